@@ -1,0 +1,9 @@
+namespace McpGuard.Policy;
+
+public enum AuditArgumentsMode
+{
+    Full,
+    Redact,
+    Hash,
+    None,
+}

@@ -1,0 +1,15 @@
+namespace McpGuard.Policy;
+
+/// <summary>What the policy says about one call. Denial is a value, never an exception.</summary>
+public sealed record PolicyDecision
+{
+    public required Verdict Verdict { get; init; }
+
+    /// <summary>Why, in words a model or a person can read; set for every denial and approval request.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Which part of the policy decided, e.g. <c>tools.place_order.rules[0]</c>, <c>default</c>.</summary>
+    public required string RuleId { get; init; }
+
+    public bool IsAllowed => Verdict == Verdict.Allow;
+}

@@ -1,0 +1,10 @@
+namespace McpGuard.Policy;
+
+public sealed record PolicyLoadResult
+{
+    public CompiledPolicy? Policy { get; init; }
+
+    public IReadOnlyList<PolicyError> Errors { get; init; } = [];
+
+    public bool Succeeded => Policy is not null && Errors.Count == 0;
+}

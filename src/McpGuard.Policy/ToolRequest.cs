@@ -1,0 +1,16 @@
+using System.Text.Json;
+
+namespace McpGuard.Policy;
+
+/// <summary>One tool call as the policy sees it: no JSON-RPC, only the tool's name and its arguments.</summary>
+public sealed record ToolRequest
+{
+    /// <summary>The name exactly as the server will see it (after JSON unescaping).</summary>
+    public required string ToolName { get; init; }
+
+    /// <summary>The call's <c>arguments</c> object, or <c>default</c> (Undefined) when the call had none.</summary>
+    public JsonElement Arguments { get; init; }
+
+    /// <summary>The server's annotations for this tool, if it listed any (untrusted: may raise a risk class, never lower it).</summary>
+    public ToolHints? Hints { get; init; }
+}

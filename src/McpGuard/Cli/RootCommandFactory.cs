@@ -1,0 +1,11 @@
+using System.CommandLine;
+
+namespace McpGuard.Cli;
+
+internal static class RootCommandFactory
+{
+    public static RootCommand Create() => new("McpGuard: a policy guard between an AI agent and a local stdio MCP server.")
+    {
+        RunCommand.Create(),
+    };
+}

@@ -1,0 +1,8 @@
+using System.CommandLine;
+using McpGuard.Cli;
+
+var root = RootCommandFactory.Create();
+
+// npm arguments such as @scope/pkg must reach the child verbatim, so response files are off.
+var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+return await parseResult.InvokeAsync();
