@@ -5,4 +5,6 @@ var root = RootCommandFactory.Create();
 
 // npm arguments such as @scope/pkg must reach the child verbatim, so response files are off.
 var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-return await parseResult.InvokeAsync();
+
+// `run` handles SIGINT/SIGTERM itself (the child must be stopped first), so the parser's handler is off.
+return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,13 +1,60 @@
 using System.CommandLine;
+using McpGuard.Approval;
+using McpGuard.Policy;
+using McpGuard.Relay;
+using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
 
+/// <summary><c>mcpguard run --policy FILE -- COMMAND [ARGS...]</c>: the guard itself.</summary>
 internal static class RunCommand
 {
     public static Command Create()
     {
-        var command = new Command("run", "Start the server as a child and guard every message between it and the client.");
-        command.SetAction((parseResult, cancellationToken) => Task.FromResult(ExitCodes.Failure));
+        var policyOption = CommonOptions.Policy();
+        var monitorOption = new Option<bool>("--monitor")
+        {
+            Description = "Decide, log and audit every call but block none (hidden tools stay hidden).",
+        };
+        var logLevelOption = CommonOptions.LogLevel();
+        var serverCommand = CommonOptions.ServerCommand();
+        var command = new Command("run", "Start the MCP server as a child and guard every message between it and the client.")
+        {
+            policyOption,
+            monitorOption,
+            logLevelOption,
+            serverCommand,
+        };
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var error = parseResult.InvocationConfiguration.Error;
+            var loaded = PolicyLoader.LoadFile(parseResult.GetValue(policyOption)!.FullName);
+            if (!loaded.Succeeded)
+            {
+                await PolicyErrors.WriteAsync(error, loaded);
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
+            using var stop = new StopSignal();
+            var engine = new PolicyEngine(loaded.Policy!);
+            var options = new RelayOptions { Monitor = parseResult.GetValue(monitorOption) };
+            var relay = new StdioRelay(engine, new NoApprover(), options, loggerFactory);
+            try
+            {
+                using var stdin = Console.OpenStandardInput();
+                using var stdout = Console.OpenStandardOutput();
+                using var stderr = Console.OpenStandardError();
+                var exitCode = await relay.RunAsync(parseResult.GetValue(serverCommand)!, stdin, stdout, stderr, stop.Token);
+                return stop.ExitCode ?? exitCode;
+            }
+            catch (ChildStartException ex)
+            {
+                await error.WriteLineAsync($"mcpguard: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+        });
         return command;
     }
 }

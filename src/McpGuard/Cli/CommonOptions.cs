@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Cli;
+
+/// <summary>Options and arguments several commands share, so they are spelled and described once.</summary>
+internal static class CommonOptions
+{
+    public static Option<FileInfo> Policy(bool required = true) => new("--policy", "-p")
+    {
+        Description = "The policy file (YAML or JSON).",
+        Required = required,
+    };
+
+    public static Option<LogLevel> LogLevel() => new("--log-level")
+    {
+        Description = "Least severe log level written to stderr (Trace, Debug, Information, Warning, Error, Critical, None).",
+        DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information,
+    };
+
+    /// <summary>Everything after <c>--</c>: the server's command line, passed on untouched.</summary>
+    public static Argument<string[]> ServerCommand(bool required = true) => new("command")
+    {
+        Description = "The MCP server's command line, after --.",
+        Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+    };
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace McpGuard.Cli;
+
+/// <summary>Console logging for every command, always to stderr: in <c>run</c>, stdout is the protocol stream.</summary>
+internal static class GuardLogging
+{
+    public static ILoggerFactory Create(LogLevel minimumLevel) => LoggerFactory.Create(builder => builder
+        .SetMinimumLevel(minimumLevel)
+        .AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "HH:mm:ss.fff ";
+            options.UseUtcTimestamp = false;
+            options.ColorBehavior = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 }
+                ? LoggerColorBehavior.Disabled
+                : LoggerColorBehavior.Default;
+        })
+        .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
+}

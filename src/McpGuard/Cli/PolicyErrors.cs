@@ -1,0 +1,17 @@
+using McpGuard.Policy;
+
+namespace McpGuard.Cli;
+
+internal static class PolicyErrors
+{
+    /// <summary>One line per problem, <c>file:line:column: path: message</c>, then a count.</summary>
+    public static async Task WriteAsync(TextWriter error, PolicyLoadResult result)
+    {
+        foreach (var problem in result.Errors)
+        {
+            await error.WriteLineAsync($"mcpguard: {problem}");
+        }
+
+        await error.WriteLineAsync($"mcpguard: the policy is invalid ({result.Errors.Count} error{(result.Errors.Count == 1 ? "" : "s")}); the server was not started.");
+    }
+}

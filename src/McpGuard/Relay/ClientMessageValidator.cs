@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Unicode;
+using ModelContextProtocol;
+
+namespace McpGuard.Relay;
+
+/// <summary>
+/// The strict check of every client→server line (SPEC §4.2). Anything this accepts is forwarded byte for
+/// byte, so it must agree with how the server will read the same bytes: one object, no duplicate keys
+/// (escaped or not), no raw carriage returns, no batches, bounded depth.
+/// </summary>
+internal static class ClientMessageValidator
+{
+    /// <summary>Deep enough for any real MCP message; deeper nesting is refused rather than parsed.</summary>
+    public const int MaxDepth = 64;
+
+    private static readonly JsonDocumentOptions s_strict = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
+    private static readonly JsonDocumentOptions s_lenient = new() { MaxDepth = 1024 };
+
+    /// <summary>Validates one line (without its <c>\n</c>). Returns null for an empty line, which is ignored.</summary>
+    public static ClientMessage? Validate(ReadOnlySequence<byte> line, out LineRejection? rejection)
+    {
+        rejection = null;
+        var bytes = line.IsSingleSegment ? line.First : line.ToArray();
+        var span = bytes.Span;
+        if (span.Length > 0 && span[^1] == (byte)'\r')
+        {
+            bytes = bytes[..^1];
+            span = bytes.Span;
+        }
+
+        if (span.TrimStart(" \t"u8).IsEmpty)
+        {
+            return null;
+        }
+
+        if (!Utf8.IsValid(span))
+        {
+            rejection = new(McpErrorCode.ParseError.AsInt(), "Parse error: the line is not valid UTF-8.", null);
+            return null;
+        }
+
+        if (span.Contains((byte)'\r'))
+        {
+            rejection = Invalid("a raw carriage return is only allowed right before the line's newline", EchoableId(bytes));
+            return null;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes, s_strict);
+        }
+        catch (JsonException)
+        {
+            // Tell "not JSON at all" (-32700) from "JSON we refuse" (duplicate keys, too deep: -32600).
+            rejection = EchoableId(bytes) is var id && ParsesLeniently(bytes)
+                ? Invalid($"duplicate keys or nesting deeper than {MaxDepth} levels", id)
+                : new(McpErrorCode.ParseError.AsInt(), "Parse error: the line is not one JSON value.", null);
+            return null;
+        }
+
+        var message = Classify(document, out rejection);
+        if (message is null)
+        {
+            document.Dispose();
+        }
+
+        return message;
+    }
+
+    private static ClientMessage? Classify(JsonDocument document, out LineRejection? rejection)
+    {
+        var root = document.RootElement;
+        rejection = null;
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            rejection = Invalid("JSON-RPC batches are not supported", null);
+            return null;
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            rejection = Invalid("a message must be a JSON object", null);
+            return null;
+        }
+
+        JsonRpcId? id = null;
+        var hasId = root.TryGetProperty("id"u8, out var idElement);
+        if (hasId)
+        {
+            id = JsonRpcId.FromElement(idElement);
+            if (id is null)
+            {
+                rejection = Invalid("id must be a string or an integer", null);
+                return null;
+            }
+        }
+
+        if (!root.TryGetProperty("jsonrpc"u8, out var version) || version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"u8))
+        {
+            rejection = Invalid("jsonrpc must be exactly \"2.0\"", id);
+            return null;
+        }
+
+        var hasResult = root.TryGetProperty("result"u8, out _);
+        var hasError = root.TryGetProperty("error"u8, out _);
+        if (root.TryGetProperty("method"u8, out var methodElement))
+        {
+            if (methodElement.ValueKind != JsonValueKind.String)
+            {
+                rejection = Invalid("method must be a string", id);
+                return null;
+            }
+
+            if (hasResult || hasError)
+            {
+                rejection = Invalid("a message cannot have both a method and a result or error", id);
+                return null;
+            }
+
+            return new ClientMessage(document, hasId ? MessageKind.Request : MessageKind.Notification, methodElement.GetString(), id);
+        }
+
+        if (!hasId || hasResult == hasError)
+        {
+            rejection = Invalid("a response needs an id and exactly one of result or error", id);
+            return null;
+        }
+
+        return new ClientMessage(document, MessageKind.Response, null, id);
+    }
+
+    private static bool ParsesLeniently(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(bytes, s_lenient);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The id to echo in an error for a line we refuse: only when the line is JSON with one usable id.</summary>
+    private static JsonRpcId? EchoableId(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(bytes.Span, new JsonReaderOptions { MaxDepth = 1024, CommentHandling = JsonCommentHandling.Disallow });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            JsonRpcId? found = null;
+            var count = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                reader.Read();
+                if (isId)
+                {
+                    count++;
+                    found = JsonRpcId.FromToken(ref reader, bytes.Span[(int)reader.TokenStartIndex..(int)reader.BytesConsumed]);
+                }
+
+                reader.Skip();
+            }
+
+            return count == 1 ? found : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static LineRejection Invalid(string why, JsonRpcId? id) =>
+        new(McpErrorCode.InvalidRequest.AsInt(), "Invalid request: " + why + ".", id);
+}

@@ -1,0 +1,8 @@
+namespace McpGuard.Relay;
+
+internal enum MessageKind
+{
+    Request,
+    Notification,
+    Response,
+}

@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace McpGuard.Relay;
+
+/// <summary>A request waiting for its answer, by the id it travels under.</summary>
+internal sealed record PendingRequest(JsonRpcId Id, string Method)
+{
+    /// <summary>Set for the guard's own requests: the answer completes this instead of being forwarded.</summary>
+    public TaskCompletionSource<JsonDocument>? OwnResponse { get; init; }
+
+    /// <summary>Set when a tools/call is forwarded, to report its outcome; written once, before forwarding.</summary>
+    public ForwardedCall? Call { get; set; }
+}

@@ -1,0 +1,90 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using McpGuard.Policy;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+
+namespace McpGuard.Relay;
+
+/// <summary>
+/// Server→client: everything passes through unchanged, except that tools/list answers lose their hidden
+/// tools, answers to the guard's own requests stay with the guard, and non-JSON output is never forwarded.
+/// </summary>
+internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEngine engine, ILogger logger)
+{
+    public async ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    {
+        if (!ServerMessageHeader.TryRead(line, out var header))
+        {
+            if (!IsBlank(line))
+            {
+                LogNonJsonOutput(logger, line.Length);
+                if (logger.IsEnabled(LogLevel.Trace))
+                {
+                    LogNonJsonOutputSensitive(logger, Encoding.UTF8.GetString(line.Length > 4096 ? line.Slice(0, 4096) : line));
+                }
+            }
+
+            return;
+        }
+
+        if (header.IsResponse && channels.ClientRequests.TryRemove(header.Id!.Value, out var pending))
+        {
+            if (pending.OwnResponse is { } own)
+            {
+                own.TrySetResult(JsonDocument.Parse(line.ToArray()));
+                return;
+            }
+
+            if (pending.Call is { } call && logger.IsEnabled(LogLevel.Debug))
+            {
+                LogCallFinished(logger, call.ToolName, Stopwatch.GetElapsedTime(call.StartedTimestamp).TotalMilliseconds);
+            }
+
+            if (pending.Method == RequestMethods.ToolsList)
+            {
+                var rewritten = ToolListRewriter.Rewrite(line, (name, hints) => engine.IsHidden(name), out var page);
+                channels.Catalog.AddPage(page.Tools, page.IsLastPage);
+                if (rewritten is not null)
+                {
+                    await channels.ToClient.WriteLineAsync(rewritten, flush: false, cancellationToken);
+                    return;
+                }
+            }
+        }
+        else if (header.IsRequest)
+        {
+            channels.ServerRequests.TryAdd(new PendingRequest(header.Id!.Value, header.Method!));
+        }
+        else if (header.Method == NotificationMethods.ToolListChangedNotification)
+        {
+            channels.Catalog.MarkStale();
+        }
+
+        await channels.ToClient.WriteLineAsync(line, flush: false, cancellationToken);
+    }
+
+    private static bool IsBlank(ReadOnlySequence<byte> line)
+    {
+        foreach (var segment in line)
+        {
+            if (!segment.Span.TrimStart(" \t\r"u8).IsEmpty)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server wrote {Length} bytes of non-JSON to stdout; not forwarded (stdout is for MCP messages; use stderr).")]
+    private static partial void LogNonJsonOutput(ILogger logger, long length);
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "Non-JSON server output: {Text}")]
+    private static partial void LogNonJsonOutputSensitive(ILogger logger, string text);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Tool {ToolName} answered after {ElapsedMs:0.0} ms.")]
+    private static partial void LogCallFinished(ILogger logger, string toolName, double elapsedMs);
+}

@@ -1,0 +1,11 @@
+namespace McpGuard.Relay;
+
+/// <summary>How long the child gets at each step of shutdown (SPEC §4.7 defaults: 5 s and 5 s).</summary>
+internal sealed record ShutdownTimeouts
+{
+    public static ShutdownTimeouts Default { get; } = new();
+
+    public TimeSpan AfterStdinClosed { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan AfterSigterm { get; init; } = TimeSpan.FromSeconds(5);
+}

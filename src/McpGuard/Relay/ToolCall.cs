@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace McpGuard.Relay;
+
+/// <summary>The parts of a tools/call request the guard judges. SPEC §3: anything else is invalid params.</summary>
+internal readonly record struct ToolCall(string Name, JsonElement Arguments)
+{
+    public static bool TryRead(JsonElement parameters, out ToolCall call, out string? problem)
+    {
+        call = default;
+        problem = null;
+        if (parameters.ValueKind != JsonValueKind.Object)
+        {
+            problem = "tools/call params must be an object";
+            return false;
+        }
+
+        if (!parameters.TryGetProperty("name"u8, out var name) || name.ValueKind != JsonValueKind.String)
+        {
+            problem = "tools/call params.name must be a string";
+            return false;
+        }
+
+        var hasArguments = parameters.TryGetProperty("arguments"u8, out var arguments);
+        if (hasArguments && arguments.ValueKind != JsonValueKind.Object)
+        {
+            problem = "tools/call params.arguments must be an object";
+            return false;
+        }
+
+        call = new ToolCall(name.GetString()!, hasArguments ? arguments : default);
+        return true;
+    }
+}

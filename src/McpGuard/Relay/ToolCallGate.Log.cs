@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Relay;
+
+internal sealed partial class ToolCallGate
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown or hidden tool {ToolName}: answered as unknown, not forwarded.")]
+    private static partial void LogUnknownTool(ILogger logger, string toolName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId}: {Reason} (monitor mode: {Monitor}).")]
+    private static partial void LogDenied(ILogger logger, string toolName, string ruleId, string reason, bool monitor);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Allowed tool {ToolName} by rule {RuleId}.")]
+    private static partial void LogAllowed(ILogger logger, string toolName, string ruleId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Approval for tool {ToolName}: approved = {Approved}.")]
+    private static partial void LogApproval(ILogger logger, string toolName, bool approved);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A held tools/call could not be decided.")]
+    private static partial void LogHeldCallFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,62 @@
+using ModelContextProtocol.Protocol;
+
+namespace McpGuard.Relay;
+
+/// <summary>
+/// Lists the server's tools on the guard's own behalf, every page, under ids from the guard's own id space.
+/// Used when the client calls a tool before it has listed them (or after the list changed), so the guard
+/// can tell a real tool from an unknown one. Concurrent callers share one fetch.
+/// </summary>
+internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions options)
+{
+    private const int MaxPages = 1000;
+
+    private readonly Lock _lock = new();
+    private Task? _inFlight;
+
+    public Task EnsureCompleteAsync(CancellationToken cancellationToken)
+    {
+        if (channels.Catalog.IsComplete)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_lock)
+        {
+            if (_inFlight is null || _inFlight.IsCompleted)
+            {
+                _inFlight = FetchAllAsync(cancellationToken);
+            }
+
+            return _inFlight;
+        }
+    }
+
+    private async Task FetchAllAsync(CancellationToken cancellationToken)
+    {
+        var tools = new List<ListedTool>();
+        string? cursor = null;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var request = channels.ClientRequests.AddOwn(RequestMethods.ToolsList);
+            var message = JsonRpcMessages.Request(request.Id, RequestMethods.ToolsList, cursor is null ? null : writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteString("cursor"u8, cursor);
+                writer.WriteEndObject();
+            });
+            await channels.ToServer.WriteLineAsync(message, flush: true, cancellationToken);
+            using var response = await request.OwnResponse!.Task.WaitAsync(options.OwnRequestTimeout, cancellationToken);
+            var listed = ToolListRewriter.ReadPage(response.RootElement, static (_, _) => false, []);
+            tools.AddRange(listed.Tools);
+            cursor = listed.NextCursor;
+            if (cursor is null)
+            {
+                channels.Catalog.ReplaceAll(tools);
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"The server's tool list did not end after {MaxPages} pages.");
+    }
+}

@@ -1,0 +1,132 @@
+using System.Buffers;
+using System.Text.Json;
+using McpGuard.Policy;
+
+namespace McpGuard.Relay;
+
+/// <summary>
+/// Removes hidden tools from a tools/list response by cutting their byte ranges out of the
+/// <c>result.tools</c> array. Nothing else is re-serialised: every other tool, field, escape and the
+/// page's <c>nextCursor</c> stay exactly as the server wrote them.
+/// </summary>
+internal static class ToolListRewriter
+{
+    /// <returns>The rewritten line, or null when nothing on the page is hidden (forward the original).</returns>
+    public static byte[]? Rewrite(ReadOnlySequence<byte> line, Func<string, ToolHints?, bool> isHidden, out ToolListPage page)
+    {
+        var bytes = line.ToArray();
+        using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 1024 });
+        var hidden = new HashSet<int>();
+        page = ReadPage(document.RootElement, isHidden, hidden);
+        return hidden.Count == 0 ? null : CutElements(bytes, hidden);
+    }
+
+    /// <summary>Reads the tools of a tools/list response; the indexes of hidden ones go into <paramref name="hidden"/>.</summary>
+    public static ToolListPage ReadPage(JsonElement response, Func<string, ToolHints?, bool> isHidden, HashSet<int> hidden)
+    {
+        if (!response.TryGetProperty("result"u8, out var result) || result.ValueKind != JsonValueKind.Object ||
+            !result.TryGetProperty("tools"u8, out var tools) || tools.ValueKind != JsonValueKind.Array)
+        {
+            return ToolListPage.Empty;
+        }
+
+        var listed = new List<ListedTool>();
+        var index = -1;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            index++;
+
+            // A tool without a string name cannot be called by name; it is passed on and never callable.
+            if (tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String)
+            {
+                var entry = new ListedTool(name.GetString()!, ReadHints(tool));
+                if (isHidden(entry.Name, entry.Hints))
+                {
+                    hidden.Add(index);
+                }
+                else
+                {
+                    listed.Add(entry);
+                }
+            }
+        }
+
+        var next = result.TryGetProperty("nextCursor"u8, out var cursor) && cursor.ValueKind == JsonValueKind.String ? cursor.GetString() : null;
+        return new ToolListPage(listed, next);
+    }
+
+    private static ToolHints? ReadHints(JsonElement tool)
+    {
+        if (!tool.TryGetProperty("annotations"u8, out var annotations) || annotations.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        return new ToolHints
+        {
+            ReadOnlyHint = Bool(annotations, "readOnlyHint"u8),
+            DestructiveHint = Bool(annotations, "destructiveHint"u8),
+        };
+
+        static bool? Bool(JsonElement obj, ReadOnlySpan<byte> name) =>
+            obj.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+                ? value.GetBoolean()
+                : null;
+    }
+
+    /// <summary>Finds the byte range of every element of result.tools and rebuilds the array without the hidden ones.</summary>
+    private static byte[] CutElements(byte[] bytes, HashSet<int> hidden)
+    {
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 1024 });
+        reader.Read();
+        MoveToProperty(ref reader, "result"u8);
+        reader.Read();
+        MoveToProperty(ref reader, "tools"u8);
+        reader.Read();
+        var arrayOpen = (int)reader.TokenStartIndex;
+        var kept = new List<Range>();
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            if (!hidden.Contains(index++))
+            {
+                kept.Add(start..(int)reader.BytesConsumed);
+            }
+        }
+
+        var arrayClose = (int)reader.TokenStartIndex;
+        var output = new ArrayBufferWriter<byte>(bytes.Length);
+        output.Write(bytes.AsSpan(0, arrayOpen + 1));
+        for (var i = 0; i < kept.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Write(","u8);
+            }
+
+            output.Write(bytes.AsSpan(kept[i]));
+        }
+
+        output.Write(bytes.AsSpan(arrayClose));
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Advances an object reader (positioned on StartObject) to the value of the named property's key.</summary>
+    private static void MoveToProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                return;
+            }
+
+            reader.Read();
+            reader.Skip();
+        }
+
+        throw new JsonException("property not found");
+    }
+}
