@@ -1,0 +1,46 @@
+namespace McpGuard.EndToEndTests.TestUtils;
+
+/// <summary>Where the built tool, the test servers and the npm peers are, found from this test assembly's folder.</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>Debug or Release: whatever this test assembly was built as, so the tool matches it.</summary>
+    public static string Configuration { get; } =
+        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+
+    public static string GuardDll => Built("src/McpGuard", "mcpguard.dll");
+
+    public static string FakeServerDll => Built("tests/McpGuard.FakeServer", "McpGuard.FakeServer.dll");
+
+    /// <summary>server-everything from npm; <c>.ci/run</c> installs it with <c>npm ci --prefix tests/npm</c>.</summary>
+    public static string ServerEverything
+    {
+        get
+        {
+            var path = Path.Combine(Root, "tests/npm/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+            return File.Exists(path)
+                ? path
+                : throw new FileNotFoundException($"server-everything is not installed; run: npm ci --prefix {Path.Combine(Root, "tests/npm")}", path);
+        }
+    }
+
+    private static string Built(string project, string file)
+    {
+        var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", file);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} first ({Configuration}).", path);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "McpGuard.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find McpGuard.sln above " + AppContext.BaseDirectory);
+    }
+}
