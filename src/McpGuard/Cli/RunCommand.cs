@@ -2,6 +2,7 @@ using System.CommandLine;
 using McpGuard.Approval;
 using McpGuard.Policy;
 using McpGuard.Relay;
+using McpGuard.Reload;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
@@ -29,7 +30,8 @@ internal static class RunCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
-            var loaded = PolicyLoader.LoadFile(parseResult.GetValue(policyOption)!.FullName);
+            var policyPath = parseResult.GetValue(policyOption)!.FullName;
+            var loaded = PolicyLoader.LoadFile(policyPath);
             if (!loaded.Succeeded)
             {
                 await PolicyErrors.WriteAsync(error, loaded);
@@ -41,6 +43,7 @@ internal static class RunCommand
             var engine = new PolicyEngine(loaded.Policy!);
             var options = new RelayOptions { Monitor = parseResult.GetValue(monitorOption) };
             var relay = new StdioRelay(engine, new NoApprover(), options, loggerFactory);
+            using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {
                 using var stdin = Console.OpenStandardInput();

@@ -2,6 +2,7 @@ using McpGuard.Approval;
 using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Relay;
 
@@ -16,6 +17,29 @@ internal sealed partial class StdioRelay(
     ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<StdioRelay>();
+    private RelayChannels? _channels;
+
+    /// <summary>
+    /// After a policy reload: if what is hidden changed, the guard's view of the tools is refreshed and the client
+    /// is told to list again (<c>notifications/tools/list_changed</c>), as a server would.
+    /// </summary>
+    public async Task OnPolicyReloadedAsync(bool hiddenChanged)
+    {
+        if (!hiddenChanged || _channels is not { } channels)
+        {
+            return;
+        }
+
+        channels.Catalog.MarkStale();
+        try
+        {
+            await channels.ToClient.WriteLineAsync(JsonRpcMessages.Notification(NotificationMethods.ToolListChangedNotification), flush: true, CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            // The client is gone; the session is ending anyway.
+        }
+    }
 
     /// <summary>Relays until the client or the server ends the session, or <paramref name="stopping"/> fires.</summary>
     /// <returns>The child's exit code.</returns>
@@ -27,6 +51,7 @@ internal sealed partial class StdioRelay(
         var serverName = Path.GetFileNameWithoutExtension(commandLine[0]);
 
         var channels = new RelayChannels(new MessageSink(clientOutput), new MessageSink(child.StandardInput));
+        _channels = channels;
         var fetcher = new ToolListFetcher(channels, options);
         var gate = new ToolCallGate(channels, engine, fetcher, approver, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
         var clientHandler = new ClientLineHandler(channels, gate, loggerFactory.CreateLogger<ClientLineHandler>());
