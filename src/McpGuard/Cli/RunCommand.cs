@@ -17,12 +17,18 @@ internal static class RunCommand
         {
             Description = "Decide, log and audit every call but block none (hidden tools stay hidden).",
         };
+        var shutdownOption = new Option<double>("--shutdown-timeout")
+        {
+            Description = "Seconds the server gets to exit after its stdin is closed, and again after SIGTERM, before its process tree is killed.",
+            DefaultValueFactory = _ => 5,
+        };
         var logLevelOption = CommonOptions.LogLevel();
         var serverCommand = CommonOptions.ServerCommand();
         var command = new Command("run", "Start the MCP server as a child and guard every message between it and the client.")
         {
             policyOption,
             monitorOption,
+            shutdownOption,
             logLevelOption,
             serverCommand,
         };
@@ -41,7 +47,12 @@ internal static class RunCommand
             using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
             using var stop = new StopSignal();
             var engine = new PolicyEngine(loaded.Policy!);
-            var options = new RelayOptions { Monitor = parseResult.GetValue(monitorOption) };
+            var grace = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(shutdownOption)));
+            var options = new RelayOptions
+            {
+                Monitor = parseResult.GetValue(monitorOption),
+                Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
+            };
             var relay = new StdioRelay(engine, new NoApprover(), options, loggerFactory);
             using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using McpGuard.EndToEndTests.TestUtils;
+
+namespace McpGuard.EndToEndTests;
+
+/// <summary>SPEC §1 exit codes and §4.7 lifecycle, with the real guard process and real children.</summary>
+public sealed class LifecycleTests
+{
+    private const string AllowAll = "version: 1\ndefault: allow\n";
+    private const string Initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
+
+    [Fact]
+    public async Task Run_InvalidPolicy_ExitsTwoWithFileAndLineAndNeverStartsTheServer()
+    {
+        var marker = Path.Combine(Path.GetTempPath(), $"mcpguard-started-{Guid.NewGuid():n}");
+        await using var guard = RawGuard.Start("version: 1\ndefualt: allow\n", Scripts.Node($"require('fs').writeFileSync('{marker}', 'x')"));
+
+        Assert.Equal(2, await guard.WaitForExitAsync());
+        Assert.Contains($"{guard.PolicyPath}:2:", guard.Stderr);
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task Run_EmptyPolicy_ExitsTwo()
+    {
+        await using var guard = RawGuard.Start("", Scripts.Node(Scripts.Silent));
+
+        Assert.Equal(2, await guard.WaitForExitAsync());
+        Assert.Contains("empty", guard.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_ServerCannotStart_ExitsOneNamingTheCommand()
+    {
+        await using var guard = RawGuard.Start(AllowAll, ["/no/such/mcp-server", "--flag"]);
+
+        Assert.Equal(1, await guard.WaitForExitAsync());
+        Assert.Contains("/no/such/mcp-server", guard.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_ClientClosesStdin_ChildStdinClosedAndItsExitCodeReturned()
+    {
+        await using var guard = RawGuard.Start(AllowAll, Scripts.Node("process.stdin.resume(); process.stdin.on('end', () => process.exit(5));"));
+
+        guard.CloseStdin();
+
+        Assert.Equal(5, await guard.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task Run_ChildDiesWithRequestsPending_EveryOneIsAnsweredThenChildsCode()
+    {
+        await using var guard = RawGuard.Start(AllowAll, Scripts.Node(Scripts.Silent));
+        await guard.SendAsync(Initialize);
+        await guard.ReadLineContainingAsync("\"id\":0");
+
+        await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""");
+        await guard.SendAsync("""{"jsonrpc":"2.0","id":"two","method":"resources/list"}""");
+        await guard.SendAsync("""{"jsonrpc":"2.0","id":9007199254740993,"method":"prompts/list"}""");
+        await guard.SendAsync("""{"jsonrpc":"2.0","id":4,"method":"die"}""");
+
+        var answers = new[] { await guard.ReadLineAsync(), await guard.ReadLineAsync(), await guard.ReadLineAsync(), await guard.ReadLineAsync() };
+        Assert.Equal(3, await guard.WaitForExitAsync());
+        Assert.All(answers, a => Assert.Contains("\"error\"", a));
+        Assert.Single(answers, a => a.Contains("\"id\":1,"));
+        Assert.Single(answers, a => a.Contains("\"id\":\"two\""));
+        Assert.Single(answers, a => a.Contains("\"id\":9007199254740993,"));
+        Assert.Single(answers, a => a.Contains("\"id\":4,"));
+    }
+
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("INT", 130)]
+    public async Task Run_Signal_StopsTheChildAndExitsWithTheSignalsCode(string signal, int expected)
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
+        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"require('fs').writeFileSync('{pidFile}', String(process.pid)); {Scripts.Silent}"));
+        await guard.SendAsync(Initialize);
+        await guard.ReadLineContainingAsync("\"id\":0");
+
+        Kill(signal, guard.Pid);
+
+        Assert.Equal(expected, await guard.WaitForExitAsync());
+        Assert.False(IsRunning(int.Parse(await File.ReadAllTextAsync(pidFile, TestContext.Current.CancellationToken))));
+    }
+
+    [Fact]
+    public async Task Run_ChildIgnoresEof_GetsSigtermAndItsCodeIsReturned()
+    {
+        await using var guard = RawGuard.Start(AllowAll, Scripts.Node(Scripts.IgnoresEof), ["--shutdown-timeout", "0.5"]);
+
+        guard.CloseStdin();
+
+        Assert.Equal(42, await guard.WaitForExitAsync());
+        Assert.Contains("SIGTERM", guard.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_ChildIgnoresEofAndSigterm_ProcessTreeIsKilled()
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
+        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"require('fs').writeFileSync('{pidFile}', String(process.pid)); {Scripts.Stubborn}"), ["--shutdown-timeout", "0.5"]);
+        await WaitForFileAsync(pidFile);
+
+        guard.CloseStdin();
+
+        Assert.NotEqual(0, await guard.WaitForExitAsync());
+        Assert.Contains("killing its process tree", guard.Stderr);
+        Assert.False(IsRunning(int.Parse(await File.ReadAllTextAsync(pidFile, TestContext.Current.CancellationToken))));
+    }
+
+    private static void Kill(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString()]);
+        kill.WaitForExit();
+    }
+
+    private static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}") &&
+        !File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2].StartsWith('Z');
+
+    private static async Task WaitForFileAsync(string path)
+    {
+        var deadline = DateTime.UtcNow + TestConstants.DefaultTimeout;
+        while (!File.Exists(path) || new FileInfo(path).Length == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the child never started");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+}

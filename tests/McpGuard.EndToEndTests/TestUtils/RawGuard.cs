@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+
+namespace McpGuard.EndToEndTests.TestUtils;
+
+/// <summary>
+/// The built guard as a plain process driven with raw lines, for what a client library would refuse to send
+/// (bad JSON, odd ids) and for lifecycle checks (exit codes, signals, stdin EOF).
+/// </summary>
+internal sealed class RawGuard : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>();
+    private readonly StringBuilder _stderr = new();
+    private readonly Task _readers;
+
+    private RawGuard(Process process, string policyPath)
+    {
+        _process = process;
+        PolicyPath = policyPath;
+        _readers = Task.WhenAll(ReadLinesAsync(process.StandardOutput, line => _stdout.Writer.TryWrite(line)), ReadLinesAsync(process.StandardError, AppendStderr));
+    }
+
+    public string PolicyPath { get; }
+
+    public int Pid => _process.Id;
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    public static RawGuard Start(string policyYaml, IEnumerable<string> serverCommand, IEnumerable<string>? guardOptions = null, IDictionary<string, string>? environment = null)
+    {
+        var policyPath = TempFiles.Write("policy.yaml", policyYaml);
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardInputEncoding = new UTF8Encoding(false),
+        };
+        string[] arguments = [RepoPaths.GuardDll, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[key] = value;
+        }
+
+        return new RawGuard(Process.Start(startInfo)!, policyPath);
+    }
+
+    public async Task SendAsync(string line)
+    {
+        await _process.StandardInput.WriteAsync(line + "\n");
+        await _process.StandardInput.FlushAsync();
+    }
+
+    public async Task<string> ReadLineAsync() =>
+        await _stdout.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TestConstants.DefaultTimeout);
+
+    /// <summary>Reads lines until one contains <paramref name="fragment"/>, returning it.</summary>
+    public async Task<string> ReadLineContainingAsync(string fragment)
+    {
+        while (true)
+        {
+            var line = await ReadLineAsync();
+            if (line.Contains(fragment, StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+    }
+
+    public void CloseStdin() => _process.StandardInput.Close();
+
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestConstants.DefaultTimeout);
+        await _readers.WaitAsync(TestConstants.DefaultTimeout);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        File.Delete(PolicyPath);
+    }
+
+    private void AppendStderr(string line)
+    {
+        lock (_stderr)
+        {
+            _stderr.AppendLine(line);
+        }
+    }
+
+    private static async Task ReadLinesAsync(StreamReader reader, Action<string> onLine)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            onLine(line);
+        }
+    }
+}

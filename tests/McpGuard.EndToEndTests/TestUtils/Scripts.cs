@@ -1,0 +1,28 @@
+namespace McpGuard.EndToEndTests.TestUtils;
+
+/// <summary>Tiny servers written inline in node, for lifecycle cases that need a child with a precise misbehaviour.</summary>
+internal static class Scripts
+{
+    /// <summary>Answers initialize; for any other request prints nothing (so requests stay pending) until stdin closes.</summary>
+    public const string Silent = """
+        const rl = require('readline').createInterface({ input: process.stdin });
+        rl.on('line', l => { const m = JSON.parse(l); if (m.method === 'initialize') console.log(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'silent', version: '1' } } })); if (m.method === 'die') process.exit(3); });
+        rl.on('close', () => process.exit(0));
+        """;
+
+    /// <summary>Ignores stdin EOF and SIGTERM: only a kill stops it.</summary>
+    public const string Stubborn = """
+        process.on('SIGTERM', () => {});
+        process.stdin.resume(); process.stdin.on('end', () => {});
+        setInterval(() => {}, 1000);
+        """;
+
+    /// <summary>Exits on SIGTERM with a code of its own, after stdin EOF is ignored.</summary>
+    public const string IgnoresEof = """
+        process.on('SIGTERM', () => process.exit(42));
+        process.stdin.resume(); process.stdin.on('end', () => {});
+        setInterval(() => {}, 1000);
+        """;
+
+    public static IEnumerable<string> Node(string script) => ["node", "-e", script];
+}
