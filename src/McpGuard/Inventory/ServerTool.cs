@@ -1,0 +1,17 @@
+using System.Text.Json;
+using McpGuard.Policy;
+using ModelContextProtocol.Protocol;
+
+namespace McpGuard.Inventory;
+
+/// <summary>A tool as the server listed it: its name, input schema and (untrusted) annotations.</summary>
+internal sealed record ServerTool(Tool Tool)
+{
+    public string Name => Tool.Name;
+
+    public JsonElement InputSchema => Tool.InputSchema;
+
+    public ToolHints? Hints => Tool.Annotations is { } annotations
+        ? new ToolHints { ReadOnlyHint = annotations.ReadOnlyHint, DestructiveHint = annotations.DestructiveHint }
+        : null;
+}
