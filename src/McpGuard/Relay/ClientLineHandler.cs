@@ -16,7 +16,7 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
             if (rejection is not null)
             {
                 LogRejected(logger, rejection.Code, rejection.Message);
-                await channels.ToClient.WriteLineAsync(JsonRpcMessages.Error(rejection.Id, rejection.Code, rejection.Message), flush: false, cancellationToken);
+                await channels.ToClient.WriteLineAsync(JsonRpcMessages.Error(rejection.Id, rejection.Code, rejection.Message), flush: true, cancellationToken);
             }
 
             return;
@@ -31,7 +31,7 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
                     LogDuplicateId(logger);
                     await channels.ToClient.WriteLineAsync(
                         JsonRpcMessages.Error(id, ModelContextProtocol.McpErrorCode.InvalidRequest.AsInt(), "Invalid request: a request with this id is already in flight."),
-                        flush: false,
+                        flush: true,
                         cancellationToken);
                     return;
                 }

@@ -59,9 +59,12 @@ internal sealed partial class StdioRelay(
 
         using var relayCancellation = new CancellationTokenSource();
         var token = relayCancellation.Token;
-        var clientPump = new MessagePump("client→server", clientHandler.HandleAsync, ct => RefuseOversizedAsync(channels, ct), FlushBothAsync, options.MaxMessageBytes, _logger)
+
+        // Each pump batches only the direction it feeds; its rare replies the other way are flushed at once.
+        // So a client that is not reading its answers never stops its requests from reaching the server.
+        var clientPump = new MessagePump("client→server", clientHandler.HandleAsync, ct => RefuseOversizedAsync(channels, ct), channels.ToServer.FlushAsync, options.MaxMessageBytes, _logger)
             .RunAsync(clientInput, token);
-        var serverPump = new MessagePump("server→client", serverHandler.HandleAsync, _ => ValueTask.CompletedTask, FlushBothAsync, options.MaxMessageBytes, _logger)
+        var serverPump = new MessagePump("server→client", serverHandler.HandleAsync, _ => ValueTask.CompletedTask, channels.ToClient.FlushAsync, options.MaxMessageBytes, _logger)
             .RunAsync(child.StandardOutput, token);
         var stopRequested = Task.Delay(Timeout.Infinite, stopping);
 
@@ -88,18 +91,12 @@ internal sealed partial class StdioRelay(
         await Observe(clientPump);
         await Observe(serverPump);
         return exitCode;
-
-        async ValueTask FlushBothAsync(CancellationToken cancellationToken)
-        {
-            await channels.ToServer.FlushAsync(cancellationToken);
-            await channels.ToClient.FlushAsync(cancellationToken);
-        }
     }
 
     private static ValueTask RefuseOversizedAsync(RelayChannels channels, CancellationToken cancellationToken) =>
         channels.ToClient.WriteLineAsync(
             JsonRpcMessages.Error(null, McpErrorCode.InvalidRequest.AsInt(), "Invalid request: the message is larger than McpGuard accepts."),
-            flush: false,
+            flush: true,
             cancellationToken);
 
     /// <summary>Every request still in flight gets an answer: the client never waits on a dead server.</summary>

@@ -31,7 +31,7 @@ internal sealed partial class ToolCallGate(
         var id = message.Id!.Value;
         if (!ToolCall.TryRead(message.Params, out var call, out var problem))
         {
-            await ReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), problem!), flush: false, cancellationToken);
+            await ReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), problem!), flush: true, cancellationToken);
             return;
         }
 
@@ -56,7 +56,7 @@ internal sealed partial class ToolCallGate(
         }
         else
         {
-            await ReplyAsync(id, reply, flush: false, cancellationToken);
+            await ReplyAsync(id, reply, flush: true, cancellationToken);
         }
     }
 
