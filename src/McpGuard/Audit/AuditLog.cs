@@ -63,14 +63,13 @@ internal sealed partial class AuditLog : IAuditLog
     public bool TryWriteDecision(AuditDecisionRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return TryWrite(record.CallId, (writer, context, fallback) =>
-            AuditRecordSerializer.WriteDecision(writer, context, record, _mode, fallback));
+        return TryWrite(record.CallId, record, outcome: null);
     }
 
     public bool TryWriteOutcome(AuditOutcomeRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return TryWrite(record.CallId, (writer, context, _) => AuditRecordSerializer.WriteOutcome(writer, context, record));
+        return TryWrite(record.CallId, decision: null, record);
     }
 
     public void Dispose()
@@ -84,13 +83,14 @@ internal sealed partial class AuditLog : IAuditLog
         }
     }
 
-    private bool TryWrite(string callId, Action<Utf8JsonWriter, AuditRecordContext, bool> write)
+    private bool TryWrite(string callId, AuditDecisionRecord? decision, AuditOutcomeRecord? outcome)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var context = new AuditRecordContext(Session, _server, _timeProvider.GetUtcNow());
-            if (!TrySerialize(write, context, argumentsFallback: false) && !TrySerialize(write, context, argumentsFallback: true))
+            if (!TrySerialize(decision, outcome, context, argumentsFallback: false)
+                && !TrySerialize(decision, outcome, context, argumentsFallback: true))
             {
                 LogRecordUnserializable(callId);
                 return false;
@@ -122,13 +122,21 @@ internal sealed partial class AuditLog : IAuditLog
 
     // Arguments the writer cannot encode (a lone surrogate escape, a name that is not valid UTF-16) must not lose
     // the decision itself: the record is written again with the arguments replaced by a marker.
-    private bool TrySerialize(Action<Utf8JsonWriter, AuditRecordContext, bool> write, AuditRecordContext context, bool argumentsFallback)
+    private bool TrySerialize(AuditDecisionRecord? decision, AuditOutcomeRecord? outcome, AuditRecordContext context, bool argumentsFallback)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
         try
         {
-            write(_writer, context, argumentsFallback);
+            if (decision is not null)
+            {
+                AuditRecordSerializer.WriteDecision(_writer, context, decision, _mode, argumentsFallback);
+            }
+            else
+            {
+                AuditRecordSerializer.WriteOutcome(_writer, context, outcome!);
+            }
+
             _writer.Flush();
             _buffer.Write("\n"u8);
             return true;
