@@ -17,7 +17,9 @@ internal sealed partial class AuditLog : IAuditLog
     private static readonly JsonWriterOptions s_writerOptions = new() { Indented = false };
 
     private readonly Lock _lock = new();
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private const int KeptBufferCapacity = 1 << 20;
+
+    private ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly Utf8JsonWriter _writer;
     private readonly AuditArgumentsMode _mode;
     private readonly string _server;
@@ -87,7 +89,11 @@ internal sealed partial class AuditLog : IAuditLog
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                return false; // a call racing the guard's shutdown is denied, never thrown at
+            }
+
             var context = new AuditRecordContext(Session, _server, _timeProvider.GetUtcNow());
             if (!TrySerialize(decision, outcome, context, argumentsFallback: false)
                 && !TrySerialize(decision, outcome, context, argumentsFallback: true))
@@ -108,6 +114,11 @@ internal sealed partial class AuditLog : IAuditLog
                 }
 
                 _file.Append(_buffer.WrittenSpan);
+                if (_buffer.Capacity > KeptBufferCapacity)
+                {
+                    _buffer = new ArrayBufferWriter<byte>(1024); // one 50 MB argument must not pin 50 MB for the session
+                }
+
                 return true;
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException)

@@ -167,4 +167,31 @@ public sealed class AuditLogTests
 
         Assert.Equal(2, ReadLines(path).Length);
     }
+
+    [Fact]
+    public void TryWriteDecision_AfterDispose_ReturnsFalse()
+    {
+        using var temp = new TempDirectory();
+        var log = Open(temp.File("audit.jsonl"));
+        var record = Decision(log);
+        log.Dispose();
+
+        Assert.False(log.TryWriteDecision(record));
+    }
+
+    [Fact]
+    public void TryWriteDecision_LargeArguments_OneWholeLineThenSmallOnesStillWork()
+    {
+        using var temp = new TempDirectory();
+        var big = new string('x', 5_000_000);
+        using (var log = Open(temp.File("audit.jsonl"), AuditArgumentsMode.Full))
+        {
+            Assert.True(log.TryWriteDecision(Decision(log, arguments: $$"""{"blob":"{{big}}"}""")));
+            Assert.True(log.TryWriteDecision(Decision(log)));
+        }
+
+        var records = ReadLines(temp.File("audit.jsonl"));
+        Assert.Equal(2, records.Length);
+        Assert.Equal(big, records[0].GetProperty("arguments").GetProperty("blob").GetString());
+    }
 }
