@@ -12,80 +12,48 @@ internal static class ServerEntries
 {
     public static IReadOnlyList<ServerChange> Wrap(JsonObject servers, IReadOnlyCollection<string> selected, GuardInvocation guard, string policyPath)
     {
-        ArgumentNullException.ThrowIfNull(servers);
         ArgumentNullException.ThrowIfNull(guard);
-        var changes = new List<ServerChange>();
-        foreach (var (name, node) in Selected(servers, selected))
+        return Apply(servers, selected, (name, entry, command, args) =>
         {
-            if (!TryReadCommand(node, out var entry, out var command, out var args, out var problem))
-            {
-                changes.Add(new ServerChange(name, ServerChangeKind.Skipped, problem));
-                continue;
-            }
-
             if (TryFindWrapped(command, args, guard, out var separator))
             {
                 var policy = PolicyOf(args, separator) is { } p ? $" (policy {p})" : "";
-                changes.Add(new ServerChange(name, ServerChangeKind.AlreadyWrapped, $"already behind mcpguard{policy}"));
-                continue;
+                return new ServerChange(name, ServerChangeKind.AlreadyWrapped, $"already behind mcpguard{policy}");
             }
 
-            var wrapped = new JsonArray();
-            foreach (var prefix in guard.PrefixArguments)
-            {
-                wrapped.Add(prefix);
-            }
-
-            wrapped.Add("run");
-            wrapped.Add("--policy");
-            wrapped.Add(policyPath);
-            wrapped.Add("--");
-            wrapped.Add(command);
+            var wrapped = new JsonArray([.. guard.PrefixArguments.Select(a => JsonValue.Create(a)), "run", "--policy", policyPath, "--", command]);
             foreach (var arg in args)
             {
                 wrapped.Add(arg.DeepClone());
             }
 
             entry["command"] = guard.Command;
-            var commandIndex = entry.IndexOf("command");
             if (entry.ContainsKey("args"))
             {
                 entry["args"] = wrapped;
             }
             else
             {
-                entry.Insert(commandIndex + 1, "args", wrapped);
+                entry.Insert(entry.IndexOf("command") + 1, "args", wrapped);
             }
 
-            changes.Add(new ServerChange(name, ServerChangeKind.Wrapped, $"{command} now runs behind mcpguard with policy {policyPath}"));
-        }
-
-        return changes;
+            return new ServerChange(name, ServerChangeKind.Wrapped, $"{command} now runs behind mcpguard with policy {policyPath}");
+        });
     }
 
     public static IReadOnlyList<ServerChange> Unwrap(JsonObject servers, IReadOnlyCollection<string> selected, GuardInvocation guard)
     {
-        ArgumentNullException.ThrowIfNull(servers);
         ArgumentNullException.ThrowIfNull(guard);
-        var changes = new List<ServerChange>();
-        foreach (var (name, node) in Selected(servers, selected))
+        return Apply(servers, selected, (name, entry, command, args) =>
         {
-            if (!TryReadCommand(node, out var entry, out var command, out var args, out var problem))
-            {
-                changes.Add(new ServerChange(name, ServerChangeKind.Skipped, problem));
-                continue;
-            }
-
             if (!TryFindWrapped(command, args, guard, out var separator))
             {
-                changes.Add(new ServerChange(name, ServerChangeKind.NotWrapped, "not behind mcpguard"));
-                continue;
+                return new ServerChange(name, ServerChangeKind.NotWrapped, "not behind mcpguard");
             }
 
             if (separator + 1 >= args.Count || args[separator + 1] is not JsonValue original || original.GetValueKind() != JsonValueKind.String)
             {
-                changes.Add(new ServerChange(name, ServerChangeKind.Skipped, "wrapped args have no command after \"--\""));
-                continue;
+                return new ServerChange(name, ServerChangeKind.Skipped, "wrapped args have no command after \"--\"");
             }
 
             var originalCommand = original.GetValue<string>();
@@ -100,14 +68,19 @@ internal static class ServerEntries
                 entry["args"] = new JsonArray(rest);
             }
 
-            changes.Add(new ServerChange(name, ServerChangeKind.Unwrapped, $"{originalCommand} runs directly again"));
-        }
-
-        return changes;
+            return new ServerChange(name, ServerChangeKind.Unwrapped, $"{originalCommand} runs directly again");
+        });
     }
 
-    private static List<(string Name, JsonNode? Node)> Selected(JsonObject servers, IReadOnlyCollection<string> selected) =>
-        servers.Where(pair => selected.Count == 0 || selected.Contains(pair.Key)).Select(pair => (pair.Key, pair.Value)).ToList();
+    private static List<ServerChange> Apply(
+        JsonObject servers, IReadOnlyCollection<string> selected, Func<string, JsonObject, string, IReadOnlyList<JsonNode>, ServerChange> change)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        var entries = servers.Where(pair => selected.Count == 0 || selected.Contains(pair.Key)).ToList();
+        return entries.Select(pair => TryReadCommand(pair.Value, out var entry, out var command, out var args, out var problem)
+            ? change(pair.Key, entry, command, args)
+            : new ServerChange(pair.Key, ServerChangeKind.Skipped, problem)).ToList();
+    }
 
     private static bool TryReadCommand(
         JsonNode? node, out JsonObject entry, out string command, out IReadOnlyList<JsonNode> args, out string problem)
