@@ -7,5 +7,8 @@ internal static class RootCommandFactory
     public static RootCommand Create() => new("McpGuard: a policy guard between an AI agent and a local stdio MCP server.")
     {
         RunCommand.Create(),
+        WrapCommand.Create(),
+        UnwrapCommand.Create(),
+        AuditCommand.Create(),
     };
 }

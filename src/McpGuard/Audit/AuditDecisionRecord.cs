@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace McpGuard.Audit;
+
+/// <summary>
+/// One decision about one <c>tools/call</c>. The <see cref="JsonElement"/> members are read only during the
+/// <see cref="IAuditLog.TryWriteDecision"/> call, so they may belong to a document that is disposed afterwards.
+/// </summary>
+internal sealed record AuditDecisionRecord
+{
+    /// <summary>From <see cref="IAuditLog.NewCallId"/>; the same id links the outcome and any approval records.</summary>
+    public required string CallId { get; init; }
+
+    /// <summary>The JSON-RPC id exactly as the client sent it (string or number); written verbatim.</summary>
+    public required JsonElement RequestId { get; init; }
+
+    /// <summary>The tool name as judged; null only for an invalid call whose name is not a string.</summary>
+    public string? Tool { get; init; }
+
+    public required AuditDecision Decision { get; init; }
+
+    /// <summary>Which part of the policy decided (<see cref="McpGuard.Policy.PolicyDecision.RuleId"/>).</summary>
+    public string? RuleId { get; init; }
+
+    public string? Reason { get; init; }
+
+    /// <summary>The tool's risk class (read, write, destructive, critical, unknown), if known.</summary>
+    public string? Risk { get; init; }
+
+    /// <summary>The call's <c>arguments</c>, if present; written according to the log's arguments mode.</summary>
+    public JsonElement? Arguments { get; init; }
+
+    /// <summary>True when the guard runs with <c>--monitor</c>: the decision was recorded but not enforced.</summary>
+    public bool Monitor { get; init; }
+}

@@ -1,0 +1,21 @@
+namespace McpGuard.Audit;
+
+/// <summary>Paths as users write them in policies and on the command line.</summary>
+internal static class AuditPaths
+{
+    /// <summary>The log <c>mcpguard audit</c> reads when no file is given, and the path the docs suggest.</summary>
+    public const string DefaultLog = "~/.mcpguard/audit.jsonl";
+
+    /// <summary>Expands a leading <c>~</c> (alone or followed by a separator) to the user's home and makes the path absolute.</summary>
+    public static string Expand(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~\\", StringComparison.Ordinal))
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            path = path.Length == 1 ? home : Path.Combine(home, path[2..]);
+        }
+
+        return Path.GetFullPath(path);
+    }
+}

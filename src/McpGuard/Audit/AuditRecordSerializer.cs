@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+using McpGuard.Policy;
+
+namespace McpGuard.Audit;
+
+/// <summary>
+/// Writes records as single JSON objects (the schema is docs/audit.md). Every name and value goes through
+/// <see cref="Utf8JsonWriter"/> with the default encoder, so a line is pure ASCII: quotes, newlines, U+2028 and
+/// every other non-ASCII character are escaped and no content can end a line or start another record.
+/// </summary>
+internal static class AuditRecordSerializer
+{
+    public const string UnserializableArguments = "[unserializable]";
+
+    public static void WriteDecision(
+        Utf8JsonWriter writer, AuditRecordContext context, AuditDecisionRecord record, AuditArgumentsMode mode, bool argumentsFallback)
+    {
+        writer.WriteStartObject();
+        WriteHeader(writer, context, "decision", record.CallId, record.RequestId);
+        WriteOptionalString(writer, "tool", record.Tool);
+        writer.WriteString("decision", AuditDecisionText.ToWire(record.Decision));
+        if (record.Monitor)
+        {
+            writer.WriteBoolean("monitor", true);
+        }
+
+        WriteOptionalString(writer, "rule", record.RuleId);
+        WriteOptionalString(writer, "reason", record.Reason);
+        WriteOptionalString(writer, "risk", record.Risk);
+        if (record.Arguments is { ValueKind: not JsonValueKind.Undefined } arguments && mode != AuditArgumentsMode.None)
+        {
+            writer.WritePropertyName("arguments");
+            if (argumentsFallback)
+            {
+                writer.WriteStringValue(UnserializableArguments);
+            }
+            else
+            {
+                WriteArguments(writer, arguments, mode);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    public static void WriteOutcome(Utf8JsonWriter writer, AuditRecordContext context, AuditOutcomeRecord record)
+    {
+        writer.WriteStartObject();
+        WriteHeader(writer, context, "outcome", record.CallId, record.RequestId);
+        WriteOptionalString(writer, "tool", record.Tool);
+        writer.WriteNumber("duration_ms", Math.Round(record.Duration.TotalMilliseconds, 3));
+        writer.WriteBoolean("is_error", record.IsError);
+        if (record.ErrorCode is { } code)
+        {
+            writer.WriteNumber("error_code", code);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteHeader(Utf8JsonWriter writer, AuditRecordContext context, string type, string callId, JsonElement? requestId)
+    {
+        writer.WriteString("type", type);
+        Span<char> time = stackalloc char[32];
+        context.Time.UtcDateTime.TryFormat(time, out var length, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        writer.WriteString("time", time[..length]);
+        writer.WriteString("session", context.Session);
+        writer.WriteString("server", context.Server);
+        writer.WriteString("call_id", callId);
+        if (requestId is { ValueKind: JsonValueKind.String or JsonValueKind.Number } id)
+        {
+            // A number is copied as written (9007199254740993 stays exact); a string is re-escaped.
+            writer.WritePropertyName("request_id");
+            id.WriteTo(writer);
+        }
+    }
+
+    private static void WriteArguments(Utf8JsonWriter writer, JsonElement arguments, AuditArgumentsMode mode)
+    {
+        switch (mode)
+        {
+            case AuditArgumentsMode.Full:
+                arguments.WriteTo(writer);
+                break;
+            case AuditArgumentsMode.Hash:
+                writer.WriteStringValue(AuditArguments.Hash(arguments));
+                break;
+            default:
+                AuditArguments.WriteRedacted(writer, arguments);
+                break;
+        }
+    }
+
+    private static void WriteOptionalString(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace McpGuard.Audit;
+
+/// <summary>What <c>mcpguard audit</c> reports about one log.</summary>
+internal sealed record AuditSummary
+{
+    public required string Source { get; init; }
+
+    public DateTimeOffset? Since { get; init; }
+
+    public long Lines { get; init; }
+
+    public long Decisions { get; init; }
+
+    public long Outcomes { get; init; }
+
+    /// <summary>Lines that are not a JSON object with a known type, a time and the fields that type needs.</summary>
+    public long Malformed { get; init; }
+
+    /// <summary>The first few malformed line numbers (1-based).</summary>
+    public IReadOnlyList<long> MalformedLines { get; init; } = [];
+
+    public DateTimeOffset? From { get; init; }
+
+    public DateTimeOffset? To { get; init; }
+
+    public int Sessions { get; init; }
+
+    /// <summary>Per tool, how many calls ended in each decision; monitor-mode decisions are keyed <c>monitor:NAME</c>.</summary>
+    public IReadOnlyList<AuditToolCounts> Tools { get; init; } = [];
+
+    /// <summary>The latest calls that were not forwarded, oldest first.</summary>
+    public IReadOnlyList<AuditDenial> LatestDenials { get; init; } = [];
+
+    public required AuditApprovalCounts Approvals { get; init; }
+
+    public long OutcomeErrors { get; init; }
+
+    public double? MedianDurationMs { get; init; }
+
+    public double? MaxDurationMs { get; init; }
+}

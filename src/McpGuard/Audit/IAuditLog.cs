@@ -1,0 +1,17 @@
+namespace McpGuard.Audit;
+
+/// <summary>
+/// Where the relay records its decisions. It knows nothing of files: a write either succeeds or returns false,
+/// and a false decision write means the call must be denied (SPEC.md §4.9, fail closed). Thread-safe.
+/// </summary>
+internal interface IAuditLog : IDisposable
+{
+    /// <summary>A new id, unique across sessions, linking a call's decision, approval and outcome records.</summary>
+    public string NewCallId();
+
+    /// <summary>Appends one decision line. Call it before forwarding; false means the record is not stored.</summary>
+    public bool TryWriteDecision(AuditDecisionRecord record);
+
+    /// <summary>Appends one outcome line for a forwarded call; false means the record is not stored.</summary>
+    public bool TryWriteOutcome(AuditOutcomeRecord record);
+}

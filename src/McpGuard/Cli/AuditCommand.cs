@@ -1,0 +1,64 @@
+using System.CommandLine;
+using McpGuard.Audit;
+
+namespace McpGuard.Cli;
+
+internal static class AuditCommand
+{
+    public static Command Create(TimeProvider? timeProvider = null)
+    {
+        var clock = timeProvider ?? TimeProvider.System;
+        var file = new Argument<string>("file")
+        {
+            Description = $"The audit log to summarise (default {AuditPaths.DefaultLog}).",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => AuditPaths.DefaultLog,
+        };
+        var since = new Option<string>("--since") { Description = "Only records at or after TIME: ISO-8601 (UTC unless stated) or 90s, 30m, 1h, 2d, 1w ago." };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var command = new Command("audit", "Summarise an audit log: calls per tool and decision, latest denials, approvals.") { file, since, json };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            DateTimeOffset? from = null;
+            if (parseResult.GetValue(since) is { } sinceText)
+            {
+                if (!AuditSince.TryParse(sinceText, clock.GetUtcNow(), out var parsed))
+                {
+                    await error.WriteLineAsync($"mcpguard audit: --since '{TerminalText.Printable(sinceText)}' is neither an ISO-8601 time nor a span like 30m, 1h, 2d.");
+                    return ExitCodes.UsageOrPolicyError;
+                }
+
+                from = parsed;
+            }
+
+            var path = AuditPaths.Expand(parseResult.GetRequiredValue(file));
+            AuditSummary summary;
+            try
+            {
+                using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+                summary = await AuditSummaryReader.ReadAsync(reader, path, from, cancellationToken);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"mcpguard audit: cannot read {path}: {exception.Message}");
+                return exception is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.UsageOrPolicyError : ExitCodes.Failure;
+            }
+
+            if (parseResult.GetValue(json))
+            {
+                await output.WriteLineAsync(AuditSummaryJson.Format(summary));
+            }
+            else
+            {
+                var ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected
+                    && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+                AuditSummaryText.Write(output, summary, ansi);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

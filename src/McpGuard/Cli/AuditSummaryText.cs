@@ -1,0 +1,102 @@
+using System.Globalization;
+using McpGuard.Audit;
+using Spectre.Console;
+
+namespace McpGuard.Cli;
+
+/// <summary>The human form of a summary: a few lines and two tables, colour only on a terminal without NO_COLOR.</summary>
+internal static class AuditSummaryText
+{
+    public static IEnumerable<string> OrderDecisions(IEnumerable<string> decisions)
+    {
+        var order = AuditDecisionText.All.ToList();
+        return decisions.OrderBy(d => d.StartsWith("monitor:", StringComparison.Ordinal) ? 1 : 0)
+            .ThenBy(d => order.IndexOf(d.StartsWith("monitor:", StringComparison.Ordinal) ? d["monitor:".Length..] : d))
+            .ThenBy(d => d, StringComparer.Ordinal);
+    }
+
+    public static void Write(TextWriter output, AuditSummary summary, bool ansi)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = ansi ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = ansi ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!ansi)
+        {
+            console.Profile.Width = 160;
+        }
+
+        console.MarkupLine($"[bold]Audit log[/] {Safe(summary.Source)}");
+        var range = summary.From is null ? "no records" : $"{Time(summary.From.Value)} to {Time(summary.To!.Value)}";
+        console.MarkupLine($"Covers {Safe(range)}{(summary.Since is { } since ? $" (since {Time(since)})" : "")}; "
+            + $"{summary.Decisions} decisions, {summary.Outcomes} outcomes, {summary.Sessions} sessions.");
+        if (summary.Malformed > 0)
+        {
+            console.MarkupLine($"[yellow]{summary.Malformed} malformed lines[/] (first: {string.Join(", ", summary.MalformedLines)}).");
+        }
+
+        if (summary.Tools.Count > 0)
+        {
+            console.Write(ToolTable(summary));
+        }
+
+        var approvals = summary.Approvals;
+        console.MarkupLine($"Approvals: {approvals.Requested} requested, {approvals.Approved} approved, {approvals.Refused} refused, "
+            + $"{approvals.Cancelled} cancelled, {approvals.Unresolved} unresolved.");
+        if (summary.Outcomes > 0)
+        {
+            console.MarkupLine($"Forwarded calls: {summary.Outcomes} answered, {summary.OutcomeErrors} errors, "
+                + $"median {Ms(summary.MedianDurationMs)} ms, max {Ms(summary.MaxDurationMs)} ms.");
+        }
+
+        if (summary.LatestDenials.Count > 0)
+        {
+            console.MarkupLine($"[bold]Latest {summary.LatestDenials.Count} denials[/]");
+            console.Write(DenialTable(summary));
+        }
+    }
+
+    private static Table ToolTable(AuditSummary summary)
+    {
+        var decisions = OrderDecisions(summary.Tools.SelectMany(t => t.Decisions.Keys).Distinct()).ToList();
+        var table = new Table().Border(TableBorder.Simple).AddColumn("tool");
+        foreach (var decision in decisions)
+        {
+            table.AddColumn(new TableColumn(Safe(decision)).RightAligned());
+        }
+
+        table.AddColumn(new TableColumn("total").RightAligned());
+        foreach (var tool in summary.Tools)
+        {
+            var cells = new List<string> { Safe(tool.Tool) };
+            cells.AddRange(decisions.Select(d => tool.Decisions.TryGetValue(d, out var n) ? n.ToString(CultureInfo.InvariantCulture) : "-"));
+            cells.Add(tool.Total.ToString(CultureInfo.InvariantCulture));
+            table.AddRow(cells.ToArray());
+        }
+
+        return table;
+    }
+
+    private static Table DenialTable(AuditSummary summary)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("time", "tool", "decision", "rule", "reason");
+        foreach (var denial in summary.LatestDenials)
+        {
+            table.AddRow(
+                Time(denial.Time), Safe(denial.Tool), Safe(denial.Monitor ? denial.Decision + " (monitor)" : denial.Decision),
+                Safe(denial.Rule ?? ""), Safe(denial.Reason ?? ""));
+        }
+
+        return table;
+    }
+
+    private static string Safe(string text) => Markup.Escape(TerminalText.Printable(text));
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Ms(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-";
+}

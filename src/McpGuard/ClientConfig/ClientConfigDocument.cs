@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace McpGuard.ClientConfig;
+
+/// <summary>A parsed client config: the whole JSON tree, its <c>mcpServers</c> object, and how it was laid out.</summary>
+internal sealed record ClientConfigDocument(JsonObject Root, JsonObject Servers, ClientConfigFormat Format)
+{
+    /// <summary>Parses strictly (no comments, no trailing commas, no duplicate keys); an error names line and column.</summary>
+    public static bool TryParse(string text, out ClientConfigDocument? document, out string error)
+    {
+        document = null;
+        error = "";
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+        }
+        catch (JsonException exception)
+        {
+            var where = exception.LineNumber is { } line ? $" at line {line + 1}, column {exception.BytePositionInLine + 1}" : "";
+            error = $"is not valid JSON{where}: {FirstSentence(exception.Message)}";
+            return false;
+        }
+
+        if (root is not JsonObject rootObject)
+        {
+            error = "is not a JSON object";
+            return false;
+        }
+
+        if (rootObject["mcpServers"] is not JsonObject servers)
+        {
+            error = "has no \"mcpServers\" object";
+            return false;
+        }
+
+        document = new ClientConfigDocument(rootObject, servers, ClientConfigFormat.Detect(text));
+        return true;
+    }
+
+    public string Write() => Format.Write(Root);
+
+    private static string FirstSentence(string message)
+    {
+        // System.Text.Json appends " Path: $ | LineNumber: 0 | BytePositionInLine: 7." and advice about reader options.
+        foreach (var marker in new[] { " Path:", " LineNumber:", " Change the reader options" })
+        {
+            var end = message.IndexOf(marker, StringComparison.Ordinal);
+            if (end > 0)
+            {
+                message = message[..end];
+            }
+        }
+
+        return message.Trim().TrimEnd('.');
+    }
+}

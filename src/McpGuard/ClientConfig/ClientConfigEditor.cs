@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using McpGuard.Audit;
+using McpGuard.Cli;
+
+namespace McpGuard.ClientConfig;
+
+/// <summary>
+/// Load, change, back up, save: the part wrap and unwrap share. Nothing is written unless an entry changed;
+/// the backup is written before the config; the config is replaced by rename so a crash leaves one or the other.
+/// </summary>
+internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, TimeProvider timeProvider)
+{
+    public async Task<int> EditAsync(
+        string? configPath, IReadOnlyList<string> selected, Func<JsonObject, IReadOnlyList<ServerChange>> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(selected);
+        ArgumentNullException.ThrowIfNull(change);
+        var path = ResolveTarget(AuditPaths.Expand(configPath ?? ClientConfigPaths.ClaudeDesktop()));
+        if (!File.Exists(path))
+        {
+            await error.WriteLineAsync($"mcpguard: config not found: {path} (use --config PATH)");
+            return ExitCodes.UsageOrPolicyError;
+        }
+
+        var text = await File.ReadAllTextAsync(path, cancellationToken);
+        if (!ClientConfigDocument.TryParse(text, out var document, out var problem))
+        {
+            await error.WriteLineAsync($"mcpguard: {path} {problem}. Nothing was changed.");
+            return ExitCodes.UsageOrPolicyError;
+        }
+
+        var missing = selected.Where(name => !document!.Servers.ContainsKey(name)).ToList();
+        if (missing.Count > 0)
+        {
+            var known = string.Join(", ", document!.Servers.Select(pair => pair.Key));
+            await error.WriteLineAsync($"mcpguard: no server named {string.Join(", ", missing.Select(TerminalText.Printable))} in {path} (servers: {TerminalText.Printable(known)}). Nothing was changed.");
+            return ExitCodes.UsageOrPolicyError;
+        }
+
+        var changes = change(document!.Servers);
+        await output.WriteLineAsync($"Config: {path}");
+        foreach (var item in changes)
+        {
+            var label = item.Kind switch
+            {
+                ServerChangeKind.Wrapped => "wrapped",
+                ServerChangeKind.Unwrapped => "unwrapped",
+                ServerChangeKind.Skipped => "skipped",
+                _ => "unchanged",
+            };
+            await output.WriteLineAsync($"  {label,-10} {TerminalText.Printable(item.Name)}: {TerminalText.Printable(item.Detail)}");
+        }
+
+        if (!changes.Any(c => c.Changed))
+        {
+            await output.WriteLineAsync("Nothing to change; the config was not written.");
+            return ExitCodes.Success;
+        }
+
+        try
+        {
+            var backup = BackupPath(path);
+            File.Copy(path, backup);
+            await output.WriteLineAsync($"Backup: {backup}");
+            await ReplaceAsync(path, document.Write(), cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"mcpguard: cannot write {path}: {exception.Message}");
+            return ExitCodes.Failure;
+        }
+
+        await output.WriteLineAsync($"Wrote {path}. Restart the client (e.g. quit and reopen Claude Desktop) to apply.");
+        return ExitCodes.Success;
+    }
+
+    // A config that is a symlink (dotfile managers) is edited where it points, and stays a symlink.
+    private static string ResolveTarget(string path)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return path;
+        }
+    }
+
+    private string BackupPath(string path)
+    {
+        var stamp = timeProvider.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var backup = $"{path}.bak-{stamp}";
+        for (var n = 2; File.Exists(backup); n++)
+        {
+            backup = $"{path}.bak-{stamp}-{n}";
+        }
+
+        return backup;
+    }
+
+    private static async Task ReplaceAsync(string path, string text, CancellationToken cancellationToken)
+    {
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.mcpguard-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await File.WriteAllTextAsync(temp, text, cancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, File.GetUnixFileMode(path)); // configs hold API keys in env: keep them private
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+}

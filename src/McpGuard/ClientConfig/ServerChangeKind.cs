@@ -1,0 +1,10 @@
+namespace McpGuard.ClientConfig;
+
+internal enum ServerChangeKind
+{
+    Wrapped,
+    Unwrapped,
+    AlreadyWrapped,
+    NotWrapped,
+    Skipped,
+}

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace McpGuard.ClientConfig;
+
+/// <summary>
+/// Wraps and unwraps <c>mcpServers</c> entries in place: only <c>command</c> and <c>args</c> change, every other
+/// field and the key order stay. The original command line is kept after <c>--</c> in the wrapped args, which is
+/// all unwrap needs; an entry that had no <c>args</c> gets none back.
+/// </summary>
+internal static class ServerEntries
+{
+    public static IReadOnlyList<ServerChange> Wrap(JsonObject servers, IReadOnlyCollection<string> selected, GuardInvocation guard, string policyPath)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        return Apply(servers, selected, (name, entry, command, args) =>
+        {
+            if (TryFindWrapped(command, args, guard, out var separator))
+            {
+                var policy = PolicyOf(args, separator) is { } p ? $" (policy {p})" : "";
+                return new ServerChange(name, ServerChangeKind.AlreadyWrapped, $"already behind mcpguard{policy}");
+            }
+
+            var wrapped = new JsonArray([.. guard.PrefixArguments.Select(a => JsonValue.Create(a)), "run", "--policy", policyPath, "--", command]);
+            foreach (var arg in args)
+            {
+                wrapped.Add(arg.DeepClone());
+            }
+
+            entry["command"] = guard.Command;
+            if (entry.ContainsKey("args"))
+            {
+                entry["args"] = wrapped;
+            }
+            else
+            {
+                entry.Insert(entry.IndexOf("command") + 1, "args", wrapped);
+            }
+
+            return new ServerChange(name, ServerChangeKind.Wrapped, $"{command} now runs behind mcpguard with policy {policyPath}");
+        });
+    }
+
+    public static IReadOnlyList<ServerChange> Unwrap(JsonObject servers, IReadOnlyCollection<string> selected, GuardInvocation guard)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        return Apply(servers, selected, (name, entry, command, args) =>
+        {
+            if (!TryFindWrapped(command, args, guard, out var separator))
+            {
+                return new ServerChange(name, ServerChangeKind.NotWrapped, "not behind mcpguard");
+            }
+
+            if (separator + 1 >= args.Count || args[separator + 1] is not JsonValue original || original.GetValueKind() != JsonValueKind.String)
+            {
+                return new ServerChange(name, ServerChangeKind.Skipped, "wrapped args have no command after \"--\"");
+            }
+
+            var originalCommand = original.GetValue<string>();
+            entry["command"] = originalCommand;
+            var rest = args.Skip(separator + 2).Select(a => a.DeepClone()).ToArray();
+            if (rest.Length == 0)
+            {
+                entry.Remove("args");
+            }
+            else
+            {
+                entry["args"] = new JsonArray(rest);
+            }
+
+            return new ServerChange(name, ServerChangeKind.Unwrapped, $"{originalCommand} runs directly again");
+        });
+    }
+
+    private static List<ServerChange> Apply(
+        JsonObject servers, IReadOnlyCollection<string> selected, Func<string, JsonObject, string, IReadOnlyList<JsonNode>, ServerChange> change)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        var entries = servers.Where(pair => selected.Count == 0 || selected.Contains(pair.Key)).ToList();
+        return entries.Select(pair => TryReadCommand(pair.Value, out var entry, out var command, out var args, out var problem)
+            ? change(pair.Key, entry, command, args)
+            : new ServerChange(pair.Key, ServerChangeKind.Skipped, problem)).ToList();
+    }
+
+    private static bool TryReadCommand(
+        JsonNode? node, out JsonObject entry, out string command, out IReadOnlyList<JsonNode> args, out string problem)
+    {
+        entry = node as JsonObject ?? [];
+        command = "";
+        args = [];
+        problem = "";
+        if (node is not JsonObject)
+        {
+            problem = "not an object";
+            return false;
+        }
+
+        if (entry["command"] is not JsonValue commandValue || commandValue.GetValueKind() != JsonValueKind.String)
+        {
+            problem = "no \"command\" (not a stdio server)";
+            return false;
+        }
+
+        command = commandValue.GetValue<string>();
+        if (entry["args"] is null)
+        {
+            return !entry.ContainsKey("args") || Fail("\"args\" is null", out problem);
+        }
+
+        if (entry["args"] is not JsonArray array || array.Any(a => a is null))
+        {
+            return Fail("\"args\" is not a list of values", out problem);
+        }
+
+        args = array.Select(a => a!).ToList();
+        return true;
+    }
+
+    private static bool Fail(string message, out string problem)
+    {
+        problem = message;
+        return false;
+    }
+
+    /// <summary>Finds the <c>--</c> of an entry that already starts mcpguard run (any of the forms wrap writes).</summary>
+    private static bool TryFindWrapped(string command, IReadOnlyList<JsonNode> args, GuardInvocation guard, out int separator)
+    {
+        separator = -1;
+        var strings = args.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null).ToList();
+        int run;
+        if (GuardInvocation.IsGuardExecutable(command) || string.Equals(command, guard.Command, StringComparison.Ordinal))
+        {
+            run = 0;
+        }
+        else if (GuardInvocation.IsDotnetHost(command) && strings.Count > 0 && strings[0] is { } dll && GuardInvocation.IsGuardAssembly(dll))
+        {
+            run = 1;
+        }
+        else
+        {
+            return false;
+        }
+
+        if (strings.Count <= run || strings[run] != "run")
+        {
+            return false;
+        }
+
+        separator = strings.IndexOf("--", run + 1);
+        return separator > 0;
+    }
+
+    private static string? PolicyOf(IReadOnlyList<JsonNode> args, int separator)
+    {
+        for (var i = 0; i + 1 < separator; i++)
+        {
+            if (args[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is "--policy" or "-p")
+            {
+                return args[i + 1].ToString();
+            }
+        }
+
+        return null;
+    }
+}

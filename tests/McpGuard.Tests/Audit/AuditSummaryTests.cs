@@ -1,0 +1,125 @@
+using McpGuard.Audit;
+
+namespace McpGuard.Tests.Audit;
+
+public sealed class AuditSummaryTests
+{
+    private static readonly string s_sample = Path.Combine(AppContext.BaseDirectory, "Audit", "Samples", "audit-sample.jsonl");
+
+    [Fact]
+    public async Task ReadAsync_Sample_CountsPerToolAndDecision()
+    {
+        var summary = await ReadAsync(null);
+
+        Assert.Equal(19, summary.Lines);
+        Assert.Equal(11, summary.Decisions);
+        Assert.Equal(3, summary.Outcomes);
+        Assert.Equal(2, summary.Sessions);
+        Assert.Equal(["place_order", "get_tickers", "batch_cancel_order", "cancel_order", "evil\u001b[2J[red]x[/]"], summary.Tools.Select(t => t.Tool));
+        var placeOrder = summary.Tools[0].Decisions;
+        // s1-3 asked then approved, s1-4 asked then refused: each call counts once, under how it ended.
+        Assert.Equal(1, placeOrder["approved"]);
+        Assert.Equal(1, placeOrder["refused"]);
+        Assert.Equal(1, placeOrder["require_approval"]);
+        Assert.Equal(1, placeOrder["monitor:deny"]);
+        Assert.Equal(4, summary.Tools[0].Total);
+        Assert.Equal(2, summary.Tools[1].Decisions["allow"]);
+    }
+
+    [Fact]
+    public async Task ReadAsync_Sample_MalformedLinesCountedNotThrown()
+    {
+        var summary = await ReadAsync(null);
+
+        // Line 8 is not JSON, 16 has no time, 17 an unknown decision, 19 is cut off; 18 is a future record type.
+        Assert.Equal(4, summary.Malformed);
+        Assert.Equal([8L, 16L, 17L, 19L], summary.MalformedLines);
+    }
+
+    [Fact]
+    public async Task ReadAsync_Sample_ApprovalsOutcomesAndRange()
+    {
+        var summary = await ReadAsync(null);
+
+        Assert.Equal(new AuditApprovalCounts(3, 1, 1, 0, 1), summary.Approvals);
+        Assert.Equal(1, summary.OutcomeErrors);
+        Assert.Equal(120, summary.MedianDurationMs);
+        Assert.Equal(400, summary.MaxDurationMs);
+        Assert.Equal(DateTimeOffset.Parse("2026-03-14T10:00:00Z"), summary.From);
+        Assert.Equal(DateTimeOffset.Parse("2026-03-14T11:00:07Z"), summary.To);
+    }
+
+    [Fact]
+    public async Task ReadAsync_Sample_LatestDenialsInOrderWithReasons()
+    {
+        var summary = await ReadAsync(null);
+
+        Assert.Equal(
+            ["refused", "hidden", "deny", "deny", "unknown_tool"],
+            summary.LatestDenials.Select(d => d.Decision));
+        Assert.Equal("No answer within 120s.", summary.LatestDenials[0].Reason);
+        Assert.True(summary.LatestDenials[3].Monitor);
+    }
+
+    [Fact]
+    public async Task ReadAsync_Since_DropsOlderRecords()
+    {
+        var summary = await ReadAsync(DateTimeOffset.Parse("2026-03-14T11:00:00Z"));
+
+        Assert.Equal(5, summary.Decisions);
+        Assert.Equal(0, summary.Outcomes);
+        Assert.Equal(DateTimeOffset.Parse("2026-03-14T11:00:00Z"), summary.From);
+        Assert.DoesNotContain(summary.Tools, t => t.Tool == "get_tickers");
+        Assert.Equal(new AuditApprovalCounts(1, 0, 0, 0, 1), summary.Approvals);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnswerWithoutItsRequest_CountedUnderTheAnswer()
+    {
+        var summary = await AuditSummaryReader.ReadAsync(
+            new StringReader("""{"type":"decision","time":"2026-01-01T00:00:00Z","call_id":"c","tool":"t","decision":"approved"}"""),
+            "x", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, Assert.Single(summary.Tools).Decisions["approved"]);
+        Assert.Equal(new AuditApprovalCounts(0, 1, 0, 0, 0), summary.Approvals);
+    }
+
+    [Fact]
+    public async Task ReadAsync_Empty_NoRecords()
+    {
+        var summary = await AuditSummaryReader.ReadAsync(new StringReader("\n\n"), "x", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, summary.Decisions);
+        Assert.Equal(0, summary.Malformed);
+        Assert.Null(summary.From);
+    }
+
+    [Theory]
+    [InlineData("30m", "2026-03-14T11:30:00Z")]
+    [InlineData("1h", "2026-03-14T11:00:00Z")]
+    [InlineData("2d", "2026-03-12T12:00:00Z")]
+    [InlineData("1w", "2026-03-07T12:00:00Z")]
+    [InlineData("90s", "2026-03-14T11:58:30Z")]
+    [InlineData("2026-03-01T08:00:00Z", "2026-03-01T08:00:00Z")]
+    [InlineData("2026-03-01T10:00:00+02:00", "2026-03-01T08:00:00Z")]
+    [InlineData("2026-03-01", "2026-03-01T00:00:00Z")]
+    public void Since_ParsesRelativeAndAbsolute(string text, string expected)
+    {
+        Assert.True(AuditSince.TryParse(text, DateTimeOffset.Parse("2026-03-14T12:00:00Z"), out var since));
+        Assert.Equal(DateTimeOffset.Parse(expected), since);
+    }
+
+    [Theory]
+    [InlineData("3x")]
+    [InlineData("-1h")]
+    [InlineData("yesterday")]
+    [InlineData("99999999999d")]
+    public void Since_RejectsOtherText(string text) =>
+        Assert.False(AuditSince.TryParse(text, DateTimeOffset.Parse("2026-03-14T12:00:00Z"), out _));
+
+    private static async Task<AuditSummary> ReadAsync(DateTimeOffset? since)
+    {
+        using var reader = new StreamReader(s_sample);
+        return await AuditSummaryReader.ReadAsync(reader, s_sample, since, TestContext.Current.CancellationToken);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using McpGuard.Audit;
+using McpGuard.Policy;
+using McpGuard.Tests.TestUtils;
+
+namespace McpGuard.Tests.Audit;
+
+internal static class AuditTestRecords
+{
+    public static readonly DateTimeOffset Now = new(2026, 3, 14, 15, 9, 26, 535, TimeSpan.Zero);
+
+    public static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
+
+    public static AuditLog Open(string path, AuditArgumentsMode mode = AuditArgumentsMode.Redact, CapturingLogger? logger = null, AppendStrategy? strategy = null)
+        => new(path, mode, "bybit-mcp", logger ?? new CapturingLogger(), new FixedTimeProvider(Now), strategy);
+
+    public static AuditDecisionRecord Decision(
+        IAuditLog log, string tool = "place_order", AuditDecision decision = AuditDecision.Allow, string? arguments = null, string id = "1")
+        => new()
+        {
+            CallId = log.NewCallId(),
+            RequestId = Json(id),
+            Tool = tool,
+            Decision = decision,
+            RuleId = "tools.place_order.rules[0]",
+            Reason = decision == AuditDecision.Allow ? null : "Orders outside the envelope need a human.",
+            Arguments = arguments is null ? null : Json(arguments),
+        };
+
+    public static JsonElement[] ReadLines(string path)
+    {
+        var text = File.ReadAllText(path);
+        Assert.EndsWith("\n", text);
+        return text[..^1].Split('\n').Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToArray();
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using McpGuard.ClientConfig;
+
+namespace McpGuard.Tests.Cli;
+
+public sealed class ServerEntriesTests
+{
+    private const string Policy = "/etc/mcpguard/policy.yaml";
+    private static readonly GuardInvocation s_apphost = new("/opt/mcpguard/bin/mcpguard", []);
+    private static readonly GuardInvocation s_dotnet = new("/usr/share/dotnet/dotnet", ["/src/McpGuard/bin/Release/net10.0/mcpguard.dll"]);
+
+    [Theory]
+    [InlineData("claude-desktop")]
+    [InlineData("cursor-4space-crlf")]
+    public void Wrap_SampleConfig_MatchesGoldenByteForByte(string name)
+    {
+        var document = Parse(Golden(name + ".json"));
+
+        var changes = ServerEntries.Wrap(document.Servers, [], s_apphost, Policy);
+
+        Assert.Equal(Golden(name + ".wrapped.json"), document.Write());
+        Assert.All(changes.Where(c => c.Name != "remote"), c => Assert.Equal(ServerChangeKind.Wrapped, c.Kind));
+    }
+
+    [Theory]
+    [InlineData("claude-desktop")]
+    [InlineData("cursor-4space-crlf")]
+    public void Unwrap_WrappedGolden_RestoresOriginalByteForByte(string name)
+    {
+        var document = Parse(Golden(name + ".wrapped.json"));
+
+        ServerEntries.Unwrap(document.Servers, [], s_apphost);
+
+        Assert.Equal(Golden(name + ".json"), document.Write());
+    }
+
+    [Fact]
+    public void Wrap_Twice_SecondTimeChangesNothing()
+    {
+        var document = Parse(Golden("claude-desktop.json"));
+        ServerEntries.Wrap(document.Servers, [], s_apphost, Policy);
+        var once = document.Write();
+
+        var changes = ServerEntries.Wrap(document.Servers, [], s_apphost, "/other/policy.yaml");
+
+        Assert.Equal(once, document.Write());
+        var bybit = Assert.Single(changes, c => c.Name == "bybit");
+        Assert.Equal(ServerChangeKind.AlreadyWrapped, bybit.Kind);
+        Assert.Contains(Policy, bybit.Detail);
+        Assert.Equal(ServerChangeKind.Skipped, Assert.Single(changes, c => c.Name == "remote").Kind);
+    }
+
+    [Fact]
+    public void Wrap_DotnetForm_PutsDllFirstAndIsRecognisedByAnyInvocation()
+    {
+        var document = Parse(Golden("claude-desktop.json"));
+
+        ServerEntries.Wrap(document.Servers, ["bybit"], s_dotnet, Policy);
+
+        var bybit = document.Servers["bybit"]!;
+        Assert.Equal("/usr/share/dotnet/dotnet", (string?)bybit["command"]);
+        Assert.Equal(
+            ["/src/McpGuard/bin/Release/net10.0/mcpguard.dll", "run", "--policy", Policy, "--", "uvx", "bybit-mcp", "--testnet"],
+            bybit["args"]!.AsArray().Select(a => (string?)a));
+        Assert.Equal(ServerChangeKind.AlreadyWrapped, ServerEntries.Wrap(document.Servers, ["bybit"], s_apphost, Policy)[0].Kind);
+        ServerEntries.Unwrap(document.Servers, [], s_apphost);
+        Assert.Equal(Golden("claude-desktop.json"), document.Write());
+    }
+
+    [Fact]
+    public void Wrap_ServerSelection_OnlyThoseChange()
+    {
+        var document = Parse(Golden("claude-desktop.json"));
+
+        var changes = ServerEntries.Wrap(document.Servers, ["filesystem"], s_apphost, Policy);
+
+        Assert.Equal("filesystem", Assert.Single(changes).Name);
+        Assert.Equal("uvx", (string?)document.Servers["bybit"]!["command"]);
+        Assert.Equal(s_apphost.Command, (string?)document.Servers["filesystem"]!["command"]);
+    }
+
+    [Fact]
+    public void Wrap_EntryWithoutArgs_ArgsInsertedAfterCommandAndRemovedByUnwrap()
+    {
+        var document = Parse("""{"mcpServers":{"a":{"command":"srv","env":{"X":"1"}}}}""");
+
+        ServerEntries.Wrap(document.Servers, [], s_apphost, Policy);
+        Assert.Equal(["command", "args", "env"], document.Servers["a"]!.AsObject().Select(p => p.Key));
+
+        ServerEntries.Unwrap(document.Servers, [], s_apphost);
+        Assert.Equal("""{"mcpServers":{"a":{"command":"srv","env":{"X":"1"}}}}""", document.Root.ToJsonString());
+    }
+
+    [Fact]
+    public void Unwrap_NotWrappedOrBroken_LeftAlone()
+    {
+        var document = Parse("""{"mcpServers":{"plain":{"command":"srv","args":["run","--"]},"odd":{"command":"mcpguard","args":["run","--policy","p","--"]},"bad":{"command":"x","args":"y"}}}""");
+        var before = document.Root.ToJsonString();
+
+        var changes = ServerEntries.Unwrap(document.Servers, [], s_apphost);
+
+        Assert.Equal(before, document.Root.ToJsonString());
+        Assert.Equal([ServerChangeKind.NotWrapped, ServerChangeKind.Skipped, ServerChangeKind.Skipped], changes.Select(c => c.Kind));
+    }
+
+    [Fact]
+    public void Unwrap_BareMcpguardCommandFromDocs_Recognised()
+    {
+        var document = Parse("""{"mcpServers":{"a":{"command":"mcpguard","args":["run","--policy","/p.yaml","--audit","/a.jsonl","--","node","server.js","--","x"]}}}""");
+
+        ServerEntries.Unwrap(document.Servers, [], s_apphost);
+
+        Assert.Equal("""{"mcpServers":{"a":{"command":"node","args":["server.js","--","x"]}}}""", document.Root.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("macos", null, null, "/Users/me/Library/Application Support/Claude/claude_desktop_config.json")]
+    [InlineData("linux", null, null, "/Users/me/.config/Claude/claude_desktop_config.json")]
+    [InlineData("linux", null, "/xdg", "/xdg/Claude/claude_desktop_config.json")]
+    [InlineData("windows", "/appdata", null, "/appdata/Claude/claude_desktop_config.json")]
+    public void ClaudeDesktop_DefaultPathPerPlatform(string platform, string? appData, string? xdg, string expected)
+    {
+        var path = ClientConfigPaths.ClaudeDesktop(platform, name => name == "APPDATA" ? appData : name == "XDG_CONFIG_HOME" ? xdg : null, "/Users/me");
+
+        Assert.Equal(expected, path.Replace('\\', '/'));
+    }
+
+    [Theory]
+    [InlineData("{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\",}\n  }\n}", "line 3")]
+    [InlineData("{\"mcpServers\": {\"a\": {}, \"a\": {}}}", "Duplicate")]
+    [InlineData("// comment\n{\"mcpServers\": {}}", "line 1")]
+    [InlineData("[]", "not a JSON object")]
+    [InlineData("{\"servers\": {}}", "no \"mcpServers\"")]
+    public void TryParse_BrokenConfig_RefusedWithWhere(string text, string expected)
+    {
+        Assert.False(ClientConfigDocument.TryParse(text, out _, out var error));
+        Assert.Contains(expected, error);
+    }
+
+    internal static string Golden(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cli", "WrapGolden", name));
+
+    private static ClientConfigDocument Parse(string text)
+    {
+        Assert.True(ClientConfigDocument.TryParse(text, out var document, out var error), error);
+        return document!;
+    }
+}

@@ -1,0 +1,145 @@
+using McpGuard.Cli;
+using McpGuard.Tests.TestUtils;
+
+namespace McpGuard.Tests.Cli;
+
+public sealed class WrapCommandTests : IDisposable
+{
+    private static readonly FixedTimeProvider s_clock = new(new DateTimeOffset(2026, 3, 14, 15, 9, 26, TimeSpan.Zero));
+    private readonly TempDirectory _temp = new();
+    private readonly string _config;
+    private readonly string _policy;
+
+    public WrapCommandTests()
+    {
+        _config = _temp.File("claude_desktop_config.json");
+        _policy = _temp.File("policy.yaml");
+        File.WriteAllText(_config, ServerEntriesTests.Golden("claude-desktop.json"));
+        File.WriteAllText(_policy, "version: 1\ndefault: deny\n");
+    }
+
+    [Fact]
+    public async Task Wrap_WritesBackupFirstThenConfigAndReports()
+    {
+        var (exitCode, output, _) = await WrapAsync();
+
+        Assert.Equal(0, exitCode);
+        var backup = _config + ".bak-20260314T150926Z";
+        Assert.Equal(ServerEntriesTests.Golden("claude-desktop.json"), File.ReadAllText(backup));
+        Assert.Contains($"Backup: {backup}", output);
+        Assert.Contains("wrapped    bybit: uvx now runs behind mcpguard with policy " + _policy, output);
+        Assert.Contains("skipped    remote: no \"command\"", output);
+        Assert.Equal(
+            ServerEntriesTests.Golden("claude-desktop.wrapped.json").Replace("/etc/mcpguard/policy.yaml", _policy, StringComparison.Ordinal),
+            File.ReadAllText(_config));
+        Assert.DoesNotContain("key-123", output);
+    }
+
+    [Fact]
+    public async Task Wrap_ThenUnwrap_RestoresFileExactly()
+    {
+        await WrapAsync();
+
+        var (exitCode, output, _) = await CommandRunner.RunAsync(UnwrapCommand.Create(s_clock), "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("unwrapped  bybit: uvx runs directly again", output);
+        Assert.Equal(ServerEntriesTests.Golden("claude-desktop.json"), File.ReadAllText(_config));
+        Assert.Equal(2, Directory.GetFiles(_temp.Path, "*.bak-*").Length);
+    }
+
+    [Fact]
+    public async Task Wrap_Twice_SecondRunWritesNothing()
+    {
+        await WrapAsync();
+        var wrapped = File.ReadAllText(_config);
+
+        var (exitCode, output, _) = await WrapAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Nothing to change", output);
+        Assert.Equal(wrapped, File.ReadAllText(_config));
+        Assert.Single(Directory.GetFiles(_temp.Path, "*.bak-*"));
+    }
+
+    [Fact]
+    public async Task Wrap_BrokenConfig_Exit2AndUntouched()
+    {
+        const string Broken = "{\n  \"mcpServers\": {\n    \"a\": { \"command\": \"x\" \"args\": [] }\n  }\n}\n";
+        File.WriteAllText(_config, Broken);
+
+        var (exitCode, _, error) = await WrapAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("is not valid JSON at line 3", error);
+        Assert.Equal(Broken, File.ReadAllText(_config));
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.bak-*"));
+    }
+
+    [Fact]
+    public async Task Wrap_UnknownServer_Exit2ListsServers()
+    {
+        var (exitCode, _, error) = await WrapAsync("--server", "nope");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("no server named nope", error);
+        Assert.Contains("bybit, filesystem, local-binary, remote", error);
+    }
+
+    [Fact]
+    public async Task Wrap_ServerOption_OnlySelectedEntries()
+    {
+        var (exitCode, output, _) = await WrapAsync("--server", "bybit", "--server", "local-binary");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("wrapped    bybit", output);
+        Assert.Contains("wrapped    local-binary", output);
+        Assert.DoesNotContain("filesystem", output);
+        Assert.Contains("\"command\": \"npx\"", File.ReadAllText(_config));
+    }
+
+    [Fact]
+    public async Task Wrap_MissingPolicy_Exit2()
+    {
+        File.Delete(_policy);
+
+        var (exitCode, _, error) = await WrapAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("policy not found", error);
+    }
+
+    [Fact]
+    public async Task Wrap_MissingConfig_Exit2()
+    {
+        File.Delete(_config);
+
+        var (exitCode, _, error) = await WrapAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("config not found", error);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Wrap_PrivateConfigThroughSymlink_StaysPrivateAndLinked()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes and symlinks.");
+        var real = _temp.File("real.json");
+        File.Move(_config, real);
+        File.SetUnixFileMode(real, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.CreateSymbolicLink(_config, real);
+
+        var (exitCode, _, _) = await WrapAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.NotNull(new FileInfo(_config).LinkTarget);
+        Assert.Contains("/opt/mcpguard/bin/mcpguard", File.ReadAllText(real));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(real));
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private Task<(int ExitCode, string Output, string Error)> WrapAsync(params string[] extra) =>
+        CommandRunner.RunAsync(WrapCommand.Create(s_clock), ["--policy", _policy, "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard", .. extra]);
+}
