@@ -11,5 +11,7 @@ public sealed record PolicyDecision
     /// <summary>Which part of the policy decided, e.g. <c>tools.place_order.rules[0]</c>, <c>default</c>.</summary>
     public required string RuleId { get; init; }
 
+    public RiskClass Risk { get; init; }
+
     public bool IsAllowed => Verdict == Verdict.Allow;
 }

@@ -20,6 +20,9 @@ public sealed class PolicyEngine
 
     public bool IsHidden(string toolName) => _policy.IsHidden(toolName);
 
+    /// <summary>Hidden by name, or by the risk class the name and the server's hints give it.</summary>
+    public bool IsHidden(string toolName, ToolHints? hints) => _policy.IsHidden(toolName);
+
     public PolicyDecision Evaluate(ToolRequest request)
     {
         var policy = _policy;

@@ -7,11 +7,11 @@ namespace McpGuard.Audit;
 internal interface IAuditLog : IDisposable
 {
     /// <summary>A new id, unique across sessions, linking a call's decision, approval and outcome records.</summary>
-    public string NewCallId();
+    string NewCallId();
 
     /// <summary>Appends one decision line. Call it before forwarding; false means the record is not stored.</summary>
-    public bool TryWriteDecision(AuditDecisionRecord record);
+    bool TryWriteDecision(AuditDecisionRecord record);
 
     /// <summary>Appends one outcome line for a forwarded call; false means the record is not stored.</summary>
-    public bool TryWriteOutcome(AuditOutcomeRecord record);
+    bool TryWriteOutcome(AuditOutcomeRecord record);
 }

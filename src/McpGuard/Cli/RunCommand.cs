@@ -1,5 +1,6 @@
 using System.CommandLine;
 using McpGuard.Approval;
+using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Relay;
 using McpGuard.Reload;
@@ -13,6 +14,10 @@ internal static class RunCommand
     public static Command Create()
     {
         var policyOption = CommonOptions.Policy();
+        var auditOption = new Option<string>("--audit")
+        {
+            Description = "Audit log file (JSON lines); overrides the policy's audit.path.",
+        };
         var monitorOption = new Option<bool>("--monitor")
         {
             Description = "Decide, log and audit every call but block none (hidden tools stay hidden).",
@@ -27,6 +32,7 @@ internal static class RunCommand
         var command = new Command("run", "Start the MCP server as a child and guard every message between it and the client.")
         {
             policyOption,
+            auditOption,
             monitorOption,
             shutdownOption,
             logLevelOption,
@@ -53,14 +59,17 @@ internal static class RunCommand
                 Monitor = parseResult.GetValue(monitorOption),
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
             };
-            var relay = new StdioRelay(engine, new NoApprover(), options, loggerFactory);
+            var commandLine = parseResult.GetValue(serverCommand)!;
+            var serverName = ServerName.FromCommandLine(commandLine);
+            using var audit = AuditLog.Open(loaded.Policy!.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
+            var relay = new StdioRelay(engine, new NoApprover(), audit, options, loggerFactory);
             using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {
                 using var stdin = Console.OpenStandardInput();
                 using var stdout = Console.OpenStandardOutput();
                 using var stderr = Console.OpenStandardError();
-                var exitCode = await relay.RunAsync(parseResult.GetValue(serverCommand)!, stdin, stdout, stderr, stop.Token);
+                var exitCode = await relay.RunAsync(commandLine, serverName, stdin, stdout, stderr, stop.Token);
                 return stop.ExitCode ?? exitCode;
             }
             catch (ChildStartException ex)

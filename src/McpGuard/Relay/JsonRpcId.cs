@@ -39,5 +39,8 @@ internal readonly record struct JsonRpcId(string Key, byte[] Raw)
     public static bool IsInteger(ReadOnlySpan<byte> text) =>
         !text.IsEmpty && !text.ContainsAny((byte)'.', (byte)'e', (byte)'E');
 
+    /// <summary>The id as a JSON value (for the audit log, which writes it verbatim).</summary>
+    public JsonElement ToJsonElement() => JsonSerializer.Deserialize<JsonElement>(Raw);
+
     public override string ToString() => Encoding.UTF8.GetString(Raw);
 }

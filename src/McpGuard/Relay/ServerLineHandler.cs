@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using McpGuard.Audit;
 using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -12,7 +13,7 @@ namespace McpGuard.Relay;
 /// Server→client: everything passes through unchanged, except that tools/list answers lose their hidden
 /// tools, answers to the guard's own requests stay with the guard, and non-JSON output is never forwarded.
 /// </summary>
-internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEngine engine, ILogger logger)
+internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEngine engine, IAuditLog audit, ILogger logger)
 {
     public async ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
@@ -38,14 +39,14 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
                 return;
             }
 
-            if (pending.Call is { } call && logger.IsEnabled(LogLevel.Debug))
+            if (pending.Call is { } call)
             {
-                LogCallFinished(logger, call.ToolName, Stopwatch.GetElapsedTime(call.StartedTimestamp).TotalMilliseconds);
+                RecordOutcome(call, pending.Id, header);
             }
 
             if (pending.Method == RequestMethods.ToolsList)
             {
-                var rewritten = ToolListRewriter.Rewrite(line, (name, hints) => engine.IsHidden(name), out var page);
+                var rewritten = ToolListRewriter.Rewrite(line, engine.IsHidden, out var page);
                 channels.Catalog.AddPage(page.Tools, page.IsLastPage);
                 if (rewritten is not null)
                 {
@@ -64,6 +65,24 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
         }
 
         await channels.ToClient.WriteLineAsync(line, flush: false, cancellationToken);
+    }
+
+    private void RecordOutcome(ForwardedCall call, JsonRpcId id, ServerMessageHeader header)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp);
+        LogCallFinished(logger, call.ToolName, elapsed.TotalMilliseconds);
+        if (audit is not NullAuditLog)
+        {
+            audit.TryWriteOutcome(new AuditOutcomeRecord
+            {
+                CallId = call.CallId,
+                RequestId = id.ToJsonElement(),
+                Tool = call.ToolName,
+                Duration = elapsed,
+                IsError = header.IsError,
+                ErrorCode = header.ErrorCode,
+            });
+        }
     }
 
     private static bool IsBlank(ReadOnlySequence<byte> line)

@@ -8,7 +8,7 @@ namespace McpGuard.Relay;
 /// Utf8JsonReader, no document and no copy, which also proves the line is one JSON object (non-JSON
 /// output of the child is never forwarded).
 /// </summary>
-internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? Id)
+internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? Id, bool IsError = false, long? ErrorCode = null)
 {
     public bool IsResponse => Method is null && Id is not null;
 
@@ -27,10 +27,14 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
 
             string? method = null;
             JsonRpcId? id = null;
+            var isError = false;
+            long? errorCode = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isMethod = reader.ValueTextEquals("method"u8);
                 var isId = !isMethod && reader.ValueTextEquals("id"u8);
+                var isErrorMember = reader.ValueTextEquals("error"u8);
+                var isResult = reader.ValueTextEquals("result"u8);
                 reader.Read();
                 if (isMethod && reader.TokenType == JsonTokenType.String)
                 {
@@ -40,6 +44,18 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
                 {
                     var raw = line.Slice(reader.TokenStartIndex, reader.BytesConsumed - reader.TokenStartIndex);
                     id = JsonRpcId.FromToken(ref reader, raw.IsSingleSegment ? raw.FirstSpan : raw.ToArray());
+                }
+                else if (isErrorMember)
+                {
+                    isError = true;
+                    errorCode = ReadMember(ref reader, "code"u8, static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.Number && r.TryGetInt64(out var code) ? code : null);
+                    continue;
+                }
+                else if (isResult)
+                {
+                    // Only the result's own top-level isError matters; its (possibly huge) content is skipped.
+                    isError |= ReadMember(ref reader, "isError"u8, static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.True ? 1L : null) == 1;
+                    continue;
                 }
 
                 reader.Skip();
@@ -51,12 +67,39 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
                 return false;
             }
 
-            header = new ServerMessageHeader(method, id);
+            header = new ServerMessageHeader(method, id, isError, errorCode);
             return true;
         }
         catch (JsonException)
         {
             return false;
         }
+    }
+
+    private delegate long? ValueReader(ref Utf8JsonReader reader);
+
+    /// <summary>On an object's start, reads one member with <paramref name="read"/> and skips the rest; leaves the reader on its end.</summary>
+    private static long? ReadMember(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ValueReader read)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        long? value = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var wanted = reader.ValueTextEquals(name);
+            reader.Read();
+            if (wanted)
+            {
+                value = read(ref reader);
+            }
+
+            reader.Skip();
+        }
+
+        return value;
     }
 }

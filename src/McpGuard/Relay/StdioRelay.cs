@@ -1,4 +1,5 @@
 using McpGuard.Approval;
+using McpGuard.Audit;
 using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
@@ -13,6 +14,7 @@ namespace McpGuard.Relay;
 internal sealed partial class StdioRelay(
     PolicyEngine engine,
     IApprover approver,
+    IAuditLog audit,
     RelayOptions options,
     ILoggerFactory loggerFactory)
 {
@@ -44,18 +46,17 @@ internal sealed partial class StdioRelay(
     /// <summary>Relays until the client or the server ends the session, or <paramref name="stopping"/> fires.</summary>
     /// <returns>The child's exit code.</returns>
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
-    public async Task<int> RunAsync(IReadOnlyList<string> commandLine, Stream clientInput, Stream clientOutput, Stream stderr, CancellationToken stopping)
+    public async Task<int> RunAsync(IReadOnlyList<string> commandLine, string serverName, Stream clientInput, Stream clientOutput, Stream stderr, CancellationToken stopping)
     {
         using var child = ChildProcess.Start(commandLine, stderr, _logger);
         LogChildStarted(_logger, Path.GetFileName(commandLine[0]), child.Id);
-        var serverName = Path.GetFileNameWithoutExtension(commandLine[0]);
 
         var channels = new RelayChannels(new MessageSink(clientOutput), new MessageSink(child.StandardInput));
         _channels = channels;
         var fetcher = new ToolListFetcher(channels, options);
-        var gate = new ToolCallGate(channels, engine, fetcher, approver, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
+        var gate = new ToolCallGate(channels, engine, fetcher, approver, audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
         var clientHandler = new ClientLineHandler(channels, gate, loggerFactory.CreateLogger<ClientLineHandler>());
-        var serverHandler = new ServerLineHandler(channels, engine, loggerFactory.CreateLogger<ServerLineHandler>());
+        var serverHandler = new ServerLineHandler(channels, engine, audit, loggerFactory.CreateLogger<ServerLineHandler>());
 
         using var relayCancellation = new CancellationTokenSource();
         var token = relayCancellation.Token;

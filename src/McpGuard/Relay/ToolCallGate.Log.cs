@@ -7,8 +7,9 @@ internal sealed partial class ToolCallGate
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown or hidden tool {ToolName}: answered as unknown, not forwarded.")]
     private static partial void LogUnknownTool(ILogger logger, string toolName);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId}: {Reason} (monitor mode: {Monitor}).")]
-    private static partial void LogDenied(ILogger logger, string toolName, string ruleId, string reason, bool monitor);
+    // The reason is not logged: a policy's reason may quote argument values (SPEC §4.8); it is in the audit log.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId} (monitor mode: {Monitor}).")]
+    private static partial void LogDenied(ILogger logger, string toolName, string ruleId, bool monitor);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Allowed tool {ToolName} by rule {RuleId}.")]
     private static partial void LogAllowed(ILogger logger, string toolName, string ruleId);

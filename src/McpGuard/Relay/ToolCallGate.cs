@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using McpGuard.Approval;
+using McpGuard.Audit;
 using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
@@ -11,7 +12,8 @@ namespace McpGuard.Relay;
 
 /// <summary>
 /// Decides every tools/call before the server sees it: hidden or unknown → "Unknown tool"; then the policy;
-/// then limits, counted only when the call is really forwarded. Calls that must wait (for the guard's own
+/// then limits, counted only when the call is really forwarded; then the audit record, written before
+/// forwarding (a call that cannot be recorded is denied). Calls that must wait (for the guard's own
 /// tools/list, or for a person) are held off the pump on a copy of their bytes, so other traffic keeps flowing.
 /// </summary>
 internal sealed partial class ToolCallGate(
@@ -19,6 +21,7 @@ internal sealed partial class ToolCallGate(
     PolicyEngine engine,
     ToolListFetcher fetcher,
     IApprover approver,
+    IAuditLog audit,
     RelayOptions options,
     string serverName,
     ILogger logger)
@@ -31,11 +34,12 @@ internal sealed partial class ToolCallGate(
         var id = message.Id!.Value;
         if (!ToolCall.TryRead(message.Params, out var call, out var problem))
         {
-            await ReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), problem!), flush: true, cancellationToken);
+            Record(id, audit.NewCallId(), null, default, AuditDecision.Invalid, null, problem);
+            await ReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), problem!), cancellationToken);
             return;
         }
 
-        if (!channels.Catalog.TryGet(call.Name, out var hints) && !channels.Catalog.IsComplete && !IsHidden(call.Name, null))
+        if (!channels.Catalog.TryGet(call.Name, out var hints) && !channels.Catalog.IsComplete && !engine.IsHidden(call.Name, null))
         {
             // Not listed yet: the guard lists the server's tools itself before it decides.
             Hold(id, line, cancellationToken);
@@ -43,7 +47,7 @@ internal sealed partial class ToolCallGate(
         }
 
         var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = hints };
-        var reply = Judge(id, call.Name, request, out var needsApproval);
+        var reply = Judge(id, audit.NewCallId(), request, out var needsApproval);
         if (needsApproval is not null)
         {
             Hold(id, line, cancellationToken);
@@ -56,7 +60,7 @@ internal sealed partial class ToolCallGate(
         }
         else
         {
-            await ReplyAsync(id, reply, flush: true, cancellationToken);
+            await ReplyAsync(id, reply, cancellationToken);
         }
     }
 
@@ -71,15 +75,17 @@ internal sealed partial class ToolCallGate(
 
     /// <summary>
     /// Decides a call whose tool is known or hidden. Returns null to forward, or the reply to send instead.
-    /// <paramref name="approval"/> is set when a person must decide first.
+    /// <paramref name="approval"/> is set when a person must decide first (nothing is recorded yet then).
     /// </summary>
-    private byte[]? Judge(JsonRpcId id, string toolName, ToolRequest request, out PolicyDecision? approval)
+    private byte[]? Judge(JsonRpcId id, string callId, ToolRequest request, out PolicyDecision? approval)
     {
         approval = null;
-        if (IsHidden(toolName, request.Hints) || !channels.Catalog.TryGet(toolName, out _))
+        var hidden = engine.IsHidden(request.ToolName, request.Hints);
+        if (hidden || !channels.Catalog.TryGet(request.ToolName, out _))
         {
-            LogUnknownTool(logger, toolName);
-            return UnknownTool(id, toolName);
+            LogUnknownTool(logger, request.ToolName);
+            Record(id, callId, request, default, hidden ? AuditDecision.Hidden : AuditDecision.UnknownTool, null, null);
+            return UnknownTool(id, request.ToolName);
         }
 
         var decision = engine.Evaluate(request);
@@ -89,20 +95,33 @@ internal sealed partial class ToolCallGate(
             return null;
         }
 
-        return Conclude(id, request, decision);
+        return Conclude(id, callId, request, decision, AuditDecisionText.FromVerdict(decision.Verdict));
     }
 
-    /// <summary>The last step for an allowed (or approved) call: count its limits, then forward or deny.</summary>
-    private byte[]? Conclude(JsonRpcId id, ToolRequest request, PolicyDecision decision)
+    /// <summary>
+    /// The last step: count an allowed (or approved) call's limits, record the decision, then forward (null)
+    /// or answer with a denial. Under --monitor only the audit log's failure blocks.
+    /// </summary>
+    private byte[]? Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded)
     {
         if (decision.Verdict == Verdict.Allow)
         {
-            decision = engine.TryConsume(request);
+            var limited = engine.TryConsume(request);
+            if (limited.Verdict != Verdict.Allow)
+            {
+                decision = limited;
+                recorded = AuditDecision.Deny;
+            }
+        }
+
+        if (!Record(id, callId, request, decision, recorded, decision.RuleId, decision.Reason))
+        {
+            return JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr).");
         }
 
         if (decision.Verdict != Verdict.Allow)
         {
-            LogDenied(logger, request.ToolName, decision.RuleId, decision.Reason ?? "", options.Monitor);
+            LogDenied(logger, request.ToolName, decision.RuleId, options.Monitor);
             if (!options.Monitor)
             {
                 return JsonRpcMessages.Denied(id, decision.Reason ?? $"denied by {decision.RuleId}.");
@@ -115,21 +134,42 @@ internal sealed partial class ToolCallGate(
 
         if (channels.ClientRequests.TryGet(id, out var pending))
         {
-            pending.Call = new ForwardedCall(Guid.NewGuid().ToString("n"), request.ToolName, Stopwatch.GetTimestamp());
+            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp());
         }
 
         return null;
     }
 
-    private bool IsHidden(string toolName, ToolHints? hints) => engine.IsHidden(toolName);
+    /// <returns>False when the record could not be stored (the audit log's own warning is already on stderr).</returns>
+    private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, AuditDecision recorded, string? ruleId, string? reason)
+    {
+        if (audit is NullAuditLog)
+        {
+            return true;
+        }
+
+        return audit.TryWriteDecision(new AuditDecisionRecord
+        {
+            CallId = callId,
+            RequestId = id.ToJsonElement(),
+            Tool = request?.ToolName,
+            Decision = recorded,
+            RuleId = ruleId,
+            Reason = reason,
+            Risk = decision?.Risk.ToString().ToLowerInvariant(),
+            Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
+            Monitor = options.Monitor,
+        });
+    }
 
     private static byte[] UnknownTool(JsonRpcId id, string toolName) =>
         JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), $"Unknown tool: {toolName}");
 
-    private async ValueTask ReplyAsync(JsonRpcId id, byte[] reply, bool flush, CancellationToken cancellationToken)
+    /// <summary>Answers the client instead of the server; flushed at once, since the client pump batches only towards the server.</summary>
+    private async ValueTask ReplyAsync(JsonRpcId id, byte[] reply, CancellationToken cancellationToken)
     {
         channels.ClientRequests.TryRemove(id, out _);
-        await channels.ToClient.WriteLineAsync(reply, flush, cancellationToken);
+        await channels.ToClient.WriteLineAsync(reply, flush: true, cancellationToken);
     }
 
     /// <summary>Copies the call's bytes (the pump's buffer is reused) and decides it off the pump.</summary>
@@ -139,65 +179,5 @@ internal sealed partial class ToolCallGate(
         var withdrawn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _held[id.Key] = withdrawn;
         _ = Task.Run(() => DecideHeldAsync(id, copy, withdrawn), CancellationToken.None);
-    }
-
-    private async Task DecideHeldAsync(JsonRpcId id, byte[] line, CancellationTokenSource withdrawn)
-    {
-        var cancellationToken = withdrawn.Token;
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
-            await fetcher.EnsureCompleteAsync(cancellationToken);
-            channels.Catalog.TryGet(call.Name, out var hints);
-            var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = hints };
-            var reply = Judge(id, call.Name, request, out var needsApproval);
-            if (needsApproval is not null)
-            {
-                var outcome = await approver.RequestAsync(
-                    new ApprovalRequest(id.ToString(), serverName, call.Name, call.Arguments, needsApproval.RuleId, needsApproval.Reason),
-                    cancellationToken);
-                LogApproval(logger, call.Name, outcome.Approved);
-                reply = outcome.Approved
-                    ? Conclude(id, request, needsApproval with { Verdict = Verdict.Allow })
-                    : Conclude(id, request, needsApproval with { Verdict = Verdict.Deny, Reason = outcome.Reason });
-            }
-
-            if (reply is null)
-            {
-                await channels.ToServer.WriteLineAsync(line, flush: true, cancellationToken);
-            }
-            else
-            {
-                await ReplyAsync(id, reply, flush: true, cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (withdrawn.IsCancellationRequested)
-        {
-            // Withdrawn by the client or the guard is stopping: the request is over, nothing is forwarded.
-            channels.ClientRequests.TryRemove(id, out _);
-        }
-        catch (Exception ex) when (ex is TimeoutException or IOException or JsonException or InvalidOperationException)
-        {
-            LogHeldCallFailed(logger, ex);
-            await TryReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + ex.Message));
-        }
-        finally
-        {
-            _held.TryRemove(id.Key, out _);
-            withdrawn.Dispose();
-        }
-    }
-
-    private async Task TryReplyAsync(JsonRpcId id, byte[] reply)
-    {
-        try
-        {
-            await ReplyAsync(id, reply, flush: true, CancellationToken.None);
-        }
-        catch (IOException)
-        {
-            // The client is gone.
-        }
     }
 }
