@@ -3,26 +3,72 @@ namespace McpGuard.Policy;
 /// <summary>A validated, immutable policy. Only <see cref="PolicyLoader"/> builds one.</summary>
 public sealed class CompiledPolicy
 {
-    internal CompiledPolicy(string source, Verdict defaultVerdict, IReadOnlyList<string> hide, IReadOnlyDictionary<string, Verdict> tools)
+    private readonly Dictionary<string, ToolEntry> _exact;
+    private readonly ToolEntry[] _globs;
+
+    internal CompiledPolicy(string source, Verdict defaultVerdict, IReadOnlyList<Glob> hide, IEnumerable<ToolEntry> entries)
     {
         Source = source;
         Default = defaultVerdict;
         Hide = hide;
-        Tools = tools;
+        Entries = [.. entries];
+        _exact = Entries.Where(e => e.Pattern.IsLiteral).ToDictionary(e => e.Pattern.Pattern, StringComparer.Ordinal);
+        _globs = [.. Entries.Where(e => !e.Pattern.IsLiteral).OrderByDescending(e => e.Pattern.Specificity)];
     }
 
     /// <summary>Where the policy came from (a file path), for messages.</summary>
     public string Source { get; }
 
-    internal Verdict Default { get; }
+    public Verdict Default { get; }
 
-    internal IReadOnlyList<string> Hide { get; }
+    public IReadOnlyList<Glob> Hide { get; }
 
-    internal IReadOnlyDictionary<string, Verdict> Tools { get; }
+    public IReadOnlyList<ToolEntry> Entries { get; }
+
+    /// <summary>Decisions per risk class (<c>risk:</c>); empty when the policy has no risk section.</summary>
+    public IReadOnlyDictionary<RiskClass, Verdict> RiskVerdicts { get; init; } = new Dictionary<RiskClass, Verdict>();
+
+    /// <summary>Risk classes whose tools are hidden (<c>risk: { critical: hide }</c>).</summary>
+    public IReadOnlySet<RiskClass> HiddenRiskClasses { get; init; } = new HashSet<RiskClass>();
+
+    /// <summary>Classes the policy sets for named tools itself (<c>risk: { classes: { my_tool: write } }</c>).</summary>
+    public IReadOnlyDictionary<string, RiskClass> RiskOverrides { get; init; } = new Dictionary<string, RiskClass>();
+
+    /// <summary><c>limits.rate_limit</c>: calls forwarded across all tools.</summary>
+    public RateLimitSpec? GlobalRateLimit { get; init; }
 
     public ApprovalSettings Approval { get; init; } = ApprovalSettings.Default;
 
     public AuditSettings Audit { get; init; } = AuditSettings.Default;
 
-    public bool IsHidden(string toolName) => Hide.Contains(toolName, StringComparer.Ordinal);
+    public bool IsHidden(string toolName) => IsHidden(toolName, null);
+
+    public bool IsHidden(string toolName, ToolHints? hints) =>
+        Hide.Any(g => g.IsMatch(toolName)) || (HiddenRiskClasses.Count > 0 && HiddenRiskClasses.Contains(Classify(toolName, hints)));
+
+    public RiskClass Classify(string toolName, ToolHints? hints) =>
+        RiskOverrides.TryGetValue(toolName, out var set) ? set : RiskClassifier.Classify(toolName, hints);
+
+    /// <summary>The entry for a tool: the exact one, else the most specific matching glob; null if none.</summary>
+    /// <remarks>Two equally specific overlapping globs are refused at load, so the first match here is the only one.</remarks>
+    public ToolEntry? FindEntry(string toolName)
+    {
+        if (_exact.TryGetValue(toolName, out var exact))
+        {
+            return exact;
+        }
+
+        foreach (var entry in _globs)
+        {
+            if (entry.Pattern.IsMatch(toolName))
+            {
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    internal IReadOnlySet<string> LimitKeys() =>
+        Entries.Select(e => e.LimitKey).Concat(GlobalRateLimit is { } g ? [LimitLedger.GlobalKey(g)] : []).ToHashSet(StringComparer.Ordinal);
 }

@@ -2,10 +2,11 @@ namespace McpGuard.Policy;
 
 /// <summary>
 /// The live policy of one guard: the current compiled policy plus the limit counters. Thread-safe.
-/// Evaluation never counts; <see cref="TryConsume"/> counts, at the moment a call is forwarded.
+/// <see cref="Evaluate"/> is pure and never counts; <see cref="TryConsume"/> counts, when a call is forwarded.
 /// </summary>
 public sealed class PolicyEngine
 {
+    private readonly LimitLedger _ledger = new();
     private volatile CompiledPolicy _policy;
 
     public PolicyEngine(CompiledPolicy policy, TimeProvider? timeProvider = null)
@@ -21,39 +22,40 @@ public sealed class PolicyEngine
     public bool IsHidden(string toolName) => _policy.IsHidden(toolName);
 
     /// <summary>Hidden by name, or by the risk class the name and the server's hints give it.</summary>
-    public bool IsHidden(string toolName, ToolHints? hints) => _policy.IsHidden(toolName);
+    public bool IsHidden(string toolName, ToolHints? hints) => _policy.IsHidden(toolName, hints);
 
-    public PolicyDecision Evaluate(ToolRequest request)
+    public PolicyDecision Evaluate(ToolRequest request) => PolicyEvaluator.Evaluate(_policy, request, trace: null);
+
+    /// <summary>The decision and every step that led to it, for <c>mcpguard explain</c>.</summary>
+    public PolicyExplanation Explain(ToolRequest request)
     {
-        var policy = _policy;
-        if (policy.Tools.TryGetValue(request.ToolName, out var verdict))
-        {
-            return Decision(verdict, $"tools.{request.ToolName}");
-        }
-
-        return Decision(policy.Default, "default");
+        var trace = new List<string>();
+        var decision = PolicyEvaluator.Evaluate(_policy, request, trace);
+        return new PolicyExplanation(decision, trace);
     }
 
     /// <summary>Counts a call that is about to be forwarded against its limits. Returns Allow, or Deny with retry-after.</summary>
-    public PolicyDecision TryConsume(ToolRequest request) =>
-        new() { Verdict = Verdict.Allow, RuleId = _policy.Tools.ContainsKey(request.ToolName) ? $"tools.{request.ToolName}" : "default" };
-
-    /// <summary>Swaps in a new policy atomically. Returns whether the set of hidden tools may have changed.</summary>
-    public bool Reload(CompiledPolicy next)
+    public PolicyDecision TryConsume(ToolRequest request)
     {
-        var previous = Interlocked.Exchange(ref _policy, next);
-        return !previous.Hide.SequenceEqual(next.Hide, StringComparer.Ordinal);
+        var policy = _policy;
+        var entry = policy.FindEntry(request.ToolName);
+        var refused = _ledger.TryConsume(entry, policy.GlobalRateLimit, request.ToolName, request.Arguments, TimeProvider.GetUtcNow());
+        var risk = policy.Classify(request.ToolName, request.Hints);
+        return refused is null
+            ? new PolicyDecision { Verdict = Verdict.Allow, RuleId = "limits", Risk = risk }
+            : new PolicyDecision { Verdict = Verdict.Deny, RuleId = entry is not null && !refused.StartsWith("global", StringComparison.Ordinal) ? $"tools.{entry.Pattern.Pattern}" : "limits", Reason = refused, Risk = risk };
     }
 
-    private static PolicyDecision Decision(Verdict verdict, string ruleId) => new()
+    /// <summary>Swaps in a new policy atomically, keeping the counters of unchanged limits. Returns whether what is hidden changed.</summary>
+    public bool Reload(CompiledPolicy next)
     {
-        Verdict = verdict,
-        RuleId = ruleId,
-        Reason = verdict switch
-        {
-            Verdict.Deny => $"{ruleId} denies this tool.",
-            Verdict.RequireApproval => $"{ruleId} requires approval.",
-            _ => null,
-        },
-    };
+        _ledger.Retain(next.LimitKeys());
+        var previous = Interlocked.Exchange(ref _policy, next);
+        return !previous.Hide.Select(g => g.Pattern).SequenceEqual(next.Hide.Select(g => g.Pattern), StringComparer.Ordinal)
+            || !previous.HiddenRiskClasses.SetEquals(next.HiddenRiskClasses)
+            || !previous.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(next.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
+
+    /// <summary>What the policy does with a tool, in a few words, for <c>mcpguard tools</c>.</summary>
+    public ToolPolicySummary Describe(string toolName, ToolHints? hints) => PolicyEvaluator.Describe(_policy, toolName, hints);
 }

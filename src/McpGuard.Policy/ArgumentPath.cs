@@ -1,0 +1,87 @@
+using System.Text.Json;
+
+namespace McpGuard.Policy;
+
+/// <summary>
+/// A path into a call's arguments: <c>qty</c>, <c>order.qty</c>, <c>request[*].qty</c>. <c>[*]</c> stands for every
+/// element of an array, so one path can name many values.
+/// </summary>
+public sealed class ArgumentPath
+{
+    private readonly (string Name, bool EachElement)[] _steps;
+
+    private ArgumentPath(string text, (string, bool)[] steps)
+    {
+        Text = text;
+        _steps = steps;
+    }
+
+    public string Text { get; }
+
+    public static bool TryParse(string text, out ArgumentPath? path)
+    {
+        path = null;
+        var steps = new List<(string, bool)>();
+        foreach (var part in text.Split('.'))
+        {
+            var each = part.EndsWith("[*]", StringComparison.Ordinal);
+            var name = each ? part[..^3] : part;
+            if (name.Length == 0 || name.Contains('[') || name.Contains(']') || name.Contains('*'))
+            {
+                return false;
+            }
+
+            steps.Add((name, each));
+        }
+
+        path = new ArgumentPath(text, [.. steps]);
+        return true;
+    }
+
+    /// <summary>
+    /// Every value the path names. Returns false when some step is missing or is not the object/array the path
+    /// needs, or when an array it spreads is empty: the caller treats that as "cannot evaluate" (fail closed).
+    /// </summary>
+    public bool TryResolve(JsonElement arguments, List<JsonElement> values)
+    {
+        values.Clear();
+        if (arguments.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        values.Add(arguments);
+        var next = new List<JsonElement>();
+        foreach (var (name, each) in _steps)
+        {
+            next.Clear();
+            foreach (var value in values)
+            {
+                if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(name, out var child))
+                {
+                    return false;
+                }
+
+                if (!each)
+                {
+                    next.Add(child);
+                    continue;
+                }
+
+                if (child.ValueKind != JsonValueKind.Array || child.GetArrayLength() == 0)
+                {
+                    return false;
+                }
+
+                next.AddRange(child.EnumerateArray());
+            }
+
+            values.Clear();
+            values.AddRange(next);
+        }
+
+        return true;
+    }
+
+    public override string ToString() => Text;
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+
+namespace McpGuard.Policy;
+
+/// <summary>
+/// One key of a rule's <c>when</c>: an argument path and the operators its value must satisfy (all of them;
+/// with <c>[*]</c>, every element). Anything that cannot be compared — a missing argument without <c>exists</c>,
+/// a wrong type, a string that is not a strict number — is <see cref="ConditionState.CannotEvaluate"/>.
+/// </summary>
+public sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator> operators)
+{
+    public ArgumentPath Path { get; } = path;
+
+    public IReadOnlyList<ConditionOperator> Operators { get; } = operators;
+
+    public ConditionOutcome Evaluate(JsonElement arguments)
+    {
+        var values = new List<JsonElement>();
+        var present = Path.TryResolve(arguments, values);
+        if (Operators.FirstOrDefault(o => o.Name == "exists") is { } exists)
+        {
+            if (present != exists.Value.Boolean)
+            {
+                return ConditionOutcome.Fails;
+            }
+
+            if (!present)
+            {
+                return ConditionOutcome.Holds;
+            }
+        }
+        else if (!present)
+        {
+            return ConditionOutcome.Cannot($"argument '{Path}' is missing");
+        }
+
+        foreach (var value in values)
+        {
+            foreach (var op in Operators)
+            {
+                if (op.Name == "exists")
+                {
+                    continue;
+                }
+
+                var holds = Test(op, value);
+                if (holds is null)
+                {
+                    return ConditionOutcome.Cannot($"argument '{Path}' cannot be compared ({op.Name} {op.Value}): {Describe(value)}");
+                }
+
+                if (holds == false)
+                {
+                    return ConditionOutcome.Fails;
+                }
+            }
+        }
+
+        return ConditionOutcome.Holds;
+    }
+
+    private static bool? Test(ConditionOperator op, JsonElement value) => op.Name switch
+    {
+        "eq" => op.Value.EqualsArgument(value),
+        "ne" => !op.Value.EqualsArgument(value),
+        "in" => AnyEqual(op.Values, value),
+        "not_in" => !AnyEqual(op.Values, value),
+        "lt" or "lte" or "gt" or "gte" => Compare(op, value),
+        "regex" => value.ValueKind == JsonValueKind.String ? op.Pattern!.IsMatch(value.GetString()!) : null,
+        "contains" => Contains(op.Value, value),
+        _ => null,
+    };
+
+    private static bool? AnyEqual(IReadOnlyList<PolicyValue> candidates, JsonElement value)
+    {
+        foreach (var candidate in candidates)
+        {
+            var equal = candidate.EqualsArgument(value);
+            if (equal is null)
+            {
+                return null;
+            }
+
+            if (equal == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool? Compare(ConditionOperator op, JsonElement value)
+    {
+        if (PolicyValue.ArgumentNumber(value) is not { } actual)
+        {
+            return null;
+        }
+
+        var order = actual.CompareTo(op.Value.Number!.Value);
+        return op.Name switch
+        {
+            "lt" => order < 0,
+            "lte" => order <= 0,
+            "gt" => order > 0,
+            _ => order >= 0,
+        };
+    }
+
+    private static bool? Contains(PolicyValue needle, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString()!.Contains(needle.Text, StringComparison.Ordinal);
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var element in value.EnumerateArray())
+        {
+            if (needle.EqualsArgument(element) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The kind, never the value: reasons are logged, and argument values must not reach the logs.
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "a string that is not a strict number or not the expected text",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => "an array",
+        _ => "an object",
+    };
+
+    public override string ToString() => $"{Path}: {string.Join(", ", Operators)}";
+}

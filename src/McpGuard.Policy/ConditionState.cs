@@ -1,0 +1,8 @@
+namespace McpGuard.Policy;
+
+public enum ConditionState
+{
+    Holds,
+    Fails,
+    CannotEvaluate,
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+
+namespace McpGuard.Policy;
+
+/// <summary>
+/// The precedence of SPEC §2 for one call: hide → the tools entry (its rules, then its action, else deny) →
+/// the risk class → default. A condition that cannot be evaluated denies, naming the argument.
+/// </summary>
+internal static class PolicyEvaluator
+{
+    public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace)
+    {
+        var name = request.ToolName;
+        var risk = policy.Classify(name, request.Hints);
+        trace?.Add($"risk class of {name}: {risk.ToString().ToLowerInvariant()}");
+        if (policy.IsHidden(name, request.Hints))
+        {
+            trace?.Add("hide: the tool is hidden (answered as an unknown tool)");
+            return Decide(Verdict.Deny, "hide", $"{name} is hidden.", risk);
+        }
+
+        if (policy.FindEntry(name) is { } entry)
+        {
+            var id = $"tools.{entry.Pattern.Pattern}";
+            trace?.Add($"{id}: the entry for {name}{(entry.Pattern.IsLiteral ? "" : " (glob)")}");
+            foreach (var rule in entry.Rules)
+            {
+                var ruleId = $"{id}.rules[{rule.Index}]";
+                var outcome = Holds(rule, request.Arguments, ruleId, trace);
+                if (outcome.State == ConditionState.CannotEvaluate)
+                {
+                    return Decide(Verdict.Deny, ruleId, $"{ruleId} cannot be evaluated, so the call is refused: {outcome.Why}.", risk);
+                }
+
+                if (outcome.State == ConditionState.Holds)
+                {
+                    trace?.Add($"{ruleId}: holds → {Word(rule.Action)}");
+                    return Decide(rule.Action, ruleId, rule.Reason ?? entry.Reason, risk);
+                }
+            }
+
+            if (entry.Action is { } action)
+            {
+                trace?.Add($"{id}: {(entry.Rules.Count > 0 ? "no rule held; " : "")}action → {Word(action)}");
+                return Decide(action, id, entry.Reason, risk);
+            }
+
+            trace?.Add($"{id}: no rule held and the entry has no action → deny");
+            return Decide(Verdict.Deny, id, entry.Reason ?? $"no rule of {id} matched this call.", risk);
+        }
+
+        if (policy.RiskVerdicts.TryGetValue(risk, out var byRisk))
+        {
+            var id = $"risk.{risk.ToString().ToLowerInvariant()}";
+            trace?.Add($"{id}: no tools entry; the class decides → {Word(byRisk)}");
+            return Decide(byRisk, id, null, risk);
+        }
+
+        trace?.Add($"default: nothing else decides → {Word(policy.Default)}");
+        return Decide(policy.Default, "default", null, risk);
+    }
+
+    public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints)
+    {
+        var risk = policy.Classify(name, hints);
+        if (policy.IsHidden(name, hints))
+        {
+            return new ToolPolicySummary("hidden", "hide", risk, null);
+        }
+
+        if (policy.FindEntry(name) is { } entry)
+        {
+            var limits = string.Join("; ", new[] { entry.RateLimit?.ToString(), entry.Budget?.ToString() }.Where(s => s is not null));
+            var conditional = entry.Rules.Any(r => r.When.Count > 0);
+            var effect = conditional ? "conditional" : Word(entry.Rules.Count > 0 ? entry.Rules[0].Action : entry.Action ?? Verdict.Deny);
+            return new ToolPolicySummary(effect, $"tools.{entry.Pattern.Pattern}", risk, limits.Length == 0 ? null : limits);
+        }
+
+        return policy.RiskVerdicts.TryGetValue(risk, out var byRisk)
+            ? new ToolPolicySummary(Word(byRisk), $"risk.{risk.ToString().ToLowerInvariant()}", risk, null)
+            : new ToolPolicySummary(Word(policy.Default), "default", risk, null);
+    }
+
+    private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, string ruleId, List<string>? trace)
+    {
+        foreach (var condition in rule.When)
+        {
+            var outcome = condition.Evaluate(arguments);
+            trace?.Add($"{ruleId}: {condition} → {outcome.State switch { ConditionState.Holds => "holds", ConditionState.Fails => "does not hold", _ => "cannot be evaluated: " + outcome.Why }}");
+            if (outcome.State != ConditionState.Holds)
+            {
+                return outcome;
+            }
+        }
+
+        return ConditionOutcome.Holds;
+    }
+
+    private static PolicyDecision Decide(Verdict verdict, string ruleId, string? reason, RiskClass risk) => new()
+    {
+        Verdict = verdict,
+        RuleId = ruleId,
+        Risk = risk,
+        Reason = reason ?? verdict switch
+        {
+            Verdict.Deny => $"{ruleId} denies this tool.",
+            Verdict.RequireApproval => $"{ruleId} requires approval.",
+            _ => null,
+        },
+    };
+
+    private static string Word(Verdict verdict) => verdict switch
+    {
+        Verdict.Allow => "allowed",
+        Verdict.Deny => "denied",
+        _ => "needs approval",
+    };
+}

@@ -1,0 +1,23 @@
+namespace McpGuard.Policy;
+
+/// <summary>
+/// A <c>tools</c> entry, for one name or a glob. It decides by its first rule whose <c>when</c> holds, else by
+/// its own action, else deny. Its limits count every tool it matches together.
+/// </summary>
+public sealed record ToolEntry
+{
+    public required Glob Pattern { get; init; }
+
+    public Verdict? Action { get; init; }
+
+    public string? Reason { get; init; }
+
+    public IReadOnlyList<ToolRule> Rules { get; init; } = [];
+
+    public RateLimitSpec? RateLimit { get; init; }
+
+    public BudgetSpec? Budget { get; init; }
+
+    /// <summary>Where counters live: the same key across reloads keeps the counts.</summary>
+    internal string LimitKey => $"tools.{Pattern.Pattern}|{RateLimit}|{Budget}";
+}
