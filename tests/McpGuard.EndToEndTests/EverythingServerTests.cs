@@ -138,8 +138,16 @@ public sealed class EverythingServerTests
     public async Task Progress_NotificationsReachTheClient()
     {
         await using var guard = await GuardedServer.StartAsync(Policy, GuardedServer.Everything());
-        var updates = new List<ProgressNotificationValue>();
-        var progress = new SynchronousProgress(updates.Add);
+        var updates = new System.Collections.Concurrent.ConcurrentQueue<ProgressNotificationValue>();
+        var allThree = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progress = new SynchronousProgress(update =>
+        {
+            updates.Enqueue(update);
+            if (updates.Count == 3)
+            {
+                allThree.TrySetResult();
+            }
+        });
 
         var result = await guard.Client.CallToolAsync(
             "trigger-long-running-operation",
@@ -148,6 +156,9 @@ public sealed class EverythingServerTests
             cancellationToken: Ct);
 
         Assert.NotEqual(true, result.IsError);
+
+        // The client library dispatches notifications on its own, so the last may land just after the result.
+        await allThree.Task.WaitAsync(TestConstants.DefaultTimeout, Ct);
         Assert.Equal(3, updates.Count);
     }
 
