@@ -1,0 +1,172 @@
+using McpGuard.Policy;
+using static McpGuard.Tests.Policy.PolicyTestData;
+
+namespace McpGuard.Tests.Policy;
+
+public sealed class EvaluatorTests
+{
+    private const string Orders = """
+        version: 1
+        default: deny
+        tools:
+          place_order:
+            rules:
+              - when: { symbol: [BTCUSDT, ETHUSDT], category: spot, qty: { lte: 0.01 } }
+                action: allow
+              - action: require_approval
+                reason: big
+        """;
+
+    [Theory]
+    [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":"0.01"}""", Verdict.Allow)]
+    [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":0.01}""", Verdict.Allow)]
+    [InlineData("""{"symbol":"ETHUSDT","category":"spot","qty":"0.001"}""", Verdict.Allow)]
+    [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":"0.0100000000000000000001"}""", Verdict.RequireApproval)]
+    [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":1e-3}""", Verdict.Allow)]
+    [InlineData("""{"symbol":"SOLUSDT","category":"spot","qty":"0.001"}""", Verdict.RequireApproval)]
+    [InlineData("""{"symbol":"BTCUSDT","category":"linear","qty":"0.001"}""", Verdict.RequireApproval)]
+    [InlineData("""{"symbol":"btcusdt","category":"spot","qty":"0.001"}""", Verdict.RequireApproval)]
+    [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":"0.5"}""", Verdict.RequireApproval)]
+    public void Evaluate_SmallOrderEnvelope_DecidesByFirstHoldingRule(string arguments, Verdict expected)
+    {
+        var engine = new PolicyEngine(Load(Orders));
+
+        Assert.Equal(expected, engine.Evaluate(Call("place_order", arguments)).Verdict);
+    }
+
+    [Theory]
+    [InlineData("1e3")]
+    [InlineData(" 100")]
+    [InlineData("100 ")]
+    [InlineData("1,000")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("+1")]
+    [InlineData("01")]
+    [InlineData(".5")]
+    [InlineData("5.")]
+    [InlineData("١٢")]
+    [InlineData("0x10")]
+    [InlineData("")]
+    public void Evaluate_QtyNotAStrictNumber_FailsClosedNamingTheArgument(string qty)
+    {
+        var engine = new PolicyEngine(Load(Orders));
+
+        var decision = engine.Evaluate(Call("place_order", $$"""{"symbol":"BTCUSDT","category":"spot","qty":"{{qty}}"}"""));
+
+        Assert.Equal(Verdict.Deny, decision.Verdict);
+        Assert.Contains("'qty'", decision.Reason);
+    }
+
+    [Theory]
+    [InlineData("""{"symbol":"BTCUSDT","category":"spot"}""", "'qty' is missing")]
+    [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":true}""", "'qty'")]
+    [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":null}""", "'qty'")]
+    [InlineData("""{"symbol":7,"category":"spot","qty":"0.001"}""", "'symbol'")]
+    [InlineData("""{"category":"spot","qty":"0.001"}""", "'symbol' is missing")]
+    public void Evaluate_ConditionCannotBeEvaluated_DeniesWhateverTheRuleSaid(string arguments, string because)
+    {
+        var decision = new PolicyEngine(Load(Orders)).Evaluate(Call("place_order", arguments));
+
+        Assert.Equal(Verdict.Deny, decision.Verdict);
+        Assert.Equal("tools.place_order.rules[0]", decision.RuleId);
+        Assert.Contains(because, decision.Reason);
+    }
+
+    [Theory]
+    [InlineData("eq: 5", """{"v":5}""", true)]
+    [InlineData("eq: 5", """{"v":"5.0"}""", true)]
+    [InlineData("eq: '5'", """{"v":"5"}""", true)]
+    [InlineData("ne: 5", """{"v":6}""", true)]
+    [InlineData("ne: 5", """{"v":5}""", false)]
+    [InlineData("in: [a, b]", """{"v":"b"}""", true)]
+    [InlineData("in: [a, b]", """{"v":"c"}""", false)]
+    [InlineData("not_in: [a, b]", """{"v":"c"}""", true)]
+    [InlineData("lt: 10", """{"v":9.999}""", true)]
+    [InlineData("lt: 10", """{"v":10}""", false)]
+    [InlineData("lte: 10", """{"v":"10"}""", true)]
+    [InlineData("gt: -1", """{"v":0}""", true)]
+    [InlineData("gte: 100000000000000000000", """{"v":99999999999999999999}""", false)]
+    [InlineData("gte: 1", """{"v":1e0}""", true)]
+    [InlineData("regex: ^BTC", """{"v":"BTCUSDT"}""", true)]
+    [InlineData("regex: ^BTC", """{"v":"xBTC"}""", false)]
+    [InlineData("contains: USD", """{"v":"BTCUSDT"}""", true)]
+    [InlineData("contains: x", """{"v":["a","x"]}""", true)]
+    [InlineData("contains: y", """{"v":["a","x"]}""", false)]
+    [InlineData("exists: true", """{"v":1}""", true)]
+    [InlineData("exists: true", """{}""", false)]
+    [InlineData("exists: false", """{}""", true)]
+    [InlineData("eq: true", """{"v":true}""", true)]
+    public void Evaluate_EveryOperator(string matcher, string arguments, bool holds)
+    {
+        var engine = new PolicyEngine(Load($"version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: {{ v: {{ {matcher} }} }}\n        action: allow\n"));
+
+        Assert.Equal(holds ? Verdict.Allow : Verdict.Deny, engine.Evaluate(Call("t", arguments)).Verdict);
+    }
+
+    [Theory]
+    [InlineData("""{"request":[{"qty":"1"},{"qty":"2"}]}""", Verdict.Allow)]
+    [InlineData("""{"request":[{"qty":"1"},{"qty":"20"}]}""", Verdict.RequireApproval)]
+    [InlineData("""{"request":[{"qty":"1"},{"price":"2"}]}""", Verdict.Deny)]
+    [InlineData("""{"request":[]}""", Verdict.Deny)]
+    [InlineData("""{"order":{"qty":"1"}}""", Verdict.Deny)]
+    public void Evaluate_WildcardPath_EveryElementMustSatisfy(string arguments, Verdict expected)
+    {
+        var engine = new PolicyEngine(Load("version: 1\ndefault: deny\ntools:\n  batch:\n    rules:\n      - when: { 'request[*].qty': { lte: 10 } }\n        action: allow\n      - action: require_approval\n"));
+
+        Assert.Equal(expected, engine.Evaluate(Call("batch", arguments)).Verdict);
+    }
+
+    [Fact]
+    public void Evaluate_NestedPath_ReadsIntoObjects()
+    {
+        var engine = new PolicyEngine(Load("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { order.side: Buy }\n        action: allow\n"));
+
+        Assert.Equal(Verdict.Allow, engine.Evaluate(Call("t", """{"order":{"side":"Buy"}}""")).Verdict);
+    }
+
+    [Theory]
+    [InlineData("batch_cancel_order", Verdict.Deny, "hide")]
+    [InlineData("cancel_all_orders", Verdict.Deny, "hide")]
+    [InlineData("place_order", Verdict.Allow, "tools.place_order")]
+    [InlineData("place_batch", Verdict.RequireApproval, "tools.place_*")]
+    [InlineData("place_batch_x", Verdict.Deny, "tools.place_batch_*")]
+    [InlineData("get_tickers", Verdict.Allow, "risk.read")]
+    [InlineData("cancel_order", Verdict.RequireApproval, "risk.destructive")]
+    [InlineData("frobnicate", Verdict.Deny, "default")]
+    public void Evaluate_Precedence_HideThenEntryThenRiskThenDefault(string tool, Verdict expected, string ruleId)
+    {
+        var engine = new PolicyEngine(Load("""
+            version: 1
+            default: deny
+            hide: ["cancel_all_*", batch_cancel_order]
+            risk: { read: allow, destructive: require_approval }
+            tools:
+              place_order: allow
+              "place_*": require_approval
+              "place_batch_*": deny
+            """));
+
+        var decision = engine.Evaluate(Call(tool));
+
+        Assert.Equal((expected, ruleId), (decision.Verdict, decision.RuleId));
+    }
+
+    [Fact]
+    public void Evaluate_EntryWithoutMatchingRuleOrAction_Denies()
+    {
+        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rules:\n      - when: { a: 1 }\n        action: allow\n"));
+
+        Assert.Equal(Verdict.Deny, engine.Evaluate(Call("t", """{"a":2}""")).Verdict);
+    }
+
+    [Fact]
+    public void Explain_ListsEveryStep()
+    {
+        var explanation = new PolicyEngine(Load(Orders)).Explain(Call("place_order", """{"symbol":"BTCUSDT","category":"spot","qty":"5"}"""));
+
+        Assert.Equal(Verdict.RequireApproval, explanation.Decision.Verdict);
+        Assert.Contains(explanation.Steps, s => s.Contains("qty: lte 0.01 → does not hold"));
+        Assert.Contains(explanation.Steps, s => s.Contains("rules[1]: holds"));
+    }
+}

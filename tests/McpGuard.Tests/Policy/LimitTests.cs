@@ -1,0 +1,109 @@
+using McpGuard.Policy;
+using McpGuard.Tests.TestUtils;
+using static McpGuard.Tests.Policy.PolicyTestData;
+
+namespace McpGuard.Tests.Policy;
+
+public sealed class LimitTests
+{
+    private static readonly DateTimeOffset s_start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void TryConsume_SlidingWindow_RefusesWithRetryAfterThenFreesUp()
+    {
+        var clock = new FixedTimeProvider(s_start);
+        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 2, window: 60s }\n    action: allow\n"), clock);
+
+        Assert.True(engine.TryConsume(Call("t")).IsAllowed);
+        clock.Now += TimeSpan.FromSeconds(20);
+        Assert.True(engine.TryConsume(Call("t")).IsAllowed);
+        var refused = engine.TryConsume(Call("t"));
+        Assert.False(refused.IsAllowed);
+        Assert.Contains("retry after 40s", refused.Reason);
+
+        clock.Now += TimeSpan.FromSeconds(40);
+        Assert.True(engine.TryConsume(Call("t")).IsAllowed);
+        Assert.False(engine.TryConsume(Call("t")).IsAllowed);
+    }
+
+    [Fact]
+    public async Task TryConsume_BurstOfFifty_ForwardsExactlyTwo()
+    {
+        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: 2/minute\n    action: allow\n"));
+        using var start = new ManualResetEventSlim();
+
+        var attempts = Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
+        {
+            start.Wait(TestContext.Current.CancellationToken);
+            return engine.TryConsume(Call("t")).IsAllowed;
+        }, TestContext.Current.CancellationToken)).ToList();
+        start.Set();
+
+        Assert.Equal(2, (await Task.WhenAll(attempts)).Count(allowed => allowed));
+    }
+
+    [Fact]
+    public void TryConsume_GlobEntry_SharesOneCounter()
+    {
+        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  'get_*':\n    rate_limit: 2/minute\n    action: allow\n"));
+
+        Assert.True(engine.TryConsume(Call("get_a")).IsAllowed);
+        Assert.True(engine.TryConsume(Call("get_b")).IsAllowed);
+        Assert.False(engine.TryConsume(Call("get_c")).IsAllowed);
+    }
+
+    [Fact]
+    public void TryConsume_GlobalLimit_CountsEveryTool()
+    {
+        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\nlimits:\n  rate_limit: { max: 2, window: 1m }\n"));
+
+        Assert.True(engine.TryConsume(Call("a")).IsAllowed);
+        Assert.True(engine.TryConsume(Call("b")).IsAllowed);
+        Assert.Contains("global rate limit", engine.TryConsume(Call("c")).Reason);
+    }
+
+    [Fact]
+    public void TryConsume_Budget_SumsTheArgumentExactlyWithinTheWindow()
+    {
+        var clock = new FixedTimeProvider(s_start);
+        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    budget: { argument: qty, max: 0.3, window: 24h }\n    action: allow\n"), clock);
+
+        Assert.True(engine.TryConsume(Call("t", """{"qty":"0.1"}""")).IsAllowed);
+        Assert.True(engine.TryConsume(Call("t", """{"qty":0.2}""")).IsAllowed);
+        var over = engine.TryConsume(Call("t", """{"qty":"0.0000000000000000001"}"""));
+        Assert.False(over.IsAllowed);
+        Assert.Contains("budget", over.Reason);
+        Assert.False(engine.TryConsume(Call("t", """{"qty":"1e-9"}""")).IsAllowed);
+
+        clock.Now += TimeSpan.FromHours(24);
+        Assert.True(engine.TryConsume(Call("t", """{"qty":"0.3"}""")).IsAllowed);
+    }
+
+    [Fact]
+    public void TryConsume_RefusedByOneLimit_CountsInNone()
+    {
+        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\nlimits:\n  rate_limit: 5/minute\ntools:\n  t:\n    budget: { argument: qty, max: 1, window: 1h }\n    action: allow\n"));
+
+        Assert.False(engine.TryConsume(Call("t", """{"qty":"2"}""")).IsAllowed);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(engine.TryConsume(Call("other")).IsAllowed);
+        }
+    }
+
+    [Fact]
+    public void Reload_UnchangedEntryKeepsItsCounter_ChangedOneStartsAfresh()
+    {
+        const string before = "version: 1\ndefault: allow\ntools:\n  a:\n    rate_limit: 1/minute\n    action: allow\n  b:\n    rate_limit: 1/minute\n    action: allow\n";
+        const string after = "version: 1\ndefault: allow\nhide: [x]\ntools:\n  a:\n    rate_limit: 1/minute\n    action: allow\n  b:\n    rate_limit: 2/minute\n    action: allow\n";
+        var engine = new PolicyEngine(Load(before));
+        engine.TryConsume(Call("a"));
+        engine.TryConsume(Call("b"));
+
+        Assert.True(engine.Reload(Load(after)));
+
+        Assert.False(engine.TryConsume(Call("a")).IsAllowed);
+        Assert.True(engine.TryConsume(Call("b")).IsAllowed);
+        Assert.False(engine.Reload(Load(after)));
+    }
+}
