@@ -126,6 +126,6 @@ internal static class DemoSession
     private static string Shorten(string text)
     {
         var flat = text.ReplaceLineEndings(" ");
-        return flat.Length <= 160 ? flat : flat[..157] + "...";
+        return flat.Length <= 220 ? flat : flat[..217] + "...";
     }
 }
