@@ -30,7 +30,11 @@ internal static class DemoSession
                 Arguments = [DemoPaths.GuardDll, "run", "--policy", DemoPaths.Policy, "--audit", audit, "--log-level", "Error", "--", "dotnet", DemoPaths.SimulatorDll, "--seed", "7"],
                 Name = "mcpguard",
             }),
-            new McpClientOptions { Handlers = new McpClientHandlers { ElicitationHandler = (request, _) => ApproveAsHuman(say, request) } },
+            new McpClientOptions
+            {
+                Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability() },
+                Handlers = new McpClientHandlers { ElicitationHandler = (request, _) => ApproveAsHuman(say, request) },
+            },
             cancellationToken: ct);
 
         say.Heading("1. The agent lists the tools");

@@ -36,6 +36,11 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
                     return;
                 }
 
+                if (message.Method == RequestMethods.Initialize || HasMetaCapabilities(message.Params, out _))
+                {
+                    channels.ClientSupportsElicitation = DeclaresFormElicitation(message.Params);
+                }
+
                 if (message.Method == RequestMethods.ToolsCall)
                 {
                     await gate.HandleAsync(message, line, cancellationToken);
@@ -66,6 +71,35 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
         }
 
         await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>elicitation: {}</c> (2025-06-18) or with <c>form</c> (2025-11-25); a client offering only <c>url</c>
+    /// mode cannot show the approval question.
+    /// </summary>
+    /// <remarks>
+    /// Clients of the 2026-07-28 protocol send no initialize: every request carries its capabilities in
+    /// <c>params._meta["io.modelcontextprotocol/clientCapabilities"]</c>, so those count as well.
+    /// </remarks>
+    private static bool DeclaresFormElicitation(JsonElement parameters)
+    {
+        if (!HasMetaCapabilities(parameters, out var capabilities) &&
+            !(parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("capabilities"u8, out capabilities)))
+        {
+            return false;
+        }
+
+        return capabilities.ValueKind == JsonValueKind.Object
+            && capabilities.TryGetProperty("elicitation"u8, out var elicitation) && elicitation.ValueKind == JsonValueKind.Object
+            && (elicitation.TryGetProperty("form"u8, out _) || !elicitation.TryGetProperty("url"u8, out _));
+    }
+
+    private static bool HasMetaCapabilities(JsonElement parameters, out JsonElement capabilities)
+    {
+        capabilities = default;
+        return parameters.ValueKind == JsonValueKind.Object
+            && parameters.TryGetProperty("_meta"u8, out var meta) && meta.ValueKind == JsonValueKind.Object
+            && meta.TryGetProperty("io.modelcontextprotocol/clientCapabilities"u8, out capabilities);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a client line ({Code}): {Why}")]

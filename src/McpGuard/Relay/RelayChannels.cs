@@ -14,4 +14,7 @@ internal sealed class RelayChannels(MessageSink toClient, MessageSink toServer)
     public RequestTable ServerRequests { get; } = new();
 
     public ToolCatalog Catalog { get; } = new();
+
+    /// <summary>Set from the client's initialize: it can show form elicitation (the approval question).</summary>
+    public bool ClientSupportsElicitation { get; set; }
 }

@@ -13,7 +13,7 @@ namespace McpGuard.Relay;
 /// </summary>
 internal sealed partial class StdioRelay(
     PolicyEngine engine,
-    IApprover approver,
+    Func<RelayChannels, IApprover> approverFor,
     IAuditLog audit,
     RelayOptions options,
     ILoggerFactory loggerFactory)
@@ -54,7 +54,7 @@ internal sealed partial class StdioRelay(
         var channels = new RelayChannels(new MessageSink(clientOutput), new MessageSink(child.StandardInput));
         _channels = channels;
         var fetcher = new ToolListFetcher(channels, options);
-        var gate = new ToolCallGate(channels, engine, fetcher, approver, audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
+        var gate = new ToolCallGate(channels, engine, fetcher, approverFor(channels), audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
         var clientHandler = new ClientLineHandler(channels, gate, loggerFactory.CreateLogger<ClientLineHandler>());
         var serverHandler = new ServerLineHandler(channels, engine, audit, loggerFactory.CreateLogger<ServerLineHandler>());
 

@@ -48,7 +48,7 @@ internal sealed class GuardedServer : IAsyncDisposable
 
     public static IEnumerable<string> Everything() => ["node", RepoPaths.ServerEverything, "stdio"];
 
-    public static IEnumerable<string> FakeServer(params string[] arguments) => ["dotnet", RepoPaths.FakeServerDll, .. arguments];
+    public static IEnumerable<string> BybitSimulator() => ["dotnet", RepoPaths.BybitSimulatorDll, "--seed", "7"];
 
     public async ValueTask DisposeAsync()
     {

@@ -11,7 +11,11 @@ internal static class RepoPaths
 
     public static string GuardDll => Built("src/McpGuard", "mcpguard.dll");
 
-    public static string FakeServerDll => Built("tests/McpGuard.FakeServer", "McpGuard.FakeServer.dll");
+    public static string BybitSimulatorDll => Built("samples/bybit/simulator", "McpGuard.BybitSimulator.dll");
+
+    public static string BybitDemoDll => Built("samples/bybit/demo", "McpGuard.BybitDemo.dll");
+
+    public static string BybitPolicy => Path.Combine(Root, "samples/bybit/policy.yaml");
 
     /// <summary>server-everything from npm; <c>.ci/run</c> installs it with <c>npm ci --prefix tests/npm</c>.</summary>
     public static string ServerEverything
