@@ -46,9 +46,35 @@ internal sealed class ElicitationChannel(RelayChannels channels) : IApprovalChan
             using var answer = await pending.OwnResponse!.Task.WaitAsync(cancellationToken);
             return Read(answer.RootElement);
         }
+        catch (OperationCanceledException)
+        {
+            // Timed out or withdrawn: tell the client to take the question down; a late answer is then ignored.
+            await TryCancelAsync(pending.Id);
+            throw;
+        }
         finally
         {
             channels.ServerRequests.TryRemove(pending.Id, out _);
+        }
+    }
+
+    private async Task TryCancelAsync(JsonRpcId id)
+    {
+        var cancel = JsonRpcMessages.Build(NotificationMethods.CancelledNotification, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("requestId"u8);
+            writer.WriteRawValue(id.Raw, skipInputValidation: true);
+            writer.WriteString("reason"u8, "McpGuard: the approval question timed out or the call was withdrawn.");
+            writer.WriteEndObject();
+        });
+        try
+        {
+            await channels.ToClient.WriteLineAsync(cancel, flush: true, CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            // The client is gone.
         }
     }
 

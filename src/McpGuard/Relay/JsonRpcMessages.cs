@@ -40,6 +40,14 @@ internal static class JsonRpcMessages
 
     public static byte[] Notification(string method) => Build(null, writer => writer.WriteString("method"u8, method), writeId: false);
 
+    /// <summary>A notification with params written by <paramref name="writeParams"/>.</summary>
+    public static byte[] Build(string method, Action<Utf8JsonWriter> writeParams) => Build(null, writer =>
+    {
+        writer.WriteString("method"u8, method);
+        writer.WritePropertyName("params"u8);
+        writeParams(writer);
+    }, writeId: false);
+
     private static byte[] Build(JsonRpcId? id, Action<Utf8JsonWriter> body, bool writeId = true)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
