@@ -18,6 +18,9 @@ public sealed class ArgumentPath
 
     public string Text { get; }
 
+    /// <summary>The property names in order; <c>EachElement</c> marks a step written with <c>[*]</c>.</summary>
+    public IEnumerable<(string Name, bool EachElement)> Steps => _steps;
+
     public static bool TryParse(string text, out ArgumentPath? path)
     {
         path = null;

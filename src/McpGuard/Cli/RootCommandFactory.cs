@@ -7,6 +7,10 @@ internal static class RootCommandFactory
     public static RootCommand Create() => new("McpGuard: a policy guard between an AI agent and a local stdio MCP server.")
     {
         RunCommand.Create(),
+        ToolsCommand.Create(),
+        CheckCommand.Create(),
+        ExplainCommand.Create(),
+        InitCommand.Create(),
         WrapCommand.Create(),
         UnwrapCommand.Create(),
         AuditCommand.Create(),

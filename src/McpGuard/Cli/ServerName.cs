@@ -25,7 +25,14 @@ internal static class ServerName
             return command;
         }
 
-        var name = target.Split('/', '\\')[^1];
+        // node path/to/server-x/dist/index.js → server-x: entry files and build folders say nothing.
+        var parts = target.Split('/', '\\').Where(p => p.Length > 0).ToList();
+        while (parts.Count > 1 && Path.GetFileNameWithoutExtension(parts[^1]) is "index" or "main" or "server" or "dist" or "build" or "lib" or "src" or "bin")
+        {
+            parts.RemoveAt(parts.Count - 1);
+        }
+
+        var name = parts[^1];
         var version = name.IndexOf('@', 1);
         return Path.GetFileNameWithoutExtension(version > 0 ? name[..version] : name);
     }

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using McpGuard.Inventory;
+
+namespace McpGuard.Cli;
+
+/// <summary><c>mcpguard check --policy FILE [-- COMMAND]</c>: validate, and with a server, check the policy against its real tools.</summary>
+internal static class CheckCommand
+{
+    public static Command Create()
+    {
+        var policyOption = CommonOptions.Policy();
+        var server = CommonOptions.ServerCommand(required: false);
+        var command = new Command("check", "Validate a policy; with a server command after --, also check it against the server's real tools.") { policyOption, server };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var file = parseResult.GetValue(policyOption)!;
+            if (await ServerInspection.LoadPolicyAsync(file, error) is not { } policy)
+            {
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            var commandLine = parseResult.GetValue(server) ?? [];
+            if (commandLine.Length == 0)
+            {
+                await output.WriteLineAsync($"{file.FullName}: valid ({policy.Entries.Count} tool entries, {policy.Hide.Count} hidden names or globs).");
+                return ExitCodes.Success;
+            }
+
+            if (await ServerInspection.ListAsync(commandLine, error, cancellationToken) is not { } tools)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var findings = PolicyCheck.Run(policy, tools);
+            foreach (var finding in findings)
+            {
+                await output.WriteLineAsync($"{(finding.IsError ? "error" : "warning")}: {finding.Message}");
+            }
+
+            var errors = findings.Count(f => f.IsError);
+            await output.WriteLineAsync($"{file.FullName}: {(errors == 0 ? "valid" : "invalid")} against {tools.Count} tools ({errors} errors, {findings.Count - errors} warnings).");
+            return errors == 0 ? ExitCodes.Success : ExitCodes.UsageOrPolicyError;
+        });
+        return command;
+    }
+}

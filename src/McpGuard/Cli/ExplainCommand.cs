@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Text.Json;
+using McpGuard.Inventory;
+using McpGuard.Policy;
+
+namespace McpGuard.Cli;
+
+/// <summary><c>mcpguard explain --policy FILE --tool NAME [--args JSON]</c>: the decision for one call and every step to it.</summary>
+internal static class ExplainCommand
+{
+    public static Command Create()
+    {
+        var policyOption = CommonOptions.Policy();
+        var tool = new Option<string>("--tool") { Description = "The tool's name.", Required = true };
+        var args = new Option<string>("--args") { Description = "The call's arguments as a JSON object.", DefaultValueFactory = _ => "{}" };
+        var command = new Command("explain", "Show the decision the policy makes for one call, and the rule and condition that made it.") { policyOption, tool, args };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error) is not { } policy)
+            {
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            JsonDocument arguments;
+            try
+            {
+                arguments = JsonDocument.Parse(parseResult.GetValue(args)!);
+            }
+            catch (JsonException ex)
+            {
+                await error.WriteLineAsync($"mcpguard explain: --args is not JSON: {ex.Message}");
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            using (arguments)
+            {
+                if (arguments.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    await error.WriteLineAsync("mcpguard explain: --args must be a JSON object.");
+                    return ExitCodes.UsageOrPolicyError;
+                }
+
+                var explanation = new PolicyEngine(policy).Explain(new ToolRequest { ToolName = parseResult.GetValue(tool)!, Arguments = arguments.RootElement });
+                foreach (var step in explanation.Steps)
+                {
+                    await output.WriteLineAsync($"  {step}");
+                }
+
+                var decision = explanation.Decision;
+                var verdict = decision.Verdict switch { Verdict.Allow => "allow", Verdict.Deny => "deny", _ => "require_approval" };
+                await output.WriteLineAsync($"decision: {verdict} by {decision.RuleId}{(decision.Reason is null ? "" : $": {decision.Reason}")}");
+                await output.WriteLineAsync("(limits are counted only when calls are forwarded; explain does not count them)");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

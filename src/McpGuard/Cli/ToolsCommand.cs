@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Text.Json;
+using McpGuard.Inventory;
+using McpGuard.Policy;
+using Spectre.Console;
+
+namespace McpGuard.Cli;
+
+/// <summary><c>mcpguard tools --policy FILE [--json] -- COMMAND</c>: every tool, its risk, and what the policy does with it.</summary>
+internal static class ToolsCommand
+{
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var policyOption = CommonOptions.Policy();
+        var json = new Option<bool>("--json") { Description = "Print the inventory as JSON." };
+        var server = CommonOptions.ServerCommand();
+        var command = new Command("tools", "List the server's tools with their risk class and what the policy does with each.") { policyOption, json, server };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error) is not { } policy)
+            {
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            if (await ServerInspection.ListAsync(parseResult.GetValue(server)!, error, cancellationToken) is not { } tools)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var engine = new PolicyEngine(policy);
+            var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints))).ToList();
+            if (parseResult.GetValue(json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows.Select(r => new
+                {
+                    name = r.Tool.Name,
+                    risk = r.Summary.Risk.ToString().ToLowerInvariant(),
+                    effect = r.Summary.Effect,
+                    rule = r.Summary.RuleId,
+                    limits = r.Summary.Limits,
+                }), s_indented));
+                return ExitCodes.Success;
+            }
+
+            var table = new Table().Border(TableBorder.Simple).AddColumns("tool", "risk", "policy", "decided by", "limits");
+            foreach (var (tool, summary) in rows)
+            {
+                table.AddRow(Markup.Escape(tool.Name), Markup.Escape(summary.Risk.ToString().ToLowerInvariant()), Effect(summary.Effect), Markup.Escape(summary.RuleId), Markup.Escape(summary.Limits ?? ""));
+            }
+
+            var console = Terminal.Create(output);
+            console.Write(table);
+            var hidden = rows.Count(r => r.Summary.Effect == "hidden");
+            console.MarkupLine($"{tools.Count} tools on the server; {tools.Count - hidden} visible to the agent, {hidden} hidden.");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Effect(string effect) => effect switch
+    {
+        "allowed" => "[green]allowed[/]",
+        "denied" => "[red]denied[/]",
+        "hidden" => "[grey]hidden[/]",
+        "needs approval" => "[yellow]needs approval[/]",
+        _ => "[blue]conditional[/]",
+    };
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using McpGuard.Policy;
+
+namespace McpGuard.Inventory;
+
+/// <summary>
+/// A policy held against a server's real tools: names the server does not have, <c>when</c> paths that are not
+/// in a tool's input schema, numeric operators on non-numeric types, and limits that a sibling tool bypasses
+/// (<c>place_order</c> capped while <c>batch_place_order</c> is allowed without a cap).
+/// </summary>
+internal static class PolicyCheck
+{
+    private static readonly HashSet<string> s_numericOperators = ["lt", "lte", "gt", "gte"];
+
+    public static List<CheckFinding> Run(CompiledPolicy policy, IReadOnlyList<ServerTool> tools)
+    {
+        var findings = new List<CheckFinding>();
+        var byName = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        foreach (var glob in policy.Hide.Where(g => !tools.Any(t => g.IsMatch(t.Name))))
+        {
+            findings.Add(new(false, $"hide: '{glob.Pattern}' matches no tool of this server."));
+        }
+
+        foreach (var entry in policy.Entries)
+        {
+            var matched = tools.Where(t => entry.Pattern.IsMatch(t.Name)).ToList();
+            if (matched.Count == 0)
+            {
+                findings.Add(new(true, $"tools.{entry.Pattern.Pattern}: the server has no tool {(entry.Pattern.IsLiteral ? "of this name" : "matching this glob")}."));
+                continue;
+            }
+
+            foreach (var tool in matched)
+            {
+                CheckConditions(entry, tool, findings);
+            }
+        }
+
+        CheckSiblings(policy, tools, findings);
+        return findings;
+    }
+
+    private static void CheckConditions(ToolEntry entry, ServerTool tool, List<CheckFinding> findings)
+    {
+        var budget = entry.Budget is { } b ? [new Condition(b.Argument, [new ConditionOperator("gte", [PolicyValue.FromScalar("0", false)])])] : Array.Empty<Condition>();
+        foreach (var (condition, where) in entry.Rules.SelectMany(r => r.When.Select(c => (c, $"rules[{r.Index}]"))).Concat(budget.Select(c => (c, "budget"))))
+        {
+            var schema = Resolve(tool.InputSchema, condition.Path);
+            if (schema is null)
+            {
+                findings.Add(new(true, $"tools.{entry.Pattern.Pattern}.{where}: '{condition.Path}' is not in the input schema of {tool.Name}."));
+                continue;
+            }
+
+            var type = schema.Value.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            if (condition.Operators.Any(o => s_numericOperators.Contains(o.Name)) && type is not (null or "number" or "integer" or "string"))
+            {
+                findings.Add(new(true, $"tools.{entry.Pattern.Pattern}.{where}: '{condition.Path}' is a {type} in {tool.Name}'s schema; numeric operators can never hold."));
+            }
+        }
+    }
+
+    private static JsonElement? Resolve(JsonElement schema, ArgumentPath path)
+    {
+        var current = schema;
+        foreach (var (name, each) in path.Steps)
+        {
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty("properties", out var properties) ||
+                properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty(name, out current))
+            {
+                return null;
+            }
+
+            if (each)
+            {
+                if (!current.TryGetProperty("items", out current))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return current;
+    }
+
+    private static void CheckSiblings(CompiledPolicy policy, IReadOnlyList<ServerTool> tools, List<CheckFinding> findings)
+    {
+        var engine = new PolicyEngine(policy);
+        foreach (var entry in policy.Entries.Where(e => e.RateLimit is not null || e.Budget is not null || e.Rules.Any(r => r.When.Count > 0)))
+        {
+            foreach (var guarded in tools.Where(t => entry.Pattern.IsMatch(t.Name)))
+            {
+                var noun = guarded.Name.Split('_', '-')[^1];
+                foreach (var sibling in tools.Where(t => t.Name != guarded.Name && !entry.Pattern.IsMatch(t.Name) && t.Name.Split('_', '-').Contains(noun)))
+                {
+                    var summary = engine.Describe(sibling.Name, sibling.Hints);
+                    if (summary.Effect == "allowed" && summary.Limits is null && summary.Risk >= RiskClass.Write)
+                    {
+                        findings.Add(new(true, $"{guarded.Name} is limited by tools.{entry.Pattern.Pattern}, but its sibling {sibling.Name} is allowed without a limit ({summary.RuleId}): an agent can go around the limit."));
+                    }
+                }
+            }
+        }
+    }
+}
