@@ -5,6 +5,7 @@ public sealed class CompiledPolicy
 {
     private readonly Dictionary<string, ToolEntry> _exact;
     private readonly ToolEntry[] _globs;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, bool? ReadOnly, bool? Destructive), RiskClass> _classes = new();
 
     internal CompiledPolicy(string source, Verdict defaultVerdict, IReadOnlyList<Glob> hide, IEnumerable<ToolEntry> entries)
     {
@@ -46,8 +47,10 @@ public sealed class CompiledPolicy
     public bool IsHidden(string toolName, ToolHints? hints) =>
         Hide.Any(g => g.IsMatch(toolName)) || (HiddenRiskClasses.Count > 0 && HiddenRiskClasses.Contains(Classify(toolName, hints)));
 
+    /// <summary>The tool's class: the policy's own <c>risk.classes</c>, else the classifier (cached: names repeat on every call).</summary>
     public RiskClass Classify(string toolName, ToolHints? hints) =>
-        RiskOverrides.TryGetValue(toolName, out var set) ? set : RiskClassifier.Classify(toolName, hints);
+        RiskOverrides.TryGetValue(toolName, out var set) ? set
+        : _classes.GetOrAdd((toolName, hints?.ReadOnlyHint, hints?.DestructiveHint), key => RiskClassifier.Classify(key.Name, hints));
 
     /// <summary>The entry for a tool: the exact one, else the most specific matching glob; null if none.</summary>
     /// <remarks>Two equally specific overlapping globs are refused at load, so the first match here is the only one.</remarks>

@@ -30,8 +30,8 @@ internal sealed class LimitLedger
 
         lock (_lock)
         {
-            var rate = entry?.RateLimit is { } r ? Window(entry.LimitKey + "|rate", r.Window, now) : null;
-            var sum = entry?.Budget is { } b ? Window(entry.LimitKey + "|budget", b.Window, now) : null;
+            var rate = entry?.RateLimit is { } r ? Window(entry.RateKey, r.Window, now) : null;
+            var sum = entry?.Budget is { } b ? Window(entry.BudgetKey, b.Window, now) : null;
             var all = global is not null ? Window(GlobalKey(global) + "|rate", global.Window, now) : null;
 
             if (rate is not null && rate.Count >= entry!.RateLimit!.Max)

@@ -68,6 +68,11 @@ public readonly partial record struct StrictDecimal(BigInteger Mantissa, int Sca
 
     public int CompareTo(StrictDecimal other)
     {
+        if (Scale == other.Scale)
+        {
+            return Mantissa.CompareTo(other.Mantissa);
+        }
+
         var scale = Math.Max(Scale, other.Scale);
         var left = Mantissa * BigInteger.Pow(10, scale - Scale);
         var right = other.Mantissa * BigInteger.Pow(10, scale - other.Scale);
@@ -76,6 +81,11 @@ public readonly partial record struct StrictDecimal(BigInteger Mantissa, int Sca
 
     public static StrictDecimal operator +(StrictDecimal left, StrictDecimal right)
     {
+        if (left.Scale == right.Scale)
+        {
+            return new StrictDecimal(left.Mantissa + right.Mantissa, left.Scale);
+        }
+
         var scale = Math.Max(left.Scale, right.Scale);
         return new StrictDecimal(left.Mantissa * BigInteger.Pow(10, scale - left.Scale) + right.Mantissa * BigInteger.Pow(10, scale - right.Scale), scale);
     }

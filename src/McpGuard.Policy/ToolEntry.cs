@@ -18,6 +18,12 @@ public sealed record ToolEntry
 
     public BudgetSpec? Budget { get; init; }
 
-    /// <summary>Where counters live: the same key across reloads keeps the counts.</summary>
-    internal string LimitKey => $"tools.{Pattern.Pattern}|{RateLimit}|{Budget}";
+    private string? _limitKey;
+
+    /// <summary>Where counters live: the same key across reloads keeps the counts. Built once: it is on every call's path.</summary>
+    internal string LimitKey => _limitKey ??= $"tools.{Pattern.Pattern}|{RateLimit}|{Budget}";
+
+    internal string RateKey => field ??= LimitKey + "|rate";
+
+    internal string BudgetKey => field ??= LimitKey + "|budget";
 }

@@ -18,18 +18,15 @@ internal static class ClientMessageValidator
     private static readonly JsonDocumentOptions s_strict = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
     private static readonly JsonDocumentOptions s_lenient = new() { MaxDepth = 1024 };
 
-    /// <summary>Validates one line (without its <c>\n</c>). Returns null for an empty line, which is ignored.</summary>
+    /// <summary>
+    /// Validates one line without its line ending (the pump strips the <c>\n</c> and one <c>\r</c> right before it,
+    /// so any carriage return left here is refused). Returns null for an empty line, which is ignored.
+    /// </summary>
     public static ClientMessage? Validate(ReadOnlySequence<byte> line, out LineRejection? rejection)
     {
         rejection = null;
         var bytes = line.IsSingleSegment ? line.First : line.ToArray();
         var span = bytes.Span;
-        if (span.Length > 0 && span[^1] == (byte)'\r')
-        {
-            bytes = bytes[..^1];
-            span = bytes.Span;
-        }
-
         if (span.TrimStart(" \t"u8).IsEmpty)
         {
             return null;
@@ -44,6 +41,12 @@ internal static class ClientMessageValidator
         if (span.Contains((byte)'\r'))
         {
             rejection = Invalid("a raw carriage return is only allowed right before the line's newline", EchoableId(bytes));
+            return null;
+        }
+
+        if (HasUnpairedSurrogateEscape(span))
+        {
+            rejection = Invalid("a string escapes an unpaired UTF-16 surrogate", EchoableId(bytes));
             return null;
         }
 
@@ -173,10 +176,46 @@ internal static class ClientMessageValidator
 
             return count == 1 ? found : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a name or id escapes an unpaired surrogate, which no string can hold.
             return null;
         }
+    }
+
+    /// <summary>
+    /// True when a string or key escapes half a surrogate pair (<c>"\ud800"</c>). .NET cannot read it as a string
+    /// and servers disagree on what it means, so such a line is refused here and no later step (a method, an id,
+    /// a tool name) ever meets one. Only lines that contain <c>\ud</c> or <c>\uD</c> pay for the second pass.
+    /// </summary>
+    private static bool HasUnpairedSurrogateEscape(ReadOnlySpan<byte> span)
+    {
+        if (span.IndexOf("\\ud"u8) < 0 && span.IndexOf("\\uD"u8) < 0)
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = 1024 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                {
+                    _ = reader.GetString();
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+        catch (JsonException)
+        {
+            // Not well-formed JSON: the parse that follows reports it.
+        }
+
+        return false;
     }
 
     private static LineRejection Invalid(string why, JsonRpcId? id) =>

@@ -14,8 +14,11 @@ internal sealed class LineFramer(long maxLineBytes)
 
     public long MaxLineBytes { get; } = maxLineBytes;
 
-    /// <summary>Set when a line was dropped for being too long; the caller reports it once and clears it.</summary>
-    public bool DroppedOversizedLine { get; set; }
+    /// <summary>
+    /// How many lines were dropped for being too long since the caller last cleared it. Each line counts once,
+    /// however many reads it spans, so the caller can answer each dropped line exactly once.
+    /// </summary>
+    public int DroppedOversizedLines { get; set; }
 
     /// <summary>
     /// Takes the next complete line (without its <c>\n</c>) off the front of <paramref name="buffer"/>.
@@ -33,8 +36,12 @@ internal sealed class LineFramer(long maxLineBytes)
                 if (_discarding || buffer.Length > MaxLineBytes)
                 {
                     // Too long to ever forward: drop what we have and keep dropping up to the next newline.
-                    _discarding = true;
-                    DroppedOversizedLine = true;
+                    if (!_discarding)
+                    {
+                        _discarding = true;
+                        DroppedOversizedLines++;
+                    }
+
                     buffer = buffer.Slice(buffer.End);
                     _searched = 0;
                 }
@@ -46,10 +53,16 @@ internal sealed class LineFramer(long maxLineBytes)
             line = buffer.Slice(0, newline.Value);
             buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
             _searched = 0;
-            if (_discarding || line.Length > MaxLineBytes)
+            if (_discarding)
             {
-                DroppedOversizedLine = true;
+                // The end of a line already counted as dropped.
                 _discarding = false;
+                continue;
+            }
+
+            if (line.Length > MaxLineBytes)
+            {
+                DroppedOversizedLines++;
                 continue;
             }
 

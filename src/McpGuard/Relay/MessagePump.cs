@@ -37,9 +37,8 @@ internal sealed partial class MessagePump(
                     await HandleSafelyAsync(last, cancellationToken);
                 }
 
-                if (framer.DroppedOversizedLine)
+                for (; framer.DroppedOversizedLines > 0; framer.DroppedOversizedLines--)
                 {
-                    framer.DroppedOversizedLine = false;
                     LogOversized(logger, name, maxLineBytes);
                     await onOversizedLine(cancellationToken);
                 }

@@ -1,0 +1,10 @@
+using McpGuard.Benchmarks;
+
+// relay (default): direct vs plain relay vs mcpguard, side by side. micro: BenchmarkDotNet. server / plain-relay: helpers it starts.
+return args.FirstOrDefault() switch
+{
+    "server" => await FastServer.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput()),
+    "plain-relay" => await PlainRelay.RunAsync(args.SkipWhile(a => a != "--").Skip(1).ToArray()),
+    "micro" => MicroBenchmarks.Run(args.Skip(1).ToArray()),
+    _ => await RelayBenchmark.RunAsync(args.Skip(1).ToArray()),
+};

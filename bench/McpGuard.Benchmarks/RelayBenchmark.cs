@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace McpGuard.Benchmarks;
+
+/// <summary>
+/// The same workload, in one run, against the server directly, through a plain byte-copying relay, and through
+/// <c>mcpguard run</c> with a realistic policy; rounds alternate between the three so drift hits them alike.
+/// </summary>
+internal static class RelayBenchmark
+{
+    private const int Warmup = 300;
+    private const int Sequential = 2000;
+    private const int Pipelined = 10_000;
+    private const int Window = 256;
+    private const string Call = """{"name":"place_order","arguments":{"symbol":"BTCUSDT","category":"spot","qty":"0.005"}}""";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var self = typeof(RelayBenchmark).Assembly.Location;
+        var root = FindRoot();
+        var guardDll = Path.Combine(root, "src/McpGuard/bin/Release/net10.0/mcpguard.dll");
+        var policyIndex = Array.IndexOf(args, "--policy");
+        var policy = policyIndex >= 0 ? Path.GetFullPath(args[policyIndex + 1]) : Path.Combine(root, "bench/policies/realistic.yaml");
+        string[] server = ["dotnet", self, "server"];
+        var sides = new (string Name, string[] Command)[]
+        {
+            ("direct", server),
+            ("plain relay", ["dotnet", self, "plain-relay", "--", .. server]),
+            ("mcpguard", ["dotnet", guardDll, "run", "--policy", policy, "--log-level", "Warning", "--", .. server]),
+        };
+
+        var results = sides.ToDictionary(s => s.Name, _ => new SideResult());
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var (name, command) in sides)
+            {
+                await MeasureAsync(command, results[name], round);
+            }
+        }
+
+        var report = Report(results);
+        Console.WriteLine(report);
+        Directory.CreateDirectory(Path.Combine(root, "bench/results"));
+        await File.WriteAllTextAsync(Path.Combine(root, "bench/results/latest.md"), report);
+        return 0;
+    }
+
+    private static async Task MeasureAsync(string[] command, SideResult result, int round)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var driver = JsonRpcDriver.Start(command);
+        await driver.CallAsync("initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}""");
+        result.StartupMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        await driver.CallAsync("tools/list", "{}");
+        for (var i = 0; i < Warmup; i++)
+        {
+            await driver.CallAsync("tools/call", Call);
+        }
+
+        for (var i = 0; i < Sequential / 3 + 1; i++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            await driver.CallAsync("tools/call", Call);
+            result.LatencyUs.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+        }
+
+        var window = new SemaphoreSlim(Window);
+        var pending = new List<Task>(Pipelined);
+        var t0 = Stopwatch.GetTimestamp();
+        for (var i = 0; i < Pipelined; i++)
+        {
+            await window.WaitAsync();
+            var answer = await driver.SendAsync("tools/call", Call, flush: i % 32 == 31 || i == Pipelined - 1);
+            pending.Add(answer.ContinueWith(_ => window.Release(), TaskScheduler.Default));
+        }
+
+        await Task.WhenAll(pending);
+        result.Throughput.Add(Pipelined / Stopwatch.GetElapsedTime(t0).TotalSeconds);
+
+        for (var i = 0; i < 2; i++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            var length = await driver.CallAsync("tools/call", """{"name":"big","arguments":{}}""");
+            result.BigMs.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            if (length < 20 * 1024 * 1024)
+            {
+                throw new InvalidOperationException($"the 20 MB result arrived truncated ({length} chars) in round {round}");
+            }
+        }
+
+        result.PeakMiB.Add(driver.PeakMemoryMiB());
+    }
+
+    private static string Report(Dictionary<string, SideResult> results)
+    {
+        var d = results["direct"];
+        var p = results["plain relay"];
+        var g = results["mcpguard"];
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Relay benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+        text.AppendLine();
+        text.AppendLine("| | direct | plain relay | mcpguard |");
+        text.AppendLine("|---|---:|---:|---:|");
+        Row(text, "tools/call p50 (µs)", s => s.Percentile(0.50), "0", d, p, g);
+        Row(text, "tools/call p99 (µs)", s => s.Percentile(0.99), "0", d, p, g);
+        Row(text, $"pipelined throughput (calls/s, {Window} in flight)", s => s.Throughput.Order().ElementAt(s.Throughput.Count / 2), "0", d, p, g);
+        Row(text, "20 MB result (ms, median)", s => Median(s.BigMs), "0", d, p, g);
+        Row(text, "start-up to initialize answer (ms, median)", s => Median(s.StartupMs), "0", d, p, g);
+        Row(text, "peak memory of the process (MiB, VmHWM)", s => s.PeakMiB.Max(), "0", d, p, g);
+        text.AppendLine();
+        var addedPlain = p.Percentile(0.5) - d.Percentile(0.5);
+        var addedGuard = g.Percentile(0.5) - d.Percentile(0.5);
+        text.AppendLine("| target (SPEC §6) | measured | met |");
+        text.AppendLine("|---|---:|:---:|");
+        Target(text, "added p50 ≤ 1.15 × the plain relay's added p50", addedGuard / addedPlain, 1.15, lowerIsBetter: true);
+        Target(text, "throughput ≥ 0.90 × the plain relay's", Median(g.Throughput) / Median(p.Throughput), 0.90, lowerIsBetter: false);
+        Target(text, "20 MB result ≤ 1.5 × the plain relay's time", Median(g.BigMs) / Median(p.BigMs), 1.5, lowerIsBetter: true);
+        Target(text, "peak memory < 3 × 20 MB + 100 MB = 160 MiB", g.PeakMiB.Max(), 160, lowerIsBetter: true);
+        return text.ToString();
+    }
+
+    private static void Row(StringBuilder text, string label, Func<SideResult, double> value, string format, params SideResult[] sides) =>
+        text.AppendLine($"| {label} | {string.Join(" | ", sides.Select(s => value(s).ToString(format, CultureInfo.InvariantCulture)))} |");
+
+    private static void Target(StringBuilder text, string label, double measured, double limit, bool lowerIsBetter) =>
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {measured:0.00} | {((lowerIsBetter ? measured <= limit : measured >= limit) ? "yes" : "**no**")} |");
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "McpGuard.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from the repository.");
+    }
+
+    private sealed class SideResult
+    {
+        public List<double> LatencyUs { get; } = [];
+
+        public List<double> Throughput { get; } = [];
+
+        public List<double> BigMs { get; } = [];
+
+        public List<double> StartupMs { get; } = [];
+
+        public List<double> PeakMiB { get; } = [];
+
+        public double Percentile(double p) => LatencyUs.Order().ElementAt((int)Math.Min(LatencyUs.Count - 1, p * LatencyUs.Count));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.Json;
+
+namespace McpGuard.Tests.TestUtils;
+
+/// <summary>
+/// The node fake server (<c>fake_server.js</c>) as a child command line, and the file where it records every
+/// line it received. Read <see cref="ReceivedLines"/> only after a request sent later has been answered:
+/// the server handles lines in order, so that answer proves every earlier line was recorded.
+/// </summary>
+internal sealed class FakeServer : IDisposable
+{
+    private FakeServer(string recordPath, string config)
+    {
+        RecordPath = recordPath;
+        CommandLine = ["node", Path.Combine(AppContext.BaseDirectory, "TestUtils", "fake_server.js"), recordPath, config];
+    }
+
+    public string RecordPath { get; }
+
+    public IReadOnlyList<string> CommandLine { get; }
+
+    /// <param name="pages">Pages of tool names that tools/list returns (one page of "echo" by default).</param>
+    public static FakeServer Create(string[][]? pages = null, bool holdToolsList = false, int exitCodeOnEof = 0)
+    {
+        var recordPath = Path.Combine(Path.GetTempPath(), $"mcpguard-fake-{Guid.NewGuid():n}.jsonl");
+        File.WriteAllBytes(recordPath, []);
+        var config = JsonSerializer.Serialize(new
+        {
+            pages = (pages ?? [["echo"]]).Select(page => page.Select(name => new { name, inputSchema = new { type = "object" } })),
+            holdToolsList,
+            exitCodeOnEof,
+        });
+        return new FakeServer(recordPath, config);
+    }
+
+    /// <summary>Every line the server received so far, as raw bytes (lines over 1 MB as "sha256:HEX").</summary>
+    public IReadOnlyList<byte[]> ReceivedLines()
+    {
+        var bytes = File.ReadAllBytes(RecordPath);
+        var lines = new List<byte[]>();
+        var start = 0;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] == (byte)'\n')
+            {
+                lines.Add(bytes[start..i]);
+                start = i + 1;
+            }
+        }
+
+        return lines;
+    }
+
+    public IReadOnlyList<string> ReceivedText() => [.. ReceivedLines().Select(Encoding.UTF8.GetString)];
+
+    public void Dispose()
+    {
+        try
+        {
+            File.Delete(RecordPath);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp file.
+        }
+    }
+}
