@@ -52,9 +52,7 @@ internal static class AuditCommand
             }
             else
             {
-                var ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected
-                    && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
-                AuditSummaryText.Write(output, summary, ansi);
+                AuditSummaryText.Write(output, summary);
             }
 
             return ExitCodes.Success;

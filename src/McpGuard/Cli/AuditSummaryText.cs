@@ -15,21 +15,10 @@ internal static class AuditSummaryText
             .ThenBy(d => d, StringComparer.Ordinal);
     }
 
-    public static void Write(TextWriter output, AuditSummary summary, bool ansi)
+    public static void Write(TextWriter output, AuditSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = ansi ? AnsiSupport.Yes : AnsiSupport.No,
-            ColorSystem = ansi ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        if (!ansi)
-        {
-            console.Profile.Width = 160;
-        }
-
+        var console = Terminal.Create(output);
         console.MarkupLine($"[bold]Audit log[/] {Safe(summary.Source)}");
         var range = summary.From is null ? "no records" : $"{Time(summary.From.Value)} to {Time(summary.To!.Value)}";
         console.MarkupLine($"Covers {Safe(range)}{(summary.Since is { } since ? $" (since {Time(since)})" : "")}; "
