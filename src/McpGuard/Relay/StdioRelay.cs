@@ -26,14 +26,14 @@ internal sealed partial class StdioRelay(
         LogChildStarted(_logger, Path.GetFileName(commandLine[0]), child.Id);
         var serverName = Path.GetFileNameWithoutExtension(commandLine[0]);
 
+        using var relayCancellation = new CancellationTokenSource();
+        var token = relayCancellation.Token;
         var channels = new RelayChannels(new MessageSink(clientOutput), new MessageSink(child.StandardInput));
-        var fetcher = new ToolListFetcher(channels, options);
+        var fetcher = new ToolListFetcher(channels, options, token);
         var gate = new ToolCallGate(channels, engine, fetcher, approver, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
         var clientHandler = new ClientLineHandler(channels, gate, loggerFactory.CreateLogger<ClientLineHandler>());
         var serverHandler = new ServerLineHandler(channels, engine, loggerFactory.CreateLogger<ServerLineHandler>());
 
-        using var relayCancellation = new CancellationTokenSource();
-        var token = relayCancellation.Token;
         var clientPump = new MessagePump("client→server", clientHandler.HandleAsync, ct => RefuseOversizedAsync(channels, ct), FlushBothAsync, options.MaxMessageBytes, _logger)
             .RunAsync(clientInput, token);
         var serverPump = new MessagePump("server→client", serverHandler.HandleAsync, _ => ValueTask.CompletedTask, FlushBothAsync, options.MaxMessageBytes, _logger)
