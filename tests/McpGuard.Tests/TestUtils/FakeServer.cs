@@ -21,7 +21,9 @@ internal sealed class FakeServer : IDisposable
     public IReadOnlyList<string> CommandLine { get; }
 
     /// <param name="pages">Pages of tool names that tools/list returns (one page of "echo" by default).</param>
-    public static FakeServer Create(string[][]? pages = null, bool holdToolsList = false, int exitCodeOnEof = 0)
+    /// <param name="holdToolsList">Hold tools/list answers until a <c>test/release</c> notification arrives.</param>
+    /// <param name="announceHeldLists">Tell the client (<c>test/list-held</c>) each time a tools/list is held.</param>
+    public static FakeServer Create(string[][]? pages = null, bool holdToolsList = false, int exitCodeOnEof = 0, bool announceHeldLists = false)
     {
         var recordPath = Path.Combine(Path.GetTempPath(), $"mcpguard-fake-{Guid.NewGuid():n}.jsonl");
         File.WriteAllBytes(recordPath, []);
@@ -30,6 +32,7 @@ internal sealed class FakeServer : IDisposable
             pages = (pages ?? [["echo"]]).Select(page => page.Select(name => new { name, inputSchema = new { type = "object" } })),
             holdToolsList,
             exitCodeOnEof,
+            announceHeldLists,
         });
         return new FakeServer(recordPath, config);
     }

@@ -43,7 +43,11 @@ function handle(buffer) {
     case 'initialize':
       return reply(rawId, { protocolVersion: '2025-06-18', capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'fake', version: '1' } });
     case 'tools/list':
-      if (holdLists) { heldLists.push([rawId, p]); return; }
+      if (holdLists) {
+        heldLists.push([rawId, p]);
+        if (config.announceHeldLists) send({ jsonrpc: '2.0', method: 'test/list-held' });
+        return;
+      }
       return answerList(rawId, p);
     case 'tools/call':
       switch (p.name) {
@@ -77,6 +81,8 @@ function handle(buffer) {
       }
       return;
     }
+    case 'test/server-request':
+      return sendRaw('{"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":{"messages":[],"maxTokens":1}}');
     case 'test/exit':
       return process.exit(p.code);
     default:
