@@ -23,6 +23,7 @@ internal sealed class RelayHarness : IAsyncDisposable
     private readonly Channel<string> _stderrLines = Channel.CreateUnbounded<string>();
     private readonly Task _stderrDrain;
     private long _searched;
+    private bool _disposed;
 
     private RelayHarness(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions options, PipeOptions? outputOptions)
     {
@@ -128,6 +129,19 @@ internal sealed class RelayHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads lines until the answer with the given raw id, skipping anything else (server notifications).</summary>
+    public async Task<JsonElement> ReadResponseAsync(string rawId)
+    {
+        while (true)
+        {
+            var message = await ReadJsonAsync();
+            if (message.TryGetProperty("id", out var id) && id.GetRawText() == rawId && !message.TryGetProperty("method", out _))
+            {
+                return message;
+            }
+        }
+    }
+
     /// <summary>Sends a ping and waits for its answer: the server has then handled (and recorded) every earlier line.</summary>
     public async Task<IReadOnlyList<string>> SyncAsync(string id = "sync")
     {
@@ -137,8 +151,17 @@ internal sealed class RelayHarness : IAsyncDisposable
 
     public async Task<int> WaitForExitAsync() => await Run.WaitAsync(Timeout());
 
+    /// <summary>Fires the relay's stop token, as Ctrl+C or SIGTERM does.</summary>
+    public Task StopAsync() => _stop.CancelAsync();
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _input.Writer.CompleteAsync();
         await _stop.CancelAsync();
         try

@@ -74,11 +74,15 @@ function handle(buffer) {
       for (const page of p.pages) pages.push(page);
       return;
     case 'test/flood': {
+      // Node queues stdout writes in its own memory when the pipe is full; the callback fires once the
+      // kernel has the bytes, so "wrote i" means line i really left this process.
       const pad = 'y'.repeat(p.size);
-      for (let i = 1; i <= p.count; i++) {
-        sendRaw('{"jsonrpc":"2.0","method":"test/flood","params":{"i":' + i + ',"pad":"' + pad + '"}}');
-        process.stderr.write('wrote ' + i + '\n');
-      }
+      (async () => {
+        for (let i = 1; i <= p.count; i++) {
+          await new Promise((resolve) => process.stdout.write('{"jsonrpc":"2.0","method":"test/flood","params":{"i":' + i + ',"pad":"' + pad + '"}}\n', resolve));
+          process.stderr.write('wrote ' + i + '\n');
+        }
+      })();
       return;
     }
     case 'test/server-request':
