@@ -128,8 +128,12 @@ internal sealed partial class ToolCallGate(
 
     private async ValueTask ReplyAsync(JsonRpcId id, byte[] reply, bool flush, CancellationToken cancellationToken)
     {
-        channels.ClientRequests.TryRemove(id, out _);
-        await channels.ToClient.WriteLineAsync(reply, flush, cancellationToken);
+        // Only the step that takes the request out of the table answers it, so it is never answered twice
+        // (when the child dies, the shutdown may already have answered a held call).
+        if (channels.ClientRequests.TryRemove(id, out _))
+        {
+            await channels.ToClient.WriteLineAsync(reply, flush, cancellationToken);
+        }
     }
 
     /// <summary>Copies the call's bytes (the pump's buffer is reused) and decides it off the pump.</summary>
@@ -138,10 +142,10 @@ internal sealed partial class ToolCallGate(
         var copy = line.ToArray();
         var withdrawn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _held[id.Key] = withdrawn;
-        _ = Task.Run(() => DecideHeldAsync(id, copy, withdrawn), CancellationToken.None);
+        _ = Task.Run(() => DecideHeldAsync(id, copy, withdrawn, cancellationToken), CancellationToken.None);
     }
 
-    private async Task DecideHeldAsync(JsonRpcId id, byte[] line, CancellationTokenSource withdrawn)
+    private async Task DecideHeldAsync(JsonRpcId id, byte[] line, CancellationTokenSource withdrawn, CancellationToken relayStopping)
     {
         var cancellationToken = withdrawn.Token;
         try
@@ -174,8 +178,12 @@ internal sealed partial class ToolCallGate(
         }
         catch (OperationCanceledException) when (withdrawn.IsCancellationRequested)
         {
-            // Withdrawn by the client or the guard is stopping: the request is over, nothing is forwarded.
-            channels.ClientRequests.TryRemove(id, out _);
+            // Withdrawn by the client: the request is over, nothing is forwarded. When the guard is stopping
+            // instead, the request stays in the table so that the shutdown answers it (SPEC §4.7).
+            if (!relayStopping.IsCancellationRequested)
+            {
+                channels.ClientRequests.TryRemove(id, out _);
+            }
         }
         catch (Exception ex) when (ex is TimeoutException or IOException or JsonException or InvalidOperationException)
         {

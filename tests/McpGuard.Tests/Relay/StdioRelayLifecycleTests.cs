@@ -36,6 +36,28 @@ public sealed class StdioRelayLifecycleTests
         Assert.All(answers, a => Assert.Contains("code 7", a.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal));
     }
 
+    /// <summary>A call held for the guard's own tools/list when the child dies is answered once, not twice.</summary>
+    [Fact]
+    public async Task RunAsync_ChildDiesWhileCallHeldForGuardList_CallAnsweredExactlyOnce()
+    {
+        using var server = FakeServer.Create(RelayPolicies.StandardTools, holdToolsList: true, announceHeldLists: true);
+        await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
+
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":"held","method":"tools/call","params":{"name":"echo"}}""");
+        Assert.Equal("""{"jsonrpc":"2.0","method":"test/list-held"}""", await relay.ReadTextAsync());
+        await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/exit","params":{"code":9}}""");
+
+        var answers = new List<string>();
+        while (await relay.ReadLineAsync() is { } line)
+        {
+            answers.Add(System.Text.Encoding.UTF8.GetString(line));
+        }
+
+        Assert.Equal(9, await relay.WaitForExitAsync());
+        var answer = Assert.Single(answers);
+        Assert.Contains("\"id\":\"held\",\"error\":{\"code\":-32603", answer, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RunAsync_ClientEof_ChildStdinClosedAndItsExitCodeReturned()
     {
