@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using McpGuard.Approval;
 using McpGuard.Policy;
 using McpGuard.Relay;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Tests.TestUtils;
@@ -25,13 +26,13 @@ internal sealed class RelayHarness : IAsyncDisposable
     private long _searched;
     private bool _disposed;
 
-    private RelayHarness(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions options, PipeOptions? outputOptions)
+    private RelayHarness(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions options, PipeOptions? outputOptions, ILoggerFactory? loggerFactory)
     {
         _output = new Pipe(outputOptions ?? PipeOptions.Default);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var policy = PolicyLoader.LoadText(policyYaml, "test.yaml");
         Assert.True(policy.Succeeded, string.Join("\n", policy.Errors));
-        var relay = new StdioRelay(new PolicyEngine(policy.Policy!), new NoApprover(), options, NullLoggerFactory.Instance);
+        var relay = new StdioRelay(new PolicyEngine(policy.Policy!), new NoApprover(), options, loggerFactory ?? NullLoggerFactory.Instance);
         Run = Task.Run(() => relay.RunAsync(commandLine, _input.Reader.AsStream(), _output.Writer.AsStream(), _stderr.Writer.AsStream(), _stop.Token));
         _stderrDrain = DrainStderrAsync();
     }
@@ -45,8 +46,13 @@ internal sealed class RelayHarness : IAsyncDisposable
     /// <summary>The client's stdout as the test reads it; for tests that inspect unread bytes.</summary>
     public PipeReader Output => _output.Reader;
 
-    public static RelayHarness Start(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions? options = null, PipeOptions? outputOptions = null) =>
-        new(policyYaml, commandLine, options ?? FastShutdown, outputOptions);
+    public static RelayHarness Start(
+        string policyYaml,
+        IReadOnlyList<string> commandLine,
+        RelayOptions? options = null,
+        PipeOptions? outputOptions = null,
+        ILoggerFactory? loggerFactory = null) =>
+        new(policyYaml, commandLine, options ?? FastShutdown, outputOptions, loggerFactory);
 
     public static RelayOptions FastShutdown { get; } = new()
     {
