@@ -72,6 +72,25 @@ public sealed class StdioRelayLifecycleTests
         Assert.Null(await relay.ReadLineAsync());
     }
 
+    [Theory]
+    [InlineData(false, 128 + 15)]
+    [InlineData(true, 128 + 9)]
+    public async Task RunAsync_ClientEofAndChildKeepsRunning_EscalatesToSigtermThenKill(bool ignoreSigterm, int exitCode)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGTERM is POSIX only.");
+        using var server = FakeServer.Create(RelayPolicies.StandardTools, ignoreEof: true, ignoreSigterm: ignoreSigterm);
+        var options = RelayHarness.FastShutdown with
+        {
+            Shutdown = new ShutdownTimeouts { AfterStdinClosed = TimeSpan.FromMilliseconds(300), AfterSigterm = TimeSpan.FromMilliseconds(500) },
+        };
+        await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine, options);
+        await relay.SyncAsync();
+
+        await relay.CloseInputAsync();
+
+        Assert.Equal(exitCode, await relay.WaitForExitAsync());
+    }
+
     [Fact]
     public async Task RunAsync_ChildCannotStart_ChildStartExceptionNamingCommand()
     {

@@ -212,6 +212,51 @@ public sealed class StdioRelayTransportTests
         Assert.Empty(await relay.SyncAsync());
     }
 
+    /// <summary>
+    /// The other direction: a child that stops reading its stdin must stop the guard reading the client, so the
+    /// client's writes block instead of the guard buffering them. The child resumes when told to.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_ChildStopsReading_ClientWritesBlockThenAllDelivered()
+    {
+        const int Lines = 100;
+        using var server = FakeServer.Create(RelayPolicies.StandardTools);
+        await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
+        await relay.ReadResponseAsync("\"list\"");
+        await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/pause-stdin"}""");
+        Assert.Equal("paused", await relay.StderrLines.ReadAsync(RelayHarness.Timeout()));
+
+        var requests = new MemoryStream();
+        var hashes = new List<string>();
+        for (var i = 0; i < Lines; i++)
+        {
+            var line = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":""" + i + ""","method":"tools/call","params":{"name":"sha256","arguments":{"i":""" + i + ",\"blob\":\"" + Pattern(1024 * 1024) + "\"}}}");
+            hashes.Add(Convert.ToHexString(SHA256.HashData(line)).ToLowerInvariant());
+            requests.Write(line);
+            requests.WriteByte((byte)'\n');
+        }
+
+        var writing = relay.SendRawAsync(requests.ToArray());
+
+        // Were the guard reading on regardless, the 100 MB would be taken well within this window.
+        await Assert.ThrowsAsync<TimeoutException>(() => writing.WaitAsync(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken));
+        server.ResumeStdin();
+
+        var reading = Task.Run(async () =>
+        {
+            var answers = new List<string>();
+            for (var i = 0; i < Lines; i++)
+            {
+                answers.Add((await relay.ReadJsonAsync()).GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString()!);
+            }
+
+            return answers;
+        });
+        await writing;
+        Assert.Equal(hashes, await reading.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken));
+    }
+
     /// <summary>Reads the child's "wrote N" reports until N reaches <paramref name="atLeast"/> or the time is up.</summary>
     private static async Task<int> WrittenAsync(RelayHarness relay, int atLeast, TimeSpan within, int written = 0)
     {

@@ -23,7 +23,15 @@ internal sealed class FakeServer : IDisposable
     /// <param name="pages">Pages of tool names that tools/list returns (one page of "echo" by default).</param>
     /// <param name="holdToolsList">Hold tools/list answers until a <c>test/release</c> notification arrives.</param>
     /// <param name="announceHeldLists">Tell the client (<c>test/list-held</c>) each time a tools/list is held.</param>
-    public static FakeServer Create(string[][]? pages = null, bool holdToolsList = false, int exitCodeOnEof = 0, bool announceHeldLists = false)
+    /// <param name="ignoreEof">Keep running after stdin ends (the guard must escalate to SIGTERM).</param>
+    /// <param name="ignoreSigterm">Survive SIGTERM too (the guard must kill the tree).</param>
+    public static FakeServer Create(
+        string[][]? pages = null,
+        bool holdToolsList = false,
+        int exitCodeOnEof = 0,
+        bool announceHeldLists = false,
+        bool ignoreEof = false,
+        bool ignoreSigterm = false)
     {
         var recordPath = Path.Combine(Path.GetTempPath(), $"mcpguard-fake-{Guid.NewGuid():n}.jsonl");
         File.WriteAllBytes(recordPath, []);
@@ -33,6 +41,8 @@ internal sealed class FakeServer : IDisposable
             holdToolsList,
             exitCodeOnEof,
             announceHeldLists,
+            ignoreEof,
+            ignoreSigterm,
         });
         return new FakeServer(recordPath, config);
     }
@@ -55,6 +65,9 @@ internal sealed class FakeServer : IDisposable
         return lines;
     }
 
+    /// <summary>Lets a server paused by <c>test/pause-stdin</c> read its stdin again.</summary>
+    public void ResumeStdin() => File.WriteAllBytes(RecordPath + ".resume", []);
+
     public IReadOnlyList<string> ReceivedText() => [.. ReceivedLines().Select(Encoding.UTF8.GetString)];
 
     public void Dispose()
@@ -62,6 +75,7 @@ internal sealed class FakeServer : IDisposable
         try
         {
             File.Delete(RecordPath);
+            File.Delete(RecordPath + ".resume");
         }
         catch (IOException)
         {

@@ -87,6 +87,18 @@ function handle(buffer) {
     }
     case 'test/server-request':
       return sendRaw('{"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":{"messages":[],"maxTokens":1}}');
+    case 'test/pause-stdin': {
+      // Stop reading stdin until the file RECORD.resume exists, so the guard's writes to us back up.
+      process.stdin.pause();
+      const poll = setInterval(() => {
+        if (fs.existsSync(recordPath + '.resume')) {
+          clearInterval(poll);
+          process.stdin.resume();
+        }
+      }, 20);
+      process.stderr.write('paused\n');
+      return;
+    }
     case 'test/exit':
       return process.exit(p.code);
     default:
@@ -106,4 +118,11 @@ process.stdin.on('data', (chunk) => {
   }
   if (start < chunk.length) chunks.push(chunk.subarray(start));
 });
-process.stdin.on('end', () => process.exit(config.exitCodeOnEof || 0));
+process.stdin.on('end', () => {
+  if (config.ignoreEof) {
+    setInterval(() => {}, 1000);
+    return;
+  }
+  process.exit(config.exitCodeOnEof || 0);
+});
+if (config.ignoreSigterm) process.on('SIGTERM', () => process.stderr.write('ignoring SIGTERM\n'));
