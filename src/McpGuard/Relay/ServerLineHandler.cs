@@ -47,7 +47,7 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             if (pending.Method == RequestMethods.ToolsList)
             {
                 byte[]? rewritten;
-                ToolListPage page;
+                ToolListPage? page;
                 try
                 {
                     rewritten = ToolListRewriter.Rewrite(line, (name, hints) => engine.IsHidden(name), out page);
@@ -63,7 +63,11 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
                     return;
                 }
 
-                channels.Catalog.AddPage(page.Tools, page.IsLastPage);
+                if (page is not null)
+                {
+                    channels.Catalog.AddPage(page.Tools, page.IsLastPage);
+                }
+
                 if (rewritten is not null)
                 {
                     await channels.ToClient.WriteLineAsync(rewritten, flush: false, cancellationToken);

@@ -48,7 +48,8 @@ internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions optio
             });
             await channels.ToServer.WriteLineAsync(message, flush: true, cancellationToken);
             using var response = await request.OwnResponse!.Task.WaitAsync(options.OwnRequestTimeout, cancellationToken);
-            var listed = ToolListRewriter.ReadPage(response.RootElement, static (_, _) => false, []);
+            var listed = ToolListRewriter.ReadPage(response.RootElement, static (_, _) => false, [])
+                ?? throw new InvalidOperationException("The server answered the guard's tools/list without a tool list.");
             tools.AddRange(listed.Tools);
             cursor = listed.NextCursor;
             if (cursor is null)

@@ -16,7 +16,7 @@ internal static class ToolListRewriter
     /// The page has duplicate keys. Parsers disagree on which duplicate counts (JsonElement takes the last, the
     /// cut below the first), so a hidden tool could pass in the copy the guard did not read: never forward it.
     /// </exception>
-    public static byte[]? Rewrite(ReadOnlySequence<byte> line, Func<string, ToolHints?, bool> isHidden, out ToolListPage page)
+    public static byte[]? Rewrite(ReadOnlySequence<byte> line, Func<string, ToolHints?, bool> isHidden, out ToolListPage? page)
     {
         var bytes = line.ToArray();
         using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 1024, AllowDuplicateProperties = false });
@@ -25,13 +25,16 @@ internal static class ToolListRewriter
         return hidden.Count == 0 ? null : CutElements(bytes, hidden);
     }
 
-    /// <summary>Reads the tools of a tools/list response; the indexes of hidden ones go into <paramref name="hidden"/>.</summary>
-    public static ToolListPage ReadPage(JsonElement response, Func<string, ToolHints?, bool> isHidden, HashSet<int> hidden)
+    /// <summary>
+    /// Reads the tools of a tools/list response; the indexes of hidden ones go into <paramref name="hidden"/>.
+    /// Returns null when the answer has no tool list (an error): it says nothing about which tools exist.
+    /// </summary>
+    public static ToolListPage? ReadPage(JsonElement response, Func<string, ToolHints?, bool> isHidden, HashSet<int> hidden)
     {
         if (!response.TryGetProperty("result"u8, out var result) || result.ValueKind != JsonValueKind.Object ||
             !result.TryGetProperty("tools"u8, out var tools) || tools.ValueKind != JsonValueKind.Array)
         {
-            return ToolListPage.Empty;
+            return null;
         }
 
         var listed = new List<ListedTool>();

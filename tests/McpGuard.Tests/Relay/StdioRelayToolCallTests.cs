@@ -138,6 +138,21 @@ public sealed class StdioRelayToolCallTests
         Assert.Equal("""{"jsonrpc":"2.0","id":"gone","error":{"code":-32602,"message":"Unknown tool: old"}}""", await relay.ReadTextAsync());
     }
 
+    /// <summary>An error answer to tools/list lists nothing: it must not make every tool unknown.</summary>
+    [Fact]
+    public async Task RunAsync_ToolsListAnsweredWithError_ForwardedAndLaterCallStillJudgedOnARealList()
+    {
+        using var server = FakeServer.Create(RelayPolicies.StandardTools, failFirstToolsList: true);
+        await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
+
+        await relay.SendAsync(ListTools);
+        Assert.Equal("""{"jsonrpc":"2.0","id":"list","error":{"code":-32002,"message":"not ready"}}""", await relay.ReadTextAsync());
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
+
+        var answer = await relay.ReadJsonAsync();
+        Assert.True(answer.TryGetProperty("result", out _), answer.ToString());
+    }
+
     [Fact]
     public async Task RunAsync_IdsOfEveryKind_EchoedExactly_StringAndNumberSevenInFlightTogether()
     {

@@ -36,7 +36,7 @@ public sealed class ToolListRewriterTests
 
         Assert.NotNull(rewritten);
         Assert.True(Page(kept) == Encoding.UTF8.GetString(rewritten), kase);
-        Assert.Equal(names.Where(n => !hidden.Contains(n)), page.Tools.Select(t => t.Name));
+        Assert.Equal(names.Where(n => !hidden.Contains(n)), page!.Tools.Select(t => t.Name));
         Assert.Equal("c\u00e9-1", page.NextCursor);
     }
 
@@ -46,7 +46,7 @@ public sealed class ToolListRewriterTests
         var rewritten = ToolListRewriter.Rewrite(Line(Page([A, Secret, B, Echo])), (_, _) => false, out var page);
 
         Assert.Null(rewritten);
-        Assert.Equal(["a", "secret", "b", "echo"], page.Tools.Select(t => t.Name));
+        Assert.Equal(["a", "secret", "b", "echo"], page!.Tools.Select(t => t.Name));
         Assert.False(page.IsLastPage);
     }
 
@@ -71,7 +71,7 @@ public sealed class ToolListRewriterTests
         var rewritten = ToolListRewriter.Rewrite(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 7), (name, _) => name == "secret", out var page);
 
         Assert.Equal($$$"""{ "jsonrpc" : "2.0" , "id" : 1 , "result" : { "tools" : [{{{A}}}] , "nextCursor" : "n" } }""", Encoding.UTF8.GetString(rewritten!));
-        Assert.Equal("n", page.NextCursor);
+        Assert.Equal("n", page!.NextCursor);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class ToolListRewriterTests
 
         ToolListRewriter.Rewrite(Line(line), (_, _) => false, out var page);
 
-        Assert.True(page.IsLastPage);
+        Assert.True(page!.IsLastPage);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class ToolListRewriterTests
         Assert.Equal(new ToolHints { ReadOnlyHint = true, DestructiveHint = false }, seen["b"]);
         Assert.Equal(new ToolHints(), seen["odd"]);
         Assert.Null(seen["bad"]);
-        Assert.Equal(seen.Keys, page.Tools.Select(t => t.Name));
+        Assert.Equal(seen.Keys, page!.Tools.Select(t => t.Name));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class ToolListRewriterTests
         var rewritten = ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out var page);
 
         Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":5},"text",{"title":"x"}]}}""", Encoding.UTF8.GetString(rewritten!));
-        Assert.Empty(page.Tools);
+        Assert.Empty(page!.Tools);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class ToolListRewriterTests
         var rewritten = ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out var page);
 
         Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"x\ud800"}]}}""", Encoding.UTF8.GetString(rewritten!));
-        Assert.Empty(page.Tools);
+        Assert.Empty(page!.Tools);
     }
 
     [Theory]
@@ -127,10 +127,10 @@ public sealed class ToolListRewriterTests
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"tools":{}}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":[]}""")]
-    public void Rewrite_NoToolsArray_ForwardedUnchangedWithNoTools(string line)
+    public void Rewrite_NoToolsArray_ForwardedUnchangedAndNoPage(string line)
     {
         Assert.Null(ToolListRewriter.Rewrite(Line(line), (_, _) => true, out var page));
-        Assert.Empty(page.Tools);
+        Assert.Null(page);
     }
 
     /// <summary>

@@ -25,13 +25,15 @@ internal sealed class FakeServer : IDisposable
     /// <param name="announceHeldLists">Tell the client (<c>test/list-held</c>) each time a tools/list is held.</param>
     /// <param name="ignoreEof">Keep running after stdin ends (the guard must escalate to SIGTERM).</param>
     /// <param name="ignoreSigterm">Survive SIGTERM too (the guard must kill the tree).</param>
+    /// <param name="failFirstToolsList">Answer the first tools/list with an error.</param>
     public static FakeServer Create(
         string[][]? pages = null,
         bool holdToolsList = false,
         int exitCodeOnEof = 0,
         bool announceHeldLists = false,
         bool ignoreEof = false,
-        bool ignoreSigterm = false)
+        bool ignoreSigterm = false,
+        bool failFirstToolsList = false)
     {
         var recordPath = Path.Combine(Path.GetTempPath(), $"mcpguard-fake-{Guid.NewGuid():n}.jsonl");
         File.WriteAllBytes(recordPath, []);
@@ -43,6 +45,7 @@ internal sealed class FakeServer : IDisposable
             announceHeldLists,
             ignoreEof,
             ignoreSigterm,
+            failFirstToolsList,
         });
         return new FakeServer(recordPath, config);
     }

@@ -8,6 +8,7 @@ const recordPath = process.argv[2];
 const config = JSON.parse(process.argv[3] || '{}');
 const pages = config.pages || [[{ name: 'echo', inputSchema: { type: 'object' } }]];
 let heldLists = [];
+let failedOnce = false;
 let holdLists = !!config.holdToolsList;
 
 function send(obj) { process.stdout.write(JSON.stringify(obj) + '\n'); }
@@ -43,6 +44,10 @@ function handle(buffer) {
     case 'initialize':
       return reply(rawId, { protocolVersion: '2025-06-18', capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'fake', version: '1' } });
     case 'tools/list':
+      if (config.failFirstToolsList && !failedOnce) {
+        failedOnce = true;
+        return sendRaw('{"jsonrpc":"2.0","id":' + rawId + ',"error":{"code":-32002,"message":"not ready"}}');
+      }
       if (holdLists) {
         heldLists.push([rawId, p]);
         if (config.announceHeldLists) send({ jsonrpc: '2.0', method: 'test/list-held' });
