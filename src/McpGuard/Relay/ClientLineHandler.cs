@@ -49,6 +49,15 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
 
                 break;
 
+            case MessageKind.Notification when message.Method == RequestMethods.ToolsCall:
+                // Without an id it would be a notification the gate never judges; a server may still run it.
+                LogRejected(logger, ModelContextProtocol.McpErrorCode.InvalidRequest.AsInt(), "tools/call without an id");
+                await channels.ToClient.WriteLineAsync(
+                    JsonRpcMessages.Error(null, ModelContextProtocol.McpErrorCode.InvalidRequest.AsInt(), "Invalid request: tools/call must be a request with an id."),
+                    flush: true,
+                    cancellationToken);
+                return;
+
             case MessageKind.Notification when message.Method == NotificationMethods.CancelledNotification:
                 if (message.Params.ValueKind == JsonValueKind.Object &&
                     message.Params.TryGetProperty("requestId"u8, out var requestId) &&

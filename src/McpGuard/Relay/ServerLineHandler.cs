@@ -5,6 +5,7 @@ using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Relay;
@@ -46,8 +47,28 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
 
             if (pending.Method == RequestMethods.ToolsList)
             {
-                var rewritten = ToolListRewriter.Rewrite(line, engine.IsHidden, out var page);
-                channels.Catalog.AddPage(page.Tools, page.IsLastPage);
+                byte[]? rewritten;
+                ToolListPage? page;
+                try
+                {
+                    rewritten = ToolListRewriter.Rewrite(line, engine.IsHidden, out page);
+                }
+                catch (JsonException ex)
+                {
+                    // Not forwarded (it could show a hidden tool), but answered: the client must not wait forever.
+                    LogUnreadableToolList(logger, ex.Message);
+                    await channels.ToClient.WriteLineAsync(
+                        JsonRpcMessages.Error(header.Id, McpErrorCode.InternalError.AsInt(), "McpGuard could not read the server's tools/list answer: " + ex.Message),
+                        flush: false,
+                        cancellationToken);
+                    return;
+                }
+
+                if (page is not null)
+                {
+                    channels.Catalog.AddPage(page.Tools, page.IsLastPage);
+                }
+
                 if (rewritten is not null)
                 {
                     await channels.ToClient.WriteLineAsync(rewritten, flush: false, cancellationToken);
@@ -103,6 +124,9 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
 
     [LoggerMessage(Level = LogLevel.Trace, Message = "Non-JSON server output: {Text}")]
     private static partial void LogNonJsonOutputSensitive(ILogger logger, string text);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server's tools/list answer was not forwarded: {Why}")]
+    private static partial void LogUnreadableToolList(ILogger logger, string why);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Tool {ToolName} answered after {ElapsedMs:0.0} ms.")]
     private static partial void LogCallFinished(ILogger logger, string toolName, double elapsedMs);

@@ -70,8 +70,9 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
             header = new ServerMessageHeader(method, id, isError, errorCode);
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: the method or id escapes an unpaired surrogate, which no string can hold.
             return false;
         }
     }

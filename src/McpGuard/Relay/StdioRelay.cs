@@ -51,15 +51,14 @@ internal sealed partial class StdioRelay(
         using var child = ChildProcess.Start(commandLine, stderr, _logger);
         LogChildStarted(_logger, Path.GetFileName(commandLine[0]), child.Id);
 
+        using var relayCancellation = new CancellationTokenSource();
+        var token = relayCancellation.Token;
         var channels = new RelayChannels(new MessageSink(clientOutput), new MessageSink(child.StandardInput));
         _channels = channels;
-        var fetcher = new ToolListFetcher(channels, options);
+        var fetcher = new ToolListFetcher(channels, options, token);
         var gate = new ToolCallGate(channels, engine, fetcher, approverFor(channels), audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
         var clientHandler = new ClientLineHandler(channels, gate, loggerFactory.CreateLogger<ClientLineHandler>());
         var serverHandler = new ServerLineHandler(channels, engine, audit, loggerFactory.CreateLogger<ServerLineHandler>());
-
-        using var relayCancellation = new CancellationTokenSource();
-        var token = relayCancellation.Token;
 
         // Each pump batches only the direction it feeds; its rare replies the other way are flushed at once.
         // So a client that is not reading its answers never stops its requests from reaching the server.

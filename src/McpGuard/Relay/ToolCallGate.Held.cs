@@ -9,7 +9,7 @@ namespace McpGuard.Relay;
 internal sealed partial class ToolCallGate
 {
     /// <summary>A held call: list the tools if needed, ask a person if needed, then forward or answer.</summary>
-    private async Task DecideHeldAsync(JsonRpcId id, byte[] line, CancellationTokenSource withdrawn)
+    private async Task DecideHeldAsync(JsonRpcId id, byte[] line, CancellationTokenSource withdrawn, CancellationToken relayStopping)
     {
         var cancellationToken = withdrawn.Token;
         var callId = audit.NewCallId();
@@ -53,8 +53,13 @@ internal sealed partial class ToolCallGate
         }
         catch (OperationCanceledException) when (withdrawn.IsCancellationRequested)
         {
-            // Withdrawn by the client or the guard is stopping: the request is over, nothing is forwarded.
-            channels.ClientRequests.TryRemove(id, out _);
+            // Withdrawn by the client: the request is over, nothing is forwarded. When the guard is stopping
+            // instead, the request stays in the table so that the shutdown answers it (SPEC §4.7).
+            if (!relayStopping.IsCancellationRequested)
+            {
+                channels.ClientRequests.TryRemove(id, out _);
+            }
+
             if (asked)
             {
                 Record(id, callId, request, null, AuditDecision.Cancelled, "approval", "withdrawn before a person answered");

@@ -168,8 +168,12 @@ internal sealed partial class ToolCallGate(
     /// <summary>Answers the client instead of the server; flushed at once, since the client pump batches only towards the server.</summary>
     private async ValueTask ReplyAsync(JsonRpcId id, byte[] reply, CancellationToken cancellationToken)
     {
-        channels.ClientRequests.TryRemove(id, out _);
-        await channels.ToClient.WriteLineAsync(reply, flush: true, cancellationToken);
+        // Only the step that takes the request out of the table answers it, so it is never answered twice
+        // (when the child dies, the shutdown may already have answered a held call).
+        if (channels.ClientRequests.TryRemove(id, out _))
+        {
+            await channels.ToClient.WriteLineAsync(reply, flush: true, cancellationToken);
+        }
     }
 
     /// <summary>Copies the call's bytes (the pump's buffer is reused) and decides it off the pump.</summary>
@@ -178,6 +182,6 @@ internal sealed partial class ToolCallGate(
         var copy = line.ToArray();
         var withdrawn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _held[id.Key] = withdrawn;
-        _ = Task.Run(() => DecideHeldAsync(id, copy, withdrawn), CancellationToken.None);
+        _ = Task.Run(() => DecideHeldAsync(id, copy, withdrawn, cancellationToken), CancellationToken.None);
     }
 }

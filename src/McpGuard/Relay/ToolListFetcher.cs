@@ -5,9 +5,10 @@ namespace McpGuard.Relay;
 /// <summary>
 /// Lists the server's tools on the guard's own behalf, every page, under ids from the guard's own id space.
 /// Used when the client calls a tool before it has listed them (or after the list changed), so the guard
-/// can tell a real tool from an unknown one. Concurrent callers share one fetch.
+/// can tell a real tool from an unknown one. Concurrent callers share one fetch, which runs until the relay
+/// stops (<paramref name="relayStopping"/>): one caller giving up (a withdrawn call) must not end it for the others.
 /// </summary>
-internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions options)
+internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions options, CancellationToken relayStopping)
 {
     private const int MaxPages = 1000;
 
@@ -25,10 +26,10 @@ internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions optio
         {
             if (_inFlight is null || _inFlight.IsCompleted)
             {
-                _inFlight = FetchAllAsync(cancellationToken);
+                _inFlight = FetchAllAsync(relayStopping);
             }
 
-            return _inFlight;
+            return _inFlight.WaitAsync(cancellationToken);
         }
     }
 
@@ -47,7 +48,8 @@ internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions optio
             });
             await channels.ToServer.WriteLineAsync(message, flush: true, cancellationToken);
             using var response = await request.OwnResponse!.Task.WaitAsync(options.OwnRequestTimeout, cancellationToken);
-            var listed = ToolListRewriter.ReadPage(response.RootElement, static (_, _) => false, []);
+            var listed = ToolListRewriter.ReadPage(response.RootElement, static (_, _) => false, [])
+                ?? throw new InvalidOperationException("The server answered the guard's tools/list without a tool list.");
             tools.AddRange(listed.Tools);
             cursor = listed.NextCursor;
             if (cursor is null)

@@ -12,22 +12,29 @@ namespace McpGuard.Relay;
 internal static class ToolListRewriter
 {
     /// <returns>The rewritten line, or null when nothing on the page is hidden (forward the original).</returns>
-    public static byte[]? Rewrite(ReadOnlySequence<byte> line, Func<string, ToolHints?, bool> isHidden, out ToolListPage page)
+    /// <exception cref="JsonException">
+    /// The page has duplicate keys. Parsers disagree on which duplicate counts (JsonElement takes the last, the
+    /// cut below the first), so a hidden tool could pass in the copy the guard did not read: never forward it.
+    /// </exception>
+    public static byte[]? Rewrite(ReadOnlySequence<byte> line, Func<string, ToolHints?, bool> isHidden, out ToolListPage? page)
     {
         var bytes = line.ToArray();
-        using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 1024 });
+        using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 1024, AllowDuplicateProperties = false });
         var hidden = new HashSet<int>();
         page = ReadPage(document.RootElement, isHidden, hidden);
         return hidden.Count == 0 ? null : CutElements(bytes, hidden);
     }
 
-    /// <summary>Reads the tools of a tools/list response; the indexes of hidden ones go into <paramref name="hidden"/>.</summary>
-    public static ToolListPage ReadPage(JsonElement response, Func<string, ToolHints?, bool> isHidden, HashSet<int> hidden)
+    /// <summary>
+    /// Reads the tools of a tools/list response; the indexes of hidden ones go into <paramref name="hidden"/>.
+    /// Returns null when the answer has no tool list (an error): it says nothing about which tools exist.
+    /// </summary>
+    public static ToolListPage? ReadPage(JsonElement response, Func<string, ToolHints?, bool> isHidden, HashSet<int> hidden)
     {
         if (!response.TryGetProperty("result"u8, out var result) || result.ValueKind != JsonValueKind.Object ||
             !result.TryGetProperty("tools"u8, out var tools) || tools.ValueKind != JsonValueKind.Array)
         {
-            return ToolListPage.Empty;
+            return null;
         }
 
         var listed = new List<ListedTool>();
@@ -36,10 +43,10 @@ internal static class ToolListRewriter
         {
             index++;
 
-            // A tool without a string name cannot be called by name; it is passed on and never callable.
-            if (tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String)
+            // A tool without a readable string name cannot be called by name; it is passed on and never callable.
+            if (tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("name"u8, out var name) && ReadString(name) is { } toolName)
             {
-                var entry = new ListedTool(name.GetString()!, ReadHints(tool));
+                var entry = new ListedTool(toolName, ReadHints(tool));
                 if (isHidden(entry.Name, entry.Hints))
                 {
                     hidden.Add(index);
@@ -51,8 +58,26 @@ internal static class ToolListRewriter
             }
         }
 
-        var next = result.TryGetProperty("nextCursor"u8, out var cursor) && cursor.ValueKind == JsonValueKind.String ? cursor.GetString() : null;
+        var next = result.TryGetProperty("nextCursor"u8, out var cursor) ? ReadString(cursor) : null;
         return new ToolListPage(listed, next);
+    }
+
+    /// <summary>The string's value, or null when it is not a string or escapes an unpaired surrogate (no string can hold it).</summary>
+    private static string? ReadString(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static ToolHints? ReadHints(JsonElement tool)

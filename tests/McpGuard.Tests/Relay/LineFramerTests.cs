@@ -134,12 +134,19 @@ public sealed class LineFramerTests
 
     private static byte[] RandomLine(int length)
     {
-        // Printable bytes without '\n', so the line is one line whatever the random values.
-        var bytes = new byte[length];
-        new Random(length).NextBytes(bytes);
-        for (var i = 0; i < bytes.Length; i++)
+        // A random printable pattern (no '\n') of prime length, repeated: a chunk cut or moved shows in the hash.
+        var pattern = new byte[251];
+        new Random(length).NextBytes(pattern);
+        for (var i = 0; i < pattern.Length; i++)
         {
-            bytes[i] = (byte)(' ' + (bytes[i] % 94));
+            pattern[i] = (byte)(' ' + (pattern[i] % 94));
+        }
+
+        var bytes = new byte[length];
+        pattern.AsSpan(0, Math.Min(pattern.Length, length)).CopyTo(bytes);
+        for (var filled = pattern.Length; filled < length; filled *= 2)
+        {
+            bytes.AsSpan(0, Math.Min(filled, length - filled)).CopyTo(bytes.AsSpan(filled));
         }
 
         return bytes;

@@ -21,7 +21,19 @@ internal sealed class FakeServer : IDisposable
     public IReadOnlyList<string> CommandLine { get; }
 
     /// <param name="pages">Pages of tool names that tools/list returns (one page of "echo" by default).</param>
-    public static FakeServer Create(string[][]? pages = null, bool holdToolsList = false, int exitCodeOnEof = 0)
+    /// <param name="holdToolsList">Hold tools/list answers until a <c>test/release</c> notification arrives.</param>
+    /// <param name="announceHeldLists">Tell the client (<c>test/list-held</c>) each time a tools/list is held.</param>
+    /// <param name="ignoreEof">Keep running after stdin ends (the guard must escalate to SIGTERM).</param>
+    /// <param name="ignoreSigterm">Survive SIGTERM too (the guard must kill the tree).</param>
+    /// <param name="failFirstToolsList">Answer the first tools/list with an error.</param>
+    public static FakeServer Create(
+        string[][]? pages = null,
+        bool holdToolsList = false,
+        int exitCodeOnEof = 0,
+        bool announceHeldLists = false,
+        bool ignoreEof = false,
+        bool ignoreSigterm = false,
+        bool failFirstToolsList = false)
     {
         var recordPath = Path.Combine(Path.GetTempPath(), $"mcpguard-fake-{Guid.NewGuid():n}.jsonl");
         File.WriteAllBytes(recordPath, []);
@@ -30,6 +42,10 @@ internal sealed class FakeServer : IDisposable
             pages = (pages ?? [["echo"]]).Select(page => page.Select(name => new { name, inputSchema = new { type = "object" } })),
             holdToolsList,
             exitCodeOnEof,
+            announceHeldLists,
+            ignoreEof,
+            ignoreSigterm,
+            failFirstToolsList,
         });
         return new FakeServer(recordPath, config);
     }
@@ -52,6 +68,9 @@ internal sealed class FakeServer : IDisposable
         return lines;
     }
 
+    /// <summary>Lets a server paused by <c>test/pause-stdin</c> read its stdin again.</summary>
+    public void ResumeStdin() => File.WriteAllBytes(RecordPath + ".resume", []);
+
     public IReadOnlyList<string> ReceivedText() => [.. ReceivedLines().Select(Encoding.UTF8.GetString)];
 
     public void Dispose()
@@ -59,6 +78,7 @@ internal sealed class FakeServer : IDisposable
         try
         {
             File.Delete(RecordPath);
+            File.Delete(RecordPath + ".resume");
         }
         catch (IOException)
         {

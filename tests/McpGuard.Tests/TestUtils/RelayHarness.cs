@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using McpGuard.Approval;
 using McpGuard.Policy;
 using McpGuard.Relay;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Tests.TestUtils;
@@ -23,15 +24,17 @@ internal sealed class RelayHarness : IAsyncDisposable
     private readonly Channel<string> _stderrLines = Channel.CreateUnbounded<string>();
     private readonly Task _stderrDrain;
     private long _searched;
+    private bool _disposed;
 
-    private RelayHarness(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions options, PipeOptions? outputOptions)
+    private RelayHarness(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions options, PipeOptions? outputOptions, ILoggerFactory? loggerFactory)
     {
         _output = new Pipe(outputOptions ?? PipeOptions.Default);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var policy = PolicyLoader.LoadText(policyYaml, "test.yaml");
         Assert.True(policy.Succeeded, string.Join("\n", policy.Errors));
         var engine = new PolicyEngine(policy.Policy!);
-        var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, channels, NullLoggerFactory.Instance), new McpGuard.Audit.NullAuditLog(), options, NullLoggerFactory.Instance);
+        var loggers = loggerFactory ?? NullLoggerFactory.Instance;
+        var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, channels, loggers), new McpGuard.Audit.NullAuditLog(), options, loggers);
         Run = Task.Run(() => relay.RunAsync(commandLine, "test-server", _input.Reader.AsStream(), _output.Writer.AsStream(), _stderr.Writer.AsStream(), _stop.Token));
         _stderrDrain = DrainStderrAsync();
     }
@@ -45,8 +48,13 @@ internal sealed class RelayHarness : IAsyncDisposable
     /// <summary>The client's stdout as the test reads it; for tests that inspect unread bytes.</summary>
     public PipeReader Output => _output.Reader;
 
-    public static RelayHarness Start(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions? options = null, PipeOptions? outputOptions = null) =>
-        new(policyYaml, commandLine, options ?? FastShutdown, outputOptions);
+    public static RelayHarness Start(
+        string policyYaml,
+        IReadOnlyList<string> commandLine,
+        RelayOptions? options = null,
+        PipeOptions? outputOptions = null,
+        ILoggerFactory? loggerFactory = null) =>
+        new(policyYaml, commandLine, options ?? FastShutdown, outputOptions, loggerFactory);
 
     public static RelayOptions FastShutdown { get; } = new()
     {
@@ -129,6 +137,19 @@ internal sealed class RelayHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads lines until the answer with the given raw id, skipping anything else (server notifications).</summary>
+    public async Task<JsonElement> ReadResponseAsync(string rawId)
+    {
+        while (true)
+        {
+            var message = await ReadJsonAsync();
+            if (message.TryGetProperty("id", out var id) && id.GetRawText() == rawId && !message.TryGetProperty("method", out _))
+            {
+                return message;
+            }
+        }
+    }
+
     /// <summary>Sends a ping and waits for its answer: the server has then handled (and recorded) every earlier line.</summary>
     public async Task<IReadOnlyList<string>> SyncAsync(string id = "sync")
     {
@@ -138,8 +159,17 @@ internal sealed class RelayHarness : IAsyncDisposable
 
     public async Task<int> WaitForExitAsync() => await Run.WaitAsync(Timeout());
 
+    /// <summary>Fires the relay's stop token, as Ctrl+C or SIGTERM does.</summary>
+    public Task StopAsync() => _stop.CancelAsync();
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _input.Writer.CompleteAsync();
         await _stop.CancelAsync();
         try

@@ -8,6 +8,7 @@ const recordPath = process.argv[2];
 const config = JSON.parse(process.argv[3] || '{}');
 const pages = config.pages || [[{ name: 'echo', inputSchema: { type: 'object' } }]];
 let heldLists = [];
+let failedOnce = false;
 let holdLists = !!config.holdToolsList;
 
 function send(obj) { process.stdout.write(JSON.stringify(obj) + '\n'); }
@@ -43,7 +44,15 @@ function handle(buffer) {
     case 'initialize':
       return reply(rawId, { protocolVersion: '2025-06-18', capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'fake', version: '1' } });
     case 'tools/list':
-      if (holdLists) { heldLists.push([rawId, p]); return; }
+      if (config.failFirstToolsList && !failedOnce) {
+        failedOnce = true;
+        return sendRaw('{"jsonrpc":"2.0","id":' + rawId + ',"error":{"code":-32002,"message":"not ready"}}');
+      }
+      if (holdLists) {
+        heldLists.push([rawId, p]);
+        if (config.announceHeldLists) send({ jsonrpc: '2.0', method: 'test/list-held' });
+        return;
+      }
       return answerList(rawId, p);
     case 'tools/call':
       switch (p.name) {
@@ -70,11 +79,29 @@ function handle(buffer) {
       for (const page of p.pages) pages.push(page);
       return;
     case 'test/flood': {
+      // Node queues stdout writes in its own memory when the pipe is full; the callback fires once the
+      // kernel has the bytes, so "wrote i" means line i really left this process.
       const pad = 'y'.repeat(p.size);
-      for (let i = 1; i <= p.count; i++) {
-        sendRaw('{"jsonrpc":"2.0","method":"test/flood","params":{"i":' + i + ',"pad":"' + pad + '"}}');
-        process.stderr.write('wrote ' + i + '\n');
-      }
+      (async () => {
+        for (let i = 1; i <= p.count; i++) {
+          await new Promise((resolve) => process.stdout.write('{"jsonrpc":"2.0","method":"test/flood","params":{"i":' + i + ',"pad":"' + pad + '"}}\n', resolve));
+          process.stderr.write('wrote ' + i + '\n');
+        }
+      })();
+      return;
+    }
+    case 'test/server-request':
+      return sendRaw('{"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":{"messages":[],"maxTokens":1}}');
+    case 'test/pause-stdin': {
+      // Stop reading stdin until the file RECORD.resume exists, so the guard's writes to us back up.
+      process.stdin.pause();
+      const poll = setInterval(() => {
+        if (fs.existsSync(recordPath + '.resume')) {
+          clearInterval(poll);
+          process.stdin.resume();
+        }
+      }, 20);
+      process.stderr.write('paused\n');
       return;
     }
     case 'test/exit':
@@ -96,4 +123,11 @@ process.stdin.on('data', (chunk) => {
   }
   if (start < chunk.length) chunks.push(chunk.subarray(start));
 });
-process.stdin.on('end', () => process.exit(config.exitCodeOnEof || 0));
+process.stdin.on('end', () => {
+  if (config.ignoreEof) {
+    setInterval(() => {}, 1000);
+    return;
+  }
+  process.exit(config.exitCodeOnEof || 0);
+});
+if (config.ignoreSigterm) process.on('SIGTERM', () => process.stderr.write('ignoring SIGTERM\n'));
