@@ -1,19 +1,13 @@
-using System.Text.RegularExpressions;
-
 namespace McpGuard.Policy;
 
 /// <summary>A tool-name pattern with <c>*</c> (any run of characters) and <c>?</c> (one character); case-sensitive.</summary>
 public sealed class Glob
 {
-    private readonly Regex _regex;
-
     public Glob(string pattern)
     {
         Pattern = pattern;
         IsLiteral = !pattern.Contains('*') && !pattern.Contains('?');
         Specificity = pattern.Count(c => c is not '*' and not '?');
-        _regex = new Regex("^" + Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$",
-            RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking);
     }
 
     public string Pattern { get; }
@@ -23,7 +17,7 @@ public sealed class Glob
     /// <summary>How many characters are fixed; among globs matching a name, the highest wins.</summary>
     public int Specificity { get; }
 
-    public bool IsMatch(string name) => IsLiteral ? name == Pattern : _regex.IsMatch(name);
+    public bool IsMatch(string name) => IsLiteral ? name == Pattern : WildcardMatch(Pattern, name);
 
     /// <summary>Whether some name matches both globs (a product of the two patterns, memoised).</summary>
     public bool Overlaps(Glob other)
@@ -65,5 +59,43 @@ public sealed class Glob
             memo[(i, j)] = result;
             return result;
         }
+    }
+
+    /// <summary>
+    /// The classic two-pointer wildcard match: on a mismatch, let the last <c>*</c> swallow one more character.
+    /// At most pattern × name steps, no allocation, and no regex to build for every entry of every policy load.
+    /// </summary>
+    private static bool WildcardMatch(string pattern, string name)
+    {
+        int p = 0, n = 0, star = -1, resume = 0;
+        while (n < name.Length)
+        {
+            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == name[n]))
+            {
+                p++;
+                n++;
+            }
+            else if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                resume = n;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                n = ++resume;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (p < pattern.Length && pattern[p] == '*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
     }
 }

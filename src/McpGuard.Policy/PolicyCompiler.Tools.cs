@@ -190,6 +190,12 @@ internal sealed partial class PolicyCompiler
         }
 
         var policyValue = PolicyValue.FromScalar(scalar.Value ?? "", IsQuoted(scalar));
+        if (name is "lt" or "lte" or "gt" or "gte" && policyValue.Number is null && StrictDecimal.TryParseStrict(scalar.Value ?? "", out var quotedNumber))
+        {
+            // A bound can only be a number, so a quoted one ('0.01') means the same and is not a trap.
+            policyValue = policyValue with { Number = quotedNumber };
+        }
+
         switch (name)
         {
             case "lt" or "lte" or "gt" or "gte" when policyValue.Number is null:

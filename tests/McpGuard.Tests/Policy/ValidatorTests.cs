@@ -26,6 +26,29 @@ public sealed class ValidatorTests
     }
 
     [Fact]
+    public void Rejects_FlowMappingClosedWithAParenthesis_WithAPositionInsteadOfThrowing()
+    {
+        const string yaml = "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { qty: { lte: 0.01 } (\n        action: allow\n";
+
+        // YamlDotNet throws InvalidOperationException here, not YamlException (found by PropertyTests).
+        var error = Assert.Single(Errors(yaml));
+
+        Assert.InRange(error.Line, 1, 8);
+        Assert.Equal("p.yaml", error.File);
+        Assert.Contains("malformed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accepts_QuotedNumericBound_AsTheNumber()
+    {
+        var policy = PolicyTestData.Load("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { qty: { lte: '0.01' } }\n        action: allow\n");
+        var engine = new PolicyEngine(policy);
+
+        Assert.Equal(Verdict.Allow, engine.Evaluate(PolicyTestData.Call("t", """{"qty": 0.01}""")).Verdict);
+        Assert.Equal(Verdict.Deny, engine.Evaluate(PolicyTestData.Call("t", """{"qty": "0.0100000000000000000001"}""")).Verdict);
+    }
+
+    [Fact]
     public void Rejects_MisspelledDefault_WithASuggestionAndLine()
     {
         var errors = Errors("version: 1\ndefualt: allow\n");

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CsCheck;
+using McpGuard.Policy;
+
+namespace McpGuard.Tests.Policy;
+
+/// <summary>
+/// Generated policies and arguments: evaluation never throws and is deterministic, loading never throws on
+/// damaged files, and the exact decimals order numbers as <see cref="decimal"/> does.
+/// </summary>
+public sealed class PropertyTests
+{
+    private static readonly string[] s_matchers =
+    [
+        "1", "0.01", "-2.5", "1e3", "abc", "'1'", "true", "null", "[a, 1, 0.5]", "{ lte: 0.5 }", "{ gt: -1, lt: 100 }",
+        "{ ne: x }", "{ not_in: [1, b] }", "{ regex: '^a.*z$' }", "{ contains: a }", "{ exists: true }", "{ exists: false }",
+        "{ eq: null }", "{ in: [true, false] }", "{ gte: '0.0100000000000000000001' }",
+    ];
+
+    private static readonly string[] s_paths = ["a", "b.c", "'l[*]'", "'l[*].x'", "'b.c.d'"];
+
+    // Values chosen to sit on every edge the evaluator has: numeric strings, huge and tiny numbers,
+    // other digits, wrong types, empty containers, lists of mixed objects.
+    private static readonly string[] s_values =
+    [
+        "1", "0.5", "\"0.5\"", "\"1e3\"", "1e3", "-0", "\"\"", "\"abz\"", "true", "false", "null", "[]", "[1, \"a\"]",
+        "[{\"x\": 1}, {\"x\": \"2\"}]", "{\"c\": 3}", "{}", "\"١٢\"", "1e999999", "\"0.0100000000000000000001\"",
+        "99999999999999999999999999999999", "[{}]", "\" 100\"", "\"1,000\"", "\"NaN\"",
+    ];
+
+    private static readonly string[] s_actions = ["allow", "deny", "require_approval"];
+
+    private static readonly Gen<string> s_condition =
+        Gen.Select(Gen.Int[0, s_paths.Length - 1], Gen.Int[0, s_matchers.Length - 1], (p, m) => $"{s_paths[p]}: {s_matchers[m]}");
+
+    private static readonly Gen<string> s_rule =
+        Gen.Select(s_condition.Array[1, 3], Gen.Int[0, s_actions.Length - 1], (conditions, action) =>
+            $"      - when: {{ {string.Join(", ", conditions.DistinctBy(c => c[..c.IndexOf(':', StringComparison.Ordinal)]))} }}\n        action: {s_actions[action]}\n");
+
+    private static readonly Gen<string> s_policy =
+        s_rule.Array[1, 4].Select(rules => "version: 1\ndefault: deny\ntools:\n  t:\n    action: deny\n    rules:\n" + string.Concat(rules));
+
+    private static readonly Gen<string> s_arguments =
+        Gen.Select(Gen.Int[0, s_values.Length - 1].Array[3], values =>
+            $$"""{"a": {{s_values[values[0]]}}, "b": {"c": {{s_values[values[1]]}}}, "l": {{s_values[values[2]]}}}""");
+
+    [Fact]
+    public void Evaluate_GeneratedPoliciesAndArguments_NeverThrowsAndIsDeterministic()
+    {
+        var evaluated = 0;
+        Gen.Select(s_policy, s_arguments).Sample((policyText, argumentsJson) =>
+        {
+            var result = PolicyLoader.LoadText(policyText, "generated.yaml");
+            Assert.True(result.Succeeded, policyText + "\n" + string.Join("\n", result.Errors));
+            var engine = new PolicyEngine(result.Policy!);
+            var request = PolicyTestData.Call("t", argumentsJson);
+
+            var first = engine.Evaluate(request);
+            var second = engine.Evaluate(request);
+
+            Assert.Equal(first, second);
+            Assert.True(first.Verdict == Verdict.Allow || !string.IsNullOrEmpty(first.Reason), $"{first.Verdict} without a reason");
+            Interlocked.Increment(ref evaluated);
+        }, iter: 2000);
+
+        Assert.Equal(2000, evaluated);
+    }
+
+    [Fact]
+    public void LoadText_OneCharacterChangedInTheSamplePolicy_NeverThrows()
+    {
+        var sample = File.ReadAllText(Path.Combine(FindRepositoryRoot(), "samples", "bybit", "policy.yaml"));
+        Gen.Select(Gen.Int[0, sample.Length - 1], Gen.Char).Sample((position, c) =>
+        {
+            var text = sample.Remove(position, 1).Insert(position, c.ToString());
+            var result = PolicyLoader.LoadText(text, "mutated.yaml");
+            Assert.True(result.Succeeded || result.Errors.Count > 0);
+            if (result.Succeeded)
+            {
+                _ = new PolicyEngine(result.Policy!).Evaluate(PolicyTestData.Call("place_order", """{"qty":"0.01","symbol":"BTCUSDT","category":"spot"}"""));
+            }
+        }, iter: 3000);
+    }
+
+    [Fact]
+    public void StrictDecimal_AnyTwoDecimals_OrderedAsSystemDecimal()
+    {
+        Gen.Select(Gen.Decimal, Gen.Decimal).Sample((x, y) =>
+        {
+            Assert.True(StrictDecimal.TryParseStrict(x.ToString(CultureInfo.InvariantCulture), out var a));
+            Assert.True(StrictDecimal.TryParseStrict(y.ToString(CultureInfo.InvariantCulture), out var b));
+            Assert.Equal(x.CompareTo(y), Math.Sign(a.CompareTo(b)));
+            Assert.Equal(x + y == 0m, (a + b).CompareTo(default) == 0);
+        }, iter: 5000);
+    }
+
+    [Fact]
+    public void Glob_GeneratedPatternsAndNames_MatchAsTheEquivalentRegexAndOverlapWhenANameMatchesBoth()
+    {
+        var pattern = Gen.Char["ab*?_"].Array[0, 6].Select(chars => new string(chars));
+        var name = Gen.Char["ab_"].Array[0, 8].Select(chars => new string(chars));
+        Gen.Select(pattern, pattern, name).Sample((first, second, candidate) =>
+        {
+            var glob = new Glob(first);
+            var reference = "^" + Regex.Escape(first).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$";
+            Assert.Equal(Regex.IsMatch(candidate, reference, RegexOptions.Singleline), glob.IsMatch(candidate));
+
+            var other = new Glob(second);
+            if (glob.IsMatch(candidate) && other.IsMatch(candidate))
+            {
+                Assert.True(glob.Overlaps(other), $"'{first}' and '{second}' both match '{candidate}'");
+            }
+        }, iter: 20000);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "McpGuard.sln")))
+        {
+            root = Path.GetDirectoryName(root)!;
+        }
+
+        return root;
+    }
+}
