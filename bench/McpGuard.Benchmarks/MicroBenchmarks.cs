@@ -20,6 +20,7 @@ public class MicroBenchmarks
     private ReadOnlySequence<byte> _batch;
     private PolicyEngine _engine = null!;
     private ToolRequest _request = null!;
+    private ToolRequest _readRequest = null!;
 
     public static int Run(string[] args)
     {
@@ -40,11 +41,12 @@ public class MicroBenchmarks
             policy.Append(System.Globalization.CultureInfo.InvariantCulture, $"  tool_{i}:\n    rules:\n      - when: {{ qty: {{ lte: {i} }}, symbol: [A, B] }}\n        action: allow\n    action: deny\n");
         }
 
-        policy.Append("  place_order:\n    rate_limit: 1000000/minute\n    rules:\n      - when: { symbol: [BTCUSDT, ETHUSDT], category: spot, qty: { lte: 0.01 } }\n        action: allow\n      - action: require_approval\n");
+        policy.Append("  place_order:\n    rate_limit: { max: 2000000000, window: 60s }\n    budget: { argument: qty, max: 1000000000000, window: 24h }\n    rules:\n      - when: { symbol: [BTCUSDT, ETHUSDT], category: spot, qty: { lte: 0.01 } }\n        action: allow\n      - action: require_approval\n");
         policy.Append("  'get_*': allow\n");
         _engine = new PolicyEngine(PolicyLoader.LoadText(policy.ToString(), "bench").Policy!);
         using var document = JsonDocument.Parse(s_call);
         _request = new ToolRequest { ToolName = "place_order", Arguments = document.RootElement.GetProperty("params").GetProperty("arguments").Clone() };
+        _readRequest = new ToolRequest { ToolName = "get_tickers", Arguments = JsonDocument.Parse("""{"category":"spot","symbol":"BTCUSDT"}""").RootElement.Clone() };
     }
 
     [Benchmark(Description = "LineFramer: 100 calls in 4 KB segments")]
@@ -76,4 +78,11 @@ public class MicroBenchmarks
 
     [Benchmark(Description = "PolicyEngine.Evaluate: 50 entries, 3 conditions")]
     public Verdict Evaluate() => _engine.Evaluate(_request).Verdict;
+
+    [Benchmark(Description = "PolicyEngine.Evaluate: read tool by glob")]
+    public Verdict EvaluateRead() => _engine.Evaluate(_readRequest).Verdict;
+
+    /// <summary>What the guard does for an allowed call with limits: decide, then count it (rate limit and budget).</summary>
+    [Benchmark(Description = "Evaluate + TryConsume: rate limit and budget")]
+    public Verdict EvaluateAndConsume() => _engine.Evaluate(_request).Verdict == Verdict.Allow ? _engine.TryConsume(_request).Verdict : Verdict.Deny;
 }

@@ -106,4 +106,44 @@ public sealed class LimitTests
         Assert.True(engine.TryConsume(Call("b")).IsAllowed);
         Assert.False(engine.Reload(Load(after)));
     }
+
+    [Fact]
+    public async Task Reload_UnderLoad_NeverThrowsAndTheKeptCounterNeverOverCounts()
+    {
+        // Entry t is the same in both versions, so its counter survives every swap: across 200 reloads and
+        // 2,000 concurrent calls it still forwards exactly 5. The other entry flips, so decisions change.
+        const string first = "version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: 5/hour\n    action: allow\n  u: deny\n";
+        const string second = "version: 1\ndefault: allow\nhide: [x]\ntools:\n  t:\n    rate_limit: 5/hour\n    action: allow\n  u: allow\n";
+        var versions = new[] { Load(first), Load(second) };
+        var engine = new PolicyEngine(versions[0]);
+        var ct = TestContext.Current.CancellationToken;
+
+        var reloads = Task.Run(() =>
+        {
+            for (var i = 1; i <= 200; i++)
+            {
+                engine.Reload(versions[i % 2]);
+                Thread.Yield();
+            }
+        }, ct);
+        var calls = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            var forwarded = 0;
+            for (var i = 0; i < 500; i++)
+            {
+                var request = Call(i % 2 == 0 ? "t" : "u");
+                if (engine.Evaluate(request).IsAllowed && engine.TryConsume(request).IsAllowed && request.ToolName == "t")
+                {
+                    forwarded++;
+                }
+            }
+
+            return forwarded;
+        }, ct)).ToList();
+
+        await reloads;
+        var forwardedByEach = await Task.WhenAll(calls);
+
+        Assert.Equal(5, forwardedByEach.Sum());
+    }
 }
