@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
 {
     "server" => await FastServer.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput()),
     "plain-relay" => await PlainRelay.RunAsync(args.SkipWhile(a => a != "--").Skip(1).ToArray()),
+    "soak" => await RelayBenchmark.SoakAsync(args.Skip(1).ToArray()),
     "micro" => MicroBenchmarks.Run(args.Skip(1).ToArray()),
     _ => await RelayBenchmark.RunAsync(args.Skip(1).ToArray()),
 };

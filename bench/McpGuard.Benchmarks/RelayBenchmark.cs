@@ -47,6 +47,46 @@ internal static class RelayBenchmark
         return 0;
     }
 
+    /// <summary>
+    /// Pipelines calls through <c>mcpguard run</c> for a while and prints its PID first, so a profiler can attach:
+    /// <c>dotnet-trace collect -p PID --profile dotnet-sampled-thread-time</c>.
+    /// </summary>
+    public static async Task<int> SoakAsync(string[] args)
+    {
+        var root = FindRoot();
+        var policyIndex = Array.IndexOf(args, "--policy");
+        var policy = policyIndex >= 0 ? Path.GetFullPath(args[policyIndex + 1]) : Path.Combine(root, "bench/policies/realistic.yaml");
+        var secondsIndex = Array.IndexOf(args, "--seconds");
+        var seconds = secondsIndex >= 0 ? int.Parse(args[secondsIndex + 1], CultureInfo.InvariantCulture) : 30;
+        var guardDll = Path.Combine(root, "src/McpGuard/bin/Release/net10.0/mcpguard.dll");
+        string[] command = ["dotnet", guardDll, "run", "--policy", policy, "--log-level", "Warning", "--", "dotnet", typeof(RelayBenchmark).Assembly.Location, "server"];
+        await using var driver = JsonRpcDriver.Start(command);
+        Console.WriteLine($"mcpguard pid {driver.Pid}");
+        await driver.CallAsync("initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}""");
+        await driver.CallAsync("tools/list", "{}");
+        var window = new SemaphoreSlim(Window);
+        var calls = 0L;
+        var started = Stopwatch.GetTimestamp();
+        var pending = new List<Task>();
+        while (Stopwatch.GetElapsedTime(started).TotalSeconds < seconds)
+        {
+            await window.WaitAsync();
+            var answer = await driver.SendAsync("tools/call", Call, flush: ++calls % 32 == 0);
+            pending.Add(answer.ContinueWith(_ => window.Release(), TaskScheduler.Default));
+            if (pending.Count > 100_000)
+            {
+                await driver.FlushAsync();
+                await Task.WhenAll(pending);
+                pending.Clear();
+            }
+        }
+
+        await driver.SendAsync("ping", "{}", flush: true);
+        await Task.WhenAll(pending);
+        Console.WriteLine($"{calls / Stopwatch.GetElapsedTime(started).TotalSeconds:0} calls/s");
+        return 0;
+    }
+
     private static async Task MeasureAsync(string[] command, SideResult result, int round)
     {
         var started = Stopwatch.GetTimestamp();

@@ -13,6 +13,8 @@ internal sealed class MessageSink(Stream stream) : IAsyncDisposable
     /// <summary>Lines bigger than this are flushed at once rather than batched, so big messages are not held twice.</summary>
     private const int BatchThreshold = 64 * 1024;
 
+    private static readonly ReadOnlyMemory<byte> s_newline = "\n"u8.ToArray();
+
     private readonly PipeWriter _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     private readonly SemaphoreSlim _lock = new(1, 1);
     private bool _dirty;
@@ -24,6 +26,15 @@ internal sealed class MessageSink(Stream stream) : IAsyncDisposable
         await _lock.WaitAsync(cancellationToken);
         try
         {
+            if (line.Length > BatchThreshold)
+            {
+                // A big line goes straight from the pipe's buffers to the stream: no copy into the writer, and
+                // large writes instead of one per writer segment.
+                await FlushLockedAsync(cancellationToken);
+                await WriteDirectLockedAsync(line, cancellationToken);
+                return;
+            }
+
             foreach (var segment in line)
             {
                 _writer.Write(segment.Span);
@@ -31,7 +42,7 @@ internal sealed class MessageSink(Stream stream) : IAsyncDisposable
 
             _writer.Write("\n"u8);
             _dirty = true;
-            if (flush || line.Length > BatchThreshold)
+            if (flush)
             {
                 await FlushLockedAsync(cancellationToken);
             }
@@ -84,6 +95,30 @@ internal sealed class MessageSink(Stream stream) : IAsyncDisposable
         finally
         {
             _lock.Release();
+        }
+    }
+
+    private async ValueTask WriteDirectLockedAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    {
+        if (_broken)
+        {
+            throw new IOException("The output stream is closed.");
+        }
+
+        try
+        {
+            foreach (var segment in line)
+            {
+                await stream.WriteAsync(segment, cancellationToken);
+            }
+
+            await stream.WriteAsync(s_newline, cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+        }
+        catch (IOException)
+        {
+            _broken = true;
+            throw;
         }
     }
 
