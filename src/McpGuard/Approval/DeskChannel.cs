@@ -10,9 +10,10 @@ namespace McpGuard.Approval;
 /// guard started before the desk is fine. The request is posted, then long-polled; a desk that restarted does
 /// not know it any more and gets it posted again; a desk that went away is retried until the timeout. Every
 /// request carries the per-user secret, and every answer must prove the desk knows it too, so another
-/// program listening on the port cannot approve anything.
+/// program listening on the port cannot approve anything. Port and secret are read at each question
+/// (<see cref="DeskFiles"/>): a desk started later, or on another port, is found.
 /// </summary>
-internal sealed partial class DeskChannel(HttpClient http, TimeProvider timeProvider, ILogger logger) : IApprovalChannel
+internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, Func<string> readSecret, TimeProvider timeProvider, ILogger logger) : IApprovalChannel
 {
     private const int LongPollSeconds = 20;
     private static readonly TimeSpan s_retryDelay = TimeSpan.FromSeconds(1);
@@ -23,11 +24,11 @@ internal sealed partial class DeskChannel(HttpClient http, TimeProvider timeProv
     {
         var id = Guid.NewGuid().ToString("n");
         var body = ApprovalJson.ToBytes(request, deadline);
-        var port = DeskFiles.ReadPort();
+        var port = readPort();
         string secret;
         try
         {
-            secret = DeskFiles.ReadOrCreateSecret();
+            secret = readSecret();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

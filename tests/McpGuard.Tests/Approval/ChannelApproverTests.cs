@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McpGuard.Approval;
+using McpGuard.Policy;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -15,13 +16,20 @@ public sealed class ChannelApproverTests
     internal static ApprovalRequest Request(string tool = "place_order") =>
         new("7", "bybit", tool, JsonDocument.Parse("""{"symbol":"BTCUSDT","qty":"0.5"}""").RootElement, "tools.place_order", "Big orders need a human.");
 
+    private static ChannelApprover Approver(TimeProvider time, TimeSpan timeout, params FakeChannel[] channels) =>
+        Approver(time, new ApprovalSettings { Timeout = timeout, Channels = [.. channels.Select(c => c.Name)] }, channels);
+
+    private static ChannelApprover Approver(TimeProvider time, ApprovalSettings settings, params FakeChannel[] channels) =>
+        new(() => settings, channels.ToDictionary(c => c.Name, c => (IApprovalChannel)c), time, NullLogger.Instance);
+
     [Fact]
     public async Task RequestAsync_FirstAvailableChannelAsks_LaterOnesAreNotAsked()
     {
         var off = new FakeChannel("elicitation", available: false);
         var desk = new FakeChannel("desk");
         var command = new FakeChannel("command");
-        var approver = new ChannelApprover([off, desk, command], s_timeout, new FakeTimeProvider(), NullLogger.Instance);
+        var time = new FakeTimeProvider();
+        var approver = Approver(time, s_timeout, off, desk, command);
 
         var pending = approver.RequestAsync(Request(), Ct);
         await desk.Asked.Task.WaitAsync(TestConstants.DefaultTimeout, Ct);
@@ -31,6 +39,22 @@ public sealed class ChannelApproverTests
         Assert.True(outcome.Approved);
         Assert.True(off.Asked.Task.IsCompleted);
         Assert.False(command.Asked.Task.IsCompleted);
+        Assert.Equal(time.GetUtcNow() + s_timeout, desk.Deadline);
+    }
+
+    [Fact]
+    public async Task RequestAsync_ChannelsAreTriedInThePolicysOrder()
+    {
+        var desk = new FakeChannel("desk");
+        var command = new FakeChannel("command");
+        var approver = Approver(new FakeTimeProvider(), new ApprovalSettings { Channels = ["command", "desk"] }, desk, command);
+
+        var pending = approver.RequestAsync(Request(), Ct);
+        await command.Asked.Task.WaitAsync(TestConstants.DefaultTimeout, Ct);
+        command.Answer.SetResult(ApprovalOutcome.Refuse("no"));
+        await pending.WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.False(desk.Asked.Task.IsCompleted);
     }
 
     [Fact]
@@ -38,37 +62,35 @@ public sealed class ChannelApproverTests
     {
         var desk = new FakeChannel("desk");
         desk.Answer.SetResult(ApprovalOutcome.Refuse("a person denied place_order on the McpGuard desk."));
-        var approver = new ChannelApprover([desk], s_timeout, new FakeTimeProvider(), NullLogger.Instance);
 
-        var outcome = await approver.RequestAsync(Request(), Ct);
+        var outcome = await Approver(new FakeTimeProvider(), s_timeout, desk).RequestAsync(Request(), Ct);
 
         Assert.False(outcome.Approved);
-        Assert.Contains("denied", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal("a person denied place_order on the McpGuard desk.", outcome.Reason);
     }
 
     [Fact]
     public async Task RequestAsync_NoChannelAvailable_RefusesSayingWhichAndHowToSetOneUp()
     {
-        var approver = new ChannelApprover([new FakeChannel("elicitation", false), new FakeChannel("desk", false)], s_timeout, new FakeTimeProvider(), NullLogger.Instance);
+        var approver = Approver(new FakeTimeProvider(), s_timeout, new FakeChannel("elicitation", false), new FakeChannel("desk", false));
 
         var outcome = await approver.RequestAsync(Request(), Ct);
 
         Assert.False(outcome.Approved);
-        Assert.Contains("no approval channel was available", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("no approval channel is available", outcome.Reason, StringComparison.Ordinal);
         Assert.Contains("elicitation: elicitation is switched off", outcome.Reason, StringComparison.Ordinal);
         Assert.Contains("desk: desk is switched off", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("mcpguard desk", outcome.Reason, StringComparison.Ordinal);
         Assert.Contains("docs/approval.md", outcome.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task RequestAsync_NoChannelsConfigured_Refuses()
     {
-        var approver = new ChannelApprover([], s_timeout, new FakeTimeProvider(), NullLogger.Instance);
-
-        var outcome = await approver.RequestAsync(Request(), Ct);
+        var outcome = await Approver(new FakeTimeProvider(), new ApprovalSettings { Channels = [] }).RequestAsync(Request(), Ct);
 
         Assert.False(outcome.Approved);
-        Assert.Contains("no approval channel is configured", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("none is configured", outcome.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,7 +98,7 @@ public sealed class ChannelApproverTests
     {
         var time = new FakeTimeProvider();
         var desk = new FakeChannel("desk");
-        var approver = new ChannelApprover([desk], TimeSpan.FromSeconds(2), time, NullLogger.Instance);
+        var approver = Approver(time, TimeSpan.FromSeconds(2), desk);
 
         var pending = approver.RequestAsync(Request(), Ct);
         var channelToken = await desk.Asked.Task.WaitAsync(TestConstants.DefaultTimeout, Ct);
@@ -86,8 +108,7 @@ public sealed class ChannelApproverTests
         var outcome = await pending.WaitAsync(TestConstants.DefaultTimeout, Ct);
 
         Assert.False(outcome.Approved);
-        Assert.Contains("timed out after 2s", outcome.Reason, StringComparison.Ordinal);
-        Assert.Contains("desk", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("on the desk channel within 2s", outcome.Reason, StringComparison.Ordinal);
         Assert.True(channelToken.IsCancellationRequested);
     }
 
@@ -96,7 +117,7 @@ public sealed class ChannelApproverTests
     {
         var time = new FakeTimeProvider();
         var desk = new FakeChannel("desk");
-        var approver = new ChannelApprover([desk], TimeSpan.FromSeconds(2), time, NullLogger.Instance);
+        var approver = Approver(time, TimeSpan.FromSeconds(2), desk);
 
         var pending = approver.RequestAsync(Request(), Ct);
         await desk.Asked.Task.WaitAsync(TestConstants.DefaultTimeout, Ct);
@@ -111,7 +132,7 @@ public sealed class ChannelApproverTests
     public async Task RequestAsync_Withdrawn_ThrowsAndCancelsTheChannel()
     {
         var desk = new FakeChannel("desk");
-        var approver = new ChannelApprover([desk], s_timeout, new FakeTimeProvider(), NullLogger.Instance);
+        var approver = Approver(new FakeTimeProvider(), s_timeout, desk);
         using var withdrawn = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
         var pending = approver.RequestAsync(Request(), withdrawn.Token);
@@ -121,5 +142,21 @@ public sealed class ChannelApproverTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TestConstants.DefaultTimeout, Ct));
         Assert.True(channelToken.IsCancellationRequested);
         desk.Answer.SetResult(ApprovalOutcome.Approve("after the withdrawal"));
+    }
+
+    [Fact]
+    public async Task RequestAsync_SettingsChangeBetweenCalls_NextCallUsesTheNewOrder()
+    {
+        var desk = new FakeChannel("desk");
+        var command = new FakeChannel("command");
+        command.Answer.SetResult(ApprovalOutcome.Approve("by command"));
+        var settings = new ApprovalSettings { Channels = ["desk"] };
+        var approver = new ChannelApprover(() => settings, new Dictionary<string, IApprovalChannel> { ["desk"] = desk, ["command"] = command }, new FakeTimeProvider(), NullLogger.Instance);
+
+        settings = new ApprovalSettings { Channels = ["command"] };
+        var outcome = await approver.RequestAsync(Request(), Ct);
+
+        Assert.Equal("by command", outcome.Reason);
+        Assert.False(desk.Asked.Task.IsCompleted);
     }
 }

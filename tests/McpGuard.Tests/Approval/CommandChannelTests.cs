@@ -8,8 +8,8 @@ public sealed class CommandChannelTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Task<ApprovalOutcome?> AskAsync(string script, ListLogger? logger = null, Action<string>? unavailable = null, CancellationToken? cancellationToken = null) =>
-        new CommandChannel(["sh", "-c", script], logger ?? new ListLogger())
+    private static Task<ApprovalOutcome?> AskAsync(string script, CapturingLogger? logger = null, Action<string>? unavailable = null, CancellationToken? cancellationToken = null) =>
+        new CommandChannel(() => ["sh", "-c", script], logger ?? new CapturingLogger())
             .AskAsync(ChannelApproverTests.Request(), DateTimeOffset.UtcNow.AddMinutes(1), unavailable ?? (_ => { }), cancellationToken ?? Ct);
 
     [Fact]
@@ -35,8 +35,8 @@ public sealed class CommandChannelTests
         // Approves only if the JSON on stdin names the tool, server, rule and arguments.
         var outcome = await AskAsync("""
             input=$(cat)
-            case "$input" in *'"server":"bybit"'*'"tool":"place_order"'*) ;; *) exit 1;; esac
-            case "$input" in *'"arguments":{"symbol":"BTCUSDT","qty":"0.5"}'*'"ruleId":"tools.place_order"'*) exit 0;; esac
+            case "$input" in *'"call_id":"7"'*'"server":"bybit"'*'"tool":"place_order"'*) ;; *) exit 1;; esac
+            case "$input" in *'"arguments":{"symbol":"BTCUSDT","qty":"0.5"}'*'"rule":"tools.place_order"'*'"deadline":'*) exit 0;; esac
             exit 2
             """);
 
@@ -46,7 +46,7 @@ public sealed class CommandChannelTests
     [Fact]
     public async Task AskAsync_Stderr_IsLoggedAtInformationWithoutArguments()
     {
-        var logger = new ListLogger();
+        var logger = new CapturingLogger();
 
         await AskAsync("echo 'asking the on-call human' >&2; exit 1", logger);
 
@@ -59,11 +59,11 @@ public sealed class CommandChannelTests
     {
         string? why = null;
 
-        var outcome = await new CommandChannel(["/nonexistent/approver"], new ListLogger())
+        var outcome = await new CommandChannel(() => ["/nonexistent/approver"], new CapturingLogger())
             .AskAsync(ChannelApproverTests.Request(), DateTimeOffset.UtcNow.AddMinutes(1), w => why = w, Ct);
 
         Assert.Null(outcome);
-        Assert.Contains("cannot start /nonexistent/approver", why, StringComparison.Ordinal);
+        Assert.Contains("'/nonexistent/approver' cannot start", why, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class CommandChannelTests
     {
         string? why = null;
 
-        var outcome = await new CommandChannel([], new ListLogger()).AskAsync(ChannelApproverTests.Request(), DateTimeOffset.UtcNow, w => why = w, Ct);
+        var outcome = await new CommandChannel(() => [], new CapturingLogger()).AskAsync(ChannelApproverTests.Request(), DateTimeOffset.UtcNow, w => why = w, Ct);
 
         Assert.Null(outcome);
         Assert.Contains("approval.command is not set", why, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class CommandChannelTests
     {
         var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-{Guid.NewGuid():n}.pid");
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var logger = new ListLogger();
+        var logger = new CapturingLogger();
 
         // The shell starts a grandchild that would outlive a plain kill of the shell.
         var asking = AskAsync($"sleep 300 & echo $! > {pidFile}; echo started >&2; wait", logger, cancellationToken: cancel.Token);

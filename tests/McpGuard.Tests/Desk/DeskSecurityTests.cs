@@ -110,6 +110,33 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Decide_TokenButCrossSiteFetch_IsForbidden()
+    {
+        using var posted = await PostRequestAsync("r6", Secret);
+
+        using var response = await DecideAsync("r6", await CsrfAsync(), origin: Origin, site: "cross-site");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Decide_ForeignHostWithToken_IsRefused()
+    {
+        using var posted = await PostRequestAsync("r7", Secret);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Origin}/api/decisions/r7")
+        {
+            Content = new StringContent("""{"approve":true}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Host = $"rebound.attacker.example:{_port}";
+        request.Headers.Add(DeskSecurity.CsrfHeader, await CsrfAsync());
+
+        using var response = await _http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("pending", await AnswerAsync("r7"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Decide_WrongToken_IsForbidden()
     {
         using var posted = await PostRequestAsync("r4", Secret);
@@ -127,7 +154,7 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
         using var response = await DecideAsync("r5", await CsrfAsync(), origin: Origin, site: "same-origin");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("approved", await AnswerAsync("r5"), StringComparison.Ordinal);
+        Assert.Contains($"\"state\":\"approved\",\"proof\":\"{DeskFiles.Proof(Secret, "r5", "approved")}\"", await AnswerAsync("r5"), StringComparison.Ordinal);
         Assert.Contains("\"outcome\":\"approved\"", await _http.GetStringAsync(Origin + "/api/state", Ct), StringComparison.Ordinal);
     }
 
@@ -147,7 +174,7 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, $"{Origin}/api/guard/requests/{id}")
         {
             Content = new StringContent(
-                """{"callId":"1","server":"bybit","tool":"place_order","arguments":{"qty":"0.5"},"ruleId":"tools.place_order","deadline":"2099-01-01T00:00:00Z"}""",
+                """{"call_id":"1","server":"bybit","tool":"place_order","arguments":{"qty":"0.5"},"rule":"tools.place_order","deadline":"2099-01-01T00:00:00Z"}""",
                 Encoding.UTF8,
                 "application/json"),
         };
