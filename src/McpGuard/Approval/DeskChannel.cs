@@ -13,7 +13,7 @@ namespace McpGuard.Approval;
 /// program listening on the port cannot approve anything. Port and secret are read at each question
 /// (<see cref="DeskFiles"/>): a desk started later, or on another port, is found.
 /// </summary>
-internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, Func<string> readSecret, TimeProvider timeProvider, ILogger logger) : IApprovalChannel
+internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, Func<string?> readSecret, TimeProvider timeProvider, ILogger logger) : IApprovalChannel
 {
     private const int LongPollSeconds = 20;
     private static readonly TimeSpan s_retryDelay = TimeSpan.FromSeconds(1);
@@ -25,14 +25,20 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
         var id = Guid.NewGuid().ToString("n");
         var body = ApprovalJson.ToBytes(request, deadline);
         var port = readPort();
-        string secret;
+        string? secret;
         try
         {
             secret = readSecret();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            unavailableBecause($"cannot use the desk secret {DeskFiles.SecretPath}: {ex.Message}");
+            unavailableBecause($"cannot use the desk secret: {ex.Message}");
+            return null;
+        }
+
+        if (secret is null)
+        {
+            unavailableBecause($"no desk has been started for this user (no {DeskFiles.SecretPath}; start one with `mcpguard desk`)");
             return null;
         }
 
@@ -85,8 +91,8 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 // The desk restarted and lost it: ask again.
-                LogReposted(logger, port);
-                await PostAsync(port, id, body, secret, cancellationToken);
+                var status = await PostAsync(port, id, body, secret, cancellationToken);
+                LogReposted(logger, port, (int)status);
                 return null;
             }
 
@@ -143,8 +149,8 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
     [LoggerMessage(Level = LogLevel.Information, Message = "Approval for {ToolName} posted to the desk on port {Port}.")]
     private static partial void LogPosted(ILogger logger, string toolName, int port);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The desk on port {Port} did not know the request (restarted?); posted it again.")]
-    private static partial void LogReposted(ILogger logger, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "The desk on port {Port} did not know the request (restarted?); posted it again (HTTP {Status}).")]
+    private static partial void LogReposted(ILogger logger, int port, int status);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "No desk on port {Port}: {Why}")]
     private static partial void LogUnreachable(ILogger logger, int port, string why);

@@ -5,7 +5,7 @@ namespace McpGuard.Desk;
 
 /// <summary>
 /// Where the desk and the guards meet: <c>~/.mcpguard</c> (or <c>MCPGUARD_HOME</c>) holds the per-user secret
-/// (mode 0600, created by whichever starts first) and the port the desk listens on. A secret file that
+/// (mode 0600, created by the first desk) and the port the desk listens on. A secret file that
 /// other users could read is refused rather than used.
 /// </summary>
 internal static class DeskFiles
@@ -23,7 +23,7 @@ internal static class DeskFiles
 
     public static string PortPath => Path.Combine(Home, "desk.port");
 
-    /// <summary>The secret, creating it (readable by this user only) if no desk or guard has yet.</summary>
+    /// <summary>The desk's secret, creating it (readable by this user only) on the first start.</summary>
     public static string ReadOrCreateSecret()
     {
         EnsureHome();
@@ -69,6 +69,21 @@ internal static class DeskFiles
 
     public static bool IsProof(string? proof, string secret, string id, string state) =>
         proof is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(proof), Encoding.UTF8.GetBytes(Proof(secret, id, state)));
+
+    /// <summary>
+    /// The secret for a guard, or null if no desk has ever created one (then no desk can be running, and the
+    /// guard leaves the user's home alone).
+    /// </summary>
+    public static string? TryReadSecret()
+    {
+        if (TryRead(SecretPath) is not { Length: > 0 } secret)
+        {
+            return null;
+        }
+
+        CheckUserOnly(SecretPath);
+        return secret;
+    }
 
     /// <summary>The port a desk last announced, else the default.</summary>
     public static int ReadPort() =>
