@@ -1,6 +1,7 @@
 using System.CommandLine;
 using McpGuard.Desk;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
 
@@ -44,7 +45,10 @@ internal static class DeskCommand
                 return ExitCodes.Failure;
             }
 
-            using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
+            // ASP.NET Core logs every request at Information; only its warnings and errors are the desk's business.
+            using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption), logging => logging
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+                .AddFilter("Microsoft.Hosting", LogLevel.Warning));
             using var stop = new StopSignal();
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
             WebApplication app;
