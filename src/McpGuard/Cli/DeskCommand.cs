@@ -15,13 +15,6 @@ internal static class DeskCommand
             Description = $"The port on 127.0.0.1 to serve the desk on (default {DeskFiles.DefaultPort}; 0 picks a free one).",
             DefaultValueFactory = _ => DeskFiles.DefaultPort,
         };
-        portOption.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
-            {
-                result.AddError("--port must be between 0 and 65535.");
-            }
-        });
         var logLevelOption = CommonOptions.LogLevel();
         var command = new Command("desk", "Serve the approval page on 127.0.0.1: approve or deny the calls running guards hold for a person.")
         {
@@ -34,6 +27,12 @@ internal static class DeskCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var port = parseResult.GetValue(portOption);
+            if (port is < 0 or > 65535)
+            {
+                await error.WriteLineAsync("mcpguard desk: --port must be between 0 and 65535.");
+                return ExitCodes.UsageOrPolicyError;
+            }
+
             string secret;
             try
             {
