@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Approval;
@@ -13,68 +12,86 @@ internal sealed partial class CommandChannel(Func<IReadOnlyList<string>> command
 {
     public string Name => "command";
 
-    public bool IsAvailable => command().Count > 0;
-
-    public async Task<ApprovalOutcome> AskAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    public async Task<ApprovalOutcome?> AskAsync(ApprovalRequest request, DateTimeOffset deadline, Action<string> unavailableBecause, CancellationToken cancellationToken)
     {
         var commandLine = command();
-        var startInfo = new ProcessStartInfo(commandLine[0]) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (commandLine.Count == 0)
+        {
+            unavailableBecause("approval.command is not set");
+            return null;
+        }
+
+        var program = Path.GetFileName(commandLine[0]);
+        var startInfo = new ProcessStartInfo(commandLine[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (var argument in commandLine.Skip(1))
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        Process process;
+        using var process = new Process { StartInfo = startInfo };
         try
         {
-            process = Process.Start(startInfo)!;
+            process.Start();
         }
         catch (Win32Exception ex)
         {
-            return ApprovalOutcome.Refuse($"the approval command '{commandLine[0]}' could not start: {ex.Message}.");
+            LogCannotStart(logger, commandLine[0], ex.Message);
+            unavailableBecause($"the approval command '{commandLine[0]}' cannot start: {ex.Message}");
+            return null;
         }
 
-        using (process)
+        var stderr = LogStderrAsync(process.StandardError);
+        // Drained so a chatty approver never blocks on a full pipe; its stdout means nothing.
+        var stdout = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+        try
         {
-            var stderr = LogStderrAsync(process.StandardError);
             try
             {
-                await using (var stdin = process.StandardInput)
-                {
-                    await stdin.WriteAsync(JsonSerializer.Serialize(new
-                    {
-                        call_id = request.CallId,
-                        server = request.ServerName,
-                        tool = request.ToolName,
-                        arguments = request.Arguments.ValueKind == JsonValueKind.Object ? (JsonElement?)request.Arguments : null,
-                        rule = request.RuleId,
-                        reason = request.Reason,
-                    }).AsMemory(), cancellationToken);
-                }
-
-                await process.WaitForExitAsync(cancellationToken);
-                await stderr;
+                await process.StandardInput.BaseStream.WriteAsync(ApprovalJson.ToBytes(request, deadline), cancellationToken);
+                process.StandardInput.Close();
             }
             catch (IOException)
             {
                 // It exited without reading stdin; its exit code still decides.
-                await process.WaitForExitAsync(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
             }
 
-            return process.ExitCode == 0
-                ? ApprovalOutcome.Approve($"approved by the approval command '{Path.GetFileName(commandLine[0])}'.")
-                : ApprovalOutcome.Refuse($"the approval command '{Path.GetFileName(commandLine[0])}' refused (exit code {process.ExitCode}).");
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            throw;
+        }
+
+        await Task.WhenAll(stderr, stdout);
+        LogExited(logger, program, process.ExitCode);
+        return process.ExitCode == 0
+            ? ApprovalOutcome.Approve($"approved by the approval command '{program}'.")
+            : ApprovalOutcome.Refuse($"the approval command '{program}' refused (exit code {process.ExitCode}).");
+    }
+
+    private void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            LogKilled(logger, process.Id);
+        }
+        catch (InvalidOperationException)
+        {
+            // It had already exited.
         }
     }
 
     private async Task LogStderrAsync(StreamReader stderr)
     {
-        while (await stderr.ReadLineAsync() is { } line)
+        while (await stderr.ReadLineAsync(CancellationToken.None) is { } line)
         {
             LogApproverSaid(logger, line);
         }
@@ -82,4 +99,13 @@ internal sealed partial class CommandChannel(Func<IReadOnlyList<string>> command
 
     [LoggerMessage(Level = LogLevel.Information, Message = "approval command: {Line}")]
     private static partial void LogApproverSaid(ILogger logger, string line);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Approval command {Program} exited with code {ExitCode}.")]
+    private static partial void LogExited(ILogger logger, string program, int exitCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Approval command (pid {Pid}) killed: no answer in time or the call was withdrawn.")]
+    private static partial void LogKilled(ILogger logger, int pid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Approval command {Program} cannot start: {Why}")]
+    private static partial void LogCannotStart(ILogger logger, string program, string why);
 }

@@ -11,37 +11,20 @@ namespace McpGuard.Approval;
 /// </summary>
 internal sealed class ElicitationChannel(RelayChannels channels) : IApprovalChannel
 {
-    private const int MaxArgumentChars = 2000;
-    private static readonly JsonSerializerOptions s_pretty = new() { WriteIndented = true };
-
     public string Name => "elicitation";
 
-    public bool IsAvailable => channels.ClientSupportsElicitation;
-
-    public async Task<ApprovalOutcome> AskAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    public async Task<ApprovalOutcome?> AskAsync(ApprovalRequest request, DateTimeOffset deadline, Action<string> unavailableBecause, CancellationToken cancellationToken)
     {
+        if (!channels.ClientSupportsElicitation)
+        {
+            unavailableBecause("the client did not declare the elicitation capability (form mode)");
+            return null;
+        }
+
         var pending = channels.ServerRequests.AddOwn(RequestMethods.ElicitationCreate);
         try
         {
-            var message = JsonRpcMessages.Request(pending.Id, RequestMethods.ElicitationCreate, writer =>
-            {
-                writer.WriteStartObject();
-                writer.WriteString("message"u8, Describe(request));
-                writer.WriteStartObject("requestedSchema"u8);
-                writer.WriteString("type"u8, "object"u8);
-                writer.WriteStartObject("properties"u8);
-                writer.WriteStartObject("approve"u8);
-                writer.WriteString("type"u8, "boolean"u8);
-                writer.WriteString("title"u8, "Approve this call");
-                writer.WriteString("description"u8, "Tick to let the call through; anything else refuses it.");
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-                writer.WriteStartArray("required"u8);
-                writer.WriteStringValue("approve"u8);
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            });
+            var message = JsonRpcMessages.Request(pending.Id, RequestMethods.ElicitationCreate, writer => WriteParams(writer, request));
             await channels.ToClient.WriteLineAsync(message, flush: true, cancellationToken);
             using var answer = await pending.OwnResponse!.Task.WaitAsync(cancellationToken);
             return Read(answer.RootElement);
@@ -56,6 +39,41 @@ internal sealed class ElicitationChannel(RelayChannels channels) : IApprovalChan
         {
             channels.ServerRequests.TryRemove(pending.Id, out _);
         }
+    }
+
+    internal static void WriteParams(Utf8JsonWriter writer, ApprovalRequest request)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("message"u8, ApprovalText.Message(request));
+        writer.WriteStartObject("requestedSchema"u8);
+        writer.WriteString("type"u8, "object"u8);
+        writer.WriteStartObject("properties"u8);
+        writer.WriteStartObject("approve"u8);
+        writer.WriteString("type"u8, "boolean"u8);
+        writer.WriteString("title"u8, "Approve this call");
+        writer.WriteString("description"u8, "Tick to let the call through; anything else refuses it.");
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteStartArray("required"u8);
+        writer.WriteStringValue("approve"u8);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    internal static ApprovalOutcome Read(JsonElement answer)
+    {
+        if (!answer.TryGetProperty("result"u8, out var result) || result.ValueKind != JsonValueKind.Object)
+        {
+            return ApprovalOutcome.Refuse("the client could not show the approval question (elicitation failed).");
+        }
+
+        var action = result.TryGetProperty("action"u8, out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
+        var approved = action == "accept" && result.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.Object
+            && content.TryGetProperty("approve"u8, out var approve) && approve.ValueKind == JsonValueKind.True;
+        return approved
+            ? ApprovalOutcome.Approve("approved in the client (elicitation).")
+            : ApprovalOutcome.Refuse($"the person refused in the client (elicitation: {action ?? "no action"}).");
     }
 
     private async Task TryCancelAsync(JsonRpcId id)
@@ -76,31 +94,5 @@ internal sealed class ElicitationChannel(RelayChannels channels) : IApprovalChan
         {
             // The client is gone.
         }
-    }
-
-    private static ApprovalOutcome Read(JsonElement answer)
-    {
-        if (!answer.TryGetProperty("result"u8, out var result) || result.ValueKind != JsonValueKind.Object)
-        {
-            return ApprovalOutcome.Refuse("the client could not show the approval question (elicitation failed).");
-        }
-
-        var action = result.TryGetProperty("action"u8, out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
-        var approved = action == "accept" && result.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.Object
-            && content.TryGetProperty("approve"u8, out var approve) && approve.ValueKind == JsonValueKind.True;
-        return approved
-            ? ApprovalOutcome.Approve("approved in the client (elicitation).")
-            : ApprovalOutcome.Refuse($"the person refused in the client (elicitation: {action ?? "no action"}).");
-    }
-
-    private static string Describe(ApprovalRequest request)
-    {
-        var arguments = request.Arguments.ValueKind == JsonValueKind.Object ? JsonSerializer.Serialize(request.Arguments, s_pretty) : "{}";
-        if (arguments.Length > MaxArgumentChars)
-        {
-            arguments = arguments[..MaxArgumentChars] + "\n… (truncated)";
-        }
-
-        return $"McpGuard: {request.ServerName} wants to call {request.ToolName}.\nRule: {request.RuleId}{(request.Reason is null ? "" : $" — {request.Reason}")}\nArguments:\n{arguments}\n\nApprove this call?";
     }
 }

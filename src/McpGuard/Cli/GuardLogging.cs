@@ -6,16 +6,21 @@ namespace McpGuard.Cli;
 /// <summary>Console logging for every command, always to stderr: in <c>run</c>, stdout is the protocol stream.</summary>
 internal static class GuardLogging
 {
-    public static ILoggerFactory Create(LogLevel minimumLevel) => LoggerFactory.Create(builder => builder
-        .SetMinimumLevel(minimumLevel)
-        .AddSimpleConsole(options =>
-        {
-            options.SingleLine = true;
-            options.TimestampFormat = "HH:mm:ss.fff ";
-            options.UseUtcTimestamp = false;
-            options.ColorBehavior = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 }
-                ? LoggerColorBehavior.Disabled
-                : LoggerColorBehavior.Default;
-        })
-        .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
+    /// <param name="configure">A command's own filters (the desk quietens ASP.NET Core).</param>
+    public static ILoggerFactory Create(LogLevel minimumLevel, Action<ILoggingBuilder>? configure = null) => LoggerFactory.Create(builder =>
+    {
+        builder
+            .SetMinimumLevel(minimumLevel)
+            .AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss.fff ";
+                options.UseUtcTimestamp = false;
+                options.ColorBehavior = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 }
+                    ? LoggerColorBehavior.Disabled
+                    : LoggerColorBehavior.Default;
+            })
+            .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        configure?.Invoke(builder);
+    });
 }

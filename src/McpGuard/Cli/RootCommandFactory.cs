@@ -14,5 +14,6 @@ internal static class RootCommandFactory
         WrapCommand.Create(),
         UnwrapCommand.Create(),
         AuditCommand.Create(),
+        DeskCommand.Create(),
     };
 }

@@ -84,12 +84,17 @@ public sealed class ApprovalTests
     [Fact]
     public async Task NoChannelAvailable_DeniedSayingHowToSetOneUp()
     {
-        await using var guard = await GuardedServer.StartAsync(Policy("elicitation, desk"), GuardedServer.Everything());
+        // A home of its own, where no desk ever ran: the user's real desk (if any) stays out of it.
+        var home = DeskProcess.NewHome();
+        await using var guard = await GuardedServer.StartAsync(
+            Policy("elicitation, desk"), GuardedServer.Everything(), environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
 
         var result = await EchoAsync(guard);
 
         Assert.True(result.IsError);
         Assert.Contains("no approval channel is available", Text(result));
+        Assert.Contains("elicitation: the client did not declare", Text(result));
+        Assert.Contains("desk: no desk has been started", Text(result));
         Assert.Contains("docs/approval.md", Text(result));
     }
 

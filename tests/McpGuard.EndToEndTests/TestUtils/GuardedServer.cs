@@ -10,17 +10,21 @@ namespace McpGuard.EndToEndTests.TestUtils;
 internal sealed class GuardedServer : IAsyncDisposable
 {
     private readonly string _policyPath;
+    private readonly StderrLines _stderr;
 
-    private GuardedServer(string policyPath, McpClient client, ConcurrentQueue<string> stderr)
+    private GuardedServer(string policyPath, McpClient client, StderrLines stderr)
     {
         _policyPath = policyPath;
         Client = client;
-        Stderr = stderr;
+        _stderr = stderr;
     }
 
     public McpClient Client { get; }
 
-    public ConcurrentQueue<string> Stderr { get; }
+    public ConcurrentQueue<string> Stderr => _stderr.Lines;
+
+    /// <summary>Completes when the guard has written a stderr line containing <paramref name="text"/>.</summary>
+    public Task WaitForStderrAsync(string text) => _stderr.WaitForAsync(text);
 
     public string PolicyPath => _policyPath;
 
@@ -32,14 +36,14 @@ internal sealed class GuardedServer : IAsyncDisposable
         IDictionary<string, string?>? environment = null)
     {
         var policyPath = TempFiles.Write("policy.yaml", policyYaml);
-        var stderr = new ConcurrentQueue<string>();
+        var stderr = new StderrLines();
         string[] arguments = [RepoPaths.GuardDll, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Command = "dotnet",
             Arguments = arguments,
             EnvironmentVariables = environment,
-            StandardErrorLines = stderr.Enqueue,
+            StandardErrorLines = stderr.Add,
             ShutdownTimeout = TimeSpan.FromSeconds(10),
         });
         var client = await McpClient.CreateAsync(transport, clientOptions, cancellationToken: TestContext.Current.CancellationToken);
@@ -54,5 +58,39 @@ internal sealed class GuardedServer : IAsyncDisposable
     {
         await Client.DisposeAsync();
         File.Delete(_policyPath);
+    }
+
+    private sealed class StderrLines
+    {
+        private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
+
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public void Add(string line)
+        {
+            lock (_waiters)
+            {
+                Lines.Enqueue(line);
+                foreach (var waiter in _waiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)))
+                {
+                    waiter.Seen.TrySetResult();
+                }
+            }
+        }
+
+        public Task WaitForAsync(string text)
+        {
+            lock (_waiters)
+            {
+                if (Lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+                {
+                    return Task.CompletedTask;
+                }
+
+                var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((text, seen));
+                return seen.Task;
+            }
+        }
     }
 }

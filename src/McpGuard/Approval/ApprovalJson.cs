@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace McpGuard.Approval;
+
+/// <summary>
+/// The request as one JSON document, as the command channel's program reads it on stdin and the desk
+/// receives it: <c>call_id, server, tool, arguments, rule, reason, deadline</c> (docs/approval.md).
+/// </summary>
+internal static class ApprovalJson
+{
+    public static byte[] ToBytes(ApprovalRequest request, DateTimeOffset deadline)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("call_id"u8, request.CallId);
+            writer.WriteString("server"u8, request.ServerName);
+            writer.WriteString("tool"u8, request.ToolName);
+            writer.WritePropertyName("arguments"u8);
+            if (request.Arguments.ValueKind == JsonValueKind.Object)
+            {
+                request.Arguments.WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteStartObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteString("rule"u8, request.RuleId);
+            if (request.Reason is not null)
+            {
+                writer.WriteString("reason"u8, request.Reason);
+            }
+
+            writer.WriteString("deadline"u8, deadline);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}

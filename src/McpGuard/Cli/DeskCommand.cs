@@ -1,0 +1,86 @@
+using System.CommandLine;
+using McpGuard.Desk;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Cli;
+
+/// <summary><c>mcpguard desk [--port N]</c>: the local approval page for every running guard.</summary>
+internal static class DeskCommand
+{
+    public static Command Create()
+    {
+        var portOption = new Option<int>("--port")
+        {
+            Description = $"The port on 127.0.0.1 to serve the desk on (default {DeskFiles.DefaultPort}; 0 picks a free one).",
+            DefaultValueFactory = _ => DeskFiles.DefaultPort,
+        };
+        var logLevelOption = CommonOptions.LogLevel();
+        var command = new Command("desk", "Serve the approval page on 127.0.0.1: approve or deny the calls running guards hold for a person.")
+        {
+            portOption,
+            logLevelOption,
+        };
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var port = parseResult.GetValue(portOption);
+            if (port is < 0 or > 65535)
+            {
+                await error.WriteLineAsync("mcpguard desk: --port must be between 0 and 65535.");
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            string secret;
+            try
+            {
+                secret = DeskFiles.ReadOrCreateSecret();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"mcpguard desk: cannot use the secret {DeskFiles.SecretPath}: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+
+            // ASP.NET Core logs every request at Information; only its warnings and errors are the desk's business.
+            using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption), logging => logging
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+                .AddFilter("Microsoft.Hosting", LogLevel.Warning));
+            using var stop = new StopSignal();
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
+            WebApplication app;
+            try
+            {
+                (app, port) = await DeskApp.StartAsync(port, secret, TimeProvider.System, loggerFactory, stopping.Token);
+            }
+            catch (IOException ex)
+            {
+                await error.WriteLineAsync($"mcpguard desk: cannot listen on 127.0.0.1:{port}: {ex.Message} (is a desk already running? use --port)");
+                return ExitCodes.Failure;
+            }
+
+            await using (app)
+            {
+                // Guards read the port at each question, so they find a desk started after them.
+                DeskFiles.WritePort(port);
+                await output.WriteLineAsync($"McpGuard desk: http://127.0.0.1:{port}/ (Ctrl+C to stop)");
+                await output.FlushAsync(CancellationToken.None);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C or SIGTERM: stop serving.
+                }
+
+                await app.StopAsync(CancellationToken.None);
+            }
+
+            return stop.ExitCode ?? ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using McpGuard.Approval;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Desk;
+
+/// <summary>
+/// <c>mcpguard desk</c>: the approval page and the guards' API, on 127.0.0.1 only.
+/// Guard API (secret header): POST/GET/DELETE <c>/api/guard/requests/{id}</c>. Page: <c>/</c>, <c>/api/state</c>,
+/// POST <c>/api/decisions/{id}</c> with <c>{"approve":bool}</c> and the CSRF header.
+/// </summary>
+internal static class DeskApp
+{
+    private static readonly TimeSpan s_maxLongPoll = TimeSpan.FromSeconds(25);
+
+    /// <summary>Builds and starts the desk; port 0 picks a free port. Returns the app and the port it got.</summary>
+    public static async Task<(WebApplication App, int Port)> StartAsync(int port, string secret, TimeProvider timeProvider, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        var app = builder.Build();
+
+        var store = new DeskStore(timeProvider);
+        var security = new DeskSecurity(secret, Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+        app.Use(security.InvokeAsync);
+        app.MapGet("/", () => Results.Content(DeskPage.Html(security.CsrfToken), "text/html; charset=utf-8"));
+        app.MapGet("/api/state", () => State(store));
+        app.MapPost("/api/decisions/{id}", async (string id, HttpRequest request) =>
+        {
+            var approve = await ReadApproveAsync(request);
+            return approve is null ? Results.BadRequest("Send {\"approve\": true|false}.")
+                : store.TryDecide(id, approve.Value) ? Results.Ok() : Results.Conflict("No longer pending.");
+        });
+        app.MapPost("/api/guard/requests/{id}", async (string id, HttpRequest request) =>
+        {
+            var pending = await ReadPendingAsync(id, request, store.Now);
+            if (pending is null)
+            {
+                return Results.BadRequest("Not an approval request.");
+            }
+
+            store.Add(pending);
+            return Results.Ok();
+        });
+        app.MapGet("/api/guard/requests/{id}", async (string id, int? waitSeconds, CancellationToken aborted) =>
+        {
+            var wait = TimeSpan.FromSeconds(Math.Clamp(waitSeconds ?? 0, 0, (int)s_maxLongPoll.TotalSeconds));
+            var answer = await store.WaitAsync(id, wait, aborted);
+            if (answer == DeskAnswer.Unknown)
+            {
+                return Results.NotFound();
+            }
+
+            var state = answer.ToString().ToLowerInvariant();
+            return Results.Json(new { state, proof = DeskFiles.Proof(secret, id, state) });
+        });
+        app.MapDelete("/api/guard/requests/{id}", (string id) =>
+        {
+            store.Withdraw(id);
+            return Results.Ok();
+        });
+
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address).Port);
+    }
+
+    private static IResult State(DeskStore store)
+    {
+        var (pending, decisions) = store.Snapshot();
+        return Results.Json(new { now = store.Now, pending, decisions });
+    }
+
+    private static async Task<bool?> ReadApproveAsync(HttpRequest request)
+    {
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            return body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("approve"u8, out var approve) &&
+                   approve.ValueKind is JsonValueKind.True or JsonValueKind.False
+                ? approve.GetBoolean()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads the guard's request (the same JSON the command channel gets, <see cref="ApprovalJson"/>).</summary>
+    private static async Task<DeskPending?> ReadPendingAsync(string id, HttpRequest request, DateTimeOffset now)
+    {
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            var root = body.RootElement;
+            return new DeskPending(
+                id,
+                root.GetProperty("server"u8).GetString() ?? "",
+                root.GetProperty("tool"u8).GetString() ?? "",
+                ApprovalText.PrettyArguments(root.GetProperty("arguments"u8), maxChars: 20_000),
+                root.GetProperty("rule"u8).GetString() ?? "",
+                root.TryGetProperty("reason"u8, out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null,
+                now,
+                root.GetProperty("deadline"u8).GetDateTimeOffset());
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+}

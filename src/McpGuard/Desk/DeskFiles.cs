@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace McpGuard.Desk;
+
+/// <summary>
+/// Where the desk and the guards meet: <c>~/.mcpguard</c> (or <c>MCPGUARD_HOME</c>) holds the per-user secret
+/// (mode 0600, created by the first desk) and the port the desk listens on. A secret file that
+/// other users could read is refused rather than used.
+/// </summary>
+internal static class DeskFiles
+{
+    public const int DefaultPort = 47100;
+    public const string SecretHeader = "X-McpGuard-Secret";
+    private const UnixFileMode UserOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public static string Home =>
+        Environment.GetEnvironmentVariable("MCPGUARD_HOME") is { Length: > 0 } home
+            ? home
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".mcpguard");
+
+    public static string SecretPath => Path.Combine(Home, "desk.secret");
+
+    public static string PortPath => Path.Combine(Home, "desk.port");
+
+    /// <summary>The desk's secret, creating it (readable by this user only) on the first start.</summary>
+    public static string ReadOrCreateSecret()
+    {
+        EnsureHome();
+        if (TryRead(SecretPath) is { Length: > 0 } existing)
+        {
+            CheckUserOnly(SecretPath);
+            return existing;
+        }
+
+        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        var temp = SecretPath + "." + Guid.NewGuid().ToString("n");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UserOnly;
+        }
+
+        using (var stream = new FileStream(temp, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(secret);
+        }
+
+        try
+        {
+            // Never overwrite: if another process won the race, everyone uses its secret.
+            File.Move(temp, SecretPath, overwrite: false);
+            return secret;
+        }
+        catch (IOException)
+        {
+            File.Delete(temp);
+            return TryRead(SecretPath) ?? throw new IOException($"Cannot read {SecretPath}.");
+        }
+    }
+
+    /// <summary>
+    /// What the desk sends with an answer to show it knows the secret: HMAC-SHA256 of <c>id:state</c>. Without
+    /// it, any program that got the port first could approve calls.
+    /// </summary>
+    public static string Proof(string secret, string id, string state) =>
+        Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{id}:{state}")));
+
+    public static bool IsProof(string? proof, string secret, string id, string state) =>
+        proof is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(proof), Encoding.UTF8.GetBytes(Proof(secret, id, state)));
+
+    /// <summary>
+    /// The secret for a guard, or null if no desk has ever created one (then no desk can be running, and the
+    /// guard leaves the user's home alone).
+    /// </summary>
+    public static string? TryReadSecret()
+    {
+        if (TryRead(SecretPath) is not { Length: > 0 } secret)
+        {
+            return null;
+        }
+
+        CheckUserOnly(SecretPath);
+        return secret;
+    }
+
+    /// <summary>The port a desk last announced, else the default.</summary>
+    public static int ReadPort() =>
+        int.TryParse(TryRead(PortPath), out var port) && port is > 0 and < 65536 ? port : DefaultPort;
+
+    public static void WritePort(int port)
+    {
+        EnsureHome();
+        File.WriteAllText(PortPath, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static void EnsureHome()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(Home);
+        }
+        else
+        {
+            Directory.CreateDirectory(Home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static void CheckUserOnly(string path)
+    {
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & ~(UserOnly | UnixFileMode.UserExecute)) != 0)
+        {
+            throw new IOException($"{path} can be read by other users; run: chmod 600 {path}");
+        }
+    }
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+}

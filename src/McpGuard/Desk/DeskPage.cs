@@ -1,0 +1,77 @@
+namespace McpGuard.Desk;
+
+/// <summary>
+/// The one page. Everything from a guard is put in with textContent, never as HTML: tool names and
+/// arguments come from an agent and may be hostile.
+/// </summary>
+internal static class DeskPage
+{
+    public static string Html(string csrfToken) => Template.Replace("{{CSRF}}", csrfToken, StringComparison.Ordinal);
+
+    private const string Template = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8">
+        <meta name="csrf-token" content="{{CSRF}}">
+        <title>McpGuard approval desk</title>
+        <style>
+          body { font: 15px system-ui, sans-serif; margin: 0; background: #f4f5f7; color: #1d232b; }
+          header { background: #1d232b; color: #fff; padding: 12px 24px; font-size: 18px; }
+          main { display: grid; grid-template-columns: 2fr 1fr; gap: 24px; padding: 24px; }
+          h2 { font-size: 15px; text-transform: uppercase; letter-spacing: .05em; color: #5b6573; margin: 0 0 12px; }
+          .card { background: #fff; border-radius: 8px; padding: 16px; margin-bottom: 16px; box-shadow: 0 1px 3px #0002; }
+          .tool { font-size: 18px; font-weight: 600; } .server { color: #5b6573; }
+          .rule { margin: 6px 0; color: #7a4b00; } .left { float: right; font-variant-numeric: tabular-nums; color: #b42318; }
+          pre { background: #f0f2f5; padding: 10px; border-radius: 6px; max-height: 300px; overflow: auto; font-size: 13px; }
+          button { font-size: 15px; padding: 8px 20px; border-radius: 6px; border: 0; cursor: pointer; margin-right: 8px; }
+          .approve { background: #1a7f37; color: #fff; } .deny { background: #b42318; color: #fff; }
+          .empty { color: #5b6573; } li { margin-bottom: 6px; } .approved { color: #1a7f37; } .denied, .expired { color: #b42318; }
+          .withdrawn { color: #5b6573; }
+        </style></head>
+        <body>
+        <header>McpGuard approval desk</header>
+        <main>
+          <section><h2>Waiting for you</h2><div id="pending"><p class="empty">Nothing is waiting.</p></div></section>
+          <section><h2>Recent decisions</h2><ul id="feed"></ul></section>
+        </main>
+        <script>
+        const csrf = document.querySelector('meta[name="csrf-token"]').content;
+        let skew = 0, pending = [];
+        function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
+        async function decide(id, approve) {
+          await fetch('/api/decisions/' + encodeURIComponent(id), { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-McpGuard-Csrf': csrf }, body: JSON.stringify({ approve }) });
+          refresh();
+        }
+        function secondsLeft(p) { return Math.max(0, Math.round((Date.parse(p.deadline) - (Date.now() + skew)) / 1000)); }
+        function render() {
+          const box = document.getElementById('pending');
+          box.replaceChildren();
+          if (pending.length === 0) box.append(el('p', 'empty', 'Nothing is waiting.'));
+          for (const p of pending) {
+            const card = el('div', 'card'); card.dataset.id = p.id;
+            card.append(el('span', 'left', secondsLeft(p) + ' s left'), el('div', 'tool', p.tool), el('div', 'server', 'server: ' + p.server));
+            card.append(el('div', 'rule', 'rule: ' + p.ruleId + (p.reason ? ' — ' + p.reason : '')), el('pre', '', p.arguments));
+            const yes = el('button', 'approve', 'Approve'), no = el('button', 'deny', 'Deny');
+            yes.onclick = () => decide(p.id, true); no.onclick = () => decide(p.id, false);
+            card.append(yes, no); box.append(card);
+          }
+        }
+        async function refresh() {
+          try {
+            const r = await fetch('/api/state', { cache: 'no-store' }); const s = await r.json();
+            skew = Date.parse(s.now) - Date.now();
+            const ids = s.pending.map(p => p.id).join();
+            if (ids !== pending.map(p => p.id).join()) { pending = s.pending; render(); } else { pending = s.pending; }
+            const feed = document.getElementById('feed'); feed.replaceChildren();
+            for (const d of s.decisions) {
+              const li = el('li'); li.append(el('span', d.outcome, d.outcome), ' ' + d.tool + ' on ' + d.server + ' at ' + new Date(d.at).toLocaleTimeString());
+              feed.append(li);
+            }
+          } catch (e) { }
+        }
+        setInterval(refresh, 1000);
+        setInterval(() => document.querySelectorAll('.card').forEach(c => { const p = pending.find(x => x.id === c.dataset.id); if (p) c.querySelector('.left').textContent = secondsLeft(p) + ' s left'; }), 500);
+        refresh();
+        </script>
+        </body></html>
+        """;
+}

@@ -1,0 +1,12 @@
+namespace McpGuard.Desk;
+
+/// <summary>A request waiting on the desk, as the page shows it.</summary>
+internal sealed record DeskPending(
+    string Id,
+    string Server,
+    string Tool,
+    string Arguments,
+    string RuleId,
+    string? Reason,
+    DateTimeOffset Received,
+    DateTimeOffset Deadline);

@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace McpGuard.Desk;
+
+/// <summary>
+/// Every request passes here first. The Host must be the loopback address and port the desk listens on
+/// (a rebinding attacker's page sends its own host name); the guard API needs the per-user secret; the
+/// page's approve/deny posts need the page's CSRF token and must come from the page's own origin.
+/// </summary>
+internal sealed class DeskSecurity(string secret, string csrfToken)
+{
+    public const string CsrfHeader = "X-McpGuard-Csrf";
+
+    public string CsrfToken => csrfToken;
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var origin = $"http://{context.Request.Host.Value}";
+        if (!IsLoopbackHost(context))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "The Host header must be 127.0.0.1 or localhost with the desk's port.");
+            return;
+        }
+
+        context.Response.Headers["X-Frame-Options"] = "DENY";
+        context.Response.Headers["Cache-Control"] = "no-store";
+        if (context.Request.Path.StartsWithSegments("/api/guard"))
+        {
+            if (!SameSecret(context.Request.Headers[DeskFiles.SecretHeader].ToString(), secret))
+            {
+                await RefuseAsync(context, StatusCodes.Status401Unauthorized, $"Missing or wrong {DeskFiles.SecretHeader}.");
+                return;
+            }
+        }
+        else if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            if (!SameSecret(context.Request.Headers[CsrfHeader].ToString(), csrfToken) || !SameOrigin(context, origin))
+            {
+                await RefuseAsync(context, StatusCodes.Status403Forbidden, "Cross-site request refused.");
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    private static bool IsLoopbackHost(HttpContext context)
+    {
+        var host = context.Request.Host;
+        return host.Port == context.Connection.LocalPort &&
+               (string.Equals(host.Host, "127.0.0.1", StringComparison.Ordinal) ||
+                string.Equals(host.Host, "localhost", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Browsers send Origin on every POST from a script and Sec-Fetch-Site where they support it; either must say same origin.</summary>
+    private static bool SameOrigin(HttpContext context, string origin)
+    {
+        var headers = context.Request.Headers;
+        var sentOrigin = headers.Origin.ToString();
+        if (sentOrigin.Length > 0 && !string.Equals(sentOrigin, origin, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var site = headers["Sec-Fetch-Site"].ToString();
+        return site.Length == 0 || string.Equals(site, "same-origin", StringComparison.Ordinal);
+    }
+
+    private static bool SameSecret(string sent, string expected) =>
+        sent.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(sent), Encoding.UTF8.GetBytes(expected));
+
+    private static Task RefuseAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(message);
+    }
+}

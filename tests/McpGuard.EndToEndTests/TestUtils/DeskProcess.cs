@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace McpGuard.EndToEndTests.TestUtils;
+
+/// <summary><c>dotnet mcpguard.dll desk --port P</c> as a real process, with its own <c>MCPGUARD_HOME</c>.</summary>
+internal sealed class DeskProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private DeskProcess(Process process, int port, string home)
+    {
+        _process = process;
+        Port = port;
+        Home = home;
+    }
+
+    public int Port { get; }
+
+    public string Home { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string NewHome() => Directory.CreateTempSubdirectory("mcpguard-home-").FullName;
+
+    /// <summary>Starts the desk and returns once it prints its address (it is listening by then).</summary>
+    public static async Task<DeskProcess> StartAsync(string home, int port)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { RepoPaths.GuardDll, "desk", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["MCPGUARD_HOME"] = home;
+        var process = Process.Start(start)!;
+        _ = process.StandardError.ReadToEndAsync();
+        while (await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+        {
+            if (line.Contains("McpGuard desk: http://", StringComparison.Ordinal))
+            {
+                _ = process.StandardOutput.ReadToEndAsync();
+                return new DeskProcess(process, port, home);
+            }
+        }
+
+        throw new InvalidOperationException("mcpguard desk exited before it was listening.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        _process.Dispose();
+    }
+}

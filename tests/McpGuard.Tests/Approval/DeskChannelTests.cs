@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using McpGuard.Approval;
+using McpGuard.Desk;
+using McpGuard.Tests.TestUtils;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McpGuard.Tests.Approval;
+
+/// <summary>The guard side of the desk against a real desk (and an impostor) on loopback, in process.</summary>
+public sealed partial class DeskChannelTests : IAsyncDisposable
+{
+    private const string Secret = "desk-channel-test-secret";
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false });
+    private readonly CapturingLogger _logger = new();
+    private WebApplication? _app;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        _http.Dispose();
+    }
+
+    private DeskChannel Channel(int port, string secret = Secret) => new(_http, () => port, () => secret, TimeProvider.System, _logger);
+
+    private static Task<ApprovalOutcome?> AskAsync(DeskChannel channel, Action<string>? unavailable = null) =>
+        channel.AskAsync(ChannelApproverTests.Request(), DateTimeOffset.UtcNow.AddMinutes(5), unavailable ?? (_ => { }), Ct);
+
+    private async Task<int> StartDeskAsync()
+    {
+        (_app, var port) = await DeskApp.StartAsync(0, Secret, TimeProvider.System, NullLoggerFactory.Instance, Ct);
+        return port;
+    }
+
+    [Fact]
+    public async Task AskAsync_NoDeskListening_IsUnavailableSayingHowToStartOne()
+    {
+        string? why = null;
+
+        var outcome = await AskAsync(Channel(FreePort()), w => why = w);
+
+        Assert.Null(outcome);
+        Assert.Contains("start one with `mcpguard desk`", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AskAsync_DeskWithAnotherSecret_IsUnavailable()
+    {
+        var port = await StartDeskAsync();
+        string? why = null;
+
+        var outcome = await AskAsync(Channel(port, "not-the-desks-secret"), w => why = w);
+
+        Assert.Null(outcome);
+        Assert.Contains("HTTP 401", why, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AskAsync_PersonDecidesOnTheDesk_ThatIsTheOutcome(bool approve)
+    {
+        var port = await StartDeskAsync();
+
+        var asking = AskAsync(Channel(port));
+        await _logger.WaitForAsync("posted to the desk").WaitAsync(TestConstants.DefaultTimeout, Ct);
+        await DecideAsync(port, approve);
+        var outcome = await asking.WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.Equal(approve, outcome!.Approved);
+        Assert.Contains(approve ? "approved on the McpGuard desk" : "denied place_order on the McpGuard desk", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AskAsync_ImpostorOnThePortApprovesWithoutProof_Refuses()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _app = builder.Build();
+        _app.MapPost("/api/guard/requests/{id}", () => Results.Ok());
+        _app.MapGet("/api/guard/requests/{id}", () => Results.Json(new { state = "approved", proof = "00" }));
+        await _app.StartAsync(Ct);
+        var port = new Uri(_app.Urls.First()).Port;
+
+        var outcome = await AskAsync(Channel(port));
+
+        Assert.False(outcome!.Approved);
+        Assert.Contains("without proving it knows the secret", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>What the page's buttons do: the page's CSRF token, same origin.</summary>
+    private async Task DecideAsync(int port, bool approve)
+    {
+        var origin = $"http://127.0.0.1:{port}";
+        var csrf = CsrfMeta().Match(await _http.GetStringAsync(origin + "/", Ct)).Groups[1].Value;
+        using var state = JsonDocument.Parse(await _http.GetStringAsync(origin + "/api/state", Ct));
+        var id = Assert.Single(state.RootElement.GetProperty("pending").EnumerateArray()).GetProperty("id").GetString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{origin}/api/decisions/{id}")
+        {
+            Content = new StringContent(approve ? """{"approve":true}""" : """{"approve":false}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add(DeskSecurity.CsrfHeader, csrf);
+        using var response = await _http.SendAsync(request, Ct);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex("""<meta name="csrf-token" content="([0-9A-F]+)">""")]
+    private static partial Regex CsrfMeta();
+}
