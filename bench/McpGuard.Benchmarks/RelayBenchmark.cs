@@ -12,7 +12,7 @@ internal static class RelayBenchmark
 {
     private const int Warmup = 300;
     private const int Sequential = 2000;
-    private const int Pipelined = 10_000;
+    private const int Pipelined = 40_000;
     private const int Window = 256;
     private const string Call = """{"name":"place_order","arguments":{"symbol":"BTCUSDT","category":"spot","qty":"0.005"}}""";
 
@@ -20,7 +20,8 @@ internal static class RelayBenchmark
     {
         var self = typeof(RelayBenchmark).Assembly.Location;
         var root = FindRoot();
-        var guardDll = Path.Combine(root, "src/McpGuard/bin/Release/net10.0/mcpguard.dll");
+        var guardIndex = Array.IndexOf(args, "--guard");
+        var guardDll = guardIndex >= 0 ? Path.GetFullPath(args[guardIndex + 1]) : Path.Combine(root, "src/McpGuard/bin/Release/net10.0/mcpguard.dll");
         var policyIndex = Array.IndexOf(args, "--policy");
         var policy = policyIndex >= 0 ? Path.GetFullPath(args[policyIndex + 1]) : Path.Combine(root, "bench/policies/realistic.yaml");
         string[] server = ["dotnet", self, "server"];
@@ -43,7 +44,8 @@ internal static class RelayBenchmark
         var report = Report(results);
         Console.WriteLine(report);
         Directory.CreateDirectory(Path.Combine(root, "bench/results"));
-        await File.WriteAllTextAsync(Path.Combine(root, "bench/results/latest.md"), report);
+        var outIndex = Array.IndexOf(args, "--out");
+        await File.WriteAllTextAsync(outIndex >= 0 ? args[outIndex + 1] : Path.Combine(root, "bench/results/latest.md"), report);
         return 0;
     }
 
@@ -58,14 +60,25 @@ internal static class RelayBenchmark
         var policy = policyIndex >= 0 ? Path.GetFullPath(args[policyIndex + 1]) : Path.Combine(root, "bench/policies/realistic.yaml");
         var secondsIndex = Array.IndexOf(args, "--seconds");
         var seconds = secondsIndex >= 0 ? int.Parse(args[secondsIndex + 1], CultureInfo.InvariantCulture) : 30;
-        var guardDll = Path.Combine(root, "src/McpGuard/bin/Release/net10.0/mcpguard.dll");
-        string[] command = ["dotnet", guardDll, "run", "--policy", policy, "--log-level", "Warning", "--", "dotnet", typeof(RelayBenchmark).Assembly.Location, "server"];
+        var guardIndex = Array.IndexOf(args, "--guard");
+        var guardDll = guardIndex >= 0 ? Path.GetFullPath(args[guardIndex + 1]) : Path.Combine(root, "src/McpGuard/bin/Release/net10.0/mcpguard.dll");
+        string[] server = ["dotnet", typeof(RelayBenchmark).Assembly.Location, "server"];
+        string[] command = args.Contains("--plain")
+            ? ["dotnet", typeof(RelayBenchmark).Assembly.Location, "plain-relay", "--", .. server]
+            : ["dotnet", guardDll, "run", "--policy", policy, "--log-level", "Warning", "--", .. server];
         await using var driver = JsonRpcDriver.Start(command);
         Console.WriteLine($"mcpguard pid {driver.Pid}");
         await driver.CallAsync("initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}""");
         await driver.CallAsync("tools/list", "{}");
+        var sequentialIndex = Array.IndexOf(args, "--sequential");
+        for (var i = 0; i < (sequentialIndex >= 0 ? int.Parse(args[sequentialIndex + 1], CultureInfo.InvariantCulture) : 0); i++)
+        {
+            await driver.CallAsync("tools/call", Call);
+        }
+
         var window = new SemaphoreSlim(Window);
         var calls = 0L;
+        var cpuBefore = driver.CpuTime();
         var started = Stopwatch.GetTimestamp();
         var pending = new List<Task>();
         while (Stopwatch.GetElapsedTime(started).TotalSeconds < seconds)
@@ -83,7 +96,7 @@ internal static class RelayBenchmark
 
         await driver.SendAsync("ping", "{}", flush: true);
         await Task.WhenAll(pending);
-        Console.WriteLine($"{calls / Stopwatch.GetElapsedTime(started).TotalSeconds:0} calls/s");
+        Console.WriteLine($"{calls / Stopwatch.GetElapsedTime(started).TotalSeconds:0} calls/s, {(driver.CpuTime() - cpuBefore).TotalMicroseconds / calls:0.0} µs of the relay's CPU per call");
         return 0;
     }
 

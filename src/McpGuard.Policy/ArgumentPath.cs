@@ -14,9 +14,13 @@ public sealed class ArgumentPath
     {
         Text = text;
         _steps = steps;
+        IsSingle = !steps.Any(s => s.Item2);
     }
 
     public string Text { get; }
+
+    /// <summary>True when no step is <c>[*]</c>: the path names at most one value.</summary>
+    public bool IsSingle { get; private init; }
 
     /// <summary>The property names in order; <c>EachElement</c> marks a step written with <c>[*]</c>.</summary>
     public IEnumerable<(string Name, bool EachElement)> Steps => _steps;
@@ -45,6 +49,21 @@ public sealed class ArgumentPath
     /// Every value the path names. Returns false when some step is missing or is not the object/array the path
     /// needs, or when an array it spreads is empty: the caller treats that as "cannot evaluate" (fail closed).
     /// </summary>
+    /// <summary>Resolves a path without <c>[*]</c> to its one value, allocating nothing.</summary>
+    public bool TryResolveSingle(JsonElement arguments, out JsonElement value)
+    {
+        value = arguments;
+        foreach (var (name, _) in _steps)
+        {
+            if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(name, out value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public bool TryResolve(JsonElement arguments, List<JsonElement> values)
     {
         values.Clear();

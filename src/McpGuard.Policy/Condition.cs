@@ -13,46 +13,71 @@ public sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator
 
     public IReadOnlyList<ConditionOperator> Operators { get; } = operators;
 
+    // Looked up once: conditions run on every call.
+    private readonly ConditionOperator? _exists = operators.FirstOrDefault(o => o.Name == "exists");
+
     public ConditionOutcome Evaluate(JsonElement arguments)
     {
+        if (Path.IsSingle)
+        {
+            // The common case (qty, order.qty): one value, found without a list.
+            var found = Path.TryResolveSingle(arguments, out var single);
+            return Presence(found) ?? Test(single);
+        }
+
         var values = new List<JsonElement>();
         var present = Path.TryResolve(arguments, values);
-        if (Operators.FirstOrDefault(o => o.Name == "exists") is { } exists)
+        if (Presence(present) is { } decided)
         {
-            if (present != exists.Value.Boolean)
-            {
-                return ConditionOutcome.Fails;
-            }
-
-            if (!present)
-            {
-                return ConditionOutcome.Holds;
-            }
-        }
-        else if (!present)
-        {
-            return ConditionOutcome.Cannot($"argument '{Path}' is missing");
+            return decided;
         }
 
         foreach (var value in values)
         {
-            foreach (var op in Operators)
+            var outcome = Test(value);
+            if (outcome.State != ConditionState.Holds)
             {
-                if (op.Name == "exists")
-                {
-                    continue;
-                }
+                return outcome;
+            }
+        }
 
-                var holds = Test(op, value);
-                if (holds is null)
-                {
-                    return ConditionOutcome.Cannot($"argument '{Path}' cannot be compared ({op.Name} {op.Value}): {Describe(value)}");
-                }
+        return ConditionOutcome.Holds;
+    }
 
-                if (holds == false)
-                {
-                    return ConditionOutcome.Fails;
-                }
+    /// <summary>Decides by presence alone (exists, or a missing argument), or null to go on and test the value.</summary>
+    private ConditionOutcome? Presence(bool present)
+    {
+        if (_exists is not null)
+        {
+            if (present != _exists.Value.Boolean)
+            {
+                return ConditionOutcome.Fails;
+            }
+
+            return present ? null : ConditionOutcome.Holds;
+        }
+
+        return present ? null : ConditionOutcome.Cannot($"argument '{Path}' is missing");
+    }
+
+    private ConditionOutcome Test(JsonElement value)
+    {
+        foreach (var op in Operators)
+        {
+            if (op.Name == "exists")
+            {
+                continue;
+            }
+
+            var holds = Test(op, value);
+            if (holds is null)
+            {
+                return ConditionOutcome.Cannot($"argument '{Path}' cannot be compared ({op.Name} {op.Value}): {Describe(value)}");
+            }
+
+            if (holds == false)
+            {
+                return ConditionOutcome.Fails;
             }
         }
 

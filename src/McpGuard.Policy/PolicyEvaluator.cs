@@ -21,11 +21,12 @@ internal static class PolicyEvaluator
 
         if (policy.FindEntry(name) is { } entry)
         {
-            var id = $"tools.{entry.Pattern.Pattern}";
+            var id = entry.Id;
             trace?.Add($"{id}: the entry for {name}{(entry.Pattern.IsLiteral ? "" : " (glob)")}");
-            foreach (var rule in entry.Rules)
+            for (var position = 0; position < entry.Rules.Count; position++)
             {
-                var ruleId = $"{id}.rules[{rule.Index}]";
+                var rule = entry.Rules[position];
+                var ruleId = entry.RuleId(position);
                 var outcome = Holds(rule, request.Arguments, ruleId, trace);
                 if (outcome.State == ConditionState.CannotEvaluate)
                 {
@@ -51,7 +52,7 @@ internal static class PolicyEvaluator
 
         if (policy.RiskVerdicts.TryGetValue(risk, out var byRisk))
         {
-            var id = $"risk.{risk.ToString().ToLowerInvariant()}";
+            var id = RiskId(risk);
             trace?.Add($"{id}: no tools entry; the class decides → {Word(byRisk)}");
             return Decide(byRisk, id, null, risk);
         }
@@ -107,6 +108,16 @@ internal static class PolicyEvaluator
             Verdict.RequireApproval => $"{ruleId} requires approval.",
             _ => null,
         },
+    };
+
+    // Constants: the id is on the path of every call a risk class decides.
+    private static string RiskId(RiskClass risk) => risk switch
+    {
+        RiskClass.Read => "risk.read",
+        RiskClass.Write => "risk.write",
+        RiskClass.Destructive => "risk.destructive",
+        RiskClass.Critical => "risk.critical",
+        _ => "risk.unknown",
     };
 
     private static string Word(Verdict verdict) => verdict switch

@@ -36,10 +36,11 @@ public static class PolicyLoader
         {
             return Fail(new PolicyError(source, (int)ex.Start.Line, (int)ex.Start.Column, "$", ex.InnerException?.Message ?? ex.Message));
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // YamlDotNet's scanner throws this on some malformed flow collections (found by PropertyTests);
-            // the last event it read is the nearest position we have.
+            // YamlDotNet throws more than YamlException on malformed input (InvalidOperationException for an
+            // unclosed flow collection, ArgumentException for a stray ':'; found by PropertyTests). Whatever it
+            // throws, the file is not a policy: say so at the last event it read, the nearest position we have.
             var near = parser.Current?.End ?? Mark.Empty;
             return Fail(new PolicyError(source, Math.Max(1, (int)near.Line), Math.Max(1, (int)near.Column), "$", "the YAML is malformed after this point (check brackets, braces and quotes)"));
         }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace McpGuard.Policy;
@@ -40,12 +41,24 @@ public sealed record PolicyValue(string Text, StrictDecimal? Number, bool? Boole
     }
 
     /// <summary>The argument as an exact number: a JSON number, or a string in the strict form; else null.</summary>
-    public static StrictDecimal? ArgumentNumber(JsonElement argument) => argument.ValueKind switch
+    public static StrictDecimal? ArgumentNumber(JsonElement argument)
     {
-        JsonValueKind.Number when StrictDecimal.TryParseJsonNumber(argument.GetRawText(), out var n) => n,
-        JsonValueKind.String when StrictDecimal.TryParseStrict(argument.GetString()!, out var s) => s,
-        _ => null,
-    };
+        switch (argument.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return StrictDecimal.TryParseUtf8(JsonMarshal.GetRawUtf8Value(argument), allowExponent: true, out var number) ? number : null;
+            case JsonValueKind.String:
+                // The raw token without its quotes, unless it has escapes (then the decoded string decides).
+                var raw = JsonMarshal.GetRawUtf8Value(argument);
+                var inner = raw[1..^1];
+                var parsed = inner.Contains((byte)'\\')
+                    ? StrictDecimal.TryParseStrict(argument.GetString()!, out var text)
+                    : StrictDecimal.TryParseUtf8(inner, allowExponent: false, out text);
+                return parsed ? text : null;
+            default:
+                return null;
+        }
+    }
 
     public override string ToString() => Text;
 }

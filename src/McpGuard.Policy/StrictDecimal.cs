@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text.RegularExpressions;
 
 namespace McpGuard.Policy;
 
@@ -13,44 +12,120 @@ public readonly partial record struct StrictDecimal(BigInteger Mantissa, int Sca
 {
     private const int MaxExponent = 400;
 
-    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex StrictForm();
-
-    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex JsonNumberForm();
-
     /// <summary>Parses the strict string form; anything else is not a number.</summary>
-    public static bool TryParseStrict(string text, out StrictDecimal value)
-    {
-        value = default;
-        return StrictForm().IsMatch(text) && TryParseJsonNumber(text, out value);
-    }
+    public static bool TryParseStrict(string text, out StrictDecimal value) => TryParse(text, allowExponent: false, out value);
 
     /// <summary>Parses a JSON number token exactly, exponent included (bounded, so 1e999999 is refused).</summary>
-    public static bool TryParseJsonNumber(string text, out StrictDecimal value)
+    public static bool TryParseJsonNumber(string text, out StrictDecimal value) => TryParse(text, allowExponent: true, out value);
+
+    /// <summary>The same two forms read straight from UTF-8 (a JSON token), so a call's arguments need no strings.</summary>
+    public static bool TryParseUtf8(ReadOnlySpan<byte> text, bool allowExponent, out StrictDecimal value)
+    {
+        Span<char> chars = text.Length <= 128 ? stackalloc char[text.Length] : new char[text.Length];
+        for (var i = 0; i < text.Length; i++)
+        {
+            // Only ASCII can be part of a number; anything else stays a non-digit and fails below.
+            chars[i] = text[i] < 0x80 ? (char)text[i] : '\uFFFD';
+        }
+
+        return TryParse(chars, allowExponent, out value);
+    }
+
+    /// <summary>
+    /// <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?</c>, plus <c>([eE][+-]?[0-9]+)?</c> for JSON numbers, read by hand: this is
+    /// on every call's path, and up to 18 digits need neither a regex nor a big-integer parse.
+    /// </summary>
+    private static bool TryParse(ReadOnlySpan<char> text, bool allowExponent, out StrictDecimal value)
     {
         value = default;
-        var match = JsonNumberForm().Match(text);
-        if (!match.Success)
+        var i = 0;
+        var negative = i < text.Length && text[i] == '-';
+        if (negative)
+        {
+            i++;
+        }
+
+        var integerStart = i;
+        if (i >= text.Length || !char.IsAsciiDigit(text[i]))
         {
             return false;
+        }
+
+        if (text[i++] != '0')
+        {
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+            }
+        }
+
+        var integer = text[integerStart..i];
+        var fraction = ReadOnlySpan<char>.Empty;
+        if (i < text.Length && text[i] == '.')
+        {
+            var fractionStart = ++i;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+            }
+
+            fraction = text[fractionStart..i];
+            if (fraction.IsEmpty)
+            {
+                return false;
+            }
         }
 
         var exponent = 0;
-        if (match.Groups[3].Success && !int.TryParse(match.Groups[3].Value.AsSpan(1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out exponent))
+        if (allowExponent && i < text.Length && text[i] is 'e' or 'E')
+        {
+            var exponentNegative = ++i < text.Length && text[i] == '-';
+            if (i < text.Length && text[i] is '+' or '-')
+            {
+                i++;
+            }
+
+            var exponentStart = i;
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                exponent = Math.Min(exponent * 10 + (text[i++] - '0'), MaxExponent + 1);
+            }
+
+            if (i == exponentStart)
+            {
+                return false;
+            }
+
+            exponent = exponentNegative ? -exponent : exponent;
+        }
+
+        if (i != text.Length || Math.Abs(exponent) > MaxExponent)
         {
             return false;
         }
 
-        if (Math.Abs(exponent) > MaxExponent)
+        BigInteger mantissa;
+        if (integer.Length + fraction.Length <= 18)
         {
-            return false;
+            var small = 0L;
+            foreach (var digit in integer)
+            {
+                small = small * 10 + (digit - '0');
+            }
+
+            foreach (var digit in fraction)
+            {
+                small = small * 10 + (digit - '0');
+            }
+
+            mantissa = small;
+        }
+        else
+        {
+            mantissa = BigInteger.Parse(string.Concat(integer, fraction), CultureInfo.InvariantCulture);
         }
 
-        var fraction = match.Groups[2].Success ? match.Groups[2].Value[1..] : "";
-        var digits = match.Groups[1].Value + fraction;
-        var mantissa = BigInteger.Parse(digits, CultureInfo.InvariantCulture);
-        if (text[0] == '-')
+        if (negative)
         {
             mantissa = -mantissa;
         }

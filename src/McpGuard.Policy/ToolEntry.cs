@@ -26,4 +26,12 @@ public sealed record ToolEntry
     internal string RateKey => field ??= LimitKey + "|rate";
 
     internal string BudgetKey => field ??= LimitKey + "|budget";
+
+    /// <summary>How decisions name this entry: <c>tools.place_order</c>. Built once, like the rule ids.</summary>
+    internal string Id => field ??= $"tools.{Pattern.Pattern}";
+
+    /// <summary>How decisions name the rule at <paramref name="position"/> in <see cref="Rules"/>: <c>tools.place_order.rules[1]</c>.</summary>
+    internal string RuleId(int position) => (_ruleIds ??= [.. Rules.Select(r => $"{Id}.rules[{r.Index}]")])[position];
+
+    private string[]? _ruleIds;
 }

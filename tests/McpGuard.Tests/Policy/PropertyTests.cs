@@ -114,6 +114,23 @@ public sealed class PropertyTests
         }, iter: 20000);
     }
 
+    [Fact]
+    public void StrictDecimal_GeneratedText_AcceptedExactlyWhenTheGrammarSaysSo()
+    {
+        // The hand-written parser against the grammar written as regular expressions (SPEC §2).
+        var strict = new Regex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$", RegexOptions.CultureInvariant);
+        var json = new Regex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant);
+        Gen.Char["0123456789.-+eE ١"].Array[0, 8].Select(chars => new string(chars)).Sample(text =>
+        {
+            Assert.Equal(strict.IsMatch(text), StrictDecimal.TryParseStrict(text, out var fromText));
+            Assert.Equal(strict.IsMatch(text), StrictDecimal.TryParseUtf8(System.Text.Encoding.UTF8.GetBytes(text), allowExponent: false, out var fromUtf8));
+            Assert.Equal(fromText, fromUtf8);
+            var match = json.Match(text);
+            var withinBound = !match.Success || !match.Groups[3].Success || Math.Abs(int.Parse(match.Groups[3].Value.AsSpan(1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)) <= 400;
+            Assert.Equal(match.Success && withinBound, StrictDecimal.TryParseJsonNumber(text, out _));
+        }, iter: 20000);
+    }
+
     private static string FindRepositoryRoot()
     {
         var root = AppContext.BaseDirectory;
