@@ -19,8 +19,7 @@ internal sealed class LimitLedger
         StrictDecimal? amount = null;
         if (entry?.Budget is { } budget)
         {
-            var values = new List<JsonElement>();
-            if (!budget.Argument.TryResolve(arguments, values) || values.Count != 1 || PolicyValue.ArgumentNumber(values[0]) is not { } number)
+            if (BudgetValue(budget.Argument, arguments) is not { } value || PolicyValue.ArgumentNumber(value) is not { } number)
             {
                 return $"the budget of {entry.Pattern.Pattern} needs argument '{budget.Argument}' as a strict number.";
             }
@@ -32,7 +31,7 @@ internal sealed class LimitLedger
         {
             var rate = entry?.RateLimit is { } r ? Window(entry.RateKey, r.Window, now) : null;
             var sum = entry?.Budget is { } b ? Window(entry.BudgetKey, b.Window, now) : null;
-            var all = global is not null ? Window(GlobalKey(global) + "|rate", global.Window, now) : null;
+            var all = global is not null ? Window(global.LedgerKey, global.Window, now) : null;
 
             if (rate is not null && rate.Count >= entry!.RateLimit!.Max)
             {
@@ -68,7 +67,22 @@ internal sealed class LimitLedger
         }
     }
 
+    /// <summary>The one value a budget sums for this call, or null when there is not exactly one.</summary>
+    private static JsonElement? BudgetValue(ArgumentPath path, JsonElement arguments)
+    {
+        if (path.IsSingle)
+        {
+            return path.TryResolveSingle(arguments, out var single) ? single : null;
+        }
+
+        var values = new List<JsonElement>();
+        return path.TryResolve(arguments, values) && values.Count == 1 ? values[0] : null;
+    }
+
     public static string GlobalKey(RateLimitSpec global) => "limits|" + global;
+
+    /// <summary>The global counter's key in the ledger (see <see cref="Retain"/>).</summary>
+    internal static string GlobalRateKey(RateLimitSpec global) => GlobalKey(global) + "|rate";
 
     private SlidingWindow Window(string key, TimeSpan window, DateTimeOffset now)
     {

@@ -4,4 +4,7 @@ namespace McpGuard.Policy;
 public sealed record RateLimitSpec(int Max, TimeSpan Window)
 {
     public override string ToString() => $"{Max} per {Duration.Format(Window)}";
+
+    /// <summary>The global limit's counter key, built once: it is looked up on every forwarded call.</summary>
+    internal string LedgerKey => field ??= LimitLedger.GlobalRateKey(this);
 }

@@ -146,4 +146,46 @@ public sealed class LimitTests
 
         Assert.Equal(5, forwardedByEach.Sum());
     }
+
+    [Fact]
+    public void TryConsume_CallsSharingABucket_EachCountAndLeaveOnlyWithTheNewest()
+    {
+        // A 1024 s window has 1 s buckets. Calls at 0 s and 0.5 s share one, stamped 0.5 s: the first call is
+        // forgotten no earlier than the second, so the limit is never exceeded in any 1024 s span.
+        var clock = new FixedTimeProvider(s_start);
+        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 2, window: 1024s }\n    action: allow\n"), clock);
+
+        Assert.True(engine.TryConsume(Call("t")).IsAllowed);
+        clock.Now += TimeSpan.FromSeconds(0.5);
+        Assert.True(engine.TryConsume(Call("t")).IsAllowed);
+        Assert.False(engine.TryConsume(Call("t")).IsAllowed);
+
+        clock.Now = s_start + TimeSpan.FromSeconds(1024.2);
+        var refused = engine.TryConsume(Call("t"));
+        Assert.False(refused.IsAllowed);
+        Assert.Contains("retry after 1s", refused.Reason);
+
+        clock.Now = s_start + TimeSpan.FromSeconds(1024.5);
+        Assert.True(engine.TryConsume(Call("t")).IsAllowed);
+        Assert.True(engine.TryConsume(Call("t")).IsAllowed);
+        Assert.False(engine.TryConsume(Call("t")).IsAllowed);
+    }
+
+    [Fact]
+    public void TryConsume_ManyCallsInOneWindow_BudgetSumsEveryOneExactly()
+    {
+        var clock = new FixedTimeProvider(s_start);
+        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    budget: { argument: qty, max: 10, window: 1h }\n    action: allow\n"), clock);
+
+        for (var i = 0; i < 1000; i++)
+        {
+            Assert.True(engine.TryConsume(Call("t", """{"qty": "0.01"}""")).IsAllowed);
+            clock.Now += TimeSpan.FromMilliseconds(7);
+        }
+
+        var over = engine.TryConsume(Call("t", """{"qty": "0.01"}"""));
+
+        Assert.False(over.IsAllowed);
+        Assert.Contains("budget", over.Reason);
+    }
 }
