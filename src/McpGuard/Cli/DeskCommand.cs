@@ -65,7 +65,7 @@ internal static class DeskCommand
             {
                 // Guards read the port at each question, so they find a desk started after them.
                 DeskFiles.WritePort(port);
-                await output.WriteLineAsync($"McpGuard desk: http://127.0.0.1:{port}/ (Ctrl+C to stop)");
+                await output.WriteLineAsync($"McpGuard desk: http://127.0.0.1:{port}/?key={DeskFiles.PageKey(secret)} (Ctrl+C to stop)");
                 await output.FlushAsync(CancellationToken.None);
                 try
                 {

@@ -13,6 +13,11 @@ internal sealed class DeskSecurity(string secret, string csrfToken)
 {
     public const string CsrfHeader = "X-McpGuard-Csrf";
 
+    /// <summary>The cookie that carries the page key once the desk's address (with <c>?key=</c>) was opened.</summary>
+    public const string KeyCookie = "mcpguard-desk-key";
+
+    private readonly string _pageKey = DeskFiles.PageKey(secret);
+
     public string CsrfToken => csrfToken;
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -33,6 +38,24 @@ internal sealed class DeskSecurity(string secret, string csrfToken)
                 await RefuseAsync(context, StatusCodes.Status401Unauthorized, $"Missing or wrong {DeskFiles.SecretHeader}.");
                 return;
             }
+        }
+        else if (context.Request.Query["key"].ToString() is { Length: > 0 } key)
+        {
+            // The address `mcpguard desk` printed: keep the key in a cookie and drop it from the address bar.
+            if (!SameSecret(key, _pageKey))
+            {
+                await RefuseAsync(context, StatusCodes.Status401Unauthorized, "Wrong desk key. Open the address `mcpguard desk` printed.");
+                return;
+            }
+
+            context.Response.Cookies.Append(KeyCookie, _pageKey, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
+            context.Response.Redirect(context.Request.Path, permanent: false);
+            return;
+        }
+        else if (!SameSecret(context.Request.Cookies[KeyCookie] ?? "", _pageKey))
+        {
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "Open the address `mcpguard desk` printed: it carries this user's desk key.");
+            return;
         }
         else if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {

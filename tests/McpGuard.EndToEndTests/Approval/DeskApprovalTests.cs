@@ -82,7 +82,7 @@ public sealed partial class DeskApprovalTests
         var home = DeskProcess.NewHome();
         await using var guard = await StartGuardAsync(home);
         await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
-        using var http = new HttpClient();
+        using var http = await desk.OpenAsBrowserAsync();
 
         var call = EchoAsync(guard, "via http");
         await guard.WaitForStderrAsync("posted to the desk").WaitAsync(TestConstants.DefaultTimeout, Ct);
@@ -98,11 +98,13 @@ public sealed partial class DeskApprovalTests
     {
         var home = DeskProcess.NewHome();
         var port = DeskProcess.FreePort();
-        using var http = new HttpClient();
         await using var guard = await StartGuardAsync(home);
         Task<CallToolResult> call;
+        HttpClient http;
         await using (var first = await DeskProcess.StartAsync(home, port))
         {
+            // The browser keeps its key cookie across the restart: the key comes from the same secret.
+            http = await first.OpenAsBrowserAsync();
             call = EchoAsync(guard, "survives a restart");
             await guard.WaitForStderrAsync("posted to the desk").WaitAsync(TestConstants.DefaultTimeout, Ct);
         }
@@ -111,6 +113,7 @@ public sealed partial class DeskApprovalTests
         await guard.WaitForStderrAsync("posted it again").WaitAsync(TestConstants.DefaultTimeout, Ct);
         await DecideViaPageApiAsync(http, second, await PendingIdAsync(http, second, "survives a restart"), approve: true);
         var result = await call.WaitAsync(TestConstants.DefaultTimeout, Ct);
+        http.Dispose();
 
         Assert.Equal("Echo: survives a restart", Text(result));
     }
@@ -122,7 +125,7 @@ public sealed partial class DeskApprovalTests
         await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
         await using var first = await StartGuardAsync(home);
         await using var second = await StartGuardAsync(home);
-        using var http = new HttpClient();
+        using var http = await desk.OpenAsBrowserAsync();
 
         var fromFirst = EchoAsync(first, "from the first guard");
         var fromSecond = EchoAsync(second, "from the second guard");
@@ -146,7 +149,7 @@ public sealed partial class DeskApprovalTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchChromiumAsync(playwright);
         var page = await browser.NewPageAsync();
-        await page.GotoAsync(desk.Url + "/");
+        await page.GotoAsync(desk.PageUrl);
 
         var approved = EchoAsync(guard, "click approve");
         var card = page.Locator(".card", new() { HasText = "click approve" });
@@ -173,9 +176,17 @@ public sealed partial class DeskApprovalTests
     {
         var home = DeskProcess.NewHome();
         await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        using var http = await desk.OpenAsBrowserAsync();
+        using var stranger = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false });
         var secret = File.ReadAllText(Path.Combine(home, "desk.secret")).Trim();
         var csrf = CsrfMeta().Match(await http.GetStringAsync(desk.Url + "/", Ct)).Groups[1].Value;
+
+        // Another local user reaches the port but has no key (it is derived from this user's secret file).
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.GetAsync(desk.Url + "/", Ct)).StatusCode);
+        using var strangerDecides = new HttpRequestMessage(HttpMethod.Post, $"{desk.Url}/api/decisions/g3") { Content = JsonContent.Create(new { approve = true }) };
+        strangerDecides.Headers.Add("Origin", desk.Url);
+        strangerDecides.Headers.Add("X-McpGuard-Csrf", csrf);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.SendAsync(strangerDecides, Ct)).StatusCode);
 
         // DNS rebinding: the attacker's name resolves to 127.0.0.1, so the browser sends the attacker's Host.
         using var rebound = new HttpRequestMessage(HttpMethod.Get, desk.Url + "/api/state");

@@ -8,11 +8,12 @@ internal sealed class DeskProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private DeskProcess(Process process, int port, string home)
+    private DeskProcess(Process process, int port, string home, string pageUrl)
     {
         _process = process;
         Port = port;
         Home = home;
+        PageUrl = pageUrl;
     }
 
     public int Port { get; }
@@ -20,6 +21,18 @@ internal sealed class DeskProcess : IAsyncDisposable
     public string Home { get; }
 
     public string Url => $"http://127.0.0.1:{Port}";
+
+    /// <summary>The address the desk printed, with this user's key (<c>/?key=…</c>).</summary>
+    public string PageUrl { get; }
+
+    /// <summary>An HTTP client like the user's browser: it opened <see cref="PageUrl"/> and keeps the key cookie.</summary>
+    public async Task<HttpClient> OpenAsBrowserAsync()
+    {
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, CookieContainer = new System.Net.CookieContainer() });
+        using var opened = await http.GetAsync(PageUrl, TestContext.Current.CancellationToken);
+        opened.EnsureSuccessStatusCode();
+        return http;
+    }
 
     public static int FreePort()
     {
@@ -47,7 +60,8 @@ internal sealed class DeskProcess : IAsyncDisposable
             if (line.Contains("McpGuard desk: http://", StringComparison.Ordinal))
             {
                 _ = process.StandardOutput.ReadToEndAsync();
-                return new DeskProcess(process, port, home);
+                var pageUrl = line.Split(' ').First(word => word.StartsWith("http://", StringComparison.Ordinal));
+                return new DeskProcess(process, port, home, pageUrl);
             }
         }
 

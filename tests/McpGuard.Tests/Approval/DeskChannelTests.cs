@@ -101,11 +101,12 @@ public sealed partial class DeskChannelTests : IAsyncDisposable
     }
 
     /// <summary>What the page's buttons do: the page's CSRF token, same origin.</summary>
-    private async Task DecideAsync(int port, bool approve)
+    private static async Task DecideAsync(int port, bool approve)
     {
         var origin = $"http://127.0.0.1:{port}";
-        var csrf = CsrfMeta().Match(await _http.GetStringAsync(origin + "/", Ct)).Groups[1].Value;
-        using var state = JsonDocument.Parse(await _http.GetStringAsync(origin + "/api/state", Ct));
+        using var browser = new HttpClient(new SocketsHttpHandler { UseProxy = false, CookieContainer = new CookieContainer() });
+        var csrf = CsrfMeta().Match(await browser.GetStringAsync($"{origin}/?key={DeskFiles.PageKey(Secret)}", Ct)).Groups[1].Value;
+        using var state = JsonDocument.Parse(await browser.GetStringAsync(origin + "/api/state", Ct));
         var id = Assert.Single(state.RootElement.GetProperty("pending").EnumerateArray()).GetProperty("id").GetString();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{origin}/api/decisions/{id}")
         {
@@ -113,7 +114,7 @@ public sealed partial class DeskChannelTests : IAsyncDisposable
         };
         request.Headers.Add("Origin", origin);
         request.Headers.Add(DeskSecurity.CsrfHeader, csrf);
-        using var response = await _http.SendAsync(request, Ct);
+        using var response = await browser.SendAsync(request, Ct);
         response.EnsureSuccessStatusCode();
     }
 

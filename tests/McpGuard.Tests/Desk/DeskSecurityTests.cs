@@ -11,7 +11,9 @@ namespace McpGuard.Tests.Desk;
 public sealed partial class DeskSecurityTests : IAsyncLifetime
 {
     private const string Secret = "test-secret-0123456789";
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false });
+    // Like a browser that opened the address `mcpguard desk` printed: it keeps the key cookie.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, CookieContainer = new CookieContainer() });
+    private readonly HttpClient _stranger = new(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false });
     private WebApplication? _app;
     private int _port;
 
@@ -19,12 +21,17 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
 
     private string Origin => $"http://127.0.0.1:{_port}";
 
-    public async ValueTask InitializeAsync() =>
+    public async ValueTask InitializeAsync()
+    {
         (_app, _port) = await DeskApp.StartAsync(0, Secret, TimeProvider.System, NullLoggerFactory.Instance, Ct);
+        using var opened = await _http.GetAsync($"{Origin}/?key={DeskFiles.PageKey(Secret)}", Ct);
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+    }
 
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
+        _stranger.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();
@@ -66,6 +73,46 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
         using var response = await _http.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/api/state")]
+    [InlineData("/?key=0123")]
+    public async Task Page_WithoutTheKey_IsUnauthorized(string path)
+    {
+        // Another local user can reach the port but cannot read this user's secret, so has no key.
+        using var response = await _stranger.GetAsync(Origin + path, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Page_WithTheKey_SetsAStrictHttpOnlyCookieAndDropsTheKeyFromTheAddress()
+    {
+        using var response = await _stranger.GetAsync($"{Origin}/?key={DeskFiles.PageKey(Secret)}", Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Decision_WithoutTheKeyCookie_IsUnauthorizedEvenWithTheCsrfToken()
+    {
+        var csrf = await CsrfAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Origin}/api/decisions/r1")
+        {
+            Content = new StringContent("""{"approve":true}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Origin", Origin);
+        request.Headers.Add(DeskSecurity.CsrfHeader, csrf);
+
+        using var response = await _stranger.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Theory]
