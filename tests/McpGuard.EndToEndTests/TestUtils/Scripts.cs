@@ -24,5 +24,20 @@ internal static class Scripts
         setInterval(() => {}, 1000);
         """;
 
+    /// <summary>One tool, <c>big</c>, whose every answer is a 20 MB text (and which reports the size of each request it got).</summary>
+    public const string BigAnswers = """
+        const rl = require('readline').createInterface({ input: process.stdin });
+        const big = 'x'.repeat(20 * 1024 * 1024);
+        const send = m => process.stdout.write(JSON.stringify(m) + '\n');
+        rl.on('line', l => {
+          const m = JSON.parse(l);
+          if (m.id === undefined) return;
+          if (m.method === 'initialize') send({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'big', version: '1' } } });
+          else if (m.method === 'tools/list') send({ jsonrpc: '2.0', id: m.id, result: { tools: [{ name: 'big', inputSchema: { type: 'object' } }] } });
+          else send({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: big }], structuredContent: { requestBytes: l.length } } });
+        });
+        rl.on('close', () => process.exit(0));
+        """;
+
     public static IEnumerable<string> Node(string script) => ["node", "-e", script];
 }
