@@ -7,4 +7,7 @@ var root = RootCommandFactory.Create();
 var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 
 // `run` handles SIGINT/SIGTERM itself (the child must be stopped first), so the parser's handler is off.
-return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+var exitCode = await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+// The parser reports its errors and exits 1; SPEC §1 says a usage error is 2 (the child is never started).
+return parseResult.Errors.Count > 0 ? ExitCodes.UsageOrPolicyError : exitCode;

@@ -24,6 +24,22 @@ public sealed class InspectionCommandTests
         return (process.ExitCode, await output, await error);
     }
 
+    [Theory]
+    [InlineData("Option '--policy' is required", "run", "--")]
+    [InlineData("Option '--policy' is required", "run", "--polcy", "p.yaml", "--")] // a misspelt option
+    [InlineData("Option '--tool' is required", "explain", "--policy", "p.yaml")]
+    public async Task Usage_Error_ExitsTwoSayingWhatIsWrongAndNeverStartsTheServer(string expected, params string[] arguments)
+    {
+        var marker = Path.Combine(Path.GetTempPath(), $"mcpguard-started-{Guid.NewGuid():n}");
+        string[] server = arguments[^1] == "--" ? ["node", "-e", $"require('fs').writeFileSync('{marker}', 'x')"] : [];
+
+        var (code, _, error) = await GuardAsync([.. arguments, .. server]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker));
+    }
+
     [Fact]
     public async Task Tools_Bybit_ShowsEveryToolWithRiskAndEffect()
     {
