@@ -41,7 +41,23 @@ internal sealed class DeskProcess : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static string NewHome() => Directory.CreateTempSubdirectory("mcpguard-home-").FullName;
+    /// <summary>A fresh MCPGUARD_HOME; removed when the test run ends (a desk may restart in it mid-test).</summary>
+    public static string NewHome()
+    {
+        var home = Directory.CreateTempSubdirectory("mcpguard-home-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(home, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Already gone, or still in use by a process the run is tearing down: the temp folder keeps it.
+            }
+        };
+        return home;
+    }
 
     /// <summary>Starts the desk and returns once it prints its address (it is listening by then).</summary>
     public static async Task<DeskProcess> StartAsync(string home, int port)
