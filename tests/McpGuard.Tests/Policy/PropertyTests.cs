@@ -84,6 +84,25 @@ public sealed class PropertyTests
     }
 
     [Fact]
+    public void LoadText_YamlSyntaxInsertedOrDeletedInTheSamplePolicy_NeverThrows()
+    {
+        // Anchors, aliases, tags, merge keys, complex keys, block scalars, flow collections: the YAML features a
+        // policy never uses must still give errors, not exceptions, from the parser and from the compiler.
+        string[] fragments = ["&a ", "*a", "!!str ", "!!int ", "<<: *a\n", "? ", ": ", "- ", "|\n", ">-\n", "[", "]", "{", "}", ",", "#", "'", "\"", "\t", "\n  ", "~", "null", "%YAML 1.2\n---\n", "\n---\n", "\u00e9", "\ud83d\ude00"];
+        var sample = File.ReadAllText(Path.Combine(FindRepositoryRoot(), "samples", "bybit", "policy.yaml"));
+        Gen.Select(Gen.Int[0, sample.Length - 1], Gen.Int[0, 8], Gen.Int[0, fragments.Length - 1]).Sample((position, deleted, fragment) =>
+        {
+            var text = sample.Remove(position, Math.Min(deleted, sample.Length - position)).Insert(position, fragments[fragment]);
+            var result = PolicyLoader.LoadText(text, "mutated.yaml");
+            Assert.True(result.Succeeded || result.Errors.Count > 0);
+            if (result.Succeeded)
+            {
+                _ = new PolicyEngine(result.Policy!).Evaluate(PolicyTestData.Call("place_order", """{"qty":"0.01","symbol":"BTCUSDT","category":"spot"}"""));
+            }
+        }, iter: 3000);
+    }
+
+    [Fact]
     public void StrictDecimal_AnyTwoDecimals_OrderedAsSystemDecimal()
     {
         Gen.Select(Gen.Decimal, Gen.Decimal).Sample((x, y) =>
