@@ -45,33 +45,29 @@ public sealed class ArgumentPath
         return true;
     }
 
-    /// <summary>
-    /// Every value the path names. Returns false when some step is missing or is not the object/array the path
-    /// needs, or when an array it spreads is empty: the caller treats that as "cannot evaluate" (fail closed).
-    /// </summary>
     /// <summary>Resolves a path without <c>[*]</c> to its one value, allocating nothing.</summary>
-    public bool TryResolveSingle(JsonElement arguments, out JsonElement value)
+    public ArgumentLookup ResolveSingle(JsonElement arguments, out JsonElement value)
     {
         value = arguments;
         foreach (var (name, _) in _steps)
         {
-            if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(name, out value))
+            var step = Child(value, name, out value);
+            if (step != ArgumentLookup.Found)
             {
-                return false;
+                return step;
             }
         }
 
-        return true;
+        return ArgumentLookup.Found;
     }
 
-    public bool TryResolve(JsonElement arguments, List<JsonElement> values)
+    /// <summary>
+    /// Every value the path names. Missing when some step is absent or is not the object/array the path needs,
+    /// or when an array it spreads is empty: the caller treats that as "cannot evaluate" (fail closed).
+    /// </summary>
+    public ArgumentLookup Resolve(JsonElement arguments, List<JsonElement> values)
     {
         values.Clear();
-        if (arguments.ValueKind != JsonValueKind.Object)
-        {
-            return false;
-        }
-
         values.Add(arguments);
         var next = new List<JsonElement>();
         foreach (var (name, each) in _steps)
@@ -79,9 +75,10 @@ public sealed class ArgumentPath
             next.Clear();
             foreach (var value in values)
             {
-                if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(name, out var child))
+                var step = Child(value, name, out var child);
+                if (step != ArgumentLookup.Found)
                 {
-                    return false;
+                    return step;
                 }
 
                 if (!each)
@@ -92,7 +89,7 @@ public sealed class ArgumentPath
 
                 if (child.ValueKind != JsonValueKind.Array || child.GetArrayLength() == 0)
                 {
-                    return false;
+                    return ArgumentLookup.Missing;
                 }
 
                 next.AddRange(child.EnumerateArray());
@@ -102,7 +99,27 @@ public sealed class ArgumentPath
             values.AddRange(next);
         }
 
-        return true;
+        return ArgumentLookup.Found;
+    }
+
+    private static ArgumentLookup Child(JsonElement value, string name, out JsonElement child)
+    {
+        child = default;
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return ArgumentLookup.Missing;
+        }
+
+        try
+        {
+            return value.TryGetProperty(name, out child) ? ArgumentLookup.Found : ArgumentLookup.Missing;
+        }
+        catch (InvalidOperationException)
+        {
+            // A key escaping a lone surrogate ("\ud800"): valid JSON no string can hold. The name looked for may
+            // or may not be among the keys, so it is neither found nor missing.
+            return ArgumentLookup.Unreadable;
+        }
     }
 
     public override string ToString() => Text;

@@ -21,13 +21,12 @@ public sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator
         if (Path.IsSingle)
         {
             // The common case (qty, order.qty): one value, found without a list.
-            var found = Path.TryResolveSingle(arguments, out var single);
-            return Presence(found) ?? Test(single);
+            var lookup = Path.ResolveSingle(arguments, out var single);
+            return Presence(lookup) ?? Test(single);
         }
 
         var values = new List<JsonElement>();
-        var present = Path.TryResolve(arguments, values);
-        if (Presence(present) is { } decided)
+        if (Presence(Path.Resolve(arguments, values)) is { } decided)
         {
             return decided;
         }
@@ -45,8 +44,14 @@ public sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator
     }
 
     /// <summary>Decides by presence alone (exists, or a missing argument), or null to go on and test the value.</summary>
-    private ConditionOutcome? Presence(bool present)
+    private ConditionOutcome? Presence(ArgumentLookup lookup)
     {
+        if (lookup == ArgumentLookup.Unreadable)
+        {
+            return ConditionOutcome.Cannot($"argument '{Path}' cannot be read: an object on its path has a key no string can hold");
+        }
+
+        var present = lookup == ArgumentLookup.Found;
         if (_exists is not null)
         {
             if (present != _exists.Value.Boolean)
@@ -91,7 +96,7 @@ public sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator
         "in" => AnyEqual(op.Values, value),
         "not_in" => !AnyEqual(op.Values, value),
         "lt" or "lte" or "gt" or "gte" => Compare(op, value),
-        "regex" => value.ValueKind == JsonValueKind.String ? op.Pattern!.IsMatch(value.GetString()!) : null,
+        "regex" => JsonText.TryGetString(value) is { } text ? op.Pattern!.IsMatch(text) : null,
         "contains" => Contains(op.Value, value),
         _ => null,
     };
@@ -136,7 +141,7 @@ public sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator
     {
         if (value.ValueKind == JsonValueKind.String)
         {
-            return value.GetString()!.Contains(needle.Text, StringComparison.Ordinal);
+            return JsonText.TryGetString(value)?.Contains(needle.Text, StringComparison.Ordinal);
         }
 
         if (value.ValueKind != JsonValueKind.Array)

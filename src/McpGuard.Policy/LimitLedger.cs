@@ -72,11 +72,11 @@ internal sealed class LimitLedger
     {
         if (path.IsSingle)
         {
-            return path.TryResolveSingle(arguments, out var single) ? single : null;
+            return path.ResolveSingle(arguments, out var single) == ArgumentLookup.Found ? single : null;
         }
 
         var values = new List<JsonElement>();
-        return path.TryResolve(arguments, values) && values.Count == 1 ? values[0] : null;
+        return path.Resolve(arguments, values) == ArgumentLookup.Found && values.Count == 1 ? values[0] : null;
     }
 
     public static string GlobalKey(RateLimitSpec global) => "limits|" + global;

@@ -37,7 +37,7 @@ public sealed record PolicyValue(string Text, StrictDecimal? Number, bool? Boole
             return argument.ValueKind is JsonValueKind.True or JsonValueKind.False ? argument.GetBoolean() == boolean : null;
         }
 
-        return argument.ValueKind == JsonValueKind.String ? argument.ValueEquals(Text) : null;
+        return JsonText.TryValueEquals(argument, Text);
     }
 
     /// <summary>The argument as an exact number: a JSON number, or a string in the strict form; else null.</summary>
@@ -48,12 +48,13 @@ public sealed record PolicyValue(string Text, StrictDecimal? Number, bool? Boole
             case JsonValueKind.Number:
                 return StrictDecimal.TryParseUtf8(JsonMarshal.GetRawUtf8Value(argument), allowExponent: true, out var number) ? number : null;
             case JsonValueKind.String:
-                // The raw token without its quotes, unless it has escapes (then the decoded string decides).
-                var raw = JsonMarshal.GetRawUtf8Value(argument);
-                var inner = raw[1..^1];
-                var parsed = inner.Contains((byte)'\\')
-                    ? StrictDecimal.TryParseStrict(argument.GetString()!, out var text)
-                    : StrictDecimal.TryParseUtf8(inner, allowExponent: false, out text);
+                // The raw token without its quotes, unless it has escapes: then the decoded string decides (and a
+                // lone surrogate, which no string can hold, is not a number).
+                var inner = JsonMarshal.GetRawUtf8Value(argument)[1..^1];
+                StrictDecimal text;
+                var parsed = !inner.Contains((byte)'\\')
+                    ? StrictDecimal.TryParseUtf8(inner, allowExponent: false, out text)
+                    : StrictDecimal.TryParseStrict(JsonText.TryGetString(argument) ?? "", out text);
                 return parsed ? text : null;
             default:
                 return null;

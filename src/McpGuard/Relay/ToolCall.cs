@@ -1,4 +1,5 @@
 using System.Text.Json;
+using McpGuard.Policy;
 
 namespace McpGuard.Relay;
 
@@ -15,7 +16,7 @@ internal readonly record struct ToolCall(string Name, JsonElement Arguments)
             return false;
         }
 
-        if (!parameters.TryGetProperty("name"u8, out var name) || name.ValueKind != JsonValueKind.String)
+        if (!parameters.TryGetProperty("name"u8, out var name) || JsonText.TryGetString(name) is not { } toolName)
         {
             problem = "tools/call params.name must be a string";
             return false;
@@ -28,7 +29,7 @@ internal readonly record struct ToolCall(string Name, JsonElement Arguments)
             return false;
         }
 
-        call = new ToolCall(name.GetString()!, hasArguments ? arguments : default);
+        call = new ToolCall(toolName, hasArguments ? arguments : default);
         return true;
     }
 }

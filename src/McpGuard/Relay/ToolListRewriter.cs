@@ -44,7 +44,7 @@ internal static class ToolListRewriter
             index++;
 
             // A tool without a readable string name cannot be called by name; it is passed on and never callable.
-            if (tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("name"u8, out var name) && ReadString(name) is { } toolName)
+            if (tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("name"u8, out var name) && JsonText.TryGetString(name) is { } toolName)
             {
                 var entry = new ListedTool(toolName, ReadHints(tool));
                 if (isHidden(entry.Name, entry.Hints))
@@ -58,26 +58,8 @@ internal static class ToolListRewriter
             }
         }
 
-        var next = result.TryGetProperty("nextCursor"u8, out var cursor) ? ReadString(cursor) : null;
+        var next = result.TryGetProperty("nextCursor"u8, out var cursor) ? JsonText.TryGetString(cursor) : null;
         return new ToolListPage(listed, next);
-    }
-
-    /// <summary>The string's value, or null when it is not a string or escapes an unpaired surrogate (no string can hold it).</summary>
-    private static string? ReadString(JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        try
-        {
-            return value.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     private static ToolHints? ReadHints(JsonElement tool)

@@ -35,6 +35,33 @@ public sealed class EvaluatorTests
     }
 
     [Theory]
+    [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":"\ud800"}""", Verdict.Deny, "'qty' cannot be compared")]
+    [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":"0.001","\ud800":1}""", Verdict.Deny, "cannot be read")]
+    [InlineData("""{"symbol":"\ud800","category":"spot","qty":"0.001"}""", Verdict.RequireApproval, "big")] // surely not BTCUSDT
+    public void Evaluate_LoneSurrogateInAValueOrKey_DecidesWithoutThrowing(string arguments, Verdict expected, string why)
+    {
+        // Valid JSON that no .NET string can hold. The relay refuses such lines before the policy sees them; the
+        // engine must still not throw for other callers (mcpguard explain --args, the library), and where the
+        // answer depends on what cannot be read, it fails closed.
+        var engine = new PolicyEngine(Load(Orders));
+
+        var decision = engine.Evaluate(Call("place_order", arguments));
+
+        Assert.Equal(expected, decision.Verdict);
+        Assert.Contains(why, decision.Reason);
+    }
+
+    [Fact]
+    public void Evaluate_ExistsFalseWithAnUnreadableKey_FailsClosed()
+    {
+        // The key that cannot be read might be the very name `exists: false` asks about.
+        var engine = new PolicyEngine(Load("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { price: { exists: false } }\n        action: allow\n"));
+
+        Assert.Equal(Verdict.Allow, engine.Evaluate(Call("t", """{"qty":1}""")).Verdict);
+        Assert.Equal(Verdict.Deny, engine.Evaluate(Call("t", """{"\udc00":1}""")).Verdict);
+    }
+
+    [Theory]
     [InlineData("1e3")]
     [InlineData(" 100")]
     [InlineData("100 ")]
