@@ -71,9 +71,17 @@ internal static class RelayBenchmark
         await driver.CallAsync("initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}""");
         await driver.CallAsync("tools/list", "{}");
         var sequentialIndex = Array.IndexOf(args, "--sequential");
-        for (var i = 0; i < (sequentialIndex >= 0 ? int.Parse(args[sequentialIndex + 1], CultureInfo.InvariantCulture) : 0); i++)
+        var sequential = sequentialIndex >= 0 ? int.Parse(args[sequentialIndex + 1], CultureInfo.InvariantCulture) : 0;
+        if (sequential > 0)
         {
-            await driver.CallAsync("tools/call", Call);
+            var sequentialCpu = driver.CpuTime();
+            var sequentialStart = Stopwatch.GetTimestamp();
+            for (var i = 0; i < sequential; i++)
+            {
+                await driver.CallAsync("tools/call", Call);
+            }
+
+            Console.WriteLine($"sequential: {Stopwatch.GetElapsedTime(sequentialStart).TotalMicroseconds / sequential:0.0} µs per call, {(driver.CpuTime() - sequentialCpu).TotalMicroseconds / sequential:0.0} µs of the relay's CPU per call");
         }
 
         var window = new SemaphoreSlim(Window);
