@@ -73,13 +73,7 @@ public sealed class PropertyTests
         var sample = File.ReadAllText(Path.Combine(FindRepositoryRoot(), "samples", "bybit", "policy.yaml"));
         Gen.Select(Gen.Int[0, sample.Length - 1], Gen.Char).Sample((position, c) =>
         {
-            var text = sample.Remove(position, 1).Insert(position, c.ToString());
-            var result = PolicyLoader.LoadText(text, "mutated.yaml");
-            Assert.True(result.Succeeded || result.Errors.Count > 0);
-            if (result.Succeeded)
-            {
-                _ = new PolicyEngine(result.Policy!).Evaluate(PolicyTestData.Call("place_order", """{"qty":"0.01","symbol":"BTCUSDT","category":"spot"}"""));
-            }
+            LoadsOrReports(sample.Remove(position, 1).Insert(position, c.ToString()));
         }, iter: 3000);
     }
 
@@ -92,13 +86,7 @@ public sealed class PropertyTests
         var sample = File.ReadAllText(Path.Combine(FindRepositoryRoot(), "samples", "bybit", "policy.yaml"));
         Gen.Select(Gen.Int[0, sample.Length - 1], Gen.Int[0, 8], Gen.Int[0, fragments.Length - 1]).Sample((position, deleted, fragment) =>
         {
-            var text = sample.Remove(position, Math.Min(deleted, sample.Length - position)).Insert(position, fragments[fragment]);
-            var result = PolicyLoader.LoadText(text, "mutated.yaml");
-            Assert.True(result.Succeeded || result.Errors.Count > 0);
-            if (result.Succeeded)
-            {
-                _ = new PolicyEngine(result.Policy!).Evaluate(PolicyTestData.Call("place_order", """{"qty":"0.01","symbol":"BTCUSDT","category":"spot"}"""));
-            }
+            LoadsOrReports(sample.Remove(position, Math.Min(deleted, sample.Length - position)).Insert(position, fragments[fragment]));
         }, iter: 3000);
     }
 
@@ -148,6 +136,17 @@ public sealed class PropertyTests
             var withinBound = !match.Success || !match.Groups[3].Success || Math.Abs(int.Parse(match.Groups[3].Value.AsSpan(1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)) <= 400;
             Assert.Equal(match.Success && withinBound, StrictDecimal.TryParseJsonNumber(text, out _));
         }, iter: 20000);
+    }
+
+    /// <summary>A damaged policy either loads (and then evaluates) or reports errors; it never throws.</summary>
+    private static void LoadsOrReports(string text)
+    {
+        var result = PolicyLoader.LoadText(text, "mutated.yaml");
+        Assert.True(result.Succeeded || result.Errors.Count > 0);
+        if (result.Succeeded)
+        {
+            _ = new PolicyEngine(result.Policy!).Evaluate(PolicyTestData.Call("place_order", """{"qty":"0.01","symbol":"BTCUSDT","category":"spot"}"""));
+        }
     }
 
     private static string FindRepositoryRoot()
