@@ -21,6 +21,8 @@ internal sealed partial class ToolCallGate(
     ToolListFetcher fetcher,
     HeldCalls held,
     IApprover approver,
+    ApprovalStateToken tokens,
+    InBandApprovals inBand,
     IAuditLog audit,
     RelayOptions options,
     string serverName,
@@ -39,8 +41,19 @@ internal sealed partial class ToolCallGate(
 
         channels.Catalog.TryGet(call.Name, out var hints);
         var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = hints };
-        switch (Judge(id, audit.NewCallId(), request))
+        var era = ModernMeta.EraOf(message.Params);
+        if (era == ProtocolEra.Modern && InputRequiredRetry.RequestState(message.Params) is { } requestState)
         {
+            await HandleRetryAsync(message, request, requestState, line, cancellationToken);
+            return;
+        }
+
+        var callId = audit.NewCallId();
+        switch (Judge(id, callId, request, era))
+        {
+            case GateOutcome.Ask ask when CanAskInBand(message.Params, era):
+                await AskInBandAsync(id, callId, request, ask.Decision, cancellationToken);
+                break;
             case GateOutcome.Forward:
                 await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
                 break;
@@ -61,7 +74,7 @@ internal sealed partial class ToolCallGate(
     /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet → list first; then the policy, and a
     /// call that needs a person → ask (nothing is recorded yet then); else <see cref="Conclude"/>.
     /// </summary>
-    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request)
+    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era)
     {
         var hidden = engine.IsHidden(request.ToolName, request.Hints);
         var listed = channels.Catalog.TryGet(request.ToolName, out _);
@@ -83,14 +96,14 @@ internal sealed partial class ToolCallGate(
             return new GateOutcome.Ask(decision);
         }
 
-        return Conclude(id, callId, request, decision, AuditDecisionText.FromVerdict(decision.Verdict));
+        return Conclude(id, callId, request, decision, AuditDecisionText.FromVerdict(decision.Verdict), era);
     }
 
     /// <summary>
     /// The last step: count an allowed (or approved) call's limits, record the decision, then forward or
     /// answer with a denial. Under --monitor only the audit log's failure blocks.
     /// </summary>
-    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded)
+    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded, ProtocolEra era, string? approvedArgumentsHash = null)
     {
         if (decision.Verdict == Verdict.Allow)
         {
@@ -104,7 +117,7 @@ internal sealed partial class ToolCallGate(
 
         if (!Record(id, callId, request, decision, recorded, decision.RuleId, decision.Reason))
         {
-            return AuditUnavailable(id);
+            return AuditUnavailable(id, era);
         }
 
         if (decision.Verdict != Verdict.Allow)
@@ -112,7 +125,7 @@ internal sealed partial class ToolCallGate(
             LogDenied(logger, request.ToolName, decision.RuleId, options.Monitor);
             if (!options.Monitor)
             {
-                return new GateOutcome.Reply(JsonRpcMessages.Denied(id, decision.Reason ?? $"denied by {decision.RuleId}."));
+                return new GateOutcome.Reply(JsonRpcMessages.Denied(id, decision.Reason ?? $"denied by {decision.RuleId}.", era));
             }
         }
         else
@@ -122,14 +135,14 @@ internal sealed partial class ToolCallGate(
 
         if (channels.AwaitingServer.TryGet(id, out var pending))
         {
-            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp());
+            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash);
         }
 
         return GateOutcome.Forward.Instance;
     }
 
-    private static GateOutcome.Reply AuditUnavailable(JsonRpcId id) =>
-        new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr)."));
+    private static GateOutcome.Reply AuditUnavailable(JsonRpcId id, ProtocolEra era) =>
+        new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr).", era));
 
     /// <returns>False when the record could not be stored (the audit log's own warning is already on stderr).</returns>
     private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, AuditDecision recorded, string? ruleId, string? reason)
