@@ -22,10 +22,17 @@ internal sealed partial class ToolCallGate
             var parameters = document.RootElement.GetProperty("params"u8);
             var era = ModernMeta.EraOf(parameters);
             ToolCall.TryRead(parameters, out var call, out _);
-            await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), cancellationToken);
+            var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.TryGet(call.Name, out _);
+            await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
             channels.Catalog.TryGet(call.Name, out var hints);
             request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = hints };
-            var outcome = Judge(id, callId, request, era);
+            var outcome = Judge(id, callId, request, era, freshlyListed: true);
+            if (outcome is GateOutcome.Ask inBandAsk && CanAskInBand(parameters, era))
+            {
+                await AskInBandAsync(id, callId, request, inBandAsk.Decision, cancellationToken);
+                return;
+            }
+
             if (outcome is GateOutcome.Ask ask)
             {
                 var decision = ask.Decision;

@@ -71,14 +71,16 @@ internal sealed partial class ToolCallGate(
     public void Withdraw(JsonRpcId id) => held.Withdraw(id);
 
     /// <summary>
-    /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet → list first; then the policy, and a
+    /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet (or, in the modern era, not in the list) → list first; then the policy, and a
     /// call that needs a person → ask (nothing is recorded yet then); else <see cref="Conclude"/>.
     /// </summary>
-    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era)
+    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era, bool freshlyListed = false)
     {
         var hidden = engine.IsHidden(request.ToolName, request.Hints);
         var listed = channels.Catalog.TryGet(request.ToolName, out _);
-        if (!hidden && !listed && !channels.Catalog.IsComplete)
+        // A modern server announces list changes only on listen streams, which the client may not have open: so
+        // in that era a name missing from a complete list is checked against a fresh listing before it is unknown.
+        if (!hidden && !listed && !freshlyListed && (!channels.Catalog.IsComplete || era == ProtocolEra.Modern))
         {
             return GateOutcome.ListFirst.Instance;
         }
