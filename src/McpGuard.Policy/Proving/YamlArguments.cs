@@ -75,6 +75,10 @@ internal sealed partial class YamlArguments(CasesCompiler compiler, string path)
 
                     writer.WritePropertyName(key);
                     Write(writer, value, $"{at}.{key}", depth + 1);
+                    if (_failed)
+                    {
+                        return;
+                    }
                 }
 
                 writer.WriteEndObject();
@@ -84,6 +88,10 @@ internal sealed partial class YamlArguments(CasesCompiler compiler, string path)
                 for (var i = 0; i < list.Children.Count; i++)
                 {
                     Write(writer, list.Children[i], $"{at}[{i}]", depth + 1);
+                    if (_failed)
+                    {
+                        return;
+                    }
                 }
 
                 writer.WriteEndArray();
