@@ -31,6 +31,29 @@ public sealed class GuardSimulator
     /// </summary>
     private static PolicyEngine FreshEngine(CompiledPolicy policy, TimeProvider clock) => new(policy, clock);
 
+    /// <summary>
+    /// Every argument path <see cref="Decide"/> would read for this call, without deciding it or counting
+    /// anything: none means the decision does not depend on the arguments at all. Limits are not consulted, so a
+    /// budget's argument is listed whenever the call would be counted.
+    /// </summary>
+    public IReadOnlyList<ArgumentPath> ArgumentsRead(ToolRequest request, bool approved = false)
+    {
+        var read = new List<ArgumentPath>();
+        if (_engine.IsHidden(request.ToolName, request.Hints))
+        {
+            return read;
+        }
+
+        var decision = _engine.Evaluate(request, read);
+        var forward = decision.Verdict == Verdict.Allow || (decision.Verdict == Verdict.RequireApproval && approved);
+        if (forward && _policy.FindEntry(request.ToolName)?.Budget is { } budget)
+        {
+            read.Add(budget.Argument);
+        }
+
+        return read;
+    }
+
     /// <param name="approved">
     /// What a person would answer if the call needs approval: true counts and forwards it (as an approval does
     /// in a guard), false leaves it at <see cref="GuardVerdict.RequireApproval"/>, not forwarded and not counted.

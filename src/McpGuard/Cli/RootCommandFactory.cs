@@ -16,5 +16,6 @@ internal static class RootCommandFactory
         AuditCommand.Create(),
         DeskCommand.Create(),
         TestCommand.Create(),
+        ReplayCommand.Create(),
     };
 }
