@@ -13,9 +13,9 @@ internal static class PolicyEvaluator
     public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead = null)
     {
         var name = request.ToolName;
-        var risk = policy.Classify(name, request.Hints);
+        var risk = policy.Classify(request);
         trace?.Add($"risk class of {name}: {risk.ToString().ToLowerInvariant()}");
-        if (policy.IsHidden(name, request.Hints))
+        if (policy.IsHidden(name, risk))
         {
             trace?.Add("hide: the tool is hidden (answered as an unknown tool)");
             return Decide(Verdict.Deny, "hide", $"{name} is hidden.", risk);
@@ -66,7 +66,7 @@ internal static class PolicyEvaluator
     public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints)
     {
         var risk = policy.Classify(name, hints);
-        if (policy.IsHidden(name, hints))
+        if (policy.IsHidden(name, risk))
         {
             return new ToolPolicySummary("hidden", "hide", risk, null);
         }

@@ -39,7 +39,7 @@ public sealed class GuardSimulator
     public IReadOnlyList<ArgumentPath> ArgumentsRead(ToolRequest request, bool approved = false)
     {
         var read = new List<ArgumentPath>();
-        if (_engine.IsHidden(request.ToolName, request.Hints))
+        if (_policy.IsHidden(request.ToolName, _policy.Classify(request)))
         {
             return read;
         }
@@ -61,7 +61,7 @@ public sealed class GuardSimulator
     /// <param name="argumentsRead">When given, receives every argument path the decision read (conditions, budget).</param>
     public SimulatedDecision Decide(ToolRequest request, bool approved = false, List<ArgumentPath>? argumentsRead = null)
     {
-        if (_engine.IsHidden(request.ToolName, request.Hints))
+        if (_policy.IsHidden(request.ToolName, _policy.Classify(request)))
         {
             return new SimulatedDecision { Verdict = GuardVerdict.Unknown, RuleId = "hide", Reason = $"{request.ToolName} is hidden." };
         }

@@ -21,8 +21,7 @@ internal sealed partial class ToolCallGate
             using var document = JsonDocument.Parse(held.Line);
             ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
             await fetcher.EnsureCompleteAsync(cancellationToken);
-            channels.Catalog.TryGet(call.Name, out var hints);
-            request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = hints };
+            request = Request(call);
             var outcome = Judge(id, callId, request);
             if (outcome is GateOutcome.Ask ask)
             {

@@ -37,8 +37,7 @@ internal sealed partial class ToolCallGate(
             return;
         }
 
-        channels.Catalog.TryGet(call.Name, out var hints);
-        var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = hints };
+        var request = Request(call);
         switch (Judge(id, audit.NewCallId(), request))
         {
             case GateOutcome.Forward:
@@ -54,6 +53,14 @@ internal sealed partial class ToolCallGate(
         }
     }
 
+    /// <summary>The call as the policy sees it, with the class the catalog keeps for the tool if the server listed it.</summary>
+    private ToolRequest Request(ToolCall call) => new()
+    {
+        ToolName = call.Name,
+        Arguments = call.Arguments,
+        Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, out var risk) ? risk : null,
+    };
+
     /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
     public void Withdraw(JsonRpcId id) => held.Withdraw(id);
 
@@ -63,8 +70,10 @@ internal sealed partial class ToolCallGate(
     /// </summary>
     private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request)
     {
-        var hidden = engine.IsHidden(request.ToolName, request.Hints);
-        var listed = channels.Catalog.TryGet(request.ToolName, out _);
+        // Only a listed tool has a class (request.Risk); a name the server never listed is answered from the
+        // hide list and the catalog alone, before anything is classified.
+        var listed = request.Risk is not null;
+        var hidden = request.Risk is { } risk ? engine.Policy.IsHidden(request.ToolName, risk) : engine.IsHidden(request.ToolName);
         if (!hidden && !listed && !channels.Catalog.IsComplete)
         {
             return GateOutcome.ListFirst.Instance;
