@@ -17,6 +17,41 @@ internal static class StarterCases
         " Add a case for every rule you write: a call it lets through and one it stops.",
     ];
 
+    /// <summary><c>policy.yaml</c> → <c>policy.cases.yaml</c>, beside it.</summary>
+    public static string PathBeside(string policyPath)
+    {
+        var extension = Path.GetExtension(policyPath);
+        var stem = extension is ".yaml" or ".yml" or ".json" ? policyPath[..^extension.Length] : policyPath;
+        return stem + (extension == ".yml" ? ".cases.yml" : ".cases.yaml");
+    }
+
+    /// <summary>
+    /// Writes the starter cases beside the policy unless a file is already there, after running them against
+    /// the policy: cases that do not pass on the file they came with would only teach a person to ignore them.
+    /// </summary>
+    /// <returns>The path written, or null (with a line on <paramref name="error"/> saying why not).</returns>
+    public static async Task<string?> WriteBesideAsync(
+        string policyPath, CompiledPolicy policy, IReadOnlyList<ServerTool> tools, TextWriter error, CancellationToken cancellationToken)
+    {
+        var path = PathBeside(policyPath);
+        if (File.Exists(path))
+        {
+            await error.WriteLineAsync($"mcpguard init: {path} exists; not overwriting it (no starter cases written).");
+            return null;
+        }
+
+        var yaml = Write(tools);
+        var loaded = CasesLoader.LoadText(yaml, path);
+        if (!loaded.Succeeded || CaseRunner.Run(policy, loaded.Cases).Any(r => !r.Passed))
+        {
+            await error.WriteLineAsync("mcpguard init: the starter cases did not pass on the starter policy; none were written (please report this).");
+            return null;
+        }
+
+        await File.WriteAllTextAsync(path, yaml, cancellationToken);
+        return path;
+    }
+
     public static string Write(IReadOnlyList<ServerTool> tools)
     {
         var cases = new List<StarterCase>();
