@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace McpGuard.Policy;
 
 /// <summary>
-/// The precedence of SPEC §2 for one call: hide → the tools entry (its rules, then its action, else deny) →
+/// The precedence of docs/policy.md#how-a-call-is-decided for one call: hide → the tools entry (its rules, then its action, else deny) →
 /// the risk class → default. A condition that cannot be evaluated denies, naming the argument.
 /// </summary>
 internal static class PolicyEvaluator
