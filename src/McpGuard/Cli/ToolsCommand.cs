@@ -34,14 +34,14 @@ internal static class ToolsCommand
 
             var tools = inventory.Tools;
 
-            var engine = new PolicyEngine(policy);
+            var engine = new PolicyEngine(policy) { ServerName = inventory.ServerName };
             var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints))).ToList();
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(rows.Select(r => new
                 {
                     name = r.Tool.Name,
-                    risk = r.Summary.Risk.ToString().ToLowerInvariant(),
+                    risk = RiskClassWords.Word(r.Summary.Risk),
                     effect = r.Summary.Effect,
                     rule = r.Summary.RuleId,
                     limits = r.Summary.Limits,
@@ -53,7 +53,7 @@ internal static class ToolsCommand
             foreach (var (tool, summary) in rows)
             {
                 // Names come from the server: made inert for the terminal first, then for Spectre's markup.
-                table.AddRow(Inert(tool.Name), Inert(summary.Risk.ToString().ToLowerInvariant()), Effect(summary.Effect), Inert(summary.RuleId), Inert(summary.Limits ?? ""));
+                table.AddRow(Inert(tool.Name), Inert(RiskClassWords.Word(summary.Risk)), Effect(summary.Effect), Inert(summary.RuleId), Inert(summary.Limits ?? ""));
             }
 
             var console = Terminal.Create(output);
