@@ -36,6 +36,13 @@ public sealed class PolicyEngine
 
     public PolicyDecision Evaluate(ToolRequest request) => PolicyEvaluator.Evaluate(_policy, request, trace: null);
 
+    /// <summary>
+    /// <see cref="Evaluate(ToolRequest)"/>, also collecting the argument paths its conditions read, so a caller
+    /// holding incomplete arguments (a redacted audit record) can tell whether the decision depended on them.
+    /// </summary>
+    public PolicyDecision Evaluate(ToolRequest request, List<ArgumentPath> argumentsRead) =>
+        PolicyEvaluator.Evaluate(_policy, request, trace: null, argumentsRead);
+
     /// <summary>The decision and every step that led to it, for <c>mcpguard explain</c>.</summary>
     public PolicyExplanation Explain(ToolRequest request)
     {

@@ -8,7 +8,9 @@ namespace McpGuard.Policy;
 /// </summary>
 internal static class PolicyEvaluator
 {
-    public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace)
+    /// <param name="argumentsRead">When given, receives the path of every condition consulted on the way to the
+    /// decision (in order): a decision reached with none of them did not depend on the arguments at all.</param>
+    public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead = null)
     {
         var name = request.ToolName;
         var risk = policy.Classify(request);
@@ -27,7 +29,7 @@ internal static class PolicyEvaluator
             {
                 var rule = entry.Rules[position];
                 var ruleId = entry.RuleId(position);
-                var outcome = Holds(rule, request.Arguments, ruleId, trace);
+                var outcome = Holds(rule, request.Arguments, ruleId, trace, argumentsRead);
                 if (outcome.State == ConditionState.CannotEvaluate)
                 {
                     return Decide(Verdict.Deny, ruleId, $"{ruleId} cannot be evaluated, so the call is refused: {outcome.Why}.", risk);
@@ -82,10 +84,11 @@ internal static class PolicyEvaluator
             : new ToolPolicySummary(Word(policy.Default), "default", risk, null);
     }
 
-    private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, string ruleId, List<string>? trace)
+    private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, string ruleId, List<string>? trace, List<ArgumentPath>? argumentsRead)
     {
         foreach (var condition in rule.When)
         {
+            argumentsRead?.Add(condition.Path);
             var outcome = condition.Evaluate(arguments);
             trace?.Add($"{ruleId}: {condition} → {outcome.State switch { ConditionState.Holds => "holds", ConditionState.Fails => "does not hold", _ => "cannot be evaluated: " + outcome.Why }}");
             if (outcome.State != ConditionState.Holds)

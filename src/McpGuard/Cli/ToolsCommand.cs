@@ -9,8 +9,6 @@ namespace McpGuard.Cli;
 /// <summary><c>mcpguard tools --policy FILE [--json] -- COMMAND</c>: every tool, its risk, and what the policy does with it.</summary>
 internal static class ToolsCommand
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
-
     public static Command Create(ServerConnector? connector = null)
     {
         var policyOption = CommonOptions.Policy();
@@ -38,14 +36,9 @@ internal static class ToolsCommand
             var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints))).ToList();
             if (parseResult.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(rows.Select(r => new
-                {
-                    name = r.Tool.Name,
-                    risk = RiskClassWords.Word(r.Summary.Risk),
-                    effect = r.Summary.Effect,
-                    rule = r.Summary.RuleId,
-                    limits = r.Summary.Limits,
-                }), s_indented));
+                IReadOnlyList<ToolInventoryEntry> entries = [.. rows.Select(r => new ToolInventoryEntry(
+                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), r.Summary.Effect, r.Summary.RuleId, r.Summary.Limits))];
+                await output.WriteLineAsync(JsonSerializer.Serialize(entries, CliJsonContext.Default.IReadOnlyListToolInventoryEntry));
                 return ExitCodes.Success;
             }
 
