@@ -15,5 +15,7 @@ internal static class RootCommandFactory
         UnwrapCommand.Create(),
         AuditCommand.Create(),
         DeskCommand.Create(),
+        TestCommand.Create(),
+        ReplayCommand.Create(),
     };
 }

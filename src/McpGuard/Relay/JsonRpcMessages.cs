@@ -15,7 +15,7 @@ internal static class JsonRpcMessages
     });
 
     /// <summary>
-    /// The answer to a denied call: a normal result the model can read, marked as an error; in the modern era it
+    /// The answer to a denied call (docs/relay.md#toolscall): a normal result the model can read, marked as an error; in the modern era it
     /// also says <c>"resultType":"complete"</c>, which 2026-07-28 clients require of every result.
     /// </summary>
     public static byte[] Denied(JsonRpcId id, string reason, ProtocolEra era = ProtocolEra.Legacy) => Build(id, writer =>

@@ -62,6 +62,12 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
                 }
             }
 
+            if (ServerIdentity.IsIdentifying(pending.Method) && ServerIdentity.Read(line, pending.Method) is { } serverName)
+            {
+                // Picks the vendor risk catalogue; tools listed before this (none, in practice) are classified again.
+                engine.ServerName = serverName;
+            }
+
             if (pending.Method == RequestMethods.ToolsList)
             {
                 byte[]? rewritten;

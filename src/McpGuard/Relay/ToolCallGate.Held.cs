@@ -22,10 +22,9 @@ internal sealed partial class ToolCallGate
             var parameters = document.RootElement.GetProperty("params"u8);
             var era = ModernMeta.EraOf(parameters);
             ToolCall.TryRead(parameters, out var call, out _);
-            var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.TryGet(call.Name, out _);
+            var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
             await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
-            channels.Catalog.TryGet(call.Name, out var hints);
-            request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = hints };
+            request = Request(call);
             var outcome = Judge(id, callId, request, era, freshlyListed: true);
             if (outcome is GateOutcome.Ask inBandAsk && CanAskInBand(parameters, era))
             {

@@ -39,8 +39,7 @@ internal sealed partial class ToolCallGate(
             return;
         }
 
-        channels.Catalog.TryGet(call.Name, out var hints);
-        var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = hints };
+        var request = Request(call);
         var era = ModernMeta.EraOf(message.Params);
         if (era == ProtocolEra.Modern && InputRequiredRetry.RequestState(message.Params) is { } requestState)
         {
@@ -67,6 +66,14 @@ internal sealed partial class ToolCallGate(
         }
     }
 
+    /// <summary>The call as the policy sees it, with the class the catalog keeps for the tool if the server listed it.</summary>
+    private ToolRequest Request(ToolCall call) => new()
+    {
+        ToolName = call.Name,
+        Arguments = call.Arguments,
+        Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, engine.ServerName, out var risk) ? risk : null,
+    };
+
     /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
     public void Withdraw(JsonRpcId id) => held.Withdraw(id);
 
@@ -76,8 +83,11 @@ internal sealed partial class ToolCallGate(
     /// </summary>
     private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era, bool freshlyListed = false)
     {
-        var hidden = engine.IsHidden(request.ToolName, request.Hints);
-        var listed = channels.Catalog.TryGet(request.ToolName, out _);
+        // Only a listed tool has a class (request.Risk); a name the server never listed is answered from the
+        // hide list and the catalog alone, before anything is classified.
+        var listed = request.Risk is not null;
+        var hidden = request.Risk is { } risk ? engine.Policy.IsHidden(request.ToolName, risk) : engine.IsHidden(request.ToolName);
+
         // A modern server announces list changes only on listen streams, which the client may not have open: so
         // in that era a name missing from a complete list is checked against a fresh listing before it is unknown.
         if (!hidden && !listed && !freshlyListed && (!channels.Catalog.IsComplete || era == ProtocolEra.Modern))
@@ -162,7 +172,7 @@ internal sealed partial class ToolCallGate(
             Decision = recorded,
             RuleId = ruleId,
             Reason = reason,
-            Risk = decision?.Risk.ToString().ToLowerInvariant(),
+            Risk = decision is null ? null : RiskClassWords.Word(decision.Risk),
             Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
             Monitor = options.Monitor,
         });
