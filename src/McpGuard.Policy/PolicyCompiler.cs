@@ -59,6 +59,7 @@ internal sealed partial class PolicyCompiler(string source)
             RiskVerdicts = risk.Verdicts,
             HiddenRiskClasses = risk.Hidden,
             RiskOverrides = risk.Overrides,
+            Catalogue = risk.Catalogue,
             GlobalRateLimit = global,
             Approval = approval,
             Audit = audit,

@@ -24,7 +24,7 @@ internal static class InitCommand
             }
 
             var tools = inventory.Tools;
-            var starter = StarterPolicy.Write(ServerName.FromCommandLine(commandLine), tools);
+            var starter = StarterPolicy.Write(ServerName.FromCommandLine(commandLine), inventory);
             foreach (var name in starter.LeftOut)
             {
                 await error.WriteLineAsync($"mcpguard init: warning: the tool '{TerminalText.Printable(name)}' has characters that are unsafe in a policy file; it is left out of the comments (its risk class still applies).");

@@ -40,7 +40,7 @@ internal static class StarterCases
             return null;
         }
 
-        var yaml = Write(tools);
+        var yaml = Write(policy, tools);
         var loaded = CasesLoader.LoadText(yaml, path);
         if (!loaded.Succeeded || CaseRunner.Run(policy, loaded.Cases).Any(r => !r.Passed))
         {
@@ -52,11 +52,11 @@ internal static class StarterCases
         return path;
     }
 
-    public static string Write(IReadOnlyList<ServerTool> tools)
+    public static string Write(CompiledPolicy policy, IReadOnlyList<ServerTool> tools)
     {
         var cases = new List<StarterCase>();
-        foreach (var group in tools.Where(t => RiskClassifier.Classify(t.Name, t.Hints) == RiskClassifier.Classify(t.Name, null))
-            .GroupBy(t => RiskClassifier.Classify(t.Name, null)).OrderBy(g => g.Key))
+        foreach (var group in tools.Where(t => policy.Classify(t.Name, t.Hints, null) == policy.Classify(t.Name, null, null))
+            .GroupBy(t => policy.Classify(t.Name, null, null)).OrderBy(g => g.Key))
         {
             var tool = group.First().Name;
             var (expect, what) = group.Key switch

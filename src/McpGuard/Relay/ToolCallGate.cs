@@ -58,7 +58,7 @@ internal sealed partial class ToolCallGate(
     {
         ToolName = call.Name,
         Arguments = call.Arguments,
-        Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, out var risk) ? risk : null,
+        Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, engine.ServerName, out var risk) ? risk : null,
     };
 
     /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
@@ -156,7 +156,7 @@ internal sealed partial class ToolCallGate(
             Decision = recorded,
             RuleId = ruleId,
             Reason = reason,
-            Risk = decision?.Risk.ToString().ToLowerInvariant(),
+            Risk = decision is null ? null : RiskClassWords.Word(decision.Risk),
             Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
             Monitor = options.Monitor,
         });
