@@ -4,7 +4,7 @@ namespace McpGuard.Policy;
 /// The live policy of one guard: the current compiled policy plus the limit counters. Thread-safe.
 /// <see cref="Evaluate"/> is pure and never counts; <see cref="TryConsume"/> counts, when a call is forwarded.
 /// </summary>
-public sealed class PolicyEngine
+internal sealed class PolicyEngine
 {
     private readonly LimitLedger _ledger = new();
     private volatile CompiledPolicy _policy;
@@ -25,8 +25,14 @@ public sealed class PolicyEngine
     public bool IsHidden(string toolName, ToolHints? hints)
     {
         var policy = _policy;
-        return policy.IsHidden(toolName, policy.Classify(toolName, hints));
+        return policy.IsHidden(toolName, policy.Classify(toolName, hints, ServerName));
     }
+
+    /// <summary>
+    /// The guarded server's self-reported name (<c>serverInfo.name</c> from initialize or server/discover), which
+    /// picks its vendor risk catalogue; null until it said, or if it never does.
+    /// </summary>
+    public string? ServerName { get; set; }
 
     public PolicyDecision Evaluate(ToolRequest request) => PolicyEvaluator.Evaluate(_policy, request, trace: null);
 
@@ -64,9 +70,10 @@ public sealed class PolicyEngine
         var previous = Interlocked.Exchange(ref _policy, next);
         return !previous.Hide.Select(g => g.Pattern).SequenceEqual(next.Hide.Select(g => g.Pattern), StringComparer.Ordinal)
             || !previous.HiddenRiskClasses.SetEquals(next.HiddenRiskClasses)
+            || previous.Catalogue != next.Catalogue
             || !previous.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(next.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal));
     }
 
     /// <summary>What the policy does with a tool, in a few words, for <c>mcpguard tools</c>.</summary>
-    public ToolPolicySummary Describe(string toolName, ToolHints? hints) => PolicyEvaluator.Describe(_policy, toolName, hints);
+    public ToolPolicySummary Describe(string toolName, ToolHints? hints) => PolicyEvaluator.Describe(_policy, toolName, hints, ServerName);
 }
