@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace McpGuard.Policy.Proving;
 
 /// <summary>A call, made <see cref="Repeat"/> times at the case's current time, each expected to be decided the same way.</summary>
-public sealed record CallStep : CaseStep
+internal sealed record CallStep : CaseStep
 {
     public required string Tool { get; init; }
 

@@ -37,7 +37,7 @@ internal static class ToolsCommand
             if (parseResult.GetValue(json))
             {
                 IReadOnlyList<ToolInventoryEntry> entries = [.. rows.Select(r => new ToolInventoryEntry(
-                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), r.Summary.Effect, r.Summary.RuleId, r.Summary.Limits))];
+                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), ToolEffectWords.Word(r.Summary.Effect), r.Summary.RuleId, r.Summary.Limits))];
                 await output.WriteLineAsync(JsonSerializer.Serialize(entries, CliJsonContext.Default.IReadOnlyListToolInventoryEntry));
                 return ExitCodes.Success;
             }
@@ -51,7 +51,7 @@ internal static class ToolsCommand
 
             var console = Terminal.Create(output);
             console.Write(table);
-            var hidden = rows.Count(r => r.Summary.Effect == "hidden");
+            var hidden = rows.Count(r => r.Summary.Effect == ToolEffect.Hidden);
             console.MarkupLine($"{tools.Count} tools on the server; {tools.Count - hidden} visible to the agent, {hidden} hidden.");
             return ExitCodes.Success;
         });
@@ -60,12 +60,12 @@ internal static class ToolsCommand
 
     private static string Inert(string text) => Markup.Escape(TerminalText.Printable(text));
 
-    private static string Effect(string effect) => effect switch
+    private static string Effect(ToolEffect effect) => effect switch
     {
-        "allowed" => "[green]allowed[/]",
-        "denied" => "[red]denied[/]",
-        "hidden" => "[grey]hidden[/]",
-        "needs approval" => "[yellow]needs approval[/]",
+        ToolEffect.Allowed => "[green]allowed[/]",
+        ToolEffect.Denied => "[red]denied[/]",
+        ToolEffect.Hidden => "[grey]hidden[/]",
+        ToolEffect.NeedsApproval => "[yellow]needs approval[/]",
         _ => "[blue]conditional[/]",
     };
 }
