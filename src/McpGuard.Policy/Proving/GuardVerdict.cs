@@ -5,7 +5,6 @@ namespace McpGuard.Policy.Proving;
 /// three verdicts plus <see cref="Unknown"/>, the answer a hidden tool gets ("Unknown tool").
 /// </summary>
 // Public only because test theories take it as a parameter, and xunit test classes must be public.
-// Public only because test theories take it as a parameter, and xunit test classes must be public.
 public enum GuardVerdict
 {
     Allow,
