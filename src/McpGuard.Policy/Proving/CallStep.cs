@@ -16,4 +16,10 @@ internal sealed record CallStep : CaseStep
 
     /// <summary>Text the decision's reason must contain (ordinal comparison), if given.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>
+    /// What a person answers if the call needs approval: true forwards and counts it, as an approval does in a
+    /// guard; false (the default) leaves it unanswered, neither forwarded nor counted.
+    /// </summary>
+    public bool Approve { get; init; }
 }

@@ -29,8 +29,8 @@ internal static class CaseRunner
             var request = new ToolRequest { ToolName = step.Tool, Arguments = step.Arguments };
             for (var repetition = 1; repetition <= step.Repeat; repetition++)
             {
-                // No one answers an approval in a test: a call that needs one is neither forwarded nor counted.
-                last = guard.Decide(request);
+                // Unless the step says a person approves, a call that needs approval is neither forwarded nor counted.
+                last = guard.Decide(request, step.Approve);
                 calls++;
                 if (Mismatch(step, last) is { } mismatch)
                 {

@@ -91,6 +91,15 @@ internal sealed class ToolCatalog
         }
     }
 
+    /// <summary>True when the server listed <paramref name="name"/> in this session (nothing is classified).</summary>
+    public bool Contains(string name)
+    {
+        lock (_lock)
+        {
+            return _tools.ContainsKey(name);
+        }
+    }
+
     public IReadOnlyList<string> Names()
     {
         lock (_lock)
