@@ -35,7 +35,7 @@ internal sealed partial class ToolCallGate(
         if (!ToolCall.TryRead(message.Params, out var call, out var problem))
         {
             Record(id, audit.NewCallId(), null, default, AuditDecision.Invalid, null, problem);
-            await ReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), problem!), cancellationToken);
+            await ReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), problem), cancellationToken);
             return;
         }
 

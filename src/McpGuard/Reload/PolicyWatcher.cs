@@ -67,7 +67,7 @@ internal sealed partial class PolicyWatcher : IDisposable
                 return;
             }
 
-            var hiddenChanged = _engine.Reload(loaded.Policy!);
+            var hiddenChanged = _engine.Reload(loaded.Policy);
             LogReloaded(_logger, _path, hiddenChanged);
             await _onReloaded(hiddenChanged);
         }
