@@ -42,10 +42,23 @@ public sealed class CompiledPolicy
 
     public AuditSettings Audit { get; init; } = AuditSettings.Default;
 
+    /// <summary>The <c>pins:</c> block; null when the policy pins nothing.</summary>
+    public PinSettings? Pins { get; init; }
+
+    /// <summary>The lock file's pins, read with this version of the policy; set exactly when <see cref="Pins"/> is.</summary>
+    public PinSet? PinnedTools { get; init; }
+
+    /// <summary>How a listed tool compares with the lock file (<see cref="PinDrift.None"/> when nothing is pinned).</summary>
+    public PinDrift CheckPin(PinnedTool listed) => PinnedTools?.Check(listed) ?? PinDrift.None;
+
     public bool IsHidden(string toolName) => IsHidden(toolName, null);
 
     public bool IsHidden(string toolName, ToolHints? hints) =>
         Hide.Any(g => g.IsMatch(toolName)) || (HiddenRiskClasses.Count > 0 && HiddenRiskClasses.Contains(Classify(toolName, hints)));
+
+    /// <summary>Hidden by the policy, or by <c>pins.on_change</c> / <c>pins.on_new</c> for a tool that does not match its pin.</summary>
+    public bool IsHidden(string toolName, ToolHints? hints, PinDrift drift) =>
+        IsHidden(toolName, hints) || (Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) == PinAction.Hide);
 
     /// <summary>The tool's class: the policy's own <c>risk.classes</c>, else the classifier (cached: names repeat on every call).</summary>
     public RiskClass Classify(string toolName, ToolHints? hints) =>

@@ -10,6 +10,36 @@ internal static class PolicyEvaluator
 {
     public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace)
     {
+        var decision = EvaluateRules(policy, request, trace);
+        return policy.Pins is { } pins && request.Drift != PinDrift.None && decision.RuleId != "hide"
+            ? ApplyPin(pins, request, decision, trace)
+            : decision;
+    }
+
+    /// <summary>
+    /// A tool that does not match its pin (docs/pins.md): hide and deny win over anything the rules say;
+    /// require_approval adds a person to what the rules allow or ask, and never turns their denial into a question.
+    /// </summary>
+    private static PolicyDecision ApplyPin(PinSettings pins, ToolRequest request, PolicyDecision decision, List<string>? trace)
+    {
+        var (id, what) = request.Drift == PinDrift.Changed
+            ? ("pins.on_change", $"the definition of {request.ToolName} changed since it was pinned in {Path.GetFileName(pins.File)}")
+            : ("pins.on_new", $"{request.ToolName} is not pinned in {Path.GetFileName(pins.File)}");
+        var action = pins.ActionFor(request.Drift);
+        trace?.Add($"{id}: {what} → {action switch { PinAction.Hide => "hidden", PinAction.Deny => "denied", PinAction.RequireApproval => "needs approval", _ => "decided by the policy" }}");
+        const string rePin = "review the change, then re-pin with `mcpguard pin --policy POLICY -- SERVER COMMAND`";
+        return action switch
+        {
+            PinAction.Hide => Decide(Verdict.Deny, id, $"{what}, so it is hidden.", decision.Risk),
+            PinAction.Deny => Decide(Verdict.Deny, id, $"{what}; {rePin}.", decision.Risk),
+            PinAction.RequireApproval when decision.Verdict != Verdict.Deny =>
+                Decide(Verdict.RequireApproval, id, $"{what}; a person must approve each call until it is re-pinned.{(decision.Reason is { } r ? " " + r : "")}", decision.Risk),
+            _ => decision,
+        };
+    }
+
+    private static PolicyDecision EvaluateRules(CompiledPolicy policy, ToolRequest request, List<string>? trace)
+    {
         var name = request.ToolName;
         var risk = policy.Classify(name, request.Hints);
         trace?.Add($"risk class of {name}: {risk.ToString().ToLowerInvariant()}");
@@ -61,12 +91,24 @@ internal static class PolicyEvaluator
         return Decide(policy.Default, "default", null, risk);
     }
 
-    public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints)
+    public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints, PinDrift drift)
     {
         var risk = policy.Classify(name, hints);
         if (policy.IsHidden(name, hints))
         {
             return new ToolPolicySummary("hidden", "hide", risk, null);
+        }
+
+        if (policy.Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) is not PinAction.Allow and var action)
+        {
+            var id = drift == PinDrift.Changed ? "pins.on_change" : "pins.on_new";
+            var summary = Describe(policy, name, hints, PinDrift.None);
+            return action switch
+            {
+                PinAction.Hide => new ToolPolicySummary("hidden", id, risk, null),
+                PinAction.Deny => new ToolPolicySummary("denied", id, risk, null),
+                _ => summary.Effect == "denied" ? summary : summary with { Effect = "needs approval", RuleId = id },
+            };
         }
 
         if (policy.FindEntry(name) is { } entry)

@@ -13,4 +13,7 @@ public sealed record ToolRequest
 
     /// <summary>The server's annotations for this tool, if it listed any (untrusted: may raise a risk class, never lower it).</summary>
     public ToolHints? Hints { get; init; }
+
+    /// <summary>How the tool's listed definition compares with the lock file (docs/pins.md); the relay knows, the policy decides.</summary>
+    public PinDrift Drift { get; init; }
 }
