@@ -97,7 +97,7 @@ public static class CanonicalJson
                 WriteString(output, text);
                 return null;
             case JsonValueKind.Number:
-                if (!element.TryGetDouble(out var number))
+                if (!element.TryGetDouble(out var number) || !double.IsFinite(number))
                 {
                     return $"{path}: the number {element.GetRawText()} is outside the range of a double";
                 }
