@@ -1,5 +1,6 @@
 using System.CommandLine;
 using McpGuard.Inventory;
+using McpGuard.Pins;
 
 namespace McpGuard.Cli;
 
@@ -34,9 +35,10 @@ internal static class CheckCommand
             }
 
             var findings = PolicyCheck.Run(policy, tools);
+            findings.AddRange(PinFindings.Run(policy, tools));
             foreach (var finding in findings)
             {
-                await output.WriteLineAsync($"{(finding.IsError ? "error" : "warning")}: {finding.Message}");
+                await output.WriteLineAsync($"{(finding.IsError ? "error" : "warning")}: {TerminalText.Printable(finding.Message)}");
             }
 
             var errors = findings.Count(f => f.IsError);

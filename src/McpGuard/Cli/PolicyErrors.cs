@@ -9,7 +9,8 @@ internal static class PolicyErrors
     {
         foreach (var problem in result.Errors)
         {
-            await error.WriteLineAsync($"mcpguard: {problem}");
+            // A lock file's errors quote tool names a server wrote.
+            await error.WriteLineAsync($"mcpguard: {TerminalText.Printable(problem.ToString())}");
         }
 
         await error.WriteLineAsync($"mcpguard: the policy is invalid ({result.Errors.Count} error{(result.Errors.Count == 1 ? "" : "s")}); the server was not started.");

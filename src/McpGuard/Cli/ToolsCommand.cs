@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using McpGuard.Inventory;
+using McpGuard.Pins;
 using McpGuard.Policy;
 using Spectre.Console;
 
@@ -32,7 +33,8 @@ internal static class ToolsCommand
             }
 
             var engine = new PolicyEngine(policy);
-            var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints))).ToList();
+            var pins = ToolPins.Of(policy, tools);
+            var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints, pins.Drift(t.Name)))).ToList();
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(rows.Select(r => new
@@ -42,24 +44,43 @@ internal static class ToolsCommand
                     effect = r.Summary.Effect,
                     rule = r.Summary.RuleId,
                     limits = r.Summary.Limits,
+                    pin = pins.Word(r.Tool.Name),
                 }), s_indented));
                 return ExitCodes.Success;
             }
 
             var table = new Table().Border(TableBorder.Simple).AddColumns("tool", "risk", "policy", "decided by", "limits");
+            if (pins.Enabled)
+            {
+                table.AddColumn("pin");
+            }
+
             foreach (var (tool, summary) in rows)
             {
-                table.AddRow(Markup.Escape(tool.Name), Markup.Escape(summary.Risk.ToString().ToLowerInvariant()), Effect(summary.Effect), Markup.Escape(summary.RuleId), Markup.Escape(summary.Limits ?? ""));
+                string[] cells = [Markup.Escape(TerminalText.Printable(tool.Name)), Markup.Escape(summary.Risk.ToString().ToLowerInvariant()), Effect(summary.Effect), Markup.Escape(summary.RuleId), Markup.Escape(summary.Limits ?? "")];
+                table.AddRow(pins.Enabled ? [.. cells, PinCell(pins.Word(tool.Name))] : cells);
             }
 
             var console = Terminal.Create(output);
             console.Write(table);
             var hidden = rows.Count(r => r.Summary.Effect == "hidden");
             console.MarkupLine($"{tools.Count} tools on the server; {tools.Count - hidden} visible to the agent, {hidden} hidden.");
+            if (pins.Enabled)
+            {
+                console.MarkupLine(Markup.Escape(pins.Summary()));
+            }
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static string PinCell(string? word) => word switch
+    {
+        "pinned" => "[green]pinned[/]",
+        "changed" => "[red]changed[/]",
+        "new" => "[yellow]new[/]",
+        _ => "",
+    };
 
     private static string Effect(string effect) => effect switch
     {

@@ -11,12 +11,13 @@ namespace McpGuard.Pins;
 /// </summary>
 internal static class PinDiff
 {
-    public static IReadOnlyList<string> Lines(PinnedTool pinned, PinnedTool listed)
+    /// <param name="pinned">Null for a tool the lock file does not have: every line is then an addition.</param>
+    public static IReadOnlyList<string> Lines(PinnedTool? pinned, PinnedTool listed)
     {
         var lines = new List<string>();
-        var before = Flatten(pinned.Definition);
+        var before = pinned is null ? [] : Flatten(pinned.Definition);
         var after = Flatten(listed.Definition);
-        var oldDescription = Description(pinned.Definition);
+        var oldDescription = pinned is null ? null : Description(pinned.Definition);
         var newDescription = Description(listed.Definition);
         if (!string.Equals(oldDescription, newDescription, StringComparison.Ordinal))
         {

@@ -37,8 +37,7 @@ internal sealed partial class ToolCallGate(
             return;
         }
 
-        channels.Catalog.TryGet(call.Name, out var hints);
-        var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = hints };
+        var request = Request(call);
         switch (Judge(id, audit.NewCallId(), request))
         {
             case GateOutcome.Forward:
@@ -63,7 +62,7 @@ internal sealed partial class ToolCallGate(
     /// </summary>
     private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request)
     {
-        var hidden = engine.IsHidden(request.ToolName, request.Hints);
+        var hidden = engine.Policy.IsHidden(request.ToolName, request.Hints, request.Drift);
         var listed = channels.Catalog.TryGet(request.ToolName, out _);
         if (!hidden && !listed && !channels.Catalog.IsComplete)
         {
@@ -73,7 +72,9 @@ internal sealed partial class ToolCallGate(
         if (hidden || !listed)
         {
             LogUnknownTool(logger, request.ToolName);
-            Record(id, callId, request, default, hidden ? AuditDecision.Hidden : AuditDecision.UnknownTool, null, null);
+            // Hidden by a pin rather than by the policy: the record says which pin rule and why (docs/pins.md).
+            var byPin = hidden && !engine.IsHidden(request.ToolName, request.Hints) ? engine.Evaluate(request) : null;
+            Record(id, callId, request, default, hidden ? AuditDecision.Hidden : AuditDecision.UnknownTool, byPin?.RuleId, byPin?.Reason);
             return new GateOutcome.Reply(UnknownTool(id, request.ToolName));
         }
 
@@ -126,6 +127,13 @@ internal sealed partial class ToolCallGate(
         }
 
         return GateOutcome.Forward.Instance;
+    }
+
+    /// <summary>The call as the policy sees it, with what the catalog knows of the tool (hints, drift from its pin).</summary>
+    private ToolRequest Request(ToolCall call)
+    {
+        channels.Catalog.TryGetTool(call.Name, out var tool);
+        return new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = tool?.Hints, Drift = tool?.Drift ?? PinDrift.None };
     }
 
     private static GateOutcome.Reply AuditUnavailable(JsonRpcId id) =>

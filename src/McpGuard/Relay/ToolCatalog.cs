@@ -1,15 +1,16 @@
+using System.Diagnostics.CodeAnalysis;
 using McpGuard.Policy;
 
 namespace McpGuard.Relay;
 
 /// <summary>
-/// The tools the server listed in this session, with their annotations. A call to a name that is not here
-/// is answered "Unknown tool". Cleared when the server says its list changed.
+/// The tools the server listed in this session, with their annotations and how each compares with its pin.
+/// A call to a name that is not here is answered "Unknown tool". Cleared when the server says its list changed.
 /// </summary>
 internal sealed class ToolCatalog
 {
     private readonly Lock _lock = new();
-    private Dictionary<string, ToolHints?> _tools = new(StringComparer.Ordinal);
+    private Dictionary<string, ListedTool> _tools = new(StringComparer.Ordinal);
     private bool _complete;
 
     /// <summary>True once every page of the current list has been seen, so a missing name really is unknown.</summary>
@@ -30,7 +31,7 @@ internal sealed class ToolCatalog
         {
             foreach (var tool in tools)
             {
-                _tools[tool.Name] = tool.Hints;
+                _tools[tool.Name] = tool;
             }
 
             _complete |= isLastPage;
@@ -40,7 +41,12 @@ internal sealed class ToolCatalog
     /// <summary>Replaces everything with a complete list the guard fetched itself.</summary>
     public void ReplaceAll(IEnumerable<ListedTool> tools)
     {
-        var fresh = tools.ToDictionary(t => t.Name, t => t.Hints, StringComparer.Ordinal);
+        var fresh = new Dictionary<string, ListedTool>(StringComparer.Ordinal);
+        foreach (var tool in tools)
+        {
+            fresh[tool.Name] = tool;
+        }
+
         lock (_lock)
         {
             _tools = fresh;
@@ -59,9 +65,16 @@ internal sealed class ToolCatalog
 
     public bool TryGet(string name, out ToolHints? hints)
     {
+        var found = TryGetTool(name, out var tool);
+        hints = tool?.Hints;
+        return found;
+    }
+
+    public bool TryGetTool(string name, [NotNullWhen(true)] out ListedTool? tool)
+    {
         lock (_lock)
         {
-            return _tools.TryGetValue(name, out hints);
+            return _tools.TryGetValue(name, out tool);
         }
     }
 
