@@ -148,6 +148,33 @@ public sealed class PinnedRunTests
         Assert.Contains("changed since it was pinned", await CallTextAsync(guard, "place_order"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Reload_RePinned_ClientToldAndTheToolIsBack()
+    {
+        using var server = new ChangingServer(ChangingServer.PlaceOrder, ChangingServer.GetTime);
+        var policyPath = await PinCommandTests.PinAsync(server, server.Policy());
+        server.SetTools(ChangingServer.PlaceOrder.Replace("Spot only.", "Any market.", StringComparison.Ordinal), ChangingServer.GetTime);
+        var changed = System.Threading.Channels.Channel.CreateUnbounded<bool>();
+        var options = new McpClientOptions
+        {
+            Handlers = new McpClientHandlers
+            {
+                NotificationHandlers = [new(NotificationMethods.ToolListChangedNotification, (_, token) => changed.Writer.WriteAsync(true, token))],
+            },
+        };
+        await using var guard = await GuardedServer.StartAsync(await File.ReadAllTextAsync(policyPath, Ct), server.Command, options);
+        Assert.DoesNotContain("place_order", (await guard.Client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name));
+
+        // A person reviews the change and re-pins: the running guard reloads the lock file with the policy.
+        var (code, _, _) = await PinCommandTests.GuardAsync(["pin", "--policy", policyPath, "--", .. server.Command]);
+        Assert.Equal(0, code);
+        await changed.Reader.ReadAsync(Ct).AsTask().WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.Contains("place_order", (await guard.Client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name));
+        Assert.Equal("ran place_order", await CallTextAsync(guard, "place_order"));
+        File.Delete(policyPath);
+    }
+
     private static async Task<string> CallTextAsync(GuardedServer guard, string tool)
     {
         try
