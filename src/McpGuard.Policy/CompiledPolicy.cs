@@ -5,7 +5,6 @@ public sealed class CompiledPolicy
 {
     private readonly Dictionary<string, ToolEntry> _exact;
     private readonly ToolEntry[] _globs;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, bool? ReadOnly, bool? Destructive), RiskClass> _classes = new();
 
     internal CompiledPolicy(string source, Verdict defaultVerdict, IReadOnlyList<Glob> hide, IEnumerable<ToolEntry> entries)
     {
@@ -51,19 +50,30 @@ public sealed class CompiledPolicy
     /// <summary>How a listed tool compares with the lock file (<see cref="PinDrift.None"/> when nothing is pinned).</summary>
     public PinDrift CheckPin(PinnedTool listed) => PinnedTools?.Check(listed) ?? PinDrift.None;
 
-    public bool IsHidden(string toolName) => IsHidden(toolName, null);
+    /// <summary>Hidden by name: the <c>hide</c> list alone, which needs no risk class.</summary>
+    public bool IsHidden(string toolName) => Hide.Any(g => g.IsMatch(toolName));
 
-    public bool IsHidden(string toolName, ToolHints? hints) =>
-        Hide.Any(g => g.IsMatch(toolName)) || (HiddenRiskClasses.Count > 0 && HiddenRiskClasses.Contains(Classify(toolName, hints)));
+    /// <summary>Hidden by name, or because the tool's class is hidden (<c>risk: { critical: hide }</c>).</summary>
+    public bool IsHidden(string toolName, RiskClass risk) => IsHidden(toolName) || HiddenRiskClasses.Contains(risk);
 
     /// <summary>Hidden by the policy, or by <c>pins.on_change</c> / <c>pins.on_new</c> for a tool that does not match its pin.</summary>
-    public bool IsHidden(string toolName, ToolHints? hints, PinDrift drift) =>
-        IsHidden(toolName, hints) || (Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) == PinAction.Hide);
+    public bool IsHidden(string toolName, RiskClass risk, PinDrift drift) =>
+        IsHidden(toolName, risk) || (Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) == PinAction.Hide);
 
-    /// <summary>The tool's class: the policy's own <c>risk.classes</c>, else the classifier (cached: names repeat on every call).</summary>
-    public RiskClass Classify(string toolName, ToolHints? hints) =>
-        RiskOverrides.TryGetValue(toolName, out var set) ? set
-        : _classes.GetOrAdd((toolName, hints?.ReadOnlyHint, hints?.DestructiveHint), key => RiskClassifier.Classify(key.Name, hints));
+    /// <summary>
+    /// The tool's class: the policy's own <c>risk.classes</c>, else the classifier. Nothing is cached here: the
+    /// relay keeps the class with each tool the server listed, so names a client makes up cost no memory.
+    /// </summary>
+    /// <param name="serverName">The server's self-reported name, which picks its vendor catalogue (<see cref="Catalogue"/>).</param>
+    public RiskClass Classify(string toolName, ToolHints? hints, string? serverName) =>
+        RiskOverrides.TryGetValue(toolName, out var set) ? set : RiskClassifier.Classify(toolName, hints, Catalogue.For(serverName));
+
+    /// <summary>The class of a call's tool: the one the relay kept for the listed tool, else from its name alone.</summary>
+    public RiskClass Classify(ToolRequest request) =>
+        RiskOverrides.TryGetValue(request.ToolName, out var set) ? set : request.Risk ?? RiskClassifier.Classify(request.ToolName, null, Catalogue.For(null));
+
+    /// <summary><c>risk.catalogue</c>: which vendor catalogue classifies the server's tools.</summary>
+    internal CatalogueChoice Catalogue { get; init; } = CatalogueChoice.ByServerName.Instance;
 
     /// <summary>The entry for a tool: the exact one, else the most specific matching glob; null if none.</summary>
     /// <remarks>Two equally specific overlapping globs are refused at load, so the first match here is the only one.</remarks>

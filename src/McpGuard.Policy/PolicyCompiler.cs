@@ -68,6 +68,7 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
             RiskVerdicts = risk.Verdicts,
             HiddenRiskClasses = risk.Hidden,
             RiskOverrides = risk.Overrides,
+            Catalogue = risk.Catalogue,
             GlobalRateLimit = global,
             Approval = approval,
             Audit = audit,

@@ -22,9 +22,26 @@ public sealed class PolicyEngine
     public bool IsHidden(string toolName) => _policy.IsHidden(toolName);
 
     /// <summary>Hidden by name, or by the risk class the name and the server's hints give it.</summary>
-    public bool IsHidden(string toolName, ToolHints? hints) => _policy.IsHidden(toolName, hints);
+    public bool IsHidden(string toolName, ToolHints? hints)
+    {
+        var policy = _policy;
+        return policy.IsHidden(toolName, policy.Classify(toolName, hints, ServerName));
+    }
+
+    /// <summary>
+    /// The guarded server's self-reported name (<c>serverInfo.name</c> from initialize or server/discover), which
+    /// picks its vendor risk catalogue; null until it said, or if it never does.
+    /// </summary>
+    public string? ServerName { get; set; }
 
     public PolicyDecision Evaluate(ToolRequest request) => PolicyEvaluator.Evaluate(_policy, request, trace: null);
+
+    /// <summary>
+    /// <see cref="Evaluate(ToolRequest)"/>, also collecting the argument paths its conditions read, so a caller
+    /// holding incomplete arguments (a redacted audit record) can tell whether the decision depended on them.
+    /// </summary>
+    public PolicyDecision Evaluate(ToolRequest request, List<ArgumentPath> argumentsRead) =>
+        PolicyEvaluator.Evaluate(_policy, request, trace: null, argumentsRead);
 
     /// <summary>The decision and every step that led to it, for <c>mcpguard explain</c>.</summary>
     public PolicyExplanation Explain(ToolRequest request)
@@ -40,7 +57,7 @@ public sealed class PolicyEngine
         var policy = _policy;
         var entry = policy.FindEntry(request.ToolName);
         var refused = _ledger.TryConsume(entry, policy.GlobalRateLimit, request.ToolName, request.Arguments, TimeProvider.GetUtcNow());
-        var risk = policy.Classify(request.ToolName, request.Hints);
+        var risk = policy.Classify(request);
         return refused is null
             ? new PolicyDecision { Verdict = Verdict.Allow, RuleId = "limits", Risk = risk }
             : new PolicyDecision { Verdict = Verdict.Deny, RuleId = entry is not null && !refused.StartsWith("global", StringComparison.Ordinal) ? $"tools.{entry.Pattern.Pattern}" : "limits", Reason = refused, Risk = risk };
@@ -53,10 +70,11 @@ public sealed class PolicyEngine
         var previous = Interlocked.Exchange(ref _policy, next);
         return !previous.Hide.Select(g => g.Pattern).SequenceEqual(next.Hide.Select(g => g.Pattern), StringComparer.Ordinal)
             || !previous.HiddenRiskClasses.SetEquals(next.HiddenRiskClasses)
+            || previous.Catalogue != next.Catalogue
             || !previous.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(next.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal))
             || previous.Pins != next.Pins || (next.PinnedTools is { } pins && !pins.SameAs(previous.PinnedTools));
     }
 
     /// <summary>What the policy does with a tool, in a few words, for <c>mcpguard tools</c>.</summary>
-    public ToolPolicySummary Describe(string toolName, ToolHints? hints, PinDrift drift = PinDrift.None) => PolicyEvaluator.Describe(_policy, toolName, hints, drift);
+    public ToolPolicySummary Describe(string toolName, ToolHints? hints, PinDrift drift = PinDrift.None) => PolicyEvaluator.Describe(_policy, toolName, hints, ServerName, drift);
 }

@@ -3,14 +3,16 @@ using System.Text.Json;
 namespace McpGuard.Policy;
 
 /// <summary>
-/// The precedence of SPEC §2 for one call: hide → the tools entry (its rules, then its action, else deny) →
+/// The precedence of docs/policy.md#how-a-call-is-decided for one call: hide → the tools entry (its rules, then its action, else deny) →
 /// the risk class → default. A condition that cannot be evaluated denies, naming the argument.
 /// </summary>
 internal static class PolicyEvaluator
 {
-    public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace)
+    /// <param name="argumentsRead">When given, receives the path of every condition consulted on the way to the
+    /// decision (in order): a decision reached with none of them did not depend on the arguments at all.</param>
+    public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead = null)
     {
-        var decision = EvaluateRules(policy, request, trace);
+        var decision = EvaluateRules(policy, request, trace, argumentsRead);
         return policy.Pins is { } pins && request.Drift != PinDrift.None && decision.RuleId != "hide"
             ? ApplyPin(pins, request, decision, trace)
             : decision;
@@ -38,12 +40,12 @@ internal static class PolicyEvaluator
         };
     }
 
-    private static PolicyDecision EvaluateRules(CompiledPolicy policy, ToolRequest request, List<string>? trace)
+    private static PolicyDecision EvaluateRules(CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead)
     {
         var name = request.ToolName;
-        var risk = policy.Classify(name, request.Hints);
-        trace?.Add($"risk class of {name}: {risk.ToString().ToLowerInvariant()}");
-        if (policy.IsHidden(name, request.Hints))
+        var risk = policy.Classify(request);
+        trace?.Add($"risk class of {name}: {RiskClassWords.Word(risk)}");
+        if (policy.IsHidden(name, risk))
         {
             trace?.Add("hide: the tool is hidden (answered as an unknown tool)");
             return Decide(Verdict.Deny, "hide", $"{name} is hidden.", risk);
@@ -57,7 +59,7 @@ internal static class PolicyEvaluator
             {
                 var rule = entry.Rules[position];
                 var ruleId = entry.RuleId(position);
-                var outcome = Holds(rule, request.Arguments, ruleId, trace);
+                var outcome = Holds(rule, request.Arguments, ruleId, trace, argumentsRead);
                 if (outcome.State == ConditionState.CannotEvaluate)
                 {
                     return Decide(Verdict.Deny, ruleId, $"{ruleId} cannot be evaluated, so the call is refused: {outcome.Why}.", risk);
@@ -82,7 +84,7 @@ internal static class PolicyEvaluator
 
         if (policy.RiskVerdicts.TryGetValue(risk, out var byRisk))
         {
-            var id = RiskId(risk);
+            var id = RiskClassWords.RuleId(risk);
             trace?.Add($"{id}: no tools entry; the class decides → {Word(byRisk)}");
             return Decide(byRisk, id, null, risk);
         }
@@ -91,10 +93,10 @@ internal static class PolicyEvaluator
         return Decide(policy.Default, "default", null, risk);
     }
 
-    public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints, PinDrift drift)
+    public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints, string? serverName, PinDrift drift = PinDrift.None)
     {
-        var risk = policy.Classify(name, hints);
-        if (policy.IsHidden(name, hints))
+        var risk = policy.Classify(name, hints, serverName);
+        if (policy.IsHidden(name, risk))
         {
             return new ToolPolicySummary("hidden", "hide", risk, null);
         }
@@ -102,7 +104,7 @@ internal static class PolicyEvaluator
         if (policy.Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) is not PinAction.Allow and var action)
         {
             var id = drift == PinDrift.Changed ? "pins.on_change" : "pins.on_new";
-            var summary = Describe(policy, name, hints, PinDrift.None);
+            var summary = Describe(policy, name, hints, serverName);
             return action switch
             {
                 PinAction.Hide => new ToolPolicySummary("hidden", id, risk, null),
@@ -120,14 +122,15 @@ internal static class PolicyEvaluator
         }
 
         return policy.RiskVerdicts.TryGetValue(risk, out var byRisk)
-            ? new ToolPolicySummary(Word(byRisk), $"risk.{risk.ToString().ToLowerInvariant()}", risk, null)
+            ? new ToolPolicySummary(Word(byRisk), RiskClassWords.RuleId(risk), risk, null)
             : new ToolPolicySummary(Word(policy.Default), "default", risk, null);
     }
 
-    private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, string ruleId, List<string>? trace)
+    private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, string ruleId, List<string>? trace, List<ArgumentPath>? argumentsRead)
     {
         foreach (var condition in rule.When)
         {
+            argumentsRead?.Add(condition.Path);
             var outcome = condition.Evaluate(arguments);
             trace?.Add($"{ruleId}: {condition} → {outcome.State switch { ConditionState.Holds => "holds", ConditionState.Fails => "does not hold", _ => "cannot be evaluated: " + outcome.Why }}");
             if (outcome.State != ConditionState.Holds)
@@ -150,16 +153,6 @@ internal static class PolicyEvaluator
             Verdict.RequireApproval => $"{ruleId} requires approval.",
             _ => null,
         },
-    };
-
-    // Constants: the id is on the path of every call a risk class decides.
-    private static string RiskId(RiskClass risk) => risk switch
-    {
-        RiskClass.Read => "risk.read",
-        RiskClass.Write => "risk.write",
-        RiskClass.Destructive => "risk.destructive",
-        RiskClass.Critical => "risk.critical",
-        _ => "risk.unknown",
     };
 
     private static string Word(Verdict verdict) => verdict switch

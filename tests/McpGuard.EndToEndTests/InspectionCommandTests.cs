@@ -9,9 +9,9 @@ public sealed class InspectionCommandTests
 {
     private static async Task<(int Code, string Output, string Error)> GuardAsync(params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        startInfo.ArgumentList.Add(RepoPaths.GuardDll);
-        foreach (var argument in arguments)
+        var guard = RepoPaths.Guard;
+        var startInfo = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in guard.Prefix.Concat(arguments))
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -142,6 +142,11 @@ public sealed class InspectionCommandTests
         Assert.True(check.Code == 0, check.Output + check.Error);
         Assert.Contains(bybit ? "critical (2): cancel_all_orders, batch_cancel_order" : "read (8)", File.ReadAllText(file));
         Assert.Equal(2, (await GuardAsync(["init", "--out", file, "--", .. server])).Code);
+        var cases = Path.ChangeExtension(file, ".cases.yaml");
+        var test = await GuardAsync(["test", "--policy", file, cases]);
         File.Delete(file);
+        File.Delete(cases);
+        Assert.True(test.Code == 0, test.Output + test.Error);
+        Assert.Contains(" passed, 0 failed", test.Output);
     }
 }

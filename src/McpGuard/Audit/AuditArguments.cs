@@ -34,8 +34,10 @@ internal static class AuditArguments
     }
 
     /// <summary>Writes <paramref name="element"/> with the value of every secret-looking property replaced.</summary>
-    public static void WriteRedacted(Utf8JsonWriter writer, JsonElement element)
+    /// <returns>True when at least one value was replaced.</returns>
+    public static bool WriteRedacted(Utf8JsonWriter writer, JsonElement element)
     {
+        var replaced = false;
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
@@ -46,10 +48,11 @@ internal static class AuditArguments
                     if (LooksSecret(property.Name))
                     {
                         writer.WriteStringValue(RedactedValue);
+                        replaced = true;
                     }
                     else
                     {
-                        WriteRedacted(writer, property.Value);
+                        replaced |= WriteRedacted(writer, property.Value);
                     }
                 }
 
@@ -59,7 +62,7 @@ internal static class AuditArguments
                 writer.WriteStartArray();
                 foreach (var item in element.EnumerateArray())
                 {
-                    WriteRedacted(writer, item);
+                    replaced |= WriteRedacted(writer, item);
                 }
 
                 writer.WriteEndArray();
@@ -68,6 +71,8 @@ internal static class AuditArguments
                 element.WriteTo(writer);
                 break;
         }
+
+        return replaced;
     }
 
     /// <summary>

@@ -12,12 +12,13 @@ namespace McpGuard.Cli;
 /// </summary>
 internal static class PinCommand
 {
-    public static Command Create()
+    public static Command Create(ServerConnector? connector = null)
     {
         var policyOption = CommonOptions.Policy();
         var check = new Option<bool>("--check") { Description = "Write nothing; exit 1 if the server's tools differ from the lock file." };
+        var verbose = CommonOptions.Verbose();
         var server = CommonOptions.ServerCommand();
-        var command = new Command("pin", "Record the server's tool definitions in the policy's lock file (or check them against it).") { policyOption, check, server };
+        var command = new Command("pin", "Record the server's tool definitions in the policy's lock file (or check them against it).") { policyOption, check, verbose, server };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -46,10 +47,12 @@ internal static class PinCommand
             }
 
             var commandLine = parseResult.GetValue(server)!;
-            if (await ServerInspection.ListAsync(commandLine, error, cancellationToken) is not { } tools)
+            if (await ServerInspection.ListAsync(commandLine, connector ?? ServerConnector.Stdio, parseResult.GetValue(verbose), error, cancellationToken) is not { } inventory)
             {
                 return ExitCodes.Failure;
             }
+
+            var tools = inventory.Tools;
 
             var listed = ListedPins.From(tools);
             foreach (var problem in listed.Problems)

@@ -9,7 +9,6 @@ internal static class PolicyErrors
     {
         foreach (var problem in result.Errors)
         {
-            // A lock file's errors quote tool names a server wrote.
             await error.WriteLineAsync($"mcpguard: {TerminalText.Printable(problem.ToString())}");
         }
 

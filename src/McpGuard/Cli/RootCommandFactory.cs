@@ -15,6 +15,8 @@ internal static class RootCommandFactory
         UnwrapCommand.Create(),
         AuditCommand.Create(),
         DeskCommand.Create(),
+        TestCommand.Create(),
+        ReplayCommand.Create(),
         PinCommand.Create(),
     };
 }

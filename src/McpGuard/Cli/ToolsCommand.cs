@@ -10,14 +10,13 @@ namespace McpGuard.Cli;
 /// <summary><c>mcpguard tools --policy FILE [--json] -- COMMAND</c>: every tool, its risk, and what the policy does with it.</summary>
 internal static class ToolsCommand
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
-
-    public static Command Create()
+    public static Command Create(ServerConnector? connector = null)
     {
         var policyOption = CommonOptions.Policy();
         var json = new Option<bool>("--json") { Description = "Print the inventory as JSON." };
+        var verbose = CommonOptions.Verbose();
         var server = CommonOptions.ServerCommand();
-        var command = new Command("tools", "List the server's tools with their risk class and what the policy does with each.") { policyOption, json, server };
+        var command = new Command("tools", "List the server's tools with their risk class and what the policy does with each.") { policyOption, json, verbose, server };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -27,25 +26,21 @@ internal static class ToolsCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            if (await ServerInspection.ListAsync(parseResult.GetValue(server)!, error, cancellationToken) is not { } tools)
+            if (await ServerInspection.ListAsync(parseResult.GetValue(server)!, connector ?? ServerConnector.Stdio, parseResult.GetValue(verbose), error, cancellationToken) is not { } inventory)
             {
                 return ExitCodes.Failure;
             }
 
-            var engine = new PolicyEngine(policy);
+            var tools = inventory.Tools;
+
+            var engine = new PolicyEngine(policy) { ServerName = inventory.ServerName };
             var pins = ToolPins.Of(policy, tools);
             var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints, pins.Drift(t.Name)))).ToList();
             if (parseResult.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(rows.Select(r => new
-                {
-                    name = r.Tool.Name,
-                    risk = r.Summary.Risk.ToString().ToLowerInvariant(),
-                    effect = r.Summary.Effect,
-                    rule = r.Summary.RuleId,
-                    limits = r.Summary.Limits,
-                    pin = pins.Word(r.Tool.Name),
-                }), s_indented));
+                IReadOnlyList<ToolInventoryEntry> entries = [.. rows.Select(r => new ToolInventoryEntry(
+                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), r.Summary.Effect, r.Summary.RuleId, r.Summary.Limits) { Pin = pins.Word(r.Tool.Name) })];
+                await output.WriteLineAsync(JsonSerializer.Serialize(entries, CliJsonContext.Default.IReadOnlyListToolInventoryEntry));
                 return ExitCodes.Success;
             }
 
@@ -57,7 +52,8 @@ internal static class ToolsCommand
 
             foreach (var (tool, summary) in rows)
             {
-                string[] cells = [Markup.Escape(TerminalText.Printable(tool.Name)), Markup.Escape(summary.Risk.ToString().ToLowerInvariant()), Effect(summary.Effect), Markup.Escape(summary.RuleId), Markup.Escape(summary.Limits ?? "")];
+                // Names come from the server: made inert for the terminal first, then for Spectre's markup.
+                string[] cells = [Inert(tool.Name), Inert(RiskClassWords.Word(summary.Risk)), Effect(summary.Effect), Inert(summary.RuleId), Inert(summary.Limits ?? "")];
                 table.AddRow(pins.Enabled ? [.. cells, PinCell(pins.Word(tool.Name))] : cells);
             }
 
@@ -73,6 +69,8 @@ internal static class ToolsCommand
         });
         return command;
     }
+
+    private static string Inert(string text) => Markup.Escape(TerminalText.Printable(text));
 
     private static string PinCell(string? word) => word switch
     {

@@ -12,8 +12,9 @@ internal static class PolicyCheck
 {
     private static readonly HashSet<string> s_numericOperators = ["lt", "lte", "gt", "gte"];
 
-    public static List<CheckFinding> Run(CompiledPolicy policy, IReadOnlyList<ServerTool> tools)
+    public static List<CheckFinding> Run(CompiledPolicy policy, ServerInventory inventory)
     {
+        var tools = inventory.Tools;
         var findings = new List<CheckFinding>();
         var byName = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
         foreach (var glob in policy.Hide.Where(g => !tools.Any(t => g.IsMatch(t.Name))))
@@ -36,7 +37,7 @@ internal static class PolicyCheck
             }
         }
 
-        CheckSiblings(policy, tools, findings);
+        CheckSiblings(new PolicyEngine(policy) { ServerName = inventory.ServerName }, tools, findings);
         return findings;
     }
 
@@ -83,9 +84,9 @@ internal static class PolicyCheck
         return current;
     }
 
-    private static void CheckSiblings(CompiledPolicy policy, IReadOnlyList<ServerTool> tools, List<CheckFinding> findings)
+    private static void CheckSiblings(PolicyEngine engine, IReadOnlyList<ServerTool> tools, List<CheckFinding> findings)
     {
-        var engine = new PolicyEngine(policy);
+        var policy = engine.Policy;
         foreach (var entry in policy.Entries.Where(e => e.RateLimit is not null || e.Budget is not null || e.Rules.Any(r => r.When.Count > 0)))
         {
             foreach (var guarded in tools.Where(t => entry.Pattern.IsMatch(t.Name)))

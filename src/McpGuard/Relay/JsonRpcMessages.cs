@@ -14,7 +14,7 @@ internal static class JsonRpcMessages
         writer.WriteEndObject();
     });
 
-    /// <summary>The SPEC §3 answer to a denied call: a normal result the model can read, marked as an error.</summary>
+    /// <summary>The answer to a denied call (docs/relay.md#toolscall): a normal result the model can read, marked as an error.</summary>
     public static byte[] Denied(JsonRpcId id, string reason) => Build(id, writer =>
     {
         writer.WriteStartObject("result"u8);

@@ -45,6 +45,12 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
                 RecordOutcome(call, pending.Id, header);
             }
 
+            if (ServerIdentity.IsIdentifying(pending.Method) && ServerIdentity.Read(line, pending.Method) is { } serverName)
+            {
+                // Picks the vendor risk catalogue; tools listed before this (none, in practice) are classified again.
+                engine.ServerName = serverName;
+            }
+
             if (pending.Method == RequestMethods.ToolsList)
             {
                 byte[]? rewritten;
@@ -52,7 +58,7 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
                 try
                 {
                     var policy = engine.Policy;
-                    rewritten = ToolListRewriter.Rewrite(line, ToolListJudges.For(policy, hide: true, drift.Report), capTtl: policy.Pins is not null, out page);
+                    rewritten = ToolListRewriter.Rewrite(line, ToolListJudges.For(policy, engine.ServerName, hide: true, drift.Report), capTtl: policy.Pins is not null, out page);
                 }
                 catch (JsonException ex)
                 {

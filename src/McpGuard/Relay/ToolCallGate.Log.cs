@@ -7,7 +7,7 @@ internal sealed partial class ToolCallGate
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown or hidden tool {ToolName}: answered as unknown, not forwarded.")]
     private static partial void LogUnknownTool(ILogger logger, string toolName);
 
-    // The reason is not logged: a policy's reason may quote argument values (SPEC §4.8); it is in the audit log.
+    // The reason is not logged: a policy's reason may quote argument values (docs/relay.md#logs); it is in the audit log.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId} (monitor mode: {Monitor}).")]
     private static partial void LogDenied(ILogger logger, string toolName, string ruleId, bool monitor);
 

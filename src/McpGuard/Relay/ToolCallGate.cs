@@ -53,6 +53,18 @@ internal sealed partial class ToolCallGate(
         }
     }
 
+    /// <summary>
+    /// The call as the policy sees it, with the class the catalog keeps for the tool if the server listed it, and
+    /// how its listed definition compares with its pin (docs/pins.md).
+    /// </summary>
+    private ToolRequest Request(ToolCall call) => new()
+    {
+        ToolName = call.Name,
+        Arguments = call.Arguments,
+        Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, engine.ServerName, out var risk) ? risk : null,
+        Drift = channels.Catalog.TryGetTool(call.Name, out var tool) ? tool.Drift : PinDrift.None,
+    };
+
     /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
     public void Withdraw(JsonRpcId id) => held.Withdraw(id);
 
@@ -62,8 +74,10 @@ internal sealed partial class ToolCallGate(
     /// </summary>
     private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request)
     {
-        var hidden = engine.Policy.IsHidden(request.ToolName, request.Hints, request.Drift);
-        var listed = channels.Catalog.TryGet(request.ToolName, out _);
+        // Only a listed tool has a class (request.Risk); a name the server never listed is answered from the
+        // hide list and the catalog alone, before anything is classified.
+        var listed = request.Risk is not null;
+        var hidden = request.Risk is { } risk ? engine.Policy.IsHidden(request.ToolName, risk, request.Drift) : engine.IsHidden(request.ToolName);
         if (!hidden && !listed && !channels.Catalog.IsComplete)
         {
             return GateOutcome.ListFirst.Instance;
@@ -73,7 +87,7 @@ internal sealed partial class ToolCallGate(
         {
             LogUnknownTool(logger, request.ToolName);
             // Hidden by a pin rather than by the policy: the record says which pin rule and why (docs/pins.md).
-            var byPin = hidden && !engine.IsHidden(request.ToolName, request.Hints) ? engine.Evaluate(request) : null;
+            var byPin = hidden && request.Risk is { } listedRisk && !engine.Policy.IsHidden(request.ToolName, listedRisk) ? engine.Evaluate(request) : null;
             Record(id, callId, request, default, hidden ? AuditDecision.Hidden : AuditDecision.UnknownTool, byPin?.RuleId, byPin?.Reason);
             return new GateOutcome.Reply(UnknownTool(id, request.ToolName));
         }
@@ -129,13 +143,6 @@ internal sealed partial class ToolCallGate(
         return GateOutcome.Forward.Instance;
     }
 
-    /// <summary>The call as the policy sees it, with what the catalog knows of the tool (hints, drift from its pin).</summary>
-    private ToolRequest Request(ToolCall call)
-    {
-        channels.Catalog.TryGetTool(call.Name, out var tool);
-        return new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = tool?.Hints, Drift = tool?.Drift ?? PinDrift.None };
-    }
-
     private static GateOutcome.Reply AuditUnavailable(JsonRpcId id) =>
         new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr)."));
 
@@ -155,7 +162,7 @@ internal sealed partial class ToolCallGate(
             Decision = recorded,
             RuleId = ruleId,
             Reason = reason,
-            Risk = decision?.Risk.ToString().ToLowerInvariant(),
+            Risk = decision is null ? null : RiskClassWords.Word(decision.Risk),
             Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
             Monitor = options.Monitor,
         });

@@ -4,13 +4,15 @@ using McpGuard.Policy;
 namespace McpGuard.Relay;
 
 /// <summary>
-/// The tools the server listed in this session, with their annotations and how each compares with its pin.
-/// A call to a name that is not here is answered "Unknown tool". Cleared when the server says its list changed.
+/// The tools the server listed in this session, with their annotations, how each compares with its pin, and their risk class. A call to a name
+/// that is not here is answered "Unknown tool" before anything is classified or kept, so the memory this
+/// takes is bounded by what the server listed, never by names a client makes up. Cleared when the server
+/// says its list changed.
 /// </summary>
 internal sealed class ToolCatalog
 {
     private readonly Lock _lock = new();
-    private Dictionary<string, ListedTool> _tools = new(StringComparer.Ordinal);
+    private Dictionary<string, Entry> _tools = new(StringComparer.Ordinal);
     private bool _complete;
 
     /// <summary>True once every page of the current list has been seen, so a missing name really is unknown.</summary>
@@ -31,7 +33,7 @@ internal sealed class ToolCatalog
         {
             foreach (var tool in tools)
             {
-                _tools[tool.Name] = tool;
+                _tools[tool.Name] = new Entry(tool);
             }
 
             _complete |= isLastPage;
@@ -41,10 +43,10 @@ internal sealed class ToolCatalog
     /// <summary>Replaces everything with a complete list the guard fetched itself.</summary>
     public void ReplaceAll(IEnumerable<ListedTool> tools)
     {
-        var fresh = new Dictionary<string, ListedTool>(StringComparer.Ordinal);
+        var fresh = new Dictionary<string, Entry>(StringComparer.Ordinal);
         foreach (var tool in tools)
         {
-            fresh[tool.Name] = tool;
+            fresh[tool.Name] = new Entry(tool);
         }
 
         lock (_lock)
@@ -63,18 +65,40 @@ internal sealed class ToolCatalog
         }
     }
 
-    public bool TryGet(string name, out ToolHints? hints)
+    /// <summary>
+    /// The class of a listed tool under <paramref name="policy"/> for the server that called itself
+    /// <paramref name="serverName"/>: computed the first time it is asked for and kept with the tool (a reload
+    /// gives a new policy, so classes follow it). False, with nothing computed, for a name the server did not list.
+    /// </summary>
+    public bool TryGetRisk(string name, CompiledPolicy policy, string? serverName, out RiskClass risk)
     {
-        var found = TryGetTool(name, out var tool);
-        hints = tool?.Hints;
-        return found;
+        lock (_lock)
+        {
+            if (!_tools.TryGetValue(name, out var entry))
+            {
+                risk = default;
+                return false;
+            }
+
+            if (!ReferenceEquals(entry.ClassifiedBy, policy) || !string.Equals(entry.ServerName, serverName, StringComparison.Ordinal))
+            {
+                entry.Risk = policy.Classify(entry.Tool.Name, entry.Tool.Hints, serverName);
+                entry.ClassifiedBy = policy;
+                entry.ServerName = serverName;
+            }
+
+            risk = entry.Risk;
+            return true;
+        }
     }
 
+    /// <summary>The listed tool as the guard read it (hints, drift from its pin); false for a name the server did not list.</summary>
     public bool TryGetTool(string name, [NotNullWhen(true)] out ListedTool? tool)
     {
         lock (_lock)
         {
-            return _tools.TryGetValue(name, out tool);
+            tool = _tools.TryGetValue(name, out var entry) ? entry.Tool : null;
+            return tool is not null;
         }
     }
 
@@ -84,5 +108,17 @@ internal sealed class ToolCatalog
         {
             return [.. _tools.Keys];
         }
+    }
+
+    /// <summary>A listed tool and its class under the policy that last asked (guarded by the catalog's lock).</summary>
+    private sealed class Entry(ListedTool tool)
+    {
+        public ListedTool Tool { get; } = tool;
+
+        public CompiledPolicy? ClassifiedBy { get; set; }
+
+        public string? ServerName { get; set; }
+
+        public RiskClass Risk { get; set; }
     }
 }

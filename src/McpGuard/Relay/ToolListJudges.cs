@@ -18,7 +18,8 @@ internal static class ToolListJudges
 
     /// <param name="hide">False for the guard's own listing: the gate hides at call time, so the catalog knows every tool.</param>
     /// <param name="onDrift">Told of every tool that does not match its pin, hidden ones included.</param>
-    public static ToolJudge For(CompiledPolicy policy, bool hide, Action<ListedTool, PinAction>? onDrift = null) => (tool, read) =>
+    /// <param name="serverName">The server's self-reported name, which picks the catalogue that classifies its tools.</param>
+    public static ToolJudge For(CompiledPolicy policy, string? serverName, bool hide, Action<ListedTool, PinAction>? onDrift = null) => (tool, read) =>
     {
         var checkedTool = Check(policy, tool, read);
         if (checkedTool.Drift != PinDrift.None)
@@ -26,7 +27,7 @@ internal static class ToolListJudges
             onDrift?.Invoke(checkedTool, policy.Pins!.ActionFor(checkedTool.Drift));
         }
 
-        return hide && policy.IsHidden(checkedTool.Name, checkedTool.Hints, checkedTool.Drift) ? null : checkedTool;
+        return hide && policy.IsHidden(checkedTool.Name, policy.Classify(checkedTool.Name, checkedTool.Hints, serverName), checkedTool.Drift) ? null : checkedTool;
     };
 
     private static ListedTool Check(CompiledPolicy policy, JsonElement tool, ListedTool read)

@@ -74,7 +74,7 @@ public sealed class PinPolicyTests : IDisposable
 
         Assert.Equal(verdict, decision.Verdict);
         Assert.Equal(ruleId, decision.RuleId);
-        Assert.Equal(hidden, policy.IsHidden("place_order", null, drift));
+        Assert.Equal(hidden, policy.IsHidden("place_order", RiskClass.Write, drift));
         if (drift == PinDrift.Changed && verdict == Verdict.Deny && !hidden)
         {
             Assert.Contains("changed since it was pinned in p.lock.json", decision.Reason, StringComparison.Ordinal);

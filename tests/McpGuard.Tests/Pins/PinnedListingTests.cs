@@ -28,7 +28,7 @@ public sealed class PinnedListingTests : IDisposable
         var policy = Policy(onChange, onNew);
         var line = Page(Changed, GetTime, Fresh);
 
-        var rewritten = ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(policy, hide: true), capTtl: true, out var page);
+        var rewritten = ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(policy, null, hide: true), capTtl: true, out var page);
 
         Assert.Equal(kept, page!.Tools.Select(t => t.Name));
         Assert.Equal(kept, JsonNames(rewritten is null ? line : Encoding.UTF8.GetString(rewritten)));
@@ -41,10 +41,10 @@ public sealed class PinnedListingTests : IDisposable
     {
         var line = Page(GetTime).Replace("\"nextCursor\"", "\"ttlMs\" : 3600000, \"cacheScope\":\"user\", \"nextCursor\"", StringComparison.Ordinal);
 
-        var rewritten = ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(Policy("hide", "hide"), hide: true), capTtl: true, out _);
+        var rewritten = ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(Policy("hide", "hide"), null, hide: true), capTtl: true, out _);
 
         Assert.Equal(line.Replace("3600000", "0", StringComparison.Ordinal), Encoding.UTF8.GetString(rewritten!));
-        Assert.Null(ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(Policy("hide", "hide"), hide: true), capTtl: false, out _));
+        Assert.Null(ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(Policy("hide", "hide"), null, hide: true), capTtl: false, out _));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class PinnedListingTests : IDisposable
     {
         var line = Page("""{"name":"place_order","x":1e400}""");
 
-        ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(Policy("deny", "hide"), hide: true), capTtl: false, out var page);
+        ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(Policy("deny", "hide"), null, hide: true), capTtl: false, out var page);
 
         Assert.Equal(PinDrift.Changed, Assert.Single(page!.Tools).Drift);
     }

@@ -5,7 +5,7 @@ using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Relay;
 
-/// <summary>SPEC §4.2 as a table: every line the guard must refuse, with the error code and the id it echoes.</summary>
+/// <summary>docs/relay.md#client--server-strict-checks as a table: every line the guard must refuse, with the error code and the id it echoes.</summary>
 public sealed class ClientMessageValidatorTests
 {
     private const int ParseError = -32700;
