@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace McpGuard.Policy;
@@ -6,7 +7,7 @@ namespace McpGuard.Policy;
 /// A path into a call's arguments: <c>qty</c>, <c>order.qty</c>, <c>request[*].qty</c>. <c>[*]</c> stands for every
 /// element of an array, so one path can name many values.
 /// </summary>
-public sealed class ArgumentPath
+internal sealed class ArgumentPath
 {
     private readonly (string Name, bool EachElement)[] _steps;
 
@@ -25,7 +26,7 @@ public sealed class ArgumentPath
     /// <summary>The property names in order; <c>EachElement</c> marks a step written with <c>[*]</c>.</summary>
     public IEnumerable<(string Name, bool EachElement)> Steps => _steps;
 
-    public static bool TryParse(string text, out ArgumentPath? path)
+    public static bool TryParse(string text, [NotNullWhen(true)] out ArgumentPath? path)
     {
         path = null;
         var steps = new List<(string, bool)>();

@@ -18,7 +18,7 @@ namespace McpGuard.Policy;
 /// lone surrogate (<c>"\ud800"</c>) and duplicate member names have no canonical form, so they are refused
 /// rather than given one that another implementation would not produce.
 /// </remarks>
-public static class CanonicalJson
+internal static class CanonicalJson
 {
     /// <summary>The canonical UTF-8 bytes, or why the value has none (with the JSON path of the culprit).</summary>
     public static bool TryEncode(JsonElement element, [NotNullWhen(true)] out byte[]? utf8, [NotNullWhen(false)] out string? problem)

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>A validated, immutable policy. Only <see cref="PolicyLoader"/> builds one.</summary>
-public sealed class CompiledPolicy
+internal sealed class CompiledPolicy
 {
     private readonly Dictionary<string, ToolEntry> _exact;
     private readonly ToolEntry[] _globs;

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace McpGuard.Policy;
 
 /// <summary>A lock file read: its pins, or every problem found in it (file and JSON path).</summary>
-public sealed record LockFileLoadResult
+internal sealed record LockFileLoadResult
 {
     public PinSet? Pins { get; init; }
 

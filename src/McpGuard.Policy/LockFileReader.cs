@@ -8,7 +8,7 @@ namespace McpGuard.Policy;
 /// equal to the definition's own name), and every <c>sha256</c> against its definition, so a hand edit that
 /// changes one without the other is caught.
 /// </summary>
-public static class LockFileReader
+internal static class LockFileReader
 {
     public const int Version = 1;
 

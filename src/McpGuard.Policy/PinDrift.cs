@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>How a listed tool compares with the lock file.</summary>
-public enum PinDrift
+internal enum PinDrift
 {
     /// <summary>Pinned, and its definition hashes the same (or the policy has no <c>pins:</c>).</summary>
     None,

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>The tools of a lock file, by exact name (no case folding, no normalisation: as the server will see it).</summary>
-public sealed class PinSet
+internal sealed class PinSet
 {
     private readonly Dictionary<string, PinnedTool> _tools;
 

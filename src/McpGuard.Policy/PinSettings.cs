@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>The policy's <c>pins:</c> block; <see cref="File"/> is absolute (written relative to the policy file).</summary>
-public sealed record PinSettings
+internal sealed record PinSettings
 {
     public required string File { get; init; }
 

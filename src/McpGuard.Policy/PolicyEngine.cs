@@ -4,7 +4,7 @@ namespace McpGuard.Policy;
 /// The live policy of one guard: the current compiled policy plus the limit counters. Thread-safe.
 /// <see cref="Evaluate"/> is pure and never counts; <see cref="TryConsume"/> counts, when a call is forwarded.
 /// </summary>
-public sealed class PolicyEngine
+internal sealed class PolicyEngine
 {
     private readonly LimitLedger _ledger = new();
     private volatile CompiledPolicy _policy;

@@ -98,7 +98,7 @@ internal static class PolicyEvaluator
         var risk = policy.Classify(name, hints, serverName);
         if (policy.IsHidden(name, risk))
         {
-            return new ToolPolicySummary("hidden", "hide", risk, null);
+            return new ToolPolicySummary(ToolEffect.Hidden, "hide", risk, null);
         }
 
         if (policy.Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) is not PinAction.Allow and var action)
@@ -107,9 +107,9 @@ internal static class PolicyEvaluator
             var summary = Describe(policy, name, hints, serverName);
             return action switch
             {
-                PinAction.Hide => new ToolPolicySummary("hidden", id, risk, null),
-                PinAction.Deny => new ToolPolicySummary("denied", id, risk, null),
-                _ => summary.Effect == "denied" ? summary : summary with { Effect = "needs approval", RuleId = id },
+                PinAction.Hide => new ToolPolicySummary(ToolEffect.Hidden, id, risk, null),
+                PinAction.Deny => new ToolPolicySummary(ToolEffect.Denied, id, risk, null),
+                _ => summary.Effect == ToolEffect.Denied ? summary : summary with { Effect = ToolEffect.NeedsApproval, RuleId = id },
             };
         }
 
@@ -117,13 +117,13 @@ internal static class PolicyEvaluator
         {
             var limits = string.Join("; ", new[] { entry.RateLimit?.ToString(), entry.Budget?.ToString() }.Where(s => s is not null));
             var conditional = entry.Rules.Any(r => r.When.Count > 0);
-            var effect = conditional ? "conditional" : Word(entry.Rules.Count > 0 ? entry.Rules[0].Action : entry.Action ?? Verdict.Deny);
+            var effect = conditional ? ToolEffect.Conditional : ToolEffectWords.Of(entry.Rules.Count > 0 ? entry.Rules[0].Action : entry.Action ?? Verdict.Deny);
             return new ToolPolicySummary(effect, $"tools.{entry.Pattern.Pattern}", risk, limits.Length == 0 ? null : limits);
         }
 
         return policy.RiskVerdicts.TryGetValue(risk, out var byRisk)
-            ? new ToolPolicySummary(Word(byRisk), RiskClassWords.RuleId(risk), risk, null)
-            : new ToolPolicySummary(Word(policy.Default), "default", risk, null);
+            ? new ToolPolicySummary(ToolEffectWords.Of(byRisk), RiskClassWords.RuleId(risk), risk, null)
+            : new ToolPolicySummary(ToolEffectWords.Of(policy.Default), "default", risk, null);
     }
 
     private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, string ruleId, List<string>? trace, List<ArgumentPath>? argumentsRead)
@@ -155,10 +155,5 @@ internal static class PolicyEvaluator
         },
     };
 
-    private static string Word(Verdict verdict) => verdict switch
-    {
-        Verdict.Allow => "allowed",
-        Verdict.Deny => "denied",
-        _ => "needs approval",
-    };
+    private static string Word(Verdict verdict) => ToolEffectWords.Word(ToolEffectWords.Of(verdict));
 }

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>At most <see cref="Max"/> calls forwarded in any sliding <see cref="Window"/>.</summary>
-public sealed record RateLimitSpec(int Max, TimeSpan Window)
+internal sealed record RateLimitSpec(int Max, TimeSpan Window)
 {
     public override string ToString() => $"{Max} per {Duration.Format(Window)}";
 

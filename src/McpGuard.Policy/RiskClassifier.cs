@@ -4,7 +4,7 @@ namespace McpGuard.Policy;
 /// Risk classes for tools: the server's vendor catalogue by exact name, if one applies, otherwise the name's
 /// verbs; then the server's annotations, which are untrusted and so may raise a class but never lower it.
 /// </summary>
-public static class RiskClassifier
+internal static class RiskClassifier
 {
     private static readonly string[] s_readVerbs = ["get", "list", "read", "search", "fetch", "describe", "query", "find", "show", "view", "echo", "ping"];
     private static readonly string[] s_writeVerbs = ["place", "set", "create", "update", "add", "write", "send", "switch", "modify", "amend", "put", "post", "edit", "move", "rename", "upload", "toggle", "trigger", "start", "run", "execute"];

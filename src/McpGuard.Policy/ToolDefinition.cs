@@ -9,7 +9,7 @@ namespace McpGuard.Policy;
 /// every member except the top-level <c>_meta</c>, which carries transport hints a server may vary from one
 /// listing to the next without changing what the tool does (docs/pins.md).
 /// </summary>
-public static class ToolDefinition
+internal static class ToolDefinition
 {
     /// <summary>The definition without <c>_meta</c> and its pin hash, or why it cannot be pinned (not an object, not I-JSON).</summary>
     public static bool TryFingerprint(JsonElement tool, [NotNullWhen(true)] out PinnedTool? pinned, [NotNullWhen(false)] out string? problem)

@@ -52,7 +52,7 @@ internal static class RunCommand
 
             using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
             using var stop = new StopSignal();
-            var engine = new PolicyEngine(loaded.Policy!);
+            var engine = new PolicyEngine(loaded.Policy);
             var grace = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(shutdownOption)));
             var options = new RelayOptions
             {
@@ -61,13 +61,13 @@ internal static class RunCommand
             };
             var commandLine = parseResult.GetValue(serverCommand)!;
             var serverName = ServerName.FromCommandLine(commandLine);
-            using var audit = AuditLog.Open(loaded.Policy!.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
+            using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, loggerFactory);
             using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {
                 using var stdin = Console.OpenStandardInput();
-                using var stdout = Console.OpenStandardOutput();
+                using var stdout = StandardOutput.Open();
                 using var stderr = Console.OpenStandardError();
                 var exitCode = await relay.RunAsync(commandLine, serverName, stdin, stdout, stderr, stop.Token);
                 return stop.ExitCode ?? exitCode;

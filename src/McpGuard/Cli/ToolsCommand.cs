@@ -39,7 +39,7 @@ internal static class ToolsCommand
             if (parseResult.GetValue(json))
             {
                 IReadOnlyList<ToolInventoryEntry> entries = [.. rows.Select(r => new ToolInventoryEntry(
-                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), r.Summary.Effect, r.Summary.RuleId, r.Summary.Limits) { Pin = pins.Word(r.Tool.Name) })];
+                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), ToolEffectWords.Word(r.Summary.Effect), r.Summary.RuleId, r.Summary.Limits) { Pin = pins.Word(r.Tool.Name) })];
                 await output.WriteLineAsync(JsonSerializer.Serialize(entries, CliJsonContext.Default.IReadOnlyListToolInventoryEntry));
                 return ExitCodes.Success;
             }
@@ -59,7 +59,7 @@ internal static class ToolsCommand
 
             var console = Terminal.Create(output);
             console.Write(table);
-            var hidden = rows.Count(r => r.Summary.Effect == "hidden");
+            var hidden = rows.Count(r => r.Summary.Effect == ToolEffect.Hidden);
             console.MarkupLine($"{tools.Count} tools on the server; {tools.Count - hidden} visible to the agent, {hidden} hidden.");
             if (pins.Enabled)
             {
@@ -80,12 +80,12 @@ internal static class ToolsCommand
         _ => "",
     };
 
-    private static string Effect(string effect) => effect switch
+    private static string Effect(ToolEffect effect) => effect switch
     {
-        "allowed" => "[green]allowed[/]",
-        "denied" => "[red]denied[/]",
-        "hidden" => "[grey]hidden[/]",
-        "needs approval" => "[yellow]needs approval[/]",
+        ToolEffect.Allowed => "[green]allowed[/]",
+        ToolEffect.Denied => "[red]denied[/]",
+        ToolEffect.Hidden => "[grey]hidden[/]",
+        ToolEffect.NeedsApproval => "[yellow]needs approval[/]",
         _ => "[blue]conditional[/]",
     };
 }

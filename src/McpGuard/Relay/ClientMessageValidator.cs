@@ -174,6 +174,12 @@ internal static class ClientMessageValidator
                 reader.Skip();
             }
 
+            // The line must be exactly one JSON value: `{...}\r{...}` is two, answered with id null.
+            if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0 || reader.Read())
+            {
+                return null;
+            }
+
             return count == 1 ? found : null;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)

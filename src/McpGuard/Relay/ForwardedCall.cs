@@ -1,4 +1,8 @@
 namespace McpGuard.Relay;
 
-/// <summary>A tools/call that went to the server: what is needed to report how it ended.</summary>
-internal sealed record ForwardedCall(string CallId, string ToolName, long StartedTimestamp);
+/// <summary>
+/// A tools/call that went to the server: what is needed to report how it ended, and, in the 2026-07-28 era, to
+/// link a server's input-required round to it (<paramref name="ApprovedArgumentsHash"/> is set when a person
+/// approved it, so its later rounds are not asked twice).
+/// </summary>
+internal sealed record ForwardedCall(string CallId, string ToolName, long StartedTimestamp, ProtocolEra Era = ProtocolEra.Legacy, string? ApprovedArgumentsHash = null);

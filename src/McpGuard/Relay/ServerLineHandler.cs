@@ -14,7 +14,7 @@ namespace McpGuard.Relay;
 /// Server→client: everything passes through unchanged, except that tools/list answers lose their hidden
 /// tools (and, with pins, tools that drifted under on_change/on_new: hide, and a positive ttlMs), answers to the guard's own requests stay with the guard, and non-JSON output is never forwarded.
 /// </summary>
-internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEngine engine, PinDriftReporter drift, IAuditLog audit, ILogger logger)
+internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEngine engine, InBandApprovals inBand, PinDriftReporter drift, IAuditLog audit, ILogger logger)
 {
     public async ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
@@ -32,8 +32,21 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             return;
         }
 
-        if (header.IsResponse && channels.AwaitingServer.TryRemove(header.Id!.Value, out var pending))
+        if (header.IsResponse)
         {
+            if (!channels.AwaitingServer.TryRemove(header.Id!.Value, out var pending))
+            {
+                // Nobody waits for it: the client cancelled that request (it must not be answered), or the server
+                // answers an id it never got. Forwarding could even show a hidden tool under a reused id.
+                LogUnawaitedResponse(logger);
+                return;
+            }
+
+            if (pending.Method == ListenStreams.Method)
+            {
+                channels.ListenStreams.Close(pending.Id);
+            }
+
             if (pending.OwnResponse is { } own)
             {
                 own.TrySetResult(JsonDocument.Parse(line.ToArray()));
@@ -43,6 +56,12 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             if (pending.Call is { } call)
             {
                 RecordOutcome(call, pending.Id, header);
+                if (call.Era == ProtocolEra.Modern && !header.IsError && NoteServerRound(call, line))
+                {
+                    // Sampling with tools and no requestState to recognise the retry by: refused here instead.
+                    await channels.ToClient.WriteLineAsync(JsonRpcMessages.Denied(pending.Id, SamplingWithTools.Reason, ProtocolEra.Modern), flush: false, cancellationToken);
+                    return;
+                }
             }
 
             if (ServerIdentity.IsIdentifying(pending.Method) && ServerIdentity.Read(line, pending.Method) is { } serverName)
@@ -85,6 +104,14 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
         }
         else if (header.IsRequest)
         {
+            if (header.Method == SamplingWithTools.Method && OffersTools(line))
+            {
+                // 2025 era: the server gets an error instead of the client's answer; the client is never asked.
+                LogSamplingWithToolsRefused(logger);
+                await channels.ToServer.WriteLineAsync(JsonRpcMessages.Error(header.Id, SamplingWithTools.RefusedCode, "McpGuard: " + SamplingWithTools.Reason), flush: true, cancellationToken);
+                return;
+            }
+
             channels.AwaitingClient.TryAdd(new PendingRequest(header.Id!.Value, header.Method!));
         }
         else if (header.Method == NotificationMethods.ToolListChangedNotification)
@@ -94,6 +121,52 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
 
         await channels.ToClient.WriteLineAsync(line, flush: false, cancellationToken);
     }
+
+    /// <summary>
+    /// A modern tools/call answered <c>input_required</c> by the server itself: the client's retry (carrying the
+    /// server's requestState) continues this logical call. Only answers that mention the word are parsed.
+    /// </summary>
+    /// <returns>True when the round asks the client's model to pick tools and carries no state: the answer is refused.</returns>
+    private bool NoteServerRound(ForwardedCall call, ReadOnlySequence<byte> line)
+    {
+        if (!Contains(line, "\"input_required\""u8))
+        {
+            return false;
+        }
+
+        using var document = JsonDocument.Parse(line);
+        if (!document.RootElement.TryGetProperty("result"u8, out var result) || result.ValueKind != JsonValueKind.Object
+            || !result.TryGetProperty("resultType"u8, out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("input_required"u8))
+        {
+            return false;
+        }
+
+        var asksForTools = SamplingWithTools.AmongInputRequests(result);
+        if (!result.TryGetProperty("requestState"u8, out var state) || state.ValueKind != JsonValueKind.String)
+        {
+            return asksForTools;
+        }
+
+        // This is also where a counted call's limits are given back (the round did not run the tool);
+        // today's counters have no give-back, see docs/relay.md#input-required-rounds.
+        var expires = engine.TimeProvider.GetUtcNow() + engine.Policy.Approval.Timeout;
+        inBand.ServerAskedFor(state.GetString()!, new RoundLink(call.CallId, call.ToolName, call.ApprovedArgumentsHash, expires, asksForTools));
+        return false;
+    }
+
+    private static bool OffersTools(ReadOnlySequence<byte> line)
+    {
+        if (!Contains(line, "\"tools\""u8))
+        {
+            return false;
+        }
+
+        using var document = JsonDocument.Parse(line);
+        return document.RootElement.TryGetProperty("params"u8, out var parameters) && SamplingWithTools.OffersTools(parameters);
+    }
+
+    private static bool Contains(ReadOnlySequence<byte> line, ReadOnlySpan<byte> value) =>
+        line.IsSingleSegment ? line.FirstSpan.IndexOf(value) >= 0 : new SequenceReader<byte>(line).TryReadTo(out ReadOnlySequence<byte> _, value, advancePastDelimiter: false);
 
     private void RecordOutcome(ForwardedCall call, JsonRpcId id, ServerMessageHeader header)
     {
@@ -126,11 +199,17 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The server wrote {Length} bytes of non-JSON to stdout; not forwarded (stdout is for MCP messages; use stderr).")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server wrote {Length} bytes to stdout that are not a JSON-RPC message; not forwarded (stdout is for MCP messages; use stderr).")]
     private static partial void LogNonJsonOutput(ILogger logger, long length);
 
     [LoggerMessage(Level = LogLevel.Trace, Message = "Non-JSON server output: {Text}")]
     private static partial void LogNonJsonOutputSensitive(ILogger logger, string text);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused the server's sampling request with tools (the tools the model picks would run unjudged).")]
+    private static partial void LogSamplingWithToolsRefused(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped a server answer to a request nobody waits for (cancelled by the client, or never sent).")]
+    private static partial void LogUnawaitedResponse(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The server's tools/list answer was not forwarded: {Why}")]
     private static partial void LogUnreadableToolList(ILogger logger, string why);

@@ -20,16 +20,25 @@ internal sealed partial class ToolCallGate
         try
         {
             using var document = JsonDocument.Parse(held.Line);
-            ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
-            await fetcher.EnsureCompleteAsync(cancellationToken);
+            var parameters = document.RootElement.GetProperty("params"u8);
+            var era = ModernMeta.EraOf(parameters);
+            ToolCall.TryRead(parameters, out var call, out _);
+            var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
+            await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
             request = Request(call);
-            var outcome = Judge(id, callId, request);
+            var outcome = Judge(id, callId, request, era, freshlyListed: true);
+            if (outcome is GateOutcome.Ask inBandAsk && CanAskInBand(parameters, era))
+            {
+                await AskInBandAsync(id, callId, request, inBandAsk.Decision, cancellationToken);
+                return;
+            }
+
             if (outcome is GateOutcome.Ask ask)
             {
                 var decision = ask.Decision;
                 if (!Record(id, callId, request, decision, AuditDecision.RequireApproval, decision.RuleId, decision.Reason))
                 {
-                    outcome = AuditUnavailable(id);
+                    outcome = AuditUnavailable(id, era);
                 }
                 else
                 {
@@ -39,8 +48,8 @@ internal sealed partial class ToolCallGate
                         cancellationToken);
                     LogApproval(logger, call.Name, answer.Approved);
                     outcome = answer.Approved
-                        ? Conclude(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved)
-                        : Conclude(id, callId, request, decision with { Verdict = Verdict.Deny, Reason = answer.Reason }, AuditDecision.Refused);
+                        ? Conclude(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved, era, ApprovalStateToken.HashArguments(call.Arguments))
+                        : Conclude(id, callId, request, decision with { Verdict = Verdict.Deny, Reason = answer.Reason }, AuditDecision.Refused, era);
                 }
             }
 

@@ -17,6 +17,9 @@ internal sealed partial class ToolCallGate
     [LoggerMessage(Level = LogLevel.Information, Message = "Approval for tool {ToolName}: approved = {Approved}.")]
     private static partial void LogApproval(ILogger logger, string toolName, bool approved);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Approval for tool {ToolName}: asked in the client (input_required).")]
+    private static partial void LogAskedInBand(ILogger logger, string toolName);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "A held tools/call could not be decided.")]
     private static partial void LogHeldCallFailed(ILogger logger, Exception exception);
 }

@@ -21,6 +21,8 @@ internal sealed partial class ToolCallGate(
     ToolListFetcher fetcher,
     HeldCalls held,
     IApprover approver,
+    ApprovalStateToken tokens,
+    InBandApprovals inBand,
     IAuditLog audit,
     RelayOptions options,
     string serverName,
@@ -33,13 +35,24 @@ internal sealed partial class ToolCallGate(
         if (!ToolCall.TryRead(message.Params, out var call, out var problem))
         {
             Record(id, audit.NewCallId(), null, default, AuditDecision.Invalid, null, problem);
-            await ReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), problem!), cancellationToken);
+            await ReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), problem), cancellationToken);
             return;
         }
 
         var request = Request(call);
-        switch (Judge(id, audit.NewCallId(), request))
+        var era = ModernMeta.EraOf(message.Params);
+        if (era == ProtocolEra.Modern && InputRequiredRetry.RequestState(message.Params) is { } requestState)
         {
+            await HandleRetryAsync(message, request, requestState, line, cancellationToken);
+            return;
+        }
+
+        var callId = audit.NewCallId();
+        switch (Judge(id, callId, request, era))
+        {
+            case GateOutcome.Ask ask when CanAskInBand(message.Params, era):
+                await AskInBandAsync(id, callId, request, ask.Decision, cancellationToken);
+                break;
             case GateOutcome.Forward:
                 await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
                 break;
@@ -69,16 +82,19 @@ internal sealed partial class ToolCallGate(
     public void Withdraw(JsonRpcId id) => held.Withdraw(id);
 
     /// <summary>
-    /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet → list first; then the policy, and a
+    /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet (or, in the modern era, not in the list) → list first; then the policy, and a
     /// call that needs a person → ask (nothing is recorded yet then); else <see cref="Conclude"/>.
     /// </summary>
-    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request)
+    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era, bool freshlyListed = false)
     {
         // Only a listed tool has a class (request.Risk); a name the server never listed is answered from the
         // hide list and the catalog alone, before anything is classified.
         var listed = request.Risk is not null;
         var hidden = request.Risk is { } risk ? engine.Policy.IsHidden(request.ToolName, risk, request.Drift) : engine.IsHidden(request.ToolName);
-        if (!hidden && !listed && !channels.Catalog.IsComplete)
+
+        // A modern server announces list changes only on listen streams, which the client may not have open: so
+        // in that era a name missing from a complete list is checked against a fresh listing before it is unknown.
+        if (!hidden && !listed && !freshlyListed && (!channels.Catalog.IsComplete || era == ProtocolEra.Modern))
         {
             return GateOutcome.ListFirst.Instance;
         }
@@ -98,14 +114,14 @@ internal sealed partial class ToolCallGate(
             return new GateOutcome.Ask(decision);
         }
 
-        return Conclude(id, callId, request, decision, AuditDecisionText.FromVerdict(decision.Verdict));
+        return Conclude(id, callId, request, decision, AuditDecisionText.FromVerdict(decision.Verdict), era);
     }
 
     /// <summary>
     /// The last step: count an allowed (or approved) call's limits, record the decision, then forward or
     /// answer with a denial. Under --monitor only the audit log's failure blocks.
     /// </summary>
-    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded)
+    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded, ProtocolEra era, string? approvedArgumentsHash = null)
     {
         if (decision.Verdict == Verdict.Allow)
         {
@@ -119,7 +135,7 @@ internal sealed partial class ToolCallGate(
 
         if (!Record(id, callId, request, decision, recorded, decision.RuleId, decision.Reason))
         {
-            return AuditUnavailable(id);
+            return AuditUnavailable(id, era);
         }
 
         if (decision.Verdict != Verdict.Allow)
@@ -127,7 +143,7 @@ internal sealed partial class ToolCallGate(
             LogDenied(logger, request.ToolName, decision.RuleId, options.Monitor);
             if (!options.Monitor)
             {
-                return new GateOutcome.Reply(JsonRpcMessages.Denied(id, decision.Reason ?? $"denied by {decision.RuleId}."));
+                return new GateOutcome.Reply(JsonRpcMessages.Denied(id, decision.Reason ?? $"denied by {decision.RuleId}.", era));
             }
         }
         else
@@ -137,14 +153,14 @@ internal sealed partial class ToolCallGate(
 
         if (channels.AwaitingServer.TryGet(id, out var pending))
         {
-            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp());
+            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash);
         }
 
         return GateOutcome.Forward.Instance;
     }
 
-    private static GateOutcome.Reply AuditUnavailable(JsonRpcId id) =>
-        new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr)."));
+    private static GateOutcome.Reply AuditUnavailable(JsonRpcId id, ProtocolEra era) =>
+        new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr).", era));
 
     /// <returns>False when the record could not be stored (the audit log's own warning is already on stderr).</returns>
     private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, AuditDecision recorded, string? ruleId, string? reason)

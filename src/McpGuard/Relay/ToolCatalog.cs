@@ -92,6 +92,15 @@ internal sealed class ToolCatalog
         }
     }
 
+    /// <summary>True when the server listed <paramref name="name"/> in this session (nothing is classified).</summary>
+    public bool Contains(string name)
+    {
+        lock (_lock)
+        {
+            return _tools.ContainsKey(name);
+        }
+    }
+
     /// <summary>The listed tool as the guard read it (hints, drift from its pin); false for a name the server did not list.</summary>
     public bool TryGetTool(string name, [NotNullWhen(true)] out ListedTool? tool)
     {

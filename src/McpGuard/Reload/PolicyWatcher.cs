@@ -85,9 +85,9 @@ internal sealed partial class PolicyWatcher : IDisposable
                 return;
             }
 
-            WatchLockFile(loaded.Policy!.Pins?.File);
+            WatchLockFile(loaded.Policy.Pins?.File);
 
-            var hiddenChanged = _engine.Reload(loaded.Policy!);
+            var hiddenChanged = _engine.Reload(loaded.Policy);
             LogReloaded(_logger, _path, hiddenChanged);
             await _onReloaded(hiddenChanged);
         }

@@ -60,12 +60,13 @@ public sealed class PinPolicyTests : IDisposable
     }
 
     [Theory]
-    [InlineData("hide", PinDrift.Changed, Verdict.Deny, "pins.on_change", true)]
-    [InlineData("deny", PinDrift.Changed, Verdict.Deny, "pins.on_change", false)]
-    [InlineData("require_approval", PinDrift.Changed, Verdict.RequireApproval, "pins.on_change", false)]
-    [InlineData("hide", PinDrift.None, Verdict.Allow, "tools.place_order", false)]
-    public void Evaluate_OnChange_Decides(string onChange, PinDrift drift, Verdict verdict, string ruleId, bool hidden)
+    [InlineData("hide", "Changed", Verdict.Deny, "pins.on_change", true)]
+    [InlineData("deny", "Changed", Verdict.Deny, "pins.on_change", false)]
+    [InlineData("require_approval", "Changed", Verdict.RequireApproval, "pins.on_change", false)]
+    [InlineData("hide", "None", Verdict.Allow, "tools.place_order", false)]
+    public void Evaluate_OnChange_Decides(string onChange, string driftName, Verdict verdict, string ruleId, bool hidden)
     {
+        var drift = Enum.Parse<PinDrift>(driftName);
         WriteLock("p.lock.json");
         var policy = Loaded($"pins: {{ file: p.lock.json, on_change: {onChange} }}\ntools:\n  place_order: allow");
         var engine = new PolicyEngine(policy);

@@ -5,6 +5,7 @@ using McpGuard.Replay;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Audit.AuditTestRecords;
 using static McpGuard.Tests.Policy.PolicyTestData;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Replay;
 
@@ -102,6 +103,7 @@ public sealed class ReplayTests
 
         var report = AuditReplay.Run(Load(Strict), log);
 
+        Assert.All(log.Calls, c => Assert.Equal(mode == AuditArgumentsMode.Hash ? AuditArgumentsRecorded.Hash : AuditArgumentsRecorded.None, c.ArgumentsRecorded));
         Assert.Equal([true, false, true], report.Calls.Select(c => c.Replayed));
         Assert.Equal(["qty"], report.Calls[1].MissingArguments.Select(p => p.Text));
         Assert.Equal(["cancel_order"], report.Changed.Select(c => c.Recorded.Tool));
@@ -178,12 +180,12 @@ public sealed class ReplayTests
     private static async Task<RecordedLog> RecordAsync(AuditArgumentsMode mode, params (int Second, string Tool, AuditDecision Decision, string Arguments)[] calls)
     {
         using var temp = new TempDirectory();
-        var clock = new FixedTimeProvider(Now);
+        var clock = new FakeTimeProvider(Now);
         using (var audit = new AuditLog(temp.File("audit.jsonl"), mode, "bybit-mcp", new CapturingLogger(), clock))
         {
             foreach (var (second, tool, decision, arguments) in calls)
             {
-                clock.Now = Now.AddSeconds(second);
+                clock.SetUtcNow(Now.AddSeconds(second));
                 Assert.True(audit.TryWriteDecision(new AuditDecisionRecord
                 {
                     CallId = audit.NewCallId(),
