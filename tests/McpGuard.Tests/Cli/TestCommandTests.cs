@@ -28,6 +28,10 @@ public sealed class TestCommandTests
     {
         using var temp = new TempDirectory();
         var broken = temp.File("policy.yaml");
+
+        // The sample pins its tools; its lock file goes with it (without it the policy is invalid, exit 2).
+        File.Copy(Path.Combine(Path.GetDirectoryName(s_policy)!, "bybit.lock.json"), temp.File("bybit.lock.json"));
+
         // The edit a tired person makes: the small-order envelope grows tenfold.
         var text = await File.ReadAllTextAsync(s_policy, TestContext.Current.CancellationToken);
         Assert.Contains("qty: { lte: 0.01 } }\n        action: allow", text);
