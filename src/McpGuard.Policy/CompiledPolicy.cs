@@ -42,6 +42,12 @@ public sealed class CompiledPolicy
 
     public AuditSettings Audit { get; init; } = AuditSettings.Default;
 
+    /// <summary>The <c>state</c> block: where limit and budget counters live.</summary>
+    public StateSettings State { get; init; } = StateSettings.Default;
+
+    /// <summary>The namespace of this policy's counters: <c>state.namespace</c>, else the policy file's absolute path.</summary>
+    public string CounterNamespace => field ??= State.Namespace ?? System.IO.Path.GetFullPath(Source);
+
     public bool IsHidden(string toolName) => IsHidden(toolName, null);
 
     public bool IsHidden(string toolName, ToolHints? hints) =>
@@ -71,7 +77,4 @@ public sealed class CompiledPolicy
 
         return null;
     }
-
-    internal IReadOnlySet<string> LimitKeys() =>
-        Entries.Select(e => e.LimitKey).Concat(GlobalRateLimit is { } g ? [LimitLedger.GlobalKey(g)] : []).ToHashSet(StringComparer.Ordinal);
 }

@@ -9,7 +9,7 @@ namespace McpGuard.Policy;
 /// </summary>
 internal sealed partial class PolicyCompiler(string source)
 {
-    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit"];
+    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "state"];
 
     private readonly List<PolicyError> _errors = [];
 
@@ -49,6 +49,7 @@ internal sealed partial class PolicyCompiler(string source)
         var global = keys.TryGetValue("limits", out var limitsNode) ? ParseLimits(limitsNode) : null;
         var approval = keys.TryGetValue("approval", out var approvalNode) ? ParseApproval(approvalNode) : ApprovalSettings.Default;
         var audit = keys.TryGetValue("audit", out var auditNode) ? ParseAudit(auditNode) : AuditSettings.Default;
+        var state = keys.TryGetValue("state", out var stateNode) ? ParseState(stateNode) : StateSettings.Default;
         if (defaultVerdict is null || _errors.Count > 0)
         {
             return null;
@@ -62,6 +63,7 @@ internal sealed partial class PolicyCompiler(string source)
             GlobalRateLimit = global,
             Approval = approval,
             Audit = audit,
+            State = state,
         };
     }
 

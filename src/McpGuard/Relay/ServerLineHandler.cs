@@ -43,6 +43,13 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             if (pending.Call is { } call)
             {
                 RecordOutcome(call, pending.Id, header);
+
+                // A JSON-RPC error means the tool did not run, so its counts are given back; an isError result
+                // keeps them (the tool ran, maybe in part). docs/limits.md#give-back
+                if (header.ErrorCode is not null && !call.Receipt.IsEmpty)
+                {
+                    _ = GiveBackCounts.RunAsync(engine, call.Receipt, logger);
+                }
             }
 
             if (pending.Method == RequestMethods.ToolsList)

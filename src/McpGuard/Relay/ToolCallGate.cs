@@ -104,18 +104,30 @@ internal sealed partial class ToolCallGate(
     /// </summary>
     private byte[]? Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded)
     {
+        var receipt = LimitReceipt.Empty;
         if (decision.Verdict == Verdict.Allow)
         {
-            var limited = engine.TryConsume(request);
-            if (limited.Verdict != Verdict.Allow)
+            switch (CountLimits(request))
             {
-                decision = limited;
-                recorded = AuditDecision.Deny;
+                case LimitOutcome.Counted counted:
+                    receipt = counted.Receipt;
+                    break;
+                case LimitOutcome.Uncounted uncounted:
+                    // on_unavailable: allow: forwarded, and the audit record says it was not counted.
+                    LogUncounted(logger, request.ToolName, engine.Counters.Description);
+                    receipt = uncounted.Receipt;
+                    decision = decision with { Reason = uncounted.Why };
+                    break;
+                case LimitOutcome.Refused refused:
+                    decision = refused.Decision;
+                    recorded = AuditDecision.Deny;
+                    break;
             }
         }
 
         if (!Record(id, callId, request, decision, recorded, decision.RuleId, decision.Reason))
         {
+            GiveBack(receipt);
             return JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr).");
         }
 
@@ -134,10 +146,28 @@ internal sealed partial class ToolCallGate(
 
         if (channels.ClientRequests.TryGet(id, out var pending))
         {
-            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp());
+            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp()) { Receipt = receipt };
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The limits step, waited for here until the relay decides counted calls off the pump: the memory store
+    /// answers at once; SQLite is synchronous underneath and bounded by its busy timeout; Redis by state.timeout.
+    /// </summary>
+    private LimitOutcome CountLimits(ToolRequest request)
+    {
+        var pending = engine.TryConsumeAsync(request, CancellationToken.None);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void GiveBack(LimitReceipt receipt)
+    {
+        if (!receipt.IsEmpty)
+        {
+            _ = GiveBackCounts.RunAsync(engine, receipt, logger);
+        }
     }
 
     /// <returns>False when the record could not be stored (the audit log's own warning is already on stderr).</returns>
