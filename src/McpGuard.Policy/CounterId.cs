@@ -13,6 +13,9 @@ public readonly record struct CounterId(string Namespace, string Entry, CounterK
     /// <summary>The entry name of the global rate limit (<c>limits.rate_limit</c>).</summary>
     public const string GlobalEntry = "limits";
 
+    /// <summary>The entry name of a <c>tools</c> entry's counters: its rule id, <c>tools.place_order</c>.</summary>
+    public static string EntryOf(ToolEntry entry) => entry.Id;
+
     public bool Equals(CounterId other) =>
         string.Equals(Namespace, other.Namespace, StringComparison.Ordinal)
         && string.Equals(Entry, other.Entry, StringComparison.Ordinal)

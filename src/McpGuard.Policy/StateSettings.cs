@@ -3,10 +3,10 @@ namespace McpGuard.Policy;
 /// <summary>The <c>state</c> block: where limit and budget counters live (docs/limits.md).</summary>
 public sealed record StateSettings
 {
-    public static StateSettings Default { get; } = new();
-
-    /// <summary>How long a decision waits for the store before it counts as unavailable.</summary>
+    /// <summary>How long a decision waits for the store before it counts as unavailable. Declared before <see cref="Default"/>, which reads it.</summary>
     public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(2);
+
+    public static StateSettings Default { get; } = new();
 
     public StateStoreKind Store { get; init; } = StateStoreKind.Sqlite;
 

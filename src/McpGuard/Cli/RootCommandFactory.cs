@@ -15,5 +15,6 @@ internal static class RootCommandFactory
         UnwrapCommand.Create(),
         AuditCommand.Create(),
         DeskCommand.Create(),
+        LimitsCommand.Create(),
     };
 }

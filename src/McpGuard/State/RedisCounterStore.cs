@@ -1,5 +1,6 @@
 using System.Globalization;
 using McpGuard.Policy;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace McpGuard.State;
@@ -27,7 +28,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
     public string Description { get; }
 
     /// <summary>Starts connecting (never waits for Redis to be up: a guard starts, and counts once it can).</summary>
-    public static async Task<RedisCounterStore> ConnectAsync(string url, TimeSpan timeout)
+    public static async Task<RedisCounterStore> ConnectAsync(string url, TimeSpan timeout, ILogger logger)
     {
         var uri = new Uri(url);
         var port = uri.Port > 0 ? uri.Port : 6379;
@@ -41,6 +42,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
             SyncTimeout = milliseconds,
             AsyncTimeout = milliseconds,
             ConnectRetry = 1,
+            // Try again every second while Redis is down: calls that need a counter are denied meanwhile.
+            ReconnectRetryPolicy = new LinearRetry(1000),
             Ssl = uri.Scheme == "rediss",
             ClientName = "mcpguard",
             DefaultDatabase = database,
@@ -54,7 +57,15 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         }
 
         var redis = await ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null);
-        return new RedisCounterStore(redis, database, $"the Redis store at {uri.Host}:{port}/{database}");
+        var store = new RedisCounterStore(redis, database, $"the Redis store at {uri.Host}:{port}/{database}");
+        redis.ConnectionFailed += (_, e) => LogUnreachable(logger, store.Description, e.FailureType.ToString());
+        redis.ConnectionRestored += (_, _) => LogReachableAgain(logger, store.Description);
+        if (!redis.IsConnected)
+        {
+            LogUnreachable(logger, store.Description, "not connected at start");
+        }
+
+        return store;
     }
 
     public async ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
@@ -143,6 +154,12 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
     /// <summary>The namespace's hash in braces (a Redis Cluster hash tag) keeps every counter of one decision on one shard.</summary>
     private static RedisKey CounterKey(string counterNamespace, string identity) =>
         $"mcpguard:{{{CounterIdentity.Hash(counterNamespace)}}}:c:{CounterIdentity.Hash(identity)}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Store} cannot be reached ({Failure}); calls that need a counter are denied (or forwarded uncounted with state.on_unavailable: allow) until it is back.")]
+    private static partial void LogUnreachable(ILogger logger, string store, string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Store} is reachable again; limits count there again.")]
+    private static partial void LogReachableAgain(ILogger logger, string store);
 
     private static long Microseconds(TimeSpan span) => span.Ticks / TimeSpan.TicksPerMicrosecond;
 }

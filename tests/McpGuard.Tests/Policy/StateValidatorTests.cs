@@ -30,6 +30,7 @@ public sealed class StateValidatorTests
         Assert.Equal(StateStoreKind.Sqlite, policy.State.Store);
         Assert.Null(policy.State.Path);
         Assert.Equal(UnavailableStoreAction.Deny, policy.State.OnUnavailable);
+        Assert.Equal(TimeSpan.FromSeconds(2), policy.State.Timeout);
         Assert.Equal(Path.GetFullPath("p.yaml"), policy.CounterNamespace);
     }
 

@@ -1,6 +1,7 @@
 using McpGuard.Policy;
 using McpGuard.State;
 using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Tests.State;
 
@@ -25,12 +26,12 @@ public sealed class RedisCounterStoreTests : CounterStoreContract
         }
     }
 
-    protected override async Task<ICounterStore> OpenAsync() => await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5));
+    protected override async Task<ICounterStore> OpenAsync() => await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
 
     [Fact]
     public async Task TryCount_RedisStoppedThenStartedAgain_UnavailableThenCountsAgain()
     {
-        var store = await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(1));
+        var store = await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(1), NullLogger.Instance);
         try
         {
             Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.t", 5)], Start, Ct));
@@ -51,7 +52,7 @@ public sealed class RedisCounterStoreTests : CounterStoreContract
     [Fact]
     public async Task TryCount_Counter_ExpiresWithItsWindow()
     {
-        var store = await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5));
+        var store = await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
         try
         {
             await store.TryCountAsync([Rate("tools.ttl", 5)], Start, Ct);

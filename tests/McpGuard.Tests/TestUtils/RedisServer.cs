@@ -6,7 +6,8 @@ namespace McpGuard.Tests.TestUtils;
 
 /// <summary>
 /// A throwaway <c>redis-server</c> (Debian's) on a free loopback port, no persistence, owned by one test:
-/// started, stopped and started again on the same port, killed on dispose.
+/// started, stopped and started again on the same port, killed on dispose. Shared by the unit and the
+/// end-to-end tests (linked into both projects), so it names no project's TestConstants.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -19,6 +20,9 @@ public sealed class RedisServer : IAsyncDisposable
     public string Url => $"redis://127.0.0.1:{Port}/0";
 
     public static bool IsInstalled => File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server");
+
+    /// <summary>How long a start may take before the test fails (redis-server is ready in well under a second).</summary>
+    public static TimeSpan StartTimeout { get; } = TimeSpan.FromSeconds(30);
 
     public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken)
     {
@@ -51,7 +55,7 @@ public sealed class RedisServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        await ready.Task.WaitAsync(TestConstants.DefaultTimeout, cancellationToken);
+        await ready.Task.WaitAsync(StartTimeout, cancellationToken);
     }
 
     /// <summary>Kills the server and waits until it is gone.</summary>
