@@ -5,7 +5,6 @@ public sealed class CompiledPolicy
 {
     private readonly Dictionary<string, ToolEntry> _exact;
     private readonly ToolEntry[] _globs;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, bool? ReadOnly, bool? Destructive), RiskClass> _classes = new();
 
     internal CompiledPolicy(string source, Verdict defaultVerdict, IReadOnlyList<Glob> hide, IEnumerable<ToolEntry> entries)
     {
@@ -48,15 +47,22 @@ public sealed class CompiledPolicy
     /// <summary>The namespace of this policy's counters: <c>state.namespace</c>, else the policy file's absolute path.</summary>
     public string CounterNamespace => field ??= State.Namespace ?? System.IO.Path.GetFullPath(Source);
 
-    public bool IsHidden(string toolName) => IsHidden(toolName, null);
+    /// <summary>Hidden by name: the <c>hide</c> list alone, which needs no risk class.</summary>
+    public bool IsHidden(string toolName) => Hide.Any(g => g.IsMatch(toolName));
 
-    public bool IsHidden(string toolName, ToolHints? hints) =>
-        Hide.Any(g => g.IsMatch(toolName)) || (HiddenRiskClasses.Count > 0 && HiddenRiskClasses.Contains(Classify(toolName, hints)));
+    /// <summary>Hidden by name, or because the tool's class is hidden (<c>risk: { critical: hide }</c>).</summary>
+    public bool IsHidden(string toolName, RiskClass risk) => IsHidden(toolName) || HiddenRiskClasses.Contains(risk);
 
-    /// <summary>The tool's class: the policy's own <c>risk.classes</c>, else the classifier (cached: names repeat on every call).</summary>
+    /// <summary>
+    /// The tool's class: the policy's own <c>risk.classes</c>, else the classifier. Nothing is cached here: the
+    /// relay keeps the class with each tool the server listed, so names a client makes up cost no memory.
+    /// </summary>
     public RiskClass Classify(string toolName, ToolHints? hints) =>
-        RiskOverrides.TryGetValue(toolName, out var set) ? set
-        : _classes.GetOrAdd((toolName, hints?.ReadOnlyHint, hints?.DestructiveHint), key => RiskClassifier.Classify(key.Name, hints));
+        RiskOverrides.TryGetValue(toolName, out var set) ? set : RiskClassifier.Classify(toolName, hints);
+
+    /// <summary>The class of a call's tool: the one the relay kept for the listed tool, else from its name alone.</summary>
+    public RiskClass Classify(ToolRequest request) =>
+        RiskOverrides.TryGetValue(request.ToolName, out var set) ? set : request.Risk ?? RiskClassifier.Classify(request.ToolName, null);
 
     /// <summary>The entry for a tool: the exact one, else the most specific matching glob; null if none.</summary>
     /// <remarks>Two equally specific overlapping globs are refused at load, so the first match here is the only one.</remarks>

@@ -12,7 +12,7 @@ public sealed partial class PolicyEngine
     {
         var policy = _policy;
         var entry = policy.FindEntry(request.ToolName);
-        var risk = policy.Classify(request.ToolName, request.Hints);
+        var risk = policy.Classify(request);
         if (!LimitPlan.TryBuild(policy, entry, request.Arguments, out var plan, out var refusal))
         {
             return new(Refuse(entry, refusal, risk));

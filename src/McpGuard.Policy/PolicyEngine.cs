@@ -28,9 +28,20 @@ public sealed partial class PolicyEngine
     public bool IsHidden(string toolName) => _policy.IsHidden(toolName);
 
     /// <summary>Hidden by name, or by the risk class the name and the server's hints give it.</summary>
-    public bool IsHidden(string toolName, ToolHints? hints) => _policy.IsHidden(toolName, hints);
+    public bool IsHidden(string toolName, ToolHints? hints)
+    {
+        var policy = _policy;
+        return policy.IsHidden(toolName, policy.Classify(toolName, hints));
+    }
 
     public PolicyDecision Evaluate(ToolRequest request) => PolicyEvaluator.Evaluate(_policy, request, trace: null);
+
+    /// <summary>
+    /// <see cref="Evaluate(ToolRequest)"/>, also collecting the argument paths its conditions read, so a caller
+    /// holding incomplete arguments (a redacted audit record) can tell whether the decision depended on them.
+    /// </summary>
+    public PolicyDecision Evaluate(ToolRequest request, List<ArgumentPath> argumentsRead) =>
+        PolicyEvaluator.Evaluate(_policy, request, trace: null, argumentsRead);
 
     /// <summary>The decision and every step that led to it, for <c>mcpguard explain</c>.</summary>
     public PolicyExplanation Explain(ToolRequest request)

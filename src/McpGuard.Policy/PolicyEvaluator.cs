@@ -8,12 +8,14 @@ namespace McpGuard.Policy;
 /// </summary>
 internal static class PolicyEvaluator
 {
-    public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace)
+    /// <param name="argumentsRead">When given, receives the path of every condition consulted on the way to the
+    /// decision (in order): a decision reached with none of them did not depend on the arguments at all.</param>
+    public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead = null)
     {
         var name = request.ToolName;
-        var risk = policy.Classify(name, request.Hints);
+        var risk = policy.Classify(request);
         trace?.Add($"risk class of {name}: {risk.ToString().ToLowerInvariant()}");
-        if (policy.IsHidden(name, request.Hints))
+        if (policy.IsHidden(name, risk))
         {
             trace?.Add("hide: the tool is hidden (answered as an unknown tool)");
             return Decide(Verdict.Deny, "hide", $"{name} is hidden.", risk);
@@ -27,7 +29,7 @@ internal static class PolicyEvaluator
             {
                 var rule = entry.Rules[position];
                 var ruleId = entry.RuleId(position);
-                var outcome = Holds(rule, request.Arguments, ruleId, trace);
+                var outcome = Holds(rule, request.Arguments, ruleId, trace, argumentsRead);
                 if (outcome.State == ConditionState.CannotEvaluate)
                 {
                     return Decide(Verdict.Deny, ruleId, $"{ruleId} cannot be evaluated, so the call is refused: {outcome.Why}.", risk);
@@ -64,7 +66,7 @@ internal static class PolicyEvaluator
     public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints)
     {
         var risk = policy.Classify(name, hints);
-        if (policy.IsHidden(name, hints))
+        if (policy.IsHidden(name, risk))
         {
             return new ToolPolicySummary("hidden", "hide", risk, null);
         }
@@ -82,10 +84,11 @@ internal static class PolicyEvaluator
             : new ToolPolicySummary(Word(policy.Default), "default", risk, null);
     }
 
-    private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, string ruleId, List<string>? trace)
+    private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, string ruleId, List<string>? trace, List<ArgumentPath>? argumentsRead)
     {
         foreach (var condition in rule.When)
         {
+            argumentsRead?.Add(condition.Path);
             var outcome = condition.Evaluate(arguments);
             trace?.Add($"{ruleId}: {condition} → {outcome.State switch { ConditionState.Holds => "holds", ConditionState.Fails => "does not hold", _ => "cannot be evaluated: " + outcome.Why }}");
             if (outcome.State != ConditionState.Holds)

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace McpGuard.Policy;
 
 public sealed record PolicyLoadResult
@@ -6,5 +8,6 @@ public sealed record PolicyLoadResult
 
     public IReadOnlyList<PolicyError> Errors { get; init; } = [];
 
+    [MemberNotNullWhen(true, nameof(Policy))]
     public bool Succeeded => Policy is not null && Errors.Count == 0;
 }

@@ -7,6 +7,7 @@ namespace McpGuard.Policy;
 /// An exact decimal (mantissa × 10^-scale) for comparing amounts. Strings count as numbers only in the strict
 /// form <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?</c>: no exponent, sign, spaces, separators, other digits, NaN or Infinity.
 /// JSON numbers may also carry an exponent. Never a double: 0.0100000000000000000001 is more than 0.01.
+/// Equality is by value, as the ordering is: 0.5 equals 0.50 and both hash alike.
 /// </summary>
 public readonly partial record struct StrictDecimal(BigInteger Mantissa, int Scale) : IComparable<StrictDecimal>
 {
@@ -143,6 +144,44 @@ public readonly partial record struct StrictDecimal(BigInteger Mantissa, int Sca
 
         value = new StrictDecimal(mantissa, scale);
         return true;
+    }
+
+    public bool Equals(StrictDecimal other) => CompareTo(other) == 0;
+
+    /// <summary>The hash of the normalised form (no trailing fraction zeros), so equal values hash alike.</summary>
+    public override int GetHashCode()
+    {
+        var (mantissa, scale) = Normalised();
+        return HashCode.Combine(mantissa, scale);
+    }
+
+    private (BigInteger Mantissa, int Scale) Normalised()
+    {
+        var mantissa = Mantissa;
+        var scale = Scale;
+        if (mantissa.IsZero)
+        {
+            return (mantissa, 0);
+        }
+
+        if (scale < 0)
+        {
+            return (mantissa * BigInteger.Pow(10, -scale), 0);
+        }
+
+        while (scale > 0)
+        {
+            var quotient = BigInteger.DivRem(mantissa, 10, out var remainder);
+            if (!remainder.IsZero)
+            {
+                break;
+            }
+
+            mantissa = quotient;
+            scale--;
+        }
+
+        return (mantissa, scale);
     }
 
     public int CompareTo(StrictDecimal other)

@@ -11,6 +11,9 @@ public sealed record ToolRequest
     /// <summary>The call's <c>arguments</c> object, or <c>default</c> (Undefined) when the call had none.</summary>
     public JsonElement Arguments { get; init; }
 
-    /// <summary>The server's annotations for this tool, if it listed any (untrusted: may raise a risk class, never lower it).</summary>
-    public ToolHints? Hints { get; init; }
+    /// <summary>
+    /// The risk class of the tool as the server listed it (from its name, its untrusted annotations and the
+    /// policy), computed once when it was listed; null for a tool no listing gave (then its name alone decides).
+    /// </summary>
+    public RiskClass? Risk { get; init; }
 }

@@ -9,9 +9,9 @@ public sealed class InspectionCommandTests
 {
     private static async Task<(int Code, string Output, string Error)> GuardAsync(params string[] arguments)
     {
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        startInfo.ArgumentList.Add(RepoPaths.GuardDll);
-        foreach (var argument in arguments)
+        var guard = RepoPaths.Guard;
+        var startInfo = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in guard.Prefix.Concat(arguments))
         {
             startInfo.ArgumentList.Add(argument);
         }

@@ -1,26 +1,41 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using McpGuard.EndToEndTests.TestUtils;
 using ModelContextProtocol.Client;
 
 namespace McpGuard.EndToEndTests;
 
-/// <summary>What the README promises a new user: pack the tool, install it offline, and run it as `mcpguard`.</summary>
+/// <summary>
+/// What the README promises a new user: pack the tool (the pointer package, the native linux-x64 package and the
+/// framework-dependent fallback), install it offline, and get the native build as `mcpguard`.
+/// </summary>
 public sealed class PackagingTests
 {
     [Fact]
-    public async Task PackAndInstallOffline_InstalledToolGuardsAServer()
+    public async Task PackAndInstallOffline_NativeToolIsPickedAndGuardsAServer()
     {
+        Assert.SkipUnless(
+            OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64,
+            "The native package built here is linux-x64; other runtime identifiers are built on their own release machines.");
         var work = Directory.CreateTempSubdirectory("mcpguard-pack-");
         try
         {
             var feed = Path.Combine(work.FullName, "feed");
             var toolPath = Path.Combine(work.FullName, "tools");
-            await RunAsync("dotnet", "pack", Path.Combine(RepoPaths.Root, "src/McpGuard"), "-c", "Release", "-o", feed);
+            var project = Path.Combine(RepoPaths.Root, "src/McpGuard");
+            await RunAsync("dotnet", "pack", project, "-c", "Release", "-o", feed);
+            await RunAsync("dotnet", "pack", project, "-c", "Release", "-r", "linux-x64", "-o", feed);
+            await RunAsync("dotnet", "pack", project, "-c", "Release", "-r", "any", "-p:PublishAot=false", "-o", feed);
             var config = Path.Combine(work.FullName, "nuget.config");
             await File.WriteAllTextAsync(config, $"""
                 <configuration><packageSources><clear /><add key="local" value="{feed}" /></packageSources></configuration>
                 """, TestContext.Current.CancellationToken);
             await RunAsync("dotnet", "tool", "install", "--tool-path", toolPath, "--configfile", config, "McpGuard");
+            var installed = new FileInfo(Path.Combine(toolPath, "mcpguard")).ResolveLinkTarget(returnFinalTarget: true);
+            Assert.NotNull(installed);
+            Assert.Contains("/mcpguard.linux-x64/", installed.FullName, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFiles(Path.Combine(toolPath, ".store"), "mcpguard.dll", SearchOption.AllDirectories));
+            Assert.Single(Directory.GetFiles(feed, "McpGuard.any.*.nupkg"));
 
             var policy = TempFiles.Write("policy.yaml", "version: 1\ndefault: allow\nhide: [get-env]\n");
             var transport = new StdioClientTransport(new StdioClientTransportOptions
@@ -51,7 +66,7 @@ public sealed class PackagingTests
         using var process = Process.Start(startInfo)!;
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(10));
         Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', arguments)} failed:\n{await output}\n{await error}");
     }
 }

@@ -6,7 +6,8 @@ namespace McpGuard.Approval;
 
 /// <summary>
 /// Runs <c>approval.command</c> (no shell) with the request as JSON on stdin; exit code 0 approves. Its stderr
-/// is logged line by line; the process tree is killed when the call is withdrawn or the timeout passes.
+/// is logged line by line at Trace only: an approver may echo its request, and the request carries the call's
+/// arguments (API secrets among them). The process tree is killed when the call is withdrawn or the timeout passes.
 /// </summary>
 internal sealed partial class CommandChannel(Func<IReadOnlyList<string>> command, ILogger logger) : IApprovalChannel
 {
@@ -93,12 +94,12 @@ internal sealed partial class CommandChannel(Func<IReadOnlyList<string>> command
     {
         while (await stderr.ReadLineAsync(CancellationToken.None) is { } line)
         {
-            LogApproverSaid(logger, line);
+            LogApproverSaidSensitive(logger, line);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "approval command: {Line}")]
-    private static partial void LogApproverSaid(ILogger logger, string line);
+    [LoggerMessage(Level = LogLevel.Trace, Message = "approval command: {Line}")]
+    private static partial void LogApproverSaidSensitive(ILogger logger, string line);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Approval command {Program} exited with code {ExitCode}.")]
     private static partial void LogExited(ILogger logger, string program, int exitCode);

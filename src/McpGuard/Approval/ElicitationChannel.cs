@@ -21,7 +21,7 @@ internal sealed class ElicitationChannel(RelayChannels channels) : IApprovalChan
             return null;
         }
 
-        var pending = channels.ServerRequests.AddOwn(RequestMethods.ElicitationCreate);
+        var pending = channels.AwaitingClient.AddOwn(RequestMethods.ElicitationCreate);
         try
         {
             var message = JsonRpcMessages.Request(pending.Id, RequestMethods.ElicitationCreate, writer => WriteParams(writer, request));
@@ -37,7 +37,7 @@ internal sealed class ElicitationChannel(RelayChannels channels) : IApprovalChan
         }
         finally
         {
-            channels.ServerRequests.TryRemove(pending.Id, out _);
+            channels.AwaitingClient.TryRemove(pending.Id, out _);
         }
     }
 

@@ -32,8 +32,10 @@ internal static class AuditArguments
     }
 
     /// <summary>Writes <paramref name="element"/> with the value of every secret-looking property replaced.</summary>
-    public static void WriteRedacted(Utf8JsonWriter writer, JsonElement element)
+    /// <returns>True when at least one value was replaced.</returns>
+    public static bool WriteRedacted(Utf8JsonWriter writer, JsonElement element)
     {
+        var replaced = false;
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
@@ -44,10 +46,11 @@ internal static class AuditArguments
                     if (LooksSecret(property.Name))
                     {
                         writer.WriteStringValue(RedactedValue);
+                        replaced = true;
                     }
                     else
                     {
-                        WriteRedacted(writer, property.Value);
+                        replaced |= WriteRedacted(writer, property.Value);
                     }
                 }
 
@@ -57,7 +60,7 @@ internal static class AuditArguments
                 writer.WriteStartArray();
                 foreach (var item in element.EnumerateArray())
                 {
-                    WriteRedacted(writer, item);
+                    replaced |= WriteRedacted(writer, item);
                 }
 
                 writer.WriteEndArray();
@@ -66,6 +69,8 @@ internal static class AuditArguments
                 element.WriteTo(writer);
                 break;
         }
+
+        return replaced;
     }
 
     /// <summary><c>sha256:</c> and the lowercase hex SHA-256 of <see cref="CanonicalJson"/>'s form of the element.</summary>

@@ -13,6 +13,12 @@ internal static class AuditRecordSerializer
 {
     public const string UnserializableArguments = "[unserializable]";
 
+    /// <summary>
+    /// The record schema's version (docs/audit.md#versions). Version 1 records carry no <c>version</c> field;
+    /// version 2 adds it and a decision's <c>arguments_recorded</c>, which replay needs.
+    /// </summary>
+    public const int SchemaVersion = 2;
+
     public static void WriteDecision(
         Utf8JsonWriter writer, AuditRecordContext context, AuditDecisionRecord record, AuditArgumentsMode mode, bool argumentsFallback)
     {
@@ -28,17 +34,27 @@ internal static class AuditRecordSerializer
         WriteOptionalString(writer, "rule", record.RuleId);
         WriteOptionalString(writer, "reason", record.Reason);
         WriteOptionalString(writer, "risk", record.Risk);
-        if (record.Arguments is { ValueKind: not JsonValueKind.Undefined } arguments && mode != AuditArgumentsMode.None)
+        var recorded = AuditArgumentsRecorded.Full;
+        if (record.Arguments is { ValueKind: not JsonValueKind.Undefined } arguments)
         {
-            writer.WritePropertyName("arguments");
-            if (argumentsFallback)
+            recorded = mode == AuditArgumentsMode.None || argumentsFallback ? AuditArgumentsRecorded.None : AuditArgumentsRecorded.Full;
+            if (mode != AuditArgumentsMode.None)
             {
-                writer.WriteStringValue(UnserializableArguments);
+                writer.WritePropertyName("arguments");
+                if (argumentsFallback)
+                {
+                    writer.WriteStringValue(UnserializableArguments);
+                }
+                else
+                {
+                    recorded = WriteArguments(writer, arguments, mode);
+                }
             }
-            else
-            {
-                WriteArguments(writer, arguments, mode);
-            }
+        }
+
+        if (record.Tool is not null)
+        {
+            writer.WriteString("arguments_recorded", AuditArgumentsRecordedText.ToWire(recorded));
         }
 
         writer.WriteEndObject();
@@ -74,6 +90,7 @@ internal static class AuditRecordSerializer
     private static void WriteHeader(Utf8JsonWriter writer, AuditRecordContext context, string type, string callId, JsonElement? requestId)
     {
         writer.WriteString("type", type);
+        writer.WriteNumber("version", SchemaVersion);
         Span<char> time = stackalloc char[32];
         context.Time.UtcDateTime.TryFormat(time, out var length, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         writer.WriteString("time", time[..length]);
@@ -88,19 +105,19 @@ internal static class AuditRecordSerializer
         }
     }
 
-    private static void WriteArguments(Utf8JsonWriter writer, JsonElement arguments, AuditArgumentsMode mode)
+    private static AuditArgumentsRecorded WriteArguments(Utf8JsonWriter writer, JsonElement arguments, AuditArgumentsMode mode)
     {
         switch (mode)
         {
             case AuditArgumentsMode.Full:
                 arguments.WriteTo(writer);
-                break;
+                return AuditArgumentsRecorded.Full;
             case AuditArgumentsMode.Hash:
                 writer.WriteStringValue(AuditArguments.Hash(arguments));
-                break;
+                return AuditArgumentsRecorded.Hash;
             default:
-                AuditArguments.WriteRedacted(writer, arguments);
-                break;
+                // Redaction that found nothing to replace leaves the arguments whole: replay can use them as they are.
+                return AuditArguments.WriteRedacted(writer, arguments) ? AuditArgumentsRecorded.Redacted : AuditArgumentsRecorded.Full;
         }
     }
 

@@ -6,11 +6,12 @@ namespace McpGuard.Cli;
 /// <summary><c>mcpguard check --policy FILE [-- COMMAND]</c>: validate, and with a server, check the policy against its real tools.</summary>
 internal static class CheckCommand
 {
-    public static Command Create()
+    public static Command Create(ServerConnector? connector = null)
     {
         var policyOption = CommonOptions.Policy();
+        var verbose = CommonOptions.Verbose();
         var server = CommonOptions.ServerCommand(required: false);
-        var command = new Command("check", "Validate a policy; with a server command after --, also check it against the server's real tools.") { policyOption, server };
+        var command = new Command("check", "Validate a policy; with a server command after --, also check it against the server's real tools.") { policyOption, verbose, server };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -28,15 +29,18 @@ internal static class CheckCommand
                 return ExitCodes.Success;
             }
 
-            if (await ServerInspection.ListAsync(commandLine, error, cancellationToken) is not { } tools)
+            if (await ServerInspection.ListAsync(commandLine, connector ?? ServerConnector.Stdio, parseResult.GetValue(verbose), error, cancellationToken) is not { } inventory)
             {
                 return ExitCodes.Failure;
             }
 
+            var tools = inventory.Tools;
+
             var findings = PolicyCheck.Run(policy, tools);
             foreach (var finding in findings)
             {
-                await output.WriteLineAsync($"{(finding.IsError ? "error" : "warning")}: {finding.Message}");
+                // Findings name the server's tools: inert before they reach the terminal.
+                await output.WriteLineAsync($"{(finding.IsError ? "error" : "warning")}: {TerminalText.Printable(finding.Message)}");
             }
 
             var errors = findings.Count(f => f.IsError);

@@ -30,7 +30,7 @@ internal static class ExplainCommand
             }
             catch (JsonException ex)
             {
-                await error.WriteLineAsync($"mcpguard explain: --args is not JSON: {ex.Message}");
+                await error.WriteLineAsync($"mcpguard explain: --args is not JSON: {TerminalText.Printable(ex.Message)}");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -45,12 +45,12 @@ internal static class ExplainCommand
                 var explanation = new PolicyEngine(policy).Explain(new ToolRequest { ToolName = parseResult.GetValue(tool)!, Arguments = arguments.RootElement });
                 foreach (var step in explanation.Steps)
                 {
-                    await output.WriteLineAsync($"  {step}");
+                    await output.WriteLineAsync($"  {TerminalText.Printable(step)}");
                 }
 
                 var decision = explanation.Decision;
                 var verdict = decision.Verdict switch { Verdict.Allow => "allow", Verdict.Deny => "deny", _ => "require_approval" };
-                await output.WriteLineAsync($"decision: {verdict} by {decision.RuleId}{(decision.Reason is null ? "" : $": {decision.Reason}")}");
+                await output.WriteLineAsync(TerminalText.Printable($"decision: {verdict} by {decision.RuleId}{(decision.Reason is null ? "" : $": {decision.Reason}")}"));
                 await output.WriteLineAsync("(limits are counted only when calls are forwarded; explain does not count them)");
             }
 

@@ -7,32 +7,41 @@ namespace McpGuard.Cli;
 /// <summary><c>mcpguard init [--out FILE] -- COMMAND</c>: a commented starter policy from the server's tools.</summary>
 internal static class InitCommand
 {
-    public static Command Create()
+    public static Command Create(ServerConnector? connector = null)
     {
         var outOption = new Option<FileInfo>("--out", "-o") { Description = "Write the policy here instead of stdout (refuses to overwrite)." };
+        var verbose = CommonOptions.Verbose();
         var server = CommonOptions.ServerCommand();
-        var command = new Command("init", "Write a starter policy for a server from its tools and their risk classes.") { outOption, server };
+        var command = new Command("init", "Write a starter policy for a server from its tools and their risk classes.") { outOption, verbose, server };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var commandLine = parseResult.GetValue(server)!;
-            if (await ServerInspection.ListAsync(commandLine, error, cancellationToken) is not { } tools)
+            if (await ServerInspection.ListAsync(commandLine, connector ?? ServerConnector.Stdio, parseResult.GetValue(verbose), error, cancellationToken) is not { } inventory)
             {
                 return ExitCodes.Failure;
             }
 
-            var policy = StarterPolicy.Write(ServerName.FromCommandLine(commandLine), tools);
-            var check = PolicyLoader.LoadText(policy, "starter policy");
-            if (!check.Succeeded)
+            var tools = inventory.Tools;
+            var starter = StarterPolicy.Write(ServerName.FromCommandLine(commandLine), tools);
+            foreach (var name in starter.LeftOut)
             {
-                await PolicyErrors.WriteAsync(error, check);
+                await error.WriteLineAsync($"mcpguard init: warning: the tool '{TerminalText.Printable(name)}' has characters that are unsafe in a policy file; it is left out of the comments (its risk class still applies).");
+            }
+
+            // The template sets no tools, hides no names and sets no classes: if the text says otherwise,
+            // something from the server got into it, and the file is not written.
+            var check = PolicyLoader.LoadText(starter.Yaml, "starter policy");
+            if (!check.Succeeded || check.Policy.Entries.Count > 0 || check.Policy.Hide.Count > 0 || check.Policy.RiskOverrides.Count > 0)
+            {
+                await error.WriteLineAsync("mcpguard init: the starter policy did not come out as written; nothing was written (please report this).");
                 return ExitCodes.Failure;
             }
 
             if (parseResult.GetValue(outOption) is not { } file)
             {
-                await output.WriteAsync(policy);
+                await output.WriteAsync(starter.Yaml);
                 return ExitCodes.Success;
             }
 
@@ -42,8 +51,8 @@ internal static class InitCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            await File.WriteAllTextAsync(file.FullName, policy, cancellationToken);
-            await output.WriteLineAsync($"Wrote {file.FullName} ({tools.Count} tools). Next: mcpguard check --policy {file.FullName} -- {string.Join(' ', commandLine)}");
+            await File.WriteAllTextAsync(file.FullName, starter.Yaml, cancellationToken);
+            await output.WriteLineAsync($"Wrote {file.FullName} ({tools.Count} tools). Next: mcpguard check --policy {file.FullName} -- {TerminalText.Printable(string.Join(' ', commandLine))}");
             return ExitCodes.Success;
         });
         return command;

@@ -9,7 +9,7 @@ internal static class PolicyErrors
     {
         foreach (var problem in result.Errors)
         {
-            await error.WriteLineAsync($"mcpguard: {problem}");
+            await error.WriteLineAsync($"mcpguard: {TerminalText.Printable(problem.ToString())}");
         }
 
         await error.WriteLineAsync($"mcpguard: the policy is invalid ({result.Errors.Count} error{(result.Errors.Count == 1 ? "" : "s")}); the server was not started.");

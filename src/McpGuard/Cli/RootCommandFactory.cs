@@ -16,5 +16,7 @@ internal static class RootCommandFactory
         AuditCommand.Create(),
         DeskCommand.Create(),
         LimitsCommand.Create(),
+        TestCommand.Create(),
+        ReplayCommand.Create(),
     };
 }

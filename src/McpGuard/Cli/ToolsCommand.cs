@@ -9,14 +9,13 @@ namespace McpGuard.Cli;
 /// <summary><c>mcpguard tools --policy FILE [--json] -- COMMAND</c>: every tool, its risk, and what the policy does with it.</summary>
 internal static class ToolsCommand
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
-
-    public static Command Create()
+    public static Command Create(ServerConnector? connector = null)
     {
         var policyOption = CommonOptions.Policy();
         var json = new Option<bool>("--json") { Description = "Print the inventory as JSON." };
+        var verbose = CommonOptions.Verbose();
         var server = CommonOptions.ServerCommand();
-        var command = new Command("tools", "List the server's tools with their risk class and what the policy does with each.") { policyOption, json, server };
+        var command = new Command("tools", "List the server's tools with their risk class and what the policy does with each.") { policyOption, json, verbose, server };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -26,30 +25,28 @@ internal static class ToolsCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            if (await ServerInspection.ListAsync(parseResult.GetValue(server)!, error, cancellationToken) is not { } tools)
+            if (await ServerInspection.ListAsync(parseResult.GetValue(server)!, connector ?? ServerConnector.Stdio, parseResult.GetValue(verbose), error, cancellationToken) is not { } inventory)
             {
                 return ExitCodes.Failure;
             }
+
+            var tools = inventory.Tools;
 
             var engine = new PolicyEngine(policy);
             var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints))).ToList();
             if (parseResult.GetValue(json))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(rows.Select(r => new
-                {
-                    name = r.Tool.Name,
-                    risk = r.Summary.Risk.ToString().ToLowerInvariant(),
-                    effect = r.Summary.Effect,
-                    rule = r.Summary.RuleId,
-                    limits = r.Summary.Limits,
-                }), s_indented));
+                IReadOnlyList<ToolInventoryEntry> entries = [.. rows.Select(r => new ToolInventoryEntry(
+                    r.Tool.Name, r.Summary.Risk.ToString().ToLowerInvariant(), r.Summary.Effect, r.Summary.RuleId, r.Summary.Limits))];
+                await output.WriteLineAsync(JsonSerializer.Serialize(entries, CliJsonContext.Default.IReadOnlyListToolInventoryEntry));
                 return ExitCodes.Success;
             }
 
             var table = new Table().Border(TableBorder.Simple).AddColumns("tool", "risk", "policy", "decided by", "limits");
             foreach (var (tool, summary) in rows)
             {
-                table.AddRow(Markup.Escape(tool.Name), Markup.Escape(summary.Risk.ToString().ToLowerInvariant()), Effect(summary.Effect), Markup.Escape(summary.RuleId), Markup.Escape(summary.Limits ?? ""));
+                // Names come from the server: made inert for the terminal first, then for Spectre's markup.
+                table.AddRow(Inert(tool.Name), Inert(summary.Risk.ToString().ToLowerInvariant()), Effect(summary.Effect), Inert(summary.RuleId), Inert(summary.Limits ?? ""));
             }
 
             var console = Terminal.Create(output);
@@ -60,6 +57,8 @@ internal static class ToolsCommand
         });
         return command;
     }
+
+    private static string Inert(string text) => Markup.Escape(TerminalText.Printable(text));
 
     private static string Effect(string effect) => effect switch
     {

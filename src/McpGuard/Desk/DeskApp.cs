@@ -27,6 +27,7 @@ internal static class DeskApp
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeskJsonContext.Default));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
 
@@ -62,7 +63,7 @@ internal static class DeskApp
             }
 
             var state = answer.ToString().ToLowerInvariant();
-            return Results.Json(new { state, proof = DeskFiles.Proof(secret, id, state) });
+            return Results.Json(new DeskGuardAnswer(state, DeskFiles.Proof(secret, id, state)), DeskJsonContext.Default.DeskGuardAnswer);
         });
         app.MapDelete("/api/guard/requests/{id}", (string id) =>
         {
@@ -78,7 +79,7 @@ internal static class DeskApp
     private static IResult State(DeskStore store)
     {
         var (pending, decisions) = store.Snapshot();
-        return Results.Json(new { now = store.Now, pending, decisions });
+        return Results.Json(new DeskState(store.Now, pending, decisions), DeskJsonContext.Default.DeskState);
     }
 
     private static async Task<bool?> ReadApproveAsync(HttpRequest request)

@@ -2,7 +2,9 @@ namespace McpGuard.Desk;
 
 /// <summary>
 /// The one page. Everything from a guard is put in with textContent, never as HTML: tool names and
-/// arguments come from an agent and may be hostile.
+/// arguments come from an agent and may be hostile. textContent still lets a bidi override (U+202E) or a
+/// control character change what a person reads, so <c>inert</c> shows those as <c>\uXXXX</c>, as the
+/// terminal commands do (Cli/TerminalText.cs); arguments keep their line breaks.
 /// </summary>
 internal static class DeskPage
 {
@@ -36,7 +38,9 @@ internal static class DeskPage
         <script>
         const csrf = document.querySelector('meta[name="csrf-token"]').content;
         let skew = 0, pending = [];
-        function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
+        const unsafeChars = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029]/g;
+        function inert(text) { return String(text).replace(unsafeChars, c => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')); }
+        function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = inert(text); return e; }
         async function decide(id, approve) {
           await fetch('/api/decisions/' + encodeURIComponent(id), { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-McpGuard-Csrf': csrf }, body: JSON.stringify({ approve }) });
           refresh();
@@ -63,7 +67,7 @@ internal static class DeskPage
             if (ids !== pending.map(p => p.id).join()) { pending = s.pending; render(); } else { pending = s.pending; }
             const feed = document.getElementById('feed'); feed.replaceChildren();
             for (const d of s.decisions) {
-              const li = el('li'); li.append(el('span', d.outcome, d.outcome), ' ' + d.tool + ' on ' + d.server + ' at ' + new Date(d.at).toLocaleTimeString());
+              const li = el('li'); li.append(el('span', d.outcome, d.outcome), inert(' ' + d.tool + ' on ' + d.server) + ' at ' + new Date(d.at).toLocaleTimeString());
               feed.append(li);
             }
           } catch (e) { }

@@ -8,13 +8,20 @@ namespace McpGuard.Inventory;
 /// tools asking a person, critical ones hidden, the unknown denied — every tool listed in a comment with its
 /// class, so the file says what it will do before anyone edits it.
 /// </summary>
+/// <remarks>
+/// Tool names come from the server and are untrusted: a name with a newline in it, written into a comment, would
+/// go on as YAML and could change the policy. So nothing from the server is written but names made only of the
+/// characters MCP recommends for tool names (<see cref="IsPlain"/>), which cannot end a comment; any other
+/// name is left out of the file and reported in <see cref="StarterPolicyText.LeftOut"/>.
+/// </remarks>
 internal static class StarterPolicy
 {
-    public static string Write(string serverName, IReadOnlyList<ServerTool> tools)
+    public static StarterPolicyText Write(string serverName, IReadOnlyList<ServerTool> tools)
     {
-        var classes = tools.Select(t => (t.Name, Risk: RiskClassifier.Classify(t.Name, t.Hints))).ToList();
+        var plain = tools.Where(t => IsPlain(t.Name)).ToList();
+        var classes = plain.Select(t => (t.Name, Risk: RiskClassifier.Classify(t.Name, t.Hints))).ToList();
         var text = new StringBuilder();
-        text.AppendLine($"# McpGuard starter policy for {serverName} ({tools.Count} tools), written by `mcpguard init`.");
+        text.AppendLine($"# McpGuard starter policy for {(IsPlain(serverName) ? serverName : "this server")} ({tools.Count} tools), written by `mcpguard init`.");
         text.AppendLine("# Review it, then check it against the server: mcpguard check --policy THIS_FILE -- SERVER COMMAND");
         text.AppendLine("version: 1");
         text.AppendLine("default: deny                # a tool no rule below decides is refused");
@@ -30,6 +37,11 @@ internal static class StarterPolicy
         foreach (var group in classes.GroupBy(c => c.Risk).OrderBy(g => g.Key))
         {
             text.AppendLine($"#   {group.Key.ToString().ToLowerInvariant()} ({group.Count()}): {string.Join(", ", group.Select(g => g.Name))}");
+        }
+
+        if (plain.Count < tools.Count)
+        {
+            text.AppendLine($"#   ({tools.Count - plain.Count} tools with unusual characters in their names are not listed here; `mcpguard tools` shows them.)");
         }
 
         text.AppendLine();
@@ -49,6 +61,10 @@ internal static class StarterPolicy
         text.AppendLine("audit:");
         text.AppendLine("  path: ~/.mcpguard/audit.jsonl");
         text.AppendLine("  arguments: redact");
-        return text.ToString();
+        return new StarterPolicyText(text.ToString(), [.. tools.Where(t => !IsPlain(t.Name)).Select(t => t.Name)]);
     }
+
+    /// <summary>1 to 128 of A-Z a-z 0-9 _ - . / (the MCP specification's advice for tool names).</summary>
+    public static bool IsPlain(string name) =>
+        name.Length is > 0 and <= 128 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '/');
 }

@@ -26,7 +26,7 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
         {
             case MessageKind.Request:
                 var id = message.Id!.Value;
-                if (!channels.ClientRequests.TryAdd(new PendingRequest(id, message.Method!)))
+                if (!channels.AwaitingServer.TryAdd(new PendingRequest(id, message.Method!)))
                 {
                     LogDuplicateId(logger);
                     await channels.ToClient.WriteLineAsync(
@@ -69,7 +69,7 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
                 break;
 
             case MessageKind.Response:
-                if (channels.ServerRequests.TryRemove(message.Id!.Value, out var pending) && pending.OwnResponse is { } own)
+                if (channels.AwaitingClient.TryRemove(message.Id!.Value, out var pending) && pending.OwnResponse is { } own)
                 {
                     // An answer to the guard's own question (elicitation): it is the guard's, never the server's.
                     own.TrySetResult(JsonDocument.Parse(line.ToArray()));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -11,8 +12,14 @@ internal readonly record struct JsonRpcId(string Key, byte[] Raw)
 {
     public static JsonRpcId FromString(string value)
     {
-        var raw = JsonSerializer.SerializeToUtf8Bytes(value);
-        return new JsonRpcId("s:" + value, raw);
+        // The writer escapes the way the serializer did (quotes, controls, non-ASCII) with no reflection.
+        var raw = new ArrayBufferWriter<byte>(value.Length + 2);
+        using (var writer = new Utf8JsonWriter(raw))
+        {
+            writer.WriteStringValue(value);
+        }
+
+        return new JsonRpcId("s:" + value, raw.WrittenSpan.ToArray());
     }
 
     /// <summary>The id of a parsed message, or null when it is absent or not a string or an integer.</summary>
@@ -40,7 +47,7 @@ internal readonly record struct JsonRpcId(string Key, byte[] Raw)
         !text.IsEmpty && !text.ContainsAny((byte)'.', (byte)'e', (byte)'E');
 
     /// <summary>The id as a JSON value (for the audit log, which writes it verbatim).</summary>
-    public JsonElement ToJsonElement() => JsonSerializer.Deserialize<JsonElement>(Raw);
+    public JsonElement ToJsonElement() => JsonElement.Parse(Raw);
 
     public override string ToString() => Encoding.UTF8.GetString(Raw);
 }

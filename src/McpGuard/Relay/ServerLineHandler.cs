@@ -32,7 +32,7 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             return;
         }
 
-        if (header.IsResponse && channels.ClientRequests.TryRemove(header.Id!.Value, out var pending))
+        if (header.IsResponse && channels.AwaitingServer.TryRemove(header.Id!.Value, out var pending))
         {
             if (pending.OwnResponse is { } own)
             {
@@ -85,7 +85,7 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
         }
         else if (header.IsRequest)
         {
-            channels.ServerRequests.TryAdd(new PendingRequest(header.Id!.Value, header.Method!));
+            channels.AwaitingClient.TryAdd(new PendingRequest(header.Id!.Value, header.Method!));
         }
         else if (header.Method == NotificationMethods.ToolListChangedNotification)
         {

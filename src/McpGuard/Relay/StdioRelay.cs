@@ -1,14 +1,14 @@
+using System.Threading.Channels;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
-using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Relay;
 
 /// <summary>
-/// Runs one guarded session: the child server, a pump per direction, and the shutdown of SPEC §4.7.
+/// Runs one guarded session: the child server, a <see cref="RelaySession"/> with a pump per direction, and the
+/// shutdown order of docs/relay.md.
 /// The relay knows nothing of YAML: it asks the <see cref="PolicyEngine"/> and forwards or answers.
 /// </summary>
 internal sealed partial class StdioRelay(
@@ -19,28 +19,15 @@ internal sealed partial class StdioRelay(
     ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<StdioRelay>();
-    private RelayChannels? _channels;
 
-    /// <summary>
-    /// After a policy reload: if what is hidden changed, the guard's view of the tools is refreshed and the client
-    /// is told to list again (<c>notifications/tools/list_changed</c>), as a server would.
-    /// </summary>
-    public async Task OnPolicyReloadedAsync(bool hiddenChanged)
+    /// <summary>Reloads announced by the policy watcher, taken by the running session (it may not exist yet).</summary>
+    private readonly Channel<bool> _reloads = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Called by the policy watcher after a valid new version took effect.</summary>
+    public Task OnPolicyReloadedAsync(bool hiddenChanged)
     {
-        if (!hiddenChanged || _channels is not { } channels)
-        {
-            return;
-        }
-
-        channels.Catalog.MarkStale();
-        try
-        {
-            await channels.ToClient.WriteLineAsync(JsonRpcMessages.Notification(NotificationMethods.ToolListChangedNotification), flush: true, CancellationToken.None);
-        }
-        catch (IOException)
-        {
-            // The client is gone; the session is ending anyway.
-        }
+        _reloads.Writer.TryWrite(hiddenChanged);
+        return Task.CompletedTask;
     }
 
     /// <summary>Relays until the client or the server ends the session, or <paramref name="stopping"/> fires.</summary>
@@ -53,19 +40,10 @@ internal sealed partial class StdioRelay(
 
         using var relayCancellation = new CancellationTokenSource();
         var token = relayCancellation.Token;
-        var channels = new RelayChannels(new MessageSink(clientOutput), new MessageSink(child.StandardInput));
-        _channels = channels;
-        var fetcher = new ToolListFetcher(channels, options, token);
-        var gate = new ToolCallGate(channels, engine, fetcher, approverFor(channels), audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
-        var clientHandler = new ClientLineHandler(channels, gate, loggerFactory.CreateLogger<ClientLineHandler>());
-        var serverHandler = new ServerLineHandler(channels, engine, audit, loggerFactory.CreateLogger<ServerLineHandler>());
-
-        // Each pump batches only the direction it feeds; its rare replies the other way are flushed at once.
-        // So a client that is not reading its answers never stops its requests from reaching the server.
-        var clientPump = new MessagePump("client→server", clientHandler.HandleAsync, ct => RefuseOversizedAsync(channels, ct), channels.ToServer.FlushAsync, options.MaxMessageBytes, _logger)
-            .RunAsync(clientInput, token);
-        var serverPump = new MessagePump("server→client", serverHandler.HandleAsync, _ => ValueTask.CompletedTask, channels.ToClient.FlushAsync, options.MaxMessageBytes, _logger)
-            .RunAsync(child.StandardOutput, token);
+        var session = new RelaySession(clientOutput, child.StandardInput, engine, approverFor, audit, options, serverName, loggerFactory, token);
+        var clientPump = session.PumpClientAsync(clientInput, token);
+        var serverPump = session.PumpServerAsync(child.StandardOutput, token);
+        var reloads = ApplyReloadsAsync(session, token);
         var stopRequested = Task.Delay(Timeout.Infinite, stopping);
 
         var first = await Task.WhenAny(clientPump, serverPump, child.Exited, stopRequested);
@@ -74,7 +52,7 @@ internal sealed partial class StdioRelay(
         {
             // Client EOF or a signal: close the child's stdin and let it finish what it has; then escalate.
             LogClientGone(_logger, first == clientPump ? "the client closed stdin" : "a stop signal");
-            await channels.ToServer.DisposeAsync();
+            await session.Channels.ToServer.DisposeAsync();
             exitCode = await child.StopAsync(options.Shutdown);
             await Task.WhenAny(serverPump, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
         }
@@ -87,46 +65,24 @@ internal sealed partial class StdioRelay(
 
         LogChildExited(_logger, child.Id, exitCode);
         await relayCancellation.CancelAsync();
-        await AnswerPendingAsync(channels, exitCode);
+        await session.EndAsync(exitCode);
         await Observe(clientPump);
         await Observe(serverPump);
+        await Observe(reloads);
         return exitCode;
     }
 
-    private static ValueTask RefuseOversizedAsync(RelayChannels channels, CancellationToken cancellationToken) =>
-        channels.ToClient.WriteLineAsync(
-            JsonRpcMessages.Error(null, McpErrorCode.InvalidRequest.AsInt(), "Invalid request: the message is larger than McpGuard accepts."),
-            flush: true,
-            cancellationToken);
-
-    /// <summary>Every request still in flight gets an answer: the client never waits on a dead server.</summary>
-    private static async Task AnswerPendingAsync(RelayChannels channels, int exitCode)
+    private async Task ApplyReloadsAsync(RelaySession session, CancellationToken cancellationToken)
     {
-        var message = $"The MCP server exited (code {exitCode}) before answering.";
-        foreach (var pending in channels.ClientRequests.Drain())
+        // A reload announced before this session existed concerns nothing the client has seen.
+        while (_reloads.Reader.TryRead(out _))
         {
-            if (pending.OwnResponse is { } own)
-            {
-                own.TrySetException(new IOException(message));
-                continue;
-            }
-
-            try
-            {
-                await channels.ToClient.WriteLineAsync(JsonRpcMessages.Error(pending.Id, McpErrorCode.InternalError.AsInt(), message), flush: true, CancellationToken.None);
-            }
-            catch (IOException)
-            {
-                return;
-            }
         }
 
-        foreach (var pending in channels.ServerRequests.Drain())
+        await foreach (var hiddenChanged in _reloads.Reader.ReadAllAsync(cancellationToken))
         {
-            pending.OwnResponse?.TrySetException(new IOException(message));
+            await session.OnPolicyReloadedAsync(hiddenChanged);
         }
-
-        await channels.ToClient.DisposeAsync();
     }
 
     private async Task Observe(Task pump)

@@ -9,71 +9,71 @@ namespace McpGuard.Relay;
 internal sealed partial class ToolCallGate
 {
     /// <summary>A held call: list the tools if needed, ask a person if needed, then forward or answer.</summary>
-    private async Task DecideHeldAsync(JsonRpcId id, byte[] line, CancellationTokenSource withdrawn, CancellationToken relayStopping)
+    private async Task DecideHeldAsync(HeldCall held)
     {
-        var cancellationToken = withdrawn.Token;
+        var id = held.Id;
+        var cancellationToken = held.Token;
         var callId = audit.NewCallId();
         ToolRequest? request = null;
         var asked = false;
         try
         {
-            using var document = JsonDocument.Parse(line);
+            using var document = JsonDocument.Parse(held.Line);
             ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
             await fetcher.EnsureCompleteAsync(cancellationToken);
-            channels.Catalog.TryGet(call.Name, out var hints);
-            request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = hints };
-            var reply = Judge(id, callId, request, out var needsApproval);
-            if (needsApproval is not null)
+            request = Request(call);
+            var outcome = Judge(id, callId, request);
+            if (outcome is GateOutcome.Ask ask)
             {
-                if (!Record(id, callId, request, needsApproval, AuditDecision.RequireApproval, needsApproval.RuleId, needsApproval.Reason))
+                var decision = ask.Decision;
+                if (!Record(id, callId, request, decision, AuditDecision.RequireApproval, decision.RuleId, decision.Reason))
                 {
-                    reply = JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr).");
+                    outcome = AuditUnavailable(id);
                 }
                 else
                 {
                     asked = true;
-                    var outcome = await approver.RequestAsync(
-                        new ApprovalRequest(callId, serverName, call.Name, call.Arguments, needsApproval.RuleId, needsApproval.Reason),
+                    var answer = await approver.RequestAsync(
+                        new ApprovalRequest(callId, serverName, call.Name, call.Arguments, decision.RuleId, decision.Reason),
                         cancellationToken);
-                    LogApproval(logger, call.Name, outcome.Approved);
-                    reply = outcome.Approved
-                        ? Conclude(id, callId, request, needsApproval with { Verdict = Verdict.Allow, Reason = outcome.Reason }, AuditDecision.Approved)
-                        : Conclude(id, callId, request, needsApproval with { Verdict = Verdict.Deny, Reason = outcome.Reason }, AuditDecision.Refused);
+                    LogApproval(logger, call.Name, answer.Approved);
+                    outcome = answer.Approved
+                        ? Conclude(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved)
+                        : Conclude(id, callId, request, decision with { Verdict = Verdict.Deny, Reason = answer.Reason }, AuditDecision.Refused);
                 }
             }
 
-            if (reply is null)
+            switch (outcome)
             {
-                await channels.ToServer.WriteLineAsync(line, flush: true, cancellationToken);
-            }
-            else
-            {
-                await ReplyAsync(id, reply, cancellationToken);
+                case GateOutcome.Forward:
+                    await channels.ToServer.WriteLineAsync(held.Line, flush: true, cancellationToken);
+                    break;
+                case GateOutcome.Reply reply:
+                    await ReplyAsync(id, reply.Message, cancellationToken);
+                    break;
+                default:
+                    // Listed just now, so a second ListFirst cannot happen; an Ask was answered above.
+                    throw new InvalidOperationException($"A held call ended undecided ({outcome.GetType().Name}).");
             }
         }
-        catch (OperationCanceledException) when (withdrawn.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Withdrawn by the client: the request is over, nothing is forwarded. When the guard is stopping
-            // instead, the request stays in the table so that the shutdown answers it (SPEC §4.7).
-            if (!relayStopping.IsCancellationRequested)
+            // instead, the request stays in the table so that the shutdown answers it.
+            if (held.IsWithdrawn)
             {
-                channels.ClientRequests.TryRemove(id, out _);
+                channels.AwaitingServer.TryRemove(id, out _);
             }
 
             if (asked)
             {
-                Record(id, callId, request, null, AuditDecision.Cancelled, "approval", "withdrawn before a person answered");
+                Record(id, callId, request, null, AuditDecision.Cancelled, "approval", held.IsWithdrawn ? "withdrawn before a person answered" : "the guard stopped before a person answered");
             }
         }
         catch (Exception ex) when (ex is TimeoutException or IOException or JsonException or InvalidOperationException)
         {
             LogHeldCallFailed(logger, ex);
             await TryReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + ex.Message));
-        }
-        finally
-        {
-            _held.TryRemove(id.Key, out _);
-            withdrawn.Dispose();
         }
     }
 

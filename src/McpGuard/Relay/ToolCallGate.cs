@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using McpGuard.Approval;
@@ -14,20 +13,19 @@ namespace McpGuard.Relay;
 /// Decides every tools/call before the server sees it: hidden or unknown → "Unknown tool"; then the policy;
 /// then limits, counted only when the call is really forwarded; then the audit record, written before
 /// forwarding (a call that cannot be recorded is denied). Calls that must wait (for the guard's own
-/// tools/list, or for a person) are held off the pump on a copy of their bytes, so other traffic keeps flowing.
+/// tools/list, or for a person) are held off the pump by <see cref="HeldCalls"/>, so other traffic keeps flowing.
 /// </summary>
 internal sealed partial class ToolCallGate(
     RelayChannels channels,
     PolicyEngine engine,
     ToolListFetcher fetcher,
+    HeldCalls held,
     IApprover approver,
     IAuditLog audit,
     RelayOptions options,
     string serverName,
     ILogger logger)
 {
-    private readonly ConcurrentDictionary<string, CancellationTokenSource> _held = new(StringComparer.Ordinal);
-
     /// <summary>Handles a validated tools/call request whose id is already registered as in flight.</summary>
     public async ValueTask HandleAsync(ClientMessage message, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
@@ -39,70 +37,69 @@ internal sealed partial class ToolCallGate(
             return;
         }
 
-        if (!channels.Catalog.TryGet(call.Name, out var hints) && !channels.Catalog.IsComplete && !engine.IsHidden(call.Name, null))
+        var request = Request(call);
+        switch (Judge(id, audit.NewCallId(), request))
         {
-            // Not listed yet: the guard lists the server's tools itself before it decides.
-            Hold(id, line, cancellationToken);
-            return;
-        }
-
-        var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Hints = hints };
-        var reply = Judge(id, audit.NewCallId(), request, out var needsApproval);
-        if (needsApproval is not null)
-        {
-            Hold(id, line, cancellationToken);
-            return;
-        }
-
-        if (reply is null)
-        {
-            await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
-        }
-        else
-        {
-            await ReplyAsync(id, reply, cancellationToken);
+            case GateOutcome.Forward:
+                await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
+                break;
+            case GateOutcome.Reply reply:
+                await ReplyAsync(id, reply.Message, cancellationToken);
+                break;
+            case GateOutcome.ListFirst or GateOutcome.Ask:
+                // Decided off the pump, on a copy of the bytes, so other traffic keeps flowing meanwhile.
+                held.Hold(id, line, DecideHeldAsync);
+                break;
         }
     }
+
+    /// <summary>The call as the policy sees it, with the class the catalog keeps for the tool if the server listed it.</summary>
+    private ToolRequest Request(ToolCall call) => new()
+    {
+        ToolName = call.Name,
+        Arguments = call.Arguments,
+        Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, out var risk) ? risk : null,
+    };
 
     /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
-    public void Withdraw(JsonRpcId id)
-    {
-        if (_held.TryGetValue(id.Key, out var cancellation))
-        {
-            cancellation.Cancel();
-        }
-    }
+    public void Withdraw(JsonRpcId id) => held.Withdraw(id);
 
     /// <summary>
-    /// Decides a call whose tool is known or hidden. Returns null to forward, or the reply to send instead.
-    /// <paramref name="approval"/> is set when a person must decide first (nothing is recorded yet then).
+    /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet → list first; then the policy, and a
+    /// call that needs a person → ask (nothing is recorded yet then); else <see cref="Conclude"/>.
     /// </summary>
-    private byte[]? Judge(JsonRpcId id, string callId, ToolRequest request, out PolicyDecision? approval)
+    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request)
     {
-        approval = null;
-        var hidden = engine.IsHidden(request.ToolName, request.Hints);
-        if (hidden || !channels.Catalog.TryGet(request.ToolName, out _))
+        // Only a listed tool has a class (request.Risk); a name the server never listed is answered from the
+        // hide list and the catalog alone, before anything is classified.
+        var listed = request.Risk is not null;
+        var hidden = request.Risk is { } risk ? engine.Policy.IsHidden(request.ToolName, risk) : engine.IsHidden(request.ToolName);
+        if (!hidden && !listed && !channels.Catalog.IsComplete)
+        {
+            return GateOutcome.ListFirst.Instance;
+        }
+
+        if (hidden || !listed)
         {
             LogUnknownTool(logger, request.ToolName);
             Record(id, callId, request, default, hidden ? AuditDecision.Hidden : AuditDecision.UnknownTool, null, null);
-            return UnknownTool(id, request.ToolName);
+            return new GateOutcome.Reply(UnknownTool(id, request.ToolName));
         }
 
         var decision = engine.Evaluate(request);
         if (decision.Verdict == Verdict.RequireApproval && !options.Monitor)
         {
-            approval = decision;
-            return null;
+            return new GateOutcome.Ask(decision);
         }
 
         return Conclude(id, callId, request, decision, AuditDecisionText.FromVerdict(decision.Verdict));
     }
 
     /// <summary>
-    /// The last step: count an allowed (or approved) call's limits, record the decision, then forward (null)
-    /// or answer with a denial. Under --monitor only the audit log's failure blocks.
+    /// The last step: count an allowed (or approved) call's limits, record the decision, then forward or
+    /// answer with a denial. Under --monitor only the audit log's failure blocks.
     /// </summary>
-    private byte[]? Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded)
+    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded)
     {
         var receipt = LimitReceipt.Empty;
         if (decision.Verdict == Verdict.Allow)
@@ -128,7 +125,7 @@ internal sealed partial class ToolCallGate(
         if (!Record(id, callId, request, decision, recorded, decision.RuleId, decision.Reason))
         {
             GiveBack(receipt);
-            return JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr).");
+            return AuditUnavailable(id);
         }
 
         if (decision.Verdict != Verdict.Allow)
@@ -136,7 +133,7 @@ internal sealed partial class ToolCallGate(
             LogDenied(logger, request.ToolName, decision.RuleId, options.Monitor);
             if (!options.Monitor)
             {
-                return JsonRpcMessages.Denied(id, decision.Reason ?? $"denied by {decision.RuleId}.");
+                return new GateOutcome.Reply(JsonRpcMessages.Denied(id, decision.Reason ?? $"denied by {decision.RuleId}."));
             }
         }
         else
@@ -144,12 +141,12 @@ internal sealed partial class ToolCallGate(
             LogAllowed(logger, request.ToolName, decision.RuleId);
         }
 
-        if (channels.ClientRequests.TryGet(id, out var pending))
+        if (channels.AwaitingServer.TryGet(id, out var pending))
         {
             pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp()) { Receipt = receipt };
         }
 
-        return null;
+        return GateOutcome.Forward.Instance;
     }
 
     /// <summary>
@@ -169,6 +166,9 @@ internal sealed partial class ToolCallGate(
             _ = GiveBackCounts.RunAsync(engine, receipt, logger);
         }
     }
+
+    private static GateOutcome.Reply AuditUnavailable(JsonRpcId id) =>
+        new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr)."));
 
     /// <returns>False when the record could not be stored (the audit log's own warning is already on stderr).</returns>
     private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, AuditDecision recorded, string? ruleId, string? reason)
@@ -200,18 +200,9 @@ internal sealed partial class ToolCallGate(
     {
         // Only the step that takes the request out of the table answers it, so it is never answered twice
         // (when the child dies, the shutdown may already have answered a held call).
-        if (channels.ClientRequests.TryRemove(id, out _))
+        if (channels.AwaitingServer.TryRemove(id, out _))
         {
             await channels.ToClient.WriteLineAsync(reply, flush: true, cancellationToken);
         }
-    }
-
-    /// <summary>Copies the call's bytes (the pump's buffer is reused) and decides it off the pump.</summary>
-    private void Hold(JsonRpcId id, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
-    {
-        var copy = line.ToArray();
-        var withdrawn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _held[id.Key] = withdrawn;
-        _ = Task.Run(() => DecideHeldAsync(id, copy, withdrawn, cancellationToken), CancellationToken.None);
     }
 }

@@ -3,13 +3,15 @@ using McpGuard.Policy;
 namespace McpGuard.Relay;
 
 /// <summary>
-/// The tools the server listed in this session, with their annotations. A call to a name that is not here
-/// is answered "Unknown tool". Cleared when the server says its list changed.
+/// The tools the server listed in this session, with their annotations and their risk class. A call to a name
+/// that is not here is answered "Unknown tool" before anything is classified or kept, so the memory this
+/// takes is bounded by what the server listed, never by names a client makes up. Cleared when the server
+/// says its list changed.
 /// </summary>
 internal sealed class ToolCatalog
 {
     private readonly Lock _lock = new();
-    private Dictionary<string, ToolHints?> _tools = new(StringComparer.Ordinal);
+    private Dictionary<string, Entry> _tools = new(StringComparer.Ordinal);
     private bool _complete;
 
     /// <summary>True once every page of the current list has been seen, so a missing name really is unknown.</summary>
@@ -30,7 +32,7 @@ internal sealed class ToolCatalog
         {
             foreach (var tool in tools)
             {
-                _tools[tool.Name] = tool.Hints;
+                _tools[tool.Name] = new Entry(tool);
             }
 
             _complete |= isLastPage;
@@ -40,7 +42,12 @@ internal sealed class ToolCatalog
     /// <summary>Replaces everything with a complete list the guard fetched itself.</summary>
     public void ReplaceAll(IEnumerable<ListedTool> tools)
     {
-        var fresh = tools.ToDictionary(t => t.Name, t => t.Hints, StringComparer.Ordinal);
+        var fresh = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        foreach (var tool in tools)
+        {
+            fresh[tool.Name] = new Entry(tool);
+        }
+
         lock (_lock)
         {
             _tools = fresh;
@@ -57,11 +64,29 @@ internal sealed class ToolCatalog
         }
     }
 
-    public bool TryGet(string name, out ToolHints? hints)
+    /// <summary>
+    /// The class of a listed tool under <paramref name="policy"/>: computed the first time it is asked for under
+    /// that policy and kept with the tool (a reload gives a new policy, so classes follow it). False, with
+    /// nothing computed, for a name the server did not list.
+    /// </summary>
+    public bool TryGetRisk(string name, CompiledPolicy policy, out RiskClass risk)
     {
         lock (_lock)
         {
-            return _tools.TryGetValue(name, out hints);
+            if (!_tools.TryGetValue(name, out var entry))
+            {
+                risk = default;
+                return false;
+            }
+
+            if (!ReferenceEquals(entry.ClassifiedBy, policy))
+            {
+                entry.Risk = policy.Classify(entry.Tool.Name, entry.Tool.Hints);
+                entry.ClassifiedBy = policy;
+            }
+
+            risk = entry.Risk;
+            return true;
         }
     }
 
@@ -71,5 +96,15 @@ internal sealed class ToolCatalog
         {
             return [.. _tools.Keys];
         }
+    }
+
+    /// <summary>A listed tool and its class under the policy that last asked (guarded by the catalog's lock).</summary>
+    private sealed class Entry(ListedTool tool)
+    {
+        public ListedTool Tool { get; } = tool;
+
+        public CompiledPolicy? ClassifiedBy { get; set; }
+
+        public RiskClass Risk { get; set; }
     }
 }

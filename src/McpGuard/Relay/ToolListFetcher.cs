@@ -39,7 +39,7 @@ internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions optio
         string? cursor = null;
         for (var page = 0; page < MaxPages; page++)
         {
-            var request = channels.ClientRequests.AddOwn(RequestMethods.ToolsList);
+            var request = channels.AwaitingServer.AddOwn(RequestMethods.ToolsList);
             var message = JsonRpcMessages.Request(request.Id, RequestMethods.ToolsList, cursor is null ? null : writer =>
             {
                 writer.WriteStartObject();

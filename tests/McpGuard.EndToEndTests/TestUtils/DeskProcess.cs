@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace McpGuard.EndToEndTests.TestUtils;
 
-/// <summary><c>dotnet mcpguard.dll desk --port P</c> as a real process, with its own <c>MCPGUARD_HOME</c>.</summary>
+/// <summary><c>mcpguard desk --port P</c> as a real process, with its own <c>MCPGUARD_HOME</c>.</summary>
 internal sealed class DeskProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -62,8 +62,9 @@ internal sealed class DeskProcess : IAsyncDisposable
     /// <summary>Starts the desk and returns once it prints its address (it is listening by then).</summary>
     public static async Task<DeskProcess> StartAsync(string home, int port)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { RepoPaths.GuardDll, "desk", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        var guard = RepoPaths.Guard;
+        var start = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in guard.Prefix.Concat(["desk", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             start.ArgumentList.Add(argument);
         }

@@ -4,7 +4,7 @@ using ModelContextProtocol.Client;
 namespace McpGuard.EndToEndTests.TestUtils;
 
 /// <summary>
-/// The real thing: <c>dotnet mcpguard.dll run --policy FILE -- SERVER...</c> started as a process, driven by
+/// The real thing: <c>dotnet mcpguard.dll run --policy FILE -- SERVER...</c> (or the binary <see cref="RepoPaths.Guard"/> names) started as a process, driven by
 /// the SDK's <see cref="McpClient"/> over stdio, with the guard's stderr captured for assertions.
 /// </summary>
 internal sealed class GuardedServer : IAsyncDisposable
@@ -37,10 +37,11 @@ internal sealed class GuardedServer : IAsyncDisposable
     {
         var policyPath = TempFiles.Write("policy.yaml", policyYaml);
         var stderr = new StderrLines();
-        string[] arguments = [RepoPaths.GuardDll, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
+        var guard = RepoPaths.Guard;
+        string[] arguments = [.. guard.Prefix, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
-            Command = "dotnet",
+            Command = guard.Command,
             Arguments = arguments,
             EnvironmentVariables = environment,
             StandardErrorLines = stderr.Add,

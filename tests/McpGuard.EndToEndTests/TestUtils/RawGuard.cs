@@ -41,7 +41,8 @@ internal sealed class RawGuard : IAsyncDisposable
     public static RawGuard Start(string policyYaml, IEnumerable<string> serverCommand, IEnumerable<string>? guardOptions = null, IDictionary<string, string>? environment = null)
     {
         var policyPath = TempFiles.Write("policy.yaml", policyYaml);
-        var startInfo = new ProcessStartInfo("dotnet")
+        var guard = RepoPaths.Guard;
+        var startInfo = new ProcessStartInfo(guard.Command)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -49,7 +50,7 @@ internal sealed class RawGuard : IAsyncDisposable
             UseShellExecute = false,
             StandardInputEncoding = new UTF8Encoding(false),
         };
-        string[] arguments = [RepoPaths.GuardDll, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
+        string[] arguments = [.. guard.Prefix, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);

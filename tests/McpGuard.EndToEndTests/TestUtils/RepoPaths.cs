@@ -11,6 +11,27 @@ internal static class RepoPaths
 
     public static string GuardDll => Built("src/McpGuard", "mcpguard.dll");
 
+    /// <summary>
+    /// How the tests start the guard: <c>dotnet mcpguard.dll</c> from this build, or the binary that
+    /// <c>MCPGUARD_E2E_GUARD</c> names (<c>.ci/run</c> sets it to the published Native AOT build, so the shipped
+    /// build is the tested one).
+    /// </summary>
+    public static (string Command, IReadOnlyList<string> Prefix) Guard
+    {
+        get
+        {
+            var native = Environment.GetEnvironmentVariable(GuardVariable);
+            if (string.IsNullOrEmpty(native))
+            {
+                return ("dotnet", [GuardDll]);
+            }
+
+            return File.Exists(native) ? (Path.GetFullPath(native), []) : throw new FileNotFoundException($"{GuardVariable} names no file.", native);
+        }
+    }
+
+    public const string GuardVariable = "MCPGUARD_E2E_GUARD";
+
     public static string BybitSimulatorDll => Built("samples/bybit/simulator", "McpGuard.BybitSimulator.dll");
 
     public static string BybitDemoDll => Built("samples/bybit/demo", "McpGuard.BybitDemo.dll");

@@ -44,13 +44,14 @@ public sealed class CommandChannelTests
     }
 
     [Fact]
-    public async Task AskAsync_Stderr_IsLoggedAtInformationWithoutArguments()
+    public async Task AskAsync_ApproverEchoesItsRequest_ArgumentsStayAtTrace()
     {
         var logger = new CapturingLogger();
 
-        await AskAsync("echo 'asking the on-call human' >&2; exit 1", logger);
+        // The request on stdin carries the call's arguments; an approver that echoes it must not leak them.
+        await AskAsync("cat >&2; exit 1", logger);
 
-        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Information && e.Message.Contains("asking the on-call human", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Trace && e.Message.Contains("BTCUSDT", StringComparison.Ordinal));
         Assert.DoesNotContain(logger.Entries, e => e.Level > LogLevel.Trace && e.Message.Contains("BTCUSDT", StringComparison.Ordinal));
     }
 

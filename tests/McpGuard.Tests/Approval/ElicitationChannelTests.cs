@@ -60,7 +60,7 @@ public sealed class ElicitationChannelTests
 
         Assert.Null(outcome);
         Assert.Contains("did not declare the elicitation capability", why, StringComparison.Ordinal);
-        Assert.Equal(0, client.Channels.ServerRequests.Count);
+        Assert.Equal(0, client.Channels.AwaitingClient.Count);
     }
 
     [Fact]
@@ -72,12 +72,12 @@ public sealed class ElicitationChannelTests
         using var request = await client.ReadLineAsync();
         Assert.Equal("elicitation/create", request.RootElement.GetProperty("method").GetString());
         var id = JsonRpcId.FromString(request.RootElement.GetProperty("id").GetString()!);
-        Assert.True(client.Channels.ServerRequests.TryGet(id, out var pending));
+        Assert.True(client.Channels.AwaitingClient.TryGet(id, out var pending));
         pending.OwnResponse!.SetResult(JsonDocument.Parse("""{"jsonrpc":"2.0","id":0,"result":{"action":"accept","content":{"approve":true}}}"""));
         var outcome = await asking.WaitAsync(TestConstants.DefaultTimeout, Ct);
 
         Assert.True(outcome!.Approved);
-        Assert.False(client.Channels.ServerRequests.Contains(id));
+        Assert.False(client.Channels.AwaitingClient.Contains(id));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class ElicitationChannelTests
 
         Assert.Equal("notifications/cancelled", cancelled.RootElement.GetProperty("method").GetString());
         Assert.Equal(request.RootElement.GetProperty("id").GetString(), cancelled.RootElement.GetProperty("params").GetProperty("requestId").GetString());
-        Assert.Equal(0, client.Channels.ServerRequests.Count);
+        Assert.Equal(0, client.Channels.AwaitingClient.Count);
     }
 
     /// <summary>The relay's two outputs over pipes; the test reads what the guard sends the client.</summary>

@@ -103,6 +103,24 @@ public sealed class PropertyTests
     }
 
     [Fact]
+    public void StrictDecimal_AnyTwoDecimals_EqualExactlyWhenOrderedEqualAndHashAlike()
+    {
+        // Trailing zeros (0.5 and 0.50) must not make two equal amounts unequal or land in different buckets.
+        Gen.Select(Gen.Decimal, Gen.Decimal, Gen.Int[0, 4]).Sample((x, y, zeros) =>
+        {
+            Assert.True(StrictDecimal.TryParseStrict(x.ToString(CultureInfo.InvariantCulture), out var a));
+            var padded = x.ToString(CultureInfo.InvariantCulture);
+            padded = zeros == 0 ? padded : (padded.Contains('.', StringComparison.Ordinal) ? padded : padded + ".") + new string('0', zeros);
+            Assert.True(StrictDecimal.TryParseStrict(padded, out var samePadded));
+            Assert.True(StrictDecimal.TryParseStrict(y.ToString(CultureInfo.InvariantCulture), out var b));
+            Assert.Equal(a, samePadded);
+            Assert.Equal(a.GetHashCode(), samePadded.GetHashCode());
+            Assert.Equal(a.CompareTo(b) == 0, a == b);
+            Assert.Equal(a.CompareTo(b) == 0, a.Equals((object)b));
+        }, iter: 5000);
+    }
+
+    [Fact]
     public void Glob_GeneratedPatternsAndNames_MatchAsTheEquivalentRegexAndOverlapWhenANameMatchesBoth()
     {
         var pattern = Gen.Char["ab*?_"].Array[0, 6].Select(chars => new string(chars));

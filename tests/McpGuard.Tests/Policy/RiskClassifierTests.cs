@@ -51,8 +51,9 @@ public sealed class RiskClassifierTests
     {
         var policy = PolicyTestData.Load("version: 1\ndefault: deny\nrisk:\n  critical: hide\n  classes:\n    frobnicate: critical\n");
 
-        Assert.True(policy.IsHidden("frobnicate"));
-        Assert.True(policy.IsHidden("cancel_all_orders"));
-        Assert.False(policy.IsHidden("get_tickers"));
+        Assert.True(policy.IsHidden("frobnicate", policy.Classify("frobnicate", null)));
+        Assert.True(policy.IsHidden("cancel_all_orders", policy.Classify("cancel_all_orders", null)));
+        Assert.False(policy.IsHidden("get_tickers", policy.Classify("get_tickers", null)));
+        Assert.False(policy.IsHidden("frobnicate"));
     }
 }

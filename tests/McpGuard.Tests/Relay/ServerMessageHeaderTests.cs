@@ -50,6 +50,21 @@ public sealed class ServerMessageHeaderTests
         Assert.False(ServerMessageHeader.TryRead(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)), out _));
     }
 
+    /// <summary>What the audit log's outcome record says about an answer: the live path, read by the relay.</summary>
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":3,"error":{"code":-32603,"message":"boom"}}""", true, -32603L)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":true}}""", true, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":false}}""", false, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[]}}""", false, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"x","isError":true}]}}""", false, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"error":{"code":"odd","message":"x"}}""", true, null)]
+    public void TryRead_Answer_ClassifiesErrorsForTheAuditOutcome(string line, bool isError, long? errorCode)
+    {
+        Assert.True(ServerMessageHeader.TryRead(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 3), out var header));
+        Assert.Equal(isError, header.IsError);
+        Assert.Equal(errorCode, header.ErrorCode);
+    }
+
     [Fact]
     public void TryRead_HugeStringValues_ReadsHeader()
     {

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using McpGuard.Audit;
-using McpGuard.Cli;
+using McpGuard.ClientConfig;
 
-namespace McpGuard.ClientConfig;
+namespace McpGuard.Cli;
 
 /// <summary>
 /// Load, change, back up, save: the part wrap and unwrap share. Nothing is written unless an entry changed;

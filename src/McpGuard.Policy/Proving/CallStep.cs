@@ -1,0 +1,19 @@
+using System.Text.Json;
+
+namespace McpGuard.Policy.Proving;
+
+/// <summary>A call, made <see cref="Repeat"/> times at the case's current time, each expected to be decided the same way.</summary>
+public sealed record CallStep : CaseStep
+{
+    public required string Tool { get; init; }
+
+    /// <summary>The call's arguments object, or Undefined when the step gives none.</summary>
+    public JsonElement Arguments { get; init; }
+
+    public int Repeat { get; init; } = 1;
+
+    public required GuardVerdict Expect { get; init; }
+
+    /// <summary>Text the decision's reason must contain (ordinal comparison), if given.</summary>
+    public string? Reason { get; init; }
+}

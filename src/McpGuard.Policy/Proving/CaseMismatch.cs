@@ -1,0 +1,11 @@
+namespace McpGuard.Policy.Proving;
+
+/// <summary>How a call of a failing case differed from what the case expected.</summary>
+public enum CaseMismatch
+{
+    /// <summary>The guard would decide otherwise (e.g. allow where the case expects deny).</summary>
+    Verdict,
+
+    /// <summary>The decision is the expected one, but its reason does not contain the expected text.</summary>
+    Reason,
+}

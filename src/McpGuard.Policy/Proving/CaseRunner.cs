@@ -1,0 +1,62 @@
+namespace McpGuard.Policy.Proving;
+
+/// <summary>
+/// Runs cases against a policy: pure (policy + cases → results), no server, no real clock, no real counters.
+/// Each case starts at the same instant with fresh counters, so cases never affect each other.
+/// </summary>
+public static class CaseRunner
+{
+    /// <summary>Where every case's clock starts; only the distances between steps matter to the windows.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static IReadOnlyList<CaseResult> Run(CompiledPolicy policy, IEnumerable<PolicyCase> cases) =>
+        [.. cases.Select(c => Run(policy, c))];
+
+    public static CaseResult Run(CompiledPolicy policy, PolicyCase policyCase)
+    {
+        var guard = new GuardSimulator(policy, Start);
+        SimulatedDecision? last = null;
+        var calls = 0;
+        for (var index = 0; index < policyCase.Steps.Count; index++)
+        {
+            if (policyCase.Steps[index] is WaitStep wait)
+            {
+                guard.Advance(wait.Duration);
+                continue;
+            }
+
+            var step = (CallStep)policyCase.Steps[index];
+            var request = new ToolRequest { ToolName = step.Tool, Arguments = step.Arguments };
+            for (var repetition = 1; repetition <= step.Repeat; repetition++)
+            {
+                // No one answers an approval in a test: a call that needs one is neither forwarded nor counted.
+                last = guard.Decide(request);
+                calls++;
+                if (Mismatch(step, last) is { } mismatch)
+                {
+                    return new CaseResult
+                    {
+                        Case = policyCase,
+                        Last = last,
+                        Calls = calls,
+                        Failure = new CaseFailure { Step = step, StepIndex = index, Repetition = repetition, Mismatch = mismatch, Actual = last },
+                    };
+                }
+            }
+        }
+
+        return new CaseResult { Case = policyCase, Last = last!, Calls = calls };
+    }
+
+    private static CaseMismatch? Mismatch(CallStep step, SimulatedDecision actual)
+    {
+        if (actual.Verdict != step.Expect)
+        {
+            return CaseMismatch.Verdict;
+        }
+
+        return step.Reason is { } expected && !(actual.Reason ?? "").Contains(expected, StringComparison.Ordinal)
+            ? CaseMismatch.Reason
+            : null;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace McpGuard.Policy.Proving;
+
+/// <summary>The call of a case or a step (call, args, expect, reason, repeat) and the helpers every section shares.</summary>
+internal sealed partial class CasesCompiler
+{
+    private CallStep? Call(YamlMappingNode map, Dictionary<string, YamlNode> keys, string path, bool allowRepeat)
+    {
+        string? tool = null;
+        if (!keys.TryGetValue("call", out var callNode))
+        {
+            Error(map, $"{path}.call", allowRepeat ? "is required: a step is a call (call, args, expect) or a wait" : "is required (or `steps`): the tool this case calls");
+        }
+        else
+        {
+            tool = Text(callNode, $"{path}.call");
+        }
+
+        GuardVerdict? expect = null;
+        if (!keys.TryGetValue("expect", out var expectNode))
+        {
+            Error(map, $"{path}.expect", $"is required: one of {string.Join(", ", GuardVerdictText.All)}");
+        }
+        else if (GuardVerdictText.TryParse((expectNode as YamlScalarNode)?.Value, out var verdict))
+        {
+            expect = verdict;
+        }
+        else
+        {
+            Error(expectNode, $"{path}.expect", $"must be one of {string.Join(", ", GuardVerdictText.All)}");
+        }
+
+        string? reason = null;
+        if (keys.TryGetValue("reason", out var reasonNode))
+        {
+            reason = Text(reasonNode, $"{path}.reason");
+            if (expect is GuardVerdict.Allow or GuardVerdict.Unknown)
+            {
+                Error(reasonNode, $"{path}.reason", "only a deny or a require_approval has a reason to check");
+            }
+        }
+
+        var repeat = 1;
+        if (allowRepeat && keys.TryGetValue("repeat", out var repeatNode)
+            && !(int.TryParse((repeatNode as YamlScalarNode)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) && repeat is >= 1 and <= MaxRepeat))
+        {
+            Error(repeatNode, $"{path}.repeat", $"must be a whole number from 1 to {MaxRepeat}");
+        }
+
+        var arguments = keys.TryGetValue("args", out var argsNode) ? new YamlArguments(this, $"{path}.args").Convert(argsNode) : null;
+        if (tool is null || expect is null || (argsNode is not null && arguments is null))
+        {
+            return null;
+        }
+
+        return new CallStep
+        {
+            Line = (int)map.Start.Line,
+            Tool = tool,
+            Arguments = arguments ?? default,
+            Repeat = repeat,
+            Expect = expect.Value,
+            Reason = reason,
+        };
+    }
+
+    /// <summary>The mapping's keys, each once; unknown and duplicate keys are reported.</summary>
+    private Dictionary<string, YamlNode> Keys(YamlMappingNode map, string path, IReadOnlyList<string> known)
+    {
+        var keys = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in map.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "";
+            var keyPath = path == "$" ? key : $"{path}.{key}";
+            if (!known.Contains(key))
+            {
+                Error(keyNode, keyPath, $"unknown key '{key}' (known here: {string.Join(", ", known)})");
+            }
+            else if (!keys.TryAdd(key, value))
+            {
+                Error(keyNode, keyPath, "is written twice");
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>A non-empty scalar, or null after reporting why not.</summary>
+    private string? Text(YamlNode node, string path) =>
+        node is YamlScalarNode { Value: { Length: > 0 } value } ? value : Nothing(node, path, "must be a non-empty text");
+
+    internal void Error(YamlNode node, string path, string message) =>
+        _errors.Add(new PolicyError(source, (int)node.Start.Line, (int)node.Start.Column, path, message));
+
+    private CaseStep? NothingStep(YamlNode node, string path, string message)
+    {
+        Error(node, path, message);
+        return null;
+    }
+
+    private string? Nothing(YamlNode node, string path, string message)
+    {
+        Error(node, path, message);
+        return null;
+    }
+}

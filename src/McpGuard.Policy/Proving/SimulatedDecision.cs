@@ -1,0 +1,15 @@
+namespace McpGuard.Policy.Proving;
+
+/// <summary>What a guard running this policy would have done with one call, and which part of the policy made it so.</summary>
+public sealed record SimulatedDecision
+{
+    public required GuardVerdict Verdict { get; init; }
+
+    /// <summary>As in <see cref="PolicyDecision.RuleId"/>: <c>tools.place_order.rules[0]</c>, <c>hide</c>, <c>limits</c>, <c>default</c>.</summary>
+    public required string RuleId { get; init; }
+
+    public string? Reason { get; init; }
+
+    /// <summary>True when the call would have reached the server, and so was counted in the limits.</summary>
+    public bool Forwarded { get; init; }
+}

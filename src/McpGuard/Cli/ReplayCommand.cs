@@ -1,0 +1,57 @@
+using System.CommandLine;
+using McpGuard.Audit;
+using McpGuard.Inventory;
+using McpGuard.Replay;
+
+namespace McpGuard.Cli;
+
+/// <summary><c>mcpguard replay --policy FILE AUDIT.jsonl [--json] [--fail-on-change]</c>: what this policy would have decided (docs/testing.md).</summary>
+internal static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var policyOption = CommonOptions.Policy();
+        var file = new Argument<string>("audit") { Description = "The audit log (JSON Lines) whose calls are decided again." };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
+        var failOnChange = new Option<bool>("--fail-on-change") { Description = "Exit 1 when any recorded call would be decided differently (a CI gate for a policy edit)." };
+        var command = new Command("replay", "Decide the calls of an audit log again under a policy, in order and on their recorded clock, and show what changes.")
+        {
+            policyOption, file, json, failOnChange,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error) is not { } policy)
+            {
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            var path = AuditPaths.Expand(parseResult.GetRequiredValue(file));
+            RecordedLog log;
+            try
+            {
+                using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+                log = await RecordedCallReader.ReadAsync(reader, cancellationToken);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"mcpguard replay: cannot read {path}: {exception.Message}");
+                return exception is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.UsageOrPolicyError : ExitCodes.Failure;
+            }
+
+            var report = AuditReplay.Run(policy, log);
+            if (parseResult.GetValue(json))
+            {
+                await output.WriteLineAsync(ReplayReportJson.Format(policy.Source, path, report));
+            }
+            else
+            {
+                ReplayReportText.Write(output, policy.Source, path, report);
+            }
+
+            return parseResult.GetValue(failOnChange) && report.Changed.Any() ? ExitCodes.Failure : ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,64 @@
+using McpGuard.Inventory;
+using McpGuard.Policy;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Cli;
+
+/// <summary>Loading a policy and listing a server, with the errors a person sees, shared by tools, check and init.</summary>
+internal static class ServerInspection
+{
+    private static readonly TimeSpan s_listTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<CompiledPolicy?> LoadPolicyAsync(FileInfo file, TextWriter error)
+    {
+        var loaded = PolicyLoader.LoadFile(file.FullName);
+        if (loaded.Succeeded)
+        {
+            return loaded.Policy;
+        }
+
+        await PolicyErrors.WriteAsync(error, loaded);
+        return null;
+    }
+
+    /// <returns>
+    /// The server's inventory, or null after saying on <paramref name="error"/>, in one line, why it could not be
+    /// listed. Whatever the server answers is its own input, not a bug of ours, so any failure is that one line
+    /// (server text in it made inert); <paramref name="verbose"/> adds the exception for a bug report.
+    /// </returns>
+    public static async Task<ServerInventory?> ListAsync(string[] commandLine, ServerConnector connector, bool verbose, TextWriter error, CancellationToken cancellationToken)
+    {
+        // The SDK's own logging stays off: its lines would carry the server's text past the sanitiser.
+        using var loggerFactory = GuardLogging.Create(LogLevel.None);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(s_listTimeout);
+            return await ServerProbe.ListToolsAsync(connector.Connect(commandLine, loggerFactory), loggerFactory, timeout.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var why = ex is OperationCanceledException ? $"no answer within {s_listTimeout.TotalSeconds:0} s" : FirstLine(ex.Message);
+            await error.WriteLineAsync($"mcpguard: cannot list the tools of '{TerminalText.Printable(string.Join(' ', commandLine))}': {TerminalText.Printable(why)}{(verbose ? "" : " (--verbose for details)")}");
+            if (verbose)
+            {
+                foreach (var line in ex.ToString().Split('\n'))
+                {
+                    await error.WriteLineAsync(TerminalText.Printable(line.TrimEnd('\r')));
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.AsSpan().IndexOfAny('\r', '\n');
+        return end < 0 ? message : message[..end];
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using McpGuard.Policy.Proving;
+using Spectre.Console;
+
+namespace McpGuard.Cli;
+
+/// <summary>
+/// The human form of a test run: one line per case with ✔ or ✘, the decision and the rule that made it; a failing
+/// case also says which call, what was expected and what came instead; then <c>N passed, M failed</c>.
+/// </summary>
+internal static class TestReportText
+{
+    public static void Write(TextWriter output, IReadOnlyList<CaseResult> results)
+    {
+        var console = Terminal.Create(output);
+        if (!console.Profile.Capabilities.Ansi)
+        {
+            // A file or a pipe (CI logs, grep): one case per line, never wrapped.
+            console.Profile.Width = 4096;
+        }
+        foreach (var result in results)
+        {
+            if (result.Failure is not { } failure)
+            {
+                var calls = result.Calls == 1 ? "" : $"{result.Calls} calls as expected, the last: ";
+                console.MarkupLine($"[green]✔[/] {Safe(result.Case.Name)} — {calls}{Safe(Decision(result.Last))}");
+                continue;
+            }
+
+            console.MarkupLine($"[red]✘ {Safe(result.Case.Name)}[/] — {Safe(Expected(failure))}, got {Safe(Decision(failure.Actual))}");
+            console.MarkupLine($"    at {Safe(Where(result.Case, failure))}");
+        }
+
+        var failed = results.Count(r => !r.Passed);
+        var summary = $"{results.Count - failed} passed, {failed} failed";
+        console.MarkupLine(failed == 0 ? $"[green]{summary}[/]" : $"[red]{summary}[/]");
+    }
+
+    /// <summary><c>deny by tools.set_leverage.rules[1]: Leverage is capped at 5x.</c></summary>
+    public static string Decision(SimulatedDecision decision) =>
+        $"{GuardVerdictText.ToWord(decision.Verdict)} by {decision.RuleId}{(decision.Reason is { } reason && decision.Verdict != GuardVerdict.Allow ? $": {reason}" : "")}";
+
+    public static string Expected(CaseFailure failure) => failure.Mismatch == CaseMismatch.Reason
+        ? $"expected {GuardVerdictText.ToWord(failure.Step.Expect)} with a reason containing \"{failure.Step.Reason}\""
+        : $"expected {GuardVerdictText.ToWord(failure.Step.Expect)}";
+
+    /// <summary><c>policy.cases.yaml:40 (step 2, call 1 of 1)</c>; a one-call case has no step to name.</summary>
+    public static string Where(PolicyCase policyCase, CaseFailure failure)
+    {
+        var line = $"{policyCase.File}:{failure.Step.Line.ToString(CultureInfo.InvariantCulture)}";
+        return policyCase.Steps.Count == 1 && failure.Step.Repeat == 1
+            ? line
+            : $"{line} (step {failure.StepIndex + 1}, call {failure.Repetition} of {failure.Step.Repeat})";
+    }
+
+    private static string Safe(string text) => Markup.Escape(TerminalText.Printable(text));
+}

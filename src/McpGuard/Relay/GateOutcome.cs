@@ -1,0 +1,32 @@
+using McpGuard.Policy;
+
+namespace McpGuard.Relay;
+
+/// <summary>
+/// What the gate decided for one tools/call: forward the judged bytes, answer the client instead, or hold the
+/// call off the pump (to list the server's tools first, or to ask a person). A closed set: nothing else exists.
+/// </summary>
+internal abstract record GateOutcome
+{
+    private GateOutcome()
+    {
+    }
+
+    /// <summary>Send the judged bytes to the server; its answer goes back unchanged.</summary>
+    public sealed record Forward : GateOutcome
+    {
+        public static Forward Instance { get; } = new();
+    }
+
+    /// <summary>Answer the client with <paramref name="Message"/>; nothing reaches the server.</summary>
+    public sealed record Reply(byte[] Message) : GateOutcome;
+
+    /// <summary>The tool is not listed yet: the guard lists the server's tools itself, then decides.</summary>
+    public sealed record ListFirst : GateOutcome
+    {
+        public static ListFirst Instance { get; } = new();
+    }
+
+    /// <summary>A person must decide first (nothing is recorded yet).</summary>
+    public sealed record Ask(PolicyDecision Decision) : GateOutcome;
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using McpGuard.Audit;
+using McpGuard.Policy;
+using McpGuard.Policy.Proving;
+
+namespace McpGuard.Replay;
+
+/// <summary>
+/// Decides recorded calls again under a policy, in their order and on their recorded clock, with fresh counters
+/// (limits included). A call whose record lacks arguments the new decision reads is not replayed, and counts nothing.
+/// </summary>
+internal static class AuditReplay
+{
+    public static ReplayReport Run(CompiledPolicy policy, RecordedLog log)
+    {
+        var start = log.Calls.Count > 0 ? log.Calls[0].Time : DateTimeOffset.UnixEpoch;
+        var guard = new GuardSimulator(policy, start);
+        var replayed = new List<ReplayedCall>(log.Calls.Count);
+        foreach (var call in log.Calls)
+        {
+            guard.MoveTo(call.Time);
+            var arguments = call.ArgumentsRecorded is AuditArgumentsRecorded.Full or AuditArgumentsRecorded.Redacted
+                && call.Arguments.ValueKind == JsonValueKind.Object ? call.Arguments : default;
+            var request = new ToolRequest { ToolName = call.Tool, Arguments = arguments };
+
+            // A person's answer is taken as recorded: an approved call is approved again if it still needs approval.
+            if (call.ArgumentsRecorded != AuditArgumentsRecorded.Full)
+            {
+                var missing = guard.ArgumentsRead(request, call.Approved)
+                    .Where(path => call.ArgumentsRecorded != AuditArgumentsRecorded.Redacted || !RecordedArguments.CanRead(call.Arguments, path))
+                    .DistinctBy(path => path.Text)
+                    .ToList();
+                if (missing.Count > 0)
+                {
+                    replayed.Add(new ReplayedCall { Recorded = call, MissingArguments = missing });
+                    continue;
+                }
+            }
+
+            replayed.Add(new ReplayedCall { Recorded = call, Decision = guard.Decide(request, call.Approved) });
+        }
+
+        return new ReplayReport { Calls = replayed, NotJudged = log.NotJudged, Malformed = log.Malformed };
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using McpGuard.Audit;
+using McpGuard.Policy.Proving;
+
+namespace McpGuard.Replay;
+
+/// <summary>One judged <c>tools/call</c> of an audit log, gathered from its decision records (same <c>call_id</c>).</summary>
+internal sealed record RecordedCall
+{
+    public required string CallId { get; init; }
+
+    public required string Tool { get; init; }
+
+    /// <summary>When the guard first decided the call; the replay's clock stands here for it.</summary>
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>The line of its first decision record (1-based).</summary>
+    public required long Line { get; init; }
+
+    /// <summary>What the guard did: the policy's verdict, or the limit's denial after it (approvals count as require_approval).</summary>
+    public required GuardVerdict Verdict { get; set; }
+
+    public string? RuleId { get; set; }
+
+    /// <summary>A person approved it (it was forwarded and counted, unless a limit refused it then).</summary>
+    public bool Approved { get; set; }
+
+    /// <summary>The recorded <c>arguments</c> (an object, a hash string, or Undefined when absent).</summary>
+    public JsonElement Arguments { get; init; }
+
+    public required AuditArgumentsRecorded ArgumentsRecorded { get; init; }
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text.Json;
+using McpGuard.Audit;
+using McpGuard.Policy.Proving;
+
+namespace McpGuard.Replay;
+
+/// <summary>
+/// Reads an audit log's decision records (docs/audit.md, versions 1 and 2) into the calls they judged, in the order
+/// of their first record. Outcome records and records of unknown types are skipped; bad lines are counted.
+/// </summary>
+internal static class RecordedCallReader
+{
+    public static async Task<RecordedLog> ReadAsync(TextReader reader, CancellationToken cancellationToken)
+    {
+        var calls = new List<RecordedCall>();
+        var byId = new Dictionary<string, RecordedCall>(StringComparer.Ordinal);
+        int notJudged = 0, malformed = 0;
+        long number = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            switch (Add(line, number, calls, byId))
+            {
+                case LineKind.Malformed:
+                    malformed++;
+                    break;
+                case LineKind.NotJudged:
+                    notJudged++;
+                    break;
+            }
+        }
+
+        return new RecordedLog { Calls = calls, NotJudged = notJudged, Malformed = malformed };
+    }
+
+    private enum LineKind { Used, Skipped, NotJudged, Malformed }
+
+    private static LineKind Add(string line, long number, List<RecordedCall> calls, Dictionary<string, RecordedCall> byId)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException)
+        {
+            return LineKind.Malformed;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || Text(root, "type") is not { } type)
+            {
+                return LineKind.Malformed;
+            }
+
+            if (type != "decision")
+            {
+                return LineKind.Skipped;
+            }
+
+            if (Text(root, "call_id") is not { } callId || !AuditDecisionText.TryParse(Text(root, "decision"), out var decision)
+                || !DateTimeOffset.TryParse(Text(root, "time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            {
+                return LineKind.Malformed;
+            }
+
+            if (byId.TryGetValue(callId, out var earlier))
+            {
+                // How an approval ended, or a limit that refused the call once it was approved.
+                earlier.Approved |= decision == AuditDecision.Approved;
+                if (decision == AuditDecision.Deny)
+                {
+                    earlier.Verdict = GuardVerdict.Deny;
+                    earlier.RuleId = Text(root, "rule");
+                }
+
+                return LineKind.Used;
+            }
+
+            if (decision is AuditDecision.UnknownTool or AuditDecision.Invalid || Text(root, "tool") is not { } tool)
+            {
+                return LineKind.NotJudged;
+            }
+
+            var arguments = root.TryGetProperty("arguments", out var recorded) ? recorded.Clone() : default;
+            var call = new RecordedCall
+            {
+                CallId = callId,
+                Tool = tool,
+                Time = time,
+                Line = number,
+                Verdict = decision switch
+                {
+                    AuditDecision.Allow => GuardVerdict.Allow,
+                    AuditDecision.Hidden => GuardVerdict.Unknown,
+                    AuditDecision.Deny => GuardVerdict.Deny,
+                    _ => GuardVerdict.RequireApproval,
+                },
+                RuleId = Text(root, "rule"),
+                Approved = decision == AuditDecision.Approved,
+                Arguments = arguments,
+                ArgumentsRecorded = AuditArgumentsRecordedText.TryParse(Text(root, "arguments_recorded"), out var kind) ? kind : Guess(arguments),
+            };
+            calls.Add(call);
+            byId[callId] = call;
+            return LineKind.Used;
+        }
+    }
+
+    /// <summary>
+    /// A version 1 record does not say what its arguments hold: a hash is a string; an object with a
+    /// <c>"[redacted]"</c> value under a secret-looking name may have been redacted; without the field, the
+    /// arguments may have been left out (mode <c>none</c>). Each guess errs towards "not in full".
+    /// </summary>
+    private static AuditArgumentsRecorded Guess(JsonElement arguments) => arguments.ValueKind switch
+    {
+        JsonValueKind.Undefined => AuditArgumentsRecorded.None,
+        JsonValueKind.String => AuditArgumentsRecorded.Hash,
+        _ => RecordedArguments.MayBeRedacted(arguments) ? AuditArgumentsRecorded.Redacted : AuditArgumentsRecorded.Full,
+    };
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,212 @@
+using McpGuard.Audit;
+using McpGuard.Policy;
+using McpGuard.Policy.Proving;
+using McpGuard.Replay;
+using McpGuard.Tests.TestUtils;
+using static McpGuard.Tests.Audit.AuditTestRecords;
+using static McpGuard.Tests.Policy.PolicyTestData;
+
+namespace McpGuard.Tests.Replay;
+
+public sealed class ReplayTests
+{
+    private const string Loose = """
+        version: 1
+        default: allow
+        """;
+
+    private const string Strict = """
+        version: 1
+        default: deny
+        tools:
+          get_tickers: allow
+          place_order:
+            rate_limit: { max: 2, window: 60s }
+            rules:
+              - when: { qty: { lte: 0.01 } }
+                action: allow
+              - action: deny
+                reason: Too big.
+          withdraw:
+            rules:
+              - when: { api_key: { exists: true } }
+                action: deny
+        """;
+
+    [Fact]
+    public async Task Replay_StricterPolicy_ListsExactlyTheChangedCalls()
+    {
+        var log = await RecordAsync(AuditArgumentsMode.Full,
+            (0, "get_tickers", AuditDecision.Allow, """{"symbol":"BTCUSDT"}"""),
+            (1, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""),
+            (2, "place_order", AuditDecision.Allow, """{"qty":"0.5"}"""),
+            (3, "cancel_order", AuditDecision.Allow, """{"orderId":"1"}"""));
+
+        var report = AuditReplay.Run(Load(Strict), log);
+
+        Assert.Equal(["place_order@2", "cancel_order@3"], report.Changed.Select(c => $"{c.Recorded.Tool}@{(c.Recorded.Time - Now).TotalSeconds}"));
+        Assert.Equal("tools.place_order.rules[1]", report.Changed.First().Decision!.RuleId);
+        Assert.Equal("default", report.Changed.Last().Decision!.RuleId);
+        Assert.Equal([(GuardVerdict.Allow, GuardVerdict.Allow, 2), (GuardVerdict.Allow, GuardVerdict.Deny, 2)], report.Transitions);
+    }
+
+    [Theory]
+    [InlineData(59, GuardVerdict.Deny)]
+    [InlineData(60, GuardVerdict.Allow)]
+    public async Task Replay_RateLimit_CountsOnTheRecordedClock(int third, GuardVerdict expected)
+    {
+        var log = await RecordAsync(AuditArgumentsMode.Full,
+            (0, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""),
+            (0, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""),
+            (third, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""));
+
+        var report = AuditReplay.Run(Load(Strict), log);
+
+        Assert.Equal(expected, report.Calls[2].Decision!.Verdict);
+    }
+
+    [Fact]
+    public async Task Replay_RedactedSecret_ReplaysWhenTheDecisionDoesNotReadIt()
+    {
+        var log = await RecordAsync(AuditArgumentsMode.Redact,
+            (0, "place_order", AuditDecision.Allow, """{"qty":"0.5","api_key":"sk-live"}"""),
+            (1, "withdraw", AuditDecision.Allow, """{"amount":"1","api_key":"sk-live"}"""),
+            (2, "withdraw", AuditDecision.Allow, """{"amount":"1","nested":{"token":"t"}}"""));
+
+        var report = AuditReplay.Run(Load(Strict), log);
+
+        Assert.All(log.Calls, c => Assert.Equal(AuditArgumentsRecorded.Redacted, c.ArgumentsRecorded));
+        Assert.Equal(GuardVerdict.Deny, report.Calls[0].Decision!.Verdict);
+        Assert.False(report.Calls[1].Replayed);
+        Assert.Equal(["api_key"], report.Calls[1].MissingArguments.Select(p => p.Text));
+        Assert.True(report.Calls[2].Replayed, "api_key is absent, and redaction never removes a property");
+    }
+
+    [Fact]
+    public async Task Replay_RedactModeWithNothingSecret_RecordsTheArgumentsInFull()
+    {
+        var log = await RecordAsync(AuditArgumentsMode.Redact, (0, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""));
+
+        Assert.Equal(AuditArgumentsRecorded.Full, Assert.Single(log.Calls).ArgumentsRecorded);
+    }
+
+    [Theory]
+    [InlineData(AuditArgumentsMode.Hash)]
+    [InlineData(AuditArgumentsMode.None)]
+    public async Task Replay_ArgumentsNotRecorded_ReplaysOnlyDecisionsThatReadNone(AuditArgumentsMode mode)
+    {
+        var log = await RecordAsync(mode,
+            (0, "get_tickers", AuditDecision.Allow, """{"symbol":"BTCUSDT"}"""),
+            (1, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""),
+            (2, "cancel_order", AuditDecision.Allow, """{"orderId":"1"}"""));
+
+        var report = AuditReplay.Run(Load(Strict), log);
+
+        Assert.Equal([true, false, true], report.Calls.Select(c => c.Replayed));
+        Assert.Equal(["qty"], report.Calls[1].MissingArguments.Select(p => p.Text));
+        Assert.Equal(["cancel_order"], report.Changed.Select(c => c.Recorded.Tool));
+    }
+
+    [Fact]
+    public async Task Replay_BudgetOnRedactedRecord_NeedsTheBudgetArgument()
+    {
+        var policy = Load("""
+            version: 1
+            default: deny
+            tools:
+              place_order: { action: allow, budget: { argument: qty, max: 1, window: 1d } }
+            """);
+        var log = await RecordAsync(AuditArgumentsMode.Hash, (0, "place_order", AuditDecision.Allow, """{"qty":"0.5"}"""));
+
+        var report = AuditReplay.Run(policy, log);
+
+        Assert.Equal(["qty"], Assert.Single(report.NotReplayable).MissingArguments.Select(p => p.Text));
+    }
+
+    [Fact]
+    public async Task Replay_VersionOneRecords_GuessRedactionFromTheRedactedValue()
+    {
+        var lines = """
+            {"type":"decision","time":"2026-03-14T15:09:26.535Z","session":"s","server":"x","call_id":"s-1","request_id":1,"tool":"withdraw","decision":"allow","rule":"default","arguments":{"api_key":"[redacted]"}}
+            {"type":"decision","time":"2026-03-14T15:09:27.535Z","session":"s","server":"x","call_id":"s-2","request_id":2,"tool":"place_order","decision":"allow","rule":"default","arguments":{"qty":"0.5"}}
+            {"type":"decision","time":"2026-03-14T15:09:28.535Z","session":"s","server":"x","call_id":"s-3","request_id":3,"tool":"place_order","decision":"allow","rule":"default"}
+            {"type":"decision","time":"2026-03-14T15:09:29.535Z","session":"s","server":"x","call_id":"s-4","request_id":4,"tool":"ghost","decision":"unknown_tool"}
+            {"type":"outcome","time":"2026-03-14T15:09:29.600Z","session":"s","server":"x","call_id":"s-2","request_id":2,"tool":"place_order","duration_ms":1,"is_error":false}
+            not json
+            """;
+        var log = await RecordedCallReader.ReadAsync(new StringReader(lines), TestContext.Current.CancellationToken);
+
+        var report = AuditReplay.Run(Load(Strict), log);
+
+        Assert.Equal([AuditArgumentsRecorded.Redacted, AuditArgumentsRecorded.Full, AuditArgumentsRecorded.None], log.Calls.Select(c => c.ArgumentsRecorded));
+        Assert.Equal([false, true, false], report.Calls.Select(c => c.Replayed));
+        Assert.Equal(1, report.NotJudged);
+        Assert.Equal(1, report.Malformed);
+    }
+
+    [Fact]
+    public async Task Replay_ApprovedCall_IsApprovedAgainAndCounted()
+    {
+        var policy = Load("""
+            version: 1
+            default: deny
+            tools:
+              place_order: { action: require_approval, rate_limit: { max: 1, window: 1m } }
+            """);
+        var log = await RecordAsync(AuditArgumentsMode.Full,
+            (0, "place_order", AuditDecision.RequireApproval, "{}"),
+            (0, "place_order", AuditDecision.RequireApproval, "{}"));
+        log = Approve(log, 0, 1);
+
+        var report = AuditReplay.Run(policy, log);
+
+        Assert.Equal(GuardVerdict.RequireApproval, report.Calls[0].Decision!.Verdict);
+        Assert.True(report.Calls[0].Decision!.Forwarded);
+        Assert.Equal(GuardVerdict.Deny, report.Calls[1].Decision!.Verdict);
+        Assert.Contains("rate limit", report.Calls[1].Decision!.Reason);
+    }
+
+    [Fact]
+    public async Task Replay_SamePolicy_ChangesNothing()
+    {
+        var log = await RecordAsync(AuditArgumentsMode.Full, (0, "get_tickers", AuditDecision.Allow, "{}"), (1, "place_order", AuditDecision.Allow, """{"qty":"7"}"""));
+
+        Assert.Empty(AuditReplay.Run(Load(Loose), log).Changed);
+    }
+
+    /// <summary>Writes decision records with the real audit writer (schema version 2), then reads them back.</summary>
+    private static async Task<RecordedLog> RecordAsync(AuditArgumentsMode mode, params (int Second, string Tool, AuditDecision Decision, string Arguments)[] calls)
+    {
+        using var temp = new TempDirectory();
+        var clock = new FixedTimeProvider(Now);
+        using (var audit = new AuditLog(temp.File("audit.jsonl"), mode, "bybit-mcp", new CapturingLogger(), clock))
+        {
+            foreach (var (second, tool, decision, arguments) in calls)
+            {
+                clock.Now = Now.AddSeconds(second);
+                Assert.True(audit.TryWriteDecision(new AuditDecisionRecord
+                {
+                    CallId = audit.NewCallId(),
+                    RequestId = Json("1"),
+                    Tool = tool,
+                    Decision = decision,
+                    RuleId = "default",
+                    Arguments = Json(arguments),
+                }));
+            }
+        }
+
+        using var reader = new StreamReader(temp.File("audit.jsonl"));
+        return await RecordedCallReader.ReadAsync(reader, TestContext.Current.CancellationToken);
+    }
+
+    private static RecordedLog Approve(RecordedLog log, params int[] indexes)
+    {
+        foreach (var index in indexes)
+        {
+            log.Calls[index].Approved = true;
+        }
+
+        return log;
+    }
+}

@@ -1,0 +1,67 @@
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using McpGuard.Inventory;
+using ModelContextProtocol.Protocol;
+
+namespace McpGuard.Tests.TestUtils;
+
+/// <summary>
+/// An MCP server in memory that answers raw JSON-RPC lines from a script, for the inspection commands
+/// (tools, check, init): hostile names and malformed answers without a child process or Node.js.
+/// <c>server/discover</c> is refused by default, so the SDK client falls back to <c>initialize</c>.
+/// </summary>
+internal sealed class ScriptedServer : IAsyncDisposable
+{
+    private readonly Pipe _toServer = new();
+    private readonly Pipe _toClient = new();
+    private readonly Func<string, string?> _results;
+    private readonly Task _loop;
+
+    /// <param name="results">The raw JSON <c>result</c> for a method, or null to answer "method not found".</param>
+    public ScriptedServer(Func<string, string?> results)
+    {
+        _results = results;
+        _loop = Task.Run(ServeAsync);
+    }
+
+    /// <summary>A server that lists <paramref name="toolsJson"/> (a JSON array of tools) in one page.</summary>
+    public static ScriptedServer Listing(string toolsJson, string serverName = "scripted") => new(method => method switch
+    {
+        "initialize" => $$$"""{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"{{{JsonEncodedText.Encode(serverName)}}}","version":"1"}}""",
+        "tools/list" => $$"""{"tools":{{toolsJson}}}""",
+        _ => null,
+    });
+
+    public ServerConnector Connector => new((_, _) => new StreamClientTransport(_toServer.Writer.AsStream(), _toClient.Reader.AsStream()));
+
+    private async Task ServeAsync()
+    {
+        using var reader = new StreamReader(_toServer.Reader.AsStream(), Encoding.UTF8);
+        var writer = _toClient.Writer.AsStream();
+        while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
+        {
+            using var message = JsonDocument.Parse(line);
+            var root = message.RootElement;
+            if (!root.TryGetProperty("id", out var id) || !root.TryGetProperty("method", out var method))
+            {
+                continue;
+            }
+
+            var result = _results(method.GetString()!);
+            var answer = result is null
+                ? $$$"""{"jsonrpc":"2.0","id":{{{id.GetRawText()}}},"error":{"code":-32601,"message":"Method not found"}}"""
+                : $$"""{"jsonrpc":"2.0","id":{{id.GetRawText()}},"result":{{result}}}""";
+            await writer.WriteAsync(Encoding.UTF8.GetBytes(answer + "\n"));
+            await writer.FlushAsync();
+        }
+
+        await _toClient.Writer.CompleteAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _toServer.Writer.CompleteAsync();
+        await _loop.WaitAsync(TestConstants.DefaultTimeout, CancellationToken.None);
+    }
+}
