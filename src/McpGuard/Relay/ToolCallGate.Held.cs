@@ -23,7 +23,11 @@ internal sealed partial class ToolCallGate
             await fetcher.EnsureCompleteAsync(cancellationToken);
             request = Request(call);
             var outcome = Judge(id, callId, request);
-            if (outcome is GateOutcome.Ask ask)
+            if (outcome is GateOutcome.Count count)
+            {
+                outcome = await ConcludeAsync(id, callId, request, count.Decision, count.Recorded, cancellationToken);
+            }
+            else if (outcome is GateOutcome.Ask ask)
             {
                 var decision = ask.Decision;
                 if (!Record(id, callId, request, decision, AuditDecision.RequireApproval, decision.RuleId, decision.Reason))
@@ -38,23 +42,12 @@ internal sealed partial class ToolCallGate
                         cancellationToken);
                     LogApproval(logger, call.Name, answer.Approved);
                     outcome = answer.Approved
-                        ? Conclude(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved)
-                        : Conclude(id, callId, request, decision with { Verdict = Verdict.Deny, Reason = answer.Reason }, AuditDecision.Refused);
+                        ? await ConcludeAsync(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved, cancellationToken)
+                        : Conclude(id, callId, request, decision with { Verdict = Verdict.Deny, Reason = answer.Reason }, AuditDecision.Refused, limits: null);
                 }
             }
 
-            switch (outcome)
-            {
-                case GateOutcome.Forward:
-                    await channels.ToServer.WriteLineAsync(held.Line, flush: true, cancellationToken);
-                    break;
-                case GateOutcome.Reply reply:
-                    await ReplyAsync(id, reply.Message, cancellationToken);
-                    break;
-                default:
-                    // Listed just now, so a second ListFirst cannot happen; an Ask was answered above.
-                    throw new InvalidOperationException($"A held call ended undecided ({outcome.GetType().Name}).");
-            }
+            await SendHeldAsync(held, outcome, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -74,6 +67,58 @@ internal sealed partial class ToolCallGate
         {
             LogHeldCallFailed(logger, ex);
             await TryReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + ex.Message));
+        }
+    }
+
+    /// <summary>
+    /// A call the pump judged allowed whose store did not answer at once: wait for the count (bounded by
+    /// state.timeout), then conclude it as the pump would have. The pump's buffer is gone, so the call is read
+    /// again from the held copy for the audit record. Withdrawn meanwhile: nothing is forwarded and the count
+    /// is given back.
+    /// </summary>
+    private async Task FinishCountingAsync(HeldCall held, string callId, GateOutcome.Count count, Task<LimitOutcome> counting)
+    {
+        var cancellationToken = held.Token;
+        try
+        {
+            var limits = await counting;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                GiveBack(limits switch { LimitOutcome.Counted c => c.Receipt, LimitOutcome.Uncounted u => u.Receipt, _ => LimitReceipt.Empty });
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            using var document = JsonDocument.Parse(held.Line);
+            ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
+            await SendHeldAsync(held, Conclude(held.Id, callId, Request(call), count.Decision, count.Recorded, limits), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (held.IsWithdrawn)
+            {
+                channels.AwaitingServer.TryRemove(held.Id, out _);
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or JsonException or InvalidOperationException)
+        {
+            LogHeldCallFailed(logger, ex);
+            await TryReplyAsync(held.Id, JsonRpcMessages.Error(held.Id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + ex.Message));
+        }
+    }
+
+    private async Task SendHeldAsync(HeldCall held, GateOutcome outcome, CancellationToken cancellationToken)
+    {
+        switch (outcome)
+        {
+            case GateOutcome.Forward:
+                await channels.ToServer.WriteLineAsync(held.Line, flush: true, cancellationToken);
+                break;
+            case GateOutcome.Reply reply:
+                await ReplyAsync(held.Id, reply.Message, cancellationToken);
+                break;
+            default:
+                // Listed just now, so a second ListFirst cannot happen; an Ask was answered and a Count counted above.
+                throw new InvalidOperationException($"A held call ended undecided ({outcome.GetType().Name}).");
         }
     }
 

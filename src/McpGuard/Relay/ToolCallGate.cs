@@ -38,7 +38,23 @@ internal sealed partial class ToolCallGate(
         }
 
         var request = Request(call);
-        switch (Judge(id, audit.NewCallId(), request))
+        var callId = audit.NewCallId();
+        var outcome = Judge(id, callId, request);
+        if (outcome is GateOutcome.Count count)
+        {
+            var counting = engine.TryConsumeAsync(request, cancellationToken);
+            if (!counting.IsCompleted)
+            {
+                // A durable store that does not answer at once: finish off the pump, on a copy of the bytes.
+                var pending = counting.AsTask();
+                held.Hold(id, line, call => FinishCountingAsync(call, callId, count, pending));
+                return;
+            }
+
+            outcome = Conclude(id, callId, request, count.Decision, count.Recorded, await counting);
+        }
+
+        switch (outcome)
         {
             case GateOutcome.Forward:
                 await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
@@ -92,19 +108,27 @@ internal sealed partial class ToolCallGate(
             return new GateOutcome.Ask(decision);
         }
 
-        return Conclude(id, callId, request, decision, AuditDecisionText.FromVerdict(decision.Verdict));
+        var recorded = AuditDecisionText.FromVerdict(decision.Verdict);
+        return decision.Verdict == Verdict.Allow ? new GateOutcome.Count(decision, recorded) : Conclude(id, callId, request, decision, recorded, limits: null);
+    }
+
+    /// <summary><see cref="Conclude"/> after counting the limits of an allowed call (off the pump: it may wait for the store).</summary>
+    private async ValueTask<GateOutcome> ConcludeAsync(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded, CancellationToken cancellationToken)
+    {
+        var limits = decision.Verdict == Verdict.Allow ? await engine.TryConsumeAsync(request, cancellationToken) : null;
+        return Conclude(id, callId, request, decision, recorded, limits);
     }
 
     /// <summary>
-    /// The last step: count an allowed (or approved) call's limits, record the decision, then forward or
-    /// answer with a denial. Under --monitor only the audit log's failure blocks.
+    /// The last step: take the limits' answer for an allowed (or approved) call, record the decision, then
+    /// forward or answer with a denial. Under --monitor only the audit log's failure blocks.
     /// </summary>
-    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded)
+    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded, LimitOutcome? limits)
     {
         var receipt = LimitReceipt.Empty;
-        if (decision.Verdict == Verdict.Allow)
+        if (decision.Verdict == Verdict.Allow && limits is not null)
         {
-            switch (CountLimits(request))
+            switch (limits)
             {
                 case LimitOutcome.Counted counted:
                     receipt = counted.Receipt;
@@ -147,16 +171,6 @@ internal sealed partial class ToolCallGate(
         }
 
         return GateOutcome.Forward.Instance;
-    }
-
-    /// <summary>
-    /// The limits step, waited for here until the relay decides counted calls off the pump: the memory store
-    /// answers at once; SQLite is synchronous underneath and bounded by its busy timeout; Redis by state.timeout.
-    /// </summary>
-    private LimitOutcome CountLimits(ToolRequest request)
-    {
-        var pending = engine.TryConsumeAsync(request, CancellationToken.None);
-        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
     }
 
     private void GiveBack(LimitReceipt receipt)
