@@ -33,32 +33,30 @@ internal sealed partial class SqliteCounterStore
             """);
     }
 
-    private static long? FindCounter(SqliteConnection connection, SqliteTransaction transaction, CounterId counter)
+    private long? FindCounter(SqliteConnection connection, SqliteTransaction transaction, CounterId counter)
     {
-        using var command = Command(connection, transaction, "SELECT id FROM counters WHERE namespace = $ns AND entry = $entry AND kind = $kind AND window_ticks = $window AND per = $per");
+        var command = Cached(connection, transaction, "SELECT id FROM counters WHERE namespace = $ns AND entry = $entry AND kind = $kind AND window_ticks = $window AND per = $per");
         Identify(command, counter);
         return command.ExecuteScalar() is long id ? id : null;
     }
 
-    private static long InsertCounter(SqliteConnection connection, SqliteTransaction transaction, CounterId counter)
+    private long InsertCounter(SqliteConnection connection, SqliteTransaction transaction, CounterId counter)
     {
-        using var command = Command(connection, transaction, "INSERT INTO counters (namespace, entry, kind, window_ticks, per) VALUES ($ns, $entry, $kind, $window, $per) RETURNING id");
+        var command = Cached(connection, transaction, "INSERT INTO counters (namespace, entry, kind, window_ticks, per) VALUES ($ns, $entry, $kind, $window, $per) RETURNING id");
         Identify(command, counter);
         return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>The counter's buckets still in the window, oldest first; the ones that left it are deleted on the way.</summary>
-    private static List<CounterBucket> LiveBuckets(SqliteConnection connection, SqliteTransaction transaction, long id, TimeSpan window, DateTimeOffset now)
+    private List<CounterBucket> LiveBuckets(SqliteConnection connection, SqliteTransaction transaction, long id, TimeSpan window, DateTimeOffset now)
     {
-        using (var expire = Command(connection, transaction, "DELETE FROM buckets WHERE counter = $id AND last <= $cutoff"))
-        {
-            expire.Parameters.AddWithValue("$id", id);
-            expire.Parameters.AddWithValue("$cutoff", (now - window).UtcTicks);
-            expire.ExecuteNonQuery();
-        }
+        var expire = Cached(connection, transaction, "DELETE FROM buckets WHERE counter = $id AND last <= $cutoff");
+        Set(expire, "$id", id);
+        Set(expire, "$cutoff", (now - window).UtcTicks);
+        expire.ExecuteNonQuery();
 
-        using var select = Command(connection, transaction, "SELECT opened, last, amount FROM buckets WHERE counter = $id ORDER BY opened");
-        select.Parameters.AddWithValue("$id", id);
+        var select = Cached(connection, transaction, "SELECT opened, last, amount FROM buckets WHERE counter = $id ORDER BY opened");
+        Set(select, "$id", id);
         using var reader = select.ExecuteReader();
         var buckets = new List<CounterBucket>();
         while (reader.Read())
@@ -70,24 +68,24 @@ internal sealed partial class SqliteCounterStore
     }
 
     /// <summary>Joins the newest bucket (see <see cref="WindowArithmetic.Joins"/>) or opens one; returns the bucket's name.</summary>
-    private static long AddToNewest(SqliteConnection connection, SqliteTransaction transaction, long id, List<CounterBucket> buckets, CounterDemand demand, DateTimeOffset now)
+    private long AddToNewest(SqliteConnection connection, SqliteTransaction transaction, long id, List<CounterBucket> buckets, CounterDemand demand, DateTimeOffset now)
     {
         var ticks = now.UtcTicks;
         if (buckets.Count > 0 && buckets[^1] is var newest && WindowArithmetic.Joins(newest, ticks, demand.Counter.Window))
         {
-            using var update = Command(connection, transaction, "UPDATE buckets SET last = $last, amount = $amount WHERE counter = $id AND opened = $opened");
-            update.Parameters.AddWithValue("$last", Math.Max(newest.LastTicks, ticks));
-            update.Parameters.AddWithValue("$amount", (newest.Amount + demand.Amount).ToString());
-            update.Parameters.AddWithValue("$id", id);
-            update.Parameters.AddWithValue("$opened", newest.OpenedTicks);
+            var update = Cached(connection, transaction, "UPDATE buckets SET last = $last, amount = $amount WHERE counter = $id AND opened = $opened");
+            Set(update, "$last", Math.Max(newest.LastTicks, ticks));
+            Set(update, "$amount", (newest.Amount + demand.Amount).ToString());
+            Set(update, "$id", id);
+            Set(update, "$opened", newest.OpenedTicks);
             update.ExecuteNonQuery();
             return newest.OpenedTicks;
         }
 
-        using var insert = Command(connection, transaction, "INSERT INTO buckets (counter, opened, last, amount) VALUES ($id, $opened, $opened, $amount)");
-        insert.Parameters.AddWithValue("$id", id);
-        insert.Parameters.AddWithValue("$opened", ticks);
-        insert.Parameters.AddWithValue("$amount", demand.Amount.ToString());
+        var insert = Cached(connection, transaction, "INSERT INTO buckets (counter, opened, last, amount) VALUES ($id, $opened, $opened, $amount)");
+        Set(insert, "$id", id);
+        Set(insert, "$opened", ticks);
+        Set(insert, "$amount", demand.Amount.ToString());
         insert.ExecuteNonQuery();
         return ticks;
     }
@@ -123,11 +121,39 @@ internal sealed partial class SqliteCounterStore
 
     private static void Identify(SqliteCommand command, CounterId counter)
     {
-        command.Parameters.AddWithValue("$ns", counter.Namespace);
-        command.Parameters.AddWithValue("$entry", counter.Entry);
-        command.Parameters.AddWithValue("$kind", CounterKinds.Word(counter.Kind));
-        command.Parameters.AddWithValue("$window", counter.Window.Ticks);
-        command.Parameters.AddWithValue("$per", CounterIdentity.PerJson(counter.Per));
+        Set(command, "$ns", counter.Namespace);
+        Set(command, "$entry", counter.Entry);
+        Set(command, "$kind", CounterKinds.Word(counter.Kind));
+        Set(command, "$window", counter.Window.Ticks);
+        Set(command, "$per", CounterIdentity.PerJson(counter.Per));
+    }
+
+    /// <summary>
+    /// The statements of a decision, prepared once per connection and reused: preparing each anew cost more than
+    /// running it. Used under the store's one-decision-at-a-time gate only; dropped with the connection.
+    /// </summary>
+    private SqliteCommand Cached(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            _statements[sql] = command = connection.CreateCommand();
+            command.CommandText = sql;
+        }
+
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private static void Set(SqliteCommand command, string name, object value)
+    {
+        if (command.Parameters.Contains(name))
+        {
+            command.Parameters[name].Value = value;
+        }
+        else
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
     }
 
     private static StrictDecimal Amount(string text) =>

@@ -17,6 +17,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
     private const int SweepEvery = 1000;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
     private readonly string _path;
     private readonly TimeSpan _busyTimeout;
     private SqliteConnection? _connection;
@@ -167,6 +168,12 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
 
     private void Reset()
     {
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _statements.Clear();
         _connection?.Dispose();
         _connection = null;
     }
