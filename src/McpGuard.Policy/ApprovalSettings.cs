@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>The <c>approval</c> block: how a <c>require_approval</c> call reaches a person.</summary>
-public sealed record ApprovalSettings
+internal sealed record ApprovalSettings
 {
     public static ApprovalSettings Default { get; } = new();
 

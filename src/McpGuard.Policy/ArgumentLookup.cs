@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>What resolving an argument path found.</summary>
-public enum ArgumentLookup
+internal enum ArgumentLookup
 {
     Missing,
     Found,

@@ -6,7 +6,7 @@ namespace McpGuard.Policy;
 /// A path into a call's arguments: <c>qty</c>, <c>order.qty</c>, <c>request[*].qty</c>. <c>[*]</c> stands for every
 /// element of an array, so one path can name many values.
 /// </summary>
-public sealed class ArgumentPath
+internal sealed class ArgumentPath
 {
     private readonly (string Name, bool EachElement)[] _steps;
 

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>The <c>audit</c> block.</summary>
-public sealed record AuditSettings
+internal sealed record AuditSettings
 {
     public static AuditSettings Default { get; } = new();
 

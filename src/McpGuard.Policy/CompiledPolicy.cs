@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>A validated, immutable policy. Only <see cref="PolicyLoader"/> builds one.</summary>
-public sealed class CompiledPolicy
+internal sealed class CompiledPolicy
 {
     private readonly Dictionary<string, ToolEntry> _exact;
     private readonly ToolEntry[] _globs;
@@ -57,12 +57,16 @@ public sealed class CompiledPolicy
     /// The tool's class: the policy's own <c>risk.classes</c>, else the classifier. Nothing is cached here: the
     /// relay keeps the class with each tool the server listed, so names a client makes up cost no memory.
     /// </summary>
-    public RiskClass Classify(string toolName, ToolHints? hints) =>
-        RiskOverrides.TryGetValue(toolName, out var set) ? set : RiskClassifier.Classify(toolName, hints);
+    /// <param name="serverName">The server's self-reported name, which picks its vendor catalogue (<see cref="Catalogue"/>).</param>
+    public RiskClass Classify(string toolName, ToolHints? hints, string? serverName) =>
+        RiskOverrides.TryGetValue(toolName, out var set) ? set : RiskClassifier.Classify(toolName, hints, Catalogue.For(serverName));
 
     /// <summary>The class of a call's tool: the one the relay kept for the listed tool, else from its name alone.</summary>
     public RiskClass Classify(ToolRequest request) =>
-        RiskOverrides.TryGetValue(request.ToolName, out var set) ? set : request.Risk ?? RiskClassifier.Classify(request.ToolName, null);
+        RiskOverrides.TryGetValue(request.ToolName, out var set) ? set : request.Risk ?? RiskClassifier.Classify(request.ToolName, null, Catalogue.For(null));
+
+    /// <summary><c>risk.catalogue</c>: which vendor catalogue classifies the server's tools.</summary>
+    internal CatalogueChoice Catalogue { get; init; } = CatalogueChoice.ByServerName.Instance;
 
     /// <summary>The entry for a tool: the exact one, else the most specific matching glob; null if none.</summary>
     /// <remarks>Two equally specific overlapping globs are refused at load, so the first match here is the only one.</remarks>

@@ -7,14 +7,14 @@ namespace McpGuard.Policy;
 /// with <c>[*]</c>, every element). Anything that cannot be compared — a missing argument without <c>exists</c>,
 /// a wrong type, a string that is not a strict number — is <see cref="ConditionState.CannotEvaluate"/>.
 /// </summary>
-public sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator> operators)
+internal sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator> operators)
 {
     public ArgumentPath Path { get; } = path;
 
     public IReadOnlyList<ConditionOperator> Operators { get; } = operators;
 
     // Looked up once: conditions run on every call.
-    private readonly ConditionOperator? _exists = operators.FirstOrDefault(o => o.Name == "exists");
+    private readonly ConditionOperator? _exists = operators.FirstOrDefault(o => o.Kind == ConditionOperatorKind.Exists);
 
     public ConditionOutcome Evaluate(JsonElement arguments)
     {
@@ -69,7 +69,7 @@ public sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator
     {
         foreach (var op in Operators)
         {
-            if (op.Name == "exists")
+            if (op.Kind == ConditionOperatorKind.Exists)
             {
                 continue;
             }
@@ -77,7 +77,7 @@ public sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator
             var holds = Test(op, value);
             if (holds is null)
             {
-                return ConditionOutcome.Cannot($"argument '{Path}' cannot be compared ({op.Name} {op.Value}): {Describe(value)}");
+                return ConditionOutcome.Cannot($"argument '{Path}' cannot be compared ({ConditionOperatorWords.Word(op.Kind)} {op.Value}): {Describe(value)}");
             }
 
             if (holds == false)
@@ -89,15 +89,15 @@ public sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator
         return ConditionOutcome.Holds;
     }
 
-    private static bool? Test(ConditionOperator op, JsonElement value) => op.Name switch
+    private static bool? Test(ConditionOperator op, JsonElement value) => op.Kind switch
     {
-        "eq" => op.Value.EqualsArgument(value),
-        "ne" => !op.Value.EqualsArgument(value),
-        "in" => AnyEqual(op.Values, value),
-        "not_in" => !AnyEqual(op.Values, value),
-        "lt" or "lte" or "gt" or "gte" => Compare(op, value),
-        "regex" => JsonText.TryGetString(value) is { } text ? op.Pattern!.IsMatch(text) : null,
-        "contains" => Contains(op.Value, value),
+        ConditionOperatorKind.Eq => op.Value.EqualsArgument(value),
+        ConditionOperatorKind.Ne => !op.Value.EqualsArgument(value),
+        ConditionOperatorKind.In => AnyEqual(op.Values, value),
+        ConditionOperatorKind.NotIn => !AnyEqual(op.Values, value),
+        ConditionOperatorKind.Lt or ConditionOperatorKind.Lte or ConditionOperatorKind.Gt or ConditionOperatorKind.Gte => Compare(op, value),
+        ConditionOperatorKind.Regex => JsonText.TryGetString(value) is { } text && op.Pattern is { } pattern ? pattern.IsMatch(text) : null,
+        ConditionOperatorKind.Contains => Contains(op.Value, value),
         _ => null,
     };
 
@@ -128,11 +128,11 @@ public sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperator
         }
 
         var order = actual.CompareTo(op.Value.Number!.Value);
-        return op.Name switch
+        return op.Kind switch
         {
-            "lt" => order < 0,
-            "lte" => order <= 0,
-            "gt" => order > 0,
+            ConditionOperatorKind.Lt => order < 0,
+            ConditionOperatorKind.Lte => order <= 0,
+            ConditionOperatorKind.Gt => order > 0,
             _ => order >= 0,
         };
     }

@@ -1,6 +1,6 @@
 namespace McpGuard.Policy;
 
-public enum ConditionState
+internal enum ConditionState
 {
     Holds,
     Fails,

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>What a store answers for one decision: counted in every demanded counter, refused by one, or unavailable.</summary>
-public abstract record CountOutcome
+internal abstract record CountOutcome
 {
     private CountOutcome()
     {

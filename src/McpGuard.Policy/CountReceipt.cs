@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>What one store counted for one call (see <see cref="ICounterStore.GiveBackAsync"/>).</summary>
-public sealed record CountReceipt(IReadOnlyList<CountedAmount> Counted)
+internal sealed record CountReceipt(IReadOnlyList<CountedAmount> Counted)
 {
     public static CountReceipt Empty { get; } = new([]);
 

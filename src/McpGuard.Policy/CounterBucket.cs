@@ -5,4 +5,4 @@ namespace McpGuard.Policy;
 /// <see cref="SlidingWindow"/>), stamped with the time of the first (<see cref="OpenedTicks"/>, which also names the
 /// bucket for a give-back) and of the latest (<see cref="LastTicks"/>, when the bucket leaves the window). UTC ticks.
 /// </summary>
-public readonly record struct CounterBucket(long OpenedTicks, long LastTicks, StrictDecimal Amount);
+internal readonly record struct CounterBucket(long OpenedTicks, long LastTicks, StrictDecimal Amount);

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>What a counter adds up: calls (a <c>rate_limit</c>) or an argument's amounts (a <c>budget</c>).</summary>
-public enum CounterKind
+internal enum CounterKind
 {
     Rate,
     Budget,

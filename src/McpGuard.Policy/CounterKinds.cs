@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>The one place that maps <see cref="CounterKind"/> to the words stores and <c>mcpguard limits</c> write.</summary>
-public static class CounterKinds
+internal static class CounterKinds
 {
     public static string Word(CounterKind kind) => kind switch
     {

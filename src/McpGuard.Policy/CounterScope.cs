@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>Where a limit counts: in the policy's store, shared by every guard that uses it, or in this guard only.</summary>
-public enum CounterScope
+internal enum CounterScope
 {
     /// <summary><c>scope: shared</c> (the default): the <c>state</c> store.</summary>
     Shared,

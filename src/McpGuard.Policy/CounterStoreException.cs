@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>A counter store could not be read or written (for <c>mcpguard limits</c>; decisions get Unavailable instead).</summary>
-public sealed class CounterStoreException : Exception
+internal sealed class CounterStoreException : Exception
 {
     public CounterStoreException()
     {

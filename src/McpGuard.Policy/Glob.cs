@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>A tool-name pattern with <c>*</c> (any run of characters) and <c>?</c> (one character); case-sensitive.</summary>
-public sealed class Glob
+internal sealed class Glob
 {
     public Glob(string pattern)
     {

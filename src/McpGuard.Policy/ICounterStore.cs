@@ -6,7 +6,7 @@ namespace McpGuard.Policy;
 /// also against other processes using the same store. Times are UTC; a store may use its own clock where
 /// machines share it (Redis uses the server's). Stores that hold connections are IAsyncDisposable; their opener disposes them.
 /// </summary>
-public interface ICounterStore
+internal interface ICounterStore
 {
     /// <summary>The store in words for reasons and messages (never a password): <c>the SQLite store at ~/.mcpguard/state.db</c>.</summary>
     string Description { get; }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace McpGuard.Policy;
 
 /// <summary>Reading strings that come from an agent or a server, which may be anything JSON can spell.</summary>
-public static class JsonText
+internal static class JsonText
 {
     /// <summary>
     /// The string's value, or null when it is not a string or escapes a lone surrogate (<c>"\ud800"</c>):

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>The limits step for a call about to be forwarded (<see cref="PolicyEngine.TryConsumeAsync"/>).</summary>
-public abstract record LimitOutcome
+internal abstract record LimitOutcome
 {
     private LimitOutcome()
     {

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>Which part of the policy refused a call at the limits step.</summary>
-public enum LimitScope
+internal enum LimitScope
 {
     /// <summary>A <c>tools</c> entry's <c>rate_limit</c> or <c>budget</c> (or its arguments: fail closed).</summary>
     Entry,

@@ -8,7 +8,7 @@ namespace McpGuard.Policy;
 /// their window are dropped now and then, so memory follows what was counted in the window, not every
 /// <c>per</c> value ever seen.
 /// </summary>
-public sealed class MemoryCounterStore : ICounterStore
+internal sealed class MemoryCounterStore : ICounterStore
 {
     private const int SweepEvery = 1024;
 

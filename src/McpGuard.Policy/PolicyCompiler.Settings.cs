@@ -6,7 +6,7 @@ namespace McpGuard.Policy;
 
 internal sealed partial class PolicyCompiler
 {
-    private static readonly string[] s_riskKeys = ["read", "write", "destructive", "critical", "unknown", "classes"];
+    private static readonly string[] s_riskKeys = ["read", "write", "destructive", "critical", "unknown", "classes", "catalogue"];
     private static readonly string[] s_limitKeys = ["max", "window", "per", "scope"];
     private static readonly string[] s_budgetKeys = ["argument", "max", "window", "per", "scope"];
     private static readonly string[] s_approvalKeys = ["timeout", "channels", "command"];
@@ -24,11 +24,16 @@ internal sealed partial class PolicyCompiler
         var verdicts = new Dictionary<RiskClass, Verdict>();
         var hidden = new HashSet<RiskClass>();
         var overrides = new Dictionary<string, RiskClass>(StringComparer.Ordinal);
+        CatalogueChoice catalogue = CatalogueChoice.ByServerName.Instance;
         foreach (var (key, value) in Keys(map, "risk", s_riskKeys))
         {
             if (key == "classes")
             {
                 ParseRiskOverrides(value, overrides);
+            }
+            else if (key == "catalogue")
+            {
+                catalogue = ParseCatalogue(value);
             }
             else if (Scalar(value) == "hide")
             {
@@ -40,7 +45,24 @@ internal sealed partial class PolicyCompiler
             }
         }
 
-        return new RiskSection(verdicts, hidden, overrides);
+        return new RiskSection(verdicts, hidden, overrides, catalogue);
+    }
+
+    private CatalogueChoice ParseCatalogue(YamlNode node)
+    {
+        var name = Scalar(node);
+        if (name == "none")
+        {
+            return CatalogueChoice.None.Instance;
+        }
+
+        if (name is not null && RiskCatalogues.TryFind(name, out var catalogue))
+        {
+            return new CatalogueChoice.Named(catalogue);
+        }
+
+        Error(node, "risk.catalogue", $"must be none or a built-in catalogue ({string.Join(", ", RiskCatalogues.All.Select(c => c.Name))})");
+        return CatalogueChoice.ByServerName.Instance;
     }
 
     private void ParseRiskOverrides(YamlNode node, Dictionary<string, RiskClass> overrides)
@@ -54,9 +76,9 @@ internal sealed partial class PolicyCompiler
         foreach (var (keyNode, value) in map.Children)
         {
             var tool = Scalar(keyNode) ?? "";
-            if (Scalar(value) is "read" or "write" or "destructive" or "critical" or "unknown")
+            if (RiskClassWords.Parse(Scalar(value)) is { } risk)
             {
-                overrides[tool] = ParseClass(Scalar(value)!);
+                overrides[tool] = risk;
             }
             else
             {
@@ -65,7 +87,8 @@ internal sealed partial class PolicyCompiler
         }
     }
 
-    private static RiskClass ParseClass(string name) => Enum.Parse<RiskClass>(name, ignoreCase: true);
+    // Only the class keys reach here (Keys checked them against s_riskKeys).
+    private static RiskClass ParseClass(string name) => RiskClassWords.Parse(name)!.Value;
 
     private RateLimitSpec? ParseLimits(YamlNode node)
     {

@@ -8,7 +8,6 @@ internal sealed partial class PolicyCompiler
 {
     private static readonly string[] s_entryKeys = ["action", "reason", "rules", "rate_limit", "budget"];
     private static readonly string[] s_ruleKeys = ["when", "action", "reason"];
-    private static readonly string[] s_operators = ["eq", "ne", "in", "not_in", "lt", "lte", "gt", "gte", "regex", "contains", "exists"];
 
     private List<ToolEntry> ParseTools(YamlNode node)
     {
@@ -149,20 +148,21 @@ internal sealed partial class PolicyCompiler
         switch (node)
         {
             case YamlScalarNode scalar:
-                return [new ConditionOperator("eq", [PolicyValue.FromScalar(scalar.Value ?? "", IsQuoted(scalar))])];
+                return [new ConditionOperator(ConditionOperatorKind.Eq, [PolicyValue.FromScalar(scalar.Value ?? "", IsQuoted(scalar))])];
             case YamlSequenceNode list:
-                return ParseList(list, path) is { } values ? [new ConditionOperator("in", values)] : null;
+                return ParseList(list, path) is { } values ? [new ConditionOperator(ConditionOperatorKind.In, values)] : null;
             case YamlMappingNode map:
                 var operators = new List<ConditionOperator>();
                 foreach (var (keyNode, value) in map.Children)
                 {
                     var name = Scalar(keyNode) ?? "";
-                    if (!s_operators.Contains(name))
+                    if (ConditionOperatorWords.Parse(name) is not { } kind)
                     {
-                        var hint = Suggest(name, s_operators);
-                        Error(keyNode, $"{path}.{name}", $"unknown operator '{name}'{(hint is null ? "" : $"; did you mean '{hint}'?")} (known: {string.Join(", ", s_operators)})");
+                        var known = ConditionOperatorWords.All;
+                        var hint = Suggest(name, known);
+                        Error(keyNode, $"{path}.{name}", $"unknown operator '{name}'{(hint is null ? "" : $"; did you mean '{hint}'?")} (known: {string.Join(", ", known)})");
                     }
-                    else if (ParseOperator(name, value, $"{path}.{name}") is { } op)
+                    else if (ParseOperator(kind, value, $"{path}.{name}") is { } op)
                     {
                         operators.Add(op);
                     }
@@ -175,12 +175,12 @@ internal sealed partial class PolicyCompiler
         }
     }
 
-    private ConditionOperator? ParseOperator(string name, YamlNode value, string path)
+    private ConditionOperator? ParseOperator(ConditionOperatorKind kind, YamlNode value, string path)
     {
-        if (name is "in" or "not_in")
+        if (ConditionOperatorWords.TakesList(kind))
         {
             return value is YamlSequenceNode list && ParseList(list, path) is { } values
-                ? new ConditionOperator(name, values)
+                ? new ConditionOperator(kind, values)
                 : Invalid("must be a list of values");
         }
 
@@ -190,23 +190,24 @@ internal sealed partial class PolicyCompiler
         }
 
         var policyValue = PolicyValue.FromScalar(scalar.Value ?? "", IsQuoted(scalar));
-        if (name is "lt" or "lte" or "gt" or "gte" && policyValue.Number is null && StrictDecimal.TryParseStrict(scalar.Value ?? "", out var quotedNumber))
+        var numeric = ConditionOperatorWords.IsNumeric(kind);
+        if (numeric && policyValue.Number is null && StrictDecimal.TryParseStrict(scalar.Value ?? "", out var quotedNumber))
         {
             // A bound can only be a number, so a quoted one ('0.01') means the same and is not a trap.
             policyValue = policyValue with { Number = quotedNumber };
         }
 
-        switch (name)
+        switch (kind)
         {
-            case "lt" or "lte" or "gt" or "gte" when policyValue.Number is null:
+            case var _ when numeric && policyValue.Number is null:
                 return Invalid($"needs a number in the strict form -?(0|[1-9][0-9]*)(.[0-9]+)?, not '{scalar.Value}'");
-            case "exists" when policyValue.Boolean is null:
+            case ConditionOperatorKind.Exists when policyValue.Boolean is null:
                 return Invalid("must be true or false");
-            case "regex":
+            case ConditionOperatorKind.Regex:
                 try
                 {
                     var regex = new Regex(scalar.Value ?? "", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, TimeSpan.FromMilliseconds(100));
-                    return new ConditionOperator(name, [policyValue], regex);
+                    return new ConditionOperator(kind, [policyValue], regex);
                 }
                 catch (ArgumentException ex)
                 {
@@ -214,7 +215,7 @@ internal sealed partial class PolicyCompiler
                 }
 
             default:
-                return new ConditionOperator(name, [policyValue]);
+                return new ConditionOperator(kind, [policyValue]);
         }
 
         ConditionOperator? Invalid(string message)

@@ -60,6 +60,7 @@ internal sealed partial class PolicyCompiler(string source)
             RiskVerdicts = risk.Verdicts,
             HiddenRiskClasses = risk.Hidden,
             RiskOverrides = risk.Overrides,
+            Catalogue = risk.Catalogue,
             GlobalRateLimit = global,
             Approval = approval,
             Audit = audit,
@@ -91,13 +92,9 @@ internal sealed partial class PolicyCompiler(string source)
         return globs;
     }
 
-    private Verdict? ParseVerdict(YamlNode node, string path) => Scalar(node) switch
-    {
-        "allow" => Verdict.Allow,
-        "deny" => Verdict.Deny,
-        "require_approval" => Verdict.RequireApproval,
-        var other => ErrorValue<Verdict>(node, path, $"must be allow, deny or require_approval, not '{other ?? node.NodeType.ToString()}'"),
-    };
+    private Verdict? ParseVerdict(YamlNode node, string path) =>
+        VerdictWords.Parse(Scalar(node))
+        ?? ErrorValue<Verdict>(node, path, $"must be allow, deny or require_approval, not '{Scalar(node) ?? node.NodeType.ToString()}'");
 
     /// <summary>The mapping's keys, each once; unknown and duplicate keys are reported.</summary>
     private Dictionary<string, YamlNode> Keys(YamlMappingNode map, string path, IReadOnlyList<string> known)

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>What the policy says about one call. Denial is a value, never an exception.</summary>
-public sealed record PolicyDecision
+internal sealed record PolicyDecision
 {
     public required Verdict Verdict { get; init; }
 

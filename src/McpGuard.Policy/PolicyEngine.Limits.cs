@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace McpGuard.Policy;
 
-public sealed partial class PolicyEngine
+internal sealed partial class PolicyEngine
 {
     /// <summary>
     /// Counts a call that is about to be forwarded against its limits: all of them or none. A call without

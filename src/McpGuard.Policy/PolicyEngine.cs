@@ -6,7 +6,7 @@ namespace McpGuard.Policy;
 /// Built without a store, it counts in a fresh memory store of its own (<c>explain</c>, <c>test</c> and
 /// <c>replay</c> never touch a user's real counters); <c>scope: session</c> limits always count in this engine's memory.
 /// </summary>
-public sealed partial class PolicyEngine
+internal sealed partial class PolicyEngine
 {
     private readonly MemoryCounterStore _session = new();
     private volatile CompiledPolicy _policy;
@@ -31,8 +31,14 @@ public sealed partial class PolicyEngine
     public bool IsHidden(string toolName, ToolHints? hints)
     {
         var policy = _policy;
-        return policy.IsHidden(toolName, policy.Classify(toolName, hints));
+        return policy.IsHidden(toolName, policy.Classify(toolName, hints, ServerName));
     }
+
+    /// <summary>
+    /// The guarded server's self-reported name (<c>serverInfo.name</c> from initialize or server/discover), which
+    /// picks its vendor risk catalogue; null until it said, or if it never does.
+    /// </summary>
+    public string? ServerName { get; set; }
 
     public PolicyDecision Evaluate(ToolRequest request) => PolicyEvaluator.Evaluate(_policy, request, trace: null);
 
@@ -57,9 +63,10 @@ public sealed partial class PolicyEngine
         var previous = Interlocked.Exchange(ref _policy, next);
         return !previous.Hide.Select(g => g.Pattern).SequenceEqual(next.Hide.Select(g => g.Pattern), StringComparer.Ordinal)
             || !previous.HiddenRiskClasses.SetEquals(next.HiddenRiskClasses)
+            || previous.Catalogue != next.Catalogue
             || !previous.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(next.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal));
     }
 
     /// <summary>What the policy does with a tool, in a few words, for <c>mcpguard tools</c>.</summary>
-    public ToolPolicySummary Describe(string toolName, ToolHints? hints) => PolicyEvaluator.Describe(_policy, toolName, hints);
+    public ToolPolicySummary Describe(string toolName, ToolHints? hints) => PolicyEvaluator.Describe(_policy, toolName, hints, ServerName);
 }

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>One problem in a policy file, located so a person can go straight to it.</summary>
-public sealed record PolicyError(string File, int Line, int Column, string Path, string Message)
+internal sealed record PolicyError(string File, int Line, int Column, string Path, string Message)
 {
     public override string ToString() =>
         Line > 0 ? $"{File}:{Line}:{Column}: {Path}: {Message}" : $"{File}: {Path}: {Message}";

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace McpGuard.Policy;
 
 /// <summary>
-/// The precedence of SPEC §2 for one call: hide → the tools entry (its rules, then its action, else deny) →
+/// The precedence of docs/policy.md#how-a-call-is-decided for one call: hide → the tools entry (its rules, then its action, else deny) →
 /// the risk class → default. A condition that cannot be evaluated denies, naming the argument.
 /// </summary>
 internal static class PolicyEvaluator
@@ -14,7 +14,7 @@ internal static class PolicyEvaluator
     {
         var name = request.ToolName;
         var risk = policy.Classify(request);
-        trace?.Add($"risk class of {name}: {risk.ToString().ToLowerInvariant()}");
+        trace?.Add($"risk class of {name}: {RiskClassWords.Word(risk)}");
         if (policy.IsHidden(name, risk))
         {
             trace?.Add("hide: the tool is hidden (answered as an unknown tool)");
@@ -54,7 +54,7 @@ internal static class PolicyEvaluator
 
         if (policy.RiskVerdicts.TryGetValue(risk, out var byRisk))
         {
-            var id = RiskId(risk);
+            var id = RiskClassWords.RuleId(risk);
             trace?.Add($"{id}: no tools entry; the class decides → {Word(byRisk)}");
             return Decide(byRisk, id, null, risk);
         }
@@ -63,25 +63,25 @@ internal static class PolicyEvaluator
         return Decide(policy.Default, "default", null, risk);
     }
 
-    public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints)
+    public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints, string? serverName)
     {
-        var risk = policy.Classify(name, hints);
+        var risk = policy.Classify(name, hints, serverName);
         if (policy.IsHidden(name, risk))
         {
-            return new ToolPolicySummary("hidden", "hide", risk, null);
+            return new ToolPolicySummary(ToolEffect.Hidden, "hide", risk, null);
         }
 
         if (policy.FindEntry(name) is { } entry)
         {
             var limits = string.Join("; ", new[] { entry.RateLimit?.ToString(), entry.Budget?.ToString() }.Where(s => s is not null));
             var conditional = entry.Rules.Any(r => r.When.Count > 0);
-            var effect = conditional ? "conditional" : Word(entry.Rules.Count > 0 ? entry.Rules[0].Action : entry.Action ?? Verdict.Deny);
+            var effect = conditional ? ToolEffect.Conditional : ToolEffectWords.Of(entry.Rules.Count > 0 ? entry.Rules[0].Action : entry.Action ?? Verdict.Deny);
             return new ToolPolicySummary(effect, $"tools.{entry.Pattern.Pattern}", risk, limits.Length == 0 ? null : limits);
         }
 
         return policy.RiskVerdicts.TryGetValue(risk, out var byRisk)
-            ? new ToolPolicySummary(Word(byRisk), $"risk.{risk.ToString().ToLowerInvariant()}", risk, null)
-            : new ToolPolicySummary(Word(policy.Default), "default", risk, null);
+            ? new ToolPolicySummary(ToolEffectWords.Of(byRisk), RiskClassWords.RuleId(risk), risk, null)
+            : new ToolPolicySummary(ToolEffectWords.Of(policy.Default), "default", risk, null);
     }
 
     private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, string ruleId, List<string>? trace, List<ArgumentPath>? argumentsRead)
@@ -113,20 +113,5 @@ internal static class PolicyEvaluator
         },
     };
 
-    // Constants: the id is on the path of every call a risk class decides.
-    private static string RiskId(RiskClass risk) => risk switch
-    {
-        RiskClass.Read => "risk.read",
-        RiskClass.Write => "risk.write",
-        RiskClass.Destructive => "risk.destructive",
-        RiskClass.Critical => "risk.critical",
-        _ => "risk.unknown",
-    };
-
-    private static string Word(Verdict verdict) => verdict switch
-    {
-        Verdict.Allow => "allowed",
-        Verdict.Deny => "denied",
-        _ => "needs approval",
-    };
+    private static string Word(Verdict verdict) => ToolEffectWords.Word(ToolEffectWords.Of(verdict));
 }

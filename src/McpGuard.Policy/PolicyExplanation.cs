@@ -1,4 +1,4 @@
 namespace McpGuard.Policy;
 
 /// <summary>A decision with the steps that made it, in order (precedence steps, rules, conditions).</summary>
-public sealed record PolicyExplanation(PolicyDecision Decision, IReadOnlyList<string> Steps);
+internal sealed record PolicyExplanation(PolicyDecision Decision, IReadOnlyList<string> Steps);

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace McpGuard.Policy;
 
-public sealed record PolicyLoadResult
+internal sealed record PolicyLoadResult
 {
     public CompiledPolicy? Policy { get; init; }
 

@@ -7,7 +7,7 @@ namespace McpGuard.Policy;
 /// Reads a policy file (YAML; JSON is valid YAML) into a <see cref="CompiledPolicy"/>, collecting every error
 /// with its line, column and YAML path. A missing, empty or invalid file never yields a policy.
 /// </summary>
-public static class PolicyLoader
+internal static class PolicyLoader
 {
     public static PolicyLoadResult LoadFile(string path)
     {

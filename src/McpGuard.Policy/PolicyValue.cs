@@ -7,7 +7,7 @@ namespace McpGuard.Policy;
 /// A value written in a policy (<c>BTCUSDT</c>, <c>0.01</c>, <c>true</c>). An unquoted strict number compares
 /// numerically with JSON numbers and numeric strings; a quoted one, or any other text, compares as a string.
 /// </summary>
-public sealed record PolicyValue(string Text, StrictDecimal? Number, bool? Boolean)
+internal sealed record PolicyValue(string Text, StrictDecimal? Number, bool? Boolean)
 {
     public static PolicyValue FromScalar(string text, bool quoted)
     {

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>At most <see cref="Max"/> calls forwarded in any sliding <see cref="Window"/>, one counter per value of the <see cref="Per"/> arguments.</summary>
-public sealed record RateLimitSpec(int Max, TimeSpan Window)
+internal sealed record RateLimitSpec(int Max, TimeSpan Window)
 {
     /// <summary><c>per:</c> argument paths (none: one counter for the entry).</summary>
     public IReadOnlyList<ArgumentPath> Per { get; init; } = [];

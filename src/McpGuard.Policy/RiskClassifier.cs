@@ -1,19 +1,19 @@
 namespace McpGuard.Policy;
 
 /// <summary>
-/// Risk classes for tools: the built-in Bybit catalogue by exact name, otherwise the name's verbs; then the
-/// server's annotations, which are untrusted and so may raise a class but never lower it.
+/// Risk classes for tools: the server's vendor catalogue by exact name, if one applies, otherwise the name's
+/// verbs; then the server's annotations, which are untrusted and so may raise a class but never lower it.
 /// </summary>
-public static class RiskClassifier
+internal static class RiskClassifier
 {
     private static readonly string[] s_readVerbs = ["get", "list", "read", "search", "fetch", "describe", "query", "find", "show", "view", "echo", "ping"];
     private static readonly string[] s_writeVerbs = ["place", "set", "create", "update", "add", "write", "send", "switch", "modify", "amend", "put", "post", "edit", "move", "rename", "upload", "toggle", "trigger", "start", "run", "execute"];
     private static readonly string[] s_destructiveVerbs = ["cancel", "delete", "remove", "close", "kill", "drop", "destroy", "purge", "revoke", "stop", "clear"];
     private static readonly string[] s_criticalWords = ["withdraw", "transfer"];
 
-    public static RiskClass Classify(string toolName, ToolHints? hints)
+    internal static RiskClass Classify(string toolName, ToolHints? hints, RiskCatalogue? catalogue)
     {
-        var byName = BybitRiskCatalogue.Classes.TryGetValue(toolName, out var known) ? known : FromName(toolName);
+        var byName = catalogue is not null && catalogue.Classes.TryGetValue(toolName, out var known) ? known : FromName(toolName);
         if (hints?.DestructiveHint == true && byName < RiskClass.Destructive)
         {
             return RiskClass.Destructive;

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>The <c>state</c> block: where limit and budget counters live (docs/limits.md).</summary>
-public sealed record StateSettings
+internal sealed record StateSettings
 {
     /// <summary>How long a decision waits for the store before it counts as unavailable. Declared before <see cref="Default"/>, which reads it.</summary>
     public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(2);

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary><c>state.store</c>.</summary>
-public enum StateStoreKind
+internal enum StateStoreKind
 {
     Sqlite,
     Redis,

@@ -9,7 +9,7 @@ namespace McpGuard.Policy;
 /// JSON numbers may also carry an exponent. Never a double: 0.0100000000000000000001 is more than 0.01.
 /// Equality is by value, as the ordering is: 0.5 equals 0.50 and both hash alike.
 /// </summary>
-public readonly partial record struct StrictDecimal(BigInteger Mantissa, int Scale) : IComparable<StrictDecimal>
+internal readonly partial record struct StrictDecimal(BigInteger Mantissa, int Scale) : IComparable<StrictDecimal>
 {
     private const int MaxExponent = 400;
 

@@ -4,7 +4,7 @@ namespace McpGuard.Policy;
 /// A <c>tools</c> entry, for one name or a glob. It decides by its first rule whose <c>when</c> holds, else by
 /// its own action, else deny. Its limits count every tool it matches together.
 /// </summary>
-public sealed record ToolEntry
+internal sealed record ToolEntry
 {
     public required Glob Pattern { get; init; }
 

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>The MCP tool annotations the classifier reads. They come from the server and are untrusted.</summary>
-public sealed record ToolHints
+internal sealed record ToolHints
 {
     public bool? ReadOnlyHint { get; init; }
     public bool? DestructiveHint { get; init; }

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary>
-/// What a policy does with one tool: <see cref="Effect"/> is hidden, allowed, denied, needs approval or
-/// conditional (its rules look at the arguments); <see cref="Limits"/> describes rate limits and budgets.
+/// What a policy does with one tool: its <see cref="Effect"/>, the part of the policy that decides it, its class,
+/// and its rate limits and budgets in words.
 /// </summary>
-public sealed record ToolPolicySummary(string Effect, string RuleId, RiskClass Risk, string? Limits);
+internal sealed record ToolPolicySummary(ToolEffect Effect, string RuleId, RiskClass Risk, string? Limits);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace McpGuard.Policy;
 
 /// <summary>One tool call as the policy sees it: no JSON-RPC, only the tool's name and its arguments.</summary>
-public sealed record ToolRequest
+internal sealed record ToolRequest
 {
     /// <summary>The name exactly as the server will see it (after JSON unescaping).</summary>
     public required string ToolName { get; init; }

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy;
 
 /// <summary><c>state.on_unavailable</c>: what a call that needs a counter gets while the store cannot be reached.</summary>
-public enum UnavailableStoreAction
+internal enum UnavailableStoreAction
 {
     /// <summary>Denied, with a reason naming the store (the default: fail closed).</summary>
     Deny,

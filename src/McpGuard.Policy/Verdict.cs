@@ -1,5 +1,6 @@
 namespace McpGuard.Policy;
 
+// Public only because test theories take it as a parameter, and xunit test classes must be public.
 public enum Verdict
 {
     Allow,

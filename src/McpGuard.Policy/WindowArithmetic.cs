@@ -5,7 +5,7 @@ namespace McpGuard.Policy;
 /// script, which follows them line by line) agree: when a call joins the newest bucket, when a bucket has left
 /// the window, and how long a refused demand must wait.
 /// </summary>
-public static class WindowArithmetic
+internal static class WindowArithmetic
 {
     /// <summary>Buckets per window: the rounding of a wait (at most 1/1024 of the window) and the bound on stored buckets.</summary>
     public const int BucketsPerWindow = 1024;

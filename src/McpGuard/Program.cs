@@ -9,5 +9,5 @@ var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenRe
 // `run` handles SIGINT/SIGTERM itself (the child must be stopped first), so the parser's handler is off.
 var exitCode = await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 
-// The parser reports its errors and exits 1; SPEC §1 says a usage error is 2 (the child is never started).
+// The parser reports its errors and exits 1; a usage error is 2 (README.md#cli) (the child is never started).
 return parseResult.Errors.Count > 0 ? ExitCodes.UsageOrPolicyError : exitCode;

@@ -142,6 +142,11 @@ public sealed class InspectionCommandTests
         Assert.True(check.Code == 0, check.Output + check.Error);
         Assert.Contains(bybit ? "critical (2): cancel_all_orders, batch_cancel_order" : "read (8)", File.ReadAllText(file));
         Assert.Equal(2, (await GuardAsync(["init", "--out", file, "--", .. server])).Code);
+        var cases = Path.ChangeExtension(file, ".cases.yaml");
+        var test = await GuardAsync(["test", "--policy", file, cases]);
         File.Delete(file);
+        File.Delete(cases);
+        Assert.True(test.Code == 0, test.Output + test.Error);
+        Assert.Contains(" passed, 0 failed", test.Output);
     }
 }

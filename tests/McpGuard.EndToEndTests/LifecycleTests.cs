@@ -3,7 +3,7 @@ using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests;
 
-/// <summary>SPEC §1 exit codes and §4.7 lifecycle, with the real guard process and real children.</summary>
+/// <summary>Exit codes (README.md#cli) and the lifecycle (docs/relay.md#lifecycle), with the real guard process and real children.</summary>
 public sealed class LifecycleTests
 {
     private const string AllowAll = "version: 1\ndefault: allow\n";

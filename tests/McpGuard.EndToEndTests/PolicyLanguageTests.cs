@@ -6,7 +6,7 @@ using ModelContextProtocol.Protocol;
 namespace McpGuard.EndToEndTests;
 
 /// <summary>
-/// Every construct of the policy language (SPEC §2) through the real <c>mcpguard run</c> around the Bybit
+/// Every construct of the policy language (docs/policy.md) through the real <c>mcpguard run</c> around the Bybit
 /// simulator: precedence, matchers, paths, fail-closed numbers, limits and monitor mode. The unit tests hold
 /// the full tables; these show the same decisions reach a real client.
 /// </summary>

@@ -2,7 +2,7 @@ using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests;
 
-/// <summary>SPEC §4.8: environment variables and argument values never reach the logs above Trace.</summary>
+/// <summary>docs/relay.md#logs: environment variables and argument values never reach the logs above Trace.</summary>
 public sealed class SecretsTests
 {
     private const string EnvSecret = "env-secret-4f1c9e";

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace McpGuard.Policy.Proving;
 
 /// <summary>A call, made <see cref="Repeat"/> times at the case's current time, each expected to be decided the same way.</summary>
-public sealed record CallStep : CaseStep
+internal sealed record CallStep : CaseStep
 {
     public required string Tool { get; init; }
 
@@ -16,4 +16,10 @@ public sealed record CallStep : CaseStep
 
     /// <summary>Text the decision's reason must contain (ordinal comparison), if given.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>
+    /// What a person answers if the call needs approval: true forwards and counts it, as an approval does in a
+    /// guard; false (the default) leaves it unanswered, neither forwarded nor counted.
+    /// </summary>
+    public bool Approve { get; init; }
 }

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy.Proving;
 
 /// <summary>The first call of a case that was not decided as expected; the case stops there.</summary>
-public sealed record CaseFailure
+internal sealed record CaseFailure
 {
     public required CallStep Step { get; init; }
 

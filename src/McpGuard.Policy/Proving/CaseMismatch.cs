@@ -1,7 +1,7 @@
 namespace McpGuard.Policy.Proving;
 
 /// <summary>How a call of a failing case differed from what the case expected.</summary>
-public enum CaseMismatch
+internal enum CaseMismatch
 {
     /// <summary>The guard would decide otherwise (e.g. allow where the case expects deny).</summary>
     Verdict,

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy.Proving;
 
 /// <summary>How one case ran: passed, or the first call that was not decided as expected.</summary>
-public sealed record CaseResult
+internal sealed record CaseResult
 {
     public required PolicyCase Case { get; init; }
 

@@ -4,7 +4,7 @@ namespace McpGuard.Policy.Proving;
 /// Runs cases against a policy: pure (policy + cases → results), no server, no real clock, no real counters.
 /// Each case starts at the same instant with fresh counters, so cases never affect each other.
 /// </summary>
-public static class CaseRunner
+internal static class CaseRunner
 {
     /// <summary>Where every case's clock starts; only the distances between steps matter to the windows.</summary>
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -29,8 +29,8 @@ public static class CaseRunner
             var request = new ToolRequest { ToolName = step.Tool, Arguments = step.Arguments };
             for (var repetition = 1; repetition <= step.Repeat; repetition++)
             {
-                // No one answers an approval in a test: a call that needs one is neither forwarded nor counted.
-                last = guard.Decide(request);
+                // Unless the step says a person approves, a call that needs approval is neither forwarded nor counted.
+                last = guard.Decide(request, step.Approve);
                 calls++;
                 if (Mismatch(step, last) is { } mismatch)
                 {

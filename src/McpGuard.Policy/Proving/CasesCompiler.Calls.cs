@@ -42,6 +42,22 @@ internal sealed partial class CasesCompiler
             }
         }
 
+        var approve = false;
+        if (keys.TryGetValue("approve", out var approveNode))
+        {
+            switch ((approveNode as YamlScalarNode)?.Value)
+            {
+                case "true":
+                    approve = true;
+                    break;
+                case "false":
+                    break;
+                default:
+                    Error(approveNode, $"{path}.approve", "must be true (a person approves if asked) or false");
+                    break;
+            }
+        }
+
         var repeat = 1;
         if (allowRepeat && keys.TryGetValue("repeat", out var repeatNode)
             && !(int.TryParse((repeatNode as YamlScalarNode)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) && repeat is >= 1 and <= MaxRepeat))
@@ -63,6 +79,7 @@ internal sealed partial class CasesCompiler
             Repeat = repeat,
             Expect = expect.Value,
             Reason = reason,
+            Approve = approve,
         };
     }
 

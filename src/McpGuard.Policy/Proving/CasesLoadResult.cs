@@ -1,7 +1,7 @@
 namespace McpGuard.Policy.Proving;
 
 /// <summary>The cases of one file, or every problem found in it (with file, line, column and YAML path).</summary>
-public sealed record CasesLoadResult
+internal sealed record CasesLoadResult
 {
     public IReadOnlyList<PolicyCase> Cases { get; init; } = [];
 

@@ -7,7 +7,7 @@ namespace McpGuard.Policy.Proving;
 /// Reads a cases file (docs/testing.md) the way <see cref="PolicyLoader"/> reads a policy: by walking the YAML
 /// node tree, collecting every problem with its line, column and YAML path; unknown keys are errors.
 /// </summary>
-public static class CasesLoader
+internal static class CasesLoader
 {
     public static CasesLoadResult LoadFile(string path)
     {

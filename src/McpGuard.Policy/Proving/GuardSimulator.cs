@@ -5,7 +5,7 @@ namespace McpGuard.Policy.Proving;
 /// a call would be forwarded — on its own clock and its own fresh, in-memory counters. It never touches the
 /// counters of a real guard, whatever store the policy names.
 /// </summary>
-public sealed class GuardSimulator
+internal sealed class GuardSimulator
 {
     private readonly ManualClock _clock;
     private readonly PolicyEngine _engine;

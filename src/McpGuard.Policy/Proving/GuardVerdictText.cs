@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace McpGuard.Policy.Proving;
 
 /// <summary>The words of <see cref="GuardVerdict"/>, as a cases file's <c>expect</c> and the commands' output write them.</summary>
-public static class GuardVerdictText
+internal static class GuardVerdictText
 {
     private static readonly string[] s_words = ["allow", "deny", "require_approval", "unknown"];
 

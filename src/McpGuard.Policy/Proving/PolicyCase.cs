@@ -1,7 +1,7 @@
 namespace McpGuard.Policy.Proving;
 
 /// <summary>One named case of a cases file: its steps run in order on one clock, with counters of its own.</summary>
-public sealed record PolicyCase
+internal sealed record PolicyCase
 {
     public required string Name { get; init; }
 

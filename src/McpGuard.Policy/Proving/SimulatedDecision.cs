@@ -1,7 +1,7 @@
 namespace McpGuard.Policy.Proving;
 
 /// <summary>What a guard running this policy would have done with one call, and which part of the policy made it so.</summary>
-public sealed record SimulatedDecision
+internal sealed record SimulatedDecision
 {
     public required GuardVerdict Verdict { get; init; }
 

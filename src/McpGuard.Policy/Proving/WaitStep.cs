@@ -1,7 +1,7 @@
 namespace McpGuard.Policy.Proving;
 
 /// <summary>Moves the case's clock forward; windows slide exactly as far.</summary>
-public sealed record WaitStep : CaseStep
+internal sealed record WaitStep : CaseStep
 {
     public required TimeSpan Duration { get; init; }
 }

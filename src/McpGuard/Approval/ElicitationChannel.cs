@@ -11,7 +11,9 @@ namespace McpGuard.Approval;
 /// </summary>
 internal sealed class ElicitationChannel(RelayChannels channels) : IApprovalChannel
 {
-    public string Name => "elicitation";
+    public const string ChannelName = "elicitation";
+
+    public string Name => ChannelName;
 
     public async Task<ApprovalOutcome?> AskAsync(ApprovalRequest request, DateTimeOffset deadline, Action<string> unavailableBecause, CancellationToken cancellationToken)
     {

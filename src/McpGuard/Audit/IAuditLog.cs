@@ -2,7 +2,7 @@ namespace McpGuard.Audit;
 
 /// <summary>
 /// Where the relay records its decisions. It knows nothing of files: a write either succeeds or returns false,
-/// and a false decision write means the call must be denied (SPEC.md §4.9, fail closed). Thread-safe.
+/// and a false decision write means the call must be denied (fail closed: docs/audit.md#guarantees). Thread-safe.
 /// </summary>
 internal interface IAuditLog : IDisposable
 {

@@ -36,7 +36,7 @@ internal static class CheckCommand
 
             var tools = inventory.Tools;
 
-            var findings = PolicyCheck.Run(policy, tools);
+            var findings = PolicyCheck.Run(policy, inventory);
             foreach (var finding in findings)
             {
                 // Findings name the server's tools: inert before they reach the terminal.

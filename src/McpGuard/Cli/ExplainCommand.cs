@@ -49,7 +49,7 @@ internal static class ExplainCommand
                 }
 
                 var decision = explanation.Decision;
-                var verdict = decision.Verdict switch { Verdict.Allow => "allow", Verdict.Deny => "deny", _ => "require_approval" };
+                var verdict = VerdictWords.Word(decision.Verdict);
                 await output.WriteLineAsync(TerminalText.Printable($"decision: {verdict} by {decision.RuleId}{(decision.Reason is null ? "" : $": {decision.Reason}")}"));
                 await output.WriteLineAsync("(limits are counted only when calls are forwarded; explain does not count them)");
             }

@@ -24,7 +24,7 @@ internal static class InitCommand
             }
 
             var tools = inventory.Tools;
-            var starter = StarterPolicy.Write(ServerName.FromCommandLine(commandLine), tools);
+            var starter = StarterPolicy.Write(ServerName.FromCommandLine(commandLine), inventory);
             foreach (var name in starter.LeftOut)
             {
                 await error.WriteLineAsync($"mcpguard init: warning: the tool '{TerminalText.Printable(name)}' has characters that are unsafe in a policy file; it is left out of the comments (its risk class still applies).");
@@ -53,6 +53,10 @@ internal static class InitCommand
 
             await File.WriteAllTextAsync(file.FullName, starter.Yaml, cancellationToken);
             await output.WriteLineAsync($"Wrote {file.FullName} ({tools.Count} tools). Next: mcpguard check --policy {file.FullName} -- {TerminalText.Printable(string.Join(' ', commandLine))}");
+            if (await StarterCases.WriteBesideAsync(file.FullName, check.Policy, tools, error, cancellationToken) is { } cases)
+            {
+                await output.WriteLineAsync($"Wrote {cases}. Prove the policy with: mcpguard test --policy {file.FullName} {cases}");
+            }
             return ExitCodes.Success;
         });
         return command;

@@ -70,7 +70,7 @@ internal static class RunCommand
             try
             {
                 using var stdin = Console.OpenStandardInput();
-                using var stdout = Console.OpenStandardOutput();
+                using var stdout = StandardOutput.Open();
                 using var stderr = Console.OpenStandardError();
                 var exitCode = await relay.RunAsync(commandLine, serverName, stdin, stdout, stderr, stop.Token);
                 return stop.ExitCode ?? exitCode;

@@ -32,12 +32,12 @@ internal static class ToolsCommand
 
             var tools = inventory.Tools;
 
-            var engine = new PolicyEngine(policy);
+            var engine = new PolicyEngine(policy) { ServerName = inventory.ServerName };
             var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints))).ToList();
             if (parseResult.GetValue(json))
             {
                 IReadOnlyList<ToolInventoryEntry> entries = [.. rows.Select(r => new ToolInventoryEntry(
-                    r.Tool.Name, r.Summary.Risk.ToString().ToLowerInvariant(), r.Summary.Effect, r.Summary.RuleId, r.Summary.Limits))];
+                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), ToolEffectWords.Word(r.Summary.Effect), r.Summary.RuleId, r.Summary.Limits))];
                 await output.WriteLineAsync(JsonSerializer.Serialize(entries, CliJsonContext.Default.IReadOnlyListToolInventoryEntry));
                 return ExitCodes.Success;
             }
@@ -46,12 +46,12 @@ internal static class ToolsCommand
             foreach (var (tool, summary) in rows)
             {
                 // Names come from the server: made inert for the terminal first, then for Spectre's markup.
-                table.AddRow(Inert(tool.Name), Inert(summary.Risk.ToString().ToLowerInvariant()), Effect(summary.Effect), Inert(summary.RuleId), Inert(summary.Limits ?? ""));
+                table.AddRow(Inert(tool.Name), Inert(RiskClassWords.Word(summary.Risk)), Effect(summary.Effect), Inert(summary.RuleId), Inert(summary.Limits ?? ""));
             }
 
             var console = Terminal.Create(output);
             console.Write(table);
-            var hidden = rows.Count(r => r.Summary.Effect == "hidden");
+            var hidden = rows.Count(r => r.Summary.Effect == ToolEffect.Hidden);
             console.MarkupLine($"{tools.Count} tools on the server; {tools.Count - hidden} visible to the agent, {hidden} hidden.");
             return ExitCodes.Success;
         });
@@ -60,12 +60,12 @@ internal static class ToolsCommand
 
     private static string Inert(string text) => Markup.Escape(TerminalText.Printable(text));
 
-    private static string Effect(string effect) => effect switch
+    private static string Effect(ToolEffect effect) => effect switch
     {
-        "allowed" => "[green]allowed[/]",
-        "denied" => "[red]denied[/]",
-        "hidden" => "[grey]hidden[/]",
-        "needs approval" => "[yellow]needs approval[/]",
+        ToolEffect.Allowed => "[green]allowed[/]",
+        ToolEffect.Denied => "[red]denied[/]",
+        ToolEffect.Hidden => "[grey]hidden[/]",
+        ToolEffect.NeedsApproval => "[yellow]needs approval[/]",
         _ => "[blue]conditional[/]",
     };
 }

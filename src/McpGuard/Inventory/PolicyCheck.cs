@@ -10,10 +10,9 @@ namespace McpGuard.Inventory;
 /// </summary>
 internal static class PolicyCheck
 {
-    private static readonly HashSet<string> s_numericOperators = ["lt", "lte", "gt", "gte"];
-
-    public static List<CheckFinding> Run(CompiledPolicy policy, IReadOnlyList<ServerTool> tools)
+    public static List<CheckFinding> Run(CompiledPolicy policy, ServerInventory inventory)
     {
+        var tools = inventory.Tools;
         var findings = new List<CheckFinding>();
         var byName = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
         foreach (var glob in policy.Hide.Where(g => !tools.Any(t => g.IsMatch(t.Name))))
@@ -36,13 +35,13 @@ internal static class PolicyCheck
             }
         }
 
-        CheckSiblings(policy, tools, findings);
+        CheckSiblings(new PolicyEngine(policy) { ServerName = inventory.ServerName }, tools, findings);
         return findings;
     }
 
     private static void CheckConditions(ToolEntry entry, ServerTool tool, List<CheckFinding> findings)
     {
-        var budget = entry.Budget is { } b ? [new Condition(b.Argument, [new ConditionOperator("gte", [PolicyValue.FromScalar("0", false)])])] : Array.Empty<Condition>();
+        var budget = entry.Budget is { } b ? [new Condition(b.Argument, [new ConditionOperator(ConditionOperatorKind.Gte, [PolicyValue.FromScalar("0", false)])])] : Array.Empty<Condition>();
         foreach (var (condition, where) in entry.Rules.SelectMany(r => r.When.Select(c => (c, $"rules[{r.Index}]"))).Concat(budget.Select(c => (c, "budget"))))
         {
             var schema = Resolve(tool.InputSchema, condition.Path);
@@ -53,7 +52,7 @@ internal static class PolicyCheck
             }
 
             var type = schema.Value.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            if (condition.Operators.Any(o => s_numericOperators.Contains(o.Name)) && type is not (null or "number" or "integer" or "string"))
+            if (condition.Operators.Any(o => ConditionOperatorWords.IsNumeric(o.Kind)) && type is not (null or "number" or "integer" or "string"))
             {
                 findings.Add(new(true, $"tools.{entry.Pattern.Pattern}.{where}: '{condition.Path}' is a {type} in {tool.Name}'s schema; numeric operators can never hold."));
             }
@@ -83,9 +82,9 @@ internal static class PolicyCheck
         return current;
     }
 
-    private static void CheckSiblings(CompiledPolicy policy, IReadOnlyList<ServerTool> tools, List<CheckFinding> findings)
+    private static void CheckSiblings(PolicyEngine engine, IReadOnlyList<ServerTool> tools, List<CheckFinding> findings)
     {
-        var engine = new PolicyEngine(policy);
+        var policy = engine.Policy;
         foreach (var entry in policy.Entries.Where(e => e.RateLimit is not null || e.Budget is not null || e.Rules.Any(r => r.When.Count > 0)))
         {
             foreach (var guarded in tools.Where(t => entry.Pattern.IsMatch(t.Name)))
@@ -94,7 +93,7 @@ internal static class PolicyCheck
                 foreach (var sibling in tools.Where(t => t.Name != guarded.Name && !entry.Pattern.IsMatch(t.Name) && t.Name.Split('_', '-').Contains(noun)))
                 {
                     var summary = engine.Describe(sibling.Name, sibling.Hints);
-                    if (summary.Effect == "allowed" && summary.Limits is null && summary.Risk >= RiskClass.Write)
+                    if (summary.Effect == ToolEffect.Allowed && summary.Limits is null && summary.Risk >= RiskClass.Write)
                     {
                         findings.Add(new(true, $"{guarded.Name} is limited by tools.{entry.Pattern.Pattern}, but its sibling {sibling.Name} is allowed without a limit ({summary.RuleId}): an agent can go around the limit."));
                     }

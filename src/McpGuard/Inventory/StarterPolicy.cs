@@ -16,10 +16,15 @@ namespace McpGuard.Inventory;
 /// </remarks>
 internal static class StarterPolicy
 {
-    public static StarterPolicyText Write(string serverName, IReadOnlyList<ServerTool> tools)
+    public static StarterPolicyText Write(string serverName, ServerInventory inventory)
     {
+        var tools = inventory.Tools;
         var plain = tools.Where(t => IsPlain(t.Name)).ToList();
-        var classes = plain.Select(t => (t.Name, Risk: RiskClassifier.Classify(t.Name, t.Hints))).ToList();
+
+        // The catalogue the server's own name picks is written down, so the file says what classifies its tools.
+        var catalogue = RiskCatalogues.ForServer(inventory.ServerName);
+        var policy = catalogue is null ? CatalogueChoice.None.Instance : (CatalogueChoice)new CatalogueChoice.Named(catalogue);
+        var classes = plain.Select(t => (t.Name, Risk: RiskClassifier.Classify(t.Name, t.Hints, policy.For(null)))).ToList();
         var text = new StringBuilder();
         text.AppendLine($"# McpGuard starter policy for {(IsPlain(serverName) ? serverName : "this server")} ({tools.Count} tools), written by `mcpguard init`.");
         text.AppendLine("# Review it, then check it against the server: mcpguard check --policy THIS_FILE -- SERVER COMMAND");
@@ -32,11 +37,16 @@ internal static class StarterPolicy
         text.AppendLine("  destructive: require_approval");
         text.AppendLine("  critical: hide             # gone from tools/list; calls are answered \"Unknown tool\"");
         text.AppendLine("  unknown: deny");
+        if (catalogue is not null)
+        {
+            text.AppendLine($"  catalogue: {catalogue.Name}            # the built-in classes of this server's tools (it calls itself one of: {string.Join(", ", catalogue.ServerNames.Where(IsPlain))})");
+        }
+
         text.AppendLine();
-        text.AppendLine("# The server's tools by class (from names and annotations; the Bybit catalogue is built in):");
+        text.AppendLine($"# The server's tools by class (from {(catalogue is null ? "their names and annotations" : $"the {catalogue.Name} catalogue, else names and annotations")}):");
         foreach (var group in classes.GroupBy(c => c.Risk).OrderBy(g => g.Key))
         {
-            text.AppendLine($"#   {group.Key.ToString().ToLowerInvariant()} ({group.Count()}): {string.Join(", ", group.Select(g => g.Name))}");
+            text.AppendLine($"#   {RiskClassWords.Word(group.Key)} ({group.Count()}): {string.Join(", ", group.Select(g => g.Name))}");
         }
 
         if (plain.Count < tools.Count)

@@ -8,7 +8,7 @@ namespace McpGuard.Relay;
 
 /// <summary>
 /// The guarded MCP server: started without a shell, environment inherited, stderr passed through to ours.
-/// Shutdown escalates as SPEC §4.7 says: close stdin and wait, then SIGTERM and wait, then kill the tree.
+/// Shutdown escalates as docs/relay.md#lifecycle says: close stdin and wait, then SIGTERM and wait, then kill the tree.
 /// </summary>
 internal sealed partial class ChildProcess : IDisposable
 {

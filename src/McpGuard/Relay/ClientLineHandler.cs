@@ -36,9 +36,17 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
                     return;
                 }
 
-                if (message.Method == RequestMethods.Initialize || HasMetaCapabilities(message.Params, out _))
+                if (message.Method == RequestMethods.Initialize)
                 {
+                    // Only a 2025-era client can be sent elicitation/create. A 2026-07-28 client declares its
+                    // capabilities on each request, and the gate asks it in band (input_required) instead.
                     channels.ClientSupportsElicitation = DeclaresFormElicitation(message.Params);
+                    channels.ClientInitialized = true;
+                }
+
+                if (message.Method == ListenStreams.Method)
+                {
+                    channels.ListenStreams.Open(id, message.Params);
                 }
 
                 if (message.Method == RequestMethods.ToolsCall)
@@ -63,7 +71,11 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
                     message.Params.TryGetProperty("requestId"u8, out var requestId) &&
                     JsonRpcId.FromElement(requestId) is { } cancelled)
                 {
+                    // The request is over for the client: it leaves the table at once, so nothing (not a late
+                    // answer of the server, not the shutdown) ever answers it.
                     gate.Withdraw(cancelled);
+                    channels.AwaitingServer.TryWithdraw(cancelled, out _);
+                    channels.ListenStreams.Close(cancelled);
                 }
 
                 break;
@@ -88,9 +100,9 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
     /// </summary>
     /// <remarks>
     /// Clients of the 2026-07-28 protocol send no initialize: every request carries its capabilities in
-    /// <c>params._meta["io.modelcontextprotocol/clientCapabilities"]</c>, so those count as well.
+    /// <c>params._meta["io.modelcontextprotocol/clientCapabilities"]</c>, which the gate reads per call.
     /// </remarks>
-    private static bool DeclaresFormElicitation(JsonElement parameters)
+    internal static bool DeclaresFormElicitation(JsonElement parameters)
     {
         if (!HasMetaCapabilities(parameters, out var capabilities) &&
             !(parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("capabilities"u8, out capabilities)))

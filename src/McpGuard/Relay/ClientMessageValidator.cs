@@ -6,7 +6,7 @@ using ModelContextProtocol;
 namespace McpGuard.Relay;
 
 /// <summary>
-/// The strict check of every client→server line (SPEC §4.2). Anything this accepts is forwarded byte for
+/// The strict check of every client→server line (docs/relay.md#client--server-strict-checks). Anything this accepts is forwarded byte for
 /// byte, so it must agree with how the server will read the same bytes: one object, no duplicate keys
 /// (escaped or not), no raw carriage returns, no batches, bounded depth.
 /// </summary>
@@ -172,6 +172,12 @@ internal static class ClientMessageValidator
                 }
 
                 reader.Skip();
+            }
+
+            // The line must be exactly one JSON value: `{...}\r{...}` is two, answered with id null.
+            if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0 || reader.Read())
+            {
+                return null;
             }
 
             return count == 1 ? found : null;

@@ -14,8 +14,11 @@ internal static class JsonRpcMessages
         writer.WriteEndObject();
     });
 
-    /// <summary>The SPEC §3 answer to a denied call: a normal result the model can read, marked as an error.</summary>
-    public static byte[] Denied(JsonRpcId id, string reason) => Build(id, writer =>
+    /// <summary>
+    /// The answer to a denied call (docs/relay.md#toolscall): a normal result the model can read, marked as an error; in the modern era it
+    /// also says <c>"resultType":"complete"</c>, which 2026-07-28 clients require of every result.
+    /// </summary>
+    public static byte[] Denied(JsonRpcId id, string reason, ProtocolEra era = ProtocolEra.Legacy) => Build(id, writer =>
     {
         writer.WriteStartObject("result"u8);
         writer.WriteStartArray("content"u8);
@@ -25,6 +28,31 @@ internal static class JsonRpcMessages
         writer.WriteEndObject();
         writer.WriteEndArray();
         writer.WriteBoolean("isError"u8, true);
+        if (era == ProtocolEra.Modern)
+        {
+            writer.WriteString("resultType"u8, "complete"u8);
+        }
+
+        writer.WriteEndObject();
+    });
+
+    /// <summary>
+    /// The guard's approval question in the 2026-07-28 era: an <c>input_required</c> result whose one input request
+    /// (under <see cref="InputRequiredRetry.ApprovalKey"/>) is the same form elicitation as in the 2025 era, and whose
+    /// <c>requestState</c> is the guard's signed state; the client retries the call with both.
+    /// </summary>
+    public static byte[] ApprovalQuestion(JsonRpcId id, McpGuard.Approval.ApprovalRequest request, string requestState) => Build(id, writer =>
+    {
+        writer.WriteStartObject("result"u8);
+        writer.WriteString("resultType"u8, "input_required"u8);
+        writer.WriteStartObject("inputRequests"u8);
+        writer.WriteStartObject(InputRequiredRetry.ApprovalKey);
+        writer.WriteString("method"u8, ModelContextProtocol.Protocol.RequestMethods.ElicitationCreate);
+        writer.WritePropertyName("params"u8);
+        McpGuard.Approval.ElicitationChannel.WriteParams(writer, request);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteString("requestState"u8, requestState);
         writer.WriteEndObject();
     });
 
@@ -39,6 +67,17 @@ internal static class JsonRpcMessages
     });
 
     public static byte[] Notification(string method) => Build(null, writer => writer.WriteString("method"u8, method), writeId: false);
+
+    /// <summary><c>notifications/tools/list_changed</c> on one listen stream, tagged with its subscription id.</summary>
+    public static byte[] ListChangedOn(JsonRpcId subscription) => Build(ModelContextProtocol.Protocol.NotificationMethods.ToolListChangedNotification, writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject("_meta"u8);
+        writer.WritePropertyName(ModernMeta.SubscriptionIdKey);
+        writer.WriteRawValue(subscription.Raw, skipInputValidation: true);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    });
 
     /// <summary>A notification with params written by <paramref name="writeParams"/>.</summary>
     public static byte[] Build(string method, Action<Utf8JsonWriter> writeParams) => Build(null, writer =>

@@ -76,7 +76,7 @@ internal sealed partial class MessagePump(
         }
         catch (Exception ex)
         {
-            // One bad line never stops the relay (SPEC §4.4).
+            // One bad line never stops the relay (docs/relay.md#flow-control-and-memory).
             LogLineFailed(logger, name, ex);
         }
     }

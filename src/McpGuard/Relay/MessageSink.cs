@@ -20,6 +20,9 @@ internal sealed class MessageSink(Stream stream) : IAsyncDisposable
     private bool _dirty;
     private bool _broken;
 
+    /// <summary>True once a write failed: the reader on this side is gone (a client that closed our stdout).</summary>
+    public bool IsBroken => _broken;
+
     /// <summary>Writes one line and its newline. With <paramref name="flush"/> false it may wait for <see cref="FlushAsync"/>.</summary>
     public async ValueTask WriteLineAsync(ReadOnlySequence<byte> line, bool flush, CancellationToken cancellationToken)
     {

@@ -18,6 +18,12 @@ internal sealed class RelayChannels(MessageSink toClient, MessageSink toServer)
 
     public ToolCatalog Catalog { get; } = new();
 
+    /// <summary>The client's open listen streams that asked for tool-list changes (2026-07-28 era).</summary>
+    public ListenStreams ListenStreams { get; } = new();
+
+    /// <summary>The client sent a 2025-era initialize, so it expects bare list_changed notifications.</summary>
+    public bool ClientInitialized { get; set; }
+
     /// <summary>Set from the client's initialize (or a modern request's <c>_meta</c>): it can show form elicitation.</summary>
     public bool ClientSupportsElicitation { get; set; }
 }

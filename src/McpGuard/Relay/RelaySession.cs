@@ -19,6 +19,7 @@ internal sealed class RelaySession
     private readonly ServerLineHandler _server;
     private readonly RelayOptions _options;
     private readonly ILogger _logger;
+    private readonly TaskCompletionSource _clientGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RelaySession(
         Stream clientOutput,
@@ -36,21 +37,29 @@ internal sealed class RelaySession
         Channels = new RelayChannels(new MessageSink(clientOutput), new MessageSink(serverInput));
         _held = new HeldCalls(relayStopping);
         var fetcher = new ToolListFetcher(Channels, options, relayStopping);
-        var gate = new ToolCallGate(Channels, engine, fetcher, _held, approverFor(Channels), audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
+        var inBand = new InBandApprovals(engine.TimeProvider);
+        var gate = new ToolCallGate(
+            Channels, engine, fetcher, _held, approverFor(Channels), ApprovalStateToken.CreateForProcess(), inBand, audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
         _client = new ClientLineHandler(Channels, gate, loggerFactory.CreateLogger<ClientLineHandler>());
-        _server = new ServerLineHandler(Channels, engine, audit, loggerFactory.CreateLogger<ServerLineHandler>());
+        _server = new ServerLineHandler(Channels, engine, inBand, audit, loggerFactory.CreateLogger<ServerLineHandler>());
     }
 
     public RelayChannels Channels { get; }
 
+    /// <summary>
+    /// Completes when a write to the client failed (it closed its end of our stdout, EPIPE): the session then ends
+    /// as on client EOF, so the guard and its server never outlive their client.
+    /// </summary>
+    public Task ClientGone => _clientGone.Task;
+
     /// <summary>Client→server. It batches only towards the server; its rare replies to the client are flushed at once.</summary>
     public Task PumpClientAsync(Stream clientInput, CancellationToken cancellationToken) =>
-        new MessagePump("client→server", _client.HandleAsync, RefuseOversizedAsync, Channels.ToServer.FlushAsync, _options.MaxMessageBytes, _logger)
+        new MessagePump("client→server", _client.HandleAsync, RefuseOversizedAsync, FlushToServerAsync, _options.MaxMessageBytes, _logger)
             .RunAsync(clientInput, cancellationToken);
 
     /// <summary>Server→client. So a client that is not reading its answers never stops its requests from reaching the server.</summary>
     public Task PumpServerAsync(Stream serverOutput, CancellationToken cancellationToken) =>
-        new MessagePump("server→client", _server.HandleAsync, _ => ValueTask.CompletedTask, Channels.ToClient.FlushAsync, _options.MaxMessageBytes, _logger)
+        new MessagePump("server→client", _server.HandleAsync, _ => ValueTask.CompletedTask, FlushToClientAsync, _options.MaxMessageBytes, _logger)
             .RunAsync(serverOutput, cancellationToken);
 
     /// <summary>
@@ -67,7 +76,17 @@ internal sealed class RelaySession
         Channels.Catalog.MarkStale();
         try
         {
-            await Channels.ToClient.WriteLineAsync(JsonRpcMessages.Notification(NotificationMethods.ToolListChangedNotification), flush: true, CancellationToken.None);
+            // 2025 era: the bare notification, as before. 2026-07-28 era: change notifications exist only on
+            // listen streams, so one per stream that asked for tool changes, tagged with its id; none when none is open.
+            if (Channels.ClientInitialized)
+            {
+                await Channels.ToClient.WriteLineAsync(JsonRpcMessages.Notification(NotificationMethods.ToolListChangedNotification), flush: true, CancellationToken.None);
+            }
+
+            foreach (var stream in Channels.ListenStreams.ToolChangeStreams())
+            {
+                await Channels.ToClient.WriteLineAsync(JsonRpcMessages.ListChangedOn(stream), flush: true, CancellationToken.None);
+            }
         }
         catch (IOException)
         {
@@ -107,6 +126,34 @@ internal sealed class RelaySession
         }
 
         await Channels.ToClient.DisposeAsync();
+    }
+
+    private async ValueTask FlushToServerAsync(CancellationToken cancellationToken)
+    {
+        await Channels.ToServer.FlushAsync(cancellationToken);
+
+        // The client pump's own replies to the client are written (and may fail) inside its handler.
+        NoticeBrokenClient();
+    }
+
+    private async ValueTask FlushToClientAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Channels.ToClient.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            NoticeBrokenClient();
+        }
+    }
+
+    private void NoticeBrokenClient()
+    {
+        if (Channels.ToClient.IsBroken)
+        {
+            _clientGone.TrySetResult();
+        }
     }
 
     private ValueTask RefuseOversizedAsync(CancellationToken cancellationToken) =>

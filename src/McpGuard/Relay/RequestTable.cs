@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 
 namespace McpGuard.Relay;
 
@@ -20,6 +21,19 @@ internal sealed class RequestTable
     public bool TryGet(JsonRpcId id, out PendingRequest request) => _pending.TryGetValue(id.Key, out request!);
 
     public bool Contains(JsonRpcId id) => _pending.ContainsKey(id.Key);
+
+    /// <summary>
+    /// Takes a peer's request out because the peer cancelled it: from now on nothing is answered for it. The
+    /// guard's own requests cannot be withdrawn this way (a peer must not be able to end the guard's list).
+    /// </summary>
+    public bool TryWithdraw(JsonRpcId id, [NotNullWhen(true)] out PendingRequest? request)
+    {
+        request = null;
+        return _pending.TryGetValue(id.Key, out var found)
+            && found.OwnResponse is null
+            && _pending.TryRemove(new KeyValuePair<string, PendingRequest>(id.Key, found))
+            && (request = found) is not null;
+    }
 
     /// <summary>Registers a request of the guard's own under a fresh id that nobody has in flight.</summary>
     public PendingRequest AddOwn(string method)

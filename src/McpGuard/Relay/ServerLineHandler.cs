@@ -14,7 +14,7 @@ namespace McpGuard.Relay;
 /// Server→client: everything passes through unchanged, except that tools/list answers lose their hidden
 /// tools, answers to the guard's own requests stay with the guard, and non-JSON output is never forwarded.
 /// </summary>
-internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEngine engine, IAuditLog audit, ILogger logger)
+internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEngine engine, InBandApprovals inBand, IAuditLog audit, ILogger logger)
 {
     public async ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
@@ -32,8 +32,21 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             return;
         }
 
-        if (header.IsResponse && channels.AwaitingServer.TryRemove(header.Id!.Value, out var pending))
+        if (header.IsResponse)
         {
+            if (!channels.AwaitingServer.TryRemove(header.Id!.Value, out var pending))
+            {
+                // Nobody waits for it: the client cancelled that request (it must not be answered), or the server
+                // answers an id it never got. Forwarding could even show a hidden tool under a reused id.
+                LogUnawaitedResponse(logger);
+                return;
+            }
+
+            if (pending.Method == ListenStreams.Method)
+            {
+                channels.ListenStreams.Close(pending.Id);
+            }
+
             if (pending.OwnResponse is { } own)
             {
                 own.TrySetResult(JsonDocument.Parse(line.ToArray()));
@@ -50,6 +63,17 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
                 {
                     _ = GiveBackCounts.RunAsync(engine, call.Receipt, logger);
                 }
+
+                if (call.Era == ProtocolEra.Modern && !header.IsError)
+                {
+                    NoteServerRound(call, line);
+                }
+            }
+
+            if (ServerIdentity.IsIdentifying(pending.Method) && ServerIdentity.Read(line, pending.Method) is { } serverName)
+            {
+                // Picks the vendor risk catalogue; tools listed before this (none, in practice) are classified again.
+                engine.ServerName = serverName;
             }
 
             if (pending.Method == RequestMethods.ToolsList)
@@ -95,6 +119,36 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
         await channels.ToClient.WriteLineAsync(line, flush: false, cancellationToken);
     }
 
+    /// <summary>
+    /// A modern tools/call answered <c>input_required</c> by the server itself: the client's retry (carrying the
+    /// server's requestState) continues this logical call. Only answers that mention the word are parsed.
+    /// </summary>
+    private void NoteServerRound(ForwardedCall call, ReadOnlySequence<byte> line)
+    {
+        if (!Contains(line, "\"input_required\""u8))
+        {
+            return;
+        }
+
+        using var document = JsonDocument.Parse(line);
+        if (document.RootElement.TryGetProperty("result"u8, out var result) && result.ValueKind == JsonValueKind.Object
+            && result.TryGetProperty("resultType"u8, out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("input_required"u8)
+            && result.TryGetProperty("requestState"u8, out var state) && state.ValueKind == JsonValueKind.String)
+        {
+            // The round did not run the tool, so its counts are given back: a logical call counts once, in the
+            // round that the server completes (docs/limits.md#give-back, docs/relay.md#input-required-rounds).
+            if (!call.Receipt.IsEmpty)
+            {
+                _ = GiveBackCounts.RunAsync(engine, call.Receipt, logger);
+            }
+
+            inBand.ServerAskedFor(state.GetString()!, new RoundLink(call.CallId, call.ToolName, call.ApprovedArgumentsHash, engine.TimeProvider.GetUtcNow() + engine.Policy.Approval.Timeout));
+        }
+    }
+
+    private static bool Contains(ReadOnlySequence<byte> line, ReadOnlySpan<byte> value) =>
+        line.IsSingleSegment ? line.FirstSpan.IndexOf(value) >= 0 : new SequenceReader<byte>(line).TryReadTo(out ReadOnlySequence<byte> _, value, advancePastDelimiter: false);
+
     private void RecordOutcome(ForwardedCall call, JsonRpcId id, ServerMessageHeader header)
     {
         var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp);
@@ -126,11 +180,14 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The server wrote {Length} bytes of non-JSON to stdout; not forwarded (stdout is for MCP messages; use stderr).")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server wrote {Length} bytes to stdout that are not a JSON-RPC message; not forwarded (stdout is for MCP messages; use stderr).")]
     private static partial void LogNonJsonOutput(ILogger logger, long length);
 
     [LoggerMessage(Level = LogLevel.Trace, Message = "Non-JSON server output: {Text}")]
     private static partial void LogNonJsonOutputSensitive(ILogger logger, string text);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped a server answer to a request nobody waits for (cancelled by the client, or never sent).")]
+    private static partial void LogUnawaitedResponse(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The server's tools/list answer was not forwarded: {Why}")]
     private static partial void LogUnreadableToolList(ILogger logger, string why);

@@ -5,8 +5,8 @@ namespace McpGuard.Relay;
 
 /// <summary>
 /// What the relay needs to know about a server→client line: its method and id. One forward pass with
-/// Utf8JsonReader, no document and no copy, which also proves the line is one JSON object (non-JSON
-/// output of the child is never forwarded).
+/// Utf8JsonReader, no document and no copy, which also proves the line is one JSON-RPC 2.0 message (non-JSON
+/// output of the child, and JSON that is not JSON-RPC, is never forwarded).
 /// </summary>
 internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? Id, bool IsError = false, long? ErrorCode = null)
 {
@@ -29,14 +29,21 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
             JsonRpcId? id = null;
             var isError = false;
             long? errorCode = null;
+            var isVersion2 = false;
+            var hasResult = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                var isVersion = reader.ValueTextEquals("jsonrpc"u8);
                 var isMethod = reader.ValueTextEquals("method"u8);
                 var isId = !isMethod && reader.ValueTextEquals("id"u8);
                 var isErrorMember = reader.ValueTextEquals("error"u8);
                 var isResult = reader.ValueTextEquals("result"u8);
                 reader.Read();
-                if (isMethod && reader.TokenType == JsonTokenType.String)
+                if (isVersion)
+                {
+                    isVersion2 = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("2.0"u8);
+                }
+                else if (isMethod && reader.TokenType == JsonTokenType.String)
                 {
                     method = reader.GetString();
                 }
@@ -53,6 +60,7 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
                 }
                 else if (isResult)
                 {
+                    hasResult = true;
                     // Only the result's own top-level isError matters; its (possibly huge) content is skipped.
                     isError |= ReadMember(ref reader, "isError"u8, static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.True ? 1L : null) == 1;
                     continue;
@@ -63,6 +71,13 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
 
             // Anything after the object (a second value, garbage) makes the line invalid.
             if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0 || reader.Read())
+            {
+                return false;
+            }
+
+            // JSON that is not a JSON-RPC 2.0 message (no version, or neither a method nor a result or an error)
+            // is the child's noise, like non-JSON output: never forwarded.
+            if (!isVersion2 || (method is null && !hasResult && !isError))
             {
                 return false;
             }

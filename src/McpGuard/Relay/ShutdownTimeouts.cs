@@ -1,6 +1,6 @@
 namespace McpGuard.Relay;
 
-/// <summary>How long the child gets at each step of shutdown (SPEC §4.7 defaults: 5 s and 5 s).</summary>
+/// <summary>How long the child gets at each step of shutdown (defaults 5 s and 5 s: docs/relay.md#lifecycle).</summary>
 internal sealed record ShutdownTimeouts
 {
     public static ShutdownTimeouts Default { get; } = new();

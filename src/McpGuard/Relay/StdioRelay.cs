@@ -46,12 +46,18 @@ internal sealed partial class StdioRelay(
         var reloads = ApplyReloadsAsync(session, token);
         var stopRequested = Task.Delay(Timeout.Infinite, stopping);
 
-        var first = await Task.WhenAny(clientPump, serverPump, child.Exited, stopRequested);
+        var first = await Task.WhenAny(clientPump, serverPump, child.Exited, stopRequested, session.ClientGone);
         int exitCode;
-        if (first == clientPump || first == stopRequested)
+        if (first == serverPump && session.Channels.ToClient.IsBroken)
         {
-            // Client EOF or a signal: close the child's stdin and let it finish what it has; then escalate.
-            LogClientGone(_logger, first == clientPump ? "the client closed stdin" : "a stop signal");
+            first = session.ClientGone;
+        }
+
+        if (first == clientPump || first == stopRequested || first == session.ClientGone)
+        {
+            // Client EOF, a client that closed our stdout, or a signal: close the child's stdin and let it finish
+            // what it has; then escalate.
+            LogClientGone(_logger, first == clientPump ? "the client closed stdin" : first == stopRequested ? "a stop signal" : "the client closed its end of stdout");
             await session.Channels.ToServer.DisposeAsync();
             exitCode = await child.StopAsync(options.Shutdown);
             await Task.WhenAny(serverPump, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));

@@ -3,7 +3,7 @@ using McpGuard.Policy;
 
 namespace McpGuard.Relay;
 
-/// <summary>The parts of a tools/call request the guard judges. SPEC §3: anything else is invalid params.</summary>
+/// <summary>The parts of a tools/call request the guard judges. Anything else is invalid params (docs/relay.md#client--server-strict-checks).</summary>
 internal readonly record struct ToolCall(string Name, JsonElement Arguments)
 {
     public static bool TryRead(JsonElement parameters, out ToolCall call, out string? problem)

@@ -19,20 +19,30 @@ internal sealed partial class ToolCallGate
         try
         {
             using var document = JsonDocument.Parse(held.Line);
-            ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
-            await fetcher.EnsureCompleteAsync(cancellationToken);
+            var parameters = document.RootElement.GetProperty("params"u8);
+            var era = ModernMeta.EraOf(parameters);
+            ToolCall.TryRead(parameters, out var call, out _);
+            var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
+            await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
             request = Request(call);
-            var outcome = Judge(id, callId, request);
+            var outcome = Judge(id, callId, request, era, freshlyListed: true, deferCount: true);
             if (outcome is GateOutcome.Count count)
             {
-                outcome = await ConcludeAsync(id, callId, request, count.Decision, count.Recorded, cancellationToken);
+                outcome = Conclude(id, callId, request, count.Decision, count.Recorded, era, counted: await engine.TryConsumeAsync(request, cancellationToken));
             }
-            else if (outcome is GateOutcome.Ask ask)
+
+            if (outcome is GateOutcome.Ask inBandAsk && CanAskInBand(parameters, era))
+            {
+                await AskInBandAsync(id, callId, request, inBandAsk.Decision, cancellationToken);
+                return;
+            }
+
+            if (outcome is GateOutcome.Ask ask)
             {
                 var decision = ask.Decision;
                 if (!Record(id, callId, request, decision, AuditDecision.RequireApproval, decision.RuleId, decision.Reason))
                 {
-                    outcome = AuditUnavailable(id);
+                    outcome = AuditUnavailable(id, era);
                 }
                 else
                 {
@@ -42,8 +52,8 @@ internal sealed partial class ToolCallGate
                         cancellationToken);
                     LogApproval(logger, call.Name, answer.Approved);
                     outcome = answer.Approved
-                        ? await ConcludeAsync(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved, cancellationToken)
-                        : Conclude(id, callId, request, decision with { Verdict = Verdict.Deny, Reason = answer.Reason }, AuditDecision.Refused, limits: null);
+                        ? Conclude(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved, era, ApprovalStateToken.HashArguments(call.Arguments), await engine.TryConsumeAsync(request, cancellationToken))
+                        : Conclude(id, callId, request, decision with { Verdict = Verdict.Deny, Reason = answer.Reason }, AuditDecision.Refused, era);
                 }
             }
 
@@ -76,7 +86,7 @@ internal sealed partial class ToolCallGate
     /// again from the held copy for the audit record. Withdrawn meanwhile: nothing is forwarded and the count
     /// is given back.
     /// </summary>
-    private async Task FinishCountingAsync(HeldCall held, string callId, GateOutcome.Count count, Task<LimitOutcome> counting)
+    private async Task FinishCountingAsync(HeldCall held, string callId, GateOutcome.Count count, ProtocolEra era, Task<LimitOutcome> counting)
     {
         var cancellationToken = held.Token;
         try
@@ -90,7 +100,7 @@ internal sealed partial class ToolCallGate
 
             using var document = JsonDocument.Parse(held.Line);
             ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
-            await SendHeldAsync(held, Conclude(held.Id, callId, Request(call), count.Decision, count.Recorded, limits), cancellationToken);
+            await SendHeldAsync(held, Conclude(held.Id, callId, Request(call), count.Decision, count.Recorded, era, counted: limits), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -7,7 +7,7 @@ internal sealed partial class ToolCallGate
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown or hidden tool {ToolName}: answered as unknown, not forwarded.")]
     private static partial void LogUnknownTool(ILogger logger, string toolName);
 
-    // The reason is not logged: a policy's reason may quote argument values (SPEC §4.8); it is in the audit log.
+    // The reason is not logged: a policy's reason may quote argument values (docs/relay.md#logs); it is in the audit log.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId} (monitor mode: {Monitor}).")]
     private static partial void LogDenied(ILogger logger, string toolName, string ruleId, bool monitor);
 
@@ -19,6 +19,9 @@ internal sealed partial class ToolCallGate
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarded tool {ToolName} uncounted: {Store} cannot be reached and state.on_unavailable is allow.")]
     private static partial void LogUncounted(ILogger logger, string toolName, string store);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Approval for tool {ToolName}: asked in the client (input_required).")]
+    private static partial void LogAskedInBand(ILogger logger, string toolName);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A held tools/call could not be decided.")]
     private static partial void LogHeldCallFailed(ILogger logger, Exception exception);

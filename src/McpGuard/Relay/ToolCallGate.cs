@@ -21,6 +21,8 @@ internal sealed partial class ToolCallGate(
     ToolListFetcher fetcher,
     HeldCalls held,
     IApprover approver,
+    ApprovalStateToken tokens,
+    InBandApprovals inBand,
     IAuditLog audit,
     RelayOptions options,
     string serverName,
@@ -38,8 +40,15 @@ internal sealed partial class ToolCallGate(
         }
 
         var request = Request(call);
+        var era = ModernMeta.EraOf(message.Params);
+        if (era == ProtocolEra.Modern && InputRequiredRetry.RequestState(message.Params) is { } requestState)
+        {
+            await HandleRetryAsync(message, request, requestState, line, cancellationToken);
+            return;
+        }
+
         var callId = audit.NewCallId();
-        var outcome = Judge(id, callId, request);
+        var outcome = Judge(id, callId, request, era, deferCount: true);
         if (outcome is GateOutcome.Count count)
         {
             var counting = engine.TryConsumeAsync(request, cancellationToken);
@@ -47,15 +56,18 @@ internal sealed partial class ToolCallGate(
             {
                 // A durable store that does not answer at once: finish off the pump, on a copy of the bytes.
                 var pending = counting.AsTask();
-                held.Hold(id, line, call => FinishCountingAsync(call, callId, count, pending));
+                held.Hold(id, line, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending));
                 return;
             }
 
-            outcome = Conclude(id, callId, request, count.Decision, count.Recorded, await counting);
+            outcome = Conclude(id, callId, request, count.Decision, count.Recorded, era, counted: await counting);
         }
 
         switch (outcome)
         {
+            case GateOutcome.Ask ask when CanAskInBand(message.Params, era):
+                await AskInBandAsync(id, callId, request, ask.Decision, cancellationToken);
+                break;
             case GateOutcome.Forward:
                 await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
                 break;
@@ -74,23 +86,27 @@ internal sealed partial class ToolCallGate(
     {
         ToolName = call.Name,
         Arguments = call.Arguments,
-        Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, out var risk) ? risk : null,
+        Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, engine.ServerName, out var risk) ? risk : null,
     };
 
     /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
     public void Withdraw(JsonRpcId id) => held.Withdraw(id);
 
     /// <summary>
-    /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet → list first; then the policy, and a
+    /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet (or, in the modern era, not in the list) → list first; then the policy, and a
     /// call that needs a person → ask (nothing is recorded yet then); else <see cref="Conclude"/>.
     /// </summary>
-    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request)
+    /// <param name="deferCount">Answer <see cref="GateOutcome.Count"/> for an allowed call, so the caller counts it (off the pump if the store must be waited for).</param>
+    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era, bool freshlyListed = false, bool deferCount = false)
     {
         // Only a listed tool has a class (request.Risk); a name the server never listed is answered from the
         // hide list and the catalog alone, before anything is classified.
         var listed = request.Risk is not null;
         var hidden = request.Risk is { } risk ? engine.Policy.IsHidden(request.ToolName, risk) : engine.IsHidden(request.ToolName);
-        if (!hidden && !listed && !channels.Catalog.IsComplete)
+
+        // A modern server announces list changes only on listen streams, which the client may not have open: so
+        // in that era a name missing from a complete list is checked against a fresh listing before it is unknown.
+        if (!hidden && !listed && !freshlyListed && (!channels.Catalog.IsComplete || era == ProtocolEra.Modern))
         {
             return GateOutcome.ListFirst.Instance;
         }
@@ -109,29 +125,24 @@ internal sealed partial class ToolCallGate(
         }
 
         var recorded = AuditDecisionText.FromVerdict(decision.Verdict);
-        return decision.Verdict == Verdict.Allow ? new GateOutcome.Count(decision, recorded) : Conclude(id, callId, request, decision, recorded, limits: null);
-    }
-
-    /// <summary><see cref="Conclude"/> after counting the limits of an allowed call (off the pump: it may wait for the store).</summary>
-    private async ValueTask<GateOutcome> ConcludeAsync(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded, CancellationToken cancellationToken)
-    {
-        var limits = decision.Verdict == Verdict.Allow ? await engine.TryConsumeAsync(request, cancellationToken) : null;
-        return Conclude(id, callId, request, decision, recorded, limits);
+        return deferCount && decision.Verdict == Verdict.Allow
+            ? new GateOutcome.Count(decision, recorded)
+            : Conclude(id, callId, request, decision, recorded, era);
     }
 
     /// <summary>
-    /// The last step: take the limits' answer for an allowed (or approved) call, record the decision, then
-    /// forward or answer with a denial. Under --monitor only the audit log's failure blocks.
+    /// The last step: take an allowed (or approved) call's count (<paramref name="counted"/>, or counted here),
+    /// record the decision, then forward or answer with a denial. Under --monitor only the audit log's failure blocks.
     /// </summary>
-    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded, LimitOutcome? limits)
+    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded, ProtocolEra era, string? approvedArgumentsHash = null, LimitOutcome? counted = null)
     {
         var receipt = LimitReceipt.Empty;
-        if (decision.Verdict == Verdict.Allow && limits is not null)
+        if (decision.Verdict == Verdict.Allow)
         {
-            switch (limits)
+            switch (counted ?? CountNow(request))
             {
-                case LimitOutcome.Counted counted:
-                    receipt = counted.Receipt;
+                case LimitOutcome.Counted done:
+                    receipt = done.Receipt;
                     break;
                 case LimitOutcome.Uncounted uncounted:
                     // on_unavailable: allow: forwarded, and the audit record says it was not counted.
@@ -149,7 +160,7 @@ internal sealed partial class ToolCallGate(
         if (!Record(id, callId, request, decision, recorded, decision.RuleId, decision.Reason))
         {
             GiveBack(receipt);
-            return AuditUnavailable(id);
+            return AuditUnavailable(id, era);
         }
 
         if (decision.Verdict != Verdict.Allow)
@@ -157,7 +168,7 @@ internal sealed partial class ToolCallGate(
             LogDenied(logger, request.ToolName, decision.RuleId, options.Monitor);
             if (!options.Monitor)
             {
-                return new GateOutcome.Reply(JsonRpcMessages.Denied(id, decision.Reason ?? $"denied by {decision.RuleId}."));
+                return new GateOutcome.Reply(JsonRpcMessages.Denied(id, decision.Reason ?? $"denied by {decision.RuleId}.", era));
             }
         }
         else
@@ -167,10 +178,21 @@ internal sealed partial class ToolCallGate(
 
         if (channels.AwaitingServer.TryGet(id, out var pending))
         {
-            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp()) { Receipt = receipt };
+            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash) { Receipt = receipt };
         }
 
         return GateOutcome.Forward.Instance;
+    }
+
+    /// <summary>
+    /// Counts where the caller cannot hold the call (the in-band approval retries): the memory store and an
+    /// uncontended SQLite answer at once; otherwise this waits, bounded by state.timeout. The pump's main path and
+    /// held calls count through <see cref="GateOutcome.Count"/> instead and never wait here.
+    /// </summary>
+    private LimitOutcome CountNow(ToolRequest request)
+    {
+        var counting = engine.TryConsumeAsync(request, CancellationToken.None);
+        return counting.IsCompletedSuccessfully ? counting.Result : counting.AsTask().GetAwaiter().GetResult();
     }
 
     private void GiveBack(LimitReceipt receipt)
@@ -181,8 +203,8 @@ internal sealed partial class ToolCallGate(
         }
     }
 
-    private static GateOutcome.Reply AuditUnavailable(JsonRpcId id) =>
-        new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr)."));
+    private static GateOutcome.Reply AuditUnavailable(JsonRpcId id, ProtocolEra era) =>
+        new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr).", era));
 
     /// <returns>False when the record could not be stored (the audit log's own warning is already on stderr).</returns>
     private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, AuditDecision recorded, string? ruleId, string? reason)
@@ -200,7 +222,7 @@ internal sealed partial class ToolCallGate(
             Decision = recorded,
             RuleId = ruleId,
             Reason = reason,
-            Risk = decision?.Risk.ToString().ToLowerInvariant(),
+            Risk = decision is null ? null : RiskClassWords.Word(decision.Risk),
             Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
             Monitor = options.Monitor,
         });

@@ -65,11 +65,11 @@ internal sealed class ToolCatalog
     }
 
     /// <summary>
-    /// The class of a listed tool under <paramref name="policy"/>: computed the first time it is asked for under
-    /// that policy and kept with the tool (a reload gives a new policy, so classes follow it). False, with
-    /// nothing computed, for a name the server did not list.
+    /// The class of a listed tool under <paramref name="policy"/> for the server that called itself
+    /// <paramref name="serverName"/>: computed the first time it is asked for and kept with the tool (a reload
+    /// gives a new policy, so classes follow it). False, with nothing computed, for a name the server did not list.
     /// </summary>
-    public bool TryGetRisk(string name, CompiledPolicy policy, out RiskClass risk)
+    public bool TryGetRisk(string name, CompiledPolicy policy, string? serverName, out RiskClass risk)
     {
         lock (_lock)
         {
@@ -79,14 +79,24 @@ internal sealed class ToolCatalog
                 return false;
             }
 
-            if (!ReferenceEquals(entry.ClassifiedBy, policy))
+            if (!ReferenceEquals(entry.ClassifiedBy, policy) || !string.Equals(entry.ServerName, serverName, StringComparison.Ordinal))
             {
-                entry.Risk = policy.Classify(entry.Tool.Name, entry.Tool.Hints);
+                entry.Risk = policy.Classify(entry.Tool.Name, entry.Tool.Hints, serverName);
                 entry.ClassifiedBy = policy;
+                entry.ServerName = serverName;
             }
 
             risk = entry.Risk;
             return true;
+        }
+    }
+
+    /// <summary>True when the server listed <paramref name="name"/> in this session (nothing is classified).</summary>
+    public bool Contains(string name)
+    {
+        lock (_lock)
+        {
+            return _tools.ContainsKey(name);
         }
     }
 
@@ -104,6 +114,8 @@ internal sealed class ToolCatalog
         public ListedTool Tool { get; } = tool;
 
         public CompiledPolicy? ClassifiedBy { get; set; }
+
+        public string? ServerName { get; set; }
 
         public RiskClass Risk { get; set; }
     }

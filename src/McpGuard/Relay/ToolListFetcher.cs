@@ -15,9 +15,14 @@ internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions optio
     private readonly Lock _lock = new();
     private Task? _inFlight;
 
-    public Task EnsureCompleteAsync(CancellationToken cancellationToken)
+    /// <param name="envelope">
+    /// The <c>_meta</c> envelope of the modern-era call that needs the list (see <see cref="ModernMeta.EnvelopeOf"/>),
+    /// copied onto the guard's own requests so a modern server serves them in the client's era; null in the 2025 era.
+    /// </param>
+    /// <param name="refresh">List again even though the list is complete (a modern call named a tool not in it).</param>
+    public Task EnsureCompleteAsync(byte[]? envelope, bool refresh, CancellationToken cancellationToken)
     {
-        if (channels.Catalog.IsComplete)
+        if (!refresh && channels.Catalog.IsComplete)
         {
             return Task.CompletedTask;
         }
@@ -26,24 +31,34 @@ internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions optio
         {
             if (_inFlight is null || _inFlight.IsCompleted)
             {
-                _inFlight = FetchAllAsync(relayStopping);
+                _inFlight = FetchAllAsync(envelope, relayStopping);
             }
 
             return _inFlight.WaitAsync(cancellationToken);
         }
     }
 
-    private async Task FetchAllAsync(CancellationToken cancellationToken)
+    private async Task FetchAllAsync(byte[]? envelope, CancellationToken cancellationToken)
     {
         var tools = new List<ListedTool>();
         string? cursor = null;
         for (var page = 0; page < MaxPages; page++)
         {
             var request = channels.AwaitingServer.AddOwn(RequestMethods.ToolsList);
-            var message = JsonRpcMessages.Request(request.Id, RequestMethods.ToolsList, cursor is null ? null : writer =>
+            var message = JsonRpcMessages.Request(request.Id, RequestMethods.ToolsList, cursor is null && envelope is null ? null : writer =>
             {
                 writer.WriteStartObject();
-                writer.WriteString("cursor"u8, cursor);
+                if (cursor is not null)
+                {
+                    writer.WriteString("cursor"u8, cursor);
+                }
+
+                if (envelope is not null)
+                {
+                    writer.WritePropertyName("_meta"u8);
+                    writer.WriteRawValue(envelope, skipInputValidation: true);
+                }
+
                 writer.WriteEndObject();
             });
             await channels.ToServer.WriteLineAsync(message, flush: true, cancellationToken);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace McpGuard.Reload;
 
 /// <summary>
-/// Watches the policy file and swaps in each valid new version (SPEC §2, hot reload). Editors either rewrite
+/// Watches the policy file and swaps in each valid new version (docs/policy.md#hot-reload). Editors either rewrite
 /// the file in place or rename a new file over it, so the folder is watched for both; bursts of events are
 /// coalesced, and a half-written file is simply an invalid version: reported, ignored, the old policy stays.
 /// </summary>

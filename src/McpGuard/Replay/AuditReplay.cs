@@ -21,7 +21,7 @@ internal static class AuditReplay
             guard.MoveTo(call.Time);
             var arguments = call.ArgumentsRecorded is AuditArgumentsRecorded.Full or AuditArgumentsRecorded.Redacted
                 && call.Arguments.ValueKind == JsonValueKind.Object ? call.Arguments : default;
-            var request = new ToolRequest { ToolName = call.Tool, Arguments = arguments };
+            var request = new ToolRequest { ToolName = call.Tool, Arguments = arguments, Risk = Risk(policy, call) };
 
             // A person's answer is taken as recorded: an approved call is approved again if it still needs approval.
             if (call.ArgumentsRecorded != AuditArgumentsRecorded.Full)
@@ -42,4 +42,12 @@ internal static class AuditReplay
 
         return new ReplayReport { Calls = replayed, NotJudged = log.NotJudged, Malformed = log.Malformed };
     }
+
+    /// <summary>
+    /// The class to judge a recorded call by. The log holds the class the guard saw, which annotations may have
+    /// raised above the name's (replay has no server to ask) but which an old <c>risk</c> override may have
+    /// lowered: so the higher of the two. The new policy's own overrides still come first.
+    /// </summary>
+    private static RiskClass? Risk(CompiledPolicy policy, RecordedCall call) =>
+        call.Risk is { } recorded ? (RiskClass)Math.Max((int)recorded, (int)policy.Classify(call.Tool, null, null)) : null;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McpGuard.Audit;
+using McpGuard.Policy;
 using McpGuard.Policy.Proving;
 
 namespace McpGuard.Replay;
@@ -29,4 +30,7 @@ internal sealed record RecordedCall
     public JsonElement Arguments { get; init; }
 
     public required AuditArgumentsRecorded ArgumentsRecorded { get; init; }
+
+    /// <summary>The tool's risk class as the guard recorded it (from its name, the server's annotations and the policy of the time).</summary>
+    public RiskClass? Risk { get; init; }
 }

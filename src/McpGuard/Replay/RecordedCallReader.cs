@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using McpGuard.Audit;
+using McpGuard.Policy;
 using McpGuard.Policy.Proving;
 
 namespace McpGuard.Replay;
@@ -108,6 +109,7 @@ internal static class RecordedCallReader
                 Approved = decision == AuditDecision.Approved,
                 Arguments = arguments,
                 ArgumentsRecorded = AuditArgumentsRecordedText.TryParse(Text(root, "arguments_recorded"), out var kind) ? kind : Guess(arguments),
+                Risk = Enum.TryParse<RiskClass>(Text(root, "risk"), ignoreCase: true, out var risk) && Enum.IsDefined(risk) ? risk : null,
             };
             calls.Add(call);
             byId[callId] = call;

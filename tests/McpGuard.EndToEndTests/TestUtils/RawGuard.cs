@@ -88,6 +88,18 @@ internal sealed class RawGuard : IAsyncDisposable
 
     public void CloseStdin() => _process.StandardInput.Close();
 
+    /// <summary>Every line the guard wrote that no read has taken yet (call after <see cref="WaitForExitAsync"/>).</summary>
+    public IReadOnlyList<string> UnreadLines()
+    {
+        var lines = new List<string>();
+        while (_stdout.Reader.TryRead(out var line))
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
     public async Task<int> WaitForExitAsync()
     {
         await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestConstants.DefaultTimeout);

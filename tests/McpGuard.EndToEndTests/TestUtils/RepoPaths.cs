@@ -50,6 +50,20 @@ internal static class RepoPaths
         }
     }
 
+    /// <summary>The TypeScript SDK v2 test server (tests/npm/v2/server.mjs; serves both protocol eras).</summary>
+    public static string V2Server => NpmScript("v2/server.mjs");
+
+    /// <summary>The TypeScript SDK v2 test client (tests/npm/v2/client.mjs), driven by a scenario argument.</summary>
+    public static string V2Client => NpmScript("v2/client.mjs");
+
+    private static string NpmScript(string relative)
+    {
+        var npm = Path.Combine(Root, "tests/npm");
+        return Directory.Exists(Path.Combine(npm, "node_modules/@modelcontextprotocol/server"))
+            ? Path.Combine(npm, relative)
+            : throw new FileNotFoundException($"The TypeScript SDK v2 is not installed; run: npm ci --prefix {npm}", relative);
+    }
+
     private static string Built(string project, string file)
     {
         var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", file);

@@ -142,7 +142,7 @@ public sealed class PropertyTests
     [Fact]
     public void StrictDecimal_GeneratedText_AcceptedExactlyWhenTheGrammarSaysSo()
     {
-        // The hand-written parser against the grammar written as regular expressions (SPEC §2).
+        // The hand-written parser against the grammar written as regular expressions (docs/policy.md#conditions-when).
         var strict = new Regex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$", RegexOptions.CultureInvariant);
         var json = new Regex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant);
         Gen.Char["0123456789.-+eE ١"].Array[0, 8].Select(chars => new string(chars)).Sample(text =>

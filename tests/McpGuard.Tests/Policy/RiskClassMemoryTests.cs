@@ -49,9 +49,9 @@ public sealed class RiskClassMemoryTests
         var catalog = new ToolCatalog();
         catalog.AddPage([new ListedTool("get_tickers", null), new ListedTool("withdraw", new ToolHints { ReadOnlyHint = true })], isLastPage: true);
 
-        Assert.False(catalog.TryGetRisk("made_up_name", loaded.Policy, out _));
-        Assert.True(catalog.TryGetRisk("get_tickers", loaded.Policy, out var read));
-        Assert.True(catalog.TryGetRisk("withdraw", loaded.Policy, out var critical));
+        Assert.False(catalog.TryGetRisk("made_up_name", loaded.Policy, null, out _));
+        Assert.True(catalog.TryGetRisk("get_tickers", loaded.Policy, null, out var read));
+        Assert.True(catalog.TryGetRisk("withdraw", loaded.Policy, null, out var critical));
 
         Assert.Equal(RiskClass.Read, read);
         Assert.Equal(RiskClass.Critical, critical);

@@ -18,12 +18,37 @@ public sealed class RiskClassifierTests
     [Fact]
     public void Classify_BybitCatalogue_Has2Critical1Destructive11Write22Read()
     {
-        var counts = s_bybitTools.GroupBy(t => RiskClassifier.Classify(t, null)).ToDictionary(g => g.Key, g => g.Count());
+        var bybit = RiskCatalogues.Bybit;
+        var counts = s_bybitTools.GroupBy(t => RiskClassifier.Classify(t, null, bybit)).ToDictionary(g => g.Key, g => g.Count());
 
         Assert.Equal(36, s_bybitTools.Length);
+        Assert.Equal(s_bybitTools.Order(), bybit.Classes.Keys.Order());
         Assert.Equal((2, 1, 11, 22), (counts[RiskClass.Critical], counts[RiskClass.Destructive], counts[RiskClass.Write], counts[RiskClass.Read]));
-        Assert.Equal(RiskClass.Critical, RiskClassifier.Classify("batch_cancel_order", null));
-        Assert.Equal(RiskClass.Destructive, RiskClassifier.Classify("cancel_order", null));
+        Assert.Equal(RiskClass.Critical, RiskClassifier.Classify("batch_cancel_order", null, bybit));
+        Assert.Equal(RiskClass.Destructive, RiskClassifier.Classify("cancel_order", null, bybit));
+    }
+
+    [Fact]
+    public void Classify_BybitToolNamesOnAnotherServer_ByTheirVerbsNotTheCatalogue()
+    {
+        // batch_place_order is write in the Bybit catalogue; another server's tool of that name is judged by its words.
+        var policy = PolicyTestData.Load("version: 1\ndefault: deny\n");
+
+        Assert.Equal(RiskClass.Write, policy.Classify("batch_place_order", null, "bybit-mcp"));
+        Assert.Equal(RiskClass.Write, policy.Classify("batch_place_order", null, "Bybit-Simulator"));
+        Assert.Equal(RiskClass.Unknown, policy.Classify("batch_place_order", null, "filesystem"));
+        Assert.Equal(RiskClass.Unknown, policy.Classify("batch_place_order", null, null));
+    }
+
+    [Theory]
+    [InlineData("bybit", "filesystem", RiskClass.Write)]
+    [InlineData("bybit", null, RiskClass.Write)]
+    [InlineData("none", "bybit-mcp", RiskClass.Unknown)]
+    public void Classify_PolicyChoosesTheCatalogue_WhateverTheServerSays(string catalogue, string? serverName, RiskClass expected)
+    {
+        var policy = PolicyTestData.Load($"version: 1\ndefault: deny\nrisk:\n  catalogue: {catalogue}\n");
+
+        Assert.Equal(expected, policy.Classify("batch_place_order", null, serverName));
     }
 
     [Theory]
@@ -36,14 +61,14 @@ public sealed class RiskClassifierTests
     [InlineData("transfer_funds", RiskClass.Critical)]
     [InlineData("frobnicate", RiskClass.Unknown)]
     public void Classify_OtherServers_ByVerbs(string name, RiskClass expected) =>
-        Assert.Equal(expected, RiskClassifier.Classify(name, null));
+        Assert.Equal(expected, RiskClassifier.Classify(name, null, null));
 
     [Fact]
     public void Classify_Annotations_RaiseButNeverLower()
     {
-        Assert.Equal(RiskClass.Destructive, RiskClassifier.Classify("get_thing", new ToolHints { DestructiveHint = true }));
-        Assert.Equal(RiskClass.Critical, RiskClassifier.Classify("cancel_all_orders", new ToolHints { ReadOnlyHint = true, DestructiveHint = false }));
-        Assert.Equal(RiskClass.Destructive, RiskClassifier.Classify("delete_file", new ToolHints { ReadOnlyHint = true }));
+        Assert.Equal(RiskClass.Destructive, RiskClassifier.Classify("get_thing", new ToolHints { DestructiveHint = true }, null));
+        Assert.Equal(RiskClass.Critical, RiskClassifier.Classify("cancel_all_orders", new ToolHints { ReadOnlyHint = true, DestructiveHint = false }, RiskCatalogues.Bybit));
+        Assert.Equal(RiskClass.Destructive, RiskClassifier.Classify("delete_file", new ToolHints { ReadOnlyHint = true }, null));
     }
 
     [Fact]
@@ -51,9 +76,9 @@ public sealed class RiskClassifierTests
     {
         var policy = PolicyTestData.Load("version: 1\ndefault: deny\nrisk:\n  critical: hide\n  classes:\n    frobnicate: critical\n");
 
-        Assert.True(policy.IsHidden("frobnicate", policy.Classify("frobnicate", null)));
-        Assert.True(policy.IsHidden("cancel_all_orders", policy.Classify("cancel_all_orders", null)));
-        Assert.False(policy.IsHidden("get_tickers", policy.Classify("get_tickers", null)));
+        Assert.True(policy.IsHidden("frobnicate", policy.Classify("frobnicate", null, null)));
+        Assert.True(policy.IsHidden("cancel_all_orders", policy.Classify("cancel_all_orders", null, null)));
+        Assert.False(policy.IsHidden("get_tickers", policy.Classify("get_tickers", null, null)));
         Assert.False(policy.IsHidden("frobnicate"));
     }
 }

@@ -71,6 +71,10 @@ public sealed class ValidatorTests
     public void Rejects_WrongVersion() => Single("version: 2\ndefault: deny\n", "version");
 
     [Fact]
+    public void Rejects_UnknownRiskCatalogue() =>
+        Assert.Contains("bybit", Single("version: 1\ndefault: deny\nrisk: { catalogue: binance }\n", "risk.catalogue").Message);
+
+    [Fact]
     public void Rejects_BadAction() => Assert.Equal(2, Single("version: 1\ndefault: maybe\n", "default").Line);
 
     [Theory]

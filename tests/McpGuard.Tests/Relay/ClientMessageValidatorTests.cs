@@ -5,7 +5,7 @@ using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Relay;
 
-/// <summary>SPEC §4.2 as a table: every line the guard must refuse, with the error code and the id it echoes.</summary>
+/// <summary>docs/relay.md#client--server-strict-checks as a table: every line the guard must refuse, with the error code and the id it echoes.</summary>
 public sealed class ClientMessageValidatorTests
 {
     private const int ParseError = -32700;
@@ -38,6 +38,8 @@ public sealed class ClientMessageValidatorTests
         { "RawCrAtEndOfLine", """{"jsonrpc":"2.0","id":1,"method":"ping"}%0D""", InvalidRequest, "1" },
         { "RawCrInsideString", """{"jsonrpc":"2.0","id":1,"method":"pi%0Dng"}""", InvalidRequest, null },
         { "OnlyRawCr", "%0D", InvalidRequest, null },
+        { "TwoValuesSplitByRawCr", """{"jsonrpc":"2.0","id":1,"method":"ping"}%0D{"jsonrpc":"2.0","id":2,"method":"ping"}""", InvalidRequest, null },
+        { "ValueThenGarbageAfterRawCr", """{"jsonrpc":"2.0","id":1,"method":"ping"}%0Dx""", InvalidRequest, null },
 
         // Duplicate keys at any depth, also when one is written with escapes.
         { "DuplicateIdTopLevel", """{"jsonrpc":"2.0","id":1,"id":2,"method":"ping"}""", InvalidRequest, null },

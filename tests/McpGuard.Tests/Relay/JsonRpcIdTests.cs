@@ -4,7 +4,7 @@ using McpGuard.Relay;
 
 namespace McpGuard.Tests.Relay;
 
-/// <summary>SPEC §4.6: ids are keyed by type and value and echoed with their exact bytes.</summary>
+/// <summary>docs/relay.md#ids: ids are keyed by type and value and echoed with their exact bytes.</summary>
 public sealed class JsonRpcIdTests
 {
     [Theory]

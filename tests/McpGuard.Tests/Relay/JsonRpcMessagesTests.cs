@@ -16,6 +16,43 @@ public sealed class JsonRpcMessagesTests
             Encoding.UTF8.GetString(bytes));
     }
 
+    [Fact]
+    public void Denied_ModernEra_SaysResultTypeComplete()
+    {
+        var bytes = JsonRpcMessages.Denied(JsonRpcId.FromString("7"), "no.", ProtocolEra.Modern);
+
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":"7","result":{"content":[{"type":"text","text":"Denied by policy: no."}],"isError":true,"resultType":"complete"}}""",
+            Encoding.UTF8.GetString(bytes));
+    }
+
+    [Fact]
+    public void ListChangedOn_Stream_TaggedWithSubscriptionIdVerbatim()
+    {
+        using var document = JsonDocument.Parse("9007199254740993");
+        var id = JsonRpcId.FromElement(document.RootElement)!.Value;
+
+        Assert.Equal(
+            """{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":9007199254740993}}}""",
+            Encoding.UTF8.GetString(JsonRpcMessages.ListChangedOn(id)));
+    }
+
+    [Fact]
+    public void ApprovalQuestion_InputRequiredWithGuardKeyAndState()
+    {
+        var request = new McpGuard.Approval.ApprovalRequest("c1", "srv", "place_order", default, "tools.place_order", "big order");
+
+        using var document = JsonDocument.Parse(JsonRpcMessages.ApprovalQuestion(JsonRpcId.FromString("9"), request, "mcpguard.v1.x.y"));
+
+        var result = document.RootElement.GetProperty("result");
+        Assert.Equal("input_required", result.GetProperty("resultType").GetString());
+        Assert.Equal("mcpguard.v1.x.y", result.GetProperty("requestState").GetString());
+        var question = result.GetProperty("inputRequests").GetProperty(InputRequiredRetry.ApprovalKey);
+        Assert.Equal("elicitation/create", question.GetProperty("method").GetString());
+        Assert.Contains("place_order", question.GetProperty("params").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("boolean", question.GetProperty("params").GetProperty("requestedSchema").GetProperty("properties").GetProperty("approve").GetProperty("type").GetString());
+    }
+
     [Theory]
     [InlineData("quote \" inside")]
     [InlineData("newline\nand\r\nreturn")]

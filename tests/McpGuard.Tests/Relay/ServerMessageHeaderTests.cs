@@ -50,6 +50,21 @@ public sealed class ServerMessageHeaderTests
         Assert.False(ServerMessageHeader.TryRead(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)), out _));
     }
 
+    /// <summary>One JSON object, but not a JSON-RPC 2.0 message: the child's noise, never forwarded.</summary>
+    [Theory]
+    [InlineData("""{"hello":"world"}""")]
+    [InlineData("""{}""")]
+    [InlineData("""{"jsonrpc":"2.0"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1}""")]
+    [InlineData("""{"id":1,"result":{}}""")]
+    [InlineData("""{"method":"notifications/message"}""")]
+    [InlineData("""{"jsonrpc":"1.0","id":1,"result":{}}""")]
+    [InlineData("""{"jsonrpc":2.0,"method":"ping","id":1}""")]
+    public void TryRead_JsonThatIsNotJsonRpc_ReturnsFalse(string line)
+    {
+        Assert.False(ServerMessageHeader.TryRead(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 3), out _));
+    }
+
     /// <summary>What the audit log's outcome record says about an answer: the live path, read by the relay.</summary>
     [Theory]
     [InlineData("""{"jsonrpc":"2.0","id":3,"error":{"code":-32603,"message":"boom"}}""", true, -32603L)]

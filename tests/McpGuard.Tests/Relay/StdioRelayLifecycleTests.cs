@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Tests.Relay;
 
-/// <summary>SPEC §4.7: the child's start, its death with requests in flight, and client EOF.</summary>
+/// <summary>docs/relay.md#lifecycle: the child's start, its death with requests in flight, and client EOF.</summary>
 public sealed class StdioRelayLifecycleTests
 {
     [Fact]

@@ -6,7 +6,7 @@ namespace McpGuard.Tests.Relay;
 
 /// <summary>
 /// tools/call through the whole relay, against the node fake server (a real child) with in-memory client
-/// streams. SPEC §3 and §4.1, §4.3, §4.6.
+/// streams. docs/relay.md#toolscall, #client--server-strict-checks and #ids.
 /// </summary>
 public sealed class StdioRelayToolCallTests
 {
@@ -199,7 +199,7 @@ public sealed class StdioRelayToolCallTests
         Assert.Single(server.ReceivedText(), line => line.Contains("\"id\":\"d\"", StringComparison.Ordinal));
     }
 
-    /// <summary>SPEC §4.1: a tools/call without an id (a notification) would reach the server unjudged.</summary>
+    /// <summary>docs/relay.md#client--server-strict-checks: a tools/call without an id (a notification) would reach the server unjudged.</summary>
     [Theory]
     [InlineData("""{"jsonrpc":"2.0","method":"tools/call","params":{"name":"danger","arguments":{"marker":"NOTIFY-MARKER"}}}""")]
     [InlineData("""{"jsonrpc":"2.0","method":"tools\/call","params":{"name":"secret","arguments":{"marker":"NOTIFY-MARKER"}}}""")]

@@ -7,7 +7,7 @@ using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Relay;
 
-/// <summary>SPEC §4.4 and §4.5 through the whole relay: order, size, bad lines, non-JSON output, backpressure.</summary>
+/// <summary>docs/relay.md#flow-control-and-memory through the whole relay: order, size, bad lines, non-JSON output, backpressure.</summary>
 public sealed class StdioRelayTransportTests
 {
     private const int FiftyMegabytes = 50 * 1024 * 1024;

@@ -7,7 +7,7 @@ using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Relay;
 
-/// <summary>SPEC §3: hidden tools are cut out of every tools/list page; every other byte stays as the server wrote it.</summary>
+/// <summary>docs/relay.md#server--client: hidden tools are cut out of every tools/list page; every other byte stays as the server wrote it.</summary>
 public sealed class ToolListRewriterTests
 {
     private const string A = """{"name":"a","description":"caf\u00e9 \"q\" é","inputSchema":{"type":"object","properties":{"tools":{"type":"array"},"name":{"type":"string","const":"secret"}}},"x-vendor":{"k":[1,2]}}""";

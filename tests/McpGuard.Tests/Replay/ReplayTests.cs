@@ -102,6 +102,7 @@ public sealed class ReplayTests
 
         var report = AuditReplay.Run(Load(Strict), log);
 
+        Assert.All(log.Calls, c => Assert.Equal(mode == AuditArgumentsMode.Hash ? AuditArgumentsRecorded.Hash : AuditArgumentsRecorded.None, c.ArgumentsRecorded));
         Assert.Equal([true, false, true], report.Calls.Select(c => c.Replayed));
         Assert.Equal(["qty"], report.Calls[1].MissingArguments.Select(p => p.Text));
         Assert.Equal(["cancel_order"], report.Changed.Select(c => c.Recorded.Tool));

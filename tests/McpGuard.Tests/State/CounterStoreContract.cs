@@ -14,7 +14,7 @@ public abstract class CounterStoreContract : IAsyncLifetime
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A handle on the store under test; each call is a new one (another guard) on the same data.</summary>
-    protected abstract Task<ICounterStore> OpenAsync();
+    private protected abstract Task<ICounterStore> OpenAsync();
 
     public ValueTask InitializeAsync() => SetUpAsync();
 
@@ -28,15 +28,15 @@ public abstract class CounterStoreContract : IAsyncLifetime
 
     protected virtual ValueTask CleanUpAsync() => ValueTask.CompletedTask;
 
-    protected static CounterDemand Rate(string entry, int max, params string[] per) =>
+    private protected static CounterDemand Rate(string entry, int max, params string[] per) =>
         new(new CounterId("ns", entry, CounterKind.Rate, TimeSpan.FromHours(1), [.. per]), StrictDecimal.One, new StrictDecimal(max, 0));
 
-    protected static CounterDemand Budget(string entry, string amount, string max) =>
+    private protected static CounterDemand Budget(string entry, string amount, string max) =>
         new(new CounterId("ns", entry, CounterKind.Budget, TimeSpan.FromDays(1), ImmutableArray<string>.Empty), Parse(amount), Parse(max));
 
-    protected static StrictDecimal Parse(string text) => StrictDecimal.TryParseStrict(text, out var value) ? value : throw new ArgumentException(text);
+    private protected static StrictDecimal Parse(string text) => StrictDecimal.TryParseStrict(text, out var value) ? value : throw new ArgumentException(text);
 
-    protected static async Task DisposeStoreAsync(ICounterStore store)
+    private protected static async Task DisposeStoreAsync(ICounterStore store)
     {
         if (store is IAsyncDisposable disposable)
         {

@@ -6,7 +6,7 @@ public sealed class MemoryCounterStoreTests : CounterStoreContract
 {
     private readonly MemoryCounterStore _store = new();
 
-    protected override Task<ICounterStore> OpenAsync() => Task.FromResult<ICounterStore>(_store);
+    private protected override Task<ICounterStore> OpenAsync() => Task.FromResult<ICounterStore>(_store);
 
     [Fact]
     public async Task TryCount_ManyPerValuesOverTime_DropsCountersThatLeftTheirWindow()

@@ -26,7 +26,7 @@ public sealed class RedisCounterStoreTests : CounterStoreContract
         }
     }
 
-    protected override async Task<ICounterStore> OpenAsync() => await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
+    private protected override async Task<ICounterStore> OpenAsync() => await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
 
     [Fact]
     public async Task TryCount_RedisStoppedThenStartedAgain_UnavailableThenCountsAgain()

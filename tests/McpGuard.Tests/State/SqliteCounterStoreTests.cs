@@ -11,7 +11,7 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
 
     private string DatabasePath => _directory.File("state.db");
 
-    protected override Task<ICounterStore> OpenAsync() =>
+    private protected override Task<ICounterStore> OpenAsync() =>
         Task.FromResult<ICounterStore>(new SqliteCounterStore(DatabasePath, TimeSpan.FromSeconds(10), DatabasePath));
 
     protected override ValueTask CleanUpAsync()

@@ -48,7 +48,8 @@ internal sealed class ScriptedServer : IAsyncDisposable
                 continue;
             }
 
-            var result = _results(method.GetString()!);
+            // One line per message: a result written across lines (a raw string literal) is compacted first.
+            var result = _results(method.GetString()!) is { } raw ? System.Text.Json.Nodes.JsonNode.Parse(raw)!.ToJsonString() : null;
             var answer = result is null
                 ? $$$"""{"jsonrpc":"2.0","id":{{{id.GetRawText()}}},"error":{"code":-32601,"message":"Method not found"}}"""
                 : $$"""{"jsonrpc":"2.0","id":{{id.GetRawText()}},"result":{{result}}}""";

@@ -137,6 +137,22 @@ public sealed class CaseRunnerTests
     }
 
     [Fact]
+    public void Run_ApprovedCalls_AreCountedLikeForwardedOnes()
+    {
+        var result = RunOne("""
+            name: approved orders use up the limit
+            steps:
+              - { call: place_order, args: { qty: "0.9" }, approve: true, expect: require_approval }
+              - { call: place_order, args: { qty: "0.1" }, expect: allow }
+              - { call: place_order, args: { qty: "0.1" }, expect: deny, reason: rate limit }
+              - { wait: 60s }
+              - { call: place_order, args: { qty: "0.9" }, approve: true, expect: deny, reason: budget }
+            """);
+
+        Assert.True(result.Passed, result.Failure?.Actual.ToString());
+    }
+
+    [Fact]
     public void Run_SeveralCases_EachStartsWithFreshCounters()
     {
         var cases = Cases("""

@@ -23,6 +23,7 @@ public sealed class CasesLoaderTests
     [InlineData("cases:\n  - name: a\n    steps: []\n", 3, "cases[0].steps", "non-empty list")]
     [InlineData("cases:\n  - { name: a, call: t, expect: allow }\n  - { name: a, call: u, expect: deny }\n", 3, "cases[1].name", "an earlier case")]
     [InlineData("cases:\n  - name: a\n    call: t\n    args: { qty: !!float 1 }\n    expect: allow\n", 4, "cases[0].args.qty", "has the tag")]
+    [InlineData("cases:\n  - name: a\n    call: t\n    approve: yes\n    expect: allow\n", 4, "cases[0].approve", "must be true")]
     [InlineData("tests:\n  - name: a\n", 1, "tests", "unknown key 'tests'")]
     [InlineData("cases: []\n", 1, "cases", "non-empty list")]
     [InlineData("cases:\n  - name: a\n    call: [t\n", 4, "$", "")]

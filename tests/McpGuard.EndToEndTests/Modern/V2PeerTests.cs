@@ -1,0 +1,128 @@
+using McpGuard.EndToEndTests.TestUtils;
+
+namespace McpGuard.EndToEndTests.Modern;
+
+/// <summary>
+/// The TypeScript SDK v2 client and server (2.4.0, real npm peers) through the built guard, in both eras: "auto"
+/// negotiates 2026-07-28, "legacy" speaks 2025-11-25. Each allowed step must give what it gives directly.
+/// </summary>
+public sealed class V2PeerTests
+{
+    internal const string Policy = """
+        version: 1
+        default: allow
+        tools:
+          place_order:
+            rules:
+              - when: { qty: { lte: 1 } }
+                action: require_approval
+              - action: deny
+                reason: orders above 1 are refused
+        approval:
+          timeout: 60s
+          channels: [elicitation]
+        """;
+
+    [Theory]
+    [InlineData("auto", "2026-07-28")]
+    [InlineData("legacy", "2025-11-25")]
+    public async Task Deny_BothEras_ClientReadsTheDenialAndNothingRan(string era, string revision)
+    {
+        await using var run = V2ClientRun.Start(era, "deny", Policy);
+
+        Assert.Equal(revision, (await run.StepAsync("connected")).GetProperty("era").GetString());
+        var denied = await run.StepAsync("denied");
+        Assert.Equal("Denied by policy: orders above 1 are refused", V2ClientRun.ResultText(denied));
+        Assert.True(denied.GetProperty("result").GetProperty("isError").GetBoolean());
+        Assert.Equal("echo: hi", V2ClientRun.ResultText(await run.StepAsync("allowed")));
+        await run.StepAsync("closed");
+        Assert.Equal(0, await run.WaitForExitAsync());
+        Assert.DoesNotContain("RAN place_order", run.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The guard lists the tools itself first, in the client's era, so the server is not pinned to 2025.</summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("legacy")]
+    public async Task CallBeforeAnyList_BothEras_AnsweredAndLaterStepsWork(string era)
+    {
+        await using var run = V2ClientRun.Start(era, "call-first", Policy);
+
+        Assert.Equal("echo: first", V2ClientRun.ResultText(await run.StepAsync("echo")));
+        var list = await run.StepAsync("list");
+        Assert.Equal(["echo", "place_order", "confirm", "wait_ms", "add_tool"], list.GetProperty("result").EnumerateArray().Select(n => n.GetString()));
+        await run.StepAsync("closed");
+    }
+
+    /// <summary>A tool the server adds after the client listed: callable in both eras, also with no listen stream open.</summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("legacy")]
+    public async Task ToolAddedAfterList_BothEras_Callable(string era)
+    {
+        await using var run = V2ClientRun.Start(era, "late-tool", Policy);
+
+        Assert.Equal("added", V2ClientRun.ResultText(await run.StepAsync("add")));
+        Assert.Equal("late ran", V2ClientRun.ResultText(await run.StepAsync("late")));
+        await run.StepAsync("closed");
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("legacy")]
+    public async Task Approval_Approved_TheOrderRunsOnce(string era)
+    {
+        await using var run = V2ClientRun.Start(era, "approve", Policy, approve: "yes");
+
+        var question = await run.StepAsync("elicited");
+        Assert.Contains("place_order", question.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("placed 0.6 BTCUSDT", V2ClientRun.ResultText(await run.StepAsync("order")));
+        await run.StepAsync("closed");
+        await run.WaitForExitAsync();
+        Assert.Single(run.Stderr.Split('\n'), line => line.StartsWith("RAN place_order", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("legacy")]
+    public async Task Approval_Refused_DeniedAndNothingRan(string era)
+    {
+        await using var run = V2ClientRun.Start(era, "approve", Policy, approve: "no");
+
+        await run.StepAsync("elicited");
+        var order = await run.StepAsync("order");
+        Assert.StartsWith("Denied by policy: the person refused in the client", V2ClientRun.ResultText(order), StringComparison.Ordinal);
+        await run.StepAsync("closed");
+        await run.WaitForExitAsync();
+        Assert.DoesNotContain("RAN place_order", run.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>A server's own input-required rounds pass through the guard: the client is asked by the server and the tool completes.</summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("legacy")]
+    public async Task ServerInputRequiredTool_BothEras_CompletesAsDirect(string era)
+    {
+        await using var run = V2ClientRun.Start(era, "server-rounds", Policy);
+
+        Assert.Contains("Really 0.6?", (await run.StepAsync("elicited")).GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("confirmed 0.6", V2ClientRun.ResultText(await run.StepAsync("confirm")));
+        Assert.Equal("confirmed 0.3", V2ClientRun.ResultText(await run.StepAsync("confirm-again")));
+        await run.StepAsync("closed");
+    }
+
+    /// <summary>A reload that hides a tool tells the open listen stream, tagged with its subscription id.</summary>
+    [Fact]
+    public async Task Reload_ListenStreamOpen_ToldOnThatStream()
+    {
+        await using var run = V2ClientRun.Start("auto", "listen", Policy);
+        await run.StepAsync("listening");
+
+        await File.WriteAllTextAsync(run.PolicyPath, Policy + "\nhide: [echo]\n", TestContext.Current.CancellationToken);
+
+        var changed = await run.StepAsync("list_changed");
+        Assert.True(changed.GetProperty("params").GetProperty("_meta").TryGetProperty("io.modelcontextprotocol/subscriptionId", out _));
+        run.CloseStdin();
+        await run.StepAsync("closed");
+    }
+}

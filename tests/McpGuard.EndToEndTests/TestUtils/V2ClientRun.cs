@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace McpGuard.EndToEndTests.TestUtils;
+
+/// <summary>
+/// The TypeScript SDK v2 client (tests/npm/v2/client.mjs) running one scenario against the built guard in front of
+/// the v2 server. Its stdout is one JSON line per step; the guard's stderr (with the server's, passed through) is kept.
+/// </summary>
+internal sealed class V2ClientRun : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<JsonElement> _steps = Channel.CreateUnbounded<JsonElement>();
+    private readonly StringBuilder _stderr = new();
+    private readonly Task _readers;
+
+    private V2ClientRun(Process process, string policyPath)
+    {
+        _process = process;
+        PolicyPath = policyPath;
+        _readers = Task.WhenAll(ReadStepsAsync(), ReadStderrAsync());
+    }
+
+    public string PolicyPath { get; }
+
+    /// <summary>The guard's stderr so far, which carries the server's <c>RAN tool {args}</c> lines.</summary>
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <param name="era">"auto" for the 2026-07-28 era, "legacy" for 2025.</param>
+    /// <param name="approve">What the person answers an elicitation: yes or no.</param>
+    public static V2ClientRun Start(string era, string scenario, string policyYaml, string approve = "yes")
+    {
+        var policyPath = TempFiles.Write("policy.yaml", policyYaml);
+        var startInfo = new ProcessStartInfo("node")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(RepoPaths.V2Client)!,
+        };
+        startInfo.Environment["APPROVE"] = approve;
+        string[] arguments =
+        [
+            RepoPaths.V2Client, era, scenario, "--",
+            "dotnet", RepoPaths.GuardDll, "run", "--policy", policyPath, "--log-level", "Information", "--", "node", RepoPaths.V2Server,
+        ];
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        return new V2ClientRun(Process.Start(startInfo)!, policyPath);
+    }
+
+    /// <summary>The next step the client printed with this name (earlier steps of other names are skipped).</summary>
+    public async Task<JsonElement> StepAsync(string name)
+    {
+        while (true)
+        {
+            var step = await _steps.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TestConstants.DefaultTimeout);
+            if (step.GetProperty("step").GetString() == name)
+            {
+                return step;
+            }
+        }
+    }
+
+    /// <summary>Every step until (and with) the one named <paramref name="last"/>.</summary>
+    public async Task<IReadOnlyList<JsonElement>> StepsUntilAsync(string last)
+    {
+        var steps = new List<JsonElement>();
+        while (true)
+        {
+            var step = await _steps.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TestConstants.DefaultTimeout);
+            steps.Add(step);
+            if (step.GetProperty("step").GetString() == last)
+            {
+                return steps;
+            }
+        }
+    }
+
+    /// <summary>Text of a step's tool result (its first content item), or null when it has none.</summary>
+    public static string? ResultText(JsonElement step) =>
+        step.TryGetProperty("result", out var result) && result.TryGetProperty("content", out var content) && content.GetArrayLength() > 0
+            ? content[0].GetProperty("text").GetString()
+            : null;
+
+    public void CloseStdin() => _process.StandardInput.Close();
+
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestConstants.DefaultTimeout);
+        await _readers.WaitAsync(TestConstants.DefaultTimeout);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        File.Delete(PolicyPath);
+    }
+
+    private async Task ReadStepsAsync()
+    {
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            using var document = JsonDocument.Parse(line);
+            _steps.Writer.TryWrite(document.RootElement.Clone());
+        }
+
+        _steps.Writer.TryComplete();
+    }
+
+    private async Task ReadStderrAsync()
+    {
+        while (await _process.StandardError.ReadLineAsync() is { } line)
+        {
+            lock (_stderr)
+            {
+                _stderr.AppendLine(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+// A TypeScript SDK v2 (2.4.0) client driven by a scenario, for the guard's end-to-end tests.
+// usage: node client.mjs auto|legacy SCENARIO -- COMMAND [ARGS...]
+// Prints one JSON line per step: {"step":..., "result":...} or {"step":..., "error":{"code":..., "message":...}}.
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+
+const [mode, scenario, dashes, command, ...args] = process.argv.slice(2);
+if (dashes !== '--') throw new Error('usage: client.mjs MODE SCENARIO -- COMMAND [ARGS...]');
+const print = o => process.stdout.write(JSON.stringify(o) + '\n');
+// What the person answers to an elicitation: APPROVE=yes|no|never (never answers: let it time out).
+const answer = process.env.APPROVE ?? 'yes';
+const client = new Client({ name: 'v2-test-client', version: '1.0.0' }, {
+  capabilities: { elicitation: { form: {} } },
+  versionNegotiation: { mode },
+});
+client.setRequestHandler('elicitation/create', async (request) => {
+  print({ step: 'elicited', message: request.params.message, keys: Object.keys(request.params.requestedSchema?.properties ?? {}) });
+  if (answer === 'never') return new Promise(() => {});
+  const props = Object.keys(request.params.requestedSchema?.properties ?? {});
+  const content = Object.fromEntries(props.map(p => [p, answer === 'yes']));
+  return { action: 'accept', content };
+});
+const transport = new StdioClientTransport({ command, args, stderr: 'inherit' });
+const step = async (name, action) => {
+  try { print({ step: name, result: await action() }); }
+  catch (e) { print({ step: name, error: { code: e.code ?? null, message: String(e.message ?? e) } }); }
+};
+await client.connect(transport);
+print({ step: 'connected', era: client.getNegotiatedProtocolVersion?.() ?? null });
+const call = (name, args) => client.callTool({ name, arguments: args });
+switch (scenario) {
+  case 'deny':
+    await step('denied', () => call('place_order', { symbol: 'BTCUSDT', qty: '5' }));
+    await step('allowed', () => call('echo', { text: 'hi' }));
+    break;
+  case 'call-first':
+    await step('echo', () => call('echo', { text: 'first' }));
+    await step('list', async () => (await client.listTools()).tools.map(t => t.name));
+    break;
+  case 'late-tool':
+    await step('list', async () => (await client.listTools()).tools.map(t => t.name));
+    await step('add', () => call('add_tool', {}));
+    await step('late', () => call('late', {}));
+    break;
+  case 'approve':
+    await step('order', () => call('place_order', { symbol: 'BTCUSDT', qty: '0.6' }));
+    break;
+  case 'server-rounds':
+    await step('confirm', () => call('confirm', { qty: '0.6' }));
+    await step('confirm-again', () => call('confirm', { qty: '0.3' }));
+    break;
+  case 'listen': {
+    const seen = [];
+    client.setNotificationHandler('notifications/tools/list_changed', n => { seen.push(n.params ?? {}); print({ step: 'list_changed', params: n.params ?? {} }); });
+    await step('list', async () => (await client.listTools()).tools.map(t => t.name));
+    const subscription = await client.listen({ toolsListChanged: true });
+    print({ step: 'listening', honored: subscription.honoredFilter });
+    // The test rewrites the policy now and waits for a list_changed line; then it closes our stdin.
+    process.stdin.resume();
+    await new Promise(resolve => process.stdin.on('end', resolve));
+    break;
+  }
+  default:
+    throw new Error('unknown scenario ' + scenario);
+}
+await client.close();
+print({ step: 'closed' });
