@@ -13,6 +13,7 @@ internal sealed class RawGuard : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>();
     private readonly StringBuilder _stderr = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _stderrWaiters = [];
     private readonly Task _readers;
 
     private RawGuard(Process process, string policyPath)
@@ -118,11 +119,31 @@ internal sealed class RawGuard : IAsyncDisposable
         File.Delete(PolicyPath);
     }
 
+    /// <summary>Completes when the guard has written a stderr line containing <paramref name="text"/> (also one written before).</summary>
+    public Task WaitForStderrAsync(string text)
+    {
+        lock (_stderr)
+        {
+            if (_stderr.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _stderrWaiters.Add((text, seen));
+            return seen.Task.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        }
+    }
+
     private void AppendStderr(string line)
     {
         lock (_stderr)
         {
             _stderr.AppendLine(line);
+            foreach (var waiter in _stderrWaiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)))
+            {
+                waiter.Seen.TrySetResult();
+            }
         }
     }
 
