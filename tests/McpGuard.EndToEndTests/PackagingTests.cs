@@ -20,17 +20,25 @@ public sealed class PackagingTests
         var work = Directory.CreateTempSubdirectory("mcpguard-pack-");
         try
         {
-            var feed = Path.Combine(work.FullName, "feed");
+            // .ci/run packs once (one native compile, whose publish folder its smoke tests also run) and names the
+            // folder here; run alone, the test packs the three packages itself.
+            var packed = Environment.GetEnvironmentVariable(FeedVariable);
+            var feed = string.IsNullOrEmpty(packed) ? Path.Combine(work.FullName, "feed") : packed;
             var toolPath = Path.Combine(work.FullName, "tools");
-            var project = Path.Combine(RepoPaths.Root, "src/McpGuard");
-            await RunAsync("dotnet", "pack", project, "-c", "Release", "-o", feed);
-            await RunAsync("dotnet", "pack", project, "-c", "Release", "-r", "linux-x64", "-o", feed);
-            await RunAsync("dotnet", "pack", project, "-c", "Release", "-r", "any", "-p:PublishAot=false", "-o", feed);
+            if (string.IsNullOrEmpty(packed))
+            {
+                var project = Path.Combine(RepoPaths.Root, "src/McpGuard");
+                await RunAsync("dotnet", "pack", project, "-c", "Release", "-o", feed);
+                await RunAsync("dotnet", "pack", project, "-c", "Release", "-r", "linux-x64", "-o", feed);
+                await RunAsync("dotnet", "pack", project, "-c", "Release", "-r", "any", "-p:PublishAot=false", "-o", feed);
+            }
+
             var config = Path.Combine(work.FullName, "nuget.config");
             await File.WriteAllTextAsync(config, $"""
                 <configuration><packageSources><clear /><add key="local" value="{feed}" /></packageSources></configuration>
                 """, TestContext.Current.CancellationToken);
-            await RunAsync("dotnet", "tool", "install", "--tool-path", toolPath, "--configfile", config, "McpGuard");
+            // A package cache of its own, so a package of the same version packed earlier is not taken from ~/.nuget.
+            await RunAsync(Path.Combine(work.FullName, "packages"), "dotnet", "tool", "install", "--tool-path", toolPath, "--configfile", config, "McpGuard");
             var installed = new FileInfo(Path.Combine(toolPath, "mcpguard")).ResolveLinkTarget(returnFinalTarget: true);
             Assert.NotNull(installed);
             Assert.Contains("/mcpguard.linux-x64/", installed.FullName, StringComparison.Ordinal);
@@ -55,9 +63,18 @@ public sealed class PackagingTests
         }
     }
 
-    private static async Task RunAsync(string command, params string[] arguments)
+    private const string FeedVariable = "MCPGUARD_E2E_FEED";
+
+    private static Task RunAsync(string command, params string[] arguments) => RunAsync(null, command, arguments);
+
+    private static async Task RunAsync(string? nugetPackages, string command, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (nugetPackages is not null)
+        {
+            startInfo.Environment["NUGET_PACKAGES"] = nugetPackages;
+        }
+
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
