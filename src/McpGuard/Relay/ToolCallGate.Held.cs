@@ -92,6 +92,8 @@ internal sealed partial class ToolCallGate
 
         var lines = PinDiff.Lines(engine.Policy.PinnedTools?.Find(request.ToolName), listed);
         return lines.Count <= MaxLines ? lines : [.. lines.Take(MaxLines), $"… ({lines.Count - MaxLines} more lines: run mcpguard pin --check)"];
+    }
+
     /// <summary>
     /// A call the pump judged allowed whose store did not answer at once: wait for the count (bounded by
     /// state.timeout), then conclude it as the pump would have. The pump's buffer is gone, so the call is read
