@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace McpGuard.Policy;
@@ -25,7 +26,7 @@ internal sealed class ArgumentPath
     /// <summary>The property names in order; <c>EachElement</c> marks a step written with <c>[*]</c>.</summary>
     public IEnumerable<(string Name, bool EachElement)> Steps => _steps;
 
-    public static bool TryParse(string text, out ArgumentPath? path)
+    public static bool TryParse(string text, [NotNullWhen(true)] out ArgumentPath? path)
     {
         path = null;
         var steps = new List<(string, bool)>();

@@ -142,7 +142,7 @@ internal sealed partial class PolicyCompiler
 
         var keys = Keys(map, path, s_budgetKeys);
         ArgumentPath? argument = null;
-        if (!keys.TryGetValue("argument", out var argumentNode) || !ArgumentPath.TryParse(Scalar(argumentNode) ?? "", out argument) || argument!.Text.Contains("[*]", StringComparison.Ordinal))
+        if (!keys.TryGetValue("argument", out var argumentNode) || !ArgumentPath.TryParse(Scalar(argumentNode) ?? "", out argument) || argument.Text.Contains("[*]", StringComparison.Ordinal))
         {
             Error(keys.GetValueOrDefault("argument") ?? map, $"{path}.argument", "needs the path of one numeric argument (no [*])");
         }

@@ -136,7 +136,7 @@ internal sealed partial class PolicyCompiler
 
             if (ParseMatcher(matcher, conditionPath) is { Count: > 0 } operators)
             {
-                conditions.Add(new Condition(argument!, operators));
+                conditions.Add(new Condition(argument, operators));
             }
         }
 

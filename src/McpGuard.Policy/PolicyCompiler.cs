@@ -7,9 +7,9 @@ namespace McpGuard.Policy;
 /// Walks the YAML tree once, building the compiled policy and collecting every problem (not only the first).
 /// Unknown keys are errors, with a suggestion when one is close to a known key (<c>defualt</c> → <c>default</c>).
 /// </summary>
-internal sealed partial class PolicyCompiler(string source)
+internal sealed partial class PolicyCompiler(string source, Func<string, LockFileLoadResult> readLockFile)
 {
-    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "state"];
+    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "state", "pins"];
 
     private readonly List<PolicyError> _errors = [];
 
@@ -50,7 +50,16 @@ internal sealed partial class PolicyCompiler(string source)
         var approval = keys.TryGetValue("approval", out var approvalNode) ? ParseApproval(approvalNode) : ApprovalSettings.Default;
         var audit = keys.TryGetValue("audit", out var auditNode) ? ParseAudit(auditNode) : AuditSettings.Default;
         var state = keys.TryGetValue("state", out var stateNode) ? ParseState(stateNode) : StateSettings.Default;
+        var pins = keys.TryGetValue("pins", out var pinsNode) ? ParsePins(pinsNode) : null;
         if (defaultVerdict is null || _errors.Count > 0)
+        {
+            return null;
+        }
+
+        // Only a policy that is otherwise valid reads its lock file, so its errors come alone and the guard never
+        // runs with pins: set and no pins loaded.
+        var pinned = pins is null ? null : LoadPins(pins);
+        if (pins is not null && pinned is null)
         {
             return null;
         }
@@ -65,6 +74,8 @@ internal sealed partial class PolicyCompiler(string source)
             Approval = approval,
             Audit = audit,
             State = state,
+            Pins = pins,
+            PinnedTools = pinned,
         };
     }
 

@@ -30,15 +30,15 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
             return ExitCodes.UsageOrPolicyError;
         }
 
-        var missing = selected.Where(name => !document!.Servers.ContainsKey(name)).ToList();
+        var missing = selected.Where(name => !document.Servers.ContainsKey(name)).ToList();
         if (missing.Count > 0)
         {
-            var known = string.Join(", ", document!.Servers.Select(pair => pair.Key));
+            var known = string.Join(", ", document.Servers.Select(pair => pair.Key));
             await error.WriteLineAsync($"mcpguard: no server named {string.Join(", ", missing.Select(TerminalText.Printable))} in {path} (servers: {TerminalText.Printable(known)}). Nothing was changed.");
             return ExitCodes.UsageOrPolicyError;
         }
 
-        var changes = change(document!.Servers);
+        var changes = change(document.Servers);
         await output.WriteLineAsync($"Config: {path}");
         foreach (var item in changes)
         {

@@ -18,5 +18,6 @@ internal static class RootCommandFactory
         LimitsCommand.Create(),
         TestCommand.Create(),
         ReplayCommand.Create(),
+        PinCommand.Create(),
     };
 }

@@ -64,7 +64,7 @@ internal static class RunCommand
             };
             var commandLine = parseResult.GetValue(serverCommand)!;
             var serverName = ServerName.FromCommandLine(commandLine);
-            using var audit = AuditLog.Open(loaded.Policy!.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
+            using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, loggerFactory);
             using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try

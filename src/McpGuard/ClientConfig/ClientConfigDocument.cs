@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,7 +8,7 @@ namespace McpGuard.ClientConfig;
 internal sealed record ClientConfigDocument(JsonObject Root, JsonObject Servers, ClientConfigFormat Format)
 {
     /// <summary>Parses strictly (no comments, no trailing commas, no duplicate keys); an error names line and column.</summary>
-    public static bool TryParse(string text, out ClientConfigDocument? document, out string error)
+    public static bool TryParse(string text, [NotNullWhen(true)] out ClientConfigDocument? document, out string error)
     {
         document = null;
         error = "";

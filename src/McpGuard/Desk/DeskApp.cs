@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
-using McpGuard.Approval;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -98,7 +97,7 @@ internal static class DeskApp
         }
     }
 
-    /// <summary>Reads the guard's request (the same JSON the command channel gets, <see cref="ApprovalJson"/>).</summary>
+    /// <summary>Reads the guard's request (the same JSON the command channel gets: docs/approval.md#command-ask-a-program).</summary>
     private static async Task<DeskPending?> ReadPendingAsync(string id, HttpRequest request, DateTimeOffset now)
     {
         try
@@ -109,11 +108,14 @@ internal static class DeskApp
                 id,
                 root.GetProperty("server"u8).GetString() ?? "",
                 root.GetProperty("tool"u8).GetString() ?? "",
-                ApprovalText.PrettyArguments(root.GetProperty("arguments"u8), maxChars: 20_000),
+                ArgumentsDisplay.Pretty(root.GetProperty("arguments"u8), maxChars: 20_000),
                 root.GetProperty("rule"u8).GetString() ?? "",
                 root.TryGetProperty("reason"u8, out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null,
                 now,
-                root.GetProperty("deadline"u8).GetDateTimeOffset());
+                root.GetProperty("deadline"u8).GetDateTimeOffset(),
+                root.TryGetProperty("changes"u8, out var changes) && changes.ValueKind == JsonValueKind.Array
+                    ? string.Join('\n', changes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()))
+                    : null);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using McpGuard.Policy;
 
@@ -6,7 +7,7 @@ namespace McpGuard.Relay;
 /// <summary>The parts of a tools/call request the guard judges. Anything else is invalid params (docs/relay.md#client--server-strict-checks).</summary>
 internal readonly record struct ToolCall(string Name, JsonElement Arguments)
 {
-    public static bool TryRead(JsonElement parameters, out ToolCall call, out string? problem)
+    public static bool TryRead(JsonElement parameters, out ToolCall call, [NotNullWhen(false)] out string? problem)
     {
         call = default;
         problem = null;

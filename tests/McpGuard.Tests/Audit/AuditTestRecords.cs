@@ -2,6 +2,7 @@ using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Audit;
 
@@ -12,7 +13,7 @@ internal static class AuditTestRecords
     public static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
     public static AuditLog Open(string path, AuditArgumentsMode mode = AuditArgumentsMode.Redact, CapturingLogger? logger = null, AppendStrategy? strategy = null)
-        => new(path, mode, "bybit-mcp", logger ?? new CapturingLogger(), new FixedTimeProvider(Now), strategy);
+        => new(path, mode, "bybit-mcp", logger ?? new CapturingLogger(), new FakeTimeProvider(Now), strategy);
 
     public static AuditDecisionRecord Decision(
         IAuditLog log, string tool = "place_order", AuditDecision decision = AuditDecision.Allow, string? arguments = null, string id = "1")

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpGuard.Cli;
 using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Cli;
 
@@ -26,7 +27,7 @@ public sealed class AuditCommandTests
     [Fact]
     public async Task Audit_JsonWithRelativeSince_UsesTheClock()
     {
-        var clock = new FixedTimeProvider(DateTimeOffset.Parse("2026-03-14T12:00:00Z"));
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-14T12:00:00Z"));
 
         var (exitCode, output, _) = await CommandRunner.RunAsync(AuditCommand.Create(clock), s_sample, "--json", "--since", "1h");
 

@@ -1,11 +1,12 @@
 using McpGuard.Cli;
 using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Cli;
 
 public sealed class WrapCommandTests : IDisposable
 {
-    private static readonly FixedTimeProvider s_clock = new(new DateTimeOffset(2026, 3, 14, 15, 9, 26, TimeSpan.Zero));
+    private static readonly FakeTimeProvider s_clock = new(new DateTimeOffset(2026, 3, 14, 15, 9, 26, TimeSpan.Zero));
     private readonly TempDirectory _temp = new();
     private readonly string _config;
     private readonly string _policy;

@@ -1,6 +1,7 @@
 using McpGuard.Policy;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Policy.PolicyTestData;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Policy;
 
@@ -15,7 +16,7 @@ public sealed class CounterTests
     public void Reload_MaxRewrittenAs050_KeepsTheDaysBudget()
     {
         // Issue 12: counters were keyed by the budget's text, so this cosmetic edit started a 24 h budget afresh.
-        var engine = new PolicyEngine(Load(Budget), new FixedTimeProvider(s_start));
+        var engine = new PolicyEngine(Load(Budget), new FakeTimeProvider(s_start));
         Assert.True(engine.Consume(Call("place_order", """{"qty":"0.5"}""")).IsAllowed);
 
         engine.Reload(Load(Budget.Replace("max: 0.5", "max: 0.50", StringComparison.Ordinal)));
@@ -28,7 +29,7 @@ public sealed class CounterTests
     [Fact]
     public void Reload_WindowChanged_StartsANewCounter()
     {
-        var engine = new PolicyEngine(Load(Budget), new FixedTimeProvider(s_start));
+        var engine = new PolicyEngine(Load(Budget), new FakeTimeProvider(s_start));
         Assert.True(engine.Consume(Call("place_order", """{"qty":"0.5"}""")).IsAllowed);
 
         engine.Reload(Load(Budget.Replace("window: 24h", "window: 12h", StringComparison.Ordinal)));
@@ -91,10 +92,10 @@ public sealed class CounterTests
     [Fact]
     public void Consume_Refused_IsARecordWithScopeAndRetryAfter()
     {
-        var clock = new FixedTimeProvider(s_start);
+        var clock = new FakeTimeProvider(s_start);
         var engine = new PolicyEngine(Load("version: 1\ndefault: allow\nlimits:\n  rate_limit: { max: 1, window: 60s }\ntools:\n  t:\n    rate_limit: { max: 5, window: 60s }\n    action: allow\n"), clock);
         Assert.True(engine.Consume(Call("t")).IsAllowed);
-        clock.Now += TimeSpan.FromSeconds(15);
+        clock.Advance(TimeSpan.FromSeconds(15));
 
         var outcome = Assert.IsType<LimitOutcome.Refused>(engine.ConsumeOutcome(Call("t")));
 

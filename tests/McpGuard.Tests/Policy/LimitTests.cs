@@ -1,6 +1,7 @@
 using McpGuard.Policy;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Policy.PolicyTestData;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Policy;
 
@@ -11,17 +12,17 @@ public sealed class LimitTests
     [Fact]
     public void Consume_SlidingWindow_RefusesWithRetryAfterThenFreesUp()
     {
-        var clock = new FixedTimeProvider(s_start);
+        var clock = new FakeTimeProvider(s_start);
         var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 2, window: 60s }\n    action: allow\n"), clock);
 
         Assert.True(engine.Consume(Call("t")).IsAllowed);
-        clock.Now += TimeSpan.FromSeconds(20);
+        clock.Advance(TimeSpan.FromSeconds(20));
         Assert.True(engine.Consume(Call("t")).IsAllowed);
         var refused = engine.Consume(Call("t"));
         Assert.False(refused.IsAllowed);
         Assert.Contains("retry after 40s", refused.Reason);
 
-        clock.Now += TimeSpan.FromSeconds(40);
+        clock.Advance(TimeSpan.FromSeconds(40));
         Assert.True(engine.Consume(Call("t")).IsAllowed);
         Assert.False(engine.Consume(Call("t")).IsAllowed);
     }
@@ -65,7 +66,7 @@ public sealed class LimitTests
     [Fact]
     public void Consume_Budget_SumsTheArgumentExactlyWithinTheWindow()
     {
-        var clock = new FixedTimeProvider(s_start);
+        var clock = new FakeTimeProvider(s_start);
         var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    budget: { argument: qty, max: 0.3, window: 24h }\n    action: allow\n"), clock);
 
         Assert.True(engine.Consume(Call("t", """{"qty":"0.1"}""")).IsAllowed);
@@ -75,7 +76,7 @@ public sealed class LimitTests
         Assert.Contains("budget", over.Reason);
         Assert.False(engine.Consume(Call("t", """{"qty":"1e-9"}""")).IsAllowed);
 
-        clock.Now += TimeSpan.FromHours(24);
+        clock.Advance(TimeSpan.FromHours(24));
         Assert.True(engine.Consume(Call("t", """{"qty":"0.3"}""")).IsAllowed);
     }
 
@@ -155,20 +156,20 @@ public sealed class LimitTests
     {
         // A 1024 s window has 1 s buckets. Calls at 0 s and 0.5 s share one, stamped 0.5 s: the first call is
         // forgotten no earlier than the second, so the limit is never exceeded in any 1024 s span.
-        var clock = new FixedTimeProvider(s_start);
+        var clock = new FakeTimeProvider(s_start);
         var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 2, window: 1024s }\n    action: allow\n"), clock);
 
         Assert.True(engine.Consume(Call("t")).IsAllowed);
-        clock.Now += TimeSpan.FromSeconds(0.5);
+        clock.Advance(TimeSpan.FromSeconds(0.5));
         Assert.True(engine.Consume(Call("t")).IsAllowed);
         Assert.False(engine.Consume(Call("t")).IsAllowed);
 
-        clock.Now = s_start + TimeSpan.FromSeconds(1024.2);
+        clock.SetUtcNow(s_start + TimeSpan.FromSeconds(1024.2));
         var refused = engine.Consume(Call("t"));
         Assert.False(refused.IsAllowed);
         Assert.Contains("retry after 1s", refused.Reason);
 
-        clock.Now = s_start + TimeSpan.FromSeconds(1024.5);
+        clock.SetUtcNow(s_start + TimeSpan.FromSeconds(1024.5));
         Assert.True(engine.Consume(Call("t")).IsAllowed);
         Assert.True(engine.Consume(Call("t")).IsAllowed);
         Assert.False(engine.Consume(Call("t")).IsAllowed);
@@ -177,13 +178,13 @@ public sealed class LimitTests
     [Fact]
     public void Consume_ManyCallsInOneWindow_BudgetSumsEveryOneExactly()
     {
-        var clock = new FixedTimeProvider(s_start);
+        var clock = new FakeTimeProvider(s_start);
         var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    budget: { argument: qty, max: 10, window: 1h }\n    action: allow\n"), clock);
 
         for (var i = 0; i < 1000; i++)
         {
             Assert.True(engine.Consume(Call("t", """{"qty": "0.01"}""")).IsAllowed);
-            clock.Now += TimeSpan.FromMilliseconds(7);
+            clock.Advance(TimeSpan.FromMilliseconds(7));
         }
 
         var over = engine.Consume(Call("t", """{"qty": "0.01"}"""));

@@ -9,7 +9,7 @@ internal static class PolicyTestData
     {
         var result = PolicyLoader.LoadText(yaml, "test.yaml");
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-        return result.Policy!;
+        return result.Policy;
     }
 
     public static ToolRequest Call(string tool, string argumentsJson = "{}") =>

@@ -53,7 +53,7 @@ public sealed class PropertyTests
         {
             var result = PolicyLoader.LoadText(policyText, "generated.yaml");
             Assert.True(result.Succeeded, policyText + "\n" + string.Join("\n", result.Errors));
-            var engine = new PolicyEngine(result.Policy!);
+            var engine = new PolicyEngine(result.Policy);
             var request = PolicyTestData.Call("t", argumentsJson);
 
             var first = engine.Evaluate(request);
@@ -163,7 +163,7 @@ public sealed class PropertyTests
         Assert.True(result.Succeeded || result.Errors.Count > 0);
         if (result.Succeeded)
         {
-            _ = new PolicyEngine(result.Policy!).Evaluate(PolicyTestData.Call("place_order", """{"qty":"0.01","symbol":"BTCUSDT","category":"spot"}"""));
+            _ = new PolicyEngine(result.Policy).Evaluate(PolicyTestData.Call("place_order", """{"qty":"0.01","symbol":"BTCUSDT","category":"spot"}"""));
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class ValidatorTests
         var result = PolicyLoader.LoadText("""{"version":"1","default":"deny","hide":["batch_cancel_order"]}""", "seed.json");
 
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
-        Assert.True(result.Policy!.IsHidden("batch_cancel_order"));
+        Assert.True(result.Policy.IsHidden("batch_cancel_order"));
     }
 
     [Fact]

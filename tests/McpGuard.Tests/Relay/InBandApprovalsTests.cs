@@ -1,5 +1,6 @@
 using McpGuard.Relay;
 using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Relay;
 
@@ -10,7 +11,7 @@ public sealed class InBandApprovalsTests
     [Fact]
     public void TryAnswer_AskedQuestion_OnlyOnce()
     {
-        var approvals = new InBandApprovals(new FixedTimeProvider(s_now));
+        var approvals = new InBandApprovals(new FakeTimeProvider(s_now));
         var claims = new ApprovalClaims("t", "h", s_now.AddMinutes(1), "call-1");
         approvals.Asked(claims);
 
@@ -21,7 +22,7 @@ public sealed class InBandApprovalsTests
     [Fact]
     public void TryAnswer_NeverAsked_False()
     {
-        var approvals = new InBandApprovals(new FixedTimeProvider(s_now));
+        var approvals = new InBandApprovals(new FakeTimeProvider(s_now));
 
         Assert.False(approvals.TryAnswer(new ApprovalClaims("t", "h", s_now.AddMinutes(1), "call-1")));
     }
@@ -29,7 +30,7 @@ public sealed class InBandApprovalsTests
     [Fact]
     public void TryContinue_ServerRound_LinksOnceAndExpires()
     {
-        var clock = new FixedTimeProvider(s_now);
+        var clock = new FakeTimeProvider(s_now);
         var approvals = new InBandApprovals(clock);
         approvals.ServerAskedFor("s1", new RoundLink("call-1", "t", "h", s_now.AddMinutes(1)));
         approvals.ServerAskedFor("s2", new RoundLink("call-2", "t", null, s_now.AddMinutes(1)));
@@ -37,14 +38,14 @@ public sealed class InBandApprovalsTests
         Assert.True(approvals.TryContinue("s1", out var link));
         Assert.Equal("call-1", link.CallId);
         Assert.False(approvals.TryContinue("s1", out _));
-        clock.Now = s_now.AddMinutes(2);
+        clock.SetUtcNow(s_now.AddMinutes(2));
         Assert.False(approvals.TryContinue("s2", out _));
     }
 
     [Fact]
     public void Asked_ManyQuestions_StaysBounded()
     {
-        var approvals = new InBandApprovals(new FixedTimeProvider(s_now));
+        var approvals = new InBandApprovals(new FakeTimeProvider(s_now));
         ApprovalClaims? first = null;
         for (var i = 0; i < InBandApprovals.MaxEntries * 2; i++)
         {

@@ -5,6 +5,7 @@ using McpGuard.Replay;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Audit.AuditTestRecords;
 using static McpGuard.Tests.Policy.PolicyTestData;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Replay;
 
@@ -179,12 +180,12 @@ public sealed class ReplayTests
     private static async Task<RecordedLog> RecordAsync(AuditArgumentsMode mode, params (int Second, string Tool, AuditDecision Decision, string Arguments)[] calls)
     {
         using var temp = new TempDirectory();
-        var clock = new FixedTimeProvider(Now);
+        var clock = new FakeTimeProvider(Now);
         using (var audit = new AuditLog(temp.File("audit.jsonl"), mode, "bybit-mcp", new CapturingLogger(), clock))
         {
             foreach (var (second, tool, decision, arguments) in calls)
             {
-                clock.Now = Now.AddSeconds(second);
+                clock.SetUtcNow(Now.AddSeconds(second));
                 Assert.True(audit.TryWriteDecision(new AuditDecisionRecord
                 {
                     CallId = audit.NewCallId(),

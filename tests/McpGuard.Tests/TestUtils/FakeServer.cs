@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace McpGuard.Tests.TestUtils;
 
 /// <summary>
-/// The node fake server (<c>fake_server.js</c>) as a child command line, and the file where it records every
+/// The raw-line fake server (tests/McpGuard.RawServer, C#: no Node.js) as a child command line, and the file where it records every
 /// line it received. Read <see cref="ReceivedLines"/> only after a request sent later has been answered:
 /// the server handles lines in order, so that answer proves every earlier line was recorded.
 /// </summary>
@@ -13,7 +13,7 @@ internal sealed class FakeServer : IDisposable
     private FakeServer(string recordPath, string config)
     {
         RecordPath = recordPath;
-        CommandLine = ["node", Path.Combine(AppContext.BaseDirectory, "TestUtils", "fake_server.js"), recordPath, config];
+        CommandLine = ["dotnet", Path.Combine(AppContext.BaseDirectory, "McpGuard.RawServer.dll"), recordPath, config];
     }
 
     public string RecordPath { get; }

@@ -32,7 +32,7 @@ internal sealed class RelayHarness : IAsyncDisposable
         _stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var policy = PolicyLoader.LoadText(policyYaml, "test.yaml");
         Assert.True(policy.Succeeded, string.Join("\n", policy.Errors));
-        var engine = new PolicyEngine(policy.Policy!, counters: counters);
+        var engine = new PolicyEngine(policy.Policy, counters: counters);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, channels, loggers), new McpGuard.Audit.NullAuditLog(), options, loggers);
         Run = Task.Run(() => relay.RunAsync(commandLine, "test-server", _input.Reader.AsStream(), _output.Writer.AsStream(), _stderr.Writer.AsStream(), _stop.Token));

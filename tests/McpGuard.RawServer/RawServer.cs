@@ -1,0 +1,181 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace McpGuard.RawServer;
+
+/// <summary>Answers one line at a time, writing raw JSON so every byte the relay forwards is one this code chose.</summary>
+internal sealed partial class RawServer(RawServerConfig config, FileStream record, string recordPath, Stream stdout)
+{
+    private static readonly JsonWriterOptions s_relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private readonly List<(string Id, JsonElement Params)> _heldLists = [];
+    private readonly Lock _stdout = new();
+    private bool _failedOnce;
+    private bool _holdLists = config.HoldToolsList;
+
+    public void Handle(byte[] line)
+    {
+        Record(line);
+        var text = Encoding.UTF8.GetString(line);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        var message = document.RootElement;
+        if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
+        {
+            return;
+        }
+
+        // The id's exact text (a parser would round 9007199254740993) when the line starts jsonrpc, id.
+        var idText = LeadingId().Match(text);
+        var id = !message.TryGetProperty("id", out var idElement) ? null : idText.Success ? idText.Groups[1].Value : Encode(idElement);
+        var parameters = message.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? p.Clone() : default;
+        switch (methodElement.GetString())
+        {
+            case "initialize":
+                Reply(id, """{"protocolVersion":"2025-06-18","capabilities":{"tools":{"listChanged":true}},"serverInfo":{"name":"fake","version":"1"}}""");
+                return;
+            case "tools/list":
+                if (config.FailFirstToolsList && !_failedOnce)
+                {
+                    _failedOnce = true;
+                    Send($$$"""{"jsonrpc":"2.0","id":{{{id}}},"error":{"code":-32002,"message":"not ready"}}""");
+                }
+                else if (_holdLists)
+                {
+                    _heldLists.Add((id!, parameters));
+                    if (config.AnnounceHeldLists)
+                    {
+                        Send("""{"jsonrpc":"2.0","method":"test/list-held"}""");
+                    }
+                }
+                else
+                {
+                    AnswerList(id, parameters);
+                }
+
+                return;
+            case "tools/call":
+                Call(id, parameters, line, text);
+                return;
+            case "test/release":
+                _holdLists = false;
+                foreach (var (heldId, heldParams) in _heldLists)
+                {
+                    AnswerList(heldId, heldParams);
+                }
+
+                _heldLists.Clear();
+                return;
+            default:
+                RawServerTestMethods.Handle(this, methodElement.GetString()!, id, parameters);
+                return;
+        }
+    }
+
+    public List<string> Pages => config.Pages;
+
+    public string RecordPath => recordPath;
+
+    public void Reply(string? id, string resultJson) => Send($$$"""{"jsonrpc":"2.0","id":{{{id}}},"result":{{{resultJson}}}}""");
+
+    /// <summary>Set by <c>test/pause-stdin</c>: the rest of the chunk already read is handled, then no more is read until resumed.</summary>
+    public bool PauseRequested { get; set; }
+
+    /// <summary>Whole lines, one writer at a time (test/flood writes from its own thread).</summary>
+    public void Send(string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line + "\n");
+        lock (_stdout)
+        {
+            stdout.Write(bytes);
+            stdout.Flush();
+        }
+    }
+
+    /// <summary>Called between reads of stdin: waits for RECORD.resume after a <c>test/pause-stdin</c>.</summary>
+    public void WaitWhilePaused()
+    {
+        while (PauseRequested && !File.Exists(recordPath + ".resume"))
+        {
+            Thread.Sleep(20);
+        }
+
+        PauseRequested = false;
+    }
+
+    /// <summary>A JSON string literal, escaped only where JSON must be (as JavaScript's JSON.stringify does).</summary>
+    public static string Encode(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, s_relaxed))
+        {
+            writer.WriteStringValue(text);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Encode(JsonElement id) => id.ValueKind == JsonValueKind.String ? Encode(id.GetString()!) : id.GetRawText();
+
+    private void Call(string? id, JsonElement parameters, byte[] line, string text)
+    {
+        var name = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        switch (name)
+        {
+            case "hang":
+                return;
+            case "sha256":
+                Reply(id, $$$"""{"content":[{"type":"text","text":"{{{Convert.ToHexStringLower(SHA256.HashData(line))}}}"}]}""");
+                return;
+            case "big":
+                var size = parameters.GetProperty("arguments").GetProperty("size").GetInt32();
+                Reply(id, $$$"""{"content":[{"type":"text","text":"{{{Pattern(size)}}}"}]}""");
+                return;
+            default:
+                Reply(id, $$$"""{"content":[{"type":"text","text":{{{Encode(text)}}}}]}""");
+                return;
+        }
+    }
+
+    private void AnswerList(string? id, JsonElement parameters)
+    {
+        var index = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("cursor", out var cursor) && cursor.ValueKind == JsonValueKind.String
+            ? int.Parse(cursor.GetString()![1..], System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
+        var next = index + 1 < config.Pages.Count ? $$$""","nextCursor":"p{{{index + 1}}}" """.TrimEnd() : "";
+        Reply(id, $$$"""{"tools":{{{config.Pages[index]}}}{{{next}}}}""");
+    }
+
+    private void Record(byte[] line)
+    {
+        var bytes = line.Length > 1024 * 1024 ? Encoding.ASCII.GetBytes("sha256:" + Convert.ToHexStringLower(SHA256.HashData(line))) : line;
+        record.Write(bytes);
+        record.WriteByte((byte)'\n');
+        record.Flush();
+    }
+
+    private static string Pattern(int size)
+    {
+        const string Unit = "abcdefghijklmnopqrstuvwxyz0123456789";
+        var text = new StringBuilder(size + Unit.Length);
+        while (text.Length < size)
+        {
+            text.Append(Unit);
+        }
+
+        return text.ToString(0, size);
+    }
+
+    [GeneratedRegex("""^\{"jsonrpc":"2\.0","id":(-?\d+|"(?:[^"\\]|\\.)*")""")]
+    private static partial Regex LeadingId();
+}
