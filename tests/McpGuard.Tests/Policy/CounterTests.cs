@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using McpGuard.Policy;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Policy.PolicyTestData;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Policy;
 

@@ -1,0 +1,47 @@
+using McpGuard.Cli;
+using McpGuard.Policy;
+using McpGuard.State;
+using McpGuard.Tests.TestUtils;
+
+namespace McpGuard.Tests.Cli;
+
+/// <summary><c>mcpguard limits</c> over a real SQLite file in a temp directory.</summary>
+public sealed class LimitsCommandTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Limits_HostilePerValueFromAnAgent_IsPrintedInert()
+    {
+        var policyPath = _directory.File("p.yaml");
+        var state = _directory.File("state.db");
+        await File.WriteAllTextAsync(policyPath, $"version: 1\ndefault: allow\nstate:\n  path: {state}\n  namespace: n\ntools:\n  t:\n    budget: {{ argument: qty, max: 1, window: 1h, per: symbol }}\n    action: allow\n", TestContext.Current.CancellationToken);
+        await using (var store = new SqliteCounterStore(state, TimeSpan.FromSeconds(5), state))
+        {
+            var counter = new CounterId("n", "tools.t", CounterKind.Budget, TimeSpan.FromHours(1), ["\u001b[31mBTC\u202E\u0007"]);
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([new CounterDemand(counter, new StrictDecimal(1, 1), StrictDecimal.One)], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken));
+        }
+
+        var (code, output, error) = await CommandRunner.RunAsync(LimitsCommand.Create(), "--policy", policyPath);
+
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        Assert.Contains("0.1", output);
+        Assert.DoesNotContain(output, c => (char.IsControl(c) && c is not '\n' and not '\r') || c is '\u202E');
+        Assert.Contains("\\u001B", output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Limits_InvalidPolicy_ExitsTwoWithTheErrorLine()
+    {
+        var policyPath = _directory.File("bad.yaml");
+        await File.WriteAllTextAsync(policyPath, "version: 1\ndefault: allow\nstate:\n  store: redis\n", TestContext.Current.CancellationToken);
+
+        var (code, _, error) = await CommandRunner.RunAsync(LimitsCommand.Create(), "--policy", policyPath);
+
+        Assert.Equal(2, code);
+        Assert.Contains("state.url", error);
+    }
+}
