@@ -100,8 +100,10 @@ public sealed class LifecycleTests
     public async Task Run_ChildIgnoresEofAndSigterm_ProcessTreeIsKilled()
     {
         var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
-        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"require('fs').writeFileSync('{pidFile}', String(process.pid)); {Scripts.Stubborn}"), ["--shutdown-timeout", "0.5"]);
-        await WaitForFileAsync(pidFile);
+        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"require('fs').writeFileSync('{pidFile}', String(process.pid)); process.stderr.write('child started\\n'); {Scripts.Stubborn}"), ["--shutdown-timeout", "0.5"]);
+
+        // The guard passes its child's stderr through: this line comes after the pid file is written.
+        await guard.WaitForStderrAsync("child started");
 
         guard.CloseStdin();
 
@@ -118,14 +120,4 @@ public sealed class LifecycleTests
 
     private static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}") &&
         !File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2].StartsWith('Z');
-
-    private static async Task WaitForFileAsync(string path)
-    {
-        var deadline = DateTime.UtcNow + TestConstants.DefaultTimeout;
-        while (!File.Exists(path) || new FileInfo(path).Length == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the child never started");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
 }

@@ -13,6 +13,7 @@ internal sealed class RawGuard : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>();
     private readonly StringBuilder _stderr = new();
+    private readonly List<(string Text, TaskCompletionSource<string> Seen)> _stderrWaiters = [];
     private readonly Task _readers;
 
     private RawGuard(Process process, string policyPath)
@@ -123,6 +124,29 @@ internal sealed class RawGuard : IAsyncDisposable
         lock (_stderr)
         {
             _stderr.AppendLine(line);
+            foreach (var waiter in _stderrWaiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)))
+            {
+                waiter.Seen.TrySetResult(line);
+            }
+        }
+    }
+
+    /// <summary>The first stderr line (the guard's or its child's) that contains <paramref name="text"/>, once it arrives.</summary>
+    public Task<string> WaitForStderrAsync(string text)
+    {
+        lock (_stderr)
+        {
+            var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_stderr.ToString().Split('\n').FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
+            {
+                seen.SetResult(line.TrimEnd('\r'));
+            }
+            else
+            {
+                _stderrWaiters.Add((text, seen));
+            }
+
+            return seen.Task.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
         }
     }
 
