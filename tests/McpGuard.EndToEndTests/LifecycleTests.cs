@@ -88,7 +88,12 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Run_ChildIgnoresEof_GetsSigtermAndItsCodeIsReturned()
     {
-        await using var guard = RawGuard.Start(AllowAll, Scripts.Node(Scripts.IgnoresEof), ["--shutdown-timeout", "0.5"]);
+        // The child says when its SIGTERM handler is in place: a fast (native) guard under load could otherwise
+        // close the child's stdin and signal it before node has even run the script.
+        var readyFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
+        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"{Scripts.IgnoresEof}\nrequire('fs').writeFileSync('{readyFile}', 'ready');"), ["--shutdown-timeout", "0.5"]);
+        await WaitForFileAsync(readyFile);
+        File.Delete(readyFile);
 
         guard.CloseStdin();
 

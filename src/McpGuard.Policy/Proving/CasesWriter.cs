@@ -7,7 +7,7 @@ namespace McpGuard.Policy.Proving;
 /// Writes a cases file through YamlDotNet's emitter. Names and tools come from a server, so they are data:
 /// every one is a double-quoted scalar the emitter escapes, never text pasted into YAML.
 /// </summary>
-public static class CasesWriter
+internal static class CasesWriter
 {
     public static string Write(IEnumerable<string> headerComments, IEnumerable<StarterCase> cases)
     {

@@ -56,9 +56,11 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             if (pending.Call is { } call)
             {
                 RecordOutcome(call, pending.Id, header);
-                if (call.Era == ProtocolEra.Modern && !header.IsError)
+                if (call.Era == ProtocolEra.Modern && !header.IsError && NoteServerRound(call, line))
                 {
-                    NoteServerRound(call, line);
+                    // Sampling with tools and no requestState to recognise the retry by: refused here instead.
+                    await channels.ToClient.WriteLineAsync(JsonRpcMessages.Denied(pending.Id, SamplingWithTools.Reason, ProtocolEra.Modern), flush: false, cancellationToken);
+                    return;
                 }
             }
 
@@ -101,6 +103,14 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
         }
         else if (header.IsRequest)
         {
+            if (header.Method == SamplingWithTools.Method && OffersTools(line))
+            {
+                // 2025 era: the server gets an error instead of the client's answer; the client is never asked.
+                LogSamplingWithToolsRefused(logger);
+                await channels.ToServer.WriteLineAsync(JsonRpcMessages.Error(header.Id, SamplingWithTools.RefusedCode, "McpGuard: " + SamplingWithTools.Reason), flush: true, cancellationToken);
+                return;
+            }
+
             channels.AwaitingClient.TryAdd(new PendingRequest(header.Id!.Value, header.Method!));
         }
         else if (header.Method == NotificationMethods.ToolListChangedNotification)
@@ -115,22 +125,43 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
     /// A modern tools/call answered <c>input_required</c> by the server itself: the client's retry (carrying the
     /// server's requestState) continues this logical call. Only answers that mention the word are parsed.
     /// </summary>
-    private void NoteServerRound(ForwardedCall call, ReadOnlySequence<byte> line)
+    /// <returns>True when the round asks the client's model to pick tools and carries no state: the answer is refused.</returns>
+    private bool NoteServerRound(ForwardedCall call, ReadOnlySequence<byte> line)
     {
         if (!Contains(line, "\"input_required\""u8))
         {
-            return;
+            return false;
         }
 
         using var document = JsonDocument.Parse(line);
-        if (document.RootElement.TryGetProperty("result"u8, out var result) && result.ValueKind == JsonValueKind.Object
-            && result.TryGetProperty("resultType"u8, out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("input_required"u8)
-            && result.TryGetProperty("requestState"u8, out var state) && state.ValueKind == JsonValueKind.String)
+        if (!document.RootElement.TryGetProperty("result"u8, out var result) || result.ValueKind != JsonValueKind.Object
+            || !result.TryGetProperty("resultType"u8, out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("input_required"u8))
         {
-            // This is also where a counted call's limits are given back (the round did not run the tool);
-            // today's counters have no give-back, see docs/relay.md#input-required-rounds.
-            inBand.ServerAskedFor(state.GetString()!, new RoundLink(call.CallId, call.ToolName, call.ApprovedArgumentsHash, engine.TimeProvider.GetUtcNow() + engine.Policy.Approval.Timeout));
+            return false;
         }
+
+        var asksForTools = SamplingWithTools.AmongInputRequests(result);
+        if (!result.TryGetProperty("requestState"u8, out var state) || state.ValueKind != JsonValueKind.String)
+        {
+            return asksForTools;
+        }
+
+        // This is also where a counted call's limits are given back (the round did not run the tool);
+        // today's counters have no give-back, see docs/relay.md#input-required-rounds.
+        var expires = engine.TimeProvider.GetUtcNow() + engine.Policy.Approval.Timeout;
+        inBand.ServerAskedFor(state.GetString()!, new RoundLink(call.CallId, call.ToolName, call.ApprovedArgumentsHash, expires, asksForTools));
+        return false;
+    }
+
+    private static bool OffersTools(ReadOnlySequence<byte> line)
+    {
+        if (!Contains(line, "\"tools\""u8))
+        {
+            return false;
+        }
+
+        using var document = JsonDocument.Parse(line);
+        return document.RootElement.TryGetProperty("params"u8, out var parameters) && SamplingWithTools.OffersTools(parameters);
     }
 
     private static bool Contains(ReadOnlySequence<byte> line, ReadOnlySpan<byte> value) =>
@@ -172,6 +203,9 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
 
     [LoggerMessage(Level = LogLevel.Trace, Message = "Non-JSON server output: {Text}")]
     private static partial void LogNonJsonOutputSensitive(ILogger logger, string text);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused the server's sampling request with tools (the tools the model picks would run unjudged).")]
+    private static partial void LogSamplingWithToolsRefused(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped a server answer to a request nobody waits for (cancelled by the client, or never sent).")]
     private static partial void LogUnawaitedResponse(ILogger logger);

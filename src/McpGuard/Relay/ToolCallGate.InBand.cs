@@ -113,7 +113,9 @@ internal sealed partial class ToolCallGate
         const ProtocolEra Era = ProtocolEra.Modern;
         var continued = inBand.TryContinue(requestState, out var link);
         var callId = link?.CallId ?? audit.NewCallId();
-        var outcome = Judge(id, callId, request, Era);
+        var outcome = continued && link!.AsksModelForTools
+            ? Refuse(id, callId, request, SamplingWithTools.Reason, "sampling")
+            : Judge(id, callId, request, Era);
         if (outcome is GateOutcome.Ask ask)
         {
             var argumentsHash = ApprovalStateToken.HashArguments(request.Arguments);
@@ -143,10 +145,10 @@ internal sealed partial class ToolCallGate
     }
 
     /// <summary>A denial the gate makes itself (not a policy rule): recorded, then answered in the modern shape.</summary>
-    private GateOutcome.Reply Refuse(JsonRpcId id, string callId, ToolRequest request, string reason)
+    private GateOutcome.Reply Refuse(JsonRpcId id, string callId, ToolRequest request, string reason, string ruleId = "approval")
     {
-        LogDenied(logger, request.ToolName, "approval", options.Monitor);
-        return Record(id, callId, request, null, AuditDecision.Deny, "approval", reason)
+        LogDenied(logger, request.ToolName, ruleId, options.Monitor);
+        return Record(id, callId, request, null, AuditDecision.Deny, ruleId, reason)
             ? new GateOutcome.Reply(JsonRpcMessages.Denied(id, reason, ProtocolEra.Modern))
             : AuditUnavailable(id, ProtocolEra.Modern);
     }

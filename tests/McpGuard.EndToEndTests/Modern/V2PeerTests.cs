@@ -50,7 +50,7 @@ public sealed class V2PeerTests
 
         Assert.Equal("echo: first", V2ClientRun.ResultText(await run.StepAsync("echo")));
         var list = await run.StepAsync("list");
-        Assert.Equal(["echo", "place_order", "confirm", "wait_ms", "add_tool"], list.GetProperty("result").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(["echo", "place_order", "confirm", "wait_ms", "pick_tools", "add_tool"], list.GetProperty("result").EnumerateArray().Select(n => n.GetString()));
         await run.StepAsync("closed");
     }
 
@@ -109,6 +109,25 @@ public sealed class V2PeerTests
         Assert.Equal("confirmed 0.6", V2ClientRun.ResultText(await run.StepAsync("confirm")));
         Assert.Equal("confirmed 0.3", V2ClientRun.ResultText(await run.StepAsync("confirm-again")));
         await run.StepAsync("closed");
+    }
+
+    /// <summary>
+    /// A server asking the client's model to pick tools is refused: in 2025 the server's sampling request gets an
+    /// error (the client is never asked); in 2026-07-28 the retry that carries the model's pick is denied. Either
+    /// way the server never acts on the pick.
+    /// </summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("legacy")]
+    public async Task SamplingWithTools_BothEras_Refused(string era)
+    {
+        await using var run = V2ClientRun.Start(era, "sampling", Policy);
+
+        var pick = await run.StepAsync("pick");
+        Assert.Contains("sampling with tools", V2ClientRun.ResultText(pick), StringComparison.Ordinal);
+        await run.StepAsync("closed");
+        await run.WaitForExitAsync();
+        Assert.DoesNotContain("RAN pick_tools", run.Stderr, StringComparison.Ordinal);
     }
 
     /// <summary>A reload that hides a tool tells the open listen stream, tagged with its subscription id.</summary>

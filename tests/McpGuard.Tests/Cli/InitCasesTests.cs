@@ -24,7 +24,7 @@ public sealed class InitCasesTests
     public async Task Init_Out_WritesStarterCasesBesideThePolicyThatPass()
     {
         using var temp = new TempDirectory();
-        await using var server = ScriptedServer.Listing(Tools);
+        await using var server = ScriptedServer.Listing(Tools.ReplaceLineEndings(""));
         var policy = temp.File("policy.yaml");
 
         var (exitCode, output, error) = await CommandRunner.RunAsync(InitCommand.Create(server.Connector), "--out", policy, "--", "scripted");

@@ -10,7 +10,7 @@ const print = o => process.stdout.write(JSON.stringify(o) + '\n');
 // What the person answers to an elicitation: APPROVE=yes|no|never (never answers: let it time out).
 const answer = process.env.APPROVE ?? 'yes';
 const client = new Client({ name: 'v2-test-client', version: '1.0.0' }, {
-  capabilities: { elicitation: { form: {} } },
+  capabilities: { elicitation: { form: {} }, sampling: { tools: {} } },
   versionNegotiation: { mode },
 });
 client.setRequestHandler('elicitation/create', async (request) => {
@@ -19,6 +19,11 @@ client.setRequestHandler('elicitation/create', async (request) => {
   const props = Object.keys(request.params.requestedSchema?.properties ?? {});
   const content = Object.fromEntries(props.map(p => [p, answer === 'yes']));
   return { action: 'accept', content };
+});
+client.setRequestHandler('sampling/createMessage', async (request) => {
+  print({ step: 'sampled', tools: (request.params.tools ?? []).map(t => t.name) });
+  return { role: 'assistant', model: 'test-model', stopReason: 'toolUse',
+    content: [{ type: 'tool_use', id: 'use-1', name: 'place_order', input: { qty: '9' } }] };
 });
 const transport = new StdioClientTransport({ command, args, stderr: 'inherit' });
 const step = async (name, action) => {
@@ -48,6 +53,9 @@ switch (scenario) {
   case 'server-rounds':
     await step('confirm', () => call('confirm', { qty: '0.6' }));
     await step('confirm-again', () => call('confirm', { qty: '0.3' }));
+    break;
+  case 'sampling':
+    await step('pick', () => call('pick_tools', {}));
     break;
   case 'listen': {
     const seen = [];

@@ -37,6 +37,21 @@ serveStdio(() => {
     ran('wait_ms', args);
     return text(`waited ${args.ms}`);
   });
+  server.registerTool('pick_tools', { description: 'Asks the client model to pick a tool.', inputSchema: z.object({}) }, async (args, ctx) => {
+    const picked = ctx.mcpReq.inputResponses?.pick;
+    if (picked === undefined) {
+      return inputRequired({
+        inputRequests: { pick: inputRequired.createMessage({
+          messages: [{ role: 'user', content: { type: 'text', text: 'Pick a tool.' } }],
+          maxTokens: 50,
+          tools: [{ name: 'place_order', inputSchema: { type: 'object', properties: { qty: { type: 'string' } } } }],
+        }) },
+        requestState: 'server-state-pick',
+      });
+    }
+    ran('pick_tools', { picked });
+    return text('the model picked');
+  });
   const late = () => server.registerTool('late', { description: 'Added on command.', inputSchema: z.object({}) }, async (args) => {
     ran('late', args);
     return text('late ran');
