@@ -41,11 +41,24 @@ internal sealed class CompiledPolicy
 
     public AuditSettings Audit { get; init; } = AuditSettings.Default;
 
+    /// <summary>The <c>pins:</c> block; null when the policy pins nothing.</summary>
+    public PinSettings? Pins { get; init; }
+
+    /// <summary>The lock file's pins, read with this version of the policy; set exactly when <see cref="Pins"/> is.</summary>
+    public PinSet? PinnedTools { get; init; }
+
+    /// <summary>How a listed tool compares with the lock file (<see cref="PinDrift.None"/> when nothing is pinned).</summary>
+    public PinDrift CheckPin(PinnedTool listed) => PinnedTools?.Check(listed) ?? PinDrift.None;
+
     /// <summary>Hidden by name: the <c>hide</c> list alone, which needs no risk class.</summary>
     public bool IsHidden(string toolName) => Hide.Any(g => g.IsMatch(toolName));
 
     /// <summary>Hidden by name, or because the tool's class is hidden (<c>risk: { critical: hide }</c>).</summary>
     public bool IsHidden(string toolName, RiskClass risk) => IsHidden(toolName) || HiddenRiskClasses.Contains(risk);
+
+    /// <summary>Hidden by the policy, or by <c>pins.on_change</c> / <c>pins.on_new</c> for a tool that does not match its pin.</summary>
+    public bool IsHidden(string toolName, RiskClass risk, PinDrift drift) =>
+        IsHidden(toolName, risk) || (Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) == PinAction.Hide);
 
     /// <summary>
     /// The tool's class: the policy's own <c>risk.classes</c>, else the classifier. Nothing is cached here: the

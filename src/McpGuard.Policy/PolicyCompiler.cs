@@ -7,9 +7,9 @@ namespace McpGuard.Policy;
 /// Walks the YAML tree once, building the compiled policy and collecting every problem (not only the first).
 /// Unknown keys are errors, with a suggestion when one is close to a known key (<c>defualt</c> → <c>default</c>).
 /// </summary>
-internal sealed partial class PolicyCompiler(string source)
+internal sealed partial class PolicyCompiler(string source, Func<string, LockFileLoadResult> readLockFile)
 {
-    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit"];
+    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins"];
 
     private readonly List<PolicyError> _errors = [];
 
@@ -49,7 +49,16 @@ internal sealed partial class PolicyCompiler(string source)
         var global = keys.TryGetValue("limits", out var limitsNode) ? ParseLimits(limitsNode) : null;
         var approval = keys.TryGetValue("approval", out var approvalNode) ? ParseApproval(approvalNode) : ApprovalSettings.Default;
         var audit = keys.TryGetValue("audit", out var auditNode) ? ParseAudit(auditNode) : AuditSettings.Default;
+        var pins = keys.TryGetValue("pins", out var pinsNode) ? ParsePins(pinsNode) : null;
         if (defaultVerdict is null || _errors.Count > 0)
+        {
+            return null;
+        }
+
+        // Only a policy that is otherwise valid reads its lock file, so its errors come alone and the guard never
+        // runs with pins: set and no pins loaded.
+        var pinned = pins is null ? null : LoadPins(pins);
+        if (pins is not null && pinned is null)
         {
             return null;
         }
@@ -63,6 +72,8 @@ internal sealed partial class PolicyCompiler(string source)
             GlobalRateLimit = global,
             Approval = approval,
             Audit = audit,
+            Pins = pins,
+            PinnedTools = pinned,
         };
     }
 

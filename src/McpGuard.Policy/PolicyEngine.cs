@@ -71,9 +71,10 @@ internal sealed class PolicyEngine
         return !previous.Hide.Select(g => g.Pattern).SequenceEqual(next.Hide.Select(g => g.Pattern), StringComparer.Ordinal)
             || !previous.HiddenRiskClasses.SetEquals(next.HiddenRiskClasses)
             || previous.Catalogue != next.Catalogue
-            || !previous.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(next.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal));
+            || !previous.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(next.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal))
+            || previous.Pins != next.Pins || (next.PinnedTools is { } pins && !pins.SameAs(previous.PinnedTools));
     }
 
     /// <summary>What the policy does with a tool, in a few words, for <c>mcpguard tools</c>.</summary>
-    public ToolPolicySummary Describe(string toolName, ToolHints? hints) => PolicyEvaluator.Describe(_policy, toolName, hints, ServerName);
+    public ToolPolicySummary Describe(string toolName, ToolHints? hints, PinDrift drift = PinDrift.None) => PolicyEvaluator.Describe(_policy, toolName, hints, ServerName, drift);
 }

@@ -12,6 +12,36 @@ internal static class PolicyEvaluator
     /// decision (in order): a decision reached with none of them did not depend on the arguments at all.</param>
     public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead = null)
     {
+        var decision = EvaluateRules(policy, request, trace, argumentsRead);
+        return policy.Pins is { } pins && request.Drift != PinDrift.None && decision.RuleId != "hide"
+            ? ApplyPin(pins, request, decision, trace)
+            : decision;
+    }
+
+    /// <summary>
+    /// A tool that does not match its pin (docs/pins.md): hide and deny win over anything the rules say;
+    /// require_approval adds a person to what the rules allow or ask, and never turns their denial into a question.
+    /// </summary>
+    private static PolicyDecision ApplyPin(PinSettings pins, ToolRequest request, PolicyDecision decision, List<string>? trace)
+    {
+        var (id, what) = request.Drift == PinDrift.Changed
+            ? ("pins.on_change", $"the definition of {request.ToolName} changed since it was pinned in {Path.GetFileName(pins.File)}")
+            : ("pins.on_new", $"{request.ToolName} is not pinned in {Path.GetFileName(pins.File)}");
+        var action = pins.ActionFor(request.Drift);
+        trace?.Add($"{id}: {what} → {action switch { PinAction.Hide => "hidden", PinAction.Deny => "denied", PinAction.RequireApproval => "needs approval", _ => "decided by the policy" }}");
+        const string rePin = "review the change, then re-pin with `mcpguard pin --policy POLICY -- SERVER COMMAND`";
+        return action switch
+        {
+            PinAction.Hide => Decide(Verdict.Deny, id, $"{what}, so it is hidden.", decision.Risk),
+            PinAction.Deny => Decide(Verdict.Deny, id, $"{what}; {rePin}.", decision.Risk),
+            PinAction.RequireApproval when decision.Verdict != Verdict.Deny =>
+                Decide(Verdict.RequireApproval, id, $"{what}; a person must approve each call until it is re-pinned.{(decision.Reason is { } r ? " " + r : "")}", decision.Risk),
+            _ => decision,
+        };
+    }
+
+    private static PolicyDecision EvaluateRules(CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead)
+    {
         var name = request.ToolName;
         var risk = policy.Classify(request);
         trace?.Add($"risk class of {name}: {RiskClassWords.Word(risk)}");
@@ -63,12 +93,24 @@ internal static class PolicyEvaluator
         return Decide(policy.Default, "default", null, risk);
     }
 
-    public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints, string? serverName)
+    public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints, string? serverName, PinDrift drift = PinDrift.None)
     {
         var risk = policy.Classify(name, hints, serverName);
         if (policy.IsHidden(name, risk))
         {
             return new ToolPolicySummary(ToolEffect.Hidden, "hide", risk, null);
+        }
+
+        if (policy.Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) is not PinAction.Allow and var action)
+        {
+            var id = drift == PinDrift.Changed ? "pins.on_change" : "pins.on_new";
+            var summary = Describe(policy, name, hints, serverName);
+            return action switch
+            {
+                PinAction.Hide => new ToolPolicySummary(ToolEffect.Hidden, id, risk, null),
+                PinAction.Deny => new ToolPolicySummary(ToolEffect.Denied, id, risk, null),
+                _ => summary.Effect == ToolEffect.Denied ? summary : summary with { Effect = ToolEffect.NeedsApproval, RuleId = id },
+            };
         }
 
         if (policy.FindEntry(name) is { } entry)

@@ -24,7 +24,11 @@ internal static class PolicyLoader
         return LoadText(text, path);
     }
 
-    public static PolicyLoadResult LoadText(string text, string source)
+    /// <summary>Loads a policy; a <c>pins:</c> block makes it read its lock file too, as part of the same version.</summary>
+    public static PolicyLoadResult LoadText(string text, string source) => LoadText(text, source, LockFileReader.Read);
+
+    /// <param name="readLockFile">Reads the lock file <c>pins.file</c> names (tests and the watcher pass their own).</param>
+    public static PolicyLoadResult LoadText(string text, string source, Func<string, LockFileLoadResult> readLockFile)
     {
         var stream = new YamlStream();
         var parser = new Parser(new StringReader(text));
@@ -55,7 +59,7 @@ internal static class PolicyLoader
             return Fail(new PolicyError(source, (int)stream.Documents[1].RootNode.Start.Line, 1, "$", "one policy per file: found a second YAML document"));
         }
 
-        var compiler = new PolicyCompiler(source);
+        var compiler = new PolicyCompiler(source, readLockFile);
         var policy = compiler.Compile(stream.Documents[0].RootNode);
         return compiler.Errors.Count > 0 || policy is null
             ? new PolicyLoadResult { Errors = [.. compiler.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)] }

@@ -16,4 +16,7 @@ internal sealed record ToolRequest
     /// policy), computed once when it was listed; null for a tool no listing gave (then its name alone decides).
     /// </summary>
     public RiskClass? Risk { get; init; }
+
+    /// <summary>How the tool's listed definition compares with the lock file (docs/pins.md); the relay knows, the policy decides.</summary>
+    public PinDrift Drift { get; init; }
 }

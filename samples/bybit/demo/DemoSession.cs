@@ -8,7 +8,7 @@ namespace McpGuard.BybitDemo;
 /// <summary>
 /// The story a new user sees in one command: the simulator lists 36 tools, the agent sees fewer; reads and
 /// a small order go through; a big order asks a human; a bulk cancel does not exist; a rate limit bites; a
-/// malformed quantity fails closed.
+/// malformed quantity fails closed; a tool changed after it was pinned disappears.
 /// </summary>
 internal static class DemoSession
 {
@@ -68,6 +68,8 @@ internal static class DemoSession
         say.Heading("7. A malformed quantity fails closed");
         await CallAsync(guard, say, "place_order", Order("1e-3") , ct);
         await CallAsync(guard, say, "set_leverage", new() { ["category"] = "linear", ["symbol"] = "BTCUSDT", ["buyLeverage"] = "25", ["sellLeverage"] = "25" }, ct);
+
+        await DemoRugPull.RunAsync(say, (client, transcript, tool, arguments, token) => CallAsync(client, transcript, tool, arguments, token), ct);
 
         say.Heading("Every decision is in the audit log");
         say.Note($"{audit}: {(File.Exists(audit) ? File.ReadLines(audit).Count() : 0)} records; summary: mcpguard audit {audit}");

@@ -4,7 +4,7 @@ namespace McpGuard.Approval;
 
 /// <summary>
 /// The request as one JSON document, as the command channel's program reads it on stdin and the desk
-/// receives it: <c>call_id, server, tool, arguments, rule, reason, deadline</c> (docs/approval.md).
+/// receives it: <c>call_id, server, tool, arguments, rule, reason, changes, deadline</c> (docs/approval.md).
 /// </summary>
 internal static class ApprovalJson
 {
@@ -32,6 +32,17 @@ internal static class ApprovalJson
             if (request.Reason is not null)
             {
                 writer.WriteString("reason"u8, request.Reason);
+            }
+
+            if (request.Changes is { Count: > 0 } changes)
+            {
+                writer.WriteStartArray("changes"u8);
+                foreach (var line in changes)
+                {
+                    writer.WriteStringValue(line);
+                }
+
+                writer.WriteEndArray();
             }
 
             writer.WriteString("deadline"u8, deadline);

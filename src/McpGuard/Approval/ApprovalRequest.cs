@@ -2,5 +2,8 @@ using System.Text.Json;
 
 namespace McpGuard.Approval;
 
-/// <summary>One call waiting for a person: what they are shown.</summary>
-internal sealed record ApprovalRequest(string CallId, string ServerName, string ToolName, JsonElement Arguments, string RuleId, string? Reason);
+/// <summary>
+/// One call waiting for a person: what they are shown. <paramref name="Changes"/> is set when the tool drifted from
+/// its pin (docs/pins.md): the diff lines, server text shown as data.
+/// </summary>
+internal sealed record ApprovalRequest(string CallId, string ServerName, string ToolName, JsonElement Arguments, string RuleId, string? Reason, IReadOnlyList<string>? Changes = null);

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using McpGuard.Policy;
 
 namespace McpGuard.Audit;
 
@@ -73,11 +75,14 @@ internal static class AuditArguments
         return replaced;
     }
 
-    /// <summary><c>sha256:</c> and the lowercase hex SHA-256 of <see cref="CanonicalJson"/>'s form of the element.</summary>
+    /// <summary>
+    /// <c>sha256:</c> and the lowercase hex SHA-256 of the element's RFC 8785 form (<see cref="CanonicalJson"/>).
+    /// Arguments that have no such form (a number beyond a double, a lone surrogate) are hashed as written:
+    /// the record must still be written, and such a value is then matched only by the same bytes.
+    /// </summary>
     public static string Hash(JsonElement element)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        CanonicalJson.Write(buffer, element);
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        var bytes = CanonicalJson.TryEncode(element, out var canonical, out _) ? canonical : Encoding.UTF8.GetBytes(element.GetRawText());
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 }

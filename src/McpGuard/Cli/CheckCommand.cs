@@ -1,5 +1,6 @@
 using System.CommandLine;
 using McpGuard.Inventory;
+using McpGuard.Pins;
 
 namespace McpGuard.Cli;
 
@@ -37,6 +38,7 @@ internal static class CheckCommand
             var tools = inventory.Tools;
 
             var findings = PolicyCheck.Run(policy, inventory);
+            findings.AddRange(PinFindings.Run(policy, tools));
             foreach (var finding in findings)
             {
                 // Findings name the server's tools: inert before they reach the terminal.

@@ -17,5 +17,6 @@ internal static class RootCommandFactory
         DeskCommand.Create(),
         TestCommand.Create(),
         ReplayCommand.Create(),
+        PinCommand.Create(),
     };
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using McpGuard.Inventory;
+using McpGuard.Pins;
 using McpGuard.Policy;
 using Spectre.Console;
 
@@ -33,32 +34,51 @@ internal static class ToolsCommand
             var tools = inventory.Tools;
 
             var engine = new PolicyEngine(policy) { ServerName = inventory.ServerName };
-            var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints))).ToList();
+            var pins = ToolPins.Of(policy, tools);
+            var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints, pins.Drift(t.Name)))).ToList();
             if (parseResult.GetValue(json))
             {
                 IReadOnlyList<ToolInventoryEntry> entries = [.. rows.Select(r => new ToolInventoryEntry(
-                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), ToolEffectWords.Word(r.Summary.Effect), r.Summary.RuleId, r.Summary.Limits))];
+                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), ToolEffectWords.Word(r.Summary.Effect), r.Summary.RuleId, r.Summary.Limits) { Pin = pins.Word(r.Tool.Name) })];
                 await output.WriteLineAsync(JsonSerializer.Serialize(entries, CliJsonContext.Default.IReadOnlyListToolInventoryEntry));
                 return ExitCodes.Success;
             }
 
             var table = new Table().Border(TableBorder.Simple).AddColumns("tool", "risk", "policy", "decided by", "limits");
+            if (pins.Enabled)
+            {
+                table.AddColumn("pin");
+            }
+
             foreach (var (tool, summary) in rows)
             {
                 // Names come from the server: made inert for the terminal first, then for Spectre's markup.
-                table.AddRow(Inert(tool.Name), Inert(RiskClassWords.Word(summary.Risk)), Effect(summary.Effect), Inert(summary.RuleId), Inert(summary.Limits ?? ""));
+                string[] cells = [Inert(tool.Name), Inert(RiskClassWords.Word(summary.Risk)), Effect(summary.Effect), Inert(summary.RuleId), Inert(summary.Limits ?? "")];
+                table.AddRow(pins.Enabled ? [.. cells, PinCell(pins.Word(tool.Name))] : cells);
             }
 
             var console = Terminal.Create(output);
             console.Write(table);
             var hidden = rows.Count(r => r.Summary.Effect == ToolEffect.Hidden);
             console.MarkupLine($"{tools.Count} tools on the server; {tools.Count - hidden} visible to the agent, {hidden} hidden.");
+            if (pins.Enabled)
+            {
+                console.MarkupLine(Markup.Escape(pins.Summary()));
+            }
             return ExitCodes.Success;
         });
         return command;
     }
 
     private static string Inert(string text) => Markup.Escape(TerminalText.Printable(text));
+
+    private static string PinCell(string? word) => word switch
+    {
+        "pinned" => "[green]pinned[/]",
+        "changed" => "[red]changed[/]",
+        "new" => "[yellow]new[/]",
+        _ => "",
+    };
 
     private static string Effect(ToolEffect effect) => effect switch
     {

@@ -112,7 +112,10 @@ internal static class DeskApp
                 root.GetProperty("rule"u8).GetString() ?? "",
                 root.TryGetProperty("reason"u8, out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null,
                 now,
-                root.GetProperty("deadline"u8).GetDateTimeOffset());
+                root.GetProperty("deadline"u8).GetDateTimeOffset(),
+                root.TryGetProperty("changes"u8, out var changes) && changes.ValueKind == JsonValueKind.Array
+                    ? string.Join('\n', changes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()))
+                    : null);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -54,6 +54,7 @@ internal static class DeskPage
             const card = el('div', 'card'); card.dataset.id = p.id;
             card.append(el('span', 'left', secondsLeft(p) + ' s left'), el('div', 'tool', p.tool), el('div', 'server', 'server: ' + p.server));
             card.append(el('div', 'rule', 'rule: ' + p.ruleId + (p.reason ? ' — ' + p.reason : '')), el('pre', '', p.arguments));
+            if (p.changes) card.append(el('div', 'rule', 'what changed since the tool was pinned:'), el('pre', 'changes', p.changes));
             const yes = el('button', 'approve', 'Approve'), no = el('button', 'deny', 'Deny');
             yes.onclick = () => decide(p.id, true); no.onclick = () => decide(p.id, false);
             card.append(yes, no); box.append(card);

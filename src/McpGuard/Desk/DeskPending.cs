@@ -9,4 +9,5 @@ internal sealed record DeskPending(
     string RuleId,
     string? Reason,
     DateTimeOffset Received,
-    DateTimeOffset Deadline);
+    DateTimeOffset Deadline,
+    string? Changes = null);

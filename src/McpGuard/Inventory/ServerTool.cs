@@ -4,8 +4,11 @@ using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Inventory;
 
-/// <summary>A tool as the server listed it: its name, input schema and (untrusted) annotations.</summary>
-internal sealed record ServerTool(Tool Tool)
+/// <summary>
+/// A tool as the server listed it: its name, input schema and (untrusted) annotations, and the whole definition
+/// as the server wrote it (<paramref name="Definition"/>, what a pin hashes).
+/// </summary>
+internal sealed record ServerTool(Tool Tool, JsonElement Definition)
 {
     public string Name => Tool.Name;
 

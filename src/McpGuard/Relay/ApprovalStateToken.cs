@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using McpGuard.Audit;
+using McpGuard.Policy;
 
 namespace McpGuard.Relay;
 
@@ -67,9 +68,10 @@ internal sealed class ApprovalStateToken(byte[] key)
             return Convert.ToHexStringLower(SHA256.HashData("{}"u8));
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        CanonicalJson.Write(buffer, arguments);
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        // RFC 8785 (McpGuard.Policy.CanonicalJson); arguments with no such form are hashed as written, which only
+        // the same bytes match.
+        var bytes = CanonicalJson.TryEncode(arguments, out var canonical, out _) ? canonical : Encoding.UTF8.GetBytes(arguments.GetRawText());
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
     private byte[] Mac(string payload) => HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(payload));

@@ -36,12 +36,13 @@ internal sealed class RelaySession
         _logger = loggerFactory.CreateLogger<RelaySession>();
         Channels = new RelayChannels(new MessageSink(clientOutput), new MessageSink(serverInput));
         _held = new HeldCalls(relayStopping);
-        var fetcher = new ToolListFetcher(Channels, options, relayStopping);
+        var drift = new PinDriftReporter(loggerFactory.CreateLogger<PinDriftReporter>());
+        var fetcher = new ToolListFetcher(Channels, options, engine, drift.Report, relayStopping);
         var inBand = new InBandApprovals(engine.TimeProvider);
         var gate = new ToolCallGate(
             Channels, engine, fetcher, _held, approverFor(Channels), ApprovalStateToken.CreateForProcess(), inBand, audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
         _client = new ClientLineHandler(Channels, gate, loggerFactory.CreateLogger<ClientLineHandler>());
-        _server = new ServerLineHandler(Channels, engine, inBand, audit, loggerFactory.CreateLogger<ServerLineHandler>());
+        _server = new ServerLineHandler(Channels, engine, inBand, drift, audit, loggerFactory.CreateLogger<ServerLineHandler>());
     }
 
     public RelayChannels Channels { get; }

@@ -12,9 +12,9 @@ namespace McpGuard.Relay;
 
 /// <summary>
 /// Server→client: everything passes through unchanged, except that tools/list answers lose their hidden
-/// tools, answers to the guard's own requests stay with the guard, and non-JSON output is never forwarded.
+/// tools (and, with pins, tools that drifted under on_change/on_new: hide, and a positive ttlMs), answers to the guard's own requests stay with the guard, and non-JSON output is never forwarded.
 /// </summary>
-internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEngine engine, InBandApprovals inBand, IAuditLog audit, ILogger logger)
+internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEngine engine, InBandApprovals inBand, PinDriftReporter drift, IAuditLog audit, ILogger logger)
 {
     public async ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
@@ -76,7 +76,8 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
                 ToolListPage? page;
                 try
                 {
-                    rewritten = ToolListRewriter.Rewrite(line, engine.IsHidden, out page);
+                    var policy = engine.Policy;
+                    rewritten = ToolListRewriter.Rewrite(line, ToolListJudges.For(policy, engine.ServerName, hide: true, drift.Report), capTtl: policy.Pins is not null, out page);
                 }
                 catch (JsonException ex)
                 {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpGuard.Approval;
 using McpGuard.Audit;
+using McpGuard.Pins;
 using McpGuard.Policy;
 using ModelContextProtocol;
 
@@ -43,7 +44,7 @@ internal sealed partial class ToolCallGate
                 {
                     asked = true;
                     var answer = await approver.RequestAsync(
-                        new ApprovalRequest(callId, serverName, call.Name, call.Arguments, decision.RuleId, decision.Reason),
+                        new ApprovalRequest(callId, serverName, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision)),
                         cancellationToken);
                     LogApproval(logger, call.Name, answer.Approved);
                     outcome = answer.Approved
@@ -84,6 +85,19 @@ internal sealed partial class ToolCallGate
             LogHeldCallFailed(logger, ex);
             await TryReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + ex.Message));
         }
+    }
+
+    /// <summary>What a person asked about a drifted tool is shown: its diff against the pin (capped, so a page stays readable).</summary>
+    private IReadOnlyList<string>? PinChanges(ToolRequest request, PolicyDecision decision)
+    {
+        const int MaxLines = 200;
+        if (!decision.RuleId.StartsWith("pins.", StringComparison.Ordinal) || !channels.Catalog.TryGetTool(request.ToolName, out var tool) || tool.Listed is not { } listed)
+        {
+            return null;
+        }
+
+        var lines = PinDiff.Lines(engine.Policy.PinnedTools?.Find(request.ToolName), listed);
+        return lines.Count <= MaxLines ? lines : [.. lines.Take(MaxLines), $"… ({lines.Count - MaxLines} more lines: run mcpguard pin --check)"];
     }
 
     private async Task TryReplyAsync(JsonRpcId id, byte[] reply)

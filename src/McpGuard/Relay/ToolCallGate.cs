@@ -66,12 +66,16 @@ internal sealed partial class ToolCallGate(
         }
     }
 
-    /// <summary>The call as the policy sees it, with the class the catalog keeps for the tool if the server listed it.</summary>
+    /// <summary>
+    /// The call as the policy sees it, with the class the catalog keeps for the tool if the server listed it, and
+    /// how its listed definition compares with its pin (docs/pins.md).
+    /// </summary>
     private ToolRequest Request(ToolCall call) => new()
     {
         ToolName = call.Name,
         Arguments = call.Arguments,
         Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, engine.ServerName, out var risk) ? risk : null,
+        Drift = channels.Catalog.TryGetTool(call.Name, out var tool) ? tool.Drift : PinDrift.None,
     };
 
     /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
@@ -86,7 +90,7 @@ internal sealed partial class ToolCallGate(
         // Only a listed tool has a class (request.Risk); a name the server never listed is answered from the
         // hide list and the catalog alone, before anything is classified.
         var listed = request.Risk is not null;
-        var hidden = request.Risk is { } risk ? engine.Policy.IsHidden(request.ToolName, risk) : engine.IsHidden(request.ToolName);
+        var hidden = request.Risk is { } risk ? engine.Policy.IsHidden(request.ToolName, risk, request.Drift) : engine.IsHidden(request.ToolName);
 
         // A modern server announces list changes only on listen streams, which the client may not have open: so
         // in that era a name missing from a complete list is checked against a fresh listing before it is unknown.
@@ -98,7 +102,9 @@ internal sealed partial class ToolCallGate(
         if (hidden || !listed)
         {
             LogUnknownTool(logger, request.ToolName);
-            Record(id, callId, request, default, hidden ? AuditDecision.Hidden : AuditDecision.UnknownTool, null, null);
+            // Hidden by a pin rather than by the policy: the record says which pin rule and why (docs/pins.md).
+            var byPin = hidden && request.Risk is { } listedRisk && !engine.Policy.IsHidden(request.ToolName, listedRisk) ? engine.Evaluate(request) : null;
+            Record(id, callId, request, default, hidden ? AuditDecision.Hidden : AuditDecision.UnknownTool, byPin?.RuleId, byPin?.Reason);
             return new GateOutcome.Reply(UnknownTool(id, request.ToolName));
         }
 

@@ -1,9 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using McpGuard.Policy;
 
 namespace McpGuard.Relay;
 
 /// <summary>
-/// The tools the server listed in this session, with their annotations and their risk class. A call to a name
+/// The tools the server listed in this session, with their annotations, how each compares with its pin, and their risk class. A call to a name
 /// that is not here is answered "Unknown tool" before anything is classified or kept, so the memory this
 /// takes is bounded by what the server listed, never by names a client makes up. Cleared when the server
 /// says its list changed.
@@ -97,6 +98,16 @@ internal sealed class ToolCatalog
         lock (_lock)
         {
             return _tools.ContainsKey(name);
+        }
+    }
+
+    /// <summary>The listed tool as the guard read it (hints, drift from its pin); false for a name the server did not list.</summary>
+    public bool TryGetTool(string name, [NotNullWhen(true)] out ListedTool? tool)
+    {
+        lock (_lock)
+        {
+            tool = _tools.TryGetValue(name, out var entry) ? entry.Tool : null;
+            return tool is not null;
         }
     }
 

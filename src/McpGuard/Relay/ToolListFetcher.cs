@@ -1,3 +1,4 @@
+using McpGuard.Policy;
 using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Relay;
@@ -8,7 +9,7 @@ namespace McpGuard.Relay;
 /// can tell a real tool from an unknown one. Concurrent callers share one fetch, which runs until the relay
 /// stops (<paramref name="relayStopping"/>): one caller giving up (a withdrawn call) must not end it for the others.
 /// </summary>
-internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions options, CancellationToken relayStopping)
+internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions options, PolicyEngine engine, Action<ListedTool, PinAction> onDrift, CancellationToken relayStopping)
 {
     private const int MaxPages = 1000;
 
@@ -42,6 +43,10 @@ internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions optio
     {
         var tools = new List<ListedTool>();
         string? cursor = null;
+
+        // Pins are checked here too (the guard's own listing is a listing): the catalog learns each tool's drift,
+        // and the gate hides at call time.
+        var judge = ToolListJudges.For(engine.Policy, engine.ServerName, hide: false, onDrift);
         for (var page = 0; page < MaxPages; page++)
         {
             var request = channels.AwaitingServer.AddOwn(RequestMethods.ToolsList);
@@ -63,7 +68,7 @@ internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions optio
             });
             await channels.ToServer.WriteLineAsync(message, flush: true, cancellationToken);
             using var response = await request.OwnResponse!.Task.WaitAsync(options.OwnRequestTimeout, cancellationToken);
-            var listed = ToolListRewriter.ReadPage(response.RootElement, static (_, _) => false, [])
+            var listed = ToolListRewriter.ReadPage(response.RootElement, judge, [])
                 ?? throw new InvalidOperationException("The server answered the guard's tools/list without a tool list.");
             tools.AddRange(listed.Tools);
             cursor = listed.NextCursor;

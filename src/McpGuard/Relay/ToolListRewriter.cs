@@ -16,20 +16,34 @@ internal static class ToolListRewriter
     /// The page has duplicate keys. Parsers disagree on which duplicate counts (JsonElement takes the last, the
     /// cut below the first), so a hidden tool could pass in the copy the guard did not read: never forward it.
     /// </exception>
-    public static byte[]? Rewrite(ReadOnlySequence<byte> line, Func<string, ToolHints?, bool> isHidden, out ToolListPage? page)
+    public static byte[]? Rewrite(ReadOnlySequence<byte> line, Func<string, ToolHints?, bool> isHidden, out ToolListPage? page) =>
+        Rewrite(line, ToolListJudges.HideOnly(isHidden), capTtl: false, out page);
+
+    /// <param name="capTtl">
+    /// With pins, a positive <c>result.ttlMs</c> becomes 0, so a client re-lists (through the pin check) instead of
+    /// trusting a cached list (docs/relay.md#cache-hints).
+    /// </param>
+    public static byte[]? Rewrite(ReadOnlySequence<byte> line, ToolJudge judge, bool capTtl, out ToolListPage? page)
     {
         var bytes = line.ToArray();
         using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 1024, AllowDuplicateProperties = false });
         var hidden = new HashSet<int>();
-        page = ReadPage(document.RootElement, isHidden, hidden);
-        return hidden.Count == 0 ? null : CutElements(bytes, hidden);
+        page = ReadPage(document.RootElement, judge, hidden);
+        var cutTtl = capTtl && page is not null && HasPositiveTtl(document.RootElement);
+        if (hidden.Count == 0 && !cutTtl)
+        {
+            return null;
+        }
+
+        var rewritten = hidden.Count == 0 ? bytes : CutElements(bytes, hidden);
+        return cutTtl ? ZeroTtl(rewritten) : rewritten;
     }
 
     /// <summary>
     /// Reads the tools of a tools/list response; the indexes of hidden ones go into <paramref name="hidden"/>.
     /// Returns null when the answer has no tool list (an error): it says nothing about which tools exist.
     /// </summary>
-    public static ToolListPage? ReadPage(JsonElement response, Func<string, ToolHints?, bool> isHidden, HashSet<int> hidden)
+    public static ToolListPage? ReadPage(JsonElement response, ToolJudge judge, HashSet<int> hidden)
     {
         if (!response.TryGetProperty("result"u8, out var result) || result.ValueKind != JsonValueKind.Object ||
             !result.TryGetProperty("tools"u8, out var tools) || tools.ValueKind != JsonValueKind.Array)
@@ -46,14 +60,13 @@ internal static class ToolListRewriter
             // A tool without a readable string name cannot be called by name; it is passed on and never callable.
             if (tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("name"u8, out var name) && JsonText.TryGetString(name) is { } toolName)
             {
-                var entry = new ListedTool(toolName, ReadHints(tool));
-                if (isHidden(entry.Name, entry.Hints))
+                if (judge(tool, new ListedTool(toolName, ReadHints(tool))) is { } entry)
                 {
-                    hidden.Add(index);
+                    listed.Add(entry);
                 }
                 else
                 {
-                    listed.Add(entry);
+                    hidden.Add(index);
                 }
             }
         }
@@ -118,6 +131,23 @@ internal static class ToolListRewriter
 
         output.Write(bytes.AsSpan(arrayClose));
         return output.WrittenSpan.ToArray();
+    }
+
+    private static bool HasPositiveTtl(JsonElement response) =>
+        response.GetProperty("result"u8).TryGetProperty("ttlMs"u8, out var ttl) && ttl.ValueKind == JsonValueKind.Number && ttl.TryGetDouble(out var ms) && ms > 0;
+
+    /// <summary>Replaces the bytes of <c>result.ttlMs</c>'s number with <c>0</c>; nothing else moves.</summary>
+    private static byte[] ZeroTtl(byte[] bytes)
+    {
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 1024 });
+        reader.Read();
+        MoveToProperty(ref reader, "result"u8);
+        reader.Read();
+        MoveToProperty(ref reader, "ttlMs"u8);
+        reader.Read();
+        var start = (int)reader.TokenStartIndex;
+        var end = start + reader.ValueSpan.Length;
+        return [.. bytes.AsSpan(0, start), .. "0"u8, .. bytes.AsSpan(end)];
     }
 
     /// <summary>Advances an object reader (positioned on StartObject) to the value of the named property's key.</summary>

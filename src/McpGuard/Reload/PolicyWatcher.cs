@@ -7,6 +7,8 @@ namespace McpGuard.Reload;
 /// Watches the policy file and swaps in each valid new version (docs/policy.md#hot-reload). Editors either rewrite
 /// the file in place or rename a new file over it, so the folder is watched for both; bursts of events are
 /// coalesced, and a half-written file is simply an invalid version: reported, ignored, the old policy stays.
+/// With <c>pins:</c>, the lock file is part of the version: it is watched too, and a change to either file reloads
+/// both together (docs/pins.md#reload).
 /// </summary>
 internal sealed partial class PolicyWatcher : IDisposable
 {
@@ -20,6 +22,9 @@ internal sealed partial class PolicyWatcher : IDisposable
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private readonly CancellationTokenSource _disposed = new();
     private string _lastText;
+    private string _lastLockText = "";
+    private FileSystemWatcher? _lockWatcher;
+    private string? _lockPath;
     private int _pending;
 
     /// <param name="onReloaded">Called after a valid new version took effect, with whether hidden tools may have changed.</param>
@@ -30,19 +35,15 @@ internal sealed partial class PolicyWatcher : IDisposable
         _onReloaded = onReloaded;
         _logger = logger;
         _lastText = TryRead() ?? "";
-        _watcher = new FileSystemWatcher(Path.GetDirectoryName(_path)!, Path.GetFileName(_path))
-        {
-            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
-        };
-        _watcher.Changed += OnFileEvent;
-        _watcher.Created += OnFileEvent;
-        _watcher.Renamed += OnFileEvent;
-        _watcher.EnableRaisingEvents = true;
+        _watcher = Watch(_path);
+        WatchLockFile(engine.Policy.Pins?.File);
+        _lastLockText = _lockPath is null ? "" : TryRead(_lockPath) ?? "";
     }
 
     public void Dispose()
     {
         _watcher.Dispose();
+        _lockWatcher?.Dispose();
         _disposed.Cancel();
         _disposed.Dispose();
     }
@@ -54,18 +55,37 @@ internal sealed partial class PolicyWatcher : IDisposable
         try
         {
             var text = TryRead();
-            if (text is null || text == _lastText)
+            if (text is null)
+            {
+                return;
+            }
+
+            // The lock file is read once, by the loader, so the pins and the policy are one consistent version.
+            var lockText = "";
+            var loaded = PolicyLoader.LoadText(text, _path, file =>
+            {
+                if (TryRead(file) is not { } read)
+                {
+                    return LockFileReader.Read(file);
+                }
+
+                lockText = read;
+                return LockFileReader.Parse(System.Text.Encoding.UTF8.GetBytes(read), file);
+            });
+            if (text == _lastText && lockText == _lastLockText)
             {
                 return;
             }
 
             _lastText = text;
-            var loaded = PolicyLoader.LoadText(text, _path);
+            _lastLockText = lockText;
             if (!loaded.Succeeded)
             {
                 LogInvalid(_logger, _path, string.Join(Environment.NewLine, loaded.Errors));
                 return;
             }
+
+            WatchLockFile(loaded.Policy.Pins?.File);
 
             var hiddenChanged = _engine.Reload(loaded.Policy);
             LogReloaded(_logger, _path, hiddenChanged);
@@ -103,11 +123,40 @@ internal sealed partial class PolicyWatcher : IDisposable
         });
     }
 
-    private string? TryRead()
+    private FileSystemWatcher Watch(string path)
+    {
+        var watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!, Path.GetFileName(path))
+        {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
+        };
+        watcher.Changed += OnFileEvent;
+        watcher.Created += OnFileEvent;
+        watcher.Renamed += OnFileEvent;
+        watcher.Deleted += OnFileEvent;
+        watcher.EnableRaisingEvents = true;
+        return watcher;
+    }
+
+    /// <summary>Follows <c>pins.file</c>: a new version of the policy may name another lock file, or none.</summary>
+    private void WatchLockFile(string? lockPath)
+    {
+        if (string.Equals(lockPath, _lockPath, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        _lockWatcher?.Dispose();
+        _lockWatcher = lockPath is not null && Directory.Exists(Path.GetDirectoryName(lockPath)) ? Watch(lockPath) : null;
+        _lockPath = lockPath;
+    }
+
+    private string? TryRead() => TryRead(_path);
+
+    private static string? TryRead(string path)
     {
         try
         {
-            return File.ReadAllText(_path);
+            return File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -26,6 +26,8 @@ public sealed class DemoTests
         Assert.Contains("rate limit of 10 per 1m for place_order reached; retry after", transcript);
         Assert.Contains("argument 'qty' cannot be compared", transcript);
         Assert.Contains("Leverage is capped at 5x.", transcript);
+        Assert.Contains("get_tickers no longer matches samples/bybit/bybit.lock.json: the agent sees 33 tools, and get_tickers is not one of them", transcript);
+        Assert.Contains("Unknown tool: get_tickers", transcript);
         Assert.DoesNotContain("\u001b[", transcript, StringComparison.Ordinal);
     }
 }

@@ -84,15 +84,14 @@ public sealed class AuditArgumentsTests
     [Fact]
     public void CanonicalForm_MatchesDocumentedExample()
     {
-        // docs/audit.md: Python's json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=False) agrees here.
-        var buffer = new ArrayBufferWriter<byte>();
-        CanonicalJson.Write(buffer, Json("""{ "qty": 0.010, "b": "line\nbreak \"q\" \u0001 é 😀", "a": [true, false, null, {"z": 1, "Z": 2}] }"""));
+        // docs/audit.md: RFC 8785, so 0.010 is written as the double it denotes, 0.01.
+        Assert.True(CanonicalJson.TryEncode(Json("""{ "qty": 0.010, "b": "line\nbreak \"q\" \u0001 é 😀", "a": [true, false, null, {"z": 1, "Z": 2}] }"""), out var canonical, out _));
 
         Assert.Equal(
-            "{\"a\":[true,false,null,{\"Z\":2,\"z\":1}],\"b\":\"line\\nbreak \\\"q\\\" \\u0001 é 😀\",\"qty\":0.010}",
-            Encoding.UTF8.GetString(buffer.WrittenSpan));
+            "{\"a\":[true,false,null,{\"Z\":2,\"z\":1}],\"b\":\"line\\nbreak \\\"q\\\" \\u0001 é 😀\",\"qty\":0.01}",
+            Encoding.UTF8.GetString(canonical));
         Assert.Equal(
-            "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(buffer.WrittenSpan)),
+            "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(canonical)),
             AuditArguments.Hash(Json("""{"qty":0.010,"a":[true,false,null,{"Z":2,"z":1}],"b":"line\nbreak \"q\" \u0001 é 😀"}""")));
     }
 

@@ -28,10 +28,15 @@ public sealed class TestCommandTests
     {
         using var temp = new TempDirectory();
         var broken = temp.File("policy.yaml");
+
+        // The sample pins its tools; its lock file goes with it (without it the policy is invalid, exit 2).
+        File.Copy(Path.Combine(Path.GetDirectoryName(s_policy)!, "bybit.lock.json"), temp.File("bybit.lock.json"));
+
         // The edit a tired person makes: the small-order envelope grows tenfold.
         var text = await File.ReadAllTextAsync(s_policy, TestContext.Current.CancellationToken);
-        Assert.Contains("qty: { lte: 0.01 } }\n        action: allow", text);
-        await File.WriteAllTextAsync(broken, text.Replace("qty: { lte: 0.01 } }\n        action: allow", "qty: { lte: 0.1 } }\n        action: allow", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        const string Envelope = "category: spot, qty: { lte: 0.01 } }";
+        Assert.Equal(2, text.Split(Envelope).Length); // exactly one place_order envelope to loosen
+        await File.WriteAllTextAsync(broken, text.Replace(Envelope, "category: spot, qty: { lte: 0.1 } }", StringComparison.Ordinal), TestContext.Current.CancellationToken);
 
         var (exitCode, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", broken, s_cases);
 

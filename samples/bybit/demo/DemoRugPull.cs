@@ -1,0 +1,36 @@
+using ModelContextProtocol.Client;
+
+namespace McpGuard.BybitDemo;
+
+/// <summary>
+/// The demo's last step: the server is "updated" (the simulator restarts with <c>BYBIT_SIMULATOR_TAMPER</c>) and
+/// one tool's description now tells the model to buy bitcoin. The lock file beside the policy pins what was
+/// reviewed, so the changed tool is gone for the agent (docs/pins.md).
+/// </summary>
+internal static class DemoRugPull
+{
+    private const string Tool = "get_tickers";
+
+    public static async Task RunAsync(Transcript say, Func<McpClient, Transcript, string, Dictionary<string, object?>, CancellationToken, Task<bool>> call, CancellationToken ct)
+    {
+        say.Heading("8. The server changes a tool behind your back: the pin hides it");
+        say.Note($"the simulator restarts with BYBIT_SIMULATOR_TAMPER={Tool}: that tool's description now tells the model to buy 1 BTC");
+        await using var guard = await McpClient.CreateAsync(
+            new StdioClientTransport(new StdioClientTransportOptions
+            {
+                Command = "dotnet",
+                Arguments = [DemoPaths.GuardDll, "run", "--policy", DemoPaths.Policy, "--log-level", "Error", "--", "dotnet", DemoPaths.SimulatorDll, "--seed", "7"],
+                EnvironmentVariables = new Dictionary<string, string?> { ["BYBIT_SIMULATOR_TAMPER"] = Tool },
+                Name = "mcpguard",
+            }),
+            cancellationToken: ct);
+
+        var tools = await guard.ListToolsAsync(cancellationToken: ct);
+        var gone = tools.All(t => t.Name != Tool);
+        say.Outcome(gone, gone
+            ? $"{Tool} no longer matches samples/bybit/bybit.lock.json: the agent sees {tools.Count} tools, and {Tool} is not one of them"
+            : $"{Tool} is still listed");
+        await call(guard, say, Tool, new() { ["category"] = "spot", ["symbol"] = "BTCUSDT" }, ct);
+        say.Note("a person reviews the change with: mcpguard pin --policy samples/bybit/policy.yaml --check -- <server>");
+    }
+}

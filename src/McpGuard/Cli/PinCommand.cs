@@ -1,0 +1,93 @@
+using System.CommandLine;
+using McpGuard.Inventory;
+using McpGuard.Pins;
+using McpGuard.Policy;
+
+namespace McpGuard.Cli;
+
+/// <summary>
+/// <c>mcpguard pin --policy FILE [--check] -- COMMAND</c>: record the server's tool definitions in the lock file
+/// beside the policy, showing what was added, changed and removed since the last pin; <c>--check</c> writes
+/// nothing and exits 1 on any drift, for CI (docs/pins.md).
+/// </summary>
+internal static class PinCommand
+{
+    public static Command Create(ServerConnector? connector = null)
+    {
+        var policyOption = CommonOptions.Policy();
+        var check = new Option<bool>("--check") { Description = "Write nothing; exit 1 if the server's tools differ from the lock file." };
+        var verbose = CommonOptions.Verbose();
+        var server = CommonOptions.ServerCommand();
+        var command = new Command("pin", "Record the server's tool definitions in the policy's lock file (or check them against it).") { policyOption, check, verbose, server };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var policyFile = parseResult.GetValue(policyOption)!;
+            var checkOnly = parseResult.GetValue(check);
+            if (await LockFileTarget.ResolveAsync(policyFile, error) is not { } target)
+            {
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            if (checkOnly && target.Invalid is { } invalid)
+            {
+                await PolicyErrors.WriteLockFileAsync(error, invalid);
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            if (target.Invalid is { } damaged)
+            {
+                foreach (var problem in damaged.Errors)
+                {
+                    await error.WriteLineAsync($"mcpguard pin: warning: {TerminalText.Printable(problem.ToString())}");
+                }
+
+                await error.WriteLineAsync("mcpguard pin: warning: the existing lock file is invalid; it is replaced, and every tool is shown as new.");
+            }
+
+            var commandLine = parseResult.GetValue(server)!;
+            if (await ServerInspection.ListAsync(commandLine, connector ?? ServerConnector.Stdio, parseResult.GetValue(verbose), error, cancellationToken) is not { } inventory)
+            {
+                return ExitCodes.Failure;
+            }
+
+            var tools = inventory.Tools;
+
+            var listed = ListedPins.From(tools);
+            foreach (var problem in listed.Problems)
+            {
+                await error.WriteLineAsync($"mcpguard pin: {TerminalText.Printable(problem)}");
+            }
+
+            if (listed.Problems.Count > 0)
+            {
+                await error.WriteLineAsync("mcpguard pin: the lock file was not written; a tool that cannot be pinned is always treated as new or changed.");
+                return ExitCodes.Failure;
+            }
+
+            var report = PinReport.Compare(target.Existing, listed.Tools);
+            await PinReportText.WriteAsync(output, report, target.File, existed: target.Existing is not null);
+            if (checkOnly)
+            {
+                return report.HasDrift ? ExitCodes.Failure : ExitCodes.Success;
+            }
+
+            if (!report.HasDrift && target.Existing is not null)
+            {
+                await output.WriteLineAsync($"{target.File}: up to date, not rewritten.");
+                return ExitCodes.Success;
+            }
+
+            await LockFileTarget.WriteAsync(target.File, LockFileWriter.Write(listed.Tools), cancellationToken);
+            await output.WriteLineAsync($"Wrote {target.File} ({listed.Tools.Count} tools). Review the change and commit it with the policy.");
+            if (!target.PolicyPins)
+            {
+                await output.WriteLineAsync($"The policy has no pins: block yet, so nothing enforces it; add `pins: {{ file: {Path.GetFileName(target.File)} }}` (docs/pins.md).");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

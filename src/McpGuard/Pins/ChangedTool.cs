@@ -1,0 +1,6 @@
+using McpGuard.Policy;
+
+namespace McpGuard.Pins;
+
+/// <summary>A tool whose name is pinned but whose definition now hashes differently.</summary>
+internal sealed record ChangedTool(PinnedTool Pinned, PinnedTool Listed);
