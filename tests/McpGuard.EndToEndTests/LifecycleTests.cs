@@ -90,10 +90,8 @@ public sealed class LifecycleTests
     {
         // The child says when its SIGTERM handler is in place: a fast (native) guard under load could otherwise
         // close the child's stdin and signal it before node has even run the script.
-        var readyFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
-        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"{Scripts.IgnoresEof}\nrequire('fs').writeFileSync('{readyFile}', 'ready');"), ["--shutdown-timeout", "0.5"]);
-        await WaitForFileAsync(readyFile);
-        File.Delete(readyFile);
+        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"{Scripts.IgnoresEof}\nprocess.stderr.write('child ready\\n');"), ["--shutdown-timeout", "0.5"]);
+        await guard.WaitForStderrAsync("child ready");
 
         guard.CloseStdin();
 
