@@ -20,10 +20,10 @@ internal readonly partial record struct StrictDecimal(BigInteger Mantissa, int S
     /// <summary>Parses the strict string form; anything else is not a number.</summary>
     public static bool TryParseStrict(string text, out StrictDecimal value) => TryParse(text, allowExponent: false, out value);
 
-    /// <summary>Parses a JSON number token exactly, exponent included (bounded, so 1e999999 is refused).</summary>
-    public static bool TryParseJsonNumber(string text, out StrictDecimal value) => TryParse(text, allowExponent: true, out value);
-
-    /// <summary>The same two forms read straight from UTF-8 (a JSON token), so a call's arguments need no strings.</summary>
+    /// <summary>
+    /// The strict form, or with <paramref name="allowExponent"/> a JSON number token exactly, exponent included
+    /// (bounded, so 1e999999 is refused), read straight from UTF-8 so a call's arguments need no strings.
+    /// </summary>
     public static bool TryParseUtf8(ReadOnlySpan<byte> text, bool allowExponent, out StrictDecimal value)
     {
         Span<char> chars = text.Length <= 128 ? stackalloc char[text.Length] : new char[text.Length];

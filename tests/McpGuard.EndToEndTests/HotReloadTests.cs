@@ -51,21 +51,10 @@ public sealed class HotReloadTests
         await guard.Client.ListToolsAsync(cancellationToken: Ct);
 
         await File.WriteAllTextAsync(guard.PolicyPath, "version: 1\ndefualt: allow\n", Ct);
-        await WaitUntilAsync(() => guard.Stderr.Any(line => line.Contains("invalid", StringComparison.OrdinalIgnoreCase)));
+        await guard.WaitForStderrAsync("is invalid; the previous policy stays").WaitAsync(TestConstants.DefaultTimeout, Ct);
 
         var denied = await guard.Client.CallToolAsync("get-sum", new Dictionary<string, object?> { ["a"] = 1, ["b"] = 2 }, cancellationToken: Ct);
         Assert.True(denied.IsError);
         Assert.Contains(guard.Stderr, line => line.Contains("defualt"));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        // Stderr arrives line by line from another process; poll it, bounded by the default timeout.
-        var deadline = DateTime.UtcNow + TestConstants.DefaultTimeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the guard's stderr");
-            await Task.Delay(50, Ct);
-        }
     }
 }

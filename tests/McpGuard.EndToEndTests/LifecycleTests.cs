@@ -90,10 +90,8 @@ public sealed class LifecycleTests
     {
         // The child says when its SIGTERM handler is in place: a fast (native) guard under load could otherwise
         // close the child's stdin and signal it before node has even run the script.
-        var readyFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
-        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"{Scripts.IgnoresEof}\nrequire('fs').writeFileSync('{readyFile}', 'ready');"), ["--shutdown-timeout", "0.5"]);
-        await WaitForFileAsync(readyFile);
-        File.Delete(readyFile);
+        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"{Scripts.IgnoresEof}\nprocess.stderr.write('child ready\\n');"), ["--shutdown-timeout", "0.5"]);
+        await guard.WaitForStderrAsync("child ready");
 
         guard.CloseStdin();
 
@@ -105,8 +103,10 @@ public sealed class LifecycleTests
     public async Task Run_ChildIgnoresEofAndSigterm_ProcessTreeIsKilled()
     {
         var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
-        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"require('fs').writeFileSync('{pidFile}', String(process.pid)); {Scripts.Stubborn}"), ["--shutdown-timeout", "0.5"]);
-        await WaitForFileAsync(pidFile);
+        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"require('fs').writeFileSync('{pidFile}', String(process.pid)); process.stderr.write('child started\\n'); {Scripts.Stubborn}"), ["--shutdown-timeout", "0.5"]);
+
+        // The guard passes its child's stderr through: this line comes after the pid file is written.
+        await guard.WaitForStderrAsync("child started");
 
         guard.CloseStdin();
 
@@ -123,14 +123,4 @@ public sealed class LifecycleTests
 
     private static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}") &&
         !File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2].StartsWith('Z');
-
-    private static async Task WaitForFileAsync(string path)
-    {
-        var deadline = DateTime.UtcNow + TestConstants.DefaultTimeout;
-        while (!File.Exists(path) || new FileInfo(path).Length == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the child never started");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
 }

@@ -111,14 +111,6 @@ internal sealed class ToolCatalog
         }
     }
 
-    public IReadOnlyList<string> Names()
-    {
-        lock (_lock)
-        {
-            return [.. _tools.Keys];
-        }
-    }
-
     /// <summary>A listed tool and its class under the policy that last asked (guarded by the catalog's lock).</summary>
     private sealed class Entry(ListedTool tool)
     {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using McpGuard.Policy;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Policy.PolicyTestData;

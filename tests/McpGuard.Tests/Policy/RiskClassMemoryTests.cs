@@ -42,7 +42,7 @@ public sealed class RiskClassMemoryTests
     }
 
     [Fact]
-    public void TryGetRisk_NameNeverListed_IsFalseAndKeepsNothing()
+    public void TryGetRisk_NameNeverListed_IsFalseAndListedToolsKeepTheirClass()
     {
         var loaded = PolicyLoader.LoadText(Policy, "test.yaml");
         Assert.True(loaded.Succeeded);
@@ -55,6 +55,6 @@ public sealed class RiskClassMemoryTests
 
         Assert.Equal(RiskClass.Read, read);
         Assert.Equal(RiskClass.Critical, critical);
-        Assert.Equal(["get_tickers", "withdraw"], catalog.Names().Order());
+        Assert.False(catalog.TryGetRisk("made_up_name", loaded.Policy, null, out _));
     }
 }
