@@ -41,12 +41,6 @@ internal sealed class CompiledPolicy
 
     public AuditSettings Audit { get; init; } = AuditSettings.Default;
 
-    /// <summary>The <c>state</c> block: where limit and budget counters live.</summary>
-    public StateSettings State { get; init; } = StateSettings.Default;
-
-    /// <summary>The namespace of this policy's counters: <c>state.namespace</c>, else the policy file's absolute path.</summary>
-    public string CounterNamespace => field ??= State.Namespace ?? System.IO.Path.GetFullPath(Source);
-
     /// <summary>The <c>pins:</c> block; null when the policy pins nothing.</summary>
     public PinSettings? Pins { get; init; }
 
@@ -55,6 +49,11 @@ internal sealed class CompiledPolicy
 
     /// <summary>How a listed tool compares with the lock file (<see cref="PinDrift.None"/> when nothing is pinned).</summary>
     public PinDrift CheckPin(PinnedTool listed) => PinnedTools?.Check(listed) ?? PinDrift.None;
+    /// <summary>The <c>state</c> block: where limit and budget counters live.</summary>
+    public StateSettings State { get; init; } = StateSettings.Default;
+
+    /// <summary>The namespace of this policy's counters: <c>state.namespace</c>, else the policy file's absolute path.</summary>
+    public string CounterNamespace => field ??= State.Namespace ?? System.IO.Path.GetFullPath(Source);
 
     /// <summary>Hidden by name: the <c>hide</c> list alone, which needs no risk class.</summary>
     public bool IsHidden(string toolName) => Hide.Any(g => g.IsMatch(toolName));

@@ -9,7 +9,7 @@ namespace McpGuard.Policy;
 /// </summary>
 internal sealed partial class PolicyCompiler(string source, Func<string, LockFileLoadResult> readLockFile)
 {
-    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "state", "pins"];
+    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins", "state"];
 
     private readonly List<PolicyError> _errors = [];
 
@@ -49,8 +49,8 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
         var global = keys.TryGetValue("limits", out var limitsNode) ? ParseLimits(limitsNode) : null;
         var approval = keys.TryGetValue("approval", out var approvalNode) ? ParseApproval(approvalNode) : ApprovalSettings.Default;
         var audit = keys.TryGetValue("audit", out var auditNode) ? ParseAudit(auditNode) : AuditSettings.Default;
-        var state = keys.TryGetValue("state", out var stateNode) ? ParseState(stateNode) : StateSettings.Default;
         var pins = keys.TryGetValue("pins", out var pinsNode) ? ParsePins(pinsNode) : null;
+        var state = keys.TryGetValue("state", out var stateNode) ? ParseState(stateNode) : StateSettings.Default;
         if (defaultVerdict is null || _errors.Count > 0)
         {
             return null;
@@ -73,9 +73,9 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
             GlobalRateLimit = global,
             Approval = approval,
             Audit = audit,
-            State = state,
             Pins = pins,
             PinnedTools = pinned,
+            State = state,
         };
     }
 

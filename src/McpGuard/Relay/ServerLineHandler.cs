@@ -149,17 +149,17 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             return false;
         }
 
-        var asksForTools = SamplingWithTools.AmongInputRequests(result);
-        if (!result.TryGetProperty("requestState"u8, out var state) || state.ValueKind != JsonValueKind.String)
-        {
-            return asksForTools;
-        }
-
         // The round did not run the tool, so its counts are given back: a logical call counts once, in the
         // round that the server completes (docs/limits.md#give-back, docs/relay.md#input-required-rounds).
         if (!call.Receipt.IsEmpty)
         {
             _ = GiveBackCounts.RunAsync(engine, call.Receipt, logger);
+        }
+
+        var asksForTools = SamplingWithTools.AmongInputRequests(result);
+        if (!result.TryGetProperty("requestState"u8, out var state) || state.ValueKind != JsonValueKind.String)
+        {
+            return asksForTools;
         }
 
         var expires = engine.TimeProvider.GetUtcNow() + engine.Policy.Approval.Timeout;

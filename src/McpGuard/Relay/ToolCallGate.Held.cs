@@ -81,6 +81,19 @@ internal sealed partial class ToolCallGate
         }
     }
 
+    /// <summary>What a person asked about a drifted tool is shown: its diff against the pin (capped, so a page stays readable).</summary>
+    private IReadOnlyList<string>? PinChanges(ToolRequest request, PolicyDecision decision)
+    {
+        const int MaxLines = 200;
+        if (!decision.RuleId.StartsWith("pins.", StringComparison.Ordinal) || !channels.Catalog.TryGetTool(request.ToolName, out var tool) || tool.Listed is not { } listed)
+        {
+            return null;
+        }
+
+        var lines = PinDiff.Lines(engine.Policy.PinnedTools?.Find(request.ToolName), listed);
+        return lines.Count <= MaxLines ? lines : [.. lines.Take(MaxLines), $"… ({lines.Count - MaxLines} more lines: run mcpguard pin --check)"];
+    }
+
     /// <summary>
     /// A call the pump judged allowed whose store did not answer at once: wait for the count (bounded by
     /// state.timeout), then conclude it as the pump would have. The pump's buffer is gone, so the call is read
@@ -131,19 +144,6 @@ internal sealed partial class ToolCallGate
                 // Listed just now, so a second ListFirst cannot happen; an Ask was answered and a Count counted above.
                 throw new InvalidOperationException($"A held call ended undecided ({outcome.GetType().Name}).");
         }
-    }
-
-    /// <summary>What a person asked about a drifted tool is shown: its diff against the pin (capped, so a page stays readable).</summary>
-    private IReadOnlyList<string>? PinChanges(ToolRequest request, PolicyDecision decision)
-    {
-        const int MaxLines = 200;
-        if (!decision.RuleId.StartsWith("pins.", StringComparison.Ordinal) || !channels.Catalog.TryGetTool(request.ToolName, out var tool) || tool.Listed is not { } listed)
-        {
-            return null;
-        }
-
-        var lines = PinDiff.Lines(engine.Policy.PinnedTools?.Find(request.ToolName), listed);
-        return lines.Count <= MaxLines ? lines : [.. lines.Take(MaxLines), $"… ({lines.Count - MaxLines} more lines: run mcpguard pin --check)"];
     }
 
     private async Task TryReplyAsync(JsonRpcId id, byte[] reply)
