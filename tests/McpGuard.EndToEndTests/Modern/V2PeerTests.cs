@@ -112,6 +112,34 @@ public sealed class V2PeerTests
     }
 
     /// <summary>
+    /// A server's own input-required rounds count once against a budget (docs/limits.md#give-back): 0.6 and then
+    /// 0.3 fit in `max: 1` only if the round the server answered `input_required` gave its 0.6 back before the retry
+    /// was counted. Counted per round, the first retry (0.6 + 0.6) would be denied.
+    /// </summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("legacy")]
+    public async Task ServerInputRequiredTool_WithBudget_CountsEachLogicalCallOnce(string era)
+    {
+        const string budgeted = """
+            version: 1
+            default: allow
+            tools:
+              confirm:
+                budget: { argument: qty, max: 1, window: 24h }
+                action: allow
+            state:
+              store: memory
+            """;
+        await using var run = V2ClientRun.Start(era, "server-rounds", budgeted);
+
+        Assert.Contains("Really 0.6?", (await run.StepAsync("elicited")).GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("confirmed 0.6", V2ClientRun.ResultText(await run.StepAsync("confirm")));
+        Assert.Equal("confirmed 0.3", V2ClientRun.ResultText(await run.StepAsync("confirm-again")));
+        await run.StepAsync("closed");
+    }
+
+    /// <summary>
     /// A server asking the client's model to pick tools is refused: in 2025 the server's sampling request gets an
     /// error (the client is never asked); in 2026-07-28 the retry that carries the model's pick is denied. Either
     /// way the server never acts on the pick.
