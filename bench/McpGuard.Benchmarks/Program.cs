@@ -1,11 +1,14 @@
 using McpGuard.Benchmarks;
 
-// relay (default): direct vs plain relay vs mcpguard, side by side. micro: BenchmarkDotNet. server / plain-relay: helpers it starts.
+// relay (default): direct vs plain relay vs mcpguard, side by side. micro: BenchmarkDotNet. counters: a counted call in
+// memory, SQLite and Redis side by side (BenchmarkDotNet). server / plain-relay: helpers it starts.
 return args.FirstOrDefault() switch
 {
     "server" => await FastServer.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput()),
     "plain-relay" => await PlainRelay.RunAsync(args.SkipWhile(a => a != "--").Skip(1).ToArray()),
     "soak" => await RelayBenchmark.SoakAsync(args.Skip(1).ToArray()),
     "micro" => MicroBenchmarks.Run(args.Skip(1).ToArray()),
+    "counters" => CounterStoreBenchmarks.Run(args.Skip(1).ToArray()),
+    "counters-latency" => await CounterStoreLatency.RunAsync(args.Skip(1).ToArray()),
     _ => await RelayBenchmark.RunAsync(args.Skip(1).ToArray()),
 };

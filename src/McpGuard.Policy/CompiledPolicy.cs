@@ -49,6 +49,11 @@ internal sealed class CompiledPolicy
 
     /// <summary>How a listed tool compares with the lock file (<see cref="PinDrift.None"/> when nothing is pinned).</summary>
     public PinDrift CheckPin(PinnedTool listed) => PinnedTools?.Check(listed) ?? PinDrift.None;
+    /// <summary>The <c>state</c> block: where limit and budget counters live.</summary>
+    public StateSettings State { get; init; } = StateSettings.Default;
+
+    /// <summary>The namespace of this policy's counters: <c>state.namespace</c>, else the policy file's absolute path.</summary>
+    public string CounterNamespace => field ??= State.Namespace ?? System.IO.Path.GetFullPath(Source);
 
     /// <summary>Hidden by name: the <c>hide</c> list alone, which needs no risk class.</summary>
     public bool IsHidden(string toolName) => Hide.Any(g => g.IsMatch(toolName));
@@ -94,7 +99,4 @@ internal sealed class CompiledPolicy
 
         return null;
     }
-
-    internal IReadOnlySet<string> LimitKeys() =>
-        Entries.Select(e => e.LimitKey).Concat(GlobalRateLimit is { } g ? [LimitLedger.GlobalKey(g)] : []).ToHashSet(StringComparer.Ordinal);
 }

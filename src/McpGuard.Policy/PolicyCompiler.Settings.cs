@@ -7,8 +7,8 @@ namespace McpGuard.Policy;
 internal sealed partial class PolicyCompiler
 {
     private static readonly string[] s_riskKeys = ["read", "write", "destructive", "critical", "unknown", "classes", "catalogue"];
-    private static readonly string[] s_limitKeys = ["max", "window"];
-    private static readonly string[] s_budgetKeys = ["argument", "max", "window"];
+    private static readonly string[] s_limitKeys = ["max", "window", "per", "scope"];
+    private static readonly string[] s_budgetKeys = ["argument", "max", "window", "per", "scope"];
     private static readonly string[] s_approvalKeys = ["timeout", "channels", "command"];
     private static readonly string[] s_channels = ["elicitation", "desk", "command"];
     private static readonly string[] s_auditKeys = ["path", "arguments"];
@@ -127,14 +127,16 @@ internal sealed partial class PolicyCompiler
         var keys = Keys(map, path, s_limitKeys);
         var max = ParsePositiveInt(keys, map, path);
         var window = ParseWindow(keys, map, path);
-        return max is { } m && window is { } w ? new RateLimitSpec(m, w) : null;
+        var per = ParsePer(keys, path);
+        var scope = ParseScope(keys, path);
+        return max is { } m && window is { } w ? new RateLimitSpec(m, w) { Per = per, Scope = scope } : null;
     }
 
     private BudgetSpec? ParseBudget(YamlNode node, string path)
     {
         if (node is not YamlMappingNode map)
         {
-            Error(node, path, "must be {argument: qty, max: 0.5, window: 24h}");
+            Error(node, path, "must be {argument: qty, max: 0.5, window: 24h} (per and scope are optional)");
             return null;
         }
 
@@ -156,7 +158,9 @@ internal sealed partial class PolicyCompiler
         }
 
         var window = ParseWindow(keys, map, path);
-        return argument is not null && max is { } m && window is { } w ? new BudgetSpec(argument, m, w) : null;
+        var per = ParsePer(keys, path);
+        var scope = ParseScope(keys, path);
+        return argument is not null && max is { } m && window is { } w ? new BudgetSpec(argument, m, w) { Per = per, Scope = scope } : null;
     }
 
     private int? ParsePositiveInt(Dictionary<string, YamlNode> keys, YamlNode parent, string path)

@@ -9,7 +9,7 @@ namespace McpGuard.Policy;
 /// </summary>
 internal sealed partial class PolicyCompiler(string source, Func<string, LockFileLoadResult> readLockFile)
 {
-    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins"];
+    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins", "state"];
 
     private readonly List<PolicyError> _errors = [];
 
@@ -50,6 +50,7 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
         var approval = keys.TryGetValue("approval", out var approvalNode) ? ParseApproval(approvalNode) : ApprovalSettings.Default;
         var audit = keys.TryGetValue("audit", out var auditNode) ? ParseAudit(auditNode) : AuditSettings.Default;
         var pins = keys.TryGetValue("pins", out var pinsNode) ? ParsePins(pinsNode) : null;
+        var state = keys.TryGetValue("state", out var stateNode) ? ParseState(stateNode) : StateSettings.Default;
         if (defaultVerdict is null || _errors.Count > 0)
         {
             return null;
@@ -74,6 +75,7 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
             Audit = audit,
             Pins = pins,
             PinnedTools = pinned,
+            State = state,
         };
     }
 

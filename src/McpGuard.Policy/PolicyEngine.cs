@@ -1,23 +1,29 @@
 namespace McpGuard.Policy;
 
 /// <summary>
-/// The live policy of one guard: the current compiled policy plus the limit counters. Thread-safe.
-/// <see cref="Evaluate"/> is pure and never counts; <see cref="TryConsume"/> counts, when a call is forwarded.
+/// The live policy of one guard: the current compiled policy plus where its limits count. Thread-safe.
+/// <see cref="Evaluate"/> is pure and never counts; <see cref="TryConsumeAsync"/> counts, when a call is forwarded.
+/// Built without a store, it counts in a fresh memory store of its own (<c>explain</c>, <c>test</c> and
+/// <c>replay</c> never touch a user's real counters); <c>scope: session</c> limits always count in this engine's memory.
 /// </summary>
-internal sealed class PolicyEngine
+internal sealed partial class PolicyEngine
 {
-    private readonly LimitLedger _ledger = new();
+    private readonly MemoryCounterStore _session = new();
     private volatile CompiledPolicy _policy;
 
-    public PolicyEngine(CompiledPolicy policy, TimeProvider? timeProvider = null)
+    public PolicyEngine(CompiledPolicy policy, TimeProvider? timeProvider = null, ICounterStore? counters = null)
     {
         _policy = policy;
         TimeProvider = timeProvider ?? TimeProvider.System;
+        Counters = counters ?? new MemoryCounterStore();
     }
 
     public CompiledPolicy Policy => _policy;
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>The store of <c>scope: shared</c> counters (the policy's <c>state</c>).</summary>
+    public ICounterStore Counters { get; }
 
     public bool IsHidden(string toolName) => _policy.IsHidden(toolName);
 
@@ -51,22 +57,9 @@ internal sealed class PolicyEngine
         return new PolicyExplanation(decision, trace);
     }
 
-    /// <summary>Counts a call that is about to be forwarded against its limits. Returns Allow, or Deny with retry-after.</summary>
-    public PolicyDecision TryConsume(ToolRequest request)
-    {
-        var policy = _policy;
-        var entry = policy.FindEntry(request.ToolName);
-        var refused = _ledger.TryConsume(entry, policy.GlobalRateLimit, request.ToolName, request.Arguments, TimeProvider.GetUtcNow());
-        var risk = policy.Classify(request);
-        return refused is null
-            ? new PolicyDecision { Verdict = Verdict.Allow, RuleId = "limits", Risk = risk }
-            : new PolicyDecision { Verdict = Verdict.Deny, RuleId = entry is not null && !refused.StartsWith("global", StringComparison.Ordinal) ? $"tools.{entry.Pattern.Pattern}" : "limits", Reason = refused, Risk = risk };
-    }
-
-    /// <summary>Swaps in a new policy atomically, keeping the counters of unchanged limits. Returns whether what is hidden changed.</summary>
+    /// <summary>Swaps in a new policy atomically. Counters are found by identity, never by policy text, so every limit whose window is unchanged keeps its count. Returns whether what is hidden changed.</summary>
     public bool Reload(CompiledPolicy next)
     {
-        _ledger.Retain(next.LimitKeys());
         var previous = Interlocked.Exchange(ref _policy, next);
         return !previous.Hide.Select(g => g.Pattern).SequenceEqual(next.Hide.Select(g => g.Pattern), StringComparer.Ordinal)
             || !previous.HiddenRiskClasses.SetEquals(next.HiddenRiskClasses)

@@ -1,10 +1,12 @@
 namespace McpGuard.Policy;
 
-/// <summary>At most <see cref="Max"/> calls forwarded in any sliding <see cref="Window"/>.</summary>
+/// <summary>At most <see cref="Max"/> calls forwarded in any sliding <see cref="Window"/>, one counter per value of the <see cref="Per"/> arguments.</summary>
 internal sealed record RateLimitSpec(int Max, TimeSpan Window)
 {
-    public override string ToString() => $"{Max} per {Duration.Format(Window)}";
+    /// <summary><c>per:</c> argument paths (none: one counter for the entry).</summary>
+    public IReadOnlyList<ArgumentPath> Per { get; init; } = [];
 
-    /// <summary>The global limit's counter key, built once: it is looked up on every forwarded call.</summary>
-    internal string LedgerKey => field ??= LimitLedger.GlobalRateKey(this);
+    public CounterScope Scope { get; init; } = CounterScope.Shared;
+
+    public override string ToString() => $"{Max} per {Duration.Format(Window)}";
 }

@@ -13,6 +13,10 @@ internal readonly partial record struct StrictDecimal(BigInteger Mantissa, int S
 {
     private const int MaxExponent = 400;
 
+    public static StrictDecimal Zero { get; } = new(0, 0);
+
+    public static StrictDecimal One { get; } = new(1, 0);
+
     /// <summary>Parses the strict string form; anything else is not a number.</summary>
     public static bool TryParseStrict(string text, out StrictDecimal value) => TryParse(text, allowExponent: false, out value);
 
@@ -203,6 +207,10 @@ internal readonly partial record struct StrictDecimal(BigInteger Mantissa, int S
         var scale = Math.Max(left.Scale, right.Scale);
         return new StrictDecimal(left.Mantissa * BigInteger.Pow(10, scale - left.Scale) + right.Mantissa * BigInteger.Pow(10, scale - right.Scale), scale);
     }
+
+    public static StrictDecimal operator -(StrictDecimal value) => new(-value.Mantissa, value.Scale);
+
+    public static StrictDecimal operator -(StrictDecimal left, StrictDecimal right) => left + -right;
 
     public static bool operator <(StrictDecimal left, StrictDecimal right) => left.CompareTo(right) < 0;
 

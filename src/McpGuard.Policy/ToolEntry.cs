@@ -18,15 +18,6 @@ internal sealed record ToolEntry
 
     public BudgetSpec? Budget { get; init; }
 
-    private string? _limitKey;
-
-    /// <summary>Where counters live: the same key across reloads keeps the counts. Built once: it is on every call's path.</summary>
-    internal string LimitKey => _limitKey ??= $"tools.{Pattern.Pattern}|{RateLimit}|{Budget}";
-
-    internal string RateKey => field ??= LimitKey + "|rate";
-
-    internal string BudgetKey => field ??= LimitKey + "|budget";
-
     /// <summary>How decisions name this entry: <c>tools.place_order</c>. Built once, like the rule ids.</summary>
     internal string Id => field ??= $"tools.{Pattern.Pattern}";
 

@@ -19,6 +19,10 @@ internal static class DemoSession
         var ct = timeout.Token;
         var audit = Path.Combine(Path.GetTempPath(), $"mcpguard-demo-{Environment.ProcessId}.jsonl");
 
+        // The policy's counters are durable (state: sqlite); the demo keeps its own, so every run starts from a
+        // fresh day's budget and never spends the user's real one.
+        var home = Directory.CreateTempSubdirectory("mcpguard-demo-home-").FullName;
+
         say.Heading("McpGuard demo: an agent trading on the Bybit simulator, behind samples/bybit/policy.yaml");
         say.Note($"mcpguard run --policy samples/bybit/policy.yaml -- dotnet McpGuard.BybitSimulator.dll --seed 7");
 
@@ -29,6 +33,7 @@ internal static class DemoSession
                 Command = "dotnet",
                 Arguments = [DemoPaths.GuardDll, "run", "--policy", DemoPaths.Policy, "--audit", audit, "--log-level", "Error", "--", "dotnet", DemoPaths.SimulatorDll, "--seed", "7"],
                 Name = "mcpguard",
+                EnvironmentVariables = new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home },
             }),
             new McpClientOptions
             {

@@ -51,6 +51,11 @@ internal sealed class GuardSimulator
             read.Add(budget.Argument);
         }
 
+        if (forward)
+        {
+            read.AddRange(PerPaths(request.ToolName));
+        }
+
         return read;
     }
 
@@ -79,9 +84,20 @@ internal sealed class GuardSimulator
             argumentsRead.Add(budget.Argument);
         }
 
-        var limited = _engine.TryConsume(request);
-        return limited.Verdict == Verdict.Allow
+        // ... and so does every per: path of the limits (a missing value is refused there too).
+        argumentsRead?.AddRange(PerPaths(request.ToolName));
+
+        // A fresh engine counts in memory, which answers at once: no waiting inside a proof.
+        var pending = _engine.TryConsumeAsync(request, CancellationToken.None);
+        var limited = pending.IsCompletedSuccessfully ? pending.Result : throw new InvalidOperationException("the simulator's memory counters answered later than at once");
+        return limited is not LimitOutcome.Refused
             ? new SimulatedDecision { Verdict = GuardVerdictText.FromVerdict(decision.Verdict), RuleId = decision.RuleId, Reason = decision.Reason, Forwarded = true }
-            : new SimulatedDecision { Verdict = GuardVerdict.Deny, RuleId = limited.RuleId, Reason = limited.Reason };
+            : new SimulatedDecision { Verdict = GuardVerdict.Deny, RuleId = limited.Decision.RuleId, Reason = limited.Decision.Reason };
+    }
+
+    private IEnumerable<ArgumentPath> PerPaths(string toolName)
+    {
+        var entry = _policy.FindEntry(toolName);
+        return (entry?.RateLimit?.Per ?? []).Concat(entry?.Budget?.Per ?? []).Concat(_policy.GlobalRateLimit?.Per ?? []);
     }
 }

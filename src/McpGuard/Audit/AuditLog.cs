@@ -74,6 +74,12 @@ internal sealed partial class AuditLog : IAuditLog
         return TryWrite(record.CallId, decision: null, record);
     }
 
+    public bool TryWriteLimitsReset(AuditLimitsResetRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return TryWrite(record.CallId, decision: null, outcome: null, record);
+    }
+
     public void Dispose()
     {
         lock (_lock)
@@ -85,7 +91,7 @@ internal sealed partial class AuditLog : IAuditLog
         }
     }
 
-    private bool TryWrite(string callId, AuditDecisionRecord? decision, AuditOutcomeRecord? outcome)
+    private bool TryWrite(string callId, AuditDecisionRecord? decision, AuditOutcomeRecord? outcome, AuditLimitsResetRecord? reset = null)
     {
         lock (_lock)
         {
@@ -95,8 +101,8 @@ internal sealed partial class AuditLog : IAuditLog
             }
 
             var context = new AuditRecordContext(Session, _server, _timeProvider.GetUtcNow());
-            if (!TrySerialize(decision, outcome, context, argumentsFallback: false)
-                && !TrySerialize(decision, outcome, context, argumentsFallback: true))
+            if (!TrySerialize(decision, outcome, reset, context, argumentsFallback: false)
+                && !TrySerialize(decision, outcome, reset, context, argumentsFallback: true))
             {
                 LogRecordUnserializable(callId);
                 return false;
@@ -133,7 +139,7 @@ internal sealed partial class AuditLog : IAuditLog
 
     // Arguments the writer cannot encode (a lone surrogate escape, a name that is not valid UTF-16) must not lose
     // the decision itself: the record is written again with the arguments replaced by a marker.
-    private bool TrySerialize(AuditDecisionRecord? decision, AuditOutcomeRecord? outcome, AuditRecordContext context, bool argumentsFallback)
+    private bool TrySerialize(AuditDecisionRecord? decision, AuditOutcomeRecord? outcome, AuditLimitsResetRecord? reset, AuditRecordContext context, bool argumentsFallback)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
@@ -143,9 +149,13 @@ internal sealed partial class AuditLog : IAuditLog
             {
                 AuditRecordSerializer.WriteDecision(_writer, context, decision, _mode, argumentsFallback);
             }
+            else if (outcome is not null)
+            {
+                AuditRecordSerializer.WriteOutcome(_writer, context, outcome);
+            }
             else
             {
-                AuditRecordSerializer.WriteOutcome(_writer, context, outcome!);
+                AuditRecordSerializer.WriteLimitsReset(_writer, context, reset!);
             }
 
             _writer.Flush();

@@ -75,6 +75,18 @@ internal static class AuditRecordSerializer
         writer.WriteEndObject();
     }
 
+    public static void WriteLimitsReset(Utf8JsonWriter writer, AuditRecordContext context, AuditLimitsResetRecord record)
+    {
+        writer.WriteStartObject();
+        WriteHeader(writer, context, "limits_reset", record.CallId, null);
+        writer.WriteString("entry", record.Entry);
+        writer.WriteString("namespace", record.Namespace);
+        writer.WriteString("store", record.Store);
+        writer.WriteNumber("counters", record.Counters);
+        writer.WriteString("user", record.User);
+        writer.WriteEndObject();
+    }
+
     private static void WriteHeader(Utf8JsonWriter writer, AuditRecordContext context, string type, string callId, JsonElement? requestId)
     {
         writer.WriteString("type", type);

@@ -13,6 +13,8 @@ internal sealed class NullAuditLog : IAuditLog
 
     public bool TryWriteOutcome(AuditOutcomeRecord record) => true;
 
+    public bool TryWriteLimitsReset(AuditLimitsResetRecord record) => true;
+
     public void Dispose()
     {
     }

@@ -15,6 +15,7 @@ internal static class RootCommandFactory
         UnwrapCommand.Create(),
         AuditCommand.Create(),
         DeskCommand.Create(),
+        LimitsCommand.Create(),
         TestCommand.Create(),
         ReplayCommand.Create(),
         PinCommand.Create(),

@@ -4,6 +4,7 @@ using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Relay;
 using McpGuard.Reload;
+using McpGuard.State;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
@@ -52,7 +53,9 @@ internal static class RunCommand
 
             using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
             using var stop = new StopSignal();
-            var engine = new PolicyEngine(loaded.Policy);
+            var counters = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
+            await using var ownedCounters = counters as IAsyncDisposable;
+            var engine = new PolicyEngine(loaded.Policy, counters: counters);
             var grace = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(shutdownOption)));
             var options = new RelayOptions
             {

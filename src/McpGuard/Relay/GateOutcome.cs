@@ -1,10 +1,12 @@
+using McpGuard.Audit;
 using McpGuard.Policy;
 
 namespace McpGuard.Relay;
 
 /// <summary>
 /// What the gate decided for one tools/call: forward the judged bytes, answer the client instead, or hold the
-/// call off the pump (to list the server's tools first, or to ask a person). A closed set: nothing else exists.
+/// call off the pump (to list the server's tools first, or to ask a person), or count its limits first. A closed
+/// set: nothing else exists.
 /// </summary>
 internal abstract record GateOutcome
 {
@@ -29,4 +31,11 @@ internal abstract record GateOutcome
 
     /// <summary>A person must decide first (nothing is recorded yet).</summary>
     public sealed record Ask(PolicyDecision Decision) : GateOutcome;
+
+    /// <summary>
+    /// The policy lets the call through: its limits are counted next (nothing is recorded yet). A call without
+    /// limits, or counted in memory, is concluded at once; one whose store does not answer at once is held off
+    /// the pump meanwhile, so a slow store never stalls other traffic.
+    /// </summary>
+    public sealed record Count(PolicyDecision Decision, AuditDecision Recorded) : GateOutcome;
 }

@@ -56,6 +56,14 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             if (pending.Call is { } call)
             {
                 RecordOutcome(call, pending.Id, header);
+
+                // A JSON-RPC error means the tool did not run, so its counts are given back; an isError result
+                // keeps them (the tool ran, maybe in part). docs/limits.md#give-back
+                if (header.ErrorCode is not null && !call.Receipt.IsEmpty)
+                {
+                    _ = GiveBackCounts.RunAsync(engine, call.Receipt, logger);
+                }
+
                 if (call.Era == ProtocolEra.Modern && !header.IsError && NoteServerRound(call, line))
                 {
                     // Sampling with tools and no requestState to recognise the retry by: refused here instead.
@@ -141,14 +149,19 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             return false;
         }
 
+        // The round did not run the tool, so its counts are given back: a logical call counts once, in the
+        // round that the server completes (docs/limits.md#give-back, docs/relay.md#input-required-rounds).
+        if (!call.Receipt.IsEmpty)
+        {
+            _ = GiveBackCounts.RunAsync(engine, call.Receipt, logger);
+        }
+
         var asksForTools = SamplingWithTools.AmongInputRequests(result);
         if (!result.TryGetProperty("requestState"u8, out var state) || state.ValueKind != JsonValueKind.String)
         {
             return asksForTools;
         }
 
-        // This is also where a counted call's limits are given back (the round did not run the tool);
-        // today's counters have no give-back, see docs/relay.md#input-required-rounds.
         var expires = engine.TimeProvider.GetUtcNow() + engine.Policy.Approval.Timeout;
         inBand.ServerAskedFor(state.GetString()!, new RoundLink(call.CallId, call.ToolName, call.ApprovedArgumentsHash, expires, asksForTools));
         return false;

@@ -26,7 +26,12 @@ internal sealed partial class ToolCallGate
             var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
             await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
             request = Request(call);
-            var outcome = Judge(id, callId, request, era, freshlyListed: true);
+            var outcome = Judge(id, callId, request, era, freshlyListed: true, deferCount: true);
+            if (outcome is GateOutcome.Count count)
+            {
+                outcome = Conclude(id, callId, request, count.Decision, count.Recorded, era, counted: await engine.TryConsumeAsync(request, cancellationToken));
+            }
+
             if (outcome is GateOutcome.Ask inBandAsk && CanAskInBand(parameters, era))
             {
                 await AskInBandAsync(id, callId, request, inBandAsk.Decision, cancellationToken);
@@ -48,23 +53,12 @@ internal sealed partial class ToolCallGate
                         cancellationToken);
                     LogApproval(logger, call.Name, answer.Approved);
                     outcome = answer.Approved
-                        ? Conclude(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved, era, ApprovalStateToken.HashArguments(call.Arguments))
+                        ? Conclude(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved, era, ApprovalStateToken.HashArguments(call.Arguments), await engine.TryConsumeAsync(request, cancellationToken))
                         : Conclude(id, callId, request, decision with { Verdict = Verdict.Deny, Reason = answer.Reason }, AuditDecision.Refused, era);
                 }
             }
 
-            switch (outcome)
-            {
-                case GateOutcome.Forward:
-                    await channels.ToServer.WriteLineAsync(held.Line, flush: true, cancellationToken);
-                    break;
-                case GateOutcome.Reply reply:
-                    await ReplyAsync(id, reply.Message, cancellationToken);
-                    break;
-                default:
-                    // Listed just now, so a second ListFirst cannot happen; an Ask was answered above.
-                    throw new InvalidOperationException($"A held call ended undecided ({outcome.GetType().Name}).");
-            }
+            await SendHeldAsync(held, outcome, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -98,6 +92,58 @@ internal sealed partial class ToolCallGate
 
         var lines = PinDiff.Lines(engine.Policy.PinnedTools?.Find(request.ToolName), listed);
         return lines.Count <= MaxLines ? lines : [.. lines.Take(MaxLines), $"… ({lines.Count - MaxLines} more lines: run mcpguard pin --check)"];
+    }
+
+    /// <summary>
+    /// A call the pump judged allowed whose store did not answer at once: wait for the count (bounded by
+    /// state.timeout), then conclude it as the pump would have. The pump's buffer is gone, so the call is read
+    /// again from the held copy for the audit record. Withdrawn meanwhile: nothing is forwarded and the count
+    /// is given back.
+    /// </summary>
+    private async Task FinishCountingAsync(HeldCall held, string callId, GateOutcome.Count count, ProtocolEra era, Task<LimitOutcome> counting)
+    {
+        var cancellationToken = held.Token;
+        try
+        {
+            var limits = await counting;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                GiveBack(limits switch { LimitOutcome.Counted c => c.Receipt, LimitOutcome.Uncounted u => u.Receipt, _ => LimitReceipt.Empty });
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            using var document = JsonDocument.Parse(held.Line);
+            ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
+            await SendHeldAsync(held, Conclude(held.Id, callId, Request(call), count.Decision, count.Recorded, era, counted: limits), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (held.IsWithdrawn)
+            {
+                channels.AwaitingServer.TryRemove(held.Id, out _);
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or JsonException or InvalidOperationException)
+        {
+            LogHeldCallFailed(logger, ex);
+            await TryReplyAsync(held.Id, JsonRpcMessages.Error(held.Id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + ex.Message));
+        }
+    }
+
+    private async Task SendHeldAsync(HeldCall held, GateOutcome outcome, CancellationToken cancellationToken)
+    {
+        switch (outcome)
+        {
+            case GateOutcome.Forward:
+                await channels.ToServer.WriteLineAsync(held.Line, flush: true, cancellationToken);
+                break;
+            case GateOutcome.Reply reply:
+                await ReplyAsync(held.Id, reply.Message, cancellationToken);
+                break;
+            default:
+                // Listed just now, so a second ListFirst cannot happen; an Ask was answered and a Count counted above.
+                throw new InvalidOperationException($"A held call ended undecided ({outcome.GetType().Name}).");
+        }
     }
 
     private async Task TryReplyAsync(JsonRpcId id, byte[] reply)

@@ -17,6 +17,9 @@ internal sealed partial class ToolCallGate
     [LoggerMessage(Level = LogLevel.Information, Message = "Approval for tool {ToolName}: approved = {Approved}.")]
     private static partial void LogApproval(ILogger logger, string toolName, bool approved);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarded tool {ToolName} uncounted: {Store} cannot be reached and state.on_unavailable is allow.")]
+    private static partial void LogUncounted(ILogger logger, string toolName, string store);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Approval for tool {ToolName}: asked in the client (input_required).")]
     private static partial void LogAskedInBand(ILogger logger, string toolName);
 

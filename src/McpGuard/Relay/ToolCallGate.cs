@@ -48,7 +48,22 @@ internal sealed partial class ToolCallGate(
         }
 
         var callId = audit.NewCallId();
-        switch (Judge(id, callId, request, era))
+        var outcome = Judge(id, callId, request, era, deferCount: true);
+        if (outcome is GateOutcome.Count count)
+        {
+            var counting = engine.TryConsumeAsync(request, cancellationToken);
+            if (!counting.IsCompleted)
+            {
+                // A durable store that does not answer at once: finish off the pump, on a copy of the bytes.
+                var pending = counting.AsTask();
+                held.Hold(id, line, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending));
+                return;
+            }
+
+            outcome = Conclude(id, callId, request, count.Decision, count.Recorded, era, counted: await counting);
+        }
+
+        switch (outcome)
         {
             case GateOutcome.Ask ask when CanAskInBand(message.Params, era):
                 await AskInBandAsync(id, callId, request, ask.Decision, cancellationToken);
@@ -85,7 +100,8 @@ internal sealed partial class ToolCallGate(
     /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet (or, in the modern era, not in the list) → list first; then the policy, and a
     /// call that needs a person → ask (nothing is recorded yet then); else <see cref="Conclude"/>.
     /// </summary>
-    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era, bool freshlyListed = false)
+    /// <param name="deferCount">Answer <see cref="GateOutcome.Count"/> for an allowed call, so the caller counts it (off the pump if the store must be waited for).</param>
+    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era, bool freshlyListed = false, bool deferCount = false)
     {
         // Only a listed tool has a class (request.Risk); a name the server never listed is answered from the
         // hide list and the catalog alone, before anything is classified.
@@ -114,27 +130,42 @@ internal sealed partial class ToolCallGate(
             return new GateOutcome.Ask(decision);
         }
 
-        return Conclude(id, callId, request, decision, AuditDecisionText.FromVerdict(decision.Verdict), era);
+        var recorded = AuditDecisionText.FromVerdict(decision.Verdict);
+        return deferCount && decision.Verdict == Verdict.Allow
+            ? new GateOutcome.Count(decision, recorded)
+            : Conclude(id, callId, request, decision, recorded, era);
     }
 
     /// <summary>
-    /// The last step: count an allowed (or approved) call's limits, record the decision, then forward or
-    /// answer with a denial. Under --monitor only the audit log's failure blocks.
+    /// The last step: take an allowed (or approved) call's count (<paramref name="counted"/>, or counted here),
+    /// record the decision, then forward or answer with a denial. Under --monitor only the audit log's failure blocks.
     /// </summary>
-    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded, ProtocolEra era, string? approvedArgumentsHash = null)
+    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded, ProtocolEra era, string? approvedArgumentsHash = null, LimitOutcome? counted = null)
     {
+        var receipt = LimitReceipt.Empty;
         if (decision.Verdict == Verdict.Allow)
         {
-            var limited = engine.TryConsume(request);
-            if (limited.Verdict != Verdict.Allow)
+            switch (counted ?? CountNow(request))
             {
-                decision = limited;
-                recorded = AuditDecision.Deny;
+                case LimitOutcome.Counted done:
+                    receipt = done.Receipt;
+                    break;
+                case LimitOutcome.Uncounted uncounted:
+                    // on_unavailable: allow: forwarded, and the audit record says it was not counted.
+                    LogUncounted(logger, request.ToolName, engine.Counters.Description);
+                    receipt = uncounted.Receipt;
+                    decision = decision with { Reason = uncounted.Why };
+                    break;
+                case LimitOutcome.Refused refused:
+                    decision = refused.Decision;
+                    recorded = AuditDecision.Deny;
+                    break;
             }
         }
 
         if (!Record(id, callId, request, decision, recorded, decision.RuleId, decision.Reason))
         {
+            GiveBack(receipt);
             return AuditUnavailable(id, era);
         }
 
@@ -153,10 +184,29 @@ internal sealed partial class ToolCallGate(
 
         if (channels.AwaitingServer.TryGet(id, out var pending))
         {
-            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash);
+            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash) { Receipt = receipt };
         }
 
         return GateOutcome.Forward.Instance;
+    }
+
+    /// <summary>
+    /// Counts where the caller cannot hold the call (the in-band approval retries): the memory store and an
+    /// uncontended SQLite answer at once; otherwise this waits, bounded by state.timeout. The pump's main path and
+    /// held calls count through <see cref="GateOutcome.Count"/> instead and never wait here.
+    /// </summary>
+    private LimitOutcome CountNow(ToolRequest request)
+    {
+        var counting = engine.TryConsumeAsync(request, CancellationToken.None);
+        return counting.IsCompletedSuccessfully ? counting.Result : counting.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void GiveBack(LimitReceipt receipt)
+    {
+        if (!receipt.IsEmpty)
+        {
+            _ = GiveBackCounts.RunAsync(engine, receipt, logger);
+        }
     }
 
     private static GateOutcome.Reply AuditUnavailable(JsonRpcId id, ProtocolEra era) =>

@@ -13,7 +13,7 @@ internal sealed class RawGuard : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<string> _stdout = Channel.CreateUnbounded<string>();
     private readonly StringBuilder _stderr = new();
-    private readonly List<(string Text, TaskCompletionSource<string> Seen)> _stderrWaiters = [];
+    private readonly List<(string Text, TaskCompletionSource Seen)> _stderrWaiters = [];
     private readonly Task _readers;
 
     private RawGuard(Process process, string policyPath)
@@ -119,6 +119,22 @@ internal sealed class RawGuard : IAsyncDisposable
         File.Delete(PolicyPath);
     }
 
+    /// <summary>Completes when the guard has written a stderr line containing <paramref name="text"/> (also one written before).</summary>
+    public Task WaitForStderrAsync(string text)
+    {
+        lock (_stderr)
+        {
+            if (_stderr.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _stderrWaiters.Add((text, seen));
+            return seen.Task.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        }
+    }
+
     private void AppendStderr(string line)
     {
         lock (_stderr)
@@ -126,27 +142,8 @@ internal sealed class RawGuard : IAsyncDisposable
             _stderr.AppendLine(line);
             foreach (var waiter in _stderrWaiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)))
             {
-                waiter.Seen.TrySetResult(line);
+                waiter.Seen.TrySetResult();
             }
-        }
-    }
-
-    /// <summary>The first stderr line (the guard's or its child's) that contains <paramref name="text"/>, once it arrives.</summary>
-    public Task<string> WaitForStderrAsync(string text)
-    {
-        lock (_stderr)
-        {
-            var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (_stderr.ToString().Split('\n').FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
-            {
-                seen.SetResult(line.TrimEnd('\r'));
-            }
-            else
-            {
-                _stderrWaiters.Add((text, seen));
-            }
-
-            return seen.Task.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
         }
     }
 

@@ -39,5 +39,29 @@ internal static class Scripts
         rl.on('close', () => process.exit(0));
         """;
 
+    /// <summary>
+    /// One tool, <c>order</c>: answers a JSON-RPC error when <c>fail</c> is "rpc" (the tool did not run), an
+    /// <c>isError</c> result when it is "tool" (it ran and failed), else "filled"; each answer says how many
+    /// calls this server has received, so a test sees what was really forwarded.
+    /// </summary>
+    public const string Orders = """
+        const rl = require('readline').createInterface({ input: process.stdin });
+        const send = m => process.stdout.write(JSON.stringify(m) + '\n');
+        let received = 0;
+        rl.on('line', l => {
+          const m = JSON.parse(l);
+          if (m.id === undefined) return;
+          if (m.method === 'initialize') send({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'orders', version: '1' } } });
+          else if (m.method === 'tools/list') send({ jsonrpc: '2.0', id: m.id, result: { tools: [{ name: 'order', inputSchema: { type: 'object' } }] } });
+          else if (m.method === 'tools/call') {
+            received++;
+            const fail = (m.params.arguments || {}).fail;
+            if (fail === 'rpc') send({ jsonrpc: '2.0', id: m.id, error: { code: -32603, message: 'exchange unreachable' } });
+            else send({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: 'filled #' + received }], isError: fail === 'tool' } });
+          } else send({ jsonrpc: '2.0', id: m.id, result: {} });
+        });
+        rl.on('close', () => process.exit(0));
+        """;
+
     public static IEnumerable<string> Node(string script) => ["node", "-e", script];
 }

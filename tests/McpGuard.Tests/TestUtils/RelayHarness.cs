@@ -26,13 +26,13 @@ internal sealed class RelayHarness : IAsyncDisposable
     private long _searched;
     private bool _disposed;
 
-    private RelayHarness(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions options, PipeOptions? outputOptions, ILoggerFactory? loggerFactory)
+    private RelayHarness(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions options, PipeOptions? outputOptions, ILoggerFactory? loggerFactory, ICounterStore? counters)
     {
         _output = new Pipe(outputOptions ?? PipeOptions.Default);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var policy = PolicyLoader.LoadText(policyYaml, "test.yaml");
         Assert.True(policy.Succeeded, string.Join("\n", policy.Errors));
-        var engine = new PolicyEngine(policy.Policy);
+        var engine = new PolicyEngine(policy.Policy, counters: counters);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, channels, loggers), new McpGuard.Audit.NullAuditLog(), options, loggers);
         Run = Task.Run(() => relay.RunAsync(commandLine, "test-server", _input.Reader.AsStream(), _output.Writer.AsStream(), _stderr.Writer.AsStream(), _stop.Token));
@@ -53,8 +53,9 @@ internal sealed class RelayHarness : IAsyncDisposable
         IReadOnlyList<string> commandLine,
         RelayOptions? options = null,
         PipeOptions? outputOptions = null,
-        ILoggerFactory? loggerFactory = null) =>
-        new(policyYaml, commandLine, options ?? FastShutdown, outputOptions, loggerFactory);
+        ILoggerFactory? loggerFactory = null,
+        ICounterStore? counters = null) =>
+        new(policyYaml, commandLine, options ?? FastShutdown, outputOptions, loggerFactory, counters);
 
     public static RelayOptions FastShutdown { get; } = new()
     {

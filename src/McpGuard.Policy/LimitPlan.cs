@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace McpGuard.Policy;
+
+/// <summary>
+/// The counters one call needs, in the order they are checked (the entry's rate limit, the global rate limit,
+/// the entry's budget), split by where they count. Building it reads the call's arguments, and fails closed as
+/// <c>when</c> does: a budget's amount must be one strict number of 0 or more (a negative one would make room),
+/// and every <c>per</c> argument must be there, a string, number or boolean of at most 256 characters.
+/// </summary>
+internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyList<PlannedLimit> Session)
+{
+    public const int MaxPerValueLength = 256;
+
+    public static LimitPlan None { get; } = new([], []);
+
+    public bool IsEmpty => Shared.Count == 0 && Session.Count == 0;
+
+    public static bool TryBuild(CompiledPolicy policy, ToolEntry? entry, JsonElement arguments, [NotNullWhen(true)] out LimitPlan? plan, [NotNullWhen(false)] out LimitRefusal? refusal)
+    {
+        plan = None;
+        refusal = null;
+        if (entry?.RateLimit is null && entry?.Budget is null && policy.GlobalRateLimit is null)
+        {
+            return true;
+        }
+
+        var ns = policy.CounterNamespace;
+        var limits = new List<PlannedLimit>(3);
+        if (entry?.RateLimit is { } rate)
+        {
+            if (!TryPer(rate.Per, arguments, entry.Pattern.Pattern, "rate limit", out var per, out refusal))
+            {
+                return false;
+            }
+
+            var id = new CounterId(ns, entry.Id, CounterKind.Rate, rate.Window, per);
+            limits.Add(new PlannedLimit(new CounterDemand(id, StrictDecimal.One, new StrictDecimal(rate.Max, 0)), LimitScope.Entry, rate.Scope, $"rate limit of {rate} for {entry.Pattern.Pattern}{PerWords(rate.Per)} reached"));
+        }
+
+        if (policy.GlobalRateLimit is { } global)
+        {
+            if (!TryPer(global.Per, arguments, "limits", "rate limit", out var per, out refusal))
+            {
+                refusal = refusal with { Scope = LimitScope.Global };
+                return false;
+            }
+
+            var id = new CounterId(ns, CounterId.GlobalEntry, CounterKind.Rate, global.Window, per);
+            limits.Add(new PlannedLimit(new CounterDemand(id, StrictDecimal.One, new StrictDecimal(global.Max, 0)), LimitScope.Global, global.Scope, $"global rate limit of {global}{PerWords(global.Per)} reached"));
+        }
+
+        if (entry?.Budget is { } budget)
+        {
+            if (BudgetValue(budget.Argument, arguments) is not { } value || PolicyValue.ArgumentNumber(value) is not { } amount || amount < StrictDecimal.Zero)
+            {
+                refusal = new LimitRefusal(LimitScope.Entry, $"the budget of {entry.Pattern.Pattern} needs argument '{budget.Argument}' as a strict number of 0 or more.", null);
+                return false;
+            }
+
+            if (!TryPer(budget.Per, arguments, entry.Pattern.Pattern, "budget", out var per, out refusal))
+            {
+                return false;
+            }
+
+            var id = new CounterId(ns, entry.Id, CounterKind.Budget, budget.Window, per);
+            limits.Add(new PlannedLimit(new CounterDemand(id, amount, budget.Max), LimitScope.Entry, budget.Scope, $"budget of {budget} for {entry.Pattern.Pattern}{PerWords(budget.Per)} would be exceeded"));
+        }
+
+        plan = new LimitPlan([.. limits.Where(l => l.Storage == CounterScope.Shared)], [.. limits.Where(l => l.Storage == CounterScope.Session)]);
+        return true;
+    }
+
+    /// <summary>The values of the <c>per</c> paths, in order. Argument values stay out of the reason (it reaches the audit log).</summary>
+    private static bool TryPer(IReadOnlyList<ArgumentPath> paths, JsonElement arguments, string owner, string kind, out ImmutableArray<string> per, [NotNullWhen(false)] out LimitRefusal? refusal)
+    {
+        per = [];
+        refusal = null;
+        if (paths.Count == 0)
+        {
+            return true;
+        }
+
+        var values = ImmutableArray.CreateBuilder<string>(paths.Count);
+        foreach (var path in paths)
+        {
+            var found = path.ResolveSingle(arguments, out var value) == ArgumentLookup.Found;
+            if (!found || PerValue(value) is not { Length: <= MaxPerValueLength } text)
+            {
+                refusal = new LimitRefusal(LimitScope.Entry, $"the {kind} of {owner} counts per '{path}', so it needs that argument as a string, number or boolean of at most {MaxPerValueLength} characters.", null);
+                return false;
+            }
+
+            values.Add(text);
+        }
+
+        per = values.MoveToImmutable();
+        return true;
+    }
+
+    /// <summary>A <c>per</c> value as its counter knows it: numbers by value (<c>1</c>, <c>1.0</c> and <c>"1"</c> are one counter), strings exactly.</summary>
+    private static string? PerValue(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Number or JsonValueKind.String when PolicyValue.ArgumentNumber(value) is { } number => Canonical(number),
+        JsonValueKind.String => JsonText.TryGetString(value),
+        _ => null,
+    };
+
+    private static string Canonical(StrictDecimal number)
+    {
+        var text = number.ToString();
+        if (text.Contains('.', StringComparison.Ordinal))
+        {
+            text = text.TrimEnd('0').TrimEnd('.');
+        }
+
+        return text == "-0" ? "0" : text;
+    }
+
+    private static string PerWords(IReadOnlyList<ArgumentPath> per) =>
+        per.Count == 0 ? "" : " per " + string.Join(", ", per.Select(p => p.Text));
+
+    /// <summary>The one value a budget sums for this call, or null when there is not exactly one.</summary>
+    private static JsonElement? BudgetValue(ArgumentPath path, JsonElement arguments)
+    {
+        if (path.IsSingle)
+        {
+            return path.ResolveSingle(arguments, out var single) == ArgumentLookup.Found ? single : null;
+        }
+
+        var values = new List<JsonElement>();
+        return path.Resolve(arguments, values) == ArgumentLookup.Found && values.Count == 1 ? values[0] : null;
+    }
+}

@@ -1,0 +1,4 @@
+namespace McpGuard.Policy;
+
+/// <summary>Why the limits step refused a call: which part of the policy, in words, and when it may fit again (null: not a matter of time).</summary>
+internal sealed record LimitRefusal(LimitScope Scope, string Reason, TimeSpan? RetryAfter);

@@ -1,0 +1,133 @@
+using System.Globalization;
+
+namespace McpGuard.Policy;
+
+internal sealed partial class PolicyEngine
+{
+    /// <summary>
+    /// Counts a call that is about to be forwarded against its limits: all of them or none. A call without
+    /// limits completes at once and never touches the store, so a slow or dead store cannot stall it.
+    /// </summary>
+    public ValueTask<LimitOutcome> TryConsumeAsync(ToolRequest request, CancellationToken cancellationToken)
+    {
+        var policy = _policy;
+        var entry = policy.FindEntry(request.ToolName);
+        var risk = policy.Classify(request);
+        if (!LimitPlan.TryBuild(policy, entry, request.Arguments, out var plan, out var refusal))
+        {
+            return new(Refuse(entry, refusal, risk));
+        }
+
+        return plan.IsEmpty
+            ? new(new LimitOutcome.Counted(LimitReceipt.Empty) { Decision = Allowed(risk) })
+            : CountAsync(policy, entry, plan, risk, cancellationToken);
+    }
+
+    /// <summary>Gives back what a forwarded call counted (the server answered with a JSON-RPC error: it did not run). False when the store could not be reached.</summary>
+    public async ValueTask<bool> GiveBackAsync(LimitReceipt receipt, CancellationToken cancellationToken)
+    {
+        if (!receipt.Session.IsEmpty)
+        {
+            await _session.GiveBackAsync(receipt.Session, cancellationToken);
+        }
+
+        if (receipt.Shared.IsEmpty)
+        {
+            return true;
+        }
+
+        using var timeout = new CancellationTokenSource(_policy.State.Timeout, TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await Counters.GiveBackAsync(receipt.Shared, linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async ValueTask<LimitOutcome> CountAsync(CompiledPolicy policy, ToolEntry? entry, LimitPlan plan, RiskClass risk, CancellationToken cancellationToken)
+    {
+        var now = TimeProvider.GetUtcNow();
+        var session = CountReceipt.Empty;
+        if (plan.Session.Count > 0)
+        {
+            switch (await _session.TryCountAsync([.. plan.Session.Select(l => l.Demand)], now, cancellationToken))
+            {
+                case CountOutcome.Refused refused:
+                    return Refuse(entry, Exceeded(plan.Session[refused.Index], refused.RetryAfter), risk);
+                case CountOutcome.Counted counted:
+                    session = counted.Receipt;
+                    break;
+            }
+        }
+
+        if (plan.Shared.Count == 0)
+        {
+            return new LimitOutcome.Counted(new LimitReceipt(CountReceipt.Empty, session)) { Decision = Allowed(risk) };
+        }
+
+        switch (await CountSharedAsync([.. plan.Shared.Select(l => l.Demand)], now, policy.State.Timeout, cancellationToken))
+        {
+            case CountOutcome.Counted counted:
+                return new LimitOutcome.Counted(new LimitReceipt(counted.Receipt, session)) { Decision = Allowed(risk) };
+            case CountOutcome.Refused refused:
+                await _session.GiveBackAsync(session, cancellationToken);
+                return Refuse(entry, Exceeded(plan.Shared[refused.Index], refused.RetryAfter), risk);
+            case CountOutcome.Unavailable unavailable when policy.State.OnUnavailable == UnavailableStoreAction.Allow:
+                var why = $"forwarded uncounted: {Counters.Description} cannot be reached ({unavailable.Why}) and state.on_unavailable is allow.";
+                return new LimitOutcome.Uncounted(why, new LimitReceipt(CountReceipt.Empty, session)) { Decision = Allowed(risk) with { Reason = why } };
+            case CountOutcome.Unavailable unavailable:
+                await _session.GiveBackAsync(session, cancellationToken);
+                var reason = $"the limits of this call cannot be counted: {Counters.Description} cannot be reached ({unavailable.Why}); calls that need a counter are denied until it can be (state.on_unavailable: deny).";
+                return Refuse(entry, new LimitRefusal(LimitScope.Store, reason, null), risk);
+            default:
+                throw new InvalidOperationException("unknown count outcome");
+        }
+    }
+
+    /// <summary>The store's answer within the policy's timeout; a store that throws or does not answer in time is unavailable.</summary>
+    private async ValueTask<CountOutcome> CountSharedAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(timeout, TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            return await Counters.TryCountAsync(demands, now, linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new CountOutcome.Unavailable($"no answer within {Duration.Format(timeout)}");
+        }
+        catch (CounterStoreException ex)
+        {
+            return new CountOutcome.Unavailable(ex.Message);
+        }
+    }
+
+    private static LimitRefusal Exceeded(PlannedLimit limit, TimeSpan retryAfter) =>
+        new(limit.Scope, $"{limit.RefusedText}; retry after {Seconds(retryAfter)}.", retryAfter);
+
+    private static LimitOutcome.Refused Refuse(ToolEntry? entry, LimitRefusal refusal, RiskClass risk) => new(refusal)
+    {
+        Decision = new PolicyDecision
+        {
+            Verdict = Verdict.Deny,
+            RuleId = refusal.Scope switch
+            {
+                LimitScope.Entry when entry is not null => entry.Id,
+                LimitScope.Store => "state",
+                _ => "limits",
+            },
+            Reason = refusal.Reason,
+            Risk = risk,
+        },
+    };
+
+    private static PolicyDecision Allowed(RiskClass risk) => new() { Verdict = Verdict.Allow, RuleId = "limits", Risk = risk };
+
+    private static string Seconds(TimeSpan wait) =>
+        Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using McpGuard.Policy;
+using Spectre.Console;
+
+namespace McpGuard.Cli;
+
+/// <summary>The <c>mcpguard limits</c> table: colour only on a terminal, every name and value through the sanitiser.</summary>
+internal static class LimitsText
+{
+    public static void Write(TextWriter output, string store, string counterNamespace, IReadOnlyList<LimitRow> rows, DateTimeOffset now)
+    {
+        var console = Terminal.Create(output);
+        console.MarkupLine($"[bold]Limits[/] in {Safe(store)}, namespace {Safe(counterNamespace)}");
+        if (rows.Count == 0)
+        {
+            console.MarkupLine("The policy has no rate_limit or budget.");
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Simple).AddColumns("entry", "kind", "window", "per", "used", "max", "frees up");
+        foreach (var row in rows)
+        {
+            table.AddRow(
+                Safe(row.Entry),
+                Safe(CounterKinds.Word(row.Kind)),
+                Safe(Duration(row.Window)),
+                Safe(Per(row)),
+                Used(row),
+                Safe(row.Max.ToString()),
+                Safe(row.FreesUpAt is { } at ? "in " + Duration(at - now) : "-"));
+        }
+
+        console.Write(table);
+    }
+
+    private static string Used(LimitRow row)
+    {
+        if (row.Used is not { } used)
+        {
+            return "[grey]session[/]";
+        }
+
+        var text = Safe(used.ToString());
+        return used >= row.Max ? $"[red]{text}[/]" : used > StrictDecimal.Zero ? $"[yellow]{text}[/]" : text;
+    }
+
+    private static string Per(LimitRow row) =>
+        row.Per.Count > 0 ? string.Join(", ", row.Per.Select(p => $"{p.Path}={p.Value}"))
+        : row.PerPaths.Count > 0 ? string.Join(", ", row.PerPaths.Select(p => $"{p}=…"))
+        : "-";
+
+    /// <summary>A wait as a person reads it: 45s, 3m 20s, 4h 12m, 2d 3h.</summary>
+    public static string Duration(TimeSpan span)
+    {
+        var seconds = Math.Max(0, (long)Math.Ceiling(span.TotalSeconds));
+        return seconds switch
+        {
+            < 60 => $"{seconds}s",
+            < 3600 => Two(seconds / 60, "m", seconds % 60, "s"),
+            < 86400 => Two(seconds / 3600, "h", seconds % 3600 / 60, "m"),
+            _ => Two(seconds / 86400, "d", seconds % 86400 / 3600, "h"),
+        };
+    }
+
+    private static string Two(long first, string firstUnit, long second, string secondUnit) =>
+        second == 0 ? string.Create(CultureInfo.InvariantCulture, $"{first}{firstUnit}") : string.Create(CultureInfo.InvariantCulture, $"{first}{firstUnit} {second}{secondUnit}");
+
+    private static string Safe(string text) => Markup.Escape(TerminalText.Printable(text));
+}

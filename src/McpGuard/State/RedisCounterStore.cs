@@ -1,0 +1,165 @@
+using System.Globalization;
+using McpGuard.Policy;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace McpGuard.State;
+
+/// <summary>
+/// Counters in Redis, shared by every guard that reaches it, on any machine (docs/limits.md#redis). One script
+/// per decision (<see cref="RedisScripts.Count"/>) makes check-and-count atomic; every counter key expires with
+/// its newest call, so Redis holds only what is counted in the windows. The connection is made in the
+/// background and remade when Redis comes back; while it is down, decisions fail at once (no queueing) and the
+/// engine answers them as unavailable. Keys: <c>mcpguard:{namespace hash}:c:{identity hash}</c>, and the
+/// namespace's index <c>mcpguard:{namespace hash}:index</c> (a sorted set of identities, by expiry).
+/// </summary>
+internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposable
+{
+    private readonly ConnectionMultiplexer _redis;
+    private readonly int _database;
+
+    private RedisCounterStore(ConnectionMultiplexer redis, int database, string description)
+    {
+        _redis = redis;
+        _database = database;
+        Description = description;
+    }
+
+    public string Description { get; }
+
+    /// <summary>Starts connecting (never waits for Redis to be up: a guard starts, and counts once it can).</summary>
+    public static async Task<RedisCounterStore> ConnectAsync(string url, TimeSpan timeout, ILogger logger)
+    {
+        var uri = new Uri(url);
+        var port = uri.Port > 0 ? uri.Port : 6379;
+        var database = uri.AbsolutePath.Trim('/') is { Length: > 0 } path && int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out var db) ? db : 0;
+        var milliseconds = (int)Math.Max(1, timeout.TotalMilliseconds);
+        var options = new ConfigurationOptions
+        {
+            AbortOnConnectFail = false,
+            BacklogPolicy = BacklogPolicy.FailFast,
+            ConnectTimeout = milliseconds,
+            SyncTimeout = milliseconds,
+            AsyncTimeout = milliseconds,
+            ConnectRetry = 1,
+            // Try again every second while Redis is down: calls that need a counter are denied meanwhile.
+            ReconnectRetryPolicy = new LinearRetry(1000),
+            Ssl = uri.Scheme == "rediss",
+            ClientName = "mcpguard",
+            DefaultDatabase = database,
+        };
+        options.EndPoints.Add(uri.Host, port);
+        if (uri.UserInfo.Length > 0)
+        {
+            var parts = uri.UserInfo.Split(':', 2);
+            options.User = parts.Length == 2 && parts[0].Length > 0 ? Uri.UnescapeDataString(parts[0]) : null;
+            options.Password = Uri.UnescapeDataString(parts[^1]);
+        }
+
+        var redis = await ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null);
+        var store = new RedisCounterStore(redis, database, $"the Redis store at {uri.Host}:{port}/{database}");
+        redis.ConnectionFailed += (_, e) => LogUnreachable(logger, store.Description, e.FailureType.ToString());
+        redis.ConnectionRestored += (_, _) => LogReachableAgain(logger, store.Description);
+        if (!redis.IsConnected)
+        {
+            LogUnreachable(logger, store.Description, "not connected at start");
+        }
+
+        return store;
+    }
+
+    public async ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var keys = new RedisKey[demands.Count + 1];
+        var values = new RedisValue[demands.Count * 4 + 1];
+        keys[0] = IndexKey(demands[0].Counter.Namespace);
+        values[0] = demands.Count;
+        for (var i = 0; i < demands.Count; i++)
+        {
+            var demand = demands[i];
+            var identity = CounterIdentity.Json(demand.Counter);
+            keys[i + 1] = CounterKey(demand.Counter.Namespace, identity);
+            values[i * 4 + 1] = Microseconds(demand.Counter.Window);
+            values[i * 4 + 2] = demand.Amount.ToString();
+            values[i * 4 + 3] = demand.Max.ToString();
+            values[i * 4 + 4] = identity;
+        }
+
+        try
+        {
+            var result = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Count, keys, values).WaitAsync(cancellationToken))!;
+            if ((string?)result[0] == "refused")
+            {
+                return new CountOutcome.Refused((int)result[1], TimeSpan.FromMicroseconds((long)result[2]));
+            }
+
+            var counted = new CountedAmount[demands.Count];
+            for (var i = 0; i < demands.Count; i++)
+            {
+                counted[i] = new CountedAmount(demands[i].Counter, long.Parse((string)result[i + 1]!, CultureInfo.InvariantCulture), demands[i].Amount);
+            }
+
+            return new CountOutcome.Counted(new CountReceipt(counted));
+        }
+        catch (RedisException ex)
+        {
+            return new CountOutcome.Unavailable(ex.Message);
+        }
+    }
+
+    public async ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var counted in receipt.Counted)
+            {
+                var key = CounterKey(counted.Counter.Namespace, CounterIdentity.Json(counted.Counter));
+                RedisValue[] values = [counted.BucketOpenedTicks.ToString(CultureInfo.InvariantCulture), counted.Amount.ToString()];
+                await Database.ScriptEvaluateAsync(RedisScripts.GiveBack, [key], values).WaitAsync(cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RedisException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _redis.DisposeAsync();
+
+    /// <summary>Completes when the connection is up (at once if it is): for tests, which must not poll.</summary>
+    internal async Task WaitForConnectionAsync(CancellationToken cancellationToken)
+    {
+        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRestored(object? sender, ConnectionFailedEventArgs e) => restored.TrySetResult();
+        _redis.ConnectionRestored += OnRestored;
+        try
+        {
+            if (!_redis.IsConnected)
+            {
+                await restored.Task.WaitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            _redis.ConnectionRestored -= OnRestored;
+        }
+    }
+
+    private IDatabase Database => _redis.GetDatabase(_database);
+
+    private static RedisKey IndexKey(string counterNamespace) => $"mcpguard:{{{CounterIdentity.Hash(counterNamespace)}}}:index";
+
+    /// <summary>The namespace's hash in braces (a Redis Cluster hash tag) keeps every counter of one decision on one shard.</summary>
+    private static RedisKey CounterKey(string counterNamespace, string identity) =>
+        $"mcpguard:{{{CounterIdentity.Hash(counterNamespace)}}}:c:{CounterIdentity.Hash(identity)}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Store} cannot be reached ({Failure}); calls that need a counter are denied (or forwarded uncounted with state.on_unavailable: allow) until it is back.")]
+    private static partial void LogUnreachable(ILogger logger, string store, string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Store} is reachable again; limits count there again.")]
+    private static partial void LogReachableAgain(ILogger logger, string store);
+
+    private static long Microseconds(TimeSpan span) => span.Ticks / TimeSpan.TicksPerMicrosecond;
+}

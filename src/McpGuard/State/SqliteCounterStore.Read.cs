@@ -1,0 +1,73 @@
+using McpGuard.Policy;
+using Microsoft.Data.Sqlite;
+
+namespace McpGuard.State;
+
+internal sealed partial class SqliteCounterStore
+{
+    public async ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = Open();
+            using var select = Command(connection, null, """
+                SELECT c.entry, c.kind, c.window_ticks, c.per, b.last, b.amount FROM counters c JOIN buckets b ON b.counter = c.id
+                WHERE c.namespace = $ns AND b.last > $now - c.window_ticks ORDER BY c.id, b.opened
+                """);
+            select.Parameters.AddWithValue("$ns", counterNamespace);
+            select.Parameters.AddWithValue("$now", now.UtcTicks);
+            using var reader = select.ExecuteReader();
+            var readings = new Dictionary<CounterId, CounterReading>();
+            while (reader.Read())
+            {
+                if (!CounterKinds.TryParse(reader.GetString(1), out var kind))
+                {
+                    continue;
+                }
+
+                var id = new CounterId(counterNamespace, reader.GetString(0), kind, TimeSpan.FromTicks(reader.GetInt64(2)), CounterIdentity.ReadPer(reader.GetString(3)));
+                var amount = Amount(reader.GetString(5));
+                readings[id] = readings.TryGetValue(id, out var seen)
+                    ? seen with { Used = seen.Used + amount }
+                    : new CounterReading(id, amount, new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero) + id.Window);
+            }
+
+            return [.. readings.Values];
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            Reset();
+            throw new CounterStoreException($"{Description} cannot be read: {ex.Message}", ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var delete = Command(connection, transaction, "DELETE FROM counters WHERE namespace = $ns AND entry = $entry");
+            delete.Parameters.AddWithValue("$ns", counterNamespace);
+            delete.Parameters.AddWithValue("$entry", entry);
+            var cleared = delete.ExecuteNonQuery();
+            transaction.Commit();
+            return cleared;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            Reset();
+            throw new CounterStoreException($"{Description} cannot be written: {ex.Message}", ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using McpGuard.Policy;
+using Microsoft.Data.Sqlite;
+
+namespace McpGuard.State;
+
+/// <summary>
+/// Counters in one SQLite file shared by every guard of the user (docs/limits.md). WAL journal, so readers never
+/// wait for a writer; one <c>BEGIN IMMEDIATE</c> transaction per decision, so "check every demand, then count in
+/// all" is atomic across processes (a second guard waits on the busy timeout, then sees the first one's counts).
+/// <c>synchronous=NORMAL</c>: a crashed guard loses nothing it committed; a power loss can lose the last
+/// commits before the WAL reached the disk. Buckets that have left their window are deleted as decisions touch
+/// them, and all of them now and then, so the file follows what is counted in the windows, not history.
+/// One connection per store, used by one decision at a time.
+/// </summary>
+internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposable
+{
+    private const int SweepEvery = 1000;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private readonly string _path;
+    private readonly TimeSpan _busyTimeout;
+    private SqliteConnection? _connection;
+    private int _untilSweep;
+
+    public SqliteCounterStore(string path, TimeSpan busyTimeout, string displayPath)
+    {
+        _path = path;
+        _busyTimeout = busyTimeout;
+        Description = $"the SQLite store at {displayPath}";
+    }
+
+    public string Description { get; }
+
+    public async ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!await _gate.WaitAsync(_busyTimeout, cancellationToken))
+        {
+            return new CountOutcome.Unavailable($"busy for more than {_busyTimeout.TotalSeconds:0.###}s");
+        }
+
+        try
+        {
+            var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var counters = new (long? Id, List<CounterBucket> Buckets)[demands.Count];
+            for (var i = 0; i < demands.Count; i++)
+            {
+                var demand = demands[i];
+                var id = FindCounter(connection, transaction, demand.Counter);
+                var buckets = id is { } existing ? LiveBuckets(connection, transaction, existing, demand.Counter.Window, now) : [];
+                var sum = buckets.Aggregate(StrictDecimal.Zero, (total, b) => total + b.Amount);
+                if (sum + demand.Amount > demand.Max)
+                {
+                    return new CountOutcome.Refused(i, WindowArithmetic.RetryAfter(buckets, sum, demand.Amount, demand.Max, demand.Counter.Window, now));
+                }
+
+                counters[i] = (id, buckets);
+            }
+
+            var counted = new CountedAmount[demands.Count];
+            for (var i = 0; i < demands.Count; i++)
+            {
+                var demand = demands[i];
+                var id = counters[i].Id ?? InsertCounter(connection, transaction, demand.Counter);
+                counted[i] = new CountedAmount(demand.Counter, AddToNewest(connection, transaction, id, counters[i].Buckets, demand, now), demand.Amount);
+            }
+
+            if (--_untilSweep <= 0)
+            {
+                Sweep(connection, transaction, now);
+            }
+
+            transaction.Commit();
+            return new CountOutcome.Counted(new CountReceipt(counted));
+        }
+        catch (SqliteException ex)
+        {
+            Reset();
+            return new CountOutcome.Unavailable(ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            Reset();
+            return new CountOutcome.Unavailable(ex.Message);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
+    {
+        if (!await _gate.WaitAsync(_busyTimeout, cancellationToken))
+        {
+            return false;
+        }
+
+        try
+        {
+            var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            foreach (var counted in receipt.Counted)
+            {
+                if (FindCounter(connection, transaction, counted.Counter) is { } id)
+                {
+                    TakeBack(connection, transaction, id, counted.BucketOpenedTicks, counted.Amount);
+                }
+            }
+
+            transaction.Commit();
+            return true;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            Reset();
+            return false;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync(CancellationToken.None);
+        Reset();
+        _gate.Dispose();
+    }
+
+    /// <summary>The open connection, opening it (and creating the file and schema) on first use or after a failure.</summary>
+    private SqliteConnection Open()
+    {
+        if (_connection is { } open)
+        {
+            return open;
+        }
+
+        if (Path.GetDirectoryName(_path) is { Length: > 0 } directory && !Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(_busyTimeout.TotalSeconds)),
+        }.ToString());
+        try
+        {
+            connection.Open();
+            CreateSchema(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        _connection = connection;
+        _untilSweep = 0;
+        return connection;
+    }
+
+    private void Reset()
+    {
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _statements.Clear();
+        _connection?.Dispose();
+        _connection = null;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Text.Json;
+using McpGuard.EndToEndTests.TestUtils;
+using McpGuard.Tests.TestUtils;
+
+namespace McpGuard.EndToEndTests;
+
+/// <summary>
+/// Limits that outlive the process (docs/limits.md), with real guards, a real child and real stores: one SQLite
+/// file or one redis-server of the test's own shared by two guards at once, a guard restarted, a reload, Redis
+/// stopped and started again, give-back, and <c>mcpguard limits</c>.
+/// </summary>
+public sealed class DurableLimitTests : IDisposable
+{
+    private const string Initialize = """{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
+    private const string ListTools = """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("mcpguard-state-").FullName;
+    private readonly string _namespace = "test-" + Guid.NewGuid().ToString("n");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string Sqlite => $"state:\n  store: sqlite\n  path: {Path.Combine(_directory, "state.db")}\n  namespace: {_namespace}\n";
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task TwoGuards_OneSqliteFile_BurstOfTwentyFiveEach_ForwardExactlyTwo()
+    {
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    rate_limit: {{ max: 2, window: 1h }}\n    action: allow\n";
+        Assert.Equal(2, await BurstAsync(policy));
+    }
+
+    [Fact]
+    public async Task TwoGuards_OneRedis_BurstOfTwentyFiveEach_ForwardExactlyTwo()
+    {
+        Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+        await using var redis = await RedisServer.StartAsync(Ct);
+        var policy = $"version: 1\ndefault: deny\nstate:\n  store: redis\n  url: {redis.Url}\n  namespace: {_namespace}\ntools:\n  order:\n    rate_limit: {{ max: 2, window: 1h }}\n    action: allow\n";
+        Assert.Equal(2, await BurstAsync(policy));
+    }
+
+    [Fact]
+    public async Task Budget_GuardRestarted_TheRestIsRefused()
+    {
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    budget: {{ argument: qty, max: 0.5, window: 24h }}\n    action: allow\n";
+        await using (var first = await StartAsync(policy))
+        {
+            Assert.Contains("filled", await CallAsync(first, 1, """{"qty":"0.4"}"""));
+        }
+
+        await using var second = await StartAsync(policy);
+        Assert.Contains("for order would be exceeded", await CallAsync(second, 1, """{"qty":"0.2"}"""));
+        Assert.Contains("filled", await CallAsync(second, 2, """{"qty":"0.1"}"""));
+    }
+
+    [Fact]
+    public async Task Reload_RewritesHalfAsFiftyHundredths_KeepsTheDaysCount()
+    {
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    budget: {{ argument: qty, max: 0.5, window: 24h }}\n    action: allow\n";
+        await using var guard = await StartAsync(policy);
+        Assert.Contains("filled", await CallAsync(guard, 1, """{"qty":"0.5"}"""));
+
+        await File.WriteAllTextAsync(guard.PolicyPath, policy.Replace("max: 0.5", "max: 0.50", StringComparison.Ordinal), Ct);
+        await guard.WaitForStderrAsync("Reloaded");
+
+        Assert.Contains("would be exceeded", await CallAsync(guard, 2, """{"qty":"0.01"}"""));
+    }
+
+    [Fact]
+    public async Task Redis_StoppedMidSession_DeniedNamingTheStore_ThenCountedAgainWithoutARestart()
+    {
+        Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+        await using var redis = await RedisServer.StartAsync(Ct);
+        var policy = $"version: 1\ndefault: deny\nstate:\n  store: redis\n  url: {redis.Url}\n  namespace: {_namespace}\n  timeout: 1s\ntools:\n  order:\n    rate_limit: {{ max: 3, window: 1h }}\n    action: allow\n";
+        await using var guard = await StartAsync(policy);
+        Assert.Contains("filled", await CallAsync(guard, 1, "{}"));
+
+        await redis.StopAsync(Ct);
+        var denied = await CallAsync(guard, 2, "{}");
+        Assert.Contains($"the Redis store at 127.0.0.1:{redis.Port}/0 cannot be reached", denied);
+        Assert.Contains("state.on_unavailable: deny", denied);
+
+        // Redis comes back empty (this one keeps nothing on disk): the guard reconnects by itself and counts afresh.
+        await redis.StartAgainAsync(Ct);
+        await guard.WaitForStderrAsync("is reachable again");
+        Assert.Contains("filled", await CallAsync(guard, 3, "{}"));
+        Assert.Contains("filled", await CallAsync(guard, 4, "{}"));
+        Assert.Contains("filled", await CallAsync(guard, 5, "{}"));
+        Assert.Contains("rate limit of 3 per 1h for order reached", await CallAsync(guard, 6, "{}"));
+    }
+
+    [Fact]
+    public async Task JsonRpcErrorAnswer_GivesTheCountBack_IsErrorResultKeepsIt()
+    {
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    rate_limit: {{ max: 1, window: 1h }}\n    action: allow\n";
+        await using var guard = await StartAsync(policy, "--log-level", "Debug");
+
+        Assert.Contains("exchange unreachable", await CallAsync(guard, 1, """{"fail":"rpc"}"""));
+        await guard.WaitForStderrAsync("was given back its 1 counts");
+        var failed = await CallAsync(guard, 2, """{"fail":"tool"}""");
+        Assert.Contains("filled #2", failed);
+        Assert.Contains("\"isError\":true", failed);
+        Assert.Contains("Denied by policy: rate limit of 1 per 1h for order reached", await CallAsync(guard, 3, "{}"));
+    }
+
+    [Fact]
+    public async Task PerSymbol_CountersAreIndependent_AndLimitsShowsThemThenResetClearsOne()
+    {
+        var audit = Path.Combine(_directory, "audit.jsonl");
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}audit:\n  path: {audit}\ntools:\n  order:\n    budget: {{ argument: qty, max: 1, window: 24h, per: symbol }}\n    action: allow\n";
+        await using (var guard = await StartAsync(policy))
+        {
+            Assert.Contains("filled", await CallAsync(guard, 1, """{"symbol":"BTCUSDT","qty":"1"}"""));
+            Assert.Contains("filled", await CallAsync(guard, 2, """{"symbol":"ETHUSDT","qty":"0.25"}"""));
+            Assert.Contains("would be exceeded", await CallAsync(guard, 3, """{"symbol":"BTCUSDT","qty":"0.01"}"""));
+            Assert.Contains("needs that argument", await CallAsync(guard, 4, """{"qty":"0.01"}"""));
+        }
+
+        var policyPath = TempFiles.Write("policy.yaml", policy);
+        var (code, table, _) = await LimitsAsync(policyPath);
+        Assert.Equal(0, code);
+        Assert.Contains("symbol=BTCUSDT", table);
+        Assert.Contains("symbol=ETHUSDT", table);
+        Assert.Contains("0.25", table);
+
+        var (resetCode, resetOutput, _) = await LimitsAsync(policyPath, "--reset", "order");
+        Assert.Equal(0, resetCode);
+        Assert.Contains("2 counters cleared", resetOutput);
+        var record = (await File.ReadAllLinesAsync(audit, Ct)).Select(l => JsonDocument.Parse(l).RootElement).Single(r => r.GetProperty("type").GetString() == "limits_reset");
+        Assert.Equal("tools.order", record.GetProperty("entry").GetString());
+        Assert.Equal(2, record.GetProperty("counters").GetInt32());
+
+        var (_, json, _) = await LimitsAsync(policyPath, "--json");
+        var row = Assert.Single(JsonDocument.Parse(json).RootElement.GetProperty("limits").EnumerateArray());
+        Assert.Equal("0", row.GetProperty("used").GetRawText());
+
+        var (badCode, _, badError) = await LimitsAsync(policyPath, "--reset", "nothing");
+        Assert.Equal(2, badCode);
+        Assert.Contains("not an entry with a limit", badError);
+        File.Delete(policyPath);
+    }
+
+    /// <summary>Two guards on one store, 25 calls each written in one burst; returns how many the server received.</summary>
+    private async Task<int> BurstAsync(string policy)
+    {
+        await using var first = await StartAsync(policy);
+        await using var second = await StartAsync(policy);
+        var burst = string.Join("\n", Enumerable.Range(1, 25).Select(i => Call(i, "{}")));
+        await Task.WhenAll(first.SendAsync(burst), second.SendAsync(burst));
+
+        var forwarded = 0;
+        foreach (var guard in (RawGuard[])[first, second])
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                var answer = await guard.ReadLineAsync();
+                Assert.True(answer.Contains("filled", StringComparison.Ordinal) || answer.Contains("rate limit of 2 per 1h for order reached", StringComparison.Ordinal), answer);
+                forwarded += answer.Contains("filled", StringComparison.Ordinal) ? 1 : 0;
+            }
+        }
+
+        return forwarded;
+    }
+
+    private async Task<RawGuard> StartAsync(string policy, params string[] guardOptions)
+    {
+        var guard = RawGuard.Start(policy, Scripts.Node(Scripts.Orders), guardOptions, environment: new Dictionary<string, string> { ["MCPGUARD_HOME"] = _directory });
+        await guard.SendAsync(Initialize);
+        await guard.ReadLineContainingAsync("\"init\"");
+        await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        await guard.SendAsync(ListTools);
+        await guard.ReadLineContainingAsync("\"list\"");
+        return guard;
+    }
+
+    private static string Call(int id, string arguments) =>
+        $$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"tools/call","params":{"name":"order","arguments":{{{arguments}}}}}""";
+
+    private static async Task<string> CallAsync(RawGuard guard, int id, string arguments)
+    {
+        await guard.SendAsync(Call(id, arguments));
+        return await guard.ReadLineContainingAsync($"\"id\":{id}");
+    }
+
+    private async Task<(int Code, string Output, string Error)> LimitsAsync(string policyPath, params string[] options)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[RepoPaths.GuardDll, "limits", "--policy", policyPath, .. options])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["MCPGUARD_HOME"] = _directory;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct).WaitAsync(TestConstants.DefaultTimeout, Ct);
+        return (process.ExitCode, await output, await error);
+    }
+}

@@ -1,0 +1,86 @@
+using McpGuard.Policy;
+using McpGuard.State;
+using McpGuard.Tests.TestUtils;
+using Microsoft.Data.Sqlite;
+
+namespace McpGuard.Tests.State;
+
+public sealed class SqliteCounterStoreTests : CounterStoreContract
+{
+    private readonly TempDirectory _directory = new();
+
+    private string DatabasePath => _directory.File("state.db");
+
+    private protected override Task<ICounterStore> OpenAsync() =>
+        Task.FromResult<ICounterStore>(new SqliteCounterStore(DatabasePath, TimeSpan.FromSeconds(10), DatabasePath));
+
+    protected override ValueTask CleanUpAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task TryCount_StoreReopened_KeepsTheBudget()
+    {
+        var before = await OpenAsync();
+        Assert.IsType<CountOutcome.Counted>(await before.TryCountAsync([Budget("tools.b", "0.4", "0.5")], Start, Ct));
+        await DisposeStoreAsync(before);
+
+        var after = await OpenAsync();
+        try
+        {
+            Assert.IsType<CountOutcome.Refused>(await after.TryCountAsync([Budget("tools.b", "0.2", "0.5")], Start + TimeSpan.FromHours(1), Ct));
+            Assert.IsType<CountOutcome.Counted>(await after.TryCountAsync([Budget("tools.b", "0.1", "0.5")], Start + TimeSpan.FromHours(1), Ct));
+        }
+        finally
+        {
+            await DisposeStoreAsync(after);
+        }
+    }
+
+    [Fact]
+    public async Task TryCount_WindowSlides_RetryAfterIsExactAndOldBucketsAreDeleted()
+    {
+        var store = await OpenAsync();
+        try
+        {
+            var window = TimeSpan.FromSeconds(60);
+            var demand = new CounterDemand(new CounterId("ns", "tools.w", CounterKind.Rate, window, []), StrictDecimal.One, new StrictDecimal(2, 0));
+            await store.TryCountAsync([demand], Start, Ct);
+            await store.TryCountAsync([demand], Start + TimeSpan.FromSeconds(20), Ct);
+
+            var refused = Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([demand], Start + TimeSpan.FromSeconds(30), Ct));
+            Assert.Equal(TimeSpan.FromSeconds(30), refused.RetryAfter);
+
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([demand], Start + TimeSpan.FromSeconds(60), Ct));
+            Assert.Equal(2, Rows("SELECT count(*) FROM buckets"));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+    }
+
+    [Fact]
+    public async Task TryCount_FileCannotBeCreated_IsUnavailableNotAnException()
+    {
+        File.WriteAllText(_directory.File("not-a-directory"), "");
+        var store = new SqliteCounterStore(_directory.File("not-a-directory/state.db"), TimeSpan.FromSeconds(1), "x");
+
+        var outcome = Assert.IsType<CountOutcome.Unavailable>(await store.TryCountAsync([Rate("tools.t", 1)], Start, Ct));
+
+        Assert.NotEmpty(outcome.Why);
+        await store.DisposeAsync();
+    }
+
+    private long Rows(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+}
