@@ -1,6 +1,3 @@
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
-
 namespace McpGuard.Policy;
 
 /// <summary>
@@ -30,37 +27,14 @@ internal static class PolicyLoader
     /// <param name="readLockFile">Reads the lock file <c>pins.file</c> names (tests and the watcher pass their own).</param>
     public static PolicyLoadResult LoadText(string text, string source, Func<string, LockFileLoadResult> readLockFile)
     {
-        var stream = new YamlStream();
-        var parser = new Parser(new StringReader(text));
-        try
+        var read = SingleYamlDocument.Read(text, source, "the policy is empty; write at least `version: 1` and `default: deny`", "one policy per file: found a second YAML document");
+        if (read is not SingleYamlDocument.Loaded { Root: var root })
         {
-            stream.Load(parser);
-        }
-        catch (YamlException ex)
-        {
-            return Fail(new PolicyError(source, (int)ex.Start.Line, (int)ex.Start.Column, "$", ex.InnerException?.Message ?? ex.Message));
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // YamlDotNet throws more than YamlException on malformed input (InvalidOperationException for an
-            // unclosed flow collection, ArgumentException for a stray ':'; found by PropertyTests). Whatever it
-            // throws, the file is not a policy: say so at the last event it read, the nearest position we have.
-            var near = parser.Current?.End ?? Mark.Empty;
-            return Fail(new PolicyError(source, Math.Max(1, (int)near.Line), Math.Max(1, (int)near.Column), "$", "the YAML is malformed after this point (check brackets, braces and quotes)"));
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
-        {
-            return Fail(new PolicyError(source, 1, 1, "$", "the policy is empty; write at least `version: 1` and `default: deny`"));
-        }
-
-        if (stream.Documents.Count > 1)
-        {
-            return Fail(new PolicyError(source, (int)stream.Documents[1].RootNode.Start.Line, 1, "$", "one policy per file: found a second YAML document"));
+            return Fail(((SingleYamlDocument.Failed)read).Error);
         }
 
         var compiler = new PolicyCompiler(source, readLockFile);
-        var policy = compiler.Compile(stream.Documents[0].RootNode);
+        var policy = compiler.Compile(root);
         return compiler.Errors.Count > 0 || policy is null
             ? new PolicyLoadResult { Errors = [.. compiler.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)] }
             : new PolicyLoadResult { Policy = policy };

@@ -1,6 +1,3 @@
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
-
 namespace McpGuard.Policy.Proving;
 
 /// <summary>
@@ -26,35 +23,14 @@ internal static class CasesLoader
 
     public static CasesLoadResult LoadText(string text, string source)
     {
-        var stream = new YamlStream();
-        var parser = new Parser(new StringReader(text));
-        try
+        var read = SingleYamlDocument.Read(text, source, "the cases file is empty; write `cases:` and a list of cases", "one cases list per file: found a second YAML document");
+        if (read is not SingleYamlDocument.Loaded { Root: var root })
         {
-            stream.Load(parser);
-        }
-        catch (YamlException ex)
-        {
-            return Fail(new PolicyError(source, (int)ex.Start.Line, (int)ex.Start.Column, "$", ex.InnerException?.Message ?? ex.Message));
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // As in PolicyLoader: YamlDotNet throws more than YamlException on malformed input.
-            var near = parser.Current?.End ?? Mark.Empty;
-            return Fail(new PolicyError(source, Math.Max(1, (int)near.Line), Math.Max(1, (int)near.Column), "$", "the YAML is malformed after this point (check brackets, braces and quotes)"));
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
-        {
-            return Fail(new PolicyError(source, 1, 1, "$", "the cases file is empty; write `cases:` and a list of cases"));
-        }
-
-        if (stream.Documents.Count > 1)
-        {
-            return Fail(new PolicyError(source, (int)stream.Documents[1].RootNode.Start.Line, 1, "$", "one cases list per file: found a second YAML document"));
+            return Fail(((SingleYamlDocument.Failed)read).Error);
         }
 
         var compiler = new CasesCompiler(source);
-        var cases = compiler.Compile(stream.Documents[0].RootNode);
+        var cases = compiler.Compile(root);
         return compiler.Errors.Count > 0
             ? new CasesLoadResult { Errors = [.. compiler.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)] }
             : new CasesLoadResult { Cases = cases };
