@@ -103,12 +103,7 @@ public sealed class V2PeerTests
     [InlineData("legacy")]
     public async Task ServerInputRequiredTool_BothEras_CompletesAsDirect(string era)
     {
-        await using var run = V2ClientRun.Start(era, "server-rounds", Policy);
-
-        Assert.Contains("Really 0.6?", (await run.StepAsync("elicited")).GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal("confirmed 0.6", V2ClientRun.ResultText(await run.StepAsync("confirm")));
-        Assert.Equal("confirmed 0.3", V2ClientRun.ResultText(await run.StepAsync("confirm-again")));
-        await run.StepAsync("closed");
+        await ServerRoundsCompleteAsync(era, Policy);
     }
 
     /// <summary>
@@ -131,7 +126,13 @@ public sealed class V2PeerTests
             state:
               store: memory
             """;
-        await using var run = V2ClientRun.Start(era, "server-rounds", budgeted);
+        await ServerRoundsCompleteAsync(era, budgeted);
+    }
+
+    /// <summary>The server asks about 0.6 in band, confirms it, then confirms 0.3: both rounds complete as they do directly.</summary>
+    private static async Task ServerRoundsCompleteAsync(string era, string policy)
+    {
+        await using var run = V2ClientRun.Start(era, "server-rounds", policy);
 
         Assert.Contains("Really 0.6?", (await run.StepAsync("elicited")).GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("confirmed 0.6", V2ClientRun.ResultText(await run.StepAsync("confirm")));
