@@ -52,6 +52,8 @@ internal sealed class V2ClientRun : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(RepoPaths.V2Client)!,
         };
         startInfo.Environment["APPROVE"] = approve;
+        // A home of its own: no desk of another test (or of the machine's user) is found, and no state is shared.
+        startInfo.Environment["MCPGUARD_HOME"] = Directory.CreateTempSubdirectory("mcpguard-v2-home-").FullName;
         if (pick is not null)
         {
             startInfo.Environment["PICK"] = pick;
