@@ -4,16 +4,25 @@ namespace McpGuard.State;
 
 /// <summary>
 /// The statements of the SQLite store's decisions and give-backs, made once per connection (see
-/// <see cref="SqliteStatement"/>). Used under the store's one-decision-at-a-time gate only; disposed with the connection.
+/// <see cref="SqliteStatement"/>). The transaction too is statements of its own: Microsoft.Data.Sqlite's
+/// <see cref="SqliteTransaction"/> prepares <c>BEGIN</c> and <c>COMMIT</c> anew each time, which cost about as
+/// much as a decision's reads. Used under the store's one-decision-at-a-time gate only; disposed with the connection.
 /// </summary>
 internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDisposable
 {
-    // A counter's row with its oldest bucket's end and its newest bucket: all a decision reads when the call fits.
+    // A counter's row with its oldest bucket's end and its newest bucket (whose total is the counter's sum): all a
+    // decision reads when the call fits.
     private const string Window = """
-        SELECT c.id, c.sum, (SELECT last FROM limit_buckets WHERE counter = c.id ORDER BY opened LIMIT 1), n.opened, n.last, n.amount
+        SELECT c.id, (SELECT last FROM limit_buckets WHERE counter = c.id ORDER BY opened LIMIT 1), n.opened, n.last, n.amount, n.total
         FROM limit_counters c
         LEFT JOIN limit_buckets n ON n.counter = c.id AND n.opened = (SELECT max(opened) FROM limit_buckets WHERE counter = c.id)
         """;
+
+    public SqliteStatement Begin { get; } = new(connection, "BEGIN IMMEDIATE");
+
+    public SqliteStatement Commit { get; } = new(connection, "COMMIT");
+
+    public SqliteStatement Rollback { get; } = new(connection, "ROLLBACK");
 
     public SqliteStatement WindowById { get; } = new(connection, Window + " WHERE c.id = $id", "$id");
 
@@ -24,19 +33,17 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
 
     public SqliteStatement Buckets { get; } = new(connection, "SELECT opened, last, amount FROM limit_buckets WHERE counter = $id ORDER BY opened", "$id");
 
-    public SqliteStatement InsertCounter { get; } = new(connection, "INSERT INTO limit_counters (namespace, entry, kind, window_ticks, per, sum) VALUES ($ns, $entry, $kind, $window, $per, $sum) RETURNING id", "$ns", "$entry", "$kind", "$window", "$per", "$sum");
+    public SqliteStatement Bucket { get; } = new(connection, "SELECT last, amount, total FROM limit_buckets WHERE counter = $id AND opened = $opened", "$id", "$opened");
 
-    public SqliteStatement InsertBucket { get; } = new(connection, "INSERT INTO limit_buckets (counter, opened, last, amount) VALUES ($id, $opened, $opened, $amount)", "$id", "$opened", "$amount");
+    public SqliteStatement InsertCounter { get; } = new(connection, "INSERT INTO limit_counters (namespace, entry, kind, window_ticks, per) VALUES ($ns, $entry, $kind, $window, $per) RETURNING id", "$ns", "$entry", "$kind", "$window", "$per");
 
-    public SqliteStatement UpdateBucket { get; } = new(connection, "UPDATE limit_buckets SET last = $last, amount = $amount WHERE counter = $id AND opened = $opened", "$id", "$opened", "$last", "$amount");
+    public SqliteStatement InsertBucket { get; } = new(connection, "INSERT INTO limit_buckets (counter, opened, last, amount, total) VALUES ($id, $opened, $opened, $amount, $total)", "$id", "$opened", "$amount", "$total");
 
-    public SqliteStatement SetSum { get; } = new(connection, "UPDATE limit_counters SET sum = $sum WHERE id = $id", "$id", "$sum");
-
-    public SqliteStatement BucketAndSum { get; } = new(connection, "SELECT b.last, b.amount, c.sum FROM limit_buckets b JOIN limit_counters c ON c.id = b.counter WHERE b.counter = $id AND b.opened = $opened", "$id", "$opened");
+    public SqliteStatement UpdateBucket { get; } = new(connection, "UPDATE limit_buckets SET last = $last, amount = $amount, total = $total WHERE counter = $id AND opened = $opened", "$id", "$opened", "$last", "$amount", "$total");
 
     public void Dispose()
     {
-        foreach (var statement in (SqliteStatement[])[WindowById, WindowByIdentity, Expire, Buckets, InsertCounter, InsertBucket, UpdateBucket, SetSum, BucketAndSum])
+        foreach (var statement in (SqliteStatement[])[Begin, Commit, Rollback, WindowById, WindowByIdentity, Expire, Buckets, Bucket, InsertCounter, InsertBucket, UpdateBucket])
         {
             statement.Dispose();
         }

@@ -13,10 +13,11 @@ internal sealed partial class SqliteCounterStore
     private const long SchemaVersion = 2;
 
     /// <summary>
-    /// One row per counter (its identity in columns, <c>per</c> as a JSON array, <c>sum</c> the exact total of its
-    /// buckets, kept by every write so a decision never re-adds them) and one per bucket. Amounts are exact
-    /// decimal text, never floating point; times are UTC ticks. AUTOINCREMENT: an id is never reused, so an id
-    /// this guard remembers names the same counter or none.
+    /// One row per counter (its identity in columns, <c>per</c> as a JSON array) and one per bucket. The newest
+    /// bucket's <c>total</c> is the counter's sum over all its buckets, written with it by every call, so a
+    /// decision never re-adds the buckets and a counted call writes one row per counter (older buckets keep the
+    /// total of their time, never read). Amounts are exact decimal text, never floating point; times are UTC
+    /// ticks. AUTOINCREMENT: an id is never reused, so an id this guard remembers names the same counter or none.
     /// </summary>
     private void CreateSchema(SqliteConnection connection)
     {
@@ -46,13 +47,13 @@ internal sealed partial class SqliteCounterStore
                     kind TEXT NOT NULL,
                     window_ticks INTEGER NOT NULL,
                     per TEXT NOT NULL,
-                    sum TEXT NOT NULL,
                     UNIQUE (namespace, entry, kind, window_ticks, per));
                 CREATE TABLE IF NOT EXISTS limit_buckets (
                     counter INTEGER NOT NULL REFERENCES limit_counters (id) ON DELETE CASCADE,
                     opened INTEGER NOT NULL,
                     last INTEGER NOT NULL,
                     amount TEXT NOT NULL,
+                    total TEXT NOT NULL,
                     PRIMARY KEY (counter, opened)) WITHOUT ROWID;
                 """);
             if (IsTable(connection, transaction, "counters") && IsTable(connection, transaction, "buckets"))
@@ -72,33 +73,31 @@ internal sealed partial class SqliteCounterStore
         transaction.Commit();
     }
 
-    /// <summary>The first schema's counters and buckets, moved into this one's tables with their sums; a budget survives the upgrade.</summary>
+    /// <summary>The first schema's counters and buckets, moved into this one's tables with their totals; a budget survives the upgrade.</summary>
     private static void MoveFirstSchema(SqliteConnection connection, SqliteTransaction transaction)
     {
-        Execute(connection, transaction, """
-            INSERT INTO limit_counters (id, namespace, entry, kind, window_ticks, per, sum)
-                SELECT id, namespace, entry, kind, window_ticks, per, '0' FROM counters;
-            INSERT INTO limit_buckets (counter, opened, last, amount) SELECT counter, opened, last, amount FROM buckets;
-            DROP TABLE buckets;
-            DROP TABLE counters;
-            """);
-
-        var sums = new Dictionary<long, StrictDecimal>();
-        using (var select = Command(connection, transaction, "SELECT counter, amount FROM limit_buckets"))
+        var totals = new Dictionary<long, StrictDecimal>();
+        using (var select = Command(connection, transaction, "SELECT counter, amount FROM buckets"))
         using (var reader = select.ExecuteReader())
         {
             while (reader.Read())
             {
-                sums[reader.GetInt64(0)] = sums.GetValueOrDefault(reader.GetInt64(0), StrictDecimal.Zero) + Amount(reader.GetString(1));
+                totals[reader.GetInt64(0)] = totals.GetValueOrDefault(reader.GetInt64(0), StrictDecimal.Zero) + Amount(reader.GetString(1));
             }
         }
 
-        using var update = Command(connection, transaction, "UPDATE limit_counters SET sum = $sum WHERE id = $id");
-        var sum = update.Parameters.Add(new SqliteParameter { ParameterName = "$sum" });
-        var id = update.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
-        foreach (var (counter, total) in sums)
+        Execute(connection, transaction, """
+            INSERT INTO limit_counters (id, namespace, entry, kind, window_ticks, per) SELECT id, namespace, entry, kind, window_ticks, per FROM counters;
+            INSERT INTO limit_buckets (counter, opened, last, amount, total) SELECT counter, opened, last, amount, '0' FROM buckets;
+            DROP TABLE buckets;
+            DROP TABLE counters;
+            """);
+        using var update = Command(connection, transaction, "UPDATE limit_buckets SET total = $total WHERE counter = $counter");
+        var counter = update.Parameters.Add(new SqliteParameter { ParameterName = "$counter" });
+        var total = update.Parameters.Add(new SqliteParameter { ParameterName = "$total" });
+        foreach (var (id, sum) in totals)
         {
-            (sum.Value, id.Value) = (total.ToString(), counter);
+            (counter.Value, total.Value) = (id, sum.ToString());
             update.ExecuteNonQuery();
         }
     }

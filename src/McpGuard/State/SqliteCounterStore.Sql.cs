@@ -11,7 +11,7 @@ internal sealed partial class SqliteCounterStore
     /// </summary>
     private readonly record struct LiveWindow(long? Id, StrictDecimal Sum, CounterBucket? Newest);
 
-    /// <summary>A counter's row as stored: its sum over all its buckets, when its oldest bucket leaves, its newest bucket.</summary>
+    /// <summary>A counter as stored: its sum over all its buckets (the newest one's total), when its oldest bucket leaves, its newest bucket.</summary>
     private readonly record struct StoredWindow(long Id, StrictDecimal Sum, long? OldestLastTicks, CounterBucket? Newest);
 
     /// <summary>
@@ -19,9 +19,9 @@ internal sealed partial class SqliteCounterStore
     /// Buckets never overlap (a call opens one only after the newest one's width has passed, see
     /// <see cref="WindowArithmetic.Joins"/>), so the ones that left are the oldest: the oldest one tells.
     /// </summary>
-    private LiveWindow Load(SqliteCounterStatements statements, SqliteTransaction transaction, CounterId counter, DateTimeOffset now)
+    private LiveWindow Load(SqliteCounterStatements statements, CounterId counter, DateTimeOffset now)
     {
-        if (Find(statements, transaction, counter) is not { } stored)
+        if (Find(statements, counter) is not { } stored)
         {
             return new LiveWindow(null, StrictDecimal.Zero, null);
         }
@@ -33,7 +33,7 @@ internal sealed partial class SqliteCounterStore
         }
 
         var sum = stored.Sum;
-        using (var expired = statements.Expire.With(transaction, stored.Id, cutoff).ExecuteReader())
+        using (var expired = statements.Expire.With(stored.Id, cutoff).ExecuteReader())
         {
             while (expired.Read())
             {
@@ -48,11 +48,11 @@ internal sealed partial class SqliteCounterStore
     /// The counter's row: by the id this guard remembers for it, else by its identity. An id is never reused
     /// (AUTOINCREMENT), so a remembered id names this counter or, once it was reset or swept, none.
     /// </summary>
-    private StoredWindow? Find(SqliteCounterStatements statements, SqliteTransaction transaction, CounterId counter)
+    private StoredWindow? Find(SqliteCounterStatements statements, CounterId counter)
     {
         if (_ids.TryGetValue(counter, out var id))
         {
-            if (Read(statements.WindowById.With(transaction, id)) is { } remembered)
+            if (Read(statements.WindowById.With(id)) is { } remembered)
             {
                 return remembered;
             }
@@ -60,7 +60,7 @@ internal sealed partial class SqliteCounterStore
             _ids.Remove(counter);
         }
 
-        var found = Read(statements.WindowByIdentity.With(transaction, Identity(counter)));
+        var found = Read(statements.WindowByIdentity.With(Identity(counter)));
         if (found is { } row)
         {
             _ids[counter] = row.Id;
@@ -77,14 +77,19 @@ internal sealed partial class SqliteCounterStore
             return null;
         }
 
-        var newest = reader.IsDBNull(3) ? (CounterBucket?)null : new CounterBucket(reader.GetInt64(3), reader.GetInt64(4), Amount(reader.GetString(5)));
-        return new StoredWindow(reader.GetInt64(0), Amount(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetInt64(2), newest);
+        if (reader.IsDBNull(2))
+        {
+            return new StoredWindow(reader.GetInt64(0), StrictDecimal.Zero, null, null);
+        }
+
+        var newest = new CounterBucket(reader.GetInt64(2), reader.GetInt64(3), Amount(reader.GetString(4)));
+        return new StoredWindow(reader.GetInt64(0), Amount(reader.GetString(5)), reader.GetInt64(1), newest);
     }
 
     /// <summary>The counter's live buckets, oldest first: read only for a refusal, to say how long until the call fits.</summary>
-    private static List<CounterBucket> LiveBuckets(SqliteCounterStatements statements, SqliteTransaction transaction, long id, TimeSpan window, DateTimeOffset now)
+    private static List<CounterBucket> LiveBuckets(SqliteCounterStatements statements, long id, TimeSpan window, DateTimeOffset now)
     {
-        using var reader = statements.Buckets.With(transaction, id).ExecuteReader();
+        using var reader = statements.Buckets.With(id).ExecuteReader();
         var buckets = new List<CounterBucket>();
         while (reader.Read())
         {
@@ -98,61 +103,69 @@ internal sealed partial class SqliteCounterStore
         return buckets;
     }
 
-    /// <summary>Counts the demand: joins the newest bucket (see <see cref="WindowArithmetic.Joins"/>) or opens one, and keeps the sum; returns the bucket's name.</summary>
-    private static long Add(SqliteCounterStatements statements, SqliteTransaction transaction, LiveWindow live, CounterDemand demand, DateTimeOffset now, List<(CounterId Counter, long Id)> made)
+    /// <summary>
+    /// Counts the demand in one write: joins the newest bucket (see <see cref="WindowArithmetic.Joins"/>) or opens
+    /// one, with the counter's new total; returns the bucket's name.
+    /// </summary>
+    private static long Add(SqliteCounterStatements statements, LiveWindow live, CounterDemand demand, DateTimeOffset now, List<(CounterId Counter, long Id)> made)
     {
         var ticks = now.UtcTicks;
-        var amount = demand.Amount.ToString();
+        var total = (live.Sum + demand.Amount).ToString();
         if (live.Id is not { } id)
         {
-            id = (long)statements.InsertCounter.With(transaction, [.. Identity(demand.Counter), amount]).ExecuteScalar()!;
+            id = (long)statements.InsertCounter.With(Identity(demand.Counter)).ExecuteScalar()!;
             made.Add((demand.Counter, id));
-            statements.InsertBucket.With(transaction, id, ticks, amount).ExecuteNonQuery();
-            return ticks;
+        }
+        else if (live.Newest is { } newest && WindowArithmetic.Joins(newest, ticks, demand.Counter.Window))
+        {
+            statements.UpdateBucket.With(id, newest.OpenedTicks, Math.Max(newest.LastTicks, ticks), (newest.Amount + demand.Amount).ToString(), total).ExecuteNonQuery();
+            return newest.OpenedTicks;
         }
 
-        var opened = ticks;
-        if (live.Newest is { } newest && WindowArithmetic.Joins(newest, ticks, demand.Counter.Window))
-        {
-            opened = newest.OpenedTicks;
-            statements.UpdateBucket.With(transaction, id, opened, Math.Max(newest.LastTicks, ticks), (newest.Amount + demand.Amount).ToString()).ExecuteNonQuery();
-        }
-        else
-        {
-            statements.InsertBucket.With(transaction, id, ticks, amount).ExecuteNonQuery();
-        }
-
-        statements.SetSum.With(transaction, id, (live.Sum + demand.Amount).ToString()).ExecuteNonQuery();
-        return opened;
+        statements.InsertBucket.With(id, ticks, demand.Amount.ToString(), total).ExecuteNonQuery();
+        return ticks;
     }
 
-    /// <summary>Takes an amount back out of the bucket it was counted in, and out of the sum; nothing when that bucket has left.</summary>
-    private static void TakeBack(SqliteCounterStatements statements, SqliteTransaction transaction, long id, long opened, StrictDecimal amount)
+    /// <summary>Takes an amount back out of the bucket it was counted in, and out of the total; nothing when that bucket has left.</summary>
+    private static void TakeBack(SqliteCounterStatements statements, StoredWindow stored, long opened, StrictDecimal amount)
     {
+        if (stored.Newest is not { } newest)
+        {
+            return;
+        }
+
         long last;
-        StrictDecimal bucket, sum;
-        using (var reader = statements.BucketAndSum.With(transaction, id, opened).ExecuteReader())
+        StrictDecimal bucket;
+        string total;
+        using (var reader = statements.Bucket.With(stored.Id, opened).ExecuteReader())
         {
             if (!reader.Read())
             {
                 return;
             }
 
-            (last, bucket, sum) = (reader.GetInt64(0), Amount(reader.GetString(1)), Amount(reader.GetString(2)));
+            (last, bucket, total) = (reader.GetInt64(0), Amount(reader.GetString(1)), reader.GetString(2));
         }
 
         var taken = amount <= bucket ? amount : bucket;
-        statements.UpdateBucket.With(transaction, id, opened, last, (bucket - taken).ToString()).ExecuteNonQuery();
-        statements.SetSum.With(transaction, id, (sum - taken).ToString()).ExecuteNonQuery();
+        var sum = (stored.Sum - taken).ToString();
+        if (opened == newest.OpenedTicks)
+        {
+            statements.UpdateBucket.With(stored.Id, opened, last, (bucket - taken).ToString(), sum).ExecuteNonQuery();
+            return;
+        }
+
+        statements.UpdateBucket.With(stored.Id, opened, last, (bucket - taken).ToString(), total).ExecuteNonQuery();
+        statements.UpdateBucket.With(stored.Id, newest.OpenedTicks, newest.LastTicks, newest.Amount.ToString(), sum).ExecuteNonQuery();
     }
 
     /// <summary>
     /// Deletes every counter whose buckets have all left their window (its buckets go with it). A live counter's
     /// old buckets are left to the next decision that touches it, which takes them out of its sum too.
     /// </summary>
-    private static void Sweep(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now)
+    private static void Sweep(SqliteConnection connection, DateTimeOffset now)
     {
-        using var command = Command(connection, transaction, """
+        using var command = Command(connection, null, """
             DELETE FROM limit_counters WHERE NOT EXISTS (
                 SELECT 1 FROM limit_buckets b WHERE b.counter = limit_counters.id AND b.last > $now - limit_counters.window_ticks);
             """);

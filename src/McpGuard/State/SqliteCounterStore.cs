@@ -7,8 +7,9 @@ namespace McpGuard.State;
 /// Counters in one SQLite file shared by every guard of the user (docs/limits.md). WAL journal, so readers never
 /// wait for a writer; one <c>BEGIN IMMEDIATE</c> transaction per decision, so "check every demand, then count in
 /// all" is atomic across processes (a second guard waits on the busy timeout, then sees the first one's counts).
-/// A counter's row keeps the sum of its buckets, so a decision reads one row per demand (and its oldest and newest
-/// bucket), whatever the number of buckets in the window; a busy counter has about 1,024.
+/// A counter's newest bucket keeps the counter's total, so a decision reads a counter's row with its oldest and
+/// newest bucket and writes one bucket per demand, whatever the number of buckets in the window (a busy counter
+/// has about 1,024).
 /// <c>synchronous=NORMAL</c>: a crashed guard loses nothing it committed; a power loss can lose the last
 /// commits before the WAL reached the disk. Buckets that have left their window are deleted as decisions touch
 /// them, and all of them now and then, so the file follows what is counted in the windows, not history.
@@ -45,44 +46,56 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
         try
         {
             var (connection, statements) = Open();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var windows = new LiveWindow[demands.Count];
-            for (var i = 0; i < demands.Count; i++)
+            statements.Begin.With().ExecuteNonQuery();
+            var committed = false;
+            try
             {
-                var demand = demands[i];
-                var window = Load(statements, transaction, demand.Counter, now);
-                if (window.Sum + demand.Amount > demand.Max)
+                var windows = new LiveWindow[demands.Count];
+                for (var i = 0; i < demands.Count; i++)
                 {
-                    var buckets = window.Id is { } id ? LiveBuckets(statements, transaction, id, demand.Counter.Window, now) : [];
-                    return new CountOutcome.Refused(i, WindowArithmetic.RetryAfter(buckets, window.Sum, demand.Amount, demand.Max, demand.Counter.Window, now));
+                    var demand = demands[i];
+                    var window = Load(statements, demand.Counter, now);
+                    if (window.Sum + demand.Amount > demand.Max)
+                    {
+                        var buckets = window.Id is { } id ? LiveBuckets(statements, id, demand.Counter.Window, now) : [];
+                        return new CountOutcome.Refused(i, WindowArithmetic.RetryAfter(buckets, window.Sum, demand.Amount, demand.Max, demand.Counter.Window, now));
+                    }
+
+                    windows[i] = window;
                 }
 
-                windows[i] = window;
-            }
+                var counted = new CountedAmount[demands.Count];
+                var made = new List<(CounterId Counter, long Id)>();
+                for (var i = 0; i < demands.Count; i++)
+                {
+                    var demand = demands[i];
+                    counted[i] = new CountedAmount(demand.Counter, Add(statements, windows[i], demand, now, made), demand.Amount);
+                }
 
-            var counted = new CountedAmount[demands.Count];
-            var made = new List<(CounterId Counter, long Id)>();
-            for (var i = 0; i < demands.Count; i++)
+                if (--_untilSweep <= 0)
+                {
+                    _untilSweep = SweepEvery;
+                    Sweep(connection, now);
+                }
+
+                statements.Commit.With().ExecuteNonQuery();
+                committed = true;
+
+                // Remembered only once committed: the id of a counter made in a transaction that rolled back is free again.
+                foreach (var (counter, id) in made)
+                {
+                    _ids[counter] = id;
+                }
+
+                return new CountOutcome.Counted(new CountReceipt(counted));
+            }
+            finally
             {
-                var demand = demands[i];
-                counted[i] = new CountedAmount(demand.Counter, Add(statements, transaction, windows[i], demand, now, made), demand.Amount);
+                if (!committed)
+                {
+                    RollBack(statements);
+                }
             }
-
-            if (--_untilSweep <= 0)
-            {
-                _untilSweep = SweepEvery;
-                Sweep(connection, transaction, now);
-            }
-
-            transaction.Commit();
-
-            // Remembered only once committed: the id of a counter made in a transaction that rolled back is free again.
-            foreach (var (counter, id) in made)
-            {
-                _ids[counter] = id;
-            }
-
-            return new CountOutcome.Counted(new CountReceipt(counted));
         }
         catch (SqliteException ex)
         {
@@ -109,18 +122,30 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
 
         try
         {
-            var (connection, statements) = Open();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            foreach (var counted in receipt.Counted)
+            var (_, statements) = Open();
+            statements.Begin.With().ExecuteNonQuery();
+            var committed = false;
+            try
             {
-                if (Find(statements, transaction, counted.Counter) is { } stored)
+                foreach (var counted in receipt.Counted)
                 {
-                    TakeBack(statements, transaction, stored.Id, counted.BucketOpenedTicks, counted.Amount);
+                    if (Find(statements, counted.Counter) is { } stored)
+                    {
+                        TakeBack(statements, stored, counted.BucketOpenedTicks, counted.Amount);
+                    }
+                }
+
+                statements.Commit.With().ExecuteNonQuery();
+                committed = true;
+                return true;
+            }
+            finally
+            {
+                if (!committed)
+                {
+                    RollBack(statements);
                 }
             }
-
-            transaction.Commit();
-            return true;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -130,6 +155,19 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Ends a decision that did not commit (refused, or failed: then SQLite may have rolled back already, and the connection is dropped next).</summary>
+    private static void RollBack(SqliteCounterStatements statements)
+    {
+        try
+        {
+            statements.Rollback.With().ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // No transaction is open any more: nothing to undo.
         }
     }
 

@@ -19,15 +19,17 @@ internal sealed class SqliteStatement : IDisposable
         _parameters = [.. parameterNames.Select(name => _command.Parameters.Add(new SqliteParameter { ParameterName = name }))];
     }
 
-    /// <summary>The command in <paramref name="transaction"/> with its parameters set, in the order they were named.</summary>
-    public SqliteCommand With(SqliteTransaction? transaction, params ReadOnlySpan<object> values)
+    /// <summary>
+    /// The command with its parameters set, in the order they were named. Never in a <see cref="SqliteTransaction"/>:
+    /// the store's transactions are statements too (<see cref="SqliteCounterStatements.Begin"/>).
+    /// </summary>
+    public SqliteCommand With(params ReadOnlySpan<object> values)
     {
         if (values.Length != _parameters.Length)
         {
             throw new ArgumentException($"the statement takes {_parameters.Length} values, not {values.Length}", nameof(values));
         }
 
-        _command.Transaction = transaction;
         for (var i = 0; i < values.Length; i++)
         {
             _parameters[i].Value = values[i];
