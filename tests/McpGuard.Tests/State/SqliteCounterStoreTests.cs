@@ -55,7 +55,7 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
             Assert.Equal(TimeSpan.FromSeconds(30), refused.RetryAfter);
 
             Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([demand], Start + TimeSpan.FromSeconds(60), Ct));
-            Assert.Equal(2, Rows("SELECT count(*) FROM buckets"));
+            Assert.Equal(2, Rows("SELECT count(*) FROM limit_buckets"));
         }
         finally
         {
