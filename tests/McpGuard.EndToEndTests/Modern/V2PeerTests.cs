@@ -103,6 +103,24 @@ public sealed class V2PeerTests
         Assert.DoesNotContain("RAN place_order", run.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Nobody answers the question in time: denied with the reason, nothing ran. (The 2025 era, where the guard
+    /// waits for the client's answer; in the 2026-07-28 era the guard does not wait, and a late retry is refused as
+    /// expired: ModernWireTests.Approval_RetryAfterDeadline_DeniedAsExpired.)
+    /// </summary>
+    [Fact]
+    public async Task Approval_NotAnsweredInTime_DeniedAndNothingRan()
+    {
+        await using var run = V2ClientRun.Start("legacy", "approve", Policy.Replace("timeout: 60s", "timeout: 2s", StringComparison.Ordinal), approve: "never");
+
+        await run.StepAsync("elicited");
+        var order = await run.StepAsync("order");
+        Assert.StartsWith("Denied by policy: nobody approved place_order on the elicitation channel within 2s", V2ClientRun.ResultText(order), StringComparison.Ordinal);
+        await run.StepAsync("closed");
+        await run.WaitForExitAsync();
+        Assert.DoesNotContain("RAN place_order", run.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>A server's own input-required rounds pass through the guard: the client is asked by the server and the tool completes.</summary>
     [Theory]
     [InlineData("auto")]
