@@ -49,7 +49,7 @@ internal sealed partial class PolicyEngine
                 return decision with
                 {
                     Verdict = Verdict.Deny,
-                    Reason = $"the model picked {request.ToolName}, which needs a person's approval ({decision.Reason ?? decision.RuleId}); a pick inside a sampling answer cannot wait for one, so allow or deny it in the policy.",
+                    Reason = $"the model picked {request.ToolName}, which needs a person's approval ({(decision.Reason ?? decision.RuleId).TrimEnd('.')}); a pick inside a sampling answer cannot wait for one, so allow or deny it in the policy.",
                 };
             case Verdict.Deny:
                 return decision with { Reason = $"the model picked {request.ToolName}: {decision.Reason ?? $"denied by {decision.RuleId}."}" };
