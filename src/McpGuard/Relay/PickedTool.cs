@@ -35,19 +35,22 @@ internal readonly record struct PickedTool(string? Name, JsonElement Input)
     /// <c>{method, result}</c> envelope some peers send. Which response answers a sampling request does not matter:
     /// a tool_use anywhere is a pick.
     /// </summary>
-    public static List<PickedTool> InInputResponses(JsonElement parameters)
+    public static IReadOnlyList<PickedTool> InInputResponses(JsonElement parameters)
     {
-        var picks = new List<PickedTool>();
-        if (parameters.ValueKind == JsonValueKind.Object
-            && parameters.TryGetProperty("inputResponses"u8, out var responses) && responses.ValueKind == JsonValueKind.Object)
+        if (parameters.ValueKind != JsonValueKind.Object
+            || !parameters.TryGetProperty("inputResponses"u8, out var responses) || responses.ValueKind != JsonValueKind.Object)
         {
-            foreach (var response in responses.EnumerateObject())
+            // Most calls: nothing allocated.
+            return [];
+        }
+
+        var picks = new List<PickedTool>();
+        foreach (var response in responses.EnumerateObject())
+        {
+            AddFromResult(response.Value, picks);
+            if (response.Value.ValueKind == JsonValueKind.Object && response.Value.TryGetProperty("result"u8, out var wrapped))
             {
-                AddFromResult(response.Value, picks);
-                if (response.Value.ValueKind == JsonValueKind.Object && response.Value.TryGetProperty("result"u8, out var wrapped))
-                {
-                    AddFromResult(wrapped, picks);
-                }
+                AddFromResult(wrapped, picks);
             }
         }
 
