@@ -43,6 +43,15 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
                     return;
                 }
 
+                if (taskId is not null && PickedTool.InInputResponses(message.Params) is { Count: > 0 } picks
+                    && await gate.JudgePicksAsync(picks, id, cancellationToken) is PicksOutcome.Refused refusedPicks)
+                {
+                    // A task's input responses (tasks/update) carrying the model's picks: the server would run them.
+                    await channels.ToClient.WriteLineAsync(
+                        JsonRpcMessages.Error(id, SamplingWithTools.RefusedCode, "McpGuard: " + refusedPicks.Reason), flush: true, cancellationToken);
+                    return;
+                }
+
                 if (!channels.AwaitingServer.TryAdd(new PendingRequest(id, message.Method!) { TaskId = taskId }))
                 {
                     LogDuplicateId(logger);

@@ -81,6 +81,27 @@ public sealed class StdioRelayTaskTests
         Assert.Contains("\"t-2\"", (await relay.ReadResponseAsync("3")).GetRawText(), StringComparison.Ordinal);
     }
 
+    /// <summary>A task's input responses (2026 tasks extension, tasks/update) that carry the model's picks are judged like any.</summary>
+    [Theory]
+    [InlineData("version: 1\ndefault: allow\n", false)]
+    [InlineData("version: 1\ndefault: allow\nsampling: { tools: judge }\n", true)]
+    public async Task TaskUpdateCarryingPicks_ForwardedOnlyWhenThePicksMayRun(string policy, bool forwarded)
+    {
+        using var server = FakeServer.Create([["as_modern_task"]]);
+        await using var relay = RelayHarness.Start(policy, server.CommandLine);
+        await relay.SendAsync(ListTools);
+        await relay.ReadUntilIdAsync("\"list\"");
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"as_modern_task","arguments":{"task":"t-1"}}}""");
+        await relay.ReadResponseAsync("1");
+
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tasks/update","params":{"taskId":"t-1","inputResponses":{"pick":{"role":"assistant","model":"m","content":[{"type":"tool_use","id":"u","name":"as_modern_task","input":{"marker":"UPDATE-MARKER"}}]}}}}""");
+        var answer = await relay.ReadResponseAsync("2");
+        await relay.SyncAsync();
+
+        Assert.Equal(forwarded, server.ReceivedText().Any(line => line.Contains("UPDATE-MARKER", StringComparison.Ordinal)));
+        Assert.Equal(!forwarded, answer.TryGetProperty("error", out _));
+    }
+
     private static string ResultText(System.Text.Json.JsonElement response) =>
         response.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString()!;
 }
