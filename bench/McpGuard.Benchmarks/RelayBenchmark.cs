@@ -99,6 +99,21 @@ internal static class RelayBenchmark
             Console.WriteLine($"sequential: {Stopwatch.GetElapsedTime(sequentialStart).TotalMicroseconds / sequential:0.0} µs per call, {(driver.CpuTime() - sequentialCpu).TotalMicroseconds / sequential:0.0} µs of the relay's CPU per call");
         }
 
+        // --big N: N sequential 20 MB results first, with wall and CPU time per result.
+        var bigIndex = Array.IndexOf(args, "--big");
+        var big = bigIndex >= 0 ? int.Parse(args[bigIndex + 1], CultureInfo.InvariantCulture) : 0;
+        if (big > 0)
+        {
+            var bigCpu = driver.CpuTime();
+            var bigStart = Stopwatch.GetTimestamp();
+            for (var i = 0; i < big; i++)
+            {
+                await driver.CallAsync("tools/call", """{"name":"big","arguments":{}}""");
+            }
+
+            Console.WriteLine($"20 MB result: {Stopwatch.GetElapsedTime(bigStart).TotalMilliseconds / big:0.0} ms per result, {(driver.CpuTime() - bigCpu).TotalMilliseconds / big:0.0} ms of the relay's CPU per result");
+        }
+
         // --calls N: a fixed number of pipelined calls instead of a time, so instruction counts (callgrind) compare.
         var callsIndex = Array.IndexOf(args, "--calls");
         var fixedCalls = callsIndex >= 0 ? long.Parse(args[callsIndex + 1], CultureInfo.InvariantCulture) : -1;

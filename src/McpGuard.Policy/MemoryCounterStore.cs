@@ -35,10 +35,12 @@ internal sealed class MemoryCounterStore : ICounterStore
     {
         lock (_lock)
         {
+            // Each counter is looked up once: the windows found while checking are the ones counted in.
+            var windows = new SlidingWindow?[demands.Count];
             for (var i = 0; i < demands.Count; i++)
             {
                 var demand = demands[i];
-                if (Existing(demand.Counter, now) is { } window && window.Sum + demand.Amount > demand.Max)
+                if ((windows[i] = Existing(demand.Counter, now)) is { } window && window.Sum + demand.Amount > demand.Max)
                 {
                     return new(new CountOutcome.Refused(i, window.RetryAfter(demand.Amount, demand.Max, now)));
                 }
@@ -53,7 +55,8 @@ internal sealed class MemoryCounterStore : ICounterStore
             for (var i = 0; i < demands.Count; i++)
             {
                 var demand = demands[i];
-                if (!_windows.TryGetValue(demand.Counter, out var window))
+                var window = windows[i];
+                if (window is null && !_windows.TryGetValue(demand.Counter, out window))
                 {
                     _windows[demand.Counter] = window = new SlidingWindow(demand.Counter.Window);
                 }

@@ -69,7 +69,9 @@ internal static class RunCommand
             using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {
-                using var stdin = Console.OpenStandardInput();
+                // The console stream has no ReadAsync of its own: Stream's default runs each blocking read as a
+                // thread-pool work item, a hand-off per client line. Read inline, on the client pump's own thread.
+                using var stdin = new InlineReadStream(Console.OpenStandardInput());
                 using var stdout = StandardOutput.Open();
                 using var stderr = Console.OpenStandardError();
                 var exitCode = await relay.RunAsync(commandLine, serverName, stdin, stdout, stderr, stop.Token);

@@ -21,6 +21,7 @@ internal sealed partial class ChildProcess : IDisposable
         _process = process;
         _logger = logger;
         _stderrCopy = CopyStderrAsync(process.StandardError.BaseStream, ourStderr);
+        StandardOutput = new InlineReadStream(process.StandardOutput.BaseStream);
         Exited = WaitForExitCodeAsync();
     }
 
@@ -28,7 +29,8 @@ internal sealed partial class ChildProcess : IDisposable
 
     public Stream StandardInput => _process.StandardInput.BaseStream;
 
-    public Stream StandardOutput => _process.StandardOutput.BaseStream;
+    /// <summary>The child's stdout, read inline: only a pump on a thread of its own reads it (<see cref="InlineReadStream"/>).</summary>
+    public Stream StandardOutput { get; }
 
     /// <summary>Completes with the exit code once the process has exited and its stderr is drained.</summary>
     public Task<int> Exited { get; }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -23,11 +24,12 @@ internal readonly record struct JsonRpcId(string Key, byte[] Raw)
     }
 
     /// <summary>The id of a parsed message, or null when it is absent or not a string or an integer.</summary>
+    /// <remarks>Read from the document's own bytes (<see cref="JsonMarshal.GetRawUtf8Value"/>): no raw-text strings per request.</remarks>
     public static JsonRpcId? FromElement(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.String => new JsonRpcId("s:" + element.GetString(), Encoding.UTF8.GetBytes(element.GetRawText())),
-        JsonValueKind.Number when IsInteger(element.GetRawText()) =>
-            new JsonRpcId("n:" + element.GetRawText(), Encoding.UTF8.GetBytes(element.GetRawText())),
+        JsonValueKind.String => new JsonRpcId("s:" + element.GetString(), JsonMarshal.GetRawUtf8Value(element).ToArray()),
+        JsonValueKind.Number when JsonMarshal.GetRawUtf8Value(element) is var raw && IsInteger(raw) =>
+            new JsonRpcId("n:" + Encoding.UTF8.GetString(raw), raw.ToArray()),
         _ => null,
     };
 
@@ -40,9 +42,6 @@ internal readonly record struct JsonRpcId(string Key, byte[] Raw)
     };
 
     /// <summary>JSON-RPC ids may be integers; <c>1.0</c> and <c>1e3</c> are numbers but not integers.</summary>
-    public static bool IsInteger(ReadOnlySpan<char> text) =>
-        !text.IsEmpty && !text.ContainsAny('.', 'e', 'E');
-
     public static bool IsInteger(ReadOnlySpan<byte> text) =>
         !text.IsEmpty && !text.ContainsAny((byte)'.', (byte)'e', (byte)'E');
 

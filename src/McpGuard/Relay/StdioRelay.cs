@@ -41,8 +41,8 @@ internal sealed partial class StdioRelay(
         using var relayCancellation = new CancellationTokenSource();
         var token = relayCancellation.Token;
         var session = new RelaySession(clientOutput, child.StandardInput, engine, approverFor, audit, options, serverName, loggerFactory, token);
-        var clientPump = session.PumpClientAsync(clientInput, token);
-        var serverPump = session.PumpServerAsync(child.StandardOutput, token);
+        var serverPump = OnOwnThread(() => session.PumpServerAsync(child.StandardOutput, token));
+        var clientPump = OnOwnThread(() => session.PumpClientAsync(clientInput, token));
         var reloads = ApplyReloadsAsync(session, token);
         var stopRequested = Task.Delay(Timeout.Infinite, stopping);
 
@@ -77,6 +77,16 @@ internal sealed partial class StdioRelay(
         await Observe(reloads);
         return exitCode;
     }
+
+    /// <summary>
+    /// Starts a pump on a dedicated thread. Both inputs are read with blocking reads (the console stream always
+    /// does; the child's stdout through <see cref="InlineReadStream"/>), so the thread the kernel wakes for a line
+    /// handles and forwards it, without a hand-off to the thread pool, and neither pump blocks the caller or a
+    /// pool thread while it waits. A pump that ever waits asynchronously (a sink held by another writer) goes on
+    /// from the pool.
+    /// </summary>
+    private static Task OnOwnThread(Func<Task> pump) =>
+        Task.Factory.StartNew(pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     private async Task ApplyReloadsAsync(RelaySession session, CancellationToken cancellationToken)
     {
