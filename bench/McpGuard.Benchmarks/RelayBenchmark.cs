@@ -99,12 +99,15 @@ internal static class RelayBenchmark
             Console.WriteLine($"sequential: {Stopwatch.GetElapsedTime(sequentialStart).TotalMicroseconds / sequential:0.0} µs per call, {(driver.CpuTime() - sequentialCpu).TotalMicroseconds / sequential:0.0} µs of the relay's CPU per call");
         }
 
+        // --calls N: a fixed number of pipelined calls instead of a time, so instruction counts (callgrind) compare.
+        var callsIndex = Array.IndexOf(args, "--calls");
+        var fixedCalls = callsIndex >= 0 ? long.Parse(args[callsIndex + 1], CultureInfo.InvariantCulture) : -1;
         var window = new SemaphoreSlim(Window);
         var calls = 0L;
         var cpuBefore = driver.CpuTime();
         var started = Stopwatch.GetTimestamp();
         var pending = new List<Task>();
-        while (Stopwatch.GetElapsedTime(started).TotalSeconds < seconds)
+        while (fixedCalls >= 0 ? calls < fixedCalls : Stopwatch.GetElapsedTime(started).TotalSeconds < seconds)
         {
             await window.WaitAsync();
             var answer = await driver.SendAsync("tools/call", Call, flush: ++calls % 32 == 0);

@@ -11,6 +11,12 @@ internal interface ICounterStore
     /// <summary>The store in words for reasons and messages (never a password): <c>the SQLite store at ~/.mcpguard/state.db</c>.</summary>
     string Description { get; }
 
+    /// <summary>
+    /// True when <see cref="TryCountAsync"/> always completes before it returns (memory): the engine then sets no
+    /// timer for <c>state.timeout</c> around it.
+    /// </summary>
+    bool AnswersAtOnce => false;
+
     /// <summary>Checks every demand and, when all fit, counts them all. Never throws for an unreachable store: answers Unavailable.</summary>
     ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken);
 

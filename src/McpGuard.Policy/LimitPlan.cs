@@ -37,7 +37,7 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             }
 
             var id = new CounterId(ns, entry.Id, CounterKind.Rate, rate.Window, per);
-            limits.Add(new PlannedLimit(new CounterDemand(id, StrictDecimal.One, new StrictDecimal(rate.Max, 0)), LimitScope.Entry, rate.Scope, $"rate limit of {rate} for {entry.Pattern.Pattern}{PerWords(rate.Per)} reached"));
+            limits.Add(new PlannedLimit(new CounterDemand(id, StrictDecimal.One, new StrictDecimal(rate.Max, 0)), LimitScope.Entry, rate.Scope, entry.Pattern.Pattern, rate, null));
         }
 
         if (policy.GlobalRateLimit is { } global)
@@ -49,7 +49,7 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             }
 
             var id = new CounterId(ns, CounterId.GlobalEntry, CounterKind.Rate, global.Window, per);
-            limits.Add(new PlannedLimit(new CounterDemand(id, StrictDecimal.One, new StrictDecimal(global.Max, 0)), LimitScope.Global, global.Scope, $"global rate limit of {global}{PerWords(global.Per)} reached"));
+            limits.Add(new PlannedLimit(new CounterDemand(id, StrictDecimal.One, new StrictDecimal(global.Max, 0)), LimitScope.Global, global.Scope, CounterId.GlobalEntry, global, null));
         }
 
         if (entry?.Budget is { } budget)
@@ -66,10 +66,10 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             }
 
             var id = new CounterId(ns, entry.Id, CounterKind.Budget, budget.Window, per);
-            limits.Add(new PlannedLimit(new CounterDemand(id, amount, budget.Max), LimitScope.Entry, budget.Scope, $"budget of {budget} for {entry.Pattern.Pattern}{PerWords(budget.Per)} would be exceeded"));
+            limits.Add(new PlannedLimit(new CounterDemand(id, amount, budget.Max), LimitScope.Entry, budget.Scope, entry.Pattern.Pattern, null, budget));
         }
 
-        plan = new LimitPlan([.. limits.Where(l => l.Storage == CounterScope.Shared)], [.. limits.Where(l => l.Storage == CounterScope.Session)]);
+        plan = Split(limits);
         return true;
     }
 
@@ -121,8 +121,27 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
         return text == "-0" ? "0" : text;
     }
 
-    private static string PerWords(IReadOnlyList<ArgumentPath> per) =>
-        per.Count == 0 ? "" : " per " + string.Join(", ", per.Select(p => p.Text));
+    /// <summary>Shared and session counters apart, in order; most policies count everything in one of them, so the list is kept whole then.</summary>
+    private static LimitPlan Split(List<PlannedLimit> limits)
+    {
+        var shared = 0;
+        foreach (var limit in limits)
+        {
+            shared += limit.Storage == CounterScope.Shared ? 1 : 0;
+        }
+
+        if (shared == limits.Count)
+        {
+            return new LimitPlan(limits, []);
+        }
+
+        if (shared == 0)
+        {
+            return new LimitPlan([], limits);
+        }
+
+        return new LimitPlan([.. limits.Where(l => l.Storage == CounterScope.Shared)], [.. limits.Where(l => l.Storage == CounterScope.Session)]);
+    }
 
     /// <summary>The one value a budget sums for this call, or null when there is not exactly one.</summary>
     private static JsonElement? BudgetValue(ArgumentPath path, JsonElement arguments)

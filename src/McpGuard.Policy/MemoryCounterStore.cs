@@ -18,6 +18,8 @@ internal sealed class MemoryCounterStore : ICounterStore
 
     public string Description => "the in-memory store";
 
+    public bool AnswersAtOnce => true;
+
     internal int CounterCount
     {
         get

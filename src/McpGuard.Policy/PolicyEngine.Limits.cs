@@ -54,7 +54,7 @@ internal sealed partial class PolicyEngine
         var session = CountReceipt.Empty;
         if (plan.Session.Count > 0)
         {
-            switch (await _session.TryCountAsync([.. plan.Session.Select(l => l.Demand)], now, cancellationToken))
+            switch (await _session.TryCountAsync(Demands(plan.Session), now, cancellationToken))
             {
                 case CountOutcome.Refused refused:
                     return Refuse(entry, Exceeded(plan.Session[refused.Index], refused.RetryAfter), risk);
@@ -69,7 +69,7 @@ internal sealed partial class PolicyEngine
             return new LimitOutcome.Counted(new LimitReceipt(CountReceipt.Empty, session)) { Decision = Allowed(risk) };
         }
 
-        switch (await CountSharedAsync([.. plan.Shared.Select(l => l.Demand)], now, policy.State.Timeout, cancellationToken))
+        switch (await CountSharedAsync(Demands(plan.Shared), now, policy.State.Timeout, cancellationToken))
         {
             case CountOutcome.Counted counted:
                 return new LimitOutcome.Counted(new LimitReceipt(counted.Receipt, session)) { Decision = Allowed(risk) };
@@ -91,6 +91,12 @@ internal sealed partial class PolicyEngine
     /// <summary>The store's answer within the policy's timeout; a store that throws or does not answer in time is unavailable.</summary>
     private async ValueTask<CountOutcome> CountSharedAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (Counters.AnswersAtOnce)
+        {
+            // Nothing to time out (the memory store): a timer per call cost more than the count itself.
+            return await Counters.TryCountAsync(demands, now, cancellationToken);
+        }
+
         using var timer = new CancellationTokenSource(timeout, TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
@@ -105,6 +111,17 @@ internal sealed partial class PolicyEngine
         {
             return new CountOutcome.Unavailable(ex.Message);
         }
+    }
+
+    private static CounterDemand[] Demands(IReadOnlyList<PlannedLimit> limits)
+    {
+        var demands = new CounterDemand[limits.Count];
+        for (var i = 0; i < demands.Length; i++)
+        {
+            demands[i] = limits[i].Demand;
+        }
+
+        return demands;
     }
 
     private static LimitRefusal Exceeded(PlannedLimit limit, TimeSpan retryAfter) =>

@@ -32,7 +32,7 @@ internal sealed partial class ToolCallGate
                 outcome = Conclude(id, callId, request, count.Decision, count.Recorded, era, counted: await engine.TryConsumeAsync(request, cancellationToken));
             }
 
-            if (outcome is GateOutcome.Ask inBandAsk && CanAskInBand(parameters, era))
+            if (outcome is GateOutcome.Ask inBandAsk && AsksInBandFirst(parameters, era))
             {
                 await AskInBandAsync(id, callId, request, inBandAsk.Decision, cancellationToken);
                 return;
@@ -49,8 +49,20 @@ internal sealed partial class ToolCallGate
                 {
                     asked = true;
                     var answer = await approver.RequestAsync(
-                        new ApprovalRequest(callId, serverName, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision)),
+                        new ApprovalRequest(callId, serverName, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision))
+                        {
+                            // Not for the retry of a server's own round: the guard's question would replace the server's state.
+                            CanAskInBand = CanAskInBand(parameters, era) && InputRequiredRetry.RequestState(parameters) is null,
+                        },
                         cancellationToken);
+                    if (answer.AsksInBand)
+                    {
+                        // The channels before elicitation could not ask: the client is asked with the call's answer.
+                        asked = false;
+                        await AskInBandAsync(id, callId, request, decision, cancellationToken, recorded: true);
+                        return;
+                    }
+
                     LogApproval(logger, call.Name, answer.Approved);
                     outcome = answer.Approved
                         ? Conclude(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved, era, ApprovalStateToken.HashArguments(call.Arguments), await engine.TryConsumeAsync(request, cancellationToken))

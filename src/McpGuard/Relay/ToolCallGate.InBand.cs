@@ -13,18 +13,23 @@ internal sealed partial class ToolCallGate
 {
     /// <summary>
     /// In the modern era the guard cannot send the client a request, so "elicitation" means its own
-    /// input_required answer: used when the call's capabilities declare form elicitation and the policy lists
-    /// elicitation first (otherwise the later channels ask, off the pump, as in the 2025 era).
+    /// input_required answer, possible when the call's capabilities declare form elicitation. The channels are
+    /// tried in order: the channels before elicitation ask off the pump, and when none of them can, the
+    /// elicitation channel answers <see cref="ApprovalOutcome.InBand"/>.
     /// </summary>
     private bool CanAskInBand(System.Text.Json.JsonElement parameters, ProtocolEra era) =>
         era == ProtocolEra.Modern
         && !options.Monitor
-        && engine.Policy.Approval.Channels is [ElicitationChannel.ChannelName, ..]
+        && engine.Policy.Approval.Channels.Contains(ElicitationChannel.ChannelName)
         && ClientLineHandler.DeclaresFormElicitation(parameters);
 
-    private async ValueTask AskInBandAsync(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, CancellationToken cancellationToken)
+    /// <summary>Elicitation is the first channel, so the question can be sent at once, without holding the call.</summary>
+    private bool AsksInBandFirst(System.Text.Json.JsonElement parameters, ProtocolEra era) =>
+        engine.Policy.Approval.Channels is [ElicitationChannel.ChannelName, ..] && CanAskInBand(parameters, era);
+
+    private async ValueTask AskInBandAsync(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, CancellationToken cancellationToken, bool recorded = false)
     {
-        if (!Record(id, callId, request, decision, AuditDecision.RequireApproval, decision.RuleId, decision.Reason))
+        if (!recorded && !Record(id, callId, request, decision, AuditDecision.RequireApproval, decision.RuleId, decision.Reason))
         {
             await ReplyAsync(id, AuditUnavailable(id, ProtocolEra.Modern).Message, cancellationToken);
             return;
@@ -113,9 +118,7 @@ internal sealed partial class ToolCallGate
         const ProtocolEra Era = ProtocolEra.Modern;
         var continued = inBand.TryContinue(requestState, out var link);
         var callId = link?.CallId ?? audit.NewCallId();
-        var outcome = continued && link!.AsksModelForTools
-            ? Refuse(id, callId, request, SamplingWithTools.Reason, "sampling")
-            : Judge(id, callId, request, Era);
+        var outcome = Judge(id, callId, request, Era);
         if (outcome is GateOutcome.Ask ask)
         {
             var argumentsHash = ApprovalStateToken.HashArguments(request.Arguments);
@@ -123,7 +126,7 @@ internal sealed partial class ToolCallGate
             {
                 outcome = Conclude(id, callId, request, ask.Decision with { Verdict = Verdict.Allow, Reason = "approved earlier in this call." }, AuditDecision.Approved, Era, argumentsHash);
             }
-            else if (CanAskInBand(message.Params, Era))
+            else if (AsksInBandFirst(message.Params, Era))
             {
                 // Asking in band would replace the server's requestState with the guard's and lose its round.
                 outcome = Refuse(id, callId, request, "this retry of the server's input-required round needs a new approval (its tool or arguments changed since one was given); call the tool again.");

@@ -41,6 +41,14 @@ internal sealed partial class ToolCallGate(
 
         var request = Request(call);
         var era = ModernMeta.EraOf(message.Params);
+        if (era == ProtocolEra.Modern && PickedTool.InInputResponses(message.Params) is { Count: > 0 } picks
+            && await JudgePicksAsync(picks, id, cancellationToken) is PicksOutcome.Refused refused)
+        {
+            // The retry carries the model's picks to the server, which would run them: denied whole.
+            await ReplyAsync(id, Refuse(id, audit.NewCallId(), request, refused.Reason, PolicyEngine.SamplingRuleId).Message, cancellationToken);
+            return;
+        }
+
         if (era == ProtocolEra.Modern && InputRequiredRetry.RequestState(message.Params) is { } requestState)
         {
             await HandleRetryAsync(message, request, requestState, line, cancellationToken);
@@ -65,7 +73,7 @@ internal sealed partial class ToolCallGate(
 
         switch (outcome)
         {
-            case GateOutcome.Ask ask when CanAskInBand(message.Params, era):
+            case GateOutcome.Ask ask when AsksInBandFirst(message.Params, era):
                 await AskInBandAsync(id, callId, request, ask.Decision, cancellationToken);
                 break;
             case GateOutcome.Forward:
@@ -213,7 +221,7 @@ internal sealed partial class ToolCallGate(
         new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr).", era));
 
     /// <returns>False when the record could not be stored (the audit log's own warning is already on stderr).</returns>
-    private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, AuditDecision recorded, string? ruleId, string? reason)
+    private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, AuditDecision recorded, string? ruleId, string? reason, bool sampled = false)
     {
         if (audit is NullAuditLog)
         {
@@ -231,6 +239,7 @@ internal sealed partial class ToolCallGate(
             Risk = decision is null ? null : RiskClassWords.Word(decision.Risk),
             Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
             Monitor = options.Monitor,
+            Sampled = sampled,
         });
     }
 
