@@ -26,7 +26,7 @@ internal sealed partial class ToolCallGate
             var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
             await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
             request = Request(call);
-            var outcome = Judge(id, callId, request, era, freshlyListed: true, deferCount: true);
+            var outcome = Judge(id, callId, request, era, freshlyListed: true);
             if (outcome is GateOutcome.Count count)
             {
                 outcome = Conclude(id, callId, request, count.Decision, count.Recorded, era, counted: await engine.TryConsumeAsync(request, cancellationToken));
@@ -126,7 +126,7 @@ internal sealed partial class ToolCallGate
 
             using var document = JsonDocument.Parse(held.Line);
             ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
-            await SendHeldAsync(held, Conclude(held.Id, callId, Request(call), count.Decision, count.Recorded, era, counted: limits), cancellationToken);
+            await SendHeldAsync(held, Conclude(held.Id, callId, Request(call), count.Decision, count.Recorded, era, count.ApprovedArgumentsHash, limits), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
