@@ -21,7 +21,7 @@ public sealed class EverythingServerRawTests
         await using var guard = RawGuard.Start(Policy, GuardedServer.Everything());
 
         await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"relay-test","version":"1"}}}""");
-        var initialized = await ResponseAsync(guard, "1");
+        var initialized = await guard.ResponseAsync("1");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
 
         var names = new List<string>();
@@ -32,16 +32,16 @@ public sealed class EverythingServerRawTests
             page++;
             var parameters = cursor is null ? "" : $",\"params\":{{\"cursor\":\"{JsonEncodedText.Encode(cursor)}\"}}";
             await guard.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":\"list-{page}\",\"method\":\"tools/list\"{parameters}}}");
-            var listed = (await ResponseAsync(guard, $"\"list-{page}\"")).GetProperty("result");
+            var listed = (await guard.ResponseAsync($"\"list-{page}\"")).GetProperty("result");
             names.AddRange(listed.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!));
             cursor = listed.TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
         }
         while (cursor is not null);
 
         await guard.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"hello \u00e9"}}}""");
-        var echoed = await ResponseAsync(guard, "2");
+        var echoed = await guard.ResponseAsync("2");
         await guard.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get-env","arguments":{}}}""");
-        var hidden = await ResponseAsync(guard, "3");
+        var hidden = await guard.ResponseAsync("3");
 
         Assert.True(initialized.GetProperty("result").TryGetProperty("serverInfo", out _));
         Assert.Contains("echo", names);
@@ -49,19 +49,5 @@ public sealed class EverythingServerRawTests
         Assert.Contains("hello é", echoed.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal(-32602, hidden.GetProperty("error").GetProperty("code").GetInt32());
         Assert.Equal("Unknown tool: get-env", hidden.GetProperty("error").GetProperty("message").GetString());
-    }
-
-    /// <summary>Reads lines until the answer whose id is <paramref name="rawId"/> (its JSON text), skipping notifications.</summary>
-    private static async Task<JsonElement> ResponseAsync(RawGuard guard, string rawId)
-    {
-        while (true)
-        {
-            using var document = JsonDocument.Parse(await guard.ReadLineAsync());
-            var message = document.RootElement;
-            if (message.TryGetProperty("id", out var id) && id.GetRawText() == rawId && !message.TryGetProperty("method", out _))
-            {
-                return message.Clone();
-            }
-        }
     }
 }

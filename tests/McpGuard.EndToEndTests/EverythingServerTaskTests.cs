@@ -26,19 +26,19 @@ public sealed class EverythingServerTaskTests
             """;
         await using var guard = RawGuard.Start(policy, GuardedServer.Everything());
         await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"tasks":{}},"clientInfo":{"name":"task-test","version":"1"}}}""");
-        await ResponseAsync(guard, "1");
+        await guard.ResponseAsync("1");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
 
         await guard.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"simulate-research-query","arguments":{"topic":"guards"},"task":{"ttl":60000}}}""");
-        var created = await ResponseAsync(guard, "2");
+        var created = await guard.ResponseAsync("2");
         var taskId = created.GetProperty("result").GetProperty("task").GetProperty("taskId").GetString()!;
         await guard.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tasks/get","params":{"taskId":"not-ours"}}""");
-        var refused = await ResponseAsync(guard, "3");
+        var refused = await guard.ResponseAsync("3");
         // tasks/result waits until the task is done (about four seconds of simulated research).
         await guard.SendAsync($$$"""{"jsonrpc":"2.0","id":4,"method":"tasks/result","params":{"taskId":{{{JsonSerializer.Serialize(taskId)}}}}}""");
-        var result = await ResponseAsync(guard, "4");
+        var result = await guard.ResponseAsync("4");
         await guard.SendAsync("""{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"simulate-research-query","arguments":{"topic":"again"},"task":{"ttl":60000}}}""");
-        var second = await ResponseAsync(guard, "5");
+        var second = await guard.ResponseAsync("5");
 
         Assert.Equal("Unknown task: not-ours", refused.GetProperty("error").GetProperty("message").GetString());
         Assert.Contains("guards", result.GetProperty("result").GetRawText(), StringComparison.Ordinal);
@@ -46,18 +46,5 @@ public sealed class EverythingServerTaskTests
         var outcome = File.ReadLines(auditPath).Select(line => JsonDocument.Parse(line).RootElement).Single(r => r.GetProperty("type").GetString() == "outcome");
         Assert.Equal("completed", outcome.GetProperty("task_status").GetString());
         Assert.Equal("simulate-research-query", outcome.GetProperty("tool").GetString());
-    }
-
-    private static async Task<JsonElement> ResponseAsync(RawGuard guard, string rawId)
-    {
-        while (true)
-        {
-            using var document = JsonDocument.Parse(await guard.ReadLineAsync());
-            var message = document.RootElement;
-            if (message.TryGetProperty("id", out var id) && id.GetRawText() == rawId && !message.TryGetProperty("method", out _))
-            {
-                return message.Clone();
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
 
 namespace McpGuard.EndToEndTests.TestUtils;
@@ -82,6 +83,20 @@ internal sealed class RawGuard : IAsyncDisposable
             if (line.Contains(fragment, StringComparison.Ordinal))
             {
                 return line;
+            }
+        }
+    }
+
+    /// <summary>Reads lines until the answer whose id is <paramref name="rawId"/> (its JSON text), skipping notifications and requests.</summary>
+    public async Task<JsonElement> ResponseAsync(string rawId)
+    {
+        while (true)
+        {
+            using var document = JsonDocument.Parse(await ReadLineAsync());
+            var message = document.RootElement;
+            if (message.TryGetProperty("id", out var id) && id.GetRawText() == rawId && !message.TryGetProperty("method", out _))
+            {
+                return message.Clone();
             }
         }
     }

@@ -40,12 +40,7 @@ public sealed class StdioRelayTaskTests
     {
         using var server = FakeServer.Create([["as_task"]]);
         var audit = new RecordingAuditLog();
-        await using var relay = RelayHarness.Start(Policy, server.CommandLine, audit: audit);
-        await relay.SendAsync(ListTools);
-        await relay.ReadUntilIdAsync("\"list\"");
-
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"as_task","arguments":{"task":"t-1"},"task":{}}}""");
-        await relay.ReadResponseAsync("1");
+        await using var relay = await StartWithTaskAsync(server, audit);
         Assert.Empty(audit.Outcomes);
         await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tasks/result","params":{"taskId":"t-1"}}""");
         await relay.ReadResponseAsync("2");
@@ -65,11 +60,7 @@ public sealed class StdioRelayTaskTests
     {
         using var server = FakeServer.Create([["as_task"]]);
         var audit = new RecordingAuditLog();
-        await using var relay = RelayHarness.Start(Policy, server.CommandLine, audit: audit);
-        await relay.SendAsync(ListTools);
-        await relay.ReadUntilIdAsync("\"list\"");
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"as_task","arguments":{"task":"t-1"},"task":{}}}""");
-        await relay.ReadResponseAsync("1");
+        await using var relay = await StartWithTaskAsync(server, audit);
 
         // By tasks/cancel's answer, or by the server's status notification: the server answers in order, so
         // after the sync the guard has read the cancelled status.
@@ -100,6 +91,17 @@ public sealed class StdioRelayTaskTests
 
         Assert.Equal(forwarded, server.ReceivedText().Any(line => line.Contains("UPDATE-MARKER", StringComparison.Ordinal)));
         Assert.Equal(!forwarded, answer.TryGetProperty("error", out _));
+    }
+
+    /// <summary>A relay whose client listed the tools and created task t-1 with a counted call to as_task.</summary>
+    private static async Task<RelayHarness> StartWithTaskAsync(FakeServer server, RecordingAuditLog audit)
+    {
+        var relay = RelayHarness.Start(Policy, server.CommandLine, audit: audit);
+        await relay.SendAsync(ListTools);
+        await relay.ReadUntilIdAsync("\"list\"");
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"as_task","arguments":{"task":"t-1"},"task":{}}}""");
+        await relay.ReadResponseAsync("1");
+        return relay;
     }
 
     private static string ResultText(System.Text.Json.JsonElement response) =>
