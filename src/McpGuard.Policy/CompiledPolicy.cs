@@ -49,8 +49,12 @@ internal sealed class CompiledPolicy
 
     /// <summary>How a listed tool compares with the lock file (<see cref="PinDrift.None"/> when nothing is pinned).</summary>
     public PinDrift CheckPin(PinnedTool listed) => PinnedTools?.Check(listed) ?? PinDrift.None;
+
     /// <summary>The <c>state</c> block: where limit and budget counters live.</summary>
     public StateSettings State { get; init; } = StateSettings.Default;
+
+    /// <summary><c>sampling.tools</c>: refuse (the default) or judge the tools a server asks the client's model to pick.</summary>
+    public SamplingTools SamplingTools { get; init; } = SamplingTools.Refuse;
 
     /// <summary>The namespace of this policy's counters: <c>state.namespace</c>, else the policy file's absolute path.</summary>
     public string CounterNamespace => field ??= State.Namespace ?? System.IO.Path.GetFullPath(Source);

@@ -9,7 +9,7 @@ namespace McpGuard.Policy;
 /// </summary>
 internal sealed partial class PolicyCompiler(string source, Func<string, LockFileLoadResult> readLockFile)
 {
-    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins", "state"];
+    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins", "state", "sampling"];
 
     private readonly List<PolicyError> _errors = [];
 
@@ -51,6 +51,7 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
         var audit = keys.TryGetValue("audit", out var auditNode) ? ParseAudit(auditNode) : AuditSettings.Default;
         var pins = keys.TryGetValue("pins", out var pinsNode) ? ParsePins(pinsNode) : null;
         var state = keys.TryGetValue("state", out var stateNode) ? ParseState(stateNode) : StateSettings.Default;
+        var sampling = keys.TryGetValue("sampling", out var samplingNode) ? ParseSampling(samplingNode) : SamplingTools.Refuse;
         if (defaultVerdict is null || _errors.Count > 0)
         {
             return null;
@@ -76,6 +77,7 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
             Pins = pins,
             PinnedTools = pinned,
             State = state,
+            SamplingTools = sampling,
         };
     }
 

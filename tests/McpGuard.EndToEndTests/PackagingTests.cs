@@ -28,9 +28,9 @@ public sealed class PackagingTests
             if (string.IsNullOrEmpty(packed))
             {
                 var project = Path.Combine(RepoPaths.Root, "src/McpGuard");
-                await RunAsync("dotnet", "pack", project, "-c", "Release", "-o", feed);
-                await RunAsync("dotnet", "pack", project, "-c", "Release", "-r", "linux-x64", "-o", feed);
-                await RunAsync("dotnet", "pack", project, "-c", "Release", "-r", "any", "-p:PublishAot=false", "-o", feed);
+                await RunAsync(nugetPackages: null, "dotnet", "pack", project, "-c", "Release", "-o", feed);
+                await RunAsync(nugetPackages: null, "dotnet", "pack", project, "-c", "Release", "-r", "linux-x64", "-o", feed);
+                await RunAsync(nugetPackages: null, "dotnet", "pack", project, "-c", "Release", "-r", "any", "-p:PublishAot=false", "-o", feed);
             }
 
             var config = Path.Combine(work.FullName, "nuget.config");
@@ -64,8 +64,6 @@ public sealed class PackagingTests
     }
 
     private const string FeedVariable = "MCPGUARD_E2E_FEED";
-
-    private static Task RunAsync(string command, params string[] arguments) => RunAsync(null, command, arguments);
 
     private static async Task RunAsync(string? nugetPackages, string command, params string[] arguments)
     {

@@ -134,6 +134,14 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
         {
             case "hang":
                 return;
+            case "as_task":
+                // A 2025-11-25 task handle; the task id is taken from the arguments so a test knows it.
+                Reply(id, $$$"""{"task":{"taskId":{{{Encode(TaskId(parameters))}}},"status":"working","ttl":null,"createdAt":"2026-01-01T00:00:00Z","lastUpdatedAt":"2026-01-01T00:00:00Z"}}""");
+                return;
+            case "as_modern_task":
+                // The 2026 tasks extension's handle: resultType task, the task's fields at the top.
+                Reply(id, $$$"""{"resultType":"task","taskId":{{{Encode(TaskId(parameters))}}},"status":"working"}""");
+                return;
             case "sha256":
                 Reply(id, $$$"""{"content":[{"type":"text","text":"{{{Convert.ToHexStringLower(SHA256.HashData(line))}}}"}]}""");
                 return;
@@ -146,6 +154,9 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
                 return;
         }
     }
+
+    private static string TaskId(JsonElement parameters) =>
+        parameters.TryGetProperty("arguments", out var arguments) && arguments.TryGetProperty("task", out var task) ? task.GetString()! : "task-1";
 
     private void AnswerList(string? id, JsonElement parameters)
     {

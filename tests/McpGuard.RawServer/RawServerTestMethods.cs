@@ -34,6 +34,19 @@ internal static class RawServerTestMethods
                 server.PauseRequested = true;
                 Console.Error.WriteLine("paused");
                 return;
+            case "test/say":
+                // Writes the given line as the server's own message (a request, a notification...).
+                server.Send(parameters.GetProperty("line").GetString()!);
+                return;
+            case "tasks/get":
+                server.Reply(id, $$$"""{"taskId":{{{RawServer.Encode(parameters.GetProperty("taskId").GetString()!)}}},"status":"working"}""");
+                return;
+            case "tasks/cancel":
+                server.Reply(id, $$$"""{"taskId":{{{RawServer.Encode(parameters.GetProperty("taskId").GetString()!)}}},"status":"cancelled"}""");
+                return;
+            case "tasks/result":
+                server.Reply(id, """{"content":[{"type":"text","text":"task done"}]}""");
+                return;
             case "test/exit":
                 Environment.Exit(parameters.GetProperty("code").GetInt32());
                 return;

@@ -14,14 +14,32 @@ internal static class DemoSession
 {
     public static async Task<int> RunAsync(TextWriter output, bool plain)
     {
+        // The policy's counters are durable (state: sqlite); the demo keeps its own, so every run starts from a
+        // fresh day's budget and never spends the user's real one. Removed afterwards, once the guard has exited.
+        var home = Directory.CreateTempSubdirectory("mcpguard-demo-home-").FullName;
+        try
+        {
+            return await RunInHomeAsync(output, plain, home);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(home, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open: the temp folder's own cleanup takes it.
+            }
+        }
+    }
+
+    private static async Task<int> RunInHomeAsync(TextWriter output, bool plain, string home)
+    {
         var say = new Transcript(output, plain);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var ct = timeout.Token;
         var audit = Path.Combine(Path.GetTempPath(), $"mcpguard-demo-{Environment.ProcessId}.jsonl");
-
-        // The policy's counters are durable (state: sqlite); the demo keeps its own, so every run starts from a
-        // fresh day's budget and never spends the user's real one.
-        var home = Directory.CreateTempSubdirectory("mcpguard-demo-home-").FullName;
 
         say.Heading("McpGuard demo: an agent trading on the Bybit simulator, behind samples/bybit/policy.yaml");
         say.Note($"mcpguard run --policy samples/bybit/policy.yaml -- dotnet McpGuard.BybitSimulator.dll --seed 7");

@@ -5,7 +5,8 @@ using ModelContextProtocol.Protocol;
 namespace McpGuard.Approval;
 
 /// <summary>
-/// Asks in the client itself with <c>elicitation/create</c>, when the client declared it can. The request uses
+/// Asks in the client itself with <c>elicitation/create</c>, when the client declared it can (2025 era; a
+/// 2026-07-28 call is asked in band instead, see <see cref="ApprovalOutcome.InBand"/>). The request uses
 /// an id from the guard's own id space, and the client's answer stays with the guard. Only an explicit accept
 /// with <c>approve: true</c> approves.
 /// </summary>
@@ -17,6 +18,12 @@ internal sealed class ElicitationChannel(RelayChannels channels) : IApprovalChan
 
     public async Task<ApprovalOutcome?> AskAsync(ApprovalRequest request, DateTimeOffset deadline, Action<string> unavailableBecause, CancellationToken cancellationToken)
     {
+        if (request.CanAskInBand)
+        {
+            // 2026-07-28: the guard cannot send the client a request; the gate answers the call with the question.
+            return ApprovalOutcome.InBand;
+        }
+
         if (!channels.ClientSupportsElicitation)
         {
             unavailableBecause("the client did not declare the elicitation capability (form mode)");

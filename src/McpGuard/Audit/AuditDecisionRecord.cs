@@ -32,4 +32,10 @@ internal sealed record AuditDecisionRecord
 
     /// <summary>True when the guard runs with <c>--monitor</c>: the decision was recorded but not enforced.</summary>
     public bool Monitor { get; init; }
+
+    /// <summary>
+    /// True when the "call" is a tool the client's model picked in a sampling answer (<c>sampling: { tools: judge }</c>):
+    /// judged like a tools/call, but never sent as one (docs/audit.md).
+    /// </summary>
+    public bool Sampled { get; init; }
 }

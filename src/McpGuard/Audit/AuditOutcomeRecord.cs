@@ -19,4 +19,7 @@ internal sealed record AuditOutcomeRecord
 
     /// <summary>The JSON-RPC error code, for an error response.</summary>
     public long? ErrorCode { get; init; }
+
+    /// <summary>For a call the server ran as a task: the task's final status (completed, failed, cancelled).</summary>
+    public string? TaskStatus { get; init; }
 }

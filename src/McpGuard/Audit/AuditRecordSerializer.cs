@@ -31,6 +31,11 @@ internal static class AuditRecordSerializer
             writer.WriteBoolean("monitor", true);
         }
 
+        if (record.Sampled)
+        {
+            writer.WriteBoolean("sampled", true);
+        }
+
         WriteOptionalString(writer, "rule", record.RuleId);
         WriteOptionalString(writer, "reason", record.Reason);
         WriteOptionalString(writer, "risk", record.Risk);
@@ -72,6 +77,7 @@ internal static class AuditRecordSerializer
             writer.WriteNumber("error_code", code);
         }
 
+        WriteOptionalString(writer, "task_status", record.TaskStatus);
         writer.WriteEndObject();
     }
 

@@ -27,6 +27,7 @@ internal static class CheckCommand
             if (commandLine.Length == 0)
             {
                 await output.WriteLineAsync($"{file.FullName}: valid ({policy.Entries.Count} tool entries, {policy.Hide.Count} hidden names or globs).");
+                await output.WriteLineAsync(SamplingLine(policy));
                 return ExitCodes.Success;
             }
 
@@ -47,8 +48,14 @@ internal static class CheckCommand
 
             var errors = findings.Count(f => f.IsError);
             await output.WriteLineAsync($"{file.FullName}: {(errors == 0 ? "valid" : "invalid")} against {tools.Count} tools ({errors} errors, {findings.Count - errors} warnings).");
+            await output.WriteLineAsync(SamplingLine(policy));
             return errors == 0 ? ExitCodes.Success : ExitCodes.UsageOrPolicyError;
         });
         return command;
     }
+
+    /// <summary>What a server asking the client's model to pick tools gets (docs/policy.md#sampling).</summary>
+    private static string SamplingLine(McpGuard.Policy.CompiledPolicy policy) => policy.SamplingTools == McpGuard.Policy.SamplingTools.Judge
+        ? "sampling with tools: judged (every tool the client's model picks is decided like a call; one that needs approval is refused)."
+        : "sampling with tools: refused (the default; `sampling: { tools: judge }` judges each tool the model picks instead).";
 }

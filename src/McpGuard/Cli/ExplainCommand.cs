@@ -13,7 +13,8 @@ internal static class ExplainCommand
         var policyOption = CommonOptions.Policy();
         var tool = new Option<string>("--tool") { Description = "The tool's name.", Required = true };
         var args = new Option<string>("--args") { Description = "The call's arguments as a JSON object.", DefaultValueFactory = _ => "{}" };
-        var command = new Command("explain", "Show the decision the policy makes for one call, and the rule and condition that made it.") { policyOption, tool, args };
+        var picked = new Option<bool>("--picked") { Description = "Judge it as a tool the client's model picked in a sampling answer (see `sampling:` in the policy)." };
+        var command = new Command("explain", "Show the decision the policy makes for one call, and the rule and condition that made it.") { policyOption, tool, args, picked };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -42,7 +43,9 @@ internal static class ExplainCommand
                     return ExitCodes.UsageOrPolicyError;
                 }
 
-                var explanation = new PolicyEngine(policy).Explain(new ToolRequest { ToolName = parseResult.GetValue(tool)!, Arguments = arguments.RootElement });
+                var engine = new PolicyEngine(policy);
+                var request = new ToolRequest { ToolName = parseResult.GetValue(tool)!, Arguments = arguments.RootElement };
+                var explanation = parseResult.GetValue(picked) ? engine.ExplainPicked(request) : engine.Explain(request);
                 foreach (var step in explanation.Steps)
                 {
                     await output.WriteLineAsync($"  {TerminalText.Printable(step)}");

@@ -22,11 +22,37 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
             return;
         }
 
+        if (message.Kind == MessageKind.Request && !gate.JudgesPicks && LineSearch.Contains(line, "\"sampling\""u8)
+            && SamplingToolsCapability.Strip(message.Document.RootElement) is { } stripped)
+        {
+            // Forwarded without the client's sampling.tools capability (the rest as parsed), and judged as is.
+            line = new ReadOnlySequence<byte>(stripped);
+        }
+
         switch (message.Kind)
         {
             case MessageKind.Request:
                 var id = message.Id!.Value;
-                if (!channels.AwaitingServer.TryAdd(new PendingRequest(id, message.Method!)))
+                var taskId = TaskHandles.Named(message.Method!, message.Params);
+                if (taskId is not null && !channels.Tasks.Knows(taskId))
+                {
+                    // No judged call of this session created it: it may be anyone's, so it is not reached through us.
+                    LogUnknownTask(logger);
+                    await channels.ToClient.WriteLineAsync(
+                        JsonRpcMessages.Error(id, ModelContextProtocol.McpErrorCode.InvalidParams.AsInt(), $"Unknown task: {taskId}"), flush: true, cancellationToken);
+                    return;
+                }
+
+                if (taskId is not null && PickedTool.InInputResponses(message.Params) is { Count: > 0 } picks
+                    && await gate.JudgePicksAsync(picks, id, cancellationToken) is PicksOutcome.Refused refusedPicks)
+                {
+                    // A task's input responses (tasks/update) carrying the model's picks: the server would run them.
+                    await channels.ToClient.WriteLineAsync(
+                        JsonRpcMessages.Error(id, SamplingWithTools.RefusedCode, "McpGuard: " + refusedPicks.Reason), flush: true, cancellationToken);
+                    return;
+                }
+
+                if (!channels.AwaitingServer.TryAdd(new PendingRequest(id, message.Method!) { TaskId = taskId }))
                 {
                     LogDuplicateId(logger);
                     await channels.ToClient.WriteLineAsync(
@@ -81,10 +107,23 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
                 break;
 
             case MessageKind.Response:
-                if (channels.AwaitingClient.TryRemove(message.Id!.Value, out var pending) && pending.OwnResponse is { } own)
+                if (!channels.AwaitingClient.TryRemove(message.Id!.Value, out var pending))
+                {
+                    break;
+                }
+
+                if (pending.OwnResponse is { } own)
                 {
                     // An answer to the guard's own question (elicitation): it is the guard's, never the server's.
                     own.TrySetResult(JsonDocument.Parse(line.ToArray()));
+                    return;
+                }
+
+                if (pending.JudgesPicks && await JudgePicksAsync(message, cancellationToken) is PicksOutcome.Refused refused)
+                {
+                    // 2025 era: the server gets an error instead of the answer, so it never runs the refused pick.
+                    await channels.ToServer.WriteLineAsync(
+                        JsonRpcMessages.Error(pending.Id, SamplingWithTools.RefusedCode, "McpGuard: " + refused.Reason), flush: true, cancellationToken);
                     return;
                 }
 
@@ -92,6 +131,18 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
         }
 
         await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
+    }
+
+    /// <summary>The client's answer to a server's sampling request that offered tools: every tool_use in it is judged.</summary>
+    private ValueTask<PicksOutcome> JudgePicksAsync(ClientMessage answer, CancellationToken cancellationToken)
+    {
+        var picks = new List<PickedTool>();
+        if (answer.Document.RootElement.TryGetProperty("result"u8, out var result))
+        {
+            PickedTool.AddFromResult(result, picks);
+        }
+
+        return picks.Count == 0 ? ValueTask.FromResult<PicksOutcome>(PicksOutcome.Allowed.Instance) : gate.JudgePicksAsync(picks, answer.Id!.Value, cancellationToken);
     }
 
     /// <summary>
@@ -125,6 +176,9 @@ internal sealed partial class ClientLineHandler(RelayChannels channels, ToolCall
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a client line ({Code}): {Why}")]
     private static partial void LogRejected(ILogger logger, int code, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a tasks/* request for a task no judged call of this session created.")]
+    private static partial void LogUnknownTask(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a client request whose id is already in flight.")]
     private static partial void LogDuplicateId(ILogger logger);

@@ -37,5 +37,9 @@ internal abstract record GateOutcome
     /// limits, or counted in memory, is concluded at once; one whose store does not answer at once is held off
     /// the pump meanwhile, so a slow store never stalls other traffic.
     /// </summary>
-    public sealed record Count(PolicyDecision Decision, AuditDecision Recorded) : GateOutcome;
+    public sealed record Count(PolicyDecision Decision, AuditDecision Recorded) : GateOutcome
+    {
+        /// <summary>An approved call's arguments hash (see <see cref="ForwardedCall"/>), kept for when it is forwarded.</summary>
+        public string? ApprovedArgumentsHash { get; init; }
+    }
 }

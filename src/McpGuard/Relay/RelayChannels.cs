@@ -18,6 +18,9 @@ internal sealed class RelayChannels(MessageSink toClient, MessageSink toServer)
 
     public ToolCatalog Catalog { get; } = new();
 
+    /// <summary>The tasks the server created for judged calls; <c>tasks/*</c> naming any other id are refused.</summary>
+    public TaskTable Tasks { get; } = new();
+
     /// <summary>The client's open listen streams that asked for tool-list changes (2026-07-28 era).</summary>
     public ListenStreams ListenStreams { get; } = new();
 

@@ -6,5 +6,4 @@ namespace McpGuard.Relay;
 /// by a person, <paramref name="ApprovedArgumentsHash"/> lets the retry through without asking twice, as long as the
 /// tool and its arguments are unchanged.
 /// </summary>
-/// <param name="AsksModelForTools">The round asks the client's model to pick tools: its retry is refused.</param>
-internal sealed record RoundLink(string CallId, string ToolName, string? ApprovedArgumentsHash, DateTimeOffset Expires, bool AsksModelForTools = false);
+internal sealed record RoundLink(string CallId, string ToolName, string? ApprovedArgumentsHash, DateTimeOffset Expires);

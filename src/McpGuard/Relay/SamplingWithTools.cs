@@ -4,8 +4,8 @@ namespace McpGuard.Relay;
 
 /// <summary>
 /// A server asking the client's model to pick tools (<c>sampling/createMessage</c> with <c>tools</c>): the model's
-/// <c>tool_use</c> answer would make the server run tools the guard never judged, so the guard refuses it
-/// (docs/relay.md#tasks-and-sampling-with-tools).
+/// <c>tool_use</c> answer makes the server run tools, so the guard refuses the request, or, under
+/// <c>sampling: { tools: judge }</c>, judges every pick (docs/relay.md#tasks-and-sampling-with-tools).
 /// </summary>
 internal static class SamplingWithTools
 {
@@ -17,9 +17,6 @@ internal static class SamplingWithTools
     /// such wire request, but it is still the method of 2025-era requests and of embedded input requests.
     /// </summary>
     public const string Method = "sampling/createMessage";
-
-    public const string Reason =
-        "the server asked the client's model to pick tools (sampling with tools), and McpGuard refuses that: the tools it picks would run unjudged.";
 
     /// <summary>Sampling params that offer the model at least one tool.</summary>
     public static bool OffersTools(JsonElement parameters) =>

@@ -55,21 +55,34 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
 
             if (pending.Call is { } call)
             {
-                RecordOutcome(call, pending.Id, header);
-
-                // A JSON-RPC error means the tool did not run, so its counts are given back; an isError result
-                // keeps them (the tool ran, maybe in part). docs/limits.md#give-back
-                if (header.ErrorCode is not null && !call.Receipt.IsEmpty)
+                if (!header.IsError && TaskHandles.TryReadCreated(line, out var taskId))
                 {
-                    _ = GiveBackCounts.RunAsync(engine, call.Receipt, logger);
+                    // The server runs the call as a task: its outcome (and any give-back) waits for the task's end.
+                    channels.Tasks.Created(taskId, new TrackedTask(call, pending.Id));
+                }
+                else
+                {
+                    RecordOutcome(call, pending.Id, header.IsError, header.ErrorCode);
+
+                    // A JSON-RPC error means the tool did not run, so its counts are given back; an isError result
+                    // keeps them (the tool ran, maybe in part). docs/limits.md#give-back
+                    if (header.ErrorCode is not null)
+                    {
+                        GiveBack(call);
+                    }
                 }
 
                 if (call.Era == ProtocolEra.Modern && !header.IsError && NoteServerRound(call, line))
                 {
-                    // Sampling with tools and no requestState to recognise the retry by: refused here instead.
-                    await channels.ToClient.WriteLineAsync(JsonRpcMessages.Denied(pending.Id, SamplingWithTools.Reason, ProtocolEra.Modern), flush: false, cancellationToken);
+                    // Sampling with tools under `sampling: { tools: refuse }`: the client's model is never asked.
+                    await channels.ToClient.WriteLineAsync(JsonRpcMessages.Denied(pending.Id, PolicyEngine.SamplingRefusedReason, ProtocolEra.Modern), flush: false, cancellationToken);
                     return;
                 }
+            }
+
+            if (pending.TaskId is { } polled)
+            {
+                NoteTaskAnswer(polled, pending.Method, line, header);
             }
 
             if (ServerIdentity.IsIdentifying(pending.Method) && ServerIdentity.Read(line, pending.Method) is { } serverName)
@@ -112,19 +125,30 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
         }
         else if (header.IsRequest)
         {
+            var judgesPicks = false;
             if (header.Method == SamplingWithTools.Method && OffersTools(line))
             {
-                // 2025 era: the server gets an error instead of the client's answer; the client is never asked.
-                LogSamplingWithToolsRefused(logger);
-                await channels.ToServer.WriteLineAsync(JsonRpcMessages.Error(header.Id, SamplingWithTools.RefusedCode, "McpGuard: " + SamplingWithTools.Reason), flush: true, cancellationToken);
-                return;
+                if (engine.Policy.SamplingTools == SamplingTools.Refuse)
+                {
+                    // 2025 era: the server gets an error instead of the client's answer; the client is never asked.
+                    LogSamplingWithToolsRefused(logger);
+                    await channels.ToServer.WriteLineAsync(JsonRpcMessages.Error(header.Id, SamplingWithTools.RefusedCode, "McpGuard: " + PolicyEngine.SamplingRefusedReason), flush: true, cancellationToken);
+                    return;
+                }
+
+                // The client's answer is judged pick by pick before the server gets it (ClientLineHandler).
+                judgesPicks = true;
             }
 
-            channels.AwaitingClient.TryAdd(new PendingRequest(header.Id!.Value, header.Method!));
+            channels.AwaitingClient.TryAdd(new PendingRequest(header.Id!.Value, header.Method!) { JudgesPicks = judgesPicks });
         }
         else if (header.Method == NotificationMethods.ToolListChangedNotification)
         {
             channels.Catalog.MarkStale();
+        }
+        else if (header.Method == TaskHandles.StatusNotification)
+        {
+            NoteTaskStatus(line);
         }
 
         await channels.ToClient.WriteLineAsync(line, flush: false, cancellationToken);
@@ -134,10 +158,10 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
     /// A modern tools/call answered <c>input_required</c> by the server itself: the client's retry (carrying the
     /// server's requestState) continues this logical call. Only answers that mention the word are parsed.
     /// </summary>
-    /// <returns>True when the round asks the client's model to pick tools and carries no state: the answer is refused.</returns>
+    /// <returns>True when the round asks the client's model to pick tools and the policy refuses that: the answer is replaced by a denial.</returns>
     private bool NoteServerRound(ForwardedCall call, ReadOnlySequence<byte> line)
     {
-        if (!Contains(line, "\"input_required\""u8))
+        if (!LineSearch.Contains(line, "\"input_required\""u8))
         {
             return false;
         }
@@ -151,25 +175,27 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
 
         // The round did not run the tool, so its counts are given back: a logical call counts once, in the
         // round that the server completes (docs/limits.md#give-back, docs/relay.md#input-required-rounds).
-        if (!call.Receipt.IsEmpty)
+        GiveBack(call);
+
+        // Under the default `sampling: { tools: refuse }` a round that asks the client's model to pick tools is
+        // refused here; otherwise the retry's picks are judged (ToolCallGate.Picks.cs).
+        if (engine.Policy.SamplingTools == SamplingTools.Refuse && SamplingWithTools.AmongInputRequests(result))
         {
-            _ = GiveBackCounts.RunAsync(engine, call.Receipt, logger);
+            return true;
         }
 
-        var asksForTools = SamplingWithTools.AmongInputRequests(result);
-        if (!result.TryGetProperty("requestState"u8, out var state) || state.ValueKind != JsonValueKind.String)
+        if (result.TryGetProperty("requestState"u8, out var state) && state.ValueKind == JsonValueKind.String)
         {
-            return asksForTools;
+            var expires = engine.TimeProvider.GetUtcNow() + engine.Policy.Approval.Timeout;
+            inBand.ServerAskedFor(state.GetString()!, new RoundLink(call.CallId, call.ToolName, call.ApprovedArgumentsHash, expires));
         }
 
-        var expires = engine.TimeProvider.GetUtcNow() + engine.Policy.Approval.Timeout;
-        inBand.ServerAskedFor(state.GetString()!, new RoundLink(call.CallId, call.ToolName, call.ApprovedArgumentsHash, expires, asksForTools));
         return false;
     }
 
     private static bool OffersTools(ReadOnlySequence<byte> line)
     {
-        if (!Contains(line, "\"tools\""u8))
+        if (!LineSearch.Contains(line, "\"tools\""u8))
         {
             return false;
         }
@@ -178,10 +204,80 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
         return document.RootElement.TryGetProperty("params"u8, out var parameters) && SamplingWithTools.OffersTools(parameters);
     }
 
-    private static bool Contains(ReadOnlySequence<byte> line, ReadOnlySpan<byte> value) =>
-        line.IsSingleSegment ? line.FirstSpan.IndexOf(value) >= 0 : new SequenceReader<byte>(line).TryReadTo(out ReadOnlySequence<byte> _, value, advancePastDelimiter: false);
+    /// <summary>
+    /// The server's answer to a <c>tasks/*</c> request about a task of a judged call. <c>tasks/result</c> is the
+    /// call's own final answer; <c>tasks/get</c> and <c>tasks/cancel</c> show its status.
+    /// </summary>
+    private void NoteTaskAnswer(string taskId, string method, ReadOnlySequence<byte> line, ServerMessageHeader header)
+    {
+        if (method == "tasks/result")
+        {
+            // An error here is the call's own JSON-RPC error (it did not complete): as for a plain call, given back.
+            FinishTask(taskId, header.IsError ? "failed" : "completed", header.IsError, header.ErrorCode, giveBack: header.ErrorCode is not null);
+            return;
+        }
 
-    private void RecordOutcome(ForwardedCall call, JsonRpcId id, ServerMessageHeader header)
+        if (header.IsError || line.Length > 64 * 1024)
+        {
+            return;
+        }
+
+        using var document = JsonDocument.Parse(line);
+        if (document.RootElement.TryGetProperty("result"u8, out var result) && TaskHandles.TryReadTask(result, out var id, out var status) && id == taskId)
+        {
+            NoteStatus(taskId, status);
+        }
+    }
+
+    private void NoteTaskStatus(ReadOnlySequence<byte> line)
+    {
+        if (line.Length > 64 * 1024)
+        {
+            return;
+        }
+
+        using var document = JsonDocument.Parse(line);
+        if (document.RootElement.TryGetProperty("params"u8, out var parameters) && TaskHandles.TryReadTask(parameters, out var taskId, out var status))
+        {
+            NoteStatus(taskId, status);
+        }
+    }
+
+    /// <summary>
+    /// A final status ends the task's call: completed and failed keep its counts (the tool ran, maybe in part),
+    /// cancelled gives them back (docs/limits.md#give-back).
+    /// </summary>
+    private void NoteStatus(string taskId, string? status)
+    {
+        if (TaskHandles.IsFinal(status))
+        {
+            FinishTask(taskId, status!, isError: status != "completed", errorCode: null, giveBack: status == "cancelled");
+        }
+    }
+
+    private void FinishTask(string taskId, string status, bool isError, long? errorCode, bool giveBack)
+    {
+        if (!channels.Tasks.TryFinish(taskId, out var task))
+        {
+            return;
+        }
+
+        RecordOutcome(task.Call, task.RequestId, isError, errorCode, status);
+        if (giveBack)
+        {
+            GiveBack(task.Call);
+        }
+    }
+
+    private void GiveBack(ForwardedCall call)
+    {
+        if (!call.Receipt.IsEmpty)
+        {
+            _ = GiveBackCounts.RunAsync(engine, call.Receipt, logger);
+        }
+    }
+
+    private void RecordOutcome(ForwardedCall call, JsonRpcId id, bool isError, long? errorCode, string? taskStatus = null)
     {
         var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp);
         LogCallFinished(logger, call.ToolName, elapsed.TotalMilliseconds);
@@ -193,8 +289,9 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
                 RequestId = id.ToJsonElement(),
                 Tool = call.ToolName,
                 Duration = elapsed,
-                IsError = header.IsError,
-                ErrorCode = header.ErrorCode,
+                IsError = isError,
+                ErrorCode = errorCode,
+                TaskStatus = taskStatus,
             });
         }
     }

@@ -26,13 +26,13 @@ internal sealed partial class ToolCallGate
             var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
             await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
             request = Request(call);
-            var outcome = Judge(id, callId, request, era, freshlyListed: true, deferCount: true);
+            var outcome = Judge(id, callId, request, era, freshlyListed: true);
             if (outcome is GateOutcome.Count count)
             {
                 outcome = Conclude(id, callId, request, count.Decision, count.Recorded, era, counted: await engine.TryConsumeAsync(request, cancellationToken));
             }
 
-            if (outcome is GateOutcome.Ask inBandAsk && CanAskInBand(parameters, era))
+            if (outcome is GateOutcome.Ask inBandAsk && AsksInBandFirst(parameters, era))
             {
                 await AskInBandAsync(id, callId, request, inBandAsk.Decision, cancellationToken);
                 return;
@@ -49,8 +49,20 @@ internal sealed partial class ToolCallGate
                 {
                     asked = true;
                     var answer = await approver.RequestAsync(
-                        new ApprovalRequest(callId, serverName, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision)),
+                        new ApprovalRequest(callId, serverName, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision))
+                        {
+                            // Not for the retry of a server's own round: the guard's question would replace the server's state.
+                            CanAskInBand = CanAskInBand(parameters, era) && InputRequiredRetry.RequestState(parameters) is null,
+                        },
                         cancellationToken);
+                    if (answer.AsksInBand)
+                    {
+                        // The channels before elicitation could not ask: the client is asked with the call's answer.
+                        asked = false;
+                        await AskInBandAsync(id, callId, request, decision, cancellationToken, recorded: true);
+                        return;
+                    }
+
                     LogApproval(logger, call.Name, answer.Approved);
                     outcome = answer.Approved
                         ? Conclude(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved, era, ApprovalStateToken.HashArguments(call.Arguments), await engine.TryConsumeAsync(request, cancellationToken))
@@ -114,7 +126,7 @@ internal sealed partial class ToolCallGate
 
             using var document = JsonDocument.Parse(held.Line);
             ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
-            await SendHeldAsync(held, Conclude(held.Id, callId, Request(call), count.Decision, count.Recorded, era, counted: limits), cancellationToken);
+            await SendHeldAsync(held, Conclude(held.Id, callId, Request(call), count.Decision, count.Recorded, era, count.ApprovedArgumentsHash, limits), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

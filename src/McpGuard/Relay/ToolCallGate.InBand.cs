@@ -13,18 +13,23 @@ internal sealed partial class ToolCallGate
 {
     /// <summary>
     /// In the modern era the guard cannot send the client a request, so "elicitation" means its own
-    /// input_required answer: used when the call's capabilities declare form elicitation and the policy lists
-    /// elicitation first (otherwise the later channels ask, off the pump, as in the 2025 era).
+    /// input_required answer, possible when the call's capabilities declare form elicitation. The channels are
+    /// tried in order: the channels before elicitation ask off the pump, and when none of them can, the
+    /// elicitation channel answers <see cref="ApprovalOutcome.InBand"/>.
     /// </summary>
     private bool CanAskInBand(System.Text.Json.JsonElement parameters, ProtocolEra era) =>
         era == ProtocolEra.Modern
         && !options.Monitor
-        && engine.Policy.Approval.Channels is [ElicitationChannel.ChannelName, ..]
+        && engine.Policy.Approval.Channels.Contains(ElicitationChannel.ChannelName)
         && ClientLineHandler.DeclaresFormElicitation(parameters);
 
-    private async ValueTask AskInBandAsync(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, CancellationToken cancellationToken)
+    /// <summary>Elicitation is the first channel, so the question can be sent at once, without holding the call.</summary>
+    private bool AsksInBandFirst(System.Text.Json.JsonElement parameters, ProtocolEra era) =>
+        engine.Policy.Approval.Channels is [ElicitationChannel.ChannelName, ..] && CanAskInBand(parameters, era);
+
+    private async ValueTask AskInBandAsync(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, CancellationToken cancellationToken, bool recorded = false)
     {
-        if (!Record(id, callId, request, decision, AuditDecision.RequireApproval, decision.RuleId, decision.Reason))
+        if (!recorded && !Record(id, callId, request, decision, AuditDecision.RequireApproval, decision.RuleId, decision.Reason))
         {
             await ReplyAsync(id, AuditUnavailable(id, ProtocolEra.Modern).Message, cancellationToken);
             return;
@@ -53,6 +58,7 @@ internal sealed partial class ToolCallGate
 
         const ProtocolEra Era = ProtocolEra.Modern;
         GateOutcome outcome;
+        var callId = ""; // Set where the outcome can be a count: the call the question was about.
         switch (tokens.Read(requestState, engine.TimeProvider.GetUtcNow()))
         {
             case ApprovalStateReading.Valid { Claims: var claims } when !inBand.TryAnswer(claims):
@@ -60,7 +66,8 @@ internal sealed partial class ToolCallGate
                 break;
             case ApprovalStateReading.Valid { Claims: var claims }:
                 var argumentsHash = ApprovalStateToken.HashArguments(request.Arguments);
-                outcome = Judge(id, claims.CallId, request, Era);
+                callId = claims.CallId;
+                outcome = Judge(id, callId, request, Era);
                 if (outcome is GateOutcome.Ask ask)
                 {
                     if (claims.ToolName != request.ToolName || claims.ArgumentsHash != argumentsHash)
@@ -73,7 +80,7 @@ internal sealed partial class ToolCallGate
                     var approved = InputRequiredRetry.ApprovesExplicitly(message.Params);
                     LogApproval(logger, request.ToolName, approved);
                     outcome = approved
-                        ? Conclude(id, claims.CallId, request, ask.Decision with { Verdict = Verdict.Allow, Reason = "approved in the client (elicitation)." }, AuditDecision.Approved, Era, argumentsHash)
+                        ? new GateOutcome.Count(ask.Decision with { Verdict = Verdict.Allow, Reason = "approved in the client (elicitation)." }, AuditDecision.Approved) { ApprovedArgumentsHash = argumentsHash }
                         : Conclude(id, claims.CallId, request, ask.Decision with { Verdict = Verdict.Deny, Reason = "the person refused in the client (elicitation)." }, AuditDecision.Refused, Era);
                 }
 
@@ -86,11 +93,22 @@ internal sealed partial class ToolCallGate
                 break;
         }
 
+        // The server never sees the guard's question, answer or state.
+        var forward = outcome is GateOutcome.Count or GateOutcome.Forward ? InputRequiredRetry.WithoutGuardKeys(message.Document.RootElement) : [];
+        if (outcome is GateOutcome.Count count)
+        {
+            if (await CountThenConcludeAsync(id, callId, request, count, Era, new ReadOnlySequence<byte>(forward), cancellationToken) is not { } concluded)
+            {
+                return; // Held until the store answers; the held copy is the bytes without the guard's keys.
+            }
+
+            outcome = concluded;
+        }
+
         switch (outcome)
         {
             case GateOutcome.Forward:
-                // The server never sees the guard's question, answer or state.
-                await channels.ToServer.WriteLineAsync(InputRequiredRetry.WithoutGuardKeys(message.Document.RootElement), flush: false, cancellationToken);
+                await channels.ToServer.WriteLineAsync(forward, flush: false, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
                 await ReplyAsync(id, reply.Message, cancellationToken);
@@ -113,21 +131,29 @@ internal sealed partial class ToolCallGate
         const ProtocolEra Era = ProtocolEra.Modern;
         var continued = inBand.TryContinue(requestState, out var link);
         var callId = link?.CallId ?? audit.NewCallId();
-        var outcome = continued && link!.AsksModelForTools
-            ? Refuse(id, callId, request, SamplingWithTools.Reason, "sampling")
-            : Judge(id, callId, request, Era);
+        var outcome = Judge(id, callId, request, Era);
         if (outcome is GateOutcome.Ask ask)
         {
             var argumentsHash = ApprovalStateToken.HashArguments(request.Arguments);
             if (continued && link!.ApprovedArgumentsHash == argumentsHash && link.ToolName == request.ToolName)
             {
-                outcome = Conclude(id, callId, request, ask.Decision with { Verdict = Verdict.Allow, Reason = "approved earlier in this call." }, AuditDecision.Approved, Era, argumentsHash);
+                outcome = new GateOutcome.Count(ask.Decision with { Verdict = Verdict.Allow, Reason = "approved earlier in this call." }, AuditDecision.Approved) { ApprovedArgumentsHash = argumentsHash };
             }
-            else if (CanAskInBand(message.Params, Era))
+            else if (AsksInBandFirst(message.Params, Era))
             {
                 // Asking in band would replace the server's requestState with the guard's and lose its round.
                 outcome = Refuse(id, callId, request, "this retry of the server's input-required round needs a new approval (its tool or arguments changed since one was given); call the tool again.");
             }
+        }
+
+        if (outcome is GateOutcome.Count count)
+        {
+            if (await CountThenConcludeAsync(id, callId, request, count, Era, line, cancellationToken) is not { } concluded)
+            {
+                return; // Held until the store answers.
+            }
+
+            outcome = concluded;
         }
 
         switch (outcome)

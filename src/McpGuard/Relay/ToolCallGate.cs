@@ -41,6 +41,14 @@ internal sealed partial class ToolCallGate(
 
         var request = Request(call);
         var era = ModernMeta.EraOf(message.Params);
+        if (era == ProtocolEra.Modern && PickedTool.InInputResponses(message.Params) is { Count: > 0 } picks
+            && await JudgePicksAsync(picks, id, cancellationToken) is PicksOutcome.Refused refused)
+        {
+            // The retry carries the model's picks to the server, which would run them: denied whole.
+            await ReplyAsync(id, Refuse(id, audit.NewCallId(), request, refused.Reason, PolicyEngine.SamplingRuleId).Message, cancellationToken);
+            return;
+        }
+
         if (era == ProtocolEra.Modern && InputRequiredRetry.RequestState(message.Params) is { } requestState)
         {
             await HandleRetryAsync(message, request, requestState, line, cancellationToken);
@@ -48,24 +56,20 @@ internal sealed partial class ToolCallGate(
         }
 
         var callId = audit.NewCallId();
-        var outcome = Judge(id, callId, request, era, deferCount: true);
+        var outcome = Judge(id, callId, request, era);
         if (outcome is GateOutcome.Count count)
         {
-            var counting = engine.TryConsumeAsync(request, cancellationToken);
-            if (!counting.IsCompleted)
+            if (await CountThenConcludeAsync(id, callId, request, count, era, line, cancellationToken) is not { } concluded)
             {
-                // A durable store that does not answer at once: finish off the pump, on a copy of the bytes.
-                var pending = counting.AsTask();
-                held.Hold(id, line, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending));
-                return;
+                return; // Held until the store answers.
             }
 
-            outcome = Conclude(id, callId, request, count.Decision, count.Recorded, era, counted: await counting);
+            outcome = concluded;
         }
 
         switch (outcome)
         {
-            case GateOutcome.Ask ask when CanAskInBand(message.Params, era):
+            case GateOutcome.Ask ask when AsksInBandFirst(message.Params, era):
                 await AskInBandAsync(id, callId, request, ask.Decision, cancellationToken);
                 break;
             case GateOutcome.Forward:
@@ -98,10 +102,10 @@ internal sealed partial class ToolCallGate(
 
     /// <summary>
     /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet (or, in the modern era, not in the list) → list first; then the policy, and a
-    /// call that needs a person → ask (nothing is recorded yet then); else <see cref="Conclude"/>.
+    /// call that needs a person → ask (nothing is recorded yet then); an allowed call → <see cref="GateOutcome.Count"/>,
+    /// so the caller counts it (off the pump if the store must be waited for); else <see cref="Conclude"/>.
     /// </summary>
-    /// <param name="deferCount">Answer <see cref="GateOutcome.Count"/> for an allowed call, so the caller counts it (off the pump if the store must be waited for).</param>
-    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era, bool freshlyListed = false, bool deferCount = false)
+    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era, bool freshlyListed = false)
     {
         // Only a listed tool has a class (request.Risk); a name the server never listed is answered from the
         // hide list and the catalog alone, before anything is classified.
@@ -131,7 +135,7 @@ internal sealed partial class ToolCallGate(
         }
 
         var recorded = AuditDecisionText.FromVerdict(decision.Verdict);
-        return deferCount && decision.Verdict == Verdict.Allow
+        return decision.Verdict == Verdict.Allow
             ? new GateOutcome.Count(decision, recorded)
             : Conclude(id, callId, request, decision, recorded, era);
     }
@@ -145,7 +149,7 @@ internal sealed partial class ToolCallGate(
         var receipt = LimitReceipt.Empty;
         if (decision.Verdict == Verdict.Allow)
         {
-            switch (counted ?? CountNow(request))
+            switch (counted ?? throw new InvalidOperationException("an allowed call reached the audit record uncounted (count it through GateOutcome.Count)"))
             {
                 case LimitOutcome.Counted done:
                     receipt = done.Receipt;
@@ -191,14 +195,21 @@ internal sealed partial class ToolCallGate(
     }
 
     /// <summary>
-    /// Counts where the caller cannot hold the call (the in-band approval retries): the memory store and an
-    /// uncontended SQLite answer at once; otherwise this waits, bounded by state.timeout. The pump's main path and
-    /// held calls count through <see cref="GateOutcome.Count"/> instead and never wait here.
+    /// Counts an allowed call, then concludes it. A store that does not answer at once (a durable one waiting for
+    /// another guard, or slow) never stalls the pump: the call is held with <paramref name="forward"/>, the bytes
+    /// that go to the server, and finished off the pump (<see cref="FinishCountingAsync"/>). Null: held.
     /// </summary>
-    private LimitOutcome CountNow(ToolRequest request)
+    private async ValueTask<GateOutcome?> CountThenConcludeAsync(JsonRpcId id, string callId, ToolRequest request, GateOutcome.Count count, ProtocolEra era, ReadOnlySequence<byte> forward, CancellationToken cancellationToken)
     {
-        var counting = engine.TryConsumeAsync(request, CancellationToken.None);
-        return counting.IsCompletedSuccessfully ? counting.Result : counting.AsTask().GetAwaiter().GetResult();
+        var counting = engine.TryConsumeAsync(request, cancellationToken);
+        if (!counting.IsCompleted)
+        {
+            var pending = counting.AsTask();
+            held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending));
+            return null;
+        }
+
+        return Conclude(id, callId, request, count.Decision, count.Recorded, era, count.ApprovedArgumentsHash, await counting);
     }
 
     private void GiveBack(LimitReceipt receipt)
@@ -213,7 +224,7 @@ internal sealed partial class ToolCallGate(
         new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr).", era));
 
     /// <returns>False when the record could not be stored (the audit log's own warning is already on stderr).</returns>
-    private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, AuditDecision recorded, string? ruleId, string? reason)
+    private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, AuditDecision recorded, string? ruleId, string? reason, bool sampled = false)
     {
         if (audit is NullAuditLog)
         {
@@ -231,6 +242,7 @@ internal sealed partial class ToolCallGate(
             Risk = decision is null ? null : RiskClassWords.Word(decision.Risk),
             Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
             Monitor = options.Monitor,
+            Sampled = sampled,
         });
     }
 

@@ -86,7 +86,10 @@ internal static class RecordedCallReader
                 return LineKind.Used;
             }
 
-            if (decision is AuditDecision.UnknownTool or AuditDecision.Invalid || Text(root, "tool") is not { } tool)
+            // A tool the client's model picked in a sampling answer ("sampled": true) was never a tools/call: replay
+            // decides calls only (docs/testing.md).
+            if (decision is AuditDecision.UnknownTool or AuditDecision.Invalid || Text(root, "tool") is not { } tool
+                || (root.TryGetProperty("sampled", out var sampled) && sampled.ValueKind == JsonValueKind.True))
             {
                 return LineKind.NotJudged;
             }

@@ -10,9 +10,9 @@ internal sealed partial class SqliteCounterStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var connection = Open();
+            var (connection, _) = Open();
             using var select = Command(connection, null, """
-                SELECT c.entry, c.kind, c.window_ticks, c.per, b.last, b.amount FROM counters c JOIN buckets b ON b.counter = c.id
+                SELECT c.entry, c.kind, c.window_ticks, c.per, b.last, b.amount FROM limit_counters c JOIN limit_buckets b ON b.counter = c.id
                 WHERE c.namespace = $ns AND b.last > $now - c.window_ticks ORDER BY c.id, b.opened
                 """);
             select.Parameters.AddWithValue("$ns", counterNamespace);
@@ -51,9 +51,9 @@ internal sealed partial class SqliteCounterStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var connection = Open();
+            var (connection, _) = Open();
             using var transaction = connection.BeginTransaction(deferred: false);
-            using var delete = Command(connection, transaction, "DELETE FROM counters WHERE namespace = $ns AND entry = $entry");
+            using var delete = Command(connection, transaction, "DELETE FROM limit_counters WHERE namespace = $ns AND entry = $entry");
             delete.Parameters.AddWithValue("$ns", counterNamespace);
             delete.Parameters.AddWithValue("$entry", entry);
             var cleared = delete.ExecuteNonQuery();

@@ -6,155 +6,176 @@ namespace McpGuard.State;
 internal sealed partial class SqliteCounterStore
 {
     /// <summary>
-    /// One row per counter (its identity in columns, <c>per</c> as a JSON array) and one per bucket. Amounts are
-    /// exact decimal text, never floating point. Times are UTC ticks.
+    /// A counter as a decision sees it, after its expired buckets were deleted: its row (none yet), the sum of its
+    /// live buckets and its newest live bucket (the one a call may join).
     /// </summary>
-    private void CreateSchema(SqliteConnection connection)
+    private readonly record struct LiveWindow(long? Id, StrictDecimal Sum, CounterBucket? Newest);
+
+    /// <summary>A counter as stored: its sum over all its buckets (the newest one's total), when its oldest bucket leaves, its newest bucket.</summary>
+    private readonly record struct StoredWindow(long Id, StrictDecimal Sum, long? OldestLastTicks, CounterBucket? Newest);
+
+    /// <summary>
+    /// The counter's live window in one read; a second statement only when its oldest bucket has left the window.
+    /// Buckets never overlap (a call opens one only after the newest one's width has passed, see
+    /// <see cref="WindowArithmetic.Joins"/>), so the ones that left are the oldest: the oldest one tells.
+    /// </summary>
+    private LiveWindow Load(SqliteCounterStatements statements, CounterId counter, DateTimeOffset now)
     {
-        Execute(connection, null, $"""
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = NORMAL;
-            PRAGMA busy_timeout = {(long)_busyTimeout.TotalMilliseconds};
-            PRAGMA foreign_keys = ON;
-            CREATE TABLE IF NOT EXISTS counters (
-                id INTEGER PRIMARY KEY,
-                namespace TEXT NOT NULL,
-                entry TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                window_ticks INTEGER NOT NULL,
-                per TEXT NOT NULL,
-                UNIQUE (namespace, entry, kind, window_ticks, per));
-            CREATE TABLE IF NOT EXISTS buckets (
-                counter INTEGER NOT NULL REFERENCES counters (id) ON DELETE CASCADE,
-                opened INTEGER NOT NULL,
-                last INTEGER NOT NULL,
-                amount TEXT NOT NULL,
-                PRIMARY KEY (counter, opened)) WITHOUT ROWID;
-            """);
+        if (Find(statements, counter) is not { } stored)
+        {
+            return new LiveWindow(null, StrictDecimal.Zero, null);
+        }
+
+        var cutoff = (now - counter.Window).UtcTicks;
+        if (stored.OldestLastTicks is not { } oldestLast || oldestLast > cutoff)
+        {
+            return new LiveWindow(stored.Id, stored.Sum, stored.Newest);
+        }
+
+        var sum = stored.Sum;
+        using (var expired = statements.Expire.With(stored.Id, cutoff).ExecuteReader())
+        {
+            while (expired.Read())
+            {
+                sum -= Amount(expired.GetString(0));
+            }
+        }
+
+        return new LiveWindow(stored.Id, sum, stored.Newest is { } newest && !WindowArithmetic.HasLeft(newest, counter.Window, now) ? newest : null);
     }
 
-    private long? FindCounter(SqliteConnection connection, SqliteTransaction transaction, CounterId counter)
+    /// <summary>
+    /// The counter's row: by the id this guard remembers for it, else by its identity. An id is never reused
+    /// (AUTOINCREMENT), so a remembered id names this counter or, once it was reset or swept, none.
+    /// </summary>
+    private StoredWindow? Find(SqliteCounterStatements statements, CounterId counter)
     {
-        var command = Cached(connection, transaction, "SELECT id FROM counters WHERE namespace = $ns AND entry = $entry AND kind = $kind AND window_ticks = $window AND per = $per");
-        Identify(command, counter);
-        return command.ExecuteScalar() is long id ? id : null;
+        if (_ids.TryGetValue(counter, out var id))
+        {
+            if (Read(statements.WindowById.With(id)) is { } remembered)
+            {
+                return remembered;
+            }
+
+            _ids.Remove(counter);
+        }
+
+        var found = Read(statements.WindowByIdentity.With(Identity(counter)));
+        if (found is { } row)
+        {
+            _ids[counter] = row.Id;
+        }
+
+        return found;
     }
 
-    private long InsertCounter(SqliteConnection connection, SqliteTransaction transaction, CounterId counter)
+    private static StoredWindow? Read(SqliteCommand select)
     {
-        var command = Cached(connection, transaction, "INSERT INTO counters (namespace, entry, kind, window_ticks, per) VALUES ($ns, $entry, $kind, $window, $per) RETURNING id");
-        Identify(command, counter);
-        return (long)command.ExecuteScalar()!;
-    }
-
-    /// <summary>The counter's buckets still in the window, oldest first; the ones that left it are deleted on the way.</summary>
-    private List<CounterBucket> LiveBuckets(SqliteConnection connection, SqliteTransaction transaction, long id, TimeSpan window, DateTimeOffset now)
-    {
-        var expire = Cached(connection, transaction, "DELETE FROM buckets WHERE counter = $id AND last <= $cutoff");
-        Set(expire, "$id", id);
-        Set(expire, "$cutoff", (now - window).UtcTicks);
-        expire.ExecuteNonQuery();
-
-        var select = Cached(connection, transaction, "SELECT opened, last, amount FROM buckets WHERE counter = $id ORDER BY opened");
-        Set(select, "$id", id);
         using var reader = select.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        if (reader.IsDBNull(2))
+        {
+            return new StoredWindow(reader.GetInt64(0), StrictDecimal.Zero, null, null);
+        }
+
+        var newest = new CounterBucket(reader.GetInt64(2), reader.GetInt64(3), Amount(reader.GetString(4)));
+        return new StoredWindow(reader.GetInt64(0), Amount(reader.GetString(5)), reader.GetInt64(1), newest);
+    }
+
+    /// <summary>The counter's live buckets, oldest first: read only for a refusal, to say how long until the call fits.</summary>
+    private static List<CounterBucket> LiveBuckets(SqliteCounterStatements statements, long id, TimeSpan window, DateTimeOffset now)
+    {
+        using var reader = statements.Buckets.With(id).ExecuteReader();
         var buckets = new List<CounterBucket>();
         while (reader.Read())
         {
-            buckets.Add(new CounterBucket(reader.GetInt64(0), reader.GetInt64(1), Amount(reader.GetString(2))));
+            var bucket = new CounterBucket(reader.GetInt64(0), reader.GetInt64(1), Amount(reader.GetString(2)));
+            if (!WindowArithmetic.HasLeft(bucket, window, now))
+            {
+                buckets.Add(bucket);
+            }
         }
 
         return buckets;
     }
 
-    /// <summary>Joins the newest bucket (see <see cref="WindowArithmetic.Joins"/>) or opens one; returns the bucket's name.</summary>
-    private long AddToNewest(SqliteConnection connection, SqliteTransaction transaction, long id, List<CounterBucket> buckets, CounterDemand demand, DateTimeOffset now)
+    /// <summary>
+    /// Counts the demand in one write: joins the newest bucket (see <see cref="WindowArithmetic.Joins"/>) or opens
+    /// one, with the counter's new total; returns the bucket's name.
+    /// </summary>
+    private static long Add(SqliteCounterStatements statements, LiveWindow live, CounterDemand demand, DateTimeOffset now, List<(CounterId Counter, long Id)> made)
     {
         var ticks = now.UtcTicks;
-        if (buckets.Count > 0 && buckets[^1] is var newest && WindowArithmetic.Joins(newest, ticks, demand.Counter.Window))
+        var total = (live.Sum + demand.Amount).ToString();
+        if (live.Id is not { } id)
         {
-            var update = Cached(connection, transaction, "UPDATE buckets SET last = $last, amount = $amount WHERE counter = $id AND opened = $opened");
-            Set(update, "$last", Math.Max(newest.LastTicks, ticks));
-            Set(update, "$amount", (newest.Amount + demand.Amount).ToString());
-            Set(update, "$id", id);
-            Set(update, "$opened", newest.OpenedTicks);
-            update.ExecuteNonQuery();
+            id = (long)statements.InsertCounter.With(Identity(demand.Counter)).ExecuteScalar()!;
+            made.Add((demand.Counter, id));
+        }
+        else if (live.Newest is { } newest && WindowArithmetic.Joins(newest, ticks, demand.Counter.Window))
+        {
+            statements.UpdateBucket.With(id, newest.OpenedTicks, Math.Max(newest.LastTicks, ticks), (newest.Amount + demand.Amount).ToString(), total).ExecuteNonQuery();
             return newest.OpenedTicks;
         }
 
-        var insert = Cached(connection, transaction, "INSERT INTO buckets (counter, opened, last, amount) VALUES ($id, $opened, $opened, $amount)");
-        Set(insert, "$id", id);
-        Set(insert, "$opened", ticks);
-        Set(insert, "$amount", demand.Amount.ToString());
-        insert.ExecuteNonQuery();
+        statements.InsertBucket.With(id, ticks, demand.Amount.ToString(), total).ExecuteNonQuery();
         return ticks;
     }
 
-    private static void TakeBack(SqliteConnection connection, SqliteTransaction transaction, long id, long opened, StrictDecimal amount)
+    /// <summary>Takes an amount back out of the bucket it was counted in, and out of the total; nothing when that bucket has left.</summary>
+    private static void TakeBack(SqliteCounterStatements statements, StoredWindow stored, long opened, StrictDecimal amount)
     {
-        using var select = Command(connection, transaction, "SELECT amount FROM buckets WHERE counter = $id AND opened = $opened");
-        select.Parameters.AddWithValue("$id", id);
-        select.Parameters.AddWithValue("$opened", opened);
-        if (select.ExecuteScalar() is not string text)
+        if (stored.Newest is not { } newest)
         {
-            return; // The bucket has left the window: nothing to give back.
+            return;
         }
 
-        var left = Amount(text) - amount;
-        using var update = Command(connection, transaction, "UPDATE buckets SET amount = $amount WHERE counter = $id AND opened = $opened");
-        update.Parameters.AddWithValue("$amount", (left < StrictDecimal.Zero ? StrictDecimal.Zero : left).ToString());
-        update.Parameters.AddWithValue("$id", id);
-        update.Parameters.AddWithValue("$opened", opened);
-        update.ExecuteNonQuery();
+        long last;
+        StrictDecimal bucket;
+        string total;
+        using (var reader = statements.Bucket.With(stored.Id, opened).ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                return;
+            }
+
+            (last, bucket, total) = (reader.GetInt64(0), Amount(reader.GetString(1)), reader.GetString(2));
+        }
+
+        var taken = amount <= bucket ? amount : bucket;
+        var sum = (stored.Sum - taken).ToString();
+        if (opened == newest.OpenedTicks)
+        {
+            statements.UpdateBucket.With(stored.Id, opened, last, (bucket - taken).ToString(), sum).ExecuteNonQuery();
+            return;
+        }
+
+        statements.UpdateBucket.With(stored.Id, opened, last, (bucket - taken).ToString(), total).ExecuteNonQuery();
+        statements.UpdateBucket.With(stored.Id, newest.OpenedTicks, newest.LastTicks, newest.Amount.ToString(), sum).ExecuteNonQuery();
     }
 
-    /// <summary>Deletes every bucket that has left its window, then every counter left without one.</summary>
-    private static void Sweep(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now)
+    /// <summary>
+    /// Deletes every counter whose buckets have all left their window (its buckets go with it). A live counter's
+    /// old buckets are left to the next decision that touches it, which takes them out of its sum too.
+    /// </summary>
+    private static void Sweep(SqliteConnection connection, DateTimeOffset now)
     {
-        using var command = Command(connection, transaction, """
-            DELETE FROM buckets WHERE last <= $now - (SELECT window_ticks FROM counters WHERE counters.id = buckets.counter);
-            DELETE FROM counters WHERE NOT EXISTS (SELECT 1 FROM buckets WHERE buckets.counter = counters.id);
+        using var command = Command(connection, null, """
+            DELETE FROM limit_counters WHERE NOT EXISTS (
+                SELECT 1 FROM limit_buckets b WHERE b.counter = limit_counters.id AND b.last > $now - limit_counters.window_ticks);
             """);
         command.Parameters.AddWithValue("$now", now.UtcTicks);
         command.ExecuteNonQuery();
     }
 
-    private static void Identify(SqliteCommand command, CounterId counter)
-    {
-        Set(command, "$ns", counter.Namespace);
-        Set(command, "$entry", counter.Entry);
-        Set(command, "$kind", CounterKinds.Word(counter.Kind));
-        Set(command, "$window", counter.Window.Ticks);
-        Set(command, "$per", CounterIdentity.PerJson(counter.Per));
-    }
-
-    /// <summary>
-    /// The statements of a decision, prepared once per connection and reused: preparing each anew cost more than
-    /// running it. Used under the store's one-decision-at-a-time gate only; dropped with the connection.
-    /// </summary>
-    private SqliteCommand Cached(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        if (!_statements.TryGetValue(sql, out var command))
-        {
-            _statements[sql] = command = connection.CreateCommand();
-            command.CommandText = sql;
-        }
-
-        command.Transaction = transaction;
-        return command;
-    }
-
-    private static void Set(SqliteCommand command, string name, object value)
-    {
-        if (command.Parameters.Contains(name))
-        {
-            command.Parameters[name].Value = value;
-        }
-        else
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-    }
+    /// <summary>The identity columns, in the order the statements name them: namespace, entry, kind, window, per.</summary>
+    private static object[] Identity(CounterId counter) =>
+        [counter.Namespace, counter.Entry, CounterKinds.Word(counter.Kind), counter.Window.Ticks, CounterIdentity.PerJson(counter.Per)];
 
     private static StrictDecimal Amount(string text) =>
         StrictDecimal.TryParseStrict(text, out var amount) ? amount : throw new InvalidDataException($"the state file holds an amount that is not a number: '{text}'");

@@ -7,6 +7,9 @@ namespace McpGuard.State;
 /// Counters in one SQLite file shared by every guard of the user (docs/limits.md). WAL journal, so readers never
 /// wait for a writer; one <c>BEGIN IMMEDIATE</c> transaction per decision, so "check every demand, then count in
 /// all" is atomic across processes (a second guard waits on the busy timeout, then sees the first one's counts).
+/// A counter's newest bucket keeps the counter's total, so a decision reads a counter's row with its oldest and
+/// newest bucket and writes one bucket per demand, whatever the number of buckets in the window (a busy counter
+/// has about 1,024).
 /// <c>synchronous=NORMAL</c>: a crashed guard loses nothing it committed; a power loss can lose the last
 /// commits before the WAL reached the disk. Buckets that have left their window are deleted as decisions touch
 /// them, and all of them now and then, so the file follows what is counted in the windows, not history.
@@ -17,10 +20,11 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
     private const int SweepEvery = 1000;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<CounterId, long> _ids = [];
     private readonly string _path;
     private readonly TimeSpan _busyTimeout;
     private SqliteConnection? _connection;
+    private SqliteCounterStatements? _statements;
     private int _untilSweep;
 
     public SqliteCounterStore(string path, TimeSpan busyTimeout, string displayPath)
@@ -41,38 +45,57 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
 
         try
         {
-            var connection = Open();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var counters = new (long? Id, List<CounterBucket> Buckets)[demands.Count];
-            for (var i = 0; i < demands.Count; i++)
+            var (connection, statements) = Open();
+            statements.Begin.With().ExecuteNonQuery();
+            var committed = false;
+            try
             {
-                var demand = demands[i];
-                var id = FindCounter(connection, transaction, demand.Counter);
-                var buckets = id is { } existing ? LiveBuckets(connection, transaction, existing, demand.Counter.Window, now) : [];
-                var sum = buckets.Aggregate(StrictDecimal.Zero, (total, b) => total + b.Amount);
-                if (sum + demand.Amount > demand.Max)
+                var windows = new LiveWindow[demands.Count];
+                for (var i = 0; i < demands.Count; i++)
                 {
-                    return new CountOutcome.Refused(i, WindowArithmetic.RetryAfter(buckets, sum, demand.Amount, demand.Max, demand.Counter.Window, now));
+                    var demand = demands[i];
+                    var window = Load(statements, demand.Counter, now);
+                    if (window.Sum + demand.Amount > demand.Max)
+                    {
+                        var buckets = window.Id is { } id ? LiveBuckets(statements, id, demand.Counter.Window, now) : [];
+                        return new CountOutcome.Refused(i, WindowArithmetic.RetryAfter(buckets, window.Sum, demand.Amount, demand.Max, demand.Counter.Window, now));
+                    }
+
+                    windows[i] = window;
                 }
 
-                counters[i] = (id, buckets);
-            }
+                var counted = new CountedAmount[demands.Count];
+                var made = new List<(CounterId Counter, long Id)>();
+                for (var i = 0; i < demands.Count; i++)
+                {
+                    var demand = demands[i];
+                    counted[i] = new CountedAmount(demand.Counter, Add(statements, windows[i], demand, now, made), demand.Amount);
+                }
 
-            var counted = new CountedAmount[demands.Count];
-            for (var i = 0; i < demands.Count; i++)
+                if (--_untilSweep <= 0)
+                {
+                    _untilSweep = SweepEvery;
+                    Sweep(connection, now);
+                }
+
+                statements.Commit.With().ExecuteNonQuery();
+                committed = true;
+
+                // Remembered only once committed: the id of a counter made in a transaction that rolled back is free again.
+                foreach (var (counter, id) in made)
+                {
+                    _ids[counter] = id;
+                }
+
+                return new CountOutcome.Counted(new CountReceipt(counted));
+            }
+            finally
             {
-                var demand = demands[i];
-                var id = counters[i].Id ?? InsertCounter(connection, transaction, demand.Counter);
-                counted[i] = new CountedAmount(demand.Counter, AddToNewest(connection, transaction, id, counters[i].Buckets, demand, now), demand.Amount);
+                if (!committed)
+                {
+                    RollBack(statements);
+                }
             }
-
-            if (--_untilSweep <= 0)
-            {
-                Sweep(connection, transaction, now);
-            }
-
-            transaction.Commit();
-            return new CountOutcome.Counted(new CountReceipt(counted));
         }
         catch (SqliteException ex)
         {
@@ -99,18 +122,30 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
 
         try
         {
-            var connection = Open();
-            using var transaction = connection.BeginTransaction(deferred: false);
-            foreach (var counted in receipt.Counted)
+            var (_, statements) = Open();
+            statements.Begin.With().ExecuteNonQuery();
+            var committed = false;
+            try
             {
-                if (FindCounter(connection, transaction, counted.Counter) is { } id)
+                foreach (var counted in receipt.Counted)
                 {
-                    TakeBack(connection, transaction, id, counted.BucketOpenedTicks, counted.Amount);
+                    if (Find(statements, counted.Counter) is { } stored)
+                    {
+                        TakeBack(statements, stored, counted.BucketOpenedTicks, counted.Amount);
+                    }
+                }
+
+                statements.Commit.With().ExecuteNonQuery();
+                committed = true;
+                return true;
+            }
+            finally
+            {
+                if (!committed)
+                {
+                    RollBack(statements);
                 }
             }
-
-            transaction.Commit();
-            return true;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -123,6 +158,19 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
         }
     }
 
+    /// <summary>Ends a decision that did not commit (refused, or failed: then SQLite may have rolled back already, and the connection is dropped next).</summary>
+    private static void RollBack(SqliteCounterStatements statements)
+    {
+        try
+        {
+            statements.Rollback.With().ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // No transaction is open any more: nothing to undo.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync(CancellationToken.None);
@@ -131,11 +179,11 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
     }
 
     /// <summary>The open connection, opening it (and creating the file and schema) on first use or after a failure.</summary>
-    private SqliteConnection Open()
+    private (SqliteConnection Connection, SqliteCounterStatements Statements) Open()
     {
-        if (_connection is { } open)
+        if (_connection is { } open && _statements is { } statements)
         {
-            return open;
+            return (open, statements);
         }
 
         if (Path.GetDirectoryName(_path) is { Length: > 0 } directory && !Directory.Exists(directory))
@@ -162,18 +210,17 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
         }
 
         _connection = connection;
+        _statements = new SqliteCounterStatements(connection);
         _untilSweep = 0;
-        return connection;
+        return (connection, _statements);
     }
 
+    /// <summary>Drops the connection after a failure (the next decision opens it again) and forgets the ids: the file may be another one then.</summary>
     private void Reset()
     {
-        foreach (var statement in _statements.Values)
-        {
-            statement.Dispose();
-        }
-
-        _statements.Clear();
+        _statements?.Dispose();
+        _statements = null;
+        _ids.Clear();
         _connection?.Dispose();
         _connection = null;
     }

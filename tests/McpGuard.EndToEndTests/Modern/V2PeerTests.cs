@@ -67,12 +67,18 @@ public sealed class V2PeerTests
         await run.StepAsync("closed");
     }
 
+    /// <summary>
+    /// Asked in the client, also when elicitation is not the first channel: no desk runs in this test's home, so
+    /// elicitation is the first channel that can ask (in the 2026-07-28 era, in band).
+    /// </summary>
     [Theory]
-    [InlineData("auto")]
-    [InlineData("legacy")]
-    public async Task Approval_Approved_TheOrderRunsOnce(string era)
+    [InlineData("auto", "[elicitation]")]
+    [InlineData("legacy", "[elicitation]")]
+    [InlineData("auto", "[desk, elicitation]")]
+    [InlineData("legacy", "[desk, elicitation]")]
+    public async Task Approval_Approved_TheOrderRunsOnce(string era, string channels)
     {
-        await using var run = V2ClientRun.Start(era, "approve", Policy, approve: "yes");
+        await using var run = V2ClientRun.Start(era, "approve", Policy.Replace("channels: [elicitation]", "channels: " + channels, StringComparison.Ordinal), approve: "yes");
 
         var question = await run.StepAsync("elicited");
         Assert.Contains("place_order", question.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -92,6 +98,24 @@ public sealed class V2PeerTests
         await run.StepAsync("elicited");
         var order = await run.StepAsync("order");
         Assert.StartsWith("Denied by policy: the person refused in the client", V2ClientRun.ResultText(order), StringComparison.Ordinal);
+        await run.StepAsync("closed");
+        await run.WaitForExitAsync();
+        Assert.DoesNotContain("RAN place_order", run.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Nobody answers the question in time: denied with the reason, nothing ran. (The 2025 era, where the guard
+    /// waits for the client's answer; in the 2026-07-28 era the guard does not wait, and a late retry is refused as
+    /// expired: ModernWireTests.Approval_RetryAfterDeadline_DeniedAsExpired.)
+    /// </summary>
+    [Fact]
+    public async Task Approval_NotAnsweredInTime_DeniedAndNothingRan()
+    {
+        await using var run = V2ClientRun.Start("legacy", "approve", Policy.Replace("timeout: 60s", "timeout: 2s", StringComparison.Ordinal), approve: "never");
+
+        await run.StepAsync("elicited");
+        var order = await run.StepAsync("order");
+        Assert.StartsWith("Denied by policy: nobody approved place_order on the elicitation channel within 2s", V2ClientRun.ResultText(order), StringComparison.Ordinal);
         await run.StepAsync("closed");
         await run.WaitForExitAsync();
         Assert.DoesNotContain("RAN place_order", run.Stderr, StringComparison.Ordinal);
@@ -141,9 +165,9 @@ public sealed class V2PeerTests
     }
 
     /// <summary>
-    /// A server asking the client's model to pick tools is refused: in 2025 the server's sampling request gets an
-    /// error (the client is never asked); in 2026-07-28 the retry that carries the model's pick is denied. Either
-    /// way the server never acts on the pick.
+    /// By default a server cannot have the client's model pick tools: the guard passes on no <c>sampling.tools</c>
+    /// capability, so this well-behaved server does not even ask (the guard's own refusals of a server that asks
+    /// anyway are StdioRelaySamplingTests). The model is never asked and the server never acts on a pick.
     /// </summary>
     [Theory]
     [InlineData("auto")]
@@ -152,11 +176,43 @@ public sealed class V2PeerTests
     {
         await using var run = V2ClientRun.Start(era, "sampling", Policy);
 
-        var pick = await run.StepAsync("pick");
-        Assert.Contains("sampling with tools", V2ClientRun.ResultText(pick), StringComparison.Ordinal);
+        var steps = await run.StepsUntilAsync("closed");
+        await run.WaitForExitAsync();
+
+        var pick = Assert.Single(steps, s => s.GetProperty("step").GetString() == "pick");
+        Assert.True(pick.TryGetProperty("error", out _) || pick.GetProperty("result").GetProperty("isError").GetBoolean(), pick.GetRawText());
+        Assert.DoesNotContain(steps, s => s.GetProperty("step").GetString() == "sampled");
+        Assert.DoesNotContain("RAN pick_tools", run.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Opted in with <c>sampling: { tools: judge }</c>, the model's pick is judged like a call: an allowed pick reaches
+    /// the server and it runs; a denied one never does (2025: the server's sampling request gets an error; 2026-07-28:
+    /// the retry carrying it is denied), and the client reads why.
+    /// </summary>
+    [Theory]
+    [InlineData("auto", """{"name":"echo","input":{"text":"picked"}}""", true)]
+    [InlineData("legacy", """{"name":"echo","input":{"text":"picked"}}""", true)]
+    [InlineData("auto", """{"name":"place_order","input":{"symbol":"BTCUSDT","qty":"9"}}""", false)]
+    [InlineData("legacy", """{"name":"place_order","input":{"symbol":"BTCUSDT","qty":"9"}}""", false)]
+    public async Task SamplingWithTools_Judged_AllowedPickRunsDeniedPickNever(string era, string pick, bool runs)
+    {
+        await using var run = V2ClientRun.Start(era, "sampling", Policy + "\nsampling: { tools: judge }\n", pick: pick);
+
+        var answer = V2ClientRun.ResultText(await run.StepAsync("pick"));
         await run.StepAsync("closed");
         await run.WaitForExitAsync();
-        Assert.DoesNotContain("RAN pick_tools", run.Stderr, StringComparison.Ordinal);
+
+        if (runs)
+        {
+            Assert.Equal("the model picked", answer);
+            Assert.Contains("RAN pick_tools", run.Stderr, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("the model picked place_order: orders above 1 are refused", answer, StringComparison.Ordinal);
+            Assert.DoesNotContain("RAN pick_tools", run.Stderr, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>A reload that hides a tool tells the open listen stream, tagged with its subscription id.</summary>

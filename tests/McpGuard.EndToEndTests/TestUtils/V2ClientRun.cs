@@ -39,7 +39,8 @@ internal sealed class V2ClientRun : IAsyncDisposable
 
     /// <param name="era">"auto" for the 2026-07-28 era, "legacy" for 2025.</param>
     /// <param name="approve">What the person answers an elicitation: yes or no.</param>
-    public static V2ClientRun Start(string era, string scenario, string policyYaml, string approve = "yes")
+    /// <param name="pick">The tool the client's model picks when a server asks it to, as JSON <c>{"name":…,"input":{…}}</c>.</param>
+    public static V2ClientRun Start(string era, string scenario, string policyYaml, string approve = "yes", string? pick = null)
     {
         var policyPath = TempFiles.Write("policy.yaml", policyYaml);
         var startInfo = new ProcessStartInfo("node")
@@ -51,6 +52,12 @@ internal sealed class V2ClientRun : IAsyncDisposable
             WorkingDirectory = Path.GetDirectoryName(RepoPaths.V2Client)!,
         };
         startInfo.Environment["APPROVE"] = approve;
+        // A home of its own: no desk of another test (or of the machine's user) is found, and no state is shared.
+        startInfo.Environment["MCPGUARD_HOME"] = Directory.CreateTempSubdirectory("mcpguard-v2-home-").FullName;
+        if (pick is not null)
+        {
+            startInfo.Environment["PICK"] = pick;
+        }
         string[] arguments =
         [
             RepoPaths.V2Client, era, scenario, "--",

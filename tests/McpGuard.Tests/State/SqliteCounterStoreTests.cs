@@ -55,7 +55,82 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
             Assert.Equal(TimeSpan.FromSeconds(30), refused.RetryAfter);
 
             Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([demand], Start + TimeSpan.FromSeconds(60), Ct));
-            Assert.Equal(2, Rows("SELECT count(*) FROM buckets"));
+            Assert.Equal(2, Rows("SELECT count(*) FROM limit_buckets"));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+    }
+
+    [Fact]
+    public async Task TryCount_CounterResetAndMadeAgainByAnotherGuard_FindsTheNewCounter()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+        try
+        {
+            Assert.IsType<CountOutcome.Counted>(await first.TryCountAsync([Rate("tools.t", 1)], Start, Ct));
+            Assert.IsType<CountOutcome.Refused>(await first.TryCountAsync([Rate("tools.t", 1)], Start, Ct));
+
+            // The first guard remembers the counter's id; the reset deletes that row and the second guard makes the
+            // counter again under a new id, which the first must find (not make a second one, nor fail on the name).
+            Assert.Equal(1, await second.ResetAsync("ns", "tools.t", Ct));
+            Assert.IsType<CountOutcome.Counted>(await second.TryCountAsync([Rate("tools.t", 1)], Start, Ct));
+
+            Assert.IsType<CountOutcome.Refused>(await first.TryCountAsync([Rate("tools.t", 1)], Start, Ct));
+            Assert.Equal(1, Rows("SELECT count(*) FROM limit_counters"));
+        }
+        finally
+        {
+            await DisposeStoreAsync(first);
+            await DisposeStoreAsync(second);
+        }
+    }
+
+    [Fact]
+    public async Task GiveBack_OfAnOlderBucket_TakesItOutOfTheTotal()
+    {
+        var store = await OpenAsync();
+        try
+        {
+            var older = Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Budget("tools.g", "0.3", "0.5")], Start, Ct));
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Budget("tools.g", "0.2", "0.5")], Start + TimeSpan.FromHours(2), Ct));
+            Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Budget("tools.g", "0.1", "0.5")], Start + TimeSpan.FromHours(3), Ct));
+
+            Assert.True(await store.GiveBackAsync(older.Receipt, Ct));
+
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Budget("tools.g", "0.3", "0.5")], Start + TimeSpan.FromHours(3), Ct));
+            Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Budget("tools.g", "0.000001", "0.5")], Start + TimeSpan.FromHours(3), Ct));
+            var reading = Assert.Single(await store.ReadAsync("ns", Start + TimeSpan.FromHours(3), Ct));
+            Assert.Equal(0, reading.Used.CompareTo(Parse("0.5")));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+    }
+
+    [Fact]
+    public async Task TryCount_ThousandDecisionsLater_CountersWhoseWindowEndedAreSwept()
+    {
+        var store = await OpenAsync();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.old", 5, $"v{i}")], Start, Ct));
+            }
+
+            // The first decision of a connection sweeps; then every 1,000th. An hour later the old counters have left.
+            var later = Start + TimeSpan.FromHours(2);
+            for (var i = 0; i < 1000; i++)
+            {
+                Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.busy", 1_000_000)], later, Ct));
+            }
+
+            Assert.Equal(1, Rows("SELECT count(*) FROM limit_counters"));
+            Assert.Equal(1, Rows("SELECT count(*) FROM limit_buckets"));
         }
         finally
         {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using McpGuard.Approval;
+using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Relay;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,7 @@ internal sealed class RelayHarness : IAsyncDisposable
     private long _searched;
     private bool _disposed;
 
-    private RelayHarness(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions options, PipeOptions? outputOptions, ILoggerFactory? loggerFactory, ICounterStore? counters)
+    private RelayHarness(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions options, PipeOptions? outputOptions, ILoggerFactory? loggerFactory, ICounterStore? counters, IAuditLog? audit)
     {
         _output = new Pipe(outputOptions ?? PipeOptions.Default);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -34,7 +35,7 @@ internal sealed class RelayHarness : IAsyncDisposable
         Assert.True(policy.Succeeded, string.Join("\n", policy.Errors));
         var engine = new PolicyEngine(policy.Policy, counters: counters);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
-        var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, channels, loggers), new McpGuard.Audit.NullAuditLog(), options, loggers);
+        var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, channels, loggers), audit ?? new NullAuditLog(), options, loggers);
         Run = Task.Run(() => relay.RunAsync(commandLine, "test-server", _input.Reader.AsStream(), _output.Writer.AsStream(), _stderr.Writer.AsStream(), _stop.Token));
         _stderrDrain = DrainStderrAsync();
     }
@@ -54,8 +55,9 @@ internal sealed class RelayHarness : IAsyncDisposable
         RelayOptions? options = null,
         PipeOptions? outputOptions = null,
         ILoggerFactory? loggerFactory = null,
-        ICounterStore? counters = null) =>
-        new(policyYaml, commandLine, options ?? FastShutdown, outputOptions, loggerFactory, counters);
+        ICounterStore? counters = null,
+        IAuditLog? audit = null) =>
+        new(policyYaml, commandLine, options ?? FastShutdown, outputOptions, loggerFactory, counters, audit);
 
     public static RelayOptions FastShutdown { get; } = new()
     {

@@ -9,6 +9,8 @@ if (dashes !== '--') throw new Error('usage: client.mjs MODE SCENARIO -- COMMAND
 const print = o => process.stdout.write(JSON.stringify(o) + '\n');
 // What the person answers to an elicitation: APPROVE=yes|no|never (never answers: let it time out).
 const answer = process.env.APPROVE ?? 'yes';
+// The tool the model picks when the server asks it to (sampling with tools): PICK={"name":...,"input":{...}}.
+const pick = JSON.parse(process.env.PICK ?? '{"name":"place_order","input":{"qty":"9"}}');
 const client = new Client({ name: 'v2-test-client', version: '1.0.0' }, {
   capabilities: { elicitation: { form: {} }, sampling: { tools: {} } },
   versionNegotiation: { mode },
@@ -23,7 +25,7 @@ client.setRequestHandler('elicitation/create', async (request) => {
 client.setRequestHandler('sampling/createMessage', async (request) => {
   print({ step: 'sampled', tools: (request.params.tools ?? []).map(t => t.name) });
   return { role: 'assistant', model: 'test-model', stopReason: 'toolUse',
-    content: [{ type: 'tool_use', id: 'use-1', name: 'place_order', input: { qty: '9' } }] };
+    content: [{ type: 'tool_use', id: 'use-1', name: pick.name, input: pick.input }] };
 });
 const transport = new StdioClientTransport({ command, args, stderr: 'inherit' });
 const step = async (name, action) => {

@@ -1,0 +1,51 @@
+using Microsoft.Data.Sqlite;
+
+namespace McpGuard.State;
+
+/// <summary>
+/// The statements of the SQLite store's decisions and give-backs, made once per connection (see
+/// <see cref="SqliteStatement"/>). The transaction too is statements of its own: Microsoft.Data.Sqlite's
+/// <see cref="SqliteTransaction"/> prepares <c>BEGIN</c> and <c>COMMIT</c> anew each time, which cost about as
+/// much as a decision's reads. Used under the store's one-decision-at-a-time gate only; disposed with the connection.
+/// </summary>
+internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDisposable
+{
+    // A counter's row with its oldest bucket's end and its newest bucket (whose total is the counter's sum): all a
+    // decision reads when the call fits.
+    private const string Window = """
+        SELECT c.id, (SELECT last FROM limit_buckets WHERE counter = c.id ORDER BY opened LIMIT 1), n.opened, n.last, n.amount, n.total
+        FROM limit_counters c
+        LEFT JOIN limit_buckets n ON n.counter = c.id AND n.opened = (SELECT max(opened) FROM limit_buckets WHERE counter = c.id)
+        """;
+
+    public SqliteStatement Begin { get; } = new(connection, "BEGIN IMMEDIATE");
+
+    public SqliteStatement Commit { get; } = new(connection, "COMMIT");
+
+    public SqliteStatement Rollback { get; } = new(connection, "ROLLBACK");
+
+    public SqliteStatement WindowById { get; } = new(connection, Window + " WHERE c.id = $id", "$id");
+
+    public SqliteStatement WindowByIdentity { get; } = new(connection, Window + " WHERE c.namespace = $ns AND c.entry = $entry AND c.kind = $kind AND c.window_ticks = $window AND c.per = $per", "$ns", "$entry", "$kind", "$window", "$per");
+
+    /// <summary>Deletes the buckets that have left the window and answers their amounts. <c>opened</c> first: the primary key finds them.</summary>
+    public SqliteStatement Expire { get; } = new(connection, "DELETE FROM limit_buckets WHERE counter = $id AND opened <= $cutoff AND last <= $cutoff RETURNING amount", "$id", "$cutoff");
+
+    public SqliteStatement Buckets { get; } = new(connection, "SELECT opened, last, amount FROM limit_buckets WHERE counter = $id ORDER BY opened", "$id");
+
+    public SqliteStatement Bucket { get; } = new(connection, "SELECT last, amount, total FROM limit_buckets WHERE counter = $id AND opened = $opened", "$id", "$opened");
+
+    public SqliteStatement InsertCounter { get; } = new(connection, "INSERT INTO limit_counters (namespace, entry, kind, window_ticks, per) VALUES ($ns, $entry, $kind, $window, $per) RETURNING id", "$ns", "$entry", "$kind", "$window", "$per");
+
+    public SqliteStatement InsertBucket { get; } = new(connection, "INSERT INTO limit_buckets (counter, opened, last, amount, total) VALUES ($id, $opened, $opened, $amount, $total)", "$id", "$opened", "$amount", "$total");
+
+    public SqliteStatement UpdateBucket { get; } = new(connection, "UPDATE limit_buckets SET last = $last, amount = $amount, total = $total WHERE counter = $id AND opened = $opened", "$id", "$opened", "$last", "$amount", "$total");
+
+    public void Dispose()
+    {
+        foreach (var statement in (SqliteStatement[])[Begin, Commit, Rollback, WindowById, WindowByIdentity, Expire, Buckets, Bucket, InsertCounter, InsertBucket, UpdateBucket])
+        {
+            statement.Dispose();
+        }
+    }
+}

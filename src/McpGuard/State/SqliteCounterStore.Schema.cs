@@ -1,0 +1,117 @@
+using McpGuard.Policy;
+using Microsoft.Data.Sqlite;
+
+namespace McpGuard.State;
+
+internal sealed partial class SqliteCounterStore
+{
+    /// <summary>
+    /// The schema this guard writes (<c>PRAGMA user_version</c>). 1, unnumbered (user_version 0), had no sums:
+    /// every decision read every live bucket, about 0.6 ms for a busy counter. A file of a newer schema is not
+    /// touched: the store is unavailable, so calls that need a counter are denied rather than miscounted.
+    /// </summary>
+    private const long SchemaVersion = 2;
+
+    /// <summary>
+    /// One row per counter (its identity in columns, <c>per</c> as a JSON array) and one per bucket. The newest
+    /// bucket's <c>total</c> is the counter's sum over all its buckets, written with it by every call, so a
+    /// decision never re-adds the buckets and a counted call writes one row per counter (older buckets keep the
+    /// total of their time, never read). Amounts are exact decimal text, never floating point; times are UTC
+    /// ticks. AUTOINCREMENT: an id is never reused, so an id this guard remembers names the same counter or none.
+    /// </summary>
+    private void CreateSchema(SqliteConnection connection)
+    {
+        // Outside the transaction: the journal mode cannot change inside one.
+        Execute(connection, null, $"""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            PRAGMA busy_timeout = {(long)_busyTimeout.TotalMilliseconds};
+            PRAGMA foreign_keys = ON;
+            """);
+
+        // Immediate, so two guards that open a fresh (or first-schema) file together build it once.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var version = (long)Scalar(connection, transaction, "PRAGMA user_version")!;
+        if (version > SchemaVersion)
+        {
+            throw new InvalidDataException($"the state file has schema {version}, written by a newer McpGuard; upgrade this guard");
+        }
+
+        if (version < SchemaVersion)
+        {
+            Execute(connection, transaction, """
+                CREATE TABLE IF NOT EXISTS limit_counters (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    namespace TEXT NOT NULL,
+                    entry TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    window_ticks INTEGER NOT NULL,
+                    per TEXT NOT NULL,
+                    UNIQUE (namespace, entry, kind, window_ticks, per));
+                CREATE TABLE IF NOT EXISTS limit_buckets (
+                    counter INTEGER NOT NULL REFERENCES limit_counters (id) ON DELETE CASCADE,
+                    opened INTEGER NOT NULL,
+                    last INTEGER NOT NULL,
+                    amount TEXT NOT NULL,
+                    total TEXT NOT NULL,
+                    PRIMARY KEY (counter, opened)) WITHOUT ROWID;
+                """);
+            if (IsTable(connection, transaction, "counters") && IsTable(connection, transaction, "buckets"))
+            {
+                MoveFirstSchema(connection, transaction);
+            }
+
+            // Views where the first schema's tables were: a guard of that schema finds them instead of creating
+            // tables of its own, fails on its first statement and denies, instead of counting apart from this one.
+            Execute(connection, transaction, $"""
+                CREATE VIEW IF NOT EXISTS counters AS SELECT {SchemaVersion} AS state_file_needs_a_newer_mcpguard;
+                CREATE VIEW IF NOT EXISTS buckets AS SELECT {SchemaVersion} AS state_file_needs_a_newer_mcpguard;
+                PRAGMA user_version = {SchemaVersion};
+                """);
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>The first schema's counters and buckets, moved into this one's tables with their totals; a budget survives the upgrade.</summary>
+    private static void MoveFirstSchema(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var totals = new Dictionary<long, StrictDecimal>();
+        using (var select = Command(connection, transaction, "SELECT counter, amount FROM buckets"))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                totals[reader.GetInt64(0)] = totals.GetValueOrDefault(reader.GetInt64(0), StrictDecimal.Zero) + Amount(reader.GetString(1));
+            }
+        }
+
+        Execute(connection, transaction, """
+            INSERT INTO limit_counters (id, namespace, entry, kind, window_ticks, per) SELECT id, namespace, entry, kind, window_ticks, per FROM counters;
+            INSERT INTO limit_buckets (counter, opened, last, amount, total) SELECT counter, opened, last, amount, '0' FROM buckets;
+            DROP TABLE buckets;
+            DROP TABLE counters;
+            """);
+        using var update = Command(connection, transaction, "UPDATE limit_buckets SET total = $total WHERE counter = $counter");
+        var counter = update.Parameters.Add(new SqliteParameter { ParameterName = "$counter" });
+        var total = update.Parameters.Add(new SqliteParameter { ParameterName = "$total" });
+        foreach (var (id, sum) in totals)
+        {
+            (counter.Value, total.Value) = (id, sum.ToString());
+            update.ExecuteNonQuery();
+        }
+    }
+
+    private static bool IsTable(SqliteConnection connection, SqliteTransaction transaction, string name)
+    {
+        using var command = Command(connection, transaction, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = $name");
+        command.Parameters.AddWithValue("$name", name);
+        return (long)command.ExecuteScalar()! > 0;
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = Command(connection, transaction, sql);
+        return command.ExecuteScalar();
+    }
+}

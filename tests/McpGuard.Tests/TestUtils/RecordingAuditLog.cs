@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using McpGuard.Audit;
+
+namespace McpGuard.Tests.TestUtils;
+
+/// <summary>An audit log in memory, for relay tests that check what was recorded. Arguments are not kept.</summary>
+internal sealed class RecordingAuditLog : IAuditLog
+{
+    private int _next;
+
+    public ConcurrentQueue<AuditDecisionRecord> Decisions { get; } = new();
+
+    public ConcurrentQueue<AuditOutcomeRecord> Outcomes { get; } = new();
+
+    public string NewCallId() => $"test-{Interlocked.Increment(ref _next)}";
+
+    public bool TryWriteDecision(AuditDecisionRecord record)
+    {
+        // The arguments belong to a document the relay disposes after the call: not kept.
+        Decisions.Enqueue(record with { Arguments = null });
+        return true;
+    }
+
+    public bool TryWriteOutcome(AuditOutcomeRecord record)
+    {
+        Outcomes.Enqueue(record with { RequestId = null });
+        return true;
+    }
+
+    public bool TryWriteLimitsReset(AuditLimitsResetRecord record) => true;
+
+    public void Dispose()
+    {
+    }
+}
