@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace McpGuard.Relay;
 
 /// <summary>A client→server line that passed strict validation, with its parsed document.</summary>
-internal sealed class ClientMessage(JsonDocument document, MessageKind kind, string? method, JsonRpcId? id) : IDisposable
+internal sealed class ClientMessage(JsonDocument document, MessageKind kind, string? method, JsonRpcId? id, JsonElement parameters) : IDisposable
 {
     public JsonDocument Document { get; } = document;
 
@@ -13,8 +13,8 @@ internal sealed class ClientMessage(JsonDocument document, MessageKind kind, str
 
     public JsonRpcId? Id { get; } = id;
 
-    public JsonElement Params =>
-        Document.RootElement.TryGetProperty("params"u8, out var value) ? value : default;
+    /// <summary>The message's <c>params</c>, found while it was classified; default when it has none.</summary>
+    public JsonElement Params { get; } = parameters;
 
     public void Dispose() => Document.Dispose();
 }

@@ -89,8 +89,38 @@ internal static class ClientMessageValidator
             return null;
         }
 
+        // One pass over the members (the strict parse already refused duplicates, so each is found at most once).
+        JsonElement idElement = default, version = default, methodElement = default, parameters = default;
+        bool hasId = false, hasVersion = false, hasMethod = false, hasResult = false, hasError = false;
+        foreach (var member in root.EnumerateObject())
+        {
+            if (member.NameEquals("id"u8))
+            {
+                (hasId, idElement) = (true, member.Value);
+            }
+            else if (member.NameEquals("jsonrpc"u8))
+            {
+                (hasVersion, version) = (true, member.Value);
+            }
+            else if (member.NameEquals("method"u8))
+            {
+                (hasMethod, methodElement) = (true, member.Value);
+            }
+            else if (member.NameEquals("params"u8))
+            {
+                parameters = member.Value;
+            }
+            else if (member.NameEquals("result"u8))
+            {
+                hasResult = true;
+            }
+            else if (member.NameEquals("error"u8))
+            {
+                hasError = true;
+            }
+        }
+
         JsonRpcId? id = null;
-        var hasId = root.TryGetProperty("id"u8, out var idElement);
         if (hasId)
         {
             id = JsonRpcId.FromElement(idElement);
@@ -101,15 +131,13 @@ internal static class ClientMessageValidator
             }
         }
 
-        if (!root.TryGetProperty("jsonrpc"u8, out var version) || version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"u8))
+        if (!hasVersion || version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"u8))
         {
             rejection = Invalid("jsonrpc must be exactly \"2.0\"", id);
             return null;
         }
 
-        var hasResult = root.TryGetProperty("result"u8, out _);
-        var hasError = root.TryGetProperty("error"u8, out _);
-        if (root.TryGetProperty("method"u8, out var methodElement))
+        if (hasMethod)
         {
             if (methodElement.ValueKind != JsonValueKind.String)
             {
@@ -123,7 +151,7 @@ internal static class ClientMessageValidator
                 return null;
             }
 
-            return new ClientMessage(document, hasId ? MessageKind.Request : MessageKind.Notification, methodElement.GetString(), id);
+            return new ClientMessage(document, hasId ? MessageKind.Request : MessageKind.Notification, methodElement.GetString(), id, parameters);
         }
 
         if (!hasId || hasResult == hasError)
@@ -132,7 +160,7 @@ internal static class ClientMessageValidator
             return null;
         }
 
-        return new ClientMessage(document, MessageKind.Response, null, id);
+        return new ClientMessage(document, MessageKind.Response, null, id, parameters);
     }
 
     private static bool ParsesLeniently(ReadOnlyMemory<byte> bytes)
