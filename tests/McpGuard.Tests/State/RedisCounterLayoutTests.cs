@@ -81,6 +81,33 @@ public sealed class RedisCounterLayoutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TryCount_BucketsOpeningAndLeavingOnTheServersClock_TotalStaysTheSumOfTheLiveBuckets()
+    {
+        // A 20 ms window opens a bucket about every 20 µs and loses its oldest ones at almost every call: after
+        // the last decision (which deleted what had left) the total must be exactly what the list holds.
+        var fast = new CounterId("ns", "tools.fast", CounterKind.Budget, TimeSpan.FromMilliseconds(20), []);
+        var store = await OpenAsync();
+        try
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([new CounterDemand(fast, Parse("0.1"), Parse("1000000"))], DateTimeOffset.UtcNow, Ct));
+            }
+
+            var buckets = (await Database.ListRangeAsync(RedisCounterStore.CounterKey("ns", CounterIdentity.Json(fast)))).Select(b => b.ToString().Split(':')).ToList();
+            Assert.InRange(buckets.Count, 1, 499);
+            var sum = buckets.Aggregate(StrictDecimal.Zero, (total, bucket) => total + Parse(bucket[2]));
+            Assert.Equal(4, buckets[^1].Length);
+            Assert.Equal(0, sum.CompareTo(Parse(buckets[^1][3])));
+            Assert.All(buckets[..^1], bucket => Assert.Equal(3, bucket.Length));
+        }
+        finally
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task GiveBack_FromAnOlderBucket_TakesItOutOfTheBucketAndTheTotal()
     {
         var now = await ServerMicrosecondsAsync();
