@@ -149,10 +149,10 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
 
     private IDatabase Database => _redis.GetDatabase(_database);
 
-    private static RedisKey IndexKey(string counterNamespace) => $"mcpguard:{{{CounterIdentity.Hash(counterNamespace)}}}:index";
+    internal static RedisKey IndexKey(string counterNamespace) => $"mcpguard:{{{CounterIdentity.Hash(counterNamespace)}}}:index";
 
     /// <summary>The namespace's hash in braces (a Redis Cluster hash tag) keeps every counter of one decision on one shard.</summary>
-    private static RedisKey CounterKey(string counterNamespace, string identity) =>
+    internal static RedisKey CounterKey(string counterNamespace, string identity) =>
         $"mcpguard:{{{CounterIdentity.Hash(counterNamespace)}}}:c:{CounterIdentity.Hash(identity)}";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Store} cannot be reached ({Failure}); calls that need a counter are denied (or forwarded uncounted with state.on_unavailable: allow) until it is back.")]

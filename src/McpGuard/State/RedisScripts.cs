@@ -6,10 +6,18 @@ namespace McpGuard.State;
 /// <see cref="McpGuard.Policy.WindowArithmetic"/> rule for rule, with the Redis server's clock in microseconds
 /// (one clock for all machines: a guard whose clock runs ahead cannot make a day's budget leave early). Amounts
 /// are exact decimal strings added digit by digit: Lua's numbers are doubles, and 0.1 + 0.2 must be 0.3.
-/// A counter is a list of buckets "opened last amount", oldest first, that expires with its newest call.
+/// A counter is a list of buckets "opened:last:amount", oldest first, that expires with its newest call; the
+/// newest bucket also carries the counter's total ("opened:last:amount:total"), kept on every count and
+/// give-back and lessened as the oldest buckets leave the window, so a decision reads two buckets per counter
+/// however many its window holds (all of them only for a refusal's retry-after). Lists in the layout before
+/// totals (buckets "opened last amount", space-separated) are moved over, counts included, the first time a
+/// decision or a give-back touches them; the older guards' scripts cannot parse the new buckets and fail
+/// (docs/limits.md#redis-for-a-team).
 /// </summary>
 internal static class RedisScripts
 {
+    // Ends with an empty line: a raw string drops its last line break, and the script appended must not begin on
+    // the line of this one's last 'end'.
     private const string Decimals = """
         local function split(s)
           local i, f = string.match(s, '^(%d+)%.?(%d*)$')
@@ -62,12 +70,63 @@ internal static class RedisScripts
           return join(table.concat(out), fl)
         end
         local function bucket(b)
-          local o, l, a = string.match(b, '^(%d+) (%d+) (%S+)$')
-          return tonumber(o), tonumber(l), a, o
+          local o, l, a, t = string.match(b, '^(%d+):(%d+):([%d.]+):?([%d.]*)$')
+          if t == '' then t = nil end
+          return tonumber(o), tonumber(l), a, o, t
+        end
+        local function text(o, l, a, t)
+          if t then return o .. ':' .. l .. ':' .. a .. ':' .. t end
+          return o .. ':' .. l .. ':' .. a
         end
         local function us(n) return string.format('%.0f', n) end
+        local function older(b) return string.find(b, ' ', 1, true) ~= nil end
+        -- Every bucket is parsed before the list is rewritten: a bucket that does not parse fails the script unchanged.
+        local function migrate(key)
+          local buckets, total = {}, '0'
+          for k, b in ipairs(redis.call('LRANGE', key, 0, -1)) do
+            local o, l, a = string.match(b, '^(%d+) (%d+) (%S+)$')
+            total = add(total, a)
+            buckets[k] = text(o, l, a)
+          end
+          buckets[#buckets] = buckets[#buckets] .. ':' .. total
+          local ttl = redis.call('PTTL', key)
+          redis.call('DEL', key)
+          for _, b in ipairs(buckets) do redis.call('RPUSH', key, b) end
+          if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+        end
+        local function newest(key)
+          local b = redis.call('LINDEX', key, -1)
+          if b and older(b) then
+            migrate(key)
+            b = redis.call('LINDEX', key, -1)
+          end
+          return b
+        end
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+        -- The newest bucket and the total once the buckets that left the window are gone, oldest first: each
+        -- bucket leaves once, so a decision pops about one bucket on average, however full the window is.
+        local function live(key, window)
+          local b = newest(key)
+          if not b then return nil, '0' end
+          local _, l, a, o, total = bucket(b)
+          local popped = false
+          while true do
+            local head = redis.call('LINDEX', key, 0)
+            if not head then return nil, '0' end
+            local _, last, amount = bucket(head)
+            if last > now - window then break end
+            redis.call('LPOP', key)
+            total = sub(total, amount)
+            popped = true
+          end
+          if popped then
+            b = text(o, us(l), a, total)
+            redis.call('LSET', key, -1, b)
+          end
+          return b, total
+        end
+
         """;
 
     /// <summary>
@@ -77,29 +136,16 @@ internal static class RedisScripts
     /// </summary>
     public const string Count = Decimals + """
         local n = tonumber(ARGV[1])
-        local lists = {}
         for i = 1, n do
           local key = KEYS[i + 1]
           local window = tonumber(ARGV[(i - 1) * 4 + 2])
           local amount = ARGV[(i - 1) * 4 + 3]
           local max = ARGV[(i - 1) * 4 + 4]
-          while true do
-            local head = redis.call('LINDEX', key, 0)
-            if not head then break end
-            local _, last = bucket(head)
-            if last > now - window then break end
-            redis.call('LPOP', key)
-          end
-          local buckets = redis.call('LRANGE', key, 0, -1)
-          local sum = '0'
-          for _, b in ipairs(buckets) do
-            local _, _, a = bucket(b)
-            sum = add(sum, a)
-          end
+          local _, sum = live(key, window)
           local total = add(sum, amount)
           if cmp(total, max) > 0 then
             local removed, retry = '0', window
-            for _, b in ipairs(buckets) do
+            for _, b in ipairs(redis.call('LRANGE', key, 0, -1)) do
               local _, last, a = bucket(b)
               removed = add(removed, a)
               if cmp(total, add(max, removed)) <= 0 then
@@ -117,18 +163,22 @@ internal static class RedisScripts
           local window = tonumber(ARGV[(i - 1) * 4 + 2])
           local amount = ARGV[(i - 1) * 4 + 3]
           local width = math.max(1, math.floor(window / 1024))
-          local newest = redis.call('LINDEX', key, -1)
+          local b = redis.call('LINDEX', key, -1)
           local opened = nil
-          if newest then
-            local o, l, a, text = bucket(newest)
+          if b then
+            local o, l, a, text_o, sum = bucket(b)
+            local total = add(sum, amount)
             if now - o < width then
-              redis.call('LSET', key, -1, text .. ' ' .. us(math.max(l, now)) .. ' ' .. add(a, amount))
-              opened = text
+              redis.call('LSET', key, -1, text(text_o, us(math.max(l, now)), add(a, amount), total))
+              opened = text_o
+            else
+              redis.call('LSET', key, -1, text(text_o, us(l), a))
+              opened = us(now)
+              redis.call('RPUSH', key, text(opened, opened, amount, total))
             end
-          end
-          if not opened then
+          else
             opened = us(now)
-            redis.call('RPUSH', key, opened .. ' ' .. opened .. ' ' .. amount)
+            redis.call('RPUSH', key, text(opened, opened, amount, amount))
           end
           redis.call('PEXPIRE', key, math.floor(window / 1000) + 1000)
           redis.call('ZADD', KEYS[1], now + window, ARGV[(i - 1) * 4 + 5])
@@ -142,31 +192,62 @@ internal static class RedisScripts
         return result
         """;
 
-    /// <summary>KEYS: one counter. ARGV: the bucket (µs it opened) and the amount to take back out of it.</summary>
+    /// <summary>
+    /// KEYS: one counter. ARGV: the bucket (µs it opened) and the amount to take back out of it, and out of the
+    /// counter's total. The newest bucket is looked at first (a call is mostly given back at once); an older one
+    /// is searched for. Returns 0 when the bucket has left the window (nothing to give back).
+    /// </summary>
     public const string GiveBack = Decimals + """
-        local buckets = redis.call('LRANGE', KEYS[1], 0, -1)
-        for i, b in ipairs(buckets) do
-          local _, l, a, text = bucket(b)
-          if text == ARGV[1] then
-            redis.call('LSET', KEYS[1], i - 1, text .. ' ' .. us(l) .. ' ' .. sub(a, ARGV[2]))
+        local key = KEYS[1]
+        local b = newest(key)
+        if not b then return 0 end
+        local _, l, a, o, total = bucket(b)
+        if o == ARGV[1] then
+          local left = sub(a, ARGV[2])
+          redis.call('LSET', key, -1, text(o, us(l), left, sub(total, sub(a, left))))
+          return 1
+        end
+        local buckets = redis.call('LRANGE', key, 0, -2)
+        for i, older_bucket in ipairs(buckets) do
+          local _, ol, oa, oo = bucket(older_bucket)
+          if oo == ARGV[1] then
+            local left = sub(oa, ARGV[2])
+            redis.call('LSET', key, i - 1, text(oo, us(ol), left))
+            redis.call('LSET', key, -1, text(o, us(l), a, sub(total, sub(oa, left))))
             return 1
           end
         end
         return 0
         """;
 
-    /// <summary>KEYS: one counter. ARGV: its window (µs). Returns {sum, last µs of the oldest live bucket} or {} when empty.</summary>
+    /// <summary>
+    /// KEYS: one counter. ARGV: its window (µs). Returns {sum, µs until the oldest live bucket leaves} or {} when
+    /// empty: the total less the buckets that have left the window but are not deleted yet (reading changes
+    /// nothing). A counter still in the layout before totals is summed bucket by bucket.
+    /// </summary>
     public const string Read = Decimals + """
         local window = tonumber(ARGV[1])
-        local sum, oldest = '0', nil
-        for _, b in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-          local _, l, a = bucket(b)
-          if l > now - window then
-            sum = add(sum, a)
-            if not oldest then oldest = l end
+        local b = redis.call('LINDEX', KEYS[1], -1)
+        if not b then return {} end
+        local buckets = redis.call('LRANGE', KEYS[1], 0, -1)
+        if older(b) then
+          local sum, oldest = '0', nil
+          for _, x in ipairs(buckets) do
+            local _, l, a = string.match(x, '^(%d+) (%d+) (%S+)$')
+            if tonumber(l) > now - window then
+              sum = add(sum, a)
+              if not oldest then oldest = tonumber(l) end
+            end
           end
+          if not oldest then return {} end
+          return {sum, us(oldest + window - now)}
         end
-        if not oldest then return {} end
-        return {sum, us(oldest + window - now)}
+        local _, _, _, _, sum = bucket(b)
+        for _, x in ipairs(buckets) do
+          local _, l, a = bucket(x)
+          if l > now - window then return {sum, us(l + window - now)} end
+          sum = sub(sum, a)
+        end
+        return {}
         """;
 }
