@@ -23,10 +23,13 @@ internal readonly record struct CounterId(string Namespace, string Entry, Counte
         && Window == other.Window
         && Per.AsSpan().SequenceEqual(other.Per.AsSpan());
 
+    /// <summary>
+    /// Leaves the namespace out: one guard counts in one namespace (by default the policy's absolute path, a long
+    /// string), and hashing it was the larger part of every decision's counter lookups. Equals still compares it.
+    /// </summary>
     public override int GetHashCode()
     {
         var hash = new HashCode();
-        hash.Add(Namespace, StringComparer.Ordinal);
         hash.Add(Entry, StringComparer.Ordinal);
         hash.Add(Kind);
         hash.Add(Window);

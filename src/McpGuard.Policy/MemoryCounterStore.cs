@@ -35,8 +35,10 @@ internal sealed class MemoryCounterStore : ICounterStore
     {
         lock (_lock)
         {
-            // Each counter is looked up once: the windows found while checking are the ones counted in.
-            var windows = new SlidingWindow?[demands.Count];
+            // Each counter is looked up once: the windows found while checking are the ones counted in. A call has
+            // at most three counters (rate limit, global rate limit, budget), so they are kept on the stack.
+            var few = default(FewWindows);
+            Span<SlidingWindow?> windows = demands.Count <= FewWindows.Length ? ((Span<SlidingWindow?>)few)[..demands.Count] : new SlidingWindow?[demands.Count];
             for (var i = 0; i < demands.Count; i++)
             {
                 var demand = demands[i];
@@ -143,5 +145,13 @@ internal sealed class MemoryCounterStore : ICounterStore
                 _windows.Remove(id);
             }
         }
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(Length)]
+    private struct FewWindows
+    {
+        public const int Length = 4;
+
+        private SlidingWindow? _first;
     }
 }

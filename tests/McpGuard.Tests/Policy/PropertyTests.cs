@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.RegularExpressions;
 using CsCheck;
 using McpGuard.Policy;
@@ -99,6 +100,25 @@ public sealed class PropertyTests
             Assert.True(StrictDecimal.TryParseStrict(y.ToString(CultureInfo.InvariantCulture), out var b));
             Assert.Equal(x.CompareTo(y), Math.Sign(a.CompareTo(b)));
             Assert.Equal(x + y == 0m, (a + b).CompareTo(default) == 0);
+        }, iter: 5000);
+    }
+
+    [Fact]
+    public void StrictDecimal_AnyTwoLongMantissas_SumAndOrderExactPastTheLongRange()
+    {
+        // Sums and alignments past 64 bits (and scales 20 digits apart, past any long power of ten) stay exact,
+        // so a faster arithmetic for small amounts has to hand over without losing a digit.
+        Gen.Select(Gen.Long, Gen.Int[0, 20], Gen.Long, Gen.Int[0, 20]).Sample((m, s, n, t) =>
+        {
+            var a = new StrictDecimal(m, s);
+            var b = new StrictDecimal(n, t);
+            var scale = Math.Max(s, t);
+            var left = new BigInteger(m) * BigInteger.Pow(10, scale - s);
+            var right = new BigInteger(n) * BigInteger.Pow(10, scale - t);
+            Assert.Equal(new StrictDecimal(left + right, scale).ToString(), (a + b).ToString());
+            Assert.Equal(Math.Sign(left.CompareTo(right)), Math.Sign(a.CompareTo(b)));
+            Assert.Equal(a, a + b - b);
+            Assert.Equal(a.GetHashCode(), (a + b - b).GetHashCode());
         }, iter: 5000);
     }
 
