@@ -217,7 +217,7 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             return;
         }
 
-        if (header.IsError || line.Length > 64 * 1024)
+        if (header.IsError || line.Length > TaskHandles.LargestHandle)
         {
             return;
         }
@@ -231,7 +231,7 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
 
     private void NoteTaskStatus(ReadOnlySequence<byte> line)
     {
-        if (line.Length > 64 * 1024)
+        if (line.Length > TaskHandles.LargestHandle)
         {
             return;
         }

@@ -13,8 +13,11 @@ internal static class TaskHandles
 {
     public const string StatusNotification = "notifications/tasks/status";
 
-    /// <summary>A larger answer is not read as a task handle; at worst its task is unknown to the guard and refused later.</summary>
-    private const int LargestHandle = 16 * 1024;
+    /// <summary>
+    /// A larger message is not read for a task (a handle, a status): at worst its task is unknown to the guard and
+    /// refused later, or its outcome waits for the next sign of its final state.
+    /// </summary>
+    public const int LargestHandle = 16 * 1024;
 
     /// <summary>The task id a tools/call answer creates, if it is a task handle.</summary>
     public static bool TryReadCreated(ReadOnlySequence<byte> line, out string taskId)
