@@ -2,9 +2,10 @@ using System.CommandLine;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
-using McpGuard.Relay;
 using McpGuard.Reload;
+using McpGuard.Session;
 using McpGuard.State;
+using McpGuard.Stdio;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
