@@ -29,6 +29,10 @@ internal static class RunCommand
             Description = "Seconds the server gets to exit after its stdin is closed, and again after SIGTERM, before its process tree is killed.",
             DefaultValueFactory = _ => 5,
         };
+        var nameOption = new Option<string>("--name")
+        {
+            Description = "The server's name on the desk and in the audit log (wrap writes the config entry's name; default: from the command).",
+        };
         var logLevelOption = CommonOptions.LogLevel();
         var serverCommand = CommonOptions.ServerCommand();
         var command = new Command("run", "Start the MCP server as a child and guard every message between it and the client.")
@@ -37,6 +41,7 @@ internal static class RunCommand
             auditOption,
             monitorOption,
             shutdownOption,
+            nameOption,
             logLevelOption,
             serverCommand,
         };
@@ -64,7 +69,7 @@ internal static class RunCommand
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
             };
             var commandLine = parseResult.GetValue(serverCommand)!;
-            var serverName = ServerName.FromCommandLine(commandLine);
+            var serverName = parseResult.GetValue(nameOption) is { Length: > 0 } named ? named : ServerName.FromCommandLine(commandLine);
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, loggerFactory);
             using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
