@@ -19,5 +19,6 @@ internal static class RootCommandFactory
         TestCommand.Create(),
         ReplayCommand.Create(),
         PinCommand.Create(),
+        LoginCommand.Create(),
     };
 }
