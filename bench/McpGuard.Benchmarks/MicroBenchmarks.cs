@@ -6,7 +6,8 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using McpGuard.Policy;
-using McpGuard.Relay;
+using McpGuard.Session;
+using McpGuard.Stdio;
 
 namespace McpGuard.Benchmarks;
 

@@ -1,6 +1,6 @@
 using McpGuard.Desk;
 using McpGuard.Policy;
-using McpGuard.Relay;
+using McpGuard.Session;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Approval;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using McpGuard.Relay;
+using McpGuard.Session;
 using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Approval;

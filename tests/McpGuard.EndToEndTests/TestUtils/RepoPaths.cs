@@ -38,6 +38,9 @@ internal static class RepoPaths
 
     public static string BybitPolicy => Path.Combine(Root, "samples/bybit/policy.yaml");
 
+    /// <summary>The real Bybit server's tools/list result, which the simulator lists byte for byte.</summary>
+    public static string BybitTools => Path.Combine(Root, "samples/bybit/bybit-tools.json");
+
     /// <summary>server-everything from npm; <c>.ci/run</c> installs it with <c>npm ci --prefix tests/npm</c>.</summary>
     public static string ServerEverything
     {
@@ -55,6 +58,9 @@ internal static class RepoPaths
 
     /// <summary>The TypeScript SDK v2 test client (tests/npm/v2/client.mjs), driven by a scenario argument.</summary>
     public static string V2Client => NpmScript("v2/client.mjs");
+
+    /// <summary>A script under tests/npm (the TypeScript SDK v2 must be installed there).</summary>
+    public static string NpmScriptPath(string relative) => NpmScript(relative);
 
     private static string NpmScript(string relative)
     {

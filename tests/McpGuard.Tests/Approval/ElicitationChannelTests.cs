@@ -1,7 +1,8 @@
 using System.IO.Pipelines;
 using System.Text.Json;
 using McpGuard.Approval;
-using McpGuard.Relay;
+using McpGuard.Session;
+using McpGuard.Stdio;
 using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Approval;

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using McpGuard.Pins;
 using McpGuard.Policy;
-using McpGuard.Relay;
+using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Pins.PinTestData;
 

@@ -1,5 +1,5 @@
 using McpGuard.Policy;
-using McpGuard.Relay;
+using McpGuard.Session;
 
 namespace McpGuard.Tests.Policy;
 

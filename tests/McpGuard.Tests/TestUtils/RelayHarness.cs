@@ -6,7 +6,8 @@ using System.Threading.Channels;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
-using McpGuard.Relay;
+using McpGuard.Session;
+using McpGuard.Stdio;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

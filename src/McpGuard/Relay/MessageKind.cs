@@ -1,8 +1,0 @@
-namespace McpGuard.Relay;
-
-internal enum MessageKind
-{
-    Request,
-    Notification,
-    Response,
-}

@@ -1,0 +1,257 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Unicode;
+using ModelContextProtocol;
+
+namespace McpGuard.Session;
+
+/// <summary>
+/// The strict check of every client→server line (docs/relay.md#client--server-strict-checks). Anything this accepts is forwarded byte for
+/// byte, so it must agree with how the server will read the same bytes: one object, no duplicate keys
+/// (escaped or not), no raw carriage returns, no batches, bounded depth.
+/// </summary>
+internal static class ClientMessageValidator
+{
+    /// <summary>Deep enough for any real MCP message; deeper nesting is refused rather than parsed.</summary>
+    public const int MaxDepth = 64;
+
+    private static readonly JsonDocumentOptions s_strict = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
+    private static readonly JsonDocumentOptions s_lenient = new() { MaxDepth = 1024 };
+
+    /// <summary>
+    /// Validates one line without its line ending (the pump strips the <c>\n</c> and one <c>\r</c> right before it,
+    /// so any carriage return left here is refused). Returns null for an empty line, which is ignored.
+    /// </summary>
+    public static ClientMessage? Validate(ReadOnlySequence<byte> line, out LineRejection? rejection)
+    {
+        rejection = null;
+        var bytes = line.IsSingleSegment ? line.First : line.ToArray();
+        var span = bytes.Span;
+        if (span.TrimStart(" \t"u8).IsEmpty)
+        {
+            return null;
+        }
+
+        if (!Utf8.IsValid(span))
+        {
+            rejection = new(McpErrorCode.ParseError.AsInt(), "Parse error: the line is not valid UTF-8.", null);
+            return null;
+        }
+
+        if (span.Contains((byte)'\r'))
+        {
+            rejection = Invalid("a raw carriage return is only allowed right before the line's newline", EchoableId(bytes));
+            return null;
+        }
+
+        if (HasUnpairedSurrogateEscape(span))
+        {
+            rejection = Invalid("a string escapes an unpaired UTF-16 surrogate", EchoableId(bytes));
+            return null;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes, s_strict);
+        }
+        catch (JsonException)
+        {
+            // Tell "not JSON at all" (-32700) from "JSON we refuse" (duplicate keys, too deep: -32600).
+            rejection = EchoableId(bytes) is var id && ParsesLeniently(bytes)
+                ? Invalid($"duplicate keys or nesting deeper than {MaxDepth} levels", id)
+                : new(McpErrorCode.ParseError.AsInt(), "Parse error: the line is not one JSON value.", null);
+            return null;
+        }
+
+        var message = Classify(document, out rejection);
+        if (message is null)
+        {
+            document.Dispose();
+        }
+
+        return message;
+    }
+
+    private static ClientMessage? Classify(JsonDocument document, out LineRejection? rejection)
+    {
+        var root = document.RootElement;
+        rejection = null;
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            rejection = Invalid("JSON-RPC batches are not supported", null);
+            return null;
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            rejection = Invalid("a message must be a JSON object", null);
+            return null;
+        }
+
+        // One pass over the members (the strict parse already refused duplicates, so each is found at most once).
+        JsonElement idElement = default, version = default, methodElement = default, parameters = default;
+        bool hasId = false, hasVersion = false, hasMethod = false, hasResult = false, hasError = false;
+        foreach (var member in root.EnumerateObject())
+        {
+            if (member.NameEquals("id"u8))
+            {
+                (hasId, idElement) = (true, member.Value);
+            }
+            else if (member.NameEquals("jsonrpc"u8))
+            {
+                (hasVersion, version) = (true, member.Value);
+            }
+            else if (member.NameEquals("method"u8))
+            {
+                (hasMethod, methodElement) = (true, member.Value);
+            }
+            else if (member.NameEquals("params"u8))
+            {
+                parameters = member.Value;
+            }
+            else if (member.NameEquals("result"u8))
+            {
+                hasResult = true;
+            }
+            else if (member.NameEquals("error"u8))
+            {
+                hasError = true;
+            }
+        }
+
+        JsonRpcId? id = null;
+        if (hasId)
+        {
+            id = JsonRpcId.FromElement(idElement);
+            if (id is null)
+            {
+                rejection = Invalid("id must be a string or an integer", null);
+                return null;
+            }
+        }
+
+        if (!hasVersion || version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"u8))
+        {
+            rejection = Invalid("jsonrpc must be exactly \"2.0\"", id);
+            return null;
+        }
+
+        if (hasMethod)
+        {
+            if (methodElement.ValueKind != JsonValueKind.String)
+            {
+                rejection = Invalid("method must be a string", id);
+                return null;
+            }
+
+            if (hasResult || hasError)
+            {
+                rejection = Invalid("a message cannot have both a method and a result or error", id);
+                return null;
+            }
+
+            return new ClientMessage(document, hasId ? MessageKind.Request : MessageKind.Notification, methodElement.GetString(), id, parameters);
+        }
+
+        if (!hasId || hasResult == hasError)
+        {
+            rejection = Invalid("a response needs an id and exactly one of result or error", id);
+            return null;
+        }
+
+        return new ClientMessage(document, MessageKind.Response, null, id, parameters);
+    }
+
+    private static bool ParsesLeniently(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(bytes, s_lenient);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The id to echo in an error for a line we refuse: only when the line is JSON with one usable id.</summary>
+    private static JsonRpcId? EchoableId(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(bytes.Span, new JsonReaderOptions { MaxDepth = 1024, CommentHandling = JsonCommentHandling.Disallow });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            JsonRpcId? found = null;
+            var count = 0;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                reader.Read();
+                if (isId)
+                {
+                    count++;
+                    found = JsonRpcId.FromToken(ref reader, bytes.Span[(int)reader.TokenStartIndex..(int)reader.BytesConsumed]);
+                }
+
+                reader.Skip();
+            }
+
+            // The line must be exactly one JSON value: `{...}\r{...}` is two, answered with id null.
+            if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0 || reader.Read())
+            {
+                return null;
+            }
+
+            return count == 1 ? found : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // InvalidOperationException: a name or id escapes an unpaired surrogate, which no string can hold.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// True when a string or key escapes half a surrogate pair (<c>"\ud800"</c>). .NET cannot read it as a string
+    /// and servers disagree on what it means, so such a line is refused here and no later step (a method, an id,
+    /// a tool name) ever meets one. Only lines that contain <c>\ud</c> or <c>\uD</c> pay for the second pass.
+    /// </summary>
+    private static bool HasUnpairedSurrogateEscape(ReadOnlySpan<byte> span)
+    {
+        if (span.IndexOf("\\ud"u8) < 0 && span.IndexOf("\\uD"u8) < 0)
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = 1024 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                {
+                    _ = reader.GetString();
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+        catch (JsonException)
+        {
+            // Not well-formed JSON: the parse that follows reports it.
+        }
+
+        return false;
+    }
+
+    private static LineRejection Invalid(string why, JsonRpcId? id) =>
+        new(McpErrorCode.InvalidRequest.AsInt(), "Invalid request: " + why + ".", id);
+}

@@ -1,0 +1,43 @@
+namespace McpGuard.Session;
+
+/// <summary>
+/// A tools/call decided off the pump. <see cref="Token"/> ends when the client withdraws it or the relay stops;
+/// <see cref="IsWithdrawn"/> says which, because a withdrawn call is never answered while a stopped one is.
+/// </summary>
+internal sealed class HeldCall(JsonRpcId id, byte[] line, CancellationToken relayStopping) : IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = CancellationTokenSource.CreateLinkedTokenSource(relayStopping);
+    private volatile bool _withdrawn;
+
+    public JsonRpcId Id { get; } = id;
+
+    /// <summary>A copy of the call's bytes: the pump's buffer is reused for the next line.</summary>
+    public byte[] Line { get; } = line;
+
+    public CancellationToken Token => _cancellation.Token;
+
+    public bool IsWithdrawn => _withdrawn;
+
+    /// <summary>Set once the decision runs; shutdown waits on it.</summary>
+    public Task Decided { get; set; } = Task.CompletedTask;
+
+    public void Withdraw()
+    {
+        _withdrawn = true;
+        Cancel();
+    }
+
+    public void Cancel()
+    {
+        try
+        {
+            _cancellation.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already decided.
+        }
+    }
+
+    public void Dispose() => _cancellation.Dispose();
+}

@@ -1,0 +1,8 @@
+namespace McpGuard.Session;
+
+internal enum MessageKind
+{
+    Request,
+    Notification,
+    Response,
+}

@@ -1,0 +1,34 @@
+using McpGuard.Stdio;
+
+namespace McpGuard.Session;
+
+/// <summary>
+/// The wires both directions of one session share: the two outputs, the requests in flight each way (named for
+/// whose answer they wait on), the tool catalog, and what the client said it can do.
+/// </summary>
+internal sealed class RelayChannels(MessageSink toClient, MessageSink toServer)
+{
+    public MessageSink ToClient { get; } = toClient;
+
+    public MessageSink ToServer { get; } = toServer;
+
+    /// <summary>Requests sent to the server (the client's and the guard's own), waiting for the server's answer.</summary>
+    public RequestTable AwaitingServer { get; } = new();
+
+    /// <summary>Requests sent to the client (the server's and the guard's own), waiting for the client's answer.</summary>
+    public RequestTable AwaitingClient { get; } = new();
+
+    public ToolCatalog Catalog { get; } = new();
+
+    /// <summary>The tasks the server created for judged calls; <c>tasks/*</c> naming any other id are refused.</summary>
+    public TaskTable Tasks { get; } = new();
+
+    /// <summary>The client's open listen streams that asked for tool-list changes (2026-07-28 era).</summary>
+    public ListenStreams ListenStreams { get; } = new();
+
+    /// <summary>The client sent a 2025-era initialize, so it expects bare list_changed notifications.</summary>
+    public bool ClientInitialized { get; set; }
+
+    /// <summary>Set from the client's initialize (or a modern request's <c>_meta</c>): it can show form elicitation.</summary>
+    public bool ClientSupportsElicitation { get; set; }
+}

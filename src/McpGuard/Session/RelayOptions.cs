@@ -1,0 +1,17 @@
+using McpGuard.Stdio;
+
+namespace McpGuard.Session;
+
+internal sealed record RelayOptions
+{
+    /// <summary>Decide, log and audit everything but block nothing (hidden tools stay hidden).</summary>
+    public bool Monitor { get; init; }
+
+    /// <summary>A line longer than this is dropped (and a client request refused) instead of buffered.</summary>
+    public long MaxMessageBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>How long the guard waits for the server to answer its own tools/list.</summary>
+    public TimeSpan OwnRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public ShutdownTimeouts Shutdown { get; init; } = ShutdownTimeouts.Default;
+}

@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace McpGuard.Session;
+
+/// <summary>
+/// What the relay needs to know about a server→client line: its method and id. One forward pass with
+/// Utf8JsonReader, no document and no copy, which also proves the line is one JSON-RPC 2.0 message (non-JSON
+/// output of the child, and JSON that is not JSON-RPC, is never forwarded).
+/// </summary>
+internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? Id, bool IsError = false, long? ErrorCode = null)
+{
+    public bool IsResponse => Method is null && Id is not null;
+
+    public bool IsRequest => Method is not null && Id is not null;
+
+    public static bool TryRead(ReadOnlySequence<byte> line, out ServerMessageHeader header)
+    {
+        header = default;
+        try
+        {
+            var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 1024 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            string? method = null;
+            JsonRpcId? id = null;
+            var isError = false;
+            long? errorCode = null;
+            var isVersion2 = false;
+            var hasResult = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isVersion = reader.ValueTextEquals("jsonrpc"u8);
+                var isMethod = reader.ValueTextEquals("method"u8);
+                var isId = !isMethod && reader.ValueTextEquals("id"u8);
+                var isErrorMember = reader.ValueTextEquals("error"u8);
+                var isResult = reader.ValueTextEquals("result"u8);
+                reader.Read();
+                if (isVersion)
+                {
+                    isVersion2 = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("2.0"u8);
+                }
+                else if (isMethod && reader.TokenType == JsonTokenType.String)
+                {
+                    method = reader.GetString();
+                }
+                else if (isId)
+                {
+                    var raw = line.Slice(reader.TokenStartIndex, reader.BytesConsumed - reader.TokenStartIndex);
+                    id = JsonRpcId.FromToken(ref reader, raw.IsSingleSegment ? raw.FirstSpan : raw.ToArray());
+                }
+                else if (isErrorMember)
+                {
+                    isError = true;
+                    errorCode = ReadMember(ref reader, "code"u8, static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.Number && r.TryGetInt64(out var code) ? code : null);
+                    continue;
+                }
+                else if (isResult)
+                {
+                    hasResult = true;
+                    // Only the result's own top-level isError matters; its (possibly huge) content is skipped.
+                    isError |= ReadMember(ref reader, "isError"u8, static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.True ? 1L : null) == 1;
+                    continue;
+                }
+
+                reader.Skip();
+            }
+
+            // Anything after the object (a second value, garbage) makes the line invalid.
+            if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0 || reader.Read())
+            {
+                return false;
+            }
+
+            // JSON that is not a JSON-RPC 2.0 message (no version, or neither a method nor a result or an error)
+            // is the child's noise, like non-JSON output: never forwarded.
+            if (!isVersion2 || (method is null && !hasResult && !isError))
+            {
+                return false;
+            }
+
+            header = new ServerMessageHeader(method, id, isError, errorCode);
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // InvalidOperationException: the method or id escapes an unpaired surrogate, which no string can hold.
+            return false;
+        }
+    }
+
+    private delegate long? ValueReader(ref Utf8JsonReader reader);
+
+    /// <summary>On an object's start, reads one member with <paramref name="read"/> and skips the rest; leaves the reader on its end.</summary>
+    private static long? ReadMember(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ValueReader read)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        long? value = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var wanted = reader.ValueTextEquals(name);
+            reader.Read();
+            if (wanted)
+            {
+                value = read(ref reader);
+            }
+
+            reader.Skip();
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Buffers;
+using McpGuard.Approval;
+using McpGuard.Audit;
+using McpGuard.Policy;
+
+namespace McpGuard.Session;
+
+/// <summary>
+/// The 2026-07-28 era's input-required rounds (docs/approval.md#the-2026-07-28-era): the guard asks for approval
+/// with an input_required answer of its own, and every retry, the guard's or the server's, is judged again.
+/// </summary>
+internal sealed partial class ToolCallGate
+{
+    /// <summary>
+    /// In the modern era the guard cannot send the client a request, so "elicitation" means its own
+    /// input_required answer, possible when the call's capabilities declare form elicitation. The channels are
+    /// tried in order: the channels before elicitation ask off the pump, and when none of them can, the
+    /// elicitation channel answers <see cref="ApprovalOutcome.InBand"/>.
+    /// </summary>
+    private bool CanAskInBand(System.Text.Json.JsonElement parameters, ProtocolEra era) =>
+        era == ProtocolEra.Modern
+        && !options.Monitor
+        && engine.Policy.Approval.Channels.Contains(ElicitationChannel.ChannelName)
+        && ClientLineHandler.DeclaresFormElicitation(parameters);
+
+    /// <summary>Elicitation is the first channel, so the question can be sent at once, without holding the call.</summary>
+    private bool AsksInBandFirst(System.Text.Json.JsonElement parameters, ProtocolEra era) =>
+        engine.Policy.Approval.Channels is [ElicitationChannel.ChannelName, ..] && CanAskInBand(parameters, era);
+
+    private async ValueTask AskInBandAsync(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, CancellationToken cancellationToken, bool recorded = false)
+    {
+        if (!recorded && !Record(id, callId, request, decision, AuditDecision.RequireApproval, decision.RuleId, decision.Reason))
+        {
+            await ReplyAsync(id, AuditUnavailable(id, ProtocolEra.Modern).Message, cancellationToken);
+            return;
+        }
+
+        var claims = new ApprovalClaims(
+            request.ToolName,
+            ApprovalStateToken.HashArguments(request.Arguments),
+            engine.TimeProvider.GetUtcNow() + engine.Policy.Approval.Timeout,
+            callId);
+        inBand.Asked(claims);
+        LogAskedInBand(logger, request.ToolName);
+        var question = new ApprovalRequest(callId, serverName, request.ToolName, request.Arguments, decision.RuleId, decision.Reason);
+        await ReplyAsync(id, JsonRpcMessages.ApprovalQuestion(id, question, tokens.Mint(claims)), cancellationToken);
+    }
+
+    /// <summary>A modern tools/call that carries a <c>requestState</c>: the retry of an input-required round.</summary>
+    private async ValueTask HandleRetryAsync(ClientMessage message, ToolRequest request, string requestState, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    {
+        var id = message.Id!.Value;
+        if (!ApprovalStateToken.LooksLikeOurs(requestState))
+        {
+            await HandleServerRoundAsync(message, request, requestState, line, cancellationToken);
+            return;
+        }
+
+        const ProtocolEra Era = ProtocolEra.Modern;
+        GateOutcome outcome;
+        var callId = ""; // Set where the outcome can be a count: the call the question was about.
+        switch (tokens.Read(requestState, engine.TimeProvider.GetUtcNow()))
+        {
+            case ApprovalStateReading.Valid { Claims: var claims } when !inBand.TryAnswer(claims):
+                outcome = Refuse(id, claims.CallId, request, "this approval question was already answered: one approval covers one call; call the tool again to be asked.");
+                break;
+            case ApprovalStateReading.Valid { Claims: var claims }:
+                var argumentsHash = ApprovalStateToken.HashArguments(request.Arguments);
+                callId = claims.CallId;
+                outcome = Judge(id, callId, request, Era);
+                if (outcome is GateOutcome.Ask ask)
+                {
+                    if (claims.ToolName != request.ToolName || claims.ArgumentsHash != argumentsHash)
+                    {
+                        // The retry changed what was asked about: that is a new question.
+                        await AskInBandAsync(id, claims.CallId, request, ask.Decision, cancellationToken);
+                        return;
+                    }
+
+                    var approved = InputRequiredRetry.ApprovesExplicitly(message.Params);
+                    LogApproval(logger, request.ToolName, approved);
+                    outcome = approved
+                        ? new GateOutcome.Count(ask.Decision with { Verdict = Verdict.Allow, Reason = "approved in the client (elicitation)." }, AuditDecision.Approved) { ApprovedArgumentsHash = argumentsHash }
+                        : Conclude(id, claims.CallId, request, ask.Decision with { Verdict = Verdict.Deny, Reason = "the person refused in the client (elicitation)." }, AuditDecision.Refused, Era);
+                }
+
+                break;
+            case ApprovalStateReading.Expired:
+                outcome = Refuse(id, audit.NewCallId(), request, "the approval question expired before its answer arrived; call the tool again to be asked.");
+                break;
+            default:
+                outcome = Refuse(id, audit.NewCallId(), request, "the retry's approval state was not issued by this guard (forged, altered or from an earlier run); call the tool again to be asked.");
+                break;
+        }
+
+        // The server never sees the guard's question, answer or state.
+        var forward = outcome is GateOutcome.Count or GateOutcome.Forward ? InputRequiredRetry.WithoutGuardKeys(message.Document.RootElement) : [];
+        if (outcome is GateOutcome.Count count)
+        {
+            if (await CountThenConcludeAsync(id, callId, request, count, Era, new ReadOnlySequence<byte>(forward), cancellationToken) is not { } concluded)
+            {
+                return; // Held until the store answers; the held copy is the bytes without the guard's keys.
+            }
+
+            outcome = concluded;
+        }
+
+        switch (outcome)
+        {
+            case GateOutcome.Forward:
+                await channels.ToServer.WriteLineAsync(forward, flush: false, cancellationToken);
+                break;
+            case GateOutcome.Reply reply:
+                await ReplyAsync(id, reply.Message, cancellationToken);
+                break;
+            default:
+                // The tool list changed under the round (a reload): the held path would forward the guard's keys.
+                await ReplyAsync(id, Refuse(id, audit.NewCallId(), request, "the server's tool list changed during the approval; call the tool again.").Message, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The retry of a server's own input-required round: judged like any call and forwarded byte for byte. It
+    /// continues the logical call the server asked about, so an approval given for that call is not asked again
+    /// while the tool and arguments stay the same.
+    /// </summary>
+    private async ValueTask HandleServerRoundAsync(ClientMessage message, ToolRequest request, string requestState, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    {
+        var id = message.Id!.Value;
+        const ProtocolEra Era = ProtocolEra.Modern;
+        var continued = inBand.TryContinue(requestState, out var link);
+        var callId = link?.CallId ?? audit.NewCallId();
+        var outcome = Judge(id, callId, request, Era);
+        if (outcome is GateOutcome.Ask ask)
+        {
+            var argumentsHash = ApprovalStateToken.HashArguments(request.Arguments);
+            if (continued && link!.ApprovedArgumentsHash == argumentsHash && link.ToolName == request.ToolName)
+            {
+                outcome = new GateOutcome.Count(ask.Decision with { Verdict = Verdict.Allow, Reason = "approved earlier in this call." }, AuditDecision.Approved) { ApprovedArgumentsHash = argumentsHash };
+            }
+            else if (AsksInBandFirst(message.Params, Era))
+            {
+                // Asking in band would replace the server's requestState with the guard's and lose its round.
+                outcome = Refuse(id, callId, request, "this retry of the server's input-required round needs a new approval (its tool or arguments changed since one was given); call the tool again.");
+            }
+        }
+
+        if (outcome is GateOutcome.Count count)
+        {
+            if (await CountThenConcludeAsync(id, callId, request, count, Era, line, cancellationToken) is not { } concluded)
+            {
+                return; // Held until the store answers.
+            }
+
+            outcome = concluded;
+        }
+
+        switch (outcome)
+        {
+            case GateOutcome.Forward:
+                await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
+                break;
+            case GateOutcome.Reply reply:
+                await ReplyAsync(id, reply.Message, cancellationToken);
+                break;
+            default:
+                held.Hold(id, line, DecideHeldAsync);
+                break;
+        }
+    }
+
+    /// <summary>A denial the gate makes itself (not a policy rule): recorded, then answered in the modern shape.</summary>
+    private GateOutcome.Reply Refuse(JsonRpcId id, string callId, ToolRequest request, string reason, string ruleId = "approval")
+    {
+        LogDenied(logger, request.ToolName, ruleId, options.Monitor);
+        return Record(id, callId, request, null, AuditDecision.Deny, ruleId, reason)
+            ? new GateOutcome.Reply(JsonRpcMessages.Denied(id, reason, ProtocolEra.Modern))
+            : AuditUnavailable(id, ProtocolEra.Modern);
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Session;
+
+internal sealed partial class ToolCallGate
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown or hidden tool {ToolName}: answered as unknown, not forwarded.")]
+    private static partial void LogUnknownTool(ILogger logger, string toolName);
+
+    // The reason is not logged: a policy's reason may quote argument values (docs/relay.md#logs); it is in the audit log.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId} (monitor mode: {Monitor}).")]
+    private static partial void LogDenied(ILogger logger, string toolName, string ruleId, bool monitor);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Allowed tool {ToolName} by rule {RuleId}.")]
+    private static partial void LogAllowed(ILogger logger, string toolName, string ruleId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Approval for tool {ToolName}: approved = {Approved}.")]
+    private static partial void LogApproval(ILogger logger, string toolName, bool approved);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarded tool {ToolName} uncounted: {Store} cannot be reached and state.on_unavailable is allow.")]
+    private static partial void LogUncounted(ILogger logger, string toolName, string store);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Approval for tool {ToolName}: asked in the client (input_required).")]
+    private static partial void LogAskedInBand(ILogger logger, string toolName);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A held tools/call could not be decided.")]
+    private static partial void LogHeldCallFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,90 @@
+using McpGuard.Audit;
+using McpGuard.Policy;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Session;
+
+/// <summary>
+/// Sampling with tools (docs/relay.md#tasks-and-sampling-with-tools): a server that asks the client's model to pick
+/// tools runs what the model picks, so each pick is judged like a tools/call before the server gets the answer.
+/// </summary>
+internal sealed partial class ToolCallGate
+{
+    private const string UnreadablePick = "the model's answer holds a tool_use that is not a named call with object arguments.";
+
+    /// <summary>The policy judges picks (<c>sampling: { tools: judge }</c>); otherwise sampling with tools is refused.</summary>
+    public bool JudgesPicks => engine.Policy.SamplingTools == SamplingTools.Judge;
+
+    /// <summary>
+    /// Judges the tools the model picked in one answer, in order, like tools/calls of those names and arguments
+    /// (<see cref="PolicyEngine.EvaluatePicked"/>). Each pick gets its own decision record (<c>"sampled": true</c>),
+    /// and an allowed pick counts against its limits, as a forwarded call does. The first refused pick refuses the
+    /// whole answer, and the picks counted before it are given back, since none of them will run.
+    /// </summary>
+    /// <param name="carrierId">The id of the message that carries the answer, for the audit records.</param>
+    public async ValueTask<PicksOutcome> JudgePicksAsync(IReadOnlyList<PickedTool> picks, JsonRpcId carrierId, CancellationToken cancellationToken)
+    {
+        var counted = new List<LimitReceipt>(picks.Count);
+        foreach (var pick in picks)
+        {
+            var callId = audit.NewCallId();
+            if (pick.Name is not { } name)
+            {
+                if (!Record(carrierId, callId, null, null, AuditDecision.Deny, PolicyEngine.SamplingRuleId, UnreadablePick, sampled: true) || !options.Monitor)
+                {
+                    return RefusePicks(counted, UnreadablePick);
+                }
+
+                continue;
+            }
+
+            var request = Request(new ToolCall(name, pick.Input));
+            var decision = engine.EvaluatePicked(request);
+            if (decision.IsAllowed)
+            {
+                switch (await engine.TryConsumeAsync(request, cancellationToken))
+                {
+                    case LimitOutcome.Counted done:
+                        counted.Add(done.Receipt);
+                        break;
+                    case LimitOutcome.Uncounted uncounted:
+                        LogUncounted(logger, name, engine.Counters.Description);
+                        decision = decision with { Reason = uncounted.Why };
+                        break;
+                    case LimitOutcome.Refused refused:
+                        decision = refused.Decision with { Reason = $"the model picked {name}: {refused.Decision.Reason}" };
+                        break;
+                }
+            }
+
+            if (!Record(carrierId, callId, request, decision, AuditDecisionText.FromVerdict(decision.Verdict), decision.RuleId, decision.Reason, sampled: true))
+            {
+                return RefusePicks(counted, "the audit log cannot be written, so no tool the model picks may run until it can (see the guard's stderr).");
+            }
+
+            if (!decision.IsAllowed)
+            {
+                LogPickDenied(logger, name, decision.RuleId, options.Monitor);
+                if (!options.Monitor)
+                {
+                    return RefusePicks(counted, decision.Reason ?? $"the model picked {name}, denied by {decision.RuleId}.");
+                }
+            }
+        }
+
+        return PicksOutcome.Allowed.Instance;
+    }
+
+    private PicksOutcome.Refused RefusePicks(List<LimitReceipt> counted, string reason)
+    {
+        foreach (var receipt in counted)
+        {
+            GiveBack(receipt);
+        }
+
+        return new PicksOutcome.Refused(reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a tool the client's model picked in a sampling answer: {ToolName}, by rule {RuleId} (monitor mode: {Monitor}).")]
+    private static partial void LogPickDenied(ILogger logger, string toolName, string ruleId, bool monitor);
+}

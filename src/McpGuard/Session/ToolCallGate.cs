@@ -1,0 +1,262 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using McpGuard.Approval;
+using McpGuard.Audit;
+using McpGuard.Policy;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+
+namespace McpGuard.Session;
+
+/// <summary>
+/// Decides every tools/call before the server sees it: hidden or unknown → "Unknown tool"; then the policy;
+/// then limits, counted only when the call is really forwarded; then the audit record, written before
+/// forwarding (a call that cannot be recorded is denied). Calls that must wait (for the guard's own
+/// tools/list, or for a person) are held off the pump by <see cref="HeldCalls"/>, so other traffic keeps flowing.
+/// </summary>
+internal sealed partial class ToolCallGate(
+    RelayChannels channels,
+    PolicyEngine engine,
+    ToolListFetcher fetcher,
+    HeldCalls held,
+    IApprover approver,
+    ApprovalStateToken tokens,
+    InBandApprovals inBand,
+    IAuditLog audit,
+    RelayOptions options,
+    string serverName,
+    ILogger logger)
+{
+    /// <summary>Handles a validated tools/call request whose id is already registered as in flight.</summary>
+    public async ValueTask HandleAsync(ClientMessage message, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    {
+        var id = message.Id!.Value;
+        if (!ToolCall.TryRead(message.Params, out var call, out var problem))
+        {
+            Record(id, audit.NewCallId(), null, default, AuditDecision.Invalid, null, problem);
+            await ReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), problem), cancellationToken);
+            return;
+        }
+
+        var request = Request(call);
+        var era = ModernMeta.EraOf(message.Params);
+        if (era == ProtocolEra.Modern && PickedTool.InInputResponses(message.Params) is { Count: > 0 } picks
+            && await JudgePicksAsync(picks, id, cancellationToken) is PicksOutcome.Refused refused)
+        {
+            // The retry carries the model's picks to the server, which would run them: denied whole.
+            await ReplyAsync(id, Refuse(id, audit.NewCallId(), request, refused.Reason, PolicyEngine.SamplingRuleId).Message, cancellationToken);
+            return;
+        }
+
+        if (era == ProtocolEra.Modern && InputRequiredRetry.RequestState(message.Params) is { } requestState)
+        {
+            await HandleRetryAsync(message, request, requestState, line, cancellationToken);
+            return;
+        }
+
+        var callId = audit.NewCallId();
+        var outcome = Judge(id, callId, request, era);
+        if (outcome is GateOutcome.Count count)
+        {
+            if (await CountThenConcludeAsync(id, callId, request, count, era, line, cancellationToken) is not { } concluded)
+            {
+                return; // Held until the store answers.
+            }
+
+            outcome = concluded;
+        }
+
+        switch (outcome)
+        {
+            case GateOutcome.Ask ask when AsksInBandFirst(message.Params, era):
+                await AskInBandAsync(id, callId, request, ask.Decision, cancellationToken);
+                break;
+            case GateOutcome.Forward:
+                await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
+                break;
+            case GateOutcome.Reply reply:
+                await ReplyAsync(id, reply.Message, cancellationToken);
+                break;
+            case GateOutcome.ListFirst or GateOutcome.Ask:
+                // Decided off the pump, on a copy of the bytes, so other traffic keeps flowing meanwhile.
+                held.Hold(id, line, DecideHeldAsync);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The call as the policy sees it, with the class the catalog keeps for the tool if the server listed it, and
+    /// how its listed definition compares with its pin (docs/pins.md).
+    /// </summary>
+    private ToolRequest Request(ToolCall call) => new()
+    {
+        ToolName = call.Name,
+        Arguments = call.Arguments,
+        Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, engine.ServerName, out var risk) ? risk : null,
+        Drift = channels.Catalog.TryGetTool(call.Name, out var tool) ? tool.Drift : PinDrift.None,
+    };
+
+    /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
+    public void Withdraw(JsonRpcId id) => held.Withdraw(id);
+
+    /// <summary>
+    /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet (or, in the modern era, not in the list) → list first; then the policy, and a
+    /// call that needs a person → ask (nothing is recorded yet then); an allowed call → <see cref="GateOutcome.Count"/>,
+    /// so the caller counts it (off the pump if the store must be waited for); else <see cref="Conclude"/>.
+    /// </summary>
+    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era, bool freshlyListed = false)
+    {
+        // Only a listed tool has a class (request.Risk); a name the server never listed is answered from the
+        // hide list and the catalog alone, before anything is classified.
+        var listed = request.Risk is not null;
+        var hidden = request.Risk is { } risk ? engine.Policy.IsHidden(request.ToolName, risk, request.Drift) : engine.IsHidden(request.ToolName);
+
+        // A modern server announces list changes only on listen streams, which the client may not have open: so
+        // in that era a name missing from a complete list is checked against a fresh listing before it is unknown.
+        if (!hidden && !listed && !freshlyListed && (!channels.Catalog.IsComplete || era == ProtocolEra.Modern))
+        {
+            return GateOutcome.ListFirst.Instance;
+        }
+
+        if (hidden || !listed)
+        {
+            LogUnknownTool(logger, request.ToolName);
+            // Hidden by a pin rather than by the policy: the record says which pin rule and why (docs/pins.md).
+            var byPin = hidden && request.Risk is { } listedRisk && !engine.Policy.IsHidden(request.ToolName, listedRisk) ? engine.Evaluate(request) : null;
+            Record(id, callId, request, default, hidden ? AuditDecision.Hidden : AuditDecision.UnknownTool, byPin?.RuleId, byPin?.Reason);
+            return new GateOutcome.Reply(UnknownTool(id, request.ToolName));
+        }
+
+        var decision = engine.Evaluate(request);
+        if (decision.Verdict == Verdict.RequireApproval && !options.Monitor)
+        {
+            return new GateOutcome.Ask(decision);
+        }
+
+        var recorded = AuditDecisionText.FromVerdict(decision.Verdict);
+        return decision.Verdict == Verdict.Allow
+            ? new GateOutcome.Count(decision, recorded)
+            : Conclude(id, callId, request, decision, recorded, era);
+    }
+
+    /// <summary>
+    /// The last step: take an allowed (or approved) call's count (<paramref name="counted"/>, or counted here),
+    /// record the decision, then forward or answer with a denial. Under --monitor only the audit log's failure blocks.
+    /// </summary>
+    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded, ProtocolEra era, string? approvedArgumentsHash = null, LimitOutcome? counted = null)
+    {
+        var receipt = LimitReceipt.Empty;
+        if (decision.Verdict == Verdict.Allow)
+        {
+            switch (counted ?? throw new InvalidOperationException("an allowed call reached the audit record uncounted (count it through GateOutcome.Count)"))
+            {
+                case LimitOutcome.Counted done:
+                    receipt = done.Receipt;
+                    break;
+                case LimitOutcome.Uncounted uncounted:
+                    // on_unavailable: allow: forwarded, and the audit record says it was not counted.
+                    LogUncounted(logger, request.ToolName, engine.Counters.Description);
+                    receipt = uncounted.Receipt;
+                    decision = decision with { Reason = uncounted.Why };
+                    break;
+                case LimitOutcome.Refused refused:
+                    decision = refused.Decision;
+                    recorded = AuditDecision.Deny;
+                    break;
+            }
+        }
+
+        if (!Record(id, callId, request, decision, recorded, decision.RuleId, decision.Reason))
+        {
+            GiveBack(receipt);
+            return AuditUnavailable(id, era);
+        }
+
+        if (decision.Verdict != Verdict.Allow)
+        {
+            LogDenied(logger, request.ToolName, decision.RuleId, options.Monitor);
+            if (!options.Monitor)
+            {
+                return new GateOutcome.Reply(JsonRpcMessages.Denied(id, decision.Reason ?? $"denied by {decision.RuleId}.", era));
+            }
+        }
+        else
+        {
+            LogAllowed(logger, request.ToolName, decision.RuleId);
+        }
+
+        if (channels.AwaitingServer.TryGet(id, out var pending))
+        {
+            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash) { Receipt = receipt };
+        }
+
+        return GateOutcome.Forward.Instance;
+    }
+
+    /// <summary>
+    /// Counts an allowed call, then concludes it. A store that does not answer at once (a durable one waiting for
+    /// another guard, or slow) never stalls the pump: the call is held with <paramref name="forward"/>, the bytes
+    /// that go to the server, and finished off the pump (<see cref="FinishCountingAsync"/>). Null: held.
+    /// </summary>
+    private async ValueTask<GateOutcome?> CountThenConcludeAsync(JsonRpcId id, string callId, ToolRequest request, GateOutcome.Count count, ProtocolEra era, ReadOnlySequence<byte> forward, CancellationToken cancellationToken)
+    {
+        var counting = engine.TryConsumeAsync(request, cancellationToken);
+        if (!counting.IsCompleted)
+        {
+            var pending = counting.AsTask();
+            held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending));
+            return null;
+        }
+
+        return Conclude(id, callId, request, count.Decision, count.Recorded, era, count.ApprovedArgumentsHash, await counting);
+    }
+
+    private void GiveBack(LimitReceipt receipt)
+    {
+        if (!receipt.IsEmpty)
+        {
+            _ = GiveBackCounts.RunAsync(engine, receipt, logger);
+        }
+    }
+
+    private static GateOutcome.Reply AuditUnavailable(JsonRpcId id, ProtocolEra era) =>
+        new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr).", era));
+
+    /// <returns>False when the record could not be stored (the audit log's own warning is already on stderr).</returns>
+    private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, AuditDecision recorded, string? ruleId, string? reason, bool sampled = false)
+    {
+        if (audit is NullAuditLog)
+        {
+            return true;
+        }
+
+        return audit.TryWriteDecision(new AuditDecisionRecord
+        {
+            CallId = callId,
+            RequestId = id.ToJsonElement(),
+            Tool = request?.ToolName,
+            Decision = recorded,
+            RuleId = ruleId,
+            Reason = reason,
+            Risk = decision is null ? null : RiskClassWords.Word(decision.Risk),
+            Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
+            Monitor = options.Monitor,
+            Sampled = sampled,
+        });
+    }
+
+    private static byte[] UnknownTool(JsonRpcId id, string toolName) =>
+        JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), $"Unknown tool: {toolName}");
+
+    /// <summary>Answers the client instead of the server; flushed at once, since the client pump batches only towards the server.</summary>
+    private async ValueTask ReplyAsync(JsonRpcId id, byte[] reply, CancellationToken cancellationToken)
+    {
+        // Only the step that takes the request out of the table answers it, so it is never answered twice
+        // (when the child dies, the shutdown may already have answered a held call).
+        if (channels.AwaitingServer.TryRemove(id, out _))
+        {
+            await channels.ToClient.WriteLineAsync(reply, flush: true, cancellationToken);
+        }
+    }
+}

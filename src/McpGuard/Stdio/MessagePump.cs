@@ -1,0 +1,89 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Stdio;
+
+/// <summary>
+/// One direction of the relay: frames lines from an input stream and hands each to a handler, one at a time,
+/// in order. Lines are handled straight from the pipe's buffer (no copy), and the buffer is released only
+/// after the handler has written them on, so a slow reader on the output side stops us reading input.
+/// </summary>
+internal sealed partial class MessagePump(
+    string name,
+    Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handleLine,
+    Func<CancellationToken, ValueTask> onOversizedLine,
+    Func<CancellationToken, ValueTask> flushOutputs,
+    long maxLineBytes,
+    ILogger logger)
+{
+    public async Task RunAsync(Stream input, CancellationToken cancellationToken)
+    {
+        var framer = new LineFramer(maxLineBytes);
+        var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                while (framer.TryReadLine(ref buffer, out var line))
+                {
+                    await HandleSafelyAsync(line, cancellationToken);
+                }
+
+                if (result.IsCompleted && framer.TryReadFinalLine(ref buffer, out var last))
+                {
+                    await HandleSafelyAsync(last, cancellationToken);
+                }
+
+                for (; framer.DroppedOversizedLines > 0; framer.DroppedOversizedLines--)
+                {
+                    LogOversized(logger, name, maxLineBytes);
+                    await onOversizedLine(cancellationToken);
+                }
+
+                // One flush per read batch: pipelined small messages share a write, big ones were flushed already.
+                await flushOutputs(cancellationToken);
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+    }
+
+    private async ValueTask HandleSafelyAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    {
+        // CRLF endings are accepted: the CR right before the newline is not part of the message.
+        if (line.Length > 0 && line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r')
+        {
+            line = line.Slice(0, line.Length - 1);
+        }
+
+        try
+        {
+            await handleLine(line, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // One bad line never stops the relay (docs/relay.md#flow-control-and-memory).
+            LogLineFailed(logger, name, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Direction}: dropped a message longer than {MaxBytes} bytes.")]
+    private static partial void LogOversized(ILogger logger, string direction, long maxBytes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Direction}: a message could not be handled; the relay goes on.")]
+    private static partial void LogLineFailed(ILogger logger, string direction, Exception exception);
+}

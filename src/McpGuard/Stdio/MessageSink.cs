@@ -1,0 +1,146 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace McpGuard.Stdio;
+
+/// <summary>
+/// One output direction (to the client's stdout or the child's stdin). Several producers write whole lines
+/// through it (the pump, held calls, the guard's own requests), so a lock keeps lines whole. Awaiting the
+/// flush is the backpressure: a slow reader on this side slows the pump that feeds it.
+/// </summary>
+internal sealed class MessageSink(Stream stream) : IAsyncDisposable
+{
+    /// <summary>Lines bigger than this are flushed at once rather than batched, so big messages are not held twice.</summary>
+    private const int BatchThreshold = 64 * 1024;
+
+    private static readonly ReadOnlyMemory<byte> s_newline = "\n"u8.ToArray();
+
+    private readonly PipeWriter _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private bool _dirty;
+    private bool _broken;
+
+    /// <summary>True once a write failed: the reader on this side is gone (a client that closed our stdout).</summary>
+    public bool IsBroken => _broken;
+
+    /// <summary>Writes one line and its newline. With <paramref name="flush"/> false it may wait for <see cref="FlushAsync"/>.</summary>
+    public async ValueTask WriteLineAsync(ReadOnlySequence<byte> line, bool flush, CancellationToken cancellationToken)
+    {
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            if (line.Length > BatchThreshold)
+            {
+                // A big line goes straight from the pipe's buffers to the stream: no copy into the writer, and
+                // large writes instead of one per writer segment.
+                await FlushLockedAsync(cancellationToken);
+                await WriteDirectLockedAsync(line, cancellationToken);
+                return;
+            }
+
+            foreach (var segment in line)
+            {
+                _writer.Write(segment.Span);
+            }
+
+            _writer.Write("\n"u8);
+            _dirty = true;
+            if (flush)
+            {
+                await FlushLockedAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public ValueTask WriteLineAsync(ReadOnlyMemory<byte> line, bool flush, CancellationToken cancellationToken) =>
+        WriteLineAsync(new ReadOnlySequence<byte>(line), flush, cancellationToken);
+
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        await _lock.WaitAsync(cancellationToken);
+        try
+        {
+            await FlushLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Closes the stream so the reader on the other side sees end of file (the child's stdin on client EOF).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            if (!_broken)
+            {
+                await FlushLockedAsync(CancellationToken.None);
+            }
+
+            await _writer.CompleteAsync();
+            await stream.DisposeAsync();
+        }
+        catch (IOException)
+        {
+            // The reader is gone; there is nobody left to tell.
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async ValueTask WriteDirectLockedAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    {
+        if (_broken)
+        {
+            throw new IOException("The output stream is closed.");
+        }
+
+        try
+        {
+            foreach (var segment in line)
+            {
+                await stream.WriteAsync(segment, cancellationToken);
+            }
+
+            await stream.WriteAsync(s_newline, cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+        }
+        catch (IOException)
+        {
+            _broken = true;
+            throw;
+        }
+    }
+
+    private async ValueTask FlushLockedAsync(CancellationToken cancellationToken)
+    {
+        if (_broken)
+        {
+            throw new IOException("The output stream is closed.");
+        }
+
+        try
+        {
+            await _writer.FlushAsync(cancellationToken);
+            _dirty = false;
+        }
+        catch (IOException)
+        {
+            _broken = true;
+            throw;
+        }
+    }
+}

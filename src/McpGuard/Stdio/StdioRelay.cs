@@ -1,0 +1,136 @@
+using System.Threading.Channels;
+using McpGuard.Approval;
+using McpGuard.Audit;
+using McpGuard.Policy;
+using McpGuard.Session;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Stdio;
+
+/// <summary>
+/// Runs one guarded session: the child server, a <see cref="RelaySession"/> with a pump per direction, and the
+/// shutdown order of docs/relay.md.
+/// The relay knows nothing of YAML: it asks the <see cref="PolicyEngine"/> and forwards or answers.
+/// </summary>
+internal sealed partial class StdioRelay(
+    PolicyEngine engine,
+    Func<RelayChannels, IApprover> approverFor,
+    IAuditLog audit,
+    RelayOptions options,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<StdioRelay>();
+
+    /// <summary>Reloads announced by the policy watcher, taken by the running session (it may not exist yet).</summary>
+    private readonly Channel<bool> _reloads = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Called by the policy watcher after a valid new version took effect.</summary>
+    public Task OnPolicyReloadedAsync(bool hiddenChanged)
+    {
+        _reloads.Writer.TryWrite(hiddenChanged);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Relays until the client or the server ends the session, or <paramref name="stopping"/> fires.</summary>
+    /// <returns>The child's exit code.</returns>
+    /// <exception cref="ChildStartException">The server command could not be started.</exception>
+    public async Task<int> RunAsync(IReadOnlyList<string> commandLine, string serverName, Stream clientInput, Stream clientOutput, Stream stderr, CancellationToken stopping)
+    {
+        using var child = ChildProcess.Start(commandLine, stderr, _logger);
+        LogChildStarted(_logger, Path.GetFileName(commandLine[0]), child.Id);
+
+        using var relayCancellation = new CancellationTokenSource();
+        var token = relayCancellation.Token;
+        var session = new RelaySession(clientOutput, child.StandardInput, engine, approverFor, audit, options, serverName, loggerFactory, token);
+        var serverPump = OnOwnThread(() => session.PumpServerAsync(child.StandardOutput, token));
+        var clientPump = OnOwnThread(() => session.PumpClientAsync(clientInput, token));
+        var reloads = ApplyReloadsAsync(session, token);
+        var stopRequested = Task.Delay(Timeout.Infinite, stopping);
+
+        var first = await Task.WhenAny(clientPump, serverPump, child.Exited, stopRequested, session.ClientGone);
+        int exitCode;
+        if (first == serverPump && session.Channels.ToClient.IsBroken)
+        {
+            first = session.ClientGone;
+        }
+
+        if (first == clientPump || first == stopRequested || first == session.ClientGone)
+        {
+            // Client EOF, a client that closed our stdout, or a signal: close the child's stdin and let it finish
+            // what it has; then escalate.
+            LogClientGone(_logger, first == clientPump ? "the client closed stdin" : first == stopRequested ? "a stop signal" : "the client closed its end of stdout");
+            await session.Channels.ToServer.DisposeAsync();
+            exitCode = await child.StopAsync(options.Shutdown);
+            await Task.WhenAny(serverPump, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+        }
+        else
+        {
+            // The server went away: it may still be flushing its last answers, so drain its stdout first.
+            await Task.WhenAny(serverPump, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
+            exitCode = await child.StopAsync(options.Shutdown);
+        }
+
+        LogChildExited(_logger, child.Id, exitCode);
+        await relayCancellation.CancelAsync();
+        await session.EndAsync(exitCode);
+        await Observe(clientPump);
+        await Observe(serverPump);
+        await Observe(reloads);
+        return exitCode;
+    }
+
+    /// <summary>
+    /// Starts a pump on a dedicated thread. Both inputs are read with blocking reads (the console stream always
+    /// does; the child's stdout through <see cref="InlineReadStream"/>), so the thread the kernel wakes for a line
+    /// handles and forwards it, without a hand-off to the thread pool, and neither pump blocks the caller or a
+    /// pool thread while it waits. A pump that ever waits asynchronously (a sink held by another writer) goes on
+    /// from the pool.
+    /// </summary>
+    private static Task OnOwnThread(Func<Task> pump) =>
+        Task.Factory.StartNew(pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private async Task ApplyReloadsAsync(RelaySession session, CancellationToken cancellationToken)
+    {
+        // A reload announced before this session existed concerns nothing the client has seen.
+        while (_reloads.Reader.TryRead(out _))
+        {
+        }
+
+        await foreach (var hiddenChanged in _reloads.Reader.ReadAllAsync(cancellationToken))
+        {
+            await session.OnPolicyReloadedAsync(hiddenChanged);
+        }
+    }
+
+    private async Task Observe(Task pump)
+    {
+        if (!pump.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            await pump;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException ex)
+        {
+            LogPumpEnded(_logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started server {Command} (pid {Pid}).")]
+    private static partial void LogChildStarted(ILogger logger, string command, int pid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: {Why}.")]
+    private static partial void LogClientGone(ILogger logger, string why);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Server (pid {Pid}) exited with code {ExitCode}.")]
+    private static partial void LogChildExited(ILogger logger, int pid, int exitCode);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A pump ended with an I/O error.")]
+    private static partial void LogPumpEnded(ILogger logger, Exception exception);
+}

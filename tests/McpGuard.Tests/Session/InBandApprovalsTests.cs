@@ -1,0 +1,62 @@
+
+using McpGuard.Session;
+using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Time.Testing;
+
+namespace McpGuard.Tests.Session;
+
+public sealed class InBandApprovalsTests
+{
+    private static readonly DateTimeOffset s_now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void TryAnswer_AskedQuestion_OnlyOnce()
+    {
+        var approvals = new InBandApprovals(new FakeTimeProvider(s_now));
+        var claims = new ApprovalClaims("t", "h", s_now.AddMinutes(1), "call-1");
+        approvals.Asked(claims);
+
+        Assert.True(approvals.TryAnswer(claims));
+        Assert.False(approvals.TryAnswer(claims));
+    }
+
+    [Fact]
+    public void TryAnswer_NeverAsked_False()
+    {
+        var approvals = new InBandApprovals(new FakeTimeProvider(s_now));
+
+        Assert.False(approvals.TryAnswer(new ApprovalClaims("t", "h", s_now.AddMinutes(1), "call-1")));
+    }
+
+    [Fact]
+    public void TryContinue_ServerRound_LinksOnceAndExpires()
+    {
+        var clock = new FakeTimeProvider(s_now);
+        var approvals = new InBandApprovals(clock);
+        approvals.ServerAskedFor("s1", new RoundLink("call-1", "t", "h", s_now.AddMinutes(1)));
+        approvals.ServerAskedFor("s2", new RoundLink("call-2", "t", null, s_now.AddMinutes(1)));
+
+        Assert.True(approvals.TryContinue("s1", out var link));
+        Assert.Equal("call-1", link.CallId);
+        Assert.False(approvals.TryContinue("s1", out _));
+        clock.SetUtcNow(s_now.AddMinutes(2));
+        Assert.False(approvals.TryContinue("s2", out _));
+    }
+
+    [Fact]
+    public void Asked_ManyQuestions_StaysBounded()
+    {
+        var approvals = new InBandApprovals(new FakeTimeProvider(s_now));
+        ApprovalClaims? first = null;
+        for (var i = 0; i < InBandApprovals.MaxEntries * 2; i++)
+        {
+            var claims = new ApprovalClaims("t", "h", s_now.AddMinutes(1).AddMilliseconds(i), $"call-{i}");
+            first ??= claims;
+            approvals.Asked(claims);
+        }
+
+        // The oldest questions were forgotten (asked again if answered); the newest still stand.
+        Assert.False(approvals.TryAnswer(first!));
+        Assert.True(approvals.TryAnswer(new ApprovalClaims("t", "h", s_now, $"call-{(InBandApprovals.MaxEntries * 2) - 1}")));
+    }
+}

@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Text;
+using McpGuard.Session;
+using McpGuard.Tests.TestUtils;
+
+namespace McpGuard.Tests.Session;
+
+public sealed class ServerMessageHeaderTests
+{
+    /// <summary>Case, line, method, raw id (null = none), kind.</summary>
+    public static TheoryData<string, string, string?, string?, string> Messages => new()
+    {
+        { "Response", """{"jsonrpc":"2.0","id":1,"result":{}}""", null, "1", "response" },
+        { "ErrorResponse", """{"jsonrpc":"2.0","id":"a","error":{"code":-32601,"message":"no"}}""", null, "\"a\"", "response" },
+        { "ResponseIdLast", """{"jsonrpc":"2.0","result":{"id":5,"method":"inner"},"id":2}""", null, "2", "response" },
+        { "BigIntegerId", """{"jsonrpc":"2.0","id":9007199254740993,"result":{}}""", null, "9007199254740993", "response" },
+        { "EscapedStringId", """{"jsonrpc":"2.0","id":"\u0037","result":{}}""", null, "\"\\u0037\"", "response" },
+        { "Request", """{"jsonrpc":"2.0","id":"s1","method":"sampling/createMessage","params":{"id":9}}""", "sampling/createMessage", "\"s1\"", "request" },
+        { "Notification", """{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""", "notifications/tools/list_changed", null, "notification" },
+        { "EscapedMethod", """{"jsonrpc":"2.0","method":"notifications\/tools\/list_changed"}""", "notifications/tools/list_changed", null, "notification" },
+        { "WhitespaceAround", " \t{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\t \r", null, "1", "response" },
+        { "NonIntegerIdIgnored", """{"jsonrpc":"2.0","id":1.5,"result":{}}""", null, null, "notification" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void TryRead_Message_ReadsMethodAndId(string kase, string line, string? method, string? rawId, string kind)
+    {
+        Assert.True(ServerMessageHeader.TryRead(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 4), out var header), kase);
+        Assert.Equal(method, header.Method);
+        Assert.Equal(rawId, header.Id?.ToString());
+        Assert.Equal(kind == "response", header.IsResponse);
+        Assert.Equal(kind == "request", header.IsRequest);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("hello from a server that logs to stdout")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{}} trailing""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{}}{"jsonrpc":"2.0","id":2,"result":{}}""")]
+    [InlineData("""[{"jsonrpc":"2.0","id":1,"result":{}}]""")]
+    [InlineData("42")]
+    [InlineData("\"text\"")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","method":"\ud800"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":"\udc00","result":{}}""")]
+    public void TryRead_NotOneJsonObject_ReturnsFalseWithoutThrowing(string line)
+    {
+        Assert.False(ServerMessageHeader.TryRead(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)), out _));
+    }
+
+    /// <summary>One JSON object, but not a JSON-RPC 2.0 message: the child's noise, never forwarded.</summary>
+    [Theory]
+    [InlineData("""{"hello":"world"}""")]
+    [InlineData("""{}""")]
+    [InlineData("""{"jsonrpc":"2.0"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1}""")]
+    [InlineData("""{"id":1,"result":{}}""")]
+    [InlineData("""{"method":"notifications/message"}""")]
+    [InlineData("""{"jsonrpc":"1.0","id":1,"result":{}}""")]
+    [InlineData("""{"jsonrpc":2.0,"method":"ping","id":1}""")]
+    public void TryRead_JsonThatIsNotJsonRpc_ReturnsFalse(string line)
+    {
+        Assert.False(ServerMessageHeader.TryRead(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 3), out _));
+    }
+
+    /// <summary>What the audit log's outcome record says about an answer: the live path, read by the relay.</summary>
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":3,"error":{"code":-32603,"message":"boom"}}""", true, -32603L)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":true}}""", true, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":false}}""", false, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[]}}""", false, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"x","isError":true}]}}""", false, null)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"error":{"code":"odd","message":"x"}}""", true, null)]
+    public void TryRead_Answer_ClassifiesErrorsForTheAuditOutcome(string line, bool isError, long? errorCode)
+    {
+        Assert.True(ServerMessageHeader.TryRead(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 3), out var header));
+        Assert.Equal(isError, header.IsError);
+        Assert.Equal(errorCode, header.ErrorCode);
+    }
+
+    [Fact]
+    public void TryRead_HugeStringValues_ReadsHeader()
+    {
+        var big = new string('x', 10 * 1024 * 1024);
+        var line = $$"""{"jsonrpc":"2.0","result":{"content":[{"type":"text","text":"{{big}}"}]},"id":42}""";
+
+        Assert.True(ServerMessageHeader.TryRead(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 64 * 1024), out var header));
+        Assert.True(header.IsResponse);
+        Assert.Equal("42", header.Id?.ToString());
+    }
+}

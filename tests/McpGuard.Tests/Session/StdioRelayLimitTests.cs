@@ -1,0 +1,59 @@
+using McpGuard.Tests.TestUtils;
+
+namespace McpGuard.Tests.Session;
+
+/// <summary>Counted calls through the whole relay: a slow store holds only the calls that need it (docs/limits.md).</summary>
+public sealed class StdioRelayLimitTests
+{
+    private const string ListTools = """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""";
+    private const string Policy = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n    action: allow\n  free: allow\n";
+
+    [Fact]
+    public async Task RunAsync_StoreNotAnsweringYet_CallsWithoutLimitsAreForwardedMeanwhile()
+    {
+        using var server = FakeServer.Create([["echo", "free"]]);
+        var store = new GatedCounterStore();
+        await using var relay = RelayHarness.Start(Policy, server.CommandLine, counters: store);
+        await relay.SendAsync(ListTools);
+        await relay.ReadUntilIdAsync("\"list\"");
+
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"}}}""");
+        await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"free","arguments":{"marker":"FREE"}}}""");
+
+        Assert.Contains("FREE", await relay.ReadTextAsync());
+        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
+
+        store.Open();
+        Assert.Contains("COUNTED", await relay.ReadTextAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_ApprovedInBandRetryWaitingForTheStore_IsHeldAndOtherCallsFlow()
+    {
+        const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""";
+        const string Asked = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n    action: require_approval\n  free: allow\napproval:\n  timeout: 60s\n  channels: [elicitation]\n";
+        using var server = FakeServer.Create([["echo", "free"]]);
+        var store = new GatedCounterStore();
+        await using var relay = RelayHarness.Start(Asked, server.CommandLine, counters: store);
+        await relay.SendAsync(ListTools);
+        await relay.ReadUntilIdAsync("\"list\"");
+        await relay.SendAsync($$$"""{"jsonrpc":"2.0","id":"q","method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"},"_meta":{{{Meta}}}}}""");
+        var question = (await relay.ReadResponseAsync("\"q\"")).GetProperty("result");
+        Assert.Equal("input_required", question.GetProperty("resultType").GetString());
+        var state = question.GetProperty("requestState").GetString();
+
+        // The approved retry must be counted; the store does not answer yet, so the call waits off the pump.
+        await relay.SendAsync($$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"},"inputResponses":{"mcpguard/approval":{"action":"accept","content":{"approve":true}}},"requestState":"{{{{state}}}}","_meta":{{{{Meta}}}}}}""");
+        await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"free","arguments":{"marker":"FREE"}}}""");
+
+        Assert.Contains("FREE", await relay.ReadTextAsync());
+        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
+
+        store.Open();
+        Assert.Contains("COUNTED", (await relay.ReadResponseAsync("1")).GetRawText());
+        var forwarded = Assert.Single(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
+        Assert.DoesNotContain("requestState", forwarded, StringComparison.Ordinal);
+    }
+}

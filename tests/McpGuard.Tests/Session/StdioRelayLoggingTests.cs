@@ -1,0 +1,46 @@
+using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Tests.Session;
+
+/// <summary>docs/relay.md#logs: argument values never appear in logs above Trace, whatever happens to the call.</summary>
+public sealed class StdioRelayLoggingTests
+{
+    private const string Secret = "SECRET-7f3a9c";
+
+    [Fact]
+    public async Task RunAsync_ArgumentValuesInEveryKindOfCall_NotLoggedAboveTrace()
+    {
+        using var logs = new CapturingLoggerProvider();
+        using var server = FakeServer.Create(RelayPolicies.StandardTools);
+        await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine, loggerFactory: logs);
+        // @@ stands for the secret value.
+        string[] calls =
+        [
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"api_key":"@@"}}}""",
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"danger","arguments":{"api_key":"@@"}}}""",
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"secret","arguments":{"api_key":"@@"}}}""",
+            """{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"nope","arguments":{"api_key":"@@"}}}""",
+            """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo","arguments":{"api_key":"@@","api_key":"x"}}}""",
+            """{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"echo","arguments":"@@"}}""",
+            """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"api_key":"@@\ud800"}}}""",
+            """{"jsonrpc":"2.0","method":"tools/call","params":{"name":"echo","arguments":{"api_key":"@@"}}}""",
+            """{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"echo","arguments":{"api_key":"@@"}},}""",
+            """not json @@""",
+        ];
+
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
+        await relay.ReadResponseAsync("\"list\"");
+        foreach (var call in calls)
+        {
+            await relay.SendAsync(call.Replace("@@", Secret, StringComparison.Ordinal));
+        }
+
+        var answers = await relay.SyncAsync();
+        Assert.True(calls.Length == answers.Count, string.Join("\n", answers));
+        await relay.CloseInputAsync();
+        await relay.WaitForExitAsync();
+        Assert.Contains(logs.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(logs.Entries, e => e.Level > LogLevel.Trace && e.ToString().Contains(Secret, StringComparison.Ordinal));
+    }
+}
