@@ -1,3 +1,4 @@
+using McpGuard.Home;
 using McpGuard.Policy;
 using Microsoft.Data.Sqlite;
 
@@ -209,10 +210,7 @@ internal sealed partial class SqliteCounterStore
             return statements;
         }
 
-        if (Path.GetDirectoryName(_path) is { Length: > 0 } directory && !Directory.Exists(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
+        McpGuardHome.EnsureDirectoryOf(_path);
 
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
