@@ -34,7 +34,7 @@ internal static class ServerInspection
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(s_listTimeout);
-            return await ServerProbe.ListToolsAsync(connector.Connect(commandLine, loggerFactory), loggerFactory, timeout.Token);
+            return await ServerProbe.ListToolsAsync(connector.Connect(commandLine, loggerFactory), timeout.Token);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
