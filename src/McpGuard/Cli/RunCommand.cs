@@ -1,16 +1,18 @@
 using System.CommandLine;
 using McpGuard.Approval;
 using McpGuard.Audit;
+using McpGuard.Http.Upstream;
 using McpGuard.Policy;
 using McpGuard.Reload;
 using McpGuard.Session;
 using McpGuard.State;
 using McpGuard.Stdio;
+using McpGuard.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
 
-/// <summary><c>mcpguard run --policy FILE -- COMMAND [ARGS...]</c>: the guard itself.</summary>
+/// <summary><c>mcpguard run --policy FILE (-- COMMAND [ARGS...] | --url URL)</c>: the guard itself.</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -30,8 +32,9 @@ internal static class RunCommand
             DefaultValueFactory = _ => 5,
         };
         var logLevelOption = CommonOptions.LogLevel();
-        var serverCommand = CommonOptions.ServerCommand();
-        var command = new Command("run", "Start the MCP server as a child and guard every message between it and the client.")
+        var serverCommand = CommonOptions.ServerCommand(required: false);
+        var upstreamOptions = new UpstreamCliOptions();
+        var command = new Command("run", "Start the MCP server as a child (or reach a remote one with --url) and guard every message between it and the client.")
         {
             policyOption,
             auditOption,
@@ -40,10 +43,28 @@ internal static class RunCommand
             logLevelOption,
             serverCommand,
         };
+        foreach (var option in upstreamOptions.All)
+        {
+            command.Options.Add(option);
+        }
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
+            var commandLine = parseResult.GetValue(serverCommand) ?? [];
+            var isRemote = parseResult.GetValue(upstreamOptions.Url) is not null;
+            if (isRemote == commandLine.Length > 0)
+            {
+                await error.WriteLineAsync("mcpguard: give the server either as -- COMMAND [ARGS...] or as --url URL.");
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            UpstreamOptions? upstream = null;
+            if (isRemote && (upstream = await upstreamOptions.ReadAsync(parseResult, error, Environment.GetEnvironmentVariable)) is null)
+            {
+                return ExitCodes.UsageOrPolicyError;
+            }
+
             var policyPath = parseResult.GetValue(policyOption)!.FullName;
             var loaded = PolicyLoader.LoadFile(policyPath);
             if (!loaded.Succeeded)
@@ -57,15 +78,30 @@ internal static class RunCommand
             var counters = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
             await using var ownedCounters = counters as IAsyncDisposable;
             var engine = new PolicyEngine(loaded.Policy, counters: counters);
+
+            // Off unless configured: then no exporter, listener or gauge exists. Declared before the relay, so it is
+            // disposed after it and flushes the whole session's spans and metrics (docs/telemetry.md).
+            using var telemetry = TelemetryExport.Start(loaded.Policy.Telemetry, Environment.GetEnvironmentVariable);
+            await using var gauges = telemetry is null ? null : new LimitGauges(
+                ct => LimitUses.ReadAsync(engine, counters, TimeProvider.System, ct), TimeProvider.System);
             var grace = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(shutdownOption)));
             var options = new RelayOptions
             {
                 Monitor = parseResult.GetValue(monitorOption),
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
             };
-            var commandLine = parseResult.GetValue(serverCommand)!;
-            var serverName = ServerName.FromCommandLine(commandLine);
+            var serverName = upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
+            if (upstream is not null)
+            {
+                var remote = new RemoteRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, upstream, loggerFactory);
+                using var remoteWatcher = new PolicyWatcher(policyPath, engine, remote.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
+                using var clientInput = new InlineReadStream(Console.OpenStandardInput());
+                using var clientOutput = StandardOutput.Open();
+                var remoteExit = await remote.RunAsync(serverName, clientInput, clientOutput, stop.Token);
+                return stop.ExitCode ?? remoteExit;
+            }
+
             var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, loggerFactory);
             using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
