@@ -1,5 +1,7 @@
+using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using ModelContextProtocol;
+using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Inventory;
@@ -18,7 +20,7 @@ internal sealed class ProbeConnection(ITransport transport) : IAsyncDisposable
     {
         var id = new RequestId($"mcpguard-probe-{++_lastId}");
         var sent = new JsonRpcRequest { Id = id, Method = method, Params = parameters };
-        await transport.SendMessageAsync(sent, cancellationToken);
+        await SendAsync(sent, cancellationToken);
         var reader = transport.MessageReader;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
@@ -41,12 +43,36 @@ internal sealed class ProbeConnection(ITransport transport) : IAsyncDisposable
     }
 
     public Task NotifyAsync(string method, CancellationToken cancellationToken) =>
-        transport.SendMessageAsync(new JsonRpcNotification { Method = method }, cancellationToken);
+        SendAsync(new JsonRpcNotification { Method = method }, cancellationToken);
 
     public ValueTask DisposeAsync() => transport.DisposeAsync();
 
+    /// <summary>
+    /// A server that died before reading fails the write; why it died (exit code, the end of its stderr) is in
+    /// the reader's completion, which the SDK's stdio transport completes with a
+    /// <see cref="ClientTransportClosedException"/>.
+    /// </summary>
+    private async Task SendAsync(JsonRpcMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transport.SendMessageAsync(message, cancellationToken);
+        }
+        catch (IOException)
+        {
+            var completion = transport.MessageReader.Completion;
+            await completion.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (completion.Exception?.InnerException is ClientTransportClosedException closed)
+            {
+                ExceptionDispatchInfo.Throw(closed);
+            }
+
+            throw;
+        }
+    }
+
     private Task AnswerAsync(JsonRpcRequest request, CancellationToken cancellationToken) =>
-        transport.SendMessageAsync(
+        SendAsync(
             request.Method == RequestMethods.Ping
                 ? new JsonRpcResponse { Id = request.Id, Result = new JsonObject() }
                 : new JsonRpcError
