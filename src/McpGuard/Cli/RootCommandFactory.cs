@@ -20,5 +20,6 @@ internal static class RootCommandFactory
         TestCommand.Create(),
         ReplayCommand.Create(),
         PinCommand.Create(),
+        LoginCommand.Create(),
     };
 }
