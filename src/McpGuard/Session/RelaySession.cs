@@ -43,7 +43,8 @@ internal sealed class RelaySession
         var gate = new ToolCallGate(
             Channels, engine, fetcher, _held, approverFor(Channels), ApprovalStateToken.CreateForProcess(), inBand, audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
         _client = new ClientLineHandler(Channels, gate, loggerFactory.CreateLogger<ClientLineHandler>());
-        _server = new ServerLineHandler(Channels, engine, inBand, drift, audit, loggerFactory.CreateLogger<ServerLineHandler>());
+        var results = new ResultStage(engine, Channels.Tasks, options.Monitor, loggerFactory.CreateLogger<ResultStage>());
+        _server = new ServerLineHandler(Channels, engine, inBand, drift, results, audit, loggerFactory.CreateLogger<ServerLineHandler>());
     }
 
     public RelayChannels Channels { get; }

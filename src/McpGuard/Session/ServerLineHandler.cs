@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Redaction;
 using McpGuard.Stdio;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
@@ -15,10 +16,12 @@ namespace McpGuard.Session;
 /// Server→client: everything passes through unchanged, except that tools/list answers lose their hidden
 /// tools (and, with pins, tools that drifted under on_change/on_new: hide, and a positive ttlMs), answers to the guard's own requests stay with the guard, and non-JSON output is never forwarded.
 /// </summary>
-internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEngine engine, InBandApprovals inBand, PinDriftReporter drift, IAuditLog audit, ILogger logger)
+internal sealed partial class ServerLineHandler(
+    RelayChannels channels, PolicyEngine engine, InBandApprovals inBand, PinDriftReporter drift, ResultStage results, IAuditLog audit, ILogger logger)
 {
     public async ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
+        var checkedResult = ResultCheck.None;
         if (!ServerMessageHeader.TryRead(line, out var header))
         {
             if (!IsBlank(line))
@@ -54,6 +57,9 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
                 return;
             }
 
+            // Before the outcome is recorded, which carries what the result policy did (docs/results.md).
+            checkedResult = results.Check(line, pending);
+
             if (pending.Call is { } call)
             {
                 if (!header.IsError && TaskHandles.TryReadCreated(line, out var taskId))
@@ -63,7 +69,7 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
                 }
                 else
                 {
-                    RecordOutcome(call, pending.Id, header.IsError, header.ErrorCode);
+                    RecordOutcome(call, pending.Id, header.IsError, header.ErrorCode, checkedResult);
 
                     // A JSON-RPC error means the tool did not run, so its counts are given back; an isError result
                     // keeps them (the tool ran, maybe in part). docs/limits.md#give-back
@@ -83,7 +89,7 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
 
             if (pending.TaskId is { } polled)
             {
-                NoteTaskAnswer(polled, pending.Method, line, header);
+                NoteTaskAnswer(polled, pending.Method, line, header, checkedResult);
             }
 
             if (ServerIdentity.IsIdentifying(pending.Method) && ServerIdentity.Read(line, pending.Method) is { } serverName)
@@ -152,6 +158,12 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
             NoteTaskStatus(line);
         }
 
+        if (checkedResult.Replacement is { } replacement)
+        {
+            await channels.ToClient.WriteLineAsync(replacement, flush: false, cancellationToken);
+            return;
+        }
+
         await channels.ToClient.WriteLineAsync(line, flush: false, cancellationToken);
     }
 
@@ -209,12 +221,12 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
     /// The server's answer to a <c>tasks/*</c> request about a task of a judged call. <c>tasks/result</c> is the
     /// call's own final answer; <c>tasks/get</c> and <c>tasks/cancel</c> show its status.
     /// </summary>
-    private void NoteTaskAnswer(string taskId, string method, ReadOnlySequence<byte> line, ServerMessageHeader header)
+    private void NoteTaskAnswer(string taskId, string method, ReadOnlySequence<byte> line, ServerMessageHeader header, ResultCheck checkedResult)
     {
-        if (method == "tasks/result")
+        if (method == ResultStage.TasksResult)
         {
             // An error here is the call's own JSON-RPC error (it did not complete): as for a plain call, given back.
-            FinishTask(taskId, header.IsError ? "failed" : "completed", header.IsError, header.ErrorCode, giveBack: header.ErrorCode is not null);
+            FinishTask(taskId, header.IsError ? "failed" : "completed", header.IsError, header.ErrorCode, giveBack: header.ErrorCode is not null, checkedResult);
             return;
         }
 
@@ -256,14 +268,14 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
         }
     }
 
-    private void FinishTask(string taskId, string status, bool isError, long? errorCode, bool giveBack)
+    private void FinishTask(string taskId, string status, bool isError, long? errorCode, bool giveBack, ResultCheck? checkedResult = null)
     {
         if (!channels.Tasks.TryFinish(taskId, out var task))
         {
             return;
         }
 
-        RecordOutcome(task.Call, task.RequestId, isError, errorCode, status);
+        RecordOutcome(task.Call, task.RequestId, isError, errorCode, checkedResult ?? ResultCheck.None, status);
         if (giveBack)
         {
             GiveBack(task.Call);
@@ -278,7 +290,7 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
         }
     }
 
-    private void RecordOutcome(ForwardedCall call, JsonRpcId id, bool isError, long? errorCode, string? taskStatus = null)
+    private void RecordOutcome(ForwardedCall call, JsonRpcId id, bool isError, long? errorCode, ResultCheck checkedResult, string? taskStatus = null)
     {
         var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp);
         LogCallFinished(logger, call.ToolName, elapsed.TotalMilliseconds);
@@ -293,6 +305,9 @@ internal sealed partial class ServerLineHandler(RelayChannels channels, PolicyEn
                 IsError = isError,
                 ErrorCode = errorCode,
                 TaskStatus = taskStatus,
+                Results = checkedResult.Filtered is FilteredResult.Untouched
+                    ? null
+                    : new AuditResultPolicy(ResultCheck.Word(checkedResult.Filtered), checkedResult.Filtered.Counts, checkedResult.Monitor),
             });
         }
     }
