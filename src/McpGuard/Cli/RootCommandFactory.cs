@@ -21,5 +21,6 @@ internal static class RootCommandFactory
         TestCommand.Create(),
         ReplayCommand.Create(),
         PinCommand.Create(),
+        LoginCommand.Create(),
     };
 }
