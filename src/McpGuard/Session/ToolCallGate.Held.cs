@@ -55,7 +55,7 @@ internal sealed partial class ToolCallGate
                         parameters, call.Name, engine.Policy.Approval.Progress, engine.TimeProvider, channels.ToClient, cancellationToken))
                     {
                         answer = await approver.RequestAsync(
-                            new ApprovalRequest(callId, serverName, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision))
+                            new ApprovalRequest(callId, ApprovalLabel, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision))
                             {
                                 // Not for the retry of a server's own round: the guard's question would replace the server's state.
                                 CanAskInBand = CanAskInBand(parameters, era) && InputRequiredRetry.RequestState(parameters) is null,
