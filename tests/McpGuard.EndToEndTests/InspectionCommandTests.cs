@@ -76,6 +76,19 @@ public sealed class InspectionCommandTests
         Assert.Contains("valid against 36 tools (0 errors", output);
     }
 
+    /// <summary>
+    /// The sample's lock file holds the real server's definitions, which the simulator lists byte for byte: if the
+    /// two ever drift apart, this fails (and the sample policy would hide drifted tools from the agent).
+    /// </summary>
+    [Fact]
+    public async Task PinCheck_SampleLockFileAgainstTheSimulator_NoDrift()
+    {
+        var (code, output, error) = await GuardAsync(["pin", "--check", "--policy", RepoPaths.BybitPolicy, "--", .. GuardedServer.BybitSimulator()]);
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains("0 added, 0 changed, 0 removed, 36 unchanged (no drift)", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Check_FindsUnknownNamesBadPathsNonNumericTypesAndBypasses()
     {

@@ -17,6 +17,7 @@ internal static class CaseRunner
         var guard = new GuardSimulator(policy, Start);
         SimulatedDecision? last = null;
         var calls = 0;
+        var reached = new HashSet<string>(StringComparer.Ordinal);
         for (var index = 0; index < policyCase.Steps.Count; index++)
         {
             if (policyCase.Steps[index] is WaitStep wait)
@@ -32,6 +33,7 @@ internal static class CaseRunner
                 // Unless the step says a person approves, a call that needs approval is neither forwarded nor counted.
                 last = guard.Decide(request, step.Approve);
                 calls++;
+                reached.Add(last.Reached);
                 if (Mismatch(step, last) is { } mismatch)
                 {
                     return new CaseResult
@@ -39,13 +41,14 @@ internal static class CaseRunner
                         Case = policyCase,
                         Last = last,
                         Calls = calls,
+                        Reached = reached,
                         Failure = new CaseFailure { Step = step, StepIndex = index, Repetition = repetition, Mismatch = mismatch, Actual = last },
                     };
                 }
             }
         }
 
-        return new CaseResult { Case = policyCase, Last = last!, Calls = calls };
+        return new CaseResult { Case = policyCase, Last = last!, Calls = calls, Reached = reached };
     }
 
     private static CaseMismatch? Mismatch(CallStep step, SimulatedDecision actual)

@@ -68,14 +68,14 @@ internal sealed class GuardSimulator
     {
         if (_policy.IsHidden(request.ToolName, _policy.Classify(request)))
         {
-            return new SimulatedDecision { Verdict = GuardVerdict.Unknown, RuleId = "hide", Reason = $"{request.ToolName} is hidden." };
+            return new SimulatedDecision { Verdict = GuardVerdict.Unknown, RuleId = "hide", Reason = $"{request.ToolName} is hidden.", Reached = "hide" };
         }
 
         var decision = argumentsRead is null ? _engine.Evaluate(request) : _engine.Evaluate(request, argumentsRead);
         var forward = decision.Verdict == Verdict.Allow || (decision.Verdict == Verdict.RequireApproval && approved);
         if (!forward)
         {
-            return new SimulatedDecision { Verdict = GuardVerdictText.FromVerdict(decision.Verdict), RuleId = decision.RuleId, Reason = decision.Reason };
+            return new SimulatedDecision { Verdict = GuardVerdictText.FromVerdict(decision.Verdict), RuleId = decision.RuleId, Reason = decision.Reason, Reached = decision.RuleId };
         }
 
         // Counting reads the budget's argument (a non-number is refused there).
@@ -91,8 +91,15 @@ internal sealed class GuardSimulator
         var pending = _engine.TryConsumeAsync(request, CancellationToken.None);
         var limited = pending.IsCompletedSuccessfully ? pending.Result : throw new InvalidOperationException("the simulator's memory counters answered later than at once");
         return limited is not LimitOutcome.Refused
-            ? new SimulatedDecision { Verdict = GuardVerdictText.FromVerdict(decision.Verdict), RuleId = decision.RuleId, Reason = decision.Reason, Forwarded = true }
-            : new SimulatedDecision { Verdict = GuardVerdict.Deny, RuleId = limited.Decision.RuleId, Reason = limited.Decision.Reason };
+            ? new SimulatedDecision
+            {
+                Verdict = GuardVerdictText.FromVerdict(decision.Verdict), RuleId = decision.RuleId, Reason = decision.Reason,
+                Reached = decision.RuleId, Forwarded = true,
+            }
+            : new SimulatedDecision
+            {
+                Verdict = GuardVerdict.Deny, RuleId = limited.Decision.RuleId, Reason = limited.Decision.Reason, Reached = decision.RuleId,
+            };
     }
 
     private IEnumerable<ArgumentPath> PerPaths(string toolName)

@@ -10,6 +10,12 @@ internal sealed record SimulatedDecision
 
     public string? Reason { get; init; }
 
+    /// <summary>
+    /// The part of the policy that decided the call before any limit was counted (<c>tools.place_order.rules[0]</c>
+    /// even when the rate limit then refused it): what <c>mcpguard test --coverage</c> counts as reached.
+    /// </summary>
+    public required string Reached { get; init; }
+
     /// <summary>True when the call would have reached the server, and so was counted in the limits.</summary>
     public bool Forwarded { get; init; }
 }

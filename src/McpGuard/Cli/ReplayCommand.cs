@@ -40,6 +40,13 @@ internal static class ReplayCommand
                 return exception is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.UsageOrPolicyError : ExitCodes.Failure;
             }
 
+            // A CI gate aimed at the wrong file must not pass: a log with nothing to decide again is a failure.
+            if (NothingToReplay(log) is { } why)
+            {
+                await error.WriteLineAsync($"mcpguard replay: {TerminalText.Printable(path)} {why}; nothing was replayed.");
+                return ExitCodes.Failure;
+            }
+
             var report = AuditReplay.Run(policy, log);
             if (parseResult.GetValue(json))
             {
@@ -54,4 +61,17 @@ internal static class ReplayCommand
         });
         return command;
     }
+
+    /// <summary>Why a log gives replay nothing to decide, or null when it holds at least one recorded call.</summary>
+    private static string? NothingToReplay(RecordedLog log) => log switch
+    {
+        { Lines: 0 } => "is empty",
+        { Records: 0 } => $"is not an audit log: none of its {Lines(log.Lines)} is an audit record (docs/audit.md)",
+        { Calls.Count: 0, NotJudged: > 0 } =>
+            $"holds no call a policy judged ({log.NotJudged} unknown-tool, invalid or sampled record(s) only)",
+        { Calls.Count: 0 } => $"holds no recorded tool call ({log.Records} record(s), none a decision on a tools/call)",
+        _ => null,
+    };
+
+    private static string Lines(long count) => count == 1 ? "1 line" : $"{count} lines";
 }

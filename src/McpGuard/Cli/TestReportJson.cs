@@ -7,7 +7,8 @@ namespace McpGuard.Cli;
 /// <summary>The <c>mcpguard test --json</c> form of a run (fields in docs/testing.md).</summary>
 internal static class TestReportJson
 {
-    public static string Format(string policy, IReadOnlyList<CaseResult> results)
+    public static string Format(
+        string policy, IReadOnlyList<CaseResult> results, IReadOnlyList<UncoveredPart>? unreached = null)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -46,10 +47,36 @@ internal static class TestReportJson
             }
 
             writer.WriteEndArray();
+            if (unreached is not null)
+            {
+                WriteCoverage(writer, unreached);
+            }
+
             writer.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary><c>"unreached": [{ "id": "tools.get_server_time", "kind": "entry" }]</c>.</summary>
+    private static void WriteCoverage(Utf8JsonWriter writer, IReadOnlyList<UncoveredPart> unreached)
+    {
+        writer.WriteStartArray("unreached");
+        foreach (var part in unreached)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", part.Id);
+            writer.WriteString("kind", part.Gap switch
+            {
+                CoverageGap.Entry => "entry",
+                CoverageGap.Rule => "rule",
+                CoverageGap.EntryAction => "entry_action",
+                _ => "risk_class",
+            });
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
     }
 
     private static void WriteDecision(Utf8JsonWriter writer, SimulatedDecision decision)

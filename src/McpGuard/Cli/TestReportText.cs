@@ -10,7 +10,8 @@ namespace McpGuard.Cli;
 /// </summary>
 internal static class TestReportText
 {
-    public static void Write(TextWriter output, IReadOnlyList<CaseResult> results)
+    public static void Write(
+        TextWriter output, IReadOnlyList<CaseResult> results, IReadOnlyList<UncoveredPart>? unreached = null)
     {
         var console = Terminal.Create(output);
         if (!console.Profile.Capabilities.Ansi)
@@ -34,6 +35,27 @@ internal static class TestReportText
         var failed = results.Count(r => !r.Passed);
         var summary = $"{results.Count - failed} passed, {failed} failed";
         console.MarkupLine(failed == 0 ? $"[green]{summary}[/]" : $"[red]{summary}[/]");
+        if (unreached is not null)
+        {
+            WriteCoverage(console, unreached);
+        }
+    }
+
+    /// <summary>After the summary: what no case reaches, one part a line, or that every part is reached.</summary>
+    private static void WriteCoverage(IAnsiConsole console, IReadOnlyList<UncoveredPart> unreached)
+    {
+        if (unreached.Count == 0)
+        {
+            console.MarkupLine("Coverage: every tools entry, rule and risk class of the policy is reached by a case.");
+            return;
+        }
+
+        var parts = unreached.Count == 1 ? "1 part" : $"{unreached.Count} parts";
+        console.MarkupLine($"[yellow]Coverage: {parts} of the policy no case reaches:[/]");
+        foreach (var part in unreached)
+        {
+            console.MarkupLine($"  {Safe(part.Describe())}");
+        }
     }
 
     /// <summary><c>deny by tools.set_leverage.rules[1]: Leverage is capped at 5x.</c></summary>

@@ -16,8 +16,8 @@ internal static class RecordedCallReader
     {
         var calls = new List<RecordedCall>();
         var byId = new Dictionary<string, RecordedCall>(StringComparer.Ordinal);
-        int notJudged = 0, malformed = 0;
-        long number = 0;
+        int notJudged = 0, malformed = 0, records = 0;
+        long number = 0, lines = 0;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
             number++;
@@ -26,18 +26,21 @@ internal static class RecordedCallReader
                 continue;
             }
 
+            lines++;
             switch (Add(line, number, calls, byId))
             {
                 case LineKind.Malformed:
                     malformed++;
-                    break;
+                    continue;
                 case LineKind.NotJudged:
                     notJudged++;
                     break;
             }
+
+            records++;
         }
 
-        return new RecordedLog { Calls = calls, NotJudged = notJudged, Malformed = malformed };
+        return new RecordedLog { Calls = calls, NotJudged = notJudged, Malformed = malformed, Records = records, Lines = lines };
     }
 
     private enum LineKind { Used, Skipped, NotJudged, Malformed }

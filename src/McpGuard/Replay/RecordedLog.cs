@@ -10,4 +10,10 @@ internal sealed record RecordedLog
 
     /// <summary>Lines that are not records this version can read (not JSON, or a decision without its fields).</summary>
     public required int Malformed { get; init; }
+
+    /// <summary>Lines that are audit records of any type (decisions, outcomes, later types), malformed ones excluded.</summary>
+    public required int Records { get; init; }
+
+    /// <summary>Every line that is not blank.</summary>
+    public required long Lines { get; init; }
 }

@@ -38,6 +38,9 @@ internal static class RepoPaths
 
     public static string BybitPolicy => Path.Combine(Root, "samples/bybit/policy.yaml");
 
+    /// <summary>The real Bybit server's tools/list result, which the simulator lists byte for byte.</summary>
+    public static string BybitTools => Path.Combine(Root, "samples/bybit/bybit-tools.json");
+
     /// <summary>server-everything from npm; <c>.ci/run</c> installs it with <c>npm ci --prefix tests/npm</c>.</summary>
     public static string ServerEverything
     {

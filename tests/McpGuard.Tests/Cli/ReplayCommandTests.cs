@@ -86,6 +86,29 @@ public sealed class ReplayCommandTests
         Assert.Contains("default: is required", error);
     }
 
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("\n  \n", "is empty")]
+    [InlineData("version: 1\ndefault: deny\n", "is not an audit log: none of its 2 lines is an audit record (docs/audit.md)")]
+    [InlineData("{\"type\":\"outcome\",\"call_id\":\"s-1\"}\n", "holds no recorded tool call (1 record(s), none a decision on a tools/call)")]
+    [InlineData("""{"type":"decision","version":2,"time":"2026-03-14T15:00:04.000Z","call_id":"s-5","tool":"nope","decision":"unknown_tool"}""",
+        "holds no call a policy judged (1 unknown-tool, invalid or sampled record(s) only)")]
+    public async Task Replay_LogWithNothingToReplay_FailsWithOneLine(string content, string expected)
+    {
+        using var temp = new TempDirectory();
+        var (policy, log) = await WriteAsync(temp);
+        await File.WriteAllTextAsync(log, content, TestContext.Current.CancellationToken);
+
+        foreach (var flags in new[] { Array.Empty<string>(), ["--fail-on-change"], ["--json"] })
+        {
+            var (exitCode, output, error) = await CommandRunner.RunAsync(ReplayCommand.Create(), ["--policy", policy, log, .. flags]);
+
+            Assert.Equal(1, exitCode);
+            Assert.Equal("", output);
+            Assert.Equal($"mcpguard replay: {log} {expected}; nothing was replayed.", error.TrimEnd());
+        }
+    }
+
     private static async Task<(string Policy, string Log)> WriteAsync(TempDirectory temp)
     {
         var policy = temp.File("policy.yaml");

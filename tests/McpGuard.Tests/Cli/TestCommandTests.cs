@@ -133,4 +133,131 @@ public sealed class TestCommandTests
         Assert.Contains("evil\\u001B[2J[red]x[/]", output);
         Assert.False(output.Contains('\u001b', StringComparison.Ordinal), "raw ESC in output");
     }
+
+    private const string CoveragePolicy = """
+        version: 1
+        default: deny
+        risk: { read: allow }
+        tools:
+          place_order:
+            rules:
+              - when: { qty: { lte: 0.01 } }
+                action: allow
+              - when: { qty: { lte: 1 } }
+                action: require_approval
+            action: deny
+          get_server_time: allow
+        """;
+
+    private const string CoverageCases = """
+        cases:
+          - { name: a small order, call: place_order, args: { qty: "0.001" }, expect: allow }
+          - { name: a huge order, call: place_order, args: { qty: "5" }, expect: deny }
+        """;
+
+    [Fact]
+    public async Task Test_Coverage_NamesTheEntriesRulesAndClassesNoCaseReaches()
+    {
+        using var temp = new TempDirectory();
+        var (policy, cases) = await WriteAsync(temp, CoveragePolicy, CoverageCases);
+
+        var (exitCode, output, error) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", policy, cases, "--coverage");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("2 passed, 0 failed\nCoverage: 3 parts of the policy no case reaches:\n", output.ReplaceLineEndings("\n"));
+        Assert.Contains("  tools.place_order.rules[1]: no case is decided by this rule", output);
+        Assert.Contains("  tools.get_server_time: no case calls a tool of this entry", output);
+        Assert.Contains("  risk.read: no case falls through to this risk class", output);
+        Assert.DoesNotContain("  tools.place_order.rules[0]:", output);
+        Assert.DoesNotContain("  tools.place_order:", output);
+    }
+
+    [Fact]
+    public async Task Test_CoverageJson_ListsTheUnreachedParts()
+    {
+        using var temp = new TempDirectory();
+        var (policy, cases) = await WriteAsync(temp, CoveragePolicy, CoverageCases);
+
+        var (_, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", policy, cases, "--coverage", "--json");
+
+        using var json = JsonDocument.Parse(output);
+        var unreached = json.RootElement.GetProperty("unreached").EnumerateArray()
+            .Select(p => $"{p.GetProperty("kind").GetString()} {p.GetProperty("id").GetString()}");
+        Assert.Equal(["rule tools.place_order.rules[1]", "entry tools.get_server_time", "risk_class risk.read"], unreached);
+    }
+
+    [Fact]
+    public async Task Test_CoverageOfARuleTheLimitRefused_CountsTheRuleAsReached()
+    {
+        using var temp = new TempDirectory();
+        var (policy, cases) = await WriteAsync(temp, """
+            version: 1
+            default: deny
+            tools:
+              place_order: { rate_limit: 1/minute, rules: [{ action: allow }] }
+            """, """
+            cases:
+              - name: the second order is refused by the limit
+                steps: [{ call: place_order, expect: allow }, { call: place_order, expect: deny }]
+            """);
+
+        var (_, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", policy, cases, "--coverage");
+
+        Assert.Contains("Coverage: every tools entry, rule and risk class of the policy is reached by a case.", output);
+    }
+
+    [Fact]
+    public async Task Test_Filter_RunsOnlyTheCasesWhoseNameContainsIt()
+    {
+        var (exitCode, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", s_policy, s_cases, "--filter", "LEVERAGE ABOVE");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("✔ leverage above 5x is refused", output);
+        Assert.Contains("✔ leverage above 5x on one side only is refused", output);
+        Assert.DoesNotContain("small spot orders", output);
+        Assert.Contains("2 passed, 0 failed", output);
+    }
+
+    [Fact]
+    public async Task Test_FilterMatchingNothing_ExitsTwoAndRunsNothing()
+    {
+        var (exitCode, output, error) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", s_policy, s_cases, "--filter", "no such case");
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains("mcpguard test: no case name contains \"no such case\" (38 cases read); nothing was run.", error);
+    }
+
+    [Fact]
+    public async Task Test_Junit_WritesOneTestcasePerCaseWithTheFailure()
+    {
+        using var temp = new TempDirectory();
+        var (policy, cases) = await WriteAsync(temp, CoveragePolicy, """
+            cases:
+              - { name: a small order, call: place_order, args: { qty: "0.001" }, expect: allow }
+              - { name: "a <huge> order", call: place_order, args: { qty: "5" }, expect: allow }
+            """);
+        var junit = temp.File("results.xml");
+
+        var (exitCode, _, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", policy, cases, "--junit", junit);
+
+        Assert.Equal(1, exitCode);
+        var xml = System.Xml.Linq.XDocument.Load(junit);
+        var suite = Assert.Single(xml.Root!.Elements("testsuite"));
+        Assert.Equal(cases, (string?)suite.Attribute("name"));
+        Assert.Equal("2", (string?)suite.Attribute("tests"));
+        Assert.Equal("1", (string?)suite.Attribute("failures"));
+        var failing = suite.Elements("testcase").Single(t => (string?)t.Attribute("name") == "a <huge> order");
+        Assert.Equal("expected allow, got deny by tools.place_order: tools.place_order denies this tool.", (string?)failing.Element("failure")!.Attribute("message"));
+        Assert.Null(suite.Elements("testcase").First().Element("failure"));
+    }
+
+    private static async Task<(string Policy, string Cases)> WriteAsync(TempDirectory temp, string policy, string cases)
+    {
+        var policyFile = temp.File("policy.yaml");
+        var casesFile = temp.File("policy.cases.yaml");
+        await File.WriteAllTextAsync(policyFile, policy, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(casesFile, cases, TestContext.Current.CancellationToken);
+        return (policyFile, casesFile);
+    }
 }
