@@ -6,6 +6,7 @@ using McpGuard.Reload;
 using McpGuard.Session;
 using McpGuard.State;
 using McpGuard.Stdio;
+using McpGuard.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
@@ -57,6 +58,12 @@ internal static class RunCommand
             var counters = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
             await using var ownedCounters = counters as IAsyncDisposable;
             var engine = new PolicyEngine(loaded.Policy, counters: counters);
+
+            // Off unless configured: then no exporter, listener or gauge exists. Declared before the relay, so it is
+            // disposed after it and flushes the whole session's spans and metrics (docs/telemetry.md).
+            using var telemetry = TelemetryExport.Start(loaded.Policy.Telemetry, Environment.GetEnvironmentVariable);
+            await using var gauges = telemetry is null ? null : new LimitGauges(
+                ct => LimitUses.ReadAsync(engine, counters, TimeProvider.System, ct), TimeProvider.System);
             var grace = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(shutdownOption)));
             var options = new RelayOptions
             {

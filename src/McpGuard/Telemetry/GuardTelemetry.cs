@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace McpGuard.Telemetry;
+
+/// <summary>
+/// The guard's one activity source and meter, and its instruments (docs/telemetry.md). Creating them costs nothing:
+/// with no listener (telemetry off) <see cref="ActivitySource.StartActivity(string, ActivityKind)"/> returns null
+/// and instruments drop their measurements after one enabled check, so the relay calls them unconditionally.
+/// </summary>
+internal static class GuardTelemetry
+{
+    public const string Name = "McpGuard";
+
+    public static readonly ActivitySource Source = new(Name, ThisAssembly.Version);
+
+    public static readonly Meter Meter = new(Name, ThisAssembly.Version);
+
+    /// <summary>The MCP semantic conventions' server-side duration of one client request, in seconds.</summary>
+    public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram<double>(
+        TelemetryNames.OperationDuration, "s", "Duration of one MCP request from the client, as the guard saw it.");
+
+    public static readonly Counter<long> Decisions = Meter.CreateCounter<long>(
+        TelemetryNames.Decisions, "{decision}", "tools/call decisions, by decision, rule and tool.");
+
+    public static readonly Counter<long> Approvals = Meter.CreateCounter<long>(
+        TelemetryNames.Approvals, "{approval}", "Human approvals, by outcome and channel.");
+
+    public static readonly Counter<long> LimitRefusals = Meter.CreateCounter<long>(
+        TelemetryNames.LimitRefusals, "{refusal}", "Calls refused because a rate limit or budget was reached.");
+
+    public static readonly Histogram<double> StoreDuration = Meter.CreateHistogram<double>(
+        TelemetryNames.StoreDuration, "s", "Time the counter store took to count one decision.");
+
+    private static class ThisAssembly
+    {
+        public static readonly string? Version = typeof(GuardTelemetry).Assembly.GetName().Version?.ToString();
+    }
+}

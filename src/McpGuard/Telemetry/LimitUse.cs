@@ -1,0 +1,7 @@
+namespace McpGuard.Telemetry;
+
+/// <summary>
+/// One limit of the policy as the gauges show it: the most-used of its counters (one per <c>per</c> value) against
+/// its max. Per values are an agent's data and unbounded, so they are never a metric label.
+/// </summary>
+internal sealed record LimitUse(string Entry, string Kind, string Window, double Used, double Max);

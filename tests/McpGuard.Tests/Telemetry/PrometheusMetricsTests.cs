@@ -1,0 +1,72 @@
+using System.Diagnostics.Metrics;
+using McpGuard.Telemetry;
+
+namespace McpGuard.Tests.Telemetry;
+
+/// <summary>
+/// The Prometheus text of the guard's own meter. Instruments of the one process-wide meter are shared by tests
+/// running in parallel, so each test uses a tool name of its own and reads only its series.
+/// </summary>
+public sealed class PrometheusMetricsTests
+{
+    [Fact]
+    public void Scrape_Counter_TotalWithSortedEscapedLabels()
+    {
+        using var metrics = new PrometheusMetrics();
+        var tool = "tool_\"quoted\"\\" + Guid.NewGuid().ToString("N");
+
+        GuardTelemetry.Decisions.Add(1, new("tool", tool), new("decision", "deny"), new("rule", "default"));
+        GuardTelemetry.Decisions.Add(2, new("tool", tool), new("decision", "deny"), new("rule", "default"));
+
+        var text = metrics.Scrape();
+        var escaped = tool.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        Assert.Contains("# TYPE mcpguard_decisions_total counter\n", text, StringComparison.Ordinal);
+        Assert.Contains($"mcpguard_decisions_total{{decision=\"deny\",rule=\"default\",tool=\"{escaped}\"}} 3\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scrape_Histogram_CumulativeBucketsSumAndCount()
+    {
+        using var metrics = new PrometheusMetrics();
+        var store = "store-" + Guid.NewGuid().ToString("N");
+
+        GuardTelemetry.StoreDuration.Record(0.0002, new KeyValuePair<string, object?>("store", store));
+        GuardTelemetry.StoreDuration.Record(0.003, new KeyValuePair<string, object?>("store", store));
+
+        var lines = metrics.Scrape().Split('\n').Where(l => l.Contains(store, StringComparison.Ordinal)).ToList();
+        Assert.Contains($"mcpguard_store_duration_seconds_bucket{{store=\"{store}\",le=\"0.0001\"}} 0", lines);
+        Assert.Contains($"mcpguard_store_duration_seconds_bucket{{store=\"{store}\",le=\"0.00025\"}} 1", lines);
+        Assert.Contains($"mcpguard_store_duration_seconds_bucket{{store=\"{store}\",le=\"0.0025\"}} 1", lines);
+        Assert.Contains($"mcpguard_store_duration_seconds_bucket{{store=\"{store}\",le=\"0.005\"}} 2", lines);
+        Assert.Contains($"mcpguard_store_duration_seconds_bucket{{store=\"{store}\",le=\"+Inf\"}} 2", lines);
+        Assert.Contains($"mcpguard_store_duration_seconds_count{{store=\"{store}\"}} 2", lines);
+        Assert.Contains($"mcpguard_store_duration_seconds_sum{{store=\"{store}\"}} 0.0032", lines);
+    }
+
+    [Fact]
+    public void Scrape_OtherMeters_NotExposed()
+    {
+        using var other = new Meter("NotTheGuard");
+        var counter = other.CreateCounter<long>("other.calls");
+        using var metrics = new PrometheusMetrics();
+
+        counter.Add(1);
+
+        Assert.DoesNotContain("other_calls", metrics.Scrape(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Record_RandomNames_SeriesBounded()
+    {
+        using var metrics = new PrometheusMetrics();
+        var prefix = Guid.NewGuid().ToString("N");
+
+        for (var i = 0; i < PrometheusMetrics.MaxSeries + 50; i++)
+        {
+            GuardTelemetry.LimitRefusals.Add(1, new KeyValuePair<string, object?>("entry", prefix + i));
+        }
+
+        var series = metrics.Scrape().Split('\n').Count(l => l.StartsWith("mcpguard_limit_refusals_total{", StringComparison.Ordinal));
+        Assert.InRange(series, 1, PrometheusMetrics.MaxSeries);
+    }
+}
