@@ -1,6 +1,7 @@
 using System.CommandLine;
 using McpGuard.Approval;
 using McpGuard.Audit;
+using McpGuard.Http.Upstream;
 using McpGuard.Policy;
 using McpGuard.Reload;
 using McpGuard.Session;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
 
-/// <summary><c>mcpguard run --policy FILE -- COMMAND [ARGS...]</c>: the guard itself.</summary>
+/// <summary><c>mcpguard run --policy FILE (-- COMMAND [ARGS...] | --url URL)</c>: the guard itself.</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -31,8 +32,9 @@ internal static class RunCommand
             DefaultValueFactory = _ => 5,
         };
         var logLevelOption = CommonOptions.LogLevel();
-        var serverCommand = CommonOptions.ServerCommand();
-        var command = new Command("run", "Start the MCP server as a child and guard every message between it and the client.")
+        var serverCommand = CommonOptions.ServerCommand(required: false);
+        var upstreamOptions = new UpstreamCliOptions();
+        var command = new Command("run", "Start the MCP server as a child (or reach a remote one with --url) and guard every message between it and the client.")
         {
             policyOption,
             auditOption,
@@ -41,10 +43,28 @@ internal static class RunCommand
             logLevelOption,
             serverCommand,
         };
+        foreach (var option in upstreamOptions.All)
+        {
+            command.Options.Add(option);
+        }
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
+            var commandLine = parseResult.GetValue(serverCommand) ?? [];
+            var isRemote = parseResult.GetValue(upstreamOptions.Url) is not null;
+            if (isRemote == commandLine.Length > 0)
+            {
+                await error.WriteLineAsync("mcpguard: give the server either as -- COMMAND [ARGS...] or as --url URL.");
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            UpstreamOptions? upstream = null;
+            if (isRemote && (upstream = await upstreamOptions.ReadAsync(parseResult, error, Environment.GetEnvironmentVariable)) is null)
+            {
+                return ExitCodes.UsageOrPolicyError;
+            }
+
             var policyPath = parseResult.GetValue(policyOption)!.FullName;
             var loaded = PolicyLoader.LoadFile(policyPath);
             if (!loaded.Succeeded)
@@ -70,9 +90,18 @@ internal static class RunCommand
                 Session = new SessionOptions { Monitor = parseResult.GetValue(monitorOption) },
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
             };
-            var commandLine = parseResult.GetValue(serverCommand)!;
-            var serverName = ServerName.FromCommandLine(commandLine);
+            var serverName = upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
+            if (upstream is not null)
+            {
+                var remote = new RemoteRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, upstream, loggerFactory);
+                using var remoteWatcher = new PolicyWatcher(policyPath, engine, remote.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
+                using var clientInput = new InlineReadStream(Console.OpenStandardInput());
+                using var clientOutput = StandardOutput.Open();
+                var remoteExit = await remote.RunAsync(serverName, clientInput, clientOutput, stop.Token);
+                return stop.ExitCode ?? remoteExit;
+            }
+
             var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, loggerFactory);
             using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try

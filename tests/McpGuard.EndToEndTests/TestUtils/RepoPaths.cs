@@ -59,6 +59,9 @@ internal static class RepoPaths
     /// <summary>The TypeScript SDK v2 test client (tests/npm/v2/client.mjs), driven by a scenario argument.</summary>
     public static string V2Client => NpmScript("v2/client.mjs");
 
+    /// <summary>A script under tests/npm (the TypeScript SDK v2 must be installed there).</summary>
+    public static string NpmScriptPath(string relative) => NpmScript(relative);
+
     private static string NpmScript(string relative)
     {
         var npm = Path.Combine(Root, "tests/npm");

@@ -40,7 +40,9 @@ internal sealed class V2ClientRun : IAsyncDisposable
     /// <param name="era">"auto" for the 2026-07-28 era, "legacy" for 2025.</param>
     /// <param name="approve">What the person answers an elicitation: yes or no.</param>
     /// <param name="pick">The tool the client's model picks when a server asks it to, as JSON <c>{"name":…,"input":{…}}</c>.</param>
-    public static V2ClientRun Start(string era, string scenario, string policyYaml, string approve = "yes", string? pick = null)
+    /// <param name="server">How the guard reaches its server: by default <c>-- node v2/server.mjs</c>; e.g. <c>--url URL</c>.</param>
+    public static V2ClientRun Start(
+        string era, string scenario, string policyYaml, string approve = "yes", string? pick = null, IReadOnlyList<string>? server = null, IDictionary<string, string>? environment = null)
     {
         var policyPath = TempFiles.Write("policy.yaml", policyYaml);
         var startInfo = new ProcessStartInfo("node")
@@ -61,8 +63,13 @@ internal sealed class V2ClientRun : IAsyncDisposable
         string[] arguments =
         [
             RepoPaths.V2Client, era, scenario, "--",
-            "dotnet", RepoPaths.GuardDll, "run", "--policy", policyPath, "--log-level", "Information", "--", "node", RepoPaths.V2Server,
+            "dotnet", RepoPaths.GuardDll, "run", "--policy", policyPath, "--log-level", "Information", .. server ?? ["--", "node", RepoPaths.V2Server],
         ];
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[key] = value;
+        }
+
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);

@@ -27,7 +27,8 @@ client.setRequestHandler('sampling/createMessage', async (request) => {
   return { role: 'assistant', model: 'test-model', stopReason: 'toolUse',
     content: [{ type: 'tool_use', id: 'use-1', name: pick.name, input: pick.input }] };
 });
-const transport = new StdioClientTransport({ command, args, stderr: 'inherit' });
+// The SDK hands the guard only a few variables (HOME, PATH, ...); PASS_ENV=1 hands it this whole environment.
+const transport = new StdioClientTransport({ command, args, stderr: 'inherit', env: process.env.PASS_ENV === '1' ? process.env : undefined });
 const step = async (name, action) => {
   try { print({ step: name, result: await action() }); }
   catch (e) { print({ step: name, error: { code: e.code ?? null, message: String(e.message ?? e) } }); }

@@ -1,0 +1,49 @@
+namespace McpGuard.Http;
+
+/// <summary>
+/// Media types compared the way RFC 9110 says: type and subtype case-insensitively, parameters ignored, spaces around
+/// them allowed. <c>Application/JSON; charset=UTF-8</c> is JSON; a header that names no type/subtype is nothing.
+/// </summary>
+internal static class MediaType
+{
+    public const string Json = "application/json";
+
+    public const string EventStream = "text/event-stream";
+
+    /// <summary>The lower-case <c>type/subtype</c> of a Content-Type value, or null when it has none.</summary>
+    public static string? Essence(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return null;
+        }
+
+        var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
+        var essence = (semicolon < 0 ? contentType : contentType[..semicolon]).Trim(' ', '\t');
+        var slash = essence.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == essence.Length - 1 || !IsToken(essence.AsSpan(0, slash)) || !IsToken(essence.AsSpan(slash + 1)))
+        {
+            return null;
+        }
+
+        return essence.ToLowerInvariant();
+    }
+
+    /// <summary>Whether a Content-Type value names <paramref name="expected"/> (a lower-case essence).</summary>
+    public static bool Is(string? contentType, string expected) =>
+        string.Equals(Essence(contentType), expected, StringComparison.Ordinal);
+
+    private static bool IsToken(ReadOnlySpan<char> text)
+    {
+        // RFC 9110 token characters: visible ASCII except delimiters.
+        foreach (var c in text)
+        {
+            if (c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".Contains(c, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+
+namespace McpGuard.Http.Upstream;
+
+/// <summary>
+/// Reads one HTTP answer of the upstream, whatever its 2xx status: a JSON body (one message) or an event stream
+/// (a message per <c>message</c> event, parsed by <see cref="SseParser"/>), the media type compared as
+/// <see cref="MediaType"/> says. Every message is checked (<see cref="InboundMessage"/>) before it is handed on.
+/// </summary>
+internal static class AnswerReader
+{
+    /// <param name="events">The parser for an event stream; its last event id and retry time stay readable afterwards.</param>
+    /// <param name="onMessage">Takes each checked message; returns true when nothing more is awaited from this answer.</param>
+    /// <param name="onProgress">Called whenever bytes arrive, so an idle timeout can start over.</param>
+    public static async Task<AnswerOutcome> ReadAsync(
+        HttpContent content,
+        SseParser events,
+        Func<InboundMessage, ValueTask<bool>> onMessage,
+        Action onProgress,
+        long maxMessageBytes,
+        CancellationToken cancellationToken)
+    {
+        var type = MediaType.Essence(ContentType(content.Headers));
+        await using var body = await content.ReadAsStreamAsync(cancellationToken);
+        return type switch
+        {
+            MediaType.Json => await ReadJsonAsync(body, onMessage, maxMessageBytes, cancellationToken),
+            MediaType.EventStream => await ReadEventsAsync(body, events, onMessage, onProgress, cancellationToken),
+            null when content.Headers.ContentLength == 0 || await IsEmptyAsync(body, cancellationToken) => AnswerOutcome.Ended,
+            _ => AnswerOutcome.UnsupportedMediaType,
+        };
+    }
+
+    /// <summary>The Content-Type as sent (the typed header is null when .NET cannot parse it, which is still a type).</summary>
+    public static string? ContentType(HttpContentHeaders headers) =>
+        headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.FirstOrDefault() : null;
+
+    private static async Task<AnswerOutcome> ReadJsonAsync(
+        Stream body, Func<InboundMessage, ValueTask<bool>> onMessage, long maxMessageBytes, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        while (true)
+        {
+            var read = await body.ReadAsync(buffer.GetMemory(16 * 1024), cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > maxMessageBytes)
+            {
+                return AnswerOutcome.Oversized;
+            }
+        }
+
+        if (!InboundMessage.TryRead(buffer.WrittenMemory, out var message))
+        {
+            return AnswerOutcome.Unreadable;
+        }
+
+        await onMessage(message);
+        return AnswerOutcome.Ended;
+    }
+
+    private static async Task<AnswerOutcome> ReadEventsAsync(
+        Stream body,
+        SseParser parser,
+        Func<InboundMessage, ValueTask<bool>> onMessage,
+        Action onProgress,
+        CancellationToken cancellationToken)
+    {
+        var events = new List<SseEvent>();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (true)
+            {
+                var read = await body.ReadAsync(chunk, cancellationToken);
+                if (read == 0)
+                {
+                    return AnswerOutcome.Ended;
+                }
+
+                onProgress();
+                if (!parser.Feed(chunk.AsSpan(0, read), events))
+                {
+                    return AnswerOutcome.Oversized;
+                }
+
+                foreach (var item in events)
+                {
+                    // Other event types carry nothing MCP defines; an empty data field only primes resumption
+                    // (2025-11-25). Neither is a message, neither is handed on.
+                    if (item.Type != "message" || item.Data.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    if (!InboundMessage.TryRead(item.Data, out var message))
+                    {
+                        return AnswerOutcome.Unreadable;
+                    }
+
+                    if (await onMessage(message))
+                    {
+                        return AnswerOutcome.Ended;
+                    }
+                }
+
+                events.Clear();
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private static async Task<bool> IsEmptyAsync(Stream body, CancellationToken cancellationToken) =>
+        await body.ReadAsync(new byte[1], cancellationToken) == 0;
+}

@@ -1,0 +1,119 @@
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using McpGuard.Approval;
+using McpGuard.Audit;
+using McpGuard.Policy;
+using McpGuard.Session;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Http.Upstream;
+
+/// <summary>
+/// <c>mcpguard run --url</c>: one guarded session of a stdio client whose server is remote. The session is the same
+/// as for a child; the upstream stands where the child's stdin and stdout would be (two in-memory pipes), so every
+/// message from the upstream is judged exactly like a child's line. The session ends with the client: requests
+/// still running get the shutdown grace, then a 2025 session is ended with DELETE.
+/// </summary>
+internal sealed partial class RemoteRelay(
+    PolicyEngine engine,
+    Func<RelayChannels, IApprover> approverFor,
+    IAuditLog audit,
+    RelayOptions options,
+    UpstreamOptions upstream,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<RemoteRelay>();
+    private readonly Channel<bool> _reloads = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Called by the policy watcher after a valid new version took effect.</summary>
+    public Task OnPolicyReloadedAsync(bool hiddenChanged)
+    {
+        _reloads.Writer.TryWrite(hiddenChanged);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Relays until the client ends the session or <paramref name="stopping"/> fires.</summary>
+    /// <returns>0: the upstream has no exit code, and its failures were answered request by request.</returns>
+    public async Task<int> RunAsync(string serverName, Stream clientInput, Stream clientOutput, CancellationToken stopping)
+    {
+        using var http = UpstreamHttp.CreateClient(upstream);
+        var toUpstream = new Pipe();
+        var fromUpstream = new Pipe();
+        using var sink = new PipeSink(fromUpstream.Writer);
+        using var client = new UpstreamClient(http, upstream, sink, loggerFactory.CreateLogger<UpstreamClient>());
+        LogUpstream(_logger, upstream.DisplayName);
+
+        using var relayCancellation = new CancellationTokenSource();
+        var token = relayCancellation.Token;
+        var session = new RelaySession(clientOutput, toUpstream.Writer.AsStream(), engine, approverFor, audit, options, serverName, loggerFactory, token);
+        var serverPump = OnOwnThread(() => session.PumpServerAsync(fromUpstream.Reader.AsStream(), token));
+        var clientPump = OnOwnThread(() => session.PumpClientAsync(clientInput, token));
+        var sender = OutboundLines.SendAllAsync(toUpstream.Reader, client, options.MaxMessageBytes, token);
+        var reloads = ApplyReloadsAsync(session, token);
+        var stopRequested = Task.Delay(Timeout.Infinite, stopping);
+
+        var first = await Task.WhenAny(clientPump, stopRequested, session.ClientGone, sender);
+        LogEnding(_logger, first == clientPump ? "the client closed stdin" : first == stopRequested ? "a stop signal" : "the client is gone");
+
+        // What the client sent before it left still goes out; answers come back while the grace lasts.
+        await session.Channels.ToServer.DisposeAsync();
+        await Task.WhenAny(sender, Task.Delay(options.Shutdown.AfterStdinClosed, CancellationToken.None));
+        await client.CloseAsync(options.Shutdown.AfterStdinClosed);
+        await sink.CompleteAsync();
+        await Task.WhenAny(serverPump, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+
+        await relayCancellation.CancelAsync();
+        await session.EndAsync(0);
+        foreach (var task in (Task[])[clientPump, serverPump, sender, reloads])
+        {
+            await Observe(task);
+        }
+
+        return 0;
+    }
+
+    /// <summary>As <c>StdioRelay</c>: each pump on a thread of its own, reading with blocking reads.</summary>
+    private static Task OnOwnThread(Func<Task> pump) =>
+        Task.Factory.StartNew(pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private async Task ApplyReloadsAsync(RelaySession session, CancellationToken cancellationToken)
+    {
+        while (_reloads.Reader.TryRead(out _))
+        {
+        }
+
+        await foreach (var hiddenChanged in _reloads.Reader.ReadAllAsync(cancellationToken))
+        {
+            await session.OnPolicyReloadedAsync(hiddenChanged);
+        }
+    }
+
+    private async Task Observe(Task task)
+    {
+        if (!task.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException ex)
+        {
+            LogPumpEnded(_logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Guarding the remote server {Upstream}.")]
+    private static partial void LogUpstream(ILogger logger, string upstream);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: {Why}.")]
+    private static partial void LogEnding(ILogger logger, string why);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A pump ended with an I/O error.")]
+    private static partial void LogPumpEnded(ILogger logger, Exception exception);
+}

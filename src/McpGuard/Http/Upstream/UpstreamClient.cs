@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using McpGuard.Session;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Http.Upstream;
+
+/// <summary>
+/// The guard as a Streamable HTTP client of a remote MCP server, in the era of each message (docs/remote.md): a POST
+/// per judged message, its headers derived from that body and the guard's own options, never from the client. A
+/// request's answer (JSON or an event stream, any 2xx) is read message by message into the session; a request that
+/// gets no usable answer gets a JSON-RPC error naming the upstream, which the session treats like a server's error
+/// (so its counts are given back). Requests run concurrently; notifications and responses are sent in order.
+/// </summary>
+internal sealed partial class UpstreamClient(HttpClient http, UpstreamOptions options, IUpstreamSink sink, ILogger logger) : IDisposable
+{
+    private readonly LegacyUpstreamSession _legacy = new();
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _openRequests = new();
+    private readonly ConcurrentDictionary<Task, bool> _running = new();
+    private readonly CancellationTokenSource _closing = new();
+    private readonly UpstreamRequests _requests = new(options);
+    private Task? _legacyStream;
+
+    /// <summary>Sends one judged message; returns once a request is under way, or a notification or response was taken.</summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        if (!OutboundMessage.TryRead(message, out var outbound))
+        {
+            // The session sends only messages it validated; this cannot happen, and is not sent if it does.
+            LogUnsendable(logger);
+            return;
+        }
+
+        if (outbound.IsModern && outbound.CancelledId is { } cancelled)
+        {
+            // 2026-07-28: closing a request's stream is how it is cancelled.
+            if (_openRequests.TryGetValue(cancelled.Key, out var stream))
+            {
+                await stream.CancelAsync();
+            }
+
+            return;
+        }
+
+        if (outbound.Kind == OutboundKind.Request)
+        {
+            if (outbound.Method == "initialize")
+            {
+                // Everything after it needs the session id its answer brings.
+                _legacy.Reset();
+                await ExchangeAsync(outbound, message);
+                return;
+            }
+
+            _ = Track(ExchangeAsync(outbound, message));
+            return;
+        }
+
+        if (await PostOneWayAsync(outbound, message, cancellationToken)
+            && outbound.Method == "notifications/initialized"
+            && !outbound.IsModern
+            && _legacyStream is null)
+        {
+            _legacyStream = Track(new LegacyStream(http, options, _requests, _legacy, sink, logger).RunAsync(_closing.Token));
+        }
+    }
+
+    /// <summary>
+    /// At the end of the session: requests still running get <paramref name="grace"/> to finish, then their streams
+    /// are closed; a 2025 session is ended with DELETE.
+    /// </summary>
+    public async Task CloseAsync(TimeSpan grace)
+    {
+        var running = _running.Keys.Where(task => task != _legacyStream).ToArray();
+        await Task.WhenAny(Task.WhenAll(running), Task.Delay(grace, CancellationToken.None));
+        await _closing.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_running.Keys);
+        }
+        catch (OperationCanceledException)
+        {
+            // Answers that arrived too late for a session that is ending.
+        }
+        if (_legacy.SessionId is not null)
+        {
+            await DeleteSessionAsync();
+        }
+    }
+
+    public void Dispose() => _closing.Dispose();
+
+    private async Task ExchangeAsync(OutboundMessage outbound, ReadOnlyMemory<byte> body)
+    {
+        var id = outbound.Id!.Value;
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        _openRequests[id.Key] = stream;
+        var exchange = new UpstreamExchange(http, options, _requests, _legacy, sink);
+        string? failure;
+        try
+        {
+            failure = await exchange.RunAsync(outbound, body, stream.Token);
+        }
+        finally
+        {
+            _openRequests.TryRemove(new KeyValuePair<string, CancellationTokenSource>(id.Key, stream));
+        }
+
+        if (failure is not null)
+        {
+            LogRequestFailed(logger, options.DisplayName, failure);
+            var error = JsonRpcMessages.Error(
+                id, ModelContextProtocol.McpErrorCode.InternalError.AsInt(), $"McpGuard got no answer from the upstream {options.DisplayName}: {failure}.");
+            await sink.DeliverAsync(error, _closing.Token);
+        }
+    }
+
+    private async Task<bool> PostOneWayAsync(OutboundMessage outbound, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            using var request = await _requests.PostAsync(outbound, body, _legacy, timeout.Token);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                return true;
+            }
+
+            LogOneWayRefused(logger, options.DisplayName, (int)response.StatusCode);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or UpstreamCredentialException)
+        {
+            LogOneWayFailed(logger, options.DisplayName, ex is HttpRequestException http ? UpstreamFailure.Describe(http) : ex.GetType().Name);
+        }
+
+        return false;
+    }
+
+    private async Task DeleteSessionAsync()
+    {
+        using var timeout = new CancellationTokenSource(options.Timeout);
+        try
+        {
+            using var request = await _requests.CreateAsync(HttpMethod.Delete, _legacy, timeout.Token);
+            using var response = await http.SendAsync(request, timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or UpstreamCredentialException)
+        {
+            // The session ends either way; the upstream expires it on its own.
+            LogOneWayFailed(logger, options.DisplayName, "DELETE");
+        }
+    }
+
+    private Task Track(Task task)
+    {
+        _running[task] = true;
+        _ = task.ContinueWith(done => _running.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return task;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A message for the upstream was not valid JSON-RPC; not sent.")]
+    private static partial void LogUnsendable(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream}: a request failed: {Failure}.")]
+    private static partial void LogRequestFailed(ILogger logger, string upstream, string failure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream} answered a notification or response with HTTP {Status}.")]
+    private static partial void LogOneWayRefused(ILogger logger, string upstream, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream}: a notification, response or DELETE failed: {Failure}.")]
+    private static partial void LogOneWayFailed(ILogger logger, string upstream, string failure);
+}

@@ -1,0 +1,126 @@
+using McpGuard.Session;
+
+namespace McpGuard.Http.Upstream;
+
+/// <summary>
+/// One request and its answer: the POST, the status, the JSON body or event stream read into the session until the
+/// response to this request came. Its result is null when the request was answered (by the upstream), or the reason
+/// it was not, for the JSON-RPC error the client then gets.
+/// </summary>
+internal sealed class UpstreamExchange(
+    HttpClient http, UpstreamOptions options, UpstreamRequests requests, LegacyUpstreamSession legacy, IUpstreamSink sink)
+{
+    private bool _answered;
+
+    /// <param name="stopping">Fires when the client cancelled the request or the session ends: then no answer is due.</param>
+    public async Task<string?> RunAsync(OutboundMessage outbound, ReadOnlyMemory<byte> body, CancellationToken stopping)
+    {
+        // Long-lived by design: a listen stream stays open as long as the client wants its notifications.
+        var longLived = outbound.Method == "subscriptions/listen";
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        idle.CancelAfter(options.Timeout);
+        try
+        {
+            using var request = await requests.PostAsync(outbound, body, legacy, idle.Token);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token);
+            if (outbound.Method == "initialize")
+            {
+                legacy.OnInitializeAnswer(response);
+            }
+
+            if (longLived)
+            {
+                idle.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return await RefusedAsync(response, outbound.Id!.Value, idle.Token);
+            }
+
+            var outcome = await AnswerReader.ReadAsync(
+                response.Content,
+                new SseParser(options.MaxMessageBytes),
+                message => HandOnAsync(message, outbound, stopping),
+                () =>
+                {
+                    if (!longLived)
+                    {
+                        idle.CancelAfter(options.Timeout);
+                    }
+                },
+                options.MaxMessageBytes,
+                idle.Token);
+            return _answered ? null : UpstreamFailure.Outcome(outcome);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return _answered ? null : UpstreamFailure.Timeout(options.Timeout);
+        }
+        catch (HttpRequestException ex)
+        {
+            return _answered ? null : UpstreamFailure.Describe(ex);
+        }
+        catch (IOException)
+        {
+            return _answered ? null : "the connection broke while it answered";
+        }
+        catch (UpstreamCredentialException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    private async ValueTask<bool> HandOnAsync(InboundMessage message, OutboundMessage outbound, CancellationToken stopping)
+    {
+        if (message.IsResponse && message.Id?.Key == outbound.Id?.Key)
+        {
+            _answered = true;
+            if (outbound.Method == "initialize")
+            {
+                legacy.OnNegotiated(message.ProtocolVersion);
+            }
+        }
+
+        await sink.DeliverAsync(message.Bytes, stopping);
+        return _answered;
+    }
+
+    /// <summary>
+    /// A status outside 2xx. The upstream's own JSON-RPC error for this request (a 2026-07-28 server answers a header
+    /// mismatch with 400 and one) is its answer and goes to the session like any other; else the status is the reason.
+    /// </summary>
+    private async Task<string?> RefusedAsync(HttpResponseMessage response, JsonRpcId id, CancellationToken cancellationToken)
+    {
+        var status = UpstreamFailure.Status(response.StatusCode, options.Credential is not null, options.DisplayName);
+        if ((int)response.StatusCode is < 400 or >= 500 || !MediaType.Is(AnswerReader.ContentType(response.Content.Headers), MediaType.Json))
+        {
+            return status;
+        }
+
+        InboundMessage? error = null;
+        await AnswerReader.ReadAsync(
+            response.Content,
+            new SseParser(options.MaxMessageBytes),
+            message =>
+            {
+                error = message;
+                return ValueTask.FromResult(true);
+            },
+            () => { },
+            Math.Min(options.MaxMessageBytes, 1024 * 1024),
+            cancellationToken);
+        if (error is { IsResponse: true } && error.Id?.Key == id.Key && error.IsError)
+        {
+            _answered = true;
+            await sink.DeliverAsync(error.Bytes, cancellationToken);
+            return null;
+        }
+
+        return status;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace McpGuard.Http.Upstream;
+
+/// <summary>
+/// The one pooled <see cref="HttpClient"/> a guard uses for its upstream. TLS verification is never switched off:
+/// the system's trust store decides, and <c>--ca</c> only adds roots (a wrong host name still fails). Redirects are
+/// not followed (the guard's credential must not travel to another URL) and cookies are not kept.
+/// </summary>
+internal static class UpstreamHttp
+{
+    public static HttpClient CreateClient(UpstreamOptions options)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectTimeout = options.Timeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            MaxConnectionsPerServer = 64,
+        };
+        if (options.CaFile is { } caFile)
+        {
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(caFile);
+            if (roots.Count == 0)
+            {
+                throw new InvalidDataException($"{caFile} holds no PEM certificate.");
+            }
+
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Verify(roots, certificate, chain, errors),
+            };
+        }
+
+        return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>The system's verdict, or, when only the chain failed, the chain built again to the added roots.</summary>
+    internal static bool Verify(X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null)
+        {
+            return false;
+        }
+
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.AddRange(roots);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        custom.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1")); // server auth
+        if (chain is not null)
+        {
+            foreach (var element in chain.ChainElements.Skip(1))
+            {
+                custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return custom.Build(leaf);
+    }
+}

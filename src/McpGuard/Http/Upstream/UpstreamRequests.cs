@@ -1,0 +1,60 @@
+using System.Net.Http.Headers;
+
+namespace McpGuard.Http.Upstream;
+
+/// <summary>
+/// Builds the guard's HTTP requests to the upstream. What goes on them: the guard's own headers and credential, the
+/// headers derived from the judged body (2026-07-28) or the 2025 session's id and revision. Nothing of the client's.
+/// </summary>
+internal sealed class UpstreamRequests(UpstreamOptions options)
+{
+    private static readonly MediaTypeWithQualityHeaderValue s_json = new(MediaType.Json);
+    private static readonly MediaTypeWithQualityHeaderValue s_events = new(MediaType.EventStream);
+
+    public async Task<HttpRequestMessage> PostAsync(
+        OutboundMessage outbound, ReadOnlyMemory<byte> body, LegacyUpstreamSession legacy, CancellationToken cancellationToken)
+    {
+        var request = await CreateAsync(HttpMethod.Post, outbound.IsModern ? null : legacy, cancellationToken);
+        request.Headers.Accept.Add(s_json);
+        request.Headers.Accept.Add(s_events);
+        if (outbound.IsModern)
+        {
+            McpRequestHeaders.SetModern(request.Headers, outbound);
+        }
+
+        request.Content = new ReadOnlyMemoryContent(body);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(MediaType.Json);
+        return request;
+    }
+
+    /// <summary>A request with the guard's own headers and credential, and the 2025 session's headers when given.</summary>
+    public async Task<HttpRequestMessage> CreateAsync(HttpMethod method, LegacyUpstreamSession? legacy, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(method, options.Endpoint);
+        foreach (var header in options.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(header.Name, header.Value);
+        }
+
+        if (options.Credential is { } credential)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await credential.GetAccessTokenAsync(cancellationToken));
+        }
+
+        legacy?.AddTo(request);
+        return request;
+    }
+
+    /// <summary>The GET that opens a 2025 session's stream for server-initiated messages.</summary>
+    public async Task<HttpRequestMessage> ListenAsync(LegacyUpstreamSession legacy, string lastEventId, CancellationToken cancellationToken)
+    {
+        var request = await CreateAsync(HttpMethod.Get, legacy, cancellationToken);
+        request.Headers.Accept.Add(s_events);
+        if (lastEventId.Length > 0 && lastEventId.All(c => c is >= ' ' and <= '~'))
+        {
+            request.Headers.TryAddWithoutValidation(McpRequestHeaders.LastEventId, lastEventId);
+        }
+
+        return request;
+    }
+}

@@ -1,0 +1,37 @@
+using McpGuard.Http;
+
+namespace McpGuard.Tests.Http;
+
+public sealed class MediaTypeTests
+{
+    [Theory]
+    [InlineData("application/json", "application/json")]
+    [InlineData("Application/JSON", "application/json")]
+    [InlineData("application/json; charset=utf-8", "application/json")]
+    [InlineData("  TEXT/Event-Stream ;charset=UTF-8", "text/event-stream")]
+    [InlineData("text/event-stream\t", "text/event-stream")]
+    public void Essence_CaseAndParameters_Normalised(string header, string expected)
+    {
+        Assert.Equal(expected, MediaType.Essence(header));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("json")]
+    [InlineData("application/")]
+    [InlineData("/json")]
+    [InlineData("application/js on")]
+    [InlineData("application/json/x")]
+    public void Essence_NotAMediaType_Null(string? header)
+    {
+        Assert.Null(MediaType.Essence(header));
+    }
+
+    [Fact]
+    public void Is_ComparesEssences()
+    {
+        Assert.True(MediaType.Is("Application/Json; q=1", MediaType.Json));
+        Assert.False(MediaType.Is("application/json-seq", MediaType.Json));
+    }
+}
