@@ -59,6 +59,13 @@ internal sealed class CompiledPolicy
     /// <summary>The <c>telemetry:</c> block: OTLP export, Prometheus scrape, argument values on spans.</summary>
     public TelemetrySettings Telemetry { get; init; } = TelemetrySettings.Off;
 
+    /// <summary>The global <c>results</c> rules: what every answer that reaches the model goes through.</summary>
+    public Results.ResultRules Results { get; init; } = McpGuard.Policy.Results.ResultRules.None;
+
+    /// <summary>The result rules for a tool's answers: its entry's (global ones included), else the global ones.</summary>
+    public Results.ResultRules ResultRulesFor(string toolName) =>
+        FindEntry(toolName)?.Results is { IsEmpty: false } own ? own : Results;
+
     /// <summary>The namespace of this policy's counters: <c>state.namespace</c>, else the policy file's absolute path.</summary>
     public string CounterNamespace => field ??= State.Namespace ?? System.IO.Path.GetFullPath(Source);
 

@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using McpGuard.Policy.Results;
 using YamlDotNet.RepresentationModel;
 
 namespace McpGuard.Policy;
 
 internal sealed partial class PolicyCompiler
 {
-    private static readonly string[] s_entryKeys = ["action", "reason", "rules", "rate_limit", "budget"];
+    private static readonly string[] s_entryKeys = ["action", "reason", "rules", "rate_limit", "budget", "results"];
     private static readonly string[] s_ruleKeys = ["when", "action", "reason"];
 
     private List<ToolEntry> ParseTools(YamlNode node)
@@ -62,7 +63,7 @@ internal sealed partial class PolicyCompiler
         var rules = keys.TryGetValue("rules", out var rulesNode) ? ParseRules(rulesNode, $"{path}.rules") : [];
         if (!keys.ContainsKey("action") && !keys.ContainsKey("rules"))
         {
-            Error(node, path, "needs an action or rules (a rate_limit or budget alone does not say what to do)");
+            Error(node, path, "needs an action or rules (a rate_limit, budget or results alone does not say what to do)");
         }
 
         return new ToolEntry
@@ -73,6 +74,7 @@ internal sealed partial class PolicyCompiler
             Rules = rules,
             RateLimit = keys.TryGetValue("rate_limit", out var rate) ? ParseRateLimit(rate, $"{path}.rate_limit") : null,
             Budget = keys.TryGetValue("budget", out var budget) ? ParseBudget(budget, $"{path}.budget") : null,
+            Results = keys.TryGetValue("results", out var results) ? ParseResults(results, $"{path}.results") : ResultRules.None,
         };
     }
 

@@ -1,3 +1,4 @@
+using McpGuard.Policy.Results;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -9,7 +10,7 @@ namespace McpGuard.Policy;
 /// </summary>
 internal sealed partial class PolicyCompiler(string source, Func<string, LockFileLoadResult> readLockFile)
 {
-    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins", "state", "sampling", "telemetry"];
+    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins", "state", "sampling", "telemetry", "results"];
 
     private readonly List<PolicyError> _errors = [];
 
@@ -53,6 +54,7 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
         var state = keys.TryGetValue("state", out var stateNode) ? ParseState(stateNode) : StateSettings.Default;
         var sampling = keys.TryGetValue("sampling", out var samplingNode) ? ParseSampling(samplingNode) : SamplingTools.Refuse;
         var telemetry = keys.TryGetValue("telemetry", out var telemetryNode) ? ParseTelemetry(telemetryNode) : TelemetrySettings.Off;
+        var results = keys.TryGetValue("results", out var resultsNode) ? ParseResults(resultsNode, "results") : ResultRules.None;
         if (defaultVerdict is null || _errors.Count > 0)
         {
             return null;
@@ -66,8 +68,11 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
             return null;
         }
 
+        // An entry's result rules add to the global ones: combined once here, not per answer.
+        entries = [.. entries.Select(e => e.Results.IsEmpty ? e : e with { Results = results.With(e.Results) })];
         return new CompiledPolicy(source, defaultVerdict.Value, hide, entries)
         {
+            Results = results,
             RiskVerdicts = risk.Verdicts,
             HiddenRiskClasses = risk.Hidden,
             RiskOverrides = risk.Overrides,

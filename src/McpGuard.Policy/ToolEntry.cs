@@ -18,6 +18,9 @@ internal sealed record ToolEntry
 
     public BudgetSpec? Budget { get; init; }
 
+    /// <summary>The result rules for this entry's tools: the global <c>results</c> with this entry's on top.</summary>
+    public Results.ResultRules Results { get; init; } = McpGuard.Policy.Results.ResultRules.None;
+
     /// <summary>How decisions name this entry: <c>tools.place_order</c>. Built once, like the rule ids.</summary>
     internal string Id => field ??= $"tools.{Pattern.Pattern}";
 

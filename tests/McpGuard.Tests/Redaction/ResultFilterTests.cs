@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.Text;
+using McpGuard.Policy.Results;
+using McpGuard.Redaction;
+using McpGuard.Tests.Policy;
+
+namespace McpGuard.Tests.Redaction;
+
+/// <summary>Where the result rules read an answer, and what they make of it.</summary>
+public sealed class ResultFilterTests
+{
+    private const string Secret = "AKIAIOSFODNN7EXAMPLE";
+
+    private static ResultRules Rules(string results) =>
+        PolicyTestData.Load("version: 1\ndefault: deny\nresults: " + results + "\n").Results;
+
+    private static FilteredResult Apply(string line, string results, ResultShape shape = ResultShape.ToolResult) =>
+        ResultFilter.Apply(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)), Rules(results), shape);
+
+    private static string Redacted(string line, string results, ResultShape shape = ResultShape.ToolResult) =>
+        Encoding.UTF8.GetString(Assert.IsType<FilteredResult.Redacted>(Apply(line, results, shape)).Line);
+
+    [Fact]
+    public void Apply_TextContent_RedactsOnlyTheMatch()
+    {
+        var line = $$$"""{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":[{"type":"text","text":"key id {{{Secret}}}, ok"}]}}""";
+
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":[{"type":"text","text":"key id [redacted: secrets], ok"}]}}""",
+            Redacted(line, "{ redact: [secrets] }"));
+    }
+
+    [Fact]
+    public void Apply_EmbeddedResourceAndStructuredContent_AreRead_KeysMetaAndImagesAreNot()
+    {
+        var line = $$$"""
+            {"jsonrpc":"2.0","id":"7","result":{"_meta":{"x":"{{{Secret}}}"},"content":[{"type":"image","data":"{{{Secret}}}","mimeType":"image/png"},
+            {"type":"resource","resource":{"uri":"file:///{{{Secret}}}","text":"a {{{Secret}}}"}}],
+            "structuredContent":{"{{{Secret}}}":[{"deep":["{{{Secret}}}"]}]},"resultType":"complete"}}
+            """.ReplaceLineEndings("");
+
+        var redacted = Redacted(line, "{ redact: [secrets] }");
+
+        Assert.Equal(line.Replace($"\"a {Secret}\"", "\"a [redacted: secrets]\"", StringComparison.Ordinal)
+            .Replace($"[\"{Secret}\"]", "[\"[redacted: secrets]\"]", StringComparison.Ordinal), redacted);
+    }
+
+    [Fact]
+    public void Apply_ResourcesRead_ReadsEachContentsText()
+    {
+        var line = """{"jsonrpc":"2.0","id":1,"result":{"contents":[{"uri":"a://b","text":"mail alice@example.com"}]}}""";
+
+        Assert.Equal(line.Replace("alice@example.com", "[redacted: emails]", StringComparison.Ordinal),
+            Redacted(line, "{ redact: [emails] }", ResultShape.ResourceContents));
+        Assert.IsType<FilteredResult.Untouched>(Apply(line, "{ redact: [emails] }", ResultShape.ToolResult));
+    }
+
+    [Fact]
+    public void Apply_BlockDetectorMatches_BlocksAndCounts()
+    {
+        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{{{Secret}}} and {{{Secret}}}"}]}}""";
+
+        var blocked = Assert.IsType<FilteredResult.Blocked>(Apply(line, "{ redact: [emails], block: [secrets] }"));
+
+        Assert.Equal("secrets", blocked.Detector);
+        Assert.Equal(2, blocked.Counts["secrets"]);
+    }
+
+    [Fact]
+    public void Apply_LargerThanMaxBytes_IsTooLarge()
+    {
+        var line = """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"0123456789"}]}}""";
+
+        var tooLarge = Assert.IsType<FilteredResult.TooLarge>(Apply(line, "{ max_bytes: 64 }"));
+
+        Assert.Equal(Encoding.UTF8.GetByteCount(line), tooLarge.Bytes);
+        Assert.Equal(64, tooLarge.Limit);
+        Assert.IsType<FilteredResult.Untouched>(Apply(line, "{ max_bytes: 1KB }"));
+    }
+
+    [Fact]
+    public void Apply_LoneSurrogateEscapeInText_BlocksBecauseItCannotBeRead()
+    {
+        var line = """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"a\ud800b"}]}}""";
+
+        Assert.Equal(ResultFilter.UnreadableText, Assert.IsType<FilteredResult.Blocked>(Apply(line, "{ redact: [secrets] }")).Detector);
+    }
+
+    [Fact]
+    public void Apply_RedactedText_IsReEscapedValidly()
+    {
+        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"\"q\"\n\u00e9 {{{Secret}}} \u2028😀"}]}}""";
+
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"\"q\"\né [redacted: secrets] \u2028\uD83D\uDE00"}]}}""",
+            Redacted(line, "{ redact: [secrets] }"));
+    }
+}
