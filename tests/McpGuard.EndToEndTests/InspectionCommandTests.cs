@@ -7,7 +7,7 @@ namespace McpGuard.EndToEndTests;
 /// <summary>tools, check, explain and init against the Bybit simulator and server-everything.</summary>
 public sealed class InspectionCommandTests
 {
-    private static async Task<(int Code, string Output, string Error)> GuardAsync(params string[] arguments)
+    internal static async Task<(int Code, string Output, string Error)> GuardAsync(params string[] arguments)
     {
         var guard = RepoPaths.Guard;
         var startInfo = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -1,3 +1,5 @@
+using McpGuard.Home;
+
 namespace McpGuard.Audit;
 
 /// <summary>A file that only grows by whole lines, shared with other processes (see <see cref="AppendStrategy"/>).</summary>
@@ -16,7 +18,7 @@ internal sealed class AppendOnlyFile : IDisposable
     /// <summary>Opens or creates the file (and its directory, private to the user on Unix). Throws on failure.</summary>
     public static AppendOnlyFile Open(string path, AppendStrategy? strategy = null)
     {
-        var directory = Path.GetDirectoryName(path);
+        McpGuardHome.EnsureDirectoryOf(path);
         var options = new FileStreamOptions
         {
             Mode = FileMode.Append,
@@ -24,20 +26,8 @@ internal sealed class AppendOnlyFile : IDisposable
             Share = FileShare.ReadWrite | FileShare.Delete,
             BufferSize = 0,
         };
-        if (OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsWindows())
         {
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-        }
-        else
-        {
-            if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
-            {
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using McpGuard.Audit;
 using McpGuard.ClientConfig;
+using McpGuard.Pins;
 
 namespace McpGuard.Cli;
 
@@ -12,7 +13,11 @@ namespace McpGuard.Cli;
 internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, TimeProvider timeProvider)
 {
     public async Task<int> EditAsync(
-        string? configPath, IReadOnlyList<string> selected, Func<JsonObject, IReadOnlyList<ServerChange>> change, CancellationToken cancellationToken)
+        string? configPath,
+        IReadOnlyList<string> selected,
+        Func<JsonObject, IReadOnlyList<ServerChange>> change,
+        bool dryRun,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(selected);
         ArgumentNullException.ThrowIfNull(change);
@@ -55,6 +60,22 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
         if (!changes.Any(c => c.Changed))
         {
             await output.WriteLineAsync("Nothing to change; the config was not written.");
+            return ExitCodes.Success;
+        }
+
+        if (dryRun)
+        {
+            // Only the changed lines: the unchanged ones around them hold env values (API keys).
+            await output.WriteLineAsync($"Would change {path}:");
+            foreach (var line in TextDiff.Lines(text.ReplaceLineEndings("\n"), document.Write().ReplaceLineEndings("\n")))
+            {
+                if (!line.StartsWith("  ", StringComparison.Ordinal))
+                {
+                    await output.WriteLineAsync("  " + TerminalText.Printable(line));
+                }
+            }
+
+            await output.WriteLineAsync("Dry run: nothing was written.");
             return ExitCodes.Success;
         }
 

@@ -31,6 +31,10 @@ internal static class RunCommand
             Description = "Seconds the server gets to exit after its stdin is closed, and again after SIGTERM, before its process tree is killed.",
             DefaultValueFactory = _ => 5,
         };
+        var nameOption = new Option<string>("--name")
+        {
+            Description = "The server's name on the desk and in the audit log (wrap writes the config entry's name; default: from the command).",
+        };
         var logLevelOption = CommonOptions.LogLevel();
         var serverCommand = CommonOptions.ServerCommand(required: false);
         var upstreamOptions = new UpstreamCliOptions();
@@ -40,6 +44,7 @@ internal static class RunCommand
             auditOption,
             monitorOption,
             shutdownOption,
+            nameOption,
             logLevelOption,
             serverCommand,
         };
@@ -90,7 +95,8 @@ internal static class RunCommand
                 Session = new SessionOptions { Monitor = parseResult.GetValue(monitorOption) },
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
             };
-            var serverName = upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
+            var serverName = parseResult.GetValue(nameOption) is { Length: > 0 } named ? named
+                : upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             if (upstream is not null)
             {

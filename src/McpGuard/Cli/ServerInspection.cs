@@ -8,6 +8,7 @@ namespace McpGuard.Cli;
 internal static class ServerInspection
 {
     private static readonly TimeSpan s_listTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_quietStart = TimeSpan.FromSeconds(2);
 
     public static async Task<CompiledPolicy?> LoadPolicyAsync(FileInfo file, TextWriter error)
     {
@@ -30,11 +31,22 @@ internal static class ServerInspection
     {
         // The SDK's own logging stays off: its lines would carry the server's text past the sanitiser.
         using var loggerFactory = GuardLogging.Create(LogLevel.None);
+        var shown = TerminalText.Printable(string.Join(' ', commandLine));
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(s_listTimeout);
-            return await ServerProbe.ListToolsAsync(connector.Connect(commandLine, loggerFactory), loggerFactory, timeout.Token);
+            var listing = ServerProbe.ListToolsAsync(connector.Connect(commandLine, loggerFactory), loggerFactory, timeout.Token);
+            // A server started by uvx or npx may first resolve and download packages: say what is being waited for.
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+            var waited = Task.Delay(s_quietStart, patience.Token);
+            if (await Task.WhenAny(listing, waited) == waited && !waited.IsCanceled)
+            {
+                await error.WriteLineAsync($"mcpguard: starting '{shown}' (waiting up to {s_listTimeout.TotalSeconds:0} s for its answer)…");
+            }
+
+            await patience.CancelAsync();
+            return await listing;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -42,8 +54,8 @@ internal static class ServerInspection
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            var why = ex is OperationCanceledException ? $"no answer within {s_listTimeout.TotalSeconds:0} s" : FirstLine(ex.Message);
-            await error.WriteLineAsync($"mcpguard: cannot list the tools of '{TerminalText.Printable(string.Join(' ', commandLine))}': {TerminalText.Printable(why)}{(verbose ? "" : " (--verbose for details)")}");
+            var why = ex is OperationCanceledException ? $"no answer within {s_listTimeout.TotalSeconds:0} s" : ServerFailureText.Describe(ex, commandLine);
+            await error.WriteLineAsync($"mcpguard: cannot list the tools of '{shown}': {TerminalText.Printable(why)}{(verbose ? "" : " (--verbose for details)")}");
             if (verbose)
             {
                 foreach (var line in ex.ToString().Split('\n'))
@@ -54,11 +66,5 @@ internal static class ServerInspection
 
             return null;
         }
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.AsSpan().IndexOfAny('\r', '\n');
-        return end < 0 ? message : message[..end];
     }
 }

@@ -4,9 +4,14 @@ using System.Text.Json.Nodes;
 
 namespace McpGuard.ClientConfig;
 
-/// <summary>A parsed client config: the whole JSON tree, its <c>mcpServers</c> object, and how it was laid out.</summary>
-internal sealed record ClientConfigDocument(JsonObject Root, JsonObject Servers, ClientConfigFormat Format)
+/// <summary>
+/// A parsed client config: the whole JSON tree, its servers object, and how it was laid out. Claude Desktop,
+/// Cursor and Claude Code keep servers under <c>mcpServers</c>; VS Code's <c>mcp.json</c> under <c>servers</c>.
+/// </summary>
+internal sealed record ClientConfigDocument(JsonObject Root, JsonObject Servers, string ServersKey, ClientConfigFormat Format)
 {
+    public static IReadOnlyList<string> ServerKeys { get; } = ["mcpServers", "servers"];
+
     /// <summary>Parses strictly (no comments, no trailing commas, no duplicate keys); an error names line and column.</summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out ClientConfigDocument? document, out string error)
     {
@@ -30,13 +35,13 @@ internal sealed record ClientConfigDocument(JsonObject Root, JsonObject Servers,
             return false;
         }
 
-        if (rootObject["mcpServers"] is not JsonObject servers)
+        if (ServerKeys.FirstOrDefault(key => rootObject[key] is JsonObject) is not { } serversKey)
         {
-            error = "has no \"mcpServers\" object";
+            error = "has no \"mcpServers\" object (Claude Desktop, Cursor, Claude Code) or \"servers\" object (VS Code)";
             return false;
         }
 
-        document = new ClientConfigDocument(rootObject, servers, ClientConfigFormat.Detect(text));
+        document = new ClientConfigDocument(rootObject, (JsonObject)rootObject[serversKey]!, serversKey, ClientConfigFormat.Detect(text));
         return true;
     }
 

@@ -17,11 +17,16 @@ internal static class ServerEntries
         {
             if (TryFindWrapped(command, args, guard, out var separator))
             {
-                var policy = PolicyOf(args, separator) is { } p ? $" (policy {p})" : "";
-                return new ServerChange(name, ServerChangeKind.AlreadyWrapped, $"already behind mcpguard{policy}");
+                var policy = PolicyOf(args, separator);
+                var detail = policy is null ? "already behind mcpguard"
+                    : policy == policyPath ? $"already behind mcpguard with policy {policy}"
+                    : $"already behind mcpguard with another policy ({policy}); to change it, unwrap first";
+                return new ServerChange(name, ServerChangeKind.AlreadyWrapped, detail);
             }
 
-            var wrapped = new JsonArray([.. guard.PrefixArguments.Select(a => JsonValue.Create(a)), "run", "--policy", policyPath, "--", command]);
+            // --name: the desk and the audit log label the server by its entry in the config, as the client does.
+            var wrapped = new JsonArray(
+                [.. guard.PrefixArguments.Select(a => JsonValue.Create(a)), "run", "--name", name, "--policy", policyPath, "--", command]);
             foreach (var arg in args)
             {
                 wrapped.Add(arg.DeepClone());
@@ -97,7 +102,9 @@ internal static class ServerEntries
 
         if (entry["command"] is not JsonValue commandValue || commandValue.GetValueKind() != JsonValueKind.String)
         {
-            problem = "no \"command\" (not a stdio server)";
+            problem = entry.ContainsKey("url") || entry.ContainsKey("serverUrl")
+                ? "a remote server (\"url\"): mcpguard guards servers it starts itself (\"command\"), so it stays as it is"
+                : "no \"command\" (not a stdio server)";
             return false;
         }
 

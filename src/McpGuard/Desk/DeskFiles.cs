@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using McpGuard.Home;
 
 namespace McpGuard.Desk;
 
@@ -14,10 +15,7 @@ internal static class DeskFiles
     public const string SecretHeader = "X-McpGuard-Secret";
     private const UnixFileMode UserOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    public static string Home =>
-        Environment.GetEnvironmentVariable("MCPGUARD_HOME") is { Length: > 0 } home
-            ? home
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".mcpguard");
+    public static string Home => McpGuardHome.Path;
 
     public static string SecretPath => Path.Combine(Home, "desk.secret");
 
@@ -102,17 +100,7 @@ internal static class DeskFiles
         File.WriteAllText(PortPath, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private static void EnsureHome()
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(Home);
-        }
-        else
-        {
-            Directory.CreateDirectory(Home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
+    private static void EnsureHome() => McpGuardHome.Ensure();
 
     private static void CheckUserOnly(string path)
     {

@@ -1,3 +1,4 @@
+using McpGuard.Home;
 using McpGuard.Policy;
 using Microsoft.Data.Sqlite;
 
@@ -186,10 +187,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
             return (open, statements);
         }
 
-        if (Path.GetDirectoryName(_path) is { Length: > 0 } directory && !Directory.Exists(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
+        McpGuardHome.EnsureDirectoryOf(_path);
 
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {

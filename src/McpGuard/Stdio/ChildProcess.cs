@@ -58,7 +58,7 @@ internal sealed partial class ChildProcess : IDisposable
         }
         catch (Win32Exception ex)
         {
-            throw new ChildStartException($"cannot start '{commandLine[0]}': {ex.Message}", ex);
+            throw new ChildStartException(StartFailureText.Describe(commandLine[0], ex), ex);
         }
     }
 

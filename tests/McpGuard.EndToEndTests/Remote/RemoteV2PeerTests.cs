@@ -16,7 +16,7 @@ public sealed class RemoteV2PeerTests
     [InlineData("legacy", "2025-11-25")]
     public async Task Deny_BothEras_ClientReadsTheDenialAndNothingRan(string era, string revision)
     {
-        await using var server = await V2HttpServer.StartAsync();
+        await using var server = await NodeHttpServer.StartV2Async();
         await using var run = V2ClientRun.Start(era, "deny", V2PeerTests.Policy, server: ["--url", server.Url]);
 
         Assert.Equal(revision, (await run.StepAsync("connected")).GetProperty("era").GetString());
@@ -35,7 +35,7 @@ public sealed class RemoteV2PeerTests
     [InlineData("legacy")]
     public async Task CallBeforeList_HiddenTool_FilteredAndTheCallAnswered(string era)
     {
-        await using var server = await V2HttpServer.StartAsync();
+        await using var server = await NodeHttpServer.StartV2Async();
         await using var run = V2ClientRun.Start(era, "call-first", V2PeerTests.Policy + "\nhide: [wait_ms]\n", server: ["--url", server.Url]);
 
         Assert.Equal("echo: first", V2ClientRun.ResultText(await run.StepAsync("echo")));
@@ -49,7 +49,7 @@ public sealed class RemoteV2PeerTests
     [InlineData("legacy")]
     public async Task Approval_ApprovedInTheClient_TheOrderRunsOnce(string era)
     {
-        await using var server = await V2HttpServer.StartAsync();
+        await using var server = await NodeHttpServer.StartV2Async();
         await using var run = V2ClientRun.Start(era, "approve", V2PeerTests.Policy, approve: "yes", server: ["--url", server.Url]);
 
         Assert.Contains("place_order", (await run.StepAsync("elicited")).GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -68,7 +68,7 @@ public sealed class RemoteV2PeerTests
     [InlineData("legacy")]
     public async Task ServerAsksTheClient_BothEras_CompletesAsDirect(string era)
     {
-        await using var server = await V2HttpServer.StartAsync();
+        await using var server = await NodeHttpServer.StartV2Async();
         await using var run = V2ClientRun.Start(era, "server-rounds", V2PeerTests.Policy, server: ["--url", server.Url]);
 
         Assert.Contains("Really 0.6?", (await run.StepAsync("elicited")).GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -87,7 +87,7 @@ public sealed class RemoteV2PeerTests
     [InlineData("legacy")]
     public async Task Headers_TheGuardsOwnAndThoseOfTheEra(string era)
     {
-        await using var server = await V2HttpServer.StartAsync();
+        await using var server = await NodeHttpServer.StartV2Async();
         await using var run = V2ClientRun.Start(
             era,
             "deny",

@@ -12,6 +12,7 @@ public sealed class ServerEntriesTests
     [Theory]
     [InlineData("claude-desktop")]
     [InlineData("cursor-4space-crlf")]
+    [InlineData("vscode")]
     public void Wrap_SampleConfig_MatchesGoldenByteForByte(string name)
     {
         var document = Parse(Golden(name + ".json"));
@@ -19,12 +20,13 @@ public sealed class ServerEntriesTests
         var changes = ServerEntries.Wrap(document.Servers, [], s_apphost, Policy);
 
         Assert.Equal(Golden(name + ".wrapped.json"), document.Write());
-        Assert.All(changes.Where(c => c.Name != "remote"), c => Assert.Equal(ServerChangeKind.Wrapped, c.Kind));
+        Assert.All(changes.Where(c => c.Name is not "remote" and not "github"), c => Assert.Equal(ServerChangeKind.Wrapped, c.Kind));
     }
 
     [Theory]
     [InlineData("claude-desktop")]
     [InlineData("cursor-4space-crlf")]
+    [InlineData("vscode")]
     public void Unwrap_WrappedGolden_RestoresOriginalByteForByte(string name)
     {
         var document = Parse(Golden(name + ".wrapped.json"));
@@ -60,7 +62,7 @@ public sealed class ServerEntriesTests
         var bybit = document.Servers["bybit"]!;
         Assert.Equal("/usr/share/dotnet/dotnet", (string?)bybit["command"]);
         Assert.Equal(
-            ["/src/McpGuard/bin/Release/net10.0/mcpguard.dll", "run", "--policy", Policy, "--", "uvx", "bybit-mcp", "--testnet"],
+            ["/src/McpGuard/bin/Release/net10.0/mcpguard.dll", "run", "--name", "bybit", "--policy", Policy, "--", "uvx", "bybit-mcp", "--testnet"],
             bybit["args"]!.AsArray().Select(a => (string?)a));
         Assert.Equal(ServerChangeKind.AlreadyWrapped, ServerEntries.Wrap(document.Servers, ["bybit"], s_apphost, Policy)[0].Kind);
         ServerEntries.Unwrap(document.Servers, [], s_apphost);
@@ -130,11 +132,24 @@ public sealed class ServerEntriesTests
     [InlineData("{\"mcpServers\": {\"a\": {}, \"a\": {}}}", "Duplicate")]
     [InlineData("// comment\n{\"mcpServers\": {}}", "line 1")]
     [InlineData("[]", "not a JSON object")]
-    [InlineData("{\"servers\": {}}", "no \"mcpServers\"")]
+    [InlineData("{\"servers\": []}", "no \"mcpServers\" object (Claude Desktop, Cursor, Claude Code) or \"servers\"")]
     public void TryParse_BrokenConfig_RefusedWithWhere(string text, string expected)
     {
         Assert.False(ClientConfigDocument.TryParse(text, out _, out var error));
         Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void Wrap_RemoteEntries_SkippedWithTheReason()
+    {
+        var document = Parse(Golden("vscode.json"));
+
+        var changes = ServerEntries.Wrap(document.Servers, [], s_apphost, Policy);
+
+        var github = Assert.Single(changes, c => c.Name == "github");
+        Assert.Equal(ServerChangeKind.Skipped, github.Kind);
+        Assert.Contains("a remote server", github.Detail);
+        Assert.Equal("servers", document.ServersKey);
     }
 
     internal static string Golden(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cli", "WrapGolden", name));

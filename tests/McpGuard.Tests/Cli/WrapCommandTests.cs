@@ -29,7 +29,7 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Equal(ServerEntriesTests.Golden("claude-desktop.json"), File.ReadAllText(backup));
         Assert.Contains($"Backup: {backup}", output);
         Assert.Contains("wrapped    bybit: uvx now runs behind mcpguard with policy " + _policy, output);
-        Assert.Contains("skipped    remote: no \"command\"", output);
+        Assert.Contains("skipped    remote: a remote server (\"url\")", output);
         Assert.Equal(
             ServerEntriesTests.Golden("claude-desktop.wrapped.json").Replace("/etc/mcpguard/policy.yaml", _policy, StringComparison.Ordinal),
             File.ReadAllText(_config));
@@ -137,6 +137,58 @@ public sealed class WrapCommandTests : IDisposable
         Assert.NotNull(new FileInfo(_config).LinkTarget);
         Assert.Contains("/opt/mcpguard/bin/mcpguard", File.ReadAllText(real));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(real));
+    }
+
+    [Fact]
+    public async Task Wrap_InvalidPolicy_Exit2WithFileAndLineAndConfigUntouched()
+    {
+        File.WriteAllText(_policy, "version: 1\ndefault: deny\ntools:\n  place_order: maybe\n");
+
+        var (exitCode, output, error) = await WrapAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(_policy + ":4:", error);
+        Assert.Contains("the config was not changed", error);
+        Assert.Equal("", output);
+        Assert.Equal(ServerEntriesTests.Golden("claude-desktop.json"), File.ReadAllText(_config));
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.bak-*"));
+    }
+
+    [Fact]
+    public async Task Wrap_DryRun_ShowsChangedLinesWritesNothing()
+    {
+        var (exitCode, output, _) = await WrapAsync("--dry-run");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("wrapped    bybit", output);
+        Assert.Contains("-       \"command\": \"uvx\",", output);
+        Assert.Contains("+       \"command\": \"/opt/mcpguard/bin/mcpguard\",", output);
+        Assert.Contains("Dry run: nothing was written.", output);
+        Assert.DoesNotContain("key-123", output);
+        Assert.Equal(ServerEntriesTests.Golden("claude-desktop.json"), File.ReadAllText(_config));
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.bak-*"));
+    }
+
+    [Fact]
+    public async Task Wrap_VsCodeServersShape_WrapsStdioSkipsRemoteAndUnwrapRestoresExactly()
+    {
+        var vscode = _temp.File("mcp.json");
+        File.WriteAllText(vscode, ServerEntriesTests.Golden("vscode.json"));
+
+        var (wrapExit, wrapOutput, _) = await CommandRunner.RunAsync(
+            WrapCommand.Create(s_clock), "--policy", _policy, "--config", vscode, "--command", "/opt/mcpguard/bin/mcpguard");
+        var wrapped = File.ReadAllText(vscode);
+        var (unwrapExit, _, _) = await CommandRunner.RunAsync(
+            UnwrapCommand.Create(s_clock), "--config", vscode, "--command", "/opt/mcpguard/bin/mcpguard");
+
+        Assert.Equal(0, wrapExit);
+        Assert.Contains("wrapped    bybit", wrapOutput);
+        Assert.Contains("skipped    github: a remote server", wrapOutput);
+        Assert.Equal(
+            ServerEntriesTests.Golden("vscode.wrapped.json").Replace("/etc/mcpguard/policy.yaml", _policy, StringComparison.Ordinal),
+            wrapped);
+        Assert.Equal(0, unwrapExit);
+        Assert.Equal(ServerEntriesTests.Golden("vscode.json"), File.ReadAllText(vscode));
     }
 
     public void Dispose() => _temp.Dispose();

@@ -37,6 +37,12 @@ await client.connect(transport);
 print({ step: 'connected', era: client.getNegotiatedProtocolVersion?.() ?? null });
 const call = (name, args) => client.callTool({ name, arguments: args });
 switch (scenario) {
+  case 'everything':
+    // server-everything's own tools: the list (after the policy hid what it hides), then two calls.
+    await step('list', async () => (await client.listTools()).tools.map(t => t.name));
+    await step('echo', () => call('echo', { message: 'hi' }));
+    await step('sum', () => call('get-sum', { a: 1, b: 2 }));
+    break;
   case 'deny':
     await step('denied', () => call('place_order', { symbol: 'BTCUSDT', qty: '5' }));
     await step('allowed', () => call('echo', { text: 'hi' }));

@@ -5,17 +5,17 @@ using System.Text.Json;
 namespace McpGuard.EndToEndTests.TestUtils;
 
 /// <summary>
-/// The TypeScript SDK v2 test server over Streamable HTTP (tests/npm/v2/http-server.mjs), both eras, on a free
-/// loopback port it picks itself. Its stderr carries a line per HTTP request (method and headers) and a line per
-/// tool that ran.
+/// A real MCP server from npm over Streamable HTTP on a free loopback port: the TypeScript SDK v2 test server
+/// (tests/npm/v2/http-server.mjs, both eras; its stderr carries a line per HTTP request, with method and headers,
+/// and a line per tool that ran), or server-everything in its streamableHttp mode.
 /// </summary>
-internal sealed class V2HttpServer : IAsyncDisposable
+internal sealed class NodeHttpServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
     private readonly Task _stderrReader;
 
-    private V2HttpServer(Process process, int port)
+    private NodeHttpServer(Process process, int port)
     {
         _process = process;
         Url = $"http://127.0.0.1:{port}/mcp";
@@ -41,10 +41,38 @@ internal sealed class V2HttpServer : IAsyncDisposable
         .Select(line => JsonDocument.Parse(line[5..]).RootElement.Clone())
         .ToList();
 
-    public static Task<V2HttpServer> StartAsync() => StartAsync(RepoPaths.NpmScriptPath("v2/http-server.mjs"));
+    public static Task<NodeHttpServer> StartV2Async() => StartAsync(RepoPaths.NpmScriptPath("v2/http-server.mjs"));
+
+    /// <summary>server-everything (<c>node dist/index.js streamableHttp</c>) on a port found free just before.</summary>
+    public static async Task<NodeHttpServer> StartEverythingAsync()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var startInfo = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(RepoPaths.ServerEverything);
+        startInfo.ArgumentList.Add("streamableHttp");
+        startInfo.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var process = Process.Start(startInfo)!;
+        while (await process.StandardError.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TestConstants.DefaultTimeout) is { } line)
+        {
+            if (line.Contains("listening on port", StringComparison.Ordinal))
+            {
+                return new NodeHttpServer(process, port);
+            }
+        }
+
+        throw new InvalidOperationException("server-everything did not start in streamableHttp mode.");
+    }
 
     /// <summary>Starts a node script that prints <c>LISTENING PORT</c> on stdout once it serves.</summary>
-    public static async Task<V2HttpServer> StartAsync(string script, params string[] arguments)
+    public static async Task<NodeHttpServer> StartAsync(string script, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo("node")
         {
@@ -67,7 +95,7 @@ internal sealed class V2HttpServer : IAsyncDisposable
             throw new InvalidOperationException($"{script} did not start: {line} {await process.StandardError.ReadToEndAsync()}");
         }
 
-        return new V2HttpServer(process, int.Parse(line["LISTENING ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        return new NodeHttpServer(process, int.Parse(line["LISTENING ".Length..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,67 @@
+namespace McpGuard.Home;
+
+/// <summary>
+/// <c>~/.mcpguard</c> (or <c>MCPGUARD_HOME</c>): the desk's secret and port, the counters and the audit log. It is
+/// this user's only (0700) whoever made it first: a guard, the desk, or an install that created it with the
+/// umask's 0755 (docs/install.md). Every place that creates a folder for McpGuard's own files goes through here.
+/// </summary>
+internal static class McpGuardHome
+{
+    private const UnixFileMode UserOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    public static string Path =>
+        Environment.GetEnvironmentVariable("MCPGUARD_HOME") is { Length: > 0 } home
+            ? home
+            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".mcpguard");
+
+    /// <summary>Creates the home folder 0700, or takes group and other access away from one that has it.</summary>
+    public static void Ensure() => EnsureHome(Path);
+
+    /// <summary><see cref="Ensure"/> for a given folder (tests use their own rather than the process-wide variable).</summary>
+    public static void EnsureHome(string home) => EnsureDirectory(home, tighten: true);
+
+    /// <summary>
+    /// Creates the folder a file of ours goes into: the home itself is made 0700 (see <see cref="Ensure"/>);
+    /// any other folder is created 0700 when missing and otherwise left as the user set it up.
+    /// </summary>
+    public static void EnsureDirectoryOf(string filePath)
+    {
+        if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(filePath)) is not { Length: > 0 } directory)
+        {
+            return;
+        }
+
+        var isHome = string.Equals(
+            System.IO.Path.TrimEndingDirectorySeparator(directory),
+            System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(Path)),
+            StringComparison.Ordinal);
+        EnsureDirectory(directory, tighten: isHome);
+    }
+
+    private static void EnsureDirectory(string directory, bool tighten)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, UserOnly);
+            return;
+        }
+
+        if (tighten && (File.GetUnixFileMode(directory) & ~UserOnly) != 0)
+        {
+            try
+            {
+                File.SetUnixFileMode(directory, File.GetUnixFileMode(directory) & UserOnly);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Another user's folder (a shared MCPGUARD_HOME): not ours to change; the secret's own check still applies.
+            }
+        }
+    }
+}

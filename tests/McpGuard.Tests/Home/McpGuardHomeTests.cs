@@ -1,0 +1,54 @@
+using McpGuard.Home;
+using McpGuard.Tests.TestUtils;
+
+namespace McpGuard.Tests.Home;
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class McpGuardHomeTests
+{
+    private const UnixFileMode UserOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    [Fact]
+    public void EnsureHome_Missing_CreatedUserOnly()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes.");
+        using var temp = new TempDirectory();
+        var home = Path.Combine(temp.Path, ".mcpguard");
+
+        McpGuardHome.EnsureHome(home);
+
+        Assert.Equal(UserOnly, File.GetUnixFileMode(home));
+    }
+
+    [Fact]
+    public void EnsureHome_CreatedWorldReadableByAnotherTool_TightenedTo0700()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes.");
+        using var temp = new TempDirectory();
+        var home = Path.Combine(temp.Path, ".mcpguard");
+        Directory.CreateDirectory(home);
+        File.SetUnixFileMode(home, UserOnly | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+
+        McpGuardHome.EnsureHome(home);
+
+        Assert.Equal(UserOnly, File.GetUnixFileMode(home));
+    }
+
+    [Fact]
+    public void EnsureDirectoryOf_OtherFolder_CreatedUserOnlyButAnExistingOneLeftAlone()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes.");
+        using var temp = new TempDirectory();
+        var fresh = Path.Combine(temp.Path, "logs", "audit.jsonl");
+        var shared = Path.Combine(temp.Path, "shared");
+        Directory.CreateDirectory(shared);
+        var sharedMode = UserOnly | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+        File.SetUnixFileMode(shared, sharedMode);
+
+        McpGuardHome.EnsureDirectoryOf(fresh);
+        McpGuardHome.EnsureDirectoryOf(Path.Combine(shared, "state.db"));
+
+        Assert.Equal(UserOnly, File.GetUnixFileMode(Path.GetDirectoryName(fresh)!));
+        Assert.Equal(sharedMode, File.GetUnixFileMode(shared));
+    }
+}
