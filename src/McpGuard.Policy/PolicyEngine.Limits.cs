@@ -81,8 +81,12 @@ internal sealed partial class PolicyEngine
                 return new LimitOutcome.Uncounted(why, new LimitReceipt(CountReceipt.Empty, session)) { Decision = Allowed(risk) with { Reason = why } };
             case CountOutcome.Unavailable unavailable:
                 await _session.GiveBackAsync(session, cancellationToken);
-                var reason = $"the limits of this call cannot be counted: {Counters.Description} cannot be reached ({unavailable.Why}); calls that need a counter are denied until it can be (state.on_unavailable: deny).";
-                return Refuse(entry, new LimitRefusal(LimitScope.Store, reason, null), risk);
+                // The model reads the reason: the store's name and its client's diagnostic are the operator's.
+                const string Reason = "the limits of this call cannot be counted right now (the guard's counter store is "
+                    + "unavailable), so it is refused; calls without limits still work.";
+                var detail = $"{Counters.Description} cannot be reached ({unavailable.Why}); calls that need a counter are "
+                    + "denied until it can be (state.on_unavailable: deny).";
+                return Refuse(entry, new LimitRefusal(LimitScope.Store, Reason, null, detail), risk);
             default:
                 throw new InvalidOperationException("unknown count outcome");
         }
@@ -139,6 +143,7 @@ internal sealed partial class PolicyEngine
                 _ => "limits",
             },
             Reason = refusal.Reason,
+            Detail = refusal.Detail,
             Risk = risk,
         },
     };

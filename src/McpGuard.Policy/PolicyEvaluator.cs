@@ -14,7 +14,7 @@ internal static class PolicyEvaluator
     {
         var decision = EvaluateRules(policy, request, trace, argumentsRead);
         return policy.Pins is { } pins && request.Drift != PinDrift.None && decision.RuleId != "hide"
-            ? ApplyPin(pins, request, decision, trace)
+            ? ApplyPin(pins, policy.Source, request, decision, trace)
             : decision;
     }
 
@@ -22,18 +22,21 @@ internal static class PolicyEvaluator
     /// A tool that does not match its pin (docs/pins.md): hide and deny win over anything the rules say;
     /// require_approval adds a person to what the rules allow or ask, and never turns their denial into a question.
     /// </summary>
-    private static PolicyDecision ApplyPin(PinSettings pins, ToolRequest request, PolicyDecision decision, List<string>? trace)
+    private static PolicyDecision ApplyPin(
+        PinSettings pins, string policySource, ToolRequest request, PolicyDecision decision, List<string>? trace)
     {
         var (id, what) = request.Drift == PinDrift.Changed
             ? ("pins.on_change", $"the definition of {request.ToolName} changed since it was pinned in {Path.GetFileName(pins.File)}")
             : ("pins.on_new", $"{request.ToolName} is not pinned in {Path.GetFileName(pins.File)}");
         var action = pins.ActionFor(request.Drift);
         trace?.Add($"{id}: {what} → {action switch { PinAction.Hide => "hidden", PinAction.Deny => "denied", PinAction.RequireApproval => "needs approval", _ => "decided by the policy" }}");
-        const string rePin = "review the change, then re-pin with `mcpguard pin --policy POLICY -- SERVER COMMAND`";
+        // How to re-pin is the operator's business (and names a local path): the model reads only what changed.
+        var rePin = $"review the change, then re-pin with `mcpguard pin --policy {policySource} -- ` and the server's command.";
         return action switch
         {
             PinAction.Hide => Decide(Verdict.Deny, id, $"{what}, so it is hidden.", decision.Risk),
-            PinAction.Deny => Decide(Verdict.Deny, id, $"{what}; {rePin}.", decision.Risk),
+            PinAction.Deny => Decide(Verdict.Deny, id, $"{what}; a person must re-pin it before it can be called.", decision.Risk)
+                with { Detail = rePin },
             PinAction.RequireApproval when decision.Verdict != Verdict.Deny =>
                 Decide(Verdict.RequireApproval, id, $"{what}; a person must approve each call until it is re-pinned.{(decision.Reason is { } r ? " " + r : "")}", decision.Risk),
             _ => decision,

@@ -78,8 +78,14 @@ public sealed class DurableLimitTests : IDisposable
 
         await redis.StopAsync(Ct);
         var denied = await CallAsync(guard, 2, "{}");
-        Assert.Contains($"the Redis store at 127.0.0.1:{redis.Port}/0 cannot be reached", denied);
-        Assert.Contains("state.on_unavailable: deny", denied);
+
+        // The model reads a short reason; the store, its address and its client's diagnostic are the operator's.
+        Assert.Contains("the limits of this call cannot be counted right now", denied);
+        Assert.Contains("counter store is unavailable), so it is refused", denied);
+        Assert.DoesNotContain("127.0.0.1", denied);
+        Assert.True(denied.Length < 400, denied);
+        await guard.WaitForStderrAsync($"the Redis store at 127.0.0.1:{redis.Port}/0 cannot be reached");
+        await guard.WaitForStderrAsync("state.on_unavailable: deny");
 
         // Redis comes back empty (this one keeps nothing on disk): the guard reconnects by itself and counts afresh.
         await redis.StartAgainAsync(Ct);

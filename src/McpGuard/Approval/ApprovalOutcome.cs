@@ -14,7 +14,13 @@ internal sealed record ApprovalOutcome(bool Approved, string Reason)
 
     public bool AsksInBand { get; private init; }
 
+    /// <summary>
+    /// The operator's part of the answer (the channels tried, how to set one up, a local program's path): stderr and
+    /// the audit only. <see cref="Reason"/> is what the model reads, so it stays short and names nothing local.
+    /// </summary>
+    public string? Detail { get; init; }
+
     public static ApprovalOutcome Approve(string reason) => new(true, reason);
 
-    public static ApprovalOutcome Refuse(string reason) => new(false, reason);
+    public static ApprovalOutcome Refuse(string reason, string? detail = null) => new(false, reason) { Detail = detail };
 }

@@ -59,7 +59,13 @@ internal sealed partial class ChannelApprover(
 
         LogNoChannel(logger, request.ToolName);
         var tried = unavailable.Count == 0 ? "none is configured" : string.Join("; ", unavailable);
-        return ApprovalOutcome.Refuse($"{request.ToolName} needs approval ({request.RuleId}) but no approval channel is available ({tried}); {SetUpHint}.");
+
+        // The model needs only what to do next (stop, tell the user); which channels failed and how to set one up
+        // (local paths, ports) is the operator's, on stderr and in the audit.
+        return ApprovalOutcome.Refuse(
+            $"{request.ToolName} needs a person's approval ({request.RuleId}), but no approval channel is available to ask one; "
+                + "tell the user that approvals are not set up.",
+            $"no approval channel is available ({tried}); {SetUpHint}.");
     }
 
     private static string Format(TimeSpan span) =>

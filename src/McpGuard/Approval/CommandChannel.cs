@@ -74,7 +74,8 @@ internal sealed partial class CommandChannel(Func<IReadOnlyList<string>> command
         LogExited(logger, program, process.ExitCode);
         return process.ExitCode == 0
             ? ApprovalOutcome.Approve($"approved by the approval command '{program}'.")
-            : ApprovalOutcome.Refuse($"the approval command '{program}' refused (exit code {process.ExitCode}).");
+            : ApprovalOutcome.Refuse(
+                $"the approval command refused (exit code {process.ExitCode}).", $"the approval command was '{program}'.");
     }
 
     private void Kill(Process process)

@@ -70,7 +70,9 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
                     {
                         DeskAnswer.Approved => ApprovalOutcome.Approve("approved on the McpGuard desk."),
                         DeskAnswer.Denied => ApprovalOutcome.Refuse($"a person denied {request.ToolName} on the McpGuard desk."),
-                        _ => ApprovalOutcome.Refuse($"the desk on 127.0.0.1:{port} answered without proving it knows the secret; not trusted."),
+                        _ => ApprovalOutcome.Refuse(
+                            "the approval desk's answer could not be verified, so it is not trusted.",
+                            $"the desk on 127.0.0.1:{port} answered without proving it knows the secret."),
                     };
                 }
             }

@@ -22,7 +22,11 @@ internal sealed record AuditDecisionRecord
     /// <summary>Which part of the policy decided (<see cref="McpGuard.Policy.PolicyDecision.RuleId"/>).</summary>
     public string? RuleId { get; init; }
 
+    /// <summary>What the client was told (denials) or the approver was shown.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>The operator's part behind the reason (<see cref="McpGuard.Policy.PolicyDecision.Detail"/>); never sent to the client.</summary>
+    public string? Detail { get; init; }
 
     /// <summary>The tool's risk class (read, write, destructive, critical, unknown), if known.</summary>
     public string? Risk { get; init; }

@@ -38,6 +38,7 @@ internal static class AuditRecordSerializer
 
         WriteOptionalString(writer, "rule", record.RuleId);
         WriteOptionalString(writer, "reason", record.Reason);
+        WriteOptionalString(writer, "detail", record.Detail);
         WriteOptionalString(writer, "risk", record.Risk);
         var recorded = AuditArgumentsRecorded.Full;
         if (record.Arguments is { ValueKind: not JsonValueKind.Undefined } arguments)

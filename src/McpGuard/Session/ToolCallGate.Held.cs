@@ -66,7 +66,7 @@ internal sealed partial class ToolCallGate
                     LogApproval(logger, call.Name, answer.Approved);
                     outcome = answer.Approved
                         ? Conclude(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved, era, ApprovalStateToken.HashArguments(call.Arguments), await engine.TryConsumeAsync(request, cancellationToken))
-                        : Conclude(id, callId, request, decision with { Verdict = Verdict.Deny, Reason = answer.Reason }, AuditDecision.Refused, era);
+                        : Conclude(id, callId, request, decision with { Verdict = Verdict.Deny, Reason = answer.Reason, Detail = answer.Detail }, AuditDecision.Refused, era);
                 }
             }
 

@@ -11,6 +11,10 @@ internal sealed partial class ToolCallGate
     [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId} (monitor mode: {Monitor}).")]
     private static partial void LogDenied(ILogger logger, string toolName, string ruleId, bool monitor);
 
+    // The operator's part of a denial (channels tried, a store's diagnostic): never argument values, never sent to the client.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName}: {Detail}")]
+    private static partial void LogDeniedDetail(ILogger logger, string toolName, string detail);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Allowed tool {ToolName} by rule {RuleId}.")]
     private static partial void LogAllowed(ILogger logger, string toolName, string ruleId);
 

@@ -176,6 +176,11 @@ internal sealed partial class ToolCallGate(
         if (decision.Verdict != Verdict.Allow)
         {
             LogDenied(logger, request.ToolName, decision.RuleId, options.Monitor);
+            if (decision.Detail is { } detail)
+            {
+                LogDeniedDetail(logger, request.ToolName, detail);
+            }
+
             if (!options.Monitor)
             {
                 return new GateOutcome.Reply(JsonRpcMessages.Denied(id, decision.Reason ?? $"denied by {decision.RuleId}.", era));
@@ -239,6 +244,7 @@ internal sealed partial class ToolCallGate(
             Decision = recorded,
             RuleId = ruleId,
             Reason = reason,
+            Detail = decision?.Detail,
             Risk = decision is null ? null : RiskClassWords.Word(decision.Risk),
             Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
             Monitor = options.Monitor,

@@ -82,20 +82,36 @@ public sealed class ApprovalTests
     }
 
     [Fact]
-    public async Task NoChannelAvailable_DeniedSayingHowToSetOneUp()
+    public async Task NoChannelAvailable_ModelReadsAShortPathFreeReason_OperatorGetsHowToSetOneUp()
     {
         // A home of its own, where no desk ever ran: the user's real desk (if any) stays out of it.
         var home = DeskProcess.NewHome();
+        var audit = Path.Combine(home, "audit.jsonl");
         await using var guard = await GuardedServer.StartAsync(
-            Policy("elicitation, desk"), GuardedServer.Everything(), environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
+            Policy("elicitation, desk"), GuardedServer.Everything(), guardOptions: ["--audit", audit],
+            environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
 
         var result = await EchoAsync(guard);
 
+        // What the model reads (and its provider sees): what happened and what to do, nothing local.
         Assert.True(result.IsError);
-        Assert.Contains("no approval channel is available", Text(result));
-        Assert.Contains("elicitation: the client did not declare", Text(result));
-        Assert.Contains("desk: no desk has been started", Text(result));
-        Assert.Contains("docs/approval.md", Text(result));
+        Assert.Equal(
+            "Denied by policy: echo needs a person's approval (tools.echo), but no approval channel is available to ask one; "
+                + "tell the user that approvals are not set up.",
+            Text(result));
+        Assert.True(Text(result).Length <= 200, $"{Text(result).Length} characters");
+        Assert.DoesNotContain(home, Text(result));
+        Assert.DoesNotContain("/", Text(result));
+
+        // The operator: which channels were tried and how to set one up, on stderr and in the audit.
+        await guard.WaitForStderrAsync("desk: no desk has been started");
+        Assert.Contains(guard.Stderr, l => l.Contains("elicitation: the client did not declare", StringComparison.Ordinal)
+            && l.Contains("docs/approval.md", StringComparison.Ordinal));
+        var refused = File.ReadLines(audit).Select(l => JsonDocument.Parse(l).RootElement)
+            .Single(r => r.TryGetProperty("decision", out var d) && d.GetString() == "refused");
+        Assert.Equal(Text(result)["Denied by policy: ".Length..], refused.GetProperty("reason").GetString());
+        Assert.Contains("desk: no desk has been started", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("mcpguard desk", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -52,7 +52,9 @@ public sealed class PinnedRunTests
 
         Assert.True(result.IsError);
         Assert.Contains("Denied by policy: the definition of place_order changed since it was pinned in", Text(result), StringComparison.Ordinal);
-        Assert.Contains("re-pin with `mcpguard pin --policy", Text(result), StringComparison.Ordinal);
+        Assert.Contains("a person must re-pin it before it can be called.", Text(result), StringComparison.Ordinal);
+        Assert.DoesNotContain(guard.PolicyPath, Text(result), StringComparison.Ordinal);
+        await guard.WaitForStderrAsync($"re-pin with `mcpguard pin --policy {guard.PolicyPath} -- `");
     }
 
     [Theory]

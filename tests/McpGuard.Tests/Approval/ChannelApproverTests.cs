@@ -78,10 +78,13 @@ public sealed class ChannelApproverTests
 
         Assert.False(outcome.Approved);
         Assert.Contains("no approval channel is available", outcome.Reason, StringComparison.Ordinal);
-        Assert.Contains("elicitation: elicitation is switched off", outcome.Reason, StringComparison.Ordinal);
-        Assert.Contains("desk: desk is switched off", outcome.Reason, StringComparison.Ordinal);
-        Assert.Contains("mcpguard desk", outcome.Reason, StringComparison.Ordinal);
-        Assert.Contains("docs/approval.md", outcome.Reason, StringComparison.Ordinal);
+        Assert.True(outcome.Reason.Length <= 200, outcome.Reason);
+        Assert.DoesNotContain("switched off", outcome.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("mcpguard desk", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("elicitation: elicitation is switched off", outcome.Detail, StringComparison.Ordinal);
+        Assert.Contains("desk: desk is switched off", outcome.Detail, StringComparison.Ordinal);
+        Assert.Contains("mcpguard desk", outcome.Detail, StringComparison.Ordinal);
+        Assert.Contains("docs/approval.md", outcome.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,7 +93,7 @@ public sealed class ChannelApproverTests
         var outcome = await Approver(new FakeTimeProvider(), new ApprovalSettings { Channels = [] }).RequestAsync(Request(), Ct);
 
         Assert.False(outcome.Approved);
-        Assert.Contains("none is configured", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("none is configured", outcome.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

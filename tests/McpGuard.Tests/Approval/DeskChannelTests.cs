@@ -97,7 +97,8 @@ public sealed partial class DeskChannelTests : IAsyncDisposable
         var outcome = await AskAsync(Channel(port));
 
         Assert.False(outcome!.Approved);
-        Assert.Contains("without proving it knows the secret", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal("the approval desk's answer could not be verified, so it is not trusted.", outcome.Reason);
+        Assert.Contains("without proving it knows the secret", outcome.Detail, StringComparison.Ordinal);
     }
 
     /// <summary>What the page's buttons do: the page's CSRF token, same origin.</summary>

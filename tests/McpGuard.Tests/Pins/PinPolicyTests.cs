@@ -79,7 +79,8 @@ public sealed class PinPolicyTests : IDisposable
         if (drift == PinDrift.Changed && verdict == Verdict.Deny && !hidden)
         {
             Assert.Contains("changed since it was pinned in p.lock.json", decision.Reason, StringComparison.Ordinal);
-            Assert.Contains("mcpguard pin --policy", decision.Reason, StringComparison.Ordinal);
+            Assert.DoesNotContain("mcpguard pin", decision.Reason, StringComparison.Ordinal);
+            Assert.Contains("re-pin with `mcpguard pin --policy", decision.Detail, StringComparison.Ordinal);
         }
     }
 

@@ -152,9 +152,16 @@ public sealed class CounterTests
 
         Assert.Equal(LimitScope.Store, outcome.Refusal.Scope);
         Assert.Equal("state", outcome.Decision.RuleId);
-        Assert.Contains("the test store cannot be reached (connection refused)", outcome.Refusal.Reason);
+        Assert.Contains("the test store cannot be reached (connection refused)", outcome.Refusal.Detail);
+        Assert.Equal(outcome.Refusal.Detail, outcome.Decision.Detail);
+
+        // The model reads the reason: no store name, no client diagnostic.
+        Assert.Equal(
+            "the limits of this call cannot be counted right now (the guard's counter store is unavailable), so it is refused; "
+                + "calls without limits still work.",
+            outcome.Refusal.Reason);
         Assert.IsType<LimitOutcome.Refused>(engine.ConsumeOutcome(Call("t")));
-        Assert.Contains("cannot be reached", engine.Consume(Call("t")).Reason);
+        Assert.Contains("cannot be reached", engine.Consume(Call("t")).Detail);
     }
 
     [Fact]
@@ -180,7 +187,7 @@ public sealed class CounterTests
         Assert.Equal(1, store.Asked);
 
         var outcome = Assert.IsType<LimitOutcome.Refused>(await counted);
-        Assert.Contains("no answer within 200ms", outcome.Refusal.Reason);
+        Assert.Contains("no answer within 200ms", outcome.Refusal.Detail);
     }
 
     /// <summary>A store whose connection is refused.</summary>
