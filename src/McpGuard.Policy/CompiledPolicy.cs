@@ -56,6 +56,9 @@ internal sealed class CompiledPolicy
     /// <summary><c>sampling.tools</c>: refuse (the default) or judge the tools a server asks the client's model to pick.</summary>
     public SamplingTools SamplingTools { get; init; } = SamplingTools.Refuse;
 
+    /// <summary>The <c>serve</c> block: how <c>mcpguard serve</c> listens (read by that command only).</summary>
+    public ServeSettings Serve { get; init; } = ServeSettings.Default;
+
     /// <summary>The <c>telemetry:</c> block: OTLP export, Prometheus scrape, argument values on spans.</summary>
     public TelemetrySettings Telemetry { get; init; } = TelemetrySettings.Off;
 

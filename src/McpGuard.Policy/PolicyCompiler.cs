@@ -10,7 +10,7 @@ namespace McpGuard.Policy;
 /// </summary>
 internal sealed partial class PolicyCompiler(string source, Func<string, LockFileLoadResult> readLockFile)
 {
-    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins", "state", "sampling", "telemetry", "results"];
+    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins", "state", "sampling", "telemetry", "results", "serve"];
 
     private readonly List<PolicyError> _errors = [];
 
@@ -53,6 +53,7 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
         var pins = keys.TryGetValue("pins", out var pinsNode) ? ParsePins(pinsNode) : null;
         var state = keys.TryGetValue("state", out var stateNode) ? ParseState(stateNode) : StateSettings.Default;
         var sampling = keys.TryGetValue("sampling", out var samplingNode) ? ParseSampling(samplingNode) : SamplingTools.Refuse;
+        var serve = keys.TryGetValue("serve", out var serveNode) ? ParseServe(serveNode) : ServeSettings.Default;
         var telemetry = keys.TryGetValue("telemetry", out var telemetryNode) ? ParseTelemetry(telemetryNode) : TelemetrySettings.Off;
         var results = keys.TryGetValue("results", out var resultsNode) ? ParseResults(resultsNode, "results") : ResultRules.None;
         if (defaultVerdict is null || _errors.Count > 0)
@@ -84,6 +85,7 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
             PinnedTools = pinned,
             State = state,
             SamplingTools = sampling,
+            Serve = serve,
             Telemetry = telemetry,
         };
     }

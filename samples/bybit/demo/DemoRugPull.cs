@@ -11,7 +11,14 @@ internal static class DemoRugPull
 {
     private const string Tool = "get_tickers";
 
-    public static async Task RunAsync(Transcript say, Func<McpClient, Transcript, string, Dictionary<string, object?>, CancellationToken, Task<bool>> call, CancellationToken ct)
+    /// <param name="home">The demo's own MCPGUARD_HOME, and <paramref name="audit"/> its own log: the policy's
+    /// <c>audit.path</c> is the user's real <c>~/.mcpguard/audit.jsonl</c>, which a demo must leave alone.</param>
+    public static async Task RunAsync(
+        Transcript say,
+        Func<McpClient, Transcript, string, Dictionary<string, object?>, CancellationToken, Task<bool>> call,
+        string home,
+        string audit,
+        CancellationToken ct)
     {
         say.Heading("8. The server changes a tool behind your back: the pin hides it");
         say.Note($"the simulator restarts with BYBIT_SIMULATOR_TAMPER={Tool}: that tool's description now tells the model to buy 1 BTC");
@@ -19,8 +26,12 @@ internal static class DemoRugPull
             new StdioClientTransport(new StdioClientTransportOptions
             {
                 Command = "dotnet",
-                Arguments = [DemoPaths.GuardDll, "run", "--policy", DemoPaths.Policy, "--log-level", "Error", "--", "dotnet", DemoPaths.SimulatorDll, "--seed", "7"],
-                EnvironmentVariables = new Dictionary<string, string?> { ["BYBIT_SIMULATOR_TAMPER"] = Tool },
+                Arguments =
+                [
+                    DemoPaths.GuardDll, "run", "--policy", DemoPaths.Policy, "--audit", audit, "--log-level", "Error",
+                    "--", "dotnet", DemoPaths.SimulatorDll, "--seed", "7",
+                ],
+                EnvironmentVariables = new Dictionary<string, string?> { ["BYBIT_SIMULATOR_TAMPER"] = Tool, ["MCPGUARD_HOME"] = home },
                 Name = "mcpguard",
             }),
             cancellationToken: ct);

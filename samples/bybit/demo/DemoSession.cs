@@ -80,19 +80,26 @@ internal static class DemoSession
         await CallAsync(guard, say, "batch_cancel_order", new() { ["category"] = "spot", ["request"] = Array.Empty<object>() }, ct);
 
         say.Heading("6. Ten orders a minute, then the rate limit");
+        say.Note("place_order may be forwarded 10 times a minute, and the two orders of steps 3 and 4 already count");
+        var forwarded = 0;
         for (var i = 0; i < 12; i++)
         {
             if (!await CallAsync(guard, say, "place_order", Order("0.001"), ct, quiet: true))
             {
                 break;
             }
+
+            forwarded++;
         }
+
+        say.Note($"{forwarded} more went through: with the 2 earlier orders, that is the 10 the minute allows");
 
         say.Heading("7. A malformed quantity fails closed");
         await CallAsync(guard, say, "place_order", Order("1e-3") , ct);
         await CallAsync(guard, say, "set_leverage", new() { ["category"] = "linear", ["symbol"] = "BTCUSDT", ["buyLeverage"] = "25", ["sellLeverage"] = "25" }, ct);
 
-        await DemoRugPull.RunAsync(say, (client, transcript, tool, arguments, token) => CallAsync(client, transcript, tool, arguments, token), ct);
+        await DemoRugPull.RunAsync(
+            say, (client, transcript, tool, arguments, token) => CallAsync(client, transcript, tool, arguments, token), home, audit, ct);
 
         say.Heading("Every decision is in the audit log");
         say.Note($"{audit}: {(File.Exists(audit) ? File.ReadLines(audit).Count() : 0)} records; summary: mcpguard audit {audit}");

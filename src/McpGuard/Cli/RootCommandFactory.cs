@@ -7,6 +7,7 @@ internal static class RootCommandFactory
     public static RootCommand Create() => new("McpGuard: a policy guard between an AI agent and a local stdio MCP server.")
     {
         RunCommand.Create(),
+        ServeCommand.Create(),
         ToolsCommand.Create(),
         CheckCommand.Create(),
         ExplainCommand.Create(),

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using McpGuard.Audit;
+using McpGuard.Http;
+using McpGuard.Policy;
+using McpGuard.Session;
+using McpGuard.Reload;
+using McpGuard.State;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Cli;
+
+/// <summary><c>mcpguard serve --policy FILE [--listen ADDR:PORT] -- COMMAND</c>: the guard as an HTTP gateway (docs/serve.md).</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var policyOption = CommonOptions.Policy();
+        var listenOption = new Option<string>("--listen")
+        {
+            Description = "ADDRESS:PORT to listen on; overrides serve.listen (default 127.0.0.1:8750; port 0 picks a free one).",
+        };
+        var auditOption = new Option<string>("--audit") { Description = "Audit log file (JSON lines); overrides the policy's audit.path." };
+        var monitorOption = new Option<bool>("--monitor") { Description = "Decide, log and audit every call but block none." };
+        var drainOption = new Option<double>("--drain")
+        {
+            Description = "Seconds requests in flight may take to finish after SIGTERM before they are cancelled.",
+            DefaultValueFactory = _ => 10,
+        };
+        var logLevelOption = CommonOptions.LogLevel();
+        var serverCommand = CommonOptions.ServerCommand();
+        var command = new Command("serve", "Serve the guarded MCP server on a Streamable HTTP endpoint.")
+        {
+            policyOption, listenOption, auditOption, monitorOption, drainOption, logLevelOption, serverCommand,
+        };
+
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var error = parseResult.InvocationConfiguration.Error;
+            var policyPath = parseResult.GetValue(policyOption)!.FullName;
+            var loaded = PolicyLoader.LoadFile(policyPath);
+            if (!loaded.Succeeded)
+            {
+                await PolicyErrors.WriteAsync(error, loaded);
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            var drain = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(drainOption)));
+            if (!ServeOptionsResolver.TryResolve(loaded.Policy, parseResult.GetValue(listenOption), drain, out var options, out var refusal))
+            {
+                await error.WriteLineAsync("mcpguard: " + refusal);
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
+            using var stop = new StopSignal();
+            var counters = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
+            await using var ownedCounters = counters as IAsyncDisposable;
+            var engine = new PolicyEngine(loaded.Policy, counters: counters);
+            var relayOptions = new RelayOptions { Monitor = parseResult.GetValue(monitorOption) };
+            var commandLine = parseResult.GetValue(serverCommand)!;
+            var serverName = ServerName.FromCommandLine(commandLine);
+            using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
+            var launcher = new GuardLauncher(engine, audit, relayOptions, commandLine, serverName, loggerFactory);
+            var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.MaxMessageBytes }, launcher, engine.TimeProvider);
+            using var watcher = new PolicyWatcher(policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
+            try
+            {
+                await host.RunAsync(url => error.WriteLine($"mcpguard: serving {url}"), stop.Token);
+            }
+            catch (IOException ex)
+            {
+                await error.WriteLineAsync($"mcpguard: cannot listen on {options.Listen}: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+
+            return stop.ExitCode ?? ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,87 @@
+using McpGuard.Policy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Http;
+
+/// <summary>
+/// <c>mcpguard serve</c>'s listener: Kestrel with its slow-client limits on, the routes of
+/// <see cref="GatewayRoutes"/>, and shutdown in the order of docs/serve.md#shutdown.
+/// </summary>
+internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, TimeProvider clock)
+{
+    private readonly LegacySessions _sessions = new(launcher, options.MaxSessions, options.SessionIdle, clock);
+    private readonly StatelessRequests _stateless = new(launcher);
+    private volatile bool _draining;
+
+    /// <summary>A policy reload reaches every child's session.</summary>
+    public async Task OnPolicyReloadedAsync(bool hiddenChanged)
+    {
+        await _sessions.OnPolicyReloadedAsync(hiddenChanged);
+        await _stateless.OnPolicyReloadedAsync(hiddenChanged);
+    }
+
+    /// <summary>Serves until <paramref name="stopping"/> fires, then drains and ends every child.</summary>
+    public async Task RunAsync(Action<Uri> started, CancellationToken stopping)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Drain);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxMessageBytes + 1;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(5));
+            kestrel.Listen(options.Listen, listen =>
+            {
+                if (options.Tls is { } tls)
+                {
+                    listen.UseHttps(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(tls.Certificate, tls.Key));
+                }
+            });
+        });
+        var app = builder.Build();
+        var tokens = options.Auth is ServeAuth.Tokens file ? new TokenAuthenticator(file.File) : null;
+        var checks = new GatewayChecks(options, tokens, new AgentConcurrency(options.MaxRequestsPerAgent));
+        GatewayRoutes.Map(app, options, new McpEndpoint(_sessions, _stateless, options, stopping), checks, () => !_draining);
+
+        using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var idle = _sessions.SweepIdleAsync(sweep.Token);
+        await app.StartAsync(CancellationToken.None);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var url = new Uri(new Uri(address), options.Path);
+        checks.Host.BoundPort = url.Port;
+        started(url);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stopping);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        // Stop accepting, let requests in flight finish up to the drain time (Kestrel aborts the rest), then end
+        // every child as a signal would.
+        _draining = true;
+        await app.StopAsync(CancellationToken.None);
+        await sweep.CancelAsync();
+        await _sessions.StopAllAsync();
+        await _stateless.StopAsync();
+        try
+        {
+            await idle;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await app.DisposeAsync();
+    }
+}

@@ -1,0 +1,40 @@
+using McpGuard.Approval;
+using McpGuard.Audit;
+using McpGuard.Policy;
+using McpGuard.Session;
+using McpGuard.Stdio;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Http;
+
+/// <summary>Everything needed to start one guarded child: the same guard <c>run</c> is, once per session.</summary>
+internal sealed class GuardLauncher(
+    PolicyEngine engine,
+    IAuditLog audit,
+    RelayOptions options,
+    IReadOnlyList<string> commandLine,
+    string serverName,
+    ILoggerFactory loggerFactory)
+{
+    private readonly Stream _stderr = Console.OpenStandardError();
+
+    public PolicyEngine Engine => engine;
+
+    public RelayOptions Options => options;
+
+    public ILoggerFactory LoggerFactory => loggerFactory;
+
+    /// <summary>Starts the child; the relay runs until the client side ends, the child dies, or <paramref name="stopping"/> fires.</summary>
+    /// <exception cref="ChildStartException">The server command could not be started.</exception>
+    public (StdioRelay Relay, Task<int> Running) Start(Stream clientInput, Stream clientOutput, CancellationToken stopping)
+    {
+        var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, loggerFactory);
+        var running = relay.RunAsync(commandLine, serverName, clientInput, clientOutput, _stderr, stopping);
+        if (running.IsFaulted && running.Exception.InnerException is ChildStartException start)
+        {
+            throw start;
+        }
+
+        return (relay, running);
+    }
+}

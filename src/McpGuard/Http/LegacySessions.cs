@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using McpGuard.Session;
+using McpGuard.Stdio;
+
+namespace McpGuard.Http;
+
+/// <summary>The open 2025-era sessions, by id: opened at <c>initialize</c>, ended by DELETE, idleness, or shutdown.</summary>
+internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan idle, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, LegacySession> _sessions = new(StringComparer.Ordinal);
+
+    public int Count => _sessions.Count;
+
+    /// <summary>Starts a child for a new session; null when <c>sessions.max</c> are open.</summary>
+    /// <exception cref="ChildStartException">The server command could not be started.</exception>
+    public LegacySession? Open(string agent)
+    {
+        if (_sessions.Count >= max)
+        {
+            return null;
+        }
+
+        // 192 random bits, URL-safe: unguessable, so one session id never reaches another's messages.
+        var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        var session = new LegacySession(id, agent, new PipedRelay(launcher, sharedByClients: false), clock);
+        _sessions[id] = session;
+        _ = session.Relay.Running.ContinueWith(_ => _sessions.TryRemove(id, out var _), TaskScheduler.Default);
+        return session;
+    }
+
+    public bool TryGet(string id, out LegacySession session) => _sessions.TryGetValue(id, out session!);
+
+    /// <summary>DELETE: the session is gone for its client at once; its child is ended as on client EOF.</summary>
+    public async Task EndAsync(LegacySession session)
+    {
+        _sessions.TryRemove(session.Id, out _);
+        await session.Relay.EndAsync();
+    }
+
+    /// <summary>Ends every session whose client has been silent longer than <c>sessions.idle</c>.</summary>
+    public async Task SweepIdleAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(idle.TotalSeconds / 4, 1, 60)), clock);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            foreach (var session in _sessions.Values.Where(s => s.Idle > idle))
+            {
+                await EndAsync(session);
+            }
+        }
+    }
+
+    /// <summary>Shutdown: every child is stopped as on a signal (docs/relay.md#shutdown), all at once.</summary>
+    public Task StopAllAsync() => Task.WhenAll(_sessions.Values.Select(s => s.Relay.StopAsync()));
+
+    /// <summary>A policy reload reaches every session (a changed hide list tells each client to list again).</summary>
+    public async Task OnPolicyReloadedAsync(bool hiddenChanged)
+    {
+        foreach (var session in _sessions.Values)
+        {
+            await session.Relay.Relay.OnPolicyReloadedAsync(hiddenChanged);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+using System.Buffers;
+using McpGuard.Session;
+using McpGuard.Stdio;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+
+namespace McpGuard.Http;
+
+/// <summary>
+/// The one Streamable HTTP endpoint (docs/serve.md), both eras decided per request: a POST is checked exactly as a
+/// stdio line, then goes to its 2025 session, opens one (<c>initialize</c>), or goes stateless to the shared child.
+/// </summary>
+/// <param name="shuttingDown">Ends the GET streams at shutdown, so they do not hold up the drain.</param>
+internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests stateless, ServeOptions options, CancellationToken shuttingDown)
+{
+    public const string SessionHeader = "Mcp-Session-Id";
+
+    public async Task PostAsync(HttpContext context)
+    {
+        var (request, response, aborted) = (context.Request, context.Response, context.RequestAborted);
+        if (!IsJson(request.ContentType))
+        {
+            await HttpAnswers.StatusAsync(response, StatusCodes.Status415UnsupportedMediaType, "A POST must be application/json.");
+            return;
+        }
+
+        var body = await RequestBody.ReadAsync(request, options.MaxMessageBytes, aborted);
+        if (body is null)
+        {
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status413PayloadTooLarge, null,
+                McpErrorCode.InvalidRequest.AsInt(), "Invalid request: the message is larger than McpGuard accepts.");
+            return;
+        }
+
+        using var message = ClientMessageValidator.Validate(new ReadOnlySequence<byte>(body), out var rejection);
+        if (message is null)
+        {
+            rejection ??= new LineRejection(McpErrorCode.ParseError.AsInt(), "Parse error: the body is empty.", null);
+            var status = rejection.Code == McpErrorCode.ParseError.AsInt() ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
+            await HttpAnswers.JsonRpcErrorAsync(response, status, rejection.Id, rejection.Code, rejection.Message);
+            return;
+        }
+
+        var agent = context.Features.GetRequiredFeature<CallingAgent>().Name;
+        if (request.Headers[SessionHeader] is [{ } sessionId])
+        {
+            if (!sessions.TryGet(sessionId, out var session) || session.Agent != agent)
+            {
+                await HttpAnswers.StatusAsync(response, StatusCodes.Status404NotFound, "No such session: initialize again.");
+                return;
+            }
+
+            await ExchangeAsync(session, message, body, response, aborted);
+            return;
+        }
+
+        if (message.Method == RequestMethods.Initialize && message.Kind == MessageKind.Request)
+        {
+            await InitializeAsync(agent, message, body, response, aborted);
+            return;
+        }
+
+        if (message.Kind == MessageKind.Request && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
+        {
+            await stateless.HandleAsync(context, message, body);
+            return;
+        }
+
+        await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
+            McpErrorCode.InvalidRequest.AsInt(), $"Bad request: the {SessionHeader} header is required (initialize first).");
+    }
+
+    /// <summary>GET: the 2025 session's stream for server-initiated messages; without a session, 405.</summary>
+    public async Task GetAsync(HttpContext context)
+    {
+        if (await FindSessionAsync(context) is not { } session)
+        {
+            return;
+        }
+
+        var stream = new ClientStream(null, null);
+        if (!session.Relay.Router.TryAttachGetStream(stream, out var waiting))
+        {
+            await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status409Conflict, "This session's stream is open already.");
+            return;
+        }
+
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shuttingDown);
+        try
+        {
+            await AnswerWriter.WriteStreamAsync(context.Response, stream, waiting, ended.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client closed the stream, or the gateway is shutting down.
+        }
+        finally
+        {
+            session.Relay.Router.Close(stream);
+        }
+    }
+
+    /// <summary>DELETE: ends the session and its child.</summary>
+    public async Task DeleteAsync(HttpContext context)
+    {
+        if (await FindSessionAsync(context) is { } session)
+        {
+            await sessions.EndAsync(session);
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        }
+    }
+
+    private async Task InitializeAsync(string agent, ClientMessage message, byte[] body, HttpResponse response, CancellationToken aborted)
+    {
+        LegacySession? session;
+        try
+        {
+            session = sessions.Open(agent);
+        }
+        catch (ChildStartException ex)
+        {
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status502BadGateway, message.Id, McpErrorCode.InternalError.AsInt(), ex.Message);
+            return;
+        }
+
+        if (session is null)
+        {
+            response.Headers.RetryAfter = "30";
+            await HttpAnswers.StatusAsync(response, StatusCodes.Status503ServiceUnavailable, "Too many open sessions.");
+            return;
+        }
+
+        response.Headers[SessionHeader] = session.Id;
+        await ExchangeAsync(session, message, body, response, aborted);
+    }
+
+    private static async Task ExchangeAsync(LegacySession session, ClientMessage message, byte[] body, HttpResponse response, CancellationToken aborted)
+    {
+        session.Touch();
+        if (message.Kind != MessageKind.Request)
+        {
+            // A notification or the client's answer (to an approval question, a sampling request): accepted.
+            response.StatusCode = await session.Relay.SendAsync(body, aborted) ? StatusCodes.Status202Accepted : StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var stream = new ClientStream(message.Id, OutboundMessage.ProgressTokenOf(message.Document.RootElement));
+        if (!session.Relay.Router.TryOpen(stream))
+        {
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status200OK, message.Id,
+                McpErrorCode.InvalidRequest.AsInt(), "Invalid request: a request with this id is already in flight.");
+            return;
+        }
+
+        try
+        {
+            if (!await session.Relay.SendAsync(body, aborted))
+            {
+                response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            await AnswerWriter.WriteAnswerAsync(response, stream, aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // 2025 era: a dropped connection is not a cancellation; the answer, when it comes, goes nowhere.
+        }
+        finally
+        {
+            session.Relay.Router.Close(stream);
+        }
+    }
+
+    private async Task<LegacySession?> FindSessionAsync(HttpContext context)
+    {
+        if (context.Request.Headers[SessionHeader] is not [{ } id])
+        {
+            context.Response.Headers.Allow = "POST";
+            await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status405MethodNotAllowed, "Only POST without a session.");
+            return null;
+        }
+
+        if (!sessions.TryGet(id, out var session) || session.Agent != context.Features.GetRequiredFeature<CallingAgent>().Name)
+        {
+            await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status404NotFound, "No such session.");
+            return null;
+        }
+
+        session.Touch();
+        return session;
+    }
+
+    /// <summary><c>application/json</c>, compared case-insensitively, parameters (charset) allowed.</summary>
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+        && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+}

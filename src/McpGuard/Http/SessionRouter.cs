@@ -1,0 +1,176 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using McpGuard.Session;
+using McpGuard.Stdio;
+
+namespace McpGuard.Http;
+
+/// <summary>
+/// Sends each message the guard writes towards one session's client to the one HTTP response it belongs to:
+/// an answer to the POST that asked; a progress notification to the POST whose request carried its token; anything
+/// else (the guard's approval question, a server's request, logging, list_changed) to the newest open POST of this
+/// session, else its GET stream, else it waits (bounded) for one. Nothing leaves the session.
+/// </summary>
+/// <remarks>
+/// On the shared child of 2026-07-28 traffic (<paramref name="relatedOnly"/>), the streams belong to different
+/// clients: a message goes only to the request it names (answer, progress token, subscription), never elsewhere.
+/// </remarks>
+internal sealed class SessionRouter(bool relatedOnly)
+{
+    private const int MaxWaiting = 1024;
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, ClientStream> _byId = new(StringComparer.Ordinal);
+    private readonly List<ClientStream> _open = [];
+    private readonly Queue<OutboundMessage> _waiting = new();
+    private ClientStream? _getStream;
+    private bool _ended;
+
+    /// <summary>Opens the stream that will carry the answer to <paramref name="id"/>; false when that id is in flight.</summary>
+    public bool TryOpen(ClientStream stream)
+    {
+        lock (_gate)
+        {
+            if (_ended || (stream.Answers is { } id && !_byId.TryAdd(id.Key, stream)))
+            {
+                return false;
+            }
+
+            _open.Add(stream);
+            return true;
+        }
+    }
+
+    /// <summary>The POST's client went away (or its answer was written): nothing more is routed to it.</summary>
+    public void Close(ClientStream stream)
+    {
+        lock (_gate)
+        {
+            _open.Remove(stream);
+            if (stream.Answers is { } id && _byId.TryGetValue(id.Key, out var current) && current == stream)
+            {
+                _byId.Remove(id.Key);
+            }
+
+            if (_getStream == stream)
+            {
+                _getStream = null;
+            }
+        }
+
+        stream.Complete();
+    }
+
+    /// <summary>Attaches the session's GET stream; false when one is open already (one per session).</summary>
+    public bool TryAttachGetStream(ClientStream stream, out OutboundMessage[] waiting)
+    {
+        lock (_gate)
+        {
+            waiting = [];
+            if (_ended || _getStream is not null)
+            {
+                return false;
+            }
+
+            _getStream = stream;
+            waiting = [.. _waiting];
+            _waiting.Clear();
+            return true;
+        }
+    }
+
+    /// <summary>Reads the guard's output for this session until it ends, then ends every stream of the session.</summary>
+    public async Task RunAsync(PipeReader output, long maxLineBytes)
+    {
+        var framer = new LineFramer(maxLineBytes);
+        try
+        {
+            while (true)
+            {
+                var result = await output.ReadAsync();
+                var buffer = result.Buffer;
+                while (framer.TryReadLine(ref buffer, out var line))
+                {
+                    await RouteAsync(OutboundMessage.Read(line.ToArray()));
+                }
+
+                output.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await output.CompleteAsync();
+            EndAll();
+        }
+    }
+
+    private async ValueTask RouteAsync(OutboundMessage message)
+    {
+        var target = Target(message);
+        if (target is not null && await target.WriteAsync(message, CancellationToken.None) && message.Kind == MessageKind.Response)
+        {
+            Close(target);
+        }
+    }
+
+    private ClientStream? Target(OutboundMessage message)
+    {
+        lock (_gate)
+        {
+            if (message.Kind == MessageKind.Response)
+            {
+                // An answer goes to the request's own POST or nowhere (its client went away: it is over for them).
+                return message.Id is { } id && _byId.TryGetValue(id.Key, out var asker) ? asker : null;
+            }
+
+            if (message.ProgressToken is { } token && _open.FindLast(s => s.ProgressToken == token) is { } related)
+            {
+                return related;
+            }
+
+            if (message.SubscriptionId is { } subscription && _byId.TryGetValue(subscription.Key, out var listener))
+            {
+                return listener;
+            }
+
+            if (relatedOnly)
+            {
+                return null;
+            }
+
+            if ((_open.FindLast(s => s.Answers is not null) ?? _getStream) is { } open)
+            {
+                return open;
+            }
+
+            if (_waiting.Count < MaxWaiting)
+            {
+                _waiting.Enqueue(message);
+            }
+
+            return null;
+        }
+    }
+
+    private void EndAll()
+    {
+        ClientStream[] streams;
+        lock (_gate)
+        {
+            _ended = true;
+            streams = [.. _open, .. _getStream is null ? Array.Empty<ClientStream>() : [_getStream]];
+            _open.Clear();
+            _byId.Clear();
+            _getStream = null;
+        }
+
+        foreach (var stream in streams)
+        {
+            stream.Complete();
+        }
+    }
+}

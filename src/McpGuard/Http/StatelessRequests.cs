@@ -1,0 +1,130 @@
+using System.Text;
+using System.Text.Json;
+using McpGuard.Session;
+using McpGuard.Stdio;
+using Microsoft.AspNetCore.Http;
+using ModelContextProtocol;
+
+namespace McpGuard.Http;
+
+/// <summary>
+/// 2026-07-28 requests: stateless, all on one shared child started on first use (and again if it dies). Each goes
+/// with ids of the guard's own, so clients never collide, and everything that comes back goes only to the request
+/// it names. A client that closes its stream before the answer cancels the request on the server.
+/// </summary>
+internal sealed class StatelessRequests(GuardLauncher launcher)
+{
+    private static readonly string[] s_id = ["id"];
+    private static readonly string[] s_metaToken = ["params", "_meta", "progressToken"];
+
+    private readonly Lock _gate = new();
+    private PipedRelay? _shared;
+    private long _next;
+
+    public async Task HandleAsync(HttpContext context, ClientMessage message, byte[] body)
+    {
+        var (response, aborted) = (context.Response, context.RequestAborted);
+        if (ModernHeaders.Mismatch(context.Request.Headers, message) is { } mismatch)
+        {
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id, ModernHeaders.MismatchCode, mismatch);
+            return;
+        }
+
+        PipedRelay shared;
+        try
+        {
+            shared = Shared();
+        }
+        catch (ChildStartException ex)
+        {
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status502BadGateway, message.Id, McpErrorCode.InternalError.AsInt(), ex.Message);
+            return;
+        }
+
+        var own = "mcpguard-" + Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var guardId = JsonRpcId.FromString(own);
+        var forwarded = JsonSplice.Replace(body, s_id, guardId.Raw);
+        byte[]? clientToken = null;
+        if (JsonSplice.TryFind(forwarded, s_metaToken, out var start, out var length))
+        {
+            clientToken = forwarded.AsSpan(start, length).ToArray();
+            forwarded = JsonSplice.Replace(forwarded, s_metaToken, guardId.Raw);
+        }
+
+        var stream = new ClientStream(guardId, clientToken is null ? null : Encoding.UTF8.GetString(guardId.Raw))
+        {
+            Restore = new ClientIds(message.Id!.Value.Raw, clientToken),
+        };
+        shared.Router.TryOpen(stream);
+        var answered = false;
+        try
+        {
+            if (await shared.SendAsync(forwarded, aborted))
+            {
+                answered = await AnswerWriter.WriteAnswerAsync(response, stream, aborted);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client closed the request's stream: below, that cancels it.
+        }
+        finally
+        {
+            shared.Router.Close(stream);
+        }
+
+        if (!answered && aborted.IsCancellationRequested)
+        {
+            await shared.SendAsync(Cancelled(guardId), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Shutdown: the shared child is stopped as on a signal.</summary>
+    public Task StopAsync()
+    {
+        lock (_gate)
+        {
+            return _shared?.StopAsync() ?? Task.CompletedTask;
+        }
+    }
+
+    public Task OnPolicyReloadedAsync(bool hiddenChanged)
+    {
+        lock (_gate)
+        {
+            return _shared?.Relay.OnPolicyReloadedAsync(hiddenChanged) ?? Task.CompletedTask;
+        }
+    }
+
+    private PipedRelay Shared()
+    {
+        lock (_gate)
+        {
+            if (_shared is null || _shared.Running.IsCompleted)
+            {
+                _shared = new PipedRelay(launcher, sharedByClients: true);
+            }
+
+            return _shared;
+        }
+    }
+
+    private static byte[] Cancelled(JsonRpcId id)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc"u8, "2.0"u8);
+            writer.WriteString("method"u8, ModelContextProtocol.Protocol.NotificationMethods.CancelledNotification);
+            writer.WriteStartObject("params"u8);
+            writer.WritePropertyName("requestId"u8);
+            writer.WriteRawValue(id.Raw);
+            writer.WriteString("reason"u8, "The client closed the request's stream."u8);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using McpGuard.Http;
+using McpGuard.Policy;
+
+namespace McpGuard.Tests.Http;
+
+/// <summary>DNS rebinding: only the listener's own host, localhost on loopback, or public_url's host pass.</summary>
+public sealed class HostCheckTests
+{
+    private static HostCheck Check(string listen, string? publicUrl = null) => new(new ServeOptions
+    {
+        Listen = IPEndPoint.Parse(listen),
+        Path = "/mcp",
+        Auth = ServeAuth.None.Instance,
+        PublicUrl = publicUrl is null ? null : new Uri(publicUrl),
+    });
+
+    [Theory]
+    [InlineData("127.0.0.1:8750", true)]
+    [InlineData("localhost:8750", true)]
+    [InlineData("LOCALHOST:8750", true)]
+    [InlineData("evil.example:8750", false)]
+    [InlineData("127.0.0.1:9999", false)]
+    [InlineData("10.0.0.1:8750", false)]
+    [InlineData("", false)]
+    public void Loopback(string host, bool allowed)
+    {
+        Assert.Equal(allowed, Check("127.0.0.1:8750").Allows(host));
+    }
+
+    [Theory]
+    [InlineData("guard.example.com", true)]
+    [InlineData("10.0.0.7:443", true)]
+    [InlineData("localhost:443", false)]
+    [InlineData("evil.example", false)]
+    public void Wildcard_WithPublicUrl(string host, bool allowed)
+    {
+        Assert.Equal(allowed, Check("0.0.0.0:443", "https://guard.example.com/mcp").Allows(host));
+    }
+}
