@@ -47,6 +47,11 @@ switch (scenario) {
     await step('denied', () => call('place_order', { symbol: 'BTCUSDT', qty: '5' }));
     await step('allowed', () => call('echo', { text: 'hi' }));
     break;
+  case 'redact':
+    // The echo tool answers what it was sent: the guard's result policy reads the answer on its way back.
+    await step('secret', () => call('echo', { text: 'key AKIAIOSFODNN7EXAMPLE, mail alice@example.com' }));
+    await step('clean', () => call('echo', { text: 'nothing to hide' }));
+    break;
   case 'call-first':
     await step('echo', () => call('echo', { text: 'first' }));
     await step('list', async () => (await client.listTools()).tools.map(t => t.name));
@@ -59,6 +64,16 @@ switch (scenario) {
   case 'approve':
     await step('order', () => call('place_order', { symbol: 'BTCUSDT', qty: '0.6' }));
     break;
+  case 'wait-for-person': {
+    // A client with a short request timeout that resets it on progress (docs/approval.md#client-timeouts): it keeps
+    // waiting for as long as the guard says a person is still deciding. Each progress notification is a step.
+    const timeout = Number(process.env.REQUEST_TIMEOUT_MS ?? '60000');
+    await step('order', () => client.callTool({ name: 'place_order', arguments: { symbol: 'BTCUSDT', qty: '0.6' } }, {
+      timeout, resetTimeoutOnProgress: true,
+      onprogress: p => print({ step: 'progress', progress: p.progress, message: p.message ?? null }),
+    }));
+    break;
+  }
   case 'server-rounds':
     await step('confirm', () => call('confirm', { qty: '0.6' }));
     await step('confirm-again', () => call('confirm', { qty: '0.3' }));
