@@ -65,7 +65,7 @@ internal static class ToolsCommand
             // Tool text meant for the model, not for the person reading this (docs/results.md#tool-text).
             foreach (var flag in ToolTextFlags.Find(tools))
             {
-                console.MarkupLine($"[yellow]flagged[/] {Inert(flag.Message)}");
+                console.MarkupLine($"[yellow]flagged[/] {Markup.Escape(TerminalText.Printable(flag.Message))}");
             }
 
             return ExitCodes.Success;
