@@ -5,6 +5,7 @@ using McpGuard.Policy;
 using McpGuard.Session;
 using McpGuard.Reload;
 using McpGuard.State;
+using McpGuard.Stdio;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
@@ -56,12 +57,12 @@ internal static class ServeCommand
             var counters = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
             await using var ownedCounters = counters as IAsyncDisposable;
             var engine = new PolicyEngine(loaded.Policy, counters: counters);
-            var relayOptions = new RelayOptions { Monitor = parseResult.GetValue(monitorOption) };
+            var relayOptions = new RelayOptions { Session = new SessionOptions { Monitor = parseResult.GetValue(monitorOption) } };
             var commandLine = parseResult.GetValue(serverCommand)!;
             var serverName = ServerName.FromCommandLine(commandLine);
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             var launcher = new GuardLauncher(engine, audit, relayOptions, commandLine, serverName, loggerFactory);
-            var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.MaxMessageBytes }, launcher, engine.TimeProvider);
+            var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes }, launcher, engine.TimeProvider);
             using var watcher = new PolicyWatcher(policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {
