@@ -8,6 +8,7 @@ internal static class RootCommandFactory
     {
         RunCommand.Create(),
         ServeCommand.Create(),
+        AgentsCommand.Create(),
         ToolsCommand.Create(),
         CheckCommand.Create(),
         ExplainCommand.Create(),

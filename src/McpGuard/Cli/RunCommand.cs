@@ -94,6 +94,7 @@ internal static class RunCommand
             {
                 Monitor = parseResult.GetValue(monitorOption),
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
+                ServerLabel = parseResult.GetValue(nameOption) is { Length: > 0 } label ? label : null,
             };
             var serverName = parseResult.GetValue(nameOption) is { Length: > 0 } named ? named
                 : upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);

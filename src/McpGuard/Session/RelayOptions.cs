@@ -14,4 +14,10 @@ internal sealed record RelayOptions
     public TimeSpan OwnRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public ShutdownTimeouts Shutdown { get; init; } = ShutdownTimeouts.Default;
+
+    /// <summary>
+    /// The server's name as the operator gave it (<c>run --name</c>, which wrap sets to the config entry's name).
+    /// Without it, approval prompts name the server by its own <c>serverInfo.name</c>, else by its command.
+    /// </summary>
+    public string? ServerLabel { get; init; }
 }
