@@ -21,7 +21,7 @@ internal static class Approvers
     });
 
     /// <summary>The approver of one guard: the channels it knows, configured by the policy in force when asked.</summary>
-    public static IApprover Create(PolicyEngine engine, RelayChannels relay, ILoggerFactory loggerFactory)
+    public static IApprover Create(PolicyEngine engine, SessionChannels relay, ILoggerFactory loggerFactory)
     {
         var channels = new IApprovalChannel[]
         {

@@ -10,7 +10,7 @@ namespace McpGuard.Approval;
 /// an id from the guard's own id space, and the client's answer stays with the guard. Only an explicit accept
 /// with <c>approve: true</c> approves.
 /// </summary>
-internal sealed class ElicitationChannel(RelayChannels channels) : IApprovalChannel
+internal sealed class ElicitationChannel(SessionChannels channels) : IApprovalChannel
 {
     public const string ChannelName = "elicitation";
 
@@ -34,7 +34,7 @@ internal sealed class ElicitationChannel(RelayChannels channels) : IApprovalChan
         try
         {
             var message = JsonRpcMessages.Request(pending.Id, RequestMethods.ElicitationCreate, writer => WriteParams(writer, request));
-            await channels.ToClient.WriteLineAsync(message, flush: true, cancellationToken);
+            await channels.ToClient.SendAsync(message, flush: true, cancellationToken);
             using var answer = await pending.OwnResponse!.Task.WaitAsync(cancellationToken);
             return Read(answer.RootElement);
         }
@@ -97,7 +97,7 @@ internal sealed class ElicitationChannel(RelayChannels channels) : IApprovalChan
         });
         try
         {
-            await channels.ToClient.WriteLineAsync(cancel, flush: true, CancellationToken.None);
+            await channels.ToClient.SendAsync(cancel, flush: true, CancellationToken.None);
         }
         catch (IOException)
         {

@@ -6,6 +6,7 @@ using McpGuard.Policy;
 using McpGuard.Session;
 using McpGuard.Reload;
 using McpGuard.State;
+using McpGuard.Stdio;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
@@ -76,13 +77,13 @@ internal static class ServeCommand
             var counters = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
             await using var ownedCounters = counters as IAsyncDisposable;
             var engine = new PolicyEngine(loaded.Policy, counters: counters);
-            var relayOptions = new RelayOptions { Monitor = parseResult.GetValue(monitorOption) };
+            var relayOptions = new RelayOptions { Session = new SessionOptions { Monitor = parseResult.GetValue(monitorOption) } };
             var serverName = upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateClient(upstream);
             var launcher = new GuardLauncher(
                 engine, audit, relayOptions, commandLine, serverName, loggerFactory, upstream is null ? null : (upstream, upstreamHttp!));
-            var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.MaxMessageBytes }, launcher, engine.TimeProvider);
+            var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes }, launcher, engine.TimeProvider);
             using var watcher = new PolicyWatcher(policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {

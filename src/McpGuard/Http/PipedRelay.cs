@@ -29,7 +29,7 @@ internal sealed class PipedRelay
         Router = new SessionRouter(relatedOnly: sharedByClients);
         var started = launcher.Start(_input.Reader.AsStream(), _output.Writer.AsStream(), agent, _stop.Token);
         Relay = started.Relay;
-        _routing = Router.RunAsync(_output.Reader, launcher.Options.MaxMessageBytes + 1);
+        _routing = Router.RunAsync(_output.Reader, launcher.Options.Session.MaxMessageBytes + 1);
         Running = started.Running;
     }
 

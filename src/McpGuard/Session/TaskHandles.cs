@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using McpGuard.Stdio;
 
 namespace McpGuard.Session;
 
@@ -24,7 +23,7 @@ internal static class TaskHandles
     public static bool TryReadCreated(ReadOnlySequence<byte> line, out string taskId)
     {
         taskId = "";
-        if (line.Length > LargestHandle || !LineSearch.Contains(line, "\"taskId\""u8))
+        if (line.Length > LargestHandle || !MessageSearch.Contains(line, "\"taskId\""u8))
         {
             return false;
         }

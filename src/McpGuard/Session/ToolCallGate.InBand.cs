@@ -21,7 +21,7 @@ internal sealed partial class ToolCallGate
         era == ProtocolEra.Modern
         && !options.Monitor
         && engine.Policy.Approval.Channels.Contains(ElicitationChannel.ChannelName)
-        && ClientLineHandler.DeclaresFormElicitation(parameters);
+        && ClientMessageHandler.DeclaresFormElicitation(parameters);
 
     /// <summary>Elicitation is the first channel, so the question can be sent at once, without holding the call.</summary>
     private bool AsksInBandFirst(System.Text.Json.JsonElement parameters, ProtocolEra era) =>
@@ -108,7 +108,7 @@ internal sealed partial class ToolCallGate
         switch (outcome)
         {
             case GateOutcome.Forward:
-                await channels.ToServer.WriteLineAsync(forward, flush: false, cancellationToken);
+                await channels.ToServer.SendAsync(forward, flush: false, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
                 await ReplyAsync(id, reply.Message, cancellationToken);
@@ -159,7 +159,7 @@ internal sealed partial class ToolCallGate
         switch (outcome)
         {
             case GateOutcome.Forward:
-                await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
+                await channels.ToServer.SendAsync(line, flush: false, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
                 await ReplyAsync(id, reply.Message, cancellationToken);

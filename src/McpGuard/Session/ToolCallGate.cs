@@ -16,7 +16,7 @@ namespace McpGuard.Session;
 /// tools/list, or for a person) are held off the pump by <see cref="HeldCalls"/>, so other traffic keeps flowing.
 /// </summary>
 internal sealed partial class ToolCallGate(
-    RelayChannels channels,
+    SessionChannels channels,
     PolicyEngine engine,
     ToolListFetcher fetcher,
     HeldCalls held,
@@ -24,7 +24,7 @@ internal sealed partial class ToolCallGate(
     ApprovalStateToken tokens,
     InBandApprovals inBand,
     IAuditLog audit,
-    RelayOptions options,
+    SessionOptions options,
     string serverName,
     ILogger logger)
 {
@@ -76,7 +76,7 @@ internal sealed partial class ToolCallGate(
                 await AskInBandAsync(id, callId, request, ask.Decision, cancellationToken);
                 break;
             case GateOutcome.Forward:
-                await channels.ToServer.WriteLineAsync(line, flush: false, cancellationToken);
+                await channels.ToServer.SendAsync(line, flush: false, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
                 await ReplyAsync(id, reply.Message, cancellationToken);
@@ -265,7 +265,7 @@ internal sealed partial class ToolCallGate(
         // (when the child dies, the shutdown may already have answered a held call).
         if (channels.AwaitingServer.TryRemove(id, out _))
         {
-            await channels.ToClient.WriteLineAsync(reply, flush: true, cancellationToken);
+            await channels.ToClient.SendAsync(reply, flush: true, cancellationToken);
         }
     }
 }

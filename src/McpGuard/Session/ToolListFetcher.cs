@@ -9,7 +9,7 @@ namespace McpGuard.Session;
 /// can tell a real tool from an unknown one. Concurrent callers share one fetch, which runs until the relay
 /// stops (<paramref name="relayStopping"/>): one caller giving up (a withdrawn call) must not end it for the others.
 /// </summary>
-internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions options, PolicyEngine engine, Action<ListedTool, PinAction> onDrift, CancellationToken relayStopping)
+internal sealed class ToolListFetcher(SessionChannels channels, SessionOptions options, PolicyEngine engine, Action<ListedTool, PinAction> onDrift, CancellationToken relayStopping)
 {
     private const int MaxPages = 1000;
 
@@ -66,7 +66,7 @@ internal sealed class ToolListFetcher(RelayChannels channels, RelayOptions optio
 
                 writer.WriteEndObject();
             });
-            await channels.ToServer.WriteLineAsync(message, flush: true, cancellationToken);
+            await channels.ToServer.SendAsync(message, flush: true, cancellationToken);
             using var response = await request.OwnResponse!.Task.WaitAsync(options.OwnRequestTimeout, cancellationToken);
             var listed = ToolListRewriter.ReadPage(response.RootElement, judge, [])
                 ?? throw new InvalidOperationException("The server answered the guard's tools/list without a tool list.");

@@ -5,13 +5,14 @@ using Microsoft.Extensions.Logging;
 namespace McpGuard.Stdio;
 
 /// <summary>
-/// One direction of the relay: frames lines from an input stream and hands each to a handler, one at a time,
-/// in order. Lines are handled straight from the pipe's buffer (no copy), and the buffer is released only
-/// after the handler has written them on, so a slow reader on the output side stops us reading input.
+/// One direction of the stdio transport: frames lines from an input stream and hands each, a whole message, to
+/// the session, one at a time, in order. Lines are handled straight from the pipe's buffer (no copy), and the
+/// buffer is released only after the session has sent them on, so a slow reader on the output side stops us
+/// reading input.
 /// </summary>
 internal sealed partial class MessagePump(
     string name,
-    Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handleLine,
+    Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handleMessage,
     Func<CancellationToken, ValueTask> onOversizedLine,
     Func<CancellationToken, ValueTask> flushOutputs,
     long maxLineBytes,
@@ -29,12 +30,12 @@ internal sealed partial class MessagePump(
                 var buffer = result.Buffer;
                 while (framer.TryReadLine(ref buffer, out var line))
                 {
-                    await HandleSafelyAsync(line, cancellationToken);
+                    await HandleLineAsync(line, cancellationToken);
                 }
 
                 if (result.IsCompleted && framer.TryReadFinalLine(ref buffer, out var last))
                 {
-                    await HandleSafelyAsync(last, cancellationToken);
+                    await HandleLineAsync(last, cancellationToken);
                 }
 
                 for (; framer.DroppedOversizedLines > 0; framer.DroppedOversizedLines--)
@@ -58,7 +59,7 @@ internal sealed partial class MessagePump(
         }
     }
 
-    private async ValueTask HandleSafelyAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    private ValueTask HandleLineAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
         // CRLF endings are accepted: the CR right before the newline is not part of the message.
         if (line.Length > 0 && line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r')
@@ -66,24 +67,10 @@ internal sealed partial class MessagePump(
             line = line.Slice(0, line.Length - 1);
         }
 
-        try
-        {
-            await handleLine(line, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            // One bad line never stops the relay (docs/relay.md#flow-control-and-memory).
-            LogLineFailed(logger, name, ex);
-        }
+        // The session handles each message whole and never throws for one bad message.
+        return handleMessage(line, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Direction}: dropped a message longer than {MaxBytes} bytes.")]
     private static partial void LogOversized(ILogger logger, string direction, long maxBytes);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Direction}: a message could not be handled; the relay goes on.")]
-    private static partial void LogLineFailed(ILogger logger, string direction, Exception exception);
 }

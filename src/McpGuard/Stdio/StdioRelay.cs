@@ -8,13 +8,13 @@ using Microsoft.Extensions.Logging;
 namespace McpGuard.Stdio;
 
 /// <summary>
-/// Runs one guarded session: the child server, a <see cref="RelaySession"/> with a pump per direction, and the
-/// shutdown order of docs/relay.md.
-/// The relay knows nothing of YAML: it asks the <see cref="PolicyEngine"/> and forwards or answers.
+/// The stdio transport: runs the child server, a <see cref="GuardSession"/> fed by a line pump per direction
+/// (the client's stdin, the child's stdout) that sends through a <see cref="LineSink"/> per direction (the client's
+/// stdout, the child's stdin), and the shutdown order of docs/relay.md. It frames lines; the session decides.
 /// </summary>
 internal sealed partial class StdioRelay(
     PolicyEngine engine,
-    Func<RelayChannels, IApprover> approverFor,
+    Func<SessionChannels, IApprover> approverFor,
     IAuditLog audit,
     RelayOptions options,
     ILoggerFactory loggerFactory) : IGuardRelay
@@ -42,40 +42,49 @@ internal sealed partial class StdioRelay(
 
         using var relayCancellation = new CancellationTokenSource();
         var token = relayCancellation.Token;
-        var session = new RelaySession(clientOutput, child.StandardInput, engine, approverFor, audit, options, serverName, loggerFactory, token);
-        var serverPump = OnOwnThread(() => session.PumpServerAsync(child.StandardOutput, token));
-        var clientPump = OnOwnThread(() => session.PumpClientAsync(clientInput, token));
+        var session = new GuardSession(
+            new LineSink(clientOutput), new LineSink(child.StandardInput), engine, approverFor, audit, options.Session, serverName, loggerFactory, token);
+        var maxBytes = options.Session.MaxMessageBytes;
+
+        // Client→server batches only towards the server; its rare replies to the client are flushed at once.
+        // Server→client runs on its own, so a client that is not reading its answers never stops its requests.
+        var clientPump = new MessagePump(
+            "client→server", session.HandleClientMessageAsync, session.RefuseOversizedClientMessageAsync, session.ClientBatchEndedAsync, maxBytes, _logger);
+        var serverPump = new MessagePump(
+            "server→client", session.HandleServerMessageAsync, _ => ValueTask.CompletedTask, session.ServerBatchEndedAsync, maxBytes, _logger);
+        var serverPumping = OnOwnThread(() => serverPump.RunAsync(child.StandardOutput, token));
+        var clientPumping = OnOwnThread(() => clientPump.RunAsync(clientInput, token));
         var reloads = ApplyReloadsAsync(session, token);
         var stopRequested = Task.Delay(Timeout.Infinite, stopping);
 
-        var first = await Task.WhenAny(clientPump, serverPump, child.Exited, stopRequested, session.ClientGone);
+        var first = await Task.WhenAny(clientPumping, serverPumping, child.Exited, stopRequested, session.ClientGone);
         int exitCode;
-        if (first == serverPump && session.Channels.ToClient.IsBroken)
+        if (first == serverPumping && session.Channels.ToClient.IsBroken)
         {
             first = session.ClientGone;
         }
 
-        if (first == clientPump || first == stopRequested || first == session.ClientGone)
+        if (first == clientPumping || first == stopRequested || first == session.ClientGone)
         {
             // Client EOF, a client that closed our stdout, or a signal: close the child's stdin and let it finish
             // what it has; then escalate.
-            LogClientGone(_logger, first == clientPump ? "the client closed stdin" : first == stopRequested ? "a stop signal" : "the client closed its end of stdout");
+            LogClientGone(_logger, first == clientPumping ? "the client closed stdin" : first == stopRequested ? "a stop signal" : "the client closed its end of stdout");
             await session.Channels.ToServer.DisposeAsync();
             exitCode = await child.StopAsync(options.Shutdown);
-            await Task.WhenAny(serverPump, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+            await Task.WhenAny(serverPumping, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
         }
         else
         {
             // The server went away: it may still be flushing its last answers, so drain its stdout first.
-            await Task.WhenAny(serverPump, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
+            await Task.WhenAny(serverPumping, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
             exitCode = await child.StopAsync(options.Shutdown);
         }
 
         LogChildExited(_logger, child.Id, exitCode);
         await relayCancellation.CancelAsync();
-        await session.EndAsync(exitCode);
-        await Observe(clientPump);
-        await Observe(serverPump);
+        await session.EndAsync($"The MCP server exited (code {exitCode}) before answering.");
+        await Observe(clientPumping);
+        await Observe(serverPumping);
         await Observe(reloads);
         return exitCode;
     }
@@ -90,7 +99,7 @@ internal sealed partial class StdioRelay(
     private static Task OnOwnThread(Func<Task> pump) =>
         Task.Factory.StartNew(pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
-    private async Task ApplyReloadsAsync(RelaySession session, CancellationToken cancellationToken)
+    private async Task ApplyReloadsAsync(GuardSession session, CancellationToken cancellationToken)
     {
         // A reload announced before this session existed concerns nothing the client has seen.
         while (_reloads.Reader.TryRead(out _))

@@ -106,11 +106,11 @@ public sealed class ElicitationChannelTests
 
         public ClientSide()
         {
-            Channels = new RelayChannels(new MessageSink(_toClient.Writer.AsStream()), new MessageSink(Stream.Null));
+            Channels = new SessionChannels(new LineSink(_toClient.Writer.AsStream()), new LineSink(Stream.Null));
             _reader = new StreamReader(_toClient.Reader.AsStream());
         }
 
-        public RelayChannels Channels { get; }
+        public SessionChannels Channels { get; }
 
         public async Task<JsonDocument> ReadLineAsync() =>
             JsonDocument.Parse(await _reader.ReadLineAsync(Ct).AsTask().WaitAsync(TestConstants.DefaultTimeout, Ct) ?? throw new EndOfStreamException());

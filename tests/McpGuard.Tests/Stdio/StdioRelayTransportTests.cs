@@ -2,6 +2,8 @@ using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using McpGuard.Session;
+using McpGuard.Stdio;
 using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Stdio;
@@ -137,7 +139,7 @@ public sealed class StdioRelayTransportTests
     public async Task RunAsync_OversizedClientLine_OneErrorAndNextLineHandled()
     {
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
-        await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine, RelayHarness.FastShutdown with { MaxMessageBytes = 1024 });
+        await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine, RelayHarness.FastShutdown with { Session = new SessionOptions { MaxMessageBytes = 1024 } });
         var huge = """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":""" + "\"" + new string('x', 200_000) + "\"}}\n";
 
         // Written in small pieces, so the guard sees the long line over many reads.

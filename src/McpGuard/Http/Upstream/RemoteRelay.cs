@@ -4,6 +4,7 @@ using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Session;
+using McpGuard.Stdio;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Http.Upstream;
@@ -17,7 +18,7 @@ namespace McpGuard.Http.Upstream;
 /// </summary>
 internal sealed partial class RemoteRelay(
     PolicyEngine engine,
-    Func<RelayChannels, IApprover> approverFor,
+    Func<SessionChannels, IApprover> approverFor,
     IAuditLog audit,
     RelayOptions options,
     UpstreamOptions upstream,
@@ -46,10 +47,16 @@ internal sealed partial class RemoteRelay(
 
         using var relayCancellation = new CancellationTokenSource();
         var token = relayCancellation.Token;
-        var session = new RelaySession(clientOutput, toUpstream.Writer.AsStream(), engine, approverFor, audit, options, serverName, loggerFactory, token);
-        var serverPump = OnOwnThread(() => session.PumpServerAsync(fromUpstream.Reader.AsStream(), token));
-        var clientPump = OnOwnThread(() => session.PumpClientAsync(clientInput, token));
-        var sender = OutboundLines.SendAllAsync(toUpstream.Reader, client, options.MaxMessageBytes, token);
+        var session = new GuardSession(
+            new LineSink(clientOutput), new LineSink(toUpstream.Writer.AsStream()), engine, approverFor, audit, options.Session, serverName, loggerFactory, token);
+        var maxBytes = options.Session.MaxMessageBytes;
+        var clientLines = new MessagePump(
+            "client→server", session.HandleClientMessageAsync, session.RefuseOversizedClientMessageAsync, session.ClientBatchEndedAsync, maxBytes, _logger);
+        var serverLines = new MessagePump(
+            "server→client", session.HandleServerMessageAsync, _ => ValueTask.CompletedTask, session.ServerBatchEndedAsync, maxBytes, _logger);
+        var serverPump = OnOwnThread(() => serverLines.RunAsync(fromUpstream.Reader.AsStream(), token));
+        var clientPump = OnOwnThread(() => clientLines.RunAsync(clientInput, token));
+        var sender = OutboundLines.SendAllAsync(toUpstream.Reader, client, maxBytes, token);
         var reloads = ApplyReloadsAsync(session, token);
         var stopRequested = Task.Delay(Timeout.Infinite, stopping);
 
@@ -64,7 +71,7 @@ internal sealed partial class RemoteRelay(
         await Task.WhenAny(serverPump, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
 
         await relayCancellation.CancelAsync();
-        await session.EndAsync(0);
+        await session.EndAsync("The MCP server exited (code 0) before answering.");
         foreach (var task in (Task[])[clientPump, serverPump, sender, reloads])
         {
             await Observe(task);
@@ -77,7 +84,7 @@ internal sealed partial class RemoteRelay(
     private static Task OnOwnThread(Func<Task> pump) =>
         Task.Factory.StartNew(pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
-    private async Task ApplyReloadsAsync(RelaySession session, CancellationToken cancellationToken)
+    private async Task ApplyReloadsAsync(GuardSession session, CancellationToken cancellationToken)
     {
         while (_reloads.Reader.TryRead(out _))
         {

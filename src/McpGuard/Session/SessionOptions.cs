@@ -1,19 +1,16 @@
-using McpGuard.Stdio;
-
 namespace McpGuard.Session;
 
-internal sealed record RelayOptions
+/// <summary>How one session decides and waits, whatever transport drives it.</summary>
+internal sealed record SessionOptions
 {
     /// <summary>Decide, log and audit everything but block nothing (hidden tools stay hidden).</summary>
     public bool Monitor { get; init; }
 
-    /// <summary>A line longer than this is dropped (and a client request refused) instead of buffered.</summary>
+    /// <summary>A message longer than this is dropped (and a client request refused) instead of buffered; transports enforce it.</summary>
     public long MaxMessageBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>How long the guard waits for the server to answer its own tools/list.</summary>
     public TimeSpan OwnRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    public ShutdownTimeouts Shutdown { get; init; } = ShutdownTimeouts.Default;
 
     /// <summary>
     /// The server's name as the operator gave it (<c>run --name</c>, which wrap sets to the config entry's name).

@@ -1,14 +1,15 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using McpGuard.Session;
 
 namespace McpGuard.Stdio;
 
 /// <summary>
-/// One output direction (to the client's stdout or the child's stdin). Several producers write whole lines
-/// through it (the pump, held calls, the guard's own requests), so a lock keeps lines whole. Awaiting the
-/// flush is the backpressure: a slow reader on this side slows the pump that feeds it.
+/// One output direction of the stdio transport (the client's stdout or the child's stdin): a message per line.
+/// Several producers write through it (the pump, held calls, the guard's own requests), so a lock keeps lines
+/// whole. Awaiting the flush is the backpressure: a slow reader on this side slows the pump that feeds it.
 /// </summary>
-internal sealed class MessageSink(Stream stream) : IAsyncDisposable
+internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
 {
     /// <summary>Lines bigger than this are flushed at once rather than batched, so big messages are not held twice.</summary>
     private const int BatchThreshold = 64 * 1024;
@@ -23,13 +24,13 @@ internal sealed class MessageSink(Stream stream) : IAsyncDisposable
     /// <summary>True once a write failed: the reader on this side is gone (a client that closed our stdout).</summary>
     public bool IsBroken => _broken;
 
-    /// <summary>Writes one line and its newline. With <paramref name="flush"/> false it may wait for <see cref="FlushAsync"/>.</summary>
-    public async ValueTask WriteLineAsync(ReadOnlySequence<byte> line, bool flush, CancellationToken cancellationToken)
+    /// <summary>Writes one message as a line and its newline. With <paramref name="flush"/> false it may wait for <see cref="FlushAsync"/>.</summary>
+    public async ValueTask SendAsync(ReadOnlySequence<byte> line, bool flush, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken);
         try
         {
-            if (line.Length > BatchThreshold)
+            if (line.Length > BatchThreshold && !OneLine.HasNewline(line))
             {
                 // A big line goes straight from the pipe's buffers to the stream: no copy into the writer, and
                 // large writes instead of one per writer segment.
@@ -40,7 +41,7 @@ internal sealed class MessageSink(Stream stream) : IAsyncDisposable
 
             foreach (var segment in line)
             {
-                _writer.Write(segment.Span);
+                OneLine.Write(_writer, segment.Span);
             }
 
             _writer.Write("\n"u8);
@@ -56,8 +57,8 @@ internal sealed class MessageSink(Stream stream) : IAsyncDisposable
         }
     }
 
-    public ValueTask WriteLineAsync(ReadOnlyMemory<byte> line, bool flush, CancellationToken cancellationToken) =>
-        WriteLineAsync(new ReadOnlySequence<byte>(line), flush, cancellationToken);
+    public ValueTask SendAsync(ReadOnlyMemory<byte> line, bool flush, CancellationToken cancellationToken) =>
+        SendAsync(new ReadOnlySequence<byte>(line), flush, cancellationToken);
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {

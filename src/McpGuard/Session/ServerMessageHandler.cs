@@ -5,7 +5,6 @@ using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Redaction;
-using McpGuard.Stdio;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -16,155 +15,167 @@ namespace McpGuard.Session;
 /// Server→client: everything passes through unchanged, except that tools/list answers lose their hidden
 /// tools (and, with pins, tools that drifted under on_change/on_new: hide, and a positive ttlMs), answers to the guard's own requests stay with the guard, and non-JSON output is never forwarded.
 /// </summary>
-internal sealed partial class ServerLineHandler(
-    RelayChannels channels, PolicyEngine engine, InBandApprovals inBand, PinDriftReporter drift, ResultStage results, IAuditLog audit, ILogger logger)
+internal sealed partial class ServerMessageHandler(
+    SessionChannels channels, PolicyEngine engine, InBandApprovals inBand, PinDriftReporter drift, ResultStage results, IAuditLog audit, ILogger logger)
 {
     public async ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
-        var checkedResult = ResultCheck.None;
-        if (!ServerMessageHeader.TryRead(line, out var header))
+        try
         {
-            if (!IsBlank(line))
+            var checkedResult = ResultCheck.None;
+            if (!ServerMessageHeader.TryRead(line, out var header))
             {
-                LogNonJsonOutput(logger, line.Length);
-                if (logger.IsEnabled(LogLevel.Trace))
+                if (!IsBlank(line))
                 {
-                    LogNonJsonOutputSensitive(logger, Encoding.UTF8.GetString(line.Length > 4096 ? line.Slice(0, 4096) : line));
-                }
-            }
-
-            return;
-        }
-
-        if (header.IsResponse)
-        {
-            if (!channels.AwaitingServer.TryRemove(header.Id!.Value, out var pending))
-            {
-                // Nobody waits for it: the client cancelled that request (it must not be answered), or the server
-                // answers an id it never got. Forwarding could even show a hidden tool under a reused id.
-                LogUnawaitedResponse(logger);
-                return;
-            }
-
-            if (pending.Method == ListenStreams.Method)
-            {
-                channels.ListenStreams.Close(pending.Id);
-            }
-
-            if (pending.OwnResponse is { } own)
-            {
-                own.TrySetResult(JsonDocument.Parse(line.ToArray()));
-                return;
-            }
-
-            // Before the outcome is recorded, which carries what the result policy did (docs/results.md).
-            checkedResult = results.Check(line, pending);
-
-            if (pending.Call is { } call)
-            {
-                if (!header.IsError && TaskHandles.TryReadCreated(line, out var taskId))
-                {
-                    // The server runs the call as a task: its outcome (and any give-back) waits for the task's end.
-                    channels.Tasks.Created(taskId, new TrackedTask(call, pending.Id));
-                }
-                else
-                {
-                    RecordOutcome(call, pending.Id, header.IsError, header.ErrorCode, checkedResult);
-
-                    // A JSON-RPC error means the tool did not run, so its counts are given back; an isError result
-                    // keeps them (the tool ran, maybe in part). docs/limits.md#give-back
-                    if (header.ErrorCode is not null)
+                    LogNonJsonOutput(logger, line.Length);
+                    if (logger.IsEnabled(LogLevel.Trace))
                     {
-                        GiveBack(call);
+                        LogNonJsonOutputSensitive(logger, Encoding.UTF8.GetString(line.Length > 4096 ? line.Slice(0, 4096) : line));
                     }
                 }
 
-                if (call.Era == ProtocolEra.Modern && !header.IsError && NoteServerRound(call, line))
-                {
-                    // Sampling with tools under `sampling: { tools: refuse }`: the client's model is never asked.
-                    await channels.ToClient.WriteLineAsync(JsonRpcMessages.Denied(pending.Id, PolicyEngine.SamplingRefusedReason, ProtocolEra.Modern), flush: false, cancellationToken);
-                    return;
-                }
+                return;
             }
 
-            if (pending.TaskId is { } polled)
+            if (header.IsResponse)
             {
-                NoteTaskAnswer(polled, pending.Method, line, header, checkedResult);
-            }
-
-            if (ServerIdentity.IsIdentifying(pending.Method) && ServerIdentity.Read(line, pending.Method) is { } serverName)
-            {
-                // Picks the vendor risk catalogue; tools listed before this (none, in practice) are classified again.
-                engine.ServerName = serverName;
-            }
-
-            if (pending.Method == RequestMethods.ToolsList)
-            {
-                byte[]? rewritten;
-                ToolListPage? page;
-                try
+                if (!channels.AwaitingServer.TryRemove(header.Id!.Value, out var pending))
                 {
-                    var policy = engine.Policy;
-                    rewritten = ToolListRewriter.Rewrite(line, ToolListJudges.For(policy, engine.ServerName, hide: true, drift.Report), capTtl: policy.Pins is not null, out page);
-                }
-                catch (JsonException ex)
-                {
-                    // Not forwarded (it could show a hidden tool), but answered: the client must not wait forever.
-                    LogUnreadableToolList(logger, ex.Message);
-                    await channels.ToClient.WriteLineAsync(
-                        JsonRpcMessages.Error(header.Id, McpErrorCode.InternalError.AsInt(), "McpGuard could not read the server's tools/list answer: " + ex.Message),
-                        flush: false,
-                        cancellationToken);
+                    // Nobody waits for it: the client cancelled that request (it must not be answered), or the server
+                    // answers an id it never got. Forwarding could even show a hidden tool under a reused id.
+                    LogUnawaitedResponse(logger);
                     return;
                 }
 
-                if (page is not null)
+                if (pending.Method == ListenStreams.Method)
                 {
-                    channels.Catalog.AddPage(page.Tools, page.IsLastPage);
+                    channels.ListenStreams.Close(pending.Id);
                 }
 
-                if (rewritten is not null)
+                if (pending.OwnResponse is { } own)
                 {
-                    await channels.ToClient.WriteLineAsync(rewritten, flush: false, cancellationToken);
+                    own.TrySetResult(JsonDocument.Parse(line.ToArray()));
                     return;
                 }
+
+                // Before the outcome is recorded, which carries what the result policy did (docs/results.md).
+                checkedResult = results.Check(line, pending);
+
+                if (pending.Call is { } call)
+                {
+                    if (!header.IsError && TaskHandles.TryReadCreated(line, out var taskId))
+                    {
+                        // The server runs the call as a task: its outcome (and any give-back) waits for the task's end.
+                        channels.Tasks.Created(taskId, new TrackedTask(call, pending.Id));
+                    }
+                    else
+                    {
+                        RecordOutcome(call, pending.Id, header.IsError, header.ErrorCode, checkedResult);
+
+                        // A JSON-RPC error means the tool did not run, so its counts are given back; an isError result
+                        // keeps them (the tool ran, maybe in part). docs/limits.md#give-back
+                        if (header.ErrorCode is not null)
+                        {
+                            GiveBack(call);
+                        }
+                    }
+
+                    if (call.Era == ProtocolEra.Modern && !header.IsError && NoteServerRound(call, line))
+                    {
+                        // Sampling with tools under `sampling: { tools: refuse }`: the client's model is never asked.
+                        await channels.ToClient.SendAsync(JsonRpcMessages.Denied(pending.Id, PolicyEngine.SamplingRefusedReason, ProtocolEra.Modern), flush: false, cancellationToken);
+                        return;
+                    }
+                }
+
+                if (pending.TaskId is { } polled)
+                {
+                    NoteTaskAnswer(polled, pending.Method, line, header, checkedResult);
+                }
+
+                if (ServerIdentity.IsIdentifying(pending.Method) && ServerIdentity.Read(line, pending.Method) is { } serverName)
+                {
+                    // Picks the vendor risk catalogue; tools listed before this (none, in practice) are classified again.
+                    engine.ServerName = serverName;
+                }
+
+                if (pending.Method == RequestMethods.ToolsList)
+                {
+                    byte[]? rewritten;
+                    ToolListPage? page;
+                    try
+                    {
+                        var policy = engine.Policy;
+                        rewritten = ToolListRewriter.Rewrite(line, ToolListJudges.For(policy, engine.ServerName, hide: true, drift.Report), capTtl: policy.Pins is not null, out page);
+                    }
+                    catch (JsonException ex)
+                    {
+                        // Not forwarded (it could show a hidden tool), but answered: the client must not wait forever.
+                        LogUnreadableToolList(logger, ex.Message);
+                        await channels.ToClient.SendAsync(
+                            JsonRpcMessages.Error(header.Id, McpErrorCode.InternalError.AsInt(), "McpGuard could not read the server's tools/list answer: " + ex.Message),
+                            flush: false,
+                            cancellationToken);
+                        return;
+                    }
+
+                    if (page is not null)
+                    {
+                        channels.Catalog.AddPage(page.Tools, page.IsLastPage);
+                    }
+
+                    if (rewritten is not null)
+                    {
+                        await channels.ToClient.SendAsync(rewritten, flush: false, cancellationToken);
+                        return;
+                    }
+                }
             }
-        }
-        else if (header.IsRequest)
-        {
-            var judgesPicks = false;
-            if (header.Method == SamplingWithTools.Method && OffersTools(line))
+            else if (header.IsRequest)
             {
-                if (engine.Policy.SamplingTools == SamplingTools.Refuse)
+                var judgesPicks = false;
+                if (header.Method == SamplingWithTools.Method && OffersTools(line))
                 {
-                    // 2025 era: the server gets an error instead of the client's answer; the client is never asked.
-                    LogSamplingWithToolsRefused(logger);
-                    await channels.ToServer.WriteLineAsync(JsonRpcMessages.Error(header.Id, SamplingWithTools.RefusedCode, "McpGuard: " + PolicyEngine.SamplingRefusedReason), flush: true, cancellationToken);
-                    return;
+                    if (engine.Policy.SamplingTools == SamplingTools.Refuse)
+                    {
+                        // 2025 era: the server gets an error instead of the client's answer; the client is never asked.
+                        LogSamplingWithToolsRefused(logger);
+                        await channels.ToServer.SendAsync(JsonRpcMessages.Error(header.Id, SamplingWithTools.RefusedCode, "McpGuard: " + PolicyEngine.SamplingRefusedReason), flush: true, cancellationToken);
+                        return;
+                    }
+
+                    // The client's answer is judged pick by pick before the server gets it (ClientMessageHandler).
+                    judgesPicks = true;
                 }
 
-                // The client's answer is judged pick by pick before the server gets it (ClientLineHandler).
-                judgesPicks = true;
+                channels.AwaitingClient.TryAdd(new PendingRequest(header.Id!.Value, header.Method!) { JudgesPicks = judgesPicks });
+            }
+            else if (header.Method == NotificationMethods.ToolListChangedNotification)
+            {
+                channels.Catalog.MarkStale();
+            }
+            else if (header.Method == TaskHandles.StatusNotification)
+            {
+                NoteTaskStatus(line);
             }
 
-            channels.AwaitingClient.TryAdd(new PendingRequest(header.Id!.Value, header.Method!) { JudgesPicks = judgesPicks });
-        }
-        else if (header.Method == NotificationMethods.ToolListChangedNotification)
-        {
-            channels.Catalog.MarkStale();
-        }
-        else if (header.Method == TaskHandles.StatusNotification)
-        {
-            NoteTaskStatus(line);
-        }
+            if (checkedResult.Replacement is { } replacement)
+            {
+                await channels.ToClient.SendAsync(replacement, flush: false, cancellationToken);
+                return;
+            }
 
-        if (checkedResult.Replacement is { } replacement)
-        {
-            await channels.ToClient.WriteLineAsync(replacement, flush: false, cancellationToken);
-            return;
+            await channels.ToClient.SendAsync(line, flush: false, cancellationToken);
         }
-
-        await channels.ToClient.WriteLineAsync(line, flush: false, cancellationToken);
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // One bad message never stops the session (docs/relay.md#flow-control-and-memory).
+            LogMessageFailed(logger, ex);
+        }
     }
 
     /// <summary>
@@ -174,7 +185,7 @@ internal sealed partial class ServerLineHandler(
     /// <returns>True when the round asks the client's model to pick tools and the policy refuses that: the answer is replaced by a denial.</returns>
     private bool NoteServerRound(ForwardedCall call, ReadOnlySequence<byte> line)
     {
-        if (!LineSearch.Contains(line, "\"input_required\""u8))
+        if (!MessageSearch.Contains(line, "\"input_required\""u8))
         {
             return false;
         }
@@ -208,7 +219,7 @@ internal sealed partial class ServerLineHandler(
 
     private static bool OffersTools(ReadOnlySequence<byte> line)
     {
-        if (!LineSearch.Contains(line, "\"tools\""u8))
+        if (!MessageSearch.Contains(line, "\"tools\""u8))
         {
             return false;
         }
@@ -342,4 +353,7 @@ internal sealed partial class ServerLineHandler(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Tool {ToolName} answered after {ElapsedMs:0.0} ms.")]
     private static partial void LogCallFinished(ILogger logger, string toolName, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A message from the server could not be handled; the session goes on.")]
+    private static partial void LogMessageFailed(ILogger logger, Exception exception);
 }

@@ -1,16 +1,14 @@
-using McpGuard.Stdio;
-
 namespace McpGuard.Session;
 
 /// <summary>
-/// The wires both directions of one session share: the two outputs, the requests in flight each way (named for
+/// The wires both directions of one session share: the two peers, the requests in flight each way (named for
 /// whose answer they wait on), the tool catalog, and what the client said it can do.
 /// </summary>
-internal sealed class RelayChannels(MessageSink toClient, MessageSink toServer)
+internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer)
 {
-    public MessageSink ToClient { get; } = toClient;
+    public IClientPeer ToClient { get; } = toClient;
 
-    public MessageSink ToServer { get; } = toServer;
+    public IServerPeer ToServer { get; } = toServer;
 
     /// <summary>Requests sent to the server (the client's and the guard's own), waiting for the server's answer.</summary>
     public RequestTable AwaitingServer { get; } = new();

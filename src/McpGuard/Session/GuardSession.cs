@@ -1,0 +1,176 @@
+using System.Buffers;
+using McpGuard.Approval;
+using McpGuard.Audit;
+using McpGuard.Policy;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+
+namespace McpGuard.Session;
+
+/// <summary>
+/// One guarded session, whatever transport drives it (docs/architecture.md). A transport hands it whole messages,
+/// one direction each (<see cref="HandleClientMessageAsync"/>, <see cref="HandleServerMessageAsync"/>), and gives
+/// it a peer per direction to send to. Everything that knows about messages lives here; the transport frames
+/// bytes, owns its connections and the order of shutdown.
+/// </summary>
+/// <remarks>
+/// Each direction is handled one message at a time, in arrival order: a transport does not start a direction's
+/// next message before the last one's handling completed (the stdio pumps await it; an HTTP transport queues).
+/// The two directions run concurrently. A message that fails to be handled is logged and dropped; the session goes on.
+/// </remarks>
+internal sealed class GuardSession
+{
+    private readonly HeldCalls _held;
+    private readonly ClientMessageHandler _client;
+    private readonly ServerMessageHandler _server;
+    private readonly TaskCompletionSource _clientGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <param name="sessionStopping">Fires when the transport stops the session: held calls and the guard's own requests end.</param>
+    public GuardSession(
+        IClientPeer client,
+        IServerPeer server,
+        PolicyEngine engine,
+        Func<SessionChannels, IApprover> approverFor,
+        IAuditLog audit,
+        SessionOptions options,
+        string serverName,
+        ILoggerFactory loggerFactory,
+        CancellationToken sessionStopping)
+    {
+        Channels = new SessionChannels(client, server);
+        _held = new HeldCalls(sessionStopping);
+        var drift = new PinDriftReporter(loggerFactory.CreateLogger<PinDriftReporter>());
+        var fetcher = new ToolListFetcher(Channels, options, engine, drift.Report, sessionStopping);
+        var inBand = new InBandApprovals(engine.TimeProvider);
+        var gate = new ToolCallGate(
+            Channels, engine, fetcher, _held, approverFor(Channels), ApprovalStateToken.CreateForProcess(), inBand, audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
+        _client = new ClientMessageHandler(Channels, gate, loggerFactory.CreateLogger<ClientMessageHandler>());
+        var results = new ResultStage(engine, Channels.Tasks, options.Monitor, loggerFactory.CreateLogger<ResultStage>());
+        _server = new ServerMessageHandler(Channels, engine, inBand, drift, results, audit, loggerFactory.CreateLogger<ServerMessageHandler>());
+    }
+
+    public SessionChannels Channels { get; }
+
+    /// <summary>
+    /// Completes when a send to the client failed (it closed its end of our stdout, EPIPE): the transport then
+    /// ends the session as on client EOF, so the guard and its server never outlive their client.
+    /// </summary>
+    public Task ClientGone => _clientGone.Task;
+
+    /// <summary>
+    /// One whole message from the client: validated, judged, then forwarded to the server (with <c>flush</c>
+    /// false: call <see cref="ClientBatchEndedAsync"/> after a batch) or answered (flushed at once).
+    /// </summary>
+    /// <param name="message">The message's bytes, without framing; they may span segments and contain JSON whitespace.</param>
+    public ValueTask HandleClientMessageAsync(ReadOnlySequence<byte> message, CancellationToken cancellationToken) =>
+        _client.HandleAsync(message, cancellationToken);
+
+    /// <summary>One whole message from the server: answers are matched to their requests, tool lists filtered, then sent to the client.</summary>
+    /// <inheritdoc cref="HandleClientMessageAsync" path="/param"/>
+    public ValueTask HandleServerMessageAsync(ReadOnlySequence<byte> message, CancellationToken cancellationToken) =>
+        _server.HandleAsync(message, cancellationToken);
+
+    /// <summary>The end of a batch of client messages: what was forwarded to the server goes out in one write.</summary>
+    public async ValueTask ClientBatchEndedAsync(CancellationToken cancellationToken)
+    {
+        await Channels.ToServer.FlushAsync(cancellationToken);
+
+        // The client direction's own replies to the client were sent (and may have failed) inside its handler.
+        NoticeBrokenClient();
+    }
+
+    /// <summary>The end of a batch of server messages: what was sent to the client goes out in one write.</summary>
+    public async ValueTask ServerBatchEndedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Channels.ToClient.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            NoticeBrokenClient();
+        }
+    }
+
+    /// <summary>The transport dropped a client message for its size (<see cref="SessionOptions.MaxMessageBytes"/>): the client is told.</summary>
+    public ValueTask RefuseOversizedClientMessageAsync(CancellationToken cancellationToken) =>
+        Channels.ToClient.SendAsync(
+            JsonRpcMessages.Error(null, McpErrorCode.InvalidRequest.AsInt(), "Invalid request: the message is larger than McpGuard accepts."),
+            flush: true,
+            cancellationToken);
+
+    /// <summary>
+    /// After a policy reload: if what is hidden changed, the guard's view of the tools is refreshed and the client
+    /// is told to list again (<c>notifications/tools/list_changed</c>), as a server would.
+    /// </summary>
+    public async Task OnPolicyReloadedAsync(bool hiddenChanged)
+    {
+        if (!hiddenChanged)
+        {
+            return;
+        }
+
+        Channels.Catalog.MarkStale();
+        try
+        {
+            // 2025 era: the bare notification, as before. 2026-07-28 era: change notifications exist only on
+            // listen streams, so one per stream that asked for tool changes, tagged with its id; none when none is open.
+            if (Channels.ClientInitialized)
+            {
+                await Channels.ToClient.SendAsync(JsonRpcMessages.Notification(NotificationMethods.ToolListChangedNotification), flush: true, CancellationToken.None);
+            }
+
+            foreach (var stream in Channels.ListenStreams.ToolChangeStreams())
+            {
+                await Channels.ToClient.SendAsync(JsonRpcMessages.ListChangedOn(stream), flush: true, CancellationToken.None);
+            }
+        }
+        catch (IOException)
+        {
+            // The client is gone; the session is ending anyway.
+        }
+    }
+
+    /// <summary>
+    /// The end of the session, once the transport stopped feeding it: held calls are drained, then every request
+    /// still in flight gets an answer (the client never waits on a gone server), then the client's side is closed.
+    /// </summary>
+    /// <param name="serverGone">What the client is told about requests the server never answered.</param>
+    public async Task EndAsync(string serverGone)
+    {
+        await _held.DrainAsync();
+        foreach (var pending in Channels.AwaitingServer.Drain())
+        {
+            if (pending.OwnResponse is { } own)
+            {
+                own.TrySetException(new IOException(serverGone));
+                continue;
+            }
+
+            try
+            {
+                await Channels.ToClient.SendAsync(JsonRpcMessages.Error(pending.Id, McpErrorCode.InternalError.AsInt(), serverGone), flush: true, CancellationToken.None);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+        }
+
+        foreach (var pending in Channels.AwaitingClient.Drain())
+        {
+            pending.OwnResponse?.TrySetException(new IOException(serverGone));
+        }
+
+        await Channels.ToClient.DisposeAsync();
+    }
+
+    private void NoticeBrokenClient()
+    {
+        if (Channels.ToClient.IsBroken)
+        {
+            _clientGone.TrySetResult();
+        }
+    }
+}

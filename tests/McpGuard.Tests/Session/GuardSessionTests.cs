@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.Text;
+using McpGuard.Audit;
+using McpGuard.Policy;
+using McpGuard.Session;
+using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McpGuard.Tests.Session;
+
+/// <summary>
+/// The session core without a transport (docs/architecture.md): whole messages in, whole messages out to each
+/// peer, as an HTTP transport drives it: a message may be pretty-printed JSON with raw newlines.
+/// </summary>
+public sealed class GuardSessionTests : IAsyncDisposable
+{
+    private const string ToolList = """
+        {"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"echo","inputSchema":{"type":"object"}},
+        {"name":"danger","inputSchema":{"type":"object"}},{"name":"secret","inputSchema":{"type":"object"}}]}}
+        """;
+
+    private readonly RecordingPeer _client = new();
+    private readonly RecordingPeer _server = new();
+    private readonly GuardSession _session;
+
+    public GuardSessionTests()
+    {
+        var engine = new PolicyEngine(PolicyLoader.LoadText(RelayPolicies.Standard, "test.yaml").Policy!);
+        _session = new GuardSession(
+            _client, _server, engine, channels => McpGuard.Approval.Approvers.Create(engine, channels, NullLoggerFactory.Instance),
+            new NullAuditLog(), new SessionOptions(), "test-server", NullLoggerFactory.Instance, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task PrettyPrintedMessages_ListedThenCalled_ForwardedWholeAndAnsweredFiltered()
+    {
+        await FromClientAsync("""
+            {
+              "jsonrpc": "2.0",
+              "id": 1,
+              "method": "tools/list"
+            }
+            """);
+        Assert.Contains("\"tools/list\"", await _server.NextAsync());
+        await FromServerAsync(ToolList);
+        var listed = await _client.NextAsync();
+        Assert.Contains("\"echo\"", listed);
+        Assert.DoesNotContain("\"secret\"", listed);
+
+        var call = """
+            {"jsonrpc":"2.0","id":2,"method":"tools/call",
+             "params":{"name":"echo","arguments":{"text":"hi"}}}
+            """;
+        await FromClientAsync(call);
+        Assert.Equal(call, await _server.NextAsync());
+        await FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""");
+        Assert.Equal("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""", await _client.NextAsync());
+    }
+
+    [Fact]
+    public async Task DeniedCall_AnsweredToClientPeer_ServerPeerGetsNothingOfIt()
+    {
+        await FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await _server.NextAsync();
+        await FromServerAsync(ToolList);
+        await _client.NextAsync();
+
+        await FromClientAsync("""
+            {"jsonrpc":"2.0","id":"d","method":"tools/call",
+             "params":{"name":"danger","arguments":{}}}
+            """);
+
+        var answer = await _client.NextAsync();
+        Assert.Contains("\"id\":\"d\"", answer);
+        Assert.Contains("\"isError\":true", answer);
+        Assert.True(_server.IsDrained);
+    }
+
+    [Fact]
+    public async Task EndAsync_RequestInFlight_AnsweredWithTheTransportsWordsThenClientSideClosed()
+    {
+        await FromClientAsync("""{"jsonrpc":"2.0","id":7,"method":"resources/list"}""");
+        await _server.NextAsync();
+
+        await _session.EndAsync("The upstream server went away before answering.");
+
+        var answer = await _client.NextAsync();
+        Assert.Contains("\"id\":7", answer);
+        Assert.Contains("The upstream server went away before answering.", answer);
+        Assert.True(_client.Closed);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private async Task FromClientAsync(string json)
+    {
+        await _session.HandleClientMessageAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), TestContext.Current.CancellationToken);
+        await _session.ClientBatchEndedAsync(TestContext.Current.CancellationToken);
+    }
+
+    private async Task FromServerAsync(string json)
+    {
+        await _session.HandleServerMessageAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), TestContext.Current.CancellationToken);
+        await _session.ServerBatchEndedAsync(TestContext.Current.CancellationToken);
+    }
+}
