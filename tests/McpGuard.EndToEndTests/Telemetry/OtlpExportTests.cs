@@ -25,6 +25,12 @@ public sealed class OtlpExportTests
           timeout: 30s
           channels: [command]
           command: [sh, -c, "cat > /dev/null; exit 0"]
+        limits:
+          rate_limit:
+            max: 2
+            window: 1h
+        state:
+          store: memory
         {telemetry}
         """;
 
@@ -34,7 +40,7 @@ public sealed class OtlpExportTests
         await using var receiver = new OtlpReceiver();
         await RunSessionAsync(Policy($"telemetry: {{ otlp: {receiver.Endpoint} }}"));
 
-        var echo = Assert.Single(receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 2);
+        var echo = Assert.Single(receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c1\"");
         Assert.Equal(TraceId, echo.TraceId);
         Assert.Equal(ParentSpanId, echo.ParentSpanId);
         Assert.Equal("tools/call", echo.Attributes["mcp.method.name"]);
@@ -45,8 +51,8 @@ public sealed class OtlpExportTests
         Assert.Equal("allow", echo.Attributes["mcpguard.decision"]);
         Assert.Equal("tools.echo", echo.Attributes["mcpguard.rule"]);
         Assert.True(echo.Attributes.ContainsKey("mcpguard.agent"));
-        var forwarded = Assert.Single(receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 3);
-        Assert.Equal(echo.SpanId, forwarded.ParentSpanId);
+        var forwarded = Assert.Single(receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 3 && s.ParentSpanId == echo.SpanId);
+        Assert.Equal("\"c1\"", forwarded.Attributes["jsonrpc.request.id"]);
 
         Assert.Equal("deny", Assert.Single(receiver.Spans, s => s.Name == "tools/call get-sum").Attributes["mcpguard.decision"]);
         Assert.DoesNotContain(receiver.Spans, s => s.Name == "tools/call get-sum" && s.Kind == 3);
@@ -62,6 +68,7 @@ public sealed class OtlpExportTests
         }
 
         Assert.Contains(receiver.Metrics, m => m.Name == "mcp.server.operation.duration");
+        Assert.Contains(receiver.Metrics, m => m.Name == "mcpguard.limit.refusals" && m.Points.Any(p => p["entry"] == "limits" && p["kind"] == "global"));
         Assert.Contains(receiver.Metrics, m => m.Name == "mcpguard.approvals" && m.Points.Any(p => p["channel"] == "command"));
         Assert.DoesNotContain(receiver.Spans.SelectMany(s => s.Attributes.Values), v => v.Contains(Secret, StringComparison.Ordinal));
     }
@@ -72,7 +79,7 @@ public sealed class OtlpExportTests
         await using var receiver = new OtlpReceiver();
         await RunSessionAsync(Policy($"telemetry: {{ otlp: {receiver.Endpoint}, arguments: full }}"));
 
-        var echo = Assert.Single(receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 2);
+        var echo = Assert.Single(receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c1\"");
         Assert.Contains(Secret, echo.Attributes["gen_ai.tool.call.arguments"], StringComparison.Ordinal);
     }
 
@@ -85,7 +92,7 @@ public sealed class OtlpExportTests
         Assert.Empty(receiver.Paths);
     }
 
-    /// <summary>Initialize, list, then an allowed, a denied, a hidden and an approved call; then client EOF (the export flushes).</summary>
+    /// <summary>Initialize, list, then an allowed, a denied, a hidden, an approved and a rate-limited call; then client EOF (the export flushes).</summary>
     private static async Task RunSessionAsync(string policy)
     {
         await using var guard = RawGuard.Start(policy, GuardedServer.Everything());
@@ -104,6 +111,8 @@ public sealed class OtlpExportTests
         await guard.ResponseAsync("\"c3\"");
         await guard.SendAsync("""{"jsonrpc":"2.0","id":"c4","method":"tools/call","params":{"name":"get-tiny-image","arguments":{}}}""");
         await guard.ResponseAsync("\"c4\"");
+        await guard.SendAsync("""{"jsonrpc":"2.0","id":"c5","method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}""");
+        Assert.Contains("retry after", (await guard.ResponseAsync("\"c5\"")).GetRawText(), StringComparison.Ordinal);
         guard.CloseStdin();
         Assert.Equal(0, await guard.WaitForExitAsync());
     }
