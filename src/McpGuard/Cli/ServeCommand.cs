@@ -6,6 +6,7 @@ using McpGuard.Policy;
 using McpGuard.Session;
 using McpGuard.Reload;
 using McpGuard.State;
+using McpGuard.Telemetry;
 using McpGuard.Stdio;
 using Microsoft.Extensions.Logging;
 
@@ -74,16 +75,34 @@ internal static class ServeCommand
 
             using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
             using var stop = new StopSignal();
-            var counters = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
+
+            // As in run (docs/telemetry.md), plus the Prometheus scrape on this listener when telemetry.prometheus is set.
+            var settings = loaded.Policy.Telemetry;
+            using var telemetry = TelemetryExport.Start(settings, Environment.GetEnvironmentVariable);
+            using var metrics = settings.Prometheus ? new PrometheusMetrics() : null;
+            var opened = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
+            var counters = telemetry is null && metrics is null
+                ? opened
+                : new TimedCounterStore(opened, loaded.Policy.State.Store.ToString().ToLowerInvariant());
             await using var ownedCounters = counters as IAsyncDisposable;
             var engine = new PolicyEngine(loaded.Policy, counters: counters);
-            var relayOptions = new RelayOptions { Session = new SessionOptions { Monitor = parseResult.GetValue(monitorOption) } };
+            await using var gauges = telemetry is null && metrics is null ? null : new LimitGauges(
+                ct => LimitUses.ReadAsync(engine, counters, TimeProvider.System, ct), TimeProvider.System);
+            var relayOptions = new RelayOptions
+            {
+                Session = new SessionOptions
+                {
+                    Monitor = parseResult.GetValue(monitorOption),
+                    NetworkTransport = "tcp",
+                    TelemetryArguments = settings.Arguments,
+                },
+            };
             var serverName = upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateClient(upstream);
             var launcher = new GuardLauncher(
                 engine, audit, relayOptions, commandLine, serverName, loggerFactory, upstream is null ? null : (upstream, upstreamHttp!));
-            var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes }, launcher, engine.TimeProvider);
+            var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes }, launcher, engine.TimeProvider, metrics);
             using var watcher = new PolicyWatcher(policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {

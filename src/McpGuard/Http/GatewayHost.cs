@@ -1,4 +1,5 @@
 using McpGuard.Policy;
+using McpGuard.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,7 +15,7 @@ namespace McpGuard.Http;
 /// <c>mcpguard serve</c>'s listener: Kestrel with its slow-client limits on, the routes of
 /// <see cref="GatewayRoutes"/>, and shutdown in the order of docs/serve.md#shutdown.
 /// </summary>
-internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, TimeProvider clock)
+internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, TimeProvider clock, PrometheusMetrics? metrics = null)
 {
     private readonly LegacySessions _sessions = new(launcher, options.MaxSessions, options.SessionIdle, clock);
     private readonly StatelessRequests _stateless = new(launcher);
@@ -50,7 +51,7 @@ internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, 
         var app = builder.Build();
         var tokens = options.Auth is ServeAuth.Tokens file ? new TokenAuthenticator(file.File) : null;
         var checks = new GatewayChecks(options, tokens, new AgentConcurrency(options.MaxRequestsPerAgent));
-        GatewayRoutes.Map(app, options, new McpEndpoint(_sessions, _stateless, options, stopping), checks, () => !_draining);
+        GatewayRoutes.Map(app, options, new McpEndpoint(_sessions, _stateless, options, stopping), checks, () => !_draining, metrics);
 
         using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var idle = _sessions.SweepIdleAsync(sweep.Token);

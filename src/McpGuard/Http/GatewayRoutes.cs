@@ -1,3 +1,4 @@
+using McpGuard.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -5,23 +6,32 @@ namespace McpGuard.Http;
 
 /// <summary>
 /// Every route of the gateway's listener, in this one place: the MCP endpoint behind its checks, and the health
-/// probes, which need no auth and say nothing but their status. (Telemetry's <c>/metrics</c> belongs here too.)
+/// probes, which need no auth and say nothing but their status. and, with <c>telemetry.prometheus</c>, <c>/metrics</c> behind the same checks.
 /// </summary>
 internal static class GatewayRoutes
 {
-    public static void Map(WebApplication app, ServeOptions options, McpEndpoint endpoint, GatewayChecks checks, Func<bool> ready)
+    public const string MetricsPath = "/metrics";
+
+    public static void Map(
+        WebApplication app, ServeOptions options, McpEndpoint endpoint, GatewayChecks checks, Func<bool> ready, PrometheusMetrics? metrics = null)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () => ready() ? Results.Text("ready\n") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
 
-        // The checks run only in front of the MCP endpoint (not the probes), around the handler, so an agent's
-        // request counts as open until its answer is written.
+        // The checks run only in front of the MCP endpoint and the metrics scrape (not the probes), around the handler,
+        // so an agent's request counts as open until its answer is written and a scrape needs the endpoint's auth.
         app.Use((context, next) => context.Request.Path.Equals(options.Path, StringComparison.Ordinal)
+            || (metrics is not null && context.Request.Path.Equals(MetricsPath, StringComparison.Ordinal))
             ? checks.InvokeAsync(context, next)
             : next(context));
         var mcp = app.MapGroup(options.Path);
         mcp.MapPost("", endpoint.PostAsync);
         mcp.MapGet("", endpoint.GetAsync);
         mcp.MapDelete("", endpoint.DeleteAsync);
+        if (metrics is not null)
+        {
+            // telemetry.prometheus (docs/telemetry.md): the text format, written by the guard itself.
+            app.MapGet(MetricsPath, () => Results.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        }
     }
 }

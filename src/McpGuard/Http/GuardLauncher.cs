@@ -35,14 +35,17 @@ internal sealed class GuardLauncher(
     public (IGuardRelay Relay, Task<int> Running) Start(Stream clientInput, Stream clientOutput, string? agent, CancellationToken stopping)
     {
         IAuditLog log = agent is null ? audit : new AgentAuditLog(audit, agent);
+
+        // Spans name the session's agent (a 2025 session has one; shared 2026-07-28 traffic is the gateway's own).
+        var relayOptions = agent is null ? options : options with { Session = options.Session with { Agent = agent } };
         if (upstream is { } remote)
         {
             var remoteRelay = new RemoteRelay(
-                engine, channels => Approvers.Create(engine, channels, loggerFactory), log, options, remote.Options, remote.Http, loggerFactory);
+                engine, channels => Approvers.Create(engine, channels, loggerFactory), log, relayOptions, remote.Options, remote.Http, loggerFactory);
             return (remoteRelay, remoteRelay.RunAsync(serverName, clientInput, clientOutput, stopping));
         }
 
-        var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), log, options, loggerFactory);
+        var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), log, relayOptions, loggerFactory);
         var running = relay.RunAsync(commandLine, serverName, clientInput, clientOutput, _stderr, stopping);
         if (running.IsFaulted && running.Exception.InnerException is ChildStartException start)
         {

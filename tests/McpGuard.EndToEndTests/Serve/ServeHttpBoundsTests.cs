@@ -181,7 +181,7 @@ public sealed class ServeHttpBoundsTests
     }
 
     /// <summary>Runs a mcpguard command with this home (the policy written first) and returns its stdout.</summary>
-    private static async Task<string> RunCliAsync(string home, string verb, string sub, string name, string policyFlag, string policyPath, string policy)
+    internal static async Task<string> RunCliAsync(string home, string verb, string sub, string name, string policyFlag, string policyPath, string policy)
     {
         await File.WriteAllTextAsync(policyPath, policy, Ct);
         var guard = RepoPaths.Guard;

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using McpGuard.EndToEndTests.Serve;
+using McpGuard.EndToEndTests.TestUtils;
+
+namespace McpGuard.EndToEndTests.Telemetry;
+
+/// <summary>
+/// <c>telemetry.prometheus</c> on <c>serve</c> (docs/telemetry.md): <c>GET /metrics</c> behind the endpoint's own auth,
+/// its counters moving with the calls the gateway decides.
+/// </summary>
+public sealed class ServeMetricsTests
+{
+    private const string Policy = "version: 1\ndefault: allow\ntools:\n  place_order: deny\nserve:\n  auth: { tokens: agents.yaml }\n"
+        + "telemetry:\n  prometheus: true\n";
+
+    private const string Modern = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+        + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"},\"io.modelcontextprotocol/clientCapabilities\":{}}";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Metrics_NeedTheToken_AndCountTheDecisions()
+    {
+        var home = DeskProcess.NewHome();
+        var policyPath = Path.Combine(home, "policy.yaml");
+        var token = (await ServeHttpBoundsTests.RunCliAsync(home, "agents", "add", "alice", "--policy", policyPath, Policy)).Trim();
+        await using var guard = await ServedGuard.StartAsync(Policy, ["node", RepoPaths.V2Server], home: home);
+        using var http = new HttpClient();
+        var metrics = new Uri(guard.Url, "/metrics");
+
+        var anonymous = await http.GetAsync(metrics, Ct);
+        var before = await ScrapeAsync(http, metrics, token);
+        var denied = await CallAsync(http, guard, token, "place_order", """{"symbol":"BTCUSDT","qty":"9"}""");
+        var allowed = await CallAsync(http, guard, token, "echo", """{"text":"hi"}""");
+        var after = await ScrapeAsync(http, metrics, token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains("Denied by policy", denied, StringComparison.Ordinal);
+        Assert.Contains("echo: hi", allowed, StringComparison.Ordinal);
+        Assert.DoesNotContain("mcpguard_decisions_total{", before, StringComparison.Ordinal);
+        Assert.Contains("mcpguard_decisions_total{decision=\"deny\",rule=\"tools.place_order\",tool=\"place_order\"} 1\n", after, StringComparison.Ordinal);
+        Assert.Contains("mcpguard_decisions_total{decision=\"allow\",rule=\"default\",tool=\"echo\"} 1\n", after, StringComparison.Ordinal);
+        Assert.Contains("# TYPE mcp_server_operation_duration_seconds histogram", after, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ScrapeAsync(HttpClient http, Uri metrics, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, metrics);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        return await response.Content.ReadAsStringAsync(Ct);
+    }
+
+    private static async Task<string> CallAsync(HttpClient http, ServedGuard guard, string token, string tool, string arguments)
+    {
+        var body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":" + arguments
+            + "," + Modern + "}}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+        request.Headers.Add("Mcp-Method", "tools/call");
+        request.Headers.Add("Mcp-Name", tool);
+        using var response = await http.SendAsync(request, Ct);
+        return await response.Content.ReadAsStringAsync(Ct);
+    }
+}
