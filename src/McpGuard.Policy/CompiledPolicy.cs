@@ -65,6 +65,11 @@ internal sealed class CompiledPolicy
     /// <summary>The global <c>results</c> rules: what every answer that reaches the model goes through.</summary>
     public Results.ResultRules Results { get; init; } = McpGuard.Policy.Results.ResultRules.None;
 
+    /// <summary>True when any answer must go through result rules (globally or for some entry); read per answer.</summary>
+    public bool HasResultRules => _hasResultRules ??= !Results.IsEmpty || Entries.Any(e => !e.Results.IsEmpty);
+
+    private bool? _hasResultRules;
+
     /// <summary>The result rules for a tool's answers: its entry's (global ones included), else the global ones.</summary>
     public Results.ResultRules ResultRulesFor(string toolName) =>
         FindEntry(toolName)?.Results is { IsEmpty: false } own ? own : Results;

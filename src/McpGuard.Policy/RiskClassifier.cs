@@ -35,17 +35,22 @@ internal static class RiskClassifier
             return RiskClass.Critical;
         }
 
-        var bulk = words.Any(w => w is "all" or "batch" or "bulk" or "many");
+        var bulk = words.Any(IsBulkWord);
         if (words.Any(w => s_destructiveVerbs.Contains(w)))
         {
             return bulk ? RiskClass.Critical : RiskClass.Destructive;
         }
 
-        if (s_writeVerbs.Contains(words[0]))
+        // The verb leads, except in a batch form (batch_place_order, bulk_update_items), where it follows the bulk
+        // word: a batch of writes is at least a write, never unknown.
+        var verb = words.SkipWhile(IsBulkWord).FirstOrDefault();
+        if (verb is not null && s_writeVerbs.Contains(verb))
         {
             return RiskClass.Write;
         }
 
-        return s_readVerbs.Contains(words[0]) ? RiskClass.Read : RiskClass.Unknown;
+        return verb is not null && s_readVerbs.Contains(verb) ? RiskClass.Read : RiskClass.Unknown;
     }
+
+    private static bool IsBulkWord(string word) => word is "all" or "batch" or "bulk" or "many";
 }

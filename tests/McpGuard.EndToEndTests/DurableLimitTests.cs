@@ -32,6 +32,49 @@ public sealed class DurableLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoGuards_OneSqliteFile_BurstOfThreeHundredEach_GroupCommitsForwardExactlyTheMax()
+    {
+        // Pipelined calls share transactions (group commit); across the two guards the count stays exact.
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    rate_limit: {{ max: 250, window: 1h }}\n    action: allow\n";
+        Assert.Equal(250, await BurstAsync(policy, calls: 300, max: 250));
+    }
+
+    [Fact]
+    public async Task GuardKilledMidBurst_EveryCallTheServerGotStaysCounted_AndARestartedGuardKeepsCounting()
+    {
+        // The server writes each call it gets into a FIFO before it answers; the FIFO ends when the server does.
+        var received = Path.Combine(_directory, "received");
+        using (var mkfifo = Process.Start("mkfifo", [received]))
+        {
+            await mkfifo.WaitForExitAsync(Ct);
+        }
+
+        var receivedIds = Task.Run(() => File.ReadAllLines(received), Ct);
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    rate_limit: {{ max: 100000, window: 1h }}\n    action: allow\n";
+        var guard = await StartAsync(policy, [], [.. Scripts.Node(Scripts.OrdersLoggedTo), received]);
+        await guard.SendAsync(string.Join("\n", Enumerable.Range(1, 400).Select(i => Call(i, "{}"))));
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Contains("filled", await guard.ReadLineAsync());
+        }
+
+        Process.GetProcessById(guard.Pid).Kill();
+        var forwarded = (await receivedIds.WaitAsync(TestConstants.DefaultTimeout, Ct)).Length;
+        await guard.DisposeAsync();
+
+        var (code, json, _) = await LimitsAsync(TempFiles.Write("policy.yaml", policy), "--json");
+        Assert.Equal(0, code);
+        var used = Assert.Single(JsonDocument.Parse(json).RootElement.GetProperty("limits").EnumerateArray()).GetProperty("used").GetInt32();
+        Assert.InRange(forwarded, 40, 400);
+        Assert.InRange(used, forwarded, 400);
+
+        // A guard started afterwards counts on from there: room for exactly one more call.
+        await using var restarted = await StartAsync(policy.Replace("max: 100000", $"max: {used + 1}", StringComparison.Ordinal));
+        Assert.Contains("filled", await CallAsync(restarted, 1, "{}"));
+        Assert.Contains($"rate limit of {used + 1} per 1h for order reached", await CallAsync(restarted, 2, "{}"));
+    }
+
+    [Fact]
     public async Task TwoGuards_OneRedis_BurstOfTwentyFiveEach_ForwardExactlyTwo()
     {
         Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
@@ -147,21 +190,21 @@ public sealed class DurableLimitTests : IDisposable
         File.Delete(policyPath);
     }
 
-    /// <summary>Two guards on one store, 25 calls each written in one burst; returns how many the server received.</summary>
-    private async Task<int> BurstAsync(string policy)
+    /// <summary>Two guards on one store, <paramref name="calls"/> each written in one burst; returns how many the server received.</summary>
+    private async Task<int> BurstAsync(string policy, int calls = 25, int max = 2)
     {
         await using var first = await StartAsync(policy);
         await using var second = await StartAsync(policy);
-        var burst = string.Join("\n", Enumerable.Range(1, 25).Select(i => Call(i, "{}")));
+        var burst = string.Join("\n", Enumerable.Range(1, calls).Select(i => Call(i, "{}")));
         await Task.WhenAll(first.SendAsync(burst), second.SendAsync(burst));
 
         var forwarded = 0;
         foreach (var guard in (RawGuard[])[first, second])
         {
-            for (var i = 0; i < 25; i++)
+            for (var i = 0; i < calls; i++)
             {
                 var answer = await guard.ReadLineAsync();
-                Assert.True(answer.Contains("filled", StringComparison.Ordinal) || answer.Contains("rate limit of 2 per 1h for order reached", StringComparison.Ordinal), answer);
+                Assert.True(answer.Contains("filled", StringComparison.Ordinal) || answer.Contains($"rate limit of {max} per 1h for order reached", StringComparison.Ordinal), answer);
                 forwarded += answer.Contains("filled", StringComparison.Ordinal) ? 1 : 0;
             }
         }
@@ -169,9 +212,11 @@ public sealed class DurableLimitTests : IDisposable
         return forwarded;
     }
 
-    private async Task<RawGuard> StartAsync(string policy, params string[] guardOptions)
+    private Task<RawGuard> StartAsync(string policy, params string[] guardOptions) => StartAsync(policy, guardOptions, Scripts.Node(Scripts.Orders));
+
+    private async Task<RawGuard> StartAsync(string policy, string[] guardOptions, IEnumerable<string> server)
     {
-        var guard = RawGuard.Start(policy, Scripts.Node(Scripts.Orders), guardOptions, environment: new Dictionary<string, string> { ["MCPGUARD_HOME"] = _directory });
+        var guard = RawGuard.Start(policy, server, guardOptions, environment: new Dictionary<string, string> { ["MCPGUARD_HOME"] = _directory });
         await guard.SendAsync(Initialize);
         await guard.ReadLineContainingAsync("\"init\"");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");

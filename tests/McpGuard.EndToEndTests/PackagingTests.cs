@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using McpGuard.EndToEndTests.TestUtils;
 using ModelContextProtocol.Client;
@@ -20,25 +19,15 @@ public sealed class PackagingTests
         var work = Directory.CreateTempSubdirectory("mcpguard-pack-");
         try
         {
-            // .ci/run packs once (one native compile, whose publish folder its smoke tests also run) and names the
-            // folder here; run alone, the test packs the three packages itself.
-            var packed = Environment.GetEnvironmentVariable(FeedVariable);
-            var feed = string.IsNullOrEmpty(packed) ? Path.Combine(work.FullName, "feed") : packed;
+            var feed = await ToolFeed.GetAsync();
             var toolPath = Path.Combine(work.FullName, "tools");
-            if (string.IsNullOrEmpty(packed))
-            {
-                var project = Path.Combine(RepoPaths.Root, "src/McpGuard");
-                await RunAsync(nugetPackages: null, "dotnet", "pack", project, "-c", "Release", "-o", feed);
-                await RunAsync(nugetPackages: null, "dotnet", "pack", project, "-c", "Release", "-r", "linux-x64", "-o", feed);
-                await RunAsync(nugetPackages: null, "dotnet", "pack", project, "-c", "Release", "-r", "any", "-p:PublishAot=false", "-o", feed);
-            }
-
             var config = Path.Combine(work.FullName, "nuget.config");
             await File.WriteAllTextAsync(config, $"""
                 <configuration><packageSources><clear /><add key="local" value="{feed}" /></packageSources></configuration>
                 """, TestContext.Current.CancellationToken);
             // A package cache of its own, so a package of the same version packed earlier is not taken from ~/.nuget.
-            await RunAsync(Path.Combine(work.FullName, "packages"), "dotnet", "tool", "install", "--tool-path", toolPath, "--configfile", config, "McpGuard");
+            var packages = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(work.FullName, "packages") };
+            await ToolFeed.RunAsync(packages, "dotnet", "tool", "install", "--tool-path", toolPath, "--configfile", config, "McpGuard");
             var installed = new FileInfo(Path.Combine(toolPath, "mcpguard")).ResolveLinkTarget(returnFinalTarget: true);
             Assert.NotNull(installed);
             Assert.Contains("/mcpguard.linux-x64/", installed.FullName, StringComparison.Ordinal);
@@ -61,27 +50,5 @@ public sealed class PackagingTests
         {
             work.Delete(recursive: true);
         }
-    }
-
-    private const string FeedVariable = "MCPGUARD_E2E_FEED";
-
-    private static async Task RunAsync(string? nugetPackages, string command, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (nugetPackages is not null)
-        {
-            startInfo.Environment["NUGET_PACKAGES"] = nugetPackages;
-        }
-
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(10));
-        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', arguments)} failed:\n{await output}\n{await error}");
     }
 }

@@ -14,6 +14,10 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
     private readonly Lock _stdout = new();
     private bool _failedOnce;
     private bool _holdLists = config.HoldToolsList;
+    private bool _initialized;
+
+    /// <summary>Whether the request being answered is of the 2026-07-28 era (its results carry resultType).</summary>
+    private bool _modern;
 
     public void Handle(byte[] line)
     {
@@ -39,10 +43,21 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
         var idText = LeadingId().Match(text);
         var id = !message.TryGetProperty("id", out var idElement) ? null : idText.Success ? idText.Groups[1].Value : Encode(idElement);
         var parameters = message.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? p.Clone() : default;
-        switch (methodElement.GetString())
+        var method = methodElement.GetString()!;
+        _modern = RawServerEras.IsModern(parameters);
+        if (id is not null && RawServerEras.Refuses(this, config.Era, method, id, _modern, _initialized))
+        {
+            return;
+        }
+
+        switch (method)
         {
             case "initialize":
-                Reply(id, """{"protocolVersion":"2025-06-18","capabilities":{"tools":{"listChanged":true}},"serverInfo":{"name":"fake","version":"1"}}""");
+                _initialized = true;
+                Reply(id, $$$"""{"protocolVersion":"2025-06-18","capabilities":{"tools":{"listChanged":true}},"serverInfo":{"name":{{{Encode(config.ServerName)}}},"version":"1"}}""");
+                return;
+            case "server/discover" when config.Era is RawServerEra.ModernOnly or RawServerEra.BothEras:
+                Reply(id, RawServerEras.Discovered(config.ServerName));
                 return;
             case "tools/list":
                 if (config.FailFirstToolsList && !_failedOnce)
@@ -86,7 +101,11 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
 
     public string RecordPath => recordPath;
 
-    public void Reply(string? id, string resultJson) => Send($$$"""{"jsonrpc":"2.0","id":{{{id}}},"result":{{{resultJson}}}}""");
+    public void Reply(string? id, string resultJson) =>
+        Send($$$"""{"jsonrpc":"2.0","id":{{{id}}},"result":{{{(_modern ? RawServerEras.Complete(resultJson) : resultJson)}}}}""");
+
+    public void Error(string? id, int code, string message, string? dataJson = null) =>
+        Send($$$"""{"jsonrpc":"2.0","id":{{{id}}},"error":{"code":{{{code}}},"message":{{{Encode(message)}}}{{{(dataJson is null ? "" : ",\"data\":" + dataJson)}}}}}""");
 
     /// <summary>Set by <c>test/pause-stdin</c>: the rest of the chunk already read is handled, then no more is read until resumed.</summary>
     public bool PauseRequested { get; set; }
@@ -127,6 +146,18 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
 
     private static string Encode(JsonElement id) => id.ValueKind == JsonValueKind.String ? Encode(id.GetString()!) : id.GetRawText();
 
+    /// <summary>A JSON value on one line, strings escaped only where JSON must be.</summary>
+    public static string Compact(JsonElement value)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, s_relaxed))
+        {
+            value.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     private void Call(string? id, JsonElement parameters, byte[] line, string text)
     {
         var name = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
@@ -164,7 +195,8 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
             ? int.Parse(cursor.GetString()![1..], System.Globalization.CultureInfo.InvariantCulture)
             : 0;
         var next = index + 1 < config.Pages.Count ? $$$""","nextCursor":"p{{{index + 1}}}" """.TrimEnd() : "";
-        Reply(id, $$$"""{"tools":{{{config.Pages[index]}}}{{{next}}}}""");
+        var cache = _modern ? ""","ttlMs":0,"cacheScope":"private" """.TrimEnd() : "";
+        Reply(id, $$$"""{"tools":{{{config.Pages[index]}}}{{{next}}}{{{cache}}}}""");
     }
 
     private void Record(byte[] line)

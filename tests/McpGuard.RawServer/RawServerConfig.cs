@@ -20,13 +20,21 @@ internal sealed record RawServerConfig
 
     public int ExitCodeOnEof { get; init; }
 
+    /// <summary>Which protocol eras the server speaks, and how it treats the other (<see cref="RawServerEra"/>).</summary>
+    public RawServerEra Era { get; init; }
+
+    /// <summary>The name in its initialize and server/discover answers.</summary>
+    public string ServerName { get; init; } = "fake";
+
     public static RawServerConfig Parse(string json)
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         var pages = root.TryGetProperty("pages", out var list)
             ? [.. list.EnumerateArray().Select(page => page.GetRawText())]
-            : new List<string> { """[{"name":"echo","inputSchema":{"type":"object"}}]""" };
+            : root.TryGetProperty("listFile", out var file)
+                ? [ToolsOf(file.GetString()!)]
+                : new List<string> { """[{"name":"echo","inputSchema":{"type":"object"}}]""" };
         return new RawServerConfig
         {
             Pages = pages,
@@ -36,7 +44,16 @@ internal sealed record RawServerConfig
             IgnoreEof = Flag(root, "ignoreEof"),
             IgnoreSigterm = Flag(root, "ignoreSigterm"),
             ExitCodeOnEof = root.TryGetProperty("exitCodeOnEof", out var code) ? code.GetInt32() : 0,
+            Era = root.TryGetProperty("era", out var era) ? Enum.Parse<RawServerEra>(era.GetString()!, ignoreCase: true) : RawServerEra.Legacy,
+            ServerName = root.TryGetProperty("serverName", out var name) ? name.GetString()! : "fake",
         };
+    }
+
+    /// <summary>The tools array of a saved tools/list result (pretty-printed is fine), on one line.</summary>
+    private static string ToolsOf(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        return RawServer.Compact(document.RootElement.GetProperty("tools"));
     }
 
     private static bool Flag(JsonElement root, string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;

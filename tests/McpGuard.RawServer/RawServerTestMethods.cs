@@ -45,7 +45,12 @@ internal static class RawServerTestMethods
                 server.Reply(id, $$$"""{"taskId":{{{RawServer.Encode(parameters.GetProperty("taskId").GetString()!)}}},"status":"cancelled"}""");
                 return;
             case "tasks/result":
-                server.Reply(id, """{"content":[{"type":"text","text":"task done"}]}""");
+                server.Reply(id, $$$"""{"content":[{"type":"text","text":{{{RawServer.Encode("task done: " + parameters.GetProperty("taskId").GetString())}}}}]}""");
+                return;
+            case "resources/read":
+                // The resource's text is its URI, so a test chooses what the guard reads.
+                var uri = RawServer.Encode(parameters.GetProperty("uri").GetString()!);
+                server.Reply(id, $$$"""{"contents":[{"uri":{{{uri}}},"mimeType":"text/plain","text":{{{uri}}}}]}""");
                 return;
             case "test/exit":
                 Environment.Exit(parameters.GetProperty("code").GetInt32());

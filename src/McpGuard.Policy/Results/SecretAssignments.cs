@@ -107,10 +107,10 @@ internal static class SecretAssignments
 
     private static bool LooksRandom(ReadOnlySpan<char> value, bool isPassword)
     {
-        if (value.Length > LongestValue || value.ContainsAny(" \t\r\n\\") || value[0] is '$' or '<' or '{' or '%' or '['
+        if (value.Length > LongestValue || value.ContainsAny(" \t\r\n\\") || value[0] is '$' or '<' or '{' or '%' or '[' or '/'
             || value.IndexOf("{{", StringComparison.Ordinal) >= 0)
         {
-            return false; // a sentence, a template or a placeholder, not a value
+            return false; // a sentence, a template, a placeholder or a path (secret://...), not a value
         }
 
         var letters = value.IndexOfAnyInRange('a', 'z') >= 0 || value.IndexOfAnyInRange('A', 'Z') >= 0;

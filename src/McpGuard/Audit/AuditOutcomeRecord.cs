@@ -22,4 +22,7 @@ internal sealed record AuditOutcomeRecord
 
     /// <summary>For a call the server ran as a task: the task's final status (completed, failed, cancelled).</summary>
     public string? TaskStatus { get; init; }
+
+    /// <summary>What the result policy did with the answer (docs/results.md#audit); null when it did nothing.</summary>
+    public AuditResultPolicy? Results { get; init; }
 }

@@ -79,6 +79,25 @@ internal static class AuditRecordSerializer
         }
 
         WriteOptionalString(writer, "task_status", record.TaskStatus);
+        if (record.Results is { } results)
+        {
+            writer.WriteStartObject("results");
+            writer.WriteString("outcome", results.Outcome);
+            writer.WriteStartObject("matches");
+            foreach (var (detector, count) in results.Matches)
+            {
+                writer.WriteNumber(detector, count);
+            }
+
+            writer.WriteEndObject();
+            if (results.Monitor)
+            {
+                writer.WriteBoolean("monitor", true);
+            }
+
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
     }
 

@@ -8,6 +8,7 @@ internal static class RootCommandFactory
     {
         RunCommand.Create(),
         ServeCommand.Create(),
+        AgentsCommand.Create(),
         ToolsCommand.Create(),
         CheckCommand.Create(),
         ExplainCommand.Create(),
@@ -20,5 +21,6 @@ internal static class RootCommandFactory
         TestCommand.Create(),
         ReplayCommand.Create(),
         PinCommand.Create(),
+        LoginCommand.Create(),
     };
 }

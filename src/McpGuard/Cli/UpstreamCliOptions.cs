@@ -1,4 +1,5 @@
 using System.CommandLine;
+using McpGuard.Http.OAuth;
 using McpGuard.Http.Upstream;
 using McpGuard.Policy;
 
@@ -76,6 +77,17 @@ internal sealed class UpstreamCliOptions
             return null;
         }
 
-        return new UpstreamOptions { Endpoint = url, Headers = headers, Timeout = timeout, CaFile = ca?.FullName };
+        var options = new UpstreamOptions { Endpoint = url, Headers = headers, Timeout = timeout, CaFile = ca?.FullName };
+
+        // The token of `mcpguard login` for this URL, unless a --header already gives the guard's Authorization.
+        var store = TokenStore.Default;
+        if (headers.Any(h => h.Name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) || store.Find(url) is not { } login)
+        {
+            return options;
+        }
+
+        // Lives as long as the guard: refreshes go through it.
+        var http = UpstreamHttp.CreateClient(options);
+        return options with { Credential = new StoredCredential(login, store, http, TimeProvider.System) };
     }
 }

@@ -21,7 +21,6 @@ internal static class ServeOptionsResolver
         }
 
         var loopback = IPAddress.IsLoopback(listen.Address);
-        var policyFolder = Path.GetDirectoryName(Path.GetFullPath(policy.Source))!;
         ServeAuth auth;
         switch (serve.Auth)
         {
@@ -32,16 +31,14 @@ internal static class ServeOptionsResolver
                 auth = ServeAuth.None.Instance;
                 break;
             case ServeAuth.Tokens tokens:
-                auth = new ServeAuth.Tokens(Path.GetFullPath(Path.Combine(policyFolder, ExpandHome(tokens.File))));
+                auth = new ServeAuth.Tokens(AgentsFilePath.Resolve(policy, tokens.File));
                 break;
             default:
                 error = "serve.auth.oauth is not available in this version yet: use serve.auth.tokens (mcpguard agents add)";
                 return false;
         }
 
-        var tls = serve.Tls is { } t
-            ? new ServeTls(Path.Combine(policyFolder, ExpandHome(t.Certificate)), Path.Combine(policyFolder, ExpandHome(t.Key)))
-            : null;
+        var tls = serve.Tls is { } t ? new ServeTls(AgentsFilePath.Resolve(policy, t.Certificate), AgentsFilePath.Resolve(policy, t.Key)) : null;
         options = new ServeOptions
         {
             Listen = listen,
@@ -57,9 +54,4 @@ internal static class ServeOptionsResolver
         error = null;
         return true;
     }
-
-    private static string ExpandHome(string path) =>
-        path.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
-            : path;
 }

@@ -93,7 +93,7 @@ internal static class PolicyCheck
                 foreach (var sibling in tools.Where(t => t.Name != guarded.Name && !entry.Pattern.IsMatch(t.Name) && t.Name.Split('_', '-').Contains(noun)))
                 {
                     var summary = engine.Describe(sibling.Name, sibling.Hints);
-                    if (summary.Effect == ToolEffect.Allowed && summary.Limits is null && summary.Risk >= RiskClass.Write)
+                    if (summary.Effect == ToolEffect.Allowed && summary.Limits is null && CanDoHarm(summary.Risk))
                     {
                         findings.Add(new(true, $"{guarded.Name} is limited by tools.{entry.Pattern.Pattern}, but its sibling {sibling.Name} is allowed without a limit ({summary.RuleId}): an agent can go around the limit."));
                     }
@@ -101,4 +101,10 @@ internal static class PolicyCheck
             }
         }
     }
+
+    /// <summary>
+    /// Whether an allowed sibling without a limit is a way around one. Unknown counts as the most dangerous class:
+    /// a tool whose words say nothing (a vendor's own verb, another server's batch form) is not safer than a write.
+    /// </summary>
+    private static bool CanDoHarm(RiskClass risk) => risk is RiskClass.Unknown || risk >= RiskClass.Write;
 }

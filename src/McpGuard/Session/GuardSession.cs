@@ -46,7 +46,8 @@ internal sealed class GuardSession
         var gate = new ToolCallGate(
             Channels, engine, fetcher, _held, approverFor(Channels), ApprovalStateToken.CreateForProcess(), inBand, audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
         _client = new ClientMessageHandler(Channels, gate, loggerFactory.CreateLogger<ClientMessageHandler>());
-        _server = new ServerMessageHandler(Channels, engine, inBand, drift, audit, loggerFactory.CreateLogger<ServerMessageHandler>());
+        var results = new ResultStage(engine, Channels.Tasks, options.Monitor, loggerFactory.CreateLogger<ResultStage>());
+        _server = new ServerMessageHandler(Channels, engine, inBand, drift, results, audit, loggerFactory.CreateLogger<ServerMessageHandler>());
     }
 
     public SessionChannels Channels { get; }

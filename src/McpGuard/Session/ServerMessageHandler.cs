@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Redaction;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -14,12 +15,14 @@ namespace McpGuard.Session;
 /// Server→client: everything passes through unchanged, except that tools/list answers lose their hidden
 /// tools (and, with pins, tools that drifted under on_change/on_new: hide, and a positive ttlMs), answers to the guard's own requests stay with the guard, and non-JSON output is never forwarded.
 /// </summary>
-internal sealed partial class ServerMessageHandler(SessionChannels channels, PolicyEngine engine, InBandApprovals inBand, PinDriftReporter drift, IAuditLog audit, ILogger logger)
+internal sealed partial class ServerMessageHandler(
+    SessionChannels channels, PolicyEngine engine, InBandApprovals inBand, PinDriftReporter drift, ResultStage results, IAuditLog audit, ILogger logger)
 {
     public async ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
         try
         {
+            var checkedResult = ResultCheck.None;
             if (!ServerMessageHeader.TryRead(line, out var header))
             {
                 if (!IsBlank(line))
@@ -55,6 +58,9 @@ internal sealed partial class ServerMessageHandler(SessionChannels channels, Pol
                     return;
                 }
 
+                // Before the outcome is recorded, which carries what the result policy did (docs/results.md).
+                checkedResult = results.Check(line, pending);
+
                 if (pending.Call is { } call)
                 {
                     if (!header.IsError && TaskHandles.TryReadCreated(line, out var taskId))
@@ -64,7 +70,7 @@ internal sealed partial class ServerMessageHandler(SessionChannels channels, Pol
                     }
                     else
                     {
-                        RecordOutcome(call, pending.Id, header.IsError, header.ErrorCode);
+                        RecordOutcome(call, pending.Id, header.IsError, header.ErrorCode, checkedResult);
 
                         // A JSON-RPC error means the tool did not run, so its counts are given back; an isError result
                         // keeps them (the tool ran, maybe in part). docs/limits.md#give-back
@@ -84,7 +90,7 @@ internal sealed partial class ServerMessageHandler(SessionChannels channels, Pol
 
                 if (pending.TaskId is { } polled)
                 {
-                    NoteTaskAnswer(polled, pending.Method, line, header);
+                    NoteTaskAnswer(polled, pending.Method, line, header, checkedResult);
                 }
 
                 if (ServerIdentity.IsIdentifying(pending.Method) && ServerIdentity.Read(line, pending.Method) is { } serverName)
@@ -151,6 +157,12 @@ internal sealed partial class ServerMessageHandler(SessionChannels channels, Pol
             else if (header.Method == TaskHandles.StatusNotification)
             {
                 NoteTaskStatus(line);
+            }
+
+            if (checkedResult.Replacement is { } replacement)
+            {
+                await channels.ToClient.SendAsync(replacement, flush: false, cancellationToken);
+                return;
             }
 
             await channels.ToClient.SendAsync(line, flush: false, cancellationToken);
@@ -220,12 +232,12 @@ internal sealed partial class ServerMessageHandler(SessionChannels channels, Pol
     /// The server's answer to a <c>tasks/*</c> request about a task of a judged call. <c>tasks/result</c> is the
     /// call's own final answer; <c>tasks/get</c> and <c>tasks/cancel</c> show its status.
     /// </summary>
-    private void NoteTaskAnswer(string taskId, string method, ReadOnlySequence<byte> line, ServerMessageHeader header)
+    private void NoteTaskAnswer(string taskId, string method, ReadOnlySequence<byte> line, ServerMessageHeader header, ResultCheck checkedResult)
     {
-        if (method == "tasks/result")
+        if (method == ResultStage.TasksResult)
         {
             // An error here is the call's own JSON-RPC error (it did not complete): as for a plain call, given back.
-            FinishTask(taskId, header.IsError ? "failed" : "completed", header.IsError, header.ErrorCode, giveBack: header.ErrorCode is not null);
+            FinishTask(taskId, header.IsError ? "failed" : "completed", header.IsError, header.ErrorCode, giveBack: header.ErrorCode is not null, checkedResult);
             return;
         }
 
@@ -267,14 +279,14 @@ internal sealed partial class ServerMessageHandler(SessionChannels channels, Pol
         }
     }
 
-    private void FinishTask(string taskId, string status, bool isError, long? errorCode, bool giveBack)
+    private void FinishTask(string taskId, string status, bool isError, long? errorCode, bool giveBack, ResultCheck? checkedResult = null)
     {
         if (!channels.Tasks.TryFinish(taskId, out var task))
         {
             return;
         }
 
-        RecordOutcome(task.Call, task.RequestId, isError, errorCode, status);
+        RecordOutcome(task.Call, task.RequestId, isError, errorCode, checkedResult ?? ResultCheck.None, status);
         if (giveBack)
         {
             GiveBack(task.Call);
@@ -289,7 +301,7 @@ internal sealed partial class ServerMessageHandler(SessionChannels channels, Pol
         }
     }
 
-    private void RecordOutcome(ForwardedCall call, JsonRpcId id, bool isError, long? errorCode, string? taskStatus = null)
+    private void RecordOutcome(ForwardedCall call, JsonRpcId id, bool isError, long? errorCode, ResultCheck checkedResult, string? taskStatus = null)
     {
         var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp);
         LogCallFinished(logger, call.ToolName, elapsed.TotalMilliseconds);
@@ -304,6 +316,9 @@ internal sealed partial class ServerMessageHandler(SessionChannels channels, Pol
                 IsError = isError,
                 ErrorCode = errorCode,
                 TaskStatus = taskStatus,
+                Results = checkedResult.Filtered is FilteredResult.Untouched
+                    ? null
+                    : new AuditResultPolicy(ResultCheck.Word(checkedResult.Filtered), checkedResult.Filtered.Counts, checkedResult.Monitor),
             });
         }
     }

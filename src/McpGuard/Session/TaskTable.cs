@@ -39,6 +39,15 @@ internal sealed class TaskTable
         }
     }
 
+    /// <summary>The task, if it is one of a judged call of this session.</summary>
+    public bool TryFind(string taskId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TrackedTask? task)
+    {
+        lock (_lock)
+        {
+            return _tasks.TryGetValue(taskId, out task);
+        }
+    }
+
     /// <summary>The task's call the first time it is seen final; false if unknown or already final.</summary>
     public bool TryFinish(string taskId, out TrackedTask task)
     {

@@ -24,6 +24,9 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
 
     public SqliteStatement Rollback { get; } = new(connection, "ROLLBACK");
 
+    /// <summary>Changes when another connection commits to the file (never for this one's own commits).</summary>
+    public SqliteStatement DataVersion { get; } = new(connection, "PRAGMA data_version");
+
     public SqliteStatement WindowById { get; } = new(connection, Window + " WHERE c.id = $id", "$id");
 
     public SqliteStatement WindowByIdentity { get; } = new(connection, Window + " WHERE c.namespace = $ns AND c.entry = $entry AND c.kind = $kind AND c.window_ticks = $window AND c.per = $per", "$ns", "$entry", "$kind", "$window", "$per");
@@ -43,7 +46,7 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
 
     public void Dispose()
     {
-        foreach (var statement in (SqliteStatement[])[Begin, Commit, Rollback, WindowById, WindowByIdentity, Expire, Buckets, Bucket, InsertCounter, InsertBucket, UpdateBucket])
+        foreach (var statement in (SqliteStatement[])[Begin, Commit, Rollback, DataVersion, WindowById, WindowByIdentity, Expire, Buckets, Bucket, InsertCounter, InsertBucket, UpdateBucket])
         {
             statement.Dispose();
         }

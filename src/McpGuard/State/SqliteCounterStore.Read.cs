@@ -5,12 +5,18 @@ namespace McpGuard.State;
 
 internal sealed partial class SqliteCounterStore
 {
-    public async ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <remarks>Runs on the caller's thread (a command, not a call path): it waits for the connection like a give-back.</remarks>
+    public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        if (!TryAcquire(cancellationToken))
+        {
+            throw new CounterStoreException($"{Description} cannot be read: busy for more than {_busyTimeout.TotalSeconds:0.###}s");
+        }
+
         try
         {
-            var (connection, _) = Open();
+            Open();
+            var connection = _connection!;
             using var select = Command(connection, null, """
                 SELECT c.entry, c.kind, c.window_ticks, c.per, b.last, b.amount FROM limit_counters c JOIN limit_buckets b ON b.counter = c.id
                 WHERE c.namespace = $ns AND b.last > $now - c.window_ticks ORDER BY c.id, b.opened
@@ -33,41 +39,47 @@ internal sealed partial class SqliteCounterStore
                     : new CounterReading(id, amount, new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero) + id.Window);
             }
 
-            return [.. readings.Values];
+            return new((IReadOnlyList<CounterReading>)[.. readings.Values]);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
         {
-            Reset();
+            Fail();
             throw new CounterStoreException($"{Description} cannot be read: {ex.Message}", ex);
         }
         finally
         {
-            _gate.Release();
+            Release();
         }
     }
 
-    public async ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken)
+    public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        if (!TryAcquire(cancellationToken))
+        {
+            throw new CounterStoreException($"{Description} cannot be written: busy for more than {_busyTimeout.TotalSeconds:0.###}s");
+        }
+
         try
         {
-            var (connection, _) = Open();
+            Open();
+            var connection = _connection!;
             using var transaction = connection.BeginTransaction(deferred: false);
             using var delete = Command(connection, transaction, "DELETE FROM limit_counters WHERE namespace = $ns AND entry = $entry");
             delete.Parameters.AddWithValue("$ns", counterNamespace);
             delete.Parameters.AddWithValue("$entry", entry);
             var cleared = delete.ExecuteNonQuery();
             transaction.Commit();
-            return cleared;
+            _windows.Clear();
+            return new(cleared);
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            Reset();
+            Fail();
             throw new CounterStoreException($"{Description} cannot be written: {ex.Message}", ex);
         }
         finally
         {
-            _gate.Release();
+            Release();
         }
     }
 }

@@ -21,10 +21,12 @@ internal sealed partial class SqliteCounterStore
     /// </summary>
     private void CreateSchema(SqliteConnection connection)
     {
-        // Outside the transaction: the journal mode cannot change inside one.
+        // Outside the transaction: the journal mode cannot change inside one. No checkpoint after a commit: it
+        // waits for the disk (fsync) on the call path; SqliteCheckpointer runs them on a connection of its own.
         Execute(connection, null, $"""
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
+            PRAGMA wal_autocheckpoint = 0;
             PRAGMA busy_timeout = {(long)_busyTimeout.TotalMilliseconds};
             PRAGMA foreign_keys = ON;
             """);

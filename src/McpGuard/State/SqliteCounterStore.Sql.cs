@@ -15,6 +15,14 @@ internal sealed partial class SqliteCounterStore
     private readonly record struct StoredWindow(long Id, StrictDecimal Sum, long? OldestLastTicks, CounterBucket? Newest);
 
     /// <summary>
+    /// The counters as this connection last read or wrote them, valid while no other connection has committed
+    /// (<see cref="_windowsVersion"/>, see <see cref="Begin"/>): a decision then reads nothing, it only writes.
+    /// </summary>
+    private readonly Dictionary<CounterId, StoredWindow> _windows = [];
+
+    private long _windowsVersion = -1;
+
+    /// <summary>
     /// The counter's live window in one read; a second statement only when its oldest bucket has left the window.
     /// Buckets never overlap (a call opens one only after the newest one's width has passed, see
     /// <see cref="WindowArithmetic.Joins"/>), so the ones that left are the oldest: the oldest one tells.
@@ -41,7 +49,16 @@ internal sealed partial class SqliteCounterStore
             }
         }
 
-        return new LiveWindow(stored.Id, sum, stored.Newest is { } newest && !WindowArithmetic.HasLeft(newest, counter.Window, now) ? newest : null);
+        // The newest bucket's total says the sum without the deleted buckets at once, so the file is right even
+        // when this decision is refused and counts nothing (its transaction still commits: it is a group's).
+        _windows.Remove(counter);
+        var live = stored.Newest is { } newest && !WindowArithmetic.HasLeft(newest, counter.Window, now) ? newest : (CounterBucket?)null;
+        if (live is { } kept)
+        {
+            statements.UpdateBucket.With(stored.Id, kept.OpenedTicks, kept.LastTicks, kept.Amount.ToString(), sum.ToString()).ExecuteNonQuery();
+        }
+
+        return new LiveWindow(stored.Id, sum, live);
     }
 
     /// <summary>
@@ -50,10 +67,16 @@ internal sealed partial class SqliteCounterStore
     /// </summary>
     private StoredWindow? Find(SqliteCounterStatements statements, CounterId counter)
     {
+        if (_windows.TryGetValue(counter, out var known))
+        {
+            return known;
+        }
+
         if (_ids.TryGetValue(counter, out var id))
         {
             if (Read(statements.WindowById.With(id)) is { } remembered)
             {
+                _windows[counter] = remembered;
                 return remembered;
             }
 
@@ -64,6 +87,7 @@ internal sealed partial class SqliteCounterStore
         if (found is { } row)
         {
             _ids[counter] = row.Id;
+            _windows[counter] = row;
         }
 
         return found;
@@ -105,25 +129,49 @@ internal sealed partial class SqliteCounterStore
 
     /// <summary>
     /// Counts the demand in one write: joins the newest bucket (see <see cref="WindowArithmetic.Joins"/>) or opens
-    /// one, with the counter's new total; returns the bucket's name.
+    /// one, with the counter's new total; returns the bucket's name. The counter's window as it now stands is
+    /// remembered for the next decision of this transaction or of the next one.
     /// </summary>
-    private static long Add(SqliteCounterStatements statements, LiveWindow live, CounterDemand demand, DateTimeOffset now, List<(CounterId Counter, long Id)> made)
+    private long Add(SqliteCounterStatements statements, LiveWindow live, CounterDemand demand, DateTimeOffset now)
     {
         var ticks = now.UtcTicks;
-        var total = (live.Sum + demand.Amount).ToString();
+        var sum = live.Sum + demand.Amount;
+        var total = sum.ToString();
+        var known = _windows.TryGetValue(demand.Counter, out var before) ? before : (StoredWindow?)null;
         if (live.Id is not { } id)
         {
             id = (long)statements.InsertCounter.With(Identity(demand.Counter)).ExecuteScalar()!;
-            made.Add((demand.Counter, id));
+            _made.Add((demand.Counter, id));
         }
         else if (live.Newest is { } newest && WindowArithmetic.Joins(newest, ticks, demand.Counter.Window))
         {
-            statements.UpdateBucket.With(id, newest.OpenedTicks, Math.Max(newest.LastTicks, ticks), (newest.Amount + demand.Amount).ToString(), total).ExecuteNonQuery();
+            var joined = new CounterBucket(newest.OpenedTicks, Math.Max(newest.LastTicks, ticks), newest.Amount + demand.Amount);
+            statements.UpdateBucket.With(id, joined.OpenedTicks, joined.LastTicks, joined.Amount.ToString(), total).ExecuteNonQuery();
+
+            // The oldest bucket's end stays as read (when the newest is the oldest, its end is now later): at worst
+            // a later decision looks for expired buckets one time too many and finds none.
+            Remember(demand.Counter, known is { } k ? new StoredWindow(id, sum, k.OldestLastTicks ?? joined.LastTicks, joined) : null);
             return newest.OpenedTicks;
         }
 
         statements.InsertBucket.With(id, ticks, demand.Amount.ToString(), total).ExecuteNonQuery();
+        var opened = new CounterBucket(ticks, ticks, demand.Amount);
+        Remember(demand.Counter, known is not null || live.Id is null
+            ? new StoredWindow(id, sum, (known?.OldestLastTicks) ?? ticks, opened)
+            : null);
         return ticks;
+    }
+
+    private void Remember(CounterId counter, StoredWindow? window)
+    {
+        if (window is { } known)
+        {
+            _windows[counter] = known;
+        }
+        else
+        {
+            _windows.Remove(counter);
+        }
     }
 
     /// <summary>Takes an amount back out of the bucket it was counted in, and out of the total; nothing when that bucket has left.</summary>

@@ -1,225 +1,220 @@
-using McpGuard.Home;
+using System.Diagnostics;
 using McpGuard.Policy;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;
 
 /// <summary>
-/// Counters in one SQLite file shared by every guard of the user (docs/limits.md). WAL journal, so readers never
-/// wait for a writer; one <c>BEGIN IMMEDIATE</c> transaction per decision, so "check every demand, then count in
-/// all" is atomic across processes (a second guard waits on the busy timeout, then sees the first one's counts).
-/// A counter's newest bucket keeps the counter's total, so a decision reads a counter's row with its oldest and
-/// newest bucket and writes one bucket per demand, whatever the number of buckets in the window (a busy counter
-/// has about 1,024).
-/// <c>synchronous=NORMAL</c>: a crashed guard loses nothing it committed; a power loss can lose the last
-/// commits before the WAL reached the disk. Buckets that have left their window are deleted as decisions touch
-/// them, and all of them now and then, so the file follows what is counted in the windows, not history.
-/// One connection per store, used by one decision at a time.
+/// Counters in one SQLite file shared by every guard of the user (docs/limits.md). One connection, used by one
+/// transaction at a time. A decision is one <c>BEGIN IMMEDIATE</c> transaction, so "check every demand, then
+/// count in all" is atomic across processes (a second guard waits on the busy timeout, then sees the first one's
+/// counts); decisions that arrive while one runs, or back to back (pipelined calls), wait in a queue and share the
+/// next transaction (group commit), each still checked in order against what the ones before it counted.
+/// A decision's answer is given only once its transaction committed, so a call is never forwarded uncounted.
+/// WAL with <c>synchronous=NORMAL</c> and checkpoints off the call path (<see cref="SqliteCheckpointer"/>): a
+/// commit writes to the WAL without waiting for the disk; docs/limits.md says what a crash can lose.
 /// </summary>
 internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposable
 {
-    private const int SweepEvery = 1000;
+    /// <summary>
+    /// A decision that arrives this soon after the last transaction ended is one of a burst: it joins the queue
+    /// (and the next group commit) instead of running on the caller's thread. A call answered one at a time
+    /// comes a whole round trip later and runs at once, without a thread hop.
+    /// </summary>
+    private static readonly long s_burstTicks = Stopwatch.Frequency * 30 / 1_000_000;
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<CounterId, long> _ids = [];
+    private readonly object _lock = new();
+    private readonly List<SqliteDecision> _queue = [];
     private readonly string _path;
     private readonly TimeSpan _busyTimeout;
-    private SqliteConnection? _connection;
-    private SqliteCounterStatements? _statements;
-    private int _untilSweep;
+    private readonly SqliteCheckpointer _checkpointer;
+    private Thread? _drain;
+    private bool _busy;
+    private bool _disposed;
+    private long _lastEnded;
 
     public SqliteCounterStore(string path, TimeSpan busyTimeout, string displayPath)
     {
         _path = path;
         _busyTimeout = busyTimeout;
+        _checkpointer = new SqliteCheckpointer(path, busyTimeout);
         Description = $"the SQLite store at {displayPath}";
     }
 
     public string Description { get; }
 
-    public async ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+    public ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (!await _gate.WaitAsync(_busyTimeout, cancellationToken))
+        SqliteDecision? queued = null;
+        lock (_lock)
         {
-            return new CountOutcome.Unavailable($"busy for more than {_busyTimeout.TotalSeconds:0.###}s");
+            if (_disposed)
+            {
+                return new(new CountOutcome.Unavailable("the store is closed"));
+            }
+
+            if (_busy || _queue.Count > 0 || Stopwatch.GetTimestamp() - _lastEnded < s_burstTicks)
+            {
+                queued = new SqliteDecision(demands, now);
+                _queue.Add(queued);
+                StartDrainThread();
+                Monitor.PulseAll(_lock);
+            }
+            else
+            {
+                _busy = true;
+            }
+        }
+
+        if (queued is not null)
+        {
+            return new(queued.WaitAsync(cancellationToken));
         }
 
         try
         {
-            var (connection, statements) = Open();
-            statements.Begin.With().ExecuteNonQuery();
-            var committed = false;
-            try
-            {
-                var windows = new LiveWindow[demands.Count];
-                for (var i = 0; i < demands.Count; i++)
-                {
-                    var demand = demands[i];
-                    var window = Load(statements, demand.Counter, now);
-                    if (window.Sum + demand.Amount > demand.Max)
-                    {
-                        var buckets = window.Id is { } id ? LiveBuckets(statements, id, demand.Counter.Window, now) : [];
-                        return new CountOutcome.Refused(i, WindowArithmetic.RetryAfter(buckets, window.Sum, demand.Amount, demand.Max, demand.Counter.Window, now));
-                    }
-
-                    windows[i] = window;
-                }
-
-                var counted = new CountedAmount[demands.Count];
-                var made = new List<(CounterId Counter, long Id)>();
-                for (var i = 0; i < demands.Count; i++)
-                {
-                    var demand = demands[i];
-                    counted[i] = new CountedAmount(demand.Counter, Add(statements, windows[i], demand, now, made), demand.Amount);
-                }
-
-                if (--_untilSweep <= 0)
-                {
-                    _untilSweep = SweepEvery;
-                    Sweep(connection, now);
-                }
-
-                statements.Commit.With().ExecuteNonQuery();
-                committed = true;
-
-                // Remembered only once committed: the id of a counter made in a transaction that rolled back is free again.
-                foreach (var (counter, id) in made)
-                {
-                    _ids[counter] = id;
-                }
-
-                return new CountOutcome.Counted(new CountReceipt(counted));
-            }
-            finally
-            {
-                if (!committed)
-                {
-                    RollBack(statements);
-                }
-            }
-        }
-        catch (SqliteException ex)
-        {
-            Reset();
-            return new CountOutcome.Unavailable(ex.Message);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            Reset();
-            return new CountOutcome.Unavailable(ex.Message);
+            return new(DecideAlone(demands, now));
         }
         finally
         {
-            _gate.Release();
+            Release();
         }
     }
 
-    public async ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
+    public ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
     {
-        if (!await _gate.WaitAsync(_busyTimeout, cancellationToken))
+        if (!TryAcquire(cancellationToken))
         {
-            return false;
+            return new(false);
         }
 
         try
         {
-            var (_, statements) = Open();
-            statements.Begin.With().ExecuteNonQuery();
-            var committed = false;
-            try
-            {
-                foreach (var counted in receipt.Counted)
-                {
-                    if (Find(statements, counted.Counter) is { } stored)
-                    {
-                        TakeBack(statements, stored, counted.BucketOpenedTicks, counted.Amount);
-                    }
-                }
-
-                statements.Commit.With().ExecuteNonQuery();
-                committed = true;
-                return true;
-            }
-            finally
-            {
-                if (!committed)
-                {
-                    RollBack(statements);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            Reset();
-            return false;
+            return new(GiveBack(receipt));
         }
         finally
         {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>Ends a decision that did not commit (refused, or failed: then SQLite may have rolled back already, and the connection is dropped next).</summary>
-    private static void RollBack(SqliteCounterStatements statements)
-    {
-        try
-        {
-            statements.Rollback.With().ExecuteNonQuery();
-        }
-        catch (SqliteException)
-        {
-            // No transaction is open any more: nothing to undo.
+            Release();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _gate.WaitAsync(CancellationToken.None);
+        List<SqliteDecision> left;
+        lock (_lock)
+        {
+            while (_busy)
+            {
+                Monitor.Wait(_lock);
+            }
+
+            _disposed = true;
+            left = [.. _queue];
+            _queue.Clear();
+            Monitor.PulseAll(_lock);
+        }
+
+        foreach (var decision in left)
+        {
+            decision.TryAnswer(new CountOutcome.Unavailable("the store is closed"));
+        }
+
+        // Not from the store's own thread (the last answer's continuation may dispose the store): it ends by itself.
+        if (_drain is { } drain && drain != Thread.CurrentThread)
+        {
+            drain.Join();
+        }
+
         Reset();
-        _gate.Dispose();
+        await _checkpointer.DisposeAsync();
     }
 
-    /// <summary>The open connection, opening it (and creating the file and schema) on first use or after a failure.</summary>
-    private (SqliteConnection Connection, SqliteCounterStatements Statements) Open()
+    /// <summary>
+    /// Waits (up to the busy timeout) until no transaction uses the connection, then holds it. Queued decisions
+    /// are not waited for: this may run on the store's own thread, in a continuation of an answer.
+    /// </summary>
+    private bool TryAcquire(CancellationToken cancellationToken)
     {
-        if (_connection is { } open && _statements is { } statements)
+        var deadline = Stopwatch.GetTimestamp() + (long)(_busyTimeout.TotalSeconds * Stopwatch.Frequency);
+        lock (_lock)
         {
-            return (open, statements);
-        }
+            while (_busy)
+            {
+                var left = deadline - Stopwatch.GetTimestamp();
+                if (_disposed || cancellationToken.IsCancellationRequested || left <= 0)
+                {
+                    return false;
+                }
 
-        McpGuardHome.EnsureDirectoryOf(_path);
+                Monitor.Wait(_lock, TimeSpan.FromSeconds(Math.Min(left, Stopwatch.Frequency) / (double)Stopwatch.Frequency));
+            }
 
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = _path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(_busyTimeout.TotalSeconds)),
-        }.ToString());
-        try
-        {
-            connection.Open();
-            CreateSchema(connection);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+            if (_disposed)
+            {
+                return false;
+            }
 
-        _connection = connection;
-        _statements = new SqliteCounterStatements(connection);
-        _untilSweep = 0;
-        return (connection, _statements);
+            _busy = true;
+            return true;
+        }
     }
 
-    /// <summary>Drops the connection after a failure (the next decision opens it again) and forgets the ids: the file may be another one then.</summary>
-    private void Reset()
+    private void Release()
     {
-        _statements?.Dispose();
-        _statements = null;
-        _ids.Clear();
-        _connection?.Dispose();
-        _connection = null;
+        lock (_lock)
+        {
+            _busy = false;
+            _lastEnded = Stopwatch.GetTimestamp();
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    /// <summary>The thread that runs queued decisions, started with the first burst (a guard answered one call at a time never needs it).</summary>
+    private void StartDrainThread()
+    {
+        if (_drain is null)
+        {
+            _drain = new Thread(Drain) { IsBackground = true, Name = "mcpguard sqlite counts" };
+            _drain.Start();
+        }
+    }
+
+    private void Drain()
+    {
+        while (true)
+        {
+            SqliteDecision[] batch;
+            lock (_lock)
+            {
+                while (!_disposed && (_busy || _queue.Count == 0))
+                {
+                    Monitor.Wait(_lock);
+                }
+
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _busy = true;
+                batch = [.. _queue];
+                _queue.Clear();
+            }
+
+            CountOutcome?[] outcomes;
+            try
+            {
+                outcomes = DecideTogether(batch);
+            }
+            finally
+            {
+                Release();
+            }
+
+            for (var i = 0; i < batch.Length; i++)
+            {
+                batch[i].TryAnswer(outcomes[i]);
+            }
+        }
     }
 }

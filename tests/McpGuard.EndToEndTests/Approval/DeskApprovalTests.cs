@@ -36,7 +36,7 @@ public sealed partial class DeskApprovalTests
         GuardedServer.StartAsync(Policy, GuardedServer.Everything(), environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
 
     [Fact]
-    public async Task CallTool_NoDeskRunning_IsDeniedSayingHowToStartOne()
+    public async Task CallTool_NoDeskRunning_IsDeniedTellingTheOperatorHowToStartOne()
     {
         var home = DeskProcess.NewHome();
         await using var guard = await StartGuardAsync(home);
@@ -44,13 +44,15 @@ public sealed partial class DeskApprovalTests
         var result = await EchoAsync(guard, "nobody home");
 
         Assert.True(result.IsError);
-        Assert.Contains("desk: no desk has been started", Text(result), StringComparison.Ordinal);
-        Assert.Contains("mcpguard desk", Text(result), StringComparison.Ordinal);
+        Assert.Contains("no approval channel is available", Text(result), StringComparison.Ordinal);
+        Assert.DoesNotContain(home, Text(result), StringComparison.Ordinal);
+        await guard.WaitForStderrAsync("desk: no desk has been started");
+        Assert.Contains(guard.Stderr, l => l.Contains("run `mcpguard desk`", StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Combine(home, "desk.secret")), "a guard must not create the desk's secret");
     }
 
     [Fact]
-    public async Task CallTool_DeskStoppedSinceItRan_IsDeniedSayingNoDeskIsRunning()
+    public async Task CallTool_DeskStoppedSinceItRan_IsDeniedTellingTheOperatorNoDeskIsRunning()
     {
         var home = DeskProcess.NewHome();
         await (await DeskProcess.StartAsync(home, DeskProcess.FreePort())).DisposeAsync();
@@ -59,7 +61,8 @@ public sealed partial class DeskApprovalTests
         var result = await EchoAsync(guard, "desk gone");
 
         Assert.True(result.IsError);
-        Assert.Contains("no desk is running on 127.0.0.1", Text(result), StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", Text(result), StringComparison.Ordinal);
+        await guard.WaitForStderrAsync("no desk is running on 127.0.0.1");
     }
 
     [Fact]

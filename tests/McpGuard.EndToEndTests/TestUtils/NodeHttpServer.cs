@@ -15,14 +15,18 @@ internal sealed class NodeHttpServer : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly Task _stderrReader;
 
-    private NodeHttpServer(Process process, int port)
+    private NodeHttpServer(Process process, int port, IReadOnlyList<int>? ports = null)
     {
         _process = process;
+        Ports = ports ?? [port];
         Url = $"http://127.0.0.1:{port}/mcp";
         _stderrReader = ReadStderrAsync();
     }
 
     public string Url { get; }
+
+    /// <summary>Every port the script said it listens on (the MCP endpoint's first).</summary>
+    public IReadOnlyList<int> Ports { get; }
 
     public string Stderr
     {
@@ -95,7 +99,8 @@ internal sealed class NodeHttpServer : IAsyncDisposable
             throw new InvalidOperationException($"{script} did not start: {line} {await process.StandardError.ReadToEndAsync()}");
         }
 
-        return new NodeHttpServer(process, int.Parse(line["LISTENING ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        var ports = line["LISTENING ".Length..].Split(' ').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return new NodeHttpServer(process, ports[0], ports);
     }
 
     public async ValueTask DisposeAsync()

@@ -36,6 +36,9 @@ internal static class RepoPaths
 
     public static string BybitDemoDll => Built("samples/bybit/demo", "McpGuard.BybitDemo.dll");
 
+    /// <summary>The raw-line test server (tests/McpGuard.RawServer): <c>RECORD_FILE CONFIG_JSON</c>.</summary>
+    public static string RawServerDll => Built("tests/McpGuard.RawServer", "McpGuard.RawServer.dll");
+
     public static string BybitPolicy => Path.Combine(Root, "samples/bybit/policy.yaml");
 
     /// <summary>The real Bybit server's tools/list result, which the simulator lists byte for byte.</summary>

@@ -38,7 +38,9 @@ internal sealed class ServedGuard : IAsyncDisposable
         await File.WriteAllTextAsync(policyPath, policyYaml, TestContext.Current.CancellationToken);
         var guard = RepoPaths.Guard;
         var start = new ProcessStartInfo(guard.Command) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        string[] arguments = [.. guard.Prefix, "serve", "--policy", policyPath, "--listen", "127.0.0.1:0", .. guardOptions ?? [], "--", .. serverCommand];
+        guardOptions = [.. guardOptions ?? []];
+        string[] listen = guardOptions.Contains("--listen") ? [] : ["--listen", "127.0.0.1:0"];
+        string[] arguments = [.. guard.Prefix, "serve", "--policy", policyPath, .. listen, .. guardOptions, "--", .. serverCommand];
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

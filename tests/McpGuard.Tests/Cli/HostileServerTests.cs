@@ -135,8 +135,10 @@ public sealed class HostileServerTests
     {
         using var temp = new TempDirectory();
         await File.WriteAllTextAsync(temp.File("policy.yaml"), Policy, TestContext.Current.CancellationToken);
+        // server/discover is only asked when initialize is refused (a 2026-07-28-only server).
         await using var server = new ScriptedServer(m => m == method ? result : m switch
         {
+            "initialize" when method == "server/discover" => null,
             "initialize" => """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"odd","version":"1"}}""",
             "tools/list" => """{"tools":[]}""",
             _ => null,

@@ -31,24 +31,29 @@ public sealed class RiskClassifierTests
     [Fact]
     public void Classify_BybitToolNamesOnAnotherServer_ByTheirVerbsNotTheCatalogue()
     {
-        // batch_place_order is write in the Bybit catalogue; another server's tool of that name is judged by its words.
+        // set_trading_stop is write in the Bybit catalogue; another server's tool of that name is judged by its
+        // words, and "stop" is a destructive verb.
         var policy = PolicyTestData.Load("version: 1\ndefault: deny\n");
 
-        Assert.Equal(RiskClass.Write, policy.Classify("batch_place_order", null, "bybit-mcp"));
-        Assert.Equal(RiskClass.Write, policy.Classify("batch_place_order", null, "Bybit-Simulator"));
-        Assert.Equal(RiskClass.Unknown, policy.Classify("batch_place_order", null, "filesystem"));
-        Assert.Equal(RiskClass.Unknown, policy.Classify("batch_place_order", null, null));
+        Assert.Equal(RiskClass.Write, policy.Classify("set_trading_stop", null, "bybit-mcp"));
+        Assert.Equal(RiskClass.Write, policy.Classify("set_trading_stop", null, "Bybit-Simulator"));
+        Assert.Equal(RiskClass.Destructive, policy.Classify("set_trading_stop", null, "filesystem"));
+        Assert.Equal(RiskClass.Destructive, policy.Classify("set_trading_stop", null, null));
     }
 
-    [Theory]
-    [InlineData("bybit", "filesystem", RiskClass.Write)]
-    [InlineData("bybit", null, RiskClass.Write)]
-    [InlineData("none", "bybit-mcp", RiskClass.Unknown)]
-    public void Classify_PolicyChoosesTheCatalogue_WhateverTheServerSays(string catalogue, string? serverName, RiskClass expected)
+    [Fact]
+    public void Classify_BybitToolsWithoutTheCatalogue_NoneIsUnknownAndNoneIsBelowItsClass()
     {
-        var policy = PolicyTestData.Load($"version: 1\ndefault: deny\nrisk:\n  catalogue: {catalogue}\n");
+        // A Bybit server that does not call itself bybit-mcp (a fork, a wrapper) is classified by words alone:
+        // that must never make a trading tool unknown or less dangerous than the catalogue says.
+        var bybit = RiskCatalogues.Bybit;
 
-        Assert.Equal(expected, policy.Classify("batch_place_order", null, serverName));
+        Assert.All(s_bybitTools, name =>
+        {
+            var byWords = RiskClassifier.Classify(name, null, null);
+            Assert.NotEqual(RiskClass.Unknown, byWords);
+            Assert.True(byWords >= bybit.Classes[name], $"{name}: {byWords} by words, {bybit.Classes[name]} in the catalogue");
+        });
     }
 
     [Theory]
@@ -60,6 +65,16 @@ public sealed class RiskClassifierTests
     [InlineData("withdraw", RiskClass.Critical)]
     [InlineData("transfer_funds", RiskClass.Critical)]
     [InlineData("frobnicate", RiskClass.Unknown)]
+    [InlineData("batch_place_order", RiskClass.Write)] // a batch of writes is at least a write
+    [InlineData("batch_amend_order", RiskClass.Write)]
+    [InlineData("bulk_update_items", RiskClass.Write)]
+    [InlineData("place_many_orders", RiskClass.Write)]
+    [InlineData("batch_cancel_order", RiskClass.Critical)] // a batch of destructive calls stays critical
+    [InlineData("bulk_delete_files", RiskClass.Critical)]
+    [InlineData("cancel_all_orders", RiskClass.Critical)]
+    [InlineData("batch_get_prices", RiskClass.Read)]
+    [InlineData("batch_frobnicate", RiskClass.Unknown)]
+    [InlineData("batch", RiskClass.Unknown)]
     public void Classify_OtherServers_ByVerbs(string name, RiskClass expected) =>
         Assert.Equal(expected, RiskClassifier.Classify(name, null, null));
 

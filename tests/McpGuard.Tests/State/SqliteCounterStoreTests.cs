@@ -139,6 +139,79 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
     }
 
     [Fact]
+    public async Task TryCount_BurstStartedTogether_SharesTransactions_CountsTheFirstMaxInArrivalOrder()
+    {
+        var store = await OpenAsync();
+        try
+        {
+            // Started back to back without waiting: they queue and share group commits, each checked in order.
+            var decisions = Enumerable.Range(0, 300).Select(_ => store.TryCountAsync([Rate("tools.burst", 200)], Start, Ct).AsTask()).ToArray();
+
+            var outcomes = await Task.WhenAll(decisions);
+
+            Assert.All(outcomes[..200], o => Assert.IsType<CountOutcome.Counted>(o));
+            Assert.All(outcomes[200..], o => Assert.IsType<CountOutcome.Refused>(o));
+            Assert.Equal(0, Assert.Single(await store.ReadAsync("ns", Start, Ct)).Used.CompareTo(new StrictDecimal(200, 0)));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+    }
+
+    [Fact]
+    public async Task TryCount_AnotherGuardCountedSince_WhatThisOneRemembersIsReadAgain()
+    {
+        var first = await OpenAsync();
+        var second = await OpenAsync();
+        try
+        {
+            Assert.IsType<CountOutcome.Counted>(await first.TryCountAsync([Rate("tools.t", 2)], Start, Ct));
+            Assert.IsType<CountOutcome.Counted>(await second.TryCountAsync([Rate("tools.t", 2)], Start, Ct));
+
+            // The first guard remembers the counter at 1; the second's commit makes it read the file again.
+            Assert.IsType<CountOutcome.Refused>(await first.TryCountAsync([Rate("tools.t", 2)], Start, Ct));
+        }
+        finally
+        {
+            await DisposeStoreAsync(first);
+            await DisposeStoreAsync(second);
+        }
+    }
+
+    [Fact]
+    public async Task TryCount_RefusedAfterOldBucketsLeft_TheFileKeepsTheRightTotal()
+    {
+        var store = await OpenAsync();
+        try
+        {
+            await store.TryCountAsync([Minute("0.3")], Start, Ct);
+            await store.TryCountAsync([Minute("0.2")], Start + TimeSpan.FromSeconds(30), Ct);
+
+            // The 0.3 leaves; 0.2 + 0.4 does not fit. The refusal commits the deletion (with the group it is in).
+            Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Minute("0.4")], Start + TimeSpan.FromSeconds(61), Ct));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+
+        // A guard that reads the file afresh sees 0.2 counted, not the 0.5 before the deletion.
+        var fresh = await OpenAsync();
+        try
+        {
+            Assert.IsType<CountOutcome.Counted>(await fresh.TryCountAsync([Minute("0.3")], Start + TimeSpan.FromSeconds(61), Ct));
+        }
+        finally
+        {
+            await DisposeStoreAsync(fresh);
+        }
+    }
+
+    private static CounterDemand Minute(string amount) =>
+        new(new CounterId("ns", "tools.m", CounterKind.Budget, TimeSpan.FromSeconds(60), []), Parse(amount), Parse("0.5"));
+
+    [Fact]
     public async Task TryCount_FileCannotBeCreated_IsUnavailableNotAnException()
     {
         File.WriteAllText(_directory.File("not-a-directory"), "");

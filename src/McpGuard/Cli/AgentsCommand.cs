@@ -1,0 +1,122 @@
+using System.CommandLine;
+using McpGuard.Home;
+using McpGuard.Http;
+using McpGuard.Policy;
+
+namespace McpGuard.Cli;
+
+/// <summary>
+/// <c>mcpguard agents add NAME | list | revoke NAME [--policy FILE]</c>: the bearer tokens of <c>serve</c>
+/// (docs/serve.md#tokens). The token is printed once, on add; the file keeps only its SHA-256.
+/// </summary>
+internal static class AgentsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("agents", "Manage the agents (bearer tokens) that may call `mcpguard serve`.");
+        command.Subcommands.Add(Add());
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Revoke());
+        return command;
+    }
+
+    private static Command Add()
+    {
+        var policy = CommonOptions.Policy(required: false);
+        var name = new Argument<string>("name") { Description = "The agent's name (letters, digits, . _ -), shown in audit records and approvals." };
+        var command = new Command("add", "Create an agent and print its bearer token (once: only its hash is kept).") { name, policy };
+        command.SetAction(async (parseResult, _) =>
+        {
+            var agent = parseResult.GetValue(name)!;
+            if (!AgentsFile.ValidName().IsMatch(agent))
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync("mcpguard: an agent name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            return await WithFileAsync(parseResult, policy, async (path, agents) =>
+            {
+                if (agents.Any(a => a.Name == agent))
+                {
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync($"mcpguard: agent {agent} exists already in {path}; revoke it first");
+                    return ExitCodes.UsageOrPolicyError;
+                }
+
+                var token = AgentsFile.NewToken();
+                McpGuardHome.EnsureDirectoryOf(path);
+                AgentsFile.Write(path, [.. agents, new AgentEntry(agent, AgentsFile.Hash(token), DateTimeOffset.UtcNow)]);
+                await parseResult.InvocationConfiguration.Output.WriteLineAsync(token);
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(
+                    $"mcpguard: added agent {agent} to {path}. The token above is shown only now: give it to the agent as 'Authorization: Bearer TOKEN'.");
+                return ExitCodes.Success;
+            });
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var policy = CommonOptions.Policy(required: false);
+        var command = new Command("list", "List the agents (names and when they were added; never tokens).") { policy };
+        command.SetAction((parseResult, _) => WithFileAsync(parseResult, policy, async (path, agents) =>
+        {
+            foreach (var agent in agents)
+            {
+                await parseResult.InvocationConfiguration.Output.WriteLineAsync($"{agent.Name}\tadded {agent.Added.UtcDateTime:yyyy-MM-dd HH:mm}Z");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Revoke()
+    {
+        var policy = CommonOptions.Policy(required: false);
+        var name = new Argument<string>("name") { Description = "The agent to remove; its token stops working at once." };
+        var command = new Command("revoke", "Remove an agent: a running serve refuses its token from the next request on.") { name, policy };
+        command.SetAction((parseResult, _) => WithFileAsync(parseResult, policy, async (path, agents) =>
+        {
+            var agent = parseResult.GetValue(name)!;
+            if (agents.All(a => a.Name != agent))
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"mcpguard: no agent named {TerminalText.Printable(agent)} in {path}");
+                return ExitCodes.Failure;
+            }
+
+            AgentsFile.Write(path, [.. agents.Where(a => a.Name != agent)]);
+            await parseResult.InvocationConfiguration.Error.WriteLineAsync($"mcpguard: revoked agent {agent}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static async Task<int> WithFileAsync(
+        ParseResult parseResult, Option<FileInfo> policyOption, Func<string, IReadOnlyList<AgentEntry>, Task<int>> action)
+    {
+        var error = parseResult.InvocationConfiguration.Error;
+        CompiledPolicy? policy = null;
+        if (parseResult.GetValue(policyOption) is { } file)
+        {
+            var loaded = PolicyLoader.LoadFile(file.FullName);
+            if (!loaded.Succeeded)
+            {
+                await PolicyErrors.WriteAsync(error, loaded);
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            policy = loaded.Policy;
+        }
+
+        var path = AgentsFilePath.For(policy);
+        try
+        {
+            return await action(path, AgentsFile.Read(path));
+        }
+        catch (InvalidDataException ex)
+        {
+            await error.WriteLineAsync("mcpguard: " + ex.Message);
+            return ExitCodes.UsageOrPolicyError;
+        }
+    }
+}

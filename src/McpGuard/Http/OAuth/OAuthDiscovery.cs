@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace McpGuard.Http.OAuth;
+
+/// <summary>
+/// Finds who issues tokens for an MCP server: its protected resource metadata (RFC 9728), from the
+/// <c>resource_metadata</c> of the 401 it answers without a token or else its well-known URL, then the authorization
+/// server's metadata (RFC 8414, path-aware, then OpenID discovery).
+/// </summary>
+internal static partial class OAuthDiscovery
+{
+    [GeneratedRegex("resource_metadata=\"([^\"]+)\"", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ResourceMetadata();
+
+    public static async Task<ProtectedResource> FindResourceAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
+    {
+        var candidates = new List<Uri>();
+        using (var probe = new HttpRequestMessage(HttpMethod.Post, server) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") })
+        using (var answer = await http.SendAsync(probe, cancellationToken))
+        {
+            if (answer.StatusCode == HttpStatusCode.Unauthorized
+                && answer.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var challenges)
+                && challenges.Select(c => ResourceMetadata().Match(c)).FirstOrDefault(m => m.Success) is { } match
+                && Uri.TryCreate(server, match.Groups[1].Value, out var advertised))
+            {
+                candidates.Add(advertised);
+            }
+        }
+
+        var path = server.AbsolutePath.TrimEnd('/');
+        candidates.Add(new Uri(server, "/.well-known/oauth-protected-resource" + path));
+        candidates.Add(new Uri(server, "/.well-known/oauth-protected-resource"));
+        foreach (var candidate in candidates.Distinct())
+        {
+            using var response = await http.GetAsync(candidate, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                continue;
+            }
+
+            using var document = await OAuthJson.ReadAsync(response, "The protected resource metadata", cancellationToken);
+            var root = document.RootElement;
+            var servers = OAuthJson.Strings(root, "authorization_servers");
+            if (servers.Count == 0)
+            {
+                throw new OAuthException($"{candidate} names no authorization server.");
+            }
+
+            return new ProtectedResource(OAuthJson.String(root, "resource") ?? server.ToString(), servers, OAuthJson.Strings(root, "scopes_supported"));
+        }
+
+        throw new OAuthException($"{server.GetLeftPart(UriPartial.Path)} publishes no OAuth protected resource metadata (RFC 9728); it may not need a login.");
+    }
+
+    public static async Task<AuthorizationServer> FindServerAsync(HttpClient http, string issuer, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(issuer, UriKind.Absolute, out var issuerUrl))
+        {
+            throw new OAuthException("The authorization server's issuer is not a URL.");
+        }
+
+        var path = issuerUrl.AbsolutePath.TrimEnd('/');
+        Uri[] candidates =
+        [
+            new(issuerUrl, "/.well-known/oauth-authorization-server" + path),
+            new(issuerUrl, "/.well-known/openid-configuration" + path),
+            new(issuerUrl.ToString().TrimEnd('/') + "/.well-known/openid-configuration"),
+        ];
+        foreach (var candidate in candidates.Distinct())
+        {
+            using var response = await http.GetAsync(candidate, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                continue;
+            }
+
+            using var document = await OAuthJson.ReadAsync(response, "The authorization server metadata", cancellationToken);
+            var root = document.RootElement;
+            if (OAuthJson.String(root, "issuer") != issuer)
+            {
+                // RFC 8414 section 3.3: metadata for another issuer must not be used.
+                throw new OAuthException($"The metadata at {candidate} is for another issuer.");
+            }
+
+            return new AuthorizationServer(
+                issuer,
+                OAuthJson.Url(root, "authorization_endpoint") ?? throw new OAuthException("The authorization server has no usable authorization_endpoint."),
+                OAuthJson.Url(root, "token_endpoint") ?? throw new OAuthException("The authorization server has no usable token_endpoint."),
+                OAuthJson.Url(root, "registration_endpoint"),
+                OAuthJson.Strings(root, "code_challenge_methods_supported").Contains("S256"),
+                root.TryGetProperty("client_id_metadata_document_supported", out var cimd) && cimd.ValueKind == System.Text.Json.JsonValueKind.True,
+                root.TryGetProperty("authorization_response_iss_parameter_supported", out var iss) && iss.ValueKind == System.Text.Json.JsonValueKind.True);
+        }
+
+        throw new OAuthException($"{issuer} publishes no authorization server metadata (RFC 8414).");
+    }
+}

@@ -1,0 +1,88 @@
+using System.Runtime.ExceptionServices;
+using System.Text.Json.Nodes;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace McpGuard.Inventory;
+
+/// <summary>
+/// One request at a time to a server the guard opened itself, as a minimal client: it waits for the answer with
+/// the request's id, ignores notifications, and answers the server's own requests (a ping; "method not found"
+/// for anything else: the probe offers no capabilities). A server that goes away mid-request is an exception.
+/// </summary>
+internal sealed class ProbeConnection(ITransport transport) : IAsyncDisposable
+{
+    private long _lastId;
+
+    public async Task<ProbeAnswer> RequestAsync(
+        string method, JsonNode? parameters, CancellationToken cancellationToken)
+    {
+        var id = new RequestId($"mcpguard-probe-{++_lastId}");
+        var sent = new JsonRpcRequest { Id = id, Method = method, Params = parameters };
+        await SendAsync(sent, cancellationToken);
+        var reader = transport.MessageReader;
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            while (reader.TryRead(out var message))
+            {
+                switch (message)
+                {
+                    case JsonRpcResponse response when response.Id.Equals(id):
+                        return new ProbeAnswer.Result(response.Result);
+                    case JsonRpcError error when error.Id.Equals(id):
+                        return new ProbeAnswer.Refused(error.Error.Code, error.Error.Message);
+                    case JsonRpcRequest request:
+                        await AnswerAsync(request, cancellationToken);
+                        break;
+                }
+            }
+        }
+
+        throw new McpException($"the server closed the connection before answering {method}");
+    }
+
+    public Task NotifyAsync(string method, CancellationToken cancellationToken) =>
+        SendAsync(new JsonRpcNotification { Method = method }, cancellationToken);
+
+    public ValueTask DisposeAsync() => transport.DisposeAsync();
+
+    /// <summary>
+    /// A server that died before reading fails the write; why it died (exit code, the end of its stderr) is in
+    /// the reader's completion, which the SDK's stdio transport completes with a
+    /// <see cref="ClientTransportClosedException"/>.
+    /// </summary>
+    private async Task SendAsync(JsonRpcMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transport.SendMessageAsync(message, cancellationToken);
+        }
+        catch (IOException)
+        {
+            var completion = transport.MessageReader.Completion;
+            await completion.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (completion.Exception?.InnerException is ClientTransportClosedException closed)
+            {
+                ExceptionDispatchInfo.Throw(closed);
+            }
+
+            throw;
+        }
+    }
+
+    private Task AnswerAsync(JsonRpcRequest request, CancellationToken cancellationToken) =>
+        SendAsync(
+            request.Method == RequestMethods.Ping
+                ? new JsonRpcResponse { Id = request.Id, Result = new JsonObject() }
+                : new JsonRpcError
+                {
+                    Id = request.Id,
+                    Error = new JsonRpcErrorDetail
+                    {
+                        Code = (int)McpErrorCode.MethodNotFound,
+                        Message = "Method not found",
+                    },
+                },
+            cancellationToken);
+}

@@ -1,0 +1,250 @@
+using McpGuard.Home;
+using McpGuard.Policy;
+using Microsoft.Data.Sqlite;
+
+namespace McpGuard.State;
+
+internal sealed partial class SqliteCounterStore
+{
+    private const int SweepEvery = 1000;
+
+    private readonly Dictionary<CounterId, long> _ids = [];
+    private readonly List<(CounterId Counter, long Id)> _made = [];
+    private SqliteConnection? _connection;
+    private SqliteCounterStatements? _statements;
+    private int _untilSweep;
+
+    /// <summary>One decision in a transaction of its own, on the caller's thread.</summary>
+    private CountOutcome DecideAlone(IReadOnlyList<CounterDemand> demands, DateTimeOffset now)
+    {
+        try
+        {
+            var statements = Begin();
+            var outcome = Decide(statements, demands, now);
+            Commit(statements);
+            return outcome;
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            Fail();
+            return new CountOutcome.Unavailable(ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// A burst's decisions in one transaction (group commit), in arrival order, each seeing what the ones before
+    /// it counted. Withdrawn ones are skipped (null). When the transaction fails, none of them counted.
+    /// </summary>
+    private CountOutcome?[] DecideTogether(SqliteDecision[] batch)
+    {
+        var outcomes = new CountOutcome?[batch.Length];
+        var taken = new bool[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            taken[i] = batch[i].TryTake();
+        }
+
+        try
+        {
+            var statements = Begin();
+            for (var i = 0; i < batch.Length; i++)
+            {
+                if (taken[i])
+                {
+                    outcomes[i] = Decide(statements, batch[i].Demands, batch[i].Now);
+                }
+            }
+
+            Commit(statements);
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            Fail();
+            for (var i = 0; i < batch.Length; i++)
+            {
+                outcomes[i] = taken[i] ? new CountOutcome.Unavailable(ex.Message) : null;
+            }
+        }
+
+        return outcomes;
+    }
+
+    private bool GiveBack(CountReceipt receipt)
+    {
+        try
+        {
+            var statements = Begin();
+            foreach (var counted in receipt.Counted)
+            {
+                if (Find(statements, counted.Counter) is { } stored)
+                {
+                    TakeBack(statements, stored, counted.BucketOpenedTicks, counted.Amount);
+                    _windows.Remove(counted.Counter);
+                }
+            }
+
+            Commit(statements);
+            return true;
+        }
+        catch (Exception ex) when (IsStoreFailure(ex))
+        {
+            Fail();
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Checks every demand against its counter's live window, then counts all of them, or refuses without
+    /// writing a count. Runs inside an open transaction.
+    /// </summary>
+    private CountOutcome Decide(SqliteCounterStatements statements, IReadOnlyList<CounterDemand> demands, DateTimeOffset now)
+    {
+        var windows = new LiveWindow[demands.Count];
+        for (var i = 0; i < demands.Count; i++)
+        {
+            var demand = demands[i];
+            var window = Load(statements, demand.Counter, now);
+            if (window.Sum + demand.Amount > demand.Max)
+            {
+                var buckets = window.Id is { } id ? LiveBuckets(statements, id, demand.Counter.Window, now) : [];
+                return new CountOutcome.Refused(i, WindowArithmetic.RetryAfter(buckets, window.Sum, demand.Amount, demand.Max, demand.Counter.Window, now));
+            }
+
+            windows[i] = window;
+        }
+
+        var counted = new CountedAmount[demands.Count];
+        for (var i = 0; i < demands.Count; i++)
+        {
+            var demand = demands[i];
+            counted[i] = new CountedAmount(demand.Counter, Add(statements, windows[i], demand, now), demand.Amount);
+        }
+
+        if (--_untilSweep <= 0)
+        {
+            _untilSweep = SweepEvery;
+            Sweep(_connection!, now);
+            _windows.Clear();
+        }
+
+        return new CountOutcome.Counted(new CountReceipt(counted));
+    }
+
+    /// <summary>
+    /// Opens the write transaction. The counters this connection remembers are still what the file holds unless
+    /// another connection committed since (<c>PRAGMA data_version</c>, read under the write lock): then they are
+    /// read again.
+    /// </summary>
+    private SqliteCounterStatements Begin()
+    {
+        var statements = Open();
+        statements.Begin.With().ExecuteNonQuery();
+        try
+        {
+            var version = (long)statements.DataVersion.With().ExecuteScalar()!;
+            if (version != _windowsVersion)
+            {
+                _windows.Clear();
+                _windowsVersion = version;
+            }
+        }
+        catch
+        {
+            RollBack(statements);
+            throw;
+        }
+
+        return statements;
+    }
+
+    private void Commit(SqliteCounterStatements statements)
+    {
+        try
+        {
+            statements.Commit.With().ExecuteNonQuery();
+        }
+        catch
+        {
+            RollBack(statements);
+            throw;
+        }
+
+        // Remembered only once committed: the id of a counter made in a transaction that rolled back is free again.
+        foreach (var (counter, id) in _made)
+        {
+            _ids[counter] = id;
+        }
+
+        _made.Clear();
+        _checkpointer.Committed();
+    }
+
+    /// <summary>After a failure: nothing of the transaction counted, and the connection is opened afresh by the next one.</summary>
+    private void Fail()
+    {
+        _made.Clear();
+        Reset();
+    }
+
+    private static bool IsStoreFailure(Exception ex) =>
+        ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException;
+
+    /// <summary>Ends a transaction that did not commit (then SQLite may have rolled back already, and the connection is dropped next).</summary>
+    private static void RollBack(SqliteCounterStatements statements)
+    {
+        try
+        {
+            statements.Rollback.With().ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // No transaction is open any more: nothing to undo.
+        }
+    }
+
+    /// <summary>The open connection, opening it (and creating the file and schema) on first use or after a failure.</summary>
+    private SqliteCounterStatements Open()
+    {
+        if (_statements is { } statements)
+        {
+            return statements;
+        }
+
+        McpGuardHome.EnsureDirectoryOf(_path);
+
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(_busyTimeout.TotalSeconds)),
+        }.ToString());
+        try
+        {
+            connection.Open();
+            CreateSchema(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        _connection = connection;
+        _statements = new SqliteCounterStatements(connection);
+        _untilSweep = 0;
+        return _statements;
+    }
+
+    /// <summary>Drops the connection (the next transaction opens it again) and forgets the ids and windows: the file may be another one then.</summary>
+    private void Reset()
+    {
+        _statements?.Dispose();
+        _statements = null;
+        _ids.Clear();
+        _windows.Clear();
+        _windowsVersion = -1;
+        _connection?.Dispose();
+        _connection = null;
+    }
+}

@@ -1,0 +1,51 @@
+using McpGuard.Policy;
+
+namespace McpGuard.State;
+
+/// <summary>
+/// A decision waiting in the SQLite store's queue for the next group commit. Its caller may give up first (the
+/// engine's <c>state.timeout</c>): then it is withdrawn and never counted. Once the store took it into a
+/// transaction it is answered with that transaction's outcome, and never counted without an answer.
+/// </summary>
+internal sealed class SqliteDecision(IReadOnlyList<CounterDemand> demands, DateTimeOffset now)
+{
+    private const int Waiting = 0, Taken = 1, Withdrawn = 2;
+
+    // Continuations run on the store's thread (they forward the held call): no hop to the pool per call.
+    private readonly TaskCompletionSource<CountOutcome> _answer = new();
+    private int _state;
+
+    public IReadOnlyList<CounterDemand> Demands { get; } = demands;
+
+    public DateTimeOffset Now { get; } = now;
+
+    /// <summary>The store takes it into a transaction: false when the caller withdrew it already.</summary>
+    public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
+
+    public void TryAnswer(CountOutcome? outcome)
+    {
+        if (outcome is not null)
+        {
+            _answer.TrySetResult(outcome);
+        }
+    }
+
+    public async Task<CountOutcome> WaitAsync(CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return await _answer.Task;
+        }
+
+        await using var withdraw = cancellationToken.UnsafeRegister(static (state, token) => ((SqliteDecision)state!).Withdraw(token), this);
+        return await _answer.Task;
+    }
+
+    private void Withdraw(CancellationToken token)
+    {
+        if (Interlocked.CompareExchange(ref _state, Withdrawn, Waiting) == Waiting)
+        {
+            _answer.TrySetCanceled(token);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using McpGuard.EndToEndTests.TestUtils;
+
+namespace McpGuard.EndToEndTests.Serve;
+
+/// <summary>
+/// Every bound and bad input of docs/serve.md answered with its status (and, where asked, a JSON-RPC error), on
+/// raw HTTP against the real serve and the TypeScript SDK v2 server, which reports each call it runs on stderr.
+/// </summary>
+public sealed class ServeHttpBoundsTests
+{
+    private const string Policy = "version: 1\ndefault: allow\ntools:\n  place_order: deny\n";
+    private const string Modern = """
+        "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}
+        """;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static IEnumerable<string> Server => ["node", RepoPaths.V2Server];
+
+    [Fact]
+    public async Task BadInputs_EachGetsItsStatus()
+    {
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await PostAsync(http, guard, "{}", "text/plain")).StatusCode);
+        var parse = await PostAsync(http, guard, "{\"jsonrpc\":");
+        Assert.Equal(HttpStatusCode.BadRequest, parse.StatusCode);
+        Assert.Equal(-32700, await ErrorCodeAsync(parse));
+        var batch = await PostAsync(http, guard, """[{"jsonrpc":"2.0","id":1,"method":"tools/list"}]""");
+        Assert.Equal(-32600, await ErrorCodeAsync(batch));
+        var duplicate = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/list"}""");
+        Assert.Equal(-32600, await ErrorCodeAsync(duplicate));
+        Assert.StartsWith("HTTP/1.1 413", await RawAsync(guard, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + guard.Url.Port
+            + "\r\nContent-Type: application/json\r\nContent-Length: 300000000\r\n\r\n{"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", session: "nope")).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.GetAsync(guard.Url, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.DeleteAsync(guard.Url, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(http, guard, "{}", origin: "https://evil.example")).StatusCode);
+        using var rebound = new HttpRequestMessage(HttpMethod.Post, guard.Url) { Content = Json("{}") };
+        rebound.Headers.Host = "evil.example:" + guard.Url.Port;
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(guard.Url, "/healthz"), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(guard.Url, "/readyz"), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ModernHeaders_MustEqualTheBody()
+    {
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+        var body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}," + Modern + "}}";
+
+        var lying = await PostAsync(http, guard, body, modern: ("tools/call", "place_order"));
+        var honest = await PostAsync(http, guard, body, modern: ("tools/call", "echo"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, lying.StatusCode);
+        Assert.Equal(-32020, await ErrorCodeAsync(lying));
+        Assert.Equal(HttpStatusCode.OK, honest.StatusCode);
+        Assert.Contains("echo: hi", await honest.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TwoStatelessClients_SameIdAtOnce_EachGetsItsOwnAnswer()
+    {
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+        string Wait(int ms) => "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"wait_ms\",\"arguments\":{\"ms\":" + ms + "}," + Modern + "}}";
+
+        var slow = PostAsync(http, guard, Wait(400), modern: ("tools/call", "wait_ms"));
+        var fast = PostAsync(http, guard, Wait(1), modern: ("tools/call", "wait_ms"));
+        var answers = await Task.WhenAll(slow, fast);
+
+        var texts = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync(Ct)));
+        Assert.Contains("waited 400", texts[0], StringComparison.Ordinal);
+        Assert.Contains("waited 1\"", texts[1], StringComparison.Ordinal);
+        Assert.All(texts, t => Assert.Contains("\"id\":1", t, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Tokens_OnlyAKnownAgent_AndRevokeTakesEffect()
+    {
+        var home = DeskProcess.NewHome();
+        var policy = Policy + "serve:\n  auth: { tokens: agents.yaml }\n";
+        var token = (await RunCliAsync(home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy)).Trim();
+        await using var guard = await ServedGuard.StartAsync(policy, Server, home: home);
+        using var http = new HttpClient();
+        const string Init = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
+
+        var none = await PostAsync(http, guard, Init);
+        var wrong = await PostAsync(http, guard, Init, token: token + "x");
+        var right = await PostAsync(http, guard, Init, token: token);
+        await RunCliAsync(home, "agents", "revoke", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy);
+        var revoked = await PostAsync(http, guard, Init, token: token);
+
+        Assert.StartsWith("mcpg_", token, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, await File.ReadAllTextAsync(Path.Combine(home, "agents.yaml"), Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+    }
+
+    [Fact]
+    public async Task NonLoopbackWithoutAuth_Exit2()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServedGuard.StartAsync(Policy, Server, ["--listen", "0.0.0.0:0"]));
+
+        Assert.Contains("serve exited (2)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("needs serve.auth", error.Message, StringComparison.Ordinal);
+    }
+
+    private static StringContent Json(string body, string mediaType = "application/json") =>
+        new(body, Encoding.UTF8, MediaTypeHeaderValue.Parse(mediaType));
+
+    private static async Task<HttpResponseMessage> PostAsync(
+        HttpClient http, ServedGuard guard, string body, string mediaType = "application/json", string? session = null,
+        string? origin = null, string? token = null, (string Method, string? Name)? modern = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url) { Content = Json(body, mediaType) };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        if (session is not null)
+        {
+            request.Headers.Add("Mcp-Session-Id", session);
+        }
+
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (modern is { } headers)
+        {
+            request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+            request.Headers.Add("Mcp-Method", headers.Method);
+            if (headers.Name is not null)
+            {
+                request.Headers.Add("Mcp-Name", headers.Name);
+            }
+        }
+
+        var response = await http.SendAsync(request, Ct);
+        await response.Content.LoadIntoBufferAsync(Ct);
+        return response;
+    }
+
+    /// <summary>Bytes straight onto a socket (a body the client announces but never sends); the status line back.</summary>
+    private static async Task<string> RawAsync(ServedGuard guard, string request)
+    {
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(IPAddress.Loopback, guard.Url.Port, Ct);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request), Ct);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadLineAsync(Ct) ?? "";
+    }
+
+    private static async Task<int> ErrorCodeAsync(HttpResponseMessage response)
+    {
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        return document.RootElement.GetProperty("error").GetProperty("code").GetInt32();
+    }
+
+    /// <summary>Runs a mcpguard command with this home (the policy written first) and returns its stdout.</summary>
+    private static async Task<string> RunCliAsync(string home, string verb, string sub, string name, string policyFlag, string policyPath, string policy)
+    {
+        await File.WriteAllTextAsync(policyPath, policy, Ct);
+        var guard = RepoPaths.Guard;
+        var start = new System.Diagnostics.ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in guard.Prefix.Concat([verb, sub, name, policyFlag, policyPath]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["MCPGUARD_HOME"] = home;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        Assert.True(process.ExitCode == 0, await error);
+        return await output;
+    }
+}

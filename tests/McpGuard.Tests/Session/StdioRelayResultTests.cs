@@ -1,0 +1,137 @@
+using McpGuard.Session;
+using McpGuard.Tests.TestUtils;
+
+namespace McpGuard.Tests.Session;
+
+/// <summary>
+/// The result policy through the whole relay (docs/results.md): tools/call answers, tasks/result, resources/read;
+/// redact, block and max_bytes; the audit's names and counts; --monitor changes nothing; no rule, no change.
+/// </summary>
+public sealed class StdioRelayResultTests
+{
+    private const string Secret = "AKIAIOSFODNN7EXAMPLE";
+    private const string ListTools = """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""";
+    private const string Policy = """
+        version: 1
+        default: allow
+        results: { redact: [secrets], max_bytes: 4KB }
+        tools:
+          as_task: allow
+          sealed_echo:
+            action: allow
+            results: { block: [emails] }
+        """;
+
+    private static string Call(int id, string tool, string text) =>
+        $$$$"""{"jsonrpc":"2.0","id":{{{{id}}}},"method":"tools/call","params":{"name":"{{{{tool}}}}","arguments":{"text":"{{{{text}}}}"}}}""";
+
+    private static async Task<RelayHarness> StartAsync(FakeServer server, RecordingAuditLog audit, bool monitor = false, string policy = Policy)
+    {
+        var relay = RelayHarness.Start(policy, server.CommandLine, RelayHarness.FastShutdown with { Session = new SessionOptions { Monitor = monitor } }, audit: audit);
+        await relay.SendAsync(ListTools);
+        await relay.ReadUntilIdAsync("\"list\"");
+        return relay;
+    }
+
+    [Fact]
+    public async Task ToolAnswer_WithSecret_IsRedacted_AndAuditedByNameAndCount()
+    {
+        using var server = FakeServer.Create([["echo", "sealed_echo"]]);
+        var audit = new RecordingAuditLog();
+        await using var relay = await StartAsync(server, audit);
+
+        await relay.SendAsync(Call(1, "echo", $"key {Secret} and {Secret}"));
+        var text = ResultText(await relay.ReadResponseAsync("1"));
+
+        Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+        Assert.Contains("key [redacted: secrets] and [redacted: secrets]", text, StringComparison.Ordinal);
+        var results = Assert.Single(audit.Outcomes).Results!;
+        Assert.Equal("redacted", results.Outcome);
+        Assert.Equal(2, results.Matches["secrets"]);
+        Assert.False(results.Monitor);
+    }
+
+    [Fact]
+    public async Task ToolAnswer_EntryBlocksEmails_IsDenied_GlobalRulesStillApplyToOthers()
+    {
+        using var server = FakeServer.Create([["echo", "sealed_echo"]]);
+        var audit = new RecordingAuditLog();
+        await using var relay = await StartAsync(server, audit);
+
+        await relay.SendAsync(Call(1, "sealed_echo", "write to alice@example.com"));
+        var denied = await relay.ReadResponseAsync("1");
+        await relay.SendAsync(Call(2, "echo", "write to alice@example.com"));
+        var passed = await relay.ReadResponseAsync("2");
+
+        Assert.True(denied.GetProperty("result").GetProperty("isError").GetBoolean());
+        Assert.Equal("Denied by policy: the tool ran, but the result contains emails (results.block).", ResultText(denied));
+        Assert.Contains("alice@example.com", ResultText(passed), StringComparison.Ordinal);
+        Assert.Equal("blocked", audit.Outcomes.First().Results!.Outcome);
+    }
+
+    [Fact]
+    public async Task ToolAnswer_LargerThanMaxBytes_IsDeniedWithItsSize()
+    {
+        using var server = FakeServer.Create();
+        await using var relay = await StartAsync(server, new RecordingAuditLog());
+
+        await relay.SendAsync(Call(1, "echo", new string('x', 5000)));
+
+        Assert.Matches("^Denied by policy: the tool ran, but the result is [0-9]+ bytes, more than results.max_bytes \\(4096 bytes\\)\\.$",
+            ResultText(await relay.ReadResponseAsync("1")));
+    }
+
+    [Fact]
+    public async Task Monitor_ReportsAndAudits_ChangesNothing()
+    {
+        using var server = FakeServer.Create();
+        var audit = new RecordingAuditLog();
+        await using var relay = await StartAsync(server, audit, monitor: true);
+
+        await relay.SendAsync(Call(1, "echo", Secret));
+
+        Assert.Contains(Secret, ResultText(await relay.ReadResponseAsync("1")), StringComparison.Ordinal);
+        var results = Assert.Single(audit.Outcomes).Results!;
+        Assert.True(results.Monitor);
+        Assert.Equal(1, results.Matches["secrets"]);
+    }
+
+    [Fact]
+    public async Task TaskResultAndResourceRead_AreRedacted()
+    {
+        using var server = FakeServer.Create([["as_task"]]);
+        var audit = new RecordingAuditLog();
+        await using var relay = await StartAsync(server, audit);
+        await relay.SendAsync($$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"as_task","arguments":{"task":"{{{{Secret}}}}"},"task":{}}}""");
+        await relay.ReadResponseAsync("1");
+
+        await relay.SendAsync($$$"""{"jsonrpc":"2.0","id":2,"method":"tasks/result","params":{"taskId":"{{{Secret}}}"}}""");
+        var task = ResultText(await relay.ReadResponseAsync("2"));
+        await relay.SendAsync($$$"""{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"secret://{{{Secret}}}"}}""");
+        var resource = (await relay.ReadResponseAsync("3")).GetProperty("result").GetProperty("contents")[0];
+
+        Assert.Equal("task done: [redacted: secrets]", task);
+        Assert.Equal("secret://[redacted: secrets]", resource.GetProperty("text").GetString());
+        Assert.Equal($"secret://{Secret}", resource.GetProperty("uri").GetString());
+        Assert.Equal("redacted", Assert.Single(audit.Outcomes).Results!.Outcome);
+    }
+
+    [Fact]
+    public async Task NoResultRules_AnswerForwardedAsItsOriginalBytes()
+    {
+        using var server = FakeServer.Create();
+        var audit = new RecordingAuditLog();
+        await using var relay = await StartAsync(server, audit, policy: "version: 1\ndefault: allow\n");
+
+        await relay.SendAsync(Call(1, "echo", Secret));
+
+        Assert.Contains(Secret, ResultText(await relay.ReadResponseAsync("1")), StringComparison.Ordinal);
+        Assert.Null(Assert.Single(audit.Outcomes).Results);
+    }
+
+    [Fact]
+    public void ResourceWithheldCode_IsTheGuardsOwn() => Assert.InRange(ResultStage.WithheldCode, -32019, -32000);
+
+    private static string ResultText(System.Text.Json.JsonElement response) =>
+        response.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString()!;
+}
