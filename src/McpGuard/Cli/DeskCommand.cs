@@ -1,6 +1,7 @@
 using System.CommandLine;
 using McpGuard.Desk;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
@@ -45,9 +46,11 @@ internal static class DeskCommand
             }
 
             // ASP.NET Core logs every request at Information; only its warnings and errors are the desk's business.
+            // The host's own start failure (a taken port) is logged with its whole stack: it is said below in one line.
             using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption), logging => logging
                 .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-                .AddFilter("Microsoft.Hosting", LogLevel.Warning));
+                .AddFilter("Microsoft.Hosting", LogLevel.Warning)
+                .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None));
             using var stop = new StopSignal();
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
             WebApplication app;
@@ -55,9 +58,15 @@ internal static class DeskCommand
             {
                 (app, port) = await DeskApp.StartAsync(port, secret, TimeProvider.System, loggerFactory, stopping.Token);
             }
+            catch (IOException ex) when (ex.InnerException is AddressInUseException)
+            {
+                await error.WriteLineAsync(
+                    $"mcpguard desk: 127.0.0.1:{port} is already in use (a desk already running? `mcpguard doctor` says), or pick another with --port");
+                return ExitCodes.Failure;
+            }
             catch (IOException ex)
             {
-                await error.WriteLineAsync($"mcpguard desk: cannot listen on 127.0.0.1:{port}: {ex.Message} (is a desk already running? use --port)");
+                await error.WriteLineAsync($"mcpguard desk: cannot listen on 127.0.0.1:{port}: {ex.Message}");
                 return ExitCodes.Failure;
             }
 

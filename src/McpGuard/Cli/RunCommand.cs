@@ -92,7 +92,11 @@ internal static class RunCommand
             var grace = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(shutdownOption)));
             var options = new RelayOptions
             {
-                Session = new SessionOptions { Monitor = parseResult.GetValue(monitorOption) },
+                Session = new SessionOptions
+                {
+                    Monitor = parseResult.GetValue(monitorOption),
+                    ServerLabel = parseResult.GetValue(nameOption) is { Length: > 0 } label ? label : null,
+                },
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
             };
             var serverName = parseResult.GetValue(nameOption) is { Length: > 0 } named ? named

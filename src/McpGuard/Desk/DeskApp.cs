@@ -34,7 +34,7 @@ internal static class DeskApp
         var security = new DeskSecurity(secret, Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
         app.Use(security.InvokeAsync);
         app.MapGet("/", () => Results.Content(DeskPage.Html(security.CsrfToken), "text/html; charset=utf-8"));
-        app.MapGet("/api/state", () => State(store));
+        app.MapGet("/api/state", () => State(store, security.CsrfToken));
         app.MapPost("/api/decisions/{id}", async (string id, HttpRequest request) =>
         {
             var approve = await ReadApproveAsync(request);
@@ -75,10 +75,10 @@ internal static class DeskApp
         return (app, new Uri(address).Port);
     }
 
-    private static IResult State(DeskStore store)
+    private static IResult State(DeskStore store, string csrfToken)
     {
         var (pending, decisions) = store.Snapshot();
-        return Results.Json(new DeskState(store.Now, pending, decisions), DeskJsonContext.Default.DeskState);
+        return Results.Json(new DeskState(store.Now, pending, decisions, csrfToken), DeskJsonContext.Default.DeskState);
     }
 
     private static async Task<bool?> ReadApproveAsync(HttpRequest request)

@@ -28,22 +28,54 @@ internal static class DeskPage
           .approve { background: #1a7f37; color: #fff; } .deny { background: #b42318; color: #fff; }
           .empty { color: #5b6573; } li { margin-bottom: 6px; } .approved { color: #1a7f37; } .denied, .expired { color: #b42318; }
           .withdrawn { color: #5b6573; }
+          header button { float: right; background: #fff; color: #1d232b; padding: 4px 12px; font-size: 13px; }
+          .alert { padding: 12px 24px; font-weight: 600; } #banner { background: #b42318; color: #fff; }
+          #notice { background: #fff4e5; color: #7a4b00; }
         </style></head>
         <body>
-        <header>McpGuard approval desk</header>
+        <header>McpGuard approval desk <button id="notify" hidden>Notify me of new calls</button></header>
+        <div id="banner" class="alert" role="alert" hidden></div>
+        <div id="notice" class="alert" role="status" hidden></div>
         <main>
           <section><h2>Waiting for you</h2><div id="pending"><p class="empty">Nothing is waiting.</p></div></section>
           <section><h2>Recent decisions</h2><ul id="feed"></ul></section>
         </main>
         <script>
-        const csrf = document.querySelector('meta[name="csrf-token"]').content;
+        // The token is refreshed from every /api/state answer: a restarted desk has a new one (DeskState.cs).
+        let csrf = document.querySelector('meta[name="csrf-token"]').content;
         let skew = 0, pending = [];
+        const seen = new Set(), title = 'McpGuard approval desk';
         const unsafeChars = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029]/g;
         function inert(text) { return String(text).replace(unsafeChars, c => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')); }
         function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = inert(text); return e; }
+        function show(id, text) { const e = document.getElementById(id); e.textContent = text; e.hidden = !text; }
+        function post(id, approve) {
+          return fetch('/api/decisions/' + encodeURIComponent(id), { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-McpGuard-Csrf': csrf }, body: JSON.stringify({ approve }) });
+        }
         async function decide(id, approve) {
-          await fetch('/api/decisions/' + encodeURIComponent(id), { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-McpGuard-Csrf': csrf }, body: JSON.stringify({ approve }) });
+          const verb = approve ? 'Approve' : 'Deny';
+          try {
+            let r = await post(id, approve);
+            if (r.status === 403) { await refresh(); r = await post(id, approve); }
+            show('notice', r.ok ? '' : verb + ' failed: ' + inert((await r.text()) || 'HTTP ' + r.status));
+          } catch (e) {
+            show('notice', verb + ' failed: the desk cannot be reached. Nothing was decided.');
+          }
           refresh();
+        }
+        function notifyNew(list) {
+          for (const p of list) {
+            if (seen.has(p.id)) continue;
+            seen.add(p.id);
+            if ('Notification' in window && Notification.permission === 'granted') {
+              new Notification('McpGuard: ' + inert(p.tool) + ' is waiting for you', { body: 'server: ' + inert(p.server), tag: p.id });
+            }
+          }
+        }
+        function offerNotifications() {
+          const button = document.getElementById('notify');
+          button.hidden = !('Notification' in window) || Notification.permission !== 'default';
+          button.onclick = () => Notification.requestPermission().then(offerNotifications);
         }
         function secondsLeft(p) { return Math.max(0, Math.round((Date.parse(p.deadline) - (Date.now() + skew)) / 1000)); }
         function render() {
@@ -61,18 +93,31 @@ internal static class DeskPage
           }
         }
         async function refresh() {
+          let s;
           try {
-            const r = await fetch('/api/state', { cache: 'no-store' }); const s = await r.json();
-            skew = Date.parse(s.now) - Date.now();
-            const ids = s.pending.map(p => p.id).join();
-            if (ids !== pending.map(p => p.id).join()) { pending = s.pending; render(); } else { pending = s.pending; }
-            const feed = document.getElementById('feed'); feed.replaceChildren();
-            for (const d of s.decisions) {
-              const li = el('li'); li.append(el('span', d.outcome, d.outcome), inert(' ' + d.tool + ' on ' + d.server) + ' at ' + new Date(d.at).toLocaleTimeString());
-              feed.append(li);
-            }
-          } catch (e) { }
+            const r = await fetch('/api/state', { cache: 'no-store' });
+            if (r.status === 401) { show('banner', 'This page has no desk key: open the address `mcpguard desk` printed.'); return; }
+            if (!r.ok) throw new Error('HTTP ' + r.status);
+            s = await r.json();
+          } catch (e) {
+            show('banner', 'Disconnected: the desk is not running, so nothing here can be approved. Start it again with `mcpguard desk`; this page reconnects by itself.');
+            document.title = '(disconnected) ' + title;
+            return;
+          }
+          show('banner', '');
+          csrf = s.csrf;
+          skew = Date.parse(s.now) - Date.now();
+          const ids = s.pending.map(p => p.id).join();
+          if (ids !== pending.map(p => p.id).join()) { pending = s.pending; render(); } else { pending = s.pending; }
+          document.title = (pending.length ? '(' + pending.length + ') ' : '') + title;
+          notifyNew(pending);
+          const feed = document.getElementById('feed'); feed.replaceChildren();
+          for (const d of s.decisions) {
+            const li = el('li'); li.append(el('span', d.outcome, d.outcome), inert(' ' + d.tool + ' on ' + d.server) + ' at ' + new Date(d.at).toLocaleTimeString());
+            feed.append(li);
+          }
         }
+        offerNotifications();
         setInterval(refresh, 1000);
         setInterval(() => document.querySelectorAll('.card').forEach(c => { const p = pending.find(x => x.id === c.dataset.id); if (p) c.querySelector('.left').textContent = secondsLeft(p) + ' s left'; }), 500);
         refresh();

@@ -77,18 +77,22 @@ internal sealed class DeskSecurity(string secret, string csrfToken)
                 string.Equals(host.Host, "localhost", StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Browsers send Origin on every POST from a script and Sec-Fetch-Site where they support it; either must say same origin.</summary>
+    /// <summary>
+    /// Browsers send Origin on every POST from a script and Sec-Fetch-Site where they support it: one of them must
+    /// be there, and each one that is must say same origin. A post with neither did not come from the page.
+    /// </summary>
     private static bool SameOrigin(HttpContext context, string origin)
     {
         var headers = context.Request.Headers;
         var sentOrigin = headers.Origin.ToString();
-        if (sentOrigin.Length > 0 && !string.Equals(sentOrigin, origin, StringComparison.OrdinalIgnoreCase))
+        var site = headers["Sec-Fetch-Site"].ToString();
+        if (sentOrigin.Length == 0 && site.Length == 0)
         {
             return false;
         }
 
-        var site = headers["Sec-Fetch-Site"].ToString();
-        return site.Length == 0 || string.Equals(site, "same-origin", StringComparison.Ordinal);
+        return (sentOrigin.Length == 0 || string.Equals(sentOrigin, origin, StringComparison.OrdinalIgnoreCase)) &&
+               (site.Length == 0 || string.Equals(site, "same-origin", StringComparison.Ordinal));
     }
 
     private static bool SameSecret(string sent, string expected) =>

@@ -1,4 +1,9 @@
 namespace McpGuard.Desk;
 
-/// <summary>What <c>GET /api/state</c> answers the page: the desk's clock, what waits, and the live feed.</summary>
-internal sealed record DeskState(DateTimeOffset Now, IReadOnlyList<DeskPending> Pending, IReadOnlyList<DeskDecision> Decisions);
+/// <summary>
+/// What <c>GET /api/state</c> answers the page: the desk's clock, what waits, the live feed, and this desk
+/// process's CSRF token. A restarted desk has a new token; a page left open picks it up here instead of being
+/// refused with 403 forever. Only a page with the key cookie reads this, and another site cannot read the answer.
+/// </summary>
+internal sealed record DeskState(
+    DateTimeOffset Now, IReadOnlyList<DeskPending> Pending, IReadOnlyList<DeskDecision> Decisions, string Csrf);

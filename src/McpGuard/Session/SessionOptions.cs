@@ -11,4 +11,10 @@ internal sealed record SessionOptions
 
     /// <summary>How long the guard waits for the server to answer its own tools/list.</summary>
     public TimeSpan OwnRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The server's name as the operator gave it (<c>run --name</c>, which wrap sets to the config entry's name).
+    /// Without it, approval prompts name the server by its own <c>serverInfo.name</c>, else by its command.
+    /// </summary>
+    public string? ServerLabel { get; init; }
 }

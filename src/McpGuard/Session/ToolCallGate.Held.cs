@@ -49,7 +49,7 @@ internal sealed partial class ToolCallGate
                 {
                     asked = true;
                     var answer = await approver.RequestAsync(
-                        new ApprovalRequest(callId, serverName, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision))
+                        new ApprovalRequest(callId, ApprovalLabel, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision))
                         {
                             // Not for the retry of a server's own round: the guard's question would replace the server's state.
                             CanAskInBand = CanAskInBand(parameters, era) && InputRequiredRetry.RequestState(parameters) is null,

@@ -28,6 +28,9 @@ internal sealed partial class ToolCallGate(
     string serverName,
     ILogger logger)
 {
+    /// <summary>What a person is shown as the server: the operator's name for it, else its own, else its command's.</summary>
+    private string ApprovalLabel => options.ServerLabel ?? engine.ServerName ?? serverName;
+
     /// <summary>Handles a validated tools/call request whose id is already registered as in flight.</summary>
     public async ValueTask HandleAsync(ClientMessage message, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {

@@ -167,6 +167,16 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Decide_TokenButNeitherOriginNorFetchSite_IsForbidden()
+    {
+        using var posted = await PostRequestAsync("r8", Secret);
+
+        using var response = await DecideAsync("r8", await CsrfAsync(), origin: "", site: "");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Decide_ForeignHostWithToken_IsRefused()
     {
         using var posted = await PostRequestAsync("r7", Secret);
@@ -242,8 +252,16 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
         {
             Content = new StringContent("""{"approve":true}""", Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("Origin", origin);
-        request.Headers.Add("Sec-Fetch-Site", site);
+        if (origin.Length > 0)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        if (site.Length > 0)
+        {
+            request.Headers.Add("Sec-Fetch-Site", site);
+        }
+
         if (csrf is not null)
         {
             request.Headers.Add(DeskSecurity.CsrfHeader, csrf);

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using McpGuard.EndToEndTests.TestUtils;
+using Microsoft.Playwright;
+using ModelContextProtocol.Protocol;
+
+namespace McpGuard.EndToEndTests.Approval;
+
+/// <summary>
+/// The desk page in chromium as a person meets it: a waiting call shows in the tab's title and as a browser
+/// notification, labelled with the name wrap gave the server; a desk that stops shows a banner, and a page left
+/// open across a restart still approves (its CSRF token is refreshed); a taken port costs one line.
+/// </summary>
+public sealed class DeskPageTests
+{
+    private const string Policy = """
+        version: 1
+        default: allow
+        tools:
+          echo: require_approval
+        approval:
+          timeout: 60s
+          channels: [desk]
+        """;
+
+    // Records notifications instead of showing them: headless chromium has no notification centre to look at.
+    private const string NotificationSpy = """
+        window.__notifications = [];
+        window.Notification = class {
+          static permission = 'granted';
+          static requestPermission() { return Promise.resolve('granted'); }
+          constructor(title, options) { window.__notifications.push(title + ' / ' + options.body); }
+        };
+        """;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Task<CallToolResult> EchoAsync(GuardedServer guard, string message) =>
+        guard.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = message }, cancellationToken: Ct).AsTask();
+
+    [Fact]
+    public async Task Page_CallWaits_TitleCountsItNotifiesAndLabelsTheServerByItsConfigName()
+    {
+        var home = DeskProcess.NewHome();
+        await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
+        await using var guard = await GuardedServer.StartAsync(
+            Policy, GuardedServer.Everything(), guardOptions: ["--name", "my-everything"],
+            environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.AddInitScriptAsync(NotificationSpy);
+        await page.GotoAsync(desk.PageUrl);
+        await Assertions.Expect(page).ToHaveTitleAsync("McpGuard approval desk");
+
+        var call = EchoAsync(guard, "counted in the title");
+        var card = page.Locator(".card", new() { HasText = "counted in the title" });
+        await Assertions.Expect(page).ToHaveTitleAsync("(1) McpGuard approval desk");
+        await Assertions.Expect(card).ToContainTextAsync("server: my-everything");
+        var notifications = await page.EvaluateAsync<string[]>("window.__notifications");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await call.WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.Equal(["McpGuard: echo is waiting for you / server: my-everything"], notifications);
+        await Assertions.Expect(page).ToHaveTitleAsync("McpGuard approval desk");
+    }
+
+    [Fact]
+    public async Task Page_DeskStopsAndRestarts_BannerFailedApproveReportedThenTheSamePageApproves()
+    {
+        var home = DeskProcess.NewHome();
+        var port = DeskProcess.FreePort();
+        await using var guard = await GuardedServer.StartAsync(
+            Policy, GuardedServer.Everything(), environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
+        var page = await browser.NewPageAsync();
+        Task<CallToolResult> call;
+        var card = page.Locator(".card", new() { HasText = "outlives the desk" });
+        await using (var first = await DeskProcess.StartAsync(home, port))
+        {
+            await page.GotoAsync(first.PageUrl);
+            call = EchoAsync(guard, "outlives the desk");
+            await Assertions.Expect(card).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#banner")).ToBeHiddenAsync();
+        }
+
+        await Assertions.Expect(page.Locator("#banner")).ToContainTextAsync("Disconnected: the desk is not running");
+        await Assertions.Expect(page).ToHaveTitleAsync("(disconnected) McpGuard approval desk");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("Approve failed: the desk cannot be reached");
+        Assert.False(call.IsCompleted);
+
+        // The new desk has a new CSRF token; the page learns it and its Approve goes through.
+        await using var second = await DeskProcess.StartAsync(home, port);
+        await guard.WaitForStderrAsync("posted it again").WaitAsync(TestConstants.DefaultTimeout, Ct);
+        await Assertions.Expect(page.Locator("#banner")).ToBeHiddenAsync();
+        await Assertions.Expect(page).ToHaveTitleAsync("(1) McpGuard approval desk");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        var result = await call.WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.Equal("Echo: outlives the desk", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
+        await Assertions.Expect(page.Locator("#notice")).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task Desk_PortTaken_OneLineNoStackTrace()
+    {
+        using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var guard = RepoPaths.Guard;
+        var start = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in guard.Prefix.Concat(["desk", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["MCPGUARD_HOME"] = DeskProcess.NewHome();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = await process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct).WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.Equal(1, process.ExitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"mcpguard desk: 127.0.0.1:{port} is already in use", line, StringComparison.Ordinal);
+        Assert.Equal("", await output);
+    }
+}
