@@ -29,7 +29,19 @@ internal sealed partial class SimulatorTools
         return new { accountType = args.Required("accountType"), balance = new { coin, walletBalance = Num(exchange.Wallet.GetValueOrDefault(coin)), transferBalance = Num(exchange.Wallet.GetValueOrDefault(coin)) } };
     }
 
-    private object AccountInfo() => new { unifiedMarginStatus = 4, marginMode = "REGULAR_MARGIN", isMasterTrader = false, spotHedgingStatus = "OFF", positionMode = exchange.PositionMode };
+    /// <summary>
+    /// Account settings, and the API key the server signs with, as Bybit's key query (/v5/user/query-api) shows it:
+    /// a read tool that echoes a credential, which the guard's result policy redacts (docs/results.md).
+    /// </summary>
+    private object AccountInfo() => new
+    {
+        apiKeyInfo = new { apiKey = "XuR8mK2pQ9vL3nT7wY", note = "agent", readOnly = 0, secret = "", ips = new[] { "*" } },
+        unifiedMarginStatus = 4,
+        marginMode = "REGULAR_MARGIN",
+        isMasterTrader = false,
+        spotHedgingStatus = "OFF",
+        positionMode = exchange.PositionMode,
+    };
 
     private object PositionInfo(Args args) => new
     {

@@ -33,6 +33,8 @@ public sealed class DemoTests
         Assert.Contains("8 more went through: with the 2 earlier orders, that is the 10 the minute allows", transcript);
         Assert.Contains("argument 'qty' cannot be compared", transcript);
         Assert.Contains("Leverage is capped at 5x.", transcript);
+        Assert.Contains("\"apiKey\":\"[redacted: secrets]\"", transcript);
+        Assert.DoesNotContain("XuR8mK2pQ9vL3nT7wY", transcript, StringComparison.Ordinal);
         Assert.Contains("get_tickers no longer matches samples/bybit/bybit.lock.json: the agent sees 33 tools, and get_tickers is not one of them", transcript);
         Assert.Contains("Unknown tool: get_tickers", transcript);
         Assert.DoesNotContain("\u001b[", transcript, StringComparison.Ordinal);

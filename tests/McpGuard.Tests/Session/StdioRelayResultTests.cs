@@ -1,4 +1,5 @@
 using McpGuard.Session;
+using McpGuard.Tests.Policy;
 using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Session;
@@ -127,6 +128,24 @@ public sealed class StdioRelayResultTests
 
         Assert.Contains(Secret, ResultText(await relay.ReadResponseAsync("1")), StringComparison.Ordinal);
         Assert.Null(Assert.Single(audit.Outcomes).Results);
+    }
+
+    /// <summary>
+    /// (a+)+$ against 100,000 a's and no end: catastrophic for a backtracking engine. The answer comes back (this test
+    /// completing is the bound; no timing is asserted) because the pattern runs NonBacktracking.
+    /// </summary>
+    [Fact]
+    public async Task PathologicalUserRegex_LongAnswer_Completes()
+    {
+        const string policy = "version: 1\ndefault: allow\nresults: { redact: [{ name: runaway, regex: '(a+)+$' }] }\n";
+        var detector = Assert.IsType<McpGuard.Policy.Results.RegexDetector>(Assert.Single(PolicyTestData.Load(policy).Results.Redact));
+        Assert.True(detector.Regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking));
+        using var server = FakeServer.Create();
+        await using var relay = await StartAsync(server, new RecordingAuditLog(), policy: policy);
+
+        await relay.SendAsync(Call(1, "echo", new string('a', 100_000) + "!"));
+
+        Assert.EndsWith("!", ResultText(await relay.ReadResponseAsync("1")).TrimEnd('"', '}', ']'), StringComparison.Ordinal);
     }
 
     [Fact]

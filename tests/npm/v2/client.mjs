@@ -47,6 +47,11 @@ switch (scenario) {
     await step('denied', () => call('place_order', { symbol: 'BTCUSDT', qty: '5' }));
     await step('allowed', () => call('echo', { text: 'hi' }));
     break;
+  case 'redact':
+    // The echo tool answers what it was sent: the guard's result policy reads the answer on its way back.
+    await step('secret', () => call('echo', { text: 'key AKIAIOSFODNN7EXAMPLE, mail alice@example.com' }));
+    await step('clean', () => call('echo', { text: 'nothing to hide' }));
+    break;
   case 'call-first':
     await step('echo', () => call('echo', { text: 'first' }));
     await step('list', async () => (await client.listTools()).tools.map(t => t.name));
