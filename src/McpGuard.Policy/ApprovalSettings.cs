@@ -7,6 +7,12 @@ internal sealed record ApprovalSettings
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// <c>approval.progress</c>: how often a call waiting for a person sends <c>notifications/progress</c> to a client
+    /// that gave it a progress token, so a client that resets its request timeout on progress keeps waiting.
+    /// </summary>
+    public TimeSpan Progress { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Channel names in the order they are tried: <c>elicitation</c>, <c>desk</c>, <c>command</c>.</summary>
     public IReadOnlyList<string> Channels { get; init; } = ["elicitation", "desk"];
 

@@ -9,7 +9,7 @@ internal sealed partial class PolicyCompiler
     private static readonly string[] s_riskKeys = ["read", "write", "destructive", "critical", "unknown", "classes", "catalogue"];
     private static readonly string[] s_limitKeys = ["max", "window", "per", "scope"];
     private static readonly string[] s_budgetKeys = ["argument", "max", "window", "per", "scope"];
-    private static readonly string[] s_approvalKeys = ["timeout", "channels", "command"];
+    private static readonly string[] s_approvalKeys = ["timeout", "progress", "channels", "command"];
     private static readonly string[] s_channels = ["elicitation", "desk", "command"];
     private static readonly string[] s_auditKeys = ["path", "arguments"];
 
@@ -189,7 +189,7 @@ internal sealed partial class PolicyCompiler
     {
         if (node is not YamlMappingNode map)
         {
-            Error(node, "approval", "must be a mapping with timeout, channels, command");
+            Error(node, "approval", "must be a mapping with timeout, progress, channels, command");
             return ApprovalSettings.Default;
         }
 
@@ -204,6 +204,19 @@ internal sealed partial class PolicyCompiler
             else
             {
                 Error(timeout, "approval.timeout", "must be a duration such as 120s or 5m");
+            }
+        }
+
+        if (keys.TryGetValue("progress", out var progress))
+        {
+            // Below a second a waiting call would flood the client; a client's timeout is tens of seconds.
+            if (Duration.TryParse(Scalar(progress), out var every) && every >= TimeSpan.FromSeconds(1))
+            {
+                settings = settings with { Progress = every };
+            }
+            else
+            {
+                Error(progress, "approval.progress", "must be a duration of at least 1s, such as 10s");
             }
         }
 

@@ -15,6 +15,7 @@ internal static class RootCommandFactory
         InitCommand.Create(),
         WrapCommand.Create(),
         UnwrapCommand.Create(),
+        DoctorCommand.Create(),
         AuditCommand.Create(),
         DeskCommand.Create(),
         LimitsCommand.Create(),

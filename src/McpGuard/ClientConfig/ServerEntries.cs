@@ -77,6 +77,24 @@ internal static class ServerEntries
         });
     }
 
+    /// <summary>What an entry is, for <c>mcpguard doctor</c>: wrapped (with its policy and server command), or why not.</summary>
+    public static ServerEntryState Inspect(JsonNode? node, GuardInvocation guard)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        if (!TryReadCommand(node, out _, out var command, out var args, out var problem))
+        {
+            return new ServerEntryState.NotLocal(problem);
+        }
+
+        if (!TryFindWrapped(command, args, guard, out var separator))
+        {
+            return new ServerEntryState.Unwrapped(command);
+        }
+
+        var original = separator + 1 < args.Count ? args[separator + 1].ToString() : "";
+        return new ServerEntryState.Wrapped(command, PolicyOf(args, separator), original);
+    }
+
     private static List<ServerChange> Apply(
         JsonObject servers, IReadOnlyCollection<string> selected, Func<string, JsonObject, string, IReadOnlyList<JsonNode>, ServerChange> change)
     {
@@ -135,13 +153,14 @@ internal static class ServerEntries
         separator = -1;
         var strings = args.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null).ToList();
         int run;
-        if (GuardInvocation.IsGuardExecutable(command) || string.Equals(command, guard.Command, StringComparison.Ordinal))
-        {
-            run = 0;
-        }
-        else if (GuardInvocation.IsDotnetHost(command) && strings.Count > 0 && strings[0] is { } dll && GuardInvocation.IsGuardAssembly(dll))
+        // The dotnet form first: when wrap itself runs as `dotnet mcpguard.dll`, guard.Command is that dotnet too.
+        if (GuardInvocation.IsDotnetHost(command) && strings.Count > 0 && strings[0] is { } dll && GuardInvocation.IsGuardAssembly(dll))
         {
             run = 1;
+        }
+        else if (GuardInvocation.IsGuardExecutable(command) || string.Equals(command, guard.Command, StringComparison.Ordinal))
+        {
+            run = 0;
         }
         else
         {

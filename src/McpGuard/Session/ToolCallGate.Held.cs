@@ -48,13 +48,20 @@ internal sealed partial class ToolCallGate
                 else
                 {
                     asked = true;
-                    var answer = await approver.RequestAsync(
-                        new ApprovalRequest(callId, ApprovalLabel, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision))
-                        {
-                            // Not for the retry of a server's own round: the guard's question would replace the server's state.
-                            CanAskInBand = CanAskInBand(parameters, era) && InputRequiredRetry.RequestState(parameters) is null,
-                        },
-                        cancellationToken);
+                    ApprovalOutcome answer;
+
+                    // While a person decides, a client that gave a progress token hears from the guard (docs/approval.md).
+                    await using (ApprovalProgress.Start(
+                        parameters, call.Name, engine.Policy.Approval.Progress, engine.TimeProvider, channels.ToClient, cancellationToken))
+                    {
+                        answer = await approver.RequestAsync(
+                            new ApprovalRequest(callId, ApprovalLabel, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision))
+                            {
+                                // Not for the retry of a server's own round: the guard's question would replace the server's state.
+                                CanAskInBand = CanAskInBand(parameters, era) && InputRequiredRetry.RequestState(parameters) is null,
+                            },
+                            cancellationToken);
+                    }
                     if (answer.AsksInBand)
                     {
                         // The channels before elicitation could not ask: the client is asked with the call's answer.

@@ -111,13 +111,17 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
     {
         try
         {
-            foreach (var counted in receipt.Counted)
+            // Sent together, so the multiplexer writes them in one go: one round trip for all of a call's counters.
+            var pending = new Task<RedisResult>[receipt.Counted.Count];
+            for (var i = 0; i < pending.Length; i++)
             {
+                var counted = receipt.Counted[i];
                 var key = CounterKey(counted.Counter.Namespace, CounterIdentity.Json(counted.Counter));
                 RedisValue[] values = [counted.BucketOpenedTicks.ToString(CultureInfo.InvariantCulture), counted.Amount.ToString()];
-                await Database.ScriptEvaluateAsync(RedisScripts.GiveBack, [key], values).WaitAsync(cancellationToken);
+                pending[i] = Database.ScriptEvaluateAsync(RedisScripts.GiveBack, [key], values);
             }
 
+            await Task.WhenAll(pending).WaitAsync(cancellationToken);
             return true;
         }
         catch (RedisException)

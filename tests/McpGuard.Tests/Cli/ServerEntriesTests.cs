@@ -65,6 +65,7 @@ public sealed class ServerEntriesTests
             ["/src/McpGuard/bin/Release/net10.0/mcpguard.dll", "run", "--name", "bybit", "--policy", Policy, "--", "uvx", "bybit-mcp", "--testnet"],
             bybit["args"]!.AsArray().Select(a => (string?)a));
         Assert.Equal(ServerChangeKind.AlreadyWrapped, ServerEntries.Wrap(document.Servers, ["bybit"], s_apphost, Policy)[0].Kind);
+        Assert.Equal(ServerChangeKind.AlreadyWrapped, ServerEntries.Wrap(document.Servers, ["bybit"], s_dotnet, Policy)[0].Kind);
         ServerEntries.Unwrap(document.Servers, [], s_apphost);
         Assert.Equal(Golden("claude-desktop.json"), document.Write());
     }

@@ -64,6 +64,16 @@ switch (scenario) {
   case 'approve':
     await step('order', () => call('place_order', { symbol: 'BTCUSDT', qty: '0.6' }));
     break;
+  case 'wait-for-person': {
+    // A client with a short request timeout that resets it on progress (docs/approval.md#client-timeouts): it keeps
+    // waiting for as long as the guard says a person is still deciding. Each progress notification is a step.
+    const timeout = Number(process.env.REQUEST_TIMEOUT_MS ?? '60000');
+    await step('order', () => client.callTool({ name: 'place_order', arguments: { symbol: 'BTCUSDT', qty: '0.6' } }, {
+      timeout, resetTimeoutOnProgress: true,
+      onprogress: p => print({ step: 'progress', progress: p.progress, message: p.message ?? null }),
+    }));
+    break;
+  }
   case 'server-rounds':
     await step('confirm', () => call('confirm', { qty: '0.6' }));
     await step('confirm-again', () => call('confirm', { qty: '0.3' }));

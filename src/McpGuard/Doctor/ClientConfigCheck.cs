@@ -1,0 +1,81 @@
+using McpGuard.ClientConfig;
+using McpGuard.Policy;
+
+namespace McpGuard.Doctor;
+
+/// <summary>
+/// Each client config doctor finds: which entries run behind mcpguard, with which policy, and whether that
+/// policy loads, the guard executable exists and the server's command can be found: the usual causes of
+/// "Server disconnected" right after a client starts.
+/// </summary>
+internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, PolicyLoadResult> loadPolicy, string? path)
+{
+    private readonly Dictionary<string, PolicyLoadResult> _policies = new(StringComparer.Ordinal);
+
+    /// <summary>Every policy a wrapped entry names that loaded, for the store check.</summary>
+    public IEnumerable<(string Path, CompiledPolicy Policy)> ValidPolicies =>
+        _policies.Where(p => p.Value.Succeeded).Select(p => (p.Key, p.Value.Policy!));
+
+    public IEnumerable<DoctorFinding> Check(string client, string configPath)
+    {
+        if (!File.Exists(configPath))
+        {
+            yield return new DoctorFinding(DoctorLevel.Note, client, $"no {configPath}");
+            yield break;
+        }
+
+        if (!ClientConfigDocument.TryParse(File.ReadAllText(configPath), out var document, out var problem))
+        {
+            yield return new DoctorFinding(DoctorLevel.Problem, client, $"{configPath} {problem}: the client cannot read it either");
+            yield break;
+        }
+
+        yield return new DoctorFinding(DoctorLevel.Ok, client, $"{configPath} ({document.Servers.Count} servers)");
+        foreach (var (name, node) in document.Servers)
+        {
+            yield return Entry(name, ServerEntries.Inspect(node, guard), configPath);
+        }
+    }
+
+    private DoctorFinding Entry(string name, ServerEntryState state, string configPath) => state switch
+    {
+        ServerEntryState.Wrapped wrapped => Wrapped(name, wrapped),
+        ServerEntryState.Unwrapped => new DoctorFinding(
+            DoctorLevel.Note, name, $"not behind mcpguard (mcpguard wrap --config {configPath} --server {name} --policy FILE)", 1),
+        ServerEntryState.NotLocal notLocal => new DoctorFinding(DoctorLevel.Note, name, $"skipped: {notLocal.Reason}", 1),
+        _ => throw new InvalidOperationException("unknown entry state"),
+    };
+
+    private DoctorFinding Wrapped(string name, ServerEntryState.Wrapped wrapped)
+    {
+        if (!CommandLookup.IsFound(wrapped.Guard, path))
+        {
+            return new DoctorFinding(DoctorLevel.Problem, name, $"the guard {wrapped.Guard} does not exist: install (./install.sh), then unwrap and wrap again", 1);
+        }
+
+        if (wrapped.Policy is null)
+        {
+            return new DoctorFinding(DoctorLevel.Problem, name, "wrapped without --policy: the guard refuses to start", 1);
+        }
+
+        if (!_policies.TryGetValue(wrapped.Policy, out var loaded))
+        {
+            loaded = _policies[wrapped.Policy] = loadPolicy(wrapped.Policy);
+        }
+
+        if (!loaded.Succeeded)
+        {
+            var first = loaded.Errors.Count > 0 ? loaded.Errors[0].ToString() : "cannot be loaded";
+            var more = loaded.Errors.Count > 1 ? $" (and {loaded.Errors.Count - 1} more)" : "";
+            return new DoctorFinding(
+                DoctorLevel.Problem, name, $"policy invalid, the guard exits at every start: {first}{more}; see: mcpguard check --policy {wrapped.Policy}", 1);
+        }
+
+        if (!CommandLookup.IsFound(wrapped.ServerCommand, path))
+        {
+            return new DoctorFinding(DoctorLevel.Problem, name, $"wrapped with policy {wrapped.Policy}, but its server command '{wrapped.ServerCommand}' is not found on PATH", 1);
+        }
+
+        return new DoctorFinding(DoctorLevel.Ok, name, $"wrapped, policy {wrapped.Policy} (valid)", 1);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text;
+
+namespace McpGuard.Doctor;
+
+/// <summary>
+/// The guards running now for this McpGuard home: processes whose command line is <c>mcpguard … run</c> (or
+/// <c>dotnet …/mcpguard.dll run</c>) and whose <c>MCPGUARD_HOME</c> (or HOME) leads to the same home. Read from
+/// <c>/proc</c>, so Linux only; a process that ends or cannot be read meanwhile is skipped.
+/// </summary>
+internal static class GuardProcesses
+{
+    public sealed record Guard(int Pid, string? Name, string? Policy);
+
+    public static IReadOnlyList<Guard>? Find(string home)
+    {
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc"))
+        {
+            return null;
+        }
+
+        var wanted = Path.GetFullPath(home).TrimEnd('/');
+        var guards = new List<Guard>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var argv = Split(File.ReadAllBytes(Path.Combine(directory, "cmdline")));
+                var run = RunIndex(argv);
+                if (run < 0 || HomeOf(Split(File.ReadAllBytes(Path.Combine(directory, "environ")))) != wanted)
+                {
+                    continue;
+                }
+
+                guards.Add(new Guard(pid, ValueOf(argv, run, "--name"), ValueOf(argv, run, "--policy") ?? ValueOf(argv, run, "-p")));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone, or another user's process.
+            }
+        }
+
+        return guards;
+    }
+
+    private static List<string> Split(byte[] bytes) =>
+        [.. Encoding.UTF8.GetString(bytes).Split('\0', StringSplitOptions.RemoveEmptyEntries)];
+
+    private static int RunIndex(List<string> argv)
+    {
+        if (argv.Count > 1 && Path.GetFileName(argv[0]) == "mcpguard" && argv[1] == "run")
+        {
+            return 1;
+        }
+
+        var dll = argv.FindIndex(a => Path.GetFileName(a) == "mcpguard.dll");
+        return dll >= 0 && dll + 1 < argv.Count && argv[dll + 1] == "run" ? dll + 1 : -1;
+    }
+
+    private static string? ValueOf(List<string> argv, int run, string option)
+    {
+        var end = argv.IndexOf("--", run);
+        var at = argv.IndexOf(option, run);
+        return at > 0 && (end < 0 || at < end) && at + 1 < argv.Count ? argv[at + 1] : null;
+    }
+
+    private static string? HomeOf(List<string> environment)
+    {
+        string? Get(string name) => environment.FirstOrDefault(e => e.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+        var home = Get("MCPGUARD_HOME") is { Length: > 0 } set ? set : Get("HOME") is { Length: > 0 } user ? Path.Combine(user, ".mcpguard") : null;
+        return home is null ? null : Path.GetFullPath(home).TrimEnd('/');
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net.Sockets;
+using System.Reflection;
+using McpGuard.Audit;
+using McpGuard.ClientConfig;
+using McpGuard.Desk;
+using McpGuard.Policy;
+using McpGuard.State;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McpGuard.Doctor;
+
+/// <summary>The machine-wide checks of <c>mcpguard doctor</c>: the tool and PATH, the home folder, the desk, the stores.</summary>
+internal static class SetupChecks
+{
+    private static readonly TimeSpan s_storeTimeout = TimeSpan.FromSeconds(5);
+
+    public static IEnumerable<DoctorFinding> Tool(GuardInvocation guard, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        var version = typeof(SetupChecks).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
+        var invocation = string.Join(' ', [guard.Command, .. guard.PrefixArguments]);
+        yield return new DoctorFinding(DoctorLevel.Ok, "tool", $"{invocation} ({version}); wrap writes this path");
+        if (CommandLookup.Find(GuardInvocation.ToolName, path) is { } onPath)
+        {
+            yield return new DoctorFinding(DoctorLevel.Ok, "PATH", $"mcpguard is {onPath}");
+        }
+        else
+        {
+            var add = GuardInvocation.IsGuardExecutable(guard.Command) ? $"; add: export PATH=\"{Path.GetDirectoryName(guard.Command)}:$PATH\"" : "";
+            yield return new DoctorFinding(DoctorLevel.Note, "PATH", $"mcpguard is not on PATH (clients do not need it){add}");
+        }
+    }
+
+    public static DoctorFinding Home(string home)
+    {
+        if (!Directory.Exists(home))
+        {
+            return new DoctorFinding(DoctorLevel.Note, "home", $"{home} does not exist yet (the first desk or guard creates it)");
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(home) & (UnixFileMode)Convert.ToInt32("077", 8)) != 0)
+        {
+            return new DoctorFinding(DoctorLevel.Problem, "home", $"{home} can be read by other users; run: chmod 700 {home}");
+        }
+
+        return new DoctorFinding(DoctorLevel.Ok, "home", $"{home} (this user only)");
+    }
+
+    public static async Task<DoctorFinding> DeskAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(DeskFiles.SecretPath))
+        {
+            return new DoctorFinding(DoctorLevel.Note, "desk", "no desk has run for this user; approvals through the desk need: mcpguard desk");
+        }
+
+        var port = DeskFiles.ReadPort();
+        using var client = new TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, port, timeout.Token);
+            return new DoctorFinding(DoctorLevel.Ok, "desk", $"something answers on 127.0.0.1:{port}, the desk's port");
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new DoctorFinding(DoctorLevel.Note, "desk", $"no desk is running on 127.0.0.1:{port}; calls that need a person cannot ask there: mcpguard desk");
+        }
+    }
+
+    public static async Task<DoctorFinding> StoreAsync(string policyPath, CompiledPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (policy.State.Store == StateStoreKind.Memory)
+        {
+            return new DoctorFinding(DoctorLevel.Ok, "store", $"{policyPath}: counters in memory, per guard");
+        }
+
+        var sqlite = policy.State.Path is { } written ? AuditPaths.Expand(written) : Path.GetFullPath(CounterStores.DefaultSqlitePath);
+        if (policy.State.Store == StateStoreKind.Sqlite && !File.Exists(sqlite))
+        {
+            // Opening it would create it: doctor only looks.
+            return new DoctorFinding(DoctorLevel.Ok, "store", $"{policyPath}: the SQLite file {sqlite} does not exist yet (the first counted call creates it)");
+        }
+
+        try
+        {
+            var store = await CounterStores.OpenAsync(policy.State, NullLogger.Instance).WaitAsync(s_storeTimeout, cancellationToken);
+            await using var owned = store as IAsyncDisposable;
+            await store.ReadAsync(policy.CounterNamespace, DateTimeOffset.UtcNow, cancellationToken).AsTask().WaitAsync(s_storeTimeout, cancellationToken);
+            return new DoctorFinding(DoctorLevel.Ok, "store", $"{policyPath}: {store.Description} answers");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var why = ex is TimeoutException ? $"no answer within {s_storeTimeout.TotalSeconds:0} s" : ex.Message.Split('\n')[0];
+            return new DoctorFinding(DoctorLevel.Problem, "store", $"{policyPath}: the counter store cannot be reached ({why}); calls that need a counter are denied");
+        }
+    }
+}

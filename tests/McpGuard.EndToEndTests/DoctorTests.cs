@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using McpGuard.EndToEndTests.TestUtils;
+
+namespace McpGuard.EndToEndTests;
+
+/// <summary>
+/// <c>mcpguard doctor</c> in a fresh HOME: on a healthy setup (Claude Desktop's config wrapped by wrap, a valid
+/// policy, a desk and a guard running) it finds no problem; on a broken one (a wrapped policy that does not load,
+/// a guard path that is gone) it names each problem with what to do, and exits 1.
+/// </summary>
+public sealed class DoctorTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Doctor_HealthySetup_NoProblemsAndSeesDeskStoreAndGuard()
+    {
+        var home = Directory.CreateTempSubdirectory("mcpguard-doctor-").FullName;
+        var guardHome = Path.Combine(home, ".mcpguard");
+        var policy = Path.Combine(home, "everything.yaml");
+        File.WriteAllText(policy, "version: 1\ndefault: allow\n");
+        WriteClaudeConfig(home, new JsonObject
+        {
+            ["everything"] = new JsonObject { ["command"] = "node", ["args"] = new JsonArray(RepoPaths.ServerEverything, "stdio") },
+        });
+        var (wrapped, _, wrapError) = await GuardAsync(home, "wrap", "--policy", policy);
+        Assert.True(wrapped == 0, wrapError);
+        await using var desk = await DeskProcess.StartAsync(guardHome, DeskProcess.FreePort());
+        await using var guard = await GuardedServer.StartAsync(
+            "version: 1\ndefault: allow\n", GuardedServer.Everything(), guardOptions: ["--name", "everything"],
+            environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = guardHome });
+
+        var (code, output, error) = await GuardAsync(home, "doctor");
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains("No problems found.", output);
+        Assert.Contains($"everything: wrapped, policy {policy} (valid)", output);
+        Assert.Contains("desk: something answers on 127.0.0.1:" + desk.Port, output);
+        Assert.Matches($"ok +store: {System.Text.RegularExpressions.Regex.Escape(policy)}: the SQLite (store at .* answers|file .* does not exist yet)", output);
+        Assert.Contains("guards: 1 running now for this home", output);
+        Assert.DoesNotContain("PROBLEM", output);
+    }
+
+    [Fact]
+    public async Task Doctor_BrokenSetup_NamesEachProblemAndExitsOne()
+    {
+        var home = Directory.CreateTempSubdirectory("mcpguard-doctor-").FullName;
+        var policy = Path.Combine(home, "bad.yaml");
+        File.WriteAllText(policy, "version: 1\ndefault: allow\ntools:\n  echo: maybe\n");
+        var guard = RepoPaths.Guard;
+        WriteClaudeConfig(home, new JsonObject
+        {
+            ["bad-policy"] = new JsonObject
+            {
+                ["command"] = guard.Command,
+                ["args"] = new JsonArray([.. guard.Prefix.Concat(["run", "--policy", policy, "--", "node", "server.js"]).Select(a => JsonValue.Create(a))]),
+            },
+            ["guard-gone"] = new JsonObject
+            {
+                ["command"] = "/nowhere/bin/mcpguard",
+                ["args"] = new JsonArray("run", "--policy", policy, "--", "node", "server.js"),
+            },
+        });
+
+        var (code, output, _) = await GuardAsync(home, "doctor");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"PROBLEM    bad-policy: policy invalid, the guard exits at every start: {policy}:4:", output);
+        Assert.Contains($"see: mcpguard check --policy {policy}", output);
+        Assert.Contains("PROBLEM    guard-gone: the guard /nowhere/bin/mcpguard does not exist", output);
+        Assert.Contains("2 problems found.", output);
+    }
+
+    private static void WriteClaudeConfig(string home, JsonObject servers)
+    {
+        var folder = Path.Combine(home, ".config", "Claude");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "claude_desktop_config.json"), new JsonObject { ["mcpServers"] = servers }.ToJsonString());
+    }
+
+    /// <summary>The built tool with this fresh HOME (and its Claude Desktop, Cursor and VS Code folders), run from it.</summary>
+    private static async Task<(int Code, string Output, string Error)> GuardAsync(string home, params string[] arguments)
+    {
+        var guard = RepoPaths.Guard;
+        var start = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = home };
+        foreach (var argument in guard.Prefix.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["HOME"] = home;
+        start.Environment["XDG_CONFIG_HOME"] = null;
+        start.Environment["MCPGUARD_HOME"] = Path.Combine(home, ".mcpguard");
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct).WaitAsync(TestConstants.DefaultTimeout, Ct);
+        return (process.ExitCode, await output, await error);
+    }
+}
