@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using McpGuard.Stdio;
 using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Session;
@@ -21,7 +20,7 @@ internal sealed class ApprovalProgress : IAsyncDisposable
     private readonly Task _loop;
 
     private ApprovalProgress(
-        byte[] token, string toolName, TimeSpan every, TimeProvider timeProvider, MessageSink toClient, CancellationToken callEnded)
+        byte[] token, string toolName, TimeSpan every, TimeProvider timeProvider, IClientPeer toClient, CancellationToken callEnded)
     {
         _loop = RunAsync(token, toolName, every, timeProvider, toClient, callEnded);
     }
@@ -32,7 +31,7 @@ internal sealed class ApprovalProgress : IAsyncDisposable
         string toolName,
         TimeSpan every,
         TimeProvider timeProvider,
-        MessageSink toClient,
+        IClientPeer toClient,
         CancellationToken callEnded)
     {
         if (!ModernMeta.TryGetMeta(parameters, out var meta) || !meta.TryGetProperty("progressToken"u8, out var token)
@@ -54,14 +53,14 @@ internal sealed class ApprovalProgress : IAsyncDisposable
     }
 
     private async Task RunAsync(
-        byte[] token, string toolName, TimeSpan every, TimeProvider timeProvider, MessageSink toClient, CancellationToken callEnded)
+        byte[] token, string toolName, TimeSpan every, TimeProvider timeProvider, IClientPeer toClient, CancellationToken callEnded)
     {
         try
         {
             using var timer = new PeriodicTimer(every, timeProvider);
             for (var tick = 1; await timer.WaitForNextTickAsync(_stop.Token); tick++)
             {
-                await toClient.WriteLineAsync(Notification(token, tick, toolName), flush: true, callEnded);
+                await toClient.SendAsync(Notification(token, tick, toolName), flush: true, callEnded);
             }
         }
         catch (OperationCanceledException)

@@ -20,7 +20,7 @@ public sealed class ApprovalProgressTests
     {
         var time = new FakeTimeProvider();
         var client = new Pipe();
-        await using var sink = new MessageSink(client.Writer.AsStream());
+        await using var sink = new LineSink(client.Writer.AsStream());
         using var document = JsonDocument.Parse(parameters);
         var lines = new StreamReader(client.Reader.AsStream());
 
@@ -32,7 +32,7 @@ public sealed class ApprovalProgressTests
         var second = await lines.ReadLineAsync(Ct);
         await progress.DisposeAsync();
         time.Advance(s_every * 3);
-        await sink.WriteLineAsync("""{"answer":true}"""u8.ToArray(), flush: true, Ct);
+        await sink.SendAsync("""{"answer":true}"""u8.ToArray(), flush: true, Ct);
 
         Assert.Equal(
             $$$"""{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":{{{token}}},"progress":1,"message":"waiting for a person to approve place_order"}}""",
@@ -50,7 +50,7 @@ public sealed class ApprovalProgressTests
     [InlineData("""{"name":"place_order","_meta":{"progressToken":{"a":1}}}""")]
     public async Task Start_CallWithoutAUsableProgressToken_SendsNothing(string parameters)
     {
-        await using var sink = new MessageSink(new MemoryStream());
+        await using var sink = new LineSink(new MemoryStream());
         using var document = JsonDocument.Parse(parameters);
 
         Assert.Null(ApprovalProgress.Start(document.RootElement, "place_order", s_every, new FakeTimeProvider(), sink, Ct));
