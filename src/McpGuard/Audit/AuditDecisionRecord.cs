@@ -19,6 +19,9 @@ internal sealed record AuditDecisionRecord
 
     public required AuditDecision Decision { get; init; }
 
+    /// <summary>Who asked (docs/serve.md: the token's agent); null for <c>run</c>, whose records say nothing new here.</summary>
+    public string? Agent { get; init; }
+
     /// <summary>Which part of the policy decided (<see cref="McpGuard.Policy.PolicyDecision.RuleId"/>).</summary>
     public string? RuleId { get; init; }
 

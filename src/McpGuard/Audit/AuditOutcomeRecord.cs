@@ -14,6 +14,9 @@ internal sealed record AuditOutcomeRecord
     /// <summary>From forwarding the call to receiving its answer.</summary>
     public required TimeSpan Duration { get; init; }
 
+    /// <summary>Who asked (docs/serve.md); null for <c>run</c>.</summary>
+    public string? Agent { get; init; }
+
     /// <summary>True for a JSON-RPC error response or a result with <c>isError: true</c>.</summary>
     public required bool IsError { get; init; }
 

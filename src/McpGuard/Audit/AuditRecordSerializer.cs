@@ -24,6 +24,7 @@ internal static class AuditRecordSerializer
     {
         writer.WriteStartObject();
         WriteHeader(writer, context, "decision", record.CallId, record.RequestId);
+        WriteOptionalString(writer, "agent", record.Agent);
         WriteOptionalString(writer, "tool", record.Tool);
         writer.WriteString("decision", AuditDecisionText.ToWire(record.Decision));
         if (record.Monitor)
@@ -70,6 +71,7 @@ internal static class AuditRecordSerializer
     {
         writer.WriteStartObject();
         WriteHeader(writer, context, "outcome", record.CallId, record.RequestId);
+        WriteOptionalString(writer, "agent", record.Agent);
         WriteOptionalString(writer, "tool", record.Tool);
         writer.WriteNumber("duration_ms", Math.Round(record.Duration.TotalMilliseconds, 3));
         writer.WriteBoolean("is_error", record.IsError);

@@ -40,6 +40,7 @@ internal static class CheckCommand
 
             var findings = PolicyCheck.Run(policy, inventory);
             findings.AddRange(PinFindings.Run(policy, tools));
+            findings.AddRange(ToolTextFlags.Find(tools).Select(f => new CheckFinding(false, "tool text: " + f.Message)));
             foreach (var finding in findings)
             {
                 // Findings name the server's tools: inert before they reach the terminal.

@@ -68,6 +68,12 @@ internal static class PinCommand
 
             var report = PinReport.Compare(target.Existing, listed.Tools);
             await PinReportText.WriteAsync(output, report, target.File, existed: target.Existing is not null);
+            foreach (var flag in ToolTextFlags.Find(tools))
+            {
+                // Pinned or not, a reviewer should know what the text says to the model (docs/results.md#tool-text).
+                await output.WriteLineAsync($"flagged: {TerminalText.Printable(flag.Message)}");
+            }
+
             if (checkOnly)
             {
                 return report.HasDrift ? ExitCodes.Failure : ExitCodes.Success;

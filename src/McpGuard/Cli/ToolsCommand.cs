@@ -65,6 +65,13 @@ internal static class ToolsCommand
             {
                 console.MarkupLine(Markup.Escape(pins.Summary()));
             }
+
+            // Tool text meant for the model, not for the person reading this (docs/results.md#tool-text).
+            foreach (var flag in ToolTextFlags.Find(tools))
+            {
+                console.MarkupLine($"[yellow]flagged[/] {Inert(flag.Message)}");
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -60,7 +60,7 @@ internal sealed class GatewayChecks(ServeOptions options, TokenAuthenticator? to
     {
         if (options.Auth is ServeAuth.None)
         {
-            return "local";
+            return Environment.UserName;
         }
 
         var header = request.Headers.Authorization;

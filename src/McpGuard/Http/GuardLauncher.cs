@@ -26,9 +26,11 @@ internal sealed class GuardLauncher(
 
     /// <summary>Starts the child; the relay runs until the client side ends, the child dies, or <paramref name="stopping"/> fires.</summary>
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
-    public (StdioRelay Relay, Task<int> Running) Start(Stream clientInput, Stream clientOutput, CancellationToken stopping)
+    /// <param name="agent">The one agent this child serves (a 2025 session): its audit records name it.</param>
+    public (StdioRelay Relay, Task<int> Running) Start(Stream clientInput, Stream clientOutput, string? agent, CancellationToken stopping)
     {
-        var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, loggerFactory);
+        IAuditLog log = agent is null ? audit : new AgentAuditLog(audit, agent);
+        var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), log, options, loggerFactory);
         var running = relay.RunAsync(commandLine, serverName, clientInput, clientOutput, _stderr, stopping);
         if (running.IsFaulted && running.Exception.InnerException is ChildStartException start)
         {

@@ -23,10 +23,11 @@ internal sealed class PipedRelay
     private bool _inputEnded;
 
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
-    public PipedRelay(GuardLauncher launcher, bool sharedByClients)
+    /// <param name="agent">The agent of a 2025 session; null for the shared child, whose requests come from many.</param>
+    public PipedRelay(GuardLauncher launcher, bool sharedByClients, string? agent)
     {
         Router = new SessionRouter(relatedOnly: sharedByClients);
-        var started = launcher.Start(_input.Reader.AsStream(), _output.Writer.AsStream(), _stop.Token);
+        var started = launcher.Start(_input.Reader.AsStream(), _output.Writer.AsStream(), agent, _stop.Token);
         Relay = started.Relay;
         _routing = Router.RunAsync(_output.Reader, launcher.Options.Session.MaxMessageBytes + 1);
         Running = started.Running;

@@ -102,7 +102,7 @@ internal sealed class StatelessRequests(GuardLauncher launcher)
         {
             if (_shared is null || _shared.Running.IsCompleted)
             {
-                _shared = new PipedRelay(launcher, sharedByClients: true);
+                _shared = new PipedRelay(launcher, sharedByClients: true, agent: null);
             }
 
             return _shared;

@@ -88,13 +88,17 @@ public sealed class ServeHttpBoundsTests
         var home = DeskProcess.NewHome();
         var policy = Policy + "serve:\n  auth: { tokens: agents.yaml }\n";
         var token = (await RunCliAsync(home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy)).Trim();
-        await using var guard = await ServedGuard.StartAsync(policy, Server, home: home);
+        var audit = Path.Combine(home, "audit.jsonl");
+        await using var guard = await ServedGuard.StartAsync(policy, Server, ["--audit", audit], home: home);
         using var http = new HttpClient();
         const string Init = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
 
         var none = await PostAsync(http, guard, Init);
         var wrong = await PostAsync(http, guard, Init, token: token + "x");
         var right = await PostAsync(http, guard, Init, token: token);
+        var session = right.Headers.GetValues("Mcp-Session-Id").Single();
+        var call = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}""",
+            session: session, token: token);
         await RunCliAsync(home, "agents", "revoke", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy);
         var revoked = await PostAsync(http, guard, Init, token: token);
 
@@ -104,6 +108,10 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("echo: hi", await call.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var records = await File.ReadAllLinesAsync(audit, Ct);
+        Assert.Equal(2, records.Length);
+        Assert.All(records, line => Assert.Contains("\"agent\":\"alice\"", line, StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
     }
 
