@@ -1,11 +1,12 @@
 // A TypeScript SDK v2 (2.4.0) client driven by a scenario, for the guard's end-to-end tests.
 // usage: node client.mjs auto|legacy SCENARIO -- COMMAND [ARGS...]
+//    or: node client.mjs auto|legacy SCENARIO --url URL   (Streamable HTTP, e.g. mcpguard serve; TOKEN=… as a bearer)
 // Prints one JSON line per step: {"step":..., "result":...} or {"step":..., "error":{"code":..., "message":...}}.
-import { Client } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 const [mode, scenario, dashes, command, ...args] = process.argv.slice(2);
-if (dashes !== '--') throw new Error('usage: client.mjs MODE SCENARIO -- COMMAND [ARGS...]');
+if (dashes !== '--' && dashes !== '--url') throw new Error('usage: client.mjs MODE SCENARIO (-- COMMAND [ARGS...] | --url URL)');
 const print = o => process.stdout.write(JSON.stringify(o) + '\n');
 // What the person answers to an elicitation: APPROVE=yes|no|never (never answers: let it time out).
 const answer = process.env.APPROVE ?? 'yes';
@@ -28,7 +29,10 @@ client.setRequestHandler('sampling/createMessage', async (request) => {
     content: [{ type: 'tool_use', id: 'use-1', name: pick.name, input: pick.input }] };
 });
 // The SDK hands the guard only a few variables (HOME, PATH, ...); PASS_ENV=1 hands it this whole environment.
-const transport = new StdioClientTransport({ command, args, stderr: 'inherit', env: process.env.PASS_ENV === '1' ? process.env : undefined });
+const transport = dashes === '--url'
+  ? new StreamableHTTPClientTransport(new URL(command),
+    { requestInit: { headers: process.env.TOKEN ? { Authorization: `Bearer ${process.env.TOKEN}` } : {} } })
+  : new StdioClientTransport({ command, args, stderr: 'inherit', env: process.env.PASS_ENV === '1' ? process.env : undefined });
 const step = async (name, action) => {
   try { print({ step: name, result: await action() }); }
   catch (e) { print({ step: name, error: { code: e.code ?? null, message: String(e.message ?? e) } }); }
