@@ -35,6 +35,14 @@ internal static class RelayBenchmark
         sides.Add((".NET relay", ["dotnet", self, "plain-relay", "--", .. server]));
         sides.Add(("mcpguard", [.. guard, .. guardRun]));
 
+        // --also-policy FILE: the same build under a second policy, side by side (e.g. results: redaction on and off).
+        var alsoIndex = Array.IndexOf(args, "--also-policy");
+        if (alsoIndex >= 0)
+        {
+            var also = Path.GetFullPath(args[alsoIndex + 1]);
+            sides.Add(($"mcpguard, {Path.GetFileNameWithoutExtension(also)}", [.. guard, "run", "--policy", also, "--log-level", "Warning", "--", .. server]));
+        }
+
         // --before PATH: another guard build measured beside this one in the same run (a before/after pair).
         var beforeIndex = Array.IndexOf(args, "--before");
         if (beforeIndex >= 0)

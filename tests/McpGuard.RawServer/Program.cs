@@ -34,6 +34,11 @@ while ((read = stdin.Read(buffer, 0, buffer.Length)) > 0)
     server.WaitWhilePaused();
 }
 
+if (server.SessionDead)
+{
+    return 1;
+}
+
 if (config.IgnoreEof)
 {
     Thread.Sleep(Timeout.Infinite);

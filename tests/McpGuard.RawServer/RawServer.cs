@@ -19,9 +19,18 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
     /// <summary>Whether the request being answered is of the 2026-07-28 era (its results carry resultType).</summary>
     private bool _modern;
 
+    /// <summary>Set by the exitsBeforeInitialize mode: the next line read (or EOF) ends the process with code 1.</summary>
+    public bool SessionDead { get; set; }
+
     public void Handle(byte[] line)
     {
         Record(line);
+        if (SessionDead)
+        {
+            Console.Error.WriteLine("raw server: read a line after the session died, exiting");
+            Environment.Exit(1);
+        }
+
         var text = Encoding.UTF8.GetString(line);
         JsonDocument document;
         try

@@ -8,7 +8,8 @@ internal enum RawServerEra
 
     /// <summary>
     /// The 2025 era as the Python SDK 1.9.3 serves it (the real Bybit server's lock): any request before
-    /// <c>initialize</c>, <c>server/discover</c> included, makes the process exit with code 1 and no answer.
+    /// <c>initialize</c>, <c>server/discover</c> included, kills its session without an answer, and the process exits
+    /// with code 1 as soon as it reads another line (even an empty one) or EOF.
     /// </summary>
     ExitsBeforeInitialize,
 

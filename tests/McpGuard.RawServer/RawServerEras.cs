@@ -21,9 +21,10 @@ internal static class RawServerEras
         switch (era)
         {
             case RawServerEra.ExitsBeforeInitialize when !initialized && method != "initialize":
-                // The Python SDK 1.9.3 fails to validate the request, and its session task group takes the process down.
-                Console.Error.WriteLine($"raw server: {method} before initialize, exiting");
-                Environment.Exit(1);
+                // The Python SDK 1.9.3 fails to validate the request and its session dies; the process lingers
+                // without a word until it reads its next line (or EOF), then exits with code 1.
+                Console.Error.WriteLine($"raw server: {method} before initialize; the session is dead");
+                server.SessionDead = true;
                 return true;
             case RawServerEra.ExitsBeforeInitialize when method == "server/discover":
                 server.Error(id, -32601, "Method not found");

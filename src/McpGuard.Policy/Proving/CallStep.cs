@@ -22,4 +22,7 @@ internal sealed record CallStep : CaseStep
     /// guard; false (the default) leaves it unanswered, neither forwarded nor counted.
     /// </summary>
     public bool Approve { get; init; }
+
+    /// <summary>A sample answer and what the result rules must make of it (<c>expect_result:</c>), if given.</summary>
+    public ExpectedResult? ExpectResult { get; init; }
 }

@@ -14,4 +14,7 @@ internal sealed record CaseFailure
     public required CaseMismatch Mismatch { get; init; }
 
     public required SimulatedDecision Actual { get; init; }
+
+    /// <summary>For a <see cref="CaseMismatch.Result"/>: what the result rules did with the sample (<c>redacted by emails</c>).</summary>
+    public string? ResultSeen { get; init; }
 }

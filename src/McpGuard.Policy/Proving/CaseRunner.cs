@@ -34,7 +34,7 @@ internal static class CaseRunner
                 last = guard.Decide(request, step.Approve);
                 calls++;
                 reached.Add(last.Reached);
-                if (Mismatch(step, last) is { } mismatch)
+                if (Mismatch(policy, step, last) is { } mismatch)
                 {
                     return new CaseResult
                     {
@@ -42,7 +42,11 @@ internal static class CaseRunner
                         Last = last,
                         Calls = calls,
                         Reached = reached,
-                        Failure = new CaseFailure { Step = step, StepIndex = index, Repetition = repetition, Mismatch = mismatch, Actual = last },
+                        Failure = new CaseFailure
+                        {
+                            Step = step, StepIndex = index, Repetition = repetition, Mismatch = mismatch, Actual = last,
+                            ResultSeen = step.ExpectResult?.Mismatch(policy.ResultRulesFor(step.Tool)),
+                        },
                     };
                 }
             }
@@ -51,15 +55,18 @@ internal static class CaseRunner
         return new CaseResult { Case = policyCase, Last = last!, Calls = calls, Reached = reached };
     }
 
-    private static CaseMismatch? Mismatch(CallStep step, SimulatedDecision actual)
+    private static CaseMismatch? Mismatch(CompiledPolicy policy, CallStep step, SimulatedDecision actual)
     {
         if (actual.Verdict != step.Expect)
         {
             return CaseMismatch.Verdict;
         }
 
-        return step.Reason is { } expected && !(actual.Reason ?? "").Contains(expected, StringComparison.Ordinal)
-            ? CaseMismatch.Reason
-            : null;
+        if (step.Reason is { } expected && !(actual.Reason ?? "").Contains(expected, StringComparison.Ordinal))
+        {
+            return CaseMismatch.Reason;
+        }
+
+        return step.ExpectResult?.Mismatch(policy.ResultRulesFor(step.Tool)) is null ? null : CaseMismatch.Result;
     }
 }

@@ -65,8 +65,9 @@ internal sealed partial class CasesCompiler
             Error(repeatNode, $"{path}.repeat", $"must be a whole number from 1 to {MaxRepeat}");
         }
 
+        var expectResult = keys.TryGetValue("expect_result", out var resultNode) ? ExpectResult(resultNode, $"{path}.expect_result") : null;
         var arguments = keys.TryGetValue("args", out var argsNode) ? new YamlArguments(this, $"{path}.args").Convert(argsNode) : null;
-        if (tool is null || expect is null || (argsNode is not null && arguments is null))
+        if (tool is null || expect is null || (argsNode is not null && arguments is null) || (resultNode is not null && expectResult is null))
         {
             return null;
         }
@@ -80,7 +81,48 @@ internal sealed partial class CasesCompiler
             Expect = expect.Value,
             Reason = reason,
             Approve = approve,
+            ExpectResult = expectResult,
         };
+    }
+
+    private static readonly string[] s_resultKeys = ["sample", "redacted", "blocked"];
+
+    /// <summary><c>expect_result: { sample, redacted: [NAMES] | blocked: NAME }</c> (docs/results.md#proving-result-rules).</summary>
+    private ExpectedResult? ExpectResult(YamlNode node, string path)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            Error(node, path, "must be a mapping: { sample, redacted: [detectors] } or { sample, blocked: detector }");
+            return null;
+        }
+
+        var keys = Keys(map, path, s_resultKeys);
+        var sample = keys.TryGetValue("sample", out var sampleNode) ? (sampleNode as YamlScalarNode)?.Value : null;
+        if (sample is null)
+        {
+            Error(sampleNode ?? map, $"{path}.sample", "is required: the text of an answer the tool could give");
+        }
+
+        var redacted = new List<string>();
+        if (keys.TryGetValue("redacted", out var redactedNode))
+        {
+            if (redactedNode is YamlSequenceNode list && list.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }))
+            {
+                redacted.AddRange(list.Children.Select(c => ((YamlScalarNode)c).Value!));
+            }
+            else
+            {
+                Error(redactedNode, $"{path}.redacted", "must be a list of detector names ([] when nothing may be redacted)");
+            }
+        }
+
+        var blocked = keys.TryGetValue("blocked", out var blockedNode) ? (blockedNode as YamlScalarNode)?.Value : null;
+        if (blockedNode is not null && (blocked is not { Length: > 0 } || redactedNode is not null))
+        {
+            Error(blockedNode, $"{path}.blocked", "must be one detector name, and a case expects either redacted or blocked");
+        }
+
+        return sample is null ? null : new ExpectedResult { Sample = sample, Redacted = redacted, Blocked = blocked };
     }
 
     /// <summary>The mapping's keys, each once; unknown and duplicate keys are reported.</summary>

@@ -6,10 +6,10 @@ namespace McpGuard.Policy.Proving;
 internal sealed partial class CasesCompiler(string source)
 {
     private static readonly string[] s_topKeys = ["cases"];
-    private static readonly string[] s_caseKeys = ["name", "call", "args", "expect", "reason", "approve", "steps"];
-    private static readonly string[] s_callKeys = ["call", "args", "expect", "reason", "approve", "repeat"];
+    private static readonly string[] s_caseKeys = ["name", "call", "args", "expect", "reason", "approve", "expect_result", "steps"];
+    private static readonly string[] s_callKeys = ["call", "args", "expect", "reason", "approve", "expect_result", "repeat"];
     private static readonly string[] s_waitKeys = ["wait"];
-    private static readonly string[] s_oneCallKeys = ["call", "args", "expect", "reason", "approve"];
+    private static readonly string[] s_oneCallKeys = ["call", "args", "expect", "reason", "approve", "expect_result"];
 
     /// <summary>Enough for any sequence a person writes; a typo of a few zeros would only make the run slow.</summary>
     private const int MaxRepeat = 100_000;

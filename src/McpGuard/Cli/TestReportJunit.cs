@@ -67,7 +67,7 @@ internal static class TestReportJunit
             var message = $"{TestReportText.Expected(failure)}, got {TestReportText.Decision(failure.Actual)}";
             await writer.WriteStartElementAsync(null, "failure", null);
             await writer.WriteAttributeStringAsync(null, "message", null, Text(message));
-            var type = failure.Mismatch == CaseMismatch.Reason ? "reason" : "decision";
+            var type = failure.Mismatch switch { CaseMismatch.Reason => "reason", CaseMismatch.Result => "result", _ => "decision" };
             await writer.WriteAttributeStringAsync(null, "type", null, type);
             await writer.WriteStringAsync(Text($"{message}\n    at {TestReportText.Where(result.Case, failure)}"));
             await writer.WriteEndElementAsync();

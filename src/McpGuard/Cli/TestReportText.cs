@@ -28,7 +28,7 @@ internal static class TestReportText
                 continue;
             }
 
-            console.MarkupLine($"[red]✘ {Safe(result.Case.Name)}[/] — {Safe(Expected(failure))}, got {Safe(Decision(failure.Actual))}");
+            console.MarkupLine($"[red]✘ {Safe(result.Case.Name)}[/] — {Safe(Expected(failure))}, got {Safe(failure.ResultSeen ?? Decision(failure.Actual))}");
             console.MarkupLine($"    at {Safe(Where(result.Case, failure))}");
         }
 
@@ -62,9 +62,12 @@ internal static class TestReportText
     public static string Decision(SimulatedDecision decision) =>
         $"{GuardVerdictText.ToWord(decision.Verdict)} by {decision.RuleId}{(decision.Reason is { } reason && decision.Verdict != GuardVerdict.Allow ? $": {reason}" : "")}";
 
-    public static string Expected(CaseFailure failure) => failure.Mismatch == CaseMismatch.Reason
-        ? $"expected {GuardVerdictText.ToWord(failure.Step.Expect)} with a reason containing \"{failure.Step.Reason}\""
-        : $"expected {GuardVerdictText.ToWord(failure.Step.Expect)}";
+    public static string Expected(CaseFailure failure) => failure.Mismatch switch
+    {
+        CaseMismatch.Reason => $"expected {GuardVerdictText.ToWord(failure.Step.Expect)} with a reason containing \"{failure.Step.Reason}\"",
+        CaseMismatch.Result => $"expected the sample result {failure.Step.ExpectResult!.Describe()}",
+        _ => $"expected {GuardVerdictText.ToWord(failure.Step.Expect)}",
+    };
 
     /// <summary><c>policy.cases.yaml:40 (step 2, call 1 of 1)</c>; a one-call case has no step to name.</summary>
     public static string Where(PolicyCase policyCase, CaseFailure failure)

@@ -121,7 +121,7 @@ internal static class ServerEntries
         if (entry["command"] is not JsonValue commandValue || commandValue.GetValueKind() != JsonValueKind.String)
         {
             problem = entry.ContainsKey("url") || entry.ContainsKey("serverUrl")
-                ? "a remote server (\"url\"): mcpguard guards servers it starts itself (\"command\"), so it stays as it is"
+                ? "a remote server (\"url\"): wrap does not rewrite remote entries yet; put it behind the guard by hand with run --url (docs/remote.md)"
                 : "no \"command\" (not a stdio server)";
             return false;
         }

@@ -9,9 +9,7 @@ namespace McpGuard.Doctor;
 /// </summary>
 internal static class GuardProcesses
 {
-    public sealed record Guard(int Pid, string? Name, string? Policy);
-
-    public static IReadOnlyList<Guard>? Find(string home)
+    public static IReadOnlyList<RunningGuard>? Find(string home)
     {
         if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc"))
         {
@@ -19,7 +17,7 @@ internal static class GuardProcesses
         }
 
         var wanted = Path.GetFullPath(home).TrimEnd('/');
-        var guards = new List<Guard>();
+        var guards = new List<RunningGuard>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == Environment.ProcessId)
@@ -36,7 +34,7 @@ internal static class GuardProcesses
                     continue;
                 }
 
-                guards.Add(new Guard(pid, ValueOf(argv, run, "--name"), ValueOf(argv, run, "--policy") ?? ValueOf(argv, run, "-p")));
+                guards.Add(new RunningGuard(pid, ValueOf(argv, run, "--name"), ValueOf(argv, run, "--policy") ?? ValueOf(argv, run, "-p")));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -36,7 +36,8 @@ internal sealed partial class StdioRelay(
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
     public async Task<int> RunAsync(IReadOnlyList<string> commandLine, string serverName, Stream clientInput, Stream clientOutput, Stream stderr, CancellationToken stopping)
     {
-        using var child = ChildProcess.Start(commandLine, stderr, _logger);
+        // The child, shielded from a modern client's first request before any session exists (ShieldedChild).
+        using var child = ShieldedChild.Start(commandLine, stderr, _logger);
         LogChildStarted(_logger, Path.GetFileName(commandLine[0]), child.Id);
 
         using var relayCancellation = new CancellationTokenSource();

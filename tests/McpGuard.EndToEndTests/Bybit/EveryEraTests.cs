@@ -58,10 +58,9 @@ public sealed class EveryEraTests
     [MemberData(nameof(Servers))]
     public async Task Run_EveryEra_ToolsUnchangedSmallOrderForwardedLeverageDenied(string server)
     {
-        // A 2025-only server that exits before initialize is met by a 2025 client here; a modern client's first
-        // request to it is RunShieldTests' subject.
-        var options = server == BybitServers.ExitsBeforeInitialize ? new McpClientOptions { ProtocolVersion = "2025-06-18" } : null;
-        await using var guard = await StartAsync(server, options);
+        // The SDK client in auto mode opens with server/discover on this connection, which the 2025-only server
+        // dies of; the guard restarts it and answers "Method not found", and the client falls back to initialize.
+        await using var guard = await StartAsync(server, options: null);
 
         var tools = await guard.Client.ListToolsAsync(cancellationToken: Ct);
         var order = await guard.Client.CallToolAsync("place_order", new Dictionary<string, object?>
@@ -107,4 +106,28 @@ public sealed class EveryEraTests
     }
 
     private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+
+    /// <summary>
+    /// The TypeScript SDK v2 in auto mode probes with server/discover (on a short-lived second process of the same
+    /// command); through the guard, the 2025-only server that goes silent on it is restarted and the probe answered
+    /// with an error, so the client reaches a 2025 session at once instead of after its 60 s timeout.
+    /// </summary>
+    [Fact]
+    public async Task Run_TypeScriptV2AutoModeAndAServerThatDiesOfTheProbe_ReachesASession()
+    {
+        await using var run = V2ClientRun.Start(
+            "auto", "bybit", BybitServers.SamplePolicy(), server: ["--", .. BybitServers.Command(BybitServers.ExitsBeforeInitialize)]);
+
+        var connected = await run.StepAsync("connected");
+        var list = await run.StepAsync("list");
+        var order = await run.StepAsync("order");
+        var leverage = await run.StepAsync("leverage");
+
+        Assert.StartsWith("2025-", connected.GetProperty("era").GetString(), StringComparison.Ordinal);
+        Assert.Equal(34, list.GetProperty("result").GetArrayLength());
+        Assert.Contains("place_order", V2ClientRun.ResultText(order), StringComparison.Ordinal);
+        Assert.Equal("Denied by policy: Leverage is capped at 5x.", V2ClientRun.ResultText(leverage));
+        run.CloseStdin();
+        Assert.Equal(0, await run.WaitForExitAsync());
+    }
 }

@@ -19,7 +19,7 @@ public sealed class TestCommandTests
         Assert.Equal("", error);
         Assert.Contains("✔ leverage above 5x is refused — deny by tools.set_leverage.rules[1]: Leverage is capped at 5x.", output);
         Assert.Contains("✔ small spot orders go through — allow by tools.place_order.rules[0]", output);
-        Assert.Matches(@"\n38 passed, 0 failed\r?\n$", output);
+        Assert.Matches(@"\n39 passed, 0 failed\r?\n$", output);
         Assert.False(output.Contains('\u001b', StringComparison.Ordinal), "colour codes in output that is not a terminal");
     }
 
@@ -43,7 +43,7 @@ public sealed class TestCommandTests
         Assert.Equal(1, exitCode);
         Assert.Contains("✘ a bigger order needs a person — expected require_approval, got allow by tools.place_order.rules[0]", output);
         Assert.Contains($"    at {s_cases}:", output);
-        Assert.Contains("37 passed, 1 failed", output);
+        Assert.Contains("38 passed, 1 failed", output);
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public sealed class TestCommandTests
 
         Assert.Equal(2, exitCode);
         Assert.Equal("", output);
-        Assert.Contains("mcpguard test: no case name contains \"no such case\" (38 cases read); nothing was run.", error);
+        Assert.Contains("mcpguard test: no case name contains \"no such case\" (39 cases read); nothing was run.", error);
     }
 
     [Fact]

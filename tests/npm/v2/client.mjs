@@ -96,6 +96,11 @@ switch (scenario) {
     await new Promise(resolve => process.stdin.on('end', resolve));
     break;
   }
+  case 'bybit':
+    await step('list', async () => (await client.listTools()).tools.map(t => t.name));
+    await step('order', () => call('place_order', { category: 'spot', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.001' }));
+    await step('leverage', () => call('set_leverage', { category: 'linear', symbol: 'BTCUSDT', buyLeverage: '10', sellLeverage: '10' }));
+    break;
   default:
     throw new Error('unknown scenario ' + scenario);
 }

@@ -1,0 +1,129 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Stdio;
+
+/// <summary>
+/// The guarded server, restarted once if it dies of a modern client's first request. A 2025-only server on the
+/// Python SDK 1.9.3 exits on any request before <c>initialize</c>, <c>server/discover</c> included, which is how a
+/// 2026-07-28 client in auto mode opens. When the child dies while <see cref="FirstRequestShield"/> is armed, a new
+/// child is started and the guard answers those requests with the error a 2025 server gives an unknown method, so
+/// the client falls back to <c>initialize</c> on the same connection. Nothing is ever re-sent: the dead child's
+/// requests are answered, not replayed. The session sees one stdin and one stdout throughout.
+/// (docs/relay.md#a-2025-only-server-and-a-modern-client)
+/// </summary>
+internal sealed partial class ShieldedChild : IDisposable
+{
+    private readonly IReadOnlyList<string> _commandLine;
+    private readonly Stream _stderr;
+    private readonly ILogger _logger;
+    private readonly FirstRequestShield _shield = new();
+    private readonly List<ChildProcess> _children = [];
+    private ChildProcess _current;
+    private TaskCompletionSource<ChildReplacement?> _replaced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ShieldedInput _input;
+    private volatile bool _stopping;
+
+    /// <summary>
+    /// How long a modern request before any session may go unanswered before the child is poked. A live server
+    /// answers <c>server/discover</c> in milliseconds; the SDK clients give up on it after 5 s (C#) or 60 s (TypeScript).
+    /// </summary>
+    private static readonly TimeSpan s_pokeAfter = TimeSpan.FromSeconds(1);
+
+    private ShieldedChild(ChildProcess first, IReadOnlyList<string> commandLine, Stream stderr, ILogger logger)
+    {
+        _commandLine = commandLine;
+        _stderr = stderr;
+        _logger = logger;
+        _current = first;
+        _children.Add(first);
+        _input = new ShieldedInput(() => Volatile.Read(ref _current), _shield, () => _stopping = true);
+        StandardOutput = new ShieldedOutput(first, _replaced.Task, _shield);
+        Exited = WatchAsync();
+        _ = PokeWhenSilentAsync();
+    }
+
+    public int Id => Volatile.Read(ref _current).Id;
+
+    public Stream StandardInput => _input;
+
+    public Stream StandardOutput { get; }
+
+    /// <summary>Completes with the exit code of the last child, once no restart follows its exit.</summary>
+    public Task<int> Exited { get; }
+
+    /// <exception cref="ChildStartException">The command could not be started; the message names it.</exception>
+    public static ShieldedChild Start(IReadOnlyList<string> commandLine, Stream stderr, ILogger logger) =>
+        new(ChildProcess.Start(commandLine, stderr, logger), commandLine, stderr, logger);
+
+    /// <summary>Call after closing <see cref="StandardInput"/>; as <see cref="ChildProcess.StopAsync"/>.</summary>
+    public Task<int> StopAsync(ShutdownTimeouts timeouts)
+    {
+        _stopping = true;
+        return Volatile.Read(ref _current).StopAsync(timeouts);
+    }
+
+    public void Dispose()
+    {
+        foreach (var child in _children)
+        {
+            child.Dispose();
+        }
+    }
+
+    private async Task<int> WatchAsync()
+    {
+        while (true)
+        {
+            var child = _current;
+            var replaced = _replaced;
+            var exitCode = await child.Exited;
+            if (_stopping || _shield.TakeAnswers() is not { } answers || !TryStart(out var next))
+            {
+                replaced.TrySetResult(null);
+                return exitCode;
+            }
+
+            LogRestarted(_logger, child.Id, exitCode, next.Id);
+            _children.Add(next);
+            var following = new TaskCompletionSource<ChildReplacement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _replaced = following;
+            Volatile.Write(ref _current, next);
+            replaced.TrySetResult(new ChildReplacement(next, answers, following.Task));
+        }
+    }
+
+    /// <summary>
+    /// The Python SDK 1.9.3 does not exit at once on a request before initialize: its session is dead and the
+    /// process exits when it next reads a line, so without a poke it would hang the client until its timeout.
+    /// </summary>
+    private async Task PokeWhenSilentAsync()
+    {
+        await Task.WhenAny(_shield.ModernRequestSent, _shield.Disarmed);
+        if (_shield.IsArmed)
+        {
+            await Task.WhenAny(_shield.Disarmed, Task.Delay(s_pokeAfter));
+        }
+
+        await _input.PokeAsync(() => _shield.IsArmed && !_stopping);
+    }
+
+    private bool TryStart([NotNullWhen(true)] out ChildProcess? next)
+    {
+        try
+        {
+            next = ChildProcess.Start(_commandLine, _stderr, _logger);
+            return true;
+        }
+        catch (ChildStartException)
+        {
+            next = null;
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Server (pid {Pid}) exited with code {ExitCode} on the client's "
+        + "2026-07-28 request before initialize, as a 2025-only server does; restarted it (pid {NewPid}) and answered "
+        + "that request 'Method not found' so the client falls back to initialize.")]
+    private static partial void LogRestarted(ILogger logger, int pid, int exitCode, int newPid);
+}

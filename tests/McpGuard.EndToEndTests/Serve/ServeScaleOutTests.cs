@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using McpGuard.EndToEndTests.TestUtils;
+using McpGuard.Tests.TestUtils;
+using ModelContextProtocol.Client;
+
+namespace McpGuard.EndToEndTests.Serve;
+
+/// <summary>
+/// Two <c>serve</c> processes on one redis-server behind HAProxy with the configuration of docs/serve.md#scale-out:
+/// counters are shared exactly, and each 2025 session stays on the process that minted its id.
+/// </summary>
+public sealed class ServeScaleOutTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TwoGuardsOneRedis_FiftyCallsAgainstMaxTwo_ExactlyTwoRun_SessionsSticky()
+    {
+        Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+        Assert.SkipUnless(File.Exists("/usr/sbin/haproxy"), "haproxy is not installed (Debian package haproxy; .ci/apt-packages)");
+        await using var redis = await RedisServer.StartAsync(Ct);
+        var proxyPort = DeskProcess.FreePort();
+        var policy = $"""
+            version: 1
+            default: allow
+            tools:
+              place_order:
+                rate_limit: {"{"} max: 2, window: 1h {"}"}
+                action: allow
+            state: {"{"} store: redis, url: {redis.Url}, namespace: scale-{Guid.NewGuid():n} {"}"}
+            serve:
+              public_url: http://127.0.0.1:{proxyPort}/mcp
+            """;
+        string[] server = ["node", RepoPaths.V2Server];
+        await using var first = await ServedGuard.StartAsync(policy, server);
+        await using var second = await ServedGuard.StartAsync(policy, server);
+        using var proxy = StartHaproxy(proxyPort, first.Url.Port, second.Url.Port);
+        var url = new Uri($"http://127.0.0.1:{proxyPort}/mcp");
+        using var http = new HttpClient();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => PlaceOrderAsync(http, url, i)));
+
+        var ran = first.Stderr.Concat(second.Stderr).Count(line => line.StartsWith("RAN place_order", StringComparison.Ordinal));
+        Assert.Equal(2, ran);
+        Assert.Equal(2, answers.Count(a => a.Contains("placed 1 BTC", StringComparison.Ordinal)));
+        Assert.Equal(48, answers.Count(a => a.Contains("Denied by policy", StringComparison.Ordinal)));
+        // Round robin: both processes started their shared child, so both judged some of the fifty.
+        Assert.Contains(first.Stderr, line => line.StartsWith("SERVER PID", StringComparison.Ordinal));
+        Assert.Contains(second.Stderr, line => line.StartsWith("SERVER PID", StringComparison.Ordinal));
+
+        for (var i = 0; i < 4; i++)
+        {
+            var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = url, TransportMode = HttpTransportMode.StreamableHttp });
+            await using var client = await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-06-18" }, cancellationToken: Ct);
+            for (var call = 0; call < 3; call++)
+            {
+                var echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "s" + i }, cancellationToken: Ct);
+                Assert.NotEqual(true, echo.IsError);
+            }
+        }
+    }
+
+    private static async Task<string> PlaceOrderAsync(HttpClient http, Uri url, int i)
+    {
+        var body = "{\"jsonrpc\":\"2.0\",\"id\":" + i.ToString(CultureInfo.InvariantCulture)
+            + ",\"method\":\"tools/call\",\"params\":{\"name\":\"place_order\",\"arguments\":{\"symbol\":\"BTC\",\"qty\":\"1\"},"
+            + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"},"
+            + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+        request.Headers.Add("Mcp-Method", "tools/call");
+        request.Headers.Add("Mcp-Name", "place_order");
+        using var response = await http.SendAsync(request, Ct);
+        return await response.Content.ReadAsStringAsync(Ct);
+    }
+
+    /// <summary>HAProxy with docs/serve.md's backend: sessions learned from the answer's Mcp-Session-Id.</summary>
+    private static ProcessHandle StartHaproxy(int port, int first, int second)
+    {
+        var config = TempFiles.Write("haproxy.cfg", $"""
+            defaults
+              mode http
+              timeout connect 5s
+              timeout client 60s
+              timeout server 60s
+            frontend mcp
+              bind 127.0.0.1:{port}
+              default_backend guards
+            backend guards
+              balance roundrobin
+              stick-table type string len 64 size 100k expire 30m
+              stick on req.hdr(Mcp-Session-Id)
+              stick store-response res.hdr(Mcp-Session-Id)
+              server g1 127.0.0.1:{first}
+              server g2 127.0.0.1:{second}
+
+            """);
+        var start = new ProcessStartInfo("/usr/sbin/haproxy") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-db", "-f", config])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return new ProcessHandle(Process.Start(start)!, port);
+    }
+
+    private sealed class ProcessHandle : IDisposable
+    {
+        private readonly Process _process;
+
+        public ProcessHandle(Process process, int port)
+        {
+            _process = process;
+            _ = process.StandardError.ReadToEndAsync();
+            _ = process.StandardOutput.ReadToEndAsync();
+
+            // Ready once it accepts connections: connect until it does (each attempt fails fast while it starts).
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    using var socket = new System.Net.Sockets.TcpClient();
+                    socket.Connect(System.Net.IPAddress.Loopback, port);
+                    return;
+                }
+                catch (System.Net.Sockets.SocketException) when (attempt < 500 && !process.HasExited)
+                {
+                    Thread.Yield();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            _process.Kill();
+            _process.WaitForExit();
+            _process.Dispose();
+        }
+    }
+}
