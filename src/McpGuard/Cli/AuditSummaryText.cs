@@ -30,7 +30,7 @@ internal static class AuditSummaryText
 
         if (summary.Tools.Count > 0)
         {
-            console.Write(ToolTable(summary));
+            ToolTable(summary).Write(console);
         }
 
         var approvals = summary.Approvals;
@@ -45,39 +45,33 @@ internal static class AuditSummaryText
         if (summary.LatestDenials.Count > 0)
         {
             console.MarkupLine($"[bold]Latest {summary.LatestDenials.Count} denials[/]");
-            console.Write(DenialTable(summary));
+            DenialTable(summary).Write(console);
         }
     }
 
-    private static Table ToolTable(AuditSummary summary)
+    private static TextTable ToolTable(AuditSummary summary)
     {
         var decisions = OrderDecisions(summary.Tools.SelectMany(t => t.Decisions.Keys).Distinct()).ToList();
-        var table = new Table().Border(TableBorder.Simple).AddColumn("tool");
-        foreach (var decision in decisions)
-        {
-            table.AddColumn(new TableColumn(Safe(decision)).RightAligned());
-        }
-
-        table.AddColumn(new TableColumn("total").RightAligned());
+        var table = new TextTable(["tool", .. decisions, "total"]).RightAligned([.. Enumerable.Range(1, decisions.Count + 1)]);
         foreach (var tool in summary.Tools)
         {
-            var cells = new List<string> { Safe(tool.Tool) };
-            cells.AddRange(decisions.Select(d => tool.Decisions.TryGetValue(d, out var n) ? n.ToString(CultureInfo.InvariantCulture) : "-"));
+            var cells = new List<TextCell> { tool.Tool };
+            cells.AddRange(decisions.Select(d => (TextCell)(tool.Decisions.TryGetValue(d, out var n) ? n.ToString(CultureInfo.InvariantCulture) : "-")));
             cells.Add(tool.Total.ToString(CultureInfo.InvariantCulture));
-            table.AddRow(cells.ToArray());
+            table.AddRow([.. cells]);
         }
 
         return table;
     }
 
-    private static Table DenialTable(AuditSummary summary)
+    private static TextTable DenialTable(AuditSummary summary)
     {
-        var table = new Table().Border(TableBorder.Simple).AddColumns("time", "tool", "decision", "rule", "reason");
+        var table = new TextTable("time", "tool", "decision", "rule", "reason").Wrapping(4);
         foreach (var denial in summary.LatestDenials)
         {
             table.AddRow(
-                Time(denial.Time), Safe(denial.Tool), Safe(denial.Monitor ? denial.Decision + " (monitor)" : denial.Decision),
-                Safe(denial.Rule ?? ""), Safe(denial.Reason ?? ""));
+                Time(denial.Time), denial.Tool, denial.Monitor ? denial.Decision + " (monitor)" : denial.Decision,
+                denial.Rule ?? "", denial.Reason ?? "");
         }
 
         return table;

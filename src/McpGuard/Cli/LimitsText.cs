@@ -17,31 +17,30 @@ internal static class LimitsText
             return;
         }
 
-        var table = new Table().Border(TableBorder.Simple).AddColumns("entry", "kind", "window", "per", "used", "max", "frees up");
+        var table = new TextTable("entry", "kind", "window", "per", "used", "max", "frees up").Wrapping(3).RightAligned(4, 5);
         foreach (var row in rows)
         {
             table.AddRow(
-                Safe(row.Entry),
-                Safe(CounterKinds.Word(row.Kind)),
-                Safe(Duration(row.Window)),
-                Safe(Per(row)),
+                row.Entry,
+                CounterKinds.Word(row.Kind),
+                Duration(row.Window),
+                Per(row),
                 Used(row),
-                Safe(row.Max.ToString()),
-                Safe(row.FreesUpAt is { } at ? "in " + Duration(at - now) : "-"));
+                row.Max.ToString(),
+                row.FreesUpAt is { } at ? "in " + Duration(at - now) : "-");
         }
 
-        console.Write(table);
+        table.Write(console);
     }
 
-    private static string Used(LimitRow row)
+    private static TextCell Used(LimitRow row)
     {
         if (row.Used is not { } used)
         {
-            return "[grey]session[/]";
+            return new("session", "grey");
         }
 
-        var text = Safe(used.ToString());
-        return used >= row.Max ? $"[red]{text}[/]" : used > StrictDecimal.Zero ? $"[yellow]{text}[/]" : text;
+        return new(used.ToString(), used >= row.Max ? "red" : used > StrictDecimal.Zero ? "yellow" : null);
     }
 
     private static string Per(LimitRow row) =>

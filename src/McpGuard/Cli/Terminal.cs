@@ -18,7 +18,8 @@ internal static class Terminal
         });
         if (!ansi)
         {
-            console.Profile.Width = 200;
+            // A pipe or a file: lines are never wrapped (grep, diffs); tables are plain (TextTable).
+            console.Profile.Width = 4096;
         }
 
         return console;

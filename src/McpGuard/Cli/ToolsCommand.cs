@@ -44,21 +44,17 @@ internal static class ToolsCommand
                 return ExitCodes.Success;
             }
 
-            var table = new Table().Border(TableBorder.Simple).AddColumns("tool", "risk", "policy", "decided by", "limits");
-            if (pins.Enabled)
-            {
-                table.AddColumn("pin");
-            }
-
+            string[] headers = ["tool", "risk", "policy", "decided by", "limits"];
+            var table = new TextTable(pins.Enabled ? [.. headers, "pin"] : headers).Wrapping(4);
             foreach (var (tool, summary) in rows)
             {
-                // Names come from the server: made inert for the terminal first, then for Spectre's markup.
-                string[] cells = [Inert(tool.Name), Inert(RiskClassWords.Word(summary.Risk)), Effect(summary.Effect), Inert(summary.RuleId), Inert(summary.Limits ?? "")];
+                // Names come from the server: the table makes every cell inert for the terminal and for markup.
+                TextCell[] cells = [tool.Name, RiskClassWords.Word(summary.Risk), Effect(summary.Effect), summary.RuleId, summary.Limits ?? ""];
                 table.AddRow(pins.Enabled ? [.. cells, PinCell(pins.Word(tool.Name))] : cells);
             }
 
             var console = Terminal.Create(output);
-            console.Write(table);
+            table.Write(console);
             var hidden = rows.Count(r => r.Summary.Effect == ToolEffect.Hidden);
             console.MarkupLine($"{tools.Count} tools on the server; {tools.Count - hidden} visible to the agent, {hidden} hidden.");
             if (pins.Enabled)
@@ -69,7 +65,7 @@ internal static class ToolsCommand
             // Tool text meant for the model, not for the person reading this (docs/results.md#tool-text).
             foreach (var flag in ToolTextFlags.Find(tools))
             {
-                console.MarkupLine($"[yellow]flagged[/] {Inert(flag.Message)}");
+                console.MarkupLine($"[yellow]flagged[/] {Markup.Escape(TerminalText.Printable(flag.Message))}");
             }
 
             return ExitCodes.Success;
@@ -77,22 +73,20 @@ internal static class ToolsCommand
         return command;
     }
 
-    private static string Inert(string text) => Markup.Escape(TerminalText.Printable(text));
-
-    private static string PinCell(string? word) => word switch
+    private static TextCell PinCell(string? word) => word switch
     {
-        "pinned" => "[green]pinned[/]",
-        "changed" => "[red]changed[/]",
-        "new" => "[yellow]new[/]",
-        _ => "",
+        "pinned" => new TextCell("pinned", "green"),
+        "changed" => new TextCell("changed", "red"),
+        "new" => new TextCell("new", "yellow"),
+        _ => new TextCell(""),
     };
 
-    private static string Effect(ToolEffect effect) => effect switch
+    private static TextCell Effect(ToolEffect effect) => new(ToolEffectWords.Word(effect), effect switch
     {
-        ToolEffect.Allowed => "[green]allowed[/]",
-        ToolEffect.Denied => "[red]denied[/]",
-        ToolEffect.Hidden => "[grey]hidden[/]",
-        ToolEffect.NeedsApproval => "[yellow]needs approval[/]",
-        _ => "[blue]conditional[/]",
-    };
+        ToolEffect.Allowed => "green",
+        ToolEffect.Denied => "red",
+        ToolEffect.Hidden => "grey",
+        ToolEffect.NeedsApproval => "yellow",
+        _ => "blue",
+    });
 }

@@ -118,8 +118,10 @@ public sealed class ServeScaleOutTests
             _ = process.StandardError.ReadToEndAsync();
             _ = process.StandardOutput.ReadToEndAsync();
 
-            // Ready once it accepts connections: connect until it does (each attempt fails fast while it starts).
-            for (var attempt = 0; ; attempt++)
+            // HAProxy says nothing when it is ready: it is once it accepts connections, so connect until it does
+            // (a refused connect fails at once) or it exits, for at most 30 s of a loaded machine.
+            var starting = Stopwatch.StartNew();
+            while (true)
             {
                 try
                 {
@@ -127,7 +129,7 @@ public sealed class ServeScaleOutTests
                     socket.Connect(System.Net.IPAddress.Loopback, port);
                     return;
                 }
-                catch (System.Net.Sockets.SocketException) when (attempt < 500 && !process.HasExited)
+                catch (System.Net.Sockets.SocketException) when (starting.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
                 {
                     Thread.Yield();
                 }

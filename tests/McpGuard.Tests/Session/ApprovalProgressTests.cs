@@ -32,7 +32,7 @@ public sealed class ApprovalProgressTests
         var second = await lines.ReadLineAsync(Ct);
         await progress.DisposeAsync();
         time.Advance(s_every * 3);
-        await sink.SendAsync("""{"answer":true}"""u8.ToArray(), flush: true, Ct);
+        await ((IClientPeer)sink).SendAsync("""{"answer":true}"""u8.ToArray(), flush: true, Ct);
 
         Assert.Equal(
             $$$"""{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":{{{token}}},"progress":1,"message":"waiting for a person to approve place_order"}}""",

@@ -28,7 +28,7 @@ public sealed class StdioRelayResultTests
 
     private static async Task<RelayHarness> StartAsync(FakeServer server, RecordingAuditLog audit, bool monitor = false, string policy = Policy)
     {
-        var relay = RelayHarness.Start(policy, server.CommandLine, RelayHarness.FastShutdown with { Session = new SessionOptions { Monitor = monitor } }, audit: audit);
+        var relay = RelayHarness.Start(policy, server.CommandLine, RelayHarness.FastShutdown with { Session = RelayHarness.FastShutdown.Session with { Monitor = monitor } }, audit: audit);
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
         return relay;
