@@ -20,6 +20,8 @@ internal sealed class EmailsDetector() : TextDetector("emails")
         "txt", "html", "htm", "xml", "py", "rs", "go", "java", "cs", "zip", "gz", "tar", "pdf", "csv", "lock",
     };
 
+    public override bool MayMatch(ReadOnlySpan<char> piece) => piece.Contains('@');
+
     public override void Find(string text, List<TextMatch> found)
     {
         var from = 0;

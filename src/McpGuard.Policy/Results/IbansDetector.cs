@@ -25,6 +25,8 @@ internal sealed class IbansDetector() : TextDetector("ibans")
 
     private const int LongestIban = 34;
 
+    public override bool MayMatch(ReadOnlySpan<char> piece) => piece.ContainsAnyInRange('A', 'Z');
+
     public override void Find(string text, List<TextMatch> found)
     {
         var from = 0;

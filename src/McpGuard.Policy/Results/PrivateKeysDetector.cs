@@ -16,6 +16,8 @@ internal sealed class PrivateKeysDetector() : TextDetector("private-keys")
     private static readonly SearchValues<char> s_body =
         SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/=\r\n\t :,-");
 
+    public override bool MayMatch(ReadOnlySpan<char> piece) => piece.Contains(Begin, StringComparison.Ordinal);
+
     public override void Find(string text, List<TextMatch> found)
     {
         var from = 0;

@@ -15,6 +15,28 @@ internal sealed class ResultScanner(ResultRules rules)
     /// <summary>Matches per detector so far, in the order first seen.</summary>
     public IReadOnlyDictionary<string, int> Counts => _counts;
 
+    /// <summary>False when no detector of the rules can match anything that touches <paramref name="piece"/>.</summary>
+    public bool MayMatch(ReadOnlySpan<char> piece)
+    {
+        foreach (var detector in rules.Block)
+        {
+            if (detector.MayMatch(piece))
+            {
+                return true;
+            }
+        }
+
+        foreach (var detector in rules.Redact)
+        {
+            if (detector.MayMatch(piece))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public TextVerdict Scan(string text)
     {
         foreach (var detector in rules.Block)

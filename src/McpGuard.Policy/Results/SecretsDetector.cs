@@ -18,6 +18,8 @@ internal sealed class SecretsDetector() : TextDetector("secrets")
         ],
         StringComparison.OrdinalIgnoreCase);
 
+    public override bool MayMatch(ReadOnlySpan<char> piece) => piece.ContainsAny(s_anchors);
+
     public override void Find(string text, List<TextMatch> found)
     {
         var from = 0;

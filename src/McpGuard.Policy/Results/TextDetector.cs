@@ -16,6 +16,12 @@ internal abstract class TextDetector(string name)
     /// </remarks>
     public abstract void Find(string text, List<TextMatch> found);
 
+    /// <summary>
+    /// False when no match can touch <paramref name="piece"/>: it holds none of the detector's anchors. Lets a long
+    /// string be skipped piece by piece without being turned into one .NET string first. True unless overridden.
+    /// </summary>
+    public virtual bool MayMatch(ReadOnlySpan<char> piece) => true;
+
     /// <summary>True when <paramref name="text"/> has at least one match.</summary>
     public bool IsFoundIn(string text)
     {

@@ -39,7 +39,7 @@ internal static class CheckCommand
             var tools = inventory.Tools;
 
             var findings = PolicyCheck.Run(policy, inventory);
-            findings.AddRange(PinFindings.Run(policy, tools));
+            findings.AddRange(PinFindings.Run(policy, tools, PinHint.Command(file.FullName, commandLine)));
             findings.AddRange(ToolTextFlags.Find(tools).Select(f => new CheckFinding(false, "tool text: " + f.Message)));
             foreach (var finding in findings)
             {

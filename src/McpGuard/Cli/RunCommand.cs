@@ -104,7 +104,8 @@ internal static class RunCommand
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             if (upstream is not null)
             {
-                var remote = new RemoteRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, upstream, loggerFactory);
+                using var http = UpstreamHttp.CreateClient(upstream);
+                var remote = new RemoteRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, upstream, http, loggerFactory);
                 using var remoteWatcher = new PolicyWatcher(policyPath, engine, remote.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
                 using var clientInput = new InlineReadStream(Console.OpenStandardInput());
                 using var clientOutput = StandardOutput.Open();

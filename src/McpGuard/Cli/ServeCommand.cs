@@ -1,6 +1,7 @@
 using System.CommandLine;
 using McpGuard.Audit;
 using McpGuard.Http;
+using McpGuard.Http.Upstream;
 using McpGuard.Policy;
 using McpGuard.Session;
 using McpGuard.Reload;
@@ -28,15 +29,34 @@ internal static class ServeCommand
             DefaultValueFactory = _ => 10,
         };
         var logLevelOption = CommonOptions.LogLevel();
-        var serverCommand = CommonOptions.ServerCommand();
-        var command = new Command("serve", "Serve the guarded MCP server on a Streamable HTTP endpoint.")
+        var serverCommand = CommonOptions.ServerCommand(required: false);
+        var upstreamOptions = new UpstreamCliOptions();
+        var command = new Command("serve", "Serve the guarded MCP server (a child, or a remote one with --url) on a Streamable HTTP endpoint.")
         {
             policyOption, listenOption, auditOption, monitorOption, drainOption, logLevelOption, serverCommand,
         };
+        foreach (var option in upstreamOptions.All)
+        {
+            command.Options.Add(option);
+        }
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
+            var commandLine = parseResult.GetValue(serverCommand) ?? [];
+            var isRemote = parseResult.GetValue(upstreamOptions.Url) is not null;
+            if (isRemote == commandLine.Length > 0)
+            {
+                await error.WriteLineAsync("mcpguard: give the server either as -- COMMAND [ARGS...] or as --url URL.");
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            UpstreamOptions? upstream = null;
+            if (isRemote && (upstream = await upstreamOptions.ReadAsync(parseResult, error, Environment.GetEnvironmentVariable)) is null)
+            {
+                return ExitCodes.UsageOrPolicyError;
+            }
+
             var policyPath = parseResult.GetValue(policyOption)!.FullName;
             var loaded = PolicyLoader.LoadFile(policyPath);
             if (!loaded.Succeeded)
@@ -58,10 +78,11 @@ internal static class ServeCommand
             await using var ownedCounters = counters as IAsyncDisposable;
             var engine = new PolicyEngine(loaded.Policy, counters: counters);
             var relayOptions = new RelayOptions { Session = new SessionOptions { Monitor = parseResult.GetValue(monitorOption) } };
-            var commandLine = parseResult.GetValue(serverCommand)!;
-            var serverName = ServerName.FromCommandLine(commandLine);
+            var serverName = upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
-            var launcher = new GuardLauncher(engine, audit, relayOptions, commandLine, serverName, loggerFactory);
+            using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateClient(upstream);
+            var launcher = new GuardLauncher(
+                engine, audit, relayOptions, commandLine, serverName, loggerFactory, upstream is null ? null : (upstream, upstreamHttp!));
             var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes }, launcher, engine.TimeProvider);
             using var watcher = new PolicyWatcher(policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try

@@ -59,7 +59,8 @@ internal static class ToolsCommand
             console.MarkupLine($"{tools.Count} tools on the server; {tools.Count - hidden} visible to the agent, {hidden} hidden.");
             if (pins.Enabled)
             {
-                console.MarkupLine(Markup.Escape(pins.Summary()));
+                var pinCommand = PinHint.Command(parseResult.GetValue(policyOption)!.FullName, parseResult.GetValue(server)!);
+                console.MarkupLine(Markup.Escape(TerminalText.Printable(pins.Summary(pinCommand))));
             }
 
             // Tool text meant for the model, not for the person reading this (docs/results.md#tool-text).

@@ -1,5 +1,6 @@
 using McpGuard.Approval;
 using McpGuard.Audit;
+using McpGuard.Http.Upstream;
 using McpGuard.Policy;
 using McpGuard.Session;
 using McpGuard.Stdio;
@@ -7,14 +8,18 @@ using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Http;
 
-/// <summary>Everything needed to start one guarded child: the same guard <c>run</c> is, once per session.</summary>
+/// <summary>
+/// Everything needed to start one guarded session: the same guard <c>run</c> is, once per session, in front of a
+/// child (<paramref name="commandLine"/>) or of a remote server (<paramref name="upstream"/>, docs/remote.md).
+/// </summary>
 internal sealed class GuardLauncher(
     PolicyEngine engine,
     IAuditLog audit,
     RelayOptions options,
     IReadOnlyList<string> commandLine,
     string serverName,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory,
+    (UpstreamOptions Options, HttpClient Http)? upstream = null)
 {
     private readonly Stream _stderr = Console.OpenStandardError();
 
@@ -26,10 +31,17 @@ internal sealed class GuardLauncher(
 
     /// <summary>Starts the child; the relay runs until the client side ends, the child dies, or <paramref name="stopping"/> fires.</summary>
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
-    /// <param name="agent">The one agent this child serves (a 2025 session): its audit records name it.</param>
-    public (StdioRelay Relay, Task<int> Running) Start(Stream clientInput, Stream clientOutput, string? agent, CancellationToken stopping)
+    /// <param name="agent">The one agent this session serves (a 2025 session): its audit records name it.</param>
+    public (IGuardRelay Relay, Task<int> Running) Start(Stream clientInput, Stream clientOutput, string? agent, CancellationToken stopping)
     {
         IAuditLog log = agent is null ? audit : new AgentAuditLog(audit, agent);
+        if (upstream is { } remote)
+        {
+            var remoteRelay = new RemoteRelay(
+                engine, channels => Approvers.Create(engine, channels, loggerFactory), log, options, remote.Options, remote.Http, loggerFactory);
+            return (remoteRelay, remoteRelay.RunAsync(serverName, clientInput, clientOutput, stopping));
+        }
+
         var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), log, options, loggerFactory);
         var running = relay.RunAsync(commandLine, serverName, clientInput, clientOutput, _stderr, stopping);
         if (running.IsFaulted && running.Exception.InnerException is ChildStartException start)

@@ -33,7 +33,7 @@ internal sealed class PipedRelay
         Running = started.Running;
     }
 
-    public StdioRelay Relay { get; }
+    public IGuardRelay Relay { get; }
 
     public SessionRouter Router { get; }
 

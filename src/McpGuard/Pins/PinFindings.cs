@@ -10,7 +10,8 @@ namespace McpGuard.Pins;
 /// </summary>
 internal static class PinFindings
 {
-    public static IEnumerable<CheckFinding> Run(CompiledPolicy policy, IReadOnlyList<ServerTool> tools)
+    /// <param name="pinCommand">The <c>mcpguard pin</c> command line for this policy and server, as the hint shows it.</param>
+    public static IEnumerable<CheckFinding> Run(CompiledPolicy policy, IReadOnlyList<ServerTool> tools, string pinCommand)
     {
         if (policy.Pins is not { } settings || policy.PinnedTools is not { } pins)
         {
@@ -41,7 +42,7 @@ internal static class PinFindings
 
         if (report.HasDrift)
         {
-            yield return new(false, "pins: review the drift with `mcpguard pin --policy POLICY -- SERVER COMMAND` (it shows the diff, then re-pins).");
+            yield return new(false, $"pins: review the drift with `{pinCommand}` (it shows the diff, then re-pins).");
         }
     }
 

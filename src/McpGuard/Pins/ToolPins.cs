@@ -50,7 +50,8 @@ internal sealed class ToolPins
         _ => "pinned",
     };
 
-    public string Summary() =>
+    /// <param name="pinCommand">The <c>mcpguard pin</c> command line for this policy and server, as the hint shows it.</param>
+    public string Summary(string pinCommand) =>
         $"pins: {_report!.Unchanged} pinned, {_report.Changed.Count} changed, {_report.Added.Count} new, {_report.Removed.Count} pinned but gone" +
-        (_report.HasDrift ? " — review with `mcpguard pin --policy POLICY -- SERVER COMMAND`." : ".");
+        (_report.HasDrift ? $" — review with `{pinCommand}`." : ".");
 }

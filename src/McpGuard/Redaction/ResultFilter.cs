@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using McpGuard.Policy.Results;
@@ -49,6 +50,11 @@ internal static class ResultFilter
                     open.RemoveAt(open.Count - 1);
                     break;
                 case JsonTokenType.String when zone is ResultZone.Text or ResultZone.Structured:
+                    if (!reader.ValueIsEscaped && !reader.HasValueSequence && !MayMatch(reader.ValueSpan, scanner))
+                    {
+                        break; // nothing can match: a long text is never copied into a string
+                    }
+
                     if (!TryReadText(ref reader, out var text))
                     {
                         // A lone surrogate escape cannot be read as text, so it cannot be scanned: fail closed.
@@ -100,6 +106,44 @@ internal static class ResultFilter
         ResultZone.Structured => ResultZone.Structured,
         _ => ResultZone.Skip,
     };
+
+    /// <summary>
+    /// Decodes an unescaped string piece by piece (16K characters, each piece overlapping the last by more than any
+    /// anchor's length) and asks the detectors whether a match could touch it.
+    /// </summary>
+    private static bool MayMatch(ReadOnlySpan<byte> utf8, ResultScanner scanner)
+    {
+        const int Piece = 16 * 1024;
+        const int Overlap = 64;
+        var chars = ArrayPool<char>.Shared.Rent(Piece + Overlap);
+        try
+        {
+            var decoder = Encoding.UTF8.GetDecoder();
+            var carried = 0;
+            var offset = 0;
+            do
+            {
+                var take = Math.Min(Piece, utf8.Length - offset);
+                var count = decoder.GetChars(utf8.Slice(offset, take), chars.AsSpan(carried), flush: offset + take == utf8.Length);
+                var window = chars.AsSpan(0, carried + count);
+                if (scanner.MayMatch(window))
+                {
+                    return true;
+                }
+
+                carried = Math.Min(Overlap, window.Length);
+                window[^carried..].CopyTo(chars);
+                offset += take;
+            }
+            while (offset < utf8.Length);
+
+            return false;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
 
     private static bool TryReadText(ref Utf8JsonReader reader, out string text)
     {

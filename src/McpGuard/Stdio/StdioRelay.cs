@@ -17,7 +17,7 @@ internal sealed partial class StdioRelay(
     Func<SessionChannels, IApprover> approverFor,
     IAuditLog audit,
     RelayOptions options,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory) : IGuardRelay
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<StdioRelay>();
 

@@ -13,7 +13,8 @@ namespace McpGuard.Http.Upstream;
 /// <c>mcpguard run --url</c>: one guarded session of a stdio client whose server is remote. The session is the same
 /// as for a child; the upstream stands where the child's stdin and stdout would be (two in-memory pipes), so every
 /// message from the upstream is judged exactly like a child's line. The session ends with the client: requests
-/// still running get the shutdown grace, then a 2025 session is ended with DELETE.
+/// still running get the shutdown grace, then a 2025 session is ended with DELETE. <paramref name="http"/> is the
+/// guard's one pooled client for the upstream (serve runs a relay per 2025 session on it).
 /// </summary>
 internal sealed partial class RemoteRelay(
     PolicyEngine engine,
@@ -21,7 +22,8 @@ internal sealed partial class RemoteRelay(
     IAuditLog audit,
     RelayOptions options,
     UpstreamOptions upstream,
-    ILoggerFactory loggerFactory)
+    HttpClient http,
+    ILoggerFactory loggerFactory) : IGuardRelay
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<RemoteRelay>();
     private readonly Channel<bool> _reloads = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
@@ -37,7 +39,6 @@ internal sealed partial class RemoteRelay(
     /// <returns>0: the upstream has no exit code, and its failures were answered request by request.</returns>
     public async Task<int> RunAsync(string serverName, Stream clientInput, Stream clientOutput, CancellationToken stopping)
     {
-        using var http = UpstreamHttp.CreateClient(upstream);
         var toUpstream = new Pipe();
         var fromUpstream = new Pipe();
         using var sink = new PipeSink(fromUpstream.Writer);
