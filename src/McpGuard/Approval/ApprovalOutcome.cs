@@ -14,6 +14,9 @@ internal sealed record ApprovalOutcome(bool Approved, string Reason)
 
     public bool AsksInBand { get; private init; }
 
+    /// <summary>The channel that answered or timed out (elicitation, desk, command); null when none could ask.</summary>
+    public string? Channel { get; init; }
+
     /// <summary>
     /// The operator's part of the answer (the channels tried, how to set one up, a local program's path): stderr and
     /// the audit only. <see cref="Reason"/> is what the model reads, so it stays short and names nothing local.

@@ -47,13 +47,14 @@ internal sealed partial class ChannelApprover(
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
                 LogTimedOut(logger, request.ToolName, channel.Name);
-                return ApprovalOutcome.Refuse($"nobody approved {request.ToolName} on the {channel.Name} channel within {Format(current.Timeout)} (approval.timeout).");
+                return ApprovalOutcome.Refuse($"nobody approved {request.ToolName} on the {channel.Name} channel within {Format(current.Timeout)} (approval.timeout).")
+                    with { Channel = channel.Name };
             }
 
             if (outcome is not null)
             {
                 LogAnswered(logger, request.ToolName, channel.Name, outcome.Approved);
-                return outcome;
+                return outcome with { Channel = channel.Name };
             }
         }
 

@@ -80,13 +80,14 @@ internal static class RunCommand
 
             using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
             using var stop = new StopSignal();
-            var counters = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
+
+            // Off unless configured: then no exporter, listener, gauge or store timer exists. Declared before the
+            // relay, so it is disposed after it and flushes the whole session's spans and metrics (docs/telemetry.md).
+            using var telemetry = TelemetryExport.Start(loaded.Policy.Telemetry, Environment.GetEnvironmentVariable);
+            var opened = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
+            var counters = telemetry is null ? opened : new TimedCounterStore(opened, loaded.Policy.State.Store.ToString().ToLowerInvariant());
             await using var ownedCounters = counters as IAsyncDisposable;
             var engine = new PolicyEngine(loaded.Policy, counters: counters);
-
-            // Off unless configured: then no exporter, listener or gauge exists. Declared before the relay, so it is
-            // disposed after it and flushes the whole session's spans and metrics (docs/telemetry.md).
-            using var telemetry = TelemetryExport.Start(loaded.Policy.Telemetry, Environment.GetEnvironmentVariable);
             await using var gauges = telemetry is null ? null : new LimitGauges(
                 ct => LimitUses.ReadAsync(engine, counters, TimeProvider.System, ct), TimeProvider.System);
             var grace = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(shutdownOption)));
@@ -95,6 +96,7 @@ internal static class RunCommand
                 Session = new SessionOptions
                 {
                     Monitor = parseResult.GetValue(monitorOption),
+                    TelemetryArguments = loaded.Policy.Telemetry.Arguments,
                     ServerLabel = parseResult.GetValue(nameOption) is { Length: > 0 } label ? label : null,
                 },
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },

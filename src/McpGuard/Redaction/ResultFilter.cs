@@ -50,7 +50,7 @@ internal static class ResultFilter
                     open.RemoveAt(open.Count - 1);
                     break;
                 case JsonTokenType.String when zone is ResultZone.Text or ResultZone.Structured:
-                    if (!reader.ValueIsEscaped && !reader.HasValueSequence && !MayMatch(reader.ValueSpan, scanner))
+                    if (!reader.ValueIsEscaped && !MayMatch(ref reader, scanner))
                     {
                         break; // nothing can match: a long text is never copied into a string
                     }
@@ -109,39 +109,34 @@ internal static class ResultFilter
 
     /// <summary>
     /// Decodes an unescaped string piece by piece (16K characters, each piece overlapping the last by more than any
-    /// anchor's length) and asks the detectors whether a match could touch it.
+    /// anchor's length) and asks the detectors whether a match could touch it; a value split over the line's
+    /// segments is read segment by segment, never copied whole.
     /// </summary>
-    private static bool MayMatch(ReadOnlySpan<byte> utf8, ResultScanner scanner)
+    private static bool MayMatch(ref Utf8JsonReader reader, ResultScanner scanner)
     {
-        const int Piece = 16 * 1024;
-        const int Overlap = 64;
-        var chars = ArrayPool<char>.Shared.Rent(Piece + Overlap);
+        var pieces = new TextPieces(scanner);
         try
         {
-            var decoder = Encoding.UTF8.GetDecoder();
-            var carried = 0;
-            var offset = 0;
-            do
+            if (!reader.HasValueSequence)
             {
-                var take = Math.Min(Piece, utf8.Length - offset);
-                var count = decoder.GetChars(utf8.Slice(offset, take), chars.AsSpan(carried), flush: offset + take == utf8.Length);
-                var window = chars.AsSpan(0, carried + count);
-                if (scanner.MayMatch(window))
+                return pieces.MayMatch(reader.ValueSpan, last: true);
+            }
+
+            var sequence = reader.ValueSequence;
+            var position = sequence.Start;
+            while (sequence.TryGet(ref position, out var segment))
+            {
+                if (pieces.MayMatch(segment.Span, last: position.Equals(sequence.End)))
                 {
                     return true;
                 }
-
-                carried = Math.Min(Overlap, window.Length);
-                window[^carried..].CopyTo(chars);
-                offset += take;
             }
-            while (offset < utf8.Length);
 
-            return false;
+            return pieces.MayMatch([], last: true);
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(chars);
+            pieces.Dispose();
         }
     }
 

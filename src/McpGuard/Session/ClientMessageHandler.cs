@@ -64,6 +64,7 @@ internal sealed partial class ClientMessageHandler(SessionChannels channels, Too
                         return;
                     }
 
+                    channels.Spans?.Started(id, message.Method!, message.Params);
                     if (message.Method == RequestMethods.Initialize)
                     {
                         // Only a 2025-era client can be sent elicitation/create. A 2026-07-28 client declares its

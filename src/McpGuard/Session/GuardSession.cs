@@ -38,7 +38,19 @@ internal sealed class GuardSession
         ILoggerFactory loggerFactory,
         CancellationToken sessionStopping)
     {
-        Channels = new SessionChannels(client, server);
+        // Telemetry sees every request, answer and decision through its own wrappers, built only while an exporter
+        // or a scrape listens: without telemetry the session runs on the transport's peers and the audit log as given.
+        var spans = RequestSpans.IsListening ? new RequestSpans(options.NetworkTransport, options.Agent, options.TelemetryArguments) : null;
+        if (spans is not null)
+        {
+            client = new TracedClientPeer(client, spans);
+            server = new TracedServerPeer(server, spans);
+            audit = new TracedAuditLog(audit, spans);
+            var untraced = approverFor;
+            approverFor = channels => new TracedApprover(untraced(channels), spans);
+        }
+
+        Channels = new SessionChannels(client, server) { Spans = spans };
         _held = new HeldCalls(sessionStopping);
         var drift = new PinDriftReporter(loggerFactory.CreateLogger<PinDriftReporter>());
         var fetcher = new ToolListFetcher(Channels, options, engine, drift.Report, sessionStopping);

@@ -24,6 +24,9 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
     /// <summary>The client's open listen streams that asked for tool-list changes (2026-07-28 era).</summary>
     public ListenStreams ListenStreams { get; } = new();
 
+    /// <summary>The spans of the client's requests; null when no telemetry listens (docs/telemetry.md).</summary>
+    public RequestSpans? Spans { get; init; }
+
     /// <summary>The client sent a 2025-era initialize, so it expects bare list_changed notifications.</summary>
     public bool ClientInitialized { get; set; }
 

@@ -12,6 +12,15 @@ internal sealed record SessionOptions
     /// <summary>How long the guard waits for the server to answer its own tools/list.</summary>
     public TimeSpan OwnRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The transport as spans name it (<c>network.transport</c>): <c>pipe</c> on stdio, <c>tcp</c> on HTTP.</summary>
+    public string NetworkTransport { get; init; } = "pipe";
+
+    /// <summary>Who calls (<c>mcpguard.agent</c>): in <c>run</c> the local user; in <c>serve</c> the authenticated agent.</summary>
+    public string Agent { get; init; } = Environment.UserName;
+
+    /// <summary><c>telemetry.arguments</c>: whether argument values may appear on spans.</summary>
+    public McpGuard.Policy.TelemetryArguments TelemetryArguments { get; init; }
+
     /// <summary>
     /// The server's name as the operator gave it (<c>run --name</c>, which wrap sets to the config entry's name).
     /// Without it, approval prompts name the server by its own <c>serverInfo.name</c>, else by its command.

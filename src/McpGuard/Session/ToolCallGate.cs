@@ -4,6 +4,7 @@ using System.Text.Json;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Telemetry;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 
@@ -166,6 +167,7 @@ internal sealed partial class ToolCallGate(
                 case LimitOutcome.Refused refused:
                     decision = refused.Decision;
                     recorded = AuditDecision.Deny;
+                    GuardTelemetry.LimitRefused(decision.RuleId, refused.Refusal.Scope);
                     break;
             }
         }

@@ -32,6 +32,18 @@ internal static class GuardTelemetry
     public static readonly Histogram<double> StoreDuration = Meter.CreateHistogram<double>(
         TelemetryNames.StoreDuration, "s", "Time the counter store took to count one decision.");
 
+    /// <summary>
+    /// The limits step refused a call: <paramref name="rule"/> is the rule that refused it (<c>tools.place_order</c>,
+    /// <c>limits</c>, or <c>state</c> for an unreachable store), <c>kind</c> which part of the policy.
+    /// </summary>
+    public static void LimitRefused(string rule, McpGuard.Policy.LimitScope scope) =>
+        LimitRefusals.Add(1, new(TelemetryNames.EntryTag, rule), new(TelemetryNames.KindTag, scope switch
+        {
+            McpGuard.Policy.LimitScope.Entry => "entry",
+            McpGuard.Policy.LimitScope.Global => "global",
+            _ => "store",
+        }));
+
     private static class ThisAssembly
     {
         public static readonly string? Version = typeof(GuardTelemetry).Assembly.GetName().Version?.ToString();

@@ -136,6 +136,24 @@ public sealed class ValidatorTests
         Assert.Contains(errors, e => e.Path == "audit.arguments");
     }
 
+    [Theory]
+    [InlineData("500ms")]
+    [InlineData("0s")]
+    [InlineData("often")]
+    public void Rejects_ApprovalProgressUnderASecondOrNotADuration(string progress) =>
+        Assert.Contains(
+            Errors($"version: 1\ndefault: deny\napproval:\n  progress: {progress}\n"),
+            e => e.Path == "approval.progress" && e.Message.Contains("at least 1s", StringComparison.Ordinal));
+
+    [Fact]
+    public void Accepts_ApprovalProgress()
+    {
+        var loaded = PolicyLoader.LoadText("version: 1\ndefault: deny\napproval:\n  progress: 15s\n", "p.yaml");
+
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
+        Assert.Equal(TimeSpan.FromSeconds(15), loaded.Policy.Approval.Progress);
+    }
+
     [Fact]
     public void Reports_EveryErrorNotOnlyTheFirst() =>
         Assert.True(Errors("version: 1\ndefualt: allow\nhide: nope\ntools:\n  a: maybe\n  b: {}\n").Count >= 4);
