@@ -81,15 +81,9 @@ internal static class RunCommand
             using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
             using var stop = new StopSignal();
 
-            // Off unless configured: then no exporter, listener, gauge or store timer exists. Declared before the
-            // relay, so it is disposed after it and flushes the whole session's spans and metrics (docs/telemetry.md).
-            using var telemetry = TelemetryExport.Start(loaded.Policy.Telemetry, Environment.GetEnvironmentVariable);
-            var opened = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
-            var counters = telemetry is null ? opened : new TimedCounterStore(opened, loaded.Policy.State.Store.ToString().ToLowerInvariant());
-            await using var ownedCounters = counters as IAsyncDisposable;
-            var engine = new PolicyEngine(loaded.Policy, counters: counters);
-            await using var gauges = telemetry is null ? null : new LimitGauges(
-                ct => LimitUses.ReadAsync(engine, counters, TimeProvider.System, ct), TimeProvider.System);
+            // Telemetry, the counter store and the engine; off unless configured (docs/telemetry.md).
+            await using var runtime = await GuardRuntime.StartAsync(loaded.Policy, scrape: false, loggerFactory);
+            var engine = runtime.Engine;
             var grace = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(shutdownOption)));
             var options = new RelayOptions
             {

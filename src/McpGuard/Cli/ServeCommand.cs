@@ -77,24 +77,15 @@ internal static class ServeCommand
             using var stop = new StopSignal();
 
             // As in run (docs/telemetry.md), plus the Prometheus scrape on this listener when telemetry.prometheus is set.
-            var settings = loaded.Policy.Telemetry;
-            using var telemetry = TelemetryExport.Start(settings, Environment.GetEnvironmentVariable);
-            using var metrics = settings.Prometheus ? new PrometheusMetrics() : null;
-            var opened = await CounterStores.OpenAsync(loaded.Policy.State, loggerFactory.CreateLogger("McpGuard.State"));
-            var counters = telemetry is null && metrics is null
-                ? opened
-                : new TimedCounterStore(opened, loaded.Policy.State.Store.ToString().ToLowerInvariant());
-            await using var ownedCounters = counters as IAsyncDisposable;
-            var engine = new PolicyEngine(loaded.Policy, counters: counters);
-            await using var gauges = telemetry is null && metrics is null ? null : new LimitGauges(
-                ct => LimitUses.ReadAsync(engine, counters, TimeProvider.System, ct), TimeProvider.System);
+            await using var runtime = await GuardRuntime.StartAsync(loaded.Policy, scrape: true, loggerFactory);
+            var engine = runtime.Engine;
             var relayOptions = new RelayOptions
             {
                 Session = new SessionOptions
                 {
                     Monitor = parseResult.GetValue(monitorOption),
                     NetworkTransport = "tcp",
-                    TelemetryArguments = settings.Arguments,
+                    TelemetryArguments = loaded.Policy.Telemetry.Arguments,
                 },
             };
             var serverName = upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
@@ -102,7 +93,7 @@ internal static class ServeCommand
             using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateClient(upstream);
             var launcher = new GuardLauncher(
                 engine, audit, relayOptions, commandLine, serverName, loggerFactory, upstream is null ? null : (upstream, upstreamHttp!));
-            var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes }, launcher, engine.TimeProvider, metrics);
+            var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes }, launcher, engine.TimeProvider, runtime.Metrics);
             using var watcher = new PolicyWatcher(policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {

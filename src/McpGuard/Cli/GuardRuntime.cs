@@ -1,0 +1,64 @@
+using McpGuard.Policy;
+using McpGuard.State;
+using McpGuard.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Cli;
+
+/// <summary>
+/// What <c>run</c> and <c>serve</c> build before their first session, in one place: telemetry when it is configured
+/// (the OTLP exporter; for <c>serve</c> also the Prometheus scrape), the counter store (timed only while telemetry is
+/// on), the engine and the limit gauges. Declared before the sessions, so it is disposed after them: the gauges stop,
+/// the store closes, then the exporter flushes the whole run (docs/telemetry.md).
+/// </summary>
+internal sealed class GuardRuntime : IAsyncDisposable
+{
+    private readonly TelemetryExport? _export;
+    private readonly ICounterStore _counters;
+    private readonly LimitGauges? _gauges;
+
+    private GuardRuntime(PolicyEngine engine, ICounterStore counters, TelemetryExport? export, PrometheusMetrics? metrics, LimitGauges? gauges)
+    {
+        Engine = engine;
+        Metrics = metrics;
+        _counters = counters;
+        _export = export;
+        _gauges = gauges;
+    }
+
+    public PolicyEngine Engine { get; }
+
+    /// <summary>The scrape of <c>GET /metrics</c>: set only for <c>serve</c> with <c>telemetry.prometheus</c>.</summary>
+    public PrometheusMetrics? Metrics { get; }
+
+    /// <param name="scrape">True for <c>serve</c>, whose listener can answer <c>/metrics</c>.</param>
+    public static async Task<GuardRuntime> StartAsync(CompiledPolicy policy, bool scrape, ILoggerFactory loggerFactory)
+    {
+        var export = TelemetryExport.Start(policy.Telemetry, Environment.GetEnvironmentVariable);
+        var metrics = scrape && policy.Telemetry.Prometheus ? new PrometheusMetrics() : null;
+        var observed = export is not null || metrics is not null;
+        var opened = await CounterStores.OpenAsync(policy.State, loggerFactory.CreateLogger("McpGuard.State"));
+        var counters = observed ? new TimedCounterStore(opened, policy.State.Store.ToString().ToLowerInvariant()) : opened;
+        var engine = new PolicyEngine(policy, counters: counters);
+        var gauges = observed
+            ? new LimitGauges(ct => LimitUses.ReadAsync(engine, counters, TimeProvider.System, ct), TimeProvider.System)
+            : null;
+        return new GuardRuntime(engine, counters, export, metrics, gauges);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_gauges is not null)
+        {
+            await _gauges.DisposeAsync();
+        }
+
+        if (_counters is IAsyncDisposable store)
+        {
+            await store.DisposeAsync();
+        }
+
+        Metrics?.Dispose();
+        _export?.Dispose();
+    }
+}
