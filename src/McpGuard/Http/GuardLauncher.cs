@@ -32,12 +32,14 @@ internal sealed class GuardLauncher(
     /// <summary>Starts the child; the relay runs until the client side ends, the child dies, or <paramref name="stopping"/> fires.</summary>
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
     /// <param name="agent">The one agent this session serves (a 2025 session): its audit records name it.</param>
-    public (IGuardRelay Relay, Task<int> Running) Start(Stream clientInput, Stream clientOutput, string? agent, CancellationToken stopping)
+    /// <param name="sessionId">The 2025 session's id, on its spans as <c>mcp.session.id</c>; null for the shared child.</param>
+    public (IGuardRelay Relay, Task<int> Running) Start(
+        Stream clientInput, Stream clientOutput, string? agent, string? sessionId, CancellationToken stopping)
     {
         IAuditLog log = agent is null ? audit : new AgentAuditLog(audit, agent);
 
         // Spans name the session's agent (a 2025 session has one; shared 2026-07-28 traffic is the gateway's own).
-        var relayOptions = agent is null ? options : options with { Session = options.Session with { Agent = agent } };
+        var relayOptions = agent is null ? options : options with { Session = options.Session with { Agent = agent, SessionId = sessionId } };
         if (upstream is { } remote)
         {
             var remoteRelay = new RemoteRelay(

@@ -14,7 +14,7 @@ namespace McpGuard.Session;
 /// attributes on the SERVER span. Exists only while telemetry listens (<see cref="IsListening"/>), so a session
 /// without telemetry pays nothing; the forwarded bytes are never touched (a <c>traceparent</c> is only read).
 /// </summary>
-internal sealed class RequestSpans(string transport, string agent, TelemetryArguments arguments)
+internal sealed class RequestSpans(string transport, string agent, TelemetryArguments arguments, string? sessionId = null)
 {
     private readonly ConcurrentDictionary<string, OpenRequest> _open = new(StringComparer.Ordinal);
 
@@ -130,6 +130,11 @@ internal sealed class RequestSpans(string transport, string agent, TelemetryArgu
         span.SetTag(TelemetryNames.MethodName, method);
         span.SetTag(TelemetryNames.RequestId, id.ToString());
         span.SetTag(TelemetryNames.NetworkTransport, transport);
+        if (sessionId is not null)
+        {
+            span.SetTag(TelemetryNames.SessionId, sessionId);
+        }
+
         if (ProtocolVersion(parameters) is { } version)
         {
             span.SetTag(TelemetryNames.ProtocolVersion, version);
