@@ -93,6 +93,19 @@ internal sealed class RequestSpans(string transport, string agent, TelemetryArgu
         }
     }
 
+    /// <summary>
+    /// A forwarded call's outcome, recorded before its answer goes to the client: what the result policy found is
+    /// <c>mcpguard.redactions</c> (the number of matches, never the text; docs/results.md).
+    /// </summary>
+    public void Concluded(AuditOutcomeRecord record)
+    {
+        if (record.Results is { } results && record.RequestId is { } requestId && JsonRpcId.FromElement(requestId) is { } id
+            && _open.TryGetValue(id.Key, out var request) && request.Server is { } span)
+        {
+            span.SetTag(TelemetryNames.Redactions, results.Matches.Values.Sum());
+        }
+    }
+
     /// <summary>The client got the request's answer (from the server or the guard): its spans end.</summary>
     public void Answered(JsonRpcId id, bool isError, long? errorCode)
     {

@@ -18,7 +18,12 @@ internal sealed class TracedAuditLog(IAuditLog inner, RequestSpans spans) : IAud
         return stored;
     }
 
-    public bool TryWriteOutcome(AuditOutcomeRecord record) => inner.TryWriteOutcome(record);
+    public bool TryWriteOutcome(AuditOutcomeRecord record)
+    {
+        var stored = inner.TryWriteOutcome(record);
+        spans.Concluded(record);
+        return stored;
+    }
 
     public bool TryWriteLimitsReset(AuditLimitsResetRecord record) => inner.TryWriteLimitsReset(record);
 

@@ -27,10 +27,12 @@ public sealed class OtlpExportTests
           command: [sh, -c, "cat > /dev/null; exit 0"]
         limits:
           rate_limit:
-            max: 2
+            max: 3
             window: 1h
         state:
           store: memory
+        results:
+          redact: [emails]
         {telemetry}
         """;
 
@@ -60,6 +62,9 @@ public sealed class OtlpExportTests
         var approved = Assert.Single(receiver.Spans, s => s.Name == "tools/call get-tiny-image" && s.Kind == 2);
         Assert.Equal("approved", approved.Attributes["mcpguard.decision"]);
         Assert.Equal("command", approved.Attributes["mcpguard.approval.channel"]);
+        var redacted = Assert.Single(receiver.Spans, s => s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c0\"");
+        Assert.Equal("1", redacted.Attributes["mcpguard.redactions"]);
+        Assert.DoesNotContain(receiver.Spans, s => s.Attributes["jsonrpc.request.id"] == "\"c1\"" && s.Attributes.ContainsKey("mcpguard.redactions"));
 
         var decisions = receiver.Metrics.Where(m => m.Name == "mcpguard.decisions").SelectMany(m => m.Points).ToList();
         foreach (var decision in (string[])["allow", "deny", "hidden", "approved"])
@@ -101,6 +106,8 @@ public sealed class OtlpExportTests
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
         await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await guard.ResponseAsync("1");
+        await guard.SendAsync("""{"jsonrpc":"2.0","id":"c0","method":"tools/call","params":{"name":"echo","arguments":{"message":"mail bob@example.com"}}}""");
+        Assert.Contains("[redacted: emails]", (await guard.ResponseAsync("\"c0\"")).GetRawText(), StringComparison.Ordinal);
         var meta = $"\"_meta\":{{\"traceparent\":\"00-{TraceId}-{ParentSpanId}-01\"}}";
         await guard.SendAsync(
             $$"""{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"echo","arguments":{"message":"{{Secret}}"},{{meta}}""" + "}}");
