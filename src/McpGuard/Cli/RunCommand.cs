@@ -57,18 +57,13 @@ internal static class RunCommand
         {
             var error = parseResult.InvocationConfiguration.Error;
             var commandLine = parseResult.GetValue(serverCommand) ?? [];
-            var isRemote = parseResult.GetValue(upstreamOptions.Url) is not null;
-            if (isRemote == commandLine.Length > 0)
+            var server = await upstreamOptions.ReadServerAsync(parseResult, commandLine, error);
+            if (!server.Valid)
             {
-                await error.WriteLineAsync("mcpguard: give the server either as -- COMMAND [ARGS...] or as --url URL.");
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            UpstreamOptions? upstream = null;
-            if (isRemote && (upstream = await upstreamOptions.ReadAsync(parseResult, error, Environment.GetEnvironmentVariable)) is null)
-            {
-                return ExitCodes.UsageOrPolicyError;
-            }
+            var upstream = server.Upstream;
 
             var policyPath = parseResult.GetValue(policyOption)!.FullName;
             var loaded = PolicyLoader.LoadFile(policyPath);

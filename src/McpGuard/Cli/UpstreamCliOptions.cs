@@ -35,6 +35,29 @@ internal sealed class UpstreamCliOptions
 
     public IEnumerable<Option> All => [Url, Header, Timeout, Ca];
 
+    /// <summary>
+    /// Which server the guard fronts: the child after <c>--</c>, or the remote one of <c>--url</c> — exactly one of them.
+    /// The server's upstream options (null for a child), or <see cref="ServerGiven.Invalid"/> after writing one line.
+    /// </summary>
+    public async Task<ServerGiven> ReadServerAsync(ParseResult parseResult, string[] commandLine, TextWriter error)
+    {
+        var isRemote = parseResult.GetValue(Url) is not null;
+        if (isRemote == commandLine.Length > 0)
+        {
+            await error.WriteLineAsync("mcpguard: give the server either as -- COMMAND [ARGS...] or as --url URL.");
+            return ServerGiven.Invalid;
+        }
+
+        if (!isRemote)
+        {
+            return new ServerGiven(Valid: true, Upstream: null);
+        }
+
+        return await ReadAsync(parseResult, error, Environment.GetEnvironmentVariable) is { } upstream
+            ? new ServerGiven(Valid: true, upstream)
+            : ServerGiven.Invalid;
+    }
+
     /// <summary>The upstream options, or null after writing one line saying what is wrong.</summary>
     public async Task<UpstreamOptions?> ReadAsync(ParseResult parseResult, TextWriter error, Func<string, string?> environment)
     {
