@@ -1,3 +1,4 @@
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Results;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -115,7 +116,7 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
     }
 
     private Verdict? ParseVerdict(YamlNode node, string path) =>
-        VerdictWords.Parse(Scalar(node))
+        DecisionWords.ParseAction(Scalar(node))
         ?? ErrorValue<Verdict>(node, path, $"must be allow, deny or require_approval, not '{Scalar(node) ?? node.NodeType.ToString()}'");
 
     /// <summary>The mapping's keys, each once; unknown and duplicate keys are reported.</summary>
