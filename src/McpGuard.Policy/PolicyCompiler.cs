@@ -1,3 +1,4 @@
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Results;
 using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
@@ -112,6 +113,6 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
     }
 
     private Verdict? ParseVerdict(YamlNode node, string path) =>
-        VerdictWords.Parse(Scalar(node))
+        DecisionWords.ParseAction(Scalar(node))
         ?? ErrorValue<Verdict>(node, path, $"must be allow, deny or require_approval, not '{Scalar(node) ?? node.NodeType.ToString()}'");
 }

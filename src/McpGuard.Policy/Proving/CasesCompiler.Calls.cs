@@ -1,4 +1,5 @@
 using System.Globalization;
+using McpGuard.Policy.Decide;
 using YamlDotNet.RepresentationModel;
 
 namespace McpGuard.Policy.Proving;
@@ -18,25 +19,25 @@ internal sealed partial class CasesCompiler
             tool = Text(callNode, $"{path}.call");
         }
 
-        GuardVerdict? expect = null;
+        CallVerdict? expect = null;
         if (!keys.TryGetValue("expect", out var expectNode))
         {
-            Error(map, $"{path}.expect", $"is required: one of {string.Join(", ", GuardVerdictText.All)}");
+            Error(map, $"{path}.expect", $"is required: one of {string.Join(", ", DecisionWords.AllProven)}");
         }
-        else if (GuardVerdictText.TryParse((expectNode as YamlScalarNode)?.Value, out var verdict))
+        else if (DecisionWords.TryParseProven((expectNode as YamlScalarNode)?.Value, out var verdict))
         {
             expect = verdict;
         }
         else
         {
-            Error(expectNode, $"{path}.expect", $"must be one of {string.Join(", ", GuardVerdictText.All)}");
+            Error(expectNode, $"{path}.expect", $"must be one of {string.Join(", ", DecisionWords.AllProven)}");
         }
 
         string? reason = null;
         if (keys.TryGetValue("reason", out var reasonNode))
         {
             reason = Text(reasonNode, $"{path}.reason");
-            if (expect is GuardVerdict.Allow or GuardVerdict.Unknown)
+            if (expect is CallVerdict.Allow or CallVerdict.UnknownTool)
             {
                 Error(reasonNode, $"{path}.reason", "only a deny or a require_approval has a reason to check");
             }
