@@ -25,7 +25,7 @@ internal sealed partial class ToolCallGate
             ToolCall.TryRead(parameters, out var call, out _);
             var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
             await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
-            request = Request(call);
+            request = Request(call, id);
             var outcome = Judge(id, callId, request, era, freshlyListed: true);
             if (outcome is GateOutcome.Count count)
             {
@@ -57,6 +57,7 @@ internal sealed partial class ToolCallGate
                         answer = await approver.RequestAsync(
                             new ApprovalRequest(callId, ApprovalLabel, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision))
                             {
+                                Agent = request.Agent,
                                 // Not for the retry of a server's own round: the guard's question would replace the server's state.
                                 CanAskInBand = CanAskInBand(parameters, era) && InputRequiredRetry.RequestState(parameters) is null,
                             },
@@ -133,7 +134,7 @@ internal sealed partial class ToolCallGate
 
             using var document = JsonDocument.Parse(held.Line);
             ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
-            await SendHeldAsync(held, Conclude(held.Id, callId, Request(call), count.Decision, count.Recorded, era, count.ApprovedArgumentsHash, limits), cancellationToken);
+            await SendHeldAsync(held, Conclude(held.Id, callId, Request(call, held.Id), count.Decision, count.Recorded, era, count.ApprovedArgumentsHash, limits), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

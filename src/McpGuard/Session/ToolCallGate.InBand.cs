@@ -42,7 +42,10 @@ internal sealed partial class ToolCallGate
             callId);
         inBand.Asked(claims);
         LogAskedInBand(logger, request.ToolName);
-        var question = new ApprovalRequest(callId, ApprovalLabel, request.ToolName, request.Arguments, decision.RuleId, decision.Reason);
+        var question = new ApprovalRequest(callId, ApprovalLabel, request.ToolName, request.Arguments, decision.RuleId, decision.Reason)
+        {
+            Agent = request.Agent,
+        };
         await ReplyAsync(id, JsonRpcMessages.ApprovalQuestion(id, question, tokens.Mint(claims)), cancellationToken);
     }
 

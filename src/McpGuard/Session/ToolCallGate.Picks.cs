@@ -38,7 +38,7 @@ internal sealed partial class ToolCallGate
                 continue;
             }
 
-            var request = Request(new ToolCall(name, pick.Input));
+            var request = Request(new ToolCall(name, pick.Input), carrierId);
             var decision = engine.EvaluatePicked(request);
             if (decision.IsAllowed)
             {

@@ -43,7 +43,7 @@ internal sealed partial class ToolCallGate(
             return;
         }
 
-        var request = Request(call);
+        var request = Request(call, id);
         var era = ModernMeta.EraOf(message.Params);
         if (era == ProtocolEra.Modern && PickedTool.InInputResponses(message.Params) is { Count: > 0 } picks
             && await JudgePicksAsync(picks, id, cancellationToken) is PicksOutcome.Refused refused)
@@ -93,9 +93,10 @@ internal sealed partial class ToolCallGate(
     /// The call as the policy sees it, with the class the catalog keeps for the tool if the server listed it, and
     /// how its listed definition compares with its pin (docs/pins.md).
     /// </summary>
-    private ToolRequest Request(ToolCall call) => new()
+    private ToolRequest Request(ToolCall call, JsonRpcId id) => new()
     {
         ToolName = call.Name,
+        Agent = options.RequestAgents?.AgentOf(id) ?? options.Agent,
         Arguments = call.Arguments,
         Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, engine.ServerName, out var risk) ? risk : null,
         Drift = channels.Catalog.TryGetTool(call.Name, out var tool) ? tool.Drift : PinDrift.None,
@@ -198,7 +199,11 @@ internal sealed partial class ToolCallGate(
 
         if (channels.AwaitingServer.TryGet(id, out var pending))
         {
-            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash) { Receipt = receipt };
+            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash)
+            {
+                Receipt = receipt,
+                Agent = AuditAgent(request),
+            };
         }
 
         return GateOutcome.Forward.Instance;
@@ -254,8 +259,15 @@ internal sealed partial class ToolCallGate(
             Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
             Monitor = options.Monitor,
             Sampled = sampled,
+            Agent = AuditAgent(request),
         });
     }
+
+    /// <summary>
+    /// The agent an audit record names itself: only where one session carries several agents (the shared child);
+    /// a 2025 session's log names its one agent (AgentAuditLog), and <c>run</c>'s records name none.
+    /// </summary>
+    private string? AuditAgent(ToolRequest? request) => options.RequestAgents is null ? null : request?.Agent;
 
     private static byte[] UnknownTool(JsonRpcId id, string toolName) =>
         JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), $"Unknown tool: {toolName}");
