@@ -42,6 +42,8 @@ internal static class DemoRugPull
             ? $"{Tool} no longer matches samples/bybit/bybit.lock.json: the agent sees {tools.Count} tools, and {Tool} is not one of them"
             : $"{Tool} is still listed");
         await call(guard, say, Tool, new() { ["category"] = "spot", ["symbol"] = "BTCUSDT" }, ct);
-        say.Note("a person reviews the change with: mcpguard pin --policy samples/bybit/policy.yaml --check -- <server>");
+        say.Note("a person reviews the change with: BYBIT_SIMULATOR_TAMPER=get_tickers mcpguard pin --check "
+            + "--policy samples/bybit/policy.yaml -- dotnet "
+            + Path.GetRelativePath(DemoPaths.Root, DemoPaths.SimulatorDll));
     }
 }

@@ -1,6 +1,5 @@
 using McpGuard.Desk;
 using McpGuard.Policy;
-using McpGuard.Session;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Approval;
@@ -20,12 +19,16 @@ internal static class Approvers
         Timeout = TimeSpan.FromSeconds(40),
     });
 
-    /// <summary>The approver of one guard: the channels it knows, configured by the policy in force when asked.</summary>
-    public static IApprover Create(PolicyEngine engine, SessionChannels relay, ILoggerFactory loggerFactory)
+    /// <summary>
+    /// The approver of one guard session: the channels it knows, configured by the policy in force when asked.
+    /// <paramref name="inClient"/> asks through the session's own client (the session owns it, so this folder
+    /// knows nothing of sessions).
+    /// </summary>
+    public static IApprover Create(PolicyEngine engine, IApprovalChannel inClient, ILoggerFactory loggerFactory)
     {
         var channels = new IApprovalChannel[]
         {
-            new ElicitationChannel(relay),
+            inClient,
             new DeskChannel(s_deskHttp.Value, DeskFiles.ReadPort, DeskFiles.TryReadSecret, engine.TimeProvider, loggerFactory.CreateLogger<DeskChannel>()),
             new CommandChannel(() => engine.Policy.Approval.Command, loggerFactory.CreateLogger<CommandChannel>()),
         };

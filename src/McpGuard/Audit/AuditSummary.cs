@@ -9,7 +9,11 @@ internal sealed record AuditSummary
 
     public long Lines { get; init; }
 
+    /// <summary>Decision records read, an approval's answer included (the asked call has two).</summary>
     public long Decisions { get; init; }
+
+    /// <summary>Calls, each counted once under how it ended: the sum of the tool table's totals.</summary>
+    public long Calls => Tools.Sum(t => t.Total);
 
     public long Outcomes { get; init; }
 

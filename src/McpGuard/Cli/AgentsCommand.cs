@@ -44,7 +44,7 @@ internal static class AgentsCommand
 
                 var token = AgentsFile.NewToken();
                 McpGuardHome.EnsureDirectoryOf(path);
-                AgentsFile.Write(path, [.. agents, new AgentEntry(agent, AgentsFile.Hash(token), DateTimeOffset.UtcNow)]);
+                AgentsFile.Write(path, [.. agents, new AgentEntry(agent, AgentsFile.Hash(token), TimeProvider.System.GetUtcNow())]);
                 await parseResult.InvocationConfiguration.Output.WriteLineAsync(token);
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync(
                     $"mcpguard: added agent {agent} to {path}. The token above is shown only now: give it to the agent as 'Authorization: Bearer TOKEN'.");

@@ -19,6 +19,7 @@ internal static class AuditSummaryJson
             WriteTime(writer, "since", summary.Since);
             writer.WriteNumber("lines", summary.Lines);
             writer.WriteNumber("decisions", summary.Decisions);
+            writer.WriteNumber("calls", summary.Calls);
             writer.WriteNumber("outcomes", summary.Outcomes);
             writer.WriteNumber("malformed", summary.Malformed);
             writer.WriteStartArray("malformed_lines");

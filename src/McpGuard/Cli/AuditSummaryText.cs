@@ -22,7 +22,7 @@ internal static class AuditSummaryText
         console.MarkupLine($"[bold]Audit log[/] {Safe(summary.Source)}");
         var range = summary.From is null ? "no records" : $"{Time(summary.From.Value)} to {Time(summary.To!.Value)}";
         console.MarkupLine($"Covers {Safe(range)}{(summary.Since is { } since ? $" (since {Time(since)})" : "")}; "
-            + $"{summary.Decisions} decisions, {summary.Outcomes} outcomes, {summary.Sessions} sessions.");
+            + $"{Count(summary.Calls, "call")} in {Count(summary.Sessions, "session")}.");
         if (summary.Malformed > 0)
         {
             console.MarkupLine($"[yellow]{summary.Malformed} malformed lines[/] (first: {string.Join(", ", summary.MalformedLines)}).");
@@ -76,6 +76,10 @@ internal static class AuditSummaryText
 
         return table;
     }
+
+    // The header counts what the table totals: one per call, an approval's answer not a second one.
+    private static string Count(long n, string noun) =>
+        n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? noun : noun + "s");
 
     private static string Safe(string text) => Markup.Escape(TerminalText.Printable(text));
 

@@ -82,7 +82,7 @@ internal static class LimitsCommand
         }
 
         // The record comes first: a reset that cannot be audited does not happen.
-        var live = (await store.ReadAsync(policy.CounterNamespace, DateTimeOffset.UtcNow, cancellationToken)).Count(r => r.Counter.Entry == entry);
+        var live = (await store.ReadAsync(policy.CounterNamespace, TimeProvider.System.GetUtcNow(), cancellationToken)).Count(r => r.Counter.Entry == entry);
         var auditPath = policy.Audit.Path ?? AuditPaths.DefaultLog;
         using (var audit = new AuditLog(auditPath, policy.Audit.Arguments, "mcpguard limits", NullLogger.Instance))
         {

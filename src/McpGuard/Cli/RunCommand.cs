@@ -96,7 +96,7 @@ internal static class RunCommand
             if (upstream is not null)
             {
                 using var http = UpstreamHttp.CreateClient(upstream);
-                var remote = new RemoteRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, upstream, http, loggerFactory);
+                var remote = new RemoteRelay(engine, channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory), audit, options, upstream, http, loggerFactory);
                 using var remoteWatcher = new PolicyWatcher(policyPath, engine, remote.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
                 using var clientInput = new InlineReadStream(Console.OpenStandardInput());
                 using var clientOutput = StandardOutput.Open();
@@ -104,7 +104,7 @@ internal static class RunCommand
                 return stop.ExitCode ?? remoteExit;
             }
 
-            var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), audit, options, loggerFactory);
+            var relay = new StdioRelay(engine, channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory), audit, options, loggerFactory);
             using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {

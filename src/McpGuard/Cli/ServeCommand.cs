@@ -87,7 +87,8 @@ internal static class ServeCommand
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateClient(upstream);
             var launcher = new GuardLauncher(
-                engine, audit, relayOptions, commandLine, serverName, loggerFactory, upstream is null ? null : (upstream, upstreamHttp!));
+                engine, audit, relayOptions, commandLine, serverName, loggerFactory, Console.OpenStandardError(),
+                upstream is null ? null : (upstream, upstreamHttp!));
             var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes }, launcher, engine.TimeProvider, runtime.Metrics);
             using var watcher = new PolicyWatcher(policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try

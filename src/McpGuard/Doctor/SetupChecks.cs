@@ -87,7 +87,7 @@ internal static class SetupChecks
         {
             var store = await CounterStores.OpenAsync(policy.State, NullLogger.Instance).WaitAsync(s_storeTimeout, cancellationToken);
             await using var owned = store as IAsyncDisposable;
-            await store.ReadAsync(policy.CounterNamespace, DateTimeOffset.UtcNow, cancellationToken).AsTask().WaitAsync(s_storeTimeout, cancellationToken);
+            await store.ReadAsync(policy.CounterNamespace, TimeProvider.System.GetUtcNow(), cancellationToken).AsTask().WaitAsync(s_storeTimeout, cancellationToken);
             return new DoctorFinding(DoctorLevel.Ok, "store", $"{policyPath}: {store.Description} answers");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -19,10 +19,9 @@ internal sealed class GuardLauncher(
     IReadOnlyList<string> commandLine,
     string serverName,
     ILoggerFactory loggerFactory,
+    Stream childStderr,
     (UpstreamOptions Options, HttpClient Http)? upstream = null)
 {
-    private readonly Stream _stderr = Console.OpenStandardError();
-
     public PolicyEngine Engine => engine;
 
     public RelayOptions Options => options;
@@ -49,12 +48,12 @@ internal sealed class GuardLauncher(
         if (upstream is { } remote)
         {
             var remoteRelay = new RemoteRelay(
-                engine, channels => Approvers.Create(engine, channels, loggerFactory), log, relayOptions, remote.Options, remote.Http, loggerFactory);
+                engine, channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory), log, relayOptions, remote.Options, remote.Http, loggerFactory);
             return (remoteRelay, remoteRelay.RunAsync(serverName, clientInput, clientOutput, stopping));
         }
 
-        var relay = new StdioRelay(engine, channels => Approvers.Create(engine, channels, loggerFactory), log, relayOptions, loggerFactory);
-        var running = relay.RunAsync(commandLine, serverName, clientInput, clientOutput, _stderr, stopping);
+        var relay = new StdioRelay(engine, channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory), log, relayOptions, loggerFactory);
+        var running = relay.RunAsync(commandLine, serverName, clientInput, clientOutput, childStderr, stopping);
         if (running.IsFaulted && running.Exception.InnerException is ChildStartException start)
         {
             throw start;

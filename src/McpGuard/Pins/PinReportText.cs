@@ -1,4 +1,3 @@
-using McpGuard.Cli;
 
 namespace McpGuard.Pins;
 

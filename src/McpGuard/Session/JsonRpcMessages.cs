@@ -49,7 +49,7 @@ internal static class JsonRpcMessages
         writer.WriteStartObject(InputRequiredRetry.ApprovalKey);
         writer.WriteString("method"u8, ModelContextProtocol.Protocol.RequestMethods.ElicitationCreate);
         writer.WritePropertyName("params"u8);
-        McpGuard.Approval.ElicitationChannel.WriteParams(writer, request);
+        ElicitationChannel.WriteParams(writer, request);
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteString("requestState"u8, requestState);

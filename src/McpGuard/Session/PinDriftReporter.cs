@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using McpGuard.Cli;
 using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
 

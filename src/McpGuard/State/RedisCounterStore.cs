@@ -15,8 +15,12 @@ namespace McpGuard.State;
 /// </summary>
 internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposable
 {
+    private static readonly RedisScript s_count = new(RedisScripts.Count);
+    private static readonly RedisScript s_giveBack = new(RedisScripts.GiveBack);
+
     private readonly ConnectionMultiplexer _redis;
     private readonly int _database;
+    private readonly RedisCounterKeys _keys = new();
 
     private RedisCounterStore(ConnectionMultiplexer redis, int database, string description)
     {
@@ -72,13 +76,13 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
     {
         var keys = new RedisKey[demands.Count + 1];
         var values = new RedisValue[demands.Count * 4 + 1];
-        keys[0] = IndexKey(demands[0].Counter.Namespace);
+        keys[0] = _keys.Index(demands[0].Counter.Namespace);
         values[0] = demands.Count;
         for (var i = 0; i < demands.Count; i++)
         {
             var demand = demands[i];
             var identity = CounterIdentity.Json(demand.Counter);
-            keys[i + 1] = CounterKey(demand.Counter.Namespace, identity);
+            keys[i + 1] = _keys.Counter(demand.Counter.Namespace, identity);
             values[i * 4 + 1] = Microseconds(demand.Counter.Window);
             values[i * 4 + 2] = demand.Amount.ToString();
             values[i * 4 + 3] = demand.Max.ToString();
@@ -87,7 +91,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
 
         try
         {
-            var result = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Count, keys, values).WaitAsync(cancellationToken))!;
+            var result = (RedisResult[])(await s_count.EvaluateAsync(Database, keys, values).WaitAsync(cancellationToken))!;
             if ((string?)result[0] == "refused")
             {
                 return new CountOutcome.Refused((int)result[1], TimeSpan.FromMicroseconds((long)result[2]));
@@ -116,9 +120,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
             for (var i = 0; i < pending.Length; i++)
             {
                 var counted = receipt.Counted[i];
-                var key = CounterKey(counted.Counter.Namespace, CounterIdentity.Json(counted.Counter));
+                var key = _keys.Counter(counted.Counter.Namespace, CounterIdentity.Json(counted.Counter));
                 RedisValue[] values = [counted.BucketOpenedTicks.ToString(CultureInfo.InvariantCulture), counted.Amount.ToString()];
-                pending[i] = Database.ScriptEvaluateAsync(RedisScripts.GiveBack, [key], values);
+                pending[i] = s_giveBack.EvaluateAsync(Database, [key], values);
             }
 
             await Task.WhenAll(pending).WaitAsync(cancellationToken);

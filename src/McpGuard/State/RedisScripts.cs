@@ -41,12 +41,36 @@ internal static class RedisScripts
           if f == '' then return i end
           return i .. '.' .. f
         end
+        -- Exact by digits (above) for any length; the same sums in Lua numbers when both sides, scaled to one
+        -- number of decimals, have at most 15 digits (doubles are exact to 2^53): the common case, far cheaper.
+        local function scaled(a, b)
+          if not string.find(a, '.', 1, true) and not string.find(b, '.', 1, true) then
+            if #a > 15 or #b > 15 then return nil end
+            return tonumber(a), tonumber(b), 0
+          end
+          local ai, af = split(a)
+          local bi, bf = split(b)
+          local fl = math.max(#af, #bf)
+          if #ai + fl > 15 or #bi + fl > 15 then return nil end
+          return tonumber(ai .. af .. string.rep('0', fl - #af)), tonumber(bi .. bf .. string.rep('0', fl - #bf)), fl
+        end
+        local function unscaled(n, fl)
+          local d = string.format('%.0f', n)
+          if fl == 0 then return d end
+          if #d <= fl then d = string.rep('0', fl + 1 - #d) .. d end
+          local f = string.gsub(string.sub(d, -fl), '0+$', '')
+          if f == '' then return string.sub(d, 1, -fl - 1) end
+          return string.sub(d, 1, -fl - 1) .. '.' .. f
+        end
         local function cmp(a, b)
-          local x, y = align(a, b)
+          local x, y = scaled(a, b)
+          if not x then x, y = align(a, b) end
           if x < y then return -1 elseif x > y then return 1 end
           return 0
         end
         local function add(a, b)
+          local sx, sy, sf = scaled(a, b)
+          if sx then return unscaled(sx + sy, sf) end
           local x, y, fl = align(a, b)
           local out, carry = {}, 0
           for k = #x, 1, -1 do
@@ -59,6 +83,11 @@ internal static class RedisScripts
           return join(d, fl)
         end
         local function sub(a, b)
+          local sx, sy, sf = scaled(a, b)
+          if sx then
+            if sx <= sy then return '0' end
+            return unscaled(sx - sy, sf)
+          end
           if cmp(a, b) <= 0 then return '0' end
           local x, y, fl = align(a, b)
           local out, borrow = {}, 0
@@ -104,28 +133,7 @@ internal static class RedisScripts
         end
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-        -- The newest bucket and the total once the buckets that left the window are gone, oldest first: each
-        -- bucket leaves once, so a decision pops about one bucket on average, however full the window is.
-        local function live(key, window)
-          local b = newest(key)
-          if not b then return nil, '0' end
-          local _, l, a, o, total = bucket(b)
-          local popped = false
-          while true do
-            local head = redis.call('LINDEX', key, 0)
-            if not head then return nil, '0' end
-            local _, last, amount = bucket(head)
-            if last > now - window then break end
-            redis.call('LPOP', key)
-            total = sub(total, amount)
-            popped = true
-          end
-          if popped then
-            b = text(o, us(l), a, total)
-            redis.call('LSET', key, -1, b)
-          end
-          return b, total
-        end
+        local nowText = us(now)
 
         """;
 
@@ -136,19 +144,50 @@ internal static class RedisScripts
     /// </summary>
     public const string Count = Decimals + """
         local n = tonumber(ARGV[1])
+        -- Per demand, what the check read, for the count to write without reading or parsing again: the newest
+        -- bucket's opened (text and µs), last (µs) and amount, and the counter's total with this call's amount.
+        -- The buckets that left the window are popped oldest first (each leaves once, so a decision pops about
+        -- one however full the window is); the newest bucket's total is written once, by the count, or on refusal.
+        local seen = {}
         for i = 1, n do
           local key = KEYS[i + 1]
           local window = tonumber(ARGV[(i - 1) * 4 + 2])
           local amount = ARGV[(i - 1) * 4 + 3]
           local max = ARGV[(i - 1) * 4 + 4]
-          local _, sum = live(key, window)
-          local total = add(sum, amount)
-          if cmp(total, max) > 0 then
+          local d = {}
+          seen[i] = d
+          local sum = '0'
+          local b = newest(key)
+          if b then
+            local _, l, a, o, total = bucket(b)
+            while true do
+              local head = redis.call('LINDEX', key, 0)
+              if not head then total = nil; break end
+              local last = tonumber(string.match(head, '^%d+:(%d+):'))
+              if last > now - window then break end
+              local _, _, popped = bucket(head)
+              redis.call('LPOP', key)
+              total = sub(total, popped)
+              d.popped = true
+            end
+            if total then
+              d.o, d.l, d.a, d.text_o, sum = tonumber(o), l, a, o, total
+            end
+          end
+          d.sum = sum
+          d.total = add(sum, amount)
+          if cmp(d.total, max) > 0 then
+            for k = 1, i do
+              local e = seen[k]
+              if e.popped and e.o then
+                redis.call('LSET', KEYS[k + 1], -1, text(e.text_o, us(e.l), e.a, e.sum))
+              end
+            end
             local removed, retry = '0', window
-            for _, b in ipairs(redis.call('LRANGE', key, 0, -1)) do
-              local _, last, a = bucket(b)
+            for _, x in ipairs(redis.call('LRANGE', key, 0, -1)) do
+              local _, last, a = bucket(x)
               removed = add(removed, a)
-              if cmp(total, add(max, removed)) <= 0 then
+              if cmp(d.total, add(max, removed)) <= 0 then
                 retry = last + window - now
                 break
               end
@@ -157,38 +196,37 @@ internal static class RedisScripts
           end
         end
         local result = {'counted'}
+        local members = {}
         local longest = 0
         for i = 1, n do
           local key = KEYS[i + 1]
           local window = tonumber(ARGV[(i - 1) * 4 + 2])
           local amount = ARGV[(i - 1) * 4 + 3]
-          local width = math.max(1, math.floor(window / 1024))
-          local b = redis.call('LINDEX', key, -1)
-          local opened = nil
-          if b then
-            local o, l, a, text_o, sum = bucket(b)
-            local total = add(sum, amount)
-            if now - o < width then
-              redis.call('LSET', key, -1, text(text_o, us(math.max(l, now)), add(a, amount), total))
-              opened = text_o
-            else
-              redis.call('LSET', key, -1, text(text_o, us(l), a))
-              opened = us(now)
-              redis.call('RPUSH', key, text(opened, opened, amount, total))
-            end
+          local d = seen[i]
+          local opened
+          if d.o and now - d.o < math.max(1, math.floor(window / 1024)) then
+            redis.call('LSET', key, -1, text(d.text_o, us(math.max(d.l, now)), add(d.a, amount), d.total))
+            opened = d.text_o
           else
-            opened = us(now)
-            redis.call('RPUSH', key, text(opened, opened, amount, amount))
+            if d.o then redis.call('LSET', key, -1, text(d.text_o, us(d.l), d.a)) end
+            opened = nowText
+            redis.call('RPUSH', key, text(opened, opened, amount, d.total))
           end
           redis.call('PEXPIRE', key, math.floor(window / 1000) + 1000)
-          redis.call('ZADD', KEYS[1], now + window, ARGV[(i - 1) * 4 + 5])
+          members[2 * i - 1] = us(now + window)
+          members[2 * i] = ARGV[(i - 1) * 4 + 5]
           if window > longest then longest = window end
           result[i + 1] = opened
         end
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-        local furthest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-        if furthest[2] then longest = math.max(longest, tonumber(furthest[2]) - now) end
-        redis.call('PEXPIRE', KEYS[1], math.floor(longest / 1000) + 1000)
+        -- The index only grows when a counter joins it, so that is when its departed counters are removed; its
+        -- expiry covers its furthest counter: moved on only when this decision's would outlast it (by 0.5 s).
+        if redis.call('ZADD', KEYS[1], unpack(members)) > 0 then
+          redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowText)
+        end
+        local expiry = math.floor(longest / 1000) + 1000
+        if redis.call('PTTL', KEYS[1]) < expiry - 500 then
+          redis.call('PEXPIRE', KEYS[1], expiry)
+        end
         return result
         """;
 

@@ -70,7 +70,7 @@ public sealed class ApprovalTests
     {
         await using var guard = await GuardedServer.StartAsync(Policy("elicitation"), GuardedServer.Everything(), Answering(async (_, cancellationToken) =>
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            await new TaskCompletionSource().Task.WaitAsync(cancellationToken); // nobody ever answers
             return Accept(true);
         }));
 

@@ -77,8 +77,8 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
                 var response = _script(request);
                 if (response is null)
                 {
-                    // A hung upstream: holds the connection, says nothing.
-                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                    // A hung upstream: holds the connection, says nothing, until the test stops it.
+                    await new TaskCompletionSource().Task.WaitAsync(_stop.Token);
                 }
 
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(response!), _stop.Token);

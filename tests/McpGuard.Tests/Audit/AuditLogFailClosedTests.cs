@@ -70,6 +70,16 @@ public sealed class AuditLogFailClosedTests
     }
 
     [Fact]
+    public void TryWriteDecision_DiskFull_ReturnsFalse()
+    {
+        // /dev/full refuses every write with ENOSPC, for root too: the write the OS refuses that CI can always make.
+        Assert.SkipUnless(File.Exists("/dev/full"), "needs Linux's /dev/full device.");
+        using var log = Open("/dev/full");
+
+        Assert.False(log.TryWriteDecision(Decision(log)));
+    }
+
+    [Fact]
     public void TryWriteDecision_AfterFailure_RecoversWhenPathBecomesWritable()
     {
         using var temp = new TempDirectory();

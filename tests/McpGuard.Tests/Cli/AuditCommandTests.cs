@@ -15,7 +15,7 @@ public sealed class AuditCommandTests
         var (exitCode, output, _) = await CommandRunner.RunAsync(AuditCommand.Create(), s_sample);
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("11 decisions, 3 outcomes, 2 sessions", output);
+        Assert.Contains("9 calls in 2 sessions.", output);
         Assert.Contains("4 malformed lines (first: 8, 16, 17, 19)", output);
         Assert.Contains("Approvals: 3 requested, 1 approved, 1 refused, 0 cancelled, 1 unresolved.", output);
         Assert.Contains("No rule allows cancel_order.", output);
@@ -37,6 +37,24 @@ public sealed class AuditCommandTests
         Assert.Equal(5, json.RootElement.GetProperty("decisions").GetInt32());
         Assert.Equal(1, json.RootElement.GetProperty("tools")[0].GetProperty("decisions").GetProperty("monitor:deny").GetInt32());
         Assert.Equal(4, json.RootElement.GetProperty("malformed").GetInt32());
+    }
+
+    [Fact]
+    public async Task Audit_HeaderCount_IsTheSumOfTheTablesTotals()
+    {
+        // 11 decision records, two of them the answers to approvals asked earlier: 9 calls, as the table counts them.
+        var (_, text, _) = await CommandRunner.RunAsync(AuditCommand.Create(), s_sample);
+        var (_, json, _) = await CommandRunner.RunAsync(AuditCommand.Create(), s_sample, "--json");
+
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var tableTotal = root.GetProperty("tools").EnumerateArray().Sum(t => t.GetProperty("total").GetInt64());
+        Assert.Equal(11, root.GetProperty("decisions").GetInt64());
+        Assert.Equal(tableTotal, root.GetProperty("calls").GetInt64());
+        Assert.Contains($"{tableTotal} calls in 2 sessions.", text);
+        var rows = text.Split('\n').SkipWhile(l => !l.StartsWith("tool ", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => !l.StartsWith("Approvals:", StringComparison.Ordinal));
+        Assert.Equal(tableTotal, rows.Sum(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1])));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class GuardSessionTests : IAsyncDisposable
     {
         var engine = new PolicyEngine(PolicyLoader.LoadText(RelayPolicies.Standard, "test.yaml").Policy!);
         _session = new GuardSession(
-            _client, _server, engine, channels => McpGuard.Approval.Approvers.Create(engine, channels, NullLoggerFactory.Instance),
+            _client, _server, engine, channels => McpGuard.Approval.Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), NullLoggerFactory.Instance),
             new NullAuditLog(), new SessionOptions(), "test-server", NullLoggerFactory.Instance, TestContext.Current.CancellationToken);
     }
 

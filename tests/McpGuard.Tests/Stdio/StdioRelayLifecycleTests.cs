@@ -98,7 +98,7 @@ public sealed class StdioRelayLifecycleTests
         var command = Path.Combine(Path.GetTempPath(), $"no-such-mcp-server-{Guid.NewGuid():n}");
         var policy = PolicyLoader.LoadText(RelayPolicies.Standard, "test.yaml").Policy!;
         var engine = new PolicyEngine(policy);
-        var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, channels, NullLoggerFactory.Instance), new McpGuard.Audit.NullAuditLog(), new RelayOptions(), NullLoggerFactory.Instance);
+        var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), NullLoggerFactory.Instance), new McpGuard.Audit.NullAuditLog(), new RelayOptions(), NullLoggerFactory.Instance);
         var input = new Pipe();
         var output = new Pipe();
         using var stderr = new MemoryStream();

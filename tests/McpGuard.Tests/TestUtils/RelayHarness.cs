@@ -36,7 +36,7 @@ internal sealed class RelayHarness : IAsyncDisposable
         Assert.True(policy.Succeeded, string.Join("\n", policy.Errors));
         var engine = new PolicyEngine(policy.Policy, counters: counters);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
-        var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, channels, loggers), audit ?? new NullAuditLog(), options, loggers);
+        var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggers), audit ?? new NullAuditLog(), options, loggers);
         Run = Task.Run(() => relay.RunAsync(commandLine, "test-server", _input.Reader.AsStream(), _output.Writer.AsStream(), _stderr.Writer.AsStream(), _stop.Token));
         _stderrDrain = DrainStderrAsync();
     }

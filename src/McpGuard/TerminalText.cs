@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace McpGuard.Cli;
+namespace McpGuard;
 
 /// <summary>
 /// Text from logs and configs is untrusted: a tool name may carry escape sequences or bidi overrides that
 /// rewrite what a terminal shows. Such characters are shown as <c>\uXXXX</c> instead.
 /// </summary>
+// In the root namespace on purpose: every folder that prints (the CLI, the session's drift reports, the desk, doctor)
+// must use this one sanitiser, and no folder may have to depend on the CLI to reach it.
 internal static class TerminalText
 {
     public static string Printable(string? text)

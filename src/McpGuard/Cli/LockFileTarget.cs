@@ -1,7 +1,6 @@
-using McpGuard.Cli;
 using McpGuard.Policy;
 
-namespace McpGuard.Pins;
+namespace McpGuard.Cli;
 
 /// <summary>
 /// Where <c>mcpguard pin</c> writes, and what is there now. The policy must be valid; its lock file may be

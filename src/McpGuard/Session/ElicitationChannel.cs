@@ -1,8 +1,8 @@
 using System.Text.Json;
-using McpGuard.Session;
+using McpGuard.Approval;
 using ModelContextProtocol.Protocol;
 
-namespace McpGuard.Approval;
+namespace McpGuard.Session;
 
 /// <summary>
 /// Asks in the client itself with <c>elicitation/create</c>, when the client declared it can (2025 era; a
