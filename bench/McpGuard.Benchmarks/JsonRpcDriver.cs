@@ -33,6 +33,9 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
+        // Telemetry is measured only where a side's policy turns it on, never by a variable of the shell's.
+        startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+
         var process = Process.Start(startInfo)!;
         _ = process.StandardError.ReadToEndAsync();
         return new JsonRpcDriver(process);

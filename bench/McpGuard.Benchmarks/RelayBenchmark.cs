@@ -35,12 +35,22 @@ internal static class RelayBenchmark
         sides.Add((".NET relay", ["dotnet", self, "plain-relay", "--", .. server]));
         sides.Add(("mcpguard", [.. guard, .. guardRun]));
 
-        // --also-policy FILE: the same build under a second policy, side by side (e.g. results: redaction on and off).
-        var alsoIndex = Array.IndexOf(args, "--also-policy");
-        if (alsoIndex >= 0)
+        // --also-policy FILE (repeatable): the same build under another policy, side by side (e.g. redaction on and off).
+        for (var i = 0; i < args.Length - 1; i++)
         {
-            var also = Path.GetFullPath(args[alsoIndex + 1]);
-            sides.Add(($"mcpguard, {Path.GetFileNameWithoutExtension(also)}", [.. guard, "run", "--policy", also, "--log-level", "Warning", "--", .. server]));
+            if (args[i] == "--also-policy")
+            {
+                var also = Path.GetFullPath(args[i + 1]);
+                sides.Add(($"mcpguard, {Path.GetFileNameWithoutExtension(also)}", [.. guard, "run", "--policy", also, "--log-level", "Warning", "--", .. server]));
+            }
+        }
+
+        // --telemetry: the same build and policy with telemetry.otlp set to a receiver this benchmark starts (off is
+        // the plain mcpguard side: the policy has no telemetry block and the benchmark sets no OTEL_* variable).
+        using var sink = args.Contains("--telemetry") ? new OtlpSink() : null;
+        if (sink is not null)
+        {
+            sides.Add(("mcpguard, telemetry on", [.. guard, "run", "--policy", sink.PolicyFrom(policy), "--log-level", "Warning", "--", .. server]));
         }
 
         // --before PATH: another guard build measured beside this one in the same run (a before/after pair).
@@ -71,6 +81,11 @@ internal static class RelayBenchmark
         var guards = sides.Where(s => s.Name.StartsWith("mcpguard", StringComparison.Ordinal)).ToList();
         var realClient = await RealClientStartup.MeasureAsync(root, [sides[0], .. guards]);
         var report = Report(sides.Select(s => (s.Name, results[s.Name])).ToList(), GuardBuilds.Describe(guard), realClient);
+        if (sink is not null)
+        {
+            report += $"\nOTLP receiver: {sink.Posts} posts, {sink.Bytes / 1024.0 / 1024.0:0.0} MiB received from the telemetry-on side.\n";
+        }
+
         Console.WriteLine(report);
         Directory.CreateDirectory(Path.Combine(root, "bench/results"));
         var outIndex = Array.IndexOf(args, "--out");
@@ -251,6 +266,16 @@ internal static class RelayBenchmark
             }
 
             Target(text, "peak memory < 3 × 20 MB + 100 MB = 160 MiB", guard.PeakMiB.Max(), 160, lowerIsBetter: true);
+        }
+
+        if (sides.FirstOrDefault(s => s.Name == "mcpguard, telemetry on").Result is { } on)
+        {
+            var off = sides.First(s => s.Name == "mcpguard").Result;
+            text.AppendLine();
+            text.AppendLine("| target: telemetry on (OTLP to a local receiver) against off, this run | measured | met |");
+            text.AppendLine("|---|---:|:---:|");
+            Target(text, "throughput on ≥ 0.9 × off", Median(on.Throughput) / Median(off.Throughput), 0.9, lowerIsBetter: false);
+            text.AppendLine(CultureInfo.InvariantCulture, $"| p50 on − off (µs) | {on.Percentile(0.5) - off.Percentile(0.5):0} | |");
         }
 
         return text.ToString();

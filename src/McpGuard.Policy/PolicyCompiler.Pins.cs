@@ -16,12 +16,12 @@ internal sealed partial class PolicyCompiler
         }
 
         var keys = Keys(map, "pins", s_pinKeys);
-        var file = PinSettings.DefaultFile(source);
+        var file = PinSettings.DefaultFile(Source);
         if (keys.TryGetValue("file", out var fileNode))
         {
             if (Scalar(fileNode) is { Length: > 0 } written)
             {
-                file = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(source)) ?? ".", written));
+                file = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(Source)) ?? ".", written));
             }
             else
             {
@@ -56,7 +56,7 @@ internal sealed partial class PolicyCompiler
     private PinSet? LoadPins(PinSettings settings)
     {
         var loaded = readLockFile(settings.File);
-        _errors.AddRange(loaded.Errors);
+        Report(loaded.Errors);
         return loaded.Pins;
     }
 }

@@ -1,3 +1,4 @@
+using McpGuard.Policy.Yaml;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using McpGuard.Policy.Results;
@@ -67,7 +68,7 @@ internal sealed partial class PolicyCompiler
             return detector;
         }
 
-        var hint = name is null ? null : Suggest(name, [.. BuiltInDetectors.Names]);
+        var hint = name is null ? null : KeySuggestion.Closest(name, [.. BuiltInDetectors.Names]);
         Error(node, path, $"unknown detector '{name ?? node.NodeType.ToString()}'{(hint is null ? "" : $"; did you mean '{hint}'?")} " +
             $"(built in: {string.Join(", ", BuiltInDetectors.Names)}; or your own as {{ name, regex }})");
         return null;

@@ -1,3 +1,4 @@
+using McpGuard.Policy.Yaml;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using McpGuard.Policy.Results;
@@ -161,7 +162,7 @@ internal sealed partial class PolicyCompiler
                     if (ConditionOperatorWords.Parse(name) is not { } kind)
                     {
                         var known = ConditionOperatorWords.All;
-                        var hint = Suggest(name, known);
+                        var hint = KeySuggestion.Closest(name, known);
                         Error(keyNode, $"{path}.{name}", $"unknown operator '{name}'{(hint is null ? "" : $"; did you mean '{hint}'?")} (known: {string.Join(", ", known)})");
                     }
                     else if (ParseOperator(kind, value, $"{path}.{name}") is { } op)

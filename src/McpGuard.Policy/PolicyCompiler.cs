@@ -1,20 +1,18 @@
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Results;
-using YamlDotNet.Core;
+using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace McpGuard.Policy;
 
 /// <summary>
-/// Walks the YAML tree once, building the compiled policy and collecting every problem (not only the first).
-/// Unknown keys are errors, with a suggestion when one is close to a known key (<c>defualt</c> → <c>default</c>).
+/// Walks the policy's YAML tree once, building the compiled policy and collecting every problem (not only the
+/// first); one section parser per top-level key, in the partials named after them.
 /// </summary>
 internal sealed partial class PolicyCompiler(string source, Func<string, LockFileLoadResult> readLockFile)
+    : YamlWalker(source)
 {
     private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins", "state", "sampling", "telemetry", "results", "serve"];
-
-    private readonly List<PolicyError> _errors = [];
-
-    public IReadOnlyList<PolicyError> Errors => _errors;
 
     public CompiledPolicy? Compile(YamlNode root)
     {
@@ -56,7 +54,7 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
         var serve = keys.TryGetValue("serve", out var serveNode) ? ParseServe(serveNode) : ServeSettings.Default;
         var telemetry = keys.TryGetValue("telemetry", out var telemetryNode) ? ParseTelemetry(telemetryNode) : TelemetrySettings.Off;
         var results = keys.TryGetValue("results", out var resultsNode) ? ParseResults(resultsNode, "results") : ResultRules.None;
-        if (defaultVerdict is null || _errors.Count > 0)
+        if (defaultVerdict is null || Errors.Count > 0)
         {
             return null;
         }
@@ -71,7 +69,7 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
 
         // An entry's result rules add to the global ones: combined once here, not per answer.
         entries = [.. entries.Select(e => e.Results.IsEmpty ? e : e with { Results = results.With(e.Results) })];
-        return new CompiledPolicy(source, defaultVerdict.Value, hide, entries)
+        return new CompiledPolicy(Source, defaultVerdict.Value, hide, entries)
         {
             Results = results,
             RiskVerdicts = risk.Verdicts,
@@ -115,64 +113,6 @@ internal sealed partial class PolicyCompiler(string source, Func<string, LockFil
     }
 
     private Verdict? ParseVerdict(YamlNode node, string path) =>
-        VerdictWords.Parse(Scalar(node))
+        DecisionWords.ParseAction(Scalar(node))
         ?? ErrorValue<Verdict>(node, path, $"must be allow, deny or require_approval, not '{Scalar(node) ?? node.NodeType.ToString()}'");
-
-    /// <summary>The mapping's keys, each once; unknown and duplicate keys are reported.</summary>
-    private Dictionary<string, YamlNode> Keys(YamlMappingNode map, string path, IReadOnlyList<string> known)
-    {
-        var keys = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-        foreach (var (keyNode, value) in map.Children)
-        {
-            var key = Scalar(keyNode) ?? "";
-            var keyPath = path == "$" ? key : $"{path}.{key}";
-            if (!known.Contains(key))
-            {
-                var hint = Suggest(key, known);
-                Error(keyNode, keyPath, $"unknown key '{key}'{(hint is null ? "" : $"; did you mean '{hint}'?")} (known: {string.Join(", ", known)})");
-            }
-            else if (!keys.TryAdd(key, value))
-            {
-                Error(keyNode, keyPath, "is written twice");
-            }
-        }
-
-        return keys;
-    }
-
-    private static string? Scalar(YamlNode node) => node is YamlScalarNode scalar ? scalar.Value : null;
-
-    private static bool IsQuoted(YamlNode node) =>
-        node is YamlScalarNode { Style: ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded };
-
-    private void Error(YamlNode node, string path, string message) =>
-        _errors.Add(new PolicyError(source, (int)node.Start.Line, (int)node.Start.Column, path, message));
-
-    private T? ErrorValue<T>(YamlNode node, string path, string message)
-        where T : struct
-    {
-        Error(node, path, message);
-        return null;
-    }
-
-    private static string? Suggest(string key, IReadOnlyList<string> known) =>
-        known.Select(k => (k, d: Distance(key, k))).Where(x => x.d <= Math.Max(1, x.k.Length / 3)).OrderBy(x => x.d).Select(x => x.k).FirstOrDefault();
-
-    private static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var previous = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var current = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-
-        return row[b.Length];
-    }
 }

@@ -8,9 +8,15 @@ internal sealed partial class PolicyEngine
     /// Counts a call that is about to be forwarded against its limits: all of them or none. A call without
     /// limits completes at once and never touches the store, so a slow or dead store cannot stall it.
     /// </summary>
-    public ValueTask<LimitOutcome> TryConsumeAsync(ToolRequest request, CancellationToken cancellationToken)
+    public ValueTask<LimitOutcome> TryConsumeAsync(ToolRequest request, CancellationToken cancellationToken) =>
+        TryConsumeAsync(_policy, request, cancellationToken);
+
+    /// <summary>
+    /// <see cref="TryConsumeAsync(ToolRequest, CancellationToken)"/> under the policy snapshot the call was decided
+    /// by, so a reload between deciding and counting never decides one call under two policies.
+    /// </summary>
+    public ValueTask<LimitOutcome> TryConsumeAsync(CompiledPolicy policy, ToolRequest request, CancellationToken cancellationToken)
     {
-        var policy = _policy;
         var entry = policy.FindEntry(request.ToolName);
         var risk = policy.Classify(request);
         if (!LimitPlan.TryBuild(policy, entry, request.Arguments, out var plan, out var refusal))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using McpGuard.Policy.Decide;
 
 namespace McpGuard.Policy.Proving;
 
@@ -12,7 +13,7 @@ internal sealed record CallStep : CaseStep
 
     public int Repeat { get; init; } = 1;
 
-    public required GuardVerdict Expect { get; init; }
+    public required CallVerdict Expect { get; init; }
 
     /// <summary>Text the decision's reason must contain (ordinal comparison), if given.</summary>
     public string? Reason { get; init; }

@@ -1,3 +1,5 @@
+using McpGuard.Policy.Decide;
+
 namespace McpGuard.Policy.Proving;
 
 /// <summary>
@@ -9,12 +11,13 @@ internal static class CaseRunner
     /// <summary>Where every case's clock starts; only the distances between steps matter to the windows.</summary>
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static IReadOnlyList<CaseResult> Run(CompiledPolicy policy, IEnumerable<PolicyCase> cases) =>
-        [.. cases.Select(c => Run(policy, c))];
+    /// <param name="serverName">The name a server would report for itself (it picks the vendor risk catalogue).</param>
+    public static IReadOnlyList<CaseResult> Run(CompiledPolicy policy, IEnumerable<PolicyCase> cases, string? serverName = null) =>
+        [.. cases.Select(c => Run(policy, c, serverName))];
 
-    public static CaseResult Run(CompiledPolicy policy, PolicyCase policyCase)
+    public static CaseResult Run(CompiledPolicy policy, PolicyCase policyCase, string? serverName = null)
     {
-        var guard = new GuardSimulator(policy, Start);
+        var guard = new GuardSimulator(policy, Start, serverName);
         SimulatedDecision? last = null;
         var calls = 0;
         var reached = new HashSet<string>(StringComparer.Ordinal);
@@ -57,7 +60,7 @@ internal static class CaseRunner
 
     private static CaseMismatch? Mismatch(CompiledPolicy policy, CallStep step, SimulatedDecision actual)
     {
-        if (actual.Verdict != step.Expect)
+        if (DecisionWords.Proven(actual.Verdict) != DecisionWords.Proven(step.Expect))
         {
             return CaseMismatch.Verdict;
         }

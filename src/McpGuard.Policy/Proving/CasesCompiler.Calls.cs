@@ -1,4 +1,5 @@
 using System.Globalization;
+using McpGuard.Policy.Decide;
 using YamlDotNet.RepresentationModel;
 
 namespace McpGuard.Policy.Proving;
@@ -18,25 +19,25 @@ internal sealed partial class CasesCompiler
             tool = Text(callNode, $"{path}.call");
         }
 
-        GuardVerdict? expect = null;
+        CallVerdict? expect = null;
         if (!keys.TryGetValue("expect", out var expectNode))
         {
-            Error(map, $"{path}.expect", $"is required: one of {string.Join(", ", GuardVerdictText.All)}");
+            Error(map, $"{path}.expect", $"is required: one of {string.Join(", ", DecisionWords.AllProven)}");
         }
-        else if (GuardVerdictText.TryParse((expectNode as YamlScalarNode)?.Value, out var verdict))
+        else if (DecisionWords.TryParseProven((expectNode as YamlScalarNode)?.Value, out var verdict))
         {
             expect = verdict;
         }
         else
         {
-            Error(expectNode, $"{path}.expect", $"must be one of {string.Join(", ", GuardVerdictText.All)}");
+            Error(expectNode, $"{path}.expect", $"must be one of {string.Join(", ", DecisionWords.AllProven)}");
         }
 
         string? reason = null;
         if (keys.TryGetValue("reason", out var reasonNode))
         {
             reason = Text(reasonNode, $"{path}.reason");
-            if (expect is GuardVerdict.Allow or GuardVerdict.Unknown)
+            if (expect is CallVerdict.Allow or CallVerdict.UnknownTool)
             {
                 Error(reasonNode, $"{path}.reason", "only a deny or a require_approval has a reason to check");
             }
@@ -125,33 +126,9 @@ internal sealed partial class CasesCompiler
         return sample is null ? null : new ExpectedResult { Sample = sample, Redacted = redacted, Blocked = blocked };
     }
 
-    /// <summary>The mapping's keys, each once; unknown and duplicate keys are reported.</summary>
-    private Dictionary<string, YamlNode> Keys(YamlMappingNode map, string path, IReadOnlyList<string> known)
-    {
-        var keys = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-        foreach (var (keyNode, value) in map.Children)
-        {
-            var key = (keyNode as YamlScalarNode)?.Value ?? "";
-            var keyPath = path == "$" ? key : $"{path}.{key}";
-            if (!known.Contains(key))
-            {
-                Error(keyNode, keyPath, $"unknown key '{key}' (known here: {string.Join(", ", known)})");
-            }
-            else if (!keys.TryAdd(key, value))
-            {
-                Error(keyNode, keyPath, "is written twice");
-            }
-        }
-
-        return keys;
-    }
-
     /// <summary>A non-empty scalar, or null after reporting why not.</summary>
     private string? Text(YamlNode node, string path) =>
-        node is YamlScalarNode { Value: { Length: > 0 } value } ? value : Nothing(node, path, "must be a non-empty text");
-
-    internal void Error(YamlNode node, string path, string message) =>
-        _errors.Add(new PolicyError(source, (int)node.Start.Line, (int)node.Start.Column, path, message));
+        node is YamlScalarNode { Value: { Length: > 0 } value } ? value : Nothing<string>(node, path, "must be a non-empty text");
 
     private CaseStep? NothingStep(YamlNode node, string path, string message)
     {
@@ -159,9 +136,4 @@ internal sealed partial class CasesCompiler
         return null;
     }
 
-    private string? Nothing(YamlNode node, string path, string message)
-    {
-        Error(node, path, message);
-        return null;
-    }
 }

@@ -1,9 +1,10 @@
+using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace McpGuard.Policy.Proving;
 
 /// <summary>Walks a cases file's YAML tree once, building the cases and collecting every problem.</summary>
-internal sealed partial class CasesCompiler(string source)
+internal sealed partial class CasesCompiler(string source) : YamlWalker(source)
 {
     private static readonly string[] s_topKeys = ["cases"];
     private static readonly string[] s_caseKeys = ["name", "call", "args", "expect", "reason", "approve", "expect_result", "steps"];
@@ -13,10 +14,6 @@ internal sealed partial class CasesCompiler(string source)
 
     /// <summary>Enough for any sequence a person writes; a typo of a few zeros would only make the run slow.</summary>
     private const int MaxRepeat = 100_000;
-
-    private readonly List<PolicyError> _errors = [];
-
-    public IReadOnlyList<PolicyError> Errors => _errors;
 
     public List<PolicyCase> Compile(YamlNode root)
     {
@@ -106,7 +103,7 @@ internal sealed partial class CasesCompiler(string source)
         }
 
         return name is null || steps.Count == 0 ? null
-            : new PolicyCase { Name = name, File = source, Line = (int)node.Start.Line, Steps = steps };
+            : new PolicyCase { Name = name, File = Source, Line = (int)node.Start.Line, Steps = steps };
     }
 
     private CaseStep? Step(YamlNode node, string path)

@@ -1,3 +1,4 @@
+using McpGuard.Policy.Decide;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -31,7 +32,7 @@ internal static class CasesWriter
             Plain(emitter, "call");
             Quoted(emitter, starter.Tool);
             Plain(emitter, "expect");
-            Plain(emitter, GuardVerdictText.ToWord(starter.Expect));
+            Plain(emitter, DecisionWords.ProvenWord(starter.Expect));
             emitter.Emit(new MappingEnd());
         }
 

@@ -1,22 +1,21 @@
+using McpGuard.Policy.Decide;
+
+
 namespace McpGuard.Policy.Proving;
 
 /// <summary>
-/// Decides calls as a running guard would — hidden → "Unknown tool"; the policy's verdict; limits counted when
-/// a call would be forwarded — on its own clock and its own fresh, in-memory counters. It never touches the
-/// counters of a real guard, whatever store the policy names.
+/// Decides calls as a running guard would, through the same <see cref="CallDecider"/> — hidden → "Unknown tool";
+/// the policy's verdict; limits counted when a call would be forwarded — on its own clock and its own fresh,
+/// in-memory counters. It never touches the counters of a real guard, whatever store the policy names. It has no
+/// server: every name counts as listed (<see cref="ToolSight.Assumed"/>), classed by its name under
+/// <paramref name="serverName"/>, the name a server would report for itself (it picks the vendor catalogue).
 /// </summary>
-internal sealed class GuardSimulator
+internal sealed class GuardSimulator(CompiledPolicy policy, DateTimeOffset start, string? serverName = null)
 {
-    private readonly ManualClock _clock;
-    private readonly PolicyEngine _engine;
-    private readonly CompiledPolicy _policy;
+    private readonly ManualClock _clock = new(start);
 
-    public GuardSimulator(CompiledPolicy policy, DateTimeOffset start)
-    {
-        _policy = policy;
-        _clock = new ManualClock(start);
-        _engine = FreshEngine(policy, _clock);
-    }
+    /// <summary>Always fresh counters in memory, whatever the policy's own state settings say.</summary>
+    private PolicyEngine Engine => field ??= new PolicyEngine(policy, _clock);
 
     public DateTimeOffset Now => _clock.GetUtcNow();
 
@@ -26,12 +25,6 @@ internal sealed class GuardSimulator
     public void MoveTo(DateTimeOffset time) => _clock.MoveTo(time);
 
     /// <summary>
-    /// The one place a proof builds an engine, so moving counters behind another store is one edit here:
-    /// always fresh counters in memory, whatever the policy's own state settings say.
-    /// </summary>
-    private static PolicyEngine FreshEngine(CompiledPolicy policy, TimeProvider clock) => new(policy, clock);
-
-    /// <summary>
     /// Every argument path <see cref="Decide"/> would read for this call, without deciding it or counting
     /// anything: none means the decision does not depend on the arguments at all. Limits are not consulted, so a
     /// budget's argument is listed whenever the call would be counted.
@@ -39,21 +32,9 @@ internal sealed class GuardSimulator
     public IReadOnlyList<ArgumentPath> ArgumentsRead(ToolRequest request, bool approved = false)
     {
         var read = new List<ArgumentPath>();
-        if (_policy.IsHidden(request.ToolName, _policy.Classify(request)))
+        if (CallDecider.Decide(policy, Facts(request, approved), argumentsRead: read) is CallDecision.Allow)
         {
-            return read;
-        }
-
-        var decision = _engine.Evaluate(request, read);
-        var forward = decision.Verdict == Verdict.Allow || (decision.Verdict == Verdict.RequireApproval && approved);
-        if (forward && _policy.FindEntry(request.ToolName)?.Budget is { } budget)
-        {
-            read.Add(budget.Argument);
-        }
-
-        if (forward)
-        {
-            read.AddRange(PerPaths(request.ToolName));
+            read.AddRange(CountedPaths(request.ToolName));
         }
 
         return read;
@@ -61,50 +42,57 @@ internal sealed class GuardSimulator
 
     /// <param name="approved">
     /// What a person would answer if the call needs approval: true counts and forwards it (as an approval does
-    /// in a guard), false leaves it at <see cref="GuardVerdict.RequireApproval"/>, not forwarded and not counted.
+    /// in a guard), false leaves it at <see cref="CallVerdict.RequireApproval"/>, not forwarded and not counted.
     /// </param>
     /// <param name="argumentsRead">When given, receives every argument path the decision read (conditions, budget).</param>
     public SimulatedDecision Decide(ToolRequest request, bool approved = false, List<ArgumentPath>? argumentsRead = null)
     {
-        if (_policy.IsHidden(request.ToolName, _policy.Classify(request)))
+        var decision = CallDecider.Decide(policy, Facts(request, approved), argumentsRead: argumentsRead);
+        if (decision is not CallDecision.Allow allow)
         {
-            return new SimulatedDecision { Verdict = GuardVerdict.Unknown, RuleId = "hide", Reason = $"{request.ToolName} is hidden.", Reached = "hide" };
+            var policyDecision = decision switch
+            {
+                CallDecision.Unknown unknown => unknown.Decision,
+                CallDecision.Refuse refuse => refuse.Decision,
+                CallDecision.Ask ask => ask.Decision,
+                _ => null,
+            };
+            var ruleId = policyDecision?.RuleId ?? RuleIds.Hide;
+            return new SimulatedDecision { Verdict = decision.Verdict, RuleId = ruleId, Reason = policyDecision?.Reason, Reached = ruleId };
         }
 
-        var decision = argumentsRead is null ? _engine.Evaluate(request) : _engine.Evaluate(request, argumentsRead);
-        var forward = decision.Verdict == Verdict.Allow || (decision.Verdict == Verdict.RequireApproval && approved);
-        if (!forward)
-        {
-            return new SimulatedDecision { Verdict = GuardVerdictText.FromVerdict(decision.Verdict), RuleId = decision.RuleId, Reason = decision.Reason, Reached = decision.RuleId };
-        }
-
-        // Counting reads the budget's argument (a non-number is refused there).
-        if (argumentsRead is not null && _policy.FindEntry(request.ToolName)?.Budget is { } budget)
-        {
-            argumentsRead.Add(budget.Argument);
-        }
-
-        // ... and so does every per: path of the limits (a missing value is refused there too).
-        argumentsRead?.AddRange(PerPaths(request.ToolName));
+        // Counting reads the budget's argument and every per: path of the limits (a missing value is refused there).
+        argumentsRead?.AddRange(CountedPaths(request.ToolName));
 
         // A fresh engine counts in memory, which answers at once: no waiting inside a proof.
-        var pending = _engine.TryConsumeAsync(request, CancellationToken.None);
-        var limited = pending.IsCompletedSuccessfully ? pending.Result : throw new InvalidOperationException("the simulator's memory counters answered later than at once");
+        var pending = Engine.TryConsumeAsync(policy, allow.Request, CancellationToken.None);
+        var limited = pending.IsCompletedSuccessfully
+            ? pending.Result
+            : throw new InvalidOperationException("the simulator's memory counters answered later than at once");
         return limited is not LimitOutcome.Refused
             ? new SimulatedDecision
             {
-                Verdict = GuardVerdictText.FromVerdict(decision.Verdict), RuleId = decision.RuleId, Reason = decision.Reason,
-                Reached = decision.RuleId, Forwarded = true,
+                Verdict = allow.Verdict, RuleId = allow.RuleId, Reason = allow.Decision.Reason, Reached = allow.RuleId, Forwarded = true,
             }
             : new SimulatedDecision
             {
-                Verdict = GuardVerdict.Deny, RuleId = limited.Decision.RuleId, Reason = limited.Decision.Reason, Reached = decision.RuleId,
+                Verdict = CallVerdict.Deny, RuleId = limited.Decision.RuleId, Reason = limited.Decision.Reason, Reached = allow.RuleId,
             };
     }
 
-    private IEnumerable<ArgumentPath> PerPaths(string toolName)
+    private CallFacts Facts(ToolRequest request, bool approved) => new()
     {
-        var entry = _policy.FindEntry(toolName);
-        return (entry?.RateLimit?.Per ?? []).Concat(entry?.Budget?.Per ?? []).Concat(_policy.GlobalRateLimit?.Per ?? []);
+        ToolName = request.ToolName,
+        Arguments = request.Arguments,
+        Sight = request.Risk is { } recorded ? new ToolSight.Assumed(recorded) : ToolSight.Assumed.ByName,
+        ServerName = serverName,
+        Answer = approved ? new PersonAnswer.Approved(Reason: null) : null,
+    };
+
+    private IEnumerable<ArgumentPath> CountedPaths(string toolName)
+    {
+        var entry = policy.FindEntry(toolName);
+        var budget = entry?.Budget is { } spec ? [spec.Argument] : Array.Empty<ArgumentPath>();
+        return budget.Concat(entry?.RateLimit?.Per ?? []).Concat(entry?.Budget?.Per ?? []).Concat(policy.GlobalRateLimit?.Per ?? []);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using McpGuard.Policy.Decide;
 
 namespace McpGuard.Audit;
 
@@ -17,7 +18,7 @@ internal sealed record AuditDecisionRecord
     /// <summary>The tool name as judged; null only for an invalid call whose name is not a string.</summary>
     public string? Tool { get; init; }
 
-    public required AuditDecision Decision { get; init; }
+    public required CallVerdict Decision { get; init; }
 
     /// <summary>Who asked (docs/serve.md: the token's agent); null for <c>run</c>, whose records say nothing new here.</summary>
     public string? Agent { get; init; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 
 namespace McpGuard.Audit;
 
@@ -26,7 +27,7 @@ internal static class AuditRecordSerializer
         WriteHeader(writer, context, "decision", record.CallId, record.RequestId);
         WriteOptionalString(writer, "agent", record.Agent);
         WriteOptionalString(writer, "tool", record.Tool);
-        writer.WriteString("decision", AuditDecisionText.ToWire(record.Decision));
+        writer.WriteString("decision", DecisionWords.Audit(record.Decision));
         if (record.Monitor)
         {
             writer.WriteBoolean("monitor", true);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using McpGuard.Policy.Decide;
 
 namespace McpGuard.Audit;
 
@@ -88,7 +89,7 @@ internal sealed class AuditSummaryReader
 
     private bool TryAddDecision(JsonElement root, string callId, DateTimeOffset time)
     {
-        if (!TryGetString(root, "decision", out var name) || !AuditDecisionText.TryParse(name, out var decision))
+        if (!TryGetString(root, "decision", out var name) || !DecisionWords.TryParseAudit(name, out var decision))
         {
             return false;
         }
@@ -96,24 +97,24 @@ internal sealed class AuditSummaryReader
         var tool = TryGetString(root, "tool", out var toolName) ? toolName : "(none)";
         var monitor = root.TryGetProperty("monitor", out var flag) && flag.ValueKind == JsonValueKind.True;
         _decisions++;
-        if (!monitor && decision is AuditDecision.Approved or AuditDecision.Refused or AuditDecision.Cancelled)
+        if (!monitor && decision is CallVerdict.Approved or CallVerdict.Refused or CallVerdict.Cancelled)
         {
             // The call was counted as require_approval when it was asked; it ends here instead.
             if (_pendingApprovals.Remove(callId, out var askedTool))
             {
-                Count(askedTool, AuditDecisionText.ToWire(AuditDecision.RequireApproval), -1);
+                Count(askedTool, DecisionWords.Audit(CallVerdict.RequireApproval), -1);
             }
 
-            _ = decision == AuditDecision.Approved ? _approved++ : decision == AuditDecision.Refused ? _refused++ : _cancelled++;
+            _ = decision == CallVerdict.Approved ? _approved++ : decision == CallVerdict.Refused ? _refused++ : _cancelled++;
         }
-        else if (!monitor && decision == AuditDecision.RequireApproval)
+        else if (!monitor && decision == CallVerdict.RequireApproval)
         {
             _requested++;
             _pendingApprovals[callId] = tool;
         }
 
         Count(tool, monitor ? "monitor:" + name : name, 1);
-        if (AuditDecisionText.IsDenial(decision))
+        if (DecisionWords.IsDenial(decision))
         {
             _denials.Enqueue(new AuditDenial(time, tool, name, OptionalString(root, "rule"), OptionalString(root, "reason"), monitor));
             if (_denials.Count > MaxDenials)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using McpGuard.Audit;
+using McpGuard.Policy.Decide;
 using Spectre.Console;
 
 namespace McpGuard.Cli;
@@ -9,7 +10,7 @@ internal static class AuditSummaryText
 {
     public static IEnumerable<string> OrderDecisions(IEnumerable<string> decisions)
     {
-        var order = AuditDecisionText.All.ToList();
+        var order = DecisionWords.AllAudit.ToList();
         return decisions.OrderBy(d => d.StartsWith("monitor:", StringComparison.Ordinal) ? 1 : 0)
             .ThenBy(d => order.IndexOf(d.StartsWith("monitor:", StringComparison.Ordinal) ? d["monitor:".Length..] : d))
             .ThenBy(d => d, StringComparer.Ordinal);

@@ -24,6 +24,16 @@ internal static class CommonOptions
         Description = "On failure, also print the exception (for a bug report).",
     };
 
+    /// <summary>
+    /// For the commands that decide without a server (explain, test, replay): the name a server reports for itself,
+    /// which picks its vendor risk catalogue as it does in a running guard (docs/policy.md#risk-classes).
+    /// </summary>
+    public static Option<string> ServerName() => new("--server-name")
+    {
+        Description = "Decide as a guard facing a server that reports this name (serverInfo.name, e.g. bybit-mcp): it picks "
+            + "the vendor risk catalogue, as in a running guard. Without it, only a catalogue the policy names applies.",
+    };
+
     /// <summary>Everything after <c>--</c>: the server's command line, passed on untouched.</summary>
     public static Argument<string[]> ServerCommand(bool required = true) => new("command")
     {

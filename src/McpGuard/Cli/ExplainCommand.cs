@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using McpGuard.Inventory;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 
 namespace McpGuard.Cli;
 
@@ -14,7 +15,11 @@ internal static class ExplainCommand
         var tool = new Option<string>("--tool") { Description = "The tool's name.", Required = true };
         var args = new Option<string>("--args") { Description = "The call's arguments as a JSON object.", DefaultValueFactory = _ => "{}" };
         var picked = new Option<bool>("--picked") { Description = "Judge it as a tool the client's model picked in a sampling answer (see `sampling:` in the policy)." };
-        var command = new Command("explain", "Show the decision the policy makes for one call, and the rule and condition that made it.") { policyOption, tool, args, picked };
+        var serverName = CommonOptions.ServerName();
+        var command = new Command("explain", "Show the decision the policy makes for one call, and the rule and condition that made it.")
+        {
+            policyOption, tool, args, picked, serverName,
+        };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -43,17 +48,22 @@ internal static class ExplainCommand
                     return ExitCodes.UsageOrPolicyError;
                 }
 
-                var engine = new PolicyEngine(policy);
-                var request = new ToolRequest { ToolName = parseResult.GetValue(tool)!, Arguments = arguments.RootElement };
-                var explanation = parseResult.GetValue(picked) ? engine.ExplainPicked(request) : engine.Explain(request);
-                foreach (var step in explanation.Steps)
+                // The same decider as a running guard, which sees the named tool as listed by a server of that name.
+                var steps = new List<string>();
+                var decision = CallDecider.Decide(policy, new CallFacts
+                {
+                    ToolName = parseResult.GetValue(tool)!,
+                    Arguments = arguments.RootElement,
+                    Sight = ToolSight.Assumed.ByName,
+                    ServerName = parseResult.GetValue(serverName),
+                    Picked = parseResult.GetValue(picked),
+                }, steps);
+                foreach (var step in steps)
                 {
                     await output.WriteLineAsync($"  {TerminalText.Printable(step)}");
                 }
 
-                var decision = explanation.Decision;
-                var verdict = VerdictWords.Word(decision.Verdict);
-                await output.WriteLineAsync(TerminalText.Printable($"decision: {verdict} by {decision.RuleId}{(decision.Reason is null ? "" : $": {decision.Reason}")}"));
+                await output.WriteLineAsync(TerminalText.Printable($"decision: {DecisionWords.Summary(decision)}"));
                 await output.WriteLineAsync("(limits are counted only when calls are forwarded; explain does not count them)");
             }
 

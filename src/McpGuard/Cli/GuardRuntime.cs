@@ -8,22 +8,31 @@ namespace McpGuard.Cli;
 /// <summary>
 /// What <c>run</c> and <c>serve</c> build before their first session, in one place: telemetry when it is configured
 /// (the OTLP exporter; for <c>serve</c> also the Prometheus scrape), the counter store (timed only while telemetry is
-/// on), the engine and the limit gauges. Declared before the sessions, so it is disposed after them: the gauges stop,
-/// the store closes, then the exporter flushes the whole run (docs/telemetry.md).
+/// on), the engine and the limit gauges, and the approval desk's picture of this guard when the policy's approval
+/// channels name the desk. Declared before the sessions, so it is disposed after them: the reporter and the gauges
+/// stop, the store closes, then the exporter flushes the whole run (docs/telemetry.md, docs/approval.md#the-picture).
 /// </summary>
 internal sealed class GuardRuntime : IAsyncDisposable
 {
     private readonly TelemetryExport? _export;
     private readonly ICounterStore _counters;
     private readonly LimitGauges? _gauges;
+    private readonly DeskReporter? _desk;
 
-    private GuardRuntime(PolicyEngine engine, ICounterStore counters, TelemetryExport? export, PrometheusMetrics? metrics, LimitGauges? gauges)
+    private GuardRuntime(
+        PolicyEngine engine,
+        ICounterStore counters,
+        TelemetryExport? export,
+        PrometheusMetrics? metrics,
+        LimitGauges? gauges,
+        DeskReporter? desk)
     {
         Engine = engine;
         Metrics = metrics;
         _counters = counters;
         _export = export;
         _gauges = gauges;
+        _desk = desk;
     }
 
     public PolicyEngine Engine { get; }
@@ -32,7 +41,9 @@ internal sealed class GuardRuntime : IAsyncDisposable
     public PrometheusMetrics? Metrics { get; }
 
     /// <param name="scrape">True for <c>serve</c>, whose listener can answer <c>/metrics</c>.</param>
-    public static async Task<GuardRuntime> StartAsync(CompiledPolicy policy, bool scrape, ILoggerFactory loggerFactory)
+    /// <param name="serverName">The server as the desk page names it (the config's name, else the command).</param>
+    public static async Task<GuardRuntime> StartAsync(
+        CompiledPolicy policy, bool scrape, string serverName, ILoggerFactory loggerFactory)
     {
         var export = TelemetryExport.Start(policy.Telemetry, Environment.GetEnvironmentVariable);
         var metrics = scrape && policy.Telemetry.Prometheus ? new PrometheusMetrics() : null;
@@ -40,14 +51,26 @@ internal sealed class GuardRuntime : IAsyncDisposable
         var opened = await CounterStores.OpenAsync(policy.State, loggerFactory.CreateLogger("McpGuard.State"));
         var counters = observed ? new TimedCounterStore(opened, policy.State.Store.ToString().ToLowerInvariant()) : opened;
         var engine = new PolicyEngine(policy, counters: counters);
-        var gauges = observed
-            ? new LimitGauges(ct => LimitUses.ReadAsync(engine, counters, TimeProvider.System, ct), TimeProvider.System)
+        var desk = policy.Approval.Channels.Contains("desk");
+        var gauges = observed || desk
+            ? new LimitGauges(
+                ct => LimitUses.ReadAsync(engine, counters, TimeProvider.System, ct),
+                TimeProvider.System,
+                refreshInBackground: observed)
             : null;
-        return new GuardRuntime(engine, counters, export, metrics, gauges);
+        var reporter = desk
+            ? new DeskReporter(serverName, gauges!, TimeProvider.System, loggerFactory.CreateLogger<DeskReporter>())
+            : null;
+        return new GuardRuntime(engine, counters, export, metrics, gauges, reporter);
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_desk is not null)
+        {
+            await _desk.DisposeAsync();
+        }
+
         if (_gauges is not null)
         {
             await _gauges.DisposeAsync();

@@ -3,7 +3,10 @@ using McpGuard.Telemetry;
 
 namespace McpGuard.Cli;
 
-/// <summary>The rows of <c>mcpguard limits</c> as the telemetry gauges show them: one per limit, its most-used counter.</summary>
+/// <summary>
+/// The rows of <c>mcpguard limits</c> as the telemetry gauges and the desk page show them: one per limit, its most-used
+/// counter (and when that one frees up).
+/// </summary>
 internal static class LimitUses
 {
     public static async Task<IReadOnlyList<LimitUse>> ReadAsync(
@@ -14,12 +17,14 @@ internal static class LimitUses
         [
             .. rows.Where(r => r.Used is not null)
                 .GroupBy(r => (r.Entry, r.Kind, r.Window))
-                .Select(g => new LimitUse(
-                    g.Key.Entry,
-                    CounterKinds.Word(g.Key.Kind),
-                    Duration.Format(g.Key.Window),
-                    g.Max(r => ToDouble(r.Used!.Value)),
-                    ToDouble(g.First().Max))),
+                .Select(g => g.MaxBy(r => r.Used!.Value)!)
+                .Select(most => new LimitUse(
+                    most.Entry,
+                    CounterKinds.Word(most.Kind),
+                    Duration.Format(most.Window),
+                    ToDouble(most.Used!.Value),
+                    ToDouble(most.Max),
+                    most.FreesUpAt)),
         ];
     }
 

@@ -14,9 +14,10 @@ internal static class ReplayCommand
         var file = new Argument<string>("audit") { Description = "The audit log (JSON Lines) whose calls are decided again." };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
         var failOnChange = new Option<bool>("--fail-on-change") { Description = "Exit 1 when any recorded call would be decided differently (a CI gate for a policy edit)." };
+        var serverName = CommonOptions.ServerName();
         var command = new Command("replay", "Decide the calls of an audit log again under a policy, in order and on their recorded clock, and show what changes.")
         {
-            policyOption, file, json, failOnChange,
+            policyOption, file, json, failOnChange, serverName,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -47,7 +48,7 @@ internal static class ReplayCommand
                 return ExitCodes.Failure;
             }
 
-            var report = AuditReplay.Run(policy, log);
+            var report = AuditReplay.Run(policy, log, parseResult.GetValue(serverName));
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(ReplayReportJson.Format(policy.Source, path, report));

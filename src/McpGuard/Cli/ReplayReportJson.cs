@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 using McpGuard.Replay;
 
@@ -27,8 +28,8 @@ internal static class ReplayReportJson
             foreach (var (from, to, count) in report.Transitions)
             {
                 writer.WriteStartObject();
-                writer.WriteString("from", GuardVerdictText.ToWord(from));
-                writer.WriteString("to", GuardVerdictText.ToWord(to));
+                writer.WriteString("from", DecisionWords.ProvenWord(from));
+                writer.WriteString("to", DecisionWords.ProvenWord(to));
                 writer.WriteNumber("count", count);
                 writer.WriteEndObject();
             }
@@ -40,11 +41,11 @@ internal static class ReplayReportJson
                 writer.WriteStartObject();
                 WriteCall(writer, call.Recorded);
                 writer.WriteStartObject("old");
-                writer.WriteString("decision", GuardVerdictText.ToWord(call.Recorded.Verdict));
+                writer.WriteString("decision", DecisionWords.ProvenWord(call.Recorded.Verdict));
                 WriteOptional(writer, "rule", call.Recorded.RuleId);
                 writer.WriteEndObject();
                 writer.WriteStartObject("new");
-                writer.WriteString("decision", GuardVerdictText.ToWord(call.Decision!.Verdict));
+                writer.WriteString("decision", DecisionWords.ProvenWord(call.Decision!.Verdict));
                 writer.WriteString("rule", call.Decision.RuleId);
                 WriteOptional(writer, "reason", call.Decision.Reason);
                 writer.WriteEndObject();

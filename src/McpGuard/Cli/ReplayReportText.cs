@@ -1,4 +1,5 @@
 using System.Globalization;
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 using McpGuard.Replay;
 using Spectre.Console;
@@ -52,7 +53,7 @@ internal static class ReplayReportText
         console.MarkupLine(changed.Count == 0 ? summary : $"[yellow]{summary}[/]");
     }
 
-    private static string Word(GuardVerdict verdict) => GuardVerdictText.ToWord(verdict);
+    private static string Word(CallVerdict verdict) => DecisionWords.ProvenWord(verdict);
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 

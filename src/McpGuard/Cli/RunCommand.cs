@@ -76,8 +76,12 @@ internal static class RunCommand
             using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
             using var stop = new StopSignal();
 
+            var serverName = parseResult.GetValue(nameOption) is { Length: > 0 } named ? named
+                : upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
+
             // Telemetry, the counter store and the engine; off unless configured (docs/telemetry.md).
-            await using var runtime = await GuardRuntime.StartAsync(loaded.Policy, scrape: false, loggerFactory);
+            await using var runtime = await GuardRuntime.StartAsync(
+                loaded.Policy, scrape: false, serverName, loggerFactory);
             var engine = runtime.Engine;
             var grace = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(shutdownOption)));
             var options = new RelayOptions
@@ -90,8 +94,6 @@ internal static class RunCommand
                 },
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
             };
-            var serverName = parseResult.GetValue(nameOption) is { Length: > 0 } named ? named
-                : upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             if (upstream is not null)
             {

@@ -72,7 +72,9 @@ internal static class ServeCommand
             using var stop = new StopSignal();
 
             // As in run (docs/telemetry.md), plus the Prometheus scrape on this listener when telemetry.prometheus is set.
-            await using var runtime = await GuardRuntime.StartAsync(loaded.Policy, scrape: true, loggerFactory);
+            var serverName = upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
+            await using var runtime = await GuardRuntime.StartAsync(
+                loaded.Policy, scrape: true, serverName, loggerFactory);
             var engine = runtime.Engine;
             var relayOptions = new RelayOptions
             {
@@ -83,7 +85,6 @@ internal static class ServeCommand
                     TelemetryArguments = loaded.Policy.Telemetry.Arguments,
                 },
             };
-            var serverName = upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateClient(upstream);
             var launcher = new GuardLauncher(

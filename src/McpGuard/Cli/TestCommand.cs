@@ -23,9 +23,10 @@ internal static class TestCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var junit = new Option<FileInfo>("--junit") { Description = "Also write the results as JUnit XML to this file (for CI)." };
+        var serverName = CommonOptions.ServerName();
         var command = new Command("test", "Run a policy against declarative cases (expected allow, deny, require_approval or unknown); exit 1 if one fails.")
         {
-            policyOption, files, json, coverage, filter, junit,
+            policyOption, files, json, coverage, filter, junit, serverName,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -50,7 +51,7 @@ internal static class TestCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            var results = CaseRunner.Run(policy, selected);
+            var results = CaseRunner.Run(policy, selected, parseResult.GetValue(serverName));
             var unreached = parseResult.GetValue(coverage) ? PolicyCoverage.Unreached(policy, results) : null;
             if (parseResult.GetValue(json))
             {

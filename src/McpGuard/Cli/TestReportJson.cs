@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 
 namespace McpGuard.Cli;
@@ -34,7 +35,7 @@ internal static class TestReportJson
                     writer.WriteNumber("step", failure.StepIndex + 1);
                     writer.WriteNumber("call", failure.Repetition);
                     writer.WriteString("mismatch", failure.Mismatch switch { CaseMismatch.Reason => "reason", CaseMismatch.Result => "result", _ => "decision" });
-                    writer.WriteString("expected", GuardVerdictText.ToWord(failure.Step.Expect));
+                    writer.WriteString("expected", DecisionWords.ProvenWord(failure.Step.Expect));
                     if (failure.Step.Reason is { } reason)
                     {
                         writer.WriteString("expected_reason", reason);
@@ -81,7 +82,7 @@ internal static class TestReportJson
 
     private static void WriteDecision(Utf8JsonWriter writer, SimulatedDecision decision)
     {
-        writer.WriteString("decision", GuardVerdictText.ToWord(decision.Verdict));
+        writer.WriteString("decision", DecisionWords.ProvenWord(decision.Verdict));
         writer.WriteString("rule", decision.RuleId);
         if (decision.Reason is { } reason)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 using Spectre.Console;
 
@@ -59,14 +60,13 @@ internal static class TestReportText
     }
 
     /// <summary><c>deny by tools.set_leverage.rules[1]: Leverage is capped at 5x.</c></summary>
-    public static string Decision(SimulatedDecision decision) =>
-        $"{GuardVerdictText.ToWord(decision.Verdict)} by {decision.RuleId}{(decision.Reason is { } reason && decision.Verdict != GuardVerdict.Allow ? $": {reason}" : "")}";
+    public static string Decision(SimulatedDecision decision) => DecisionWords.Summary(decision.Verdict, decision.RuleId, decision.Reason);
 
     public static string Expected(CaseFailure failure) => failure.Mismatch switch
     {
-        CaseMismatch.Reason => $"expected {GuardVerdictText.ToWord(failure.Step.Expect)} with a reason containing \"{failure.Step.Reason}\"",
+        CaseMismatch.Reason => $"expected {DecisionWords.ProvenWord(failure.Step.Expect)} with a reason containing \"{failure.Step.Reason}\"",
         CaseMismatch.Result => $"expected the sample result {failure.Step.ExpectResult!.Describe()}",
-        _ => $"expected {GuardVerdictText.ToWord(failure.Step.Expect)}",
+        _ => $"expected {DecisionWords.ProvenWord(failure.Step.Expect)}",
     };
 
     /// <summary><c>policy.cases.yaml:40 (step 2, call 1 of 1)</c>; a one-call case has no step to name.</summary>

@@ -22,6 +22,17 @@ internal sealed class UpstreamCliOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public Option<string[]> HeaderEnv { get; } = new("--header-env")
+    {
+        Description = "A header whose whole value is a variable of the guard's environment, 'NAME=VARIABLE' (what wrap writes). Repeatable.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string> Transport { get; } = new("--transport")
+    {
+        Description = "The remote server's transport as the client config named it: http, streamable-http or streamableHttp (all Streamable HTTP).",
+    };
+
     public Option<string> Timeout { get; } = new("--upstream-timeout")
     {
         Description = "How long the remote server may take to start an answer, or stay silent within one (e.g. 60s, 5m).",
@@ -33,7 +44,10 @@ internal sealed class UpstreamCliOptions
         Description = "A PEM file of CA certificates to trust besides the system's (verification is never switched off).",
     };
 
-    public IEnumerable<Option> All => [Url, Header, Timeout, Ca];
+    /// <summary>The <c>type</c> values of client configs that mean Streamable HTTP (docs/wrap.md#remote-servers).</summary>
+    public static IReadOnlyList<string> StreamableTransports { get; } = ["http", "streamable-http", "streamableHttp"];
+
+    public IEnumerable<Option> All => [Url, Header, HeaderEnv, Transport, Timeout, Ca];
 
     /// <summary>
     /// Which server the guard fronts: the child after <c>--</c>, or the remote one of <c>--url</c> — exactly one of them.
@@ -50,6 +64,13 @@ internal sealed class UpstreamCliOptions
 
         if (!isRemote)
         {
+            if (parseResult.GetValue(Header) is { Length: > 0 } || parseResult.GetValue(HeaderEnv) is { Length: > 0 }
+                || parseResult.GetValue(Transport) is not null)
+            {
+                await error.WriteLineAsync("mcpguard: --header, --header-env and --transport are for a remote server (--url).");
+                return ServerGiven.Invalid;
+            }
+
             return new ServerGiven(Valid: true, Upstream: null);
         }
 
@@ -79,10 +100,20 @@ internal sealed class UpstreamCliOptions
             return null;
         }
 
-        var headers = new List<UpstreamHeader>();
-        foreach (var option in parseResult.GetValue(Header) ?? [])
+        if (parseResult.GetValue(Transport) is { } transport && !StreamableTransports.Contains(transport))
         {
-            switch (HeaderOption.Parse(option, environment))
+            await error.WriteLineAsync(transport == "sse"
+                ? "mcpguard: --transport sse: the old HTTP+SSE transport is not spoken; --url needs Streamable HTTP."
+                : "mcpguard: --transport must be http, streamable-http or streamableHttp.");
+            return null;
+        }
+
+        var headers = new List<UpstreamHeader>();
+        var given = (parseResult.GetValue(Header) ?? []).Select(o => HeaderOption.Parse(o, environment))
+            .Concat((parseResult.GetValue(HeaderEnv) ?? []).Select(o => HeaderOption.ParseFromEnvironment(o, environment)));
+        foreach (var outcome in given)
+        {
+            switch (outcome)
             {
                 case HeaderOptionOutcome.Parsed parsed:
                     headers.Add(parsed.Header);

@@ -52,7 +52,8 @@ internal static class WrapCommand
                 {
                     var changes = ServerEntries.Wrap(servers, selected, guard, policyPath);
                     missing.AddRange(changes.Where(c => c.Kind == ServerChangeKind.Wrapped).Select(c => c.Name)
-                        .Where(name => !CommandLookup.IsFound(OriginalCommand(servers[name]), Environment.GetEnvironmentVariable("PATH"))));
+                        .Where(name => OriginalCommand(servers[name]) is { } original
+                            && !CommandLookup.IsFound(original, Environment.GetEnvironmentVariable("PATH"))));
                     return changes;
                 },
                 parseResult.GetValue(dryRun),
@@ -69,11 +70,11 @@ internal static class WrapCommand
         return command;
     }
 
-    /// <summary>The command of a just-wrapped entry: the first element after <c>--</c> in its args.</summary>
-    private static string OriginalCommand(JsonNode? entry)
+    /// <summary>The command of a just-wrapped entry: the first element after <c>--</c> in its args (none: remote).</summary>
+    private static string? OriginalCommand(JsonNode? entry)
     {
         var args = (entry?["args"] as JsonArray)?.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "").ToList() ?? [];
         var separator = args.IndexOf("--");
-        return separator >= 0 && separator + 1 < args.Count ? args[separator + 1] : "";
+        return separator < 0 ? null : separator + 1 < args.Count ? args[separator + 1] : "";
     }
 }

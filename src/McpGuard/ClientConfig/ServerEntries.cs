@@ -15,9 +15,10 @@ internal static class ServerEntries
         ArgumentNullException.ThrowIfNull(guard);
         return Apply(servers, selected, (name, entry, command, args) =>
         {
-            if (TryFindWrapped(command, args, guard, out var separator))
+            var remote = FindRun(command, args, guard) is { } run && RemoteEntries.IsWrapped(Strings(args), run);
+            if (remote || TryFindWrapped(command, args, guard, out _))
             {
-                var policy = PolicyOf(args, separator);
+                var policy = PolicyOf(args);
                 var detail = policy is null ? "already behind mcpguard"
                     : policy == policyPath ? $"already behind mcpguard with policy {policy}"
                     : $"already behind mcpguard with another policy ({policy}); to change it, unwrap first";
@@ -43,7 +44,7 @@ internal static class ServerEntries
             }
 
             return new ServerChange(name, ServerChangeKind.Wrapped, $"{command} now runs behind mcpguard with policy {policyPath}");
-        });
+        }, (name, entry) => RemoteEntries.Wrap(name, entry, guard, policyPath));
     }
 
     public static IReadOnlyList<ServerChange> Unwrap(JsonObject servers, IReadOnlyCollection<string> selected, GuardInvocation guard)
@@ -51,6 +52,11 @@ internal static class ServerEntries
         ArgumentNullException.ThrowIfNull(guard);
         return Apply(servers, selected, (name, entry, command, args) =>
         {
+            if (FindRun(command, args, guard) is { } run && RemoteEntries.IsWrapped(Strings(args), run))
+            {
+                return RemoteEntries.Unwrap(name, entry, Strings(args), run);
+            }
+
             if (!TryFindWrapped(command, args, guard, out var separator))
             {
                 return new ServerChange(name, ServerChangeKind.NotWrapped, "not behind mcpguard");
@@ -74,16 +80,29 @@ internal static class ServerEntries
             }
 
             return new ServerChange(name, ServerChangeKind.Unwrapped, $"{originalCommand} runs directly again");
-        });
+        }, (name, _) => new ServerChange(name, ServerChangeKind.NotWrapped, "not behind mcpguard (a remote server)"));
     }
 
     /// <summary>What an entry is, for <c>mcpguard doctor</c>: wrapped (with its policy and server command), or why not.</summary>
     public static ServerEntryState Inspect(JsonNode? node, GuardInvocation guard)
     {
         ArgumentNullException.ThrowIfNull(guard);
+        if (node is JsonObject remote && RemoteEntries.IsRemote(remote))
+        {
+            return RemoteEntryShape.Read(remote) is RemoteEntryShape.Unwrappable why
+                ? new ServerEntryState.NotLocal(why.Reason)
+                : new ServerEntryState.Unwrapped(remote["url"]!.GetValue<string>());
+        }
+
         if (!TryReadCommand(node, out _, out var command, out var args, out var problem))
         {
             return new ServerEntryState.NotLocal(problem);
+        }
+
+        if (FindRun(command, args, guard) is { } run && RemoteEntries.IsWrapped(Strings(args), run))
+        {
+            var url = Strings(args).SkipWhile(a => a != "--url").Skip(1).FirstOrDefault() ?? "";
+            return new ServerEntryState.Wrapped(command, PolicyOf(args), url) { Remote = true };
         }
 
         if (!TryFindWrapped(command, args, guard, out var separator))
@@ -92,15 +111,19 @@ internal static class ServerEntries
         }
 
         var original = separator + 1 < args.Count ? args[separator + 1].ToString() : "";
-        return new ServerEntryState.Wrapped(command, PolicyOf(args, separator), original);
+        return new ServerEntryState.Wrapped(command, PolicyOf(args), original);
     }
 
     private static List<ServerChange> Apply(
-        JsonObject servers, IReadOnlyCollection<string> selected, Func<string, JsonObject, string, IReadOnlyList<JsonNode>, ServerChange> change)
+        JsonObject servers,
+        IReadOnlyCollection<string> selected,
+        Func<string, JsonObject, string, IReadOnlyList<JsonNode>, ServerChange> change,
+        Func<string, JsonObject, ServerChange> remote)
     {
         ArgumentNullException.ThrowIfNull(servers);
         var entries = servers.Where(pair => selected.Count == 0 || selected.Contains(pair.Key)).ToList();
-        return entries.Select(pair => TryReadCommand(pair.Value, out var entry, out var command, out var args, out var problem)
+        return entries.Select(pair => pair.Value is JsonObject url && RemoteEntries.IsRemote(url) ? remote(pair.Key, url)
+            : TryReadCommand(pair.Value, out var entry, out var command, out var args, out var problem)
             ? change(pair.Key, entry, command, args)
             : new ServerChange(pair.Key, ServerChangeKind.Skipped, problem)).ToList();
     }
@@ -120,8 +143,8 @@ internal static class ServerEntries
 
         if (entry["command"] is not JsonValue commandValue || commandValue.GetValueKind() != JsonValueKind.String)
         {
-            problem = entry.ContainsKey("url") || entry.ContainsKey("serverUrl")
-                ? "a remote server (\"url\"): wrap does not rewrite remote entries yet; put it behind the guard by hand with run --url (docs/remote.md)"
+            problem = entry.ContainsKey("serverUrl") || entry.ContainsKey("httpUrl")
+                ? "a remote server named by \"serverUrl\" or \"httpUrl\", which wrap does not rewrite; write its entry by hand (docs/remote.md)"
                 : "no \"command\" (not a stdio server)";
             return false;
         }
@@ -150,8 +173,14 @@ internal static class ServerEntries
     /// <summary>Finds the <c>--</c> of an entry that already starts mcpguard run (any of the forms wrap writes).</summary>
     private static bool TryFindWrapped(string command, IReadOnlyList<JsonNode> args, GuardInvocation guard, out int separator)
     {
-        separator = -1;
-        var strings = args.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null).ToList();
+        separator = FindRun(command, args, guard) is { } run ? Strings(args).IndexOf("--", run + 1) : -1;
+        return separator > 0;
+    }
+
+    /// <summary>Where <c>run</c> stands in the args when the command starts mcpguard (null when it does not).</summary>
+    private static int? FindRun(string command, IReadOnlyList<JsonNode> args, GuardInvocation guard)
+    {
+        var strings = Strings(args);
         int run;
         // The dotnet form first: when wrap itself runs as `dotnet mcpguard.dll`, guard.Command is that dotnet too.
         if (GuardInvocation.IsDotnetHost(command) && strings.Count > 0 && strings[0] is { } dll && GuardInvocation.IsGuardAssembly(dll))
@@ -164,20 +193,19 @@ internal static class ServerEntries
         }
         else
         {
-            return false;
+            return null;
         }
 
-        if (strings.Count <= run || strings[run] != "run")
-        {
-            return false;
-        }
-
-        separator = strings.IndexOf("--", run + 1);
-        return separator > 0;
+        return strings.Count > run && strings[run] == "run" ? run : null;
     }
 
-    private static string? PolicyOf(IReadOnlyList<JsonNode> args, int separator)
+    private static List<string?> Strings(IReadOnlyList<JsonNode> args) =>
+        args.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null).ToList();
+
+    /// <summary>The <c>--policy</c> of a wrapped entry's guard options (before its <c>--</c>, if any).</summary>
+    private static string? PolicyOf(IReadOnlyList<JsonNode> args)
     {
+        var separator = Strings(args).IndexOf("--") is var found and >= 0 ? found : args.Count;
         for (var i = 0; i + 1 < separator; i++)
         {
             if (args[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is "--policy" or "-p")

@@ -13,12 +13,17 @@ namespace McpGuard.Desk;
 
 /// <summary>
 /// <c>mcpguard desk</c>: the approval page and the guards' API, on 127.0.0.1 only.
-/// Guard API (secret header): POST/GET/DELETE <c>/api/guard/requests/{id}</c>. Page: <c>/</c>, <c>/api/state</c>,
+/// Guard API (secret header): POST/GET/DELETE <c>/api/guard/requests/{id}</c>, and POST/DELETE
+/// <c>/api/guard/reports/{id}</c> for a guard's picture (limits, decisions per minute).
+/// Page: <c>/</c>, <c>/api/state</c>,
 /// POST <c>/api/decisions/{id}</c> with <c>{"approve":bool}</c> and the CSRF header.
 /// </summary>
 internal static class DeskApp
 {
     private static readonly TimeSpan s_maxLongPoll = TimeSpan.FromSeconds(25);
+
+    /// <summary>A report of <see cref="DeskGuardReport.MaxRows"/> rows is far smaller: a bigger one is not read.</summary>
+    private const long MaxReportBytes = 256 * 1024;
 
     /// <summary>Builds and starts the desk; port 0 picks a free port. Returns the app and the port it got.</summary>
     public static async Task<(WebApplication App, int Port)> StartAsync(int port, string secret, TimeProvider timeProvider, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
@@ -31,10 +36,11 @@ internal static class DeskApp
         var app = builder.Build();
 
         var store = new DeskStore(timeProvider);
+        var reports = new DeskReports(timeProvider);
         var security = new DeskSecurity(secret, Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
         app.Use(security.InvokeAsync);
         app.MapGet("/", () => Results.Content(DeskPage.Html(security.CsrfToken), "text/html; charset=utf-8"));
-        app.MapGet("/api/state", () => State(store, security.CsrfToken));
+        app.MapGet("/api/state", () => State(store, reports, security.CsrfToken));
         app.MapPost("/api/decisions/{id}", async (string id, HttpRequest request) =>
         {
             var approve = await ReadApproveAsync(request);
@@ -70,15 +76,49 @@ internal static class DeskApp
             return Results.Ok();
         });
 
+        app.MapPost("/api/guard/reports/{id}", async (string id, HttpRequest request) =>
+        {
+            var report = await ReadReportAsync(request);
+            return report is null ? Results.BadRequest("Not a guard report.")
+                : reports.Put(id, report) ? Results.Ok() : Results.Conflict("The desk shows as many guards as it can.");
+        });
+        app.MapDelete("/api/guard/reports/{id}", (string id) =>
+        {
+            reports.Remove(id);
+            return Results.Ok();
+        });
+
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, new Uri(address).Port);
     }
 
-    private static IResult State(DeskStore store, string csrfToken)
+    private static IResult State(DeskStore store, DeskReports reports, string csrfToken)
     {
         var (pending, decisions) = store.Snapshot();
-        return Results.Json(new DeskState(store.Now, pending, decisions, csrfToken), DeskJsonContext.Default.DeskState);
+        var state = new DeskState(store.Now, pending, decisions, csrfToken, reports.Snapshot());
+        return Results.Json(state, DeskJsonContext.Default.DeskState);
+    }
+
+    private static async Task<DeskGuardReport?> ReadReportAsync(HttpRequest request)
+    {
+        if (request.ContentLength is not (>= 0 and <= MaxReportBytes))
+        {
+            return null;
+        }
+
+        try
+        {
+            var report = await JsonSerializer.DeserializeAsync(
+                request.Body, DeskJsonContext.Default.DeskGuardReport, request.HttpContext.RequestAborted);
+            return report is { Server: not null, Limits: not null, Minutes: not null } && report.IsBounded
+                ? report
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task<bool?> ReadApproveAsync(HttpRequest request)

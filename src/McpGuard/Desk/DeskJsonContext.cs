@@ -11,5 +11,6 @@ namespace McpGuard.Desk;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(DeskState))]
 [JsonSerializable(typeof(DeskGuardAnswer))]
+[JsonSerializable(typeof(DeskGuardReport))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class DeskJsonContext : JsonSerializerContext;

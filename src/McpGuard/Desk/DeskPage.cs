@@ -8,7 +8,11 @@ namespace McpGuard.Desk;
 /// </summary>
 internal static class DeskPage
 {
-    public static string Html(string csrfToken) => Template.Replace("{{CSRF}}", csrfToken, StringComparison.Ordinal);
+    public static string Html(string csrfToken) => Template
+        .Replace("{{PICTURE_STYLE}}", DeskPicture.Style, StringComparison.Ordinal)
+        .Replace("{{PICTURE_MARKUP}}", DeskPicture.Markup, StringComparison.Ordinal)
+        .Replace("{{PICTURE_SCRIPT}}", DeskPicture.Script, StringComparison.Ordinal)
+        .Replace("{{CSRF}}", csrfToken, StringComparison.Ordinal);
 
     private const string Template = """
         <!doctype html>
@@ -31,6 +35,7 @@ internal static class DeskPage
           header button { float: right; background: #fff; color: #1d232b; padding: 4px 12px; font-size: 13px; }
           .alert { padding: 12px 24px; font-weight: 600; } #banner { background: #b42318; color: #fff; }
           #notice { background: #fff4e5; color: #7a4b00; }
+        {{PICTURE_STYLE}}
         </style></head>
         <body>
         <header>McpGuard approval desk <button id="notify" hidden>Notify me of new calls</button></header>
@@ -39,6 +44,7 @@ internal static class DeskPage
         <main>
           <section><h2>Waiting for you</h2><div id="pending"><p class="empty">Nothing is waiting.</p></div></section>
           <section><h2>Recent decisions</h2><ul id="feed"></ul></section>
+        {{PICTURE_MARKUP}}
         </main>
         <script>
         // The token is refreshed from every /api/state answer: a restarted desk has a new one (DeskState.cs).
@@ -63,6 +69,7 @@ internal static class DeskPage
           }
           refresh();
         }
+        {{PICTURE_SCRIPT}}
         function notifyNew(list) {
           for (const p of list) {
             if (seen.has(p.id)) continue;
@@ -116,6 +123,7 @@ internal static class DeskPage
             const li = el('li'); li.append(el('span', d.outcome, d.outcome), inert(' ' + d.tool + ' on ' + d.server) + ' at ' + new Date(d.at).toLocaleTimeString());
             feed.append(li);
           }
+          renderPicture(s);
         }
         offerNotifications();
         setInterval(refresh, 1000);

@@ -71,7 +71,7 @@ internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, Poli
                 DoctorLevel.Problem, name, $"policy invalid, the guard exits at every start: {first}{more}; see: mcpguard check --policy {wrapped.Policy}", 1);
         }
 
-        if (!CommandLookup.IsFound(wrapped.ServerCommand, path))
+        if (!wrapped.Remote && !CommandLookup.IsFound(wrapped.ServerCommand, path))
         {
             return new DoctorFinding(DoctorLevel.Problem, name, $"wrapped with policy {wrapped.Policy}, but its server command '{wrapped.ServerCommand}' is not found on PATH", 1);
         }

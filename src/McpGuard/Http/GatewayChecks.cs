@@ -22,7 +22,8 @@ internal sealed class GatewayChecks(ServeOptions options, TokenAuthenticator? to
             return;
         }
 
-        if (request.Headers.Origin is [{ } origin] && !options.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
+        if (request.Headers.Origin is [{ } origin] && !Host.IsOwnOrigin(origin)
+            && !options.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
         {
             await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status403Forbidden, "This Origin is not allowed.");
             return;

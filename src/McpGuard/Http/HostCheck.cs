@@ -5,6 +5,7 @@ namespace McpGuard.Http;
 /// <summary>
 /// DNS rebinding: a browser page on evil.example whose name resolves to 127.0.0.1 sends <c>Host: evil.example</c>.
 /// Only the listener's own address (and <c>localhost</c> on a loopback listener) or <c>public_url</c>'s host pass.
+/// The same names make up the gateway's own Origin.
 /// </summary>
 internal sealed class HostCheck(ServeOptions options)
 {
@@ -37,6 +38,29 @@ internal sealed class HostCheck(ServeOptions options)
         }
 
         return options.IsLoopback && name.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// An <c>Origin</c> that is the gateway's own (its scheme and an authority this check allows) is the same origin,
+    /// not a cross-site page: a rebinding page has its own name in it and fails. Any other Origin needs
+    /// <c>allowed_origins</c>.
+    /// </summary>
+    public bool IsOwnOrigin(string origin)
+    {
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/")
+        {
+            return false;
+        }
+
+        if (options.PublicUrl is { } publicUrl && uri.Scheme == publicUrl.Scheme && uri.Port == publicUrl.Port
+            && string.Equals(uri.Host, publicUrl.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        // The port is always spelled out: http://127.0.0.1 is port 80, another origin than a listener on 8750.
+        var scheme = options.Tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps;
+        return uri.Scheme == scheme && Allows($"{uri.Host}:{uri.Port}");
     }
 
     private static (string Name, int? Port) Split(string host)

@@ -1,4 +1,5 @@
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 
 namespace McpGuard.Inventory;
@@ -61,10 +62,10 @@ internal static class StarterCases
             var tool = group.First().Name;
             var (expect, what) = group.Key switch
             {
-                RiskClass.Read => (GuardVerdict.Allow, "is allowed"),
-                RiskClass.Write or RiskClass.Destructive => (GuardVerdict.RequireApproval, "needs a person"),
-                RiskClass.Critical => (GuardVerdict.Unknown, "is hidden"),
-                _ => (GuardVerdict.Deny, "is refused"),
+                RiskClass.Read => (CallVerdict.Allow, "is allowed"),
+                RiskClass.Write or RiskClass.Destructive => (CallVerdict.RequireApproval, "needs a person"),
+                RiskClass.Critical => (CallVerdict.UnknownTool, "is hidden"),
+                _ => (CallVerdict.Deny, "is refused"),
             };
             cases.Add(new StarterCase($"{tool} ({group.Key.ToString().ToLowerInvariant()}) {what}", tool, expect));
         }
@@ -75,7 +76,7 @@ internal static class StarterCases
             stranger += "_";
         }
 
-        cases.Add(new StarterCase($"a tool the server does not list ({stranger}) is refused", stranger, GuardVerdict.Deny));
+        cases.Add(new StarterCase($"a tool the server does not list ({stranger}) is refused", stranger, CallVerdict.Deny));
         return CasesWriter.Write(s_header, cases);
     }
 }

@@ -11,17 +11,18 @@ namespace McpGuard.Replay;
 /// </summary>
 internal static class AuditReplay
 {
-    public static ReplayReport Run(CompiledPolicy policy, RecordedLog log)
+    /// <param name="serverName">The name the recorded server reports for itself (it picks the vendor risk catalogue).</param>
+    public static ReplayReport Run(CompiledPolicy policy, RecordedLog log, string? serverName = null)
     {
         var start = log.Calls.Count > 0 ? log.Calls[0].Time : DateTimeOffset.UnixEpoch;
-        var guard = new GuardSimulator(policy, start);
+        var guard = new GuardSimulator(policy, start, serverName);
         var replayed = new List<ReplayedCall>(log.Calls.Count);
         foreach (var call in log.Calls)
         {
             guard.MoveTo(call.Time);
             var arguments = call.ArgumentsRecorded is AuditArgumentsRecorded.Full or AuditArgumentsRecorded.Redacted
                 && call.Arguments.ValueKind == JsonValueKind.Object ? call.Arguments : default;
-            var request = new ToolRequest { ToolName = call.Tool, Arguments = arguments, Risk = Risk(policy, call) };
+            var request = new ToolRequest { ToolName = call.Tool, Arguments = arguments, Risk = Risk(policy, call, serverName) };
 
             // A person's answer is taken as recorded: an approved call is approved again if it still needs approval.
             if (call.ArgumentsRecorded != AuditArgumentsRecorded.Full)
@@ -48,6 +49,6 @@ internal static class AuditReplay
     /// raised above the name's (replay has no server to ask) but which an old <c>risk</c> override may have
     /// lowered: so the higher of the two. The new policy's own overrides still come first.
     /// </summary>
-    private static RiskClass? Risk(CompiledPolicy policy, RecordedCall call) =>
-        call.Risk is { } recorded ? (RiskClass)Math.Max((int)recorded, (int)policy.Classify(call.Tool, null, null)) : null;
+    private static RiskClass? Risk(CompiledPolicy policy, RecordedCall call, string? serverName) =>
+        call.Risk is { } recorded ? (RiskClass)Math.Max((int)recorded, (int)policy.Classify(call.Tool, null, serverName)) : null;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 
 namespace McpGuard.Replay;
@@ -19,7 +20,7 @@ internal sealed record RecordedCall
     public required long Line { get; init; }
 
     /// <summary>What the guard did: the policy's verdict, or the limit's denial after it (approvals count as require_approval).</summary>
-    public required GuardVerdict Verdict { get; set; }
+    public required CallVerdict Verdict { get; set; }
 
     public string? RuleId { get; set; }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 
 namespace McpGuard.Replay;
@@ -70,7 +71,7 @@ internal static class RecordedCallReader
                 return LineKind.Skipped;
             }
 
-            if (Text(root, "call_id") is not { } callId || !AuditDecisionText.TryParse(Text(root, "decision"), out var decision)
+            if (Text(root, "call_id") is not { } callId || !DecisionWords.TryParseAudit(Text(root, "decision"), out var decision)
                 || !DateTimeOffset.TryParse(Text(root, "time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
             {
                 return LineKind.Malformed;
@@ -79,10 +80,10 @@ internal static class RecordedCallReader
             if (byId.TryGetValue(callId, out var earlier))
             {
                 // How an approval ended, or a limit that refused the call once it was approved.
-                earlier.Approved |= decision == AuditDecision.Approved;
-                if (decision == AuditDecision.Deny)
+                earlier.Approved |= decision == CallVerdict.Approved;
+                if (decision == CallVerdict.Deny)
                 {
-                    earlier.Verdict = GuardVerdict.Deny;
+                    earlier.Verdict = CallVerdict.Deny;
                     earlier.RuleId = Text(root, "rule");
                 }
 
@@ -91,7 +92,7 @@ internal static class RecordedCallReader
 
             // A tool the client's model picked in a sampling answer ("sampled": true) was never a tools/call: replay
             // decides calls only (docs/testing.md).
-            if (decision is AuditDecision.UnknownTool or AuditDecision.Invalid || Text(root, "tool") is not { } tool
+            if (decision is CallVerdict.UnknownTool or CallVerdict.Invalid || Text(root, "tool") is not { } tool
                 || (root.TryGetProperty("sampled", out var sampled) && sampled.ValueKind == JsonValueKind.True))
             {
                 return LineKind.NotJudged;
@@ -104,15 +105,9 @@ internal static class RecordedCallReader
                 Tool = tool,
                 Time = time,
                 Line = number,
-                Verdict = decision switch
-                {
-                    AuditDecision.Allow => GuardVerdict.Allow,
-                    AuditDecision.Hidden => GuardVerdict.Unknown,
-                    AuditDecision.Deny => GuardVerdict.Deny,
-                    _ => GuardVerdict.RequireApproval,
-                },
+                Verdict = DecisionWords.Proven(decision),
                 RuleId = Text(root, "rule"),
-                Approved = decision == AuditDecision.Approved,
+                Approved = decision == CallVerdict.Approved,
                 Arguments = arguments,
                 ArgumentsRecorded = AuditArgumentsRecordedText.TryParse(Text(root, "arguments_recorded"), out var kind) ? kind : Guess(arguments),
                 Risk = Enum.TryParse<RiskClass>(Text(root, "risk"), ignoreCase: true, out var risk) && Enum.IsDefined(risk) ? risk : null,

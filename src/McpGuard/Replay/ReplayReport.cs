@@ -1,3 +1,4 @@
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 
 namespace McpGuard.Replay;
@@ -16,10 +17,10 @@ internal sealed record ReplayReport
     public IEnumerable<ReplayedCall> NotReplayable => Calls.Where(c => !c.Replayed);
 
     /// <summary>How many replayed calls went from each old decision to each new one, in the order of the words.</summary>
-    public IReadOnlyList<(GuardVerdict From, GuardVerdict To, int Count)> Transitions =>
+    public IReadOnlyList<(CallVerdict From, CallVerdict To, int Count)> Transitions =>
     [
         .. Calls.Where(c => c.Replayed)
-            .GroupBy(c => (From: c.Recorded.Verdict, To: c.Decision!.Verdict))
+            .GroupBy(c => (From: DecisionWords.Proven(c.Recorded.Verdict), To: DecisionWords.Proven(c.Decision!.Verdict)))
             .OrderBy(g => g.Key.From).ThenBy(g => g.Key.To)
             .Select(g => (g.Key.From, g.Key.To, g.Count())),
     ];

@@ -1,4 +1,5 @@
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 
 namespace McpGuard.Replay;
@@ -16,5 +17,5 @@ internal sealed record ReplayedCall
 
     public bool Replayed => Decision is not null;
 
-    public bool Changed => Decision is { } decision && decision.Verdict != Recorded.Verdict;
+    public bool Changed => Decision is { } decision && DecisionWords.Proven(decision.Verdict) != DecisionWords.Proven(Recorded.Verdict);
 }

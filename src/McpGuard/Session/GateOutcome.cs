@@ -1,5 +1,6 @@
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 
 namespace McpGuard.Session;
 
@@ -30,14 +31,14 @@ internal abstract record GateOutcome
     }
 
     /// <summary>A person must decide first (nothing is recorded yet).</summary>
-    public sealed record Ask(PolicyDecision Decision) : GateOutcome;
+    public sealed record Ask(CallDecision.Ask Decision) : GateOutcome;
 
     /// <summary>
     /// The policy lets the call through: its limits are counted next (nothing is recorded yet). A call without
     /// limits, or counted in memory, is concluded at once; one whose store does not answer at once is held off
     /// the pump meanwhile, so a slow store never stalls other traffic.
     /// </summary>
-    public sealed record Count(PolicyDecision Decision, AuditDecision Recorded) : GateOutcome
+    public sealed record Count(CallDecision.Allow Decision) : GateOutcome
     {
         /// <summary>An approved call's arguments hash (see <see cref="ForwardedCall"/>), kept for when it is forwarded.</summary>
         public string? ApprovedArgumentsHash { get; init; }

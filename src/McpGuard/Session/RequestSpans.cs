@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Telemetry;
 using ModelContextProtocol.Protocol;
 
@@ -69,12 +70,12 @@ internal sealed class RequestSpans(string transport, string agent, TelemetryArgu
     /// <summary>The guard's decision about a tools/call, as audited: attributes on its span, the decision counter.</summary>
     public void Decided(AuditDecisionRecord record)
     {
-        var decision = AuditDecisionText.ToWire(record.Decision);
-        var tool = record.Decision is AuditDecision.UnknownTool or AuditDecision.Hidden ? "(unknown)" : record.Tool ?? "(invalid)";
+        var decision = DecisionWords.Audit(record.Decision);
+        var tool = record.Decision is CallVerdict.UnknownTool or CallVerdict.Hidden ? "(unknown)" : record.Tool ?? "(invalid)";
         GuardTelemetry.Decisions.Add(1, new(TelemetryNames.DecisionTag, decision), new(TelemetryNames.RuleTag, record.RuleId ?? ""),
             new(TelemetryNames.ToolTag, tool));
         string? channel = null;
-        if (record.Decision is AuditDecision.Approved or AuditDecision.Refused or AuditDecision.Cancelled)
+        if (record.Decision is CallVerdict.Approved or CallVerdict.Refused or CallVerdict.Cancelled)
         {
             // A call approved in band (2026-07-28 input_required) never went through the approver: elicitation.
             channel = _askedOn.TryRemove(record.CallId, out var askedOn) ? askedOn ?? "none" : "elicitation";

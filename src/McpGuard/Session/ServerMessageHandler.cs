@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Redaction;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
@@ -83,7 +84,7 @@ internal sealed partial class ServerMessageHandler(
                     if (call.Era == ProtocolEra.Modern && !header.IsError && NoteServerRound(call, line))
                     {
                         // Sampling with tools under `sampling: { tools: refuse }`: the client's model is never asked.
-                        await channels.ToClient.SendAsync(JsonRpcMessages.Denied(pending.Id, PolicyEngine.SamplingRefusedReason, ProtocolEra.Modern), flush: false, cancellationToken);
+                        await channels.ToClient.SendAsync(JsonRpcMessages.Denied(pending.Id, CallDecider.SamplingRefusedReason, ProtocolEra.Modern), flush: false, cancellationToken);
                         return;
                     }
                 }
@@ -140,7 +141,7 @@ internal sealed partial class ServerMessageHandler(
                     {
                         // 2025 era: the server gets an error instead of the client's answer; the client is never asked.
                         LogSamplingWithToolsRefused(logger);
-                        await channels.ToServer.SendAsync(JsonRpcMessages.Error(header.Id, SamplingWithTools.RefusedCode, "McpGuard: " + PolicyEngine.SamplingRefusedReason), flush: true, cancellationToken);
+                        await channels.ToServer.SendAsync(JsonRpcMessages.Error(header.Id, SamplingWithTools.RefusedCode, "McpGuard: " + CallDecider.SamplingRefusedReason), flush: true, cancellationToken);
                         return;
                     }
 

@@ -3,18 +3,21 @@ using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Pins;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using ModelContextProtocol;
 
 namespace McpGuard.Session;
 
 internal sealed partial class ToolCallGate
 {
-    /// <summary>A held call: list the tools if needed, ask a person if needed, then forward or answer.</summary>
-    private async Task DecideHeldAsync(HeldCall held)
+    /// <summary>
+    /// A held call: list the tools if needed, ask a person if needed, then forward or answer. It keeps the policy
+    /// snapshot and the audit call id it arrived with.
+    /// </summary>
+    private async Task DecideHeldAsync(HeldCall held, CompiledPolicy policy, string callId)
     {
         var id = held.Id;
         var cancellationToken = held.Token;
-        var callId = audit.NewCallId();
         ToolRequest? request = null;
         var asked = false;
         try
@@ -25,23 +28,24 @@ internal sealed partial class ToolCallGate
             ToolCall.TryRead(parameters, out var call, out _);
             var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
             await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
-            request = Request(call);
-            var outcome = Judge(id, callId, request, era, freshlyListed: true);
+            var decided = Decide(policy, call, era, freshlyListed: true);
+            request = decided.Request;
+            var outcome = Judge(id, callId, decided, era);
             if (outcome is GateOutcome.Count count)
             {
-                outcome = Conclude(id, callId, request, count.Decision, count.Recorded, era, counted: await engine.TryConsumeAsync(request, cancellationToken));
+                outcome = Conclude(id, callId, count, era, await engine.TryConsumeAsync(policy, request, cancellationToken));
             }
 
-            if (outcome is GateOutcome.Ask inBandAsk && AsksInBandFirst(parameters, era))
+            if (outcome is GateOutcome.Ask inBandAsk && AsksInBandFirst(policy, parameters, era))
             {
-                await AskInBandAsync(id, callId, request, inBandAsk.Decision, cancellationToken);
+                await AskInBandAsync(policy, id, callId, inBandAsk.Decision, cancellationToken);
                 return;
             }
 
-            if (outcome is GateOutcome.Ask ask)
+            if (outcome is GateOutcome.Ask { Decision: var ask })
             {
                 var decision = ask.Decision;
-                if (!Record(id, callId, request, decision, AuditDecision.RequireApproval, decision.RuleId, decision.Reason))
+                if (!Record(id, callId, request, decision, CallVerdict.RequireApproval, decision.RuleId, decision.Reason))
                 {
                     outcome = AuditUnavailable(id, era);
                 }
@@ -52,13 +56,13 @@ internal sealed partial class ToolCallGate
 
                     // While a person decides, a client that gave a progress token hears from the guard (docs/approval.md).
                     await using (ApprovalProgress.Start(
-                        parameters, call.Name, engine.Policy.Approval.Progress, engine.TimeProvider, channels.ToClient, cancellationToken))
+                        parameters, call.Name, policy.Approval.Progress, engine.TimeProvider, channels.ToClient, cancellationToken))
                     {
                         answer = await approver.RequestAsync(
-                            new ApprovalRequest(callId, ApprovalLabel, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(request, decision))
+                            new ApprovalRequest(callId, ApprovalLabel, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(policy, request, decision))
                             {
                                 // Not for the retry of a server's own round: the guard's question would replace the server's state.
-                                CanAskInBand = CanAskInBand(parameters, era) && InputRequiredRetry.RequestState(parameters) is null,
+                                CanAskInBand = CanAskInBand(policy, parameters, era) && InputRequiredRetry.RequestState(parameters) is null,
                             },
                             cancellationToken);
                     }
@@ -66,14 +70,21 @@ internal sealed partial class ToolCallGate
                     {
                         // The channels before elicitation could not ask: the client is asked with the call's answer.
                         asked = false;
-                        await AskInBandAsync(id, callId, request, decision, cancellationToken, recorded: true);
+                        await AskInBandAsync(policy, id, callId, ask, cancellationToken, recorded: true);
                         return;
                     }
 
                     LogApproval(logger, call.Name, answer.Approved);
-                    outcome = answer.Approved
-                        ? Conclude(id, callId, request, decision with { Verdict = Verdict.Allow, Reason = answer.Reason }, AuditDecision.Approved, era, ApprovalStateToken.HashArguments(call.Arguments), await engine.TryConsumeAsync(request, cancellationToken))
-                        : Conclude(id, callId, request, decision with { Verdict = Verdict.Deny, Reason = answer.Reason, Detail = answer.Detail }, AuditDecision.Refused, era);
+                    PersonAnswer person = answer.Approved
+                        ? new PersonAnswer.Approved(answer.Reason)
+                        : new PersonAnswer.Refused(answer.Reason, answer.Detail);
+                    outcome = Judge(id, callId, Decide(policy, call, era, freshlyListed: true, person), era);
+                    if (outcome is GateOutcome.Count approved)
+                    {
+                        outcome = Conclude(
+                            id, callId, approved with { ApprovedArgumentsHash = ApprovalStateToken.HashArguments(call.Arguments) }, era,
+                            await engine.TryConsumeAsync(policy, request, cancellationToken));
+                    }
                 }
             }
 
@@ -90,7 +101,7 @@ internal sealed partial class ToolCallGate
 
             if (asked)
             {
-                Record(id, callId, request, null, AuditDecision.Cancelled, "approval", held.IsWithdrawn ? "withdrawn before a person answered" : "the guard stopped before a person answered");
+                Record(id, callId, request, null, CallVerdict.Cancelled, RuleIds.Approval, held.IsWithdrawn ? "withdrawn before a person answered" : "the guard stopped before a person answered");
             }
         }
         catch (Exception ex) when (ex is TimeoutException or IOException or JsonException or InvalidOperationException)
@@ -101,7 +112,7 @@ internal sealed partial class ToolCallGate
     }
 
     /// <summary>What a person asked about a drifted tool is shown: its diff against the pin (capped, so a page stays readable).</summary>
-    private IReadOnlyList<string>? PinChanges(ToolRequest request, PolicyDecision decision)
+    private IReadOnlyList<string>? PinChanges(CompiledPolicy policy, ToolRequest request, PolicyDecision decision)
     {
         const int MaxLines = 200;
         if (!decision.RuleId.StartsWith("pins.", StringComparison.Ordinal) || !channels.Catalog.TryGetTool(request.ToolName, out var tool) || tool.Listed is not { } listed)
@@ -109,7 +120,7 @@ internal sealed partial class ToolCallGate
             return null;
         }
 
-        var lines = PinDiff.Lines(engine.Policy.PinnedTools?.Find(request.ToolName), listed);
+        var lines = PinDiff.Lines(policy.PinnedTools?.Find(request.ToolName), listed);
         return lines.Count <= MaxLines ? lines : [.. lines.Take(MaxLines), $"… ({lines.Count - MaxLines} more lines: run mcpguard pin --check)"];
     }
 
@@ -131,9 +142,11 @@ internal sealed partial class ToolCallGate
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            // The pump's buffer is gone, so the call is read again from the held copy for the audit record.
             using var document = JsonDocument.Parse(held.Line);
             ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
-            await SendHeldAsync(held, Conclude(held.Id, callId, Request(call), count.Decision, count.Recorded, era, count.ApprovedArgumentsHash, limits), cancellationToken);
+            var copy = count with { Decision = count.Decision with { Request = count.Decision.Request with { Arguments = call.Arguments } } };
+            await SendHeldAsync(held, Conclude(held.Id, callId, copy, era, limits), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 
 namespace McpGuard.Session;
 
@@ -17,19 +18,20 @@ internal sealed partial class ToolCallGate
     /// tried in order: the channels before elicitation ask off the pump, and when none of them can, the
     /// elicitation channel answers <see cref="ApprovalOutcome.InBand"/>.
     /// </summary>
-    private bool CanAskInBand(System.Text.Json.JsonElement parameters, ProtocolEra era) =>
+    private bool CanAskInBand(CompiledPolicy policy, System.Text.Json.JsonElement parameters, ProtocolEra era) =>
         era == ProtocolEra.Modern
         && !options.Monitor
-        && engine.Policy.Approval.Channels.Contains(ElicitationChannel.ChannelName)
+        && policy.Approval.Channels.Contains(ElicitationChannel.ChannelName)
         && ClientMessageHandler.DeclaresFormElicitation(parameters);
 
     /// <summary>Elicitation is the first channel, so the question can be sent at once, without holding the call.</summary>
-    private bool AsksInBandFirst(System.Text.Json.JsonElement parameters, ProtocolEra era) =>
-        engine.Policy.Approval.Channels is [ElicitationChannel.ChannelName, ..] && CanAskInBand(parameters, era);
+    private bool AsksInBandFirst(CompiledPolicy policy, System.Text.Json.JsonElement parameters, ProtocolEra era) =>
+        policy.Approval.Channels is [ElicitationChannel.ChannelName, ..] && CanAskInBand(policy, parameters, era);
 
-    private async ValueTask AskInBandAsync(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, CancellationToken cancellationToken, bool recorded = false)
+    private async ValueTask AskInBandAsync(CompiledPolicy policy, JsonRpcId id, string callId, CallDecision.Ask ask, CancellationToken cancellationToken, bool recorded = false)
     {
-        if (!recorded && !Record(id, callId, request, decision, AuditDecision.RequireApproval, decision.RuleId, decision.Reason))
+        var (request, decision) = (ask.Request, ask.Decision);
+        if (!recorded && !Record(id, callId, request, decision, CallVerdict.RequireApproval, decision.RuleId, decision.Reason))
         {
             await ReplyAsync(id, AuditUnavailable(id, ProtocolEra.Modern).Message, cancellationToken);
             return;
@@ -38,7 +40,7 @@ internal sealed partial class ToolCallGate
         var claims = new ApprovalClaims(
             request.ToolName,
             ApprovalStateToken.HashArguments(request.Arguments),
-            engine.TimeProvider.GetUtcNow() + engine.Policy.Approval.Timeout,
+            engine.TimeProvider.GetUtcNow() + policy.Approval.Timeout,
             callId);
         inBand.Asked(claims);
         LogAskedInBand(logger, request.ToolName);
@@ -47,16 +49,17 @@ internal sealed partial class ToolCallGate
     }
 
     /// <summary>A modern tools/call that carries a <c>requestState</c>: the retry of an input-required round.</summary>
-    private async ValueTask HandleRetryAsync(ClientMessage message, ToolRequest request, string requestState, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    private async ValueTask HandleRetryAsync(CompiledPolicy policy, ClientMessage message, ToolCall call, string requestState, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
         var id = message.Id!.Value;
         if (!ApprovalStateToken.LooksLikeOurs(requestState))
         {
-            await HandleServerRoundAsync(message, request, requestState, line, cancellationToken);
+            await HandleServerRoundAsync(policy, message, call, requestState, line, cancellationToken);
             return;
         }
 
         const ProtocolEra Era = ProtocolEra.Modern;
+        var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments };
         GateOutcome outcome;
         var callId = ""; // Set where the outcome can be a count: the call the question was about.
         switch (tokens.Read(requestState, engine.TimeProvider.GetUtcNow()))
@@ -65,23 +68,29 @@ internal sealed partial class ToolCallGate
                 outcome = Refuse(id, claims.CallId, request, "this approval question was already answered: one approval covers one call; call the tool again to be asked.");
                 break;
             case ApprovalStateReading.Valid { Claims: var claims }:
-                var argumentsHash = ApprovalStateToken.HashArguments(request.Arguments);
+                var argumentsHash = ApprovalStateToken.HashArguments(call.Arguments);
                 callId = claims.CallId;
-                outcome = Judge(id, callId, request, Era);
+                var decided = Decide(policy, call, Era);
+                outcome = Judge(id, callId, decided, Era);
                 if (outcome is GateOutcome.Ask ask)
                 {
-                    if (claims.ToolName != request.ToolName || claims.ArgumentsHash != argumentsHash)
+                    if (claims.ToolName != call.Name || claims.ArgumentsHash != argumentsHash)
                     {
                         // The retry changed what was asked about: that is a new question.
-                        await AskInBandAsync(id, claims.CallId, request, ask.Decision, cancellationToken);
+                        await AskInBandAsync(policy, id, claims.CallId, ask.Decision, cancellationToken);
                         return;
                     }
 
                     var approved = InputRequiredRetry.ApprovesExplicitly(message.Params);
-                    LogApproval(logger, request.ToolName, approved);
-                    outcome = approved
-                        ? new GateOutcome.Count(ask.Decision with { Verdict = Verdict.Allow, Reason = "approved in the client (elicitation)." }, AuditDecision.Approved) { ApprovedArgumentsHash = argumentsHash }
-                        : Conclude(id, claims.CallId, request, ask.Decision with { Verdict = Verdict.Deny, Reason = "the person refused in the client (elicitation)." }, AuditDecision.Refused, Era);
+                    LogApproval(logger, call.Name, approved);
+                    PersonAnswer answer = approved
+                        ? new PersonAnswer.Approved("approved in the client (elicitation).")
+                        : new PersonAnswer.Refused("the person refused in the client (elicitation).");
+                    outcome = Judge(id, callId, Decide(policy, call, Era, answer: answer), Era);
+                    if (outcome is GateOutcome.Count count)
+                    {
+                        outcome = count with { ApprovedArgumentsHash = argumentsHash };
+                    }
                 }
 
                 break;
@@ -95,9 +104,9 @@ internal sealed partial class ToolCallGate
 
         // The server never sees the guard's question, answer or state.
         var forward = outcome is GateOutcome.Count or GateOutcome.Forward ? InputRequiredRetry.WithoutGuardKeys(message.Document.RootElement) : [];
-        if (outcome is GateOutcome.Count count)
+        if (outcome is GateOutcome.Count counted)
         {
-            if (await CountThenConcludeAsync(id, callId, request, count, Era, new ReadOnlySequence<byte>(forward), cancellationToken) is not { } concluded)
+            if (await CountThenConcludeAsync(policy, id, callId, counted, Era, new ReadOnlySequence<byte>(forward), cancellationToken) is not { } concluded)
             {
                 return; // Held until the store answers; the held copy is the bytes without the guard's keys.
             }
@@ -125,30 +134,36 @@ internal sealed partial class ToolCallGate
     /// continues the logical call the server asked about, so an approval given for that call is not asked again
     /// while the tool and arguments stay the same.
     /// </summary>
-    private async ValueTask HandleServerRoundAsync(ClientMessage message, ToolRequest request, string requestState, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    private async ValueTask HandleServerRoundAsync(CompiledPolicy policy, ClientMessage message, ToolCall call, string requestState, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
         var id = message.Id!.Value;
         const ProtocolEra Era = ProtocolEra.Modern;
         var continued = inBand.TryContinue(requestState, out var link);
         var callId = link?.CallId ?? audit.NewCallId();
-        var outcome = Judge(id, callId, request, Era);
-        if (outcome is GateOutcome.Ask ask)
+        var decided = Decide(policy, call, Era);
+        var outcome = Judge(id, callId, decided, Era);
+        if (outcome is GateOutcome.Ask)
         {
-            var argumentsHash = ApprovalStateToken.HashArguments(request.Arguments);
-            if (continued && link!.ApprovedArgumentsHash == argumentsHash && link.ToolName == request.ToolName)
+            var argumentsHash = ApprovalStateToken.HashArguments(call.Arguments);
+            if (continued && link!.ApprovedArgumentsHash == argumentsHash && link.ToolName == call.Name)
             {
-                outcome = new GateOutcome.Count(ask.Decision with { Verdict = Verdict.Allow, Reason = "approved earlier in this call." }, AuditDecision.Approved) { ApprovedArgumentsHash = argumentsHash };
+                var answer = new PersonAnswer.Approved("approved earlier in this call.");
+                outcome = Judge(id, callId, Decide(policy, call, Era, answer: answer), Era);
+                if (outcome is GateOutcome.Count count)
+                {
+                    outcome = count with { ApprovedArgumentsHash = argumentsHash };
+                }
             }
-            else if (AsksInBandFirst(message.Params, Era))
+            else if (AsksInBandFirst(policy, message.Params, Era))
             {
                 // Asking in band would replace the server's requestState with the guard's and lose its round.
-                outcome = Refuse(id, callId, request, "this retry of the server's input-required round needs a new approval (its tool or arguments changed since one was given); call the tool again.");
+                outcome = Refuse(id, callId, decided.Request, "this retry of the server's input-required round needs a new approval (its tool or arguments changed since one was given); call the tool again.");
             }
         }
 
-        if (outcome is GateOutcome.Count count)
+        if (outcome is GateOutcome.Count counted)
         {
-            if (await CountThenConcludeAsync(id, callId, request, count, Era, line, cancellationToken) is not { } concluded)
+            if (await CountThenConcludeAsync(policy, id, callId, counted, Era, line, cancellationToken) is not { } concluded)
             {
                 return; // Held until the store answers.
             }
@@ -165,16 +180,16 @@ internal sealed partial class ToolCallGate
                 await ReplyAsync(id, reply.Message, cancellationToken);
                 break;
             default:
-                held.Hold(id, line, DecideHeldAsync);
+                held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId));
                 break;
         }
     }
 
     /// <summary>A denial the gate makes itself (not a policy rule): recorded, then answered in the modern shape.</summary>
-    private GateOutcome.Reply Refuse(JsonRpcId id, string callId, ToolRequest request, string reason, string ruleId = "approval")
+    private GateOutcome.Reply Refuse(JsonRpcId id, string callId, ToolRequest request, string reason, string ruleId = RuleIds.Approval)
     {
         LogDenied(logger, request.ToolName, ruleId, options.Monitor);
-        return Record(id, callId, request, null, AuditDecision.Deny, ruleId, reason)
+        return Record(id, callId, request, null, CallVerdict.Deny, ruleId, reason)
             ? new GateOutcome.Reply(JsonRpcMessages.Denied(id, reason, ProtocolEra.Modern))
             : AuditUnavailable(id, ProtocolEra.Modern);
     }

@@ -1,5 +1,6 @@
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Session;
@@ -17,20 +18,23 @@ internal sealed partial class ToolCallGate
 
     /// <summary>
     /// Judges the tools the model picked in one answer, in order, like tools/calls of those names and arguments
-    /// (<see cref="PolicyEngine.EvaluatePicked"/>). Each pick gets its own decision record (<c>"sampled": true</c>),
+    /// (<see cref="CallDecider"/>, as a pick). Each pick gets its own decision record (<c>"sampled": true</c>),
     /// and an allowed pick counts against its limits, as a forwarded call does. The first refused pick refuses the
     /// whole answer, and the picks counted before it are given back, since none of them will run.
     /// </summary>
     /// <param name="carrierId">The id of the message that carries the answer, for the audit records.</param>
-    public async ValueTask<PicksOutcome> JudgePicksAsync(IReadOnlyList<PickedTool> picks, JsonRpcId carrierId, CancellationToken cancellationToken)
+    /// <param name="policy">The snapshot the carrying call is decided by; null reads the live policy once.</param>
+    public async ValueTask<PicksOutcome> JudgePicksAsync(
+        IReadOnlyList<PickedTool> picks, JsonRpcId carrierId, CancellationToken cancellationToken, CompiledPolicy? policy = null)
     {
+        policy ??= engine.Policy;
         var counted = new List<LimitReceipt>(picks.Count);
         foreach (var pick in picks)
         {
             var callId = audit.NewCallId();
             if (pick.Name is not { } name)
             {
-                if (!Record(carrierId, callId, null, null, AuditDecision.Deny, PolicyEngine.SamplingRuleId, UnreadablePick, sampled: true) || !options.Monitor)
+                if (!Record(carrierId, callId, null, null, CallVerdict.Deny, RuleIds.Sampling, UnreadablePick, sampled: true) || !options.Monitor)
                 {
                     return RefusePicks(counted, UnreadablePick);
                 }
@@ -38,11 +42,16 @@ internal sealed partial class ToolCallGate
                 continue;
             }
 
-            var request = Request(new ToolCall(name, pick.Input));
-            var decision = engine.EvaluatePicked(request);
+            var picked = Decide(policy, new ToolCall(name, pick.Input), ProtocolEra.Legacy, picked: true);
+            var (request, decision) = picked switch
+            {
+                CallDecision.Allow allow => (allow.Request, allow.Decision),
+                CallDecision.Refuse refuse => (refuse.Request, refuse.Decision),
+                _ => throw new InvalidOperationException($"a pick was decided {picked.GetType().Name}."),
+            };
             if (decision.IsAllowed)
             {
-                switch (await engine.TryConsumeAsync(request, cancellationToken))
+                switch (await engine.TryConsumeAsync(policy, request, cancellationToken))
                 {
                     case LimitOutcome.Counted done:
                         counted.Add(done.Receipt);
@@ -57,7 +66,7 @@ internal sealed partial class ToolCallGate
                 }
             }
 
-            if (!Record(carrierId, callId, request, decision, AuditDecisionText.FromVerdict(decision.Verdict), decision.RuleId, decision.Reason, sampled: true))
+            if (!Record(carrierId, callId, request, decision, DecisionWords.Of(decision.Verdict), decision.RuleId, decision.Reason, sampled: true))
             {
                 return RefusePicks(counted, "the audit log cannot be written, so no tool the model picks may run until it can (see the guard's stderr).");
             }

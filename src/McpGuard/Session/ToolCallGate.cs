@@ -4,6 +4,7 @@ using System.Text.Json;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Telemetry;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
@@ -38,32 +39,34 @@ internal sealed partial class ToolCallGate(
         var id = message.Id!.Value;
         if (!ToolCall.TryRead(message.Params, out var call, out var problem))
         {
-            Record(id, audit.NewCallId(), null, default, AuditDecision.Invalid, null, problem);
+            Record(id, audit.NewCallId(), null, default, CallVerdict.Invalid, null, problem);
             await ReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), problem), cancellationToken);
             return;
         }
 
-        var request = Request(call);
+        // One policy snapshot decides, counts and concludes the whole call, whatever a reload does meanwhile.
+        var policy = engine.Policy;
         var era = ModernMeta.EraOf(message.Params);
         if (era == ProtocolEra.Modern && PickedTool.InInputResponses(message.Params) is { Count: > 0 } picks
-            && await JudgePicksAsync(picks, id, cancellationToken) is PicksOutcome.Refused refused)
+            && await JudgePicksAsync(picks, id, cancellationToken, policy) is PicksOutcome.Refused refused)
         {
             // The retry carries the model's picks to the server, which would run them: denied whole.
-            await ReplyAsync(id, Refuse(id, audit.NewCallId(), request, refused.Reason, PolicyEngine.SamplingRuleId).Message, cancellationToken);
+            var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments };
+            await ReplyAsync(id, Refuse(id, audit.NewCallId(), request, refused.Reason, RuleIds.Sampling).Message, cancellationToken);
             return;
         }
 
         if (era == ProtocolEra.Modern && InputRequiredRetry.RequestState(message.Params) is { } requestState)
         {
-            await HandleRetryAsync(message, request, requestState, line, cancellationToken);
+            await HandleRetryAsync(policy, message, call, requestState, line, cancellationToken);
             return;
         }
 
         var callId = audit.NewCallId();
-        var outcome = Judge(id, callId, request, era);
+        var outcome = Judge(id, callId, Decide(policy, call, era), era);
         if (outcome is GateOutcome.Count count)
         {
-            if (await CountThenConcludeAsync(id, callId, request, count, era, line, cancellationToken) is not { } concluded)
+            if (await CountThenConcludeAsync(policy, id, callId, count, era, line, cancellationToken) is not { } concluded)
             {
                 return; // Held until the store answers.
             }
@@ -73,8 +76,8 @@ internal sealed partial class ToolCallGate(
 
         switch (outcome)
         {
-            case GateOutcome.Ask ask when AsksInBandFirst(message.Params, era):
-                await AskInBandAsync(id, callId, request, ask.Decision, cancellationToken);
+            case GateOutcome.Ask ask when AsksInBandFirst(policy, message.Params, era):
+                await AskInBandAsync(policy, id, callId, ask.Decision, cancellationToken);
                 break;
             case GateOutcome.Forward:
                 await channels.ToServer.SendAsync(line, flush: false, cancellationToken);
@@ -84,71 +87,76 @@ internal sealed partial class ToolCallGate(
                 break;
             case GateOutcome.ListFirst or GateOutcome.Ask:
                 // Decided off the pump, on a copy of the bytes, so other traffic keeps flowing meanwhile.
-                held.Hold(id, line, DecideHeldAsync);
+                held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId));
                 break;
         }
     }
 
     /// <summary>
-    /// The call as the policy sees it, with the class the catalog keeps for the tool if the server listed it, and
-    /// how its listed definition compares with its pin (docs/pins.md).
+    /// The call decided by <see cref="CallDecider"/> as this session sees its tool: the class the catalog keeps for
+    /// a listed tool (under this policy and the server's reported name), how its definition compares with its pin
+    /// (docs/pins.md), whether the list is complete, the era and any person's answer.
     /// </summary>
-    private ToolRequest Request(ToolCall call) => new()
+    private CallDecision Decide(
+        CompiledPolicy policy, ToolCall call, ProtocolEra era, bool freshlyListed = false, PersonAnswer? answer = null, bool picked = false)
     {
-        ToolName = call.Name,
-        Arguments = call.Arguments,
-        Risk = channels.Catalog.TryGetRisk(call.Name, engine.Policy, engine.ServerName, out var risk) ? risk : null,
-        Drift = channels.Catalog.TryGetTool(call.Name, out var tool) ? tool.Drift : PinDrift.None,
-    };
+        var catalog = channels.Catalog;
+        ToolSight sight = catalog.TryGetRisk(call.Name, policy, engine.ServerName, out var risk)
+            ? ToolSight.Listed.Of(risk, catalog.TryGetTool(call.Name, out var tool) ? tool.Drift : PinDrift.None)
+            : catalog.IsComplete ? ToolSight.NotListed.Complete : ToolSight.NotListed.Incomplete;
+        return CallDecider.Decide(policy, new CallFacts
+        {
+            ToolName = call.Name,
+            Arguments = call.Arguments,
+            Sight = sight,
+            ServerName = engine.ServerName,
+            Modern = era == ProtocolEra.Modern,
+            FreshlyListed = freshlyListed,
+            Answer = answer,
+            Picked = picked,
+        });
+    }
 
     /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
     public void Withdraw(JsonRpcId id) => held.Withdraw(id);
 
     /// <summary>
-    /// Decides a call: hidden or unknown → "Unknown tool"; not listed yet (or, in the modern era, not in the list) → list first; then the policy, and a
-    /// call that needs a person → ask (nothing is recorded yet then); an allowed call → <see cref="GateOutcome.Count"/>,
-    /// so the caller counts it (off the pump if the store must be waited for); else <see cref="Conclude"/>.
+    /// What the gate does with a decision: list first; answer an unknown or hidden name "Unknown tool"; ask a person
+    /// (nothing is recorded yet then); count an allowed call (<see cref="GateOutcome.Count"/>, off the pump if the
+    /// store must be waited for); else <see cref="Conclude"/>. Under --monitor a call that needs a person is not
+    /// asked: it is recorded as such and forwarded uncounted, like a denied one.
     /// </summary>
-    private GateOutcome Judge(JsonRpcId id, string callId, ToolRequest request, ProtocolEra era, bool freshlyListed = false)
+    private GateOutcome Judge(JsonRpcId id, string callId, CallDecision decision, ProtocolEra era)
     {
-        // Only a listed tool has a class (request.Risk); a name the server never listed is answered from the
-        // hide list and the catalog alone, before anything is classified.
-        var listed = request.Risk is not null;
-        var hidden = request.Risk is { } risk ? engine.Policy.IsHidden(request.ToolName, risk, request.Drift) : engine.IsHidden(request.ToolName);
-
-        // A modern server announces list changes only on listen streams, which the client may not have open: so
-        // in that era a name missing from a complete list is checked against a fresh listing before it is unknown.
-        if (!hidden && !listed && !freshlyListed && (!channels.Catalog.IsComplete || era == ProtocolEra.Modern))
+        var request = decision.Request;
+        switch (decision)
         {
-            return GateOutcome.ListFirst.Instance;
+            case CallDecision.ListFirst:
+                return GateOutcome.ListFirst.Instance;
+            case CallDecision.Unknown unknown:
+                LogUnknownTool(logger, request.ToolName);
+                // Hidden by a pin rather than by the policy: the record says which pin rule and why (docs/pins.md).
+                var byPin = unknown.ByPin ? unknown.Decision : null;
+                Record(id, callId, request, default, unknown.Verdict, byPin?.RuleId, byPin?.Reason);
+                return new GateOutcome.Reply(UnknownTool(id, request.ToolName));
+            case CallDecision.Ask ask when !options.Monitor:
+                return new GateOutcome.Ask(ask);
+            case CallDecision.Ask ask:
+                return Conclude(id, callId, request, ask.Decision, ask.Verdict, era);
+            case CallDecision.Allow allow:
+                return new GateOutcome.Count(allow);
+            case CallDecision.Refuse refuse:
+                return Conclude(id, callId, request, refuse.Decision, refuse.Verdict, era);
+            default:
+                throw new InvalidOperationException($"an undecided call ({decision.GetType().Name}).");
         }
-
-        if (hidden || !listed)
-        {
-            LogUnknownTool(logger, request.ToolName);
-            // Hidden by a pin rather than by the policy: the record says which pin rule and why (docs/pins.md).
-            var byPin = hidden && request.Risk is { } listedRisk && !engine.Policy.IsHidden(request.ToolName, listedRisk) ? engine.Evaluate(request) : null;
-            Record(id, callId, request, default, hidden ? AuditDecision.Hidden : AuditDecision.UnknownTool, byPin?.RuleId, byPin?.Reason);
-            return new GateOutcome.Reply(UnknownTool(id, request.ToolName));
-        }
-
-        var decision = engine.Evaluate(request);
-        if (decision.Verdict == Verdict.RequireApproval && !options.Monitor)
-        {
-            return new GateOutcome.Ask(decision);
-        }
-
-        var recorded = AuditDecisionText.FromVerdict(decision.Verdict);
-        return decision.Verdict == Verdict.Allow
-            ? new GateOutcome.Count(decision, recorded)
-            : Conclude(id, callId, request, decision, recorded, era);
     }
 
     /// <summary>
     /// The last step: take an allowed (or approved) call's count (<paramref name="counted"/>, or counted here),
     /// record the decision, then forward or answer with a denial. Under --monitor only the audit log's failure blocks.
     /// </summary>
-    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, AuditDecision recorded, ProtocolEra era, string? approvedArgumentsHash = null, LimitOutcome? counted = null)
+    private GateOutcome Conclude(JsonRpcId id, string callId, ToolRequest request, PolicyDecision decision, CallVerdict recorded, ProtocolEra era, string? approvedArgumentsHash = null, LimitOutcome? counted = null)
     {
         var receipt = LimitReceipt.Empty;
         if (decision.Verdict == Verdict.Allow)
@@ -166,7 +174,7 @@ internal sealed partial class ToolCallGate(
                     break;
                 case LimitOutcome.Refused refused:
                     decision = refused.Decision;
-                    recorded = AuditDecision.Deny;
+                    recorded = CallVerdict.Deny;
                     GuardTelemetry.LimitRefused(decision.RuleId, refused.Refusal.Scope);
                     break;
             }
@@ -209,9 +217,9 @@ internal sealed partial class ToolCallGate(
     /// another guard, or slow) never stalls the pump: the call is held with <paramref name="forward"/>, the bytes
     /// that go to the server, and finished off the pump (<see cref="FinishCountingAsync"/>). Null: held.
     /// </summary>
-    private async ValueTask<GateOutcome?> CountThenConcludeAsync(JsonRpcId id, string callId, ToolRequest request, GateOutcome.Count count, ProtocolEra era, ReadOnlySequence<byte> forward, CancellationToken cancellationToken)
+    private async ValueTask<GateOutcome?> CountThenConcludeAsync(CompiledPolicy policy, JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, ReadOnlySequence<byte> forward, CancellationToken cancellationToken)
     {
-        var counting = engine.TryConsumeAsync(request, cancellationToken);
+        var counting = engine.TryConsumeAsync(policy, count.Decision.Request, cancellationToken);
         if (!counting.IsCompleted)
         {
             var pending = counting.AsTask();
@@ -219,8 +227,12 @@ internal sealed partial class ToolCallGate(
             return null;
         }
 
-        return Conclude(id, callId, request, count.Decision, count.Recorded, era, count.ApprovedArgumentsHash, await counting);
+        return Conclude(id, callId, count, era, await counting);
     }
+
+    /// <summary>Concludes a counted call.</summary>
+    private GateOutcome Conclude(JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, LimitOutcome counted) =>
+        Conclude(id, callId, count.Decision.Request, count.Decision.Decision, count.Decision.Verdict, era, count.ApprovedArgumentsHash, counted);
 
     private void GiveBack(LimitReceipt receipt)
     {
@@ -234,7 +246,7 @@ internal sealed partial class ToolCallGate(
         new(JsonRpcMessages.Denied(id, "the audit log cannot be written, so no call is forwarded until it can (see the guard's stderr).", era));
 
     /// <returns>False when the record could not be stored (the audit log's own warning is already on stderr).</returns>
-    private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, AuditDecision recorded, string? ruleId, string? reason, bool sampled = false)
+    private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, CallVerdict recorded, string? ruleId, string? reason, bool sampled = false)
     {
         if (audit is NullAuditLog)
         {

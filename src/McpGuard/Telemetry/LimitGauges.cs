@@ -6,6 +6,8 @@ namespace McpGuard.Telemetry;
 /// <c>mcpguard.limit.used</c> and <c>mcpguard.limit.max</c>: how close each limit is to its max. Gauge callbacks are
 /// synchronous and run on an exporter's or a scrape's thread, so they read a snapshot that a background loop refreshes
 /// from the counter store every <see cref="Interval"/> — never a store read on a call's path (docs/telemetry.md).
+/// The desk page shows the same <see cref="Snapshot"/> (DeskReporter.cs); with telemetry off the reporter refreshes
+/// it just before it reports, so no loop reads the store while no desk is there to look.
 /// </summary>
 internal sealed class LimitGauges : IAsyncDisposable
 {
@@ -18,15 +20,19 @@ internal sealed class LimitGauges : IAsyncDisposable
     private readonly ObservableGauge<double> _max;
     private volatile IReadOnlyList<LimitUse> _snapshot = [];
 
-    public LimitGauges(Func<CancellationToken, Task<IReadOnlyList<LimitUse>>> read, TimeProvider time)
+    public LimitGauges(
+        Func<CancellationToken, Task<IReadOnlyList<LimitUse>>> read, TimeProvider time, bool refreshInBackground = true)
     {
         _read = read;
         _used = GuardTelemetry.Meter.CreateObservableGauge(
             TelemetryNames.LimitUsed, () => Measure(u => u.Used), "{unit}", "Use of each limit in its window now (its most-used counter).");
         _max = GuardTelemetry.Meter.CreateObservableGauge(
             TelemetryNames.LimitMax, () => Measure(u => u.Max), "{unit}", "Each limit's max.");
-        _loop = RefreshAsync(time, _stop.Token);
+        _loop = refreshInBackground ? RefreshAsync(time, _stop.Token) : Task.CompletedTask;
     }
+
+    /// <summary>Each limit's use at the last refresh.</summary>
+    public IReadOnlyList<LimitUse> Snapshot => _snapshot;
 
     /// <summary>Reads the store now (and then every <see cref="Interval"/>), for a caller that needs a fresh picture.</summary>
     public async Task RefreshNowAsync(CancellationToken cancellationToken) => _snapshot = await _read(cancellationToken);

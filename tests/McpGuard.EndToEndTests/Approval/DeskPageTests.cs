@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using McpGuard.EndToEndTests.TestUtils;
 using Microsoft.Playwright;
 using ModelContextProtocol.Protocol;
@@ -32,6 +33,9 @@ public sealed class DeskPageTests
           constructor(title, options) { window.__notifications.push(title + ' / ' + options.body); }
         };
         """;
+
+    /// <summary>A guard reports a second after its calls: longer than Playwright's 5 s default on a loaded machine.</summary>
+    private static readonly float PictureTimeout = (float)TestConstants.DefaultTimeout.TotalMilliseconds;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -101,6 +105,64 @@ public sealed class DeskPageTests
 
         Assert.Equal("Echo: outlives the desk", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
         await Assertions.Expect(page.Locator("#notice")).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task Page_GuardReports_LimitBarsWithWhenTheyFreeUpAndDecisionsPerMinute_ServerNameInert()
+    {
+        const string picturePolicy = """
+            version: 1
+            default: allow
+            tools:
+              echo: { action: allow, rate_limit: 3/minute }
+              get-sum: { action: allow, budget: { argument: a, max: 10, window: 1h } }
+              get-env: deny
+              get-tiny-image: require_approval
+            approval:
+              timeout: 60s
+              channels: [desk]
+            """;
+        var home = DeskProcess.NewHome();
+        await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
+        await using var guard = await GuardedServer.StartAsync(
+            picturePolicy, GuardedServer.Everything(), guardOptions: ["--name", "bybit\u202Etestnet"],
+            environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
+        await EchoAsync(guard, "one");
+        await EchoAsync(guard, "two");
+        await guard.Client.CallToolAsync("get-sum", new Dictionary<string, object?> { ["a"] = 4, ["b"] = 1 }, cancellationToken: Ct);
+        var denied = await guard.Client.CallToolAsync("get-env", cancellationToken: Ct);
+        Assert.True(denied.IsError);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await page.GotoAsync(desk.PageUrl);
+        var waiting = guard.Client.CallToolAsync("get-tiny-image", cancellationToken: Ct).AsTask();
+
+        // The limits as the gauges read them from the store: rate 2 of 3 and budget 4 of 10, each freeing up later.
+        var rate = page.Locator(".limit", new() { HasText = "echo · rate" });
+        await Assertions.Expect(rate).ToContainTextAsync("2 of 3 used · frees up in", new() { Timeout = PictureTimeout });
+        await Assertions.Expect(rate.Locator(".fill")).ToHaveAttributeAsync("style", "width: 66.7%;");
+        var budget = page.Locator(".limit", new() { HasText = "get-sum · budget" });
+        await Assertions.Expect(budget).ToContainTextAsync("4 of 10 used · frees up in");
+
+        // Decisions per minute from the decisions counter: the legend totals the last 15 minutes.
+        var legend = page.Locator("#legend");
+        await Assertions.Expect(legend).ToContainTextAsync("allow 3", new() { Timeout = PictureTimeout });
+        await Assertions.Expect(legend).ToContainTextAsync("deny 1");
+        await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync("aria-label", new Regex(@"last 15 minutes: (\d+, ){14}\d+"));
+
+        // The server's name came from the client config: a bidi override is shown, not obeyed.
+        await Assertions.Expect(page.Locator(".guard .tool")).ToHaveTextAsync("bybit\\u202Etestnet");
+        var card = page.Locator(".card", new() { HasText = "get-tiny-image" });
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        if (Environment.GetEnvironmentVariable("MCPGUARD_DESK_SCREENSHOT") is { Length: > 0 } screenshot)
+        {
+            // How docs/desk.png is made: MCPGUARD_DESK_SCREENSHOT=$PWD/docs/desk.png dotnet test ... (docs/approval.md).
+            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        }
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        Assert.NotEqual(true, (await waiting.WaitAsync(TestConstants.DefaultTimeout, Ct)).IsError);
     }
 
     [Fact]

@@ -43,7 +43,14 @@ internal sealed class RawGuard : IAsyncDisposable
     {
         var policyPath = TempFiles.Write("policy.yaml", policyYaml);
         var guard = RepoPaths.Guard;
-        var startInfo = new ProcessStartInfo(guard.Command)
+        string[] arguments = [.. guard.Prefix, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
+        return StartCommand(guard.Command, arguments, environment, policyPath);
+    }
+
+    /// <summary>A command line as a client config entry gives it (the policy file is the entry's, deleted at the end).</summary>
+    public static RawGuard StartCommand(string command, IEnumerable<string> arguments, IDictionary<string, string>? environment, string policyPath)
+    {
+        var startInfo = new ProcessStartInfo(command)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -51,7 +58,6 @@ internal sealed class RawGuard : IAsyncDisposable
             UseShellExecute = false,
             StandardInputEncoding = new UTF8Encoding(false),
         };
-        string[] arguments = [.. guard.Prefix, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);

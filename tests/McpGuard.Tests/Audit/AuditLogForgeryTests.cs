@@ -1,6 +1,7 @@
 using System.Text;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Audit.AuditTestRecords;
 
@@ -27,7 +28,7 @@ public sealed class AuditLogForgeryTests
         var argument = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { [payload] = payload, ["v"] = payload });
         using (var log = Open(temp.File("audit.jsonl"), AuditArgumentsMode.Full))
         {
-            Assert.True(log.TryWriteDecision(Decision(log, tool: payload, AuditDecision.Deny, arguments: argument) with { Reason = payload, RuleId = payload }));
+            Assert.True(log.TryWriteDecision(Decision(log, tool: payload, CallVerdict.Deny, arguments: argument) with { Reason = payload, RuleId = payload }));
             Assert.True(log.TryWriteDecision(Decision(log)));
         }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Audit.AuditTestRecords;
 
@@ -20,7 +21,7 @@ public sealed class AuditLogTests
     [InlineData("Invalid", "invalid")]
     public void TryWriteDecision_EachDecision_WritesOneLineWithItsName(string name, string expected)
     {
-        var decision = Enum.Parse<AuditDecision>(name);
+        var decision = Enum.Parse<CallVerdict>(name);
         using var temp = new TempDirectory();
         using (var log = Open(temp.File("audit.jsonl")))
         {
@@ -37,7 +38,7 @@ public sealed class AuditLogTests
     {
         using var temp = new TempDirectory();
         using var log = Open(temp.File("audit.jsonl"));
-        var record = Decision(log, decision: AuditDecision.Deny, arguments: """{"qty":"0.5"}""", id: "9007199254740993") with
+        var record = Decision(log, decision: CallVerdict.Deny, arguments: """{"qty":"0.5"}""", id: "9007199254740993") with
         {
             Risk = "write",
             Monitor = true,

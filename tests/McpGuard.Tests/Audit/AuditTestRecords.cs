@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Time.Testing;
 
@@ -16,7 +17,7 @@ internal static class AuditTestRecords
         => new(path, mode, "bybit-mcp", logger ?? new CapturingLogger(), new FakeTimeProvider(Now), strategy);
 
     public static AuditDecisionRecord Decision(
-        IAuditLog log, string tool = "place_order", AuditDecision decision = AuditDecision.Allow, string? arguments = null, string id = "1")
+        IAuditLog log, string tool = "place_order", CallVerdict decision = CallVerdict.Allow, string? arguments = null, string id = "1")
         => new()
         {
             CallId = log.NewCallId(),
@@ -24,7 +25,7 @@ internal static class AuditTestRecords
             Tool = tool,
             Decision = decision,
             RuleId = "tools.place_order.rules[0]",
-            Reason = decision == AuditDecision.Allow ? null : "Orders outside the envelope need a human.",
+            Reason = decision == CallVerdict.Allow ? null : "Orders outside the envelope need a human.",
             Arguments = arguments is null ? null : Json(arguments),
         };
 

@@ -13,6 +13,8 @@ public sealed class ServerEntriesTests
     [InlineData("claude-desktop")]
     [InlineData("cursor-4space-crlf")]
     [InlineData("vscode")]
+    [InlineData("cursor-remote")]
+    [InlineData("claude-code")]
     public void Wrap_SampleConfig_MatchesGoldenByteForByte(string name)
     {
         var document = Parse(Golden(name + ".json"));
@@ -20,13 +22,15 @@ public sealed class ServerEntriesTests
         var changes = ServerEntries.Wrap(document.Servers, [], s_apphost, Policy);
 
         Assert.Equal(Golden(name + ".wrapped.json"), document.Write());
-        Assert.All(changes.Where(c => c.Name is not "remote" and not "github"), c => Assert.Equal(ServerChangeKind.Wrapped, c.Kind));
+        Assert.All(changes.Where(c => c.Name is not ("legacy" or "keyed" or "plain")), c => Assert.Equal(ServerChangeKind.Wrapped, c.Kind));
     }
 
     [Theory]
     [InlineData("claude-desktop")]
     [InlineData("cursor-4space-crlf")]
     [InlineData("vscode")]
+    [InlineData("cursor-remote")]
+    [InlineData("claude-code")]
     public void Unwrap_WrappedGolden_RestoresOriginalByteForByte(string name)
     {
         var document = Parse(Golden(name + ".wrapped.json"));
@@ -49,7 +53,7 @@ public sealed class ServerEntriesTests
         var bybit = Assert.Single(changes, c => c.Name == "bybit");
         Assert.Equal(ServerChangeKind.AlreadyWrapped, bybit.Kind);
         Assert.Contains(Policy, bybit.Detail);
-        Assert.Equal(ServerChangeKind.Skipped, Assert.Single(changes, c => c.Name == "remote").Kind);
+        Assert.Equal(ServerChangeKind.AlreadyWrapped, Assert.Single(changes, c => c.Name == "remote").Kind);
     }
 
     [Fact]
@@ -140,17 +144,76 @@ public sealed class ServerEntriesTests
         Assert.Contains(expected, error);
     }
 
-    [Fact]
-    public void Wrap_RemoteEntries_SkippedWithTheReason()
+    [Theory]
+    [InlineData("legacy", "vscode", "an SSE server")]
+    [InlineData("keyed", "cursor-remote", "its url holds a variable")]
+    [InlineData("plain", "claude-code", "https, or http to a loopback address")]
+    public void Wrap_RemoteEntriesItCannotGuard_SkippedWithTheReasonAndUntouched(string server, string golden, string reason)
     {
-        var document = Parse(Golden("vscode.json"));
+        var document = Parse(Golden(golden + ".json"));
+        var before = document.Servers[server]!.ToJsonString();
 
-        var changes = ServerEntries.Wrap(document.Servers, [], s_apphost, Policy);
+        var change = Assert.Single(ServerEntries.Wrap(document.Servers, [server], s_apphost, Policy));
 
-        var github = Assert.Single(changes, c => c.Name == "github");
-        Assert.Equal(ServerChangeKind.Skipped, github.Kind);
-        Assert.Contains("a remote server", github.Detail);
-        Assert.Equal("servers", document.ServersKey);
+        Assert.Equal(ServerChangeKind.Skipped, change.Kind);
+        Assert.Contains(reason, change.Detail);
+        Assert.Equal(before, document.Servers[server]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Wrap_RemoteHeaders_ValuesGoToEnvNeverToArgs()
+    {
+        var document = Parse(Golden("cursor-remote.json"));
+
+        ServerEntries.Wrap(document.Servers, ["linear"], s_apphost, Policy);
+
+        var args = document.Servers["linear"]!["args"]!.ToJsonString();
+        Assert.DoesNotContain("literal-key-789", args);
+        Assert.DoesNotContain("${", args);
+        Assert.Equal("literal-key-789", document.Servers["linear"]!["env"]!["MCPGUARD_HEADER_X_API_KEY"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("{ \"url\": \"https://a.example/mcp\", \"env\": { \"A\": \"1\" } }", "\"env\" or \"args\" beside its url")]
+    [InlineData("{ \"url\": \"https://a.example/mcp\", \"type\": \"websocket\" }", "none of http")]
+    [InlineData("{ \"url\": \"https://a.example/mcp\", \"headers\": { \"Host\": \"x\" } }", "a header the guard cannot send")]
+    [InlineData("{ \"url\": \"https://a.example/mcp\", \"headers\": { \"X\": 1 } }", "a header the guard cannot send")]
+    [InlineData("{ \"url\": 7 }", "not a string")]
+    public void Wrap_RemoteEntryOfAnotherShape_Skipped(string entry, string reason)
+    {
+        var document = Parse($"{{ \"mcpServers\": {{ \"s\": {entry} }} }}");
+
+        var change = Assert.Single(ServerEntries.Wrap(document.Servers, [], s_apphost, Policy));
+
+        Assert.Equal(ServerChangeKind.Skipped, change.Kind);
+        Assert.Contains(reason, change.Detail);
+    }
+
+    [Fact]
+    public void Unwrap_RemoteEntryWhoseEnvWasEdited_LeftAloneWithTheReason()
+    {
+        var document = Parse(Golden("cursor-remote.wrapped.json"));
+        document.Servers["linear"]!["env"]!["ADDED_LATER"] = "x";
+        var before = document.Write();
+
+        var change = Assert.Single(ServerEntries.Unwrap(document.Servers, ["linear"], s_apphost));
+
+        Assert.Equal(ServerChangeKind.Skipped, change.Kind);
+        Assert.Contains("ADDED_LATER", change.Detail);
+        Assert.Equal(before, document.Write());
+    }
+
+    [Fact]
+    public void Inspect_WrappedRemoteEntry_IsWrappedWithItsUrlAndPolicy()
+    {
+        var document = Parse(Golden("claude-code.wrapped.json"));
+
+        var state = Assert.IsType<ServerEntryState.Wrapped>(ServerEntries.Inspect(document.Servers["api"], s_apphost));
+
+        Assert.True(state.Remote);
+        Assert.Equal("https://api.example.com/mcp", state.ServerCommand);
+        Assert.Equal(Policy, state.Policy);
+        Assert.IsType<ServerEntryState.Unwrapped>(ServerEntries.Inspect(Parse(Golden("claude-code.json")).Servers["api"], s_apphost));
     }
 
     internal static string Golden(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cli", "WrapGolden", name));

@@ -29,7 +29,7 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Equal(ServerEntriesTests.Golden("claude-desktop.json"), File.ReadAllText(backup));
         Assert.Contains($"Backup: {backup}", output);
         Assert.Contains("wrapped    bybit: uvx now runs behind mcpguard with policy " + _policy, output);
-        Assert.Contains("skipped    remote: a remote server (\"url\")", output);
+        Assert.Contains("wrapped    remote: https://example.com/mcp now runs behind mcpguard with policy " + _policy, output);
         Assert.Equal(
             ServerEntriesTests.Golden("claude-desktop.wrapped.json").Replace("/etc/mcpguard/policy.yaml", _policy, StringComparison.Ordinal),
             File.ReadAllText(_config));
@@ -45,6 +45,7 @@ public sealed class WrapCommandTests : IDisposable
 
         Assert.Equal(0, exitCode);
         Assert.Contains("unwrapped  bybit: uvx runs directly again", output);
+        Assert.Contains("unwrapped  remote: https://example.com/mcp is reached directly again", output);
         Assert.Equal(ServerEntriesTests.Golden("claude-desktop.json"), File.ReadAllText(_config));
         Assert.Equal(2, Directory.GetFiles(_temp.Path, "*.bak-*").Length);
     }
@@ -170,7 +171,7 @@ public sealed class WrapCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Wrap_VsCodeServersShape_WrapsStdioSkipsRemoteAndUnwrapRestoresExactly()
+    public async Task Wrap_VsCodeServersShape_WrapsStdioAndRemoteSkipsSseAndUnwrapRestoresExactly()
     {
         var vscode = _temp.File("mcp.json");
         File.WriteAllText(vscode, ServerEntriesTests.Golden("vscode.json"));
@@ -183,7 +184,9 @@ public sealed class WrapCommandTests : IDisposable
 
         Assert.Equal(0, wrapExit);
         Assert.Contains("wrapped    bybit", wrapOutput);
-        Assert.Contains("skipped    github: a remote server", wrapOutput);
+        Assert.Contains("wrapped    github: https://api.githubcopilot.com/mcp/ now runs behind mcpguard", wrapOutput);
+        Assert.Contains("skipped    legacy: an SSE server", wrapOutput);
+        Assert.DoesNotContain("is not found on this PATH", wrapOutput);
         Assert.Equal(
             ServerEntriesTests.Golden("vscode.wrapped.json").Replace("/etc/mcpguard/policy.yaml", _policy, StringComparison.Ordinal),
             wrapped);

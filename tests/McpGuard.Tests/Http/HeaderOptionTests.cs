@@ -44,4 +44,41 @@ public sealed class HeaderOptionTests
 
         Assert.IsType<HeaderOptionOutcome.Invalid>(outcome);
     }
+
+    [Theory]
+    [InlineData("Authorization=TOKEN", "Authorization", "abc")]
+    [InlineData(" X-Key = EMPTY ", "X-Key", "")]
+    public void ParseFromEnvironment_TakesTheWholeValueAsItIs(string option, string name, string value)
+    {
+        var parsed = Assert.IsType<HeaderOptionOutcome.Parsed>(
+            HeaderOption.ParseFromEnvironment(option, s_environment.GetValueOrDefault));
+
+        Assert.Equal(name, parsed.Header.Name);
+        Assert.Equal(value, parsed.Header.Value);
+    }
+
+    [Fact]
+    public void ParseFromEnvironment_ValueIsNotExpandedAgain()
+    {
+        var parsed = Assert.IsType<HeaderOptionOutcome.Parsed>(
+            HeaderOption.ParseFromEnvironment("X-Key=V", name => name == "V" ? "${TOKEN}" : "abc"));
+
+        Assert.Equal("${TOKEN}", parsed.Header.Value);
+    }
+
+    [Theory]
+    [InlineData("Authorization", "NAME=VARIABLE")]
+    [InlineData("=TOKEN", "NAME=VARIABLE")]
+    [InlineData("X-Key=${TOKEN}", "NAME=VARIABLE")]
+    [InlineData("Bad Name=TOKEN", "not a valid HTTP header name")]
+    [InlineData("Mcp-Session-Id=TOKEN", "sets this header itself")]
+    [InlineData("X-Key=MISSING", "MISSING is not set")]
+    public void ParseFromEnvironment_Invalid_UsageErrorWithoutTheValue(string option, string expected)
+    {
+        var invalid = Assert.IsType<HeaderOptionOutcome.Invalid>(
+            HeaderOption.ParseFromEnvironment(option, s_environment.GetValueOrDefault));
+
+        Assert.Contains(expected, invalid.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc", invalid.Reason, StringComparison.Ordinal);
+    }
 }

@@ -37,4 +37,28 @@ public sealed class HostCheckTests
     {
         Assert.Equal(allowed, Check("0.0.0.0:443", "https://guard.example.com/mcp").Allows(host));
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8750", true)]
+    [InlineData("http://localhost:8750", true)]
+    [InlineData("https://127.0.0.1:8750", false)]
+    [InlineData("http://127.0.0.1", false)]
+    [InlineData("http://127.0.0.1:9999", false)]
+    [InlineData("http://evil.example:8750", false)]
+    [InlineData("null", false)]
+    public void OwnOrigin_Loopback(string origin, bool own)
+    {
+        Assert.Equal(own, Check("127.0.0.1:8750").IsOwnOrigin(origin));
+    }
+
+    [Theory]
+    [InlineData("https://guard.example.com", true)]
+    [InlineData("https://guard.example.com:443", true)]
+    [InlineData("http://guard.example.com", false)]
+    [InlineData("https://guard.example.com:8443", false)]
+    [InlineData("https://evil.example", false)]
+    public void OwnOrigin_PublicUrl(string origin, bool own)
+    {
+        Assert.Equal(own, Check("0.0.0.0:443", "https://guard.example.com/mcp").IsOwnOrigin(origin));
+    }
 }

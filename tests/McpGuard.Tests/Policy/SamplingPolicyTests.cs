@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 
 namespace McpGuard.Tests.Policy;
 
@@ -75,11 +76,12 @@ public sealed class SamplingPolicyTests
         var policy = PolicyLoader.LoadText(Tools + "sampling: { tools: judge }\n", "p.yaml").Policy!;
         using var arguments = JsonDocument.Parse("""{"qty":"0.5"}""");
 
-        var explanation = new PolicyEngine(policy).ExplainPicked(new ToolRequest { ToolName = "place_order", Arguments = arguments.RootElement });
+        var steps = new List<string>();
+        var decision = CallDecider.Decide(policy, Pick("place_order", arguments.RootElement), steps);
 
-        Assert.Equal(Verdict.Deny, explanation.Decision.Verdict);
-        Assert.Contains(explanation.Steps, step => step.Contains("sampling.tools is judge", StringComparison.Ordinal));
-        Assert.Contains(explanation.Steps, step => step.Contains("cannot wait for", StringComparison.Ordinal));
+        Assert.Equal(CallVerdict.Deny, decision.Verdict);
+        Assert.Contains(steps, step => step.Contains("sampling.tools is judge", StringComparison.Ordinal));
+        Assert.Contains(steps, step => step.Contains("cannot wait for", StringComparison.Ordinal));
     }
 
     private static PolicyDecision Picked(string yaml, string tool, string arguments)
@@ -87,6 +89,14 @@ public sealed class SamplingPolicyTests
         var result = PolicyLoader.LoadText(yaml, "p.yaml");
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         using var document = JsonDocument.Parse(arguments);
-        return new PolicyEngine(result.Policy!).EvaluatePicked(new ToolRequest { ToolName = tool, Arguments = document.RootElement });
+        return CallDecider.Decide(result.Policy!, Pick(tool, document.RootElement)) switch
+        {
+            CallDecision.Allow allow => allow.Decision,
+            CallDecision.Refuse refuse => refuse.Decision,
+            var other => throw new InvalidOperationException($"a pick decided {other.GetType().Name}"),
+        };
     }
+
+    private static CallFacts Pick(string tool, JsonElement arguments) =>
+        new() { ToolName = tool, Arguments = arguments, Sight = ToolSight.Assumed.ByName, Picked = true };
 }

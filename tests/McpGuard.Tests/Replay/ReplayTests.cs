@@ -1,5 +1,6 @@
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 using McpGuard.Replay;
 using McpGuard.Tests.TestUtils;
@@ -38,28 +39,28 @@ public sealed class ReplayTests
     public async Task Replay_StricterPolicy_ListsExactlyTheChangedCalls()
     {
         var log = await RecordAsync(AuditArgumentsMode.Full,
-            (0, "get_tickers", AuditDecision.Allow, """{"symbol":"BTCUSDT"}"""),
-            (1, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""),
-            (2, "place_order", AuditDecision.Allow, """{"qty":"0.5"}"""),
-            (3, "cancel_order", AuditDecision.Allow, """{"orderId":"1"}"""));
+            (0, "get_tickers", CallVerdict.Allow, """{"symbol":"BTCUSDT"}"""),
+            (1, "place_order", CallVerdict.Allow, """{"qty":"0.01"}"""),
+            (2, "place_order", CallVerdict.Allow, """{"qty":"0.5"}"""),
+            (3, "cancel_order", CallVerdict.Allow, """{"orderId":"1"}"""));
 
         var report = AuditReplay.Run(Load(Strict), log);
 
         Assert.Equal(["place_order@2", "cancel_order@3"], report.Changed.Select(c => $"{c.Recorded.Tool}@{(c.Recorded.Time - Now).TotalSeconds}"));
         Assert.Equal("tools.place_order.rules[1]", report.Changed.First().Decision!.RuleId);
         Assert.Equal("default", report.Changed.Last().Decision!.RuleId);
-        Assert.Equal([(GuardVerdict.Allow, GuardVerdict.Allow, 2), (GuardVerdict.Allow, GuardVerdict.Deny, 2)], report.Transitions);
+        Assert.Equal([(CallVerdict.Allow, CallVerdict.Allow, 2), (CallVerdict.Allow, CallVerdict.Deny, 2)], report.Transitions);
     }
 
     [Theory]
-    [InlineData(59, GuardVerdict.Deny)]
-    [InlineData(60, GuardVerdict.Allow)]
-    public async Task Replay_RateLimit_CountsOnTheRecordedClock(int third, GuardVerdict expected)
+    [InlineData(59, CallVerdict.Deny)]
+    [InlineData(60, CallVerdict.Allow)]
+    public async Task Replay_RateLimit_CountsOnTheRecordedClock(int third, CallVerdict expected)
     {
         var log = await RecordAsync(AuditArgumentsMode.Full,
-            (0, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""),
-            (0, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""),
-            (third, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""));
+            (0, "place_order", CallVerdict.Allow, """{"qty":"0.01"}"""),
+            (0, "place_order", CallVerdict.Allow, """{"qty":"0.01"}"""),
+            (third, "place_order", CallVerdict.Allow, """{"qty":"0.01"}"""));
 
         var report = AuditReplay.Run(Load(Strict), log);
 
@@ -70,14 +71,14 @@ public sealed class ReplayTests
     public async Task Replay_RedactedSecret_ReplaysWhenTheDecisionDoesNotReadIt()
     {
         var log = await RecordAsync(AuditArgumentsMode.Redact,
-            (0, "place_order", AuditDecision.Allow, """{"qty":"0.5","api_key":"sk-live"}"""),
-            (1, "withdraw", AuditDecision.Allow, """{"amount":"1","api_key":"sk-live"}"""),
-            (2, "withdraw", AuditDecision.Allow, """{"amount":"1","nested":{"token":"t"}}"""));
+            (0, "place_order", CallVerdict.Allow, """{"qty":"0.5","api_key":"sk-live"}"""),
+            (1, "withdraw", CallVerdict.Allow, """{"amount":"1","api_key":"sk-live"}"""),
+            (2, "withdraw", CallVerdict.Allow, """{"amount":"1","nested":{"token":"t"}}"""));
 
         var report = AuditReplay.Run(Load(Strict), log);
 
         Assert.All(log.Calls, c => Assert.Equal(AuditArgumentsRecorded.Redacted, c.ArgumentsRecorded));
-        Assert.Equal(GuardVerdict.Deny, report.Calls[0].Decision!.Verdict);
+        Assert.Equal(CallVerdict.Deny, report.Calls[0].Decision!.Verdict);
         Assert.False(report.Calls[1].Replayed);
         Assert.Equal(["api_key"], report.Calls[1].MissingArguments.Select(p => p.Text));
         Assert.True(report.Calls[2].Replayed, "api_key is absent, and redaction never removes a property");
@@ -86,7 +87,7 @@ public sealed class ReplayTests
     [Fact]
     public async Task Replay_RedactModeWithNothingSecret_RecordsTheArgumentsInFull()
     {
-        var log = await RecordAsync(AuditArgumentsMode.Redact, (0, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""));
+        var log = await RecordAsync(AuditArgumentsMode.Redact, (0, "place_order", CallVerdict.Allow, """{"qty":"0.01"}"""));
 
         Assert.Equal(AuditArgumentsRecorded.Full, Assert.Single(log.Calls).ArgumentsRecorded);
     }
@@ -97,9 +98,9 @@ public sealed class ReplayTests
     public async Task Replay_ArgumentsNotRecorded_ReplaysOnlyDecisionsThatReadNone(AuditArgumentsMode mode)
     {
         var log = await RecordAsync(mode,
-            (0, "get_tickers", AuditDecision.Allow, """{"symbol":"BTCUSDT"}"""),
-            (1, "place_order", AuditDecision.Allow, """{"qty":"0.01"}"""),
-            (2, "cancel_order", AuditDecision.Allow, """{"orderId":"1"}"""));
+            (0, "get_tickers", CallVerdict.Allow, """{"symbol":"BTCUSDT"}"""),
+            (1, "place_order", CallVerdict.Allow, """{"qty":"0.01"}"""),
+            (2, "cancel_order", CallVerdict.Allow, """{"orderId":"1"}"""));
 
         var report = AuditReplay.Run(Load(Strict), log);
 
@@ -118,7 +119,7 @@ public sealed class ReplayTests
             tools:
               place_order: { action: allow, budget: { argument: qty, max: 1, window: 1d } }
             """);
-        var log = await RecordAsync(AuditArgumentsMode.Hash, (0, "place_order", AuditDecision.Allow, """{"qty":"0.5"}"""));
+        var log = await RecordAsync(AuditArgumentsMode.Hash, (0, "place_order", CallVerdict.Allow, """{"qty":"0.5"}"""));
 
         var report = AuditReplay.Run(policy, log);
 
@@ -156,28 +157,29 @@ public sealed class ReplayTests
               place_order: { action: require_approval, rate_limit: { max: 1, window: 1m } }
             """);
         var log = await RecordAsync(AuditArgumentsMode.Full,
-            (0, "place_order", AuditDecision.RequireApproval, "{}"),
-            (0, "place_order", AuditDecision.RequireApproval, "{}"));
+            (0, "place_order", CallVerdict.RequireApproval, "{}"),
+            (0, "place_order", CallVerdict.RequireApproval, "{}"));
         log = Approve(log, 0, 1);
 
         var report = AuditReplay.Run(policy, log);
 
-        Assert.Equal(GuardVerdict.RequireApproval, report.Calls[0].Decision!.Verdict);
+        Assert.Equal(CallVerdict.Approved, report.Calls[0].Decision!.Verdict);
+        Assert.Equal("require_approval", DecisionWords.ProvenWord(report.Calls[0].Decision!.Verdict));
         Assert.True(report.Calls[0].Decision!.Forwarded);
-        Assert.Equal(GuardVerdict.Deny, report.Calls[1].Decision!.Verdict);
+        Assert.Equal(CallVerdict.Deny, report.Calls[1].Decision!.Verdict);
         Assert.Contains("rate limit", report.Calls[1].Decision!.Reason);
     }
 
     [Fact]
     public async Task Replay_SamePolicy_ChangesNothing()
     {
-        var log = await RecordAsync(AuditArgumentsMode.Full, (0, "get_tickers", AuditDecision.Allow, "{}"), (1, "place_order", AuditDecision.Allow, """{"qty":"7"}"""));
+        var log = await RecordAsync(AuditArgumentsMode.Full, (0, "get_tickers", CallVerdict.Allow, "{}"), (1, "place_order", CallVerdict.Allow, """{"qty":"7"}"""));
 
         Assert.Empty(AuditReplay.Run(Load(Loose), log).Changed);
     }
 
     /// <summary>Writes decision records with the real audit writer (schema version 2), then reads them back.</summary>
-    private static async Task<RecordedLog> RecordAsync(AuditArgumentsMode mode, params (int Second, string Tool, AuditDecision Decision, string Arguments)[] calls)
+    private static async Task<RecordedLog> RecordAsync(AuditArgumentsMode mode, params (int Second, string Tool, CallVerdict Decision, string Arguments)[] calls)
     {
         using var temp = new TempDirectory();
         var clock = new FakeTimeProvider(Now);

@@ -15,7 +15,7 @@ public sealed partial class DashboardTests
     {
         using var metrics = new PrometheusMetrics();
         await using var gauges = new LimitGauges(
-            _ => Task.FromResult<IReadOnlyList<LimitUse>>([new LimitUse("place_order", "budget", "24h", 0.25, 0.5)]), TimeProvider.System);
+            _ => Task.FromResult<IReadOnlyList<LimitUse>>([new LimitUse("place_order", "budget", "24h", 0.25, 0.5, null)]), TimeProvider.System);
         await gauges.RefreshNowAsync(TestContext.Current.CancellationToken);
         EmitOneOfEach();
         var series = Series(metrics.Scrape());

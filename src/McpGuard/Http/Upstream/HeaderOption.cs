@@ -17,6 +17,9 @@ internal static partial class HeaderOption
     [GeneratedRegex(@"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$", RegexOptions.CultureInvariant)]
     private static partial Regex Token();
 
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex VariableName();
+
     public static HeaderOptionOutcome Parse(string option, Func<string, string?> environment)
     {
         var colon = option.IndexOf(':', StringComparison.Ordinal);
@@ -26,14 +29,9 @@ internal static partial class HeaderOption
         }
 
         var name = option[..colon].Trim();
-        if (!Token().IsMatch(name))
+        if (NameProblem("--header", name) is { } problem)
         {
-            return new HeaderOptionOutcome.Invalid("--header: the name before ':' is not a valid HTTP header name.");
-        }
-
-        if (McpRequestHeaders.Reserved.Contains(name))
-        {
-            return new HeaderOptionOutcome.Invalid($"--header {name}: the guard sets this header itself.");
+            return new HeaderOptionOutcome.Invalid(problem);
         }
 
         var missing = new List<string>();
@@ -55,11 +53,42 @@ internal static partial class HeaderOption
                 $"--header {name}: the environment variable {string.Join(", ", missing)} is not set.");
         }
 
-        if (value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0 || Encoding.UTF8.GetByteCount(value) != value.Length)
+        return Checked("--header", name, value);
+    }
+
+    /// <summary>
+    /// Reads <c>--header-env 'NAME=VARIABLE'</c>: the header's whole value is that variable of the guard's environment,
+    /// taken as it is. <c>wrap</c> writes this form (docs/wrap.md): the value sits in the entry's <c>env</c>, where the
+    /// client expands its own references, and never in the arguments, which every local user can read.
+    /// </summary>
+    public static HeaderOptionOutcome ParseFromEnvironment(string option, Func<string, string?> environment)
+    {
+        var equals = option.IndexOf('=', StringComparison.Ordinal);
+        var name = equals > 0 ? option[..equals].Trim() : "";
+        var variable = equals > 0 ? option[(equals + 1)..].Trim() : "";
+        if (name.Length == 0 || !VariableName().IsMatch(variable))
         {
-            return new HeaderOptionOutcome.Invalid($"--header {name}: the value holds a line break, NUL or a non-ASCII character.");
+            return new HeaderOptionOutcome.Invalid("--header-env must be 'NAME=VARIABLE'.");
         }
 
-        return new HeaderOptionOutcome.Parsed(new UpstreamHeader(name, value));
+        if (NameProblem("--header-env", name) is { } problem)
+        {
+            return new HeaderOptionOutcome.Invalid(problem);
+        }
+
+        return environment(variable) is { } value
+            ? Checked("--header-env", name, value)
+            : new HeaderOptionOutcome.Invalid($"--header-env {name}: the environment variable {variable} is not set.");
     }
+
+    /// <summary>Why a header name cannot be sent by the guard, or null when it can.</summary>
+    public static string? NameProblem(string option, string name) =>
+        !Token().IsMatch(name) ? $"{option}: the header's name is not a valid HTTP header name."
+        : McpRequestHeaders.Reserved.Contains(name) ? $"{option} {name}: the guard sets this header itself."
+        : null;
+
+    private static HeaderOptionOutcome Checked(string option, string name, string value) =>
+        value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0 || Encoding.UTF8.GetByteCount(value) != value.Length
+            ? new HeaderOptionOutcome.Invalid($"{option} {name}: the value holds a line break, NUL or a non-ASCII character.")
+            : new HeaderOptionOutcome.Parsed(new UpstreamHeader(name, value));
 }

@@ -1,4 +1,5 @@
 using McpGuard.Policy;
+using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 using static McpGuard.Tests.Policy.PolicyTestData;
 using static McpGuard.Tests.Policy.Proving.ProvingTestData;
@@ -36,23 +37,23 @@ public sealed class CaseRunnerTests
         var result = RunOne($"{{ name: c, call: {tool}, args: {args}, expect: {expect} }}");
 
         Assert.True(result.Passed);
-        Assert.Equal(expect, GuardVerdictText.ToWord(result.Last.Verdict));
+        Assert.Equal(expect, DecisionWords.ProvenWord(result.Last.Verdict));
         Assert.Equal(rule, result.Last.RuleId);
     }
 
     [Theory]
-    [InlineData("place_order", """{ qty: "0.1" }""", "deny", GuardVerdict.Allow)]
-    [InlineData("place_order", """{ qty: "0.9" }""", "allow", GuardVerdict.RequireApproval)]
-    [InlineData("set_leverage", "{ buyLeverage: 9 }", "require_approval", GuardVerdict.Deny)]
-    [InlineData("cancel_all_orders", "{}", "deny", GuardVerdict.Unknown)]
-    [InlineData("get_tickers", "{}", "unknown", GuardVerdict.Deny)]
-    public void Run_ExpectationMissed_FailsWithTheActualDecision(string tool, string args, string expect, GuardVerdict actual)
+    [InlineData("place_order", """{ qty: "0.1" }""", "deny", CallVerdict.Allow)]
+    [InlineData("place_order", """{ qty: "0.9" }""", "allow", CallVerdict.RequireApproval)]
+    [InlineData("set_leverage", "{ buyLeverage: 9 }", "require_approval", CallVerdict.Deny)]
+    [InlineData("cancel_all_orders", "{}", "deny", CallVerdict.UnknownTool)]
+    [InlineData("get_tickers", "{}", "unknown", CallVerdict.Deny)]
+    public void Run_ExpectationMissed_FailsWithTheActualDecision(string tool, string args, string expect, CallVerdict actual)
     {
         var result = RunOne($"{{ name: c, call: {tool}, args: {args}, expect: {expect} }}");
 
         Assert.False(result.Passed);
         Assert.Equal(CaseMismatch.Verdict, result.Failure!.Mismatch);
-        Assert.Equal(actual, result.Failure.Actual.Verdict);
+        Assert.Equal(actual, DecisionWords.Proven(result.Failure.Actual.Verdict));
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class CaseRunnerTests
 
         Assert.False(result.Passed);
         Assert.Equal(3, result.Failure!.Repetition);
-        Assert.Equal(GuardVerdict.Deny, result.Failure.Actual.Verdict);
+        Assert.Equal(CallVerdict.Deny, result.Failure.Actual.Verdict);
         Assert.Contains("rate limit of 2 per 1m", result.Failure.Actual.Reason);
         Assert.Equal(3, result.Calls);
     }

@@ -25,6 +25,8 @@ public sealed class CasesLoaderTests
     [InlineData("cases:\n  - name: a\n    call: t\n    args: { qty: !!float 1 }\n    expect: allow\n", 4, "cases[0].args.qty", "has the tag")]
     [InlineData("cases:\n  - name: a\n    call: t\n    approve: yes\n    expect: allow\n", 4, "cases[0].approve", "must be true")]
     [InlineData("tests:\n  - name: a\n", 1, "tests", "unknown key 'tests'")]
+    [InlineData("cases:\n  - name: a\n    call: t\n    expcet: allow\n", 4, "cases[0].expcet", "did you mean 'expect'?")]
+    [InlineData("cases:\n  - name: a\n    steps:\n      - { call: t, expect: allow, repaet: 2 }\n", 4, "cases[0].steps[0].repaet", "did you mean 'repeat'?")]
     [InlineData("cases: []\n", 1, "cases", "non-empty list")]
     [InlineData("cases:\n  - name: a\n    call: [t\n", 4, "$", "")]
     [InlineData("", 1, "$", "the cases file is empty")]
