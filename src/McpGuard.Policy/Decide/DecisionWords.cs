@@ -6,7 +6,9 @@ namespace McpGuard.Policy.Decide;
 /// The one place decisions meet their words: a policy's actions (<c>allow</c>, <c>deny</c>,
 /// <c>require_approval</c>), the audit record's <c>decision</c> field (docs/audit.md), and the words of
 /// <c>mcpguard test</c>, <c>replay</c> and <c>explain</c> (docs/testing.md), which name what the policy asked for
-/// (a call that needed a person is <c>require_approval</c> however the person answered; a hidden one <c>unknown</c>).
+/// (a call that needed a person is <c>require_approval</c> however the person answered). A hidden tool is
+/// <c>hidden</c> in every command — explain, test, replay, tools, audit, the desk — the word of the policy's own
+/// <c>hide</c>; a cases file may still say <c>expect: unknown</c> (what a client is answered), read as <c>hidden</c>.
 /// </summary>
 internal static class DecisionWords
 {
@@ -15,12 +17,12 @@ internal static class DecisionWords
         "allow", "deny", "require_approval", "approved", "refused", "cancelled", "unknown_tool", "hidden", "invalid",
     ];
 
-    private static readonly string[] s_proven = ["allow", "deny", "require_approval", "unknown"];
+    private static readonly string[] s_proven = ["allow", "deny", "require_approval", "hidden"];
 
     /// <summary>Every audit decision word, in the order the audit summary shows them.</summary>
     public static IReadOnlyList<string> AllAudit => s_audit;
 
-    /// <summary>Every word a case's <c>expect</c> may say.</summary>
+    /// <summary>Every word a case's <c>expect</c> may say (and <c>unknown</c>, the older word for <c>hidden</c>).</summary>
     public static IReadOnlyList<string> AllProven => s_proven;
 
     /// <summary>A policy action's word, as policies write it.</summary>
@@ -53,7 +55,7 @@ internal static class DecisionWords
 
     /// <summary>
     /// What the policy asked for, as test, replay and explain compare and print it: one of allow, deny,
-    /// require_approval and unknown (<see cref="CallVerdict.UnknownTool"/>).
+    /// require_approval and hidden (<see cref="CallVerdict.UnknownTool"/>: to the client, a hidden tool does not exist).
     /// </summary>
     public static CallVerdict Proven(CallVerdict verdict) => verdict switch
     {
@@ -67,7 +69,7 @@ internal static class DecisionWords
     {
         CallVerdict.Allow => "allow",
         CallVerdict.RequireApproval => "require_approval",
-        CallVerdict.UnknownTool => "unknown",
+        CallVerdict.UnknownTool => "hidden",
         _ => "deny",
     };
 
@@ -95,7 +97,7 @@ internal static class DecisionWords
             "allow" => CallVerdict.Allow,
             "deny" => CallVerdict.Deny,
             "require_approval" => CallVerdict.RequireApproval,
-            "unknown" => CallVerdict.UnknownTool,
+            "hidden" or "unknown" => CallVerdict.UnknownTool,
             _ => CallVerdict.Invalid,
         };
         return verdict != CallVerdict.Invalid;

@@ -24,7 +24,7 @@ internal static class ExplainCommand
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error) is not { } policy)
+            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error, "nothing was explained") is not { } policy)
             {
                 return ExitCodes.UsageOrPolicyError;
             }

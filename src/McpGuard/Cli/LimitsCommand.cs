@@ -30,7 +30,7 @@ internal static class LimitsCommand
             var loaded = PolicyLoader.LoadFile(parseResult.GetValue(policyOption)!.FullName);
             if (!loaded.Succeeded)
             {
-                await PolicyErrors.WriteAsync(error, loaded);
+                await PolicyErrors.WriteAsync(error, loaded, "no limit was read");
                 return ExitCodes.UsageOrPolicyError;
             }
 

@@ -23,7 +23,7 @@ internal static class ReplayCommand
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error) is not { } policy)
+            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error, "nothing was replayed") is not { } policy)
             {
                 return ExitCodes.UsageOrPolicyError;
             }

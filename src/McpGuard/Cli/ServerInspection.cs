@@ -10,7 +10,8 @@ internal static class ServerInspection
     private static readonly TimeSpan s_listTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_quietStart = TimeSpan.FromSeconds(2);
 
-    public static async Task<CompiledPolicy?> LoadPolicyAsync(FileInfo file, TextWriter error)
+    /// <param name="consequence">What did not happen, for the error's last line (explain, test and replay start no server).</param>
+    public static async Task<CompiledPolicy?> LoadPolicyAsync(FileInfo file, TextWriter error, string consequence = "the server was not started")
     {
         var loaded = PolicyLoader.LoadFile(file.FullName);
         if (loaded.Succeeded)
@@ -18,7 +19,7 @@ internal static class ServerInspection
             return loaded.Policy;
         }
 
-        await PolicyErrors.WriteAsync(error, loaded);
+        await PolicyErrors.WriteAsync(error, loaded, consequence);
         return null;
     }
 

@@ -32,7 +32,7 @@ internal static class TestCommand
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error) is not { } policy)
+            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error, "no case was run") is not { } policy)
             {
                 return ExitCodes.UsageOrPolicyError;
             }

@@ -36,10 +36,15 @@ internal static class ToolsCommand
             var engine = new PolicyEngine(policy) { ServerName = inventory.ServerName };
             var pins = ToolPins.Of(policy, tools);
             var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints, pins.Drift(t.Name)))).ToList();
+            var flags = ToolTextFlags.Find(tools);
             if (parseResult.GetValue(json))
             {
                 IReadOnlyList<ToolInventoryEntry> entries = [.. rows.Select(r => new ToolInventoryEntry(
-                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), ToolEffectWords.Word(r.Summary.Effect), r.Summary.RuleId, r.Summary.Limits) { Pin = pins.Word(r.Tool.Name) })];
+                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), ToolEffectWords.Word(r.Summary.Effect), r.Summary.RuleId, r.Summary.Limits)
+                {
+                    Pin = pins.Word(r.Tool.Name),
+                    Flags = [.. flags.Where(f => f.Tool == r.Tool.Name).Select(f => new ToolInventoryFlag(f.Where, FlagKind(f.Kind), f.What))],
+                })];
                 await output.WriteLineAsync(JsonSerializer.Serialize(entries, CliJsonContext.Default.IReadOnlyListToolInventoryEntry));
                 return ExitCodes.Success;
             }
@@ -64,7 +69,7 @@ internal static class ToolsCommand
             }
 
             // Tool text meant for the model, not for the person reading this (docs/results.md#tool-text).
-            foreach (var flag in ToolTextFlags.Find(tools))
+            foreach (var flag in flags)
             {
                 console.MarkupLine($"[yellow]flagged[/] {Markup.Escape(TerminalText.Printable(flag.Message))}");
             }
@@ -73,6 +78,12 @@ internal static class ToolsCommand
         });
         return command;
     }
+
+    private static string FlagKind(ToolTextFlagKind kind) => kind switch
+    {
+        ToolTextFlagKind.InvisibleCharacters => "invisible_characters",
+        _ => "addressed_to_model",
+    };
 
     private static TextCell PinCell(string? word) => word switch
     {

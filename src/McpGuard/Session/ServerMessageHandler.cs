@@ -317,6 +317,7 @@ internal sealed partial class ServerMessageHandler(
                 IsError = isError,
                 ErrorCode = errorCode,
                 TaskStatus = taskStatus,
+                Agent = call.Agent,
                 Results = checkedResult.Filtered is FilteredResult.Untouched
                     ? null
                     : new AuditResultPolicy(ResultCheck.Word(checkedResult.Filtered), checkedResult.Filtered.Counts, checkedResult.Monitor),

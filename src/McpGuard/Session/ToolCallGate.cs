@@ -51,7 +51,7 @@ internal sealed partial class ToolCallGate(
             && await JudgePicksAsync(picks, id, cancellationToken, policy) is PicksOutcome.Refused refused)
         {
             // The retry carries the model's picks to the server, which would run them: denied whole.
-            var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments };
+            var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Agent = AgentOf(id) };
             await ReplyAsync(id, Refuse(id, audit.NewCallId(), request, refused.Reason, RuleIds.Sampling).Message, cancellationToken);
             return;
         }
@@ -63,7 +63,7 @@ internal sealed partial class ToolCallGate(
         }
 
         var callId = audit.NewCallId();
-        var outcome = Judge(id, callId, Decide(policy, call, era), era);
+        var outcome = Judge(id, callId, Decide(policy, id, call, era), era);
         if (outcome is GateOutcome.Count count)
         {
             if (await CountThenConcludeAsync(policy, id, callId, count, era, line, cancellationToken) is not { } concluded)
@@ -95,10 +95,11 @@ internal sealed partial class ToolCallGate(
     /// <summary>
     /// The call decided by <see cref="CallDecider"/> as this session sees its tool: the class the catalog keeps for
     /// a listed tool (under this policy and the server's reported name), how its definition compares with its pin
-    /// (docs/pins.md), whether the list is complete, the era and any person's answer.
+    /// (docs/pins.md), whether the list is complete, the era, any person's answer, and who calls (serve's shared
+    /// child carries several agents' requests: <see cref="SessionOptions.RequestAgents"/>).
     /// </summary>
     private CallDecision Decide(
-        CompiledPolicy policy, ToolCall call, ProtocolEra era, bool freshlyListed = false, PersonAnswer? answer = null, bool picked = false)
+        CompiledPolicy policy, JsonRpcId id, ToolCall call, ProtocolEra era, bool freshlyListed = false, PersonAnswer? answer = null, bool picked = false)
     {
         var catalog = channels.Catalog;
         ToolSight sight = catalog.TryGetRisk(call.Name, policy, engine.ServerName, out var risk)
@@ -108,6 +109,7 @@ internal sealed partial class ToolCallGate(
         {
             ToolName = call.Name,
             Arguments = call.Arguments,
+            Agent = AgentOf(id),
             Sight = sight,
             ServerName = engine.ServerName,
             Modern = era == ProtocolEra.Modern,
@@ -116,6 +118,9 @@ internal sealed partial class ToolCallGate(
             Picked = picked,
         });
     }
+
+    /// <summary>Who sent the request <paramref name="id"/>: the session's one agent, or on the shared child its own.</summary>
+    private string AgentOf(JsonRpcId id) => options.RequestAgents?.AgentOf(id) ?? options.Agent;
 
     /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
     public void Withdraw(JsonRpcId id) => held.Withdraw(id);
@@ -206,7 +211,11 @@ internal sealed partial class ToolCallGate(
 
         if (channels.AwaitingServer.TryGet(id, out var pending))
         {
-            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash) { Receipt = receipt };
+            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash)
+            {
+                Receipt = receipt,
+                Agent = AuditAgent(request),
+            };
         }
 
         return GateOutcome.Forward.Instance;
@@ -266,8 +275,15 @@ internal sealed partial class ToolCallGate(
             Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
             Monitor = options.Monitor,
             Sampled = sampled,
+            Agent = AuditAgent(request),
         });
     }
+
+    /// <summary>
+    /// The agent an audit record names itself: only where one session carries several agents (the shared child);
+    /// a 2025 session's log names its one agent (AgentAuditLog), and <c>run</c>'s records name none.
+    /// </summary>
+    private string? AuditAgent(ToolRequest? request) => options.RequestAgents is null ? null : request?.Agent;
 
     private static byte[] UnknownTool(JsonRpcId id, string toolName) =>
         JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), $"Unknown tool: {toolName}");

@@ -77,7 +77,7 @@ public sealed class TestCommandTests
 
         Assert.Equal(2, exitCode);
         Assert.Equal("", output);
-        Assert.Contains($"mcpguard: {cases}:4:13: cases[0].expect: must be one of allow, deny, require_approval, unknown", error);
+        Assert.Contains($"mcpguard: {cases}:4:13: cases[0].expect: must be one of allow, deny, require_approval, hidden", error);
         Assert.Contains("no case was run", error);
     }
 

@@ -91,4 +91,34 @@ public sealed class ToolTextFlagsTests
         Assert.DoesNotContain("get_time: ", flat, StringComparison.Ordinal);
         Assert.DoesNotContain(output, c => c is '\u200B' or '\u202E' || char.IsSurrogate(c));
     }
+
+    [Fact]
+    public async Task ToolsJson_PoisonedServer_EachToolCarriesTheFlagsTheTableShows()
+    {
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.File("policy.yaml"), "version: 1\ndefault: allow\n", TestContext.Current.CancellationToken);
+        await using var server = ScriptedServer.Listing(ToolsJson());
+
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            ToolsCommand.Create(server.Connector), "--policy", temp.File("policy.yaml"), "--json", "--", "server");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {output}{error}");
+        using var json = JsonDocument.Parse(output);
+        var flags = json.RootElement.EnumerateArray().ToDictionary(
+            t => t.GetProperty("name").GetString()!,
+            t => t.GetProperty("flags").EnumerateArray().Select(f =>
+                $"{f.GetProperty("where").GetString()} {f.GetProperty("kind").GetString()}: {f.GetProperty("what").GetString()}").ToList());
+        var expected = Flags().GroupBy(f => f.Tool).ToDictionary(
+            g => g.Key,
+            g => g.Select(f => $"{f.Where} {(f.Kind == ToolTextFlagKind.InvisibleCharacters ? "invisible_characters" : "addressed_to_model")}: {f.What}").ToList());
+        Assert.Empty(flags["get_time"]);
+        foreach (var (tool, said) in expected)
+        {
+            Assert.Equal(said, flags[tool]);
+        }
+
+        Assert.Contains(flags["get_kline"], f => f.StartsWith("description invisible_characters: carries invisible", StringComparison.Ordinal));
+        Assert.Contains(flags["get_news"], f => f.StartsWith("description addressed_to_model: has an <IMPORTANT>", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, c => c is '\u200B' or '\u202E' || char.IsSurrogate(c));
+    }
 }

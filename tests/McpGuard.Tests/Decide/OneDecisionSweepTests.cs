@@ -65,7 +65,7 @@ public sealed class OneDecisionSweepTests
 
         Assert.True(differences.Count == 0, string.Join("\n", differences));
         Assert.Contains(tested, d => d.StartsWith("require_approval by tools.set_*", StringComparison.Ordinal));
-        Assert.Contains(tested, d => d.StartsWith("unknown by hide", StringComparison.Ordinal));
+        Assert.Contains(tested, d => d.StartsWith("hidden by hide", StringComparison.Ordinal));
         Assert.Contains(tested, d => d.StartsWith("allow by risk.read", StringComparison.Ordinal));
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using McpGuard.Policy.Results;
 using McpGuard.Redaction;
 using McpGuard.Tests.Policy;
+using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Redaction;
 
@@ -28,6 +29,44 @@ public sealed class ResultFilterTests
         Assert.Equal(
             """{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":[{"type":"text","text":"key id [redacted: secrets], ok"}]}}""",
             Redacted(line, "{ redact: [secrets] }"));
+    }
+
+    /// <summary>
+    /// A long answer arrives in many reads: the line framer hands it over as a chain of buffer segments, and the
+    /// secret (with its AKIA anchor, after a word boundary) straddles segment boundaries and the prefilter's
+    /// 16K-character piece boundary;
+    /// a two-byte padding character is cut in half by odd segment sizes, and an escape sends the string down the
+    /// escaped path.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 'x', false)]
+    [InlineData(3, '\u00e9', false)]
+    [InlineData(7, '\u00e9', false)]
+    [InlineData(7, 'x', true)]
+    [InlineData(64, '\u00e9', true)]
+    [InlineData(4096, 'x', false)]
+    public void Apply_SecretSplitOverBufferSegments_IsStillRedacted(int segmentSize, char pad, bool escaped)
+    {
+        var padding = new string(pad, 16 * 1024 - 10) + (escaped ? "\\n" : " ");
+        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{{{padding}}}{{{Secret}}} end"}]}}""";
+        var segmented = WireBytes.Segmented(Encoding.UTF8.GetBytes(line), segmentSize);
+        Assert.False(segmented.IsSingleSegment);
+
+        var filtered = ResultFilter.Apply(segmented, Rules("{ redact: [secrets] }"), ResultShape.ToolResult);
+
+        Assert.Equal(
+            line.Replace(Secret, "[redacted: secrets]", StringComparison.Ordinal),
+            Encoding.UTF8.GetString(Assert.IsType<FilteredResult.Redacted>(filtered).Line));
+    }
+
+    [Fact]
+    public void Apply_LongTextWithoutAnchorOverSegments_IsUntouched()
+    {
+        var text = new string('x', 100_000);
+        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{{{text}}}"}]}}""";
+
+        Assert.IsType<FilteredResult.Untouched>(ResultFilter.Apply(
+            WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 4096), Rules("{ redact: [secrets] }"), ResultShape.ToolResult));
     }
 
     [Fact]

@@ -1,11 +1,18 @@
 // The TypeScript SDK v2 test server over Streamable HTTP (http-handler.mjs: both eras on one endpoint).
-// usage: node http-server.mjs   → prints "LISTENING <port>" on stdout (a free loopback port).
+// usage: node http-server.mjs [--tls CERT.pem KEY.pem]   → prints "LISTENING <port>" on stdout (a free loopback port);
+// with --tls it serves HTTPS with that certificate.
 // Every HTTP request is reported on stderr as "HTTP <json of method and headers>", so a test can prove what arrived.
-import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { handle, send, toRequest } from './http-handler.mjs';
 
-const server = createServer(async (req, res) => {
+const tls = process.argv.indexOf('--tls');
+const listener = async (req, res) => {
   process.stderr.write(`HTTP ${JSON.stringify({ method: req.method, headers: req.headers })}\n`);
   await send(res, await handle(await toRequest(req)));
-});
+};
+const server = tls < 0
+  ? createHttpServer(listener)
+  : createHttpsServer({ cert: readFileSync(process.argv[tls + 1]), key: readFileSync(process.argv[tls + 2]) }, listener);
 server.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${server.address().port}\n`));

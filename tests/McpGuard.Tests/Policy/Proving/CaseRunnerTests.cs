@@ -30,7 +30,7 @@ public sealed class CaseRunnerTests
     [InlineData("place_order", """{ qty: "0.1" }""", "allow", "tools.place_order.rules[0]")]
     [InlineData("place_order", """{ qty: "0.9" }""", "require_approval", "tools.place_order.rules[1]")]
     [InlineData("set_leverage", "{ buyLeverage: 9 }", "deny", "tools.set_leverage")]
-    [InlineData("cancel_all_orders", "{}", "unknown", "hide")]
+    [InlineData("cancel_all_orders", "{}", "hidden", "hide")]
     [InlineData("get_tickers", "{}", "deny", "default")]
     public void Run_ExpectationMet_Passes(string tool, string args, string expect, string rule)
     {
@@ -39,6 +39,15 @@ public sealed class CaseRunnerTests
         Assert.True(result.Passed);
         Assert.Equal(expect, DecisionWords.ProvenWord(result.Last.Verdict));
         Assert.Equal(rule, result.Last.RuleId);
+    }
+
+    [Fact]
+    public void Run_ExpectUnknown_TheOlderWordForHidden_Passes()
+    {
+        var result = RunOne("{ name: c, call: cancel_all_orders, args: {}, expect: unknown }");
+
+        Assert.True(result.Passed);
+        Assert.Equal("hidden", DecisionWords.ProvenWord(result.Last.Verdict));
     }
 
     [Theory]

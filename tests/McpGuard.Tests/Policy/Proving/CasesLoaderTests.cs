@@ -9,7 +9,7 @@ public sealed class CasesLoaderTests
     [Theory]
     [InlineData("cases:\n  - name: a\n    call: t\n    expect: allow\n    colour: red\n", 5, "cases[0].colour", "unknown key 'colour'")]
     [InlineData("cases:\n  - name: a\n    call: t\n", 2, "cases[0].expect", "is required")]
-    [InlineData("cases:\n  - name: a\n    call: t\n    expect: allowed\n", 4, "cases[0].expect", "must be one of allow, deny, require_approval, unknown")]
+    [InlineData("cases:\n  - name: a\n    call: t\n    expect: allowed\n", 4, "cases[0].expect", "must be one of allow, deny, require_approval, hidden")]
     [InlineData("cases:\n  - call: t\n    expect: allow\n", 2, "cases[0].name", "is required")]
     [InlineData("cases:\n  - name: a\n    expect: allow\n", 2, "cases[0].call", "is required")]
     [InlineData("cases:\n  - name: a\n    call: t\n    expect: allow\n    reason: why\n", 5, "cases[0].reason", "only a deny or a require_approval")]
