@@ -20,9 +20,12 @@ internal sealed partial class ToolCallGate
         var cancellationToken = held.Token;
         ToolRequest? request = null;
         var asked = false;
+
+        // Disposed only after the catch clauses: the cancelled record they write reads the request's arguments.
+        JsonDocument? document = null;
         try
         {
-            using var document = JsonDocument.Parse(held.Line);
+            document = JsonDocument.Parse(held.Line);
             var parameters = document.RootElement.GetProperty("params"u8);
             var era = ModernMeta.EraOf(parameters);
             ToolCall.TryRead(parameters, out var call, out _);
@@ -109,6 +112,10 @@ internal sealed partial class ToolCallGate
         {
             LogHeldCallFailed(logger, ex);
             await TryReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + ex.Message));
+        }
+        finally
+        {
+            document?.Dispose();
         }
     }
 
