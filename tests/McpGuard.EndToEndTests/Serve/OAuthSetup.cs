@@ -33,7 +33,8 @@ internal sealed class OAuthSetup : IAsyncDisposable
     public static string AuditPath(string home) => Path.Combine(home, "audit.jsonl");
 
     /// <param name="tools">The policy's <c>tools:</c> entries, indented by two spaces.</param>
-    public static async Task<OAuthSetup> StartAsync(string tools = "  place_order: deny\n")
+    /// <param name="more">More top-level policy blocks, each line ending in a newline.</param>
+    public static async Task<OAuthSetup> StartAsync(string tools = "  place_order: deny\n", string more = "")
     {
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         probe.Start();
@@ -47,7 +48,7 @@ internal sealed class OAuthSetup : IAsyncDisposable
                 version: 1
                 default: allow
                 tools:
-                {tools}state: {"{"} store: memory {"}"}
+                {tools}{more}state: {"{"} store: memory {"}"}
                 serve:
                   auth:
                     oauth: {"{"} issuer: "http://127.0.0.1:{issuer.Ports[0]}", audience: "{resource}", scopes: [mcp:tools], agent_claim: client_id {"}"}

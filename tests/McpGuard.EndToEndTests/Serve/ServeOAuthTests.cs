@@ -102,6 +102,24 @@ public sealed class ServeOAuthTests
         Assert.Equal(["trader", "analyst"], denied.Select(r => r.GetProperty("agent").GetString()));
     }
 
+    [Fact]
+    public async Task Telemetry_SharedChildSpans_NameEachRequestsAgent()
+    {
+        await using var receiver = new OtlpReceiver();
+        await using var setup = await OAuthSetup.StartAsync(more: $"telemetry: {{ otlp: {receiver.Endpoint} }}\n");
+        foreach (var agent in (string[])["trader", "analyst"])
+        {
+            var token = await setup.TokenAsync(agent, setup.Resource);
+            await using var client = await setup.Guard.ConnectAsync(headers: new Dictionary<string, string> { ["Authorization"] = "Bearer " + token });
+            await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = agent }, cancellationToken: Ct);
+        }
+
+        Assert.Equal(143, await setup.Guard.TerminateAsync());
+
+        var echoes = receiver.Spans.Where(s => s.Name == "tools/call echo" && s.Kind == 2).Select(s => s.Attributes["mcpguard.agent"]);
+        Assert.Equal(["analyst", "trader"], echoes.Order(StringComparer.Ordinal));
+    }
+
     /// <summary>The token's claims under a header that says <c>alg: none</c>, with no signature.</summary>
     private static string Unsigned(string token)
     {
