@@ -109,16 +109,14 @@ internal sealed partial class ToolCallGate
         var forward = outcome is GateOutcome.Count or GateOutcome.Forward ? InputRequiredRetry.WithoutGuardKeys(message.Document.RootElement) : [];
         if (outcome is GateOutcome.Count counted)
         {
-            if (await CountThenConcludeAsync(policy, id, callId, counted, Era, new ReadOnlySequence<byte>(forward), cancellationToken) is not { } concluded)
-            {
-                return; // Held until the store answers; the held copy is the bytes without the guard's keys.
-            }
-
-            outcome = concluded;
+            // Held until the store answers, if it must be: the held copy is the bytes without the guard's keys.
+            outcome = await CountThenConcludeAsync(policy, id, callId, counted, Era, new ReadOnlySequence<byte>(forward), cancellationToken);
         }
 
         switch (outcome)
         {
+            case GateOutcome.Held:
+                break;
             case GateOutcome.Forward:
                 await channels.ToServer.SendAsync(forward, flush: false, cancellationToken);
                 break;
@@ -166,16 +164,13 @@ internal sealed partial class ToolCallGate
 
         if (outcome is GateOutcome.Count counted)
         {
-            if (await CountThenConcludeAsync(policy, id, callId, counted, Era, line, cancellationToken) is not { } concluded)
-            {
-                return; // Held until the store answers.
-            }
-
-            outcome = concluded;
+            outcome = await CountThenConcludeAsync(policy, id, callId, counted, Era, line, cancellationToken);
         }
 
         switch (outcome)
         {
+            case GateOutcome.Held:
+                break; // Until the store answers.
             case GateOutcome.Forward:
                 await channels.ToServer.SendAsync(line, flush: false, cancellationToken);
                 break;

@@ -31,7 +31,7 @@ internal sealed partial class ToolCallGate(
     ILogger logger)
 {
     /// <summary>What a person is shown as the server: the operator's name for it, else its own, else its command's.</summary>
-    private string ApprovalLabel => options.ServerLabel ?? engine.ServerName ?? serverName;
+    private string ApprovalLabel => options.ServerLabel ?? channels.ServerName ?? serverName;
 
     /// <summary>Handles a validated tools/call request whose id is already registered as in flight.</summary>
     public async ValueTask HandleAsync(ClientMessage message, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
@@ -66,12 +66,7 @@ internal sealed partial class ToolCallGate(
         var outcome = Judge(id, callId, Decide(policy, id, call, era), era);
         if (outcome is GateOutcome.Count count)
         {
-            if (await CountThenConcludeAsync(policy, id, callId, count, era, line, cancellationToken) is not { } concluded)
-            {
-                return; // Held until the store answers.
-            }
-
-            outcome = concluded;
+            outcome = await CountThenConcludeAsync(policy, id, callId, count, era, line, cancellationToken);
         }
 
         switch (outcome)
@@ -85,6 +80,8 @@ internal sealed partial class ToolCallGate(
             case GateOutcome.Reply reply:
                 await ReplyAsync(id, reply.Message, cancellationToken);
                 break;
+            case GateOutcome.Held:
+                break; // Until the store answers.
             case GateOutcome.ListFirst or GateOutcome.Ask:
                 // Decided off the pump, on a copy of the bytes, so other traffic keeps flowing meanwhile.
                 held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId));
@@ -102,7 +99,7 @@ internal sealed partial class ToolCallGate(
         CompiledPolicy policy, JsonRpcId id, ToolCall call, ProtocolEra era, bool freshlyListed = false, PersonAnswer? answer = null, bool picked = false)
     {
         var catalog = channels.Catalog;
-        ToolSight sight = catalog.TryGetRisk(call.Name, policy, engine.ServerName, out var risk)
+        ToolSight sight = catalog.TryGetRisk(call.Name, policy, channels.ServerName, out var risk)
             ? ToolSight.Listed.Of(risk, catalog.TryGetTool(call.Name, out var tool) ? tool.Drift : PinDrift.None)
             : catalog.IsComplete ? ToolSight.NotListed.Complete : ToolSight.NotListed.Incomplete;
         return CallDecider.Decide(policy, new CallFacts
@@ -111,7 +108,7 @@ internal sealed partial class ToolCallGate(
             Arguments = call.Arguments,
             Agent = AgentOf(id),
             Sight = sight,
-            ServerName = engine.ServerName,
+            ServerName = channels.ServerName,
             Modern = era == ProtocolEra.Modern,
             FreshlyListed = freshlyListed,
             Answer = answer,
@@ -224,16 +221,16 @@ internal sealed partial class ToolCallGate(
     /// <summary>
     /// Counts an allowed call, then concludes it. A store that does not answer at once (a durable one waiting for
     /// another guard, or slow) never stalls the pump: the call is held with <paramref name="forward"/>, the bytes
-    /// that go to the server, and finished off the pump (<see cref="FinishCountingAsync"/>). Null: held.
+    /// that go to the server, and finished off the pump (<see cref="FinishCountingAsync"/>): <see cref="GateOutcome.Held"/>.
     /// </summary>
-    private async ValueTask<GateOutcome?> CountThenConcludeAsync(CompiledPolicy policy, JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, ReadOnlySequence<byte> forward, CancellationToken cancellationToken)
+    private async ValueTask<GateOutcome> CountThenConcludeAsync(CompiledPolicy policy, JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, ReadOnlySequence<byte> forward, CancellationToken cancellationToken)
     {
         var counting = engine.TryConsumeAsync(policy, count.Decision.Request, cancellationToken);
         if (!counting.IsCompleted)
         {
             var pending = counting.AsTask();
             held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending));
-            return null;
+            return GateOutcome.Held.Instance;
         }
 
         return Conclude(id, callId, count, era, await counting);
@@ -247,7 +244,7 @@ internal sealed partial class ToolCallGate(
     {
         if (!receipt.IsEmpty)
         {
-            _ = GiveBackCounts.RunAsync(engine, receipt, logger);
+            channels.Background.Run(() => GiveBackCounts.RunAsync(engine, receipt, logger));
         }
     }
 
