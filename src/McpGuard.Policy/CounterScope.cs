@@ -8,4 +8,10 @@ internal enum CounterScope
 
     /// <summary><c>scope: session</c>: this guard's memory, from zero at every start.</summary>
     Session,
+
+    /// <summary>
+    /// <c>scope: agent</c>: the state store, one counter per agent (serve's authenticated caller, the local user
+    /// under run), shared by every guard on the store: the agent is the counter's last <c>per</c> value.
+    /// </summary>
+    Agent,
 }

@@ -6,7 +6,7 @@ namespace McpGuard.Policy;
 
 /// <summary>
 /// The counters one call needs, in the order they are checked (the entry's rate limit, the global rate limit,
-/// the entry's budget), split by where they count. Building it reads the call's arguments, and fails closed as
+/// the entry's budget), split by where they count (<c>scope: agent</c> counts in the store, per agent). Building it reads the call's arguments, and fails closed as
 /// <c>when</c> does: a budget's amount must be one strict number of 0 or more (a negative one would make room),
 /// and every <c>per</c> argument must be there, a string, number or boolean of at most 256 characters.
 /// </summary>
@@ -18,7 +18,10 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
 
     public bool IsEmpty => Shared.Count == 0 && Session.Count == 0;
 
-    public static bool TryBuild(CompiledPolicy policy, ToolEntry? entry, JsonElement arguments, [NotNullWhen(true)] out LimitPlan? plan, [NotNullWhen(false)] out LimitRefusal? refusal)
+    /// <param name="agent">Who calls: the last <c>per</c> value of <c>scope: agent</c> counters.</param>
+    public static bool TryBuild(
+        CompiledPolicy policy, ToolEntry? entry, JsonElement arguments, string? agent,
+        [NotNullWhen(true)] out LimitPlan? plan, [NotNullWhen(false)] out LimitRefusal? refusal)
     {
         plan = None;
         refusal = null;
@@ -36,7 +39,7 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
                 return false;
             }
 
-            var id = new CounterId(ns, entry.Id, CounterKind.Rate, rate.Window, per);
+            var id = new CounterId(ns, entry.Id, CounterKind.Rate, rate.Window, PerAgent(per, rate.Scope, agent));
             limits.Add(new PlannedLimit(new CounterDemand(id, StrictDecimal.One, new StrictDecimal(rate.Max, 0)), LimitScope.Entry, rate.Scope, entry.Pattern.Pattern, rate, null));
         }
 
@@ -48,7 +51,7 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
                 return false;
             }
 
-            var id = new CounterId(ns, CounterId.GlobalEntry, CounterKind.Rate, global.Window, per);
+            var id = new CounterId(ns, CounterId.GlobalEntry, CounterKind.Rate, global.Window, PerAgent(per, global.Scope, agent));
             limits.Add(new PlannedLimit(new CounterDemand(id, StrictDecimal.One, new StrictDecimal(global.Max, 0)), LimitScope.Global, global.Scope, CounterId.GlobalEntry, global, null));
         }
 
@@ -65,13 +68,17 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
                 return false;
             }
 
-            var id = new CounterId(ns, entry.Id, CounterKind.Budget, budget.Window, per);
+            var id = new CounterId(ns, entry.Id, CounterKind.Budget, budget.Window, PerAgent(per, budget.Scope, agent));
             limits.Add(new PlannedLimit(new CounterDemand(id, amount, budget.Max), LimitScope.Entry, budget.Scope, entry.Pattern.Pattern, null, budget));
         }
 
         plan = Split(limits);
         return true;
     }
+
+    /// <summary><c>scope: agent</c>: the agent after the <c>per</c> values, so each agent has its own counter.</summary>
+    private static ImmutableArray<string> PerAgent(ImmutableArray<string> per, CounterScope scope, string? agent) =>
+        scope == CounterScope.Agent ? per.Add(agent ?? "") : per;
 
     /// <summary>The values of the <c>per</c> paths, in order. Argument values stay out of the reason (it reaches the audit log).</summary>
     private static bool TryPer(IReadOnlyList<ArgumentPath> paths, JsonElement arguments, string owner, string kind, out ImmutableArray<string> per, [NotNullWhen(false)] out LimitRefusal? refusal)
@@ -127,7 +134,7 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
         var shared = 0;
         foreach (var limit in limits)
         {
-            shared += limit.Storage == CounterScope.Shared ? 1 : 0;
+            shared += limit.Storage != CounterScope.Session ? 1 : 0;
         }
 
         if (shared == limits.Count)
@@ -140,7 +147,7 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             return new LimitPlan([], limits);
         }
 
-        return new LimitPlan([.. limits.Where(l => l.Storage == CounterScope.Shared)], [.. limits.Where(l => l.Storage == CounterScope.Session)]);
+        return new LimitPlan([.. limits.Where(l => l.Storage != CounterScope.Session)], [.. limits.Where(l => l.Storage == CounterScope.Session)]);
     }
 
     /// <summary>The one value a budget sums for this call, or null when there is not exactly one.</summary>

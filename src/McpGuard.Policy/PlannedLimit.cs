@@ -10,10 +10,12 @@ namespace McpGuard.Policy;
 internal sealed record PlannedLimit(CounterDemand Demand, LimitScope Scope, CounterScope Storage, string Owner, RateLimitSpec? Rate, BudgetSpec? Budget)
 {
     public string RefusedText => Budget is { } budget
-        ? $"budget of {budget} for {Owner}{PerWords(budget.Per)} would be exceeded"
+        ? $"budget of {budget} for {Owner}{PerWords(budget.Per)}{AgentWords} would be exceeded"
         : Scope == LimitScope.Global
-            ? $"global rate limit of {Rate}{PerWords(Rate!.Per)} reached"
-            : $"rate limit of {Rate} for {Owner}{PerWords(Rate!.Per)} reached";
+            ? $"global rate limit of {Rate}{PerWords(Rate!.Per)}{AgentWords} reached"
+            : $"rate limit of {Rate} for {Owner}{PerWords(Rate!.Per)}{AgentWords} reached";
+
+    private string AgentWords => Storage == CounterScope.Agent ? " for this agent" : "";
 
     private static string PerWords(IReadOnlyList<ArgumentPath> per) =>
         per.Count == 0 ? "" : " per " + string.Join(", ", per.Select(p => p.Text));

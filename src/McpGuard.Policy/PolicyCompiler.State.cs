@@ -143,8 +143,9 @@ internal sealed partial class PolicyCompiler
         {
             case "shared": return CounterScope.Shared;
             case "session": return CounterScope.Session;
+            case "agent": return CounterScope.Agent;
             default:
-                Error(node, $"{path}.scope", "must be shared (the state store, the default) or session (this guard only, in memory)");
+                Error(node, $"{path}.scope", "must be shared (the state store, the default), agent (one counter per agent) or session (this guard only, in memory)");
                 return CounterScope.Shared;
         }
     }

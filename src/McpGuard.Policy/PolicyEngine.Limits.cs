@@ -19,7 +19,7 @@ internal sealed partial class PolicyEngine
     {
         var entry = policy.FindEntry(request.ToolName);
         var risk = policy.Classify(request);
-        if (!LimitPlan.TryBuild(policy, entry, request.Arguments, out var plan, out var refusal))
+        if (!LimitPlan.TryBuild(policy, entry, request.Arguments, request.Agent, out var plan, out var refusal))
         {
             return new(Refuse(entry, refusal, risk));
         }

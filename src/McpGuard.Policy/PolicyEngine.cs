@@ -27,18 +27,6 @@ internal sealed partial class PolicyEngine
 
     public bool IsHidden(string toolName) => _policy.IsHidden(toolName);
 
-    /// <summary>Hidden by name, or by the risk class the name and the server's hints give it.</summary>
-    public bool IsHidden(string toolName, ToolHints? hints)
-    {
-        var policy = _policy;
-        return policy.IsHidden(toolName, policy.Classify(toolName, hints, ServerName));
-    }
-
-    /// <summary>
-    /// The guarded server's self-reported name (<c>serverInfo.name</c> from initialize or server/discover), which
-    /// picks its vendor risk catalogue; null until it said, or if it never does.
-    /// </summary>
-    public string? ServerName { get; set; }
 
     public PolicyDecision Evaluate(ToolRequest request) => PolicyEvaluator.Evaluate(_policy, request, trace: null);
 
@@ -69,5 +57,7 @@ internal sealed partial class PolicyEngine
     }
 
     /// <summary>What the policy does with a tool, in a few words, for <c>mcpguard tools</c>.</summary>
-    public ToolPolicySummary Describe(string toolName, ToolHints? hints, PinDrift drift = PinDrift.None) => PolicyEvaluator.Describe(_policy, toolName, hints, ServerName, drift);
+    /// <param name="serverName">The server's self-reported name, which picks its vendor risk catalogue.</param>
+    public ToolPolicySummary Describe(string toolName, ToolHints? hints, string? serverName, PinDrift drift = PinDrift.None) =>
+        PolicyEvaluator.Describe(_policy, toolName, hints, serverName, drift);
 }

@@ -17,6 +17,9 @@ internal sealed record ToolRequest
     /// </summary>
     public RiskClass? Risk { get; init; }
 
+    /// <summary>Who calls (docs/serve.md#agents): counters of <c>scope: agent</c> limits are kept per agent.</summary>
+    public string? Agent { get; init; }
+
     /// <summary>How the tool's listed definition compares with the lock file (docs/pins.md); the relay knows, the policy decides.</summary>
     public PinDrift Drift { get; init; }
 }

@@ -1,6 +1,11 @@
 using System.CommandLine;
 using McpGuard.Cli;
 
+if (VersionAnswer.TryAnswer(args))
+{
+    return ExitCodes.Success;
+}
+
 var root = RootCommandFactory.Create();
 
 // npm arguments such as @scope/pkg must reach the child verbatim, so response files are off.

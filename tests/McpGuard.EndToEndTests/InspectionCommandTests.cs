@@ -41,6 +41,16 @@ public sealed class InspectionCommandTests
     }
 
     [Fact]
+    public async Task Version_Alone_PrintsTheVersionAndExitsZero()
+    {
+        var (code, output, error) = await GuardAsync("--version");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?(\+[0-9a-f]+)?\n$", output);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
     public async Task Tools_Bybit_ShowsEveryToolWithRiskAndEffect()
     {
         var (code, output, error) = await GuardAsync(["tools", "--policy", RepoPaths.BybitPolicy, "--json", "--", .. GuardedServer.BybitSimulator()]);

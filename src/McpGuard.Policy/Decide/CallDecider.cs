@@ -21,7 +21,7 @@ internal static class CallDecider
         {
             // Only a listed tool has a class: a name the server never listed is answered from the hide list and
             // the list alone, before anything is classified, so made-up names cost nothing.
-            var unlisted = new ToolRequest { ToolName = name, Arguments = facts.Arguments };
+            var unlisted = new ToolRequest { ToolName = name, Arguments = facts.Arguments, Agent = facts.Agent };
             if (policy.IsHidden(name))
             {
                 trace?.Add("hide: the tool is hidden (answered as an unknown tool)");
@@ -64,12 +64,15 @@ internal static class CallDecider
     {
         ToolSight.Listed listed => new ToolRequest
         {
-            ToolName = facts.ToolName, Arguments = facts.Arguments, Risk = listed.Risk, Drift = listed.Drift,
+            ToolName = facts.ToolName, Arguments = facts.Arguments, Risk = listed.Risk, Drift = listed.Drift, Agent = facts.Agent,
         },
-        ToolSight.Assumed { Risk: { } known } => new ToolRequest { ToolName = facts.ToolName, Arguments = facts.Arguments, Risk = known },
+        ToolSight.Assumed { Risk: { } known } => new ToolRequest
+        {
+            ToolName = facts.ToolName, Arguments = facts.Arguments, Risk = known, Agent = facts.Agent,
+        },
         _ => new ToolRequest
         {
-            ToolName = facts.ToolName, Arguments = facts.Arguments,
+            ToolName = facts.ToolName, Arguments = facts.Arguments, Agent = facts.Agent,
             Risk = policy.Classify(facts.ToolName, hints: null, facts.ServerName),
         },
     };

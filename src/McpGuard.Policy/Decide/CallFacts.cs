@@ -14,6 +14,9 @@ internal readonly record struct CallFacts
     /// <summary>The call's <c>arguments</c> object, or <c>default</c> (Undefined) when it had none.</summary>
     public JsonElement Arguments { get; init; }
 
+    /// <summary>Who calls (docs/serve.md#agents): <c>scope: agent</c> limits count per agent.</summary>
+    public string? Agent { get; init; }
+
     public required ToolSight Sight { get; init; }
 
     /// <summary>The server's self-reported name (<c>serverInfo.name</c>), null until it said (docs/policy.md#risk-classes).</summary>

@@ -4,7 +4,7 @@ namespace McpGuard.Approval;
 
 /// <summary>
 /// The request as one JSON document, as the command channel's program reads it on stdin and the desk
-/// receives it: <c>call_id, server, tool, arguments, rule, reason, changes, deadline</c> (docs/approval.md).
+/// receives it: <c>call_id, server, tool, agent, arguments, rule, reason, changes, deadline</c> (docs/approval.md).
 /// </summary>
 internal static class ApprovalJson
 {
@@ -17,6 +17,11 @@ internal static class ApprovalJson
             writer.WriteString("call_id"u8, request.CallId);
             writer.WriteString("server"u8, request.ServerName);
             writer.WriteString("tool"u8, request.ToolName);
+            if (request.Agent is not null)
+            {
+                writer.WriteString("agent"u8, request.Agent);
+            }
+
             writer.WritePropertyName("arguments"u8);
             if (request.Arguments.ValueKind == JsonValueKind.Object)
             {

@@ -10,4 +10,7 @@ internal sealed record ApprovalRequest(string CallId, string ServerName, string 
 {
     /// <summary>A 2026-07-28 call whose client declared form elicitation: the elicitation channel asks in band.</summary>
     public bool CanAskInBand { get; init; }
+
+    /// <summary>Who asks (docs/serve.md#agents): serve's authenticated agent, or the local user under <c>run</c>.</summary>
+    public string? Agent { get; init; }
 }

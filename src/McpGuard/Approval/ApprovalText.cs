@@ -8,6 +8,7 @@ internal static class ApprovalText
     /// <summary>The question as the client shows it (elicitation): server, tool, rule, arguments.</summary>
     public static string Message(ApprovalRequest request) =>
         $"McpGuard: {request.ServerName} wants to call {request.ToolName}.\n" +
+        (request.Agent is { } agent ? $"Asked by: {agent}\n" : "") +
         $"Rule: {request.RuleId}{(request.Reason is { Length: > 0 } reason ? " — " + reason : "")}\n" +
         $"Arguments:\n{ArgumentsDisplay.Pretty(request.Arguments)}\n" +
         (request.Changes is { Count: > 0 } changes

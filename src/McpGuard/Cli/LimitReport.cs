@@ -44,7 +44,8 @@ internal static class LimitReport
 
     private static void Add(List<LimitRow> rows, IReadOnlyList<CounterReading> readings, string entry, string id, CounterKind kind, TimeSpan window, CounterScope scope, IReadOnlyList<ArgumentPath> per, StrictDecimal max)
     {
-        var paths = per.Select(p => p.Text).ToList();
+        // scope: agent counts per agent too: its counters carry the agent after the per values (LimitPlan).
+        var paths = per.Select(p => p.Text).Concat(scope == CounterScope.Agent ? ["agent"] : []).ToList();
         var row = new LimitRow { Entry = entry, Kind = kind, Window = window, Scope = scope, PerPaths = paths, Max = max, Used = scope == CounterScope.Session ? null : StrictDecimal.Zero };
         if (scope == CounterScope.Session)
         {

@@ -33,9 +33,9 @@ internal static class ToolsCommand
 
             var tools = inventory.Tools;
 
-            var engine = new PolicyEngine(policy) { ServerName = inventory.ServerName };
+            var engine = new PolicyEngine(policy);
             var pins = ToolPins.Of(policy, tools);
-            var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints, pins.Drift(t.Name)))).ToList();
+            var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints, inventory.ServerName, pins.Drift(t.Name)))).ToList();
             var flags = ToolTextFlags.Find(tools);
             if (parseResult.GetValue(json))
             {

@@ -155,7 +155,10 @@ internal static class DeskApp
                 root.GetProperty("deadline"u8).GetDateTimeOffset(),
                 root.TryGetProperty("changes"u8, out var changes) && changes.ValueKind == JsonValueKind.Array
                     ? string.Join('\n', changes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()))
-                    : null);
+                    : null)
+            {
+                Agent = root.TryGetProperty("agent"u8, out var agent) && agent.ValueKind == JsonValueKind.String ? agent.GetString() : null,
+            };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -92,6 +92,7 @@ internal static class DeskPage
           for (const p of pending) {
             const card = el('div', 'card'); card.dataset.id = p.id;
             card.append(el('span', 'left', secondsLeft(p) + ' s left'), el('div', 'tool', p.tool), el('div', 'server', 'server: ' + p.server));
+            if (p.agent) card.append(el('div', 'server', 'asked by: ' + p.agent));
             card.append(el('div', 'rule', 'rule: ' + p.ruleId + (p.reason ? ' — ' + p.reason : '')), el('pre', '', p.arguments));
             if (p.changes) card.append(el('div', 'rule', 'what changed since the tool was pinned:'), el('pre', 'changes', p.changes));
             const yes = el('button', 'approve', 'Approve'), no = el('button', 'deny', 'Deny');

@@ -10,4 +10,8 @@ internal sealed record DeskPending(
     string? Reason,
     DateTimeOffset Received,
     DateTimeOffset Deadline,
-    string? Changes = null);
+    string? Changes = null)
+{
+    /// <summary>Who asks: serve's agent, or the local user under run (absent from older guards).</summary>
+    public string? Agent { get; init; }
+}

@@ -1,3 +1,4 @@
+using McpGuard.Http.Bearer;
 using McpGuard.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -9,7 +10,7 @@ namespace McpGuard.Http;
 /// (401), and how many that agent has open (429). The client's credentials are then removed from the request, so
 /// nothing after this point can pass them on to a server.
 /// </summary>
-internal sealed class GatewayChecks(ServeOptions options, TokenAuthenticator? tokens, AgentConcurrency concurrency)
+internal sealed class GatewayChecks(ServeOptions options, IRequestAuthenticator authenticator, AgentConcurrency concurrency)
 {
     public HostCheck Host { get; } = new(options);
 
@@ -29,10 +30,10 @@ internal sealed class GatewayChecks(ServeOptions options, TokenAuthenticator? to
             return;
         }
 
-        if (Authenticate(request) is not { } agent)
+        var outcome = await authenticator.AuthenticateAsync(BearerToken(request), context.RequestAborted);
+        if (outcome is not AuthOutcome.Accepted { Agent: var agent })
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status401Unauthorized, "A valid bearer token is required.");
+            await RefuseAsync(context, outcome);
             return;
         }
 
@@ -57,19 +58,37 @@ internal sealed class GatewayChecks(ServeOptions options, TokenAuthenticator? to
         }
     }
 
-    private string? Authenticate(HttpRequest request)
+    /// <summary>The token of an <c>Authorization: Bearer</c> header; null when there is no such header.</summary>
+    private static string? BearerToken(HttpRequest request) =>
+        request.Headers.Authorization is [{ } value] && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? value["Bearer ".Length..].Trim()
+            : null;
+
+    /// <summary>
+    /// 401 with <c>WWW-Authenticate: Bearer</c> (RFC 6750), naming in OAuth mode where the metadata is (RFC 9728);
+    /// 403 <c>insufficient_scope</c>; 503 when the issuer's keys cannot be had. The reason never holds the token.
+    /// </summary>
+    private Task RefuseAsync(HttpContext context, AuthOutcome outcome)
     {
-        if (options.Auth is ServeAuth.None)
+        var (request, response) = (context.Request, context.Response);
+        var metadata = options.Auth is ServeAuth.OAuth
+            ? $", resource_metadata=\"{ProtectedResourceMetadata.UrlFor(options, request.Scheme, request.Host.Value!)}\""
+            : "";
+        switch (outcome)
         {
-            return Environment.UserName;
+            case AuthOutcome.MissingScope missing:
+                var scope = options.Auth is ServeAuth.OAuth oauth ? string.Join(' ', oauth.Scopes) : "";
+                response.Headers.WWWAuthenticate = $"Bearer error=\"insufficient_scope\", scope=\"{scope}\"{metadata}";
+                return HttpAnswers.StatusAsync(response, StatusCodes.Status403Forbidden, $"Forbidden: {missing.Why}.");
+            case AuthOutcome.Unavailable unavailable:
+                response.Headers.RetryAfter = "5";
+                return HttpAnswers.StatusAsync(response, StatusCodes.Status503ServiceUnavailable, $"Cannot check tokens now: {unavailable.Why}");
+            case AuthOutcome.Refused { Presented: true } refused:
+                response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\"{metadata}";
+                return HttpAnswers.StatusAsync(response, StatusCodes.Status401Unauthorized, $"A valid bearer token is required: {refused.Why}.");
+            default:
+                response.Headers.WWWAuthenticate = metadata.Length == 0 ? "Bearer" : "Bearer " + metadata[2..];
+                return HttpAnswers.StatusAsync(response, StatusCodes.Status401Unauthorized, "A valid bearer token is required.");
         }
-
-        var header = request.Headers.Authorization;
-        if (tokens is null || header is not [{ } value] || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        return tokens.Authenticate(value["Bearer ".Length..].Trim());
     }
 }

@@ -1,3 +1,4 @@
+using McpGuard.Http.Bearer;
 using McpGuard.Policy;
 using McpGuard.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -49,8 +50,15 @@ internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, 
             });
         });
         var app = builder.Build();
-        var tokens = options.Auth is ServeAuth.Tokens file ? new TokenAuthenticator(file.File) : null;
-        var checks = new GatewayChecks(options, tokens, new AgentConcurrency(options.MaxRequestsPerAgent));
+        using var issuerHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var issuerKeys = options.Auth is ServeAuth.OAuth o ? new IssuerKeys(issuerHttp, o.Issuer.OriginalString, clock) : null;
+        IRequestAuthenticator authenticator = options.Auth switch
+        {
+            ServeAuth.Tokens file => new TokenAuthenticator(file.File),
+            ServeAuth.OAuth oauth => new OAuthAuthenticator(oauth, issuerKeys!, clock),
+            _ => new NoAuthentication(),
+        };
+        var checks = new GatewayChecks(options, authenticator, new AgentConcurrency(options.MaxRequestsPerAgent));
         GatewayRoutes.Map(app, options, new McpEndpoint(_sessions, _stateless, options, stopping), checks, () => !_draining, metrics);
 
         using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stopping);

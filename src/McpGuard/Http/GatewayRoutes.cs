@@ -1,3 +1,5 @@
+using McpGuard.Http.Bearer;
+using McpGuard.Policy;
 using McpGuard.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,7 +8,7 @@ namespace McpGuard.Http;
 
 /// <summary>
 /// Every route of the gateway's listener, in this one place: the MCP endpoint behind its checks, and the health
-/// probes, which need no auth and say nothing but their status. and, with <c>telemetry.prometheus</c>, <c>/metrics</c> behind the same checks.
+/// probes, which need no auth and say nothing but their status, the RFC 9728 metadata in OAuth mode, and, with <c>telemetry.prometheus</c>, <c>/metrics</c> behind the same checks.
 /// </summary>
 internal static class GatewayRoutes
 {
@@ -17,6 +19,15 @@ internal static class GatewayRoutes
     {
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () => ready() ? Results.Text("ready\n") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
+        if (options.Auth is ServeAuth.OAuth oauth)
+        {
+            // RFC 9728: how a client that got a 401 finds the authorization server; public, like the probes.
+            var document = ProtectedResourceMetadata.Document(oauth);
+            IResult Metadata() => Results.Bytes(document, "application/json");
+            app.MapGet(ProtectedResourceMetadata.PathFor(options.Path), Metadata);
+            app.MapGet(ProtectedResourceMetadata.WellKnown, Metadata);
+        }
+
 
         // The checks run only in front of the MCP endpoint and the metrics scrape (not the probes), around the handler,
         // so an agent's request counts as open until its answer is written and a scrape needs the endpoint's auth.

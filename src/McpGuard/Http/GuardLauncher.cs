@@ -32,13 +32,19 @@ internal sealed class GuardLauncher(
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
     /// <param name="agent">The one agent this session serves (a 2025 session): its audit records name it.</param>
     /// <param name="sessionId">The 2025 session's id, on its spans as <c>mcp.session.id</c>; null for the shared child.</param>
+    /// <param name="requestAgents">The shared child's: who sent each request (audit, approval, <c>scope: agent</c>).</param>
     public (IGuardRelay Relay, Task<int> Running) Start(
-        Stream clientInput, Stream clientOutput, string? agent, string? sessionId, CancellationToken stopping)
+        Stream clientInput, Stream clientOutput, string? agent, string? sessionId, CancellationToken stopping, IRequestAgents? requestAgents = null)
     {
         IAuditLog log = agent is null ? audit : new AgentAuditLog(audit, agent);
 
         // Spans name the session's agent (a 2025 session has one; shared 2026-07-28 traffic is the gateway's own).
         var relayOptions = agent is null ? options : options with { Session = options.Session with { Agent = agent, SessionId = sessionId } };
+        if (requestAgents is not null)
+        {
+            relayOptions = relayOptions with { Session = relayOptions.Session with { RequestAgents = requestAgents } };
+        }
+
         if (upstream is { } remote)
         {
             var remoteRelay = new RemoteRelay(

@@ -39,7 +39,11 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         if (message is null)
         {
             rejection ??= new LineRejection(McpErrorCode.ParseError.AsInt(), "Parse error: the body is empty.", null);
-            var status = rejection.Code == McpErrorCode.ParseError.AsInt() ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
+            // A body that is not JSON, or a batch (one POST is one message, docs/serve.md), is a bad request as a whole;
+            // a single message the checks refuse is answered as on stdio.
+            var status = rejection.Code == McpErrorCode.ParseError.AsInt() || IsBatch(body)
+                ? StatusCodes.Status400BadRequest
+                : StatusCodes.Status200OK;
             await HttpAnswers.JsonRpcErrorAsync(response, status, rejection.Id, rejection.Code, rejection.Message);
             return;
         }
@@ -193,6 +197,9 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         session.Touch();
         return session;
     }
+
+    /// <summary>A JSON array at the top: a JSON-RPC batch, which no revision served here allows over HTTP.</summary>
+    private static bool IsBatch(ReadOnlySpan<byte> body) => body.TrimStart(" \t\r\n"u8) is [(byte)'[', ..];
 
     /// <summary><c>application/json</c>, compared case-insensitively, parameters (charset) allowed.</summary>
     private static bool IsJson(string? contentType) =>

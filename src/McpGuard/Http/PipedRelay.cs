@@ -25,10 +25,11 @@ internal sealed class PipedRelay
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
     /// <param name="agent">The agent of a 2025 session; null for the shared child, whose requests come from many.</param>
     /// <param name="sessionId">The 2025 session's <c>Mcp-Session-Id</c>, for telemetry; null for the shared child.</param>
-    public PipedRelay(GuardLauncher launcher, bool sharedByClients, string? agent, string? sessionId = null)
+    /// <param name="requestAgents">The shared child's: who sent each request it carries.</param>
+    public PipedRelay(GuardLauncher launcher, bool sharedByClients, string? agent, string? sessionId = null, IRequestAgents? requestAgents = null)
     {
         Router = new SessionRouter(relatedOnly: sharedByClients);
-        var started = launcher.Start(_input.Reader.AsStream(), _output.Writer.AsStream(), agent, sessionId, _stop.Token);
+        var started = launcher.Start(_input.Reader.AsStream(), _output.Writer.AsStream(), agent, sessionId, _stop.Token, requestAgents);
         Relay = started.Relay;
         _routing = Router.RunAsync(_output.Reader, launcher.Options.Session.MaxMessageBytes + 1);
         Running = started.Running;

@@ -33,9 +33,11 @@ internal static class ServeOptionsResolver
             case ServeAuth.Tokens tokens:
                 auth = new ServeAuth.Tokens(AgentsFilePath.Resolve(policy, tokens.File));
                 break;
+            case ServeAuth.OAuth oauth:
+                auth = oauth;
+                break;
             default:
-                error = "serve.auth.oauth is not available in this version yet: use serve.auth.tokens (mcpguard agents add)";
-                return false;
+                throw new InvalidOperationException("unknown serve.auth");
         }
 
         var tls = serve.Tls is { } t ? new ServeTls(AgentsFilePath.Resolve(policy, t.Certificate), AgentsFilePath.Resolve(policy, t.Key)) : null;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using McpGuard.Session;
 using McpGuard.Stdio;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using ModelContextProtocol;
 
 namespace McpGuard.Http;
@@ -12,12 +13,15 @@ namespace McpGuard.Http;
 /// with ids of the guard's own, so clients never collide, and everything that comes back goes only to the request
 /// it names. A client that closes its stream before the answer cancels the request on the server.
 /// </summary>
-internal sealed class StatelessRequests(GuardLauncher launcher)
+internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
 {
     private static readonly string[] s_id = ["id"];
     private static readonly string[] s_metaToken = ["params", "_meta", "progressToken"];
 
     private readonly Lock _gate = new();
+
+    /// <summary>The agent of each request in flight on the shared child, by the guard's own id.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _agents = new(StringComparer.Ordinal);
     private PipedRelay? _shared;
     private long _next;
 
@@ -56,6 +60,7 @@ internal sealed class StatelessRequests(GuardLauncher launcher)
             Restore = new ClientIds(message.Id!.Value.Raw, clientToken),
         };
         shared.Router.TryOpen(stream);
+        _agents[guardId.Key] = context.Features.GetRequiredFeature<CallingAgent>().Name;
         var answered = false;
         try
         {
@@ -71,6 +76,7 @@ internal sealed class StatelessRequests(GuardLauncher launcher)
         finally
         {
             shared.Router.Close(stream);
+            _agents.TryRemove(guardId.Key, out _);
         }
 
         if (!answered && aborted.IsCancellationRequested)
@@ -78,6 +84,8 @@ internal sealed class StatelessRequests(GuardLauncher launcher)
             await shared.SendAsync(Cancelled(guardId), CancellationToken.None);
         }
     }
+
+    public string? AgentOf(JsonRpcId id) => _agents.TryGetValue(id.Key, out var agent) ? agent : null;
 
     /// <summary>Shutdown: the shared child is stopped as on a signal.</summary>
     public Task StopAsync()
@@ -102,7 +110,7 @@ internal sealed class StatelessRequests(GuardLauncher launcher)
         {
             if (_shared is null || _shared.Running.IsCompleted)
             {
-                _shared = new PipedRelay(launcher, sharedByClients: true, agent: null);
+                _shared = new PipedRelay(launcher, sharedByClients: true, agent: null, requestAgents: this);
             }
 
             return _shared;

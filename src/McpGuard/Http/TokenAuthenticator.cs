@@ -1,5 +1,6 @@
-using McpGuard.Policy;
 using System.Security.Cryptography;
+using McpGuard.Http.Bearer;
+using McpGuard.Policy;
 
 namespace McpGuard.Http;
 
@@ -7,12 +8,17 @@ namespace McpGuard.Http;
 /// Bearer tokens per agent: the presented token's SHA-256 is compared, in constant time, with every hash in
 /// <c>agents.yaml</c>. The file is read again when it changes, so <c>agents revoke</c> takes effect at once.
 /// </summary>
-internal sealed class TokenAuthenticator(string path)
+internal sealed class TokenAuthenticator(string path) : IRequestAuthenticator
 {
     private readonly Lock _gate = new();
     private IReadOnlyList<AgentEntry> _agents = [];
     private DateTime _readAt = DateTime.MinValue;
     private long _length = -1;
+
+    public ValueTask<AuthOutcome> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken) =>
+        new(bearerToken is null ? new AuthOutcome.Refused(false, "no bearer token")
+            : Authenticate(bearerToken) is { } agent ? new AuthOutcome.Accepted(agent)
+            : new AuthOutcome.Refused(true, "unknown or revoked token"));
 
     /// <summary>The agent the token belongs to; null when it belongs to none.</summary>
     public string? Authenticate(string token)

@@ -35,7 +35,7 @@ internal static class PolicyCheck
             }
         }
 
-        CheckSiblings(new PolicyEngine(policy) { ServerName = inventory.ServerName }, tools, findings);
+        CheckSiblings(new PolicyEngine(policy), inventory.ServerName, tools, findings);
         return findings;
     }
 
@@ -82,7 +82,7 @@ internal static class PolicyCheck
         return current;
     }
 
-    private static void CheckSiblings(PolicyEngine engine, IReadOnlyList<ServerTool> tools, List<CheckFinding> findings)
+    private static void CheckSiblings(PolicyEngine engine, string? serverName, IReadOnlyList<ServerTool> tools, List<CheckFinding> findings)
     {
         var policy = engine.Policy;
         foreach (var entry in policy.Entries.Where(e => e.RateLimit is not null || e.Budget is not null || e.Rules.Any(r => r.When.Count > 0)))
@@ -92,7 +92,7 @@ internal static class PolicyCheck
                 var noun = guarded.Name.Split('_', '-')[^1];
                 foreach (var sibling in tools.Where(t => t.Name != guarded.Name && !entry.Pattern.IsMatch(t.Name) && t.Name.Split('_', '-').Contains(noun)))
                 {
-                    var summary = engine.Describe(sibling.Name, sibling.Hints);
+                    var summary = engine.Describe(sibling.Name, sibling.Hints, serverName);
                     if (summary.Effect == ToolEffect.Allowed && summary.Limits is null && CanDoHarm(summary.Risk))
                     {
                         findings.Add(new(true, $"{guarded.Name} is limited by tools.{entry.Pattern.Pattern}, but its sibling {sibling.Name} is allowed without a limit ({summary.RuleId}): an agent can go around the limit."));

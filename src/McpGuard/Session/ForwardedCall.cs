@@ -12,4 +12,7 @@ internal sealed record ForwardedCall(string CallId, string ToolName, long Starte
 {
     /// <summary>What the call counted in its limits.</summary>
     public LimitReceipt Receipt { get; init; } = LimitReceipt.Empty;
+
+    /// <summary>The agent its outcome record names (serve's shared child); null where the log knows it.</summary>
+    public string? Agent { get; init; }
 }

@@ -30,6 +30,12 @@ internal abstract record GateOutcome
         public static ListFirst Instance { get; } = new();
     }
 
+    /// <summary>Held off the pump until its store answers: the held call forwards or answers it; nothing more here.</summary>
+    public sealed record Held : GateOutcome
+    {
+        public static Held Instance { get; } = new();
+    }
+
     /// <summary>A person must decide first (nothing is recorded yet).</summary>
     public sealed record Ask(CallDecision.Ask Decision) : GateOutcome;
 

@@ -40,7 +40,8 @@ internal sealed class GuardSession
     {
         // Telemetry sees every request, answer and decision through its own wrappers, built only while an exporter
         // or a scrape listens: without telemetry the session runs on the transport's peers and the audit log as given.
-        var spans = RequestSpans.IsListening ? new RequestSpans(options.NetworkTransport, options.Agent, options.TelemetryArguments, options.SessionId) : null;
+        var spans = RequestSpans.IsListening ? new RequestSpans(
+            options.NetworkTransport, options.Agent, options.TelemetryArguments, options.SessionId, options.RequestAgents) : null;
         if (spans is not null)
         {
             client = new TracedClientPeer(client, spans);

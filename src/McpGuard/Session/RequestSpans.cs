@@ -15,7 +15,9 @@ namespace McpGuard.Session;
 /// attributes on the SERVER span. Exists only while telemetry listens (<see cref="IsListening"/>), so a session
 /// without telemetry pays nothing; the forwarded bytes are never touched (a <c>traceparent</c> is only read).
 /// </summary>
-internal sealed class RequestSpans(string transport, string agent, TelemetryArguments arguments, string? sessionId = null)
+/// <param name="requestAgents">serve's shared child: each request's own agent, named on its span instead of <paramref name="agent"/>.</param>
+internal sealed class RequestSpans(
+    string transport, string agent, TelemetryArguments arguments, string? sessionId = null, IRequestAgents? requestAgents = null)
 {
     private readonly ConcurrentDictionary<string, OpenRequest> _open = new(StringComparer.Ordinal);
 
@@ -39,7 +41,7 @@ internal sealed class RequestSpans(string transport, string agent, TelemetryArgu
         if (span is { IsAllDataRequested: true })
         {
             Describe(span, id, method, tool, parameters);
-            span.SetTag(TelemetryNames.Agent, agent);
+            span.SetTag(TelemetryNames.Agent, requestAgents?.AgentOf(id) ?? agent);
             if (tool is not null && arguments == TelemetryArguments.Full && parameters.TryGetProperty("arguments"u8, out var args))
             {
                 span.SetTag(TelemetryNames.ToolArguments, args.GetRawText());

@@ -97,7 +97,7 @@ internal sealed partial class ServerMessageHandler(
                 if (ServerIdentity.IsIdentifying(pending.Method) && ServerIdentity.Read(line, pending.Method) is { } serverName)
                 {
                     // Picks the vendor risk catalogue; tools listed before this (none, in practice) are classified again.
-                    engine.ServerName = serverName;
+                    channels.ServerName = serverName;
                 }
 
                 if (pending.Method == RequestMethods.ToolsList)
@@ -107,7 +107,7 @@ internal sealed partial class ServerMessageHandler(
                     try
                     {
                         var policy = engine.Policy;
-                        rewritten = ToolListRewriter.Rewrite(line, ToolListJudges.For(policy, engine.ServerName, hide: true, drift.Report), capTtl: policy.Pins is not null, out page);
+                        rewritten = ToolListRewriter.Rewrite(line, ToolListJudges.For(policy, channels.ServerName, hide: true, drift.Report), capTtl: policy.Pins is not null, out page);
                     }
                     catch (JsonException ex)
                     {
@@ -317,6 +317,7 @@ internal sealed partial class ServerMessageHandler(
                 IsError = isError,
                 ErrorCode = errorCode,
                 TaskStatus = taskStatus,
+                Agent = call.Agent,
                 Results = checkedResult.Filtered is FilteredResult.Untouched
                     ? null
                     : new AuditResultPolicy(ResultCheck.Word(checkedResult.Filtered), checkedResult.Filtered.Counts, checkedResult.Monitor),

@@ -18,6 +18,17 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
 
     public ToolCatalog Catalog { get; } = new();
 
+    /// <summary>
+    /// The server's self-reported name (<c>serverInfo.name</c> from initialize or server/discover), which picks its
+    /// vendor risk catalogue; null until it said. Session state, never the engine's: one process (serve) holds many
+    /// sessions, each facing a server of its own.
+    /// </summary>
+    public string? ServerName
+    {
+        get => Volatile.Read(ref field);
+        set => Volatile.Write(ref field, value);
+    }
+
     /// <summary>The tasks the server created for judged calls; <c>tasks/*</c> naming any other id are refused.</summary>
     public TaskTable Tasks { get; } = new();
 

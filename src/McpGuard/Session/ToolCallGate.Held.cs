@@ -20,15 +20,18 @@ internal sealed partial class ToolCallGate
         var cancellationToken = held.Token;
         ToolRequest? request = null;
         var asked = false;
+
+        // Disposed only after the catch clauses: the cancelled record they write reads the request's arguments.
+        JsonDocument? document = null;
         try
         {
-            using var document = JsonDocument.Parse(held.Line);
+            document = JsonDocument.Parse(held.Line);
             var parameters = document.RootElement.GetProperty("params"u8);
             var era = ModernMeta.EraOf(parameters);
             ToolCall.TryRead(parameters, out var call, out _);
             var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
             await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
-            var decided = Decide(policy, call, era, freshlyListed: true);
+            var decided = Decide(policy, id, call, era, freshlyListed: true);
             request = decided.Request;
             var outcome = Judge(id, callId, decided, era);
             if (outcome is GateOutcome.Count count)
@@ -61,6 +64,7 @@ internal sealed partial class ToolCallGate
                         answer = await approver.RequestAsync(
                             new ApprovalRequest(callId, ApprovalLabel, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(policy, request, decision))
                             {
+                                Agent = request.Agent,
                                 // Not for the retry of a server's own round: the guard's question would replace the server's state.
                                 CanAskInBand = CanAskInBand(policy, parameters, era) && InputRequiredRetry.RequestState(parameters) is null,
                             },
@@ -78,7 +82,7 @@ internal sealed partial class ToolCallGate
                     PersonAnswer person = answer.Approved
                         ? new PersonAnswer.Approved(answer.Reason)
                         : new PersonAnswer.Refused(answer.Reason, answer.Detail);
-                    outcome = Judge(id, callId, Decide(policy, call, era, freshlyListed: true, person), era);
+                    outcome = Judge(id, callId, Decide(policy, id, call, era, freshlyListed: true, person), era);
                     if (outcome is GateOutcome.Count approved)
                     {
                         outcome = Conclude(
@@ -108,6 +112,10 @@ internal sealed partial class ToolCallGate
         {
             LogHeldCallFailed(logger, ex);
             await TryReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + ex.Message));
+        }
+        finally
+        {
+            document?.Dispose();
         }
     }
 

@@ -44,7 +44,10 @@ internal sealed partial class ToolCallGate
             callId);
         inBand.Asked(claims);
         LogAskedInBand(logger, request.ToolName);
-        var question = new ApprovalRequest(callId, ApprovalLabel, request.ToolName, request.Arguments, decision.RuleId, decision.Reason);
+        var question = new ApprovalRequest(callId, ApprovalLabel, request.ToolName, request.Arguments, decision.RuleId, decision.Reason)
+        {
+            Agent = request.Agent,
+        };
         await ReplyAsync(id, JsonRpcMessages.ApprovalQuestion(id, question, tokens.Mint(claims)), cancellationToken);
     }
 
@@ -59,7 +62,7 @@ internal sealed partial class ToolCallGate
         }
 
         const ProtocolEra Era = ProtocolEra.Modern;
-        var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments };
+        var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Agent = AgentOf(id) };
         GateOutcome outcome;
         var callId = ""; // Set where the outcome can be a count: the call the question was about.
         switch (tokens.Read(requestState, engine.TimeProvider.GetUtcNow()))
@@ -70,7 +73,7 @@ internal sealed partial class ToolCallGate
             case ApprovalStateReading.Valid { Claims: var claims }:
                 var argumentsHash = ApprovalStateToken.HashArguments(call.Arguments);
                 callId = claims.CallId;
-                var decided = Decide(policy, call, Era);
+                var decided = Decide(policy, id, call, Era);
                 outcome = Judge(id, callId, decided, Era);
                 if (outcome is GateOutcome.Ask ask)
                 {
@@ -86,7 +89,7 @@ internal sealed partial class ToolCallGate
                     PersonAnswer answer = approved
                         ? new PersonAnswer.Approved("approved in the client (elicitation).")
                         : new PersonAnswer.Refused("the person refused in the client (elicitation).");
-                    outcome = Judge(id, callId, Decide(policy, call, Era, answer: answer), Era);
+                    outcome = Judge(id, callId, Decide(policy, id, call, Era, answer: answer), Era);
                     if (outcome is GateOutcome.Count count)
                     {
                         outcome = count with { ApprovedArgumentsHash = argumentsHash };
@@ -106,16 +109,14 @@ internal sealed partial class ToolCallGate
         var forward = outcome is GateOutcome.Count or GateOutcome.Forward ? InputRequiredRetry.WithoutGuardKeys(message.Document.RootElement) : [];
         if (outcome is GateOutcome.Count counted)
         {
-            if (await CountThenConcludeAsync(policy, id, callId, counted, Era, new ReadOnlySequence<byte>(forward), cancellationToken) is not { } concluded)
-            {
-                return; // Held until the store answers; the held copy is the bytes without the guard's keys.
-            }
-
-            outcome = concluded;
+            // Held until the store answers, if it must be: the held copy is the bytes without the guard's keys.
+            outcome = await CountThenConcludeAsync(policy, id, callId, counted, Era, new ReadOnlySequence<byte>(forward), cancellationToken);
         }
 
         switch (outcome)
         {
+            case GateOutcome.Held:
+                break;
             case GateOutcome.Forward:
                 await channels.ToServer.SendAsync(forward, flush: false, cancellationToken);
                 break;
@@ -140,7 +141,7 @@ internal sealed partial class ToolCallGate
         const ProtocolEra Era = ProtocolEra.Modern;
         var continued = inBand.TryContinue(requestState, out var link);
         var callId = link?.CallId ?? audit.NewCallId();
-        var decided = Decide(policy, call, Era);
+        var decided = Decide(policy, id, call, Era);
         var outcome = Judge(id, callId, decided, Era);
         if (outcome is GateOutcome.Ask)
         {
@@ -148,7 +149,7 @@ internal sealed partial class ToolCallGate
             if (continued && link!.ApprovedArgumentsHash == argumentsHash && link.ToolName == call.Name)
             {
                 var answer = new PersonAnswer.Approved("approved earlier in this call.");
-                outcome = Judge(id, callId, Decide(policy, call, Era, answer: answer), Era);
+                outcome = Judge(id, callId, Decide(policy, id, call, Era, answer: answer), Era);
                 if (outcome is GateOutcome.Count count)
                 {
                     outcome = count with { ApprovedArgumentsHash = argumentsHash };
@@ -163,16 +164,13 @@ internal sealed partial class ToolCallGate
 
         if (outcome is GateOutcome.Count counted)
         {
-            if (await CountThenConcludeAsync(policy, id, callId, counted, Era, line, cancellationToken) is not { } concluded)
-            {
-                return; // Held until the store answers.
-            }
-
-            outcome = concluded;
+            outcome = await CountThenConcludeAsync(policy, id, callId, counted, Era, line, cancellationToken);
         }
 
         switch (outcome)
         {
+            case GateOutcome.Held:
+                break; // Until the store answers.
             case GateOutcome.Forward:
                 await channels.ToServer.SendAsync(line, flush: false, cancellationToken);
                 break;

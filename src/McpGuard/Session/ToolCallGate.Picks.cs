@@ -42,7 +42,7 @@ internal sealed partial class ToolCallGate
                 continue;
             }
 
-            var picked = Decide(policy, new ToolCall(name, pick.Input), ProtocolEra.Legacy, picked: true);
+            var picked = Decide(policy, carrierId, new ToolCall(name, pick.Input), ProtocolEra.Legacy, picked: true);
             var (request, decision) = picked switch
             {
                 CallDecision.Allow allow => (allow.Request, allow.Decision),

@@ -31,7 +31,7 @@ internal sealed partial class ToolCallGate(
     ILogger logger)
 {
     /// <summary>What a person is shown as the server: the operator's name for it, else its own, else its command's.</summary>
-    private string ApprovalLabel => options.ServerLabel ?? engine.ServerName ?? serverName;
+    private string ApprovalLabel => options.ServerLabel ?? channels.ServerName ?? serverName;
 
     /// <summary>Handles a validated tools/call request whose id is already registered as in flight.</summary>
     public async ValueTask HandleAsync(ClientMessage message, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
@@ -51,7 +51,7 @@ internal sealed partial class ToolCallGate(
             && await JudgePicksAsync(picks, id, cancellationToken, policy) is PicksOutcome.Refused refused)
         {
             // The retry carries the model's picks to the server, which would run them: denied whole.
-            var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments };
+            var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Agent = AgentOf(id) };
             await ReplyAsync(id, Refuse(id, audit.NewCallId(), request, refused.Reason, RuleIds.Sampling).Message, cancellationToken);
             return;
         }
@@ -63,15 +63,10 @@ internal sealed partial class ToolCallGate(
         }
 
         var callId = audit.NewCallId();
-        var outcome = Judge(id, callId, Decide(policy, call, era), era);
+        var outcome = Judge(id, callId, Decide(policy, id, call, era), era);
         if (outcome is GateOutcome.Count count)
         {
-            if (await CountThenConcludeAsync(policy, id, callId, count, era, line, cancellationToken) is not { } concluded)
-            {
-                return; // Held until the store answers.
-            }
-
-            outcome = concluded;
+            outcome = await CountThenConcludeAsync(policy, id, callId, count, era, line, cancellationToken);
         }
 
         switch (outcome)
@@ -85,6 +80,8 @@ internal sealed partial class ToolCallGate(
             case GateOutcome.Reply reply:
                 await ReplyAsync(id, reply.Message, cancellationToken);
                 break;
+            case GateOutcome.Held:
+                break; // Until the store answers.
             case GateOutcome.ListFirst or GateOutcome.Ask:
                 // Decided off the pump, on a copy of the bytes, so other traffic keeps flowing meanwhile.
                 held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId));
@@ -95,27 +92,32 @@ internal sealed partial class ToolCallGate(
     /// <summary>
     /// The call decided by <see cref="CallDecider"/> as this session sees its tool: the class the catalog keeps for
     /// a listed tool (under this policy and the server's reported name), how its definition compares with its pin
-    /// (docs/pins.md), whether the list is complete, the era and any person's answer.
+    /// (docs/pins.md), whether the list is complete, the era, any person's answer, and who calls (serve's shared
+    /// child carries several agents' requests: <see cref="SessionOptions.RequestAgents"/>).
     /// </summary>
     private CallDecision Decide(
-        CompiledPolicy policy, ToolCall call, ProtocolEra era, bool freshlyListed = false, PersonAnswer? answer = null, bool picked = false)
+        CompiledPolicy policy, JsonRpcId id, ToolCall call, ProtocolEra era, bool freshlyListed = false, PersonAnswer? answer = null, bool picked = false)
     {
         var catalog = channels.Catalog;
-        ToolSight sight = catalog.TryGetRisk(call.Name, policy, engine.ServerName, out var risk)
+        ToolSight sight = catalog.TryGetRisk(call.Name, policy, channels.ServerName, out var risk)
             ? ToolSight.Listed.Of(risk, catalog.TryGetTool(call.Name, out var tool) ? tool.Drift : PinDrift.None)
             : catalog.IsComplete ? ToolSight.NotListed.Complete : ToolSight.NotListed.Incomplete;
         return CallDecider.Decide(policy, new CallFacts
         {
             ToolName = call.Name,
             Arguments = call.Arguments,
+            Agent = AgentOf(id),
             Sight = sight,
-            ServerName = engine.ServerName,
+            ServerName = channels.ServerName,
             Modern = era == ProtocolEra.Modern,
             FreshlyListed = freshlyListed,
             Answer = answer,
             Picked = picked,
         });
     }
+
+    /// <summary>Who sent the request <paramref name="id"/>: the session's one agent, or on the shared child its own.</summary>
+    private string AgentOf(JsonRpcId id) => options.RequestAgents?.AgentOf(id) ?? options.Agent;
 
     /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
     public void Withdraw(JsonRpcId id) => held.Withdraw(id);
@@ -206,7 +208,11 @@ internal sealed partial class ToolCallGate(
 
         if (channels.AwaitingServer.TryGet(id, out var pending))
         {
-            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash) { Receipt = receipt };
+            pending.Call = new ForwardedCall(callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash)
+            {
+                Receipt = receipt,
+                Agent = AuditAgent(request),
+            };
         }
 
         return GateOutcome.Forward.Instance;
@@ -215,16 +221,16 @@ internal sealed partial class ToolCallGate(
     /// <summary>
     /// Counts an allowed call, then concludes it. A store that does not answer at once (a durable one waiting for
     /// another guard, or slow) never stalls the pump: the call is held with <paramref name="forward"/>, the bytes
-    /// that go to the server, and finished off the pump (<see cref="FinishCountingAsync"/>). Null: held.
+    /// that go to the server, and finished off the pump (<see cref="FinishCountingAsync"/>): <see cref="GateOutcome.Held"/>.
     /// </summary>
-    private async ValueTask<GateOutcome?> CountThenConcludeAsync(CompiledPolicy policy, JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, ReadOnlySequence<byte> forward, CancellationToken cancellationToken)
+    private async ValueTask<GateOutcome> CountThenConcludeAsync(CompiledPolicy policy, JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, ReadOnlySequence<byte> forward, CancellationToken cancellationToken)
     {
         var counting = engine.TryConsumeAsync(policy, count.Decision.Request, cancellationToken);
         if (!counting.IsCompleted)
         {
             var pending = counting.AsTask();
             held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending));
-            return null;
+            return GateOutcome.Held.Instance;
         }
 
         return Conclude(id, callId, count, era, await counting);
@@ -266,8 +272,15 @@ internal sealed partial class ToolCallGate(
             Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
             Monitor = options.Monitor,
             Sampled = sampled,
+            Agent = AuditAgent(request),
         });
     }
+
+    /// <summary>
+    /// The agent an audit record names itself: only where one session carries several agents (the shared child);
+    /// a 2025 session's log names its one agent (AgentAuditLog), and <c>run</c>'s records name none.
+    /// </summary>
+    private string? AuditAgent(ToolRequest? request) => options.RequestAgents is null ? null : request?.Agent;
 
     private static byte[] UnknownTool(JsonRpcId id, string toolName) =>
         JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), $"Unknown tool: {toolName}");

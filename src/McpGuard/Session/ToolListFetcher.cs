@@ -46,7 +46,7 @@ internal sealed class ToolListFetcher(SessionChannels channels, SessionOptions o
 
         // Pins are checked here too (the guard's own listing is a listing): the catalog learns each tool's drift,
         // and the gate hides at call time.
-        var judge = ToolListJudges.For(engine.Policy, engine.ServerName, hide: false, onDrift);
+        var judge = ToolListJudges.For(engine.Policy, channels.ServerName, hide: false, onDrift);
         for (var page = 0; page < MaxPages; page++)
         {
             var request = channels.AwaitingServer.AddOwn(RequestMethods.ToolsList);

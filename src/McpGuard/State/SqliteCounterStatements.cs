@@ -40,7 +40,7 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
 
     public SqliteStatement InsertCounter { get; } = new(connection, "INSERT INTO limit_counters (namespace, entry, kind, window_ticks, per) VALUES ($ns, $entry, $kind, $window, $per) RETURNING id", "$ns", "$entry", "$kind", "$window", "$per");
 
-    public SqliteStatement InsertBucket { get; } = new(connection, "INSERT INTO limit_buckets (counter, opened, last, amount, total) VALUES ($id, $opened, $opened, $amount, $total)", "$id", "$opened", "$amount", "$total");
+    public SqliteStatement InsertBucket { get; } = new(connection, "INSERT INTO limit_buckets (counter, opened, last, amount, total) VALUES ($id, $opened, $last, $amount, $total)", "$id", "$opened", "$last", "$amount", "$total");
 
     public SqliteStatement UpdateBucket { get; } = new(connection, "UPDATE limit_buckets SET last = $last, amount = $amount, total = $total WHERE counter = $id AND opened = $opened", "$id", "$opened", "$last", "$amount", "$total");
 

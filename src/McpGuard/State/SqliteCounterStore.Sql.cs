@@ -20,6 +20,9 @@ internal sealed partial class SqliteCounterStore
     /// </summary>
     private readonly Dictionary<CounterId, StoredWindow> _windows = [];
 
+    /// <summary>The open transaction's bucket writes, made at its commit (see <see cref="SqliteBucketWrites"/>).</summary>
+    private readonly SqliteBucketWrites _writes = new();
+
     private long _windowsVersion = -1;
 
     /// <summary>
@@ -41,6 +44,7 @@ internal sealed partial class SqliteCounterStore
         }
 
         var sum = stored.Sum;
+        Settle(statements);
         using (var expired = statements.Expire.With(stored.Id, cutoff).ExecuteReader())
         {
             while (expired.Read())
@@ -55,7 +59,7 @@ internal sealed partial class SqliteCounterStore
         var live = stored.Newest is { } newest && !WindowArithmetic.HasLeft(newest, counter.Window, now) ? newest : (CounterBucket?)null;
         if (live is { } kept)
         {
-            statements.UpdateBucket.With(stored.Id, kept.OpenedTicks, kept.LastTicks, kept.Amount.ToString(), sum.ToString()).ExecuteNonQuery();
+            _writes.Update(stored.Id, kept.OpenedTicks, kept.LastTicks, kept.Amount, sum);
         }
 
         return new LiveWindow(stored.Id, sum, live);
@@ -72,6 +76,7 @@ internal sealed partial class SqliteCounterStore
             return known;
         }
 
+        Settle(statements);
         if (_ids.TryGetValue(counter, out var id))
         {
             if (Read(statements.WindowById.With(id)) is { } remembered)
@@ -111,8 +116,9 @@ internal sealed partial class SqliteCounterStore
     }
 
     /// <summary>The counter's live buckets, oldest first: read only for a refusal, to say how long until the call fits.</summary>
-    private static List<CounterBucket> LiveBuckets(SqliteCounterStatements statements, long id, TimeSpan window, DateTimeOffset now)
+    private List<CounterBucket> LiveBuckets(SqliteCounterStatements statements, long id, TimeSpan window, DateTimeOffset now)
     {
+        Settle(statements);
         using var reader = statements.Buckets.With(id).ExecuteReader();
         var buckets = new List<CounterBucket>();
         while (reader.Read())
@@ -136,7 +142,6 @@ internal sealed partial class SqliteCounterStore
     {
         var ticks = now.UtcTicks;
         var sum = live.Sum + demand.Amount;
-        var total = sum.ToString();
         var known = _windows.TryGetValue(demand.Counter, out var before) ? before : (StoredWindow?)null;
         if (live.Id is not { } id)
         {
@@ -146,7 +151,7 @@ internal sealed partial class SqliteCounterStore
         else if (live.Newest is { } newest && WindowArithmetic.Joins(newest, ticks, demand.Counter.Window))
         {
             var joined = new CounterBucket(newest.OpenedTicks, Math.Max(newest.LastTicks, ticks), newest.Amount + demand.Amount);
-            statements.UpdateBucket.With(id, joined.OpenedTicks, joined.LastTicks, joined.Amount.ToString(), total).ExecuteNonQuery();
+            _writes.Update(id, joined.OpenedTicks, joined.LastTicks, joined.Amount, sum);
 
             // The oldest bucket's end stays as read (when the newest is the oldest, its end is now later): at worst
             // a later decision looks for expired buckets one time too many and finds none.
@@ -154,12 +159,21 @@ internal sealed partial class SqliteCounterStore
             return newest.OpenedTicks;
         }
 
-        statements.InsertBucket.With(id, ticks, demand.Amount.ToString(), total).ExecuteNonQuery();
+        _writes.Insert(id, ticks, demand.Amount, sum);
         var opened = new CounterBucket(ticks, ticks, demand.Amount);
         Remember(demand.Counter, known is not null || live.Id is null
             ? new StoredWindow(id, sum, (known?.OldestLastTicks) ?? ticks, opened)
             : null);
         return ticks;
+    }
+
+    /// <summary>Writes the transaction's pending bucket writes before a statement reads or deletes buckets.</summary>
+    private void Settle(SqliteCounterStatements statements)
+    {
+        if (!_writes.IsEmpty)
+        {
+            _writes.Flush(statements);
+        }
     }
 
     private void Remember(CounterId counter, StoredWindow? window)
@@ -211,8 +225,9 @@ internal sealed partial class SqliteCounterStore
     /// Deletes every counter whose buckets have all left their window (its buckets go with it). A live counter's
     /// old buckets are left to the next decision that touches it, which takes them out of its sum too.
     /// </summary>
-    private static void Sweep(SqliteConnection connection, DateTimeOffset now)
+    private void Sweep(SqliteConnection connection, DateTimeOffset now)
     {
+        Settle(_statements!);
         using var command = Command(connection, null, """
             DELETE FROM limit_counters WHERE NOT EXISTS (
                 SELECT 1 FROM limit_buckets b WHERE b.counter = limit_counters.id AND b.last > $now - limit_counters.window_ticks);

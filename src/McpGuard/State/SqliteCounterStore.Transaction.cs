@@ -161,6 +161,7 @@ internal sealed partial class SqliteCounterStore
     {
         try
         {
+            Settle(statements);
             statements.Commit.With().ExecuteNonQuery();
         }
         catch
@@ -183,6 +184,7 @@ internal sealed partial class SqliteCounterStore
     private void Fail()
     {
         _made.Clear();
+        _writes.Clear();
         Reset();
     }
 
@@ -243,6 +245,7 @@ internal sealed partial class SqliteCounterStore
         _statements = null;
         _ids.Clear();
         _windows.Clear();
+        _writes.Clear();
         _windowsVersion = -1;
         _connection?.Dispose();
         _connection = null;

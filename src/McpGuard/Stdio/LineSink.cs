@@ -18,7 +18,10 @@ internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
 
     private readonly PipeWriter _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private bool _dirty;
+    // Set by a write that waits for FlushAsync (flush: false) and cleared by any flush: a write that flushes itself
+    // owes nothing, so the pump's flush at the end of its read batch does not queue behind the held calls that the
+    // counter store's thread is forwarding meanwhile (each such wait cost the pump a hop to the thread pool).
+    private volatile bool _dirty;
     private bool _broken;
 
     /// <summary>True once a write failed: the reader on this side is gone (a client that closed our stdout).</summary>
@@ -45,10 +48,21 @@ internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
             }
 
             _writer.Write("\n"u8);
-            _dirty = true;
-            if (flush)
+            if (!flush)
+            {
+                _dirty = true;
+                return;
+            }
+
+            try
             {
                 await FlushLockedAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                // Not written after all: owed to the next flush.
+                _dirty = true;
+                throw;
             }
         }
         finally

@@ -32,7 +32,9 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(HttpStatusCode.BadRequest, parse.StatusCode);
         Assert.Equal(-32700, await ErrorCodeAsync(parse));
         var batch = await PostAsync(http, guard, """[{"jsonrpc":"2.0","id":1,"method":"tools/list"}]""");
+        Assert.Equal(HttpStatusCode.BadRequest, batch.StatusCode);
         Assert.Equal(-32600, await ErrorCodeAsync(batch));
+        Assert.Contains("\"id\":null", await batch.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var duplicate = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/list"}""");
         Assert.Equal(-32600, await ErrorCodeAsync(duplicate));
         Assert.StartsWith("HTTP/1.1 413", await RawAsync(guard, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + guard.Url.Port

@@ -32,6 +32,17 @@ public sealed class ElicitationChannelTests
     }
 
     [Fact]
+    public void Message_WithAnAgent_SaysWhoAsks()
+    {
+        var request = ChannelApproverTests.Request() with { Agent = "trader" };
+
+        Assert.Contains("wants to call place_order.\nAsked by: trader\n", ApprovalText.Message(request), StringComparison.Ordinal);
+        Assert.DoesNotContain("Asked by", ApprovalText.Message(ChannelApproverTests.Request()), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(ApprovalJson.ToBytes(request, DateTimeOffset.UnixEpoch));
+        Assert.Equal("trader", json.RootElement.GetProperty("agent").GetString());
+    }
+
+    [Fact]
     public void WriteParams_Request_ShowsServerToolRuleAndArgumentsAndAsksForAnExplicitYes()
     {
         using var buffer = new MemoryStream();

@@ -112,7 +112,7 @@ public sealed class HostileServerTests
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
         Assert.Empty(loaded.Policy.RiskOverrides);
         Assert.Empty(loaded.Policy.Entries);
-        Assert.Equal(ToolEffect.Hidden, new PolicyEngine(loaded.Policy).Describe("withdraw_all", null).Effect);
+        Assert.Equal(ToolEffect.Hidden, new PolicyEngine(loaded.Policy).Describe("withdraw_all", null, serverName: null).Effect);
         Assert.DoesNotContain("classes", output, StringComparison.Ordinal);
         Assert.Contains("withdraw_all", output, StringComparison.Ordinal);
         Assert.Contains("get_x\\u000A  classes", error, StringComparison.Ordinal);

@@ -132,6 +132,38 @@ public sealed class CounterTests
     }
 
     [Fact]
+    public void Consume_AgentScope_OneCounterPerAgentInTheStore()
+    {
+        var store = new MemoryCounterStore();
+        const string yaml = "version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 1, window: 1h, scope: agent }\n    action: allow\n";
+        var first = new PolicyEngine(Load(yaml), counters: store);
+        var second = new PolicyEngine(Load(yaml), counters: store);
+
+        Assert.True(first.Consume(Call("t") with { Agent = "alice" }).IsAllowed);
+        Assert.True(first.Consume(Call("t") with { Agent = "bob" }).IsAllowed);
+        var refused = second.Consume(Call("t") with { Agent = "alice" });
+        Assert.False(refused.IsAllowed);
+        Assert.Contains("rate limit of 1 per 1h for t for this agent reached", refused.Reason);
+        Assert.False(second.Consume(Call("t") with { Agent = "bob" }).IsAllowed);
+        Assert.Equal(2, store.CounterCount);
+    }
+
+    [Fact]
+    public void Consume_AgentScopeBesideShared_TheSharedLimitStillCountsEveryAgent()
+    {
+        var engine = new PolicyEngine(Load(
+            "version: 1\ndefault: allow\nlimits:\n  rate_limit: { max: 3, window: 1h }\ntools:\n  t:\n    rate_limit: { max: 2, window: 1h, scope: agent }\n    action: allow\n"));
+
+        Assert.True(engine.Consume(Call("t") with { Agent = "alice" }).IsAllowed);
+        Assert.True(engine.Consume(Call("t") with { Agent = "alice" }).IsAllowed);
+        Assert.False(engine.Consume(Call("t") with { Agent = "alice" }).IsAllowed);
+        Assert.True(engine.Consume(Call("t") with { Agent = "bob" }).IsAllowed);
+        var global = engine.Consume(Call("t") with { Agent = "carol" });
+        Assert.False(global.IsAllowed);
+        Assert.Contains("global rate limit", global.Reason);
+    }
+
+    [Fact]
     public void Consume_SharedStore_CountsAcrossEngines()
     {
         var store = new MemoryCounterStore();

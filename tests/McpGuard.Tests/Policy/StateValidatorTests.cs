@@ -58,6 +58,14 @@ public sealed class StateValidatorTests
         Assert.Equal(CounterScope.Session, entry.RateLimit.Scope);
     }
 
+    [Fact]
+    public void Accepts_AgentScope()
+    {
+        var policy = Accepted("version: 1\ndefault: deny\ntools:\n  t:\n    budget: { argument: qty, max: 1, window: 1h, scope: agent }\n    action: allow\n");
+
+        Assert.Equal(CounterScope.Agent, Assert.Single(policy.Entries).Budget!.Scope);
+    }
+
     [Theory]
     [InlineData("state: sqlite\n", "state")]
     [InlineData("state:\n  store: postgres\n", "state.store")]

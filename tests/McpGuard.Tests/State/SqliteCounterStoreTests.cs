@@ -160,6 +160,33 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
     }
 
     [Fact]
+    public async Task TryCount_BurstJoiningOneBucket_FileHoldsTheLastTotalForTheNextGuard()
+    {
+        var store = await OpenAsync();
+        try
+        {
+            // One bucket joined by every decision of each group commit: written once per transaction, as left last.
+            var decisions = Enumerable.Range(0, 150).Select(_ => store.TryCountAsync([Rate("tools.burst", 1000)], Start, Ct).AsTask());
+            Assert.All(await Task.WhenAll(decisions), o => Assert.IsType<CountOutcome.Counted>(o));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+
+        var fresh = await OpenAsync();
+        try
+        {
+            Assert.IsType<CountOutcome.Counted>(await fresh.TryCountAsync([Rate("tools.burst", 151)], Start, Ct));
+            Assert.IsType<CountOutcome.Refused>(await fresh.TryCountAsync([Rate("tools.burst", 151)], Start, Ct));
+        }
+        finally
+        {
+            await DisposeStoreAsync(fresh);
+        }
+    }
+
+    [Fact]
     public async Task TryCount_AnotherGuardCountedSince_WhatThisOneRemembersIsReadAgain()
     {
         var first = await OpenAsync();

@@ -1,0 +1,21 @@
+namespace McpGuard.Http.Bearer;
+
+/// <summary>What the endpoint's authentication made of one request's credentials. A closed set.</summary>
+internal abstract record AuthOutcome
+{
+    private AuthOutcome()
+    {
+    }
+
+    /// <summary>The caller is this agent.</summary>
+    public sealed record Accepted(string Agent) : AuthOutcome;
+
+    /// <summary>No credentials, or ones that do not hold (401). <paramref name="Presented"/>: a token was sent.</summary>
+    public sealed record Refused(bool Presented, string Why) : AuthOutcome;
+
+    /// <summary>A valid token without every scope the policy requires (403 <c>insufficient_scope</c>).</summary>
+    public sealed record MissingScope(string Why) : AuthOutcome;
+
+    /// <summary>The token could not be checked now: the authorization server's keys cannot be had (503).</summary>
+    public sealed record Unavailable(string Why) : AuthOutcome;
+}

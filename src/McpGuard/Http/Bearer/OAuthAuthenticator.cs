@@ -1,0 +1,107 @@
+using McpGuard.Http.OAuth;
+using McpGuard.Policy;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace McpGuard.Http.Bearer;
+
+/// <summary>
+/// The guard as an OAuth 2.1 resource server (docs/serve.md#oauth): a bearer token is a JWT whose signature verifies
+/// with the issuer's published keys, whose <c>iss</c> is the issuer, whose <c>aud</c> is the guard's own resource,
+/// which has not expired (and is not used before <c>nbf</c>), and which names its agent in <c>agent_claim</c>.
+/// Unsigned tokens (<c>alg: none</c>) never pass. Opaque tokens are not JWTs, so they are refused.
+/// </summary>
+internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys keys, TimeProvider clock) : IRequestAuthenticator
+{
+    /// <summary>Longer names are refused: the agent is a counter's key, a log's field and a desk label.</summary>
+    public const int MaxAgentLength = 200;
+
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    public async ValueTask<AuthOutcome> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken)
+    {
+        if (bearerToken is null)
+        {
+            return new AuthOutcome.Refused(false, "no bearer token");
+        }
+
+        TokenValidationResult result;
+        try
+        {
+            result = await ValidateAsync(bearerToken, refresh: false, cancellationToken);
+            if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
+            {
+                // Signed with a key the cached set does not have: the issuer may have rotated its keys.
+                result = await ValidateAsync(bearerToken, refresh: true, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is OAuthException or HttpRequestException or TaskCanceledException
+            && !cancellationToken.IsCancellationRequested)
+        {
+            return new AuthOutcome.Unavailable($"the authorization server's keys cannot be had: {ex.Message}");
+        }
+
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
+        {
+            return new AuthOutcome.Refused(true, Why(result.Exception));
+        }
+
+        if (!token.TryGetPayloadValue<string>(settings.AgentClaim, out var agent) || agent is not { Length: > 0 and <= MaxAgentLength })
+        {
+            return new AuthOutcome.Refused(true, $"the token has no {settings.AgentClaim} claim naming its agent");
+        }
+
+        var granted = Scopes(token);
+        var missing = settings.Scopes.Where(s => !granted.Contains(s)).ToList();
+        return missing.Count == 0
+            ? new AuthOutcome.Accepted(agent)
+            : new AuthOutcome.MissingScope($"the token lacks the scope {string.Join(' ', missing)}");
+    }
+
+    private async Task<TokenValidationResult> ValidateAsync(string bearerToken, bool refresh, CancellationToken cancellationToken)
+    {
+        var parameters = new TokenValidationParameters
+        {
+            ValidIssuer = settings.Issuer.OriginalString,
+            ValidAudience = settings.Audience,
+            IssuerSigningKeys = await keys.GetAsync(refresh, cancellationToken),
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = TimeSpan.FromSeconds(30),
+            LifetimeValidator = (notBefore, expires, _, _) => WithinLifetime(notBefore, expires),
+        };
+        return await _handler.ValidateTokenAsync(bearerToken, parameters);
+    }
+
+    /// <summary><c>exp</c> and <c>nbf</c> against the guard's clock (so tests can move it), with 30 s of skew.</summary>
+    private bool WithinLifetime(DateTime? notBefore, DateTime? expires)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var skew = TimeSpan.FromSeconds(30);
+        return expires is { } exp && now - skew < exp && (notBefore is not { } nbf || nbf < now + skew);
+    }
+
+    /// <summary>The granted scopes: <c>scope</c> as a space-separated string (RFC 9068), or an <c>scp</c> array.</summary>
+    private static HashSet<string> Scopes(JsonWebToken token)
+    {
+        if (token.TryGetPayloadValue<string>("scope", out var scope) && scope is not null)
+        {
+            return [.. scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+        }
+
+        return token.TryGetPayloadValue<string[]>("scp", out var scp) && scp is not null ? [.. scp] : [];
+    }
+
+    /// <summary>Why a token did not hold, in words for the operator's log and the 401 (never the token itself).</summary>
+    private static string Why(Exception? exception) => exception switch
+    {
+        SecurityTokenInvalidAudienceException => "the token is for another audience",
+        SecurityTokenInvalidIssuerException => "the token is from another issuer",
+        SecurityTokenExpiredException or SecurityTokenInvalidLifetimeException => "the token has expired or is not valid yet",
+        SecurityTokenNoExpirationException => "the token has no exp",
+        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "the token's signature does not verify",
+        SecurityTokenMalformedException => "the token is not a JWT",
+        _ => "the token is not valid",
+    };
+}

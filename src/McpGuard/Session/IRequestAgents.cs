@@ -1,0 +1,12 @@
+namespace McpGuard.Session;
+
+/// <summary>
+/// Who sent one request, where one session carries several agents' requests: serve's shared 2026-07-28 child,
+/// whose requests reach the session under the guard's own ids (docs/serve.md). The call's agent is then in its
+/// audit records, its approval question and its <c>scope: agent</c> counters.
+/// </summary>
+internal interface IRequestAgents
+{
+    /// <summary>The agent that sent the request the session knows as <paramref name="id"/>; null if none is known.</summary>
+    string? AgentOf(JsonRpcId id);
+}

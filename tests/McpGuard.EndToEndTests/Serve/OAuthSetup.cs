@@ -1,0 +1,101 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using McpGuard.EndToEndTests.TestUtils;
+
+namespace McpGuard.EndToEndTests.Serve;
+
+/// <summary>
+/// oidc-provider (tests/npm/oauth/issuer.mjs) and <c>mcpguard serve</c> in OAuth mode in front of the v2 test server.
+/// The guard's port is found free first, because the authorization server must know the guard's resource URL (the
+/// audience it issues tokens for) before the guard, which needs the issuer's URL, starts.
+/// </summary>
+internal sealed class OAuthSetup : IAsyncDisposable
+{
+    private readonly NodeHttpServer _issuer;
+
+    private OAuthSetup(NodeHttpServer issuer, ServedGuard guard, string resource)
+    {
+        _issuer = issuer;
+        Guard = guard;
+        Resource = resource;
+    }
+
+    public ServedGuard Guard { get; }
+
+    /// <summary>The guard's resource URL: the audience its tokens must name.</summary>
+    public string Resource { get; }
+
+    public string Issuer => $"http://127.0.0.1:{_issuer.Ports[0]}";
+
+    public string MetadataUrl => new Uri(Guard.Url, "/.well-known/oauth-protected-resource/mcp").ToString();
+
+    public static string AuditPath(string home) => Path.Combine(home, "audit.jsonl");
+
+    /// <param name="tools">The policy's <c>tools:</c> entries, indented by two spaces.</param>
+    /// <param name="more">More top-level policy blocks, each line ending in a newline.</param>
+    public static async Task<OAuthSetup> StartAsync(string tools = "  place_order: deny\n", string more = "")
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var resource = $"http://127.0.0.1:{port}/mcp";
+        var issuer = await NodeHttpServer.StartAsync(RepoPaths.NpmScriptPath("oauth/issuer.mjs"), resource);
+        try
+        {
+            var policy = $"""
+                version: 1
+                default: allow
+                tools:
+                {tools}{more}state: {"{"} store: memory {"}"}
+                serve:
+                  auth:
+                    oauth: {"{"} issuer: "http://127.0.0.1:{issuer.Ports[0]}", audience: "{resource}", scopes: [mcp:tools], agent_claim: client_id {"}"}
+                """;
+            var home = DeskProcess.NewHome();
+            string[] options = ["--listen", $"127.0.0.1:{port}", "--audit", AuditPath(home)];
+            var guard = await ServedGuard.StartAsync(policy, ["node", RepoPaths.V2Server], options, home);
+            return new OAuthSetup(issuer, guard, resource);
+        }
+        catch
+        {
+            await issuer.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>An access token from the authorization server's token endpoint (client_credentials, RFC 8707 resource).</summary>
+    public async Task<string> TokenAsync(string client, string resource)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Issuer + "/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["resource"] = resource,
+                ["scope"] = client == "reader" ? "mcp:read" : "mcp:tools",
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(client + ":secret")));
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"token endpoint: HTTP {(int)response.StatusCode} {body}");
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>A token signed with the authorization server's own key, for the guard, that expired an hour ago.</summary>
+    public async Task<string> ExpiredTokenAsync()
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync($"{Issuer}/test/expired?resource={Uri.EscapeDataString(Resource)}", TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Guard.DisposeAsync();
+        await _issuer.DisposeAsync();
+    }
+}
