@@ -65,9 +65,11 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
 
         if (dryRun)
         {
-            // Only the changed lines: the unchanged ones around them hold env values (API keys).
+            // Only the changed lines, and values under env and headers (API keys, tokens) masked on both sides: a
+            // remote entry's headers move into its env, so those lines change.
+            var before = ClientConfigDocument.TryParse(text, out var original, out _) ? original.WriteMasked() : "";
             await output.WriteLineAsync($"Would change {path}:");
-            foreach (var line in TextDiff.Lines(text.ReplaceLineEndings("\n"), document.Write().ReplaceLineEndings("\n")))
+            foreach (var line in TextDiff.Lines(before.ReplaceLineEndings("\n"), document.WriteMasked().ReplaceLineEndings("\n")))
             {
                 if (!line.StartsWith("  ", StringComparison.Ordinal))
                 {

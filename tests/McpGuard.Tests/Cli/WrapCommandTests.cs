@@ -171,6 +171,24 @@ public sealed class WrapCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Wrap_DryRunOfRemoteEntry_ShowsHeadersMovingToEnvWithTheirValuesMasked()
+    {
+        var cursor = _temp.File("mcp.json");
+        File.WriteAllText(cursor, ServerEntriesTests.Golden("cursor-remote.json"));
+
+        var (exitCode, output, _) = await CommandRunner.RunAsync(
+            WrapCommand.Create(s_clock), "--policy", _policy, "--config", cursor, "--command", "/opt/mcpguard/bin/mcpguard", "--dry-run");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("-         \"X-Api-Key\": \"…\",", output);
+        Assert.Contains("+         \"MCPGUARD_HEADER_X_API_KEY\": \"…\",", output);
+        Assert.Contains("+         \"X-Api-Key=MCPGUARD_HEADER_X_API_KEY\",", output);
+        Assert.DoesNotContain("literal-key-789", output);
+        Assert.DoesNotContain("LINEAR_TOKEN", output);
+        Assert.Equal(ServerEntriesTests.Golden("cursor-remote.json"), File.ReadAllText(cursor));
+    }
+
+    [Fact]
     public async Task Wrap_VsCodeServersShape_WrapsStdioAndRemoteSkipsSseAndUnwrapRestoresExactly()
     {
         var vscode = _temp.File("mcp.json");
