@@ -14,6 +14,7 @@ internal sealed class V2ClientRun : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<JsonElement> _steps = Channel.CreateUnbounded<JsonElement>();
     private readonly StringBuilder _stderr = new();
+    private readonly List<string> _seen = [];
     private readonly Task _readers;
 
     private V2ClientRun(Process process, string policyPath)
@@ -83,11 +84,30 @@ internal sealed class V2ClientRun : IAsyncDisposable
     {
         while (true)
         {
-            var step = await _steps.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TestConstants.DefaultTimeout);
+            var step = await NextAsync(name);
             if (step.GetProperty("step").GetString() == name)
             {
                 return step;
             }
+        }
+    }
+
+    /// <summary>The next step; when the client ended first, a failure that shows what it and the guard said.</summary>
+    private async Task<JsonElement> NextAsync(string waitingFor)
+    {
+        try
+        {
+            var step = await _steps.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask()
+                .WaitAsync(TestConstants.DefaultTimeout);
+            _seen.Add(step.GetRawText());
+            return step;
+        }
+        catch (ChannelClosedException)
+        {
+            await _readers.WaitAsync(TestConstants.DefaultTimeout);
+            throw new InvalidOperationException(
+                $"the client ended before the step '{waitingFor}'; its steps:\n{string.Join("\n", _seen)}\n" +
+                $"its stderr and the guard's:\n{Stderr}");
         }
     }
 
@@ -97,7 +117,7 @@ internal sealed class V2ClientRun : IAsyncDisposable
         var steps = new List<JsonElement>();
         while (true)
         {
-            var step = await _steps.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TestConstants.DefaultTimeout);
+            var step = await NextAsync(last);
             steps.Add(step);
             if (step.GetProperty("step").GetString() == last)
             {

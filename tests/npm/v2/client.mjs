@@ -72,6 +72,9 @@ switch (scenario) {
     // A client with a short request timeout that resets it on progress (docs/approval.md#client-timeouts): it keeps
     // waiting for as long as the guard says a person is still deciding. Each progress notification is a step.
     const timeout = Number(process.env.REQUEST_TIMEOUT_MS ?? '60000');
+    // Listed first, so the timed call waits only for the person: not for the guard to start its server and list its
+    // tools (seconds on a loaded machine, and before any approval there is nothing to report progress on).
+    await step('list', async () => (await client.listTools()).tools.map(t => t.name));
     await step('order', () => client.callTool({ name: 'place_order', arguments: { symbol: 'BTCUSDT', qty: '0.6' } }, {
       timeout, resetTimeoutOnProgress: true,
       onprogress: p => print({ step: 'progress', progress: p.progress, message: p.message ?? null }),

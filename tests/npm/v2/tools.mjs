@@ -6,6 +6,9 @@ import * as z from 'zod';
 const ran = (name, args) => process.stderr.write(`RAN ${name} ${JSON.stringify(args)}\n`);
 let added = false;
 
+/** Set by an entry before it serves: `headerTool` adds regional_echo, whose `region` is an x-mcp-header. */
+export const serverOptions = { headerTool: false };
+
 export function makeServer() {
   const server = new McpServer({ name: 'v2-test-server', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } });
   const text = s => ({ content: [{ type: 'text', text: s }] });
@@ -48,6 +51,13 @@ export function makeServer() {
     ran('pick_tools', { picked });
     return text('the model picked');
   });
+  if (serverOptions.headerTool) {
+    const region = z.string().meta({ 'x-mcp-header': 'Region' });
+    server.registerTool('regional_echo', { description: 'Echoes with its region.', inputSchema: z.object({ region, text: z.string() }) }, async (args) => {
+      ran('regional_echo', args);
+      return text(`${args.region}: ${args.text}`);
+    });
+  }
   const late = () => server.registerTool('late', { description: 'Added on command.', inputSchema: z.object({}) }, async (args) => {
     ran('late', args);
     return text('late ran');

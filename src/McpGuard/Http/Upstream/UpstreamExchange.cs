@@ -84,6 +84,10 @@ internal sealed class UpstreamExchange(
             {
                 legacy.OnNegotiated(message.ProtocolVersion);
             }
+            else if (outbound.Method == "tools/list" && !message.IsError)
+            {
+                options.ParamHeaders.Learn(message.Bytes);
+            }
         }
 
         await sink.DeliverAsync(message.Bytes, stopping);

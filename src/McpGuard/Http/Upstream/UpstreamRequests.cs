@@ -20,6 +20,10 @@ internal sealed class UpstreamRequests(UpstreamOptions options)
         if (outbound.IsModern)
         {
             McpRequestHeaders.SetModern(request.Headers, outbound);
+            if (outbound is { Method: "tools/call", NameValue: { } tool })
+            {
+                options.ParamHeaders.AddTo(request.Headers, tool, body);
+            }
         }
 
         request.Content = new ReadOnlyMemoryContent(body);
