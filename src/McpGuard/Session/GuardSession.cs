@@ -153,6 +153,9 @@ internal sealed class GuardSession
     public async Task EndAsync(string serverGone)
     {
         await _held.DrainAsync();
+
+        // Give-backs the held calls and answers started finish before the transport closes the counter store.
+        await Channels.Background.DrainAsync();
         foreach (var pending in Channels.AwaitingServer.Drain())
         {
             if (pending.OwnResponse is { } own)

@@ -298,7 +298,7 @@ internal sealed partial class ServerMessageHandler(
     {
         if (!call.Receipt.IsEmpty)
         {
-            _ = GiveBackCounts.RunAsync(engine, call.Receipt, logger);
+            channels.Background.Run(() => GiveBackCounts.RunAsync(engine, call.Receipt, logger));
         }
     }
 

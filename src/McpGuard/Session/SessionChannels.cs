@@ -18,6 +18,9 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
 
     public ToolCatalog Catalog { get; } = new();
 
+    /// <summary>The session's background work (count give-backs), drained when the session ends.</summary>
+    public BackgroundWork Background { get; } = new();
+
     /// <summary>
     /// The server's self-reported name (<c>serverInfo.name</c> from initialize or server/discover), which picks its
     /// vendor risk catalogue; null until it said. Session state, never the engine's: one process (serve) holds many

@@ -244,7 +244,7 @@ internal sealed partial class ToolCallGate(
     {
         if (!receipt.IsEmpty)
         {
-            _ = GiveBackCounts.RunAsync(engine, receipt, logger);
+            channels.Background.Run(() => GiveBackCounts.RunAsync(engine, receipt, logger));
         }
     }
 

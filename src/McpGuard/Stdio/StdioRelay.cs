@@ -86,6 +86,9 @@ internal sealed partial class StdioRelay(
         await Observe(clientPumping);
         await Observe(serverPumping);
         await Observe(reloads);
+
+        // A give-back the server pump started while it finished: done before the caller closes the store.
+        await session.Channels.Background.DrainAsync();
         return exitCode;
     }
 
