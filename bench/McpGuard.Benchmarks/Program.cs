@@ -6,6 +6,8 @@ return args.FirstOrDefault() switch
 {
     "server" => await FastServer.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput()),
     "plain-relay" => await PlainRelay.RunAsync(args.SkipWhile(a => a != "--").Skip(1).ToArray()),
+    "http" => await HttpBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "http-server" => await FastHttpServer.RunAsync(),
     "soak" => await RelayBenchmark.SoakAsync(args.Skip(1).ToArray()),
     "micro" => MicroBenchmarks.Run(args.Skip(1).ToArray()),
     "counters" => CounterStoreBenchmarks.Run(args.Skip(1).ToArray()),

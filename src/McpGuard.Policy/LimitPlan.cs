@@ -6,7 +6,8 @@ namespace McpGuard.Policy;
 
 /// <summary>
 /// The counters one call needs, in the order they are checked (the entry's rate limit, the global rate limit,
-/// the entry's budget), split by where they count (<c>scope: agent</c> counts in the store, per agent). Building it reads the call's arguments, and fails closed as
+/// the entry's budget), split by where they count (<c>scope: agent</c> counts in the store, per agent). Building
+/// it reads the call's arguments, and fails closed as
 /// <c>when</c> does: a budget's amount must be one strict number of 0 or more (a negative one would make room),
 /// and every <c>per</c> argument must be there, a string, number or boolean of at most 256 characters.
 /// </summary>
@@ -51,7 +52,8 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
                 return false;
             }
 
-            var id = new CounterId(ns, CounterId.GlobalEntry, CounterKind.Rate, global.Window, PerAgent(per, global.Scope, agent));
+            var id = new CounterId(
+                ns, CounterId.GlobalEntry, CounterKind.Rate, global.Window, PerAgent(per, global.Scope, agent));
             limits.Add(new PlannedLimit(new CounterDemand(id, StrictDecimal.One, new StrictDecimal(global.Max, 0)), LimitScope.Global, global.Scope, CounterId.GlobalEntry, global, null));
         }
 
@@ -76,7 +78,7 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
         return true;
     }
 
-    /// <summary><c>scope: agent</c>: the agent after the <c>per</c> values, so each agent has its own counter.</summary>
+    /// <summary><c>scope: agent</c>: the agent after the <c>per</c> values, so each agent has a counter.</summary>
     private static ImmutableArray<string> PerAgent(ImmutableArray<string> per, CounterScope scope, string? agent) =>
         scope == CounterScope.Agent ? per.Add(agent ?? "") : per;
 
@@ -147,7 +149,9 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             return new LimitPlan([], limits);
         }
 
-        return new LimitPlan([.. limits.Where(l => l.Storage != CounterScope.Session)], [.. limits.Where(l => l.Storage == CounterScope.Session)]);
+        return new LimitPlan(
+            [.. limits.Where(l => l.Storage != CounterScope.Session)],
+            [.. limits.Where(l => l.Storage == CounterScope.Session)]);
     }
 
     /// <summary>The one value a budget sums for this call, or null when there is not exactly one.</summary>

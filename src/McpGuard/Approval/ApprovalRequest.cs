@@ -11,6 +11,6 @@ internal sealed record ApprovalRequest(string CallId, string ServerName, string 
     /// <summary>A 2026-07-28 call whose client declared form elicitation: the elicitation channel asks in band.</summary>
     public bool CanAskInBand { get; init; }
 
-    /// <summary>Who asks (docs/serve.md#agents): serve's authenticated agent, or the local user under <c>run</c>.</summary>
+    /// <summary>Who asks (docs/serve.md#agents): serve's agent, or under <c>run</c> the local user.</summary>
     public string? Agent { get; init; }
 }

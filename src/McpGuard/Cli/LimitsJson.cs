@@ -24,7 +24,13 @@ internal static class LimitsJson
                 writer.WriteString("entry", row.Entry);
                 writer.WriteString("kind", CounterKinds.Word(row.Kind));
                 writer.WriteNumber("window_seconds", row.Window.TotalSeconds);
-                writer.WriteString("scope", row.Scope switch { CounterScope.Session => "session", CounterScope.Agent => "agent", _ => "shared" });
+                var scope = row.Scope switch
+                {
+                    CounterScope.Session => "session",
+                    CounterScope.Agent => "agent",
+                    _ => "shared",
+                };
+                writer.WriteString("scope", scope);
                 writer.WriteStartArray("per");
                 foreach (var path in row.PerPaths)
                 {

@@ -157,7 +157,9 @@ internal static class DeskApp
                     ? string.Join('\n', changes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()))
                     : null)
             {
-                Agent = root.TryGetProperty("agent"u8, out var agent) && agent.ValueKind == JsonValueKind.String ? agent.GetString() : null,
+                Agent = root.TryGetProperty("agent"u8, out var agent) && agent.ValueKind == JsonValueKind.String
+                    ? agent.GetString()
+                    : null,
             };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)

@@ -10,7 +10,8 @@ namespace McpGuard.Http;
 /// (401), and how many that agent has open (429). The client's credentials are then removed from the request, so
 /// nothing after this point can pass them on to a server.
 /// </summary>
-internal sealed class GatewayChecks(ServeOptions options, IRequestAuthenticator authenticator, AgentConcurrency concurrency)
+internal sealed class GatewayChecks(
+    ServeOptions options, IRequestAuthenticator authenticator, AgentConcurrency concurrency)
 {
     public HostCheck Host { get; } = new(options);
 
@@ -74,6 +75,7 @@ internal sealed class GatewayChecks(ServeOptions options, IRequestAuthenticator 
         var metadata = options.Auth is ServeAuth.OAuth
             ? $", resource_metadata=\"{ProtectedResourceMetadata.UrlFor(options, request.Scheme, request.Host.Value!)}\""
             : "";
+        const int Unauthorized = StatusCodes.Status401Unauthorized;
         switch (outcome)
         {
             case AuthOutcome.MissingScope missing:
@@ -82,13 +84,15 @@ internal sealed class GatewayChecks(ServeOptions options, IRequestAuthenticator 
                 return HttpAnswers.StatusAsync(response, StatusCodes.Status403Forbidden, $"Forbidden: {missing.Why}.");
             case AuthOutcome.Unavailable unavailable:
                 response.Headers.RetryAfter = "5";
-                return HttpAnswers.StatusAsync(response, StatusCodes.Status503ServiceUnavailable, $"Cannot check tokens now: {unavailable.Why}");
+                return HttpAnswers.StatusAsync(
+                    response, StatusCodes.Status503ServiceUnavailable, $"Cannot check tokens now: {unavailable.Why}");
             case AuthOutcome.Refused { Presented: true } refused:
                 response.Headers.WWWAuthenticate = $"Bearer error=\"invalid_token\"{metadata}";
-                return HttpAnswers.StatusAsync(response, StatusCodes.Status401Unauthorized, $"A valid bearer token is required: {refused.Why}.");
+                return HttpAnswers.StatusAsync(
+                    response, Unauthorized, $"A valid bearer token is required: {refused.Why}.");
             default:
                 response.Headers.WWWAuthenticate = metadata.Length == 0 ? "Bearer" : "Bearer " + metadata[2..];
-                return HttpAnswers.StatusAsync(response, StatusCodes.Status401Unauthorized, "A valid bearer token is required.");
+                return HttpAnswers.StatusAsync(response, Unauthorized, "A valid bearer token is required.");
         }
     }
 }

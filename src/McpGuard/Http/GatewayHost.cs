@@ -51,7 +51,9 @@ internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, 
         });
         var app = builder.Build();
         using var issuerHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var issuerKeys = options.Auth is ServeAuth.OAuth o ? new IssuerKeys(issuerHttp, o.Issuer.OriginalString, clock) : null;
+        using var issuerKeys = options.Auth is ServeAuth.OAuth o
+            ? new IssuerKeys(issuerHttp, o.Issuer.OriginalString, clock)
+            : null;
         IRequestAuthenticator authenticator = options.Auth switch
         {
             ServeAuth.Tokens file => new TokenAuthenticator(file.File),

@@ -8,7 +8,8 @@ namespace McpGuard.Http;
 
 /// <summary>
 /// Every route of the gateway's listener, in this one place: the MCP endpoint behind its checks, and the health
-/// probes, which need no auth and say nothing but their status, the RFC 9728 metadata in OAuth mode, and, with <c>telemetry.prometheus</c>, <c>/metrics</c> behind the same checks.
+/// probes, which need no auth and say nothing but their status, the RFC 9728 metadata in OAuth mode, and, with
+/// <c>telemetry.prometheus</c>, <c>/metrics</c> behind the same checks.
 /// </summary>
 internal static class GatewayRoutes
 {

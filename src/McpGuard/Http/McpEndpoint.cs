@@ -39,8 +39,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         if (message is null)
         {
             rejection ??= new LineRejection(McpErrorCode.ParseError.AsInt(), "Parse error: the body is empty.", null);
-            // A body that is not JSON, or a batch (one POST is one message, docs/serve.md), is a bad request as a whole;
-            // a single message the checks refuse is answered as on stdio.
+            // A body that is not JSON, or a batch (one POST is one message, docs/serve.md), is a bad request as a
+            // whole; a single message the checks refuse is answered as on stdio.
             var status = rejection.Code == McpErrorCode.ParseError.AsInt() || IsBatch(body)
                 ? StatusCodes.Status400BadRequest
                 : StatusCodes.Status200OK;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using McpGuard.Session;
@@ -21,7 +22,7 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
     private readonly Lock _gate = new();
 
     /// <summary>The agent of each request in flight on the shared child, by the guard's own id.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _agents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _agents = new(StringComparer.Ordinal);
     private PipedRelay? _shared;
     private long _next;
 

@@ -7,6 +7,6 @@ namespace McpGuard.Session;
 /// </summary>
 internal interface IRequestAgents
 {
-    /// <summary>The agent that sent the request the session knows as <paramref name="id"/>; null if none is known.</summary>
+    /// <summary>The agent that sent the request the session knows as <paramref name="id"/>; null if unknown.</summary>
     string? AgentOf(JsonRpcId id);
 }

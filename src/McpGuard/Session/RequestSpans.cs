@@ -15,7 +15,7 @@ namespace McpGuard.Session;
 /// attributes on the SERVER span. Exists only while telemetry listens (<see cref="IsListening"/>), so a session
 /// without telemetry pays nothing; the forwarded bytes are never touched (a <c>traceparent</c> is only read).
 /// </summary>
-/// <param name="requestAgents">serve's shared child: each request's own agent, named on its span instead of <paramref name="agent"/>.</param>
+/// <param name="requestAgents">The shared child's: each request's agent, for its span.</param>
 internal sealed class RequestSpans(
     string transport, string agent, TelemetryArguments arguments, string? sessionId = null, IRequestAgents? requestAgents = null)
 {

@@ -18,7 +18,7 @@ internal sealed record SessionOptions
     /// <summary>Who calls (<c>mcpguard.agent</c>): in <c>run</c> the local user; in <c>serve</c> the authenticated agent.</summary>
     public string Agent { get; init; } = Environment.UserName;
 
-    /// <summary>Per-request agents when one session serves several (serve's shared child); null: every call is <see cref="Agent"/>'s.</summary>
+    /// <summary>Per-request agents where one session serves several (serve's shared child); else null.</summary>
     public IRequestAgents? RequestAgents { get; init; }
 
     /// <summary>A 2025-era HTTP session's <c>Mcp-Session-Id</c> (<c>mcp.session.id</c> on spans); null elsewhere.</summary>

@@ -133,7 +133,7 @@ internal sealed partial class ToolCallGate(
         });
     }
 
-    /// <summary>Who sent the request <paramref name="id"/>: the session's one agent, or on the shared child its own.</summary>
+    /// <summary>Who sent request <paramref name="id"/>: the session's agent, or on the shared child its own.</summary>
     private string AgentOf(JsonRpcId id) => options.RequestAgents?.AgentOf(id) ?? options.Agent;
 
     /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>

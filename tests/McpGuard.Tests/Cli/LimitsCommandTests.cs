@@ -34,6 +34,43 @@ public sealed class LimitsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Limits_AgentScope_OneRowPerAgentWithItsCount()
+    {
+        var policyPath = _directory.File("agents.yaml");
+        var state = _directory.File("agents.db");
+        await File.WriteAllTextAsync(
+            policyPath,
+            $"version: 1\ndefault: allow\nstate:\n  path: {state}\n  namespace: n\ntools:\n  t:\n"
+                + "    rate_limit: { max: 5, window: 1h, scope: agent }\n    action: allow\n",
+            TestContext.Current.CancellationToken);
+        await using (var store = new SqliteCounterStore(state, TimeSpan.FromSeconds(5), state))
+        {
+            var engine = new PolicyEngine(PolicyLoader.LoadFile(policyPath).Policy!, counters: store);
+            foreach (var agent in (string[])["alice", "alice", "bob"])
+            {
+                var counted = await engine.TryConsumeAsync(
+                    new ToolRequest { ToolName = "t", Agent = agent }, TestContext.Current.CancellationToken);
+                Assert.True(counted.Decision.IsAllowed);
+            }
+        }
+
+        var (code, output, _) = await CommandRunner.RunAsync(LimitsCommand.Create(), "--policy", policyPath, "--json");
+
+        Assert.Equal(0, code);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var rows = json.RootElement.GetProperty("limits").EnumerateArray()
+            .Select(r => (
+                Scope: r.GetProperty("scope").GetString(),
+                Per: r.GetProperty("per_values").GetProperty("agent").GetString()!,
+                Used: r.GetProperty("used").GetInt32()))
+            .ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal("agent", r.Scope));
+        Assert.Contains(rows, r => r.Per == "alice" && r.Used == 2);
+        Assert.Contains(rows, r => r.Per == "bob" && r.Used == 1);
+    }
+
+    [Fact]
     public async Task Limits_InvalidPolicy_ExitsTwoWithTheErrorLine()
     {
         var policyPath = _directory.File("bad.yaml");

@@ -10,7 +10,7 @@ internal abstract record AuthOutcome
     /// <summary>The caller is this agent.</summary>
     public sealed record Accepted(string Agent) : AuthOutcome;
 
-    /// <summary>No credentials, or ones that do not hold (401). <paramref name="Presented"/>: a token was sent.</summary>
+    /// <summary>No credentials, or ones that do not hold (401); <paramref name="Presented"/>: one was sent.</summary>
     public sealed record Refused(bool Presented, string Why) : AuthOutcome;
 
     /// <summary>A valid token without every scope the policy requires (403 <c>insufficient_scope</c>).</summary>

@@ -18,7 +18,7 @@ internal sealed class IssuerKeys(HttpClient http, string issuer, TimeProvider cl
     private IReadOnlyList<SecurityKey>? _keys;
     private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
 
-    /// <summary>The keys, fetched when there are none yet or they are old, or (<paramref name="refresh"/>) newer ones.</summary>
+    /// <summary>The keys; fetched when none or old, or (<paramref name="refresh"/>) for newer ones.</summary>
     /// <exception cref="OAuthException">The metadata or the key set cannot be had or read.</exception>
     public async ValueTask<IReadOnlyList<SecurityKey>> GetAsync(bool refresh, CancellationToken cancellationToken)
     {
@@ -93,7 +93,8 @@ internal sealed class IssuerKeys(HttpClient http, string issuer, TimeProvider cl
                 continue;
             }
 
-            using var document = await OAuthJson.ReadAsync(response, "The authorization server metadata", cancellationToken);
+            using var document = await OAuthJson.ReadAsync(
+                response, "The authorization server metadata", cancellationToken);
             if (OAuthJson.String(document.RootElement, "issuer") != issuer)
             {
                 // RFC 8414 section 3.3: metadata for another issuer must not be used.

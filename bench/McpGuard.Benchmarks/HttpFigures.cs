@@ -1,0 +1,16 @@
+namespace McpGuard.Benchmarks;
+
+/// <summary>What the HTTP rows measured for one side, one entry per round.</summary>
+internal sealed class HttpFigures
+{
+    /// <summary>Per round: every sequential call's latency (µs).</summary>
+    public List<List<double>> Latency { get; } = [];
+
+    public List<double> SessionsThroughput { get; } = [];
+
+    /// <summary>NaN where the side cannot serve the 2026-07-28 era.</summary>
+    public List<double> ModernThroughput { get; } = [];
+
+    /// <summary>Resident MiB with the 64 sessions open: the process itself, and its children.</summary>
+    public List<(double Own, double Children)> Memory { get; } = [];
+}

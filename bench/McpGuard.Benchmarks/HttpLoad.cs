@@ -1,0 +1,72 @@
+using System.Diagnostics;
+
+namespace McpGuard.Benchmarks;
+
+/// <summary>The HTTP rows' workloads against one endpoint: sequential latency, and throughput of many clients.</summary>
+internal static class HttpLoad
+{
+    public const int Clients = 64;
+
+    /// <summary>One 2025 session: warm-up, then each call timed alone (µs).</summary>
+    public static async Task<List<double>> LatencyAsync(HttpClient http, Uri url, int warmup, int calls)
+    {
+        var client = new McpHttpClient(http, url, BenchAgents.Token(Clients));
+        await client.OpenSessionAsync();
+        for (var i = 0; i < warmup; i++)
+        {
+            await client.CallAsync();
+        }
+
+        var latencies = new List<double>(calls);
+        for (var i = 0; i < calls; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await client.CallAsync();
+            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
+
+        await client.CloseSessionAsync();
+
+        return latencies;
+    }
+
+    /// <summary>
+    /// <see cref="Clients"/> 2025 sessions opened first (left open, so their memory can be read after), then each
+    /// makes <paramref name="callsEach"/> calls one after another, all sessions at once: calls per second.
+    /// </summary>
+    public static async Task<double> SessionsThroughputAsync(HttpClient http, Uri url, int callsEach)
+    {
+        var clients = Enumerable.Range(0, Clients).Select(i => new McpHttpClient(http, url, BenchAgents.Token(i))).ToList();
+        foreach (var client in clients)
+        {
+            await client.OpenSessionAsync();
+        }
+
+        await Task.WhenAll(clients.Select(c => c.CallAsync()));
+        return await TimedAsync(callsEach, clients.Select<McpHttpClient, Func<Task>>(c => c.CallAsync).ToList());
+    }
+
+    /// <summary><see cref="Clients"/> stateless 2026-07-28 clients, each making its calls one after another.</summary>
+    public static async Task<double> ModernThroughputAsync(HttpClient http, Uri url, int callsEach)
+    {
+        var clients = Enumerable.Range(0, Clients).Select(i => new McpHttpClient(http, url, BenchAgents.Token(i))).ToList();
+        await Task.WhenAll(clients.Select(c => c.CallModernAsync()));
+        return await TimedAsync(callsEach, clients.Select<McpHttpClient, Func<Task>>(c => c.CallModernAsync).ToList());
+    }
+
+    public static double Percentile(List<double> values, double p) =>
+        values.Order().ElementAt((int)Math.Min(values.Count - 1, p * values.Count));
+
+    private static async Task<double> TimedAsync(int callsEach, List<Func<Task>> clients)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(clients.Select(async call =>
+        {
+            for (var i = 0; i < callsEach; i++)
+            {
+                await call();
+            }
+        }));
+        return clients.Count * callsEach / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+}

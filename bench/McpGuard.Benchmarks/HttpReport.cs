@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+
+namespace McpGuard.Benchmarks;
+
+/// <summary>The HTTP rows as markdown: each figure per round (r1 / r2 / …), and the targets of SPEC §6 per round.</summary>
+internal static class HttpReport
+{
+    private const string Bridge = "supergateway";
+    private const string Serve = "mcpguard serve";
+    private const string Direct = "direct";
+    private const string Nginx = "nginx";
+    private const string Url = "mcpguard serve --url";
+
+    public static string Render(Dictionary<string, HttpFigures> figures, string build)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"HTTP rows, {build}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        if (figures.ContainsKey(Serve))
+        {
+            Table(text, figures, [Bridge, Serve], memory: true);
+            text.AppendLine();
+            Ratio(text, "serve p50 ≤ supergateway's", figures, Serve, Bridge, f => P(f, 0.5), lowerIsBetter: true);
+            Ratio(text, "serve throughput ≥ supergateway's (64 2025 sessions)", figures, Serve, Bridge,
+                f => f.SessionsThroughput, lowerIsBetter: false);
+            text.AppendLine();
+        }
+
+        if (!figures.TryGetValue(Url, out var guarded))
+        {
+            return text.ToString();
+        }
+
+        Table(text, figures, [Direct, Nginx, Url], memory: false);
+        Row(text, "added p50 over direct (µs)", [Direct, Nginx, Url], figures, f => Added(figures, f, 0.5), "0");
+        Row(text, "added p99 over direct (µs)", [Direct, Nginx, Url], figures, f => Added(figures, f, 0.99), "0");
+        text.AppendLine();
+        var nginx = Added(figures, figures[Nginx], 0.5);
+        var url = Added(figures, guarded, 0.5);
+        var ratios = url.Zip(nginx, (u, n) => u / n).ToList();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"--url added p50 / nginx added p50 (target ≤ 1.5): {Join(ratios, "0.00")} → {(ratios.All(r => r <= 1.5) ? "met" : "not met")}");
+        return text.ToString();
+    }
+
+    private static void Table(StringBuilder text, Dictionary<string, HttpFigures> figures, string[] sides, bool memory)
+    {
+        text.AppendLine($"| per round | {string.Join(" | ", sides)} |");
+        text.AppendLine($"|---|{string.Concat(sides.Select(_ => "---:|"))}");
+        Row(text, "tools/call p50, one 2025 session (µs)", sides, figures, f => P(f, 0.5), "0");
+        Row(text, "tools/call p99 (µs)", sides, figures, f => P(f, 0.99), "0");
+        Row(text, "throughput, 64 2025 sessions (calls/s)", sides, figures, f => f.SessionsThroughput, "0");
+        Row(text, "throughput, 64 2026-07-28 clients (calls/s)", sides, figures, f => f.ModernThroughput, "0");
+        if (memory)
+        {
+            Row(text, "resident memory, 64 sessions open: the gateway (MiB)", sides, figures, f => f.Memory.Select(m => m.Own).ToList(), "0");
+            Row(text, "… and its children, one per session (MiB)", sides, figures, f => f.Memory.Select(m => m.Children).ToList(), "0");
+        }
+    }
+
+    private static void Row(
+        StringBuilder text, string label, string[] sides, Dictionary<string, HttpFigures> figures, Func<HttpFigures, List<double>> value, string format) =>
+        text.AppendLine($"| {label} | {string.Join(" | ", sides.Select(s => Join(value(figures[s]), format)))} |");
+
+    private static void Ratio(
+        StringBuilder text, string label, Dictionary<string, HttpFigures> figures, string side, string baseline,
+        Func<HttpFigures, List<double>> value, bool lowerIsBetter)
+    {
+        var ratios = value(figures[side]).Zip(value(figures[baseline]), (a, b) => a / b).ToList();
+        var met = ratios.All(r => lowerIsBetter ? r <= 1 : r >= 1);
+        text.AppendLine(CultureInfo.InvariantCulture, $"- {label}: ratio {Join(ratios, "0.00")} → {(met ? "met" : "not met")}");
+    }
+
+    private static List<double> P(HttpFigures figures, double p) => figures.Latency.Select(l => HttpLoad.Percentile(l, p)).ToList();
+
+    private static List<double> Added(Dictionary<string, HttpFigures> figures, HttpFigures side, double p) =>
+        P(side, p).Zip(P(figures[Direct], p), (s, d) => s - d).ToList();
+
+    private static string Join(IEnumerable<double> values, string format) =>
+        string.Join(" / ", values.Select(v => double.IsNaN(v) ? "n/a" : v.ToString(format, CultureInfo.InvariantCulture)));
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using McpGuard.Cli;
+
+namespace McpGuard.Tests.Cli;
+
+/// <summary>The remote server's options as <c>wrap</c> writes them (docs/wrap.md#remote-servers) and their usage errors.</summary>
+public sealed class UpstreamCliOptionsTests
+{
+    private static readonly Dictionary<string, string> s_environment = new() { ["MCPGUARD_HEADER_AUTHORIZATION"] = "Bearer tok-1" };
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("streamable-http")]
+    [InlineData("streamableHttp")]
+    public async Task Read_WhatWrapWrites_HeaderFromTheEnvironment(string transport)
+    {
+        var (upstream, error) = await ReadAsync(
+            "--url", "https://mcp.example.com/mcp", "--transport", transport, "--header-env", "Authorization=MCPGUARD_HEADER_AUTHORIZATION");
+
+        Assert.NotNull(upstream);
+        Assert.Equal("", error);
+        var header = Assert.Single(upstream.Headers);
+        Assert.Equal(("Authorization", "Bearer tok-1"), (header.Name, header.Value));
+    }
+
+    [Theory]
+    [InlineData("sse", "the old HTTP+SSE transport is not spoken")]
+    [InlineData("websocket", "--transport must be http, streamable-http or streamableHttp")]
+    public async Task Read_TransportThatIsNotStreamableHttp_UsageError(string transport, string expected)
+    {
+        var (upstream, error) = await ReadAsync("--url", "https://mcp.example.com/mcp", "--transport", transport);
+
+        Assert.Null(upstream);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public async Task Read_HeaderEnvNamingAnUnsetVariable_UsageErrorWithoutAValue()
+    {
+        var (upstream, error) = await ReadAsync("--url", "https://mcp.example.com/mcp", "--header-env", "X-Key=UNSET_ONE");
+
+        Assert.Null(upstream);
+        Assert.Contains("--header-env X-Key: the environment variable UNSET_ONE is not set.", error);
+    }
+
+    [Theory]
+    [InlineData("--header", "X: y")]
+    [InlineData("--header-env", "X=V")]
+    [InlineData("--transport", "http")]
+    public async Task ReadServer_RemoteOptionsBesideACommand_UsageError(string option, string value)
+    {
+        var options = new UpstreamCliOptions();
+        var command = new RootCommand();
+        foreach (var each in options.All)
+        {
+            command.Options.Add(each);
+        }
+
+        using var error = new StringWriter();
+        var given = await options.ReadServerAsync(command.Parse([option, value]), ["cat"], error);
+
+        Assert.False(given.Valid);
+        Assert.Contains("are for a remote server (--url)", error.ToString());
+    }
+
+    private static async Task<(McpGuard.Http.Upstream.UpstreamOptions? Upstream, string Error)> ReadAsync(params string[] args)
+    {
+        var options = new UpstreamCliOptions();
+        var command = new RootCommand();
+        foreach (var option in options.All)
+        {
+            command.Options.Add(option);
+        }
+
+        using var error = new StringWriter();
+        var upstream = await options.ReadAsync(command.Parse(args), error, s_environment.GetValueOrDefault);
+        return (upstream, error.ToString());
+    }
+}
