@@ -12,9 +12,11 @@ internal sealed partial class ToolCallGate
 {
     /// <summary>
     /// A held call: list the tools if needed, ask a person if needed, then forward or answer. It keeps the policy
-    /// snapshot and the audit call id it arrived with.
+    /// snapshot and the audit call id it arrived with. With a <paramref name="turn"/> it is decided only after every
+    /// earlier call that waited for something mechanical, and gives the turn up once decided (or once it waits for
+    /// a person).
     /// </summary>
-    private async Task DecideHeldAsync(HeldCall held, CompiledPolicy policy, string callId)
+    private async Task DecideHeldAsync(HeldCall held, CompiledPolicy policy, string callId, ArrivalOrder.Turn? turn)
     {
         var id = held.Id;
         var cancellationToken = held.Token;
@@ -25,6 +27,11 @@ internal sealed partial class ToolCallGate
         JsonDocument? document = null;
         try
         {
+            if (turn is not null)
+            {
+                await turn.WaitAsync(cancellationToken);
+            }
+
             document = JsonDocument.Parse(held.Line);
             var parameters = document.RootElement.GetProperty("params"u8);
             var era = ModernMeta.EraOf(parameters);
@@ -56,6 +63,9 @@ internal sealed partial class ToolCallGate
                 {
                     asked = true;
                     ApprovalOutcome answer;
+
+                    // Only a call waiting for a person lets later traffic pass it.
+                    turn?.End();
 
                     // While a person decides, a client that gave a progress token hears from the guard (docs/approval.md).
                     await using (ApprovalProgress.Start(
@@ -115,6 +125,7 @@ internal sealed partial class ToolCallGate
         }
         finally
         {
+            turn?.End();
             document?.Dispose();
         }
     }
@@ -138,12 +149,22 @@ internal sealed partial class ToolCallGate
     /// again from the held copy for the audit record. Withdrawn meanwhile: nothing is forwarded and the count
     /// is given back.
     /// </summary>
-    private async Task FinishCountingAsync(HeldCall held, string callId, GateOutcome.Count count, ProtocolEra era, Task<LimitOutcome> counting)
+    private async Task FinishCountingAsync(HeldCall held, string callId, GateOutcome.Count count, ProtocolEra era, Task<LimitOutcome> counting, ArrivalOrder.Turn turn)
     {
         var cancellationToken = held.Token;
         try
         {
             var limits = await counting;
+            try
+            {
+                // Counted in arrival order already (the pump asked the store); concluded and sent in it too.
+                await turn.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Given back just below.
+            }
+
             if (cancellationToken.IsCancellationRequested)
             {
                 GiveBack(limits switch { LimitOutcome.Counted c => c.Receipt, LimitOutcome.Uncounted u => u.Receipt, _ => LimitReceipt.Empty });
@@ -167,6 +188,10 @@ internal sealed partial class ToolCallGate
         {
             LogHeldCallFailed(logger, ex);
             await TryReplyAsync(held.Id, JsonRpcMessages.Error(held.Id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + ex.Message));
+        }
+        finally
+        {
+            turn.End();
         }
     }
 

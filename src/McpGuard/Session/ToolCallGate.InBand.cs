@@ -178,7 +178,8 @@ internal sealed partial class ToolCallGate
                 await ReplyAsync(id, reply.Message, cancellationToken);
                 break;
             default:
-                held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId));
+                var turn = _order.Take();
+                held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId, turn));
                 break;
         }
     }

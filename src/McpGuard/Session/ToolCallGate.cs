@@ -30,6 +30,9 @@ internal sealed partial class ToolCallGate(
     string serverName,
     ILogger logger)
 {
+    /// <summary>The calls waiting for something mechanical, in arrival order (docs/relay.md#arrival-order).</summary>
+    private readonly ArrivalOrder _order = new();
+
     /// <summary>What a person is shown as the server: the operator's name for it, else its own, else its command's.</summary>
     private string ApprovalLabel => options.ServerLabel ?? channels.ServerName ?? serverName;
 
@@ -63,6 +66,14 @@ internal sealed partial class ToolCallGate(
         }
 
         var callId = audit.NewCallId();
+        if (_order.AnyWaiting)
+        {
+            // An earlier call waits for the guard's listing or the store: this one is decided after it.
+            var behind = _order.Take();
+            held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId, behind));
+            return;
+        }
+
         var outcome = Judge(id, callId, Decide(policy, id, call, era), era);
         if (outcome is GateOutcome.Count count)
         {
@@ -82,9 +93,15 @@ internal sealed partial class ToolCallGate(
                 break;
             case GateOutcome.Held:
                 break; // Until the store answers.
-            case GateOutcome.ListFirst or GateOutcome.Ask:
-                // Decided off the pump, on a copy of the bytes, so other traffic keeps flowing meanwhile.
-                held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId));
+            case GateOutcome.ListFirst:
+                // Decided off the pump, on a copy of the bytes, so other traffic keeps flowing meanwhile; later
+                // calls wait behind it (its turn), so they are still decided in the order they arrived.
+                var turn = _order.Take();
+                held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId, turn));
+                break;
+            case GateOutcome.Ask:
+                // Waits for a person, off the pump: later traffic passes it.
+                held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId, turn: null));
                 break;
         }
     }
@@ -229,7 +246,8 @@ internal sealed partial class ToolCallGate(
         if (!counting.IsCompleted)
         {
             var pending = counting.AsTask();
-            held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending));
+            var turn = _order.Take();
+            held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending, turn));
             return GateOutcome.Held.Instance;
         }
 

@@ -2,14 +2,17 @@ using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Session;
 
-/// <summary>Counted calls through the whole relay: a slow store holds only the calls that need it (docs/limits.md).</summary>
+/// <summary>
+/// Counted calls through the whole relay: a slow store holds the call that needs it off the pump, and tool calls
+/// that arrive meanwhile are decided after it, in arrival order (docs/relay.md#arrival-order).
+/// </summary>
 public sealed class StdioRelayLimitTests
 {
     private const string ListTools = """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""";
     private const string Policy = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n    action: allow\n  free: allow\n";
 
     [Fact]
-    public async Task RunAsync_StoreNotAnsweringYet_CallsWithoutLimitsAreForwardedMeanwhile()
+    public async Task RunAsync_StoreNotAnsweringYet_LaterCallWaitsBehindItInArrivalOrder()
     {
         using var server = FakeServer.Create([["echo", "free"]]);
         var store = new GatedCounterStore();
@@ -21,15 +24,19 @@ public sealed class StdioRelayLimitTests
         await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
         await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"free","arguments":{"marker":"FREE"}}}""");
 
-        Assert.Contains("FREE", await relay.ReadTextAsync());
-        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"ping"}""");
+
+        // Other messages flow; the later tool call does not overtake the one waiting for the store.
+        Assert.Contains("\"id\":3", await relay.ReadTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal) || line.Contains("FREE", StringComparison.Ordinal));
 
         store.Open();
         Assert.Contains("COUNTED", await relay.ReadTextAsync());
+        Assert.Contains("FREE", await relay.ReadTextAsync());
     }
 
     [Fact]
-    public async Task RunAsync_ApprovedInBandRetryWaitingForTheStore_IsHeldAndOtherCallsFlow()
+    public async Task RunAsync_ApprovedInBandRetryWaitingForTheStore_IsHeldAndLaterCallsWaitBehindIt()
     {
         const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""";
         const string Asked = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n    action: require_approval\n  free: allow\napproval:\n  timeout: 60s\n  channels: [elicitation]\n";
@@ -48,11 +55,14 @@ public sealed class StdioRelayLimitTests
         await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
         await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"free","arguments":{"marker":"FREE"}}}""");
 
-        Assert.Contains("FREE", await relay.ReadTextAsync());
-        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"ping"}""");
+
+        Assert.Contains("\"id\":3", await relay.ReadTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal) || line.Contains("FREE", StringComparison.Ordinal));
 
         store.Open();
         Assert.Contains("COUNTED", (await relay.ReadResponseAsync("1")).GetRawText());
+        Assert.Contains("FREE", (await relay.ReadResponseAsync("2")).GetRawText());
         var forwarded = Assert.Single(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
         Assert.DoesNotContain("requestState", forwarded, StringComparison.Ordinal);
     }
