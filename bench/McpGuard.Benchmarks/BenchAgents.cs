@@ -13,7 +13,7 @@ internal static class BenchAgents
 {
     public static string Token(int client) => string.Create(CultureInfo.InvariantCulture, $"mcpg_bench_{client}");
 
-    /// <summary>Writes policy.yaml (<paramref name="policy"/> plus the serve block) and agents.yaml; the policy's path.</summary>
+    /// <summary>Writes policy.yaml (<paramref name="policy"/> and the serve block) and agents.yaml beside it.</summary>
     public static string WritePolicy(string policy, int agents)
     {
         var folder = Directory.CreateTempSubdirectory("mcpguard-bench-agents-").FullName;
@@ -21,7 +21,8 @@ internal static class BenchAgents
         for (var i = 0; i < agents; i++)
         {
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Token(i))));
-            file.Append(CultureInfo.InvariantCulture, $"  - name: \"bench-{i}\"\n    sha256: {hash}\n    added: \"2026-01-01T00:00:00Z\"\n");
+            file.Append(CultureInfo.InvariantCulture, $"  - name: \"bench-{i}\"\n    sha256: {hash}\n");
+            file.Append("    added: \"2026-01-01T00:00:00Z\"\n");
         }
 
         File.WriteAllText(Path.Combine(folder, "agents.yaml"), file.ToString());

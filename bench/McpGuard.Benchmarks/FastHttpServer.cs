@@ -16,7 +16,8 @@ namespace McpGuard.Benchmarks;
 internal static class FastHttpServer
 {
     private static readonly byte[] s_initialize = Encoding.UTF8.GetBytes(
-        """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"fast-http","version":"1"}}""");
+        """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"""
+        + "\"serverInfo\":{\"name\":\"fast-http\",\"version\":\"1\"}}");
 
     private static readonly byte[] s_call = Encoding.UTF8.GetBytes(
         """{"resultType":"complete","content":[{"type":"text","text":"{\"retCode\":0,\"retMsg\":\"OK\"}"}]}""");

@@ -25,7 +25,9 @@ internal static partial class HttpBenchmark
         var self = typeof(HttpBenchmark).Assembly.Location;
         var guard = GuardBuilds.Guard(root, args);
         var policyIndex = Array.IndexOf(args, "--policy");
-        var basePolicy = policyIndex >= 0 ? Path.GetFullPath(args[policyIndex + 1]) : Path.Combine(root, "bench/policies/realistic.yaml");
+        var basePolicy = policyIndex >= 0
+            ? Path.GetFullPath(args[policyIndex + 1])
+            : Path.Combine(root, "bench/policies/realistic.yaml");
         var policy = BenchAgents.WritePolicy(basePolicy, HttpLoad.Clients + 1);
         var only = Array.IndexOf(args, "--only") is var o and >= 0 ? args[o + 1] : null;
         var roundsIndex = Array.IndexOf(args, "--rounds");
@@ -43,14 +45,17 @@ internal static partial class HttpBenchmark
             if (only is not "url")
             {
                 var port = FreePort();
-                string[] bridge = [node, Path.Combine(npm, "supergateway/dist/index.js"), "--stdio", $"dotnet \"{self}\" server",
-                    "--outputTransport", "streamableHttp", "--stateful", "--port", port.ToString(CultureInfo.InvariantCulture),
-                    "--logLevel", "none"];
+                string[] bridge = [
+                    node, Path.Combine(npm, "supergateway/dist/index.js"), "--stdio", $"dotnet \"{self}\" server",
+                    "--outputTransport", "streamableHttp", "--stateful",
+                    "--port", port.ToString(CultureInfo.InvariantCulture), "--logLevel", "none"];
                 var bridgeUrl = new Uri($"http://127.0.0.1:{port}/mcp");
-                await MeasureAsync(figures, http, () => HttpSide.StartQuietAsync("supergateway", bridge, bridgeUrl), memory: true,
+                await MeasureAsync(
+                    figures, http, () => HttpSide.StartQuietAsync("supergateway", bridge, bridgeUrl), memory: true,
                     modern: false);
                 await MeasureAsync(figures, http, () => HttpSide.StartAsync(
-                    "mcpguard serve", [.. serve, "--", .. server], Serving(), m => new Uri(m.Groups[1].Value), Home()), memory: true);
+                    "mcpguard serve", [.. serve, "--", .. server], Serving(), m => new Uri(m.Groups[1].Value), Home()),
+                    memory: true);
             }
 
             if (only is not "serve")
@@ -62,19 +67,28 @@ internal static partial class HttpBenchmark
         var report = HttpReport.Render(figures, GuardBuilds.Describe(guard));
         Console.WriteLine(report);
         var outIndex = Array.IndexOf(args, "--out");
-        await File.WriteAllTextAsync(outIndex >= 0 ? args[outIndex + 1] : Path.Combine(root, "bench/results/http.md"), report);
+        var output = outIndex >= 0 ? args[outIndex + 1] : Path.Combine(root, "bench/results/http.md");
+        await File.WriteAllTextAsync(output, report);
         return 0;
     }
 
     /// <summary>The same HTTP server dialled directly, through nginx, and through <c>serve --url</c>.</summary>
-    private static async Task MeasureUrlSidesAsync(Dictionary<string, HttpFigures> figures, HttpClient http, string self, string[] serve)
+    private static async Task MeasureUrlSidesAsync(
+        Dictionary<string, HttpFigures> figures, HttpClient http, string self, string[] serve)
     {
         await using var upstream = await HttpSide.StartAsync(
-            "direct", ["dotnet", self, "http-server"], Listening(), m => new Uri($"http://127.0.0.1:{m.Groups[1].Value}/mcp"));
+            "direct",
+            ["dotnet", self, "http-server"],
+            Listening(),
+            m => new Uri($"http://127.0.0.1:{m.Groups[1].Value}/mcp"));
         await MeasureAsync(figures, http, () => Task.FromResult(upstream), memory: false, dispose: false);
         await MeasureAsync(figures, http, () => Nginx.StartAsync(upstream.Url), memory: false);
         await MeasureAsync(figures, http, () => HttpSide.StartAsync(
-            "mcpguard serve --url", [.. serve, "--url", upstream.Url.ToString()], Serving(), m => new Uri(m.Groups[1].Value), Home()),
+            "mcpguard serve --url",
+            [.. serve, "--url", upstream.Url.ToString()],
+            Serving(),
+            m => new Uri(m.Groups[1].Value),
+            Home()),
             memory: false);
     }
 

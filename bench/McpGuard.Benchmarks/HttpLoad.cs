@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace McpGuard.Benchmarks;
 
-/// <summary>The HTTP rows' workloads against one endpoint: sequential latency, and throughput of many clients.</summary>
+/// <summary>The HTTP rows' workloads against one endpoint: sequential latency, throughput of many clients.</summary>
 internal static class HttpLoad
 {
     public const int Clients = 64;
@@ -36,7 +36,8 @@ internal static class HttpLoad
     /// </summary>
     public static async Task<double> SessionsThroughputAsync(HttpClient http, Uri url, int callsEach)
     {
-        var clients = Enumerable.Range(0, Clients).Select(i => new McpHttpClient(http, url, BenchAgents.Token(i))).ToList();
+        var clients = Enumerable.Range(0, Clients)
+            .Select(i => new McpHttpClient(http, url, BenchAgents.Token(i))).ToList();
         foreach (var client in clients)
         {
             await client.OpenSessionAsync();
@@ -49,7 +50,8 @@ internal static class HttpLoad
     /// <summary><see cref="Clients"/> stateless 2026-07-28 clients, each making its calls one after another.</summary>
     public static async Task<double> ModernThroughputAsync(HttpClient http, Uri url, int callsEach)
     {
-        var clients = Enumerable.Range(0, Clients).Select(i => new McpHttpClient(http, url, BenchAgents.Token(i))).ToList();
+        var clients = Enumerable.Range(0, Clients)
+            .Select(i => new McpHttpClient(http, url, BenchAgents.Token(i))).ToList();
         await Task.WhenAll(clients.Select(c => c.CallModernAsync()));
         return await TimedAsync(callsEach, clients.Select<McpHttpClient, Func<Task>>(c => c.CallModernAsync).ToList());
     }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace McpGuard.Benchmarks;
 
-/// <summary>The HTTP rows as markdown: each figure per round (r1 / r2 / …), and the targets of SPEC §6 per round.</summary>
+/// <summary>The HTTP rows as markdown: each figure per round (r1 / r2 / …), and SPEC §6's targets.</summary>
 internal static class HttpReport
 {
     private const string Bridge = "supergateway";
@@ -39,8 +39,9 @@ internal static class HttpReport
         var nginx = Added(figures, figures[Nginx], 0.5);
         var url = Added(figures, guarded, 0.5);
         var ratios = url.Zip(nginx, (u, n) => u / n).ToList();
+        var met = Met(ratios.All(r => r <= 1.5));
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"--url added p50 / nginx added p50 (target ≤ 1.5): {Join(ratios, "0.00")} → {(ratios.All(r => r <= 1.5) ? "met" : "not met")}");
+            $"--url added p50 / nginx added p50 (target ≤ 1.5): {Join(ratios, "0.00")} → {met}");
         return text.ToString();
     }
 
@@ -54,13 +55,16 @@ internal static class HttpReport
         Row(text, "throughput, 64 2026-07-28 clients (calls/s)", sides, figures, f => f.ModernThroughput, "0");
         if (memory)
         {
-            Row(text, "resident memory, 64 sessions open: the gateway (MiB)", sides, figures, f => f.Memory.Select(m => m.Own).ToList(), "0");
-            Row(text, "… and its children, one per session (MiB)", sides, figures, f => f.Memory.Select(m => m.Children).ToList(), "0");
+            Row(text, "resident memory, 64 sessions open: the gateway (MiB)", sides, figures,
+                f => f.Memory.Select(m => m.Own).ToList(), "0");
+            Row(text, "… and its children, one per session (MiB)", sides, figures,
+                f => f.Memory.Select(m => m.Children).ToList(), "0");
         }
     }
 
     private static void Row(
-        StringBuilder text, string label, string[] sides, Dictionary<string, HttpFigures> figures, Func<HttpFigures, List<double>> value, string format) =>
+        StringBuilder text, string label, string[] sides, Dictionary<string, HttpFigures> figures,
+        Func<HttpFigures, List<double>> value, string format) =>
         text.AppendLine($"| {label} | {string.Join(" | ", sides.Select(s => Join(value(figures[s]), format)))} |");
 
     private static void Ratio(
@@ -69,14 +73,18 @@ internal static class HttpReport
     {
         var ratios = value(figures[side]).Zip(value(figures[baseline]), (a, b) => a / b).ToList();
         var met = ratios.All(r => lowerIsBetter ? r <= 1 : r >= 1);
-        text.AppendLine(CultureInfo.InvariantCulture, $"- {label}: ratio {Join(ratios, "0.00")} → {(met ? "met" : "not met")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- {label}: ratio {Join(ratios, "0.00")} → {Met(met)}");
     }
 
-    private static List<double> P(HttpFigures figures, double p) => figures.Latency.Select(l => HttpLoad.Percentile(l, p)).ToList();
+    private static string Met(bool met) => met ? "met" : "not met";
+
+    private static List<double> P(HttpFigures figures, double p) =>
+        figures.Latency.Select(l => HttpLoad.Percentile(l, p)).ToList();
 
     private static List<double> Added(Dictionary<string, HttpFigures> figures, HttpFigures side, double p) =>
         P(side, p).Zip(P(figures[Direct], p), (s, d) => s - d).ToList();
 
     private static string Join(IEnumerable<double> values, string format) =>
-        string.Join(" / ", values.Select(v => double.IsNaN(v) ? "n/a" : v.ToString(format, CultureInfo.InvariantCulture)));
+        string.Join(
+            " / ", values.Select(v => double.IsNaN(v) ? "n/a" : v.ToString(format, CultureInfo.InvariantCulture)));
 }

@@ -22,7 +22,7 @@ internal sealed class HttpSide : IAsyncDisposable
 
     public Uri Url { get; }
 
-    /// <summary>Starts a process that says nothing when it is ready: ready once <paramref name="url"/> accepts.</summary>
+    /// <summary>Starts a process that says nothing when ready: ready once <paramref name="url"/> accepts.</summary>
     public static async Task<HttpSide> StartQuietAsync(string name, IReadOnlyList<string> command, Uri url)
     {
         var side = await StartAsync(name, command, new Regex("(?!)"), _ => url, waitForLine: false);
@@ -41,7 +41,7 @@ internal sealed class HttpSide : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="command"/>; <paramref name="ready"/> matches the line that names its URL.</summary>
+    /// <summary>Starts <paramref name="command"/>; <paramref name="ready"/> matches the line naming its URL.</summary>
     public static async Task<HttpSide> StartAsync(
         string name, IReadOnlyList<string> command, Regex ready, Func<Match, Uri> url, string? home = null,
         bool waitForLine = true)
@@ -136,7 +136,8 @@ internal sealed class HttpSide : IAsyncDisposable
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{pid}/status")
+                .FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
         }
         catch (IOException)
@@ -145,7 +146,8 @@ internal sealed class HttpSide : IAsyncDisposable
         }
     }
 
-    private static async Task WatchAsync(StreamReader reader, Regex ready, Func<Match, Uri> url, TaskCompletionSource<Uri> found)
+    private static async Task WatchAsync(
+        StreamReader reader, Regex ready, Func<Match, Uri> url, TaskCompletionSource<Uri> found)
     {
         while (await reader.ReadLineAsync() is { } line)
         {

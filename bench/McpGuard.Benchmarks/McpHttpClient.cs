@@ -12,11 +12,12 @@ namespace McpGuard.Benchmarks;
 /// </summary>
 internal sealed class McpHttpClient(HttpClient http, Uri endpoint, string token)
 {
-    public const string Call = """{"name":"place_order","arguments":{"symbol":"BTCUSDT","category":"spot","qty":"0.005"}}""";
+    public const string Call =
+        """{"name":"place_order","arguments":{"symbol":"BTCUSDT","category":"spot","qty":"0.005"}}""";
 
-    private const string Meta = """
-        "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}
-        """;
+    private const string Meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+        + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"bench\",\"version\":\"1\"},"
+        + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
 
     private long _nextId;
     private string? _session;
@@ -69,7 +70,8 @@ internal sealed class McpHttpClient(HttpClient http, Uri endpoint, string token)
     }
 
     private string Request(string method, string parameters) =>
-        $$"""{"jsonrpc":"2.0","id":{{Interlocked.Increment(ref _nextId)}},"method":"{{method}}","params":{{parameters}}}""";
+        $$"""{"jsonrpc":"2.0","id":{{Interlocked.Increment(ref _nextId)}},"method":"{{method}}","""
+        + "\"params\":" + parameters + "}";
 
     private async Task<HttpResponseMessage> PostAsync(string body, (string Method, string Name)? modern)
     {
@@ -94,7 +96,8 @@ internal sealed class McpHttpClient(HttpClient http, Uri endpoint, string token)
         var response = await http.SendAsync(request);
         if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Accepted))
         {
-            throw new InvalidOperationException($"{endpoint} answered HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            var text = await response.Content.ReadAsStringAsync();
+            throw new InvalidOperationException($"{endpoint} answered HTTP {(int)response.StatusCode}: {text}");
         }
 
         return response;
@@ -103,7 +106,8 @@ internal sealed class McpHttpClient(HttpClient http, Uri endpoint, string token)
     private static async Task CheckAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
-        if (!text.Contains("\"result\"", StringComparison.Ordinal) || text.Contains("\"isError\":true", StringComparison.Ordinal))
+        if (!text.Contains("\"result\"", StringComparison.Ordinal)
+            || text.Contains("\"isError\":true", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"Not a result: {text}");
         }

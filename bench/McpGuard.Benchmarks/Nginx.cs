@@ -44,6 +44,8 @@ internal static class Nginx
             }
             """));
         return await HttpSide.StartQuietAsync(
-            "nginx", ["nginx", "-p", prefix, "-c", config, "-e", "stderr"], new Uri($"http://127.0.0.1:{port}{upstream.AbsolutePath}"));
+            "nginx",
+            ["nginx", "-p", prefix, "-c", config, "-e", "stderr"],
+            new Uri($"http://127.0.0.1:{port}{upstream.AbsolutePath}"));
     }
 }
