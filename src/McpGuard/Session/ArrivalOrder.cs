@@ -11,16 +11,27 @@ internal sealed class ArrivalOrder
     private readonly Lock _lock = new();
     private Task _allEarlier = Task.CompletedTask;
     private int _out;
+    private int _listing;
 
-    /// <summary>True while some call's turn is out: a new call must then take a turn behind it.</summary>
+    /// <summary>True while some call's turn is out: a counted call must then be sent after it.</summary>
     public bool AnyWaiting => Volatile.Read(ref _out) > 0;
 
+    /// <summary>
+    /// True while a call waits for the guard's own listing: a new call cannot even be decided before it (its tool
+    /// may not be known yet), so it takes a turn and is decided after it. While only counts are awaited, a new call
+    /// is decided and counted on the pump at once (the store takes counts in the order asked) and only its sending
+    /// waits its turn, so pipelined counted calls still share the store's round trips.
+    /// </summary>
+    public bool ListingWaiting => Volatile.Read(ref _listing) > 0;
+
     /// <summary>Takes the next turn; call it on the pump, in arrival order.</summary>
-    public Turn Take()
+    /// <param name="listing">The call waits for the guard's listing (or to be decided after one that does).</param>
+    public Turn Take(bool listing)
     {
         lock (_lock)
         {
-            var turn = new Turn(this, _allEarlier);
+            var turn = new Turn(this, _allEarlier, listing);
+            _listing += listing ? 1 : 0;
 
             // The next turn waits for this one and, through it, for every earlier one: a turn given up early (a
             // withdrawn call) never lets a later call pass one still out before it.
@@ -30,16 +41,17 @@ internal sealed class ArrivalOrder
         }
     }
 
-    private void Ended()
+    private void Ended(bool listing)
     {
         lock (_lock)
         {
             _out--;
+            _listing -= listing ? 1 : 0;
         }
     }
 
     /// <summary>One call's place in the order.</summary>
-    internal sealed class Turn(ArrivalOrder order, Task earlier)
+    internal sealed class Turn(ArrivalOrder order, Task earlier, bool listing)
     {
         private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -53,7 +65,7 @@ internal sealed class ArrivalOrder
         {
             if (_ended.TrySetResult())
             {
-                order.Ended();
+                order.Ended(listing);
             }
         }
     }

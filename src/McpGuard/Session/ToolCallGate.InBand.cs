@@ -178,7 +178,7 @@ internal sealed partial class ToolCallGate
                 await ReplyAsync(id, reply.Message, cancellationToken);
                 break;
             default:
-                var turn = _order.Take();
+                var turn = _order.Take(listing: true);
                 held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId, turn));
                 break;
         }

@@ -66,10 +66,10 @@ internal sealed partial class ToolCallGate(
         }
 
         var callId = audit.NewCallId();
-        if (_order.AnyWaiting)
+        if (_order.ListingWaiting)
         {
-            // An earlier call waits for the guard's listing or the store: this one is decided after it.
-            var behind = _order.Take();
+            // An earlier call waits for the guard's listing: this one is decided after it.
+            var behind = _order.Take(listing: true);
             held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId, behind));
             return;
         }
@@ -96,7 +96,7 @@ internal sealed partial class ToolCallGate(
             case GateOutcome.ListFirst:
                 // Decided off the pump, on a copy of the bytes, so other traffic keeps flowing meanwhile; later
                 // calls wait behind it (its turn), so they are still decided in the order they arrived.
-                var turn = _order.Take();
+                var turn = _order.Take(listing: true);
                 held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId, turn));
                 break;
             case GateOutcome.Ask:
@@ -243,10 +243,11 @@ internal sealed partial class ToolCallGate(
     private async ValueTask<GateOutcome> CountThenConcludeAsync(CompiledPolicy policy, JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, ReadOnlySequence<byte> forward, CancellationToken cancellationToken)
     {
         var counting = engine.TryConsumeAsync(policy, count.Decision.Request, cancellationToken);
-        if (!counting.IsCompleted)
+        if (!counting.IsCompleted || _order.AnyWaiting)
         {
+            // Counted now, in arrival order; sent once every earlier call that waits is sent.
             var pending = counting.AsTask();
-            var turn = _order.Take();
+            var turn = _order.Take(listing: false);
             held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending, turn));
             return GateOutcome.Held.Instance;
         }
