@@ -37,7 +37,9 @@ internal sealed class DecisionMinutes : IDisposable
         {
             InstrumentPublished = (instrument, listener) =>
             {
-                if (ReferenceEquals(instrument, GuardTelemetry.Decisions))
+                // By name, not by reference to GuardTelemetry.Decisions: when the listener starts before the guard's
+                // instruments exist, this runs inside their static initialiser, where that field is still null.
+                if (instrument.Meter.Name == GuardTelemetry.Name && instrument.Name == TelemetryNames.Decisions)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
