@@ -80,7 +80,9 @@ internal static class CounterStoreLatency
         await MeasureAsync("redis", engine, request, calls, warmup: 0, clock: null);
     }
 
-    /// <summary>The p50 of one PING on its own connection: a Redis round trip on this machine, the unit of the Redis target.</summary>
+    /// <summary>
+    /// The p50 of one PING on its own connection: a Redis round trip on this machine, the unit of the Redis target.
+    /// </summary>
     private static async Task<double> PingMicrosecondsAsync(int port, int calls)
     {
         await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");
@@ -122,7 +124,9 @@ internal static class CounterStoreLatency
         return calls == 0 ? 0 : (double)microseconds / calls;
     }
 
-    /// <summary>The length of every counter list of the full-window namespace (its two counters), largest first.</summary>
+    /// <summary>
+    /// The length of every counter list of the full-window namespace (its two counters), largest first.
+    /// </summary>
     private static async Task<string> BucketsAsync(int port)
     {
         await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");

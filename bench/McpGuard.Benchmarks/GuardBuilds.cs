@@ -12,7 +12,10 @@ internal static class GuardBuilds
 
     public static string JitDll(string root) => Path.Combine(root, "src/McpGuard/bin/Release/net10.0/mcpguard.dll");
 
-    /// <summary>The command prefix of the guard to measure: <c>--guard</c>, else the native build if published, else the JIT build.</summary>
+    /// <summary>
+    /// The command prefix of the guard to measure: <c>--guard</c>, else the native build if published, else the JIT
+    /// build.
+    /// </summary>
     public static string[] Guard(string root, string[] args)
     {
         var index = Array.IndexOf(args, "--guard");

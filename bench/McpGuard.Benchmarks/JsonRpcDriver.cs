@@ -67,7 +67,9 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
         return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    /// <summary>CPU time (user + system) the process has used so far: a measure that other load on the machine barely moves.</summary>
+    /// <summary>
+    /// CPU time (user + system) the process has used so far: a measure that other load on the machine barely moves.
+    /// </summary>
     public TimeSpan CpuTime()
     {
         // /proc/PID/stat: fields 14 and 15 are utime and stime in clock ticks (100 per second on Linux).

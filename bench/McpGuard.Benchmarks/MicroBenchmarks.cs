@@ -11,7 +11,9 @@ using McpGuard.Stdio;
 
 namespace McpGuard.Benchmarks;
 
-/// <summary>The per-message costs: framing, strict validation, the server-side scan, and the policy evaluator.</summary>
+/// <summary>
+/// The per-message costs: framing, strict validation, the server-side scan, and the policy evaluator.
+/// </summary>
 [MemoryDiagnoser]
 public class MicroBenchmarks
 {
@@ -83,7 +85,9 @@ public class MicroBenchmarks
     [Benchmark(Description = "PolicyEngine.Evaluate: read tool by glob")]
     public Verdict EvaluateRead() => _engine.Evaluate(_readRequest).Verdict;
 
-    /// <summary>What the guard does for an allowed call with limits: decide, then count it (rate limit and budget).</summary>
+    /// <summary>
+    /// What the guard does for an allowed call with limits: decide, then count it (rate limit and budget).
+    /// </summary>
     [Benchmark(Description = "Evaluate + TryConsumeAsync (memory): rate limit and budget")]
     public Verdict EvaluateAndConsume()
     {

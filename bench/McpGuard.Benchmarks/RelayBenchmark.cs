@@ -35,7 +35,8 @@ internal static class RelayBenchmark
         sides.Add((".NET relay", ["dotnet", self, "plain-relay", "--", .. server]));
         sides.Add(("mcpguard", [.. guard, .. guardRun]));
 
-        // --also-policy FILE (repeatable): the same build under another policy, side by side (e.g. redaction on and off).
+        // --also-policy FILE (repeatable): the same build under another policy, side by side (e.g. redaction on and
+        // off).
         for (var i = 0; i < args.Length - 1; i++)
         {
             if (args[i] == "--also-policy")

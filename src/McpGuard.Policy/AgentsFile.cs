@@ -7,8 +7,9 @@ using YamlDotNet.RepresentationModel;
 namespace McpGuard.Policy;
 
 /// <summary>
-/// <c>agents.yaml</c> (docs/serve.md#tokens), read and written here because all YAML stays in this project: agent names and the SHA-256 of their bearer tokens, written by
-/// <c>mcpguard agents add</c>. A stolen copy of the file gives no token; the file is written for this user only.
+/// <c>agents.yaml</c> (docs/serve.md#tokens), read and written here because all YAML stays in this project: agent names
+/// and the SHA-256 of their bearer tokens, written by <c>mcpguard agents add</c>. A stolen copy of the file gives no
+/// token; the file is written for this user only.
 /// </summary>
 internal static partial class AgentsFile
 {
@@ -19,7 +20,8 @@ internal static partial class AgentsFile
     public static partial Regex ValidName();
 
     /// <summary>The agents in the file; an empty list when it does not exist.</summary>
-    /// <exception cref="InvalidDataException">The file is not what <c>agents add</c> writes (the message says where).</exception>
+    /// <exception cref="InvalidDataException">The file is not what <c>agents add</c> writes (the message says
+    /// where).</exception>
     public static IReadOnlyList<AgentEntry> Read(string path)
     {
         if (!File.Exists(path))

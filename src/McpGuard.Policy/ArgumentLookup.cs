@@ -6,6 +6,8 @@ internal enum ArgumentLookup
     Missing,
     Found,
 
-    /// <summary>An object on the path has a key that cannot be decoded, so whether the name is there is unknown.</summary>
+    /// <summary>
+    /// An object on the path has a key that cannot be decoded, so whether the name is there is unknown.
+    /// </summary>
     Unreadable,
 }

@@ -43,7 +43,9 @@ internal sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperat
         return ConditionOutcome.Holds;
     }
 
-    /// <summary>Decides by presence alone (exists, or a missing argument), or null to go on and test the value.</summary>
+    /// <summary>
+    /// Decides by presence alone (exists, or a missing argument), or null to go on and test the value.
+    /// </summary>
     private ConditionOutcome? Presence(ArgumentLookup lookup)
     {
         if (lookup == ArgumentLookup.Unreadable)

@@ -2,7 +2,9 @@ using System.Text.RegularExpressions;
 
 namespace McpGuard.Policy;
 
-/// <summary>One operator of a matcher: <c>lte: 0.01</c>, <c>in: [A, B]</c>, <c>regex: ^BTC</c>, <c>exists: true</c>.</summary>
+/// <summary>
+/// One operator of a matcher: <c>lte: 0.01</c>, <c>in: [A, B]</c>, <c>regex: ^BTC</c>, <c>exists: true</c>.
+/// </summary>
 internal sealed record ConditionOperator(ConditionOperatorKind Kind, IReadOnlyList<PolicyValue> Values, Regex? Pattern = null)
 {
     public PolicyValue Value => Values[0];

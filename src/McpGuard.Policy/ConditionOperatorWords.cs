@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>The one place condition operators meet their words (<c>lte</c>, <c>not_in</c>, …), in policies and explanations.</summary>
+/// <summary>
+/// The one place condition operators meet their words (<c>lte</c>, <c>not_in</c>, …), in policies and explanations.
+/// </summary>
 internal static class ConditionOperatorWords
 {
     /// <summary>Every operator's word, in the order the docs list them (for "known:" in errors).</summary>

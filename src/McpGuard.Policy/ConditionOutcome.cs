@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>The result of testing a condition: it holds, it does not, or it cannot be evaluated (fail closed).</summary>
+/// <summary>
+/// The result of testing a condition: it holds, it does not, or it cannot be evaluated (fail closed).
+/// </summary>
 internal readonly record struct ConditionOutcome(ConditionState State, string? Why = null)
 {
     public static ConditionOutcome Holds { get; } = new(ConditionState.Holds);

@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>The one place that maps <see cref="CounterKind"/> to the words stores and <c>mcpguard limits</c> write.</summary>
+/// <summary>
+/// The one place that maps <see cref="CounterKind"/> to the words stores and <c>mcpguard limits</c> write.
+/// </summary>
 internal static class CounterKinds
 {
     public static string Word(CounterKind kind) => kind switch

@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>A counter store could not be read or written (for <c>mcpguard limits</c>; decisions get Unavailable instead).</summary>
+/// <summary>
+/// A counter store could not be read or written (for <c>mcpguard limits</c>; decisions get Unavailable instead).
+/// </summary>
 internal sealed class CounterStoreException : Exception
 {
     public CounterStoreException()

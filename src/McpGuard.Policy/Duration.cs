@@ -3,7 +3,9 @@ using System.Text.RegularExpressions;
 
 namespace McpGuard.Policy;
 
-/// <summary>Windows and timeouts as written in a policy: <c>500ms</c>, <c>60s</c>, <c>1m</c>, <c>24h</c>, <c>7d</c>.</summary>
+/// <summary>
+/// Windows and timeouts as written in a policy: <c>500ms</c>, <c>60s</c>, <c>1m</c>, <c>24h</c>, <c>7d</c>.
+/// </summary>
 internal static partial class Duration
 {
     [GeneratedRegex(@"^([0-9]+)(ms|s|m|h|d)$", RegexOptions.CultureInvariant)]

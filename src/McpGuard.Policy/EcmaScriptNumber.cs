@@ -50,7 +50,9 @@ internal static class EcmaScriptNumber
         return $"{mantissa}e{sign}{Math.Abs(exponent).ToString(CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>The significant digits (no leading or trailing zeros) and n such that value = 0.digits × 10^n.</summary>
+    /// <summary>
+    /// The significant digits (no leading or trailing zeros) and n such that value = 0.digits × 10^n.
+    /// </summary>
     private static (string Digits, int N) Decompose(string roundTrip)
     {
         var exponent = 0;

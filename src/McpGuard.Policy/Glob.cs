@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>A tool-name pattern with <c>*</c> (any run of characters) and <c>?</c> (one character); case-sensitive.</summary>
+/// <summary>
+/// A tool-name pattern with <c>*</c> (any run of characters) and <c>?</c> (one character); case-sensitive.
+/// </summary>
 internal sealed class Glob
 {
     public Glob(string pattern)

@@ -26,7 +26,9 @@ internal static class JsonText
         }
     }
 
-    /// <summary>Whether a string element equals <paramref name="text"/>; null when it is not a string or holds a lone surrogate.</summary>
+    /// <summary>
+    /// Whether a string element equals <paramref name="text"/>; null when it is not a string or holds a lone surrogate.
+    /// </summary>
     public static bool? TryValueEquals(JsonElement value, string text)
     {
         if (value.ValueKind != JsonValueKind.String)

@@ -82,7 +82,9 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
     private static ImmutableArray<string> PerAgent(ImmutableArray<string> per, CounterScope scope, string? agent) =>
         scope == CounterScope.Agent ? per.Add(agent ?? "") : per;
 
-    /// <summary>The values of the <c>per</c> paths, in order. Argument values stay out of the reason (it reaches the audit log).</summary>
+    /// <summary>
+    /// The values of the <c>per</c> paths, in order. Argument values stay out of the reason (it reaches the audit log).
+    /// </summary>
     private static bool TryPer(IReadOnlyList<ArgumentPath> paths, JsonElement arguments, string owner, string kind, out ImmutableArray<string> per, [NotNullWhen(false)] out LimitRefusal? refusal)
     {
         per = [];
@@ -109,7 +111,10 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
         return true;
     }
 
-    /// <summary>A <c>per</c> value as its counter knows it: numbers by value (<c>1</c>, <c>1.0</c> and <c>"1"</c> are one counter), strings exactly.</summary>
+    /// <summary>
+    /// A <c>per</c> value as its counter knows it: numbers by value (<c>1</c>, <c>1.0</c> and <c>"1"</c> are one
+    /// counter), strings exactly.
+    /// </summary>
     private static string? PerValue(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.True => "true",
@@ -130,7 +135,10 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
         return text == "-0" ? "0" : text;
     }
 
-    /// <summary>Shared and session counters apart, in order; most policies count everything in one of them, so the list is kept whole then.</summary>
+    /// <summary>
+    /// Shared and session counters apart, in order; most policies count everything in one of them, so the list is kept
+    /// whole then.
+    /// </summary>
     private static LimitPlan Split(List<PlannedLimit> limits)
     {
         var shared = 0;

@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>What <c>pins.on_change</c> / <c>pins.on_new</c> do with a tool that does not match the lock file (docs/pins.md).</summary>
+/// <summary>
+/// What <c>pins.on_change</c> / <c>pins.on_new</c> do with a tool that does not match the lock file (docs/pins.md).
+/// </summary>
 internal enum PinAction
 {
     /// <summary>Gone from tools/list; a call is answered "Unknown tool".</summary>

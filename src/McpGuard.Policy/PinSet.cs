@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>The tools of a lock file, by exact name (no case folding, no normalisation: as the server will see it).</summary>
+/// <summary>
+/// The tools of a lock file, by exact name (no case folding, no normalisation: as the server will see it).
+/// </summary>
 internal sealed class PinSet
 {
     private readonly Dictionary<string, PinnedTool> _tools;

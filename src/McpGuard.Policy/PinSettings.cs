@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>The policy's <c>pins:</c> block; <see cref="File"/> is absolute (written relative to the policy file).</summary>
+/// <summary>
+/// The policy's <c>pins:</c> block; <see cref="File"/> is absolute (written relative to the policy file).
+/// </summary>
 internal sealed record PinSettings
 {
     public required string File { get; init; }
@@ -9,7 +11,9 @@ internal sealed record PinSettings
 
     public PinAction OnNew { get; init; } = PinAction.Hide;
 
-    /// <summary>The lock file's name when the policy does not say: the policy's own name with <c>.lock.json</c>.</summary>
+    /// <summary>
+    /// The lock file's name when the policy does not say: the policy's own name with <c>.lock.json</c>.
+    /// </summary>
     public static string DefaultFile(string policyPath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(policyPath)) ?? ".", Path.GetFileNameWithoutExtension(policyPath) + ".lock.json");
 

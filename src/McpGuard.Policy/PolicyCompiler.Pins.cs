@@ -6,7 +6,9 @@ internal sealed partial class PolicyCompiler
 {
     private static readonly string[] s_pinKeys = ["file", "on_change", "on_new"];
 
-    /// <summary><c>pins: { file, on_change, on_new }</c> (docs/pins.md); the file is resolved against the policy's folder.</summary>
+    /// <summary>
+    /// <c>pins: { file, on_change, on_new }</c> (docs/pins.md); the file is resolved against the policy's folder.
+    /// </summary>
     private PinSettings? ParsePins(YamlNode node)
     {
         if (node is not YamlMappingNode map)
@@ -46,13 +48,16 @@ internal sealed partial class PolicyCompiler
             case "require_approval": return PinAction.RequireApproval;
             case "allow" when allowAllow: return PinAction.Allow;
             default:
-                // An unreadable value must not weaken the pin: report it, and hide meanwhile (no policy is built anyway).
+                // An unreadable value must not weaken the pin: report it, and hide meanwhile (no policy is built
+                // anyway).
                 Error(node, path, $"must be hide, deny{(allowAllow ? ", require_approval or allow" : " or require_approval (a changed tool is never simply allowed)")}, not '{Scalar(node) ?? node.NodeType.ToString()}'");
                 return PinAction.Hide;
         }
     }
 
-    /// <summary>Reads the lock file named by <c>pins.file</c> through the loader's reader (the compiler itself does no I/O).</summary>
+    /// <summary>
+    /// Reads the lock file named by <c>pins.file</c> through the loader's reader (the compiler itself does no I/O).
+    /// </summary>
     private PinSet? LoadPins(PinSettings settings)
     {
         var loaded = readLockFile(settings.File);

@@ -11,7 +11,9 @@ internal sealed partial class PolicyCompiler
     private static readonly string[] s_resultKeys = ["redact", "block", "max_bytes"];
     private static readonly string[] s_patternKeys = ["name", "regex"];
 
-    /// <summary><c>results: { redact, block, max_bytes }</c>, globally or in a <c>tools</c> entry (docs/results.md).</summary>
+    /// <summary>
+    /// <c>results: { redact, block, max_bytes }</c>, globally or in a <c>tools</c> entry (docs/results.md).
+    /// </summary>
     private ResultRules ParseResults(YamlNode node, string path)
     {
         if (node is not YamlMappingNode map)

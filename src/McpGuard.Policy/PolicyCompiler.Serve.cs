@@ -8,7 +8,9 @@ internal sealed partial class PolicyCompiler
     private static readonly string[] s_serveKeys = ["listen", "path", "public_url", "tls", "allowed_origins", "auth", "sessions"];
     private static readonly string[] s_oauthKeys = ["issuer", "audience", "scopes", "agent_claim"];
 
-    /// <summary>The <c>serve</c> block (docs/serve.md): read by <c>mcpguard serve</c> only, checked by every command.</summary>
+    /// <summary>
+    /// The <c>serve</c> block (docs/serve.md): read by <c>mcpguard serve</c> only, checked by every command.
+    /// </summary>
     private ServeSettings ParseServe(YamlNode node)
     {
         if (node is not YamlMappingNode map)

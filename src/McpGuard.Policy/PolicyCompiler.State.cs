@@ -6,7 +6,9 @@ internal sealed partial class PolicyCompiler
 {
     private static readonly string[] s_stateKeys = ["store", "path", "url", "namespace", "on_unavailable", "timeout"];
 
-    /// <summary>The <c>state</c> block (docs/limits.md): which store, where, the namespace, and what an unreachable store means.</summary>
+    /// <summary>
+    /// The <c>state</c> block (docs/limits.md): which store, where, the namespace, and what an unreachable store means.
+    /// </summary>
     private StateSettings ParseState(YamlNode node)
     {
         if (node is not YamlMappingNode map)
@@ -102,7 +104,10 @@ internal sealed partial class PolicyCompiler
         return settings;
     }
 
-    /// <summary><c>per: symbol</c> or <c>per: [account, symbol]</c>: argument paths without <c>[*]</c>, one counter per combination of their values.</summary>
+    /// <summary>
+    /// <c>per: symbol</c> or <c>per: [account, symbol]</c>: argument paths without <c>[*]</c>, one counter per
+    /// combination of their values.
+    /// </summary>
     private List<ArgumentPath> ParsePer(Dictionary<string, YamlNode> keys, string path)
     {
         var paths = new List<ArgumentPath>();

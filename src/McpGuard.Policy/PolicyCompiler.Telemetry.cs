@@ -6,7 +6,9 @@ internal sealed partial class PolicyCompiler
 {
     private static readonly string[] s_telemetryKeys = ["otlp", "prometheus", "arguments"];
 
-    /// <summary><c>telemetry: { otlp: URL, prometheus: BOOL, arguments: none | full }</c> (docs/telemetry.md).</summary>
+    /// <summary>
+    /// <c>telemetry: { otlp: URL, prometheus: BOOL, arguments: none | full }</c> (docs/telemetry.md).
+    /// </summary>
     private TelemetrySettings ParseTelemetry(YamlNode node)
     {
         if (node is not YamlMappingNode map)

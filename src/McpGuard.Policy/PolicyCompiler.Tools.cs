@@ -251,7 +251,9 @@ internal sealed partial class PolicyCompiler
         return values;
     }
 
-    /// <summary>Two globs equally specific that can match one name would make the choice arbitrary: refuse them.</summary>
+    /// <summary>
+    /// Two globs equally specific that can match one name would make the choice arbitrary: refuse them.
+    /// </summary>
     private void CheckAmbiguousGlobs(List<ToolEntry> entries, YamlMappingNode map)
     {
         var globs = entries.Where(e => !e.Pattern.IsLiteral).ToList();

@@ -29,7 +29,10 @@ internal sealed partial class PolicyEngine
             : CountAsync(policy, entry, plan, risk, cancellationToken);
     }
 
-    /// <summary>Gives back what a forwarded call counted (the server answered with a JSON-RPC error: it did not run). False when the store could not be reached.</summary>
+    /// <summary>
+    /// Gives back what a forwarded call counted (the server answered with a JSON-RPC error: it did not run). False when
+    /// the store could not be reached.
+    /// </summary>
     public async ValueTask<bool> GiveBackAsync(LimitReceipt receipt, CancellationToken cancellationToken)
     {
         if (!receipt.Session.IsEmpty)
@@ -98,7 +101,9 @@ internal sealed partial class PolicyEngine
         }
     }
 
-    /// <summary>The store's answer within the policy's timeout; a store that throws or does not answer in time is unavailable.</summary>
+    /// <summary>
+    /// The store's answer within the policy's timeout; a store that throws or does not answer in time is unavailable.
+    /// </summary>
     private async ValueTask<CountOutcome> CountSharedAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (Counters.AnswersAtOnce)

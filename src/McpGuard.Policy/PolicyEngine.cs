@@ -1,10 +1,10 @@
 namespace McpGuard.Policy;
 
 /// <summary>
-/// The live policy of one guard: the current compiled policy plus where its limits count. Thread-safe.
-/// <see cref="Evaluate"/> is pure and never counts; <see cref="TryConsumeAsync"/> counts, when a call is forwarded.
-/// Built without a store, it counts in a fresh memory store of its own (<c>explain</c>, <c>test</c> and
-/// <c>replay</c> never touch a user's real counters); <c>scope: session</c> limits always count in this engine's memory.
+/// The live policy of one guard: the current compiled policy plus where its limits count. Thread-safe. <see
+/// cref="Evaluate"/> is pure and never counts; <see cref="TryConsumeAsync"/> counts, when a call is forwarded. Built
+/// without a store, it counts in a fresh memory store of its own (<c>explain</c>, <c>test</c> and <c>replay</c> never
+/// touch a user's real counters); <c>scope: session</c> limits always count in this engine's memory.
 /// </summary>
 internal sealed partial class PolicyEngine
 {
@@ -45,7 +45,10 @@ internal sealed partial class PolicyEngine
         return new PolicyExplanation(decision, trace);
     }
 
-    /// <summary>Swaps in a new policy atomically. Counters are found by identity, never by policy text, so every limit whose window is unchanged keeps its count. Returns whether what is hidden changed.</summary>
+    /// <summary>
+    /// Swaps in a new policy atomically. Counters are found by identity, never by policy text, so every limit whose
+    /// window is unchanged keeps its count. Returns whether what is hidden changed.
+    /// </summary>
     public bool Reload(CompiledPolicy next)
     {
         var previous = Interlocked.Exchange(ref _policy, next);

@@ -3,8 +3,8 @@ using System.Text.Json;
 namespace McpGuard.Policy;
 
 /// <summary>
-/// The precedence of docs/policy.md#how-a-call-is-decided for one call: hide → the tools entry (its rules, then its action, else deny) →
-/// the risk class → default. A condition that cannot be evaluated denies, naming the argument.
+/// The precedence of docs/policy.md#how-a-call-is-decided for one call: hide → the tools entry (its rules, then its
+/// action, else deny) → the risk class → default. A condition that cannot be evaluated denies, naming the argument.
 /// </summary>
 internal static class PolicyEvaluator
 {

@@ -21,10 +21,13 @@ internal static class PolicyLoader
         return LoadText(text, path);
     }
 
-    /// <summary>Loads a policy; a <c>pins:</c> block makes it read its lock file too, as part of the same version.</summary>
+    /// <summary>
+    /// Loads a policy; a <c>pins:</c> block makes it read its lock file too, as part of the same version.
+    /// </summary>
     public static PolicyLoadResult LoadText(string text, string source) => LoadText(text, source, LockFileReader.Read);
 
-    /// <param name="readLockFile">Reads the lock file <c>pins.file</c> names (tests and the watcher pass their own).</param>
+    /// <param name="readLockFile">Reads the lock file <c>pins.file</c> names (tests and the watcher pass their
+    /// own).</param>
     public static PolicyLoadResult LoadText(string text, string source, Func<string, LockFileLoadResult> readLockFile)
     {
         var read = SingleYamlDocument.Read(text, source, "the policy is empty; write at least `version: 1` and `default: deny`", "one policy per file: found a second YAML document");

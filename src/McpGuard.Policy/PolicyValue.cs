@@ -24,7 +24,9 @@ internal sealed record PolicyValue(string Text, StrictDecimal? Number, bool? Boo
         return new PolicyValue(text, StrictDecimal.TryParseStrict(text, out var number) ? number : null, null);
     }
 
-    /// <summary>Equality, or null when the argument cannot be compared with this value (wrong type, not a strict number).</summary>
+    /// <summary>
+    /// Equality, or null when the argument cannot be compared with this value (wrong type, not a strict number).
+    /// </summary>
     public bool? EqualsArgument(JsonElement argument)
     {
         if (Number is { } number)

@@ -22,7 +22,9 @@ internal static class RiskClassWords
         _ => null,
     };
 
-    /// <summary>How decisions name the class that decided: <c>risk.read</c>. Constants: on every call a class decides.</summary>
+    /// <summary>
+    /// How decisions name the class that decided: <c>risk.read</c>. Constants: on every call a class decides.
+    /// </summary>
     public static string RuleId(RiskClass risk) => risk switch
     {
         RiskClass.Read => "risk.read",

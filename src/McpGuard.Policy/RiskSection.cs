@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>The parsed <c>risk:</c> block: a verdict or "hide" per class, classes set for named tools, and the catalogue choice.</summary>
+/// <summary>
+/// The parsed <c>risk:</c> block: a verdict or "hide" per class, classes set for named tools, and the catalogue choice.
+/// </summary>
 internal sealed record RiskSection(
     IReadOnlyDictionary<RiskClass, Verdict> Verdicts,
     IReadOnlySet<RiskClass> Hidden,

@@ -6,9 +6,13 @@ namespace McpGuard.Policy;
 /// </summary>
 internal enum SamplingTools
 {
-    /// <summary>The default: the request is refused, and the client's <c>sampling.tools</c> capability is not passed on.</summary>
+    /// <summary>
+    /// The default: the request is refused, and the client's <c>sampling.tools</c> capability is not passed on.
+    /// </summary>
     Refuse,
 
-    /// <summary>Every <c>tool_use</c> in the model's answer is judged like a tools/call of that name and those arguments.</summary>
+    /// <summary>
+    /// Every <c>tool_use</c> in the model's answer is judged like a tools/call of that name and those arguments.
+    /// </summary>
     Judge,
 }

@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>The optional <c>serve:</c> block (docs/serve.md): how <c>mcpguard serve</c> listens. Flags override it.</summary>
+/// <summary>
+/// The optional <c>serve:</c> block (docs/serve.md): how <c>mcpguard serve</c> listens. Flags override it.
+/// </summary>
 internal sealed record ServeSettings
 {
     public static ServeSettings Default { get; } = new();
@@ -17,10 +19,14 @@ internal sealed record ServeSettings
     /// <summary>TLS on the listener itself; null for plain HTTP.</summary>
     public ServeTls? Tls { get; init; }
 
-    /// <summary>Browser Origins allowed; a request with any other Origin gets 403 (no Origin header: allowed).</summary>
+    /// <summary>
+    /// Browser Origins allowed; a request with any other Origin gets 403 (no Origin header: allowed).
+    /// </summary>
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
 
-    /// <summary>Who may call; null when the policy does not say (then only a loopback listener serves, without auth).</summary>
+    /// <summary>
+    /// Who may call; null when the policy does not say (then only a loopback listener serves, without auth).
+    /// </summary>
     public ServeAuth? Auth { get; init; }
 
     /// <summary>At most this many 2025-era sessions at once (each has its own child).</summary>

@@ -38,7 +38,9 @@ internal sealed class SlidingWindow(TimeSpan window)
         }
     }
 
-    /// <summary>How long until enough old amounts leave for <paramref name="needed"/> to fit under <paramref name="max"/>.</summary>
+    /// <summary>
+    /// How long until enough old amounts leave for <paramref name="needed"/> to fit under <paramref name="max"/>.
+    /// </summary>
     public TimeSpan RetryAfter(StrictDecimal needed, StrictDecimal max, DateTimeOffset now) =>
         WindowArithmetic.RetryAfter(Buckets(), Sum, needed, max, Window, now);
 
@@ -67,7 +69,9 @@ internal sealed class SlidingWindow(TimeSpan window)
         return ticks;
     }
 
-    /// <summary>Takes an amount back out of the bucket it was counted in; nothing when that bucket has left the window.</summary>
+    /// <summary>
+    /// Takes an amount back out of the bucket it was counted in; nothing when that bucket has left the window.
+    /// </summary>
     public void GiveBack(long bucketOpenedTicks, StrictDecimal amount)
     {
         for (var i = 0; i < _length; i++)

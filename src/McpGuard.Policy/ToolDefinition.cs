@@ -11,7 +11,9 @@ namespace McpGuard.Policy;
 /// </summary>
 internal static class ToolDefinition
 {
-    /// <summary>The definition without <c>_meta</c> and its pin hash, or why it cannot be pinned (not an object, not I-JSON).</summary>
+    /// <summary>
+    /// The definition without <c>_meta</c> and its pin hash, or why it cannot be pinned (not an object, not I-JSON).
+    /// </summary>
     public static bool TryFingerprint(JsonElement tool, [NotNullWhen(true)] out PinnedTool? pinned, [NotNullWhen(false)] out string? problem)
     {
         pinned = null;

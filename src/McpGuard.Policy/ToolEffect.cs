@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>What a policy does with a tool as a whole (<c>mcpguard tools</c>); <see cref="ToolEffectWords"/> gives the words.</summary>
+/// <summary>
+/// What a policy does with a tool as a whole (<c>mcpguard tools</c>); <see cref="ToolEffectWords"/> gives the words.
+/// </summary>
 internal enum ToolEffect
 {
     Allowed,

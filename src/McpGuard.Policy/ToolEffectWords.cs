@@ -1,6 +1,8 @@
 namespace McpGuard.Policy;
 
-/// <summary>The one place tool effects meet their words, in <c>tools</c> (table and <c>--json</c>) and explanations.</summary>
+/// <summary>
+/// The one place tool effects meet their words, in <c>tools</c> (table and <c>--json</c>) and explanations.
+/// </summary>
 internal static class ToolEffectWords
 {
     public static string Word(ToolEffect effect) => effect switch

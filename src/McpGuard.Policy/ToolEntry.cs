@@ -24,7 +24,10 @@ internal sealed record ToolEntry
     /// <summary>How decisions name this entry: <c>tools.place_order</c>. Built once, like the rule ids.</summary>
     internal string Id => field ??= $"tools.{Pattern.Pattern}";
 
-    /// <summary>How decisions name the rule at <paramref name="position"/> in <see cref="Rules"/>: <c>tools.place_order.rules[1]</c>.</summary>
+    /// <summary>
+    /// How decisions name the rule at <paramref name="position"/> in <see cref="Rules"/>:
+    /// <c>tools.place_order.rules[1]</c>.
+    /// </summary>
     internal string RuleId(int position) => (_ruleIds ??= [.. Rules.Select(r => $"{Id}.rules[{r.Index}]")])[position];
 
     private string[]? _ruleIds;

@@ -20,6 +20,9 @@ internal sealed record ToolRequest
     /// <summary>Who calls (docs/serve.md#agents): counters of <c>scope: agent</c> limits are kept per agent.</summary>
     public string? Agent { get; init; }
 
-    /// <summary>How the tool's listed definition compares with the lock file (docs/pins.md); the relay knows, the policy decides.</summary>
+    /// <summary>
+    /// How the tool's listed definition compares with the lock file (docs/pins.md); the relay knows, the policy
+    /// decides.
+    /// </summary>
     public PinDrift Drift { get; init; }
 }

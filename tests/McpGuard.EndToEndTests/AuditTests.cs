@@ -4,7 +4,9 @@ using ModelContextProtocol.Protocol;
 
 namespace McpGuard.EndToEndTests;
 
-/// <summary>docs/audit.md#guarantees through the real guard: one record per decision, written before forwarding, fail closed.</summary>
+/// <summary>
+/// docs/audit.md#guarantees through the real guard: one record per decision, written before forwarding, fail closed.
+/// </summary>
 public sealed class AuditTests
 {
     private const string Policy = "version: 1\ndefault: allow\nhide: [get-env]\ntools:\n  get-sum: deny\n";

@@ -79,7 +79,9 @@ public sealed class DoctorTests
         File.WriteAllText(Path.Combine(folder, "claude_desktop_config.json"), new JsonObject { ["mcpServers"] = servers }.ToJsonString());
     }
 
-    /// <summary>The built tool with this fresh HOME (and its Claude Desktop, Cursor and VS Code folders), run from it.</summary>
+    /// <summary>
+    /// The built tool with this fresh HOME (and its Claude Desktop, Cursor and VS Code folders), run from it.
+    /// </summary>
     private static async Task<(int Code, string Output, string Error)> GuardAsync(string home, params string[] arguments)
     {
         var guard = RepoPaths.Guard;

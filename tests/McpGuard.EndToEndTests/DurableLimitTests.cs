@@ -190,7 +190,10 @@ public sealed class DurableLimitTests : IDisposable
         File.Delete(policyPath);
     }
 
-    /// <summary>Two guards on one store, <paramref name="calls"/> each written in one burst; returns how many the server received.</summary>
+    /// <summary>
+    /// Two guards on one store, <paramref name="calls"/> each written in one burst; returns how many the server
+    /// received.
+    /// </summary>
     private async Task<int> BurstAsync(string policy, int calls = 25, int max = 2)
     {
         await using var first = await StartAsync(policy);

@@ -3,7 +3,10 @@ using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests;
 
-/// <summary>Exit codes (README.md#cli) and the lifecycle (docs/relay.md#lifecycle), with the real guard process and real children.</summary>
+/// <summary>
+/// Exit codes (README.md#cli) and the lifecycle (docs/relay.md#lifecycle), with the real guard process and real
+/// children.
+/// </summary>
 public sealed class LifecycleTests
 {
     private const string AllowAll = "version: 1\ndefault: allow\n";

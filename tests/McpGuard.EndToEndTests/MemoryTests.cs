@@ -4,7 +4,10 @@ using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests;
 
-/// <summary>docs/relay.md#flow-control-and-memory and README.md#performance: big messages pass whole both ways, and the guard's memory stays bounded by them.</summary>
+/// <summary>
+/// docs/relay.md#flow-control-and-memory and README.md#performance: big messages pass whole both ways, and the guard's
+/// memory stays bounded by them.
+/// </summary>
 public sealed class MemoryTests
 {
     private const int MiB = 1024 * 1024;

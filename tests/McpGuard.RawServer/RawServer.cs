@@ -6,7 +6,9 @@ using System.Text.RegularExpressions;
 
 namespace McpGuard.RawServer;
 
-/// <summary>Answers one line at a time, writing raw JSON so every byte the relay forwards is one this code chose.</summary>
+/// <summary>
+/// Answers one line at a time, writing raw JSON so every byte the relay forwards is one this code chose.
+/// </summary>
 internal sealed partial class RawServer(RawServerConfig config, FileStream record, string recordPath, Stream stdout)
 {
     private static readonly JsonWriterOptions s_relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -19,7 +21,9 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
     /// <summary>Whether the request being answered is of the 2026-07-28 era (its results carry resultType).</summary>
     private bool _modern;
 
-    /// <summary>Set by the exitsBeforeInitialize mode: the next line read (or EOF) ends the process with code 1.</summary>
+    /// <summary>
+    /// Set by the exitsBeforeInitialize mode: the next line read (or EOF) ends the process with code 1.
+    /// </summary>
     public bool SessionDead { get; set; }
 
     public void Handle(byte[] line)
@@ -116,7 +120,10 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
     public void Error(string? id, int code, string message, string? dataJson = null) =>
         Send($$$"""{"jsonrpc":"2.0","id":{{{id}}},"error":{"code":{{{code}}},"message":{{{Encode(message)}}}{{{(dataJson is null ? "" : ",\"data\":" + dataJson)}}}}}""");
 
-    /// <summary>Set by <c>test/pause-stdin</c>: the rest of the chunk already read is handled, then no more is read until resumed.</summary>
+    /// <summary>
+    /// Set by <c>test/pause-stdin</c>: the rest of the chunk already read is handled, then no more is read until
+    /// resumed.
+    /// </summary>
     public bool PauseRequested { get; set; }
 
     /// <summary>Whole lines, one writer at a time (test/flood writes from its own thread).</summary>

@@ -20,7 +20,9 @@ internal sealed record RawServerConfig
 
     public int ExitCodeOnEof { get; init; }
 
-    /// <summary>Which protocol eras the server speaks, and how it treats the other (<see cref="RawServerEra"/>).</summary>
+    /// <summary>
+    /// Which protocol eras the server speaks, and how it treats the other (<see cref="RawServerEra"/>).
+    /// </summary>
     public RawServerEra Era { get; init; }
 
     /// <summary>The name in its initialize and server/discover answers.</summary>

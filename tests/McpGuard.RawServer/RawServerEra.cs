@@ -19,6 +19,8 @@ internal enum RawServerEra
     /// </summary>
     ModernOnly,
 
-    /// <summary>Both eras, decided per request: <c>initialize</c> opens a 2025 session, the envelope means 2026-07-28.</summary>
+    /// <summary>
+    /// Both eras, decided per request: <c>initialize</c> opens a 2025 session, the envelope means 2026-07-28.
+    /// </summary>
     BothEras,
 }

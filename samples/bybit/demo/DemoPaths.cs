@@ -1,6 +1,8 @@
 namespace McpGuard.BybitDemo;
 
-/// <summary>The built guard, the built simulator and the sample policy, found from the demo's own build folder.</summary>
+/// <summary>
+/// The built guard, the built simulator and the sample policy, found from the demo's own build folder.
+/// </summary>
 internal static class DemoPaths
 {
     public static string Root { get; } = FindRoot();

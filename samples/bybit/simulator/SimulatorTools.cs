@@ -7,7 +7,8 @@ namespace McpGuard.BybitSimulator;
 
 /// <summary>
 /// Answers tool calls the way the Bybit server does: a text block holding Bybit v5 JSON
-/// (<c>{"retCode":0,"retMsg":"OK","result":{...}}</c>); a request the exchange would refuse gets its retCode and isError.
+/// (<c>{"retCode":0,"retMsg":"OK","result":{...}}</c>); a request the exchange would refuse gets its retCode and
+/// isError.
 /// </summary>
 internal sealed partial class SimulatorTools(SimulatedExchange exchange)
 {

@@ -59,7 +59,9 @@ internal static class CallDecider
         };
     }
 
-    /// <summary>The call with the class the session's view gives its tool (else its name's, under the server's name).</summary>
+    /// <summary>
+    /// The call with the class the session's view gives its tool (else its name's, under the server's name).
+    /// </summary>
     private static ToolRequest Request(CompiledPolicy policy, in CallFacts facts) => facts.Sight switch
     {
         ToolSight.Listed listed => new ToolRequest

@@ -15,7 +15,10 @@ internal abstract record CallDecision
 
     public abstract CallVerdict Verdict { get; }
 
-    /// <summary>The part of the policy that decided (<c>tools.place_order.rules[0]</c>, <c>hide</c>, ...); null for an unlisted name.</summary>
+    /// <summary>
+    /// The part of the policy that decided (<c>tools.place_order.rules[0]</c>, <c>hide</c>, ...); null for an unlisted
+    /// name.
+    /// </summary>
     public abstract string? RuleId { get; }
 
     /// <summary>The server did not list the tool yet: list its tools first, then decide again.</summary>
@@ -36,11 +39,15 @@ internal abstract record CallDecision
 
         public override string? RuleId => Decision?.RuleId;
 
-        /// <summary>Hidden by a pin rather than by the policy's hide: the record names the pin rule (docs/pins.md).</summary>
+        /// <summary>
+        /// Hidden by a pin rather than by the policy's hide: the record names the pin rule (docs/pins.md).
+        /// </summary>
         public bool ByPin => Decision is { RuleId: not RuleIds.Hide };
     }
 
-    /// <summary>Denied (<see cref="CallVerdict.Deny"/>) or refused by a person (<see cref="CallVerdict.Refused"/>).</summary>
+    /// <summary>
+    /// Denied (<see cref="CallVerdict.Deny"/>) or refused by a person (<see cref="CallVerdict.Refused"/>).
+    /// </summary>
     public sealed record Refuse(PolicyDecision Decision, CallVerdict Why) : CallDecision
     {
         public override CallVerdict Verdict => Why;
@@ -56,7 +63,9 @@ internal abstract record CallDecision
         public override string RuleId => Decision.RuleId;
     }
 
-    /// <summary>Allowed (<see cref="CallVerdict.Allow"/>) or approved (<see cref="CallVerdict.Approved"/>): count, then forward.</summary>
+    /// <summary>
+    /// Allowed (<see cref="CallVerdict.Allow"/>) or approved (<see cref="CallVerdict.Approved"/>): count, then forward.
+    /// </summary>
     public sealed record Allow(PolicyDecision Decision, CallVerdict Why) : CallDecision
     {
         public override CallVerdict Verdict => Why;

@@ -19,7 +19,9 @@ internal readonly record struct CallFacts
 
     public required ToolSight Sight { get; init; }
 
-    /// <summary>The server's self-reported name (<c>serverInfo.name</c>), null until it said (docs/policy.md#risk-classes).</summary>
+    /// <summary>
+    /// The server's self-reported name (<c>serverInfo.name</c>), null until it said (docs/policy.md#risk-classes).
+    /// </summary>
     public string? ServerName { get; init; }
 
     /// <summary>

@@ -22,7 +22,9 @@ internal static class DecisionWords
     /// <summary>Every audit decision word, in the order the audit summary shows them.</summary>
     public static IReadOnlyList<string> AllAudit => s_audit;
 
-    /// <summary>Every word a case's <c>expect</c> may say (and <c>unknown</c>, the older word for <c>hidden</c>).</summary>
+    /// <summary>
+    /// Every word a case's <c>expect</c> may say (and <c>unknown</c>, the older word for <c>hidden</c>).
+    /// </summary>
     public static IReadOnlyList<string> AllProven => s_proven;
 
     /// <summary>A policy action's word, as policies write it.</summary>
@@ -55,7 +57,8 @@ internal static class DecisionWords
 
     /// <summary>
     /// What the policy asked for, as test, replay and explain compare and print it: one of allow, deny,
-    /// require_approval and hidden (<see cref="CallVerdict.UnknownTool"/>: to the client, a hidden tool does not exist).
+    /// require_approval and hidden (<see cref="CallVerdict.UnknownTool"/>: to the client, a hidden tool does not
+    /// exist).
     /// </summary>
     public static CallVerdict Proven(CallVerdict verdict) => verdict switch
     {
@@ -64,7 +67,9 @@ internal static class DecisionWords
         _ => verdict,
     };
 
-    /// <summary>The word of <see cref="Proven"/>, as a cases file's <c>expect</c> and the commands' output write it.</summary>
+    /// <summary>
+    /// The word of <see cref="Proven"/>, as a cases file's <c>expect</c> and the commands' output write it.
+    /// </summary>
     public static string ProvenWord(CallVerdict verdict) => Proven(verdict) switch
     {
         CallVerdict.Allow => "allow",
@@ -80,7 +85,9 @@ internal static class DecisionWords
     public static string Summary(CallVerdict verdict, string? ruleId, string? reason) =>
         $"{ProvenWord(verdict)} by {ruleId ?? RuleIds.Hide}{(reason is not null && Proven(verdict) != CallVerdict.Allow ? $": {reason}" : "")}";
 
-    /// <summary><see cref="Summary(CallVerdict, string?, string?)"/> of a decision before any limit is counted.</summary>
+    /// <summary>
+    /// <see cref="Summary(CallVerdict, string?, string?)"/> of a decision before any limit is counted.
+    /// </summary>
     public static string Summary(CallDecision decision) => decision switch
     {
         CallDecision.Unknown { Decision: { } hidden } => Summary(decision.Verdict, hidden.RuleId, hidden.Reason),

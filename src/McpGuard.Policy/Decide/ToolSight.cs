@@ -21,11 +21,15 @@ internal abstract record ToolSight
             .. Enum.GetValues<RiskClass>().SelectMany(r => Enum.GetValues<PinDrift>().Select(d => new Listed(r, d))),
         ];
 
-        /// <summary>A shared instance (classes and drifts are small contiguous enums): a listed call allocates none.</summary>
+        /// <summary>
+        /// A shared instance (classes and drifts are small contiguous enums): a listed call allocates none.
+        /// </summary>
         public static Listed Of(RiskClass risk, PinDrift drift) => s_all[((int)risk * Drifts) + (int)drift];
     }
 
-    /// <summary>The server did not list it (yet): <paramref name="ListComplete"/> says whether the list is whole.</summary>
+    /// <summary>
+    /// The server did not list it (yet): <paramref name="ListComplete"/> says whether the list is whole.
+    /// </summary>
     public sealed record NotListed(bool ListComplete) : ToolSight
     {
         public static NotListed Complete { get; } = new(true);

@@ -3,7 +3,9 @@ using McpGuard.Policy.Decide;
 
 namespace McpGuard.Policy.Proving;
 
-/// <summary>A call, made <see cref="Repeat"/> times at the case's current time, each expected to be decided the same way.</summary>
+/// <summary>
+/// A call, made <see cref="Repeat"/> times at the case's current time, each expected to be decided the same way.
+/// </summary>
 internal sealed record CallStep : CaseStep
 {
     public required string Tool { get; init; }

@@ -8,13 +8,17 @@ internal sealed record CaseFailure
     /// <summary>0-based position of the step in the case (0 for a one-call case).</summary>
     public required int StepIndex { get; init; }
 
-    /// <summary>Which repetition of the step failed, 1-based (a step with <c>repeat: 10</c> may fail at call 7).</summary>
+    /// <summary>
+    /// Which repetition of the step failed, 1-based (a step with <c>repeat: 10</c> may fail at call 7).
+    /// </summary>
     public required int Repetition { get; init; }
 
     public required CaseMismatch Mismatch { get; init; }
 
     public required SimulatedDecision Actual { get; init; }
 
-    /// <summary>For a <see cref="CaseMismatch.Result"/>: what the result rules did with the sample (<c>redacted by emails</c>).</summary>
+    /// <summary>
+    /// For a <see cref="CaseMismatch.Result"/>: what the result rules did with the sample (<c>redacted by emails</c>).
+    /// </summary>
     public string? ResultSeen { get; init; }
 }

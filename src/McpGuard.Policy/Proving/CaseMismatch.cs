@@ -9,6 +9,8 @@ internal enum CaseMismatch
     /// <summary>The decision is the expected one, but its reason does not contain the expected text.</summary>
     Reason,
 
-    /// <summary>The decision is as expected, but the result rules do otherwise with the sample answer (<c>expect_result</c>).</summary>
+    /// <summary>
+    /// The decision is as expected, but the result rules do otherwise with the sample answer (<c>expect_result</c>).
+    /// </summary>
     Result,
 }

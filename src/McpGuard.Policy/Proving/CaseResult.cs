@@ -13,7 +13,9 @@ internal sealed record CaseResult
 
     public CaseFailure? Failure { get; init; }
 
-    /// <summary>Every part of the policy a call of this case was decided by (<see cref="SimulatedDecision.Reached"/>).</summary>
+    /// <summary>
+    /// Every part of the policy a call of this case was decided by (<see cref="SimulatedDecision.Reached"/>).
+    /// </summary>
     public IReadOnlySet<string> Reached { get; init; } = new HashSet<string>();
 
     public bool Passed => Failure is null;

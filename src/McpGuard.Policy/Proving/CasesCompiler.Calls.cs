@@ -4,7 +4,9 @@ using YamlDotNet.RepresentationModel;
 
 namespace McpGuard.Policy.Proving;
 
-/// <summary>The call of a case or a step (call, args, expect, reason, repeat) and the helpers every section shares.</summary>
+/// <summary>
+/// The call of a case or a step (call, args, expect, reason, repeat) and the helpers every section shares.
+/// </summary>
 internal sealed partial class CasesCompiler
 {
     private CallStep? Call(YamlMappingNode map, Dictionary<string, YamlNode> keys, string path, bool allowRepeat)
@@ -88,7 +90,9 @@ internal sealed partial class CasesCompiler
 
     private static readonly string[] s_resultKeys = ["sample", "redacted", "blocked"];
 
-    /// <summary><c>expect_result: { sample, redacted: [NAMES] | blocked: NAME }</c> (docs/results.md#proving-result-rules).</summary>
+    /// <summary>
+    /// <c>expect_result: { sample, redacted: [NAMES] | blocked: NAME }</c> (docs/results.md#proving-result-rules).
+    /// </summary>
     private ExpectedResult? ExpectResult(YamlNode node, string path)
     {
         if (node is not YamlMappingNode map)

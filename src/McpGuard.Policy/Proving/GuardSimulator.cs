@@ -44,7 +44,8 @@ internal sealed class GuardSimulator(CompiledPolicy policy, DateTimeOffset start
     /// What a person would answer if the call needs approval: true counts and forwards it (as an approval does
     /// in a guard), false leaves it at <see cref="CallVerdict.RequireApproval"/>, not forwarded and not counted.
     /// </param>
-    /// <param name="argumentsRead">When given, receives every argument path the decision read (conditions, budget).</param>
+    /// <param name="argumentsRead">When given, receives every argument path the decision read (conditions,
+    /// budget).</param>
     public SimulatedDecision Decide(ToolRequest request, bool approved = false, List<ArgumentPath>? argumentsRead = null)
     {
         var decision = CallDecider.Decide(policy, Facts(request, approved), argumentsRead: argumentsRead);

@@ -2,12 +2,17 @@ using McpGuard.Policy.Decide;
 
 namespace McpGuard.Policy.Proving;
 
-/// <summary>What a guard running this policy would have done with one call, and which part of the policy made it so.</summary>
+/// <summary>
+/// What a guard running this policy would have done with one call, and which part of the policy made it so.
+/// </summary>
 internal sealed record SimulatedDecision
 {
     public required CallVerdict Verdict { get; init; }
 
-    /// <summary>As in <see cref="PolicyDecision.RuleId"/>: <c>tools.place_order.rules[0]</c>, <c>hide</c>, <c>limits</c>, <c>default</c>.</summary>
+    /// <summary>
+    /// As in <see cref="PolicyDecision.RuleId"/>: <c>tools.place_order.rules[0]</c>, <c>hide</c>, <c>limits</c>,
+    /// <c>default</c>.
+    /// </summary>
     public required string RuleId { get; init; }
 
     public string? Reason { get; init; }

@@ -36,7 +36,8 @@ internal sealed class CardNumbersDetector() : TextDetector("card-numbers")
     }
 
     /// <summary>Reads digits from <paramref name="at"/>, in groups of 3 or more after one common separator.</summary>
-    /// <returns>Where the number ends; <paramref name="count"/> is 0 when it is no candidate (too long, odd groups).</returns>
+    /// <returns>Where the number ends; <paramref name="count"/> is 0 when it is no candidate (too long, odd
+    /// groups).</returns>
     private static int Read(string text, int at, Span<byte> digits, out int count)
     {
         count = 0;

@@ -55,7 +55,9 @@ internal sealed class IbansDetector() : TextDetector("ibans")
         }
     }
 
-    /// <summary>Reads exactly <c>compact.Length</c> upper-case letters and digits, allowing one space between groups of four.</summary>
+    /// <summary>
+    /// Reads exactly <c>compact.Length</c> upper-case letters and digits, allowing one space between groups of four.
+    /// </summary>
     /// <returns>Where the IBAN ends, or 0.</returns>
     private static int Read(string text, int at, Span<char> compact)
     {
@@ -78,7 +80,9 @@ internal sealed class IbansDetector() : TextDetector("ibans")
         return position;
     }
 
-    /// <summary>ISO 13616: the country and check digits moved to the end, letters as 10–35, the number mod 97 is 1.</summary>
+    /// <summary>
+    /// ISO 13616: the country and check digits moved to the end, letters as 10–35, the number mod 97 is 1.
+    /// </summary>
     private static bool Checks(ReadOnlySpan<char> iban)
     {
         var remainder = 0;

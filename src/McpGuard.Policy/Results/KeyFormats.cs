@@ -17,7 +17,9 @@ internal static class KeyFormats
     private static readonly SearchValues<char> s_webhookPath =
         SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz/_");
 
-    /// <summary>True when a known key format starts at <paramref name="at"/>; <paramref name="length"/> is its length.</summary>
+    /// <summary>
+    /// True when a known key format starts at <paramref name="at"/>; <paramref name="length"/> is its length.
+    /// </summary>
     public static bool TryMatch(string text, int at, out int length)
     {
         length = Measure(text, at);

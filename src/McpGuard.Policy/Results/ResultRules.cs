@@ -21,7 +21,9 @@ internal sealed record ResultRules
 
     public bool IsEmpty => !ScansText && MaxBytes is null;
 
-    /// <summary>These rules with <paramref name="more"/> on top: both lists of detectors, the smaller size cap.</summary>
+    /// <summary>
+    /// These rules with <paramref name="more"/> on top: both lists of detectors, the smaller size cap.
+    /// </summary>
     public ResultRules With(ResultRules more) => more.IsEmpty ? this : IsEmpty ? more : new ResultRules
     {
         Redact = [.. Redact.Concat(more.Redact).DistinctBy(d => d.Name)],

@@ -64,7 +64,9 @@ internal sealed class ResultScanner(ResultRules rules)
         return _marks.Count == 0 ? TextVerdict.Clean.Instance : new TextVerdict.Redacted(Redact(text));
     }
 
-    /// <summary>Replaces the marks, earliest first and the longer of two that start together; overlaps are merged away.</summary>
+    /// <summary>
+    /// Replaces the marks, earliest first and the longer of two that start together; overlaps are merged away.
+    /// </summary>
     private string Redact(string text)
     {
         _marks.Sort((a, b) => a.Match.Start != b.Match.Start ? a.Match.Start.CompareTo(b.Match.Start) : b.Match.Length.CompareTo(a.Match.Length));

@@ -88,7 +88,9 @@ internal static class SecretAssignments
         return new TextMatch(position, valueLength);
     }
 
-    /// <summary>Past one quote at <paramref name="position"/>, escaped (<c>\"</c>) or not; else the same position.</summary>
+    /// <summary>
+    /// Past one quote at <paramref name="position"/>, escaped (<c>\"</c>) or not; else the same position.
+    /// </summary>
     private static int SkipQuote(string text, int position)
     {
         var escaped = position < text.Length && text[position] == '\\' ? 1 : 0;

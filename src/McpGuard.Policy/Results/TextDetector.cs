@@ -9,7 +9,9 @@ internal abstract class TextDetector(string name)
     /// <summary>The name the policy uses and a redaction shows: <c>[redacted: NAME]</c>.</summary>
     public string Name { get; } = name;
 
-    /// <summary>Adds every match in <paramref name="text"/> to <paramref name="found"/>, in order, not overlapping.</summary>
+    /// <summary>
+    /// Adds every match in <paramref name="text"/> to <paramref name="found"/>, in order, not overlapping.
+    /// </summary>
     /// <remarks>
     /// Built-in detectors look for cheap anchors first (vectorised searches) and only then read the text around
     /// one, so a long string without an anchor costs one pass over memory.

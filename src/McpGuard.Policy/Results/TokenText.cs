@@ -16,7 +16,9 @@ internal static class TokenText
 
     public static readonly SearchValues<char> UpperAlphanumeric = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
-    /// <summary>The length of the run of <paramref name="allowed"/> characters starting at <paramref name="start"/>.</summary>
+    /// <summary>
+    /// The length of the run of <paramref name="allowed"/> characters starting at <paramref name="start"/>.
+    /// </summary>
     public static int Run(string text, int start, SearchValues<char> allowed)
     {
         if (start >= text.Length)
@@ -28,13 +30,19 @@ internal static class TokenText
         return end < 0 ? text.Length - start : end;
     }
 
-    /// <summary>True when the character before <paramref name="index"/> does not continue a word (letters, digits).</summary>
+    /// <summary>
+    /// True when the character before <paramref name="index"/> does not continue a word (letters, digits).
+    /// </summary>
     public static bool StartsWord(string text, int index) => index == 0 || !char.IsAsciiLetterOrDigit(text[index - 1]);
 
-    /// <summary>True when the character at <paramref name="index"/> does not continue a word (letters, digits).</summary>
+    /// <summary>
+    /// True when the character at <paramref name="index"/> does not continue a word (letters, digits).
+    /// </summary>
     public static bool EndsWord(string text, int index) => index >= text.Length || !char.IsAsciiLetterOrDigit(text[index]);
 
-    /// <summary>Shannon entropy in bits per character of <paramref name="value"/> (ASCII; other characters share a bucket).</summary>
+    /// <summary>
+    /// Shannon entropy in bits per character of <paramref name="value"/> (ASCII; other characters share a bucket).
+    /// </summary>
     public static double Entropy(ReadOnlySpan<char> value)
     {
         Span<int> counts = stackalloc int[129];

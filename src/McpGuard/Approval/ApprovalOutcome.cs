@@ -14,7 +14,9 @@ internal sealed record ApprovalOutcome(bool Approved, string Reason)
 
     public bool AsksInBand { get; private init; }
 
-    /// <summary>The channel that answered or timed out (elicitation, desk, command); null when none could ask.</summary>
+    /// <summary>
+    /// The channel that answered or timed out (elicitation, desk, command); null when none could ask.
+    /// </summary>
     public string? Channel { get; init; }
 
     /// <summary>

@@ -2,7 +2,10 @@ using McpGuard.Desk;
 
 namespace McpGuard.Approval;
 
-/// <summary>How a request is shown to a person in the client (elicitation); arguments as <see cref="ArgumentsDisplay"/> writes them.</summary>
+/// <summary>
+/// How a request is shown to a person in the client (elicitation); arguments as <see cref="ArgumentsDisplay"/> writes
+/// them.
+/// </summary>
 internal static class ApprovalText
 {
     /// <summary>The question as the client shows it (elicitation): server, tool, rule, arguments.</summary>

@@ -84,7 +84,10 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
         }
     }
 
-    /// <summary>One long poll. Returns the answer (<see cref="DeskAnswer.Unknown"/> for one without a valid proof), or null to poll again.</summary>
+    /// <summary>
+    /// One long poll. Returns the answer (<see cref="DeskAnswer.Unknown"/> for one without a valid proof), or null to
+    /// poll again.
+    /// </summary>
     private async Task<DeskAnswer?> PollAsync(int port, string id, byte[] body, string secret, CancellationToken cancellationToken)
     {
         try

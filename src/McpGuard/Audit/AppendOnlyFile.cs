@@ -2,7 +2,9 @@ using McpGuard.Home;
 
 namespace McpGuard.Audit;
 
-/// <summary>A file that only grows by whole lines, shared with other processes (see <see cref="AppendStrategy"/>).</summary>
+/// <summary>
+/// A file that only grows by whole lines, shared with other processes (see <see cref="AppendStrategy"/>).
+/// </summary>
 internal sealed class AppendOnlyFile : IDisposable
 {
     private readonly FileStream _stream;
@@ -15,7 +17,9 @@ internal sealed class AppendOnlyFile : IDisposable
 
     public AppendStrategy Strategy { get; }
 
-    /// <summary>Opens or creates the file (and its directory, private to the user on Unix). Throws on failure.</summary>
+    /// <summary>
+    /// Opens or creates the file (and its directory, private to the user on Unix). Throws on failure.
+    /// </summary>
     public static AppendOnlyFile Open(string path, AppendStrategy? strategy = null)
     {
         McpGuardHome.EnsureDirectoryOf(path);

@@ -6,7 +6,9 @@ using McpGuard.Policy;
 
 namespace McpGuard.Audit;
 
-/// <summary>How a call's arguments appear in a decision record: redacted, or as a hash of their canonical form.</summary>
+/// <summary>
+/// How a call's arguments appear in a decision record: redacted, or as a hash of their canonical form.
+/// </summary>
 internal static class AuditArguments
 {
     public const string RedactedValue = "[redacted]";

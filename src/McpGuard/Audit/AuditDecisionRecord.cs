@@ -9,7 +9,9 @@ namespace McpGuard.Audit;
 /// </summary>
 internal sealed record AuditDecisionRecord
 {
-    /// <summary>From <see cref="IAuditLog.NewCallId"/>; the same id links the outcome and any approval records.</summary>
+    /// <summary>
+    /// From <see cref="IAuditLog.NewCallId"/>; the same id links the outcome and any approval records.
+    /// </summary>
     public required string CallId { get; init; }
 
     /// <summary>The JSON-RPC id exactly as the client sent it (string or number); written verbatim.</summary>
@@ -20,7 +22,9 @@ internal sealed record AuditDecisionRecord
 
     public required CallVerdict Decision { get; init; }
 
-    /// <summary>Who asked (docs/serve.md: the token's agent); null for <c>run</c>, whose records say nothing new here.</summary>
+    /// <summary>
+    /// Who asked (docs/serve.md: the token's agent); null for <c>run</c>, whose records say nothing new here.
+    /// </summary>
     public string? Agent { get; init; }
 
     /// <summary>Which part of the policy decided (<see cref="McpGuard.Policy.PolicyDecision.RuleId"/>).</summary>
@@ -29,7 +33,10 @@ internal sealed record AuditDecisionRecord
     /// <summary>What the client was told (denials) or the approver was shown.</summary>
     public string? Reason { get; init; }
 
-    /// <summary>The operator's part behind the reason (<see cref="McpGuard.Policy.PolicyDecision.Detail"/>); never sent to the client.</summary>
+    /// <summary>
+    /// The operator's part behind the reason (<see cref="McpGuard.Policy.PolicyDecision.Detail"/>); never sent to the
+    /// client.
+    /// </summary>
     public string? Detail { get; init; }
 
     /// <summary>The tool's risk class (read, write, destructive, critical, unknown), if known.</summary>
@@ -42,8 +49,8 @@ internal sealed record AuditDecisionRecord
     public bool Monitor { get; init; }
 
     /// <summary>
-    /// True when the "call" is a tool the client's model picked in a sampling answer (<c>sampling: { tools: judge }</c>):
-    /// judged like a tools/call, but never sent as one (docs/audit.md).
+    /// True when the "call" is a tool the client's model picked in a sampling answer (<c>sampling: { tools: judge
+    /// }</c>): judged like a tools/call, but never sent as one (docs/audit.md).
     /// </summary>
     public bool Sampled { get; init; }
 }

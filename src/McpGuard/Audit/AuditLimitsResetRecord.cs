@@ -1,6 +1,9 @@
 namespace McpGuard.Audit;
 
-/// <summary>A person cleared a limit's counters with <c>mcpguard limits --reset</c> (docs/audit.md): written before the counters are cleared.</summary>
+/// <summary>
+/// A person cleared a limit's counters with <c>mcpguard limits --reset</c> (docs/audit.md): written before the counters
+/// are cleared.
+/// </summary>
 internal sealed record AuditLimitsResetRecord
 {
     public required string CallId { get; init; }

@@ -6,7 +6,9 @@ internal static class AuditPaths
     /// <summary>The log <c>mcpguard audit</c> reads when no file is given, and the path the docs suggest.</summary>
     public const string DefaultLog = "~/.mcpguard/audit.jsonl";
 
-    /// <summary>Expands a leading <c>~</c> (alone or followed by a separator) to the user's home and makes the path absolute.</summary>
+    /// <summary>
+    /// Expands a leading <c>~</c> (alone or followed by a separator) to the user's home and makes the path absolute.
+    /// </summary>
     public static string Expand(string path)
     {
         ArgumentNullException.ThrowIfNull(path);

@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace McpGuard.Audit;
 
-/// <summary>Parses <c>--since</c>: an ISO-8601 time (UTC unless it says otherwise) or a span back from now (<c>90s 30m 1h 2d 1w</c>).</summary>
+/// <summary>
+/// Parses <c>--since</c>: an ISO-8601 time (UTC unless it says otherwise) or a span back from now (<c>90s 30m 1h 2d
+/// 1w</c>).
+/// </summary>
 internal static partial class AuditSince
 {
     public static bool TryParse(string text, DateTimeOffset now, out DateTimeOffset since)

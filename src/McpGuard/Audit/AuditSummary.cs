@@ -29,7 +29,9 @@ internal sealed record AuditSummary
 
     public int Sessions { get; init; }
 
-    /// <summary>Per tool, how many calls ended in each decision; monitor-mode decisions are keyed <c>monitor:NAME</c>.</summary>
+    /// <summary>
+    /// Per tool, how many calls ended in each decision; monitor-mode decisions are keyed <c>monitor:NAME</c>.
+    /// </summary>
     public IReadOnlyList<AuditToolCounts> Tools { get; init; } = [];
 
     /// <summary>The latest calls that were not forwarded, oldest first.</summary>

@@ -4,7 +4,9 @@ using McpGuard.Policy.Decide;
 
 namespace McpGuard.Audit;
 
-/// <summary>Reads an audit log line by line into an <see cref="AuditSummary"/>. Bad lines are counted, never thrown.</summary>
+/// <summary>
+/// Reads an audit log line by line into an <see cref="AuditSummary"/>. Bad lines are counted, never thrown.
+/// </summary>
 internal sealed class AuditSummaryReader
 {
     private const int MaxDenials = 10;

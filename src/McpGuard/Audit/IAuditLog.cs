@@ -15,6 +15,9 @@ internal interface IAuditLog : IDisposable
     /// <summary>Appends one outcome line for a forwarded call; false means the record is not stored.</summary>
     bool TryWriteOutcome(AuditOutcomeRecord record);
 
-    /// <summary>Appends the record of a person's <c>mcpguard limits --reset</c>; false means it is not stored (and nothing is reset).</summary>
+    /// <summary>
+    /// Appends the record of a person's <c>mcpguard limits --reset</c>; false means it is not stored (and nothing is
+    /// reset).
+    /// </summary>
     bool TryWriteLimitsReset(AuditLimitsResetRecord record);
 }

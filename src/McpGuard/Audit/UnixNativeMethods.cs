@@ -34,7 +34,9 @@ internal static class UnixNativeMethods
         }
     }
 
-    /// <summary>write(2) until every byte is written; throws <see cref="IOException"/> with the errno message.</summary>
+    /// <summary>
+    /// write(2) until every byte is written; throws <see cref="IOException"/> with the errno message.
+    /// </summary>
     public static void WriteAll(SafeFileHandle fd, ReadOnlySpan<byte> bytes)
     {
         while (!bytes.IsEmpty)

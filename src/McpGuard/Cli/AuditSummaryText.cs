@@ -5,7 +5,9 @@ using Spectre.Console;
 
 namespace McpGuard.Cli;
 
-/// <summary>The human form of a summary: a few lines and two tables, colour only on a terminal without NO_COLOR.</summary>
+/// <summary>
+/// The human form of a summary: a few lines and two tables, colour only on a terminal without NO_COLOR.
+/// </summary>
 internal static class AuditSummaryText
 {
     public static IEnumerable<string> OrderDecisions(IEnumerable<string> decisions)

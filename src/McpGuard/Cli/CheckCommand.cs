@@ -4,7 +4,10 @@ using McpGuard.Pins;
 
 namespace McpGuard.Cli;
 
-/// <summary><c>mcpguard check --policy FILE [-- COMMAND]</c>: validate, and with a server, check the policy against its real tools.</summary>
+/// <summary>
+/// <c>mcpguard check --policy FILE [-- COMMAND]</c>: validate, and with a server, check the policy against its real
+/// tools.
+/// </summary>
 internal static class CheckCommand
 {
     public static Command Create(ServerConnector? connector = null)

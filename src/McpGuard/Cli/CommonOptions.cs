@@ -18,7 +18,9 @@ internal static class CommonOptions
         DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information,
     };
 
-    /// <summary>For the commands that talk to a server: a failure is one line unless this asks for the details.</summary>
+    /// <summary>
+    /// For the commands that talk to a server: a failure is one line unless this asks for the details.
+    /// </summary>
     public static Option<bool> Verbose() => new("--verbose")
     {
         Description = "On failure, also print the exception (for a bug report).",

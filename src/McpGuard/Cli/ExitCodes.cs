@@ -1,6 +1,8 @@
 namespace McpGuard.Cli;
 
-/// <summary>Exit codes of every command. When the child ends a <c>run</c> session, its own code is used instead.</summary>
+/// <summary>
+/// Exit codes of every command. When the child ends a <c>run</c> session, its own code is used instead.
+/// </summary>
 internal static class ExitCodes
 {
     public const int Success = 0;

@@ -6,7 +6,9 @@ using McpGuard.Policy.Decide;
 
 namespace McpGuard.Cli;
 
-/// <summary><c>mcpguard explain --policy FILE --tool NAME [--args JSON]</c>: the decision for one call and every step to it.</summary>
+/// <summary>
+/// <c>mcpguard explain --policy FILE --tool NAME [--args JSON]</c>: the decision for one call and every step to it.
+/// </summary>
 internal static class ExplainCommand
 {
     public static Command Create()

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace McpGuard.Cli;
 
-/// <summary>Console logging for every command, always to stderr: in <c>run</c>, stdout is the protocol stream.</summary>
+/// <summary>
+/// Console logging for every command, always to stderr: in <c>run</c>, stdout is the protocol stream.
+/// </summary>
 internal static class GuardLogging
 {
     /// <summary>

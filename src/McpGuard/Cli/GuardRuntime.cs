@@ -37,7 +37,9 @@ internal sealed class GuardRuntime : IAsyncDisposable
 
     public PolicyEngine Engine { get; }
 
-    /// <summary>The scrape of <c>GET /metrics</c>: set only for <c>serve</c> with <c>telemetry.prometheus</c>.</summary>
+    /// <summary>
+    /// The scrape of <c>GET /metrics</c>: set only for <c>serve</c> with <c>telemetry.prometheus</c>.
+    /// </summary>
     public PrometheusMetrics? Metrics { get; }
 
     /// <param name="scrape">True for <c>serve</c>, whose listener can answer <c>/metrics</c>.</param>

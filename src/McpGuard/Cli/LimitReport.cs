@@ -5,7 +5,9 @@ namespace McpGuard.Cli;
 /// <summary>Every limit of a policy with what its store has counted (docs/limits.md#mcpguard-limits).</summary>
 internal static class LimitReport
 {
-    /// <summary>Each limit in policy order (entries, then the global limit), one row per live counter or one empty row.</summary>
+    /// <summary>
+    /// Each limit in policy order (entries, then the global limit), one row per live counter or one empty row.
+    /// </summary>
     public static async Task<IReadOnlyList<LimitRow>> BuildAsync(CompiledPolicy policy, ICounterStore store, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var readings = await store.ReadAsync(policy.CounterNamespace, now, cancellationToken);
@@ -31,7 +33,10 @@ internal static class LimitReport
         return rows;
     }
 
-    /// <summary>The counter entry (<c>tools.place_order</c>, <c>limits</c>) a <c>--reset</c> argument names, as written in the policy or as a rule id.</summary>
+    /// <summary>
+    /// The counter entry (<c>tools.place_order</c>, <c>limits</c>) a <c>--reset</c> argument names, as written in the
+    /// policy or as a rule id.
+    /// </summary>
     public static string? FindEntry(CompiledPolicy policy, string written)
     {
         if (written is CounterId.GlobalEntry or "limits.rate_limit")

@@ -8,7 +8,10 @@ namespace McpGuard.Cli;
 /// </summary>
 internal sealed record LimitRow
 {
-    /// <summary>The entry as written in the policy (<c>place_order</c>, <c>get_*</c>), or <c>limits</c> for the global rate limit.</summary>
+    /// <summary>
+    /// The entry as written in the policy (<c>place_order</c>, <c>get_*</c>), or <c>limits</c> for the global rate
+    /// limit.
+    /// </summary>
     public required string Entry { get; init; }
 
     public required CounterKind Kind { get; init; }
@@ -17,7 +20,9 @@ internal sealed record LimitRow
 
     public required CounterScope Scope { get; init; }
 
-    /// <summary>The <c>per</c> paths with this counter's values, in order; empty without <c>per</c> or before any call.</summary>
+    /// <summary>
+    /// The <c>per</c> paths with this counter's values, in order; empty without <c>per</c> or before any call.
+    /// </summary>
     public IReadOnlyList<(string Path, string Value)> Per { get; init; } = [];
 
     public IReadOnlyList<string> PerPaths { get; init; } = [];

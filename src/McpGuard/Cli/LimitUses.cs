@@ -28,7 +28,9 @@ internal static class LimitUses
         ];
     }
 
-    /// <summary>A gauge is a double: exact decimals become the nearest one (display only; limits count exactly).</summary>
+    /// <summary>
+    /// A gauge is a double: exact decimals become the nearest one (display only; limits count exactly).
+    /// </summary>
     private static double ToDouble(StrictDecimal value) =>
         double.Parse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -6,7 +6,10 @@ using McpGuard.Policy;
 
 namespace McpGuard.Cli;
 
-/// <summary><c>mcpguard limits --json</c>, written with <see cref="Utf8JsonWriter"/> (no reflection: the build is Native AOT). Amounts are exact JSON numbers.</summary>
+/// <summary>
+/// <c>mcpguard limits --json</c>, written with <see cref="Utf8JsonWriter"/> (no reflection: the build is Native AOT).
+/// Amounts are exact JSON numbers.
+/// </summary>
 internal static class LimitsJson
 {
     public static string Format(string store, string counterNamespace, IReadOnlyList<LimitRow> rows)

@@ -4,7 +4,9 @@ using Spectre.Console;
 
 namespace McpGuard.Cli;
 
-/// <summary>The <c>mcpguard limits</c> table: colour only on a terminal, every name and value through the sanitiser.</summary>
+/// <summary>
+/// The <c>mcpguard limits</c> table: colour only on a terminal, every name and value through the sanitiser.
+/// </summary>
 internal static class LimitsText
 {
     public static void Write(TextWriter output, string store, string counterNamespace, IReadOnlyList<LimitRow> rows, DateTimeOffset now)

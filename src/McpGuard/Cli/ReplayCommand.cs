@@ -5,7 +5,10 @@ using McpGuard.Replay;
 
 namespace McpGuard.Cli;
 
-/// <summary><c>mcpguard replay --policy FILE AUDIT.jsonl [--json] [--fail-on-change]</c>: what this policy would have decided (docs/testing.md).</summary>
+/// <summary>
+/// <c>mcpguard replay --policy FILE AUDIT.jsonl [--json] [--fail-on-change]</c>: what this policy would have decided
+/// (docs/testing.md).
+/// </summary>
 internal static class ReplayCommand
 {
     public static Command Create()

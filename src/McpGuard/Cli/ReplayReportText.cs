@@ -6,7 +6,9 @@ using Spectre.Console;
 
 namespace McpGuard.Cli;
 
-/// <summary>The human form of a replay: the counts old → new, each changed call, each call that could not be replayed.</summary>
+/// <summary>
+/// The human form of a replay: the counts old → new, each changed call, each call that could not be replayed.
+/// </summary>
 internal static class ReplayReportText
 {
     public static void Write(TextWriter output, string policy, string audit, ReplayReport report)

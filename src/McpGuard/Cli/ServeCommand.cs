@@ -12,7 +12,9 @@ using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
 
-/// <summary><c>mcpguard serve --policy FILE [--listen ADDR:PORT] -- COMMAND</c>: the guard as an HTTP gateway (docs/serve.md).</summary>
+/// <summary>
+/// <c>mcpguard serve --policy FILE [--listen ADDR:PORT] -- COMMAND</c>: the guard as an HTTP gateway (docs/serve.md).
+/// </summary>
 internal static class ServeCommand
 {
     public static Command Create()
@@ -71,7 +73,8 @@ internal static class ServeCommand
             using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
             using var stop = new StopSignal();
 
-            // As in run (docs/telemetry.md), plus the Prometheus scrape on this listener when telemetry.prometheus is set.
+            // As in run (docs/telemetry.md), plus the Prometheus scrape on this listener when telemetry.prometheus is
+            // set.
             var serverName = upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
             await using var runtime = await GuardRuntime.StartAsync(
                 loaded.Policy, scrape: true, serverName, loggerFactory);

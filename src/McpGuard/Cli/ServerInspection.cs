@@ -4,13 +4,16 @@ using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
 
-/// <summary>Loading a policy and listing a server, with the errors a person sees, shared by tools, check and init.</summary>
+/// <summary>
+/// Loading a policy and listing a server, with the errors a person sees, shared by tools, check and init.
+/// </summary>
 internal static class ServerInspection
 {
     private static readonly TimeSpan s_listTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_quietStart = TimeSpan.FromSeconds(2);
 
-    /// <param name="consequence">What did not happen, for the error's last line (explain, test and replay start no server).</param>
+    /// <param name="consequence">What did not happen, for the error's last line (explain, test and replay start no
+    /// server).</param>
     public static async Task<CompiledPolicy?> LoadPolicyAsync(FileInfo file, TextWriter error, string consequence = "the server was not started")
     {
         var loaded = PolicyLoader.LoadFile(file.FullName);

@@ -1,8 +1,8 @@
 namespace McpGuard.Cli;
 
 /// <summary>
-/// A short name for the guarded server, for logs, the audit log and approval prompts: the script or package
-/// a launcher runs (<c>python bybit_mcp.py</c> → bybit_mcp, <c>npx -y @scope/server-x</c> → server-x), else the command.
+/// A short name for the guarded server, for logs, the audit log and approval prompts: the script or package a launcher
+/// runs (<c>python bybit_mcp.py</c> → bybit_mcp, <c>npx -y @scope/server-x</c> → server-x), else the command.
 /// </summary>
 internal static class ServerName
 {

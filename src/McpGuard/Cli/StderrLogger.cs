@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
 
-/// <summary>One category's logger of <see cref="StderrLoggerProvider"/>; the factory filters by level before it.</summary>
+/// <summary>
+/// One category's logger of <see cref="StderrLoggerProvider"/>; the factory filters by level before it.
+/// </summary>
 internal sealed class StderrLogger(StderrLoggerProvider provider, string category) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state)

@@ -2,7 +2,9 @@ using Spectre.Console;
 
 namespace McpGuard.Cli;
 
-/// <summary>A Spectre console over the command's output: colour only on a real terminal and never with NO_COLOR.</summary>
+/// <summary>
+/// A Spectre console over the command's output: colour only on a real terminal and never with NO_COLOR.
+/// </summary>
 internal static class Terminal
 {
     public static IAnsiConsole Create(TextWriter output)

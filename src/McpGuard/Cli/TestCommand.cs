@@ -5,7 +5,9 @@ using McpGuard.Policy.Proving;
 
 namespace McpGuard.Cli;
 
-/// <summary><c>mcpguard test --policy FILE CASES.yaml...</c>: run declarative cases against a policy (docs/testing.md).</summary>
+/// <summary>
+/// <c>mcpguard test --policy FILE CASES.yaml...</c>: run declarative cases against a policy (docs/testing.md).
+/// </summary>
 internal static class TestCommand
 {
     public static Command Create()

@@ -11,7 +11,9 @@ namespace McpGuard.Cli;
 /// </summary>
 internal static class TestReportJunit
 {
-    /// <summary>Writes the file; false (after one line on <paramref name="error"/>) when it cannot be written.</summary>
+    /// <summary>
+    /// Writes the file; false (after one line on <paramref name="error"/>) when it cannot be written.
+    /// </summary>
     public static async Task<bool> TryWriteAsync(
         string path, IReadOnlyList<CaseResult> results, TextWriter error, CancellationToken cancellationToken)
     {

@@ -35,7 +35,9 @@ internal sealed class TextTable
         return this;
     }
 
-    /// <summary>Free text (reasons, limits) that may wrap on a terminal; every other column keeps its cells whole.</summary>
+    /// <summary>
+    /// Free text (reasons, limits) that may wrap on a terminal; every other column keeps its cells whole.
+    /// </summary>
     public TextTable Wrapping(params int[] columns)
     {
         foreach (var column in columns)
@@ -66,7 +68,9 @@ internal sealed class TextTable
         }
     }
 
-    /// <summary>The piped form, line by line: header first, columns as wide as their widest cell, right ends trimmed.</summary>
+    /// <summary>
+    /// The piped form, line by line: header first, columns as wide as their widest cell, right ends trimmed.
+    /// </summary>
     public IEnumerable<string> PlainLines()
     {
         string[][] texts = [_headers, .. _rows.Select(r => r.Select(c => TerminalText.Printable(c.Text)).ToArray())];

@@ -7,7 +7,9 @@ using Spectre.Console;
 
 namespace McpGuard.Cli;
 
-/// <summary><c>mcpguard tools --policy FILE [--json] -- COMMAND</c>: every tool, its risk, and what the policy does with it.</summary>
+/// <summary>
+/// <c>mcpguard tools --policy FILE [--json] -- COMMAND</c>: every tool, its risk, and what the policy does with it.
+/// </summary>
 internal static class ToolsCommand
 {
     public static Command Create(ServerConnector? connector = null)

@@ -44,14 +44,17 @@ internal sealed class UpstreamCliOptions
         Description = "A PEM file of CA certificates to trust besides the system's (verification is never switched off).",
     };
 
-    /// <summary>The <c>type</c> values of client configs that mean Streamable HTTP (docs/wrap.md#remote-servers).</summary>
+    /// <summary>
+    /// The <c>type</c> values of client configs that mean Streamable HTTP (docs/wrap.md#remote-servers).
+    /// </summary>
     public static IReadOnlyList<string> StreamableTransports { get; } = ["http", "streamable-http", "streamableHttp"];
 
     public IEnumerable<Option> All => [Url, Header, HeaderEnv, Transport, Timeout, Ca];
 
     /// <summary>
-    /// Which server the guard fronts: the child after <c>--</c>, or the remote one of <c>--url</c> — exactly one of them.
-    /// The server's upstream options (null for a child), or <see cref="ServerGiven.Invalid"/> after writing one line.
+    /// Which server the guard fronts: the child after <c>--</c>, or the remote one of <c>--url</c> — exactly one of
+    /// them. The server's upstream options (null for a child), or <see cref="ServerGiven.Invalid"/> after writing one
+    /// line.
     /// </summary>
     public async Task<ServerGiven> ReadServerAsync(ParseResult parseResult, string[] commandLine, TextWriter error)
     {

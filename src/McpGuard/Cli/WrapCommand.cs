@@ -70,7 +70,9 @@ internal static class WrapCommand
         return command;
     }
 
-    /// <summary>The command of a just-wrapped entry: the first element after <c>--</c> in its args (none: remote).</summary>
+    /// <summary>
+    /// The command of a just-wrapped entry: the first element after <c>--</c> in its args (none: remote).
+    /// </summary>
     private static string? OriginalCommand(JsonNode? entry)
     {
         var args = (entry?["args"] as JsonArray)?.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "").ToList() ?? [];

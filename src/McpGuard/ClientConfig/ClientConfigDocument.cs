@@ -12,7 +12,9 @@ internal sealed record ClientConfigDocument(JsonObject Root, JsonObject Servers,
 {
     public static IReadOnlyList<string> ServerKeys { get; } = ["mcpServers", "servers"];
 
-    /// <summary>Parses strictly (no comments, no trailing commas, no duplicate keys); an error names line and column.</summary>
+    /// <summary>
+    /// Parses strictly (no comments, no trailing commas, no duplicate keys); an error names line and column.
+    /// </summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out ClientConfigDocument? document, out string error)
     {
         document = null;

@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 
 namespace McpGuard.ClientConfig;
 
-/// <summary>The layout of a config file as found (indent, line ending, final newline), so a rewrite looks like it.</summary>
+/// <summary>
+/// The layout of a config file as found (indent, line ending, final newline), so a rewrite looks like it.
+/// </summary>
 internal sealed record ClientConfigFormat(char IndentCharacter, int IndentSize, string NewLine, bool FinalNewLine)
 {
     public static ClientConfigFormat Detect(string text)

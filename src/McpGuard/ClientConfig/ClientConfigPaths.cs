@@ -1,6 +1,8 @@
 namespace McpGuard.ClientConfig;
 
-/// <summary>Where Claude Desktop keeps its config; Cursor (<c>~/.cursor/mcp.json</c>) and <c>.mcp.json</c> need <c>--config</c>.</summary>
+/// <summary>
+/// Where Claude Desktop keeps its config; Cursor (<c>~/.cursor/mcp.json</c>) and <c>.mcp.json</c> need <c>--config</c>.
+/// </summary>
 internal static class ClientConfigPaths
 {
     public static string ClaudeDesktop() => ClaudeDesktop(

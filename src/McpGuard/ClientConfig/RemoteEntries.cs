@@ -59,7 +59,10 @@ internal static class RemoteEntries
         return new ServerChange(name, ServerChangeKind.Wrapped, $"{shape.Url} now runs behind mcpguard with policy {policyPath}{signIn}");
     }
 
-    /// <summary>Whether these args (of an mcpguard command) are what <see cref="Wrap"/> wrote: run, no <c>--</c>, a <c>--url</c>.</summary>
+    /// <summary>
+    /// Whether these args (of an mcpguard command) are what <see cref="Wrap"/> wrote: run, no <c>--</c>, a
+    /// <c>--url</c>.
+    /// </summary>
     public static bool IsWrapped(IReadOnlyList<string?> strings, int run) =>
         strings.Count > run && strings[run] == "run" && !strings.Contains("--") && ValueOf(strings, run, "--url") is not null;
 
@@ -99,7 +102,9 @@ internal static class RemoteEntries
         return new ServerChange(name, ServerChangeKind.Unwrapped, $"{url} is reached directly again");
     }
 
-    /// <summary><c>MCPGUARD_HEADER_</c> and the header's name in capitals (<c>X-Api-Key</c> → <c>MCPGUARD_HEADER_X_API_KEY</c>).</summary>
+    /// <summary>
+    /// <c>MCPGUARD_HEADER_</c> and the header's name in capitals (<c>X-Api-Key</c> → <c>MCPGUARD_HEADER_X_API_KEY</c>).
+    /// </summary>
     private static string VariableFor(string header, JsonObject taken)
     {
         var stem = "MCPGUARD_HEADER_" + string.Concat(header.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_'));

@@ -83,7 +83,9 @@ internal static class ServerEntries
         }, (name, _) => new ServerChange(name, ServerChangeKind.NotWrapped, "not behind mcpguard (a remote server)"));
     }
 
-    /// <summary>What an entry is, for <c>mcpguard doctor</c>: wrapped (with its policy and server command), or why not.</summary>
+    /// <summary>
+    /// What an entry is, for <c>mcpguard doctor</c>: wrapped (with its policy and server command), or why not.
+    /// </summary>
     public static ServerEntryState Inspect(JsonNode? node, GuardInvocation guard)
     {
         ArgumentNullException.ThrowIfNull(guard);
@@ -170,7 +172,9 @@ internal static class ServerEntries
         return false;
     }
 
-    /// <summary>Finds the <c>--</c> of an entry that already starts mcpguard run (any of the forms wrap writes).</summary>
+    /// <summary>
+    /// Finds the <c>--</c> of an entry that already starts mcpguard run (any of the forms wrap writes).
+    /// </summary>
     private static bool TryFindWrapped(string command, IReadOnlyList<JsonNode> args, GuardInvocation guard, out int separator)
     {
         separator = FindRun(command, args, guard) is { } run ? Strings(args).IndexOf("--", run + 1) : -1;

@@ -16,7 +16,9 @@ internal abstract record ServerEntryState
         public bool Remote { get; init; }
     }
 
-    /// <summary>A server that runs without the guard: its command, or its URL (a remote entry wrap can rewrite).</summary>
+    /// <summary>
+    /// A server that runs without the guard: its command, or its URL (a remote entry wrap can rewrite).
+    /// </summary>
     public sealed record Unwrapped(string Command) : ServerEntryState;
 
     /// <summary>A remote server or a malformed entry; the reason says which.</summary>

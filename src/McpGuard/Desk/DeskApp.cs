@@ -22,7 +22,9 @@ internal static class DeskApp
 {
     private static readonly TimeSpan s_maxLongPoll = TimeSpan.FromSeconds(25);
 
-    /// <summary>A report of <see cref="DeskGuardReport.MaxRows"/> rows is far smaller: a bigger one is not read.</summary>
+    /// <summary>
+    /// A report of <see cref="DeskGuardReport.MaxRows"/> rows is far smaller: a bigger one is not read.
+    /// </summary>
     private const long MaxReportBytes = 256 * 1024;
 
     /// <summary>Builds and starts the desk; port 0 picks a free port. Returns the app and the port it got.</summary>
@@ -137,7 +139,9 @@ internal static class DeskApp
         }
     }
 
-    /// <summary>Reads the guard's request (the same JSON the command channel gets: docs/approval.md#command-ask-a-program).</summary>
+    /// <summary>
+    /// Reads the guard's request (the same JSON the command channel gets: docs/approval.md#command-ask-a-program).
+    /// </summary>
     private static async Task<DeskPending?> ReadPendingAsync(string id, HttpRequest request, DateTimeOffset now)
     {
         try

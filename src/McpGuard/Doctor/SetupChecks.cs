@@ -9,7 +9,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Doctor;
 
-/// <summary>The machine-wide checks of <c>mcpguard doctor</c>: the tool and PATH, the home folder, the desk, the stores.</summary>
+/// <summary>
+/// The machine-wide checks of <c>mcpguard doctor</c>: the tool and PATH, the home folder, the desk, the stores.
+/// </summary>
 internal static class SetupChecks
 {
     private static readonly TimeSpan s_storeTimeout = TimeSpan.FromSeconds(5);

@@ -17,7 +17,9 @@ internal static class McpGuardHome
     /// <summary>Creates the home folder 0700, or takes group and other access away from one that has it.</summary>
     public static void Ensure() => EnsureHome(Path);
 
-    /// <summary><see cref="Ensure"/> for a given folder (tests use their own rather than the process-wide variable).</summary>
+    /// <summary>
+    /// <see cref="Ensure"/> for a given folder (tests use their own rather than the process-wide variable).
+    /// </summary>
     public static void EnsureHome(string home) => EnsureDirectory(home, tighten: true);
 
     /// <summary>
@@ -60,7 +62,8 @@ internal static class McpGuardHome
             }
             catch (UnauthorizedAccessException)
             {
-                // Another user's folder (a shared MCPGUARD_HOME): not ours to change; the secret's own check still applies.
+                // Another user's folder (a shared MCPGUARD_HOME): not ours to change; the secret's own check still
+                // applies.
             }
         }
     }

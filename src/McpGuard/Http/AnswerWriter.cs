@@ -14,7 +14,9 @@ internal static class AnswerWriter
     private static readonly byte[] s_eventStart = "event: message\ndata: "u8.ToArray();
     private static readonly byte[] s_eventEnd = "\n\n"u8.ToArray();
 
-    /// <summary>A POST's answer. Returns whether the answer was written (false: the stream ended without one).</summary>
+    /// <summary>
+    /// A POST's answer. Returns whether the answer was written (false: the stream ended without one).
+    /// </summary>
     public static async Task<bool> WriteAnswerAsync(HttpResponse response, ClientStream stream, CancellationToken cancellationToken)
     {
         OutboundMessage first;

@@ -23,7 +23,9 @@ internal sealed class ClientStream
 
     public JsonRpcId? Answers { get; }
 
-    /// <summary>On the shared child the request went with ids of the guard's own; the client gets its own back.</summary>
+    /// <summary>
+    /// On the shared child the request went with ids of the guard's own; the client gets its own back.
+    /// </summary>
     public ClientIds? Restore { get; init; }
 
     public string? ProgressToken { get; }

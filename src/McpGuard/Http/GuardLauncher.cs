@@ -28,11 +28,16 @@ internal sealed class GuardLauncher(
 
     public ILoggerFactory LoggerFactory => loggerFactory;
 
-    /// <summary>Starts the child; the relay runs until the client side ends, the child dies, or <paramref name="stopping"/> fires.</summary>
+    /// <summary>
+    /// Starts the child; the relay runs until the client side ends, the child dies, or <paramref name="stopping"/>
+    /// fires.
+    /// </summary>
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
     /// <param name="agent">The one agent this session serves (a 2025 session): its audit records name it.</param>
-    /// <param name="sessionId">The 2025 session's id, on its spans as <c>mcp.session.id</c>; null for the shared child.</param>
-    /// <param name="requestAgents">The shared child's: who sent each request (audit, approval, <c>scope: agent</c>).</param>
+    /// <param name="sessionId">The 2025 session's id, on its spans as <c>mcp.session.id</c>; null for the shared
+    /// child.</param>
+    /// <param name="requestAgents">The shared child's: who sent each request (audit, approval, <c>scope:
+    /// agent</c>).</param>
     public (IGuardRelay Relay, Task<int> Running) Start(
         Stream clientInput, Stream clientOutput, string? agent, string? sessionId, CancellationToken stopping, IRequestAgents? requestAgents = null)
     {

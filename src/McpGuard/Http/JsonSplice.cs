@@ -22,7 +22,9 @@ internal static class JsonSplice
         return [.. message.AsSpan(0, start), .. raw, .. message.AsSpan(start + length)];
     }
 
-    /// <summary>Finds the scalar value at <paramref name="path"/>: its first byte and its length (quotes included).</summary>
+    /// <summary>
+    /// Finds the scalar value at <paramref name="path"/>: its first byte and its length (quotes included).
+    /// </summary>
     public static bool TryFind(byte[] message, ReadOnlySpan<string> path, out int start, out int length)
     {
         start = length = 0;

@@ -5,7 +5,9 @@ using McpGuard.Stdio;
 
 namespace McpGuard.Http;
 
-/// <summary>The open 2025-era sessions, by id: opened at <c>initialize</c>, ended by DELETE, idleness, or shutdown.</summary>
+/// <summary>
+/// The open 2025-era sessions, by id: opened at <c>initialize</c>, ended by DELETE, idleness, or shutdown.
+/// </summary>
 internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan idle, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, LegacySession> _sessions = new(StringComparer.Ordinal);

@@ -31,7 +31,9 @@ internal readonly record struct OutboundMessage(
         }
     }
 
-    /// <summary>The token a request's <c>params._meta.progressToken</c> (or a progress notification's) carries.</summary>
+    /// <summary>
+    /// The token a request's <c>params._meta.progressToken</c> (or a progress notification's) carries.
+    /// </summary>
     public static string? ProgressTokenOf(JsonElement message)
     {
         if (!message.TryGetProperty("params"u8, out var parameters) || parameters.ValueKind != JsonValueKind.Object)
@@ -48,7 +50,9 @@ internal readonly record struct OutboundMessage(
         return null;
     }
 
-    /// <summary>The listen request a 2026-07-28 change notification belongs to (<c>_meta</c>'s subscription id).</summary>
+    /// <summary>
+    /// The listen request a 2026-07-28 change notification belongs to (<c>_meta</c>'s subscription id).
+    /// </summary>
     private static JsonRpcId? SubscriptionOf(JsonElement message) =>
         message.TryGetProperty("params"u8, out var parameters) && ModernMeta.TryGetMeta(parameters, out var meta)
         && meta.TryGetProperty(ModernMeta.SubscriptionIdKey, out var id)

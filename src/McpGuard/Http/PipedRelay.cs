@@ -23,8 +23,10 @@ internal sealed class PipedRelay
     private bool _inputEnded;
 
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
-    /// <param name="agent">The agent of a 2025 session; null for the shared child, whose requests come from many.</param>
-    /// <param name="sessionId">The 2025 session's <c>Mcp-Session-Id</c>, for telemetry; null for the shared child.</param>
+    /// <param name="agent">The agent of a 2025 session; null for the shared child, whose requests come from
+    /// many.</param>
+    /// <param name="sessionId">The 2025 session's <c>Mcp-Session-Id</c>, for telemetry; null for the shared
+    /// child.</param>
     /// <param name="requestAgents">The shared child's: who sent each request it carries.</param>
     public PipedRelay(GuardLauncher launcher, bool sharedByClients, string? agent, string? sessionId = null, IRequestAgents? requestAgents = null)
     {

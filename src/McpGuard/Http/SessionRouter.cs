@@ -26,7 +26,9 @@ internal sealed class SessionRouter(bool relatedOnly)
     private ClientStream? _getStream;
     private bool _ended;
 
-    /// <summary>Opens the stream that will carry the answer to <paramref name="id"/>; false when that id is in flight.</summary>
+    /// <summary>
+    /// Opens the stream that will carry the answer to <paramref name="id"/>; false when that id is in flight.
+    /// </summary>
     public bool TryOpen(ClientStream stream)
     {
         lock (_gate)
@@ -79,7 +81,9 @@ internal sealed class SessionRouter(bool relatedOnly)
         }
     }
 
-    /// <summary>Reads the guard's output for this session until it ends, then ends every stream of the session.</summary>
+    /// <summary>
+    /// Reads the guard's output for this session until it ends, then ends every stream of the session.
+    /// </summary>
     public async Task RunAsync(PipeReader output, long maxLineBytes)
     {
         var framer = new LineFramer(maxLineBytes);

@@ -29,7 +29,9 @@ internal sealed class SseParser(long maxEventBytes)
 
     public string LastEventId => _lastEventId;
 
-    /// <summary>Parses the next chunk of the stream and adds every event it completes to <paramref name="events"/>.</summary>
+    /// <summary>
+    /// Parses the next chunk of the stream and adds every event it completes to <paramref name="events"/>.
+    /// </summary>
     /// <returns>False when a line or an event grew past the bound (nothing more should be read).</returns>
     public bool Feed(ReadOnlySpan<byte> chunk, List<SseEvent> events)
     {

@@ -6,6 +6,8 @@ internal enum ToolTextFlagKind
     /// <summary>Unicode tag characters (U+E0000–U+E007F), zero-width characters or bidi controls.</summary>
     InvisibleCharacters,
 
-    /// <summary>Instructions addressed to the model: to ignore its instructions, to hide things, to read or send data.</summary>
+    /// <summary>
+    /// Instructions addressed to the model: to ignore its instructions, to hide things, to read or send data.
+    /// </summary>
     AddressedToModel,
 }

@@ -65,13 +65,16 @@ internal static class LockFileWriter
                 text.Append(Quote(value.GetString()!));
                 break;
             default:
-                // Objects and arrays here are empty; numbers are already in their RFC 8785 form (the definition was parsed from it).
+                // Objects and arrays here are empty; numbers are already in their RFC 8785 form (the definition was
+                // parsed from it).
                 text.Append(value.GetRawText());
                 break;
         }
     }
 
-    /// <summary>A JSON string literal with the RFC 8785 escapes, plus <c>\uXXXX</c> for everything a screen could hide.</summary>
+    /// <summary>
+    /// A JSON string literal with the RFC 8785 escapes, plus <c>\uXXXX</c> for everything a screen could hide.
+    /// </summary>
     public static string Quote(string value)
     {
         var text = new StringBuilder(value.Length + 2).Append('"');

@@ -10,7 +10,8 @@ namespace McpGuard.Pins;
 /// </summary>
 internal static class PinFindings
 {
-    /// <param name="pinCommand">The <c>mcpguard pin</c> command line for this policy and server, as the hint shows it.</param>
+    /// <param name="pinCommand">The <c>mcpguard pin</c> command line for this policy and server, as the hint shows
+    /// it.</param>
     public static IEnumerable<CheckFinding> Run(CompiledPolicy policy, IReadOnlyList<ServerTool> tools, string pinCommand)
     {
         if (policy.Pins is not { } settings || policy.PinnedTools is not { } pins)

@@ -2,7 +2,9 @@ using McpGuard.Policy;
 
 namespace McpGuard.Pins;
 
-/// <summary>A server's tools held against a lock file: what is new, what changed, what is gone, by exact name.</summary>
+/// <summary>
+/// A server's tools held against a lock file: what is new, what changed, what is gone, by exact name.
+/// </summary>
 internal sealed record PinReport(IReadOnlyList<PinnedTool> Added, IReadOnlyList<ChangedTool> Changed, IReadOnlyList<PinnedTool> Removed, int Unchanged)
 {
     public bool HasDrift => Added.Count > 0 || Changed.Count > 0 || Removed.Count > 0;

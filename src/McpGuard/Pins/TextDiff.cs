@@ -1,6 +1,8 @@
 namespace McpGuard.Pins;
 
-/// <summary>A line diff (longest common subsequence) for descriptions: small texts, so the quadratic table is fine.</summary>
+/// <summary>
+/// A line diff (longest common subsequence) for descriptions: small texts, so the quadratic table is fine.
+/// </summary>
 internal static class TextDiff
 {
     private const int MaxLines = 2000;

@@ -3,7 +3,9 @@ using McpGuard.Policy;
 
 namespace McpGuard.Pins;
 
-/// <summary>The pin state of each of a server's tools, for <c>mcpguard tools</c> (its pin column and summary line).</summary>
+/// <summary>
+/// The pin state of each of a server's tools, for <c>mcpguard tools</c> (its pin column and summary line).
+/// </summary>
 internal sealed class ToolPins
 {
     private readonly Dictionary<string, PinDrift> _drift;
@@ -50,7 +52,8 @@ internal sealed class ToolPins
         _ => "pinned",
     };
 
-    /// <param name="pinCommand">The <c>mcpguard pin</c> command line for this policy and server, as the hint shows it.</param>
+    /// <param name="pinCommand">The <c>mcpguard pin</c> command line for this policy and server, as the hint shows
+    /// it.</param>
     public string Summary(string pinCommand) =>
         $"pins: {_report!.Unchanged} pinned, {_report.Changed.Count} changed, {_report.Added.Count} new, {_report.Removed.Count} pinned but gone" +
         (_report.HasDrift ? $" — review with `{pinCommand}`." : ".");

@@ -21,7 +21,9 @@ internal abstract record FilteredResult
         }
     }
 
-    /// <summary>The same message with each match replaced by <c>[redacted: NAME]</c>; every other byte as it was.</summary>
+    /// <summary>
+    /// The same message with each match replaced by <c>[redacted: NAME]</c>; every other byte as it was.
+    /// </summary>
     internal sealed record Redacted(byte[] Line, IReadOnlyDictionary<string, int> Matches) : FilteredResult(Matches);
 
     /// <summary>A <c>block</c> detector matched: the answer is replaced by a denial.</summary>

@@ -3,7 +3,10 @@ namespace McpGuard.Redaction;
 /// <summary>Which answers carry text for the model, and where (docs/results.md#what-is-read).</summary>
 internal enum ResultShape
 {
-    /// <summary>A <c>tools/call</c> result, also through <c>tasks/result</c>: content text, embedded resource text, structuredContent strings.</summary>
+    /// <summary>
+    /// A <c>tools/call</c> result, also through <c>tasks/result</c>: content text, embedded resource text,
+    /// structuredContent strings.
+    /// </summary>
     ToolResult,
 
     /// <summary>A <c>resources/read</c> result: the text of each of its contents.</summary>

@@ -1,6 +1,8 @@
 namespace McpGuard.Redaction;
 
-/// <summary>Where a JSON value sits in an answer, as far as the result rules care (<see cref="ResultFilter"/>).</summary>
+/// <summary>
+/// Where a JSON value sits in an answer, as far as the result rules care (<see cref="ResultFilter"/>).
+/// </summary>
 internal enum ResultZone
 {
     /// <summary>Not read: ids, _meta, types, image and audio data, blobs, URIs, annotations.</summary>
@@ -16,6 +18,8 @@ internal enum ResultZone
     /// <summary>A string here is text for the model.</summary>
     Text,
 
-    /// <summary>Inside <c>structuredContent</c>: every string value at any depth is text (object keys are not).</summary>
+    /// <summary>
+    /// Inside <c>structuredContent</c>: every string value at any depth is text (object keys are not).
+    /// </summary>
     Structured,
 }

@@ -27,7 +27,8 @@ internal sealed partial class PolicyWatcher : IDisposable
     private string? _lockPath;
     private int _pending;
 
-    /// <param name="onReloaded">Called after a valid new version took effect, with whether hidden tools may have changed.</param>
+    /// <param name="onReloaded">Called after a valid new version took effect, with whether hidden tools may have
+    /// changed.</param>
     public PolicyWatcher(string path, PolicyEngine engine, Func<bool, Task> onReloaded, ILogger logger)
     {
         _path = Path.GetFullPath(path);

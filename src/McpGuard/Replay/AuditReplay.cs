@@ -11,7 +11,8 @@ namespace McpGuard.Replay;
 /// </summary>
 internal static class AuditReplay
 {
-    /// <param name="serverName">The name the recorded server reports for itself (it picks the vendor risk catalogue).</param>
+    /// <param name="serverName">The name the recorded server reports for itself (it picks the vendor risk
+    /// catalogue).</param>
     public static ReplayReport Run(CompiledPolicy policy, RecordedLog log, string? serverName = null)
     {
         var start = log.Calls.Count > 0 ? log.Calls[0].Time : DateTimeOffset.UnixEpoch;

@@ -55,7 +55,9 @@ internal static class RecordedArguments
         }
     }
 
-    /// <summary>True when some property at any depth has a secret-looking name (its value may be a replacement).</summary>
+    /// <summary>
+    /// True when some property at any depth has a secret-looking name (its value may be a replacement).
+    /// </summary>
     public static bool MayBeRedacted(JsonElement element) => HoldsSecretName(element);
 
     private static bool HoldsSecretName(JsonElement element) => element.ValueKind switch

@@ -6,7 +6,9 @@ using McpGuard.Policy.Proving;
 
 namespace McpGuard.Replay;
 
-/// <summary>One judged <c>tools/call</c> of an audit log, gathered from its decision records (same <c>call_id</c>).</summary>
+/// <summary>
+/// One judged <c>tools/call</c> of an audit log, gathered from its decision records (same <c>call_id</c>).
+/// </summary>
 internal sealed record RecordedCall
 {
     public required string CallId { get; init; }
@@ -19,7 +21,9 @@ internal sealed record RecordedCall
     /// <summary>The line of its first decision record (1-based).</summary>
     public required long Line { get; init; }
 
-    /// <summary>What the guard did: the policy's verdict, or the limit's denial after it (approvals count as require_approval).</summary>
+    /// <summary>
+    /// What the guard did: the policy's verdict, or the limit's denial after it (approvals count as require_approval).
+    /// </summary>
     public required CallVerdict Verdict { get; set; }
 
     public string? RuleId { get; set; }
@@ -32,6 +36,9 @@ internal sealed record RecordedCall
 
     public required AuditArgumentsRecorded ArgumentsRecorded { get; init; }
 
-    /// <summary>The tool's risk class as the guard recorded it (from its name, the server's annotations and the policy of the time).</summary>
+    /// <summary>
+    /// The tool's risk class as the guard recorded it (from its name, the server's annotations and the policy of the
+    /// time).
+    /// </summary>
     public RiskClass? Risk { get; init; }
 }

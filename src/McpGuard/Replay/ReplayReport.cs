@@ -16,7 +16,9 @@ internal sealed record ReplayReport
 
     public IEnumerable<ReplayedCall> NotReplayable => Calls.Where(c => !c.Replayed);
 
-    /// <summary>How many replayed calls went from each old decision to each new one, in the order of the words.</summary>
+    /// <summary>
+    /// How many replayed calls went from each old decision to each new one, in the order of the words.
+    /// </summary>
     public IReadOnlyList<(CallVerdict From, CallVerdict To, int Count)> Transitions =>
     [
         .. Calls.Where(c => c.Replayed)

@@ -4,7 +4,9 @@ using McpGuard.Policy.Proving;
 
 namespace McpGuard.Replay;
 
-/// <summary>One recorded call decided again: the new decision, or the argument paths it would need that the record lacks.</summary>
+/// <summary>
+/// One recorded call decided again: the new decision, or the argument paths it would need that the record lacks.
+/// </summary>
 internal sealed record ReplayedCall
 {
     public required RecordedCall Recorded { get; init; }

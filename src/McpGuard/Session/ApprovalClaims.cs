@@ -1,7 +1,7 @@
 namespace McpGuard.Session;
 
 /// <summary>
-/// What a guard-minted <c>requestState</c> vouches for: the question was asked for this tool with these
-/// (canonical) arguments, under the logical call <paramref name="CallId"/>, and is good until <paramref name="Deadline"/>.
+/// What a guard-minted <c>requestState</c> vouches for: the question was asked for this tool with these (canonical)
+/// arguments, under the logical call <paramref name="CallId"/>, and is good until <paramref name="Deadline"/>.
 /// </summary>
 internal sealed record ApprovalClaims(string ToolName, string ArgumentsHash, DateTimeOffset Deadline, string CallId);

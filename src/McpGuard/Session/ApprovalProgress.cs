@@ -25,7 +25,9 @@ internal sealed class ApprovalProgress : IAsyncDisposable
         _loop = RunAsync(token, toolName, every, timeProvider, toClient, callEnded);
     }
 
-    /// <summary>Starts telling the client, when the call's <c>params._meta.progressToken</c> is set (both eras); else null.</summary>
+    /// <summary>
+    /// Starts telling the client, when the call's <c>params._meta.progressToken</c> is set (both eras); else null.
+    /// </summary>
     public static ApprovalProgress? Start(
         JsonElement parameters,
         string toolName,
@@ -73,7 +75,9 @@ internal sealed class ApprovalProgress : IAsyncDisposable
         }
     }
 
-    /// <summary><c>{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":T,"progress":N,…}}</c>.</summary>
+    /// <summary>
+    /// <c>{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":T,"progress":N,…}}</c>.
+    /// </summary>
     public static byte[] Notification(ReadOnlySpan<byte> token, int progress, string toolName)
     {
         var buffer = new ArrayBufferWriter<byte>(160);

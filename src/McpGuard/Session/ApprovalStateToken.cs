@@ -60,7 +60,10 @@ internal sealed class ApprovalStateToken(byte[] key)
         return now > claims.Deadline ? new ApprovalStateReading.Expired() : new ApprovalStateReading.Valid(claims);
     }
 
-    /// <summary>SHA-256 (hex) of the arguments' canonical JSON (docs/audit.md), so key order or spacing do not count as a change.</summary>
+    /// <summary>
+    /// SHA-256 (hex) of the arguments' canonical JSON (docs/audit.md), so key order or spacing do not count as a
+    /// change.
+    /// </summary>
     public static string HashArguments(JsonElement arguments)
     {
         if (arguments.ValueKind != JsonValueKind.Object)

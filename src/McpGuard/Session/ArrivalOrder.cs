@@ -60,7 +60,9 @@ internal sealed class ArrivalOrder
         /// <summary>Completes once every earlier turn is over.</summary>
         public Task WaitAsync(CancellationToken cancellationToken) => earlier.WaitAsync(cancellationToken);
 
-        /// <summary>This call is decided and sent, withdrawn, or waits for a person: later calls may go. Idempotent.</summary>
+        /// <summary>
+        /// This call is decided and sent, withdrawn, or waits for a person: later calls may go. Idempotent.
+        /// </summary>
         public void End()
         {
             if (_ended.TrySetResult())

@@ -11,7 +11,9 @@ internal sealed class BackgroundWork
 {
     private readonly ConcurrentDictionary<Task, byte> _running = new();
 
-    /// <summary>Starts <paramref name="work"/> and keeps it until it ends; work that ends at once is not kept.</summary>
+    /// <summary>
+    /// Starts <paramref name="work"/> and keeps it until it ends; work that ends at once is not kept.
+    /// </summary>
     public void Run(Func<Task> work)
     {
         var task = work();

@@ -38,7 +38,8 @@ internal sealed partial class ClientMessageHandler(SessionChannels channels, Too
                     var taskId = TaskHandles.Named(message.Method!, message.Params);
                     if (taskId is not null && !channels.Tasks.Knows(taskId))
                     {
-                        // No judged call of this session created it: it may be anyone's, so it is not reached through us.
+                        // No judged call of this session created it: it may be anyone's, so it is not reached through
+                        // us.
                         LogUnknownTask(logger);
                         await channels.ToClient.SendAsync(
                             JsonRpcMessages.Error(id, ModelContextProtocol.McpErrorCode.InvalidParams.AsInt(), $"Unknown task: {taskId}"), flush: true, cancellationToken);
@@ -48,7 +49,8 @@ internal sealed partial class ClientMessageHandler(SessionChannels channels, Too
                     if (taskId is not null && PickedTool.InInputResponses(message.Params) is { Count: > 0 } picks
                         && await gate.JudgePicksAsync(picks, id, cancellationToken) is PicksOutcome.Refused refusedPicks)
                     {
-                        // A task's input responses (tasks/update) carrying the model's picks: the server would run them.
+                        // A task's input responses (tasks/update) carrying the model's picks: the server would run
+                        // them.
                         await channels.ToClient.SendAsync(
                             JsonRpcMessages.Error(id, SamplingWithTools.RefusedCode, "McpGuard: " + refusedPicks.Reason), flush: true, cancellationToken);
                         return;
@@ -146,7 +148,9 @@ internal sealed partial class ClientMessageHandler(SessionChannels channels, Too
         }
     }
 
-    /// <summary>The client's answer to a server's sampling request that offered tools: every tool_use in it is judged.</summary>
+    /// <summary>
+    /// The client's answer to a server's sampling request that offered tools: every tool_use in it is judged.
+    /// </summary>
     private ValueTask<PicksOutcome> JudgePicksAsync(ClientMessage answer, CancellationToken cancellationToken)
     {
         var picks = new List<PickedTool>();

@@ -6,9 +6,9 @@ using ModelContextProtocol;
 namespace McpGuard.Session;
 
 /// <summary>
-/// The strict check of every client→server line (docs/relay.md#client--server-strict-checks). Anything this accepts is forwarded byte for
-/// byte, so it must agree with how the server will read the same bytes: one object, no duplicate keys
-/// (escaped or not), no raw carriage returns, no batches, bounded depth.
+/// The strict check of every client→server line (docs/relay.md#client--server-strict-checks). Anything this accepts is
+/// forwarded byte for byte, so it must agree with how the server will read the same bytes: one object, no duplicate
+/// keys (escaped or not), no raw carriage returns, no batches, bounded depth.
 /// </summary>
 internal static class ClientMessageValidator
 {
@@ -176,7 +176,9 @@ internal static class ClientMessageValidator
         }
     }
 
-    /// <summary>The id to echo in an error for a line we refuse: only when the line is JSON with one usable id.</summary>
+    /// <summary>
+    /// The id to echo in an error for a line we refuse: only when the line is JSON with one usable id.
+    /// </summary>
     private static JsonRpcId? EchoableId(ReadOnlyMemory<byte> bytes)
     {
         try

@@ -30,7 +30,9 @@ internal abstract record GateOutcome
         public static ListFirst Instance { get; } = new();
     }
 
-    /// <summary>Held off the pump until its store answers: the held call forwards or answers it; nothing more here.</summary>
+    /// <summary>
+    /// Held off the pump until its store answers: the held call forwards or answers it; nothing more here.
+    /// </summary>
     public sealed record Held : GateOutcome
     {
         public static Held Instance { get; } = new();
@@ -46,7 +48,9 @@ internal abstract record GateOutcome
     /// </summary>
     public sealed record Count(CallDecision.Allow Decision) : GateOutcome
     {
-        /// <summary>An approved call's arguments hash (see <see cref="ForwardedCall"/>), kept for when it is forwarded.</summary>
+        /// <summary>
+        /// An approved call's arguments hash (see <see cref="ForwardedCall"/>), kept for when it is forwarded.
+        /// </summary>
         public string? ApprovedArgumentsHash { get; init; }
     }
 }

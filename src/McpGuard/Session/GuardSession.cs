@@ -26,7 +26,8 @@ internal sealed class GuardSession
     private readonly ServerMessageHandler _server;
     private readonly TaskCompletionSource _clientGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <param name="sessionStopping">Fires when the transport stops the session: held calls and the guard's own requests end.</param>
+    /// <param name="sessionStopping">Fires when the transport stops the session: held calls and the guard's own
+    /// requests end.</param>
     public GuardSession(
         IClientPeer client,
         IServerPeer server,
@@ -75,16 +76,22 @@ internal sealed class GuardSession
     /// One whole message from the client: validated, judged, then forwarded to the server (with <c>flush</c>
     /// false: call <see cref="ClientBatchEndedAsync"/> after a batch) or answered (flushed at once).
     /// </summary>
-    /// <param name="message">The message's bytes, without framing; they may span segments and contain JSON whitespace.</param>
+    /// <param name="message">The message's bytes, without framing; they may span segments and contain JSON
+    /// whitespace.</param>
     public ValueTask HandleClientMessageAsync(ReadOnlySequence<byte> message, CancellationToken cancellationToken) =>
         _client.HandleAsync(message, cancellationToken);
 
-    /// <summary>One whole message from the server: answers are matched to their requests, tool lists filtered, then sent to the client.</summary>
+    /// <summary>
+    /// One whole message from the server: answers are matched to their requests, tool lists filtered, then sent to the
+    /// client.
+    /// </summary>
     /// <inheritdoc cref="HandleClientMessageAsync" path="/param"/>
     public ValueTask HandleServerMessageAsync(ReadOnlySequence<byte> message, CancellationToken cancellationToken) =>
         _server.HandleAsync(message, cancellationToken);
 
-    /// <summary>The end of a batch of client messages: what was forwarded to the server goes out in one write.</summary>
+    /// <summary>
+    /// The end of a batch of client messages: what was forwarded to the server goes out in one write.
+    /// </summary>
     public async ValueTask ClientBatchEndedAsync(CancellationToken cancellationToken)
     {
         await Channels.ToServer.FlushAsync(cancellationToken);
@@ -106,7 +113,10 @@ internal sealed class GuardSession
         }
     }
 
-    /// <summary>The transport dropped a client message for its size (<see cref="SessionOptions.MaxMessageBytes"/>): the client is told.</summary>
+    /// <summary>
+    /// The transport dropped a client message for its size (<see cref="SessionOptions.MaxMessageBytes"/>): the client
+    /// is told.
+    /// </summary>
     public ValueTask RefuseOversizedClientMessageAsync(CancellationToken cancellationToken) =>
         Channels.ToClient.SendAsync(
             JsonRpcMessages.Error(null, McpErrorCode.InvalidRequest.AsInt(), "Invalid request: the message is larger than McpGuard accepts."),
@@ -127,8 +137,8 @@ internal sealed class GuardSession
         Channels.Catalog.MarkStale();
         try
         {
-            // 2025 era: the bare notification, as before. 2026-07-28 era: change notifications exist only on
-            // listen streams, so one per stream that asked for tool changes, tagged with its id; none when none is open.
+            // 2025 era: the bare notification, as before. 2026-07-28 era: change notifications exist only on listen
+            // streams, so one per stream that asked for tool changes, tagged with its id; none when none is open.
             if (Channels.ClientInitialized)
             {
                 await Channels.ToClient.SendAsync(JsonRpcMessages.Notification(NotificationMethods.ToolListChangedNotification), flush: true, CancellationToken.None);

@@ -36,7 +36,9 @@ internal sealed class HeldCalls(CancellationToken relayStopping)
         return true;
     }
 
-    /// <summary>Stops every held decision and waits (briefly) until each has finished with the session's outputs.</summary>
+    /// <summary>
+    /// Stops every held decision and waits (briefly) until each has finished with the session's outputs.
+    /// </summary>
     public async Task DrainAsync()
     {
         var calls = _held.Values.ToArray();

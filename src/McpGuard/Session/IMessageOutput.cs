@@ -13,7 +13,9 @@ namespace McpGuard.Session;
 /// </remarks>
 internal interface IMessageOutput : IAsyncDisposable
 {
-    /// <summary>True once a send failed because the reader on this side is gone (a client that closed our stdout).</summary>
+    /// <summary>
+    /// True once a send failed because the reader on this side is gone (a client that closed our stdout).
+    /// </summary>
     bool IsBroken { get; }
 
     /// <summary>

@@ -22,7 +22,9 @@ internal sealed class InBandApprovals(TimeProvider time)
         _open[claims.CallId] = claims.Deadline;
     }
 
-    /// <summary>Takes an open question's answer: true once per question, so one approval lets one call through.</summary>
+    /// <summary>
+    /// Takes an open question's answer: true once per question, so one approval lets one call through.
+    /// </summary>
     public bool TryAnswer(ApprovalClaims claims) => _open.TryRemove(claims.CallId, out _);
 
     /// <summary>Remembers a server's own round under its <c>requestState</c>.</summary>
@@ -32,7 +34,9 @@ internal sealed class InBandApprovals(TimeProvider time)
         _rounds[serverState] = link;
     }
 
-    /// <summary>The logical call a retry continues, by the server's <c>requestState</c> it carries (taken once).</summary>
+    /// <summary>
+    /// The logical call a retry continues, by the server's <c>requestState</c> it carries (taken once).
+    /// </summary>
     public bool TryContinue(string serverState, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RoundLink? link)
     {
         if (_rounds.TryRemove(serverState, out link) && link.Expires >= time.GetUtcNow())

@@ -10,7 +10,9 @@ namespace McpGuard.Session;
 /// </summary>
 internal static class InputRequiredRetry
 {
-    /// <summary>The key of the guard's approval question in <c>inputRequests</c> (and of its answer in <c>inputResponses</c>).</summary>
+    /// <summary>
+    /// The key of the guard's approval question in <c>inputRequests</c> (and of its answer in <c>inputResponses</c>).
+    /// </summary>
     public const string ApprovalKey = "mcpguard/approval";
 
     public static string? RequestState(JsonElement parameters) =>
@@ -18,7 +20,9 @@ internal static class InputRequiredRetry
             ? state.GetString()
             : null;
 
-    /// <summary>Only an explicit accept with <c>approve: true</c> approves; anything else (decline, cancel, absent) refuses.</summary>
+    /// <summary>
+    /// Only an explicit accept with <c>approve: true</c> approves; anything else (decline, cancel, absent) refuses.
+    /// </summary>
     public static bool ApprovesExplicitly(JsonElement parameters) =>
         parameters.ValueKind == JsonValueKind.Object
         && parameters.TryGetProperty("inputResponses"u8, out var responses) && responses.ValueKind == JsonValueKind.Object

@@ -24,7 +24,8 @@ internal readonly record struct JsonRpcId(string Key, byte[] Raw)
     }
 
     /// <summary>The id of a parsed message, or null when it is absent or not a string or an integer.</summary>
-    /// <remarks>Read from the document's own bytes (<see cref="JsonMarshal.GetRawUtf8Value"/>): no raw-text strings per request.</remarks>
+    /// <remarks>Read from the document's own bytes (<see cref="JsonMarshal.GetRawUtf8Value"/>): no raw-text strings per
+    /// request.</remarks>
     public static JsonRpcId? FromElement(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => new JsonRpcId("s:" + element.GetString(), JsonMarshal.GetRawUtf8Value(element).ToArray()),

@@ -3,7 +3,9 @@ using System.Text.Json;
 
 namespace McpGuard.Session;
 
-/// <summary>The messages the guard writes itself. Built with Utf8JsonWriter so every name and reason is escaped.</summary>
+/// <summary>
+/// The messages the guard writes itself. Built with Utf8JsonWriter so every name and reason is escaped.
+/// </summary>
 internal static class JsonRpcMessages
 {
     public static byte[] Error(JsonRpcId? id, int code, string message) => Build(id, writer =>
@@ -15,8 +17,8 @@ internal static class JsonRpcMessages
     });
 
     /// <summary>
-    /// The answer to a denied call (docs/relay.md#toolscall): a normal result the model can read, marked as an error; in the modern era it
-    /// also says <c>"resultType":"complete"</c>, which 2026-07-28 clients require of every result.
+    /// The answer to a denied call (docs/relay.md#toolscall): a normal result the model can read, marked as an error;
+    /// in the modern era it also says <c>"resultType":"complete"</c>, which 2026-07-28 clients require of every result.
     /// </summary>
     public static byte[] Denied(JsonRpcId id, string reason, ProtocolEra era = ProtocolEra.Legacy) => Build(id, writer =>
     {
@@ -68,7 +70,9 @@ internal static class JsonRpcMessages
 
     public static byte[] Notification(string method) => Build(null, writer => writer.WriteString("method"u8, method), writeId: false);
 
-    /// <summary><c>notifications/tools/list_changed</c> on one listen stream, tagged with its subscription id.</summary>
+    /// <summary>
+    /// <c>notifications/tools/list_changed</c> on one listen stream, tagged with its subscription id.
+    /// </summary>
     public static byte[] ListChangedOn(JsonRpcId subscription) => Build(ModelContextProtocol.Protocol.NotificationMethods.ToolListChangedNotification, writer =>
     {
         writer.WriteStartObject();

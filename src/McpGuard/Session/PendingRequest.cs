@@ -11,7 +11,10 @@ internal sealed record PendingRequest(JsonRpcId Id, string Method)
     /// <summary>Set when a tools/call is forwarded, to report its outcome; written once, before forwarding.</summary>
     public ForwardedCall? Call { get; set; }
 
-    /// <summary>A server's sampling request that offers tools, under <c>sampling: { tools: judge }</c>: the client's answer is judged before it is passed on.</summary>
+    /// <summary>
+    /// A server's sampling request that offers tools, under <c>sampling: { tools: judge }</c>: the client's answer is
+    /// judged before it is passed on.
+    /// </summary>
     public bool JudgesPicks { get; init; }
 
     /// <summary>The task a <c>tasks/*</c> request names: its answer may show the task's final state.</summary>

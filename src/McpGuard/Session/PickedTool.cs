@@ -9,7 +9,9 @@ namespace McpGuard.Session;
 /// </summary>
 internal readonly record struct PickedTool(string? Name, JsonElement Input)
 {
-    /// <summary>The tool_use blocks of a <c>CreateMessageResult</c>, whose <c>content</c> is one block or a list of them.</summary>
+    /// <summary>
+    /// The tool_use blocks of a <c>CreateMessageResult</c>, whose <c>content</c> is one block or a list of them.
+    /// </summary>
     public static void AddFromResult(JsonElement result, List<PickedTool> picks)
     {
         if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("content"u8, out var content))

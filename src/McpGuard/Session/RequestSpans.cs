@@ -21,10 +21,14 @@ internal sealed class RequestSpans(
 {
     private readonly ConcurrentDictionary<string, OpenRequest> _open = new(StringComparer.Ordinal);
 
-    /// <summary>The channel that answered each call asked about, by audit call id, until its decision is recorded.</summary>
+    /// <summary>
+    /// The channel that answered each call asked about, by audit call id, until its decision is recorded.
+    /// </summary>
     private readonly ConcurrentDictionary<string, string?> _askedOn = new(StringComparer.Ordinal);
 
-    /// <summary>True when an exporter or a scrape listens: only then does a session build a <see cref="RequestSpans"/>.</summary>
+    /// <summary>
+    /// True when an exporter or a scrape listens: only then does a session build a <see cref="RequestSpans"/>.
+    /// </summary>
     public static bool IsListening =>
         GuardTelemetry.Source.HasListeners() || GuardTelemetry.OperationDuration.Enabled || GuardTelemetry.Decisions.Enabled;
 
@@ -66,10 +70,14 @@ internal sealed class RequestSpans(
         }
     }
 
-    /// <summary>A person was asked about a call through <paramref name="channel"/> (null: no channel could ask).</summary>
+    /// <summary>
+    /// A person was asked about a call through <paramref name="channel"/> (null: no channel could ask).
+    /// </summary>
     public void Asked(string callId, string? channel) => _askedOn[callId] = channel;
 
-    /// <summary>The guard's decision about a tools/call, as audited: attributes on its span, the decision counter.</summary>
+    /// <summary>
+    /// The guard's decision about a tools/call, as audited: attributes on its span, the decision counter.
+    /// </summary>
     public void Decided(AuditDecisionRecord record)
     {
         var decision = DecisionWords.Audit(record.Decision);
@@ -163,7 +171,9 @@ internal sealed class RequestSpans(
         }
     }
 
-    /// <summary>A W3C <c>traceparent</c> (and <c>tracestate</c>) in the request's <c>_meta</c>: the caller's trace.</summary>
+    /// <summary>
+    /// A W3C <c>traceparent</c> (and <c>tracestate</c>) in the request's <c>_meta</c>: the caller's trace.
+    /// </summary>
     private static bool TraceParent(JsonElement parameters, out string? traceParent, out string? traceState)
     {
         traceParent = traceState = null;

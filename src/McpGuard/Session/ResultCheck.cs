@@ -2,7 +2,9 @@ using McpGuard.Redaction;
 
 namespace McpGuard.Session;
 
-/// <summary>What <see cref="ResultStage"/> did with one answer: forward it, or forward <see cref="Replacement"/> instead.</summary>
+/// <summary>
+/// What <see cref="ResultStage"/> did with one answer: forward it, or forward <see cref="Replacement"/> instead.
+/// </summary>
 internal sealed record ResultCheck(FilteredResult Filtered, byte[]? Replacement, bool Monitor)
 {
     public static readonly ResultCheck None = new(FilteredResult.Untouched.Instance, null, false);

@@ -6,16 +6,18 @@ using Microsoft.Extensions.Logging;
 namespace McpGuard.Session;
 
 /// <summary>
-/// The result policy on the server→client path (docs/results.md): answers to tools/call, tasks/result of a judged
-/// call, and resources/read go through the policy's <c>results</c> rules. It runs in the session core, so every
-/// transport (stdio, and the HTTP ones as they use this core) gets it. Under <c>--monitor</c> it reports, changes nothing.
+/// The result policy on the server→client path (docs/results.md): answers to tools/call, tasks/result of a judged call,
+/// and resources/read go through the policy's <c>results</c> rules. It runs in the session core, so every transport
+/// (stdio, and the HTTP ones as they use this core) gets it. Under <c>--monitor</c> it reports, changes nothing.
 /// </summary>
 internal sealed partial class ResultStage(PolicyEngine engine, TaskTable tasks, bool monitor, ILogger logger)
 {
     public const string ResourcesRead = "resources/read";
     public const string TasksResult = "tasks/result";
 
-    /// <summary>A resources/read answer the rules withheld: an error, since that result has no isError to carry a denial.</summary>
+    /// <summary>
+    /// A resources/read answer the rules withheld: an error, since that result has no isError to carry a denial.
+    /// </summary>
     public const int WithheldCode = -32003;
 
     /// <summary>What the rules made of <paramref name="line"/>, the answer to <paramref name="pending"/>.</summary>
@@ -59,7 +61,9 @@ internal sealed partial class ResultStage(PolicyEngine engine, TaskTable tasks, 
         return new ResultCheck(filtered, monitor ? null : replacement, monitor);
     }
 
-    /// <summary>The guard's denial in place of the answer; the tool ran, so its counts stay (docs/limits.md#give-back).</summary>
+    /// <summary>
+    /// The guard's denial in place of the answer; the tool ran, so its counts stay (docs/limits.md#give-back).
+    /// </summary>
     private static byte[] Withheld(PendingRequest pending, ForwardedCall? call, string why) => call is null
         ? JsonRpcMessages.Error(pending.Id, WithheldCode, $"McpGuard withheld the resource: {why}.")
         : JsonRpcMessages.Denied(pending.Id, $"the tool ran, but {why}.", call.Era);

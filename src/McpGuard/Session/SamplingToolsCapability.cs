@@ -17,7 +17,9 @@ internal static class SamplingToolsCapability
         ["params", "_meta", ModernMeta.ClientCapabilitiesKey, "sampling", "tools"],
     ];
 
-    /// <summary>The message without the capability, or null when it declares none (the common case: nothing is copied).</summary>
+    /// <summary>
+    /// The message without the capability, or null when it declares none (the common case: nothing is copied).
+    /// </summary>
     public static byte[]? Strip(JsonElement message)
     {
         List<string[]>? present = null;
@@ -56,7 +58,9 @@ internal static class SamplingToolsCapability
         return true;
     }
 
-    /// <summary>Copies <paramref name="element"/>, leaving out the last member of each path that runs through it.</summary>
+    /// <summary>
+    /// Copies <paramref name="element"/>, leaving out the last member of each path that runs through it.
+    /// </summary>
     private static void CopyWithout(Utf8JsonWriter writer, JsonElement element, string[][] paths, int depth)
     {
         if (paths.Length == 0 || element.ValueKind != JsonValueKind.Object)

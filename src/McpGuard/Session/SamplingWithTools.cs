@@ -24,7 +24,9 @@ internal static class SamplingWithTools
         && parameters.TryGetProperty("tools"u8, out var tools)
         && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0;
 
-    /// <summary>An <c>input_required</c> result one of whose input requests is sampling with tools (2026-07-28 era).</summary>
+    /// <summary>
+    /// An <c>input_required</c> result one of whose input requests is sampling with tools (2026-07-28 era).
+    /// </summary>
     public static bool AmongInputRequests(JsonElement result)
     {
         if (!result.TryGetProperty("inputRequests"u8, out var requests) || requests.ValueKind != JsonValueKind.Object)

@@ -17,7 +17,9 @@ internal static class ServerIdentity
 
     public static bool IsIdentifying(string method) => method is RequestMethods.Initialize or DiscoverMethod;
 
-    /// <summary>The name in the answer, or null when it carries none (or cannot be read: nothing is decided here).</summary>
+    /// <summary>
+    /// The name in the answer, or null when it carries none (or cannot be read: nothing is decided here).
+    /// </summary>
     public static string? Read(ReadOnlySequence<byte> line, string method)
     {
         try

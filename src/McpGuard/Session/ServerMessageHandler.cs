@@ -13,8 +13,9 @@ using ModelContextProtocol.Protocol;
 namespace McpGuard.Session;
 
 /// <summary>
-/// Server→client: everything passes through unchanged, except that tools/list answers lose their hidden
-/// tools (and, with pins, tools that drifted under on_change/on_new: hide, and a positive ttlMs), answers to the guard's own requests stay with the guard, and non-JSON output is never forwarded.
+/// Server→client: everything passes through unchanged, except that tools/list answers lose their hidden tools (and,
+/// with pins, tools that drifted under on_change/on_new: hide, and a positive ttlMs), answers to the guard's own
+/// requests stay with the guard, and non-JSON output is never forwarded.
 /// </summary>
 internal sealed partial class ServerMessageHandler(
     SessionChannels channels, PolicyEngine engine, InBandApprovals inBand, PinDriftReporter drift, ResultStage results, IAuditLog audit, ILogger logger)
@@ -96,7 +97,8 @@ internal sealed partial class ServerMessageHandler(
 
                 if (ServerIdentity.IsIdentifying(pending.Method) && ServerIdentity.Read(line, pending.Method) is { } serverName)
                 {
-                    // Picks the vendor risk catalogue; tools listed before this (none, in practice) are classified again.
+                    // Picks the vendor risk catalogue; tools listed before this (none, in practice) are classified
+                    // again.
                     channels.ServerName = serverName;
                 }
 
@@ -183,7 +185,8 @@ internal sealed partial class ServerMessageHandler(
     /// A modern tools/call answered <c>input_required</c> by the server itself: the client's retry (carrying the
     /// server's requestState) continues this logical call. Only answers that mention the word are parsed.
     /// </summary>
-    /// <returns>True when the round asks the client's model to pick tools and the policy refuses that: the answer is replaced by a denial.</returns>
+    /// <returns>True when the round asks the client's model to pick tools and the policy refuses that: the answer is
+    /// replaced by a denial.</returns>
     private bool NoteServerRound(ForwardedCall call, ReadOnlySequence<byte> line)
     {
         if (!MessageSearch.Contains(line, "\"input_required\""u8))

@@ -94,7 +94,10 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
 
     private delegate long? ValueReader(ref Utf8JsonReader reader);
 
-    /// <summary>On an object's start, reads one member with <paramref name="read"/> and skips the rest; leaves the reader on its end.</summary>
+    /// <summary>
+    /// On an object's start, reads one member with <paramref name="read"/> and skips the rest; leaves the reader on its
+    /// end.
+    /// </summary>
     private static long? ReadMember(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ValueReader read)
     {
         if (reader.TokenType != JsonTokenType.StartObject)

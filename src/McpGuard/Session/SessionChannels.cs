@@ -10,10 +10,14 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
 
     public IServerPeer ToServer { get; } = toServer;
 
-    /// <summary>Requests sent to the server (the client's and the guard's own), waiting for the server's answer.</summary>
+    /// <summary>
+    /// Requests sent to the server (the client's and the guard's own), waiting for the server's answer.
+    /// </summary>
     public RequestTable AwaitingServer { get; } = new();
 
-    /// <summary>Requests sent to the client (the server's and the guard's own), waiting for the client's answer.</summary>
+    /// <summary>
+    /// Requests sent to the client (the server's and the guard's own), waiting for the client's answer.
+    /// </summary>
     public RequestTable AwaitingClient { get; } = new();
 
     public ToolCatalog Catalog { get; } = new();
@@ -32,7 +36,9 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
         set => Volatile.Write(ref field, value);
     }
 
-    /// <summary>The tasks the server created for judged calls; <c>tasks/*</c> naming any other id are refused.</summary>
+    /// <summary>
+    /// The tasks the server created for judged calls; <c>tasks/*</c> naming any other id are refused.
+    /// </summary>
     public TaskTable Tasks { get; } = new();
 
     /// <summary>The client's open listen streams that asked for tool-list changes (2026-07-28 era).</summary>
@@ -44,6 +50,8 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
     /// <summary>The client sent a 2025-era initialize, so it expects bare list_changed notifications.</summary>
     public bool ClientInitialized { get; set; }
 
-    /// <summary>Set from the client's initialize (or a modern request's <c>_meta</c>): it can show form elicitation.</summary>
+    /// <summary>
+    /// Set from the client's initialize (or a modern request's <c>_meta</c>): it can show form elicitation.
+    /// </summary>
     public bool ClientSupportsElicitation { get; set; }
 }

@@ -6,22 +6,30 @@ internal sealed record SessionOptions
     /// <summary>Decide, log and audit everything but block nothing (hidden tools stay hidden).</summary>
     public bool Monitor { get; init; }
 
-    /// <summary>A message longer than this is dropped (and a client request refused) instead of buffered; transports enforce it.</summary>
+    /// <summary>
+    /// A message longer than this is dropped (and a client request refused) instead of buffered; transports enforce it.
+    /// </summary>
     public long MaxMessageBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>How long the guard waits for the server to answer its own tools/list.</summary>
     public TimeSpan OwnRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The transport as spans name it (<c>network.transport</c>): <c>pipe</c> on stdio, <c>tcp</c> on HTTP.</summary>
+    /// <summary>
+    /// The transport as spans name it (<c>network.transport</c>): <c>pipe</c> on stdio, <c>tcp</c> on HTTP.
+    /// </summary>
     public string NetworkTransport { get; init; } = "pipe";
 
-    /// <summary>Who calls (<c>mcpguard.agent</c>): in <c>run</c> the local user; in <c>serve</c> the authenticated agent.</summary>
+    /// <summary>
+    /// Who calls (<c>mcpguard.agent</c>): in <c>run</c> the local user; in <c>serve</c> the authenticated agent.
+    /// </summary>
     public string Agent { get; init; } = Environment.UserName;
 
     /// <summary>Per-request agents where one session serves several (serve's shared child); else null.</summary>
     public IRequestAgents? RequestAgents { get; init; }
 
-    /// <summary>A 2025-era HTTP session's <c>Mcp-Session-Id</c> (<c>mcp.session.id</c> on spans); null elsewhere.</summary>
+    /// <summary>
+    /// A 2025-era HTTP session's <c>Mcp-Session-Id</c> (<c>mcp.session.id</c> on spans); null elsewhere.
+    /// </summary>
     public string? SessionId { get; init; }
 
     /// <summary><c>telemetry.arguments</c>: whether argument values may appear on spans.</summary>

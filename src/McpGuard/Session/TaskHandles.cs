@@ -33,7 +33,10 @@ internal static class TaskHandles
             && (result.TryGetProperty("task"u8, out _) || IsTaskResult(result));
     }
 
-    /// <summary>The task a client request names: <c>params.taskId</c> of any <c>tasks/*</c> method (get, result, cancel, update…).</summary>
+    /// <summary>
+    /// The task a client request names: <c>params.taskId</c> of any <c>tasks/*</c> method (get, result, cancel,
+    /// update…).
+    /// </summary>
     public static string? Named(string method, JsonElement parameters) =>
         method.StartsWith("tasks/", StringComparison.Ordinal)
         && parameters.ValueKind == JsonValueKind.Object
@@ -41,7 +44,9 @@ internal static class TaskHandles
             ? id.GetString()
             : null;
 
-    /// <summary>A task object's id and status, bare (<c>tasks/get</c>, the status notification) or under <c>task</c>.</summary>
+    /// <summary>
+    /// A task object's id and status, bare (<c>tasks/get</c>, the status notification) or under <c>task</c>.
+    /// </summary>
     public static bool TryReadTask(JsonElement value, out string taskId, out string? status)
     {
         taskId = "";
@@ -66,7 +71,9 @@ internal static class TaskHandles
         return true;
     }
 
-    /// <summary>A final status (<c>completed</c>, <c>failed</c>, <c>cancelled</c>): the task will not change again.</summary>
+    /// <summary>
+    /// A final status (<c>completed</c>, <c>failed</c>, <c>cancelled</c>): the task will not change again.
+    /// </summary>
     public static bool IsFinal(string? status) => status is "completed" or "failed" or "cancelled";
 
     private static bool IsTaskResult(JsonElement result) =>

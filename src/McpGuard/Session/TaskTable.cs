@@ -1,10 +1,10 @@
 namespace McpGuard.Session;
 
 /// <summary>
-/// The tasks the server created for judged tools/calls in this session. A <c>tasks/*</c> request naming any other
-/// id is refused: the guard cannot tell which call, judged or not, such a task belongs to. Each task keeps its call
-/// until its final state, when the call's outcome is recorded (and its counts given back if it was cancelled).
-/// Bounded: past <see cref="Capacity"/> the oldest task is forgotten (its later requests are refused, never let through).
+/// The tasks the server created for judged tools/calls in this session. A <c>tasks/*</c> request naming any other id is
+/// refused: the guard cannot tell which call, judged or not, such a task belongs to. Each task keeps its call until its
+/// final state, when the call's outcome is recorded (and its counts given back if it was cancelled). Bounded: past <see
+/// cref="Capacity"/> the oldest task is forgotten (its later requests are refused, never let through).
 /// </summary>
 internal sealed class TaskTable
 {

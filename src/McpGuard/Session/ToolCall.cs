@@ -4,7 +4,10 @@ using McpGuard.Policy;
 
 namespace McpGuard.Session;
 
-/// <summary>The parts of a tools/call request the guard judges. Anything else is invalid params (docs/relay.md#client--server-strict-checks).</summary>
+/// <summary>
+/// The parts of a tools/call request the guard judges. Anything else is invalid params
+/// (docs/relay.md#client--server-strict-checks).
+/// </summary>
 internal readonly record struct ToolCall(string Name, JsonElement Arguments)
 {
     public static bool TryRead(JsonElement parameters, out ToolCall call, [NotNullWhen(false)] out string? problem)

@@ -67,7 +67,8 @@ internal sealed partial class ToolCallGate
                     // Only a call waiting for a person lets later traffic pass it.
                     turn?.End();
 
-                    // While a person decides, a client that gave a progress token hears from the guard (docs/approval.md).
+                    // While a person decides, a client that gave a progress token hears from the guard
+                    // (docs/approval.md).
                     await using (ApprovalProgress.Start(
                         parameters, call.Name, policy.Approval.Progress, engine.TimeProvider, channels.ToClient, cancellationToken))
                     {
@@ -75,7 +76,8 @@ internal sealed partial class ToolCallGate
                             new ApprovalRequest(callId, ApprovalLabel, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(policy, request, decision))
                             {
                                 Agent = request.Agent,
-                                // Not for the retry of a server's own round: the guard's question would replace the server's state.
+                                // Not for the retry of a server's own round: the guard's question would replace the
+                                // server's state.
                                 CanAskInBand = CanAskInBand(policy, parameters, era) && InputRequiredRetry.RequestState(parameters) is null,
                             },
                             cancellationToken);
@@ -130,7 +132,9 @@ internal sealed partial class ToolCallGate
         }
     }
 
-    /// <summary>What a person asked about a drifted tool is shown: its diff against the pin (capped, so a page stays readable).</summary>
+    /// <summary>
+    /// What a person asked about a drifted tool is shown: its diff against the pin (capped, so a page stays readable).
+    /// </summary>
     private IReadOnlyList<string>? PinChanges(CompiledPolicy policy, ToolRequest request, PolicyDecision decision)
     {
         const int MaxLines = 200;

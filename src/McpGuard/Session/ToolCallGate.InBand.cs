@@ -24,7 +24,9 @@ internal sealed partial class ToolCallGate
         && policy.Approval.Channels.Contains(ElicitationChannel.ChannelName)
         && ClientMessageHandler.DeclaresFormElicitation(parameters);
 
-    /// <summary>Elicitation is the first channel, so the question can be sent at once, without holding the call.</summary>
+    /// <summary>
+    /// Elicitation is the first channel, so the question can be sent at once, without holding the call.
+    /// </summary>
     private bool AsksInBandFirst(CompiledPolicy policy, System.Text.Json.JsonElement parameters, ProtocolEra era) =>
         policy.Approval.Channels is [ElicitationChannel.ChannelName, ..] && CanAskInBand(policy, parameters, era);
 
@@ -184,7 +186,9 @@ internal sealed partial class ToolCallGate
         }
     }
 
-    /// <summary>A denial the gate makes itself (not a policy rule): recorded, then answered in the modern shape.</summary>
+    /// <summary>
+    /// A denial the gate makes itself (not a policy rule): recorded, then answered in the modern shape.
+    /// </summary>
     private GateOutcome.Reply Refuse(JsonRpcId id, string callId, ToolRequest request, string reason, string ruleId = RuleIds.Approval)
     {
         LogDenied(logger, request.ToolName, ruleId, options.Monitor);

@@ -7,11 +7,13 @@ internal sealed partial class ToolCallGate
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown or hidden tool {ToolName}: answered as unknown, not forwarded.")]
     private static partial void LogUnknownTool(ILogger logger, string toolName);
 
-    // The reason is not logged: a policy's reason may quote argument values (docs/relay.md#logs); it is in the audit log.
+    // The reason is not logged: a policy's reason may quote argument values (docs/relay.md#logs); it is in the audit
+    // log.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId} (monitor mode: {Monitor}).")]
     private static partial void LogDenied(ILogger logger, string toolName, string ruleId, bool monitor);
 
-    // The operator's part of a denial (channels tried, a store's diagnostic): never argument values, never sent to the client.
+    // The operator's part of a denial (channels tried, a store's diagnostic): never argument values, never sent to the
+    // client.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName}: {Detail}")]
     private static partial void LogDeniedDetail(ILogger logger, string toolName, string detail);
 

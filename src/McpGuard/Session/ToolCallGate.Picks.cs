@@ -13,7 +13,9 @@ internal sealed partial class ToolCallGate
 {
     private const string UnreadablePick = "the model's answer holds a tool_use that is not a named call with object arguments.";
 
-    /// <summary>The policy judges picks (<c>sampling: { tools: judge }</c>); otherwise sampling with tools is refused.</summary>
+    /// <summary>
+    /// The policy judges picks (<c>sampling: { tools: judge }</c>); otherwise sampling with tools is refused.
+    /// </summary>
     public bool JudgesPicks => engine.Policy.SamplingTools == SamplingTools.Judge;
 
     /// <summary>

@@ -33,7 +33,9 @@ internal sealed partial class ToolCallGate(
     /// <summary>The calls waiting for something mechanical, in arrival order (docs/relay.md#arrival-order).</summary>
     private readonly ArrivalOrder _order = new();
 
-    /// <summary>What a person is shown as the server: the operator's name for it, else its own, else its command's.</summary>
+    /// <summary>
+    /// What a person is shown as the server: the operator's name for it, else its own, else its command's.
+    /// </summary>
     private string ApprovalLabel => options.ServerLabel ?? channels.ServerName ?? serverName;
 
     /// <summary>Handles a validated tools/call request whose id is already registered as in flight.</summary>
@@ -136,7 +138,9 @@ internal sealed partial class ToolCallGate(
     /// <summary>Who sent request <paramref name="id"/>: the session's agent, or on the shared child its own.</summary>
     private string AgentOf(JsonRpcId id) => options.RequestAgents?.AgentOf(id) ?? options.Agent;
 
-    /// <summary>The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.</summary>
+    /// <summary>
+    /// The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.
+    /// </summary>
     public void Withdraw(JsonRpcId id) => held.Withdraw(id);
 
     /// <summary>
@@ -237,8 +241,8 @@ internal sealed partial class ToolCallGate(
 
     /// <summary>
     /// Counts an allowed call, then concludes it. A store that does not answer at once (a durable one waiting for
-    /// another guard, or slow) never stalls the pump: the call is held with <paramref name="forward"/>, the bytes
-    /// that go to the server, and finished off the pump (<see cref="FinishCountingAsync"/>): <see cref="GateOutcome.Held"/>.
+    /// another guard, or slow) never stalls the pump: the call is held with <paramref name="forward"/>, the bytes that
+    /// go to the server, and finished off the pump (<see cref="FinishCountingAsync"/>): <see cref="GateOutcome.Held"/>.
     /// </summary>
     private async ValueTask<GateOutcome> CountThenConcludeAsync(CompiledPolicy policy, JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, ReadOnlySequence<byte> forward, CancellationToken cancellationToken)
     {
@@ -304,7 +308,10 @@ internal sealed partial class ToolCallGate(
     private static byte[] UnknownTool(JsonRpcId id, string toolName) =>
         JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), $"Unknown tool: {toolName}");
 
-    /// <summary>Answers the client instead of the server; flushed at once, since the client pump batches only towards the server.</summary>
+    /// <summary>
+    /// Answers the client instead of the server; flushed at once, since the client pump batches only towards the
+    /// server.
+    /// </summary>
     private async ValueTask ReplyAsync(JsonRpcId id, byte[] reply, CancellationToken cancellationToken)
     {
         // Only the step that takes the request out of the table answers it, so it is never answered twice

@@ -4,9 +4,9 @@ using McpGuard.Policy;
 namespace McpGuard.Session;
 
 /// <summary>
-/// The tools the server listed in this session, with their annotations, how each compares with its pin, and their risk class. A call to a name
-/// that is not here is answered "Unknown tool" before anything is classified or kept, so the memory this
-/// takes is bounded by what the server listed, never by names a client makes up. Cleared when the server
+/// The tools the server listed in this session, with their annotations, how each compares with its pin, and their risk
+/// class. A call to a name that is not here is answered "Unknown tool" before anything is classified or kept, so the
+/// memory this takes is bounded by what the server listed, never by names a client makes up. Cleared when the server
 /// says its list changed.
 /// </summary>
 internal sealed class ToolCatalog
@@ -101,7 +101,9 @@ internal sealed class ToolCatalog
         }
     }
 
-    /// <summary>The listed tool as the guard read it (hints, drift from its pin); false for a name the server did not list.</summary>
+    /// <summary>
+    /// The listed tool as the guard read it (hints, drift from its pin); false for a name the server did not list.
+    /// </summary>
     public bool TryGetTool(string name, [NotNullWhen(true)] out ListedTool? tool)
     {
         lock (_lock)

@@ -20,7 +20,8 @@ internal sealed class ToolListFetcher(SessionChannels channels, SessionOptions o
     /// The <c>_meta</c> envelope of the modern-era call that needs the list (see <see cref="ModernMeta.EnvelopeOf"/>),
     /// copied onto the guard's own requests so a modern server serves them in the client's era; null in the 2025 era.
     /// </param>
-    /// <param name="refresh">List again even though the list is complete (a modern call named a tool not in it).</param>
+    /// <param name="refresh">List again even though the list is complete (a modern call named a tool not in
+    /// it).</param>
     public Task EnsureCompleteAsync(byte[]? envelope, bool refresh, CancellationToken cancellationToken)
     {
         if (!refresh && channels.Catalog.IsComplete)

@@ -16,9 +16,11 @@ internal static class ToolListJudges
     public static ToolJudge HideOnly(Func<string, ToolHints?, bool> isHidden) =>
         (_, read) => isHidden(read.Name, read.Hints) ? null : read;
 
-    /// <param name="hide">False for the guard's own listing: the gate hides at call time, so the catalog knows every tool.</param>
+    /// <param name="hide">False for the guard's own listing: the gate hides at call time, so the catalog knows every
+    /// tool.</param>
     /// <param name="onDrift">Told of every tool that does not match its pin, hidden ones included.</param>
-    /// <param name="serverName">The server's self-reported name, which picks the catalogue that classifies its tools.</param>
+    /// <param name="serverName">The server's self-reported name, which picks the catalogue that classifies its
+    /// tools.</param>
     public static ToolJudge For(CompiledPolicy policy, string? serverName, bool hide, Action<ListedTool, PinAction>? onDrift = null) => (tool, read) =>
     {
         var checkedTool = Check(policy, tool, read);

@@ -94,7 +94,9 @@ internal static class ToolListRewriter
                 : null;
     }
 
-    /// <summary>Finds the byte range of every element of result.tools and rebuilds the array without the hidden ones.</summary>
+    /// <summary>
+    /// Finds the byte range of every element of result.tools and rebuilds the array without the hidden ones.
+    /// </summary>
     private static byte[] CutElements(byte[] bytes, HashSet<int> hidden)
     {
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 1024 });
@@ -150,7 +152,9 @@ internal static class ToolListRewriter
         return [.. bytes.AsSpan(0, start), .. "0"u8, .. bytes.AsSpan(end)];
     }
 
-    /// <summary>Advances an object reader (positioned on StartObject) to the value of the named property's key.</summary>
+    /// <summary>
+    /// Advances an object reader (positioned on StartObject) to the value of the named property's key.
+    /// </summary>
     private static void MoveToProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

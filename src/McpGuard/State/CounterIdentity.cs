@@ -36,7 +36,9 @@ internal static class CounterIdentity
         return [.. document.RootElement.EnumerateArray().Select(v => v.GetString() ?? "")];
     }
 
-    /// <summary>The whole identity as one JSON object: <c>{"ns":…,"entry":…,"kind":…,"window":ticks,"per":[…]}</c>.</summary>
+    /// <summary>
+    /// The whole identity as one JSON object: <c>{"ns":…,"entry":…,"kind":…,"window":ticks,"per":[…]}</c>.
+    /// </summary>
     public static string Json(CounterId counter)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -60,7 +62,9 @@ internal static class CounterIdentity
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Reads <see cref="Json"/> back; false for anything else (a store's data is checked, not trusted).</summary>
+    /// <summary>
+    /// Reads <see cref="Json"/> back; false for anything else (a store's data is checked, not trusted).
+    /// </summary>
     public static bool TryRead(string json, out CounterId counter)
     {
         counter = default;
@@ -83,6 +87,9 @@ internal static class CounterIdentity
         }
     }
 
-    /// <summary>A short, fixed-length name for a text (SHA-256, hex): Redis keys stay small whatever the namespace or the per values.</summary>
+    /// <summary>
+    /// A short, fixed-length name for a text (SHA-256, hex): Redis keys stay small whatever the namespace or the per
+    /// values.
+    /// </summary>
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 }

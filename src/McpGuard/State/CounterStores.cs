@@ -5,10 +5,14 @@ using Microsoft.Extensions.Logging;
 
 namespace McpGuard.State;
 
-/// <summary>Opens the store a policy's <c>state</c> block names (docs/limits.md). The caller disposes what it gets.</summary>
+/// <summary>
+/// Opens the store a policy's <c>state</c> block names (docs/limits.md). The caller disposes what it gets.
+/// </summary>
 internal static class CounterStores
 {
-    /// <summary>The default SQLite file: <c>$MCPGUARD_HOME/state.db</c> (<c>~/.mcpguard/state.db</c>), beside the desk's files.</summary>
+    /// <summary>
+    /// The default SQLite file: <c>$MCPGUARD_HOME/state.db</c> (<c>~/.mcpguard/state.db</c>), beside the desk's files.
+    /// </summary>
     public static string DefaultSqlitePath => Path.Combine(DeskFiles.Home, "state.db");
 
     public static async Task<ICounterStore> OpenAsync(StateSettings settings, ILogger logger)

@@ -159,7 +159,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
 
     internal static RedisKey IndexKey(string counterNamespace) => $"mcpguard:{{{CounterIdentity.Hash(counterNamespace)}}}:index";
 
-    /// <summary>The namespace's hash in braces (a Redis Cluster hash tag) keeps every counter of one decision on one shard.</summary>
+    /// <summary>
+    /// The namespace's hash in braces (a Redis Cluster hash tag) keeps every counter of one decision on one shard.
+    /// </summary>
     internal static RedisKey CounterKey(string counterNamespace, string identity) =>
         $"mcpguard:{{{CounterIdentity.Hash(counterNamespace)}}}:c:{CounterIdentity.Hash(identity)}";
 

@@ -31,7 +31,10 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
 
     public SqliteStatement WindowByIdentity { get; } = new(connection, Window + " WHERE c.namespace = $ns AND c.entry = $entry AND c.kind = $kind AND c.window_ticks = $window AND c.per = $per", "$ns", "$entry", "$kind", "$window", "$per");
 
-    /// <summary>Deletes the buckets that have left the window and answers their amounts. <c>opened</c> first: the primary key finds them.</summary>
+    /// <summary>
+    /// Deletes the buckets that have left the window and answers their amounts. <c>opened</c> first: the primary key
+    /// finds them.
+    /// </summary>
     public SqliteStatement Expire { get; } = new(connection, "DELETE FROM limit_buckets WHERE counter = $id AND opened <= $cutoff AND last <= $cutoff RETURNING amount", "$id", "$cutoff");
 
     public SqliteStatement Buckets { get; } = new(connection, "SELECT opened, last, amount FROM limit_buckets WHERE counter = $id ORDER BY opened", "$id");

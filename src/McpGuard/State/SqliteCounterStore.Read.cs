@@ -5,7 +5,8 @@ namespace McpGuard.State;
 
 internal sealed partial class SqliteCounterStore
 {
-    /// <remarks>Runs on the caller's thread (a command, not a call path): it waits for the connection like a give-back.</remarks>
+    /// <remarks>Runs on the caller's thread (a command, not a call path): it waits for the connection like a
+    /// give-back.</remarks>
     public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!TryAcquire(cancellationToken))

@@ -75,7 +75,10 @@ internal sealed partial class SqliteCounterStore
         transaction.Commit();
     }
 
-    /// <summary>The first schema's counters and buckets, moved into this one's tables with their totals; a budget survives the upgrade.</summary>
+    /// <summary>
+    /// The first schema's counters and buckets, moved into this one's tables with their totals; a budget survives the
+    /// upgrade.
+    /// </summary>
     private static void MoveFirstSchema(SqliteConnection connection, SqliteTransaction transaction)
     {
         var totals = new Dictionary<long, StrictDecimal>();

@@ -11,7 +11,10 @@ internal sealed partial class SqliteCounterStore
     /// </summary>
     private readonly record struct LiveWindow(long? Id, StrictDecimal Sum, CounterBucket? Newest);
 
-    /// <summary>A counter as stored: its sum over all its buckets (the newest one's total), when its oldest bucket leaves, its newest bucket.</summary>
+    /// <summary>
+    /// A counter as stored: its sum over all its buckets (the newest one's total), when its oldest bucket leaves, its
+    /// newest bucket.
+    /// </summary>
     private readonly record struct StoredWindow(long Id, StrictDecimal Sum, long? OldestLastTicks, CounterBucket? Newest);
 
     /// <summary>
@@ -20,7 +23,9 @@ internal sealed partial class SqliteCounterStore
     /// </summary>
     private readonly Dictionary<CounterId, StoredWindow> _windows = [];
 
-    /// <summary>The open transaction's bucket writes, made at its commit (see <see cref="SqliteBucketWrites"/>).</summary>
+    /// <summary>
+    /// The open transaction's bucket writes, made at its commit (see <see cref="SqliteBucketWrites"/>).
+    /// </summary>
     private readonly SqliteBucketWrites _writes = new();
 
     private long _windowsVersion = -1;
@@ -115,7 +120,9 @@ internal sealed partial class SqliteCounterStore
         return new StoredWindow(reader.GetInt64(0), Amount(reader.GetString(5)), reader.GetInt64(1), newest);
     }
 
-    /// <summary>The counter's live buckets, oldest first: read only for a refusal, to say how long until the call fits.</summary>
+    /// <summary>
+    /// The counter's live buckets, oldest first: read only for a refusal, to say how long until the call fits.
+    /// </summary>
     private List<CounterBucket> LiveBuckets(SqliteCounterStatements statements, long id, TimeSpan window, DateTimeOffset now)
     {
         Settle(statements);
@@ -188,7 +195,10 @@ internal sealed partial class SqliteCounterStore
         }
     }
 
-    /// <summary>Takes an amount back out of the bucket it was counted in, and out of the total; nothing when that bucket has left.</summary>
+    /// <summary>
+    /// Takes an amount back out of the bucket it was counted in, and out of the total; nothing when that bucket has
+    /// left.
+    /// </summary>
     private static void TakeBack(SqliteCounterStatements statements, StoredWindow stored, long opened, StrictDecimal amount)
     {
         if (stored.Newest is not { } newest)
@@ -236,7 +246,9 @@ internal sealed partial class SqliteCounterStore
         command.ExecuteNonQuery();
     }
 
-    /// <summary>The identity columns, in the order the statements name them: namespace, entry, kind, window, per.</summary>
+    /// <summary>
+    /// The identity columns, in the order the statements name them: namespace, entry, kind, window, per.
+    /// </summary>
     private static object[] Identity(CounterId counter) =>
         [counter.Namespace, counter.Entry, CounterKinds.Word(counter.Kind), counter.Window.Ticks, CounterIdentity.PerJson(counter.Per)];
 

@@ -180,7 +180,9 @@ internal sealed partial class SqliteCounterStore
         _checkpointer.Committed();
     }
 
-    /// <summary>After a failure: nothing of the transaction counted, and the connection is opened afresh by the next one.</summary>
+    /// <summary>
+    /// After a failure: nothing of the transaction counted, and the connection is opened afresh by the next one.
+    /// </summary>
     private void Fail()
     {
         _made.Clear();
@@ -191,7 +193,10 @@ internal sealed partial class SqliteCounterStore
     private static bool IsStoreFailure(Exception ex) =>
         ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException;
 
-    /// <summary>Ends a transaction that did not commit (then SQLite may have rolled back already, and the connection is dropped next).</summary>
+    /// <summary>
+    /// Ends a transaction that did not commit (then SQLite may have rolled back already, and the connection is dropped
+    /// next).
+    /// </summary>
     private static void RollBack(SqliteCounterStatements statements)
     {
         try
@@ -204,7 +209,9 @@ internal sealed partial class SqliteCounterStore
         }
     }
 
-    /// <summary>The open connection, opening it (and creating the file and schema) on first use or after a failure.</summary>
+    /// <summary>
+    /// The open connection, opening it (and creating the file and schema) on first use or after a failure.
+    /// </summary>
     private SqliteCounterStatements Open()
     {
         if (_statements is { } statements)
@@ -238,7 +245,10 @@ internal sealed partial class SqliteCounterStore
         return _statements;
     }
 
-    /// <summary>Drops the connection (the next transaction opens it again) and forgets the ids and windows: the file may be another one then.</summary>
+    /// <summary>
+    /// Drops the connection (the next transaction opens it again) and forgets the ids and windows: the file may be
+    /// another one then.
+    /// </summary>
     private void Reset()
     {
         _statements?.Dispose();

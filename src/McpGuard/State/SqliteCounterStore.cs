@@ -171,7 +171,10 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
         }
     }
 
-    /// <summary>The thread that runs queued decisions, started with the first burst (a guard answered one call at a time never needs it).</summary>
+    /// <summary>
+    /// The thread that runs queued decisions, started with the first burst (a guard answered one call at a time never
+    /// needs it).
+    /// </summary>
     private void StartDrainThread()
     {
         if (_drain is null)

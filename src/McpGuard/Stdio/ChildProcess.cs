@@ -29,7 +29,9 @@ internal sealed partial class ChildProcess : IDisposable
 
     public Stream StandardInput => _process.StandardInput.BaseStream;
 
-    /// <summary>The child's stdout, read inline: only a pump on a thread of its own reads it (<see cref="InlineReadStream"/>).</summary>
+    /// <summary>
+    /// The child's stdout, read inline: only a pump on a thread of its own reads it (<see cref="InlineReadStream"/>).
+    /// </summary>
     public Stream StandardOutput { get; }
 
     /// <summary>Completes with the exit code once the process has exited and its stderr is drained.</summary>
@@ -62,7 +64,9 @@ internal sealed partial class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>Call after closing the child's stdin. Returns the exit code, however the child had to be stopped.</summary>
+    /// <summary>
+    /// Call after closing the child's stdin. Returns the exit code, however the child had to be stopped.
+    /// </summary>
     public async Task<int> StopAsync(ShutdownTimeouts timeouts)
     {
         if (await ExitsWithinAsync(timeouts.AfterStdinClosed))

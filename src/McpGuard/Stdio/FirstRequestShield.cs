@@ -6,10 +6,10 @@ using McpGuard.Session;
 namespace McpGuard.Stdio;
 
 /// <summary>
-/// Watches what the guard writes to a child before any session exists, to tell whether the child died of a
-/// 2026-07-28 request: armed until the child writes anything or the client sends <c>initialize</c> or any 2025-era
-/// request (then a death is a real one); meanwhile it keeps the ids of the modern requests sent, which the guard
-/// answers itself if the child dies (<see cref="ShieldedChild"/>, docs/relay.md#a-2025-only-server-and-a-modern-client).
+/// Watches what the guard writes to a child before any session exists, to tell whether the child died of a 2026-07-28
+/// request: armed until the child writes anything or the client sends <c>initialize</c> or any 2025-era request (then a
+/// death is a real one); meanwhile it keeps the ids of the modern requests sent, which the guard answers itself if the
+/// child dies (<see cref="ShieldedChild"/>, docs/relay.md#a-2025-only-server-and-a-modern-client).
 /// </summary>
 internal sealed class FirstRequestShield
 {
@@ -28,7 +28,9 @@ internal sealed class FirstRequestShield
     /// <summary>Completes when the first modern request went to the child while armed.</summary>
     public Task ModernRequestSent => _modernRequestSent.Task;
 
-    /// <summary>Completes when the shield no longer applies (the child spoke, a 2025 session began, it acted).</summary>
+    /// <summary>
+    /// Completes when the shield no longer applies (the child spoke, a 2025 session began, it acted).
+    /// </summary>
     public Task Disarmed => _disarmed.Task;
 
     /// <summary>Bytes the guard wrote to the child (whole lines or pieces of them).</summary>
@@ -76,7 +78,9 @@ internal sealed class FirstRequestShield
         }
     }
 
-    /// <summary>What a 2025-era server says to a method it does not know, the answer a modern client falls back on.</summary>
+    /// <summary>
+    /// What a 2025-era server says to a method it does not know, the answer a modern client falls back on.
+    /// </summary>
     private static string Answer(string id) =>
         $$$"""{"jsonrpc":"2.0","id":{{{id}}},"error":{"code":-32601,"message":"Method not found"}}""" + "\n";
 

@@ -11,7 +11,9 @@ namespace McpGuard.Stdio;
 /// </summary>
 internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
 {
-    /// <summary>Lines bigger than this are flushed at once rather than batched, so big messages are not held twice.</summary>
+    /// <summary>
+    /// Lines bigger than this are flushed at once rather than batched, so big messages are not held twice.
+    /// </summary>
     private const int BatchThreshold = 64 * 1024;
 
     private static readonly ReadOnlyMemory<byte> s_newline = "\n"u8.ToArray();
@@ -27,7 +29,10 @@ internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
     /// <summary>True once a write failed: the reader on this side is gone (a client that closed our stdout).</summary>
     public bool IsBroken => _broken;
 
-    /// <summary>Writes one message as a line and its newline. With <paramref name="flush"/> false it may wait for <see cref="FlushAsync"/>.</summary>
+    /// <summary>
+    /// Writes one message as a line and its newline. With <paramref name="flush"/> false it may wait for <see
+    /// cref="FlushAsync"/>.
+    /// </summary>
     public async ValueTask SendAsync(ReadOnlySequence<byte> line, bool flush, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken);
@@ -92,7 +97,9 @@ internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
         }
     }
 
-    /// <summary>Closes the stream so the reader on the other side sees end of file (the child's stdin on client EOF).</summary>
+    /// <summary>
+    /// Closes the stream so the reader on the other side sees end of file (the child's stdin on client EOF).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _lock.WaitAsync();

@@ -24,7 +24,9 @@ internal static class OneLine
         return false;
     }
 
-    /// <summary>Writes <paramref name="bytes"/> with every newline written as a space; a vectorised search when there is none.</summary>
+    /// <summary>
+    /// Writes <paramref name="bytes"/> with every newline written as a space; a vectorised search when there is none.
+    /// </summary>
     public static void Write(IBufferWriter<byte> writer, ReadOnlySpan<byte> bytes)
     {
         if (!bytes.Contains((byte)'\n'))

@@ -25,8 +25,8 @@ internal sealed partial class ShieldedChild : IDisposable
     private volatile bool _stopping;
 
     /// <summary>
-    /// How long a modern request before any session may go unanswered before the child is poked. A live server
-    /// answers <c>server/discover</c> in milliseconds; the SDK clients give up on it after 5 s (C#) or 60 s (TypeScript).
+    /// How long a modern request before any session may go unanswered before the child is poked. A live server answers
+    /// <c>server/discover</c> in milliseconds; the SDK clients give up on it after 5 s (C#) or 60 s (TypeScript).
     /// </summary>
     private static readonly TimeSpan s_pokeAfter = TimeSpan.FromSeconds(1);
 

@@ -34,7 +34,9 @@ internal sealed class LimitGauges : IAsyncDisposable
     /// <summary>Each limit's use at the last refresh.</summary>
     public IReadOnlyList<LimitUse> Snapshot => _snapshot;
 
-    /// <summary>Reads the store now (and then every <see cref="Interval"/>), for a caller that needs a fresh picture.</summary>
+    /// <summary>
+    /// Reads the store now (and then every <see cref="Interval"/>), for a caller that needs a fresh picture.
+    /// </summary>
     public async Task RefreshNowAsync(CancellationToken cancellationToken) => _snapshot = await _read(cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -3,7 +3,9 @@ using System.Text;
 
 namespace McpGuard.Telemetry;
 
-/// <summary>One labelled series of <see cref="PrometheusMetrics"/>: a sum (counter), a last value (gauge) or buckets.</summary>
+/// <summary>
+/// One labelled series of <see cref="PrometheusMetrics"/>: a sum (counter), a last value (gauge) or buckets.
+/// </summary>
 internal sealed class MetricSeries(IReadOnlyList<double>? bounds, bool gauge)
 {
     /// <summary>Cumulative, as the format wants: bucket i counts every value at most bounds[i].</summary>

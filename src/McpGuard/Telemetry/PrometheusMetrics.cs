@@ -64,7 +64,9 @@ internal sealed class PrometheusMetrics : IDisposable
         return text.ToString();
     }
 
-    /// <summary><c>mcpguard.decisions</c> → <c>mcpguard_decisions_total</c>; a histogram in seconds gains <c>_seconds</c>.</summary>
+    /// <summary>
+    /// <c>mcpguard.decisions</c> → <c>mcpguard_decisions_total</c>; a histogram in seconds gains <c>_seconds</c>.
+    /// </summary>
     public static string PrometheusName(Instrument instrument)
     {
         var name = instrument.Name.Replace('.', '_');
@@ -115,7 +117,9 @@ internal sealed class PrometheusMetrics : IDisposable
         return text.ToString();
     }
 
-    /// <summary>Label values are data (tool names come from the server): backslash, quote and newline are escaped.</summary>
+    /// <summary>
+    /// Label values are data (tool names come from the server): backslash, quote and newline are escaped.
+    /// </summary>
     private static void AppendEscaped(StringBuilder text, string value)
     {
         foreach (var c in value)

@@ -14,7 +14,9 @@ namespace McpGuard.Telemetry;
 /// </summary>
 internal sealed class TelemetryExport : IDisposable
 {
-    /// <summary>The exporter's default, 60 s, unless <c>OTEL_METRIC_EXPORT_INTERVAL</c> (milliseconds) says otherwise.</summary>
+    /// <summary>
+    /// The exporter's default, 60 s, unless <c>OTEL_METRIC_EXPORT_INTERVAL</c> (milliseconds) says otherwise.
+    /// </summary>
     private const int DefaultMetricIntervalMs = 60_000;
 
     private readonly TracerProvider _traces;
@@ -26,7 +28,9 @@ internal sealed class TelemetryExport : IDisposable
         _metrics = metrics;
     }
 
-    /// <summary>The OTLP endpoint in effect: the policy's, else the standard variable's; null when telemetry is off.</summary>
+    /// <summary>
+    /// The OTLP endpoint in effect: the policy's, else the standard variable's; null when telemetry is off.
+    /// </summary>
     public static Uri? Endpoint(TelemetrySettings settings, Func<string, string?> environment) =>
         settings.Otlp ?? (Uri.TryCreate(environment("OTEL_EXPORTER_OTLP_ENDPOINT"), UriKind.Absolute, out var uri)
             && uri.Scheme is "http" or "https" ? uri : null);

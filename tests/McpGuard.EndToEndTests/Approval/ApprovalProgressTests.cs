@@ -60,7 +60,9 @@ public sealed partial class ApprovalProgressTests
         Assert.Equal("waiting for a person to approve place_order", progress[0].GetProperty("message").GetString());
     }
 
-    /// <summary>What the desk page's Approve button does for the one pending request (same origin, the page's CSRF token).</summary>
+    /// <summary>
+    /// What the desk page's Approve button does for the one pending request (same origin, the page's CSRF token).
+    /// </summary>
     private static async Task ApproveAsync(HttpClient http, DeskProcess desk)
     {
         using var state = JsonDocument.Parse(await http.GetStringAsync(desk.Url + "/api/state", Ct));

@@ -5,7 +5,9 @@ using ModelContextProtocol.Protocol;
 
 namespace McpGuard.EndToEndTests.Approval;
 
-/// <summary>require_approval through the real guard: only an explicit yes forwards; every other path denies saying why.</summary>
+/// <summary>
+/// require_approval through the real guard: only an explicit yes forwards; every other path denies saying why.
+/// </summary>
 public sealed class ApprovalTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

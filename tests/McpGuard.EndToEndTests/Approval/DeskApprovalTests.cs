@@ -253,7 +253,9 @@ public sealed partial class DeskApprovalTests
         decided.EnsureSuccessStatusCode();
     }
 
-    /// <summary>The id of the pending request whose arguments contain <paramref name="text"/>; the guard has posted it by now.</summary>
+    /// <summary>
+    /// The id of the pending request whose arguments contain <paramref name="text"/>; the guard has posted it by now.
+    /// </summary>
     private static async Task<string> PendingIdAsync(HttpClient http, DeskProcess desk, string text)
     {
         using var state = JsonDocument.Parse(await http.GetStringAsync(desk.Url + "/api/state", Ct));

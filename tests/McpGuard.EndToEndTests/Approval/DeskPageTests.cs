@@ -34,7 +34,9 @@ public sealed class DeskPageTests
         };
         """;
 
-    /// <summary>A guard reports a second after its calls: longer than Playwright's 5 s default on a loaded machine.</summary>
+    /// <summary>
+    /// A guard reports a second after its calls: longer than Playwright's 5 s default on a loaded machine.
+    /// </summary>
     private static readonly float PictureTimeout = (float)TestConstants.DefaultTimeout.TotalMilliseconds;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -157,7 +159,8 @@ public sealed class DeskPageTests
         await Assertions.Expect(card).ToBeVisibleAsync();
         if (Environment.GetEnvironmentVariable("MCPGUARD_DESK_SCREENSHOT") is { Length: > 0 } screenshot)
         {
-            // How docs/desk.png is made: MCPGUARD_DESK_SCREENSHOT=$PWD/docs/desk.png dotnet test ... (docs/approval.md).
+            // How docs/desk.png is made: MCPGUARD_DESK_SCREENSHOT=$PWD/docs/desk.png dotnet test ...
+            // (docs/approval.md).
             await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
         }
 

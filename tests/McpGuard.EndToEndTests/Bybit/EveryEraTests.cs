@@ -90,7 +90,9 @@ public sealed class EveryEraTests
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home, ["HOME"] = home });
     }
 
-    /// <summary>Every tool but the two hidden bulk cancels, in the server's order, as the real server defines it.</summary>
+    /// <summary>
+    /// Every tool but the two hidden bulk cancels, in the server's order, as the real server defines it.
+    /// </summary>
     internal static void AssertListedUnchanged(IList<McpClientTool> tools)
     {
         using var file = JsonDocument.Parse(File.ReadAllText(RepoPaths.BybitTools));

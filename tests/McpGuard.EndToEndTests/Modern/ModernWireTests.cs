@@ -88,7 +88,9 @@ public sealed class ModernWireTests : IDisposable
         Assert.DoesNotContain("place_order", await ReceivedAsync(), StringComparison.Ordinal);
     }
 
-    /// <summary>A reload that changes what is hidden sends nothing to a modern client without a listen stream.</summary>
+    /// <summary>
+    /// A reload that changes what is hidden sends nothing to a modern client without a listen stream.
+    /// </summary>
     [Fact]
     public async Task Reload_NoListenStreamOpen_NothingSentButTheNewPolicyHolds()
     {

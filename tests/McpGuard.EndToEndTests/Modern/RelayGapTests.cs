@@ -3,7 +3,10 @@ using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests.Modern;
 
-/// <summary>Three relay gaps an independent suite found: JSON that is not JSON-RPC, EPIPE on our stdout, a value split by a raw CR.</summary>
+/// <summary>
+/// Three relay gaps an independent suite found: JSON that is not JSON-RPC, EPIPE on our stdout, a value split by a raw
+/// CR.
+/// </summary>
 public sealed class RelayGapTests
 {
     private const string Policy = "version: 1\ndefault: allow\n";
@@ -43,7 +46,10 @@ public sealed class RelayGapTests
         Assert.StartsWith("""{"jsonrpc":"2.0","id":null,"error":{"code":-32600""", await guard.ReadLineAsync(), StringComparison.Ordinal);
     }
 
-    /// <summary>The client closes its end of the guard's stdout while an answer is pending: guard and server end, as on client EOF.</summary>
+    /// <summary>
+    /// The client closes its end of the guard's stdout while an answer is pending: guard and server end, as on client
+    /// EOF.
+    /// </summary>
     [Theory]
     [InlineData("legacy")]
     [InlineData("modern")]

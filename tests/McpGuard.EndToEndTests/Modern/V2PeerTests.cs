@@ -40,7 +40,9 @@ public sealed class V2PeerTests
         Assert.DoesNotContain("RAN place_order", run.Stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>The guard lists the tools itself first, in the client's era, so the server is not pinned to 2025.</summary>
+    /// <summary>
+    /// The guard lists the tools itself first, in the client's era, so the server is not pinned to 2025.
+    /// </summary>
     [Theory]
     [InlineData("auto")]
     [InlineData("legacy")]
@@ -54,7 +56,9 @@ public sealed class V2PeerTests
         await run.StepAsync("closed");
     }
 
-    /// <summary>A tool the server adds after the client listed: callable in both eras, also with no listen stream open.</summary>
+    /// <summary>
+    /// A tool the server adds after the client listed: callable in both eras, also with no listen stream open.
+    /// </summary>
     [Theory]
     [InlineData("auto")]
     [InlineData("legacy")]
@@ -121,7 +125,10 @@ public sealed class V2PeerTests
         Assert.DoesNotContain("RAN place_order", run.Stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>A server's own input-required rounds pass through the guard: the client is asked by the server and the tool completes.</summary>
+    /// <summary>
+    /// A server's own input-required rounds pass through the guard: the client is asked by the server and the tool
+    /// completes.
+    /// </summary>
     [Theory]
     [InlineData("auto")]
     [InlineData("legacy")]
@@ -153,7 +160,9 @@ public sealed class V2PeerTests
         await ServerRoundsCompleteAsync(era, budgeted);
     }
 
-    /// <summary>The server asks about 0.6 in band, confirms it, then confirms 0.3: both rounds complete as they do directly.</summary>
+    /// <summary>
+    /// The server asks about 0.6 in band, confirms it, then confirms 0.3: both rounds complete as they do directly.
+    /// </summary>
     private static async Task ServerRoundsCompleteAsync(string era, string policy)
     {
         await using var run = V2ClientRun.Start(era, "server-rounds", policy);

@@ -3,7 +3,9 @@ using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests.Pins;
 
-/// <summary><c>mcpguard pin [--check]</c> against a server whose tools change: the diff a person reviews, and the CI exit codes.</summary>
+/// <summary>
+/// <c>mcpguard pin [--check]</c> against a server whose tools change: the diff a person reviews, and the CI exit codes.
+/// </summary>
 public sealed class PinCommandTests
 {
     internal static async Task<(int Code, string Output, string Error)> GuardAsync(params string[] arguments)

@@ -79,7 +79,10 @@ public sealed class HostileUpstreamTests
         Assert.DoesNotContain(guard.UnreadLines(), line => line.Contains("hello", StringComparison.Ordinal) || line.Contains("<html", StringComparison.Ordinal));
     }
 
-    /// <summary>A tools/list answer the guard cannot read (its JSON is cut short) is never forwarded: it could show a hidden tool.</summary>
+    /// <summary>
+    /// A tools/list answer the guard cannot read (its JSON is cut short) is never forwarded: it could show a hidden
+    /// tool.
+    /// </summary>
     [Fact]
     public async Task ToolsList_Unreadable_ErrorAndNoToolShown()
     {

@@ -29,7 +29,9 @@ public sealed class RemoteV2PeerTests
         Assert.Contains("RAN echo", server.Stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>A hidden tool is gone from the upstream's tools/list, which the TypeScript server answers as SSE in 2025.</summary>
+    /// <summary>
+    /// A hidden tool is gone from the upstream's tools/list, which the TypeScript server answers as SSE in 2025.
+    /// </summary>
     [Theory]
     [InlineData("auto")]
     [InlineData("legacy")]

@@ -5,10 +5,11 @@ using McpGuard.EndToEndTests.TestUtils;
 namespace McpGuard.EndToEndTests.Remote;
 
 /// <summary>
-/// The built tool's <c>wrap</c> and <c>unwrap</c> on each client's remote entry, in a fresh HOME (docs/wrap.md#remote-servers):
-/// the entry becomes <c>mcpguard run --url</c> with the header values in its <c>env</c>, never in its arguments, and
-/// unwrap gives back the file byte for byte. One wrapped entry is then started exactly as its client would start it
-/// (its command, args and env) in front of a recording upstream: its header arrives, the hidden tool is gone.
+/// The built tool's <c>wrap</c> and <c>unwrap</c> on each client's remote entry, in a fresh HOME
+/// (docs/wrap.md#remote-servers): the entry becomes <c>mcpguard run --url</c> with the header values in its <c>env</c>,
+/// never in its arguments, and unwrap gives back the file byte for byte. One wrapped entry is then started exactly as
+/// its client would start it (its command, args and env) in front of a recording upstream: its header arrives, the
+/// hidden tool is gone.
 /// </summary>
 public sealed class WrapRemoteTests
 {

@@ -65,7 +65,9 @@ internal sealed class OAuthSetup : IAsyncDisposable
         }
     }
 
-    /// <summary>An access token from the authorization server's token endpoint (client_credentials, RFC 8707 resource).</summary>
+    /// <summary>
+    /// An access token from the authorization server's token endpoint (client_credentials, RFC 8707 resource).
+    /// </summary>
     public async Task<string> TokenAsync(string client, string resource)
     {
         using var http = new HttpClient();
@@ -86,7 +88,9 @@ internal sealed class OAuthSetup : IAsyncDisposable
         return document.RootElement.GetProperty("access_token").GetString()!;
     }
 
-    /// <summary>A token signed with the authorization server's own key, for the guard, that expired an hour ago.</summary>
+    /// <summary>
+    /// A token signed with the authorization server's own key, for the guard, that expired an hour ago.
+    /// </summary>
     public async Task<string> ExpiredTokenAsync()
     {
         using var http = new HttpClient();

@@ -165,7 +165,9 @@ public sealed class ServeHttpBoundsTests
         return response;
     }
 
-    /// <summary>Bytes straight onto a socket (a body the client announces but never sends); the status line back.</summary>
+    /// <summary>
+    /// Bytes straight onto a socket (a body the client announces but never sends); the status line back.
+    /// </summary>
     private static async Task<string> RawAsync(ServedGuard guard, string request)
     {
         using var socket = new System.Net.Sockets.TcpClient();

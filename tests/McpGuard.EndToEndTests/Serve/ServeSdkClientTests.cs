@@ -127,7 +127,9 @@ public sealed class ServeSdkClientTests
         Assert.Equal(143, await guard.TerminateAsync());
     }
 
-    /// <summary>"auto" lets the SDK pick (2026-07-28 first); a date pins a 2025 revision (initialize, a session).</summary>
+    /// <summary>
+    /// "auto" lets the SDK pick (2026-07-28 first); a date pins a 2025 revision (initialize, a session).
+    /// </summary>
     private static string? Version(string era) => era == "auto" ? null : era;
 
     private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;

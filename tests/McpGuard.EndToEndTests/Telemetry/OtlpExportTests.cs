@@ -97,7 +97,10 @@ public sealed class OtlpExportTests
         Assert.Empty(receiver.Paths);
     }
 
-    /// <summary>Initialize, list, then an allowed, a denied, a hidden, an approved and a rate-limited call; then client EOF (the export flushes).</summary>
+    /// <summary>
+    /// Initialize, list, then an allowed, a denied, a hidden, an approved and a rate-limited call; then client EOF (the
+    /// export flushes).
+    /// </summary>
     private static async Task RunSessionAsync(string policy)
     {
         await using var guard = RawGuard.Start(policy, GuardedServer.Everything());

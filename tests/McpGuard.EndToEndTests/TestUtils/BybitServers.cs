@@ -33,7 +33,9 @@ internal static class BybitServers
         return ["dotnet", RepoPaths.RawServerDll, TempFiles.NewPath("received.jsonl"), config];
     }
 
-    /// <summary>The sample policy with its lock file named by absolute path, for a copy of it in the temp folder.</summary>
+    /// <summary>
+    /// The sample policy with its lock file named by absolute path, for a copy of it in the temp folder.
+    /// </summary>
     public static string SamplePolicy() =>
         File.ReadAllText(RepoPaths.BybitPolicy).Replace(
             "file: bybit.lock.json", $"file: {Path.Combine(RepoPaths.Root, "samples/bybit/bybit.lock.json")}", StringComparison.Ordinal);

@@ -25,7 +25,9 @@ internal sealed class DeskProcess : IAsyncDisposable
     /// <summary>The address the desk printed, with this user's key (<c>/?key=…</c>).</summary>
     public string PageUrl { get; }
 
-    /// <summary>An HTTP client like the user's browser: it opened <see cref="PageUrl"/> and keeps the key cookie.</summary>
+    /// <summary>
+    /// An HTTP client like the user's browser: it opened <see cref="PageUrl"/> and keeps the key cookie.
+    /// </summary>
     public async Task<HttpClient> OpenAsBrowserAsync()
     {
         var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, CookieContainer = new System.Net.CookieContainer() });

@@ -4,8 +4,9 @@ using ModelContextProtocol.Client;
 namespace McpGuard.EndToEndTests.TestUtils;
 
 /// <summary>
-/// The real thing: <c>dotnet mcpguard.dll run --policy FILE -- SERVER...</c> (or the binary <see cref="RepoPaths.Guard"/> names) started as a process, driven by
-/// the SDK's <see cref="McpClient"/> over stdio, with the guard's stderr captured for assertions.
+/// The real thing: <c>dotnet mcpguard.dll run --policy FILE -- SERVER...</c> (or the binary <see
+/// cref="RepoPaths.Guard"/> names) started as a process, driven by the SDK's <see cref="McpClient"/> over stdio, with
+/// the guard's stderr captured for assertions.
 /// </summary>
 internal sealed class GuardedServer : IAsyncDisposable
 {

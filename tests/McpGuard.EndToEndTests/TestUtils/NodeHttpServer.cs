@@ -47,7 +47,9 @@ internal sealed class NodeHttpServer : IAsyncDisposable
 
     public static Task<NodeHttpServer> StartV2Async() => StartAsync(RepoPaths.NpmScriptPath("v2/http-server.mjs"));
 
-    /// <summary>server-everything (<c>node dist/index.js streamableHttp</c>) on a port found free just before.</summary>
+    /// <summary>
+    /// server-everything (<c>node dist/index.js streamableHttp</c>) on a port found free just before.
+    /// </summary>
     public static async Task<NodeHttpServer> StartEverythingAsync()
     {
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

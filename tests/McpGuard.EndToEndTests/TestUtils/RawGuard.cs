@@ -47,7 +47,9 @@ internal sealed class RawGuard : IAsyncDisposable
         return StartCommand(guard.Command, arguments, environment, policyPath);
     }
 
-    /// <summary>A command line as a client config entry gives it (the policy file is the entry's, deleted at the end).</summary>
+    /// <summary>
+    /// A command line as a client config entry gives it (the policy file is the entry's, deleted at the end).
+    /// </summary>
     public static RawGuard StartCommand(string command, IEnumerable<string> arguments, IDictionary<string, string>? environment, string policyPath)
     {
         var startInfo = new ProcessStartInfo(command)
@@ -93,7 +95,10 @@ internal sealed class RawGuard : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads lines until the answer whose id is <paramref name="rawId"/> (its JSON text), skipping notifications and requests.</summary>
+    /// <summary>
+    /// Reads lines until the answer whose id is <paramref name="rawId"/> (its JSON text), skipping notifications and
+    /// requests.
+    /// </summary>
     public async Task<JsonElement> ResponseAsync(string rawId)
     {
         while (true)
@@ -109,7 +114,9 @@ internal sealed class RawGuard : IAsyncDisposable
 
     public void CloseStdin() => _process.StandardInput.Close();
 
-    /// <summary>Every line the guard wrote that no read has taken yet (call after <see cref="WaitForExitAsync"/>).</summary>
+    /// <summary>
+    /// Every line the guard wrote that no read has taken yet (call after <see cref="WaitForExitAsync"/>).
+    /// </summary>
     public IReadOnlyList<string> UnreadLines()
     {
         var lines = new List<string>();
@@ -152,7 +159,9 @@ internal sealed class RawGuard : IAsyncDisposable
         }
     }
 
-    /// <summary>The first stderr line (the guard's or its child's) that contains <paramref name="text"/>, once it arrives.</summary>
+    /// <summary>
+    /// The first stderr line (the guard's or its child's) that contains <paramref name="text"/>, once it arrives.
+    /// </summary>
     public Task<string> WaitForStderrAsync(string text)
     {
         lock (_stderr)

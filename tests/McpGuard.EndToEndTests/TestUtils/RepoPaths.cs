@@ -1,6 +1,8 @@
 namespace McpGuard.EndToEndTests.TestUtils;
 
-/// <summary>Where the built tool, the test servers and the npm peers are, found from this test assembly's folder.</summary>
+/// <summary>
+/// Where the built tool, the test servers and the npm peers are, found from this test assembly's folder.
+/// </summary>
 internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();

@@ -19,7 +19,8 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
     private readonly ConcurrentQueue<UpstreamRequest> _requests = new();
     private readonly Task _accepting;
 
-    /// <param name="script">The raw response (status line, headers, blank line, body) for a request; null never answers.</param>
+    /// <param name="script">The raw response (status line, headers, blank line, body) for a request; null never
+    /// answers.</param>
     public ScriptedUpstream(Func<UpstreamRequest, string?> script)
     {
         _script = script;

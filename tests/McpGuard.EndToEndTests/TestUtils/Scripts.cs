@@ -1,9 +1,13 @@
 namespace McpGuard.EndToEndTests.TestUtils;
 
-/// <summary>Tiny servers written inline in node, for lifecycle cases that need a child with a precise misbehaviour.</summary>
+/// <summary>
+/// Tiny servers written inline in node, for lifecycle cases that need a child with a precise misbehaviour.
+/// </summary>
 internal static class Scripts
 {
-    /// <summary>Answers initialize; for any other request prints nothing (so requests stay pending) until stdin closes.</summary>
+    /// <summary>
+    /// Answers initialize; for any other request prints nothing (so requests stay pending) until stdin closes.
+    /// </summary>
     public const string Silent = """
         const rl = require('readline').createInterface({ input: process.stdin });
         rl.on('line', l => { const m = JSON.parse(l); if (m.method === 'initialize') console.log(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'silent', version: '1' } } })); if (m.method === 'die') process.exit(3); });
@@ -24,7 +28,9 @@ internal static class Scripts
         setInterval(() => {}, 1000);
         """;
 
-    /// <summary>One tool, <c>big</c>, whose every answer is a 20 MB text (and which reports the size of each request it got).</summary>
+    /// <summary>
+    /// One tool, <c>big</c>, whose every answer is a 20 MB text (and which reports the size of each request it got).
+    /// </summary>
     public const string BigAnswers = """
         const rl = require('readline').createInterface({ input: process.stdin });
         const big = 'x'.repeat(20 * 1024 * 1024);
@@ -63,7 +69,9 @@ internal static class Scripts
         rl.on('close', () => process.exit(0));
         """;
 
-    /// <summary><see cref="Orders"/>, writing the id of each call it gets into the file named by its argument before it answers.</summary>
+    /// <summary>
+    /// <see cref="Orders"/>, writing the id of each call it gets into the file named by its argument before it answers.
+    /// </summary>
     public static string OrdersLoggedTo => Orders
         .Replace("let received = 0;", "let received = 0;\nconst log = require('fs').openSync(process.argv[1], 'w');", StringComparison.Ordinal)
         .Replace("received++;", "received++; require('fs').writeSync(log, m.id + '\\n');", StringComparison.Ordinal);

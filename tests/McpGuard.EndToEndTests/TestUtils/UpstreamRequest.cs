@@ -4,7 +4,9 @@ using System.Text.Json;
 
 namespace McpGuard.EndToEndTests.TestUtils;
 
-/// <summary>One request the scripted upstream received: method, headers (names lower-case), body and its JSON-RPC facts.</summary>
+/// <summary>
+/// One request the scripted upstream received: method, headers (names lower-case), body and its JSON-RPC facts.
+/// </summary>
 internal sealed record UpstreamRequest(string Method, IReadOnlyDictionary<string, string> Headers, string Body)
 {
     /// <summary>The JSON-RPC method of the body, or null.</summary>

@@ -40,8 +40,10 @@ internal sealed class V2ClientRun : IAsyncDisposable
 
     /// <param name="era">"auto" for the 2026-07-28 era, "legacy" for 2025.</param>
     /// <param name="approve">What the person answers an elicitation: yes or no.</param>
-    /// <param name="pick">The tool the client's model picks when a server asks it to, as JSON <c>{"name":…,"input":{…}}</c>.</param>
-    /// <param name="server">How the guard reaches its server: by default <c>-- node v2/server.mjs</c>; e.g. <c>--url URL</c>.</param>
+    /// <param name="pick">The tool the client's model picks when a server asks it to, as JSON
+    /// <c>{"name":…,"input":{…}}</c>.</param>
+    /// <param name="server">How the guard reaches its server: by default <c>-- node v2/server.mjs</c>; e.g. <c>--url
+    /// URL</c>.</param>
     public static V2ClientRun Start(
         string era, string scenario, string policyYaml, string approve = "yes", string? pick = null, IReadOnlyList<string>? server = null, IDictionary<string, string>? environment = null)
     {

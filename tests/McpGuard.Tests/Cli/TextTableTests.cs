@@ -4,7 +4,9 @@ using Spectre.Console;
 
 namespace McpGuard.Tests.Cli;
 
-/// <summary>The tables of tools, limits and audit: whole names at 80 columns, plain unpadded lines into a pipe.</summary>
+/// <summary>
+/// The tables of tools, limits and audit: whole names at 80 columns, plain unpadded lines into a pipe.
+/// </summary>
 public sealed partial class TextTableTests
 {
     private static TextTable Inventory()

@@ -3,7 +3,9 @@ using McpGuard.Cli;
 
 namespace McpGuard.Tests.Cli;
 
-/// <summary>The remote server's options as <c>wrap</c> writes them (docs/wrap.md#remote-servers) and their usage errors.</summary>
+/// <summary>
+/// The remote server's options as <c>wrap</c> writes them (docs/wrap.md#remote-servers) and their usage errors.
+/// </summary>
 public sealed class UpstreamCliOptionsTests
 {
     private static readonly Dictionary<string, string> s_environment = new() { ["MCPGUARD_HEADER_AUTHORIZATION"] = "Bearer tok-1" };

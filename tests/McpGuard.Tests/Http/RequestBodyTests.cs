@@ -3,7 +3,9 @@ using McpGuard.Http;
 
 namespace McpGuard.Tests.Http;
 
-/// <summary>A pretty-printed body becomes one line without any value changing; a raw newline in a string stays, to be refused.</summary>
+/// <summary>
+/// A pretty-printed body becomes one line without any value changing; a raw newline in a string stays, to be refused.
+/// </summary>
 public sealed class RequestBodyTests
 {
     private static string OnOneLine(string body) => Encoding.UTF8.GetString(RequestBody.OnOneLine(Encoding.UTF8.GetBytes(body)));

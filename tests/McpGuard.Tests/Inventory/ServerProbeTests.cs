@@ -38,7 +38,9 @@ public sealed class ServerProbeTests
     private static List<string> Methods(ScriptedServer server) =>
         [.. server.Received.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("method").GetString()!)];
 
-    /// <summary>The risk the tools command shows: "write" only when the server's name picked the Bybit catalogue.</summary>
+    /// <summary>
+    /// The risk the tools command shows: "write" only when the server's name picked the Bybit catalogue.
+    /// </summary>
     private static string Risk(string output) =>
         JsonDocument.Parse(output).RootElement[0].GetProperty("risk").GetString()!;
 

@@ -5,7 +5,9 @@ using static McpGuard.Tests.Pins.PinTestData;
 
 namespace McpGuard.Tests.Pins;
 
-/// <summary>The lock file: what a pin covers, that a written file reads back the same, and every way a file is refused.</summary>
+/// <summary>
+/// The lock file: what a pin covers, that a written file reads back the same, and every way a file is refused.
+/// </summary>
 public sealed class LockFileTests
 {
     [Fact]

@@ -5,7 +5,9 @@ using static McpGuard.Tests.Pins.PinTestData;
 
 namespace McpGuard.Tests.Pins;
 
-/// <summary>The <c>pins:</c> block: loading with its lock file, and what on_change / on_new decide (docs/pins.md).</summary>
+/// <summary>
+/// The <c>pins:</c> block: loading with its lock file, and what on_change / on_new decide (docs/pins.md).
+/// </summary>
 public sealed class PinPolicyTests : IDisposable
 {
     private readonly TempDirectory _temp = new();

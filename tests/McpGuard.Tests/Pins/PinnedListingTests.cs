@@ -8,7 +8,9 @@ using static McpGuard.Tests.Pins.PinTestData;
 
 namespace McpGuard.Tests.Pins;
 
-/// <summary>The pin check in the tools/list rewriting: which tools are cut, what the catalog learns, and ttlMs.</summary>
+/// <summary>
+/// The pin check in the tools/list rewriting: which tools are cut, what the catalog learns, and ttlMs.
+/// </summary>
 public sealed class PinnedListingTests : IDisposable
 {
     private const string Changed = """{"name":"place_order","description":"Places any order."}""";

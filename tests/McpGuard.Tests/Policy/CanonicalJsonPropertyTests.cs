@@ -8,10 +8,10 @@ using McpGuard.Policy;
 namespace McpGuard.Tests.Policy;
 
 /// <summary>
-/// Generated JSON values, each written in many spellings (member order, whitespace, number forms such as
-/// <c>1</c>, <c>1.0</c>, <c>10e-1</c>, <c>0.1E1</c>, and escapes such as <c>\u0041</c> or <c>\/</c>): every spelling of one
-/// value hashes alike, and two values hash alike only when they are equal. The alphabet is small on purpose,
-/// so equal pairs are common and the "only when" half is really tested.
+/// Generated JSON values, each written in many spellings (member order, whitespace, number forms such as <c>1</c>,
+/// <c>1.0</c>, <c>10e-1</c>, <c>0.1E1</c>, and escapes such as <c>\u0041</c> or <c>\/</c>): every spelling of one value
+/// hashes alike, and two values hash alike only when they are equal. The alphabet is small on purpose, so equal pairs
+/// are common and the "only when" half is really tested.
 /// </summary>
 public sealed class CanonicalJsonPropertyTests
 {
@@ -86,7 +86,9 @@ public sealed class CanonicalJsonPropertyTests
         _ => false,
     };
 
-    /// <summary>One random spelling of the value: shuffled members, random whitespace, number forms and escapes.</summary>
+    /// <summary>
+    /// One random spelling of the value: shuffled members, random whitespace, number forms and escapes.
+    /// </summary>
     private static string Spell(object? value, Random random)
     {
         var space = random.Next(3) == 0 ? " " : "";
@@ -104,7 +106,9 @@ public sealed class CanonicalJsonPropertyTests
         }
     }
 
-    /// <summary>The same decimal value with its point moved and an exponent to match, and optional trailing zeros.</summary>
+    /// <summary>
+    /// The same decimal value with its point moved and an exponent to match, and optional trailing zeros.
+    /// </summary>
     private static string SpellNumber(double value, Random random)
     {
         var text = value.ToString("R", CultureInfo.InvariantCulture);

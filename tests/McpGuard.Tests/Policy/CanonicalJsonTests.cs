@@ -4,7 +4,9 @@ using McpGuard.Policy;
 
 namespace McpGuard.Tests.Policy;
 
-/// <summary>RFC 8785's own examples (§3.2.3 and the number table of Appendix B), and the inputs it has no form for.</summary>
+/// <summary>
+/// RFC 8785's own examples (§3.2.3 and the number table of Appendix B), and the inputs it has no form for.
+/// </summary>
 public sealed class CanonicalJsonTests
 {
     [Theory]

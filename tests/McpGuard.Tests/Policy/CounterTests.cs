@@ -5,7 +5,9 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Policy;
 
-/// <summary>Counter identity, <c>per</c>, <c>scope</c>, give-back and an unreachable store, over the engine's API.</summary>
+/// <summary>
+/// Counter identity, <c>per</c>, <c>scope</c>, give-back and an unreachable store, over the engine's API.
+/// </summary>
 public sealed class CounterTests
 {
     private static readonly DateTimeOffset s_start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);

@@ -3,7 +3,9 @@ using McpGuard.Session;
 
 namespace McpGuard.Tests.Policy;
 
-/// <summary>Alone in its collection: it measures the heap, and other tests allocating beside it would blur that.</summary>
+/// <summary>
+/// Alone in its collection: it measures the heap, and other tests allocating beside it would blur that.
+/// </summary>
 [CollectionDefinition(nameof(RiskClassMemoryTests), DisableParallelization = true)]
 public sealed class RiskClassMemoryGroup;
 

@@ -2,7 +2,9 @@ using McpGuard.Policy;
 
 namespace McpGuard.Tests.Policy;
 
-/// <summary>The <c>state</c> block, <c>per</c> and <c>scope</c>, as a spec: every rejection names the line and the YAML path.</summary>
+/// <summary>
+/// The <c>state</c> block, <c>per</c> and <c>scope</c>, as a spec: every rejection names the line and the YAML path.
+/// </summary>
 public sealed class StateValidatorTests
 {
     private static CompiledPolicy Accepted(string yaml)

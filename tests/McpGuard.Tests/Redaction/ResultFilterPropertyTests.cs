@@ -78,7 +78,9 @@ public sealed class ResultFilterPropertyTests
         }, iter: 3000);
     }
 
-    /// <summary>Same kinds, names in order, lengths, numbers; a string is unchanged unless a secret was in it.</summary>
+    /// <summary>
+    /// Same kinds, names in order, lengths, numbers; a string is unchanged unless a secret was in it.
+    /// </summary>
     private static void SameShape(JsonElement before, JsonElement after, bool scanned)
     {
         Assert.Equal(before.ValueKind, after.ValueKind);
@@ -136,7 +138,10 @@ public sealed class ResultFilterPropertyTests
     private static object? Members(List<(int Key, object? Value)> members) =>
         members.DistinctBy(m => m.Key).Select(m => ("k" + m.Key.ToString(CultureInfo.InvariantCulture), m.Value)).ToList();
 
-    /// <summary>JSON text with random whitespace, and each character written raw or escaped (<c>\u00e9</c>, <c>\/</c>, <c>\n</c>).</summary>
+    /// <summary>
+    /// JSON text with random whitespace, and each character written raw or escaped (<c>\u00e9</c>, <c>\/</c>,
+    /// <c>\n</c>).
+    /// </summary>
     private static string Spell(object? value, Random random)
     {
         var builder = new StringBuilder();

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Session;
 
-/// <summary>docs/approval.md#client-timeouts: a call waiting for a person keeps a client that asked for progress waiting.</summary>
+/// <summary>
+/// docs/approval.md#client-timeouts: a call waiting for a person keeps a client that asked for progress waiting.
+/// </summary>
 public sealed class ApprovalProgressTests
 {
     private static readonly TimeSpan s_every = TimeSpan.FromSeconds(10);

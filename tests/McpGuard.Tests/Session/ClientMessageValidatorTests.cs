@@ -5,13 +5,18 @@ using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Session;
 
-/// <summary>docs/relay.md#client--server-strict-checks as a table: every line the guard must refuse, with the error code and the id it echoes.</summary>
+/// <summary>
+/// docs/relay.md#client--server-strict-checks as a table: every line the guard must refuse, with the error code and the
+/// id it echoes.
+/// </summary>
 public sealed class ClientMessageValidatorTests
 {
     private const int ParseError = -32700;
     private const int InvalidRequest = -32600;
 
-    /// <summary>Case, line (<c>%XX</c> = raw byte), expected code, expected echoed id as raw JSON (null = <c>"id":null</c>).</summary>
+    /// <summary>
+    /// Case, line (<c>%XX</c> = raw byte), expected code, expected echoed id as raw JSON (null = <c>"id":null</c>).
+    /// </summary>
     public static TheoryData<string, string, int, string?> RefusedLines => new()
     {
         // Not one JSON value.
@@ -186,7 +191,9 @@ public sealed class ClientMessageValidatorTests
         Assert.Equal("\"\\u0037\"", escaped!.Id.ToString());
     }
 
-    /// <summary>A tools/call whose params nest <paramref name="depth"/> levels in all (the message object is level 1).</summary>
+    /// <summary>
+    /// A tools/call whose params nest <paramref name="depth"/> levels in all (the message object is level 1).
+    /// </summary>
     private static string Nested(int depth)
     {
         var arrays = depth - 3;

@@ -64,7 +64,9 @@ public sealed class SessionContextTests
 
     private static int s_id = 10;
 
-    /// <summary>Calls set_trading_stop; says who got the call: the server (forwarded) or the client (an answer).</summary>
+    /// <summary>
+    /// Calls set_trading_stop; says who got the call: the server (forwarded) or the client (an answer).
+    /// </summary>
     private static async Task<string> CallAsync((GuardSession Session, RecordingPeer Client, RecordingPeer Server) guard)
     {
         var id = Interlocked.Increment(ref s_id);

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Tests.Session;
 
-/// <summary>docs/relay.md#logs: argument values never appear in logs above Trace, whatever happens to the call.</summary>
+/// <summary>
+/// docs/relay.md#logs: argument values never appear in logs above Trace, whatever happens to the call.
+/// </summary>
 public sealed class StdioRelayLoggingTests
 {
     private const string Secret = "SECRET-7f3a9c";

@@ -72,7 +72,9 @@ public sealed class StdioRelayTaskTests
         Assert.Contains("\"t-2\"", (await relay.ReadResponseAsync("3")).GetRawText(), StringComparison.Ordinal);
     }
 
-    /// <summary>A task's input responses (2026 tasks extension, tasks/update) that carry the model's picks are judged like any.</summary>
+    /// <summary>
+    /// A task's input responses (2026 tasks extension, tasks/update) that carry the model's picks are judged like any.
+    /// </summary>
     [Theory]
     [InlineData("version: 1\ndefault: allow\n", false)]
     [InlineData("version: 1\ndefault: allow\nsampling: { tools: judge }\n", true)]

@@ -199,7 +199,10 @@ public sealed class StdioRelayToolCallTests
         Assert.Single(server.ReceivedText(), line => line.Contains("\"id\":\"d\"", StringComparison.Ordinal));
     }
 
-    /// <summary>docs/relay.md#client--server-strict-checks: a tools/call without an id (a notification) would reach the server unjudged.</summary>
+    /// <summary>
+    /// docs/relay.md#client--server-strict-checks: a tools/call without an id (a notification) would reach the server
+    /// unjudged.
+    /// </summary>
     [Theory]
     [InlineData("""{"jsonrpc":"2.0","method":"tools/call","params":{"name":"danger","arguments":{"marker":"NOTIFY-MARKER"}}}""")]
     [InlineData("""{"jsonrpc":"2.0","method":"tools\/call","params":{"name":"secret","arguments":{"marker":"NOTIFY-MARKER"}}}""")]
@@ -239,7 +242,9 @@ public sealed class StdioRelayToolCallTests
         Assert.DoesNotContain(server.ReceivedText(), l => l.Contains("tools/call", StringComparison.Ordinal));
     }
 
-    /// <summary>Two calls wait for the same guard-owned tools/list; withdrawing one must not strand the other.</summary>
+    /// <summary>
+    /// Two calls wait for the same guard-owned tools/list; withdrawing one must not strand the other.
+    /// </summary>
     [Fact]
     public async Task RunAsync_HeldCallWithdrawn_OtherHeldCallStillDecided()
     {

@@ -3,7 +3,10 @@ using McpGuard.Session;
 
 namespace McpGuard.Tests.Session;
 
-/// <summary>docs/relay.md#client--server-strict-checks: a tools/call whose params are not the documented shape is invalid params (-32602), never judged.</summary>
+/// <summary>
+/// docs/relay.md#client--server-strict-checks: a tools/call whose params are not the documented shape is invalid params
+/// (-32602), never judged.
+/// </summary>
 public sealed class ToolCallTests
 {
     [Theory]

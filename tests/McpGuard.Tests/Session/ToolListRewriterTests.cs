@@ -7,7 +7,10 @@ using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Session;
 
-/// <summary>docs/relay.md#server--client: hidden tools are cut out of every tools/list page; every other byte stays as the server wrote it.</summary>
+/// <summary>
+/// docs/relay.md#server--client: hidden tools are cut out of every tools/list page; every other byte stays as the
+/// server wrote it.
+/// </summary>
 public sealed class ToolListRewriterTests
 {
     private const string A = """{"name":"a","description":"caf\u00e9 \"q\" é","inputSchema":{"type":"object","properties":{"tools":{"type":"array"},"name":{"type":"string","const":"secret"}}},"x-vendor":{"k":[1,2]}}""";

@@ -75,7 +75,10 @@ public sealed class RedisCounterStoreTests : CounterStoreContract
         }
     }
 
-    /// <summary>The client reconnects in the background; each failed attempt is an Unavailable answer, as a guard's calls would get.</summary>
+    /// <summary>
+    /// The client reconnects in the background; each failed attempt is an Unavailable answer, as a guard's calls would
+    /// get.
+    /// </summary>
     private static async Task<CountOutcome> CountOnceReconnectedAsync(RedisCounterStore store)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);

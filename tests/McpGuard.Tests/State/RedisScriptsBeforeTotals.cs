@@ -152,7 +152,9 @@ internal static class RedisScriptsBeforeTotals
         return 0
         """;
 
-    /// <summary>KEYS: one counter. ARGV: its window (µs). Returns {sum, last µs of the oldest live bucket} or {} when empty.</summary>
+    /// <summary>
+    /// KEYS: one counter. ARGV: its window (µs). Returns {sum, last µs of the oldest live bucket} or {} when empty.
+    /// </summary>
     public const string Read = Decimals + """
         local window = tonumber(ARGV[1])
         local sum, oldest = '0', nil

@@ -5,7 +5,10 @@ using Microsoft.Data.Sqlite;
 
 namespace McpGuard.Tests.State;
 
-/// <summary>The SQLite file's schema (docs/limits.md#sqlite-file): a first-schema file is moved over with its counts, a newer one is left alone.</summary>
+/// <summary>
+/// The SQLite file's schema (docs/limits.md#sqlite-file): a first-schema file is moved over with its counts, a newer
+/// one is left alone.
+/// </summary>
 public sealed class SqliteCounterStoreSchemaTests : IDisposable
 {
     private static readonly DateTimeOffset s_start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);

@@ -115,7 +115,9 @@ public sealed class LineFramerTests
         Assert.Equal([Convert.ToHexString(SHA256.HashData(line))], framed.Lines);
     }
 
-    /// <summary>A scanner that restarted at the line's start on every read would do ~50 billion byte checks here.</summary>
+    /// <summary>
+    /// A scanner that restarted at the line's start on every read would do ~50 billion byte checks here.
+    /// </summary>
     [Fact]
     public async Task TryReadLine_TwentyMegabyteLineInFourKilobyteReads_FramedIntactBetweenSmallLines()
     {

@@ -8,7 +8,10 @@ using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Stdio;
 
-/// <summary>docs/relay.md#flow-control-and-memory through the whole relay: order, size, bad lines, non-JSON output, backpressure.</summary>
+/// <summary>
+/// docs/relay.md#flow-control-and-memory through the whole relay: order, size, bad lines, non-JSON output,
+/// backpressure.
+/// </summary>
 public sealed class StdioRelayTransportTests
 {
     private const int FiftyMegabytes = 50 * 1024 * 1024;
@@ -258,7 +261,9 @@ public sealed class StdioRelayTransportTests
         Assert.Equal(hashes, await reading.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken));
     }
 
-    /// <summary>Reads the child's "wrote N" reports until N reaches <paramref name="atLeast"/> or the time is up.</summary>
+    /// <summary>
+    /// Reads the child's "wrote N" reports until N reaches <paramref name="atLeast"/> or the time is up.
+    /// </summary>
     private static async Task<int> WrittenAsync(RelayHarness relay, int atLeast, TimeSpan within, int written = 0)
     {
         using var window = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);

@@ -15,7 +15,9 @@ public sealed class CapturingLogger : ILogger
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    /// <summary>Completes when a message containing <paramref name="text"/> has been logged (the event a test waits on).</summary>
+    /// <summary>
+    /// Completes when a message containing <paramref name="text"/> has been logged (the event a test waits on).
+    /// </summary>
     public Task WaitForAsync(string text)
     {
         lock (_waiters)

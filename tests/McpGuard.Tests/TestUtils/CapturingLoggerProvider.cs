@@ -3,7 +3,9 @@ using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Tests.TestUtils;
 
-/// <summary>Keeps every log entry (at every level, Trace included) with its exception, for assertions on what is logged.</summary>
+/// <summary>
+/// Keeps every log entry (at every level, Trace included) with its exception, for assertions on what is logged.
+/// </summary>
 internal sealed class CapturingLoggerProvider : ILoggerProvider, ILoggerFactory
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();

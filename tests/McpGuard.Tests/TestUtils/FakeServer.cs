@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace McpGuard.Tests.TestUtils;
 
 /// <summary>
-/// The raw-line fake server (tests/McpGuard.RawServer, C#: no Node.js) as a child command line, and the file where it records every
-/// line it received. Read <see cref="ReceivedLines"/> only after a request sent later has been answered:
+/// The raw-line fake server (tests/McpGuard.RawServer, C#: no Node.js) as a child command line, and the file where it
+/// records every line it received. Read <see cref="ReceivedLines"/> only after a request sent later has been answered:
 /// the server handles lines in order, so that answer proves every earlier line was recorded.
 /// </summary>
 internal sealed class FakeServer : IDisposable

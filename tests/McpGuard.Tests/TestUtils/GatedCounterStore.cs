@@ -2,7 +2,9 @@ using McpGuard.Policy;
 
 namespace McpGuard.Tests.TestUtils;
 
-/// <summary>A memory store that answers a decision only once the test opens the gate: a slow or stuck durable store.</summary>
+/// <summary>
+/// A memory store that answers a decision only once the test opens the gate: a slow or stuck durable store.
+/// </summary>
 internal sealed class GatedCounterStore : ICounterStore
 {
     private readonly MemoryCounterStore _inner = new();

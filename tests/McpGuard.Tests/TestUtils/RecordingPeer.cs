@@ -5,7 +5,9 @@ using McpGuard.Session;
 
 namespace McpGuard.Tests.TestUtils;
 
-/// <summary>A transport's output in memory: every message the session sends, whole, in order, as a test reads it.</summary>
+/// <summary>
+/// A transport's output in memory: every message the session sends, whole, in order, as a test reads it.
+/// </summary>
 internal sealed class RecordingPeer : IClientPeer, IServerPeer
 {
     private readonly Channel<string> _sent = Channel.CreateUnbounded<string>();

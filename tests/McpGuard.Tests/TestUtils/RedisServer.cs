@@ -21,7 +21,9 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static bool IsInstalled => File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server");
 
-    /// <summary>How long a start may take before the test fails (redis-server is ready in well under a second).</summary>
+    /// <summary>
+    /// How long a start may take before the test fails (redis-server is ready in well under a second).
+    /// </summary>
     public static TimeSpan StartTimeout { get; } = TimeSpan.FromSeconds(30);
 
     public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken)

@@ -83,7 +83,9 @@ internal sealed class RelayHarness : IAsyncDisposable
     /// <summary>Ends the client's stdin (client EOF).</summary>
     public Task CloseInputAsync() => _input.Writer.CompleteAsync().AsTask();
 
-    /// <summary>The next line the client receives (without its newline), or null when the guard closed the client's stdout.</summary>
+    /// <summary>
+    /// The next line the client receives (without its newline), or null when the guard closed the client's stdout.
+    /// </summary>
     public async Task<byte[]?> ReadLineAsync()
     {
         var cancellationToken = Timeout();
@@ -125,7 +127,9 @@ internal sealed class RelayHarness : IAsyncDisposable
         return document.RootElement.Clone();
     }
 
-    /// <summary>Reads lines until one has the given raw id (e.g. <c>"sync"</c> with quotes); returns the lines before it.</summary>
+    /// <summary>
+    /// Reads lines until one has the given raw id (e.g. <c>"sync"</c> with quotes); returns the lines before it.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ReadUntilIdAsync(string rawId)
     {
         var before = new List<string>();
@@ -141,7 +145,9 @@ internal sealed class RelayHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads lines until the answer with the given raw id, skipping anything else (server notifications).</summary>
+    /// <summary>
+    /// Reads lines until the answer with the given raw id, skipping anything else (server notifications).
+    /// </summary>
     public async Task<JsonElement> ReadResponseAsync(string rawId)
     {
         while (true)
@@ -154,7 +160,9 @@ internal sealed class RelayHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a ping and waits for its answer: the server has then handled (and recorded) every earlier line.</summary>
+    /// <summary>
+    /// Sends a ping and waits for its answer: the server has then handled (and recorded) every earlier line.
+    /// </summary>
     public async Task<IReadOnlyList<string>> SyncAsync(string id = "sync")
     {
         await SendAsync($$"""{"jsonrpc":"2.0","id":"{{id}}","method":"ping"}""");

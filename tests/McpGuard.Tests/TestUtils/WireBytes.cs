@@ -6,7 +6,9 @@ namespace McpGuard.Tests.TestUtils;
 
 internal static class WireBytes
 {
-    /// <summary>UTF-8 of <paramref name="text"/>, where <c>%XX</c> stands for the raw byte 0xXX (for invalid UTF-8).</summary>
+    /// <summary>
+    /// UTF-8 of <paramref name="text"/>, where <c>%XX</c> stands for the raw byte 0xXX (for invalid UTF-8).
+    /// </summary>
     public static byte[] Decode(string text)
     {
         var bytes = new List<byte>();

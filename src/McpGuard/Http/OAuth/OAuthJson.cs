@@ -2,7 +2,9 @@ using System.Text.Json;
 
 namespace McpGuard.Http.OAuth;
 
-/// <summary>Reads the JSON documents of OAuth endpoints without reflection (Native AOT): strings, string arrays, numbers.</summary>
+/// <summary>
+/// Reads the JSON documents of OAuth endpoints without reflection (Native AOT): strings, string arrays, numbers.
+/// </summary>
 internal static class OAuthJson
 {
     public static async Task<JsonDocument> ReadAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)

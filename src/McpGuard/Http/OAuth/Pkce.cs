@@ -3,7 +3,9 @@ using System.Text;
 
 namespace McpGuard.Http.OAuth;
 
-/// <summary>A PKCE pair (RFC 7636, S256): a random verifier kept here, its SHA-256 challenge sent in the browser.</summary>
+/// <summary>
+/// A PKCE pair (RFC 7636, S256): a random verifier kept here, its SHA-256 challenge sent in the browser.
+/// </summary>
 internal sealed record Pkce(string Verifier, string Challenge)
 {
     public static Pkce Create() => FromVerifier(Base64Url(RandomNumberGenerator.GetBytes(32)));

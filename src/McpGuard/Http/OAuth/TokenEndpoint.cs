@@ -2,7 +2,9 @@ using System.Text.Json;
 
 namespace McpGuard.Http.OAuth;
 
-/// <summary>The token endpoint: a code exchanged with its PKCE verifier, or a refresh; always with the RFC 8707 resource.</summary>
+/// <summary>
+/// The token endpoint: a code exchanged with its PKCE verifier, or a refresh; always with the RFC 8707 resource.
+/// </summary>
 internal static class TokenEndpoint
 {
     public static Task<StoredLogin> ExchangeAsync(

@@ -10,8 +10,10 @@ namespace McpGuard.Http.Upstream;
 /// </summary>
 internal static class AnswerReader
 {
-    /// <param name="events">The parser for an event stream; its last event id and retry time stay readable afterwards.</param>
-    /// <param name="onMessage">Takes each checked message; returns true when nothing more is awaited from this answer.</param>
+    /// <param name="events">The parser for an event stream; its last event id and retry time stay readable
+    /// afterwards.</param>
+    /// <param name="onMessage">Takes each checked message; returns true when nothing more is awaited from this
+    /// answer.</param>
     /// <param name="onProgress">Called whenever bytes arrive, so an idle timeout can start over.</param>
     public static async Task<AnswerOutcome> ReadAsync(
         HttpContent content,
@@ -32,7 +34,9 @@ internal static class AnswerReader
         };
     }
 
-    /// <summary>The Content-Type as sent (the typed header is null when .NET cannot parse it, which is still a type).</summary>
+    /// <summary>
+    /// The Content-Type as sent (the typed header is null when .NET cannot parse it, which is still a type).
+    /// </summary>
     public static string? ContentType(HttpContentHeaders headers) =>
         headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.FirstOrDefault() : null;
 

@@ -21,7 +21,9 @@ internal sealed partial class UpstreamClient(HttpClient http, UpstreamOptions op
     private readonly UpstreamRequests _requests = new(options);
     private Task? _legacyStream;
 
-    /// <summary>Sends one judged message; returns once a request is under way, or a notification or response was taken.</summary>
+    /// <summary>
+    /// Sends one judged message; returns once a request is under way, or a notification or response was taken.
+    /// </summary>
     public async Task SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
         if (!OutboundMessage.TryRead(message, out var outbound))

@@ -12,7 +12,8 @@ internal sealed class UpstreamExchange(
 {
     private bool _answered;
 
-    /// <param name="stopping">Fires when the client cancelled the request or the session ends: then no answer is due.</param>
+    /// <param name="stopping">Fires when the client cancelled the request or the session ends: then no answer is
+    /// due.</param>
     public async Task<string?> RunAsync(OutboundMessage outbound, ReadOnlyMemory<byte> body, CancellationToken stopping)
     {
         // Long-lived by design: a listen stream stays open as long as the client wants its notifications.

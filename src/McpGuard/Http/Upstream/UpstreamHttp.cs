@@ -39,7 +39,9 @@ internal static class UpstreamHttp
         return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>The system's verdict, or, when only the chain failed, the chain built again to the added roots.</summary>
+    /// <summary>
+    /// The system's verdict, or, when only the chain failed, the chain built again to the added roots.
+    /// </summary>
     internal static bool Verify(X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None)

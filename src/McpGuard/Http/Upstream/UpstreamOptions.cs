@@ -19,9 +19,13 @@ internal sealed record UpstreamOptions
     /// <summary>The token of <c>mcpguard login</c>, when the guard signed in to this upstream.</summary>
     public IUpstreamCredential? Credential { get; init; }
 
-    /// <summary>What the upstream's tools/list said about <c>Mcp-Param-*</c> headers; shared by every session.</summary>
+    /// <summary>
+    /// What the upstream's tools/list said about <c>Mcp-Param-*</c> headers; shared by every session.
+    /// </summary>
     public ParamHeaderDeclarations ParamHeaders { get; } = new();
 
-    /// <summary>The upstream as errors and logs name it: scheme, host, port and path; never user info or query.</summary>
+    /// <summary>
+    /// The upstream as errors and logs name it: scheme, host, port and path; never user info or query.
+    /// </summary>
     public string DisplayName => Endpoint.GetLeftPart(UriPartial.Path);
 }

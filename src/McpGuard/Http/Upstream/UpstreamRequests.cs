@@ -31,7 +31,9 @@ internal sealed class UpstreamRequests(UpstreamOptions options)
         return request;
     }
 
-    /// <summary>A request with the guard's own headers and credential, and the 2025 session's headers when given.</summary>
+    /// <summary>
+    /// A request with the guard's own headers and credential, and the 2025 session's headers when given.
+    /// </summary>
     public async Task<HttpRequestMessage> CreateAsync(HttpMethod method, LegacyUpstreamSession? legacy, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(method, options.Endpoint);

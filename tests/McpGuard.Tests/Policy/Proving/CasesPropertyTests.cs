@@ -4,7 +4,9 @@ using static McpGuard.Tests.Policy.Proving.ProvingTestData;
 
 namespace McpGuard.Tests.Policy.Proving;
 
-/// <summary>A cases file is edited by hand, like a policy: whatever a slip makes of it gives errors, never exceptions.</summary>
+/// <summary>
+/// A cases file is edited by hand, like a policy: whatever a slip makes of it gives errors, never exceptions.
+/// </summary>
 public sealed class CasesPropertyTests
 {
     private static readonly string s_sample = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", "bybit", "policy.cases.yaml"));

@@ -3,7 +3,9 @@ using McpGuard.Policy.Proving;
 
 namespace McpGuard.Tests.Policy.Proving;
 
-/// <summary><c>expect_result:</c> a case proves what the result rules do with a sample answer (docs/results.md).</summary>
+/// <summary>
+/// <c>expect_result:</c> a case proves what the result rules do with a sample answer (docs/results.md).
+/// </summary>
 public sealed class ExpectResultTests
 {
     private const string Policy = """

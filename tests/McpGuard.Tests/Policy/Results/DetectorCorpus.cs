@@ -1,8 +1,8 @@
 namespace McpGuard.Tests.Policy.Results;
 
 /// <summary>
-/// The corpus in Policy/Results/Corpus: per detector, samples it must find (NAME.true.txt) and samples from the shapes read
-/// tools return that it must not (NAME.false.txt). Samples are separated by a line <c>%%</c>; lines starting with
+/// The corpus in Policy/Results/Corpus: per detector, samples it must find (NAME.true.txt) and samples from the shapes
+/// read tools return that it must not (NAME.false.txt). Samples are separated by a line <c>%%</c>; lines starting with
 /// <c># </c> are comments.
 /// </summary>
 internal static class DetectorCorpus
