@@ -106,10 +106,15 @@ internal sealed partial class ServerMessageHandler(
                 {
                     byte[]? rewritten;
                     ToolListPage? page;
+
+                    // The catalog keeps every listed tool, the hidden ones too: the gate hides at call time (as for
+                    // the guard's own listing), so a call to a tool cut from this page is audited as hidden.
+                    var listed = new List<ListedTool>();
                     try
                     {
                         var policy = engine.Policy;
-                        rewritten = ToolListRewriter.Rewrite(line, ToolListJudges.For(policy, channels.ServerName, hide: true, drift.Report), capTtl: policy.Pins is not null, out page);
+                        var judge = ToolListJudges.For(policy, channels.ServerName, hide: true, drift.Report, listed.Add);
+                        rewritten = ToolListRewriter.Rewrite(line, judge, capTtl: policy.Pins is not null, out page);
                     }
                     catch (JsonException ex)
                     {
@@ -124,7 +129,7 @@ internal sealed partial class ServerMessageHandler(
 
                     if (page is not null)
                     {
-                        channels.Catalog.AddPage(page.Tools, page.IsLastPage);
+                        channels.Catalog.AddPage(listed, page.IsLastPage);
                     }
 
                     if (rewritten is not null)

@@ -21,13 +21,22 @@ internal static class ToolListJudges
     /// <param name="onDrift">Told of every tool that does not match its pin, hidden ones included.</param>
     /// <param name="serverName">The server's self-reported name, which picks the catalogue that classifies its
     /// tools.</param>
-    public static ToolJudge For(CompiledPolicy policy, string? serverName, bool hide, Action<ListedTool, PinAction>? onDrift = null) => (tool, read) =>
+    /// <param name="onChecked">Told of every listed tool after its pin check, hidden ones included: what the session's
+    /// catalog keeps, so a call to a hidden tool is answered as hidden (with its pin rule), not as never listed.</param>
+    public static ToolJudge For(
+        CompiledPolicy policy,
+        string? serverName,
+        bool hide,
+        Action<ListedTool, PinAction>? onDrift = null,
+        Action<ListedTool>? onChecked = null) => (tool, read) =>
     {
         var checkedTool = Check(policy, tool, read);
         if (checkedTool.Drift != PinDrift.None)
         {
             onDrift?.Invoke(checkedTool, policy.Pins!.ActionFor(checkedTool.Drift));
         }
+
+        onChecked?.Invoke(checkedTool);
 
         return hide && policy.IsHidden(checkedTool.Name, policy.Classify(checkedTool.Name, checkedTool.Hints, serverName), checkedTool.Drift) ? null : checkedTool;
     };

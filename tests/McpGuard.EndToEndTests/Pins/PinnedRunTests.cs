@@ -57,6 +57,32 @@ public sealed class PinnedRunTests
         await guard.WaitForStderrAsync($"re-pin with `mcpguard pin --policy {guard.PolicyPath} -- `");
     }
 
+    [Fact]
+    public async Task OnChangeHide_CallAfterTheList_AnsweredUnknownButAuditedHiddenByThePinRule()
+    {
+        using var server = new ChangingServer(ChangingServer.PlaceOrder, ChangingServer.GetTime);
+        var audit = TempFiles.Write("audit.jsonl", "");
+        var extra = $"audit:\n  path: '{audit}'\n";
+        var pinned = await PinCommandTests.PinAsync(server, server.Policy(extra: extra));
+        var policy = await File.ReadAllTextAsync(pinned, Ct);
+        var changed = ChangingServer.PlaceOrder.Replace("Spot only.", "Any market.", StringComparison.Ordinal);
+        server.SetTools(changed, ChangingServer.GetTime);
+
+        await using (var guard = await GuardedServer.StartAsync(policy, server.Command))
+        {
+            var listed = await guard.Client.ListToolsAsync(cancellationToken: Ct);
+            Assert.DoesNotContain("place_order", listed.Select(t => t.Name));
+            await AssertUnknownAsync(guard, "place_order");
+        }
+
+        // The client hears "Unknown tool" (a hidden tool is not there for it); the operator reads why (docs/audit.md).
+        var decision = File.ReadLines(audit).Select(l => JsonDocument.Parse(l).RootElement)
+            .Single(r => r.TryGetProperty("tool", out var tool) && tool.GetString() == "place_order");
+        Assert.Equal("hidden", decision.GetProperty("decision").GetString());
+        Assert.Equal("pins.on_change", decision.GetProperty("rule").GetString());
+        File.Delete(audit);
+    }
+
     [Theory]
     [InlineData("exit 0", "ran place_order")]
     [InlineData("exit 1", "Denied by policy")]
