@@ -99,7 +99,7 @@ internal static class RunCommand
             {
                 using var http = UpstreamHttp.CreateClient(upstream);
                 var remote = new RemoteRelay(engine, channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory), audit, options, upstream, http, loggerFactory);
-                using var remoteWatcher = new PolicyWatcher(policyPath, engine, remote.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
+                await using var remoteWatcher = new PolicyWatcher(policyPath, engine, remote.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
                 using var clientInput = new InlineReadStream(Console.OpenStandardInput());
                 using var clientOutput = StandardOutput.Open();
                 var remoteExit = await remote.RunAsync(serverName, clientInput, clientOutput, stop.Token);
@@ -107,7 +107,7 @@ internal static class RunCommand
             }
 
             var relay = new StdioRelay(engine, channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory), audit, options, loggerFactory);
-            using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
+            await using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {
                 // The console stream has no ReadAsync of its own: Stream's default runs each blocking read as a

@@ -94,7 +94,7 @@ internal static class ServeCommand
                 engine, audit, relayOptions, commandLine, serverName, loggerFactory, Console.OpenStandardError(),
                 upstream is null ? null : (upstream, upstreamHttp!));
             var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes }, launcher, engine.TimeProvider, runtime.Metrics);
-            using var watcher = new PolicyWatcher(policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
+            await using var watcher = new PolicyWatcher(policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {
                 await host.RunAsync(url => error.WriteLine($"mcpguard: serving {url}"), stop.Token);

@@ -10,7 +10,7 @@ namespace McpGuard.Reload;
 /// With <c>pins:</c>, the lock file is part of the version: it is watched too, and a change to either file reloads
 /// both together (docs/pins.md#reload).
 /// </summary>
-internal sealed partial class PolicyWatcher : IDisposable
+internal sealed partial class PolicyWatcher : IAsyncDisposable
 {
     private static readonly TimeSpan s_settle = TimeSpan.FromMilliseconds(150);
 
@@ -27,6 +27,9 @@ internal sealed partial class PolicyWatcher : IDisposable
     private string? _lockPath;
     private int _pending;
 
+    // The reload a file event started, owned here: disposing waits for it, so no reload reaches a session that ended.
+    private Task _settling = Task.CompletedTask;
+
     /// <param name="onReloaded">Called after a valid new version took effect, with whether hidden tools may have
     /// changed.</param>
     public PolicyWatcher(string path, PolicyEngine engine, Func<bool, Task> onReloaded, ILogger logger)
@@ -41,11 +44,12 @@ internal sealed partial class PolicyWatcher : IDisposable
         _lastLockText = _lockPath is null ? "" : TryRead(_lockPath) ?? "";
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         _watcher.Dispose();
         _lockWatcher?.Dispose();
-        _disposed.Cancel();
+        await _disposed.CancelAsync();
+        await _settling;
         _disposed.Dispose();
     }
 
@@ -106,22 +110,24 @@ internal sealed partial class PolicyWatcher : IDisposable
             return;
         }
 
-        _ = Task.Run(async () =>
+        _settling = SettleThenReloadAsync();
+    }
+
+    private async Task SettleThenReloadAsync()
+    {
+        try
         {
-            try
-            {
-                await Task.Delay(s_settle, _disposed.Token);
-                Interlocked.Exchange(ref _pending, 0);
-                await ReloadAsync();
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-            {
-                LogReloadFailed(_logger, ex);
-            }
-        });
+            await Task.Delay(s_settle, _disposed.Token);
+            Interlocked.Exchange(ref _pending, 0);
+            await ReloadAsync();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            LogReloadFailed(_logger, ex);
+        }
     }
 
     private FileSystemWatcher Watch(string path)
