@@ -5,7 +5,7 @@ using System.Text;
 namespace McpGuard.Benchmarks;
 
 /// <summary>
-/// One agent per HTTP client (serve caps the requests one agent has open at 32, as SPEC §10 says; 64 clients are
+/// One agent per HTTP client (serve caps the requests one agent has open at 32, docs/serve.md; 64 clients are
 /// 64 agents): a copy of the benchmark's policy with <c>serve.auth.tokens</c>, and the agents file beside it. Every
 /// client sends its token to every side; only the guard checks it.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace McpGuard.Benchmarks;
 
-/// <summary>The HTTP rows as markdown: each figure per round (r1 / r2 / …), and SPEC §6's targets.</summary>
+/// <summary>The HTTP rows as markdown: each figure per round (r1 / r2 / …), and the target each is held to.</summary>
 internal static class HttpReport
 {
     private const string Bridge = "supergateway";
