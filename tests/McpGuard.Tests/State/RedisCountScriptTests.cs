@@ -17,34 +17,17 @@ public sealed class RedisCountScriptTests : IAsyncLifetime
     private static readonly CounterId s_budget = new("ns", "tools.b", CounterKind.Budget, TimeSpan.FromHours(1), []);
     private static readonly CounterId s_other = new("ns", "tools.o", CounterKind.Budget, TimeSpan.FromHours(1), []);
 
-    private RedisServer? _server;
-    private ConnectionMultiplexer? _connection;
+    private readonly RawRedis _redis = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private IDatabase Database => (_connection ?? throw new InvalidOperationException("not started")).GetDatabase();
+    private IDatabase Database => _redis.Database;
 
     private static RedisKey Key => RedisCounterStore.CounterKey("ns", CounterIdentity.Json(s_budget));
 
-    public async ValueTask InitializeAsync()
-    {
-        Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
-        _server = await RedisServer.StartAsync(Ct);
-        _connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_server.Port}");
-    }
+    public ValueTask InitializeAsync() => _redis.InitializeAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_connection is { } connection)
-        {
-            await connection.DisposeAsync();
-        }
-
-        if (_server is { } server)
-        {
-            await server.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _redis.DisposeAsync();
 
     [Fact]
     public async Task TryCount_SumsAcrossFifteenDigits_StayExact()
@@ -89,7 +72,7 @@ public sealed class RedisCountScriptTests : IAsyncLifetime
         StrictDecimal.TryParseStrict(text, out var value) ? value : throw new ArgumentException(text);
 
     private async Task<RedisCounterStore> OpenAsync() =>
-        await RedisCounterStore.ConnectAsync(_server!.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
+        await RedisCounterStore.ConnectAsync(_redis.Server.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
 
     private async Task<long> ServerMicrosecondsAsync()
     {

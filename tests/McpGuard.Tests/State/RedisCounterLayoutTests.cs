@@ -18,36 +18,19 @@ public sealed class RedisCounterLayoutTests : IAsyncLifetime
     private static readonly TimeSpan s_window = TimeSpan.FromHours(1);
     private static readonly CounterId s_budget = new("ns", "tools.b", CounterKind.Budget, s_window, []);
 
-    private RedisServer? _server;
-    private ConnectionMultiplexer? _connection;
+    private readonly RawRedis _redis = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private RedisServer Server => _server ?? throw new InvalidOperationException("not started");
+    private RedisServer Server => _redis.Server;
 
-    private IDatabase Database => (_connection ?? throw new InvalidOperationException("not started")).GetDatabase();
+    private IDatabase Database => _redis.Database;
 
     private static RedisKey Key => RedisCounterStore.CounterKey("ns", CounterIdentity.Json(s_budget));
 
-    public async ValueTask InitializeAsync()
-    {
-        Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
-        _server = await RedisServer.StartAsync(Ct);
-        _connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_server.Port}");
-    }
+    public ValueTask InitializeAsync() => _redis.InitializeAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_connection is { } connection)
-        {
-            await connection.DisposeAsync();
-        }
-
-        if (_server is { } server)
-        {
-            await server.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _redis.DisposeAsync();
 
     [Fact]
     public async Task TryCount_FullWindowInOldLayout_MovedOverWithItsCountsAndExact()
