@@ -9,8 +9,6 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using McpGuard.Policy;
-using McpGuard.Policy.Compile;
-using McpGuard.Policy.Limits;
 using McpGuard.State;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,9 +1,3 @@
-using McpGuard.Policy.Json;
-using McpGuard.Policy.Limits;
-using McpGuard.Policy.Pins;
-using McpGuard.Policy.Risk;
-using McpGuard.Policy.Tools;
-
 namespace McpGuard.Policy;
 
 /// <summary>

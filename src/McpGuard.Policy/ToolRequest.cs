@@ -1,6 +1,4 @@
 using System.Text.Json;
-using McpGuard.Policy.Pins;
-using McpGuard.Policy.Risk;
 
 namespace McpGuard.Policy;
 

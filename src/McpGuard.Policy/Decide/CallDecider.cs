@@ -1,6 +1,3 @@
-using McpGuard.Policy.Json;
-using McpGuard.Policy.Settings;
-
 namespace McpGuard.Policy.Decide;
 
 /// <summary>

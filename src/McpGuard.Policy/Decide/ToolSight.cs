@@ -1,6 +1,3 @@
-using McpGuard.Policy.Pins;
-using McpGuard.Policy.Risk;
-
 namespace McpGuard.Policy.Decide;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using McpGuard.Policy.Values;
 using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
 

@@ -1,5 +1,3 @@
-using McpGuard.Policy.Yaml;
-
 namespace McpGuard.Policy.Proving;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 namespace McpGuard.Policy.Proving;
 
 /// <summary>What kind of policy part <see cref="PolicyCoverage"/> found unreached.</summary>

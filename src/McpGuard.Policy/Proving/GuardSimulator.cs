@@ -1,6 +1,4 @@
 using McpGuard.Policy.Decide;
-using McpGuard.Policy.Json;
-using McpGuard.Policy.Limits;
 
 
 namespace McpGuard.Policy.Proving;

@@ -1,5 +1,3 @@
-using McpGuard.Policy.Risk;
-
 namespace McpGuard.Policy.Proving;
 
 /// <summary>

@@ -1,4 +1,3 @@
-
 namespace McpGuard.Policy.Proving;
 
 /// <summary>Moves the case's clock forward; windows slide exactly as far.</summary>

@@ -1,4 +1,4 @@
-using McpGuard.Policy.Settings;
+using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Approval;

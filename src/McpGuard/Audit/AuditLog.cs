@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using McpGuard.Policy.Settings;
+using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Audit;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using McpGuard.ClientConfig;
 using McpGuard.Doctor;
 using McpGuard.Home;
-using McpGuard.Policy.Compile;
+using McpGuard.Policy;
 
 namespace McpGuard.Cli;
 

@@ -1,5 +1,4 @@
 using McpGuard.Policy;
-using McpGuard.Policy.Limits;
 using McpGuard.State;
 using McpGuard.Telemetry;
 using Microsoft.Extensions.Logging;

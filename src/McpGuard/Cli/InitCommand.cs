@@ -1,6 +1,6 @@
 using System.CommandLine;
 using McpGuard.Inventory;
-using McpGuard.Policy.Compile;
+using McpGuard.Policy;
 
 namespace McpGuard.Cli;
 

@@ -1,6 +1,4 @@
 using McpGuard.Policy;
-using McpGuard.Policy.Limits;
-using McpGuard.Policy.Values;
 using McpGuard.Telemetry;
 
 namespace McpGuard.Cli;

@@ -1,5 +1,4 @@
-using McpGuard.Policy.Compile;
-using McpGuard.Policy.Pins;
+using McpGuard.Policy;
 
 namespace McpGuard.Cli;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using McpGuard.Inventory;
 using McpGuard.Policy;
 using McpGuard.Policy.Proving;
-using McpGuard.Policy.Yaml;
 
 namespace McpGuard.Cli;
 

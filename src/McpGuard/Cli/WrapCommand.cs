@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpGuard.Audit;
 using McpGuard.ClientConfig;
-using McpGuard.Policy.Compile;
+using McpGuard.Policy;
 
 namespace McpGuard.Cli;
 

@@ -1,6 +1,5 @@
 using McpGuard.ClientConfig;
 using McpGuard.Policy;
-using McpGuard.Policy.Compile;
 
 namespace McpGuard.Doctor;
 

@@ -1,6 +1,5 @@
 using McpGuard.Home;
 using McpGuard.Policy;
-using McpGuard.Policy.Settings;
 
 namespace McpGuard.Http;
 

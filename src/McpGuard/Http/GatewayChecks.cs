@@ -1,5 +1,5 @@
 using McpGuard.Http.Bearer;
-using McpGuard.Policy.Settings;
+using McpGuard.Policy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 

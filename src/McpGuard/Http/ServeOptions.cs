@@ -1,5 +1,5 @@
 using System.Net;
-using McpGuard.Policy.Settings;
+using McpGuard.Policy;
 
 namespace McpGuard.Http;
 

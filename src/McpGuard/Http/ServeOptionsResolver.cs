@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using McpGuard.Policy;
-using McpGuard.Policy.Settings;
 
 namespace McpGuard.Http;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using McpGuard.Http.Bearer;
-using McpGuard.Policy.Agents;
+using McpGuard.Policy;
 
 namespace McpGuard.Http;
 

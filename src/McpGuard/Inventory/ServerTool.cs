@@ -1,5 +1,5 @@
 using System.Text.Json;
-using McpGuard.Policy.Risk;
+using McpGuard.Policy;
 using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Inventory;

@@ -1,5 +1,5 @@
 using System.Text;
-using McpGuard.Policy.Risk;
+using McpGuard.Policy;
 
 namespace McpGuard.Inventory;
 

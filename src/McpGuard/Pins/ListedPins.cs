@@ -1,5 +1,5 @@
 using McpGuard.Inventory;
-using McpGuard.Policy.Pins;
+using McpGuard.Policy;
 
 namespace McpGuard.Pins;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using McpGuard.Policy.Json;
-using McpGuard.Policy.Pins;
+using McpGuard.Policy;
 
 namespace McpGuard.Pins;
 

@@ -1,4 +1,4 @@
-using McpGuard.Policy.Pins;
+using McpGuard.Policy;
 
 namespace McpGuard.Pins;
 

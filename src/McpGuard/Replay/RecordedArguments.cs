@@ -1,6 +1,6 @@
 using System.Text.Json;
 using McpGuard.Audit;
-using McpGuard.Policy.Json;
+using McpGuard.Policy;
 
 namespace McpGuard.Replay;
 

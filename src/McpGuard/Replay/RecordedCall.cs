@@ -1,7 +1,8 @@
 using System.Text.Json;
 using McpGuard.Audit;
+using McpGuard.Policy;
 using McpGuard.Policy.Decide;
-using McpGuard.Policy.Risk;
+using McpGuard.Policy.Proving;
 
 namespace McpGuard.Replay;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using McpGuard.Audit;
+using McpGuard.Policy;
 using McpGuard.Policy.Decide;
-using McpGuard.Policy.Risk;
+using McpGuard.Policy.Proving;
 
 namespace McpGuard.Replay;
 

@@ -1,5 +1,4 @@
 using McpGuard.Policy;
-using McpGuard.Policy.Limits;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Session;

@@ -1,5 +1,4 @@
-using McpGuard.Policy.Pins;
-using McpGuard.Policy.Risk;
+using McpGuard.Policy;
 
 namespace McpGuard.Session;
 

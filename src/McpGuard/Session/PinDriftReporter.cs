@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using McpGuard.Policy.Pins;
+using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Session;

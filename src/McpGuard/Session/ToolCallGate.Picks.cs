@@ -1,8 +1,6 @@
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
-using McpGuard.Policy.Limits;
-using McpGuard.Policy.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Session;

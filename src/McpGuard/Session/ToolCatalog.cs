@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using McpGuard.Policy;
-using McpGuard.Policy.Risk;
 
 namespace McpGuard.Session;
 

@@ -1,5 +1,4 @@
 using McpGuard.Policy;
-using McpGuard.Policy.Pins;
 using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Session;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using McpGuard.Policy.Json;
-using McpGuard.Policy.Risk;
+using McpGuard.Policy;
 
 namespace McpGuard.Session;
 

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using McpGuard.Policy.Limits;
+using McpGuard.Policy;
 
 namespace McpGuard.State;
 

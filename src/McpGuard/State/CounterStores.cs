@@ -1,7 +1,6 @@
 using McpGuard.Audit;
 using McpGuard.Desk;
-using McpGuard.Policy.Limits;
-using McpGuard.Policy.Settings;
+using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.State;

@@ -1,6 +1,5 @@
 using System.Globalization;
-using McpGuard.Policy.Limits;
-using McpGuard.Policy.Values;
+using McpGuard.Policy;
 using StackExchange.Redis;
 
 namespace McpGuard.State;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using McpGuard.Policy.Limits;
+using McpGuard.Policy;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 

@@ -1,4 +1,4 @@
-using McpGuard.Policy.Values;
+using McpGuard.Policy;
 
 namespace McpGuard.State;
 

@@ -1,4 +1,4 @@
-using McpGuard.Policy.Limits;
+using McpGuard.Policy;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;

@@ -1,4 +1,4 @@
-using McpGuard.Policy.Values;
+using McpGuard.Policy;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;

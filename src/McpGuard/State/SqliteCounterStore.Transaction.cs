@@ -1,5 +1,5 @@
 using McpGuard.Home;
-using McpGuard.Policy.Limits;
+using McpGuard.Policy;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using McpGuard.Policy.Limits;
+using McpGuard.Policy;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;

@@ -1,4 +1,4 @@
-using McpGuard.Policy.Settings;
+using McpGuard.Policy;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Text;
 using McpGuard.Audit;
-using McpGuard.Policy.Json;
-using McpGuard.Policy.Settings;
+using McpGuard.Policy;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Audit.AuditTestRecords;
 

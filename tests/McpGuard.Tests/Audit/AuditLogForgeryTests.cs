@@ -2,7 +2,6 @@ using System.Text;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
-using McpGuard.Policy.Settings;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Audit.AuditTestRecords;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using McpGuard.Http;
-using McpGuard.Policy.Settings;
+using McpGuard.Policy;
 
 namespace McpGuard.Tests.Http;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using McpGuard.Policy.Pins;
+using McpGuard.Policy;
 
 namespace McpGuard.Tests.Pins;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using McpGuard.Policy;
-using McpGuard.Policy.Compile;
 
 namespace McpGuard.Tests.Policy;
 

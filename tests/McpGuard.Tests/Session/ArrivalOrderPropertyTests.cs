@@ -5,7 +5,6 @@ using CsCheck;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
-using McpGuard.Policy.Compile;
 using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Logging.Abstractions;

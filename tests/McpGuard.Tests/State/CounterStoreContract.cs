@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
-using McpGuard.Policy.Limits;
-using McpGuard.Policy.Values;
+using McpGuard.Policy;
 
 namespace McpGuard.Tests.State;
 

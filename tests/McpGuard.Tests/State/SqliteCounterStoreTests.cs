@@ -1,5 +1,4 @@
-using McpGuard.Policy.Limits;
-using McpGuard.Policy.Values;
+using McpGuard.Policy;
 using McpGuard.State;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Data.Sqlite;

@@ -1,4 +1,4 @@
-using McpGuard.Policy.Limits;
+using McpGuard.Policy;
 
 namespace McpGuard.Tests.TestUtils;
 

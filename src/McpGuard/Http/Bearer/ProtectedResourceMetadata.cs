@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using McpGuard.Policy.Settings;
+using McpGuard.Policy;
 
 namespace McpGuard.Http.Bearer;
 

@@ -1,0 +1,8 @@
+namespace McpGuard.Policy;
+
+internal enum ConditionState
+{
+    Holds,
+    Fails,
+    CannotEvaluate,
+}

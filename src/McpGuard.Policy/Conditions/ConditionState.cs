@@ -1,8 +1,0 @@
-namespace McpGuard.Policy.Conditions;
-
-internal enum ConditionState
-{
-    Holds,
-    Fails,
-    CannotEvaluate,
-}

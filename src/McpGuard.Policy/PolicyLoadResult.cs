@@ -1,0 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace McpGuard.Policy;
+
+internal sealed record PolicyLoadResult
+{
+    public CompiledPolicy? Policy { get; init; }
+
+    public IReadOnlyList<PolicyError> Errors { get; init; } = [];
+
+    [MemberNotNullWhen(true, nameof(Policy))]
+    public bool Succeeded => Policy is not null && Errors.Count == 0;
+}
