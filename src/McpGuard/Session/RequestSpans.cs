@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using McpGuard.Audit;
-using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Settings;
 using McpGuard.Telemetry;
 using ModelContextProtocol.Protocol;
 

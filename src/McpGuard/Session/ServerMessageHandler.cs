@@ -5,6 +5,7 @@ using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Settings;
 using McpGuard.Redaction;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
