@@ -249,15 +249,23 @@ internal sealed partial class ToolCallGate(
         var counting = engine.TryConsumeAsync(policy, count.Decision.Request, cancellationToken);
         if (!counting.IsCompleted || _order.AnyWaiting)
         {
-            // Counted now, in arrival order; sent once every earlier call that waits is sent.
+            // Counted now, in arrival order; sent once every earlier call that waits is sent. The pump's document
+            // ends with this line: the held call keeps a copy of its arguments for the audit record (a copy of their
+            // bytes, not a second parse of the whole line).
             var pending = counting.AsTask();
             var turn = _order.Take(listing: false);
-            held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending, turn));
+            var kept = count with { Decision = count.Decision with { Request = Kept(count.Decision.Request) } };
+            held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, kept, era, pending, turn));
             return GateOutcome.Held.Instance;
         }
 
         return Conclude(id, callId, count, era, await counting);
     }
+
+    /// <summary>The request with its own copy of the arguments, which outlives the pump's document.</summary>
+    private static ToolRequest Kept(ToolRequest request) => request.Arguments.ValueKind == JsonValueKind.Undefined
+        ? request
+        : request with { Arguments = request.Arguments.Clone() };
 
     /// <summary>Concludes a counted call.</summary>
     private GateOutcome Conclude(JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, LimitOutcome counted) =>
