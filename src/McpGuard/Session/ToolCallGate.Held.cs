@@ -37,7 +37,7 @@ internal sealed partial class ToolCallGate
             var era = ModernMeta.EraOf(parameters);
             ToolCall.TryRead(parameters, out var call, out _);
             var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
-            await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
+            await fetcher.EnsureCompleteAsync(policy, ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
             var decided = Decide(policy, id, call, era, freshlyListed: true);
             request = decided.Request;
             var outcome = Judge(id, callId, decided, era);
@@ -70,7 +70,7 @@ internal sealed partial class ToolCallGate
                     // While a person decides, a client that gave a progress token hears from the guard
                     // (docs/approval.md).
                     await using (ApprovalProgress.Start(
-                        parameters, call.Name, policy.Approval.Progress, engine.TimeProvider, channels.ToClient, cancellationToken))
+                        parameters, call.Name, policy.Approval.Progress, channels.Clock, channels.ToClient, cancellationToken))
                     {
                         answer = await approver.RequestAsync(
                             new ApprovalRequest(callId, ApprovalLabel, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(policy, request, decision))

@@ -39,7 +39,10 @@ internal sealed partial class ToolCallGate(
     private string ApprovalLabel => options.ServerLabel ?? channels.ServerName ?? serverName;
 
     /// <summary>Handles a validated tools/call request whose id is already registered as in flight.</summary>
-    public async ValueTask HandleAsync(ClientMessage message, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    /// <param name="policy">The snapshot the message is handled under: it decides, counts and concludes the whole
+    /// call, whatever a reload does meanwhile.</param>
+    public async ValueTask HandleAsync(
+        ClientMessage message, ReadOnlySequence<byte> line, CompiledPolicy policy, CancellationToken cancellationToken)
     {
         var id = message.Id!.Value;
         if (!ToolCall.TryRead(message.Params, out var call, out var problem))
@@ -49,11 +52,9 @@ internal sealed partial class ToolCallGate(
             return;
         }
 
-        // One policy snapshot decides, counts and concludes the whole call, whatever a reload does meanwhile.
-        var policy = engine.Policy;
         var era = ModernMeta.EraOf(message.Params);
         if (era == ProtocolEra.Modern && PickedTool.InInputResponses(message.Params) is { Count: > 0 } picks
-            && await JudgePicksAsync(picks, id, cancellationToken, policy) is PicksOutcome.Refused refused)
+            && await JudgePicksAsync(picks, id, policy, cancellationToken) is PicksOutcome.Refused refused)
         {
             // The retry carries the model's picks to the server, which would run them: denied whole.
             var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Agent = AgentOf(id) };
