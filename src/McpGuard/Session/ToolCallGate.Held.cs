@@ -5,6 +5,7 @@ using McpGuard.Audit;
 using McpGuard.Pins;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Limits;
 using ModelContextProtocol;
 
 namespace McpGuard.Session;

@@ -5,6 +5,9 @@ using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Pins;
+using McpGuard.Policy.Risk;
 using McpGuard.Telemetry;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
@@ -360,10 +363,10 @@ internal sealed partial class ToolCallGate(
     }
 
     /// <summary>
-    /// The agent an audit record names itself: only where one session carries several agents (the shared child);
-    /// a 2025 session's log names its one agent (AgentAuditLog), and <c>run</c>'s records name none.
+    /// The agent an audit record names (docs/audit.md): the session's one agent (in <c>run</c> the local user, in a
+    /// 2025 <c>serve</c> session the authenticated agent), or on the shared child the request's own.
     /// </summary>
-    private string? AuditAgent(ToolRequest? request) => options.RequestAgents is null ? null : request?.Agent;
+    private string? AuditAgent(ToolRequest? request) => options.RequestAgents is null ? options.Agent : request?.Agent;
 
     private static byte[] UnknownTool(JsonRpcId id, string toolName) =>
         JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), $"Unknown tool: {toolName}");
