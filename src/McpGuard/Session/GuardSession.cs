@@ -52,16 +52,20 @@ internal sealed class GuardSession
             approverFor = channels => new TracedApprover(untraced(channels), spans);
         }
 
-        Channels = new SessionChannels(client, server) { Spans = spans };
+        Channels = new SessionChannels(client, server) { Spans = spans, Clock = engine.TimeProvider };
         _held = new HeldCalls(sessionStopping);
         var drift = new PinDriftReporter(loggerFactory.CreateLogger<PinDriftReporter>());
-        var fetcher = new ToolListFetcher(Channels, options, engine, drift.Report, sessionStopping);
-        var inBand = new InBandApprovals(engine.TimeProvider);
+        var fetcher = new ToolListFetcher(Channels, options, drift.Report, sessionStopping);
+        var inBand = new InBandApprovals(Channels.Clock);
         var gate = new ToolCallGate(
             Channels, engine, fetcher, _held, approverFor(Channels), ApprovalStateToken.CreateForProcess(), inBand, audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
-        _client = new ClientMessageHandler(Channels, gate, loggerFactory.CreateLogger<ClientMessageHandler>());
-        var results = new ResultStage(engine, Channels.Tasks, options.Monitor, loggerFactory.CreateLogger<ResultStage>());
-        _server = new ServerMessageHandler(Channels, engine, inBand, drift, results, audit, loggerFactory.CreateLogger<ServerMessageHandler>());
+        var clientLogger = loggerFactory.CreateLogger<ClientMessageHandler>();
+        _client = new ClientMessageHandler(Channels, engine, SessionStages.Client(Channels, gate, clientLogger), clientLogger);
+        var results = new ResultStage(Channels.Tasks, options.Monitor, loggerFactory.CreateLogger<ResultStage>());
+        var serverLogger = loggerFactory.CreateLogger<ServerMessageHandler>();
+        var outcomes = new CallOutcomes(Channels, engine, audit, serverLogger);
+        _server = new ServerMessageHandler(
+            Channels, engine, SessionStages.Server(Channels, results, outcomes, inBand, drift, serverLogger), serverLogger);
     }
 
     public SessionChannels Channels { get; }

@@ -10,7 +10,7 @@ namespace McpGuard.Session;
 /// and resources/read go through the policy's <c>results</c> rules. It runs in the session core, so every transport
 /// (stdio, and the HTTP ones as they use this core) gets it. Under <c>--monitor</c> it reports, changes nothing.
 /// </summary>
-internal sealed partial class ResultStage(PolicyEngine engine, TaskTable tasks, bool monitor, ILogger logger)
+internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger logger)
 {
     public const string ResourcesRead = "resources/read";
     public const string TasksResult = "tasks/result";
@@ -21,9 +21,9 @@ internal sealed partial class ResultStage(PolicyEngine engine, TaskTable tasks, 
     public const int WithheldCode = -32003;
 
     /// <summary>What the rules made of <paramref name="line"/>, the answer to <paramref name="pending"/>.</summary>
-    public ResultCheck Check(ReadOnlySequence<byte> line, PendingRequest pending)
+    /// <param name="policy">The snapshot the whole answer is handled under.</param>
+    public ResultCheck Check(ReadOnlySequence<byte> line, PendingRequest pending, CompiledPolicy policy)
     {
-        var policy = engine.Policy;
         if (!policy.HasResultRules)
         {
             return ResultCheck.None;

@@ -44,6 +44,12 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
     /// <summary>The client's open listen streams that asked for tool-list changes (2026-07-28 era).</summary>
     public ListenStreams ListenStreams { get; } = new();
 
+    /// <summary>
+    /// The session's clock: approval deadlines, in-band questions and server rounds expire on it. The process's
+    /// clock, given once when the session is assembled; the handlers never read the engine's.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The spans of the client's requests; null when no telemetry listens (docs/telemetry.md).</summary>
     public RequestSpans? Spans { get; init; }
 

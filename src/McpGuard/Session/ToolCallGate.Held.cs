@@ -38,7 +38,7 @@ internal sealed partial class ToolCallGate
             var era = ModernMeta.EraOf(parameters);
             ToolCall.TryRead(parameters, out var call, out _);
             var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
-            await fetcher.EnsureCompleteAsync(ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
+            await fetcher.EnsureCompleteAsync(policy, ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
             var decided = Decide(policy, id, call, era, freshlyListed: true);
             request = decided.Request;
             var outcome = Judge(id, callId, decided, era);
@@ -71,7 +71,7 @@ internal sealed partial class ToolCallGate
                     // While a person decides, a client that gave a progress token hears from the guard
                     // (docs/approval.md).
                     await using (ApprovalProgress.Start(
-                        parameters, call.Name, policy.Approval.Progress, engine.TimeProvider, channels.ToClient, cancellationToken))
+                        parameters, call.Name, policy.Approval.Progress, channels.Clock, channels.ToClient, cancellationToken))
                     {
                         answer = await approver.RequestAsync(
                             new ApprovalRequest(callId, ApprovalLabel, call.Name, call.Arguments, decision.RuleId, decision.Reason, PinChanges(policy, request, decision))
@@ -150,9 +150,8 @@ internal sealed partial class ToolCallGate
 
     /// <summary>
     /// A call the pump judged allowed whose store did not answer at once: wait for the count (bounded by
-    /// state.timeout), then conclude it as the pump would have. The pump's buffer is gone, so the call is read
-    /// again from the held copy for the audit record. Withdrawn meanwhile: nothing is forwarded and the count
-    /// is given back.
+    /// state.timeout), then conclude it as the pump would have; <paramref name="count"/>'s request carries its own
+    /// copy of the arguments. Withdrawn meanwhile: nothing is forwarded and the count is given back.
     /// </summary>
     private async Task FinishCountingAsync(HeldCall held, string callId, GateOutcome.Count count, ProtocolEra era, Task<LimitOutcome> counting, ArrivalOrder.Turn turn)
     {
@@ -176,11 +175,8 @@ internal sealed partial class ToolCallGate
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            // The pump's buffer is gone, so the call is read again from the held copy for the audit record.
-            using var document = JsonDocument.Parse(held.Line);
-            ToolCall.TryRead(document.RootElement.GetProperty("params"u8), out var call, out _);
-            var copy = count with { Decision = count.Decision with { Request = count.Decision.Request with { Arguments = call.Arguments } } };
-            await SendHeldAsync(held, Conclude(held.Id, callId, copy, era, limits), cancellationToken);
+            // The request's arguments are the copy made when the call was held (the pump's document is gone).
+            await SendHeldAsync(held, Conclude(held.Id, callId, count, era, limits), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

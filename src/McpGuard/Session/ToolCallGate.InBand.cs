@@ -22,7 +22,7 @@ internal sealed partial class ToolCallGate
         era == ProtocolEra.Modern
         && !options.Monitor
         && policy.Approval.Channels.Contains(ElicitationChannel.ChannelName)
-        && ClientMessageHandler.DeclaresFormElicitation(parameters);
+        && ClientCapabilityStage.DeclaresFormElicitation(parameters);
 
     /// <summary>
     /// Elicitation is the first channel, so the question can be sent at once, without holding the call.
@@ -42,7 +42,7 @@ internal sealed partial class ToolCallGate
         var claims = new ApprovalClaims(
             request.ToolName,
             ApprovalStateToken.HashArguments(request.Arguments),
-            engine.TimeProvider.GetUtcNow() + policy.Approval.Timeout,
+            channels.Clock.GetUtcNow() + policy.Approval.Timeout,
             callId);
         inBand.Asked(claims);
         LogAskedInBand(logger, request.ToolName);
@@ -67,7 +67,7 @@ internal sealed partial class ToolCallGate
         var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Agent = AgentOf(id) };
         GateOutcome outcome;
         var callId = ""; // Set where the outcome can be a count: the call the question was about.
-        switch (tokens.Read(requestState, engine.TimeProvider.GetUtcNow()))
+        switch (tokens.Read(requestState, channels.Clock.GetUtcNow()))
         {
             case ApprovalStateReading.Valid { Claims: var claims } when !inBand.TryAnswer(claims):
                 outcome = Refuse(id, claims.CallId, request, "this approval question was already answered: one approval covers one call; call the tool again to be asked.");

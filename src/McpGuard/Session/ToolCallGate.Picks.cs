@@ -18,7 +18,7 @@ internal sealed partial class ToolCallGate
     /// <summary>
     /// The policy judges picks (<c>sampling: { tools: judge }</c>); otherwise sampling with tools is refused.
     /// </summary>
-    public bool JudgesPicks => engine.Policy.SamplingTools == SamplingTools.Judge;
+    public static bool JudgesPicks(CompiledPolicy policy) => policy.SamplingTools == SamplingTools.Judge;
 
     /// <summary>
     /// Judges the tools the model picked in one answer, in order, like tools/calls of those names and arguments
@@ -27,11 +27,10 @@ internal sealed partial class ToolCallGate
     /// whole answer, and the picks counted before it are given back, since none of them will run.
     /// </summary>
     /// <param name="carrierId">The id of the message that carries the answer, for the audit records.</param>
-    /// <param name="policy">The snapshot the carrying call is decided by; null reads the live policy once.</param>
+    /// <param name="policy">The snapshot the carrying message is handled under.</param>
     public async ValueTask<PicksOutcome> JudgePicksAsync(
-        IReadOnlyList<PickedTool> picks, JsonRpcId carrierId, CancellationToken cancellationToken, CompiledPolicy? policy = null)
+        IReadOnlyList<PickedTool> picks, JsonRpcId carrierId, CompiledPolicy policy, CancellationToken cancellationToken)
     {
-        policy ??= engine.Policy;
         var counted = new List<LimitReceipt>(picks.Count);
         foreach (var pick in picks)
         {

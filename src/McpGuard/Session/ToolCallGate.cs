@@ -42,7 +42,10 @@ internal sealed partial class ToolCallGate(
     private string ApprovalLabel => options.ServerLabel ?? channels.ServerName ?? serverName;
 
     /// <summary>Handles a validated tools/call request whose id is already registered as in flight.</summary>
-    public async ValueTask HandleAsync(ClientMessage message, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    /// <param name="policy">The snapshot the message is handled under: it decides, counts and concludes the whole
+    /// call, whatever a reload does meanwhile.</param>
+    public async ValueTask HandleAsync(
+        ClientMessage message, ReadOnlySequence<byte> line, CompiledPolicy policy, CancellationToken cancellationToken)
     {
         var id = message.Id!.Value;
         if (!ToolCall.TryRead(message.Params, out var call, out var problem))
@@ -52,11 +55,9 @@ internal sealed partial class ToolCallGate(
             return;
         }
 
-        // One policy snapshot decides, counts and concludes the whole call, whatever a reload does meanwhile.
-        var policy = engine.Policy;
         var era = ModernMeta.EraOf(message.Params);
         if (era == ProtocolEra.Modern && PickedTool.InInputResponses(message.Params) is { Count: > 0 } picks
-            && await JudgePicksAsync(picks, id, cancellationToken, policy) is PicksOutcome.Refused refused)
+            && await JudgePicksAsync(picks, id, policy, cancellationToken) is PicksOutcome.Refused refused)
         {
             // The retry carries the model's picks to the server, which would run them: denied whole.
             var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Agent = AgentOf(id) };
@@ -252,15 +253,23 @@ internal sealed partial class ToolCallGate(
         var counting = engine.TryConsumeAsync(policy, count.Decision.Request, cancellationToken);
         if (!counting.IsCompleted || _order.AnyWaiting)
         {
-            // Counted now, in arrival order; sent once every earlier call that waits is sent.
+            // Counted now, in arrival order; sent once every earlier call that waits is sent. The pump's document
+            // ends with this line: the held call keeps a copy of its arguments for the audit record (a copy of their
+            // bytes, not a second parse of the whole line).
             var pending = counting.AsTask();
             var turn = _order.Take(listing: false);
-            held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, count, era, pending, turn));
+            var kept = count with { Decision = count.Decision with { Request = Kept(count.Decision.Request) } };
+            held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, kept, era, pending, turn));
             return GateOutcome.Held.Instance;
         }
 
         return Conclude(id, callId, count, era, await counting);
     }
+
+    /// <summary>The request with its own copy of the arguments, which outlives the pump's document.</summary>
+    private static ToolRequest Kept(ToolRequest request) => request.Arguments.ValueKind == JsonValueKind.Undefined
+        ? request
+        : request with { Arguments = request.Arguments.Clone() };
 
     /// <summary>Concludes a counted call.</summary>
     private GateOutcome Conclude(JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, LimitOutcome counted) =>
@@ -303,10 +312,10 @@ internal sealed partial class ToolCallGate(
     }
 
     /// <summary>
-    /// The agent an audit record names itself: only where one session carries several agents (the shared child);
-    /// a 2025 session's log names its one agent (AgentAuditLog), and <c>run</c>'s records name none.
+    /// The agent an audit record names (docs/audit.md): the session's one agent (in <c>run</c> the local user, in a
+    /// 2025 <c>serve</c> session the authenticated agent), or on the shared child the request's own.
     /// </summary>
-    private string? AuditAgent(ToolRequest? request) => options.RequestAgents is null ? null : request?.Agent;
+    private string? AuditAgent(ToolRequest? request) => options.RequestAgents is null ? options.Agent : request?.Agent;
 
     private static byte[] UnknownTool(JsonRpcId id, string toolName) =>
         JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), $"Unknown tool: {toolName}");

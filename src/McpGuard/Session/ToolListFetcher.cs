@@ -10,7 +10,11 @@ namespace McpGuard.Session;
 /// can tell a real tool from an unknown one. Concurrent callers share one fetch, which runs until the relay
 /// stops (<paramref name="relayStopping"/>): one caller giving up (a withdrawn call) must not end it for the others.
 /// </summary>
-internal sealed class ToolListFetcher(SessionChannels channels, SessionOptions options, PolicyEngine engine, Action<ListedTool, PinAction> onDrift, CancellationToken relayStopping)
+internal sealed class ToolListFetcher(
+    SessionChannels channels,
+    SessionOptions options,
+    Action<ListedTool, PinAction> onDrift,
+    CancellationToken relayStopping)
 {
     private const int MaxPages = 1000;
 
@@ -23,7 +27,10 @@ internal sealed class ToolListFetcher(SessionChannels channels, SessionOptions o
     /// </param>
     /// <param name="refresh">List again even though the list is complete (a modern call named a tool not in
     /// it).</param>
-    public Task EnsureCompleteAsync(byte[]? envelope, bool refresh, CancellationToken cancellationToken)
+    /// <param name="policy">The snapshot of the call that needs the list: a listing it starts checks pins against
+    /// it (callers that join a listing in flight share the first caller's).</param>
+    public Task EnsureCompleteAsync(
+        CompiledPolicy policy, byte[]? envelope, bool refresh, CancellationToken cancellationToken)
     {
         if (!refresh && channels.Catalog.IsComplete)
         {
@@ -34,21 +41,21 @@ internal sealed class ToolListFetcher(SessionChannels channels, SessionOptions o
         {
             if (_inFlight is null || _inFlight.IsCompleted)
             {
-                _inFlight = FetchAllAsync(envelope, relayStopping);
+                _inFlight = FetchAllAsync(policy, envelope, relayStopping);
             }
 
             return _inFlight.WaitAsync(cancellationToken);
         }
     }
 
-    private async Task FetchAllAsync(byte[]? envelope, CancellationToken cancellationToken)
+    private async Task FetchAllAsync(CompiledPolicy policy, byte[]? envelope, CancellationToken cancellationToken)
     {
         var tools = new List<ListedTool>();
         string? cursor = null;
 
         // Pins are checked here too (the guard's own listing is a listing): the catalog learns each tool's drift,
         // and the gate hides at call time.
-        var judge = ToolListJudges.For(engine.Policy, channels.ServerName, hide: false, onDrift);
+        var judge = ToolListJudges.For(policy, channels.ServerName, hide: false, onDrift);
         for (var page = 0; page < MaxPages; page++)
         {
             var request = channels.AwaitingServer.AddOwn(RequestMethods.ToolsList);

@@ -85,6 +85,18 @@ public sealed class OAuthAuthenticatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Authenticate_OpaqueToken_RefusedAsNotAJwt()
+    {
+        // What an authorization server issues when it is not told to make JWTs: a random handle, only usable with
+        // token introspection (RFC 7662), which the guard does not do (docs/serve.md#oauth).
+        var opaque = Base64Url(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+
+        var outcome = await _authenticator.AuthenticateAsync(opaque, Ct);
+
+        Assert.Equal(new AuthOutcome.Refused(true, "the token is not a JWT"), outcome);
+    }
+
+    [Fact]
     public async Task Authenticate_MissingScope_MissingScopeOutcome()
     {
         var outcome = await _authenticator.AuthenticateAsync(Token(scope: "mcp:read"), Ct);

@@ -36,6 +36,35 @@ public sealed class StdioRelayLimitTests
     }
 
     [Fact]
+    public async Task RunAsync_CallHeldForTheStore_ItsAuditRecordHasItsArguments()
+    {
+        // The pump's document is gone when the store answers: the record reads the copy the held call kept.
+        using var server = FakeServer.Create([["echo", "free"]]);
+        var store = new GatedCounterStore();
+        var audit = new RecordingAuditLog();
+        await using var relay = RelayHarness.Start(Policy, server.CommandLine, counters: store, audit: audit);
+        await relay.SendAsync(ListTools);
+        await relay.ReadUntilIdAsync("\"list\"");
+
+        const string Counted = """{"marker":"COUNTED","n":[1,{"a":null}]}""";
+        const string Free = """{"marker":"FREE"}""";
+        await relay.SendAsync(CallLine(1, "echo", Counted));
+        await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        await relay.SendAsync(CallLine(2, "free", Free));
+        store.Open();
+        await relay.ReadResponseAsync("1");
+        await relay.ReadResponseAsync("2");
+
+        var written = audit.ArgumentsWritten.ToArray();
+        Assert.Equal(2, written.Length);
+        Assert.Equal([Counted, Free], written.Select(w => w.Arguments));
+    }
+
+    private static string CallLine(int id, string tool, string arguments) =>
+        $$"""{"jsonrpc":"2.0","id":{{id}},"method":"tools/call","params":{"name":"{{tool}}","arguments":"""
+        + arguments + "}}";
+
+    [Fact]
     public async Task RunAsync_ApprovedInBandRetryWaitingForTheStore_IsHeldAndLaterCallsWaitBehindIt()
     {
         const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""";

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using McpGuard.Audit;
+using McpGuard.Policy;
+using McpGuard.Redaction;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Session;
+
+/// <summary>
+/// The end of a forwarded call, as the server reports it (its answer, or its task's end): the outcome record, and
+/// the give-back of its counts when the tool did not run (docs/limits.md#give-back). Shared by the stages that see
+/// a call end: <see cref="CallOutcomeStage"/>, <see cref="TaskAnswerStage"/>, <see cref="TaskStatusStage"/>.
+/// </summary>
+internal sealed partial class CallOutcomes(
+    SessionChannels channels, PolicyEngine engine, IAuditLog audit, ILogger logger)
+{
+    /// <summary>Gives the call's counts back, in the session's background work (a durable store may be slow).</summary>
+    public void GiveBack(ForwardedCall call)
+    {
+        if (!call.Receipt.IsEmpty)
+        {
+            channels.Background.Run(() => GiveBackCounts.RunAsync(engine, call.Receipt, logger));
+        }
+    }
+
+    /// <summary>
+    /// A final status ends the task's call: completed and failed keep its counts (the tool ran, maybe in part),
+    /// cancelled gives them back.
+    /// </summary>
+    public void NoteTaskStatus(string taskId, string? status)
+    {
+        if (TaskHandles.IsFinal(status))
+        {
+            var giveBack = status == "cancelled";
+            FinishTask(taskId, status!, isError: status != "completed", errorCode: null, giveBack);
+        }
+    }
+
+    public void FinishTask(
+        string taskId, string status, bool isError, long? errorCode, bool giveBack, ResultCheck? checkedResult = null)
+    {
+        if (!channels.Tasks.TryFinish(taskId, out var task))
+        {
+            return;
+        }
+
+        Record(task.Call, task.RequestId, isError, errorCode, checkedResult ?? ResultCheck.None, status);
+        if (giveBack)
+        {
+            GiveBack(task.Call);
+        }
+    }
+
+    public void Record(
+        ForwardedCall call,
+        JsonRpcId id,
+        bool isError,
+        long? errorCode,
+        ResultCheck checkedResult,
+        string? taskStatus = null)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp);
+        LogCallFinished(logger, call.ToolName, elapsed.TotalMilliseconds);
+        if (audit is NullAuditLog)
+        {
+            return;
+        }
+
+        audit.TryWriteOutcome(new AuditOutcomeRecord
+        {
+            CallId = call.CallId,
+            RequestId = id.ToJsonElement(),
+            Tool = call.ToolName,
+            Duration = elapsed,
+            IsError = isError,
+            ErrorCode = errorCode,
+            TaskStatus = taskStatus,
+            Agent = call.Agent,
+            Results = checkedResult.Filtered is FilteredResult.Untouched
+                ? null
+                : new AuditResultPolicy(
+                    ResultCheck.Word(checkedResult.Filtered), checkedResult.Filtered.Counts, checkedResult.Monitor),
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Tool {ToolName} answered after {ElapsedMs:0.0} ms.")]
+    private static partial void LogCallFinished(ILogger logger, string toolName, double elapsedMs);
+}

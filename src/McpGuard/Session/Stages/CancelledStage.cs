@@ -1,0 +1,28 @@
+using System.Text.Json;
+using ModelContextProtocol.Protocol;
+
+namespace McpGuard.Session;
+
+/// <summary>
+/// <c>notifications/cancelled</c>: the request is over for the client. It leaves the table at once, so nothing (not
+/// a late answer of the server, not the shutdown) ever answers it; a held call is withdrawn, a listen stream closes.
+/// The notification itself is forwarded.
+/// </summary>
+internal sealed class CancelledStage(SessionChannels channels, ToolCallGate gate) : IMessageStage<ClientStep>
+{
+    public ValueTask<StageOutcome> RunAsync(ClientStep step, CancellationToken cancellationToken)
+    {
+        var message = step.Message;
+        if (message.Kind == MessageKind.Notification && message.Method == NotificationMethods.CancelledNotification
+            && message.Params.ValueKind == JsonValueKind.Object
+            && message.Params.TryGetProperty("requestId"u8, out var requestId)
+            && JsonRpcId.FromElement(requestId) is { } cancelled)
+        {
+            gate.Withdraw(cancelled);
+            channels.AwaitingServer.TryWithdraw(cancelled, out _);
+            channels.ListenStreams.Close(cancelled);
+        }
+
+        return StageOutcome.Next;
+    }
+}

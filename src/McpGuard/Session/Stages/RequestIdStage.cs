@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+
+namespace McpGuard.Session;
+
+/// <summary>
+/// Every client request enters the table of requests awaiting the server, under its id: a second request with an
+/// id already in flight is refused (the first is still answered once). Its telemetry span starts here.
+/// </summary>
+internal sealed partial class RequestIdStage(SessionChannels channels, ILogger logger) : IMessageStage<ClientStep>
+{
+    public ValueTask<StageOutcome> RunAsync(ClientStep step, CancellationToken cancellationToken)
+    {
+        var message = step.Message;
+        if (message.Kind != MessageKind.Request)
+        {
+            return StageOutcome.Next;
+        }
+
+        var id = message.Id!.Value;
+        if (!channels.AwaitingServer.TryAdd(new PendingRequest(id, message.Method!) { TaskId = step.TaskId }))
+        {
+            LogDuplicateId(logger);
+            const string Why = "Invalid request: a request with this id is already in flight.";
+            return StageOutcome.ToClient(JsonRpcMessages.Error(id, McpErrorCode.InvalidRequest.AsInt(), Why));
+        }
+
+        channels.Spans?.Started(id, message.Method!, message.Params);
+        return StageOutcome.Next;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a client request whose id is already in flight.")]
+    private static partial void LogDuplicateId(ILogger logger);
+}
