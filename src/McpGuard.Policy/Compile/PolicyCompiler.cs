@@ -1,122 +1,108 @@
-using McpGuard.Policy.Decide;
 using McpGuard.Policy.Pins;
-using McpGuard.Policy.Results;
-using McpGuard.Policy.Risk;
-using McpGuard.Policy.Settings;
-using McpGuard.Policy.Tools;
 using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
+using static McpGuard.Policy.Yaml.YamlWalker;
 
 namespace McpGuard.Policy.Compile;
 
 /// <summary>
 /// Walks the policy's YAML tree once, building the compiled policy and collecting every problem (not only the
-/// first); one section parser per top-level key, in the partials named after them.
+/// first). Each top-level section has a parser of its own; this class only dispatches the keys to them, checks the
+/// whole, and reads the lock file of a valid policy.
 /// </summary>
-internal sealed partial class PolicyCompiler(string source, Func<string, LockFileLoadResult> readLockFile)
-    : YamlWalker(source)
+internal sealed class PolicyCompiler(string source, Func<string, LockFileLoadResult> readLockFile)
 {
-    private static readonly string[] s_topKeys = ["version", "default", "hide", "risk", "tools", "limits", "approval", "audit", "pins", "state", "sampling", "telemetry", "results", "serve"];
+    /// <summary>
+    /// Every top-level section, in the order an unknown key's error lists them: a new section is a parser of its
+    /// own and a line here (and the draft and compiled property it fills).
+    /// </summary>
+    private static readonly PolicySection[] s_sections =
+    [
+        PolicySection.Of("version", CheckVersion, (_, _) => { }, whenMissing: "is required: write `version: 1`"),
+        PolicySection.Of(
+            "default", (yaml, node) => VerdictValue.Read(yaml, node, "default"), (draft, v) => draft.Default = v,
+            whenMissing: "is required (allow, deny or require_approval): the default is never implied"),
+        PolicySection.Of("hide", (yaml, node) => new HideParser(yaml).Parse(node), (draft, v) => draft.Hide = v),
+        PolicySection.Of("risk", (yaml, node) => new RiskParser(yaml).Parse(node), (draft, v) => draft.Risk = v),
+        PolicySection.Of("tools", (yaml, node) => new ToolsParser(yaml).Parse(node), (draft, v) => draft.Entries = v),
+        PolicySection.Of(
+            "limits", (yaml, node) => new LimitsParser(yaml).Parse(node), (draft, v) => draft.GlobalRateLimit = v),
+        PolicySection.Of(
+            "approval", (yaml, node) => new ApprovalParser(yaml).Parse(node), (draft, v) => draft.Approval = v),
+        PolicySection.Of("audit", (yaml, node) => new AuditParser(yaml).Parse(node), (draft, v) => draft.Audit = v),
+        PolicySection.Of("pins", (yaml, node) => new PinsParser(yaml).Parse(node), (draft, v) => draft.Pins = v),
+        PolicySection.Of("state", (yaml, node) => new StateParser(yaml).Parse(node), (draft, v) => draft.State = v),
+        PolicySection.Of(
+            "sampling", (yaml, node) => new SamplingParser(yaml).Parse(node), (draft, v) => draft.Sampling = v),
+        PolicySection.Of(
+            "telemetry", (yaml, node) => new TelemetryParser(yaml).Parse(node), (draft, v) => draft.Telemetry = v),
+        PolicySection.Of(
+            "results", (yaml, node) => new ResultsParser(yaml).Parse(node, "results"), (draft, v) => draft.Results = v),
+        PolicySection.Of("serve", (yaml, node) => new ServeParser(yaml).Parse(node), (draft, v) => draft.Serve = v),
+    ];
+
+    private static readonly string[] s_topKeys = [.. s_sections.Select(s => s.Key)];
+
+    private readonly YamlWalker _yaml = new(source);
+
+    public IReadOnlyList<PolicyError> Errors => _yaml.Errors;
 
     public CompiledPolicy? Compile(YamlNode root)
     {
         if (root is not YamlMappingNode map)
         {
-            Error(root, "$", "the policy must be a mapping of keys (version, default, hide, tools, ...)");
+            _yaml.Error(root, "$", "the policy must be a mapping of keys (version, default, hide, tools, ...)");
             return null;
         }
 
-        var keys = Keys(map, "$", s_topKeys);
-        if (!keys.TryGetValue("version", out var version))
+        var keys = _yaml.Keys(map, "$", s_topKeys);
+        var draft = new PolicyDraft();
+        foreach (var section in s_sections)
         {
-            Error(root, "version", "is required: write `version: 1`");
-        }
-        else if (Scalar(version) is not "1")
-        {
-            Error(version, "version", "must be 1");
-        }
-
-        Verdict? defaultVerdict = null;
-        if (!keys.TryGetValue("default", out var defaultNode))
-        {
-            Error(root, "default", "is required (allow, deny or require_approval): the default is never implied");
-        }
-        else
-        {
-            defaultVerdict = ParseVerdict(defaultNode, "default");
+            if (keys.TryGetValue(section.Key, out var node))
+            {
+                section.Read(_yaml, node, draft);
+            }
+            else if (section.WhenMissing is { } missing)
+            {
+                _yaml.Error(root, section.Key, missing);
+            }
         }
 
-        var hide = keys.TryGetValue("hide", out var hideNode) ? ParseHide(hideNode) : [];
-        var entries = keys.TryGetValue("tools", out var toolsNode) ? ParseTools(toolsNode) : [];
-        var risk = keys.TryGetValue("risk", out var riskNode) ? ParseRisk(riskNode) : RiskSection.Empty;
-        var global = keys.TryGetValue("limits", out var limitsNode) ? ParseLimits(limitsNode) : null;
-        var approval = keys.TryGetValue("approval", out var approvalNode) ? ParseApproval(approvalNode) : ApprovalSettings.Default;
-        var audit = keys.TryGetValue("audit", out var auditNode) ? ParseAudit(auditNode) : AuditSettings.Default;
-        var pins = keys.TryGetValue("pins", out var pinsNode) ? ParsePins(pinsNode) : null;
-        var state = keys.TryGetValue("state", out var stateNode) ? ParseState(stateNode) : StateSettings.Default;
-        var sampling = keys.TryGetValue("sampling", out var samplingNode) ? ParseSampling(samplingNode) : SamplingTools.Refuse;
-        var serve = keys.TryGetValue("serve", out var serveNode) ? ParseServe(serveNode) : ServeSettings.Default;
-        var telemetry = keys.TryGetValue("telemetry", out var telemetryNode) ? ParseTelemetry(telemetryNode) : TelemetrySettings.Off;
-        var results = keys.TryGetValue("results", out var resultsNode) ? ParseResults(resultsNode, "results") : ResultRules.None;
-        if (defaultVerdict is null || Errors.Count > 0)
+        if (draft.Default is not { } defaultVerdict || _yaml.Errors.Count > 0)
         {
             return null;
         }
 
         // Only a policy that is otherwise valid reads its lock file, so its errors come alone and the guard never
         // runs with pins: set and no pins loaded.
-        var pinned = pins is null ? null : LoadPins(pins);
-        if (pins is not null && pinned is null)
+        PinSet? pinned = null;
+        if (draft.Pins is { } pins && (pinned = LoadPins(pins)) is null)
         {
             return null;
         }
 
-        // An entry's result rules add to the global ones: combined once here, not per answer.
-        entries = [.. entries.Select(e => e.Results.IsEmpty ? e : e with { Results = results.With(e.Results) })];
-        return new CompiledPolicy(Source, defaultVerdict.Value, hide, entries)
-        {
-            Results = results,
-            RiskVerdicts = risk.Verdicts,
-            HiddenRiskClasses = risk.Hidden,
-            RiskOverrides = risk.Overrides,
-            Catalogue = risk.Catalogue,
-            GlobalRateLimit = global,
-            Approval = approval,
-            Audit = audit,
-            Pins = pins,
-            PinnedTools = pinned,
-            State = state,
-            SamplingTools = sampling,
-            Serve = serve,
-            Telemetry = telemetry,
-        };
+        return draft.Build(source, defaultVerdict, pinned);
     }
 
-    private List<Glob> ParseHide(YamlNode node)
+    private static bool CheckVersion(YamlWalker yaml, YamlNode node)
     {
-        var globs = new List<Glob>();
-        if (node is not YamlSequenceNode list)
+        if (Scalar(node) is "1")
         {
-            Error(node, "hide", "must be a list of tool names or globs");
-            return globs;
+            return true;
         }
 
-        for (var i = 0; i < list.Children.Count; i++)
-        {
-            if (Scalar(list.Children[i]) is { Length: > 0 } name)
-            {
-                globs.Add(new Glob(name));
-            }
-            else
-            {
-                Error(list.Children[i], $"hide[{i}]", "must be a tool name or glob");
-            }
-        }
-
-        return globs;
+        yaml.Error(node, "version", "must be 1");
+        return false;
     }
 
-    private Verdict? ParseVerdict(YamlNode node, string path) =>
-        DecisionWords.ParseAction(Scalar(node))
-        ?? ErrorValue<Verdict>(node, path, $"must be allow, deny or require_approval, not '{Scalar(node) ?? node.NodeType.ToString()}'");
+    /// <summary>
+    /// Reads the lock file named by <c>pins.file</c> through the loader's reader (the compiler itself does no I/O).
+    /// </summary>
+    private PinSet? LoadPins(PinSettings settings)
+    {
+        var loaded = readLockFile(settings.File);
+        _yaml.Report(loaded.Errors);
+        return loaded.Pins;
+    }
 }

@@ -1,28 +1,30 @@
-using McpGuard.Policy.Yaml;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using McpGuard.Policy.Results;
+using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
+using static McpGuard.Policy.Yaml.YamlWalker;
 
 namespace McpGuard.Policy.Compile;
 
-internal sealed partial class PolicyCompiler
+/// <summary>
+/// <c>results: { redact, block, max_bytes }</c>, globally or in a <c>tools</c> entry (docs/results.md).
+/// </summary>
+internal sealed class ResultsParser(YamlWalker yaml)
 {
     private static readonly string[] s_resultKeys = ["redact", "block", "max_bytes"];
     private static readonly string[] s_patternKeys = ["name", "regex"];
 
-    /// <summary>
-    /// <c>results: { redact, block, max_bytes }</c>, globally or in a <c>tools</c> entry (docs/results.md).
-    /// </summary>
-    private ResultRules ParseResults(YamlNode node, string path)
+    /// <param name="path">Where the block is: <c>results</c>, or <c>tools.NAME.results</c>.</param>
+    public ResultRules Parse(YamlNode node, string path)
     {
         if (node is not YamlMappingNode map)
         {
-            Error(node, path, "must be a mapping with redact, block, max_bytes");
+            yaml.Error(node, path, "must be a mapping with redact, block, max_bytes");
             return ResultRules.None;
         }
 
-        var keys = Keys(map, path, s_resultKeys);
+        var keys = yaml.Keys(map, path, s_resultKeys);
         return new ResultRules
         {
             Redact = keys.TryGetValue("redact", out var redact) ? ParseDetectors(redact, $"{path}.redact") : [],
@@ -36,7 +38,8 @@ internal sealed partial class PolicyCompiler
         var detectors = new List<TextDetector>();
         if (node is not YamlSequenceNode list)
         {
-            Error(node, path, $"must be a list of detectors ({string.Join(", ", BuiltInDetectors.Names)}) or {{ name, regex }}");
+            yaml.Error(node, path,
+                $"must be a list of detectors ({string.Join(", ", BuiltInDetectors.Names)}) or {{ name, regex }}");
             return detectors;
         }
 
@@ -44,7 +47,9 @@ internal sealed partial class PolicyCompiler
         {
             var item = list.Children[i];
             var itemPath = $"{path}[{i}]";
-            var detector = item is YamlMappingNode pattern ? ParsePattern(pattern, itemPath) : ParseBuiltIn(item, itemPath);
+            var detector = item is YamlMappingNode pattern
+                ? ParsePattern(pattern, itemPath)
+                : ParseBuiltIn(item, itemPath);
             if (detector is null)
             {
                 continue;
@@ -52,7 +57,7 @@ internal sealed partial class PolicyCompiler
 
             if (detectors.Any(d => d.Name == detector.Name))
             {
-                Error(item, itemPath, $"'{detector.Name}' is listed twice");
+                yaml.Error(item, itemPath, $"'{detector.Name}' is listed twice");
                 continue;
             }
 
@@ -71,48 +76,52 @@ internal sealed partial class PolicyCompiler
         }
 
         var hint = name is null ? null : KeySuggestion.Closest(name, [.. BuiltInDetectors.Names]);
-        Error(node, path, $"unknown detector '{name ?? node.NodeType.ToString()}'{(hint is null ? "" : $"; did you mean '{hint}'?")} " +
+        var didYouMean = hint is null ? "" : $"; did you mean '{hint}'?";
+        yaml.Error(node, path, $"unknown detector '{name ?? node.NodeType.ToString()}'{didYouMean} " +
             $"(built in: {string.Join(", ", BuiltInDetectors.Names)}; or your own as {{ name, regex }})");
         return null;
     }
 
     /// <summary>
-    /// <c>{ name, regex }</c>: compiled with NonBacktracking, so a pattern is either linear in the text or refused here
-    /// (.NET throws NotSupportedException for constructs that need backtracking).
+    /// <c>{ name, regex }</c>: compiled with NonBacktracking, so a pattern is either linear in the text or refused
+    /// here (.NET throws NotSupportedException for constructs that need backtracking).
     /// </summary>
     private RegexDetector? ParsePattern(YamlMappingNode map, string path)
     {
-        var keys = Keys(map, path, s_patternKeys);
+        var keys = yaml.Keys(map, path, s_patternKeys);
         var name = keys.TryGetValue("name", out var nameNode) ? Scalar(nameNode) : null;
         if (name is null || !IsDetectorName(name))
         {
-            Error(nameNode ?? map, $"{path}.name", "is required: lower-case letters, digits and dashes (it shows in [redacted: NAME])");
+            yaml.Error(nameNode ?? map, $"{path}.name",
+                "is required: lower-case letters, digits and dashes (it shows in [redacted: NAME])");
             return null;
         }
 
         if (BuiltInDetectors.TryFind(name, out _))
         {
-            Error(nameNode!, $"{path}.name", $"'{name}' is a built-in detector; give your pattern another name");
+            yaml.Error(nameNode!, $"{path}.name", $"'{name}' is a built-in detector; give your pattern another name");
             return null;
         }
 
         if (!keys.TryGetValue("regex", out var regexNode) || Scalar(regexNode) is not { Length: > 0 } pattern)
         {
-            Error(regexNode ?? map, $"{path}.regex", "is required: the pattern to redact or block");
+            yaml.Error(regexNode ?? map, $"{path}.regex", "is required: the pattern to redact or block");
             return null;
         }
 
         try
         {
-            return new RegexDetector(name, new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking));
+            var regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            return new RegexDetector(name, regex);
         }
         catch (NotSupportedException ex)
         {
-            Error(regexNode, $"{path}.regex", $"cannot run in linear time (no back-references, lookarounds or atomic groups): {ex.Message}");
+            yaml.Error(regexNode, $"{path}.regex",
+                $"cannot run in linear time (no back-references, lookarounds or atomic groups): {ex.Message}");
         }
         catch (ArgumentException ex)
         {
-            Error(regexNode, $"{path}.regex", $"is not a valid regular expression: {ex.Message}");
+            yaml.Error(regexNode, $"{path}.regex", $"is not a valid regular expression: {ex.Message}");
         }
 
         return null;
@@ -135,10 +144,11 @@ internal sealed partial class PolicyCompiler
             "GB" or "GIB" => 1L << 30,
             _ => null,
         };
-        if (digits == 0 || multiplier is null || !long.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+        if (digits == 0 || multiplier is null
+            || !long.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
             || count == 0 || count > long.MaxValue / multiplier)
         {
-            Error(node, path, $"must be a size above zero such as 1048576, 512KB or 1MB, not '{text}'");
+            yaml.Error(node, path, $"must be a size above zero such as 1048576, 512KB or 1MB, not '{text}'");
             return null;
         }
 

@@ -1,24 +1,26 @@
 using McpGuard.Policy.Settings;
+using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
+using static McpGuard.Policy.Yaml.YamlWalker;
 
 namespace McpGuard.Policy.Compile;
 
-internal sealed partial class PolicyCompiler
+/// <summary>
+/// <c>telemetry: { otlp: URL, prometheus: BOOL, arguments: none | full }</c> (docs/telemetry.md).
+/// </summary>
+internal sealed class TelemetryParser(YamlWalker yaml)
 {
     private static readonly string[] s_telemetryKeys = ["otlp", "prometheus", "arguments"];
 
-    /// <summary>
-    /// <c>telemetry: { otlp: URL, prometheus: BOOL, arguments: none | full }</c> (docs/telemetry.md).
-    /// </summary>
-    private TelemetrySettings ParseTelemetry(YamlNode node)
+    public TelemetrySettings Parse(YamlNode node)
     {
         if (node is not YamlMappingNode map)
         {
-            Error(node, "telemetry", "must be a mapping: `telemetry: { otlp: http://127.0.0.1:4318 }`");
+            yaml.Error(node, "telemetry", "must be a mapping: `telemetry: { otlp: http://127.0.0.1:4318 }`");
             return TelemetrySettings.Off;
         }
 
-        var keys = Keys(map, "telemetry", s_telemetryKeys);
+        var keys = yaml.Keys(map, "telemetry", s_telemetryKeys);
         var settings = TelemetrySettings.Off;
         if (keys.TryGetValue("otlp", out var otlp))
         {
@@ -28,7 +30,8 @@ internal sealed partial class PolicyCompiler
             }
             else
             {
-                Error(otlp, "telemetry.otlp", "must be an http(s) URL of an OTLP/HTTP receiver, e.g. http://127.0.0.1:4318");
+                yaml.Error(otlp, "telemetry.otlp",
+                    "must be an http(s) URL of an OTLP/HTTP receiver, e.g. http://127.0.0.1:4318");
             }
         }
 
@@ -38,7 +41,7 @@ internal sealed partial class PolicyCompiler
             {
                 case "true": settings = settings with { Prometheus = true }; break;
                 case "false": break;
-                default: Error(prometheus, "telemetry.prometheus", "must be true or false"); break;
+                default: yaml.Error(prometheus, "telemetry.prometheus", "must be true or false"); break;
             }
         }
 
@@ -49,7 +52,8 @@ internal sealed partial class PolicyCompiler
                 case "none": break;
                 case "full": settings = settings with { Arguments = TelemetryArguments.Full }; break;
                 default:
-                    Error(arguments, "telemetry.arguments", $"must be none or full, not '{Scalar(arguments) ?? arguments.NodeType.ToString()}'");
+                    yaml.Error(arguments, "telemetry.arguments",
+                        $"must be none or full, not '{Scalar(arguments) ?? arguments.NodeType.ToString()}'");
                     break;
             }
         }

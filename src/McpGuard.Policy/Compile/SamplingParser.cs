@@ -1,22 +1,24 @@
 using McpGuard.Policy.Settings;
+using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
+using static McpGuard.Policy.Yaml.YamlWalker;
 
 namespace McpGuard.Policy.Compile;
 
-internal sealed partial class PolicyCompiler
+/// <summary><c>sampling: { tools: refuse | judge }</c> (docs/policy.md#sampling).</summary>
+internal sealed class SamplingParser(YamlWalker yaml)
 {
     private static readonly string[] s_samplingKeys = ["tools"];
 
-    /// <summary><c>sampling: { tools: refuse | judge }</c> (docs/policy.md#sampling).</summary>
-    private SamplingTools ParseSampling(YamlNode node)
+    public SamplingTools Parse(YamlNode node)
     {
         if (node is not YamlMappingNode map)
         {
-            Error(node, "sampling", "must be a mapping: `sampling: { tools: judge }` or `{ tools: refuse }`");
+            yaml.Error(node, "sampling", "must be a mapping: `sampling: { tools: judge }` or `{ tools: refuse }`");
             return SamplingTools.Refuse;
         }
 
-        var keys = Keys(map, "sampling", s_samplingKeys);
+        var keys = yaml.Keys(map, "sampling", s_samplingKeys);
         if (!keys.TryGetValue("tools", out var tools))
         {
             return SamplingTools.Refuse;
@@ -28,7 +30,8 @@ internal sealed partial class PolicyCompiler
             case "judge": return SamplingTools.Judge;
             default:
                 // Unreadable: report it, and refuse meanwhile (no policy is built anyway).
-                Error(tools, "sampling.tools", $"must be refuse or judge, not '{Scalar(tools) ?? tools.NodeType.ToString()}'");
+                yaml.Error(tools, "sampling.tools",
+                    $"must be refuse or judge, not '{Scalar(tools) ?? tools.NodeType.ToString()}'");
                 return SamplingTools.Refuse;
         }
     }

@@ -1,27 +1,30 @@
 using System.Net;
 using McpGuard.Policy.Settings;
 using McpGuard.Policy.Values;
+using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
+using static McpGuard.Policy.Yaml.YamlWalker;
 
 namespace McpGuard.Policy.Compile;
 
-internal sealed partial class PolicyCompiler
+/// <summary>
+/// The <c>serve</c> block (docs/serve.md): read by <c>mcpguard serve</c> only, checked by every command.
+/// </summary>
+internal sealed class ServeParser(YamlWalker yaml)
 {
-    private static readonly string[] s_serveKeys = ["listen", "path", "public_url", "tls", "allowed_origins", "auth", "sessions"];
-    private static readonly string[] s_oauthKeys = ["issuer", "audience", "scopes", "agent_claim"];
+    private static readonly string[] s_serveKeys =
+        ["listen", "path", "public_url", "tls", "allowed_origins", "auth", "sessions"];
 
-    /// <summary>
-    /// The <c>serve</c> block (docs/serve.md): read by <c>mcpguard serve</c> only, checked by every command.
-    /// </summary>
-    private ServeSettings ParseServe(YamlNode node)
+    public ServeSettings Parse(YamlNode node)
     {
         if (node is not YamlMappingNode map)
         {
-            Error(node, "serve", "must be a mapping with listen, path, public_url, tls, allowed_origins, auth, sessions");
+            yaml.Error(node, "serve",
+                "must be a mapping with listen, path, public_url, tls, allowed_origins, auth, sessions");
             return ServeSettings.Default;
         }
 
-        var keys = Keys(map, "serve", s_serveKeys);
+        var keys = yaml.Keys(map, "serve", s_serveKeys);
         var settings = ServeSettings.Default;
         if (keys.TryGetValue("listen", out var listen))
         {
@@ -31,20 +34,20 @@ internal sealed partial class PolicyCompiler
             }
             else
             {
-                Error(listen, "serve.listen", "must be ADDRESS:PORT such as 127.0.0.1:8750 or [::]:8750");
+                yaml.Error(listen, "serve.listen", "must be ADDRESS:PORT such as 127.0.0.1:8750 or [::]:8750");
             }
         }
 
         if (keys.TryGetValue("path", out var path))
         {
-            if (Scalar(path) is { Length: > 1 } text && text[0] == '/' && Uri.IsWellFormedUriString(text, UriKind.Relative)
-                && !text.Contains('?', StringComparison.Ordinal) && !text.EndsWith('/'))
+            if (Scalar(path) is { Length: > 1 } text && IsPath(text))
             {
                 settings = settings with { Path = text };
             }
             else
             {
-                Error(path, "serve.path", "must be a path such as /mcp (a leading slash, no query, no trailing slash)");
+                yaml.Error(path, "serve.path",
+                    "must be a path such as /mcp (a leading slash, no query, no trailing slash)");
             }
         }
 
@@ -57,7 +60,8 @@ internal sealed partial class PolicyCompiler
             }
             else
             {
-                Error(publicUrl, "serve.public_url", "must be an http(s) URL such as https://guard.example.com/mcp");
+                yaml.Error(publicUrl, "serve.public_url",
+                    "must be an http(s) URL such as https://guard.example.com/mcp");
             }
         }
 
@@ -68,10 +72,11 @@ internal sealed partial class PolicyCompiler
 
         if (keys.TryGetValue("allowed_origins", out var origins))
         {
-            var list = ParseStrings(origins, "serve.allowed_origins");
-            foreach (var bad in list.Where(o => !Uri.TryCreate(o, UriKind.Absolute, out var u) || u.AbsolutePath != "/" || o.EndsWith('/')))
+            var list = yaml.Strings(origins, "serve.allowed_origins");
+            foreach (var bad in list.Where(o => !IsOrigin(o)))
             {
-                Error(origins, "serve.allowed_origins", $"'{bad}' is not an origin such as https://claude.ai (scheme, host, port)");
+                yaml.Error(origins, "serve.allowed_origins",
+                    $"'{bad}' is not an origin such as https://claude.ai (scheme, host, port)");
             }
 
             settings = settings with { AllowedOrigins = list };
@@ -79,7 +84,7 @@ internal sealed partial class PolicyCompiler
 
         if (keys.TryGetValue("auth", out var auth))
         {
-            settings = settings with { Auth = ParseServeAuth(auth) };
+            settings = settings with { Auth = new ServeAuthParser(yaml).Parse(auth) };
         }
 
         if (keys.TryGetValue("sessions", out var sessions))
@@ -90,16 +95,24 @@ internal sealed partial class PolicyCompiler
         return settings;
     }
 
+    private static bool IsPath(string text) =>
+        text[0] == '/' && Uri.IsWellFormedUriString(text, UriKind.Relative)
+        && !text.Contains('?', StringComparison.Ordinal) && !text.EndsWith('/');
+
+    private static bool IsOrigin(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && !text.EndsWith('/');
+
     private ServeTls? ParseTls(YamlNode node)
     {
-        var keys = node is YamlMappingNode map ? Keys(map, "serve.tls", ["certificate", "key"]) : null;
-        if (keys is not null && keys.TryGetValue("certificate", out var cert) && Scalar(cert) is { Length: > 0 } certificate
+        var keys = node is YamlMappingNode map ? yaml.Keys(map, "serve.tls", ["certificate", "key"]) : null;
+        if (keys is not null
+            && keys.TryGetValue("certificate", out var cert) && Scalar(cert) is { Length: > 0 } certificate
             && keys.TryGetValue("key", out var keyNode) && Scalar(keyNode) is { Length: > 0 } key)
         {
             return new ServeTls(certificate, key);
         }
 
-        Error(node, "serve.tls", "must be { certificate: cert.pem, key: key.pem }");
+        yaml.Error(node, "serve.tls", "must be { certificate: cert.pem, key: key.pem }");
         return null;
     }
 
@@ -107,11 +120,11 @@ internal sealed partial class PolicyCompiler
     {
         if (node is not YamlMappingNode map)
         {
-            Error(node, "serve.sessions", "must be a mapping such as { max: 64, idle: 30m }");
+            yaml.Error(node, "serve.sessions", "must be a mapping such as { max: 64, idle: 30m }");
             return settings;
         }
 
-        var keys = Keys(map, "serve.sessions", ["max", "idle"]);
+        var keys = yaml.Keys(map, "serve.sessions", ["max", "idle"]);
         if (keys.TryGetValue("max", out var max))
         {
             if (int.TryParse(Scalar(max), out var count) && count is > 0 and <= 100_000)
@@ -120,7 +133,7 @@ internal sealed partial class PolicyCompiler
             }
             else
             {
-                Error(max, "serve.sessions.max", "must be a whole number from 1 to 100000");
+                yaml.Error(max, "serve.sessions.max", "must be a whole number from 1 to 100000");
             }
         }
 
@@ -132,7 +145,7 @@ internal sealed partial class PolicyCompiler
             }
             else
             {
-                Error(idle, "serve.sessions.idle", "must be a duration of at least 1s, such as 30m");
+                yaml.Error(idle, "serve.sessions.idle", "must be a duration of at least 1s, such as 30m");
             }
         }
 
