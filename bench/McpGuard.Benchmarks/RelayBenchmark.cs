@@ -106,6 +106,10 @@ internal static class RelayBenchmark
         var secondsIndex = Array.IndexOf(args, "--seconds");
         var seconds = secondsIndex >= 0 ? int.Parse(args[secondsIndex + 1], CultureInfo.InvariantCulture) : 30;
         var guard = GuardBuilds.Guard(root, args);
+
+        // --telemetry: the policy plus telemetry.otlp pointing at a receiver started here, as relay's telemetry side.
+        using var sink = args.Contains("--telemetry") ? new OtlpSink() : null;
+        policy = sink?.PolicyFrom(policy) ?? policy;
         string[] server = ["dotnet", typeof(RelayBenchmark).Assembly.Location, "server"];
         string[] command = args.Contains("--plain")
             ? ["dotnet", typeof(RelayBenchmark).Assembly.Location, "plain-relay", "--", .. server]
@@ -167,6 +171,11 @@ internal static class RelayBenchmark
         await driver.SendAsync("ping", "{}", flush: true);
         await Task.WhenAll(pending);
         Console.WriteLine($"{calls / Stopwatch.GetElapsedTime(started).TotalSeconds:0} calls/s, {(driver.CpuTime() - cpuBefore).TotalMicroseconds / calls:0.0} µs of the relay's CPU per call");
+        if (sink is not null)
+        {
+            Console.WriteLine($"OTLP receiver: {sink.Posts} posts, {sink.Bytes / 1024.0 / 1024.0:0.0} MiB so far");
+        }
+
         return 0;
     }
 

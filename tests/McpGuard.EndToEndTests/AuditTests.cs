@@ -5,7 +5,8 @@ using ModelContextProtocol.Protocol;
 namespace McpGuard.EndToEndTests;
 
 /// <summary>
-/// docs/audit.md#guarantees through the real guard: one record per decision, written before forwarding, fail closed.
+/// docs/audit.md#guarantees through the real guard: one record per decision, written before forwarding, fail closed;
+/// under run each names the local user as its agent.
 /// </summary>
 public sealed class AuditTests
 {
@@ -33,6 +34,9 @@ public sealed class AuditTests
         var outcome = Assert.Single(records, r => !r.TryGetProperty("decision", out _));
         Assert.Equal(echo.GetProperty("call_id").GetString(), outcome.GetProperty("call_id").GetString());
         Assert.DoesNotContain("s3cr3t", echo.GetRawText());
+
+        // In run the agent is the local user: every record names the account the guard runs as.
+        Assert.All(records, r => Assert.Equal(Environment.UserName, r.GetProperty("agent").GetString()));
     }
 
     [Fact]

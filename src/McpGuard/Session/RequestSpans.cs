@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using McpGuard.Audit;
-using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Settings;
 using McpGuard.Telemetry;
 using ModelContextProtocol.Protocol;
 
@@ -14,10 +15,17 @@ namespace McpGuard.Session;
 /// request's arrival to its answer, a CLIENT span from its forwarding to the server's answer, and the decision's
 /// attributes on the SERVER span. Exists only while telemetry listens (<see cref="IsListening"/>), so a session
 /// without telemetry pays nothing; the forwarded bytes are never touched (a <c>traceparent</c> is only read).
+/// Per call it stays cheap (bench/README.md): a span's attributes are given when it starts, the decision's are kept
+/// on the request and added when it ends (a call decided twice, asked then approved, gets its last decision), and
+/// names and the request id's text are made once.
 /// </summary>
 /// <param name="requestAgents">The shared child's: each request's agent, for its span.</param>
 internal sealed class RequestSpans(
-    string transport, string agent, TelemetryArguments arguments, string? sessionId = null, IRequestAgents? requestAgents = null)
+    string transport,
+    string agent,
+    TelemetryArguments arguments,
+    string? sessionId = null,
+    IRequestAgents? requestAgents = null)
 {
     private readonly ConcurrentDictionary<string, OpenRequest> _open = new(StringComparer.Ordinal);
 
@@ -34,25 +42,33 @@ internal sealed class RequestSpans(
 
     public string Agent => agent;
 
+    /// <summary>True while a client request waits for its answer: only then is a message worth reading.</summary>
+    public bool AnyOpen => !_open.IsEmpty;
+
     /// <summary>A client request entered the session's table of requests in flight.</summary>
     public void Started(JsonRpcId id, string method, JsonElement parameters)
     {
         var tool = method == RequestMethods.ToolsCall && parameters.ValueKind == JsonValueKind.Object
-            && parameters.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
-        var parent = TraceParent(parameters, out var traceParent, out var traceState)
-            && ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var context) ? context : default;
-        var span = GuardTelemetry.Source.StartActivity(tool is null ? method : $"{method} {tool}", ActivityKind.Server, parent);
-        if (span is { IsAllDataRequested: true })
+            && parameters.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String
+            ? name.GetString() : null;
+        var request = new OpenRequest(method, tool, Stopwatch.GetTimestamp());
+        if (GuardTelemetry.Source.HasListeners())
         {
-            Describe(span, id, method, tool, parameters);
-            span.SetTag(TelemetryNames.Agent, requestAgents?.AgentOf(id) ?? agent);
-            if (tool is not null && arguments == TelemetryArguments.Full && parameters.TryGetProperty("arguments"u8, out var args))
-            {
-                span.SetTag(TelemetryNames.ToolArguments, args.GetRawText());
-            }
+            var meta = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("_meta"u8, out var m)
+                && m.ValueKind == JsonValueKind.Object ? m : default;
+            request.IdText = id.ToString();
+            request.ProtocolVersion = Text(meta, "io.modelcontextprotocol/protocolVersion"u8);
+            var parent = Text(meta, "traceparent"u8) is { } traceParent
+                && ActivityContext.TryParse(traceParent, Text(meta, "tracestate"u8), isRemote: true, out var context)
+                ? context : default;
+            var args = tool is not null && arguments == TelemetryArguments.Full
+                && parameters.TryGetProperty("arguments"u8, out var a) ? a.GetRawText() : null;
+            request.Name = SpanNames.Of(method, tool);
+            request.Server = Start(request.Name, ActivityKind.Server, parent,
+                Tags(request, requestAgents?.AgentOf(id) ?? agent, args));
         }
 
-        _open[id.Key] = new OpenRequest(method, tool, Stopwatch.GetTimestamp(), span, ProtocolVersion(parameters));
+        _open[id.Key] = request;
     }
 
     /// <summary>The session forwarded the client's request to the server: its CLIENT span starts.</summary>
@@ -60,13 +76,7 @@ internal sealed class RequestSpans(
     {
         if (_open.TryGetValue(id.Key, out var request) && request.Server is { } server)
         {
-            var span = GuardTelemetry.Source.StartActivity(server.DisplayName, ActivityKind.Client, server.Context);
-            if (span is { IsAllDataRequested: true })
-            {
-                Describe(span, id, request.Method, request.Tool, default);
-            }
-
-            request.Client = span;
+            request.Client = Start(request.Name!, ActivityKind.Client, server.Context, Tags(request, null, null));
         }
     }
 
@@ -76,7 +86,7 @@ internal sealed class RequestSpans(
     public void Asked(string callId, string? channel) => _askedOn[callId] = channel;
 
     /// <summary>
-    /// The guard's decision about a tools/call, as audited: attributes on its span, the decision counter.
+    /// The guard's decision about a tools/call, as audited: the decision counter, and attributes for its span.
     /// </summary>
     public void Decided(AuditDecisionRecord record)
     {
@@ -92,15 +102,12 @@ internal sealed class RequestSpans(
             GuardTelemetry.Approvals.Add(1, new(TelemetryNames.OutcomeTag, decision), new(TelemetryNames.ChannelTag, channel));
         }
 
-        if (JsonRpcId.FromElement(record.RequestId) is { } id && _open.TryGetValue(id.Key, out var request) && request.Server is { } span)
+        if (Open(record.RequestId) is { Server: not null } request)
         {
-            span.SetTag(TelemetryNames.Decision, decision);
-            span.SetTag(TelemetryNames.Rule, record.RuleId);
-            span.SetTag(TelemetryNames.Risk, record.Risk);
-            if (channel is not null)
-            {
-                span.SetTag(TelemetryNames.ApprovalChannel, channel);
-            }
+            request.Decision = decision;
+            request.Rule = record.RuleId;
+            request.Risk = record.Risk;
+            request.Channel = channel ?? request.Channel;
         }
     }
 
@@ -110,10 +117,9 @@ internal sealed class RequestSpans(
     /// </summary>
     public void Concluded(AuditOutcomeRecord record)
     {
-        if (record.Results is { } results && record.RequestId is { } requestId && JsonRpcId.FromElement(requestId) is { } id
-            && _open.TryGetValue(id.Key, out var request) && request.Server is { } span)
+        if (record.Results is { } results && Open(record.RequestId) is { Server: not null } request)
         {
-            span.SetTag(TelemetryNames.Redactions, results.Matches.Values.Sum());
+            request.Redactions = results.Matches.Values.Sum();
         }
     }
 
@@ -125,21 +131,17 @@ internal sealed class RequestSpans(
             return;
         }
 
-        var errorType = errorCode is { } code ? code.ToString(System.Globalization.CultureInfo.InvariantCulture) : isError ? "tool_error" : null;
-        foreach (var span in (ReadOnlySpan<Activity?>)[request.Client, request.Server])
+        var errorType = errorCode is { } code ? code.ToString(CultureInfo.InvariantCulture)
+            : isError ? "tool_error" : null;
+        if (request.Client is { } client)
         {
-            if (span is null)
-            {
-                continue;
-            }
+            End(client, errorType);
+        }
 
-            if (errorType is not null)
-            {
-                span.SetTag(TelemetryNames.ErrorType, errorType);
-                span.SetStatus(ActivityStatusCode.Error);
-            }
-
-            span.Dispose();
+        if (request.Server is { } server)
+        {
+            request.AddDecisionTags(server);
+            End(server, errorType);
         }
 
         GuardTelemetry.OperationDuration.Record(
@@ -149,63 +151,82 @@ internal sealed class RequestSpans(
             new(TelemetryNames.ErrorType, errorType));
     }
 
-    private void Describe(Activity span, JsonRpcId id, string method, string? tool, JsonElement parameters)
+    /// <summary>
+    /// Starts a span with its attributes. <see cref="Activity.Start"/> makes it the current activity and its end
+    /// makes the one before it current again, on whichever thread ends it; these spans end on another pump, so the
+    /// current activity is put back at once and neither pump keeps a span alive or parents a later one under it.
+    /// </summary>
+    private static Activity? Start(
+        string name, ActivityKind kind, ActivityContext parent, KeyValuePair<string, object?>[] tags)
     {
-        span.SetTag(TelemetryNames.MethodName, method);
-        span.SetTag(TelemetryNames.RequestId, id.ToString());
-        span.SetTag(TelemetryNames.NetworkTransport, transport);
-        if (sessionId is not null)
+        var current = Activity.Current;
+        var span = GuardTelemetry.Source.StartActivity(name, kind, parent, tags);
+        if (span is not null)
         {
-            span.SetTag(TelemetryNames.SessionId, sessionId);
+            Activity.Current = current;
         }
 
-        if (ProtocolVersion(parameters) is { } version)
+        return span;
+    }
+
+    private static void End(Activity span, string? errorType)
+    {
+        if (errorType is not null)
         {
-            span.SetTag(TelemetryNames.ProtocolVersion, version);
+            span.AddTag(TelemetryNames.ErrorType, errorType);
+            span.SetStatus(ActivityStatusCode.Error);
         }
 
-        if (tool is not null)
-        {
-            span.SetTag(TelemetryNames.ToolName, tool);
-            span.SetTag(TelemetryNames.OperationName, "execute_tool");
-        }
+        span.Dispose();
     }
 
     /// <summary>
-    /// A W3C <c>traceparent</c> (and <c>tracestate</c>) in the request's <c>_meta</c>: the caller's trace.
+    /// The MCP attributes both spans of a request carry; the SERVER span's also say who called (and, with
+    /// <c>arguments: full</c>, with what).
     /// </summary>
-    private static bool TraceParent(JsonElement parameters, out string? traceParent, out string? traceState)
+    private KeyValuePair<string, object?>[] Tags(OpenRequest request, string? caller, string? args)
     {
-        traceParent = traceState = null;
-        if (parameters.ValueKind != JsonValueKind.Object || !parameters.TryGetProperty("_meta"u8, out var meta)
-            || meta.ValueKind != JsonValueKind.Object || !meta.TryGetProperty("traceparent"u8, out var parent)
-            || parent.ValueKind != JsonValueKind.String)
+        var tags = new KeyValuePair<string, object?>[3 + (sessionId is null ? 0 : 1)
+            + (request.ProtocolVersion is null ? 0 : 1) + (request.Tool is null ? 0 : 2)
+            + (caller is null ? 0 : 1) + (args is null ? 0 : 1)];
+        var i = 0;
+        tags[i++] = new(TelemetryNames.MethodName, request.Method);
+        tags[i++] = new(TelemetryNames.RequestId, request.IdText);
+        tags[i++] = new(TelemetryNames.NetworkTransport, transport);
+        if (sessionId is not null)
         {
-            return false;
+            tags[i++] = new(TelemetryNames.SessionId, sessionId);
         }
 
-        traceParent = parent.GetString();
-        traceState = meta.TryGetProperty("tracestate"u8, out var state) && state.ValueKind == JsonValueKind.String ? state.GetString() : null;
-        return true;
+        if (request.ProtocolVersion is { } version)
+        {
+            tags[i++] = new(TelemetryNames.ProtocolVersion, version);
+        }
+
+        if (request.Tool is { } tool)
+        {
+            tags[i++] = new(TelemetryNames.ToolName, tool);
+            tags[i++] = new(TelemetryNames.OperationName, "execute_tool");
+        }
+
+        if (caller is not null)
+        {
+            tags[i++] = new(TelemetryNames.Agent, caller);
+        }
+
+        if (args is not null)
+        {
+            tags[i] = new(TelemetryNames.ToolArguments, args);
+        }
+
+        return tags;
     }
 
-    private static string? ProtocolVersion(JsonElement parameters) =>
-        parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("_meta"u8, out var meta)
-        && meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("io.modelcontextprotocol/protocolVersion"u8, out var version)
-        && version.ValueKind == JsonValueKind.String ? version.GetString() : null;
+    private OpenRequest? Open(JsonElement? requestId) =>
+        requestId is { } element && JsonRpcId.FromElement(element) is { } id
+        && _open.TryGetValue(id.Key, out var request) ? request : null;
 
-    private sealed class OpenRequest(string method, string? tool, long startedAt, Activity? server, string? protocolVersion)
-    {
-        public string Method => method;
-
-        public string? Tool => tool;
-
-        public long StartedAt => startedAt;
-
-        public Activity? Server => server;
-
-        public string? ProtocolVersion => protocolVersion;
-
-        public Activity? Client { get; set; }
-    }
+    private static string? Text(JsonElement meta, ReadOnlySpan<byte> name) =>
+        meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty(name, out var value)
+        && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -12,9 +12,9 @@ internal sealed class TracedClientPeer(IClientPeer inner, RequestSpans spans) : 
 
     public ValueTask SendAsync(ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken)
     {
-        if (ServerMessageHeader.TryRead(message, out var header) && header.IsResponse)
+        if (spans.AnyOpen && TracedMessages.TryReadAnswer(message, out var id, out var isError, out var code))
         {
-            spans.Answered(header.Id!.Value, header.IsError, header.ErrorCode);
+            spans.Answered(id, isError, code);
         }
 
         return inner.SendAsync(message, flush, cancellationToken);

@@ -12,9 +12,9 @@ internal sealed class TracedServerPeer(IServerPeer inner, RequestSpans spans) : 
 
     public ValueTask SendAsync(ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken)
     {
-        if (ServerMessageHeader.TryRead(message, out var header) && header.IsRequest)
+        if (spans.AnyOpen && TracedMessages.TryReadRequestId(message, out var id))
         {
-            spans.Forwarded(header.Id!.Value);
+            spans.Forwarded(id);
         }
 
         return inner.SendAsync(message, flush, cancellationToken);

@@ -1,4 +1,4 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Values;
 
 namespace McpGuard.State;
 
@@ -36,11 +36,11 @@ internal sealed class SqliteBucketWrites
                 var (isNew, last, amount, total) = _pending[key];
                 if (isNew)
                 {
-                    statements.InsertBucket.With(key.Counter, key.Opened, last, amount.ToString(), total.ToString()).ExecuteNonQuery();
+                    statements.InsertBucket.Execute(key.Counter, key.Opened, last, amount.ToString(), total.ToString());
                 }
                 else
                 {
-                    statements.UpdateBucket.With(key.Counter, key.Opened, last, amount.ToString(), total.ToString()).ExecuteNonQuery();
+                    statements.UpdateBucket.Execute(key.Counter, key.Opened, last, amount.ToString(), total.ToString());
                 }
             }
         }

@@ -4,9 +4,10 @@ namespace McpGuard.State;
 
 /// <summary>
 /// The statements of the SQLite store's decisions and give-backs, made once per connection (see
-/// <see cref="SqliteStatement"/>). The transaction too is statements of its own: Microsoft.Data.Sqlite's
-/// <see cref="SqliteTransaction"/> prepares <c>BEGIN</c> and <c>COMMIT</c> anew each time, which cost about as
-/// much as a decision's reads. Used under the store's one-decision-at-a-time gate only; disposed with the connection.
+/// <see cref="SqliteStatement"/>; the ones every decision runs are <see cref="SqliteRawStatement"/>s). The
+/// transaction too is statements of its own: Microsoft.Data.Sqlite's <see cref="SqliteTransaction"/> prepares
+/// <c>BEGIN</c> and <c>COMMIT</c> anew each time, which cost about as much as a decision's reads. Used under the
+/// store's one-decision-at-a-time gate only; disposed with the connection.
 /// </summary>
 internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDisposable
 {
@@ -18,14 +19,14 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
         LEFT JOIN limit_buckets n ON n.counter = c.id AND n.opened = (SELECT max(opened) FROM limit_buckets WHERE counter = c.id)
         """;
 
-    public SqliteStatement Begin { get; } = new(connection, "BEGIN IMMEDIATE");
+    public SqliteRawStatement Begin { get; } = new(connection, "BEGIN IMMEDIATE");
 
-    public SqliteStatement Commit { get; } = new(connection, "COMMIT");
+    public SqliteRawStatement Commit { get; } = new(connection, "COMMIT");
 
-    public SqliteStatement Rollback { get; } = new(connection, "ROLLBACK");
+    public SqliteRawStatement Rollback { get; } = new(connection, "ROLLBACK");
 
     /// <summary>Changes when another connection commits to the file (never for this one's own commits).</summary>
-    public SqliteStatement DataVersion { get; } = new(connection, "PRAGMA data_version");
+    public SqliteRawStatement DataVersion { get; } = new(connection, "PRAGMA data_version");
 
     public SqliteStatement WindowById { get; } = new(connection, Window + " WHERE c.id = $id", "$id");
 
@@ -43,13 +44,19 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
 
     public SqliteStatement InsertCounter { get; } = new(connection, "INSERT INTO limit_counters (namespace, entry, kind, window_ticks, per) VALUES ($ns, $entry, $kind, $window, $per) RETURNING id", "$ns", "$entry", "$kind", "$window", "$per");
 
-    public SqliteStatement InsertBucket { get; } = new(connection, "INSERT INTO limit_buckets (counter, opened, last, amount, total) VALUES ($id, $opened, $last, $amount, $total)", "$id", "$opened", "$last", "$amount", "$total");
+    /// <summary>A new bucket: counter, opened, last, amount, total.</summary>
+    public SqliteRawStatement InsertBucket { get; } = new(
+        connection, "INSERT INTO limit_buckets (counter, opened, last, amount, total) VALUES (?1, ?2, ?3, ?4, ?5)");
 
-    public SqliteStatement UpdateBucket { get; } = new(connection, "UPDATE limit_buckets SET last = $last, amount = $amount, total = $total WHERE counter = $id AND opened = $opened", "$id", "$opened", "$last", "$amount", "$total");
+    /// <summary>A bucket's new end, amount and total, named by counter and opened: the insert's order.</summary>
+    public SqliteRawStatement UpdateBucket { get; } = new(
+        connection, "UPDATE limit_buckets SET last = ?3, amount = ?4, total = ?5 WHERE counter = ?1 AND opened = ?2");
 
     public void Dispose()
     {
-        foreach (var statement in (SqliteStatement[])[Begin, Commit, Rollback, DataVersion, WindowById, WindowByIdentity, Expire, Buckets, Bucket, InsertCounter, InsertBucket, UpdateBucket])
+        foreach (var statement in (IDisposable[])[
+            Begin, Commit, Rollback, DataVersion, WindowById, WindowByIdentity, Expire, Buckets, Bucket, InsertCounter,
+            InsertBucket, UpdateBucket])
         {
             statement.Dispose();
         }

@@ -1,4 +1,5 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Values;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;
@@ -223,12 +224,12 @@ internal sealed partial class SqliteCounterStore
         var sum = (stored.Sum - taken).ToString();
         if (opened == newest.OpenedTicks)
         {
-            statements.UpdateBucket.With(stored.Id, opened, last, (bucket - taken).ToString(), sum).ExecuteNonQuery();
+            statements.UpdateBucket.Execute(stored.Id, opened, last, (bucket - taken).ToString(), sum);
             return;
         }
 
-        statements.UpdateBucket.With(stored.Id, opened, last, (bucket - taken).ToString(), total).ExecuteNonQuery();
-        statements.UpdateBucket.With(stored.Id, newest.OpenedTicks, newest.LastTicks, newest.Amount.ToString(), sum).ExecuteNonQuery();
+        statements.UpdateBucket.Execute(stored.Id, opened, last, (bucket - taken).ToString(), total);
+        statements.UpdateBucket.Execute(stored.Id, newest.OpenedTicks, newest.LastTicks, newest.Amount.ToString(), sum);
     }
 
     /// <summary>

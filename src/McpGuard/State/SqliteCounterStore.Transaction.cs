@@ -1,5 +1,5 @@
 using McpGuard.Home;
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;
@@ -138,10 +138,10 @@ internal sealed partial class SqliteCounterStore
     private SqliteCounterStatements Begin()
     {
         var statements = Open();
-        statements.Begin.With().ExecuteNonQuery();
+        statements.Begin.Execute();
         try
         {
-            var version = (long)statements.DataVersion.With().ExecuteScalar()!;
+            var version = statements.DataVersion.ExecuteInt64();
             if (version != _windowsVersion)
             {
                 _windows.Clear();
@@ -162,7 +162,7 @@ internal sealed partial class SqliteCounterStore
         try
         {
             Settle(statements);
-            statements.Commit.With().ExecuteNonQuery();
+            statements.Commit.Execute();
         }
         catch
         {
@@ -201,7 +201,7 @@ internal sealed partial class SqliteCounterStore
     {
         try
         {
-            statements.Rollback.With().ExecuteNonQuery();
+            statements.Rollback.Execute();
         }
         catch (SqliteException)
         {

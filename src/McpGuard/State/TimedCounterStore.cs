@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
 using McpGuard.Telemetry;
 
 namespace McpGuard.State;
@@ -14,12 +14,20 @@ internal sealed class TimedCounterStore(ICounterStore inner, string storeKind) :
 
     public bool AnswersAtOnce => inner.AnswersAtOnce;
 
-    public async ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+    public ValueTask<CountOutcome> TryCountAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var outcome = await inner.TryCountAsync(demands, now, cancellationToken);
-        Record(started, "count", outcome is CountOutcome.Unavailable ? "unavailable" : null);
-        return outcome;
+        var counting = inner.TryCountAsync(demands, now, cancellationToken);
+        if (!counting.IsCompletedSuccessfully)
+        {
+            return TimeAsync(counting, started);
+        }
+
+        // A store that answers at once (memory, a group commit already done) is timed without a state machine.
+        var outcome = counting.Result;
+        RecordCount(started, outcome);
+        return new ValueTask<CountOutcome>(outcome);
     }
 
     public async ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
@@ -37,6 +45,16 @@ internal sealed class TimedCounterStore(ICounterStore inner, string storeKind) :
         inner.ResetAsync(counterNamespace, entry, cancellationToken);
 
     public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
+
+    private async ValueTask<CountOutcome> TimeAsync(ValueTask<CountOutcome> counting, long started)
+    {
+        var outcome = await counting;
+        RecordCount(started, outcome);
+        return outcome;
+    }
+
+    private void RecordCount(long started, CountOutcome outcome) =>
+        Record(started, "count", outcome is CountOutcome.Unavailable ? "unavailable" : null);
 
     private void Record(long started, string operation, string? error) =>
         GuardTelemetry.StoreDuration.Record(

@@ -63,12 +63,44 @@ public sealed class DeskPageTests
         var card = page.Locator(".card", new() { HasText = "counted in the title" });
         await Assertions.Expect(page).ToHaveTitleAsync("(1) McpGuard approval desk");
         await Assertions.Expect(card).ToContainTextAsync("server: my-everything");
+        await Assertions.Expect(card).ToContainTextAsync($"asked by: {Environment.UserName}");
         var notifications = await page.EvaluateAsync<string[]>("window.__notifications");
         await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await call.WaitAsync(TestConstants.DefaultTimeout, Ct);
 
         Assert.Equal(["McpGuard: echo is waiting for you / server: my-everything"], notifications);
         await Assertions.Expect(page).ToHaveTitleAsync("McpGuard approval desk");
+    }
+
+    /// <summary>
+    /// Under <c>serve</c> the card names the agent whose token made the call (docs/approval.md: "asked by").
+    /// </summary>
+    [Fact]
+    public async Task Page_ServedCallWaits_CardSaysWhichAgentAsks()
+    {
+        var home = DeskProcess.NewHome();
+        const string ServePolicy = Policy + "\nserve:\n  auth: { tokens: agents.yaml }\n";
+        var token = (await Serve.ServeHttpBoundsTests.RunCliAsync(
+            home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), ServePolicy)).Trim();
+        await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
+        await using var guard = await ServedGuard.StartAsync(ServePolicy, ["node", RepoPaths.V2Server], home: home);
+        await using var client = await guard.ConnectAsync(headers: new Dictionary<string, string>
+        {
+            ["Authorization"] = "Bearer " + token,
+        });
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(desk.PageUrl);
+
+        var arguments = new Dictionary<string, object?> { ["text"] = "asked for by alice" };
+        var call = client.CallToolAsync("echo", arguments, cancellationToken: Ct).AsTask();
+        var card = page.Locator(".card", new() { HasText = "asked for by alice" });
+        await Assertions.Expect(card).ToContainTextAsync("asked by: alice");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        var result = await call.WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.Contains("asked for by alice", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
     }
 
     [Fact]

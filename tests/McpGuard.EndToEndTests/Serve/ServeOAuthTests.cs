@@ -54,13 +54,20 @@ public sealed class ServeOAuthTests
         var readOnly = await setup.TokenAsync("reader", setup.Resource);
         using var http = new HttpClient();
 
-        foreach (var bad in (string?[])[null, otherAudience, expired, unsigned, valid[..^4] + "AAAA"])
+        // An opaque (non-JWT) token, as a server not told to issue JWTs hands out: refused, introspection is not done.
+        var opaque = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        foreach (var bad in (string?[])[null, otherAudience, expired, unsigned, valid[..^4] + "AAAA", opaque])
         {
             using var refused = await PostAsync(http, setup.Guard.Url, bad);
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
             var challenge = refused.Headers.WwwAuthenticate.ToString();
             Assert.Contains($"resource_metadata=\"{setup.MetadataUrl}\"", challenge, StringComparison.Ordinal);
             Assert.Equal(bad is not null, challenge.Contains("error=\"invalid_token\"", StringComparison.Ordinal));
+            if (bad == opaque)
+            {
+                var why = await refused.Content.ReadAsStringAsync(Ct);
+                Assert.Contains("the token is not a JWT", why, StringComparison.Ordinal);
+            }
         }
 
         using var scoped = await PostAsync(http, setup.Guard.Url, readOnly);

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using McpGuard.Http.Bearer;
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -82,6 +82,18 @@ public sealed class OAuthAuthenticatorTests : IDisposable
         Assert.IsType<AuthOutcome.Refused>(await _authenticator.AuthenticateAsync(Token(key: other), Ct));
         Assert.IsType<AuthOutcome.Refused>(await _authenticator.AuthenticateAsync("not-a-jwt", Ct));
         Assert.Equal(new AuthOutcome.Refused(false, "no bearer token"), await _authenticator.AuthenticateAsync(null, Ct));
+    }
+
+    [Fact]
+    public async Task Authenticate_OpaqueToken_RefusedAsNotAJwt()
+    {
+        // What an authorization server issues when it is not told to make JWTs: a random handle, only usable with
+        // token introspection (RFC 7662), which the guard does not do (docs/serve.md#oauth).
+        var opaque = Base64Url(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+
+        var outcome = await _authenticator.AuthenticateAsync(opaque, Ct);
+
+        Assert.Equal(new AuthOutcome.Refused(true, "the token is not a JWT"), outcome);
     }
 
     [Fact]

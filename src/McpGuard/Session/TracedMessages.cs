@@ -1,0 +1,151 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace McpGuard.Session;
+
+/// <summary>
+/// What the traced peers need of a message the session already judged and is sending: a request's id, or an
+/// answer's id and whether it failed. Only the top level is read, values are skipped, and a request stops being read
+/// once its method and id are seen; nothing is checked (the session did), and the bytes are never changed.
+/// </summary>
+internal static class TracedMessages
+{
+    /// <summary>The id of a request (a message with a method and an id) going to the server.</summary>
+    public static bool TryReadRequestId(ReadOnlySequence<byte> message, out JsonRpcId id)
+    {
+        id = default;
+        try
+        {
+            var reader = new Utf8JsonReader(message, new JsonReaderOptions { MaxDepth = 1024 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            JsonRpcId? found = null;
+            var hasMethod = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isMethod = reader.ValueTextEquals("method"u8);
+                var isId = !isMethod && reader.ValueTextEquals("id"u8);
+                reader.Read();
+                if (isId)
+                {
+                    found = IdOf(ref reader, message);
+                }
+                else
+                {
+                    hasMethod |= isMethod;
+                    reader.Skip();
+                }
+
+                if (hasMethod && found is not null)
+                {
+                    id = found.Value;
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The id of an answer (a message with an id and no method) going to the client, whether it is an error or a
+    /// tool result with <c>isError</c>, and the error's code.
+    /// </summary>
+    public static bool TryReadAnswer(ReadOnlySequence<byte> message, out JsonRpcId id, out bool isError, out long? code)
+    {
+        id = default;
+        isError = false;
+        code = null;
+        try
+        {
+            var reader = new Utf8JsonReader(message, new JsonReaderOptions { MaxDepth = 1024 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            JsonRpcId? found = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("method"u8))
+                {
+                    return false;
+                }
+
+                var member = reader.ValueTextEquals("id"u8) ? 1 : reader.ValueTextEquals("error"u8) ? 2
+                    : reader.ValueTextEquals("result"u8) ? 3 : 0;
+                reader.Read();
+                switch (member)
+                {
+                    case 1:
+                        found = IdOf(ref reader, message);
+                        break;
+                    case 2:
+                        isError = true;
+                        code = Member(ref reader, "code"u8, static (ref Utf8JsonReader r) =>
+                            r.TokenType == JsonTokenType.Number && r.TryGetInt64(out var c) ? c : null);
+                        break;
+                    case 3:
+                        isError |= Member(ref reader, "isError"u8, static (ref Utf8JsonReader r) =>
+                            r.TokenType == JsonTokenType.True ? 1 : null) == 1;
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            id = found.GetValueOrDefault();
+            return found is not null;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static JsonRpcId? IdOf(ref Utf8JsonReader reader, ReadOnlySequence<byte> message)
+    {
+        var raw = message.Slice(reader.TokenStartIndex, reader.BytesConsumed - reader.TokenStartIndex);
+        var id = JsonRpcId.FromToken(ref reader, raw.IsSingleSegment ? raw.FirstSpan : raw.ToArray());
+        reader.Skip();
+        return id;
+    }
+
+    /// <summary>
+    /// The value of the named member of the object the reader is at, read by <paramref name="read"/>, or null; the
+    /// rest of the object is skipped and the reader ends on the object's end.
+    /// </summary>
+    private static long? Member(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ValueReader read)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        long? value = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var wanted = reader.ValueTextEquals(name);
+            reader.Read();
+            if (wanted)
+            {
+                value = read(ref reader);
+            }
+
+            reader.Skip();
+        }
+
+        return value;
+    }
+
+    private delegate long? ValueReader(ref Utf8JsonReader reader);
+}
