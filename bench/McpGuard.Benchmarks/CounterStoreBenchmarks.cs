@@ -9,6 +9,8 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Limits;
 using McpGuard.State;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 using McpGuard.State;
 using Microsoft.Extensions.Logging.Abstractions;
 

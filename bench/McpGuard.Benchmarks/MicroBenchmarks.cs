@@ -6,6 +6,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 using McpGuard.Session;
 using McpGuard.Stdio;
 

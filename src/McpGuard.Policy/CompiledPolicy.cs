@@ -1,3 +1,9 @@
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Pins;
+using McpGuard.Policy.Risk;
+using McpGuard.Policy.Settings;
+using McpGuard.Policy.Tools;
+
 namespace McpGuard.Policy;
 
 /// <summary>A validated, immutable policy. Only <see cref="PolicyLoader"/> builds one.</summary>

@@ -1,6 +1,10 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using McpGuard.Policy.Json;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Tools;
+using McpGuard.Policy.Values;
 
 namespace McpGuard.Policy;
 

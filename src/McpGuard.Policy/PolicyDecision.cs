@@ -1,3 +1,5 @@
+using McpGuard.Policy.Risk;
+
 namespace McpGuard.Policy;
 
 /// <summary>What the policy says about one call. Denial is a value, never an exception.</summary>

@@ -1,4 +1,9 @@
 using System.Globalization;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Risk;
+using McpGuard.Policy.Settings;
+using McpGuard.Policy.Tools;
+using McpGuard.Policy.Values;
 
 namespace McpGuard.Policy;
 

@@ -1,3 +1,9 @@
+using McpGuard.Policy.Json;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Pins;
+using McpGuard.Policy.Risk;
+using McpGuard.Policy.Tools;
+
 namespace McpGuard.Policy;
 
 /// <summary>

@@ -1,4 +1,9 @@
 using System.Text.Json;
+using McpGuard.Policy.Conditions;
+using McpGuard.Policy.Json;
+using McpGuard.Policy.Pins;
+using McpGuard.Policy.Risk;
+using McpGuard.Policy.Tools;
 
 namespace McpGuard.Policy;
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using McpGuard.Policy.Pins;
+using McpGuard.Policy.Risk;
 
 namespace McpGuard.Policy;
 

@@ -1,3 +1,6 @@
+using McpGuard.Policy.Json;
+using McpGuard.Policy.Settings;
+
 namespace McpGuard.Policy.Decide;
 
 /// <summary>

@@ -1,3 +1,6 @@
+using McpGuard.Policy.Pins;
+using McpGuard.Policy.Risk;
+
 namespace McpGuard.Policy.Decide;
 
 /// <summary>

@@ -14,7 +14,9 @@ internal sealed partial class CasesCompiler
         string? tool = null;
         if (!keys.TryGetValue("call", out var callNode))
         {
-            Error(map, $"{path}.call", allowRepeat ? "is required: a step is a call (call, args, expect) or a wait" : "is required (or `steps`): the tool this case calls");
+            _yaml.Error(map, $"{path}.call", allowRepeat
+                ? "is required: a step is a call (call, args, expect) or a wait"
+                : "is required (or `steps`): the tool this case calls");
         }
         else
         {
@@ -24,7 +26,7 @@ internal sealed partial class CasesCompiler
         CallVerdict? expect = null;
         if (!keys.TryGetValue("expect", out var expectNode))
         {
-            Error(map, $"{path}.expect", $"is required: one of {string.Join(", ", DecisionWords.AllProven)}");
+            _yaml.Error(map, $"{path}.expect", $"is required: one of {string.Join(", ", DecisionWords.AllProven)}");
         }
         else if (DecisionWords.TryParseProven((expectNode as YamlScalarNode)?.Value, out var verdict))
         {
@@ -32,7 +34,7 @@ internal sealed partial class CasesCompiler
         }
         else
         {
-            Error(expectNode, $"{path}.expect", $"must be one of {string.Join(", ", DecisionWords.AllProven)}");
+            _yaml.Error(expectNode, $"{path}.expect", $"must be one of {string.Join(", ", DecisionWords.AllProven)}");
         }
 
         string? reason = null;
@@ -41,7 +43,7 @@ internal sealed partial class CasesCompiler
             reason = Text(reasonNode, $"{path}.reason");
             if (expect is CallVerdict.Allow or CallVerdict.UnknownTool)
             {
-                Error(reasonNode, $"{path}.reason", "only a deny or a require_approval has a reason to check");
+                _yaml.Error(reasonNode, $"{path}.reason", "only a deny or a require_approval has a reason to check");
             }
         }
 
@@ -56,21 +58,28 @@ internal sealed partial class CasesCompiler
                 case "false":
                     break;
                 default:
-                    Error(approveNode, $"{path}.approve", "must be true (a person approves if asked) or false");
+                    _yaml.Error(approveNode, $"{path}.approve", "must be true (a person approves if asked) or false");
                     break;
             }
         }
 
         var repeat = 1;
         if (allowRepeat && keys.TryGetValue("repeat", out var repeatNode)
-            && !(int.TryParse((repeatNode as YamlScalarNode)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out repeat) && repeat is >= 1 and <= MaxRepeat))
+            && !(int.TryParse(
+                    (repeatNode as YamlScalarNode)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out repeat)
+                && repeat is >= 1 and <= MaxRepeat))
         {
-            Error(repeatNode, $"{path}.repeat", $"must be a whole number from 1 to {MaxRepeat}");
+            _yaml.Error(repeatNode, $"{path}.repeat", $"must be a whole number from 1 to {MaxRepeat}");
         }
 
-        var expectResult = keys.TryGetValue("expect_result", out var resultNode) ? ExpectResult(resultNode, $"{path}.expect_result") : null;
-        var arguments = keys.TryGetValue("args", out var argsNode) ? new YamlArguments(this, $"{path}.args").Convert(argsNode) : null;
-        if (tool is null || expect is null || (argsNode is not null && arguments is null) || (resultNode is not null && expectResult is null))
+        var expectResult = keys.TryGetValue("expect_result", out var resultNode)
+            ? ExpectResult(resultNode, $"{path}.expect_result")
+            : null;
+        var arguments = keys.TryGetValue("args", out var argsNode)
+            ? new YamlArguments(_yaml, $"{path}.args").Convert(argsNode)
+            : null;
+        if (tool is null || expect is null || (argsNode is not null && arguments is null)
+            || (resultNode is not null && expectResult is null))
         {
             return null;
         }
@@ -97,34 +106,38 @@ internal sealed partial class CasesCompiler
     {
         if (node is not YamlMappingNode map)
         {
-            Error(node, path, "must be a mapping: { sample, redacted: [detectors] } or { sample, blocked: detector }");
+            _yaml.Error(node, path,
+                "must be a mapping: { sample, redacted: [detectors] } or { sample, blocked: detector }");
             return null;
         }
 
-        var keys = Keys(map, path, s_resultKeys);
+        var keys = _yaml.Keys(map, path, s_resultKeys);
         var sample = keys.TryGetValue("sample", out var sampleNode) ? (sampleNode as YamlScalarNode)?.Value : null;
         if (sample is null)
         {
-            Error(sampleNode ?? map, $"{path}.sample", "is required: the text of an answer the tool could give");
+            _yaml.Error(sampleNode ?? map, $"{path}.sample", "is required: the text of an answer the tool could give");
         }
 
         var redacted = new List<string>();
         if (keys.TryGetValue("redacted", out var redactedNode))
         {
-            if (redactedNode is YamlSequenceNode list && list.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }))
+            if (redactedNode is YamlSequenceNode list
+                && list.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }))
             {
                 redacted.AddRange(list.Children.Select(c => ((YamlScalarNode)c).Value!));
             }
             else
             {
-                Error(redactedNode, $"{path}.redacted", "must be a list of detector names ([] when nothing may be redacted)");
+                _yaml.Error(redactedNode, $"{path}.redacted",
+                    "must be a list of detector names ([] when nothing may be redacted)");
             }
         }
 
         var blocked = keys.TryGetValue("blocked", out var blockedNode) ? (blockedNode as YamlScalarNode)?.Value : null;
         if (blockedNode is not null && (blocked is not { Length: > 0 } || redactedNode is not null))
         {
-            Error(blockedNode, $"{path}.blocked", "must be one detector name, and a case expects either redacted or blocked");
+            _yaml.Error(blockedNode, $"{path}.blocked",
+                "must be one detector name, and a case expects either redacted or blocked");
         }
 
         return sample is null ? null : new ExpectedResult { Sample = sample, Redacted = redacted, Blocked = blocked };
@@ -132,11 +145,13 @@ internal sealed partial class CasesCompiler
 
     /// <summary>A non-empty scalar, or null after reporting why not.</summary>
     private string? Text(YamlNode node, string path) =>
-        node is YamlScalarNode { Value: { Length: > 0 } value } ? value : Nothing<string>(node, path, "must be a non-empty text");
+        node is YamlScalarNode { Value: { Length: > 0 } value }
+            ? value
+            : _yaml.Nothing<string>(node, path, "must be a non-empty text");
 
     private CaseStep? NothingStep(YamlNode node, string path, string message)
     {
-        Error(node, path, message);
+        _yaml.Error(node, path, message);
         return null;
     }
 

@@ -1,39 +1,46 @@
+using McpGuard.Policy.Values;
 using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace McpGuard.Policy.Proving;
 
 /// <summary>Walks a cases file's YAML tree once, building the cases and collecting every problem.</summary>
-internal sealed partial class CasesCompiler(string source) : YamlWalker(source)
+internal sealed partial class CasesCompiler(string source)
 {
     private static readonly string[] s_topKeys = ["cases"];
-    private static readonly string[] s_caseKeys = ["name", "call", "args", "expect", "reason", "approve", "expect_result", "steps"];
-    private static readonly string[] s_callKeys = ["call", "args", "expect", "reason", "approve", "expect_result", "repeat"];
+    private static readonly string[] s_caseKeys =
+        ["name", "call", "args", "expect", "reason", "approve", "expect_result", "steps"];
+    private static readonly string[] s_callKeys =
+        ["call", "args", "expect", "reason", "approve", "expect_result", "repeat"];
     private static readonly string[] s_waitKeys = ["wait"];
     private static readonly string[] s_oneCallKeys = ["call", "args", "expect", "reason", "approve", "expect_result"];
 
     /// <summary>Enough for any sequence a person writes; a typo of a few zeros would only make the run slow.</summary>
     private const int MaxRepeat = 100_000;
 
+    private readonly YamlWalker _yaml = new(source);
+
+    public IReadOnlyList<PolicyError> Errors => _yaml.Errors;
+
     public List<PolicyCase> Compile(YamlNode root)
     {
         var cases = new List<PolicyCase>();
         if (root is not YamlMappingNode map)
         {
-            Error(root, "$", "the cases file must be a mapping with one key, `cases:`, holding a list of cases");
+            _yaml.Error(root, "$", "the cases file must be a mapping with one key, `cases:`, holding a list of cases");
             return cases;
         }
 
-        var keys = Keys(map, "$", s_topKeys);
+        var keys = _yaml.Keys(map, "$", s_topKeys);
         if (!keys.TryGetValue("cases", out var list))
         {
-            Error(root, "cases", "is required: a list of cases, each with a name, a call and what to expect");
+            _yaml.Error(root, "cases", "is required: a list of cases, each with a name, a call and what to expect");
             return cases;
         }
 
         if (list is not YamlSequenceNode { Children.Count: > 0 } sequence)
         {
-            Error(list, "cases", "must be a non-empty list of cases");
+            _yaml.Error(list, "cases", "must be a non-empty list of cases");
             return cases;
         }
 
@@ -44,7 +51,9 @@ internal sealed partial class CasesCompiler(string source) : YamlWalker(source)
             {
                 if (!names.Add(parsed.Name))
                 {
-                    Error(sequence.Children[i], $"cases[{i}].name", $"'{parsed.Name}' is the name of an earlier case; names must be unique so a failure names one case");
+                    _yaml.Error(sequence.Children[i], $"cases[{i}].name",
+                        $"'{parsed.Name}' is the name of an earlier case; names must be unique so a failure names " +
+                        "one case");
                 }
 
                 cases.Add(parsed);
@@ -58,15 +67,15 @@ internal sealed partial class CasesCompiler(string source) : YamlWalker(source)
     {
         if (node is not YamlMappingNode map)
         {
-            Error(node, path, "must be a mapping: name, then call/args/expect or steps");
+            _yaml.Error(node, path, "must be a mapping: name, then call/args/expect or steps");
             return null;
         }
 
-        var keys = Keys(map, path, s_caseKeys);
+        var keys = _yaml.Keys(map, path, s_caseKeys);
         var name = keys.TryGetValue("name", out var nameNode) ? Text(nameNode, $"{path}.name") : null;
         if (nameNode is null)
         {
-            Error(node, $"{path}.name", "is required: the name the report shows for this case");
+            _yaml.Error(node, $"{path}.name", "is required: the name the report shows for this case");
         }
 
         var steps = new List<CaseStep>();
@@ -74,12 +83,14 @@ internal sealed partial class CasesCompiler(string source) : YamlWalker(source)
         {
             foreach (var key in s_oneCallKeys.Where(keys.ContainsKey))
             {
-                Error(map.Children.Keys.First(k => k is YamlScalarNode { Value: var v } && v == key), $"{path}.{key}", "a case has either `steps` or one call (call, args, expect), not both");
+                var keyNode = map.Children.Keys.First(k => k is YamlScalarNode { Value: var v } && v == key);
+                _yaml.Error(keyNode, $"{path}.{key}",
+                    "a case has either `steps` or one call (call, args, expect), not both");
             }
 
             if (stepsNode is not YamlSequenceNode { Children.Count: > 0 } list)
             {
-                Error(stepsNode, $"{path}.steps", "must be a non-empty list of calls and waits");
+                _yaml.Error(stepsNode, $"{path}.steps", "must be a non-empty list of calls and waits");
             }
             else
             {
@@ -93,7 +104,7 @@ internal sealed partial class CasesCompiler(string source) : YamlWalker(source)
 
                 if (steps.Count > 0 && !steps.Any(s => s is CallStep))
                 {
-                    Error(stepsNode, $"{path}.steps", "has no call; a case must make at least one");
+                    _yaml.Error(stepsNode, $"{path}.steps", "has no call; a case must make at least one");
                 }
             }
         }
@@ -103,26 +114,26 @@ internal sealed partial class CasesCompiler(string source) : YamlWalker(source)
         }
 
         return name is null || steps.Count == 0 ? null
-            : new PolicyCase { Name = name, File = Source, Line = (int)node.Start.Line, Steps = steps };
+            : new PolicyCase { Name = name, File = _yaml.Source, Line = (int)node.Start.Line, Steps = steps };
     }
 
     private CaseStep? Step(YamlNode node, string path)
     {
         if (node is not YamlMappingNode map)
         {
-            Error(node, path, "must be a mapping: { call, args, expect } or { wait }");
+            _yaml.Error(node, path, "must be a mapping: { call, args, expect } or { wait }");
             return null;
         }
 
         if (map.Children.Keys.Any(k => k is YamlScalarNode { Value: "wait" }))
         {
-            var keys = Keys(map, path, s_waitKeys);
+            var keys = _yaml.Keys(map, path, s_waitKeys);
             var wait = keys["wait"];
             return Duration.TryParse((wait as YamlScalarNode)?.Value, out var span)
                 ? new WaitStep { Line = (int)node.Start.Line, Duration = span }
                 : NothingStep(wait, $"{path}.wait", "must be a duration such as 500ms, 61s, 1m, 24h or 7d");
         }
 
-        return Call(map, Keys(map, path, s_callKeys), path, allowRepeat: true);
+        return Call(map, _yaml.Keys(map, path, s_callKeys), path, allowRepeat: true);
     }
 }

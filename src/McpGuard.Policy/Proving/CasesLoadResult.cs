@@ -1,3 +1,5 @@
+using McpGuard.Policy.Yaml;
+
 namespace McpGuard.Policy.Proving;
 
 /// <summary>The cases of one file, or every problem found in it (with file, line, column and YAML path).</summary>

@@ -1,3 +1,5 @@
+using McpGuard.Policy.Yaml;
+
 namespace McpGuard.Policy.Proving;
 
 /// <summary>

@@ -1,3 +1,4 @@
+
 namespace McpGuard.Policy.Proving;
 
 /// <summary>What kind of policy part <see cref="PolicyCoverage"/> found unreached.</summary>

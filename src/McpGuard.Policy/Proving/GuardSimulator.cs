@@ -1,4 +1,6 @@
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Json;
+using McpGuard.Policy.Limits;
 
 
 namespace McpGuard.Policy.Proving;

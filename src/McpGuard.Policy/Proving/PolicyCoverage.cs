@@ -1,3 +1,5 @@
+using McpGuard.Policy.Risk;
+
 namespace McpGuard.Policy.Proving;
 
 /// <summary>

@@ -1,3 +1,4 @@
+
 namespace McpGuard.Policy.Proving;
 
 /// <summary>Moves the case's clock forward; windows slide exactly as far.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using McpGuard.Policy.Yaml;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -11,7 +12,7 @@ namespace McpGuard.Policy.Proving;
 /// plain ones are numbers when they are JSON numbers (<c>0.01</c>, <c>-3</c>), <c>true</c>/<c>false</c>,
 /// <c>null</c>/<c>~</c>, and strings otherwise (YAML 1.2's core schema, restricted to what JSON can say).
 /// </summary>
-internal sealed partial class YamlArguments(CasesCompiler compiler, string path)
+internal sealed partial class YamlArguments(YamlWalker yaml, string path)
 {
     // Aliases can make a small file name a huge tree (the "billion laughs"); a case never needs this much.
     private const int MaxValues = 100_000;
@@ -28,7 +29,8 @@ internal sealed partial class YamlArguments(CasesCompiler compiler, string path)
     {
         if (node is not YamlMappingNode)
         {
-            compiler.Error(node, path, "must be a mapping of argument names to values, e.g. { symbol: BTCUSDT, qty: \"0.01\" }");
+            yaml.Error(node, path,
+                "must be a mapping of argument names to values, e.g. { symbol: BTCUSDT, qty: \"0.01\" }");
             return null;
         }
 
@@ -69,7 +71,9 @@ internal sealed partial class YamlArguments(CasesCompiler compiler, string path)
                 {
                     if (keyNode is not YamlScalarNode { Value: { } key } || !seen.Add(key))
                     {
-                        Fail(keyNode, at, keyNode is YamlScalarNode ? "has a key written twice" : "has a key that is not a plain name");
+                        Fail(keyNode, at, keyNode is YamlScalarNode
+                            ? "has a key written twice"
+                            : "has a key that is not a plain name");
                         return;
                     }
 
@@ -141,6 +145,6 @@ internal sealed partial class YamlArguments(CasesCompiler compiler, string path)
     private void Fail(YamlNode node, string at, string message)
     {
         _failed = true;
-        compiler.Error(node, at, message);
+        yaml.Error(node, at, message);
     }
 }

@@ -1,4 +1,4 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Approval;

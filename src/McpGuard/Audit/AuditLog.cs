@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Audit;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Settings;
 
 namespace McpGuard.Audit;
 

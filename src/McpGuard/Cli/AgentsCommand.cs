@@ -2,6 +2,8 @@ using System.CommandLine;
 using McpGuard.Home;
 using McpGuard.Http;
 using McpGuard.Policy;
+using McpGuard.Policy.Agents;
+using McpGuard.Policy.Compile;
 
 namespace McpGuard.Cli;
 

@@ -59,7 +59,7 @@ internal static class CheckCommand
     }
 
     /// <summary>What a server asking the client's model to pick tools gets (docs/policy.md#sampling).</summary>
-    private static string SamplingLine(McpGuard.Policy.CompiledPolicy policy) => policy.SamplingTools == McpGuard.Policy.SamplingTools.Judge
+    private static string SamplingLine(McpGuard.Policy.CompiledPolicy policy) => policy.SamplingTools == McpGuard.Policy.Settings.SamplingTools.Judge
         ? "sampling with tools: judged (every tool the client's model picks is decided like a call; one that needs approval is refused)."
         : "sampling with tools: refused (the default; `sampling: { tools: judge }` judges each tool the model picks instead).";
 }

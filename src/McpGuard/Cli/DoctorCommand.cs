@@ -2,7 +2,7 @@ using System.CommandLine;
 using McpGuard.ClientConfig;
 using McpGuard.Doctor;
 using McpGuard.Home;
-using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 
 namespace McpGuard.Cli;
 

@@ -1,4 +1,5 @@
 using McpGuard.Policy;
+using McpGuard.Policy.Limits;
 using McpGuard.State;
 using McpGuard.Telemetry;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using McpGuard.Inventory;
-using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 
 namespace McpGuard.Cli;
 

@@ -1,4 +1,7 @@
 using McpGuard.Policy;
+using McpGuard.Policy.Json;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Values;
 
 namespace McpGuard.Cli;
 
@@ -16,12 +19,12 @@ internal static class LimitReport
         {
             if (entry.RateLimit is { } rate)
             {
-                Add(rows, readings, entry.Pattern.Pattern, CounterId.EntryOf(entry), CounterKind.Rate, rate.Window, rate.Scope, rate.Per, new StrictDecimal(rate.Max, 0));
+                Add(rows, readings, entry.Pattern.Pattern, entry.Id, CounterKind.Rate, rate.Window, rate.Scope, rate.Per, new StrictDecimal(rate.Max, 0));
             }
 
             if (entry.Budget is { } budget)
             {
-                Add(rows, readings, entry.Pattern.Pattern, CounterId.EntryOf(entry), CounterKind.Budget, budget.Window, budget.Scope, budget.Per, budget.Max);
+                Add(rows, readings, entry.Pattern.Pattern, entry.Id, CounterKind.Budget, budget.Window, budget.Scope, budget.Per, budget.Max);
             }
         }
 
@@ -44,7 +47,7 @@ internal static class LimitReport
             return policy.GlobalRateLimit is not null ? CounterId.GlobalEntry : null;
         }
 
-        return policy.Entries.FirstOrDefault(e => (e.RateLimit is not null || e.Budget is not null) && (e.Pattern.Pattern == written || CounterId.EntryOf(e) == written)) is { } found ? CounterId.EntryOf(found) : null;
+        return policy.Entries.FirstOrDefault(e => (e.RateLimit is not null || e.Budget is not null) && (e.Pattern.Pattern == written || e.Id == written)) is { } found ? found.Id : null;
     }
 
     private static void Add(List<LimitRow> rows, IReadOnlyList<CounterReading> readings, string entry, string id, CounterKind kind, TimeSpan window, CounterScope scope, IReadOnlyList<ArgumentPath> per, StrictDecimal max)

@@ -1,4 +1,5 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Values;
 
 namespace McpGuard.Cli;
 

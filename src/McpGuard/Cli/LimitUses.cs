@@ -1,4 +1,6 @@
 using McpGuard.Policy;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Values;
 using McpGuard.Telemetry;
 
 namespace McpGuard.Cli;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Limits;
 using McpGuard.State;
 using Microsoft.Extensions.Logging.Abstractions;
 

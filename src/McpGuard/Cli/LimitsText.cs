@@ -1,5 +1,6 @@
 using System.Globalization;
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Values;
 using Spectre.Console;
 
 namespace McpGuard.Cli;

@@ -35,7 +35,7 @@ internal static class LoginCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            if (!Policy.Duration.TryParse(parseResult.GetValue(timeoutOption), out var timeout))
+            if (!Policy.Values.Duration.TryParse(parseResult.GetValue(timeoutOption), out var timeout))
             {
                 await error.WriteLineAsync("mcpguard: --timeout must be a duration such as 5m.");
                 return ExitCodes.UsageOrPolicyError;

@@ -1,4 +1,5 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Pins;
 
 namespace McpGuard.Cli;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Http.Upstream;
-using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 using McpGuard.Reload;
 using McpGuard.Session;
 using McpGuard.State;

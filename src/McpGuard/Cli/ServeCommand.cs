@@ -2,12 +2,12 @@ using System.CommandLine;
 using McpGuard.Audit;
 using McpGuard.Http;
 using McpGuard.Http.Upstream;
-using McpGuard.Policy;
-using McpGuard.Session;
+using McpGuard.Policy.Compile;
 using McpGuard.Reload;
+using McpGuard.Session;
 using McpGuard.State;
-using McpGuard.Telemetry;
 using McpGuard.Stdio;
+using McpGuard.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;

@@ -1,5 +1,6 @@
 using McpGuard.Inventory;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using McpGuard.Inventory;
 using McpGuard.Policy;
 using McpGuard.Policy.Proving;
+using McpGuard.Policy.Yaml;
 
 namespace McpGuard.Cli;
 

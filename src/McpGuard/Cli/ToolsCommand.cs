@@ -3,6 +3,8 @@ using System.Text.Json;
 using McpGuard.Inventory;
 using McpGuard.Pins;
 using McpGuard.Policy;
+using McpGuard.Policy.Risk;
+using McpGuard.Policy.Tools;
 using Spectre.Console;
 
 namespace McpGuard.Cli;

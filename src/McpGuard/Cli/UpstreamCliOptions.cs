@@ -1,7 +1,7 @@
 using System.CommandLine;
 using McpGuard.Http.OAuth;
 using McpGuard.Http.Upstream;
-using McpGuard.Policy;
+using McpGuard.Policy.Values;
 
 namespace McpGuard.Cli;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpGuard.Audit;
 using McpGuard.ClientConfig;
-using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 
 namespace McpGuard.Cli;
 

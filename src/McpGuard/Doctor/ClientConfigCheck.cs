@@ -1,5 +1,6 @@
 using McpGuard.ClientConfig;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 
 namespace McpGuard.Doctor;
 

@@ -4,6 +4,7 @@ using McpGuard.Audit;
 using McpGuard.ClientConfig;
 using McpGuard.Desk;
 using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 using McpGuard.State;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,5 +1,6 @@
 using McpGuard.Home;
 using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 
 namespace McpGuard.Http;
 

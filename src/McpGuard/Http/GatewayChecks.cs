@@ -1,5 +1,5 @@
 using McpGuard.Http.Bearer;
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 

@@ -1,5 +1,5 @@
 using McpGuard.Http.Bearer;
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 using McpGuard.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,5 @@
 using System.Net;
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 
 namespace McpGuard.Http;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 
 namespace McpGuard.Http;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using McpGuard.Http.Bearer;
-using McpGuard.Policy;
+using McpGuard.Policy.Agents;
 
 namespace McpGuard.Http;
 

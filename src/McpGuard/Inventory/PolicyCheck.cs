@@ -1,5 +1,10 @@
 using System.Text.Json;
 using McpGuard.Policy;
+using McpGuard.Policy.Conditions;
+using McpGuard.Policy.Json;
+using McpGuard.Policy.Risk;
+using McpGuard.Policy.Tools;
+using McpGuard.Policy.Values;
 
 namespace McpGuard.Inventory;
 

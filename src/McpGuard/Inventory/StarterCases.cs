@@ -1,6 +1,7 @@
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
+using McpGuard.Policy.Risk;
 
 namespace McpGuard.Inventory;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using McpGuard.Policy;
+using McpGuard.Policy.Risk;
 
 namespace McpGuard.Inventory;
 

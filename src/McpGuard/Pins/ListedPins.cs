@@ -1,5 +1,5 @@
 using McpGuard.Inventory;
-using McpGuard.Policy;
+using McpGuard.Policy.Pins;
 
 namespace McpGuard.Pins;
 

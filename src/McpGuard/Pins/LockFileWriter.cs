@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using McpGuard.Policy;
+using McpGuard.Policy.Pins;
 
 namespace McpGuard.Pins;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using McpGuard.Policy;
+using McpGuard.Policy.Json;
+using McpGuard.Policy.Pins;
 
 namespace McpGuard.Pins;
 

@@ -1,4 +1,4 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Pins;
 
 namespace McpGuard.Pins;
 

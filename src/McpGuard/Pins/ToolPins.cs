@@ -1,5 +1,6 @@
 using McpGuard.Inventory;
 using McpGuard.Policy;
+using McpGuard.Policy.Pins;
 
 namespace McpGuard.Pins;
 

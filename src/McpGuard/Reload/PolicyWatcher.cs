@@ -1,4 +1,6 @@
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Pins;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Reload;

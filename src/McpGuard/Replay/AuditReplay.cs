@@ -2,6 +2,7 @@ using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Proving;
+using McpGuard.Policy.Risk;
 
 namespace McpGuard.Replay;
 

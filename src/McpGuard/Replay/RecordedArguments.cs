@@ -1,6 +1,6 @@
 using System.Text.Json;
 using McpGuard.Audit;
-using McpGuard.Policy;
+using McpGuard.Policy.Json;
 
 namespace McpGuard.Replay;
 

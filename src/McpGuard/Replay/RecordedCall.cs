@@ -1,8 +1,7 @@
 using System.Text.Json;
 using McpGuard.Audit;
-using McpGuard.Policy;
 using McpGuard.Policy.Decide;
-using McpGuard.Policy.Proving;
+using McpGuard.Policy.Risk;
 
 namespace McpGuard.Replay;
 

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using McpGuard.Audit;
-using McpGuard.Policy;
 using McpGuard.Policy.Decide;
-using McpGuard.Policy.Proving;
+using McpGuard.Policy.Risk;
 
 namespace McpGuard.Replay;
 

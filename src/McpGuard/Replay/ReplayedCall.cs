@@ -1,5 +1,5 @@
-using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Json;
 using McpGuard.Policy.Proving;
 
 namespace McpGuard.Replay;

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Json;
 
 namespace McpGuard.Session;
 
@@ -71,7 +72,7 @@ internal sealed class ApprovalStateToken(byte[] key)
             return Convert.ToHexStringLower(SHA256.HashData("{}"u8));
         }
 
-        // RFC 8785 (McpGuard.Policy.CanonicalJson); arguments with no such form are hashed as written, which only
+        // RFC 8785 (McpGuard.Policy.Json.CanonicalJson); arguments with no such form are hashed as written, which only
         // the same bytes match.
         var bytes = CanonicalJson.TryEncode(arguments, out var canonical, out _) ? canonical : Encoding.UTF8.GetBytes(arguments.GetRawText());
         return Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -1,4 +1,5 @@
 using McpGuard.Policy;
+using McpGuard.Policy.Limits;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Session;

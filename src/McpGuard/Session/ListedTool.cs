@@ -1,4 +1,5 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Pins;
+using McpGuard.Policy.Risk;
 
 namespace McpGuard.Session;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using McpGuard.Policy;
+using McpGuard.Policy.Pins;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Session;

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using McpGuard.Audit;
-using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Settings;
 using McpGuard.Telemetry;
 using ModelContextProtocol.Protocol;
 

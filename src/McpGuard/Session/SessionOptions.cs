@@ -33,7 +33,7 @@ internal sealed record SessionOptions
     public string? SessionId { get; init; }
 
     /// <summary><c>telemetry.arguments</c>: whether argument values may appear on spans.</summary>
-    public McpGuard.Policy.TelemetryArguments TelemetryArguments { get; init; }
+    public McpGuard.Policy.Settings.TelemetryArguments TelemetryArguments { get; init; }
 
     /// <summary>
     /// The server's name as the operator gave it (<c>run --name</c>, which wrap sets to the config entry's name).

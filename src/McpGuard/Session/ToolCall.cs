@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using McpGuard.Policy;
+using McpGuard.Policy.Json;
 
 namespace McpGuard.Session;
 

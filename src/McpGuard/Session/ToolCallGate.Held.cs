@@ -1,9 +1,11 @@
+using System.Buffers;
 using System.Text.Json;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Pins;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Limits;
 using ModelContextProtocol;
 
 namespace McpGuard.Session;
@@ -129,6 +131,42 @@ internal sealed partial class ToolCallGate
         {
             turn?.End();
             document?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A retry or a call carrying the model's picks that arrived while an earlier call waited for the guard's
+    /// listing: once every earlier turn is over, it is handled as on arrival, in its own turn (<see cref="HeldTurn"/>).
+    /// </summary>
+    private async Task DecideInTurnAsync(HeldCall held, CompiledPolicy policy, ArrivalOrder.Turn turn)
+    {
+        var cancellationToken = held.Token;
+        try
+        {
+            await turn.WaitAsync(cancellationToken);
+            var line = new ReadOnlySequence<byte>(held.Line);
+            using var message = ClientMessageValidator.Validate(line, out _)
+                ?? throw new InvalidOperationException("the held call no longer reads as a message.");
+            ToolCall.TryRead(message.Params, out var call, out _);
+            var era = ModernMeta.EraOf(message.Params);
+            await DecideAsync(message, call, line, policy, era, new HeldTurn(held, turn), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (held.IsWithdrawn)
+            {
+                channels.AwaitingServer.TryRemove(held.Id, out _);
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or JsonException or InvalidOperationException)
+        {
+            LogHeldCallFailed(logger, ex);
+            await TryReplyAsync(held.Id, JsonRpcMessages.Error(
+                held.Id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + ex.Message));
+        }
+        finally
+        {
+            turn.End();
         }
     }
 

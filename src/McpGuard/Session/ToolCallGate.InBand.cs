@@ -54,12 +54,19 @@ internal sealed partial class ToolCallGate
     }
 
     /// <summary>A modern tools/call that carries a <c>requestState</c>: the retry of an input-required round.</summary>
-    private async ValueTask HandleRetryAsync(CompiledPolicy policy, ClientMessage message, ToolCall call, string requestState, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    private async ValueTask HandleRetryAsync(
+        CompiledPolicy policy,
+        ClientMessage message,
+        ToolCall call,
+        string requestState,
+        ReadOnlySequence<byte> line,
+        HeldTurn? inTurn,
+        CancellationToken cancellationToken)
     {
         var id = message.Id!.Value;
         if (!ApprovalStateToken.LooksLikeOurs(requestState))
         {
-            await HandleServerRoundAsync(policy, message, call, requestState, line, cancellationToken);
+            await HandleServerRoundAsync(policy, message, call, requestState, line, inTurn, cancellationToken);
             return;
         }
 
@@ -112,7 +119,8 @@ internal sealed partial class ToolCallGate
         if (outcome is GateOutcome.Count counted)
         {
             // Held until the store answers, if it must be: the held copy is the bytes without the guard's keys.
-            outcome = await CountThenConcludeAsync(policy, id, callId, counted, Era, new ReadOnlySequence<byte>(forward), cancellationToken);
+            outcome = await CountThenConcludeAsync(
+                policy, id, callId, counted, Era, new ReadOnlySequence<byte>(forward), inTurn is not null, cancellationToken);
         }
 
         switch (outcome)
@@ -120,7 +128,7 @@ internal sealed partial class ToolCallGate
             case GateOutcome.Held:
                 break;
             case GateOutcome.Forward:
-                await channels.ToServer.SendAsync(forward, flush: false, cancellationToken);
+                await channels.ToServer.SendAsync(forward, flush: inTurn is not null, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
                 await ReplyAsync(id, reply.Message, cancellationToken);
@@ -137,7 +145,14 @@ internal sealed partial class ToolCallGate
     /// continues the logical call the server asked about, so an approval given for that call is not asked again
     /// while the tool and arguments stay the same.
     /// </summary>
-    private async ValueTask HandleServerRoundAsync(CompiledPolicy policy, ClientMessage message, ToolCall call, string requestState, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    private async ValueTask HandleServerRoundAsync(
+        CompiledPolicy policy,
+        ClientMessage message,
+        ToolCall call,
+        string requestState,
+        ReadOnlySequence<byte> line,
+        HeldTurn? inTurn,
+        CancellationToken cancellationToken)
     {
         var id = message.Id!.Value;
         const ProtocolEra Era = ProtocolEra.Modern;
@@ -166,7 +181,8 @@ internal sealed partial class ToolCallGate
 
         if (outcome is GateOutcome.Count counted)
         {
-            outcome = await CountThenConcludeAsync(policy, id, callId, counted, Era, line, cancellationToken);
+            outcome = await CountThenConcludeAsync(
+                policy, id, callId, counted, Era, line, inTurn is not null, cancellationToken);
         }
 
         switch (outcome)
@@ -174,10 +190,13 @@ internal sealed partial class ToolCallGate
             case GateOutcome.Held:
                 break; // Until the store answers.
             case GateOutcome.Forward:
-                await channels.ToServer.SendAsync(line, flush: false, cancellationToken);
+                await channels.ToServer.SendAsync(line, flush: inTurn is not null, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
                 await ReplyAsync(id, reply.Message, cancellationToken);
+                break;
+            case GateOutcome when inTurn is { } own:
+                await DecideHeldAsync(own.Call, policy, callId, own.Turn);
                 break;
             default:
                 var turn = _order.Take(listing: true);

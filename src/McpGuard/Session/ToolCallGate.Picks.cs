@@ -1,6 +1,8 @@
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Session;

@@ -5,6 +5,9 @@ using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Pins;
+using McpGuard.Policy.Risk;
 using McpGuard.Telemetry;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
@@ -53,6 +56,34 @@ internal sealed partial class ToolCallGate(
         }
 
         var era = ModernMeta.EraOf(message.Params);
+        if (era == ProtocolEra.Modern && _order.ListingWaiting && CountsOnArrival(message.Params))
+        {
+            // A retry, or a call carrying the model's picks, would be judged and counted right here, before an
+            // earlier call that waits for the guard's listing: it waits its turn behind it instead, then is handled
+            // as if it arrived then.
+            var turn = _order.Take(listing: true);
+            held.Hold(id, line, heldCall => DecideInTurnAsync(heldCall, policy, turn));
+            return;
+        }
+
+        await DecideAsync(message, call, line, policy, era, inTurn: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// A tools/call decided now: on the pump (<paramref name="inTurn"/> null), or off it once its turn came, when
+    /// it owns that turn: it then counts and forwards in place (it is the oldest call still out) and never takes a
+    /// new turn.
+    /// </summary>
+    private async ValueTask DecideAsync(
+        ClientMessage message,
+        ToolCall call,
+        ReadOnlySequence<byte> line,
+        CompiledPolicy policy,
+        ProtocolEra era,
+        HeldTurn? inTurn,
+        CancellationToken cancellationToken)
+    {
+        var id = message.Id!.Value;
         if (era == ProtocolEra.Modern && PickedTool.InInputResponses(message.Params) is { Count: > 0 } picks
             && await JudgePicksAsync(picks, id, policy, cancellationToken) is PicksOutcome.Refused refused)
         {
@@ -64,12 +95,12 @@ internal sealed partial class ToolCallGate(
 
         if (era == ProtocolEra.Modern && InputRequiredRetry.RequestState(message.Params) is { } requestState)
         {
-            await HandleRetryAsync(policy, message, call, requestState, line, cancellationToken);
+            await HandleRetryAsync(policy, message, call, requestState, line, inTurn, cancellationToken);
             return;
         }
 
         var callId = audit.NewCallId();
-        if (_order.ListingWaiting)
+        if (inTurn is null && _order.ListingWaiting)
         {
             // An earlier call waits for the guard's listing: this one is decided after it.
             var behind = _order.Take(listing: true);
@@ -80,7 +111,8 @@ internal sealed partial class ToolCallGate(
         var outcome = Judge(id, callId, Decide(policy, id, call, era), era);
         if (outcome is GateOutcome.Count count)
         {
-            outcome = await CountThenConcludeAsync(policy, id, callId, count, era, line, cancellationToken);
+            outcome = await CountThenConcludeAsync(
+                policy, id, callId, count, era, line, inTurn is not null, cancellationToken);
         }
 
         switch (outcome)
@@ -89,13 +121,18 @@ internal sealed partial class ToolCallGate(
                 await AskInBandAsync(policy, id, callId, ask.Decision, cancellationToken);
                 break;
             case GateOutcome.Forward:
-                await channels.ToServer.SendAsync(line, flush: false, cancellationToken);
+                // Off the pump nobody ends a batch: the call goes out at once.
+                await channels.ToServer.SendAsync(line, flush: inTurn is not null, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
                 await ReplyAsync(id, reply.Message, cancellationToken);
                 break;
             case GateOutcome.Held:
                 break; // Until the store answers.
+            case GateOutcome.ListFirst or GateOutcome.Ask when inTurn is { } own:
+                // Already off the pump and in its turn: listed (or asked about) in that turn.
+                await DecideHeldAsync(own.Call, policy, callId, own.Turn);
+                break;
             case GateOutcome.ListFirst:
                 // Decided off the pump, on a copy of the bytes, so other traffic keeps flowing meanwhile; later
                 // calls wait behind it (its turn), so they are still decided in the order they arrived.
@@ -135,6 +172,14 @@ internal sealed partial class ToolCallGate(
             Picked = picked,
         });
     }
+
+    /// <summary>
+    /// A 2026-07-28 call that is judged (and counted) as soon as it arrives, before the listing an earlier call
+    /// waits for: the retry of an input-required round, or a call carrying the model's picks.
+    /// </summary>
+    private static bool CountsOnArrival(JsonElement parameters) =>
+        InputRequiredRetry.RequestState(parameters) is not null
+        || PickedTool.InInputResponses(parameters) is { Count: > 0 };
 
     /// <summary>Who sent request <paramref name="id"/>: the session's agent, or on the shared child its own.</summary>
     private string AgentOf(JsonRpcId id) => options.RequestAgents?.AgentOf(id) ?? options.Agent;
@@ -245,10 +290,19 @@ internal sealed partial class ToolCallGate(
     /// another guard, or slow) never stalls the pump: the call is held with <paramref name="forward"/>, the bytes that
     /// go to the server, and finished off the pump (<see cref="FinishCountingAsync"/>): <see cref="GateOutcome.Held"/>.
     /// </summary>
-    private async ValueTask<GateOutcome> CountThenConcludeAsync(CompiledPolicy policy, JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, ReadOnlySequence<byte> forward, CancellationToken cancellationToken)
+    /// <param name="inTurn">The call owns its turn off the pump: the count is awaited in place.</param>
+    private async ValueTask<GateOutcome> CountThenConcludeAsync(
+        CompiledPolicy policy,
+        JsonRpcId id,
+        string callId,
+        GateOutcome.Count count,
+        ProtocolEra era,
+        ReadOnlySequence<byte> forward,
+        bool inTurn,
+        CancellationToken cancellationToken)
     {
         var counting = engine.TryConsumeAsync(policy, count.Decision.Request, cancellationToken);
-        if (!counting.IsCompleted || _order.AnyWaiting)
+        if (!inTurn && (!counting.IsCompleted || _order.AnyWaiting))
         {
             // Counted now, in arrival order; sent once every earlier call that waits is sent. The pump's document
             // ends with this line: the held call keeps a copy of its arguments for the audit record (a copy of their

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using McpGuard.Policy;
+using McpGuard.Policy.Risk;
 
 namespace McpGuard.Session;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using McpGuard.Policy;
+using McpGuard.Policy.Pins;
+using McpGuard.Policy.Risk;
 
 namespace McpGuard.Session;
 

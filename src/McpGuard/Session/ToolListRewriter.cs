@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using McpGuard.Policy;
+using McpGuard.Policy.Json;
+using McpGuard.Policy.Risk;
 
 namespace McpGuard.Session;
 

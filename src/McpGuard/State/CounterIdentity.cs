@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
 
 namespace McpGuard.State;
 

@@ -1,6 +1,7 @@
 using McpGuard.Audit;
 using McpGuard.Desk;
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.State;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 

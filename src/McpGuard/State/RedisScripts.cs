@@ -3,7 +3,7 @@ namespace McpGuard.State;
 /// <summary>
 /// The server-side scripts of the Redis store. One script per decision, so "check every demand, then count in
 /// all" is atomic across every guard on every machine that shares the Redis. They follow
-/// <see cref="McpGuard.Policy.WindowArithmetic"/> rule for rule, with the Redis server's clock in microseconds
+/// <see cref="McpGuard.Policy.Limits.WindowArithmetic"/> rule for rule, with the Redis server's clock in microseconds
 /// (one clock for all machines: a guard whose clock runs ahead cannot make a day's budget leave early). Amounts
 /// are exact decimal strings added digit by digit: Lua's numbers are doubles, and 0.1 + 0.2 must be 0.3.
 /// A counter is a list of buckets "opened:last:amount", oldest first, that expires with its newest call; the

@@ -1,4 +1,4 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Values;
 
 namespace McpGuard.State;
 

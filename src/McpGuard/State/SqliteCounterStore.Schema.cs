@@ -1,4 +1,4 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Values;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;

@@ -1,5 +1,5 @@
 using McpGuard.Home;
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
 using McpGuard.Telemetry;
 
 namespace McpGuard.State;

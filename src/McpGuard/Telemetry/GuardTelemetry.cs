@@ -36,11 +36,11 @@ internal static class GuardTelemetry
     /// The limits step refused a call: <paramref name="rule"/> is the rule that refused it (<c>tools.place_order</c>,
     /// <c>limits</c>, or <c>state</c> for an unreachable store), <c>kind</c> which part of the policy.
     /// </summary>
-    public static void LimitRefused(string rule, McpGuard.Policy.LimitScope scope) =>
+    public static void LimitRefused(string rule, McpGuard.Policy.Limits.LimitScope scope) =>
         LimitRefusals.Add(1, new(TelemetryNames.EntryTag, rule), new(TelemetryNames.KindTag, scope switch
         {
-            McpGuard.Policy.LimitScope.Entry => "entry",
-            McpGuard.Policy.LimitScope.Global => "global",
+            McpGuard.Policy.Limits.LimitScope.Entry => "entry",
+            McpGuard.Policy.Limits.LimitScope.Global => "global",
             _ => "store",
         }));
 

@@ -1,4 +1,4 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;

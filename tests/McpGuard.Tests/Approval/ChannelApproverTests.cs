@@ -1,6 +1,6 @@
 using System.Text.Json;
 using McpGuard.Approval;
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text;
 using McpGuard.Audit;
-using McpGuard.Policy;
+using McpGuard.Policy.Json;
+using McpGuard.Policy.Settings;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Audit.AuditTestRecords;
 

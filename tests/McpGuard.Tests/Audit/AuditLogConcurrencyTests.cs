@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using McpGuard.Audit;
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Audit.AuditTestRecords;
 

@@ -2,6 +2,7 @@ using System.Text;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Settings;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Audit.AuditTestRecords;
 

@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using McpGuard.Cli;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Tools;
 using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Cli;

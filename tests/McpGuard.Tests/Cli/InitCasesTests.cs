@@ -1,5 +1,5 @@
 using McpGuard.Cli;
-using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 using McpGuard.Tests.TestUtils;

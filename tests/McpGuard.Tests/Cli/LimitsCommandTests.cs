@@ -1,5 +1,8 @@
 using McpGuard.Cli;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Values;
 using McpGuard.State;
 using McpGuard.Tests.TestUtils;
 

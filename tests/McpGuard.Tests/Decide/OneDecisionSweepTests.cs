@@ -4,6 +4,7 @@ using System.Text.Json;
 using McpGuard.Approval;
 using McpGuard.Cli;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 using McpGuard.Session;

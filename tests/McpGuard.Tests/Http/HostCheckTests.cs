@@ -1,6 +1,6 @@
 using System.Net;
 using McpGuard.Http;
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 
 namespace McpGuard.Tests.Http;
 

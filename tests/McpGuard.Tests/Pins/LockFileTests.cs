@@ -1,6 +1,6 @@
 using System.Text;
 using McpGuard.Pins;
-using McpGuard.Policy;
+using McpGuard.Policy.Pins;
 using static McpGuard.Tests.Pins.PinTestData;
 
 namespace McpGuard.Tests.Pins;

@@ -1,5 +1,8 @@
 using McpGuard.Pins;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Pins;
+using McpGuard.Policy.Risk;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Pins.PinTestData;
 

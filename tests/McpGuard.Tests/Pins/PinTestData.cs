@@ -1,5 +1,5 @@
 using System.Text.Json;
-using McpGuard.Policy;
+using McpGuard.Policy.Pins;
 
 namespace McpGuard.Tests.Pins;
 

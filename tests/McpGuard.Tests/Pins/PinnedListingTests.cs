@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using McpGuard.Pins;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Pins;
 using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
 using static McpGuard.Tests.Pins.PinTestData;

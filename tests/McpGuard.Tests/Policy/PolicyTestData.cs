@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 
 namespace McpGuard.Tests.Policy;
 

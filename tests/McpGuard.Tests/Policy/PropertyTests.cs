@@ -3,6 +3,9 @@ using System.Numerics;
 using System.Text.RegularExpressions;
 using CsCheck;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Tools;
+using McpGuard.Policy.Values;
 
 namespace McpGuard.Tests.Policy;
 

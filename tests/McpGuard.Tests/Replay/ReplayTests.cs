@@ -1,12 +1,11 @@
 using McpGuard.Audit;
-using McpGuard.Policy;
 using McpGuard.Policy.Decide;
-using McpGuard.Policy.Proving;
+using McpGuard.Policy.Settings;
 using McpGuard.Replay;
 using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Time.Testing;
 using static McpGuard.Tests.Audit.AuditTestRecords;
 using static McpGuard.Tests.Policy.PolicyTestData;
-using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Replay;
 

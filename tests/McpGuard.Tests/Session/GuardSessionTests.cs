@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -3,6 +3,8 @@ using System.Text;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Limits;
 using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Logging.Abstractions;

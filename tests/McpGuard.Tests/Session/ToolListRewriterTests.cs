@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using McpGuard.Policy;
+using McpGuard.Policy.Risk;
 using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
 

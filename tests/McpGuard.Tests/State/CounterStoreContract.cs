@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Values;
 
 namespace McpGuard.Tests.State;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Values;
 using McpGuard.State;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Logging.Abstractions;

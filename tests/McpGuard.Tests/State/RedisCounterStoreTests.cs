@@ -1,4 +1,4 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
 using McpGuard.State;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,5 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Values;
 using McpGuard.State;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Data.Sqlite;

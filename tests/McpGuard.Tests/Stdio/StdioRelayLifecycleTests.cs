@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using McpGuard.Approval;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 using McpGuard.Session;
 using McpGuard.Stdio;
 using McpGuard.Tests.TestUtils;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Settings;
 using McpGuard.Session;
 using McpGuard.Telemetry;
 

@@ -6,6 +6,8 @@ using System.Threading.Channels;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Limits;
 using McpGuard.Session;
 using McpGuard.Stdio;
 using Microsoft.Extensions.Logging;

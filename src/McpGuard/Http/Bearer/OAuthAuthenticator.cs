@@ -1,5 +1,5 @@
 using McpGuard.Http.OAuth;
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using McpGuard.Policy;
+using McpGuard.Policy.Settings;
 
 namespace McpGuard.Http.Bearer;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Session;

@@ -1,4 +1,4 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Proving;
 using static McpGuard.Tests.Policy.PolicyTestData;

@@ -1,4 +1,4 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 using McpGuard.Policy.Proving;
 
 namespace McpGuard.Tests.Policy.Proving;

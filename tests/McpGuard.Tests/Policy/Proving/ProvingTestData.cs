@@ -11,7 +11,7 @@ internal static class ProvingTestData
         return result.Cases;
     }
 
-    public static IReadOnlyList<McpGuard.Policy.PolicyError> Errors(string yaml)
+    public static IReadOnlyList<McpGuard.Policy.Yaml.PolicyError> Errors(string yaml)
     {
         var result = CasesLoader.LoadText(yaml, "cases.yaml");
         Assert.False(result.Succeeded, "the cases file was expected to be invalid");

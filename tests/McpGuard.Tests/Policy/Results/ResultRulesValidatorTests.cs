@@ -1,4 +1,4 @@
-using McpGuard.Policy;
+using McpGuard.Policy.Compile;
 using McpGuard.Policy.Results;
 
 namespace McpGuard.Tests.Policy.Results;

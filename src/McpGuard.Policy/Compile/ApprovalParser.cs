@@ -1,0 +1,74 @@
+using McpGuard.Policy.Settings;
+using McpGuard.Policy.Values;
+using McpGuard.Policy.Yaml;
+using YamlDotNet.RepresentationModel;
+using static McpGuard.Policy.Yaml.YamlWalker;
+
+namespace McpGuard.Policy.Compile;
+
+/// <summary><c>approval: { timeout, progress, channels, command }</c> (docs/approval.md).</summary>
+internal sealed class ApprovalParser(YamlWalker yaml)
+{
+    private static readonly string[] s_approvalKeys = ["timeout", "progress", "channels", "command"];
+    private static readonly string[] s_channels = ["elicitation", "desk", "command"];
+
+    public ApprovalSettings Parse(YamlNode node)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            yaml.Error(node, "approval", "must be a mapping with timeout, progress, channels, command");
+            return ApprovalSettings.Default;
+        }
+
+        var keys = yaml.Keys(map, "approval", s_approvalKeys);
+        var settings = ApprovalSettings.Default;
+        if (keys.TryGetValue("timeout", out var timeout))
+        {
+            if (Duration.TryParse(Scalar(timeout), out var span))
+            {
+                settings = settings with { Timeout = span };
+            }
+            else
+            {
+                yaml.Error(timeout, "approval.timeout", "must be a duration such as 120s or 5m");
+            }
+        }
+
+        if (keys.TryGetValue("progress", out var progress))
+        {
+            // Below a second a waiting call would flood the client; a client's timeout is tens of seconds.
+            if (Duration.TryParse(Scalar(progress), out var every) && every >= TimeSpan.FromSeconds(1))
+            {
+                settings = settings with { Progress = every };
+            }
+            else
+            {
+                yaml.Error(progress, "approval.progress", "must be a duration of at least 1s, such as 10s");
+            }
+        }
+
+        if (keys.TryGetValue("channels", out var channels))
+        {
+            var names = yaml.Strings(channels, "approval.channels");
+            foreach (var bad in names.Where(n => !s_channels.Contains(n)))
+            {
+                yaml.Error(channels, "approval.channels",
+                    $"unknown channel '{bad}' (known: {string.Join(", ", s_channels)})");
+            }
+
+            settings = settings with { Channels = names };
+        }
+
+        if (keys.TryGetValue("command", out var command))
+        {
+            settings = settings with { Command = yaml.Strings(command, "approval.command") };
+        }
+
+        if (settings.Channels.Contains("command") && settings.Command.Count == 0)
+        {
+            yaml.Error(map, "approval.command", "the command channel needs a command: [program, args...]");
+        }
+
+        return settings;
+    }
+}

@@ -1,0 +1,50 @@
+using McpGuard.Policy.Pins;
+using McpGuard.Policy.Yaml;
+
+namespace McpGuard.Policy.Compile;
+
+/// <summary>
+/// Reads a policy file (YAML; JSON is valid YAML) into a <see cref="CompiledPolicy"/>, collecting every error
+/// with its line, column and YAML path. A missing, empty or invalid file never yields a policy.
+/// </summary>
+internal static class PolicyLoader
+{
+    public static PolicyLoadResult LoadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Fail(new PolicyError(path, 0, 0, "$", $"cannot read the policy file: {ex.Message}"));
+        }
+
+        return LoadText(text, path);
+    }
+
+    /// <summary>
+    /// Loads a policy; a <c>pins:</c> block makes it read its lock file too, as part of the same version.
+    /// </summary>
+    public static PolicyLoadResult LoadText(string text, string source) => LoadText(text, source, LockFileReader.Read);
+
+    /// <param name="readLockFile">Reads the lock file <c>pins.file</c> names (tests and the watcher pass their
+    /// own).</param>
+    public static PolicyLoadResult LoadText(string text, string source, Func<string, LockFileLoadResult> readLockFile)
+    {
+        var read = SingleYamlDocument.Read(text, source, "the policy is empty; write at least `version: 1` and `default: deny`", "one policy per file: found a second YAML document");
+        if (read is not SingleYamlDocument.Loaded { Root: var root })
+        {
+            return Fail(((SingleYamlDocument.Failed)read).Error);
+        }
+
+        var compiler = new PolicyCompiler(source, readLockFile);
+        var policy = compiler.Compile(root);
+        return compiler.Errors.Count > 0 || policy is null
+            ? new PolicyLoadResult { Errors = [.. compiler.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)] }
+            : new PolicyLoadResult { Policy = policy };
+    }
+
+    private static PolicyLoadResult Fail(PolicyError error) => new() { Errors = [error] };
+}

@@ -1,0 +1,154 @@
+using System.Net;
+using McpGuard.Policy.Settings;
+using McpGuard.Policy.Values;
+using McpGuard.Policy.Yaml;
+using YamlDotNet.RepresentationModel;
+using static McpGuard.Policy.Yaml.YamlWalker;
+
+namespace McpGuard.Policy.Compile;
+
+/// <summary>
+/// The <c>serve</c> block (docs/serve.md): read by <c>mcpguard serve</c> only, checked by every command.
+/// </summary>
+internal sealed class ServeParser(YamlWalker yaml)
+{
+    private static readonly string[] s_serveKeys =
+        ["listen", "path", "public_url", "tls", "allowed_origins", "auth", "sessions"];
+
+    public ServeSettings Parse(YamlNode node)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            yaml.Error(node, "serve",
+                "must be a mapping with listen, path, public_url, tls, allowed_origins, auth, sessions");
+            return ServeSettings.Default;
+        }
+
+        var keys = yaml.Keys(map, "serve", s_serveKeys);
+        var settings = ServeSettings.Default;
+        if (keys.TryGetValue("listen", out var listen))
+        {
+            if (Scalar(listen) is { } text && IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port > 0)
+            {
+                settings = settings with { Listen = text };
+            }
+            else
+            {
+                yaml.Error(listen, "serve.listen", "must be ADDRESS:PORT such as 127.0.0.1:8750 or [::]:8750");
+            }
+        }
+
+        if (keys.TryGetValue("path", out var path))
+        {
+            if (Scalar(path) is { Length: > 1 } text && IsPath(text))
+            {
+                settings = settings with { Path = text };
+            }
+            else
+            {
+                yaml.Error(path, "serve.path",
+                    "must be a path such as /mcp (a leading slash, no query, no trailing slash)");
+            }
+        }
+
+        if (keys.TryGetValue("public_url", out var publicUrl))
+        {
+            if (Scalar(publicUrl) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri)
+                && uri.Scheme is "https" or "http" && uri.Query.Length == 0 && uri.Fragment.Length == 0)
+            {
+                settings = settings with { PublicUrl = uri };
+            }
+            else
+            {
+                yaml.Error(publicUrl, "serve.public_url",
+                    "must be an http(s) URL such as https://guard.example.com/mcp");
+            }
+        }
+
+        if (keys.TryGetValue("tls", out var tls))
+        {
+            settings = settings with { Tls = ParseTls(tls) };
+        }
+
+        if (keys.TryGetValue("allowed_origins", out var origins))
+        {
+            var list = yaml.Strings(origins, "serve.allowed_origins");
+            foreach (var bad in list.Where(o => !IsOrigin(o)))
+            {
+                yaml.Error(origins, "serve.allowed_origins",
+                    $"'{bad}' is not an origin such as https://claude.ai (scheme, host, port)");
+            }
+
+            settings = settings with { AllowedOrigins = list };
+        }
+
+        if (keys.TryGetValue("auth", out var auth))
+        {
+            settings = settings with { Auth = new ServeAuthParser(yaml).Parse(auth) };
+        }
+
+        if (keys.TryGetValue("sessions", out var sessions))
+        {
+            settings = ParseSessions(sessions, settings);
+        }
+
+        return settings;
+    }
+
+    private static bool IsPath(string text) =>
+        text[0] == '/' && Uri.IsWellFormedUriString(text, UriKind.Relative)
+        && !text.Contains('?', StringComparison.Ordinal) && !text.EndsWith('/');
+
+    private static bool IsOrigin(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && !text.EndsWith('/');
+
+    private ServeTls? ParseTls(YamlNode node)
+    {
+        var keys = node is YamlMappingNode map ? yaml.Keys(map, "serve.tls", ["certificate", "key"]) : null;
+        if (keys is not null
+            && keys.TryGetValue("certificate", out var cert) && Scalar(cert) is { Length: > 0 } certificate
+            && keys.TryGetValue("key", out var keyNode) && Scalar(keyNode) is { Length: > 0 } key)
+        {
+            return new ServeTls(certificate, key);
+        }
+
+        yaml.Error(node, "serve.tls", "must be { certificate: cert.pem, key: key.pem }");
+        return null;
+    }
+
+    private ServeSettings ParseSessions(YamlNode node, ServeSettings settings)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            yaml.Error(node, "serve.sessions", "must be a mapping such as { max: 64, idle: 30m }");
+            return settings;
+        }
+
+        var keys = yaml.Keys(map, "serve.sessions", ["max", "idle"]);
+        if (keys.TryGetValue("max", out var max))
+        {
+            if (int.TryParse(Scalar(max), out var count) && count is > 0 and <= 100_000)
+            {
+                settings = settings with { MaxSessions = count };
+            }
+            else
+            {
+                yaml.Error(max, "serve.sessions.max", "must be a whole number from 1 to 100000");
+            }
+        }
+
+        if (keys.TryGetValue("idle", out var idle))
+        {
+            if (Duration.TryParse(Scalar(idle), out var span) && span >= TimeSpan.FromSeconds(1))
+            {
+                settings = settings with { SessionIdle = span };
+            }
+            else
+            {
+                yaml.Error(idle, "serve.sessions.idle", "must be a duration of at least 1s, such as 30m");
+            }
+        }
+
+        return settings;
+    }
+}

@@ -1,8 +1,0 @@
-namespace McpGuard.Policy;
-
-internal enum ConditionState
-{
-    Holds,
-    Fails,
-    CannotEvaluate,
-}

@@ -1,0 +1,8 @@
+namespace McpGuard.Policy.Conditions;
+
+internal enum ConditionState
+{
+    Holds,
+    Fails,
+    CannotEvaluate,
+}

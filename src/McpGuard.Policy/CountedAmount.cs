@@ -1,4 +1,0 @@
-namespace McpGuard.Policy;
-
-/// <summary>What one counter took for one call, and in which bucket: enough to give it back exactly.</summary>
-internal sealed record CountedAmount(CounterId Counter, long BucketOpenedTicks, StrictDecimal Amount);

@@ -1,8 +1,0 @@
-namespace McpGuard.Policy;
-
-/// <summary>What a counter adds up: calls (a <c>rate_limit</c>) or an argument's amounts (a <c>budget</c>).</summary>
-internal enum CounterKind
-{
-    Rate,
-    Budget,
-}

@@ -1,0 +1,24 @@
+using McpGuard.Policy.Json;
+
+namespace McpGuard.Policy.Limits;
+
+/// <summary>
+/// One counter a call needs (<see cref="LimitPlan"/>), with what it needs to say why it refused. The words are
+/// built only on a refusal: a call that fits, the hot path, never formats them.
+/// </summary>
+/// <param name="Owner">The entry's pattern (<c>place_order</c>), or <c>limits</c> for the global rate limit.</param>
+/// <param name="Rate">The rate limit counted, or null for a budget.</param>
+/// <param name="Budget">The budget counted, or null for a rate limit.</param>
+internal sealed record PlannedLimit(CounterDemand Demand, LimitScope Scope, CounterScope Storage, string Owner, RateLimitSpec? Rate, BudgetSpec? Budget)
+{
+    public string RefusedText => Budget is { } budget
+        ? $"budget of {budget} for {Owner}{PerWords(budget.Per)}{AgentWords} would be exceeded"
+        : Scope == LimitScope.Global
+            ? $"global rate limit of {Rate}{PerWords(Rate!.Per)}{AgentWords} reached"
+            : $"rate limit of {Rate} for {Owner}{PerWords(Rate!.Per)}{AgentWords} reached";
+
+    private string AgentWords => Storage == CounterScope.Agent ? " for this agent" : "";
+
+    private static string PerWords(IReadOnlyList<ArgumentPath> per) =>
+        per.Count == 0 ? "" : " per " + string.Join(", ", per.Select(p => p.Text));
+}

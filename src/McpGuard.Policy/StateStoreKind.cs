@@ -1,9 +1,0 @@
-namespace McpGuard.Policy;
-
-/// <summary><c>state.store</c>.</summary>
-internal enum StateStoreKind
-{
-    Sqlite,
-    Redis,
-    Memory,
-}

@@ -1,0 +1,52 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace McpGuard.Policy.Yaml;
+
+/// <summary>
+/// The one YAML document of a file that must hold exactly one (a policy, a cases file): its root node, or the
+/// positioned error that says why there is none. Both loaders read their files through it.
+/// </summary>
+internal abstract record SingleYamlDocument
+{
+    private SingleYamlDocument()
+    {
+    }
+
+    public sealed record Loaded(YamlNode Root) : SingleYamlDocument;
+
+    public sealed record Failed(PolicyError Error) : SingleYamlDocument;
+
+    /// <param name="whenEmpty">What to say about an empty file (what to write instead).</param>
+    /// <param name="whenSecondDocument">What to say when a second document follows the first.</param>
+    public static SingleYamlDocument Read(string text, string source, string whenEmpty, string whenSecondDocument)
+    {
+        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (YamlException ex)
+        {
+            return new Failed(new PolicyError(source, (int)ex.Start.Line, (int)ex.Start.Column, "$", ex.InnerException?.Message ?? ex.Message));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // YamlDotNet throws more than YamlException on malformed input (InvalidOperationException for an
+            // unclosed flow collection, ArgumentException for a stray ':'; found by PropertyTests). Whatever it
+            // throws, the file is not readable: say so at the last event it read, the nearest position we have.
+            var near = parser.Current?.End ?? Mark.Empty;
+            return new Failed(new PolicyError(source, Math.Max(1, (int)near.Line), Math.Max(1, (int)near.Column), "$", "the YAML is malformed after this point (check brackets, braces and quotes)"));
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return new Failed(new PolicyError(source, 1, 1, "$", whenEmpty));
+        }
+
+        return stream.Documents.Count > 1
+            ? new Failed(new PolicyError(source, (int)stream.Documents[1].RootNode.Start.Line, 1, "$", whenSecondDocument))
+            : new Loaded(stream.Documents[0].RootNode);
+    }
+}

@@ -1,0 +1,185 @@
+using McpGuard.Policy;
+using McpGuard.Policy.Compile;
+using McpGuard.Policy.Yaml;
+
+namespace McpGuard.Tests.Policy.Compile;
+
+/// <summary>What a policy file may say, as a spec: every rejection names the line and the YAML path.</summary>
+public sealed class ValidatorTests
+{
+    private static IReadOnlyList<PolicyError> Errors(string yaml)
+    {
+        var result = PolicyLoader.LoadText(yaml, "p.yaml");
+        Assert.False(result.Succeeded);
+        Assert.Null(result.Policy);
+        return result.Errors;
+    }
+
+    private static PolicyError Single(string yaml, string path) =>
+        Assert.Single(Errors(yaml), e => e.Path == path);
+
+    [Fact]
+    public void Accepts_SeedPolicyInJson()
+    {
+        var result = PolicyLoader.LoadText("""{"version":"1","default":"deny","hide":["batch_cancel_order"]}""", "seed.json");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.True(result.Policy.IsHidden("batch_cancel_order"));
+    }
+
+    [Fact]
+    public void Rejects_FlowMappingClosedWithAParenthesis_WithAPositionInsteadOfThrowing()
+    {
+        const string yaml = "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { qty: { lte: 0.01 } (\n        action: allow\n";
+
+        // YamlDotNet throws InvalidOperationException here, not YamlException (found by PropertyTests).
+        var error = Assert.Single(Errors(yaml));
+
+        Assert.InRange(error.Line, 1, 8);
+        Assert.Equal("p.yaml", error.File);
+        Assert.Contains("malformed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accepts_QuotedNumericBound_AsTheNumber()
+    {
+        var policy = PolicyTestData.Load("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { qty: { lte: '0.01' } }\n        action: allow\n");
+        var engine = new PolicyEngine(policy);
+
+        Assert.Equal(Verdict.Allow, engine.Evaluate(PolicyTestData.Call("t", """{"qty": 0.01}""")).Verdict);
+        Assert.Equal(Verdict.Deny, engine.Evaluate(PolicyTestData.Call("t", """{"qty": "0.0100000000000000000001"}""")).Verdict);
+    }
+
+    [Fact]
+    public void Rejects_MisspelledDefault_WithASuggestionAndLine()
+    {
+        var errors = Errors("version: 1\ndefualt: allow\n");
+
+        var misspelled = Assert.Single(errors, e => e.Path == "defualt");
+        Assert.Equal(2, misspelled.Line);
+        Assert.Contains("did you mean 'default'", misspelled.Message);
+        Assert.Contains(errors, e => e.Path == "default" && e.Message.Contains("required"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("# only a comment\n")]
+    public void Rejects_EmptyPolicy(string yaml) => Assert.Contains("empty", Assert.Single(Errors(yaml)).Message);
+
+    [Fact]
+    public void Rejects_MissingVersion() => Single("default: deny\n", "version");
+
+    [Fact]
+    public void Rejects_WrongVersion() => Single("version: 2\ndefault: deny\n", "version");
+
+    [Fact]
+    public void Rejects_UnknownRiskCatalogue() =>
+        Assert.Contains("bybit", Single("version: 1\ndefault: deny\nrisk: { catalogue: binance }\n", "risk.catalogue").Message);
+
+    [Fact]
+    public void Rejects_BadAction() => Assert.Equal(2, Single("version: 1\ndefault: maybe\n", "default").Line);
+
+    [Theory]
+    [InlineData("{ max: 10, window: abc }", "tools.t.rate_limit.window")]
+    [InlineData("{ max: -1, window: 1m }", "tools.t.rate_limit.max")]
+    [InlineData("{ max: 0, window: 1m }", "tools.t.rate_limit.max")]
+    [InlineData("{ max: 10 }", "tools.t.rate_limit.window")]
+    [InlineData("ten/minute", "tools.t.rate_limit")]
+    [InlineData("10/fortnight", "tools.t.rate_limit")]
+    [InlineData("{ max: 10, window: 1m, burst: 2 }", "tools.t.rate_limit.burst")]
+    public void Rejects_BadRateLimit(string rate, string path) =>
+        Assert.Equal(5, Single($"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n", path).Line);
+
+    [Theory]
+    [InlineData("10/minute")]
+    [InlineData("10/m")]
+    [InlineData("{ max: 10, window: 60s }")]
+    [InlineData("{ max: 1, window: 24h }")]
+    public void Accepts_RateLimitForms(string rate) =>
+        Assert.True(PolicyLoader.LoadText($"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n", "p").Succeeded);
+
+    [Fact]
+    public void Rejects_EntryWithOnlyALimit() =>
+        Assert.Contains("needs an action or rules", Single("version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: 10/minute\n", "tools.t").Message);
+
+    [Fact]
+    public void Rejects_RegexThatDoesNotCompile() =>
+        Single("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { s: { regex: '[' } }\n        action: allow\n", "tools.t.rules[0].when.s.regex");
+
+    [Fact]
+    public void Rejects_NumericOperatorWithoutANumber() =>
+        Single("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { q: { lte: 1e3 } }\n        action: allow\n", "tools.t.rules[0].when.q.lte");
+
+    [Fact]
+    public void Rejects_EquallySpecificOverlappingGlobs() =>
+        Assert.Contains("as specific as", Single("version: 1\ndefault: deny\ntools:\n  'get_*': allow\n  '*_inf': deny\n", "tools.*_inf").Message);
+
+    [Fact]
+    public void Accepts_EquallySpecificGlobsThatCannotOverlap() =>
+        Assert.True(PolicyLoader.LoadText("version: 1\ndefault: deny\ntools:\n  'get_*': allow\n  'set_*': deny\n", "p").Succeeded);
+
+    [Fact]
+    public void Rejects_UnknownOperatorAndUnknownRuleKey()
+    {
+        var errors = Errors("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { q: { lessthan: 3 } }\n        actoin: allow\n");
+
+        Assert.Contains(errors, e => e.Path == "tools.t.rules[0].when.q.lessthan");
+        Assert.Contains(errors, e => e.Path == "tools.t.rules[0].actoin" && e.Message.Contains("did you mean 'action'"));
+    }
+
+    [Fact]
+    public void Rejects_BadApprovalAndAudit()
+    {
+        var errors = Errors("version: 1\ndefault: deny\napproval:\n  timeout: soon\n  channels: [pigeon, command]\naudit:\n  arguments: some\n");
+
+        Assert.Contains(errors, e => e.Path == "approval.timeout");
+        Assert.Contains(errors, e => e.Path == "approval.channels" && e.Message.Contains("pigeon"));
+        Assert.Contains(errors, e => e.Path == "approval.command");
+        Assert.Contains(errors, e => e.Path == "audit.arguments");
+    }
+
+    [Theory]
+    [InlineData("500ms")]
+    [InlineData("0s")]
+    [InlineData("often")]
+    public void Rejects_ApprovalProgressUnderASecondOrNotADuration(string progress) =>
+        Assert.Contains(
+            Errors($"version: 1\ndefault: deny\napproval:\n  progress: {progress}\n"),
+            e => e.Path == "approval.progress" && e.Message.Contains("at least 1s", StringComparison.Ordinal));
+
+    [Fact]
+    public void Accepts_ApprovalProgress()
+    {
+        var loaded = PolicyLoader.LoadText("version: 1\ndefault: deny\napproval:\n  progress: 15s\n", "p.yaml");
+
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
+        Assert.Equal(TimeSpan.FromSeconds(15), loaded.Policy.Approval.Progress);
+    }
+
+    [Fact]
+    public void Reports_EveryErrorNotOnlyTheFirst() =>
+        Assert.True(Errors("version: 1\ndefualt: allow\nhide: nope\ntools:\n  a: maybe\n  b: {}\n").Count >= 4);
+
+    [Fact]
+    public void Accepts_EveryShippedPolicy()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "McpGuard.sln")))
+        {
+            root = Path.GetDirectoryName(root)!;
+        }
+
+        var files = Directory.GetFiles(Path.Combine(root, "samples"), "*.yaml", SearchOption.AllDirectories)
+            .Concat(Directory.Exists(Path.Combine(root, "docs")) ? Directory.GetFiles(Path.Combine(root, "docs"), "*.yaml", SearchOption.AllDirectories) : [])
+            .Where(f => !f.Contains("/bin/") && !f.Contains("/obj/"))
+            .Where(f => !f.EndsWith(".cases.yaml", StringComparison.Ordinal)) // cases files (docs/testing.md), tested in CaseRunnerTests
+            .ToList();
+
+        Assert.NotEmpty(files);
+        Assert.All(files, file =>
+        {
+            var result = PolicyLoader.LoadFile(file);
+            Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        });
+    }
+}
