@@ -44,8 +44,9 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
                 return false;
             }
 
-            var id = new CounterId(ns, entry.Id, CounterKind.Rate, rate.Window, PerAgent(per, rate.Scope, agent));
-            limits.Add(new PlannedLimit(new CounterDemand(id, StrictDecimal.One, new StrictDecimal(rate.Max, 0)), LimitScope.Entry, rate.Scope, entry.Pattern.Pattern, rate, null));
+            var id = new CounterId(ns, entry.Id.Text, CounterKind.Rate, rate.Window, PerAgent(per, rate.Scope, agent));
+            var demand = new CounterDemand(id, StrictDecimal.One, new StrictDecimal(rate.Max, 0));
+            limits.Add(new PlannedLimit(demand, LimitScope.Entry, rate.Scope, entry.Pattern.Pattern, rate, null));
         }
 
         if (policy.GlobalRateLimit is { } global)
@@ -58,14 +59,22 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
 
             var id = new CounterId(
                 ns, CounterId.GlobalEntry, CounterKind.Rate, global.Window, PerAgent(per, global.Scope, agent));
-            limits.Add(new PlannedLimit(new CounterDemand(id, StrictDecimal.One, new StrictDecimal(global.Max, 0)), LimitScope.Global, global.Scope, CounterId.GlobalEntry, global, null));
+            var demand = new CounterDemand(id, StrictDecimal.One, new StrictDecimal(global.Max, 0));
+            limits.Add(
+                new PlannedLimit(demand, LimitScope.Global, global.Scope, CounterId.GlobalEntry, global, null));
         }
 
         if (entry?.Budget is { } budget)
         {
-            if (BudgetValue(budget.Argument, arguments) is not { } value || PolicyValue.ArgumentNumber(value) is not { } amount || amount < StrictDecimal.Zero)
+            if (BudgetValue(budget.Argument, arguments) is not { } value
+                || PolicyValue.ArgumentNumber(value) is not { } amount
+                || amount < StrictDecimal.Zero)
             {
-                refusal = new LimitRefusal(LimitScope.Entry, $"the budget of {entry.Pattern.Pattern} needs argument '{budget.Argument}' as a strict number of 0 or more.", null);
+                refusal = new LimitRefusal(
+                    LimitScope.Entry,
+                    $"the budget of {entry.Pattern.Pattern} needs argument '{budget.Argument}' as a strict number of " +
+                    "0 or more.",
+                    null);
                 return false;
             }
 
@@ -74,8 +83,11 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
                 return false;
             }
 
-            var id = new CounterId(ns, entry.Id, CounterKind.Budget, budget.Window, PerAgent(per, budget.Scope, agent));
-            limits.Add(new PlannedLimit(new CounterDemand(id, amount, budget.Max), LimitScope.Entry, budget.Scope, entry.Pattern.Pattern, null, budget));
+            var id = new CounterId(
+                ns, entry.Id.Text, CounterKind.Budget, budget.Window, PerAgent(per, budget.Scope, agent));
+            var demand = new CounterDemand(id, amount, budget.Max);
+            limits.Add(
+                new PlannedLimit(demand, LimitScope.Entry, budget.Scope, entry.Pattern.Pattern, null, budget));
         }
 
         plan = Split(limits);
@@ -89,7 +101,9 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
     /// <summary>
     /// The values of the <c>per</c> paths, in order. Argument values stay out of the reason (it reaches the audit log).
     /// </summary>
-    private static bool TryPer(IReadOnlyList<ArgumentPath> paths, JsonElement arguments, string owner, string kind, out ImmutableArray<string> per, [NotNullWhen(false)] out LimitRefusal? refusal)
+    private static bool TryPer(
+        IReadOnlyList<ArgumentPath> paths, JsonElement arguments, string owner, string kind,
+        out ImmutableArray<string> per, [NotNullWhen(false)] out LimitRefusal? refusal)
     {
         per = [];
         refusal = null;
@@ -104,7 +118,11 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             var found = path.ResolveSingle(arguments, out var value) == ArgumentLookup.Found;
             if (!found || PerValue(value) is not { Length: <= MaxPerValueLength } text)
             {
-                refusal = new LimitRefusal(LimitScope.Entry, $"the {kind} of {owner} counts per '{path}', so it needs that argument as a string, number or boolean of at most {MaxPerValueLength} characters.", null);
+                refusal = new LimitRefusal(
+                    LimitScope.Entry,
+                    $"the {kind} of {owner} counts per '{path}', so it needs that argument as a string, number or " +
+                    $"boolean of at most {MaxPerValueLength} characters.",
+                    null);
                 return false;
             }
 
@@ -123,7 +141,8 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
     {
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
-        JsonValueKind.Number or JsonValueKind.String when PolicyValue.ArgumentNumber(value) is { } number => Canonical(number),
+        JsonValueKind.Number or JsonValueKind.String when PolicyValue.ArgumentNumber(value) is { } number =>
+            Canonical(number),
         JsonValueKind.String => JsonText.TryGetString(value),
         _ => null,
     };

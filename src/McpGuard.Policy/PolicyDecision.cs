@@ -17,7 +17,7 @@ internal sealed record PolicyDecision
     public string? Detail { get; init; }
 
     /// <summary>Which part of the policy decided, e.g. <c>tools.place_order.rules[0]</c>, <c>default</c>.</summary>
-    public required string RuleId { get; init; }
+    public required RuleId RuleId { get; init; }
 
     public RiskClass Risk { get; init; }
 

@@ -155,8 +155,8 @@ internal sealed partial class PolicyEngine
             RuleId = refusal.Scope switch
             {
                 LimitScope.Entry when entry is not null => entry.Id,
-                LimitScope.Store => "state",
-                _ => "limits",
+                LimitScope.Store => RuleId.Store,
+                _ => RuleId.Limits,
             },
             Reason = refusal.Reason,
             Detail = refusal.Detail,
@@ -164,7 +164,7 @@ internal sealed partial class PolicyEngine
         },
     };
 
-    private static PolicyDecision Allowed(RiskClass risk) => new() { Verdict = Verdict.Allow, RuleId = "limits", Risk = risk };
+    private static PolicyDecision Allowed(RiskClass risk) => new() { Verdict = Verdict.Allow, RuleId = RuleId.Limits, Risk = risk };
 
     private static string Seconds(TimeSpan wait) =>
         Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";

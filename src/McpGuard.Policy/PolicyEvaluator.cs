@@ -18,7 +18,7 @@ internal static class PolicyEvaluator
     public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead = null)
     {
         var decision = EvaluateRules(policy, request, trace, argumentsRead);
-        return policy.Pins is { } pins && request.Drift != PinDrift.None && decision.RuleId != "hide"
+        return policy.Pins is { } pins && request.Drift != PinDrift.None && decision.RuleId.Kind != RuleKind.Hide
             ? ApplyPin(pins, policy.Source, request, decision, trace)
             : decision;
     }
@@ -31,8 +31,8 @@ internal static class PolicyEvaluator
         PinSettings pins, string policySource, ToolRequest request, PolicyDecision decision, List<string>? trace)
     {
         var (id, what) = request.Drift == PinDrift.Changed
-            ? ("pins.on_change", $"the definition of {request.ToolName} changed since it was pinned in {Path.GetFileName(pins.File)}")
-            : ("pins.on_new", $"{request.ToolName} is not pinned in {Path.GetFileName(pins.File)}");
+            ? (RuleId.PinChanged, $"the definition of {request.ToolName} changed since it was pinned in {Path.GetFileName(pins.File)}")
+            : (RuleId.PinNew, $"{request.ToolName} is not pinned in {Path.GetFileName(pins.File)}");
         var action = pins.ActionFor(request.Drift);
         trace?.Add($"{id}: {what} → {action switch { PinAction.Hide => "hidden", PinAction.Deny => "denied", PinAction.RequireApproval => "needs approval", _ => "decided by the policy" }}");
         // How to re-pin is the operator's business (and names a local path): the model reads only what changed.
@@ -56,7 +56,7 @@ internal static class PolicyEvaluator
         if (policy.IsHidden(name, risk))
         {
             trace?.Add("hide: the tool is hidden (answered as an unknown tool)");
-            return Decide(Verdict.Deny, "hide", $"{name} is hidden.", risk);
+            return Decide(Verdict.Deny, RuleId.Hide, $"{name} is hidden.", risk);
         }
 
         if (policy.FindEntry(name) is { } entry)
@@ -66,7 +66,7 @@ internal static class PolicyEvaluator
             for (var position = 0; position < entry.Rules.Count; position++)
             {
                 var rule = entry.Rules[position];
-                var ruleId = entry.RuleId(position);
+                var ruleId = entry.RuleIdAt(position);
                 var outcome = Holds(rule, request.Arguments, ruleId, trace, argumentsRead);
                 if (outcome.State == ConditionState.CannotEvaluate)
                 {
@@ -92,13 +92,13 @@ internal static class PolicyEvaluator
 
         if (policy.RiskVerdicts.TryGetValue(risk, out var byRisk))
         {
-            var id = RiskClassWords.RuleId(risk);
+            var id = RuleId.Risk(risk);
             trace?.Add($"{id}: no tools entry; the class decides → {Word(byRisk)}");
             return Decide(byRisk, id, null, risk);
         }
 
         trace?.Add($"default: nothing else decides → {Word(policy.Default)}");
-        return Decide(policy.Default, "default", null, risk);
+        return Decide(policy.Default, RuleId.Default, null, risk);
     }
 
     public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints, string? serverName, PinDrift drift = PinDrift.None)
@@ -106,12 +106,12 @@ internal static class PolicyEvaluator
         var risk = policy.Classify(name, hints, serverName);
         if (policy.IsHidden(name, risk))
         {
-            return new ToolPolicySummary(ToolEffect.Hidden, "hide", risk, null);
+            return new ToolPolicySummary(ToolEffect.Hidden, RuleId.Hide, risk, null);
         }
 
         if (policy.Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) is not PinAction.Allow and var action)
         {
-            var id = drift == PinDrift.Changed ? "pins.on_change" : "pins.on_new";
+            var id = drift == PinDrift.Changed ? RuleId.PinChanged : RuleId.PinNew;
             var summary = Describe(policy, name, hints, serverName);
             return action switch
             {
@@ -126,15 +126,15 @@ internal static class PolicyEvaluator
             var limits = string.Join("; ", new[] { entry.RateLimit?.ToString(), entry.Budget?.ToString() }.Where(s => s is not null));
             var conditional = entry.Rules.Any(r => r.When.Count > 0);
             var effect = conditional ? ToolEffect.Conditional : ToolEffectWords.Of(entry.Rules.Count > 0 ? entry.Rules[0].Action : entry.Action ?? Verdict.Deny);
-            return new ToolPolicySummary(effect, $"tools.{entry.Pattern.Pattern}", risk, limits.Length == 0 ? null : limits);
+            return new ToolPolicySummary(effect, entry.Id, risk, limits.Length == 0 ? null : limits);
         }
 
         return policy.RiskVerdicts.TryGetValue(risk, out var byRisk)
-            ? new ToolPolicySummary(ToolEffectWords.Of(byRisk), RiskClassWords.RuleId(risk), risk, null)
-            : new ToolPolicySummary(ToolEffectWords.Of(policy.Default), "default", risk, null);
+            ? new ToolPolicySummary(ToolEffectWords.Of(byRisk), RuleId.Risk(risk), risk, null)
+            : new ToolPolicySummary(ToolEffectWords.Of(policy.Default), RuleId.Default, risk, null);
     }
 
-    private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, string ruleId, List<string>? trace, List<ArgumentPath>? argumentsRead)
+    private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, RuleId ruleId, List<string>? trace, List<ArgumentPath>? argumentsRead)
     {
         foreach (var condition in rule.When)
         {
@@ -150,7 +150,7 @@ internal static class PolicyEvaluator
         return ConditionOutcome.Holds;
     }
 
-    private static PolicyDecision Decide(Verdict verdict, string ruleId, string? reason, RiskClass risk) => new()
+    private static PolicyDecision Decide(Verdict verdict, RuleId ruleId, string? reason, RiskClass risk) => new()
     {
         Verdict = verdict,
         RuleId = ruleId,

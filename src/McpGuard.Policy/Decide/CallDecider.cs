@@ -111,7 +111,7 @@ internal static class CallDecider
         if (policy.SamplingTools == SamplingTools.Refuse)
         {
             trace?.Add("sampling.tools is refuse (the default): a tool the model picks is never judged, only refused");
-            return Refused(new PolicyDecision { Verdict = Verdict.Deny, RuleId = RuleIds.Sampling, Reason = SamplingRefusedReason });
+            return Refused(new PolicyDecision { Verdict = Verdict.Deny, RuleId = RuleId.Sampling, Reason = SamplingRefusedReason });
         }
 
         trace?.Add("sampling.tools is judge: the pick is judged like a tools/call");
@@ -122,7 +122,7 @@ internal static class CallDecider
             trace?.Add("the tool is hidden, so the model may not pick it");
             return Refused(new PolicyDecision
             {
-                Verdict = Verdict.Deny, RuleId = RuleIds.Hide, Reason = $"the model picked {name}, which the policy hides.", Risk = risk,
+                Verdict = Verdict.Deny, RuleId = RuleId.Hide, Reason = $"the model picked {name}, which the policy hides.", Risk = risk,
             });
         }
 
@@ -134,7 +134,7 @@ internal static class CallDecider
                 return Refused(decision with
                 {
                     Verdict = Verdict.Deny,
-                    Reason = $"the model picked {name}, which needs a person's approval ({(decision.Reason ?? decision.RuleId).TrimEnd('.')}); a pick inside a sampling answer cannot wait for one, so allow or deny it in the policy.",
+                    Reason = $"the model picked {name}, which needs a person's approval ({(decision.Reason ?? decision.RuleId.Text).TrimEnd('.')}); a pick inside a sampling answer cannot wait for one, so allow or deny it in the policy.",
                 });
             case Verdict.Deny:
                 return Refused(decision with { Reason = $"the model picked {name}: {decision.Reason ?? $"denied by {decision.RuleId}."}" });

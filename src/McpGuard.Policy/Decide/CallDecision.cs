@@ -19,14 +19,14 @@ internal abstract record CallDecision
     /// The part of the policy that decided (<c>tools.place_order.rules[0]</c>, <c>hide</c>, ...); null for an unlisted
     /// name.
     /// </summary>
-    public abstract string? RuleId { get; }
+    public abstract RuleId? RuleId { get; }
 
     /// <summary>The server did not list the tool yet: list its tools first, then decide again.</summary>
     public sealed record ListFirst : CallDecision
     {
         public override CallVerdict Verdict => CallVerdict.UnknownTool;
 
-        public override string? RuleId => null;
+        public override RuleId? RuleId => null;
     }
 
     /// <summary>
@@ -37,12 +37,12 @@ internal abstract record CallDecision
     {
         public override CallVerdict Verdict => Why;
 
-        public override string? RuleId => Decision?.RuleId;
+        public override RuleId? RuleId => Decision?.RuleId;
 
         /// <summary>
         /// Hidden by a pin rather than by the policy's hide: the record names the pin rule (docs/pins.md).
         /// </summary>
-        public bool ByPin => Decision is { RuleId: not RuleIds.Hide };
+        public bool ByPin => Decision is { RuleId.Kind: not RuleKind.Hide };
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ internal abstract record CallDecision
     {
         public override CallVerdict Verdict => Why;
 
-        public override string RuleId => Decision.RuleId;
+        public override RuleId? RuleId => Decision.RuleId;
     }
 
     /// <summary>A person must decide; decide again with their <see cref="CallFacts.Answer"/>.</summary>
@@ -60,7 +60,7 @@ internal abstract record CallDecision
     {
         public override CallVerdict Verdict => CallVerdict.RequireApproval;
 
-        public override string RuleId => Decision.RuleId;
+        public override RuleId? RuleId => Decision.RuleId;
     }
 
     /// <summary>
@@ -70,6 +70,6 @@ internal abstract record CallDecision
     {
         public override CallVerdict Verdict => Why;
 
-        public override string RuleId => Decision.RuleId;
+        public override RuleId? RuleId => Decision.RuleId;
     }
 }

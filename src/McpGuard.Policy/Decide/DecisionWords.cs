@@ -83,18 +83,18 @@ internal static class DecisionWords
     /// (an allowed call's reason, if any, is left out).
     /// </summary>
     public static string Summary(CallVerdict verdict, string? ruleId, string? reason) =>
-        $"{ProvenWord(verdict)} by {ruleId ?? RuleIds.Hide}{(reason is not null && Proven(verdict) != CallVerdict.Allow ? $": {reason}" : "")}";
+        $"{ProvenWord(verdict)} by {ruleId ?? RuleId.Hide.Text}{(reason is not null && Proven(verdict) != CallVerdict.Allow ? $": {reason}" : "")}";
 
     /// <summary>
     /// <see cref="Summary(CallVerdict, string?, string?)"/> of a decision before any limit is counted.
     /// </summary>
     public static string Summary(CallDecision decision) => decision switch
     {
-        CallDecision.Unknown { Decision: { } hidden } => Summary(decision.Verdict, hidden.RuleId, hidden.Reason),
-        CallDecision.Refuse refuse => Summary(decision.Verdict, refuse.RuleId, refuse.Decision.Reason),
-        CallDecision.Ask ask => Summary(decision.Verdict, ask.RuleId, ask.Decision.Reason),
-        CallDecision.Allow allow => Summary(decision.Verdict, allow.RuleId, allow.Decision.Reason),
-        _ => Summary(decision.Verdict, decision.RuleId, reason: null),
+        CallDecision.Unknown { Decision: { } hidden } => Summary(decision.Verdict, hidden.RuleId.Text, hidden.Reason),
+        CallDecision.Refuse refuse => Summary(decision.Verdict, refuse.Decision.RuleId.Text, refuse.Decision.Reason),
+        CallDecision.Ask ask => Summary(decision.Verdict, ask.Decision.RuleId.Text, ask.Decision.Reason),
+        CallDecision.Allow allow => Summary(decision.Verdict, allow.Decision.RuleId.Text, allow.Decision.Reason),
+        _ => Summary(decision.Verdict, decision.RuleId?.Text, reason: null),
     };
 
     public static bool TryParseProven([NotNullWhen(true)] string? word, out CallVerdict verdict)

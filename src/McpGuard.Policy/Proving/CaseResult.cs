@@ -16,7 +16,7 @@ internal sealed record CaseResult
     /// <summary>
     /// Every part of the policy a call of this case was decided by (<see cref="SimulatedDecision.Reached"/>).
     /// </summary>
-    public IReadOnlySet<string> Reached { get; init; } = new HashSet<string>();
+    public IReadOnlySet<RuleId> Reached { get; init; } = new HashSet<RuleId>();
 
     public bool Passed => Failure is null;
 }

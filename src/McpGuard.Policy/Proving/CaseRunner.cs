@@ -20,7 +20,7 @@ internal static class CaseRunner
         var guard = new GuardSimulator(policy, Start, serverName);
         SimulatedDecision? last = null;
         var calls = 0;
-        var reached = new HashSet<string>(StringComparer.Ordinal);
+        var reached = new HashSet<RuleId>();
         for (var index = 0; index < policyCase.Steps.Count; index++)
         {
             if (policyCase.Steps[index] is WaitStep wait)

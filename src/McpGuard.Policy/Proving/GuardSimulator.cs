@@ -60,7 +60,7 @@ internal sealed class GuardSimulator(CompiledPolicy policy, DateTimeOffset start
                 CallDecision.Ask ask => ask.Decision,
                 _ => null,
             };
-            var ruleId = policyDecision?.RuleId ?? RuleIds.Hide;
+            var ruleId = policyDecision?.RuleId ?? RuleId.Hide;
             return new SimulatedDecision { Verdict = decision.Verdict, RuleId = ruleId, Reason = policyDecision?.Reason, Reached = ruleId };
         }
 
@@ -75,11 +75,11 @@ internal sealed class GuardSimulator(CompiledPolicy policy, DateTimeOffset start
         return limited is not LimitOutcome.Refused
             ? new SimulatedDecision
             {
-                Verdict = allow.Verdict, RuleId = allow.RuleId, Reason = allow.Decision.Reason, Reached = allow.RuleId, Forwarded = true,
+                Verdict = allow.Verdict, RuleId = allow.Decision.RuleId, Reason = allow.Decision.Reason, Reached = allow.Decision.RuleId, Forwarded = true,
             }
             : new SimulatedDecision
             {
-                Verdict = CallVerdict.Deny, RuleId = limited.Decision.RuleId, Reason = limited.Decision.Reason, Reached = allow.RuleId,
+                Verdict = CallVerdict.Deny, RuleId = limited.Decision.RuleId, Reason = limited.Decision.Reason, Reached = allow.Decision.RuleId,
             };
     }
 

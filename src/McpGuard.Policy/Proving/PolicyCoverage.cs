@@ -12,12 +12,11 @@ internal static class PolicyCoverage
 {
     public static IReadOnlyList<UncoveredPart> Unreached(CompiledPolicy policy, IEnumerable<CaseResult> results)
     {
-        var reached = new HashSet<string>(results.SelectMany(r => r.Reached), StringComparer.Ordinal);
+        var reached = results.SelectMany(r => r.Reached).ToHashSet();
         var gaps = new List<UncoveredPart>();
         foreach (var entry in policy.Entries)
         {
-            var rulePrefix = entry.Id + ".rules[";
-            if (!reached.Contains(entry.Id) && !reached.Any(id => id.StartsWith(rulePrefix, StringComparison.Ordinal)))
+            if (!reached.Contains(entry.Id) && !reached.Any(id => id.IsRuleOf(entry.Id)))
             {
                 gaps.Add(new UncoveredPart(entry.Id, CoverageGap.Entry));
                 continue;
@@ -25,9 +24,9 @@ internal static class PolicyCoverage
 
             for (var position = 0; position < entry.Rules.Count; position++)
             {
-                if (!reached.Contains(entry.RuleId(position)))
+                if (!reached.Contains(entry.RuleIdAt(position)))
                 {
-                    gaps.Add(new UncoveredPart(entry.RuleId(position), CoverageGap.Rule));
+                    gaps.Add(new UncoveredPart(entry.RuleIdAt(position), CoverageGap.Rule));
                 }
             }
 
@@ -39,9 +38,9 @@ internal static class PolicyCoverage
 
         foreach (var risk in policy.RiskVerdicts.Keys.Order())
         {
-            if (!reached.Contains(RiskClassWords.RuleId(risk)))
+            if (!reached.Contains(RuleId.Risk(risk)))
             {
-                gaps.Add(new UncoveredPart(RiskClassWords.RuleId(risk), CoverageGap.RiskClass));
+                gaps.Add(new UncoveredPart(RuleId.Risk(risk), CoverageGap.RiskClass));
             }
         }
 

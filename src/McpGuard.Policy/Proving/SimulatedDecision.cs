@@ -13,7 +13,7 @@ internal sealed record SimulatedDecision
     /// As in <see cref="PolicyDecision.RuleId"/>: <c>tools.place_order.rules[0]</c>, <c>hide</c>, <c>limits</c>,
     /// <c>default</c>.
     /// </summary>
-    public required string RuleId { get; init; }
+    public required RuleId RuleId { get; init; }
 
     public string? Reason { get; init; }
 
@@ -21,7 +21,7 @@ internal sealed record SimulatedDecision
     /// The part of the policy that decided the call before any limit was counted (<c>tools.place_order.rules[0]</c>
     /// even when the rate limit then refused it): what <c>mcpguard test --coverage</c> counts as reached.
     /// </summary>
-    public required string Reached { get; init; }
+    public required RuleId Reached { get; init; }
 
     /// <summary>True when the call would have reached the server, and so was counted in the limits.</summary>
     public bool Forwarded { get; init; }

@@ -1,7 +1,7 @@
 namespace McpGuard.Policy.Proving;
 
 /// <summary>A part of the policy no case reaches: its id as decisions name it, and what kind of part it is.</summary>
-internal sealed record UncoveredPart(string Id, CoverageGap Gap)
+internal sealed record UncoveredPart(RuleId Id, CoverageGap Gap)
 {
     /// <summary>The line <c>mcpguard test --coverage</c> prints: <c>tools.get_server_time (entry)</c>.</summary>
     public string Describe() => Gap switch

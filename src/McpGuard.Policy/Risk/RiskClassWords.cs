@@ -21,16 +21,4 @@ internal static class RiskClassWords
         "unknown" => RiskClass.Unknown,
         _ => null,
     };
-
-    /// <summary>
-    /// How decisions name the class that decided: <c>risk.read</c>. Constants: on every call a class decides.
-    /// </summary>
-    public static string RuleId(RiskClass risk) => risk switch
-    {
-        RiskClass.Read => "risk.read",
-        RiskClass.Write => "risk.write",
-        RiskClass.Destructive => "risk.destructive",
-        RiskClass.Critical => "risk.critical",
-        _ => "risk.unknown",
-    };
 }

@@ -27,13 +27,15 @@ internal sealed record ToolEntry
     /// How decisions name this entry, and the entry of its counters (<see cref="CounterId.Entry"/>):
     /// <c>tools.place_order</c>. Built once, like the rule ids.
     /// </summary>
-    internal string Id => field ??= $"tools.{Pattern.Pattern}";
+    internal RuleId Id => _id ??= RuleId.Entry(Pattern.Pattern);
 
     /// <summary>
     /// How decisions name the rule at <paramref name="position"/> in <see cref="Rules"/>:
     /// <c>tools.place_order.rules[1]</c>.
     /// </summary>
-    internal string RuleId(int position) => (_ruleIds ??= [.. Rules.Select(r => $"{Id}.rules[{r.Index}]")])[position];
+    internal RuleId RuleIdAt(int position) => (_ruleIds ??= [.. Rules.Select(r => RuleId.Rule(Id, r.Index))])[position];
 
-    private string[]? _ruleIds;
+    private RuleId? _id;
+
+    private RuleId[]? _ruleIds;
 }

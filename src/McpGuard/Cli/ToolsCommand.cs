@@ -58,7 +58,7 @@ internal static class ToolsCommand
             foreach (var (tool, summary) in rows)
             {
                 // Names come from the server: the table makes every cell inert for the terminal and for markup.
-                TextCell[] cells = [tool.Name, RiskClassWords.Word(summary.Risk), Effect(summary.Effect), summary.RuleId, summary.Limits ?? ""];
+                TextCell[] cells = [tool.Name, RiskClassWords.Word(summary.Risk), Effect(summary.Effect), summary.RuleId.Text, summary.Limits ?? ""];
                 table.AddRow(pins.Enabled ? [.. cells, PinCell(pins.Word(tool.Name))] : cells);
             }
 

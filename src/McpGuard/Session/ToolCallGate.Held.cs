@@ -119,7 +119,7 @@ internal sealed partial class ToolCallGate
 
             if (asked)
             {
-                Record(id, callId, request, null, CallVerdict.Cancelled, RuleIds.Approval, held.IsWithdrawn ? "withdrawn before a person answered" : "the guard stopped before a person answered");
+                Record(id, callId, request, null, CallVerdict.Cancelled, RuleId.Approval, held.IsWithdrawn ? "withdrawn before a person answered" : "the guard stopped before a person answered");
             }
         }
         catch (Exception ex) when (ex is TimeoutException or IOException or JsonException or InvalidOperationException)
@@ -176,7 +176,7 @@ internal sealed partial class ToolCallGate
     private IReadOnlyList<string>? PinChanges(CompiledPolicy policy, ToolRequest request, PolicyDecision decision)
     {
         const int MaxLines = 200;
-        if (!decision.RuleId.StartsWith("pins.", StringComparison.Ordinal) || !channels.Catalog.TryGetTool(request.ToolName, out var tool) || tool.Listed is not { } listed)
+        if (!decision.RuleId.IsPin || !channels.Catalog.TryGetTool(request.ToolName, out var tool) || tool.Listed is not { } listed)
         {
             return null;
         }

@@ -208,10 +208,12 @@ internal sealed partial class ToolCallGate
     /// <summary>
     /// A denial the gate makes itself (not a policy rule): recorded, then answered in the modern shape.
     /// </summary>
-    private GateOutcome.Reply Refuse(JsonRpcId id, string callId, ToolRequest request, string reason, string ruleId = RuleIds.Approval)
+    private GateOutcome.Reply Refuse(
+        JsonRpcId id, string callId, ToolRequest request, string reason, RuleId? ruleId = null)
     {
-        LogDenied(logger, request.ToolName, ruleId, options.Monitor);
-        return Record(id, callId, request, null, CallVerdict.Deny, ruleId, reason)
+        var rule = ruleId ?? RuleId.Approval;
+        LogDenied(logger, request.ToolName, rule, options.Monitor);
+        return Record(id, callId, request, null, CallVerdict.Deny, rule, reason)
             ? new GateOutcome.Reply(JsonRpcMessages.Denied(id, reason, ProtocolEra.Modern))
             : AuditUnavailable(id, ProtocolEra.Modern);
     }

@@ -37,7 +37,7 @@ internal sealed partial class ToolCallGate
             var callId = audit.NewCallId();
             if (pick.Name is not { } name)
             {
-                if (!Record(carrierId, callId, null, null, CallVerdict.Deny, RuleIds.Sampling, UnreadablePick, sampled: true) || !options.Monitor)
+                if (!Record(carrierId, callId, null, null, CallVerdict.Deny, RuleId.Sampling, UnreadablePick, sampled: true) || !options.Monitor)
                 {
                     return RefusePicks(counted, UnreadablePick);
                 }

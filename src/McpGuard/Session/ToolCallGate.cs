@@ -89,7 +89,7 @@ internal sealed partial class ToolCallGate(
         {
             // The retry carries the model's picks to the server, which would run them: denied whole.
             var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Agent = AgentOf(id) };
-            await ReplyAsync(id, Refuse(id, audit.NewCallId(), request, refused.Reason, RuleIds.Sampling).Message, cancellationToken);
+            await ReplyAsync(id, Refuse(id, audit.NewCallId(), request, refused.Reason, RuleId.Sampling).Message, cancellationToken);
             return;
         }
 
@@ -206,7 +206,7 @@ internal sealed partial class ToolCallGate(
                 LogUnknownTool(logger, request.ToolName);
                 // Hidden by a pin rather than by the policy: the record says which pin rule and why (docs/pins.md).
                 var byPin = unknown.ByPin ? unknown.Decision : null;
-                Record(id, callId, request, default, unknown.Verdict, byPin?.RuleId, byPin?.Reason);
+                Record(id, callId, request, default, unknown.Verdict, byPin?.RuleId.Text, byPin?.Reason);
                 return new GateOutcome.Reply(UnknownTool(id, request.ToolName));
             case CallDecision.Ask ask when !options.Monitor:
                 return new GateOutcome.Ask(ask);

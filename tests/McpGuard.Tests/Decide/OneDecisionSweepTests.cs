@@ -173,7 +173,7 @@ public sealed class OneDecisionSweepTests
     {
         var known = fromAudit ? DecisionWords.TryParseAudit(word, out var verdict) : DecisionWords.TryParseProven(word, out verdict);
         Assert.True(known, word);
-        return $"{DecisionWords.ProvenWord(verdict)} by {rule ?? RuleIds.Hide}";
+        return $"{DecisionWords.ProvenWord(verdict)} by {rule ?? RuleId.Hide}";
     }
 
     private static async Task FromClientAsync(GuardSession session, string json)
