@@ -23,6 +23,10 @@ internal static class GuardBuilds
         return Command(path);
     }
 
+    /// <summary><c>--before PATH</c>: another build to measure beside the first; null when not given.</summary>
+    public static string[]? Before(string[] args) =>
+        Array.IndexOf(args, "--before") is var index and >= 0 ? Command(Path.GetFullPath(args[index + 1])) : null;
+
     public static string[] Command(string path) =>
         path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", path] : [path];
 

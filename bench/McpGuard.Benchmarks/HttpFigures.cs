@@ -8,6 +8,12 @@ internal sealed class HttpFigures
 
     public List<double> SessionsThroughput { get; } = [];
 
+    /// <summary>
+    /// CPU per call (µs) while the 64 sessions made their calls: the gateway's own, and its children's (the
+    /// servers it started; the side's processes only, so it is less moved by the machine's other load than calls/s).
+    /// </summary>
+    public List<(double Own, double Children)> SessionsCpu { get; } = [];
+
     /// <summary>NaN where the side cannot serve the 2026-07-28 era.</summary>
     public List<double> ModernThroughput { get; } = [];
 

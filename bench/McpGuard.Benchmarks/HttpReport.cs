@@ -12,6 +12,9 @@ internal static class HttpReport
     private const string Nginx = "nginx";
     private const string Url = "mcpguard serve --url";
 
+    /// <summary>What names a side of the <c>--before</c> build.</summary>
+    public const string BeforeSuffix = " (before)";
+
     public static string Render(Dictionary<string, HttpFigures> figures, string build)
     {
         var text = new StringBuilder();
@@ -19,31 +22,46 @@ internal static class HttpReport
         text.AppendLine();
         if (figures.ContainsKey(Serve))
         {
-            Table(text, figures, [Bridge, Serve], memory: true);
+            string[] serves = [.. Builds(figures, Serve)];
+            Table(text, figures, [Bridge, .. serves], memory: true);
             text.AppendLine();
-            Ratio(text, "serve p50 ≤ supergateway's", figures, Serve, Bridge, f => P(f, 0.5), lowerIsBetter: true);
-            Ratio(text, "serve throughput ≥ supergateway's (64 2025 sessions)", figures, Serve, Bridge,
-                f => f.SessionsThroughput, lowerIsBetter: false);
+            foreach (var serve in serves)
+            {
+                Ratio(text, $"{serve} p50 ≤ supergateway's", figures, serve, Bridge, f => P(f, 0.5),
+                    lowerIsBetter: true);
+                Ratio(text, $"{serve} throughput ≥ supergateway's (64 2025 sessions)", figures, serve, Bridge,
+                    f => f.SessionsThroughput, lowerIsBetter: false);
+            }
+
             text.AppendLine();
         }
 
-        if (!figures.TryGetValue(Url, out var guarded))
+        if (!figures.ContainsKey(Url))
         {
             return text.ToString();
         }
 
-        Table(text, figures, [Direct, Nginx, Url], memory: false);
-        Row(text, "added p50 over direct (µs)", [Direct, Nginx, Url], figures, f => Added(figures, f, 0.5), "0");
-        Row(text, "added p99 over direct (µs)", [Direct, Nginx, Url], figures, f => Added(figures, f, 0.99), "0");
+        string[] urls = [.. Builds(figures, Url)];
+        string[] sides = [Direct, Nginx, .. urls];
+        Table(text, figures, sides, memory: false);
+        Row(text, "added p50 over direct (µs)", sides, figures, f => Added(figures, f, 0.5), "0");
+        Row(text, "added p99 over direct (µs)", sides, figures, f => Added(figures, f, 0.99), "0");
         text.AppendLine();
         var nginx = Added(figures, figures[Nginx], 0.5);
-        var url = Added(figures, guarded, 0.5);
-        var ratios = url.Zip(nginx, (u, n) => u / n).ToList();
-        var met = Met(ratios.All(r => r <= 1.5));
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"--url added p50 / nginx added p50 (target ≤ 1.5): {Join(ratios, "0.00")} → {met}");
+        foreach (var side in urls)
+        {
+            var ratios = Added(figures, figures[side], 0.5).Zip(nginx, (u, n) => u / n).ToList();
+            var met = Met(ratios.All(r => r <= 1.5));
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"- {side} added p50 / nginx added p50 (target ≤ 1.5): {Join(ratios, "0.00")} → {met}");
+        }
+
         return text.ToString();
     }
+
+    /// <summary>The side of this build, then that of the <c>--before</c> build when it was measured.</summary>
+    private static IEnumerable<string> Builds(Dictionary<string, HttpFigures> figures, string side) =>
+        figures.ContainsKey(side + BeforeSuffix) ? [side, side + BeforeSuffix] : [side];
 
     private static void Table(StringBuilder text, Dictionary<string, HttpFigures> figures, string[] sides, bool memory)
     {
@@ -52,6 +70,10 @@ internal static class HttpReport
         Row(text, "tools/call p50, one 2025 session (µs)", sides, figures, f => P(f, 0.5), "0");
         Row(text, "tools/call p99 (µs)", sides, figures, f => P(f, 0.99), "0");
         Row(text, "throughput, 64 2025 sessions (calls/s)", sides, figures, f => f.SessionsThroughput, "0");
+        Row(text, "… CPU per call meanwhile: the gateway (µs)", sides, figures,
+            f => f.SessionsCpu.Select(c => c.Own).ToList(), "0");
+        Row(text, "… and its children (µs)", sides, figures,
+            f => f.SessionsCpu.Select(c => c.Children).ToList(), "0");
         Row(text, "throughput, 64 2026-07-28 clients (calls/s)", sides, figures, f => f.ModernThroughput, "0");
         if (memory)
         {

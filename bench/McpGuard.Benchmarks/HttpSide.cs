@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace McpGuard.Benchmarks;
@@ -9,6 +10,9 @@ namespace McpGuard.Benchmarks;
 /// </summary>
 internal sealed class HttpSide : IAsyncDisposable
 {
+    /// <summary>The kernel's clock ticks per second for /proc's CPU times (USER_HZ, 100 on Linux).</summary>
+    private const double TicksPerSecond = 100;
+
     private readonly Process _process;
 
     private HttpSide(string name, Process process, Uri url)
@@ -90,6 +94,10 @@ internal sealed class HttpSide : IAsyncDisposable
         return (own / 1024.0, children / 1024.0);
     }
 
+    /// <summary>CPU time (user and system) of the process itself and of its living descendants, in seconds.</summary>
+    public (double Own, double Children) CpuSeconds() =>
+        (CpuTicks(_process.Id) / TicksPerSecond, Descendants(_process.Id).Sum(CpuTicks) / TicksPerSecond);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -129,6 +137,22 @@ internal sealed class HttpSide : IAsyncDisposable
                     yield return grandchild;
                 }
             }
+        }
+    }
+
+    /// <summary>utime + stime from /proc/PID/stat (fields 14 and 15, counted after the command's name).</summary>
+    private static long CpuTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture)
+                + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 

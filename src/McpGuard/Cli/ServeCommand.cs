@@ -87,6 +87,7 @@ internal static class ServeCommand
                     NetworkTransport = "tcp",
                     TelemetryArguments = loaded.Policy.Telemetry.Arguments,
                 },
+                ChildOutputReadsInline = false,
             };
             using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
             using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateClient(upstream);

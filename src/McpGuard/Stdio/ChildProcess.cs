@@ -16,12 +16,14 @@ internal sealed partial class ChildProcess : IDisposable
     private readonly ILogger _logger;
     private readonly Task _stderrCopy;
 
-    private ChildProcess(Process process, Stream ourStderr, ILogger logger)
+    private ChildProcess(Process process, Stream ourStderr, ILogger logger, bool readsInline)
     {
         _process = process;
         _logger = logger;
         _stderrCopy = CopyStderrAsync(process.StandardError.BaseStream, ourStderr);
-        StandardOutput = new InlineReadStream(process.StandardOutput.BaseStream);
+        StandardOutput = readsInline
+            ? new InlineReadStream(process.StandardOutput.BaseStream)
+            : process.StandardOutput.BaseStream;
         Exited = WaitForExitCodeAsync();
     }
 
@@ -38,7 +40,10 @@ internal sealed partial class ChildProcess : IDisposable
     public Task<int> Exited { get; }
 
     /// <exception cref="ChildStartException">The command could not be started; the message names it.</exception>
-    public static ChildProcess Start(IReadOnlyList<string> commandLine, Stream ourStderr, ILogger logger)
+    /// <param name="readsInline">Stdout read with blocking reads (<see cref="RelayOptions.ChildOutputReadsInline"/>).
+    /// </param>
+    public static ChildProcess Start(
+        IReadOnlyList<string> commandLine, Stream ourStderr, ILogger logger, bool readsInline = true)
     {
         var startInfo = new ProcessStartInfo(commandLine[0])
         {
@@ -56,7 +61,7 @@ internal sealed partial class ChildProcess : IDisposable
         try
         {
             var process = Process.Start(startInfo) ?? throw new ChildStartException($"cannot start '{commandLine[0]}'.");
-            return new ChildProcess(process, ourStderr, logger);
+            return new ChildProcess(process, ourStderr, logger, readsInline);
         }
         catch (Win32Exception ex)
         {

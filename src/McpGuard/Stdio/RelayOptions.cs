@@ -8,4 +8,12 @@ internal sealed record RelayOptions
     public SessionOptions Session { get; init; } = new();
 
     public ShutdownTimeouts Shutdown { get; init; } = ShutdownTimeouts.Default;
+
+    /// <summary>
+    /// The child's stdout read with blocking reads on the server pump's own thread (<see cref="InlineReadStream"/>):
+    /// the fewest hand-offs for one session (<c>run</c>). <c>serve</c> runs a child per session and turns it off: its
+    /// children's answers are read asynchronously, so a few pool threads serve them all instead of a blocked thread
+    /// per child that the kernel must schedule for each answer.
+    /// </summary>
+    public bool ChildOutputReadsInline { get; init; } = true;
 }

@@ -17,6 +17,7 @@ internal sealed partial class ShieldedChild : IDisposable
     private readonly IReadOnlyList<string> _commandLine;
     private readonly Stream _stderr;
     private readonly ILogger _logger;
+    private readonly bool _readsInline;
     private readonly FirstRequestShield _shield = new();
     private readonly List<ChildProcess> _children = [];
     private ChildProcess _current;
@@ -30,8 +31,10 @@ internal sealed partial class ShieldedChild : IDisposable
     /// </summary>
     private static readonly TimeSpan s_pokeAfter = TimeSpan.FromSeconds(1);
 
-    private ShieldedChild(ChildProcess first, IReadOnlyList<string> commandLine, Stream stderr, ILogger logger)
+    private ShieldedChild(
+        ChildProcess first, IReadOnlyList<string> commandLine, Stream stderr, ILogger logger, bool readsInline)
     {
+        _readsInline = readsInline;
         _commandLine = commandLine;
         _stderr = stderr;
         _logger = logger;
@@ -53,8 +56,9 @@ internal sealed partial class ShieldedChild : IDisposable
     public Task<int> Exited { get; }
 
     /// <exception cref="ChildStartException">The command could not be started; the message names it.</exception>
-    public static ShieldedChild Start(IReadOnlyList<string> commandLine, Stream stderr, ILogger logger) =>
-        new(ChildProcess.Start(commandLine, stderr, logger), commandLine, stderr, logger);
+    public static ShieldedChild Start(
+        IReadOnlyList<string> commandLine, Stream stderr, ILogger logger, bool readsInline = true) =>
+        new(ChildProcess.Start(commandLine, stderr, logger, readsInline), commandLine, stderr, logger, readsInline);
 
     /// <summary>Call after closing <see cref="StandardInput"/>; as <see cref="ChildProcess.StopAsync"/>.</summary>
     public Task<int> StopAsync(ShutdownTimeouts timeouts)
@@ -112,7 +116,7 @@ internal sealed partial class ShieldedChild : IDisposable
     {
         try
         {
-            next = ChildProcess.Start(_commandLine, _stderr, _logger);
+            next = ChildProcess.Start(_commandLine, _stderr, _logger, _readsInline);
             return true;
         }
         catch (ChildStartException)

@@ -37,7 +37,7 @@ internal sealed partial class StdioRelay(
     public async Task<int> RunAsync(IReadOnlyList<string> commandLine, string serverName, Stream clientInput, Stream clientOutput, Stream stderr, CancellationToken stopping)
     {
         // The child, shielded from a modern client's first request before any session exists (ShieldedChild).
-        using var child = ShieldedChild.Start(commandLine, stderr, _logger);
+        using var child = ShieldedChild.Start(commandLine, stderr, _logger, options.ChildOutputReadsInline);
         LogChildStarted(_logger, Path.GetFileName(commandLine[0]), child.Id);
 
         using var relayCancellation = new CancellationTokenSource();
