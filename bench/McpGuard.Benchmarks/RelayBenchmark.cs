@@ -58,7 +58,14 @@ internal static class RelayBenchmark
         var beforeIndex = Array.IndexOf(args, "--before");
         if (beforeIndex >= 0)
         {
-            sides.Add(("mcpguard before", [.. GuardBuilds.Command(Path.GetFullPath(args[beforeIndex + 1])), .. guardRun]));
+            var before = GuardBuilds.Command(Path.GetFullPath(args[beforeIndex + 1]));
+            sides.Add(("mcpguard before", [.. before, .. guardRun]));
+            if (sink is not null)
+            {
+                // Telemetry's cost before and after in the same run: the before build with the same receiver.
+                sides.Add(("mcpguard before, telemetry on",
+                    [.. before, "run", "--policy", sink.PolicyFrom(policy), "--log-level", "Warning", "--", .. server]));
+            }
         }
 
         var results = sides.ToDictionary(s => s.Name, _ => new SideResult());
@@ -286,6 +293,12 @@ internal static class RelayBenchmark
             text.AppendLine("|---|---:|:---:|");
             Target(text, "throughput on ≥ 0.9 × off", Median(on.Throughput) / Median(off.Throughput), 0.9, lowerIsBetter: false);
             text.AppendLine(CultureInfo.InvariantCulture, $"| p50 on − off (µs) | {on.Percentile(0.5) - off.Percentile(0.5):0} | |");
+            if (sides.FirstOrDefault(s => s.Name == "mcpguard before, telemetry on").Result is { } beforeOn)
+            {
+                var beforeOff = sides.First(s => s.Name == "mcpguard before").Result;
+                var ratio = Median(beforeOn.Throughput) / Median(beforeOff.Throughput);
+                Target(text, "before: throughput on ≥ 0.9 × off", ratio, 0.9, lowerIsBetter: false);
+            }
         }
 
         return text.ToString();

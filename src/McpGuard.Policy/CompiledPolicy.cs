@@ -12,7 +12,8 @@ internal sealed class CompiledPolicy
     private readonly Dictionary<string, ToolEntry> _exact;
     private readonly ToolEntry[] _globs;
 
-    internal CompiledPolicy(string source, Verdict defaultVerdict, IReadOnlyList<Glob> hide, IEnumerable<ToolEntry> entries)
+    internal CompiledPolicy(
+        string source, Verdict defaultVerdict, IReadOnlyList<Glob> hide, IEnumerable<ToolEntry> entries)
     {
         Source = source;
         Default = defaultVerdict;
@@ -107,7 +108,8 @@ internal sealed class CompiledPolicy
     /// Hidden by the policy, or by <c>pins.on_change</c> / <c>pins.on_new</c> for a tool that does not match its pin.
     /// </summary>
     public bool IsHidden(string toolName, RiskClass risk, PinDrift drift) =>
-        IsHidden(toolName, risk) || (Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) == PinAction.Hide);
+        IsHidden(toolName, risk)
+        || (Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) == PinAction.Hide);
 
     /// <summary>
     /// The tool's class: the policy's own <c>risk.classes</c>, else the classifier. Nothing is cached here: the
@@ -116,13 +118,17 @@ internal sealed class CompiledPolicy
     /// <param name="serverName">The server's self-reported name, which picks its vendor catalogue (<see
     /// cref="Catalogue"/>).</param>
     public RiskClass Classify(string toolName, ToolHints? hints, string? serverName) =>
-        RiskOverrides.TryGetValue(toolName, out var set) ? set : RiskClassifier.Classify(toolName, hints, Catalogue.For(serverName));
+        RiskOverrides.TryGetValue(toolName, out var set)
+            ? set
+            : RiskClassifier.Classify(toolName, hints, Catalogue.For(serverName));
 
     /// <summary>
     /// The class of a call's tool: the one the relay kept for the listed tool, else from its name alone.
     /// </summary>
     public RiskClass Classify(ToolRequest request) =>
-        RiskOverrides.TryGetValue(request.ToolName, out var set) ? set : request.Risk ?? RiskClassifier.Classify(request.ToolName, null, Catalogue.For(null));
+        RiskOverrides.TryGetValue(request.ToolName, out var set)
+            ? set
+            : request.Risk ?? RiskClassifier.Classify(request.ToolName, null, Catalogue.For(null));
 
     /// <summary><c>risk.catalogue</c>: which vendor catalogue classifies the server's tools.</summary>
     internal CatalogueChoice Catalogue { get; init; } = CatalogueChoice.ByServerName.Instance;

@@ -20,7 +20,8 @@ internal sealed partial class PolicyEngine
     /// <see cref="TryConsumeAsync(ToolRequest, CancellationToken)"/> under the policy snapshot the call was decided
     /// by, so a reload between deciding and counting never decides one call under two policies.
     /// </summary>
-    public ValueTask<LimitOutcome> TryConsumeAsync(CompiledPolicy policy, ToolRequest request, CancellationToken cancellationToken)
+    public ValueTask<LimitOutcome> TryConsumeAsync(
+        CompiledPolicy policy, ToolRequest request, CancellationToken cancellationToken)
     {
         var entry = policy.FindEntry(request.ToolName);
         var risk = policy.Classify(request);
@@ -62,7 +63,8 @@ internal sealed partial class PolicyEngine
         }
     }
 
-    private async ValueTask<LimitOutcome> CountAsync(CompiledPolicy policy, ToolEntry? entry, LimitPlan plan, RiskClass risk, CancellationToken cancellationToken)
+    private async ValueTask<LimitOutcome> CountAsync(
+        CompiledPolicy policy, ToolEntry? entry, LimitPlan plan, RiskClass risk, CancellationToken cancellationToken)
     {
         var now = TimeProvider.GetUtcNow();
         var session = CountReceipt.Empty;
@@ -86,20 +88,27 @@ internal sealed partial class PolicyEngine
         switch (await CountSharedAsync(Demands(plan.Shared), now, policy.State.Timeout, cancellationToken))
         {
             case CountOutcome.Counted counted:
-                return new LimitOutcome.Counted(new LimitReceipt(counted.Receipt, session)) { Decision = Allowed(risk) };
+                return new LimitOutcome.Counted(new LimitReceipt(counted.Receipt, session))
+                {
+                    Decision = Allowed(risk),
+                };
             case CountOutcome.Refused refused:
                 await _session.GiveBackAsync(session, cancellationToken);
                 return Refuse(entry, Exceeded(plan.Shared[refused.Index], refused.RetryAfter), risk);
             case CountOutcome.Unavailable unavailable when policy.State.OnUnavailable == UnavailableStoreAction.Allow:
-                var why = $"forwarded uncounted: {Counters.Description} cannot be reached ({unavailable.Why}) and state.on_unavailable is allow.";
-                return new LimitOutcome.Uncounted(why, new LimitReceipt(CountReceipt.Empty, session)) { Decision = Allowed(risk) with { Reason = why } };
+                var why = $"forwarded uncounted: {Counters.Description} cannot be reached ({unavailable.Why}) and " +
+                    "state.on_unavailable is allow.";
+                return new LimitOutcome.Uncounted(why, new LimitReceipt(CountReceipt.Empty, session))
+                {
+                    Decision = Allowed(risk) with { Reason = why },
+                };
             case CountOutcome.Unavailable unavailable:
                 await _session.GiveBackAsync(session, cancellationToken);
                 // The model reads the reason: the store's name and its client's diagnostic are the operator's.
-                const string Reason = "the limits of this call cannot be counted right now (the guard's counter store is "
-                    + "unavailable), so it is refused; calls without limits still work.";
-                var detail = $"{Counters.Description} cannot be reached ({unavailable.Why}); calls that need a counter are "
-                    + "denied until it can be (state.on_unavailable: deny).";
+                const string Reason = "the limits of this call cannot be counted right now (the guard's counter "
+                    + "store is unavailable), so it is refused; calls without limits still work.";
+                var detail = $"{Counters.Description} cannot be reached ({unavailable.Why}); calls that need a "
+                    + "counter are denied until it can be (state.on_unavailable: deny).";
                 return Refuse(entry, new LimitRefusal(LimitScope.Store, Reason, null, detail), risk);
             default:
                 throw new InvalidOperationException("unknown count outcome");
@@ -109,7 +118,8 @@ internal sealed partial class PolicyEngine
     /// <summary>
     /// The store's answer within the policy's timeout; a store that throws or does not answer in time is unavailable.
     /// </summary>
-    private async ValueTask<CountOutcome> CountSharedAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)
+    private async ValueTask<CountOutcome> CountSharedAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (Counters.AnswersAtOnce)
         {
@@ -164,7 +174,8 @@ internal sealed partial class PolicyEngine
         },
     };
 
-    private static PolicyDecision Allowed(RiskClass risk) => new() { Verdict = Verdict.Allow, RuleId = RuleId.Limits, Risk = risk };
+    private static PolicyDecision Allowed(RiskClass risk) =>
+        new() { Verdict = Verdict.Allow, RuleId = RuleId.Limits, Risk = risk };
 
     private static string Seconds(TimeSpan wait) =>
         Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";

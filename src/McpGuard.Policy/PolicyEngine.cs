@@ -58,15 +58,18 @@ internal sealed partial class PolicyEngine
     public bool Reload(CompiledPolicy next)
     {
         var previous = Interlocked.Exchange(ref _policy, next);
-        return !previous.Hide.Select(g => g.Pattern).SequenceEqual(next.Hide.Select(g => g.Pattern), StringComparer.Ordinal)
+        return !previous.Hide.Select(g => g.Pattern)
+                .SequenceEqual(next.Hide.Select(g => g.Pattern), StringComparer.Ordinal)
             || !previous.HiddenRiskClasses.SetEquals(next.HiddenRiskClasses)
             || previous.Catalogue != next.Catalogue
-            || !previous.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(next.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal))
+            || !previous.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal)
+                .SequenceEqual(next.RiskOverrides.OrderBy(p => p.Key, StringComparer.Ordinal))
             || previous.Pins != next.Pins || (next.PinnedTools is { } pins && !pins.SameAs(previous.PinnedTools));
     }
 
     /// <summary>What the policy does with a tool, in a few words, for <c>mcpguard tools</c>.</summary>
     /// <param name="serverName">The server's self-reported name, which picks its vendor risk catalogue.</param>
-    public ToolPolicySummary Describe(string toolName, ToolHints? hints, string? serverName, PinDrift drift = PinDrift.None) =>
+    public ToolPolicySummary Describe(
+        string toolName, ToolHints? hints, string? serverName, PinDrift drift = PinDrift.None) =>
         PolicyEvaluator.Describe(_policy, toolName, hints, serverName, drift);
 }

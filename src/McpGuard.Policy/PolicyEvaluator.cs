@@ -15,7 +15,8 @@ internal static class PolicyEvaluator
 {
     /// <param name="argumentsRead">When given, receives the path of every condition consulted on the way to the
     /// decision (in order): a decision reached with none of them did not depend on the arguments at all.</param>
-    public static PolicyDecision Evaluate(CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead = null)
+    public static PolicyDecision Evaluate(
+        CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead = null)
     {
         var decision = EvaluateRules(policy, request, trace, argumentsRead);
         return policy.Pins is { } pins && request.Drift != PinDrift.None && decision.RuleId.Kind != RuleKind.Hide
@@ -31,24 +32,39 @@ internal static class PolicyEvaluator
         PinSettings pins, string policySource, ToolRequest request, PolicyDecision decision, List<string>? trace)
     {
         var (id, what) = request.Drift == PinDrift.Changed
-            ? (RuleId.PinChanged, $"the definition of {request.ToolName} changed since it was pinned in {Path.GetFileName(pins.File)}")
+            ? (RuleId.PinChanged,
+                $"the definition of {request.ToolName} changed since it was pinned in {Path.GetFileName(pins.File)}")
             : (RuleId.PinNew, $"{request.ToolName} is not pinned in {Path.GetFileName(pins.File)}");
         var action = pins.ActionFor(request.Drift);
-        trace?.Add($"{id}: {what} → {action switch { PinAction.Hide => "hidden", PinAction.Deny => "denied", PinAction.RequireApproval => "needs approval", _ => "decided by the policy" }}");
+        var then = action switch
+        {
+            PinAction.Hide => "hidden",
+            PinAction.Deny => "denied",
+            PinAction.RequireApproval => "needs approval",
+            _ => "decided by the policy",
+        };
+        trace?.Add($"{id}: {what} → {then}");
         // How to re-pin is the operator's business (and names a local path): the model reads only what changed.
-        var rePin = $"review the change, then re-pin with `mcpguard pin --policy {policySource} -- ` and the server's command.";
+        var rePin =
+            $"review the change, then re-pin with `mcpguard pin --policy {policySource} -- ` and the server's command.";
         return action switch
         {
             PinAction.Hide => Decide(Verdict.Deny, id, $"{what}, so it is hidden.", decision.Risk),
-            PinAction.Deny => Decide(Verdict.Deny, id, $"{what}; a person must re-pin it before it can be called.", decision.Risk)
+            PinAction.Deny =>
+                Decide(Verdict.Deny, id, $"{what}; a person must re-pin it before it can be called.", decision.Risk)
                 with { Detail = rePin },
             PinAction.RequireApproval when decision.Verdict != Verdict.Deny =>
-                Decide(Verdict.RequireApproval, id, $"{what}; a person must approve each call until it is re-pinned.{(decision.Reason is { } r ? " " + r : "")}", decision.Risk),
+                Decide(
+                    Verdict.RequireApproval, id,
+                    $"{what}; a person must approve each call until it is re-pinned." +
+                    (decision.Reason is { } r ? " " + r : ""),
+                    decision.Risk),
             _ => decision,
         };
     }
 
-    private static PolicyDecision EvaluateRules(CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead)
+    private static PolicyDecision EvaluateRules(
+        CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead)
     {
         var name = request.ToolName;
         var risk = policy.Classify(request);
@@ -70,7 +86,8 @@ internal static class PolicyEvaluator
                 var outcome = Holds(rule, request.Arguments, ruleId, trace, argumentsRead);
                 if (outcome.State == ConditionState.CannotEvaluate)
                 {
-                    return Decide(Verdict.Deny, ruleId, $"{ruleId} cannot be evaluated, so the call is refused: {outcome.Why}.", risk);
+                    var why = $"{ruleId} cannot be evaluated, so the call is refused: {outcome.Why}.";
+                    return Decide(Verdict.Deny, ruleId, why, risk);
                 }
 
                 if (outcome.State == ConditionState.Holds)
@@ -101,7 +118,8 @@ internal static class PolicyEvaluator
         return Decide(policy.Default, RuleId.Default, null, risk);
     }
 
-    public static ToolPolicySummary Describe(CompiledPolicy policy, string name, ToolHints? hints, string? serverName, PinDrift drift = PinDrift.None)
+    public static ToolPolicySummary Describe(
+        CompiledPolicy policy, string name, ToolHints? hints, string? serverName, PinDrift drift = PinDrift.None)
     {
         var risk = policy.Classify(name, hints, serverName);
         if (policy.IsHidden(name, risk))
@@ -109,7 +127,8 @@ internal static class PolicyEvaluator
             return new ToolPolicySummary(ToolEffect.Hidden, RuleId.Hide, risk, null);
         }
 
-        if (policy.Pins is { } pins && drift != PinDrift.None && pins.ActionFor(drift) is not PinAction.Allow and var action)
+        if (policy.Pins is { } pins && drift != PinDrift.None
+            && pins.ActionFor(drift) is not PinAction.Allow and var action)
         {
             var id = drift == PinDrift.Changed ? RuleId.PinChanged : RuleId.PinNew;
             var summary = Describe(policy, name, hints, serverName);
@@ -117,15 +136,20 @@ internal static class PolicyEvaluator
             {
                 PinAction.Hide => new ToolPolicySummary(ToolEffect.Hidden, id, risk, null),
                 PinAction.Deny => new ToolPolicySummary(ToolEffect.Denied, id, risk, null),
-                _ => summary.Effect == ToolEffect.Denied ? summary : summary with { Effect = ToolEffect.NeedsApproval, RuleId = id },
+                _ => summary.Effect == ToolEffect.Denied
+                    ? summary
+                    : summary with { Effect = ToolEffect.NeedsApproval, RuleId = id },
             };
         }
 
         if (policy.FindEntry(name) is { } entry)
         {
-            var limits = string.Join("; ", new[] { entry.RateLimit?.ToString(), entry.Budget?.ToString() }.Where(s => s is not null));
+            var limits = string.Join(
+                "; ", new[] { entry.RateLimit?.ToString(), entry.Budget?.ToString() }.Where(s => s is not null));
             var conditional = entry.Rules.Any(r => r.When.Count > 0);
-            var effect = conditional ? ToolEffect.Conditional : ToolEffectWords.Of(entry.Rules.Count > 0 ? entry.Rules[0].Action : entry.Action ?? Verdict.Deny);
+            var effect = conditional
+                ? ToolEffect.Conditional
+                : ToolEffectWords.Of(entry.Rules.Count > 0 ? entry.Rules[0].Action : entry.Action ?? Verdict.Deny);
             return new ToolPolicySummary(effect, entry.Id, risk, limits.Length == 0 ? null : limits);
         }
 
@@ -134,13 +158,20 @@ internal static class PolicyEvaluator
             : new ToolPolicySummary(ToolEffectWords.Of(policy.Default), RuleId.Default, risk, null);
     }
 
-    private static ConditionOutcome Holds(ToolRule rule, JsonElement arguments, RuleId ruleId, List<string>? trace, List<ArgumentPath>? argumentsRead)
+    private static ConditionOutcome Holds(
+        ToolRule rule, JsonElement arguments, RuleId ruleId, List<string>? trace, List<ArgumentPath>? argumentsRead)
     {
         foreach (var condition in rule.When)
         {
             argumentsRead?.Add(condition.Path);
             var outcome = condition.Evaluate(arguments);
-            trace?.Add($"{ruleId}: {condition} → {outcome.State switch { ConditionState.Holds => "holds", ConditionState.Fails => "does not hold", _ => "cannot be evaluated: " + outcome.Why }}");
+            var state = outcome.State switch
+            {
+                ConditionState.Holds => "holds",
+                ConditionState.Fails => "does not hold",
+                _ => "cannot be evaluated: " + outcome.Why,
+            };
+            trace?.Add($"{ruleId}: {condition} → {state}");
             if (outcome.State != ConditionState.Holds)
             {
                 return outcome;

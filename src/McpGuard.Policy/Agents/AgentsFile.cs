@@ -45,7 +45,9 @@ internal static partial class AgentsFile
             return [];
         }
 
-        if (yaml.Documents[0].RootNode is not YamlMappingNode root || !root.Children.TryGetValue("agents", out var list) || list is not YamlSequenceNode agents)
+        if (yaml.Documents[0].RootNode is not YamlMappingNode root
+            || !root.Children.TryGetValue("agents", out var list)
+            || list is not YamlSequenceNode agents)
         {
             throw new InvalidDataException($"{path}:1: expected `agents:` with a list of {{name, sha256, added}}");
         }
@@ -61,11 +63,15 @@ internal static partial class AgentsFile
 
     public static void Write(string path, IReadOnlyList<AgentEntry> agents)
     {
-        var text = new StringBuilder("# Written by `mcpguard agents add`: the SHA-256 of each agent's bearer token, never the token.\nagents:\n");
+        var text = new StringBuilder(
+            "# Written by `mcpguard agents add`: the SHA-256 of each agent's bearer token, never the token.\n" +
+            "agents:\n");
         foreach (var agent in agents)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  - name: \"{agent.Name}\"\n    sha256: {Convert.ToHexStringLower(agent.TokenHash)}\n");
-            text.Append(CultureInfo.InvariantCulture, $"    added: \"{agent.Added.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\"\n");
+            text.Append(CultureInfo.InvariantCulture, $"  - name: \"{agent.Name}\"\n");
+            text.Append(CultureInfo.InvariantCulture, $"    sha256: {Convert.ToHexStringLower(agent.TokenHash)}\n");
+            text.Append(
+                CultureInfo.InvariantCulture, $"    added: \"{agent.Added.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\"\n");
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -87,7 +93,8 @@ internal static partial class AgentsFile
 
     /// <summary>A new token: 256 random bits, with a prefix that secret scanners can recognise.</summary>
     public static string NewToken() =>
-        TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
@@ -95,10 +102,13 @@ internal static partial class AgentsFile
     {
         var line = node.Start.Line;
         if (node is not YamlMappingNode map
-            || !map.Children.TryGetValue("name", out var nameNode) || nameNode is not YamlScalarNode { Value: { } name } || !ValidName().IsMatch(name)
-            || !map.Children.TryGetValue("sha256", out var hashNode) || hashNode is not YamlScalarNode { Value: { Length: 64 } hex })
+            || !map.Children.TryGetValue("name", out var nameNode)
+            || nameNode is not YamlScalarNode { Value: { } name } || !ValidName().IsMatch(name)
+            || !map.Children.TryGetValue("sha256", out var hashNode)
+            || hashNode is not YamlScalarNode { Value: { Length: 64 } hex })
         {
-            throw new InvalidDataException($"{path}:{line}: each agent needs a name (letters, digits, . _ -) and a sha256 of 64 hex digits");
+            throw new InvalidDataException(
+                $"{path}:{line}: each agent needs a name (letters, digits, . _ -) and a sha256 of 64 hex digits");
         }
 
         byte[] hash;
@@ -111,8 +121,11 @@ internal static partial class AgentsFile
             throw new InvalidDataException($"{path}:{line}: sha256 must be 64 hex digits", ex);
         }
 
-        var added = map.Children.TryGetValue("added", out var addedNode) && addedNode is YamlScalarNode { Value: { } text }
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when) ? when : DateTimeOffset.MinValue;
+        var added = map.Children.TryGetValue("added", out var addedNode)
+            && addedNode is YamlScalarNode { Value: { } text }
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
+                ? when
+                : DateTimeOffset.MinValue;
         return new AgentEntry(name, hash, added);
     }
 }

@@ -33,7 +33,10 @@ internal static class PolicyLoader
     /// own).</param>
     public static PolicyLoadResult LoadText(string text, string source, Func<string, LockFileLoadResult> readLockFile)
     {
-        var read = SingleYamlDocument.Read(text, source, "the policy is empty; write at least `version: 1` and `default: deny`", "one policy per file: found a second YAML document");
+        var read = SingleYamlDocument.Read(
+            text, source,
+            whenEmpty: "the policy is empty; write at least `version: 1` and `default: deny`",
+            whenSecondDocument: "one policy per file: found a second YAML document");
         if (read is not SingleYamlDocument.Loaded { Root: var root })
         {
             return Fail(((SingleYamlDocument.Failed)read).Error);

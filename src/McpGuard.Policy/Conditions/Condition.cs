@@ -52,7 +52,8 @@ internal sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperat
     {
         if (lookup == ArgumentLookup.Unreadable)
         {
-            return ConditionOutcome.Cannot($"argument '{Path}' cannot be read: an object on its path has a key no string can hold");
+            return ConditionOutcome.Cannot(
+                $"argument '{Path}' cannot be read: an object on its path has a key no string can hold");
         }
 
         var present = lookup == ArgumentLookup.Found;
@@ -81,7 +82,9 @@ internal sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperat
             var holds = Test(op, value);
             if (holds is null)
             {
-                return ConditionOutcome.Cannot($"argument '{Path}' cannot be compared ({ConditionOperatorWords.Word(op.Kind)} {op.Value}): {Describe(value)}");
+                var compared = $"{ConditionOperatorWords.Word(op.Kind)} {op.Value}";
+                return ConditionOutcome.Cannot(
+                    $"argument '{Path}' cannot be compared ({compared}): {Describe(value)}");
             }
 
             if (holds == false)
@@ -99,8 +102,10 @@ internal sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperat
         ConditionOperatorKind.Ne => !op.Value.EqualsArgument(value),
         ConditionOperatorKind.In => AnyEqual(op.Values, value),
         ConditionOperatorKind.NotIn => !AnyEqual(op.Values, value),
-        ConditionOperatorKind.Lt or ConditionOperatorKind.Lte or ConditionOperatorKind.Gt or ConditionOperatorKind.Gte => Compare(op, value),
-        ConditionOperatorKind.Regex => JsonText.TryGetString(value) is { } text && op.Pattern is { } pattern ? pattern.IsMatch(text) : null,
+        ConditionOperatorKind.Lt or ConditionOperatorKind.Lte
+            or ConditionOperatorKind.Gt or ConditionOperatorKind.Gte => Compare(op, value),
+        ConditionOperatorKind.Regex =>
+            JsonText.TryGetString(value) is { } text && op.Pattern is { } pattern ? pattern.IsMatch(text) : null,
         ConditionOperatorKind.Contains => Contains(op.Value, value),
         _ => null,
     };

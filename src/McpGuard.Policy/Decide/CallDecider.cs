@@ -12,7 +12,8 @@ namespace McpGuard.Policy.Decide;
 internal static class CallDecider
 {
     public const string SamplingRefusedReason =
-        "the server asked the client's model to pick tools (sampling with tools), and the policy refuses that: the tools it picks would run unjudged. Set `sampling: { tools: judge }` to judge each pick like a call.";
+        "the server asked the client's model to pick tools (sampling with tools), and the policy refuses that: the " +
+        "tools it picks would run unjudged. Set `sampling: { tools: judge }` to judge each pick like a call.";
 
     /// <param name="trace">When given, receives every step to the decision, for <c>mcpguard explain</c>.</param>
     /// <param name="argumentsRead">When given, receives the path of every condition consulted.</param>
@@ -50,7 +51,8 @@ internal static class CallDecider
         if (policy.IsHidden(name, risk, request.Drift))
         {
             // Evaluated all the same: hidden by a pin rather than by the policy, the record names the pin rule.
-            return new CallDecision.Unknown(CallVerdict.Hidden, PolicyEvaluator.Evaluate(policy, request, trace)) { Request = request };
+            var hidden = PolicyEvaluator.Evaluate(policy, request, trace);
+            return new CallDecision.Unknown(CallVerdict.Hidden, hidden) { Request = request };
         }
 
         var decision = PolicyEvaluator.Evaluate(policy, request, trace, argumentsRead);
@@ -69,7 +71,8 @@ internal static class CallDecider
     {
         ToolSight.Listed listed => new ToolRequest
         {
-            ToolName = facts.ToolName, Arguments = facts.Arguments, Risk = listed.Risk, Drift = listed.Drift, Agent = facts.Agent,
+            ToolName = facts.ToolName, Arguments = facts.Arguments, Risk = listed.Risk, Drift = listed.Drift,
+            Agent = facts.Agent,
         },
         ToolSight.Assumed { Risk: { } known } => new ToolRequest
         {
@@ -82,20 +85,19 @@ internal static class CallDecider
         },
     };
 
-    private static CallDecision Answered(ToolRequest request, PolicyDecision decision, PersonAnswer? answer, List<string>? trace)
+    private static CallDecision Answered(
+        ToolRequest request, PolicyDecision decision, PersonAnswer? answer, List<string>? trace)
     {
         switch (answer)
         {
             case PersonAnswer.Approved approved:
                 trace?.Add("a person approved it");
-                return new CallDecision.Allow(
-                    decision with { Verdict = Verdict.Allow, Reason = approved.Reason ?? decision.Reason }, CallVerdict.Approved)
-                { Request = request };
+                var allowed = decision with { Verdict = Verdict.Allow, Reason = approved.Reason ?? decision.Reason };
+                return new CallDecision.Allow(allowed, CallVerdict.Approved) { Request = request };
             case PersonAnswer.Refused refused:
                 trace?.Add("a person refused it");
-                return new CallDecision.Refuse(
-                    decision with { Verdict = Verdict.Deny, Reason = refused.Reason, Detail = refused.Detail }, CallVerdict.Refused)
-                { Request = request };
+                var denied = decision with { Verdict = Verdict.Deny, Reason = refused.Reason, Detail = refused.Detail };
+                return new CallDecision.Refuse(denied, CallVerdict.Refused) { Request = request };
             default:
                 return new CallDecision.Ask(decision) { Request = request };
         }
@@ -111,7 +113,10 @@ internal static class CallDecider
         if (policy.SamplingTools == SamplingTools.Refuse)
         {
             trace?.Add("sampling.tools is refuse (the default): a tool the model picks is never judged, only refused");
-            return Refused(new PolicyDecision { Verdict = Verdict.Deny, RuleId = RuleId.Sampling, Reason = SamplingRefusedReason });
+            return Refused(new PolicyDecision
+            {
+                Verdict = Verdict.Deny, RuleId = RuleId.Sampling, Reason = SamplingRefusedReason,
+            });
         }
 
         trace?.Add("sampling.tools is judge: the pick is judged like a tools/call");
@@ -122,7 +127,10 @@ internal static class CallDecider
             trace?.Add("the tool is hidden, so the model may not pick it");
             return Refused(new PolicyDecision
             {
-                Verdict = Verdict.Deny, RuleId = RuleId.Hide, Reason = $"the model picked {name}, which the policy hides.", Risk = risk,
+                Verdict = Verdict.Deny,
+                RuleId = RuleId.Hide,
+                Reason = $"the model picked {name}, which the policy hides.",
+                Risk = risk,
             });
         }
 
@@ -134,14 +142,18 @@ internal static class CallDecider
                 return Refused(decision with
                 {
                     Verdict = Verdict.Deny,
-                    Reason = $"the model picked {name}, which needs a person's approval ({(decision.Reason ?? decision.RuleId.Text).TrimEnd('.')}); a pick inside a sampling answer cannot wait for one, so allow or deny it in the policy.",
+                    Reason = $"the model picked {name}, which needs a person's approval " +
+                        $"({(decision.Reason ?? decision.RuleId.Text).TrimEnd('.')}); a pick inside a sampling " +
+                        "answer cannot wait for one, so allow or deny it in the policy.",
                 });
             case Verdict.Deny:
-                return Refused(decision with { Reason = $"the model picked {name}: {decision.Reason ?? $"denied by {decision.RuleId}."}" });
+                var why = decision.Reason ?? $"denied by {decision.RuleId}.";
+                return Refused(decision with { Reason = $"the model picked {name}: {why}" });
             default:
                 return new CallDecision.Allow(decision, CallVerdict.Allow) { Request = request };
         }
 
-        CallDecision Refused(PolicyDecision refusal) => new CallDecision.Refuse(refusal, CallVerdict.Deny) { Request = request };
+        CallDecision Refused(PolicyDecision refusal) =>
+            new CallDecision.Refuse(refusal, CallVerdict.Deny) { Request = request };
     }
 }

@@ -83,7 +83,8 @@ internal static class DecisionWords
     /// (an allowed call's reason, if any, is left out).
     /// </summary>
     public static string Summary(CallVerdict verdict, string? ruleId, string? reason) =>
-        $"{ProvenWord(verdict)} by {ruleId ?? RuleId.Hide.Text}{(reason is not null && Proven(verdict) != CallVerdict.Allow ? $": {reason}" : "")}";
+        $"{ProvenWord(verdict)} by {ruleId ?? RuleId.Hide.Text}" +
+        (reason is not null && Proven(verdict) != CallVerdict.Allow ? $": {reason}" : "");
 
     /// <summary>
     /// <see cref="Summary(CallVerdict, string?, string?)"/> of a decision before any limit is counted.

@@ -27,7 +27,8 @@ internal static class LockFileReader
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return Fail(path, "$", ex is FileNotFoundException or DirectoryNotFoundException
-                ? "the lock file does not exist; write it with `mcpguard pin --policy POLICY -- SERVER COMMAND` and review it"
+                ? "the lock file does not exist; write it with `mcpguard pin --policy POLICY -- SERVER COMMAND` and " +
+                  "review it"
                 : $"cannot read the lock file: {ex.Message}");
         }
 
@@ -39,18 +40,26 @@ internal static class LockFileReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 256 });
+            var options = new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 256 };
+            document = JsonDocument.Parse(bytes, options);
         }
         catch (JsonException ex)
         {
-            return new LockFileLoadResult { Errors = [new PolicyError(path, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, "$", $"not valid JSON: {ex.Message}")] };
+            var line = (int)(ex.LineNumber ?? 0) + 1;
+            var column = (int)(ex.BytePositionInLine ?? 0) + 1;
+            return new LockFileLoadResult
+            {
+                Errors = [new PolicyError(path, line, column, "$", $"not valid JSON: {ex.Message}")],
+            };
         }
 
         using (document)
         {
             var errors = new List<PolicyError>();
             var tools = ReadTools(document.RootElement, path, errors);
-            return errors.Count > 0 ? new LockFileLoadResult { Errors = errors } : new LockFileLoadResult { Pins = new PinSet(path, tools) };
+            return errors.Count > 0
+                ? new LockFileLoadResult { Errors = errors }
+                : new LockFileLoadResult { Pins = new PinSet(path, tools) };
         }
     }
 
@@ -64,7 +73,8 @@ internal static class LockFileReader
         }
 
         CheckKeys(root, "$", s_topKeys, path, errors);
-        if (!root.TryGetProperty("version"u8, out var version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v) || v != Version)
+        if (!root.TryGetProperty("version"u8, out var version) || version.ValueKind != JsonValueKind.Number
+            || !version.TryGetInt32(out var v) || v != Version)
         {
             errors.Add(new(path, 0, 0, "$.version", $"must be {Version} (a lock file written by `mcpguard pin`)"));
         }
@@ -138,13 +148,17 @@ internal static class LockFileReader
 
         if (!string.Equals(fingerprint.Name, name, StringComparison.Ordinal))
         {
-            errors.Add(new(path, 0, 0, $"{at}.name", $"'{name}' is not the name in its definition ('{fingerprint.Name}')"));
+            errors.Add(new(
+                path, 0, 0, $"{at}.name", $"'{name}' is not the name in its definition ('{fingerprint.Name}')"));
             return null;
         }
 
         if (!string.Equals(fingerprint.Sha256, sha, StringComparison.Ordinal))
         {
-            errors.Add(new(path, 0, 0, $"{at}.sha256", $"does not match the definition of '{name}' (edited by hand?); re-pin with `mcpguard pin` and review the diff"));
+            errors.Add(new(
+                path, 0, 0, $"{at}.sha256",
+                $"does not match the definition of '{name}' (edited by hand?); re-pin with `mcpguard pin` and " +
+                "review the diff"));
             return null;
         }
 
@@ -157,7 +171,8 @@ internal static class LockFileReader
         {
             if (!known.Contains(property.Name, StringComparer.Ordinal))
             {
-                errors.Add(new(path, 0, 0, $"{at}.{property.Name}", $"unknown key (known: {string.Join(", ", known)})"));
+                var message = $"unknown key (known: {string.Join(", ", known)})";
+                errors.Add(new(path, 0, 0, $"{at}.{property.Name}", message));
             }
         }
     }

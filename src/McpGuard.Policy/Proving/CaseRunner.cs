@@ -12,7 +12,8 @@ internal static class CaseRunner
     public static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <param name="serverName">The name a server would report for itself (it picks the vendor risk catalogue).</param>
-    public static IReadOnlyList<CaseResult> Run(CompiledPolicy policy, IEnumerable<PolicyCase> cases, string? serverName = null) =>
+    public static IReadOnlyList<CaseResult> Run(
+        CompiledPolicy policy, IEnumerable<PolicyCase> cases, string? serverName = null) =>
         [.. cases.Select(c => Run(policy, c, serverName))];
 
     public static CaseResult Run(CompiledPolicy policy, PolicyCase policyCase, string? serverName = null)

@@ -25,7 +25,10 @@ internal static class CasesLoader
 
     public static CasesLoadResult LoadText(string text, string source)
     {
-        var read = SingleYamlDocument.Read(text, source, "the cases file is empty; write `cases:` and a list of cases", "one cases list per file: found a second YAML document");
+        var read = SingleYamlDocument.Read(
+            text, source,
+            whenEmpty: "the cases file is empty; write `cases:` and a list of cases",
+            whenSecondDocument: "one cases list per file: found a second YAML document");
         if (read is not SingleYamlDocument.Loaded { Root: var root })
         {
             return Fail(((SingleYamlDocument.Failed)read).Error);

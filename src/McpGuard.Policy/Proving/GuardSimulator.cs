@@ -48,7 +48,8 @@ internal sealed class GuardSimulator(CompiledPolicy policy, DateTimeOffset start
     /// </param>
     /// <param name="argumentsRead">When given, receives every argument path the decision read (conditions,
     /// budget).</param>
-    public SimulatedDecision Decide(ToolRequest request, bool approved = false, List<ArgumentPath>? argumentsRead = null)
+    public SimulatedDecision Decide(
+        ToolRequest request, bool approved = false, List<ArgumentPath>? argumentsRead = null)
     {
         var decision = CallDecider.Decide(policy, Facts(request, approved), argumentsRead: argumentsRead);
         if (decision is not CallDecision.Allow allow)
@@ -61,7 +62,10 @@ internal sealed class GuardSimulator(CompiledPolicy policy, DateTimeOffset start
                 _ => null,
             };
             var ruleId = policyDecision?.RuleId ?? RuleId.Hide;
-            return new SimulatedDecision { Verdict = decision.Verdict, RuleId = ruleId, Reason = policyDecision?.Reason, Reached = ruleId };
+            return new SimulatedDecision
+            {
+                Verdict = decision.Verdict, RuleId = ruleId, Reason = policyDecision?.Reason, Reached = ruleId,
+            };
         }
 
         // Counting reads the budget's argument and every per: path of the limits (a missing value is refused there).
@@ -75,11 +79,18 @@ internal sealed class GuardSimulator(CompiledPolicy policy, DateTimeOffset start
         return limited is not LimitOutcome.Refused
             ? new SimulatedDecision
             {
-                Verdict = allow.Verdict, RuleId = allow.Decision.RuleId, Reason = allow.Decision.Reason, Reached = allow.Decision.RuleId, Forwarded = true,
+                Verdict = allow.Verdict,
+                RuleId = allow.Decision.RuleId,
+                Reason = allow.Decision.Reason,
+                Reached = allow.Decision.RuleId,
+                Forwarded = true,
             }
             : new SimulatedDecision
             {
-                Verdict = CallVerdict.Deny, RuleId = limited.Decision.RuleId, Reason = limited.Decision.Reason, Reached = allow.Decision.RuleId,
+                Verdict = CallVerdict.Deny,
+                RuleId = limited.Decision.RuleId,
+                Reason = limited.Decision.Reason,
+                Reached = allow.Decision.RuleId,
             };
     }
 
@@ -96,6 +107,9 @@ internal sealed class GuardSimulator(CompiledPolicy policy, DateTimeOffset start
     {
         var entry = policy.FindEntry(toolName);
         var budget = entry?.Budget is { } spec ? [spec.Argument] : Array.Empty<ArgumentPath>();
-        return budget.Concat(entry?.RateLimit?.Per ?? []).Concat(entry?.Budget?.Per ?? []).Concat(policy.GlobalRateLimit?.Per ?? []);
+        return budget
+            .Concat(entry?.RateLimit?.Per ?? [])
+            .Concat(entry?.Budget?.Per ?? [])
+            .Concat(policy.GlobalRateLimit?.Per ?? []);
     }
 }

@@ -6,14 +6,22 @@ namespace McpGuard.Policy.Risk;
 /// </summary>
 internal static class RiskClassifier
 {
-    private static readonly string[] s_readVerbs = ["get", "list", "read", "search", "fetch", "describe", "query", "find", "show", "view", "echo", "ping"];
-    private static readonly string[] s_writeVerbs = ["place", "set", "create", "update", "add", "write", "send", "switch", "modify", "amend", "put", "post", "edit", "move", "rename", "upload", "toggle", "trigger", "start", "run", "execute"];
-    private static readonly string[] s_destructiveVerbs = ["cancel", "delete", "remove", "close", "kill", "drop", "destroy", "purge", "revoke", "stop", "clear"];
+    private static readonly string[] s_readVerbs =
+        ["get", "list", "read", "search", "fetch", "describe", "query", "find", "show", "view", "echo", "ping"];
+    private static readonly string[] s_writeVerbs =
+    [
+        "place", "set", "create", "update", "add", "write", "send", "switch", "modify", "amend", "put", "post", "edit",
+        "move", "rename", "upload", "toggle", "trigger", "start", "run", "execute",
+    ];
+    private static readonly string[] s_destructiveVerbs =
+        ["cancel", "delete", "remove", "close", "kill", "drop", "destroy", "purge", "revoke", "stop", "clear"];
     private static readonly string[] s_criticalWords = ["withdraw", "transfer"];
 
     internal static RiskClass Classify(string toolName, ToolHints? hints, RiskCatalogue? catalogue)
     {
-        var byName = catalogue is not null && catalogue.Classes.TryGetValue(toolName, out var known) ? known : FromName(toolName);
+        var byName = catalogue is not null && catalogue.Classes.TryGetValue(toolName, out var known)
+            ? known
+            : FromName(toolName);
         if (hints?.DestructiveHint == true && byName < RiskClass.Destructive)
         {
             return RiskClass.Destructive;

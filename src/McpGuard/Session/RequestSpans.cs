@@ -15,9 +15,10 @@ namespace McpGuard.Session;
 /// request's arrival to its answer, a CLIENT span from its forwarding to the server's answer, and the decision's
 /// attributes on the SERVER span. Exists only while telemetry listens (<see cref="IsListening"/>), so a session
 /// without telemetry pays nothing; the forwarded bytes are never touched (a <c>traceparent</c> is only read).
-/// Per call it stays cheap (bench/README.md): a span's attributes are given when it starts, the decision's are kept
-/// on the request and added when it ends (a call decided twice, asked then approved, gets its last decision), and
-/// names and the request id's text are made once.
+/// Per call it stays cheap (bench/README.md): while a request is in flight only its times and facts are kept, and
+/// both spans are made when it is answered, back-dated to when it arrived and was forwarded, each with all its
+/// attributes at once (no attribute is set on a live span, under its lock). Nothing is lost by waiting: the guard
+/// never sends its own trace context on, and a span is exported only once it has ended anyway.
 /// </summary>
 /// <param name="requestAgents">The shared child's: each request's agent, for its span.</param>
 internal sealed class RequestSpans(
@@ -54,18 +55,18 @@ internal sealed class RequestSpans(
         var request = new OpenRequest(method, tool, Stopwatch.GetTimestamp());
         if (GuardTelemetry.Source.HasListeners())
         {
+            // What the spans need of the request's parameters is read now: the parsed message is not kept.
             var meta = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("_meta"u8, out var m)
                 && m.ValueKind == JsonValueKind.Object ? m : default;
+            request.Traced = true;
             request.IdText = id.ToString();
+            request.Caller = requestAgents?.AgentOf(id) ?? agent;
             request.ProtocolVersion = Text(meta, "io.modelcontextprotocol/protocolVersion"u8);
-            var parent = Text(meta, "traceparent"u8) is { } traceParent
+            request.Parent = Text(meta, "traceparent"u8) is { } traceParent
                 && ActivityContext.TryParse(traceParent, Text(meta, "tracestate"u8), isRemote: true, out var context)
                 ? context : default;
-            var args = tool is not null && arguments == TelemetryArguments.Full
+            request.Arguments = tool is not null && arguments == TelemetryArguments.Full
                 && parameters.TryGetProperty("arguments"u8, out var a) ? a.GetRawText() : null;
-            request.Name = SpanNames.Of(method, tool);
-            request.Server = Start(request.Name, ActivityKind.Server, parent,
-                Tags(request, requestAgents?.AgentOf(id) ?? agent, args));
         }
 
         _open[id.Key] = request;
@@ -74,9 +75,9 @@ internal sealed class RequestSpans(
     /// <summary>The session forwarded the client's request to the server: its CLIENT span starts.</summary>
     public void Forwarded(JsonRpcId id)
     {
-        if (_open.TryGetValue(id.Key, out var request) && request.Server is { } server)
+        if (_open.TryGetValue(id.Key, out var request) && request.Traced)
         {
-            request.Client = Start(request.Name!, ActivityKind.Client, server.Context, Tags(request, null, null));
+            request.ForwardedAt = Stopwatch.GetTimestamp();
         }
     }
 
@@ -86,7 +87,8 @@ internal sealed class RequestSpans(
     public void Asked(string callId, string? channel) => _askedOn[callId] = channel;
 
     /// <summary>
-    /// The guard's decision about a tools/call, as audited: the decision counter, and attributes for its span.
+    /// The guard's decision about a tools/call, as audited: the decision counter, and attributes for its span (a
+    /// call decided twice, asked then approved, carries its last decision).
     /// </summary>
     public void Decided(AuditDecisionRecord record)
     {
@@ -102,7 +104,7 @@ internal sealed class RequestSpans(
             GuardTelemetry.Approvals.Add(1, new(TelemetryNames.OutcomeTag, decision), new(TelemetryNames.ChannelTag, channel));
         }
 
-        if (Open(record.RequestId) is { Server: not null } request)
+        if (Open(record.RequestId) is { Traced: true } request)
         {
             request.Decision = decision;
             request.Rule = record.RuleId;
@@ -117,13 +119,15 @@ internal sealed class RequestSpans(
     /// </summary>
     public void Concluded(AuditOutcomeRecord record)
     {
-        if (record.Results is { } results && Open(record.RequestId) is { Server: not null } request)
+        if (record.Results is { } results && Open(record.RequestId) is { Traced: true } request)
         {
             request.Redactions = results.Matches.Values.Sum();
         }
     }
 
-    /// <summary>The client got the request's answer (from the server or the guard): its spans end.</summary>
+    /// <summary>
+    /// The client got the request's answer (from the server or the guard): its spans are made and end.
+    /// </summary>
     public void Answered(JsonRpcId id, bool isError, long? errorCode)
     {
         if (!_open.TryRemove(id.Key, out var request))
@@ -131,95 +135,61 @@ internal sealed class RequestSpans(
             return;
         }
 
+        var now = Stopwatch.GetTimestamp();
         var errorType = errorCode is { } code ? code.ToString(CultureInfo.InvariantCulture)
             : isError ? "tool_error" : null;
-        if (request.Client is { } client)
+        if (request.Traced)
         {
-            End(client, errorType);
-        }
-
-        if (request.Server is { } server)
-        {
-            request.AddDecisionTags(server);
-            End(server, errorType);
+            Record(request, now, errorType);
         }
 
         GuardTelemetry.OperationDuration.Record(
-            Stopwatch.GetElapsedTime(request.StartedAt).TotalSeconds,
+            Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
             new(TelemetryNames.MethodName, request.Method),
             new(TelemetryNames.ToolName, request.Tool is null ? null : "(tool)"),
             new(TelemetryNames.ErrorType, errorType));
     }
 
     /// <summary>
-    /// Starts a span with its attributes. <see cref="Activity.Start"/> makes it the current activity and its end
-    /// makes the one before it current again, on whichever thread ends it; these spans end on another pump, so the
-    /// current activity is put back at once and neither pump keeps a span alive or parents a later one under it.
+    /// The request's spans, back-dated: the SERVER span from its arrival, the CLIENT span (if it was forwarded) from
+    /// its forwarding, both ending now. Starting a span makes it the current activity and ending it makes the one
+    /// before current again; both happen here, so the thread's current activity is as it was.
     /// </summary>
-    private static Activity? Start(
-        string name, ActivityKind kind, ActivityContext parent, KeyValuePair<string, object?>[] tags)
+    private void Record(OpenRequest request, long now, string? errorType)
     {
-        var current = Activity.Current;
-        var span = GuardTelemetry.Source.StartActivity(name, kind, parent, tags);
-        if (span is not null)
+        var end = TimeProvider.System.GetUtcNow();
+        var name = SpanNames.Of(request.Method, request.Tool);
+        var server = GuardTelemetry.Source.StartActivity(name, ActivityKind.Server, request.Parent,
+            request.ServerTags(transport, sessionId, errorType),
+            startTime: end - Stopwatch.GetElapsedTime(request.StartedAt, now));
+        if (server is null)
         {
-            Activity.Current = current;
+            return;
         }
 
-        return span;
+        if (request.ForwardedAt is { } forwardedAt)
+        {
+            var client = GuardTelemetry.Source.StartActivity(name, ActivityKind.Client, server.Context,
+                request.ClientTags(transport, sessionId, errorType),
+                startTime: end - Stopwatch.GetElapsedTime(forwardedAt, now));
+            if (client is not null)
+            {
+                End(client, end, errorType);
+            }
+        }
+
+        End(server, end, errorType);
     }
 
-    private static void End(Activity span, string? errorType)
+    private static void End(Activity span, DateTimeOffset end, string? errorType)
     {
         if (errorType is not null)
         {
-            span.AddTag(TelemetryNames.ErrorType, errorType);
             span.SetStatus(ActivityStatusCode.Error);
         }
 
+        span.SetEndTime(end.UtcDateTime);
         span.Dispose();
-    }
-
-    /// <summary>
-    /// The MCP attributes both spans of a request carry; the SERVER span's also say who called (and, with
-    /// <c>arguments: full</c>, with what).
-    /// </summary>
-    private KeyValuePair<string, object?>[] Tags(OpenRequest request, string? caller, string? args)
-    {
-        var tags = new KeyValuePair<string, object?>[3 + (sessionId is null ? 0 : 1)
-            + (request.ProtocolVersion is null ? 0 : 1) + (request.Tool is null ? 0 : 2)
-            + (caller is null ? 0 : 1) + (args is null ? 0 : 1)];
-        var i = 0;
-        tags[i++] = new(TelemetryNames.MethodName, request.Method);
-        tags[i++] = new(TelemetryNames.RequestId, request.IdText);
-        tags[i++] = new(TelemetryNames.NetworkTransport, transport);
-        if (sessionId is not null)
-        {
-            tags[i++] = new(TelemetryNames.SessionId, sessionId);
-        }
-
-        if (request.ProtocolVersion is { } version)
-        {
-            tags[i++] = new(TelemetryNames.ProtocolVersion, version);
-        }
-
-        if (request.Tool is { } tool)
-        {
-            tags[i++] = new(TelemetryNames.ToolName, tool);
-            tags[i++] = new(TelemetryNames.OperationName, "execute_tool");
-        }
-
-        if (caller is not null)
-        {
-            tags[i++] = new(TelemetryNames.Agent, caller);
-        }
-
-        if (args is not null)
-        {
-            tags[i] = new(TelemetryNames.ToolArguments, args);
-        }
-
-        return tags;
     }
 
     private OpenRequest? Open(JsonElement? requestId) =>

@@ -72,8 +72,14 @@ internal static class TracedMessages
             }
 
             JsonRpcId? found = null;
+            var plain = IsPlainAnswer(message);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (plain && found is not null)
+                {
+                    break;
+                }
+
                 if (reader.ValueTextEquals("method"u8))
                 {
                     return false;
@@ -109,6 +115,37 @@ internal static class TracedMessages
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// An answer whose bytes hold no <c>method"</c>, no <c>"error"</c>, no escape, and <c>"isError"</c> only as
+    /// <c>"isError":false</c> is a plain success: only its id is read, not the whole (possibly large) result.
+    /// </summary>
+    private static bool IsPlainAnswer(ReadOnlySequence<byte> message)
+    {
+        if (!message.IsSingleSegment)
+        {
+            return false;
+        }
+
+        var bytes = message.FirstSpan;
+        if (bytes.Contains((byte)'\\') || bytes.IndexOf("method\""u8) >= 0)
+        {
+            return false;
+        }
+
+        // Every "rror\"" must be the tail of "isError":false (four bytes into it).
+        for (var at = bytes.IndexOf("rror\""u8); at >= 0; at = bytes.IndexOf("rror\""u8))
+        {
+            if (at < 4 || !bytes[(at - 4)..].StartsWith("\"isError\":false"u8))
+            {
+                return false;
+            }
+
+            bytes = bytes[(at + 5)..];
+        }
+
+        return true;
     }
 
     private static JsonRpcId? IdOf(ref Utf8JsonReader reader, ReadOnlySequence<byte> message)

@@ -28,6 +28,18 @@ public sealed class ValidatorTests
     }
 
     [Fact]
+    public void Rejects_UnknownTopLevelKey_SuggestingTheCloseOneAndListingEverySection()
+    {
+        var error = Single("version: 1\ndefualt: deny\n", "defualt");
+
+        Assert.Equal(2, error.Line);
+        Assert.Equal(
+            "unknown key 'defualt'; did you mean 'default'? (known: version, default, hide, risk, tools, limits, " +
+            "approval, audit, pins, state, sampling, telemetry, results, serve)",
+            error.Message);
+    }
+
+    [Fact]
     public void Rejects_FlowMappingClosedWithAParenthesis_WithAPositionInsteadOfThrowing()
     {
         const string yaml = "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { qty: { lte: 0.01 } (\n        action: allow\n";
