@@ -80,8 +80,10 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
     /// <summary>GET: the 2025 session's stream for server-initiated messages; without a session, 405.</summary>
     public async Task GetAsync(HttpContext context)
     {
-        if (await FindSessionAsync(context) is not { } session)
+        var lookup = FindSession(context);
+        if (lookup is not SessionLookup.Found { Session: var session })
         {
+            await RefuseAsync(context.Response, lookup);
             return;
         }
 
@@ -110,11 +112,15 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
     /// <summary>DELETE: ends the session and its child.</summary>
     public async Task DeleteAsync(HttpContext context)
     {
-        if (await FindSessionAsync(context) is { } session)
+        var lookup = FindSession(context);
+        if (lookup is not SessionLookup.Found { Session: var session })
         {
-            await sessions.EndAsync(session);
-            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            await RefuseAsync(context.Response, lookup);
+            return;
         }
+
+        await sessions.EndAsync(session);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
     private async Task InitializeAsync(string agent, ClientMessage message, byte[] body, HttpResponse response, CancellationToken aborted)
@@ -179,23 +185,34 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         }
     }
 
-    private async Task<LegacySession?> FindSessionAsync(HttpContext context)
+    /// <summary>The calling agent's session the request names (and keeps it from idling out), or why none.</summary>
+    private SessionLookup FindSession(HttpContext context)
     {
         if (context.Request.Headers[SessionHeader] is not [{ } id])
         {
-            context.Response.Headers.Allow = "POST";
-            await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status405MethodNotAllowed, "Only POST without a session.");
-            return null;
+            return SessionLookup.NoHeader.Instance;
         }
 
-        if (!sessions.TryGet(id, out var session) || session.Agent != context.Features.GetRequiredFeature<CallingAgent>().Name)
+        var agent = context.Features.GetRequiredFeature<CallingAgent>().Name;
+        if (!sessions.TryGet(id, out var session) || session.Agent != agent)
         {
-            await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status404NotFound, "No such session.");
-            return null;
+            return SessionLookup.Unknown.Instance;
         }
 
         session.Touch();
-        return session;
+        return new SessionLookup.Found(session);
+    }
+
+    /// <summary>Answers a request whose session was not found.</summary>
+    private static Task RefuseAsync(HttpResponse response, SessionLookup lookup)
+    {
+        if (lookup is SessionLookup.NoHeader)
+        {
+            response.Headers.Allow = "POST";
+            return HttpAnswers.StatusAsync(response, StatusCodes.Status405MethodNotAllowed, "Only POST without a session.");
+        }
+
+        return HttpAnswers.StatusAsync(response, StatusCodes.Status404NotFound, "No such session.");
     }
 
     /// <summary>A JSON array at the top: a JSON-RPC batch, which no revision served here allows over HTTP.</summary>

@@ -43,6 +43,9 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", session: "nope")).StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.GetAsync(guard.Url, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.DeleteAsync(guard.Url, Ct)).StatusCode);
+        using var unknown = new HttpRequestMessage(HttpMethod.Delete, guard.Url);
+        unknown.Headers.Add("Mcp-Session-Id", "nope");
+        Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(unknown, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(http, guard, "{}", origin: "https://evil.example")).StatusCode);
         using var rebound = new HttpRequestMessage(HttpMethod.Post, guard.Url) { Content = Json("{}") };
         rebound.Headers.Host = "evil.example:" + guard.Url.Port;

@@ -1,0 +1,27 @@
+namespace McpGuard.Http;
+
+/// <summary>
+/// What a GET or DELETE's <c>Mcp-Session-Id</c> header found: the calling agent's open 2025 session, or why not —
+/// no header (405: only POST opens one) or no such session of this agent (404). A closed set, so finding a session
+/// never answers the request on the side; the endpoint answers a miss in one place.
+/// </summary>
+internal abstract record SessionLookup
+{
+    private SessionLookup()
+    {
+    }
+
+    public sealed record Found(LegacySession Session) : SessionLookup;
+
+    /// <summary>The request names no session.</summary>
+    public sealed record NoHeader : SessionLookup
+    {
+        public static NoHeader Instance { get; } = new();
+    }
+
+    /// <summary>No open session of the calling agent has that id.</summary>
+    public sealed record Unknown : SessionLookup
+    {
+        public static Unknown Instance { get; } = new();
+    }
+}
