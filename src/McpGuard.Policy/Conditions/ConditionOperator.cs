@@ -6,7 +6,8 @@ namespace McpGuard.Policy.Conditions;
 /// <summary>
 /// One operator of a matcher: <c>lte: 0.01</c>, <c>in: [A, B]</c>, <c>regex: ^BTC</c>, <c>exists: true</c>.
 /// </summary>
-internal sealed record ConditionOperator(ConditionOperatorKind Kind, IReadOnlyList<PolicyValue> Values, Regex? Pattern = null)
+internal sealed record ConditionOperator(
+    ConditionOperatorKind Kind, IReadOnlyList<PolicyValue> Values, Regex? Pattern = null)
 {
     public PolicyValue Value => Values[0];
 

@@ -40,8 +40,11 @@ internal static class ConditionOperatorWords
     };
 
     /// <summary>lt, lte, gt, gte: they compare numbers.</summary>
-    public static bool IsNumeric(ConditionOperatorKind kind) => kind is ConditionOperatorKind.Lt or ConditionOperatorKind.Lte or ConditionOperatorKind.Gt or ConditionOperatorKind.Gte;
+    public static bool IsNumeric(ConditionOperatorKind kind) =>
+        kind is ConditionOperatorKind.Lt or ConditionOperatorKind.Lte or ConditionOperatorKind.Gt
+            or ConditionOperatorKind.Gte;
 
     /// <summary>in, not_in: they take a list.</summary>
-    public static bool TakesList(ConditionOperatorKind kind) => kind is ConditionOperatorKind.In or ConditionOperatorKind.NotIn;
+    public static bool TakesList(ConditionOperatorKind kind) =>
+        kind is ConditionOperatorKind.In or ConditionOperatorKind.NotIn;
 }

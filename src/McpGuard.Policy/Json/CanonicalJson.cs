@@ -21,7 +21,8 @@ namespace McpGuard.Policy.Json;
 internal static class CanonicalJson
 {
     /// <summary>The canonical UTF-8 bytes, or why the value has none (with the JSON path of the culprit).</summary>
-    public static bool TryEncode(JsonElement element, [NotNullWhen(true)] out byte[]? utf8, [NotNullWhen(false)] out string? problem)
+    public static bool TryEncode(
+        JsonElement element, [NotNullWhen(true)] out byte[]? utf8, [NotNullWhen(false)] out string? problem)
     {
         var output = new ArrayBufferWriter<byte>(256);
         problem = Write(output, element, "$");

@@ -8,7 +8,8 @@ namespace McpGuard.Policy.Limits;
 /// values of its <c>per</c> arguments. Never the policy's text: a reload that rewrites <c>max: 0.5</c> as
 /// <c>max: 0.50</c>, or changes anything but the window, keeps the count.
 /// </summary>
-internal readonly record struct CounterId(string Namespace, string Entry, CounterKind Kind, TimeSpan Window, ImmutableArray<string> Per)
+internal readonly record struct CounterId(
+    string Namespace, string Entry, CounterKind Kind, TimeSpan Window, ImmutableArray<string> Per)
 {
     /// <summary>The entry name of the global rate limit (<c>limits.rate_limit</c>).</summary>
     public const string GlobalEntry = "limits";

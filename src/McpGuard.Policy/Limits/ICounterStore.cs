@@ -23,7 +23,8 @@ internal interface ICounterStore
     /// Checks every demand and, when all fit, counts them all. Never throws for an unreachable store: answers
     /// Unavailable.
     /// </summary>
-    ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken);
+    ValueTask<CountOutcome> TryCountAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes back what a receipt counted (the call did not run). False when the store could not be reached.
@@ -33,7 +34,8 @@ internal interface ICounterStore
     /// <summary>
     /// Every live counter of a namespace. Throws <see cref="CounterStoreException"/> when the store cannot be read.
     /// </summary>
-    ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
+        string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Clears every counter of one entry in a namespace; returns how many there were. Throws <see

@@ -31,18 +31,22 @@ internal sealed class MemoryCounterStore : ICounterStore
         }
     }
 
-    public ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+    public ValueTask<CountOutcome> TryCountAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             // Each counter is looked up once: the windows found while checking are the ones counted in. A call has
             // at most three counters (rate limit, global rate limit, budget), so they are kept on the stack.
             var few = default(FewWindows);
-            Span<SlidingWindow?> windows = demands.Count <= FewWindows.Length ? ((Span<SlidingWindow?>)few)[..demands.Count] : new SlidingWindow?[demands.Count];
+            Span<SlidingWindow?> windows = demands.Count <= FewWindows.Length
+                ? ((Span<SlidingWindow?>)few)[..demands.Count]
+                : new SlidingWindow?[demands.Count];
             for (var i = 0; i < demands.Count; i++)
             {
                 var demand = demands[i];
-                if ((windows[i] = Existing(demand.Counter, now)) is { } window && window.Sum + demand.Amount > demand.Max)
+                if ((windows[i] = Existing(demand.Counter, now)) is { } window
+                    && window.Sum + demand.Amount > demand.Max)
                 {
                     return new(new CountOutcome.Refused(i, window.RetryAfter(demand.Amount, demand.Max, now)));
                 }
@@ -91,7 +95,8 @@ internal sealed class MemoryCounterStore : ICounterStore
         return new(true);
     }
 
-    public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
+        string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
@@ -101,7 +106,8 @@ internal sealed class MemoryCounterStore : ICounterStore
                 window.Expire(now);
                 if (id.Namespace == counterNamespace && window.Oldest is { } oldest)
                 {
-                    readings.Add(new CounterReading(id, window.Sum, new DateTimeOffset(oldest.LastTicks, TimeSpan.Zero) + window.Window));
+                    var frees = new DateTimeOffset(oldest.LastTicks, TimeSpan.Zero) + window.Window;
+                    readings.Add(new CounterReading(id, window.Sum, frees));
                 }
             }
 

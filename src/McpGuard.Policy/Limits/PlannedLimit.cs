@@ -9,7 +9,8 @@ namespace McpGuard.Policy.Limits;
 /// <param name="Owner">The entry's pattern (<c>place_order</c>), or <c>limits</c> for the global rate limit.</param>
 /// <param name="Rate">The rate limit counted, or null for a budget.</param>
 /// <param name="Budget">The budget counted, or null for a rate limit.</param>
-internal sealed record PlannedLimit(CounterDemand Demand, LimitScope Scope, CounterScope Storage, string Owner, RateLimitSpec? Rate, BudgetSpec? Budget)
+internal sealed record PlannedLimit(
+    CounterDemand Demand, LimitScope Scope, CounterScope Storage, string Owner, RateLimitSpec? Rate, BudgetSpec? Budget)
 {
     public string RefusedText => Budget is { } budget
         ? $"budget of {budget} for {Owner}{PerWords(budget.Per)}{AgentWords} would be exceeded"

@@ -20,16 +20,20 @@ internal static class WindowArithmetic
     /// A call at <paramref name="ticks"/> joins <paramref name="newest"/> when it opened less than one bucket width ago
     /// (or later: another process's clock).
     /// </summary>
-    public static bool Joins(CounterBucket newest, long ticks, TimeSpan window) => ticks - newest.OpenedTicks < BucketTicks(window);
+    public static bool Joins(CounterBucket newest, long ticks, TimeSpan window) =>
+        ticks - newest.OpenedTicks < BucketTicks(window);
 
     /// <summary>A bucket leaves the window when its newest call does.</summary>
-    public static bool HasLeft(CounterBucket bucket, TimeSpan window, DateTimeOffset now) => bucket.LastTicks <= (now - window).UtcTicks;
+    public static bool HasLeft(CounterBucket bucket, TimeSpan window, DateTimeOffset now) =>
+        bucket.LastTicks <= (now - window).UtcTicks;
 
     /// <summary>
     /// How long until enough of the oldest buckets leave for <paramref name="needed"/> to fit under <paramref
     /// name="max"/>: zero when it fits now, the whole window when it could never fit (more than max on its own).
     /// </summary>
-    public static TimeSpan RetryAfter(IEnumerable<CounterBucket> oldestFirst, StrictDecimal sum, StrictDecimal needed, StrictDecimal max, TimeSpan window, DateTimeOffset now)
+    public static TimeSpan RetryAfter(
+        IEnumerable<CounterBucket> oldestFirst, StrictDecimal sum, StrictDecimal needed, StrictDecimal max,
+        TimeSpan window, DateTimeOffset now)
     {
         var total = sum + needed;
         if (total <= max)

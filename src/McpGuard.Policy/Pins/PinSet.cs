@@ -30,5 +30,6 @@ internal sealed class PinSet
     /// <summary>Whether two lock files pin the same names to the same hashes.</summary>
     public bool SameAs(PinSet? other) =>
         other is not null && other._tools.Count == _tools.Count &&
-        _tools.All(p => other._tools.TryGetValue(p.Key, out var o) && string.Equals(o.Sha256, p.Value.Sha256, StringComparison.Ordinal));
+        _tools.All(p => other._tools.TryGetValue(p.Key, out var o)
+            && string.Equals(o.Sha256, p.Value.Sha256, StringComparison.Ordinal));
 }

@@ -15,7 +15,9 @@ internal sealed record PinSettings
     /// The lock file's name when the policy does not say: the policy's own name with <c>.lock.json</c>.
     /// </summary>
     public static string DefaultFile(string policyPath) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(policyPath)) ?? ".", Path.GetFileNameWithoutExtension(policyPath) + ".lock.json");
+        Path.Combine(
+            Path.GetDirectoryName(Path.GetFullPath(policyPath)) ?? ".",
+            Path.GetFileNameWithoutExtension(policyPath) + ".lock.json");
 
     public PinAction ActionFor(PinDrift drift) => drift switch
     {

@@ -15,10 +15,13 @@ internal static class ToolDefinition
     /// <summary>
     /// The definition without <c>_meta</c> and its pin hash, or why it cannot be pinned (not an object, not I-JSON).
     /// </summary>
-    public static bool TryFingerprint(JsonElement tool, [NotNullWhen(true)] out PinnedTool? pinned, [NotNullWhen(false)] out string? problem)
+    public static bool TryFingerprint(
+        JsonElement tool, [NotNullWhen(true)] out PinnedTool? pinned, [NotNullWhen(false)] out string? problem)
     {
         pinned = null;
-        if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("name"u8, out var nameElement) || JsonText.TryGetString(nameElement) is not { } name)
+        if (tool.ValueKind != JsonValueKind.Object
+            || !tool.TryGetProperty("name"u8, out var nameElement)
+            || JsonText.TryGetString(nameElement) is not { } name)
         {
             problem = "the tool is not an object with a string name";
             return false;
@@ -31,7 +34,8 @@ internal static class ToolDefinition
         }
 
         using var document = JsonDocument.Parse(canonical);
-        pinned = new PinnedTool(name, Convert.ToHexStringLower(SHA256.HashData(canonical)), document.RootElement.Clone());
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(canonical));
+        pinned = new PinnedTool(name, sha256, document.RootElement.Clone());
         return true;
     }
 

@@ -23,7 +23,8 @@ internal sealed record ExpectedResult
         var actual = scanner.Scan(Sample) switch
         {
             TextVerdict.Blocked blocked => $"blocked by {blocked.Detector}",
-            TextVerdict.Redacted => $"redacted by {string.Join(", ", scanner.Counts.Keys.Order(StringComparer.Ordinal))}",
+            TextVerdict.Redacted =>
+                $"redacted by {string.Join(", ", scanner.Counts.Keys.Order(StringComparer.Ordinal))}",
             _ => "untouched",
         };
         return actual == Describe() ? null : actual;

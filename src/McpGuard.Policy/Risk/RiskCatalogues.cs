@@ -26,15 +26,18 @@ internal static class RiskCatalogues
 
     private static RiskCatalogue Read(string name)
     {
-        using var stream = typeof(RiskCatalogues).Assembly.GetManifestResourceStream($"McpGuard.Policy.Catalogues.{name}.json")
-            ?? throw new InvalidOperationException($"The built-in risk catalogue '{name}' is missing from the assembly.");
+        var resource = $"McpGuard.Policy.Catalogues.{name}.json";
+        using var stream = typeof(RiskCatalogues).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException(
+                $"The built-in risk catalogue '{name}' is missing from the assembly.");
         using var document = JsonDocument.Parse(stream);
         var root = document.RootElement;
         var classes = new Dictionary<string, RiskClass>(StringComparer.Ordinal);
         foreach (var tool in root.GetProperty("tools").EnumerateObject())
         {
             classes[tool.Name] = RiskClassWords.Parse(tool.Value.GetProperty("risk").GetString()!)
-                ?? throw new InvalidOperationException($"The risk catalogue '{name}' gives {tool.Name} an unknown class.");
+                ?? throw new InvalidOperationException(
+                    $"The risk catalogue '{name}' gives {tool.Name} an unknown class.");
         }
 
         return new RiskCatalogue(

@@ -9,5 +9,7 @@ internal sealed record RiskSection(
     IReadOnlyDictionary<string, RiskClass> Overrides,
     CatalogueChoice Catalogue)
 {
-    public static RiskSection Empty { get; } = new(new Dictionary<RiskClass, Verdict>(), new HashSet<RiskClass>(), new Dictionary<string, RiskClass>(), CatalogueChoice.ByServerName.Instance);
+    public static RiskSection Empty { get; } = new(
+        new Dictionary<RiskClass, Verdict>(), new HashSet<RiskClass>(), new Dictionary<string, RiskClass>(),
+        CatalogueChoice.ByServerName.Instance);
 }

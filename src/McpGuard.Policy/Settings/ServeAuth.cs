@@ -17,5 +17,6 @@ internal abstract record ServeAuth
     public sealed record Tokens(string File) : ServeAuth;
 
     /// <summary><c>auth: { oauth: {...} }</c>: the guard as an OAuth 2.1 resource server.</summary>
-    public sealed record OAuth(Uri Issuer, string Audience, IReadOnlyList<string> Scopes, string AgentClaim) : ServeAuth;
+    public sealed record OAuth(Uri Issuer, string Audience, IReadOnlyList<string> Scopes, string AgentClaim)
+        : ServeAuth;
 }

@@ -15,7 +15,9 @@ internal static partial class Duration
     {
         value = default;
         var match = Form().Match(text ?? "");
-        if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount <= 0 || amount > 100_000_000)
+        if (!match.Success
+            || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
+            || amount <= 0 || amount > 100_000_000)
         {
             return false;
         }

@@ -37,7 +37,9 @@ internal sealed record PolicyValue(string Text, StrictDecimal? Number, bool? Boo
 
         if (Boolean is { } boolean)
         {
-            return argument.ValueKind is JsonValueKind.True or JsonValueKind.False ? argument.GetBoolean() == boolean : null;
+            return argument.ValueKind is JsonValueKind.True or JsonValueKind.False
+                ? argument.GetBoolean() == boolean
+                : null;
         }
 
         return JsonText.TryValueEquals(argument, Text);
@@ -49,7 +51,8 @@ internal sealed record PolicyValue(string Text, StrictDecimal? Number, bool? Boo
         switch (argument.ValueKind)
         {
             case JsonValueKind.Number:
-                return StrictDecimal.TryParseUtf8(JsonMarshal.GetRawUtf8Value(argument), allowExponent: true, out var number) ? number : null;
+                var raw = JsonMarshal.GetRawUtf8Value(argument);
+                return StrictDecimal.TryParseUtf8(raw, allowExponent: true, out var number) ? number : null;
             case JsonValueKind.String:
                 // The raw token without its quotes, unless it has escapes: then the decoded string decides (and a
                 // lone surrogate, which no string can hold, is not a number).

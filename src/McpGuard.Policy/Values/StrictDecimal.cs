@@ -13,14 +13,16 @@ internal readonly partial record struct StrictDecimal(BigInteger Mantissa, int S
 {
     private const int MaxExponent = 400;
 
-    private static readonly BigInteger[] s_powersOfTen = [.. Enumerable.Range(0, 40).Select(n => BigInteger.Pow(10, n))];
+    private static readonly BigInteger[] s_powersOfTen =
+        [.. Enumerable.Range(0, 40).Select(n => BigInteger.Pow(10, n))];
 
     public static StrictDecimal Zero { get; } = new(0, 0);
 
     public static StrictDecimal One { get; } = new(1, 0);
 
     /// <summary>Parses the strict string form; anything else is not a number.</summary>
-    public static bool TryParseStrict(string text, out StrictDecimal value) => TryParse(text, allowExponent: false, out value);
+    public static bool TryParseStrict(string text, out StrictDecimal value) =>
+        TryParse(text, allowExponent: false, out value);
 
     /// <summary>
     /// The strict form, or with <paramref name="allowExponent"/> a JSON number token exactly, exponent included
@@ -205,7 +207,8 @@ internal readonly partial record struct StrictDecimal(BigInteger Mantissa, int S
         }
 
         var scale = Math.Max(left.Scale, right.Scale);
-        return new StrictDecimal(Scaled(left.Mantissa, scale - left.Scale) + Scaled(right.Mantissa, scale - right.Scale), scale);
+        var sum = Scaled(left.Mantissa, scale - left.Scale) + Scaled(right.Mantissa, scale - right.Scale);
+        return new StrictDecimal(sum, scale);
     }
 
     /// <summary>
@@ -214,7 +217,9 @@ internal readonly partial record struct StrictDecimal(BigInteger Mantissa, int S
     /// CPU (perf), so the small powers are computed once.
     /// </summary>
     private static BigInteger Scaled(BigInteger mantissa, int digits) =>
-        digits == 0 ? mantissa : mantissa * (digits < s_powersOfTen.Length ? s_powersOfTen[digits] : BigInteger.Pow(10, digits));
+        digits == 0
+            ? mantissa
+            : mantissa * (digits < s_powersOfTen.Length ? s_powersOfTen[digits] : BigInteger.Pow(10, digits));
 
     public static StrictDecimal operator -(StrictDecimal value) => new(-value.Mantissa, value.Scale);
 

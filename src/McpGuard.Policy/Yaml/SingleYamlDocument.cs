@@ -29,7 +29,8 @@ internal abstract record SingleYamlDocument
         }
         catch (YamlException ex)
         {
-            return new Failed(new PolicyError(source, (int)ex.Start.Line, (int)ex.Start.Column, "$", ex.InnerException?.Message ?? ex.Message));
+            var message = ex.InnerException?.Message ?? ex.Message;
+            return new Failed(new PolicyError(source, (int)ex.Start.Line, (int)ex.Start.Column, "$", message));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -37,7 +38,9 @@ internal abstract record SingleYamlDocument
             // unclosed flow collection, ArgumentException for a stray ':'; found by PropertyTests). Whatever it
             // throws, the file is not readable: say so at the last event it read, the nearest position we have.
             var near = parser.Current?.End ?? Mark.Empty;
-            return new Failed(new PolicyError(source, Math.Max(1, (int)near.Line), Math.Max(1, (int)near.Column), "$", "the YAML is malformed after this point (check brackets, braces and quotes)"));
+            return new Failed(new PolicyError(
+                source, Math.Max(1, (int)near.Line), Math.Max(1, (int)near.Column), "$",
+                "the YAML is malformed after this point (check brackets, braces and quotes)"));
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
@@ -46,7 +49,8 @@ internal abstract record SingleYamlDocument
         }
 
         return stream.Documents.Count > 1
-            ? new Failed(new PolicyError(source, (int)stream.Documents[1].RootNode.Start.Line, 1, "$", whenSecondDocument))
+            ? new Failed(
+                new PolicyError(source, (int)stream.Documents[1].RootNode.Start.Line, 1, "$", whenSecondDocument))
             : new Loaded(stream.Documents[0].RootNode);
     }
 }
