@@ -15,8 +15,8 @@ internal sealed class PipedRelay
 {
     private static readonly byte[] s_newline = "\n"u8.ToArray();
 
-    private readonly Pipe _input = new();
-    private readonly Pipe _output = new();
+    private readonly Pipe _input = InlinePipe.Create();
+    private readonly Pipe _output = InlinePipe.Create();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _routing;

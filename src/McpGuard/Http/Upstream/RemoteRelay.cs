@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Threading.Channels;
 using McpGuard.Approval;
 using McpGuard.Audit;
@@ -11,8 +10,8 @@ namespace McpGuard.Http.Upstream;
 
 /// <summary>
 /// <c>mcpguard run --url</c>: one guarded session of a stdio client whose server is remote. The session is the same
-/// as for a child; the upstream stands where the child's stdin and stdout would be (two in-memory pipes), so every
-/// message from the upstream is judged exactly like a child's line. The session ends with the client: requests
+/// as for a child; the upstream stands where the child's stdin and stdout would be (<see cref="UpstreamPeer"/>,
+/// <see cref="SessionSink"/>), so every message from the upstream is judged exactly like a child's line. The session ends with the client: requests
 /// still running get the shutdown grace, then a 2025 session is ended with DELETE. <paramref name="http"/> is the
 /// guard's one pooled client for the upstream (serve runs a relay per 2025 session on it).
 /// </summary>
@@ -37,42 +36,50 @@ internal sealed partial class RemoteRelay(
 
     /// <summary>Relays until the client ends the session or <paramref name="stopping"/> fires.</summary>
     /// <returns>0: the upstream has no exit code, and its failures were answered request by request.</returns>
-    public async Task<int> RunAsync(string serverName, Stream clientInput, Stream clientOutput, CancellationToken stopping)
+    public async Task<int> RunAsync(
+        string serverName, Stream clientInput, Stream clientOutput, CancellationToken stopping)
     {
-        var toUpstream = new Pipe();
-        var fromUpstream = new Pipe();
-        using var sink = new PipeSink(fromUpstream.Writer);
+        using var relayCancellation = new CancellationTokenSource();
+        var token = relayCancellation.Token;
+        using var sink = new SessionSink(token);
         using var client = new UpstreamClient(http, upstream, sink, loggerFactory.CreateLogger<UpstreamClient>());
         LogUpstream(_logger, upstream.DisplayName);
 
-        using var relayCancellation = new CancellationTokenSource();
-        var token = relayCancellation.Token;
+        // The upstream stands where a child would: judged messages go straight to its client, and its answers
+        // straight into the session's server direction (UpstreamPeer, SessionSink), with no pipe between.
+        var toUpstream = new UpstreamPeer();
         var session = new GuardSession(
-            new LineSink(clientOutput), new LineSink(toUpstream.Writer.AsStream()), engine, approverFor, audit, options.Session, serverName, loggerFactory, token);
+            new LineSink(clientOutput), toUpstream, engine, approverFor, audit, options.Session, serverName,
+            loggerFactory, token);
+        sink.Attach(session);
         var maxBytes = options.Session.MaxMessageBytes;
         var clientLines = new MessagePump(
-            "client→server", session.HandleClientMessageAsync, session.RefuseOversizedClientMessageAsync, session.ClientBatchEndedAsync, maxBytes, _logger);
-        var serverLines = new MessagePump(
-            "server→client", session.HandleServerMessageAsync, _ => ValueTask.CompletedTask, session.ServerBatchEndedAsync, maxBytes, _logger);
-        var serverPump = OnOwnThread(() => serverLines.RunAsync(fromUpstream.Reader.AsStream(), token));
+            "client→server",
+            session.HandleClientMessageAsync,
+            session.RefuseOversizedClientMessageAsync,
+            session.ClientBatchEndedAsync,
+            maxBytes,
+            _logger);
         var clientPump = OnOwnThread(() => clientLines.RunAsync(clientInput, token));
-        var sender = OutboundLines.SendAllAsync(toUpstream.Reader, client, maxBytes, token);
+        var sender = toUpstream.SendAllAsync(client, token);
         var reloads = ApplyReloadsAsync(session, token);
         var stopRequested = Task.Delay(Timeout.Infinite, stopping);
 
         var first = await Task.WhenAny(clientPump, stopRequested, session.ClientGone, sender);
-        LogEnding(_logger, first == clientPump ? "the client closed stdin" : first == stopRequested ? "a stop signal" : "the client is gone");
+        var why = first == clientPump ? "the client closed stdin"
+            : first == stopRequested ? "a stop signal"
+            : "the client is gone";
+        LogEnding(_logger, why);
 
         // What the client sent before it left still goes out; answers come back while the grace lasts.
         await session.Channels.ToServer.DisposeAsync();
         await Task.WhenAny(sender, Task.Delay(options.Shutdown.AfterStdinClosed, CancellationToken.None));
         await client.CloseAsync(options.Shutdown.AfterStdinClosed);
-        await sink.CompleteAsync();
-        await Task.WhenAny(serverPump, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+        await Task.WhenAny(sink.CompleteAsync(), Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
 
         await relayCancellation.CancelAsync();
         await session.EndAsync("The MCP server exited (code 0) before answering.");
-        foreach (var task in (Task[])[clientPump, serverPump, sender, reloads])
+        foreach (var task in (Task[])[clientPump, sender, reloads])
         {
             await Observe(task);
         }
@@ -80,7 +87,7 @@ internal sealed partial class RemoteRelay(
         return 0;
     }
 
-    /// <summary>As <c>StdioRelay</c>: each pump on a thread of its own, reading with blocking reads.</summary>
+    /// <summary>As <c>StdioRelay</c>: the client's pump on a thread of its own, reading with blocking reads.</summary>
     private static Task OnOwnThread(Func<Task> pump) =>
         Task.Factory.StartNew(pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
