@@ -7,7 +7,8 @@ internal static class BuiltInDetectors
 {
     public static IReadOnlyList<TextDetector> All { get; } =
     [
-        new SecretsDetector(), new PrivateKeysDetector(), new EmailsDetector(), new CardNumbersDetector(), new IbansDetector(),
+        new SecretsDetector(), new PrivateKeysDetector(), new EmailsDetector(), new CardNumbersDetector(),
+            new IbansDetector(),
     ];
 
     public static IEnumerable<string> Names => All.Select(d => d.Name);

@@ -109,7 +109,8 @@ internal sealed class CardNumbersDetector() : TextDetector("card-numbers")
             3 => prefix2 is 34 or 37 ? length == 15
                 : prefix4 is >= 3528 and <= 3589 ? length == 16
                 : (prefix2 is 36 or 38 or 39 || prefix2 * 10 + digits[2] is >= 300 and <= 305) && length == 14,
-            6 => (prefix4 == 6011 || prefix2 == 65 || prefix2 * 10 + digits[2] is >= 644 and <= 649 || prefix2 == 62) && length == 16,
+            6 => (prefix4 == 6011 || prefix2 == 65 || prefix2 * 10 + digits[2] is >= 644 and <= 649 || prefix2 == 62)
+                && length == 16,
             _ => false,
         };
         return fits && !AllSame(digits) && Luhn(digits);

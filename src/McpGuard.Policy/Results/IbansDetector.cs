@@ -40,10 +40,12 @@ internal sealed class IbansDetector() : TextDetector("ibans")
             }
 
             var at = from + hit;
-            if (TokenText.StartsWord(text, at) && char.IsAsciiLetterUpper(text[at + 1]) && char.IsAsciiDigit(text[at + 2])
+            if (TokenText.StartsWord(text, at) && char.IsAsciiLetterUpper(text[at + 1])
+                && char.IsAsciiDigit(text[at + 2])
                 && char.IsAsciiDigit(text[at + 3])
                 && s_lengths.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(text.AsSpan(at, 2), out var length)
-                && Read(text, at, compact[..length]) is var end and > 0 && TokenText.EndsWord(text, end) && Checks(compact[..length]))
+                && Read(text, at, compact[..length]) is var end and > 0
+                && TokenText.EndsWord(text, end) && Checks(compact[..length]))
             {
                 found.Add(new TextMatch(at, end - at));
                 from = end;
@@ -89,7 +91,9 @@ internal sealed class IbansDetector() : TextDetector("ibans")
         for (var i = 0; i < iban.Length; i++)
         {
             var c = iban[(i + 4) % iban.Length];
-            remainder = char.IsAsciiDigit(c) ? (remainder * 10 + (c - '0')) % 97 : (remainder * 100 + (c - 'A' + 10)) % 97;
+            remainder = char.IsAsciiDigit(c)
+                ? (remainder * 10 + (c - '0')) % 97
+                : (remainder * 100 + (c - 'A' + 10)) % 97;
         }
 
         return remainder == 1;

@@ -42,22 +42,29 @@ internal static class KeyFormats
 
         return rest switch
         {
-            _ when rest.StartsWith("AKIA", StringComparison.Ordinal) || rest.StartsWith("ASIA", StringComparison.Ordinal) =>
+            _ when rest.StartsWith("AKIA", StringComparison.Ordinal)
+                || rest.StartsWith("ASIA", StringComparison.Ordinal) =>
                 Exact(text, at, 4, TokenText.UpperAlphanumeric, 16),
-            _ when rest.Length > 4 && rest.StartsWith("gh", StringComparison.Ordinal) && rest[3] == '_' && "pousr".Contains(rest[2]) =>
+            _ when rest.Length > 4 && rest.StartsWith("gh", StringComparison.Ordinal) && rest[3] == '_'
+                && "pousr".Contains(rest[2]) =>
                 Prefixed(text, at, 4, TokenText.AsciiAlphanumeric, 36, 251),
             _ when rest.StartsWith("github_pat_", StringComparison.Ordinal) =>
                 Prefixed(text, at, 11, s_wordAndUnderscore, 50, 255),
-            _ when rest.StartsWith("glpat-", StringComparison.Ordinal) || rest.StartsWith("glptt-", StringComparison.Ordinal) =>
+            _ when rest.StartsWith("glpat-", StringComparison.Ordinal)
+                || rest.StartsWith("glptt-", StringComparison.Ordinal) =>
                 Prefixed(text, at, 6, TokenText.Base64Url, 20, 255),
-            _ when rest.StartsWith("glrt-", StringComparison.Ordinal) || rest.StartsWith("gldt-", StringComparison.Ordinal) =>
+            _ when rest.StartsWith("glrt-", StringComparison.Ordinal)
+                || rest.StartsWith("gldt-", StringComparison.Ordinal) =>
                 Prefixed(text, at, 5, TokenText.Base64Url, 20, 255),
-            _ when rest.Length > 5 && rest.StartsWith("xox", StringComparison.Ordinal) && rest[4] == '-' && "abprs".Contains(rest[3]) =>
+            _ when rest.Length > 5 && rest.StartsWith("xox", StringComparison.Ordinal) && rest[4] == '-'
+                && "abprs".Contains(rest[3]) =>
                 WithDigit(text, at, Prefixed(text, at, 5, s_slackToken, 10, 255)),
             _ when rest.StartsWith("xapp-", StringComparison.Ordinal) =>
                 WithDigit(text, at, Prefixed(text, at, 5, s_slackToken, 10, 255)),
-            _ when rest.Length > 8 && (rest.StartsWith("sk_", StringComparison.Ordinal) || rest.StartsWith("rk_", StringComparison.Ordinal))
-                && (rest[3..].StartsWith("live_", StringComparison.Ordinal) || rest[3..].StartsWith("test_", StringComparison.Ordinal)) =>
+            _ when rest.Length > 8 && (rest.StartsWith("sk_", StringComparison.Ordinal)
+                || rest.StartsWith("rk_", StringComparison.Ordinal))
+                && (rest[3..].StartsWith("live_", StringComparison.Ordinal)
+                    || rest[3..].StartsWith("test_", StringComparison.Ordinal)) =>
                 Prefixed(text, at, 8, TokenText.AsciiAlphanumeric, 20, 255),
             _ when rest.StartsWith("sk-", StringComparison.Ordinal) =>
                 // OpenAI (sk-, sk-proj-, sk-svcacct-) and Anthropic (sk-ant-api03-...): long runs, never a word.

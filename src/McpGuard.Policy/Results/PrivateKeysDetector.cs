@@ -31,9 +31,11 @@ internal sealed class PrivateKeysDetector() : TextDetector("private-keys")
 
             var at = from + hit;
             var labelAt = at + Begin.Length;
-            var labelLength = text.AsSpan(labelAt, Math.Min(64, text.Length - labelAt)).IndexOf(Dashes, StringComparison.Ordinal);
+            var labelArea = text.AsSpan(labelAt, Math.Min(64, text.Length - labelAt));
+            var labelLength = labelArea.IndexOf(Dashes, StringComparison.Ordinal);
             var label = labelLength > 0 ? text.AsSpan(labelAt, labelLength) : default;
-            if (!label.EndsWith("PRIVATE KEY", StringComparison.Ordinal) && !label.EndsWith("PRIVATE KEY BLOCK", StringComparison.Ordinal))
+            if (!label.EndsWith("PRIVATE KEY", StringComparison.Ordinal)
+                && !label.EndsWith("PRIVATE KEY BLOCK", StringComparison.Ordinal))
             {
                 from = labelAt;
                 continue;

@@ -28,7 +28,9 @@ internal sealed record ResultRules
     {
         Redact = [.. Redact.Concat(more.Redact).DistinctBy(d => d.Name)],
         Block = [.. Block.Concat(more.Block).DistinctBy(d => d.Name)],
-        MaxBytes = MaxBytes is { } mine && more.MaxBytes is { } theirs ? Math.Min(mine, theirs) : MaxBytes ?? more.MaxBytes,
+        MaxBytes = MaxBytes is { } mine && more.MaxBytes is { } theirs
+            ? Math.Min(mine, theirs)
+            : MaxBytes ?? more.MaxBytes,
     };
 
     /// <summary>A scanner for one result: it keeps the counts of that result's matches.</summary>

@@ -69,7 +69,9 @@ internal sealed class ResultScanner(ResultRules rules)
     /// </summary>
     private string Redact(string text)
     {
-        _marks.Sort((a, b) => a.Match.Start != b.Match.Start ? a.Match.Start.CompareTo(b.Match.Start) : b.Match.Length.CompareTo(a.Match.Length));
+        _marks.Sort((a, b) => a.Match.Start != b.Match.Start
+            ? a.Match.Start.CompareTo(b.Match.Start)
+            : b.Match.Length.CompareTo(a.Match.Length));
         var builder = new StringBuilder(text.Length);
         var position = 0;
         foreach (var (match, name) in _marks)

@@ -94,7 +94,9 @@ internal static class SecretAssignments
     private static int SkipQuote(string text, int position)
     {
         var escaped = position < text.Length && text[position] == '\\' ? 1 : 0;
-        return position + escaped < text.Length && text[position + escaped] is '"' or '\'' ? position + escaped + 1 : position;
+        return position + escaped < text.Length && text[position + escaped] is '"' or '\''
+            ? position + escaped + 1
+            : position;
     }
 
     private static int SkipBlanks(string text, int position)
@@ -109,7 +111,8 @@ internal static class SecretAssignments
 
     private static bool LooksRandom(ReadOnlySpan<char> value, bool isPassword)
     {
-        if (value.Length > LongestValue || value.ContainsAny(" \t\r\n\\") || value[0] is '$' or '<' or '{' or '%' or '[' or '/'
+        if (value.Length > LongestValue || value.ContainsAny(" \t\r\n\\")
+            || value[0] is '$' or '<' or '{' or '%' or '[' or '/'
             || value.IndexOf("{{", StringComparison.Ordinal) >= 0)
         {
             return false; // a sentence, a template, a placeholder or a path (secret://...), not a value
@@ -119,7 +122,8 @@ internal static class SecretAssignments
         var digits = value.IndexOfAnyInRange('0', '9') >= 0;
         if (isPassword)
         {
-            return value.Length >= 8 && (letters && digits || TokenText.CharacterClasses(value) >= 3) && TokenText.Entropy(value) >= 2.5;
+            return value.Length >= 8 && (letters && digits || TokenText.CharacterClasses(value) >= 3)
+                && TokenText.Entropy(value) >= 2.5;
         }
 
         return value.Length >= 16 && letters && digits && TokenText.Entropy(value) >= 3.0;
@@ -154,5 +158,6 @@ internal static class SecretAssignments
     }
 
     private static bool IsNotSecret(string name) =>
-        EndsWithAny(name, s_notSecrets) || name.Contains("public", StringComparison.Ordinal) || name.EndsWith("pubkey", StringComparison.Ordinal);
+        EndsWithAny(name, s_notSecrets) || name.Contains("public", StringComparison.Ordinal)
+            || name.EndsWith("pubkey", StringComparison.Ordinal);
 }

@@ -32,7 +32,8 @@ internal sealed class SecretsDetector() : TextDetector("secrets")
             }
 
             var at = from + hit;
-            if (KeyFormats.TryMatch(text, at, out var length) || SecretAssignments.TryMatch(text, at, out at, out length))
+            if (KeyFormats.TryMatch(text, at, out var length)
+                || SecretAssignments.TryMatch(text, at, out at, out length))
             {
                 found.Add(new TextMatch(at, length));
                 from = at + length;

@@ -14,7 +14,8 @@ internal static class TokenText
     public static readonly SearchValues<char> Letters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
-    public static readonly SearchValues<char> UpperAlphanumeric = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    public static readonly SearchValues<char> UpperAlphanumeric =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
     /// <summary>
     /// The length of the run of <paramref name="allowed"/> characters starting at <paramref name="start"/>.
@@ -38,7 +39,8 @@ internal static class TokenText
     /// <summary>
     /// True when the character at <paramref name="index"/> does not continue a word (letters, digits).
     /// </summary>
-    public static bool EndsWord(string text, int index) => index >= text.Length || !char.IsAsciiLetterOrDigit(text[index]);
+    public static bool EndsWord(string text, int index) =>
+        index >= text.Length || !char.IsAsciiLetterOrDigit(text[index]);
 
     /// <summary>
     /// Shannon entropy in bits per character of <paramref name="value"/> (ASCII; other characters share a bucket).
