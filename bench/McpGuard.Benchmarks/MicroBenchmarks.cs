@@ -70,8 +70,13 @@ public class MicroBenchmarks
     [Benchmark(Description = "ClientMessageValidator: one tools/call")]
     public bool Validate()
     {
-        using var message = ClientMessageValidator.Validate(new ReadOnlySequence<byte>(s_call), out _);
-        return message is not null;
+        if (!ClientMessageValidator.Validate(new ReadOnlySequence<byte>(s_call)).Accepted(out var message))
+        {
+            return false;
+        }
+
+        message.Dispose();
+        return true;
     }
 
     [Benchmark(Description = "ServerMessageHeader: 1 KB result")]

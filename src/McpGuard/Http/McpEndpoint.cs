@@ -35,10 +35,11 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             return;
         }
 
-        using var message = ClientMessageValidator.Validate(new ReadOnlySequence<byte>(body), out var rejection);
-        if (message is null)
+        var check = ClientMessageValidator.Validate(new ReadOnlySequence<byte>(body));
+        if (!check.Accepted(out var accepted))
         {
-            rejection ??= new LineRejection(McpErrorCode.ParseError.AsInt(), "Parse error: the body is empty.", null);
+            var rejection = check.Refused(out var refused) ? refused
+                : new LineRejection(McpErrorCode.ParseError.AsInt(), "Parse error: the body is empty.", null);
             // A body that is not JSON, or a batch (one POST is one message, docs/serve.md), is a bad request as a
             // whole; a single message the checks refuse is answered as on stdio.
             var status = rejection.Code == McpErrorCode.ParseError.AsInt() || IsBatch(body)
@@ -47,6 +48,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             await HttpAnswers.JsonRpcErrorAsync(response, status, rejection.Id, rejection.Code, rejection.Message);
             return;
         }
+
+        using var message = accepted;
 
         var agent = context.Features.GetRequiredFeature<CallingAgent>().Name;
         if (request.Headers[SessionHeader] is [{ } sessionId])

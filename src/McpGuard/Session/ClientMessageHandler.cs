@@ -17,18 +17,21 @@ internal sealed partial class ClientMessageHandler(
     {
         try
         {
-            using var message = ClientMessageValidator.Validate(line, out var rejection);
-            if (message is null)
+            var check = ClientMessageValidator.Validate(line);
+            if (check.Refused(out var rejection))
             {
-                if (rejection is not null)
-                {
-                    LogRejected(logger, rejection.Code, rejection.Message);
-                    var error = JsonRpcMessages.Error(rejection.Id, rejection.Code, rejection.Message);
-                    await channels.ToClient.SendAsync(error, flush: true, cancellationToken);
-                }
-
+                LogRejected(logger, rejection.Code, rejection.Message);
+                var error = JsonRpcMessages.Error(rejection.Id, rejection.Code, rejection.Message);
+                await channels.ToClient.SendAsync(error, flush: true, cancellationToken);
                 return;
             }
+
+            if (!check.Accepted(out var accepted))
+            {
+                return; // a blank line: ignored
+            }
+
+            using var message = accepted;
 
             // The one read of the policy for this message: every stage, and the gate, decide under it.
             _step.Start(message, line, engine.Policy);

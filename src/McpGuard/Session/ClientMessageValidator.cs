@@ -20,34 +20,31 @@ internal static class ClientMessageValidator
 
     /// <summary>
     /// Validates one line without its line ending (the pump strips the <c>\n</c> and one <c>\r</c> right before it,
-    /// so any carriage return left here is refused). Returns null for an empty line, which is ignored.
+    /// so any carriage return left here is refused). An empty line is <see cref="LineCheck.Blank"/>: ignored.
     /// </summary>
-    public static ClientMessage? Validate(ReadOnlySequence<byte> line, out LineRejection? rejection)
+    public static LineCheck Validate(ReadOnlySequence<byte> line)
     {
-        rejection = null;
         var bytes = line.IsSingleSegment ? line.First : line.ToArray();
         var span = bytes.Span;
         if (span.TrimStart(" \t"u8).IsEmpty)
         {
-            return null;
+            return LineCheck.Blank;
         }
 
         if (!Utf8.IsValid(span))
         {
-            rejection = new(McpErrorCode.ParseError.AsInt(), "Parse error: the line is not valid UTF-8.", null);
-            return null;
+            return new LineRejection(
+                McpErrorCode.ParseError.AsInt(), "Parse error: the line is not valid UTF-8.", null);
         }
 
         if (span.Contains((byte)'\r'))
         {
-            rejection = Invalid("a raw carriage return is only allowed right before the line's newline", EchoableId(bytes));
-            return null;
+            return Invalid("a raw carriage return is only allowed right before the line's newline", EchoableId(bytes));
         }
 
         if (HasUnpairedSurrogateEscape(span))
         {
-            rejection = Invalid("a string escapes an unpaired UTF-16 surrogate", EchoableId(bytes));
-            return null;
+            return Invalid("a string escapes an unpaired UTF-16 surrogate", EchoableId(bytes));
         }
 
         JsonDocument document;
@@ -58,35 +55,32 @@ internal static class ClientMessageValidator
         catch (JsonException)
         {
             // Tell "not JSON at all" (-32700) from "JSON we refuse" (duplicate keys, too deep: -32600).
-            rejection = EchoableId(bytes) is var id && ParsesLeniently(bytes)
+            return EchoableId(bytes) is var id && ParsesLeniently(bytes)
                 ? Invalid($"duplicate keys or nesting deeper than {MaxDepth} levels", id)
-                : new(McpErrorCode.ParseError.AsInt(), "Parse error: the line is not one JSON value.", null);
-            return null;
+                : new LineRejection(
+                    McpErrorCode.ParseError.AsInt(), "Parse error: the line is not one JSON value.", null);
         }
 
-        var message = Classify(document, out rejection);
-        if (message is null)
+        var check = Classify(document);
+        if (!check.Accepted(out _))
         {
             document.Dispose();
         }
 
-        return message;
+        return check;
     }
 
-    private static ClientMessage? Classify(JsonDocument document, out LineRejection? rejection)
+    private static LineCheck Classify(JsonDocument document)
     {
         var root = document.RootElement;
-        rejection = null;
         if (root.ValueKind == JsonValueKind.Array)
         {
-            rejection = Invalid("JSON-RPC batches are not supported", null);
-            return null;
+            return Invalid("JSON-RPC batches are not supported", null);
         }
 
         if (root.ValueKind != JsonValueKind.Object)
         {
-            rejection = Invalid("a message must be a JSON object", null);
-            return null;
+            return Invalid("a message must be a JSON object", null);
         }
 
         // One pass over the members (the strict parse already refused duplicates, so each is found at most once).
@@ -126,38 +120,34 @@ internal static class ClientMessageValidator
             id = JsonRpcId.FromElement(idElement);
             if (id is null)
             {
-                rejection = Invalid("id must be a string or an integer", null);
-                return null;
+                return Invalid("id must be a string or an integer", null);
             }
         }
 
         if (!hasVersion || version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"u8))
         {
-            rejection = Invalid("jsonrpc must be exactly \"2.0\"", id);
-            return null;
+            return Invalid("jsonrpc must be exactly \"2.0\"", id);
         }
 
         if (hasMethod)
         {
             if (methodElement.ValueKind != JsonValueKind.String)
             {
-                rejection = Invalid("method must be a string", id);
-                return null;
+                return Invalid("method must be a string", id);
             }
 
             if (hasResult || hasError)
             {
-                rejection = Invalid("a message cannot have both a method and a result or error", id);
-                return null;
+                return Invalid("a message cannot have both a method and a result or error", id);
             }
 
-            return new ClientMessage(document, hasId ? MessageKind.Request : MessageKind.Notification, methodElement.GetString(), id, parameters);
+            var kind = hasId ? MessageKind.Request : MessageKind.Notification;
+            return new ClientMessage(document, kind, methodElement.GetString(), id, parameters);
         }
 
         if (!hasId || hasResult == hasError)
         {
-            rejection = Invalid("a response needs an id and exactly one of result or error", id);
-            return null;
+            return Invalid("a response needs an id and exactly one of result or error", id);
         }
 
         return new ClientMessage(document, MessageKind.Response, null, id, parameters);

@@ -145,8 +145,12 @@ internal sealed partial class ToolCallGate
         {
             await turn.WaitAsync(cancellationToken);
             var line = new ReadOnlySequence<byte>(held.Line);
-            using var message = ClientMessageValidator.Validate(line, out _)
-                ?? throw new InvalidOperationException("the held call no longer reads as a message.");
+            if (!ClientMessageValidator.Validate(line).Accepted(out var accepted))
+            {
+                throw new InvalidOperationException("the held call no longer reads as a message.");
+            }
+
+            using var message = accepted;
             ToolCall.TryRead(message.Params, out var call, out _);
             var era = ModernMeta.EraOf(message.Params);
             await DecideAsync(message, call, line, policy, era, new HeldTurn(held, turn), cancellationToken);

@@ -138,10 +138,10 @@ public sealed class ClientMessageValidatorTests
     [MemberData(nameof(RefusedLines))]
     public void Validate_RefusedLine_ReturnsErrorWithCodeAndEchoedId(string kase, string line, int code, string? rawId)
     {
-        using var message = ClientMessageValidator.Validate(new ReadOnlySequence<byte>(WireBytes.Decode(line)), out var rejection);
+        var check = ClientMessageValidator.Validate(new ReadOnlySequence<byte>(WireBytes.Decode(line)));
 
-        Assert.Null(message);
-        Assert.NotNull(rejection);
+        Assert.False(check.Accepted(out _), kase);
+        Assert.True(check.Refused(out var rejection), kase);
         Assert.True(code == rejection.Code, $"{kase}: expected {code}, got {rejection.Code} ({rejection.Message})");
         Assert.Equal(rawId, rejection.Id?.ToString());
     }
@@ -150,10 +150,11 @@ public sealed class ClientMessageValidatorTests
     [MemberData(nameof(RefusedLines))]
     public void Validate_RefusedLineInManySegments_SameRejection(string kase, string line, int code, string? rawId)
     {
-        using var message = ClientMessageValidator.Validate(WireBytes.Segmented(WireBytes.Decode(line), 3), out var rejection);
+        var check = ClientMessageValidator.Validate(WireBytes.Segmented(WireBytes.Decode(line), 3));
 
-        Assert.Null(message);
-        Assert.True(code == rejection?.Code, kase);
+        Assert.False(check.Accepted(out _), kase);
+        Assert.True(check.Refused(out var rejection), kase);
+        Assert.True(code == rejection.Code, kase);
         Assert.Equal(rawId, rejection.Id?.ToString());
     }
 
@@ -161,9 +162,11 @@ public sealed class ClientMessageValidatorTests
     [MemberData(nameof(AcceptedLines))]
     public void Validate_AcceptedLine_ClassifiesKindMethodAndId(string kase, string line, string kind, string? method, string? idKey)
     {
-        using var message = ClientMessageValidator.Validate(WireBytes.Segmented(WireBytes.Decode(line), 5), out var rejection);
+        var check = ClientMessageValidator.Validate(WireBytes.Segmented(WireBytes.Decode(line), 5));
+        check.Refused(out var rejection);
 
-        Assert.True(message is not null, $"{kase}: {rejection?.Message}");
+        Assert.True(check.Accepted(out var accepted), $"{kase}: {rejection?.Message}");
+        using var message = accepted;
         Assert.Equal(kind, message.Kind.ToString());
         Assert.Equal(method, message.Method);
         Assert.Equal(idKey, message.Id?.Key);
@@ -175,20 +178,25 @@ public sealed class ClientMessageValidatorTests
     [InlineData("\t \t")]
     public void Validate_BlankLine_IgnoredWithoutError(string line)
     {
-        var message = ClientMessageValidator.Validate(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)), out var rejection);
+        var check = ClientMessageValidator.Validate(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)));
 
-        Assert.Null(message);
-        Assert.Null(rejection);
+        Assert.True(check.IsBlank);
+        Assert.False(check.Accepted(out _));
+        Assert.False(check.Refused(out _));
     }
 
     [Fact]
     public void Validate_RawIdEcho_KeepsDigitsAndEscapes()
     {
-        using var big = ClientMessageValidator.Validate(Line("""{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}"""), out _);
-        using var escaped = ClientMessageValidator.Validate(Line("""{"jsonrpc":"2.0","id":"\u0037","method":"ping"}"""), out _);
+        Assert.True(ClientMessageValidator.Validate(Line("""{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}"""))
+            .Accepted(out var big));
+        Assert.True(ClientMessageValidator.Validate(Line("""{"jsonrpc":"2.0","id":"\u0037","method":"ping"}"""))
+            .Accepted(out var escaped));
+        using var _ = big;
+        using var __ = escaped;
 
-        Assert.Equal("9007199254740993", big!.Id.ToString());
-        Assert.Equal("\"\\u0037\"", escaped!.Id.ToString());
+        Assert.Equal("9007199254740993", big.Id.ToString());
+        Assert.Equal("\"\\u0037\"", escaped.Id.ToString());
     }
 
     /// <summary>
