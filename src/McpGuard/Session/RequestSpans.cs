@@ -130,14 +130,28 @@ internal sealed class RequestSpans(
     /// </summary>
     public void Answered(JsonRpcId id, bool isError, long? errorCode)
     {
-        if (!_open.TryRemove(id.Key, out var request))
+        if (_open.TryRemove(id.Key, out var request))
         {
-            return;
+            Finish(request, errorCode is { } code ? code.ToString(CultureInfo.InvariantCulture)
+                : isError ? "tool_error" : null);
         }
+    }
 
+    /// <summary>
+    /// The client cancelled the request: nothing will answer it, so its spans end now with <c>error.type</c>
+    /// <c>cancelled</c>, and it leaves the table (which would otherwise keep it for the rest of the session).
+    /// </summary>
+    public void Cancelled(JsonRpcId id)
+    {
+        if (_open.TryRemove(id.Key, out var request))
+        {
+            Finish(request, "cancelled");
+        }
+    }
+
+    private void Finish(OpenRequest request, string? errorType)
+    {
         var now = Stopwatch.GetTimestamp();
-        var errorType = errorCode is { } code ? code.ToString(CultureInfo.InvariantCulture)
-            : isError ? "tool_error" : null;
         if (request.Traced)
         {
             Record(request, now, errorType);

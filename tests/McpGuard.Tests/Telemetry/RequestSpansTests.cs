@@ -67,6 +67,25 @@ public sealed class RequestSpansTests : IDisposable
     }
 
     [Fact]
+    public void CancelledRequest_SpansEndCancelled_ALateAnswerMakesNoMore()
+    {
+        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None);
+        var id = JsonRpcId.FromString("c9");
+        using var parameters = JsonDocument.Parse($$$"""{"name":"{{{_tool}}}","arguments":{}}""");
+
+        spans.Started(id, "tools/call", parameters.RootElement);
+        spans.Forwarded(id);
+        spans.Cancelled(id);
+        spans.Answered(id, isError: false, errorCode: null);
+
+        var server = Assert.Single(Ended(ActivityKind.Server));
+        var client = Assert.Single(Ended(ActivityKind.Client));
+        Assert.Equal("cancelled", server.GetTagItem(TelemetryNames.ErrorType));
+        Assert.Equal(ActivityStatusCode.Error, client.Status);
+        Assert.False(spans.AnyOpen);
+    }
+
+    [Fact]
     public void TraceParentInMeta_IsTheParent_CurrentActivityUnchanged()
     {
         var spans = new RequestSpans("tcp", "bob", TelemetryArguments.Full, sessionId: "s-1");

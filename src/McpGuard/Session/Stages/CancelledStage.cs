@@ -21,6 +21,7 @@ internal sealed class CancelledStage(SessionChannels channels, ToolCallGate gate
             gate.Withdraw(cancelled);
             channels.AwaitingServer.TryWithdraw(cancelled, out _);
             channels.ListenStreams.Close(cancelled);
+            channels.Spans?.Cancelled(cancelled);
         }
 
         return StageOutcome.Next;
