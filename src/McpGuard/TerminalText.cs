@@ -11,6 +11,16 @@ namespace McpGuard;
 // must use this one sanitiser, and no folder may have to depend on the CLI to reach it.
 internal static class TerminalText
 {
+    /// <summary>
+    /// The first line of <paramref name="text"/>, printable: for one-line reports of multi-line errors.
+    /// </summary>
+    public static string FirstLine(string? text)
+    {
+        var line = text ?? "";
+        var end = line.AsSpan().IndexOfAny('\r', '\n');
+        return Printable(end < 0 ? line : line[..end]);
+    }
+
     public static string Printable(string? text)
     {
         if (string.IsNullOrEmpty(text))

@@ -51,7 +51,9 @@ internal sealed partial class ClientMessageHandler(
         catch (Exception ex)
         {
             // One bad message never stops the session (docs/relay.md#flow-control-and-memory).
-            LogMessageFailed(logger, ex);
+            // One line at the default level (docs/relay.md: never a stack trace on stderr); the trace at debug.
+            LogMessageFailed(logger, ex.GetType().Name, TerminalText.FirstLine(ex.Message));
+            LogMessageFailedTrace(logger, ex);
         }
     }
 
@@ -83,6 +85,9 @@ internal sealed partial class ClientMessageHandler(
     private static partial void LogRejected(ILogger logger, int code, string why);
 
     [LoggerMessage(Level = LogLevel.Error,
-        Message = "A message from the client could not be handled; the session goes on.")]
-    private static partial void LogMessageFailed(ILogger logger, Exception exception);
+        Message = "A message from the client could not be handled ({Kind}: {Reason}); the session goes on.")]
+    private static partial void LogMessageFailed(ILogger logger, string kind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Why the client's message could not be handled.")]
+    private static partial void LogMessageFailedTrace(ILogger logger, Exception exception);
 }

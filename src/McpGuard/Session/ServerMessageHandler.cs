@@ -43,7 +43,9 @@ internal sealed partial class ServerMessageHandler(
         catch (Exception ex)
         {
             // One bad message never stops the session (docs/relay.md#flow-control-and-memory).
-            LogMessageFailed(logger, ex);
+            // One line at the default level (docs/relay.md: never a stack trace on stderr); the trace at debug.
+            LogMessageFailed(logger, ex.GetType().Name, TerminalText.FirstLine(ex.Message));
+            LogMessageFailedTrace(logger, ex);
         }
     }
 
@@ -112,6 +114,9 @@ internal sealed partial class ServerMessageHandler(
     private static partial void LogNonJsonOutputSensitive(ILogger logger, string text);
 
     [LoggerMessage(Level = LogLevel.Error,
-        Message = "A message from the server could not be handled; the session goes on.")]
-    private static partial void LogMessageFailed(ILogger logger, Exception exception);
+        Message = "A message from the server could not be handled ({Kind}: {Reason}); the session goes on.")]
+    private static partial void LogMessageFailed(ILogger logger, string kind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Why the server's message could not be handled.")]
+    private static partial void LogMessageFailedTrace(ILogger logger, Exception exception);
 }

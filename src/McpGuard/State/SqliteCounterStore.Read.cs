@@ -42,10 +42,10 @@ internal sealed partial class SqliteCounterStore
 
             return new((IReadOnlyList<CounterReading>)[.. readings.Values]);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
+        catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex) || ex is System.Text.Json.JsonException)
         {
             Fail();
-            throw new CounterStoreException($"{Description} cannot be read: {ex.Message}", ex);
+            throw new CounterStoreException($"{Description} cannot be read: {SqliteFailures.Reason(ex)}", ex);
         }
         finally
         {
@@ -73,10 +73,10 @@ internal sealed partial class SqliteCounterStore
             _windows.Clear();
             return new(cleared);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
         {
             Fail();
-            throw new CounterStoreException($"{Description} cannot be written: {ex.Message}", ex);
+            throw new CounterStoreException($"{Description} cannot be written: {SqliteFailures.Reason(ex)}", ex);
         }
         finally
         {

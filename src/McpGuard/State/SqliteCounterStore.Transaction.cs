@@ -24,10 +24,10 @@ internal sealed partial class SqliteCounterStore
             Commit(statements);
             return outcome;
         }
-        catch (Exception ex) when (IsStoreFailure(ex))
+        catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
         {
             Fail();
-            return new CountOutcome.Unavailable(ex.Message);
+            return new CountOutcome.Unavailable(SqliteFailures.Reason(ex));
         }
     }
 
@@ -57,12 +57,12 @@ internal sealed partial class SqliteCounterStore
 
             Commit(statements);
         }
-        catch (Exception ex) when (IsStoreFailure(ex))
+        catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
         {
             Fail();
             for (var i = 0; i < batch.Length; i++)
             {
-                outcomes[i] = taken[i] ? new CountOutcome.Unavailable(ex.Message) : null;
+                outcomes[i] = taken[i] ? new CountOutcome.Unavailable(SqliteFailures.Reason(ex)) : null;
             }
         }
 
@@ -86,7 +86,7 @@ internal sealed partial class SqliteCounterStore
             Commit(statements);
             return true;
         }
-        catch (Exception ex) when (IsStoreFailure(ex))
+        catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
         {
             Fail();
             return false;
@@ -189,9 +189,6 @@ internal sealed partial class SqliteCounterStore
         _writes.Clear();
         Reset();
     }
-
-    private static bool IsStoreFailure(Exception ex) =>
-        ex is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException;
 
     /// <summary>
     /// Ends a transaction that did not commit (then SQLite may have rolled back already, and the connection is dropped
