@@ -27,8 +27,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             return;
         }
 
-        var body = await RequestBody.ReadAsync(request, options.MaxMessageBytes, aborted);
-        if (body is null)
+        var read = await RequestBody.ReadAsync(request, options.MaxMessageBytes, aborted);
+        if (read is not BodyRead.Whole { Bytes: var body })
         {
             await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status413PayloadTooLarge, null,
                 McpErrorCode.InvalidRequest.AsInt(), "Invalid request: the message is larger than McpGuard accepts.");

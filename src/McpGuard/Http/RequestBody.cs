@@ -6,12 +6,13 @@ namespace McpGuard.Http;
 /// <summary>Reads a POST body whole, bounded by the message limit, and puts it on one line for the relay.</summary>
 internal static class RequestBody
 {
-    /// <summary>The body, or null when it is longer than <paramref name="maxBytes"/> (413).</summary>
-    public static async Task<byte[]?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>The body whole, or <see cref="BodyRead.TooLarge"/> past <paramref name="maxBytes"/> (413).</summary>
+    public static async Task<BodyRead> ReadAsync(
+        HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
-            return null;
+            return BodyRead.TooLarge.Instance;
         }
 
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
@@ -21,13 +22,13 @@ internal static class RequestBody
             var read = await request.Body.ReadAsync(memory, cancellationToken);
             if (read == 0)
             {
-                return OnOneLine(buffer.WrittenSpan.ToArray());
+                return new BodyRead.Whole(OnOneLine(buffer.WrittenSpan.ToArray()));
             }
 
             buffer.Advance(read);
             if (buffer.WrittenCount > maxBytes)
             {
-                return null;
+                return BodyRead.TooLarge.Instance;
             }
         }
     }
