@@ -15,10 +15,13 @@ internal static class HttpReport
     /// <summary>What names a side of the <c>--before</c> build.</summary>
     public const string BeforeSuffix = " (before)";
 
-    public static string Render(Dictionary<string, HttpFigures> figures, string build)
+    /// <param name="workload">The stdio server and the calls per client, as the report's second line.</param>
+    public static string Render(Dictionary<string, HttpFigures> figures, string build, string workload)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"HTTP rows, {build}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.AppendLine(workload);
         text.AppendLine();
         if (figures.ContainsKey(Serve))
         {
