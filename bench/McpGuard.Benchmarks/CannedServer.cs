@@ -51,9 +51,10 @@ internal static class CannedServer
             process.WaitForExit();
             if (process.ExitCode != 0)
             {
-                var first = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+                var first = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
                 throw new InvalidOperationException(
-                    $"'{compiler}' could not build {Source} (exit {process.ExitCode}): {first}");
+                    $"'{compiler}' could not build {Source} (exit {process.ExitCode})"
+                    + (first is null ? "" : ": " + first));
             }
         }
 
