@@ -58,9 +58,11 @@ internal static partial class HttpBenchmark
         // --before PATH: another guard build measured beside this one in the same run, its sides named
         // "… (before)"; the two builds take turns going first.
         var builds = new List<(string Suffix, string[] Serve)> { ("", [.. guard, .. serveArgs]) };
+        var runs = new List<(string Suffix, string[] Run)> { ("", [.. guard, "run", "--policy", policy]) };
         if (GuardBuilds.Before(args) is { } before)
         {
             builds.Add((HttpReport.BeforeSuffix, [.. before, .. serveArgs]));
+            runs.Add((HttpReport.BeforeSuffix, [.. before, "run", "--policy", policy]));
         }
 
         using var http = McpHttpClient.CreateHttp();
@@ -98,7 +100,8 @@ internal static partial class HttpBenchmark
 
             if (only is not "serve")
             {
-                await MeasureUrlSidesAsync(figures, http, callsEach, self, InTurn(builds, round));
+                await MeasureUrlSidesAsync(
+                    figures, http, callsEach, self, InTurn(builds, round), InTurn(runs, round));
             }
         }
 
@@ -119,13 +122,17 @@ internal static partial class HttpBenchmark
         List<(string Suffix, string[] Serve)> builds, int round) =>
         builds.Skip(round % builds.Count).Concat(builds.Take(round % builds.Count));
 
-    /// <summary>The same HTTP server dialled directly, through nginx, and through <c>serve --url</c>.</summary>
+    /// <summary>
+    /// The same HTTP server dialled directly, through nginx, through a bare .NET forwarder (what Kestrel and
+    /// HttpClient cost a hop), through <c>serve --url</c> and through <c>run --url</c>.
+    /// </summary>
     private static async Task MeasureUrlSidesAsync(
         Dictionary<string, HttpFigures> figures,
         HttpClient http,
         int callsEach,
         string self,
-        IEnumerable<(string Suffix, string[] Serve)> builds)
+        IEnumerable<(string Suffix, string[] Serve)> builds,
+        IEnumerable<(string Suffix, string[] Run)> runs)
     {
         await using var upstream = await HttpSide.StartAsync(
             "direct",
@@ -134,6 +141,12 @@ internal static partial class HttpBenchmark
             m => new Uri($"http://127.0.0.1:{m.Groups[1].Value}/mcp"));
         await MeasureAsync(figures, http, callsEach, () => Task.FromResult(upstream), memory: false, dispose: false);
         await MeasureAsync(figures, http, callsEach, () => Nginx.StartAsync(upstream.Url), memory: false);
+        await MeasureAsync(figures, http, callsEach, () => HttpSide.StartAsync(
+            HttpReport.Forwarder,
+            ["dotnet", self, "http-forwarder", upstream.Url.ToString()],
+            Listening(),
+            m => new Uri($"http://127.0.0.1:{m.Groups[1].Value}/mcp")),
+            memory: false);
         foreach (var (suffix, serve) in builds)
         {
             await MeasureAsync(figures, http, callsEach, () => HttpSide.StartAsync(
@@ -143,6 +156,14 @@ internal static partial class HttpBenchmark
                 m => new Uri(m.Groups[1].Value),
                 Home()),
                 memory: false);
+        }
+
+        foreach (var (suffix, run) in runs)
+        {
+            var name = HttpReport.UrlRun + suffix;
+            Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {name}: latency, then {HttpLoad.Clients} clients");
+            var result = figures.TryGetValue(name, out var known) ? known : figures[name] = new HttpFigures();
+            await UrlRunLoad.MeasureAsync(result, run, upstream.Url, Home());
         }
     }
 
