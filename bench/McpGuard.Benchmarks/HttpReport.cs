@@ -12,13 +12,22 @@ internal static class HttpReport
     private const string Nginx = "nginx";
     private const string Url = "mcpguard serve --url";
 
+    /// <summary>The bare .NET forwarder (Kestrel in, HttpClient out): the floor of a .NET gateway.</summary>
+    public const string Forwarder = ".NET forwarder";
+
+    /// <summary>A stdio client through <c>mcpguard run --url</c>.</summary>
+    public const string UrlRun = "mcpguard run --url";
+
     /// <summary>What names a side of the <c>--before</c> build.</summary>
     public const string BeforeSuffix = " (before)";
 
-    public static string Render(Dictionary<string, HttpFigures> figures, string build)
+    /// <param name="workload">The stdio server and the calls per client, as the report's second line.</param>
+    public static string Render(Dictionary<string, HttpFigures> figures, string build, string workload)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"HTTP rows, {build}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.AppendLine(workload);
         text.AppendLine();
         if (figures.ContainsKey(Serve))
         {
@@ -41,14 +50,14 @@ internal static class HttpReport
             return text.ToString();
         }
 
-        string[] urls = [.. Builds(figures, Url)];
-        string[] sides = [Direct, Nginx, .. urls];
+        string[] urls = [.. Builds(figures, Url), .. Builds(figures, UrlRun)];
+        string[] sides = [Direct, Nginx, Forwarder, .. urls];
         Table(text, figures, sides, memory: false);
         Row(text, "added p50 over direct (µs)", sides, figures, f => Added(figures, f, 0.5), "0");
         Row(text, "added p99 over direct (µs)", sides, figures, f => Added(figures, f, 0.99), "0");
         text.AppendLine();
         var nginx = Added(figures, figures[Nginx], 0.5);
-        foreach (var side in urls)
+        foreach (var side in (string[])[Forwarder, .. urls])
         {
             var ratios = Added(figures, figures[side], 0.5).Zip(nginx, (u, n) => u / n).ToList();
             var met = Met(ratios.All(r => r <= 1.5));
@@ -61,7 +70,7 @@ internal static class HttpReport
 
     /// <summary>The side of this build, then that of the <c>--before</c> build when it was measured.</summary>
     private static IEnumerable<string> Builds(Dictionary<string, HttpFigures> figures, string side) =>
-        figures.ContainsKey(side + BeforeSuffix) ? [side, side + BeforeSuffix] : [side];
+        new[] { side, side + BeforeSuffix }.Where(figures.ContainsKey);
 
     private static void Table(StringBuilder text, Dictionary<string, HttpFigures> figures, string[] sides, bool memory)
     {

@@ -25,7 +25,8 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static JsonRpcDriver Start(IReadOnlyList<string> commandLine)
+    public static JsonRpcDriver Start(
+        IReadOnlyList<string> commandLine, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(commandLine[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in commandLine.Skip(1))
@@ -35,6 +36,10 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
 
         // Telemetry is measured only where a side's policy turns it on, never by a variable of the shell's.
         startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
 
         var process = Process.Start(startInfo)!;
         _ = process.StandardError.ReadToEndAsync();

@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "plain-relay" => await PlainRelay.RunAsync(args.SkipWhile(a => a != "--").Skip(1).ToArray()),
     "http" => await HttpBenchmark.RunAsync(args.Skip(1).ToArray()),
     "http-server" => await FastHttpServer.RunAsync(),
+    "http-forwarder" => await DotnetForwarder.RunAsync(new Uri(args[1])),
     "soak" => await RelayBenchmark.SoakAsync(args.Skip(1).ToArray()),
     "micro" => MicroBenchmarks.Run(args.Skip(1).ToArray()),
     "counters" => CounterStoreBenchmarks.Run(args.Skip(1).ToArray()),

@@ -53,7 +53,9 @@ internal sealed class GuardRuntime : IAsyncDisposable
         var metrics = scrape && policy.Telemetry.Prometheus ? new PrometheusMetrics() : null;
         var observed = export is not null || metrics is not null;
         var opened = await CounterStores.OpenAsync(policy.State, loggerFactory.CreateLogger("McpGuard.State"));
-        var counters = observed ? new TimedCounterStore(opened, policy.State.Store.ToString().ToLowerInvariant()) : opened;
+        var counters = observed
+            ? new TimedCounterStore(opened, policy.State.Store.ToString().ToLowerInvariant())
+            : opened;
         var engine = new PolicyEngine(policy, counters: counters);
         var desk = policy.Approval.Channels.Contains("desk");
         var gauges = observed || desk

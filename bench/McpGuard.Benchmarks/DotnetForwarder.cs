@@ -1,0 +1,78 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Benchmarks;
+
+/// <summary>
+/// What .NET itself costs a hop: a bare HTTP forwarder on the guard's own stack (Kestrel in, one pooled
+/// <see cref="HttpClient"/> out, as the guard sets it up), reading each POST whole and passing its answer on whole,
+/// judging nothing. Beside nginx and <c>--url</c> in the HTTP rows it is the floor a .NET gateway starts from.
+/// It prints <c>LISTENING PORT</c> once it serves.
+/// </summary>
+internal static class DotnetForwarder
+{
+    /// <summary>What a Streamable HTTP request needs on its way (not the client's credentials).</summary>
+    private static readonly string[] s_forwarded = ["Accept", "Mcp-Session-Id", "MCP-Protocol-Version", "Mcp-Method",
+        "Mcp-Name"];
+
+    public static async Task<int> RunAsync(Uri upstream)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            MaxConnectionsPerServer = 64,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        });
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.Run(context => ForwardAsync(http, upstream, context));
+        await app.StartAsync();
+        Console.WriteLine($"LISTENING {new Uri(app.Urls.First()).Port}");
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+
+    private static async Task ForwardAsync(HttpClient http, Uri upstream, HttpContext context)
+    {
+        var (request, response) = (context.Request, context.Response);
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        using var outbound = new HttpRequestMessage(new HttpMethod(request.Method), upstream);
+        foreach (var name in s_forwarded)
+        {
+            if (request.Headers.TryGetValue(name, out var values))
+            {
+                outbound.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values!);
+            }
+        }
+
+        if (HttpMethods.IsPost(request.Method))
+        {
+            outbound.Content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
+            outbound.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.ContentType!);
+        }
+
+        using var answer = await http.SendAsync(outbound, HttpCompletionOption.ResponseHeadersRead);
+        response.StatusCode = (int)answer.StatusCode;
+        if (answer.Headers.TryGetValues("Mcp-Session-Id", out var session))
+        {
+            response.Headers["Mcp-Session-Id"] = session.First();
+        }
+
+        if (answer.Content.Headers.ContentType is { } type)
+        {
+            response.ContentType = type.ToString();
+        }
+
+        var bytes = await answer.Content.ReadAsByteArrayAsync();
+        await response.Body.WriteAsync(bytes);
+    }
+}
