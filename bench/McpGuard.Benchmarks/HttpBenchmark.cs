@@ -183,9 +183,11 @@ internal static partial class HttpBenchmark
             Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: latency");
             result.Latency.Add(await HttpLoad.LatencyAsync(http, side.Url, Warmup, Sequential));
             Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: {HttpLoad.Clients} 2025 sessions");
-            var (throughput, cpu) = await HttpLoad.SessionsThroughputAsync(http, side.Url, callsEach, side.CpuSeconds);
+            var (throughput, cpu, switches) = await HttpLoad.SessionsThroughputAsync(
+                http, side.Url, callsEach, side.CpuSeconds, side.ContextSwitches);
             result.SessionsThroughput.Add(throughput);
             result.SessionsCpu.Add(cpu);
+            result.SessionsSwitches.Add(switches);
             if (memory)
             {
                 result.Memory.Add(side.MemoryMiB());

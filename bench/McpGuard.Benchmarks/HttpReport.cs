@@ -83,6 +83,7 @@ internal static class HttpReport
             f => f.SessionsCpu.Select(c => c.Own).ToList(), "0");
         Row(text, "… and its children (µs)", sides, figures,
             f => f.SessionsCpu.Select(c => c.Children).ToList(), "0");
+        Row(text, "… the gateway's context switches per call", sides, figures, f => f.SessionsSwitches, "0.0");
         Row(text, "throughput, 64 2026-07-28 clients (calls/s)", sides, figures, f => f.ModernThroughput, "0");
         if (memory)
         {
