@@ -30,7 +30,12 @@ internal static class DeskApp
     /// <summary>Builds and starts the desk; port 0 picks a free port. Returns the app and the port it got.</summary>
     public static async Task<(WebApplication App, int Port)> StartAsync(int port, string secret, TimeProvider timeProvider, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // As serve's host (Http/GatewayHost.cs): no file watched under the working directory, none read from it.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeskJsonContext.Default));
