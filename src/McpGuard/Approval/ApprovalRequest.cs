@@ -6,7 +6,14 @@ namespace McpGuard.Approval;
 /// One call waiting for a person: what they are shown. <paramref name="Changes"/> is set when the tool drifted from
 /// its pin (docs/pins.md): the diff lines, server text shown as data.
 /// </summary>
-internal sealed record ApprovalRequest(string CallId, string ServerName, string ToolName, JsonElement Arguments, string RuleId, string? Reason, IReadOnlyList<string>? Changes = null)
+internal sealed record ApprovalRequest(
+    string CallId,
+    string ServerName,
+    string ToolName,
+    JsonElement Arguments,
+    string RuleId,
+    string? Reason,
+    IReadOnlyList<string>? Changes = null)
 {
     /// <summary>
     /// A 2026-07-28 call whose client declared form elicitation: the elicitation channel asks in band.

@@ -15,7 +15,8 @@ internal static class ApprovalText
         $"Rule: {request.RuleId}{(request.Reason is { Length: > 0 } reason ? " — " + reason : "")}\n" +
         $"Arguments:\n{ArgumentsDisplay.Pretty(request.Arguments)}\n" +
         (request.Changes is { Count: > 0 } changes
-            ? $"The tool's definition differs from its pin in {changes.Count} line{(changes.Count == 1 ? "" : "s")}; the desk and `mcpguard pin --check` show them.\n"
+            ? $"The tool's definition differs from its pin in {changes.Count} line{(changes.Count == 1 ? "" : "s")}; "
+                + $"the desk and `mcpguard pin --check` show them.\n"
             : "") +
         "\nApprove this call?";
 }

@@ -29,9 +29,18 @@ internal static class Approvers
         var channels = new IApprovalChannel[]
         {
             inClient,
-            new DeskChannel(s_deskHttp.Value, DeskFiles.ReadPort, DeskFiles.TryReadSecret, engine.TimeProvider, loggerFactory.CreateLogger<DeskChannel>()),
+            new DeskChannel(
+                s_deskHttp.Value,
+                DeskFiles.ReadPort,
+                DeskFiles.TryReadSecret,
+                engine.TimeProvider,
+                loggerFactory.CreateLogger<DeskChannel>()),
             new CommandChannel(() => engine.Policy.Approval.Command, loggerFactory.CreateLogger<CommandChannel>()),
         };
-        return new ChannelApprover(() => engine.Policy.Approval, channels.ToDictionary(c => c.Name), engine.TimeProvider, loggerFactory.CreateLogger<ChannelApprover>());
+        return new ChannelApprover(
+            () => engine.Policy.Approval,
+            channels.ToDictionary(c => c.Name),
+            engine.TimeProvider,
+            loggerFactory.CreateLogger<ChannelApprover>());
     }
 }

@@ -14,7 +14,8 @@ internal sealed partial class ChannelApprover(
     TimeProvider timeProvider,
     ILogger logger) : IApprover
 {
-    public const string SetUpHint = "declare elicitation in the client, run `mcpguard desk`, or set approval.command (see docs/approval.md)";
+    public const string SetUpHint =
+        "declare elicitation in the client, run `mcpguard desk`, or set approval.command (see docs/approval.md)";
 
     public async Task<ApprovalOutcome> RequestAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
@@ -36,7 +37,8 @@ internal sealed partial class ChannelApprover(
             try
             {
                 // WaitAsync: even a channel that ignores the token cannot answer after the timeout.
-                outcome = await channel.AskAsync(request, deadline, why => unavailable.Add($"{channel.Name}: {why}"), linked.Token)
+                outcome = await channel
+                    .AskAsync(request, deadline, why => unavailable.Add($"{channel.Name}: {why}"), linked.Token)
                     .WaitAsync(linked.Token);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -47,7 +49,8 @@ internal sealed partial class ChannelApprover(
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
                 LogTimedOut(logger, request.ToolName, channel.Name);
-                return ApprovalOutcome.Refuse($"nobody approved {request.ToolName} on the {channel.Name} channel within {Format(current.Timeout)} (approval.timeout).")
+                return ApprovalOutcome.Refuse($"nobody approved {request.ToolName} on the {channel.Name} channel "
+                    + $"within {Format(current.Timeout)} (approval.timeout).")
                     with { Channel = channel.Name };
             }
 
@@ -64,21 +67,29 @@ internal sealed partial class ChannelApprover(
         // The model needs only what to do next (stop, tell the user); which channels failed and how to set one up
         // (local paths, ports) is the operator's, on stderr and in the audit.
         return ApprovalOutcome.Refuse(
-            $"{request.ToolName} needs a person's approval ({request.RuleId}), but no approval channel is available to ask one; "
-                + "tell the user that approvals are not set up.",
+            $"{request.ToolName} needs a person's approval ({request.RuleId}), but no approval channel is available "
+                + "to ask one; tell the user that approvals are not set up.",
             $"no approval channel is available ({tried}); {SetUpHint}.");
     }
 
     private static string Format(TimeSpan span) =>
-        span.TotalSeconds >= 1 && span.TotalSeconds == Math.Floor(span.TotalSeconds) ? $"{span.TotalSeconds:0}s" : $"{span.TotalMilliseconds:0}ms";
+        span.TotalSeconds >= 1 && span.TotalSeconds == Math.Floor(span.TotalSeconds)
+            ? $"{span.TotalSeconds:0}s"
+            : $"{span.TotalMilliseconds:0}ms";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Approval for {ToolName} answered on the {Channel} channel: approved = {Approved}.")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Approval for {ToolName} answered on the {Channel} channel: approved = {Approved}.")]
     private static partial void LogAnswered(ILogger logger, string toolName, string channel, bool approved);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Approval for {ToolName} timed out waiting on the {Channel} channel.")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Approval for {ToolName} timed out waiting on the {Channel} channel.")]
     private static partial void LogTimedOut(ILogger logger, string toolName, string channel);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Approval for {ToolName} withdrawn while waiting on the {Channel} channel.")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Approval for {ToolName} withdrawn while waiting on the {Channel} channel.")]
     private static partial void LogWithdrawn(ILogger logger, string toolName, string channel);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Approval for {ToolName}: no approval channel is available.")]

@@ -13,7 +13,11 @@ internal sealed partial class CommandChannel(Func<IReadOnlyList<string>> command
 {
     public string Name => "command";
 
-    public async Task<ApprovalOutcome?> AskAsync(ApprovalRequest request, DateTimeOffset deadline, Action<string> unavailableBecause, CancellationToken cancellationToken)
+    public async Task<ApprovalOutcome?> AskAsync(
+        ApprovalRequest request,
+        DateTimeOffset deadline,
+        Action<string> unavailableBecause,
+        CancellationToken cancellationToken)
     {
         var commandLine = command();
         if (commandLine.Count == 0)
@@ -54,7 +58,8 @@ internal sealed partial class CommandChannel(Func<IReadOnlyList<string>> command
         {
             try
             {
-                await process.StandardInput.BaseStream.WriteAsync(ApprovalJson.ToBytes(request, deadline), cancellationToken);
+                await process.StandardInput.BaseStream.WriteAsync(
+                    ApprovalJson.ToBytes(request, deadline), cancellationToken);
                 process.StandardInput.Close();
             }
             catch (IOException)
@@ -75,7 +80,8 @@ internal sealed partial class CommandChannel(Func<IReadOnlyList<string>> command
         return process.ExitCode == 0
             ? ApprovalOutcome.Approve($"approved by the approval command '{program}'.")
             : ApprovalOutcome.Refuse(
-                $"the approval command refused (exit code {process.ExitCode}).", $"the approval command was '{program}'.");
+                $"the approval command refused (exit code {process.ExitCode}).",
+                $"the approval command was '{program}'.");
     }
 
     private void Kill(Process process)
@@ -105,7 +111,9 @@ internal sealed partial class CommandChannel(Func<IReadOnlyList<string>> command
     [LoggerMessage(Level = LogLevel.Information, Message = "Approval command {Program} exited with code {ExitCode}.")]
     private static partial void LogExited(ILogger logger, string program, int exitCode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Approval command (pid {Pid}) killed: no answer in time or the call was withdrawn.")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Approval command (pid {Pid}) killed: no answer in time or the call was withdrawn.")]
     private static partial void LogKilled(ILogger logger, int pid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Approval command {Program} cannot start: {Why}")]

@@ -13,14 +13,20 @@ namespace McpGuard.Approval;
 /// program listening on the port cannot approve anything. Port and secret are read at each question
 /// (<see cref="DeskFiles"/>): a desk started later, or on another port, is found.
 /// </summary>
-internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, Func<string?> readSecret, TimeProvider timeProvider, ILogger logger) : IApprovalChannel
+internal sealed partial class DeskChannel(
+    HttpClient http, Func<int> readPort, Func<string?> readSecret, TimeProvider timeProvider, ILogger logger)
+    : IApprovalChannel
 {
     private const int LongPollSeconds = 20;
     private static readonly TimeSpan s_retryDelay = TimeSpan.FromSeconds(1);
 
     public string Name => "desk";
 
-    public async Task<ApprovalOutcome?> AskAsync(ApprovalRequest request, DateTimeOffset deadline, Action<string> unavailableBecause, CancellationToken cancellationToken)
+    public async Task<ApprovalOutcome?> AskAsync(
+        ApprovalRequest request,
+        DateTimeOffset deadline,
+        Action<string> unavailableBecause,
+        CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("n");
         var body = ApprovalJson.ToBytes(request, deadline);
@@ -38,7 +44,8 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
 
         if (secret is null)
         {
-            unavailableBecause($"no desk has been started for this user (no {DeskFiles.SecretPath}; start one with `mcpguard desk`)");
+            unavailableBecause(
+                $"no desk has been started for this user (no {DeskFiles.SecretPath}; start one with `mcpguard desk`)");
             return null;
         }
 
@@ -47,11 +54,13 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
             var posted = await PostAsync(port, id, body, secret, cancellationToken);
             if (posted != HttpStatusCode.OK)
             {
-                unavailableBecause($"the desk on 127.0.0.1:{port} refused the request (HTTP {(int)posted}); do the desk and the guard run as the same user, with the same MCPGUARD_HOME?");
+                unavailableBecause($"the desk on 127.0.0.1:{port} refused the request (HTTP {(int)posted}); "
+                    + $"do the desk and the guard run as the same user, with the same MCPGUARD_HOME?");
                 return null;
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException
+            && !cancellationToken.IsCancellationRequested)
         {
             // Refused, or (OperationCanceledException) the connect timeout: nobody is listening there.
             LogUnreachable(logger, port, ex.Message);
@@ -69,7 +78,8 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
                     return answer switch
                     {
                         DeskAnswer.Approved => ApprovalOutcome.Approve("approved on the McpGuard desk."),
-                        DeskAnswer.Denied => ApprovalOutcome.Refuse($"a person denied {request.ToolName} on the McpGuard desk."),
+                        DeskAnswer.Denied => ApprovalOutcome.Refuse(
+                            $"a person denied {request.ToolName} on the McpGuard desk."),
                         _ => ApprovalOutcome.Refuse(
                             "the approval desk's answer could not be verified, so it is not trusted.",
                             $"the desk on 127.0.0.1:{port} answered without proving it knows the secret."),
@@ -88,11 +98,13 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
     /// One long poll. Returns the answer (<see cref="DeskAnswer.Unknown"/> for one without a valid proof), or null to
     /// poll again.
     /// </summary>
-    private async Task<DeskAnswer?> PollAsync(int port, string id, byte[] body, string secret, CancellationToken cancellationToken)
+    private async Task<DeskAnswer?> PollAsync(
+        int port, string id, byte[] body, string secret, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await SendAsync(HttpMethod.Get, port, $"{id}?waitSeconds={LongPollSeconds}", null, secret, cancellationToken);
+            using var response = await SendAsync(
+                HttpMethod.Get, port, $"{id}?waitSeconds={LongPollSeconds}", null, secret, cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 // The desk restarted and lost it: ask again.
@@ -102,18 +114,22 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
             }
 
             response.EnsureSuccessStatusCode();
-            using var answer = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            using var answer = await JsonDocument.ParseAsync(
+                await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
             var state = answer.RootElement.GetProperty("state"u8).GetString();
             if (state is not ("approved" or "denied"))
             {
                 return null;
             }
 
-            var proof = answer.RootElement.TryGetProperty("proof"u8, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            var proof = answer.RootElement.TryGetProperty("proof"u8, out var p) && p.ValueKind == JsonValueKind.String
+                ? p.GetString()
+                : null;
             return !DeskFiles.IsProof(proof, secret, id, state) ? DeskAnswer.Unknown
                 : state == "approved" ? DeskAnswer.Approved : DeskAnswer.Denied;
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException or KeyNotFoundException or InvalidOperationException
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or JsonException
+            or KeyNotFoundException or InvalidOperationException
             && !cancellationToken.IsCancellationRequested)
         {
             // The desk is away (restarting?), or the HTTP timeout passed: try again shortly, until the overall timeout.
@@ -123,7 +139,8 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
         }
     }
 
-    private async Task<HttpStatusCode> PostAsync(int port, string id, byte[] body, string secret, CancellationToken cancellationToken)
+    private async Task<HttpStatusCode> PostAsync(
+        int port, string id, byte[] body, string secret, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new("application/json");
@@ -144,17 +161,30 @@ internal sealed partial class DeskChannel(HttpClient http, Func<int> readPort, F
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, int port, string path, HttpContent? content, string secret, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method,
+        int port,
+        string path,
+        HttpContent? content,
+        string secret,
+        CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(method, $"http://127.0.0.1:{port}/api/guard/requests/{path}") { Content = content };
+        using var message = new HttpRequestMessage(method, $"http://127.0.0.1:{port}/api/guard/requests/{path}")
+        {
+            Content = content,
+        };
         message.Headers.Add(DeskFiles.SecretHeader, secret);
         return await http.SendAsync(message, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Approval for {ToolName} posted to the desk on port {Port}.")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Approval for {ToolName} posted to the desk on port {Port}.")]
     private static partial void LogPosted(ILogger logger, string toolName, int port);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The desk on port {Port} did not know the request (restarted?); posted it again (HTTP {Status}).")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "The desk on port {Port} did not know the request (restarted?); posted it again (HTTP {Status}).")]
     private static partial void LogReposted(ILogger logger, int port, int status);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "No desk on port {Port}: {Why}")]

@@ -12,5 +12,9 @@ internal interface IApprovalChannel
     /// returns null, after saying why through <paramref name="unavailableBecause"/>, and the next one is tried.
     /// The token is cancelled on the overall timeout, a withdrawn call, or the guard stopping.
     /// </summary>
-    Task<ApprovalOutcome?> AskAsync(ApprovalRequest request, DateTimeOffset deadline, Action<string> unavailableBecause, CancellationToken cancellationToken);
+    Task<ApprovalOutcome?> AskAsync(
+        ApprovalRequest request,
+        DateTimeOffset deadline,
+        Action<string> unavailableBecause,
+        CancellationToken cancellationToken);
 }

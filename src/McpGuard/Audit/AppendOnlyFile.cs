@@ -37,7 +37,8 @@ internal sealed class AppendOnlyFile : IDisposable
 
         var stream = new FileStream(path, options);
         var chosen = strategy ?? AppendStrategy.AppendFlag;
-        if (chosen == AppendStrategy.AppendFlag && (OperatingSystem.IsWindows() || !UnixNativeMethods.TrySetAppendFlag(stream.SafeFileHandle)))
+        if (chosen == AppendStrategy.AppendFlag
+            && (OperatingSystem.IsWindows() || !UnixNativeMethods.TrySetAppendFlag(stream.SafeFileHandle)))
         {
             chosen = AppendStrategy.SeekToEnd;
         }

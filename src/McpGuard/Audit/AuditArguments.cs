@@ -17,7 +17,8 @@ internal static class AuditArguments
     // Over-matching ("keyword", "max_tokens") is deliberate: a lost value is cheaper than a leaked key.
     private static readonly string[] s_secretWords =
     [
-        "key", "secret", "token", "password", "passwd", "signature", "passphrase", "credential", "authorization", "cookie",
+        "key", "secret", "token", "password", "passwd", "signature", "passphrase", "credential", "authorization",
+        "cookie",
     ];
 
     public static IReadOnlyList<string> SecretWords => s_secretWords;
@@ -84,7 +85,9 @@ internal static class AuditArguments
     /// </summary>
     public static string Hash(JsonElement element)
     {
-        var bytes = CanonicalJson.TryEncode(element, out var canonical, out _) ? canonical : Encoding.UTF8.GetBytes(element.GetRawText());
+        var bytes = CanonicalJson.TryEncode(element, out var canonical, out _)
+            ? canonical
+            : Encoding.UTF8.GetBytes(element.GetRawText());
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 }

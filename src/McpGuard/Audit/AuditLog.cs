@@ -31,7 +31,12 @@ internal sealed partial class AuditLog : IAuditLog
     private bool _disposed;
 
     public AuditLog(
-        string path, AuditArgumentsMode mode, string server, ILogger logger, TimeProvider? timeProvider = null, AppendStrategy? strategy = null)
+        string path,
+        AuditArgumentsMode mode,
+        string server,
+        ILogger logger,
+        TimeProvider? timeProvider = null,
+        AppendStrategy? strategy = null)
     {
         Path = AuditPaths.Expand(path);
         _mode = mode;
@@ -57,10 +62,13 @@ internal sealed partial class AuditLog : IAuditLog
     {
         ArgumentNullException.ThrowIfNull(settings);
         var path = pathOverride ?? settings.Path;
-        return string.IsNullOrWhiteSpace(path) ? new NullAuditLog() : new AuditLog(path, settings.Arguments, server, logger);
+        return string.IsNullOrWhiteSpace(path)
+            ? new NullAuditLog()
+            : new AuditLog(path, settings.Arguments, server, logger);
     }
 
-    public string NewCallId() => Session + "-" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
+    public string NewCallId() =>
+        Session + "-" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
 
     public bool TryWriteDecision(AuditDecisionRecord record)
     {
@@ -91,7 +99,11 @@ internal sealed partial class AuditLog : IAuditLog
         }
     }
 
-    private bool TryWrite(string callId, AuditDecisionRecord? decision, AuditOutcomeRecord? outcome, AuditLimitsResetRecord? reset = null)
+    private bool TryWrite(
+        string callId,
+        AuditDecisionRecord? decision,
+        AuditOutcomeRecord? outcome,
+        AuditLimitsResetRecord? reset = null)
     {
         lock (_lock)
         {
@@ -122,12 +134,14 @@ internal sealed partial class AuditLog : IAuditLog
                 _file.Append(_buffer.WrittenSpan);
                 if (_buffer.Capacity > KeptBufferCapacity)
                 {
-                    _buffer = new ArrayBufferWriter<byte>(1024); // one 50 MB argument must not pin 50 MB for the session
+                    // one 50 MB argument must not pin 50 MB for the session
+                    _buffer = new ArrayBufferWriter<byte>(1024);
                 }
 
                 return true;
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException)
+            catch (Exception exception)
+                when (exception is IOException or UnauthorizedAccessException or NotSupportedException)
             {
                 LogWriteFailed(Path, exception.Message);
                 _file?.Dispose();
@@ -139,7 +153,12 @@ internal sealed partial class AuditLog : IAuditLog
 
     // Arguments the writer cannot encode (a lone surrogate escape, a name that is not valid UTF-16) must not lose
     // the decision itself: the record is written again with the arguments replaced by a marker.
-    private bool TrySerialize(AuditDecisionRecord? decision, AuditOutcomeRecord? outcome, AuditLimitsResetRecord? reset, AuditRecordContext context, bool argumentsFallback)
+    private bool TrySerialize(
+        AuditDecisionRecord? decision,
+        AuditOutcomeRecord? outcome,
+        AuditLimitsResetRecord? reset,
+        AuditRecordContext context,
+        bool argumentsFallback)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
@@ -162,18 +181,25 @@ internal sealed partial class AuditLog : IAuditLog
             _buffer.Write("\n"u8);
             return true;
         }
-        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception exception)
+            when (exception is ArgumentException or InvalidOperationException or FormatException)
         {
             return false;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot write the audit log {Path}: {Error}. Calls are denied until it can be written.")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Cannot write the audit log {Path}: {Error}. Calls are denied until it can be written.")]
     private partial void LogWriteFailed(string path, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Audit log {Path}: appends from several processes may interleave on this platform.")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Audit log {Path}: appends from several processes may interleave on this platform.")]
     private partial void LogAppendNotAtomic(string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot serialise the audit record of call {CallId}; the call is denied.")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Cannot serialise the audit record of call {CallId}; the call is denied.")]
     private partial void LogRecordUnserializable(string callId);
 }

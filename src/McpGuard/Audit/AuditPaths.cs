@@ -12,7 +12,8 @@ internal static class AuditPaths
     public static string Expand(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~\\", StringComparison.Ordinal))
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
+            || path.StartsWith("~\\", StringComparison.Ordinal))
         {
             var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
             path = path.Length == 1 ? home : Path.Combine(home, path[2..]);

@@ -21,7 +21,11 @@ internal static class AuditRecordSerializer
     public const int SchemaVersion = 2;
 
     public static void WriteDecision(
-        Utf8JsonWriter writer, AuditRecordContext context, AuditDecisionRecord record, AuditArgumentsMode mode, bool argumentsFallback)
+        Utf8JsonWriter writer,
+        AuditRecordContext context,
+        AuditDecisionRecord record,
+        AuditArgumentsMode mode,
+        bool argumentsFallback)
     {
         writer.WriteStartObject();
         WriteHeader(writer, context, "decision", record.CallId, record.RequestId);
@@ -45,7 +49,9 @@ internal static class AuditRecordSerializer
         var recorded = AuditArgumentsRecorded.Full;
         if (record.Arguments is { ValueKind: not JsonValueKind.Undefined } arguments)
         {
-            recorded = mode == AuditArgumentsMode.None || argumentsFallback ? AuditArgumentsRecorded.None : AuditArgumentsRecorded.Full;
+            recorded = mode == AuditArgumentsMode.None || argumentsFallback
+                ? AuditArgumentsRecorded.None
+                : AuditArgumentsRecorded.Full;
             if (mode != AuditArgumentsMode.None)
             {
                 writer.WritePropertyName("arguments");
@@ -104,7 +110,8 @@ internal static class AuditRecordSerializer
         writer.WriteEndObject();
     }
 
-    public static void WriteLimitsReset(Utf8JsonWriter writer, AuditRecordContext context, AuditLimitsResetRecord record)
+    public static void WriteLimitsReset(
+        Utf8JsonWriter writer, AuditRecordContext context, AuditLimitsResetRecord record)
     {
         writer.WriteStartObject();
         WriteHeader(writer, context, "limits_reset", record.CallId, null);
@@ -116,12 +123,14 @@ internal static class AuditRecordSerializer
         writer.WriteEndObject();
     }
 
-    private static void WriteHeader(Utf8JsonWriter writer, AuditRecordContext context, string type, string callId, JsonElement? requestId)
+    private static void WriteHeader(
+        Utf8JsonWriter writer, AuditRecordContext context, string type, string callId, JsonElement? requestId)
     {
         writer.WriteString("type", type);
         writer.WriteNumber("version", SchemaVersion);
         Span<char> time = stackalloc char[32];
-        context.Time.UtcDateTime.TryFormat(time, out var length, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        context.Time.UtcDateTime.TryFormat(
+            time, out var length, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
         writer.WriteString("time", time[..length]);
         writer.WriteString("session", context.Session);
         writer.WriteString("server", context.Server);
@@ -134,7 +143,8 @@ internal static class AuditRecordSerializer
         }
     }
 
-    private static AuditArgumentsRecorded WriteArguments(Utf8JsonWriter writer, JsonElement arguments, AuditArgumentsMode mode)
+    private static AuditArgumentsRecorded WriteArguments(
+        Utf8JsonWriter writer, JsonElement arguments, AuditArgumentsMode mode)
     {
         switch (mode)
         {
@@ -146,7 +156,9 @@ internal static class AuditRecordSerializer
                 return AuditArgumentsRecorded.Hash;
             default:
                 // Redaction that found nothing to replace leaves the arguments whole: replay can use them as they are.
-                return AuditArguments.WriteRedacted(writer, arguments) ? AuditArgumentsRecorded.Redacted : AuditArgumentsRecorded.Full;
+                return AuditArguments.WriteRedacted(writer, arguments)
+                    ? AuditArgumentsRecorded.Redacted
+                    : AuditArgumentsRecorded.Full;
         }
     }
 

@@ -13,7 +13,8 @@ internal static partial class AuditSince
     {
         ArgumentNullException.ThrowIfNull(text);
         var match = RelativePattern().Match(text.Trim());
-        if (match.Success && long.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        if (match.Success && long.TryParse(
+            match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
         {
             var unit = match.Groups[2].Value switch
             {
@@ -23,7 +24,8 @@ internal static partial class AuditSince
                 "d" => TimeSpan.FromDays(1),
                 _ => TimeSpan.FromDays(7),
             };
-            if (amount <= TimeSpan.MaxValue.Ticks / unit.Ticks && now.Ticks - DateTimeOffset.MinValue.Ticks > amount * unit.Ticks)
+            if (amount <= TimeSpan.MaxValue.Ticks / unit.Ticks
+                && now.Ticks - DateTimeOffset.MinValue.Ticks > amount * unit.Ticks)
             {
                 since = now - (unit * amount);
                 return true;

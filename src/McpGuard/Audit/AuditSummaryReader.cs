@@ -25,7 +25,8 @@ internal sealed class AuditSummaryReader
 
     private AuditSummaryReader(DateTimeOffset? since) => _since = since;
 
-    public static async Task<AuditSummary> ReadAsync(TextReader reader, string source, DateTimeOffset? since, CancellationToken cancellationToken)
+    public static async Task<AuditSummary> ReadAsync(
+        TextReader reader, string source, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var summary = new AuditSummaryReader(since);
@@ -54,7 +55,8 @@ internal sealed class AuditSummaryReader
             if (root.ValueKind != JsonValueKind.Object
                 || !TryGetString(root, "type", out var type)
                 || !TryGetString(root, "time", out var timeText)
-                || !DateTimeOffset.TryParse(timeText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+                || !DateTimeOffset.TryParse(
+                    timeText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
                 || !TryGetString(root, "call_id", out var callId))
             {
                 return false;
@@ -107,7 +109,9 @@ internal sealed class AuditSummaryReader
                 Count(askedTool, DecisionWords.Audit(CallVerdict.RequireApproval), -1);
             }
 
-            _ = decision == CallVerdict.Approved ? _approved++ : decision == CallVerdict.Refused ? _refused++ : _cancelled++;
+            _ = decision == CallVerdict.Approved ? _approved++
+                : decision == CallVerdict.Refused ? _refused++
+                : _cancelled++;
         }
         else if (!monitor && decision == CallVerdict.RequireApproval)
         {
@@ -118,7 +122,8 @@ internal sealed class AuditSummaryReader
         Count(tool, monitor ? "monitor:" + name : name, 1);
         if (DecisionWords.IsDenial(decision))
         {
-            _denials.Enqueue(new AuditDenial(time, tool, name, OptionalString(root, "rule"), OptionalString(root, "reason"), monitor));
+            _denials.Enqueue(new AuditDenial(
+                time, tool, name, OptionalString(root, "rule"), OptionalString(root, "reason"), monitor));
             if (_denials.Count > MaxDenials)
             {
                 _denials.Dequeue();
@@ -131,7 +136,8 @@ internal sealed class AuditSummaryReader
     private bool TryAddOutcome(JsonElement root)
     {
         if (!root.TryGetProperty("duration_ms", out var duration) || duration.ValueKind != JsonValueKind.Number
-            || !root.TryGetProperty("is_error", out var isError) || isError.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            || !root.TryGetProperty("is_error", out var isError)
+            || isError.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
         {
             return false;
         }
@@ -156,7 +162,8 @@ internal sealed class AuditSummaryReader
     {
         _durations.Sort();
         var tools = _counts
-            .Select(pair => new AuditToolCounts(pair.Key, pair.Value.Where(c => c.Value != 0).ToDictionary(StringComparer.Ordinal)))
+            .Select(pair => new AuditToolCounts(
+                pair.Key, pair.Value.Where(c => c.Value != 0).ToDictionary(StringComparer.Ordinal)))
             .Where(t => t.Decisions.Count > 0)
             .OrderByDescending(t => t.Total).ThenBy(t => t.Tool, StringComparer.Ordinal)
             .ToList();
@@ -188,5 +195,6 @@ internal sealed class AuditSummaryReader
         return found;
     }
 
-    private static string? OptionalString(JsonElement root, string name) => TryGetString(root, name, out var value) ? value : null;
+    private static string? OptionalString(JsonElement root, string name) =>
+        TryGetString(root, name, out var value) ? value : null;
 }

@@ -17,7 +17,8 @@ internal static class UnixNativeMethods
 
     // fcntl is variadic. Linux and x64 pass the third argument in a register like a fixed one; Apple arm64 passes
     // variadic arguments on the stack, so there the import fills x2-x7 and puts the argument in the first stack slot.
-    private static bool IsAppleArm64 => (OperatingSystem.IsMacOS() || OperatingSystem.IsIOS() || OperatingSystem.IsMacCatalyst())
+    private static bool IsAppleArm64 =>
+        (OperatingSystem.IsMacOS() || OperatingSystem.IsIOS() || OperatingSystem.IsMacCatalyst())
         && RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
 
     /// <summary>Sets O_APPEND on an open descriptor and reads it back; false if that did not work.</summary>

@@ -25,14 +25,22 @@ internal static class AgentsCommand
     private static Command Add()
     {
         var policy = CommonOptions.Policy(required: false);
-        var name = new Argument<string>("name") { Description = "The agent's name (letters, digits, . _ -), shown in audit records and approvals." };
-        var command = new Command("add", "Create an agent and print its bearer token (once: only its hash is kept).") { name, policy };
+        var name = new Argument<string>("name")
+        {
+            Description = "The agent's name (letters, digits, . _ -), shown in audit records and approvals.",
+        };
+        var command = new Command("add", "Create an agent and print its bearer token (once: only its hash is kept).")
+        {
+            name, policy,
+        };
         command.SetAction(async (parseResult, _) =>
         {
             var agent = parseResult.GetValue(name)!;
             if (!AgentsFile.ValidName().IsMatch(agent))
             {
-                await parseResult.InvocationConfiguration.Error.WriteLineAsync("mcpguard: an agent name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(
+                    "mcpguard: an agent name is 1-64 letters, digits, '.', '_' or '-', "
+                        + "starting with a letter or digit");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -40,16 +48,19 @@ internal static class AgentsCommand
             {
                 if (agents.Any(a => a.Name == agent))
                 {
-                    await parseResult.InvocationConfiguration.Error.WriteLineAsync($"mcpguard: agent {agent} exists already in {path}; revoke it first");
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync(
+                        $"mcpguard: agent {agent} exists already in {path}; revoke it first");
                     return ExitCodes.UsageOrPolicyError;
                 }
 
                 var token = AgentsFile.NewToken();
                 McpGuardHome.EnsureDirectoryOf(path);
-                AgentsFile.Write(path, [.. agents, new AgentEntry(agent, AgentsFile.Hash(token), TimeProvider.System.GetUtcNow())]);
+                AgentsFile.Write(
+                    path, [.. agents, new AgentEntry(agent, AgentsFile.Hash(token), TimeProvider.System.GetUtcNow())]);
                 await parseResult.InvocationConfiguration.Output.WriteLineAsync(token);
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync(
-                    $"mcpguard: added agent {agent} to {path}. The token above is shown only now: give it to the agent as 'Authorization: Bearer TOKEN'.");
+                    $"mcpguard: added agent {agent} to {path}. The token above is shown only now: give it to the "
+                        + $"agent as 'Authorization: Bearer TOKEN'.");
                 return ExitCodes.Success;
             });
         });
@@ -64,7 +75,8 @@ internal static class AgentsCommand
         {
             foreach (var agent in agents)
             {
-                await parseResult.InvocationConfiguration.Output.WriteLineAsync($"{agent.Name}\tadded {agent.Added.UtcDateTime:yyyy-MM-dd HH:mm}Z");
+                await parseResult.InvocationConfiguration.Output.WriteLineAsync(
+                    $"{agent.Name}\tadded {agent.Added.UtcDateTime:yyyy-MM-dd HH:mm}Z");
             }
 
             return ExitCodes.Success;
@@ -75,14 +87,22 @@ internal static class AgentsCommand
     private static Command Revoke()
     {
         var policy = CommonOptions.Policy(required: false);
-        var name = new Argument<string>("name") { Description = "The agent to remove; its token stops working at once." };
-        var command = new Command("revoke", "Remove an agent: a running serve refuses its token from the next request on.") { name, policy };
+        var name = new Argument<string>("name")
+        {
+            Description = "The agent to remove; its token stops working at once.",
+        };
+        var command = new Command(
+            "revoke", "Remove an agent: a running serve refuses its token from the next request on.")
+        {
+            name, policy,
+        };
         command.SetAction((parseResult, _) => WithFileAsync(parseResult, policy, async (path, agents) =>
         {
             var agent = parseResult.GetValue(name)!;
             if (agents.All(a => a.Name != agent))
             {
-                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"mcpguard: no agent named {TerminalText.Printable(agent)} in {path}");
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(
+                    $"mcpguard: no agent named {TerminalText.Printable(agent)} in {path}");
                 return ExitCodes.Failure;
             }
 
@@ -94,7 +114,9 @@ internal static class AgentsCommand
     }
 
     private static async Task<int> WithFileAsync(
-        ParseResult parseResult, Option<FileInfo> policyOption, Func<string, IReadOnlyList<AgentEntry>, Task<int>> action)
+        ParseResult parseResult,
+        Option<FileInfo> policyOption,
+        Func<string, IReadOnlyList<AgentEntry>, Task<int>> action)
     {
         var error = parseResult.InvocationConfiguration.Error;
         CompiledPolicy? policy = null;

@@ -14,9 +14,16 @@ internal static class AuditCommand
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => AuditPaths.DefaultLog,
         };
-        var since = new Option<string>("--since") { Description = "Only records at or after TIME: ISO-8601 (UTC unless stated) or 90s, 30m, 1h, 2d, 1w ago." };
+        var since = new Option<string>("--since")
+        {
+            Description = "Only records at or after TIME: ISO-8601 (UTC unless stated) or 90s, 30m, 1h, 2d, 1w ago.",
+        };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
-        var command = new Command("audit", "Summarise an audit log: calls per tool and decision, latest denials, approvals.") { file, since, json };
+        var command = new Command(
+            "audit", "Summarise an audit log: calls per tool and decision, latest denials, approvals.")
+        {
+            file, since, json,
+        };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -26,7 +33,9 @@ internal static class AuditCommand
             {
                 if (!AuditSince.TryParse(sinceText, clock.GetUtcNow(), out var parsed))
                 {
-                    await error.WriteLineAsync($"mcpguard audit: --since '{TerminalText.Printable(sinceText)}' is neither an ISO-8601 time nor a span like 30m, 1h, 2d.");
+                    await error.WriteLineAsync(
+                        $"mcpguard audit: --since '{TerminalText.Printable(sinceText)}' is neither an ISO-8601 time "
+                            + $"nor a span like 30m, 1h, 2d.");
                     return ExitCodes.UsageOrPolicyError;
                 }
 
@@ -37,13 +46,16 @@ internal static class AuditCommand
             AuditSummary summary;
             try
             {
-                using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+                using var reader = new StreamReader(
+                    new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
                 summary = await AuditSummaryReader.ReadAsync(reader, path, from, cancellationToken);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 await error.WriteLineAsync($"mcpguard audit: cannot read {path}: {exception.Message}");
-                return exception is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.UsageOrPolicyError : ExitCodes.Failure;
+                return exception is FileNotFoundException or DirectoryNotFoundException
+                    ? ExitCodes.UsageOrPolicyError
+                    : ExitCodes.Failure;
             }
 
             if (parseResult.GetValue(json))

@@ -39,7 +39,8 @@ internal static class AuditSummaryJson
                 writer.WriteString("tool", tool.Tool);
                 writer.WriteNumber("total", tool.Total);
                 writer.WriteStartObject("decisions");
-                foreach (var (decision, count) in AuditSummaryText.OrderDecisions(tool.Decisions.Keys).Select(d => (d, tool.Decisions[d])))
+                foreach (var (decision, count) in AuditSummaryText.OrderDecisions(tool.Decisions.Keys)
+                    .Select(d => (d, tool.Decisions[d])))
                 {
                     writer.WriteNumber(decision, count);
                 }
@@ -83,7 +84,8 @@ internal static class AuditSummaryJson
     {
         if (time is { } value)
         {
-            writer.WriteString(name, value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString(
+                name, value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         }
         else
         {

@@ -28,7 +28,9 @@ internal static class AuditSummaryText
             + $"{Count(summary.Calls, "call")} in {Count(summary.Sessions, "session")}.");
         if (summary.Malformed > 0)
         {
-            console.MarkupLine($"[yellow]{summary.Malformed} malformed lines[/] (first: {string.Join(", ", summary.MalformedLines)}).");
+            console.MarkupLine(
+                $"[yellow]{summary.Malformed} malformed lines[/] "
+                    + $"(first: {string.Join(", ", summary.MalformedLines)}).");
         }
 
         if (summary.Tools.Count > 0)
@@ -37,8 +39,8 @@ internal static class AuditSummaryText
         }
 
         var approvals = summary.Approvals;
-        console.MarkupLine($"Approvals: {approvals.Requested} requested, {approvals.Approved} approved, {approvals.Refused} refused, "
-            + $"{approvals.Cancelled} cancelled, {approvals.Unresolved} unresolved.");
+        console.MarkupLine($"Approvals: {approvals.Requested} requested, {approvals.Approved} approved, "
+            + $"{approvals.Refused} refused, {approvals.Cancelled} cancelled, {approvals.Unresolved} unresolved.");
         if (summary.Outcomes > 0)
         {
             console.MarkupLine($"Forwarded calls: {summary.Outcomes} answered, {summary.OutcomeErrors} errors, "
@@ -55,11 +57,13 @@ internal static class AuditSummaryText
     private static TextTable ToolTable(AuditSummary summary)
     {
         var decisions = OrderDecisions(summary.Tools.SelectMany(t => t.Decisions.Keys).Distinct()).ToList();
-        var table = new TextTable(["tool", .. decisions, "total"]).RightAligned([.. Enumerable.Range(1, decisions.Count + 1)]);
+        var table = new TextTable(["tool", .. decisions, "total"])
+            .RightAligned([.. Enumerable.Range(1, decisions.Count + 1)]);
         foreach (var tool in summary.Tools)
         {
             var cells = new List<TextCell> { tool.Tool };
-            cells.AddRange(decisions.Select(d => (TextCell)(tool.Decisions.TryGetValue(d, out var n) ? n.ToString(CultureInfo.InvariantCulture) : "-")));
+            cells.AddRange(decisions.Select(d =>
+                (TextCell)(tool.Decisions.TryGetValue(d, out var n) ? n.ToString(CultureInfo.InvariantCulture) : "-")));
             cells.Add(tool.Total.ToString(CultureInfo.InvariantCulture));
             table.AddRow([.. cells]);
         }
@@ -86,7 +90,8 @@ internal static class AuditSummaryText
 
     private static string Safe(string text) => Markup.Escape(TerminalText.Printable(text));
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Ms(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-";
 }

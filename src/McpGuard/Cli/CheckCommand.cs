@@ -15,7 +15,12 @@ internal static class CheckCommand
         var policyOption = CommonOptions.Policy();
         var verbose = CommonOptions.Verbose();
         var server = CommonOptions.ServerCommand(required: false);
-        var command = new Command("check", "Validate a policy; with a server command after --, also check it against the server's real tools.") { policyOption, verbose, server };
+        var command = new Command(
+            "check",
+            "Validate a policy; with a server command after --, also check it against the server's real tools.")
+        {
+            policyOption, verbose, server,
+        };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -29,12 +34,18 @@ internal static class CheckCommand
             var commandLine = parseResult.GetValue(server) ?? [];
             if (commandLine.Length == 0)
             {
-                await output.WriteLineAsync($"{file.FullName}: valid ({policy.Entries.Count} tool entries, {policy.Hide.Count} hidden names or globs).");
+                await output.WriteLineAsync($"{file.FullName}: valid ({policy.Entries.Count} tool entries, "
+                    + $"{policy.Hide.Count} hidden names or globs).");
                 await output.WriteLineAsync(SamplingLine(policy));
                 return ExitCodes.Success;
             }
 
-            if (await ServerInspection.ListAsync(commandLine, connector ?? ServerConnector.Stdio, parseResult.GetValue(verbose), error, cancellationToken) is not { } inventory)
+            if (await ServerInspection.ListAsync(
+                    commandLine,
+                    connector ?? ServerConnector.Stdio,
+                    parseResult.GetValue(verbose),
+                    error,
+                    cancellationToken) is not { } inventory)
             {
                 return ExitCodes.Failure;
             }
@@ -43,15 +54,18 @@ internal static class CheckCommand
 
             var findings = PolicyCheck.Run(policy, inventory);
             findings.AddRange(PinFindings.Run(policy, tools, PinHint.Command(file.FullName, commandLine)));
-            findings.AddRange(ToolTextFlags.Find(tools).Select(f => new CheckFinding(false, "tool text: " + f.Message)));
+            findings.AddRange(
+                ToolTextFlags.Find(tools).Select(f => new CheckFinding(false, "tool text: " + f.Message)));
             foreach (var finding in findings)
             {
                 // Findings name the server's tools: inert before they reach the terminal.
-                await output.WriteLineAsync($"{(finding.IsError ? "error" : "warning")}: {TerminalText.Printable(finding.Message)}");
+                await output.WriteLineAsync(
+                    $"{(finding.IsError ? "error" : "warning")}: {TerminalText.Printable(finding.Message)}");
             }
 
             var errors = findings.Count(f => f.IsError);
-            await output.WriteLineAsync($"{file.FullName}: {(errors == 0 ? "valid" : "invalid")} against {tools.Count} tools ({errors} errors, {findings.Count - errors} warnings).");
+            await output.WriteLineAsync($"{file.FullName}: {(errors == 0 ? "valid" : "invalid")} against "
+                + $"{tools.Count} tools ({errors} errors, {findings.Count - errors} warnings).");
             await output.WriteLineAsync(SamplingLine(policy));
             return errors == 0 ? ExitCodes.Success : ExitCodes.UsageOrPolicyError;
         });
@@ -59,7 +73,10 @@ internal static class CheckCommand
     }
 
     /// <summary>What a server asking the client's model to pick tools gets (docs/policy.md#sampling).</summary>
-    private static string SamplingLine(McpGuard.Policy.CompiledPolicy policy) => policy.SamplingTools == McpGuard.Policy.Settings.SamplingTools.Judge
-        ? "sampling with tools: judged (every tool the client's model picks is decided like a call; one that needs approval is refused)."
-        : "sampling with tools: refused (the default; `sampling: { tools: judge }` judges each tool the model picks instead).";
+    private static string SamplingLine(McpGuard.Policy.CompiledPolicy policy) =>
+        policy.SamplingTools == McpGuard.Policy.Settings.SamplingTools.Judge
+            ? "sampling with tools: judged (every tool the client's model picks is decided like a call; one that "
+                + "needs approval is refused)."
+            : "sampling with tools: refused (the default; `sampling: { tools: judge }` judges each tool the model "
+                + "picks instead).";
 }

@@ -39,7 +39,9 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
         if (missing.Count > 0)
         {
             var known = string.Join(", ", document.Servers.Select(pair => pair.Key));
-            await error.WriteLineAsync($"mcpguard: no server named {string.Join(", ", missing.Select(TerminalText.Printable))} in {path} (servers: {TerminalText.Printable(known)}). Nothing was changed.");
+            await error.WriteLineAsync(
+                $"mcpguard: no server named {string.Join(", ", missing.Select(TerminalText.Printable))} in {path} "
+                    + $"(servers: {TerminalText.Printable(known)}). Nothing was changed.");
             return ExitCodes.UsageOrPolicyError;
         }
 
@@ -54,7 +56,8 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
                 ServerChangeKind.Skipped => "skipped",
                 _ => "unchanged",
             };
-            await output.WriteLineAsync($"  {label,-10} {TerminalText.Printable(item.Name)}: {TerminalText.Printable(item.Detail)}");
+            await output.WriteLineAsync(
+                $"  {label,-10} {TerminalText.Printable(item.Name)}: {TerminalText.Printable(item.Detail)}");
         }
 
         if (!changes.Any(c => c.Changed))
@@ -69,7 +72,8 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
             // remote entry's headers move into its env, so those lines change.
             var before = ClientConfigDocument.TryParse(text, out var original, out _) ? original.WriteMasked() : "";
             await output.WriteLineAsync($"Would change {path}:");
-            foreach (var line in TextDiff.Lines(before.ReplaceLineEndings("\n"), document.WriteMasked().ReplaceLineEndings("\n")))
+            foreach (var line in TextDiff.Lines(
+                before.ReplaceLineEndings("\n"), document.WriteMasked().ReplaceLineEndings("\n")))
             {
                 if (!line.StartsWith("  ", StringComparison.Ordinal))
                 {
@@ -94,7 +98,8 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
             return ExitCodes.Failure;
         }
 
-        await output.WriteLineAsync($"Wrote {path}. Restart the client (e.g. quit and reopen Claude Desktop) to apply.");
+        await output.WriteLineAsync(
+            $"Wrote {path}. Restart the client (e.g. quit and reopen Claude Desktop) to apply.");
         return ExitCodes.Success;
     }
 
@@ -125,13 +130,15 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
 
     private static async Task ReplaceAsync(string path, string text, CancellationToken cancellationToken)
     {
-        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.mcpguard-{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(
+            Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.mcpguard-{Guid.NewGuid():N}.tmp");
         try
         {
             await File.WriteAllTextAsync(temp, text, cancellationToken);
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(temp, File.GetUnixFileMode(path)); // configs hold API keys in env: keep them private
+                // configs hold API keys in env: keep them private
+                File.SetUnixFileMode(temp, File.GetUnixFileMode(path));
             }
 
             File.Move(temp, path, overwrite: true);

@@ -14,7 +14,8 @@ internal static class CommonOptions
 
     public static Option<LogLevel> LogLevel() => new("--log-level")
     {
-        Description = "Least severe log level written to stderr (Trace, Debug, Information, Warning, Error, Critical, None).",
+        Description = "Least severe log level written to stderr "
+            + "(Trace, Debug, Information, Warning, Error, Critical, None).",
         DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information,
     };
 
@@ -32,8 +33,9 @@ internal static class CommonOptions
     /// </summary>
     public static Option<string> ServerName() => new("--server-name")
     {
-        Description = "Decide as a guard facing a server that reports this name (serverInfo.name, e.g. bybit-mcp): it picks "
-            + "the vendor risk catalogue, as in a running guard. Without it, only a catalogue the policy names applies.",
+        Description = "Decide as a guard facing a server that reports this name (serverInfo.name, e.g. bybit-mcp): "
+            + "it picks the vendor risk catalogue, as in a running guard. Without it, only a catalogue the policy "
+            + "names applies.",
     };
 
     /// <summary>Everything after <c>--</c>: the server's command line, passed on untouched.</summary>

@@ -13,11 +13,14 @@ internal static class DeskCommand
     {
         var portOption = new Option<int>("--port")
         {
-            Description = $"The port on 127.0.0.1 to serve the desk on (default {DeskFiles.DefaultPort}; 0 picks a free one).",
+            Description = $"The port on 127.0.0.1 to serve the desk on (default {DeskFiles.DefaultPort}; "
+                + $"0 picks a free one).",
             DefaultValueFactory = _ => DeskFiles.DefaultPort,
         };
         var logLevelOption = CommonOptions.LogLevel();
-        var command = new Command("desk", "Serve the approval page on 127.0.0.1: approve or deny the calls running guards hold for a person.")
+        var command = new Command(
+            "desk",
+            "Serve the approval page on 127.0.0.1: approve or deny the calls running guards hold for a person.")
         {
             portOption,
             logLevelOption,
@@ -41,7 +44,8 @@ internal static class DeskCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync($"mcpguard desk: cannot use the secret {DeskFiles.SecretPath}: {ex.Message}");
+                await error.WriteLineAsync(
+                    $"mcpguard desk: cannot use the secret {DeskFiles.SecretPath}: {ex.Message}");
                 return ExitCodes.Failure;
             }
 
@@ -56,12 +60,14 @@ internal static class DeskCommand
             WebApplication app;
             try
             {
-                (app, port) = await DeskApp.StartAsync(port, secret, TimeProvider.System, loggerFactory, stopping.Token);
+                (app, port) = await DeskApp.StartAsync(
+                    port, secret, TimeProvider.System, loggerFactory, stopping.Token);
             }
             catch (IOException ex) when (ex.InnerException is AddressInUseException)
             {
                 await error.WriteLineAsync(
-                    $"mcpguard desk: 127.0.0.1:{port} is already in use (a desk already running? `mcpguard doctor` says), or pick another with --port");
+                    $"mcpguard desk: 127.0.0.1:{port} is already in use (a desk already running? "
+                        + $"`mcpguard doctor` says), or pick another with --port");
                 return ExitCodes.Failure;
             }
             catch (IOException ex)
@@ -74,7 +80,8 @@ internal static class DeskCommand
             {
                 // Guards read the port at each question, so they find a desk started after them.
                 DeskFiles.WritePort(port);
-                await output.WriteLineAsync($"McpGuard desk: http://127.0.0.1:{port}/?key={DeskFiles.PageKey(secret)} (Ctrl+C to stop)");
+                await output.WriteLineAsync(
+                    $"McpGuard desk: http://127.0.0.1:{port}/?key={DeskFiles.PageKey(secret)} (Ctrl+C to stop)");
                 await output.FlushAsync(CancellationToken.None);
                 try
                 {

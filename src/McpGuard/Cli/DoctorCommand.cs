@@ -14,8 +14,14 @@ internal static class DoctorCommand
 {
     public static Command Create()
     {
-        var config = new Option<string[]>("--config") { Description = "Also check this client config; repeat for several." };
-        var command = new Command("doctor", "Check the install, the client configs wrapped with mcpguard, their policies, the desk, the stores and the running guards.")
+        var config = new Option<string[]>("--config")
+        {
+            Description = "Also check this client config; repeat for several.",
+        };
+        var command = new Command(
+            "doctor",
+            "Check the install, the client configs wrapped with mcpguard, their policies, the desk, the stores "
+                + "and the running guards.")
         {
             config,
         };
@@ -30,7 +36,8 @@ internal static class DoctorCommand
 
             var configs = new ClientConfigCheck(guard, PolicyLoader.LoadFile, path);
             var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            var locations = ClientConfigLocations.All(home, Environment.CurrentDirectory, Environment.GetEnvironmentVariable)
+            var locations = ClientConfigLocations
+                .All(home, Environment.CurrentDirectory, Environment.GetEnvironmentVariable)
                 .Concat((parseResult.GetValue(config) ?? []).Select(extra => ("--config", Path.GetFullPath(extra))))
                 .DistinctBy(location => location.Item2);
             foreach (var (client, file) in locations)
@@ -49,11 +56,13 @@ internal static class DoctorCommand
             {
                 var word = finding.Level switch { DoctorLevel.Ok => "ok", DoctorLevel.Note => "note", _ => "PROBLEM" };
                 var indent = new string(' ', finding.Indent * 2);
-                await output.WriteLineAsync($"{word,-8} {indent}{TerminalText.Printable(finding.Subject)}: {TerminalText.Printable(finding.Text)}");
+                await output.WriteLineAsync($"{word,-8} {indent}{TerminalText.Printable(finding.Subject)}: "
+                    + $"{TerminalText.Printable(finding.Text)}");
             }
 
             var problems = findings.Count(f => f.Level == DoctorLevel.Problem);
-            await output.WriteLineAsync(problems == 0 ? "No problems found." : $"{problems} problem{(problems == 1 ? "" : "s")} found.");
+            await output.WriteLineAsync(
+                problems == 0 ? "No problems found." : $"{problems} problem{(problems == 1 ? "" : "s")} found.");
             return problems == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
         return command;

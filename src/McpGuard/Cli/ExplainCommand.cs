@@ -15,10 +15,19 @@ internal static class ExplainCommand
     {
         var policyOption = CommonOptions.Policy();
         var tool = new Option<string>("--tool") { Description = "The tool's name.", Required = true };
-        var args = new Option<string>("--args") { Description = "The call's arguments as a JSON object.", DefaultValueFactory = _ => "{}" };
-        var picked = new Option<bool>("--picked") { Description = "Judge it as a tool the client's model picked in a sampling answer (see `sampling:` in the policy)." };
+        var args = new Option<string>("--args")
+        {
+            Description = "The call's arguments as a JSON object.",
+            DefaultValueFactory = _ => "{}",
+        };
+        var picked = new Option<bool>("--picked")
+        {
+            Description = "Judge it as a tool the client's model picked in a sampling answer "
+                + "(see `sampling:` in the policy).",
+        };
         var serverName = CommonOptions.ServerName();
-        var command = new Command("explain", "Show the decision the policy makes for one call, and the rule and condition that made it.")
+        var command = new Command(
+            "explain", "Show the decision the policy makes for one call, and the rule and condition that made it.")
         {
             policyOption, tool, args, picked, serverName,
         };
@@ -26,7 +35,8 @@ internal static class ExplainCommand
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error, "nothing was explained") is not { } policy)
+            if (await ServerInspection.LoadPolicyAsync(
+                    parseResult.GetValue(policyOption)!, error, "nothing was explained") is not { } policy)
             {
                 return ExitCodes.UsageOrPolicyError;
             }
@@ -38,7 +48,8 @@ internal static class ExplainCommand
             }
             catch (JsonException ex)
             {
-                await error.WriteLineAsync($"mcpguard explain: --args is not JSON: {TerminalText.Printable(ex.Message)}");
+                await error.WriteLineAsync(
+                    $"mcpguard explain: --args is not JSON: {TerminalText.Printable(ex.Message)}");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -66,7 +77,8 @@ internal static class ExplainCommand
                 }
 
                 await output.WriteLineAsync(TerminalText.Printable($"decision: {DecisionWords.Summary(decision)}"));
-                await output.WriteLineAsync("(limits are counted only when calls are forwarded; explain does not count them)");
+                await output.WriteLineAsync(
+                    "(limits are counted only when calls are forwarded; explain does not count them)");
             }
 
             return ExitCodes.Success;

@@ -17,20 +17,21 @@ internal static class GuardLogging
         new LoggerFactory([new StderrLoggerProvider()], new LoggerFilterOptions { MinLevel = minimumLevel });
 
     /// <param name="configure">A command's own filters (the desk quietens ASP.NET Core).</param>
-    public static ILoggerFactory Create(LogLevel minimumLevel, Action<ILoggingBuilder> configure) => LoggerFactory.Create(builder =>
-    {
-        builder
-            .SetMinimumLevel(minimumLevel)
-            .AddSimpleConsole(options =>
-            {
-                options.SingleLine = true;
-                options.TimestampFormat = "HH:mm:ss.fff ";
-                options.UseUtcTimestamp = false;
-                options.ColorBehavior = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 }
-                    ? LoggerColorBehavior.Disabled
-                    : LoggerColorBehavior.Default;
-            })
-            .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
-        configure(builder);
-    });
+    public static ILoggerFactory Create(LogLevel minimumLevel, Action<ILoggingBuilder> configure) =>
+        LoggerFactory.Create(builder =>
+        {
+            builder
+                .SetMinimumLevel(minimumLevel)
+                .AddSimpleConsole(options =>
+                {
+                    options.SingleLine = true;
+                    options.TimestampFormat = "HH:mm:ss.fff ";
+                    options.UseUtcTimestamp = false;
+                    options.ColorBehavior = Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 }
+                        ? LoggerColorBehavior.Disabled
+                        : LoggerColorBehavior.Default;
+                })
+                .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+            configure(builder);
+        });
 }

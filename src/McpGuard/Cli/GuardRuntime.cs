@@ -48,11 +48,14 @@ internal sealed class GuardRuntime : IAsyncDisposable
     public static async Task<GuardRuntime> StartAsync(
         CompiledPolicy policy, bool scrape, string serverName, ILoggerFactory loggerFactory)
     {
-        var export = TelemetryExport.Start(policy.Telemetry, Environment.GetEnvironmentVariable);
+        var export = TelemetryExport.Start(
+            policy.Telemetry, Environment.GetEnvironmentVariable, loggerFactory.CreateLogger("McpGuard.Telemetry"));
         var metrics = scrape && policy.Telemetry.Prometheus ? new PrometheusMetrics() : null;
         var observed = export is not null || metrics is not null;
         var opened = await CounterStores.OpenAsync(policy.State, loggerFactory.CreateLogger("McpGuard.State"));
-        var counters = observed ? new TimedCounterStore(opened, policy.State.Store.ToString().ToLowerInvariant()) : opened;
+        var counters = observed
+            ? new TimedCounterStore(opened, policy.State.Store.ToString().ToLowerInvariant())
+            : opened;
         var engine = new PolicyEngine(policy, counters: counters);
         var desk = policy.Approval.Channels.Contains("desk");
         var gauges = observed || desk

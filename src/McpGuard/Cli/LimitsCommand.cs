@@ -21,10 +21,15 @@ internal static class LimitsCommand
         var json = new Option<bool>("--json") { Description = "Print the limits as JSON." };
         var reset = new Option<string>("--reset")
         {
-            Description = "Clear every counter of ENTRY (a tools entry as written in the policy, or 'limits' for the global rate limit); recorded in the audit log.",
+            Description = "Clear every counter of ENTRY (a tools entry as written in the policy, or 'limits' for the "
+                + "global rate limit); recorded in the audit log.",
             HelpName = "ENTRY",
         };
-        var command = new Command("limits", "Show every rate limit and budget: used, max, when it frees up; --reset clears one.") { policyOption, json, reset };
+        var command = new Command(
+            "limits", "Show every rate limit and budget: used, max, when it frees up; --reset clears one.")
+        {
+            policyOption, json, reset,
+        };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -73,18 +78,28 @@ internal static class LimitsCommand
         return command;
     }
 
-    private static async Task<int> ResetAsync(CompiledPolicy policy, ICounterStore store, string written, TextWriter error, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> ResetAsync(
+        CompiledPolicy policy,
+        ICounterStore store,
+        string written,
+        TextWriter error,
+        TextWriter output,
+        CancellationToken cancellationToken)
     {
         if (LimitReport.FindEntry(policy, written) is not { } entry)
         {
-            var known = policy.Entries.Where(e => e.RateLimit is not null || e.Budget is not null).Select(e => e.Pattern.Pattern)
+            var known = policy.Entries.Where(e => e.RateLimit is not null || e.Budget is not null)
+                .Select(e => e.Pattern.Pattern)
                 .Concat(policy.GlobalRateLimit is not null ? [CounterId.GlobalEntry] : []).ToList();
-            await error.WriteLineAsync($"mcpguard limits: '{TerminalText.Printable(written)}' is not an entry with a limit in this policy (entries with limits: {(known.Count == 0 ? "none" : TerminalText.Printable(string.Join(", ", known)))}).");
+            await error.WriteLineAsync($"mcpguard limits: '{TerminalText.Printable(written)}' is not an entry with a "
+                + $"limit in this policy (entries with limits: "
+                + $"{(known.Count == 0 ? "none" : TerminalText.Printable(string.Join(", ", known)))}).");
             return ExitCodes.UsageOrPolicyError;
         }
 
         // The record comes first: a reset that cannot be audited does not happen.
-        var live = (await store.ReadAsync(policy.CounterNamespace, TimeProvider.System.GetUtcNow(), cancellationToken)).Count(r => r.Counter.Entry == entry);
+        var live = (await store.ReadAsync(policy.CounterNamespace, TimeProvider.System.GetUtcNow(), cancellationToken))
+            .Count(r => r.Counter.Entry == entry);
         var auditPath = policy.Audit.Path ?? AuditPaths.DefaultLog;
         using (var audit = new AuditLog(auditPath, policy.Audit.Arguments, "mcpguard limits", NullLogger.Instance))
         {
@@ -99,13 +114,16 @@ internal static class LimitsCommand
             };
             if (!audit.TryWriteLimitsReset(record))
             {
-                await error.WriteLineAsync($"mcpguard limits: cannot write the audit log {TerminalText.Printable(audit.Path)}, so nothing was reset.");
+                await error.WriteLineAsync($"mcpguard limits: cannot write the audit log "
+                    + $"{TerminalText.Printable(audit.Path)}, so nothing was reset.");
                 return ExitCodes.Failure;
             }
         }
 
         var cleared = await store.ResetAsync(policy.CounterNamespace, entry, cancellationToken);
-        await output.WriteLineAsync($"Reset {TerminalText.Printable(written)}: {cleared} counter{(cleared == 1 ? "" : "s")} cleared in {TerminalText.Printable(store.Description)} (recorded in {TerminalText.Printable(AuditPaths.Expand(auditPath))}).");
+        await output.WriteLineAsync($"Reset {TerminalText.Printable(written)}: "
+            + $"{cleared} counter{(cleared == 1 ? "" : "s")} cleared in {TerminalText.Printable(store.Description)} "
+            + $"(recorded in {TerminalText.Printable(AuditPaths.Expand(auditPath))}).");
         return ExitCodes.Success;
     }
 }

@@ -66,7 +66,9 @@ internal static class LimitsJson
                 writer.WriteRawValue(row.Max.ToString());
                 if (row.FreesUpAt is { } at)
                 {
-                    writer.WriteString("frees_up_at", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+                    writer.WriteString(
+                        "frees_up_at",
+                        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
                 }
                 else
                 {

@@ -10,7 +10,8 @@ namespace McpGuard.Cli;
 /// </summary>
 internal static class LimitsText
 {
-    public static void Write(TextWriter output, string store, string counterNamespace, IReadOnlyList<LimitRow> rows, DateTimeOffset now)
+    public static void Write(
+        TextWriter output, string store, string counterNamespace, IReadOnlyList<LimitRow> rows, DateTimeOffset now)
     {
         var console = Terminal.Create(output);
         console.MarkupLine($"[bold]Limits[/] in {Safe(store)}, namespace {Safe(counterNamespace)}");
@@ -20,7 +21,9 @@ internal static class LimitsText
             return;
         }
 
-        var table = new TextTable("entry", "kind", "window", "per", "used", "max", "frees up").Wrapping(3).RightAligned(4, 5);
+        var table = new TextTable("entry", "kind", "window", "per", "used", "max", "frees up")
+            .Wrapping(3)
+            .RightAligned(4, 5);
         foreach (var row in rows)
         {
             table.AddRow(
@@ -65,7 +68,9 @@ internal static class LimitsText
     }
 
     private static string Two(long first, string firstUnit, long second, string secondUnit) =>
-        second == 0 ? string.Create(CultureInfo.InvariantCulture, $"{first}{firstUnit}") : string.Create(CultureInfo.InvariantCulture, $"{first}{firstUnit} {second}{secondUnit}");
+        second == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{first}{firstUnit}")
+            : string.Create(CultureInfo.InvariantCulture, $"{first}{firstUnit} {second}{secondUnit}");
 
     private static string Safe(string text) => Markup.Escape(TerminalText.Printable(text));
 }

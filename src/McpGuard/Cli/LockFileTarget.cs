@@ -20,7 +20,8 @@ internal sealed record LockFileTarget(string File, bool PolicyPins, PinSet? Exis
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"mcpguard: {policyFile.FullName}: $: cannot read the policy file: {ex.Message}");
+            await error.WriteLineAsync(
+                $"mcpguard: {policyFile.FullName}: $: cannot read the policy file: {ex.Message}");
             return null;
         }
 

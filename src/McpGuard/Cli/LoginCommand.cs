@@ -16,19 +16,33 @@ internal static class LoginCommand
         var urlOption = new Option<string>("--url") { Description = "The remote MCP server's URL.", Required = true };
         var clientIdOption = new Option<string>("--client-id")
         {
-            Description = "A client id registered at the authorization server, or the URL of your Client ID Metadata Document (default: dynamic registration).",
+            Description = "A client id registered at the authorization server, or the URL of your Client ID Metadata "
+                + "Document (default: dynamic registration).",
         };
-        var noBrowserOption = new Option<bool>("--no-browser") { Description = "Only print the sign-in page's address; do not open a browser." };
-        var timeoutOption = new Option<string>("--timeout") { Description = "How long to wait for the sign-in (e.g. 5m).", DefaultValueFactory = _ => "5m" };
-        var caOption = new Option<FileInfo>("--ca") { Description = "A PEM file of CA certificates to trust besides the system's." };
-        var command = new Command("login", "Sign the guard in to a remote MCP server (OAuth 2.1 with PKCE); run --url then uses the token.")
+        var noBrowserOption = new Option<bool>("--no-browser")
+        {
+            Description = "Only print the sign-in page's address; do not open a browser.",
+        };
+        var timeoutOption = new Option<string>("--timeout")
+        {
+            Description = "How long to wait for the sign-in (e.g. 5m).",
+            DefaultValueFactory = _ => "5m",
+        };
+        var caOption = new Option<FileInfo>("--ca")
+        {
+            Description = "A PEM file of CA certificates to trust besides the system's.",
+        };
+        var command = new Command(
+            "login",
+            "Sign the guard in to a remote MCP server (OAuth 2.1 with PKCE); run --url then uses the token.")
         {
             urlOption, clientIdOption, noBrowserOption, timeoutOption, caOption,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
-            if (!Uri.TryCreate(parseResult.GetValue(urlOption), UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http")
+            if (!Uri.TryCreate(parseResult.GetValue(urlOption), UriKind.Absolute, out var url)
+                || url.Scheme is not ("https" or "http")
                 || (url.Scheme == "http" && !url.IsLoopback))
             {
                 await error.WriteLineAsync("mcpguard: --url must be an https URL (http only for loopback).");
@@ -41,7 +55,8 @@ internal static class LoginCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            using var http = UpstreamHttp.CreateClient(new UpstreamOptions { Endpoint = url, CaFile = parseResult.GetValue(caOption)?.FullName });
+            using var http = UpstreamHttp.CreateClient(
+                new UpstreamOptions { Endpoint = url, CaFile = parseResult.GetValue(caOption)?.FullName });
             using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             waiting.CancelAfter(timeout);
             var store = TokenStore.Default;
@@ -52,7 +67,8 @@ internal static class LoginCommand
                     parseResult.GetValue(clientIdOption),
                     async page =>
                     {
-                        await error.WriteLineAsync($"Sign in on this page (waiting up to {parseResult.GetValue(timeoutOption)}):");
+                        await error.WriteLineAsync(
+                            $"Sign in on this page (waiting up to {parseResult.GetValue(timeoutOption)}):");
                         await error.WriteLineAsync(page.ToString());
                         if (!parseResult.GetValue(noBrowserOption))
                         {
@@ -60,7 +76,8 @@ internal static class LoginCommand
                         }
                     },
                     waiting.Token);
-                await error.WriteLineAsync($"Signed in to {login.Url} at {TerminalText.Printable(login.Issuer)}; the token is in {store.FileOf(login.Issuer)} (mode 0600).");
+                await error.WriteLineAsync($"Signed in to {login.Url} at {TerminalText.Printable(login.Issuer)}; "
+                    + $"the token is in {store.FileOf(login.Issuer)} (mode 0600).");
                 return ExitCodes.Success;
             }
             catch (OAuthException ex)
@@ -73,7 +90,8 @@ internal static class LoginCommand
                 await error.WriteLineAsync($"mcpguard: sign-in failed: {UpstreamFailure.Describe(ex)}.");
                 return ExitCodes.Failure;
             }
-            catch (OperationCanceledException) when (waiting.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException)
+                when (waiting.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 await error.WriteLineAsync($"mcpguard: nobody signed in within {parseResult.GetValue(timeoutOption)}.");
                 return ExitCodes.Failure;
@@ -87,7 +105,12 @@ internal static class LoginCommand
         var opener = OperatingSystem.IsMacOS() ? "open" : OperatingSystem.IsWindows() ? "explorer" : "xdg-open";
         try
         {
-            using var process = Process.Start(new ProcessStartInfo(opener, page.ToString()) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true });
+            using var process = Process.Start(new ProcessStartInfo(opener, page.ToString())
+            {
+                UseShellExecute = false,
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            });
         }
         catch (System.ComponentModel.Win32Exception)
         {

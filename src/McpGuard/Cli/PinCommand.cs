@@ -15,10 +15,17 @@ internal static class PinCommand
     public static Command Create(ServerConnector? connector = null)
     {
         var policyOption = CommonOptions.Policy();
-        var check = new Option<bool>("--check") { Description = "Write nothing; exit 1 if the server's tools differ from the lock file." };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Write nothing; exit 1 if the server's tools differ from the lock file.",
+        };
         var verbose = CommonOptions.Verbose();
         var server = CommonOptions.ServerCommand();
-        var command = new Command("pin", "Record the server's tool definitions in the policy's lock file (or check them against it).") { policyOption, check, verbose, server };
+        var command = new Command(
+            "pin", "Record the server's tool definitions in the policy's lock file (or check them against it).")
+        {
+            policyOption, check, verbose, server,
+        };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -43,11 +50,17 @@ internal static class PinCommand
                     await error.WriteLineAsync($"mcpguard pin: warning: {TerminalText.Printable(problem.ToString())}");
                 }
 
-                await error.WriteLineAsync("mcpguard pin: warning: the existing lock file is invalid; it is replaced, and every tool is shown as new.");
+                await error.WriteLineAsync("mcpguard pin: warning: the existing lock file is invalid; it is replaced, "
+                    + "and every tool is shown as new.");
             }
 
             var commandLine = parseResult.GetValue(server)!;
-            if (await ServerInspection.ListAsync(commandLine, connector ?? ServerConnector.Stdio, parseResult.GetValue(verbose), error, cancellationToken) is not { } inventory)
+            if (await ServerInspection.ListAsync(
+                    commandLine,
+                    connector ?? ServerConnector.Stdio,
+                    parseResult.GetValue(verbose),
+                    error,
+                    cancellationToken) is not { } inventory)
             {
                 return ExitCodes.Failure;
             }
@@ -62,7 +75,8 @@ internal static class PinCommand
 
             if (listed.Problems.Count > 0)
             {
-                await error.WriteLineAsync("mcpguard pin: the lock file was not written; a tool that cannot be pinned is always treated as new or changed.");
+                await error.WriteLineAsync("mcpguard pin: the lock file was not written; a tool that cannot be pinned "
+                    + "is always treated as new or changed.");
                 return ExitCodes.Failure;
             }
 
@@ -86,10 +100,12 @@ internal static class PinCommand
             }
 
             await LockFileTarget.WriteAsync(target.File, LockFileWriter.Write(listed.Tools), cancellationToken);
-            await output.WriteLineAsync($"Wrote {target.File} ({listed.Tools.Count} tools). Review the change and commit it with the policy.");
+            await output.WriteLineAsync(
+                $"Wrote {target.File} ({listed.Tools.Count} tools). Review the change and commit it with the policy.");
             if (!target.PolicyPins)
             {
-                await output.WriteLineAsync($"The policy has no pins: block yet, so nothing enforces it; add `pins: {{ file: {Path.GetFileName(target.File)} }}` (docs/pins.md).");
+                await output.WriteLineAsync("The policy has no pins: block yet, so nothing enforces it; add "
+                    + $"`pins: {{ file: {Path.GetFileName(target.File)} }}` (docs/pins.md).");
             }
 
             return ExitCodes.Success;

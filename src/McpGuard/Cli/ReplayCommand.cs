@@ -14,11 +14,20 @@ internal static class ReplayCommand
     public static Command Create()
     {
         var policyOption = CommonOptions.Policy();
-        var file = new Argument<string>("audit") { Description = "The audit log (JSON Lines) whose calls are decided again." };
+        var file = new Argument<string>("audit")
+        {
+            Description = "The audit log (JSON Lines) whose calls are decided again.",
+        };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON." };
-        var failOnChange = new Option<bool>("--fail-on-change") { Description = "Exit 1 when any recorded call would be decided differently (a CI gate for a policy edit)." };
+        var failOnChange = new Option<bool>("--fail-on-change")
+        {
+            Description = "Exit 1 when any recorded call would be decided differently (a CI gate for a policy edit).",
+        };
         var serverName = CommonOptions.ServerName();
-        var command = new Command("replay", "Decide the calls of an audit log again under a policy, in order and on their recorded clock, and show what changes.")
+        var command = new Command(
+            "replay",
+            "Decide the calls of an audit log again under a policy, in order and on their recorded clock, and show "
+                + "what changes.")
         {
             policyOption, file, json, failOnChange, serverName,
         };
@@ -26,7 +35,8 @@ internal static class ReplayCommand
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error, "nothing was replayed") is not { } policy)
+            if (await ServerInspection.LoadPolicyAsync(
+                    parseResult.GetValue(policyOption)!, error, "nothing was replayed") is not { } policy)
             {
                 return ExitCodes.UsageOrPolicyError;
             }
@@ -35,19 +45,23 @@ internal static class ReplayCommand
             RecordedLog log;
             try
             {
-                using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+                using var reader = new StreamReader(
+                    new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
                 log = await RecordedCallReader.ReadAsync(reader, cancellationToken);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 await error.WriteLineAsync($"mcpguard replay: cannot read {path}: {exception.Message}");
-                return exception is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.UsageOrPolicyError : ExitCodes.Failure;
+                return exception is FileNotFoundException or DirectoryNotFoundException
+                    ? ExitCodes.UsageOrPolicyError
+                    : ExitCodes.Failure;
             }
 
             // A CI gate aimed at the wrong file must not pass: a log with nothing to decide again is a failure.
             if (NothingToReplay(log) is { } why)
             {
-                await error.WriteLineAsync($"mcpguard replay: {TerminalText.Printable(path)} {why}; nothing was replayed.");
+                await error.WriteLineAsync(
+                    $"mcpguard replay: {TerminalText.Printable(path)} {why}; nothing was replayed.");
                 return ExitCodes.Failure;
             }
 

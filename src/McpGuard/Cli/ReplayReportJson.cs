@@ -77,7 +77,8 @@ internal static class ReplayReportJson
 
     private static void WriteCall(Utf8JsonWriter writer, RecordedCall call)
     {
-        writer.WriteString("time", call.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        writer.WriteString(
+            "time", call.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         writer.WriteString("call_id", call.CallId);
         writer.WriteString("tool", call.Tool);
         writer.WriteNumber("line", call.Line);

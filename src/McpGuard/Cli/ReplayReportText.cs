@@ -21,8 +21,9 @@ internal static class ReplayReportText
 
         var replayed = report.Calls.Count(c => c.Replayed);
         var notReplayable = report.Calls.Count - replayed;
-        console.MarkupLine($"Replayed {replayed} of {report.Calls.Count} recorded calls of {Safe(audit)} under {Safe(policy)}"
-            + $" ({notReplayable} not replayable, {report.NotJudged} never judged by a policy, {report.Malformed} malformed lines).");
+        console.MarkupLine($"Replayed {replayed} of {report.Calls.Count} recorded calls of {Safe(audit)} "
+            + $"under {Safe(policy)} ({notReplayable} not replayable, {report.NotJudged} never judged by a policy, "
+            + $"{report.Malformed} malformed lines).");
         foreach (var (from, to, count) in report.Transitions)
         {
             var marker = from == to ? " " : "[yellow]*[/]";
@@ -36,18 +37,21 @@ internal static class ReplayReportText
             foreach (var call in changed)
             {
                 var old = $"{Word(call.Recorded.Verdict)}{(call.Recorded.RuleId is { } rule ? $" by {rule}" : "")}";
-                console.MarkupLine($"  {Time(call.Recorded.Time)}  {Safe(call.Recorded.Tool)}  {Safe(old)} → {Safe(TestReportText.Decision(call.Decision!))}");
+                console.MarkupLine($"  {Time(call.Recorded.Time)}  {Safe(call.Recorded.Tool)}  {Safe(old)} → "
+                    + $"{Safe(TestReportText.Decision(call.Decision!))}");
             }
         }
 
         var lacking = report.NotReplayable.ToList();
         if (lacking.Count > 0)
         {
-            console.MarkupLine($"[bold]Not replayable ({lacking.Count})[/]: the new decision reads arguments the log does not hold in full");
+            console.MarkupLine($"[bold]Not replayable ({lacking.Count})[/]: "
+                + $"the new decision reads arguments the log does not hold in full");
             foreach (var call in lacking)
             {
                 var paths = string.Join(", ", call.MissingArguments.Select(p => p.Text));
-                console.MarkupLine($"  {Time(call.Recorded.Time)}  {Safe(call.Recorded.Tool)}  (line {call.Recorded.Line}; needs {Safe(paths)})");
+                console.MarkupLine($"  {Time(call.Recorded.Time)}  {Safe(call.Recorded.Tool)}  "
+                    + $"(line {call.Recorded.Line}; needs {Safe(paths)})");
             }
         }
 
@@ -57,7 +61,8 @@ internal static class ReplayReportText
 
     private static string Word(CallVerdict verdict) => DecisionWords.ProvenWord(verdict);
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static string Safe(string text) => Markup.Escape(TerminalText.Printable(text));
 }

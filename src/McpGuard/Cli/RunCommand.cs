@@ -28,17 +28,22 @@ internal static class RunCommand
         };
         var shutdownOption = new Option<double>("--shutdown-timeout")
         {
-            Description = "Seconds the server gets to exit after its stdin is closed, and again after SIGTERM, before its process tree is killed.",
+            Description = "Seconds the server gets to exit after its stdin is closed, and again after SIGTERM, "
+                + "before its process tree is killed.",
             DefaultValueFactory = _ => 5,
         };
         var nameOption = new Option<string>("--name")
         {
-            Description = "The server's name on the desk and in the audit log (wrap writes the config entry's name; default: from the command).",
+            Description = "The server's name on the desk and in the audit log (wrap writes the config entry's name; "
+                + "default: from the command).",
         };
         var logLevelOption = CommonOptions.LogLevel();
         var serverCommand = CommonOptions.ServerCommand(required: false);
         var upstreamOptions = new UpstreamCliOptions();
-        var command = new Command("run", "Start the MCP server as a child (or reach a remote one with --url) and guard every message between it and the client.")
+        var command = new Command(
+            "run",
+            "Start the MCP server as a child (or reach a remote one with --url) and guard every message between it "
+                + "and the client.")
         {
             policyOption,
             auditOption,
@@ -94,20 +99,39 @@ internal static class RunCommand
                 },
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
             };
-            using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
+            using var audit = AuditLog.Open(
+                loaded.Policy.Audit,
+                serverName,
+                loggerFactory.CreateLogger<AuditLog>(),
+                parseResult.GetValue(auditOption));
             if (upstream is not null)
             {
                 using var http = UpstreamHttp.CreateClient(upstream);
-                var remote = new RemoteRelay(engine, channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory), audit, options, upstream, http, loggerFactory);
-                await using var remoteWatcher = new PolicyWatcher(policyPath, engine, remote.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
+                var remote = new RemoteRelay(
+                    engine,
+                    channels => Approvers.Create(
+                        engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory),
+                    audit,
+                    options,
+                    upstream,
+                    http,
+                    loggerFactory);
+                await using var remoteWatcher = new PolicyWatcher(
+                    policyPath, engine, remote.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
                 using var clientInput = new InlineReadStream(Console.OpenStandardInput());
                 using var clientOutput = StandardOutput.Open();
                 var remoteExit = await remote.RunAsync(serverName, clientInput, clientOutput, stop.Token);
                 return stop.ExitCode ?? remoteExit;
             }
 
-            var relay = new StdioRelay(engine, channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory), audit, options, loggerFactory);
-            await using var watcher = new PolicyWatcher(policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
+            var relay = new StdioRelay(
+                engine,
+                channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory),
+                audit,
+                options,
+                loggerFactory);
+            await using var watcher = new PolicyWatcher(
+                policyPath, engine, relay.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {
                 // The console stream has no ReadAsync of its own: Stream's default runs each blocking read as a

@@ -22,10 +22,17 @@ internal static class ServeCommand
         var policyOption = CommonOptions.Policy();
         var listenOption = new Option<string>("--listen")
         {
-            Description = "ADDRESS:PORT to listen on; overrides serve.listen (default 127.0.0.1:8750; port 0 picks a free one).",
+            Description = "ADDRESS:PORT to listen on; overrides serve.listen "
+                + "(default 127.0.0.1:8750; port 0 picks a free one).",
         };
-        var auditOption = new Option<string>("--audit") { Description = "Audit log file (JSON lines); overrides the policy's audit.path." };
-        var monitorOption = new Option<bool>("--monitor") { Description = "Decide, log and audit every call but block none." };
+        var auditOption = new Option<string>("--audit")
+        {
+            Description = "Audit log file (JSON lines); overrides the policy's audit.path.",
+        };
+        var monitorOption = new Option<bool>("--monitor")
+        {
+            Description = "Decide, log and audit every call but block none.",
+        };
         var drainOption = new Option<double>("--drain")
         {
             Description = "Seconds requests in flight may take to finish after SIGTERM before they are cancelled.",
@@ -34,7 +41,9 @@ internal static class ServeCommand
         var logLevelOption = CommonOptions.LogLevel();
         var serverCommand = CommonOptions.ServerCommand(required: false);
         var upstreamOptions = new UpstreamCliOptions();
-        var command = new Command("serve", "Serve the guarded MCP server (a child, or a remote one with --url) on a Streamable HTTP endpoint.")
+        var command = new Command(
+            "serve",
+            "Serve the guarded MCP server (a child, or a remote one with --url) on a Streamable HTTP endpoint.")
         {
             policyOption, listenOption, auditOption, monitorOption, drainOption, logLevelOption, serverCommand,
         };
@@ -64,7 +73,8 @@ internal static class ServeCommand
             }
 
             var drain = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(drainOption)));
-            if (!ServeOptionsResolver.TryResolve(loaded.Policy, parseResult.GetValue(listenOption), drain, out var options, out var refusal))
+            if (!ServeOptionsResolver.TryResolve(
+                    loaded.Policy, parseResult.GetValue(listenOption), drain, out var options, out var refusal))
             {
                 await error.WriteLineAsync("mcpguard: " + refusal);
                 return ExitCodes.UsageOrPolicyError;
@@ -89,13 +99,22 @@ internal static class ServeCommand
                 },
                 ChildOutputReadsInline = false,
             };
-            using var audit = AuditLog.Open(loaded.Policy.Audit, serverName, loggerFactory.CreateLogger<AuditLog>(), parseResult.GetValue(auditOption));
+            using var audit = AuditLog.Open(
+                loaded.Policy.Audit,
+                serverName,
+                loggerFactory.CreateLogger<AuditLog>(),
+                parseResult.GetValue(auditOption));
             using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateClient(upstream);
             var launcher = new GuardLauncher(
                 engine, audit, relayOptions, commandLine, serverName, loggerFactory, Console.OpenStandardError(),
                 upstream is null ? null : (upstream, upstreamHttp!));
-            var host = new GatewayHost(options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes }, launcher, engine.TimeProvider, runtime.Metrics);
-            await using var watcher = new PolicyWatcher(policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
+            var host = new GatewayHost(
+                options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes },
+                launcher,
+                engine.TimeProvider,
+                runtime.Metrics);
+            await using var watcher = new PolicyWatcher(
+                policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
             try
             {
                 await host.RunAsync(url => error.WriteLine($"mcpguard: serving {url}"), stop.Token);

@@ -24,7 +24,8 @@ internal static class ServerFailureText
                 return StartFailureText.Describe(commandLine[0], start);
             }
 
-            if (inner is ClientTransportClosedException { Details: StdioClientCompletionDetails { ExitCode: { } code } details })
+            if (inner is ClientTransportClosedException
+                { Details: StdioClientCompletionDetails { ExitCode: { } code } details })
             {
                 return $"it exited with code {code} before it answered{Tail(details.StandardErrorTail)}";
             }

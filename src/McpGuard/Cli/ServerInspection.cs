@@ -15,7 +15,8 @@ internal static class ServerInspection
 
     /// <param name="consequence">What did not happen, for the error's last line (explain, test and replay start no
     /// server).</param>
-    public static async Task<CompiledPolicy?> LoadPolicyAsync(FileInfo file, TextWriter error, string consequence = "the server was not started")
+    public static async Task<CompiledPolicy?> LoadPolicyAsync(
+        FileInfo file, TextWriter error, string consequence = "the server was not started")
     {
         var loaded = PolicyLoader.LoadFile(file.FullName);
         if (loaded.Succeeded)
@@ -32,7 +33,12 @@ internal static class ServerInspection
     /// listed. Whatever the server answers is its own input, not a bug of ours, so any failure is that one line
     /// (server text in it made inert); <paramref name="verbose"/> adds the exception for a bug report.
     /// </returns>
-    public static async Task<ServerInventory?> ListAsync(string[] commandLine, ServerConnector connector, bool verbose, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<ServerInventory?> ListAsync(
+        string[] commandLine,
+        ServerConnector connector,
+        bool verbose,
+        TextWriter error,
+        CancellationToken cancellationToken)
     {
         // The SDK's own logging stays off: its lines would carry the server's text past the sanitiser.
         using var loggerFactory = GuardLogging.Create(LogLevel.None);
@@ -47,7 +53,8 @@ internal static class ServerInspection
             var waited = Task.Delay(s_quietStart, patience.Token);
             if (await Task.WhenAny(listing, waited) == waited && !waited.IsCanceled)
             {
-                await error.WriteLineAsync($"mcpguard: starting '{shown}' (waiting up to {s_listTimeout.TotalSeconds:0} s for its answer)…");
+                await error.WriteLineAsync(
+                    $"mcpguard: starting '{shown}' (waiting up to {s_listTimeout.TotalSeconds:0} s for its answer)…");
             }
 
             await patience.CancelAsync();
@@ -59,8 +66,11 @@ internal static class ServerInspection
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            var why = ex is OperationCanceledException ? $"no answer within {s_listTimeout.TotalSeconds:0} s" : ServerFailureText.Describe(ex, commandLine);
-            await error.WriteLineAsync($"mcpguard: cannot list the tools of '{shown}': {TerminalText.Printable(why)}{(verbose ? "" : " (--verbose for details)")}");
+            var why = ex is OperationCanceledException
+                ? $"no answer within {s_listTimeout.TotalSeconds:0} s"
+                : ServerFailureText.Describe(ex, commandLine);
+            await error.WriteLineAsync($"mcpguard: cannot list the tools of '{shown}': {TerminalText.Printable(why)}"
+                + $"{(verbose ? "" : " (--verbose for details)")}");
             if (verbose)
             {
                 foreach (var line in ex.ToString().Split('\n'))

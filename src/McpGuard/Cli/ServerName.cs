@@ -19,7 +19,8 @@ internal static class ServerName
             return command;
         }
 
-        var target = commandLine.Skip(1).FirstOrDefault(a => !a.StartsWith('-') && a is not "run" and not "exec" and not "tool");
+        var target = commandLine.Skip(1)
+            .FirstOrDefault(a => !a.StartsWith('-') && a is not "run" and not "exec" and not "tool");
         if (target is null)
         {
             return command;
@@ -27,7 +28,8 @@ internal static class ServerName
 
         // node path/to/server-x/dist/index.js → server-x: entry files and build folders say nothing.
         var parts = target.Split('/', '\\').Where(p => p.Length > 0).ToList();
-        while (parts.Count > 1 && Path.GetFileNameWithoutExtension(parts[^1]) is "index" or "main" or "server" or "dist" or "build" or "lib" or "src" or "bin")
+        while (parts.Count > 1 && Path.GetFileNameWithoutExtension(parts[^1])
+            is "index" or "main" or "server" or "dist" or "build" or "lib" or "src" or "bin")
         {
             parts.RemoveAt(parts.Count - 1);
         }

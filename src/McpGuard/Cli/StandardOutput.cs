@@ -19,7 +19,8 @@ internal static class StandardOutput
 
         try
         {
-            return new InlineWriteStream(new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0));
+            return new InlineWriteStream(
+                new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0));
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
         {

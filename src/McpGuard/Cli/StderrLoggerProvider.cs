@@ -14,7 +14,8 @@ internal sealed class StderrLoggerProvider : ILoggerProvider
 {
     private readonly Lock _lock = new();
     private readonly Stream _stderr = Console.OpenStandardError();
-    private readonly bool _colors = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is not { Length: > 0 };
+    private readonly bool _colors =
+        !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is not { Length: > 0 };
 
     public ILogger CreateLogger(string categoryName) => new StderrLogger(this, categoryName);
 
@@ -23,7 +24,8 @@ internal sealed class StderrLoggerProvider : ILoggerProvider
     internal void Write(LogLevel level, string category, EventId eventId, string message, Exception? exception)
     {
         var line = new StringBuilder(message.Length + category.Length + 40);
-        line.Append(TimeProvider.System.GetLocalNow().ToString("HH:mm:ss.fff ", System.Globalization.CultureInfo.InvariantCulture));
+        line.Append(TimeProvider.System.GetLocalNow()
+            .ToString("HH:mm:ss.fff ", System.Globalization.CultureInfo.InvariantCulture));
         var (word, color) = Level(level);
         line.Append(_colors ? color : "").Append(word).Append(_colors ? "\x1B[39m\x1B[22m\x1B[49m" : "").Append(": ");
         line.Append(category).Append('[').Append(eventId.Id).Append("] ").Append(message);

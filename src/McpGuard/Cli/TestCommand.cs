@@ -14,7 +14,11 @@ internal static class TestCommand
     public static Command Create()
     {
         var policyOption = CommonOptions.Policy();
-        var files = new Argument<FileInfo[]>("cases") { Description = "One or more cases files (YAML).", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<FileInfo[]>("cases")
+        {
+            Description = "One or more cases files (YAML).",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         var coverage = new Option<bool>("--coverage")
         {
@@ -25,9 +29,15 @@ internal static class TestCommand
             Description = "Run only the cases whose name contains this text (case-insensitive; repeat for more).",
             AllowMultipleArgumentsPerToken = false,
         };
-        var junit = new Option<FileInfo>("--junit") { Description = "Also write the results as JUnit XML to this file (for CI)." };
+        var junit = new Option<FileInfo>("--junit")
+        {
+            Description = "Also write the results as JUnit XML to this file (for CI).",
+        };
         var serverName = CommonOptions.ServerName();
-        var command = new Command("test", "Run a policy against declarative cases (expected allow, deny, require_approval or unknown); exit 1 if one fails.")
+        var command = new Command(
+            "test",
+            "Run a policy against declarative cases (expected allow, deny, require_approval or unknown); exit 1 if "
+                + "one fails.")
         {
             policyOption, files, json, coverage, filter, junit, serverName,
         };
@@ -35,7 +45,8 @@ internal static class TestCommand
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error, "no case was run") is not { } policy)
+            if (await ServerInspection.LoadPolicyAsync(
+                    parseResult.GetValue(policyOption)!, error, "no case was run") is not { } policy)
             {
                 return ExitCodes.UsageOrPolicyError;
             }
@@ -50,7 +61,8 @@ internal static class TestCommand
             if (selected.Count == 0)
             {
                 var wanted = string.Join(" or ", filters.Select(f => $"\"{TerminalText.Printable(f)}\""));
-                await error.WriteLineAsync($"mcpguard test: no case name contains {wanted} ({cases.Count} cases read); nothing was run.");
+                await error.WriteLineAsync(
+                    $"mcpguard test: no case name contains {wanted} ({cases.Count} cases read); nothing was run.");
                 return ExitCodes.UsageOrPolicyError;
             }
 

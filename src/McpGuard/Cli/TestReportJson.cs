@@ -34,7 +34,12 @@ internal static class TestReportJson
                     writer.WriteNumber("line", failure.Step.Line);
                     writer.WriteNumber("step", failure.StepIndex + 1);
                     writer.WriteNumber("call", failure.Repetition);
-                    writer.WriteString("mismatch", failure.Mismatch switch { CaseMismatch.Reason => "reason", CaseMismatch.Result => "result", _ => "decision" });
+                    writer.WriteString("mismatch", failure.Mismatch switch
+                    {
+                        CaseMismatch.Reason => "reason",
+                        CaseMismatch.Result => "result",
+                        _ => "decision",
+                    });
                     writer.WriteString("expected", DecisionWords.ProvenWord(failure.Step.Expect));
                     if (failure.Step.Reason is { } reason)
                     {

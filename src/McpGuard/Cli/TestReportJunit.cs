@@ -19,7 +19,8 @@ internal static class TestReportJunit
     {
         try
         {
-            await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096, true);
+            await using var stream = new FileStream(
+                path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096, true);
             await WriteAsync(stream, results, cancellationToken);
             return true;
         }
@@ -30,9 +31,15 @@ internal static class TestReportJunit
         }
     }
 
-    public static async Task WriteAsync(Stream stream, IReadOnlyList<CaseResult> results, CancellationToken cancellationToken)
+    public static async Task WriteAsync(
+        Stream stream, IReadOnlyList<CaseResult> results, CancellationToken cancellationToken)
     {
-        var settings = new XmlWriterSettings { Async = true, Indent = true, Encoding = new System.Text.UTF8Encoding(false) };
+        var settings = new XmlWriterSettings
+        {
+            Async = true,
+            Indent = true,
+            Encoding = new System.Text.UTF8Encoding(false),
+        };
         await using var writer = XmlWriter.Create(stream, settings);
         await writer.WriteStartDocumentAsync();
         await writer.WriteStartElementAsync(null, "testsuites", null);
@@ -69,7 +76,12 @@ internal static class TestReportJunit
             var message = $"{TestReportText.Expected(failure)}, got {TestReportText.Decision(failure.Actual)}";
             await writer.WriteStartElementAsync(null, "failure", null);
             await writer.WriteAttributeStringAsync(null, "message", null, Text(message));
-            var type = failure.Mismatch switch { CaseMismatch.Reason => "reason", CaseMismatch.Result => "result", _ => "decision" };
+            var type = failure.Mismatch switch
+            {
+                CaseMismatch.Reason => "reason",
+                CaseMismatch.Result => "result",
+                _ => "decision",
+            };
             await writer.WriteAttributeStringAsync(null, "type", null, type);
             await writer.WriteStringAsync(Text($"{message}\n    at {TestReportText.Where(result.Case, failure)}"));
             await writer.WriteEndElementAsync();

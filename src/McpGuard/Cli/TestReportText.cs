@@ -29,7 +29,8 @@ internal static class TestReportText
                 continue;
             }
 
-            console.MarkupLine($"[red]✘ {Safe(result.Case.Name)}[/] — {Safe(Expected(failure))}, got {Safe(failure.ResultSeen ?? Decision(failure.Actual))}");
+            console.MarkupLine($"[red]✘ {Safe(result.Case.Name)}[/] — {Safe(Expected(failure))}, "
+                + $"got {Safe(failure.ResultSeen ?? Decision(failure.Actual))}");
             console.MarkupLine($"    at {Safe(Where(result.Case, failure))}");
         }
 
@@ -60,11 +61,13 @@ internal static class TestReportText
     }
 
     /// <summary><c>deny by tools.set_leverage.rules[1]: Leverage is capped at 5x.</c></summary>
-    public static string Decision(SimulatedDecision decision) => DecisionWords.Summary(decision.Verdict, decision.RuleId, decision.Reason);
+    public static string Decision(SimulatedDecision decision) =>
+        DecisionWords.Summary(decision.Verdict, decision.RuleId, decision.Reason);
 
     public static string Expected(CaseFailure failure) => failure.Mismatch switch
     {
-        CaseMismatch.Reason => $"expected {DecisionWords.ProvenWord(failure.Step.Expect)} with a reason containing \"{failure.Step.Reason}\"",
+        CaseMismatch.Reason => $"expected {DecisionWords.ProvenWord(failure.Step.Expect)} "
+            + $"with a reason containing \"{failure.Step.Reason}\"",
         CaseMismatch.Result => $"expected the sample result {failure.Step.ExpectResult!.Describe()}",
         _ => $"expected {DecisionWords.ProvenWord(failure.Step.Expect)}",
     };

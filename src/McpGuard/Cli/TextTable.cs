@@ -74,7 +74,9 @@ internal sealed class TextTable
     public IEnumerable<string> PlainLines()
     {
         string[][] texts = [_headers, .. _rows.Select(r => r.Select(c => TerminalText.Printable(c.Text)).ToArray())];
-        var widths = Enumerable.Range(0, _headers.Length).Select(i => texts.Max(row => i < row.Length ? row[i].Length : 0)).ToArray();
+        var widths = Enumerable.Range(0, _headers.Length)
+            .Select(i => texts.Max(row => i < row.Length ? row[i].Length : 0))
+            .ToArray();
         foreach (var row in texts)
         {
             var cells = row.Select((text, i) => _right[i] ? text.PadLeft(widths[i]) : text.PadRight(widths[i]));
@@ -92,7 +94,9 @@ internal sealed class TextTable
         var needed = 0;
         for (var i = 0; i < _headers.Length; i++)
         {
-            var widest = _rows.Select(r => i < r.Length ? TerminalText.Printable(r[i].Text).Length : 0).Append(_headers[i].Length).Max();
+            var widest = _rows.Select(r => i < r.Length ? TerminalText.Printable(r[i].Text).Length : 0)
+                .Append(_headers[i].Length)
+                .Max();
             needed += (_wraps[i] ? Math.Min(widest, FreeTextRoom) : widest) + 3;
         }
 

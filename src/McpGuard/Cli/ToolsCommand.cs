@@ -20,7 +20,11 @@ internal static class ToolsCommand
         var json = new Option<bool>("--json") { Description = "Print the inventory as JSON." };
         var verbose = CommonOptions.Verbose();
         var server = CommonOptions.ServerCommand();
-        var command = new Command("tools", "List the server's tools with their risk class and what the policy does with each.") { policyOption, json, verbose, server };
+        var command = new Command(
+            "tools", "List the server's tools with their risk class and what the policy does with each.")
+        {
+            policyOption, json, verbose, server,
+        };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -30,7 +34,12 @@ internal static class ToolsCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            if (await ServerInspection.ListAsync(parseResult.GetValue(server)!, connector ?? ServerConnector.Stdio, parseResult.GetValue(verbose), error, cancellationToken) is not { } inventory)
+            if (await ServerInspection.ListAsync(
+                    parseResult.GetValue(server)!,
+                    connector ?? ServerConnector.Stdio,
+                    parseResult.GetValue(verbose),
+                    error,
+                    cancellationToken) is not { } inventory)
             {
                 return ExitCodes.Failure;
             }
@@ -39,17 +48,27 @@ internal static class ToolsCommand
 
             var engine = new PolicyEngine(policy);
             var pins = ToolPins.Of(policy, tools);
-            var rows = tools.Select(t => (Tool: t, Summary: engine.Describe(t.Name, t.Hints, inventory.ServerName, pins.Drift(t.Name)))).ToList();
+            var rows = tools
+                .Select(t => (
+                    Tool: t,
+                    Summary: engine.Describe(t.Name, t.Hints, inventory.ServerName, pins.Drift(t.Name))))
+                .ToList();
             var flags = ToolTextFlags.Find(tools);
             if (parseResult.GetValue(json))
             {
                 IReadOnlyList<ToolInventoryEntry> entries = [.. rows.Select(r => new ToolInventoryEntry(
-                    r.Tool.Name, RiskClassWords.Word(r.Summary.Risk), ToolEffectWords.Word(r.Summary.Effect), r.Summary.RuleId, r.Summary.Limits)
+                    r.Tool.Name,
+                    RiskClassWords.Word(r.Summary.Risk),
+                    ToolEffectWords.Word(r.Summary.Effect),
+                    r.Summary.RuleId,
+                    r.Summary.Limits)
                 {
                     Pin = pins.Word(r.Tool.Name),
-                    Flags = [.. flags.Where(f => f.Tool == r.Tool.Name).Select(f => new ToolInventoryFlag(f.Where, FlagKind(f.Kind), f.What))],
+                    Flags = [.. flags.Where(f => f.Tool == r.Tool.Name)
+                        .Select(f => new ToolInventoryFlag(f.Where, FlagKind(f.Kind), f.What))],
                 })];
-                await output.WriteLineAsync(JsonSerializer.Serialize(entries, CliJsonContext.Default.IReadOnlyListToolInventoryEntry));
+                await output.WriteLineAsync(
+                    JsonSerializer.Serialize(entries, CliJsonContext.Default.IReadOnlyListToolInventoryEntry));
                 return ExitCodes.Success;
             }
 
@@ -58,17 +77,26 @@ internal static class ToolsCommand
             foreach (var (tool, summary) in rows)
             {
                 // Names come from the server: the table makes every cell inert for the terminal and for markup.
-                TextCell[] cells = [tool.Name, RiskClassWords.Word(summary.Risk), Effect(summary.Effect), summary.RuleId.Text, summary.Limits ?? ""];
+                TextCell[] cells =
+                [
+                    tool.Name,
+                    RiskClassWords.Word(summary.Risk),
+                    Effect(summary.Effect),
+                    summary.RuleId.Text,
+                    summary.Limits ?? "",
+                ];
                 table.AddRow(pins.Enabled ? [.. cells, PinCell(pins.Word(tool.Name))] : cells);
             }
 
             var console = Terminal.Create(output);
             table.Write(console);
             var hidden = rows.Count(r => r.Summary.Effect == ToolEffect.Hidden);
-            console.MarkupLine($"{tools.Count} tools on the server; {tools.Count - hidden} visible to the agent, {hidden} hidden.");
+            console.MarkupLine(
+                $"{tools.Count} tools on the server; {tools.Count - hidden} visible to the agent, {hidden} hidden.");
             if (pins.Enabled)
             {
-                var pinCommand = PinHint.Command(parseResult.GetValue(policyOption)!.FullName, parseResult.GetValue(server)!);
+                var pinCommand = PinHint.Command(
+                    parseResult.GetValue(policyOption)!.FullName, parseResult.GetValue(server)!);
                 console.MarkupLine(Markup.Escape(TerminalText.Printable(pins.Summary(pinCommand))));
             }
 

@@ -13,35 +13,41 @@ internal sealed class UpstreamCliOptions
 {
     public Option<string> Url { get; } = new("--url")
     {
-        Description = "The remote MCP server's Streamable HTTP endpoint (https://…; http:// only for loopback). Instead of -- COMMAND.",
+        Description = "The remote MCP server's Streamable HTTP endpoint (https://…; http:// only for loopback). "
+            + "Instead of -- COMMAND.",
     };
 
     public Option<string[]> Header { get; } = new("--header")
     {
-        Description = "A header of the guard's own for the remote server, 'NAME: VALUE'; ${VAR} is read from the guard's environment. Repeatable.",
+        Description = "A header of the guard's own for the remote server, 'NAME: VALUE'; ${VAR} is read from the "
+            + "guard's environment. Repeatable.",
         AllowMultipleArgumentsPerToken = false,
     };
 
     public Option<string[]> HeaderEnv { get; } = new("--header-env")
     {
-        Description = "A header whose whole value is a variable of the guard's environment, 'NAME=VARIABLE' (what wrap writes). Repeatable.",
+        Description = "A header whose whole value is a variable of the guard's environment, 'NAME=VARIABLE' "
+            + "(what wrap writes). Repeatable.",
         AllowMultipleArgumentsPerToken = false,
     };
 
     public Option<string> Transport { get; } = new("--transport")
     {
-        Description = "The remote server's transport as the client config named it: http, streamable-http or streamableHttp (all Streamable HTTP).",
+        Description = "The remote server's transport as the client config named it: http, streamable-http or "
+            + "streamableHttp (all Streamable HTTP).",
     };
 
     public Option<string> Timeout { get; } = new("--upstream-timeout")
     {
-        Description = "How long the remote server may take to start an answer, or stay silent within one (e.g. 60s, 5m).",
+        Description = "How long the remote server may take to start an answer, or stay silent within one "
+            + "(e.g. 60s, 5m).",
         DefaultValueFactory = _ => "60s",
     };
 
     public Option<FileInfo> Ca { get; } = new("--ca")
     {
-        Description = "A PEM file of CA certificates to trust besides the system's (verification is never switched off).",
+        Description = "A PEM file of CA certificates to trust besides the system's "
+            + "(verification is never switched off).",
     };
 
     /// <summary>
@@ -70,7 +76,8 @@ internal sealed class UpstreamCliOptions
             if (parseResult.GetValue(Header) is { Length: > 0 } || parseResult.GetValue(HeaderEnv) is { Length: > 0 }
                 || parseResult.GetValue(Transport) is not null)
             {
-                await error.WriteLineAsync("mcpguard: --header, --header-env and --transport are for a remote server (--url).");
+                await error.WriteLineAsync(
+                    "mcpguard: --header, --header-env and --transport are for a remote server (--url).");
                 return ServerGiven.Invalid;
             }
 
@@ -83,9 +90,12 @@ internal sealed class UpstreamCliOptions
     }
 
     /// <summary>The upstream options, or null after writing one line saying what is wrong.</summary>
-    public async Task<UpstreamOptions?> ReadAsync(ParseResult parseResult, TextWriter error, Func<string, string?> environment)
+    public async Task<UpstreamOptions?> ReadAsync(
+        ParseResult parseResult, TextWriter error, Func<string, string?> environment)
     {
-        if (!Uri.TryCreate(parseResult.GetValue(Url), UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(url.UserInfo))
+        if (!Uri.TryCreate(parseResult.GetValue(Url), UriKind.Absolute, out var url)
+            || url.Scheme is not ("https" or "http")
+            || !string.IsNullOrEmpty(url.UserInfo))
         {
             await error.WriteLineAsync("mcpguard: --url must be an absolute http(s) URL without user info.");
             return null;
@@ -113,7 +123,8 @@ internal sealed class UpstreamCliOptions
 
         var headers = new List<UpstreamHeader>();
         var given = (parseResult.GetValue(Header) ?? []).Select(o => HeaderOption.Parse(o, environment))
-            .Concat((parseResult.GetValue(HeaderEnv) ?? []).Select(o => HeaderOption.ParseFromEnvironment(o, environment)));
+            .Concat((parseResult.GetValue(HeaderEnv) ?? [])
+                .Select(o => HeaderOption.ParseFromEnvironment(o, environment)));
         foreach (var outcome in given)
         {
             switch (outcome)
@@ -134,11 +145,18 @@ internal sealed class UpstreamCliOptions
             return null;
         }
 
-        var options = new UpstreamOptions { Endpoint = url, Headers = headers, Timeout = timeout, CaFile = ca?.FullName };
+        var options = new UpstreamOptions
+        {
+            Endpoint = url,
+            Headers = headers,
+            Timeout = timeout,
+            CaFile = ca?.FullName,
+        };
 
         // The token of `mcpguard login` for this URL, unless a --header already gives the guard's Authorization.
         var store = TokenStore.Default;
-        if (headers.Any(h => h.Name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) || store.Find(url) is not { } login)
+        if (headers.Any(h => h.Name.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+            || store.Find(url) is not { } login)
         {
             return options;
         }

@@ -15,12 +15,26 @@ internal static class WrapCommand
 {
     public static Command Create(TimeProvider? timeProvider = null)
     {
-        var policy = new Option<string>("--policy", "-p") { Description = "The policy file the wrapped servers run under (stored as an absolute path).", Required = true };
-        var config = new Option<string>("--config") { Description = "The client config to edit (default: Claude Desktop's claude_desktop_config.json)." };
-        var server = new Option<string[]>("--server") { Description = "Only this entry; repeat for several (default: all)." };
-        var guardCommand = new Option<string>("--command") { Description = "The mcpguard executable to write into the config (default: this one, by absolute path)." };
+        var policy = new Option<string>("--policy", "-p")
+        {
+            Description = "The policy file the wrapped servers run under (stored as an absolute path).",
+            Required = true,
+        };
+        var config = new Option<string>("--config")
+        {
+            Description = "The client config to edit (default: Claude Desktop's claude_desktop_config.json).",
+        };
+        var server = new Option<string[]>("--server")
+        {
+            Description = "Only this entry; repeat for several (default: all).",
+        };
+        var guardCommand = new Option<string>("--command")
+        {
+            Description = "The mcpguard executable to write into the config (default: this one, by absolute path).",
+        };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what would change and write nothing." };
-        var command = new Command("wrap", "Put the MCP servers of a client config behind mcpguard (a backup is written first).")
+        var command = new Command(
+            "wrap", "Put the MCP servers of a client config behind mcpguard (a backup is written first).")
         {
             policy, config, server, guardCommand, dryRun,
         };
@@ -44,7 +58,8 @@ internal static class WrapCommand
             var guard = GuardInvocation.Current(parseResult.GetValue(guardCommand));
             var selected = parseResult.GetValue(server) ?? [];
             var missing = new List<string>();
-            var editor = new ClientConfigEditor(parseResult.InvocationConfiguration.Output, error, timeProvider ?? TimeProvider.System);
+            var editor = new ClientConfigEditor(
+                parseResult.InvocationConfiguration.Output, error, timeProvider ?? TimeProvider.System);
             var exitCode = await editor.EditAsync(
                 parseResult.GetValue(config),
                 selected,
@@ -75,7 +90,9 @@ internal static class WrapCommand
     /// </summary>
     private static string? OriginalCommand(JsonNode? entry)
     {
-        var args = (entry?["args"] as JsonArray)?.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "").ToList() ?? [];
+        var args = (entry?["args"] as JsonArray)
+            ?.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "")
+            .ToList() ?? [];
         var separator = args.IndexOf("--");
         return separator < 0 ? null : separator + 1 < args.Count ? args[separator + 1] : "";
     }

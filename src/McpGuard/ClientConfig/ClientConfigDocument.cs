@@ -8,7 +8,8 @@ namespace McpGuard.ClientConfig;
 /// A parsed client config: the whole JSON tree, its servers object, and how it was laid out. Claude Desktop,
 /// Cursor and Claude Code keep servers under <c>mcpServers</c>; VS Code's <c>mcp.json</c> under <c>servers</c>.
 /// </summary>
-internal sealed record ClientConfigDocument(JsonObject Root, JsonObject Servers, string ServersKey, ClientConfigFormat Format)
+internal sealed record ClientConfigDocument(
+    JsonObject Root, JsonObject Servers, string ServersKey, ClientConfigFormat Format)
 {
     public static IReadOnlyList<string> ServerKeys { get; } = ["mcpServers", "servers"];
 
@@ -26,7 +27,9 @@ internal sealed record ClientConfigDocument(JsonObject Root, JsonObject Servers,
         }
         catch (JsonException exception)
         {
-            var where = exception.LineNumber is { } line ? $" at line {line + 1}, column {exception.BytePositionInLine + 1}" : "";
+            var where = exception.LineNumber is { } line
+                ? $" at line {line + 1}, column {exception.BytePositionInLine + 1}"
+                : "";
             error = $"is not valid JSON{where}: {FirstSentence(exception.Message)}";
             return false;
         }
@@ -39,11 +42,13 @@ internal sealed record ClientConfigDocument(JsonObject Root, JsonObject Servers,
 
         if (ServerKeys.FirstOrDefault(key => rootObject[key] is JsonObject) is not { } serversKey)
         {
-            error = "has no \"mcpServers\" object (Claude Desktop, Cursor, Claude Code) or \"servers\" object (VS Code)";
+            error = "has no \"mcpServers\" object (Claude Desktop, Cursor, Claude Code) "
+                + "or \"servers\" object (VS Code)";
             return false;
         }
 
-        document = new ClientConfigDocument(rootObject, (JsonObject)rootObject[serversKey]!, serversKey, ClientConfigFormat.Detect(text));
+        document = new ClientConfigDocument(
+            rootObject, (JsonObject)rootObject[serversKey]!, serversKey, ClientConfigFormat.Detect(text));
         return true;
     }
 

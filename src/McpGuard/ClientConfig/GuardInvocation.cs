@@ -25,7 +25,8 @@ internal sealed record GuardInvocation(string Command, IReadOnlyList<string> Pre
             return new GuardInvocation(ToolShim(processPath, File.Exists) ?? processPath, []);
         }
 
-        return new GuardInvocation(processPath ?? "dotnet", [Path.Combine(AppContext.BaseDirectory, ToolName + ".dll")]);
+        return new GuardInvocation(
+            processPath ?? "dotnet", [Path.Combine(AppContext.BaseDirectory, ToolName + ".dll")]);
     }
 
     /// <summary>
@@ -35,7 +36,8 @@ internal sealed record GuardInvocation(string Command, IReadOnlyList<string> Pre
     public static string? ToolShim(string processPath, Func<string, bool> exists)
     {
         ArgumentNullException.ThrowIfNull(exists);
-        var store = processPath.Replace('\\', '/').LastIndexOf("/.store/" + ToolName + "/", StringComparison.OrdinalIgnoreCase);
+        var store = processPath.Replace('\\', '/')
+            .LastIndexOf("/.store/" + ToolName + "/", StringComparison.OrdinalIgnoreCase);
         if (store < 0)
         {
             return null;

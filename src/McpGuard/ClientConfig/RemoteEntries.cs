@@ -30,7 +30,10 @@ internal static class RemoteEntries
         }
 
         var args = new JsonArray(
-            [.. guard.PrefixArguments.Select(a => JsonValue.Create(a)), "run", "--name", name, "--policy", policyPath, "--url", shape.Url]);
+            [
+                .. guard.PrefixArguments.Select(a => JsonValue.Create(a)),
+                "run", "--name", name, "--policy", policyPath, "--url", shape.Url,
+            ]);
         if (shape.Type is { } type)
         {
             args.Add((JsonNode)JsonValue.Create("--transport"));
@@ -56,7 +59,8 @@ internal static class RemoteEntries
         }
 
         var signIn = shape.Headers.Count == 0 ? $"; if it needs a sign-in: mcpguard login --url {shape.Url}" : "";
-        return new ServerChange(name, ServerChangeKind.Wrapped, $"{shape.Url} now runs behind mcpguard with policy {policyPath}{signIn}");
+        return new ServerChange(
+            name, ServerChangeKind.Wrapped, $"{shape.Url} now runs behind mcpguard with policy {policyPath}{signIn}");
     }
 
     /// <summary>
@@ -64,21 +68,31 @@ internal static class RemoteEntries
     /// <c>--url</c>.
     /// </summary>
     public static bool IsWrapped(IReadOnlyList<string?> strings, int run) =>
-        strings.Count > run && strings[run] == "run" && !strings.Contains("--") && ValueOf(strings, run, "--url") is not null;
+        strings.Count > run && strings[run] == "run" && !strings.Contains("--")
+            && ValueOf(strings, run, "--url") is not null;
 
     public static ServerChange Unwrap(string name, JsonObject entry, IReadOnlyList<string?> strings, int run)
     {
         var url = ValueOf(strings, run, "--url")!;
-        var pairs = ValuesOf(strings, run, "--header-env").Select(p => (Header: p[..Math.Max(p.IndexOf('='), 0)], Variable: p[(p.IndexOf('=') + 1)..])).ToList();
+        var pairs = ValuesOf(strings, run, "--header-env")
+            .Select(p => (Header: p[..Math.Max(p.IndexOf('='), 0)], Variable: p[(p.IndexOf('=') + 1)..]))
+            .ToList();
         var env = entry["env"] as JsonObject;
-        if (pairs.Count > 0 && env is null || pairs.Any(p => p.Header.Length == 0 || env?.ContainsKey(p.Variable) != true))
+        if (pairs.Count > 0 && env is null
+            || pairs.Any(p => p.Header.Length == 0 || env?.ContainsKey(p.Variable) != true))
         {
-            return new ServerChange(name, ServerChangeKind.Skipped, "its --header-env names a variable its \"env\" does not hold; restore it by hand");
+            return new ServerChange(
+                name,
+                ServerChangeKind.Skipped,
+                "its --header-env names a variable its \"env\" does not hold; restore it by hand");
         }
 
         if (env?.Select(pair => pair.Key).FirstOrDefault(key => pairs.All(p => p.Variable != key)) is { } stray)
         {
-            return new ServerChange(name, ServerChangeKind.Skipped, $"its \"env\" holds {stray}, which is no header wrap wrote; restore it by hand");
+            return new ServerChange(
+                name,
+                ServerChangeKind.Skipped,
+                $"its \"env\" holds {stray}, which is no header wrap wrote; restore it by hand");
         }
 
         entry.SetAt(entry.IndexOf("command"), "url", JsonValue.Create(url));
@@ -107,7 +121,8 @@ internal static class RemoteEntries
     /// </summary>
     private static string VariableFor(string header, JsonObject taken)
     {
-        var stem = "MCPGUARD_HEADER_" + string.Concat(header.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_'));
+        var stem = "MCPGUARD_HEADER_"
+            + string.Concat(header.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_'));
         var variable = stem;
         for (var n = 2; taken.ContainsKey(variable); n++)
         {
@@ -117,7 +132,8 @@ internal static class RemoteEntries
         return variable;
     }
 
-    private static string? ValueOf(IReadOnlyList<string?> strings, int run, string option) => ValuesOf(strings, run, option).LastOrDefault();
+    private static string? ValueOf(IReadOnlyList<string?> strings, int run, string option) =>
+        ValuesOf(strings, run, option).LastOrDefault();
 
     private static IEnumerable<string> ValuesOf(IReadOnlyList<string?> strings, int run, string option)
     {

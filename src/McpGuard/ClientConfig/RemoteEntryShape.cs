@@ -15,7 +15,8 @@ internal abstract record RemoteEntryShape
     }
 
     /// <summary>The url, the <c>type</c> as written (null when absent) and the headers in order.</summary>
-    public sealed record Wrappable(string Url, string? Type, IReadOnlyList<(string Name, JsonNode Value)> Headers) : RemoteEntryShape;
+    public sealed record Wrappable(string Url, string? Type, IReadOnlyList<(string Name, JsonNode Value)> Headers)
+        : RemoteEntryShape;
 
     public sealed record Unwrappable(string Reason) : RemoteEntryShape;
 
@@ -37,7 +38,8 @@ internal abstract record RemoteEntryShape
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")
             || uri.UserInfo.Length > 0 || uri.Scheme == "http" && !uri.IsLoopback)
         {
-            return new Unwrappable("its url is not one run --url takes (https, or http to a loopback address, no user info)");
+            return new Unwrappable(
+                "its url is not one run --url takes (https, or http to a loopback address, no user info)");
         }
 
         string? type = null;
@@ -46,7 +48,8 @@ internal abstract record RemoteEntryShape
             type = StringOf(entry["type"]);
             if (type == "sse")
             {
-                return new Unwrappable("an SSE server (the old HTTP+SSE transport); run --url speaks Streamable HTTP only");
+                return new Unwrappable(
+                    "an SSE server (the old HTTP+SSE transport); run --url speaks Streamable HTTP only");
             }
 
             if (type is null || !RemoteEntries.StreamableTypes.Contains(type))
@@ -57,7 +60,8 @@ internal abstract record RemoteEntryShape
 
         if (entry.ContainsKey("env") || entry.ContainsKey("args"))
         {
-            return new Unwrappable("it has \"env\" or \"args\" beside its url, which the wrapped entry needs for itself");
+            return new Unwrappable(
+                "it has \"env\" or \"args\" beside its url, which the wrapped entry needs for itself");
         }
 
         var headers = new List<(string, JsonNode)>();
@@ -72,7 +76,8 @@ internal abstract record RemoteEntryShape
             {
                 if (StringOf(value) is null || HeaderOption.NameProblem("header", name) is not null)
                 {
-                    return new Unwrappable("a header the guard cannot send (not a string, not a valid name, or one the guard sets itself)");
+                    return new Unwrappable("a header the guard cannot send (not a string, not a valid name, "
+                        + "or one the guard sets itself)");
                 }
 
                 headers.Add((name, value!));

@@ -10,7 +10,8 @@ namespace McpGuard.ClientConfig;
 /// </summary>
 internal static class ServerEntries
 {
-    public static IReadOnlyList<ServerChange> Wrap(JsonObject servers, IReadOnlyCollection<string> selected, GuardInvocation guard, string policyPath)
+    public static IReadOnlyList<ServerChange> Wrap(
+        JsonObject servers, IReadOnlyCollection<string> selected, GuardInvocation guard, string policyPath)
     {
         ArgumentNullException.ThrowIfNull(guard);
         return Apply(servers, selected, (name, entry, command, args) =>
@@ -27,7 +28,10 @@ internal static class ServerEntries
 
             // --name: the desk and the audit log label the server by its entry in the config, as the client does.
             var wrapped = new JsonArray(
-                [.. guard.PrefixArguments.Select(a => JsonValue.Create(a)), "run", "--name", name, "--policy", policyPath, "--", command]);
+                [
+                    .. guard.PrefixArguments.Select(a => JsonValue.Create(a)),
+                    "run", "--name", name, "--policy", policyPath, "--", command,
+                ]);
             foreach (var arg in args)
             {
                 wrapped.Add(arg.DeepClone());
@@ -43,11 +47,13 @@ internal static class ServerEntries
                 entry.Insert(entry.IndexOf("command") + 1, "args", wrapped);
             }
 
-            return new ServerChange(name, ServerChangeKind.Wrapped, $"{command} now runs behind mcpguard with policy {policyPath}");
+            return new ServerChange(
+                name, ServerChangeKind.Wrapped, $"{command} now runs behind mcpguard with policy {policyPath}");
         }, (name, entry) => RemoteEntries.Wrap(name, entry, guard, policyPath));
     }
 
-    public static IReadOnlyList<ServerChange> Unwrap(JsonObject servers, IReadOnlyCollection<string> selected, GuardInvocation guard)
+    public static IReadOnlyList<ServerChange> Unwrap(
+        JsonObject servers, IReadOnlyCollection<string> selected, GuardInvocation guard)
     {
         ArgumentNullException.ThrowIfNull(guard);
         return Apply(servers, selected, (name, entry, command, args) =>
@@ -62,7 +68,9 @@ internal static class ServerEntries
                 return new ServerChange(name, ServerChangeKind.NotWrapped, "not behind mcpguard");
             }
 
-            if (separator + 1 >= args.Count || args[separator + 1] is not JsonValue original || original.GetValueKind() != JsonValueKind.String)
+            if (separator + 1 >= args.Count
+                || args[separator + 1] is not JsonValue original
+                || original.GetValueKind() != JsonValueKind.String)
             {
                 return new ServerChange(name, ServerChangeKind.Skipped, "wrapped args have no command after \"--\"");
             }
@@ -124,7 +132,8 @@ internal static class ServerEntries
     {
         ArgumentNullException.ThrowIfNull(servers);
         var entries = servers.Where(pair => selected.Count == 0 || selected.Contains(pair.Key)).ToList();
-        return entries.Select(pair => pair.Value is JsonObject url && RemoteEntries.IsRemote(url) ? remote(pair.Key, url)
+        return entries.Select(pair => pair.Value is JsonObject url && RemoteEntries.IsRemote(url)
+            ? remote(pair.Key, url)
             : TryReadCommand(pair.Value, out var entry, out var command, out var args, out var problem)
             ? change(pair.Key, entry, command, args)
             : new ServerChange(pair.Key, ServerChangeKind.Skipped, problem)).ToList();
@@ -146,7 +155,8 @@ internal static class ServerEntries
         if (entry["command"] is not JsonValue commandValue || commandValue.GetValueKind() != JsonValueKind.String)
         {
             problem = entry.ContainsKey("serverUrl") || entry.ContainsKey("httpUrl")
-                ? "a remote server named by \"serverUrl\" or \"httpUrl\", which wrap does not rewrite; write its entry by hand (docs/remote.md)"
+                ? "a remote server named by \"serverUrl\" or \"httpUrl\", which wrap does not rewrite; "
+                    + "write its entry by hand (docs/remote.md)"
                 : "no \"command\" (not a stdio server)";
             return false;
         }
@@ -175,7 +185,8 @@ internal static class ServerEntries
     /// <summary>
     /// Finds the <c>--</c> of an entry that already starts mcpguard run (any of the forms wrap writes).
     /// </summary>
-    private static bool TryFindWrapped(string command, IReadOnlyList<JsonNode> args, GuardInvocation guard, out int separator)
+    private static bool TryFindWrapped(
+        string command, IReadOnlyList<JsonNode> args, GuardInvocation guard, out int separator)
     {
         separator = FindRun(command, args, guard) is { } run ? Strings(args).IndexOf("--", run + 1) : -1;
         return separator > 0;
@@ -187,11 +198,13 @@ internal static class ServerEntries
         var strings = Strings(args);
         int run;
         // The dotnet form first: when wrap itself runs as `dotnet mcpguard.dll`, guard.Command is that dotnet too.
-        if (GuardInvocation.IsDotnetHost(command) && strings.Count > 0 && strings[0] is { } dll && GuardInvocation.IsGuardAssembly(dll))
+        if (GuardInvocation.IsDotnetHost(command) && strings.Count > 0 && strings[0] is { } dll
+            && GuardInvocation.IsGuardAssembly(dll))
         {
             run = 1;
         }
-        else if (GuardInvocation.IsGuardExecutable(command) || string.Equals(command, guard.Command, StringComparison.Ordinal))
+        else if (GuardInvocation.IsGuardExecutable(command)
+            || string.Equals(command, guard.Command, StringComparison.Ordinal))
         {
             run = 0;
         }
@@ -204,7 +217,8 @@ internal static class ServerEntries
     }
 
     private static List<string?> Strings(IReadOnlyList<JsonNode> args) =>
-        args.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null).ToList();
+        args.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null)
+            .ToList();
 
     /// <summary>The <c>--policy</c> of a wrapped entry's guard options (before its <c>--</c>, if any).</summary>
     private static string? PolicyOf(IReadOnlyList<JsonNode> args)
@@ -212,7 +226,8 @@ internal static class ServerEntries
         var separator = Strings(args).IndexOf("--") is var found and >= 0 ? found : args.Count;
         for (var i = 0; i + 1 < separator; i++)
         {
-            if (args[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is "--policy" or "-p")
+            if (args[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                && v.GetValue<string>() is "--policy" or "-p")
             {
                 return args[i + 1].ToString();
             }

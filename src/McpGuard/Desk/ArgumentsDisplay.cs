@@ -12,7 +12,11 @@ internal static class ArgumentsDisplay
     public const int MaxArgumentsChars = 2000;
 
     // Relaxed escaping: a person reads this text, and no JSON parser does (the desk page sets it as textContent).
-    private static readonly JsonWriterOptions s_pretty = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions s_pretty = new()
+    {
+        Indented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static string Pretty(JsonElement arguments, int maxChars = MaxArgumentsChars)
     {
@@ -28,6 +32,8 @@ internal static class ArgumentsDisplay
         }
 
         var text = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-        return text.Length <= maxChars ? text : string.Concat(text.AsSpan(0, maxChars), $"\n… ({text.Length - maxChars} more characters)");
+        return text.Length <= maxChars
+            ? text
+            : string.Concat(text.AsSpan(0, maxChars), $"\n… ({text.Length - maxChars} more characters)");
     }
 }

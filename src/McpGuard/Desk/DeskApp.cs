@@ -28,7 +28,12 @@ internal static class DeskApp
     private const long MaxReportBytes = 256 * 1024;
 
     /// <summary>Builds and starts the desk; port 0 picks a free port. Returns the app and the port it got.</summary>
-    public static async Task<(WebApplication App, int Port)> StartAsync(int port, string secret, TimeProvider timeProvider, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public static async Task<(WebApplication App, int Port)> StartAsync(
+        int port,
+        string secret,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
     {
         // As serve's host (Http/GatewayHost.cs): no file watched under the working directory, none read from it.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -38,7 +43,8 @@ internal static class DeskApp
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeskJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeskJsonContext.Default));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
 
@@ -75,7 +81,9 @@ internal static class DeskApp
             }
 
             var state = answer.ToString().ToLowerInvariant();
-            return Results.Json(new DeskGuardAnswer(state, DeskFiles.Proof(secret, id, state)), DeskJsonContext.Default.DeskGuardAnswer);
+            return Results.Json(
+                new DeskGuardAnswer(state, DeskFiles.Proof(secret, id, state)),
+                DeskJsonContext.Default.DeskGuardAnswer);
         });
         app.MapDelete("/api/guard/requests/{id}", (string id) =>
         {
@@ -96,7 +104,8 @@ internal static class DeskApp
         });
 
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
         return (app, new Uri(address).Port);
     }
 
@@ -132,9 +141,11 @@ internal static class DeskApp
     {
         try
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-            return body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("approve"u8, out var approve) &&
-                   approve.ValueKind is JsonValueKind.True or JsonValueKind.False
+            using var body = await JsonDocument.ParseAsync(
+                request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            return body.RootElement.ValueKind == JsonValueKind.Object
+                && body.RootElement.TryGetProperty("approve"u8, out var approve)
+                && approve.ValueKind is JsonValueKind.True or JsonValueKind.False
                 ? approve.GetBoolean()
                 : null;
         }
@@ -151,7 +162,8 @@ internal static class DeskApp
     {
         try
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+            using var body = await JsonDocument.ParseAsync(
+                request.Body, cancellationToken: request.HttpContext.RequestAborted);
             var root = body.RootElement;
             return new DeskPending(
                 id,
@@ -159,11 +171,14 @@ internal static class DeskApp
                 root.GetProperty("tool"u8).GetString() ?? "",
                 ArgumentsDisplay.Pretty(root.GetProperty("arguments"u8), maxChars: 20_000),
                 root.GetProperty("rule"u8).GetString() ?? "",
-                root.TryGetProperty("reason"u8, out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null,
+                root.TryGetProperty("reason"u8, out var reason) && reason.ValueKind == JsonValueKind.String
+                    ? reason.GetString()
+                    : null,
                 now,
                 root.GetProperty("deadline"u8).GetDateTimeOffset(),
                 root.TryGetProperty("changes"u8, out var changes) && changes.ValueKind == JsonValueKind.Array
-                    ? string.Join('\n', changes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()))
+                    ? string.Join('\n', changes.EnumerateArray()
+                        .Select(c => c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText()))
                     : null)
             {
                 Agent = root.TryGetProperty("agent"u8, out var agent) && agent.ValueKind == JsonValueKind.String
@@ -171,7 +186,8 @@ internal static class DeskApp
                     : null,
             };
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception ex)
+            when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             return null;
         }

@@ -63,17 +63,20 @@ internal static class DeskFiles
     /// it, any program that got the port first could approve calls.
     /// </summary>
     public static string Proof(string secret, string id, string state) =>
-        Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{id}:{state}")));
+        Convert.ToHexString(
+            HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{id}:{state}")));
 
     /// <summary>
     /// The key in the desk's address (<c>/?key=…</c>), derived from the per-user secret: only someone who can
     /// read the secret file (this user) can open the page, so other local users cannot approve calls.
     /// </summary>
     public static string PageKey(string secret) =>
-        Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), "mcpguard desk page"u8)).ToLowerInvariant();
+        Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), "mcpguard desk page"u8))
+            .ToLowerInvariant();
 
     public static bool IsProof(string? proof, string secret, string id, string state) =>
-        proof is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(proof), Encoding.UTF8.GetBytes(Proof(secret, id, state)));
+        proof is not null && CryptographicOperations.FixedTimeEquals(
+            Encoding.UTF8.GetBytes(proof), Encoding.UTF8.GetBytes(Proof(secret, id, state)));
 
     /// <summary>
     /// The secret for a guard, or null if no desk has ever created one (then no desk can be running, and the

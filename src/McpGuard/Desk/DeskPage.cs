@@ -24,13 +24,21 @@ internal static class DeskPage
           header { background: #1d232b; color: #fff; padding: 12px 24px; font-size: 18px; }
           main { display: grid; grid-template-columns: 2fr 1fr; gap: 24px; padding: 24px; }
           h2 { font-size: 15px; text-transform: uppercase; letter-spacing: .05em; color: #5b6573; margin: 0 0 12px; }
-          .card { background: #fff; border-radius: 8px; padding: 16px; margin-bottom: 16px; box-shadow: 0 1px 3px #0002; }
+          .card {
+            background: #fff; border-radius: 8px; padding: 16px; margin-bottom: 16px; box-shadow: 0 1px 3px #0002;
+          }
           .tool { font-size: 18px; font-weight: 600; } .server { color: #5b6573; }
-          .rule { margin: 6px 0; color: #7a4b00; } .left { float: right; font-variant-numeric: tabular-nums; color: #b42318; }
-          pre { background: #f0f2f5; padding: 10px; border-radius: 6px; max-height: 300px; overflow: auto; font-size: 13px; }
-          button { font-size: 15px; padding: 8px 20px; border-radius: 6px; border: 0; cursor: pointer; margin-right: 8px; }
+          .rule { margin: 6px 0; color: #7a4b00; }
+          .left { float: right; font-variant-numeric: tabular-nums; color: #b42318; }
+          pre {
+            background: #f0f2f5; padding: 10px; border-radius: 6px; max-height: 300px; overflow: auto; font-size: 13px;
+          }
+          button {
+            font-size: 15px; padding: 8px 20px; border-radius: 6px; border: 0; cursor: pointer; margin-right: 8px;
+          }
           .approve { background: #1a7f37; color: #fff; } .deny { background: #b42318; color: #fff; }
-          .empty { color: #5b6573; } li { margin-bottom: 6px; } .approved { color: #1a7f37; } .denied, .expired { color: #b42318; }
+          .empty { color: #5b6573; } li { margin-bottom: 6px; }
+          .approved { color: #1a7f37; } .denied, .expired { color: #b42318; }
           .withdrawn { color: #5b6573; }
           header button { float: right; background: #fff; color: #1d232b; padding: 4px 12px; font-size: 13px; }
           .alert { padding: 12px 24px; font-weight: 600; } #banner { background: #b42318; color: #fff; }
@@ -52,11 +60,23 @@ internal static class DeskPage
         let skew = 0, pending = [];
         const seen = new Set(), title = 'McpGuard approval desk';
         const unsafeChars = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029]/g;
-        function inert(text) { return String(text).replace(unsafeChars, c => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')); }
-        function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = inert(text); return e; }
+        function inert(text) {
+          return String(text)
+            .replace(unsafeChars, c => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0'));
+        }
+        function el(tag, cls, text) {
+          const e = document.createElement(tag);
+          if (cls) e.className = cls;
+          if (text !== undefined) e.textContent = inert(text);
+          return e;
+        }
         function show(id, text) { const e = document.getElementById(id); e.textContent = text; e.hidden = !text; }
         function post(id, approve) {
-          return fetch('/api/decisions/' + encodeURIComponent(id), { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-McpGuard-Csrf': csrf }, body: JSON.stringify({ approve }) });
+          return fetch('/api/decisions/' + encodeURIComponent(id), {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-McpGuard-Csrf': csrf },
+            body: JSON.stringify({ approve }),
+          });
         }
         async function decide(id, approve) {
           const verb = approve ? 'Approve' : 'Deny';
@@ -75,7 +95,8 @@ internal static class DeskPage
             if (seen.has(p.id)) continue;
             seen.add(p.id);
             if ('Notification' in window && Notification.permission === 'granted') {
-              new Notification('McpGuard: ' + inert(p.tool) + ' is waiting for you', { body: 'server: ' + inert(p.server), tag: p.id });
+              new Notification('McpGuard: ' + inert(p.tool) + ' is waiting for you',
+                { body: 'server: ' + inert(p.server), tag: p.id });
             }
           }
         }
@@ -84,17 +105,24 @@ internal static class DeskPage
           button.hidden = !('Notification' in window) || Notification.permission !== 'default';
           button.onclick = () => Notification.requestPermission().then(offerNotifications);
         }
-        function secondsLeft(p) { return Math.max(0, Math.round((Date.parse(p.deadline) - (Date.now() + skew)) / 1000)); }
+        function secondsLeft(p) {
+          return Math.max(0, Math.round((Date.parse(p.deadline) - (Date.now() + skew)) / 1000));
+        }
         function render() {
           const box = document.getElementById('pending');
           box.replaceChildren();
           if (pending.length === 0) box.append(el('p', 'empty', 'Nothing is waiting.'));
           for (const p of pending) {
             const card = el('div', 'card'); card.dataset.id = p.id;
-            card.append(el('span', 'left', secondsLeft(p) + ' s left'), el('div', 'tool', p.tool), el('div', 'server', 'server: ' + p.server));
+            card.append(el('span', 'left', secondsLeft(p) + ' s left'), el('div', 'tool', p.tool),
+              el('div', 'server', 'server: ' + p.server));
             if (p.agent) card.append(el('div', 'server', 'asked by: ' + p.agent));
-            card.append(el('div', 'rule', 'rule: ' + p.ruleId + (p.reason ? ' — ' + p.reason : '')), el('pre', '', p.arguments));
-            if (p.changes) card.append(el('div', 'rule', 'what changed since the tool was pinned:'), el('pre', 'changes', p.changes));
+            card.append(el('div', 'rule', 'rule: ' + p.ruleId + (p.reason ? ' — ' + p.reason : '')),
+              el('pre', '', p.arguments));
+            if (p.changes) {
+              card.append(el('div', 'rule', 'what changed since the tool was pinned:'),
+                el('pre', 'changes', p.changes));
+            }
             const yes = el('button', 'approve', 'Approve'), no = el('button', 'deny', 'Deny');
             yes.onclick = () => decide(p.id, true); no.onclick = () => decide(p.id, false);
             card.append(yes, no); box.append(card);
@@ -104,11 +132,15 @@ internal static class DeskPage
           let s;
           try {
             const r = await fetch('/api/state', { cache: 'no-store' });
-            if (r.status === 401) { show('banner', 'This page has no desk key: open the address `mcpguard desk` printed.'); return; }
+            if (r.status === 401) {
+              show('banner', 'This page has no desk key: open the address `mcpguard desk` printed.');
+              return;
+            }
             if (!r.ok) throw new Error('HTTP ' + r.status);
             s = await r.json();
           } catch (e) {
-            show('banner', 'Disconnected: the desk is not running, so nothing here can be approved. Start it again with `mcpguard desk`; this page reconnects by itself.');
+            show('banner', 'Disconnected: the desk is not running, so nothing here can be approved. '
+              + 'Start it again with `mcpguard desk`; this page reconnects by itself.');
             document.title = '(disconnected) ' + title;
             return;
           }
@@ -121,14 +153,19 @@ internal static class DeskPage
           notifyNew(pending);
           const feed = document.getElementById('feed'); feed.replaceChildren();
           for (const d of s.decisions) {
-            const li = el('li'); li.append(el('span', d.outcome, d.outcome), inert(' ' + d.tool + ' on ' + d.server) + ' at ' + new Date(d.at).toLocaleTimeString());
+            const li = el('li');
+            li.append(el('span', d.outcome, d.outcome),
+              inert(' ' + d.tool + ' on ' + d.server) + ' at ' + new Date(d.at).toLocaleTimeString());
             feed.append(li);
           }
           renderPicture(s);
         }
         offerNotifications();
         setInterval(refresh, 1000);
-        setInterval(() => document.querySelectorAll('.card').forEach(c => { const p = pending.find(x => x.id === c.dataset.id); if (p) c.querySelector('.left').textContent = secondsLeft(p) + ' s left'; }), 500);
+        setInterval(() => document.querySelectorAll('.card').forEach(c => {
+          const p = pending.find(x => x.id === c.dataset.id);
+          if (p) c.querySelector('.left').textContent = secondsLeft(p) + ' s left';
+        }), 500);
         refresh();
         </script>
         </body></html>

@@ -25,7 +25,10 @@ internal sealed class DeskSecurity(string secret, string csrfToken)
         var origin = $"http://{context.Request.Host.Value}";
         if (!IsLoopbackHost(context))
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, "The Host header must be 127.0.0.1 or localhost with the desk's port.");
+            await RefuseAsync(
+                context,
+                StatusCodes.Status400BadRequest,
+                "The Host header must be 127.0.0.1 or localhost with the desk's port.");
             return;
         }
 
@@ -35,7 +38,8 @@ internal sealed class DeskSecurity(string secret, string csrfToken)
         {
             if (!SameSecret(context.Request.Headers[DeskFiles.SecretHeader].ToString(), secret))
             {
-                await RefuseAsync(context, StatusCodes.Status401Unauthorized, $"Missing or wrong {DeskFiles.SecretHeader}.");
+                await RefuseAsync(
+                    context, StatusCodes.Status401Unauthorized, $"Missing or wrong {DeskFiles.SecretHeader}.");
                 return;
             }
         }
@@ -44,17 +48,24 @@ internal sealed class DeskSecurity(string secret, string csrfToken)
             // The address `mcpguard desk` printed: keep the key in a cookie and drop it from the address bar.
             if (!SameSecret(key, _pageKey))
             {
-                await RefuseAsync(context, StatusCodes.Status401Unauthorized, "Wrong desk key. Open the address `mcpguard desk` printed.");
+                await RefuseAsync(
+                    context,
+                    StatusCodes.Status401Unauthorized,
+                    "Wrong desk key. Open the address `mcpguard desk` printed.");
                 return;
             }
 
-            context.Response.Cookies.Append(KeyCookie, _pageKey, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
+            context.Response.Cookies.Append(
+                KeyCookie, _pageKey, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
             context.Response.Redirect(context.Request.Path, permanent: false);
             return;
         }
         else if (!SameSecret(context.Request.Cookies[KeyCookie] ?? "", _pageKey))
         {
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "Open the address `mcpguard desk` printed: it carries this user's desk key.");
+            await RefuseAsync(
+                context,
+                StatusCodes.Status401Unauthorized,
+                "Open the address `mcpguard desk` printed: it carries this user's desk key.");
             return;
         }
         else if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
@@ -96,7 +107,8 @@ internal sealed class DeskSecurity(string secret, string csrfToken)
     }
 
     private static bool SameSecret(string sent, string expected) =>
-        sent.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(sent), Encoding.UTF8.GetBytes(expected));
+        sent.Length > 0 && CryptographicOperations.FixedTimeEquals(
+            Encoding.UTF8.GetBytes(sent), Encoding.UTF8.GetBytes(expected));
 
     private static Task RefuseAsync(HttpContext context, int status, string message)
     {

@@ -41,7 +41,11 @@ internal sealed class DeskStore(TimeProvider timeProvider)
         {
             Sweep();
             return (
-                _entries.Values.Where(e => e.Answer == DeskAnswer.Pending).Select(e => e.Request).OrderBy(p => p.Received).ToList(),
+                _entries.Values
+                    .Where(e => e.Answer == DeskAnswer.Pending)
+                    .Select(e => e.Request)
+                    .OrderBy(p => p.Received)
+                    .ToList(),
                 _feed.ToList());
         }
     }
@@ -128,6 +132,7 @@ internal sealed class DeskStore(TimeProvider timeProvider)
 
         public DateTimeOffset ClosedAt { get; set; }
 
-        public TaskCompletionSource<DeskAnswer> Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<DeskAnswer> Answered { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

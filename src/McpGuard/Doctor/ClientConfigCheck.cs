@@ -27,7 +27,8 @@ internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, Poli
 
         if (!ClientConfigDocument.TryParse(File.ReadAllText(configPath), out var document, out var problem))
         {
-            yield return new DoctorFinding(DoctorLevel.Problem, client, $"{configPath} {problem}: the client cannot read it either");
+            yield return new DoctorFinding(
+                DoctorLevel.Problem, client, $"{configPath} {problem}: the client cannot read it either");
             yield break;
         }
 
@@ -42,8 +43,12 @@ internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, Poli
     {
         ServerEntryState.Wrapped wrapped => Wrapped(name, wrapped),
         ServerEntryState.Unwrapped => new DoctorFinding(
-            DoctorLevel.Note, name, $"not behind mcpguard (mcpguard wrap --config {configPath} --server {name} --policy FILE)", 1),
-        ServerEntryState.NotLocal notLocal => new DoctorFinding(DoctorLevel.Note, name, $"skipped: {notLocal.Reason}", 1),
+            DoctorLevel.Note,
+            name,
+            $"not behind mcpguard (mcpguard wrap --config {configPath} --server {name} --policy FILE)",
+            1),
+        ServerEntryState.NotLocal notLocal => new DoctorFinding(
+            DoctorLevel.Note, name, $"skipped: {notLocal.Reason}", 1),
         _ => throw new InvalidOperationException("unknown entry state"),
     };
 
@@ -51,12 +56,17 @@ internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, Poli
     {
         if (!CommandLookup.IsFound(wrapped.Guard, path))
         {
-            return new DoctorFinding(DoctorLevel.Problem, name, $"the guard {wrapped.Guard} does not exist: install (./install.sh), then unwrap and wrap again", 1);
+            return new DoctorFinding(
+                DoctorLevel.Problem,
+                name,
+                $"the guard {wrapped.Guard} does not exist: install (./install.sh), then unwrap and wrap again",
+                1);
         }
 
         if (wrapped.Policy is null)
         {
-            return new DoctorFinding(DoctorLevel.Problem, name, "wrapped without --policy: the guard refuses to start", 1);
+            return new DoctorFinding(
+                DoctorLevel.Problem, name, "wrapped without --policy: the guard refuses to start", 1);
         }
 
         if (!_policies.TryGetValue(wrapped.Policy, out var loaded))
@@ -69,12 +79,21 @@ internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, Poli
             var first = loaded.Errors.Count > 0 ? loaded.Errors[0].ToString() : "cannot be loaded";
             var more = loaded.Errors.Count > 1 ? $" (and {loaded.Errors.Count - 1} more)" : "";
             return new DoctorFinding(
-                DoctorLevel.Problem, name, $"policy invalid, the guard exits at every start: {first}{more}; see: mcpguard check --policy {wrapped.Policy}", 1);
+                DoctorLevel.Problem,
+                name,
+                $"policy invalid, the guard exits at every start: {first}{more}; "
+                    + $"see: mcpguard check --policy {wrapped.Policy}",
+                1);
         }
 
         if (!wrapped.Remote && !CommandLookup.IsFound(wrapped.ServerCommand, path))
         {
-            return new DoctorFinding(DoctorLevel.Problem, name, $"wrapped with policy {wrapped.Policy}, but its server command '{wrapped.ServerCommand}' is not found on PATH", 1);
+            return new DoctorFinding(
+                DoctorLevel.Problem,
+                name,
+                $"wrapped with policy {wrapped.Policy}, but its server command '{wrapped.ServerCommand}' "
+                    + $"is not found on PATH",
+                1);
         }
 
         return new DoctorFinding(DoctorLevel.Ok, name, $"wrapped, policy {wrapped.Policy} (valid)", 1);

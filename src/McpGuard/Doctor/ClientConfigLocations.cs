@@ -5,7 +5,8 @@ namespace McpGuard.Doctor;
 /// <summary>Where the clients doctor knows keep their MCP servers, for this user and the current folder.</summary>
 internal static class ClientConfigLocations
 {
-    public static IReadOnlyList<(string Client, string Path)> All(string home, string currentDirectory, Func<string, string?> environment)
+    public static IReadOnlyList<(string Client, string Path)> All(
+        string home, string currentDirectory, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var userConfig = OperatingSystem.IsMacOS() ? Path.Combine(home, "Library", "Application Support")

@@ -34,7 +34,8 @@ internal static class GuardProcesses
                     continue;
                 }
 
-                guards.Add(new RunningGuard(pid, ValueOf(argv, run, "--name"), ValueOf(argv, run, "--policy") ?? ValueOf(argv, run, "-p")));
+                guards.Add(new RunningGuard(
+                    pid, ValueOf(argv, run, "--name"), ValueOf(argv, run, "--policy") ?? ValueOf(argv, run, "-p")));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -68,8 +69,11 @@ internal static class GuardProcesses
 
     private static string? HomeOf(List<string> environment)
     {
-        string? Get(string name) => environment.FirstOrDefault(e => e.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
-        var home = Get("MCPGUARD_HOME") is { Length: > 0 } set ? set : Get("HOME") is { Length: > 0 } user ? Path.Combine(user, ".mcpguard") : null;
+        string? Get(string name) =>
+            environment.FirstOrDefault(e => e.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+        var home = Get("MCPGUARD_HOME") is { Length: > 0 } set ? set
+            : Get("HOME") is { Length: > 0 } user ? Path.Combine(user, ".mcpguard")
+            : null;
         return home is null ? null : Path.GetFullPath(home).TrimEnd('/');
     }
 }

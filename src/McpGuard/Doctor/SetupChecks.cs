@@ -20,7 +20,8 @@ internal static class SetupChecks
     public static IEnumerable<DoctorFinding> Tool(GuardInvocation guard, string? path)
     {
         ArgumentNullException.ThrowIfNull(guard);
-        var version = typeof(SetupChecks).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
+        var version = typeof(SetupChecks).Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
         var invocation = string.Join(' ', [guard.Command, .. guard.PrefixArguments]);
         yield return new DoctorFinding(DoctorLevel.Ok, "tool", $"{invocation} ({version}); wrap writes this path");
         if (CommandLookup.Find(GuardInvocation.ToolName, path) is { } onPath)
@@ -29,8 +30,11 @@ internal static class SetupChecks
         }
         else
         {
-            var add = GuardInvocation.IsGuardExecutable(guard.Command) ? $"; add: export PATH=\"{Path.GetDirectoryName(guard.Command)}:$PATH\"" : "";
-            yield return new DoctorFinding(DoctorLevel.Note, "PATH", $"mcpguard is not on PATH (clients do not need it){add}");
+            var add = GuardInvocation.IsGuardExecutable(guard.Command)
+                ? $"; add: export PATH=\"{Path.GetDirectoryName(guard.Command)}:$PATH\""
+                : "";
+            yield return new DoctorFinding(
+                DoctorLevel.Note, "PATH", $"mcpguard is not on PATH (clients do not need it){add}");
         }
     }
 
@@ -38,12 +42,14 @@ internal static class SetupChecks
     {
         if (!Directory.Exists(home))
         {
-            return new DoctorFinding(DoctorLevel.Note, "home", $"{home} does not exist yet (the first desk or guard creates it)");
+            return new DoctorFinding(
+                DoctorLevel.Note, "home", $"{home} does not exist yet (the first desk or guard creates it)");
         }
 
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(home) & (UnixFileMode)Convert.ToInt32("077", 8)) != 0)
         {
-            return new DoctorFinding(DoctorLevel.Problem, "home", $"{home} can be read by other users; run: chmod 700 {home}");
+            return new DoctorFinding(
+                DoctorLevel.Problem, "home", $"{home} can be read by other users; run: chmod 700 {home}");
         }
 
         return new DoctorFinding(DoctorLevel.Ok, "home", $"{home} (this user only)");
@@ -53,7 +59,10 @@ internal static class SetupChecks
     {
         if (!File.Exists(DeskFiles.SecretPath))
         {
-            return new DoctorFinding(DoctorLevel.Note, "desk", "no desk has run for this user; approvals through the desk need: mcpguard desk");
+            return new DoctorFinding(
+                DoctorLevel.Note,
+                "desk",
+                "no desk has run for this user; approvals through the desk need: mcpguard desk");
         }
 
         var port = DeskFiles.ReadPort();
@@ -65,13 +74,18 @@ internal static class SetupChecks
             await client.ConnectAsync(System.Net.IPAddress.Loopback, port, timeout.Token);
             return new DoctorFinding(DoctorLevel.Ok, "desk", $"something answers on 127.0.0.1:{port}, the desk's port");
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
+            when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new DoctorFinding(DoctorLevel.Note, "desk", $"no desk is running on 127.0.0.1:{port}; calls that need a person cannot ask there: mcpguard desk");
+            return new DoctorFinding(
+                DoctorLevel.Note,
+                "desk",
+                $"no desk is running on 127.0.0.1:{port}; calls that need a person cannot ask there: mcpguard desk");
         }
     }
 
-    public static async Task<DoctorFinding> StoreAsync(string policyPath, CompiledPolicy policy, CancellationToken cancellationToken)
+    public static async Task<DoctorFinding> StoreAsync(
+        string policyPath, CompiledPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(policy);
         if (policy.State.Store == StateStoreKind.Memory)
@@ -79,24 +93,37 @@ internal static class SetupChecks
             return new DoctorFinding(DoctorLevel.Ok, "store", $"{policyPath}: counters in memory, per guard");
         }
 
-        var sqlite = policy.State.Path is { } written ? AuditPaths.Expand(written) : Path.GetFullPath(CounterStores.DefaultSqlitePath);
+        var sqlite = policy.State.Path is { } written
+            ? AuditPaths.Expand(written)
+            : Path.GetFullPath(CounterStores.DefaultSqlitePath);
         if (policy.State.Store == StateStoreKind.Sqlite && !File.Exists(sqlite))
         {
             // Opening it would create it: doctor only looks.
-            return new DoctorFinding(DoctorLevel.Ok, "store", $"{policyPath}: the SQLite file {sqlite} does not exist yet (the first counted call creates it)");
+            return new DoctorFinding(
+                DoctorLevel.Ok,
+                "store",
+                $"{policyPath}: the SQLite file {sqlite} does not exist yet (the first counted call creates it)");
         }
 
         try
         {
-            var store = await CounterStores.OpenAsync(policy.State, NullLogger.Instance).WaitAsync(s_storeTimeout, cancellationToken);
+            var store = await CounterStores.OpenAsync(policy.State, NullLogger.Instance)
+                .WaitAsync(s_storeTimeout, cancellationToken);
             await using var owned = store as IAsyncDisposable;
-            await store.ReadAsync(policy.CounterNamespace, TimeProvider.System.GetUtcNow(), cancellationToken).AsTask().WaitAsync(s_storeTimeout, cancellationToken);
+            await store.ReadAsync(policy.CounterNamespace, TimeProvider.System.GetUtcNow(), cancellationToken)
+                .AsTask()
+                .WaitAsync(s_storeTimeout, cancellationToken);
             return new DoctorFinding(DoctorLevel.Ok, "store", $"{policyPath}: {store.Description} answers");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var why = ex is TimeoutException ? $"no answer within {s_storeTimeout.TotalSeconds:0} s" : ex.Message.Split('\n')[0];
-            return new DoctorFinding(DoctorLevel.Problem, "store", $"{policyPath}: the counter store cannot be reached ({why}); calls that need a counter are denied");
+            var why = ex is TimeoutException
+                ? $"no answer within {s_storeTimeout.TotalSeconds:0} s"
+                : ex.Message.Split('\n')[0];
+            return new DoctorFinding(
+                DoctorLevel.Problem,
+                "store",
+                $"{policyPath}: the counter store cannot be reached ({why}); calls that need a counter are denied");
         }
     }
 }

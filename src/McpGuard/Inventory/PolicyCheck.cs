@@ -30,7 +30,8 @@ internal static class PolicyCheck
             var matched = tools.Where(t => entry.Pattern.IsMatch(t.Name)).ToList();
             if (matched.Count == 0)
             {
-                findings.Add(new(true, $"tools.{entry.Pattern.Pattern}: the server has no tool {(entry.Pattern.IsLiteral ? "of this name" : "matching this glob")}."));
+                findings.Add(new(true, $"tools.{entry.Pattern.Pattern}: the server has no tool "
+                    + $"{(entry.Pattern.IsLiteral ? "of this name" : "matching this glob")}."));
                 continue;
             }
 
@@ -46,20 +47,30 @@ internal static class PolicyCheck
 
     private static void CheckConditions(ToolEntry entry, ServerTool tool, List<CheckFinding> findings)
     {
-        var budget = entry.Budget is { } b ? [new Condition(b.Argument, [new ConditionOperator(ConditionOperatorKind.Gte, [PolicyValue.FromScalar("0", false)])])] : Array.Empty<Condition>();
-        foreach (var (condition, where) in entry.Rules.SelectMany(r => r.When.Select(c => (c, $"rules[{r.Index}]"))).Concat(budget.Select(c => (c, "budget"))))
+        var budget = entry.Budget is { } b
+            ? [new Condition(b.Argument, [
+                new ConditionOperator(ConditionOperatorKind.Gte, [PolicyValue.FromScalar("0", false)])])]
+            : Array.Empty<Condition>();
+        foreach (var (condition, where) in entry.Rules
+            .SelectMany(r => r.When.Select(c => (c, $"rules[{r.Index}]")))
+            .Concat(budget.Select(c => (c, "budget"))))
         {
             var schema = Resolve(tool.InputSchema, condition.Path);
             if (schema is null)
             {
-                findings.Add(new(true, $"tools.{entry.Pattern.Pattern}.{where}: '{condition.Path}' is not in the input schema of {tool.Name}."));
+                findings.Add(new(true, $"tools.{entry.Pattern.Pattern}.{where}: '{condition.Path}' "
+                    + $"is not in the input schema of {tool.Name}."));
                 continue;
             }
 
-            var type = schema.Value.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            if (condition.Operators.Any(o => ConditionOperatorWords.IsNumeric(o.Kind)) && type is not (null or "number" or "integer" or "string"))
+            var type = schema.Value.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+                ? t.GetString()
+                : null;
+            if (condition.Operators.Any(o => ConditionOperatorWords.IsNumeric(o.Kind))
+                && type is not (null or "number" or "integer" or "string"))
             {
-                findings.Add(new(true, $"tools.{entry.Pattern.Pattern}.{where}: '{condition.Path}' is a {type} in {tool.Name}'s schema; numeric operators can never hold."));
+                findings.Add(new(true, $"tools.{entry.Pattern.Pattern}.{where}: '{condition.Path}' is a {type} "
+                    + $"in {tool.Name}'s schema; numeric operators can never hold."));
             }
         }
     }
@@ -69,8 +80,10 @@ internal static class PolicyCheck
         var current = schema;
         foreach (var (name, each) in path.Steps)
         {
-            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty("properties", out var properties) ||
-                properties.ValueKind != JsonValueKind.Object || !properties.TryGetProperty(name, out current))
+            if (current.ValueKind != JsonValueKind.Object
+                || !current.TryGetProperty("properties", out var properties)
+                || properties.ValueKind != JsonValueKind.Object
+                || !properties.TryGetProperty(name, out current))
             {
                 return null;
             }
@@ -87,20 +100,25 @@ internal static class PolicyCheck
         return current;
     }
 
-    private static void CheckSiblings(PolicyEngine engine, string? serverName, IReadOnlyList<ServerTool> tools, List<CheckFinding> findings)
+    private static void CheckSiblings(
+        PolicyEngine engine, string? serverName, IReadOnlyList<ServerTool> tools, List<CheckFinding> findings)
     {
         var policy = engine.Policy;
-        foreach (var entry in policy.Entries.Where(e => e.RateLimit is not null || e.Budget is not null || e.Rules.Any(r => r.When.Count > 0)))
+        foreach (var entry in policy.Entries
+            .Where(e => e.RateLimit is not null || e.Budget is not null || e.Rules.Any(r => r.When.Count > 0)))
         {
             foreach (var guarded in tools.Where(t => entry.Pattern.IsMatch(t.Name)))
             {
                 var noun = guarded.Name.Split('_', '-')[^1];
-                foreach (var sibling in tools.Where(t => t.Name != guarded.Name && !entry.Pattern.IsMatch(t.Name) && t.Name.Split('_', '-').Contains(noun)))
+                foreach (var sibling in tools.Where(t => t.Name != guarded.Name && !entry.Pattern.IsMatch(t.Name)
+                    && t.Name.Split('_', '-').Contains(noun)))
                 {
                     var summary = engine.Describe(sibling.Name, sibling.Hints, serverName);
                     if (summary.Effect == ToolEffect.Allowed && summary.Limits is null && CanDoHarm(summary.Risk))
                     {
-                        findings.Add(new(true, $"{guarded.Name} is limited by tools.{entry.Pattern.Pattern}, but its sibling {sibling.Name} is allowed without a limit ({summary.RuleId}): an agent can go around the limit."));
+                        findings.Add(new(true, $"{guarded.Name} is limited by tools.{entry.Pattern.Pattern}, "
+                            + $"but its sibling {sibling.Name} is allowed without a limit ({summary.RuleId}): "
+                            + $"an agent can go around the limit."));
                     }
                 }
             }

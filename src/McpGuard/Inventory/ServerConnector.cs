@@ -9,13 +9,16 @@ namespace McpGuard.Inventory;
 /// </summary>
 internal sealed class ServerConnector(Func<IReadOnlyList<string>, ILoggerFactory, IClientTransport> connect)
 {
-    public static ServerConnector Stdio { get; } = new((commandLine, loggerFactory) => new StdioClientTransport(new StdioClientTransportOptions
-    {
-        Command = commandLine[0],
-        Arguments = [.. commandLine.Skip(1)],
-        Name = Path.GetFileName(commandLine[0]),
-        ShutdownTimeout = TimeSpan.FromSeconds(5),
-    }, loggerFactory));
+    public static ServerConnector Stdio { get; } = new((commandLine, loggerFactory) => new StdioClientTransport(
+        new StdioClientTransportOptions
+        {
+            Command = commandLine[0],
+            Arguments = [.. commandLine.Skip(1)],
+            Name = Path.GetFileName(commandLine[0]),
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        },
+        loggerFactory));
 
-    public IClientTransport Connect(IReadOnlyList<string> commandLine, ILoggerFactory loggerFactory) => connect(commandLine, loggerFactory);
+    public IClientTransport Connect(IReadOnlyList<string> commandLine, ILoggerFactory loggerFactory) =>
+        connect(commandLine, loggerFactory);
 }

@@ -33,7 +33,11 @@ internal static class StarterCases
     /// </summary>
     /// <returns>The path written, or null (with a line on <paramref name="error"/> saying why not).</returns>
     public static async Task<string?> WriteBesideAsync(
-        string policyPath, CompiledPolicy policy, IReadOnlyList<ServerTool> tools, TextWriter error, CancellationToken cancellationToken)
+        string policyPath,
+        CompiledPolicy policy,
+        IReadOnlyList<ServerTool> tools,
+        TextWriter error,
+        CancellationToken cancellationToken)
     {
         var path = PathBeside(policyPath);
         if (File.Exists(path))
@@ -46,7 +50,8 @@ internal static class StarterCases
         var loaded = CasesLoader.LoadText(yaml, path);
         if (!loaded.Succeeded || CaseRunner.Run(policy, loaded.Cases).Any(r => !r.Passed))
         {
-            await error.WriteLineAsync("mcpguard init: the starter cases did not pass on the starter policy; none were written (please report this).");
+            await error.WriteLineAsync("mcpguard init: the starter cases did not pass on the starter policy; "
+                + "none were written (please report this).");
             return null;
         }
 
@@ -57,7 +62,8 @@ internal static class StarterCases
     public static string Write(CompiledPolicy policy, IReadOnlyList<ServerTool> tools)
     {
         var cases = new List<StarterCase>();
-        foreach (var group in tools.Where(t => policy.Classify(t.Name, t.Hints, null) == policy.Classify(t.Name, null, null))
+        foreach (var group in tools
+            .Where(t => policy.Classify(t.Name, t.Hints, null) == policy.Classify(t.Name, null, null))
             .GroupBy(t => policy.Classify(t.Name, null, null)).OrderBy(g => g.Key))
         {
             var tool = group.First().Name;
@@ -77,7 +83,8 @@ internal static class StarterCases
             stranger += "_";
         }
 
-        cases.Add(new StarterCase($"a tool the server does not list ({stranger}) is refused", stranger, CallVerdict.Deny));
+        cases.Add(new StarterCase(
+            $"a tool the server does not list ({stranger}) is refused", stranger, CallVerdict.Deny));
         return CasesWriter.Write(s_header, cases);
     }
 }

@@ -23,11 +23,17 @@ internal static class StarterPolicy
 
         // The catalogue the server's own name picks is written down, so the file says what classifies its tools.
         var catalogue = RiskCatalogues.ForServer(inventory.ServerName);
-        var policy = catalogue is null ? CatalogueChoice.None.Instance : (CatalogueChoice)new CatalogueChoice.Named(catalogue);
-        var classes = plain.Select(t => (t.Name, Risk: RiskClassifier.Classify(t.Name, t.Hints, policy.For(null)))).ToList();
+        var policy = catalogue is null
+            ? CatalogueChoice.None.Instance
+            : (CatalogueChoice)new CatalogueChoice.Named(catalogue);
+        var classes = plain
+            .Select(t => (t.Name, Risk: RiskClassifier.Classify(t.Name, t.Hints, policy.For(null))))
+            .ToList();
         var text = new StringBuilder();
-        text.AppendLine($"# McpGuard starter policy for {(IsPlain(serverName) ? serverName : "this server")} ({tools.Count} tools), written by `mcpguard init`.");
-        text.AppendLine("# Review it, then check it against the server: mcpguard check --policy THIS_FILE -- SERVER COMMAND");
+        text.AppendLine($"# McpGuard starter policy for {(IsPlain(serverName) ? serverName : "this server")} "
+            + $"({tools.Count} tools), written by `mcpguard init`.");
+        text.AppendLine(
+            "# Review it, then check it against the server: mcpguard check --policy THIS_FILE -- SERVER COMMAND");
         text.AppendLine("version: 1");
         text.AppendLine("default: deny                # a tool no rule below decides is refused");
         text.AppendLine();
@@ -39,19 +45,25 @@ internal static class StarterPolicy
         text.AppendLine("  unknown: deny");
         if (catalogue is not null)
         {
-            text.AppendLine($"  catalogue: {catalogue.Name}            # the built-in classes of this server's tools (it calls itself one of: {string.Join(", ", catalogue.ServerNames.Where(IsPlain))})");
+            text.AppendLine($"  catalogue: {catalogue.Name}            # the built-in classes of this server's tools "
+                + $"(it calls itself one of: {string.Join(", ", catalogue.ServerNames.Where(IsPlain))})");
         }
 
         text.AppendLine();
-        text.AppendLine($"# The server's tools by class (from {(catalogue is null ? "their names and annotations" : $"the {catalogue.Name} catalogue, else names and annotations")}):");
+        var classesFrom = catalogue is null
+            ? "their names and annotations"
+            : $"the {catalogue.Name} catalogue, else names and annotations";
+        text.AppendLine($"# The server's tools by class (from {classesFrom}):");
         foreach (var group in classes.GroupBy(c => c.Risk).OrderBy(g => g.Key))
         {
-            text.AppendLine($"#   {RiskClassWords.Word(group.Key)} ({group.Count()}): {string.Join(", ", group.Select(g => g.Name))}");
+            text.AppendLine($"#   {RiskClassWords.Word(group.Key)} ({group.Count()}): "
+                + $"{string.Join(", ", group.Select(g => g.Name))}");
         }
 
         if (plain.Count < tools.Count)
         {
-            text.AppendLine($"#   ({tools.Count - plain.Count} tools with unusual characters in their names are not listed here; `mcpguard tools` shows them.)");
+            text.AppendLine($"#   ({tools.Count - plain.Count} tools with unusual characters in their names "
+                + $"are not listed here; `mcpguard tools` shows them.)");
         }
 
         text.AppendLine();

@@ -15,11 +15,21 @@ internal static class ToolTextFlags
     // Phrases a tool has no reason to say to a person, compiled NonBacktracking (the text is the server's).
     private static readonly (string Why, Regex Pattern)[] s_addressedToModel =
     [
-        ("tells the model to ignore its instructions", Phrase(@"\b(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+|your\s+)?(previous|prior|above|earlier|other)\s+(instructions|messages|prompts|rules)")),
-        ("has an <IMPORTANT>-style block for the model", Phrase(@"<\s*/?\s*(important|system|instructions?|secret|hidden)\s*>")),
-        ("tells the model to keep something from the user", Phrase(@"\b(do\s+not|don't|never)\s+(tell|inform|mention|reveal|show|alert)\b[^.\n]{0,40}\b(user|human|person)")),
-        ("tells the model to read local files", Phrase(@"\b(read|open|cat|load|include|attach|pass)\b[^\n]{0,80}(~/\.ssh|\bid_(rsa|ed25519|ecdsa)\b|\.env\b|\.aws/credentials|/etc/(passwd|shadow)|mcp\.json|claude_desktop_config|\.cursor/)")),
-        ("tells the model to send data elsewhere", Phrase(@"\b(send|post|upload|forward|exfiltrate|transmit|leak)\b[^.\n]{0,60}(https?://|\bto\s+(this|the\s+following|an?\s+external)\s+(url|endpoint|server|address|email))")),
+        ("tells the model to ignore its instructions",
+            Phrase(@"\b(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+|your\s+)?"
+                + @"(previous|prior|above|earlier|other)\s+(instructions|messages|prompts|rules)")),
+        ("has an <IMPORTANT>-style block for the model",
+            Phrase(@"<\s*/?\s*(important|system|instructions?|secret|hidden)\s*>")),
+        ("tells the model to keep something from the user",
+            Phrase(@"\b(do\s+not|don't|never)\s+(tell|inform|mention|reveal|show|alert)\b[^.\n]{0,40}"
+                + @"\b(user|human|person)")),
+        ("tells the model to read local files",
+            Phrase(@"\b(read|open|cat|load|include|attach|pass)\b[^\n]{0,80}"
+                + @"(~/\.ssh|\bid_(rsa|ed25519|ecdsa)\b|\.env\b|\.aws/credentials|/etc/(passwd|shadow)|mcp\.json|"
+                + @"claude_desktop_config|\.cursor/)")),
+        ("tells the model to send data elsewhere",
+            Phrase(@"\b(send|post|upload|forward|exfiltrate|transmit|leak)\b[^.\n]{0,60}"
+                + @"(https?://|\bto\s+(this|the\s+following|an?\s+external)\s+(url|endpoint|server|address|email))")),
     ];
 
     public static IReadOnlyList<ToolTextFlag> Find(IEnumerable<ServerTool> tools) => [.. tools.SelectMany(Find)];
@@ -71,7 +81,8 @@ internal static class ToolTextFlags
             var parts = new List<string>();
             if (tags > 0)
             {
-                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{tags} Unicode tag characters (they spell \"{Shorten(hidden)}\")"));
+                parts.Add(string.Create(
+                    CultureInfo.InvariantCulture, $"{tags} Unicode tag characters (they spell \"{Shorten(hidden)}\")"));
             }
 
             if (zeroWidth > 0)
@@ -84,7 +95,11 @@ internal static class ToolTextFlags
                 parts.Add(string.Create(CultureInfo.InvariantCulture, $"{bidi} bidi controls"));
             }
 
-            flags.Add(new ToolTextFlag(tool, where, ToolTextFlagKind.InvisibleCharacters, "carries invisible characters: " + string.Join(", ", parts)));
+            flags.Add(new ToolTextFlag(
+                tool,
+                where,
+                ToolTextFlagKind.InvisibleCharacters,
+                "carries invisible characters: " + string.Join(", ", parts)));
         }
 
         if (!phrases)
@@ -98,7 +113,8 @@ internal static class ToolTextFlags
         {
             if (pattern.Match(readable) is { Success: true } match)
             {
-                flags.Add(new ToolTextFlag(tool, where, ToolTextFlagKind.AddressedToModel, $"{why}: \"{Shorten(match.Value)}\""));
+                flags.Add(new ToolTextFlag(
+                    tool, where, ToolTextFlagKind.AddressedToModel, $"{why}: \"{Shorten(match.Value)}\""));
             }
         }
     }
@@ -139,7 +155,8 @@ internal static class ToolTextFlags
         foreach (var rune in text.EnumerateRunes())
         {
             if (rune.Value is not (>= 0xE0000 and <= 0xE007F or 0x200B or 0x200C or 0x200D or 0x2060 or 0xFEFF or 0x180E
-                or 0x2062 or 0x2063 or 0x2064 or >= 0x202A and <= 0x202E or >= 0x2066 and <= 0x2069 or 0x200E or 0x200F or 0x061C))
+                or 0x2062 or 0x2063 or 0x2064 or >= 0x202A and <= 0x202E or >= 0x2066 and <= 0x2069
+                or 0x200E or 0x200F or 0x061C))
             {
                 builder.Append(rune.ToString());
             }

@@ -15,20 +15,24 @@ namespace McpGuard.Session;
 /// request's arrival to its answer, a CLIENT span from its forwarding to the server's answer, and the decision's
 /// attributes on the SERVER span. Exists only while telemetry listens (<see cref="IsListening"/>), so a session
 /// without telemetry pays nothing; the forwarded bytes are never touched (a <c>traceparent</c> is only read).
-/// Per call it stays cheap (bench/README.md): while a request is in flight only its times and facts are kept, and
-/// both spans are made when it is answered, back-dated to when it arrived and was forwarded, each with all its
-/// attributes at once (no attribute is set on a live span, under its lock). Nothing is lost by waiting: the guard
-/// never sends its own trace context on, and a span is exported only once it has ended anyway.
+/// Per call it stays cheap (bench/README.md): while a request is in flight only its times and facts are kept in its
+/// <see cref="RequestTrace"/>, which goes whole to the exporter's queue when it is answered; the spans are encoded on
+/// the exporter's thread. Nothing is lost by waiting: the guard never sends its own trace context on, and a span is
+/// exported only once it has ended anyway.
 /// </summary>
 /// <param name="requestAgents">The shared child's: each request's agent, for its span.</param>
+/// <param name="traces">Where the spans go: the process's exporter unless a test gives its own.</param>
 internal sealed class RequestSpans(
     string transport,
     string agent,
     TelemetryArguments arguments,
     string? sessionId = null,
-    IRequestAgents? requestAgents = null)
+    IRequestAgents? requestAgents = null,
+    ITraceSink? traces = null)
 {
-    private readonly ConcurrentDictionary<string, OpenRequest> _open = new(StringComparer.Ordinal);
+    private readonly ITraceSink? _traces = traces ?? TelemetryExport.Traces;
+
+    private readonly ConcurrentDictionary<string, RequestTrace> _open = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The channel that answered each call asked about, by audit call id, until its decision is recorded.
@@ -39,7 +43,8 @@ internal sealed class RequestSpans(
     /// True when an exporter or a scrape listens: only then does a session build a <see cref="RequestSpans"/>.
     /// </summary>
     public static bool IsListening =>
-        GuardTelemetry.Source.HasListeners() || GuardTelemetry.OperationDuration.Enabled || GuardTelemetry.Decisions.Enabled;
+        TelemetryExport.Traces is not null || GuardTelemetry.OperationDuration.Enabled
+        || GuardTelemetry.Decisions.Enabled;
 
     public string Agent => agent;
 
@@ -52,24 +57,48 @@ internal sealed class RequestSpans(
         var tool = method == RequestMethods.ToolsCall && parameters.ValueKind == JsonValueKind.Object
             && parameters.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String
             ? name.GetString() : null;
-        var request = new OpenRequest(method, tool, Stopwatch.GetTimestamp());
-        if (GuardTelemetry.Source.HasListeners())
+        var request = new RequestTrace(method, tool, Stopwatch.GetTimestamp());
+        if (_traces is not null)
         {
-            // What the spans need of the request's parameters is read now: the parsed message is not kept.
-            var meta = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("_meta"u8, out var m)
-                && m.ValueKind == JsonValueKind.Object ? m : default;
-            request.Traced = true;
-            request.IdText = id.ToString();
-            request.Caller = requestAgents?.AgentOf(id) ?? agent;
-            request.ProtocolVersion = Text(meta, "io.modelcontextprotocol/protocolVersion"u8);
-            request.Parent = Text(meta, "traceparent"u8) is { } traceParent
-                && ActivityContext.TryParse(traceParent, Text(meta, "tracestate"u8), isRemote: true, out var context)
-                ? context : default;
-            request.Arguments = tool is not null && arguments == TelemetryArguments.Full
-                && parameters.TryGetProperty("arguments"u8, out var a) ? a.GetRawText() : null;
+            Trace(request, id, parameters, _traces.Sampler);
         }
 
         _open[id.Key] = request;
+    }
+
+    /// <summary>
+    /// What the spans need of the request's parameters, read now (the parsed message is not kept), if its trace is
+    /// sampled: a new trace unless a <c>traceparent</c> names the caller's.
+    /// </summary>
+    private void Trace(RequestTrace request, JsonRpcId id, JsonElement parameters, TraceSampler sampler)
+    {
+        var meta = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("_meta"u8, out var m)
+            && m.ValueKind == JsonValueKind.Object ? m : default;
+        var parent = TraceParent.Parse(Text(meta, "traceparent"u8), Text(meta, "tracestate"u8));
+        var (high, low) = parent.Exists ? (parent.TraceIdHigh, parent.TraceIdLow) : NewTraceId();
+        if (!sampler.Samples(parent, high))
+        {
+            return;
+        }
+
+        request.Traced = true;
+        request.Parent = parent;
+        request.TraceIdHigh = high;
+        request.TraceIdLow = low;
+        request.Id = id.Raw;
+        request.Transport = transport;
+        request.SessionId = sessionId;
+        request.Caller = requestAgents?.AgentOf(id) ?? agent;
+        request.ProtocolVersion = Text(meta, "io.modelcontextprotocol/protocolVersion"u8);
+        request.Arguments = request.Tool is not null && arguments == TelemetryArguments.Full
+            && parameters.TryGetProperty("arguments"u8, out var a) ? a.GetRawText() : null;
+    }
+
+    private static (ulong High, ulong Low) NewTraceId()
+    {
+        var high = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
+        var low = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
+        return high == 0 && low == 0 ? (1, 0) : (high, low);
     }
 
     /// <summary>The session forwarded the client's request to the server: its CLIENT span starts.</summary>
@@ -149,12 +178,14 @@ internal sealed class RequestSpans(
         }
     }
 
-    private void Finish(OpenRequest request, string? errorType)
+    private void Finish(RequestTrace request, string? errorType)
     {
         var now = Stopwatch.GetTimestamp();
         if (request.Traced)
         {
-            Record(request, now, errorType);
+            request.EndedAt = now;
+            request.ErrorType = errorType;
+            _traces!.Add(request);
         }
 
         GuardTelemetry.OperationDuration.Record(
@@ -164,49 +195,7 @@ internal sealed class RequestSpans(
             new(TelemetryNames.ErrorType, errorType));
     }
 
-    /// <summary>
-    /// The request's spans, back-dated: the SERVER span from its arrival, the CLIENT span (if it was forwarded) from
-    /// its forwarding, both ending now. Starting a span makes it the current activity and ending it makes the one
-    /// before current again; both happen here, so the thread's current activity is as it was.
-    /// </summary>
-    private void Record(OpenRequest request, long now, string? errorType)
-    {
-        var end = TimeProvider.System.GetUtcNow();
-        var name = SpanNames.Of(request.Method, request.Tool);
-        var server = GuardTelemetry.Source.StartActivity(name, ActivityKind.Server, request.Parent,
-            request.ServerTags(transport, sessionId, errorType),
-            startTime: end - Stopwatch.GetElapsedTime(request.StartedAt, now));
-        if (server is null)
-        {
-            return;
-        }
-
-        if (request.ForwardedAt is { } forwardedAt)
-        {
-            var client = GuardTelemetry.Source.StartActivity(name, ActivityKind.Client, server.Context,
-                request.ClientTags(transport, sessionId, errorType),
-                startTime: end - Stopwatch.GetElapsedTime(forwardedAt, now));
-            if (client is not null)
-            {
-                End(client, end, errorType);
-            }
-        }
-
-        End(server, end, errorType);
-    }
-
-    private static void End(Activity span, DateTimeOffset end, string? errorType)
-    {
-        if (errorType is not null)
-        {
-            span.SetStatus(ActivityStatusCode.Error);
-        }
-
-        span.SetEndTime(end.UtcDateTime);
-        span.Dispose();
-    }
-
-    private OpenRequest? Open(JsonElement? requestId) =>
+    private RequestTrace? Open(JsonElement? requestId) =>
         requestId is { } element && JsonRpcId.FromElement(element) is { } id
         && _open.TryGetValue(id.Key, out var request) ? request : null;
 

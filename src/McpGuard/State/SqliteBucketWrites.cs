@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using McpGuard.Policy.Values;
 
 namespace McpGuard.State;
@@ -17,13 +18,13 @@ internal sealed class SqliteBucketWrites
 
     /// <summary>A new bucket of the counter, opened (and last joined) at <paramref name="opened"/>.</summary>
     public void Insert(long counter, long opened, StrictDecimal amount, StrictDecimal total) =>
-        Set(counter, opened, new Pending(IsNew: true, opened, amount, total));
+        Slot(counter, opened, out _) = new Pending(IsNew: true, opened, amount, total);
 
     /// <summary>An existing bucket's new end, amount and total (a new one stays one to insert).</summary>
     public void Update(long counter, long opened, long last, StrictDecimal amount, StrictDecimal total)
     {
-        var isNew = _pending.TryGetValue((counter, opened), out var before) && before.IsNew;
-        Set(counter, opened, new Pending(isNew, last, amount, total));
+        ref var pending = ref Slot(counter, opened, out var existed);
+        pending = new Pending(existed && pending.IsNew, last, amount, total);
     }
 
     /// <summary>Writes what is pending, in the order it was first written, and forgets it.</summary>
@@ -57,16 +58,16 @@ internal sealed class SqliteBucketWrites
         _order.Clear();
     }
 
-    private void Set(long counter, long opened, Pending pending)
+    /// <summary>The bucket's pending write, made (and put in order) when it has none yet: one lookup.</summary>
+    private ref Pending Slot(long counter, long opened, out bool existed)
     {
-        if (_pending.TryAdd((counter, opened), pending))
+        ref var pending = ref CollectionsMarshal.GetValueRefOrAddDefault(_pending, (counter, opened), out existed);
+        if (!existed)
         {
             _order.Add((counter, opened));
         }
-        else
-        {
-            _pending[(counter, opened)] = pending;
-        }
+
+        return ref pending;
     }
 
     private readonly record struct Pending(bool IsNew, long Last, StrictDecimal Amount, StrictDecimal Total);

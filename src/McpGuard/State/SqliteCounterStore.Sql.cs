@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using McpGuard.Policy.Limits;
 using McpGuard.Policy.Values;
 using Microsoft.Data.Sqlite;
@@ -150,7 +152,9 @@ internal sealed partial class SqliteCounterStore
     {
         var ticks = now.UtcTicks;
         var sum = live.Sum + demand.Amount;
-        var known = _windows.TryGetValue(demand.Counter, out var before) ? before : (StoredWindow?)null;
+        // One lookup for reading and rewriting the remembered window (nothing below adds to or removes from it).
+        ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_windows, demand.Counter);
+        var known = Unsafe.IsNullRef(ref slot) ? (StoredWindow?)null : slot;
         if (live.Id is not { } id)
         {
             id = (long)statements.InsertCounter.With(Identity(demand.Counter)).ExecuteScalar()!;
@@ -163,15 +167,25 @@ internal sealed partial class SqliteCounterStore
 
             // The oldest bucket's end stays as read (when the newest is the oldest, its end is now later): at worst
             // a later decision looks for expired buckets one time too many and finds none.
-            Remember(demand.Counter, known is { } k ? new StoredWindow(id, sum, k.OldestLastTicks ?? joined.LastTicks, joined) : null);
+            if (known is { } k)
+            {
+                slot = new StoredWindow(id, sum, k.OldestLastTicks ?? joined.LastTicks, joined);
+            }
+
             return newest.OpenedTicks;
         }
 
         _writes.Insert(id, ticks, demand.Amount, sum);
         var opened = new CounterBucket(ticks, ticks, demand.Amount);
-        Remember(demand.Counter, known is not null || live.Id is null
-            ? new StoredWindow(id, sum, (known?.OldestLastTicks) ?? ticks, opened)
-            : null);
+        if (known is { } remembered)
+        {
+            slot = new StoredWindow(id, sum, remembered.OldestLastTicks ?? ticks, opened);
+        }
+        else if (live.Id is null)
+        {
+            _windows[demand.Counter] = new StoredWindow(id, sum, ticks, opened);
+        }
+
         return ticks;
     }
 
@@ -181,18 +195,6 @@ internal sealed partial class SqliteCounterStore
         if (!_writes.IsEmpty)
         {
             _writes.Flush(statements);
-        }
-    }
-
-    private void Remember(CounterId counter, StoredWindow? window)
-    {
-        if (window is { } known)
-        {
-            _windows[counter] = known;
-        }
-        else
-        {
-            _windows.Remove(counter);
         }
     }
 

@@ -11,8 +11,8 @@ namespace McpGuard.State;
 /// counts); decisions that arrive while one runs, or back to back (pipelined calls), wait in a queue and share the
 /// next transaction (group commit), each still checked in order against what the ones before it counted.
 /// A decision's answer is given only once its transaction committed, so a call is never forwarded uncounted.
-/// WAL with <c>synchronous=NORMAL</c> and checkpoints off the call path (<see cref="SqliteCheckpointer"/>): a
-/// commit writes to the WAL without waiting for the disk; docs/limits.md says what a crash can lose.
+/// WAL with <c>synchronous=NORMAL</c> and checkpoints by a connection of their own (<see cref="SqliteCheckpointer"/>):
+/// a commit writes to the WAL without waiting for the disk; docs/limits.md says what a crash can lose.
 /// </summary>
 internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposable
 {
@@ -32,6 +32,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
     private readonly SqliteCheckpointer _checkpointer;
     private Thread? _drain;
     private bool _busy;
+    private bool _idleWanted;
     private bool _disposed;
     private long _lastEnded;
 
@@ -39,7 +40,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
     {
         _path = path;
         _busyTimeout = busyTimeout;
-        _checkpointer = new SqliteCheckpointer(path, busyTimeout);
+        _checkpointer = new SqliteCheckpointer(path, busyTimeout, WhileIdle);
         Description = $"the SQLite store at {displayPath}";
     }
 
@@ -55,7 +56,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
                 return new(new CountOutcome.Unavailable("the store is closed"));
             }
 
-            if (_busy || _queue.Count > 0 || Stopwatch.GetTimestamp() - _lastEnded < s_burstTicks)
+            if (_busy || _idleWanted || _queue.Count > 0 || Stopwatch.GetTimestamp() - _lastEnded < s_burstTicks)
             {
                 queued = new SqliteDecision(demands, now);
                 _queue.Add(queued);
@@ -161,6 +162,42 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> (the checkpointer's) while no transaction uses the connection. Decisions wait
+    /// for it in the queue, not in SQLite's busy handler (which sleeps in steps of milliseconds), and the store's
+    /// own thread lets it go first: it would otherwise take the connection again at once under a steady burst.
+    /// </summary>
+    private bool WhileIdle(Action action)
+    {
+        lock (_lock)
+        {
+            _idleWanted = true;
+            while (_busy && !_disposed)
+            {
+                Monitor.Wait(_lock);
+            }
+
+            _idleWanted = false;
+            if (_disposed)
+            {
+                Monitor.PulseAll(_lock);
+                return false;
+            }
+
+            _busy = true;
+        }
+
+        try
+        {
+            action();
+            return true;
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
     private void Release()
     {
         lock (_lock)
@@ -191,7 +228,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
             SqliteDecision[] batch;
             lock (_lock)
             {
-                while (!_disposed && (_busy || _queue.Count == 0))
+                while (!_disposed && (_busy || _idleWanted || _queue.Count == 0))
                 {
                     Monitor.Wait(_lock);
                 }

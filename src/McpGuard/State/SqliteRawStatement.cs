@@ -7,48 +7,54 @@ namespace McpGuard.State;
 /// A statement every decision runs (the transaction's own, the bucket writes), prepared once per connection and
 /// run through SQLite's C API: bound by position, stepped, reset. Through <see cref="SqliteCommand"/> each run also
 /// looked its parameters up by name, boxed and converted its values and walked the command's statement list: about
-/// half of a lone call's time in the store (bench/README.md). Failures throw <see cref="SqliteException"/>, as
-/// the commands do; the connection's <c>busy_timeout</c> waits for another guard's lock as it does for them.
+/// half of a lone call's time in the store (bench/README.md); the calls themselves go through
+/// <see cref="SqliteNative"/> (SQLitePCLRaw's wrappers cost more than the binds). Failures throw
+/// <see cref="SqliteException"/>, as the commands do; the connection's <c>busy_timeout</c> waits for another guard's
+/// lock as it does for them.
 /// </summary>
 internal sealed class SqliteRawStatement : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
 
+    /// <summary>The prepared statement's pointer, for <see cref="SqliteNative"/>; valid until disposed.</summary>
+    private readonly nint _handle;
+
     public SqliteRawStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the SQLite connection is not open");
         var rc = raw.sqlite3_prepare_v2(_db, sql, out _statement);
         SqliteException.ThrowExceptionForRC(rc, _db);
+        _handle = _statement.DangerousGetHandle();
     }
 
     /// <summary>Runs a statement without parameters or rows (<c>BEGIN</c>, <c>COMMIT</c>).</summary>
-    public void Execute() => Finish(raw.sqlite3_step(_statement));
+    public void Execute() => Finish(SqliteNative.Step(_handle));
 
     /// <summary>Runs a statement that answers one integer (<c>PRAGMA data_version</c>).</summary>
     public long ExecuteInt64()
     {
-        var rc = raw.sqlite3_step(_statement);
+        var rc = SqliteNative.Step(_handle);
         if (rc != raw.SQLITE_ROW)
         {
             Finish(rc);
             throw new InvalidDataException("the statement answered no row");
         }
 
-        var value = raw.sqlite3_column_int64(_statement, 0);
-        Finish(raw.sqlite3_step(_statement));
+        var value = SqliteNative.ColumnInt64(_handle, 0);
+        Finish(SqliteNative.Step(_handle));
         return value;
     }
 
     /// <summary>Runs a bucket write: counter, opened, last, amount, total (the statement's ?1 to ?5).</summary>
     public void Execute(long counter, long opened, long last, string amount, string total)
     {
-        Bind(raw.sqlite3_bind_int64(_statement, 1, counter));
-        Bind(raw.sqlite3_bind_int64(_statement, 2, opened));
-        Bind(raw.sqlite3_bind_int64(_statement, 3, last));
-        Bind(raw.sqlite3_bind_text(_statement, 4, amount));
-        Bind(raw.sqlite3_bind_text(_statement, 5, total));
-        Finish(raw.sqlite3_step(_statement));
+        Bind(SqliteNative.BindInt64(_handle, 1, counter));
+        Bind(SqliteNative.BindInt64(_handle, 2, opened));
+        Bind(SqliteNative.BindInt64(_handle, 3, last));
+        Bind(SqliteNative.BindText(_handle, 4, amount));
+        Bind(SqliteNative.BindText(_handle, 5, total));
+        Finish(SqliteNative.Step(_handle));
     }
 
     public void Dispose() => _statement.Dispose();
@@ -57,7 +63,7 @@ internal sealed class SqliteRawStatement : IDisposable
     {
         if (rc != raw.SQLITE_OK)
         {
-            raw.sqlite3_reset(_statement);
+            SqliteNative.Reset(_handle);
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
     }
@@ -68,7 +74,7 @@ internal sealed class SqliteRawStatement : IDisposable
     /// </summary>
     private void Finish(int rc)
     {
-        raw.sqlite3_reset(_statement);
+        SqliteNative.Reset(_handle);
         if (rc != raw.SQLITE_DONE)
         {
             SqliteException.ThrowExceptionForRC(rc == raw.SQLITE_ROW ? raw.SQLITE_MISUSE : rc, _db);

@@ -1,20 +1,20 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace McpGuard.Telemetry;
 
 /// <summary>
-/// The guard's one activity source and meter, and its instruments (docs/telemetry.md). Creating them costs nothing:
-/// with no listener (telemetry off) <see cref="ActivitySource.StartActivity(string, ActivityKind)"/> returns null
-/// and instruments drop their measurements after one enabled check, so the relay calls them unconditionally.
+/// The guard's one meter and its instruments (docs/telemetry.md). Creating them costs nothing: with no listener
+/// (telemetry off) instruments drop their measurements after one enabled check, so the relay calls them
+/// unconditionally. Spans do not go through an <c>ActivitySource</c>: <see cref="TraceExporter"/> says why.
 /// </summary>
 internal static class GuardTelemetry
 {
     public const string Name = "McpGuard";
 
-    public static readonly ActivitySource Source = new(Name, ThisAssembly.Version);
+    /// <summary>The guard's version: the meter's, the spans' scope's and <c>service.version</c>.</summary>
+    public static readonly string? Version = typeof(GuardTelemetry).Assembly.GetName().Version?.ToString();
 
-    public static readonly Meter Meter = new(Name, ThisAssembly.Version);
+    public static readonly Meter Meter = new(Name, Version);
 
     /// <summary>The MCP semantic conventions' server-side duration of one client request, in seconds.</summary>
     public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram<double>(
@@ -43,9 +43,4 @@ internal static class GuardTelemetry
             McpGuard.Policy.Limits.LimitScope.Global => "global",
             _ => "store",
         }));
-
-    private static class ThisAssembly
-    {
-        public static readonly string? Version = typeof(GuardTelemetry).Assembly.GetName().Version?.ToString();
-    }
 }

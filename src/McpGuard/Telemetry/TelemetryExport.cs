@@ -1,16 +1,19 @@
 using McpGuard.Policy.Settings;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 
 namespace McpGuard.Telemetry;
 
 /// <summary>
 /// OTLP over HTTP for the guard's spans and metrics, built only when an endpoint is configured (<c>telemetry.otlp</c>,
-/// else <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>): with none, no provider, exporter or listener exists and nothing is sent.
-/// Disposing flushes what is buffered, so a session that ends is exported whole (docs/telemetry.md).
+/// else <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>): with none, no exporter, listener or thread exists and nothing is sent.
+/// Spans go through the guard's own <see cref="TraceExporter"/>, metrics through the OpenTelemetry SDK; both carry
+/// the same resource. Disposing flushes what is buffered, so a session that ends is exported whole
+/// (docs/telemetry.md).
 /// </summary>
 internal sealed class TelemetryExport : IDisposable
 {
@@ -19,14 +22,19 @@ internal sealed class TelemetryExport : IDisposable
     /// </summary>
     private const int DefaultMetricIntervalMs = 60_000;
 
-    private readonly TracerProvider _traces;
+    private static TraceExporter? s_traces;
+
+    private readonly TraceExporter _traces;
     private readonly MeterProvider _metrics;
 
-    private TelemetryExport(TracerProvider traces, MeterProvider metrics)
+    private TelemetryExport(TraceExporter traces, MeterProvider metrics)
     {
         _traces = traces;
         _metrics = metrics;
     }
+
+    /// <summary>The process's span exporter while telemetry is on: where each new session's spans go.</summary>
+    public static ITraceSink? Traces => Volatile.Read(ref s_traces);
 
     /// <summary>
     /// The OTLP endpoint in effect: the policy's, else the standard variable's; null when telemetry is off.
@@ -36,45 +44,51 @@ internal sealed class TelemetryExport : IDisposable
             && uri.Scheme is "http" or "https" ? uri : null);
 
     /// <summary>Starts exporting, or returns null when no endpoint is configured.</summary>
-    public static TelemetryExport? Start(TelemetrySettings settings, Func<string, string?> environment)
+    public static TelemetryExport? Start(
+        TelemetrySettings settings, Func<string, string?> environment, ILogger? logger = null)
     {
         if (Endpoint(settings, environment) is not { } endpoint)
         {
             return null;
         }
 
-        var interval = int.TryParse(environment("OTEL_METRIC_EXPORT_INTERVAL"), out var ms) && ms > 0 ? ms : DefaultMetricIntervalMs;
-        var resource = ResourceBuilder.CreateDefault().AddService("mcpguard", serviceVersion: GuardTelemetry.Source.Version);
+        var interval = int.TryParse(environment("OTEL_METRIC_EXPORT_INTERVAL"), out var ms) && ms > 0
+            ? ms : DefaultMetricIntervalMs;
+        // service.name and .version, a service.instance.id, the SDK's own, and OTEL_RESOURCE_ATTRIBUTES and
+        // OTEL_SERVICE_NAME: made once, so spans and metrics name the same instance.
+        var resource = ResourceBuilder.CreateDefault().AddService("mcpguard", serviceVersion: GuardTelemetry.Version);
+        var traces = TraceExporter.Start(
+            TraceExportOptions.FromEnvironment(Signal(endpoint, "v1/traces"), environment),
+            TraceSampler.FromEnvironment(environment),
+            new OtlpSpanWriter(resource.Build().Attributes, GuardTelemetry.Name, GuardTelemetry.Version),
+            logger ?? NullLogger.Instance);
 
         // The exporter speaks gRPC unless told otherwise, and uses an endpoint set in code as given: so the protocol
-        // is HTTP/protobuf and each signal's path is appended here, as the OTLP/HTTP specification says.
-        var traces = Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddSource(GuardTelemetry.Name)
-            .AddOtlpExporter(o => Configure(o, endpoint, "v1/traces"))
-            .Build();
+        // is HTTP/protobuf and the signal's path is appended here, as the OTLP/HTTP specification says.
         var metrics = Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
             .AddMeter(GuardTelemetry.Name)
             .AddOtlpExporter((o, reader) =>
             {
-                Configure(o, endpoint, "v1/metrics");
+                o.Protocol = OtlpExportProtocol.HttpProtobuf;
+                o.Endpoint = Signal(endpoint, "v1/metrics");
                 reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = interval;
             })
             .Build();
+        Volatile.Write(ref s_traces, traces);
         return new TelemetryExport(traces, metrics);
     }
 
     public void Dispose()
     {
+        Interlocked.CompareExchange(ref s_traces, null, _traces);
         _traces.Dispose();
         _metrics.Dispose();
     }
 
-    private static void Configure(OtlpExporterOptions options, Uri endpoint, string signal)
+    private static Uri Signal(Uri endpoint, string signal)
     {
-        options.Protocol = OtlpExportProtocol.HttpProtobuf;
         var root = endpoint.AbsoluteUri.EndsWith('/') ? endpoint.AbsoluteUri : endpoint.AbsoluteUri + "/";
-        options.Endpoint = new Uri(new Uri(root), signal);
+        return new Uri(new Uri(root), signal);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy;
@@ -11,135 +12,126 @@ using McpGuard.Telemetry;
 namespace McpGuard.Tests.Telemetry;
 
 /// <summary>
-/// The spans of one session's requests, recorded by an in-process listener (docs/telemetry.md): attributes given at
-/// the start, the decision added at the end (the last one of a call decided twice), the caller's traceparent as the
-/// parent and none otherwise, and the pump's current activity left as it was.
+/// What one session's requests give their spans (docs/telemetry.md): the MCP attributes read at arrival, the
+/// decision's last word, the caller's traceparent as the parent and none otherwise, the times of arrival,
+/// forwarding and answer; handed to the sink once, when answered or cancelled; none for a request not sampled.
 /// </summary>
-public sealed class RequestSpansTests : IDisposable
+public sealed class RequestSpansTests
 {
-    private readonly ConcurrentQueue<Activity> _ended = new();
-    private readonly string _tool = "tool_" + Guid.NewGuid().ToString("N");
-    private readonly ActivityListener _listener;
-
-    public RequestSpansTests()
-    {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == GuardTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = span => _ended.Enqueue(span),
-        };
-        ActivitySource.AddActivityListener(_listener);
-    }
+    private readonly ListSink _sink = new(TraceSampler.Default);
 
     [Fact]
-    public void ForwardedCall_ServerAndClientSpans_DecisionOnceWithTheLastWord()
+    public void ForwardedCall_ServerAndClientTimes_DecisionWithTheLastWord()
     {
-        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None);
+        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: _sink);
         var id = JsonRpcId.FromString("c1");
-        using var parameters = JsonDocument.Parse($$$"""{"name":"{{{_tool}}}","arguments":{"qty":"secret-qty"}}""");
+        using var parameters = JsonDocument.Parse("""{"name":"place_order","arguments":{"qty":"secret-qty"}}""");
 
         spans.Started(id, "tools/call", parameters.RootElement);
         spans.Decided(Record(id, CallVerdict.RequireApproval));
         spans.Asked("call-1", "desk");
         spans.Decided(Record(id, CallVerdict.Approved));
         spans.Forwarded(id);
+        Assert.Empty(_sink.Added);
         spans.Answered(id, isError: false, errorCode: null);
 
-        var server = Assert.Single(Ended(ActivityKind.Server));
-        var client = Assert.Single(Ended(ActivityKind.Client));
-        Assert.Equal($"tools/call {_tool}", server.DisplayName);
-        Assert.Equal(server.SpanId, client.ParentSpanId);
-        Assert.Equal(default, server.ParentSpanId);
-        var tags = server.TagObjects.ToList();
-        Assert.Equal("approved", Assert.Single(tags, t => t.Key == TelemetryNames.Decision).Value);
-        Assert.Equal("desk", Assert.Single(tags, t => t.Key == TelemetryNames.ApprovalChannel).Value);
-        Assert.Equal("tools.x.rules[0]", server.GetTagItem(TelemetryNames.Rule));
-        Assert.Equal("write", server.GetTagItem(TelemetryNames.Risk));
-        Assert.Equal("alice", server.GetTagItem(TelemetryNames.Agent));
-        Assert.Equal("\"c1\"", server.GetTagItem(TelemetryNames.RequestId));
-        Assert.Equal("\"c1\"", client.GetTagItem(TelemetryNames.RequestId));
-        Assert.Equal("pipe", client.GetTagItem(TelemetryNames.NetworkTransport));
-        Assert.Equal(_tool, client.GetTagItem(TelemetryNames.ToolName));
-        Assert.Equal("execute_tool", server.GetTagItem(TelemetryNames.OperationName));
-        Assert.Null(client.GetTagItem(TelemetryNames.Decision));
-        Assert.DoesNotContain(tags, t => t.Value is string s && s.Contains("secret-qty", StringComparison.Ordinal));
+        var trace = Assert.Single(_sink.Added);
+        Assert.True(trace.Traced);
+        Assert.Equal(("tools/call", "place_order"), (trace.Method, trace.Tool));
+        Assert.Equal("approved", trace.Decision);
+        Assert.Equal("desk", trace.Channel);
+        Assert.Equal("tools.x.rules[0]", trace.Rule);
+        Assert.Equal("write", trace.Risk);
+        Assert.Equal("alice", trace.Caller);
+        Assert.Equal("pipe", trace.Transport);
+        Assert.Equal("\"c1\"", Encoding.UTF8.GetString(trace.Id!));
+        Assert.False(trace.Parent.Exists);
+        Assert.NotEqual((0UL, 0UL), (trace.TraceIdHigh, trace.TraceIdLow));
+        Assert.InRange(trace.ForwardedAt, trace.StartedAt, trace.EndedAt);
+        Assert.Equal(2, trace.SpanCount);
+        Assert.Null(trace.Arguments);
+        Assert.Null(trace.ErrorType);
+        Assert.False(spans.AnyOpen);
     }
 
     [Fact]
-    public void CancelledRequest_SpansEndCancelled_ALateAnswerMakesNoMore()
+    public void CancelledRequest_EndsCancelled_ALateAnswerMakesNoMore()
     {
-        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None);
+        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: _sink);
         var id = JsonRpcId.FromString("c9");
-        using var parameters = JsonDocument.Parse($$$"""{"name":"{{{_tool}}}","arguments":{}}""");
+        using var parameters = JsonDocument.Parse("""{"name":"t","arguments":{}}""");
 
         spans.Started(id, "tools/call", parameters.RootElement);
         spans.Forwarded(id);
         spans.Cancelled(id);
         spans.Answered(id, isError: false, errorCode: null);
 
-        var server = Assert.Single(Ended(ActivityKind.Server));
-        var client = Assert.Single(Ended(ActivityKind.Client));
-        Assert.Equal("cancelled", server.GetTagItem(TelemetryNames.ErrorType));
-        Assert.Equal(ActivityStatusCode.Error, client.Status);
+        Assert.Equal("cancelled", Assert.Single(_sink.Added).ErrorType);
         Assert.False(spans.AnyOpen);
     }
 
     [Fact]
-    public void TraceParentInMeta_IsTheParent_CurrentActivityUnchanged()
+    public void TraceParentInMeta_IsTheParent_ArgumentsWhenFull()
     {
-        var spans = new RequestSpans("tcp", "bob", TelemetryArguments.Full, sessionId: "s-1");
+        var spans = new RequestSpans("tcp", "bob", TelemetryArguments.Full, sessionId: "s-1", traces: _sink);
         var id = JsonRpcId.FromString("c2");
-        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-        using var parameters = JsonDocument.Parse($$$"""
-            {"name":"{{{_tool}}}","arguments":{"a":1},"_meta":{"traceparent":"00-{{{traceId}}}-00f067aa0ba902b7-01",
-             "io.modelcontextprotocol/protocolVersion":"2026-07-28"}}
+        using var parameters = JsonDocument.Parse("""
+            {"name":"t","arguments":{"a":1},
+             "_meta":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+             "tracestate":"congo=t61rcWkgMzE","io.modelcontextprotocol/protocolVersion":"2026-07-28"}}
             """);
 
         Assert.Null(Activity.Current);
         spans.Started(id, "tools/call", parameters.RootElement);
-        spans.Forwarded(id);
-        Assert.Null(Activity.Current);
         spans.Answered(id, isError: true, errorCode: -32602);
         Assert.Null(Activity.Current);
 
-        var server = Assert.Single(Ended(ActivityKind.Server));
-        Assert.Equal(traceId, server.TraceId.ToHexString());
-        Assert.Equal("00f067aa0ba902b7", server.ParentSpanId.ToHexString());
-        Assert.Equal("-32602", server.GetTagItem(TelemetryNames.ErrorType));
-        Assert.Equal(ActivityStatusCode.Error, server.Status);
-        Assert.Equal("s-1", server.GetTagItem(TelemetryNames.SessionId));
-        Assert.Equal("2026-07-28", server.GetTagItem(TelemetryNames.ProtocolVersion));
-        Assert.Equal("""{"a":1}""", server.GetTagItem(TelemetryNames.ToolArguments));
-        Assert.Equal("-32602", Assert.Single(Ended(ActivityKind.Client)).GetTagItem(TelemetryNames.ErrorType));
+        var trace = Assert.Single(_sink.Added);
+        Assert.Equal((0x4bf92f3577b34da6UL, 0xa3ce929d0e0e4736UL), (trace.TraceIdHigh, trace.TraceIdLow));
+        Assert.Equal(0x00f067aa0ba902b7UL, trace.Parent.SpanId);
+        Assert.Equal("congo=t61rcWkgMzE", trace.Parent.State);
+        Assert.Equal("-32602", trace.ErrorType);
+        Assert.Equal("s-1", trace.SessionId);
+        Assert.Equal("2026-07-28", trace.ProtocolVersion);
+        Assert.Equal("""{"a":1}""", trace.Arguments);
+        Assert.Equal(1, trace.SpanCount);
     }
 
     [Fact]
-    public void RequestAfterATracedOne_IsARootSpan()
+    public void RequestAfterATracedOne_IsARoot()
     {
-        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None);
-        var first = JsonRpcId.FromString("c3");
-        var second = JsonRpcId.FromString("c4");
-        using var traced = JsonDocument.Parse($$$"""
-            {"name":"{{{_tool}}}","_meta":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}}
+        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: _sink);
+        using var traced = JsonDocument.Parse("""
+            {"name":"t","_meta":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}}
             """);
-        using var plain = JsonDocument.Parse($$"""{"name":"{{_tool}}"}""");
+        using var plain = JsonDocument.Parse("""{"name":"t"}""");
 
-        spans.Started(first, "tools/call", traced.RootElement);
-        spans.Started(second, "tools/call", plain.RootElement);
-        spans.Answered(second, isError: false, errorCode: null);
-        spans.Answered(first, isError: false, errorCode: null);
+        spans.Started(JsonRpcId.FromString("c3"), "tools/call", traced.RootElement);
+        spans.Started(JsonRpcId.FromString("c4"), "tools/call", plain.RootElement);
+        spans.Answered(JsonRpcId.FromString("c4"), isError: false, errorCode: null);
 
-        var root = Assert.Single(
-            Ended(ActivityKind.Server), s => (string?)s.GetTagItem(TelemetryNames.RequestId) == "\"c4\"");
-        Assert.Equal(default, root.ParentSpanId);
-        Assert.NotEqual("4bf92f3577b34da6a3ce929d0e0e4736", root.TraceId.ToHexString());
+        var root = Assert.Single(_sink.Added);
+        Assert.False(root.Parent.Exists);
+        Assert.NotEqual(0x4bf92f3577b34da6UL, root.TraceIdHigh);
     }
 
-    public void Dispose() => _listener.Dispose();
+    [Fact]
+    public void NotSampled_NoSpans_TheRequestStillLeavesTheTable()
+    {
+        var sink = new ListSink(
+            TraceSampler.FromEnvironment(v => v == "OTEL_TRACES_SAMPLER" ? "parentbased_always_on" : null));
+        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: sink);
+        using var unsampled = JsonDocument.Parse("""
+            {"name":"t","_meta":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"}}
+            """);
 
-    private List<Activity> Ended(ActivityKind kind) =>
-        [.. _ended.Where(s => s.Kind == kind && (string?)s.GetTagItem(TelemetryNames.ToolName) == _tool)];
+        spans.Started(JsonRpcId.FromString("c5"), "tools/call", unsampled.RootElement);
+        spans.Decided(Record(JsonRpcId.FromString("c5"), CallVerdict.Allow));
+        spans.Answered(JsonRpcId.FromString("c5"), isError: false, errorCode: null);
+
+        Assert.Empty(sink.Added);
+        Assert.False(spans.AnyOpen);
+    }
 
     private static AuditDecisionRecord Record(JsonRpcId id, CallVerdict verdict) => new()
     {
@@ -150,4 +142,13 @@ public sealed class RequestSpansTests : IDisposable
         RuleId = "tools.x.rules[0]",
         Risk = "write",
     };
+
+    private sealed class ListSink(TraceSampler sampler) : ITraceSink
+    {
+        public ConcurrentQueue<RequestTrace> Added { get; } = new();
+
+        public TraceSampler Sampler => sampler;
+
+        public void Add(RequestTrace trace) => Added.Enqueue(trace);
+    }
 }

@@ -1,0 +1,15 @@
+namespace McpGuard.Telemetry;
+
+/// <summary>
+/// Where answered requests' spans go (the OTLP <see cref="TraceExporter"/>, or a test's list), and the sampler that
+/// decides, when a request arrives, whether it gets spans at all.
+/// </summary>
+internal interface ITraceSink
+{
+    TraceSampler Sampler { get; }
+
+    /// <summary>
+    /// Takes an answered request's spans; never blocks (a full queue drops them and counts the drop).
+    /// </summary>
+    void Add(RequestTrace trace);
+}

@@ -1,0 +1,142 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Text;
+
+namespace McpGuard.Telemetry;
+
+/// <summary>
+/// The protobuf wire format, as much as OTLP needs: varints, fixed64/fixed32, length-delimited strings, bytes and
+/// embedded messages, written into one growing buffer that the exporter reuses batch after batch. An embedded
+/// message's length is not known before its body is written, so <see cref="Begin"/> reserves the longest length
+/// a varint can take and <see cref="End"/> writes the real one and moves the body up to it (a few hundred bytes
+/// for a span, once per batch for the outer messages).
+/// </summary>
+internal sealed class ProtoWriter
+{
+    private const int ReservedLength = 5;
+
+    private byte[] _buffer = new byte[64 * 1024];
+
+    public int Length { get; private set; }
+
+    public ArraySegment<byte> Written => new(_buffer, 0, Length);
+
+    public void Reset() => Length = 0;
+
+    public static int VarintSize(ulong value) => (BitOperations.Log2(value | 1) / 7) + 1;
+
+    public void Byte(byte value)
+    {
+        Ensure(1);
+        _buffer[Length++] = value;
+    }
+
+    public void Varint(ulong value)
+    {
+        Ensure(10);
+        while (value >= 0x80)
+        {
+            _buffer[Length++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        _buffer[Length++] = (byte)value;
+    }
+
+    public void Fixed64(ulong value)
+    {
+        Ensure(8);
+        BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(Length), value);
+        Length += 8;
+    }
+
+    public void Fixed32(uint value)
+    {
+        Ensure(4);
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(Length), value);
+        Length += 4;
+    }
+
+    /// <summary>A span id as a bytes field, big-endian: OTLP ids are their W3C hex, byte for byte.</summary>
+    public void Id(byte tag, ulong value)
+    {
+        Ensure(10);
+        _buffer[Length++] = tag;
+        _buffer[Length++] = 8;
+        BinaryPrimitives.WriteUInt64BigEndian(_buffer.AsSpan(Length), value);
+        Length += 8;
+    }
+
+    /// <summary>A trace id (16 bytes) as a bytes field, its high half first.</summary>
+    public void Id(byte tag, ulong high, ulong low)
+    {
+        Ensure(18);
+        _buffer[Length++] = tag;
+        _buffer[Length++] = 16;
+        BinaryPrimitives.WriteUInt64BigEndian(_buffer.AsSpan(Length), high);
+        BinaryPrimitives.WriteUInt64BigEndian(_buffer.AsSpan(Length + 8), low);
+        Length += 16;
+    }
+
+    public void Raw(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(Length));
+        Length += bytes.Length;
+    }
+
+    /// <summary>A string's UTF-8 bytes, whose count the caller already has (it wrote the length before them).</summary>
+    public void Utf8(string value, int byteCount)
+    {
+        Ensure(byteCount);
+        Length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(Length));
+    }
+
+    public void String(byte tag, string value)
+    {
+        var count = Encoding.UTF8.GetByteCount(value);
+        Byte(tag);
+        Varint((ulong)count);
+        Utf8(value, count);
+    }
+
+    /// <summary>Starts an embedded message under <paramref name="tag"/>; returns where its body starts.</summary>
+    public int Begin(byte tag)
+    {
+        Ensure(1 + ReservedLength);
+        _buffer[Length++] = tag;
+        Length += ReservedLength;
+        return Length;
+    }
+
+    /// <summary>Ends the embedded message whose body started at <paramref name="body"/>.</summary>
+    public void End(int body)
+    {
+        var length = Length - body;
+        var lengthAt = body - ReservedLength;
+        var size = VarintSize((ulong)length);
+        if (size < ReservedLength)
+        {
+            _buffer.AsSpan(body, length).CopyTo(_buffer.AsSpan(lengthAt + size));
+        }
+
+        var at = lengthAt;
+        var value = (uint)length;
+        while (value >= 0x80)
+        {
+            _buffer[at++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        _buffer[at] = (byte)value;
+        Length -= ReservedLength - size;
+    }
+
+    private void Ensure(int more)
+    {
+        if (Length + more > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + more));
+        }
+    }
+}

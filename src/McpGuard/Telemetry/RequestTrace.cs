@@ -1,0 +1,63 @@
+namespace McpGuard.Telemetry;
+
+/// <summary>
+/// One client request in flight and then its spans: when it arrived, was forwarded and was answered (stopwatch
+/// timestamps), and what its spans say (the MCP attributes read at arrival, the guard's decision as it is audited).
+/// The session fills it in; once answered it goes, whole, to the <see cref="ITraceSink"/>, whose thread alone reads it
+/// from then on and encodes its SERVER span and, if it was forwarded, its CLIENT span (<see cref="OtlpSpanWriter"/>).
+/// </summary>
+internal sealed class RequestTrace(string method, string? tool, long startedAt)
+{
+    public string Method => method;
+
+    public string? Tool => tool;
+
+    public long StartedAt => startedAt;
+
+    /// <summary>True when spans are recorded for it (an exporter listened when it arrived, and sampled it).</summary>
+    public bool Traced { get; set; }
+
+    /// <summary>When it was forwarded to the server; 0 when it never was (denied, hidden, unknown).</summary>
+    public long ForwardedAt { get; set; }
+
+    /// <summary>When the client got its answer, or cancelled it.</summary>
+    public long EndedAt { get; set; }
+
+    /// <summary>The request id's JSON bytes (<c>"c1"</c>, <c>42</c>), written as they are on both spans.</summary>
+    public byte[]? Id { get; set; }
+
+    public string Transport { get; set; } = "";
+
+    public string? SessionId { get; set; }
+
+    public string? Caller { get; set; }
+
+    public string? ProtocolVersion { get; set; }
+
+    /// <summary>The caller's trace (a <c>traceparent</c> in <c>_meta</c>), or none.</summary>
+    public TraceParent Parent { get; set; }
+
+    /// <summary>The trace both spans belong to: the caller's, or a new one.</summary>
+    public ulong TraceIdHigh { get; set; }
+
+    public ulong TraceIdLow { get; set; }
+
+    /// <summary>The arguments' JSON, only with <c>arguments: full</c>.</summary>
+    public string? Arguments { get; set; }
+
+    public string? Decision { get; set; }
+
+    public string? Rule { get; set; }
+
+    public string? Risk { get; set; }
+
+    public string? Channel { get; set; }
+
+    public int? Redactions { get; set; }
+
+    /// <summary><c>error.type</c>: a JSON-RPC error code, <c>tool_error</c>, <c>cancelled</c>; or null.</summary>
+    public string? ErrorType { get; set; }
+
+    /// <summary>Two spans when it was forwarded, else one (what it takes of the exporter's queue).</summary>
+    public int SpanCount => ForwardedAt == 0 ? 1 : 2;
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Telemetry;
+
+/// <summary>
+/// The guard's span pipeline (docs/telemetry.md): answered requests wait in a bounded queue, and one background
+/// thread encodes them in batches (<see cref="OtlpSpanWriter"/>) and posts them to <c>/v1/traces</c>. The relay's
+/// only work is <see cref="Add"/>, which never blocks: past <see cref="TraceExportOptions.MaxQueueSize"/> spans are
+/// dropped and counted. The thread wakes when a batch is full or the schedule delay passes; disposing sends what
+/// is queued (within the export timeout) and stops it. Hand-written, not the OpenTelemetry SDK's tracer: the SDK's
+/// per-span objects, sampler, processors and exporter cost more than the whole 10 % budget (bench/README.md).
+/// </summary>
+internal sealed partial class TraceExporter : ITraceSink, IDisposable
+{
+    private static readonly MediaTypeHeaderValue s_protobuf = new("application/x-protobuf");
+
+    private readonly ConcurrentQueue<RequestTrace> _queue = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly List<RequestTrace> _batch = [];
+    private readonly TraceExportOptions _options;
+    private readonly OtlpSpanWriter _writer;
+    private readonly HttpClient _http;
+    private readonly ILogger _logger;
+    private readonly Thread _thread;
+    private int _queued;
+    private long _dropped;
+    private volatile bool _stopping;
+    private bool _failureLogged;
+
+    private TraceExporter(
+        TraceExportOptions options,
+        TraceSampler sampler,
+        OtlpSpanWriter writer,
+        ILogger logger,
+        HttpMessageHandler? http)
+    {
+        _options = options;
+        Sampler = sampler;
+        _writer = writer;
+        _logger = logger;
+        _http = http is null ? new HttpClient() : new HttpClient(http);
+        _http.Timeout = options.Timeout;
+        _thread = new Thread(Run) { IsBackground = true, Name = "McpGuard OTLP spans" };
+    }
+
+    public TraceSampler Sampler { get; }
+
+    /// <summary>Spans dropped so far: the queue was full, or the receiver failed or was too slow.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <param name="http">The HTTP stack to post through; the default one unless a test gives its own.</param>
+    public static TraceExporter Start(
+        TraceExportOptions options,
+        TraceSampler sampler,
+        OtlpSpanWriter writer,
+        ILogger logger,
+        HttpMessageHandler? http = null)
+    {
+        var exporter = new TraceExporter(options, sampler, writer, logger, http);
+        exporter._thread.Start();
+        return exporter;
+    }
+
+    public void Add(RequestTrace trace)
+    {
+        var spans = trace.SpanCount;
+        var queued = Interlocked.Add(ref _queued, spans);
+        if (queued > _options.MaxQueueSize)
+        {
+            Interlocked.Add(ref _queued, -spans);
+            Interlocked.Add(ref _dropped, spans);
+            return;
+        }
+
+        _queue.Enqueue(trace);
+        if (queued >= _options.MaxBatchSize && queued - spans < _options.MaxBatchSize)
+        {
+            _wake.Release(); // a full batch: wake the thread now rather than at the schedule delay
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _wake.Release();
+        _thread.Join(); // bounded: the last sends stop at the export timeout
+        _http.Dispose();
+        _wake.Dispose();
+        if (Dropped > 0)
+        {
+            LogDropped(_logger, Dropped);
+        }
+    }
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            _wake.Wait(_options.ScheduleDelay);
+            ExportQueued(deadline: long.MaxValue);
+        }
+
+        ExportQueued(Stopwatch.GetTimestamp() + (long)(_options.Timeout.TotalSeconds * Stopwatch.Frequency));
+    }
+
+    private void ExportQueued(long deadline)
+    {
+        while (!_queue.IsEmpty)
+        {
+            _batch.Clear();
+            var spans = 0;
+            while (spans < _options.MaxBatchSize && _queue.TryDequeue(out var trace))
+            {
+                _batch.Add(trace);
+                spans += trace.SpanCount;
+            }
+
+            Interlocked.Add(ref _queued, -spans);
+            if (Stopwatch.GetTimestamp() > deadline || !Post(_writer.Write(_batch, SpanClock.Now())))
+            {
+                Interlocked.Add(ref _dropped, spans);
+            }
+        }
+    }
+
+    private bool Post(ArraySegment<byte> body)
+    {
+        using var content = new ByteArrayContent(body.Array!, body.Offset, body.Count);
+        content.Headers.ContentType = s_protobuf;
+        using var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint) { Content = content };
+        foreach (var (name, value) in _options.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        string failure;
+        try
+        {
+            using var response = _http.Send(request);
+            if (response.IsSuccessStatusCode)
+            {
+                return true;
+            }
+
+            failure = $"HTTP {(int)response.StatusCode}";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            failure = ex.GetType().Name;
+        }
+
+        if (!_failureLogged)
+        {
+            _failureLogged = true;
+            LogPostFailed(_logger, _options.Endpoint.AbsoluteUri, failure);
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "Telemetry: posting spans to {Endpoint} failed ({Failure}); those spans are dropped (said once).")]
+    private static partial void LogPostFailed(ILogger logger, string endpoint, string failure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "Telemetry: {Count} spans were dropped (the queue was full or the receiver failed); metrics are whole.")]
+    private static partial void LogDropped(ILogger logger, long count);
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace McpGuard.Telemetry;
+
+/// <summary>
+/// Which requests get spans, from the standard variables <c>OTEL_TRACES_SAMPLER</c> and <c>OTEL_TRACES_SAMPLER_ARG</c>
+/// (docs/telemetry.md): <c>always_on</c>, <c>always_off</c>, <c>traceidratio</c>, and each as
+/// <c>parentbased_*</c>, which follows the caller's <c>sampled</c> flag when a <c>traceparent</c> came with the
+/// request. The default, as in every OpenTelemetry SDK, is <c>parentbased_always_on</c>; an unknown name falls back
+/// to it, and a ratio that is not a number in [0, 1] to 1. Metrics are never sampled.
+/// </summary>
+internal sealed class TraceSampler
+{
+    public static readonly TraceSampler Default = new(parentBased: true, ratio: 1);
+
+    private readonly bool _parentBased;
+
+    /// <summary>
+    /// A root trace is kept when the first 8 bytes of its id, read as a signed big-endian number, are below this in
+    /// absolute value: the OpenTelemetry .NET SDK's rule, so the guard decides a trace id as a .NET service would.
+    /// </summary>
+    private readonly long _bound;
+
+    private TraceSampler(bool parentBased, double ratio)
+    {
+        _parentBased = parentBased;
+        _bound = ratio <= 0 ? long.MinValue : ratio >= 1 ? long.MaxValue : (long)(ratio * long.MaxValue);
+    }
+
+    public static TraceSampler FromEnvironment(Func<string, string?> environment)
+    {
+        var name = environment("OTEL_TRACES_SAMPLER")?.Trim().ToLowerInvariant();
+        var ratio = double.TryParse(environment("OTEL_TRACES_SAMPLER_ARG"), NumberStyles.Float,
+            CultureInfo.InvariantCulture, out var r) && r is >= 0 and <= 1 ? r : 1;
+        return name switch
+        {
+            "always_on" => new(parentBased: false, ratio: 1),
+            "always_off" => new(parentBased: false, ratio: 0),
+            "traceidratio" => new(parentBased: false, ratio),
+            "parentbased_always_off" => new(parentBased: true, ratio: 0),
+            "parentbased_traceidratio" => new(parentBased: true, ratio),
+            _ => Default,
+        };
+    }
+
+    /// <summary>True when the request's spans are recorded.</summary>
+    /// <param name="traceIdHigh">The first 8 bytes of the request's trace id (the caller's, or a new one).</param>
+    public bool Samples(in TraceParent parent, ulong traceIdHigh)
+    {
+        if (_parentBased && parent.Exists)
+        {
+            return parent.Sampled;
+        }
+
+        if (_bound is long.MaxValue or long.MinValue)
+        {
+            return _bound == long.MaxValue;
+        }
+
+        var value = (long)traceIdHigh;
+        return (value == long.MinValue ? long.MaxValue : Math.Abs(value)) < _bound;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Text;
+using McpGuard.EndToEndTests.TestUtils;
+using McpGuard.Telemetry;
+
+namespace McpGuard.Tests.Telemetry;
+
+/// <summary>
+/// The guard's OTLP span encoding, read back with the end-to-end tests' protobuf reader (never with the encoder):
+/// an <c>ExportTraceServiceRequest</c> whose resource, scope, spans, ids, times, status, flags and attributes are
+/// where the OTLP protos put them.
+/// </summary>
+public sealed class OtlpSpanWriterTests
+{
+    private static readonly KeyValuePair<string, object>[] s_resource =
+    [
+        new("service.name", "mcpguard"), new("service.version", "1.2.3"), new("telemetry.sdk.language", "dotnet"),
+        new("host.cores", 2L), new("debug", true),
+    ];
+
+    [Fact]
+    public void ForwardedRequest_ServerAndClientSpans_InOneScope()
+    {
+        var clock = new SpanClock(nowTimestamp: 10 * Stopwatch.Frequency, nowUnixNanos: 1_800_000_000_000_000_000);
+        var request = Forwarded();
+
+        var body = Decode(new OtlpSpanWriter(s_resource, "McpGuard", "1.2.3").Write([request], clock));
+
+        var resourceSpans = Assert.Single(body.Messages(1));
+        var resource = Attributes(resourceSpans.Message(1)!.Messages(1));
+        Assert.Equal("mcpguard", resource["service.name"]);
+        Assert.Equal("2", resource["host.cores"]);
+        Assert.Equal("true", resource["debug"]);
+        var scopeSpans = Assert.Single(resourceSpans.Messages(2));
+        Assert.Equal("McpGuard", scopeSpans.Message(1)!.String(1));
+        Assert.Equal("1.2.3", scopeSpans.Message(1)!.String(2));
+        var spans = scopeSpans.Messages(2).ToList();
+        Assert.Equal(2, spans.Count);
+        var (server, client) = (spans[0], spans[1]);
+
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", Convert.ToHexStringLower(server.Bytes(1)!));
+        Assert.Equal(server.Bytes(1), client.Bytes(1));
+        Assert.Equal(8, server.Bytes(2)!.Length);
+        Assert.Equal("00f067aa0ba902b7", Convert.ToHexStringLower(server.Bytes(4)!));
+        Assert.Equal(server.Bytes(2), client.Bytes(4));
+        Assert.NotEqual(server.Bytes(2), client.Bytes(2));
+        Assert.Equal("congo=t61rcWkgMzE", server.String(3));
+        Assert.Equal("tools/call place_order", server.String(5));
+        Assert.Equal((2UL, 3UL), (server.Scalar(6), client.Scalar(6)));
+        Assert.Equal(1_800_000_000_000_000_000UL - 9_000_000_000UL, server.Scalar(7)); // arrived 9 s before now
+        Assert.Equal(1_800_000_000_000_000_000UL - 8_500_000_000UL, client.Scalar(7));
+        Assert.Equal(1_800_000_000_000_000_000UL - 1_000_000_000UL, server.Scalar(8));
+        Assert.Equal(server.Scalar(8), client.Scalar(8));
+        Assert.Equal(0x301UL, server.Scalar(16)); // sampled, remote parent
+        Assert.Equal(0x101UL, client.Scalar(16));
+        Assert.Null(server.Message(15));
+
+        var serverAttributes = Attributes(server.Messages(9));
+        Assert.Equal("tools/call", serverAttributes["mcp.method.name"]);
+        Assert.Equal("\"c1\"", serverAttributes["jsonrpc.request.id"]);
+        Assert.Equal("pipe", serverAttributes["network.transport"]);
+        Assert.Equal("place_order", serverAttributes["gen_ai.tool.name"]);
+        Assert.Equal("execute_tool", serverAttributes["gen_ai.operation.name"]);
+        Assert.Equal("2026-07-28", serverAttributes["mcp.protocol.version"]);
+        Assert.Equal("alice", serverAttributes["mcpguard.agent"]);
+        Assert.Equal("approved", serverAttributes["mcpguard.decision"]);
+        Assert.Equal("tools.place_order.rules[0]", serverAttributes["mcpguard.rule"]);
+        Assert.Equal("write", serverAttributes["mcpguard.risk"]);
+        Assert.Equal("desk", serverAttributes["mcpguard.approval.channel"]);
+        Assert.Equal("3", serverAttributes["mcpguard.redactions"]);
+        Assert.False(serverAttributes.ContainsKey("gen_ai.tool.call.arguments"));
+        Assert.False(serverAttributes.ContainsKey("error.type"));
+        Assert.False(serverAttributes.ContainsKey("mcp.session.id"));
+        var clientAttributes = Attributes(client.Messages(9));
+        Assert.Equal(
+            ["gen_ai.operation.name", "gen_ai.tool.name", "jsonrpc.request.id", "mcp.method.name",
+                "mcp.protocol.version", "network.transport"],
+            clientAttributes.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void DeniedRootRequest_OneSpan_ErrorStatus_NoParent()
+    {
+        var request = new RequestTrace("tools/call", "get-sum", startedAt: 100)
+        {
+            Traced = true, TraceIdHigh = 7, TraceIdLow = 9, Id = "42"u8.ToArray(), Transport = "tcp",
+            SessionId = "s-1", Decision = "deny", ErrorType = "-32602", EndedAt = 200,
+        };
+
+        var span = Assert.Single(Spans(Write(request)));
+
+        Assert.Null(span.Bytes(4));
+        Assert.Null(span.String(3));
+        Assert.Equal("00000000000000070000000000000009", Convert.ToHexStringLower(span.Bytes(1)!));
+        Assert.Equal(2UL, span.Message(15)!.Scalar(3)); // STATUS_CODE_ERROR
+        Assert.Equal(0x101UL, span.Scalar(16));
+        var attributes = Attributes(span.Messages(9));
+        Assert.Equal("42", attributes["jsonrpc.request.id"]);
+        Assert.Equal("-32602", attributes["error.type"]);
+        Assert.Equal("s-1", attributes["mcp.session.id"]);
+        Assert.Equal("deny", attributes["mcpguard.decision"]);
+    }
+
+    [Fact]
+    public void LongAndNonAsciiValues_LengthsSpanManyBytes()
+    {
+        var arguments = "{\"text\":\"" + new string('é', 40_000) + "\"}";
+        var request = Forwarded();
+        request.Arguments = arguments;
+        var other = new RequestTrace("ping", tool: null, startedAt: 1) { Traced = true, TraceIdHigh = 1, EndedAt = 2 };
+
+        var spans = Spans(Write(request, other));
+
+        Assert.Equal(3, spans.Count);
+        Assert.Equal(arguments, Attributes(spans[0].Messages(9))["gen_ai.tool.call.arguments"]);
+        Assert.Equal("ping", spans[2].String(5));
+        Assert.False(Attributes(spans[2].Messages(9)).ContainsKey("gen_ai.tool.name"));
+    }
+
+    [Fact]
+    public void WriterReused_EachBatchStandsAlone()
+    {
+        var writer = new OtlpSpanWriter(s_resource, "McpGuard", null);
+        var clock = SpanClock.Now();
+        var big = Forwarded();
+        big.Arguments = new string('x', 100_000);
+        _ = writer.Write([big], clock);
+
+        var spans = Decode(writer.Write([Forwarded()], clock)).Messages(1).Single().Messages(2).Single().Messages(2);
+
+        Assert.Equal(2, spans.Count());
+    }
+
+    private static RequestTrace Forwarded() => new("tools/call", "place_order", startedAt: Seconds(1))
+    {
+        Traced = true,
+        ForwardedAt = Seconds(1.5),
+        EndedAt = Seconds(9),
+        Id = Encoding.UTF8.GetBytes("\"c1\""),
+        Transport = "pipe",
+        Caller = "alice",
+        ProtocolVersion = "2026-07-28",
+        Parent = TraceParent.Parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "congo=t61rcWkgMzE"),
+        TraceIdHigh = 0x4bf92f3577b34da6,
+        TraceIdLow = 0xa3ce929d0e0e4736,
+        Decision = "approved",
+        Rule = "tools.place_order.rules[0]",
+        Risk = "write",
+        Channel = "desk",
+        Redactions = 3,
+    };
+
+    private static long Seconds(double seconds) => (long)(seconds * Stopwatch.Frequency);
+
+    private static byte[] Write(params RequestTrace[] requests) =>
+        [.. new OtlpSpanWriter(s_resource, "McpGuard", "1").Write(requests, SpanClock.Now())];
+
+    private static List<ProtoMessage> Spans(byte[] body) =>
+        [.. Decode(body).Messages(1).Single().Messages(2).Single().Messages(2)];
+
+    private static ProtoMessage Decode(ReadOnlySpan<byte> body) => new(body);
+
+    private static Dictionary<string, string> Attributes(IEnumerable<ProtoMessage> keyValues) =>
+        keyValues.ToDictionary(kv => kv.String(1)!, kv => Value(kv.Message(2)!), StringComparer.Ordinal);
+
+    private static string Value(ProtoMessage any) =>
+        any.String(1) ?? (any.Scalar(2) is { } b ? (b != 0 ? "true" : "false") : any.Scalar(3)?.ToString() ?? "");
+}

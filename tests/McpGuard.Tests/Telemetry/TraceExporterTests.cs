@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Net;
+using McpGuard.EndToEndTests.TestUtils;
+using McpGuard.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McpGuard.Tests.Telemetry;
+
+/// <summary>
+/// The span queue and its thread, posting through an in-memory HTTP handler: a full batch is sent without waiting
+/// for the schedule, disposing sends what is queued, a full queue drops (and counts) instead of blocking, and a
+/// receiver's failure counts the batch as dropped.
+/// </summary>
+public sealed class TraceExporterTests
+{
+    private static readonly Uri s_endpoint = new("http://127.0.0.1:4318/v1/traces");
+
+    [Fact]
+    public void Dispose_SendsWhatIsQueued_AsProtobufWithTheHeaders()
+    {
+        var receiver = new Receiver();
+        var exporter = Start(receiver, new() { Endpoint = s_endpoint, Headers = [new("x-team", "guards")] });
+
+        exporter.Add(Request(forwarded: true));
+        exporter.Add(Request(forwarded: false));
+        Assert.Empty(receiver.Posts);
+        exporter.Dispose();
+
+        var post = Assert.Single(receiver.Posts);
+        Assert.Equal(s_endpoint, post.Uri);
+        Assert.Equal("application/x-protobuf", post.ContentType);
+        Assert.Equal("guards", post.Team);
+        Assert.Equal(3, SpanCount(post.Body));
+        Assert.Equal(0, exporter.Dropped);
+    }
+
+    [Fact]
+    public async Task FullBatch_SentWithoutWaitingForTheSchedule()
+    {
+        var receiver = new Receiver();
+        using var exporter = Start(receiver, new() { Endpoint = s_endpoint, MaxBatchSize = 2 });
+
+        exporter.Add(Request(forwarded: true));
+
+        Assert.Equal(2, SpanCount(await receiver.FirstPost.Task.WaitAsync(TestContext.Current.CancellationToken)));
+    }
+
+    [Fact]
+    public async Task FullQueue_DropsAndCounts_NeverBlocks()
+    {
+        var receiver = new Receiver { Gate = new ManualResetEventSlim() };
+        var exporter = Start(receiver, new() { Endpoint = s_endpoint, MaxBatchSize = 2, MaxQueueSize = 4 });
+
+        exporter.Add(Request(forwarded: true)); // a full batch: the thread takes it and waits in the receiver
+        await receiver.Entered.Task.WaitAsync(TestContext.Current.CancellationToken);
+        exporter.Add(Request(forwarded: true));
+        exporter.Add(Request(forwarded: true)); // the queue holds 4 spans
+        exporter.Add(Request(forwarded: true)); // 2 more: dropped
+        exporter.Add(Request(forwarded: false)); // 1 more: dropped
+        Assert.Equal(3, exporter.Dropped);
+        receiver.Gate.Set();
+        exporter.Dispose();
+
+        Assert.Equal(6, receiver.Posts.Sum(p => SpanCount(p.Body)));
+        Assert.Equal(3, exporter.Dropped);
+    }
+
+    [Fact]
+    public void ReceiverFails_TheBatchIsDroppedAndCounted()
+    {
+        var receiver = new Receiver { Status = HttpStatusCode.ServiceUnavailable };
+        var exporter = Start(receiver, new() { Endpoint = s_endpoint });
+
+        exporter.Add(Request(forwarded: true));
+        exporter.Dispose();
+
+        Assert.Single(receiver.Posts);
+        Assert.Equal(2, exporter.Dropped);
+    }
+
+    private static TraceExporter Start(Receiver receiver, TraceExportOptions options) => TraceExporter.Start(
+        options with { ScheduleDelay = TimeSpan.FromHours(1) },
+        TraceSampler.Default,
+        new OtlpSpanWriter([new("service.name", "mcpguard")], "McpGuard", null),
+        NullLogger.Instance,
+        receiver);
+
+    private static RequestTrace Request(bool forwarded) => new("tools/call", "echo", startedAt: 1)
+    {
+        Traced = true, TraceIdHigh = 1, TraceIdLow = 2, ForwardedAt = forwarded ? 2 : 0, EndedAt = 3,
+    };
+
+    private static int SpanCount(byte[] body) =>
+        new ProtoMessage(body).Messages(1).Single().Messages(2).Single().Messages(2).Count();
+
+    private sealed record Post(Uri Uri, string? ContentType, string? Team, byte[] Body);
+
+    /// <summary>An OTLP receiver in memory: the exporter's thread posts synchronously, to <c>Send</c>.</summary>
+    private sealed class Receiver : HttpMessageHandler
+    {
+        public ConcurrentQueue<Post> Posts { get; } = new();
+
+        public TaskCompletionSource<byte[]> FirstPost { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>When set, a post waits for it (the exporter is busy while a test fills the queue).</summary>
+        public ManualResetEventSlim? Gate { get; init; }
+
+        public HttpStatusCode Status { get; init; } = HttpStatusCode.OK;
+
+        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            Gate?.Wait(cancellationToken);
+            using var body = new MemoryStream();
+            request.Content!.CopyTo(body, null, cancellationToken);
+            var team = request.Headers.TryGetValues("x-team", out var values) ? values.Single() : null;
+            var type = request.Content.Headers.ContentType?.MediaType;
+            Posts.Enqueue(new Post(request.RequestUri!, type, team, body.ToArray()));
+            FirstPost.TrySetResult(body.ToArray());
+            return new HttpResponseMessage(Status);
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(Send(request, cancellationToken));
+    }
+}
