@@ -29,7 +29,12 @@ internal static class FastHttpServer
 
     public static async Task<int> RunAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Nothing watched under the working directory (the default watches it all for appsettings.json).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();

@@ -17,6 +17,7 @@ namespace McpGuard.Benchmarks;
 internal static partial class HttpBenchmark
 {
     private const int Warmup = 200;
+    private const string SetSid = "/usr/bin/setsid";
     private const int Sequential = 1000;
 
     /// <summary>Calls per client in the throughput phases (<c>--calls N</c>).</summary>
@@ -92,7 +93,7 @@ internal static partial class HttpBenchmark
                 foreach (var (suffix, serve) in InTurn(builds, round))
                 {
                     await MeasureAsync(figures, http, callsEach, () => HttpSide.StartAsync(
-                        "mcpguard serve" + suffix, [.. serve, "--", .. server], Serving(),
+                        "mcpguard serve" + suffix, [.. serve, "--", .. GuardChild(server)], Serving(),
                         m => new Uri(m.Groups[1].Value), Home()),
                         memory: true);
                 }
@@ -116,6 +117,16 @@ internal static partial class HttpBenchmark
         await File.WriteAllTextAsync(output, report);
         return 0;
     }
+
+    /// <summary>
+    /// The server as the guard starts it: in a session of its own (util-linux <c>setsid</c>, which execs it),
+    /// as supergateway starts its children (Node's <c>detached</c> spawn). With the kernel's autogroup
+    /// scheduling (<c>/proc/sys/kernel/sched_autogroup_enabled</c>, on for tasks in the root CPU cgroup) every
+    /// session is a scheduling group of its own: supergateway's 64 children then got 64 shares of a busy machine
+    /// where the guard's shared one with the guard and the benchmark's client.
+    /// </summary>
+    private static string[] GuardChild(string[] server) =>
+        File.Exists(SetSid) ? [SetSid, .. server] : server;
 
     /// <summary>Round by round, a different build goes first.</summary>
     private static IEnumerable<(string Suffix, string[] Serve)> InTurn(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using McpGuard.Benchmarks;
 
 // relay (default): direct vs plain relay vs mcpguard, side by side. micro: BenchmarkDotNet. counters: a counted call in
@@ -9,6 +10,7 @@ return args.FirstOrDefault() switch
     "http" => await HttpBenchmark.RunAsync(args.Skip(1).ToArray()),
     "http-server" => await FastHttpServer.RunAsync(),
     "http-forwarder" => await DotnetForwarder.RunAsync(new Uri(args[1])),
+    "http-probe" => await HttpProbe.RunAsync(new Uri(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture)),
     "soak" => await RelayBenchmark.SoakAsync(args.Skip(1).ToArray()),
     "micro" => MicroBenchmarks.Run(args.Skip(1).ToArray()),
     "counters" => CounterStoreBenchmarks.Run(args.Skip(1).ToArray()),

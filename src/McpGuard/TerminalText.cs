@@ -32,7 +32,8 @@ internal static class TerminalText
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            var unsafeChar = char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u2028' or '\u2029';
+            var unsafeChar = char.IsControl(c)
+                || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u2028' or '\u2029';
             if (unsafeChar)
             {
                 builder ??= new StringBuilder(text, 0, i, text.Length + 16);

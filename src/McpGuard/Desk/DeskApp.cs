@@ -35,7 +35,12 @@ internal static class DeskApp
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // As serve's host (Http/GatewayHost.cs): no file watched under the working directory, none read from it.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.ConfigureHttpJsonOptions(json =>

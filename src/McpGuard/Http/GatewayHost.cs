@@ -32,9 +32,19 @@ internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, 
     /// <summary>Serves until <paramref name="stopping"/> fires, then drains and ends every child.</summary>
     public async Task RunAsync(Action<Uri> started, CancellationToken stopping)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No configuration file is watched (the default watches the working directory and everything under it,
+        // e.g. a home whose state.db changes on every counted call), and none is read from the working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Drain);
+        // A request's bytes are handled on the thread that received them, and its answer is sent from the thread that
+        // wrote it: by default Kestrel hands each over to the thread pool once more in both directions (two thread
+        // wake-ups a request). Socket completions still run on pool threads, never on the socket engine's own.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -16,8 +16,9 @@ internal sealed class SseParser(long maxEventBytes)
 {
     private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
 
-    private readonly ArrayBufferWriter<byte> _line = new(256);
-    private readonly ArrayBufferWriter<byte> _data = new(1024);
+    // Empty until a stream's first bytes arrive: a JSON answer, read with a parser at hand, never allocates them.
+    private readonly ArrayBufferWriter<byte> _line = new();
+    private readonly ArrayBufferWriter<byte> _data = new();
     private int _bomBytesSeen;
     private bool _bomDone;
     private bool _afterCr;

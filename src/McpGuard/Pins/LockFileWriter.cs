@@ -16,7 +16,9 @@ internal static class LockFileWriter
     public static string Write(IEnumerable<PinnedTool> tools)
     {
         var text = new StringBuilder();
-        text.Append("{\n  \"version\": ").Append(LockFileReader.Version.ToString(CultureInfo.InvariantCulture)).Append(",\n  \"tools\": [");
+        text.Append("{\n  \"version\": ")
+            .Append(LockFileReader.Version.ToString(CultureInfo.InvariantCulture))
+            .Append(",\n  \"tools\": [");
         var first = true;
         foreach (var tool in tools.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
@@ -42,7 +44,8 @@ internal static class LockFileWriter
                 var firstMember = true;
                 foreach (var member in value.EnumerateObject())
                 {
-                    text.Append(firstMember ? "\n" : ",\n").Append(' ', indent + 2).Append(Quote(member.Name)).Append(": ");
+                    text.Append(firstMember ? "\n" : ",\n").Append(' ', indent + 2)
+                        .Append(Quote(member.Name)).Append(": ");
                     firstMember = false;
                     WriteValue(text, member.Value, indent + 2);
                 }
@@ -107,6 +110,7 @@ internal static class LockFileWriter
     }
 
     private static bool IsHiding(char c) =>
-        char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+        char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c)
+            is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
             or UnicodeCategory.PrivateUse;
 }

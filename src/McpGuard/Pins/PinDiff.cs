@@ -26,7 +26,9 @@ internal static class PinDiff
             lines.AddRange(TextDiff.Lines(oldDescription ?? "", newDescription ?? "").Select(l => "  " + l));
         }
 
-        foreach (var path in before.Keys.Union(after.Keys).Where(p => p != "$.description").Order(StringComparer.Ordinal))
+        foreach (var path in before.Keys.Union(after.Keys)
+            .Where(p => p != "$.description")
+            .Order(StringComparer.Ordinal))
         {
             var had = before.TryGetValue(path, out var old);
             var has = after.TryGetValue(path, out var now);

@@ -13,7 +13,8 @@ internal static class PinFindings
 {
     /// <param name="pinCommand">The <c>mcpguard pin</c> command line for this policy and server, as the hint shows
     /// it.</param>
-    public static IEnumerable<CheckFinding> Run(CompiledPolicy policy, IReadOnlyList<ServerTool> tools, string pinCommand)
+    public static IEnumerable<CheckFinding> Run(
+        CompiledPolicy policy, IReadOnlyList<ServerTool> tools, string pinCommand)
     {
         if (policy.Pins is not { } settings || policy.PinnedTools is not { } pins)
         {
@@ -29,12 +30,15 @@ internal static class PinFindings
         var report = PinReport.Compare(pins, listed.Tools);
         foreach (var change in report.Changed)
         {
-            yield return new(false, $"pins: {change.Listed.Name} changed since it was pinned ({PinDiff.Lines(change.Pinned, change.Listed).Count} lines differ); on_change: {Word(settings.OnChange)}.");
+            yield return new(false, $"pins: {change.Listed.Name} changed since it was pinned "
+                + $"({PinDiff.Lines(change.Pinned, change.Listed).Count} lines differ); "
+                + $"on_change: {Word(settings.OnChange)}.");
         }
 
         foreach (var added in report.Added)
         {
-            yield return new(false, $"pins: {added.Name} is not in {Path.GetFileName(pins.File)}; on_new: {Word(settings.OnNew)}.");
+            yield return new(false, $"pins: {added.Name} is not in {Path.GetFileName(pins.File)}; "
+                + $"on_new: {Word(settings.OnNew)}.");
         }
 
         foreach (var removed in report.Removed)

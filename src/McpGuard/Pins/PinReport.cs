@@ -5,7 +5,11 @@ namespace McpGuard.Pins;
 /// <summary>
 /// A server's tools held against a lock file: what is new, what changed, what is gone, by exact name.
 /// </summary>
-internal sealed record PinReport(IReadOnlyList<PinnedTool> Added, IReadOnlyList<ChangedTool> Changed, IReadOnlyList<PinnedTool> Removed, int Unchanged)
+internal sealed record PinReport(
+    IReadOnlyList<PinnedTool> Added,
+    IReadOnlyList<ChangedTool> Changed,
+    IReadOnlyList<PinnedTool> Removed,
+    int Unchanged)
 {
     public bool HasDrift => Added.Count > 0 || Changed.Count > 0 || Removed.Count > 0;
 
@@ -25,7 +29,9 @@ internal sealed record PinReport(IReadOnlyList<PinnedTool> Added, IReadOnlyList<
         }
 
         var names = listed.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        var removed = pinned is null ? [] : pinned.Tools.Where(t => !names.Contains(t.Name)).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var removed = pinned is null
+            ? []
+            : pinned.Tools.Where(t => !names.Contains(t.Name)).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         return new PinReport(added, changed, removed, unchanged);
     }
 }

@@ -36,8 +36,10 @@ internal static class PinReportText
         }
 
         await output.WriteLineAsync(
-            $"{report.Added.Count + report.Changed.Count + report.Unchanged} tools on the server: {report.Added.Count} added, {report.Changed.Count} changed, " +
-            $"{report.Removed.Count} removed, {report.Unchanged} unchanged{(existed && !report.HasDrift ? " (no drift)" : "")}.");
+            $"{report.Added.Count + report.Changed.Count + report.Unchanged} tools on the server: "
+                + $"{report.Added.Count} added, {report.Changed.Count} changed, "
+                + $"{report.Removed.Count} removed, {report.Unchanged} unchanged"
+                + $"{(existed && !report.HasDrift ? " (no drift)" : "")}.");
     }
 
     private static Task Line(TextWriter output, string text) => output.WriteLineAsync(TerminalText.Printable(text));

@@ -22,7 +22,9 @@ internal static class TextDiff
         {
             for (var j = b.Length - 1; j >= 0; j--)
             {
-                common[i, j] = string.Equals(a[i], b[j], StringComparison.Ordinal) ? common[i + 1, j + 1] + 1 : Math.Max(common[i + 1, j], common[i, j + 1]);
+                common[i, j] = string.Equals(a[i], b[j], StringComparison.Ordinal)
+                    ? common[i + 1, j + 1] + 1
+                    : Math.Max(common[i + 1, j], common[i, j + 1]);
             }
         }
 

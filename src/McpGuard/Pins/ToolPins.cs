@@ -56,6 +56,7 @@ internal sealed class ToolPins
     /// <param name="pinCommand">The <c>mcpguard pin</c> command line for this policy and server, as the hint shows
     /// it.</param>
     public string Summary(string pinCommand) =>
-        $"pins: {_report!.Unchanged} pinned, {_report.Changed.Count} changed, {_report.Added.Count} new, {_report.Removed.Count} pinned but gone" +
-        (_report.HasDrift ? $" — review with `{pinCommand}`." : ".");
+        $"pins: {_report!.Unchanged} pinned, {_report.Changed.Count} changed, {_report.Added.Count} new, "
+            + $"{_report.Removed.Count} pinned but gone"
+            + (_report.HasDrift ? $" — review with `{pinCommand}`." : ".");
 }

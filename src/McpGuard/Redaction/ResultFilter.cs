@@ -94,7 +94,8 @@ internal static class ResultFilter
         ResultZone.ContentItem => reader.ValueTextEquals("text"u8) ? ResultZone.Text
             : reader.ValueTextEquals("resource"u8) ? ResultZone.EmbeddedResource
             : ResultZone.Skip,
-        ResultZone.EmbeddedResource or ResultZone.ContentsItem => reader.ValueTextEquals("text"u8) ? ResultZone.Text : ResultZone.Skip,
+        ResultZone.EmbeddedResource or ResultZone.ContentsItem => reader.ValueTextEquals("text"u8) ? ResultZone.Text
+            : ResultZone.Skip,
         ResultZone.Structured => ResultZone.Structured,
         _ => ResultZone.Skip,
     };

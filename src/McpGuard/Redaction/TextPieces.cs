@@ -24,7 +24,8 @@ internal sealed class TextPieces(ResultScanner scanner) : IDisposable
         do
         {
             var take = Math.Min(Piece, utf8.Length - offset);
-            var count = _decoder.GetChars(utf8.Slice(offset, take), _chars.AsSpan(_carried), flush: last && offset + take == utf8.Length);
+            var count = _decoder.GetChars(
+                utf8.Slice(offset, take), _chars.AsSpan(_carried), flush: last && offset + take == utf8.Length);
             var window = _chars.AsSpan(0, _carried + count);
             if (window.Length > 0 && scanner.MayMatch(window))
             {

@@ -136,7 +136,8 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
     {
         var watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!, Path.GetFileName(path))
         {
-            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName
+                | NotifyFilters.CreationTime,
         };
         watcher.Changed += OnFileEvent;
         watcher.Created += OnFileEvent;
@@ -155,7 +156,9 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
         }
 
         _lockWatcher?.Dispose();
-        _lockWatcher = lockPath is not null && Directory.Exists(Path.GetDirectoryName(lockPath)) ? Watch(lockPath) : null;
+        _lockWatcher = lockPath is not null && Directory.Exists(Path.GetDirectoryName(lockPath))
+            ? Watch(lockPath)
+            : null;
         _lockPath = lockPath;
     }
 
@@ -173,7 +176,9 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The new version of {Path} is invalid; the previous policy stays in force:\n{Errors}")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "The new version of {Path} is invalid; the previous policy stays in force:\n{Errors}")]
     private static partial void LogInvalid(ILogger logger, string path, string errors);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded {Path} (hidden tools changed: {HiddenChanged}).")]

@@ -24,13 +24,19 @@ internal static class AuditReplay
             guard.MoveTo(call.Time);
             var arguments = call.ArgumentsRecorded is AuditArgumentsRecorded.Full or AuditArgumentsRecorded.Redacted
                 && call.Arguments.ValueKind == JsonValueKind.Object ? call.Arguments : default;
-            var request = new ToolRequest { ToolName = call.Tool, Arguments = arguments, Risk = Risk(policy, call, serverName) };
+            var request = new ToolRequest
+            {
+                ToolName = call.Tool,
+                Arguments = arguments,
+                Risk = Risk(policy, call, serverName),
+            };
 
             // A person's answer is taken as recorded: an approved call is approved again if it still needs approval.
             if (call.ArgumentsRecorded != AuditArgumentsRecorded.Full)
             {
                 var missing = guard.ArgumentsRead(request, call.Approved)
-                    .Where(path => call.ArgumentsRecorded != AuditArgumentsRecorded.Redacted || !RecordedArguments.CanRead(call.Arguments, path))
+                    .Where(path => call.ArgumentsRecorded != AuditArgumentsRecorded.Redacted
+                        || !RecordedArguments.CanRead(call.Arguments, path))
                     .DistinctBy(path => path.Text)
                     .ToList();
                 if (missing.Count > 0)
@@ -52,5 +58,7 @@ internal static class AuditReplay
     /// lowered: so the higher of the two. The new policy's own overrides still come first.
     /// </summary>
     private static RiskClass? Risk(CompiledPolicy policy, RecordedCall call, string? serverName) =>
-        call.Risk is { } recorded ? (RiskClass)Math.Max((int)recorded, (int)policy.Classify(call.Tool, null, serverName)) : null;
+        call.Risk is { } recorded
+            ? (RiskClass)Math.Max((int)recorded, (int)policy.Classify(call.Tool, null, serverName))
+            : null;
 }

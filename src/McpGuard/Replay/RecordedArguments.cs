@@ -62,7 +62,8 @@ internal static class RecordedArguments
 
     private static bool HoldsSecretName(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.Object => element.EnumerateObject().Any(p => AuditArguments.LooksSecret(p.Name) || HoldsSecretName(p.Value)),
+        JsonValueKind.Object =>
+            element.EnumerateObject().Any(p => AuditArguments.LooksSecret(p.Name) || HoldsSecretName(p.Value)),
         JsonValueKind.Array => element.EnumerateArray().Any(HoldsSecretName),
         _ => false,
     };

@@ -40,12 +40,20 @@ internal static class RecordedCallReader
             records++;
         }
 
-        return new RecordedLog { Calls = calls, NotJudged = notJudged, Malformed = malformed, Records = records, Lines = lines };
+        return new RecordedLog
+        {
+            Calls = calls,
+            NotJudged = notJudged,
+            Malformed = malformed,
+            Records = records,
+            Lines = lines,
+        };
     }
 
     private enum LineKind { Used, Skipped, NotJudged, Malformed }
 
-    private static LineKind Add(string line, long number, List<RecordedCall> calls, Dictionary<string, RecordedCall> byId)
+    private static LineKind Add(
+        string line, long number, List<RecordedCall> calls, Dictionary<string, RecordedCall> byId)
     {
         JsonDocument document;
         try
@@ -70,8 +78,10 @@ internal static class RecordedCallReader
                 return LineKind.Skipped;
             }
 
-            if (Text(root, "call_id") is not { } callId || !DecisionWords.TryParseAudit(Text(root, "decision"), out var decision)
-                || !DateTimeOffset.TryParse(Text(root, "time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+            if (Text(root, "call_id") is not { } callId
+                || !DecisionWords.TryParseAudit(Text(root, "decision"), out var decision)
+                || !DateTimeOffset.TryParse(
+                    Text(root, "time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
             {
                 return LineKind.Malformed;
             }
@@ -108,8 +118,11 @@ internal static class RecordedCallReader
                 RuleId = Text(root, "rule"),
                 Approved = decision == CallVerdict.Approved,
                 Arguments = arguments,
-                ArgumentsRecorded = AuditArgumentsRecordedText.TryParse(Text(root, "arguments_recorded"), out var kind) ? kind : Guess(arguments),
-                Risk = Enum.TryParse<RiskClass>(Text(root, "risk"), ignoreCase: true, out var risk) && Enum.IsDefined(risk) ? risk : null,
+                ArgumentsRecorded = AuditArgumentsRecordedText.TryParse(Text(root, "arguments_recorded"), out var kind)
+                    ? kind
+                    : Guess(arguments),
+                Risk = Enum.TryParse<RiskClass>(Text(root, "risk"), ignoreCase: true, out var risk)
+                    && Enum.IsDefined(risk) ? risk : null,
             };
             calls.Add(call);
             byId[callId] = call;

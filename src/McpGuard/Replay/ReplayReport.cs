@@ -22,7 +22,9 @@ internal sealed record ReplayReport
     public IReadOnlyList<(CallVerdict From, CallVerdict To, int Count)> Transitions =>
     [
         .. Calls.Where(c => c.Replayed)
-            .GroupBy(c => (From: DecisionWords.Proven(c.Recorded.Verdict), To: DecisionWords.Proven(c.Decision!.Verdict)))
+            .GroupBy(c => (
+                From: DecisionWords.Proven(c.Recorded.Verdict),
+                To: DecisionWords.Proven(c.Decision!.Verdict)))
             .OrderBy(g => g.Key.From).ThenBy(g => g.Key.To)
             .Select(g => (g.Key.From, g.Key.To, g.Count())),
     ];

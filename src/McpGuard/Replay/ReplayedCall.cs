@@ -19,5 +19,6 @@ internal sealed record ReplayedCall
 
     public bool Replayed => Decision is not null;
 
-    public bool Changed => Decision is { } decision && DecisionWords.Proven(decision.Verdict) != DecisionWords.Proven(Recorded.Verdict);
+    public bool Changed => Decision is { } decision
+        && DecisionWords.Proven(decision.Verdict) != DecisionWords.Proven(Recorded.Verdict);
 }

@@ -78,7 +78,9 @@ internal sealed partial class ClientMessageHandler(
             }
         }
 
-        await channels.ToServer.SendAsync(_step.Line, flush: false, cancellationToken);
+        var message = _step.Message;
+        await channels.ForwardAsync(
+            message.Kind == MessageKind.Request ? message.Id : null, _step.Line, flush: false, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a client line ({Code}): {Why}")]

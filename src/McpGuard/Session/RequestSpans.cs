@@ -32,7 +32,7 @@ internal sealed class RequestSpans(
 {
     private readonly ITraceSink? _traces = traces ?? TelemetryExport.Traces;
 
-    private readonly ConcurrentDictionary<string, RequestTrace> _open = new(StringComparer.Ordinal);
+    private readonly OpenTraces _open = new();
 
     /// <summary>
     /// The channel that answered each call asked about, by audit call id, until its decision is recorded.
@@ -63,7 +63,7 @@ internal sealed class RequestSpans(
             Trace(request, id, parameters, _traces.Sampler);
         }
 
-        _open[id.Key] = request;
+        _open.Add(id, request);
     }
 
     /// <summary>
@@ -104,7 +104,7 @@ internal sealed class RequestSpans(
     /// <summary>The session forwarded the client's request to the server: its CLIENT span starts.</summary>
     public void Forwarded(JsonRpcId id)
     {
-        if (_open.TryGetValue(id.Key, out var request) && request.Traced)
+        if (_open.TryGet(id, out var request) && request.Traced)
         {
             request.ForwardedAt = Stopwatch.GetTimestamp();
         }
@@ -159,7 +159,7 @@ internal sealed class RequestSpans(
     /// </summary>
     public void Answered(JsonRpcId id, bool isError, long? errorCode)
     {
-        if (_open.TryRemove(id.Key, out var request))
+        if (_open.TryRemove(id, out var request))
         {
             Finish(request, errorCode is { } code ? code.ToString(CultureInfo.InvariantCulture)
                 : isError ? "tool_error" : null);
@@ -172,7 +172,7 @@ internal sealed class RequestSpans(
     /// </summary>
     public void Cancelled(JsonRpcId id)
     {
-        if (_open.TryRemove(id.Key, out var request))
+        if (_open.TryRemove(id, out var request))
         {
             Finish(request, "cancelled");
         }
@@ -195,9 +195,7 @@ internal sealed class RequestSpans(
             new(TelemetryNames.ErrorType, errorType));
     }
 
-    private RequestTrace? Open(JsonElement? requestId) =>
-        requestId is { } element && JsonRpcId.FromElement(element) is { } id
-        && _open.TryGetValue(id.Key, out var request) ? request : null;
+    private RequestTrace? Open(JsonElement? requestId) => _open.Find(requestId);
 
     private static string? Text(JsonElement meta, ReadOnlySpan<byte> name) =>
         meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty(name, out var value)

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace McpGuard.Session;
 
 /// <summary>
@@ -52,6 +54,30 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
 
     /// <summary>The spans of the client's requests; null when no telemetry listens (docs/telemetry.md).</summary>
     public RequestSpans? Spans { get; init; }
+
+    /// <summary>
+    /// Forwards a client message the session has read to the server: <paramref name="requestId"/> is its id when
+    /// it is a request, so telemetry learns it was forwarded without reading the bytes again (docs/telemetry.md).
+    /// </summary>
+    public ValueTask ForwardAsync(
+        JsonRpcId? requestId, ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken) =>
+        ToServer is TracedServerPeer traced
+            ? traced.SendReadAsync(requestId, message, flush, cancellationToken)
+            : ToServer.SendAsync(message, flush, cancellationToken);
+
+    /// <summary>
+    /// Passes a server message the session has read to the client: <paramref name="answered"/> is the client
+    /// request it answers (with the header's error facts), so telemetry ends its spans without reading it again.
+    /// </summary>
+    public ValueTask PassToClientAsync(
+        JsonRpcId? answered,
+        ServerMessageHeader header,
+        ReadOnlySequence<byte> message,
+        bool flush,
+        CancellationToken cancellationToken) =>
+        ToClient is TracedClientPeer traced
+            ? traced.SendReadAsync(answered, header.IsError, header.ErrorCode, message, flush, cancellationToken)
+            : ToClient.SendAsync(message, flush, cancellationToken);
 
     /// <summary>The client sent a 2025-era initialize, so it expects bare list_changed notifications.</summary>
     public bool ClientInitialized { get; set; }

@@ -242,7 +242,7 @@ internal sealed partial class ToolCallGate
         switch (outcome)
         {
             case GateOutcome.Forward:
-                await channels.ToServer.SendAsync(held.Line, flush: true, cancellationToken);
+                await channels.ForwardAsync(held.Id, new(held.Line), flush: true, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
                 await ReplyAsync(held.Id, reply.Message, cancellationToken);

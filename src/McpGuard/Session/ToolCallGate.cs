@@ -122,7 +122,7 @@ internal sealed partial class ToolCallGate(
                 break;
             case GateOutcome.Forward:
                 // Off the pump nobody ends a batch: the call goes out at once.
-                await channels.ToServer.SendAsync(line, flush: inTurn is not null, cancellationToken);
+                await channels.ForwardAsync(id, line, flush: inTurn is not null, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
                 await ReplyAsync(id, reply.Message, cancellationToken);

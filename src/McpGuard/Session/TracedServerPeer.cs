@@ -4,7 +4,9 @@ namespace McpGuard.Session;
 
 /// <summary>
 /// The transport's server peer, seeing each client request go to the server so its CLIENT span starts then (the
-/// guard's own requests have no client request and get none). The bytes pass through untouched.
+/// guard's own requests have no client request and get none). What the session forwards with the id in hand comes
+/// through <see cref="SendReadAsync"/> (<see cref="SessionChannels.ForwardAsync"/>); anything else sent here is read
+/// for a request id. The bytes pass through untouched.
 /// </summary>
 internal sealed class TracedServerPeer(IServerPeer inner, RequestSpans spans) : IServerPeer
 {
@@ -13,6 +15,21 @@ internal sealed class TracedServerPeer(IServerPeer inner, RequestSpans spans) : 
     public ValueTask SendAsync(ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken)
     {
         if (spans.AnyOpen && TracedMessages.TryReadRequestId(message, out var id))
+        {
+            spans.Forwarded(id);
+        }
+
+        return inner.SendAsync(message, flush, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a message whose id the session already read: a client request's (its CLIENT span starts now), or
+    /// none for a message that is no client request. Nothing is read again.
+    /// </summary>
+    public ValueTask SendReadAsync(
+        JsonRpcId? requestId, ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken)
+    {
+        if (requestId is { } id)
         {
             spans.Forwarded(id);
         }

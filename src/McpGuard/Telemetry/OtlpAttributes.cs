@@ -8,6 +8,9 @@ namespace McpGuard.Telemetry;
 /// </summary>
 internal static class OtlpAttributes
 {
+    /// <summary>A header's bytes besides the key: the tags and three lengths of at most 5 bytes each.</summary>
+    private const int MaxHeader = 18;
+
     /// <summary><c>KeyValue.key</c> (field 1) with its length and bytes.</summary>
     public static byte[] Key(string name)
     {
@@ -26,15 +29,18 @@ internal static class OtlpAttributes
         }
 
         var count = Encoding.UTF8.GetByteCount(value);
-        Header(writer, tag, key, count);
-        writer.Utf8(value, count);
+        var to = writer.GetSpan(key.Length + MaxHeader + count);
+        var at = Header(to, tag, key, count);
+        writer.Advance(at + Encoding.UTF8.GetBytes(value, to[at..]));
     }
 
     /// <summary>A string attribute whose value is already UTF-8 (a request id's JSON bytes).</summary>
     public static void Utf8(ProtoWriter writer, byte tag, byte[] key, ReadOnlySpan<byte> value)
     {
-        Header(writer, tag, key, value.Length);
-        writer.Raw(value);
+        var to = writer.GetSpan(key.Length + MaxHeader + value.Length);
+        var at = Header(to, tag, key, value.Length);
+        value.CopyTo(to[at..]);
+        writer.Advance(at + value.Length);
     }
 
     public static void Int(ProtoWriter writer, byte tag, byte[] key, long value)
@@ -71,17 +77,21 @@ internal static class OtlpAttributes
         writer.Fixed64(BitConverter.DoubleToUInt64Bits(value));
     }
 
-    /// <summary>KeyValue { key, value: AnyValue { string_value } } up to the string's bytes.</summary>
-    private static void Header(ProtoWriter writer, byte tag, byte[] key, int count)
+    /// <summary>
+    /// KeyValue { key, value: AnyValue { string_value } } up to the string's bytes, written at the start of
+    /// <paramref name="to"/>; returns how many bytes that took.
+    /// </summary>
+    private static int Header(Span<byte> to, byte tag, byte[] key, int count)
     {
         var any = 1 + ProtoWriter.VarintSize((ulong)count) + count;
-        writer.Byte(tag);
-        writer.Varint((ulong)(key.Length + 1 + ProtoWriter.VarintSize((ulong)any) + any));
-        writer.Raw(key);
-        writer.Byte(0x12); // KeyValue.value
-        writer.Varint((ulong)any);
-        writer.Byte(0x0A); // AnyValue.string_value
-        writer.Varint((ulong)count);
+        to[0] = tag;
+        var at = 1 + ProtoWriter.Varint(to[1..], (ulong)(key.Length + 1 + ProtoWriter.VarintSize((ulong)any) + any));
+        key.CopyTo(to[at..]);
+        at += key.Length;
+        to[at++] = 0x12; // KeyValue.value
+        at += ProtoWriter.Varint(to[at..], (ulong)any);
+        to[at++] = 0x0A; // AnyValue.string_value
+        return at + ProtoWriter.Varint(to[at..], (ulong)count);
     }
 
     private static byte[] Varint(int value)

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace McpGuard.Telemetry;
 
 /// <summary>
@@ -25,40 +27,8 @@ internal sealed class OtlpSpanWriter
     /// <param name="resource">The resource's attributes (<c>service.name</c>...), the same the metrics carry.</param>
     public OtlpSpanWriter(IEnumerable<KeyValuePair<string, object>> resource, string scopeName, string? scopeVersion)
     {
-        var writer = new ProtoWriter();
-        var body = writer.Begin(0x0A); // ResourceSpans.resource
-        foreach (var (name, value) in resource)
-        {
-            var key = OtlpAttributes.Key(name);
-            switch (value)
-            {
-                case bool b:
-                    OtlpAttributes.Bool(writer, 0x0A, key, b);
-                    break;
-                case long or int:
-                    OtlpAttributes.Int(writer, 0x0A, key, Convert.ToInt64(value, null));
-                    break;
-                case double d:
-                    OtlpAttributes.Double(writer, 0x0A, key, d);
-                    break;
-                default:
-                    OtlpAttributes.String(writer, 0x0A, key, Convert.ToString(value, null));
-                    break;
-            }
-        }
-
-        writer.End(body);
-        _resource = writer.Written.ToArray();
-        writer.Reset();
-        body = writer.Begin(0x0A); // ScopeSpans.scope
-        writer.String(0x0A, scopeName);
-        if (scopeVersion is not null)
-        {
-            writer.String(0x12, scopeVersion);
-        }
-
-        writer.End(body);
-        _scope = writer.Written.ToArray();
+        _resource = OtlpHeaders.Resource(resource);
+        _scope = OtlpHeaders.Scope(scopeName, scopeVersion);
     }
 
     /// <summary>
@@ -74,15 +44,7 @@ internal sealed class OtlpSpanWriter
         _writer.Raw(_scope);
         foreach (var request in requests)
         {
-            var server = NewSpanId();
-            var parentFlags = request.Parent.Exists ? SampledFlags | RemoteParentFlag : SampledFlags;
-            Span(request, server, request.Parent.SpanId, ServerKind, clock.UnixNanos(request.StartedAt), clock,
-                parentFlags);
-            if (request.ForwardedAt != 0)
-            {
-                Span(request, NewSpanId(), server, ClientKind, clock.UnixNanos(request.ForwardedAt), clock,
-                    SampledFlags);
-            }
+            Spans(request, clock);
         }
 
         _writer.End(scopeSpans);
@@ -90,10 +52,44 @@ internal sealed class OtlpSpanWriter
         return _writer.Written;
     }
 
-    private void Span(RequestTrace request, ulong id, ulong parent, int kind, long start, SpanClock clock, uint flags)
+    /// <summary>
+    /// The SERVER span, then the CLIENT span if the request was forwarded: its name and the MCP attributes are the
+    /// SERVER span's bytes, copied.
+    /// </summary>
+    private void Spans(RequestTrace request, SpanClock clock)
     {
         var w = _writer;
-        var span = w.Begin(0x12); // ScopeSpans.spans
+        var server = NewSpanId();
+        var end = clock.UnixNanos(request.EndedAt);
+        var body = Head(request, server, request.Parent.SpanId);
+        var name = w.Length;
+        Name(request);
+        var nameLength = w.Length - name;
+        Times(ServerKind, clock.UnixNanos(request.StartedAt), end);
+        var common = w.Length;
+        SpanAttributes.WriteCommon(w, request);
+        var commonLength = w.Length - common;
+        SpanAttributes.WriteServer(w, request);
+        Tail(request, request.Parent.Exists ? SampledFlags | RemoteParentFlag : SampledFlags);
+        var moved = body - w.End(body);
+        if (request.ForwardedAt == 0)
+        {
+            return;
+        }
+
+        body = Head(request, NewSpanId(), server);
+        w.Copy(name - moved, nameLength);
+        Times(ClientKind, clock.UnixNanos(request.ForwardedAt), end);
+        w.Copy(common - moved, commonLength);
+        Tail(request, SampledFlags);
+        w.End(body);
+    }
+
+    /// <summary>Starts a span with its ids and trace state; returns where its body starts.</summary>
+    private int Head(RequestTrace request, ulong id, ulong parent)
+    {
+        var w = _writer;
+        var body = w.Begin(0x12); // ScopeSpans.spans
         w.Id(0x0A, request.TraceIdHigh, request.TraceIdLow);
         w.Id(0x12, id);
         if (request.Parent.State is { } state)
@@ -106,22 +102,47 @@ internal sealed class OtlpSpanWriter
             w.Id(0x22, parent);
         }
 
-        w.String(0x2A, SpanNames.Of(request.Method, request.Tool));
+        return body;
+    }
+
+    /// <summary><c>{mcp.method.name} {gen_ai.tool.name}</c>, or the method alone.</summary>
+    private void Name(RequestTrace request)
+    {
+        var method = Encoding.UTF8.GetByteCount(request.Method);
+        var tool = request.Tool is { } t ? 1 + Encoding.UTF8.GetByteCount(t) : 0;
+        var to = _writer.GetSpan(6 + method + tool);
+        to[0] = 0x2A;
+        var at = 1 + ProtoWriter.Varint(to[1..], (ulong)(method + tool));
+        at += Encoding.UTF8.GetBytes(request.Method, to[at..]);
+        if (request.Tool is not null)
+        {
+            to[at++] = (byte)' ';
+            at += Encoding.UTF8.GetBytes(request.Tool, to[at..]);
+        }
+
+        _writer.Advance(at);
+    }
+
+    private void Times(int kind, long start, long end)
+    {
+        var w = _writer;
         w.Byte(0x30);
         w.Varint((ulong)kind);
         w.Byte(0x39); // start_time_unix_nano, fixed64
         w.Fixed64((ulong)start);
         w.Byte(0x41); // end_time_unix_nano
-        w.Fixed64((ulong)clock.UnixNanos(request.EndedAt));
-        SpanAttributes.Write(w, request, server: kind == ServerKind);
+        w.Fixed64((ulong)end);
+    }
+
+    private void Tail(RequestTrace request, uint flags)
+    {
         if (request.ErrorType is not null)
         {
-            w.Raw([0x7A, 0x02, 0x18, 0x02]); // status { code: STATUS_CODE_ERROR }
+            _writer.Raw([0x7A, 0x02, 0x18, 0x02]); // status { code: STATUS_CODE_ERROR }
         }
 
-        w.Raw([0x85, 0x01]); // flags, field 16, fixed32
-        w.Fixed32(flags);
-        w.End(span);
+        _writer.Raw([0x85, 0x01]); // flags, field 16, fixed32
+        _writer.Fixed32(flags);
     }
 
     private ulong NewSpanId()

@@ -34,13 +34,21 @@ internal sealed class ProtoWriter
     public void Varint(ulong value)
     {
         Ensure(10);
+        Length += Varint(_buffer.AsSpan(Length), value);
+    }
+
+    /// <summary>Writes <paramref name="value"/> as a varint at the start of <paramref name="to"/>: its size.</summary>
+    public static int Varint(Span<byte> to, ulong value)
+    {
+        var i = 0;
         while (value >= 0x80)
         {
-            _buffer[Length++] = (byte)(value | 0x80);
+            to[i++] = (byte)(value | 0x80);
             value >>= 7;
         }
 
-        _buffer[Length++] = (byte)value;
+        to[i++] = (byte)value;
+        return i;
     }
 
     public void Fixed64(ulong value)
@@ -109,8 +117,31 @@ internal sealed class ProtoWriter
         return Length;
     }
 
-    /// <summary>Ends the embedded message whose body started at <paramref name="body"/>.</summary>
-    public void End(int body)
+    /// <summary>
+    /// Room for at least <paramref name="size"/> bytes at the end, for a caller that writes several fields at once
+    /// and then <see cref="Advance"/>s.
+    /// </summary>
+    public Span<byte> GetSpan(int size)
+    {
+        Ensure(size);
+        return _buffer.AsSpan(Length);
+    }
+
+    public void Advance(int count) => Length += count;
+
+    /// <summary>Writes again bytes already written at <paramref name="from"/> (a field both spans share).</summary>
+    public void Copy(int from, int count)
+    {
+        Ensure(count);
+        Buffer.BlockCopy(_buffer, from, _buffer, Length, count);
+        Length += count;
+    }
+
+    /// <summary>
+    /// Ends the embedded message whose body started at <paramref name="body"/>; returns where the body starts now
+    /// (a short length moves it up).
+    /// </summary>
+    public int End(int body)
     {
         var length = Length - body;
         var lengthAt = body - ReservedLength;
@@ -120,16 +151,9 @@ internal sealed class ProtoWriter
             _buffer.AsSpan(body, length).CopyTo(_buffer.AsSpan(lengthAt + size));
         }
 
-        var at = lengthAt;
-        var value = (uint)length;
-        while (value >= 0x80)
-        {
-            _buffer[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        _buffer[at] = (byte)value;
+        Varint(_buffer.AsSpan(lengthAt), (ulong)length);
         Length -= ReservedLength - size;
+        return lengthAt + size;
     }
 
     private void Ensure(int more)

@@ -24,7 +24,8 @@ internal static class SpanAttributes
     private static readonly byte[] s_channel = OtlpAttributes.Key(TelemetryNames.ApprovalChannel);
     private static readonly byte[] s_redactions = OtlpAttributes.Key(TelemetryNames.Redactions);
 
-    public static void Write(ProtoWriter writer, RequestTrace request, bool server)
+    /// <summary>The attributes both spans carry: the MCP ones.</summary>
+    public static void WriteCommon(ProtoWriter writer, RequestTrace request)
     {
         OtlpAttributes.String(writer, Tag, s_method, request.Method);
         if (request.Id is { } id)
@@ -42,11 +43,11 @@ internal static class SpanAttributes
         }
 
         OtlpAttributes.String(writer, Tag, s_errorType, request.ErrorType);
-        if (!server)
-        {
-            return;
-        }
+    }
 
+    /// <summary>The SERVER span's own: who called, and the guard's decision.</summary>
+    public static void WriteServer(ProtoWriter writer, RequestTrace request)
+    {
         OtlpAttributes.String(writer, Tag, s_agent, request.Caller);
         OtlpAttributes.String(writer, Tag, s_arguments, request.Arguments);
         OtlpAttributes.String(writer, Tag, s_decision, request.Decision);

@@ -27,7 +27,8 @@ internal static class AnswerReader
         await using var body = await content.ReadAsStreamAsync(cancellationToken);
         return type switch
         {
-            MediaType.Json => await ReadJsonAsync(body, onMessage, maxMessageBytes, cancellationToken),
+            MediaType.Json => await ReadJsonAsync(
+                body, content.Headers.ContentLength, onMessage, maxMessageBytes, cancellationToken),
             MediaType.EventStream => await ReadEventsAsync(body, events, onMessage, onProgress, cancellationToken),
             null when content.Headers.ContentLength == 0 || await IsEmptyAsync(body, cancellationToken) => AnswerOutcome.Ended,
             _ => AnswerOutcome.UnsupportedMediaType,
@@ -40,13 +41,20 @@ internal static class AnswerReader
     public static string? ContentType(HttpContentHeaders headers) =>
         headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.FirstOrDefault() : null;
 
+    /// <param name="length">The Content-Length, when the upstream sent one: the buffer is made that size (one
+    /// read more finds the end), not grown to a chunk size a small answer never fills.</param>
     private static async Task<AnswerOutcome> ReadJsonAsync(
-        Stream body, Func<InboundMessage, ValueTask<bool>> onMessage, long maxMessageBytes, CancellationToken cancellationToken)
+        Stream body,
+        long? length,
+        Func<InboundMessage, ValueTask<bool>> onMessage,
+        long maxMessageBytes,
+        CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        var expected = length is > 0 && length <= Math.Min(maxMessageBytes, Array.MaxLength - 1) ? (int)length : 0;
+        var buffer = new ArrayBufferWriter<byte>(expected + 1);
         while (true)
         {
-            var read = await body.ReadAsync(buffer.GetMemory(16 * 1024), cancellationToken);
+            var read = await body.ReadAsync(buffer.GetMemory(expected > 0 ? 1 : 16 * 1024), cancellationToken);
             if (read == 0)
             {
                 break;

@@ -20,6 +20,10 @@ internal static class UpstreamHttp
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             MaxConnectionsPerServer = 64,
+
+            // What docs/remote.md lists is all that is sent: no trace headers of .NET's own (a traceparent of the
+            // guard's spans), and no diagnostics handler looking for an activity on every request.
+            ActivityHeadersPropagator = null,
         };
         if (options.CaFile is { } caFile)
         {

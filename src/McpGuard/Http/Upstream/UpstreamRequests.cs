@@ -8,15 +8,14 @@ namespace McpGuard.Http.Upstream;
 /// </summary>
 internal sealed class UpstreamRequests(UpstreamOptions options)
 {
-    private static readonly MediaTypeWithQualityHeaderValue s_json = new(MediaType.Json);
-    private static readonly MediaTypeWithQualityHeaderValue s_events = new(MediaType.EventStream);
+    // Fixed values, added as text: typed header values are formatted again on every request.
+    private const string BothAnswers = MediaType.Json + ", " + MediaType.EventStream;
 
-    public async Task<HttpRequestMessage> PostAsync(
+    public async ValueTask<HttpRequestMessage> PostAsync(
         OutboundMessage outbound, ReadOnlyMemory<byte> body, LegacyUpstreamSession legacy, CancellationToken cancellationToken)
     {
         var request = await CreateAsync(HttpMethod.Post, outbound.IsModern ? null : legacy, cancellationToken);
-        request.Headers.Accept.Add(s_json);
-        request.Headers.Accept.Add(s_events);
+        request.Headers.TryAddWithoutValidation("Accept", BothAnswers);
         if (outbound.IsModern)
         {
             McpRequestHeaders.SetModern(request.Headers, outbound);
@@ -27,14 +26,15 @@ internal sealed class UpstreamRequests(UpstreamOptions options)
         }
 
         request.Content = new ReadOnlyMemoryContent(body);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(MediaType.Json);
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", MediaType.Json);
         return request;
     }
 
     /// <summary>
     /// A request with the guard's own headers and credential, and the 2025 session's headers when given.
     /// </summary>
-    public async Task<HttpRequestMessage> CreateAsync(HttpMethod method, LegacyUpstreamSession? legacy, CancellationToken cancellationToken)
+    public ValueTask<HttpRequestMessage> CreateAsync(
+        HttpMethod method, LegacyUpstreamSession? legacy, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(method, options.Endpoint);
         foreach (var header in options.Headers)
@@ -42,20 +42,35 @@ internal sealed class UpstreamRequests(UpstreamOptions options)
             request.Headers.TryAddWithoutValidation(header.Name, header.Value);
         }
 
-        if (options.Credential is { } credential)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await credential.GetAccessTokenAsync(cancellationToken));
-        }
-
         legacy?.AddTo(request);
-        return request;
+
+        // Without `mcpguard login` there is nothing to wait for: no state machine, no task, per request.
+        return options.Credential is { } credential
+            ? WithTokenAsync(request, credential, cancellationToken)
+            : ValueTask.FromResult(request);
+    }
+
+    private static async ValueTask<HttpRequestMessage> WithTokenAsync(
+        HttpRequestMessage request, IUpstreamCredential credential, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var token = await credential.GetAccessTokenAsync(cancellationToken);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return request;
+        }
+        catch
+        {
+            request.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The GET that opens a 2025 session's stream for server-initiated messages.</summary>
     public async Task<HttpRequestMessage> ListenAsync(LegacyUpstreamSession legacy, string lastEventId, CancellationToken cancellationToken)
     {
         var request = await CreateAsync(HttpMethod.Get, legacy, cancellationToken);
-        request.Headers.Accept.Add(s_events);
+        request.Headers.TryAddWithoutValidation("Accept", MediaType.EventStream);
         if (lastEventId.Length > 0 && lastEventId.All(c => c is >= ' ' and <= '~'))
         {
             request.Headers.TryAddWithoutValidation(McpRequestHeaders.LastEventId, lastEventId);
