@@ -69,6 +69,10 @@ internal static class RunCommand
             }
 
             var upstream = server.Upstream;
+            if (upstream is not null)
+            {
+                InlineSocketCompletions.Enable();
+            }
 
             var policyPath = parseResult.GetValue(policyOption)!.FullName;
             var loaded = PolicyLoader.LoadFile(policyPath);
