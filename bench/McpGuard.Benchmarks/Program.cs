@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "http-probe" => await HttpProbe.RunAsync(new Uri(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture)),
     "soak" => await RelayBenchmark.SoakAsync(args.Skip(1).ToArray()),
     "micro" => MicroBenchmarks.Run(args.Skip(1).ToArray()),
+    "micro-spans" => SpanEncoding.Run(args.Skip(1).ToArray()),
     "counters" => CounterStoreBenchmarks.Run(args.Skip(1).ToArray()),
     "counters-latency" => await CounterStoreLatency.RunAsync(args.Skip(1).ToArray()),
     _ => await RelayBenchmark.RunAsync(args.Skip(1).ToArray()),

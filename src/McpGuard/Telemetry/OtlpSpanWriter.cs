@@ -20,6 +20,7 @@ internal sealed class OtlpSpanWriter
 
 
     private readonly ProtoWriter _writer = new();
+    private readonly SpanAttributes _attributes = new();
     private readonly byte[] _resource;
     private readonly byte[] _scope;
     private readonly Random _random = new();
@@ -67,9 +68,9 @@ internal sealed class OtlpSpanWriter
         var nameLength = w.Length - name;
         Times(ServerKind, clock.UnixNanos(request.StartedAt), end);
         var common = w.Length;
-        SpanAttributes.WriteCommon(w, request);
+        _attributes.WriteCommon(w, request);
         var commonLength = w.Length - common;
-        SpanAttributes.WriteServer(w, request);
+        _attributes.WriteServer(w, request);
         Tail(request, request.Parent.Exists ? SampledFlags | RemoteParentFlag : SampledFlags);
         var moved = body - w.End(body);
         if (request.ForwardedAt == 0)

@@ -131,6 +131,28 @@ public sealed class OtlpSpanWriterTests
         Assert.Equal(2, spans.Count());
     }
 
+    [Fact]
+    public void RepeatedAndChangingValues_EachSpanSaysItsOwn()
+    {
+        var writer = new OtlpSpanWriter(s_resource, "McpGuard", null);
+        string[] tools = ["place_order", "place_order", "get_balance", "place_order"];
+        string[] decisions = ["allow", "deny", "deny", "allow"];
+        var requests = tools.Select((tool, i) => new RequestTrace("tools/call", tool, startedAt: 1)
+        {
+            Traced = true, TraceIdHigh = 1, EndedAt = 2, Transport = "pipe", Decision = decisions[i],
+            Caller = i == 2 ? null : "alice",
+        }).ToArray();
+
+        _ = writer.Write(requests, SpanClock.Now());
+        var spans = Decode(writer.Write(requests, SpanClock.Now())).Messages(1).Single().Messages(2).Single()
+            .Messages(2).Select(s => Attributes(s.Messages(9))).ToList();
+
+        Assert.Equal(tools, spans.Select(a => a["gen_ai.tool.name"]));
+        Assert.Equal(decisions, spans.Select(a => a["mcpguard.decision"]));
+        Assert.Equal([true, true, false, true], spans.Select(a => a.ContainsKey("mcpguard.agent")));
+        Assert.All(spans, a => Assert.Equal("pipe", a["network.transport"]));
+    }
+
     private static RequestTrace Forwarded() => new("tools/call", "place_order", startedAt: Seconds(1))
     {
         Traced = true,
