@@ -13,8 +13,13 @@ internal readonly partial record struct StrictDecimal(BigInteger Mantissa, int S
 {
     private const int MaxExponent = 400;
 
+    /// <summary>Amounts up to this scale and 18 digits are written without BigInteger (<see cref="Small"/>).</summary>
+    private const int MaxSmallScale = 18;
+
     private static readonly BigInteger[] s_powersOfTen =
         [.. Enumerable.Range(0, 40).Select(n => BigInteger.Pow(10, n))];
+
+    private static readonly BigInteger s_smallLimit = BigInteger.Pow(10, 18) - 1;
 
     public static StrictDecimal Zero { get; } = new(0, 0);
 
@@ -235,8 +240,43 @@ internal readonly partial record struct StrictDecimal(BigInteger Mantissa, int S
 
     public override string ToString()
     {
+        if (Scale is >= 0 and <= MaxSmallScale && Mantissa >= -s_smallLimit && Mantissa <= s_smallLimit)
+        {
+            return Small((long)Mantissa, Scale);
+        }
+
         var digits = BigInteger.Abs(Mantissa).ToString(CultureInfo.InvariantCulture).PadLeft(Scale + 1, '0');
         var text = Scale == 0 ? digits : digits[..^Scale] + "." + digits[^Scale..];
         return Mantissa.Sign < 0 ? "-" + text : text;
+    }
+
+    /// <summary>
+    /// The same text for a mantissa of up to 18 digits, without formatting a BigInteger (the SQLite store writes
+    /// two amounts per counter per decision: BigInteger's formatting was most of it).
+    /// </summary>
+    private static string Small(long mantissa, int scale)
+    {
+        Span<char> digits = stackalloc char[20];
+        Math.Abs(mantissa).TryFormat(digits, out var written, provider: CultureInfo.InvariantCulture);
+        var padded = Math.Max(written, scale + 1);
+        var zeros = padded - written;
+        Span<char> text = stackalloc char[padded + 2];
+        var length = 0;
+        if (mantissa < 0)
+        {
+            text[length++] = '-';
+        }
+
+        for (var i = 0; i < padded; i++)
+        {
+            if (scale > 0 && i == padded - scale)
+            {
+                text[length++] = '.';
+            }
+
+            text[length++] = i < zeros ? '0' : digits[i - zeros];
+        }
+
+        return new string(text[..length]);
     }
 }

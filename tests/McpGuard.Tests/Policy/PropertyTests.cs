@@ -107,6 +107,23 @@ public sealed class PropertyTests
     }
 
     [Fact]
+    public void StrictDecimal_AnyLongMantissaAndScale_WrittenAsItsDigitsWithTheScale()
+    {
+        // Up to 18 digits are written without formatting a BigInteger: the text must be the general path's.
+        Gen.Select(Gen.Long, Gen.Int[0, 20]).Sample((m, s) =>
+        {
+            var digits = BigInteger.Abs(m).ToString(CultureInfo.InvariantCulture).PadLeft(s + 1, '0');
+            var text = s == 0 ? digits : digits[..^s] + "." + digits[^s..];
+            Assert.Equal(m < 0 ? "-" + text : text, new StrictDecimal(m, s).ToString());
+        }, iter: 5000);
+        Assert.Equal("0.00", new StrictDecimal(0, 2).ToString());
+        Assert.Equal("-0.05", new StrictDecimal(-5, 2).ToString());
+        Assert.Equal("123.45", new StrictDecimal(12345, 2).ToString());
+        Assert.Equal("0.999999999999999999", new StrictDecimal(999_999_999_999_999_999, 18).ToString());
+        Assert.Equal("10000000000000000.00", new StrictDecimal(1_000_000_000_000_000_000, 2).ToString());
+    }
+
+    [Fact]
     public void StrictDecimal_AnyTwoLongMantissas_SumAndOrderExactPastTheLongRange()
     {
         // Sums and alignments past 64 bits (and scales 20 digits apart, past any long power of ten) stay exact,
