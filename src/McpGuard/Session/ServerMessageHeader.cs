@@ -55,14 +55,14 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
                 else if (isErrorMember)
                 {
                     isError = true;
-                    errorCode = ReadMember(ref reader, "code"u8, static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.Number && r.TryGetInt64(out var code) ? code : null);
+                    errorCode = AnswerMembers.ErrorCode(ref reader);
                     continue;
                 }
                 else if (isResult)
                 {
                     hasResult = true;
                     // Only the result's own top-level isError matters; its (possibly huge) content is skipped.
-                    isError |= ReadMember(ref reader, "isError"u8, static (ref Utf8JsonReader r) => r.TokenType == JsonTokenType.True ? 1L : null) == 1;
+                    isError |= AnswerMembers.ResultIsError(ref reader);
                     continue;
                 }
 
@@ -90,35 +90,5 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
             // InvalidOperationException: the method or id escapes an unpaired surrogate, which no string can hold.
             return false;
         }
-    }
-
-    private delegate long? ValueReader(ref Utf8JsonReader reader);
-
-    /// <summary>
-    /// On an object's start, reads one member with <paramref name="read"/> and skips the rest; leaves the reader on its
-    /// end.
-    /// </summary>
-    private static long? ReadMember(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ValueReader read)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        long? value = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var wanted = reader.ValueTextEquals(name);
-            reader.Read();
-            if (wanted)
-            {
-                value = read(ref reader);
-            }
-
-            reader.Skip();
-        }
-
-        return value;
     }
 }

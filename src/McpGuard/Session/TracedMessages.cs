@@ -95,12 +95,10 @@ internal static class TracedMessages
                         break;
                     case 2:
                         isError = true;
-                        code = Member(ref reader, "code"u8, static (ref Utf8JsonReader r) =>
-                            r.TokenType == JsonTokenType.Number && r.TryGetInt64(out var c) ? c : null);
+                        code = AnswerMembers.ErrorCode(ref reader);
                         break;
                     case 3:
-                        isError |= Member(ref reader, "isError"u8, static (ref Utf8JsonReader r) =>
-                            r.TokenType == JsonTokenType.True ? 1 : null) == 1;
+                        isError |= AnswerMembers.ResultIsError(ref reader);
                         break;
                     default:
                         reader.Skip();
@@ -155,34 +153,4 @@ internal static class TracedMessages
         reader.Skip();
         return id;
     }
-
-    /// <summary>
-    /// The value of the named member of the object the reader is at, read by <paramref name="read"/>, or null; the
-    /// rest of the object is skipped and the reader ends on the object's end.
-    /// </summary>
-    private static long? Member(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ValueReader read)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return null;
-        }
-
-        long? value = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var wanted = reader.ValueTextEquals(name);
-            reader.Read();
-            if (wanted)
-            {
-                value = read(ref reader);
-            }
-
-            reader.Skip();
-        }
-
-        return value;
-    }
-
-    private delegate long? ValueReader(ref Utf8JsonReader reader);
 }
