@@ -20,7 +20,8 @@ public sealed class DurableLimitTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private string Sqlite => $"state:\n  store: sqlite\n  path: {Path.Combine(_directory, "state.db")}\n  namespace: {_namespace}\n";
+    private string Sqlite =>
+        $"state:\n  store: sqlite\n  path: {Path.Combine(_directory, "state.db")}\n  namespace: {_namespace}\n";
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -207,7 +208,10 @@ public sealed class DurableLimitTests : IDisposable
             for (var i = 0; i < calls; i++)
             {
                 var answer = await guard.ReadLineAsync();
-                Assert.True(answer.Contains("filled", StringComparison.Ordinal) || answer.Contains($"rate limit of {max} per 1h for order reached", StringComparison.Ordinal), answer);
+                Assert.True(
+                    answer.Contains("filled", StringComparison.Ordinal)
+                        || answer.Contains($"rate limit of {max} per 1h for order reached", StringComparison.Ordinal),
+                    answer);
                 forwarded += answer.Contains("filled", StringComparison.Ordinal) ? 1 : 0;
             }
         }
@@ -215,11 +219,14 @@ public sealed class DurableLimitTests : IDisposable
         return forwarded;
     }
 
-    private Task<RawGuard> StartAsync(string policy, params string[] guardOptions) => StartAsync(policy, guardOptions, Scripts.Node(Scripts.Orders));
+    private Task<RawGuard> StartAsync(string policy, params string[] guardOptions) =>
+        StartAsync(policy, guardOptions, Scripts.Node(Scripts.Orders));
 
     private async Task<RawGuard> StartAsync(string policy, string[] guardOptions, IEnumerable<string> server)
     {
-        var guard = RawGuard.Start(policy, server, guardOptions, environment: new Dictionary<string, string> { ["MCPGUARD_HOME"] = _directory });
+        var guard = RawGuard.Start(
+            policy, server, guardOptions,
+            environment: new Dictionary<string, string> { ["MCPGUARD_HOME"] = _directory });
         await guard.SendAsync(Initialize);
         await guard.ReadLineContainingAsync("\"init\"");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
@@ -239,7 +246,12 @@ public sealed class DurableLimitTests : IDisposable
 
     private async Task<(int Code, string Output, string Error)> LimitsAsync(string policyPath, params string[] options)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
         foreach (var argument in (string[])[RepoPaths.GuardDll, "limits", "--policy", policyPath, .. options])
         {
             start.ArgumentList.Add(argument);

@@ -10,7 +10,8 @@ namespace McpGuard.EndToEndTests;
 /// simulator: precedence, matchers, paths, fail-closed numbers, limits and monitor mode. The unit tests hold
 /// the full tables; these show the same decisions reach a real client.
 /// </summary>
-public sealed class PolicyLanguageTests(PolicyLanguageTests.LanguageGuard shared) : IClassFixture<PolicyLanguageTests.LanguageGuard>
+public sealed class PolicyLanguageTests(
+    PolicyLanguageTests.LanguageGuard shared) : IClassFixture<PolicyLanguageTests.LanguageGuard>
 {
     public const string Language = """
         version: "1"
@@ -55,7 +56,9 @@ public sealed class PolicyLanguageTests(PolicyLanguageTests.LanguageGuard shared
         await using var guard = await GuardedServer.StartAsync(Language, GuardedServer.BybitSimulator());
 
         var names = (await guard.Client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name).ToList();
-        var unknown = await Assert.ThrowsAsync<McpProtocolException>(() => guard.Client.CallToolAsync("cancel_all_orders", Args(("category", "spot")), cancellationToken: Ct).AsTask());
+        var unknown = await Assert.ThrowsAsync<McpProtocolException>(
+            () => guard.Client.CallToolAsync("cancel_all_orders", Args(("category", "spot")), cancellationToken: Ct)
+                .AsTask());
 
         Assert.DoesNotContain("batch_cancel_order", names);                           // by name
         Assert.DoesNotContain("cancel_all_orders", names);                            // critical: hide
@@ -163,21 +166,30 @@ public sealed class PolicyLanguageTests(PolicyLanguageTests.LanguageGuard shared
             default: deny
             hide: [batch_cancel_order]
             """;
-        await using var guard = await GuardedServer.StartAsync(policy, GuardedServer.BybitSimulator(), guardOptions: ["--monitor"]);
+        await using var guard = await GuardedServer.StartAsync(
+            policy, GuardedServer.BybitSimulator(), guardOptions: ["--monitor"]);
 
         var wouldBeDenied = await CallTextAsync(guard.Client, "get_server_time", Args());
-        var hidden = await Assert.ThrowsAsync<McpProtocolException>(() => guard.Client.CallToolAsync("batch_cancel_order", Args(("category", "spot")), cancellationToken: Ct).AsTask());
+        var hidden = await Assert.ThrowsAsync<McpProtocolException>(
+            () => guard.Client.CallToolAsync("batch_cancel_order", Args(("category", "spot")), cancellationToken: Ct)
+                .AsTask());
 
         Assert.DoesNotContain("Denied", wouldBeDenied, StringComparison.Ordinal);
         Assert.Contains("timeSecond", wouldBeDenied, StringComparison.Ordinal);
         Assert.Equal(McpErrorCode.InvalidParams, hidden.ErrorCode);
-        Assert.Contains(guard.Stderr, line => line.Contains("get_server_time", StringComparison.Ordinal) && line.Contains("monitor", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(
+            guard.Stderr,
+            line => line.Contains("get_server_time", StringComparison.Ordinal)
+                && line.Contains("monitor", StringComparison.OrdinalIgnoreCase));
     }
 
     private static Task<string> OrderAsync(McpClient client, string qty) =>
-        CallTextAsync(client, "place_order", Args(("category", "spot"), ("symbol", "BTCUSDT"), ("side", "Buy"), ("orderType", "Market"), ("qty", qty)));
+        CallTextAsync(
+            client, "place_order",
+            Args(("category", "spot"), ("symbol", "BTCUSDT"), ("side", "Buy"), ("orderType", "Market"), ("qty", qty)));
 
-    private static async Task<string> CallTextAsync(McpClient client, string tool, Dictionary<string, object?> arguments)
+    private static async Task<string> CallTextAsync(
+        McpClient client, string tool, Dictionary<string, object?> arguments)
     {
         var result = await client.CallToolAsync(tool, arguments, cancellationToken: Ct);
         return string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));

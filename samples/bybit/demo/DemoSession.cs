@@ -118,7 +118,9 @@ internal static class DemoSession
     };
 
     /// <returns>Whether the call was forwarded and succeeded.</returns>
-    private static async Task<bool> CallAsync(McpClient guard, Transcript say, string tool, Dictionary<string, object?> arguments, CancellationToken ct, bool quiet = false)
+    private static async Task<bool> CallAsync(
+        McpClient guard, Transcript say, string tool, Dictionary<string, object?> arguments, CancellationToken ct,
+        bool quiet = false)
     {
         say.Agent($"{tool} {JsonSerializer.Serialize(arguments)}");
         try
@@ -142,7 +144,8 @@ internal static class DemoSession
         say.Human($"asked: {Shorten(request?.Message ?? "")}");
         say.Human("approves");
         var content = new Dictionary<string, JsonElement>();
-        foreach (var (name, schema) in request?.RequestedSchema?.Properties ?? new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>())
+        foreach (var (name, schema) in request?.RequestedSchema?.Properties
+            ?? new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>())
         {
             if (schema is ElicitRequestParams.BooleanSchema)
             {
@@ -156,7 +159,13 @@ internal static class DemoSession
     private static async Task<IReadOnlyList<string>> ListServerToolsDirectlyAsync(CancellationToken ct)
     {
         await using var direct = await McpClient.CreateAsync(
-            new StdioClientTransport(new StdioClientTransportOptions { Command = "dotnet", Arguments = [DemoPaths.SimulatorDll, "--seed", "7"], Name = "bybit" }),
+            new StdioClientTransport(
+                new StdioClientTransportOptions
+                {
+                    Command = "dotnet",
+                    Arguments = [DemoPaths.SimulatorDll, "--seed", "7"],
+                    Name = "bybit"
+                }),
             cancellationToken: ct);
         return [.. (await direct.ListToolsAsync(cancellationToken: ct)).Select(t => t.Name)];
     }

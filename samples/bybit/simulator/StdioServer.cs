@@ -57,7 +57,9 @@ internal sealed class StdioServer(SimulatorTools tools, Stream stdout)
             }
 
             var id = idElement.GetRawText();
-            var parameters = message.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+            var parameters = message.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object
+                ? p
+                : default;
             switch (method.GetString())
             {
                 case "initialize":

@@ -37,7 +37,8 @@ public sealed class WrapRemoteTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public async Task WrapThenUnwrap_RemoteEntry_RunUrlWithSecretsOutOfArgsAndBackByteForByte(string client, string file, string original)
+    public async Task WrapThenUnwrap_RemoteEntry_RunUrlWithSecretsOutOfArgsAndBackByteForByte(
+        string client, string file, string original)
     {
         var home = Directory.CreateTempSubdirectory($"mcpguard-wrap-{client}-").FullName;
         var config = Path.Combine(home, file);
@@ -51,7 +52,8 @@ public sealed class WrapRemoteTests
         var entry = Assert.Single(Servers(config), s => s.Value!["args"] is not null).Value!.AsObject();
         var args = entry["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
         Assert.Contains("--url", args);
-        Assert.DoesNotContain(args, a => a.Contains("${", StringComparison.Ordinal) || a.Contains("secret", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            args, a => a.Contains("${", StringComparison.Ordinal) || a.Contains("secret", StringComparison.Ordinal));
         Assert.DoesNotContain("--", args);
         Assert.True(Path.IsPathRooted(entry["command"]!.GetValue<string>()));
         Assert.DoesNotContain("not found on this PATH", error);
@@ -107,7 +109,8 @@ public sealed class WrapRemoteTests
     {
         if (request.Method != "POST" || !request.Body.Contains("\"id\"", StringComparison.Ordinal))
         {
-            return ScriptedUpstream.Response(request.Method == "POST" ? "202 Accepted" : "405 Method Not Allowed", null, "");
+            return ScriptedUpstream.Response(
+                request.Method == "POST" ? "202 Accepted" : "405 Method Not Allowed", null, "");
         }
 
         var result = request.RpcMethod switch
@@ -125,10 +128,16 @@ public sealed class WrapRemoteTests
         return (root["mcpServers"] ?? root["servers"])!.AsObject();
     }
 
-    private static async Task<(int Code, string Output, string Error)> GuardAsync(string home, params string[] arguments)
+    private static async Task<(int Code, string Output, string Error)> GuardAsync(
+        string home, params string[] arguments)
     {
         var guard = RepoPaths.Guard;
-        var start = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = home };
+        var start = new ProcessStartInfo(guard.Command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = home
+        };
         foreach (var argument in guard.Prefix.Concat(arguments))
         {
             start.ArgumentList.Add(argument);

@@ -19,7 +19,8 @@ public sealed class ServeTypeScriptClientTests
     [InlineData("legacy", "2025-11-25")]
     public async Task Denied_NeverRuns_AllowedAnswers(string mode, string era)
     {
-        await using var guard = await ServedGuard.StartAsync("version: 1\ndefault: allow\ntools:\n  place_order: deny\n", Server);
+        await using var guard = await ServedGuard.StartAsync(
+            "version: 1\ndefault: allow\ntools:\n  place_order: deny\n", Server);
 
         var steps = await RunAsync(mode, "deny", guard);
 
@@ -47,7 +48,12 @@ public sealed class ServeTypeScriptClientTests
     /// <summary>Runs one scenario to its end; its steps by name (the last of each name).</summary>
     private static async Task<Dictionary<string, JsonElement>> RunAsync(string mode, string scenario, ServedGuard guard)
     {
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
         foreach (var argument in (string[])[RepoPaths.V2Client, mode, scenario, "--url", guard.Url.ToString()])
         {
             start.ArgumentList.Add(argument);

@@ -38,7 +38,8 @@ public sealed class AuditLogTests
     {
         using var temp = new TempDirectory();
         using var log = Open(temp.File("audit.jsonl"));
-        var record = Decision(log, decision: CallVerdict.Deny, arguments: """{"qty":"0.5"}""", id: "9007199254740993") with
+        var record = Decision(
+            log, decision: CallVerdict.Deny, arguments: """{"qty":"0.5"}""", id: "9007199254740993") with
         {
             Risk = "write",
             Monitor = true,
@@ -76,7 +77,8 @@ public sealed class AuditLogTests
         using var log = Open(temp.File("audit.jsonl"));
         using var other = Open(temp.File("audit.jsonl"));
 
-        var ids = Enumerable.Range(0, 100).Select(_ => log.NewCallId()).Concat(Enumerable.Range(0, 100).Select(_ => other.NewCallId())).ToList();
+        var ids = Enumerable.Range(0, 100).Select(_ => log.NewCallId())
+            .Concat(Enumerable.Range(0, 100).Select(_ => other.NewCallId())).ToList();
 
         Assert.Equal(200, ids.Distinct().Count());
         Assert.NotEqual(log.Session, other.Session);
@@ -130,7 +132,8 @@ public sealed class AuditLogTests
         }
 
         Assert.False(File.Exists(temp.File("policy.jsonl")));
-        Assert.StartsWith("sha256:", Assert.Single(ReadLines(temp.File("cli.jsonl"))).GetProperty("arguments").GetString());
+        Assert.StartsWith(
+            "sha256:", Assert.Single(ReadLines(temp.File("cli.jsonl"))).GetProperty("arguments").GetString());
     }
 
     [Fact]

@@ -77,7 +77,8 @@ public sealed class LimitsCommandTests : IDisposable
     public async Task Limits_InvalidPolicy_ExitsTwoWithTheErrorLine()
     {
         var policyPath = _directory.File("bad.yaml");
-        await File.WriteAllTextAsync(policyPath, "version: 1\ndefault: allow\nstate:\n  store: redis\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            policyPath, "version: 1\ndefault: allow\nstate:\n  store: redis\n", TestContext.Current.CancellationToken);
 
         var (code, _, error) = await CommandRunner.RunAsync(LimitsCommand.Create(), "--policy", policyPath);
 

@@ -55,6 +55,7 @@ public sealed class ApprovalProgressTests
         await using var sink = new LineSink(new MemoryStream());
         using var document = JsonDocument.Parse(parameters);
 
-        Assert.Null(ApprovalProgress.Start(document.RootElement, "place_order", s_every, new FakeTimeProvider(), sink, Ct));
+        Assert.Null(
+            ApprovalProgress.Start(document.RootElement, "place_order", s_every, new FakeTimeProvider(), sink, Ct));
     }
 }

@@ -114,23 +114,45 @@ public sealed class ClientMessageValidatorTests
         { "Request", """{"jsonrpc":"2.0","id":1,"method":"ping"}""", nameof(MessageKind.Request), "ping", "n:1" },
         { "NegativeId", """{"jsonrpc":"2.0","id":-1,"method":"ping"}""", nameof(MessageKind.Request), "ping", "n:-1" },
         { "ZeroId", """{"jsonrpc":"2.0","id":0,"method":"ping"}""", nameof(MessageKind.Request), "ping", "n:0" },
-        { "IdBeyondDoublePrecision", """{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}""", nameof(MessageKind.Request), "ping", "n:9007199254740993" },
+        { "IdBeyondDoublePrecision",
+            """{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}""", nameof(MessageKind.Request), "ping",
+            "n:9007199254740993" },
         { "StringId", """{"jsonrpc":"2.0","id":"7","method":"ping"}""", nameof(MessageKind.Request), "ping", "s:7" },
-        { "EscapedStringId", """{"jsonrpc":"2.0","id":"\u0037","method":"ping"}""", nameof(MessageKind.Request), "ping", "s:7" },
+        { "EscapedStringId",
+            """{"jsonrpc":"2.0","id":"\u0037","method":"ping"}""", nameof(MessageKind.Request), "ping", "s:7" },
         { "EmptyStringId", """{"jsonrpc":"2.0","id":"","method":"ping"}""", nameof(MessageKind.Request), "ping", "s:" },
         { "IdLast", """{"jsonrpc":"2.0","method":"ping","id":3}""", nameof(MessageKind.Request), "ping", "n:3" },
-        { "EscapedJsonrpcUnescapesTo20", """{"jsonrpc":"2\u002e0","id":1,"method":"ping"}""", nameof(MessageKind.Request), "ping", "n:1" },
-        { "EscapedMethodUnescaped", """{"jsonrpc":"2.0","id":1,"method":"tools\/call","params":{"name":"x"}}""", nameof(MessageKind.Request), "tools/call", "n:1" },
-        { "Notification", """{"jsonrpc":"2.0","method":"notifications/initialized"}""", nameof(MessageKind.Notification), "notifications/initialized", null },
+        { "EscapedJsonrpcUnescapesTo20",
+            """{"jsonrpc":"2\u002e0","id":1,"method":"ping"}""", nameof(MessageKind.Request), "ping", "n:1" },
+        { "EscapedMethodUnescaped",
+            """{"jsonrpc":"2.0","id":1,"method":"tools\/call","params":{"name":"x"}}""", nameof(MessageKind.Request),
+            "tools/call", "n:1" },
+        { "Notification",
+            """{"jsonrpc":"2.0","method":"notifications/initialized"}""", nameof(MessageKind.Notification),
+            "notifications/initialized", null },
         { "ResultResponse", """{"jsonrpc":"2.0","id":"s1","result":{}}""", nameof(MessageKind.Response), null, "s:s1" },
-        { "NullResultResponse", """{"jsonrpc":"2.0","id":"s1","result":null}""", nameof(MessageKind.Response), null, "s:s1" },
-        { "ErrorResponse", """{"jsonrpc":"2.0","id":2,"error":{"code":-1,"message":"no"}}""", nameof(MessageKind.Response), null, "n:2" },
-        { "LeadingAndTrailingWhitespace", " \t {\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} \t ", nameof(MessageKind.Request), "ping", "n:1" },
-        { "UnknownMembersKept", """{"jsonrpc":"2.0","id":1,"method":"x/new","params":{"_meta":{}},"x-extra":[1]}""", nameof(MessageKind.Request), "x/new", "n:1" },
-        { "ValidSurrogatePairEscape", """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":"\ud83d\ude00"}}""", nameof(MessageKind.Request), "ping", "n:1" },
-        { "EscapedBackslashBeforeU", """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":"\\ud800"}}""", nameof(MessageKind.Request), "ping", "n:1" },
-        { "MultiByteUtf8", """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":"é€😀"}}""", nameof(MessageKind.Request), "ping", "n:1" },
-        { "SameKeyInSiblingObjects", """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":{"k":1},"b":{"k":1}}}""", nameof(MessageKind.Request), "ping", "n:1" },
+        { "NullResultResponse",
+            """{"jsonrpc":"2.0","id":"s1","result":null}""", nameof(MessageKind.Response), null, "s:s1" },
+        { "ErrorResponse",
+            """{"jsonrpc":"2.0","id":2,"error":{"code":-1,"message":"no"}}""", nameof(MessageKind.Response), null,
+            "n:2" },
+        { "LeadingAndTrailingWhitespace",
+            " \t {\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"} \t ", nameof(MessageKind.Request), "ping", "n:1" },
+        { "UnknownMembersKept",
+            """{"jsonrpc":"2.0","id":1,"method":"x/new","params":{"_meta":{}},"x-extra":[1]}""",
+            nameof(MessageKind.Request), "x/new", "n:1" },
+        { "ValidSurrogatePairEscape",
+            """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":"\ud83d\ude00"}}""", nameof(MessageKind.Request),
+            "ping", "n:1" },
+        { "EscapedBackslashBeforeU",
+            """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":"\\ud800"}}""", nameof(MessageKind.Request),
+            "ping", "n:1" },
+        { "MultiByteUtf8",
+            """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":"é€😀"}}""", nameof(MessageKind.Request), "ping",
+            "n:1" },
+        { "SameKeyInSiblingObjects",
+            """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":{"k":1},"b":{"k":1}}}""",
+            nameof(MessageKind.Request), "ping", "n:1" },
         { "NestingAtLimit", Nested(ClientMessageValidator.MaxDepth), nameof(MessageKind.Request), "tools/call", "n:1" },
     };
 
@@ -160,7 +182,8 @@ public sealed class ClientMessageValidatorTests
 
     [Theory]
     [MemberData(nameof(AcceptedLines))]
-    public void Validate_AcceptedLine_ClassifiesKindMethodAndId(string kase, string line, string kind, string? method, string? idKey)
+    public void Validate_AcceptedLine_ClassifiesKindMethodAndId(
+        string kase, string line, string kind, string? method, string? idKey)
     {
         var check = ClientMessageValidator.Validate(WireBytes.Segmented(WireBytes.Decode(line), 5));
         check.Refused(out var rejection);

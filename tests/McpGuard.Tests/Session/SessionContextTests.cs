@@ -45,7 +45,8 @@ public sealed class SessionContextTests
         Assert.Equal("server", await CallAsync(bybit));
     }
 
-    private static async Task<(GuardSession Session, RecordingPeer Client, RecordingPeer Server)> StartAsync(PolicyEngine engine, string name)
+    private static async Task<(GuardSession Session, RecordingPeer Client, RecordingPeer Server)> StartAsync(
+        PolicyEngine engine, string name)
     {
         var client = new RecordingPeer();
         var server = new RecordingPeer();
@@ -68,10 +69,14 @@ public sealed class SessionContextTests
     /// <summary>
     /// Calls set_trading_stop; says who got the call: the server (forwarded) or the client (an answer).
     /// </summary>
-    private static async Task<string> CallAsync((GuardSession Session, RecordingPeer Client, RecordingPeer Server) guard)
+    private static async Task<string> CallAsync(
+        (GuardSession Session, RecordingPeer Client, RecordingPeer Server) guard)
     {
         var id = Interlocked.Increment(ref s_id);
-        await SendAsync(guard.Session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":ID,"method":"tools/call","params":{"name":"set_trading_stop"}}""".Replace("ID", $"{id}", StringComparison.Ordinal));
+        await SendAsync(
+            guard.Session.HandleClientMessageAsync,
+            """{"jsonrpc":"2.0","id":ID,"method":"tools/call","params":{"name":"set_trading_stop"}}""".Replace(
+                "ID", $"{id}", StringComparison.Ordinal));
 
         // A listed tool without limits is decided on the spot: by now the call went one way or the other.
         if (!guard.Server.IsDrained)
@@ -84,6 +89,7 @@ public sealed class SessionContextTests
         return "client";
     }
 
-    private static async Task SendAsync(Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handle, string json) =>
+    private static async Task SendAsync(
+        Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handle, string json) =>
         await handle(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), Ct);
 }

@@ -55,14 +55,18 @@ public sealed class StdioRelaySamplingTests
         await relay.SyncAsync("sync-2");
 
         Assert.DoesNotContain(seen, line => line.Contains("sampling/createMessage", StringComparison.Ordinal));
-        Assert.Contains(server.ReceivedText(), line => line.Contains("\"id\":\"srv-7\",\"error\"", StringComparison.Ordinal) && line.Contains("sampling with tools", StringComparison.Ordinal));
+        Assert.Contains(
+            server.ReceivedText(),
+            line => line.Contains("\"id\":\"srv-7\",\"error\"", StringComparison.Ordinal)
+                && line.Contains("sampling with tools", StringComparison.Ordinal));
     }
 
     [Theory]
     [InlineData(Judging, "echo", true)]
     [InlineData(Judging, "place_order", false)]
     [InlineData(Refusing, "echo", false)]
-    public async Task ModernEra_RetryCarryingPicks_ForwardedOnlyWhenEveryPickMayRun(string policy, string picked, bool forwarded)
+    public async Task ModernEra_RetryCarryingPicks_ForwardedOnlyWhenEveryPickMayRun(
+        string policy, string picked, bool forwarded)
     {
         using var server = FakeServer.Create([["echo", "place_order"]]);
         await using var relay = RelayHarness.Start(policy, server.CommandLine);
@@ -106,5 +110,7 @@ public sealed class StdioRelaySamplingTests
     }
 
     private static Task ServerSaysAsync(RelayHarness relay, string line) =>
-        relay.SendAsync("{\"jsonrpc\":\"2.0\",\"method\":\"test/say\",\"params\":{\"line\":" + JsonSerializer.Serialize(line) + "}}");
+        relay.SendAsync(
+            "{\"jsonrpc\":\"2.0\",\"method\":\"test/say\",\"params\":{\"line\":" + JsonSerializer.Serialize(line)
+                + "}}");
 }

@@ -14,7 +14,8 @@ namespace McpGuard.Tests.Session;
 public sealed class ToolListRewriterTests
 {
     private const string A = """{"name":"a","description":"caf\u00e9 \"q\" é","inputSchema":{"type":"object","properties":{"tools":{"type":"array"},"name":{"type":"string","const":"secret"}}},"x-vendor":{"k":[1,2]}}""";
-    private const string Secret = """{"inputSchema":{"type":"object"},"name":"secret","annotations":{"destructiveHint":true}}""";
+    private const string Secret =
+        """{"inputSchema":{"type":"object"},"name":"secret","annotations":{"destructiveHint":true}}""";
     private const string B = """{"name":"b","annotations":{"readOnlyHint":true,"destructiveHint":false,"title":"B"}}""";
     private const string Echo = """{"name":"ech\u006f","inputSchema":{"type":"object"}}""";
 
@@ -57,7 +58,8 @@ public sealed class ToolListRewriterTests
     public void Rewrite_NestedToolsKeysElsewhere_Untouched()
     {
         const string Tail = """]},"x":{"result":{"tools":[{"name":"secret"}]}}}""";
-        var line = """{"jsonrpc":"2.0","id":1,"result":{"_meta":{"tools":[{"name":"secret"}]},"tools":[""" + Secret + "," + A + Tail;
+        var line = """{"jsonrpc":"2.0","id":1,"result":{"_meta":{"tools":[{"name":"secret"}]},"tools":[""" + Secret
+            + "," + A + Tail;
 
         var rewritten = ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out _);
 
@@ -110,7 +112,9 @@ public sealed class ToolListRewriterTests
 
         var rewritten = ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out var page);
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":5},"text",{"title":"x"}]}}""", Encoding.UTF8.GetString(rewritten!));
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":5},"text",{"title":"x"}]}}""",
+            Encoding.UTF8.GetString(rewritten!));
         Assert.Empty(page!.Tools);
     }
 
@@ -121,7 +125,9 @@ public sealed class ToolListRewriterTests
 
         var rewritten = ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out var page);
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"x\ud800"}]}}""", Encoding.UTF8.GetString(rewritten!));
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"x\ud800"}]}}""",
+            Encoding.UTF8.GetString(rewritten!));
         Assert.Empty(page!.Tools);
     }
 

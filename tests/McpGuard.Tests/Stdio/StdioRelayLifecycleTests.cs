@@ -77,13 +77,19 @@ public sealed class StdioRelayLifecycleTests
     [Theory]
     [InlineData(false, 128 + 15)]
     [InlineData(true, 128 + 9)]
-    public async Task RunAsync_ClientEofAndChildKeepsRunning_EscalatesToSigtermThenKill(bool ignoreSigterm, int exitCode)
+    public async Task RunAsync_ClientEofAndChildKeepsRunning_EscalatesToSigtermThenKill(
+        bool ignoreSigterm, int exitCode)
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGTERM is POSIX only.");
-        using var server = FakeServer.Create(RelayPolicies.StandardTools, ignoreEof: true, ignoreSigterm: ignoreSigterm);
+        using var server = FakeServer.Create(
+            RelayPolicies.StandardTools, ignoreEof: true, ignoreSigterm: ignoreSigterm);
         var options = RelayHarness.FastShutdown with
         {
-            Shutdown = new ShutdownTimeouts { AfterStdinClosed = TimeSpan.FromMilliseconds(300), AfterSigterm = TimeSpan.FromMilliseconds(500) },
+            Shutdown = new ShutdownTimeouts
+            {
+                AfterStdinClosed = TimeSpan.FromMilliseconds(300),
+                AfterSigterm = TimeSpan.FromMilliseconds(500)
+            },
         };
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine, options);
         await relay.SyncAsync();
@@ -99,13 +105,19 @@ public sealed class StdioRelayLifecycleTests
         var command = Path.Combine(Path.GetTempPath(), $"no-such-mcp-server-{Guid.NewGuid():n}");
         var policy = PolicyLoader.LoadText(RelayPolicies.Standard, "test.yaml").Policy!;
         var engine = new PolicyEngine(policy);
-        var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), NullLoggerFactory.Instance), new McpGuard.Audit.NullAuditLog(), new RelayOptions(), NullLoggerFactory.Instance);
+        var relay = new StdioRelay(
+            engine,
+            channels => McpGuard.Approval.Approvers.Create(
+                engine, new McpGuard.Session.ElicitationChannel(channels), NullLoggerFactory.Instance),
+            new McpGuard.Audit.NullAuditLog(), new RelayOptions(), NullLoggerFactory.Instance);
         var input = new Pipe();
         var output = new Pipe();
         using var stderr = new MemoryStream();
 
         var ex = await Assert.ThrowsAsync<ChildStartException>(
-            () => relay.RunAsync([command, "--flag"], "test-server", input.Reader.AsStream(), output.Writer.AsStream(), stderr, TestContext.Current.CancellationToken));
+            () => relay.RunAsync(
+                [command, "--flag"], "test-server", input.Reader.AsStream(), output.Writer.AsStream(), stderr,
+                TestContext.Current.CancellationToken));
 
         Assert.Contains(command, ex.Message, StringComparison.Ordinal);
     }
