@@ -22,7 +22,11 @@ public sealed class DoctorTests
         File.WriteAllText(policy, "version: 1\ndefault: allow\n");
         WriteClaudeConfig(home, new JsonObject
         {
-            ["everything"] = new JsonObject { ["command"] = "node", ["args"] = new JsonArray(RepoPaths.ServerEverything, "stdio") },
+            ["everything"] = new JsonObject
+            {
+                ["command"] = "node",
+                ["args"] = new JsonArray(RepoPaths.ServerEverything, "stdio")
+            },
         });
         var (wrapped, _, wrapError) = await GuardAsync(home, "wrap", "--policy", policy);
         Assert.True(wrapped == 0, wrapError);

@@ -65,12 +65,14 @@ public sealed class DurableLimitTests : IDisposable
 
         var (code, json, _) = await LimitsAsync(TempFiles.Write("policy.yaml", policy), "--json");
         Assert.Equal(0, code);
-        var used = Assert.Single(JsonDocument.Parse(json).RootElement.GetProperty("limits").EnumerateArray()).GetProperty("used").GetInt32();
+        var used = Assert.Single(JsonDocument.Parse(json).RootElement.GetProperty("limits").EnumerateArray())
+            .GetProperty("used").GetInt32();
         Assert.InRange(forwarded, 40, 400);
         Assert.InRange(used, forwarded, 400);
 
         // A guard started afterwards counts on from there: room for exactly one more call.
-        await using var restarted = await StartAsync(policy.Replace("max: 100000", $"max: {used + 1}", StringComparison.Ordinal));
+        await using var restarted = await StartAsync(
+            policy.Replace("max: 100000", $"max: {used + 1}", StringComparison.Ordinal));
         Assert.Contains("filled", await CallAsync(restarted, 1, "{}"));
         Assert.Contains($"rate limit of {used + 1} per 1h for order reached", await CallAsync(restarted, 2, "{}"));
     }
@@ -78,7 +80,9 @@ public sealed class DurableLimitTests : IDisposable
     [Fact]
     public async Task TwoGuards_OneRedis_BurstOfTwentyFiveEach_ForwardExactlyTwo()
     {
-        Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+        Assert.SkipUnless(
+            RedisServer.IsInstalled,
+            "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
         await using var redis = await RedisServer.StartAsync(Ct);
         var policy = $"version: 1\ndefault: deny\nstate:\n  store: redis\n  url: {redis.Url}\n  namespace: {_namespace}\ntools:\n  order:\n    rate_limit: {{ max: 2, window: 1h }}\n    action: allow\n";
         Assert.Equal(2, await BurstAsync(policy));
@@ -105,7 +109,8 @@ public sealed class DurableLimitTests : IDisposable
         await using var guard = await StartAsync(policy);
         Assert.Contains("filled", await CallAsync(guard, 1, """{"qty":"0.5"}"""));
 
-        await File.WriteAllTextAsync(guard.PolicyPath, policy.Replace("max: 0.5", "max: 0.50", StringComparison.Ordinal), Ct);
+        await File.WriteAllTextAsync(
+            guard.PolicyPath, policy.Replace("max: 0.5", "max: 0.50", StringComparison.Ordinal), Ct);
         await guard.WaitForStderrAsync("Reloaded");
 
         Assert.Contains("would be exceeded", await CallAsync(guard, 2, """{"qty":"0.01"}"""));
@@ -114,7 +119,9 @@ public sealed class DurableLimitTests : IDisposable
     [Fact]
     public async Task Redis_StoppedMidSession_DeniedNamingTheStore_ThenCountedAgainWithoutARestart()
     {
-        Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+        Assert.SkipUnless(
+            RedisServer.IsInstalled,
+            "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
         await using var redis = await RedisServer.StartAsync(Ct);
         var policy = $"version: 1\ndefault: deny\nstate:\n  store: redis\n  url: {redis.Url}\n  namespace: {_namespace}\n  timeout: 1s\ntools:\n  order:\n    rate_limit: {{ max: 3, window: 1h }}\n    action: allow\n";
         await using var guard = await StartAsync(policy);
@@ -177,7 +184,8 @@ public sealed class DurableLimitTests : IDisposable
         var (resetCode, resetOutput, _) = await LimitsAsync(policyPath, "--reset", "order");
         Assert.Equal(0, resetCode);
         Assert.Contains("2 counters cleared", resetOutput);
-        var record = (await File.ReadAllLinesAsync(audit, Ct)).Select(l => JsonDocument.Parse(l).RootElement).Single(r => r.GetProperty("type").GetString() == "limits_reset");
+        var record = (await File.ReadAllLinesAsync(audit, Ct)).Select(l => JsonDocument.Parse(l).RootElement)
+            .Single(r => r.GetProperty("type").GetString() == "limits_reset");
         Assert.Equal("tools.order", record.GetProperty("entry").GetString());
         Assert.Equal(2, record.GetProperty("counters").GetInt32());
 

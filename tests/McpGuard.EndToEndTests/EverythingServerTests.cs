@@ -157,7 +157,8 @@ public sealed class EverythingServerTests
         while (!(line = await guard.ReadLineAsync()).Contains("\"id\":2", StringComparison.Ordinal))
         {
             using var message = JsonDocument.Parse(line);
-            if (message.RootElement.TryGetProperty("method", out var method) && method.GetString() == "notifications/progress")
+            if (message.RootElement.TryGetProperty("method", out var method)
+                && method.GetString() == "notifications/progress")
             {
                 Assert.Equal("p1", message.RootElement.GetProperty("params").GetProperty("progressToken").GetString());
                 progress.Add(message.RootElement.GetProperty("params").GetProperty("progress").GetDouble());

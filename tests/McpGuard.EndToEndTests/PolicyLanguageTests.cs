@@ -73,27 +73,56 @@ public sealed class PolicyLanguageTests(
     [Theory]
     [InlineData("get_tickers", """{"category":"spot"}""", null)]                                   // risk read: allow
     [InlineData("get_wallet_balance", """{"accountType":"UNIFIED"}""", null)]                      // exact beats glob
-    [InlineData("get_single_coin_balance", """{"accountType":"UNIFIED","coin":"BTC"}""", null)]    // not matched by get_wallet_*: read
+    // Not matched by get_wallet_*: read.
+    [InlineData("get_single_coin_balance", """{"accountType":"UNIFIED","coin":"BTC"}""", null)]
     [InlineData("get_open_closed_orders", """{"category":"spot"}""", null)]                         // most specific glob
-    [InlineData("get_open_interest", """{"category":"linear","symbol":"BTCUSDT","interval":"1h"}""", "Order lists are off today.")]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.01"}""", null)]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":0.005}""", null)]   // a JSON number
-    [InlineData("place_order", """{"category":"spot","symbol":"SOLUSDT","side":"Buy","orderType":"Market","qty":"0.01"}""", "tools.place_order")]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.0100000000000000000001"}""", "tools.place_order")]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"1e-3"}""", "argument 'qty' cannot be compared")]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":" 0.01"}""", "argument 'qty' cannot be compared")]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market"}""", "argument 'qty'")]
+    [InlineData(
+        "get_open_interest", """{"category":"linear","symbol":"BTCUSDT","interval":"1h"}""",
+        "Order lists are off today.")]
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.01"}""",
+        null)]
+    // qty as a JSON number.
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":0.005}""",
+        null)]
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"SOLUSDT","side":"Buy","orderType":"Market","qty":"0.01"}""",
+        "tools.place_order")]
+    [InlineData(
+        "place_order",
+        """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.0100000000000000000001"}""",
+        "tools.place_order")]
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"1e-3"}""",
+        "argument 'qty' cannot be compared")]
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":" 0.01"}""",
+        "argument 'qty' cannot be compared")]
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market"}""",
+        "argument 'qty'")]
     [InlineData("place_order", """{"category":"linear","symbol":"BTCUSDT","side":"Buy","orderType":"Limit","qty":"1","price":"1","orderLinkId":"bot-42"}""", null)]
     [InlineData("place_order", """{"category":"linear","symbol":"BTCUSDT","side":"Sell","orderType":"Limit","qty":"1","price":"1","orderLinkId":"bot-42"}""", "tools.place_order")]
     [InlineData("place_order", """{"category":"inverse","symbol":"BTCUSD","side":"Buy","orderType":"Limit","qty":"1","price":"1","orderLinkId":"manual"}""", "Only spot and linear markets.")]
-    [InlineData("batch_place_order", """{"category":"spot","request":[{"symbol":"BTCUSDT","qty":"0.01"},{"symbol":"BTCUSDT","qty":0.001}]}""", null)]
-    [InlineData("batch_place_order", """{"category":"spot","request":[{"symbol":"BTCUSDT","qty":"0.01"},{"symbol":"BTCUSDT","qty":"0.5"}]}""", "tools.batch_place_order")]
+    [InlineData(
+        "batch_place_order",
+        """{"category":"spot","request":[{"symbol":"BTCUSDT","qty":"0.01"},{"symbol":"BTCUSDT","qty":0.001}]}""", null)]
+    [InlineData(
+        "batch_place_order",
+        """{"category":"spot","request":[{"symbol":"BTCUSDT","qty":"0.01"},{"symbol":"BTCUSDT","qty":"0.5"}]}""",
+        "tools.batch_place_order")]
     [InlineData("batch_place_order", """{"category":"spot","request":[]}""", "cannot be")]
-    [InlineData("set_leverage", """{"category":"linear","symbol":"BTCUSDT","buyLeverage":"25","sellLeverage":"25"}""", "Leverage is capped at 5x.")]
-    [InlineData("set_leverage", """{"category":"linear","symbol":"BTCUSDT","buyLeverage":"5","sellLeverage":"5"}""", null)]
+    [InlineData(
+        "set_leverage", """{"category":"linear","symbol":"BTCUSDT","buyLeverage":"25","sellLeverage":"25"}""",
+        "Leverage is capped at 5x.")]
+    [InlineData(
+        "set_leverage", """{"category":"linear","symbol":"BTCUSDT","buyLeverage":"5","sellLeverage":"5"}""", null)]
     [InlineData("get_server_time", "{}", null)]
-    [InlineData("switch_position_mode", """{"category":"linear","mode":0}""", "default")]                  // write class, no risk decision: default
-    public async Task Run_CallDecidedByThePolicy_ForwardedOrDeniedWithTheReason(string tool, string argumentsJson, string? deniedBecause)
+    // A write class with no risk decision: the default.
+    [InlineData("switch_position_mode", """{"category":"linear","mode":0}""", "default")]
+    public async Task Run_CallDecidedByThePolicy_ForwardedOrDeniedWithTheReason(
+        string tool, string argumentsJson, string? deniedBecause)
     {
         // Decisions without limits hold no state, so one guard serves every row.
         var guard = await shared.GetAsync();

@@ -43,7 +43,9 @@ public sealed class RelayGapTests
 
         await guard.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
 
-        Assert.StartsWith("""{"jsonrpc":"2.0","id":null,"error":{"code":-32600""", await guard.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            """{"jsonrpc":"2.0","id":null,"error":{"code":-32600""", await guard.ReadLineAsync(),
+            StringComparison.Ordinal);
     }
 
     /// <summary>

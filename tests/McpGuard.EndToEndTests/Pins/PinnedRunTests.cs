@@ -96,8 +96,11 @@ public sealed class PinnedRunTests
         var asked = TempFiles.Write("asked.json", "");
         var approver = $"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{{require('fs').writeFileSync('{asked}',s);process.{answer.Replace(' ', '(')})}})";
         var extra = $"approval:\n  timeout: 30s\n  channels: [command]\n  command: [node, -e, \"{approver.Replace("\"", "\\\"")}\"]\n";
-        var policy = await File.ReadAllTextAsync(await PinCommandTests.PinAsync(server, server.Policy(onChange: "require_approval", extra: extra)), Ct);
-        server.SetTools(ChangingServer.PlaceOrder.Replace("\"enum\":[\"Buy\",\"Sell\"]", "\"enum\":[\"Buy\",\"Sell\",\"Withdraw\"]", StringComparison.Ordinal));
+        var policy = await File.ReadAllTextAsync(
+            await PinCommandTests.PinAsync(server, server.Policy(onChange: "require_approval", extra: extra)), Ct);
+        server.SetTools(
+            ChangingServer.PlaceOrder.Replace(
+                "\"enum\":[\"Buy\",\"Sell\"]", "\"enum\":[\"Buy\",\"Sell\",\"Withdraw\"]", StringComparison.Ordinal));
 
         await using var guard = await GuardedServer.StartAsync(policy, server.Command);
         var result = await guard.Client.CallToolAsync("place_order", cancellationToken: Ct);
@@ -105,7 +108,9 @@ public sealed class PinnedRunTests
         Assert.Contains(expected, Text(result), StringComparison.Ordinal);
         using var request = JsonDocument.Parse(await File.ReadAllTextAsync(asked, Ct));
         Assert.Equal("pins.on_change", request.RootElement.GetProperty("rule").GetString());
-        Assert.Contains("+ $.inputSchema.properties.side.enum[2]: \"Withdraw\"", request.RootElement.GetProperty("changes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Contains(
+            "+ $.inputSchema.properties.side.enum[2]: \"Withdraw\"",
+            request.RootElement.GetProperty("changes").EnumerateArray().Select(c => c.GetString()));
         File.Delete(asked);
     }
 

@@ -86,7 +86,8 @@ public sealed class WrapRemoteTests
         environment["MCPGUARD_HOME"] = Path.Combine(home, ".mcpguard");
 
         await using var guard = RawGuard.StartCommand(
-            entry["command"]!.GetValue<string>(), entry["args"]!.AsArray().Select(a => a!.GetValue<string>()), environment, policy);
+            entry["command"]!.GetValue<string>(), entry["args"]!.AsArray().Select(a => a!.GetValue<string>()),
+            environment, policy);
         await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
         await guard.ResponseAsync("1");
         var commandLine = File.ReadAllText($"/proc/{guard.Pid}/cmdline");
@@ -99,7 +100,9 @@ public sealed class WrapRemoteTests
 
         Assert.Equal(["echo"], tools);
         Assert.Equal("Unknown tool: secret_tool", hidden);
-        Assert.All(upstream.Requests.Where(r => r.Method == "POST"), r => Assert.Equal("Bearer e2e-secret-42", r.Headers["authorization"]));
+        Assert.All(
+            upstream.Requests.Where(r => r.Method == "POST"),
+            r => Assert.Equal("Bearer e2e-secret-42", r.Headers["authorization"]));
         Assert.DoesNotContain(upstream.Requests, r => r.ToolName == "secret_tool");
         Assert.Contains("--header-env", commandLine, StringComparison.Ordinal);
         Assert.DoesNotContain("e2e-secret-42", commandLine, StringComparison.Ordinal);

@@ -100,7 +100,8 @@ public sealed class ServeHttpBoundsTests
     {
         var home = DeskProcess.NewHome();
         var policy = Policy + "serve:\n  auth: { tokens: agents.yaml }\n";
-        var token = (await RunCliAsync(home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy)).Trim();
+        var token = (await RunCliAsync(
+            home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy)).Trim();
         var audit = Path.Combine(home, "audit.jsonl");
         await using var guard = await ServedGuard.StartAsync(policy, Server, ["--audit", audit], home: home);
         using var http = new HttpClient();
@@ -110,13 +111,16 @@ public sealed class ServeHttpBoundsTests
         var wrong = await PostAsync(http, guard, Init, token: token + "x");
         var right = await PostAsync(http, guard, Init, token: token);
         var session = right.Headers.GetValues("Mcp-Session-Id").Single();
-        var call = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}""",
+        var call = await PostAsync(
+            http, guard,
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}""",
             session: session, token: token);
         await RunCliAsync(home, "agents", "revoke", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy);
         var revoked = await PostAsync(http, guard, Init, token: token);
 
         Assert.StartsWith("mcpg_", token, StringComparison.Ordinal);
-        Assert.DoesNotContain(token, await File.ReadAllTextAsync(Path.Combine(home, "agents.yaml"), Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            token, await File.ReadAllTextAsync(Path.Combine(home, "agents.yaml"), Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
         Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);

@@ -102,7 +102,8 @@ public sealed class ServeOAuthTests
                 headers: new Dictionary<string, string> { ["Authorization"] = "Bearer " + token });
             foreach (var text in (string[])["first", "second"])
             {
-                var result = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = agent + " " + text }, cancellationToken: Ct);
+                var result = await client.CallToolAsync(
+                    "echo", new Dictionary<string, object?> { ["text"] = agent + " " + text }, cancellationToken: Ct);
                 texts.Add(Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
             }
         }
@@ -111,7 +112,8 @@ public sealed class ServeOAuthTests
         Assert.Contains("rate limit of 1 per 1h for echo for this agent reached", texts[1], StringComparison.Ordinal);
         Assert.Equal("echo: analyst first", texts[2]);
         Assert.Contains("for this agent reached", texts[3], StringComparison.Ordinal);
-        var denied = (await AuditRecordsAsync(setup.Guard)).Where(r => r.TryGetProperty("decision", out var d) && d.GetString() == "deny").ToList();
+        var denied = (await AuditRecordsAsync(setup.Guard))
+            .Where(r => r.TryGetProperty("decision", out var d) && d.GetString() == "deny").ToList();
         Assert.Equal(["trader", "analyst"], denied.Select(r => r.GetProperty("agent").GetString()));
     }
 

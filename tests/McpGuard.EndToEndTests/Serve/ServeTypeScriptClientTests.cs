@@ -40,7 +40,9 @@ public sealed class ServeTypeScriptClientTests
 
         var steps = await RunAsync(mode, "approve", guard);
 
-        Assert.Contains("wants to call place_order", steps["elicited"].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "wants to call place_order", steps["elicited"].GetProperty("message").GetString(),
+            StringComparison.Ordinal);
         Assert.Contains("placed 0.6 BTCUSDT", steps["order"].GetRawText(), StringComparison.Ordinal);
         Assert.Single(guard.Stderr, line => line.StartsWith("RAN place_order", StringComparison.Ordinal));
     }

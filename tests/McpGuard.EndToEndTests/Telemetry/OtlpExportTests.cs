@@ -126,7 +126,8 @@ public sealed class OtlpExportTests
         await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await guard.ResponseAsync("1");
         await guard.SendAsync("""{"jsonrpc":"2.0","id":"c0","method":"tools/call","params":{"name":"echo","arguments":{"message":"mail bob@example.com"}}}""");
-        Assert.Contains("[redacted: emails]", (await guard.ResponseAsync("\"c0\"")).GetRawText(), StringComparison.Ordinal);
+        Assert.Contains(
+            "[redacted: emails]", (await guard.ResponseAsync("\"c0\"")).GetRawText(), StringComparison.Ordinal);
         var meta = $"\"_meta\":{{\"traceparent\":\"00-{TraceId}-{ParentSpanId}-01\"}}";
         await guard.SendAsync(
             $$"""{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"echo","arguments":{"message":"{{Secret}}"},{{meta}}""" + "}}");

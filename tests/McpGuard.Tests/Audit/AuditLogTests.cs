@@ -49,9 +49,10 @@ public sealed class AuditLogTests
 
         var line = File.ReadAllText(temp.File("audit.jsonl"));
         Assert.Equal(
-            "{\"type\":\"decision\",\"version\":2,\"time\":\"2026-03-14T15:09:26.535Z\",\"session\":\"" + log.Session + "\",\"server\":\"bybit-mcp\","
-            + "\"call_id\":\"" + log.Session + "-1\",\"request_id\":9007199254740993,\"tool\":\"place_order\",\"decision\":\"deny\","
-            + "\"monitor\":true,\"rule\":\"tools.place_order.rules[0]\",\"reason\":\"Orders outside the envelope need a human.\","
+            "{\"type\":\"decision\",\"version\":2,\"time\":\"2026-03-14T15:09:26.535Z\",\"session\":\"" + log.Session
+            + "\",\"server\":\"bybit-mcp\",\"call_id\":\"" + log.Session + "-1\",\"request_id\":9007199254740993,"
+            + "\"tool\":\"place_order\",\"decision\":\"deny\",\"monitor\":true,\"rule\":\"tools.place_order.rules[0]\","
+            + "\"reason\":\"Orders outside the envelope need a human.\","
             + "\"risk\":\"write\",\"arguments\":{\"qty\":\"0.5\"},\"arguments_recorded\":\"full\"}\n",
             line);
     }

@@ -115,7 +115,9 @@ public sealed class ServerEntriesTests
         var changes = ServerEntries.Unwrap(document.Servers, [], s_apphost);
 
         Assert.Equal(before, document.Root.ToJsonString());
-        Assert.Equal([ServerChangeKind.NotWrapped, ServerChangeKind.Skipped, ServerChangeKind.Skipped], changes.Select(c => c.Kind));
+        Assert.Equal(
+            [ServerChangeKind.NotWrapped, ServerChangeKind.Skipped, ServerChangeKind.Skipped],
+            changes.Select(c => c.Kind));
     }
 
     [Fact]
@@ -125,7 +127,8 @@ public sealed class ServerEntriesTests
 
         ServerEntries.Unwrap(document.Servers, [], s_apphost);
 
-        Assert.Equal("""{"mcpServers":{"a":{"command":"node","args":["server.js","--","x"]}}}""", document.Root.ToJsonString());
+        Assert.Equal(
+            """{"mcpServers":{"a":{"command":"node","args":["server.js","--","x"]}}}""", document.Root.ToJsonString());
     }
 
     [Theory]

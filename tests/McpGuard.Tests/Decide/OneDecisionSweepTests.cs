@@ -147,7 +147,8 @@ public sealed class OneDecisionSweepTests
         var audit = new RecordingAuditLog();
         var engine = new PolicyEngine(policy);
         var session = new GuardSession(
-            client, server, engine, _ => new RefusingApprover(), audit, new SessionOptions(), "bybit", NullLoggerFactory.Instance, Ct);
+            client, server, engine, _ => new RefusingApprover(), audit, new SessionOptions(), "bybit",
+            NullLoggerFactory.Instance, Ct);
 
         await FromClientAsync(session, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await server.NextAsync();
@@ -155,11 +156,15 @@ public sealed class OneDecisionSweepTests
         await client.NextAsync();
         await FromClientAsync(session, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();
-        var tools = JsonSerializer.Serialize(JsonDocument.Parse(File.ReadAllText(Path.Combine(s_samples, "bybit-tools.json"))).RootElement);
+        var tools = JsonSerializer.Serialize(
+            JsonDocument.Parse(File.ReadAllText(Path.Combine(s_samples, "bybit-tools.json"))).RootElement);
         await FromServerAsync(session, """{"jsonrpc":"2.0","id":1,"result":""" + tools + "}");
         await client.NextAsync();
 
-        await FromClientAsync(session, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":""" + $"\"{tool}\",\"arguments\":{arguments}}}}}");
+        await FromClientAsync(
+            session,
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"""
+                + $"\"{tool}\",\"arguments\":{arguments}}}}}");
         await Task.WhenAny(client.NextAsync(), server.NextAsync());
         var record = audit.Decisions.First();
         await session.EndAsync("test over");

@@ -56,8 +56,12 @@ public sealed class LockFileTests
     [InlineData("""{"version":2,"tools":[]}""", "$.version: must be 1")]
     [InlineData("""{"version":1}""", "$.tools: must be a list")]
     [InlineData("""{"version":1,"tools":[],"extra":1}""", "$.extra: unknown key")]
-    [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"00","definition":{"name":"a"}}]}""", "$.tools[0].sha256: must be 64 lowercase hex digits")]
-    [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"SHA","definition":{"name":"b"}}]}""", "$.tools[0].sha256: must be 64")]
+    [InlineData(
+        """{"version":1,"tools":[{"name":"a","sha256":"00","definition":{"name":"a"}}]}""",
+        "$.tools[0].sha256: must be 64 lowercase hex digits")]
+    [InlineData(
+        """{"version":1,"tools":[{"name":"a","sha256":"SHA","definition":{"name":"b"}}]}""",
+        "$.tools[0].sha256: must be 64")]
     [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"0000000000000000000000000000000000000000000000000000000000000000","definition":{"name":"a"}}]}""", "$.tools[0].sha256: does not match the definition of 'a'")]
     [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"0000000000000000000000000000000000000000000000000000000000000000"}]}""", "$.tools[0].definition: must be the tool")]
     [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"0000000000000000000000000000000000000000000000000000000000000000","definition":{"name":"a","n":1e400}}]}""", "outside the range of a double")]

@@ -72,9 +72,12 @@ public sealed class ArrivalOrderPropertyTests
         var engine = new PolicyEngine(PolicyLoader.LoadText("version: 1\ndefault: allow\n", "p.yaml").Policy!);
         var (client, server, audit) = (new RecordingPeer(), new RecordingPeer(), new RecordingAuditLog());
         var session = new GuardSession(
-            client, server, engine, channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
+            client, server, engine,
+            channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
             audit, new SessionOptions(), "cmd", NullLoggerFactory.Instance, TestContext.Current.CancellationToken);
-        await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
+        await SendAsync(
+            session.HandleClientMessageAsync,
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
         using var own = JsonDocument.Parse(await server.NextAsync());
         var ownId = own.RootElement.GetProperty("id").GetRawText();
         await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":ID,"result":{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}}""".Replace("ID", ownId, StringComparison.Ordinal));

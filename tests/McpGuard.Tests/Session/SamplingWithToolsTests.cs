@@ -54,7 +54,8 @@ public sealed class SamplingWithToolsTests
     {
         using var document = JsonDocument.Parse(parameters);
 
-        Assert.Equal(expected, string.Join(",", PickedTool.InInputResponses(document.RootElement).Select(p => p.Name ?? "?")));
+        Assert.Equal(
+            expected, string.Join(",", PickedTool.InInputResponses(document.RootElement).Select(p => p.Name ?? "?")));
     }
 
     [Theory]

@@ -51,7 +51,8 @@ public sealed class SessionContextTests
         var client = new RecordingPeer();
         var server = new RecordingPeer();
         var session = new GuardSession(
-            client, server, engine, channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
+            client, server, engine,
+            channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
             new NullAuditLog(), new SessionOptions(), "cmd", NullLoggerFactory.Instance, Ct);
         await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await server.NextAsync();

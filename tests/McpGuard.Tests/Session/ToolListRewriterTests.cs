@@ -73,9 +73,12 @@ public sealed class ToolListRewriterTests
     {
         var line = $$$"""{ "jsonrpc" : "2.0" , "id" : 1 , "result" : { "tools" : [ {{{A}}} , {{{Secret}}} ] , "nextCursor" : "n" } }""";
 
-        var rewritten = ToolListRewriter.Rewrite(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 7), (name, _) => name == "secret", out var page);
+        var rewritten = ToolListRewriter.Rewrite(
+            WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 7), (name, _) => name == "secret", out var page);
 
-        Assert.Equal($$$"""{ "jsonrpc" : "2.0" , "id" : 1 , "result" : { "tools" : [{{{A}}}] , "nextCursor" : "n" } }""", Encoding.UTF8.GetString(rewritten!));
+        Assert.Equal(
+            $$$"""{ "jsonrpc" : "2.0" , "id" : 1 , "result" : { "tools" : [{{{A}}}] , "nextCursor" : "n" } }""",
+            Encoding.UTF8.GetString(rewritten!));
         Assert.Equal("n", page!.NextCursor);
     }
 
@@ -153,7 +156,8 @@ public sealed class ToolListRewriterTests
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"secret","n\u0061me":"a"}]}}""")]
     public void Rewrite_DuplicateKeys_RefusedNotForwarded(string line)
     {
-        Assert.ThrowsAny<JsonException>(() => ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out _));
+        Assert.ThrowsAny<JsonException>(
+            () => ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out _));
     }
 
     private static string Page(IEnumerable<string> tools) =>

@@ -33,9 +33,14 @@ public sealed class StdioRelayLifecycleTests
         }
 
         Assert.Equal(7, await relay.WaitForExitAsync());
-        Assert.Equal(["\"two\"", "1", "9007199254740993"], answers.Select(a => a.GetProperty("id").GetRawText()).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["\"two\"", "1", "9007199254740993"],
+            answers.Select(a => a.GetProperty("id").GetRawText()).Order(StringComparer.Ordinal));
         Assert.All(answers, a => Assert.Equal(-32603, a.GetProperty("error").GetProperty("code").GetInt32()));
-        Assert.All(answers, a => Assert.Contains("code 7", a.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal));
+        Assert.All(
+            answers,
+            a => Assert.Contains(
+                "code 7", a.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal));
     }
 
     /// <summary>A call held for the guard's own tools/list when the child dies is answered once, not twice.</summary>

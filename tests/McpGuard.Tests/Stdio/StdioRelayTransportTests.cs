@@ -154,8 +154,11 @@ public sealed class StdioRelayTransportTests
     public async Task RunAsync_OversizedClientLine_OneErrorAndNextLineHandled()
     {
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
-        await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine, RelayHarness.FastShutdown with { Session = new SessionOptions { MaxMessageBytes = 1024 } });
-        var huge = """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":""" + "\"" + new string('x', 200_000) + "\"}}\n";
+        await using var relay = RelayHarness.Start(
+            RelayPolicies.Standard, server.CommandLine,
+            RelayHarness.FastShutdown with { Session = new SessionOptions { MaxMessageBytes = 1024 } });
+        var huge = """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":""" + "\"" + new string('x', 200_000)
+            + "\"}}\n";
 
         // Written in small pieces, so the guard sees the long line over many reads.
         var bytes = Encoding.UTF8.GetBytes(huge);

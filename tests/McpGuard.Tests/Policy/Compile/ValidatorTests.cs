@@ -60,7 +60,8 @@ public sealed class ValidatorTests
         var engine = new PolicyEngine(policy);
 
         Assert.Equal(Verdict.Allow, engine.Evaluate(PolicyTestData.Call("t", """{"qty": 0.01}""")).Verdict);
-        Assert.Equal(Verdict.Deny, engine.Evaluate(PolicyTestData.Call("t", """{"qty": "0.0100000000000000000001"}""")).Verdict);
+        Assert.Equal(
+            Verdict.Deny, engine.Evaluate(PolicyTestData.Call("t", """{"qty": "0.0100000000000000000001"}""")).Verdict);
     }
 
     [Fact]
@@ -149,7 +150,8 @@ public sealed class ValidatorTests
         var errors = Errors("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { q: { lessthan: 3 } }\n        actoin: allow\n");
 
         Assert.Contains(errors, e => e.Path == "tools.t.rules[0].when.q.lessthan");
-        Assert.Contains(errors, e => e.Path == "tools.t.rules[0].actoin" && e.Message.Contains("did you mean 'action'"));
+        Assert.Contains(
+            errors, e => e.Path == "tools.t.rules[0].actoin" && e.Message.Contains("did you mean 'action'"));
     }
 
     [Fact]

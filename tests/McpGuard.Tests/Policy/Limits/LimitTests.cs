@@ -119,7 +119,8 @@ public sealed class LimitTests
     {
         // Entry t is the same in both versions, so its counter survives every swap: across 200 reloads and
         // 2,000 concurrent calls it still forwards exactly 5. The other entry flips, so decisions change.
-        const string first = "version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: 5/hour\n    action: allow\n  u: deny\n";
+        const string first =
+            "version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: 5/hour\n    action: allow\n  u: deny\n";
         const string second = "version: 1\ndefault: allow\nhide: [x]\ntools:\n  t:\n    rate_limit: 5/hour\n    action: allow\n  u: allow\n";
         var versions = new[] { Load(first), Load(second) };
         var engine = new PolicyEngine(versions[0]);
