@@ -66,7 +66,8 @@ public sealed class AuditArgumentsTests
     [Fact]
     public void Hash_SameForAnyKeyOrderAndWhitespace()
     {
-        var a = WriteOne(AuditArgumentsMode.Hash, """{"symbol":"BTCUSDT","o":{"y":[1,{"b":2,"a":1}],"x":"é"},"qty":"0.01"}""");
+        var a = WriteOne(
+            AuditArgumentsMode.Hash, """{"symbol":"BTCUSDT","o":{"y":[1,{"b":2,"a":1}],"x":"é"},"qty":"0.01"}""");
         var b = WriteOne(AuditArgumentsMode.Hash, """ { "qty" : "0.01", "o" : { "x" : "\u00e9", "y" : [ 1 , { "a" : 1 , "b" : 2 } ] }, "symbol" : "BTCUSDT" } """);
 
         Assert.Equal(a.GetProperty("arguments").GetString(), b.GetProperty("arguments").GetString());
@@ -93,7 +94,8 @@ public sealed class AuditArgumentsTests
             Encoding.UTF8.GetString(canonical));
         Assert.Equal(
             "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(canonical)),
-            AuditArguments.Hash(Json("""{"qty":0.010,"a":[true,false,null,{"Z":2,"z":1}],"b":"line\nbreak \"q\" \u0001 é 😀"}""")));
+            AuditArguments.Hash(
+                Json("""{"qty":0.010,"a":[true,false,null,{"Z":2,"z":1}],"b":"line\nbreak \"q\" \u0001 é 😀"}""")));
     }
 
     private static System.Text.Json.JsonElement WriteOne(AuditArgumentsMode mode, string? arguments)

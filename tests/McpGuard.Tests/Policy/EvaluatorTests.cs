@@ -37,8 +37,11 @@ public sealed class EvaluatorTests
     [Theory]
     [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":"\ud800"}""", Verdict.Deny, "'qty' cannot be compared")]
     [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":"0.001","\ud800":1}""", Verdict.Deny, "cannot be read")]
-    [InlineData("""{"symbol":"\ud800","category":"spot","qty":"0.001"}""", Verdict.RequireApproval, "big")] // surely not BTCUSDT
-    public void Evaluate_LoneSurrogateInAValueOrKey_DecidesWithoutThrowing(string arguments, Verdict expected, string why)
+    [InlineData(
+        """{"symbol":"\ud800","category":"spot","qty":"0.001"}""", Verdict.RequireApproval,
+        "big")] // surely not BTCUSDT
+    public void Evaluate_LoneSurrogateInAValueOrKey_DecidesWithoutThrowing(
+        string arguments, Verdict expected, string why)
     {
         // Valid JSON that no .NET string can hold. The relay refuses such lines before the policy sees them; the
         // engine must still not throw for other callers (mcpguard explain --args, the library), and where the
@@ -79,7 +82,8 @@ public sealed class EvaluatorTests
     {
         var engine = new PolicyEngine(Load(Orders));
 
-        var decision = engine.Evaluate(Call("place_order", $$"""{"symbol":"BTCUSDT","category":"spot","qty":"{{qty}}"}"""));
+        var decision = engine.Evaluate(
+            Call("place_order", $$"""{"symbol":"BTCUSDT","category":"spot","qty":"{{qty}}"}"""));
 
         Assert.Equal(Verdict.Deny, decision.Verdict);
         Assert.Contains("'qty'", decision.Reason);
@@ -190,7 +194,8 @@ public sealed class EvaluatorTests
     [Fact]
     public void Explain_ListsEveryStep()
     {
-        var explanation = new PolicyEngine(Load(Orders)).Explain(Call("place_order", """{"symbol":"BTCUSDT","category":"spot","qty":"5"}"""));
+        var explanation = new PolicyEngine(Load(Orders))
+            .Explain(Call("place_order", """{"symbol":"BTCUSDT","category":"spot","qty":"5"}"""));
 
         Assert.Equal(Verdict.RequireApproval, explanation.Decision.Verdict);
         Assert.Contains(explanation.Steps, s => s.Contains("qty: lte 0.01 → does not hold"));

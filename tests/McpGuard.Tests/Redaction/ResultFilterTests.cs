@@ -66,7 +66,8 @@ public sealed class ResultFilterTests
         var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{{{text}}}"}]}}""";
 
         Assert.IsType<FilteredResult.Untouched>(ResultFilter.Apply(
-            WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 4096), Rules("{ redact: [secrets] }"), ResultShape.ToolResult));
+            WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 4096), Rules("{ redact: [secrets] }"),
+            ResultShape.ToolResult));
     }
 
     [Fact]
@@ -87,7 +88,8 @@ public sealed class ResultFilterTests
     [Fact]
     public void Apply_ResourcesRead_ReadsEachContentsText()
     {
-        var line = """{"jsonrpc":"2.0","id":1,"result":{"contents":[{"uri":"a://b","text":"mail alice@example.com"}]}}""";
+        var line =
+            """{"jsonrpc":"2.0","id":1,"result":{"contents":[{"uri":"a://b","text":"mail alice@example.com"}]}}""";
 
         Assert.Equal(line.Replace("alice@example.com", "[redacted: emails]", StringComparison.Ordinal),
             Redacted(line, "{ redact: [emails] }", ResultShape.ResourceContents));
@@ -122,7 +124,9 @@ public sealed class ResultFilterTests
     {
         var line = """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"a\ud800b"}]}}""";
 
-        Assert.Equal(ResultFilter.UnreadableText, Assert.IsType<FilteredResult.Blocked>(Apply(line, "{ redact: [secrets] }")).Detector);
+        Assert.Equal(
+            ResultFilter.UnreadableText,
+            Assert.IsType<FilteredResult.Blocked>(Apply(line, "{ redact: [secrets] }")).Detector);
     }
 
     [Fact]

@@ -19,7 +19,8 @@ public sealed class ModernMetaTests
     {
         using var document = JsonDocument.Parse(parameters);
 
-        Assert.Equal(expected == "modern" ? ProtocolEra.Modern : ProtocolEra.Legacy, ModernMeta.EraOf(document.RootElement));
+        Assert.Equal(
+            expected == "modern" ? ProtocolEra.Modern : ProtocolEra.Legacy, ModernMeta.EraOf(document.RootElement));
     }
 
     [Fact]

@@ -54,7 +54,8 @@ public sealed class SamplingWithToolsTests
     {
         using var document = JsonDocument.Parse(parameters);
 
-        Assert.Equal(expected, string.Join(",", PickedTool.InInputResponses(document.RootElement).Select(p => p.Name ?? "?")));
+        Assert.Equal(
+            expected, string.Join(",", PickedTool.InInputResponses(document.RootElement).Select(p => p.Name ?? "?")));
     }
 
     [Theory]
@@ -78,7 +79,8 @@ public sealed class SamplingWithToolsTests
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"\"taskId\""}]}}""", null)]
     public void TaskHandles_TryReadCreated_OnlyTaskHandles(string line, string? taskId)
     {
-        var read = TaskHandles.TryReadCreated(new System.Buffers.ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(line)), out var id);
+        var read = TaskHandles.TryReadCreated(
+            new System.Buffers.ReadOnlySequence<byte>(System.Text.Encoding.UTF8.GetBytes(line)), out var id);
 
         Assert.Equal(taskId is not null, read);
         Assert.Equal(taskId ?? "", read ? id : "");

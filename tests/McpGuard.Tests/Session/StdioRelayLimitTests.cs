@@ -28,7 +28,10 @@ public sealed class StdioRelayLimitTests
 
         // Other messages flow; the later tool call does not overtake the one waiting for the store.
         Assert.Contains("\"id\":3", await relay.ReadTextAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal) || line.Contains("FREE", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            server.ReceivedText(),
+            line => line.Contains("COUNTED", StringComparison.Ordinal)
+                || line.Contains("FREE", StringComparison.Ordinal));
 
         store.Open();
         Assert.Contains("COUNTED", await relay.ReadTextAsync());
@@ -87,12 +90,16 @@ public sealed class StdioRelayLimitTests
         await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"ping"}""");
 
         Assert.Contains("\"id\":3", await relay.ReadTextAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal) || line.Contains("FREE", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            server.ReceivedText(),
+            line => line.Contains("COUNTED", StringComparison.Ordinal)
+                || line.Contains("FREE", StringComparison.Ordinal));
 
         store.Open();
         Assert.Contains("COUNTED", (await relay.ReadResponseAsync("1")).GetRawText());
         Assert.Contains("FREE", (await relay.ReadResponseAsync("2")).GetRawText());
-        var forwarded = Assert.Single(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
+        var forwarded = Assert.Single(
+            server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
         Assert.DoesNotContain("requestState", forwarded, StringComparison.Ordinal);
     }
 }

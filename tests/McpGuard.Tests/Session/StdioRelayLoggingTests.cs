@@ -43,6 +43,7 @@ public sealed class StdioRelayLoggingTests
         await relay.CloseInputAsync();
         await relay.WaitForExitAsync();
         Assert.Contains(logs.Entries, e => e.Level >= LogLevel.Warning);
-        Assert.DoesNotContain(logs.Entries, e => e.Level > LogLevel.Trace && e.ToString().Contains(Secret, StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            logs.Entries, e => e.Level > LogLevel.Trace && e.ToString().Contains(Secret, StringComparison.Ordinal));
     }
 }

@@ -36,7 +36,11 @@ public sealed class StdioRelaySamplingTests
 
         var received = server.ReceivedText();
         Assert.Equal(passes, received.Contains(answer));
-        Assert.Equal(!passes, received.Any(line => line.Contains("\"id\":\"srv-7\",\"error\"", StringComparison.Ordinal) && line.Contains("the model picked place_order", StringComparison.Ordinal)));
+        Assert.Equal(
+            !passes,
+            received.Any(
+                line => line.Contains("\"id\":\"srv-7\",\"error\"", StringComparison.Ordinal)
+                    && line.Contains("the model picked place_order", StringComparison.Ordinal)));
         var decision = Assert.Single(audit.Decisions);
         Assert.True(decision.Sampled);
         Assert.Equal(picked, decision.Tool);
@@ -55,14 +59,18 @@ public sealed class StdioRelaySamplingTests
         await relay.SyncAsync("sync-2");
 
         Assert.DoesNotContain(seen, line => line.Contains("sampling/createMessage", StringComparison.Ordinal));
-        Assert.Contains(server.ReceivedText(), line => line.Contains("\"id\":\"srv-7\",\"error\"", StringComparison.Ordinal) && line.Contains("sampling with tools", StringComparison.Ordinal));
+        Assert.Contains(
+            server.ReceivedText(),
+            line => line.Contains("\"id\":\"srv-7\",\"error\"", StringComparison.Ordinal)
+                && line.Contains("sampling with tools", StringComparison.Ordinal));
     }
 
     [Theory]
     [InlineData(Judging, "echo", true)]
     [InlineData(Judging, "place_order", false)]
     [InlineData(Refusing, "echo", false)]
-    public async Task ModernEra_RetryCarryingPicks_ForwardedOnlyWhenEveryPickMayRun(string policy, string picked, bool forwarded)
+    public async Task ModernEra_RetryCarryingPicks_ForwardedOnlyWhenEveryPickMayRun(
+        string policy, string picked, bool forwarded)
     {
         using var server = FakeServer.Create([["echo", "place_order"]]);
         await using var relay = RelayHarness.Start(policy, server.CommandLine);
@@ -72,7 +80,8 @@ public sealed class StdioRelaySamplingTests
         var answer = await relay.ReadResponseAsync("5");
         await relay.SyncAsync();
 
-        Assert.Equal(forwarded, server.ReceivedText().Any(line => line.Contains("PICK-MARKER", StringComparison.Ordinal)));
+        Assert.Equal(
+            forwarded, server.ReceivedText().Any(line => line.Contains("PICK-MARKER", StringComparison.Ordinal)));
         if (!forwarded)
         {
             Assert.Equal("complete", answer.GetProperty("result").GetProperty("resultType").GetString());
@@ -90,21 +99,27 @@ public sealed class StdioRelaySamplingTests
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"sampling":{"context":{},"tools":{}},"elicitation":{}},"clientInfo":{"name":"c","version":"1"}}}""");
         await relay.ReadResponseAsync("1");
-        await relay.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{" + ModernMeta + "}}");
+        await relay.SendAsync(
+            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{" + ModernMeta + "}}");
         await relay.ReadResponseAsync("2");
         await relay.SyncAsync();
 
         var received = server.ReceivedText().Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
-        var initialize = received.Single(m => m.TryGetProperty("method", out var method) && method.GetString() == "initialize");
+        var initialize = received.Single(
+            m => m.TryGetProperty("method", out var method) && method.GetString() == "initialize");
         var sampling = initialize.GetProperty("params").GetProperty("capabilities").GetProperty("sampling");
         Assert.Equal(passedOn, sampling.TryGetProperty("tools", out _));
         Assert.True(sampling.TryGetProperty("context", out _));
         Assert.True(initialize.GetProperty("params").GetProperty("capabilities").TryGetProperty("elicitation", out _));
-        var list = received.Single(m => m.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.GetInt32() == 2);
-        var modern = list.GetProperty("params").GetProperty("_meta").GetProperty("io.modelcontextprotocol/clientCapabilities").GetProperty("sampling");
+        var list = received.Single(
+            m => m.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.GetInt32() == 2);
+        var modern = list.GetProperty("params").GetProperty("_meta")
+            .GetProperty("io.modelcontextprotocol/clientCapabilities").GetProperty("sampling");
         Assert.Equal(passedOn, modern.TryGetProperty("tools", out _));
     }
 
     private static Task ServerSaysAsync(RelayHarness relay, string line) =>
-        relay.SendAsync("{\"jsonrpc\":\"2.0\",\"method\":\"test/say\",\"params\":{\"line\":" + JsonSerializer.Serialize(line) + "}}");
+        relay.SendAsync(
+            "{\"jsonrpc\":\"2.0\",\"method\":\"test/say\",\"params\":{\"line\":" + JsonSerializer.Serialize(line)
+                + "}}");
 }

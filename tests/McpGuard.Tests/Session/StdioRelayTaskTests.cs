@@ -21,11 +21,14 @@ public sealed class StdioRelayTaskTests
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
 
-        await relay.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{\"task\":\"t-7\"},\"task\":{\"ttl\":60000}}}");
+        await relay.SendAsync(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":{\"task\":\"t-7\"},\"task\":{\"ttl\":60000}}}");
         Assert.Contains("\"t-7\"", (await relay.ReadResponseAsync("1")).GetRawText(), StringComparison.Ordinal);
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tasks/get","params":{"taskId":"t-7"}}""");
-        Assert.Equal("working", (await relay.ReadResponseAsync("2")).GetProperty("result").GetProperty("status").GetString());
+        Assert.Equal(
+            "working", (await relay.ReadResponseAsync("2")).GetProperty("result").GetProperty("status").GetString());
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tasks/result","params":{"taskId":"someone-elses"}}""");
         var refused = await relay.ReadResponseAsync("3");
@@ -91,7 +94,8 @@ public sealed class StdioRelayTaskTests
         var answer = await relay.ReadResponseAsync("2");
         await relay.SyncAsync();
 
-        Assert.Equal(forwarded, server.ReceivedText().Any(line => line.Contains("UPDATE-MARKER", StringComparison.Ordinal)));
+        Assert.Equal(
+            forwarded, server.ReceivedText().Any(line => line.Contains("UPDATE-MARKER", StringComparison.Ordinal)));
         Assert.Equal(!forwarded, answer.TryGetProperty("error", out _));
     }
 

@@ -55,9 +55,13 @@ public sealed class StdioRelayToolCallTests
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
-        await relay.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"" + nameOnWire + "\",\"arguments\":{\"marker\":\"HIDDEN-MARKER\"}}}");
+        await relay.SendAsync(
+            "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"" + nameOnWire
+                + "\",\"arguments\":{\"marker\":\"HIDDEN-MARKER\"}}}");
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":3,"error":{"code":-32602,"message":"Unknown tool: secret"}}""", await relay.ReadTextAsync());
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":3,"error":{"code":-32602,"message":"Unknown tool: secret"}}""",
+            await relay.ReadTextAsync());
         Assert.Empty(await relay.SyncAsync());
         Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("HIDDEN-MARKER", StringComparison.Ordinal));
     }
@@ -74,9 +78,12 @@ public sealed class StdioRelayToolCallTests
         Assert.Equal(4, answer.GetProperty("id").GetInt32());
         Assert.True(answer.TryGetProperty("result", out _));
         Assert.Empty(await relay.SyncAsync());
-        var lists = server.ReceivedText().Where(line => line.Contains("tools/list", StringComparison.Ordinal)).Select(Parse).ToList();
+        var lists = server.ReceivedText().Where(line => line.Contains("tools/list", StringComparison.Ordinal))
+            .Select(Parse).ToList();
         Assert.Equal(3, lists.Count);
-        Assert.All(lists, list => Assert.StartsWith("mcpguard-", list.GetProperty("id").GetString(), StringComparison.Ordinal));
+        Assert.All(
+            lists,
+            list => Assert.StartsWith("mcpguard-", list.GetProperty("id").GetString(), StringComparison.Ordinal));
         Assert.Equal(3, lists.Select(list => list.GetProperty("id").GetString()).Distinct().Count());
         Assert.False(lists[0].TryGetProperty("params", out _));
         Assert.Equal("p1", lists[1].GetProperty("params").GetProperty("cursor").GetString());
@@ -90,12 +97,16 @@ public sealed class StdioRelayToolCallTests
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"nope","arguments":{}}}""");
-        Assert.Equal("""{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Unknown tool: nope"}}""", await relay.ReadTextAsync());
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Unknown tool: nope"}}""",
+            await relay.ReadTextAsync());
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
         await relay.SendAsync("""{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"Echo"}}""");
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":6,"error":{"code":-32602,"message":"Unknown tool: Echo"}}""", await relay.ReadTextAsync());
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":6,"error":{"code":-32602,"message":"Unknown tool: Echo"}}""",
+            await relay.ReadTextAsync());
         await relay.SyncAsync();
         Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("tools/call", StringComparison.Ordinal));
     }
@@ -135,7 +146,9 @@ public sealed class StdioRelayToolCallTests
 
         Assert.Equal("new", fresh.GetProperty("id").GetString());
         Assert.True(fresh.TryGetProperty("result", out _));
-        Assert.Equal("""{"jsonrpc":"2.0","id":"gone","error":{"code":-32602,"message":"Unknown tool: old"}}""", await relay.ReadTextAsync());
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":"gone","error":{"code":-32602,"message":"Unknown tool: old"}}""",
+            await relay.ReadTextAsync());
     }
 
     /// <summary>An error answer to tools/list lists nothing: it must not make every tool unknown.</summary>
@@ -146,7 +159,9 @@ public sealed class StdioRelayToolCallTests
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
         await relay.SendAsync(ListTools);
-        Assert.Equal("""{"jsonrpc":"2.0","id":"list","error":{"code":-32002,"message":"not ready"}}""", await relay.ReadTextAsync());
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":"list","error":{"code":-32002,"message":"not ready"}}""",
+            await relay.ReadTextAsync());
         await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
 
         var answer = await relay.ReadJsonAsync();
@@ -171,10 +186,12 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"\u0037","method":"tools/call","params":{"name":"nope"}}""");
         var unknown = await relay.ReadTextAsync();
 
-        Assert.Equal([JsonValueKind.String, JsonValueKind.Number], answers.Select(a => a.GetProperty("id").ValueKind).Order());
+        Assert.Equal(
+            [JsonValueKind.String, JsonValueKind.Number], answers.Select(a => a.GetProperty("id").ValueKind).Order());
         Assert.All(answers, a => Assert.Equal("7", a.GetProperty("id").ToString()));
         Assert.Equal("""{"jsonrpc":"2.0","id":9007199254740993,"result":{}}""", big);
-        Assert.StartsWith("""{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":""", denied, StringComparison.Ordinal);
+        Assert.StartsWith(
+            """{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":""", denied, StringComparison.Ordinal);
         Assert.StartsWith("""{"jsonrpc":"2.0","id":"\u0037","error":""", unknown, StringComparison.Ordinal);
     }
 

@@ -12,13 +12,18 @@ public sealed class FirstRequestShieldTests
     private const string Initialize =
         """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}""";
 
-    private static void Write(FirstRequestShield shield, string lines) => shield.OnWritten(Encoding.UTF8.GetBytes(lines));
+    private static void Write(FirstRequestShield shield, string lines) =>
+        shield.OnWritten(Encoding.UTF8.GetBytes(lines));
 
     [Fact]
     public void TakeAnswers_ModernRequestsBeforeAnySession_AnswersEachMethodNotFoundOnce()
     {
         var shield = new FirstRequestShield();
-        var bytes = Encoding.UTF8.GetBytes(Discover + "\n" + Discover.Replace("probe-1", "7", StringComparison.Ordinal).Replace("\"7\"", "7", StringComparison.Ordinal) + "\n");
+        var bytes = Encoding.UTF8.GetBytes(
+            Discover + "\n"
+                + Discover.Replace("probe-1", "7", StringComparison.Ordinal)
+                    .Replace("\"7\"", "7", StringComparison.Ordinal)
+                + "\n");
 
         shield.OnWritten(bytes.AsSpan(0, 10)); // a line may arrive in pieces
         shield.OnWritten(bytes.AsSpan(10));

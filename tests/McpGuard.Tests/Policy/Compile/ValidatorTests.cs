@@ -21,7 +21,8 @@ public sealed class ValidatorTests
     [Fact]
     public void Accepts_SeedPolicyInJson()
     {
-        var result = PolicyLoader.LoadText("""{"version":"1","default":"deny","hide":["batch_cancel_order"]}""", "seed.json");
+        var result = PolicyLoader.LoadText(
+            """{"version":"1","default":"deny","hide":["batch_cancel_order"]}""", "seed.json");
 
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         Assert.True(result.Policy.IsHidden("batch_cancel_order"));
@@ -59,7 +60,8 @@ public sealed class ValidatorTests
         var engine = new PolicyEngine(policy);
 
         Assert.Equal(Verdict.Allow, engine.Evaluate(PolicyTestData.Call("t", """{"qty": 0.01}""")).Verdict);
-        Assert.Equal(Verdict.Deny, engine.Evaluate(PolicyTestData.Call("t", """{"qty": "0.0100000000000000000001"}""")).Verdict);
+        Assert.Equal(
+            Verdict.Deny, engine.Evaluate(PolicyTestData.Call("t", """{"qty": "0.0100000000000000000001"}""")).Verdict);
     }
 
     [Fact]
@@ -86,7 +88,8 @@ public sealed class ValidatorTests
 
     [Fact]
     public void Rejects_UnknownRiskCatalogue() =>
-        Assert.Contains("bybit", Single("version: 1\ndefault: deny\nrisk: { catalogue: binance }\n", "risk.catalogue").Message);
+        Assert.Contains(
+            "bybit", Single("version: 1\ndefault: deny\nrisk: { catalogue: binance }\n", "risk.catalogue").Message);
 
     [Fact]
     public void Rejects_BadAction() => Assert.Equal(2, Single("version: 1\ndefault: maybe\n", "default").Line);
@@ -100,7 +103,9 @@ public sealed class ValidatorTests
     [InlineData("10/fortnight", "tools.t.rate_limit")]
     [InlineData("{ max: 10, window: 1m, burst: 2 }", "tools.t.rate_limit.burst")]
     public void Rejects_BadRateLimit(string rate, string path) =>
-        Assert.Equal(5, Single($"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n", path).Line);
+        Assert.Equal(
+            5,
+            Single($"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n", path).Line);
 
     [Theory]
     [InlineData("10/minute")]
@@ -108,11 +113,16 @@ public sealed class ValidatorTests
     [InlineData("{ max: 10, window: 60s }")]
     [InlineData("{ max: 1, window: 24h }")]
     public void Accepts_RateLimitForms(string rate) =>
-        Assert.True(PolicyLoader.LoadText($"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n", "p").Succeeded);
+        Assert.True(
+            PolicyLoader.LoadText(
+                $"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n",
+                "p").Succeeded);
 
     [Fact]
     public void Rejects_EntryWithOnlyALimit() =>
-        Assert.Contains("needs an action or rules", Single("version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: 10/minute\n", "tools.t").Message);
+        Assert.Contains(
+            "needs an action or rules",
+            Single("version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: 10/minute\n", "tools.t").Message);
 
     [Fact]
     public void Rejects_RegexThatDoesNotCompile() =>
@@ -124,11 +134,15 @@ public sealed class ValidatorTests
 
     [Fact]
     public void Rejects_EquallySpecificOverlappingGlobs() =>
-        Assert.Contains("as specific as", Single("version: 1\ndefault: deny\ntools:\n  'get_*': allow\n  '*_inf': deny\n", "tools.*_inf").Message);
+        Assert.Contains(
+            "as specific as",
+            Single("version: 1\ndefault: deny\ntools:\n  'get_*': allow\n  '*_inf': deny\n", "tools.*_inf").Message);
 
     [Fact]
     public void Accepts_EquallySpecificGlobsThatCannotOverlap() =>
-        Assert.True(PolicyLoader.LoadText("version: 1\ndefault: deny\ntools:\n  'get_*': allow\n  'set_*': deny\n", "p").Succeeded);
+        Assert.True(
+            PolicyLoader.LoadText(
+                "version: 1\ndefault: deny\ntools:\n  'get_*': allow\n  'set_*': deny\n", "p").Succeeded);
 
     [Fact]
     public void Rejects_UnknownOperatorAndUnknownRuleKey()
@@ -136,7 +150,8 @@ public sealed class ValidatorTests
         var errors = Errors("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { q: { lessthan: 3 } }\n        actoin: allow\n");
 
         Assert.Contains(errors, e => e.Path == "tools.t.rules[0].when.q.lessthan");
-        Assert.Contains(errors, e => e.Path == "tools.t.rules[0].actoin" && e.Message.Contains("did you mean 'action'"));
+        Assert.Contains(
+            errors, e => e.Path == "tools.t.rules[0].actoin" && e.Message.Contains("did you mean 'action'"));
     }
 
     [Fact]
@@ -182,9 +197,16 @@ public sealed class ValidatorTests
         }
 
         var files = Directory.GetFiles(Path.Combine(root, "samples"), "*.yaml", SearchOption.AllDirectories)
-            .Concat(Directory.Exists(Path.Combine(root, "docs")) ? Directory.GetFiles(Path.Combine(root, "docs"), "*.yaml", SearchOption.AllDirectories) : [])
+            .Concat(
+                Directory.Exists(Path.Combine(root, "docs"))
+                    ? Directory.GetFiles(Path.Combine(root, "docs"), "*.yaml", SearchOption.AllDirectories)
+                    : [])
             .Where(f => !f.Contains("/bin/") && !f.Contains("/obj/"))
-            .Where(f => !f.EndsWith(".cases.yaml", StringComparison.Ordinal)) // cases files (docs/testing.md), tested in CaseRunnerTests
+            .Where(
+                f =>
+                    !f.EndsWith(
+                        ".cases.yaml",
+                        StringComparison.Ordinal)) // cases files (docs/testing.md), tested in CaseRunnerTests
             .ToList();
 
         Assert.NotEmpty(files);

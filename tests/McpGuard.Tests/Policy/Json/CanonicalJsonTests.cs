@@ -58,7 +58,9 @@ public sealed class CanonicalJsonTests
     public void TryEncode_MembersSortedByUtf16CodeUnits_NotByCodePoints()
     {
         // RFC 8785 §3.2.3: U+FB33 sorts after U+1F600's high surrogate (0xD83D) although its code point is smaller.
-        Assert.True(CanonicalJson.TryEncode(Parse("""{"\ufb33":1,"\ud83d\ude00":2,"\u0080":3,"a":4}"""), out var canonical, out _));
+        Assert.True(
+            CanonicalJson.TryEncode(
+                Parse("""{"\ufb33":1,"\ud83d\ude00":2,"\u0080":3,"a":4}"""), out var canonical, out _));
         Assert.Equal("{\"a\":4,\"\u0080\":3,\"😀\":2,\"\ufb33\":1}", Encoding.UTF8.GetString(canonical));
     }
 

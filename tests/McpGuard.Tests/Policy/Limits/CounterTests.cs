@@ -230,12 +230,14 @@ public sealed class CounterTests
     {
         public string Description => "the test store";
 
-        public ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken) =>
+        public ValueTask<CountOutcome> TryCountAsync(
+            IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken) =>
             new(new CountOutcome.Unavailable("connection refused"));
 
         public ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken) => new(false);
 
-        public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
+        public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
+            string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
             throw new CounterStoreException("connection refused");
 
         public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken) =>
@@ -251,7 +253,8 @@ public sealed class CounterTests
 
         public string Description => "the silent store";
 
-        public async ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+        public async ValueTask<CountOutcome> TryCountAsync(
+            IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _asked);
             await new TaskCompletionSource().Task.WaitAsync(cancellationToken);
@@ -260,8 +263,11 @@ public sealed class CounterTests
 
         public ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken) => new(false);
 
-        public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) => new([]);
+        public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
+            string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
+            new([]);
 
-        public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken) => new(0);
+        public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken) =>
+            new(0);
     }
 }

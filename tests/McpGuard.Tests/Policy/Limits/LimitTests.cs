@@ -30,7 +30,8 @@ public sealed class LimitTests
     [Fact]
     public async Task Consume_BurstOfFifty_ForwardsExactlyTwo()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: 2/minute\n    action: allow\n"));
+        var engine = new PolicyEngine(
+            Load("version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: 2/minute\n    action: allow\n"));
         using var start = new ManualResetEventSlim();
 
         var attempts = Enumerable.Range(0, 50).Select(_ => Task.Run(() =>
@@ -46,7 +47,8 @@ public sealed class LimitTests
     [Fact]
     public void Consume_GlobEntry_SharesOneCounter()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  'get_*':\n    rate_limit: 2/minute\n    action: allow\n"));
+        var engine = new PolicyEngine(
+            Load("version: 1\ndefault: allow\ntools:\n  'get_*':\n    rate_limit: 2/minute\n    action: allow\n"));
 
         Assert.True(engine.Consume(Call("get_a")).IsAllowed);
         Assert.True(engine.Consume(Call("get_b")).IsAllowed);
@@ -56,7 +58,8 @@ public sealed class LimitTests
     [Fact]
     public void Consume_GlobalLimit_CountsEveryTool()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\nlimits:\n  rate_limit: { max: 2, window: 1m }\n"));
+        var engine = new PolicyEngine(
+            Load("version: 1\ndefault: allow\nlimits:\n  rate_limit: { max: 2, window: 1m }\n"));
 
         Assert.True(engine.Consume(Call("a")).IsAllowed);
         Assert.True(engine.Consume(Call("b")).IsAllowed);
@@ -116,7 +119,8 @@ public sealed class LimitTests
     {
         // Entry t is the same in both versions, so its counter survives every swap: across 200 reloads and
         // 2,000 concurrent calls it still forwards exactly 5. The other entry flips, so decisions change.
-        const string first = "version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: 5/hour\n    action: allow\n  u: deny\n";
+        const string first =
+            "version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: 5/hour\n    action: allow\n  u: deny\n";
         const string second = "version: 1\ndefault: allow\nhide: [x]\ntools:\n  t:\n    rate_limit: 5/hour\n    action: allow\n  u: allow\n";
         var versions = new[] { Load(first), Load(second) };
         var engine = new PolicyEngine(versions[0]);
