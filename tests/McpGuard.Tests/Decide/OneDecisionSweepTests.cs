@@ -150,9 +150,15 @@ public sealed class OneDecisionSweepTests
             client, server, engine, _ => new RefusingApprover(), audit, new SessionOptions(), "bybit",
             NullLoggerFactory.Instance, Ct);
 
-        await FromClientAsync(session, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        await FromClientAsync(
+            session,
+            """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await server.NextAsync();
-        await FromServerAsync(session, """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":""" + "\"" + ServerName + "\",\"version\":\"1\"}}}");
+        await FromServerAsync(
+            session,
+            """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":"""
+                + """{"tools":{}},"serverInfo":{"name":""" + "\"" + ServerName + "\",\"version\":\"1\"}}}");
         await client.NextAsync();
         await FromClientAsync(session, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();

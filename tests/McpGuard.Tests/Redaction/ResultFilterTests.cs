@@ -27,7 +27,8 @@ public sealed class ResultFilterTests
         var line = $$$"""{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":[{"type":"text","text":"key id {{{Secret}}}, ok"}]}}""";
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":[{"type":"text","text":"key id [redacted: secrets], ok"}]}}""",
+            """{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":"""
+                + """[{"type":"text","text":"key id [redacted: secrets], ok"}]}}""",
             Redacted(line, "{ redact: [secrets] }"));
     }
 
@@ -135,7 +136,8 @@ public sealed class ResultFilterTests
         var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"\"q\"\n\u00e9 {{{Secret}}} \u2028😀"}]}}""";
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"\"q\"\né [redacted: secrets] \u2028\uD83D\uDE00"}]}}""",
+            """{"jsonrpc":"2.0","id":1,"result":{"content":"""
+                + """[{"type":"text","text":"\"q\"\né [redacted: secrets] \u2028\uD83D\uDE00"}]}}""",
             Redacted(line, "{ redact: [secrets] }"));
     }
 }

@@ -9,7 +9,8 @@ namespace McpGuard.Tests.Session;
 public sealed class StdioRelayLimitTests
 {
     private const string ListTools = """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""";
-    private const string Policy = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n    action: allow\n  free: allow\n";
+    private const string Policy = "version: 1\ndefault: deny\ntools:\n  echo:\n"
+        + "    rate_limit: { max: 5, window: 1h }\n    action: allow\n  free: allow\n";
 
     [Fact]
     public async Task RunAsync_StoreNotAnsweringYet_LaterCallWaitsBehindItInArrivalOrder()
@@ -20,9 +21,13 @@ public sealed class StdioRelayLimitTests
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"""
+                + """{"name":"echo","arguments":{"marker":"COUNTED"}}}""");
         await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"free","arguments":{"marker":"FREE"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
+                + """{"name":"free","arguments":{"marker":"FREE"}}}""");
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"ping"}""");
 
@@ -70,8 +75,12 @@ public sealed class StdioRelayLimitTests
     [Fact]
     public async Task RunAsync_ApprovedInBandRetryWaitingForTheStore_IsHeldAndLaterCallsWaitBehindIt()
     {
-        const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""";
-        const string Asked = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n    action: require_approval\n  free: allow\napproval:\n  timeout: 60s\n  channels: [elicitation]\n";
+        const string Meta =
+            """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":"""
+            + """{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":"""
+            + """{"elicitation":{"form":{}}}}""";
+        const string Asked = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n"
+            + "    action: require_approval\n  free: allow\napproval:\n  timeout: 60s\n  channels: [elicitation]\n";
         using var server = FakeServer.Create([["echo", "free"]]);
         var store = new GatedCounterStore();
         await using var relay = RelayHarness.Start(Asked, server.CommandLine, counters: store);
@@ -85,7 +94,9 @@ public sealed class StdioRelayLimitTests
         // The approved retry must be counted; the store does not answer yet, so the call waits off the pump.
         await relay.SendAsync($$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"},"inputResponses":{"mcpguard/approval":{"action":"accept","content":{"approve":true}}},"requestState":"{{{{state}}}}","_meta":{{{{Meta}}}}}}""");
         await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"free","arguments":{"marker":"FREE"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
+                + """{"name":"free","arguments":{"marker":"FREE"}}}""");
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"ping"}""");
 

@@ -83,7 +83,9 @@ public sealed class StdioRelayResultTests
 
         await relay.SendAsync(Call(1, "echo", new string('x', 5000)));
 
-        Assert.Matches("^Denied by policy: the tool ran, but the result is [0-9]+ bytes, more than results.max_bytes \\(4096 bytes\\)\\.$",
+        Assert.Matches(
+            "^Denied by policy: the tool ran, but the result is [0-9]+ bytes,"
+                + " more than results.max_bytes \\(4096 bytes\\)\\.$",
             ResultText(await relay.ReadResponseAsync("1")));
     }
 

@@ -70,7 +70,9 @@ public sealed class CasesLoaderTests
     [Fact]
     public void Rejects_EveryProblem_NotOnlyTheFirst()
     {
-        var errors = Errors("cases:\n  - name: a\n    call: t\n    expect: maybe\n  - name: b\n    call: t\n    expect: allow\n    colour: red\n");
+        var errors = Errors(
+            "cases:\n  - name: a\n    call: t\n    expect: maybe\n"
+                + "  - name: b\n    call: t\n    expect: allow\n    colour: red\n");
 
         Assert.Equal([4, 8], errors.Select(e => e.Line));
     }
