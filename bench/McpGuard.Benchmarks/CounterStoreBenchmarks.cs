@@ -27,7 +27,8 @@ public class CounterStoreBenchmarks
 {
     private const string Policy = "version: 1\ndefault: allow\ntools:\n  place_order:\n    rate_limit: { max: 2000000000, window: 60s }\n    budget: { argument: qty, max: 1000000000000, window: 24h }\n    action: allow\n";
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "mcpguard-bench-" + Guid.NewGuid().ToString("n"));
+    private readonly string _directory = Path.Combine(
+        Path.GetTempPath(), "mcpguard-bench-" + Guid.NewGuid().ToString("n"));
     private Process? _redis;
     private ICounterStore? _sqliteStore;
     private ICounterStore? _redisStore;
@@ -51,7 +52,11 @@ public class CounterStoreBenchmarks
     public void Setup()
     {
         var policy = PolicyLoader.LoadText(Policy, Path.Combine(_directory, "policy.yaml")).Policy!;
-        _request = new ToolRequest { ToolName = "place_order", Arguments = JsonDocument.Parse("""{"symbol":"BTCUSDT","qty":"0.005"}""").RootElement.Clone() };
+        _request = new ToolRequest
+        {
+            ToolName = "place_order",
+            Arguments = JsonDocument.Parse("""{"symbol":"BTCUSDT","qty":"0.005"}""").RootElement.Clone()
+        };
         Directory.CreateDirectory(_directory);
         _memory = new PolicyEngine(policy);
         var path = Path.Combine(_directory, "state.db");
@@ -59,7 +64,9 @@ public class CounterStoreBenchmarks
         _sqlite = new PolicyEngine(policy, counters: _sqliteStore);
         _redis = StartRedis(out var port);
 
-        _redisStore = RedisCounterStore.ConnectAsync($"redis://127.0.0.1:{port}/0", TimeSpan.FromSeconds(2), NullLogger.Instance).GetAwaiter().GetResult();
+        _redisStore =
+            RedisCounterStore.ConnectAsync($"redis://127.0.0.1:{port}/0", TimeSpan.FromSeconds(2), NullLogger.Instance)
+            .GetAwaiter().GetResult();
         _redisEngine = new PolicyEngine(policy, counters: _redisStore);
     }
 
@@ -74,20 +81,29 @@ public class CounterStoreBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "counted call: memory")]
-    public async Task<bool> Memory() => (await _memory.TryConsumeAsync(_request, CancellationToken.None)).Decision.IsAllowed;
+    public async Task<bool> Memory() =>
+        (await _memory.TryConsumeAsync(_request, CancellationToken.None)).Decision.IsAllowed;
 
     [Benchmark(Description = "counted call: SQLite (WAL, BEGIN IMMEDIATE)")]
-    public async Task<bool> Sqlite() => (await _sqlite.TryConsumeAsync(_request, CancellationToken.None)).Decision.IsAllowed;
+    public async Task<bool> Sqlite() =>
+        (await _sqlite.TryConsumeAsync(_request, CancellationToken.None)).Decision.IsAllowed;
 
     [Benchmark(Description = "counted call: Redis on loopback (one script)")]
-    public async Task<bool> Redis() => (await _redisEngine.TryConsumeAsync(_request, CancellationToken.None)).Decision.IsAllowed;
+    public async Task<bool> Redis() =>
+        (await _redisEngine.TryConsumeAsync(_request, CancellationToken.None)).Decision.IsAllowed;
 
     /// <summary>A throwaway redis-server on a free loopback port, returned once it accepts connections.</summary>
     internal static Process StartRedis(out int port)
     {
         port = FreePort();
-        var redis = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no") { RedirectStandardOutput = true, UseShellExecute = false })!;
-        while (redis.StandardOutput.ReadLine() is { } line && !line.Contains("Ready to accept connections", StringComparison.Ordinal))
+        var redis = Process.Start(
+            new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false
+            })!;
+        while (redis.StandardOutput.ReadLine() is { } line
+            && !line.Contains("Ready to accept connections", StringComparison.Ordinal))
         {
         }
 

@@ -9,7 +9,8 @@ namespace McpGuard.Benchmarks;
 internal static class FastServer
 {
     private const string ToolsList = """{"tools":[{"name":"place_order","description":"Places an order.","inputSchema":{"type":"object","properties":{"symbol":{"type":"string"},"qty":{"type":"string"}}}},{"name":"big","description":"Returns 20 MB.","inputSchema":{"type":"object"}},{"name":"cancel_all_orders","description":"Cancels everything.","inputSchema":{"type":"object"}}]}""";
-    private static readonly string s_big = "{\"content\":[{\"type\":\"text\",\"text\":\"" + new string('x', 20 * 1024 * 1024) + "\"}]}";
+    private static readonly string s_big = "{\"content\":[{\"type\":\"text\",\"text\":\""
+        + new string('x', 20 * 1024 * 1024) + "\"}]}";
 
     public static async Task<int> RunAsync(Stream input, Stream output)
     {

@@ -8,7 +8,8 @@ namespace McpGuard.Benchmarks;
 /// </summary>
 internal static class GuardBuilds
 {
-    public static string NativePath(string root) => Path.Combine(root, "src/McpGuard/bin/Release/net10.0/linux-x64/publish/mcpguard");
+    public static string NativePath(string root) =>
+        Path.Combine(root, "src/McpGuard/bin/Release/net10.0/linux-x64/publish/mcpguard");
 
     public static string JitDll(string root) => Path.Combine(root, "src/McpGuard/bin/Release/net10.0/mcpguard.dll");
 
@@ -19,7 +20,9 @@ internal static class GuardBuilds
     public static string[] Guard(string root, string[] args)
     {
         var index = Array.IndexOf(args, "--guard");
-        var path = index >= 0 ? Path.GetFullPath(args[index + 1]) : File.Exists(NativePath(root)) ? NativePath(root) : JitDll(root);
+        var path = index >= 0
+            ? Path.GetFullPath(args[index + 1])
+            : File.Exists(NativePath(root)) ? NativePath(root) : JitDll(root);
         return Command(path);
     }
 
@@ -30,5 +33,6 @@ internal static class GuardBuilds
     public static string[] Command(string path) =>
         path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", path] : [path];
 
-    public static string Describe(string[] guard) => guard[0] == "dotnet" ? "JIT build (dotnet mcpguard.dll)" : "Native AOT build";
+    public static string Describe(string[] guard) =>
+        guard[0] == "dotnet" ? "JIT build (dotnet mcpguard.dll)" : "Native AOT build";
 }

@@ -19,7 +19,10 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
     private JsonRpcDriver(Process process)
     {
         _process = process;
-        _stdin = new StreamWriter(process.StandardInput.BaseStream, new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
+        _stdin = new StreamWriter(process.StandardInput.BaseStream, new UTF8Encoding(false), 1 << 16)
+        {
+            AutoFlush = false
+        };
         _reader = Task.Run(ReadAsync);
     }
 
@@ -28,7 +31,13 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
     public static JsonRpcDriver Start(
         IReadOnlyList<string> commandLine, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var startInfo = new ProcessStartInfo(commandLine[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var startInfo = new ProcessStartInfo(commandLine[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
         foreach (var argument in commandLine.Skip(1))
         {
             startInfo.ArgumentList.Add(argument);
@@ -68,8 +77,13 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
     /// <summary>VmHWM: the peak resident memory of the process, in MiB.</summary>
     public double PeakMemoryMiB()
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+        var line = File.ReadLines($"/proc/{_process.Id}/status")
+            .FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null
+            ? double.NaN
+            : long.Parse(
+                line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+                System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
     }
 
     /// <summary>
@@ -80,7 +94,8 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
         // /proc/PID/stat: fields 14 and 15 are utime and stime in clock ticks (100 per second on Linux).
         var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture)
+            + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
@@ -101,7 +116,8 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
         using var reader = new StreamReader(_process.StandardOutput.BaseStream, Encoding.UTF8, false, 1 << 16);
         while (await reader.ReadLineAsync() is { } line)
         {
-            if (FastServer.IdOf(line) is { } id && long.TryParse(id, out var key) && _waiting.TryRemove(key, out var waiter))
+            if (FastServer.IdOf(line) is { } id && long.TryParse(id, out var key)
+                && _waiting.TryRemove(key, out var waiter))
             {
                 waiter.SetResult(line.Length);
             }

@@ -19,8 +19,12 @@ namespace McpGuard.Benchmarks;
 public class MicroBenchmarks
 {
     private static readonly byte[] s_call = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"place_order","arguments":{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.005"}}}""");
-    private static readonly byte[] s_result1K = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":42,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"" + new string('x', 1000) + "\"}]}}");
-    private static readonly byte[] s_result1M = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":42,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"" + new string('x', 1 << 20) + "\"}]}}");
+    private static readonly byte[] s_result1K = Encoding.UTF8.GetBytes(
+        "{\"jsonrpc\":\"2.0\",\"id\":42,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"" + new string('x', 1000)
+            + "\"}]}}");
+    private static readonly byte[] s_result1M = Encoding.UTF8.GetBytes(
+        "{\"jsonrpc\":\"2.0\",\"id\":42,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\""
+            + new string('x', 1 << 20) + "\"}]}}");
     private ReadOnlySequence<byte> _batch;
     private PolicyEngine _engine = null!;
     private ToolRequest _request = null!;
@@ -49,8 +53,16 @@ public class MicroBenchmarks
         policy.Append("  'get_*': allow\n");
         _engine = new PolicyEngine(PolicyLoader.LoadText(policy.ToString(), "bench").Policy!);
         using var document = JsonDocument.Parse(s_call);
-        _request = new ToolRequest { ToolName = "place_order", Arguments = document.RootElement.GetProperty("params").GetProperty("arguments").Clone() };
-        _readRequest = new ToolRequest { ToolName = "get_tickers", Arguments = JsonDocument.Parse("""{"category":"spot","symbol":"BTCUSDT"}""").RootElement.Clone() };
+        _request = new ToolRequest
+        {
+            ToolName = "place_order",
+            Arguments = document.RootElement.GetProperty("params").GetProperty("arguments").Clone()
+        };
+        _readRequest = new ToolRequest
+        {
+            ToolName = "get_tickers",
+            Arguments = JsonDocument.Parse("""{"category":"spot","symbol":"BTCUSDT"}""").RootElement.Clone()
+        };
     }
 
     [Benchmark(Description = "LineFramer: 100 calls in 4 KB segments")]

@@ -7,7 +7,12 @@ internal static class PlainRelay
 {
     public static async Task<int> RunAsync(string[] commandLine)
     {
-        var startInfo = new ProcessStartInfo(commandLine[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var startInfo = new ProcessStartInfo(commandLine[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false
+        };
         foreach (var argument in commandLine.Skip(1))
         {
             startInfo.ArgumentList.Add(argument);

@@ -12,7 +12,8 @@ internal static class RealClientStartup
 {
     private const int Rounds = 5;
 
-    public static async Task<Dictionary<string, List<double>>?> MeasureAsync(string root, IReadOnlyList<(string Name, string[] Command)> sides)
+    public static async Task<Dictionary<string, List<double>>?> MeasureAsync(
+        string root, IReadOnlyList<(string Name, string[] Command)> sides)
     {
         var npm = Path.Combine(root, "tests/npm");
         if (!Directory.Exists(Path.Combine(npm, "node_modules/@modelcontextprotocol/client")))
@@ -21,7 +22,9 @@ internal static class RealClientStartup
         }
 
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in (string[])[Path.Combine(root, "bench/clients/startup.cjs"), npm, Rounds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        foreach (var argument in (string[])[
+            Path.Combine(root, "bench/clients/startup.cjs"), npm,
+            Rounds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             start.ArgumentList.Add(argument);
         }
@@ -34,6 +37,8 @@ internal static class RealClientStartup
         using var node = Process.Start(start)!;
         var output = await node.StandardOutput.ReadToEndAsync();
         await node.WaitForExitAsync();
-        return node.ExitCode == 0 ? JsonSerializer.Deserialize(output, BenchJson.Default.DictionaryStringListDouble) : null;
+        return node.ExitCode == 0
+            ? JsonSerializer.Deserialize(output, BenchJson.Default.DictionaryStringListDouble)
+            : null;
     }
 }

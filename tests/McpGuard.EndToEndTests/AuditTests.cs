@@ -18,18 +18,27 @@ public sealed class AuditTests
     public async Task Run_WithAudit_RecordsEveryDecisionAndTheOutcomeOfForwardedCalls()
     {
         var auditPath = Path.Combine(Path.GetTempPath(), $"mcpguard-audit-{Guid.NewGuid():n}.jsonl");
-        await using (var guard = await GuardedServer.StartAsync(Policy, GuardedServer.Everything(), guardOptions: ["--audit", auditPath]))
+        await using (var guard = await GuardedServer.StartAsync(
+            Policy, GuardedServer.Everything(), guardOptions: ["--audit", auditPath]))
         {
-            await guard.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "hello", ["api_token"] = "s3cr3t" }, cancellationToken: Ct);
-            await guard.Client.CallToolAsync("get-sum", new Dictionary<string, object?> { ["a"] = 1, ["b"] = 2 }, cancellationToken: Ct);
-            await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(() => guard.Client.CallToolAsync("get-env", cancellationToken: Ct).AsTask());
-            await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(() => guard.Client.CallToolAsync("nope", cancellationToken: Ct).AsTask());
+            await guard.Client.CallToolAsync(
+                "echo", new Dictionary<string, object?> { ["message"] = "hello", ["api_token"] = "s3cr3t" },
+                cancellationToken: Ct);
+            await guard.Client.CallToolAsync(
+                "get-sum", new Dictionary<string, object?> { ["a"] = 1, ["b"] = 2 }, cancellationToken: Ct);
+            await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(
+                () => guard.Client.CallToolAsync("get-env", cancellationToken: Ct).AsTask());
+            await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(
+                () => guard.Client.CallToolAsync("nope", cancellationToken: Ct).AsTask());
         }
 
         var records = File.ReadAllLines(auditPath).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         File.Delete(auditPath);
-        var decisions = records.Where(r => r.TryGetProperty("decision", out _)).Select(r => (Tool: r.GetProperty("tool").GetString(), Decision: r.GetProperty("decision").GetString())).ToList();
-        Assert.Equal([("echo", "allow"), ("get-sum", "deny"), ("get-env", "hidden"), ("nope", "unknown_tool")], decisions);
+        var decisions = records.Where(r => r.TryGetProperty("decision", out _))
+            .Select(r => (Tool: r.GetProperty("tool").GetString(), Decision: r.GetProperty("decision").GetString()))
+            .ToList();
+        Assert.Equal(
+            [("echo", "allow"), ("get-sum", "deny"), ("get-env", "hidden"), ("nope", "unknown_tool")], decisions);
         var echo = records.First(r => r.TryGetProperty("decision", out _));
         var outcome = Assert.Single(records, r => !r.TryGetProperty("decision", out _));
         Assert.Equal(echo.GetProperty("call_id").GetString(), outcome.GetProperty("call_id").GetString());
@@ -42,11 +51,14 @@ public sealed class AuditTests
     [Fact]
     public async Task Run_AuditLogUnwritable_CallsAreDeniedSayingWhy()
     {
-        await using var guard = await GuardedServer.StartAsync(Policy, GuardedServer.Everything(), guardOptions: ["--audit", "/dev/full"]);
+        await using var guard = await GuardedServer.StartAsync(
+            Policy, GuardedServer.Everything(), guardOptions: ["--audit", "/dev/full"]);
 
-        var result = await guard.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "hello" }, cancellationToken: Ct);
+        var result = await guard.Client.CallToolAsync(
+            "echo", new Dictionary<string, object?> { ["message"] = "hello" }, cancellationToken: Ct);
 
         Assert.True(result.IsError);
-        Assert.Contains("audit log cannot be written", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
+        Assert.Contains(
+            "audit log cannot be written", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
     }
 }

@@ -22,7 +22,11 @@ public sealed class DoctorTests
         File.WriteAllText(policy, "version: 1\ndefault: allow\n");
         WriteClaudeConfig(home, new JsonObject
         {
-            ["everything"] = new JsonObject { ["command"] = "node", ["args"] = new JsonArray(RepoPaths.ServerEverything, "stdio") },
+            ["everything"] = new JsonObject
+            {
+                ["command"] = "node",
+                ["args"] = new JsonArray(RepoPaths.ServerEverything, "stdio")
+            },
         });
         var (wrapped, _, wrapError) = await GuardAsync(home, "wrap", "--policy", policy);
         Assert.True(wrapped == 0, wrapError);
@@ -54,7 +58,9 @@ public sealed class DoctorTests
             ["bad-policy"] = new JsonObject
             {
                 ["command"] = guard.Command,
-                ["args"] = new JsonArray([.. guard.Prefix.Concat(["run", "--policy", policy, "--", "node", "server.js"]).Select(a => JsonValue.Create(a))]),
+                ["args"] = new JsonArray(
+                    [.. guard.Prefix.Concat(["run", "--policy", policy, "--", "node", "server.js"])
+                        .Select(a => JsonValue.Create(a))]),
             },
             ["guard-gone"] = new JsonObject
             {
@@ -76,16 +82,24 @@ public sealed class DoctorTests
     {
         var folder = Path.Combine(home, ".config", "Claude");
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "claude_desktop_config.json"), new JsonObject { ["mcpServers"] = servers }.ToJsonString());
+        File.WriteAllText(
+            Path.Combine(folder, "claude_desktop_config.json"),
+            new JsonObject { ["mcpServers"] = servers }.ToJsonString());
     }
 
     /// <summary>
     /// The built tool with this fresh HOME (and its Claude Desktop, Cursor and VS Code folders), run from it.
     /// </summary>
-    private static async Task<(int Code, string Output, string Error)> GuardAsync(string home, params string[] arguments)
+    private static async Task<(int Code, string Output, string Error)> GuardAsync(
+        string home, params string[] arguments)
     {
         var guard = RepoPaths.Guard;
-        var start = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = home };
+        var start = new ProcessStartInfo(guard.Command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = home
+        };
         foreach (var argument in guard.Prefix.Concat(arguments))
         {
             start.ArgumentList.Add(argument);

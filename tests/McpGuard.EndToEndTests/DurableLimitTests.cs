@@ -20,7 +20,8 @@ public sealed class DurableLimitTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private string Sqlite => $"state:\n  store: sqlite\n  path: {Path.Combine(_directory, "state.db")}\n  namespace: {_namespace}\n";
+    private string Sqlite =>
+        $"state:\n  store: sqlite\n  path: {Path.Combine(_directory, "state.db")}\n  namespace: {_namespace}\n";
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -64,12 +65,14 @@ public sealed class DurableLimitTests : IDisposable
 
         var (code, json, _) = await LimitsAsync(TempFiles.Write("policy.yaml", policy), "--json");
         Assert.Equal(0, code);
-        var used = Assert.Single(JsonDocument.Parse(json).RootElement.GetProperty("limits").EnumerateArray()).GetProperty("used").GetInt32();
+        var used = Assert.Single(JsonDocument.Parse(json).RootElement.GetProperty("limits").EnumerateArray())
+            .GetProperty("used").GetInt32();
         Assert.InRange(forwarded, 40, 400);
         Assert.InRange(used, forwarded, 400);
 
         // A guard started afterwards counts on from there: room for exactly one more call.
-        await using var restarted = await StartAsync(policy.Replace("max: 100000", $"max: {used + 1}", StringComparison.Ordinal));
+        await using var restarted = await StartAsync(
+            policy.Replace("max: 100000", $"max: {used + 1}", StringComparison.Ordinal));
         Assert.Contains("filled", await CallAsync(restarted, 1, "{}"));
         Assert.Contains($"rate limit of {used + 1} per 1h for order reached", await CallAsync(restarted, 2, "{}"));
     }
@@ -77,7 +80,9 @@ public sealed class DurableLimitTests : IDisposable
     [Fact]
     public async Task TwoGuards_OneRedis_BurstOfTwentyFiveEach_ForwardExactlyTwo()
     {
-        Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+        Assert.SkipUnless(
+            RedisServer.IsInstalled,
+            "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
         await using var redis = await RedisServer.StartAsync(Ct);
         var policy = $"version: 1\ndefault: deny\nstate:\n  store: redis\n  url: {redis.Url}\n  namespace: {_namespace}\ntools:\n  order:\n    rate_limit: {{ max: 2, window: 1h }}\n    action: allow\n";
         Assert.Equal(2, await BurstAsync(policy));
@@ -104,7 +109,8 @@ public sealed class DurableLimitTests : IDisposable
         await using var guard = await StartAsync(policy);
         Assert.Contains("filled", await CallAsync(guard, 1, """{"qty":"0.5"}"""));
 
-        await File.WriteAllTextAsync(guard.PolicyPath, policy.Replace("max: 0.5", "max: 0.50", StringComparison.Ordinal), Ct);
+        await File.WriteAllTextAsync(
+            guard.PolicyPath, policy.Replace("max: 0.5", "max: 0.50", StringComparison.Ordinal), Ct);
         await guard.WaitForStderrAsync("Reloaded");
 
         Assert.Contains("would be exceeded", await CallAsync(guard, 2, """{"qty":"0.01"}"""));
@@ -113,7 +119,9 @@ public sealed class DurableLimitTests : IDisposable
     [Fact]
     public async Task Redis_StoppedMidSession_DeniedNamingTheStore_ThenCountedAgainWithoutARestart()
     {
-        Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+        Assert.SkipUnless(
+            RedisServer.IsInstalled,
+            "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
         await using var redis = await RedisServer.StartAsync(Ct);
         var policy = $"version: 1\ndefault: deny\nstate:\n  store: redis\n  url: {redis.Url}\n  namespace: {_namespace}\n  timeout: 1s\ntools:\n  order:\n    rate_limit: {{ max: 3, window: 1h }}\n    action: allow\n";
         await using var guard = await StartAsync(policy);
@@ -176,7 +184,8 @@ public sealed class DurableLimitTests : IDisposable
         var (resetCode, resetOutput, _) = await LimitsAsync(policyPath, "--reset", "order");
         Assert.Equal(0, resetCode);
         Assert.Contains("2 counters cleared", resetOutput);
-        var record = (await File.ReadAllLinesAsync(audit, Ct)).Select(l => JsonDocument.Parse(l).RootElement).Single(r => r.GetProperty("type").GetString() == "limits_reset");
+        var record = (await File.ReadAllLinesAsync(audit, Ct)).Select(l => JsonDocument.Parse(l).RootElement)
+            .Single(r => r.GetProperty("type").GetString() == "limits_reset");
         Assert.Equal("tools.order", record.GetProperty("entry").GetString());
         Assert.Equal(2, record.GetProperty("counters").GetInt32());
 
@@ -207,7 +216,10 @@ public sealed class DurableLimitTests : IDisposable
             for (var i = 0; i < calls; i++)
             {
                 var answer = await guard.ReadLineAsync();
-                Assert.True(answer.Contains("filled", StringComparison.Ordinal) || answer.Contains($"rate limit of {max} per 1h for order reached", StringComparison.Ordinal), answer);
+                Assert.True(
+                    answer.Contains("filled", StringComparison.Ordinal)
+                        || answer.Contains($"rate limit of {max} per 1h for order reached", StringComparison.Ordinal),
+                    answer);
                 forwarded += answer.Contains("filled", StringComparison.Ordinal) ? 1 : 0;
             }
         }
@@ -215,11 +227,14 @@ public sealed class DurableLimitTests : IDisposable
         return forwarded;
     }
 
-    private Task<RawGuard> StartAsync(string policy, params string[] guardOptions) => StartAsync(policy, guardOptions, Scripts.Node(Scripts.Orders));
+    private Task<RawGuard> StartAsync(string policy, params string[] guardOptions) =>
+        StartAsync(policy, guardOptions, Scripts.Node(Scripts.Orders));
 
     private async Task<RawGuard> StartAsync(string policy, string[] guardOptions, IEnumerable<string> server)
     {
-        var guard = RawGuard.Start(policy, server, guardOptions, environment: new Dictionary<string, string> { ["MCPGUARD_HOME"] = _directory });
+        var guard = RawGuard.Start(
+            policy, server, guardOptions,
+            environment: new Dictionary<string, string> { ["MCPGUARD_HOME"] = _directory });
         await guard.SendAsync(Initialize);
         await guard.ReadLineContainingAsync("\"init\"");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
@@ -239,7 +254,12 @@ public sealed class DurableLimitTests : IDisposable
 
     private async Task<(int Code, string Output, string Error)> LimitsAsync(string policyPath, params string[] options)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
         foreach (var argument in (string[])[RepoPaths.GuardDll, "limits", "--policy", policyPath, .. options])
         {
             start.ArgumentList.Add(argument);

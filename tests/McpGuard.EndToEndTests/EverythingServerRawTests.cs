@@ -33,7 +33,8 @@ public sealed class EverythingServerRawTests
             var parameters = cursor is null ? "" : $",\"params\":{{\"cursor\":\"{JsonEncodedText.Encode(cursor)}\"}}";
             await guard.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":\"list-{page}\",\"method\":\"tools/list\"{parameters}}}");
             var listed = (await guard.ResponseAsync($"\"list-{page}\"")).GetProperty("result");
-            names.AddRange(listed.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!));
+            names.AddRange(
+                listed.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!));
             cursor = listed.TryGetProperty("nextCursor", out var next) ? next.GetString() : null;
         }
         while (cursor is not null);
@@ -46,7 +47,9 @@ public sealed class EverythingServerRawTests
         Assert.True(initialized.GetProperty("result").TryGetProperty("serverInfo", out _));
         Assert.Contains("echo", names);
         Assert.DoesNotContain("get-env", names);
-        Assert.Contains("hello é", echoed.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "hello é", echoed.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString(),
+            StringComparison.Ordinal);
         Assert.Equal(-32602, hidden.GetProperty("error").GetProperty("code").GetInt32());
         Assert.Equal("Unknown tool: get-env", hidden.GetProperty("error").GetProperty("message").GetString());
     }

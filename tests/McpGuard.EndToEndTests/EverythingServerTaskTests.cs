@@ -42,8 +42,11 @@ public sealed class EverythingServerTaskTests
 
         Assert.Equal("Unknown task: not-ours", refused.GetProperty("error").GetProperty("message").GetString());
         Assert.Contains("guards", result.GetProperty("result").GetRawText(), StringComparison.Ordinal);
-        Assert.StartsWith("Denied by policy:", second.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
-        var outcome = File.ReadLines(auditPath).Select(line => JsonDocument.Parse(line).RootElement).Single(r => r.GetProperty("type").GetString() == "outcome");
+        Assert.StartsWith(
+            "Denied by policy:", second.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString(),
+            StringComparison.Ordinal);
+        var outcome = File.ReadLines(auditPath).Select(line => JsonDocument.Parse(line).RootElement)
+            .Single(r => r.GetProperty("type").GetString() == "outcome");
         Assert.Equal("completed", outcome.GetProperty("task_status").GetString());
         Assert.Equal("simulate-research-query", outcome.GetProperty("tool").GetString());
     }

@@ -43,7 +43,8 @@ public sealed class EverythingServerTests
     {
         await using var guard = await GuardedServer.StartAsync(Policy, GuardedServer.Everything());
 
-        var result = await guard.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "hi \"there\"" }, cancellationToken: Ct);
+        var result = await guard.Client.CallToolAsync(
+            "echo", new Dictionary<string, object?> { ["message"] = "hi \"there\"" }, cancellationToken: Ct);
 
         Assert.NotEqual(true, result.IsError);
         Assert.Equal("Echo: hi \"there\"", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
@@ -54,7 +55,8 @@ public sealed class EverythingServerTests
     {
         await using var guard = await GuardedServer.StartAsync(Policy, GuardedServer.Everything());
 
-        var result = await guard.Client.CallToolAsync("get-sum", new Dictionary<string, object?> { ["a"] = 1, ["b"] = 2 }, cancellationToken: Ct);
+        var result = await guard.Client.CallToolAsync(
+            "get-sum", new Dictionary<string, object?> { ["a"] = 1, ["b"] = 2 }, cancellationToken: Ct);
 
         Assert.True(result.IsError);
         Assert.StartsWith("Denied by policy: ", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
@@ -68,7 +70,8 @@ public sealed class EverythingServerTests
     {
         await using var guard = await GuardedServer.StartAsync(Policy, GuardedServer.Everything());
 
-        var error = await Assert.ThrowsAsync<McpProtocolException>(() => guard.Client.CallToolAsync(name, cancellationToken: Ct).AsTask());
+        var error = await Assert.ThrowsAsync<McpProtocolException>(
+            () => guard.Client.CallToolAsync(name, cancellationToken: Ct).AsTask());
 
         Assert.Equal(McpErrorCode.InvalidParams, error.ErrorCode);
         Assert.Contains($"Unknown tool: {name}", error.Message);
@@ -91,9 +94,12 @@ public sealed class EverythingServerTests
         };
         await using var guard = await GuardedServer.StartAsync(Policy, GuardedServer.Everything(), options);
 
-        var result = await guard.Client.CallToolAsync("trigger-sampling-request", new Dictionary<string, object?> { ["prompt"] = "hello" }, cancellationToken: Ct);
+        var result = await guard.Client.CallToolAsync(
+            "trigger-sampling-request", new Dictionary<string, object?> { ["prompt"] = "hello" },
+            cancellationToken: Ct);
 
-        Assert.Contains("sampled by the test client", JsonSerializer.Serialize(result.Content, McpJsonUtilities.DefaultOptions));
+        Assert.Contains(
+            "sampled by the test client", JsonSerializer.Serialize(result.Content, McpJsonUtilities.DefaultOptions));
     }
 
     [Fact]
@@ -103,7 +109,8 @@ public sealed class EverythingServerTests
         {
             Handlers = new McpClientHandlers
             {
-                ElicitationHandler = (request, cancellationToken) => ValueTask.FromResult(new ElicitResult { Action = "decline" }),
+                ElicitationHandler = (
+                    request, cancellationToken) => ValueTask.FromResult(new ElicitResult { Action = "decline" }),
             },
         };
         await using var guard = await GuardedServer.StartAsync(Policy, GuardedServer.Everything(), options);
@@ -150,7 +157,8 @@ public sealed class EverythingServerTests
         while (!(line = await guard.ReadLineAsync()).Contains("\"id\":2", StringComparison.Ordinal))
         {
             using var message = JsonDocument.Parse(line);
-            if (message.RootElement.TryGetProperty("method", out var method) && method.GetString() == "notifications/progress")
+            if (message.RootElement.TryGetProperty("method", out var method)
+                && method.GetString() == "notifications/progress")
             {
                 Assert.Equal("p1", message.RootElement.GetProperty("params").GetProperty("progressToken").GetString());
                 progress.Add(message.RootElement.GetProperty("params").GetProperty("progress").GetDouble());

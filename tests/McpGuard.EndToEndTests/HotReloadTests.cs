@@ -24,7 +24,8 @@ public sealed class HotReloadTests
                 ],
             },
         };
-        await using var guard = await GuardedServer.StartAsync("version: 1\ndefault: allow\nhide: [echo]\n", GuardedServer.Everything(), options);
+        await using var guard = await GuardedServer.StartAsync(
+            "version: 1\ndefault: allow\nhide: [echo]\n", GuardedServer.Everything(), options);
         Assert.DoesNotContain("echo", (await guard.Client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name));
 
         await File.WriteAllTextAsync(guard.PolicyPath, "version: 1\ndefault: allow\nhide: [get-sum]\n", Ct);
@@ -40,20 +41,24 @@ public sealed class HotReloadTests
         while (!names.Contains("echo"));
 
         Assert.DoesNotContain("get-sum", names);
-        var error = await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(() => guard.Client.CallToolAsync("get-sum", cancellationToken: Ct).AsTask());
+        var error = await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(
+            () => guard.Client.CallToolAsync("get-sum", cancellationToken: Ct).AsTask());
         Assert.Contains("Unknown tool: get-sum", error.Message);
     }
 
     [Fact]
     public async Task Reload_InvalidVersion_IsReportedAndTheOldPolicyStays()
     {
-        await using var guard = await GuardedServer.StartAsync("version: 1\ndefault: allow\ntools:\n  get-sum: deny\n", GuardedServer.Everything());
+        await using var guard = await GuardedServer.StartAsync(
+            "version: 1\ndefault: allow\ntools:\n  get-sum: deny\n", GuardedServer.Everything());
         await guard.Client.ListToolsAsync(cancellationToken: Ct);
 
         await File.WriteAllTextAsync(guard.PolicyPath, "version: 1\ndefualt: allow\n", Ct);
-        await guard.WaitForStderrAsync("is invalid; the previous policy stays").WaitAsync(TestConstants.DefaultTimeout, Ct);
+        await guard.WaitForStderrAsync("is invalid; the previous policy stays")
+            .WaitAsync(TestConstants.DefaultTimeout, Ct);
 
-        var denied = await guard.Client.CallToolAsync("get-sum", new Dictionary<string, object?> { ["a"] = 1, ["b"] = 2 }, cancellationToken: Ct);
+        var denied = await guard.Client.CallToolAsync(
+            "get-sum", new Dictionary<string, object?> { ["a"] = 1, ["b"] = 2 }, cancellationToken: Ct);
         Assert.True(denied.IsError);
         Assert.Contains(guard.Stderr, line => line.Contains("defualt"));
     }

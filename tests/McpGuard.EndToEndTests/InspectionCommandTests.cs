@@ -10,7 +10,11 @@ public sealed class InspectionCommandTests
     internal static async Task<(int Code, string Output, string Error)> GuardAsync(params string[] arguments)
     {
         var guard = RepoPaths.Guard;
-        var startInfo = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var startInfo = new ProcessStartInfo(guard.Command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true
+        };
         foreach (var argument in guard.Prefix.Concat(arguments))
         {
             startInfo.ArgumentList.Add(argument);
@@ -20,7 +24,8 @@ public sealed class InspectionCommandTests
         using var process = Process.Start(startInfo)!;
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken)
+            .WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
         return (process.ExitCode, await output, await error);
     }
 
@@ -28,7 +33,8 @@ public sealed class InspectionCommandTests
     [InlineData("Option '--policy' is required", "run", "--")]
     [InlineData("Option '--policy' is required", "run", "--polcy", "p.yaml", "--")] // a misspelt option
     [InlineData("Option '--tool' is required", "explain", "--policy", "p.yaml")]
-    public async Task Usage_Error_ExitsTwoSayingWhatIsWrongAndNeverStartsTheServer(string expected, params string[] arguments)
+    public async Task Usage_Error_ExitsTwoSayingWhatIsWrongAndNeverStartsTheServer(
+        string expected, params string[] arguments)
     {
         var marker = Path.Combine(Path.GetTempPath(), $"mcpguard-started-{Guid.NewGuid():n}");
         string[] server = arguments[^1] == "--" ? ["node", "-e", $"require('fs').writeFileSync('{marker}', 'x')"] : [];
@@ -53,10 +59,12 @@ public sealed class InspectionCommandTests
     [Fact]
     public async Task Tools_Bybit_ShowsEveryToolWithRiskAndEffect()
     {
-        var (code, output, error) = await GuardAsync(["tools", "--policy", RepoPaths.BybitPolicy, "--json", "--", .. GuardedServer.BybitSimulator()]);
+        var (code, output, error) = await GuardAsync(
+            ["tools", "--policy", RepoPaths.BybitPolicy, "--json", "--", .. GuardedServer.BybitSimulator()]);
 
         Assert.True(code == 0, error);
-        var rows = JsonDocument.Parse(output).RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!, r => r);
+        var rows = JsonDocument.Parse(output).RootElement.EnumerateArray()
+            .ToDictionary(r => r.GetProperty("name").GetString()!, r => r);
         Assert.Equal(36, rows.Count);
         Assert.Equal("hidden", rows["batch_cancel_order"].GetProperty("effect").GetString());
         Assert.Equal("critical", rows["cancel_all_orders"].GetProperty("risk").GetString());
@@ -69,7 +77,11 @@ public sealed class InspectionCommandTests
     [Fact]
     public async Task Tools_Everything_PrintsATable()
     {
-        var (code, output, error) = await GuardAsync(["tools", "--policy", TempFiles.Write("p.yaml", "version: 1\ndefault: deny\nhide: [get-env]\nrisk:\n  read: allow\n"), "--", .. GuardedServer.Everything()]);
+        var (code, output, error) = await GuardAsync(
+            [
+                "tools", "--policy",
+                TempFiles.Write("p.yaml", "version: 1\ndefault: deny\nhide: [get-env]\nrisk:\n  read: allow\n"), "--",
+                .. GuardedServer.Everything()]);
 
         Assert.True(code == 0, error);
         Assert.Matches(@"echo\s+read\s+allowed\s+risk\.read", output);
@@ -80,7 +92,8 @@ public sealed class InspectionCommandTests
     [Fact]
     public async Task Check_SamplePolicyAgainstTheSimulator_IsValid()
     {
-        var (code, output, error) = await GuardAsync(["check", "--policy", RepoPaths.BybitPolicy, "--", .. GuardedServer.BybitSimulator()]);
+        var (code, output, error) = await GuardAsync(
+            ["check", "--policy", RepoPaths.BybitPolicy, "--", .. GuardedServer.BybitSimulator()]);
 
         Assert.True(code == 0, output + error);
         Assert.Contains("valid against 36 tools (0 errors", output);
@@ -93,7 +106,8 @@ public sealed class InspectionCommandTests
     [Fact]
     public async Task PinCheck_SampleLockFileAgainstTheSimulator_NoDrift()
     {
-        var (code, output, error) = await GuardAsync(["pin", "--check", "--policy", RepoPaths.BybitPolicy, "--", .. GuardedServer.BybitSimulator()]);
+        var (code, output, error) = await GuardAsync(
+            ["pin", "--check", "--policy", RepoPaths.BybitPolicy, "--", .. GuardedServer.BybitSimulator()]);
 
         Assert.True(code == 0, output + error);
         Assert.Contains("0 added, 0 changed, 0 removed, 36 unchanged (no drift)", output, StringComparison.Ordinal);
@@ -119,7 +133,8 @@ public sealed class InspectionCommandTests
                     action: allow
             """);
 
-        var (code, output, _) = await GuardAsync(["check", "--policy", policy, "--", .. GuardedServer.BybitSimulator()]);
+        var (code, output, _) = await GuardAsync(
+            ["check", "--policy", policy, "--", .. GuardedServer.BybitSimulator()]);
 
         Assert.Equal(2, code);
         Assert.Contains("'sidee' is not in the input schema of place_order", output);
@@ -132,18 +147,24 @@ public sealed class InspectionCommandTests
     public async Task Check_WithoutServer_ValidatesOnly()
     {
         Assert.Equal(0, (await GuardAsync("check", "--policy", RepoPaths.BybitPolicy)).Code);
-        var (code, _, error) = await GuardAsync("check", "--policy", TempFiles.Write("p.yaml", "version: 1\ndefualt: deny\n"));
+        var (code, _, error) = await GuardAsync(
+            "check", "--policy", TempFiles.Write("p.yaml", "version: 1\ndefualt: deny\n"));
         Assert.Equal(2, code);
         Assert.Contains(":2:1: defualt: unknown key", error);
     }
 
     [Theory]
-    [InlineData("""{"category":"spot","symbol":"BTCUSDT","qty":"0.005"}""", "decision: allow by tools.place_order.rules[0]")]
-    [InlineData("""{"category":"spot","symbol":"BTCUSDT","qty":"0.5"}""", "decision: require_approval by tools.place_order.rules[1]")]
-    [InlineData("""{"category":"spot","symbol":"BTCUSDT","qty":"1e-3"}""", "decision: deny by tools.place_order.rules[0]")]
+    [InlineData(
+        """{"category":"spot","symbol":"BTCUSDT","qty":"0.005"}""", "decision: allow by tools.place_order.rules[0]")]
+    [InlineData(
+        """{"category":"spot","symbol":"BTCUSDT","qty":"0.5"}""",
+        "decision: require_approval by tools.place_order.rules[1]")]
+    [InlineData(
+        """{"category":"spot","symbol":"BTCUSDT","qty":"1e-3"}""", "decision: deny by tools.place_order.rules[0]")]
     public async Task Explain_ShowsTheRuleAndCondition(string arguments, string expected)
     {
-        var (code, output, _) = await GuardAsync("explain", "--policy", RepoPaths.BybitPolicy, "--tool", "place_order", "--args", arguments);
+        var (code, output, _) = await GuardAsync(
+            "explain", "--policy", RepoPaths.BybitPolicy, "--tool", "place_order", "--args", arguments);
 
         Assert.Equal(0, code);
         Assert.Contains(expected, output);
@@ -163,7 +184,8 @@ public sealed class InspectionCommandTests
 
         Assert.True(code == 0, error);
         Assert.True(check.Code == 0, check.Output + check.Error);
-        Assert.Contains(bybit ? "critical (2): cancel_all_orders, batch_cancel_order" : "read (8)", File.ReadAllText(file));
+        Assert.Contains(
+            bybit ? "critical (2): cancel_all_orders, batch_cancel_order" : "read (8)", File.ReadAllText(file));
         Assert.Equal(2, (await GuardAsync(["init", "--out", file, "--", .. server])).Code);
         var cases = Path.ChangeExtension(file, ".cases.yaml");
         var test = await GuardAsync(["test", "--policy", file, cases]);

@@ -36,14 +36,16 @@ public sealed class InstallScriptTests
             var environment = new Dictionary<string, string?>
             {
                 ["HOME"] = home.FullName,
-                ["PATH"] = (localBinOnPath ? localBin + ":" : "") + Path.GetDirectoryName(DotnetPath()) + ":/usr/bin:/bin",
+                ["PATH"] = (localBinOnPath ? localBin + ":" : "") + Path.GetDirectoryName(DotnetPath())
+                    + ":/usr/bin:/bin",
                 ["MCPGUARD_HOME"] = null,
                 ["MCPGUARD_FEED"] = null,
                 ["NUGET_PACKAGES"] = null,
             };
             var rootBefore = Directory.GetFileSystemEntries(RepoPaths.Root).Order().ToList();
 
-            var report = await ToolFeed.RunAsync(environment, "bash", Path.Combine(RepoPaths.Root, "install.sh"), "--feed", feed);
+            var report = await ToolFeed.RunAsync(
+                environment, "bash", Path.Combine(RepoPaths.Root, "install.sh"), "--feed", feed);
 
             var pathLine = $"export PATH=\"{guardHome}/bin:$PATH\"";
             string check;
@@ -60,9 +62,13 @@ public sealed class InstallScriptTests
 
             var found = await ToolFeed.RunAsync(environment, "bash", "-c", check);
             var lines = found.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(localBinOnPath ? Path.Combine(localBin, "mcpguard") : Path.Combine(guardHome, "bin", "mcpguard"), lines[0]);
+            Assert.Equal(
+                localBinOnPath ? Path.Combine(localBin, "mcpguard") : Path.Combine(guardHome, "bin", "mcpguard"),
+                lines[0]);
             Assert.StartsWith("0.", lines[1], StringComparison.Ordinal);
-            Assert.Contains("/mcpguard.linux-x64/", new FileInfo(lines[0]).ResolveLinkTarget(returnFinalTarget: true)!.FullName, StringComparison.Ordinal);
+            Assert.Contains(
+                "/mcpguard.linux-x64/", new FileInfo(lines[0]).ResolveLinkTarget(returnFinalTarget: true)!.FullName,
+                StringComparison.Ordinal);
             Assert.Equal((UnixFileMode)Convert.ToInt32("700", 8), File.GetUnixFileMode(guardHome));
             Assert.Equal(rootBefore, Directory.GetFileSystemEntries(RepoPaths.Root).Order().ToList());
         }

@@ -16,7 +16,8 @@ public sealed class LifecycleTests
     public async Task Run_InvalidPolicy_ExitsTwoWithFileAndLineAndNeverStartsTheServer()
     {
         var marker = Path.Combine(Path.GetTempPath(), $"mcpguard-started-{Guid.NewGuid():n}");
-        await using var guard = RawGuard.Start("version: 1\ndefualt: allow\n", Scripts.Node($"require('fs').writeFileSync('{marker}', 'x')"));
+        await using var guard = RawGuard.Start(
+            "version: 1\ndefualt: allow\n", Scripts.Node($"require('fs').writeFileSync('{marker}', 'x')"));
 
         Assert.Equal(2, await guard.WaitForExitAsync());
         Assert.Contains($"{guard.PolicyPath}:2:", guard.Stderr);
@@ -44,7 +45,8 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Run_ClientClosesStdin_ChildStdinClosedAndItsExitCodeReturned()
     {
-        await using var guard = RawGuard.Start(AllowAll, Scripts.Node("process.stdin.resume(); process.stdin.on('end', () => process.exit(5));"));
+        await using var guard = RawGuard.Start(
+            AllowAll, Scripts.Node("process.stdin.resume(); process.stdin.on('end', () => process.exit(5));"));
 
         guard.CloseStdin();
 
@@ -63,7 +65,13 @@ public sealed class LifecycleTests
         await guard.SendAsync("""{"jsonrpc":"2.0","id":9007199254740993,"method":"prompts/list"}""");
         await guard.SendAsync("""{"jsonrpc":"2.0","id":4,"method":"die"}""");
 
-        var answers = new[] { await guard.ReadLineAsync(), await guard.ReadLineAsync(), await guard.ReadLineAsync(), await guard.ReadLineAsync() };
+        var answers = new[]
+        {
+            await guard.ReadLineAsync(),
+            await guard.ReadLineAsync(),
+            await guard.ReadLineAsync(),
+            await guard.ReadLineAsync()
+        };
         Assert.Equal(3, await guard.WaitForExitAsync());
         Assert.All(answers, a => Assert.Contains("\"error\"", a));
         Assert.Single(answers, a => a.Contains("\"id\":1,"));
@@ -78,7 +86,8 @@ public sealed class LifecycleTests
     public async Task Run_Signal_StopsTheChildAndExitsWithTheSignalsCode(string signal, int expected)
     {
         var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
-        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"require('fs').writeFileSync('{pidFile}', String(process.pid)); {Scripts.Silent}"));
+        await using var guard = RawGuard.Start(
+            AllowAll, Scripts.Node($"require('fs').writeFileSync('{pidFile}', String(process.pid)); {Scripts.Silent}"));
         await guard.SendAsync(Initialize);
         await guard.ReadLineContainingAsync("\"id\":0");
 
@@ -93,7 +102,9 @@ public sealed class LifecycleTests
     {
         // The child says when its SIGTERM handler is in place: a fast (native) guard under load could otherwise
         // close the child's stdin and signal it before node has even run the script.
-        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"{Scripts.IgnoresEof}\nprocess.stderr.write('child ready\\n');"), ["--shutdown-timeout", "0.5"]);
+        await using var guard = RawGuard.Start(
+            AllowAll, Scripts.Node($"{Scripts.IgnoresEof}\nprocess.stderr.write('child ready\\n');"),
+            ["--shutdown-timeout", "0.5"]);
         await guard.WaitForStderrAsync("child ready");
 
         guard.CloseStdin();

@@ -25,7 +25,9 @@ public sealed class MemoryTests
         var lengths = new List<int>();
         for (var id = 3; id <= 5; id++)
         {
-            await guard.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(CultureInfo.InvariantCulture) + ",\"method\":\"tools/call\",\"params\":{\"name\":\"big\",\"arguments\":{}}}");
+            await guard.SendAsync(
+                "{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(CultureInfo.InvariantCulture)
+                    + ",\"method\":\"tools/call\",\"params\":{\"name\":\"big\",\"arguments\":{}}}");
             lengths.Add((await guard.ReadLineAsync()).Length);
         }
 
@@ -35,7 +37,9 @@ public sealed class MemoryTests
         var peakMiB = PeakMemoryMiB(guard.Pid);
 
         Assert.All(lengths, length => Assert.True(length > 20 * MiB, $"an answer arrived with {length} characters"));
-        Assert.True(answer.RootElement.GetProperty("result").GetProperty("structuredContent").GetProperty("requestBytes").GetInt32() > 20 * MiB);
+        Assert.True(
+            answer.RootElement.GetProperty("result").GetProperty("structuredContent").GetProperty("requestBytes")
+                .GetInt32() > 20 * MiB);
         Assert.True(peakMiB < (3 * 20) + 100, $"peak resident memory of the guard was {peakMiB:0} MiB");
     }
 
@@ -43,6 +47,7 @@ public sealed class MemoryTests
     private static double PeakMemoryMiB(int pid)
     {
         var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        return long.Parse(
+            line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 }

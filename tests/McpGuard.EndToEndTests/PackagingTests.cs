@@ -26,12 +26,17 @@ public sealed class PackagingTests
                 <configuration><packageSources><clear /><add key="local" value="{feed}" /></packageSources></configuration>
                 """, TestContext.Current.CancellationToken);
             // A package cache of its own, so a package of the same version packed earlier is not taken from ~/.nuget.
-            var packages = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(work.FullName, "packages") };
-            await ToolFeed.RunAsync(packages, "dotnet", "tool", "install", "--tool-path", toolPath, "--configfile", config, "McpGuard");
+            var packages = new Dictionary<string, string?>
+            {
+                ["NUGET_PACKAGES"] = Path.Combine(work.FullName, "packages")
+            };
+            await ToolFeed.RunAsync(
+                packages, "dotnet", "tool", "install", "--tool-path", toolPath, "--configfile", config, "McpGuard");
             var installed = new FileInfo(Path.Combine(toolPath, "mcpguard")).ResolveLinkTarget(returnFinalTarget: true);
             Assert.NotNull(installed);
             Assert.Contains("/mcpguard.linux-x64/", installed.FullName, StringComparison.Ordinal);
-            Assert.Empty(Directory.GetFiles(Path.Combine(toolPath, ".store"), "mcpguard.dll", SearchOption.AllDirectories));
+            Assert.Empty(
+                Directory.GetFiles(Path.Combine(toolPath, ".store"), "mcpguard.dll", SearchOption.AllDirectories));
             Assert.Single(Directory.GetFiles(feed, "McpGuard.any.*.nupkg"));
 
             var policy = TempFiles.Write("policy.yaml", "version: 1\ndefault: allow\nhide: [get-env]\n");
@@ -40,7 +45,8 @@ public sealed class PackagingTests
                 Command = Path.Combine(toolPath, "mcpguard"),
                 Arguments = ["run", "--policy", policy, "--", .. GuardedServer.Everything()],
             });
-            await using var client = await McpClient.CreateAsync(transport, cancellationToken: TestContext.Current.CancellationToken);
+            await using var client = await McpClient.CreateAsync(
+                transport, cancellationToken: TestContext.Current.CancellationToken);
             var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
 
             Assert.Contains(tools, t => t.Name == "echo");

@@ -10,7 +10,8 @@ namespace McpGuard.EndToEndTests;
 /// simulator: precedence, matchers, paths, fail-closed numbers, limits and monitor mode. The unit tests hold
 /// the full tables; these show the same decisions reach a real client.
 /// </summary>
-public sealed class PolicyLanguageTests(PolicyLanguageTests.LanguageGuard shared) : IClassFixture<PolicyLanguageTests.LanguageGuard>
+public sealed class PolicyLanguageTests(
+    PolicyLanguageTests.LanguageGuard shared) : IClassFixture<PolicyLanguageTests.LanguageGuard>
 {
     public const string Language = """
         version: "1"
@@ -55,7 +56,9 @@ public sealed class PolicyLanguageTests(PolicyLanguageTests.LanguageGuard shared
         await using var guard = await GuardedServer.StartAsync(Language, GuardedServer.BybitSimulator());
 
         var names = (await guard.Client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name).ToList();
-        var unknown = await Assert.ThrowsAsync<McpProtocolException>(() => guard.Client.CallToolAsync("cancel_all_orders", Args(("category", "spot")), cancellationToken: Ct).AsTask());
+        var unknown = await Assert.ThrowsAsync<McpProtocolException>(
+            () => guard.Client.CallToolAsync("cancel_all_orders", Args(("category", "spot")), cancellationToken: Ct)
+                .AsTask());
 
         Assert.DoesNotContain("batch_cancel_order", names);                           // by name
         Assert.DoesNotContain("cancel_all_orders", names);                            // critical: hide
@@ -70,27 +73,56 @@ public sealed class PolicyLanguageTests(PolicyLanguageTests.LanguageGuard shared
     [Theory]
     [InlineData("get_tickers", """{"category":"spot"}""", null)]                                   // risk read: allow
     [InlineData("get_wallet_balance", """{"accountType":"UNIFIED"}""", null)]                      // exact beats glob
-    [InlineData("get_single_coin_balance", """{"accountType":"UNIFIED","coin":"BTC"}""", null)]    // not matched by get_wallet_*: read
+    // Not matched by get_wallet_*: read.
+    [InlineData("get_single_coin_balance", """{"accountType":"UNIFIED","coin":"BTC"}""", null)]
     [InlineData("get_open_closed_orders", """{"category":"spot"}""", null)]                         // most specific glob
-    [InlineData("get_open_interest", """{"category":"linear","symbol":"BTCUSDT","interval":"1h"}""", "Order lists are off today.")]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.01"}""", null)]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":0.005}""", null)]   // a JSON number
-    [InlineData("place_order", """{"category":"spot","symbol":"SOLUSDT","side":"Buy","orderType":"Market","qty":"0.01"}""", "tools.place_order")]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.0100000000000000000001"}""", "tools.place_order")]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"1e-3"}""", "argument 'qty' cannot be compared")]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":" 0.01"}""", "argument 'qty' cannot be compared")]
-    [InlineData("place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market"}""", "argument 'qty'")]
+    [InlineData(
+        "get_open_interest", """{"category":"linear","symbol":"BTCUSDT","interval":"1h"}""",
+        "Order lists are off today.")]
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.01"}""",
+        null)]
+    // qty as a JSON number.
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":0.005}""",
+        null)]
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"SOLUSDT","side":"Buy","orderType":"Market","qty":"0.01"}""",
+        "tools.place_order")]
+    [InlineData(
+        "place_order",
+        """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.0100000000000000000001"}""",
+        "tools.place_order")]
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"1e-3"}""",
+        "argument 'qty' cannot be compared")]
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":" 0.01"}""",
+        "argument 'qty' cannot be compared")]
+    [InlineData(
+        "place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market"}""",
+        "argument 'qty'")]
     [InlineData("place_order", """{"category":"linear","symbol":"BTCUSDT","side":"Buy","orderType":"Limit","qty":"1","price":"1","orderLinkId":"bot-42"}""", null)]
     [InlineData("place_order", """{"category":"linear","symbol":"BTCUSDT","side":"Sell","orderType":"Limit","qty":"1","price":"1","orderLinkId":"bot-42"}""", "tools.place_order")]
     [InlineData("place_order", """{"category":"inverse","symbol":"BTCUSD","side":"Buy","orderType":"Limit","qty":"1","price":"1","orderLinkId":"manual"}""", "Only spot and linear markets.")]
-    [InlineData("batch_place_order", """{"category":"spot","request":[{"symbol":"BTCUSDT","qty":"0.01"},{"symbol":"BTCUSDT","qty":0.001}]}""", null)]
-    [InlineData("batch_place_order", """{"category":"spot","request":[{"symbol":"BTCUSDT","qty":"0.01"},{"symbol":"BTCUSDT","qty":"0.5"}]}""", "tools.batch_place_order")]
+    [InlineData(
+        "batch_place_order",
+        """{"category":"spot","request":[{"symbol":"BTCUSDT","qty":"0.01"},{"symbol":"BTCUSDT","qty":0.001}]}""", null)]
+    [InlineData(
+        "batch_place_order",
+        """{"category":"spot","request":[{"symbol":"BTCUSDT","qty":"0.01"},{"symbol":"BTCUSDT","qty":"0.5"}]}""",
+        "tools.batch_place_order")]
     [InlineData("batch_place_order", """{"category":"spot","request":[]}""", "cannot be")]
-    [InlineData("set_leverage", """{"category":"linear","symbol":"BTCUSDT","buyLeverage":"25","sellLeverage":"25"}""", "Leverage is capped at 5x.")]
-    [InlineData("set_leverage", """{"category":"linear","symbol":"BTCUSDT","buyLeverage":"5","sellLeverage":"5"}""", null)]
+    [InlineData(
+        "set_leverage", """{"category":"linear","symbol":"BTCUSDT","buyLeverage":"25","sellLeverage":"25"}""",
+        "Leverage is capped at 5x.")]
+    [InlineData(
+        "set_leverage", """{"category":"linear","symbol":"BTCUSDT","buyLeverage":"5","sellLeverage":"5"}""", null)]
     [InlineData("get_server_time", "{}", null)]
-    [InlineData("switch_position_mode", """{"category":"linear","mode":0}""", "default")]                  // write class, no risk decision: default
-    public async Task Run_CallDecidedByThePolicy_ForwardedOrDeniedWithTheReason(string tool, string argumentsJson, string? deniedBecause)
+    // A write class with no risk decision: the default.
+    [InlineData("switch_position_mode", """{"category":"linear","mode":0}""", "default")]
+    public async Task Run_CallDecidedByThePolicy_ForwardedOrDeniedWithTheReason(
+        string tool, string argumentsJson, string? deniedBecause)
     {
         // Decisions without limits hold no state, so one guard serves every row.
         var guard = await shared.GetAsync();
@@ -163,21 +195,30 @@ public sealed class PolicyLanguageTests(PolicyLanguageTests.LanguageGuard shared
             default: deny
             hide: [batch_cancel_order]
             """;
-        await using var guard = await GuardedServer.StartAsync(policy, GuardedServer.BybitSimulator(), guardOptions: ["--monitor"]);
+        await using var guard = await GuardedServer.StartAsync(
+            policy, GuardedServer.BybitSimulator(), guardOptions: ["--monitor"]);
 
         var wouldBeDenied = await CallTextAsync(guard.Client, "get_server_time", Args());
-        var hidden = await Assert.ThrowsAsync<McpProtocolException>(() => guard.Client.CallToolAsync("batch_cancel_order", Args(("category", "spot")), cancellationToken: Ct).AsTask());
+        var hidden = await Assert.ThrowsAsync<McpProtocolException>(
+            () => guard.Client.CallToolAsync("batch_cancel_order", Args(("category", "spot")), cancellationToken: Ct)
+                .AsTask());
 
         Assert.DoesNotContain("Denied", wouldBeDenied, StringComparison.Ordinal);
         Assert.Contains("timeSecond", wouldBeDenied, StringComparison.Ordinal);
         Assert.Equal(McpErrorCode.InvalidParams, hidden.ErrorCode);
-        Assert.Contains(guard.Stderr, line => line.Contains("get_server_time", StringComparison.Ordinal) && line.Contains("monitor", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(
+            guard.Stderr,
+            line => line.Contains("get_server_time", StringComparison.Ordinal)
+                && line.Contains("monitor", StringComparison.OrdinalIgnoreCase));
     }
 
     private static Task<string> OrderAsync(McpClient client, string qty) =>
-        CallTextAsync(client, "place_order", Args(("category", "spot"), ("symbol", "BTCUSDT"), ("side", "Buy"), ("orderType", "Market"), ("qty", qty)));
+        CallTextAsync(
+            client, "place_order",
+            Args(("category", "spot"), ("symbol", "BTCUSDT"), ("side", "Buy"), ("orderType", "Market"), ("qty", qty)));
 
-    private static async Task<string> CallTextAsync(McpClient client, string tool, Dictionary<string, object?> arguments)
+    private static async Task<string> CallTextAsync(
+        McpClient client, string tool, Dictionary<string, object?> arguments)
     {
         var result = await client.CallToolAsync(tool, arguments, cancellationToken: Ct);
         return string.Concat(result.Content.OfType<TextContentBlock>().Select(c => c.Text));

@@ -25,7 +25,8 @@ public sealed class ProvingCommandTests
         var junit = TempFiles.NewPath("junit.xml");
         try
         {
-            var (code, output, error) = await GuardAsync("test", "--policy", RepoPaths.BybitPolicy, cases, "--coverage", "--junit", junit);
+            var (code, output, error) = await GuardAsync(
+                "test", "--policy", RepoPaths.BybitPolicy, cases, "--coverage", "--junit", junit);
 
             Assert.True(code == 0, output + error);
             Assert.Contains("1 passed, 0 failed", output);
@@ -44,13 +45,15 @@ public sealed class ProvingCommandTests
 
     [Theory]
     [InlineData("", "is empty")]
-    [InlineData("version: 1\ndefault: deny\n", "is not an audit log: none of its 2 lines is an audit record (docs/audit.md)")]
+    [InlineData(
+        "version: 1\ndefault: deny\n", "is not an audit log: none of its 2 lines is an audit record (docs/audit.md)")]
     public async Task Replay_FileWithNoRecordedCalls_FailsEvenWithFailOnChange(string content, string why)
     {
         var log = TempFiles.Write("audit.jsonl", content);
         try
         {
-            var (code, output, error) = await GuardAsync("replay", "--policy", RepoPaths.BybitPolicy, log, "--fail-on-change");
+            var (code, output, error) = await GuardAsync(
+                "replay", "--policy", RepoPaths.BybitPolicy, log, "--fail-on-change");
 
             Assert.Equal(1, code);
             Assert.Equal("", output);
@@ -65,7 +68,11 @@ public sealed class ProvingCommandTests
     private static async Task<(int Code, string Output, string Error)> GuardAsync(params string[] arguments)
     {
         var guard = RepoPaths.Guard;
-        var startInfo = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var startInfo = new ProcessStartInfo(guard.Command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true
+        };
         foreach (var argument in guard.Prefix.Concat(arguments))
         {
             startInfo.ArgumentList.Add(argument);

@@ -62,22 +62,58 @@ public sealed class ReplayTests
         try
         {
             string sessionPolicy;
-            await using (var guard = await GuardedServer.StartAsync(Session, GuardedServer.BybitSimulator(), guardOptions: ["--audit", audit]))
+            await using (var guard = await GuardedServer.StartAsync(
+                Session, GuardedServer.BybitSimulator(), guardOptions: ["--audit", audit]))
             {
                 sessionPolicy = guard.PolicyPath;
                 await CallAsync(guard, "get_tickers", new() { ["category"] = "spot", ["symbol"] = "BTCUSDT" });
                 for (var i = 0; i < 3; i++)
                 {
-                    await CallAsync(guard, "place_order", new() { ["category"] = "spot", ["symbol"] = "BTCUSDT", ["side"] = "Buy", ["orderType"] = "Market", ["qty"] = "0.001" });
+                    await CallAsync(
+                        guard, "place_order",
+                        new()
+                        {
+                            ["category"] = "spot",
+                            ["symbol"] = "BTCUSDT",
+                            ["side"] = "Buy",
+                            ["orderType"] = "Market",
+                            ["qty"] = "0.001"
+                        });
                 }
 
-                await CallAsync(guard, "set_leverage", new() { ["category"] = "linear", ["symbol"] = "BTCUSDT", ["buyLeverage"] = "3", ["sellLeverage"] = "3" });
-                await CallAsync(guard, "set_leverage", new() { ["category"] = "linear", ["symbol"] = "BTCUSDT", ["buyLeverage"] = "1", ["sellLeverage"] = "1" });
-                await CallAsync(guard, "place_order", new() { ["category"] = "spot", ["symbol"] = "BTCUSDT", ["side"] = "Buy", ["orderType"] = "Market", ["qty"] = "5" });
+                await CallAsync(
+                    guard, "set_leverage",
+                    new()
+                    {
+                        ["category"] = "linear",
+                        ["symbol"] = "BTCUSDT",
+                        ["buyLeverage"] = "3",
+                        ["sellLeverage"] = "3"
+                    });
+                await CallAsync(
+                    guard, "set_leverage",
+                    new()
+                    {
+                        ["category"] = "linear",
+                        ["symbol"] = "BTCUSDT",
+                        ["buyLeverage"] = "1",
+                        ["sellLeverage"] = "1"
+                    });
+                await CallAsync(
+                    guard, "place_order",
+                    new()
+                    {
+                        ["category"] = "spot",
+                        ["symbol"] = "BTCUSDT",
+                        ["side"] = "Buy",
+                        ["orderType"] = "Market",
+                        ["qty"] = "5"
+                    });
                 File.Copy(sessionPolicy, sessionPolicy + ".kept", overwrite: true);
             }
 
-            var (code, output, error) = await GuardAsync("replay", "--policy", stricter, audit, "--json", "--fail-on-change");
+            var (code, output, error) = await GuardAsync(
+                "replay", "--policy", stricter, audit, "--json", "--fail-on-change");
 
             Assert.True(code == 1, $"exit {code}: {error}");
             using var json = JsonDocument.Parse(output);
@@ -95,7 +131,8 @@ public sealed class ReplayTests
                 ],
                 changes);
 
-            var (same, text, _) = await GuardAsync("replay", "--policy", sessionPolicy + ".kept", audit, "--fail-on-change");
+            var (same, text, _) = await GuardAsync(
+                "replay", "--policy", sessionPolicy + ".kept", audit, "--fail-on-change");
             File.Delete(sessionPolicy + ".kept");
             Assert.Equal(0, same);
             Assert.Contains("0 changed, 7 unchanged, 0 not replayable", text);
@@ -104,7 +141,9 @@ public sealed class ReplayTests
             TestContext.Current.TestOutputHelper?.WriteLine(report);
             Assert.Equal(0, plain);
             Assert.Contains("allow            → deny                  2", report);
-            Assert.Contains("place_order  allow by tools.place_order.rules[0] → deny by tools.place_order: rate limit of 2 per 1m", report);
+            Assert.Contains(
+                "place_order  allow by tools.place_order.rules[0] → deny by tools.place_order: rate limit of 2 per 1m",
+                report);
         }
         finally
         {

@@ -8,7 +8,8 @@ namespace McpGuard.EndToEndTests;
 /// </summary>
 public sealed class ServerStartFailureTests
 {
-    private static readonly string[] s_dying = ["sh", "-c", "echo 'loading config' >&2; echo 'BYBIT_API_KEY is not set' >&2; exit 3"];
+    private static readonly string[] s_dying = [
+        "sh", "-c", "echo 'loading config' >&2; echo 'BYBIT_API_KEY is not set' >&2; exit 3"];
 
     [Theory]
     [InlineData("tools")]
@@ -28,7 +29,8 @@ public sealed class ServerStartFailureTests
 
         Assert.Equal(1, code);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("exited with code 3 before it answered; its stderr ends: loading config | BYBIT_API_KEY is not set", line);
+        Assert.Contains(
+            "exited with code 3 before it answered; its stderr ends: loading config | BYBIT_API_KEY is not set", line);
         Assert.DoesNotContain("Failed to", line);
     }
 
@@ -39,7 +41,8 @@ public sealed class ServerStartFailureTests
     {
         var policy = TempFiles.Write("policy.yaml", "version: 1\ndefault: allow\n");
 
-        var (code, _, error) = await InspectionCommandTests.GuardAsync(command, "--policy", policy, "--", "no-such-mcp-server-here");
+        var (code, _, error) = await InspectionCommandTests.GuardAsync(
+            command, "--policy", policy, "--", "no-such-mcp-server-here");
 
         Assert.Equal(1, code);
         Assert.Contains("'no-such-mcp-server-here' was not found on PATH", error);

@@ -22,7 +22,8 @@ int read;
 while ((read = stdin.Read(buffer, 0, buffer.Length)) > 0)
 {
     var start = 0;
-    for (var newline = Array.IndexOf(buffer, (byte)'\n', 0, read); newline >= 0; newline = Array.IndexOf(buffer, (byte)'\n', start, read - start))
+    for (var newline = Array.IndexOf(buffer, (byte)'\n', 0, read); newline >= 0; newline = Array.IndexOf(
+        buffer, (byte)'\n', start, read - start))
     {
         line.Write(buffer, start, newline - start);
         server.Handle(line.ToArray());

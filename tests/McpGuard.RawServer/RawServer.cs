@@ -11,7 +11,10 @@ namespace McpGuard.RawServer;
 /// </summary>
 internal sealed partial class RawServer(RawServerConfig config, FileStream record, string recordPath, Stream stdout)
 {
-    private static readonly JsonWriterOptions s_relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions s_relaxed = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping
+    };
     private readonly List<(string Id, JsonElement Params)> _heldLists = [];
     private readonly Lock _stdout = new();
     private bool _failedOnce;
@@ -47,15 +50,20 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
         }
 
         var message = document.RootElement;
-        if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
+        if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("method", out var methodElement)
+            || methodElement.ValueKind != JsonValueKind.String)
         {
             return;
         }
 
         // The id's exact text (a parser would round 9007199254740993) when the line starts jsonrpc, id.
         var idText = LeadingId().Match(text);
-        var id = !message.TryGetProperty("id", out var idElement) ? null : idText.Success ? idText.Groups[1].Value : Encode(idElement);
-        var parameters = message.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? p.Clone() : default;
+        var id = !message.TryGetProperty("id", out var idElement)
+            ? null
+            : idText.Success ? idText.Groups[1].Value : Encode(idElement);
+        var parameters = message.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object
+            ? p.Clone()
+            : default;
         var method = methodElement.GetString()!;
         _modern = RawServerEras.IsModern(parameters);
         if (id is not null && RawServerEras.Refuses(this, config.Era, method, id, _modern, _initialized))
@@ -160,7 +168,8 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static string Encode(JsonElement id) => id.ValueKind == JsonValueKind.String ? Encode(id.GetString()!) : id.GetRawText();
+    private static string Encode(JsonElement id) =>
+        id.ValueKind == JsonValueKind.String ? Encode(id.GetString()!) : id.GetRawText();
 
     /// <summary>A JSON value on one line, strings escaped only where JSON must be.</summary>
     public static string Compact(JsonElement value)
@@ -176,7 +185,10 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
 
     private void Call(string? id, JsonElement parameters, byte[] line, string text)
     {
-        var name = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        var name = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("name", out var n)
+            && n.ValueKind == JsonValueKind.String
+            ? n.GetString()
+            : null;
         switch (name)
         {
             case "hang":
@@ -203,11 +215,14 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
     }
 
     private static string TaskId(JsonElement parameters) =>
-        parameters.TryGetProperty("arguments", out var arguments) && arguments.TryGetProperty("task", out var task) ? task.GetString()! : "task-1";
+        parameters.TryGetProperty("arguments", out var arguments) && arguments.TryGetProperty("task", out var task)
+            ? task.GetString()!
+            : "task-1";
 
     private void AnswerList(string? id, JsonElement parameters)
     {
-        var index = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("cursor", out var cursor) && cursor.ValueKind == JsonValueKind.String
+        var index = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("cursor", out var cursor)
+            && cursor.ValueKind == JsonValueKind.String
             ? int.Parse(cursor.GetString()![1..], System.Globalization.CultureInfo.InvariantCulture)
             : 0;
         var next = index + 1 < config.Pages.Count ? $$$""","nextCursor":"p{{{index + 1}}}" """.TrimEnd() : "";
@@ -217,7 +232,9 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
 
     private void Record(byte[] line)
     {
-        var bytes = line.Length > 1024 * 1024 ? Encoding.ASCII.GetBytes("sha256:" + Convert.ToHexStringLower(SHA256.HashData(line))) : line;
+        var bytes = line.Length > 1024 * 1024
+            ? Encoding.ASCII.GetBytes("sha256:" + Convert.ToHexStringLower(SHA256.HashData(line)))
+            : line;
         record.Write(bytes);
         record.WriteByte((byte)'\n');
         record.Flush();

@@ -46,7 +46,9 @@ internal sealed record RawServerConfig
             IgnoreEof = Flag(root, "ignoreEof"),
             IgnoreSigterm = Flag(root, "ignoreSigterm"),
             ExitCodeOnEof = root.TryGetProperty("exitCodeOnEof", out var code) ? code.GetInt32() : 0,
-            Era = root.TryGetProperty("era", out var era) ? Enum.Parse<RawServerEra>(era.GetString()!, ignoreCase: true) : RawServerEra.Legacy,
+            Era = root.TryGetProperty("era", out var era)
+                ? Enum.Parse<RawServerEra>(era.GetString()!, ignoreCase: true)
+                : RawServerEra.Legacy,
             ServerName = root.TryGetProperty("serverName", out var name) ? name.GetString()! : "fake",
         };
     }
@@ -58,5 +60,6 @@ internal sealed record RawServerConfig
         return RawServer.Compact(document.RootElement.GetProperty("tools"));
     }
 
-    private static bool Flag(JsonElement root, string name) => root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+    private static bool Flag(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 }

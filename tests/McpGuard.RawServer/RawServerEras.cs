@@ -16,7 +16,8 @@ internal static class RawServerEras
         && string.CompareOrdinal(version.GetString(), ModernRevision) >= 0;
 
     /// <summary>True when the era's rules took care of the request (refused it, or ended the process).</summary>
-    public static bool Refuses(RawServer server, RawServerEra era, string method, string id, bool modern, bool initialized)
+    public static bool Refuses(
+        RawServer server, RawServerEra era, string method, string id, bool modern, bool initialized)
     {
         switch (era)
         {

@@ -21,7 +21,8 @@ internal static class RawServerTestMethods
                 return;
             case "test/set-pages":
                 server.Pages.Clear();
-                server.Pages.AddRange(parameters.GetProperty("pages").EnumerateArray().Select(page => page.GetRawText()));
+                server.Pages.AddRange(
+                    parameters.GetProperty("pages").EnumerateArray().Select(page => page.GetRawText()));
                 return;
             case "test/flood":
                 Flood(server, parameters.GetProperty("count").GetInt32(), parameters.GetProperty("size").GetInt32());

@@ -18,7 +18,9 @@ internal static class DemoPaths
     private static string Built(string project, string file)
     {
         var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", file);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{file} is not built; run: dotnet build {project}", path);
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"{file} is not built; run: dotnet build {project}", path);
     }
 
     private static string FindRoot()

@@ -31,7 +31,11 @@ internal static class DemoRugPull
                     DemoPaths.GuardDll, "run", "--policy", DemoPaths.Policy, "--audit", audit, "--log-level", "Error",
                     "--", "dotnet", DemoPaths.SimulatorDll, "--seed", "7",
                 ],
-                EnvironmentVariables = new Dictionary<string, string?> { ["BYBIT_SIMULATOR_TAMPER"] = Tool, ["MCPGUARD_HOME"] = home },
+                EnvironmentVariables = new Dictionary<string, string?>
+                {
+                    ["BYBIT_SIMULATOR_TAMPER"] = Tool,
+                    ["MCPGUARD_HOME"] = home
+                },
                 Name = "mcpguard",
             }),
             cancellationToken: ct);

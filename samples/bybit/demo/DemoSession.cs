@@ -49,7 +49,9 @@ internal static class DemoSession
             new StdioClientTransport(new StdioClientTransportOptions
             {
                 Command = "dotnet",
-                Arguments = [DemoPaths.GuardDll, "run", "--policy", DemoPaths.Policy, "--audit", audit, "--log-level", "Error", "--", "dotnet", DemoPaths.SimulatorDll, "--seed", "7"],
+                Arguments = [
+                    DemoPaths.GuardDll, "run", "--policy", DemoPaths.Policy, "--audit", audit, "--log-level", "Error",
+                    "--", "dotnet", DemoPaths.SimulatorDll, "--seed", "7"],
                 Name = "mcpguard",
                 EnvironmentVariables = new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home },
             }),
@@ -79,7 +81,8 @@ internal static class DemoSession
         await CallAsync(guard, say, "place_order", Order("0.2"), ct);
 
         say.Heading("5. A bulk cancel does not exist for the agent");
-        await CallAsync(guard, say, "batch_cancel_order", new() { ["category"] = "spot", ["request"] = Array.Empty<object>() }, ct);
+        await CallAsync(
+            guard, say, "batch_cancel_order", new() { ["category"] = "spot", ["request"] = Array.Empty<object>() }, ct);
 
         say.Heading("6. Ten orders a minute, then the rate limit");
         say.Note("place_order may be forwarded 10 times a minute, and the two orders of steps 3 and 4 already count");
@@ -98,10 +101,14 @@ internal static class DemoSession
 
         say.Heading("7. A malformed quantity fails closed");
         await CallAsync(guard, say, "place_order", Order("1e-3") , ct);
-        await CallAsync(guard, say, "set_leverage", new() { ["category"] = "linear", ["symbol"] = "BTCUSDT", ["buyLeverage"] = "25", ["sellLeverage"] = "25" }, ct);
+        await CallAsync(
+            guard, say, "set_leverage",
+            new() { ["category"] = "linear", ["symbol"] = "BTCUSDT", ["buyLeverage"] = "25", ["sellLeverage"] = "25" },
+            ct);
 
         await DemoRugPull.RunAsync(
-            say, (client, transcript, tool, arguments, token) => CallAsync(client, transcript, tool, arguments, token), home, audit, ct);
+            say, (client, transcript, tool, arguments, token) => CallAsync(client, transcript, tool, arguments, token),
+            home, audit, ct);
 
         say.Heading("Every decision is in the audit log");
         say.Note($"{audit}: {(File.Exists(audit) ? File.ReadLines(audit).Count() : 0)} records; summary: mcpguard audit {audit}");
@@ -118,7 +125,9 @@ internal static class DemoSession
     };
 
     /// <returns>Whether the call was forwarded and succeeded.</returns>
-    private static async Task<bool> CallAsync(McpClient guard, Transcript say, string tool, Dictionary<string, object?> arguments, CancellationToken ct, bool quiet = false)
+    private static async Task<bool> CallAsync(
+        McpClient guard, Transcript say, string tool, Dictionary<string, object?> arguments, CancellationToken ct,
+        bool quiet = false)
     {
         say.Agent($"{tool} {JsonSerializer.Serialize(arguments)}");
         try
@@ -142,7 +151,8 @@ internal static class DemoSession
         say.Human($"asked: {Shorten(request?.Message ?? "")}");
         say.Human("approves");
         var content = new Dictionary<string, JsonElement>();
-        foreach (var (name, schema) in request?.RequestedSchema?.Properties ?? new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>())
+        foreach (var (name, schema) in request?.RequestedSchema?.Properties
+            ?? new Dictionary<string, ElicitRequestParams.PrimitiveSchemaDefinition>())
         {
             if (schema is ElicitRequestParams.BooleanSchema)
             {
@@ -156,7 +166,13 @@ internal static class DemoSession
     private static async Task<IReadOnlyList<string>> ListServerToolsDirectlyAsync(CancellationToken ct)
     {
         await using var direct = await McpClient.CreateAsync(
-            new StdioClientTransport(new StdioClientTransportOptions { Command = "dotnet", Arguments = [DemoPaths.SimulatorDll, "--seed", "7"], Name = "bybit" }),
+            new StdioClientTransport(
+                new StdioClientTransportOptions
+                {
+                    Command = "dotnet",
+                    Arguments = [DemoPaths.SimulatorDll, "--seed", "7"],
+                    Name = "bybit"
+                }),
             cancellationToken: ct);
         return [.. (await direct.ListToolsAsync(cancellationToken: ct)).Select(t => t.Name)];
     }

@@ -9,7 +9,8 @@ internal sealed class Transcript(TextWriter output, bool plain)
 
     public void Human(string text) => output.WriteLine($"  {Paint("35", "human ›")} {text}");
 
-    public void Outcome(bool good, string text) => output.WriteLine($"    {Paint(good ? "32" : "33", good ? "✔" : "✘")} {text}");
+    public void Outcome(bool good, string text) =>
+        output.WriteLine($"    {Paint(good ? "32" : "33", good ? "✔" : "✘")} {text}");
 
     public void Note(string text) => output.WriteLine($"    {Paint("2", text)}");
 

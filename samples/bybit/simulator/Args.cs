@@ -14,16 +14,24 @@ internal sealed class Args(IDictionary<string, JsonElement> values)
     } : null;
 
     public string Required(string name) =>
-        Str(name) is { Length: > 0 } value ? value : throw new BybitException(10001, $"params error: {name} is required");
+        Str(name) is { Length: > 0 } value
+            ? value
+            : throw new BybitException(10001, $"params error: {name} is required");
 
-    public int? Int(string name) => int.TryParse(Str(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+    public int? Int(string name) =>
+        int.TryParse(Str(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
 
     public decimal? Decimal(string name) =>
-        Str(name) is { } text && decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d) ? d : null;
+        Str(name) is { } text
+            && decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)
+            ? d
+            : null;
 
     /// <summary>A positive decimal, as an exchange insists for quantities, prices and leverage.</summary>
     public decimal Positive(string name) =>
-        Decimal(name) is { } value && value > 0 ? value : throw new BybitException(10001, $"params error: {name} must be a positive decimal");
+        Decimal(name) is { } value && value > 0
+            ? value
+            : throw new BybitException(10001, $"params error: {name} must be a positive decimal");
 
     public IEnumerable<Args> List(string name) =>
         values.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.Array

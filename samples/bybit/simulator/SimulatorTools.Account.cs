@@ -7,7 +7,8 @@ internal sealed partial class SimulatorTools
     {
         var accountType = args.Required("accountType");
         var coins = exchange.Wallet.Where(c => args.Str("coin") is not { } only || only.Split(',').Contains(c.Key));
-        var equity = exchange.Wallet.Sum(c => c.Value * (c.Key == "USDT" ? 1 : exchange.Prices.GetValueOrDefault(c.Key + "USDT")));
+        var equity = exchange.Wallet.Sum(
+            c => c.Value * (c.Key == "USDT" ? 1 : exchange.Prices.GetValueOrDefault(c.Key + "USDT")));
         return new
         {
             list = new[]
@@ -17,7 +18,8 @@ internal sealed partial class SimulatorTools
                     accountType,
                     totalEquity = Num(Math.Round(equity, 2)),
                     totalWalletBalance = Num(Math.Round(equity, 2)),
-                    coin = coins.Select(c => new { coin = c.Key, walletBalance = Num(c.Value), equity = Num(c.Value), locked = "0" }),
+                    coin = coins.Select(
+                        c => new { coin = c.Key, walletBalance = Num(c.Value), equity = Num(c.Value), locked = "0" }),
                 },
             },
         };
@@ -26,7 +28,16 @@ internal sealed partial class SimulatorTools
     private object CoinBalance(Args args)
     {
         var coin = args.Required("coin");
-        return new { accountType = args.Required("accountType"), balance = new { coin, walletBalance = Num(exchange.Wallet.GetValueOrDefault(coin)), transferBalance = Num(exchange.Wallet.GetValueOrDefault(coin)) } };
+        return new
+        {
+            accountType = args.Required("accountType"),
+            balance = new
+            {
+                coin,
+                walletBalance = Num(exchange.Wallet.GetValueOrDefault(coin)),
+                transferBalance = Num(exchange.Wallet.GetValueOrDefault(coin))
+            }
+        };
     }
 
     /// <summary>
@@ -35,7 +46,14 @@ internal sealed partial class SimulatorTools
     /// </summary>
     private object AccountInfo() => new
     {
-        apiKeyInfo = new { apiKey = "XuR8mK2pQ9vL3nT7wY", note = "agent", readOnly = 0, secret = "", ips = new[] { "*" } },
+        apiKeyInfo = new
+        {
+            apiKey = "XuR8mK2pQ9vL3nT7wY",
+            note = "agent",
+            readOnly = 0,
+            secret = "",
+            ips = new[] { "*" }
+        },
         unifiedMarginStatus = 4,
         marginMode = "REGULAR_MARGIN",
         isMasterTrader = false,
@@ -56,7 +74,8 @@ internal sealed partial class SimulatorTools
             leverage = Num(p.Leverage),
             tradeMode = p.TradeMode,
             positionIM = Num(p.PositionMargin),
-            unrealisedPnl = Num(Math.Round((exchange.Prices[p.Symbol] - p.AvgPrice) * p.Size * (p.Side == "Sell" ? -1 : 1), 2)),
+            unrealisedPnl = Num(
+                Math.Round((exchange.Prices[p.Symbol] - p.AvgPrice) * p.Size * (p.Side == "Sell" ? -1 : 1), 2)),
             takeProfit = p.TakeProfit,
             stopLoss = p.StopLoss,
             autoAddMargin = p.AutoAddMargin,
@@ -86,7 +105,8 @@ internal sealed partial class SimulatorTools
     private object SwitchMargin(Args args)
     {
         var position = exchange.Position(Symbol(args));
-        position.TradeMode = OneOf(args.Int("tradeMode"), [0, 1], "params error: tradeMode must be 0 (cross) or 1 (isolated)");
+        position.TradeMode = OneOf(
+            args.Int("tradeMode"), [0, 1], "params error: tradeMode must be 0 (cross) or 1 (isolated)");
         position.Leverage = args.Positive("buyLeverage");
         args.Positive("sellLeverage");
         return new { };
@@ -108,7 +128,8 @@ internal sealed partial class SimulatorTools
 
     private object SetAutoAddMargin(Args args)
     {
-        exchange.Position(Symbol(args)).AutoAddMargin = OneOf(args.Int("autoAddMargin"), [0, 1], "params error: autoAddMargin must be 0 or 1");
+        exchange.Position(Symbol(args)).AutoAddMargin = OneOf(
+            args.Int("autoAddMargin"), [0, 1], "params error: autoAddMargin must be 0 or 1");
         return new { };
     }
 

@@ -9,7 +9,11 @@ internal sealed partial class SimulatorTools
     private static object ServerTime()
     {
         var now = DateTimeOffset.UtcNow;
-        return new { timeSecond = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), timeNano = (now.ToUnixTimeMilliseconds() * 1_000_000).ToString(CultureInfo.InvariantCulture) };
+        return new
+        {
+            timeSecond = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            timeNano = (now.ToUnixTimeMilliseconds() * 1_000_000).ToString(CultureInfo.InvariantCulture)
+        };
     }
 
     private object Tickers(Args args)
@@ -38,8 +42,10 @@ internal sealed partial class SimulatorTools
         return new
         {
             s = symbol,
-            b = Enumerable.Range(1, depth).Select(i => new[] { Num(mid - (i * 0.5m)), Num(Math.Round((decimal)exchange.NextDouble() * 3, 3)) }),
-            a = Enumerable.Range(1, depth).Select(i => new[] { Num(mid + (i * 0.5m)), Num(Math.Round((decimal)exchange.NextDouble() * 3, 3)) }),
+            b = Enumerable.Range(1, depth)
+                .Select(i => new[] { Num(mid - (i * 0.5m)), Num(Math.Round((decimal)exchange.NextDouble() * 3, 3)) }),
+            a = Enumerable.Range(1, depth)
+                .Select(i => new[] { Num(mid + (i * 0.5m)), Num(Math.Round((decimal)exchange.NextDouble() * 3, 3)) }),
             ts = SimulatedExchange.Now,
         };
     }
@@ -72,7 +78,11 @@ internal sealed partial class SimulatorTools
         {
             var open = price * (1 + ((decimal)(exchange.NextDouble() - 0.5) * 0.01m));
             var close = price * (1 + ((decimal)(exchange.NextDouble() - 0.5) * 0.01m));
-            rows.Add([(SimulatedExchange.Now - (i * 60_000)).ToString(CultureInfo.InvariantCulture), Num(open), Num(Math.Max(open, close) * 1.002m), Num(Math.Min(open, close) * 0.998m), Num(close), Num(Math.Round((decimal)exchange.NextDouble() * 50, 3))]);
+            rows.Add(
+                [
+                    (SimulatedExchange.Now - (i * 60_000)).ToString(CultureInfo.InvariantCulture), Num(open),
+                    Num(Math.Max(open, close) * 1.002m), Num(Math.Min(open, close) * 0.998m), Num(close),
+                    Num(Math.Round((decimal)exchange.NextDouble() * 50, 3))]);
         }
 
         return new { category = args.Str("category") ?? "linear", symbol, list = rows };
@@ -111,7 +121,13 @@ internal sealed partial class SimulatorTools
         {
             category = "linear",
             symbol,
-            list = Enumerable.Range(0, 5).Select(i => new { openInterest = Num(Math.Round(50_000m + ((decimal)exchange.NextDouble() * 1000m), 2)), timestamp = (SimulatedExchange.Now - (i * 3_600_000L)).ToString(CultureInfo.InvariantCulture) }),
+            list = Enumerable.Range(0, 5)
+                .Select(
+                    i => new
+                    {
+                        openInterest = Num(Math.Round(50_000m + ((decimal)exchange.NextDouble() * 1000m), 2)),
+                        timestamp = (SimulatedExchange.Now - (i * 3_600_000L)).ToString(CultureInfo.InvariantCulture)
+                    }),
             nextPageCursor = "",
         };
     }
@@ -119,7 +135,11 @@ internal sealed partial class SimulatorTools
     private static object Insurance() => new
     {
         updatedTime = SimulatedExchange.Now.ToString(CultureInfo.InvariantCulture),
-        list = new[] { new { coin = "USDT", balance = "1234567.89", value = "1234567.89" }, new { coin = "BTC", balance = "321.5", value = "31264375.75" } },
+        list = new[]
+        {
+            new { coin = "USDT", balance = "1234567.89", value = "1234567.89" },
+            new { coin = "BTC", balance = "321.5", value = "31264375.75" }
+        },
     };
 
     private static readonly int[] s_tiers = [1, 2, 3];
@@ -127,7 +147,16 @@ internal sealed partial class SimulatorTools
     private static object RiskLimit(Args args) => new
     {
         category = args.Str("category") ?? "linear",
-        list = s_tiers.Select(tier => new { id = tier, symbol = args.Str("symbol") ?? "BTCUSDT", riskLimitValue = Num(2_000_000m * tier), maintenanceMargin = Num(0.005m * tier), initialMargin = Num(0.01m * tier), maxLeverage = Num(100m / tier) }),
+        list = s_tiers.Select(
+            tier => new
+            {
+                id = tier,
+                symbol = args.Str("symbol") ?? "BTCUSDT",
+                riskLimitValue = Num(2_000_000m * tier),
+                maintenanceMargin = Num(0.005m * tier),
+                initialMargin = Num(0.01m * tier),
+                maxLeverage = Num(100m / tier)
+            }),
     };
 
     private object LongShortRatio(Args args)
@@ -138,7 +167,13 @@ internal sealed partial class SimulatorTools
             list = Enumerable.Range(0, 5).Select(i =>
             {
                 var buy = Math.Round(0.4m + ((decimal)exchange.NextDouble() * 0.2m), 4);
-                return new { symbol, buyRatio = Num(buy), sellRatio = Num(1 - buy), timestamp = (SimulatedExchange.Now - (i * 300_000L)).ToString(CultureInfo.InvariantCulture) };
+                return new
+                {
+                    symbol,
+                    buyRatio = Num(buy),
+                    sellRatio = Num(1 - buy),
+                    timestamp = (SimulatedExchange.Now - (i * 300_000L)).ToString(CultureInfo.InvariantCulture)
+                };
             }),
         };
     }

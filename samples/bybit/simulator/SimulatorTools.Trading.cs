@@ -24,7 +24,8 @@ internal sealed partial class SimulatorTools
 
         var qty = args.Positive("qty");
         var price = type == "Limit" ? args.Positive("price") : 0m;
-        if (category == "spot" && side == "Buy" && qty * (price > 0 ? price : exchange.Prices[symbol]) > exchange.Wallet["USDT"])
+        if (category == "spot" && side == "Buy"
+            && qty * (price > 0 ? price : exchange.Prices[symbol]) > exchange.Wallet["USDT"])
         {
             throw new BybitException(170131, "Insufficient balance.");
         }
@@ -82,9 +83,15 @@ internal sealed partial class SimulatorTools
     {
         var category = args.Required("category");
         var symbol = args.Str("symbol");
-        var cancelled = exchange.Orders.Where(o => IsOpen(o) && o.Category == category && (symbol is null || o.Symbol == symbol)).ToList();
+        var cancelled = exchange.Orders.Where(
+            o => IsOpen(o) && o.Category == category && (symbol is null || o.Symbol == symbol))
+            .ToList();
         cancelled.ForEach(o => o.Status = "Cancelled");
-        return new { list = cancelled.Select(o => new { orderId = o.OrderId, orderLinkId = o.OrderLinkId }), success = "1" };
+        return new
+        {
+            list = cancelled.Select(o => new { orderId = o.OrderId, orderLinkId = o.OrderLinkId }),
+            success = "1"
+        };
     }
 
     private static object Batch(Args args, Func<Args, object> each)
@@ -149,7 +156,8 @@ internal sealed partial class SimulatorTools
             throw new BybitException(10001, "params error: orderId or orderLinkId is required");
         }
 
-        return exchange.Orders.FirstOrDefault(o => IsOpen(o) && (o.OrderId == id || (link is not null && o.OrderLinkId == link)))
+        return exchange.Orders.FirstOrDefault(
+            o => IsOpen(o) && (o.OrderId == id || (link is not null && o.OrderLinkId == link)))
             ?? throw new BybitException(110001, "Order does not exist.");
     }
 

@@ -26,7 +26,16 @@ internal sealed partial class SimulatorTools(SimulatedExchange exchange)
             }
             catch (BybitException ex)
             {
-                return Reply(new { retCode = ex.Code, retMsg = ex.Message, result = new { }, retExtInfo = new { }, time = SimulatedExchange.Now }, isError: true);
+                return Reply(
+                    new
+                    {
+                        retCode = ex.Code,
+                        retMsg = ex.Message,
+                        result = new { },
+                        retExtInfo = new { },
+                        time = SimulatedExchange.Now
+                    },
+                    isError: true);
             }
         }
     }
@@ -37,7 +46,8 @@ internal sealed partial class SimulatorTools(SimulatedExchange exchange)
         "get_tickers" => Tickers(args),
         "get_order_book" => OrderBook(args),
         "get_recent_trades" => RecentTrades(args),
-        "get_kline" or "get_mark_price_kline" or "get_index_price_kline" or "get_premium_index_price_kline" => Klines(name, args),
+        "get_kline" or "get_mark_price_kline" or "get_index_price_kline" or "get_premium_index_price_kline" => Klines(
+            name, args),
         "get_instruments_info" => Instruments(args),
         "get_funding_rate_history" => FundingHistory(args),
         "get_open_interest" => OpenInterest(args),
@@ -70,7 +80,9 @@ internal sealed partial class SimulatorTools(SimulatedExchange exchange)
     };
 
     private static CallToolResult Ok(object result) =>
-        Reply(new { retCode = 0, retMsg = "OK", result, retExtInfo = new { }, time = SimulatedExchange.Now }, isError: false);
+        Reply(
+            new { retCode = 0, retMsg = "OK", result, retExtInfo = new { }, time = SimulatedExchange.Now },
+            isError: false);
 
     private static CallToolResult Reply(object body, bool isError) => new()
     {
@@ -81,7 +93,9 @@ internal sealed partial class SimulatorTools(SimulatedExchange exchange)
     private string Symbol(Args args)
     {
         var symbol = args.Required("symbol");
-        return exchange.Prices.ContainsKey(symbol) ? symbol : throw new BybitException(10001, $"params error: symbol invalid: {symbol}");
+        return exchange.Prices.ContainsKey(symbol)
+            ? symbol
+            : throw new BybitException(10001, $"params error: symbol invalid: {symbol}");
     }
 
     private static string Num(decimal value) => value.ToString("0.########", CultureInfo.InvariantCulture);

@@ -57,7 +57,9 @@ internal sealed class StdioServer(SimulatorTools tools, Stream stdout)
             }
 
             var id = idElement.GetRawText();
-            var parameters = message.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+            var parameters = message.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object
+                ? p
+                : default;
             switch (method.GetString())
             {
                 case "initialize":
@@ -85,7 +87,8 @@ internal sealed class StdioServer(SimulatorTools tools, Stream stdout)
 
     private static string Initialize(JsonElement parameters)
     {
-        var requested = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("protocolVersion", out var v)
+        var requested = parameters.ValueKind == JsonValueKind.Object
+            && parameters.TryGetProperty("protocolVersion", out var v)
             && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var version = s_versions.Contains(requested) ? requested : s_versions[^1];
         return $$$"""{"protocolVersion":"{{{version}}}","capabilities":{"tools":{"listChanged":false}},"serverInfo":{"name":"bybit-simulator","version":"1.0.0"}}""";

@@ -1,8 +1,6 @@
 using McpGuard.Policy.Settings;
-using McpGuard.Policy.Values;
 using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
-using static McpGuard.Policy.Yaml.YamlWalker;
 
 namespace McpGuard.Policy.Compile;
 
@@ -14,37 +12,28 @@ internal sealed class ApprovalParser(YamlWalker yaml)
 
     public ApprovalSettings Parse(YamlNode node)
     {
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(
+            node, "approval", s_approvalKeys, "must be a mapping with timeout, progress, channels, command");
+        if (keys is null)
         {
-            yaml.Error(node, "approval", "must be a mapping with timeout, progress, channels, command");
             return ApprovalSettings.Default;
         }
 
-        var keys = yaml.Keys(map, "approval", s_approvalKeys);
         var settings = ApprovalSettings.Default;
-        if (keys.TryGetValue("timeout", out var timeout))
+        if (keys.TryGetValue("timeout", out var timeout)
+            && DurationValue.Read(yaml, timeout, "approval.timeout", "must be a duration such as 120s or 5m")
+                is { } span)
         {
-            if (Duration.TryParse(Scalar(timeout), out var span))
-            {
-                settings = settings with { Timeout = span };
-            }
-            else
-            {
-                yaml.Error(timeout, "approval.timeout", "must be a duration such as 120s or 5m");
-            }
+            settings = settings with { Timeout = span };
         }
 
-        if (keys.TryGetValue("progress", out var progress))
+        // Below a second a waiting call would flood the client; a client's timeout is tens of seconds.
+        if (keys.TryGetValue("progress", out var progress)
+            && DurationValue.Read(
+                yaml, progress, "approval.progress", "must be a duration of at least 1s, such as 10s",
+                atLeast: TimeSpan.FromSeconds(1)) is { } every)
         {
-            // Below a second a waiting call would flood the client; a client's timeout is tens of seconds.
-            if (Duration.TryParse(Scalar(progress), out var every) && every >= TimeSpan.FromSeconds(1))
-            {
-                settings = settings with { Progress = every };
-            }
-            else
-            {
-                yaml.Error(progress, "approval.progress", "must be a duration of at least 1s, such as 10s");
-            }
+            settings = settings with { Progress = every };
         }
 
         if (keys.TryGetValue("channels", out var channels))
@@ -66,7 +55,7 @@ internal sealed class ApprovalParser(YamlWalker yaml)
 
         if (settings.Channels.Contains("command") && settings.Command.Count == 0)
         {
-            yaml.Error(map, "approval.command", "the command channel needs a command: [program, args...]");
+            yaml.Error(node, "approval.command", "the command channel needs a command: [program, args...]");
         }
 
         return settings;

@@ -12,13 +12,12 @@ internal sealed class AuditParser(YamlWalker yaml)
 
     public AuditSettings Parse(YamlNode node)
     {
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(node, "audit", s_auditKeys, "must be a mapping with path and arguments");
+        if (keys is null)
         {
-            yaml.Error(node, "audit", "must be a mapping with path and arguments");
             return AuditSettings.Default;
         }
 
-        var keys = yaml.Keys(map, "audit", s_auditKeys);
         var settings = AuditSettings.Default with
         {
             Path = keys.TryGetValue("path", out var path) ? Scalar(path) : null,

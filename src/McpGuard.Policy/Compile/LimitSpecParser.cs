@@ -37,15 +37,14 @@ internal sealed class LimitSpecParser(YamlWalker yaml)
             return null;
         }
 
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(node, path, s_limitKeys, "must be {max: N, window: 60s} or N/unit");
+        if (keys is null)
         {
-            yaml.Error(node, path, "must be {max: N, window: 60s} or N/unit");
             return null;
         }
 
-        var keys = yaml.Keys(map, path, s_limitKeys);
-        var max = ParsePositiveInt(keys, map, path);
-        var window = ParseWindow(keys, map, path);
+        var max = ParsePositiveInt(keys, node, path);
+        var window = ParseWindow(keys, node, path);
         var per = ParsePer(keys, path);
         var scope = ParseScope(keys, path);
         return max is { } m && window is { } w ? new RateLimitSpec(m, w) { Per = per, Scope = scope } : null;
@@ -53,19 +52,19 @@ internal sealed class LimitSpecParser(YamlWalker yaml)
 
     public BudgetSpec? ParseBudget(YamlNode node, string path)
     {
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(
+            node, path, s_budgetKeys, "must be {argument: qty, max: 0.5, window: 24h} (per and scope are optional)");
+        if (keys is null)
         {
-            yaml.Error(node, path, "must be {argument: qty, max: 0.5, window: 24h} (per and scope are optional)");
             return null;
         }
 
-        var keys = yaml.Keys(map, path, s_budgetKeys);
         ArgumentPath? argument = null;
         if (!keys.TryGetValue("argument", out var argumentNode)
             || !ArgumentPath.TryParse(Scalar(argumentNode) ?? "", out argument)
             || argument.Text.Contains("[*]", StringComparison.Ordinal))
         {
-            yaml.Error(keys.GetValueOrDefault("argument") ?? map, $"{path}.argument",
+            yaml.Error(keys.GetValueOrDefault("argument") ?? node, $"{path}.argument",
                 "needs the path of one numeric argument (no [*])");
         }
 
@@ -74,14 +73,14 @@ internal sealed class LimitSpecParser(YamlWalker yaml)
             || !StrictDecimal.TryParseStrict(Scalar(maxNode) ?? "", out var parsed)
             || parsed <= new StrictDecimal(0, 0))
         {
-            yaml.Error(maxNode ?? map, $"{path}.max", "must be a positive number");
+            yaml.Error(maxNode ?? node, $"{path}.max", "must be a positive number");
         }
         else
         {
             max = parsed;
         }
 
-        var window = ParseWindow(keys, map, path);
+        var window = ParseWindow(keys, node, path);
         var per = ParsePer(keys, path);
         var scope = ParseScope(keys, path);
         return argument is not null && max is { } m && window is { } w

@@ -9,14 +9,8 @@ internal sealed class LimitsParser(YamlWalker yaml)
 {
     public RateLimitSpec? Parse(YamlNode node)
     {
-        if (node is not YamlMappingNode map)
-        {
-            yaml.Error(node, "limits", "must be a mapping with rate_limit");
-            return null;
-        }
-
-        var keys = yaml.Keys(map, "limits", ["rate_limit"]);
-        return keys.TryGetValue("rate_limit", out var rate)
+        var keys = yaml.MappingKeys(node, "limits", ["rate_limit"], "must be a mapping with rate_limit");
+        return keys is not null && keys.TryGetValue("rate_limit", out var rate)
             ? new LimitSpecParser(yaml).ParseRateLimit(rate, "limits.rate_limit")
             : null;
     }

@@ -15,13 +15,12 @@ internal sealed class PinsParser(YamlWalker yaml)
 
     public PinSettings? Parse(YamlNode node)
     {
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(node, "pins", s_pinKeys, "must be a mapping with file, on_change, on_new");
+        if (keys is null)
         {
-            yaml.Error(node, "pins", "must be a mapping with file, on_change, on_new");
             return null;
         }
 
-        var keys = yaml.Keys(map, "pins", s_pinKeys);
         var file = PinSettings.DefaultFile(yaml.Source);
         if (keys.TryGetValue("file", out var fileNode))
         {

@@ -49,13 +49,13 @@ internal sealed class PolicyCompiler(string source, Func<string, LockFileLoadRes
 
     public CompiledPolicy? Compile(YamlNode root)
     {
-        if (root is not YamlMappingNode map)
+        var keys = _yaml.MappingKeys(
+            root, "$", s_topKeys, "the policy must be a mapping of keys (version, default, hide, tools, ...)");
+        if (keys is null)
         {
-            _yaml.Error(root, "$", "the policy must be a mapping of keys (version, default, hide, tools, ...)");
             return null;
         }
 
-        var keys = _yaml.Keys(map, "$", s_topKeys);
         var draft = new PolicyDraft();
         foreach (var section in s_sections)
         {

@@ -18,13 +18,12 @@ internal sealed class ResultsParser(YamlWalker yaml)
     /// <param name="path">Where the block is: <c>results</c>, or <c>tools.NAME.results</c>.</param>
     public ResultRules Parse(YamlNode node, string path)
     {
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(node, path, s_resultKeys, "must be a mapping with redact, block, max_bytes");
+        if (keys is null)
         {
-            yaml.Error(node, path, "must be a mapping with redact, block, max_bytes");
             return ResultRules.None;
         }
 
-        var keys = yaml.Keys(map, path, s_resultKeys);
         return new ResultRules
         {
             Redact = keys.TryGetValue("redact", out var redact) ? ParseDetectors(redact, $"{path}.redact") : [],

@@ -16,11 +16,12 @@ internal sealed class RiskParser(YamlWalker yaml)
 
     public RiskSection Parse(YamlNode node)
     {
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(
+            node, "risk", s_riskKeys,
+            "must map risk classes (read, write, destructive, critical, unknown) to allow, deny, " +
+            "require_approval or hide");
+        if (keys is null)
         {
-            yaml.Error(node, "risk",
-                "must map risk classes (read, write, destructive, critical, unknown) to allow, deny, " +
-                "require_approval or hide");
             return RiskSection.Empty;
         }
 
@@ -28,7 +29,7 @@ internal sealed class RiskParser(YamlWalker yaml)
         var hidden = new HashSet<RiskClass>();
         var overrides = new Dictionary<string, RiskClass>(StringComparer.Ordinal);
         CatalogueChoice catalogue = CatalogueChoice.ByServerName.Instance;
-        foreach (var (key, value) in yaml.Keys(map, "risk", s_riskKeys))
+        foreach (var (key, value) in keys)
         {
             if (key == "classes")
             {

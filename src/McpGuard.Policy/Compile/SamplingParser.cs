@@ -12,14 +12,9 @@ internal sealed class SamplingParser(YamlWalker yaml)
 
     public SamplingTools Parse(YamlNode node)
     {
-        if (node is not YamlMappingNode map)
-        {
-            yaml.Error(node, "sampling", "must be a mapping: `sampling: { tools: judge }` or `{ tools: refuse }`");
-            return SamplingTools.Refuse;
-        }
-
-        var keys = yaml.Keys(map, "sampling", s_samplingKeys);
-        if (!keys.TryGetValue("tools", out var tools))
+        var keys = yaml.MappingKeys(
+            node, "sampling", s_samplingKeys, "must be a mapping: `sampling: { tools: judge }` or `{ tools: refuse }`");
+        if (keys is null || !keys.TryGetValue("tools", out var tools))
         {
             return SamplingTools.Refuse;
         }

@@ -44,17 +44,17 @@ internal sealed class ServeAuthParser(YamlWalker yaml)
 
     private ServeAuth.OAuth? ParseOAuth(YamlNode node)
     {
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(
+            node, "serve.auth.oauth", s_oauthKeys, "must be a mapping with issuer, audience, scopes, agent_claim");
+        if (keys is null)
         {
-            yaml.Error(node, "serve.auth.oauth", "must be a mapping with issuer, audience, scopes, agent_claim");
             return null;
         }
 
-        var keys = yaml.Keys(map, "serve.auth.oauth", s_oauthKeys);
         Uri? issuer = null;
         if (!keys.TryGetValue("issuer", out var issuerNode))
         {
-            yaml.Error(map, "serve.auth.oauth.issuer", "is required: the authorization server's URL");
+            yaml.Error(node, "serve.auth.oauth.issuer", "is required: the authorization server's URL");
         }
         else if (Scalar(issuerNode) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri)
             && uri.Scheme is "https" or "http")
@@ -69,7 +69,7 @@ internal sealed class ServeAuthParser(YamlWalker yaml)
         string? audience = null;
         if (!keys.TryGetValue("audience", out var audienceNode))
         {
-            yaml.Error(map, "serve.auth.oauth.audience",
+            yaml.Error(node, "serve.auth.oauth.audience",
                 "is required: the guard's own resource URL (https://guard.example.com/mcp)");
         }
         else if (Scalar(audienceNode) is { Length: > 0 } text)

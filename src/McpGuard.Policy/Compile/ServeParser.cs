@@ -1,6 +1,5 @@
 using System.Net;
 using McpGuard.Policy.Settings;
-using McpGuard.Policy.Values;
 using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
 using static McpGuard.Policy.Yaml.YamlWalker;
@@ -17,14 +16,14 @@ internal sealed class ServeParser(YamlWalker yaml)
 
     public ServeSettings Parse(YamlNode node)
     {
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(
+            node, "serve", s_serveKeys,
+            "must be a mapping with listen, path, public_url, tls, allowed_origins, auth, sessions");
+        if (keys is null)
         {
-            yaml.Error(node, "serve",
-                "must be a mapping with listen, path, public_url, tls, allowed_origins, auth, sessions");
             return ServeSettings.Default;
         }
 
-        var keys = yaml.Keys(map, "serve", s_serveKeys);
         var settings = ServeSettings.Default;
         if (keys.TryGetValue("listen", out var listen))
         {
@@ -118,13 +117,13 @@ internal sealed class ServeParser(YamlWalker yaml)
 
     private ServeSettings ParseSessions(YamlNode node, ServeSettings settings)
     {
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(
+            node, "serve.sessions", ["max", "idle"], "must be a mapping such as { max: 64, idle: 30m }");
+        if (keys is null)
         {
-            yaml.Error(node, "serve.sessions", "must be a mapping such as { max: 64, idle: 30m }");
             return settings;
         }
 
-        var keys = yaml.Keys(map, "serve.sessions", ["max", "idle"]);
         if (keys.TryGetValue("max", out var max))
         {
             if (int.TryParse(Scalar(max), out var count) && count is > 0 and <= 100_000)
@@ -137,16 +136,12 @@ internal sealed class ServeParser(YamlWalker yaml)
             }
         }
 
-        if (keys.TryGetValue("idle", out var idle))
+        if (keys.TryGetValue("idle", out var idle)
+            && DurationValue.Read(
+                yaml, idle, "serve.sessions.idle", "must be a duration of at least 1s, such as 30m",
+                atLeast: TimeSpan.FromSeconds(1)) is { } span)
         {
-            if (Duration.TryParse(Scalar(idle), out var span) && span >= TimeSpan.FromSeconds(1))
-            {
-                settings = settings with { SessionIdle = span };
-            }
-            else
-            {
-                yaml.Error(idle, "serve.sessions.idle", "must be a duration of at least 1s, such as 30m");
-            }
+            settings = settings with { SessionIdle = span };
         }
 
         return settings;

@@ -1,5 +1,4 @@
 using McpGuard.Policy.Settings;
-using McpGuard.Policy.Values;
 using McpGuard.Policy.Yaml;
 using YamlDotNet.RepresentationModel;
 using static McpGuard.Policy.Yaml.YamlWalker;
@@ -15,14 +14,14 @@ internal sealed class StateParser(YamlWalker yaml)
 
     public StateSettings Parse(YamlNode node)
     {
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(
+            node, "state", s_stateKeys,
+            "must be a mapping with store (sqlite, redis, memory), path, url, namespace, on_unavailable, timeout");
+        if (keys is null)
         {
-            yaml.Error(node, "state",
-                "must be a mapping with store (sqlite, redis, memory), path, url, namespace, on_unavailable, timeout");
             return StateSettings.Default;
         }
 
-        var keys = yaml.Keys(map, "state", s_stateKeys);
         var settings = StateSettings.Default;
         if (keys.TryGetValue("store", out var store))
         {
@@ -37,7 +36,7 @@ internal sealed class StateParser(YamlWalker yaml)
             }
         }
 
-        settings = ParseWhere(keys, map, settings);
+        settings = ParseWhere(keys, node, settings);
         if (keys.TryGetValue("namespace", out var ns))
         {
             if (Scalar(ns) is { Length: > 0 } name)
@@ -60,23 +59,19 @@ internal sealed class StateParser(YamlWalker yaml)
             }
         }
 
-        if (keys.TryGetValue("timeout", out var timeout))
+        if (keys.TryGetValue("timeout", out var timeout)
+            && DurationValue.Read(
+                yaml, timeout, "state.timeout", "must be a duration of at most 1m, such as 500ms or 2s",
+                atMost: TimeSpan.FromMinutes(1)) is { } span)
         {
-            if (Duration.TryParse(Scalar(timeout), out var span) && span <= TimeSpan.FromMinutes(1))
-            {
-                settings = settings with { Timeout = span };
-            }
-            else
-            {
-                yaml.Error(timeout, "state.timeout", "must be a duration of at most 1m, such as 500ms or 2s");
-            }
+            settings = settings with { Timeout = span };
         }
 
         return settings;
     }
 
     /// <summary><c>path</c> (SQLite) and <c>url</c> (Redis): each only for its own store.</summary>
-    private StateSettings ParseWhere(Dictionary<string, YamlNode> keys, YamlMappingNode map, StateSettings settings)
+    private StateSettings ParseWhere(Dictionary<string, YamlNode> keys, YamlNode block, StateSettings settings)
     {
         if (keys.TryGetValue("path", out var path))
         {
@@ -111,7 +106,7 @@ internal sealed class StateParser(YamlWalker yaml)
         }
         else if (settings.Store == StateStoreKind.Redis)
         {
-            yaml.Error(map, "state.url", "is required for store: redis (for example redis://127.0.0.1:6379/0)");
+            yaml.Error(block, "state.url", "is required for store: redis (for example redis://127.0.0.1:6379/0)");
         }
 
         return settings;

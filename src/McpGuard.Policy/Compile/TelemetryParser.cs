@@ -14,13 +14,13 @@ internal sealed class TelemetryParser(YamlWalker yaml)
 
     public TelemetrySettings Parse(YamlNode node)
     {
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(
+            node, "telemetry", s_telemetryKeys, "must be a mapping: `telemetry: { otlp: http://127.0.0.1:4318 }`");
+        if (keys is null)
         {
-            yaml.Error(node, "telemetry", "must be a mapping: `telemetry: { otlp: http://127.0.0.1:4318 }`");
             return TelemetrySettings.Off;
         }
 
-        var keys = yaml.Keys(map, "telemetry", s_telemetryKeys);
         var settings = TelemetrySettings.Off;
         if (keys.TryGetValue("otlp", out var otlp))
         {

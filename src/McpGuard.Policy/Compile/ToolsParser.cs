@@ -61,15 +61,15 @@ internal sealed class ToolsParser(YamlWalker yaml)
                 : null;
         }
 
-        if (node is not YamlMappingNode map)
+        var keys = yaml.MappingKeys(
+            node, path, s_entryKeys,
+            "must be an action (allow, deny, require_approval) or a mapping with action, rules, rate_limit, " +
+            "budget");
+        if (keys is null)
         {
-            yaml.Error(node, path,
-                "must be an action (allow, deny, require_approval) or a mapping with action, rules, rate_limit, " +
-                "budget");
             return null;
         }
 
-        var keys = yaml.Keys(map, path, s_entryKeys);
         var action = keys.TryGetValue("action", out var actionNode)
             ? VerdictValue.Read(yaml, actionNode, $"{path}.action")
             : null;
@@ -109,20 +109,20 @@ internal sealed class ToolsParser(YamlWalker yaml)
         for (var i = 0; i < list.Children.Count; i++)
         {
             var rulePath = $"{path}[{i}]";
-            if (list.Children[i] is not YamlMappingNode map)
+            var rule = list.Children[i];
+            var keys = yaml.MappingKeys(rule, rulePath, s_ruleKeys, "must be a mapping with when, action and reason");
+            if (keys is null)
             {
-                yaml.Error(list.Children[i], rulePath, "must be a mapping with when, action and reason");
                 continue;
             }
 
-            var keys = yaml.Keys(map, rulePath, s_ruleKeys);
             var conditions = keys.TryGetValue("when", out var when)
                 ? new ConditionParser(yaml).ParseWhen(when, $"{rulePath}.when")
                 : [];
             Verdict? action = null;
             if (!keys.TryGetValue("action", out var actionNode))
             {
-                yaml.Error(map, rulePath, "needs an action");
+                yaml.Error(rule, rulePath, "needs an action");
             }
             else
             {

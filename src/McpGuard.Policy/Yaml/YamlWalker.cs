@@ -64,6 +64,22 @@ internal sealed class YamlWalker(string source)
         return keys;
     }
 
+    /// <summary>
+    /// The keys of a block that must be a mapping (as <see cref="Keys"/> reads them); any other node is reported as
+    /// <paramref name="notAMapping"/> and gives null, so the parser falls back to its default.
+    /// </summary>
+    public Dictionary<string, YamlNode>? MappingKeys(
+        YamlNode node, string path, IReadOnlyList<string> known, string notAMapping)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            Error(node, path, notAMapping);
+            return null;
+        }
+
+        return Keys(map, path, known);
+    }
+
     /// <summary>A list of plain strings (<c>[a, b]</c>); anything else is reported and reads as none.</summary>
     public List<string> Strings(YamlNode node, string path)
     {

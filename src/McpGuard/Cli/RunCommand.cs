@@ -110,7 +110,7 @@ internal static class RunCommand
                 parseResult.GetValue(auditOption));
             if (upstream is not null)
             {
-                using var http = UpstreamHttp.CreateClient(upstream);
+                using var http = UpstreamHttp.CreateInvoker(upstream);
                 var remote = new RemoteRelay(
                     engine,
                     channels => Approvers.Create(

@@ -104,7 +104,7 @@ internal static class ServeCommand
                 serverName,
                 loggerFactory.CreateLogger<AuditLog>(),
                 parseResult.GetValue(auditOption));
-            using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateClient(upstream);
+            using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateInvoker(upstream);
             var launcher = new GuardLauncher(
                 engine, audit, relayOptions, commandLine, serverName, loggerFactory, Console.OpenStandardError(),
                 upstream is null ? null : (upstream, upstreamHttp!));

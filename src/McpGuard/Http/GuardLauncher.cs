@@ -20,7 +20,7 @@ internal sealed class GuardLauncher(
     string serverName,
     ILoggerFactory loggerFactory,
     Stream childStderr,
-    (UpstreamOptions Options, HttpClient Http)? upstream = null)
+    (UpstreamOptions Options, HttpMessageInvoker Http)? upstream = null)
 {
     public PolicyEngine Engine => engine;
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace McpGuard.Http;
 
 /// <summary>
@@ -10,12 +12,17 @@ internal static class MediaType
 
     public const string EventStream = "text/event-stream";
 
+    // RFC 9110 token characters are visible ASCII except these delimiters.
+    private static readonly SearchValues<char> s_delimiters = SearchValues.Create("\"(),/:;<=>?@[\\]{}");
+
     /// <summary>The lower-case <c>type/subtype</c> of a Content-Type value, or null when it has none.</summary>
     public static string? Essence(string? contentType)
     {
-        if (contentType is null)
+        if (contentType is null or Json or EventStream)
         {
-            return null;
+            // The usual values, as servers send them, are their own essence: no copies per answer (the general
+            // path below cost ~2,300 instructions of a `run --url` call, callgrind).
+            return contentType;
         }
 
         var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
@@ -33,17 +40,6 @@ internal static class MediaType
     public static bool Is(string? contentType, string expected) =>
         string.Equals(Essence(contentType), expected, StringComparison.Ordinal);
 
-    private static bool IsToken(ReadOnlySpan<char> text)
-    {
-        // RFC 9110 token characters: visible ASCII except delimiters.
-        foreach (var c in text)
-        {
-            if (c <= ' ' || c >= 127 || "\"(),/:;<=>?@[\\]{}".Contains(c, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsToken(ReadOnlySpan<char> text) =>
+        !text.ContainsAnyExceptInRange('!', '~') && !text.ContainsAny(s_delimiters);
 }

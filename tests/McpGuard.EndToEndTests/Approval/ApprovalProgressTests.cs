@@ -37,7 +37,8 @@ public sealed partial class ApprovalProgressTests
         var home = DeskProcess.NewHome();
         await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
         using var http = await desk.OpenAsBrowserAsync();
-        await using var client = V2ClientRun.Start(era, "wait-for-person", Policy, environment: new Dictionary<string, string>
+        await using var client = V2ClientRun.Start(
+            era, "wait-for-person", Policy, environment: new Dictionary<string, string>
         {
             ["MCPGUARD_HOME"] = home,
             ["PASS_ENV"] = "1", // the SDK hands the guard only a few variables; MCPGUARD_HOME must reach it
@@ -68,7 +69,8 @@ public sealed partial class ApprovalProgressTests
         using var state = JsonDocument.Parse(await http.GetStringAsync(desk.Url + "/api/state", Ct));
         var id = Assert.Single(state.RootElement.GetProperty("pending").EnumerateArray()).GetProperty("id").GetString();
         var page = await http.GetStringAsync(desk.Url + "/", Ct);
-        using var decide = new HttpRequestMessage(HttpMethod.Post, $"{desk.Url}/api/decisions/{id}") { Content = JsonContent.Create(new { approve = true }) };
+        using var decide = new HttpRequestMessage(
+            HttpMethod.Post, $"{desk.Url}/api/decisions/{id}") { Content = JsonContent.Create(new { approve = true }) };
         decide.Headers.Add("Origin", desk.Url);
         decide.Headers.Add("X-McpGuard-Csrf", CsrfMeta().Match(page).Groups[1].Value);
         using var decided = await http.SendAsync(decide, Ct);

@@ -25,7 +25,8 @@ public sealed class ApprovalShutdownTests
         var home = DeskProcess.NewHome();
         var audit = Path.Combine(home, "audit.jsonl");
         await using var guard = RawGuard.Start(
-            Policy, ["dotnet", RepoPaths.BybitSimulatorDll], ["--audit", audit], new Dictionary<string, string> { ["MCPGUARD_HOME"] = home });
+            Policy, ["dotnet", RepoPaths.BybitSimulatorDll], ["--audit", audit],
+            new Dictionary<string, string> { ["MCPGUARD_HOME"] = home });
         await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
         await guard.ResponseAsync("1");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");

@@ -15,7 +15,9 @@ public sealed class ApprovalTests
     private static string Policy(string channels, string extra = "") =>
         $"version: 1\ndefault: allow\ntools:\n  echo: require_approval\napproval:\n  timeout: 2s\n  channels: [{channels}]\n{extra}";
 
-    private static McpClientOptions Answering(Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>> answer, List<string>? asked = null) => new()
+    private static McpClientOptions Answering(
+        Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>> answer, List<string>? asked = null) =>
+        new()
     {
         Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability() },
         Handlers = new McpClientHandlers
@@ -35,15 +37,19 @@ public sealed class ApprovalTests
     };
 
     private static async Task<CallToolResult> EchoAsync(GuardedServer guard) =>
-        await guard.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "hi" }, cancellationToken: Ct);
+        await guard.Client.CallToolAsync(
+            "echo", new Dictionary<string, object?> { ["message"] = "hi" }, cancellationToken: Ct);
 
-    private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+    private static string Text(CallToolResult result) =>
+        Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
 
     [Fact]
     public async Task Elicitation_PersonApproves_CallIsForwarded()
     {
         var asked = new List<string>();
-        await using var guard = await GuardedServer.StartAsync(Policy("elicitation"), GuardedServer.Everything(), Answering((_, _) => ValueTask.FromResult(Accept(true)), asked));
+        await using var guard = await GuardedServer.StartAsync(
+            Policy("elicitation"), GuardedServer.Everything(),
+            Answering((_, _) => ValueTask.FromResult(Accept(true)), asked));
 
         var result = await EchoAsync(guard);
 
@@ -59,7 +65,8 @@ public sealed class ApprovalTests
     public async Task Elicitation_AnythingButAnExplicitYes_Denies(string answer)
     {
         var reply = answer == "accept-false" ? Accept(false) : new ElicitResult { Action = answer };
-        await using var guard = await GuardedServer.StartAsync(Policy("elicitation"), GuardedServer.Everything(), Answering((_, _) => ValueTask.FromResult(reply)));
+        await using var guard = await GuardedServer.StartAsync(
+            Policy("elicitation"), GuardedServer.Everything(), Answering((_, _) => ValueTask.FromResult(reply)));
 
         var result = await EchoAsync(guard);
 
@@ -70,7 +77,8 @@ public sealed class ApprovalTests
     [Fact]
     public async Task Elicitation_NobodyAnswers_DeniedAfterTheTimeout()
     {
-        await using var guard = await GuardedServer.StartAsync(Policy("elicitation"), GuardedServer.Everything(), Answering(async (_, cancellationToken) =>
+        await using var guard = await GuardedServer.StartAsync(
+            Policy("elicitation"), GuardedServer.Everything(), Answering(async (_, cancellationToken) =>
         {
             await new TaskCompletionSource().Task.WaitAsync(cancellationToken); // nobody ever answers
             return Accept(true);
@@ -107,12 +115,14 @@ public sealed class ApprovalTests
 
         // The operator: which channels were tried and how to set one up, on stderr and in the audit.
         await guard.WaitForStderrAsync("desk: no desk has been started");
-        Assert.Contains(guard.Stderr, l => l.Contains("elicitation: the client did not declare", StringComparison.Ordinal)
+        Assert.Contains(
+            guard.Stderr, l => l.Contains("elicitation: the client did not declare", StringComparison.Ordinal)
             && l.Contains("docs/approval.md", StringComparison.Ordinal));
         var refused = File.ReadLines(audit).Select(l => JsonDocument.Parse(l).RootElement)
             .Single(r => r.TryGetProperty("decision", out var d) && d.GetString() == "refused");
         Assert.Equal(Text(result)["Denied by policy: ".Length..], refused.GetProperty("reason").GetString());
-        Assert.Contains("desk: no desk has been started", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "desk: no desk has been started", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("mcpguard desk", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
@@ -150,7 +160,8 @@ public sealed class ApprovalTests
 
         var held = EchoAsync(guard);
         await askedOnce.Task.WaitAsync(TestConstants.DefaultTimeout, Ct);
-        var sum = await guard.Client.CallToolAsync("get-sum", new Dictionary<string, object?> { ["a"] = 2, ["b"] = 3 }, cancellationToken: Ct);
+        var sum = await guard.Client.CallToolAsync(
+            "get-sum", new Dictionary<string, object?> { ["a"] = 2, ["b"] = 3 }, cancellationToken: Ct);
         Assert.False(held.IsCompleted);
         release.SetResult(Accept(true));
 

@@ -28,12 +28,17 @@ public sealed partial class DeskApprovalTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static Task<CallToolResult> EchoAsync(GuardedServer guard, string message) =>
-        guard.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = message }, cancellationToken: Ct).AsTask();
+        guard.Client.CallToolAsync(
+            "echo", new Dictionary<string, object?> { ["message"] = message }, cancellationToken: Ct)
+            .AsTask();
 
-    private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+    private static string Text(CallToolResult result) =>
+        Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
 
     private static Task<GuardedServer> StartGuardAsync(string home) =>
-        GuardedServer.StartAsync(Policy, GuardedServer.Everything(), environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
+        GuardedServer.StartAsync(
+            Policy, GuardedServer.Everything(),
+            environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
 
     [Fact]
     public async Task CallTool_NoDeskRunning_IsDeniedTellingTheOperatorHowToStartOne()
@@ -75,8 +80,11 @@ public sealed partial class DeskApprovalTests
 
         await using var desk = await DeskProcess.StartAsync(home, port);
 
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(home, "desk.secret")));
-        Assert.Equal(port.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(home, "desk.port")));
+        Assert.Equal(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(home, "desk.secret")));
+        Assert.Equal(
+            port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            File.ReadAllText(Path.Combine(home, "desk.port")));
     }
 
     [Fact]
@@ -114,7 +122,8 @@ public sealed partial class DeskApprovalTests
 
         await using var second = await DeskProcess.StartAsync(home, port);
         await guard.WaitForStderrAsync("posted it again").WaitAsync(TestConstants.DefaultTimeout, Ct);
-        await DecideViaPageApiAsync(http, second, await PendingIdAsync(http, second, "survives a restart"), approve: true);
+        await DecideViaPageApiAsync(
+            http, second, await PendingIdAsync(http, second, "survives a restart"), approve: true);
         var result = await call.WaitAsync(TestConstants.DefaultTimeout, Ct);
         http.Dispose();
 
@@ -134,8 +143,10 @@ public sealed partial class DeskApprovalTests
         var fromSecond = EchoAsync(second, "from the second guard");
         await first.WaitForStderrAsync("posted to the desk").WaitAsync(TestConstants.DefaultTimeout, Ct);
         await second.WaitForStderrAsync("posted to the desk").WaitAsync(TestConstants.DefaultTimeout, Ct);
-        await DecideViaPageApiAsync(http, desk, await PendingIdAsync(http, desk, "from the second guard"), approve: false);
-        await DecideViaPageApiAsync(http, desk, await PendingIdAsync(http, desk, "from the first guard"), approve: true);
+        await DecideViaPageApiAsync(
+            http, desk, await PendingIdAsync(http, desk, "from the second guard"), approve: false);
+        await DecideViaPageApiAsync(
+            http, desk, await PendingIdAsync(http, desk, "from the first guard"), approve: true);
 
         Assert.Equal("Echo: from the first guard", Text(await fromFirst.WaitAsync(TestConstants.DefaultTimeout, Ct)));
         var denied = await fromSecond.WaitAsync(TestConstants.DefaultTimeout, Ct);
@@ -163,7 +174,8 @@ public sealed partial class DeskApprovalTests
         var approvedResult = await approved.WaitAsync(TestConstants.DefaultTimeout, Ct);
 
         var denied = EchoAsync(guard, "click deny");
-        await page.Locator(".card", new() { HasText = "click deny" }).GetByRole(AriaRole.Button, new() { Name = "Deny" }).ClickAsync();
+        await page.Locator(".card", new() { HasText = "click deny" })
+            .GetByRole(AriaRole.Button, new() { Name = "Deny" }).ClickAsync();
         var deniedResult = await denied.WaitAsync(TestConstants.DefaultTimeout, Ct);
 
         Assert.Equal("Echo: click approve", Text(approvedResult));
@@ -186,7 +198,8 @@ public sealed partial class DeskApprovalTests
 
         // Another local user reaches the port but has no key (it is derived from this user's secret file).
         Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.GetAsync(desk.Url + "/", Ct)).StatusCode);
-        using var strangerDecides = new HttpRequestMessage(HttpMethod.Post, $"{desk.Url}/api/decisions/g3") { Content = JsonContent.Create(new { approve = true }) };
+        using var strangerDecides = new HttpRequestMessage(
+            HttpMethod.Post, $"{desk.Url}/api/decisions/g3") { Content = JsonContent.Create(new { approve = true }) };
         strangerDecides.Headers.Add("Origin", desk.Url);
         strangerDecides.Headers.Add("X-McpGuard-Csrf", csrf);
         Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.SendAsync(strangerDecides, Ct)).StatusCode);
@@ -201,18 +214,22 @@ public sealed partial class DeskApprovalTests
         Assert.Equal(HttpStatusCode.OK, await PostGuardRequestAsync(http, desk, "g3", secret));
 
         // A page on another site can post (a "simple" form post) but cannot read the token, nor fake Origin.
-        using var crossSite = new HttpRequestMessage(HttpMethod.Post, $"{desk.Url}/api/decisions/g3") { Content = JsonContent.Create(new { approve = true }) };
+        using var crossSite = new HttpRequestMessage(
+            HttpMethod.Post, $"{desk.Url}/api/decisions/g3") { Content = JsonContent.Create(new { approve = true }) };
         crossSite.Headers.Add("Origin", "https://attacker.example");
         crossSite.Headers.Add("Sec-Fetch-Site", "cross-site");
         crossSite.Headers.Add("X-McpGuard-Csrf", csrf);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(crossSite, Ct)).StatusCode);
 
-        using var noToken = new HttpRequestMessage(HttpMethod.Post, $"{desk.Url}/api/decisions/g3") { Content = JsonContent.Create(new { approve = true }) };
+        using var noToken = new HttpRequestMessage(
+            HttpMethod.Post, $"{desk.Url}/api/decisions/g3") { Content = JsonContent.Create(new { approve = true }) };
         noToken.Headers.Add("Origin", desk.Url);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(noToken, Ct)).StatusCode);
 
         using var state = JsonDocument.Parse(await http.GetStringAsync(desk.Url + "/api/state", Ct));
-        Assert.Equal("g3", Assert.Single(state.RootElement.GetProperty("pending").EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(
+            "g3",
+            Assert.Single(state.RootElement.GetProperty("pending").EnumerateArray()).GetProperty("id").GetString());
     }
 
     internal static async Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
@@ -221,10 +238,13 @@ public sealed partial class DeskApprovalTests
             // Debian's chromium (.ci/apt-packages); Playwright's own browser download is never used.
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            Args = [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"],
         });
 
-    private static async Task<HttpStatusCode> PostGuardRequestAsync(HttpClient http, DeskProcess desk, string id, string? secret)
+    private static async Task<HttpStatusCode> PostGuardRequestAsync(
+        HttpClient http, DeskProcess desk, string id, string? secret)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{desk.Url}/api/guard/requests/{id}")
         {
@@ -246,7 +266,8 @@ public sealed partial class DeskApprovalTests
     private static async Task DecideViaPageApiAsync(HttpClient http, DeskProcess desk, string id, bool approve)
     {
         var page = await http.GetStringAsync(desk.Url + "/", Ct);
-        using var decide = new HttpRequestMessage(HttpMethod.Post, $"{desk.Url}/api/decisions/{id}") { Content = JsonContent.Create(new { approve }) };
+        using var decide = new HttpRequestMessage(
+            HttpMethod.Post, $"{desk.Url}/api/decisions/{id}") { Content = JsonContent.Create(new { approve }) };
         decide.Headers.Add("Origin", desk.Url);
         decide.Headers.Add("X-McpGuard-Csrf", CsrfMeta().Match(page).Groups[1].Value);
         using var decided = await http.SendAsync(decide, Ct);

@@ -42,7 +42,9 @@ public sealed class DeskPageTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static Task<CallToolResult> EchoAsync(GuardedServer guard, string message) =>
-        guard.Client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = message }, cancellationToken: Ct).AsTask();
+        guard.Client.CallToolAsync(
+            "echo", new Dictionary<string, object?> { ["message"] = message }, cancellationToken: Ct)
+            .AsTask();
 
     [Fact]
     public async Task Page_CallWaits_TitleCountsItNotifiesAndLabelsTheServerByItsConfigName()
@@ -109,7 +111,8 @@ public sealed class DeskPageTests
         var home = DeskProcess.NewHome();
         var port = DeskProcess.FreePort();
         await using var guard = await GuardedServer.StartAsync(
-            Policy, GuardedServer.Everything(), environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
+            Policy, GuardedServer.Everything(),
+            environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
         var page = await browser.NewPageAsync();
@@ -126,7 +129,8 @@ public sealed class DeskPageTests
         await Assertions.Expect(page.Locator("#banner")).ToContainTextAsync("Disconnected: the desk is not running");
         await Assertions.Expect(page).ToHaveTitleAsync("(disconnected) McpGuard approval desk");
         await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("Approve failed: the desk cannot be reached");
+        await Assertions.Expect(page.Locator("#notice"))
+            .ToContainTextAsync("Approve failed: the desk cannot be reached");
         Assert.False(call.IsCompleted);
 
         // The new desk has a new CSRF token; the page learns it and its Approve goes through.
@@ -163,7 +167,8 @@ public sealed class DeskPageTests
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
         await EchoAsync(guard, "one");
         await EchoAsync(guard, "two");
-        await guard.Client.CallToolAsync("get-sum", new Dictionary<string, object?> { ["a"] = 4, ["b"] = 1 }, cancellationToken: Ct);
+        await guard.Client.CallToolAsync(
+            "get-sum", new Dictionary<string, object?> { ["a"] = 4, ["b"] = 1 }, cancellationToken: Ct);
         var denied = await guard.Client.CallToolAsync("get-env", cancellationToken: Ct);
         Assert.True(denied.IsError);
         using var playwright = await Playwright.CreateAsync();
@@ -174,7 +179,8 @@ public sealed class DeskPageTests
 
         // The limits as the gauges read them from the store: rate 2 of 3 and budget 4 of 10, each freeing up later.
         var rate = page.Locator(".limit", new() { HasText = "echo · rate" });
-        await Assertions.Expect(rate).ToContainTextAsync("2 of 3 used · frees up in", new() { Timeout = PictureTimeout });
+        await Assertions.Expect(rate)
+            .ToContainTextAsync("2 of 3 used · frees up in", new() { Timeout = PictureTimeout });
         await Assertions.Expect(rate.Locator(".fill")).ToHaveAttributeAsync("style", "width: 66.7%;");
         var budget = page.Locator(".limit", new() { HasText = "get-sum · budget" });
         await Assertions.Expect(budget).ToContainTextAsync("4 of 10 used · frees up in");
@@ -183,7 +189,8 @@ public sealed class DeskPageTests
         var legend = page.Locator("#legend");
         await Assertions.Expect(legend).ToContainTextAsync("allow 3", new() { Timeout = PictureTimeout });
         await Assertions.Expect(legend).ToContainTextAsync("deny 1");
-        await Assertions.Expect(page.Locator("#chart")).ToHaveAttributeAsync("aria-label", new Regex(@"last 15 minutes: (\d+, ){14}\d+"));
+        await Assertions.Expect(page.Locator("#chart"))
+            .ToHaveAttributeAsync("aria-label", new Regex(@"last 15 minutes: (\d+, ){14}\d+"));
 
         // The server's name came from the client config: a bidi override is shown, not obeyed.
         await Assertions.Expect(page.Locator(".guard .tool")).ToHaveTextAsync("bybit\\u202Etestnet");
@@ -208,7 +215,8 @@ public sealed class DeskPageTests
         var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
         var guard = RepoPaths.Guard;
         var start = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in guard.Prefix.Concat(["desk", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        foreach (var argument in guard.Prefix.Concat(
+            ["desk", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             start.ArgumentList.Add(argument);
         }

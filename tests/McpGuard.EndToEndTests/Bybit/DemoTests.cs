@@ -20,7 +20,8 @@ public sealed class DemoTests
         using var demo = Process.Start(startInfo)!;
         var output = demo.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = demo.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await demo.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        await demo.WaitForExitAsync(TestContext.Current.CancellationToken)
+            .WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
         var transcript = await output;
 
         Assert.True(demo.ExitCode == 0, transcript + await error);

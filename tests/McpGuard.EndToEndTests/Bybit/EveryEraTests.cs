@@ -65,7 +65,8 @@ public sealed class EveryEraTests
         var tools = await guard.Client.ListToolsAsync(cancellationToken: Ct);
         var order = await guard.Client.CallToolAsync("place_order", new Dictionary<string, object?>
         {
-            ["category"] = "spot", ["symbol"] = "BTCUSDT", ["side"] = "Buy", ["orderType"] = "Market", ["qty"] = "0.001",
+            ["category"] = "spot", ["symbol"] = "BTCUSDT", ["side"] = "Buy", ["orderType"] = "Market",
+            ["qty"] = "0.001",
         }, cancellationToken: Ct);
         var leverage = await guard.Client.CallToolAsync("set_leverage", new Dictionary<string, object?>
         {
@@ -74,7 +75,8 @@ public sealed class EveryEraTests
 
         AssertListedUnchanged(tools);
         Assert.NotEqual(true, order.IsError);
-        Assert.Contains(server == BybitServers.Simulator ? "\"retCode\":0" : "place_order", Text(order), StringComparison.Ordinal);
+        Assert.Contains(
+            server == BybitServers.Simulator ? "\"retCode\":0" : "place_order", Text(order), StringComparison.Ordinal);
         Assert.True(leverage.IsError);
         Assert.Equal("Denied by policy: Leverage is capped at 5x.", Text(leverage));
     }
@@ -103,11 +105,14 @@ public sealed class EveryEraTests
         foreach (var (definition, tool) in expected.Zip(tools))
         {
             Assert.Equal(definition.GetProperty("description").GetString(), tool.Description);
-            Assert.True(JsonElement.DeepEquals(definition.GetProperty("inputSchema"), tool.ProtocolTool.InputSchema), tool.Name);
+            Assert.True(
+                JsonElement.DeepEquals(definition.GetProperty("inputSchema"), tool.ProtocolTool.InputSchema),
+                tool.Name);
         }
     }
 
-    private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+    private static string Text(CallToolResult result) =>
+        Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
 
     /// <summary>
     /// The TypeScript SDK v2 in auto mode probes with server/discover (on a short-lived second process of the same
@@ -118,7 +123,8 @@ public sealed class EveryEraTests
     public async Task Run_TypeScriptV2AutoModeAndAServerThatDiesOfTheProbe_ReachesASession()
     {
         await using var run = V2ClientRun.Start(
-            "auto", "bybit", BybitServers.SamplePolicy(), server: ["--", .. BybitServers.Command(BybitServers.ExitsBeforeInitialize)]);
+            "auto", "bybit", BybitServers.SamplePolicy(),
+            server: ["--", .. BybitServers.Command(BybitServers.ExitsBeforeInitialize)]);
 
         var connected = await run.StepAsync("connected");
         var list = await run.StepAsync("list");

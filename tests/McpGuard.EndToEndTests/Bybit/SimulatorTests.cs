@@ -14,7 +14,12 @@ public sealed class SimulatorTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<McpClient> ConnectAsync() => await McpClient.CreateAsync(
-        new StdioClientTransport(new StdioClientTransportOptions { Command = "dotnet", Arguments = [RepoPaths.BybitSimulatorDll, "--seed", "7"] }),
+        new StdioClientTransport(
+            new StdioClientTransportOptions
+            {
+                Command = "dotnet",
+                Arguments = [RepoPaths.BybitSimulatorDll, "--seed", "7"]
+            }),
         cancellationToken: Ct);
 
     /// <summary>
@@ -58,7 +63,9 @@ public sealed class SimulatorTests
             """{"jsonrpc":"2.0","id":1,"method":"ping"}""");
 
         Assert.Equal(
-            ["""{"jsonrpc":"2.0","id":0,"error":{"code":-32601,"message":"Method not found"}}""", """{"jsonrpc":"2.0","id":1,"result":{}}"""],
+            [
+                """{"jsonrpc":"2.0","id":0,"error":{"code":-32601,"message":"Method not found"}}""",
+                """{"jsonrpc":"2.0","id":1,"result":{}}"""],
             lines);
     }
 
@@ -94,13 +101,29 @@ public sealed class SimulatorTests
     {
         await using var client = await ConnectAsync();
 
-        var placed = await CallAsync(client, "place_order", new() { ["category"] = "linear", ["symbol"] = "ETHUSDT", ["side"] = "Buy", ["orderType"] = "Limit", ["qty"] = "1", ["price"] = "3000" });
+        var placed = await CallAsync(
+            client, "place_order",
+            new()
+            {
+                ["category"] = "linear",
+                ["symbol"] = "ETHUSDT",
+                ["side"] = "Buy",
+                ["orderType"] = "Limit",
+                ["qty"] = "1",
+                ["price"] = "3000"
+            });
         var orderId = placed.GetProperty("result").GetProperty("orderId").GetString();
         var open = await CallAsync(client, "get_open_closed_orders", new() { ["category"] = "linear" });
-        var cancelled = await CallAsync(client, "cancel_order", new() { ["category"] = "linear", ["symbol"] = "ETHUSDT", ["orderId"] = orderId });
-        var again = await client.CallToolAsync("cancel_order", new Dictionary<string, object?> { ["category"] = "linear", ["symbol"] = "ETHUSDT", ["orderId"] = orderId }, cancellationToken: Ct);
+        var cancelled = await CallAsync(
+            client, "cancel_order", new() { ["category"] = "linear", ["symbol"] = "ETHUSDT", ["orderId"] = orderId });
+        var again = await client.CallToolAsync(
+            "cancel_order",
+            new Dictionary<string, object?> { ["category"] = "linear", ["symbol"] = "ETHUSDT", ["orderId"] = orderId },
+            cancellationToken: Ct);
 
-        Assert.Contains(open.GetProperty("result").GetProperty("list").EnumerateArray(), o => o.GetProperty("orderId").GetString() == orderId);
+        Assert.Contains(
+            open.GetProperty("result").GetProperty("list").EnumerateArray(),
+            o => o.GetProperty("orderId").GetString() == orderId);
         Assert.Equal(0, cancelled.GetProperty("retCode").GetInt32());
         Assert.True(again.IsError);
         Assert.Contains("110001", Assert.IsType<TextContentBlock>(Assert.Single(again.Content)).Text);
@@ -114,13 +137,24 @@ public sealed class SimulatorTests
     {
         await using var client = await ConnectAsync();
 
-        var result = await client.CallToolAsync("place_order", new Dictionary<string, object?> { ["category"] = "spot", ["symbol"] = symbol, ["side"] = "Buy", ["orderType"] = "Market", ["qty"] = qty }, cancellationToken: Ct);
+        var result = await client.CallToolAsync(
+            "place_order",
+            new Dictionary<string, object?>
+            {
+                ["category"] = "spot",
+                ["symbol"] = symbol,
+                ["side"] = "Buy",
+                ["orderType"] = "Market",
+                ["qty"] = qty
+            },
+            cancellationToken: Ct);
 
         Assert.True(result.IsError);
         Assert.Contains("\"retCode\":10001", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
     }
 
-    private static async Task<JsonElement> CallAsync(McpClient client, string tool, Dictionary<string, object?> arguments)
+    private static async Task<JsonElement> CallAsync(
+        McpClient client, string tool, Dictionary<string, object?> arguments)
     {
         var result = await client.CallToolAsync(tool, arguments, cancellationToken: Ct);
         Assert.NotEqual(true, result.IsError);

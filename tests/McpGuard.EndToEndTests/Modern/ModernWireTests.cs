@@ -11,7 +11,8 @@ namespace McpGuard.EndToEndTests.Modern;
 public sealed class ModernWireTests : IDisposable
 {
     private const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""";
-    private const string Approve = ""","inputResponses":{"mcpguard/approval":{"action":"accept","content":{"approve":true}}}""";
+    private const string Approve =
+        ""","inputResponses":{"mcpguard/approval":{"action":"accept","content":{"approve":true}}}""";
 
     private readonly string _received = Path.Combine(Path.GetTempPath(), $"mcpguard-v2-stdin-{Guid.NewGuid():n}.jsonl");
 
@@ -26,7 +27,10 @@ public sealed class ModernWireTests : IDisposable
         var state = await AskAsync(guard, "a1", "0.6");
         var forged = state[..^2] + (state[^2] == 'A' ? "BA" : "AA");
 
-        await guard.SendAsync(Call("a2", "place_order", """{"symbol":"BTCUSDT","qty":"0.6"}""", Approve + $$""","requestState":"{{forged}}" """));
+        await guard.SendAsync(
+            Call(
+                "a2", "place_order", """{"symbol":"BTCUSDT","qty":"0.6"}""",
+                Approve + $$""","requestState":"{{forged}}" """));
 
         var result = Result(await guard.ReadLineContainingAsync("\"a2\""));
         Assert.Equal("complete", result.GetProperty("resultType").GetString());
@@ -41,13 +45,19 @@ public sealed class ModernWireTests : IDisposable
         await using var guard = Start(V2PeerTests.Policy);
         var state = await AskAsync(guard, "a1", "0.6");
 
-        await guard.SendAsync(Call("a2", "place_order", """{"symbol":"BTCUSDT","qty":"0.7"}""", Approve + $$""","requestState":"{{state}}" """));
+        await guard.SendAsync(
+            Call(
+                "a2", "place_order", """{"symbol":"BTCUSDT","qty":"0.7"}""",
+                Approve + $$""","requestState":"{{state}}" """));
         var again = Result(await guard.ReadLineContainingAsync("\"a2\""));
         Assert.Equal("input_required", again.GetProperty("resultType").GetString());
         var second = again.GetProperty("requestState").GetString()!;
         Assert.NotEqual(state, second);
 
-        await guard.SendAsync(Call("a3", "place_order", """{"symbol":"BTCUSDT","qty":"0.7"}""", Approve + $$""","requestState":"{{second}}" """));
+        await guard.SendAsync(
+            Call(
+                "a3", "place_order", """{"symbol":"BTCUSDT","qty":"0.7"}""",
+                Approve + $$""","requestState":"{{second}}" """));
         Assert.Equal("placed 0.7 BTCUSDT", Text(Result(await guard.ReadLineContainingAsync("\"a3\""))));
         var received = await ReceivedAsync();
         Assert.DoesNotContain("mcpguard/approval", received, StringComparison.Ordinal);
@@ -69,22 +79,29 @@ public sealed class ModernWireTests : IDisposable
         Assert.Equal("placed 0.6 BTCUSDT", Text(Result(await guard.ReadLineContainingAsync("\"a2\""))));
         await guard.SendAsync(Call("a3", "place_order", """{"symbol":"BTCUSDT","qty":"0.6"}""", retry));
 
-        Assert.Contains("already answered", Text(Result(await guard.ReadLineContainingAsync("\"a3\""))), StringComparison.Ordinal);
-        Assert.Single((await ReceivedAsync()).Split('\n'), line => line.Contains("place_order", StringComparison.Ordinal));
+        Assert.Contains(
+            "already answered", Text(Result(await guard.ReadLineContainingAsync("\"a3\""))), StringComparison.Ordinal);
+        Assert.Single(
+            (await ReceivedAsync()).Split('\n'), line => line.Contains("place_order", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Approval_RetryAfterDeadline_DeniedAsExpired()
     {
-        await using var guard = Start(V2PeerTests.Policy.Replace("timeout: 60s", "timeout: 1ms", StringComparison.Ordinal));
+        await using var guard = Start(
+            V2PeerTests.Policy.Replace("timeout: 60s", "timeout: 1ms", StringComparison.Ordinal));
         var state = await AskAsync(guard, "a1", "0.6");
 
         // The server's own timer proves that more than the 1 ms deadline has passed.
         await guard.SendAsync(Call("w1", "wait_ms", """{"ms":50}"""));
         await guard.ReadLineContainingAsync("\"w1\"");
-        await guard.SendAsync(Call("a2", "place_order", """{"symbol":"BTCUSDT","qty":"0.6"}""", Approve + $$""","requestState":"{{state}}" """));
+        await guard.SendAsync(
+            Call(
+                "a2", "place_order", """{"symbol":"BTCUSDT","qty":"0.6"}""",
+                Approve + $$""","requestState":"{{state}}" """));
 
-        Assert.Contains("expired", Text(Result(await guard.ReadLineContainingAsync("\"a2\""))), StringComparison.Ordinal);
+        Assert.Contains(
+            "expired", Text(Result(await guard.ReadLineContainingAsync("\"a2\""))), StringComparison.Ordinal);
         Assert.DoesNotContain("place_order", await ReceivedAsync(), StringComparison.Ordinal);
     }
 
@@ -116,7 +133,8 @@ public sealed class ModernWireTests : IDisposable
     public async Task Reload_ListenStreamOpen_NotificationTaggedWithItsId()
     {
         await using var guard = Start(V2PeerTests.Policy);
-        await guard.SendAsync(Request("sub-7", "subscriptions/listen", """{"notifications":{"toolsListChanged":true},"""));
+        await guard.SendAsync(
+            Request("sub-7", "subscriptions/listen", """{"notifications":{"toolsListChanged":true},"""));
         await guard.ReadLineContainingAsync("subscriptions/acknowledged");
 
         await File.WriteAllTextAsync(guard.PolicyPath, V2PeerTests.Policy + "\nhide: [echo]\n", Ct);
@@ -151,7 +169,9 @@ public sealed class ModernWireTests : IDisposable
         await guard.SendAsync(Call(id, "place_order", $$"""{"symbol":"BTCUSDT","qty":"{{qty}}"}"""));
         var result = Result(await guard.ReadLineContainingAsync($"\"{id}\""));
         Assert.Equal("input_required", result.GetProperty("resultType").GetString());
-        Assert.Equal("elicitation/create", result.GetProperty("inputRequests").GetProperty("mcpguard/approval").GetProperty("method").GetString());
+        Assert.Equal(
+            "elicitation/create",
+            result.GetProperty("inputRequests").GetProperty("mcpguard/approval").GetProperty("method").GetString());
         return result.GetProperty("requestState").GetString()!;
     }
 

@@ -43,7 +43,9 @@ public sealed class RelayGapTests
 
         await guard.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
 
-        Assert.StartsWith("""{"jsonrpc":"2.0","id":null,"error":{"code":-32600""", await guard.ReadLineAsync(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            """{"jsonrpc":"2.0","id":null,"error":{"code":-32600""", await guard.ReadLineAsync(),
+            StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -56,8 +58,16 @@ public sealed class RelayGapTests
     public async Task ClientClosesOurStdout_GuardAndServerExit(string era)
     {
         var policyPath = TempFiles.Write("policy.yaml", Policy);
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[RepoPaths.GuardDll, "run", "--policy", policyPath, "--shutdown-timeout", "2", "--", "node", RepoPaths.V2Server])
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
+        foreach (var argument in (string[])[
+            RepoPaths.GuardDll, "run", "--policy", policyPath, "--shutdown-timeout", "2", "--", "node",
+            RepoPaths.V2Server])
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -70,7 +80,8 @@ public sealed class RelayGapTests
             {
                 if (line.StartsWith("SERVER PID ", StringComparison.Ordinal))
                 {
-                    serverPid.TrySetResult(int.Parse(line["SERVER PID ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+                    serverPid.TrySetResult(
+                        int.Parse(line["SERVER PID ".Length..], System.Globalization.CultureInfo.InvariantCulture));
                 }
             }
         }, Ct);

@@ -52,7 +52,9 @@ public sealed class V2PeerTests
 
         Assert.Equal("echo: first", V2ClientRun.ResultText(await run.StepAsync("echo")));
         var list = await run.StepAsync("list");
-        Assert.Equal(["echo", "place_order", "confirm", "wait_ms", "pick_tools", "add_tool"], list.GetProperty("result").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(
+            ["echo", "place_order", "confirm", "wait_ms", "pick_tools", "add_tool"],
+            list.GetProperty("result").EnumerateArray().Select(n => n.GetString()));
         await run.StepAsync("closed");
     }
 
@@ -82,7 +84,10 @@ public sealed class V2PeerTests
     [InlineData("legacy", "[desk, elicitation]")]
     public async Task Approval_Approved_TheOrderRunsOnce(string era, string channels)
     {
-        await using var run = V2ClientRun.Start(era, "approve", Policy.Replace("channels: [elicitation]", "channels: " + channels, StringComparison.Ordinal), approve: "yes");
+        await using var run = V2ClientRun.Start(
+            era, "approve",
+            Policy.Replace("channels: [elicitation]", "channels: " + channels, StringComparison.Ordinal),
+            approve: "yes");
 
         var question = await run.StepAsync("elicited");
         Assert.Contains("place_order", question.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -101,7 +106,9 @@ public sealed class V2PeerTests
 
         await run.StepAsync("elicited");
         var order = await run.StepAsync("order");
-        Assert.StartsWith("Denied by policy: the person refused in the client", V2ClientRun.ResultText(order), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Denied by policy: the person refused in the client", V2ClientRun.ResultText(order),
+            StringComparison.Ordinal);
         await run.StepAsync("closed");
         await run.WaitForExitAsync();
         Assert.DoesNotContain("RAN place_order", run.Stderr, StringComparison.Ordinal);
@@ -115,11 +122,15 @@ public sealed class V2PeerTests
     [Fact]
     public async Task Approval_NotAnsweredInTime_DeniedAndNothingRan()
     {
-        await using var run = V2ClientRun.Start("legacy", "approve", Policy.Replace("timeout: 60s", "timeout: 2s", StringComparison.Ordinal), approve: "never");
+        await using var run = V2ClientRun.Start(
+            "legacy", "approve", Policy.Replace("timeout: 60s", "timeout: 2s", StringComparison.Ordinal),
+            approve: "never");
 
         await run.StepAsync("elicited");
         var order = await run.StepAsync("order");
-        Assert.StartsWith("Denied by policy: nobody approved place_order on the elicitation channel within 2s", V2ClientRun.ResultText(order), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Denied by policy: nobody approved place_order on the elicitation channel within 2s",
+            V2ClientRun.ResultText(order), StringComparison.Ordinal);
         await run.StepAsync("closed");
         await run.WaitForExitAsync();
         Assert.DoesNotContain("RAN place_order", run.Stderr, StringComparison.Ordinal);
@@ -167,7 +178,9 @@ public sealed class V2PeerTests
     {
         await using var run = V2ClientRun.Start(era, "server-rounds", policy);
 
-        Assert.Contains("Really 0.6?", (await run.StepAsync("elicited")).GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "Really 0.6?", (await run.StepAsync("elicited")).GetProperty("message").GetString(),
+            StringComparison.Ordinal);
         Assert.Equal("confirmed 0.6", V2ClientRun.ResultText(await run.StepAsync("confirm")));
         Assert.Equal("confirmed 0.3", V2ClientRun.ResultText(await run.StepAsync("confirm-again")));
         await run.StepAsync("closed");
@@ -189,7 +202,9 @@ public sealed class V2PeerTests
         await run.WaitForExitAsync();
 
         var pick = Assert.Single(steps, s => s.GetProperty("step").GetString() == "pick");
-        Assert.True(pick.TryGetProperty("error", out _) || pick.GetProperty("result").GetProperty("isError").GetBoolean(), pick.GetRawText());
+        Assert.True(
+            pick.TryGetProperty("error", out _) || pick.GetProperty("result").GetProperty("isError").GetBoolean(),
+            pick.GetRawText());
         Assert.DoesNotContain(steps, s => s.GetProperty("step").GetString() == "sampled");
         Assert.DoesNotContain("RAN pick_tools", run.Stderr, StringComparison.Ordinal);
     }
@@ -219,7 +234,8 @@ public sealed class V2PeerTests
         }
         else
         {
-            Assert.Contains("the model picked place_order: orders above 1 are refused", answer, StringComparison.Ordinal);
+            Assert.Contains(
+                "the model picked place_order: orders above 1 are refused", answer, StringComparison.Ordinal);
             Assert.DoesNotContain("RAN pick_tools", run.Stderr, StringComparison.Ordinal);
         }
     }
@@ -231,10 +247,13 @@ public sealed class V2PeerTests
         await using var run = V2ClientRun.Start("auto", "listen", Policy);
         await run.StepAsync("listening");
 
-        await File.WriteAllTextAsync(run.PolicyPath, Policy + "\nhide: [echo]\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            run.PolicyPath, Policy + "\nhide: [echo]\n", TestContext.Current.CancellationToken);
 
         var changed = await run.StepAsync("list_changed");
-        Assert.True(changed.GetProperty("params").GetProperty("_meta").TryGetProperty("io.modelcontextprotocol/subscriptionId", out _));
+        Assert.True(
+            changed.GetProperty("params").GetProperty("_meta")
+                .TryGetProperty("io.modelcontextprotocol/subscriptionId", out _));
         run.CloseStdin();
         await run.StepAsync("closed");
     }

@@ -29,6 +29,8 @@ public sealed class V2ResultPolicyTests
         await run.StepAsync("closed");
         Assert.Equal(0, await run.WaitForExitAsync());
         Assert.Contains("RAN echo", run.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Result policy on the answer of echo: redacted (secrets: 1, emails: 1)", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            "Result policy on the answer of echo: redacted (secrets: 1, emails: 1)", run.Stderr,
+            StringComparison.Ordinal);
     }
 }

@@ -43,9 +43,11 @@ internal sealed class ChangingServer : IDisposable
          "annotations":{"destructiveHint":false}}
         """;
 
-    public const string GetTime = """{"name":"get_time","description":"The server's clock.","inputSchema":{"type":"object"}}""";
+    public const string GetTime =
+        """{"name":"get_time","description":"The server's clock.","inputSchema":{"type":"object"}}""";
 
-    public const string Announce = """{"name":"announce","description":"Sends list_changed.","inputSchema":{"type":"object"}}""";
+    public const string Announce =
+        """{"name":"announce","description":"Sends list_changed.","inputSchema":{"type":"object"}}""";
 
     public ChangingServer(params string[] tools)
     {

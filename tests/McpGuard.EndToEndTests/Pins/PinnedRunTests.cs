@@ -43,15 +43,19 @@ public sealed class PinnedRunTests
     public async Task OnChangeDeny_ToolChanged_ListedButEveryCallDeniedSayingHowToRePin()
     {
         using var server = new ChangingServer(ChangingServer.PlaceOrder);
-        var policy = await File.ReadAllTextAsync(await PinCommandTests.PinAsync(server, server.Policy(onChange: "deny")), Ct);
+        var policy = await File.ReadAllTextAsync(
+            await PinCommandTests.PinAsync(server, server.Policy(onChange: "deny")), Ct);
         server.SetTools(ChangingServer.PlaceOrder.Replace("Spot only.", "Any market.", StringComparison.Ordinal));
 
         await using var guard = await GuardedServer.StartAsync(policy, server.Command);
         Assert.Contains("place_order", (await guard.Client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name));
-        var result = await guard.Client.CallToolAsync("place_order", new Dictionary<string, object?> { ["qty"] = "1" }, cancellationToken: Ct);
+        var result = await guard.Client.CallToolAsync(
+            "place_order", new Dictionary<string, object?> { ["qty"] = "1" }, cancellationToken: Ct);
 
         Assert.True(result.IsError);
-        Assert.Contains("Denied by policy: the definition of place_order changed since it was pinned in", Text(result), StringComparison.Ordinal);
+        Assert.Contains(
+            "Denied by policy: the definition of place_order changed since it was pinned in", Text(result),
+            StringComparison.Ordinal);
         Assert.Contains("a person must re-pin it before it can be called.", Text(result), StringComparison.Ordinal);
         Assert.DoesNotContain(guard.PolicyPath, Text(result), StringComparison.Ordinal);
         await guard.WaitForStderrAsync($"re-pin with `mcpguard pin --policy {guard.PolicyPath} -- `");
@@ -92,8 +96,11 @@ public sealed class PinnedRunTests
         var asked = TempFiles.Write("asked.json", "");
         var approver = $"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{{require('fs').writeFileSync('{asked}',s);process.{answer.Replace(' ', '(')})}})";
         var extra = $"approval:\n  timeout: 30s\n  channels: [command]\n  command: [node, -e, \"{approver.Replace("\"", "\\\"")}\"]\n";
-        var policy = await File.ReadAllTextAsync(await PinCommandTests.PinAsync(server, server.Policy(onChange: "require_approval", extra: extra)), Ct);
-        server.SetTools(ChangingServer.PlaceOrder.Replace("\"enum\":[\"Buy\",\"Sell\"]", "\"enum\":[\"Buy\",\"Sell\",\"Withdraw\"]", StringComparison.Ordinal));
+        var policy = await File.ReadAllTextAsync(
+            await PinCommandTests.PinAsync(server, server.Policy(onChange: "require_approval", extra: extra)), Ct);
+        server.SetTools(
+            ChangingServer.PlaceOrder.Replace(
+                "\"enum\":[\"Buy\",\"Sell\"]", "\"enum\":[\"Buy\",\"Sell\",\"Withdraw\"]", StringComparison.Ordinal));
 
         await using var guard = await GuardedServer.StartAsync(policy, server.Command);
         var result = await guard.Client.CallToolAsync("place_order", cancellationToken: Ct);
@@ -101,7 +108,9 @@ public sealed class PinnedRunTests
         Assert.Contains(expected, Text(result), StringComparison.Ordinal);
         using var request = JsonDocument.Parse(await File.ReadAllTextAsync(asked, Ct));
         Assert.Equal("pins.on_change", request.RootElement.GetProperty("rule").GetString());
-        Assert.Contains("+ $.inputSchema.properties.side.enum[2]: \"Withdraw\"", request.RootElement.GetProperty("changes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Contains(
+            "+ $.inputSchema.properties.side.enum[2]: \"Withdraw\"",
+            request.RootElement.GetProperty("changes").EnumerateArray().Select(c => c.GetString()));
         File.Delete(asked);
     }
 
@@ -112,7 +121,8 @@ public sealed class PinnedRunTests
     public async Task OnNew_NewTool_DecidedByOnNew(string onNew, bool listed, string expected)
     {
         using var server = new ChangingServer(ChangingServer.GetTime);
-        var policy = await File.ReadAllTextAsync(await PinCommandTests.PinAsync(server, server.Policy(onNew: onNew)), Ct);
+        var policy = await File.ReadAllTextAsync(
+            await PinCommandTests.PinAsync(server, server.Policy(onNew: onNew)), Ct);
         server.SetTools(ChangingServer.GetTime, """{"name":"withdraw","inputSchema":{"type":"object"}}""");
 
         await using var guard = await GuardedServer.StartAsync(policy, server.Command);
@@ -126,7 +136,8 @@ public sealed class PinnedRunTests
     {
         using var server = new ChangingServer(ChangingServer.PlaceOrder, ChangingServer.GetTime);
         var policy = await File.ReadAllTextAsync(await PinCommandTests.PinAsync(server, server.Policy()), Ct);
-        server.SetTools(ChangingServer.PlaceOrder.Replace("\"place_order\"", "\"place_order_v2\"", StringComparison.Ordinal));
+        server.SetTools(
+            ChangingServer.PlaceOrder.Replace("\"place_order\"", "\"place_order_v2\"", StringComparison.Ordinal));
 
         await using var guard = await GuardedServer.StartAsync(policy, server.Command);
 
@@ -141,7 +152,9 @@ public sealed class PinnedRunTests
     {
         using var server = new ChangingServer(ChangingServer.PlaceOrder, ChangingServer.GetTime);
         var policy = await File.ReadAllTextAsync(await PinCommandTests.PinAsync(server, server.Policy()), Ct);
-        server.SetTools(ChangingServer.PlaceOrder.Replace("Spot only.", "Any market.", StringComparison.Ordinal), ChangingServer.GetTime);
+        server.SetTools(
+            ChangingServer.PlaceOrder.Replace("Spot only.", "Any market.", StringComparison.Ordinal),
+            ChangingServer.GetTime);
 
         await using var guard = await GuardedServer.StartAsync(policy, server.Command);
 
@@ -153,27 +166,35 @@ public sealed class PinnedRunTests
     public async Task AfterListChanged_ToolChangedMidSession_CaughtWithOrWithoutARelist()
     {
         using var server = new ChangingServer(ChangingServer.PlaceOrder, ChangingServer.Announce);
-        var policy = await File.ReadAllTextAsync(await PinCommandTests.PinAsync(server, server.Policy(onChange: "deny")), Ct);
+        var policy = await File.ReadAllTextAsync(
+            await PinCommandTests.PinAsync(server, server.Policy(onChange: "deny")), Ct);
         var changed = System.Threading.Channels.Channel.CreateUnbounded<bool>();
         var options = new McpClientOptions
         {
             Handlers = new McpClientHandlers
             {
-                NotificationHandlers = [new(NotificationMethods.ToolListChangedNotification, (_, token) => changed.Writer.WriteAsync(true, token))],
+                NotificationHandlers = [
+                    new(
+                        NotificationMethods.ToolListChangedNotification,
+                        (_, token) => changed.Writer.WriteAsync(true, token))],
             },
         };
         await using var guard = await GuardedServer.StartAsync(policy, server.Command, options);
         Assert.Equal(2, (await guard.Client.ListToolsAsync(cancellationToken: Ct)).Count);
         Assert.Equal("ran place_order", await CallTextAsync(guard, "place_order"));
 
-        server.SetTools(ChangingServer.PlaceOrder.Replace("Spot only.", "Any market.", StringComparison.Ordinal), ChangingServer.Announce);
+        server.SetTools(
+            ChangingServer.PlaceOrder.Replace("Spot only.", "Any market.", StringComparison.Ordinal),
+            ChangingServer.Announce);
         await CallTextAsync(guard, "announce");
         await changed.Reader.ReadAsync(Ct).AsTask().WaitAsync(TestConstants.DefaultTimeout, Ct);
 
         // No relist by the client: the guard's own listing sees the change.
-        Assert.Contains("changed since it was pinned", await CallTextAsync(guard, "place_order"), StringComparison.Ordinal);
+        Assert.Contains(
+            "changed since it was pinned", await CallTextAsync(guard, "place_order"), StringComparison.Ordinal);
         Assert.Contains("place_order", (await guard.Client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name));
-        Assert.Contains("changed since it was pinned", await CallTextAsync(guard, "place_order"), StringComparison.Ordinal);
+        Assert.Contains(
+            "changed since it was pinned", await CallTextAsync(guard, "place_order"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -181,17 +202,24 @@ public sealed class PinnedRunTests
     {
         using var server = new ChangingServer(ChangingServer.PlaceOrder, ChangingServer.GetTime);
         var policyPath = await PinCommandTests.PinAsync(server, server.Policy());
-        server.SetTools(ChangingServer.PlaceOrder.Replace("Spot only.", "Any market.", StringComparison.Ordinal), ChangingServer.GetTime);
+        server.SetTools(
+            ChangingServer.PlaceOrder.Replace("Spot only.", "Any market.", StringComparison.Ordinal),
+            ChangingServer.GetTime);
         var changed = System.Threading.Channels.Channel.CreateUnbounded<bool>();
         var options = new McpClientOptions
         {
             Handlers = new McpClientHandlers
             {
-                NotificationHandlers = [new(NotificationMethods.ToolListChangedNotification, (_, token) => changed.Writer.WriteAsync(true, token))],
+                NotificationHandlers = [
+                    new(
+                        NotificationMethods.ToolListChangedNotification,
+                        (_, token) => changed.Writer.WriteAsync(true, token))],
             },
         };
-        await using var guard = await GuardedServer.StartAsync(await File.ReadAllTextAsync(policyPath, Ct), server.Command, options);
-        Assert.DoesNotContain("place_order", (await guard.Client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name));
+        await using var guard = await GuardedServer.StartAsync(
+            await File.ReadAllTextAsync(policyPath, Ct), server.Command, options);
+        Assert.DoesNotContain(
+            "place_order", (await guard.Client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name));
 
         // A person reviews the change and re-pins: the running guard reloads the lock file with the policy.
         var (code, _, _) = await PinCommandTests.GuardAsync(["pin", "--policy", policyPath, "--", .. server.Command]);
@@ -217,9 +245,11 @@ public sealed class PinnedRunTests
 
     private static async Task AssertUnknownAsync(GuardedServer guard, string tool)
     {
-        var error = await Assert.ThrowsAsync<McpProtocolException>(() => guard.Client.CallToolAsync(tool, cancellationToken: Ct).AsTask());
+        var error = await Assert.ThrowsAsync<McpProtocolException>(
+            () => guard.Client.CallToolAsync(tool, cancellationToken: Ct).AsTask());
         Assert.Contains($"Unknown tool: {tool}", error.Message, StringComparison.Ordinal);
     }
 
-    private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+    private static string Text(CallToolResult result) =>
+        Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
 }

@@ -38,7 +38,8 @@ public sealed class HostileUpstreamTests
         await guard.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
         var list = await guard.ResponseAsync("2");
 
-        var names = list.GetProperty("result").GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
+        var names = list.GetProperty("result").GetProperty("tools").EnumerateArray()
+            .Select(t => t.GetProperty("name").GetString()).ToList();
         Assert.Contains("echo", names);
         Assert.DoesNotContain("secret_tool", names);
     }
@@ -51,7 +52,10 @@ public sealed class HostileUpstreamTests
 
         await guard.SendAsync(Call(3, "echo"));
 
-        Assert.Equal("echoed", (await guard.ResponseAsync("3")).GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal(
+            "echoed",
+            (await guard.ResponseAsync("3")).GetProperty("result").GetProperty("content")[0].GetProperty("text")
+                .GetString());
     }
 
     [Theory]
@@ -76,7 +80,10 @@ public sealed class HostileUpstreamTests
         Assert.True((await guard.ResponseAsync("5")).TryGetProperty("result", out _));
         guard.CloseStdin();
         Assert.Equal(0, await guard.WaitForExitAsync());
-        Assert.DoesNotContain(guard.UnreadLines(), line => line.Contains("hello", StringComparison.Ordinal) || line.Contains("<html", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            guard.UnreadLines(),
+            line => line.Contains("hello", StringComparison.Ordinal)
+                || line.Contains("<html", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -87,14 +94,19 @@ public sealed class HostileUpstreamTests
     public async Task ToolsList_Unreadable_ErrorAndNoToolShown()
     {
         await using var upstream = new ScriptedUpstream(request => request.RpcMethod == "tools/list"
-            ? ScriptedUpstream.Response("200 OK", "text/event-stream", "data: {\"jsonrpc\":\"2.0\",\"id\":" + request.Id + ",\"result\":{\"tools\":[{\"name\":\"secret_tool\"}]}\n\n")
+            ? ScriptedUpstream.Response(
+                "200 OK", "text/event-stream",
+                "data: {\"jsonrpc\":\"2.0\",\"id\":" + request.Id
+                    + ",\"result\":{\"tools\":[{\"name\":\"secret_tool\"}]}\n\n")
             : Answer(request));
         await using var guard = await StartAsync(upstream.Url);
 
         await guard.SendAsync("""{"jsonrpc":"2.0","id":6,"method":"tools/list"}""");
         var answer = await guard.ResponseAsync("6");
 
-        Assert.Contains("its answer was not a JSON-RPC message", answer.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "its answer was not a JSON-RPC message", answer.GetProperty("error").GetProperty("message").GetString(),
+            StringComparison.Ordinal);
         Assert.DoesNotContain("secret_tool", answer.GetRawText(), StringComparison.Ordinal);
     }
 
@@ -106,10 +118,15 @@ public sealed class HostileUpstreamTests
         await using var guard = await StartAsync(upstream.Url);
 
         await guard.SendAsync(Call(7, "limited"));
-        Assert.Contains("HTTP 503", (await guard.ResponseAsync("7")).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "HTTP 503", (await guard.ResponseAsync("7")).GetProperty("error").GetProperty("message").GetString(),
+            StringComparison.Ordinal);
         await guard.SendAsync(Call(8, "limited"));
 
-        Assert.Equal("limited ran", (await guard.ResponseAsync("8")).GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal(
+            "limited ran",
+            (await guard.ResponseAsync("8")).GetProperty("result").GetProperty("content")[0].GetProperty("text")
+                .GetString());
     }
 
     [Fact]
@@ -131,10 +148,12 @@ public sealed class HostileUpstreamTests
         Assert.True((await guard.ResponseAsync("2")).TryGetProperty("error", out _));
     }
 
-    private static Dictionary<string, string> Home() => new() { ["MCPGUARD_HOME"] = Directory.CreateTempSubdirectory("mcpguard-remote-home-").FullName };
+    private static Dictionary<string, string> Home() =>
+        new() { ["MCPGUARD_HOME"] = Directory.CreateTempSubdirectory("mcpguard-remote-home-").FullName };
 
     private static string Call(int id, string tool) =>
-        "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{}}}";
+        "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+            + "\",\"arguments\":{}}}";
 
     private static async Task<RawGuard> StartAsync(string url)
     {
@@ -168,7 +187,8 @@ public sealed class HostileUpstreamTests
             "tools/list" => ScriptedUpstream.Response(
                 "200 OK",
                 "text/event-stream",
-                "\uFEFF: hello\rid: 17\rretry: 1000\revent: message\rdata: {\"jsonrpc\":\"2.0\",\rdata: \"id\":" + request.Id
+                "\uFEFF: hello\rid: 17\rretry: 1000\revent: message\rdata: {\"jsonrpc\":\"2.0\",\rdata: \"id\":"
+                    + request.Id
                     + ",\r: between\rdata: \"result\":{\"tools\":" + ToolsJson.Trim() + "}}\r\r"),
             "tools/call" => Call(request),
             _ => ScriptedUpstream.Response("200 OK", json, ScriptedUpstream.Result(request, "{}")),

@@ -33,7 +33,8 @@ public sealed class LoginTests
         }
 
         var environment = new Dictionary<string, string> { ["MCPGUARD_HOME"] = home, ["PASS_ENV"] = "1" };
-        await using (var run = V2ClientRun.Start("legacy", "deny", V2PeerTests.Policy, server: ["--url", server.Url], environment: environment))
+        await using (var run = V2ClientRun.Start(
+            "legacy", "deny", V2PeerTests.Policy, server: ["--url", server.Url], environment: environment))
         {
             Assert.Equal("echo: hi", V2ClientRun.ResultText(await run.StepAsync("allowed")));
             await run.StepAsync("closed");
@@ -43,14 +44,18 @@ public sealed class LoginTests
         Assert.Contains("TOKEN ok", server.Stderr, StringComparison.Ordinal);
 
         await RevokeRefreshTokenAsync(issuer, tokenFile);
-        await using var guard = RawGuard.Start(V2PeerTests.Policy, [], ["--url", server.Url], new Dictionary<string, string> { ["MCPGUARD_HOME"] = home });
+        await using var guard = RawGuard.Start(
+            V2PeerTests.Policy, [], ["--url", server.Url], new Dictionary<string, string> { ["MCPGUARD_HOME"] = home });
         await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""");
         var message = (await guard.ResponseAsync("1")).GetProperty("error").GetProperty("message").GetString();
         Assert.Contains($"run `mcpguard login --url {server.Url}`", message, StringComparison.Ordinal);
-        using var stored = JsonDocument.Parse(await File.ReadAllTextAsync(tokenFile, TestContext.Current.CancellationToken));
+        using var stored = JsonDocument.Parse(
+            await File.ReadAllTextAsync(tokenFile, TestContext.Current.CancellationToken));
         foreach (var token in (string[])["access_token", "refresh_token"])
         {
-            Assert.DoesNotContain(stored.RootElement.GetProperty("logins")[0].GetProperty(token).GetString()!, guard.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain(
+                stored.RootElement.GetProperty("logins")[0].GetProperty(token).GetString()!, guard.Stderr,
+                StringComparison.Ordinal);
         }
     }
 
@@ -62,7 +67,8 @@ public sealed class LoginTests
 
         using var login = StartLogin(server.Url, home);
         var stderr = await login.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await login.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        await login.WaitForExitAsync(TestContext.Current.CancellationToken)
+            .WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, login.ExitCode);
         Assert.StartsWith("mcpguard: ", stderr, StringComparison.Ordinal);
@@ -74,7 +80,9 @@ public sealed class LoginTests
     {
         using var login = StartLogin(url, home);
         string? page = null;
-        while (page is null && await login.StandardError.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TestConstants.DefaultTimeout) is { } line)
+        while (page is null
+            && await login.StandardError.ReadLineAsync(TestContext.Current.CancellationToken).AsTask()
+                .WaitAsync(TestConstants.DefaultTimeout) is { } line)
         {
             page = line.StartsWith("http://127.0.0.1:", StringComparison.Ordinal) ? line : null;
         }
@@ -90,7 +98,8 @@ public sealed class LoginTests
         await tab.ClickAsync("button[type=submit]");
         await Assertions.Expect(tab.Locator("body")).ToContainTextAsync("McpGuard received the sign-in");
         var rest = await login.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await login.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        await login.WaitForExitAsync(TestContext.Current.CancellationToken)
+            .WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
         Assert.Contains("mode 0600", rest, StringComparison.Ordinal);
         return login.ExitCode;
     }
@@ -98,7 +107,12 @@ public sealed class LoginTests
     private static Process StartLogin(string url, string home)
     {
         var guard = RepoPaths.Guard;
-        var startInfo = new ProcessStartInfo(guard.Command) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var startInfo = new ProcessStartInfo(guard.Command)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false
+        };
         foreach (var argument in (string[])[.. guard.Prefix, "login", "--url", url, "--no-browser", "--timeout", "2m"])
         {
             startInfo.ArgumentList.Add(argument);
@@ -111,7 +125,8 @@ public sealed class LoginTests
     /// <summary>RFC 7009 revocation of the stored refresh token, as the person would do at the provider.</summary>
     private static async Task RevokeRefreshTokenAsync(string issuer, string tokenFile)
     {
-        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(tokenFile, TestContext.Current.CancellationToken));
+        using var document = JsonDocument.Parse(
+            await File.ReadAllTextAsync(tokenFile, TestContext.Current.CancellationToken));
         var login = document.RootElement.GetProperty("logins")[0];
         using var http = new HttpClient();
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
@@ -120,7 +135,8 @@ public sealed class LoginTests
             ["token_type_hint"] = "refresh_token",
             ["client_id"] = login.GetProperty("client_id").GetString()!,
         });
-        using var response = await http.PostAsync(issuer + "/token/revocation", form, TestContext.Current.CancellationToken);
+        using var response = await http.PostAsync(
+            issuer + "/token/revocation", form, TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"revocation: HTTP {(int)response.StatusCode}");
     }
 }

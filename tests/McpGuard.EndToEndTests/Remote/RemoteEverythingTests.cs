@@ -23,7 +23,8 @@ public sealed class RemoteEverythingTests
         await using var server = await NodeHttpServer.StartEverythingAsync();
         await using var run = V2ClientRun.Start(era, "everything", Policy, server: ["--url", server.Url]);
 
-        var tools = (await run.StepAsync("list")).GetProperty("result").EnumerateArray().Select(t => t.GetString()).ToList();
+        var tools = (await run.StepAsync("list")).GetProperty("result").EnumerateArray().Select(t => t.GetString())
+            .ToList();
         Assert.Contains("echo", tools);
         Assert.DoesNotContain("get-env", tools);
         Assert.Equal("Echo: hi", V2ClientRun.ResultText(await run.StepAsync("echo")));

@@ -38,11 +38,14 @@ public sealed class RemoteV2PeerTests
     public async Task CallBeforeList_HiddenTool_FilteredAndTheCallAnswered(string era)
     {
         await using var server = await NodeHttpServer.StartV2Async();
-        await using var run = V2ClientRun.Start(era, "call-first", V2PeerTests.Policy + "\nhide: [wait_ms]\n", server: ["--url", server.Url]);
+        await using var run = V2ClientRun.Start(
+            era, "call-first", V2PeerTests.Policy + "\nhide: [wait_ms]\n", server: ["--url", server.Url]);
 
         Assert.Equal("echo: first", V2ClientRun.ResultText(await run.StepAsync("echo")));
         var list = await run.StepAsync("list");
-        Assert.Equal(["echo", "place_order", "confirm", "pick_tools", "add_tool"], list.GetProperty("result").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(
+            ["echo", "place_order", "confirm", "pick_tools", "add_tool"],
+            list.GetProperty("result").EnumerateArray().Select(n => n.GetString()));
         await run.StepAsync("closed");
     }
 
@@ -52,9 +55,12 @@ public sealed class RemoteV2PeerTests
     public async Task Approval_ApprovedInTheClient_TheOrderRunsOnce(string era)
     {
         await using var server = await NodeHttpServer.StartV2Async();
-        await using var run = V2ClientRun.Start(era, "approve", V2PeerTests.Policy, approve: "yes", server: ["--url", server.Url]);
+        await using var run = V2ClientRun.Start(
+            era, "approve", V2PeerTests.Policy, approve: "yes", server: ["--url", server.Url]);
 
-        Assert.Contains("place_order", (await run.StepAsync("elicited")).GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "place_order", (await run.StepAsync("elicited")).GetProperty("message").GetString(),
+            StringComparison.Ordinal);
         Assert.Equal("placed 0.6 BTCUSDT", V2ClientRun.ResultText(await run.StepAsync("order")));
         await run.StepAsync("closed");
         await run.WaitForExitAsync();
@@ -71,9 +77,12 @@ public sealed class RemoteV2PeerTests
     public async Task ServerAsksTheClient_BothEras_CompletesAsDirect(string era)
     {
         await using var server = await NodeHttpServer.StartV2Async();
-        await using var run = V2ClientRun.Start(era, "server-rounds", V2PeerTests.Policy, server: ["--url", server.Url]);
+        await using var run = V2ClientRun.Start(
+            era, "server-rounds", V2PeerTests.Policy, server: ["--url", server.Url]);
 
-        Assert.Contains("Really 0.6?", (await run.StepAsync("elicited")).GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "Really 0.6?", (await run.StepAsync("elicited")).GetProperty("message").GetString(),
+            StringComparison.Ordinal);
         Assert.Equal("confirmed 0.6", V2ClientRun.ResultText(await run.StepAsync("confirm")));
         Assert.Equal("confirmed 0.3", V2ClientRun.ResultText(await run.StepAsync("confirm-again")));
         await run.StepAsync("closed");
@@ -100,12 +109,15 @@ public sealed class RemoteV2PeerTests
         await run.WaitForExitAsync();
 
         var requests = server.Requests;
-        Assert.All(requests, r => Assert.Equal("key-s3cret", r.GetProperty("headers").GetProperty("x-guard-key").GetString()));
+        Assert.All(
+            requests, r => Assert.Equal("key-s3cret", r.GetProperty("headers").GetProperty("x-guard-key").GetString()));
         Assert.All(requests, r => Assert.False(r.GetProperty("headers").TryGetProperty("cookie", out _)));
         Assert.DoesNotContain("s3cret", run.Stderr, StringComparison.Ordinal);
         if (era == "auto")
         {
-            var echo = Assert.Single(requests, r => r.GetProperty("headers").TryGetProperty("mcp-name", out var name) && name.GetString() == "echo");
+            var echo = Assert.Single(
+                requests,
+                r => r.GetProperty("headers").TryGetProperty("mcp-name", out var name) && name.GetString() == "echo");
             Assert.Equal("2026-07-28", echo.GetProperty("headers").GetProperty("mcp-protocol-version").GetString());
             Assert.Equal("tools/call", echo.GetProperty("headers").GetProperty("mcp-method").GetString());
             Assert.All(requests, r => Assert.False(r.GetProperty("headers").TryGetProperty("mcp-session-id", out _)));
@@ -114,8 +126,13 @@ public sealed class RemoteV2PeerTests
         {
             var posts = requests.Where(r => r.GetProperty("method").GetString() == "POST").ToList();
             var session = posts[^1].GetProperty("headers").GetProperty("mcp-session-id").GetString();
-            Assert.All(posts.Skip(1), r => Assert.Equal(session, r.GetProperty("headers").GetProperty("mcp-session-id").GetString()));
-            Assert.All(posts.Skip(1), r => Assert.Equal("2025-11-25", r.GetProperty("headers").GetProperty("mcp-protocol-version").GetString()));
+            Assert.All(
+                posts.Skip(1),
+                r => Assert.Equal(session, r.GetProperty("headers").GetProperty("mcp-session-id").GetString()));
+            Assert.All(
+                posts.Skip(1),
+                r => Assert.Equal(
+                    "2025-11-25", r.GetProperty("headers").GetProperty("mcp-protocol-version").GetString()));
             Assert.All(requests, r => Assert.False(r.GetProperty("headers").TryGetProperty("mcp-name", out _)));
             Assert.Contains(requests, r => r.GetProperty("method").GetString() == "GET");
             Assert.Contains(requests, r => r.GetProperty("method").GetString() == "DELETE");

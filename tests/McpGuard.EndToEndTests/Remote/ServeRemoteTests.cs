@@ -26,15 +26,23 @@ public sealed class ServeRemoteTests
     public async Task ServeUrl_ListCallDeny_ClientCredentialsNeverForwarded(string version)
     {
         await using var upstream = await NodeHttpServer.StartV2Async();
-        await using var guard = await ServedGuard.StartAsync(Policy, [], ["--url", upstream.Url, "--header", "X-Guard-Key: guard-own"]);
+        await using var guard = await ServedGuard.StartAsync(
+            Policy, [], ["--url", upstream.Url, "--header", "X-Guard-Key: guard-own"]);
         await using var client = await guard.ConnectAsync(
             new McpClientOptions { ProtocolVersion = version == "auto" ? null : version },
-            headers: new Dictionary<string, string> { ["Authorization"] = "Bearer client-secret", ["Cookie"] = "session=client-cookie" });
+            headers: new Dictionary<string, string>
+            {
+                ["Authorization"] = "Bearer client-secret",
+                ["Cookie"] = "session=client-cookie"
+            });
         var ct = TestContext.Current.CancellationToken;
 
         var names = (await client.ListToolsAsync(cancellationToken: ct)).Select(t => t.Name).ToList();
-        var echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "hi" }, cancellationToken: ct);
-        var order = await client.CallToolAsync("place_order", new Dictionary<string, object?> { ["symbol"] = "BTC", ["qty"] = "1" }, cancellationToken: ct);
+        var echo = await client.CallToolAsync(
+            "echo", new Dictionary<string, object?> { ["text"] = "hi" }, cancellationToken: ct);
+        var order = await client.CallToolAsync(
+            "place_order", new Dictionary<string, object?> { ["symbol"] = "BTC", ["qty"] = "1" },
+            cancellationToken: ct);
 
         Assert.Contains("echo", names);
         Assert.DoesNotContain("add_tool", names);
@@ -43,7 +51,8 @@ public sealed class ServeRemoteTests
         Assert.DoesNotContain("RAN place_order", upstream.Stderr, StringComparison.Ordinal);
         var requests = upstream.Requests;
         Assert.NotEmpty(requests);
-        Assert.All(requests, r => Assert.Equal("guard-own", r.GetProperty("headers").GetProperty("x-guard-key").GetString()));
+        Assert.All(
+            requests, r => Assert.Equal("guard-own", r.GetProperty("headers").GetProperty("x-guard-key").GetString()));
         Assert.All(requests, r => Assert.False(r.GetProperty("headers").TryGetProperty("authorization", out _)));
         Assert.All(requests, r => Assert.False(r.GetProperty("headers").TryGetProperty("cookie", out _)));
         Assert.DoesNotContain("client-secret", upstream.Stderr, StringComparison.Ordinal);

@@ -37,7 +37,8 @@ public sealed class WrapRemoteTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public async Task WrapThenUnwrap_RemoteEntry_RunUrlWithSecretsOutOfArgsAndBackByteForByte(string client, string file, string original)
+    public async Task WrapThenUnwrap_RemoteEntry_RunUrlWithSecretsOutOfArgsAndBackByteForByte(
+        string client, string file, string original)
     {
         var home = Directory.CreateTempSubdirectory($"mcpguard-wrap-{client}-").FullName;
         var config = Path.Combine(home, file);
@@ -51,7 +52,8 @@ public sealed class WrapRemoteTests
         var entry = Assert.Single(Servers(config), s => s.Value!["args"] is not null).Value!.AsObject();
         var args = entry["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
         Assert.Contains("--url", args);
-        Assert.DoesNotContain(args, a => a.Contains("${", StringComparison.Ordinal) || a.Contains("secret", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            args, a => a.Contains("${", StringComparison.Ordinal) || a.Contains("secret", StringComparison.Ordinal));
         Assert.DoesNotContain("--", args);
         Assert.True(Path.IsPathRooted(entry["command"]!.GetValue<string>()));
         Assert.DoesNotContain("not found on this PATH", error);
@@ -84,7 +86,8 @@ public sealed class WrapRemoteTests
         environment["MCPGUARD_HOME"] = Path.Combine(home, ".mcpguard");
 
         await using var guard = RawGuard.StartCommand(
-            entry["command"]!.GetValue<string>(), entry["args"]!.AsArray().Select(a => a!.GetValue<string>()), environment, policy);
+            entry["command"]!.GetValue<string>(), entry["args"]!.AsArray().Select(a => a!.GetValue<string>()),
+            environment, policy);
         await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
         await guard.ResponseAsync("1");
         var commandLine = File.ReadAllText($"/proc/{guard.Pid}/cmdline");
@@ -97,7 +100,9 @@ public sealed class WrapRemoteTests
 
         Assert.Equal(["echo"], tools);
         Assert.Equal("Unknown tool: secret_tool", hidden);
-        Assert.All(upstream.Requests.Where(r => r.Method == "POST"), r => Assert.Equal("Bearer e2e-secret-42", r.Headers["authorization"]));
+        Assert.All(
+            upstream.Requests.Where(r => r.Method == "POST"),
+            r => Assert.Equal("Bearer e2e-secret-42", r.Headers["authorization"]));
         Assert.DoesNotContain(upstream.Requests, r => r.ToolName == "secret_tool");
         Assert.Contains("--header-env", commandLine, StringComparison.Ordinal);
         Assert.DoesNotContain("e2e-secret-42", commandLine, StringComparison.Ordinal);
@@ -107,7 +112,8 @@ public sealed class WrapRemoteTests
     {
         if (request.Method != "POST" || !request.Body.Contains("\"id\"", StringComparison.Ordinal))
         {
-            return ScriptedUpstream.Response(request.Method == "POST" ? "202 Accepted" : "405 Method Not Allowed", null, "");
+            return ScriptedUpstream.Response(
+                request.Method == "POST" ? "202 Accepted" : "405 Method Not Allowed", null, "");
         }
 
         var result = request.RpcMethod switch
@@ -125,10 +131,16 @@ public sealed class WrapRemoteTests
         return (root["mcpServers"] ?? root["servers"])!.AsObject();
     }
 
-    private static async Task<(int Code, string Output, string Error)> GuardAsync(string home, params string[] arguments)
+    private static async Task<(int Code, string Output, string Error)> GuardAsync(
+        string home, params string[] arguments)
     {
         var guard = RepoPaths.Guard;
-        var start = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = home };
+        var start = new ProcessStartInfo(guard.Command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = home
+        };
         foreach (var argument in guard.Prefix.Concat(arguments))
         {
             start.ArgumentList.Add(argument);

@@ -80,7 +80,8 @@ internal sealed class OAuthSetup : IAsyncDisposable
                 ["scope"] = client == "reader" ? "mcp:read" : "mcp:tools",
             }),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(client + ":secret")));
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(client + ":secret")));
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"token endpoint: HTTP {(int)response.StatusCode} {body}");
@@ -94,7 +95,8 @@ internal sealed class OAuthSetup : IAsyncDisposable
     public async Task<string> ExpiredTokenAsync()
     {
         using var http = new HttpClient();
-        return await http.GetStringAsync($"{Issuer}/test/expired?resource={Uri.EscapeDataString(Resource)}", TestContext.Current.CancellationToken);
+        return await http.GetStringAsync(
+            $"{Issuer}/test/expired?resource={Uri.EscapeDataString(Resource)}", TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()

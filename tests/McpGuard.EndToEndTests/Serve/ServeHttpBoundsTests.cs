@@ -27,7 +27,8 @@ public sealed class ServeHttpBoundsTests
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
         using var http = new HttpClient();
 
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await PostAsync(http, guard, "{}", "text/plain")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.UnsupportedMediaType, (await PostAsync(http, guard, "{}", "text/plain")).StatusCode);
         var parse = await PostAsync(http, guard, "{\"jsonrpc\":");
         Assert.Equal(HttpStatusCode.BadRequest, parse.StatusCode);
         Assert.Equal(-32700, await ErrorCodeAsync(parse));
@@ -37,16 +38,23 @@ public sealed class ServeHttpBoundsTests
         Assert.Contains("\"id\":null", await batch.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var duplicate = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/list"}""");
         Assert.Equal(-32600, await ErrorCodeAsync(duplicate));
-        Assert.StartsWith("HTTP/1.1 413", await RawAsync(guard, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + guard.Url.Port
+        Assert.StartsWith(
+            "HTTP/1.1 413", await RawAsync(guard, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + guard.Url.Port
             + "\r\nContent-Type: application/json\r\nContent-Length: 300000000\r\n\r\n{"), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", session: "nope")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.BadRequest,
+            (await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NotFound,
+            (await PostAsync(
+                http, guard, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", session: "nope")).StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.GetAsync(guard.Url, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.DeleteAsync(guard.Url, Ct)).StatusCode);
         using var unknown = new HttpRequestMessage(HttpMethod.Delete, guard.Url);
         unknown.Headers.Add("Mcp-Session-Id", "nope");
         Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(unknown, Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(http, guard, "{}", origin: "https://evil.example")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden, (await PostAsync(http, guard, "{}", origin: "https://evil.example")).StatusCode);
         using var rebound = new HttpRequestMessage(HttpMethod.Post, guard.Url) { Content = Json("{}") };
         rebound.Headers.Host = "evil.example:" + guard.Url.Port;
         Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound, Ct)).StatusCode);
@@ -92,7 +100,8 @@ public sealed class ServeHttpBoundsTests
     {
         var home = DeskProcess.NewHome();
         var policy = Policy + "serve:\n  auth: { tokens: agents.yaml }\n";
-        var token = (await RunCliAsync(home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy)).Trim();
+        var token = (await RunCliAsync(
+            home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy)).Trim();
         var audit = Path.Combine(home, "audit.jsonl");
         await using var guard = await ServedGuard.StartAsync(policy, Server, ["--audit", audit], home: home);
         using var http = new HttpClient();
@@ -102,13 +111,16 @@ public sealed class ServeHttpBoundsTests
         var wrong = await PostAsync(http, guard, Init, token: token + "x");
         var right = await PostAsync(http, guard, Init, token: token);
         var session = right.Headers.GetValues("Mcp-Session-Id").Single();
-        var call = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}""",
+        var call = await PostAsync(
+            http, guard,
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}""",
             session: session, token: token);
         await RunCliAsync(home, "agents", "revoke", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy);
         var revoked = await PostAsync(http, guard, Init, token: token);
 
         Assert.StartsWith("mcpg_", token, StringComparison.Ordinal);
-        Assert.DoesNotContain(token, await File.ReadAllTextAsync(Path.Combine(home, "agents.yaml"), Ct), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            token, await File.ReadAllTextAsync(Path.Combine(home, "agents.yaml"), Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
         Assert.Equal("Bearer", none.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
@@ -123,7 +135,8 @@ public sealed class ServeHttpBoundsTests
     [Fact]
     public async Task NonLoopbackWithoutAuth_Exit2()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServedGuard.StartAsync(Policy, Server, ["--listen", "0.0.0.0:0"]));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => ServedGuard.StartAsync(Policy, Server, ["--listen", "0.0.0.0:0"]));
 
         Assert.Contains("serve exited (2)", error.Message, StringComparison.Ordinal);
         Assert.Contains("needs serve.auth", error.Message, StringComparison.Ordinal);
@@ -188,11 +201,16 @@ public sealed class ServeHttpBoundsTests
     }
 
     /// <summary>Runs a mcpguard command with this home (the policy written first) and returns its stdout.</summary>
-    internal static async Task<string> RunCliAsync(string home, string verb, string sub, string name, string policyFlag, string policyPath, string policy)
+    internal static async Task<string> RunCliAsync(
+        string home, string verb, string sub, string name, string policyFlag, string policyPath, string policy)
     {
         await File.WriteAllTextAsync(policyPath, policy, Ct);
         var guard = RepoPaths.Guard;
-        var start = new System.Diagnostics.ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new System.Diagnostics.ProcessStartInfo(guard.Command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true
+        };
         foreach (var argument in guard.Prefix.Concat([verb, sub, name, policyFlag, policyPath]))
         {
             start.ArgumentList.Add(argument);

@@ -32,14 +32,19 @@ public sealed class ServeOAuthTests
             headers: new Dictionary<string, string> { ["Authorization"] = "Bearer " + token });
 
         var names = (await client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name).ToList();
-        var echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "hi" }, cancellationToken: Ct);
-        var order = await client.CallToolAsync("place_order", new Dictionary<string, object?> { ["symbol"] = "BTC", ["qty"] = "1" }, cancellationToken: Ct);
+        var echo = await client.CallToolAsync(
+            "echo", new Dictionary<string, object?> { ["text"] = "hi" }, cancellationToken: Ct);
+        var order = await client.CallToolAsync(
+            "place_order", new Dictionary<string, object?> { ["symbol"] = "BTC", ["qty"] = "1" },
+            cancellationToken: Ct);
 
         Assert.Contains("echo", names);
         Assert.Equal("echo: hi", Assert.IsType<TextContentBlock>(Assert.Single(echo.Content)).Text);
         Assert.True(order.IsError);
         var records = await AuditRecordsAsync(setup.Guard);
-        Assert.Contains(records, r => r.GetProperty("tool").GetString() == "echo" && r.GetProperty("agent").GetString() == "trader");
+        Assert.Contains(
+            records,
+            r => r.GetProperty("tool").GetString() == "echo" && r.GetProperty("agent").GetString() == "trader");
         Assert.DoesNotContain(setup.Guard.Stderr, line => line.Contains(token, StringComparison.Ordinal));
     }
 
@@ -72,7 +77,8 @@ public sealed class ServeOAuthTests
 
         using var scoped = await PostAsync(http, setup.Guard.Url, readOnly);
         Assert.Equal(HttpStatusCode.Forbidden, scoped.StatusCode);
-        Assert.Contains("error=\"insufficient_scope\"", scoped.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "error=\"insufficient_scope\"", scoped.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         using var accepted = await PostAsync(http, setup.Guard.Url, valid);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
 
@@ -96,7 +102,8 @@ public sealed class ServeOAuthTests
                 headers: new Dictionary<string, string> { ["Authorization"] = "Bearer " + token });
             foreach (var text in (string[])["first", "second"])
             {
-                var result = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = agent + " " + text }, cancellationToken: Ct);
+                var result = await client.CallToolAsync(
+                    "echo", new Dictionary<string, object?> { ["text"] = agent + " " + text }, cancellationToken: Ct);
                 texts.Add(Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
             }
         }
@@ -105,7 +112,8 @@ public sealed class ServeOAuthTests
         Assert.Contains("rate limit of 1 per 1h for echo for this agent reached", texts[1], StringComparison.Ordinal);
         Assert.Equal("echo: analyst first", texts[2]);
         Assert.Contains("for this agent reached", texts[3], StringComparison.Ordinal);
-        var denied = (await AuditRecordsAsync(setup.Guard)).Where(r => r.TryGetProperty("decision", out var d) && d.GetString() == "deny").ToList();
+        var denied = (await AuditRecordsAsync(setup.Guard))
+            .Where(r => r.TryGetProperty("decision", out var d) && d.GetString() == "deny").ToList();
         Assert.Equal(["trader", "analyst"], denied.Select(r => r.GetProperty("agent").GetString()));
     }
 
@@ -117,20 +125,24 @@ public sealed class ServeOAuthTests
         foreach (var agent in (string[])["trader", "analyst"])
         {
             var token = await setup.TokenAsync(agent, setup.Resource);
-            await using var client = await setup.Guard.ConnectAsync(headers: new Dictionary<string, string> { ["Authorization"] = "Bearer " + token });
-            await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = agent }, cancellationToken: Ct);
+            await using var client = await setup.Guard.ConnectAsync(
+                headers: new Dictionary<string, string> { ["Authorization"] = "Bearer " + token });
+            await client.CallToolAsync(
+                "echo", new Dictionary<string, object?> { ["text"] = agent }, cancellationToken: Ct);
         }
 
         Assert.Equal(143, await setup.Guard.TerminateAsync());
 
-        var echoes = receiver.Spans.Where(s => s.Name == "tools/call echo" && s.Kind == 2).Select(s => s.Attributes["mcpguard.agent"]);
+        var echoes = receiver.Spans.Where(s => s.Name == "tools/call echo" && s.Kind == 2)
+            .Select(s => s.Attributes["mcpguard.agent"]);
         Assert.Equal(["analyst", "trader"], echoes.Order(StringComparer.Ordinal));
     }
 
     /// <summary>The token's claims under a header that says <c>alg: none</c>, with no signature.</summary>
     private static string Unsigned(string token)
     {
-        var header = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"alg":"none","typ":"at+jwt"}""")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var header = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"alg":"none","typ":"at+jwt"}""")).TrimEnd('=')
+            .Replace('+', '-').Replace('/', '_');
         return header + "." + token.Split('.')[1] + ".";
     }
 
@@ -140,7 +152,8 @@ public sealed class ServeOAuthTests
         const string Body = """
             {"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}
             """;
-        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(
+            HttpMethod.Post, url) { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
         request.Headers.Accept.ParseAdd("application/json, text/event-stream");
         request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
         request.Headers.Add("Mcp-Method", "tools/list");
@@ -155,6 +168,8 @@ public sealed class ServeOAuthTests
     private static async Task<List<JsonElement>> AuditRecordsAsync(ServedGuard guard)
     {
         var text = await File.ReadAllTextAsync(OAuthSetup.AuditPath(guard.Home), Ct);
-        return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+        return [
+            .. text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => JsonDocument.Parse(line).RootElement.Clone())];
     }
 }

@@ -19,8 +19,11 @@ public sealed class ServeScaleOutTests
     [Fact]
     public async Task TwoGuardsOneRedis_FiftyCallsAgainstMaxTwo_ExactlyTwoRun_SessionsSticky()
     {
-        Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
-        Assert.SkipUnless(File.Exists("/usr/sbin/haproxy"), "haproxy is not installed (Debian package haproxy; .ci/apt-packages)");
+        Assert.SkipUnless(
+            RedisServer.IsInstalled,
+            "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+        Assert.SkipUnless(
+            File.Exists("/usr/sbin/haproxy"), "haproxy is not installed (Debian package haproxy; .ci/apt-packages)");
         await using var redis = await RedisServer.StartAsync(Ct);
         var proxyPort = DeskProcess.FreePort();
         var policy = $"""
@@ -43,7 +46,8 @@ public sealed class ServeScaleOutTests
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => PlaceOrderAsync(http, url, i)));
 
-        var ran = first.Stderr.Concat(second.Stderr).Count(line => line.StartsWith("RAN place_order", StringComparison.Ordinal));
+        var ran = first.Stderr.Concat(second.Stderr)
+            .Count(line => line.StartsWith("RAN place_order", StringComparison.Ordinal));
         Assert.Equal(2, ran);
         Assert.Equal(2, answers.Count(a => a.Contains("placed 1 BTC", StringComparison.Ordinal)));
         Assert.Equal(48, answers.Count(a => a.Contains("Denied by policy", StringComparison.Ordinal)));
@@ -53,11 +57,14 @@ public sealed class ServeScaleOutTests
 
         for (var i = 0; i < 4; i++)
         {
-            var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = url, TransportMode = HttpTransportMode.StreamableHttp });
-            await using var client = await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-06-18" }, cancellationToken: Ct);
+            var transport = new HttpClientTransport(
+                new HttpClientTransportOptions { Endpoint = url, TransportMode = HttpTransportMode.StreamableHttp });
+            await using var client = await McpClient.CreateAsync(
+                transport, new McpClientOptions { ProtocolVersion = "2025-06-18" }, cancellationToken: Ct);
             for (var call = 0; call < 3; call++)
             {
-                var echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "s" + i }, cancellationToken: Ct);
+                var echo = await client.CallToolAsync(
+                    "echo", new Dictionary<string, object?> { ["text"] = "s" + i }, cancellationToken: Ct);
                 Assert.NotEqual(true, echo.IsError);
             }
         }
@@ -69,7 +76,8 @@ public sealed class ServeScaleOutTests
             + ",\"method\":\"tools/call\",\"params\":{\"name\":\"place_order\",\"arguments\":{\"symbol\":\"BTC\",\"qty\":\"1\"},"
             + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"},"
             + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(
+            HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
         request.Headers.Add("Mcp-Method", "tools/call");
@@ -99,7 +107,12 @@ public sealed class ServeScaleOutTests
               server g2 127.0.0.1:{second}
 
             """);
-        var start = new ProcessStartInfo("/usr/sbin/haproxy") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("/usr/sbin/haproxy")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false
+        };
         foreach (var argument in (string[])["-db", "-f", config])
         {
             start.ArgumentList.Add(argument);
@@ -129,7 +142,8 @@ public sealed class ServeScaleOutTests
                     socket.Connect(System.Net.IPAddress.Loopback, port);
                     return;
                 }
-                catch (System.Net.Sockets.SocketException) when (starting.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
+                catch (System.Net.Sockets.SocketException) when (starting.Elapsed < TimeSpan.FromSeconds(30)
+                    && !process.HasExited)
                 {
                     Thread.Yield();
                 }

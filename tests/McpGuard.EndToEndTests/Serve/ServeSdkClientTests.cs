@@ -55,8 +55,11 @@ public sealed class ServeSdkClientTests
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
         await using var client = await guard.ConnectAsync(new McpClientOptions { ProtocolVersion = Version(version) });
 
-        var echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "hi" }, cancellationToken: Ct);
-        var order = await client.CallToolAsync("place_order", new Dictionary<string, object?> { ["symbol"] = "BTC", ["qty"] = "1" }, cancellationToken: Ct);
+        var echo = await client.CallToolAsync(
+            "echo", new Dictionary<string, object?> { ["text"] = "hi" }, cancellationToken: Ct);
+        var order = await client.CallToolAsync(
+            "place_order", new Dictionary<string, object?> { ["symbol"] = "BTC", ["qty"] = "1" },
+            cancellationToken: Ct);
 
         Assert.Equal("echo: hi", Text(echo));
         Assert.True(order.IsError);
@@ -103,13 +106,17 @@ public sealed class ServeSdkClientTests
                     return ValueTask.FromResult(new ElicitResult
                     {
                         Action = "accept",
-                        Content = new Dictionary<string, JsonElement> { ["approve"] = JsonSerializer.SerializeToElement(true) },
+                        Content = new Dictionary<string, JsonElement>
+                        {
+                            ["approve"] = JsonSerializer.SerializeToElement(true)
+                        },
                     });
                 },
             },
         });
 
-        var result = await client.CallToolAsync("wait_ms", new Dictionary<string, object?> { ["ms"] = 1 }, cancellationToken: Ct);
+        var result = await client.CallToolAsync(
+            "wait_ms", new Dictionary<string, object?> { ["ms"] = 1 }, cancellationToken: Ct);
 
         Assert.Equal("waited 1", Text(result));
         Assert.Contains("wants to call wait_ms", Assert.Single(asked));
@@ -132,5 +139,6 @@ public sealed class ServeSdkClientTests
     /// </summary>
     private static string? Version(string era) => era == "auto" ? null : era;
 
-    private static string Text(CallToolResult result) => Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+    private static string Text(CallToolResult result) =>
+        Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
 }

@@ -19,7 +19,8 @@ public sealed class ServeTypeScriptClientTests
     [InlineData("legacy", "2025-11-25")]
     public async Task Denied_NeverRuns_AllowedAnswers(string mode, string era)
     {
-        await using var guard = await ServedGuard.StartAsync("version: 1\ndefault: allow\ntools:\n  place_order: deny\n", Server);
+        await using var guard = await ServedGuard.StartAsync(
+            "version: 1\ndefault: allow\ntools:\n  place_order: deny\n", Server);
 
         var steps = await RunAsync(mode, "deny", guard);
 
@@ -39,7 +40,9 @@ public sealed class ServeTypeScriptClientTests
 
         var steps = await RunAsync(mode, "approve", guard);
 
-        Assert.Contains("wants to call place_order", steps["elicited"].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "wants to call place_order", steps["elicited"].GetProperty("message").GetString(),
+            StringComparison.Ordinal);
         Assert.Contains("placed 0.6 BTCUSDT", steps["order"].GetRawText(), StringComparison.Ordinal);
         Assert.Single(guard.Stderr, line => line.StartsWith("RAN place_order", StringComparison.Ordinal));
     }
@@ -47,7 +50,12 @@ public sealed class ServeTypeScriptClientTests
     /// <summary>Runs one scenario to its end; its steps by name (the last of each name).</summary>
     private static async Task<Dictionary<string, JsonElement>> RunAsync(string mode, string scenario, ServedGuard guard)
     {
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
         foreach (var argument in (string[])[RepoPaths.V2Client, mode, scenario, "--url", guard.Url.ToString()])
         {
             start.ArgumentList.Add(argument);

@@ -42,7 +42,9 @@ public sealed class OtlpExportTests
         await using var receiver = new OtlpReceiver();
         await RunSessionAsync(Policy($"telemetry: {{ otlp: {receiver.Endpoint} }}"));
 
-        var echo = Assert.Single(receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c1\"");
+        var echo = Assert.Single(
+            receiver.Spans,
+            s => s.Name == "tools/call echo" && s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c1\"");
         Assert.Equal(TraceId, echo.TraceId);
         Assert.Equal(ParentSpanId, echo.ParentSpanId);
         Assert.Equal("tools/call", echo.Attributes["mcp.method.name"]);
@@ -53,18 +55,25 @@ public sealed class OtlpExportTests
         Assert.Equal("allow", echo.Attributes["mcpguard.decision"]);
         Assert.Equal("tools.echo", echo.Attributes["mcpguard.rule"]);
         Assert.True(echo.Attributes.ContainsKey("mcpguard.agent"));
-        var forwarded = Assert.Single(receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 3 && s.ParentSpanId == echo.SpanId);
+        var forwarded = Assert.Single(
+            receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 3 && s.ParentSpanId == echo.SpanId);
         Assert.Equal("\"c1\"", forwarded.Attributes["jsonrpc.request.id"]);
 
-        Assert.Equal("deny", Assert.Single(receiver.Spans, s => s.Name == "tools/call get-sum").Attributes["mcpguard.decision"]);
+        Assert.Equal(
+            "deny", Assert.Single(receiver.Spans, s => s.Name == "tools/call get-sum").Attributes["mcpguard.decision"]);
         Assert.DoesNotContain(receiver.Spans, s => s.Name == "tools/call get-sum" && s.Kind == 3);
-        Assert.Equal("hidden", Assert.Single(receiver.Spans, s => s.Name == "tools/call get-env").Attributes["mcpguard.decision"]);
+        Assert.Equal(
+            "hidden",
+            Assert.Single(receiver.Spans, s => s.Name == "tools/call get-env").Attributes["mcpguard.decision"]);
         var approved = Assert.Single(receiver.Spans, s => s.Name == "tools/call get-tiny-image" && s.Kind == 2);
         Assert.Equal("approved", approved.Attributes["mcpguard.decision"]);
         Assert.Equal("command", approved.Attributes["mcpguard.approval.channel"]);
-        var redacted = Assert.Single(receiver.Spans, s => s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c0\"");
+        var redacted = Assert.Single(
+            receiver.Spans, s => s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c0\"");
         Assert.Equal("1", redacted.Attributes["mcpguard.redactions"]);
-        Assert.DoesNotContain(receiver.Spans, s => s.Attributes["jsonrpc.request.id"] == "\"c1\"" && s.Attributes.ContainsKey("mcpguard.redactions"));
+        Assert.DoesNotContain(
+            receiver.Spans,
+            s => s.Attributes["jsonrpc.request.id"] == "\"c1\"" && s.Attributes.ContainsKey("mcpguard.redactions"));
 
         var decisions = receiver.Metrics.Where(m => m.Name == "mcpguard.decisions").SelectMany(m => m.Points).ToList();
         foreach (var decision in (string[])["allow", "deny", "hidden", "approved"])
@@ -73,9 +82,14 @@ public sealed class OtlpExportTests
         }
 
         Assert.Contains(receiver.Metrics, m => m.Name == "mcp.server.operation.duration");
-        Assert.Contains(receiver.Metrics, m => m.Name == "mcpguard.limit.refusals" && m.Points.Any(p => p["entry"] == "limits" && p["kind"] == "global"));
-        Assert.Contains(receiver.Metrics, m => m.Name == "mcpguard.approvals" && m.Points.Any(p => p["channel"] == "command"));
-        Assert.DoesNotContain(receiver.Spans.SelectMany(s => s.Attributes.Values), v => v.Contains(Secret, StringComparison.Ordinal));
+        Assert.Contains(
+            receiver.Metrics,
+            m => m.Name == "mcpguard.limit.refusals"
+                && m.Points.Any(p => p["entry"] == "limits" && p["kind"] == "global"));
+        Assert.Contains(
+            receiver.Metrics, m => m.Name == "mcpguard.approvals" && m.Points.Any(p => p["channel"] == "command"));
+        Assert.DoesNotContain(
+            receiver.Spans.SelectMany(s => s.Attributes.Values), v => v.Contains(Secret, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -84,7 +98,9 @@ public sealed class OtlpExportTests
         await using var receiver = new OtlpReceiver();
         await RunSessionAsync(Policy($"telemetry: {{ otlp: {receiver.Endpoint}, arguments: full }}"));
 
-        var echo = Assert.Single(receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c1\"");
+        var echo = Assert.Single(
+            receiver.Spans,
+            s => s.Name == "tools/call echo" && s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c1\"");
         Assert.Contains(Secret, echo.Attributes["gen_ai.tool.call.arguments"], StringComparison.Ordinal);
     }
 
@@ -110,7 +126,8 @@ public sealed class OtlpExportTests
         await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await guard.ResponseAsync("1");
         await guard.SendAsync("""{"jsonrpc":"2.0","id":"c0","method":"tools/call","params":{"name":"echo","arguments":{"message":"mail bob@example.com"}}}""");
-        Assert.Contains("[redacted: emails]", (await guard.ResponseAsync("\"c0\"")).GetRawText(), StringComparison.Ordinal);
+        Assert.Contains(
+            "[redacted: emails]", (await guard.ResponseAsync("\"c0\"")).GetRawText(), StringComparison.Ordinal);
         var meta = $"\"_meta\":{{\"traceparent\":\"00-{TraceId}-{ParentSpanId}-01\"}}";
         await guard.SendAsync(
             $$"""{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"echo","arguments":{"message":"{{Secret}}"},{{meta}}""" + "}}");

@@ -12,7 +12,8 @@ namespace McpGuard.EndToEndTests.Telemetry;
 /// </summary>
 public sealed class ServeMetricsTests
 {
-    private const string Policy = "version: 1\ndefault: allow\ntools:\n  place_order: deny\nserve:\n  auth: { tokens: agents.yaml }\n"
+    private const string Policy =
+        "version: 1\ndefault: allow\ntools:\n  place_order: deny\nserve:\n  auth: { tokens: agents.yaml }\n"
         + "telemetry:\n  prometheus: true\n";
 
     private const string Modern = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
@@ -25,7 +26,9 @@ public sealed class ServeMetricsTests
     {
         var home = DeskProcess.NewHome();
         var policyPath = Path.Combine(home, "policy.yaml");
-        var token = (await ServeHttpBoundsTests.RunCliAsync(home, "agents", "add", "alice", "--policy", policyPath, Policy)).Trim();
+        var token =
+            (await ServeHttpBoundsTests.RunCliAsync(
+                home, "agents", "add", "alice", "--policy", policyPath, Policy)).Trim();
         await using var guard = await ServedGuard.StartAsync(Policy, ["node", RepoPaths.V2Server], home: home);
         using var http = new HttpClient();
         var metrics = new Uri(guard.Url, "/metrics");
@@ -40,8 +43,12 @@ public sealed class ServeMetricsTests
         Assert.Contains("Denied by policy", denied, StringComparison.Ordinal);
         Assert.Contains("echo: hi", allowed, StringComparison.Ordinal);
         Assert.DoesNotContain("mcpguard_decisions_total{", before, StringComparison.Ordinal);
-        Assert.Contains("mcpguard_decisions_total{decision=\"deny\",rule=\"tools.place_order\",tool=\"place_order\"} 1\n", after, StringComparison.Ordinal);
-        Assert.Contains("mcpguard_decisions_total{decision=\"allow\",rule=\"default\",tool=\"echo\"} 1\n", after, StringComparison.Ordinal);
+        Assert.Contains(
+            "mcpguard_decisions_total{decision=\"deny\",rule=\"tools.place_order\",tool=\"place_order\"} 1\n", after,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "mcpguard_decisions_total{decision=\"allow\",rule=\"default\",tool=\"echo\"} 1\n", after,
+            StringComparison.Ordinal);
         Assert.Contains("# TYPE mcp_server_operation_duration_seconds histogram", after, StringComparison.Ordinal);
     }
 
@@ -55,9 +62,11 @@ public sealed class ServeMetricsTests
         return await response.Content.ReadAsStringAsync(Ct);
     }
 
-    private static async Task<string> CallAsync(HttpClient http, ServedGuard guard, string token, string tool, string arguments)
+    private static async Task<string> CallAsync(
+        HttpClient http, ServedGuard guard, string token, string tool, string arguments)
     {
-        var body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":" + arguments
+        var body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+            + "\",\"arguments\":" + arguments
             + "," + Modern + "}}";
         using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url)
         {

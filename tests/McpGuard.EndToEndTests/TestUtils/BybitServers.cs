@@ -38,5 +38,6 @@ internal static class BybitServers
     /// </summary>
     public static string SamplePolicy() =>
         File.ReadAllText(RepoPaths.BybitPolicy).Replace(
-            "file: bybit.lock.json", $"file: {Path.Combine(RepoPaths.Root, "samples/bybit/bybit.lock.json")}", StringComparison.Ordinal);
+            "file: bybit.lock.json", $"file: {Path.Combine(RepoPaths.Root, "samples/bybit/bybit.lock.json")}",
+            StringComparison.Ordinal);
 }

@@ -30,7 +30,8 @@ internal sealed class DeskProcess : IAsyncDisposable
     /// </summary>
     public async Task<HttpClient> OpenAsBrowserAsync()
     {
-        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, CookieContainer = new System.Net.CookieContainer() });
+        var http = new HttpClient(
+            new SocketsHttpHandler { UseProxy = false, CookieContainer = new System.Net.CookieContainer() });
         using var opened = await http.GetAsync(PageUrl, TestContext.Current.CancellationToken);
         opened.EnsureSuccessStatusCode();
         return http;
@@ -65,8 +66,14 @@ internal sealed class DeskProcess : IAsyncDisposable
     public static async Task<DeskProcess> StartAsync(string home, int port)
     {
         var guard = RepoPaths.Guard;
-        var start = new ProcessStartInfo(guard.Command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in guard.Prefix.Concat(["desk", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        var start = new ProcessStartInfo(guard.Command)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
+        foreach (var argument in guard.Prefix.Concat(
+            ["desk", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             start.ArgumentList.Add(argument);
         }

@@ -39,7 +39,8 @@ internal sealed class GuardedServer : IAsyncDisposable
         var policyPath = TempFiles.Write("policy.yaml", policyYaml);
         var stderr = new StderrLines();
         var guard = RepoPaths.Guard;
-        string[] arguments = [.. guard.Prefix, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
+        string[] arguments = [
+            .. guard.Prefix, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Command = guard.Command,
@@ -48,7 +49,8 @@ internal sealed class GuardedServer : IAsyncDisposable
             StandardErrorLines = stderr.Add,
             ShutdownTimeout = TimeSpan.FromSeconds(10),
         });
-        var client = await McpClient.CreateAsync(transport, clientOptions, cancellationToken: TestContext.Current.CancellationToken);
+        var client = await McpClient.CreateAsync(
+            transport, clientOptions, cancellationToken: TestContext.Current.CancellationToken);
         return new GuardedServer(policyPath, client, stderr);
     }
 

@@ -66,7 +66,8 @@ internal sealed class NodeHttpServer : IAsyncDisposable
         startInfo.ArgumentList.Add("streamableHttp");
         startInfo.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(startInfo)!;
-        while (await process.StandardError.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TestConstants.DefaultTimeout) is { } line)
+        while (await process.StandardError.ReadLineAsync(TestContext.Current.CancellationToken).AsTask()
+            .WaitAsync(TestConstants.DefaultTimeout) is { } line)
         {
             if (line.Contains("listening on port", StringComparison.Ordinal))
             {
@@ -94,14 +95,17 @@ internal sealed class NodeHttpServer : IAsyncDisposable
         }
 
         var process = Process.Start(startInfo)!;
-        var line = await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TestConstants.DefaultTimeout);
+        var line = await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken).AsTask()
+            .WaitAsync(TestConstants.DefaultTimeout);
         if (line is null || !line.StartsWith("LISTENING ", StringComparison.Ordinal))
         {
             process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{script} did not start: {line} {await process.StandardError.ReadToEndAsync()}");
+            throw new InvalidOperationException(
+                $"{script} did not start: {line} {await process.StandardError.ReadToEndAsync()}");
         }
 
-        var ports = line["LISTENING ".Length..].Split(' ').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var ports = line["LISTENING ".Length..].Split(' ')
+            .Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         return new NodeHttpServer(process, ports[0], ports);
     }
 

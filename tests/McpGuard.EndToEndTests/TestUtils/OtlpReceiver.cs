@@ -104,7 +104,8 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         {
             // Data points live under gauge (5), sum (7) or histogram (9); attributes are field 7 of a number point
             // and field 9 of a histogram point.
-            var points = metric.Messages(5).Concat(metric.Messages(7)).SelectMany(d => d.Messages(1)).Select(p => Attributes(p.Messages(7)))
+            var points = metric.Messages(5).Concat(metric.Messages(7)).SelectMany(d => d.Messages(1))
+                .Select(p => Attributes(p.Messages(7)))
                 .Concat(metric.Messages(9).SelectMany(d => d.Messages(1)).Select(p => Attributes(p.Messages(9))));
             _metrics.Enqueue(new ReceivedMetric(metric.String(1) ?? "", [.. points]));
         }
@@ -114,7 +115,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         keyValues.ToDictionary(kv => kv.String(1) ?? "", kv => Value(kv.Message(2)), StringComparer.Ordinal);
 
     private static string Value(ProtoMessage? any) =>
-        any is null ? "" : any.String(1) ?? (any.Scalar(2) is { } b ? (b != 0 ? "true" : "false") : any.Scalar(3)?.ToString() ?? "");
+        any is null
+            ? ""
+            : any.String(1) ?? (any.Scalar(2) is { } b ? (b != 0 ? "true" : "false") : any.Scalar(3)?.ToString() ?? "");
 
     private static int FreePort()
     {

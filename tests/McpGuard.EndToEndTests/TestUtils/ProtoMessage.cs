@@ -48,7 +48,8 @@ internal sealed class ProtoMessage
     public ProtoMessage? Message(int number) => Messages(number).FirstOrDefault();
 
     public string? String(int number) =>
-        _fields.Where(f => f.Number == number && f.Bytes is not null).Select(f => Encoding.UTF8.GetString(f.Bytes!)).FirstOrDefault();
+        _fields.Where(f => f.Number == number && f.Bytes is not null).Select(f => Encoding.UTF8.GetString(f.Bytes!))
+            .FirstOrDefault();
 
     public byte[]? Bytes(int number) => _fields.FirstOrDefault(f => f.Number == number).Bytes;
 

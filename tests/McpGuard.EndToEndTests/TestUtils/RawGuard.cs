@@ -21,7 +21,9 @@ internal sealed class RawGuard : IAsyncDisposable
     {
         _process = process;
         PolicyPath = policyPath;
-        _readers = Task.WhenAll(ReadLinesAsync(process.StandardOutput, line => _stdout.Writer.TryWrite(line)), ReadLinesAsync(process.StandardError, AppendStderr));
+        _readers = Task.WhenAll(
+            ReadLinesAsync(process.StandardOutput, line => _stdout.Writer.TryWrite(line)),
+            ReadLinesAsync(process.StandardError, AppendStderr));
     }
 
     public string PolicyPath { get; }
@@ -39,18 +41,22 @@ internal sealed class RawGuard : IAsyncDisposable
         }
     }
 
-    public static RawGuard Start(string policyYaml, IEnumerable<string> serverCommand, IEnumerable<string>? guardOptions = null, IDictionary<string, string>? environment = null)
+    public static RawGuard Start(
+        string policyYaml, IEnumerable<string> serverCommand, IEnumerable<string>? guardOptions = null,
+        IDictionary<string, string>? environment = null)
     {
         var policyPath = TempFiles.Write("policy.yaml", policyYaml);
         var guard = RepoPaths.Guard;
-        string[] arguments = [.. guard.Prefix, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
+        string[] arguments = [
+            .. guard.Prefix, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
         return StartCommand(guard.Command, arguments, environment, policyPath);
     }
 
     /// <summary>
     /// A command line as a client config entry gives it (the policy file is the entry's, deleted at the end).
     /// </summary>
-    public static RawGuard StartCommand(string command, IEnumerable<string> arguments, IDictionary<string, string>? environment, string policyPath)
+    public static RawGuard StartCommand(
+        string command, IEnumerable<string> arguments, IDictionary<string, string>? environment, string policyPath)
     {
         var startInfo = new ProcessStartInfo(command)
         {
@@ -80,7 +86,8 @@ internal sealed class RawGuard : IAsyncDisposable
     }
 
     public async Task<string> ReadLineAsync() =>
-        await _stdout.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TestConstants.DefaultTimeout);
+        await _stdout.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask()
+            .WaitAsync(TestConstants.DefaultTimeout);
 
     /// <summary>Reads lines until one contains <paramref name="fragment"/>, returning it.</summary>
     public async Task<string> ReadLineContainingAsync(string fragment)
@@ -105,7 +112,8 @@ internal sealed class RawGuard : IAsyncDisposable
         {
             using var document = JsonDocument.Parse(await ReadLineAsync());
             var message = document.RootElement;
-            if (message.TryGetProperty("id", out var id) && id.GetRawText() == rawId && !message.TryGetProperty("method", out _))
+            if (message.TryGetProperty("id", out var id) && id.GetRawText() == rawId
+                && !message.TryGetProperty("method", out _))
             {
                 return message.Clone();
             }
@@ -167,7 +175,8 @@ internal sealed class RawGuard : IAsyncDisposable
         lock (_stderr)
         {
             var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (_stderr.ToString().Split('\n').FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
+            if (_stderr.ToString().Split('\n')
+                .FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
             {
                 seen.SetResult(line.TrimEnd('\r'));
             }

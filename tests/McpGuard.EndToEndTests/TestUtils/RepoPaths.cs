@@ -28,7 +28,9 @@ internal static class RepoPaths
                 return ("dotnet", [GuardDll]);
             }
 
-            return File.Exists(native) ? (Path.GetFullPath(native), []) : throw new FileNotFoundException($"{GuardVariable} names no file.", native);
+            return File.Exists(native)
+                ? (Path.GetFullPath(native), [])
+                : throw new FileNotFoundException($"{GuardVariable} names no file.", native);
         }
     }
 
@@ -51,10 +53,13 @@ internal static class RepoPaths
     {
         get
         {
-            var path = Path.Combine(Root, "tests/npm/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+            var path = Path.Combine(
+                Root, "tests/npm/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
             return File.Exists(path)
                 ? path
-                : throw new FileNotFoundException($"server-everything is not installed; run: npm ci --prefix {Path.Combine(Root, "tests/npm")}", path);
+                : throw new FileNotFoundException(
+                    $"server-everything is not installed; run: npm ci --prefix {Path.Combine(Root, "tests/npm")}",
+                    path);
         }
     }
 
@@ -72,13 +77,16 @@ internal static class RepoPaths
         var npm = Path.Combine(Root, "tests/npm");
         return Directory.Exists(Path.Combine(npm, "node_modules/@modelcontextprotocol/server"))
             ? Path.Combine(npm, relative)
-            : throw new FileNotFoundException($"The TypeScript SDK v2 is not installed; run: npm ci --prefix {npm}", relative);
+            : throw new FileNotFoundException(
+                $"The TypeScript SDK v2 is not installed; run: npm ci --prefix {npm}", relative);
     }
 
     private static string Built(string project, string file)
     {
         var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", file);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} first ({Configuration}).", path);
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"Build {project} first ({Configuration}).", path);
     }
 
     private static string FindRoot()

@@ -73,7 +73,9 @@ internal static class Scripts
     /// <see cref="Orders"/>, writing the id of each call it gets into the file named by its argument before it answers.
     /// </summary>
     public static string OrdersLoggedTo => Orders
-        .Replace("let received = 0;", "let received = 0;\nconst log = require('fs').openSync(process.argv[1], 'w');", StringComparison.Ordinal)
+        .Replace(
+            "let received = 0;", "let received = 0;\nconst log = require('fs').openSync(process.argv[1], 'w');",
+            StringComparison.Ordinal)
         .Replace("received++;", "received++; require('fs').writeSync(log, m.id + '\\n');", StringComparison.Ordinal);
 
     public static IEnumerable<string> Node(string script) => ["node", "-e", script];

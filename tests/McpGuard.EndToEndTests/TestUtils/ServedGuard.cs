@@ -31,16 +31,23 @@ internal sealed class ServedGuard : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     public static async Task<ServedGuard> StartAsync(
-        string policyYaml, IEnumerable<string> serverCommand, IEnumerable<string>? guardOptions = null, string? home = null)
+        string policyYaml, IEnumerable<string> serverCommand, IEnumerable<string>? guardOptions = null,
+        string? home = null)
     {
         home ??= DeskProcess.NewHome();
         var policyPath = Path.Combine(home, "policy.yaml");
         await File.WriteAllTextAsync(policyPath, policyYaml, TestContext.Current.CancellationToken);
         var guard = RepoPaths.Guard;
-        var start = new ProcessStartInfo(guard.Command) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(guard.Command)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false
+        };
         guardOptions = [.. guardOptions ?? []];
         string[] listen = guardOptions.Contains("--listen") ? [] : ["--listen", "127.0.0.1:0"];
-        string[] arguments = [.. guard.Prefix, "serve", "--policy", policyPath, .. listen, .. guardOptions, "--", .. serverCommand];
+        string[] arguments = [
+            .. guard.Prefix, "serve", "--policy", policyPath, .. listen, .. guardOptions, "--", .. serverCommand];
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -61,11 +68,13 @@ internal sealed class ServedGuard : IAsyncDisposable
         }
 
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        throw new InvalidOperationException($"serve exited ({process.ExitCode}) before serving: {string.Join('\n', stderr)}");
+        throw new InvalidOperationException(
+            $"serve exited ({process.ExitCode}) before serving: {string.Join('\n', stderr)}");
     }
 
     /// <summary>An SDK client over Streamable HTTP (auto: 2026-07-28 first, falling back to a 2025 session).</summary>
-    public Task<McpClient> ConnectAsync(McpClientOptions? options = null, HttpTransportMode mode = HttpTransportMode.StreamableHttp,
+    public Task<McpClient> ConnectAsync(
+        McpClientOptions? options = null, HttpTransportMode mode = HttpTransportMode.StreamableHttp,
         IDictionary<string, string>? headers = null)
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions
@@ -80,7 +89,8 @@ internal sealed class ServedGuard : IAsyncDisposable
     /// <summary>Sends SIGTERM and returns the exit code.</summary>
     public async Task<int> TerminateAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start(
+            "kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
         }

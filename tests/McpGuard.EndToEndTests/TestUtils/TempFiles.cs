@@ -11,5 +11,6 @@ internal static class TempFiles
     }
 
     /// <summary>A uniquely named path under the temp folder, not created: for a file the guard writes.</summary>
-    public static string NewPath(string name) => Path.Combine(Path.GetTempPath(), $"mcpguard-{Guid.NewGuid():n}-{name}");
+    public static string NewPath(string name) =>
+        Path.Combine(Path.GetTempPath(), $"mcpguard-{Guid.NewGuid():n}-{name}");
 }

@@ -14,7 +14,9 @@ internal static class ToolFeed
     private static readonly Lazy<Task<string>> s_packed = new(PackAsync);
 
     public static Task<string> GetAsync() =>
-        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } packed ? Task.FromResult(packed) : s_packed.Value;
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } packed
+            ? Task.FromResult(packed)
+            : s_packed.Value;
 
     private static async Task<string> PackAsync()
     {
@@ -22,7 +24,8 @@ internal static class ToolFeed
         var project = Path.Combine(RepoPaths.Root, "src/McpGuard");
         await RunAsync(null, "dotnet", "pack", project, "-c", "Release", "-o", feed);
         await RunAsync(null, "dotnet", "pack", project, "-c", "Release", "-r", "linux-x64", "-o", feed);
-        await RunAsync(null, "dotnet", "pack", project, "-c", "Release", "-r", "any", "-p:PublishAot=false", "-o", feed);
+        await RunAsync(
+            null, "dotnet", "pack", project, "-c", "Release", "-r", "any", "-p:PublishAot=false", "-o", feed);
         return feed;
     }
 
@@ -46,7 +49,8 @@ internal static class ToolFeed
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(15));
-        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', arguments)} failed:\n{await output}\n{await error}");
+        Assert.True(
+            process.ExitCode == 0, $"{command} {string.Join(' ', arguments)} failed:\n{await output}\n{await error}");
         return await output;
     }
 }

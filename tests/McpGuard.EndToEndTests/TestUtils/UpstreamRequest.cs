@@ -15,7 +15,10 @@ internal sealed record UpstreamRequest(string Method, IReadOnlyDictionary<string
     /// <summary>The raw JSON of the body's id, or "null".</summary>
     public string Id => Json is { } json && json.TryGetProperty("id", out var id) ? id.GetRawText() : "null";
 
-    public string? ToolName => Json is { } json && json.TryGetProperty("params", out var p) && p.TryGetProperty("name", out var n) ? n.GetString() : null;
+    public string? ToolName =>
+        Json is { } json && json.TryGetProperty("params", out var p) && p.TryGetProperty("name", out var n)
+            ? n.GetString()
+            : null;
 
     private JsonElement? Json => Body.Length > 0 ? JsonDocument.Parse(Body).RootElement : null;
 
@@ -38,7 +41,9 @@ internal sealed record UpstreamRequest(string Method, IReadOnlyDictionary<string
             .Select(line => line.Split(':', 2))
             .GroupBy(parts => parts[0].Trim().ToLowerInvariant())
             .ToDictionary(group => group.Key, group => string.Join(", ", group.Select(parts => parts[1].Trim())));
-        var body = new byte[headers.TryGetValue("content-length", out var length) ? int.Parse(length, System.Globalization.CultureInfo.InvariantCulture) : 0];
+        var body = new byte[headers.TryGetValue("content-length", out var length)
+            ? int.Parse(length, System.Globalization.CultureInfo.InvariantCulture)
+            : 0];
         await stream.ReadExactlyAsync(body, cancellationToken);
         return new UpstreamRequest(lines[0].Split(' ')[0], headers, Encoding.UTF8.GetString(body));
     }

@@ -45,7 +45,8 @@ internal sealed class V2ClientRun : IAsyncDisposable
     /// <param name="server">How the guard reaches its server: by default <c>-- node v2/server.mjs</c>; e.g. <c>--url
     /// URL</c>.</param>
     public static V2ClientRun Start(
-        string era, string scenario, string policyYaml, string approve = "yes", string? pick = null, IReadOnlyList<string>? server = null, IDictionary<string, string>? environment = null)
+        string era, string scenario, string policyYaml, string approve = "yes", string? pick = null,
+        IReadOnlyList<string>? server = null, IDictionary<string, string>? environment = null)
     {
         var policyPath = TempFiles.Write("policy.yaml", policyYaml);
         var startInfo = new ProcessStartInfo("node")
@@ -66,7 +67,8 @@ internal sealed class V2ClientRun : IAsyncDisposable
         string[] arguments =
         [
             RepoPaths.V2Client, era, scenario, "--",
-            "dotnet", RepoPaths.GuardDll, "run", "--policy", policyPath, "--log-level", "Information", .. server ?? ["--", "node", RepoPaths.V2Server],
+            "dotnet", RepoPaths.GuardDll, "run", "--policy", policyPath, "--log-level", "Information",
+            .. server ?? ["--", "node", RepoPaths.V2Server],
         ];
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
@@ -130,7 +132,8 @@ internal sealed class V2ClientRun : IAsyncDisposable
 
     /// <summary>Text of a step's tool result (its first content item), or null when it has none.</summary>
     public static string? ResultText(JsonElement step) =>
-        step.TryGetProperty("result", out var result) && result.TryGetProperty("content", out var content) && content.GetArrayLength() > 0
+        step.TryGetProperty("result", out var result) && result.TryGetProperty("content", out var content)
+            && content.GetArrayLength() > 0
             ? content[0].GetProperty("text").GetString()
             : null;
 

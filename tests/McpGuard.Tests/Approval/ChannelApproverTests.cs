@@ -14,12 +14,16 @@ public sealed class ChannelApproverTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     internal static ApprovalRequest Request(string tool = "place_order") =>
-        new("7", "bybit", tool, JsonDocument.Parse("""{"symbol":"BTCUSDT","qty":"0.5"}""").RootElement, "tools.place_order", "Big orders need a human.");
+        new(
+            "7", "bybit", tool, JsonDocument.Parse("""{"symbol":"BTCUSDT","qty":"0.5"}""").RootElement,
+            "tools.place_order", "Big orders need a human.");
 
     private static ChannelApprover Approver(TimeProvider time, TimeSpan timeout, params FakeChannel[] channels) =>
-        Approver(time, new ApprovalSettings { Timeout = timeout, Channels = [.. channels.Select(c => c.Name)] }, channels);
+        Approver(
+            time, new ApprovalSettings { Timeout = timeout, Channels = [.. channels.Select(c => c.Name)] }, channels);
 
-    private static ChannelApprover Approver(TimeProvider time, ApprovalSettings settings, params FakeChannel[] channels) =>
+    private static ChannelApprover Approver(
+        TimeProvider time, ApprovalSettings settings, params FakeChannel[] channels) =>
         new(() => settings, channels.ToDictionary(c => c.Name, c => (IApprovalChannel)c), time, NullLogger.Instance);
 
     [Fact]
@@ -47,7 +51,8 @@ public sealed class ChannelApproverTests
     {
         var desk = new FakeChannel("desk");
         var command = new FakeChannel("command");
-        var approver = Approver(new FakeTimeProvider(), new ApprovalSettings { Channels = ["command", "desk"] }, desk, command);
+        var approver = Approver(
+            new FakeTimeProvider(), new ApprovalSettings { Channels = ["command", "desk"] }, desk, command);
 
         var pending = approver.RequestAsync(Request(), Ct);
         await command.Asked.Task.WaitAsync(TestConstants.DefaultTimeout, Ct);
@@ -72,7 +77,8 @@ public sealed class ChannelApproverTests
     [Fact]
     public async Task RequestAsync_NoChannelAvailable_RefusesSayingWhichAndHowToSetOneUp()
     {
-        var approver = Approver(new FakeTimeProvider(), s_timeout, new FakeChannel("elicitation", false), new FakeChannel("desk", false));
+        var approver = Approver(
+            new FakeTimeProvider(), s_timeout, new FakeChannel("elicitation", false), new FakeChannel("desk", false));
 
         var outcome = await approver.RequestAsync(Request(), Ct);
 
@@ -90,7 +96,8 @@ public sealed class ChannelApproverTests
     [Fact]
     public async Task RequestAsync_NoChannelsConfigured_Refuses()
     {
-        var outcome = await Approver(new FakeTimeProvider(), new ApprovalSettings { Channels = [] }).RequestAsync(Request(), Ct);
+        var outcome = await Approver(new FakeTimeProvider(), new ApprovalSettings { Channels = [] })
+            .RequestAsync(Request(), Ct);
 
         Assert.False(outcome.Approved);
         Assert.Contains("none is configured", outcome.Detail, StringComparison.Ordinal);
@@ -142,7 +149,8 @@ public sealed class ChannelApproverTests
         var channelToken = await desk.Asked.Task.WaitAsync(TestConstants.DefaultTimeout, Ct);
         await withdrawn.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TestConstants.DefaultTimeout, Ct));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => pending.WaitAsync(TestConstants.DefaultTimeout, Ct));
         Assert.True(channelToken.IsCancellationRequested);
         desk.Answer.SetResult(ApprovalOutcome.Approve("after the withdrawal"));
     }
@@ -154,7 +162,9 @@ public sealed class ChannelApproverTests
         var command = new FakeChannel("command");
         command.Answer.SetResult(ApprovalOutcome.Approve("by command"));
         var settings = new ApprovalSettings { Channels = ["desk"] };
-        var approver = new ChannelApprover(() => settings, new Dictionary<string, IApprovalChannel> { ["desk"] = desk, ["command"] = command }, new FakeTimeProvider(), NullLogger.Instance);
+        var approver = new ChannelApprover(
+            () => settings, new Dictionary<string, IApprovalChannel> { ["desk"] = desk, ["command"] = command },
+            new FakeTimeProvider(), NullLogger.Instance);
 
         settings = new ApprovalSettings { Channels = ["command"] };
         var outcome = await approver.RequestAsync(Request(), Ct);

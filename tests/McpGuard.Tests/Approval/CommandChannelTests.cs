@@ -8,9 +8,13 @@ public sealed class CommandChannelTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Task<ApprovalOutcome?> AskAsync(string script, CapturingLogger? logger = null, Action<string>? unavailable = null, CancellationToken? cancellationToken = null) =>
+    private static Task<ApprovalOutcome?> AskAsync(
+        string script, CapturingLogger? logger = null, Action<string>? unavailable = null,
+        CancellationToken? cancellationToken = null) =>
         new CommandChannel(() => ["sh", "-c", script], logger ?? new CapturingLogger())
-            .AskAsync(ChannelApproverTests.Request(), DateTimeOffset.UtcNow.AddMinutes(1), unavailable ?? (_ => { }), cancellationToken ?? Ct);
+            .AskAsync(
+                ChannelApproverTests.Request(), DateTimeOffset.UtcNow.AddMinutes(1), unavailable ?? (_ => { }),
+                cancellationToken ?? Ct);
 
     [Fact]
     public async Task AskAsync_ExitZero_Approves()
@@ -51,8 +55,10 @@ public sealed class CommandChannelTests
         // The request on stdin carries the call's arguments; an approver that echoes it must not leak them.
         await AskAsync("cat >&2; exit 1", logger);
 
-        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Trace && e.Message.Contains("BTCUSDT", StringComparison.Ordinal));
-        Assert.DoesNotContain(logger.Entries, e => e.Level > LogLevel.Trace && e.Message.Contains("BTCUSDT", StringComparison.Ordinal));
+        Assert.Contains(
+            logger.Entries, e => e.Level == LogLevel.Trace && e.Message.Contains("BTCUSDT", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            logger.Entries, e => e.Level > LogLevel.Trace && e.Message.Contains("BTCUSDT", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -72,7 +78,8 @@ public sealed class CommandChannelTests
     {
         string? why = null;
 
-        var outcome = await new CommandChannel(() => [], new CapturingLogger()).AskAsync(ChannelApproverTests.Request(), DateTimeOffset.UtcNow, w => why = w, Ct);
+        var outcome = await new CommandChannel(() => [], new CapturingLogger())
+            .AskAsync(ChannelApproverTests.Request(), DateTimeOffset.UtcNow, w => why = w, Ct);
 
         Assert.Null(outcome);
         Assert.Contains("approval.command is not set", why, StringComparison.Ordinal);
@@ -86,14 +93,18 @@ public sealed class CommandChannelTests
         var logger = new CapturingLogger();
 
         // The shell starts a grandchild that would outlive a plain kill of the shell.
-        var asking = AskAsync($"sleep 300 & echo $! > {pidFile}; echo started >&2; wait", logger, cancellationToken: cancel.Token);
+        var asking = AskAsync(
+            $"sleep 300 & echo $! > {pidFile}; echo started >&2; wait", logger, cancellationToken: cancel.Token);
         await logger.WaitForAsync("started").WaitAsync(TestConstants.DefaultTimeout, Ct);
 
         await cancel.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => asking.WaitAsync(TestConstants.DefaultTimeout, Ct));
-        var pid = int.Parse((await File.ReadAllTextAsync(pidFile, Ct)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => asking.WaitAsync(TestConstants.DefaultTimeout, Ct));
+        var pid = int.Parse(
+            (await File.ReadAllTextAsync(pidFile, Ct)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         using var grandchild = TryGetProcess(pid);
-        Assert.True(grandchild is null || grandchild.WaitForExit(TestConstants.DefaultTimeout), "the grandchild survived");
+        Assert.True(
+            grandchild is null || grandchild.WaitForExit(TestConstants.DefaultTimeout), "the grandchild survived");
         File.Delete(pidFile);
     }
 

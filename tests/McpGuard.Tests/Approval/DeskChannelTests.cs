@@ -33,10 +33,12 @@ public sealed partial class DeskChannelTests : IAsyncDisposable
         _http.Dispose();
     }
 
-    private DeskChannel Channel(int port, string secret = Secret) => new(_http, () => port, () => secret, TimeProvider.System, _logger);
+    private DeskChannel Channel(int port, string secret = Secret) =>
+        new(_http, () => port, () => secret, TimeProvider.System, _logger);
 
     private static Task<ApprovalOutcome?> AskAsync(DeskChannel channel, Action<string>? unavailable = null) =>
-        channel.AskAsync(ChannelApproverTests.Request(), DateTimeOffset.UtcNow.AddMinutes(5), unavailable ?? (_ => { }), Ct);
+        channel.AskAsync(
+            ChannelApproverTests.Request(), DateTimeOffset.UtcNow.AddMinutes(5), unavailable ?? (_ => { }), Ct);
 
     private async Task<int> StartDeskAsync()
     {
@@ -80,7 +82,9 @@ public sealed partial class DeskChannelTests : IAsyncDisposable
         var outcome = await asking.WaitAsync(TestConstants.DefaultTimeout, Ct);
 
         Assert.Equal(approve, outcome!.Approved);
-        Assert.Contains(approve ? "approved on the McpGuard desk" : "denied place_order on the McpGuard desk", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains(
+            approve ? "approved on the McpGuard desk" : "denied place_order on the McpGuard desk", outcome.Reason,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,13 +109,17 @@ public sealed partial class DeskChannelTests : IAsyncDisposable
     private static async Task DecideAsync(int port, bool approve)
     {
         var origin = $"http://127.0.0.1:{port}";
-        using var browser = new HttpClient(new SocketsHttpHandler { UseProxy = false, CookieContainer = new CookieContainer() });
-        var csrf = CsrfMeta().Match(await browser.GetStringAsync($"{origin}/?key={DeskFiles.PageKey(Secret)}", Ct)).Groups[1].Value;
+        using var browser = new HttpClient(
+            new SocketsHttpHandler { UseProxy = false, CookieContainer = new CookieContainer() });
+        var csrf =
+            CsrfMeta().Match(
+                await browser.GetStringAsync($"{origin}/?key={DeskFiles.PageKey(Secret)}", Ct)).Groups[1].Value;
         using var state = JsonDocument.Parse(await browser.GetStringAsync(origin + "/api/state", Ct));
         var id = Assert.Single(state.RootElement.GetProperty("pending").EnumerateArray()).GetProperty("id").GetString();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{origin}/api/decisions/{id}")
         {
-            Content = new StringContent(approve ? """{"approve":true}""" : """{"approve":false}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent(
+                approve ? """{"approve":true}""" : """{"approve":false}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("Origin", origin);
         request.Headers.Add(DeskSecurity.CsrfHeader, csrf);

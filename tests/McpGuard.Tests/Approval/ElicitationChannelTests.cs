@@ -36,8 +36,10 @@ public sealed class ElicitationChannelTests
     {
         var request = ChannelApproverTests.Request() with { Agent = "trader" };
 
-        Assert.Contains("wants to call place_order.\nAsked by: trader\n", ApprovalText.Message(request), StringComparison.Ordinal);
-        Assert.DoesNotContain("Asked by", ApprovalText.Message(ChannelApproverTests.Request()), StringComparison.Ordinal);
+        Assert.Contains(
+            "wants to call place_order.\nAsked by: trader\n", ApprovalText.Message(request), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            "Asked by", ApprovalText.Message(ChannelApproverTests.Request()), StringComparison.Ordinal);
         using var json = JsonDocument.Parse(ApprovalJson.ToBytes(request, DateTimeOffset.UnixEpoch));
         Assert.Equal("trader", json.RootElement.GetProperty("agent").GetString());
     }
@@ -58,7 +60,8 @@ public sealed class ElicitationChannelTests
         Assert.Contains("tools.place_order", message, StringComparison.Ordinal);
         Assert.Contains("\"qty\": \"0.5\"", message, StringComparison.Ordinal);
         var schema = root.GetProperty("requestedSchema");
-        Assert.Equal("boolean", schema.GetProperty("properties").GetProperty("approve").GetProperty("type").GetString());
+        Assert.Equal(
+            "boolean", schema.GetProperty("properties").GetProperty("approve").GetProperty("type").GetString());
         Assert.Equal("approve", Assert.Single(schema.GetProperty("required").EnumerateArray()).GetString());
     }
 
@@ -68,7 +71,8 @@ public sealed class ElicitationChannelTests
         await using var client = new ClientSide();
         string? why = null;
 
-        var outcome = await new ElicitationChannel(client.Channels).AskAsync(ChannelApproverTests.Request(), DateTimeOffset.MaxValue, w => why = w, Ct);
+        var outcome = await new ElicitationChannel(client.Channels)
+            .AskAsync(ChannelApproverTests.Request(), DateTimeOffset.MaxValue, w => why = w, Ct);
 
         Assert.Null(outcome);
         Assert.Contains("did not declare the elicitation capability", why, StringComparison.Ordinal);
@@ -80,12 +84,14 @@ public sealed class ElicitationChannelTests
     {
         await using var client = new ClientSide { Channels = { ClientSupportsElicitation = true } };
 
-        var asking = new ElicitationChannel(client.Channels).AskAsync(ChannelApproverTests.Request(), DateTimeOffset.MaxValue, _ => { }, Ct);
+        var asking = new ElicitationChannel(client.Channels)
+            .AskAsync(ChannelApproverTests.Request(), DateTimeOffset.MaxValue, _ => { }, Ct);
         using var request = await client.ReadLineAsync();
         Assert.Equal("elicitation/create", request.RootElement.GetProperty("method").GetString());
         var id = JsonRpcId.FromString(request.RootElement.GetProperty("id").GetString()!);
         Assert.True(client.Channels.AwaitingClient.TryGet(id, out var pending));
-        pending.OwnResponse!.SetResult(JsonDocument.Parse("""{"jsonrpc":"2.0","id":0,"result":{"action":"accept","content":{"approve":true}}}"""));
+        pending.OwnResponse!.SetResult(
+            JsonDocument.Parse("""{"jsonrpc":"2.0","id":0,"result":{"action":"accept","content":{"approve":true}}}"""));
         var outcome = await asking.WaitAsync(TestConstants.DefaultTimeout, Ct);
 
         Assert.True(outcome!.Approved);
@@ -98,14 +104,18 @@ public sealed class ElicitationChannelTests
         await using var client = new ClientSide { Channels = { ClientSupportsElicitation = true } };
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
-        var asking = new ElicitationChannel(client.Channels).AskAsync(ChannelApproverTests.Request(), DateTimeOffset.MaxValue, _ => { }, cancel.Token);
+        var asking = new ElicitationChannel(client.Channels)
+            .AskAsync(ChannelApproverTests.Request(), DateTimeOffset.MaxValue, _ => { }, cancel.Token);
         using var request = await client.ReadLineAsync();
         await cancel.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => asking.WaitAsync(TestConstants.DefaultTimeout, Ct));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => asking.WaitAsync(TestConstants.DefaultTimeout, Ct));
         using var cancelled = await client.ReadLineAsync();
 
         Assert.Equal("notifications/cancelled", cancelled.RootElement.GetProperty("method").GetString());
-        Assert.Equal(request.RootElement.GetProperty("id").GetString(), cancelled.RootElement.GetProperty("params").GetProperty("requestId").GetString());
+        Assert.Equal(
+            request.RootElement.GetProperty("id").GetString(),
+            cancelled.RootElement.GetProperty("params").GetProperty("requestId").GetString());
         Assert.Equal(0, client.Channels.AwaitingClient.Count);
     }
 
@@ -124,7 +134,9 @@ public sealed class ElicitationChannelTests
         public SessionChannels Channels { get; }
 
         public async Task<JsonDocument> ReadLineAsync() =>
-            JsonDocument.Parse(await _reader.ReadLineAsync(Ct).AsTask().WaitAsync(TestConstants.DefaultTimeout, Ct) ?? throw new EndOfStreamException());
+            JsonDocument.Parse(
+                await _reader.ReadLineAsync(Ct).AsTask().WaitAsync(TestConstants.DefaultTimeout, Ct)
+                    ?? throw new EndOfStreamException());
 
         public async ValueTask DisposeAsync()
         {

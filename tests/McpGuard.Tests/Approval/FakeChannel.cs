@@ -7,14 +7,18 @@ internal sealed class FakeChannel(string name, bool available = true) : IApprova
 {
     public string Name => name;
 
-    public TaskCompletionSource<ApprovalOutcome> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource<ApprovalOutcome> Answer { get; } =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completed with the token the channel was asked with.</summary>
-    public TaskCompletionSource<CancellationToken> Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource<CancellationToken> Asked { get; } =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public DateTimeOffset? Deadline { get; private set; }
 
-    public async Task<ApprovalOutcome?> AskAsync(ApprovalRequest request, DateTimeOffset deadline, Action<string> unavailableBecause, CancellationToken cancellationToken)
+    public async Task<ApprovalOutcome?> AskAsync(
+        ApprovalRequest request, DateTimeOffset deadline, Action<string> unavailableBecause,
+        CancellationToken cancellationToken)
     {
         Deadline = deadline;
         Asked.TrySetResult(cancellationToken);

@@ -46,7 +46,8 @@ public sealed class LineWidthTests
             .Select(folder => Path.Combine(root, folder))
             .Where(Directory.Exists)
             .SelectMany(folder => Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories))
-            .Where(file => !file.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules"))
+            .Where(
+                file => !file.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules"))
             .Order(StringComparer.Ordinal);
 
     /// <summary>Lines of <c>COUNT PATH</c>; blank lines and <c>#</c> comments are skipped.</summary>
@@ -54,7 +55,8 @@ public sealed class LineWidthTests
         File.ReadLines(path)
             .Where(line => line.Trim() is { Length: > 0 } trimmed && !trimmed.StartsWith('#'))
             .Select(line => line.Trim().Split(' ', 2))
-            .ToDictionary(parts => parts[1], parts => int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture));
+            .ToDictionary(
+                parts => parts[1], parts => int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture));
 
     private static string RepositoryRoot()
     {

@@ -20,7 +20,9 @@ public sealed class AuditArgumentsTests
         var written = WriteOne(AuditArgumentsMode.Redact, Arguments);
 
         Assert.Equal(
-            """{"symbol":"BTCUSDT","apiKey":"[redacted]","nested":{"Client_Secret":"[redacted]","inner":{"SESSION_TOKEN":"[redacted]"},"list":[{"password":"[redacted]","keep":1},[{"signature":"[redacted]"}]]},"qty":"0.01","passphrase":"[redacted]"}""",
+            """{"symbol":"BTCUSDT","apiKey":"[redacted]","nested":{"Client_Secret":"[redacted]","inner":"""
+                + """{"SESSION_TOKEN":"[redacted]"},"list":[{"password":"[redacted]","keep":1}"""
+                + """,[{"signature":"[redacted]"}]]},"qty":"0.01","passphrase":"[redacted]"}""",
             written.GetProperty("arguments").GetRawText());
     }
 
@@ -66,8 +68,12 @@ public sealed class AuditArgumentsTests
     [Fact]
     public void Hash_SameForAnyKeyOrderAndWhitespace()
     {
-        var a = WriteOne(AuditArgumentsMode.Hash, """{"symbol":"BTCUSDT","o":{"y":[1,{"b":2,"a":1}],"x":"é"},"qty":"0.01"}""");
-        var b = WriteOne(AuditArgumentsMode.Hash, """ { "qty" : "0.01", "o" : { "x" : "\u00e9", "y" : [ 1 , { "a" : 1 , "b" : 2 } ] }, "symbol" : "BTCUSDT" } """);
+        var a = WriteOne(
+            AuditArgumentsMode.Hash, """{"symbol":"BTCUSDT","o":{"y":[1,{"b":2,"a":1}],"x":"é"},"qty":"0.01"}""");
+        var b = WriteOne(
+            AuditArgumentsMode.Hash,
+            """ { "qty" : "0.01", "o" : { "x" : "\u00e9", "y" : [ 1 ,"""
+                + """ { "a" : 1 , "b" : 2 } ] }, "symbol" : "BTCUSDT" } """);
 
         Assert.Equal(a.GetProperty("arguments").GetString(), b.GetProperty("arguments").GetString());
         Assert.Matches("^sha256:[0-9a-f]{64}$", a.GetProperty("arguments").GetString());
@@ -86,14 +92,20 @@ public sealed class AuditArgumentsTests
     public void CanonicalForm_MatchesDocumentedExample()
     {
         // docs/audit.md: RFC 8785, so 0.010 is written as the double it denotes, 0.01.
-        Assert.True(CanonicalJson.TryEncode(Json("""{ "qty": 0.010, "b": "line\nbreak \"q\" \u0001 é 😀", "a": [true, false, null, {"z": 1, "Z": 2}] }"""), out var canonical, out _));
+        Assert.True(
+            CanonicalJson.TryEncode(
+                Json(
+                    """{ "qty": 0.010, "b": "line\nbreak \"q\" \u0001 é 😀","""
+                        + """ "a": [true, false, null, {"z": 1, "Z": 2}] }"""),
+                out var canonical, out _));
 
         Assert.Equal(
             "{\"a\":[true,false,null,{\"Z\":2,\"z\":1}],\"b\":\"line\\nbreak \\\"q\\\" \\u0001 é 😀\",\"qty\":0.01}",
             Encoding.UTF8.GetString(canonical));
         Assert.Equal(
             "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(canonical)),
-            AuditArguments.Hash(Json("""{"qty":0.010,"a":[true,false,null,{"Z":2,"z":1}],"b":"line\nbreak \"q\" \u0001 é 😀"}""")));
+            AuditArguments.Hash(
+                Json("""{"qty":0.010,"a":[true,false,null,{"Z":2,"z":1}],"b":"line\nbreak \"q\" \u0001 é 😀"}""")));
     }
 
     private static System.Text.Json.JsonElement WriteOne(AuditArgumentsMode mode, string? arguments)

@@ -17,7 +17,9 @@ public sealed class AuditLogConcurrencyTests
         using var temp = new TempDirectory();
         using (var log = Open(temp.File("audit.jsonl"), AuditArgumentsMode.Full))
         {
-            await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(() => WriteMany(log, w), TestContext.Current.CancellationToken)));
+            await Task.WhenAll(
+                Enumerable.Range(0, Writers)
+                    .Select(w => Task.Run(() => WriteMany(log, w), TestContext.Current.CancellationToken)));
         }
 
         AssertWhole(temp.File("audit.jsonl"), Writers * RecordsPerWriter);
@@ -31,10 +33,15 @@ public sealed class AuditLogConcurrencyTests
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Cross-process appends are only guaranteed on Unix.");
         using var temp = new TempDirectory();
         var logger = new CapturingLogger();
-        var logs = Enumerable.Range(0, 4).Select(_ => Open(temp.File("audit.jsonl"), AuditArgumentsMode.Full, logger)).ToList();
+        var logs = Enumerable.Range(0, 4).Select(_ => Open(temp.File("audit.jsonl"), AuditArgumentsMode.Full, logger))
+            .ToList();
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(() => WriteMany(logs[w % logs.Count], w), TestContext.Current.CancellationToken)));
+            await Task.WhenAll(
+                Enumerable.Range(0, Writers)
+                    .Select(
+                        w => Task.Run(
+                            () => WriteMany(logs[w % logs.Count], w), TestContext.Current.CancellationToken)));
         }
         finally
         {
@@ -75,7 +82,8 @@ public sealed class AuditLogConcurrencyTests
         var padding = new string((char)('a' + writer), 3000);
         for (var i = 0; i < RecordsPerWriter; i++)
         {
-            log.TryWriteDecision(Decision(log, tool: $"tool_{writer}", arguments: $$"""{"i":{{i}},"pad":"{{padding}}"}"""));
+            log.TryWriteDecision(
+                Decision(log, tool: $"tool_{writer}", arguments: $$"""{"i":{{i}},"pad":"{{padding}}"}"""));
         }
     }
 
@@ -88,7 +96,10 @@ public sealed class AuditLogConcurrencyTests
         {
             Assert.Equal(RecordsPerWriter, group.Count());
             var writer = group.Key![^1] - '0';
-            Assert.All(group, r => Assert.Equal(new string((char)('a' + writer), 3000), r.GetProperty("arguments").GetProperty("pad").GetString()));
+            Assert.All(
+                group,
+                r => Assert.Equal(
+                    new string((char)('a' + writer), 3000), r.GetProperty("arguments").GetProperty("pad").GetString()));
         }
     }
 }

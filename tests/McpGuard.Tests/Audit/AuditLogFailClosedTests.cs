@@ -15,7 +15,8 @@ public sealed class AuditLogFailClosedTests
         using var log = Open("/dev/full", logger: logger);
 
         Assert.False(log.TryWriteDecision(Decision(log, arguments: """{"api_key":"sk-live-123","qty":1}""")));
-        Assert.False(log.TryWriteOutcome(new AuditOutcomeRecord { CallId = "c", Duration = TimeSpan.Zero, IsError = false }));
+        Assert.False(
+            log.TryWriteOutcome(new AuditOutcomeRecord { CallId = "c", Duration = TimeSpan.Zero, IsError = false }));
 
         var warning = logger.Entries.First(e => e.Level == LogLevel.Warning && e.Message.Contains("/dev/full"));
         Assert.Contains("Calls are denied", warning.Message);
@@ -59,7 +60,9 @@ public sealed class AuditLogFailClosedTests
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void TryWriteDecision_ReadOnlyFile_ReturnsFalse()
     {
-        Assert.SkipWhen(OperatingSystem.IsWindows() || Environment.UserName == "root", "root ignores file permissions; Unix modes only.");
+        Assert.SkipWhen(
+            OperatingSystem.IsWindows() || Environment.UserName == "root",
+            "root ignores file permissions; Unix modes only.");
         using var temp = new TempDirectory();
         var path = temp.File("audit.jsonl");
         File.WriteAllText(path, "");

@@ -26,10 +26,15 @@ public sealed class AuditLogForgeryTests
     public void TryWriteDecision_HostileStrings_OneAsciiLineThatParsesBack(string payload)
     {
         using var temp = new TempDirectory();
-        var argument = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { [payload] = payload, ["v"] = payload });
+        var argument = System.Text.Json.JsonSerializer.Serialize(
+            new Dictionary<string, string> { [payload] = payload, ["v"] = payload });
         using (var log = Open(temp.File("audit.jsonl"), AuditArgumentsMode.Full))
         {
-            Assert.True(log.TryWriteDecision(Decision(log, tool: payload, CallVerdict.Deny, arguments: argument) with { Reason = payload, RuleId = payload }));
+            Assert.True(
+                log.TryWriteDecision(
+                    Decision(
+                        log, tool: payload, CallVerdict.Deny,
+                        arguments: argument) with { Reason = payload, RuleId = payload }));
             Assert.True(log.TryWriteDecision(Decision(log)));
         }
 

@@ -38,7 +38,8 @@ public sealed class AuditLogTests
     {
         using var temp = new TempDirectory();
         using var log = Open(temp.File("audit.jsonl"));
-        var record = Decision(log, decision: CallVerdict.Deny, arguments: """{"qty":"0.5"}""", id: "9007199254740993") with
+        var record = Decision(
+            log, decision: CallVerdict.Deny, arguments: """{"qty":"0.5"}""", id: "9007199254740993") with
         {
             Risk = "write",
             Monitor = true,
@@ -48,9 +49,10 @@ public sealed class AuditLogTests
 
         var line = File.ReadAllText(temp.File("audit.jsonl"));
         Assert.Equal(
-            "{\"type\":\"decision\",\"version\":2,\"time\":\"2026-03-14T15:09:26.535Z\",\"session\":\"" + log.Session + "\",\"server\":\"bybit-mcp\","
-            + "\"call_id\":\"" + log.Session + "-1\",\"request_id\":9007199254740993,\"tool\":\"place_order\",\"decision\":\"deny\","
-            + "\"monitor\":true,\"rule\":\"tools.place_order.rules[0]\",\"reason\":\"Orders outside the envelope need a human.\","
+            "{\"type\":\"decision\",\"version\":2,\"time\":\"2026-03-14T15:09:26.535Z\",\"session\":\"" + log.Session
+            + "\",\"server\":\"bybit-mcp\",\"call_id\":\"" + log.Session + "-1\",\"request_id\":9007199254740993,"
+            + "\"tool\":\"place_order\",\"decision\":\"deny\",\"monitor\":true,\"rule\":\"tools.place_order.rules[0]\","
+            + "\"reason\":\"Orders outside the envelope need a human.\","
             + "\"risk\":\"write\",\"arguments\":{\"qty\":\"0.5\"},\"arguments_recorded\":\"full\"}\n",
             line);
     }
@@ -76,7 +78,8 @@ public sealed class AuditLogTests
         using var log = Open(temp.File("audit.jsonl"));
         using var other = Open(temp.File("audit.jsonl"));
 
-        var ids = Enumerable.Range(0, 100).Select(_ => log.NewCallId()).Concat(Enumerable.Range(0, 100).Select(_ => other.NewCallId())).ToList();
+        var ids = Enumerable.Range(0, 100).Select(_ => log.NewCallId())
+            .Concat(Enumerable.Range(0, 100).Select(_ => other.NewCallId())).ToList();
 
         Assert.Equal(200, ids.Distinct().Count());
         Assert.NotEqual(log.Session, other.Session);
@@ -130,7 +133,8 @@ public sealed class AuditLogTests
         }
 
         Assert.False(File.Exists(temp.File("policy.jsonl")));
-        Assert.StartsWith("sha256:", Assert.Single(ReadLines(temp.File("cli.jsonl"))).GetProperty("arguments").GetString());
+        Assert.StartsWith(
+            "sha256:", Assert.Single(ReadLines(temp.File("cli.jsonl"))).GetProperty("arguments").GetString());
     }
 
     [Fact]

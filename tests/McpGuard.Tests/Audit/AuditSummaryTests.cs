@@ -4,7 +4,8 @@ namespace McpGuard.Tests.Audit;
 
 public sealed class AuditSummaryTests
 {
-    private static readonly string s_sample = Path.Combine(AppContext.BaseDirectory, "Audit", "Samples", "audit-sample.jsonl");
+    private static readonly string s_sample = Path.Combine(
+        AppContext.BaseDirectory, "Audit", "Samples", "audit-sample.jsonl");
 
     [Fact]
     public async Task ReadAsync_Sample_CountsPerToolAndDecision()
@@ -15,7 +16,9 @@ public sealed class AuditSummaryTests
         Assert.Equal(11, summary.Decisions);
         Assert.Equal(3, summary.Outcomes);
         Assert.Equal(2, summary.Sessions);
-        Assert.Equal(["place_order", "get_tickers", "batch_cancel_order", "cancel_order", "evil\u001b[2J[red]x[/]"], summary.Tools.Select(t => t.Tool));
+        Assert.Equal(
+            ["place_order", "get_tickers", "batch_cancel_order", "cancel_order", "evil\u001b[2J[red]x[/]"],
+            summary.Tools.Select(t => t.Tool));
         var placeOrder = summary.Tools[0].Decisions;
         // s1-3 asked then approved, s1-4 asked then refused: each call counts once, under how it ended.
         Assert.Equal(1, placeOrder["approved"]);
@@ -87,7 +90,8 @@ public sealed class AuditSummaryTests
     [Fact]
     public async Task ReadAsync_Empty_NoRecords()
     {
-        var summary = await AuditSummaryReader.ReadAsync(new StringReader("\n\n"), "x", null, TestContext.Current.CancellationToken);
+        var summary = await AuditSummaryReader.ReadAsync(
+            new StringReader("\n\n"), "x", null, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, summary.Decisions);
         Assert.Equal(0, summary.Malformed);

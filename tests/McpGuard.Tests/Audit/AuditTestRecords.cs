@@ -13,11 +13,14 @@ internal static class AuditTestRecords
 
     public static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
-    public static AuditLog Open(string path, AuditArgumentsMode mode = AuditArgumentsMode.Redact, CapturingLogger? logger = null, AppendStrategy? strategy = null)
+    public static AuditLog Open(
+        string path, AuditArgumentsMode mode = AuditArgumentsMode.Redact, CapturingLogger? logger = null,
+        AppendStrategy? strategy = null)
         => new(path, mode, "bybit-mcp", logger ?? new CapturingLogger(), new FakeTimeProvider(Now), strategy);
 
     public static AuditDecisionRecord Decision(
-        IAuditLog log, string tool = "place_order", CallVerdict decision = CallVerdict.Allow, string? arguments = null, string id = "1")
+        IAuditLog log, string tool = "place_order", CallVerdict decision = CallVerdict.Allow, string? arguments = null,
+        string id = "1")
         => new()
         {
             CallId = log.NewCallId(),

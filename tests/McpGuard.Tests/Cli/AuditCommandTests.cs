@@ -7,7 +7,8 @@ namespace McpGuard.Tests.Cli;
 
 public sealed class AuditCommandTests
 {
-    private static readonly string s_sample = Path.Combine(AppContext.BaseDirectory, "Audit", "Samples", "audit-sample.jsonl");
+    private static readonly string s_sample = Path.Combine(
+        AppContext.BaseDirectory, "Audit", "Samples", "audit-sample.jsonl");
 
     [Fact]
     public async Task Audit_Text_ShowsTablesWithoutAnsiAndEscapesHostileNames()
@@ -29,13 +30,16 @@ public sealed class AuditCommandTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-03-14T12:00:00Z"));
 
-        var (exitCode, output, _) = await CommandRunner.RunAsync(AuditCommand.Create(clock), s_sample, "--json", "--since", "1h");
+        var (exitCode, output, _) = await CommandRunner.RunAsync(
+            AuditCommand.Create(clock), s_sample, "--json", "--since", "1h");
 
         Assert.Equal(0, exitCode);
         using var json = JsonDocument.Parse(output);
         Assert.Equal("2026-03-14T11:00:00.000Z", json.RootElement.GetProperty("since").GetString());
         Assert.Equal(5, json.RootElement.GetProperty("decisions").GetInt32());
-        Assert.Equal(1, json.RootElement.GetProperty("tools")[0].GetProperty("decisions").GetProperty("monitor:deny").GetInt32());
+        Assert.Equal(
+            1,
+            json.RootElement.GetProperty("tools")[0].GetProperty("decisions").GetProperty("monitor:deny").GetInt32());
         Assert.Equal(4, json.RootElement.GetProperty("malformed").GetInt32());
     }
 

@@ -4,7 +4,8 @@ namespace McpGuard.Tests.Cli;
 
 public sealed class GuardInvocationTests
 {
-    private const string StoreBinary = "/home/u/.dotnet/tools/.store/mcpguard/0.1.0/mcpguard.linux-x64/0.1.0/tools/any/linux-x64/mcpguard";
+    private const string StoreBinary =
+        "/home/u/.dotnet/tools/.store/mcpguard/0.1.0/mcpguard.linux-x64/0.1.0/tools/any/linux-x64/mcpguard";
 
     [Fact]
     public void ToolShim_NativeToolInStore_ReturnsTheUnversionedShim()

@@ -50,7 +50,8 @@ public sealed class HostileServerTests
             {
                 writer.WriteStartObject();
                 writer.WriteString("name", name);
-                writer.WriteString("description", "Reads \u001b[31mred\u001b[0m\u0007 and \u202Edesrever\n  classes: { x: read }");
+                writer.WriteString(
+                    "description", "Reads \u001b[31mred\u001b[0m\u0007 and \u202Edesrever\n  classes: { x: read }");
                 writer.WritePropertyName("inputSchema");
                 writer.WriteRawValue("""{"type":"object","properties":{"qty":{"type":"string"}}}""");
                 writer.WriteEndObject();
@@ -74,10 +75,15 @@ public sealed class HostileServerTests
         var args = commandLine.Split(' ');
         var (exitCode, output, error) = args[0] switch
         {
-            "tools" => await CommandRunner.RunAsync(ToolsCommand.Create(server.Connector), [.. args[1..], "--policy", temp.File("policy.yaml"), "--", "hostile-server"]),
-            "check" => await CommandRunner.RunAsync(CheckCommand.Create(server.Connector), "--policy", temp.File("policy.yaml"), "--", "hostile-server"),
+            "tools" => await CommandRunner.RunAsync(
+                ToolsCommand.Create(server.Connector),
+                [.. args[1..], "--policy", temp.File("policy.yaml"), "--", "hostile-server"]),
+            "check" => await CommandRunner.RunAsync(
+                CheckCommand.Create(server.Connector), "--policy", temp.File("policy.yaml"), "--", "hostile-server"),
             "init" => await CommandRunner.RunAsync(InitCommand.Create(server.Connector), "--", "hostile-server"),
-            _ => await CommandRunner.RunAsync(ExplainCommand.Create(), "--policy", temp.File("policy.yaml"), "--tool", s_hostileNames[2] + s_hostileNames[3] + s_hostileNames[4]),
+            _ => await CommandRunner.RunAsync(
+                ExplainCommand.Create(), "--policy", temp.File("policy.yaml"), "--tool",
+                s_hostileNames[2] + s_hostileNames[3] + s_hostileNames[4]),
         };
 
         Assert.True(exitCode is 0 or 2, $"exit {exitCode}: {error}");
@@ -92,7 +98,8 @@ public sealed class HostileServerTests
         await File.WriteAllTextAsync(temp.File("policy.yaml"), Policy, TestContext.Current.CancellationToken);
         await using var server = ScriptedServer.Listing(HostileTools());
 
-        var (exitCode, output, error) = await CommandRunner.RunAsync(ToolsCommand.Create(server.Connector), "--policy", temp.File("policy.yaml"), "--", "hostile-server");
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            ToolsCommand.Create(server.Connector), "--policy", temp.File("policy.yaml"), "--", "hostile-server");
 
         Assert.Equal(0, exitCode);
         Assert.Empty(error);
@@ -107,14 +114,16 @@ public sealed class HostileServerTests
     {
         await using var server = ScriptedServer.Listing(HostileTools());
 
-        var (exitCode, output, error) = await CommandRunner.RunAsync(InitCommand.Create(server.Connector), "--", "hostile-server");
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            InitCommand.Create(server.Connector), "--", "hostile-server");
 
         Assert.Equal(0, exitCode);
         var loaded = PolicyLoader.LoadText(output, "starter.yaml");
         Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
         Assert.Empty(loaded.Policy.RiskOverrides);
         Assert.Empty(loaded.Policy.Entries);
-        Assert.Equal(ToolEffect.Hidden, new PolicyEngine(loaded.Policy).Describe("withdraw_all", null, serverName: null).Effect);
+        Assert.Equal(
+            ToolEffect.Hidden, new PolicyEngine(loaded.Policy).Describe("withdraw_all", null, serverName: null).Effect);
         Assert.DoesNotContain("classes", output, StringComparison.Ordinal);
         Assert.Contains("withdraw_all", output, StringComparison.Ordinal);
         Assert.Contains("get_x\\u000A  classes", error, StringComparison.Ordinal);
@@ -133,7 +142,8 @@ public sealed class HostileServerTests
 
     [Theory]
     [MemberData(nameof(MalformedAnswers))]
-    public async Task InspectionCommand_MalformedAnswer_IsOneLineWithoutStackTrace(string command, string method, string? result)
+    public async Task InspectionCommand_MalformedAnswer_IsOneLineWithoutStackTrace(
+        string command, string method, string? result)
     {
         using var temp = new TempDirectory();
         await File.WriteAllTextAsync(temp.File("policy.yaml"), Policy, TestContext.Current.CancellationToken);
@@ -141,15 +151,18 @@ public sealed class HostileServerTests
         await using var server = new ScriptedServer(m => m == method ? result : m switch
         {
             "initialize" when method == "server/discover" => null,
-            "initialize" => """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"odd","version":"1"}}""",
+            "initialize" => """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}}"""
+                + ""","serverInfo":{"name":"odd","version":"1"}}""",
             "tools/list" => """{"tools":[]}""",
             _ => null,
         });
 
         var (exitCode, _, error) = command switch
         {
-            "tools" => await CommandRunner.RunAsync(ToolsCommand.Create(server.Connector), "--policy", temp.File("policy.yaml"), "--", "odd-server"),
-            "check" => await CommandRunner.RunAsync(CheckCommand.Create(server.Connector), "--policy", temp.File("policy.yaml"), "--", "odd-server"),
+            "tools" => await CommandRunner.RunAsync(
+                ToolsCommand.Create(server.Connector), "--policy", temp.File("policy.yaml"), "--", "odd-server"),
+            "check" => await CommandRunner.RunAsync(
+                CheckCommand.Create(server.Connector), "--policy", temp.File("policy.yaml"), "--", "odd-server"),
             _ => await CommandRunner.RunAsync(InitCommand.Create(server.Connector), "--", "odd-server"),
         };
 
@@ -164,12 +177,14 @@ public sealed class HostileServerTests
     {
         await using var server = new ScriptedServer(m => m switch
         {
-            "initialize" => """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"odd","version":"1"}}""",
+            "initialize" => """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}}"""
+                + ""","serverInfo":{"name":"odd","version":"1"}}""",
             "tools/list" => """{"tools":"not a list"}""",
             _ => null,
         });
 
-        var (exitCode, _, error) = await CommandRunner.RunAsync(InitCommand.Create(server.Connector), "--verbose", "--", "odd-server");
+        var (exitCode, _, error) = await CommandRunner.RunAsync(
+            InitCommand.Create(server.Connector), "--verbose", "--", "odd-server");
 
         Assert.Equal(ExitCodes.Failure, exitCode);
         Assert.Contains(" at ", error, StringComparison.Ordinal);
@@ -181,7 +196,8 @@ public sealed class HostileServerTests
     {
         foreach (var c in text)
         {
-            var unsafeChar = (char.IsControl(c) && c != '\n') || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u2028' or '\u2029';
+            var unsafeChar = (char.IsControl(c) && c != '\n')
+                || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u2028' or '\u2029';
             Assert.False(unsafeChar, $"raw U+{(int)c:X4} in: {TerminalText.Printable(text)}");
         }
     }

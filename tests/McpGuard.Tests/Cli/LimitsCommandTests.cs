@@ -23,8 +23,12 @@ public sealed class LimitsCommandTests : IDisposable
         await File.WriteAllTextAsync(policyPath, $"version: 1\ndefault: allow\nstate:\n  path: {state}\n  namespace: n\ntools:\n  t:\n    budget: {{ argument: qty, max: 1, window: 1h, per: symbol }}\n    action: allow\n", TestContext.Current.CancellationToken);
         await using (var store = new SqliteCounterStore(state, TimeSpan.FromSeconds(5), state))
         {
-            var counter = new CounterId("n", "tools.t", CounterKind.Budget, TimeSpan.FromHours(1), ["\u001b[31mBTC\u202E\u0007"]);
-            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([new CounterDemand(counter, new StrictDecimal(1, 1), StrictDecimal.One)], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken));
+            var counter = new CounterId(
+                "n", "tools.t", CounterKind.Budget, TimeSpan.FromHours(1), ["\u001b[31mBTC\u202E\u0007"]);
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync(
+                    [new CounterDemand(counter, new StrictDecimal(1, 1), StrictDecimal.One)], DateTimeOffset.UtcNow,
+                    TestContext.Current.CancellationToken));
         }
 
         var (code, output, error) = await CommandRunner.RunAsync(LimitsCommand.Create(), "--policy", policyPath);
@@ -77,7 +81,8 @@ public sealed class LimitsCommandTests : IDisposable
     public async Task Limits_InvalidPolicy_ExitsTwoWithTheErrorLine()
     {
         var policyPath = _directory.File("bad.yaml");
-        await File.WriteAllTextAsync(policyPath, "version: 1\ndefault: allow\nstate:\n  store: redis\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            policyPath, "version: 1\ndefault: allow\nstate:\n  store: redis\n", TestContext.Current.CancellationToken);
 
         var (code, _, error) = await CommandRunner.RunAsync(LimitsCommand.Create(), "--policy", policyPath);
 

@@ -40,16 +40,21 @@ public sealed class ReplayCommandTests
         using var temp = new TempDirectory();
         var (policy, log) = await WriteAsync(temp);
 
-        var (exitCode, output, error) = await CommandRunner.RunAsync(ReplayCommand.Create(), ["--policy", policy, log, .. failOnChange ? ["--fail-on-change"] : Array.Empty<string>()]);
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            ReplayCommand.Create(),
+            ["--policy", policy, log, .. failOnChange ? ["--fail-on-change"] : Array.Empty<string>()]);
 
         Assert.True(expected == exitCode, error);
         Assert.Contains("Replayed 2 of 4 recorded calls", output);
         Assert.Contains("(2 not replayable, 1 never judged by a policy, 0 malformed lines)", output);
-        Assert.Contains("2026-03-14 15:00:00.000Z  place_order  allow by default → deny by tools.place_order.rules[1]: Too big.", output);
+        Assert.Contains(
+            "2026-03-14 15:00:00.000Z  place_order  allow by default → deny by tools.place_order.rules[1]: Too big.",
+            output);
         Assert.Contains("2026-03-14 15:00:01.000Z  withdraw  (line 2; needs api_key)", output);
         Assert.Contains("2026-03-14 15:00:02.000Z  place_order  (line 3; needs qty)", output);
         Assert.Contains("1 changed, 1 unchanged, 2 not replayable", output);
-        Assert.False(output.Contains('\u001b', StringComparison.Ordinal), "colour codes in output that is not a terminal");
+        Assert.False(
+            output.Contains('\u001b', StringComparison.Ordinal), "colour codes in output that is not a terminal");
     }
 
     [Fact]
@@ -58,7 +63,8 @@ public sealed class ReplayCommandTests
         using var temp = new TempDirectory();
         var (policy, log) = await WriteAsync(temp);
 
-        var (exitCode, output, _) = await CommandRunner.RunAsync(ReplayCommand.Create(), "--policy", policy, log, "--json");
+        var (exitCode, output, _) = await CommandRunner.RunAsync(
+            ReplayCommand.Create(), "--policy", policy, log, "--json");
 
         Assert.Equal(0, exitCode);
         using var json = JsonDocument.Parse(output);
@@ -89,8 +95,11 @@ public sealed class ReplayCommandTests
     [Theory]
     [InlineData("", "is empty")]
     [InlineData("\n  \n", "is empty")]
-    [InlineData("version: 1\ndefault: deny\n", "is not an audit log: none of its 2 lines is an audit record (docs/audit.md)")]
-    [InlineData("{\"type\":\"outcome\",\"call_id\":\"s-1\"}\n", "holds no recorded tool call (1 record(s), none a decision on a tools/call)")]
+    [InlineData(
+        "version: 1\ndefault: deny\n", "is not an audit log: none of its 2 lines is an audit record (docs/audit.md)")]
+    [InlineData(
+        "{\"type\":\"outcome\",\"call_id\":\"s-1\"}\n",
+        "holds no recorded tool call (1 record(s), none a decision on a tools/call)")]
     [InlineData("""{"type":"decision","version":2,"time":"2026-03-14T15:00:04.000Z","call_id":"s-5","tool":"nope","decision":"unknown_tool"}""",
         "holds no call a policy judged (1 unknown-tool, invalid or sampled record(s) only)")]
     public async Task Replay_LogWithNothingToReplay_FailsWithOneLine(string content, string expected)
@@ -101,7 +110,8 @@ public sealed class ReplayCommandTests
 
         foreach (var flags in new[] { Array.Empty<string>(), ["--fail-on-change"], ["--json"] })
         {
-            var (exitCode, output, error) = await CommandRunner.RunAsync(ReplayCommand.Create(), ["--policy", policy, log, .. flags]);
+            var (exitCode, output, error) = await CommandRunner.RunAsync(
+                ReplayCommand.Create(), ["--policy", policy, log, .. flags]);
 
             Assert.Equal(1, exitCode);
             Assert.Equal("", output);

@@ -7,7 +7,8 @@ public sealed class ServerEntriesTests
 {
     private const string Policy = "/etc/mcpguard/policy.yaml";
     private static readonly GuardInvocation s_apphost = new("/opt/mcpguard/bin/mcpguard", []);
-    private static readonly GuardInvocation s_dotnet = new("/usr/share/dotnet/dotnet", ["/src/McpGuard/bin/Release/net10.0/mcpguard.dll"]);
+    private static readonly GuardInvocation s_dotnet = new(
+        "/usr/share/dotnet/dotnet", ["/src/McpGuard/bin/Release/net10.0/mcpguard.dll"]);
 
     [Theory]
     [InlineData("claude-desktop")]
@@ -22,7 +23,9 @@ public sealed class ServerEntriesTests
         var changes = ServerEntries.Wrap(document.Servers, [], s_apphost, Policy);
 
         Assert.Equal(Golden(name + ".wrapped.json"), document.Write());
-        Assert.All(changes.Where(c => c.Name is not ("legacy" or "keyed" or "plain")), c => Assert.Equal(ServerChangeKind.Wrapped, c.Kind));
+        Assert.All(
+            changes.Where(c => c.Name is not ("legacy" or "keyed" or "plain")),
+            c => Assert.Equal(ServerChangeKind.Wrapped, c.Kind));
     }
 
     [Theory]
@@ -66,10 +69,15 @@ public sealed class ServerEntriesTests
         var bybit = document.Servers["bybit"]!;
         Assert.Equal("/usr/share/dotnet/dotnet", (string?)bybit["command"]);
         Assert.Equal(
-            ["/src/McpGuard/bin/Release/net10.0/mcpguard.dll", "run", "--name", "bybit", "--policy", Policy, "--", "uvx", "bybit-mcp", "--testnet"],
+            [
+                "/src/McpGuard/bin/Release/net10.0/mcpguard.dll", "run", "--name", "bybit", "--policy", Policy, "--",
+                "uvx", "bybit-mcp", "--testnet"],
             bybit["args"]!.AsArray().Select(a => (string?)a));
-        Assert.Equal(ServerChangeKind.AlreadyWrapped, ServerEntries.Wrap(document.Servers, ["bybit"], s_apphost, Policy)[0].Kind);
-        Assert.Equal(ServerChangeKind.AlreadyWrapped, ServerEntries.Wrap(document.Servers, ["bybit"], s_dotnet, Policy)[0].Kind);
+        Assert.Equal(
+            ServerChangeKind.AlreadyWrapped,
+            ServerEntries.Wrap(document.Servers, ["bybit"], s_apphost, Policy)[0].Kind);
+        Assert.Equal(
+            ServerChangeKind.AlreadyWrapped, ServerEntries.Wrap(document.Servers, ["bybit"], s_dotnet, Policy)[0].Kind);
         ServerEntries.Unwrap(document.Servers, [], s_apphost);
         Assert.Equal(Golden("claude-desktop.json"), document.Write());
     }
@@ -101,23 +109,31 @@ public sealed class ServerEntriesTests
     [Fact]
     public void Unwrap_NotWrappedOrBroken_LeftAlone()
     {
-        var document = Parse("""{"mcpServers":{"plain":{"command":"srv","args":["run","--"]},"odd":{"command":"mcpguard","args":["run","--policy","p","--"]},"bad":{"command":"x","args":"y"}}}""");
+        var document = Parse(
+            """{"mcpServers":{"plain":{"command":"srv","args":["run","--"]}"""
+                + ""","odd":{"command":"mcpguard","args":["run","--policy","p","--"]}"""
+                + ""","bad":{"command":"x","args":"y"}}}""");
         var before = document.Root.ToJsonString();
 
         var changes = ServerEntries.Unwrap(document.Servers, [], s_apphost);
 
         Assert.Equal(before, document.Root.ToJsonString());
-        Assert.Equal([ServerChangeKind.NotWrapped, ServerChangeKind.Skipped, ServerChangeKind.Skipped], changes.Select(c => c.Kind));
+        Assert.Equal(
+            [ServerChangeKind.NotWrapped, ServerChangeKind.Skipped, ServerChangeKind.Skipped],
+            changes.Select(c => c.Kind));
     }
 
     [Fact]
     public void Unwrap_BareMcpguardCommandFromDocs_Recognised()
     {
-        var document = Parse("""{"mcpServers":{"a":{"command":"mcpguard","args":["run","--policy","/p.yaml","--audit","/a.jsonl","--","node","server.js","--","x"]}}}""");
+        var document = Parse(
+            """{"mcpServers":{"a":{"command":"mcpguard","args":"""
+                + """["run","--policy","/p.yaml","--audit","/a.jsonl","--","node","server.js","--","x"]}}}""");
 
         ServerEntries.Unwrap(document.Servers, [], s_apphost);
 
-        Assert.Equal("""{"mcpServers":{"a":{"command":"node","args":["server.js","--","x"]}}}""", document.Root.ToJsonString());
+        Assert.Equal(
+            """{"mcpServers":{"a":{"command":"node","args":["server.js","--","x"]}}}""", document.Root.ToJsonString());
     }
 
     [Theory]
@@ -127,7 +143,8 @@ public sealed class ServerEntriesTests
     [InlineData("windows", "/appdata", null, "/appdata/Claude/claude_desktop_config.json")]
     public void ClaudeDesktop_DefaultPathPerPlatform(string platform, string? appData, string? xdg, string expected)
     {
-        var path = ClientConfigPaths.ClaudeDesktop(platform, name => name == "APPDATA" ? appData : name == "XDG_CONFIG_HOME" ? xdg : null, "/Users/me");
+        var path = ClientConfigPaths.ClaudeDesktop(
+            platform, name => name == "APPDATA" ? appData : name == "XDG_CONFIG_HOME" ? xdg : null, "/Users/me");
 
         Assert.Equal(expected, path.Replace('\\', '/'));
     }
@@ -148,7 +165,8 @@ public sealed class ServerEntriesTests
     [InlineData("legacy", "vscode", "an SSE server")]
     [InlineData("keyed", "cursor-remote", "its url holds a variable")]
     [InlineData("plain", "claude-code", "https, or http to a loopback address")]
-    public void Wrap_RemoteEntriesItCannotGuard_SkippedWithTheReasonAndUntouched(string server, string golden, string reason)
+    public void Wrap_RemoteEntriesItCannotGuard_SkippedWithTheReasonAndUntouched(
+        string server, string golden, string reason)
     {
         var document = Parse(Golden(golden + ".json"));
         var before = document.Servers[server]!.ToJsonString();
@@ -170,13 +188,16 @@ public sealed class ServerEntriesTests
         var args = document.Servers["linear"]!["args"]!.ToJsonString();
         Assert.DoesNotContain("literal-key-789", args);
         Assert.DoesNotContain("${", args);
-        Assert.Equal("literal-key-789", document.Servers["linear"]!["env"]!["MCPGUARD_HEADER_X_API_KEY"]!.GetValue<string>());
+        Assert.Equal(
+            "literal-key-789", document.Servers["linear"]!["env"]!["MCPGUARD_HEADER_X_API_KEY"]!.GetValue<string>());
     }
 
     [Theory]
-    [InlineData("{ \"url\": \"https://a.example/mcp\", \"env\": { \"A\": \"1\" } }", "\"env\" or \"args\" beside its url")]
+    [InlineData(
+        "{ \"url\": \"https://a.example/mcp\", \"env\": { \"A\": \"1\" } }", "\"env\" or \"args\" beside its url")]
     [InlineData("{ \"url\": \"https://a.example/mcp\", \"type\": \"websocket\" }", "none of http")]
-    [InlineData("{ \"url\": \"https://a.example/mcp\", \"headers\": { \"Host\": \"x\" } }", "a header the guard cannot send")]
+    [InlineData(
+        "{ \"url\": \"https://a.example/mcp\", \"headers\": { \"Host\": \"x\" } }", "a header the guard cannot send")]
     [InlineData("{ \"url\": \"https://a.example/mcp\", \"headers\": { \"X\": 1 } }", "a header the guard cannot send")]
     [InlineData("{ \"url\": 7 }", "not a string")]
     public void Wrap_RemoteEntryOfAnotherShape_Skipped(string entry, string reason)
@@ -213,10 +234,12 @@ public sealed class ServerEntriesTests
         Assert.True(state.Remote);
         Assert.Equal("https://api.example.com/mcp", state.ServerCommand);
         Assert.Equal(Policy, state.Policy);
-        Assert.IsType<ServerEntryState.Unwrapped>(ServerEntries.Inspect(Parse(Golden("claude-code.json")).Servers["api"], s_apphost));
+        Assert.IsType<ServerEntryState.Unwrapped>(
+            ServerEntries.Inspect(Parse(Golden("claude-code.json")).Servers["api"], s_apphost));
     }
 
-    internal static string Golden(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cli", "WrapGolden", name));
+    internal static string Golden(string name) =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cli", "WrapGolden", name));
 
     private static ClientConfigDocument Parse(string text)
     {

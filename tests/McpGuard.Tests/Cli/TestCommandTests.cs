@@ -13,14 +13,17 @@ public sealed class TestCommandTests
     [Fact]
     public async Task Test_SampleCases_AllPassAndExitZero()
     {
-        var (exitCode, output, error) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", s_policy, s_cases);
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            TestCommand.Create(), "--policy", s_policy, s_cases);
 
         Assert.Equal(0, exitCode);
         Assert.Equal("", error);
-        Assert.Contains("✔ leverage above 5x is refused — deny by tools.set_leverage.rules[1]: Leverage is capped at 5x.", output);
+        Assert.Contains(
+            "✔ leverage above 5x is refused — deny by tools.set_leverage.rules[1]: Leverage is capped at 5x.", output);
         Assert.Contains("✔ small spot orders go through — allow by tools.place_order.rules[0]", output);
         Assert.Matches(@"\n39 passed, 0 failed\r?\n$", output);
-        Assert.False(output.Contains('\u001b', StringComparison.Ordinal), "colour codes in output that is not a terminal");
+        Assert.False(
+            output.Contains('\u001b', StringComparison.Ordinal), "colour codes in output that is not a terminal");
     }
 
     [Fact]
@@ -36,12 +39,16 @@ public sealed class TestCommandTests
         var text = await File.ReadAllTextAsync(s_policy, TestContext.Current.CancellationToken);
         const string Envelope = "category: spot, qty: { lte: 0.01 } }";
         Assert.Equal(2, text.Split(Envelope).Length); // exactly one place_order envelope to loosen
-        await File.WriteAllTextAsync(broken, text.Replace(Envelope, "category: spot, qty: { lte: 0.1 } }", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            broken, text.Replace(Envelope, "category: spot, qty: { lte: 0.1 } }", StringComparison.Ordinal),
+            TestContext.Current.CancellationToken);
 
         var (exitCode, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", broken, s_cases);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("✘ a bigger order needs a person — expected require_approval, got allow by tools.place_order.rules[0]", output);
+        Assert.Contains(
+            "✘ a bigger order needs a person — expected require_approval, got allow by tools.place_order.rules[0]",
+            output);
         Assert.Contains($"    at {s_cases}:", output);
         Assert.Contains("38 passed, 1 failed", output);
     }
@@ -61,7 +68,10 @@ public sealed class TestCommandTests
         var (exitCode, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", s_policy, cases);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("✘ twelve small orders — expected allow, got deny by tools.place_order: rate limit of 10 per 1m for place_order reached; retry after 60s.", output);
+        Assert.Contains(
+            "✘ twelve small orders — expected allow, got deny by tools.place_order: "
+                + "rate limit of 10 per 1m for place_order reached; retry after 60s.",
+            output);
         Assert.Contains($"    at {cases}:4 (step 1, call 11 of 12)", output);
         Assert.Contains("0 passed, 1 failed", output);
     }
@@ -71,13 +81,17 @@ public sealed class TestCommandTests
     {
         using var temp = new TempDirectory();
         var cases = temp.File("bad.cases.yaml");
-        await File.WriteAllTextAsync(cases, "cases:\n  - name: a\n    call: place_order\n    expect: alow\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            cases, "cases:\n  - name: a\n    call: place_order\n    expect: alow\n",
+            TestContext.Current.CancellationToken);
 
-        var (exitCode, output, error) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", s_policy, s_cases, cases);
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            TestCommand.Create(), "--policy", s_policy, s_cases, cases);
 
         Assert.Equal(2, exitCode);
         Assert.Equal("", output);
-        Assert.Contains($"mcpguard: {cases}:4:13: cases[0].expect: must be one of allow, deny, require_approval, hidden", error);
+        Assert.Contains(
+            $"mcpguard: {cases}:4:13: cases[0].expect: must be one of allow, deny, require_approval, hidden", error);
         Assert.Contains("no case was run", error);
     }
 
@@ -105,7 +119,8 @@ public sealed class TestCommandTests
               - { name: leverage, call: set_leverage, args: { buyLeverage: "9", sellLeverage: "9" }, expect: deny, reason: "capped at 3x" }
             """, TestContext.Current.CancellationToken);
 
-        var (exitCode, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", s_policy, cases, "--json");
+        var (exitCode, output, _) = await CommandRunner.RunAsync(
+            TestCommand.Create(), "--policy", s_policy, cases, "--json");
 
         Assert.Equal(1, exitCode);
         using var json = JsonDocument.Parse(output);
@@ -125,7 +140,9 @@ public sealed class TestCommandTests
     {
         using var temp = new TempDirectory();
         var cases = temp.File("c.cases.yaml");
-        await File.WriteAllTextAsync(cases, "cases:\n  - { name: \"evil\\e[2J[red]x[/]\", call: get_tickers, expect: allow }\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            cases, "cases:\n  - { name: \"evil\\e[2J[red]x[/]\", call: get_tickers, expect: allow }\n",
+            TestContext.Current.CancellationToken);
 
         var (exitCode, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", s_policy, cases);
 
@@ -161,10 +178,12 @@ public sealed class TestCommandTests
         using var temp = new TempDirectory();
         var (policy, cases) = await WriteAsync(temp, CoveragePolicy, CoverageCases);
 
-        var (exitCode, output, error) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", policy, cases, "--coverage");
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            TestCommand.Create(), "--policy", policy, cases, "--coverage");
 
         Assert.True(exitCode == 0, error);
-        Assert.Contains("2 passed, 0 failed\nCoverage: 3 parts of the policy no case reaches:\n", output.ReplaceLineEndings("\n"));
+        Assert.Contains(
+            "2 passed, 0 failed\nCoverage: 3 parts of the policy no case reaches:\n", output.ReplaceLineEndings("\n"));
         Assert.Contains("  tools.place_order.rules[1]: no case is decided by this rule", output);
         Assert.Contains("  tools.get_server_time: no case calls a tool of this entry", output);
         Assert.Contains("  risk.read: no case falls through to this risk class", output);
@@ -178,12 +197,14 @@ public sealed class TestCommandTests
         using var temp = new TempDirectory();
         var (policy, cases) = await WriteAsync(temp, CoveragePolicy, CoverageCases);
 
-        var (_, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", policy, cases, "--coverage", "--json");
+        var (_, output, _) = await CommandRunner.RunAsync(
+            TestCommand.Create(), "--policy", policy, cases, "--coverage", "--json");
 
         using var json = JsonDocument.Parse(output);
         var unreached = json.RootElement.GetProperty("unreached").EnumerateArray()
             .Select(p => $"{p.GetProperty("kind").GetString()} {p.GetProperty("id").GetString()}");
-        Assert.Equal(["rule tools.place_order.rules[1]", "entry tools.get_server_time", "risk_class risk.read"], unreached);
+        Assert.Equal(
+            ["rule tools.place_order.rules[1]", "entry tools.get_server_time", "risk_class risk.read"], unreached);
     }
 
     [Fact]
@@ -201,7 +222,8 @@ public sealed class TestCommandTests
                 steps: [{ call: place_order, expect: allow }, { call: place_order, expect: deny }]
             """);
 
-        var (_, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", policy, cases, "--coverage");
+        var (_, output, _) = await CommandRunner.RunAsync(
+            TestCommand.Create(), "--policy", policy, cases, "--coverage");
 
         Assert.Contains("Coverage: every tools entry, rule and risk class of the policy is reached by a case.", output);
     }
@@ -209,7 +231,8 @@ public sealed class TestCommandTests
     [Fact]
     public async Task Test_Filter_RunsOnlyTheCasesWhoseNameContainsIt()
     {
-        var (exitCode, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", s_policy, s_cases, "--filter", "LEVERAGE ABOVE");
+        var (exitCode, output, _) = await CommandRunner.RunAsync(
+            TestCommand.Create(), "--policy", s_policy, s_cases, "--filter", "LEVERAGE ABOVE");
 
         Assert.Equal(0, exitCode);
         Assert.Contains("✔ leverage above 5x is refused", output);
@@ -221,11 +244,13 @@ public sealed class TestCommandTests
     [Fact]
     public async Task Test_FilterMatchingNothing_ExitsTwoAndRunsNothing()
     {
-        var (exitCode, output, error) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", s_policy, s_cases, "--filter", "no such case");
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            TestCommand.Create(), "--policy", s_policy, s_cases, "--filter", "no such case");
 
         Assert.Equal(2, exitCode);
         Assert.Equal("", output);
-        Assert.Contains("mcpguard test: no case name contains \"no such case\" (39 cases read); nothing was run.", error);
+        Assert.Contains(
+            "mcpguard test: no case name contains \"no such case\" (39 cases read); nothing was run.", error);
     }
 
     [Fact]
@@ -239,7 +264,8 @@ public sealed class TestCommandTests
             """);
         var junit = temp.File("results.xml");
 
-        var (exitCode, _, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", policy, cases, "--junit", junit);
+        var (exitCode, _, _) = await CommandRunner.RunAsync(
+            TestCommand.Create(), "--policy", policy, cases, "--junit", junit);
 
         Assert.Equal(1, exitCode);
         var xml = System.Xml.Linq.XDocument.Load(junit);
@@ -248,7 +274,9 @@ public sealed class TestCommandTests
         Assert.Equal("2", (string?)suite.Attribute("tests"));
         Assert.Equal("1", (string?)suite.Attribute("failures"));
         var failing = suite.Elements("testcase").Single(t => (string?)t.Attribute("name") == "a <huge> order");
-        Assert.Equal("expected allow, got deny by tools.place_order: tools.place_order denies this tool.", (string?)failing.Element("failure")!.Attribute("message"));
+        Assert.Equal(
+            "expected allow, got deny by tools.place_order: tools.place_order denies this tool.",
+            (string?)failing.Element("failure")!.Attribute("message"));
         Assert.Null(suite.Elements("testcase").First().Element("failure"));
     }
 

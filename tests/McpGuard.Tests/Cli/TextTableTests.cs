@@ -13,7 +13,9 @@ public sealed partial class TextTableTests
     {
         var table = new TextTable("tool", "risk", "policy", "decided by", "limits").Wrapping(4);
         table.AddRow("get_server_time", "read", new TextCell("allowed", "green"), "risk.read", "");
-        table.AddRow("switch_cross_isolated_margin", "write", new TextCell("conditional", "blue"), "tools.switch_cross_isolated_margin",
+        table.AddRow(
+            "switch_cross_isolated_margin", "write", new TextCell("conditional", "blue"),
+            "tools.switch_cross_isolated_margin",
             "rate limit of 10 per 1m; budget of qty up to 0.5 per 24h");
         table.AddRow("evil\u001b[2J", "unknown", "denied", "default", "");
         return table;
@@ -25,9 +27,12 @@ public sealed partial class TextTableTests
         var lines = Inventory().PlainLines().ToList();
 
         Assert.Equal(4, lines.Count);
-        Assert.Equal("tool                          risk     policy       decided by                          limits", lines[0]);
+        Assert.Equal(
+            "tool                          risk     policy       decided by                          limits", lines[0]);
         Assert.Equal("get_server_time               read     allowed      risk.read", lines[1]);
-        Assert.StartsWith("switch_cross_isolated_margin  write    conditional  tools.switch_cross_isolated_margin  rate limit", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith(
+            "switch_cross_isolated_margin  write    conditional  tools.switch_cross_isolated_margin  rate limit",
+            lines[2], StringComparison.Ordinal);
         Assert.Equal("evil\\u001B[2J                 unknown  denied       default", lines[3]);
         Assert.All(lines, l => Assert.Equal(l.TrimEnd(), l));
     }
@@ -39,7 +44,9 @@ public sealed partial class TextTableTests
         table.AddRow("get_tickers", "12", "120");
         table.AddRow("place_order", "3", "4");
 
-        Assert.Equal(["tool         allow  total", "get_tickers     12    120", "place_order      3      4"], table.PlainLines());
+        Assert.Equal(
+            ["tool         allow  total", "get_tickers     12    120", "place_order      3      4"],
+            table.PlainLines());
     }
 
     [Fact]
@@ -68,7 +75,9 @@ public sealed partial class TextTableTests
         Inventory().Write(console);
 
         var text = output.ToString();
-        Assert.Contains("switch_cross_isolated_margin  write    conditional  tools.switch_cross_isolated_margin", text, StringComparison.Ordinal);
+        Assert.Contains(
+            "switch_cross_isolated_margin  write    conditional  tools.switch_cross_isolated_margin", text,
+            StringComparison.Ordinal);
         Assert.DoesNotContain("…", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[2J", text, StringComparison.Ordinal);
     }

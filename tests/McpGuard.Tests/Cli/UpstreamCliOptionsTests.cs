@@ -8,7 +8,10 @@ namespace McpGuard.Tests.Cli;
 /// </summary>
 public sealed class UpstreamCliOptionsTests
 {
-    private static readonly Dictionary<string, string> s_environment = new() { ["MCPGUARD_HEADER_AUTHORIZATION"] = "Bearer tok-1" };
+    private static readonly Dictionary<string, string> s_environment = new()
+    {
+        ["MCPGUARD_HEADER_AUTHORIZATION"] = "Bearer tok-1"
+    };
 
     [Theory]
     [InlineData("http")]
@@ -17,7 +20,8 @@ public sealed class UpstreamCliOptionsTests
     public async Task Read_WhatWrapWrites_HeaderFromTheEnvironment(string transport)
     {
         var (upstream, error) = await ReadAsync(
-            "--url", "https://mcp.example.com/mcp", "--transport", transport, "--header-env", "Authorization=MCPGUARD_HEADER_AUTHORIZATION");
+            "--url", "https://mcp.example.com/mcp", "--transport", transport, "--header-env",
+            "Authorization=MCPGUARD_HEADER_AUTHORIZATION");
 
         Assert.NotNull(upstream);
         Assert.Equal("", error);
@@ -39,7 +43,8 @@ public sealed class UpstreamCliOptionsTests
     [Fact]
     public async Task Read_HeaderEnvNamingAnUnsetVariable_UsageErrorWithoutAValue()
     {
-        var (upstream, error) = await ReadAsync("--url", "https://mcp.example.com/mcp", "--header-env", "X-Key=UNSET_ONE");
+        var (upstream, error) = await ReadAsync(
+            "--url", "https://mcp.example.com/mcp", "--header-env", "X-Key=UNSET_ONE");
 
         Assert.Null(upstream);
         Assert.Contains("--header-env X-Key: the environment variable UNSET_ONE is not set.", error);
@@ -65,7 +70,8 @@ public sealed class UpstreamCliOptionsTests
         Assert.Contains("are for a remote server (--url)", error.ToString());
     }
 
-    private static async Task<(McpGuard.Http.Upstream.UpstreamOptions? Upstream, string Error)> ReadAsync(params string[] args)
+    private static async Task<(McpGuard.Http.Upstream.UpstreamOptions? Upstream, string Error)> ReadAsync(
+        params string[] args)
     {
         var options = new UpstreamCliOptions();
         var command = new RootCommand();

@@ -29,9 +29,11 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Equal(ServerEntriesTests.Golden("claude-desktop.json"), File.ReadAllText(backup));
         Assert.Contains($"Backup: {backup}", output);
         Assert.Contains("wrapped    bybit: uvx now runs behind mcpguard with policy " + _policy, output);
-        Assert.Contains("wrapped    remote: https://example.com/mcp now runs behind mcpguard with policy " + _policy, output);
+        Assert.Contains(
+            "wrapped    remote: https://example.com/mcp now runs behind mcpguard with policy " + _policy, output);
         Assert.Equal(
-            ServerEntriesTests.Golden("claude-desktop.wrapped.json").Replace("/etc/mcpguard/policy.yaml", _policy, StringComparison.Ordinal),
+            ServerEntriesTests.Golden("claude-desktop.wrapped.json")
+                .Replace("/etc/mcpguard/policy.yaml", _policy, StringComparison.Ordinal),
             File.ReadAllText(_config));
         Assert.DoesNotContain("key-123", output);
     }
@@ -41,7 +43,8 @@ public sealed class WrapCommandTests : IDisposable
     {
         await WrapAsync();
 
-        var (exitCode, output, _) = await CommandRunner.RunAsync(UnwrapCommand.Create(s_clock), "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard");
+        var (exitCode, output, _) = await CommandRunner.RunAsync(
+            UnwrapCommand.Create(s_clock), "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard");
 
         Assert.Equal(0, exitCode);
         Assert.Contains("unwrapped  bybit: uvx runs directly again", output);
@@ -177,7 +180,8 @@ public sealed class WrapCommandTests : IDisposable
         File.WriteAllText(cursor, ServerEntriesTests.Golden("cursor-remote.json"));
 
         var (exitCode, output, _) = await CommandRunner.RunAsync(
-            WrapCommand.Create(s_clock), "--policy", _policy, "--config", cursor, "--command", "/opt/mcpguard/bin/mcpguard", "--dry-run");
+            WrapCommand.Create(s_clock), "--policy", _policy, "--config", cursor, "--command",
+            "/opt/mcpguard/bin/mcpguard", "--dry-run");
 
         Assert.Equal(0, exitCode);
         Assert.Contains("-         \"X-Api-Key\": \"…\",", output);
@@ -195,7 +199,8 @@ public sealed class WrapCommandTests : IDisposable
         File.WriteAllText(vscode, ServerEntriesTests.Golden("vscode.json"));
 
         var (wrapExit, wrapOutput, _) = await CommandRunner.RunAsync(
-            WrapCommand.Create(s_clock), "--policy", _policy, "--config", vscode, "--command", "/opt/mcpguard/bin/mcpguard");
+            WrapCommand.Create(s_clock), "--policy", _policy, "--config", vscode, "--command",
+            "/opt/mcpguard/bin/mcpguard");
         var wrapped = File.ReadAllText(vscode);
         var (unwrapExit, _, _) = await CommandRunner.RunAsync(
             UnwrapCommand.Create(s_clock), "--config", vscode, "--command", "/opt/mcpguard/bin/mcpguard");
@@ -206,7 +211,8 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Contains("skipped    legacy: an SSE server", wrapOutput);
         Assert.DoesNotContain("is not found on this PATH", wrapOutput);
         Assert.Equal(
-            ServerEntriesTests.Golden("vscode.wrapped.json").Replace("/etc/mcpguard/policy.yaml", _policy, StringComparison.Ordinal),
+            ServerEntriesTests.Golden("vscode.wrapped.json")
+                .Replace("/etc/mcpguard/policy.yaml", _policy, StringComparison.Ordinal),
             wrapped);
         Assert.Equal(0, unwrapExit);
         Assert.Equal(ServerEntriesTests.Golden("vscode.json"), File.ReadAllText(vscode));
@@ -215,5 +221,7 @@ public sealed class WrapCommandTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     private Task<(int ExitCode, string Output, string Error)> WrapAsync(params string[] extra) =>
-        CommandRunner.RunAsync(WrapCommand.Create(s_clock), ["--policy", _policy, "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard", .. extra]);
+        CommandRunner.RunAsync(
+            WrapCommand.Create(s_clock),
+            ["--policy", _policy, "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard", .. extra]);
 }

@@ -91,7 +91,8 @@ public sealed class OneDecisionSweepTests
     private static List<(string Tool, string Arguments)> Calls()
     {
         using var tools = JsonDocument.Parse(File.ReadAllText(Path.Combine(s_samples, "bybit-tools.json")));
-        var calls = tools.RootElement.GetProperty("tools").EnumerateArray().Select(t => (t.GetProperty("name").GetString()!, "{}")).ToList();
+        var calls = tools.RootElement.GetProperty("tools").EnumerateArray()
+            .Select(t => (t.GetProperty("name").GetString()!, "{}")).ToList();
         Assert.Equal(36, calls.Count);
         var cases = CasesLoader.LoadFile(Path.Combine(s_samples, "policy.cases.yaml"));
         Assert.True(cases.Succeeded);
@@ -101,7 +102,8 @@ public sealed class OneDecisionSweepTests
     }
 
     /// <summary><c>mcpguard test --json --server-name</c> on one case per call: the decision of each.</summary>
-    private static async Task<List<string>> TestAsync(TempDirectory temp, string policyPath, List<(string Tool, string Arguments)> calls)
+    private static async Task<List<string>> TestAsync(
+        TempDirectory temp, string policyPath, List<(string Tool, string Arguments)> calls)
     {
         var cases = new StringBuilder("cases:\n");
         foreach (var (tool, arguments) in calls)
@@ -126,7 +128,8 @@ public sealed class OneDecisionSweepTests
     private static async Task<string> ExplainAsync(string policyPath, string tool, string arguments)
     {
         var (exitCode, output, error) = await CommandRunner.RunAsync(
-            ExplainCommand.Create(), "--policy", policyPath, "--tool", tool, "--args", arguments, "--server-name", ServerName);
+            ExplainCommand.Create(), "--policy", policyPath, "--tool", tool, "--args", arguments, "--server-name",
+            ServerName);
         Assert.True(exitCode == 0, error);
         var line = output.Split('\n').Single(l => l.StartsWith("decision: ", StringComparison.Ordinal));
         var words = line["decision: ".Length..].TrimEnd('\r').Split(' ');
@@ -144,19 +147,30 @@ public sealed class OneDecisionSweepTests
         var audit = new RecordingAuditLog();
         var engine = new PolicyEngine(policy);
         var session = new GuardSession(
-            client, server, engine, _ => new RefusingApprover(), audit, new SessionOptions(), "bybit", NullLoggerFactory.Instance, Ct);
+            client, server, engine, _ => new RefusingApprover(), audit, new SessionOptions(), "bybit",
+            NullLoggerFactory.Instance, Ct);
 
-        await FromClientAsync(session, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        await FromClientAsync(
+            session,
+            """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await server.NextAsync();
-        await FromServerAsync(session, """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":""" + "\"" + ServerName + "\",\"version\":\"1\"}}}");
+        await FromServerAsync(
+            session,
+            """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":"""
+                + """{"tools":{}},"serverInfo":{"name":""" + "\"" + ServerName + "\",\"version\":\"1\"}}}");
         await client.NextAsync();
         await FromClientAsync(session, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();
-        var tools = JsonSerializer.Serialize(JsonDocument.Parse(File.ReadAllText(Path.Combine(s_samples, "bybit-tools.json"))).RootElement);
+        var tools = JsonSerializer.Serialize(
+            JsonDocument.Parse(File.ReadAllText(Path.Combine(s_samples, "bybit-tools.json"))).RootElement);
         await FromServerAsync(session, """{"jsonrpc":"2.0","id":1,"result":""" + tools + "}");
         await client.NextAsync();
 
-        await FromClientAsync(session, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":""" + $"\"{tool}\",\"arguments\":{arguments}}}}}");
+        await FromClientAsync(
+            session,
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"""
+                + $"\"{tool}\",\"arguments\":{arguments}}}}}");
         await Task.WhenAny(client.NextAsync(), server.NextAsync());
         var record = audit.Decisions.First();
         await session.EndAsync("test over");
@@ -171,7 +185,9 @@ public sealed class OneDecisionSweepTests
     /// </summary>
     private static string Summary(string word, string? rule, bool fromAudit = false)
     {
-        var known = fromAudit ? DecisionWords.TryParseAudit(word, out var verdict) : DecisionWords.TryParseProven(word, out verdict);
+        var known = fromAudit
+            ? DecisionWords.TryParseAudit(word, out var verdict)
+            : DecisionWords.TryParseProven(word, out verdict);
         Assert.True(known, word);
         return $"{DecisionWords.ProvenWord(verdict)} by {rule ?? RuleId.Hide}";
     }

@@ -52,7 +52,8 @@ public sealed class DeskReportsTests
     [Fact]
     public void IsBounded_TooManyRows_False()
     {
-        var rows = Enumerable.Repeat(new DeskDecisionMinute(DateTimeOffset.UnixEpoch, "allow", 1), DeskGuardReport.MaxRows + 1);
+        var rows = Enumerable.Repeat(
+            new DeskDecisionMinute(DateTimeOffset.UnixEpoch, "allow", 1), DeskGuardReport.MaxRows + 1);
 
         Assert.False(new DeskGuardReport("s", [], [.. rows]).IsBounded);
         Assert.True(Report("s").IsBounded);

@@ -12,8 +12,10 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
 {
     private const string Secret = "test-secret-0123456789";
     // Like a browser that opened the address `mcpguard desk` printed: it keeps the key cookie.
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false, CookieContainer = new CookieContainer() });
-    private readonly HttpClient _stranger = new(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false });
+    private readonly HttpClient _http = new(
+        new SocketsHttpHandler { UseProxy = false, CookieContainer = new CookieContainer() });
+    private readonly HttpClient _stranger = new(
+        new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false });
     private WebApplication? _app;
     private int _port;
 
@@ -140,7 +142,8 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
     {
         using var posted = await PostRequestAsync("r2", Secret);
 
-        using var response = await DecideAsync("r2", csrf: null, origin: "https://attacker.example", site: "cross-site");
+        using var response = await DecideAsync(
+            "r2", csrf: null, origin: "https://attacker.example", site: "cross-site");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("pending", await AnswerAsync("r2"), StringComparison.Ordinal);
@@ -151,7 +154,8 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
     {
         using var posted = await PostRequestAsync("r3", Secret);
 
-        using var response = await DecideAsync("r3", await CsrfAsync(), origin: "https://attacker.example", site: "cross-site");
+        using var response = await DecideAsync(
+            "r3", await CsrfAsync(), origin: "https://attacker.example", site: "cross-site");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -211,8 +215,12 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
         using var response = await DecideAsync("r5", await CsrfAsync(), origin: Origin, site: "same-origin");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains($"\"state\":\"approved\",\"proof\":\"{DeskFiles.Proof(Secret, "r5", "approved")}\"", await AnswerAsync("r5"), StringComparison.Ordinal);
-        Assert.Contains("\"outcome\":\"approved\"", await _http.GetStringAsync(Origin + "/api/state", Ct), StringComparison.Ordinal);
+        Assert.Contains(
+            $"\"state\":\"approved\",\"proof\":\"{DeskFiles.Proof(Secret, "r5", "approved")}\"",
+            await AnswerAsync("r5"), StringComparison.Ordinal);
+        Assert.Contains(
+            "\"outcome\":\"approved\"", await _http.GetStringAsync(Origin + "/api/state", Ct),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -231,7 +239,8 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, $"{Origin}/api/guard/requests/{id}")
         {
             Content = new StringContent(
-                """{"call_id":"1","server":"bybit","tool":"place_order","arguments":{"qty":"0.5"},"rule":"tools.place_order","deadline":"2099-01-01T00:00:00Z"}""",
+                """{"call_id":"1","server":"bybit","tool":"place_order","arguments":{"qty":"0.5"}"""
+                    + ""","rule":"tools.place_order","deadline":"2099-01-01T00:00:00Z"}""",
                 Encoding.UTF8,
                 "application/json"),
         };
@@ -270,7 +279,8 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
         return await _http.SendAsync(request, Ct);
     }
 
-    private async Task<string> CsrfAsync() => CsrfMeta().Match(await _http.GetStringAsync(Origin + "/", Ct)).Groups[1].Value;
+    private async Task<string> CsrfAsync() =>
+        CsrfMeta().Match(await _http.GetStringAsync(Origin + "/", Ct)).Groups[1].Value;
 
     private async Task<string> AnswerAsync(string id)
     {

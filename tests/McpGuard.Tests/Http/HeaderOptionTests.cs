@@ -14,7 +14,8 @@ public sealed class HeaderOptionTests
     [InlineData("  X-Key  :  v9  ", "X-Key", "v9")]
     public void Parse_Valid_ExpandsFromTheEnvironment(string option, string name, string value)
     {
-        var parsed = Assert.IsType<HeaderOptionOutcome.Parsed>(HeaderOption.Parse(option, s_environment.GetValueOrDefault));
+        var parsed = Assert.IsType<HeaderOptionOutcome.Parsed>(
+            HeaderOption.Parse(option, s_environment.GetValueOrDefault));
 
         Assert.Equal(name, parsed.Header.Name);
         Assert.Equal(value, parsed.Header.Value);
@@ -31,7 +32,8 @@ public sealed class HeaderOptionTests
     [InlineData("X-Key: caf\u00e9", "non-ASCII")]
     public void Parse_Invalid_UsageErrorWithoutTheValue(string option, string expected)
     {
-        var invalid = Assert.IsType<HeaderOptionOutcome.Invalid>(HeaderOption.Parse(option, s_environment.GetValueOrDefault));
+        var invalid = Assert.IsType<HeaderOptionOutcome.Invalid>(
+            HeaderOption.Parse(option, s_environment.GetValueOrDefault));
 
         Assert.Contains(expected, invalid.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("abc", invalid.Reason, StringComparison.Ordinal);

@@ -35,7 +35,9 @@ public sealed class InboundMessageTests
     [Fact]
     public void TryRead_SpreadOverLines_BecomesOneLine()
     {
-        Assert.True(InboundMessage.TryRead("{\"jsonrpc\":\"2.0\",\r\n\"id\":1,\r\"result\":\n{}}"u8.ToArray(), out var message));
+        Assert.True(
+            InboundMessage.TryRead(
+                "{\"jsonrpc\":\"2.0\",\r\n\"id\":1,\r\"result\":\n{}}"u8.ToArray(), out var message));
 
         Assert.Equal("{\"jsonrpc\":\"2.0\",  \"id\":1, \"result\": {}}", Encoding.UTF8.GetString(message.Bytes.Span));
     }

@@ -29,10 +29,13 @@ public sealed class McpRequestHeadersTests
     }
 
     [Theory]
-    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}""", "Request", null)]
+    [InlineData(
+        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}""", "Request",
+        null)]
     [InlineData("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", "Notification", null)]
     [InlineData("""{"jsonrpc":"2.0","id":"e1","result":{"action":"accept"}}""", "Response", null)]
-    [InlineData("""{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"file:///x"}}""", "Request", "file:///x")]
+    [InlineData(
+        """{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"file:///x"}}""", "Request", "file:///x")]
     public void TryRead_Kinds(string json, string kind, string? name)
     {
         Assert.True(OutboundMessage.TryRead(System.Text.Encoding.UTF8.GetBytes(json), out var message));

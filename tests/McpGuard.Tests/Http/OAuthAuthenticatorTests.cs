@@ -30,7 +30,8 @@ public sealed class OAuthAuthenticatorTests : IDisposable
     {
         _http = new HttpClient(_server);
         _keys = new IssuerKeys(_http, Issuer, _clock);
-        _authenticator = new OAuthAuthenticator(new ServeAuth.OAuth(new Uri(Issuer), Audience, ["mcp:tools"], "client_id"), _keys, _clock);
+        _authenticator = new OAuthAuthenticator(
+            new ServeAuth.OAuth(new Uri(Issuer), Audience, ["mcp:tools"], "client_id"), _keys, _clock);
         _server.Jwks = Jwks();
     }
 
@@ -81,7 +82,8 @@ public sealed class OAuthAuthenticatorTests : IDisposable
         Assert.IsType<AuthOutcome.Refused>(await _authenticator.AuthenticateAsync(none, Ct));
         Assert.IsType<AuthOutcome.Refused>(await _authenticator.AuthenticateAsync(Token(key: other), Ct));
         Assert.IsType<AuthOutcome.Refused>(await _authenticator.AuthenticateAsync("not-a-jwt", Ct));
-        Assert.Equal(new AuthOutcome.Refused(false, "no bearer token"), await _authenticator.AuthenticateAsync(null, Ct));
+        Assert.Equal(
+            new AuthOutcome.Refused(false, "no bearer token"), await _authenticator.AuthenticateAsync(null, Ct));
     }
 
     [Fact]
@@ -135,7 +137,9 @@ public sealed class OAuthAuthenticatorTests : IDisposable
         var document = Encoding.UTF8.GetString(ProtectedResourceMetadata.Document(settings));
 
         Assert.Equal(
-            """{"resource":"https://guard.example.com/mcp","authorization_servers":["http://127.0.0.1:9000"],"scopes_supported":["mcp:tools"],"bearer_methods_supported":["header"],"resource_name":"McpGuard"}""",
+            """{"resource":"https://guard.example.com/mcp","authorization_servers":"""
+                + """["http://127.0.0.1:9000"],"scopes_supported":["mcp:tools"]"""
+                + ""","bearer_methods_supported":["header"],"resource_name":"McpGuard"}""",
             document);
         Assert.Equal("/.well-known/oauth-protected-resource/mcp", ProtectedResourceMetadata.PathFor("/mcp"));
     }
@@ -158,7 +162,8 @@ public sealed class OAuthAuthenticatorTests : IDisposable
             claims["client_id"] = agent;
         }
 
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }
+            .CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
@@ -166,7 +171,8 @@ public sealed class OAuthAuthenticatorTests : IDisposable
             NotBefore = (notBefore ?? now.AddMinutes(-1)).UtcDateTime,
             Expires = (expires ?? now.AddMinutes(10)).UtcDateTime,
             Claims = claims,
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(key ?? _rsa) { KeyId = _kid }, SecurityAlgorithms.RsaSha256),
+            SigningCredentials = new SigningCredentials(
+                new RsaSecurityKey(key ?? _rsa) { KeyId = _kid }, SecurityAlgorithms.RsaSha256),
         });
     }
 
@@ -178,7 +184,8 @@ public sealed class OAuthAuthenticatorTests : IDisposable
 
     private static string Base64Url(string text) => Base64Url(Encoding.UTF8.GetBytes(text));
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>The authorization server: its RFC 8414 metadata and its key set, counted; or down.</summary>
     private sealed class IssuerServer : HttpMessageHandler
@@ -189,7 +196,8 @@ public sealed class OAuthAuthenticatorTests : IDisposable
 
         public int JwksFetches { get; private set; }
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request, CancellationToken cancellationToken)
         {
             if (Down)
             {
@@ -205,7 +213,10 @@ public sealed class OAuthAuthenticatorTests : IDisposable
             JwksFetches += request.RequestUri.AbsolutePath == "/jwks" ? 1 : 0;
             return Task.FromResult(body is null
                 ? new HttpResponseMessage(HttpStatusCode.NotFound)
-                : new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+                : new HttpResponseMessage(HttpStatusCode.OK)
+                {
+                    Content = new StringContent(body, Encoding.UTF8, "application/json")
+                });
         }
     }
 }

@@ -7,7 +7,9 @@ public sealed class OAuthTests
     [Fact]
     public void Pkce_Rfc7636AppendixB_Challenge()
     {
-        Assert.Equal("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", Pkce.FromVerifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").Challenge);
+        Assert.Equal(
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            Pkce.FromVerifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").Challenge);
         Assert.NotEqual(Pkce.Create().Verifier, Pkce.Create().Verifier);
     }
 

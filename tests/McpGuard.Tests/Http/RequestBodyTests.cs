@@ -8,7 +8,8 @@ namespace McpGuard.Tests.Http;
 /// </summary>
 public sealed class RequestBodyTests
 {
-    private static string OnOneLine(string body) => Encoding.UTF8.GetString(RequestBody.OnOneLine(Encoding.UTF8.GetBytes(body)));
+    private static string OnOneLine(string body) =>
+        Encoding.UTF8.GetString(RequestBody.OnOneLine(Encoding.UTF8.GetBytes(body)));
 
     [Fact]
     public void WhitespaceNewlines_BecomeSpaces()

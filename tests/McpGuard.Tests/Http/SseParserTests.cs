@@ -142,7 +142,8 @@ public sealed class SseParserTests
 
     private static string Text(SseEvent e) => Encoding.UTF8.GetString(e.Data.Span);
 
-    private static List<SseEvent> Parse(string text, int chunkSize = int.MaxValue) => Parse(Encoding.UTF8.GetBytes(text), chunkSize);
+    private static List<SseEvent> Parse(string text, int chunkSize = int.MaxValue) =>
+        Parse(Encoding.UTF8.GetBytes(text), chunkSize);
 
     private static List<SseEvent> Parse(byte[] bytes, int chunkSize)
     {

@@ -34,7 +34,8 @@ public sealed class PolicyCheckTests
     }
 
     private static List<string> Bypasses(string policy, ServerInventory server) =>
-        [.. PolicyCheck.Run(PolicyTestData.Load(policy), server).Where(f => f.IsError && f.Message.Contains("go around", StringComparison.Ordinal)).Select(f => f.Message)];
+        [.. PolicyCheck.Run(PolicyTestData.Load(policy), server)
+            .Where(f => f.IsError && f.Message.Contains("go around", StringComparison.Ordinal)).Select(f => f.Message)];
 
     [Theory]
     [InlineData("batch_place_order")] // a batch of writes: write by its words
@@ -44,7 +45,9 @@ public sealed class PolicyCheckTests
     {
         var bypass = Assert.Single(Bypasses(CapsPlaceOrder, Server("place_order", sibling, "get_tickers")));
 
-        Assert.Contains($"place_order is limited by tools.place_order, but its sibling {sibling} is allowed without a limit", bypass, StringComparison.Ordinal);
+        Assert.Contains(
+            $"place_order is limited by tools.place_order, but its sibling {sibling} is allowed without a limit",
+            bypass, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -55,5 +58,8 @@ public sealed class PolicyCheckTests
 
     [Fact]
     public void Check_SiblingDenied_IsNoBypass() =>
-        Assert.Empty(Bypasses(CapsPlaceOrder + "\n  mass_order: deny\n  batch_place_order: deny\n", Server("place_order", "mass_order", "batch_place_order")));
+        Assert.Empty(
+            Bypasses(
+                CapsPlaceOrder + "\n  mass_order: deny\n  batch_place_order: deny\n",
+                Server("place_order", "mass_order", "batch_place_order")));
 }

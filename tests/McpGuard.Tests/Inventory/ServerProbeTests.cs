@@ -30,7 +30,8 @@ public sealed class ServerProbeTests
     private static async Task<(int ExitCode, string Output, string Error)> RunToolsAsync(ServerConnector connector)
     {
         using var temp = new TempDirectory();
-        await File.WriteAllTextAsync(temp.File("policy.yaml"), "version: 1\ndefault: deny\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            temp.File("policy.yaml"), "version: 1\ndefault: deny\n", TestContext.Current.CancellationToken);
         return await CommandRunner.RunAsync(
             ToolsCommand.Create(connector), "--json", "--policy", temp.File("policy.yaml"), "--", "some-server");
     }
@@ -72,7 +73,8 @@ public sealed class ServerProbeTests
         Assert.Equal(["initialize", "server/discover", "tools/list"], Methods(server));
         var list = JsonDocument.Parse(server.Received.Last()).RootElement.GetProperty("params").GetProperty("_meta");
         Assert.Equal("2026-07-28", list.GetProperty("io.modelcontextprotocol/protocolVersion").GetString());
-        Assert.Equal("mcpguard", list.GetProperty("io.modelcontextprotocol/clientInfo").GetProperty("name").GetString());
+        Assert.Equal(
+            "mcpguard", list.GetProperty("io.modelcontextprotocol/clientInfo").GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Object, list.GetProperty("io.modelcontextprotocol/clientCapabilities").ValueKind);
         Assert.Equal("write", Risk(output));
     }

@@ -14,7 +14,11 @@ public sealed class LockFileTests
     public void TryFingerprint_MetaOrSpellingDiffers_SameHash()
     {
         var pinned = Pin(PlaceOrder);
-        var respelled = Pin("""{"_meta":{"y":2},"inputSchema":{"properties":{"tp":{"properties":{"price":{"type":"string"}},"type":"object"},"qty":{"type":"string"},"side":{"enum":["Buy","Sell"],"type":"string"}},"type":"object"},"annotations":{"destructiveHint":false},"description":"Places an order.\u000aUse with care.","name":"place_order"}""");
+        var respelled = Pin(
+            """{"_meta":{"y":2},"inputSchema":{"properties":{"tp":{"properties":{"price":{"type":"string"}}"""
+                + ""","type":"object"},"qty":{"type":"string"},"side":{"enum":["Buy","Sell"]"""
+                + ""","type":"string"}},"type":"object"},"annotations":{"destructiveHint":false}"""
+                + ""","description":"Places an order.\u000aUse with care.","name":"place_order"}""");
         Assert.Equal(pinned.Sha256, respelled.Sha256);
         Assert.False(pinned.Definition.TryGetProperty("_meta", out _));
     }
@@ -33,13 +37,19 @@ public sealed class LockFileTests
     [Fact]
     public void Write_ThenRead_GivesTheSamePins()
     {
-        var tools = new[] { Pin(PlaceOrder), Pin("""{"name":"get_\u202Etime","description":"zero\u200Bwidth","inputSchema":{"type":"object"}}""") };
+        var tools = new[]
+        {
+            Pin(PlaceOrder),
+            Pin("""{"name":"get_\u202Etime","description":"zero\u200Bwidth","inputSchema":{"type":"object"}}""")
+        };
         var text = LockFileWriter.Write(tools);
 
         var read = LockFileReader.Parse(Encoding.UTF8.GetBytes(text), "test.lock.json");
 
         Assert.True(read.Succeeded, string.Join("\n", read.Errors));
-        Assert.Equal(tools.Select(t => (t.Name, t.Sha256)).OrderBy(t => t.Name, StringComparer.Ordinal), read.Pins.Tools.Select(t => (t.Name, t.Sha256)).OrderBy(t => t.Name, StringComparer.Ordinal));
+        Assert.Equal(
+            tools.Select(t => (t.Name, t.Sha256)).OrderBy(t => t.Name, StringComparer.Ordinal),
+            read.Pins.Tools.Select(t => (t.Name, t.Sha256)).OrderBy(t => t.Name, StringComparer.Ordinal));
         Assert.Contains("\"get_\\u202etime\"", text, StringComparison.Ordinal);
         Assert.Contains("zero\\u200bwidth", text, StringComparison.Ordinal);
         Assert.Equal(text, LockFileWriter.Write(read.Pins.Tools));
@@ -50,8 +60,12 @@ public sealed class LockFileTests
     [InlineData("""{"version":2,"tools":[]}""", "$.version: must be 1")]
     [InlineData("""{"version":1}""", "$.tools: must be a list")]
     [InlineData("""{"version":1,"tools":[],"extra":1}""", "$.extra: unknown key")]
-    [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"00","definition":{"name":"a"}}]}""", "$.tools[0].sha256: must be 64 lowercase hex digits")]
-    [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"SHA","definition":{"name":"b"}}]}""", "$.tools[0].sha256: must be 64")]
+    [InlineData(
+        """{"version":1,"tools":[{"name":"a","sha256":"00","definition":{"name":"a"}}]}""",
+        "$.tools[0].sha256: must be 64 lowercase hex digits")]
+    [InlineData(
+        """{"version":1,"tools":[{"name":"a","sha256":"SHA","definition":{"name":"b"}}]}""",
+        "$.tools[0].sha256: must be 64")]
     [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"0000000000000000000000000000000000000000000000000000000000000000","definition":{"name":"a"}}]}""", "$.tools[0].sha256: does not match the definition of 'a'")]
     [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"0000000000000000000000000000000000000000000000000000000000000000"}]}""", "$.tools[0].definition: must be the tool")]
     [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"0000000000000000000000000000000000000000000000000000000000000000","definition":{"name":"a","n":1e400}}]}""", "outside the range of a double")]
@@ -68,11 +82,19 @@ public sealed class LockFileTests
     public void Parse_NameNotTheDefinitionsOrTwice_Refused()
     {
         var tool = Pin(PlaceOrder);
-        var renamed = LockFileWriter.Write([tool]).Replace("\"name\": \"place_order\",\n      \"sha256\"", "\"name\": \"cancel_order\",\n      \"sha256\"", StringComparison.Ordinal);
-        var twice = LockFileWriter.Write([tool]).Replace("\"tools\": [", "\"tools\": [" + TextOf(tool) + ",", StringComparison.Ordinal);
+        var renamed = LockFileWriter.Write([tool])
+            .Replace(
+                "\"name\": \"place_order\",\n      \"sha256\"", "\"name\": \"cancel_order\",\n      \"sha256\"",
+                StringComparison.Ordinal);
+        var twice = LockFileWriter.Write([tool])
+            .Replace("\"tools\": [", "\"tools\": [" + TextOf(tool) + ",", StringComparison.Ordinal);
 
-        Assert.Contains(LockFileReader.Parse(Encoding.UTF8.GetBytes(renamed), "x").Errors, e => e.Message.Contains("is not the name in its definition", StringComparison.Ordinal));
-        Assert.Contains(LockFileReader.Parse(Encoding.UTF8.GetBytes(twice), "x").Errors, e => e.Message.Contains("is pinned twice", StringComparison.Ordinal));
+        Assert.Contains(
+            LockFileReader.Parse(Encoding.UTF8.GetBytes(renamed), "x").Errors,
+            e => e.Message.Contains("is not the name in its definition", StringComparison.Ordinal));
+        Assert.Contains(
+            LockFileReader.Parse(Encoding.UTF8.GetBytes(twice), "x").Errors,
+            e => e.Message.Contains("is pinned twice", StringComparison.Ordinal));
     }
 
     [Fact]

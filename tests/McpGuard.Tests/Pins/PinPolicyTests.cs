@@ -31,11 +31,15 @@ public sealed class PinPolicyTests : IDisposable
     [Fact]
     public void Load_LockFileInvalid_IsAPolicyError()
     {
-        File.WriteAllText(_temp.File("p.lock.json"), LockFileWriter.Write([Pin(PlaceOrder)]).Replace("Use with care.", "Use freely.", StringComparison.Ordinal));
+        File.WriteAllText(
+            _temp.File("p.lock.json"),
+            LockFileWriter.Write([Pin(PlaceOrder)]).Replace("Use with care.", "Use freely.", StringComparison.Ordinal));
 
         var result = Load("pins: { file: p.lock.json }");
 
-        Assert.Contains(result.Errors, e => e.Path == "$.tools[0].sha256" && e.Message.Contains("does not match", StringComparison.Ordinal));
+        Assert.Contains(
+            result.Errors,
+            e => e.Path == "$.tools[0].sha256" && e.Message.Contains("does not match", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -69,7 +73,8 @@ public sealed class PinPolicyTests : IDisposable
     [InlineData("deny", "Changed", Verdict.Deny, "pins.on_change", false)]
     [InlineData("require_approval", "Changed", Verdict.RequireApproval, "pins.on_change", false)]
     [InlineData("hide", "None", Verdict.Allow, "tools.place_order", false)]
-    public void Evaluate_OnChange_Decides(string onChange, string driftName, Verdict verdict, string ruleId, bool hidden)
+    public void Evaluate_OnChange_Decides(
+        string onChange, string driftName, Verdict verdict, string ruleId, bool hidden)
     {
         var drift = Enum.Parse<PinDrift>(driftName);
         WriteLock("p.lock.json");
@@ -96,7 +101,8 @@ public sealed class PinPolicyTests : IDisposable
     public void Evaluate_OnNew_Decides(string onNew, Verdict verdict, string ruleId)
     {
         WriteLock("p.lock.json");
-        var engine = new PolicyEngine(Loaded($"pins: {{ file: p.lock.json, on_new: {onNew} }}\ntools:\n  place_order: allow"));
+        var engine = new PolicyEngine(
+            Loaded($"pins: {{ file: p.lock.json, on_new: {onNew} }}\ntools:\n  place_order: allow"));
 
         var decision = engine.Evaluate(PolicyTestDataCall("place_order", PinDrift.New));
 
@@ -108,7 +114,10 @@ public sealed class PinPolicyTests : IDisposable
     public void Evaluate_RequireApprovalButPolicyDenies_StaysDenied()
     {
         WriteLock("p.lock.json");
-        var engine = new PolicyEngine(Loaded("pins: { file: p.lock.json, on_change: require_approval }\ntools:\n  place_order: { action: deny, reason: never }"));
+        var engine = new PolicyEngine(
+            Loaded(
+                "pins: { file: p.lock.json, on_change: require_approval }\n"
+                    + "tools:\n  place_order: { action: deny, reason: never }"));
 
         var decision = engine.Evaluate(PolicyTestDataCall("place_order", PinDrift.Changed));
 
@@ -136,11 +145,13 @@ public sealed class PinPolicyTests : IDisposable
         Assert.False(engine.Reload(Loaded("pins: { file: p.lock.json }")));
     }
 
-    private static ToolRequest PolicyTestDataCall(string tool, PinDrift drift) => McpGuard.Tests.Policy.PolicyTestData.Call(tool) with { Drift = drift };
+    private static ToolRequest PolicyTestDataCall(string tool, PinDrift drift) =>
+        McpGuard.Tests.Policy.PolicyTestData.Call(tool) with { Drift = drift };
 
     private void WriteLock(string name) => File.WriteAllText(_temp.File(name), LockFileWriter.Write([Pin(PlaceOrder)]));
 
-    private PolicyLoadResult Load(string pins) => PolicyLoader.LoadText($"version: 1\ndefault: deny\n{pins}\n", _temp.File("policy.yaml"));
+    private PolicyLoadResult Load(string pins) =>
+        PolicyLoader.LoadText($"version: 1\ndefault: deny\n{pins}\n", _temp.File("policy.yaml"));
 
     private CompiledPolicy Loaded(string pins)
     {

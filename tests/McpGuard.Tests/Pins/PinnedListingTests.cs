@@ -32,23 +32,34 @@ public sealed class PinnedListingTests : IDisposable
         var policy = Policy(onChange, onNew);
         var line = Page(Changed, GetTime, Fresh);
 
-        var rewritten = ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(policy, null, hide: true), capTtl: true, out var page);
+        var rewritten = ToolListRewriter.Rewrite(
+            Line(line), ToolListJudges.For(policy, null, hide: true), capTtl: true, out var page);
 
         Assert.Equal(kept, page!.Tools.Select(t => t.Name));
         Assert.Equal(kept, JsonNames(rewritten is null ? line : Encoding.UTF8.GetString(rewritten)));
-        Assert.All(page.Tools, t => Assert.Equal(t.Name switch { "place_order" => PinDrift.Changed, "withdraw" => PinDrift.New, _ => PinDrift.None }, t.Drift));
+        Assert.All(
+            page.Tools,
+            t => Assert.Equal(
+                t.Name switch { "place_order" => PinDrift.Changed, "withdraw" => PinDrift.New, _ => PinDrift.None },
+                t.Drift));
         Assert.All(page.Tools.Where(t => t.Drift == PinDrift.Changed), t => Assert.NotNull(t.Listed));
     }
 
     [Fact]
     public void Rewrite_PinnedAndNothingCut_OnlyTtlBecomesZero()
     {
-        var line = Page(GetTime).Replace("\"nextCursor\"", "\"ttlMs\" : 3600000, \"cacheScope\":\"user\", \"nextCursor\"", StringComparison.Ordinal);
+        var line = Page(GetTime)
+            .Replace(
+                "\"nextCursor\"", "\"ttlMs\" : 3600000, \"cacheScope\":\"user\", \"nextCursor\"",
+                StringComparison.Ordinal);
 
-        var rewritten = ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(Policy("hide", "hide"), null, hide: true), capTtl: true, out _);
+        var rewritten = ToolListRewriter.Rewrite(
+            Line(line), ToolListJudges.For(Policy("hide", "hide"), null, hide: true), capTtl: true, out _);
 
         Assert.Equal(line.Replace("3600000", "0", StringComparison.Ordinal), Encoding.UTF8.GetString(rewritten!));
-        Assert.Null(ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(Policy("hide", "hide"), null, hide: true), capTtl: false, out _));
+        Assert.Null(
+            ToolListRewriter.Rewrite(
+                Line(line), ToolListJudges.For(Policy("hide", "hide"), null, hide: true), capTtl: false, out _));
     }
 
     [Fact]
@@ -56,7 +67,8 @@ public sealed class PinnedListingTests : IDisposable
     {
         var line = Page("""{"name":"place_order","x":1e400}""");
 
-        ToolListRewriter.Rewrite(Line(line), ToolListJudges.For(Policy("deny", "hide"), null, hide: true), capTtl: false, out var page);
+        ToolListRewriter.Rewrite(
+            Line(line), ToolListJudges.For(Policy("deny", "hide"), null, hide: true), capTtl: false, out var page);
 
         Assert.Equal(PinDrift.Changed, Assert.Single(page!.Tools).Drift);
     }
@@ -66,7 +78,9 @@ public sealed class PinnedListingTests : IDisposable
     private CompiledPolicy Policy(string onChange, string onNew)
     {
         File.WriteAllText(_temp.File("p.lock.json"), LockFileWriter.Write([Pin(PlaceOrder), Pin(GetTime)]));
-        var result = PolicyLoader.LoadText($"version: 1\ndefault: allow\npins: {{ file: p.lock.json, on_change: {onChange}, on_new: {onNew} }}\n", _temp.File("policy.yaml"));
+        var result = PolicyLoader.LoadText(
+            $"version: 1\ndefault: allow\npins: {{ file: p.lock.json, on_change: {onChange}, on_new: {onNew} }}\n",
+            _temp.File("policy.yaml"));
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         return result.Policy!;
     }
@@ -75,7 +89,8 @@ public sealed class PinnedListingTests : IDisposable
         """{"jsonrpc":"2.0","id":1,"result":{"tools":[""" + string.Join(",", tools) + """],"nextCursor":"c2"}}""";
 
     private static string[] JsonNames(string line) =>
-        [.. System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("result").GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!)];
+        [.. System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("result").GetProperty("tools")
+            .EnumerateArray().Select(t => t.GetProperty("name").GetString()!)];
 
     private static ReadOnlySequence<byte> Line(string text) => new(Encoding.UTF8.GetBytes(text));
 }

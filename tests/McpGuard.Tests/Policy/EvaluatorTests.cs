@@ -37,8 +37,11 @@ public sealed class EvaluatorTests
     [Theory]
     [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":"\ud800"}""", Verdict.Deny, "'qty' cannot be compared")]
     [InlineData("""{"symbol":"BTCUSDT","category":"spot","qty":"0.001","\ud800":1}""", Verdict.Deny, "cannot be read")]
-    [InlineData("""{"symbol":"\ud800","category":"spot","qty":"0.001"}""", Verdict.RequireApproval, "big")] // surely not BTCUSDT
-    public void Evaluate_LoneSurrogateInAValueOrKey_DecidesWithoutThrowing(string arguments, Verdict expected, string why)
+    [InlineData(
+        """{"symbol":"\ud800","category":"spot","qty":"0.001"}""", Verdict.RequireApproval,
+        "big")] // surely not BTCUSDT
+    public void Evaluate_LoneSurrogateInAValueOrKey_DecidesWithoutThrowing(
+        string arguments, Verdict expected, string why)
     {
         // Valid JSON that no .NET string can hold. The relay refuses such lines before the policy sees them; the
         // engine must still not throw for other callers (mcpguard explain --args, the library), and where the
@@ -55,7 +58,10 @@ public sealed class EvaluatorTests
     public void Evaluate_ExistsFalseWithAnUnreadableKey_FailsClosed()
     {
         // The key that cannot be read might be the very name `exists: false` asks about.
-        var engine = new PolicyEngine(Load("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { price: { exists: false } }\n        action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                    + "      - when: { price: { exists: false } }\n        action: allow\n"));
 
         Assert.Equal(Verdict.Allow, engine.Evaluate(Call("t", """{"qty":1}""")).Verdict);
         Assert.Equal(Verdict.Deny, engine.Evaluate(Call("t", """{"\udc00":1}""")).Verdict);
@@ -79,7 +85,8 @@ public sealed class EvaluatorTests
     {
         var engine = new PolicyEngine(Load(Orders));
 
-        var decision = engine.Evaluate(Call("place_order", $$"""{"symbol":"BTCUSDT","category":"spot","qty":"{{qty}}"}"""));
+        var decision = engine.Evaluate(
+            Call("place_order", $$"""{"symbol":"BTCUSDT","category":"spot","qty":"{{qty}}"}"""));
 
         Assert.Equal(Verdict.Deny, decision.Verdict);
         Assert.Contains("'qty'", decision.Reason);
@@ -139,7 +146,11 @@ public sealed class EvaluatorTests
     [InlineData("""{"order":{"qty":"1"}}""", Verdict.Deny)]
     public void Evaluate_WildcardPath_EveryElementMustSatisfy(string arguments, Verdict expected)
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: deny\ntools:\n  batch:\n    rules:\n      - when: { 'request[*].qty': { lte: 10 } }\n        action: allow\n      - action: require_approval\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: deny\ntools:\n  batch:\n    rules:\n"
+                    + "      - when: { 'request[*].qty': { lte: 10 } }\n"
+                    + "        action: allow\n      - action: require_approval\n"));
 
         Assert.Equal(expected, engine.Evaluate(Call("batch", arguments)).Verdict);
     }
@@ -147,7 +158,10 @@ public sealed class EvaluatorTests
     [Fact]
     public void Evaluate_NestedPath_ReadsIntoObjects()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { order.side: Buy }\n        action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                    + "      - when: { order.side: Buy }\n        action: allow\n"));
 
         Assert.Equal(Verdict.Allow, engine.Evaluate(Call("t", """{"order":{"side":"Buy"}}""")).Verdict);
     }
@@ -182,7 +196,10 @@ public sealed class EvaluatorTests
     [Fact]
     public void Evaluate_EntryWithoutMatchingRuleOrAction_Denies()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rules:\n      - when: { a: 1 }\n        action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\ntools:\n  t:\n    rules:\n"
+                    + "      - when: { a: 1 }\n        action: allow\n"));
 
         Assert.Equal(Verdict.Deny, engine.Evaluate(Call("t", """{"a":2}""")).Verdict);
     }
@@ -190,7 +207,8 @@ public sealed class EvaluatorTests
     [Fact]
     public void Explain_ListsEveryStep()
     {
-        var explanation = new PolicyEngine(Load(Orders)).Explain(Call("place_order", """{"symbol":"BTCUSDT","category":"spot","qty":"5"}"""));
+        var explanation = new PolicyEngine(Load(Orders))
+            .Explain(Call("place_order", """{"symbol":"BTCUSDT","category":"spot","qty":"5"}"""));
 
         Assert.Equal(Verdict.RequireApproval, explanation.Decision.Verdict);
         Assert.Contains(explanation.Steps, s => s.Contains("qty: lte 0.01 → does not hold"));

@@ -18,7 +18,8 @@ public sealed class PropertyTests
     private static readonly string[] s_matchers =
     [
         "1", "0.01", "-2.5", "1e3", "abc", "'1'", "true", "null", "[a, 1, 0.5]", "{ lte: 0.5 }", "{ gt: -1, lt: 100 }",
-        "{ ne: x }", "{ not_in: [1, b] }", "{ regex: '^a.*z$' }", "{ contains: a }", "{ exists: true }", "{ exists: false }",
+        "{ ne: x }", "{ not_in: [1, b] }", "{ regex: '^a.*z$' }", "{ contains: a }", "{ exists: true }",
+        "{ exists: false }",
         "{ eq: null }", "{ in: [true, false] }", "{ gte: '0.0100000000000000000001' }",
     ];
 
@@ -30,20 +31,26 @@ public sealed class PropertyTests
     [
         "1", "0.5", "\"0.5\"", "\"1e3\"", "1e3", "-0", "\"\"", "\"abz\"", "true", "false", "null", "[]", "[1, \"a\"]",
         "[{\"x\": 1}, {\"x\": \"2\"}]", "{\"c\": 3}", "{}", "\"١٢\"", "1e999999", "\"0.0100000000000000000001\"",
-        "99999999999999999999999999999999", "[{}]", "\" 100\"", "\"1,000\"", "\"NaN\"", "\"\\ud800\"", "\"\\u0031\"", "{\"\\ud800\": 1, \"c\": 2}",
+        "99999999999999999999999999999999", "[{}]", "\" 100\"", "\"1,000\"", "\"NaN\"", "\"\\ud800\"", "\"\\u0031\"",
+        "{\"\\ud800\": 1, \"c\": 2}",
     ];
 
     private static readonly string[] s_actions = ["allow", "deny", "require_approval"];
 
     private static readonly Gen<string> s_condition =
-        Gen.Select(Gen.Int[0, s_paths.Length - 1], Gen.Int[0, s_matchers.Length - 1], (p, m) => $"{s_paths[p]}: {s_matchers[m]}");
+        Gen.Select(
+            Gen.Int[0, s_paths.Length - 1], Gen.Int[0, s_matchers.Length - 1],
+            (p, m) => $"{s_paths[p]}: {s_matchers[m]}");
 
     private static readonly Gen<string> s_rule =
         Gen.Select(s_condition.Array[1, 3], Gen.Int[0, s_actions.Length - 1], (conditions, action) =>
             $"      - when: {{ {string.Join(", ", conditions.DistinctBy(c => c[..c.IndexOf(':', StringComparison.Ordinal)]))} }}\n        action: {s_actions[action]}\n");
 
     private static readonly Gen<string> s_policy =
-        s_rule.Array[1, 4].Select(rules => "version: 1\ndefault: deny\ntools:\n  t:\n    action: deny\n    rules:\n" + string.Concat(rules));
+        s_rule.Array[1, 4]
+            .Select(
+                rules => "version: 1\ndefault: deny\ntools:\n  t:\n    action: deny\n    rules:\n"
+                    + string.Concat(rules));
 
     private static readonly Gen<string> s_arguments =
         Gen.Select(Gen.Int[0, s_values.Length - 1].Array[3], values =>
@@ -64,7 +71,9 @@ public sealed class PropertyTests
             var second = engine.Evaluate(request);
 
             Assert.Equal(first, second);
-            Assert.True(first.Verdict == Verdict.Allow || !string.IsNullOrEmpty(first.Reason), $"{first.Verdict} without a reason");
+            Assert.True(
+                first.Verdict == Verdict.Allow || !string.IsNullOrEmpty(first.Reason),
+                $"{first.Verdict} without a reason");
             Interlocked.Increment(ref evaluated);
         }, iter: 2000);
 
@@ -86,11 +95,16 @@ public sealed class PropertyTests
     {
         // Anchors, aliases, tags, merge keys, complex keys, block scalars, flow collections: the YAML features a
         // policy never uses must still give errors, not exceptions, from the parser and from the compiler.
-        string[] fragments = ["&a ", "*a", "!!str ", "!!int ", "<<: *a\n", "? ", ": ", "- ", "|\n", ">-\n", "[", "]", "{", "}", ",", "#", "'", "\"", "\t", "\n  ", "~", "null", "%YAML 1.2\n---\n", "\n---\n", "\u00e9", "\ud83d\ude00"];
+        string[] fragments = [
+            "&a ", "*a", "!!str ", "!!int ", "<<: *a\n", "? ", ": ", "- ", "|\n", ">-\n", "[", "]", "{", "}", ",", "#",
+            "'", "\"", "\t", "\n  ", "~", "null", "%YAML 1.2\n---\n", "\n---\n", "\u00e9", "\ud83d\ude00"];
         var sample = File.ReadAllText(Path.Combine(FindRepositoryRoot(), "samples", "bybit", "policy.yaml"));
-        Gen.Select(Gen.Int[0, sample.Length - 1], Gen.Int[0, 8], Gen.Int[0, fragments.Length - 1]).Sample((position, deleted, fragment) =>
+        Gen.Select(Gen.Int[0, sample.Length - 1], Gen.Int[0, 8], Gen.Int[0, fragments.Length - 1])
+            .Sample((position, deleted, fragment) =>
         {
-            LoadsOrReports(sample.Remove(position, Math.Min(deleted, sample.Length - position)).Insert(position, fragments[fragment]));
+            LoadsOrReports(
+                sample.Remove(position, Math.Min(deleted, sample.Length - position))
+                    .Insert(position, fragments[fragment]));
         }, iter: 3000);
     }
 
@@ -150,7 +164,9 @@ public sealed class PropertyTests
         {
             Assert.True(StrictDecimal.TryParseStrict(x.ToString(CultureInfo.InvariantCulture), out var a));
             var padded = x.ToString(CultureInfo.InvariantCulture);
-            padded = zeros == 0 ? padded : (padded.Contains('.', StringComparison.Ordinal) ? padded : padded + ".") + new string('0', zeros);
+            padded = zeros == 0
+                ? padded
+                : (padded.Contains('.', StringComparison.Ordinal) ? padded : padded + ".") + new string('0', zeros);
             Assert.True(StrictDecimal.TryParseStrict(padded, out var samePadded));
             Assert.True(StrictDecimal.TryParseStrict(y.ToString(CultureInfo.InvariantCulture), out var b));
             Assert.Equal(a, samePadded);
@@ -168,7 +184,10 @@ public sealed class PropertyTests
         Gen.Select(pattern, pattern, name).Sample((first, second, candidate) =>
         {
             var glob = new Glob(first);
-            var reference = "^" + Regex.Escape(first).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$";
+            var reference = "^"
+                + Regex.Escape(first).Replace(@"\*", ".*", StringComparison.Ordinal)
+                    .Replace(@"\?", ".", StringComparison.Ordinal)
+                + "$";
             Assert.Equal(Regex.IsMatch(candidate, reference, RegexOptions.Singleline), glob.IsMatch(candidate));
 
             var other = new Glob(second);
@@ -188,11 +207,20 @@ public sealed class PropertyTests
         Gen.Char["0123456789.-+eE ١"].Array[0, 8].Select(chars => new string(chars)).Sample(text =>
         {
             Assert.Equal(strict.IsMatch(text), StrictDecimal.TryParseStrict(text, out var fromText));
-            Assert.Equal(strict.IsMatch(text), StrictDecimal.TryParseUtf8(System.Text.Encoding.UTF8.GetBytes(text), allowExponent: false, out var fromUtf8));
+            Assert.Equal(
+                strict.IsMatch(text),
+                StrictDecimal.TryParseUtf8(
+                    System.Text.Encoding.UTF8.GetBytes(text), allowExponent: false, out var fromUtf8));
             Assert.Equal(fromText, fromUtf8);
             var match = json.Match(text);
-            var withinBound = !match.Success || !match.Groups[3].Success || Math.Abs(int.Parse(match.Groups[3].Value.AsSpan(1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)) <= 400;
-            Assert.Equal(match.Success && withinBound, StrictDecimal.TryParseUtf8(System.Text.Encoding.UTF8.GetBytes(text), allowExponent: true, out _));
+            var withinBound = !match.Success || !match.Groups[3].Success
+                || Math.Abs(
+                    int.Parse(
+                        match.Groups[3].Value.AsSpan(1), NumberStyles.AllowLeadingSign,
+                        CultureInfo.InvariantCulture)) <= 400;
+            Assert.Equal(
+                match.Success && withinBound,
+                StrictDecimal.TryParseUtf8(System.Text.Encoding.UTF8.GetBytes(text), allowExponent: true, out _));
         }, iter: 20000);
     }
 
@@ -203,7 +231,9 @@ public sealed class PropertyTests
         Assert.True(result.Succeeded || result.Errors.Count > 0);
         if (result.Succeeded)
         {
-            _ = new PolicyEngine(result.Policy).Evaluate(PolicyTestData.Call("place_order", """{"qty":"0.01","symbol":"BTCUSDT","category":"spot"}"""));
+            _ = new PolicyEngine(result.Policy)
+                .Evaluate(
+                    PolicyTestData.Call("place_order", """{"qty":"0.01","symbol":"BTCUSDT","category":"spot"}"""));
         }
     }
 

@@ -23,7 +23,8 @@ public sealed class ResultFilterPropertyTests
     ];
 
     // Filler that no detector can read as a secret, with the characters escaping is about.
-    private static readonly string[] s_filler = ["a", " ", "é", "😀", "\n", "\"", "\\", "/", "1", "BTC", "\u2028", "<", "&", "\u0001", "\t"];
+    private static readonly string[] s_filler = [
+        "a", " ", "é", "😀", "\n", "\"", "\\", "/", "1", "BTC", "\u2028", "<", "&", "\u0001", "\t"];
 
     private static readonly Gen<string> s_text = Gen.Select(
         Gen.Int[0, s_filler.Length - 1].Array[0, 6],
@@ -41,16 +42,24 @@ public sealed class ResultFilterPropertyTests
 
     private static readonly Gen<object?> s_item = Gen.OneOf(
         s_text.Select(t => Object(("type", "text"), ("text", t))),
-        s_text.Select(t => Object(("type", "resource"), ("resource", Object(("uri", "file:///a"), ("mimeType", "text/plain"), ("text", t))))),
+        s_text.Select(
+            t => Object(
+                ("type", "resource"),
+                ("resource", Object(("uri", "file:///a"), ("mimeType", "text/plain"), ("text", t))))),
         Gen.Const(Object(("type", "image"), ("data", "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"), ("mimeType", "image/png"))));
 
-    private static readonly Gen<object?> s_message = Gen.Select(s_item.List[0, 4], s_structured, Gen.Bool, Gen.Long, (items, structured, modern, id) =>
+    private static readonly Gen<object?> s_message = Gen.Select(
+        s_item.List[0, 4], s_structured, Gen.Bool, Gen.Long, (items, structured, modern, id) =>
         Object(
             ("jsonrpc", "2.0"),
             ("id", id % 2 == 0 ? (object?)(double)(id % 1000) : id.ToString(CultureInfo.InvariantCulture)),
             ("result", modern
-                ? Object(("content", items), ("structuredContent", structured), ("isError", false), ("resultType", "complete"))
-                : Object(("content", items), ("structuredContent", structured), ("_meta", Object(("note", "AKIAIOSFODNN7EXAMPLE")))))));
+                ? Object(
+                    ("content", items), ("structuredContent", structured), ("isError", false),
+                    ("resultType", "complete"))
+                : Object(
+                    ("content", items), ("structuredContent", structured),
+                    ("_meta", Object(("note", "AKIAIOSFODNN7EXAMPLE")))))));
 
     [Fact]
     public void Apply_AnyAnswerWithPlantedSecrets_KeepsShapeAndIdAndLeaksNothing()
@@ -71,8 +80,10 @@ public sealed class ResultFilterPropertyTests
             var redacted = Assert.IsType<FilteredResult.Redacted>(filtered);
             Assert.True(planted, "nothing was planted, yet the answer changed");
             using var before = JsonDocument.Parse(original);
-            using var after = JsonDocument.Parse(redacted.Line, new JsonDocumentOptions { AllowDuplicateProperties = false });
-            Assert.Equal(before.RootElement.GetProperty("id").GetRawText(), after.RootElement.GetProperty("id").GetRawText());
+            using var after = JsonDocument.Parse(
+                redacted.Line, new JsonDocumentOptions { AllowDuplicateProperties = false });
+            Assert.Equal(
+                before.RootElement.GetProperty("id").GetRawText(), after.RootElement.GetProperty("id").GetRawText());
             SameShape(before.RootElement, after.RootElement, scanned: false);
             Assert.True(redacted.Counts["secrets"] > 0);
         }, iter: 3000);
@@ -91,7 +102,9 @@ public sealed class ResultFilterPropertyTests
                 Assert.Equal(names, after.EnumerateObject().Select(p => p.Name));
                 foreach (var name in names)
                 {
-                    SameShape(before.GetProperty(name), after.GetProperty(name), scanned || name is "content" or "structuredContent");
+                    SameShape(
+                        before.GetProperty(name), after.GetProperty(name),
+                        scanned || name is "content" or "structuredContent");
                 }
 
                 break;
@@ -136,7 +149,8 @@ public sealed class ResultFilterPropertyTests
 #pragma warning restore CA1859
 
     private static object? Members(List<(int Key, object? Value)> members) =>
-        members.DistinctBy(m => m.Key).Select(m => ("k" + m.Key.ToString(CultureInfo.InvariantCulture), m.Value)).ToList();
+        members.DistinctBy(m => m.Key).Select(m => ("k" + m.Key.ToString(CultureInfo.InvariantCulture), m.Value))
+            .ToList();
 
     /// <summary>
     /// JSON text with random whitespace, and each character written raw or escaped (<c>\u00e9</c>, <c>\/</c>,

@@ -27,7 +27,8 @@ public sealed class ResultFilterTests
         var line = $$$"""{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":[{"type":"text","text":"key id {{{Secret}}}, ok"}]}}""";
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":[{"type":"text","text":"key id [redacted: secrets], ok"}]}}""",
+            """{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":"""
+                + """[{"type":"text","text":"key id [redacted: secrets], ok"}]}}""",
             Redacted(line, "{ redact: [secrets] }"));
     }
 
@@ -66,7 +67,8 @@ public sealed class ResultFilterTests
         var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{{{text}}}"}]}}""";
 
         Assert.IsType<FilteredResult.Untouched>(ResultFilter.Apply(
-            WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 4096), Rules("{ redact: [secrets] }"), ResultShape.ToolResult));
+            WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 4096), Rules("{ redact: [secrets] }"),
+            ResultShape.ToolResult));
     }
 
     [Fact]
@@ -87,7 +89,8 @@ public sealed class ResultFilterTests
     [Fact]
     public void Apply_ResourcesRead_ReadsEachContentsText()
     {
-        var line = """{"jsonrpc":"2.0","id":1,"result":{"contents":[{"uri":"a://b","text":"mail alice@example.com"}]}}""";
+        var line =
+            """{"jsonrpc":"2.0","id":1,"result":{"contents":[{"uri":"a://b","text":"mail alice@example.com"}]}}""";
 
         Assert.Equal(line.Replace("alice@example.com", "[redacted: emails]", StringComparison.Ordinal),
             Redacted(line, "{ redact: [emails] }", ResultShape.ResourceContents));
@@ -122,7 +125,9 @@ public sealed class ResultFilterTests
     {
         var line = """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"a\ud800b"}]}}""";
 
-        Assert.Equal(ResultFilter.UnreadableText, Assert.IsType<FilteredResult.Blocked>(Apply(line, "{ redact: [secrets] }")).Detector);
+        Assert.Equal(
+            ResultFilter.UnreadableText,
+            Assert.IsType<FilteredResult.Blocked>(Apply(line, "{ redact: [secrets] }")).Detector);
     }
 
     [Fact]
@@ -131,7 +136,8 @@ public sealed class ResultFilterTests
         var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"\"q\"\n\u00e9 {{{Secret}}} \u2028😀"}]}}""";
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"\"q\"\né [redacted: secrets] \u2028\uD83D\uDE00"}]}}""",
+            """{"jsonrpc":"2.0","id":1,"result":{"content":"""
+                + """[{"type":"text","text":"\"q\"\né [redacted: secrets] \u2028\uD83D\uDE00"}]}}""",
             Redacted(line, "{ redact: [secrets] }"));
     }
 }

@@ -45,10 +45,13 @@ public sealed class ReplayTests
 
         var report = AuditReplay.Run(Load(Strict), log);
 
-        Assert.Equal(["place_order@2", "cancel_order@3"], report.Changed.Select(c => $"{c.Recorded.Tool}@{(c.Recorded.Time - Now).TotalSeconds}"));
+        Assert.Equal(
+            ["place_order@2", "cancel_order@3"],
+            report.Changed.Select(c => $"{c.Recorded.Tool}@{(c.Recorded.Time - Now).TotalSeconds}"));
         Assert.Equal("tools.place_order.rules[1]", report.Changed.First().Decision!.RuleId);
         Assert.Equal("default", report.Changed.Last().Decision!.RuleId);
-        Assert.Equal([(CallVerdict.Allow, CallVerdict.Allow, 2), (CallVerdict.Allow, CallVerdict.Deny, 2)], report.Transitions);
+        Assert.Equal(
+            [(CallVerdict.Allow, CallVerdict.Allow, 2), (CallVerdict.Allow, CallVerdict.Deny, 2)], report.Transitions);
     }
 
     [Theory]
@@ -86,7 +89,8 @@ public sealed class ReplayTests
     [Fact]
     public async Task Replay_RedactModeWithNothingSecret_RecordsTheArgumentsInFull()
     {
-        var log = await RecordAsync(AuditArgumentsMode.Redact, (0, "place_order", CallVerdict.Allow, """{"qty":"0.01"}"""));
+        var log = await RecordAsync(
+            AuditArgumentsMode.Redact, (0, "place_order", CallVerdict.Allow, """{"qty":"0.01"}"""));
 
         Assert.Equal(AuditArgumentsRecorded.Full, Assert.Single(log.Calls).ArgumentsRecorded);
     }
@@ -103,7 +107,11 @@ public sealed class ReplayTests
 
         var report = AuditReplay.Run(Load(Strict), log);
 
-        Assert.All(log.Calls, c => Assert.Equal(mode == AuditArgumentsMode.Hash ? AuditArgumentsRecorded.Hash : AuditArgumentsRecorded.None, c.ArgumentsRecorded));
+        Assert.All(
+            log.Calls,
+            c => Assert.Equal(
+                mode == AuditArgumentsMode.Hash ? AuditArgumentsRecorded.Hash : AuditArgumentsRecorded.None,
+                c.ArgumentsRecorded));
         Assert.Equal([true, false, true], report.Calls.Select(c => c.Replayed));
         Assert.Equal(["qty"], report.Calls[1].MissingArguments.Select(p => p.Text));
         Assert.Equal(["cancel_order"], report.Changed.Select(c => c.Recorded.Tool));
@@ -118,7 +126,8 @@ public sealed class ReplayTests
             tools:
               place_order: { action: allow, budget: { argument: qty, max: 1, window: 1d } }
             """);
-        var log = await RecordAsync(AuditArgumentsMode.Hash, (0, "place_order", CallVerdict.Allow, """{"qty":"0.5"}"""));
+        var log = await RecordAsync(
+            AuditArgumentsMode.Hash, (0, "place_order", CallVerdict.Allow, """{"qty":"0.5"}"""));
 
         var report = AuditReplay.Run(policy, log);
 
@@ -140,7 +149,9 @@ public sealed class ReplayTests
 
         var report = AuditReplay.Run(Load(Strict), log);
 
-        Assert.Equal([AuditArgumentsRecorded.Redacted, AuditArgumentsRecorded.Full, AuditArgumentsRecorded.None], log.Calls.Select(c => c.ArgumentsRecorded));
+        Assert.Equal(
+            [AuditArgumentsRecorded.Redacted, AuditArgumentsRecorded.Full, AuditArgumentsRecorded.None],
+            log.Calls.Select(c => c.ArgumentsRecorded));
         Assert.Equal([false, true, false], report.Calls.Select(c => c.Replayed));
         Assert.Equal(1, report.NotJudged);
         Assert.Equal(1, report.Malformed);
@@ -172,13 +183,16 @@ public sealed class ReplayTests
     [Fact]
     public async Task Replay_SamePolicy_ChangesNothing()
     {
-        var log = await RecordAsync(AuditArgumentsMode.Full, (0, "get_tickers", CallVerdict.Allow, "{}"), (1, "place_order", CallVerdict.Allow, """{"qty":"7"}"""));
+        var log = await RecordAsync(
+            AuditArgumentsMode.Full, (0, "get_tickers", CallVerdict.Allow, "{}"),
+            (1, "place_order", CallVerdict.Allow, """{"qty":"7"}"""));
 
         Assert.Empty(AuditReplay.Run(Load(Loose), log).Changed);
     }
 
     /// <summary>Writes decision records with the real audit writer (schema version 2), then reads them back.</summary>
-    private static async Task<RecordedLog> RecordAsync(AuditArgumentsMode mode, params (int Second, string Tool, CallVerdict Decision, string Arguments)[] calls)
+    private static async Task<RecordedLog> RecordAsync(
+        AuditArgumentsMode mode, params (int Second, string Tool, CallVerdict Decision, string Arguments)[] calls)
     {
         using var temp = new TempDirectory();
         var clock = new FakeTimeProvider(Now);

@@ -18,7 +18,8 @@ public sealed class ApprovalProgressTests
     [Theory]
     [InlineData("""{"name":"place_order","_meta":{"progressToken":"p-1"}}""", "\"p-1\"")]
     [InlineData("""{"name":"place_order","_meta":{"progressToken":9007199254740993,"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}""", "9007199254740993")]
-    public async Task Start_CallWithAProgressToken_NotifiesOnEachTickOnItsTokenUntilDisposed(string parameters, string token)
+    public async Task Start_CallWithAProgressToken_NotifiesOnEachTickOnItsTokenUntilDisposed(
+        string parameters, string token)
     {
         var time = new FakeTimeProvider();
         var client = new Pipe();
@@ -55,6 +56,7 @@ public sealed class ApprovalProgressTests
         await using var sink = new LineSink(new MemoryStream());
         using var document = JsonDocument.Parse(parameters);
 
-        Assert.Null(ApprovalProgress.Start(document.RootElement, "place_order", s_every, new FakeTimeProvider(), sink, Ct));
+        Assert.Null(
+            ApprovalProgress.Start(document.RootElement, "place_order", s_every, new FakeTimeProvider(), sink, Ct));
     }
 }

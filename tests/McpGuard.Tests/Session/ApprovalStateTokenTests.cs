@@ -7,7 +7,8 @@ namespace McpGuard.Tests.Session;
 public sealed class ApprovalStateTokenTests
 {
     private static readonly DateTimeOffset s_now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly ApprovalClaims s_claims = new("place_order", ApprovalStateToken.HashArguments(Args("""{"qty":"0.6"}""")), s_now.AddMinutes(2), "call-1");
+    private static readonly ApprovalClaims s_claims = new(
+        "place_order", ApprovalStateToken.HashArguments(Args("""{"qty":"0.6"}""")), s_now.AddMinutes(2), "call-1");
 
     [Fact]
     public void Read_MintedState_ValidWithTheSameClaims()
@@ -25,7 +26,8 @@ public sealed class ApprovalStateTokenTests
     {
         var token = ApprovalStateToken.CreateForProcess();
 
-        Assert.IsType<ApprovalStateReading.Expired>(token.Read(token.Mint(s_claims), s_now.AddMinutes(2).AddMilliseconds(1)));
+        Assert.IsType<ApprovalStateReading.Expired>(
+            token.Read(token.Mint(s_claims), s_now.AddMinutes(2).AddMilliseconds(1)));
     }
 
     [Fact]
@@ -68,8 +70,12 @@ public sealed class ApprovalStateTokenTests
         var state = token.Mint(s_claims);
         var payload = state[ApprovalStateToken.Prefix.Length..state.LastIndexOf('.')];
         var json = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(payload));
-        var later = json.Replace(s_claims.Deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), "99999999999999", StringComparison.Ordinal);
-        var edited = ApprovalStateToken.Prefix + System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(later)) + state[state.LastIndexOf('.')..];
+        var later = json.Replace(
+            s_claims.Deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "99999999999999", StringComparison.Ordinal);
+        var edited = ApprovalStateToken.Prefix
+            + System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(later))
+            + state[state.LastIndexOf('.')..];
 
         Assert.IsType<ApprovalStateReading.Forged>(token.Read(edited, s_now.AddHours(1)));
     }
@@ -83,7 +89,8 @@ public sealed class ApprovalStateTokenTests
     [InlineData("""{"a":1}""", """{"a":1,"b":2}""", false)]
     public void HashArguments_CanonicalForm_KeyOrderAndSpacingDoNotCount(string left, string right, bool same)
     {
-        Assert.Equal(same, ApprovalStateToken.HashArguments(Args(left)) == ApprovalStateToken.HashArguments(Args(right)));
+        Assert.Equal(
+            same, ApprovalStateToken.HashArguments(Args(left)) == ApprovalStateToken.HashArguments(Args(right)));
     }
 
     [Fact]

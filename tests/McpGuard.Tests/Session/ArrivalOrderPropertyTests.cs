@@ -28,7 +28,11 @@ public sealed class ArrivalOrderPropertyTests
     public void Burst_MixedWaitsIdsAndLimits_DecidedCountedAndForwardedInArrivalOrder()
     {
         Gen.Select(Gen.Int[1, s_ids.Length], Gen.Int[1, s_ids.Length], Gen.Bool, Gen.Bool)
-            .Sample((calls, max, listFirst, gatedStore) => BurstAsync(calls, max, listFirst, gatedStore).GetAwaiter().GetResult(), iter: 60);
+            .Sample(
+                (
+                    calls, max, listFirst,
+                    gatedStore) => BurstAsync(calls, max, listFirst, gatedStore).GetAwaiter().GetResult(),
+                iter: 60);
     }
 
     private const string ModernMeta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
@@ -68,9 +72,12 @@ public sealed class ArrivalOrderPropertyTests
         var engine = new PolicyEngine(PolicyLoader.LoadText("version: 1\ndefault: allow\n", "p.yaml").Policy!);
         var (client, server, audit) = (new RecordingPeer(), new RecordingPeer(), new RecordingAuditLog());
         var session = new GuardSession(
-            client, server, engine, channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
+            client, server, engine,
+            channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
             audit, new SessionOptions(), "cmd", NullLoggerFactory.Instance, TestContext.Current.CancellationToken);
-        await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
+        await SendAsync(
+            session.HandleClientMessageAsync,
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
         using var own = JsonDocument.Parse(await server.NextAsync());
         var ownId = own.RootElement.GetProperty("id").GetRawText();
         await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":ID,"result":{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}}""".Replace("ID", ownId, StringComparison.Ordinal));
@@ -96,14 +103,18 @@ public sealed class ArrivalOrderPropertyTests
         var client = new RecordingPeer();
         var server = new RecordingPeer();
         var session = new GuardSession(
-            client, server, engine, channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
-            new NullAuditLog(), new SessionOptions(), "cmd", NullLoggerFactory.Instance, TestContext.Current.CancellationToken);
+            client, server, engine,
+            channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
+            new NullAuditLog(), new SessionOptions(), "cmd", NullLoggerFactory.Instance,
+            TestContext.Current.CancellationToken);
         const string Tools = """{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}""";
         if (clientListsFirst)
         {
-            await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
+            await SendAsync(
+                session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
             await server.NextAsync();
-            await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":"list","result":""" + Tools + "}");
+            await SendAsync(
+                session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":"list","result":""" + Tools + "}");
             await client.NextAsync();
         }
 
@@ -120,7 +131,9 @@ public sealed class ArrivalOrderPropertyTests
             using var own = JsonDocument.Parse(await server.NextAsync());
             Assert.Equal("tools/list", own.RootElement.GetProperty("method").GetString());
             var ownId = own.RootElement.GetProperty("id").GetRawText();
-            await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":ID,"result":""".Replace("ID", ownId, StringComparison.Ordinal) + Tools + "}");
+            await SendAsync(
+                session.HandleServerMessageAsync,
+                """{"jsonrpc":"2.0","id":ID,"result":""".Replace("ID", ownId, StringComparison.Ordinal) + Tools + "}");
         }
 
         store?.Open();

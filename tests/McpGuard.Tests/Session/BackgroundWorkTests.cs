@@ -35,17 +35,23 @@ public sealed class BackgroundWorkTests
         var client = new RecordingPeer();
         var server = new RecordingPeer();
         var session = new GuardSession(
-            client, server, engine, channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
+            client, server, engine,
+            channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
             new NullAuditLog(), new SessionOptions(), "cmd", NullLoggerFactory.Instance, Ct);
         await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();
-        await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}}""");
+        await SendAsync(
+            session.HandleServerMessageAsync,
+            """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}}""");
         await client.NextAsync();
-        await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
+        await SendAsync(
+            session.HandleClientMessageAsync,
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
         await server.NextAsync();
 
         // The tool did not run: its count is given back, and the store takes its time.
-        await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":2,"error":{"code":-32603,"message":"boom"}}""");
+        await SendAsync(
+            session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":2,"error":{"code":-32603,"message":"boom"}}""");
         await store.GivingBack;
         var ending = session.EndAsync("gone");
 
@@ -55,7 +61,8 @@ public sealed class BackgroundWorkTests
         Assert.True(store.GivenBack);
     }
 
-    private static async Task SendAsync(Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handle, string json) =>
+    private static async Task SendAsync(
+        Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handle, string json) =>
         await handle(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), Ct);
 
     /// <summary>A memory store whose give-back waits until the test lets it finish.</summary>
@@ -73,7 +80,8 @@ public sealed class BackgroundWorkTests
 
         public void Finish() => _finish.TrySetResult();
 
-        public ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken) =>
+        public ValueTask<CountOutcome> TryCountAsync(
+            IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken) =>
             _inner.TryCountAsync(demands, now, cancellationToken);
 
         public async ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
@@ -84,7 +92,8 @@ public sealed class BackgroundWorkTests
             return GivenBack;
         }
 
-        public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
+        public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
+            string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
             _inner.ReadAsync(counterNamespace, now, cancellationToken);
 
         public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken) =>

@@ -28,8 +28,11 @@ public sealed class GuardSessionTests : IAsyncDisposable
     {
         var engine = new PolicyEngine(PolicyLoader.LoadText(RelayPolicies.Standard, "test.yaml").Policy!);
         _session = new GuardSession(
-            _client, _server, engine, channels => McpGuard.Approval.Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), NullLoggerFactory.Instance),
-            new NullAuditLog(), new SessionOptions(), "test-server", NullLoggerFactory.Instance, TestContext.Current.CancellationToken);
+            _client, _server, engine,
+            channels => McpGuard.Approval.Approvers.Create(
+                engine, new McpGuard.Session.ElicitationChannel(channels), NullLoggerFactory.Instance),
+            new NullAuditLog(), new SessionOptions(), "test-server", NullLoggerFactory.Instance,
+            TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -99,13 +102,15 @@ public sealed class GuardSessionTests : IAsyncDisposable
 
     private async Task FromClientAsync(string json)
     {
-        await _session.HandleClientMessageAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), TestContext.Current.CancellationToken);
+        await _session.HandleClientMessageAsync(
+            new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), TestContext.Current.CancellationToken);
         await _session.ClientBatchEndedAsync(TestContext.Current.CancellationToken);
     }
 
     private async Task FromServerAsync(string json)
     {
-        await _session.HandleServerMessageAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), TestContext.Current.CancellationToken);
+        await _session.HandleServerMessageAsync(
+            new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), TestContext.Current.CancellationToken);
         await _session.ServerBatchEndedAsync(TestContext.Current.CancellationToken);
     }
 }

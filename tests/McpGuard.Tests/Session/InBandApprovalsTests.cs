@@ -57,6 +57,7 @@ public sealed class InBandApprovalsTests
 
         // The oldest questions were forgotten (asked again if answered); the newest still stand.
         Assert.False(approvals.TryAnswer(first!));
-        Assert.True(approvals.TryAnswer(new ApprovalClaims("t", "h", s_now, $"call-{(InBandApprovals.MaxEntries * 2) - 1}")));
+        Assert.True(
+            approvals.TryAnswer(new ApprovalClaims("t", "h", s_now, $"call-{(InBandApprovals.MaxEntries * 2) - 1}")));
     }
 }

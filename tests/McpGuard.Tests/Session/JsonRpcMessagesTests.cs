@@ -12,7 +12,8 @@ public sealed class JsonRpcMessagesTests
         var bytes = JsonRpcMessages.Denied(JsonRpcId.FromString("7"), "tools.place_order denies this tool.");
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":"7","result":{"content":[{"type":"text","text":"Denied by policy: tools.place_order denies this tool."}],"isError":true}}""",
+            """{"jsonrpc":"2.0","id":"7","result":{"content":[{"type":"text","text":"Denied """
+                + """by policy: tools.place_order denies this tool."}],"isError":true}}""",
             Encoding.UTF8.GetString(bytes));
     }
 
@@ -22,7 +23,8 @@ public sealed class JsonRpcMessagesTests
         var bytes = JsonRpcMessages.Denied(JsonRpcId.FromString("7"), "no.", ProtocolEra.Modern);
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":"7","result":{"content":[{"type":"text","text":"Denied by policy: no."}],"isError":true,"resultType":"complete"}}""",
+            """{"jsonrpc":"2.0","id":"7","result":{"content":[{"type":"text","text":"Denied by policy: no."}]"""
+                + ""","isError":true,"resultType":"complete"}}""",
             Encoding.UTF8.GetString(bytes));
     }
 
@@ -33,24 +35,31 @@ public sealed class JsonRpcMessagesTests
         var id = JsonRpcId.FromElement(document.RootElement)!.Value;
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":9007199254740993}}}""",
+            """{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":"""
+                + """{"_meta":{"io.modelcontextprotocol/subscriptionId":9007199254740993}}}""",
             Encoding.UTF8.GetString(JsonRpcMessages.ListChangedOn(id)));
     }
 
     [Fact]
     public void ApprovalQuestion_InputRequiredWithGuardKeyAndState()
     {
-        var request = new McpGuard.Approval.ApprovalRequest("c1", "srv", "place_order", default, "tools.place_order", "big order");
+        var request = new McpGuard.Approval.ApprovalRequest(
+            "c1", "srv", "place_order", default, "tools.place_order", "big order");
 
-        using var document = JsonDocument.Parse(JsonRpcMessages.ApprovalQuestion(JsonRpcId.FromString("9"), request, "mcpguard.v1.x.y"));
+        using var document = JsonDocument.Parse(
+            JsonRpcMessages.ApprovalQuestion(JsonRpcId.FromString("9"), request, "mcpguard.v1.x.y"));
 
         var result = document.RootElement.GetProperty("result");
         Assert.Equal("input_required", result.GetProperty("resultType").GetString());
         Assert.Equal("mcpguard.v1.x.y", result.GetProperty("requestState").GetString());
         var question = result.GetProperty("inputRequests").GetProperty(InputRequiredRetry.ApprovalKey);
         Assert.Equal("elicitation/create", question.GetProperty("method").GetString());
-        Assert.Contains("place_order", question.GetProperty("params").GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Equal("boolean", question.GetProperty("params").GetProperty("requestedSchema").GetProperty("properties").GetProperty("approve").GetProperty("type").GetString());
+        Assert.Contains(
+            "place_order", question.GetProperty("params").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            "boolean",
+            question.GetProperty("params").GetProperty("requestedSchema").GetProperty("properties")
+                .GetProperty("approve").GetProperty("type").GetString());
     }
 
     [Theory]
@@ -93,7 +102,9 @@ public sealed class JsonRpcMessagesTests
     {
         var bytes = JsonRpcMessages.Error(null, -32700, "Parse error");
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}""", Encoding.UTF8.GetString(bytes));
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}""",
+            Encoding.UTF8.GetString(bytes));
     }
 
     [Fact]
@@ -106,8 +117,12 @@ public sealed class JsonRpcMessagesTests
             writer.WriteEndObject();
         });
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":"mcpguard-1-1","method":"tools/list","params":{"cursor":"c\u00221"}}""", Encoding.UTF8.GetString(request));
-        Assert.Equal("""{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""", Encoding.UTF8.GetString(JsonRpcMessages.Notification("notifications/tools/list_changed")));
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":"mcpguard-1-1","method":"tools/list","params":{"cursor":"c\u00221"}}""",
+            Encoding.UTF8.GetString(request));
+        Assert.Equal(
+            """{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""",
+            Encoding.UTF8.GetString(JsonRpcMessages.Notification("notifications/tools/list_changed")));
     }
 
     private static JsonRpcId Id(string json)

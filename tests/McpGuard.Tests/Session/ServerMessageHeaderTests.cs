@@ -11,13 +11,21 @@ public sealed class ServerMessageHeaderTests
     public static TheoryData<string, string, string?, string?, string> Messages => new()
     {
         { "Response", """{"jsonrpc":"2.0","id":1,"result":{}}""", null, "1", "response" },
-        { "ErrorResponse", """{"jsonrpc":"2.0","id":"a","error":{"code":-32601,"message":"no"}}""", null, "\"a\"", "response" },
+        { "ErrorResponse",
+            """{"jsonrpc":"2.0","id":"a","error":{"code":-32601,"message":"no"}}""", null, "\"a\"", "response" },
         { "ResponseIdLast", """{"jsonrpc":"2.0","result":{"id":5,"method":"inner"},"id":2}""", null, "2", "response" },
-        { "BigIntegerId", """{"jsonrpc":"2.0","id":9007199254740993,"result":{}}""", null, "9007199254740993", "response" },
+        { "BigIntegerId",
+            """{"jsonrpc":"2.0","id":9007199254740993,"result":{}}""", null, "9007199254740993", "response" },
         { "EscapedStringId", """{"jsonrpc":"2.0","id":"\u0037","result":{}}""", null, "\"\\u0037\"", "response" },
-        { "Request", """{"jsonrpc":"2.0","id":"s1","method":"sampling/createMessage","params":{"id":9}}""", "sampling/createMessage", "\"s1\"", "request" },
-        { "Notification", """{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""", "notifications/tools/list_changed", null, "notification" },
-        { "EscapedMethod", """{"jsonrpc":"2.0","method":"notifications\/tools\/list_changed"}""", "notifications/tools/list_changed", null, "notification" },
+        { "Request",
+            """{"jsonrpc":"2.0","id":"s1","method":"sampling/createMessage","params":{"id":9}}""",
+            "sampling/createMessage", "\"s1\"", "request" },
+        { "Notification",
+            """{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""", "notifications/tools/list_changed",
+            null, "notification" },
+        { "EscapedMethod",
+            """{"jsonrpc":"2.0","method":"notifications\/tools\/list_changed"}""", "notifications/tools/list_changed",
+            null, "notification" },
         { "WhitespaceAround", " \t{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\t \r", null, "1", "response" },
         { "NonIntegerIdIgnored", """{"jsonrpc":"2.0","id":1.5,"result":{}}""", null, null, "notification" },
     };
@@ -26,7 +34,8 @@ public sealed class ServerMessageHeaderTests
     [MemberData(nameof(Messages))]
     public void TryRead_Message_ReadsMethodAndId(string kase, string line, string? method, string? rawId, string kind)
     {
-        Assert.True(ServerMessageHeader.TryRead(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 4), out var header), kase);
+        Assert.True(
+            ServerMessageHeader.TryRead(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 4), out var header), kase);
         Assert.Equal(method, header.Method);
         Assert.Equal(rawId, header.Id?.ToString());
         Assert.Equal(kind == "response", header.IsResponse);
@@ -71,7 +80,8 @@ public sealed class ServerMessageHeaderTests
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":true}}""", true, null)]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":false}}""", false, null)]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[]}}""", false, null)]
-    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"x","isError":true}]}}""", false, null)]
+    [InlineData(
+        """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"x","isError":true}]}}""", false, null)]
     [InlineData("""{"jsonrpc":"2.0","id":1,"error":{"code":"odd","message":"x"}}""", true, null)]
     public void TryRead_Answer_ClassifiesErrorsForTheAuditOutcome(string line, bool isError, long? errorCode)
     {
@@ -86,7 +96,8 @@ public sealed class ServerMessageHeaderTests
         var big = new string('x', 10 * 1024 * 1024);
         var line = $$"""{"jsonrpc":"2.0","result":{"content":[{"type":"text","text":"{{big}}"}]},"id":42}""";
 
-        Assert.True(ServerMessageHeader.TryRead(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 64 * 1024), out var header));
+        Assert.True(
+            ServerMessageHeader.TryRead(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 64 * 1024), out var header));
         Assert.True(header.IsResponse);
         Assert.Equal("42", header.Id?.ToString());
     }

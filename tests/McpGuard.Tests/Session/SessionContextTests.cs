@@ -45,20 +45,28 @@ public sealed class SessionContextTests
         Assert.Equal("server", await CallAsync(bybit));
     }
 
-    private static async Task<(GuardSession Session, RecordingPeer Client, RecordingPeer Server)> StartAsync(PolicyEngine engine, string name)
+    private static async Task<(GuardSession Session, RecordingPeer Client, RecordingPeer Server)> StartAsync(
+        PolicyEngine engine, string name)
     {
         var client = new RecordingPeer();
         var server = new RecordingPeer();
         var session = new GuardSession(
-            client, server, engine, channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
+            client, server, engine,
+            channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
             new NullAuditLog(), new SessionOptions(), "cmd", NullLoggerFactory.Instance, Ct);
-        await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        await SendAsync(
+            session.HandleClientMessageAsync,
+            """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await server.NextAsync();
         await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"NAME","version":"1"}}}""".Replace("NAME", name, StringComparison.Ordinal));
         await client.NextAsync();
         await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();
-        await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"set_trading_stop","inputSchema":{"type":"object"}}]}}""");
+        await SendAsync(
+            session.HandleServerMessageAsync,
+            """{"jsonrpc":"2.0","id":1,"result":{"tools":"""
+                + """[{"name":"set_trading_stop","inputSchema":{"type":"object"}}]}}""");
         await client.NextAsync();
         return (session, client, server);
     }
@@ -68,10 +76,14 @@ public sealed class SessionContextTests
     /// <summary>
     /// Calls set_trading_stop; says who got the call: the server (forwarded) or the client (an answer).
     /// </summary>
-    private static async Task<string> CallAsync((GuardSession Session, RecordingPeer Client, RecordingPeer Server) guard)
+    private static async Task<string> CallAsync(
+        (GuardSession Session, RecordingPeer Client, RecordingPeer Server) guard)
     {
         var id = Interlocked.Increment(ref s_id);
-        await SendAsync(guard.Session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":ID,"method":"tools/call","params":{"name":"set_trading_stop"}}""".Replace("ID", $"{id}", StringComparison.Ordinal));
+        await SendAsync(
+            guard.Session.HandleClientMessageAsync,
+            """{"jsonrpc":"2.0","id":ID,"method":"tools/call","params":{"name":"set_trading_stop"}}""".Replace(
+                "ID", $"{id}", StringComparison.Ordinal));
 
         // A listed tool without limits is decided on the spot: by now the call went one way or the other.
         if (!guard.Server.IsDrained)
@@ -84,6 +96,7 @@ public sealed class SessionContextTests
         return "client";
     }
 
-    private static async Task SendAsync(Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handle, string json) =>
+    private static async Task SendAsync(
+        Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handle, string json) =>
         await handle(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), Ct);
 }

@@ -9,7 +9,8 @@ namespace McpGuard.Tests.Session;
 public sealed class StdioRelayLimitTests
 {
     private const string ListTools = """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""";
-    private const string Policy = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n    action: allow\n  free: allow\n";
+    private const string Policy = "version: 1\ndefault: deny\ntools:\n  echo:\n"
+        + "    rate_limit: { max: 5, window: 1h }\n    action: allow\n  free: allow\n";
 
     [Fact]
     public async Task RunAsync_StoreNotAnsweringYet_LaterCallWaitsBehindItInArrivalOrder()
@@ -20,15 +21,22 @@ public sealed class StdioRelayLimitTests
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"""
+                + """{"name":"echo","arguments":{"marker":"COUNTED"}}}""");
         await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"free","arguments":{"marker":"FREE"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
+                + """{"name":"free","arguments":{"marker":"FREE"}}}""");
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"ping"}""");
 
         // Other messages flow; the later tool call does not overtake the one waiting for the store.
         Assert.Contains("\"id\":3", await relay.ReadTextAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal) || line.Contains("FREE", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            server.ReceivedText(),
+            line => line.Contains("COUNTED", StringComparison.Ordinal)
+                || line.Contains("FREE", StringComparison.Ordinal));
 
         store.Open();
         Assert.Contains("COUNTED", await relay.ReadTextAsync());
@@ -67,8 +75,12 @@ public sealed class StdioRelayLimitTests
     [Fact]
     public async Task RunAsync_ApprovedInBandRetryWaitingForTheStore_IsHeldAndLaterCallsWaitBehindIt()
     {
-        const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""";
-        const string Asked = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n    action: require_approval\n  free: allow\napproval:\n  timeout: 60s\n  channels: [elicitation]\n";
+        const string Meta =
+            """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":"""
+            + """{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":"""
+            + """{"elicitation":{"form":{}}}}""";
+        const string Asked = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n"
+            + "    action: require_approval\n  free: allow\napproval:\n  timeout: 60s\n  channels: [elicitation]\n";
         using var server = FakeServer.Create([["echo", "free"]]);
         var store = new GatedCounterStore();
         await using var relay = RelayHarness.Start(Asked, server.CommandLine, counters: store);
@@ -82,17 +94,23 @@ public sealed class StdioRelayLimitTests
         // The approved retry must be counted; the store does not answer yet, so the call waits off the pump.
         await relay.SendAsync($$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"},"inputResponses":{"mcpguard/approval":{"action":"accept","content":{"approve":true}}},"requestState":"{{{{state}}}}","_meta":{{{{Meta}}}}}}""");
         await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"free","arguments":{"marker":"FREE"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
+                + """{"name":"free","arguments":{"marker":"FREE"}}}""");
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"ping"}""");
 
         Assert.Contains("\"id\":3", await relay.ReadTextAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal) || line.Contains("FREE", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            server.ReceivedText(),
+            line => line.Contains("COUNTED", StringComparison.Ordinal)
+                || line.Contains("FREE", StringComparison.Ordinal));
 
         store.Open();
         Assert.Contains("COUNTED", (await relay.ReadResponseAsync("1")).GetRawText());
         Assert.Contains("FREE", (await relay.ReadResponseAsync("2")).GetRawText());
-        var forwarded = Assert.Single(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
+        var forwarded = Assert.Single(
+            server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
         Assert.DoesNotContain("requestState", forwarded, StringComparison.Ordinal);
     }
 }

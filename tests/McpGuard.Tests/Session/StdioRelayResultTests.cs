@@ -26,9 +26,13 @@ public sealed class StdioRelayResultTests
     private static string Call(int id, string tool, string text) =>
         $$$$"""{"jsonrpc":"2.0","id":{{{{id}}}},"method":"tools/call","params":{"name":"{{{{tool}}}}","arguments":{"text":"{{{{text}}}}"}}}""";
 
-    private static async Task<RelayHarness> StartAsync(FakeServer server, RecordingAuditLog audit, bool monitor = false, string policy = Policy)
+    private static async Task<RelayHarness> StartAsync(
+        FakeServer server, RecordingAuditLog audit, bool monitor = false, string policy = Policy)
     {
-        var relay = RelayHarness.Start(policy, server.CommandLine, RelayHarness.FastShutdown with { Session = RelayHarness.FastShutdown.Session with { Monitor = monitor } }, audit: audit);
+        var relay = RelayHarness.Start(
+            policy, server.CommandLine,
+            RelayHarness.FastShutdown with { Session = RelayHarness.FastShutdown.Session with { Monitor = monitor } },
+            audit: audit);
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
         return relay;
@@ -65,7 +69,8 @@ public sealed class StdioRelayResultTests
         var passed = await relay.ReadResponseAsync("2");
 
         Assert.True(denied.GetProperty("result").GetProperty("isError").GetBoolean());
-        Assert.Equal("Denied by policy: the tool ran, but the result contains emails (results.block).", ResultText(denied));
+        Assert.Equal(
+            "Denied by policy: the tool ran, but the result contains emails (results.block).", ResultText(denied));
         Assert.Contains("alice@example.com", ResultText(passed), StringComparison.Ordinal);
         Assert.Equal("blocked", audit.Outcomes.First().Results!.Outcome);
     }
@@ -78,7 +83,9 @@ public sealed class StdioRelayResultTests
 
         await relay.SendAsync(Call(1, "echo", new string('x', 5000)));
 
-        Assert.Matches("^Denied by policy: the tool ran, but the result is [0-9]+ bytes, more than results.max_bytes \\(4096 bytes\\)\\.$",
+        Assert.Matches(
+            "^Denied by policy: the tool ran, but the result is [0-9]+ bytes,"
+                + " more than results.max_bytes \\(4096 bytes\\)\\.$",
             ResultText(await relay.ReadResponseAsync("1")));
     }
 
@@ -138,14 +145,16 @@ public sealed class StdioRelayResultTests
     public async Task PathologicalUserRegex_LongAnswer_Completes()
     {
         const string policy = "version: 1\ndefault: allow\nresults: { redact: [{ name: runaway, regex: '(a+)+$' }] }\n";
-        var detector = Assert.IsType<McpGuard.Policy.Results.RegexDetector>(Assert.Single(PolicyTestData.Load(policy).Results.Redact));
+        var detector = Assert.IsType<McpGuard.Policy.Results.RegexDetector>(
+            Assert.Single(PolicyTestData.Load(policy).Results.Redact));
         Assert.True(detector.Regex.Options.HasFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking));
         using var server = FakeServer.Create();
         await using var relay = await StartAsync(server, new RecordingAuditLog(), policy: policy);
 
         await relay.SendAsync(Call(1, "echo", new string('a', 100_000) + "!"));
 
-        Assert.EndsWith("!", ResultText(await relay.ReadResponseAsync("1")).TrimEnd('"', '}', ']'), StringComparison.Ordinal);
+        Assert.EndsWith(
+            "!", ResultText(await relay.ReadResponseAsync("1")).TrimEnd('"', '}', ']'), StringComparison.Ordinal);
     }
 
     [Fact]

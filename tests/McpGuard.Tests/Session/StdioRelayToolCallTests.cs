@@ -20,10 +20,13 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"danger","arguments":{"marker":"DENIED-MARKER"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"""
+                + """{"name":"danger","arguments":{"marker":"DENIED-MARKER"}}}""");
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"Denied by policy: tools.danger denies this tool."}],"isError":true}}""",
+            """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"Denied """
+                + """by policy: tools.danger denies this tool."}],"isError":true}}""",
             await relay.ReadTextAsync());
         await relay.SyncAsync();
         Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("DENIED-MARKER", StringComparison.Ordinal));
@@ -36,7 +39,9 @@ public sealed class StdioRelayToolCallTests
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
-        const string Call = """{"jsonrpc":"2.0","id":2,"method":"tools\/call","params":{"name":"ech\u006f","arguments":{"s":"caf\u00e9 \"q\"","n":1.50,"e":1E+2,"x-extra":[{}]}},"x-top":null}""";
+        const string Call =
+            """{"jsonrpc":"2.0","id":2,"method":"tools\/call","params":{"name":"ech\u006f","arguments":"""
+            + """{"s":"caf\u00e9 \"q\"","n":1.50,"e":1E+2,"x-extra":[{}]}},"x-top":null}""";
 
         await relay.SendAsync(Call);
 
@@ -55,9 +60,13 @@ public sealed class StdioRelayToolCallTests
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
-        await relay.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"" + nameOnWire + "\",\"arguments\":{\"marker\":\"HIDDEN-MARKER\"}}}");
+        await relay.SendAsync(
+            "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"" + nameOnWire
+                + "\",\"arguments\":{\"marker\":\"HIDDEN-MARKER\"}}}");
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":3,"error":{"code":-32602,"message":"Unknown tool: secret"}}""", await relay.ReadTextAsync());
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":3,"error":{"code":-32602,"message":"Unknown tool: secret"}}""",
+            await relay.ReadTextAsync());
         Assert.Empty(await relay.SyncAsync());
         Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("HIDDEN-MARKER", StringComparison.Ordinal));
     }
@@ -74,9 +83,12 @@ public sealed class StdioRelayToolCallTests
         Assert.Equal(4, answer.GetProperty("id").GetInt32());
         Assert.True(answer.TryGetProperty("result", out _));
         Assert.Empty(await relay.SyncAsync());
-        var lists = server.ReceivedText().Where(line => line.Contains("tools/list", StringComparison.Ordinal)).Select(Parse).ToList();
+        var lists = server.ReceivedText().Where(line => line.Contains("tools/list", StringComparison.Ordinal))
+            .Select(Parse).ToList();
         Assert.Equal(3, lists.Count);
-        Assert.All(lists, list => Assert.StartsWith("mcpguard-", list.GetProperty("id").GetString(), StringComparison.Ordinal));
+        Assert.All(
+            lists,
+            list => Assert.StartsWith("mcpguard-", list.GetProperty("id").GetString(), StringComparison.Ordinal));
         Assert.Equal(3, lists.Select(list => list.GetProperty("id").GetString()).Distinct().Count());
         Assert.False(lists[0].TryGetProperty("params", out _));
         Assert.Equal("p1", lists[1].GetProperty("params").GetProperty("cursor").GetString());
@@ -90,12 +102,16 @@ public sealed class StdioRelayToolCallTests
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"nope","arguments":{}}}""");
-        Assert.Equal("""{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Unknown tool: nope"}}""", await relay.ReadTextAsync());
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Unknown tool: nope"}}""",
+            await relay.ReadTextAsync());
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
         await relay.SendAsync("""{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"Echo"}}""");
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":6,"error":{"code":-32602,"message":"Unknown tool: Echo"}}""", await relay.ReadTextAsync());
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":6,"error":{"code":-32602,"message":"Unknown tool: Echo"}}""",
+            await relay.ReadTextAsync());
         await relay.SyncAsync();
         Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("tools/call", StringComparison.Ordinal));
     }
@@ -113,9 +129,15 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"cursor":"p2"}}""");
         var third = await relay.ReadTextAsync();
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"a","inputSchema":{"type":"object"}}],"nextCursor":"p1"}}""", first);
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":1,"result":{"tools":"""
+                + """[{"name":"a","inputSchema":{"type":"object"}}],"nextCursor":"p1"}}""",
+            first);
         Assert.Equal("""{"jsonrpc":"2.0","id":2,"result":{"tools":[],"nextCursor":"p2"}}""", second);
-        Assert.Equal("""{"jsonrpc":"2.0","id":3,"result":{"tools":[{"name":"b","inputSchema":{"type":"object"}},{"name":"c","inputSchema":{"type":"object"}}]}}""", third);
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":3,"result":{"tools":[{"name":"b","inputSchema":"""
+                + """{"type":"object"}},{"name":"c","inputSchema":{"type":"object"}}]}}""",
+            third);
     }
 
     [Fact]
@@ -126,7 +148,9 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/set-pages","params":{"pages":[[{"name":"echo"},{"name":"fresh"}]]}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","method":"test/set-pages","params":"""
+                + """{"pages":[[{"name":"echo"},{"name":"fresh"}]]}}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/list-changed"}""");
         Assert.Equal("""{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""", await relay.ReadTextAsync());
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"new","method":"tools/call","params":{"name":"fresh"}}""");
@@ -135,7 +159,9 @@ public sealed class StdioRelayToolCallTests
 
         Assert.Equal("new", fresh.GetProperty("id").GetString());
         Assert.True(fresh.TryGetProperty("result", out _));
-        Assert.Equal("""{"jsonrpc":"2.0","id":"gone","error":{"code":-32602,"message":"Unknown tool: old"}}""", await relay.ReadTextAsync());
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":"gone","error":{"code":-32602,"message":"Unknown tool: old"}}""",
+            await relay.ReadTextAsync());
     }
 
     /// <summary>An error answer to tools/list lists nothing: it must not make every tool unknown.</summary>
@@ -146,7 +172,9 @@ public sealed class StdioRelayToolCallTests
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
         await relay.SendAsync(ListTools);
-        Assert.Equal("""{"jsonrpc":"2.0","id":"list","error":{"code":-32002,"message":"not ready"}}""", await relay.ReadTextAsync());
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":"list","error":{"code":-32002,"message":"not ready"}}""",
+            await relay.ReadTextAsync());
         await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
 
         var answer = await relay.ReadJsonAsync();
@@ -171,10 +199,12 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"\u0037","method":"tools/call","params":{"name":"nope"}}""");
         var unknown = await relay.ReadTextAsync();
 
-        Assert.Equal([JsonValueKind.String, JsonValueKind.Number], answers.Select(a => a.GetProperty("id").ValueKind).Order());
+        Assert.Equal(
+            [JsonValueKind.String, JsonValueKind.Number], answers.Select(a => a.GetProperty("id").ValueKind).Order());
         Assert.All(answers, a => Assert.Equal("7", a.GetProperty("id").ToString()));
         Assert.Equal("""{"jsonrpc":"2.0","id":9007199254740993,"result":{}}""", big);
-        Assert.StartsWith("""{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":""", denied, StringComparison.Ordinal);
+        Assert.StartsWith(
+            """{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":""", denied, StringComparison.Ordinal);
         Assert.StartsWith("""{"jsonrpc":"2.0","id":"\u0037","error":""", unknown, StringComparison.Ordinal);
     }
 
@@ -187,7 +217,8 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"d","method":"tools/list"}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"d","method":"ping"}""");
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":"d","error":{"code":-32600,"message":"Invalid request: a request with this id is already in flight."}}""",
+            """{"jsonrpc":"2.0","id":"d","error":{"code":-32600,"message":"Invalid """
+                + """request: a request with this id is already in flight."}}""",
             await relay.ReadTextAsync());
         await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/release"}""");
         var first = await relay.ReadJsonAsync();
@@ -204,8 +235,12 @@ public sealed class StdioRelayToolCallTests
     /// unjudged.
     /// </summary>
     [Theory]
-    [InlineData("""{"jsonrpc":"2.0","method":"tools/call","params":{"name":"danger","arguments":{"marker":"NOTIFY-MARKER"}}}""")]
-    [InlineData("""{"jsonrpc":"2.0","method":"tools\/call","params":{"name":"secret","arguments":{"marker":"NOTIFY-MARKER"}}}""")]
+    [InlineData(
+        """{"jsonrpc":"2.0","method":"tools/call","params":"""
+            + """{"name":"danger","arguments":{"marker":"NOTIFY-MARKER"}}}""")]
+    [InlineData(
+        """{"jsonrpc":"2.0","method":"tools\/call","params":"""
+            + """{"name":"secret","arguments":{"marker":"NOTIFY-MARKER"}}}""")]
     public async Task RunAsync_ToolsCallWithoutId_RefusedAndNeverForwarded(string line)
     {
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
@@ -254,7 +289,9 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"first","method":"tools/call","params":{"name":"echo"}}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"second","method":"tools/call","params":{"name":"echo"}}""");
         Assert.Equal("""{"jsonrpc":"2.0","method":"test/list-held"}""", await relay.ReadTextAsync());
-        await relay.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"first","reason":"user"}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","method":"notifications/cancelled","params":"""
+                + """{"requestId":"first","reason":"user"}}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/release"}""");
 
         var answer = await relay.ReadJsonAsync();

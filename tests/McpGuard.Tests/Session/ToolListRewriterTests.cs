@@ -13,8 +13,11 @@ namespace McpGuard.Tests.Session;
 /// </summary>
 public sealed class ToolListRewriterTests
 {
-    private const string A = """{"name":"a","description":"caf\u00e9 \"q\" é","inputSchema":{"type":"object","properties":{"tools":{"type":"array"},"name":{"type":"string","const":"secret"}}},"x-vendor":{"k":[1,2]}}""";
-    private const string Secret = """{"inputSchema":{"type":"object"},"name":"secret","annotations":{"destructiveHint":true}}""";
+    private const string A =
+        """{"name":"a","description":"caf\u00e9 \"q\" é","inputSchema":{"type":"object","properties":"""
+        + """{"tools":{"type":"array"},"name":{"type":"string","const":"secret"}}},"x-vendor":{"k":[1,2]}}""";
+    private const string Secret =
+        """{"inputSchema":{"type":"object"},"name":"secret","annotations":{"destructiveHint":true}}""";
     private const string B = """{"name":"b","annotations":{"readOnlyHint":true,"destructiveHint":false,"title":"B"}}""";
     private const string Echo = """{"name":"ech\u006f","inputSchema":{"type":"object"}}""";
 
@@ -57,7 +60,8 @@ public sealed class ToolListRewriterTests
     public void Rewrite_NestedToolsKeysElsewhere_Untouched()
     {
         const string Tail = """]},"x":{"result":{"tools":[{"name":"secret"}]}}}""";
-        var line = """{"jsonrpc":"2.0","id":1,"result":{"_meta":{"tools":[{"name":"secret"}]},"tools":[""" + Secret + "," + A + Tail;
+        var line = """{"jsonrpc":"2.0","id":1,"result":{"_meta":{"tools":[{"name":"secret"}]},"tools":[""" + Secret
+            + "," + A + Tail;
 
         var rewritten = ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out _);
 
@@ -71,9 +75,12 @@ public sealed class ToolListRewriterTests
     {
         var line = $$$"""{ "jsonrpc" : "2.0" , "id" : 1 , "result" : { "tools" : [ {{{A}}} , {{{Secret}}} ] , "nextCursor" : "n" } }""";
 
-        var rewritten = ToolListRewriter.Rewrite(WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 7), (name, _) => name == "secret", out var page);
+        var rewritten = ToolListRewriter.Rewrite(
+            WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 7), (name, _) => name == "secret", out var page);
 
-        Assert.Equal($$$"""{ "jsonrpc" : "2.0" , "id" : 1 , "result" : { "tools" : [{{{A}}}] , "nextCursor" : "n" } }""", Encoding.UTF8.GetString(rewritten!));
+        Assert.Equal(
+            $$$"""{ "jsonrpc" : "2.0" , "id" : 1 , "result" : { "tools" : [{{{A}}}] , "nextCursor" : "n" } }""",
+            Encoding.UTF8.GetString(rewritten!));
         Assert.Equal("n", page!.NextCursor);
     }
 
@@ -110,7 +117,9 @@ public sealed class ToolListRewriterTests
 
         var rewritten = ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out var page);
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":5},"text",{"title":"x"}]}}""", Encoding.UTF8.GetString(rewritten!));
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":5},"text",{"title":"x"}]}}""",
+            Encoding.UTF8.GetString(rewritten!));
         Assert.Empty(page!.Tools);
     }
 
@@ -121,7 +130,9 @@ public sealed class ToolListRewriterTests
 
         var rewritten = ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out var page);
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"x\ud800"}]}}""", Encoding.UTF8.GetString(rewritten!));
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"x\ud800"}]}}""",
+            Encoding.UTF8.GetString(rewritten!));
         Assert.Empty(page!.Tools);
     }
 
@@ -142,12 +153,15 @@ public sealed class ToolListRewriterTests
     /// </summary>
     [Theory]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"secret"}],"tools":[{"name":"a"}]}}""")]
-    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"a"}]},"result":{"tools":[{"name":"secret"}]}}""")]
+    [InlineData(
+        """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"a"}]}"""
+            + ""","result":{"tools":[{"name":"secret"}]}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"a","name":"secret"}]}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"secret","n\u0061me":"a"}]}}""")]
     public void Rewrite_DuplicateKeys_RefusedNotForwarded(string line)
     {
-        Assert.ThrowsAny<JsonException>(() => ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out _));
+        Assert.ThrowsAny<JsonException>(
+            () => ToolListRewriter.Rewrite(Line(line), (name, _) => name == "secret", out _));
     }
 
     private static string Page(IEnumerable<string> tools) =>

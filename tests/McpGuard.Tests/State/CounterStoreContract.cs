@@ -30,12 +30,17 @@ public abstract class CounterStoreContract : IAsyncLifetime
     protected virtual ValueTask CleanUpAsync() => ValueTask.CompletedTask;
 
     private protected static CounterDemand Rate(string entry, int max, params string[] per) =>
-        new(new CounterId("ns", entry, CounterKind.Rate, TimeSpan.FromHours(1), [.. per]), StrictDecimal.One, new StrictDecimal(max, 0));
+        new(
+            new CounterId("ns", entry, CounterKind.Rate, TimeSpan.FromHours(1), [.. per]), StrictDecimal.One,
+            new StrictDecimal(max, 0));
 
     private protected static CounterDemand Budget(string entry, string amount, string max) =>
-        new(new CounterId("ns", entry, CounterKind.Budget, TimeSpan.FromDays(1), ImmutableArray<string>.Empty), Parse(amount), Parse(max));
+        new(
+            new CounterId("ns", entry, CounterKind.Budget, TimeSpan.FromDays(1), ImmutableArray<string>.Empty),
+            Parse(amount), Parse(max));
 
-    private protected static StrictDecimal Parse(string text) => StrictDecimal.TryParseStrict(text, out var value) ? value : throw new ArgumentException(text);
+    private protected static StrictDecimal Parse(string text) =>
+        StrictDecimal.TryParseStrict(text, out var value) ? value : throw new ArgumentException(text);
 
     private protected static async Task DisposeStoreAsync(ICounterStore store)
     {
@@ -53,7 +58,9 @@ public abstract class CounterStoreContract : IAsyncLifetime
         try
         {
             var calls = Enumerable.Range(0, 50).Select(i => Task.Run(async () =>
-                await (i % 2 == 0 ? first : second).TryCountAsync([Rate("tools.t", 2)], Start, Ct) is CountOutcome.Counted, Ct));
+                await (i % 2 == 0 ? first : second).TryCountAsync(
+                    [Rate("tools.t", 2)], Start, Ct) is CountOutcome.Counted,
+                Ct));
 
             var counted = await Task.WhenAll(calls);
 
@@ -72,7 +79,8 @@ public abstract class CounterStoreContract : IAsyncLifetime
         var store = await OpenAsync();
         try
         {
-            var refused = Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Rate("tools.t", 5), Budget("tools.t", "2", "1")], Start, Ct));
+            var refused = Assert.IsType<CountOutcome.Refused>(
+                await store.TryCountAsync([Rate("tools.t", 5), Budget("tools.t", "2", "1")], Start, Ct));
             Assert.Equal(1, refused.Index);
 
             for (var i = 0; i < 5; i++)
@@ -94,9 +102,12 @@ public abstract class CounterStoreContract : IAsyncLifetime
         var store = await OpenAsync();
         try
         {
-            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Budget("tools.b", "0.1", "0.3")], Start, Ct));
-            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Budget("tools.b", "0.2", "0.3")], Start, Ct));
-            Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Budget("tools.b", "0.0000000000000000001", "0.3")], Start, Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Budget("tools.b", "0.1", "0.3")], Start, Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Budget("tools.b", "0.2", "0.3")], Start, Ct));
+            Assert.IsType<CountOutcome.Refused>(
+                await store.TryCountAsync([Budget("tools.b", "0.0000000000000000001", "0.3")], Start, Ct));
             Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Budget("tools.b", "0", "0.3")], Start, Ct));
 
             var reading = Assert.Single(await store.ReadAsync("ns", Start, Ct));
@@ -114,12 +125,14 @@ public abstract class CounterStoreContract : IAsyncLifetime
         var store = await OpenAsync();
         try
         {
-            var counted = Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.g", 1), Budget("tools.g", "0.75", "1")], Start, Ct));
+            var counted = Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Rate("tools.g", 1), Budget("tools.g", "0.75", "1")], Start, Ct));
             Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Rate("tools.g", 1)], Start, Ct));
 
             Assert.True(await store.GiveBackAsync(counted.Receipt, Ct));
 
-            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.g", 1), Budget("tools.g", "1", "1")], Start, Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Rate("tools.g", 1), Budget("tools.g", "1", "1")], Start, Ct));
         }
         finally
         {
@@ -138,7 +151,9 @@ public abstract class CounterStoreContract : IAsyncLifetime
             Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Rate("tools.p", 1, "BTCUSDT")], Start, Ct));
 
             var readings = await store.ReadAsync("ns", Start, Ct);
-            Assert.Equal(["BTCUSDT", "ETHUSDT"], readings.Select(r => Assert.Single(r.Counter.Per)).Order(StringComparer.Ordinal));
+            Assert.Equal(
+                ["BTCUSDT", "ETHUSDT"],
+                readings.Select(r => Assert.Single(r.Counter.Per)).Order(StringComparer.Ordinal));
         }
         finally
         {

@@ -64,7 +64,8 @@ public sealed class RedisCountScriptTests : IAsyncLifetime
     }
 
     private static Task<CountOutcome> CountAsync(RedisCounterStore store, string amount) =>
-        store.TryCountAsync([new CounterDemand(s_budget, Parse(amount), Parse("9999999999999999"))], DateTimeOffset.UtcNow, Ct)
+        store.TryCountAsync(
+            [new CounterDemand(s_budget, Parse(amount), Parse("9999999999999999"))], DateTimeOffset.UtcNow, Ct)
             .AsTask();
 
     private static string Total(RedisValue bucket) => bucket.ToString().Split(':')[3];

@@ -49,9 +49,12 @@ public sealed class RedisCounterLayoutTests : IAsyncLifetime
             var counted = await store.TryCountAsync([Demand("0.5", "500.5")], DateTimeOffset.UtcNow, Ct);
 
             Assert.IsType<CountOutcome.Counted>(counted);
-            var refused = Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Demand("0.5", "500.5")], DateTimeOffset.UtcNow, Ct));
+            var refused = Assert.IsType<CountOutcome.Refused>(
+                await store.TryCountAsync([Demand("0.5", "500.5")], DateTimeOffset.UtcNow, Ct));
             Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(570), TimeSpan.FromSeconds(600));
-            Assert.Equal(0, Assert.Single(await store.ReadAsync("ns", DateTimeOffset.UtcNow, Ct)).Used.CompareTo(Parse("500.5")));
+            Assert.Equal(
+                0,
+                Assert.Single(await store.ReadAsync("ns", DateTimeOffset.UtcNow, Ct)).Used.CompareTo(Parse("500.5")));
             var moved = await Database.ListRangeAsync(Key);
             Assert.Equal(1001, moved.Length);
             Assert.All(moved, bucket => Assert.DoesNotContain(" ", bucket.ToString(), StringComparison.Ordinal));
@@ -79,11 +82,16 @@ public sealed class RedisCounterLayoutTests : IAsyncLifetime
             var calls = 0;
             while (calls < 500 || await ServerMicrosecondsAsync() - started < 40_000)
             {
-                Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([new CounterDemand(fast, Parse("0.1"), Parse("1000000"))], DateTimeOffset.UtcNow, Ct));
+                Assert.IsType<CountOutcome.Counted>(
+                    await store.TryCountAsync(
+                        [new CounterDemand(fast, Parse("0.1"), Parse("1000000"))], DateTimeOffset.UtcNow, Ct));
                 calls++;
             }
 
-            var buckets = (await Database.ListRangeAsync(RedisCounterStore.CounterKey("ns", CounterIdentity.Json(fast)))).Select(b => b.ToString().Split(':')).ToList();
+            var buckets =
+                (await Database.ListRangeAsync(RedisCounterStore.CounterKey("ns", CounterIdentity.Json(fast)))).Select(
+                b => b.ToString().Split(':'))
+                .ToList();
             Assert.InRange(buckets.Count, 1, calls - 1);
             var sum = buckets.Aggregate(StrictDecimal.Zero, (total, bucket) => total + Parse(bucket[2]));
             Assert.Equal(4, buckets[^1].Length);
@@ -105,16 +113,20 @@ public sealed class RedisCounterLayoutTests : IAsyncLifetime
         var store = await OpenAsync();
         try
         {
-            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Demand("1", "10")], DateTimeOffset.UtcNow, Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Demand("1", "10")], DateTimeOffset.UtcNow, Ct));
             var fromOlder = new CountReceipt([new CountedAmount(s_budget, older, Parse("1.5"))]);
 
             Assert.True(await store.GiveBackAsync(fromOlder, Ct));
             Assert.True(await store.GiveBackAsync(fromOlder, Ct));
 
-            Assert.Equal(0, Assert.Single(await store.ReadAsync("ns", DateTimeOffset.UtcNow, Ct)).Used.CompareTo(Parse("3")));
+            Assert.Equal(
+                0, Assert.Single(await store.ReadAsync("ns", DateTimeOffset.UtcNow, Ct)).Used.CompareTo(Parse("3")));
             Assert.Equal($"{older}:{older}:0", (await Database.ListGetByIndexAsync(Key, 0)).ToString());
-            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Demand("7", "10")], DateTimeOffset.UtcNow, Ct));
-            Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Demand("0.0001", "10")], DateTimeOffset.UtcNow, Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Demand("7", "10")], DateTimeOffset.UtcNow, Ct));
+            Assert.IsType<CountOutcome.Refused>(
+                await store.TryCountAsync([Demand("0.0001", "10")], DateTimeOffset.UtcNow, Ct));
         }
         finally
         {
@@ -128,15 +140,19 @@ public sealed class RedisCounterLayoutTests : IAsyncLifetime
         var store = await OpenAsync();
         try
         {
-            var counted = Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Demand("0.25", "1")], DateTimeOffset.UtcNow, Ct));
+            var counted = Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Demand("0.25", "1")], DateTimeOffset.UtcNow, Ct));
             var before = await Database.ListRangeAsync(Key);
             var opened = counted.Receipt.Counted[0].BucketOpenedTicks.ToString(CultureInfo.InvariantCulture);
             RedisKey[] countKeys = [RedisCounterStore.IndexKey("ns"), Key];
             RedisValue[] countValues = [1, Microseconds(s_window), "0.25", "1", CounterIdentity.Json(s_budget)];
 
-            await Assert.ThrowsAsync<RedisServerException>(() => Database.ScriptEvaluateAsync(RedisScriptsBeforeTotals.Count, countKeys, countValues));
-            await Assert.ThrowsAsync<RedisServerException>(() => Database.ScriptEvaluateAsync(RedisScriptsBeforeTotals.Read, [Key], [Microseconds(s_window)]));
-            Assert.Equal(0, (int)await Database.ScriptEvaluateAsync(RedisScriptsBeforeTotals.GiveBack, [Key], [opened, "0.25"]));
+            await Assert.ThrowsAsync<RedisServerException>(
+                () => Database.ScriptEvaluateAsync(RedisScriptsBeforeTotals.Count, countKeys, countValues));
+            await Assert.ThrowsAsync<RedisServerException>(
+                () => Database.ScriptEvaluateAsync(RedisScriptsBeforeTotals.Read, [Key], [Microseconds(s_window)]));
+            Assert.Equal(
+                0, (int)await Database.ScriptEvaluateAsync(RedisScriptsBeforeTotals.GiveBack, [Key], [opened, "0.25"]));
 
             Assert.Equal(before, await Database.ListRangeAsync(Key));
         }
@@ -148,15 +164,18 @@ public sealed class RedisCounterLayoutTests : IAsyncLifetime
 
     private static CounterDemand Demand(string amount, string max) => new(s_budget, Parse(amount), Parse(max));
 
-    private static StrictDecimal Parse(string text) => StrictDecimal.TryParseStrict(text, out var value) ? value : throw new ArgumentException(text);
+    private static StrictDecimal Parse(string text) =>
+        StrictDecimal.TryParseStrict(text, out var value) ? value : throw new ArgumentException(text);
 
     private static long Microseconds(TimeSpan span) => span.Ticks / TimeSpan.TicksPerMicrosecond;
 
-    private async Task<RedisCounterStore> OpenAsync() => await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
+    private async Task<RedisCounterStore> OpenAsync() =>
+        await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
 
     private async Task<long> ServerMicrosecondsAsync()
     {
         var time = (RedisResult[])(await Database.ExecuteAsync("TIME"))!;
-        return long.Parse((string)time[0]!, CultureInfo.InvariantCulture) * 1_000_000 + long.Parse((string)time[1]!, CultureInfo.InvariantCulture);
+        return long.Parse((string)time[0]!, CultureInfo.InvariantCulture) * 1_000_000
+            + long.Parse((string)time[1]!, CultureInfo.InvariantCulture);
     }
 }

@@ -14,7 +14,9 @@ public sealed class RedisCounterStoreTests : CounterStoreContract
 
     protected override async ValueTask SetUpAsync()
     {
-        Assert.SkipUnless(RedisServer.IsInstalled, "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+        Assert.SkipUnless(
+            RedisServer.IsInstalled,
+            "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
         _server = await RedisServer.StartAsync(Ct);
     }
 
@@ -26,7 +28,8 @@ public sealed class RedisCounterStoreTests : CounterStoreContract
         }
     }
 
-    private protected override async Task<ICounterStore> OpenAsync() => await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
+    private protected override async Task<ICounterStore> OpenAsync() =>
+        await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
 
     [Fact]
     public async Task TryCount_RedisStoppedThenStartedAgain_UnavailableThenCountsAgain()
@@ -37,7 +40,8 @@ public sealed class RedisCounterStoreTests : CounterStoreContract
             Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.t", 5)], Start, Ct));
 
             await Server.StopAsync(Ct);
-            var down = Assert.IsType<CountOutcome.Unavailable>(await store.TryCountAsync([Rate("tools.t", 5)], Start, Ct));
+            var down = Assert.IsType<CountOutcome.Unavailable>(
+                await store.TryCountAsync([Rate("tools.t", 5)], Start, Ct));
             Assert.NotEmpty(down.Why);
 
             await Server.StartAgainAsync(Ct);

@@ -13,7 +13,8 @@ namespace McpGuard.Tests.State;
 public sealed class SqliteCounterStoreSchemaTests : IDisposable
 {
     private static readonly DateTimeOffset s_start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
-    private static readonly CounterDemand s_budget = new(new CounterId("ns", "tools.b", CounterKind.Budget, TimeSpan.FromDays(1), []), Parse("0.2"), Parse("0.5"));
+    private static readonly CounterDemand s_budget = new(
+        new CounterId("ns", "tools.b", CounterKind.Budget, TimeSpan.FromDays(1), []), Parse("0.2"), Parse("0.5"));
 
     private readonly TempDirectory _directory = new();
 
@@ -46,8 +47,10 @@ public sealed class SqliteCounterStoreSchemaTests : IDisposable
         {
             var later = s_start + TimeSpan.FromHours(2);
             Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([s_budget], later, Ct));
-            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([s_budget with { Amount = Parse("0.15") }], later, Ct));
-            Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([s_budget with { Amount = Parse("0.000001") }], later, Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([s_budget with { Amount = Parse("0.15") }], later, Ct));
+            Assert.IsType<CountOutcome.Refused>(
+                await store.TryCountAsync([s_budget with { Amount = Parse("0.000001") }], later, Ct));
         }
         finally
         {
@@ -77,7 +80,8 @@ public sealed class SqliteCounterStoreSchemaTests : IDisposable
         }
     }
 
-    private static StrictDecimal Parse(string text) => StrictDecimal.TryParseStrict(text, out var value) ? value : throw new ArgumentException(text);
+    private static StrictDecimal Parse(string text) =>
+        StrictDecimal.TryParseStrict(text, out var value) ? value : throw new ArgumentException(text);
 
     private void Execute(string sql)
     {

@@ -65,8 +65,10 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
         var after = await OpenAsync();
         try
         {
-            Assert.IsType<CountOutcome.Refused>(await after.TryCountAsync([Budget("tools.b", "0.2", "0.5")], Start + TimeSpan.FromHours(1), Ct));
-            Assert.IsType<CountOutcome.Counted>(await after.TryCountAsync([Budget("tools.b", "0.1", "0.5")], Start + TimeSpan.FromHours(1), Ct));
+            Assert.IsType<CountOutcome.Refused>(
+                await after.TryCountAsync([Budget("tools.b", "0.2", "0.5")], Start + TimeSpan.FromHours(1), Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await after.TryCountAsync([Budget("tools.b", "0.1", "0.5")], Start + TimeSpan.FromHours(1), Ct));
         }
         finally
         {
@@ -81,14 +83,18 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
         try
         {
             var window = TimeSpan.FromSeconds(60);
-            var demand = new CounterDemand(new CounterId("ns", "tools.w", CounterKind.Rate, window, []), StrictDecimal.One, new StrictDecimal(2, 0));
+            var demand = new CounterDemand(
+                new CounterId("ns", "tools.w", CounterKind.Rate, window, []), StrictDecimal.One,
+                new StrictDecimal(2, 0));
             await store.TryCountAsync([demand], Start, Ct);
             await store.TryCountAsync([demand], Start + TimeSpan.FromSeconds(20), Ct);
 
-            var refused = Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([demand], Start + TimeSpan.FromSeconds(30), Ct));
+            var refused = Assert.IsType<CountOutcome.Refused>(
+                await store.TryCountAsync([demand], Start + TimeSpan.FromSeconds(30), Ct));
             Assert.Equal(TimeSpan.FromSeconds(30), refused.RetryAfter);
 
-            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([demand], Start + TimeSpan.FromSeconds(60), Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([demand], Start + TimeSpan.FromSeconds(60), Ct));
             Assert.Equal(2, Rows("SELECT count(*) FROM limit_buckets"));
         }
         finally
@@ -128,14 +134,19 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
         var store = await OpenAsync();
         try
         {
-            var older = Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Budget("tools.g", "0.3", "0.5")], Start, Ct));
-            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Budget("tools.g", "0.2", "0.5")], Start + TimeSpan.FromHours(2), Ct));
-            Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Budget("tools.g", "0.1", "0.5")], Start + TimeSpan.FromHours(3), Ct));
+            var older = Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Budget("tools.g", "0.3", "0.5")], Start, Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Budget("tools.g", "0.2", "0.5")], Start + TimeSpan.FromHours(2), Ct));
+            Assert.IsType<CountOutcome.Refused>(
+                await store.TryCountAsync([Budget("tools.g", "0.1", "0.5")], Start + TimeSpan.FromHours(3), Ct));
 
             Assert.True(await store.GiveBackAsync(older.Receipt, Ct));
 
-            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Budget("tools.g", "0.3", "0.5")], Start + TimeSpan.FromHours(3), Ct));
-            Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Budget("tools.g", "0.000001", "0.5")], Start + TimeSpan.FromHours(3), Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Budget("tools.g", "0.3", "0.5")], Start + TimeSpan.FromHours(3), Ct));
+            Assert.IsType<CountOutcome.Refused>(
+                await store.TryCountAsync([Budget("tools.g", "0.000001", "0.5")], Start + TimeSpan.FromHours(3), Ct));
             var reading = Assert.Single(await store.ReadAsync("ns", Start + TimeSpan.FromHours(3), Ct));
             Assert.Equal(0, reading.Used.CompareTo(Parse("0.5")));
         }
@@ -153,14 +164,16 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
         {
             for (var i = 0; i < 10; i++)
             {
-                Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.old", 5, $"v{i}")], Start, Ct));
+                Assert.IsType<CountOutcome.Counted>(
+                    await store.TryCountAsync([Rate("tools.old", 5, $"v{i}")], Start, Ct));
             }
 
             // The first decision of a connection sweeps; then every 1,000th. An hour later the old counters have left.
             var later = Start + TimeSpan.FromHours(2);
             for (var i = 0; i < 1000; i++)
             {
-                Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.busy", 1_000_000)], later, Ct));
+                Assert.IsType<CountOutcome.Counted>(
+                    await store.TryCountAsync([Rate("tools.busy", 1_000_000)], later, Ct));
             }
 
             Assert.Equal(1, Rows("SELECT count(*) FROM limit_counters"));
@@ -179,13 +192,15 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
         try
         {
             // Started back to back without waiting: they queue and share group commits, each checked in order.
-            var decisions = Enumerable.Range(0, 300).Select(_ => store.TryCountAsync([Rate("tools.burst", 200)], Start, Ct).AsTask()).ToArray();
+            var decisions = Enumerable.Range(0, 300)
+                .Select(_ => store.TryCountAsync([Rate("tools.burst", 200)], Start, Ct).AsTask()).ToArray();
 
             var outcomes = await Task.WhenAll(decisions);
 
             Assert.All(outcomes[..200], o => Assert.IsType<CountOutcome.Counted>(o));
             Assert.All(outcomes[200..], o => Assert.IsType<CountOutcome.Refused>(o));
-            Assert.Equal(0, Assert.Single(await store.ReadAsync("ns", Start, Ct)).Used.CompareTo(new StrictDecimal(200, 0)));
+            Assert.Equal(
+                0, Assert.Single(await store.ReadAsync("ns", Start, Ct)).Used.CompareTo(new StrictDecimal(200, 0)));
         }
         finally
         {
@@ -200,7 +215,8 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
         try
         {
             // One bucket joined by every decision of each group commit: written once per transaction, as left last.
-            var decisions = Enumerable.Range(0, 150).Select(_ => store.TryCountAsync([Rate("tools.burst", 1000)], Start, Ct).AsTask());
+            var decisions = Enumerable.Range(0, 150)
+                .Select(_ => store.TryCountAsync([Rate("tools.burst", 1000)], Start, Ct).AsTask());
             Assert.All(await Task.WhenAll(decisions), o => Assert.IsType<CountOutcome.Counted>(o));
         }
         finally
@@ -250,7 +266,8 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
             await store.TryCountAsync([Minute("0.2")], Start + TimeSpan.FromSeconds(30), Ct);
 
             // The 0.3 leaves; 0.2 + 0.4 does not fit. The refusal commits the deletion (with the group it is in).
-            Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Minute("0.4")], Start + TimeSpan.FromSeconds(61), Ct));
+            Assert.IsType<CountOutcome.Refused>(
+                await store.TryCountAsync([Minute("0.4")], Start + TimeSpan.FromSeconds(61), Ct));
         }
         finally
         {
@@ -261,7 +278,8 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
         var fresh = await OpenAsync();
         try
         {
-            Assert.IsType<CountOutcome.Counted>(await fresh.TryCountAsync([Minute("0.3")], Start + TimeSpan.FromSeconds(61), Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await fresh.TryCountAsync([Minute("0.3")], Start + TimeSpan.FromSeconds(61), Ct));
         }
         finally
         {
@@ -270,7 +288,9 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
     }
 
     private static CounterDemand Minute(string amount) =>
-        new(new CounterId("ns", "tools.m", CounterKind.Budget, TimeSpan.FromSeconds(60), []), Parse(amount), Parse("0.5"));
+        new(
+            new CounterId("ns", "tools.m", CounterKind.Budget, TimeSpan.FromSeconds(60), []), Parse(amount),
+            Parse("0.5"));
 
     [Fact]
     public async Task TryCount_FileCannotBeCreated_IsUnavailableNotAnException()
@@ -278,7 +298,8 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
         File.WriteAllText(_directory.File("not-a-directory"), "");
         var store = new SqliteCounterStore(_directory.File("not-a-directory/state.db"), TimeSpan.FromSeconds(1), "x");
 
-        var outcome = Assert.IsType<CountOutcome.Unavailable>(await store.TryCountAsync([Rate("tools.t", 1)], Start, Ct));
+        var outcome = Assert.IsType<CountOutcome.Unavailable>(
+            await store.TryCountAsync([Rate("tools.t", 1)], Start, Ct));
 
         Assert.NotEmpty(outcome.Why);
         await store.DisposeAsync();

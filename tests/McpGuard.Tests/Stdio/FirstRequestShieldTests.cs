@@ -7,18 +7,25 @@ namespace McpGuard.Tests.Stdio;
 public sealed class FirstRequestShieldTests
 {
     private const string Discover =
-        """{"jsonrpc":"2.0","id":"probe-1","method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""";
+        """{"jsonrpc":"2.0","id":"probe-1","method":"server/discover","params":"""
+            + """{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""";
 
     private const string Initialize =
-        """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}""";
+        """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+            + """{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}""";
 
-    private static void Write(FirstRequestShield shield, string lines) => shield.OnWritten(Encoding.UTF8.GetBytes(lines));
+    private static void Write(FirstRequestShield shield, string lines) =>
+        shield.OnWritten(Encoding.UTF8.GetBytes(lines));
 
     [Fact]
     public void TakeAnswers_ModernRequestsBeforeAnySession_AnswersEachMethodNotFoundOnce()
     {
         var shield = new FirstRequestShield();
-        var bytes = Encoding.UTF8.GetBytes(Discover + "\n" + Discover.Replace("probe-1", "7", StringComparison.Ordinal).Replace("\"7\"", "7", StringComparison.Ordinal) + "\n");
+        var bytes = Encoding.UTF8.GetBytes(
+            Discover + "\n"
+                + Discover.Replace("probe-1", "7", StringComparison.Ordinal)
+                    .Replace("\"7\"", "7", StringComparison.Ordinal)
+                + "\n");
 
         shield.OnWritten(bytes.AsSpan(0, 10)); // a line may arrive in pieces
         shield.OnWritten(bytes.AsSpan(10));
@@ -62,7 +69,12 @@ public sealed class FirstRequestShieldTests
     {
         var shield = new FirstRequestShield();
 
-        Write(shield, "\n" + """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""" + "\n");
+        Write(
+            shield,
+            "\n"
+                + """{"jsonrpc":"2.0","method":"notifications/cancelled","params":"""
+                + """{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"""
+                + "\n");
 
         Assert.True(shield.IsArmed);
         Assert.False(shield.ModernRequestSent.IsCompleted);

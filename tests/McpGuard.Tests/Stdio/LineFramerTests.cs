@@ -85,7 +85,8 @@ public sealed class LineFramerTests
     [Fact]
     public async Task TryReadFinalLine_OversizedUnterminatedLine_NotReturned()
     {
-        var framed = await FrameAsync(Chunks(Encoding.UTF8.GetBytes("ok\n" + new string('x', 100)), 7), maxLineBytes: 10);
+        var framed = await FrameAsync(
+            Chunks(Encoding.UTF8.GetBytes("ok\n" + new string('x', 100)), 7), maxLineBytes: 10);
 
         Assert.Equal(["ok"], framed.Lines);
         Assert.Null(framed.Final);
@@ -130,7 +131,9 @@ public sealed class LineFramerTests
         var framed = await FrameAsync(Chunks(input.ToArray(), 4096), hashOnly: true);
 
         Assert.Equal(
-            [Convert.ToHexString(SHA256.HashData("before"u8)), Convert.ToHexString(SHA256.HashData(line)), Convert.ToHexString(SHA256.HashData("after"u8))],
+            [
+                Convert.ToHexString(SHA256.HashData("before"u8)), Convert.ToHexString(SHA256.HashData(line)),
+                Convert.ToHexString(SHA256.HashData("after"u8))],
             framed.Lines);
     }
 
@@ -164,7 +167,8 @@ public sealed class LineFramerTests
 
     private sealed record Framed(List<string> Lines, string? Final, int DroppedReports);
 
-    private static async Task<Framed> FrameAsync(IEnumerable<byte[]> chunks, long maxLineBytes = 256L * 1024 * 1024, bool hashOnly = false)
+    private static async Task<Framed> FrameAsync(
+        IEnumerable<byte[]> chunks, long maxLineBytes = 256L * 1024 * 1024, bool hashOnly = false)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, minimumSegmentSize: 4096));

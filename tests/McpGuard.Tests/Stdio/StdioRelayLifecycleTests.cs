@@ -33,9 +33,14 @@ public sealed class StdioRelayLifecycleTests
         }
 
         Assert.Equal(7, await relay.WaitForExitAsync());
-        Assert.Equal(["\"two\"", "1", "9007199254740993"], answers.Select(a => a.GetProperty("id").GetRawText()).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["\"two\"", "1", "9007199254740993"],
+            answers.Select(a => a.GetProperty("id").GetRawText()).Order(StringComparer.Ordinal));
         Assert.All(answers, a => Assert.Equal(-32603, a.GetProperty("error").GetProperty("code").GetInt32()));
-        Assert.All(answers, a => Assert.Contains("code 7", a.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal));
+        Assert.All(
+            answers,
+            a => Assert.Contains(
+                "code 7", a.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal));
     }
 
     /// <summary>A call held for the guard's own tools/list when the child dies is answered once, not twice.</summary>
@@ -77,13 +82,19 @@ public sealed class StdioRelayLifecycleTests
     [Theory]
     [InlineData(false, 128 + 15)]
     [InlineData(true, 128 + 9)]
-    public async Task RunAsync_ClientEofAndChildKeepsRunning_EscalatesToSigtermThenKill(bool ignoreSigterm, int exitCode)
+    public async Task RunAsync_ClientEofAndChildKeepsRunning_EscalatesToSigtermThenKill(
+        bool ignoreSigterm, int exitCode)
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGTERM is POSIX only.");
-        using var server = FakeServer.Create(RelayPolicies.StandardTools, ignoreEof: true, ignoreSigterm: ignoreSigterm);
+        using var server = FakeServer.Create(
+            RelayPolicies.StandardTools, ignoreEof: true, ignoreSigterm: ignoreSigterm);
         var options = RelayHarness.FastShutdown with
         {
-            Shutdown = new ShutdownTimeouts { AfterStdinClosed = TimeSpan.FromMilliseconds(300), AfterSigterm = TimeSpan.FromMilliseconds(500) },
+            Shutdown = new ShutdownTimeouts
+            {
+                AfterStdinClosed = TimeSpan.FromMilliseconds(300),
+                AfterSigterm = TimeSpan.FromMilliseconds(500)
+            },
         };
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine, options);
         await relay.SyncAsync();
@@ -99,13 +110,19 @@ public sealed class StdioRelayLifecycleTests
         var command = Path.Combine(Path.GetTempPath(), $"no-such-mcp-server-{Guid.NewGuid():n}");
         var policy = PolicyLoader.LoadText(RelayPolicies.Standard, "test.yaml").Policy!;
         var engine = new PolicyEngine(policy);
-        var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), NullLoggerFactory.Instance), new McpGuard.Audit.NullAuditLog(), new RelayOptions(), NullLoggerFactory.Instance);
+        var relay = new StdioRelay(
+            engine,
+            channels => McpGuard.Approval.Approvers.Create(
+                engine, new McpGuard.Session.ElicitationChannel(channels), NullLoggerFactory.Instance),
+            new McpGuard.Audit.NullAuditLog(), new RelayOptions(), NullLoggerFactory.Instance);
         var input = new Pipe();
         var output = new Pipe();
         using var stderr = new MemoryStream();
 
         var ex = await Assert.ThrowsAsync<ChildStartException>(
-            () => relay.RunAsync([command, "--flag"], "test-server", input.Reader.AsStream(), output.Writer.AsStream(), stderr, TestContext.Current.CancellationToken));
+            () => relay.RunAsync(
+                [command, "--flag"], "test-server", input.Reader.AsStream(), output.Writer.AsStream(), stderr,
+                TestContext.Current.CancellationToken));
 
         Assert.Contains(command, ex.Message, StringComparison.Ordinal);
     }

@@ -29,7 +29,8 @@ public sealed class StdioRelayTransportTests
         {
             requests.Append(i % 2 == 0
                 ? $$"""{"jsonrpc":"2.0","id":{{i}},"method":"ping"}"""
-                : "{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"i\":" + i + "}}}");
+                : "{\"jsonrpc\":\"2.0\",\"id\":" + i
+                    + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"i\":" + i + "}}}");
             requests.Append('\n');
         }
 
@@ -45,9 +46,12 @@ public sealed class StdioRelayTransportTests
         });
         await relay.SendRawAsync(Encoding.UTF8.GetBytes(requests.ToString()));
 
-        Assert.Equal(Enumerable.Range(0, Count), await reading.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken));
+        Assert.Equal(
+            Enumerable.Range(0, Count),
+            await reading.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken));
         await relay.SyncAsync();
-        var received = server.ReceivedText().Select(line => JsonDocument.Parse(line).RootElement).Where(m => m.GetProperty("id").ValueKind == JsonValueKind.Number);
+        var received = server.ReceivedText().Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(m => m.GetProperty("id").ValueKind == JsonValueKind.Number);
         Assert.Equal(Enumerable.Range(0, Count), received.Select(m => m.GetProperty("id").GetInt32()));
     }
 
@@ -57,9 +61,13 @@ public sealed class StdioRelayTransportTests
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"big","arguments":{"size":""" + FiftyMegabytes + "}}}");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"big","arguments":{"size":"""
+                + FiftyMegabytes + "}}}");
 
-        var expected = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":""" + "\"" + Pattern(FiftyMegabytes) + "\"}]}}");
+        var expected = Encoding.UTF8.GetBytes(
+            """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":""" + "\"" + Pattern(FiftyMegabytes)
+                + "\"}]}}");
         var line = await relay.ReadLineAsync();
         Assert.NotNull(line);
         Assert.Equal(expected.Length, line.Length);
@@ -73,7 +81,8 @@ public sealed class StdioRelayTransportTests
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
         var request = Encoding.UTF8.GetBytes(
-            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sha256","arguments":{"blob":""" + "\"" + Pattern(FiftyMegabytes) + "\"}}}");
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sha256","arguments":{"blob":""" + "\""
+                + Pattern(FiftyMegabytes) + "\"}}}");
         var hash = Convert.ToHexString(SHA256.HashData(request)).ToLowerInvariant();
 
         await relay.SendRawAsync([.. request, (byte)'\n']);
@@ -121,7 +130,9 @@ public sealed class StdioRelayTransportTests
         var answers = await relay.SyncAsync();
         Assert.Equal(bad.Length, answers.Count);
         Assert.All(answers, a => Assert.Matches("\"error\":{\"code\":-32(600|700),", a));
-        Assert.Equal(["null", "null", "2", "3", "null", "5", "null"], answers.Select(a => JsonDocument.Parse(a).RootElement.GetProperty("id").GetRawText()));
+        Assert.Equal(
+            ["null", "null", "2", "3", "null", "5", "null"],
+            answers.Select(a => JsonDocument.Parse(a).RootElement.GetProperty("id").GetRawText()));
         Assert.Single(server.ReceivedLines());
     }
 
@@ -131,7 +142,8 @@ public sealed class StdioRelayTransportTests
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
-        await relay.SendRawAsync(Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\n\r\n\n"));
+        await relay.SendRawAsync(
+            Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\n\r\n\n"));
 
         Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":{}}""", await relay.ReadTextAsync());
         await relay.SyncAsync();
@@ -142,8 +154,11 @@ public sealed class StdioRelayTransportTests
     public async Task RunAsync_OversizedClientLine_OneErrorAndNextLineHandled()
     {
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
-        await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine, RelayHarness.FastShutdown with { Session = new SessionOptions { MaxMessageBytes = 1024 } });
-        var huge = """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":""" + "\"" + new string('x', 200_000) + "\"}}\n";
+        await using var relay = RelayHarness.Start(
+            RelayPolicies.Standard, server.CommandLine,
+            RelayHarness.FastShutdown with { Session = new SessionOptions { MaxMessageBytes = 1024 } });
+        var huge = """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":""" + "\"" + new string('x', 200_000)
+            + "\"}}\n";
 
         // Written in small pieces, so the guard sees the long line over many reads.
         var bytes = Encoding.UTF8.GetBytes(huge);
@@ -154,7 +169,10 @@ public sealed class StdioRelayTransportTests
 
         var answers = await relay.SyncAsync();
         var refused = Assert.Single(answers);
-        Assert.Equal("""{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid request: the message is larger than McpGuard accepts."}}""", refused);
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid """
+                + """request: the message is larger than McpGuard accepts."}}""",
+            refused);
         Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("xxxx", StringComparison.Ordinal));
     }
 
@@ -165,8 +183,12 @@ public sealed class StdioRelayTransportTests
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
         await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/server-request"}""");
-        Assert.Equal("""{"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":{"messages":[],"maxTokens":1}}""", await relay.ReadTextAsync());
-        const string Answer = """{"jsonrpc":"2.0","id":"srv-1","result":{"role":"assistant","content":{"type":"text","text":"hi"},"model":"m"}}""";
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":"""
+                + """{"messages":[],"maxTokens":1}}""",
+            await relay.ReadTextAsync());
+        const string Answer = """{"jsonrpc":"2.0","id":"srv-1","result":{"role":"assistant","content":"""
+            + """{"type":"text","text":"hi"},"model":"m"}}""";
         await relay.SendAsync(Answer);
 
         await relay.SyncAsync();
@@ -189,7 +211,8 @@ public sealed class StdioRelayTransportTests
             server.CommandLine,
             outputOptions: new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024));
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/flood","params":{"count":""" + Lines + ""","size":""" + LineSize + "}}");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","method":"test/flood","params":{"count":""" + Lines + ""","size":""" + LineSize + "}}");
         var written = await WrittenAsync(relay, atLeast: 1, TestConstants.DefaultTimeout);
 
         // Nothing reads the client's stdout now. Were the guard buffering, the child would finish all 200 lines
@@ -197,14 +220,18 @@ public sealed class StdioRelayTransportTests
         written = await WrittenAsync(relay, atLeast: MaxAhead + 1, TimeSpan.FromSeconds(3), written);
         Assert.True(written <= MaxAhead, $"the child wrote {written} lines while the client read none");
         Assert.True(relay.Output.TryRead(out var unread));
-        Assert.True(unread.Buffer.Length <= 64 * 1024 + 2L * LineSize, $"{unread.Buffer.Length} bytes wait unread in the client pipe");
+        Assert.True(
+            unread.Buffer.Length <= 64 * 1024 + 2L * LineSize,
+            $"{unread.Buffer.Length} bytes wait unread in the client pipe");
         relay.Output.AdvanceTo(unread.Buffer.Start);
 
         for (var read = 1; read <= Lines; read++)
         {
             var line = await relay.ReadLineAsync();
             Assert.NotNull(line);
-            Assert.StartsWith($$"""{"jsonrpc":"2.0","method":"test/flood","params":{"i":{{read}},""", Encoding.UTF8.GetString(line, 0, 80), StringComparison.Ordinal);
+            Assert.StartsWith(
+                $$"""{"jsonrpc":"2.0","method":"test/flood","params":{"i":{{read}},""",
+                Encoding.UTF8.GetString(line, 0, 80), StringComparison.Ordinal);
             while (relay.StderrLines.TryRead(out var report))
             {
                 written = Math.Max(written, int.Parse(report["wrote ".Length..]));
@@ -235,7 +262,10 @@ public sealed class StdioRelayTransportTests
         var hashes = new List<string>();
         for (var i = 0; i < Lines; i++)
         {
-            var line = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":""" + i + ""","method":"tools/call","params":{"name":"sha256","arguments":{"i":""" + i + ",\"blob\":\"" + Pattern(1024 * 1024) + "\"}}}");
+            var line = Encoding.UTF8.GetBytes(
+                """{"jsonrpc":"2.0","id":""" + i
+                    + ""","method":"tools/call","params":{"name":"sha256","arguments":{"i":""" + i + ",\"blob\":\""
+                    + Pattern(1024 * 1024) + "\"}}}");
             hashes.Add(Convert.ToHexString(SHA256.HashData(line)).ToLowerInvariant());
             requests.Write(line);
             requests.WriteByte((byte)'\n');
@@ -244,7 +274,8 @@ public sealed class StdioRelayTransportTests
         var writing = relay.SendRawAsync(requests.ToArray());
 
         // Were the guard reading on regardless, the 100 MB would be taken well within this window.
-        await Assert.ThrowsAsync<TimeoutException>(() => writing.WaitAsync(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<TimeoutException>(
+            () => writing.WaitAsync(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken));
         server.ResumeStdin();
 
         var reading = Task.Run(async () =>
@@ -252,13 +283,16 @@ public sealed class StdioRelayTransportTests
             var answers = new List<string>();
             for (var i = 0; i < Lines; i++)
             {
-                answers.Add((await relay.ReadJsonAsync()).GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString()!);
+                answers.Add(
+                    (await relay.ReadJsonAsync()).GetProperty("result").GetProperty("content")[0].GetProperty("text")
+                        .GetString()!);
             }
 
             return answers;
         });
         await writing;
-        Assert.Equal(hashes, await reading.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken));
+        Assert.Equal(
+            hashes, await reading.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken));
     }
 
     /// <summary>

@@ -15,7 +15,9 @@ public sealed partial class DashboardTests
     {
         using var metrics = new PrometheusMetrics();
         await using var gauges = new LimitGauges(
-            _ => Task.FromResult<IReadOnlyList<LimitUse>>([new LimitUse("place_order", "budget", "24h", 0.25, 0.5, null)]), TimeProvider.System);
+            _ => Task.FromResult<IReadOnlyList<LimitUse>>(
+                [new LimitUse("place_order", "budget", "24h", 0.25, 0.5, null)]),
+            TimeProvider.System);
         await gauges.RefreshNowAsync(TestContext.Current.CancellationToken);
         EmitOneOfEach();
         var series = Series(metrics.Scrape());
@@ -28,11 +30,13 @@ public sealed partial class DashboardTests
             Assert.NotEmpty(names);
             foreach (var name in names)
             {
-                Assert.True(series.ContainsKey(name), $"the dashboard queries {name}, which the guard does not emit: {query}");
+                Assert.True(
+                    series.ContainsKey(name), $"the dashboard queries {name}, which the guard does not emit: {query}");
                 foreach (var label in GroupedBy(query).Where(l => l != "le"))
                 {
                     Assert.True(
-                        names.Any(n => series[n].Contains(label)), $"the dashboard groups {name} by {label}, which it does not carry: {query}");
+                        names.Any(n => series[n].Contains(label)),
+                        $"the dashboard groups {name} by {label}, which it does not carry: {query}");
                 }
             }
         }
@@ -89,7 +93,8 @@ public sealed partial class DashboardTests
             directory = directory.Parent;
         }
 
-        return directory?.FullName ?? throw new DirectoryNotFoundException("McpGuard.sln not found above the test folder");
+        return directory?.FullName
+            ?? throw new DirectoryNotFoundException("McpGuard.sln not found above the test folder");
     }
 
     [GeneratedRegex(@"\bmcp(guard)?_[a-z0-9_]+")]

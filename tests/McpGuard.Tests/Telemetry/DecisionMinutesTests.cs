@@ -8,7 +8,8 @@ public sealed class DecisionMinutesTests
     [Fact]
     public void Read_CountsPerMinuteAndDecision_ForgetsMinutesOlderThanTheWindow()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-05T10:00:10Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = new FakeTimeProvider(
+            DateTimeOffset.Parse("2026-12-05T10:00:10Z", System.Globalization.CultureInfo.InvariantCulture));
         var woken = 0;
         using var minutes = new DecisionMinutes(time, () => woken++);
 
@@ -35,7 +36,8 @@ public sealed class DecisionMinutesTests
         minutes.Start();
 
         // Other tests' sessions may count decisions at the same time: look only for this test's own word.
-        GuardTelemetry.Decisions.Add(3, new(TelemetryNames.DecisionTag, "decision-minutes-test"), new(TelemetryNames.RuleTag, "r"));
+        GuardTelemetry.Decisions.Add(
+            3, new(TelemetryNames.DecisionTag, "decision-minutes-test"), new(TelemetryNames.RuleTag, "r"));
 
         Assert.Equal(3, Assert.Single(minutes.Read(), m => m.Decision == "decision-minutes-test").Count);
     }

@@ -19,9 +19,12 @@ public sealed class PrometheusMetricsTests
         GuardTelemetry.Decisions.Add(2, new("tool", tool), new("decision", "deny"), new("rule", "default"));
 
         var text = metrics.Scrape();
-        var escaped = tool.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        var escaped = tool.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal);
         Assert.Contains("# TYPE mcpguard_decisions_total counter\n", text, StringComparison.Ordinal);
-        Assert.Contains($"mcpguard_decisions_total{{decision=\"deny\",rule=\"default\",tool=\"{escaped}\"}} 3\n", text, StringComparison.Ordinal);
+        Assert.Contains(
+            $"mcpguard_decisions_total{{decision=\"deny\",rule=\"default\",tool=\"{escaped}\"}} 3\n", text,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,7 +69,8 @@ public sealed class PrometheusMetricsTests
             GuardTelemetry.LimitRefusals.Add(1, new KeyValuePair<string, object?>("entry", prefix + i));
         }
 
-        var series = metrics.Scrape().Split('\n').Count(l => l.StartsWith("mcpguard_limit_refusals_total{", StringComparison.Ordinal));
+        var series = metrics.Scrape().Split('\n')
+            .Count(l => l.StartsWith("mcpguard_limit_refusals_total{", StringComparison.Ordinal));
         Assert.InRange(series, 1, PrometheusMetrics.MaxSeries);
     }
 }

@@ -39,7 +39,8 @@ internal sealed class FakeServer : IDisposable
         File.WriteAllBytes(recordPath, []);
         var config = JsonSerializer.Serialize(new
         {
-            pages = (pages ?? [["echo"]]).Select(page => page.Select(name => new { name, inputSchema = new { type = "object" } })),
+            pages = (pages ?? [["echo"]]).Select(
+                page => page.Select(name => new { name, inputSchema = new { type = "object" } })),
             holdToolsList,
             exitCodeOnEof,
             announceHeldLists,

@@ -44,9 +44,11 @@ internal sealed class GatedCounterStore : ICounterStore
         return await _inner.TryCountAsync(demands, now, cancellationToken);
     }
 
-    public ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken) => _inner.GiveBackAsync(receipt, cancellationToken);
+    public ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken) =>
+        _inner.GiveBackAsync(receipt, cancellationToken);
 
-    public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
+        string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
         _inner.ReadAsync(counterNamespace, now, cancellationToken);
 
     public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken) =>

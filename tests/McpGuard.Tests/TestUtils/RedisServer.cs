@@ -19,7 +19,8 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string Url => $"redis://127.0.0.1:{Port}/0";
 
-    public static bool IsInstalled => File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server");
+    public static bool IsInstalled =>
+        File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server");
 
     /// <summary>
     /// How long a start may take before the test fails (redis-server is ready in well under a second).
@@ -36,8 +37,15 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts the server (again) on its port and waits until it accepts connections.</summary>
     public async Task StartAgainAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        var start = new ProcessStartInfo("redis-server")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
+        foreach (var argument in (string[])[
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save",
+            "", "--appendonly", "no"])
         {
             start.ArgumentList.Add(argument);
         }
@@ -51,7 +59,10 @@ public sealed class RedisServer : IAsyncDisposable
                 ready.TrySetResult();
             }
         };
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"redis-server on port {Port} exited before it was ready"));
+        process.Exited += (
+            _,
+            _) => ready.TrySetException(
+                new InvalidOperationException($"redis-server on port {Port} exited before it was ready"));
         process.EnableRaisingEvents = true;
         process.Start();
         process.BeginOutputReadLine();

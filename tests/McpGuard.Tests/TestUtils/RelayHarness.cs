@@ -30,7 +30,9 @@ internal sealed class RelayHarness : IAsyncDisposable
     private long _searched;
     private bool _disposed;
 
-    private RelayHarness(string policyYaml, IReadOnlyList<string> commandLine, RelayOptions options, PipeOptions? outputOptions, ILoggerFactory? loggerFactory, ICounterStore? counters, IAuditLog? audit)
+    private RelayHarness(
+        string policyYaml, IReadOnlyList<string> commandLine, RelayOptions options, PipeOptions? outputOptions,
+        ILoggerFactory? loggerFactory, ICounterStore? counters, IAuditLog? audit)
     {
         _output = new Pipe(outputOptions ?? PipeOptions.Default);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -38,8 +40,15 @@ internal sealed class RelayHarness : IAsyncDisposable
         Assert.True(policy.Succeeded, string.Join("\n", policy.Errors));
         var engine = new PolicyEngine(policy.Policy, counters: counters);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
-        var relay = new StdioRelay(engine, channels => McpGuard.Approval.Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggers), audit ?? new NullAuditLog(), options, loggers);
-        Run = Task.Run(() => relay.RunAsync(commandLine, "test-server", _input.Reader.AsStream(), _output.Writer.AsStream(), _stderr.Writer.AsStream(), _stop.Token));
+        var relay = new StdioRelay(
+            engine,
+            channels => McpGuard.Approval.Approvers.Create(
+                engine, new McpGuard.Session.ElicitationChannel(channels), loggers),
+            audit ?? new NullAuditLog(), options, loggers);
+        Run = Task.Run(
+            () => relay.RunAsync(
+                commandLine, "test-server", _input.Reader.AsStream(), _output.Writer.AsStream(),
+                _stderr.Writer.AsStream(), _stop.Token));
         _stderrDrain = DrainStderrAsync();
     }
 
@@ -64,7 +73,11 @@ internal sealed class RelayHarness : IAsyncDisposable
 
     public static RelayOptions FastShutdown { get; } = new()
     {
-        Shutdown = new ShutdownTimeouts { AfterStdinClosed = TimeSpan.FromSeconds(3), AfterSigterm = TimeSpan.FromSeconds(2) },
+        Shutdown = new ShutdownTimeouts
+        {
+            AfterStdinClosed = TimeSpan.FromSeconds(3),
+            AfterSigterm = TimeSpan.FromSeconds(2)
+        },
     };
 
     public static CancellationToken Timeout()
@@ -155,7 +168,8 @@ internal sealed class RelayHarness : IAsyncDisposable
         while (true)
         {
             var message = await ReadJsonAsync();
-            if (message.TryGetProperty("id", out var id) && id.GetRawText() == rawId && !message.TryGetProperty("method", out _))
+            if (message.TryGetProperty("id", out var id) && id.GetRawText() == rawId
+                && !message.TryGetProperty("method", out _))
             {
                 return message;
             }

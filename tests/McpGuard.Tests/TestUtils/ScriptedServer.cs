@@ -35,14 +35,17 @@ internal sealed class ScriptedServer : IAsyncDisposable
     public ConcurrentQueue<string> Received { get; } = new();
 
     /// <summary>A server that lists <paramref name="toolsJson"/> (a JSON array of tools) in one page.</summary>
-    public static ScriptedServer Listing(string toolsJson, string serverName = "scripted", bool exitsBeforeInitialize = false) => new(method => method switch
+    public static ScriptedServer Listing(
+        string toolsJson, string serverName = "scripted", bool exitsBeforeInitialize = false) =>
+        new(method => method switch
     {
         "initialize" => $$$"""{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"{{{JsonEncodedText.Encode(serverName)}}}","version":"1"}}""",
         "tools/list" => $$"""{"tools":{{toolsJson}}}""",
         _ => null,
     }, exitsBeforeInitialize);
 
-    public ServerConnector Connector => new((_, _) => new StreamClientTransport(_toServer.Writer.AsStream(), _toClient.Reader.AsStream()));
+    public ServerConnector Connector =>
+        new((_, _) => new StreamClientTransport(_toServer.Writer.AsStream(), _toClient.Reader.AsStream()));
 
     private async Task ServeAsync()
     {
@@ -66,7 +69,9 @@ internal sealed class ScriptedServer : IAsyncDisposable
             }
 
             // One line per message: a result written across lines (a raw string literal) is compacted first.
-            var result = _results(method.GetString()!) is { } raw ? System.Text.Json.Nodes.JsonNode.Parse(raw)!.ToJsonString() : null;
+            var result = _results(method.GetString()!) is { } raw
+                ? System.Text.Json.Nodes.JsonNode.Parse(raw)!.ToJsonString()
+                : null;
             var answer = result is null
                 ? $$$"""{"jsonrpc":"2.0","id":{{{id.GetRawText()}}},"error":{"code":-32601,"message":"Method not found"}}"""
                 : $$"""{"jsonrpc":"2.0","id":{{id.GetRawText()}},"result":{{result}}}""";

@@ -8,7 +8,7 @@ namespace McpGuard.Http.Upstream;
 /// a growing pause), a few times at most; a 405 means the upstream offers none. Every message goes to the session.
 /// </summary>
 internal sealed partial class LegacyStream(
-    HttpClient http, UpstreamOptions options, UpstreamRequests requests, LegacyUpstreamSession legacy, IUpstreamSink sink, ILogger logger)
+    HttpMessageInvoker http, UpstreamOptions options, UpstreamRequests requests, LegacyUpstreamSession legacy, IUpstreamSink sink, ILogger logger)
 {
     private const int MaxFailuresInARow = 5;
 
@@ -24,7 +24,7 @@ internal sealed partial class LegacyStream(
                 using var opening = CancellationTokenSource.CreateLinkedTokenSource(closing);
                 opening.CancelAfter(options.Timeout);
                 using var request = await requests.ListenAsync(legacy, lastEventId, opening.Token);
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, opening.Token);
+                using var response = await http.SendAsync(request, opening.Token);
                 if ((int)response.StatusCode is >= 400 and < 500)
                 {
                     LogNoStream(logger, options.DisplayName, (int)response.StatusCode);

@@ -21,7 +21,7 @@ internal sealed partial class RemoteRelay(
     IAuditLog audit,
     RelayOptions options,
     UpstreamOptions upstream,
-    HttpClient http,
+    HttpMessageInvoker http,
     ILoggerFactory loggerFactory) : IGuardRelay
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<RemoteRelay>();

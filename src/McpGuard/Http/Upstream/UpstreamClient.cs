@@ -12,7 +12,7 @@ namespace McpGuard.Http.Upstream;
 /// gets no usable answer gets a JSON-RPC error naming the upstream, which the session treats like a server's error
 /// (so its counts are given back). Requests run concurrently; notifications and responses are sent in order.
 /// </summary>
-internal sealed partial class UpstreamClient(HttpClient http, UpstreamOptions options, IUpstreamSink sink, ILogger logger) : IDisposable
+internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOptions options, IUpstreamSink sink, ILogger logger) : IDisposable
 {
     private readonly LegacyUpstreamSession _legacy = new();
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _openRequests = new();
@@ -124,7 +124,7 @@ internal sealed partial class UpstreamClient(HttpClient http, UpstreamOptions op
         try
         {
             using var request = await _requests.PostAsync(outbound, body, _legacy, timeout.Token);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await http.SendAsync(request, timeout.Token);
             if (response.IsSuccessStatusCode)
             {
                 return true;

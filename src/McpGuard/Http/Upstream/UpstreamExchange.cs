@@ -8,7 +8,7 @@ namespace McpGuard.Http.Upstream;
 /// it was not, for the JSON-RPC error the client then gets.
 /// </summary>
 internal sealed class UpstreamExchange(
-    HttpClient http, UpstreamOptions options, UpstreamRequests requests, LegacyUpstreamSession legacy, IUpstreamSink sink)
+    HttpMessageInvoker http, UpstreamOptions options, UpstreamRequests requests, LegacyUpstreamSession legacy, IUpstreamSink sink)
 {
     private bool _answered;
 
@@ -23,7 +23,7 @@ internal sealed class UpstreamExchange(
         try
         {
             using var request = await requests.PostAsync(outbound, body, legacy, idle.Token);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token);
+            using var response = await http.SendAsync(request, idle.Token);
             if (outbound.Method == "initialize")
             {
                 legacy.OnInitializeAnswer(response);

@@ -12,7 +12,10 @@ namespace McpGuard.Tests.Policy.Compile;
 /// </summary>
 public sealed class SamplingPolicyTests
 {
-    private const string Tools = "version: 1\ndefault: deny\nhide: [secret]\ntools:\n  echo: allow\n  place_order:\n    rules:\n      - when: { qty: { lte: 1 } }\n        action: require_approval\n      - action: deny\n        reason: too big\n";
+    private const string Tools =
+        "version: 1\ndefault: deny\nhide: [secret]\ntools:\n  echo: allow\n  place_order:\n    rules:\n"
+        + "      - when: { qty: { lte: 1 } }\n        action: require_approval\n"
+        + "      - action: deny\n        reason: too big\n";
 
     [Theory]
     [InlineData("", false)]
@@ -56,11 +59,13 @@ public sealed class SamplingPolicyTests
 
     [Theory]
     [InlineData("echo", "{}", true, "tools.echo", null)]
-    [InlineData("place_order", """{"qty":"9"}""", false, "tools.place_order.rules[1]", "the model picked place_order: too big")]
+    [InlineData(
+        "place_order", """{"qty":"9"}""", false, "tools.place_order.rules[1]", "the model picked place_order: too big")]
     [InlineData("place_order", """{"qty":"0.5"}""", false, "tools.place_order.rules[0]", "cannot wait for one")]
     [InlineData("secret", "{}", false, "hide", "which the policy hides")]
     [InlineData("other", "{}", false, "default", "the model picked other")]
-    public void EvaluatePicked_Judging_LikeACallButNothingWaitsForAPerson(string tool, string arguments, bool allowed, string rule, string? reason)
+    public void EvaluatePicked_Judging_LikeACallButNothingWaitsForAPerson(
+        string tool, string arguments, bool allowed, string rule, string? reason)
     {
         var decision = Picked(Tools + "sampling: { tools: judge }\n", tool, arguments);
 

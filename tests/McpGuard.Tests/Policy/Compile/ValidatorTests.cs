@@ -21,7 +21,8 @@ public sealed class ValidatorTests
     [Fact]
     public void Accepts_SeedPolicyInJson()
     {
-        var result = PolicyLoader.LoadText("""{"version":"1","default":"deny","hide":["batch_cancel_order"]}""", "seed.json");
+        var result = PolicyLoader.LoadText(
+            """{"version":"1","default":"deny","hide":["batch_cancel_order"]}""", "seed.json");
 
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         Assert.True(result.Policy.IsHidden("batch_cancel_order"));
@@ -42,7 +43,8 @@ public sealed class ValidatorTests
     [Fact]
     public void Rejects_FlowMappingClosedWithAParenthesis_WithAPositionInsteadOfThrowing()
     {
-        const string yaml = "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { qty: { lte: 0.01 } (\n        action: allow\n";
+        const string yaml = "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+            + "      - when: { qty: { lte: 0.01 } (\n        action: allow\n";
 
         // YamlDotNet throws InvalidOperationException here, not YamlException (found by PropertyTests).
         var error = Assert.Single(Errors(yaml));
@@ -55,11 +57,14 @@ public sealed class ValidatorTests
     [Fact]
     public void Accepts_QuotedNumericBound_AsTheNumber()
     {
-        var policy = PolicyTestData.Load("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { qty: { lte: '0.01' } }\n        action: allow\n");
+        var policy = PolicyTestData.Load(
+            "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                + "      - when: { qty: { lte: '0.01' } }\n        action: allow\n");
         var engine = new PolicyEngine(policy);
 
         Assert.Equal(Verdict.Allow, engine.Evaluate(PolicyTestData.Call("t", """{"qty": 0.01}""")).Verdict);
-        Assert.Equal(Verdict.Deny, engine.Evaluate(PolicyTestData.Call("t", """{"qty": "0.0100000000000000000001"}""")).Verdict);
+        Assert.Equal(
+            Verdict.Deny, engine.Evaluate(PolicyTestData.Call("t", """{"qty": "0.0100000000000000000001"}""")).Verdict);
     }
 
     [Fact]
@@ -86,7 +91,8 @@ public sealed class ValidatorTests
 
     [Fact]
     public void Rejects_UnknownRiskCatalogue() =>
-        Assert.Contains("bybit", Single("version: 1\ndefault: deny\nrisk: { catalogue: binance }\n", "risk.catalogue").Message);
+        Assert.Contains(
+            "bybit", Single("version: 1\ndefault: deny\nrisk: { catalogue: binance }\n", "risk.catalogue").Message);
 
     [Fact]
     public void Rejects_BadAction() => Assert.Equal(2, Single("version: 1\ndefault: maybe\n", "default").Line);
@@ -100,7 +106,9 @@ public sealed class ValidatorTests
     [InlineData("10/fortnight", "tools.t.rate_limit")]
     [InlineData("{ max: 10, window: 1m, burst: 2 }", "tools.t.rate_limit.burst")]
     public void Rejects_BadRateLimit(string rate, string path) =>
-        Assert.Equal(5, Single($"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n", path).Line);
+        Assert.Equal(
+            5,
+            Single($"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n", path).Line);
 
     [Theory]
     [InlineData("10/minute")]
@@ -108,41 +116,61 @@ public sealed class ValidatorTests
     [InlineData("{ max: 10, window: 60s }")]
     [InlineData("{ max: 1, window: 24h }")]
     public void Accepts_RateLimitForms(string rate) =>
-        Assert.True(PolicyLoader.LoadText($"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n", "p").Succeeded);
+        Assert.True(
+            PolicyLoader.LoadText(
+                $"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n",
+                "p").Succeeded);
 
     [Fact]
     public void Rejects_EntryWithOnlyALimit() =>
-        Assert.Contains("needs an action or rules", Single("version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: 10/minute\n", "tools.t").Message);
+        Assert.Contains(
+            "needs an action or rules",
+            Single("version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: 10/minute\n", "tools.t").Message);
 
     [Fact]
     public void Rejects_RegexThatDoesNotCompile() =>
-        Single("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { s: { regex: '[' } }\n        action: allow\n", "tools.t.rules[0].when.s.regex");
+        Single(
+            "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                + "      - when: { s: { regex: '[' } }\n        action: allow\n",
+            "tools.t.rules[0].when.s.regex");
 
     [Fact]
     public void Rejects_NumericOperatorWithoutANumber() =>
-        Single("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { q: { lte: 1e3 } }\n        action: allow\n", "tools.t.rules[0].when.q.lte");
+        Single(
+            "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                + "      - when: { q: { lte: 1e3 } }\n        action: allow\n",
+            "tools.t.rules[0].when.q.lte");
 
     [Fact]
     public void Rejects_EquallySpecificOverlappingGlobs() =>
-        Assert.Contains("as specific as", Single("version: 1\ndefault: deny\ntools:\n  'get_*': allow\n  '*_inf': deny\n", "tools.*_inf").Message);
+        Assert.Contains(
+            "as specific as",
+            Single("version: 1\ndefault: deny\ntools:\n  'get_*': allow\n  '*_inf': deny\n", "tools.*_inf").Message);
 
     [Fact]
     public void Accepts_EquallySpecificGlobsThatCannotOverlap() =>
-        Assert.True(PolicyLoader.LoadText("version: 1\ndefault: deny\ntools:\n  'get_*': allow\n  'set_*': deny\n", "p").Succeeded);
+        Assert.True(
+            PolicyLoader.LoadText(
+                "version: 1\ndefault: deny\ntools:\n  'get_*': allow\n  'set_*': deny\n", "p").Succeeded);
 
     [Fact]
     public void Rejects_UnknownOperatorAndUnknownRuleKey()
     {
-        var errors = Errors("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { q: { lessthan: 3 } }\n        actoin: allow\n");
+        var errors = Errors(
+            "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                + "      - when: { q: { lessthan: 3 } }\n        actoin: allow\n");
 
         Assert.Contains(errors, e => e.Path == "tools.t.rules[0].when.q.lessthan");
-        Assert.Contains(errors, e => e.Path == "tools.t.rules[0].actoin" && e.Message.Contains("did you mean 'action'"));
+        Assert.Contains(
+            errors, e => e.Path == "tools.t.rules[0].actoin" && e.Message.Contains("did you mean 'action'"));
     }
 
     [Fact]
     public void Rejects_BadApprovalAndAudit()
     {
-        var errors = Errors("version: 1\ndefault: deny\napproval:\n  timeout: soon\n  channels: [pigeon, command]\naudit:\n  arguments: some\n");
+        var errors = Errors(
+            "version: 1\ndefault: deny\napproval:\n  timeout: soon\n"
+                + "  channels: [pigeon, command]\naudit:\n  arguments: some\n");
 
         Assert.Contains(errors, e => e.Path == "approval.timeout");
         Assert.Contains(errors, e => e.Path == "approval.channels" && e.Message.Contains("pigeon"));
@@ -182,9 +210,16 @@ public sealed class ValidatorTests
         }
 
         var files = Directory.GetFiles(Path.Combine(root, "samples"), "*.yaml", SearchOption.AllDirectories)
-            .Concat(Directory.Exists(Path.Combine(root, "docs")) ? Directory.GetFiles(Path.Combine(root, "docs"), "*.yaml", SearchOption.AllDirectories) : [])
+            .Concat(
+                Directory.Exists(Path.Combine(root, "docs"))
+                    ? Directory.GetFiles(Path.Combine(root, "docs"), "*.yaml", SearchOption.AllDirectories)
+                    : [])
             .Where(f => !f.Contains("/bin/") && !f.Contains("/obj/"))
-            .Where(f => !f.EndsWith(".cases.yaml", StringComparison.Ordinal)) // cases files (docs/testing.md), tested in CaseRunnerTests
+            .Where(
+                f =>
+                    !f.EndsWith(
+                        ".cases.yaml",
+                        StringComparison.Ordinal)) // cases files (docs/testing.md), tested in CaseRunnerTests
             .ToList();
 
         Assert.NotEmpty(files);

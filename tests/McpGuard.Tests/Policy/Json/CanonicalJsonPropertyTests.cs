@@ -15,7 +15,8 @@ namespace McpGuard.Tests.Policy.Json;
 /// </summary>
 public sealed class CanonicalJsonPropertyTests
 {
-    private static readonly double[] s_numbers = [0, 1, -1, 1.5, 0.1, 100, 1e21, 1e-7, 123456789.125, -0.0001, 5e-324, 9007199254740993];
+    private static readonly double[] s_numbers = [
+        0, 1, -1, 1.5, 0.1, 100, 1e21, 1e-7, 123456789.125, -0.0001, 5e-324, 9007199254740993];
     private static readonly string[] s_strings = ["", "a", "A", "é", "\n", "\"", "\\", "😀", "\u2028", "/", "a\u0001"];
     private static readonly string[] s_keys = ["a", "b", "B", "é", "😀"];
 
@@ -98,9 +99,11 @@ public sealed class CanonicalJsonPropertyTests
             case bool b: return b ? "true" : "false";
             case double d: return SpellNumber(d, random);
             case string s: return SpellString(s, random);
-            case List<object?> list: return "[" + space + string.Join("," + space, list.Select(v => Spell(v, random))) + "]";
+            case List<object?> list: return "[" + space + string.Join("," + space, list.Select(v => Spell(v, random)))
+                + "]";
             case SortedDictionary<string, object?> map:
-                var members = map.OrderBy(_ => random.Next()).Select(p => SpellString(p.Key, random) + space + ":" + space + Spell(p.Value, random));
+                var members = map.OrderBy(_ => random.Next())
+                    .Select(p => SpellString(p.Key, random) + space + ":" + space + Spell(p.Value, random));
                 return "{" + space + string.Join("," + space, members) + "}";
             default: throw new InvalidOperationException();
         }
@@ -137,7 +140,8 @@ public sealed class CanonicalJsonPropertyTests
             return spelled;
         }
 
-        return spelled + (random.Next(2) == 0 ? "e" : "E") + (shown >= 0 && random.Next(2) == 0 ? "+" : "") + shown.ToString(CultureInfo.InvariantCulture);
+        return spelled + (random.Next(2) == 0 ? "e" : "E") + (shown >= 0 && random.Next(2) == 0 ? "+" : "")
+            + shown.ToString(CultureInfo.InvariantCulture);
     }
 
     private static string SpellString(string value, Random random)

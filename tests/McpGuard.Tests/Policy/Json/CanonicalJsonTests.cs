@@ -51,14 +51,19 @@ public sealed class CanonicalJsonTests
             """;
 
         Assert.True(CanonicalJson.TryEncode(Parse(input), out var canonical, out var problem), problem);
-        Assert.Equal("""{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}""", Encoding.UTF8.GetString(canonical));
+        Assert.Equal(
+            """{"literals":[null,true,false],"numbers":[333333333.3333333,"""
+                + """1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}""",
+            Encoding.UTF8.GetString(canonical));
     }
 
     [Fact]
     public void TryEncode_MembersSortedByUtf16CodeUnits_NotByCodePoints()
     {
         // RFC 8785 §3.2.3: U+FB33 sorts after U+1F600's high surrogate (0xD83D) although its code point is smaller.
-        Assert.True(CanonicalJson.TryEncode(Parse("""{"\ufb33":1,"\ud83d\ude00":2,"\u0080":3,"a":4}"""), out var canonical, out _));
+        Assert.True(
+            CanonicalJson.TryEncode(
+                Parse("""{"\ufb33":1,"\ud83d\ude00":2,"\u0080":3,"a":4}"""), out var canonical, out _));
         Assert.Equal("{\"a\":4,\"\u0080\":3,\"😀\":2,\"\ufb33\":1}", Encoding.UTF8.GetString(canonical));
     }
 

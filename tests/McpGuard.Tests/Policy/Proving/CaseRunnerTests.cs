@@ -56,7 +56,8 @@ public sealed class CaseRunnerTests
     [InlineData("set_leverage", "{ buyLeverage: 9 }", "require_approval", CallVerdict.Deny)]
     [InlineData("cancel_all_orders", "{}", "deny", CallVerdict.UnknownTool)]
     [InlineData("get_tickers", "{}", "unknown", CallVerdict.Deny)]
-    public void Run_ExpectationMissed_FailsWithTheActualDecision(string tool, string args, string expect, CallVerdict actual)
+    public void Run_ExpectationMissed_FailsWithTheActualDecision(
+        string tool, string args, string expect, CallVerdict actual)
     {
         var result = RunOne($"{{ name: c, call: {tool}, args: {args}, expect: {expect} }}");
 

@@ -64,7 +64,8 @@ public sealed class ExpectResultTests
     [InlineData("expect_result: [x]", "cases[0].expect_result")]
     public void Rejects_BadExpectResult_WithPath(string line, string path)
     {
-        var loaded = CasesLoader.LoadText($"cases:\n  - name: n\n    call: t\n    expect: allow\n    {line}\n", "c.yaml");
+        var loaded = CasesLoader.LoadText(
+            $"cases:\n  - name: n\n    call: t\n    expect: allow\n    {line}\n", "c.yaml");
 
         Assert.Contains(loaded.Errors, e => e.Path == path && e.Line == 5);
     }

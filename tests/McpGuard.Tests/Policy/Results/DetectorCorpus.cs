@@ -9,7 +9,9 @@ internal static class DetectorCorpus
 {
     public static IReadOnlyList<string> Read(string detector, bool positives)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Policy", "Results", "Corpus", $"{detector}.{(positives ? "true" : "false")}.txt");
+        var path = Path.Combine(
+            AppContext.BaseDirectory, "Policy", "Results", "Corpus",
+            $"{detector}.{(positives ? "true" : "false")}.txt");
         var lines = File.ReadAllLines(path).Where(l => !l.StartsWith("# ", StringComparison.Ordinal));
         return [.. string.Join("\n", lines).Split("\n%%\n").Select(s => s.Trim('\n')).Where(s => s.Length > 0)];
     }

@@ -35,7 +35,8 @@ public sealed class DetectorCorpusTests
     [MemberData(nameof(Detectors))]
     public void Detector_FindsNothingInTheOtherDetectorsFalsePositives(string name)
     {
-        var others = BuiltInDetectors.Names.Where(n => n != name).SelectMany(n => DetectorCorpus.Read(n, positives: false));
+        var others = BuiltInDetectors.Names.Where(n => n != name)
+            .SelectMany(n => DetectorCorpus.Read(n, positives: false));
 
         Assert.DoesNotContain(others, Detector(name).IsFoundIn);
     }
@@ -45,7 +46,8 @@ public sealed class DetectorCorpusTests
     {
         var scanner = new ResultRules { Redact = [Detector("secrets")] }.StartScan();
 
-        var verdict = Assert.IsType<TextVerdict.Redacted>(scanner.Scan("""{"apiKey":"XuR8mK2pQ9vL3nT7wY","readOnly":0}"""));
+        var verdict = Assert.IsType<TextVerdict.Redacted>(
+            scanner.Scan("""{"apiKey":"XuR8mK2pQ9vL3nT7wY","readOnly":0}"""));
 
         Assert.Equal("""{"apiKey":"[redacted: secrets]","readOnly":0}""", verdict.Text);
         Assert.Equal(1, scanner.Counts["secrets"]);

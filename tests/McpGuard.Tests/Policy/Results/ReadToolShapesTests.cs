@@ -35,7 +35,8 @@ public sealed class ReadToolShapesTests
         BuiltInDetectors.TryFind(detector, out var found);
         var hits = Enumerable.Range(0, Samples).Select(_ => s_shapes[shape](random)).Where(found!.IsFoundIn).ToList();
 
-        Assert.True(hits.Count == 0, $"{detector} found {hits.Count} of {Samples} {shape}, e.g. {hits.FirstOrDefault()}");
+        Assert.True(
+            hits.Count == 0, $"{detector} found {hits.Count} of {Samples} {shape}, e.g. {hits.FirstOrDefault()}");
     }
 
     private static byte[] Bytes(Random random, int count)
@@ -46,13 +47,16 @@ public sealed class ReadToolShapesTests
     }
 
     private static string Number(Random random, int digits) =>
-        string.Concat(Enumerable.Range(0, digits).Select(i => (char)('0' + (i == 0 ? random.Next(1, 10) : random.Next(10)))));
+        string.Concat(
+            Enumerable.Range(0, digits).Select(i => (char)('0' + (i == 0 ? random.Next(1, 10) : random.Next(10)))));
 
     private static string Price(Random random) =>
         (random.NextDouble() * 100_000).ToString("0.########", CultureInfo.InvariantCulture);
 
     private static string Base62(Random random, int length) =>
-        string.Concat(Enumerable.Range(0, length).Select(_ => "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[random.Next(62)]));
+        string.Concat(
+            Enumerable.Range(0, length)
+                .Select(_ => "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[random.Next(62)]));
 
     private static string OrderBook(Random random)
     {

@@ -42,7 +42,9 @@ public sealed class ResultRulesValidatorTests
     [InlineData("results: { redact: [{ name: secrets, regex: x }] }", "results.redact[0].name", "built-in")]
     [InlineData("results: { redact: [{ name: My_Name, regex: x }] }", "results.redact[0].name", "lower-case")]
     [InlineData("results: { redact: [{ name: uid }] }", "results.redact[0].regex", "is required")]
-    [InlineData("results: { redact: [{ name: uid, regex: \"(a\" }] }", "results.redact[0].regex", "not a valid regular expression")]
+    [InlineData(
+        "results: { redact: [{ name: uid, regex: \"(a\" }] }", "results.redact[0].regex",
+        "not a valid regular expression")]
     [InlineData("results: [secrets]", "results", "must be a mapping")]
     public void Rejects_BadResultsSection_WithPathAndLine(string section, string path, string message)
     {
@@ -61,7 +63,9 @@ public sealed class ResultRulesValidatorTests
     [InlineData(@"(?>ab|a)c")]
     public void Rejects_UserRegexThatNeedsBacktracking_AtLoad(string pattern)
     {
-        var yaml = Head + "tools:\n  t:\n    action: allow\n    results:\n      redact:\n        - name: mine\n          regex: '" + pattern + "'\n";
+        var yaml = Head
+            + "tools:\n  t:\n    action: allow\n    results:\n      redact:\n        - name: mine\n          regex: '"
+            + pattern + "'\n";
 
         var error = Assert.Single(PolicyLoader.LoadText(yaml, "p.yaml").Errors);
 
@@ -73,7 +77,8 @@ public sealed class ResultRulesValidatorTests
     [Fact]
     public void Rejects_EntryWithOnlyResults_AsNotSayingWhatToDo()
     {
-        var error = Assert.Single(PolicyLoader.LoadText(Head + "tools:\n  t:\n    results: { redact: [emails] }\n", "p.yaml").Errors);
+        var error = Assert.Single(
+            PolicyLoader.LoadText(Head + "tools:\n  t:\n    results: { redact: [emails] }\n", "p.yaml").Errors);
 
         Assert.Equal("tools.t", error.Path);
         Assert.Contains("results alone", error.Message, StringComparison.Ordinal);

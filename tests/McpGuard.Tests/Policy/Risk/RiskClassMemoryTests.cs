@@ -51,7 +51,9 @@ public sealed class RiskClassMemoryTests
         var loaded = PolicyLoader.LoadText(Policy, "test.yaml");
         Assert.True(loaded.Succeeded);
         var catalog = new ToolCatalog();
-        catalog.AddPage([new ListedTool("get_tickers", null), new ListedTool("withdraw", new ToolHints { ReadOnlyHint = true })], isLastPage: true);
+        catalog.AddPage(
+            [new ListedTool("get_tickers", null), new ListedTool("withdraw", new ToolHints { ReadOnlyHint = true })],
+            isLastPage: true);
 
         Assert.False(catalog.TryGetRisk("made_up_name", loaded.Policy, null, out _));
         Assert.True(catalog.TryGetRisk("get_tickers", loaded.Policy, null, out var read));

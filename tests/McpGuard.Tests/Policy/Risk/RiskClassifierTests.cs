@@ -12,18 +12,24 @@ public sealed class RiskClassifierTests
         "cancel_order", "cancel_all_orders", "batch_place_order", "batch_amend_order", "batch_cancel_order",
         "place_trigger_order", "get_open_closed_orders", "get_order_history", "get_trade_history", "get_wallet_balance",
         "get_single_coin_balance", "get_account_info", "get_position_info", "get_closed_pnl", "set_leverage",
-        "switch_cross_isolated_margin", "switch_position_mode", "set_trading_stop", "set_auto_add_margin", "modify_position_margin",
+        "switch_cross_isolated_margin", "switch_position_mode", "set_trading_stop", "set_auto_add_margin",
+        "modify_position_margin",
     ];
 
     [Fact]
     public void Classify_BybitCatalogue_Has2Critical1Destructive11Write22Read()
     {
         var bybit = RiskCatalogues.Bybit;
-        var counts = s_bybitTools.GroupBy(t => RiskClassifier.Classify(t, null, bybit)).ToDictionary(g => g.Key, g => g.Count());
+        var counts = s_bybitTools.GroupBy(t => RiskClassifier.Classify(t, null, bybit))
+            .ToDictionary(g => g.Key, g => g.Count());
 
         Assert.Equal(36, s_bybitTools.Length);
         Assert.Equal(s_bybitTools.Order(), bybit.Classes.Keys.Order());
-        Assert.Equal((2, 1, 11, 22), (counts[RiskClass.Critical], counts[RiskClass.Destructive], counts[RiskClass.Write], counts[RiskClass.Read]));
+        Assert.Equal(
+            (2, 1, 11, 22),
+            (
+                counts[RiskClass.Critical], counts[RiskClass.Destructive], counts[RiskClass.Write],
+                counts[RiskClass.Read]));
         Assert.Equal(RiskClass.Critical, RiskClassifier.Classify("batch_cancel_order", null, bybit));
         Assert.Equal(RiskClass.Destructive, RiskClassifier.Classify("cancel_order", null, bybit));
     }
@@ -52,7 +58,8 @@ public sealed class RiskClassifierTests
         {
             var byWords = RiskClassifier.Classify(name, null, null);
             Assert.NotEqual(RiskClass.Unknown, byWords);
-            Assert.True(byWords >= bybit.Classes[name], $"{name}: {byWords} by words, {bybit.Classes[name]} in the catalogue");
+            Assert.True(
+                byWords >= bybit.Classes[name], $"{name}: {byWords} by words, {bybit.Classes[name]} in the catalogue");
         });
     }
 
@@ -81,9 +88,16 @@ public sealed class RiskClassifierTests
     [Fact]
     public void Classify_Annotations_RaiseButNeverLower()
     {
-        Assert.Equal(RiskClass.Destructive, RiskClassifier.Classify("get_thing", new ToolHints { DestructiveHint = true }, null));
-        Assert.Equal(RiskClass.Critical, RiskClassifier.Classify("cancel_all_orders", new ToolHints { ReadOnlyHint = true, DestructiveHint = false }, RiskCatalogues.Bybit));
-        Assert.Equal(RiskClass.Destructive, RiskClassifier.Classify("delete_file", new ToolHints { ReadOnlyHint = true }, null));
+        Assert.Equal(
+            RiskClass.Destructive,
+            RiskClassifier.Classify("get_thing", new ToolHints { DestructiveHint = true }, null));
+        Assert.Equal(
+            RiskClass.Critical,
+            RiskClassifier.Classify(
+                "cancel_all_orders", new ToolHints { ReadOnlyHint = true, DestructiveHint = false },
+                RiskCatalogues.Bybit));
+        Assert.Equal(
+            RiskClass.Destructive, RiskClassifier.Classify("delete_file", new ToolHints { ReadOnlyHint = true }, null));
     }
 
     [Fact]
