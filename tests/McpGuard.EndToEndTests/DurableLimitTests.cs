@@ -12,7 +12,8 @@ namespace McpGuard.EndToEndTests;
 /// </summary>
 public sealed class DurableLimitTests : IDisposable
 {
-    private const string Initialize = """{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
+    private const string Initialize = """{"jsonrpc":"2.0","id":"init","method":"initialize","params":"""
+        + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
     private const string ListTools = """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("mcpguard-state-").FullName;

@@ -20,7 +20,10 @@ public sealed class EverythingServerRawTests
     {
         await using var guard = RawGuard.Start(Policy, GuardedServer.Everything());
 
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"relay-test","version":"1"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{}"""
+                + ""","clientInfo":{"name":"relay-test","version":"1"}}}""");
         var initialized = await guard.ResponseAsync("1");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
 
@@ -39,7 +42,9 @@ public sealed class EverythingServerRawTests
         }
         while (cursor is not null);
 
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"hello \u00e9"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
+                + """{"name":"echo","arguments":{"message":"hello \u00e9"}}}""");
         var echoed = await guard.ResponseAsync("2");
         await guard.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get-env","arguments":{}}}""");
         var hidden = await guard.ResponseAsync("3");

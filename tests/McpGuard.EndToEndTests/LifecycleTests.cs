@@ -10,7 +10,8 @@ namespace McpGuard.EndToEndTests;
 public sealed class LifecycleTests
 {
     private const string AllowAll = "version: 1\ndefault: allow\n";
-    private const string Initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
+    private const string Initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+        + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
 
     [Fact]
     public async Task Run_InvalidPolicy_ExitsTwoWithFileAndLineAndNeverStartsTheServer()

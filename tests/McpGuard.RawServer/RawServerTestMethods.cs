@@ -28,7 +28,9 @@ internal static class RawServerTestMethods
                 Flood(server, parameters.GetProperty("count").GetInt32(), parameters.GetProperty("size").GetInt32());
                 return;
             case "test/server-request":
-                server.Send("""{"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":{"messages":[],"maxTokens":1}}""");
+                server.Send(
+                    """{"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":"""
+                        + """{"messages":[],"maxTokens":1}}""");
                 return;
             case "test/pause-stdin":
                 // Stop reading stdin until the file RECORD.resume exists, so the guard's writes to us back up.

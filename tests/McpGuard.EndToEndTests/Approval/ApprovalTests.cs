@@ -106,7 +106,8 @@ public sealed class ApprovalTests
         // What the model reads (and its provider sees): what happened and what to do, nothing local.
         Assert.True(result.IsError);
         Assert.Equal(
-            "Denied by policy: echo needs a person's approval (tools.echo), but no approval channel is available to ask one; "
+            "Denied by policy: echo needs a person's approval (tools.echo),"
+                + " but no approval channel is available to ask one; "
                 + "tell the user that approvals are not set up.",
             Text(result));
         Assert.True(Text(result).Length <= 200, $"{Text(result).Length} characters");

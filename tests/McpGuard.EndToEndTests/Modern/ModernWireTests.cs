@@ -10,7 +10,9 @@ namespace McpGuard.EndToEndTests.Modern;
 /// </summary>
 public sealed class ModernWireTests : IDisposable
 {
-    private const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""";
+    private const string Meta =
+        """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":"""
+        + """{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""";
     private const string Approve =
         ""","inputResponses":{"mcpguard/approval":{"action":"accept","content":{"approve":true}}}""";
 
@@ -141,7 +143,8 @@ public sealed class ModernWireTests : IDisposable
 
         var changed = await guard.ReadLineContainingAsync("list_changed");
         Assert.Equal(
-            """{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":"sub-7"}}}""",
+            """{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":"""
+                + """{"_meta":{"io.modelcontextprotocol/subscriptionId":"sub-7"}}}""",
             changed);
     }
 
@@ -151,7 +154,9 @@ public sealed class ModernWireTests : IDisposable
     {
         await using var guard = Start(V2PeerTests.Policy);
         await guard.SendAsync(Call("c1", "wait_ms", """{"ms":300}"""));
-        await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c1","reason":"user"}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","method":"notifications/cancelled","params":"""
+                + """{"requestId":"c1","reason":"user"}}""");
         await SyncAsync(guard);
 
         guard.CloseStdin();

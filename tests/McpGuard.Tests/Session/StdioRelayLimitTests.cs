@@ -68,6 +68,31 @@ public sealed class StdioRelayLimitTests
         Assert.Equal([Counted, Free], written.Select(w => w.Arguments));
     }
 
+    [Fact]
+    public async Task RunAsync_CallHeldForTheStoreWithdrawn_IsNeverForwardedAndLaterCallsGoOn()
+    {
+        using var server = FakeServer.Create([["echo", "free"]]);
+        var store = new GatedCounterStore();
+        await using var relay = RelayHarness.Start(Policy, server.CommandLine, counters: store);
+        await relay.SendAsync(ListTools);
+        await relay.ReadUntilIdAsync("\"list\"");
+
+        await relay.SendAsync(CallLine(1, "echo", """{"marker":"COUNTED"}"""));
+        await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        await relay.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}""");
+        await relay.SendAsync(CallLine(2, "free", """{"marker":"FREE"}"""));
+
+        // The pump handles lines in order: once the ping is answered, the withdrawal was seen.
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"ping"}""");
+        await relay.ReadResponseAsync("3");
+        store.Open();
+
+        // The later call was sent after the withdrawn one's turn: by then the withdrawn one would have gone first.
+        await relay.ReadResponseAsync("2");
+        Assert.Contains(server.ReceivedText(), line => line.Contains("FREE", StringComparison.Ordinal));
+        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
+    }
+
     private static string CallLine(int id, string tool, string arguments) =>
         $$"""{"jsonrpc":"2.0","id":{{id}},"method":"tools/call","params":{"name":"{{tool}}","arguments":"""
         + arguments + "}}";
