@@ -10,6 +10,7 @@ internal sealed class ArrivalOrder
 {
     private readonly Lock _lock = new();
     private Task _allEarlier = Task.CompletedTask;
+    private Turn? _latest;
     private int _out;
     private int _listing;
 
@@ -30,15 +31,41 @@ internal sealed class ArrivalOrder
     {
         lock (_lock)
         {
-            var turn = new Turn(this, _allEarlier, listing);
-            _listing += listing ? 1 : 0;
-
-            // The next turn waits for this one and, through it, for every earlier one: a turn given up early (a
-            // withdrawn call) never lets a later call pass one still out before it.
-            _allEarlier = Task.WhenAll(_allEarlier, turn.Ended);
-            _out++;
-            return turn;
+            return Open(listing, shared: false);
         }
+    }
+
+    /// <summary>
+    /// The turn of a call held only for its count (<see cref="CountedCalls"/>, which sends them one after another
+    /// in arrival order): when the latest turn taken is such a turn and still out, the call joins it instead of
+    /// taking a turn of its own, so a burst of counted calls is one turn, not a chain of them. Leave it with <see
+    /// cref="Turn.Leave"/>; it ends when its last call left.
+    /// </summary>
+    public Turn TakeCounted()
+    {
+        lock (_lock)
+        {
+            if (_latest is { IsShared: true } latest && latest.TryJoin())
+            {
+                return latest;
+            }
+
+            return Open(listing: false, shared: true);
+        }
+    }
+
+    /// <summary>A new turn after every one taken so far; called under the lock.</summary>
+    private Turn Open(bool listing, bool shared)
+    {
+        var turn = new Turn(this, _allEarlier, listing, shared);
+        _listing += listing ? 1 : 0;
+        _latest = turn;
+
+        // The next turn waits for this one and, through it, for every earlier one: a turn given up early (a
+        // withdrawn call) never lets a later call pass one still out before it.
+        _allEarlier = Task.WhenAll(_allEarlier, turn.Ended);
+        _out++;
+        return turn;
     }
 
     private void Ended(bool listing)
@@ -51,9 +78,14 @@ internal sealed class ArrivalOrder
     }
 
     /// <summary>One call's place in the order.</summary>
-    internal sealed class Turn(ArrivalOrder order, Task earlier, bool listing)
+    internal sealed class Turn(ArrivalOrder order, Task earlier, bool listing, bool shared = false)
     {
         private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The calls in a shared turn that have not left it yet (changed under the order's lock).
+        private int _members = shared ? 1 : 0;
+
+        public bool IsShared => shared;
 
         public Task Ended => _ended.Task;
 
@@ -69,6 +101,33 @@ internal sealed class ArrivalOrder
             {
                 order.Ended(listing);
             }
+        }
+
+        /// <summary>One call of a shared turn is sent (or given up): the turn ends with its last call.</summary>
+        public void Leave()
+        {
+            bool last;
+            lock (order._lock)
+            {
+                last = --_members == 0;
+            }
+
+            if (last)
+            {
+                End();
+            }
+        }
+
+        /// <summary>Joins a shared turn that is still out; called under the order's lock.</summary>
+        internal bool TryJoin()
+        {
+            if (_members == 0)
+            {
+                return false;
+            }
+
+            _members++;
+            return true;
         }
     }
 }

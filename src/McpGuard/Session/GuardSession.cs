@@ -22,6 +22,7 @@ namespace McpGuard.Session;
 internal sealed class GuardSession
 {
     private readonly HeldCalls _held;
+    private readonly ToolCallGate _gate;
     private readonly ClientMessageHandler _client;
     private readonly ServerMessageHandler _server;
     private readonly TaskCompletionSource _clientGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,7 +58,7 @@ internal sealed class GuardSession
         var drift = new PinDriftReporter(loggerFactory.CreateLogger<PinDriftReporter>());
         var fetcher = new ToolListFetcher(Channels, options, drift.Report, sessionStopping);
         var inBand = new InBandApprovals(Channels.Clock);
-        var gate = new ToolCallGate(
+        var gate = _gate = new ToolCallGate(
             Channels, engine, fetcher, _held, approverFor(Channels), ApprovalStateToken.CreateForProcess(), inBand, audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
         var clientLogger = loggerFactory.CreateLogger<ClientMessageHandler>();
         _client = new ClientMessageHandler(Channels, engine, SessionStages.Client(Channels, gate, clientLogger), clientLogger);
@@ -166,7 +167,7 @@ internal sealed class GuardSession
     /// <param name="serverGone">What the client is told about requests the server never answered.</param>
     public async Task EndAsync(string serverGone)
     {
-        await _held.DrainAsync();
+        await Task.WhenAll(_held.DrainAsync(), _gate.DrainCountedAsync());
 
         // Give-backs the held calls and answers started finish before the transport closes the counter store.
         await Channels.Background.DrainAsync();

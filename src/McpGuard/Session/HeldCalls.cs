@@ -16,6 +16,9 @@ internal sealed class HeldCalls(CancellationToken relayStopping)
 
     public int Count => _held.Count;
 
+    /// <summary>Ends when the relay stops.</summary>
+    public CancellationToken Stopping => relayStopping;
+
     /// <summary>Copies the call's bytes and runs <paramref name="decide"/> for it on the thread pool.</summary>
     public void Hold(JsonRpcId id, ReadOnlySequence<byte> line, Func<HeldCall, Task> decide)
     {

@@ -189,54 +189,6 @@ internal sealed partial class ToolCallGate
         return lines.Count <= MaxLines ? lines : [.. lines.Take(MaxLines), $"… ({lines.Count - MaxLines} more lines: run mcpguard pin --check)"];
     }
 
-    /// <summary>
-    /// A call the pump judged allowed whose store did not answer at once: wait for the count (bounded by
-    /// state.timeout), then conclude it as the pump would have; <paramref name="count"/>'s request carries its own
-    /// copy of the arguments. Withdrawn meanwhile: nothing is forwarded and the count is given back.
-    /// </summary>
-    private async Task FinishCountingAsync(HeldCall held, string callId, GateOutcome.Count count, ProtocolEra era, Task<LimitOutcome> counting, ArrivalOrder.Turn turn)
-    {
-        var cancellationToken = held.Token;
-        try
-        {
-            var limits = await counting;
-            try
-            {
-                // Counted in arrival order already (the pump asked the store); concluded and sent in it too.
-                await turn.WaitAsync(cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Given back just below.
-            }
-
-            if (cancellationToken.IsCancellationRequested)
-            {
-                GiveBack(limits switch { LimitOutcome.Counted c => c.Receipt, LimitOutcome.Uncounted u => u.Receipt, _ => LimitReceipt.Empty });
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            // The request's arguments are the copy made when the call was held (the pump's document is gone).
-            await SendHeldAsync(held, Conclude(held.Id, callId, count, era, limits), cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            if (held.IsWithdrawn)
-            {
-                channels.AwaitingServer.TryRemove(held.Id, out _);
-            }
-        }
-        catch (Exception ex) when (ex is TimeoutException or IOException or JsonException or InvalidOperationException)
-        {
-            LogHeldCallFailed(logger, ex);
-            await TryReplyAsync(held.Id, JsonRpcMessages.Error(held.Id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + ex.Message));
-        }
-        finally
-        {
-            turn.End();
-        }
-    }
-
     private async Task SendHeldAsync(HeldCall held, GateOutcome outcome, CancellationToken cancellationToken)
     {
         switch (outcome)

@@ -36,6 +36,13 @@ internal sealed partial class ToolCallGate(
     /// <summary>The calls waiting for something mechanical, in arrival order (docs/relay.md#arrival-order).</summary>
     private readonly ArrivalOrder _order = new();
 
+    /// <summary>The calls held for their counts, sent in arrival order by one sender (made on first use: its
+    /// sender is this gate's).</summary>
+    private CountedCalls? _countedCalls;
+
+    private CountedCalls Counted =>
+        _countedCalls ??= new CountedCalls(SendCountedAsync, () => channels.ToServer.FlushAsync(held.Stopping));
+
     /// <summary>
     /// What a person is shown as the server: the operator's name for it, else its own, else its command's.
     /// </summary>
@@ -288,7 +295,7 @@ internal sealed partial class ToolCallGate(
     /// <summary>
     /// Counts an allowed call, then concludes it. A store that does not answer at once (a durable one waiting for
     /// another guard, or slow) never stalls the pump: the call is held with <paramref name="forward"/>, the bytes that
-    /// go to the server, and finished off the pump (<see cref="FinishCountingAsync"/>): <see cref="GateOutcome.Held"/>.
+    /// go to the server, and sent in arrival order by <see cref="CountedCalls"/>: <see cref="GateOutcome.Held"/>.
     /// </summary>
     /// <param name="inTurn">The call owns its turn off the pump: the count is awaited in place.</param>
     private async ValueTask<GateOutcome> CountThenConcludeAsync(
@@ -304,13 +311,7 @@ internal sealed partial class ToolCallGate(
         var counting = engine.TryConsumeAsync(policy, count.Decision.Request, cancellationToken);
         if (!inTurn && (!counting.IsCompleted || _order.AnyWaiting))
         {
-            // Counted now, in arrival order; sent once every earlier call that waits is sent. The pump's document
-            // ends with this line: the held call keeps a copy of its arguments for the audit record (a copy of their
-            // bytes, not a second parse of the whole line).
-            var pending = counting.AsTask();
-            var turn = _order.Take(listing: false);
-            var kept = count with { Decision = count.Decision with { Request = Kept(count.Decision.Request) } };
-            held.Hold(id, forward, heldCall => FinishCountingAsync(heldCall, callId, kept, era, pending, turn));
+            HoldForCount(id, forward, callId, count, era, counting.AsTask());
             return GateOutcome.Held.Instance;
         }
 

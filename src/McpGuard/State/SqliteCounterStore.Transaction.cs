@@ -21,7 +21,7 @@ internal sealed partial class SqliteCounterStore
         {
             var statements = Begin();
             var outcome = Decide(statements, demands, now);
-            Commit(statements);
+            Commit(statements, alone: true);
             return outcome;
         }
         catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
@@ -55,7 +55,7 @@ internal sealed partial class SqliteCounterStore
                 }
             }
 
-            Commit(statements);
+            Commit(statements, alone: batch.Length == 1);
         }
         catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
         {
@@ -83,7 +83,7 @@ internal sealed partial class SqliteCounterStore
                 }
             }
 
-            Commit(statements);
+            Commit(statements, alone: true);
             return true;
         }
         catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
@@ -157,7 +157,10 @@ internal sealed partial class SqliteCounterStore
         return statements;
     }
 
-    private void Commit(SqliteCounterStatements statements)
+    /// <param name="alone">
+    /// The transaction held one decision or give-back, not a group (see <see cref="SqliteCheckpointer"/>).
+    /// </param>
+    private void Commit(SqliteCounterStatements statements, bool alone)
     {
         try
         {
@@ -177,7 +180,7 @@ internal sealed partial class SqliteCounterStore
         }
 
         _made.Clear();
-        _checkpointer.Committed();
+        _checkpointer.Committed(alone);
     }
 
     /// <summary>
@@ -217,6 +220,7 @@ internal sealed partial class SqliteCounterStore
         }
 
         McpGuardHome.EnsureDirectoryOf(_path);
+        SqliteNative.UseMultiThreadMode();
 
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {

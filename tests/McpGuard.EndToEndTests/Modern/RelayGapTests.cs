@@ -41,7 +41,9 @@ public sealed class RelayGapTests
     {
         await using var guard = RawGuard.Start(Policy, Scripts.Node(Scripts.Silent));
 
-        await guard.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+        await guard.SendAsync(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r{\"jsonrpc\":\"2.0\","
+                + "\"id\":2,\"method\":\"ping\"}");
 
         Assert.StartsWith(
             """{"jsonrpc":"2.0","id":null,"error":{"code":-32600""", await guard.ReadLineAsync(),
@@ -99,7 +101,10 @@ public sealed class RelayGapTests
 
             var pid = await serverPid.Task.WaitAsync(TestConstants.DefaultTimeout, Ct);
             guard.StandardOutput.Close();
-            await guard.StandardInput.WriteLineAsync(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"wait_ms\",\"arguments\":{\"ms\":100}" + meta + "}}").AsMemory(), Ct);
+            await guard.StandardInput.WriteLineAsync(
+                ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"wait_ms\",\"arguments\":{\"ms\":100}" + meta + "}}").AsMemory(),
+                Ct);
             await guard.StandardInput.FlushAsync(Ct);
 
             // The guard's stdin stays open: only the broken stdout can end it.

@@ -20,7 +20,9 @@ public sealed class AuditArgumentsTests
         var written = WriteOne(AuditArgumentsMode.Redact, Arguments);
 
         Assert.Equal(
-            """{"symbol":"BTCUSDT","apiKey":"[redacted]","nested":{"Client_Secret":"[redacted]","inner":{"SESSION_TOKEN":"[redacted]"},"list":[{"password":"[redacted]","keep":1},[{"signature":"[redacted]"}]]},"qty":"0.01","passphrase":"[redacted]"}""",
+            """{"symbol":"BTCUSDT","apiKey":"[redacted]","nested":{"Client_Secret":"[redacted]","inner":"""
+                + """{"SESSION_TOKEN":"[redacted]"},"list":[{"password":"[redacted]","keep":1}"""
+                + """,[{"signature":"[redacted]"}]]},"qty":"0.01","passphrase":"[redacted]"}""",
             written.GetProperty("arguments").GetRawText());
     }
 
@@ -68,7 +70,10 @@ public sealed class AuditArgumentsTests
     {
         var a = WriteOne(
             AuditArgumentsMode.Hash, """{"symbol":"BTCUSDT","o":{"y":[1,{"b":2,"a":1}],"x":"é"},"qty":"0.01"}""");
-        var b = WriteOne(AuditArgumentsMode.Hash, """ { "qty" : "0.01", "o" : { "x" : "\u00e9", "y" : [ 1 , { "a" : 1 , "b" : 2 } ] }, "symbol" : "BTCUSDT" } """);
+        var b = WriteOne(
+            AuditArgumentsMode.Hash,
+            """ { "qty" : "0.01", "o" : { "x" : "\u00e9", "y" : [ 1 ,"""
+                + """ { "a" : 1 , "b" : 2 } ] }, "symbol" : "BTCUSDT" } """);
 
         Assert.Equal(a.GetProperty("arguments").GetString(), b.GetProperty("arguments").GetString());
         Assert.Matches("^sha256:[0-9a-f]{64}$", a.GetProperty("arguments").GetString());
@@ -87,7 +92,12 @@ public sealed class AuditArgumentsTests
     public void CanonicalForm_MatchesDocumentedExample()
     {
         // docs/audit.md: RFC 8785, so 0.010 is written as the double it denotes, 0.01.
-        Assert.True(CanonicalJson.TryEncode(Json("""{ "qty": 0.010, "b": "line\nbreak \"q\" \u0001 é 😀", "a": [true, false, null, {"z": 1, "Z": 2}] }"""), out var canonical, out _));
+        Assert.True(
+            CanonicalJson.TryEncode(
+                Json(
+                    """{ "qty": 0.010, "b": "line\nbreak \"q\" \u0001 é 😀","""
+                        + """ "a": [true, false, null, {"z": 1, "Z": 2}] }"""),
+                out var canonical, out _));
 
         Assert.Equal(
             "{\"a\":[true,false,null,{\"Z\":2,\"z\":1}],\"b\":\"line\\nbreak \\\"q\\\" \\u0001 é 😀\",\"qty\":0.01}",

@@ -151,7 +151,8 @@ public sealed class HostileServerTests
         await using var server = new ScriptedServer(m => m == method ? result : m switch
         {
             "initialize" when method == "server/discover" => null,
-            "initialize" => """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"odd","version":"1"}}""",
+            "initialize" => """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}}"""
+                + ""","serverInfo":{"name":"odd","version":"1"}}""",
             "tools/list" => """{"tools":[]}""",
             _ => null,
         });
@@ -176,7 +177,8 @@ public sealed class HostileServerTests
     {
         await using var server = new ScriptedServer(m => m switch
         {
-            "initialize" => """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"odd","version":"1"}}""",
+            "initialize" => """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}}"""
+                + ""","serverInfo":{"name":"odd","version":"1"}}""",
             "tools/list" => """{"tools":"not a list"}""",
             _ => null,
         });

@@ -109,7 +109,10 @@ public sealed class ServerEntriesTests
     [Fact]
     public void Unwrap_NotWrappedOrBroken_LeftAlone()
     {
-        var document = Parse("""{"mcpServers":{"plain":{"command":"srv","args":["run","--"]},"odd":{"command":"mcpguard","args":["run","--policy","p","--"]},"bad":{"command":"x","args":"y"}}}""");
+        var document = Parse(
+            """{"mcpServers":{"plain":{"command":"srv","args":["run","--"]}"""
+                + ""","odd":{"command":"mcpguard","args":["run","--policy","p","--"]}"""
+                + ""","bad":{"command":"x","args":"y"}}}""");
         var before = document.Root.ToJsonString();
 
         var changes = ServerEntries.Unwrap(document.Servers, [], s_apphost);
@@ -123,7 +126,9 @@ public sealed class ServerEntriesTests
     [Fact]
     public void Unwrap_BareMcpguardCommandFromDocs_Recognised()
     {
-        var document = Parse("""{"mcpServers":{"a":{"command":"mcpguard","args":["run","--policy","/p.yaml","--audit","/a.jsonl","--","node","server.js","--","x"]}}}""");
+        var document = Parse(
+            """{"mcpServers":{"a":{"command":"mcpguard","args":"""
+                + """["run","--policy","/p.yaml","--audit","/a.jsonl","--","node","server.js","--","x"]}}}""");
 
         ServerEntries.Unwrap(document.Servers, [], s_apphost);
 

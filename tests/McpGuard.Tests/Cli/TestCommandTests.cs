@@ -68,7 +68,10 @@ public sealed class TestCommandTests
         var (exitCode, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", s_policy, cases);
 
         Assert.Equal(1, exitCode);
-        Assert.Contains("✘ twelve small orders — expected allow, got deny by tools.place_order: rate limit of 10 per 1m for place_order reached; retry after 60s.", output);
+        Assert.Contains(
+            "✘ twelve small orders — expected allow, got deny by tools.place_order: "
+                + "rate limit of 10 per 1m for place_order reached; retry after 60s.",
+            output);
         Assert.Contains($"    at {cases}:4 (step 1, call 11 of 12)", output);
         Assert.Contains("0 passed, 1 failed", output);
     }

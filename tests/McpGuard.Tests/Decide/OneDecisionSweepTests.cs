@@ -108,7 +108,8 @@ public sealed class OneDecisionSweepTests
         var cases = new StringBuilder("cases:\n");
         foreach (var (tool, arguments) in calls)
         {
-            cases.Append($"  - {{ name: \"{tool} {cases.Length}\", call: {tool}, args: {arguments}, expect: allow }}\n");
+            cases.Append(
+                $"  - {{ name: \"{tool} {cases.Length}\", call: {tool}, args: {arguments}, expect: allow }}\n");
         }
 
         var path = temp.File("sweep.cases.yaml");
@@ -150,9 +151,15 @@ public sealed class OneDecisionSweepTests
             client, server, engine, _ => new RefusingApprover(), audit, new SessionOptions(), "bybit",
             NullLoggerFactory.Instance, Ct);
 
-        await FromClientAsync(session, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        await FromClientAsync(
+            session,
+            """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await server.NextAsync();
-        await FromServerAsync(session, """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":""" + "\"" + ServerName + "\",\"version\":\"1\"}}}");
+        await FromServerAsync(
+            session,
+            """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":"""
+                + """{"tools":{}},"serverInfo":{"name":""" + "\"" + ServerName + "\",\"version\":\"1\"}}}");
         await client.NextAsync();
         await FromClientAsync(session, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();

@@ -239,7 +239,8 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, $"{Origin}/api/guard/requests/{id}")
         {
             Content = new StringContent(
-                """{"call_id":"1","server":"bybit","tool":"place_order","arguments":{"qty":"0.5"},"rule":"tools.place_order","deadline":"2099-01-01T00:00:00Z"}""",
+                """{"call_id":"1","server":"bybit","tool":"place_order","arguments":{"qty":"0.5"}"""
+                    + ""","rule":"tools.place_order","deadline":"2099-01-01T00:00:00Z"}""",
                 Encoding.UTF8,
                 "application/json"),
         };

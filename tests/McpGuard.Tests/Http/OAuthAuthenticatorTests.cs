@@ -137,7 +137,9 @@ public sealed class OAuthAuthenticatorTests : IDisposable
         var document = Encoding.UTF8.GetString(ProtectedResourceMetadata.Document(settings));
 
         Assert.Equal(
-            """{"resource":"https://guard.example.com/mcp","authorization_servers":["http://127.0.0.1:9000"],"scopes_supported":["mcp:tools"],"bearer_methods_supported":["header"],"resource_name":"McpGuard"}""",
+            """{"resource":"https://guard.example.com/mcp","authorization_servers":"""
+                + """["http://127.0.0.1:9000"],"scopes_supported":["mcp:tools"]"""
+                + ""","bearer_methods_supported":["header"],"resource_name":"McpGuard"}""",
             document);
         Assert.Equal("/.well-known/oauth-protected-resource/mcp", ProtectedResourceMetadata.PathFor("/mcp"));
     }

@@ -14,7 +14,11 @@ public sealed class LockFileTests
     public void TryFingerprint_MetaOrSpellingDiffers_SameHash()
     {
         var pinned = Pin(PlaceOrder);
-        var respelled = Pin("""{"_meta":{"y":2},"inputSchema":{"properties":{"tp":{"properties":{"price":{"type":"string"}},"type":"object"},"qty":{"type":"string"},"side":{"enum":["Buy","Sell"],"type":"string"}},"type":"object"},"annotations":{"destructiveHint":false},"description":"Places an order.\u000aUse with care.","name":"place_order"}""");
+        var respelled = Pin(
+            """{"_meta":{"y":2},"inputSchema":{"properties":{"tp":{"properties":{"price":{"type":"string"}}"""
+                + ""","type":"object"},"qty":{"type":"string"},"side":{"enum":["Buy","Sell"]"""
+                + ""","type":"string"}},"type":"object"},"annotations":{"destructiveHint":false}"""
+                + ""","description":"Places an order.\u000aUse with care.","name":"place_order"}""");
         Assert.Equal(pinned.Sha256, respelled.Sha256);
         Assert.False(pinned.Definition.TryGetProperty("_meta", out _));
     }

@@ -114,7 +114,10 @@ public sealed class PinPolicyTests : IDisposable
     public void Evaluate_RequireApprovalButPolicyDenies_StaysDenied()
     {
         WriteLock("p.lock.json");
-        var engine = new PolicyEngine(Loaded("pins: { file: p.lock.json, on_change: require_approval }\ntools:\n  place_order: { action: deny, reason: never }"));
+        var engine = new PolicyEngine(
+            Loaded(
+                "pins: { file: p.lock.json, on_change: require_approval }\n"
+                    + "tools:\n  place_order: { action: deny, reason: never }"));
 
         var decision = engine.Evaluate(PolicyTestDataCall("place_order", PinDrift.Changed));
 

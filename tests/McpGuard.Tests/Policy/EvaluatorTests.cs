@@ -58,7 +58,10 @@ public sealed class EvaluatorTests
     public void Evaluate_ExistsFalseWithAnUnreadableKey_FailsClosed()
     {
         // The key that cannot be read might be the very name `exists: false` asks about.
-        var engine = new PolicyEngine(Load("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { price: { exists: false } }\n        action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                    + "      - when: { price: { exists: false } }\n        action: allow\n"));
 
         Assert.Equal(Verdict.Allow, engine.Evaluate(Call("t", """{"qty":1}""")).Verdict);
         Assert.Equal(Verdict.Deny, engine.Evaluate(Call("t", """{"\udc00":1}""")).Verdict);
@@ -130,7 +133,10 @@ public sealed class EvaluatorTests
     [InlineData("eq: true", """{"v":true}""", true)]
     public void Evaluate_EveryOperator(string matcher, string arguments, bool holds)
     {
-        var engine = new PolicyEngine(Load($"version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: {{ v: {{ {matcher} }} }}\n        action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                    + $"      - when: {{ v: {{ {matcher} }} }}\n        action: allow\n"));
 
         Assert.Equal(holds ? Verdict.Allow : Verdict.Deny, engine.Evaluate(Call("t", arguments)).Verdict);
     }
@@ -143,7 +149,11 @@ public sealed class EvaluatorTests
     [InlineData("""{"order":{"qty":"1"}}""", Verdict.Deny)]
     public void Evaluate_WildcardPath_EveryElementMustSatisfy(string arguments, Verdict expected)
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: deny\ntools:\n  batch:\n    rules:\n      - when: { 'request[*].qty': { lte: 10 } }\n        action: allow\n      - action: require_approval\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: deny\ntools:\n  batch:\n    rules:\n"
+                    + "      - when: { 'request[*].qty': { lte: 10 } }\n"
+                    + "        action: allow\n      - action: require_approval\n"));
 
         Assert.Equal(expected, engine.Evaluate(Call("batch", arguments)).Verdict);
     }
@@ -151,7 +161,10 @@ public sealed class EvaluatorTests
     [Fact]
     public void Evaluate_NestedPath_ReadsIntoObjects()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { order.side: Buy }\n        action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                    + "      - when: { order.side: Buy }\n        action: allow\n"));
 
         Assert.Equal(Verdict.Allow, engine.Evaluate(Call("t", """{"order":{"side":"Buy"}}""")).Verdict);
     }
@@ -186,7 +199,10 @@ public sealed class EvaluatorTests
     [Fact]
     public void Evaluate_EntryWithoutMatchingRuleOrAction_Denies()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rules:\n      - when: { a: 1 }\n        action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\ntools:\n  t:\n    rules:\n"
+                    + "      - when: { a: 1 }\n        action: allow\n"));
 
         Assert.Equal(Verdict.Deny, engine.Evaluate(Call("t", """{"a":2}""")).Verdict);
     }

@@ -72,7 +72,10 @@ public sealed class ClientMessageValidatorTests
         { "DuplicateDeepInArguments",
             """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a","arguments":{"x":{"y":1,"y":2}}}}""",
             InvalidRequest, "1" },
-        { "DuplicateInObjectInArray", """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a","arguments":{"l":[1,{"k":1,"k":2}]}}}""", InvalidRequest, "1" },
+        { "DuplicateInObjectInArray",
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"""
+                + """{"name":"a","arguments":{"l":[1,{"k":1,"k":2}]}}}""",
+            InvalidRequest, "1" },
         { "DuplicateWithIdLast",
             """{"jsonrpc":"2.0","method":"ping","params":{"a":1,"a":1},"id":"x"}""", InvalidRequest, "\"x\"" },
 

@@ -18,7 +18,8 @@ public sealed class InputRequiredRetryTests
         var stripped = Encoding.UTF8.GetString(InputRequiredRetry.WithoutGuardKeys(document.RootElement));
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"ech\u006f","arguments":{"n":1.50,"s":"caf\u00e9"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""",
+            """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"ech\u006f","arguments":"""
+                + """{"n":1.50,"s":"caf\u00e9"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""",
             stripped);
     }
 
@@ -32,7 +33,8 @@ public sealed class InputRequiredRetryTests
         var stripped = Encoding.UTF8.GetString(InputRequiredRetry.WithoutGuardKeys(document.RootElement));
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"t","inputResponses":{"confirm":{"action":"accept","content":{"ok":1.0}}},"requestState":"c2VydmVy\u003d"}}""",
+            """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"t","inputResponses":"""
+                + """{"confirm":{"action":"accept","content":{"ok":1.0}}},"requestState":"c2VydmVy\u003d"}}""",
             stripped);
     }
 

@@ -12,7 +12,8 @@ public sealed class JsonRpcMessagesTests
         var bytes = JsonRpcMessages.Denied(JsonRpcId.FromString("7"), "tools.place_order denies this tool.");
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":"7","result":{"content":[{"type":"text","text":"Denied by policy: tools.place_order denies this tool."}],"isError":true}}""",
+            """{"jsonrpc":"2.0","id":"7","result":{"content":[{"type":"text","text":"Denied """
+                + """by policy: tools.place_order denies this tool."}],"isError":true}}""",
             Encoding.UTF8.GetString(bytes));
     }
 
@@ -22,7 +23,8 @@ public sealed class JsonRpcMessagesTests
         var bytes = JsonRpcMessages.Denied(JsonRpcId.FromString("7"), "no.", ProtocolEra.Modern);
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":"7","result":{"content":[{"type":"text","text":"Denied by policy: no."}],"isError":true,"resultType":"complete"}}""",
+            """{"jsonrpc":"2.0","id":"7","result":{"content":[{"type":"text","text":"Denied by policy: no."}]"""
+                + ""","isError":true,"resultType":"complete"}}""",
             Encoding.UTF8.GetString(bytes));
     }
 
@@ -33,7 +35,8 @@ public sealed class JsonRpcMessagesTests
         var id = JsonRpcId.FromElement(document.RootElement)!.Value;
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":9007199254740993}}}""",
+            """{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":"""
+                + """{"_meta":{"io.modelcontextprotocol/subscriptionId":9007199254740993}}}""",
             Encoding.UTF8.GetString(JsonRpcMessages.ListChangedOn(id)));
     }
 

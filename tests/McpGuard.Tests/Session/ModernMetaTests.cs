@@ -40,7 +40,9 @@ public sealed class ModernMetaTests
         var envelope = ModernMeta.EnvelopeOf(document.RootElement);
 
         Assert.Equal(
-            """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"c","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""",
+            """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":"""
+                + """{"name":"c","version":"1"},"io.modelcontextprotocol/clientCapabilities":"""
+                + """{"elicitation":{"form":{}}}}""",
             Encoding.UTF8.GetString(envelope!));
     }
 

@@ -18,9 +18,18 @@ public sealed class SamplingWithToolsTests
     }
 
     [Theory]
-    [InlineData("""{"resultType":"input_required","inputRequests":{"pick":{"method":"sampling/createMessage","params":{"messages":[],"tools":[{"name":"x"}]}}}}""", true)]
-    [InlineData("""{"resultType":"input_required","inputRequests":{"a":{"method":"elicitation/create","params":{"tools":[{"name":"x"}]}},"b":{"method":"sampling/createMessage","params":{"messages":[]}}}}""", false)]
-    [InlineData("""{"resultType":"input_required","inputRequests":{"a":{"method":"elicitation/create"},"b":{"method":"sampling\/createMessage","params":{"tools":[{}]}}}}""", true)]
+    [InlineData(
+        """{"resultType":"input_required","inputRequests":{"pick":"""
+            + """{"method":"sampling/createMessage","params":{"messages":[],"tools":[{"name":"x"}]}}}}""",
+        true)]
+    [InlineData(
+        """{"resultType":"input_required","inputRequests":{"a":{"method":"elicitation/create","params":"""
+            + """{"tools":[{"name":"x"}]}},"b":{"method":"sampling/createMessage","params":{"messages":[]}}}}""",
+        false)]
+    [InlineData(
+        """{"resultType":"input_required","inputRequests":{"a":{"method":"elicitation/create"}"""
+            + ""","b":{"method":"sampling\/createMessage","params":{"tools":[{}]}}}}""",
+        true)]
     [InlineData("""{"resultType":"input_required","requestState":"s"}""", false)]
     public void AmongInputRequests_Round_FindsSamplingWithTools(string result, bool found)
     {
@@ -31,7 +40,11 @@ public sealed class SamplingWithToolsTests
 
     [Theory]
     [InlineData("""{"role":"assistant","content":{"type":"tool_use","id":"u","name":"a","input":{"x":1}}}""", "a")]
-    [InlineData("""{"role":"assistant","content":[{"type":"text","text":"hi"},{"type":"tool_use","id":"u","name":"a","input":{}},{"type":"tool_use","id":"v","name":"b","input":{}}]}""", "a,b")]
+    [InlineData(
+        """{"role":"assistant","content":[{"type":"text","text":"hi"}"""
+            + """,{"type":"tool_use","id":"u","name":"a","input":{}}"""
+            + """,{"type":"tool_use","id":"v","name":"b","input":{}}]}""",
+        "a,b")]
     [InlineData("""{"role":"assistant","content":[{"type":"tool_use","id":"u","name":7,"input":{}}]}""", "?")]
     [InlineData("""{"role":"assistant","content":[{"type":"tool_use","id":"u","name":"a","input":[1]}]}""", "?")]
     [InlineData("""{"role":"assistant","content":{"type":"text","text":"tool_use"}}""", "")]
@@ -46,8 +59,14 @@ public sealed class SamplingWithToolsTests
     }
 
     [Theory]
-    [InlineData("""{"name":"t","inputResponses":{"pick":{"role":"assistant","content":{"type":"tool_use","id":"u","name":"a","input":{}}}}}""", "a")]
-    [InlineData("""{"name":"t","inputResponses":{"pick":{"method":"sampling/createMessage","result":{"content":[{"type":"tool_use","id":"u","name":"b","input":{}}]}}}}""", "b")]
+    [InlineData(
+        """{"name":"t","inputResponses":{"pick":{"role":"assistant","content":"""
+            + """{"type":"tool_use","id":"u","name":"a","input":{}}}}}""",
+        "a")]
+    [InlineData(
+        """{"name":"t","inputResponses":{"pick":{"method":"sampling/createMessage","result":"""
+            + """{"content":[{"type":"tool_use","id":"u","name":"b","input":{}}]}}}}""",
+        "b")]
     [InlineData("""{"name":"t","inputResponses":{"sure":{"action":"accept","content":{"sure":true}}}}""", "")]
     [InlineData("""{"name":"t"}""", "")]
     public void PickedTool_InputResponses_BareAndEnvelopedAnswers(string parameters, string expected)
@@ -59,10 +78,21 @@ public sealed class SamplingWithToolsTests
     }
 
     [Theory]
-    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{"sampling":{"tools":{},"context":{}},"roots":{}}}}""", """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{"sampling":{"context":{}},"roots":{}}}}""")]
-    [InlineData("""{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":{"name":"x","_meta":{"io.modelcontextprotocol/clientCapabilities":{"sampling":{"tools":{}}}}}}""", """{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":{"name":"x","_meta":{"io.modelcontextprotocol/clientCapabilities":{"sampling":{}}}}}""")]
+    [InlineData(
+        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+            + """{"capabilities":{"sampling":{"tools":{},"context":{}},"roots":{}}}}""",
+        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+            + """{"capabilities":{"sampling":{"context":{}},"roots":{}}}}""")]
+    [InlineData(
+        """{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":{"name":"x","_meta":"""
+            + """{"io.modelcontextprotocol/clientCapabilities":{"sampling":{"tools":{}}}}}}""",
+        """{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":"""
+            + """{"name":"x","_meta":{"io.modelcontextprotocol/clientCapabilities":{"sampling":{}}}}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{"sampling":{}}}}""", null)]
-    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"sampling","arguments":{"sampling":{"tools":1}}}}""", null)]
+    [InlineData(
+        """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"""
+            + """{"name":"sampling","arguments":{"sampling":{"tools":1}}}}""",
+        null)]
     public void SamplingToolsCapability_Strip_OnlyTheCapabilityGoes(string message, string? expected)
     {
         using var document = JsonDocument.Parse(message);

@@ -54,13 +54,19 @@ public sealed class SessionContextTests
             client, server, engine,
             channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
             new NullAuditLog(), new SessionOptions(), "cmd", NullLoggerFactory.Instance, Ct);
-        await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        await SendAsync(
+            session.HandleClientMessageAsync,
+            """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await server.NextAsync();
         await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"NAME","version":"1"}}}""".Replace("NAME", name, StringComparison.Ordinal));
         await client.NextAsync();
         await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();
-        await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"set_trading_stop","inputSchema":{"type":"object"}}]}}""");
+        await SendAsync(
+            session.HandleServerMessageAsync,
+            """{"jsonrpc":"2.0","id":1,"result":{"tools":"""
+                + """[{"name":"set_trading_stop","inputSchema":{"type":"object"}}]}}""");
         await client.NextAsync();
         return (session, client, server);
     }

@@ -9,7 +9,8 @@ namespace McpGuard.Tests.Session;
 public sealed class StdioRelayLimitTests
 {
     private const string ListTools = """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""";
-    private const string Policy = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n    action: allow\n  free: allow\n";
+    private const string Policy = "version: 1\ndefault: deny\ntools:\n  echo:\n"
+        + "    rate_limit: { max: 5, window: 1h }\n    action: allow\n  free: allow\n";
 
     [Fact]
     public async Task RunAsync_StoreNotAnsweringYet_LaterCallWaitsBehindItInArrivalOrder()
@@ -20,9 +21,13 @@ public sealed class StdioRelayLimitTests
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"""
+                + """{"name":"echo","arguments":{"marker":"COUNTED"}}}""");
         await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"free","arguments":{"marker":"FREE"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
+                + """{"name":"free","arguments":{"marker":"FREE"}}}""");
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"ping"}""");
 
@@ -63,6 +68,31 @@ public sealed class StdioRelayLimitTests
         Assert.Equal([Counted, Free], written.Select(w => w.Arguments));
     }
 
+    [Fact]
+    public async Task RunAsync_CallHeldForTheStoreWithdrawn_IsNeverForwardedAndLaterCallsGoOn()
+    {
+        using var server = FakeServer.Create([["echo", "free"]]);
+        var store = new GatedCounterStore();
+        await using var relay = RelayHarness.Start(Policy, server.CommandLine, counters: store);
+        await relay.SendAsync(ListTools);
+        await relay.ReadUntilIdAsync("\"list\"");
+
+        await relay.SendAsync(CallLine(1, "echo", """{"marker":"COUNTED"}"""));
+        await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        await relay.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}""");
+        await relay.SendAsync(CallLine(2, "free", """{"marker":"FREE"}"""));
+
+        // The pump handles lines in order: once the ping is answered, the withdrawal was seen.
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"ping"}""");
+        await relay.ReadResponseAsync("3");
+        store.Open();
+
+        // The later call was sent after the withdrawn one's turn: by then the withdrawn one would have gone first.
+        await relay.ReadResponseAsync("2");
+        Assert.Contains(server.ReceivedText(), line => line.Contains("FREE", StringComparison.Ordinal));
+        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
+    }
+
     private static string CallLine(int id, string tool, string arguments) =>
         $$"""{"jsonrpc":"2.0","id":{{id}},"method":"tools/call","params":{"name":"{{tool}}","arguments":"""
         + arguments + "}}";
@@ -70,22 +100,33 @@ public sealed class StdioRelayLimitTests
     [Fact]
     public async Task RunAsync_ApprovedInBandRetryWaitingForTheStore_IsHeldAndLaterCallsWaitBehindIt()
     {
-        const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""";
-        const string Asked = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n    action: require_approval\n  free: allow\napproval:\n  timeout: 60s\n  channels: [elicitation]\n";
+        const string Meta =
+            """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":"""
+            + """{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":"""
+            + """{"elicitation":{"form":{}}}}""";
+        const string Asked = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n"
+            + "    action: require_approval\n  free: allow\napproval:\n  timeout: 60s\n  channels: [elicitation]\n";
         using var server = FakeServer.Create([["echo", "free"]]);
         var store = new GatedCounterStore();
         await using var relay = RelayHarness.Start(Asked, server.CommandLine, counters: store);
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
-        await relay.SendAsync($$$"""{"jsonrpc":"2.0","id":"q","method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"},"_meta":{{{Meta}}}}}""");
+        await relay.SendAsync(
+            $$$"""{"jsonrpc":"2.0","id":"q","method":"tools/call","params":"""
+                + $$$"""{"name":"echo","arguments":{"marker":"COUNTED"},"_meta":{{{Meta}}}}}""");
         var question = (await relay.ReadResponseAsync("\"q\"")).GetProperty("result");
         Assert.Equal("input_required", question.GetProperty("resultType").GetString());
         var state = question.GetProperty("requestState").GetString();
 
         // The approved retry must be counted; the store does not answer yet, so the call waits off the pump.
-        await relay.SendAsync($$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"},"inputResponses":{"mcpguard/approval":{"action":"accept","content":{"approve":true}}},"requestState":"{{{{state}}}}","_meta":{{{{Meta}}}}}}""");
+        await relay.SendAsync(
+            $$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":"""
+                + $$$$"""{"marker":"COUNTED"},"inputResponses":{"mcpguard/approval":{"action":"accept","content":"""
+                + $$$$"""{"approve":true}}},"requestState":"{{{{state}}}}","_meta":{{{{Meta}}}}}}""");
         await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"free","arguments":{"marker":"FREE"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
+                + """{"name":"free","arguments":{"marker":"FREE"}}}""");
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"ping"}""");
 

@@ -20,12 +20,16 @@ public sealed class StdioRelayLoggingTests
         string[] calls =
         [
             """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"api_key":"@@"}}}""",
-            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"danger","arguments":{"api_key":"@@"}}}""",
-            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"secret","arguments":{"api_key":"@@"}}}""",
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
+                + """{"name":"danger","arguments":{"api_key":"@@"}}}""",
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":"""
+                + """{"name":"secret","arguments":{"api_key":"@@"}}}""",
             """{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"nope","arguments":{"api_key":"@@"}}}""",
-            """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo","arguments":{"api_key":"@@","api_key":"x"}}}""",
+            """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":"""
+                + """{"name":"echo","arguments":{"api_key":"@@","api_key":"x"}}}""",
             """{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"echo","arguments":"@@"}}""",
-            """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"api_key":"@@\ud800"}}}""",
+            """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":"""
+                + """{"name":"echo","arguments":{"api_key":"@@\ud800"}}}""",
             """{"jsonrpc":"2.0","method":"tools/call","params":{"name":"echo","arguments":{"api_key":"@@"}}}""",
             """{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"echo","arguments":{"api_key":"@@"}},}""",
             """not json @@""",

@@ -14,10 +14,14 @@ public sealed class StdioRelaySamplingTests
     private const string Judging = Refusing + "sampling: { tools: judge }\n";
 
     private const string SamplingRequest =
-        """{"jsonrpc":"2.0","id":"srv-7","method":"sampling/createMessage","params":{"messages":[],"maxTokens":9,"tools":[{"name":"echo","inputSchema":{"type":"object"}},{"name":"place_order","inputSchema":{"type":"object"}}]}}""";
+        """{"jsonrpc":"2.0","id":"srv-7","method":"sampling/createMessage","params":"""
+            + """{"messages":[],"maxTokens":9,"tools":[{"name":"echo","inputSchema":{"type":"object"}}"""
+            + """,{"name":"place_order","inputSchema":{"type":"object"}}]}}""";
 
     private const string ModernMeta =
-        "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"c\",\"version\":\"1\"},\"io.modelcontextprotocol/clientCapabilities\":{\"sampling\":{\"tools\":{}}}}";
+        "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+            + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"c\",\"version\":\"1\"}"
+            + ",\"io.modelcontextprotocol/clientCapabilities\":{\"sampling\":{\"tools\":{}}}}";
 
     [Theory]
     [InlineData("echo", true)]
@@ -30,7 +34,9 @@ public sealed class StdioRelaySamplingTests
         await ServerSaysAsync(relay, SamplingRequest);
         Assert.Equal("sampling/createMessage", (await relay.ReadJsonAsync()).GetProperty("method").GetString());
 
-        var answer = "{\"jsonrpc\":\"2.0\",\"id\":\"srv-7\",\"result\":{\"role\":\"assistant\",\"model\":\"m\",\"stopReason\":\"toolUse\",\"content\":[{\"type\":\"tool_use\",\"id\":\"u1\",\"name\":\"" + picked + "\",\"input\":{\"qty\":\"1\"}}]}}";
+        var answer = "{\"jsonrpc\":\"2.0\",\"id\":\"srv-7\",\"result\":{\"role\":\"assistant\",\"model\":\"m\","
+            + "\"stopReason\":\"toolUse\",\"content\":[{\"type\":\"tool_use\",\"id\":\"u1\",\"name\":\"" + picked
+            + "\",\"input\":{\"qty\":\"1\"}}]}}";
         await relay.SendAsync(answer);
         await relay.SyncAsync();
 
@@ -74,7 +80,10 @@ public sealed class StdioRelaySamplingTests
     {
         using var server = FakeServer.Create([["echo", "place_order"]]);
         await using var relay = RelayHarness.Start(policy, server.CommandLine);
-        var retry = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"PICK-MARKER\"},\"inputResponses\":{\"pick\":{\"role\":\"assistant\",\"model\":\"m\",\"content\":{\"type\":\"tool_use\",\"id\":\"u1\",\"name\":\"" + picked + "\",\"input\":{}}}}," + ModernMeta + "}}";
+        var retry = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+            + "\"arguments\":{\"text\":\"PICK-MARKER\"},\"inputResponses\":{\"pick\":{\"role\":\"assistant\","
+            + "\"model\":\"m\",\"content\":{\"type\":\"tool_use\",\"id\":\"u1\",\"name\":\"" + picked
+            + "\",\"input\":{}}}}," + ModernMeta + "}}";
 
         await relay.SendAsync(retry);
         var answer = await relay.ReadResponseAsync("5");
@@ -97,7 +106,10 @@ public sealed class StdioRelaySamplingTests
         using var server = FakeServer.Create([["echo"]]);
         await using var relay = RelayHarness.Start(policy, server.CommandLine);
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"sampling":{"context":{},"tools":{}},"elicitation":{}},"clientInfo":{"name":"c","version":"1"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-11-25","capabilities":{"sampling":{"context":{}"""
+                + ""","tools":{}},"elicitation":{}},"clientInfo":{"name":"c","version":"1"}}}""");
         await relay.ReadResponseAsync("1");
         await relay.SendAsync(
             "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{" + ModernMeta + "}}");

@@ -9,7 +9,8 @@ namespace McpGuard.Tests.Session;
 public sealed class StdioRelayTaskTests
 {
     private const string ListTools = """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""";
-    private const string Policy = "version: 1\ndefault: allow\ntools:\n  as_task:\n    rate_limit: { max: 1, window: 1h }\n    action: allow\n  as_modern_task: allow\n";
+    private const string Policy = "version: 1\ndefault: allow\ntools:\n  as_task:\n"
+        + "    rate_limit: { max: 1, window: 1h }\n    action: allow\n  as_modern_task: allow\n";
 
     [Theory]
     [InlineData("as_task")]
@@ -30,7 +31,8 @@ public sealed class StdioRelayTaskTests
         Assert.Equal(
             "working", (await relay.ReadResponseAsync("2")).GetProperty("result").GetProperty("status").GetString());
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tasks/result","params":{"taskId":"someone-elses"}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":3,"method":"tasks/result","params":{"taskId":"someone-elses"}}""");
         var refused = await relay.ReadResponseAsync("3");
         Assert.Equal(-32602, refused.GetProperty("error").GetProperty("code").GetInt32());
         Assert.Equal("Unknown task: someone-elses", refused.GetProperty("error").GetProperty("message").GetString());
@@ -52,13 +54,18 @@ public sealed class StdioRelayTaskTests
         Assert.Equal("completed", outcome.TaskStatus);
         Assert.Equal("as_task", outcome.Tool);
         Assert.False(outcome.IsError);
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"as_task","arguments":{"task":"t-2"},"task":{}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":"""
+                + """{"name":"as_task","arguments":{"task":"t-2"},"task":{}}}""");
         Assert.Contains("retry after", ResultText(await relay.ReadResponseAsync("3")), StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("""{"jsonrpc":"2.0","id":2,"method":"tasks/cancel","params":{"taskId":"t-1"}}""")]
-    [InlineData("""{"jsonrpc":"2.0","method":"test/say","params":{"line":"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tasks/status\",\"params\":{\"taskId\":\"t-1\",\"status\":\"cancelled\",\"ttl\":null}}"}}""")]
+    [InlineData(
+        """{"jsonrpc":"2.0","method":"test/say","params":{"line":"{\"jsonrpc\":\"2.0\","""
+            + """\"method\":\"notifications/tasks/status\",\"params\":"""
+            + """{\"taskId\":\"t-1\",\"status\":\"cancelled\",\"ttl\":null}}"}}""")]
     public async Task TaskCancelled_CountGivenBack_NextCallForwarded(string cancelling)
     {
         using var server = FakeServer.Create([["as_task"]]);
@@ -71,7 +78,9 @@ public sealed class StdioRelayTaskTests
         await relay.SyncAsync();
 
         Assert.Equal("cancelled", Assert.Single(audit.Outcomes).TaskStatus);
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"as_task","arguments":{"task":"t-2"},"task":{}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":"""
+                + """{"name":"as_task","arguments":{"task":"t-2"},"task":{}}}""");
         Assert.Contains("\"t-2\"", (await relay.ReadResponseAsync("3")).GetRawText(), StringComparison.Ordinal);
     }
 
@@ -87,10 +96,15 @@ public sealed class StdioRelayTaskTests
         await using var relay = RelayHarness.Start(policy, server.CommandLine);
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"as_modern_task","arguments":{"task":"t-1"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"""
+                + """{"name":"as_modern_task","arguments":{"task":"t-1"}}}""");
         await relay.ReadResponseAsync("1");
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tasks/update","params":{"taskId":"t-1","inputResponses":{"pick":{"role":"assistant","model":"m","content":[{"type":"tool_use","id":"u","name":"as_modern_task","input":{"marker":"UPDATE-MARKER"}}]}}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tasks/update","params":{"taskId":"t-1","inputResponses":"""
+                + """{"pick":{"role":"assistant","model":"m","content":"""
+                + """[{"type":"tool_use","id":"u","name":"as_modern_task","input":{"marker":"UPDATE-MARKER"}}]}}}}""");
         var answer = await relay.ReadResponseAsync("2");
         await relay.SyncAsync();
 
@@ -105,7 +119,9 @@ public sealed class StdioRelayTaskTests
         var relay = RelayHarness.Start(Policy, server.CommandLine, audit: audit);
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"as_task","arguments":{"task":"t-1"},"task":{}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"""
+                + """{"name":"as_task","arguments":{"task":"t-1"},"task":{}}}""");
         await relay.ReadResponseAsync("1");
         return relay;
     }

@@ -20,10 +20,13 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"danger","arguments":{"marker":"DENIED-MARKER"}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"""
+                + """{"name":"danger","arguments":{"marker":"DENIED-MARKER"}}}""");
 
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"Denied by policy: tools.danger denies this tool."}],"isError":true}}""",
+            """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"Denied """
+                + """by policy: tools.danger denies this tool."}],"isError":true}}""",
             await relay.ReadTextAsync());
         await relay.SyncAsync();
         Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("DENIED-MARKER", StringComparison.Ordinal));
@@ -36,7 +39,9 @@ public sealed class StdioRelayToolCallTests
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
-        const string Call = """{"jsonrpc":"2.0","id":2,"method":"tools\/call","params":{"name":"ech\u006f","arguments":{"s":"caf\u00e9 \"q\"","n":1.50,"e":1E+2,"x-extra":[{}]}},"x-top":null}""";
+        const string Call =
+            """{"jsonrpc":"2.0","id":2,"method":"tools\/call","params":{"name":"ech\u006f","arguments":"""
+            + """{"s":"caf\u00e9 \"q\"","n":1.50,"e":1E+2,"x-extra":[{}]}},"x-top":null}""";
 
         await relay.SendAsync(Call);
 
@@ -96,7 +101,8 @@ public sealed class StdioRelayToolCallTests
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"nope","arguments":{}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"nope","arguments":{}}}""");
         Assert.Equal(
             """{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Unknown tool: nope"}}""",
             await relay.ReadTextAsync());
@@ -124,9 +130,15 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"cursor":"p2"}}""");
         var third = await relay.ReadTextAsync();
 
-        Assert.Equal("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"a","inputSchema":{"type":"object"}}],"nextCursor":"p1"}}""", first);
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":1,"result":{"tools":"""
+                + """[{"name":"a","inputSchema":{"type":"object"}}],"nextCursor":"p1"}}""",
+            first);
         Assert.Equal("""{"jsonrpc":"2.0","id":2,"result":{"tools":[],"nextCursor":"p2"}}""", second);
-        Assert.Equal("""{"jsonrpc":"2.0","id":3,"result":{"tools":[{"name":"b","inputSchema":{"type":"object"}},{"name":"c","inputSchema":{"type":"object"}}]}}""", third);
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":3,"result":{"tools":[{"name":"b","inputSchema":"""
+                + """{"type":"object"}},{"name":"c","inputSchema":{"type":"object"}}]}}""",
+            third);
     }
 
     [Fact]
@@ -137,7 +149,9 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/set-pages","params":{"pages":[[{"name":"echo"},{"name":"fresh"}]]}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","method":"test/set-pages","params":"""
+                + """{"pages":[[{"name":"echo"},{"name":"fresh"}]]}}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/list-changed"}""");
         Assert.Equal("""{"jsonrpc":"2.0","method":"notifications/tools/list_changed"}""", await relay.ReadTextAsync());
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"new","method":"tools/call","params":{"name":"fresh"}}""");
@@ -181,7 +195,8 @@ public sealed class StdioRelayToolCallTests
         var answers = new[] { await relay.ReadJsonAsync(), await relay.ReadJsonAsync() };
         await relay.SendAsync("""{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}""");
         var big = await relay.ReadTextAsync();
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":{"name":"danger"}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":{"name":"danger"}}""");
         var denied = await relay.ReadTextAsync();
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"\u0037","method":"tools/call","params":{"name":"nope"}}""");
         var unknown = await relay.ReadTextAsync();
@@ -204,7 +219,8 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"d","method":"tools/list"}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"d","method":"ping"}""");
         Assert.Equal(
-            """{"jsonrpc":"2.0","id":"d","error":{"code":-32600,"message":"Invalid request: a request with this id is already in flight."}}""",
+            """{"jsonrpc":"2.0","id":"d","error":{"code":-32600,"message":"Invalid """
+                + """request: a request with this id is already in flight."}}""",
             await relay.ReadTextAsync());
         await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/release"}""");
         var first = await relay.ReadJsonAsync();
@@ -221,8 +237,12 @@ public sealed class StdioRelayToolCallTests
     /// unjudged.
     /// </summary>
     [Theory]
-    [InlineData("""{"jsonrpc":"2.0","method":"tools/call","params":{"name":"danger","arguments":{"marker":"NOTIFY-MARKER"}}}""")]
-    [InlineData("""{"jsonrpc":"2.0","method":"tools\/call","params":{"name":"secret","arguments":{"marker":"NOTIFY-MARKER"}}}""")]
+    [InlineData(
+        """{"jsonrpc":"2.0","method":"tools/call","params":"""
+            + """{"name":"danger","arguments":{"marker":"NOTIFY-MARKER"}}}""")]
+    [InlineData(
+        """{"jsonrpc":"2.0","method":"tools\/call","params":"""
+            + """{"name":"secret","arguments":{"marker":"NOTIFY-MARKER"}}}""")]
     public async Task RunAsync_ToolsCallWithoutId_RefusedAndNeverForwarded(string line)
     {
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
@@ -245,7 +265,8 @@ public sealed class StdioRelayToolCallTests
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":["echo"]}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":1}}""");
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":"x"}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":"x"}}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","id":4,"method":"tools/call"}""");
 
         for (var id = 1; id <= 4; id++)
@@ -271,7 +292,9 @@ public sealed class StdioRelayToolCallTests
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"first","method":"tools/call","params":{"name":"echo"}}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"second","method":"tools/call","params":{"name":"echo"}}""");
         Assert.Equal("""{"jsonrpc":"2.0","method":"test/list-held"}""", await relay.ReadTextAsync());
-        await relay.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"first","reason":"user"}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","method":"notifications/cancelled","params":"""
+                + """{"requestId":"first","reason":"user"}}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/release"}""");
 
         var answer = await relay.ReadJsonAsync();

@@ -13,7 +13,9 @@ namespace McpGuard.Tests.Session;
 /// </summary>
 public sealed class ToolListRewriterTests
 {
-    private const string A = """{"name":"a","description":"caf\u00e9 \"q\" é","inputSchema":{"type":"object","properties":{"tools":{"type":"array"},"name":{"type":"string","const":"secret"}}},"x-vendor":{"k":[1,2]}}""";
+    private const string A =
+        """{"name":"a","description":"caf\u00e9 \"q\" é","inputSchema":{"type":"object","properties":"""
+        + """{"tools":{"type":"array"},"name":{"type":"string","const":"secret"}}},"x-vendor":{"k":[1,2]}}""";
     private const string Secret =
         """{"inputSchema":{"type":"object"},"name":"secret","annotations":{"destructiveHint":true}}""";
     private const string B = """{"name":"b","annotations":{"readOnlyHint":true,"destructiveHint":false,"title":"B"}}""";
@@ -71,7 +73,8 @@ public sealed class ToolListRewriterTests
     [Fact]
     public void Rewrite_PrettyPrintedAndSegmented_CutsOnlyTheHiddenElement()
     {
-        var line = $$$"""{ "jsonrpc" : "2.0" , "id" : 1 , "result" : { "tools" : [ {{{A}}} , {{{Secret}}} ] , "nextCursor" : "n" } }""";
+        var line = $$$"""{ "jsonrpc" : "2.0" , "id" : 1 , "result" : { "tools" """
+            + $$$""": [ {{{A}}} , {{{Secret}}} ] , "nextCursor" : "n" } }""";
 
         var rewritten = ToolListRewriter.Rewrite(
             WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 7), (name, _) => name == "secret", out var page);
@@ -95,7 +98,9 @@ public sealed class ToolListRewriterTests
     [Fact]
     public void ReadPage_Annotations_ReadIntoToolHints()
     {
-        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"tools":[{{{A}}},{{{Secret}}},{{{B}}},{"name":"odd","annotations":{"readOnlyHint":"true","destructiveHint":1}},{"name":"bad","annotations":[]}]}}""";
+        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"tools":[{{{A}}},{{{Secret}}},{{{B}}}"""
+            + $$$""",{"name":"odd","annotations":{"readOnlyHint":"true","destructiveHint":1}}"""
+            + $$$""",{"name":"bad","annotations":[]}]}}""";
         var seen = new Dictionary<string, ToolHints?>();
 
         ToolListRewriter.Rewrite(Line(line), (name, hints) => { seen[name] = hints; return false; }, out var page);
@@ -151,7 +156,9 @@ public sealed class ToolListRewriterTests
     /// </summary>
     [Theory]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"secret"}],"tools":[{"name":"a"}]}}""")]
-    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"a"}]},"result":{"tools":[{"name":"secret"}]}}""")]
+    [InlineData(
+        """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"a"}]}"""
+            + ""","result":{"tools":[{"name":"secret"}]}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"a","name":"secret"}]}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"secret","n\u0061me":"a"}]}}""")]
     public void Rewrite_DuplicateKeys_RefusedNotForwarded(string line)

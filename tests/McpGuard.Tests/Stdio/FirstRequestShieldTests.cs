@@ -7,10 +7,12 @@ namespace McpGuard.Tests.Stdio;
 public sealed class FirstRequestShieldTests
 {
     private const string Discover =
-        """{"jsonrpc":"2.0","id":"probe-1","method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""";
+        """{"jsonrpc":"2.0","id":"probe-1","method":"server/discover","params":"""
+            + """{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""";
 
     private const string Initialize =
-        """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}""";
+        """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+            + """{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}""";
 
     private static void Write(FirstRequestShield shield, string lines) =>
         shield.OnWritten(Encoding.UTF8.GetBytes(lines));
@@ -67,7 +69,12 @@ public sealed class FirstRequestShieldTests
     {
         var shield = new FirstRequestShield();
 
-        Write(shield, "\n" + """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""" + "\n");
+        Write(
+            shield,
+            "\n"
+                + """{"jsonrpc":"2.0","method":"notifications/cancelled","params":"""
+                + """{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"""
+                + "\n");
 
         Assert.True(shield.IsArmed);
         Assert.False(shield.ModernRequestSent.IsCompleted);

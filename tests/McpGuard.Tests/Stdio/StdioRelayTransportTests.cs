@@ -169,7 +169,10 @@ public sealed class StdioRelayTransportTests
 
         var answers = await relay.SyncAsync();
         var refused = Assert.Single(answers);
-        Assert.Equal("""{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid request: the message is larger than McpGuard accepts."}}""", refused);
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid """
+                + """request: the message is larger than McpGuard accepts."}}""",
+            refused);
         Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("xxxx", StringComparison.Ordinal));
     }
 
@@ -180,8 +183,12 @@ public sealed class StdioRelayTransportTests
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
         await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/server-request"}""");
-        Assert.Equal("""{"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":{"messages":[],"maxTokens":1}}""", await relay.ReadTextAsync());
-        const string Answer = """{"jsonrpc":"2.0","id":"srv-1","result":{"role":"assistant","content":{"type":"text","text":"hi"},"model":"m"}}""";
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":"""
+                + """{"messages":[],"maxTokens":1}}""",
+            await relay.ReadTextAsync());
+        const string Answer = """{"jsonrpc":"2.0","id":"srv-1","result":{"role":"assistant","content":"""
+            + """{"type":"text","text":"hi"},"model":"m"}}""";
         await relay.SendAsync(Answer);
 
         await relay.SyncAsync();

@@ -12,7 +12,10 @@ namespace McpGuard.Tests.Policy.Compile;
 /// </summary>
 public sealed class SamplingPolicyTests
 {
-    private const string Tools = "version: 1\ndefault: deny\nhide: [secret]\ntools:\n  echo: allow\n  place_order:\n    rules:\n      - when: { qty: { lte: 1 } }\n        action: require_approval\n      - action: deny\n        reason: too big\n";
+    private const string Tools =
+        "version: 1\ndefault: deny\nhide: [secret]\ntools:\n  echo: allow\n  place_order:\n    rules:\n"
+        + "      - when: { qty: { lte: 1 } }\n        action: require_approval\n"
+        + "      - action: deny\n        reason: too big\n";
 
     [Theory]
     [InlineData("", false)]

@@ -63,7 +63,9 @@ public sealed class ServeValidatorTests
     [Fact]
     public void Accepts_OAuthAndNone()
     {
-        var oauth = Accepted("serve:\n  auth:\n    oauth: { issuer: https://auth.example.com, audience: https://g.example.com/mcp, scopes: [mcp:tools] }\n").Serve.Auth;
+        var oauth = Accepted(
+            "serve:\n  auth:\n    oauth: { issuer: https://auth.example.com,"
+                + " audience: https://g.example.com/mcp, scopes: [mcp:tools] }\n").Serve.Auth;
         var none = Accepted("serve:\n  auth: none\n").Serve.Auth;
 
         var parsed = Assert.IsType<ServeAuth.OAuth>(oauth);

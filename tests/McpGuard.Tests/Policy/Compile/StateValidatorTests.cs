@@ -43,7 +43,9 @@ public sealed class StateValidatorTests
     [Fact]
     public void Accepts_FullRedisState()
     {
-        var policy = Accepted("version: 1\ndefault: deny\nstate:\n  store: redis\n  url: redis://127.0.0.1:6379/2\n  namespace: bybit-main\n  on_unavailable: allow\n  timeout: 500ms\n");
+        var policy = Accepted(
+            "version: 1\ndefault: deny\nstate:\n  store: redis\n  url: redis://127.0.0.1:6379/2\n"
+                + "  namespace: bybit-main\n  on_unavailable: allow\n  timeout: 500ms\n");
 
         Assert.Equal(StateStoreKind.Redis, policy.State.Store);
         Assert.Equal("redis://127.0.0.1:6379/2", policy.State.Url);
@@ -55,7 +57,10 @@ public sealed class StateValidatorTests
     [Fact]
     public void Accepts_PerAndScope()
     {
-        var policy = Accepted("version: 1\ndefault: deny\ntools:\n  t:\n    budget: { argument: qty, max: 0.5, window: 24h, per: symbol }\n    rate_limit: { max: 10, window: 1m, per: [account, order.symbol], scope: session }\n    action: allow\n");
+        var policy = Accepted(
+            "version: 1\ndefault: deny\ntools:\n  t:\n    budget: { argument: qty,"
+                + " max: 0.5, window: 24h, per: symbol }\n    rate_limit: { max: 10, window: 1m,"
+                + " per: [account, order.symbol], scope: session }\n    action: allow\n");
         var entry = Assert.Single(policy.Entries);
 
         Assert.Equal("symbol", Assert.Single(entry.Budget!.Per).Text);
@@ -67,7 +72,9 @@ public sealed class StateValidatorTests
     [Fact]
     public void Accepts_AgentScope()
     {
-        var policy = Accepted("version: 1\ndefault: deny\ntools:\n  t:\n    budget: { argument: qty, max: 1, window: 1h, scope: agent }\n    action: allow\n");
+        var policy = Accepted(
+            "version: 1\ndefault: deny\ntools:\n  t:\n"
+                + "    budget: { argument: qty, max: 1, window: 1h, scope: agent }\n    action: allow\n");
 
         Assert.Equal(CounterScope.Agent, Assert.Single(policy.Entries).Budget!.Scope);
     }

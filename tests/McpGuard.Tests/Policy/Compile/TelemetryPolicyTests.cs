@@ -18,7 +18,8 @@ public sealed class TelemetryPolicyTests
     public void Load_FullBlock_ReadsEveryKey()
     {
         var policy = PolicyTestData.Load(
-            "version: 1\ndefault: deny\ntelemetry:\n  otlp: http://127.0.0.1:4318\n  prometheus: true\n  arguments: full\n");
+            "version: 1\ndefault: deny\ntelemetry:\n  otlp: http://127.0.0.1:4318\n"
+                + "  prometheus: true\n  arguments: full\n");
 
         Assert.Equal(new Uri("http://127.0.0.1:4318"), policy.Telemetry.Otlp);
         Assert.True(policy.Telemetry.Prometheus);

@@ -43,7 +43,8 @@ public sealed class ValidatorTests
     [Fact]
     public void Rejects_FlowMappingClosedWithAParenthesis_WithAPositionInsteadOfThrowing()
     {
-        const string yaml = "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { qty: { lte: 0.01 } (\n        action: allow\n";
+        const string yaml = "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+            + "      - when: { qty: { lte: 0.01 } (\n        action: allow\n";
 
         // YamlDotNet throws InvalidOperationException here, not YamlException (found by PropertyTests).
         var error = Assert.Single(Errors(yaml));
@@ -56,7 +57,9 @@ public sealed class ValidatorTests
     [Fact]
     public void Accepts_QuotedNumericBound_AsTheNumber()
     {
-        var policy = PolicyTestData.Load("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { qty: { lte: '0.01' } }\n        action: allow\n");
+        var policy = PolicyTestData.Load(
+            "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                + "      - when: { qty: { lte: '0.01' } }\n        action: allow\n");
         var engine = new PolicyEngine(policy);
 
         Assert.Equal(Verdict.Allow, engine.Evaluate(PolicyTestData.Call("t", """{"qty": 0.01}""")).Verdict);
@@ -126,11 +129,17 @@ public sealed class ValidatorTests
 
     [Fact]
     public void Rejects_RegexThatDoesNotCompile() =>
-        Single("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { s: { regex: '[' } }\n        action: allow\n", "tools.t.rules[0].when.s.regex");
+        Single(
+            "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                + "      - when: { s: { regex: '[' } }\n        action: allow\n",
+            "tools.t.rules[0].when.s.regex");
 
     [Fact]
     public void Rejects_NumericOperatorWithoutANumber() =>
-        Single("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { q: { lte: 1e3 } }\n        action: allow\n", "tools.t.rules[0].when.q.lte");
+        Single(
+            "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                + "      - when: { q: { lte: 1e3 } }\n        action: allow\n",
+            "tools.t.rules[0].when.q.lte");
 
     [Fact]
     public void Rejects_EquallySpecificOverlappingGlobs() =>
@@ -147,7 +156,9 @@ public sealed class ValidatorTests
     [Fact]
     public void Rejects_UnknownOperatorAndUnknownRuleKey()
     {
-        var errors = Errors("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { q: { lessthan: 3 } }\n        actoin: allow\n");
+        var errors = Errors(
+            "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                + "      - when: { q: { lessthan: 3 } }\n        actoin: allow\n");
 
         Assert.Contains(errors, e => e.Path == "tools.t.rules[0].when.q.lessthan");
         Assert.Contains(
@@ -157,7 +168,9 @@ public sealed class ValidatorTests
     [Fact]
     public void Rejects_BadApprovalAndAudit()
     {
-        var errors = Errors("version: 1\ndefault: deny\napproval:\n  timeout: soon\n  channels: [pigeon, command]\naudit:\n  arguments: some\n");
+        var errors = Errors(
+            "version: 1\ndefault: deny\napproval:\n  timeout: soon\n"
+                + "  channels: [pigeon, command]\naudit:\n  arguments: some\n");
 
         Assert.Contains(errors, e => e.Path == "approval.timeout");
         Assert.Contains(errors, e => e.Path == "approval.channels" && e.Message.Contains("pigeon"));

@@ -51,7 +51,10 @@ public sealed class CanonicalJsonTests
             """;
 
         Assert.True(CanonicalJson.TryEncode(Parse(input), out var canonical, out var problem), problem);
-        Assert.Equal("""{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}""", Encoding.UTF8.GetString(canonical));
+        Assert.Equal(
+            """{"literals":[null,true,false],"numbers":[333333333.3333333,"""
+                + """1e+30,4.5,0.002,1e-27],"string":"€$\u000f\nA'B\"\\\\\"/"}""",
+            Encoding.UTF8.GetString(canonical));
     }
 
     [Fact]

@@ -13,7 +13,8 @@ public sealed class CounterTests
 {
     private static readonly DateTimeOffset s_start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
-    private const string Budget = "version: 1\ndefault: allow\ntools:\n  place_order:\n    budget: { argument: qty, max: 0.5, window: 24h }\n    action: allow\n";
+    private const string Budget = "version: 1\ndefault: allow\ntools:\n  place_order:\n"
+        + "    budget: { argument: qty, max: 0.5, window: 24h }\n    action: allow\n";
 
     [Fact]
     public void Reload_MaxRewrittenAs050_KeepsTheDaysBudget()
@@ -43,7 +44,10 @@ public sealed class CounterTests
     [Fact]
     public void Consume_PerSymbol_CountsEachValueApartAndNumbersByValue()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    budget: { argument: qty, max: 1, window: 1h, per: symbol }\n    rate_limit: { max: 2, window: 1h, per: account }\n    action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\ntools:\n  t:\n    budget: { argument: qty, max: 1, window: 1h,"
+                    + " per: symbol }\n    rate_limit: { max: 2, window: 1h, per: account }\n    action: allow\n"));
 
         Assert.True(engine.Consume(Call("t", """{"symbol":"BTCUSDT","account":1,"qty":"1"}""")).IsAllowed);
         Assert.True(engine.Consume(Call("t", """{"symbol":"ETHUSDT","account":"1.0","qty":"1"}""")).IsAllowed);
@@ -63,7 +67,10 @@ public sealed class CounterTests
     [InlineData("""{"qty":"0.1","symbol":null}""")]
     public void Consume_PerValueMissingOrNotAScalar_FailsClosedNamingTheArgument(string arguments)
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    budget: { argument: qty, max: 1, window: 1h, per: symbol }\n    action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\ntools:\n  t:\n"
+                    + "    budget: { argument: qty, max: 1, window: 1h, per: symbol }\n    action: allow\n"));
 
         var outcome = Assert.IsType<LimitOutcome.Refused>(engine.ConsumeOutcome(Call("t", arguments)));
 
@@ -76,7 +83,10 @@ public sealed class CounterTests
     [Fact]
     public void Consume_PerValueTooLong_FailsClosed()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 1, window: 1h, per: symbol }\n    action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\ntools:\n  t:\n"
+                    + "    rate_limit: { max: 1, window: 1h, per: symbol }\n    action: allow\n"));
 
         Assert.False(engine.Consume(Call("t", $$"""{"symbol":"{{new string('x', 257)}}"}""")).IsAllowed);
         Assert.True(engine.Consume(Call("t", $$"""{"symbol":"{{new string('x', 256)}}"}""")).IsAllowed);
@@ -96,7 +106,11 @@ public sealed class CounterTests
     public void Consume_Refused_IsARecordWithScopeAndRetryAfter()
     {
         var clock = new FakeTimeProvider(s_start);
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\nlimits:\n  rate_limit: { max: 1, window: 60s }\ntools:\n  t:\n    rate_limit: { max: 5, window: 60s }\n    action: allow\n"), clock);
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\nlimits:\n  rate_limit: { max: 1, window: 60s }\n"
+                    + "tools:\n  t:\n    rate_limit: { max: 5, window: 60s }\n    action: allow\n"),
+            clock);
         Assert.True(engine.Consume(Call("t")).IsAllowed);
         clock.Advance(TimeSpan.FromSeconds(15));
 
@@ -111,7 +125,10 @@ public sealed class CounterTests
     [Fact]
     public async Task GiveBack_CountedCall_FreesItsCountAndAmount()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 1, window: 1h }\n    budget: { argument: qty, max: 1, window: 1h }\n    action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 1, window: 1h }\n"
+                    + "    budget: { argument: qty, max: 1, window: 1h }\n    action: allow\n"));
         var counted = Assert.IsType<LimitOutcome.Counted>(engine.ConsumeOutcome(Call("t", """{"qty":"0.7"}""")));
         Assert.False(engine.Consume(Call("t", """{"qty":"0.1"}""")).IsAllowed);
 
@@ -124,7 +141,8 @@ public sealed class CounterTests
     public void Consume_SessionScope_CountsInThisEngineOnlyAndNotInTheStore()
     {
         var store = new MemoryCounterStore();
-        const string yaml = "version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 1, window: 1h, scope: session }\n    action: allow\n";
+        const string yaml = "version: 1\ndefault: allow\ntools:\n  t:\n"
+            + "    rate_limit: { max: 1, window: 1h, scope: session }\n    action: allow\n";
         var first = new PolicyEngine(Load(yaml), counters: store);
         var second = new PolicyEngine(Load(yaml), counters: store);
 
@@ -138,7 +156,8 @@ public sealed class CounterTests
     public void Consume_AgentScope_OneCounterPerAgentInTheStore()
     {
         var store = new MemoryCounterStore();
-        const string yaml = "version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 1, window: 1h, scope: agent }\n    action: allow\n";
+        const string yaml = "version: 1\ndefault: allow\ntools:\n  t:\n"
+            + "    rate_limit: { max: 1, window: 1h, scope: agent }\n    action: allow\n";
         var first = new PolicyEngine(Load(yaml), counters: store);
         var second = new PolicyEngine(Load(yaml), counters: store);
 
@@ -155,7 +174,8 @@ public sealed class CounterTests
     public void Consume_AgentScopeBesideShared_TheSharedLimitStillCountsEveryAgent()
     {
         var engine = new PolicyEngine(Load(
-            "version: 1\ndefault: allow\nlimits:\n  rate_limit: { max: 3, window: 1h }\ntools:\n  t:\n    rate_limit: { max: 2, window: 1h, scope: agent }\n    action: allow\n"));
+            "version: 1\ndefault: allow\nlimits:\n  rate_limit: { max: 3, window: 1h }\ntools:\n"
+                + "  t:\n    rate_limit: { max: 2, window: 1h, scope: agent }\n    action: allow\n"));
 
         Assert.True(engine.Consume(Call("t") with { Agent = "alice" }).IsAllowed);
         Assert.True(engine.Consume(Call("t") with { Agent = "alice" }).IsAllowed);
@@ -181,7 +201,11 @@ public sealed class CounterTests
     [Fact]
     public void Consume_StoreUnavailable_DeniesNamingTheStoreAndGivesTheSessionCountBack()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\nlimits:\n  rate_limit: { max: 1, window: 1h, scope: session }\ntools:\n  t:\n    rate_limit: { max: 5, window: 1h }\n    action: allow\n"), counters: new UnavailableStore());
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\nlimits:\n  rate_limit: { max: 1, window: 1h, scope: session }\n"
+                    + "tools:\n  t:\n    rate_limit: { max: 5, window: 1h }\n    action: allow\n"),
+            counters: new UnavailableStore());
 
         var outcome = Assert.IsType<LimitOutcome.Refused>(engine.ConsumeOutcome(Call("t")));
 
@@ -192,7 +216,8 @@ public sealed class CounterTests
 
         // The model reads the reason: no store name, no client diagnostic.
         Assert.Equal(
-            "the limits of this call cannot be counted right now (the guard's counter store is unavailable), so it is refused; "
+            "the limits of this call cannot be counted right now (the "
+                + "guard's counter store is unavailable), so it is refused; "
                 + "calls without limits still work.",
             outcome.Refusal.Reason);
         Assert.IsType<LimitOutcome.Refused>(engine.ConsumeOutcome(Call("t")));
@@ -202,7 +227,11 @@ public sealed class CounterTests
     [Fact]
     public void Consume_StoreUnavailableWithOnUnavailableAllow_ForwardsUncountedAndSaysSo()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\nstate:\n  on_unavailable: allow\ntools:\n  t:\n    rate_limit: { max: 1, window: 1h }\n    action: allow\n"), counters: new UnavailableStore());
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\nstate:\n  on_unavailable: allow\ntools:\n"
+                    + "  t:\n    rate_limit: { max: 1, window: 1h }\n    action: allow\n"),
+            counters: new UnavailableStore());
 
         var outcome = Assert.IsType<LimitOutcome.Uncounted>(engine.ConsumeOutcome(Call("t")));
 
@@ -215,7 +244,11 @@ public sealed class CounterTests
     public async Task Consume_StoreThatNeverAnswers_TimesOutAsUnavailable_AndCallsWithoutLimitsNeverTouchIt()
     {
         var store = new SilentStore();
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\nstate:\n  timeout: 200ms\ntools:\n  t:\n    rate_limit: { max: 1, window: 1h }\n    action: allow\n  free: allow\n"), counters: store);
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\nstate:\n  timeout: 200ms\ntools:\n  t:\n"
+                    + "    rate_limit: { max: 1, window: 1h }\n    action: allow\n  free: allow\n"),
+            counters: store);
 
         var counted = engine.TryConsumeAsync(Call("t"), TestContext.Current.CancellationToken);
         Assert.True(engine.Consume(Call("free")).IsAllowed);

@@ -13,7 +13,11 @@ public sealed class LimitTests
     public void Consume_SlidingWindow_RefusesWithRetryAfterThenFreesUp()
     {
         var clock = new FakeTimeProvider(s_start);
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 2, window: 60s }\n    action: allow\n"), clock);
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\ntools:\n  t:\n"
+                    + "    rate_limit: { max: 2, window: 60s }\n    action: allow\n"),
+            clock);
 
         Assert.True(engine.Consume(Call("t")).IsAllowed);
         clock.Advance(TimeSpan.FromSeconds(20));
@@ -70,7 +74,11 @@ public sealed class LimitTests
     public void Consume_Budget_SumsTheArgumentExactlyWithinTheWindow()
     {
         var clock = new FakeTimeProvider(s_start);
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    budget: { argument: qty, max: 0.3, window: 24h }\n    action: allow\n"), clock);
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\ntools:\n  t:\n"
+                    + "    budget: { argument: qty, max: 0.3, window: 24h }\n    action: allow\n"),
+            clock);
 
         Assert.True(engine.Consume(Call("t", """{"qty":"0.1"}""")).IsAllowed);
         Assert.True(engine.Consume(Call("t", """{"qty":0.2}""")).IsAllowed);
@@ -86,7 +94,10 @@ public sealed class LimitTests
     [Fact]
     public void Consume_RefusedByOneLimit_CountsInNone()
     {
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\nlimits:\n  rate_limit: 5/minute\ntools:\n  t:\n    budget: { argument: qty, max: 1, window: 1h }\n    action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\nlimits:\n  rate_limit: 5/minute\ntools:\n  t:\n"
+                    + "    budget: { argument: qty, max: 1, window: 1h }\n    action: allow\n"));
 
         Assert.False(engine.Consume(Call("t", """{"qty":"2"}""")).IsAllowed);
         for (var i = 0; i < 5; i++)
@@ -100,8 +111,10 @@ public sealed class LimitTests
     {
         // Counters are found by identity (entry, kind, window), not by the limit's text: b's count of 1 is kept
         // and its new max of 2 lets exactly one more through.
-        const string before = "version: 1\ndefault: allow\ntools:\n  a:\n    rate_limit: 1/minute\n    action: allow\n  b:\n    rate_limit: 1/minute\n    action: allow\n";
-        const string after = "version: 1\ndefault: allow\nhide: [x]\ntools:\n  a:\n    rate_limit: 1/minute\n    action: allow\n  b:\n    rate_limit: 2/minute\n    action: allow\n";
+        const string before = "version: 1\ndefault: allow\ntools:\n  a:\n    rate_limit: 1/minute\n"
+            + "    action: allow\n  b:\n    rate_limit: 1/minute\n    action: allow\n";
+        const string after = "version: 1\ndefault: allow\nhide: [x]\ntools:\n  a:\n    rate_limit: 1/minute\n"
+            + "    action: allow\n  b:\n    rate_limit: 2/minute\n    action: allow\n";
         var engine = new PolicyEngine(Load(before));
         engine.Consume(Call("a"));
         engine.Consume(Call("b"));
@@ -121,7 +134,8 @@ public sealed class LimitTests
         // 2,000 concurrent calls it still forwards exactly 5. The other entry flips, so decisions change.
         const string first =
             "version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: 5/hour\n    action: allow\n  u: deny\n";
-        const string second = "version: 1\ndefault: allow\nhide: [x]\ntools:\n  t:\n    rate_limit: 5/hour\n    action: allow\n  u: allow\n";
+        const string second = "version: 1\ndefault: allow\nhide: [x]\ntools:\n  t:\n"
+            + "    rate_limit: 5/hour\n    action: allow\n  u: allow\n";
         var versions = new[] { Load(first), Load(second) };
         var engine = new PolicyEngine(versions[0]);
         var ct = TestContext.Current.CancellationToken;
@@ -161,7 +175,11 @@ public sealed class LimitTests
         // A 1024 s window has 1 s buckets. Calls at 0 s and 0.5 s share one, stamped 0.5 s: the first call is
         // forgotten no earlier than the second, so the limit is never exceeded in any 1024 s span.
         var clock = new FakeTimeProvider(s_start);
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    rate_limit: { max: 2, window: 1024s }\n    action: allow\n"), clock);
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\ntools:\n  t:\n"
+                    + "    rate_limit: { max: 2, window: 1024s }\n    action: allow\n"),
+            clock);
 
         Assert.True(engine.Consume(Call("t")).IsAllowed);
         clock.Advance(TimeSpan.FromSeconds(0.5));
@@ -183,7 +201,11 @@ public sealed class LimitTests
     public void Consume_ManyCallsInOneWindow_BudgetSumsEveryOneExactly()
     {
         var clock = new FakeTimeProvider(s_start);
-        var engine = new PolicyEngine(Load("version: 1\ndefault: allow\ntools:\n  t:\n    budget: { argument: qty, max: 10, window: 1h }\n    action: allow\n"), clock);
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\ntools:\n  t:\n"
+                    + "    budget: { argument: qty, max: 10, window: 1h }\n    action: allow\n"),
+            clock);
 
         for (var i = 0; i < 1000; i++)
         {

@@ -70,7 +70,9 @@ public sealed class CasesLoaderTests
     [Fact]
     public void Rejects_EveryProblem_NotOnlyTheFirst()
     {
-        var errors = Errors("cases:\n  - name: a\n    call: t\n    expect: maybe\n  - name: b\n    call: t\n    expect: allow\n    colour: red\n");
+        var errors = Errors(
+            "cases:\n  - name: a\n    call: t\n    expect: maybe\n"
+                + "  - name: b\n    call: t\n    expect: allow\n    colour: red\n");
 
         Assert.Equal([4, 8], errors.Select(e => e.Line));
     }
@@ -104,7 +106,8 @@ public sealed class CasesLoaderTests
         var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
         for (var i = 1; i < 9; i++)
         {
-            yaml += $"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n";
+            yaml += $"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}"
+                + $", *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n";
         }
 
         var errors = Errors(
