@@ -34,7 +34,8 @@ public sealed class EverythingServerRawTests
         {
             page++;
             var parameters = cursor is null ? "" : $",\"params\":{{\"cursor\":\"{JsonEncodedText.Encode(cursor)}\"}}";
-            await guard.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":\"list-{page}\",\"method\":\"tools/list\"{parameters}}}");
+            await guard.SendAsync(
+                $"{{\"jsonrpc\":\"2.0\",\"id\":\"list-{page}\",\"method\":\"tools/list\"{parameters}}}");
             var listed = (await guard.ResponseAsync($"\"list-{page}\"")).GetProperty("result");
             names.AddRange(
                 listed.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!));
@@ -46,7 +47,8 @@ public sealed class EverythingServerRawTests
             """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
                 + """{"name":"echo","arguments":{"message":"hello \u00e9"}}}""");
         var echoed = await guard.ResponseAsync("2");
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get-env","arguments":{}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get-env","arguments":{}}}""");
         var hidden = await guard.ResponseAsync("3");
 
         Assert.True(initialized.GetProperty("result").TryGetProperty("serverInfo", out _));

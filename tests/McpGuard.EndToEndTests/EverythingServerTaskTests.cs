@@ -40,7 +40,9 @@ public sealed class EverythingServerTaskTests
         await guard.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tasks/get","params":{"taskId":"not-ours"}}""");
         var refused = await guard.ResponseAsync("3");
         // tasks/result waits until the task is done (about four seconds of simulated research).
-        await guard.SendAsync($$$"""{"jsonrpc":"2.0","id":4,"method":"tasks/result","params":{"taskId":{{{JsonSerializer.Serialize(taskId)}}}}}""");
+        await guard.SendAsync(
+            $$$"""{"jsonrpc":"2.0","id":4,"method":"tasks/result","params":"""
+                + $$$"""{"taskId":{{{JsonSerializer.Serialize(taskId)}}}}}""");
         var result = await guard.ResponseAsync("4");
         await guard.SendAsync(
             """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":"""

@@ -118,7 +118,12 @@ public sealed class LifecycleTests
     public async Task Run_ChildIgnoresEofAndSigterm_ProcessTreeIsKilled()
     {
         var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
-        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"require('fs').writeFileSync('{pidFile}', String(process.pid)); process.stderr.write('child started\\n'); {Scripts.Stubborn}"), ["--shutdown-timeout", "0.5"]);
+        await using var guard = RawGuard.Start(
+            AllowAll,
+            Scripts.Node(
+                $"require('fs').writeFileSync('{pidFile}', String(process.pid));"
+                    + $" process.stderr.write('child started\\n'); {Scripts.Stubborn}"),
+            ["--shutdown-timeout", "0.5"]);
 
         // The guard passes its child's stderr through: this line comes after the pid file is written.
         await guard.WaitForStderrAsync("child started");

@@ -113,7 +113,9 @@ internal static class DemoSession
             home, audit, ct);
 
         say.Heading("Every decision is in the audit log");
-        say.Note($"{audit}: {(File.Exists(audit) ? File.ReadLines(audit).Count() : 0)} records; summary: mcpguard audit {audit}");
+        say.Note(
+            $"{audit}: {(File.Exists(audit) ? File.ReadLines(audit).Count() : 0)} "
+                + $"records; summary: mcpguard audit {audit}");
         return 0;
     }
 

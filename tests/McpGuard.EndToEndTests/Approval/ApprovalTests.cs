@@ -13,7 +13,8 @@ public sealed class ApprovalTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static string Policy(string channels, string extra = "") =>
-        $"version: 1\ndefault: allow\ntools:\n  echo: require_approval\napproval:\n  timeout: 2s\n  channels: [{channels}]\n{extra}";
+        "version: 1\ndefault: allow\ntools:\n  echo: require_approval\n"
+            + $"approval:\n  timeout: 2s\n  channels: [{channels}]\n{extra}";
 
     private static McpClientOptions Answering(
         Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>> answer, List<string>? asked = null) =>

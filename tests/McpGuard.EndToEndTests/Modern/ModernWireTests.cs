@@ -181,11 +181,13 @@ public sealed class ModernWireTests : IDisposable
     }
 
     private static string Call(string id, string name, string arguments, string extra = "") =>
-        $$$"""{"jsonrpc":"2.0","id":"{{{id}}}","method":"tools/call","params":{"name":"{{{name}}}","arguments":{{{arguments}}}{{{extra.TrimEnd()}}},"_meta":{{{Meta}}}}}""";
+        $$$"""{"jsonrpc":"2.0","id":"{{{id}}}","method":"tools/call","params":"""
+            + $$$"""{"name":"{{{name}}}","arguments":{{{arguments}}}{{{extra.TrimEnd()}}},"_meta":{{{Meta}}}}}""";
 
     /// <param name="paramsStart">The params object up to where <c>_meta</c> goes: "{" or "{...,".</param>
     private static string Request(string id, string method, string paramsStart) =>
-        $$$"""{"jsonrpc":"2.0","id":"{{{id}}}","method":"{{{method}}}","params":{{{paramsStart}}}"_meta":{{{Meta}}}}}""";
+        $$$"""{"jsonrpc":"2.0","id":"{{{id}}}","method":"{{{method}}}","params":"""
+            + $$$"""{{{paramsStart}}}"_meta":{{{Meta}}}}}""";
 
     /// <summary>A ping through guard and server: every earlier line has been handled when it is answered.</summary>
     private static async Task<IReadOnlyList<string>> SyncAsync(RawGuard guard, string id = "sync")

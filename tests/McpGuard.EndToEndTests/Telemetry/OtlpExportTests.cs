@@ -134,7 +134,8 @@ public sealed class OtlpExportTests
             "[redacted: emails]", (await guard.ResponseAsync("\"c0\"")).GetRawText(), StringComparison.Ordinal);
         var meta = $"\"_meta\":{{\"traceparent\":\"00-{TraceId}-{ParentSpanId}-01\"}}";
         await guard.SendAsync(
-            $$"""{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"echo","arguments":{"message":"{{Secret}}"},{{meta}}""" + "}}");
+            $$"""{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":"""
+                + $$"""{"name":"echo","arguments":{"message":"{{Secret}}"},{{meta}}""" + "}}");
         await guard.ResponseAsync("\"c1\"");
         await guard.SendAsync(
             """{"jsonrpc":"2.0","id":"c2","method":"tools/call","params":"""

@@ -144,7 +144,8 @@ public sealed class ToolTextFlagsTests
         var flags = json.RootElement.EnumerateArray().ToDictionary(
             t => t.GetProperty("name").GetString()!,
             t => t.GetProperty("flags").EnumerateArray().Select(f =>
-                $"{f.GetProperty("where").GetString()} {f.GetProperty("kind").GetString()}: {f.GetProperty("what").GetString()}")
+                $"{f.GetProperty("where").GetString()} "
+                    + $"{f.GetProperty("kind").GetString()}: {f.GetProperty("what").GetString()}")
                 .ToList());
         var expected = Flags().GroupBy(f => f.Tool).ToDictionary(
             g => g.Key,

@@ -38,7 +38,8 @@ public sealed class ApprovalProgressTests
         await ((IClientPeer)sink).SendAsync("""{"answer":true}"""u8.ToArray(), flush: true, Ct);
 
         Assert.Equal(
-            $$$"""{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":{{{token}}},"progress":1,"message":"waiting for a person to approve place_order"}}""",
+            $$$"""{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":{{{token}}}"""
+                + $$$""","progress":1,"message":"waiting for a person to approve place_order"}}""",
             first);
         Assert.Contains("\"progress\":2,", second, StringComparison.Ordinal);
 

@@ -106,7 +106,8 @@ public sealed class CasesLoaderTests
         var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
         for (var i = 1; i < 9; i++)
         {
-            yaml += $"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n";
+            yaml += $"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}"
+                + $", *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n";
         }
 
         var errors = Errors(
