@@ -20,7 +20,8 @@ public sealed class McpRequestHeadersTests
     [Fact]
     public void TryRead_ModernToolsCall_HeadersFromTheBody()
     {
-        var body = """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"""u8.ToArray();
+        var body = ("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{}"""u8
+            + ""","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"""u8).ToArray();
 
         Assert.True(OutboundMessage.TryRead(body, out var message));
         Assert.Equal(OutboundKind.Request, message.Kind);
