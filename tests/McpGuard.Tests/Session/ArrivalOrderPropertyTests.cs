@@ -29,9 +29,8 @@ public sealed class ArrivalOrderPropertyTests
     {
         Gen.Select(Gen.Int[1, s_ids.Length], Gen.Int[1, s_ids.Length], Gen.Bool, Gen.Bool)
             .Sample(
-                (
-                    calls, max, listFirst,
-                    gatedStore) => BurstAsync(calls, max, listFirst, gatedStore).GetAwaiter().GetResult(),
+                (calls, max, listFirst, gatedStore) =>
+                    BurstAsync(calls, max, listFirst, gatedStore).GetAwaiter().GetResult(),
                 iter: 60);
     }
 
