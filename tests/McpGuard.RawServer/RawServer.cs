@@ -209,7 +209,8 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
                 Reply(id, $$$"""{"resultType":"task","taskId":{{{Encode(TaskId(parameters))}}},"status":"working"}""");
                 return;
             case "sha256":
-                Reply(id, $$$"""{"content":[{"type":"text","text":"{{{Convert.ToHexStringLower(SHA256.HashData(line))}}}"}]}""");
+                var digest = Convert.ToHexStringLower(SHA256.HashData(line));
+                Reply(id, $$$"""{"content":[{"type":"text","text":"{{{digest}}}"}]}""");
                 return;
             case "big":
                 var size = parameters.GetProperty("arguments").GetProperty("size").GetInt32();

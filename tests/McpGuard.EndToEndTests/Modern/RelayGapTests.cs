@@ -54,6 +54,11 @@ public sealed class RelayGapTests
     /// The client closes its end of the guard's stdout while an answer is pending: guard and server end, as on client
     /// EOF.
     /// </summary>
+    /// <summary>The members a modern-era call carries in its params (2026-07-28).</summary>
+    private const string ModernMeta = ""","_meta":"""
+        + """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":"""
+        + """{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}""";
+
     [Theory]
     [InlineData("legacy")]
     [InlineData("modern")]
@@ -89,12 +94,13 @@ public sealed class RelayGapTests
         }, Ct);
         try
         {
-            var meta = era == "modern"
-                ? ""","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}"""
-                : "";
+            var meta = era == "modern" ? ModernMeta : "";
             if (era == "legacy")
             {
-                await guard.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""".AsMemory(), Ct);
+                const string Initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+                    + """{"protocolVersion":"2025-11-25","capabilities":{}"""
+                    + ""","clientInfo":{"name":"raw","version":"1"}}}""";
+                await guard.StandardInput.WriteLineAsync(Initialize.AsMemory(), Ct);
                 await guard.StandardInput.FlushAsync(Ct);
                 await guard.StandardOutput.ReadLineAsync(Ct).AsTask().WaitAsync(TestConstants.DefaultTimeout, Ct);
             }

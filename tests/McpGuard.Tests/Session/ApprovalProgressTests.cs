@@ -17,7 +17,10 @@ public sealed class ApprovalProgressTests
 
     [Theory]
     [InlineData("""{"name":"place_order","_meta":{"progressToken":"p-1"}}""", "\"p-1\"")]
-    [InlineData("""{"name":"place_order","_meta":{"progressToken":9007199254740993,"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}""", "9007199254740993")]
+    [InlineData(
+        """{"name":"place_order","_meta":"""
+            + """{"progressToken":9007199254740993,"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}""",
+        "9007199254740993")]
     public async Task Start_CallWithAProgressToken_NotifiesOnEachTickOnItsTokenUntilDisposed(
         string parameters, string token)
     {

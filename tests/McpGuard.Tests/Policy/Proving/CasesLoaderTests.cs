@@ -88,7 +88,10 @@ public sealed class CasesLoaderTests
                 expect: allow
             """)).Steps);
 
-        Assert.Equal("""{"n":0.010,"q":"0.010","s":"BTCUSDT","b":true,"z":null,"e":1e3,"plus":"\u002B1","lead":"007","list":[1,"x"],"o":{"k":"v"}}""", JsonSerializerText(step.Arguments));
+        Assert.Equal(
+            """{"n":0.010,"q":"0.010","s":"BTCUSDT","b":true,"z":null,"e":1e3,"plus":"\u002B1","lead":"007","list":"""
+                + """[1,"x"],"o":{"k":"v"}}""",
+            JsonSerializerText(step.Arguments));
     }
 
     [Fact]
