@@ -95,25 +95,34 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
     private async Task ExchangeAsync(OutboundMessage outbound, ReadOnlyMemory<byte> body)
     {
         var id = outbound.Id!.Value;
-        using var stream = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
-        _openRequests[id.Key] = stream;
         var exchange = new UpstreamExchange(http, options, _requests, _legacy, sink);
-        string? failure;
-        try
-        {
-            failure = await exchange.RunAsync(outbound, body, stream.Token);
-        }
-        finally
-        {
-            _openRequests.TryRemove(new KeyValuePair<string, CancellationTokenSource>(id.Key, stream));
-        }
 
+        // Only a 2026-07-28 request is cancelled by closing its stream; a 2025 one (its cancellation is a
+        // notification like any other) ends with the session, and needs no source or registration of its own.
+        var failure = outbound.IsModern
+            ? await RunCancellableAsync(exchange, outbound, body, id)
+            : await exchange.RunAsync(outbound, body, _closing.Token);
         if (failure is not null)
         {
             LogRequestFailed(logger, options.DisplayName, failure);
             var error = JsonRpcMessages.Error(
                 id, ModelContextProtocol.McpErrorCode.InternalError.AsInt(), $"McpGuard got no answer from the upstream {options.DisplayName}: {failure}.");
             await sink.DeliverAsync(error, _closing.Token);
+        }
+    }
+
+    private async Task<string?> RunCancellableAsync(
+        UpstreamExchange exchange, OutboundMessage outbound, ReadOnlyMemory<byte> body, JsonRpcId id)
+    {
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        _openRequests[id.Key] = stream;
+        try
+        {
+            return await exchange.RunAsync(outbound, body, stream.Token);
+        }
+        finally
+        {
+            _openRequests.TryRemove(new KeyValuePair<string, CancellationTokenSource>(id.Key, stream));
         }
     }
 
