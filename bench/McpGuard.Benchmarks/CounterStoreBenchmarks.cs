@@ -25,7 +25,9 @@ namespace McpGuard.Benchmarks;
 [MemoryDiagnoser]
 public class CounterStoreBenchmarks
 {
-    private const string Policy = "version: 1\ndefault: allow\ntools:\n  place_order:\n    rate_limit: { max: 2000000000, window: 60s }\n    budget: { argument: qty, max: 1000000000000, window: 24h }\n    action: allow\n";
+    private const string Policy =
+        "version: 1\ndefault: allow\ntools:\n  place_order:\n    rate_limit: { max: 2000000000, window: 60s }\n"
+        + "    budget: { argument: qty, max: 1000000000000, window: 24h }\n    action: allow\n";
 
     private readonly string _directory = Path.Combine(
         Path.GetTempPath(), "mcpguard-bench-" + Guid.NewGuid().ToString("n"));

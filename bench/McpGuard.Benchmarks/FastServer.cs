@@ -8,7 +8,11 @@ namespace McpGuard.Benchmarks;
 /// </summary>
 internal static class FastServer
 {
-    private const string ToolsList = """{"tools":[{"name":"place_order","description":"Places an order.","inputSchema":{"type":"object","properties":{"symbol":{"type":"string"},"qty":{"type":"string"}}}},{"name":"big","description":"Returns 20 MB.","inputSchema":{"type":"object"}},{"name":"cancel_all_orders","description":"Cancels everything.","inputSchema":{"type":"object"}}]}""";
+    private const string ToolsList =
+        """{"tools":[{"name":"place_order","description":"Places an order.","inputSchema":"""
+        + """{"type":"object","properties":{"symbol":{"type":"string"},"qty":{"type":"string"}}}}"""
+        + """,{"name":"big","description":"Returns 20 MB.","inputSchema":{"type":"object"}}"""
+        + """,{"name":"cancel_all_orders","description":"Cancels everything.","inputSchema":{"type":"object"}}]}""";
     private static readonly string s_big = "{\"content\":[{\"type\":\"text\",\"text\":\""
         + new string('x', 20 * 1024 * 1024) + "\"}]}";
 
@@ -25,10 +29,13 @@ internal static class FastServer
             }
 
             var result = line.Contains("\"initialize\"", StringComparison.Ordinal)
-                ? """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"fast","version":"1"}}"""
+                ? """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}}"""
+                    + ""","serverInfo":{"name":"fast","version":"1"}}"""
                 : line.Contains("\"tools/list\"", StringComparison.Ordinal) ? ToolsList
                 : line.Contains("\"name\":\"big\"", StringComparison.Ordinal) ? s_big
-                : line.Contains("\"tools/call\"", StringComparison.Ordinal) ? """{"content":[{"type":"text","text":"{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"orderId\":\"1\"}}"}]}"""
+                : line.Contains("\"tools/call\"", StringComparison.Ordinal)
+                    ? """{"content":[{"type":"text","text":"{\"retCode\":0,"""
+                        + """\"retMsg\":\"OK\",\"result\":{\"orderId\":\"1\"}}"}]}"""
                 : "{}";
             await writer.WriteAsync("{\"jsonrpc\":\"2.0\",\"id\":");
             await writer.WriteAsync(id);

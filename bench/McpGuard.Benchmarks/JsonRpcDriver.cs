@@ -61,7 +61,8 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
         var id = Interlocked.Increment(ref _nextId);
         var answer = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiting[id] = answer;
-        await _stdin.WriteAsync($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"method\":\"{method}\",\"params\":{parameters}}}\n");
+        await _stdin.WriteAsync(
+            $"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"method\":\"{method}\",\"params\":{parameters}}}\n");
         if (flush)
         {
             await _stdin.FlushAsync();

@@ -18,7 +18,9 @@ namespace McpGuard.Benchmarks;
 [MemoryDiagnoser]
 public class MicroBenchmarks
 {
-    private static readonly byte[] s_call = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"place_order","arguments":{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.005"}}}""");
+    private static readonly byte[] s_call = Encoding.UTF8.GetBytes(
+        """{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"place_order","arguments":"""
+            + """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.005"}}}""");
     private static readonly byte[] s_result1K = Encoding.UTF8.GetBytes(
         "{\"jsonrpc\":\"2.0\",\"id\":42,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"" + new string('x', 1000)
             + "\"}]}}");
@@ -43,13 +45,21 @@ public class MicroBenchmarks
         // 100 pipelined calls split over 4 KB segments, as a pipe delivers them.
         var bytes = Enumerable.Repeat(s_call.Append((byte)'\n'), 100).SelectMany(b => b).ToArray();
         _batch = Segments.Of(bytes, 4096);
-        var policy = new StringBuilder("version: 1\ndefault: deny\nhide: [batch_cancel_order, 'cancel_all_*']\nrisk: { read: allow }\ntools:\n");
+        var policy = new StringBuilder(
+            "version: 1\ndefault: deny\nhide: [batch_cancel_order, 'cancel_all_*']\nrisk: { read: allow }\ntools:\n");
         for (var i = 0; i < 48; i++)
         {
-            policy.Append(System.Globalization.CultureInfo.InvariantCulture, $"  tool_{i}:\n    rules:\n      - when: {{ qty: {{ lte: {i} }}, symbol: [A, B] }}\n        action: allow\n    action: deny\n");
+            policy.Append(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"  tool_{i}:\n    rules:\n      - when: {{ qty: {{ lte: {i} }}, symbol: [A, B] }}\n"
+                    + $"        action: allow\n    action: deny\n");
         }
 
-        policy.Append("  place_order:\n    rate_limit: { max: 2000000000, window: 60s }\n    budget: { argument: qty, max: 1000000000000, window: 24h }\n    rules:\n      - when: { symbol: [BTCUSDT, ETHUSDT], category: spot, qty: { lte: 0.01 } }\n        action: allow\n      - action: require_approval\n");
+        policy.Append(
+            "  place_order:\n    rate_limit: { max: 2000000000, window: 60s }\n"
+            + "    budget: { argument: qty, max: 1000000000000, window: 24h }\n    rules:\n"
+            + "      - when: { symbol: [BTCUSDT, ETHUSDT], category: spot, qty: { lte: 0.01 } }\n"
+            + "        action: allow\n      - action: require_approval\n");
         policy.Append("  'get_*': allow\n");
         _engine = new PolicyEngine(PolicyLoader.LoadText(policy.ToString(), "bench").Policy!);
         using var document = JsonDocument.Parse(s_call);

@@ -41,7 +41,10 @@ public sealed class DoctorTests
         Assert.Contains("No problems found.", output);
         Assert.Contains($"everything: wrapped, policy {policy} (valid)", output);
         Assert.Contains("desk: something answers on 127.0.0.1:" + desk.Port, output);
-        Assert.Matches($"ok +store: {System.Text.RegularExpressions.Regex.Escape(policy)}: the SQLite (store at .* answers|file .* does not exist yet)", output);
+        Assert.Matches(
+            $"ok +store: {System.Text.RegularExpressions.Regex.Escape(policy)}: "
+                + "the SQLite (store at .* answers|file .* does not exist yet)",
+            output);
         Assert.Contains("guards: 1 running now for this home", output);
         Assert.DoesNotContain("PROBLEM", output);
     }

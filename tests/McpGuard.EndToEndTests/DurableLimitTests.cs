@@ -12,7 +12,8 @@ namespace McpGuard.EndToEndTests;
 /// </summary>
 public sealed class DurableLimitTests : IDisposable
 {
-    private const string Initialize = """{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
+    private const string Initialize = """{"jsonrpc":"2.0","id":"init","method":"initialize","params":"""
+        + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
     private const string ListTools = """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("mcpguard-state-").FullName;
@@ -28,7 +29,8 @@ public sealed class DurableLimitTests : IDisposable
     [Fact]
     public async Task TwoGuards_OneSqliteFile_BurstOfTwentyFiveEach_ForwardExactlyTwo()
     {
-        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    rate_limit: {{ max: 2, window: 1h }}\n    action: allow\n";
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n"
+            + $"    rate_limit: {{ max: 2, window: 1h }}\n    action: allow\n";
         Assert.Equal(2, await BurstAsync(policy));
     }
 
@@ -36,7 +38,8 @@ public sealed class DurableLimitTests : IDisposable
     public async Task TwoGuards_OneSqliteFile_BurstOfThreeHundredEach_GroupCommitsForwardExactlyTheMax()
     {
         // Pipelined calls share transactions (group commit); across the two guards the count stays exact.
-        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    rate_limit: {{ max: 250, window: 1h }}\n    action: allow\n";
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n"
+            + $"    rate_limit: {{ max: 250, window: 1h }}\n    action: allow\n";
         Assert.Equal(250, await BurstAsync(policy, calls: 300, max: 250));
     }
 
@@ -51,7 +54,8 @@ public sealed class DurableLimitTests : IDisposable
         }
 
         var receivedIds = Task.Run(() => File.ReadAllLines(received), Ct);
-        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    rate_limit: {{ max: 100000, window: 1h }}\n    action: allow\n";
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n"
+            + $"    rate_limit: {{ max: 100000, window: 1h }}\n    action: allow\n";
         var guard = await StartAsync(policy, [], [.. Scripts.Node(Scripts.OrdersLoggedTo), received]);
         await guard.SendAsync(string.Join("\n", Enumerable.Range(1, 400).Select(i => Call(i, "{}"))));
         for (var i = 0; i < 40; i++)
@@ -84,14 +88,17 @@ public sealed class DurableLimitTests : IDisposable
             RedisServer.IsInstalled,
             "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
         await using var redis = await RedisServer.StartAsync(Ct);
-        var policy = $"version: 1\ndefault: deny\nstate:\n  store: redis\n  url: {redis.Url}\n  namespace: {_namespace}\ntools:\n  order:\n    rate_limit: {{ max: 2, window: 1h }}\n    action: allow\n";
+        var policy =
+            $"version: 1\ndefault: deny\nstate:\n  store: redis\n  url: {redis.Url}\n  namespace: {_namespace}\n"
+            + $"tools:\n  order:\n    rate_limit: {{ max: 2, window: 1h }}\n    action: allow\n";
         Assert.Equal(2, await BurstAsync(policy));
     }
 
     [Fact]
     public async Task Budget_GuardRestarted_TheRestIsRefused()
     {
-        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    budget: {{ argument: qty, max: 0.5, window: 24h }}\n    action: allow\n";
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n"
+            + $"    budget: {{ argument: qty, max: 0.5, window: 24h }}\n    action: allow\n";
         await using (var first = await StartAsync(policy))
         {
             Assert.Contains("filled", await CallAsync(first, 1, """{"qty":"0.4"}"""));
@@ -105,7 +112,8 @@ public sealed class DurableLimitTests : IDisposable
     [Fact]
     public async Task Reload_RewritesHalfAsFiftyHundredths_KeepsTheDaysCount()
     {
-        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    budget: {{ argument: qty, max: 0.5, window: 24h }}\n    action: allow\n";
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n"
+            + $"    budget: {{ argument: qty, max: 0.5, window: 24h }}\n    action: allow\n";
         await using var guard = await StartAsync(policy);
         Assert.Contains("filled", await CallAsync(guard, 1, """{"qty":"0.5"}"""));
 
@@ -123,7 +131,9 @@ public sealed class DurableLimitTests : IDisposable
             RedisServer.IsInstalled,
             "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
         await using var redis = await RedisServer.StartAsync(Ct);
-        var policy = $"version: 1\ndefault: deny\nstate:\n  store: redis\n  url: {redis.Url}\n  namespace: {_namespace}\n  timeout: 1s\ntools:\n  order:\n    rate_limit: {{ max: 3, window: 1h }}\n    action: allow\n";
+        var policy =
+            $"version: 1\ndefault: deny\nstate:\n  store: redis\n  url: {redis.Url}\n  namespace: {_namespace}\n"
+            + $"  timeout: 1s\ntools:\n  order:\n    rate_limit: {{ max: 3, window: 1h }}\n    action: allow\n";
         await using var guard = await StartAsync(policy);
         Assert.Contains("filled", await CallAsync(guard, 1, "{}"));
 
@@ -150,7 +160,8 @@ public sealed class DurableLimitTests : IDisposable
     [Fact]
     public async Task JsonRpcErrorAnswer_GivesTheCountBack_IsErrorResultKeepsIt()
     {
-        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n    rate_limit: {{ max: 1, window: 1h }}\n    action: allow\n";
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}tools:\n  order:\n"
+            + $"    rate_limit: {{ max: 1, window: 1h }}\n    action: allow\n";
         await using var guard = await StartAsync(policy, "--log-level", "Debug");
 
         Assert.Contains("exchange unreachable", await CallAsync(guard, 1, """{"fail":"rpc"}"""));
@@ -165,7 +176,8 @@ public sealed class DurableLimitTests : IDisposable
     public async Task PerSymbol_CountersAreIndependent_AndLimitsShowsThemThenResetClearsOne()
     {
         var audit = Path.Combine(_directory, "audit.jsonl");
-        var policy = $"version: 1\ndefault: deny\n{Sqlite}audit:\n  path: {audit}\ntools:\n  order:\n    budget: {{ argument: qty, max: 1, window: 24h, per: symbol }}\n    action: allow\n";
+        var policy = $"version: 1\ndefault: deny\n{Sqlite}audit:\n  path: {audit}\ntools:\n  order:\n"
+            + $"    budget: {{ argument: qty, max: 1, window: 24h, per: symbol }}\n    action: allow\n";
         await using (var guard = await StartAsync(policy))
         {
             Assert.Contains("filled", await CallAsync(guard, 1, """{"symbol":"BTCUSDT","qty":"1"}"""));
@@ -244,7 +256,8 @@ public sealed class DurableLimitTests : IDisposable
     }
 
     private static string Call(int id, string arguments) =>
-        $$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"tools/call","params":{"name":"order","arguments":{{{arguments}}}}}""";
+        $$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"tools/call","params":"""
+            + $$$"""{"name":"order","arguments":{{{arguments}}}}}""";
 
     private static async Task<string> CallAsync(RawGuard guard, int id, string arguments)
     {

@@ -20,7 +20,10 @@ public sealed class EverythingServerRawTests
     {
         await using var guard = RawGuard.Start(Policy, GuardedServer.Everything());
 
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"relay-test","version":"1"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{}"""
+                + ""","clientInfo":{"name":"relay-test","version":"1"}}}""");
         var initialized = await guard.ResponseAsync("1");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
 
@@ -31,7 +34,8 @@ public sealed class EverythingServerRawTests
         {
             page++;
             var parameters = cursor is null ? "" : $",\"params\":{{\"cursor\":\"{JsonEncodedText.Encode(cursor)}\"}}";
-            await guard.SendAsync($"{{\"jsonrpc\":\"2.0\",\"id\":\"list-{page}\",\"method\":\"tools/list\"{parameters}}}");
+            await guard.SendAsync(
+                $"{{\"jsonrpc\":\"2.0\",\"id\":\"list-{page}\",\"method\":\"tools/list\"{parameters}}}");
             var listed = (await guard.ResponseAsync($"\"list-{page}\"")).GetProperty("result");
             names.AddRange(
                 listed.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()!));
@@ -39,9 +43,12 @@ public sealed class EverythingServerRawTests
         }
         while (cursor is not null);
 
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"hello \u00e9"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
+                + """{"name":"echo","arguments":{"message":"hello \u00e9"}}}""");
         var echoed = await guard.ResponseAsync("2");
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get-env","arguments":{}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get-env","arguments":{}}}""");
         var hidden = await guard.ResponseAsync("3");
 
         Assert.True(initialized.GetProperty("result").TryGetProperty("serverInfo", out _));

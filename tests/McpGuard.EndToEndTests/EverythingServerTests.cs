@@ -147,10 +147,15 @@ public sealed class EverythingServerTests
         // Raw lines, not the SDK client: the SDK drops a progress notification it dispatches after the call's
         // result, which made this test flaky on a busy machine; the guard's job is the order on the wire.
         await using var guard = RawGuard.Start(Policy, GuardedServer.Everything());
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
         await guard.ReadLineContainingAsync("\"id\":1");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"trigger-long-running-operation","arguments":{"duration":1,"steps":3},"_meta":{"progressToken":"p1"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
+                + """{"name":"trigger-long-running-operation","arguments":"""
+                + """{"duration":1,"steps":3},"_meta":{"progressToken":"p1"}}}""");
 
         var progress = new List<double>();
         string line;

@@ -18,7 +18,8 @@ public sealed class InstallScriptTests
     {
         Assert.SkipUnless(
             OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64,
-            "The native package built here is linux-x64; other runtime identifiers are built on their own release machines.");
+            "The native package built here is linux-x64; other runtime "
+                + "identifiers are built on their own release machines.");
         var home = Directory.CreateTempSubdirectory("mcpguard-home-");
         try
         {

@@ -10,7 +10,8 @@ namespace McpGuard.EndToEndTests;
 public sealed class LifecycleTests
 {
     private const string AllowAll = "version: 1\ndefault: allow\n";
-    private const string Initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
+    private const string Initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+        + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
 
     [Fact]
     public async Task Run_InvalidPolicy_ExitsTwoWithFileAndLineAndNeverStartsTheServer()
@@ -117,7 +118,12 @@ public sealed class LifecycleTests
     public async Task Run_ChildIgnoresEofAndSigterm_ProcessTreeIsKilled()
     {
         var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
-        await using var guard = RawGuard.Start(AllowAll, Scripts.Node($"require('fs').writeFileSync('{pidFile}', String(process.pid)); process.stderr.write('child started\\n'); {Scripts.Stubborn}"), ["--shutdown-timeout", "0.5"]);
+        await using var guard = RawGuard.Start(
+            AllowAll,
+            Scripts.Node(
+                $"require('fs').writeFileSync('{pidFile}', String(process.pid));"
+                    + $" process.stderr.write('child started\\n'); {Scripts.Stubborn}"),
+            ["--shutdown-timeout", "0.5"]);
 
         // The guard passes its child's stderr through: this line comes after the pid file is written.
         await guard.WaitForStderrAsync("child started");

@@ -16,7 +16,9 @@ public sealed class MemoryTests
     public async Task Run_TwentyMegabyteMessagesBothWays_ArriveWholeAndPeakMemoryStaysUnderThreeTimesPlus100MiB()
     {
         await using var guard = RawGuard.Start("version: 1\ndefault: allow\n", Scripts.Node(Scripts.BigAnswers));
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await guard.ReadLineContainingAsync("\"id\":1");
         await guard.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
         await guard.ReadLineContainingAsync("\"id\":2");
@@ -32,7 +34,9 @@ public sealed class MemoryTests
         }
 
         var pad = new string('y', 20 * MiB);
-        await guard.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"big\",\"arguments\":{\"pad\":\"" + pad + "\"}}}");
+        await guard.SendAsync(
+            "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"big\",\"arguments\":{\"pad\":\"" + pad + "\"}}}");
         using var answer = JsonDocument.Parse(await guard.ReadLineAsync());
         var peakMiB = PeakMemoryMiB(guard.Pid);
 

@@ -15,7 +15,8 @@ public sealed class PackagingTests
     {
         Assert.SkipUnless(
             OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64,
-            "The native package built here is linux-x64; other runtime identifiers are built on their own release machines.");
+            "The native package built here is linux-x64; other runtime "
+                + "identifiers are built on their own release machines.");
         var work = Directory.CreateTempSubdirectory("mcpguard-pack-");
         try
         {

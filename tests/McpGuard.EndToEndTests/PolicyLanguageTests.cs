@@ -75,7 +75,7 @@ public sealed class PolicyLanguageTests(
     [InlineData("get_wallet_balance", """{"accountType":"UNIFIED"}""", null)]                      // exact beats glob
     // Not matched by get_wallet_*: read.
     [InlineData("get_single_coin_balance", """{"accountType":"UNIFIED","coin":"BTC"}""", null)]
-    [InlineData("get_open_closed_orders", """{"category":"spot"}""", null)]                         // most specific glob
+    [InlineData("get_open_closed_orders", """{"category":"spot"}""", null)]                        // most specific glob
     [InlineData(
         "get_open_interest", """{"category":"linear","symbol":"BTCUSDT","interval":"1h"}""",
         "Order lists are off today.")]

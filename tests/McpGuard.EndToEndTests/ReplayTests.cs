@@ -121,8 +121,12 @@ public sealed class ReplayTests
             Assert.Equal(7, root.GetProperty("calls").GetInt32());
             Assert.Equal(7, root.GetProperty("replayed").GetInt32());
             var changes = root.GetProperty("changes").EnumerateArray()
-                .Select(c => $"{c.GetProperty("tool").GetString()}: {c.GetProperty("old").GetProperty("decision").GetString()} by {c.GetProperty("old").GetProperty("rule").GetString()}"
-                    + $" -> {c.GetProperty("new").GetProperty("decision").GetString()} by {c.GetProperty("new").GetProperty("rule").GetString()}")
+                .Select(
+                    c => $"{c.GetProperty("tool").GetString()}: "
+                        + $"{c.GetProperty("old").GetProperty("decision").GetString()} "
+                        + $"by {c.GetProperty("old").GetProperty("rule").GetString()}"
+                        + $" -> {c.GetProperty("new").GetProperty("decision").GetString()} "
+                        + $"by {c.GetProperty("new").GetProperty("rule").GetString()}")
                 .ToList();
             Assert.Equal(
                 [

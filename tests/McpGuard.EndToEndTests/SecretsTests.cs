@@ -15,7 +15,9 @@ public sealed class SecretsTests
         await using var guard = RawGuard.Start(
             policy, GuardedServer.Everything(), ["--log-level", "Debug"],
             new Dictionary<string, string> { ["BYBIT_API_SECRET"] = EnvSecret });
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
         await guard.ReadLineContainingAsync("\"id\":0");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
 
@@ -23,7 +25,9 @@ public sealed class SecretsTests
         await guard.SendAsync(
             """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":""" + secret
                 + "}}}");
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get-sum","arguments":{"a":1,"b":2,"api_key":""" + secret + "}}}");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""
+                + """{"name":"get-sum","arguments":{"a":1,"b":2,"api_key":""" + secret + "}}}");
         await guard.SendAsync(
             """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get-env","arguments":{"x":""" + secret
                 + "}}}");

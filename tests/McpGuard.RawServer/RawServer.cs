@@ -75,7 +75,10 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
         {
             case "initialize":
                 _initialized = true;
-                Reply(id, $$$"""{"protocolVersion":"2025-06-18","capabilities":{"tools":{"listChanged":true}},"serverInfo":{"name":{{{Encode(config.ServerName)}}},"version":"1"}}""");
+                Reply(
+                    id,
+                    $$$"""{"protocolVersion":"2025-06-18","capabilities":{"tools":{"listChanged":true}}"""
+                        + $$$""","serverInfo":{"name":{{{Encode(config.ServerName)}}},"version":"1"}}""");
                 return;
             case "server/discover" when config.Era is RawServerEra.ModernOnly or RawServerEra.BothEras:
                 Reply(id, RawServerEras.Discovered(config.ServerName));
@@ -123,10 +126,14 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
     public string RecordPath => recordPath;
 
     public void Reply(string? id, string resultJson) =>
-        Send($$$"""{"jsonrpc":"2.0","id":{{{id}}},"result":{{{(_modern ? RawServerEras.Complete(resultJson) : resultJson)}}}}""");
+        Send(
+            $$$"""{"jsonrpc":"2.0","id":{{{id}}},"result":"""
+                + $$$"""{{{(_modern ? RawServerEras.Complete(resultJson) : resultJson)}}}}""");
 
     public void Error(string? id, int code, string message, string? dataJson = null) =>
-        Send($$$"""{"jsonrpc":"2.0","id":{{{id}}},"error":{"code":{{{code}}},"message":{{{Encode(message)}}}{{{(dataJson is null ? "" : ",\"data\":" + dataJson)}}}}}""");
+        Send(
+            $$$"""{"jsonrpc":"2.0","id":{{{id}}},"error":{"code":{{{code}}}"""
+                + $$$""","message":{{{Encode(message)}}}{{{(dataJson is null ? "" : ",\"data\":" + dataJson)}}}}}""");
 
     /// <summary>
     /// Set by <c>test/pause-stdin</c>: the rest of the chunk already read is handled, then no more is read until
@@ -202,7 +209,8 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
                 Reply(id, $$$"""{"resultType":"task","taskId":{{{Encode(TaskId(parameters))}}},"status":"working"}""");
                 return;
             case "sha256":
-                Reply(id, $$$"""{"content":[{"type":"text","text":"{{{Convert.ToHexStringLower(SHA256.HashData(line))}}}"}]}""");
+                var digest = Convert.ToHexStringLower(SHA256.HashData(line));
+                Reply(id, $$$"""{"content":[{"type":"text","text":"{{{digest}}}"}]}""");
                 return;
             case "big":
                 var size = parameters.GetProperty("arguments").GetProperty("size").GetInt32();

@@ -40,7 +40,9 @@ internal static class RawServerEras
     }
 
     public static string Discovered(string serverName) =>
-        $$$$"""{"supportedVersions":["{{{{ModernRevision}}}}"],"capabilities":{"tools":{}},"ttlMs":0,"cacheScope":"private","_meta":{"io.modelcontextprotocol/serverInfo":{"name":{{{{RawServer.Encode(serverName)}}}},"version":"1"}}}""";
+        $$$$"""{"supportedVersions":["{{{{ModernRevision}}}}"],"capabilities":{"tools":{}}"""
+            + $$$$""","ttlMs":0,"cacheScope":"private","_meta":{"io.modelcontextprotocol/serverInfo":"""
+            + $$$$"""{"name":{{{{RawServer.Encode(serverName)}}}},"version":"1"}}}""";
 
     /// <summary>A result of the 2026-07-28 era: the same object with <c>resultType</c> first.</summary>
     public static string Complete(string resultJson) =>

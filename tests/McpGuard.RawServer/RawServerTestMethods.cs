@@ -28,7 +28,9 @@ internal static class RawServerTestMethods
                 Flood(server, parameters.GetProperty("count").GetInt32(), parameters.GetProperty("size").GetInt32());
                 return;
             case "test/server-request":
-                server.Send("""{"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":{"messages":[],"maxTokens":1}}""");
+                server.Send(
+                    """{"jsonrpc":"2.0","id":"srv-1","method":"sampling/createMessage","params":"""
+                        + """{"messages":[],"maxTokens":1}}""");
                 return;
             case "test/pause-stdin":
                 // Stop reading stdin until the file RECORD.resume exists, so the guard's writes to us back up.
@@ -40,13 +42,20 @@ internal static class RawServerTestMethods
                 server.Send(parameters.GetProperty("line").GetString()!);
                 return;
             case "tasks/get":
-                server.Reply(id, $$$"""{"taskId":{{{RawServer.Encode(parameters.GetProperty("taskId").GetString()!)}}},"status":"working"}""");
+                server.Reply(
+                    id,
+                    $$$"""{"taskId":{{{RawServer.Encode(parameters.GetProperty("taskId").GetString()!)}}}"""
+                        + $$$""","status":"working"}""");
                 return;
             case "tasks/cancel":
-                server.Reply(id, $$$"""{"taskId":{{{RawServer.Encode(parameters.GetProperty("taskId").GetString()!)}}},"status":"cancelled"}""");
+                server.Reply(
+                    id,
+                    $$$"""{"taskId":{{{RawServer.Encode(parameters.GetProperty("taskId").GetString()!)}}}"""
+                        + $$$""","status":"cancelled"}""");
                 return;
             case "tasks/result":
-                server.Reply(id, $$$"""{"content":[{"type":"text","text":{{{RawServer.Encode("task done: " + parameters.GetProperty("taskId").GetString())}}}}]}""");
+                server.Reply(id, $$$"""{"content":[{"type":"text","text":"""
+                    + $$$"""{{{RawServer.Encode("task done: " + parameters.GetProperty("taskId").GetString())}}}}]}""");
                 return;
             case "resources/read":
                 // The resource's text is its URI, so a test chooses what the guard reads.

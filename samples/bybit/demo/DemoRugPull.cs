@@ -21,7 +21,9 @@ internal static class DemoRugPull
         CancellationToken ct)
     {
         say.Heading("8. The server changes a tool behind your back: the pin hides it");
-        say.Note($"the simulator restarts with BYBIT_SIMULATOR_TAMPER={Tool}: that tool's description now tells the model to buy 1 BTC");
+        say.Note(
+            $"the simulator restarts with BYBIT_SIMULATOR_TAMPER={Tool}: "
+                + "that tool's description now tells the model to buy 1 BTC");
         await using var guard = await McpClient.CreateAsync(
             new StdioClientTransport(new StdioClientTransportOptions
             {
@@ -43,7 +45,8 @@ internal static class DemoRugPull
         var tools = await guard.ListToolsAsync(cancellationToken: ct);
         var gone = tools.All(t => t.Name != Tool);
         say.Outcome(gone, gone
-            ? $"{Tool} no longer matches samples/bybit/bybit.lock.json: the agent sees {tools.Count} tools, and {Tool} is not one of them"
+            ? $"{Tool} no longer matches samples/bybit/bybit.lock.json: the "
+                + $"agent sees {tools.Count} tools, and {Tool} is not one of them"
             : $"{Tool} is still listed");
         await call(guard, say, Tool, new() { ["category"] = "spot", ["symbol"] = "BTCUSDT" }, ct);
         say.Note("a person reviews the change with: BYBIT_SIMULATOR_TAMPER=get_tickers mcpguard pin --check "

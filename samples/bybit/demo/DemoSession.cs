@@ -71,7 +71,9 @@ internal static class DemoSession
         say.Heading("2. Reads are allowed");
         await CallAsync(guard, say, "get_tickers", new() { ["category"] = "spot", ["symbol"] = "BTCUSDT" }, ct);
         await CallAsync(guard, say, "get_wallet_balance", new() { ["accountType"] = "UNIFIED" }, ct);
-        say.Note("get_account_info echoes the account's API key; the agent gets it redacted (results: redact: [secrets])");
+        say.Note(
+            "get_account_info echoes the account's API key; the "
+                + "agent gets it redacted (results: redact: [secrets])");
         await CallAsync(guard, say, "get_account_info", new(), ct);
 
         say.Heading("3. A small spot order is inside the envelope");
@@ -111,7 +113,9 @@ internal static class DemoSession
             home, audit, ct);
 
         say.Heading("Every decision is in the audit log");
-        say.Note($"{audit}: {(File.Exists(audit) ? File.ReadLines(audit).Count() : 0)} records; summary: mcpguard audit {audit}");
+        say.Note(
+            $"{audit}: {(File.Exists(audit) ? File.ReadLines(audit).Count() : 0)} "
+                + $"records; summary: mcpguard audit {audit}");
         return 0;
     }
 

@@ -110,7 +110,13 @@ internal sealed partial class SimulatorTools
         return new
         {
             category = "linear",
-            list = Enumerable.Range(0, 5).Select(i => new { symbol, fundingRate = Num(Math.Round((decimal)(exchange.NextDouble() - 0.3) * 0.0002m, 6)), fundingRateTimestamp = (SimulatedExchange.Now - (i * 28_800_000L)).ToString(CultureInfo.InvariantCulture) }),
+            list = Enumerable.Range(0, 5).Select(i => new
+            {
+                symbol,
+                fundingRate = Num(Math.Round((decimal)(exchange.NextDouble() - 0.3) * 0.0002m, 6)),
+                fundingRateTimestamp =
+                    (SimulatedExchange.Now - (i * 28_800_000L)).ToString(CultureInfo.InvariantCulture)
+            }),
         };
     }
 

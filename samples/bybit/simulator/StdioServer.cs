@@ -91,7 +91,8 @@ internal sealed class StdioServer(SimulatorTools tools, Stream stdout)
             && parameters.TryGetProperty("protocolVersion", out var v)
             && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var version = s_versions.Contains(requested) ? requested : s_versions[^1];
-        return $$$"""{"protocolVersion":"{{{version}}}","capabilities":{"tools":{"listChanged":false}},"serverInfo":{"name":"bybit-simulator","version":"1.0.0"}}""";
+        return $$$"""{"protocolVersion":"{{{version}}}","capabilities":{"tools":{"listChanged":false}}"""
+            + $$$""","serverInfo":{"name":"bybit-simulator","version":"1.0.0"}}""";
     }
 
     private string Call(string name, JsonElement parameters)
@@ -106,7 +107,9 @@ internal sealed class StdioServer(SimulatorTools tools, Stream stdout)
     private void Reply(string id, string result) => Write($$"""{"jsonrpc":"2.0","id":{{id}},"result":{{result}}}""");
 
     private void Error(string id, int code, string message) =>
-        Write($$$"""{"jsonrpc":"2.0","id":{{{id}}},"error":{"code":{{{code}}},"message":"{{{JsonEncodedText.Encode(message)}}}"}}""");
+        Write(
+            $$$"""{"jsonrpc":"2.0","id":{{{id}}},"error":{"code":{{{code}}}"""
+                + $$$""","message":"{{{JsonEncodedText.Encode(message)}}}"}}""");
 
     private void Write(string line)
     {

@@ -9,20 +9,13 @@ namespace McpGuard.Policy.Compile;
 /// </summary>
 internal static class PolicyLoader
 {
-    public static PolicyLoadResult LoadFile(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return Fail(new PolicyError(path, 0, 0, "$", $"cannot read the policy file: {ex.Message}"));
-        }
+    private const string WhenEmpty = "the policy is empty; write at least `version: 1` and `default: deny`";
+    private const string WhenSecondDocument = "one policy per file: found a second YAML document";
 
-        return LoadText(text, path);
-    }
+    public static PolicyLoadResult LoadFile(string path) =>
+        Compile(
+            SingleYamlDocument.ReadFile(path, "policy file", WhenEmpty, WhenSecondDocument), path,
+            LockFileReader.Read);
 
     /// <summary>
     /// Loads a policy; a <c>pins:</c> block makes it read its lock file too, as part of the same version.
@@ -31,15 +24,16 @@ internal static class PolicyLoader
 
     /// <param name="readLockFile">Reads the lock file <c>pins.file</c> names (tests and the watcher pass their
     /// own).</param>
-    public static PolicyLoadResult LoadText(string text, string source, Func<string, LockFileLoadResult> readLockFile)
+    public static PolicyLoadResult LoadText(
+        string text, string source, Func<string, LockFileLoadResult> readLockFile) =>
+        Compile(SingleYamlDocument.Read(text, source, WhenEmpty, WhenSecondDocument), source, readLockFile);
+
+    private static PolicyLoadResult Compile(
+        SingleYamlDocument read, string source, Func<string, LockFileLoadResult> readLockFile)
     {
-        var read = SingleYamlDocument.Read(
-            text, source,
-            whenEmpty: "the policy is empty; write at least `version: 1` and `default: deny`",
-            whenSecondDocument: "one policy per file: found a second YAML document");
         if (read is not SingleYamlDocument.Loaded { Root: var root })
         {
-            return Fail(((SingleYamlDocument.Failed)read).Error);
+            return new PolicyLoadResult { Errors = [((SingleYamlDocument.Failed)read).Error] };
         }
 
         var compiler = new PolicyCompiler(source, readLockFile);
@@ -48,6 +42,4 @@ internal static class PolicyLoader
             ? new PolicyLoadResult { Errors = [.. compiler.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)] }
             : new PolicyLoadResult { Policy = policy };
     }
-
-    private static PolicyLoadResult Fail(PolicyError error) => new() { Errors = [error] };
 }

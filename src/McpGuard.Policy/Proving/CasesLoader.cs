@@ -8,30 +8,20 @@ namespace McpGuard.Policy.Proving;
 /// </summary>
 internal static class CasesLoader
 {
-    public static CasesLoadResult LoadFile(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return Fail(new PolicyError(path, 0, 0, "$", $"cannot read the cases file: {ex.Message}"));
-        }
+    private const string WhenEmpty = "the cases file is empty; write `cases:` and a list of cases";
+    private const string WhenSecondDocument = "one cases list per file: found a second YAML document";
 
-        return LoadText(text, path);
-    }
+    public static CasesLoadResult LoadFile(string path) =>
+        Compile(SingleYamlDocument.ReadFile(path, "cases file", WhenEmpty, WhenSecondDocument), path);
 
-    public static CasesLoadResult LoadText(string text, string source)
+    public static CasesLoadResult LoadText(string text, string source) =>
+        Compile(SingleYamlDocument.Read(text, source, WhenEmpty, WhenSecondDocument), source);
+
+    private static CasesLoadResult Compile(SingleYamlDocument read, string source)
     {
-        var read = SingleYamlDocument.Read(
-            text, source,
-            whenEmpty: "the cases file is empty; write `cases:` and a list of cases",
-            whenSecondDocument: "one cases list per file: found a second YAML document");
         if (read is not SingleYamlDocument.Loaded { Root: var root })
         {
-            return Fail(((SingleYamlDocument.Failed)read).Error);
+            return new CasesLoadResult { Errors = [((SingleYamlDocument.Failed)read).Error] };
         }
 
         var compiler = new CasesCompiler(source);
@@ -40,6 +30,4 @@ internal static class CasesLoader
             ? new CasesLoadResult { Errors = [.. compiler.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)] }
             : new CasesLoadResult { Cases = cases };
     }
-
-    private static CasesLoadResult Fail(PolicyError error) => new() { Errors = [error] };
 }

@@ -17,6 +17,25 @@ internal abstract record SingleYamlDocument
 
     public sealed record Failed(PolicyError Error) : SingleYamlDocument;
 
+    /// <summary>
+    /// Reads the file at <paramref name="path"/> as <see cref="Read"/> does its text; a file that cannot be read is
+    /// one error naming the file and <paramref name="what"/> it is (<c>policy file</c>, <c>cases file</c>).
+    /// </summary>
+    public static SingleYamlDocument ReadFile(string path, string what, string whenEmpty, string whenSecondDocument)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new Failed(new PolicyError(path, 0, 0, "$", $"cannot read the {what}: {ex.Message}"));
+        }
+
+        return Read(text, path, whenEmpty, whenSecondDocument);
+    }
+
     /// <param name="whenEmpty">What to say about an empty file (what to write instead).</param>
     /// <param name="whenSecondDocument">What to say when a second document follows the first.</param>
     public static SingleYamlDocument Read(string text, string source, string whenEmpty, string whenSecondDocument)

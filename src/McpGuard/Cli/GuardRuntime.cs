@@ -50,7 +50,7 @@ internal sealed class GuardRuntime : IAsyncDisposable
     {
         var export = TelemetryExport.Start(
             policy.Telemetry, Environment.GetEnvironmentVariable, loggerFactory.CreateLogger("McpGuard.Telemetry"));
-        var metrics = scrape && policy.Telemetry.Prometheus ? new PrometheusMetrics() : null;
+        var metrics = scrape && policy.Telemetry.Prometheus ? new PrometheusMetrics(export?.Metrics) : null;
         var observed = export is not null || metrics is not null;
         var opened = await CounterStores.OpenAsync(policy.State, loggerFactory.CreateLogger("McpGuard.State"));
         var counters = observed

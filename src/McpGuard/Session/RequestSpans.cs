@@ -123,14 +123,13 @@ internal sealed class RequestSpans(
     {
         var decision = DecisionWords.Audit(record.Decision);
         var tool = record.Decision is CallVerdict.UnknownTool or CallVerdict.Hidden ? "(unknown)" : record.Tool ?? "(invalid)";
-        GuardTelemetry.Decisions.Add(1, new(TelemetryNames.DecisionTag, decision), new(TelemetryNames.RuleTag, record.RuleId ?? ""),
-            new(TelemetryNames.ToolTag, tool));
+        GuardTelemetry.Decisions.Add(1, new LabelValues(decision, record.RuleId ?? "", tool));
         string? channel = null;
         if (record.Decision is CallVerdict.Approved or CallVerdict.Refused or CallVerdict.Cancelled)
         {
             // A call approved in band (2026-07-28 input_required) never went through the approver: elicitation.
             channel = _askedOn.TryRemove(record.CallId, out var askedOn) ? askedOn ?? "none" : "elicitation";
-            GuardTelemetry.Approvals.Add(1, new(TelemetryNames.OutcomeTag, decision), new(TelemetryNames.ChannelTag, channel));
+            GuardTelemetry.Approvals.Add(1, new LabelValues(decision, channel, null));
         }
 
         if (Open(record.RequestId) is { Traced: true } request)
@@ -190,9 +189,7 @@ internal sealed class RequestSpans(
 
         GuardTelemetry.OperationDuration.Record(
             Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
-            new(TelemetryNames.MethodName, request.Method),
-            new(TelemetryNames.ToolName, request.Tool is null ? null : "(tool)"),
-            new(TelemetryNames.ErrorType, errorType));
+            new LabelValues(request.Method, request.Tool is null ? null : "(tool)", errorType));
     }
 
     private RequestTrace? Open(JsonElement? requestId) => _open.Find(requestId);

@@ -220,6 +220,7 @@ internal sealed partial class SqliteCounterStore
         }
 
         McpGuardHome.EnsureDirectoryOf(_path);
+        SqliteNative.UseMultiThreadMode();
 
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {

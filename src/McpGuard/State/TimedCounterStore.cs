@@ -58,8 +58,5 @@ internal sealed class TimedCounterStore(ICounterStore inner, string storeKind) :
 
     private void Record(long started, string operation, string? error) =>
         GuardTelemetry.StoreDuration.Record(
-            Stopwatch.GetElapsedTime(started).TotalSeconds,
-            new(TelemetryNames.StoreTag, storeKind),
-            new("operation", operation),
-            new(TelemetryNames.ErrorType, error));
+            Stopwatch.GetElapsedTime(started).TotalSeconds, new LabelValues(storeKind, operation, error));
 }

@@ -1,12 +1,11 @@
-using System.Diagnostics.Metrics;
 using McpGuard.Desk;
 
 namespace McpGuard.Telemetry;
 
 /// <summary>
 /// <c>tools/call</c> decisions per minute for the desk page, read from the same <c>mcpguard.decisions</c> counter the
-/// metrics export (a <see cref="MeterListener"/> on it, as <see cref="PrometheusMetrics"/> is), by its
-/// <c>decision</c> label only. Keeps the last <see cref="Minutes"/> minutes; started only while a desk may look.
+/// metrics export (an observer of it), by its <c>decision</c> label only. Keeps the last <see cref="Minutes"/>
+/// minutes; started only while a desk may look.
 /// </summary>
 internal sealed class DecisionMinutes : IDisposable
 {
@@ -16,7 +15,7 @@ internal sealed class DecisionMinutes : IDisposable
     private readonly Action _counted;
     private readonly Lock _gate = new();
     private readonly Dictionary<(long Minute, string Decision), long> _counts = [];
-    private MeterListener? _listener;
+    private IDisposable? _listening;
 
     /// <param name="counted">Called after each decision is counted (outside any lock): the reporter's wake-up.</param>
     public DecisionMinutes(TimeProvider time, Action counted)
@@ -26,28 +25,8 @@ internal sealed class DecisionMinutes : IDisposable
     }
 
     /// <summary>Starts listening (once): decisions before this are not counted.</summary>
-    public void Start()
-    {
-        if (_listener is not null)
-        {
-            return;
-        }
-
-        _listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                // By name, not by reference to GuardTelemetry.Decisions: when the listener starts before the guard's
-                // instruments exist, this runs inside their static initialiser, where that field is still null.
-                if (instrument.Meter.Name == GuardTelemetry.Name && instrument.Name == TelemetryNames.Decisions)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) => Count(DecisionOf(tags), value));
-        _listener.Start();
-    }
+    public void Start() =>
+        _listening ??= GuardTelemetry.Decisions.Observe((labels, value) => Count(labels.First ?? "unknown", value));
 
     /// <summary>Counts <paramref name="value"/> decisions of one kind in the current minute.</summary>
     public void Count(string decision, long value)
@@ -81,18 +60,5 @@ internal sealed class DecisionMinutes : IDisposable
         }
     }
 
-    public void Dispose() => _listener?.Dispose();
-
-    private static string DecisionOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        foreach (var (name, value) in tags)
-        {
-            if (name == TelemetryNames.DecisionTag && value is string decision)
-            {
-                return decision;
-            }
-        }
-
-        return "unknown";
-    }
+    public void Dispose() => _listening?.Dispose();
 }

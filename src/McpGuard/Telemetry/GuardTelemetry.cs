@@ -1,46 +1,61 @@
-using System.Diagnostics.Metrics;
-
 namespace McpGuard.Telemetry;
 
 /// <summary>
-/// The guard's one meter and its instruments (docs/telemetry.md). Creating them costs nothing: with no listener
-/// (telemetry off) instruments drop their measurements after one enabled check, so the relay calls them
-/// unconditionally. Spans do not go through an <c>ActivitySource</c>: <see cref="TraceExporter"/> says why.
+/// The guard's instruments (docs/telemetry.md). They are the guard's own (<see cref="MetricAggregation"/> says why),
+/// not <c>System.Diagnostics.Metrics</c> instruments read by the OpenTelemetry SDK. With nothing attached (telemetry
+/// off) a measurement is dropped after one array-length check, so callers measure unconditionally. Spans do not go
+/// through an <c>ActivitySource</c> either: <see cref="TraceExporter"/> says why.
 /// </summary>
 internal static class GuardTelemetry
 {
     public const string Name = "McpGuard";
 
-    /// <summary>The guard's version: the meter's, the spans' scope's and <c>service.version</c>.</summary>
+    /// <summary>The guard's version: the metrics' and the spans' scope's and <c>service.version</c>.</summary>
     public static readonly string? Version = typeof(GuardTelemetry).Assembly.GetName().Version?.ToString();
 
-    public static readonly Meter Meter = new(Name, Version);
+    /// <summary>Histogram bucket bounds in seconds, 100 µs (a relayed call) to 10 min (a person deciding).</summary>
+    private static readonly double[] s_seconds =
+        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
+            300, 600];
 
     /// <summary>The MCP semantic conventions' server-side duration of one client request, in seconds.</summary>
-    public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram<double>(
-        TelemetryNames.OperationDuration, "s", "Duration of one MCP request from the client, as the guard saw it.");
+    public static readonly MetricInstrument OperationDuration = new(
+        TelemetryNames.OperationDuration, "s", "Duration of one MCP request from the client, as the guard saw it.",
+        s_seconds, TelemetryNames.MethodName, TelemetryNames.ToolName, TelemetryNames.ErrorType);
 
-    public static readonly Counter<long> Decisions = Meter.CreateCounter<long>(
-        TelemetryNames.Decisions, "{decision}", "tools/call decisions, by decision, rule and tool.");
+    public static readonly MetricInstrument Decisions = new(
+        TelemetryNames.Decisions, "{decision}", "tools/call decisions, by decision, rule and tool.", null,
+        TelemetryNames.DecisionTag, TelemetryNames.RuleTag, TelemetryNames.ToolTag);
 
-    public static readonly Counter<long> Approvals = Meter.CreateCounter<long>(
-        TelemetryNames.Approvals, "{approval}", "Human approvals, by outcome and channel.");
+    public static readonly MetricInstrument Approvals = new(
+        TelemetryNames.Approvals, "{approval}", "Human approvals, by outcome and channel.", null,
+        TelemetryNames.OutcomeTag, TelemetryNames.ChannelTag);
 
-    public static readonly Counter<long> LimitRefusals = Meter.CreateCounter<long>(
-        TelemetryNames.LimitRefusals, "{refusal}", "Calls refused because a rate limit or budget was reached.");
+    public static readonly MetricInstrument LimitRefusals = new(
+        TelemetryNames.LimitRefusals, "{refusal}", "Calls refused because a rate limit or budget was reached.", null,
+        TelemetryNames.EntryTag, TelemetryNames.KindTag);
 
-    public static readonly Histogram<double> StoreDuration = Meter.CreateHistogram<double>(
-        TelemetryNames.StoreDuration, "s", "Time the counter store took to count one decision.");
+    public static readonly MetricInstrument StoreDuration = new(
+        TelemetryNames.StoreDuration, "s", "Time the counter store took to count one decision.", s_seconds,
+        TelemetryNames.StoreTag, "operation", TelemetryNames.ErrorType);
+
+    /// <summary>Every instrument, as an aggregation attaches to them.</summary>
+    public static readonly IReadOnlyList<MetricInstrument> Instruments =
+        [OperationDuration, Decisions, Approvals, LimitRefusals, StoreDuration];
+
+    /// <summary><c>mcpguard.limit.used</c> and <c>.max</c>: each <see cref="LimitGauges"/>' snapshot, read when
+    /// exported or scraped.</summary>
+    public static readonly LimitUseSources LimitUses = new();
 
     /// <summary>
     /// The limits step refused a call: <paramref name="rule"/> is the rule that refused it (<c>tools.place_order</c>,
     /// <c>limits</c>, or <c>state</c> for an unreachable store), <c>kind</c> which part of the policy.
     /// </summary>
     public static void LimitRefused(string rule, McpGuard.Policy.Limits.LimitScope scope) =>
-        LimitRefusals.Add(1, new(TelemetryNames.EntryTag, rule), new(TelemetryNames.KindTag, scope switch
+        LimitRefusals.Add(1, new LabelValues(rule, scope switch
         {
             McpGuard.Policy.Limits.LimitScope.Entry => "entry",
             McpGuard.Policy.Limits.LimitScope.Global => "global",
             _ => "store",
-        }));
+        }, null));
 }

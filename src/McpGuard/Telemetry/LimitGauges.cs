@@ -1,13 +1,11 @@
-using System.Diagnostics.Metrics;
-
 namespace McpGuard.Telemetry;
 
 /// <summary>
-/// <c>mcpguard.limit.used</c> and <c>mcpguard.limit.max</c>: how close each limit is to its max. Gauge callbacks are
-/// synchronous and run on an exporter's or a scrape's thread, so they read a snapshot that a background loop refreshes
-/// from the counter store every <see cref="Interval"/> — never a store read on a call's path (docs/telemetry.md).
-/// The desk page shows the same <see cref="Snapshot"/> (DeskReporter.cs); with telemetry off the reporter refreshes
-/// it just before it reports, so no loop reads the store while no desk is there to look.
+/// <c>mcpguard.limit.used</c> and <c>mcpguard.limit.max</c>: how close each limit is to its max. An export or a
+/// scrape reads the gauges on its own thread (<see cref="LimitUseSources"/>), so they read a snapshot that a
+/// background loop refreshes from the counter store every <see cref="Interval"/> — never a store read on a call's
+/// path (docs/telemetry.md). The desk page shows the same <see cref="Snapshot"/> (DeskReporter.cs); with telemetry
+/// off the reporter refreshes it just before it reports, so no loop reads the store while no desk is there to look.
 /// </summary>
 internal sealed class LimitGauges : IAsyncDisposable
 {
@@ -16,18 +14,14 @@ internal sealed class LimitGauges : IAsyncDisposable
     private readonly Func<CancellationToken, Task<IReadOnlyList<LimitUse>>> _read;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private readonly ObservableGauge<double> _used;
-    private readonly ObservableGauge<double> _max;
+    private readonly IDisposable _registration;
     private volatile IReadOnlyList<LimitUse> _snapshot = [];
 
     public LimitGauges(
         Func<CancellationToken, Task<IReadOnlyList<LimitUse>>> read, TimeProvider time, bool refreshInBackground = true)
     {
         _read = read;
-        _used = GuardTelemetry.Meter.CreateObservableGauge(
-            TelemetryNames.LimitUsed, () => Measure(u => u.Used), "{unit}", "Use of each limit in its window now (its most-used counter).");
-        _max = GuardTelemetry.Meter.CreateObservableGauge(
-            TelemetryNames.LimitMax, () => Measure(u => u.Max), "{unit}", "Each limit's max.");
+        _registration = GuardTelemetry.LimitUses.Register(() => _snapshot);
         _loop = refreshInBackground ? RefreshAsync(time, _stop.Token) : Task.CompletedTask;
     }
 
@@ -37,10 +31,12 @@ internal sealed class LimitGauges : IAsyncDisposable
     /// <summary>
     /// Reads the store now (and then every <see cref="Interval"/>), for a caller that needs a fresh picture.
     /// </summary>
-    public async Task RefreshNowAsync(CancellationToken cancellationToken) => _snapshot = await _read(cancellationToken);
+    public async Task RefreshNowAsync(CancellationToken cancellationToken) =>
+        _snapshot = await _read(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
+        _registration.Dispose();
         await _stop.CancelAsync();
         try
         {
@@ -53,12 +49,11 @@ internal sealed class LimitGauges : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private IEnumerable<Measurement<double>> Measure(Func<LimitUse, double> value) =>
-        _snapshot.Select(u => new Measurement<double>(value(u),
-            new(TelemetryNames.EntryTag, u.Entry), new(TelemetryNames.KindTag, u.Kind), new("window", u.Window)));
-
     private async Task RefreshAsync(TimeProvider time, CancellationToken cancellationToken)
     {
+        // The first read runs on the thread pool, not inside the constructor on the guard's start-up path: opening
+        // the SQLite store's reader while its writer sets up waited 20-30 ms there (bench/README.md).
+        await Task.Yield();
         using var timer = new PeriodicTimer(Interval, time);
         do
         {

@@ -1,70 +1,79 @@
-using System.Globalization;
-using System.Text;
-
 namespace McpGuard.Telemetry;
 
 /// <summary>
-/// One labelled series of <see cref="PrometheusMetrics"/>: a sum (counter), a last value (gauge) or buckets.
+/// One labelled series of an instrument: a counter's sum, or a histogram's buckets, sum, min and max. Updated
+/// lock-free by the relay's threads (one interlocked add per counter measurement; a bucket increment and a
+/// compare-and-swap on the sum per histogram measurement), read by an export or a scrape. A reader may see a
+/// measurement's bucket before its sum: the next read has both.
 /// </summary>
-internal sealed class MetricSeries(IReadOnlyList<double>? bounds, bool gauge)
+internal sealed class MetricSeries
 {
-    /// <summary>Cumulative, as the format wants: bucket i counts every value at most bounds[i].</summary>
-    private readonly long[]? _buckets = bounds is null ? null : new long[bounds.Count];
-    private readonly Lock _lock = new();
+    private readonly double[]? _bounds;
+
+    /// <summary>Per bucket, not cumulative: bucket i counts (bounds[i-1], bounds[i]]; the last, the rest.</summary>
+    private readonly long[]? _buckets;
+    private long _total;
     private double _sum;
-    private long _count;
+    private double _min = double.PositiveInfinity;
+    private double _max = double.NegativeInfinity;
 
-    public void Add(double value)
+    public MetricSeries(LabelValues labels, double[]? bounds)
     {
-        lock (_lock)
-        {
-            _count++;
-            _sum = gauge ? value : _sum + value;
-            if (_buckets is null)
-            {
-                return;
-            }
+        Labels = labels;
+        _bounds = bounds;
+        _buckets = bounds is null ? null : new long[bounds.Length + 1];
+    }
 
-            for (var i = _buckets.Length - 1; i >= 0 && value <= bounds![i]; i--)
-            {
-                _buckets[i]++;
-            }
+    public LabelValues Labels { get; }
+
+    /// <summary>A counter's value.</summary>
+    public long Total => Volatile.Read(ref _total);
+
+    public double Sum => Volatile.Read(ref _sum);
+
+    public double Min => Volatile.Read(ref _min);
+
+    public double Max => Volatile.Read(ref _max);
+
+    public void Add(long value) => Interlocked.Add(ref _total, value);
+
+    public void Record(double value)
+    {
+        var bounds = _bounds!;
+        var bucket = 0;
+        while (bucket < bounds.Length && value > bounds[bucket])
+        {
+            bucket++;
+        }
+
+        Interlocked.Increment(ref _buckets![bucket]);
+        var sum = Volatile.Read(ref _sum);
+        while (Interlocked.CompareExchange(ref _sum, sum + value, sum) is var seen && seen != sum)
+        {
+            sum = seen;
+        }
+
+        for (var min = Volatile.Read(ref _min); value < min; min = Volatile.Read(ref _min))
+        {
+            Interlocked.CompareExchange(ref _min, value, min);
+        }
+
+        for (var max = Volatile.Read(ref _max); value > max; max = Volatile.Read(ref _max))
+        {
+            Interlocked.CompareExchange(ref _max, value, max);
         }
     }
 
-    public void WriteTo(StringBuilder text, string name, string labels)
+    /// <summary>Copies the per-bucket counts into <paramref name="to"/> (bounds + 1); returns the count.</summary>
+    public long ReadBuckets(Span<long> to)
     {
-        lock (_lock)
+        long count = 0;
+        for (var i = 0; i < _buckets!.Length; i++)
         {
-            if (_buckets is null)
-            {
-                Line(text, name, labels, _sum);
-                return;
-            }
-
-            for (var i = 0; i < _buckets.Length; i++)
-            {
-                Line(text, name + "_bucket", Join(labels, $"le=\"{Number(bounds![i])}\""), _buckets[i]);
-            }
-
-            Line(text, name + "_bucket", Join(labels, "le=\"+Inf\""), _count);
-            Line(text, name + "_sum", labels, _sum);
-            Line(text, name + "_count", labels, _count);
-        }
-    }
-
-    private static string Join(string labels, string label) => labels.Length == 0 ? label : labels + "," + label;
-
-    private static void Line(StringBuilder text, string name, string labels, double value)
-    {
-        text.Append(name);
-        if (labels.Length > 0)
-        {
-            text.Append('{').Append(labels).Append('}');
+            to[i] = Volatile.Read(ref _buckets[i]);
+            count += to[i];
         }
 
-        text.Append(' ').Append(Number(value)).Append('\n');
+        return count;
     }
-
-    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,138 +1,125 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Text;
+using static McpGuard.Telemetry.PrometheusText;
 
 namespace McpGuard.Telemetry;
 
 /// <summary>
-/// The guard's own metrics in the Prometheus text format (0.0.4), for <c>GET /metrics</c> on <c>serve</c>'s listener.
-/// Written here from a <see cref="MeterListener"/> rather than with OpenTelemetry's Prometheus exporter, which is only
-/// a beta (1.20.1-beta.1): a prerelease dependency in a security tool for ~150 lines of a stable, simple format, and
-/// it would need the SDK's meter provider built even when OTLP is off. Series are bounded (<see cref="MaxSeries"/>),
-/// so calls to random tool names cannot grow the guard's memory (docs/telemetry.md).
+/// The guard's own metrics in the Prometheus text format (0.0.4), for <c>GET /metrics</c> on <c>serve</c>'s listener,
+/// written from the same <see cref="MetricAggregation"/> the OTLP export reads. Not OpenTelemetry's Prometheus
+/// exporter, which is only a beta (1.20.1-beta.1): a prerelease dependency in a security tool for ~150 lines of a
+/// stable, simple format. Series are bounded (<see cref="MaxSeries"/>), so calls to random tool names cannot grow
+/// the guard's memory (docs/telemetry.md). A label whose value is null is left out, which Prometheus reads as the
+/// same series as an empty value.
 /// </summary>
 internal sealed class PrometheusMetrics : IDisposable
 {
-    public const int MaxSeries = 10_000;
+    public const int MaxSeries = MetricAggregation.MaxSeries;
 
-    /// <summary>Bucket bounds in seconds, from 100 µs (a relayed call) to 10 minutes (a person deciding).</summary>
-    private static readonly double[] s_bounds =
-        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+    private readonly MetricAggregation _aggregation;
+    private readonly bool _owned;
 
-    private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<SeriesKey, MetricSeries> _series = new();
-    private readonly ConcurrentDictionary<string, Instrument> _instruments = new(StringComparer.Ordinal);
-
-    public PrometheusMetrics()
+    /// <param name="shared">The OTLP export's aggregation, when there is one: one count serves both.</param>
+    public PrometheusMetrics(MetricAggregation? shared = null)
     {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == GuardTelemetry.Name)
-            {
-                _instruments[instrument.Name] = instrument;
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _listener.Start();
+        _owned = shared is null;
+        _aggregation = shared ?? new MetricAggregation();
     }
 
     /// <summary>Every series so far, in the text format, each metric family with its HELP and TYPE lines.</summary>
     public string Scrape()
     {
-        _listener.RecordObservableInstruments();
-        var text = new StringBuilder();
-        foreach (var family in _series.GroupBy(s => s.Key.Instrument).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var families = new List<(string Name, string Text)>();
+        foreach (var table in _aggregation.Tables)
         {
-            var instrument = _instruments[family.Key];
-            var name = PrometheusName(instrument);
-            var type = instrument switch
+            var instrument = table.Instrument;
+            var series = table.Series
+                .Select(s => (Labels: Labels(instrument.Labels, s.Labels), Series: s))
+                .OrderBy(s => s.Labels, StringComparer.Ordinal).ToList();
+            if (series.Count > 0)
             {
-                Histogram<double> => "histogram",
-                Counter<long> or Counter<double> => "counter",
-                _ => "gauge",
-            };
-            text.Append("# HELP ").Append(name).Append(' ').Append(instrument.Description).Append('\n');
-            text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
-            foreach (var (key, series) in family.OrderBy(s => s.Key.Labels, StringComparer.Ordinal))
-            {
-                series.WriteTo(text, name, key.Labels);
+                var name = PrometheusName(instrument.Name, instrument.Unit, counter: !instrument.IsHistogram);
+                var text = Head(name, instrument.Description, instrument.IsHistogram ? "histogram" : "counter");
+                foreach (var (labels, one) in series)
+                {
+                    if (instrument.IsHistogram)
+                    {
+                        Histogram(text, name, labels, one, instrument.Bounds!);
+                    }
+                    else
+                    {
+                        Line(text, name, labels, one.Total);
+                    }
+                }
+
+                families.Add((instrument.Name, text.ToString()));
             }
         }
 
-        return text.ToString();
+        var uses = GuardTelemetry.LimitUses.Read();
+        if (uses.Count > 0)
+        {
+            families.Add((TelemetryNames.LimitUsed, Gauge(
+                TelemetryNames.LimitUsed, LimitUseSources.UsedDescription, uses, u => u.Used)));
+            families.Add((TelemetryNames.LimitMax, Gauge(
+                TelemetryNames.LimitMax, LimitUseSources.MaxDescription, uses, u => u.Max)));
+        }
+
+        return string.Concat(families.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => f.Text));
     }
 
     /// <summary>
     /// <c>mcpguard.decisions</c> → <c>mcpguard_decisions_total</c>; a histogram in seconds gains <c>_seconds</c>.
     /// </summary>
-    public static string PrometheusName(Instrument instrument)
+    public static string PrometheusName(string name, string unit, bool counter)
     {
-        var name = instrument.Name.Replace('.', '_');
-        if (instrument.Unit == "s")
-        {
-            name += "_seconds";
-        }
-
-        return instrument is Counter<long> or Counter<double> ? name + "_total" : name;
+        var prometheus = name.Replace('.', '_') + (unit == "s" ? "_seconds" : "");
+        return counter ? prometheus + "_total" : prometheus;
     }
 
-    public void Dispose() => _listener.Dispose();
-
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    public void Dispose()
     {
-        var key = new SeriesKey(instrument.Name, Labels(tags));
-        if (!_series.TryGetValue(key, out var series))
+        if (_owned)
         {
-            if (_series.Count >= MaxSeries)
-            {
-                return;
-            }
-
-            series = _series.GetOrAdd(key, _ => new MetricSeries(instrument is Histogram<double> ? s_bounds : null,
-                gauge: instrument is not (Counter<long> or Counter<double> or Histogram<double>)));
+            _aggregation.Dispose();
         }
-
-        series.Add(value);
     }
 
-    private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private static StringBuilder Head(string name, string description, string type) =>
+        new StringBuilder().Append("# HELP ").Append(name).Append(' ').Append(description).Append('\n')
+            .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static string Gauge(
+        string metric, string description, IReadOnlyList<LimitUse> uses, Func<LimitUse, double> value)
     {
-        if (tags.Length == 0)
+        var name = PrometheusName(metric, LimitUseSources.Unit, counter: false);
+        var text = Head(name, description, "gauge");
+        var lines = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var use in uses)
         {
-            return "";
+            lines[Labels(LimitUseSources.Labels, LimitUseSources.LabelsOf(use))] = value(use);
         }
 
-        var sorted = tags.ToArray();
-        Array.Sort(sorted, (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        var text = new StringBuilder();
-        foreach (var (name, value) in sorted)
+        foreach (var (labels, last) in lines)
         {
-            text.Append(text.Length == 0 ? "" : ",").Append(name.Replace('.', '_')).Append("=\"");
-            AppendEscaped(text, value?.ToString() ?? "");
-            text.Append('"');
+            Line(text, name, labels, last);
         }
 
         return text.ToString();
     }
 
-    /// <summary>
-    /// Label values are data (tool names come from the server): backslash, quote and newline are escaped.
-    /// </summary>
-    private static void AppendEscaped(StringBuilder text, string value)
+    private static void Histogram(StringBuilder text, string name, string labels, MetricSeries series, double[] bounds)
     {
-        foreach (var c in value)
+        Span<long> buckets = stackalloc long[bounds.Length + 1];
+        var count = series.ReadBuckets(buckets);
+        long cumulative = 0;
+        for (var i = 0; i < bounds.Length; i++)
         {
-            _ = c switch
-            {
-                '\\' => text.Append("\\\\"),
-                '"' => text.Append("\\\""),
-                '\n' => text.Append("\\n"),
-                _ => text.Append(c),
-            };
+            cumulative += buckets[i];
+            Line(text, name + "_bucket", Join(labels, $"le=\"{Number(bounds[i])}\""), cumulative);
         }
-    }
 
-    private readonly record struct SeriesKey(string Instrument, string Labels);
+        Line(text, name + "_bucket", Join(labels, "le=\"+Inf\""), count);
+        Line(text, name + "_sum", labels, series.Sum);
+        Line(text, name + "_count", labels, count);
+    }
 }

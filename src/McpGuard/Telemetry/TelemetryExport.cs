@@ -1,18 +1,14 @@
 using McpGuard.Policy.Settings;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 
 namespace McpGuard.Telemetry;
 
 /// <summary>
 /// OTLP over HTTP for the guard's spans and metrics, built only when an endpoint is configured (<c>telemetry.otlp</c>,
 /// else <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>): with none, no exporter, listener or thread exists and nothing is sent.
-/// Spans go through the guard's own <see cref="TraceExporter"/>, metrics through the OpenTelemetry SDK; both carry
-/// the same resource. Disposing flushes what is buffered, so a session that ends is exported whole
+/// Spans go through the guard's own <see cref="TraceExporter"/>, metrics through its own <see cref="MetricExporter"/>;
+/// both carry the same resource. Disposing flushes what is buffered, so a session that ends is exported whole
 /// (docs/telemetry.md).
 /// </summary>
 internal sealed class TelemetryExport : IDisposable
@@ -25,13 +21,16 @@ internal sealed class TelemetryExport : IDisposable
     private static TraceExporter? s_traces;
 
     private readonly TraceExporter _traces;
-    private readonly MeterProvider _metrics;
+    private readonly MetricExporter _metrics;
 
-    private TelemetryExport(TraceExporter traces, MeterProvider metrics)
+    private TelemetryExport(TraceExporter traces, MetricExporter metrics)
     {
         _traces = traces;
         _metrics = metrics;
     }
+
+    /// <summary>The exported metrics' series: a Prometheus scrape reads the same.</summary>
+    public MetricAggregation Metrics => _metrics.Aggregation;
 
     /// <summary>The process's span exporter while telemetry is on: where each new session's spans go.</summary>
     public static ITraceSink? Traces => Volatile.Read(ref s_traces);
@@ -54,27 +53,19 @@ internal sealed class TelemetryExport : IDisposable
 
         var interval = int.TryParse(environment("OTEL_METRIC_EXPORT_INTERVAL"), out var ms) && ms > 0
             ? ms : DefaultMetricIntervalMs;
-        // service.name and .version, a service.instance.id, the SDK's own, and OTEL_RESOURCE_ATTRIBUTES and
-        // OTEL_SERVICE_NAME: made once, so spans and metrics name the same instance.
-        var resource = ResourceBuilder.CreateDefault().AddService("mcpguard", serviceVersion: GuardTelemetry.Version);
+        // Made once, so spans and metrics name the same instance.
+        var resource = OtlpResource.FromEnvironment(environment);
+        var log = logger ?? NullLogger.Instance;
+        var traceOptions = TraceExportOptions.FromEnvironment(Signal(endpoint, "v1/traces"), environment);
         var traces = TraceExporter.Start(
-            TraceExportOptions.FromEnvironment(Signal(endpoint, "v1/traces"), environment),
+            traceOptions,
             TraceSampler.FromEnvironment(environment),
-            new OtlpSpanWriter(resource.Build().Attributes, GuardTelemetry.Name, GuardTelemetry.Version),
-            logger ?? NullLogger.Instance);
-
-        // The exporter speaks gRPC unless told otherwise, and uses an endpoint set in code as given: so the protocol
-        // is HTTP/protobuf and the signal's path is appended here, as the OTLP/HTTP specification says.
-        var metrics = Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddMeter(GuardTelemetry.Name)
-            .AddOtlpExporter((o, reader) =>
-            {
-                o.Protocol = OtlpExportProtocol.HttpProtobuf;
-                o.Endpoint = Signal(endpoint, "v1/metrics");
-                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = interval;
-            })
-            .Build();
+            new OtlpSpanWriter(resource, GuardTelemetry.Name, GuardTelemetry.Version),
+            log);
+        var metrics = MetricExporter.Start(
+            new OtlpMetricWriter(resource, GuardTelemetry.Name, GuardTelemetry.Version),
+            new OtlpPoster(traceOptions, Signal(endpoint, "v1/metrics"), "metrics", log, http: null),
+            TimeSpan.FromMilliseconds(interval));
         Volatile.Write(ref s_traces, traces);
         return new TelemetryExport(traces, metrics);
     }

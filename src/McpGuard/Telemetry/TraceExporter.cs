@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Telemetry;
@@ -15,20 +14,17 @@ namespace McpGuard.Telemetry;
 /// </summary>
 internal sealed partial class TraceExporter : ITraceSink, IDisposable
 {
-    private static readonly MediaTypeHeaderValue s_protobuf = new("application/x-protobuf");
-
     private readonly ConcurrentQueue<RequestTrace> _queue = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly List<RequestTrace> _batch = [];
     private readonly TraceExportOptions _options;
     private readonly OtlpSpanWriter _writer;
-    private readonly HttpClient _http;
+    private readonly OtlpPoster _poster;
     private readonly ILogger _logger;
     private readonly Thread _thread;
     private int _queued;
     private long _dropped;
     private volatile bool _stopping;
-    private bool _failureLogged;
 
     private TraceExporter(
         TraceExportOptions options,
@@ -41,8 +37,7 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
         Sampler = sampler;
         _writer = writer;
         _logger = logger;
-        _http = http is null ? new HttpClient() : new HttpClient(http);
-        _http.Timeout = options.Timeout;
+        _poster = new OtlpPoster(options, options.Endpoint, "spans", logger, http);
         _thread = new Thread(Run) { IsBackground = true, Name = "McpGuard OTLP spans" };
     }
 
@@ -87,7 +82,7 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
         _stopping = true;
         _wake.Release();
         _thread.Join(); // bounded: the last sends stop at the export timeout
-        _http.Dispose();
+        _poster.Dispose();
         _wake.Dispose();
         if (Dropped > 0)
         {
@@ -119,51 +114,12 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
             }
 
             Interlocked.Add(ref _queued, -spans);
-            if (Stopwatch.GetTimestamp() > deadline || !Post(_writer.Write(_batch, SpanClock.Now())))
+            if (Stopwatch.GetTimestamp() > deadline || !_poster.Post(_writer.Write(_batch, SpanClock.Now())))
             {
                 Interlocked.Add(ref _dropped, spans);
             }
         }
     }
-
-    private bool Post(ArraySegment<byte> body)
-    {
-        using var content = new ByteArrayContent(body.Array!, body.Offset, body.Count);
-        content.Headers.ContentType = s_protobuf;
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint) { Content = content };
-        foreach (var (name, value) in _options.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        string failure;
-        try
-        {
-            using var response = _http.Send(request);
-            if (response.IsSuccessStatusCode)
-            {
-                return true;
-            }
-
-            failure = $"HTTP {(int)response.StatusCode}";
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
-        {
-            failure = ex.GetType().Name;
-        }
-
-        if (!_failureLogged)
-        {
-            _failureLogged = true;
-            LogPostFailed(_logger, _options.Endpoint.AbsoluteUri, failure);
-        }
-
-        return false;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message =
-        "Telemetry: posting spans to {Endpoint} failed ({Failure}); those spans are dropped (said once).")]
-    private static partial void LogPostFailed(ILogger logger, string endpoint, string failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
         "Telemetry: {Count} spans were dropped (the queue was full or the receiver failed); metrics are whole.")]

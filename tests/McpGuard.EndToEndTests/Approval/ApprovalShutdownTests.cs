@@ -27,10 +27,14 @@ public sealed class ApprovalShutdownTests
         await using var guard = RawGuard.Start(
             Policy, ["dotnet", RepoPaths.BybitSimulatorDll], ["--audit", audit],
             new Dictionary<string, string> { ["MCPGUARD_HOME"] = home });
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
         await guard.ResponseAsync("1");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_tickers","arguments":{"category":"spot","symbol":"BTCUSDT"},"_meta":{"progressToken":"p"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_tickers","arguments":"""
+                + """{"category":"spot","symbol":"BTCUSDT"},"_meta":{"progressToken":"p"}}}""");
 
         // A progress notification: the call is held, waiting for the approval command's answer.
         await guard.ReadLineContainingAsync("notifications/progress");

@@ -13,7 +13,8 @@ public sealed class ApprovalTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static string Policy(string channels, string extra = "") =>
-        $"version: 1\ndefault: allow\ntools:\n  echo: require_approval\napproval:\n  timeout: 2s\n  channels: [{channels}]\n{extra}";
+        "version: 1\ndefault: allow\ntools:\n  echo: require_approval\n"
+            + $"approval:\n  timeout: 2s\n  channels: [{channels}]\n{extra}";
 
     private static McpClientOptions Answering(
         Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>> answer, List<string>? asked = null) =>
@@ -106,7 +107,8 @@ public sealed class ApprovalTests
         // What the model reads (and its provider sees): what happened and what to do, nothing local.
         Assert.True(result.IsError);
         Assert.Equal(
-            "Denied by policy: echo needs a person's approval (tools.echo), but no approval channel is available to ask one; "
+            "Denied by policy: echo needs a person's approval (tools.echo),"
+                + " but no approval channel is available to ask one; "
                 + "tell the user that approvals are not set up.",
             Text(result));
         Assert.True(Text(result).Length <= 200, $"{Text(result).Length} characters");

@@ -249,7 +249,8 @@ public sealed partial class DeskApprovalTests
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{desk.Url}/api/guard/requests/{id}")
         {
             Content = new StringContent(
-                """{"call_id":"1","server":"bybit","tool":"place_order","arguments":{},"rule":"tools.place_order","deadline":"2099-01-01T00:00:00Z"}""",
+                """{"call_id":"1","server":"bybit","tool":"place_order","arguments":{}"""
+                    + ""","rule":"tools.place_order","deadline":"2099-01-01T00:00:00Z"}""",
                 Encoding.UTF8,
                 "application/json"),
         };

@@ -36,7 +36,10 @@ public sealed class DemoTests
         Assert.Contains("Leverage is capped at 5x.", transcript);
         Assert.Contains("\"apiKey\":\"[redacted: secrets]\"", transcript);
         Assert.DoesNotContain("XuR8mK2pQ9vL3nT7wY", transcript, StringComparison.Ordinal);
-        Assert.Contains("get_tickers no longer matches samples/bybit/bybit.lock.json: the agent sees 33 tools, and get_tickers is not one of them", transcript);
+        Assert.Contains(
+            "get_tickers no longer matches samples/bybit/bybit.lock.json: "
+                + "the agent sees 33 tools, and get_tickers is not one of them",
+            transcript);
         Assert.Contains("Unknown tool: get_tickers", transcript);
         Assert.DoesNotContain("\u001b[", transcript, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(home, ".mcpguard")), "the demo wrote into the user's ~/.mcpguard");

@@ -10,7 +10,9 @@ namespace McpGuard.EndToEndTests.Modern;
 /// </summary>
 public sealed class ModernWireTests : IDisposable
 {
-    private const string Meta = """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""";
+    private const string Meta =
+        """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":"""
+        + """{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}""";
     private const string Approve =
         ""","inputResponses":{"mcpguard/approval":{"action":"accept","content":{"approve":true}}}""";
 
@@ -141,7 +143,8 @@ public sealed class ModernWireTests : IDisposable
 
         var changed = await guard.ReadLineContainingAsync("list_changed");
         Assert.Equal(
-            """{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":"sub-7"}}}""",
+            """{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":"""
+                + """{"_meta":{"io.modelcontextprotocol/subscriptionId":"sub-7"}}}""",
             changed);
     }
 
@@ -151,7 +154,9 @@ public sealed class ModernWireTests : IDisposable
     {
         await using var guard = Start(V2PeerTests.Policy);
         await guard.SendAsync(Call("c1", "wait_ms", """{"ms":300}"""));
-        await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c1","reason":"user"}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","method":"notifications/cancelled","params":"""
+                + """{"requestId":"c1","reason":"user"}}""");
         await SyncAsync(guard);
 
         guard.CloseStdin();
@@ -176,11 +181,13 @@ public sealed class ModernWireTests : IDisposable
     }
 
     private static string Call(string id, string name, string arguments, string extra = "") =>
-        $$$"""{"jsonrpc":"2.0","id":"{{{id}}}","method":"tools/call","params":{"name":"{{{name}}}","arguments":{{{arguments}}}{{{extra.TrimEnd()}}},"_meta":{{{Meta}}}}}""";
+        $$$"""{"jsonrpc":"2.0","id":"{{{id}}}","method":"tools/call","params":"""
+            + $$$"""{"name":"{{{name}}}","arguments":{{{arguments}}}{{{extra.TrimEnd()}}},"_meta":{{{Meta}}}}}""";
 
     /// <param name="paramsStart">The params object up to where <c>_meta</c> goes: "{" or "{...,".</param>
     private static string Request(string id, string method, string paramsStart) =>
-        $$$"""{"jsonrpc":"2.0","id":"{{{id}}}","method":"{{{method}}}","params":{{{paramsStart}}}"_meta":{{{Meta}}}}}""";
+        $$$"""{"jsonrpc":"2.0","id":"{{{id}}}","method":"{{{method}}}","params":"""
+            + $$$"""{{{paramsStart}}}"_meta":{{{Meta}}}}}""";
 
     /// <summary>A ping through guard and server: every earlier line has been handled when it is answered.</summary>
     private static async Task<IReadOnlyList<string>> SyncAsync(RawGuard guard, string id = "sync")

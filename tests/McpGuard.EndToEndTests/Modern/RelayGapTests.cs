@@ -41,7 +41,9 @@ public sealed class RelayGapTests
     {
         await using var guard = RawGuard.Start(Policy, Scripts.Node(Scripts.Silent));
 
-        await guard.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+        await guard.SendAsync(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r{\"jsonrpc\":\"2.0\","
+                + "\"id\":2,\"method\":\"ping\"}");
 
         Assert.StartsWith(
             """{"jsonrpc":"2.0","id":null,"error":{"code":-32600""", await guard.ReadLineAsync(),
@@ -52,6 +54,11 @@ public sealed class RelayGapTests
     /// The client closes its end of the guard's stdout while an answer is pending: guard and server end, as on client
     /// EOF.
     /// </summary>
+    /// <summary>The members a modern-era call carries in its params (2026-07-28).</summary>
+    private const string ModernMeta = ""","_meta":"""
+        + """{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":"""
+        + """{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}""";
+
     [Theory]
     [InlineData("legacy")]
     [InlineData("modern")]
@@ -87,19 +94,23 @@ public sealed class RelayGapTests
         }, Ct);
         try
         {
-            var meta = era == "modern"
-                ? ""","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}"""
-                : "";
+            var meta = era == "modern" ? ModernMeta : "";
             if (era == "legacy")
             {
-                await guard.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""".AsMemory(), Ct);
+                const string Initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+                    + """{"protocolVersion":"2025-11-25","capabilities":{}"""
+                    + ""","clientInfo":{"name":"raw","version":"1"}}}""";
+                await guard.StandardInput.WriteLineAsync(Initialize.AsMemory(), Ct);
                 await guard.StandardInput.FlushAsync(Ct);
                 await guard.StandardOutput.ReadLineAsync(Ct).AsTask().WaitAsync(TestConstants.DefaultTimeout, Ct);
             }
 
             var pid = await serverPid.Task.WaitAsync(TestConstants.DefaultTimeout, Ct);
             guard.StandardOutput.Close();
-            await guard.StandardInput.WriteLineAsync(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"wait_ms\",\"arguments\":{\"ms\":100}" + meta + "}}").AsMemory(), Ct);
+            await guard.StandardInput.WriteLineAsync(
+                ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"wait_ms\",\"arguments\":{\"ms\":100}" + meta + "}}").AsMemory(),
+                Ct);
             await guard.StandardInput.FlushAsync(Ct);
 
             // The guard's stdin stays open: only the broken stdout can end it.

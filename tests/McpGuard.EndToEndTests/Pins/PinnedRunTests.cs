@@ -94,8 +94,10 @@ public sealed class PinnedRunTests
     {
         using var server = new ChangingServer(ChangingServer.PlaceOrder);
         var asked = TempFiles.Write("asked.json", "");
-        var approver = $"let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{{require('fs').writeFileSync('{asked}',s);process.{answer.Replace(' ', '(')})}})";
-        var extra = $"approval:\n  timeout: 30s\n  channels: [command]\n  command: [node, -e, \"{approver.Replace("\"", "\\\"")}\"]\n";
+        var approver = "let s='';process.stdin.on('data',d=>s+=d).on('end',"
+            + $"()=>{{require('fs').writeFileSync('{asked}',s);process.{answer.Replace(' ', '(')})}})";
+        var extra = "approval:\n  timeout: 30s\n  channels: [command]\n"
+            + $"  command: [node, -e, \"{approver.Replace("\"", "\\\"")}\"]\n";
         var policy = await File.ReadAllTextAsync(
             await PinCommandTests.PinAsync(server, server.Policy(onChange: "require_approval", extra: extra)), Ct);
         server.SetTools(

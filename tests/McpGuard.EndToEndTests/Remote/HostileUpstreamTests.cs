@@ -158,7 +158,9 @@ public sealed class HostileUpstreamTests
     private static async Task<RawGuard> StartAsync(string url)
     {
         var guard = RawGuard.Start(Policy, [], ["--url", url, "--upstream-timeout", "2s"], Home());
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
         await guard.ResponseAsync("1");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
         return guard;
@@ -180,7 +182,11 @@ public sealed class HostileUpstreamTests
         return request.RpcMethod switch
         {
             "initialize" => ScriptedUpstream.Response(
-                "200 OK", json, ScriptedUpstream.Result(request, """{"protocolVersion":"2025-11-25","capabilities":{"tools":{}},"serverInfo":{"name":"hostile","version":"1"}}"""),
+                "200 OK", json,
+                ScriptedUpstream.Result(
+                    request,
+                    """{"protocolVersion":"2025-11-25","capabilities":{"tools":{}}"""
+                        + ""","serverInfo":{"name":"hostile","version":"1"}}"""),
                 "Mcp-Session-Id: s-1\r\n"),
             "ping" => ScriptedUpstream.Response("200 OK", json, ScriptedUpstream.Result(request, "{}")),
             // A BOM, CR-only line ends, comments, an id, a retry, and the message spread over three data lines.

@@ -19,19 +19,31 @@ public sealed class WrapRemoteTests
     {
         {
             "claude-desktop", "claude_desktop_config.json",
-            "{\n  \"mcpServers\": {\n    \"remote\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example.com/mcp\"\n    }\n  },\n  \"globalShortcut\": \"\"\n}\n"
+            "{\n  \"mcpServers\": {\n    \"remote\": {\n      \"type\": \"http\",\n"
+                + "      \"url\": \"https://mcp.example.com/mcp\"\n    }\n  },\n  \"globalShortcut\": \"\"\n}\n"
         },
         {
             "cursor", "mcp.json",
-            "{\n    \"mcpServers\": {\n        \"linear\": {\n            \"url\": \"https://mcp.linear.app/mcp\",\n            \"headers\": {\n                \"Authorization\": \"Bearer ${env:LINEAR_TOKEN}\"\n            }\n        }\n    }\n}"
+            "{\n    \"mcpServers\": {\n        \"linear\": {\n"
+                + "            \"url\": \"https://mcp.linear.app/mcp\",\n            \"headers\": {\n"
+                + "                \"Authorization\": \"Bearer ${env:LINEAR_TOKEN}\"\n"
+                + "            }\n        }\n    }\n}"
         },
         {
             "vscode", "mcp.json",
-            "{\r\n\t\"inputs\": [\r\n\t\t{\r\n\t\t\t\"type\": \"promptString\",\r\n\t\t\t\"id\": \"tok\",\r\n\t\t\t\"password\": true\r\n\t\t}\r\n\t],\r\n\t\"servers\": {\r\n\t\t\"github\": {\r\n\t\t\t\"type\": \"http\",\r\n\t\t\t\"url\": \"https://api.githubcopilot.com/mcp/\",\r\n\t\t\t\"headers\": {\r\n\t\t\t\t\"Authorization\": \"Bearer ${input:tok}\"\r\n\t\t\t}\r\n\t\t}\r\n\t}\r\n}\r\n"
+            "{\r\n\t\"inputs\": [\r\n\t\t{\r\n\t\t\t\"type\": \"promptString\",\r\n\t\t\t\"id\": \"tok\",\r\n"
+                + "\t\t\t\"password\": true\r\n\t\t}\r\n\t],\r\n\t\"servers\": {\r\n\t\t\"github\": {\r\n"
+                + "\t\t\t\"type\": \"http\",\r\n\t\t\t\"url\": \"https://api.githubcopilot.com/mcp/\",\r\n"
+                + "\t\t\t\"headers\": {\r\n\t\t\t\t\"Authorization\": \"Bearer ${input:tok}\"\r\n"
+                + "\t\t\t}\r\n\t\t}\r\n\t}\r\n}\r\n"
         },
         {
             "claude-code", ".mcp.json",
-            "{\n  \"mcpServers\": {\n    \"api\": {\n      \"type\": \"streamable-http\",\n      \"url\": \"https://api.example.com/mcp\",\n      \"headers\": {\n        \"X-Api-Key\": \"${API_KEY}\",\n        \"Authorization\": \"Bearer literal-e2e-secret\"\n      }\n    },\n    \"old\": {\n      \"type\": \"sse\",\n      \"url\": \"https://old.example.com/sse\"\n    }\n  }\n}\n"
+            "{\n  \"mcpServers\": {\n    \"api\": {\n      \"type\": \"streamable-http\",\n"
+                + "      \"url\": \"https://api.example.com/mcp\",\n      \"headers\": {\n"
+                + "        \"X-Api-Key\": \"${API_KEY}\",\n        \"Authorization\": \"Bearer literal-e2e-secret\"\n"
+                + "      }\n    },\n    \"old\": {\n      \"type\": \"sse\",\n"
+                + "      \"url\": \"https://old.example.com/sse\"\n    }\n  }\n}\n"
         },
     };
 
@@ -88,14 +100,18 @@ public sealed class WrapRemoteTests
         await using var guard = RawGuard.StartCommand(
             entry["command"]!.GetValue<string>(), entry["args"]!.AsArray().Select(a => a!.GetValue<string>()),
             environment, policy);
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
         await guard.ResponseAsync("1");
         var commandLine = File.ReadAllText($"/proc/{guard.Pid}/cmdline");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
         await guard.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
         var tools = (await guard.ResponseAsync("2")).GetProperty("result").GetProperty("tools").EnumerateArray()
             .Select(t => t.GetProperty("name").GetString()).ToList();
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"secret_tool","arguments":{}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":"""
+                + """{"name":"secret_tool","arguments":{}}}""");
         var hidden = (await guard.ResponseAsync("3")).GetProperty("error").GetProperty("message").GetString();
 
         Assert.Equal(["echo"], tools);
@@ -118,8 +134,10 @@ public sealed class WrapRemoteTests
 
         var result = request.RpcMethod switch
         {
-            "initialize" => """{"protocolVersion":"2025-11-25","capabilities":{"tools":{}},"serverInfo":{"name":"recorder","version":"1"}}""",
-            "tools/list" => """{"tools":[{"name":"echo","inputSchema":{"type":"object"}},{"name":"secret_tool","inputSchema":{"type":"object"}}]}""",
+            "initialize" => """{"protocolVersion":"2025-11-25","capabilities":{"tools":{}}"""
+                + ""","serverInfo":{"name":"recorder","version":"1"}}""",
+            "tools/list" => """{"tools":[{"name":"echo","inputSchema":{"type":"object"}}"""
+                + """,{"name":"secret_tool","inputSchema":{"type":"object"}}]}""",
             _ => """{"content":[{"type":"text","text":"ran"}]}""",
         };
         return ScriptedUpstream.Response("200 OK", "application/json", ScriptedUpstream.Result(request, result));

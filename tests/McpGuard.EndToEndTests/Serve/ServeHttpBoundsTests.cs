@@ -67,7 +67,8 @@ public sealed class ServeHttpBoundsTests
     {
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
         using var http = new HttpClient();
-        var body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}," + Modern + "}}";
+        var body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+            + "\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}," + Modern + "}}";
 
         var lying = await PostAsync(http, guard, body, modern: ("tools/call", "place_order"));
         var honest = await PostAsync(http, guard, body, modern: ("tools/call", "echo"));
@@ -83,7 +84,9 @@ public sealed class ServeHttpBoundsTests
     {
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
         using var http = new HttpClient();
-        string Wait(int ms) => "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"wait_ms\",\"arguments\":{\"ms\":" + ms + "}," + Modern + "}}";
+        string Wait(int ms) =>
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"wait_ms\",\"arguments\":{\"ms\":" + ms + "}," + Modern + "}}";
 
         var slow = PostAsync(http, guard, Wait(400), modern: ("tools/call", "wait_ms"));
         var fast = PostAsync(http, guard, Wait(1), modern: ("tools/call", "wait_ms"));
@@ -105,7 +108,8 @@ public sealed class ServeHttpBoundsTests
         var audit = Path.Combine(home, "audit.jsonl");
         await using var guard = await ServedGuard.StartAsync(policy, Server, ["--audit", audit], home: home);
         using var http = new HttpClient();
-        const string Init = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
+        const string Init = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+            + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
 
         var none = await PostAsync(http, guard, Init);
         var wrong = await PostAsync(http, guard, Init, token: token + "x");

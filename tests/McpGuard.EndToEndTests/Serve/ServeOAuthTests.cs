@@ -92,7 +92,8 @@ public sealed class ServeOAuthTests
     [MemberData(nameof(Eras))]
     public async Task AgentScope_TwoAgentsAgainstMaxOne_EachGetsOne(string version)
     {
-        await using var setup = await OAuthSetup.StartAsync("  echo:\n    rate_limit: { max: 1, window: 1h, scope: agent }\n    action: allow\n");
+        await using var setup = await OAuthSetup.StartAsync(
+            "  echo:\n    rate_limit: { max: 1, window: 1h, scope: agent }\n    action: allow\n");
         var texts = new List<string>();
         foreach (var agent in (string[])["trader", "analyst"])
         {

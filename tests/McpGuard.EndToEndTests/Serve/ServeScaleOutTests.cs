@@ -73,8 +73,10 @@ public sealed class ServeScaleOutTests
     private static async Task<string> PlaceOrderAsync(HttpClient http, Uri url, int i)
     {
         var body = "{\"jsonrpc\":\"2.0\",\"id\":" + i.ToString(CultureInfo.InvariantCulture)
-            + ",\"method\":\"tools/call\",\"params\":{\"name\":\"place_order\",\"arguments\":{\"symbol\":\"BTC\",\"qty\":\"1\"},"
-            + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"},"
+            + ",\"method\":\"tools/call\",\"params\":{\"name\":\"place_order\","
+            + "\"arguments\":{\"symbol\":\"BTC\",\"qty\":\"1\"},"
+            + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+            + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"},"
             + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
         using var request = new HttpRequestMessage(
             HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };

@@ -35,7 +35,8 @@ public sealed class ServeTypeScriptClientTests
     [InlineData("legacy")]
     public async Task Approval_AskedOfThisClient_YesRunsOnce(string mode)
     {
-        const string Policy = "version: 1\ndefault: allow\ntools:\n  place_order: require_approval\napproval:\n  timeout: 10s\n  channels: [elicitation]\n";
+        const string Policy = "version: 1\ndefault: allow\ntools:\n  place_order: require_approval\n"
+            + "approval:\n  timeout: 10s\n  channels: [elicitation]\n";
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
 
         var steps = await RunAsync(mode, "approve", guard);

@@ -120,25 +120,38 @@ public sealed class OtlpExportTests
     private static async Task RunSessionAsync(string policy)
     {
         await using var guard = RawGuard.Start(policy, GuardedServer.Everything());
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await guard.ResponseAsync("0");
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
         await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await guard.ResponseAsync("1");
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":"c0","method":"tools/call","params":{"name":"echo","arguments":{"message":"mail bob@example.com"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":"c0","method":"tools/call","params":"""
+                + """{"name":"echo","arguments":{"message":"mail bob@example.com"}}}""");
         Assert.Contains(
             "[redacted: emails]", (await guard.ResponseAsync("\"c0\"")).GetRawText(), StringComparison.Ordinal);
         var meta = $"\"_meta\":{{\"traceparent\":\"00-{TraceId}-{ParentSpanId}-01\"}}";
         await guard.SendAsync(
-            $$"""{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"echo","arguments":{"message":"{{Secret}}"},{{meta}}""" + "}}");
+            $$"""{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":"""
+                + $$"""{"name":"echo","arguments":{"message":"{{Secret}}"},{{meta}}""" + "}}");
         await guard.ResponseAsync("\"c1\"");
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":"c2","method":"tools/call","params":{"name":"get-sum","arguments":{"a":1,"b":2}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":"c2","method":"tools/call","params":"""
+                + """{"name":"get-sum","arguments":{"a":1,"b":2}}}""");
         await guard.ResponseAsync("\"c2\"");
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":"c3","method":"tools/call","params":{"name":"get-env","arguments":{}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":"c3","method":"tools/call","params":"""
+                + """{"name":"get-env","arguments":{}}}""");
         await guard.ResponseAsync("\"c3\"");
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":"c4","method":"tools/call","params":{"name":"get-tiny-image","arguments":{}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":"c4","method":"tools/call","params":"""
+                + """{"name":"get-tiny-image","arguments":{}}}""");
         await guard.ResponseAsync("\"c4\"");
-        await guard.SendAsync("""{"jsonrpc":"2.0","id":"c5","method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":"c5","method":"tools/call","params":"""
+                + """{"name":"echo","arguments":{"message":"x"}}}""");
         Assert.Contains("retry after", (await guard.ResponseAsync("\"c5\"")).GetRawText(), StringComparison.Ordinal);
         guard.CloseStdin();
         Assert.Equal(0, await guard.WaitForExitAsync());

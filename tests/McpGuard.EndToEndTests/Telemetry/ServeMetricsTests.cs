@@ -17,7 +17,8 @@ public sealed class ServeMetricsTests
         + "telemetry:\n  prometheus: true\n";
 
     private const string Modern = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-        + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"},\"io.modelcontextprotocol/clientCapabilities\":{}}";
+        + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"}"
+        + ",\"io.modelcontextprotocol/clientCapabilities\":{}}";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

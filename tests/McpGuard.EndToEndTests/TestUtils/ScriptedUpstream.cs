@@ -33,8 +33,11 @@ internal sealed class ScriptedUpstream : IAsyncDisposable
     public IReadOnlyList<UpstreamRequest> Requests => [.. _requests];
 
     /// <summary>A complete response with the given status, Content-Type and body.</summary>
-    public static string Response(string status, string? contentType, string body, string extraHeaders = "") =>
-        $"HTTP/1.1 {status}\r\n{(contentType is null ? "" : $"Content-Type: {contentType}\r\n")}{extraHeaders}Connection: close\r\n\r\n{body}";
+    public static string Response(string status, string? contentType, string body, string extraHeaders = "")
+    {
+        var contentTypeHeader = contentType is null ? "" : $"Content-Type: {contentType}\r\n";
+        return $"HTTP/1.1 {status}\r\n{contentTypeHeader}{extraHeaders}Connection: close\r\n\r\n{body}";
+    }
 
     /// <summary>A JSON-RPC result for the request's own id.</summary>
     public static string Result(UpstreamRequest request, string resultJson) =>

@@ -25,11 +25,15 @@ public sealed class LineWidthTests
             if (wide.Count > allowed)
             {
                 var lines = string.Join(", ", wide.Select(l => l.Line));
-                problems.Add($"{relative}: {wide.Count} lines wider than {MaxColumns} columns, allowed {allowed} (lines {lines})");
+                problems.Add(
+                    $"{relative}: {wide.Count} lines wider than {MaxColumns} columns,"
+                        + $" allowed {allowed} (lines {lines})");
             }
             else if (wide.Count < allowed)
             {
-                problems.Add($"{relative}: {wide.Count} wide lines now; lower its allowance in eng/long-lines.txt to {wide.Count}");
+                problems.Add(
+                    $"{relative}: {wide.Count} wide lines now; lower "
+                        + $"its allowance in eng/long-lines.txt to {wide.Count}");
             }
         }
 

@@ -80,7 +80,8 @@ public sealed class AuditSummaryTests
     public async Task ReadAsync_AnswerWithoutItsRequest_CountedUnderTheAnswer()
     {
         var summary = await AuditSummaryReader.ReadAsync(
-            new StringReader("""{"type":"decision","time":"2026-01-01T00:00:00Z","call_id":"c","tool":"t","decision":"approved"}"""),
+            new StringReader(
+                """{"type":"decision","time":"2026-01-01T00:00:00Z","call_id":"c","tool":"t","decision":"approved"}"""),
             "x", null, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, Assert.Single(summary.Tools).Decisions["approved"]);

@@ -20,7 +20,11 @@ public sealed class LimitsCommandTests : IDisposable
     {
         var policyPath = _directory.File("p.yaml");
         var state = _directory.File("state.db");
-        await File.WriteAllTextAsync(policyPath, $"version: 1\ndefault: allow\nstate:\n  path: {state}\n  namespace: n\ntools:\n  t:\n    budget: {{ argument: qty, max: 1, window: 1h, per: symbol }}\n    action: allow\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            policyPath,
+            $"version: 1\ndefault: allow\nstate:\n  path: {state}\n  namespace: n\ntools:\n  t:\n"
+                + $"    budget: {{ argument: qty, max: 1, window: 1h, per: symbol }}\n    action: allow\n",
+            TestContext.Current.CancellationToken);
         await using (var store = new SqliteCounterStore(state, TimeSpan.FromSeconds(5), state))
         {
             var counter = new CounterId(

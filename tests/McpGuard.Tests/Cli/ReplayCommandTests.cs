@@ -72,10 +72,14 @@ public sealed class ReplayCommandTests
         Assert.Equal(1, root.GetProperty("changed").GetInt32());
         Assert.Equal(1, root.GetProperty("not_judged").GetInt32());
         Assert.Equal(["allow->allow:1", "allow->deny:1"], root.GetProperty("transitions").EnumerateArray()
-            .Select(t => $"{t.GetProperty("from").GetString()}->{t.GetProperty("to").GetString()}:{t.GetProperty("count").GetInt32()}"));
+            .Select(
+                t => $"{t.GetProperty("from").GetString()}->{t.GetProperty("to").GetString()}:"
+                    + $"{t.GetProperty("count").GetInt32()}"));
         Assert.Equal("s-1", root.GetProperty("changes")[0].GetProperty("call_id").GetString());
         Assert.Equal(["s-2:api_key", "s-3:qty"], root.GetProperty("not_replayable_calls").EnumerateArray()
-            .Select(c => $"{c.GetProperty("call_id").GetString()}:{string.Join(",", c.GetProperty("needs").EnumerateArray().Select(n => n.GetString()))}"));
+            .Select(
+                c => $"{c.GetProperty("call_id").GetString()}:"
+                    + $"{string.Join(",", c.GetProperty("needs").EnumerateArray().Select(n => n.GetString()))}"));
     }
 
     [Fact]

@@ -54,9 +54,15 @@ public sealed class ToolTextFlagsTests
     private static IReadOnlyList<ToolTextFlag> Flags()
     {
         using var document = JsonDocument.Parse(ToolsJson());
-        return ToolTextFlags.Find(document.RootElement.EnumerateArray().Select(t => new ServerTool(
-            t.Deserialize(ModelContextProtocol.McpJsonUtilities.DefaultOptions.GetTypeInfo<ModelContextProtocol.Protocol.Tool>())!, t.Clone())));
+        var toolType = ModelContextProtocol.McpJsonUtilities.DefaultOptions
+            .GetTypeInfo<ModelContextProtocol.Protocol.Tool>();
+        return ToolTextFlags.Find(document.RootElement.EnumerateArray()
+            .Select(t => new ServerTool(t.Deserialize(toolType)!, t.Clone())));
     }
+
+    /// <summary>The kind as the JSON output writes it.</summary>
+    private static string KindWord(ToolTextFlagKind kind) =>
+        kind == ToolTextFlagKind.InvisibleCharacters ? "invisible_characters" : "addressed_to_model";
 
     [Fact]
     public void Find_PoisonedDefinitions_NamesToolFieldAndWhat()
@@ -144,11 +150,12 @@ public sealed class ToolTextFlagsTests
         var flags = json.RootElement.EnumerateArray().ToDictionary(
             t => t.GetProperty("name").GetString()!,
             t => t.GetProperty("flags").EnumerateArray().Select(f =>
-                $"{f.GetProperty("where").GetString()} {f.GetProperty("kind").GetString()}: {f.GetProperty("what").GetString()}")
+                $"{f.GetProperty("where").GetString()} "
+                    + $"{f.GetProperty("kind").GetString()}: {f.GetProperty("what").GetString()}")
                 .ToList());
         var expected = Flags().GroupBy(f => f.Tool).ToDictionary(
             g => g.Key,
-            g => g.Select(f => $"{f.Where} {(f.Kind == ToolTextFlagKind.InvisibleCharacters ? "invisible_characters" : "addressed_to_model")}: {f.What}").ToList());
+            g => g.Select(f => $"{f.Where} {KindWord(f.Kind)}: {f.What}").ToList());
         Assert.Empty(flags["get_time"]);
         foreach (var (tool, said) in expected)
         {

@@ -108,7 +108,8 @@ public sealed class OneDecisionSweepTests
         var cases = new StringBuilder("cases:\n");
         foreach (var (tool, arguments) in calls)
         {
-            cases.Append($"  - {{ name: \"{tool} {cases.Length}\", call: {tool}, args: {arguments}, expect: allow }}\n");
+            cases.Append(
+                $"  - {{ name: \"{tool} {cases.Length}\", call: {tool}, args: {arguments}, expect: allow }}\n");
         }
 
         var path = temp.File("sweep.cases.yaml");

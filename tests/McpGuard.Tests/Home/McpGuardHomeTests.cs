@@ -27,7 +27,10 @@ public sealed class McpGuardHomeTests
         using var temp = new TempDirectory();
         var home = Path.Combine(temp.Path, ".mcpguard");
         Directory.CreateDirectory(home);
-        File.SetUnixFileMode(home, UserOnly | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(
+            home,
+            UserOnly | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead
+            | UnixFileMode.OtherExecute);
 
         McpGuardHome.EnsureHome(home);
 

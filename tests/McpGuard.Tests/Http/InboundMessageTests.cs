@@ -27,6 +27,10 @@ public sealed class InboundMessageTests
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{}} {"jsonrpc":"2.0","id":2,"result":{}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"text":"a""" + "\n" + """b"}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"a","type":"image"}]}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"a":{"b":1},"c":{"b":2},"a":3}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"\u0061":1,"a":2}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"\u0069d":2,"result":{}}""")]
     public void TryRead_NotOneJsonRpcMessage_Refused(string text)
     {
         Assert.False(InboundMessage.TryRead(Encoding.UTF8.GetBytes(text), out _));
@@ -40,5 +44,51 @@ public sealed class InboundMessageTests
                 "{\"jsonrpc\":\"2.0\",\r\n\"id\":1,\r\"result\":\n{}}"u8.ToArray(), out var message));
 
         Assert.Equal("{\"jsonrpc\":\"2.0\",  \"id\":1, \"result\": {}}", Encoding.UTF8.GetString(message.Bytes.Span));
+    }
+
+    [Fact]
+    public void TryRead_SameNamesInSiblingObjects_Accepted()
+    {
+        var json = """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text"},{"type":"text"}],"b":{"type":1}}}""";
+
+        Assert.True(InboundMessage.TryRead(Encoding.UTF8.GetBytes(json), out var message));
+        Assert.Equal("n:1", message.Id?.Key);
+        Assert.True(message.IsResponse);
+    }
+
+    [Fact]
+    public void TryRead_ManyNamesInOneObject_DuplicateStillFound()
+    {
+        var members = string.Join(",", Enumerable.Range(0, 100).Select(i => $"\"k{i}\":{i}"));
+
+        const string Head = """{"jsonrpc":"2.0","id":1,"result":{""";
+
+        Assert.True(InboundMessage.TryRead(Encoding.UTF8.GetBytes(Head + members + "}}"), out _));
+        Assert.False(InboundMessage.TryRead(Encoding.UTF8.GetBytes(Head + members + ",\"k7\":0}}"), out _));
+    }
+
+    [Fact]
+    public void TryRead_InitializeAnswer_NamesItsRevision()
+    {
+        var json = """{"result":{"capabilities":{"protocolVersion":"no"},"protocolVersion":"2025-06-18"},"""
+            + "\"jsonrpc\":\"2.0\",\"id\":\"x\"}";
+
+        Assert.True(InboundMessage.TryRead(Encoding.UTF8.GetBytes(json), out var message));
+        Assert.Equal("2025-06-18", message.ProtocolVersion);
+        Assert.Equal("s:x", message.Id?.Key);
+        Assert.False(message.IsError);
+    }
+
+    [Fact]
+    public void TryRead_ErrorAndRequest_ToldApart()
+    {
+        Assert.True(InboundMessage.TryRead(
+            """{"jsonrpc":"2.0","id":2,"error":{"code":-1,"message":"x"}}"""u8.ToArray(), out var error));
+        Assert.True(InboundMessage.TryRead(
+            """{"jsonrpc":"2.0","id":3,"method":"roots/list","result":{"protocolVersion":"x"}}"""u8.ToArray(),
+            out var request));
+
+        Assert.True(error is { IsError: true, IsResponse: true });
+        Assert.True(request is { IsError: false, IsResponse: false, ProtocolVersion: null });
     }
 }

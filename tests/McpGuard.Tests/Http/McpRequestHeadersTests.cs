@@ -20,7 +20,8 @@ public sealed class McpRequestHeadersTests
     [Fact]
     public void TryRead_ModernToolsCall_HeadersFromTheBody()
     {
-        var body = """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"""u8.ToArray();
+        var body = ("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{}"""u8
+            + ""","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}"""u8).ToArray();
 
         Assert.True(OutboundMessage.TryRead(body, out var message));
         Assert.Equal(OutboundKind.Request, message.Kind);
@@ -34,8 +35,9 @@ public sealed class McpRequestHeadersTests
         null)]
     [InlineData("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", "Notification", null)]
     [InlineData("""{"jsonrpc":"2.0","id":"e1","result":{"action":"accept"}}""", "Response", null)]
+    // A 2025-era POST carries no Mcp-Name, so its name is not read (OutboundMessage.CannotBeModern).
     [InlineData(
-        """{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"file:///x"}}""", "Request", "file:///x")]
+        """{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"file:///x"}}""", "Request", null)]
     public void TryRead_Kinds(string json, string kind, string? name)
     {
         Assert.True(OutboundMessage.TryRead(System.Text.Encoding.UTF8.GetBytes(json), out var message));

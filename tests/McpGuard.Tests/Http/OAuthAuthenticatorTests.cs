@@ -179,7 +179,8 @@ public sealed class OAuthAuthenticatorTests : IDisposable
     private string Jwks()
     {
         var parameters = _rsa.ExportParameters(includePrivateParameters: false);
-        return $$"""{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"{{_kid}}","n":"{{Base64Url(parameters.Modulus!)}}","e":"{{Base64Url(parameters.Exponent!)}}"}]}""";
+        var (n, e) = (Base64Url(parameters.Modulus!), Base64Url(parameters.Exponent!));
+        return $$"""{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"{{_kid}}","n":"{{n}}","e":"{{e}}"}]}""";
     }
 
     private static string Base64Url(string text) => Base64Url(Encoding.UTF8.GetBytes(text));
@@ -206,7 +207,8 @@ public sealed class OAuthAuthenticatorTests : IDisposable
 
             var body = request.RequestUri!.AbsolutePath switch
             {
-                "/.well-known/oauth-authorization-server" => $$"""{"issuer":"{{Issuer}}","jwks_uri":"{{Issuer}}/jwks"}""",
+                "/.well-known/oauth-authorization-server" =>
+                    $$"""{"issuer":"{{Issuer}}","jwks_uri":"{{Issuer}}/jwks"}""",
                 "/jwks" => Jwks,
                 _ => null,
             };

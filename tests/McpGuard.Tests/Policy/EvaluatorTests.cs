@@ -133,7 +133,10 @@ public sealed class EvaluatorTests
     [InlineData("eq: true", """{"v":true}""", true)]
     public void Evaluate_EveryOperator(string matcher, string arguments, bool holds)
     {
-        var engine = new PolicyEngine(Load($"version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: {{ v: {{ {matcher} }} }}\n        action: allow\n"));
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                    + $"      - when: {{ v: {{ {matcher} }} }}\n        action: allow\n"));
 
         Assert.Equal(holds ? Verdict.Allow : Verdict.Deny, engine.Evaluate(Call("t", arguments)).Verdict);
     }

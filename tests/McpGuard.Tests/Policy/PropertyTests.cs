@@ -44,7 +44,11 @@ public sealed class PropertyTests
 
     private static readonly Gen<string> s_rule =
         Gen.Select(s_condition.Array[1, 3], Gen.Int[0, s_actions.Length - 1], (conditions, action) =>
-            $"      - when: {{ {string.Join(", ", conditions.DistinctBy(c => c[..c.IndexOf(':', StringComparison.Ordinal)]))} }}\n        action: {s_actions[action]}\n");
+        {
+            // One condition per argument: a mapping cannot hold the same key twice.
+            var distinct = conditions.DistinctBy(c => c[..c.IndexOf(':', StringComparison.Ordinal)]);
+            return $"      - when: {{ {string.Join(", ", distinct)} }}\n        action: {s_actions[action]}\n";
+        });
 
     private static readonly Gen<string> s_policy =
         s_rule.Array[1, 4]

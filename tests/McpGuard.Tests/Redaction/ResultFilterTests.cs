@@ -24,7 +24,8 @@ public sealed class ResultFilterTests
     [Fact]
     public void Apply_TextContent_RedactsOnlyTheMatch()
     {
-        var line = $$$"""{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":[{"type":"text","text":"key id {{{Secret}}}, ok"}]}}""";
+        var line = $$$"""{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":"""
+            + $$$"""[{"type":"text","text":"key id {{{Secret}}}, ok"}]}}""";
 
         Assert.Equal(
             """{"jsonrpc":"2.0","id":9007199254740993,"result":{"content":"""
@@ -49,7 +50,8 @@ public sealed class ResultFilterTests
     public void Apply_SecretSplitOverBufferSegments_IsStillRedacted(int segmentSize, char pad, bool escaped)
     {
         var padding = new string(pad, 16 * 1024 - 10) + (escaped ? "\\n" : " ");
-        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{{{padding}}}{{{Secret}}} end"}]}}""";
+        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":"""
+            + $$$"""[{"type":"text","text":"{{{padding}}}{{{Secret}}} end"}]}}""";
         var segmented = WireBytes.Segmented(Encoding.UTF8.GetBytes(line), segmentSize);
         Assert.False(segmented.IsSingleSegment);
 
@@ -100,7 +102,8 @@ public sealed class ResultFilterTests
     [Fact]
     public void Apply_BlockDetectorMatches_BlocksAndCounts()
     {
-        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{{{Secret}}} and {{{Secret}}}"}]}}""";
+        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":"""
+            + $$$"""[{"type":"text","text":"{{{Secret}}} and {{{Secret}}}"}]}}""";
 
         var blocked = Assert.IsType<FilteredResult.Blocked>(Apply(line, "{ redact: [emails], block: [secrets] }"));
 
@@ -133,7 +136,8 @@ public sealed class ResultFilterTests
     [Fact]
     public void Apply_RedactedText_IsReEscapedValidly()
     {
-        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"\"q\"\n\u00e9 {{{Secret}}} \u2028😀"}]}}""";
+        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"content":"""
+            + $$$"""[{"type":"text","text":"\"q\"\n\u00e9 {{{Secret}}} \u2028😀"}]}}""";
 
         Assert.Equal(
             """{"jsonrpc":"2.0","id":1,"result":{"content":"""

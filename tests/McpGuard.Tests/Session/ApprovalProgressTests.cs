@@ -17,7 +17,10 @@ public sealed class ApprovalProgressTests
 
     [Theory]
     [InlineData("""{"name":"place_order","_meta":{"progressToken":"p-1"}}""", "\"p-1\"")]
-    [InlineData("""{"name":"place_order","_meta":{"progressToken":9007199254740993,"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}""", "9007199254740993")]
+    [InlineData(
+        """{"name":"place_order","_meta":"""
+            + """{"progressToken":9007199254740993,"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}""",
+        "9007199254740993")]
     public async Task Start_CallWithAProgressToken_NotifiesOnEachTickOnItsTokenUntilDisposed(
         string parameters, string token)
     {
@@ -38,7 +41,8 @@ public sealed class ApprovalProgressTests
         await ((IClientPeer)sink).SendAsync("""{"answer":true}"""u8.ToArray(), flush: true, Ct);
 
         Assert.Equal(
-            $$$"""{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":{{{token}}},"progress":1,"message":"waiting for a person to approve place_order"}}""",
+            $$$"""{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":{{{token}}}"""
+                + $$$""","progress":1,"message":"waiting for a person to approve place_order"}}""",
             first);
         Assert.Contains("\"progress\":2,", second, StringComparison.Ordinal);
 

@@ -29,9 +29,8 @@ public sealed class ArrivalOrderPropertyTests
     {
         Gen.Select(Gen.Int[1, s_ids.Length], Gen.Int[1, s_ids.Length], Gen.Bool, Gen.Bool)
             .Sample(
-                (
-                    calls, max, listFirst,
-                    gatedStore) => BurstAsync(calls, max, listFirst, gatedStore).GetAwaiter().GetResult(),
+                (calls, max, listFirst, gatedStore) =>
+                    BurstAsync(calls, max, listFirst, gatedStore).GetAwaiter().GetResult(),
                 iter: 60);
     }
 
@@ -80,7 +79,9 @@ public sealed class ArrivalOrderPropertyTests
             """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
         using var own = JsonDocument.Parse(await server.NextAsync());
         var ownId = own.RootElement.GetProperty("id").GetRawText();
-        await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":ID,"result":{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}}""".Replace("ID", ownId, StringComparison.Ordinal));
+        const string Listed =
+            """{"jsonrpc":"2.0","id":ID,"result":{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}}""";
+        await SendAsync(session.HandleServerMessageAsync, Listed.Replace("ID", ownId, StringComparison.Ordinal));
 
         Assert.Contains("\"id\":1", await server.NextAsync(), StringComparison.Ordinal);
         Assert.Equal("test-1", Assert.Single(audit.Decisions).CallId);

@@ -59,7 +59,10 @@ public sealed class SessionContextTests
             """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
                 + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await server.NextAsync();
-        await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"NAME","version":"1"}}}""".Replace("NAME", name, StringComparison.Ordinal));
+        const string Initialized =
+            """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{}"""
+            + ""","serverInfo":{"name":"NAME","version":"1"}}}""";
+        await SendAsync(session.HandleServerMessageAsync, Initialized.Replace("NAME", name, StringComparison.Ordinal));
         await client.NextAsync();
         await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();

@@ -111,13 +111,18 @@ public sealed class StdioRelayLimitTests
         await using var relay = RelayHarness.Start(Asked, server.CommandLine, counters: store);
         await relay.SendAsync(ListTools);
         await relay.ReadUntilIdAsync("\"list\"");
-        await relay.SendAsync($$$"""{"jsonrpc":"2.0","id":"q","method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"},"_meta":{{{Meta}}}}}""");
+        await relay.SendAsync(
+            $$$"""{"jsonrpc":"2.0","id":"q","method":"tools/call","params":"""
+                + $$$"""{"name":"echo","arguments":{"marker":"COUNTED"},"_meta":{{{Meta}}}}}""");
         var question = (await relay.ReadResponseAsync("\"q\"")).GetProperty("result");
         Assert.Equal("input_required", question.GetProperty("resultType").GetString());
         var state = question.GetProperty("requestState").GetString();
 
         // The approved retry must be counted; the store does not answer yet, so the call waits off the pump.
-        await relay.SendAsync($$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"marker":"COUNTED"},"inputResponses":{"mcpguard/approval":{"action":"accept","content":{"approve":true}}},"requestState":"{{{{state}}}}","_meta":{{{{Meta}}}}}}""");
+        await relay.SendAsync(
+            $$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":"""
+                + $$$$"""{"marker":"COUNTED"},"inputResponses":{"mcpguard/approval":{"action":"accept","content":"""
+                + $$$$"""{"approve":true}}},"requestState":"{{{{state}}}}","_meta":{{{{Meta}}}}}}""");
         await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
         await relay.SendAsync(
             """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"""

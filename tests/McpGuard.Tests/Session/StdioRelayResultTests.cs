@@ -24,7 +24,8 @@ public sealed class StdioRelayResultTests
         """;
 
     private static string Call(int id, string tool, string text) =>
-        $$$$"""{"jsonrpc":"2.0","id":{{{{id}}}},"method":"tools/call","params":{"name":"{{{{tool}}}}","arguments":{"text":"{{{{text}}}}"}}}""";
+        $$$$"""{"jsonrpc":"2.0","id":{{{{id}}}},"method":"tools/call","params":"""
+            + $$$$"""{"name":"{{{{tool}}}}","arguments":{"text":"{{{{text}}}}"}}}""";
 
     private static async Task<RelayHarness> StartAsync(
         FakeServer server, RecordingAuditLog audit, bool monitor = false, string policy = Policy)
@@ -110,12 +111,16 @@ public sealed class StdioRelayResultTests
         using var server = FakeServer.Create([["as_task"]]);
         var audit = new RecordingAuditLog();
         await using var relay = await StartAsync(server, audit);
-        await relay.SendAsync($$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"as_task","arguments":{"task":"{{{{Secret}}}}"},"task":{}}}""");
+        await relay.SendAsync(
+            $$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"""
+                + $$$$"""{"name":"as_task","arguments":{"task":"{{{{Secret}}}}"},"task":{}}}""");
         await relay.ReadResponseAsync("1");
 
-        await relay.SendAsync($$$"""{"jsonrpc":"2.0","id":2,"method":"tasks/result","params":{"taskId":"{{{Secret}}}"}}""");
+        await relay.SendAsync(
+            $$$"""{"jsonrpc":"2.0","id":2,"method":"tasks/result","params":{"taskId":"{{{Secret}}}"}}""");
         var task = ResultText(await relay.ReadResponseAsync("2"));
-        await relay.SendAsync($$$"""{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"secret://{{{Secret}}}"}}""");
+        await relay.SendAsync(
+            $$$"""{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"secret://{{{Secret}}}"}}""");
         var resource = (await relay.ReadResponseAsync("3")).GetProperty("result").GetProperty("contents")[0];
 
         Assert.Equal("task done: [redacted: secrets]", task);

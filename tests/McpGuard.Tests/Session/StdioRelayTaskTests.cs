@@ -31,7 +31,8 @@ public sealed class StdioRelayTaskTests
         Assert.Equal(
             "working", (await relay.ReadResponseAsync("2")).GetProperty("result").GetProperty("status").GetString());
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tasks/result","params":{"taskId":"someone-elses"}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":3,"method":"tasks/result","params":{"taskId":"someone-elses"}}""");
         var refused = await relay.ReadResponseAsync("3");
         Assert.Equal(-32602, refused.GetProperty("error").GetProperty("code").GetInt32());
         Assert.Equal("Unknown task: someone-elses", refused.GetProperty("error").GetProperty("message").GetString());

@@ -101,7 +101,8 @@ public sealed class StdioRelayToolCallTests
         using var server = FakeServer.Create(RelayPolicies.StandardTools);
         await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
 
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"nope","arguments":{}}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"nope","arguments":{}}}""");
         Assert.Equal(
             """{"jsonrpc":"2.0","id":5,"error":{"code":-32602,"message":"Unknown tool: nope"}}""",
             await relay.ReadTextAsync());
@@ -194,7 +195,8 @@ public sealed class StdioRelayToolCallTests
         var answers = new[] { await relay.ReadJsonAsync(), await relay.ReadJsonAsync() };
         await relay.SendAsync("""{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}""");
         var big = await relay.ReadTextAsync();
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":{"name":"danger"}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":{"name":"danger"}}""");
         var denied = await relay.ReadTextAsync();
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"\u0037","method":"tools/call","params":{"name":"nope"}}""");
         var unknown = await relay.ReadTextAsync();
@@ -263,7 +265,8 @@ public sealed class StdioRelayToolCallTests
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":["echo"]}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":1}}""");
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":"x"}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":"x"}}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","id":4,"method":"tools/call"}""");
 
         for (var id = 1; id <= 4; id++)

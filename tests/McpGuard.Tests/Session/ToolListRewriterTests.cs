@@ -73,7 +73,8 @@ public sealed class ToolListRewriterTests
     [Fact]
     public void Rewrite_PrettyPrintedAndSegmented_CutsOnlyTheHiddenElement()
     {
-        var line = $$$"""{ "jsonrpc" : "2.0" , "id" : 1 , "result" : { "tools" : [ {{{A}}} , {{{Secret}}} ] , "nextCursor" : "n" } }""";
+        var line = $$$"""{ "jsonrpc" : "2.0" , "id" : 1 , "result" : { "tools" """
+            + $$$""": [ {{{A}}} , {{{Secret}}} ] , "nextCursor" : "n" } }""";
 
         var rewritten = ToolListRewriter.Rewrite(
             WireBytes.Segmented(Encoding.UTF8.GetBytes(line), 7), (name, _) => name == "secret", out var page);
@@ -97,7 +98,9 @@ public sealed class ToolListRewriterTests
     [Fact]
     public void ReadPage_Annotations_ReadIntoToolHints()
     {
-        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"tools":[{{{A}}},{{{Secret}}},{{{B}}},{"name":"odd","annotations":{"readOnlyHint":"true","destructiveHint":1}},{"name":"bad","annotations":[]}]}}""";
+        var line = $$$"""{"jsonrpc":"2.0","id":1,"result":{"tools":[{{{A}}},{{{Secret}}},{{{B}}}"""
+            + $$$""",{"name":"odd","annotations":{"readOnlyHint":"true","destructiveHint":1}}"""
+            + $$$""",{"name":"bad","annotations":[]}]}}""";
         var seen = new Dictionary<string, ToolHints?>();
 
         ToolListRewriter.Rewrite(Line(line), (name, hints) => { seen[name] = hints; return false; }, out var page);

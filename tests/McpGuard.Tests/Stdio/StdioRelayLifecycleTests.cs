@@ -23,7 +23,8 @@ public sealed class StdioRelayLifecycleTests
 
         await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"hang"}}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","id":"two","method":"tools/call","params":{"name":"hang"}}""");
-        await relay.SendAsync("""{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":{"name":"hang"}}""");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":{"name":"hang"}}""");
         await relay.SendAsync("""{"jsonrpc":"2.0","method":"test/exit","params":{"code":7}}""");
 
         var answers = new List<JsonElement>();

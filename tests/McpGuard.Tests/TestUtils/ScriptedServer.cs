@@ -39,7 +39,8 @@ internal sealed class ScriptedServer : IAsyncDisposable
         string toolsJson, string serverName = "scripted", bool exitsBeforeInitialize = false) =>
         new(method => method switch
     {
-        "initialize" => $$$"""{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"serverInfo":{"name":"{{{JsonEncodedText.Encode(serverName)}}}","version":"1"}}""",
+        "initialize" => $$$"""{"protocolVersion":"2025-06-18","capabilities":{"tools":{}}"""
+            + $$$""","serverInfo":{"name":"{{{JsonEncodedText.Encode(serverName)}}}","version":"1"}}""",
         "tools/list" => $$"""{"tools":{{toolsJson}}}""",
         _ => null,
     }, exitsBeforeInitialize);
@@ -73,7 +74,8 @@ internal sealed class ScriptedServer : IAsyncDisposable
                 ? System.Text.Json.Nodes.JsonNode.Parse(raw)!.ToJsonString()
                 : null;
             var answer = result is null
-                ? $$$"""{"jsonrpc":"2.0","id":{{{id.GetRawText()}}},"error":{"code":-32601,"message":"Method not found"}}"""
+                ? $$$"""{"jsonrpc":"2.0","id":{{{id.GetRawText()}}}"""
+                    + $$$""","error":{"code":-32601,"message":"Method not found"}}"""
                 : $$"""{"jsonrpc":"2.0","id":{{id.GetRawText()}},"result":{{result}}}""";
             await writer.WriteAsync(Encoding.UTF8.GetBytes(answer + "\n"));
             await writer.FlushAsync();

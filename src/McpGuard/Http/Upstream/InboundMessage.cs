@@ -16,6 +16,18 @@ internal sealed record InboundMessage(ReadOnlyMemory<byte> Bytes, JsonRpcId? Id,
 
     public static bool TryRead(ReadOnlyMemory<byte> data, [NotNullWhen(true)] out InboundMessage? message)
     {
+        var check = InboundScan.Check(data, out message);
+        if (check == InboundCheck.Undecided)
+        {
+            return TryReadDocument(data, out message);
+        }
+
+        return check == InboundCheck.Valid && message is not null;
+    }
+
+    /// <summary>The check with a document, for what <see cref="InboundScan"/> leaves undecided.</summary>
+    private static bool TryReadDocument(ReadOnlyMemory<byte> data, [NotNullWhen(true)] out InboundMessage? message)
+    {
         message = null;
         try
         {
@@ -53,7 +65,8 @@ internal sealed record InboundMessage(ReadOnlyMemory<byte> Bytes, JsonRpcId? Id,
         }
     }
 
-    private static ReadOnlyMemory<byte> OneLine(ReadOnlyMemory<byte> data)
+    /// <summary>The message as one line (see the summary above).</summary>
+    internal static ReadOnlyMemory<byte> OneLine(ReadOnlyMemory<byte> data)
     {
         if (data.Span.IndexOfAny((byte)'\r', (byte)'\n') < 0)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
 using McpGuard.Session;
 
@@ -7,10 +8,13 @@ namespace McpGuard.Http.Upstream;
 /// <summary>
 /// The facts of one judged message the guard sends upstream that decide its POST: kind, id, method, the revision
 /// its 2026-07-28 envelope names (null for a 2025-era message) and the value <c>Mcp-Name</c> mirrors. Every header
-/// comes from these, read from the judged body itself, never from anything the client sent beside it.
+/// comes from these, read from the judged body itself, never from anything the client sent beside it. The name and
+/// a cancellation's request id are read for 2026-07-28 messages only: no 2025-era POST carries them.
 /// </summary>
 internal sealed record OutboundMessage(OutboundKind Kind, JsonRpcId? Id, string? Method, string? ModernRevision, string? NameValue)
 {
+    private static readonly byte[] s_revisionKey = Encoding.UTF8.GetBytes(ModernMeta.ProtocolVersionKey);
+
     public bool IsModern => ModernRevision is not null;
 
     /// <summary>The <c>requestId</c> of a <c>notifications/cancelled</c>, for closing that request's stream.</summary>
@@ -35,7 +39,9 @@ internal sealed record OutboundMessage(OutboundKind Kind, JsonRpcId? Id, string?
             JsonRpcId? id = null;
             string? method = null;
             var parameters = new OutboundParams();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            var legacy = CannotBeModern(message.Span);
+            while ((!legacy || id is null || method is null)
+                && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isId = reader.ValueTextEquals("id"u8);
                 var isMethod = !isId && reader.ValueTextEquals("method"u8);
@@ -50,7 +56,7 @@ internal sealed record OutboundMessage(OutboundKind Kind, JsonRpcId? Id, string?
                 {
                     method = reader.GetString();
                 }
-                else if (isParams)
+                else if (isParams && !legacy)
                 {
                     parameters.Read(ref reader, message.Span);
                 }
@@ -83,4 +89,12 @@ internal sealed record OutboundMessage(OutboundKind Kind, JsonRpcId? Id, string?
             return false;
         }
     }
+
+    /// <summary>
+    /// True when the message cannot name a 2026-07-28 revision: the envelope's key is nowhere in its bytes and no
+    /// escape could spell it. Such a 2025-era POST needs only the id and the method (the name, a cancellation's
+    /// request id and the revision go on 2026-07-28 POSTs only), so reading stops once both are known.
+    /// </summary>
+    private static bool CannotBeModern(ReadOnlySpan<byte> message) =>
+        !message.Contains((byte)'\\') && message.IndexOf(s_revisionKey) < 0;
 }

@@ -88,7 +88,10 @@ public sealed class CasesLoaderTests
                 expect: allow
             """)).Steps);
 
-        Assert.Equal("""{"n":0.010,"q":"0.010","s":"BTCUSDT","b":true,"z":null,"e":1e3,"plus":"\u002B1","lead":"007","list":[1,"x"],"o":{"k":"v"}}""", JsonSerializerText(step.Arguments));
+        Assert.Equal(
+            """{"n":0.010,"q":"0.010","s":"BTCUSDT","b":true,"z":null,"e":1e3,"plus":"\u002B1","lead":"007","list":"""
+                + """[1,"x"],"o":{"k":"v"}}""",
+            JsonSerializerText(step.Arguments));
     }
 
     [Fact]
@@ -106,7 +109,8 @@ public sealed class CasesLoaderTests
         var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
         for (var i = 1; i < 9; i++)
         {
-            yaml += $"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n";
+            yaml += $"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}"
+                + $", *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n";
         }
 
         var errors = Errors(

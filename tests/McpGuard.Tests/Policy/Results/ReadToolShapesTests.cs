@@ -23,7 +23,8 @@ public sealed class ReadToolShapesTests
         ["bybit-order-id"] = r => $"{{\"orderId\":\"{Number(r, 19)}\",\"orderLinkId\":\"{new Guid(Bytes(r, 16))}\"}}",
         ["bybit-exec-id"] = r => $"{{\"execId\":\"{Number(r, 19)}\",\"execTime\":\"{Number(r, 13)}\"}}",
         ["bybit-order-book"] = OrderBook,
-        ["bybit-kline"] = r => $"[\"{Number(r, 13)}\",\"{Price(r)}\",\"{Price(r)}\",\"{Price(r)}\",\"{Price(r)}\",\"{Price(r)}\",\"{Price(r)}\"]",
+        ["bybit-kline"] = r => $"[\"{Number(r, 13)}\",\"{Price(r)}\",\"{Price(r)}\","
+            + $"\"{Price(r)}\",\"{Price(r)}\",\"{Price(r)}\",\"{Price(r)}\"]",
         ["base62-cursor"] = r => "\"nextPageCursor\":\"" + Base62(r, 40) + "\"",
     };
 
@@ -61,6 +62,7 @@ public sealed class ReadToolShapesTests
     private static string OrderBook(Random random)
     {
         var levels = Enumerable.Range(0, 25).Select(_ => $"[\"{Price(random)}\",\"{Price(random) }\"]");
-        return $"{{\"s\":\"BTCUSDT\",\"b\":[{string.Join(",", levels)}],\"ts\":{Number(random, 13)},\"u\":{Number(random, 8)},\"seq\":{Number(random, 10)}}}";
+        return $"{{\"s\":\"BTCUSDT\",\"b\":[{string.Join(",", levels)}],\"ts\":{Number(random, 13)}"
+            + $",\"u\":{Number(random, 8)},\"seq\":{Number(random, 10)}}}";
     }
 }

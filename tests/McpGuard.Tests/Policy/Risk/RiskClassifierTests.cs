@@ -103,7 +103,8 @@ public sealed class RiskClassifierTests
     [Fact]
     public void Policy_CanSetClassesAndHideAClass()
     {
-        var policy = PolicyTestData.Load("version: 1\ndefault: deny\nrisk:\n  critical: hide\n  classes:\n    frobnicate: critical\n");
+        var policy = PolicyTestData.Load(
+            "version: 1\ndefault: deny\nrisk:\n  critical: hide\n  classes:\n    frobnicate: critical\n");
 
         Assert.True(policy.IsHidden("frobnicate", policy.Classify("frobnicate", null, null)));
         Assert.True(policy.IsHidden("cancel_all_orders", policy.Classify("cancel_all_orders", null, null)));

@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+
+namespace McpGuard.Telemetry;
+
+/// <summary>The Prometheus text format's lines, labels and numbers, for <see cref="PrometheusMetrics"/>.</summary>
+internal static class PrometheusText
+{
+    /// <summary>The labels sorted by name, dots as underscores, values escaped; null values left out.</summary>
+    public static string Labels(IReadOnlyList<string> names, LabelValues values)
+    {
+        var text = new StringBuilder();
+        foreach (var i in Enumerable.Range(0, names.Count).OrderBy(i => names[i], StringComparer.Ordinal))
+        {
+            if (values[i] is { } value)
+            {
+                text.Append(text.Length == 0 ? "" : ",").Append(names[i].Replace('.', '_')).Append("=\"");
+                AppendEscaped(text, value);
+                text.Append('"');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Label values are data (tool names come from the server): backslash, quote, newline escaped.</summary>
+    private static void AppendEscaped(StringBuilder text, string value)
+    {
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '\\' => text.Append("\\\\"),
+                '"' => text.Append("\\\""),
+                '\n' => text.Append("\\n"),
+                _ => text.Append(c),
+            };
+        }
+    }
+
+    public static string Join(string labels, string label) => labels.Length == 0 ? label : labels + "," + label;
+
+    public static void Line(StringBuilder text, string name, string labels, double value)
+    {
+        text.Append(name);
+        if (labels.Length > 0)
+        {
+            text.Append('{').Append(labels).Append('}');
+        }
+
+        text.Append(' ').Append(Number(value)).Append('\n');
+    }
+
+    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
