@@ -18,6 +18,10 @@ internal static class ClientMessageValidator
     private static readonly JsonDocumentOptions s_strict = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
     private static readonly JsonDocumentOptions s_lenient = new() { MaxDepth = 1024 };
 
+    // For a line whose names UniqueNames already found unique: the same parse without its duplicate pass.
+    private static readonly JsonDocumentOptions s_namesChecked =
+        new() { AllowDuplicateProperties = true, MaxDepth = MaxDepth };
+
     /// <summary>
     /// Validates one line without its line ending (the pump strips the <c>\n</c> and one <c>\r</c> right before it,
     /// so any carriage return left here is refused). An empty line is <see cref="LineCheck.Blank"/>: ignored.
@@ -50,7 +54,7 @@ internal static class ClientMessageValidator
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes, s_strict);
+            document = JsonDocument.Parse(bytes, UniqueNames.Sure(span) ? s_namesChecked : s_strict);
         }
         catch (JsonException)
         {
@@ -88,29 +92,26 @@ internal static class ClientMessageValidator
         bool hasId = false, hasVersion = false, hasMethod = false, hasResult = false, hasError = false;
         foreach (var member in root.EnumerateObject())
         {
-            if (member.NameEquals("id"u8))
+            switch (JsonRpcMembers.Of(member))
             {
-                (hasId, idElement) = (true, member.Value);
-            }
-            else if (member.NameEquals("jsonrpc"u8))
-            {
-                (hasVersion, version) = (true, member.Value);
-            }
-            else if (member.NameEquals("method"u8))
-            {
-                (hasMethod, methodElement) = (true, member.Value);
-            }
-            else if (member.NameEquals("params"u8))
-            {
-                parameters = member.Value;
-            }
-            else if (member.NameEquals("result"u8))
-            {
-                hasResult = true;
-            }
-            else if (member.NameEquals("error"u8))
-            {
-                hasError = true;
+                case JsonRpcMember.Id:
+                    (hasId, idElement) = (true, member.Value);
+                    break;
+                case JsonRpcMember.Version:
+                    (hasVersion, version) = (true, member.Value);
+                    break;
+                case JsonRpcMember.Method:
+                    (hasMethod, methodElement) = (true, member.Value);
+                    break;
+                case JsonRpcMember.Params:
+                    parameters = member.Value;
+                    break;
+                case JsonRpcMember.Result:
+                    hasResult = true;
+                    break;
+                case JsonRpcMember.Error:
+                    hasError = true;
+                    break;
             }
         }
 

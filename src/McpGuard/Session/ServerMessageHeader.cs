@@ -33,32 +33,28 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
             var hasResult = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isVersion = reader.ValueTextEquals("jsonrpc"u8);
-                var isMethod = reader.ValueTextEquals("method"u8);
-                var isId = !isMethod && reader.ValueTextEquals("id"u8);
-                var isErrorMember = reader.ValueTextEquals("error"u8);
-                var isResult = reader.ValueTextEquals("result"u8);
+                var member = JsonRpcMembers.Of(ref reader);
                 reader.Read();
-                if (isVersion)
+                if (member == JsonRpcMember.Version)
                 {
                     isVersion2 = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("2.0"u8);
                 }
-                else if (isMethod && reader.TokenType == JsonTokenType.String)
+                else if (member == JsonRpcMember.Method && reader.TokenType == JsonTokenType.String)
                 {
                     method = reader.GetString();
                 }
-                else if (isId)
+                else if (member == JsonRpcMember.Id)
                 {
                     var raw = line.Slice(reader.TokenStartIndex, reader.BytesConsumed - reader.TokenStartIndex);
                     id = JsonRpcId.FromToken(ref reader, raw.IsSingleSegment ? raw.FirstSpan : raw.ToArray());
                 }
-                else if (isErrorMember)
+                else if (member == JsonRpcMember.Error)
                 {
                     isError = true;
                     errorCode = AnswerMembers.ErrorCode(ref reader);
                     continue;
                 }
-                else if (isResult)
+                else if (member == JsonRpcMember.Result)
                 {
                     hasResult = true;
                     // Only the result's own top-level isError matters; its (possibly huge) content is skipped.

@@ -148,6 +148,8 @@ public sealed class ClientMessageValidatorTests
             """{"jsonrpc":"2.0","id":"\u0037","method":"ping"}""", nameof(MessageKind.Request), "ping", "s:7" },
         { "EmptyStringId", """{"jsonrpc":"2.0","id":"","method":"ping"}""", nameof(MessageKind.Request), "ping", "s:" },
         { "IdLast", """{"jsonrpc":"2.0","method":"ping","id":3}""", nameof(MessageKind.Request), "ping", "n:3" },
+        { "EscapedMemberNames",
+            """{"jsonrp\u0063":"2.0","\u0069d":1,"m\u0065thod":"ping"}""", nameof(MessageKind.Request), "ping", "n:1" },
         { "EscapedJsonrpcUnescapesTo20",
             """{"jsonrpc":"2\u002e0","id":1,"method":"ping"}""", nameof(MessageKind.Request), "ping", "n:1" },
         { "EscapedMethodUnescaped",
