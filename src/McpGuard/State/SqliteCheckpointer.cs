@@ -25,25 +25,19 @@ internal sealed class SqliteCheckpointer(string path, TimeSpan busyTimeout, Func
     private const long FramesBeforeRestart = 4096;
 
     private int _commits;
-    private bool _grouped;
     private Task _running = Task.CompletedTask;
     private SqliteConnection? _connection;
 
-    /// <summary>
-    /// Called after each commit of the store (under its connection's lock); <paramref name="alone"/> when it held
-    /// one decision (or a give-back), not a group commit.
-    /// </summary>
-    public void Committed(bool alone)
+    /// <summary>Called after each commit of the store (under its connection's lock).</summary>
+    public void Committed()
     {
-        _grouped |= !alone;
         if (++_commits < CommitsPerCheckpoint || !_running.IsCompleted)
         {
             return;
         }
 
-        var lone = !_grouped;
-        (_commits, _grouped) = (0, false);
-        _running = Task.Run(() => Checkpoint(lone));
+        _commits = 0;
+        _running = Task.Run(Checkpoint);
     }
 
     public async ValueTask DisposeAsync()
@@ -52,23 +46,12 @@ internal sealed class SqliteCheckpointer(string path, TimeSpan busyTimeout, Func
         _connection?.Dispose();
     }
 
-    /// <param name="lone">
-    /// Every commit since the last checkpoint held one decision: calls answered one at a time. Then the log is
-    /// started again every round, not only at <see cref="FramesBeforeRestart"/>: each commit writes the same few
-    /// pages, and indexing a page in the log (SQLite's WAL hash table, one probe per earlier copy of it) cost 15k of
-    /// a lone call's ~120k instructions with up to 4,096 frames in it. The one call that arrives during the held
-    /// checkpoint waits for its disk flushes: one call in 400. Group commits (pipelined calls, which the held
-    /// checkpoint would stall together) restart the log only at <see cref="FramesBeforeRestart"/>.
-    /// </param>
-    private void Checkpoint(bool lone)
+    private void Checkpoint()
     {
         try
         {
             var connection = _connection ??= Open();
-            // What the first one answers is the log as it stood when it began: the commits made during its disk
-            // flushes are left for the held one.
-            var log = Run(connection);
-            if (lone || log >= FramesBeforeRestart)
+            if (Run(connection) >= FramesBeforeRestart)
             {
                 whileStoreIdle(() => Run(connection));
             }

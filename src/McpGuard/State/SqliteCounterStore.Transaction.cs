@@ -21,7 +21,7 @@ internal sealed partial class SqliteCounterStore
         {
             var statements = Begin();
             var outcome = Decide(statements, demands, now);
-            Commit(statements, alone: true);
+            Commit(statements);
             return outcome;
         }
         catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
@@ -55,7 +55,7 @@ internal sealed partial class SqliteCounterStore
                 }
             }
 
-            Commit(statements, alone: batch.Length == 1);
+            Commit(statements);
         }
         catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
         {
@@ -83,7 +83,7 @@ internal sealed partial class SqliteCounterStore
                 }
             }
 
-            Commit(statements, alone: true);
+            Commit(statements);
             return true;
         }
         catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
@@ -157,10 +157,7 @@ internal sealed partial class SqliteCounterStore
         return statements;
     }
 
-    /// <param name="alone">
-    /// The transaction held one decision or give-back, not a group (see <see cref="SqliteCheckpointer"/>).
-    /// </param>
-    private void Commit(SqliteCounterStatements statements, bool alone)
+    private void Commit(SqliteCounterStatements statements)
     {
         try
         {
@@ -180,7 +177,7 @@ internal sealed partial class SqliteCounterStore
         }
 
         _made.Clear();
-        _checkpointer.Committed(alone);
+        _checkpointer.Committed();
     }
 
     /// <summary>
