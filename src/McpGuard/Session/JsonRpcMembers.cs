@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace McpGuard.Session;
@@ -7,53 +8,31 @@ namespace McpGuard.Session;
 internal static class JsonRpcMembers
 {
     /// <summary>The member whose name the reader is on (a <see cref="JsonTokenType.PropertyName"/>).</summary>
-    public static JsonRpcMember Of(ref Utf8JsonReader reader)
-    {
-        var member = reader.HasValueSequence ? JsonRpcMember.Escaped : Of(reader.ValueSpan);
-        return member != JsonRpcMember.Escaped ? member
-            : reader.ValueTextEquals("jsonrpc"u8) ? JsonRpcMember.Version
-            : reader.ValueTextEquals("id"u8) ? JsonRpcMember.Id
-            : reader.ValueTextEquals("method"u8) ? JsonRpcMember.Method
-            : reader.ValueTextEquals("params"u8) ? JsonRpcMember.Params
-            : reader.ValueTextEquals("result"u8) ? JsonRpcMember.Result
-            : reader.ValueTextEquals("error"u8) ? JsonRpcMember.Error
-            : JsonRpcMember.Other;
-    }
+    public static JsonRpcMember Of(ref Utf8JsonReader reader) =>
+        reader.HasValueSequence || reader.ValueIsEscaped ? Decoded(reader.GetString()!) : Named(reader.ValueSpan);
 
     /// <summary>The member a property of a parsed message is.</summary>
     public static JsonRpcMember Of(JsonProperty property)
     {
-        var member = Of(JsonMarshal.GetRawUtf8PropertyName(property));
-        return member != JsonRpcMember.Escaped ? member
-            : property.NameEquals("jsonrpc"u8) ? JsonRpcMember.Version
-            : property.NameEquals("id"u8) ? JsonRpcMember.Id
-            : property.NameEquals("method"u8) ? JsonRpcMember.Method
-            : property.NameEquals("params"u8) ? JsonRpcMember.Params
-            : property.NameEquals("result"u8) ? JsonRpcMember.Result
-            : property.NameEquals("error"u8) ? JsonRpcMember.Error
-            : JsonRpcMember.Other;
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        return raw.Contains((byte)'\\') ? Decoded(property.Name) : Named(raw);
     }
 
     /// <summary>
-    /// The member a raw property name (its bytes as written, without quotes) names; <see
-    /// cref="JsonRpcMember.Escaped"/> when it is written with escapes.
+    /// A name written with escapes (<c>"i\u0064"</c>), decoded: rare, so it may allocate, and it still counts as the
+    /// member it spells.
     /// </summary>
-    public static JsonRpcMember Of(ReadOnlySpan<byte> raw)
-    {
-        if (raw.Contains((byte)'\\'))
-        {
-            return JsonRpcMember.Escaped;
-        }
+    private static JsonRpcMember Decoded(string name) => Named(Encoding.UTF8.GetBytes(name));
 
-        return raw.Length switch
-        {
-            2 when raw.SequenceEqual("id"u8) => JsonRpcMember.Id,
-            5 when raw.SequenceEqual("error"u8) => JsonRpcMember.Error,
-            6 when raw.SequenceEqual("method"u8) => JsonRpcMember.Method,
-            6 when raw.SequenceEqual("params"u8) => JsonRpcMember.Params,
-            6 when raw.SequenceEqual("result"u8) => JsonRpcMember.Result,
-            7 when raw.SequenceEqual("jsonrpc"u8) => JsonRpcMember.Version,
-            _ => JsonRpcMember.Other,
-        };
-    }
+    /// <summary>The member an unescaped name (its UTF-8 bytes, without quotes) names.</summary>
+    private static JsonRpcMember Named(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        2 when name.SequenceEqual("id"u8) => JsonRpcMember.Id,
+        5 when name.SequenceEqual("error"u8) => JsonRpcMember.Error,
+        6 when name.SequenceEqual("method"u8) => JsonRpcMember.Method,
+        6 when name.SequenceEqual("params"u8) => JsonRpcMember.Params,
+        6 when name.SequenceEqual("result"u8) => JsonRpcMember.Result,
+        7 when name.SequenceEqual("jsonrpc"u8) => JsonRpcMember.Version,
+        _ => JsonRpcMember.Other,
+    };
 }
