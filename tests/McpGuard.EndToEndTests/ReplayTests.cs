@@ -69,46 +69,12 @@ public sealed class ReplayTests
                 await CallAsync(guard, "get_tickers", new() { ["category"] = "spot", ["symbol"] = "BTCUSDT" });
                 for (var i = 0; i < 3; i++)
                 {
-                    await CallAsync(
-                        guard, "place_order",
-                        new()
-                        {
-                            ["category"] = "spot",
-                            ["symbol"] = "BTCUSDT",
-                            ["side"] = "Buy",
-                            ["orderType"] = "Market",
-                            ["qty"] = "0.001"
-                        });
+                    await CallAsync(guard, "place_order", MarketBuy("0.001"));
                 }
 
-                await CallAsync(
-                    guard, "set_leverage",
-                    new()
-                    {
-                        ["category"] = "linear",
-                        ["symbol"] = "BTCUSDT",
-                        ["buyLeverage"] = "3",
-                        ["sellLeverage"] = "3"
-                    });
-                await CallAsync(
-                    guard, "set_leverage",
-                    new()
-                    {
-                        ["category"] = "linear",
-                        ["symbol"] = "BTCUSDT",
-                        ["buyLeverage"] = "1",
-                        ["sellLeverage"] = "1"
-                    });
-                await CallAsync(
-                    guard, "place_order",
-                    new()
-                    {
-                        ["category"] = "spot",
-                        ["symbol"] = "BTCUSDT",
-                        ["side"] = "Buy",
-                        ["orderType"] = "Market",
-                        ["qty"] = "5"
-                    });
+                await CallAsync(guard, "set_leverage", Leverage("3"));
+                await CallAsync(guard, "set_leverage", Leverage("1"));
+                await CallAsync(guard, "place_order", MarketBuy("5"));
                 File.Copy(sessionPolicy, sessionPolicy + ".kept", overwrite: true);
             }
 
@@ -172,6 +138,18 @@ public sealed class ReplayTests
             File.Delete(policy);
         }
     }
+
+    /// <summary>A spot market buy of BTCUSDT.</summary>
+    private static Dictionary<string, object?> MarketBuy(string qty) => new()
+    {
+        ["category"] = "spot", ["symbol"] = "BTCUSDT", ["side"] = "Buy", ["orderType"] = "Market", ["qty"] = qty,
+    };
+
+    /// <summary>The same leverage both ways on the BTCUSDT perpetual.</summary>
+    private static Dictionary<string, object?> Leverage(string times) => new()
+    {
+        ["category"] = "linear", ["symbol"] = "BTCUSDT", ["buyLeverage"] = times, ["sellLeverage"] = times,
+    };
 
     private static async Task CallAsync(GuardedServer guard, string tool, Dictionary<string, object?> arguments) =>
         await guard.Client.CallToolAsync(tool, arguments, cancellationToken: Ct);
