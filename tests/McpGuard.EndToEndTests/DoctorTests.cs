@@ -25,14 +25,14 @@ public sealed class DoctorTests
                 ["args"] = new JsonArray(RepoPaths.ServerEverything, "stdio")
             },
         });
-        var (wrapped, _, wrapError) = await GuardInHome.RunAsync(home, "wrap", "--policy", policy);
+        var (wrapped, _, wrapError) = await GuardCommand.RunInHomeAsync(home, "wrap", "--policy", policy);
         Assert.True(wrapped == 0, wrapError);
         await using var desk = await DeskProcess.StartAsync(guardHome, DeskProcess.FreePort());
         await using var guard = await GuardedServer.StartAsync(
             "version: 1\ndefault: allow\n", GuardedServer.Everything(), guardOptions: ["--name", "everything"],
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = guardHome });
 
-        var (code, output, error) = await GuardInHome.RunAsync(home, "doctor");
+        var (code, output, error) = await GuardCommand.RunInHomeAsync(home, "doctor");
 
         Assert.True(code == 0, output + error);
         Assert.Contains("No problems found.", output);
@@ -69,7 +69,7 @@ public sealed class DoctorTests
             },
         });
 
-        var (code, output, _) = await GuardInHome.RunAsync(home, "doctor");
+        var (code, output, _) = await GuardCommand.RunInHomeAsync(home, "doctor");
 
         Assert.Equal(1, code);
         Assert.Contains($"PROBLEM    bad-policy: policy invalid, the guard exits at every start: {policy}:4:", output);

@@ -55,7 +55,8 @@ public sealed class WrapRemoteTests
         var policy = Path.Combine(home, "policy.yaml");
         File.WriteAllText(policy, "version: 1\ndefault: deny\n");
 
-        var (wrapped, output, error) = await GuardInHome.RunAsync(home, "wrap", "--policy", policy, "--config", config);
+        var (wrapped, output, error) = await GuardCommand.RunInHomeAsync(
+            home, "wrap", "--policy", policy, "--config", config);
 
         Assert.True(wrapped == 0, output + error);
         var entry = Assert.Single(Servers(config), s => s.Value!["args"] is not null).Value!.AsObject();
@@ -71,7 +72,7 @@ public sealed class WrapRemoteTests
             Assert.Contains("skipped    old: an SSE server", output);
         }
 
-        var (unwrapped, _, unwrapError) = await GuardInHome.RunAsync(home, "unwrap", "--config", config);
+        var (unwrapped, _, unwrapError) = await GuardCommand.RunInHomeAsync(home, "unwrap", "--config", config);
 
         Assert.True(unwrapped == 0, unwrapError);
         Assert.Equal(original, File.ReadAllText(config));
@@ -88,7 +89,8 @@ public sealed class WrapRemoteTests
             """);
         var policy = Path.Combine(home, "policy.yaml");
         File.WriteAllText(policy, "version: 1\ndefault: allow\nhide: [secret_tool]\n");
-        var (wrapped, _, error) = await GuardInHome.RunAsync(home, "wrap", "--policy", policy, "--config", config);
+        var (wrapped, _, error) = await GuardCommand.RunInHomeAsync(
+            home, "wrap", "--policy", policy, "--config", config);
         Assert.True(wrapped == 0, error);
         var entry = Servers(config).Single().Value!.AsObject();
         var environment = entry["env"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
