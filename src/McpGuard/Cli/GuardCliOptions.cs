@@ -13,6 +13,8 @@ namespace McpGuard.Cli;
 /// </summary>
 internal sealed class GuardCliOptions
 {
+    private readonly UpstreamCliOptions _upstream = new();
+
     public Option<FileInfo> Policy { get; } = CommonOptions.Policy();
 
     public Option<string> Audit { get; } = new("--audit")
@@ -24,12 +26,10 @@ internal sealed class GuardCliOptions
 
     public Argument<string[]> ServerCommand { get; } = CommonOptions.ServerCommand(required: false);
 
-    public UpstreamCliOptions Upstream { get; } = new();
-
     /// <summary>The remote server's options (docs/remote.md), after the command's own.</summary>
     public void AddUpstreamTo(Command command)
     {
-        foreach (var option in Upstream.All)
+        foreach (var option in _upstream.All)
         {
             command.Options.Add(option);
         }
@@ -43,7 +43,7 @@ internal sealed class GuardCliOptions
     public async Task<GuardSetup> ReadAsync(ParseResult parseResult, TextWriter error)
     {
         var commandLine = parseResult.GetValue(ServerCommand) ?? [];
-        var server = await Upstream.ReadServerAsync(parseResult, commandLine, error);
+        var server = await _upstream.ReadServerAsync(parseResult, commandLine, error);
         if (!server.Valid)
         {
             return new GuardSetup.Invalid();
