@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using McpGuard.EndToEndTests.TestUtils;
 
@@ -11,8 +10,6 @@ namespace McpGuard.EndToEndTests;
 /// </summary>
 public sealed class DoctorTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Doctor_HealthySetup_NoProblemsAndSeesDeskStoreAndGuard()
     {
@@ -28,14 +25,14 @@ public sealed class DoctorTests
                 ["args"] = new JsonArray(RepoPaths.ServerEverything, "stdio")
             },
         });
-        var (wrapped, _, wrapError) = await GuardAsync(home, "wrap", "--policy", policy);
+        var (wrapped, _, wrapError) = await GuardCommand.RunInHomeAsync(home, "wrap", "--policy", policy);
         Assert.True(wrapped == 0, wrapError);
         await using var desk = await DeskProcess.StartAsync(guardHome, DeskProcess.FreePort());
         await using var guard = await GuardedServer.StartAsync(
             "version: 1\ndefault: allow\n", GuardedServer.Everything(), guardOptions: ["--name", "everything"],
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = guardHome });
 
-        var (code, output, error) = await GuardAsync(home, "doctor");
+        var (code, output, error) = await GuardCommand.RunInHomeAsync(home, "doctor");
 
         Assert.True(code == 0, output + error);
         Assert.Contains("No problems found.", output);
@@ -72,7 +69,7 @@ public sealed class DoctorTests
             },
         });
 
-        var (code, output, _) = await GuardAsync(home, "doctor");
+        var (code, output, _) = await GuardCommand.RunInHomeAsync(home, "doctor");
 
         Assert.Equal(1, code);
         Assert.Contains($"PROBLEM    bad-policy: policy invalid, the guard exits at every start: {policy}:4:", output);
@@ -88,34 +85,5 @@ public sealed class DoctorTests
         File.WriteAllText(
             Path.Combine(folder, "claude_desktop_config.json"),
             new JsonObject { ["mcpServers"] = servers }.ToJsonString());
-    }
-
-    /// <summary>
-    /// The built tool with this fresh HOME (and its Claude Desktop, Cursor and VS Code folders), run from it.
-    /// </summary>
-    private static async Task<(int Code, string Output, string Error)> GuardAsync(
-        string home, params string[] arguments)
-    {
-        var guard = RepoPaths.Guard;
-        var start = new ProcessStartInfo(guard.Command)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = home
-        };
-        foreach (var argument in guard.Prefix.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["HOME"] = home;
-        start.Environment["XDG_CONFIG_HOME"] = null;
-        start.Environment["MCPGUARD_HOME"] = Path.Combine(home, ".mcpguard");
-        start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct).WaitAsync(TestConstants.DefaultTimeout, Ct);
-        return (process.ExitCode, await output, await error);
     }
 }

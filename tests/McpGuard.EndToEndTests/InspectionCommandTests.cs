@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using McpGuard.EndToEndTests.TestUtils;
 
@@ -7,28 +6,6 @@ namespace McpGuard.EndToEndTests;
 /// <summary>tools, check, explain and init against the Bybit simulator and server-everything.</summary>
 public sealed class InspectionCommandTests
 {
-    internal static async Task<(int Code, string Output, string Error)> GuardAsync(params string[] arguments)
-    {
-        var guard = RepoPaths.Guard;
-        var startInfo = new ProcessStartInfo(guard.Command)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true
-        };
-        foreach (var argument in guard.Prefix.Concat(arguments))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken)
-            .WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output, await error);
-    }
-
     [Theory]
     [InlineData("Option '--policy' is required", "run", "--")]
     [InlineData("Option '--policy' is required", "run", "--polcy", "p.yaml", "--")] // a misspelt option
@@ -39,7 +16,7 @@ public sealed class InspectionCommandTests
         var marker = Path.Combine(Path.GetTempPath(), $"mcpguard-started-{Guid.NewGuid():n}");
         string[] server = arguments[^1] == "--" ? ["node", "-e", $"require('fs').writeFileSync('{marker}', 'x')"] : [];
 
-        var (code, _, error) = await GuardAsync([.. arguments, .. server]);
+        var (code, _, error) = await GuardCommand.RunAsync([.. arguments, .. server]);
 
         Assert.Equal(2, code);
         Assert.Contains(expected, error, StringComparison.Ordinal);
@@ -49,7 +26,7 @@ public sealed class InspectionCommandTests
     [Fact]
     public async Task Version_Alone_PrintsTheVersionAndExitsZero()
     {
-        var (code, output, error) = await GuardAsync("--version");
+        var (code, output, error) = await GuardCommand.RunAsync("--version");
 
         Assert.Equal(0, code);
         Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?(\+[0-9a-f]+)?\n$", output);
@@ -59,7 +36,7 @@ public sealed class InspectionCommandTests
     [Fact]
     public async Task Tools_Bybit_ShowsEveryToolWithRiskAndEffect()
     {
-        var (code, output, error) = await GuardAsync(
+        var (code, output, error) = await GuardCommand.RunAsync(
             ["tools", "--policy", RepoPaths.BybitPolicy, "--json", "--", .. GuardedServer.BybitSimulator()]);
 
         Assert.True(code == 0, error);
@@ -77,7 +54,7 @@ public sealed class InspectionCommandTests
     [Fact]
     public async Task Tools_Everything_PrintsATable()
     {
-        var (code, output, error) = await GuardAsync(
+        var (code, output, error) = await GuardCommand.RunAsync(
             [
                 "tools", "--policy",
                 TempFiles.Write("p.yaml", "version: 1\ndefault: deny\nhide: [get-env]\nrisk:\n  read: allow\n"), "--",
@@ -92,7 +69,7 @@ public sealed class InspectionCommandTests
     [Fact]
     public async Task Check_SamplePolicyAgainstTheSimulator_IsValid()
     {
-        var (code, output, error) = await GuardAsync(
+        var (code, output, error) = await GuardCommand.RunAsync(
             ["check", "--policy", RepoPaths.BybitPolicy, "--", .. GuardedServer.BybitSimulator()]);
 
         Assert.True(code == 0, output + error);
@@ -106,7 +83,7 @@ public sealed class InspectionCommandTests
     [Fact]
     public async Task PinCheck_SampleLockFileAgainstTheSimulator_NoDrift()
     {
-        var (code, output, error) = await GuardAsync(
+        var (code, output, error) = await GuardCommand.RunAsync(
             ["pin", "--check", "--policy", RepoPaths.BybitPolicy, "--", .. GuardedServer.BybitSimulator()]);
 
         Assert.True(code == 0, output + error);
@@ -133,7 +110,7 @@ public sealed class InspectionCommandTests
                     action: allow
             """);
 
-        var (code, output, _) = await GuardAsync(
+        var (code, output, _) = await GuardCommand.RunAsync(
             ["check", "--policy", policy, "--", .. GuardedServer.BybitSimulator()]);
 
         Assert.Equal(2, code);
@@ -146,8 +123,8 @@ public sealed class InspectionCommandTests
     [Fact]
     public async Task Check_WithoutServer_ValidatesOnly()
     {
-        Assert.Equal(0, (await GuardAsync("check", "--policy", RepoPaths.BybitPolicy)).Code);
-        var (code, _, error) = await GuardAsync(
+        Assert.Equal(0, (await GuardCommand.RunAsync("check", "--policy", RepoPaths.BybitPolicy)).Code);
+        var (code, _, error) = await GuardCommand.RunAsync(
             "check", "--policy", TempFiles.Write("p.yaml", "version: 1\ndefualt: deny\n"));
         Assert.Equal(2, code);
         Assert.Contains(":2:1: defualt: unknown key", error);
@@ -163,7 +140,7 @@ public sealed class InspectionCommandTests
         """{"category":"spot","symbol":"BTCUSDT","qty":"1e-3"}""", "decision: deny by tools.place_order.rules[0]")]
     public async Task Explain_ShowsTheRuleAndCondition(string arguments, string expected)
     {
-        var (code, output, _) = await GuardAsync(
+        var (code, output, _) = await GuardCommand.RunAsync(
             "explain", "--policy", RepoPaths.BybitPolicy, "--tool", "place_order", "--args", arguments);
 
         Assert.Equal(0, code);
@@ -179,16 +156,16 @@ public sealed class InspectionCommandTests
         var server = bybit ? GuardedServer.BybitSimulator().ToArray() : GuardedServer.Everything().ToArray();
         var file = Path.Combine(Path.GetTempPath(), $"mcpguard-init-{Guid.NewGuid():n}.yaml");
 
-        var (code, _, error) = await GuardAsync(["init", "--out", file, "--", .. server]);
-        var check = await GuardAsync(["check", "--policy", file, "--", .. server]);
+        var (code, _, error) = await GuardCommand.RunAsync(["init", "--out", file, "--", .. server]);
+        var check = await GuardCommand.RunAsync(["check", "--policy", file, "--", .. server]);
 
         Assert.True(code == 0, error);
         Assert.True(check.Code == 0, check.Output + check.Error);
         Assert.Contains(
             bybit ? "critical (2): cancel_all_orders, batch_cancel_order" : "read (8)", File.ReadAllText(file));
-        Assert.Equal(2, (await GuardAsync(["init", "--out", file, "--", .. server])).Code);
+        Assert.Equal(2, (await GuardCommand.RunAsync(["init", "--out", file, "--", .. server])).Code);
         var cases = Path.ChangeExtension(file, ".cases.yaml");
-        var test = await GuardAsync(["test", "--policy", file, cases]);
+        var test = await GuardCommand.RunAsync(["test", "--policy", file, cases]);
         File.Delete(file);
         File.Delete(cases);
         Assert.True(test.Code == 0, test.Output + test.Error);

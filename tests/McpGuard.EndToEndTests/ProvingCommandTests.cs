@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Xml.Linq;
 using McpGuard.EndToEndTests.TestUtils;
 
@@ -10,8 +9,6 @@ namespace McpGuard.EndToEndTests;
 /// </summary>
 public sealed class ProvingCommandTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Test_CoverageOfTheBybitSampleWithOneCase_NamesAnUncoveredEntry()
     {
@@ -25,7 +22,7 @@ public sealed class ProvingCommandTests
         var junit = TempFiles.NewPath("junit.xml");
         try
         {
-            var (code, output, error) = await GuardAsync(
+            var (code, output, error) = await GuardCommand.RunAsync(
                 "test", "--policy", RepoPaths.BybitPolicy, cases, "--coverage", "--junit", junit);
 
             Assert.True(code == 0, output + error);
@@ -52,7 +49,7 @@ public sealed class ProvingCommandTests
         var log = TempFiles.Write("audit.jsonl", content);
         try
         {
-            var (code, output, error) = await GuardAsync(
+            var (code, output, error) = await GuardCommand.RunAsync(
                 "replay", "--policy", RepoPaths.BybitPolicy, log, "--fail-on-change");
 
             Assert.Equal(1, code);
@@ -63,26 +60,5 @@ public sealed class ProvingCommandTests
         {
             File.Delete(log);
         }
-    }
-
-    private static async Task<(int Code, string Output, string Error)> GuardAsync(params string[] arguments)
-    {
-        var guard = RepoPaths.Guard;
-        var startInfo = new ProcessStartInfo(guard.Command)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true
-        };
-        foreach (var argument in guard.Prefix.Concat(arguments))
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct).WaitAsync(TestConstants.DefaultTimeout, Ct);
-        return (process.ExitCode, await output, await error);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using McpGuard.EndToEndTests.TestUtils;
 
@@ -78,7 +77,7 @@ public sealed class ReplayTests
                 File.Copy(sessionPolicy, sessionPolicy + ".kept", overwrite: true);
             }
 
-            var (code, output, error) = await GuardAsync(
+            var (code, output, error) = await GuardCommand.RunAsync(
                 "replay", "--policy", stricter, audit, "--json", "--fail-on-change");
 
             Assert.True(code == 1, $"exit {code}: {error}");
@@ -101,13 +100,13 @@ public sealed class ReplayTests
                 ],
                 changes);
 
-            var (same, text, _) = await GuardAsync(
+            var (same, text, _) = await GuardCommand.RunAsync(
                 "replay", "--policy", sessionPolicy + ".kept", audit, "--fail-on-change");
             File.Delete(sessionPolicy + ".kept");
             Assert.Equal(0, same);
             Assert.Contains("0 changed, 7 unchanged, 0 not replayable", text);
 
-            var (plain, report, _) = await GuardAsync("replay", "--policy", stricter, audit);
+            var (plain, report, _) = await GuardCommand.RunAsync("replay", "--policy", stricter, audit);
             TestContext.Current.TestOutputHelper?.WriteLine(report);
             Assert.Equal(0, plain);
             Assert.Contains("allow            → deny                  2", report);
@@ -128,7 +127,8 @@ public sealed class ReplayTests
         var policy = TempFiles.Write("policy.yaml", Session);
         try
         {
-            var (code, _, error) = await GuardAsync("replay", "--policy", policy, "/nonexistent/audit.jsonl");
+            var (code, _, error) = await GuardCommand.RunAsync(
+                "replay", "--policy", policy, "/nonexistent/audit.jsonl");
 
             Assert.Equal(2, code);
             Assert.Contains("cannot read /nonexistent/audit.jsonl", error);
@@ -153,21 +153,4 @@ public sealed class ReplayTests
 
     private static async Task CallAsync(GuardedServer guard, string tool, Dictionary<string, object?> arguments) =>
         await guard.Client.CallToolAsync(tool, arguments, cancellationToken: Ct);
-
-    private static async Task<(int Code, string Output, string Error)> GuardAsync(params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        startInfo.ArgumentList.Add(RepoPaths.GuardDll);
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct).WaitAsync(TestConstants.DefaultTimeout, Ct);
-        return (process.ExitCode, await output, await error);
-    }
 }

@@ -25,7 +25,7 @@ public sealed class ServerStartFailureTests
             File.AppendAllText(policy, $"pins: {{ file: {TempFiles.NewPath("lock.json")} }}\n");
         }
 
-        var (code, _, error) = await InspectionCommandTests.GuardAsync([command, .. options, "--", .. s_dying]);
+        var (code, _, error) = await GuardCommand.RunAsync([command, .. options, "--", .. s_dying]);
 
         Assert.Equal(1, code);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -41,7 +41,7 @@ public sealed class ServerStartFailureTests
     {
         var policy = TempFiles.Write("policy.yaml", "version: 1\ndefault: allow\n");
 
-        var (code, _, error) = await InspectionCommandTests.GuardAsync(
+        var (code, _, error) = await GuardCommand.RunAsync(
             command, "--policy", policy, "--", "no-such-mcp-server-here");
 
         Assert.Equal(1, code);

@@ -1,13 +1,9 @@
 using System.CommandLine;
 using McpGuard.Approval;
-using McpGuard.Audit;
 using McpGuard.Http.Upstream;
-using McpGuard.Policy.Compile;
 using McpGuard.Reload;
 using McpGuard.Session;
-using McpGuard.State;
 using McpGuard.Stdio;
-using McpGuard.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Cli;
@@ -17,11 +13,7 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var policyOption = CommonOptions.Policy();
-        var auditOption = new Option<string>("--audit")
-        {
-            Description = "Audit log file (JSON lines); overrides the policy's audit.path.",
-        };
+        var guard = new GuardCliOptions();
         var monitorOption = new Option<bool>("--monitor")
         {
             Description = "Decide, log and audit every call but block none (hidden tools stay hidden).",
@@ -37,52 +29,36 @@ internal static class RunCommand
             Description = "The server's name on the desk and in the audit log (wrap writes the config entry's name; "
                 + "default: from the command).",
         };
-        var logLevelOption = CommonOptions.LogLevel();
-        var serverCommand = CommonOptions.ServerCommand(required: false);
-        var upstreamOptions = new UpstreamCliOptions();
         var command = new Command(
             "run",
             "Start the MCP server as a child (or reach a remote one with --url) and guard every message between it "
                 + "and the client.")
         {
-            policyOption,
-            auditOption,
+            guard.Policy,
+            guard.Audit,
             monitorOption,
             shutdownOption,
             nameOption,
-            logLevelOption,
-            serverCommand,
+            guard.LogLevel,
+            guard.ServerCommand,
         };
-        foreach (var option in upstreamOptions.All)
-        {
-            command.Options.Add(option);
-        }
+        guard.AddUpstreamTo(command);
 
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
-            var commandLine = parseResult.GetValue(serverCommand) ?? [];
-            var server = await upstreamOptions.ReadServerAsync(parseResult, commandLine, error);
-            if (!server.Valid)
+            if (await guard.ReadAsync(parseResult, error) is not GuardSetup.Ready setup)
             {
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            var upstream = server.Upstream;
+            var (commandLine, upstream, policyPath, policy) = setup;
             if (upstream is not null)
             {
                 InlineSocketCompletions.Enable();
             }
 
-            var policyPath = parseResult.GetValue(policyOption)!.FullName;
-            var loaded = PolicyLoader.LoadFile(policyPath);
-            if (!loaded.Succeeded)
-            {
-                await PolicyErrors.WriteAsync(error, loaded);
-                return ExitCodes.UsageOrPolicyError;
-            }
-
-            using var loggerFactory = GuardLogging.Create(parseResult.GetValue(logLevelOption));
+            using var loggerFactory = GuardLogging.Create(parseResult.GetValue(guard.LogLevel));
             using var stop = new StopSignal();
 
             var serverName = parseResult.GetValue(nameOption) is { Length: > 0 } named ? named
@@ -90,7 +66,7 @@ internal static class RunCommand
 
             // Telemetry, the counter store and the engine; off unless configured (docs/telemetry.md).
             await using var runtime = await GuardRuntime.StartAsync(
-                loaded.Policy, scrape: false, serverName, loggerFactory);
+                policy, scrape: false, serverName, loggerFactory);
             var engine = runtime.Engine;
             var grace = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(shutdownOption)));
             var options = new RelayOptions
@@ -98,16 +74,12 @@ internal static class RunCommand
                 Session = new SessionOptions
                 {
                     Monitor = parseResult.GetValue(monitorOption),
-                    TelemetryArguments = loaded.Policy.Telemetry.Arguments,
+                    TelemetryArguments = policy.Telemetry.Arguments,
                     ServerLabel = parseResult.GetValue(nameOption) is { Length: > 0 } label ? label : null,
                 },
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
             };
-            using var audit = AuditLog.Open(
-                loaded.Policy.Audit,
-                serverName,
-                loggerFactory.CreateLogger<AuditLog>(),
-                parseResult.GetValue(auditOption));
+            using var audit = guard.OpenAudit(parseResult, policy, serverName, loggerFactory);
             if (upstream is not null)
             {
                 using var http = UpstreamHttp.CreateInvoker(upstream);

@@ -40,15 +40,15 @@ internal sealed class GuardSession
         ILoggerFactory loggerFactory,
         CancellationToken sessionStopping)
     {
-        // Telemetry sees every request, answer and decision through its own wrappers, built only while an exporter
-        // or a scrape listens: without telemetry the session runs on the transport's peers and the audit log as given.
+        // Telemetry sees every request and answer through its own wrappers, built only while an exporter or a scrape
+        // listens (without telemetry the session runs on the transport's peers as given), and each decision where the
+        // gate records it for the audit, whether or not an audit log is kept.
         var spans = RequestSpans.IsListening ? new RequestSpans(
             options.NetworkTransport, options.Agent, options.TelemetryArguments, options.SessionId, options.RequestAgents) : null;
         if (spans is not null)
         {
             client = new TracedClientPeer(client, spans);
             server = new TracedServerPeer(server, spans);
-            audit = new TracedAuditLog(audit, spans);
             var untraced = approverFor;
             approverFor = channels => new TracedApprover(untraced(channels), spans);
         }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Settings;
+using McpGuard.Redaction;
 using McpGuard.Telemetry;
 using ModelContextProtocol.Protocol;
 
@@ -116,40 +117,61 @@ internal sealed class RequestSpans(
     public void Asked(string callId, string? channel) => _askedOn[callId] = channel;
 
     /// <summary>
-    /// The guard's decision about a tools/call, as audited: the decision counter, and attributes for its span (a
-    /// call decided twice, asked then approved, carries its last decision).
+    /// The guard's decision about a tools/call, as the gate records it for the audit (with or without an audit log):
+    /// the decision counter, and attributes for its span (a call decided twice, asked then approved, carries its last
+    /// decision). Named by the request's id the gate holds, so nothing is parsed or spelled to find the request.
     /// </summary>
+    public void Decided(JsonRpcId id, string callId, string? tool, CallVerdict verdict, string? ruleId, string? risk)
+    {
+        var decision = Decide(callId, tool, verdict, ruleId, out var channel);
+        Note(_open.TryGet(id, out var request) ? request : null, decision, ruleId, risk, channel);
+    }
+
+    /// <summary>The same, from an audit record (its request's id is a JSON value).</summary>
     public void Decided(AuditDecisionRecord record)
     {
-        var decision = DecisionWords.Audit(record.Decision);
-        var tool = record.Decision is CallVerdict.UnknownTool or CallVerdict.Hidden ? "(unknown)" : record.Tool ?? "(invalid)";
-        GuardTelemetry.Decisions.Add(1, new LabelValues(decision, record.RuleId ?? "", tool));
-        string? channel = null;
-        if (record.Decision is CallVerdict.Approved or CallVerdict.Refused or CallVerdict.Cancelled)
+        var decision = Decide(record.CallId, record.Tool, record.Decision, record.RuleId, out var channel);
+        Note(_open.Find(record.RequestId), decision, record.RuleId, record.Risk, channel);
+    }
+
+    /// <summary>Counts the decision; returns its audit word, and the channel that answered an approval.</summary>
+    private string Decide(string callId, string? tool, CallVerdict verdict, string? ruleId, out string? channel)
+    {
+        var decision = DecisionWords.Audit(verdict);
+        var toolLabel = verdict is CallVerdict.UnknownTool or CallVerdict.Hidden ? "(unknown)" : tool ?? "(invalid)";
+        GuardTelemetry.Decisions.Add(1, new LabelValues(decision, ruleId ?? "", toolLabel));
+        channel = null;
+        if (verdict is CallVerdict.Approved or CallVerdict.Refused or CallVerdict.Cancelled)
         {
             // A call approved in band (2026-07-28 input_required) never went through the approver: elicitation.
-            channel = _askedOn.TryRemove(record.CallId, out var askedOn) ? askedOn ?? "none" : "elicitation";
+            channel = _askedOn.TryRemove(callId, out var askedOn) ? askedOn ?? "none" : "elicitation";
             GuardTelemetry.Approvals.Add(1, new LabelValues(decision, channel, null));
         }
 
-        if (Open(record.RequestId) is { Traced: true } request)
+        return decision;
+    }
+
+    /// <summary>The decision's attributes on its request's SERVER span, if it is open and traced.</summary>
+    private static void Note(RequestTrace? request, string decision, string? ruleId, string? risk, string? channel)
+    {
+        if (request is { Traced: true })
         {
             request.Decision = decision;
-            request.Rule = record.RuleId;
-            request.Risk = record.Risk;
+            request.Rule = ruleId;
+            request.Risk = risk;
             request.Channel = channel ?? request.Channel;
         }
     }
 
     /// <summary>
-    /// A forwarded call's outcome, recorded before its answer goes to the client: what the result policy found is
+    /// A forwarded call's outcome, noted before its answer goes to the client: what the result policy found is
     /// <c>mcpguard.redactions</c> (the number of matches, never the text; docs/results.md).
     /// </summary>
-    public void Concluded(AuditOutcomeRecord record)
+    public void Concluded(JsonRpcId id, FilteredResult filtered)
     {
-        if (record.Results is { } results && Open(record.RequestId) is { Traced: true } request)
+        if (filtered is not FilteredResult.Untouched && _open.TryGet(id, out var request) && request.Traced)
         {
-            request.Redactions = results.Matches.Values.Sum();
+            request.Redactions = filtered.Counts.Values.Sum();
         }
     }
 
@@ -191,8 +213,6 @@ internal sealed class RequestSpans(
             Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
             new LabelValues(request.Method, request.Tool is null ? null : "(tool)", errorType));
     }
-
-    private RequestTrace? Open(JsonElement? requestId) => _open.Find(requestId);
 
     private static string? Text(JsonElement meta, ReadOnlySpan<byte> name) =>
         meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty(name, out var value)

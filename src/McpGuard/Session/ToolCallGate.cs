@@ -341,6 +341,8 @@ internal sealed partial class ToolCallGate(
     /// <returns>False when the record could not be stored (the audit log's own warning is already on stderr).</returns>
     private bool Record(JsonRpcId id, string callId, ToolRequest? request, PolicyDecision? decision, CallVerdict recorded, string? ruleId, string? reason, bool sampled = false)
     {
+        var risk = decision is null ? null : RiskClassWords.Word(decision.Risk);
+        channels.Spans?.Decided(id, callId, request?.ToolName, recorded, ruleId, risk);
         if (audit is NullAuditLog)
         {
             return true;
@@ -355,7 +357,7 @@ internal sealed partial class ToolCallGate(
             RuleId = ruleId,
             Reason = reason,
             Detail = decision?.Detail,
-            Risk = decision is null ? null : RiskClassWords.Word(decision.Risk),
+            Risk = risk,
             Arguments = request?.Arguments.ValueKind == JsonValueKind.Object ? request.Arguments : null,
             Monitor = options.Monitor,
             Sampled = sampled,

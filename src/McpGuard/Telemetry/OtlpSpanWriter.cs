@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 
 namespace McpGuard.Telemetry;
@@ -18,11 +19,18 @@ internal sealed class OtlpSpanWriter
     private const uint SampledFlags = 0x101;
     private const uint RemoteParentFlag = 0x200;
 
+    /// <summary>
+    /// Bytes kept for a span's length: two hold up to 16 KiB, so a span's body never moves unless it is longer
+    /// (<see cref="ProtoWriter.End"/>).
+    /// </summary>
+    private const int SpanLengthRoom = 2;
 
     private readonly ProtoWriter _writer = new();
     private readonly SpanAttributes _attributes = new();
+    private readonly RepeatedBlock _name = new();
     private readonly byte[] _resource;
     private readonly byte[] _scope;
+    private readonly int _headroom;
     private readonly Random _random = new();
 
     /// <param name="resource">The resource's attributes (<c>service.name</c>...), the same the metrics carry.</param>
@@ -30,27 +38,35 @@ internal sealed class OtlpSpanWriter
     {
         _resource = OtlpHeaders.Resource(resource);
         _scope = OtlpHeaders.Scope(scopeName, scopeVersion);
+        _headroom = 2 * (1 + 5) + _resource.Length + _scope.Length;
     }
 
     /// <summary>
     /// The requests' spans; the bytes are valid until the next call. <paramref name="clock"/> places the requests'
-    /// stopwatch times on the wall clock.
+    /// stopwatch times on the wall clock. The spans are written first, after room for the two messages around them
+    /// (<c>resource_spans</c> with the resource, <c>scope_spans</c> with the scope), which are written last in front
+    /// of them once their lengths are known: the batch is never moved.
     /// </summary>
     public ArraySegment<byte> Write(IReadOnlyList<RequestTrace> requests, SpanClock clock)
     {
-        _writer.Reset();
-        var resourceSpans = _writer.Begin(0x0A); // ExportTraceServiceRequest.resource_spans
-        _writer.Raw(_resource);
-        var scopeSpans = _writer.Begin(0x12); // ResourceSpans.scope_spans
-        _writer.Raw(_scope);
+        _writer.Reset(_headroom);
         foreach (var request in requests)
         {
             Spans(request, clock);
         }
 
-        _writer.End(scopeSpans);
-        _writer.End(resourceSpans);
-        return _writer.Written;
+        var scopeSpans = (ulong)(_scope.Length + _writer.Length - _headroom);
+        var resourceSpans = (ulong)_resource.Length + 1 + (ulong)ProtoWriter.VarintSize(scopeSpans) + scopeSpans;
+        var header = _writer.Header(_headroom, 2 + ProtoWriter.VarintSize(resourceSpans) + _resource.Length
+            + ProtoWriter.VarintSize(scopeSpans) + _scope.Length);
+        header[0] = 0x0A; // ExportTraceServiceRequest.resource_spans
+        var at = 1 + ProtoWriter.Varint(header[1..], resourceSpans);
+        _resource.CopyTo(header[at..]);
+        at += _resource.Length;
+        header[at++] = 0x12; // ResourceSpans.scope_spans
+        at += ProtoWriter.Varint(header[at..], scopeSpans);
+        _scope.CopyTo(header[at..]);
+        return _writer.From(_headroom - header.Length);
     }
 
     /// <summary>
@@ -72,7 +88,7 @@ internal sealed class OtlpSpanWriter
         var commonLength = w.Length - common;
         _attributes.WriteServer(w, request);
         Tail(request, request.Parent.Exists ? SampledFlags | RemoteParentFlag : SampledFlags);
-        var moved = body - w.End(body);
+        var moved = body - w.End(body, SpanLengthRoom);
         if (request.ForwardedAt == 0)
         {
             return;
@@ -83,16 +99,23 @@ internal sealed class OtlpSpanWriter
         Times(ClientKind, clock.UnixNanos(request.ForwardedAt), end);
         w.Copy(common - moved, commonLength);
         Tail(request, SampledFlags);
-        w.End(body);
+        w.End(body, SpanLengthRoom);
     }
 
     /// <summary>Starts a span with its ids and trace state; returns where its body starts.</summary>
     private int Head(RequestTrace request, ulong id, ulong parent)
     {
         var w = _writer;
-        var body = w.Begin(0x12); // ScopeSpans.spans
-        w.Id(0x0A, request.TraceIdHigh, request.TraceIdLow);
-        w.Id(0x12, id);
+        var body = w.Begin(0x12, SpanLengthRoom); // ScopeSpans.spans
+        var to = w.GetSpan(2 + 16 + 2 + 8);
+        to[0] = 0x0A; // trace_id
+        to[1] = 16;
+        BinaryPrimitives.WriteUInt64BigEndian(to[2..], request.TraceIdHigh);
+        BinaryPrimitives.WriteUInt64BigEndian(to[10..], request.TraceIdLow);
+        to[18] = 0x12; // span_id
+        to[19] = 8;
+        BinaryPrimitives.WriteUInt64BigEndian(to[20..], id);
+        w.Advance(28);
         if (request.Parent.State is { } state)
         {
             w.String(0x1A, state);
@@ -109,6 +132,13 @@ internal sealed class OtlpSpanWriter
     /// <summary><c>{mcp.method.name} {gen_ai.tool.name}</c>, or the method alone.</summary>
     private void Name(RequestTrace request)
     {
+        ReadOnlySpan<string?> values = [request.Method, request.Tool];
+        if (_name.TryCopy(_writer, values))
+        {
+            return;
+        }
+
+        var start = _writer.Length;
         var method = Encoding.UTF8.GetByteCount(request.Method);
         var tool = request.Tool is { } t ? 1 + Encoding.UTF8.GetByteCount(t) : 0;
         var to = _writer.GetSpan(6 + method + tool);
@@ -122,28 +152,37 @@ internal sealed class OtlpSpanWriter
         }
 
         _writer.Advance(at);
+        _name.Keep(_writer, start, values);
     }
 
+    /// <summary>kind (a one-byte varint), start_time_unix_nano and end_time_unix_nano (fixed64).</summary>
     private void Times(int kind, long start, long end)
     {
-        var w = _writer;
-        w.Byte(0x30);
-        w.Varint((ulong)kind);
-        w.Byte(0x39); // start_time_unix_nano, fixed64
-        w.Fixed64((ulong)start);
-        w.Byte(0x41); // end_time_unix_nano
-        w.Fixed64((ulong)end);
+        var to = _writer.GetSpan(20);
+        to[0] = 0x30;
+        to[1] = (byte)kind;
+        to[2] = 0x39;
+        BinaryPrimitives.WriteUInt64LittleEndian(to[3..], (ulong)start);
+        to[11] = 0x41;
+        BinaryPrimitives.WriteUInt64LittleEndian(to[12..], (ulong)end);
+        _writer.Advance(20);
     }
 
     private void Tail(RequestTrace request, uint flags)
     {
+        var to = _writer.GetSpan(10);
+        var at = 0;
         if (request.ErrorType is not null)
         {
-            _writer.Raw([0x7A, 0x02, 0x18, 0x02]); // status { code: STATUS_CODE_ERROR }
+            ReadOnlySpan<byte> error = [0x7A, 0x02, 0x18, 0x02]; // status { code: STATUS_CODE_ERROR }
+            error.CopyTo(to);
+            at = error.Length;
         }
 
-        _writer.Raw([0x85, 0x01]); // flags, field 16, fixed32
-        _writer.Fixed32(flags);
+        to[at] = 0x85; // flags, field 16, fixed32
+        to[at + 1] = 0x01;
+        BinaryPrimitives.WriteUInt32LittleEndian(to[(at + 2)..], flags);
+        _writer.Advance(at + 6);
     }
 
     private ulong NewSpanId()

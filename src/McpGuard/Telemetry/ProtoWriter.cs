@@ -7,9 +7,10 @@ namespace McpGuard.Telemetry;
 /// <summary>
 /// The protobuf wire format, as much as OTLP needs: varints, fixed64/fixed32, length-delimited strings, bytes and
 /// embedded messages, written into one growing buffer that the exporter reuses batch after batch. An embedded
-/// message's length is not known before its body is written, so <see cref="Begin"/> reserves the longest length
-/// a varint can take and <see cref="End"/> writes the real one and moves the body up to it (a few hundred bytes
-/// for a span, once per batch for the outer messages).
+/// message's length is not known before its body is written, so <see cref="Begin"/> reserves room for it and
+/// <see cref="End"/> writes the real one and moves the body when it took another size: the longest a varint can take
+/// by default (the body moves down), or two bytes for a message that is almost always shorter than 16 KiB (a span:
+/// nothing moves, unless it is longer).
 /// </summary>
 internal sealed class ProtoWriter
 {
@@ -21,7 +22,24 @@ internal sealed class ProtoWriter
 
     public ArraySegment<byte> Written => new(_buffer, 0, Length);
 
-    public void Reset() => Length = 0;
+    /// <summary>
+    /// Starts again with <paramref name="headroom"/> bytes left free at the start, for a header written last in
+    /// front of what follows (<see cref="Header"/>).
+    /// </summary>
+    public void Reset(int headroom = 0)
+    {
+        Ensure(headroom);
+        Length = headroom;
+    }
+
+    /// <summary>
+    /// The <paramref name="length"/> bytes that end at <paramref name="end"/>, inside the headroom, to be written
+    /// in place (a header whose lengths are known once the body is written).
+    /// </summary>
+    public Span<byte> Header(int end, int length) => _buffer.AsSpan(end - length, length);
+
+    /// <summary>What was written from <paramref name="start"/> on.</summary>
+    public ArraySegment<byte> From(int start) => new(_buffer, start, Length - start);
 
     public static int VarintSize(ulong value) => (BitOperations.Log2(value | 1) / 7) + 1;
 
@@ -108,12 +126,15 @@ internal sealed class ProtoWriter
         Utf8(value, count);
     }
 
-    /// <summary>Starts an embedded message under <paramref name="tag"/>; returns where its body starts.</summary>
-    public int Begin(byte tag)
+    /// <summary>
+    /// Starts an embedded message under <paramref name="tag"/> with <paramref name="reserved"/> bytes kept for its
+    /// length; returns where its body starts. <see cref="End"/> is given the same reservation.
+    /// </summary>
+    public int Begin(byte tag, int reserved = ReservedLength)
     {
-        Ensure(1 + ReservedLength);
+        Ensure(1 + reserved);
         _buffer[Length++] = tag;
-        Length += ReservedLength;
+        Length += reserved;
         return Length;
     }
 
@@ -138,21 +159,27 @@ internal sealed class ProtoWriter
     }
 
     /// <summary>
-    /// Ends the embedded message whose body started at <paramref name="body"/>; returns where the body starts now
-    /// (a short length moves it up).
+    /// Ends the embedded message whose body started at <paramref name="body"/> after <paramref name="reserved"/>
+    /// bytes for its length; returns where the body starts now (a length shorter than reserved moves it down, a
+    /// longer one up).
     /// </summary>
-    public int End(int body)
+    public int End(int body, int reserved = ReservedLength)
     {
         var length = Length - body;
-        var lengthAt = body - ReservedLength;
+        var lengthAt = body - reserved;
         var size = VarintSize((ulong)length);
-        if (size < ReservedLength)
+        if (size > reserved)
+        {
+            Ensure(size - reserved);
+        }
+
+        if (size != reserved)
         {
             _buffer.AsSpan(body, length).CopyTo(_buffer.AsSpan(lengthAt + size));
         }
 
         Varint(_buffer.AsSpan(lengthAt), (ulong)length);
-        Length -= ReservedLength - size;
+        Length += size - reserved;
         return lengthAt + size;
     }
 

@@ -2,46 +2,58 @@ namespace McpGuard.Telemetry;
 
 /// <summary>
 /// A span's attributes (docs/telemetry.md): the MCP semantic conventions' on both spans, the guard's own decision on
-/// the SERVER span only. Each key's bytes are encoded once; the values that repeat from span to span are copied
-/// (<see cref="RepeatedAttribute"/>), so one instance belongs to one export thread.
+/// the SERVER span only. Each key's bytes are encoded once, and the two runs of attributes that mostly repeat from
+/// request to request (the method, transport, session, protocol version and tool; the agent, decision, rule, risk
+/// and channel) are copied whole when they do (<see cref="RepeatedBlock"/>), so one instance belongs to one export
+/// thread. The order of a span's attributes means nothing in OTLP.
 /// </summary>
 internal sealed class SpanAttributes
 {
     private const byte Tag = 0x4A; // Span.attributes, field 9
 
-    private static readonly byte[] s_requestId = OtlpAttributes.Key(TelemetryNames.RequestId);
+    private static readonly byte[] s_method = OtlpAttributes.Key(TelemetryNames.MethodName);
+    private static readonly byte[] s_transport = OtlpAttributes.Key(TelemetryNames.NetworkTransport);
     private static readonly byte[] s_sessionId = OtlpAttributes.Key(TelemetryNames.SessionId);
+    private static readonly byte[] s_protocolVersion = OtlpAttributes.Key(TelemetryNames.ProtocolVersion);
+    private static readonly byte[] s_tool = OtlpAttributes.Key(TelemetryNames.ToolName);
+    private static readonly byte[] s_operation = OtlpAttributes.Key(TelemetryNames.OperationName);
+    private static readonly byte[] s_requestId = OtlpAttributes.Key(TelemetryNames.RequestId);
     private static readonly byte[] s_errorType = OtlpAttributes.Key(TelemetryNames.ErrorType);
+    private static readonly byte[] s_agent = OtlpAttributes.Key(TelemetryNames.Agent);
+    private static readonly byte[] s_decision = OtlpAttributes.Key(TelemetryNames.Decision);
+    private static readonly byte[] s_rule = OtlpAttributes.Key(TelemetryNames.Rule);
+    private static readonly byte[] s_risk = OtlpAttributes.Key(TelemetryNames.Risk);
+    private static readonly byte[] s_channel = OtlpAttributes.Key(TelemetryNames.ApprovalChannel);
     private static readonly byte[] s_arguments = OtlpAttributes.Key(TelemetryNames.ToolArguments);
     private static readonly byte[] s_redactions = OtlpAttributes.Key(TelemetryNames.Redactions);
 
-    private readonly RepeatedAttribute _method = new(TelemetryNames.MethodName);
-    private readonly RepeatedAttribute _transport = new(TelemetryNames.NetworkTransport);
-    private readonly RepeatedAttribute _protocolVersion = new(TelemetryNames.ProtocolVersion);
-    private readonly RepeatedAttribute _tool = new(TelemetryNames.ToolName);
-    private readonly RepeatedAttribute _operation = new(TelemetryNames.OperationName);
-    private readonly RepeatedAttribute _agent = new(TelemetryNames.Agent);
-    private readonly RepeatedAttribute _decision = new(TelemetryNames.Decision);
-    private readonly RepeatedAttribute _rule = new(TelemetryNames.Rule);
-    private readonly RepeatedAttribute _risk = new(TelemetryNames.Risk);
-    private readonly RepeatedAttribute _channel = new(TelemetryNames.ApprovalChannel);
+    private readonly RepeatedBlock _common = new();
+    private readonly RepeatedBlock _decision = new();
 
     /// <summary>The attributes both spans carry: the MCP ones.</summary>
     public void WriteCommon(ProtoWriter writer, RequestTrace request)
     {
-        _method.Write(writer, request.Method);
+        ReadOnlySpan<string?> shared =
+            [request.Method, request.Transport, request.SessionId, request.ProtocolVersion, request.Tool];
+        if (!_common.TryCopy(writer, shared))
+        {
+            var start = writer.Length;
+            OtlpAttributes.String(writer, Tag, s_method, request.Method);
+            OtlpAttributes.String(writer, Tag, s_transport, request.Transport);
+            OtlpAttributes.String(writer, Tag, s_sessionId, request.SessionId);
+            OtlpAttributes.String(writer, Tag, s_protocolVersion, request.ProtocolVersion);
+            if (request.Tool is { } tool)
+            {
+                OtlpAttributes.String(writer, Tag, s_tool, tool);
+                OtlpAttributes.String(writer, Tag, s_operation, "execute_tool");
+            }
+
+            _common.Keep(writer, start, shared);
+        }
+
         if (request.Id is { } id)
         {
             OtlpAttributes.Utf8(writer, Tag, s_requestId, id);
-        }
-
-        _transport.Write(writer, request.Transport);
-        OtlpAttributes.String(writer, Tag, s_sessionId, request.SessionId);
-        _protocolVersion.Write(writer, request.ProtocolVersion);
-        if (request.Tool is { } tool)
-        {
-            _tool.Write(writer, tool);
-            _operation.Write(writer, "execute_tool");
         }
 
         OtlpAttributes.String(writer, Tag, s_errorType, request.ErrorType);
@@ -50,12 +62,19 @@ internal sealed class SpanAttributes
     /// <summary>The SERVER span's own: who called, and the guard's decision.</summary>
     public void WriteServer(ProtoWriter writer, RequestTrace request)
     {
-        _agent.Write(writer, request.Caller);
+        ReadOnlySpan<string?> decided = [request.Caller, request.Decision, request.Rule, request.Risk, request.Channel];
+        if (!_decision.TryCopy(writer, decided))
+        {
+            var start = writer.Length;
+            OtlpAttributes.String(writer, Tag, s_agent, request.Caller);
+            OtlpAttributes.String(writer, Tag, s_decision, request.Decision);
+            OtlpAttributes.String(writer, Tag, s_rule, request.Rule);
+            OtlpAttributes.String(writer, Tag, s_risk, request.Risk);
+            OtlpAttributes.String(writer, Tag, s_channel, request.Channel);
+            _decision.Keep(writer, start, decided);
+        }
+
         OtlpAttributes.String(writer, Tag, s_arguments, request.Arguments);
-        _decision.Write(writer, request.Decision);
-        _rule.Write(writer, request.Rule);
-        _risk.Write(writer, request.Risk);
-        _channel.Write(writer, request.Channel);
         if (request.Redactions is { } redactions)
         {
             OtlpAttributes.Int(writer, Tag, s_redactions, redactions);

@@ -22,7 +22,7 @@ public sealed class EveryEraTests
     [MemberData(nameof(Servers))]
     public async Task Tools_EveryEra_ListsThe36ToolsWith34Visible(string server)
     {
-        var (code, output, error) = await PinCommandTests.GuardAsync(
+        var (code, output, error) = await GuardCommand.RunAsync(
             ["tools", "--json", "--policy", RepoPaths.BybitPolicy, "--", .. BybitServers.Command(server)]);
 
         Assert.True(code == 0, error);
@@ -36,7 +36,7 @@ public sealed class EveryEraTests
     [MemberData(nameof(Servers))]
     public async Task Check_EveryEra_SamplePolicyIsValid(string server)
     {
-        var (code, output, error) = await PinCommandTests.GuardAsync(
+        var (code, output, error) = await GuardCommand.RunAsync(
             ["check", "--policy", RepoPaths.BybitPolicy, "--", .. BybitServers.Command(server)]);
 
         Assert.True(code == 0, output + error);
@@ -47,7 +47,7 @@ public sealed class EveryEraTests
     [MemberData(nameof(Servers))]
     public async Task PinCheck_EveryEra_NoDrift(string server)
     {
-        var (code, output, error) = await PinCommandTests.GuardAsync(
+        var (code, output, error) = await GuardCommand.RunAsync(
             ["pin", "--check", "--policy", RepoPaths.BybitPolicy, "--", .. BybitServers.Command(server)]);
 
         Assert.True(code == 0, output + error);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using McpGuard.BybitSimulator;
 using McpGuard.EndToEndTests.TestUtils;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests.Pins;
@@ -8,29 +7,12 @@ namespace McpGuard.EndToEndTests.Pins;
 /// </summary>
 public sealed class PinCommandTests
 {
-    internal static async Task<(int Code, string Output, string Error)> GuardAsync(params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        startInfo.ArgumentList.Add(RepoPaths.GuardDll);
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken)
-            .WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output, await error);
-    }
-
     /// <summary>Writes the policy, then pins the server's current tools into its lock file.</summary>
     internal static async Task<string> PinAsync(ChangingServer server, string policy)
     {
         var policyPath = TempFiles.Write("policy.yaml", policy);
-        var (code, output, error) = await GuardAsync(["pin", "--policy", policyPath, "--", .. server.Command]);
+        var (code, output, error) = await GuardCommand.RunAsync(
+            ["pin", "--policy", policyPath, "--", .. server.Command]);
         Assert.True(code == 0, output + error);
         return policyPath;
     }
@@ -42,7 +24,8 @@ public sealed class PinCommandTests
         var policy = await PinAsync(server, server.Policy());
         var written = await File.ReadAllTextAsync(server.LockFile, TestContext.Current.CancellationToken);
 
-        var (code, output, _) = await GuardAsync(["pin", "--policy", policy, "--check", "--", .. server.Command]);
+        var (code, output, _) = await GuardCommand.RunAsync(
+            ["pin", "--policy", policy, "--check", "--", .. server.Command]);
 
         Assert.Equal(0, code);
         Assert.Contains("0 added, 0 changed, 0 removed, 2 unchanged (no drift)", output, StringComparison.Ordinal);
@@ -68,7 +51,8 @@ public sealed class PinCommandTests
             """{"name":"withdraw","inputSchema":{"type":"object"}}""",
             ChangingServer.Announce);
 
-        var (code, output, _) = await GuardAsync(["pin", "--policy", policy, "--check", "--", .. server.Command]);
+        var (code, output, _) = await GuardCommand.RunAsync(
+            ["pin", "--policy", policy, "--check", "--", .. server.Command]);
 
         Assert.Equal(1, code);
         Assert.Contains("added:   withdraw", output, StringComparison.Ordinal);
@@ -82,8 +66,9 @@ public sealed class PinCommandTests
         Assert.DoesNotContain('\u202e', output);
         Assert.Equal(written, await File.ReadAllTextAsync(server.LockFile, TestContext.Current.CancellationToken));
 
-        var (repinned, _, _) = await GuardAsync(["pin", "--policy", policy, "--", .. server.Command]);
-        var (after, afterOutput, _) = await GuardAsync(["pin", "--policy", policy, "--check", "--", .. server.Command]);
+        var (repinned, _, _) = await GuardCommand.RunAsync(["pin", "--policy", policy, "--", .. server.Command]);
+        var (after, afterOutput, _) = await GuardCommand.RunAsync(
+            ["pin", "--policy", policy, "--check", "--", .. server.Command]);
         Assert.Equal(0, repinned);
         Assert.Equal(0, after);
         Assert.Contains("(no drift)", afterOutput, StringComparison.Ordinal);
@@ -96,7 +81,8 @@ public sealed class PinCommandTests
         using var server = new ChangingServer(ChangingServer.GetTime);
         var policy = TempFiles.Write("policy.yaml", server.Policy());
 
-        var (code, output, _) = await GuardAsync(["pin", "--policy", policy, "--check", "--", .. server.Command]);
+        var (code, output, _) = await GuardCommand.RunAsync(
+            ["pin", "--policy", policy, "--check", "--", .. server.Command]);
 
         Assert.Equal(1, code);
         Assert.Contains("no lock file yet", output, StringComparison.Ordinal);
@@ -112,11 +98,11 @@ public sealed class PinCommandTests
         var policy = TempFiles.Write("policy.yaml", server.Policy());
         string[] starts = ["node", "-e", $"require('fs').writeFileSync('{marker}', 'x')"];
 
-        var (missing, _, missingError) = await GuardAsync(["run", "--policy", policy, "--", .. starts]);
+        var (missing, _, missingError) = await GuardCommand.RunAsync(["run", "--policy", policy, "--", .. starts]);
         await File.WriteAllTextAsync(
             server.LockFile, "{\"version\":1,\"tools\":[{\"name\":\"get_time\"}]}",
             TestContext.Current.CancellationToken);
-        var (invalid, _, invalidError) = await GuardAsync(["run", "--policy", policy, "--", .. starts]);
+        var (invalid, _, invalidError) = await GuardCommand.RunAsync(["run", "--policy", policy, "--", .. starts]);
 
         Assert.Equal(2, missing);
         Assert.Contains(server.LockFile + ": $: the lock file does not exist", missingError, StringComparison.Ordinal);

@@ -224,7 +224,7 @@ public sealed class PinnedRunTests
             "place_order", (await guard.Client.ListToolsAsync(cancellationToken: Ct)).Select(t => t.Name));
 
         // A person reviews the change and re-pins: the running guard reloads the lock file with the policy.
-        var (code, _, _) = await PinCommandTests.GuardAsync(["pin", "--policy", policyPath, "--", .. server.Command]);
+        var (code, _, _) = await GuardCommand.RunAsync(["pin", "--policy", policyPath, "--", .. server.Command]);
         Assert.Equal(0, code);
         await changed.Reader.ReadAsync(Ct).AsTask().WaitAsync(TestConstants.DefaultTimeout, Ct);
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using McpGuard.EndToEndTests.TestUtils;
 
@@ -13,8 +12,6 @@ namespace McpGuard.EndToEndTests.Remote;
 /// </summary>
 public sealed class WrapRemoteTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     public static TheoryData<string, string, string> Shapes => new()
     {
         {
@@ -58,7 +55,8 @@ public sealed class WrapRemoteTests
         var policy = Path.Combine(home, "policy.yaml");
         File.WriteAllText(policy, "version: 1\ndefault: deny\n");
 
-        var (wrapped, output, error) = await GuardAsync(home, "wrap", "--policy", policy, "--config", config);
+        var (wrapped, output, error) = await GuardCommand.RunInHomeAsync(
+            home, "wrap", "--policy", policy, "--config", config);
 
         Assert.True(wrapped == 0, output + error);
         var entry = Assert.Single(Servers(config), s => s.Value!["args"] is not null).Value!.AsObject();
@@ -74,7 +72,7 @@ public sealed class WrapRemoteTests
             Assert.Contains("skipped    old: an SSE server", output);
         }
 
-        var (unwrapped, _, unwrapError) = await GuardAsync(home, "unwrap", "--config", config);
+        var (unwrapped, _, unwrapError) = await GuardCommand.RunInHomeAsync(home, "unwrap", "--config", config);
 
         Assert.True(unwrapped == 0, unwrapError);
         Assert.Equal(original, File.ReadAllText(config));
@@ -91,7 +89,8 @@ public sealed class WrapRemoteTests
             """);
         var policy = Path.Combine(home, "policy.yaml");
         File.WriteAllText(policy, "version: 1\ndefault: allow\nhide: [secret_tool]\n");
-        var (wrapped, _, error) = await GuardAsync(home, "wrap", "--policy", policy, "--config", config);
+        var (wrapped, _, error) = await GuardCommand.RunInHomeAsync(
+            home, "wrap", "--policy", policy, "--config", config);
         Assert.True(wrapped == 0, error);
         var entry = Servers(config).Single().Value!.AsObject();
         var environment = entry["env"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
@@ -147,31 +146,5 @@ public sealed class WrapRemoteTests
     {
         var root = JsonNode.Parse(File.ReadAllText(config))!.AsObject();
         return (root["mcpServers"] ?? root["servers"])!.AsObject();
-    }
-
-    private static async Task<(int Code, string Output, string Error)> GuardAsync(
-        string home, params string[] arguments)
-    {
-        var guard = RepoPaths.Guard;
-        var start = new ProcessStartInfo(guard.Command)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = home
-        };
-        foreach (var argument in guard.Prefix.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["HOME"] = home;
-        start.Environment["XDG_CONFIG_HOME"] = null;
-        start.Environment["MCPGUARD_HOME"] = Path.Combine(home, ".mcpguard");
-        start.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct).WaitAsync(TestConstants.DefaultTimeout, Ct);
-        return (process.ExitCode, await output, await error);
     }
 }

@@ -9,7 +9,8 @@ namespace McpGuard.Http.OAuth;
 /// </summary>
 internal static class ClientRegistration
 {
-    public static async Task<string> RegisterAsync(HttpClient http, AuthorizationServer server, Uri redirect, CancellationToken cancellationToken)
+    public static async Task<string> RegisterAsync(
+        HttpClient http, AuthorizationServer server, Uri redirect, CancellationToken cancellationToken)
     {
         var body = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(body))
@@ -36,10 +37,12 @@ internal static class ClientRegistration
         using var response = await http.PostAsync(server.RegistrationEndpoint, content, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new OAuthException($"The authorization server refused to register McpGuard (HTTP {(int)response.StatusCode}).");
+            throw new OAuthException(
+                $"The authorization server refused to register McpGuard (HTTP {(int)response.StatusCode}).");
         }
 
         using var document = await OAuthJson.ReadAsync(response, "The registration answer", cancellationToken);
-        return OAuthJson.String(document.RootElement, "client_id") ?? throw new OAuthException("The registration answer has no client_id.");
+        return OAuthJson.String(document.RootElement, "client_id")
+            ?? throw new OAuthException("The registration answer has no client_id.");
     }
 }

@@ -11,13 +11,15 @@ namespace McpGuard.Http.OAuth;
 internal sealed class LoginFlow(HttpClient http, TokenStore store, TimeProvider time)
 {
     /// <param name="showAuthorizationUrl">Shows the person the page to sign in on (prints it, opens a browser).</param>
-    public async Task<StoredLogin> RunAsync(Uri url, string? clientId, Func<Uri, Task> showAuthorizationUrl, CancellationToken cancellationToken)
+    public async Task<StoredLogin> RunAsync(
+        Uri url, string? clientId, Func<Uri, Task> showAuthorizationUrl, CancellationToken cancellationToken)
     {
         var resource = await OAuthDiscovery.FindResourceAsync(http, url, cancellationToken);
         var server = await OAuthDiscovery.FindServerAsync(http, resource.AuthorizationServers[0], cancellationToken);
         if (!server.SupportsS256)
         {
-            throw new OAuthException($"{server.Issuer} does not offer PKCE with S256, and McpGuard signs in only with it.");
+            throw new OAuthException(
+                $"{server.Issuer} does not offer PKCE with S256, and McpGuard signs in only with it.");
         }
 
         using var redirect = new LoopbackRedirect();
@@ -45,7 +47,8 @@ internal sealed class LoginFlow(HttpClient http, TokenStore store, TimeProvider 
         }
 
         var separator = server.AuthorizationEndpoint.Query.Length > 0 ? "&" : "?";
-        await showAuthorizationUrl(new Uri(server.AuthorizationEndpoint + separator + string.Join('&', query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"))));
+        var parameters = string.Join('&', query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        await showAuthorizationUrl(new Uri(server.AuthorizationEndpoint + separator + parameters));
 
         var answer = await redirect.WaitAsync(cancellationToken);
         Check(answer, state, server);
@@ -58,7 +61,8 @@ internal sealed class LoginFlow(HttpClient http, TokenStore store, TimeProvider 
             Resource = resource.Resource,
             AccessToken = "",
         };
-        var login = await TokenEndpoint.ExchangeAsync(http, unsigned, answer["code"], redirect.Uri, pkce, time, cancellationToken);
+        var login = await TokenEndpoint.ExchangeAsync(
+            http, unsigned, answer["code"], redirect.Uri, pkce, time, cancellationToken);
         store.Save(login);
         return login;
     }

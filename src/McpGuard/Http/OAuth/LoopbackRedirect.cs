@@ -30,12 +30,16 @@ internal sealed class LoopbackRedirect : IDisposable
             var target = await ReadTargetAsync(stream, cancellationToken);
             if (target is null || !target.StartsWith("/callback?", StringComparison.Ordinal))
             {
-                await stream.WriteAsync("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), cancellationToken);
+                await stream.WriteAsync(
+                    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(),
+                    cancellationToken);
                 continue;
             }
 
-            const string page = "<!doctype html><title>McpGuard</title><p>McpGuard received the sign-in. You can close this tab.</p>";
-            var answer = $"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {Encoding.UTF8.GetByteCount(page)}\r\nConnection: close\r\n\r\n{page}";
+            const string page =
+                "<!doctype html><title>McpGuard</title><p>McpGuard received the sign-in. You can close this tab.</p>";
+            var answer = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                + $"Content-Length: {Encoding.UTF8.GetByteCount(page)}\r\nConnection: close\r\n\r\n{page}";
             await stream.WriteAsync(Encoding.UTF8.GetBytes(answer), cancellationToken);
             return Query(target["/callback?".Length..]);
         }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace McpGuard.Http.OAuth;
@@ -13,10 +15,11 @@ internal static partial class OAuthDiscovery
     [GeneratedRegex("resource_metadata=\"([^\"]+)\"", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex ResourceMetadata();
 
-    public static async Task<ProtectedResource> FindResourceAsync(HttpClient http, Uri server, CancellationToken cancellationToken)
+    public static async Task<ProtectedResource> FindResourceAsync(
+        HttpClient http, Uri server, CancellationToken cancellationToken)
     {
         var candidates = new List<Uri>();
-        using (var probe = new HttpRequestMessage(HttpMethod.Post, server) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") })
+        using (var probe = UnauthenticatedProbe(server))
         using (var answer = await http.SendAsync(probe, cancellationToken))
         {
             if (answer.StatusCode == HttpStatusCode.Unauthorized
@@ -39,7 +42,8 @@ internal static partial class OAuthDiscovery
                 continue;
             }
 
-            using var document = await OAuthJson.ReadAsync(response, "The protected resource metadata", cancellationToken);
+            using var document =
+                await OAuthJson.ReadAsync(response, "The protected resource metadata", cancellationToken);
             var root = document.RootElement;
             var servers = OAuthJson.Strings(root, "authorization_servers");
             if (servers.Count == 0)
@@ -47,13 +51,19 @@ internal static partial class OAuthDiscovery
                 throw new OAuthException($"{candidate} names no authorization server.");
             }
 
-            return new ProtectedResource(OAuthJson.String(root, "resource") ?? server.ToString(), servers, OAuthJson.Strings(root, "scopes_supported"));
+            return new ProtectedResource(
+                OAuthJson.String(root, "resource") ?? server.ToString(),
+                servers,
+                OAuthJson.Strings(root, "scopes_supported"));
         }
 
-        throw new OAuthException($"{server.GetLeftPart(UriPartial.Path)} publishes no OAuth protected resource metadata (RFC 9728); it may not need a login.");
+        throw new OAuthException(
+            $"{server.GetLeftPart(UriPartial.Path)} publishes no OAuth protected resource metadata (RFC 9728);"
+                + " it may not need a login.");
     }
 
-    public static async Task<AuthorizationServer> FindServerAsync(HttpClient http, string issuer, CancellationToken cancellationToken)
+    public static async Task<AuthorizationServer> FindServerAsync(
+        HttpClient http, string issuer, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(issuer, UriKind.Absolute, out var issuerUrl))
         {
@@ -75,7 +85,8 @@ internal static partial class OAuthDiscovery
                 continue;
             }
 
-            using var document = await OAuthJson.ReadAsync(response, "The authorization server metadata", cancellationToken);
+            using var document =
+                await OAuthJson.ReadAsync(response, "The authorization server metadata", cancellationToken);
             var root = document.RootElement;
             if (OAuthJson.String(root, "issuer") != issuer)
             {
@@ -85,14 +96,21 @@ internal static partial class OAuthDiscovery
 
             return new AuthorizationServer(
                 issuer,
-                OAuthJson.Url(root, "authorization_endpoint") ?? throw new OAuthException("The authorization server has no usable authorization_endpoint."),
-                OAuthJson.Url(root, "token_endpoint") ?? throw new OAuthException("The authorization server has no usable token_endpoint."),
+                RequiredUrl(root, "authorization_endpoint"),
+                RequiredUrl(root, "token_endpoint"),
                 OAuthJson.Url(root, "registration_endpoint"),
                 OAuthJson.Strings(root, "code_challenge_methods_supported").Contains("S256"),
-                root.TryGetProperty("client_id_metadata_document_supported", out var cimd) && cimd.ValueKind == System.Text.Json.JsonValueKind.True,
-                root.TryGetProperty("authorization_response_iss_parameter_supported", out var iss) && iss.ValueKind == System.Text.Json.JsonValueKind.True);
+                OAuthJson.IsTrue(root, "client_id_metadata_document_supported"),
+                OAuthJson.IsTrue(root, "authorization_response_iss_parameter_supported"));
         }
 
         throw new OAuthException($"{issuer} publishes no authorization server metadata (RFC 8414).");
     }
+
+    /// <summary>A POST without a token: a server that needs one answers 401, naming its metadata there.</summary>
+    private static HttpRequestMessage UnauthenticatedProbe(Uri server) =>
+        new(HttpMethod.Post, server) { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+
+    private static Uri RequiredUrl(JsonElement root, string name) =>
+        OAuthJson.Url(root, name) ?? throw new OAuthException($"The authorization server has no usable {name}.");
 }

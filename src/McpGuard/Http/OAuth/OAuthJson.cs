@@ -7,11 +7,13 @@ namespace McpGuard.Http.OAuth;
 /// </summary>
 internal static class OAuthJson
 {
-    public static async Task<JsonDocument> ReadAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    public static async Task<JsonDocument> ReadAsync(
+        HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
         try
         {
-            var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), default, cancellationToken);
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var document = await JsonDocument.ParseAsync(stream, default, cancellationToken);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
@@ -27,7 +29,9 @@ internal static class OAuthJson
     }
 
     public static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     public static IReadOnlyList<string> Strings(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
@@ -35,7 +39,14 @@ internal static class OAuthJson
             : [];
 
     public static long? Number(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+        && value.TryGetInt64(out var number)
+            ? number
+            : null;
+
+    /// <summary>Whether a metadata flag is the JSON <c>true</c>; absent or anything else is false.</summary>
+    public static bool IsTrue(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
     /// <summary>An absolute http(s) URL from a metadata field; https unless it is a loopback address.</summary>
     public static Uri? Url(JsonElement element, string name) =>

@@ -10,7 +10,9 @@ internal sealed record Pkce(string Verifier, string Challenge)
 {
     public static Pkce Create() => FromVerifier(Base64Url(RandomNumberGenerator.GetBytes(32)));
 
-    public static Pkce FromVerifier(string verifier) => new(verifier, Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
+    public static Pkce FromVerifier(string verifier) =>
+        new(verifier, Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
 
-    public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

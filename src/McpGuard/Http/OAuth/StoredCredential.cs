@@ -6,7 +6,8 @@ namespace McpGuard.Http.OAuth;
 /// The guard's token for its upstream from <c>mcpguard login</c>: used while it has more than a minute left, else
 /// refreshed first (and the new tokens stored). A refresh that fails ends in the denial that says to sign in again.
 /// </summary>
-internal sealed class StoredCredential(StoredLogin login, TokenStore store, HttpClient http, TimeProvider time) : IUpstreamCredential, IDisposable
+internal sealed class StoredCredential(StoredLogin login, TokenStore store, HttpClient http, TimeProvider time)
+    : IUpstreamCredential, IDisposable
 {
     private static readonly TimeSpan s_margin = TimeSpan.FromSeconds(60);
 
@@ -32,8 +33,10 @@ internal sealed class StoredCredential(StoredLogin login, TokenStore store, Http
                 }
                 catch (Exception ex) when (ex is OAuthException or HttpRequestException)
                 {
+                    var why = ex is OAuthException ? ex.Message : "the authorization server did not answer";
                     throw new UpstreamCredentialException(
-                        $"the sign-in to {_login.Url} expired and could not be renewed ({(ex is OAuthException ? ex.Message : "the authorization server did not answer")}); run `mcpguard login --url {_login.Url}`");
+                        $"the sign-in to {_login.Url} expired and could not be renewed ({why});"
+                            + $" run `mcpguard login --url {_login.Url}`");
                 }
 
                 store.Save(_login);
@@ -49,5 +52,6 @@ internal sealed class StoredCredential(StoredLogin login, TokenStore store, Http
 
     public void Dispose() => _refreshing.Dispose();
 
-    private bool NeedsRefresh(StoredLogin login) => login.ExpiresAt is { } expires && expires - time.GetUtcNow() < s_margin;
+    private bool NeedsRefresh(StoredLogin login) =>
+        login.ExpiresAt is { } expires && expires - time.GetUtcNow() < s_margin;
 }

@@ -8,7 +8,13 @@ namespace McpGuard.Http.OAuth;
 internal static class TokenEndpoint
 {
     public static Task<StoredLogin> ExchangeAsync(
-        HttpClient http, StoredLogin partial, string code, Uri redirect, Pkce pkce, TimeProvider time, CancellationToken cancellationToken) =>
+        HttpClient http,
+        StoredLogin partial,
+        string code,
+        Uri redirect,
+        Pkce pkce,
+        TimeProvider time,
+        CancellationToken cancellationToken) =>
         RequestAsync(http, partial, time, new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
@@ -20,7 +26,8 @@ internal static class TokenEndpoint
         }, cancellationToken);
 
     /// <exception cref="OAuthException">The server refused the refresh (revoked, expired) or gave no token.</exception>
-    public static Task<StoredLogin> RefreshAsync(HttpClient http, StoredLogin login, TimeProvider time, CancellationToken cancellationToken) =>
+    public static Task<StoredLogin> RefreshAsync(
+        HttpClient http, StoredLogin login, TimeProvider time, CancellationToken cancellationToken) =>
         login.RefreshToken is not { } refresh
             ? throw new OAuthException("the access token expired and there is no refresh token")
             : RequestAsync(http, login, time, new Dictionary<string, string>
@@ -32,7 +39,11 @@ internal static class TokenEndpoint
             }, cancellationToken);
 
     private static async Task<StoredLogin> RequestAsync(
-        HttpClient http, StoredLogin login, TimeProvider time, Dictionary<string, string> form, CancellationToken cancellationToken)
+        HttpClient http,
+        StoredLogin login,
+        TimeProvider time,
+        Dictionary<string, string> form,
+        CancellationToken cancellationToken)
     {
         using var content = new FormUrlEncodedContent(form);
         using var response = await http.PostAsync(login.TokenEndpoint, content, cancellationToken);
@@ -42,10 +53,14 @@ internal static class TokenEndpoint
             if (MediaType.Is(response.Content.Headers.ContentType?.ToString(), MediaType.Json))
             {
                 using var document = await OAuthJson.ReadAsync(response, "The token error", cancellationToken);
-                error = OAuthJson.String(document.RootElement, "error") is { } code && code.All(c => c is '_' or (>= 'a' and <= 'z')) ? $": {code}" : "";
+                error = OAuthJson.String(document.RootElement, "error") is { } code
+                    && code.All(c => c is '_' or (>= 'a' and <= 'z'))
+                        ? $": {code}"
+                        : "";
             }
 
-            throw new OAuthException($"the authorization server refused the token request (HTTP {(int)response.StatusCode}{error})");
+            throw new OAuthException(
+                $"the authorization server refused the token request (HTTP {(int)response.StatusCode}{error})");
         }
 
         using var answer = await OAuthJson.ReadAsync(response, "The token answer", cancellationToken);
@@ -61,7 +76,9 @@ internal static class TokenEndpoint
             AccessToken = accessToken,
             // A server that rotates refresh tokens sends a new one; one that does not keeps the old one valid.
             RefreshToken = OAuthJson.String(root, "refresh_token") ?? login.RefreshToken,
-            ExpiresAt = OAuthJson.Number(root, "expires_in") is { } seconds ? time.GetUtcNow().AddSeconds(seconds) : null,
+            ExpiresAt = OAuthJson.Number(root, "expires_in") is { } seconds
+                ? time.GetUtcNow().AddSeconds(seconds)
+                : null,
         };
     }
 }

@@ -19,7 +19,9 @@ internal sealed class TokenStore(string directory)
     public string Directory { get; } = directory;
 
     public string FileOf(string issuer) =>
-        Path.Combine(Directory, "issuer-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(issuer)))[..16] + ".json");
+        Path.Combine(
+            Directory,
+            "issuer-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(issuer)))[..16] + ".json");
 
     public StoredLogin? Find(Uri url)
     {
@@ -29,7 +31,9 @@ internal sealed class TokenStore(string directory)
         }
 
         var key = StoredLogin.KeyOf(url);
-        return System.IO.Directory.EnumerateFiles(Directory, "issuer-*.json").SelectMany(Read).FirstOrDefault(login => login.Url == key);
+        return System.IO.Directory.EnumerateFiles(Directory, "issuer-*.json")
+            .SelectMany(Read)
+            .FirstOrDefault(login => login.Url == key);
     }
 
     /// <summary>Saves a login, replacing the earlier one for the same URL at that issuer.</summary>
@@ -66,9 +70,11 @@ internal sealed class TokenStore(string directory)
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(file));
-            return [.. document.RootElement.GetProperty("logins").EnumerateArray().Select(ReadLogin).OfType<StoredLogin>()];
+            var logins = document.RootElement.GetProperty("logins").EnumerateArray();
+            return [.. logins.Select(ReadLogin).OfType<StoredLogin>()];
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+        catch (Exception ex)
+            when (ex is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
         {
             // A damaged file holds no usable login: the guard then says to sign in again.
             return [];
@@ -80,7 +86,8 @@ internal sealed class TokenStore(string directory)
         var tokenEndpoint = OAuthJson.Url(element, "token_endpoint");
         if (OAuthJson.String(element, "url") is not { } url || OAuthJson.String(element, "issuer") is not { } issuer
             || OAuthJson.String(element, "client_id") is not { } clientId || tokenEndpoint is null
-            || OAuthJson.String(element, "resource") is not { } resource || OAuthJson.String(element, "access_token") is not { } accessToken)
+            || OAuthJson.String(element, "resource") is not { } resource
+            || OAuthJson.String(element, "access_token") is not { } accessToken)
         {
             return null;
         }
@@ -94,7 +101,9 @@ internal sealed class TokenStore(string directory)
             Resource = resource,
             AccessToken = accessToken,
             RefreshToken = OAuthJson.String(element, "refresh_token"),
-            ExpiresAt = OAuthJson.Number(element, "expires_at") is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
+            ExpiresAt = OAuthJson.Number(element, "expires_at") is { } seconds
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null,
         };
     }
 

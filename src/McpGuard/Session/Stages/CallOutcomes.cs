@@ -61,6 +61,7 @@ internal sealed partial class CallOutcomes(
     {
         var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp);
         LogCallFinished(logger, call.ToolName, elapsed.TotalMilliseconds);
+        channels.Spans?.Concluded(id, checkedResult.Filtered);
         if (audit is NullAuditLog)
         {
             return;
