@@ -1,88 +1,119 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;
 
 /// <summary>
-/// Copies the SQLite store's WAL back into the file now and then, on a connection and a thread of its own. SQLite
-/// does this after a commit by default (every 1,000 WAL pages), and a checkpoint waits for the disk twice (fsync):
-/// milliseconds on the call that happened to commit then (the 5 ms p99 of issue 27). So it runs beside the store's
-/// commits. But under a steady stream of calls such a checkpoint never catches up with them, and SQLite starts the
-/// log anew only after one that copied all of it: the log grew by every commit of a busy guard (100 MB in 12 s of
-/// pipelined calls) and each commit's pages took longer to index in it (SQLite's WAL hash chains). Once the log
-/// holds <see cref="FramesBeforeRestart"/> pages, the checkpoint is run once more while the store's connection is
-/// idle (<paramref name="whileStoreIdle"/>: decisions that arrive meanwhile wait in the store's queue): it copies
-/// the rest, and the store's next commit starts the log from its beginning. Holding the store for every
-/// checkpoint (every 400 commits) kept the log shorter but stalled pipelined calls for two disk flushes each time:
-/// fewer instructions, a fifth less throughput (bench/README.md). A failed checkpoint is simply tried again later.
+/// Copies the SQLite store's WAL back into the file and starts the log again, on a thread and a connection of its
+/// own, once the store is idle. A checkpoint waits for the disk twice (fsync, ~4 ms on the project's machine), and
+/// the first commit after it waits once more to keep the log's new header: here never on a call's path. Each commit
+/// costs more the longer the log (SQLite's WAL hash chains: about 9k of a lone call's 109k instructions at about
+/// 900 frames), so once the log holds <see cref="FramesWorthACheckpoint"/> frames it is copied and started again
+/// as soon as the store has committed nothing for <see cref="s_idle"/>, with the store held only for the commit that
+/// starts it (a call that arrives then waits in the store's queue). Calls that keep coming without such a pause get
+/// one checkpoint beside them a second (<see cref="s_flushEvery"/>), and at <see cref="FramesBeforeRestart"/> pages
+/// the rest is copied with the store held, so the log stays bounded. Checkpoints every 400 commits ran almost back
+/// to back beside a stream of calls, took CPU and the disk from them (the sequential p99) and never started the log
+/// again (bench/README.md). A failed checkpoint is simply tried again later.
 /// </summary>
-internal sealed class SqliteCheckpointer(string path, TimeSpan busyTimeout, Func<Action, bool> whileStoreIdle)
-    : IAsyncDisposable
+internal sealed unsafe partial class SqliteCheckpointer : IAsyncDisposable
 {
-    /// <summary>About SQLite's own 1,000 WAL pages: a decision writes one to four pages.</summary>
-    private const int CommitsPerCheckpoint = 400;
+    /// <summary>A log this long (1 MB of 4 KB pages) is worth copying back at the next idle moment.</summary>
+    private const long FramesWorthACheckpoint = 256;
 
-    /// <summary>One of SQLite's WAL index blocks (16 MB of 4 KB pages): beyond it the log is started again.</summary>
+    /// <summary>One of SQLite's WAL index blocks (16 MB of 4 KB pages): beyond it the store is held for it.</summary>
     private const long FramesBeforeRestart = 4096;
 
-    private int _commits;
-    private Task _running = Task.CompletedTask;
+    /// <summary>A log that could not be started again is tried again after this many more commits.</summary>
+    private const long RetryAfterCommits = 400;
+
+    /// <summary>Calls answered one at a time commit every few tens of µs: a pause this long is none of them.</summary>
+    private static readonly long s_idle = Stopwatch.Frequency / 50;
+
+    /// <summary>
+    /// A stream of calls without such a pause still has its log copied (and so kept on the disk) this often: about
+    /// the last second of a busy guard is what a power loss can take (docs/limits.md).
+    /// </summary>
+    private static readonly long s_flushEvery = Stopwatch.Frequency;
+
+    private readonly string _path;
+    private readonly TimeSpan _busyTimeout;
+    private readonly Func<Action, bool> _whileStoreIdle;
+    private readonly Action _restartLog;
+    private readonly object _lock = new();
+    private GCHandle _self;
+    private Thread? _thread;
+    private long _frames;
+    private long _commits;
+    private long _lastCommit;
+    private long _retryAfter;
+    private long _lastCheckpoint = Stopwatch.GetTimestamp();
+    private bool _wanted;
+    private bool _disposed;
     private SqliteConnection? _connection;
 
-    /// <summary>Called after each commit of the store (under its connection's lock).</summary>
-    public void Committed()
+    /// <param name="whileStoreIdle">Runs an action while the store runs no transaction (false: it closed).</param>
+    /// <param name="restartLog">Commits on the store's own connection (which then starts the log again).</param>
+    public SqliteCheckpointer(string path, TimeSpan busyTimeout, Func<Action, bool> whileStoreIdle, Action restartLog)
     {
-        if (++_commits < CommitsPerCheckpoint || !_running.IsCompleted)
+        (_path, _busyTimeout, _whileStoreIdle, _restartLog) = (path, busyTimeout, whileStoreIdle, restartLog);
+        _self = GCHandle.Alloc(this);
+    }
+
+    /// <summary>Follows the commits of the store's connection (SQLite's WAL hook, not auto-checkpoints).</summary>
+    public void Watch(SqliteConnection connection) =>
+        SqliteNative.SetWalHook(connection.Handle!.DangerousGetHandle(), &OnCommitted, GCHandle.ToIntPtr(_self));
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_lock)
         {
-            return;
+            _disposed = true;
+            Monitor.PulseAll(_lock);
         }
 
-        _commits = 0;
-        _running = Task.Run(Checkpoint);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _running;
+        _thread?.Join();
         _connection?.Dispose();
+        if (_self.IsAllocated)
+        {
+            _self.Free();
+        }
+
+        return ValueTask.CompletedTask;
     }
 
-    private void Checkpoint()
+    /// <summary>SQLite's WAL hook: after each commit of the store's connection, with the pages in the log.</summary>
+    [UnmanagedCallersOnly]
+    private static int OnCommitted(nint self, nint db, byte* schema, int frames)
     {
-        try
+        ((SqliteCheckpointer)GCHandle.FromIntPtr(self).Target!).Committed(frames);
+        return 0;
+    }
+
+    /// <summary>
+    /// On the committing thread, one transaction at a time: a few stores and a clock read; the checkpoint thread is
+    /// woken once per checkpoint, not per commit.
+    /// </summary>
+    private void Committed(long frames)
+    {
+        var commits = _commits + 1;
+        Volatile.Write(ref _commits, commits);
+        Volatile.Write(ref _lastCommit, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _frames, frames);
+        if (frames >= FramesWorthACheckpoint && commits >= _retryAfter && !Volatile.Read(ref _wanted))
         {
-            var connection = _connection ??= Open();
-            if (Run(connection) >= FramesBeforeRestart)
+            lock (_lock)
             {
-                whileStoreIdle(() => Run(connection));
+                _wanted = true;
+                if (_thread is null && !_disposed)
+                {
+                    _thread = new Thread(Run) { IsBackground = true, Name = "mcpguard sqlite checkpoints" };
+                    _thread.Start();
+                }
+
+                Monitor.PulseAll(_lock);
             }
         }
-        catch (SqliteException)
-        {
-            // The store's own connection reports an unreachable file; this one tries again at the next round.
-            _connection?.Dispose();
-            _connection = null;
-        }
-    }
-
-    /// <summary>A passive checkpoint (it never waits for the store's writes); answers the pages in the log.</summary>
-    private static long Run(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? reader.GetInt64(1) : 0;
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = false,
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
-        }.ToString());
-        connection.Open();
-        return connection;
     }
 }

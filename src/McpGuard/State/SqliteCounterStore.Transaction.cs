@@ -177,7 +177,32 @@ internal sealed partial class SqliteCounterStore
         }
 
         _made.Clear();
-        _checkpointer.Committed();
+    }
+
+    /// <summary>
+    /// Starts the WAL again (the checkpointer's, with the store held and the whole log copied into the file). The first
+    /// commit after a checkpoint does that, and waits for the disk to keep the log's new header (an fsync): a commit
+    /// that writes back the file's own version number takes that wait here instead of a call. On this connection, so
+    /// the counters it remembers stay valid (<c>PRAGMA data_version</c> counts other connections' commits only).
+    /// </summary>
+    private void RestartLog()
+    {
+        if (_connection is not { } connection)
+        {
+            return;
+        }
+
+        try
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var version = (long)Scalar(connection, transaction, "PRAGMA user_version")!;
+            Execute(connection, transaction, $"PRAGMA user_version = {version}");
+            transaction.Commit();
+        }
+        catch (SqliteException)
+        {
+            // The log stays as it is; the next decision meets whatever is wrong with the file.
+        }
     }
 
     /// <summary>
@@ -230,6 +255,7 @@ internal sealed partial class SqliteCounterStore
         {
             connection.Open();
             CreateSchema(connection);
+            _checkpointer.Watch(connection);
         }
         catch
         {

@@ -43,7 +43,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
     {
         _path = path;
         _busyTimeout = busyTimeout;
-        _checkpointer = new SqliteCheckpointer(path, busyTimeout, WhileIdle);
+        _checkpointer = new SqliteCheckpointer(path, busyTimeout, WhileIdle, RestartLog);
         Description = $"the SQLite store at {displayPath}";
     }
 

@@ -58,6 +58,13 @@ internal static unsafe partial class SqliteNative
 
     public static long ColumnInt64(nint statement, int column) => sqlite3_column_int64(statement, column);
 
+    /// <summary>
+    /// Calls <paramref name="hook"/> after each commit of the connection, with the pages in its log (it replaces
+    /// SQLite's auto-checkpoint, which the store turns off anyway).
+    /// </summary>
+    public static void SetWalHook(nint db, delegate* unmanaged<nint, nint, byte*, int, int> hook, nint state) =>
+        sqlite3_wal_hook(db, hook, state);
+
     /// <summary>Variadic in C; the options used here take no argument after <paramref name="option"/>.</summary>
     [LibraryImport(Library)]
     private static partial int sqlite3_config(int option);
@@ -79,4 +86,8 @@ internal static unsafe partial class SqliteNative
     [LibraryImport(Library)]
     [SuppressGCTransition]
     private static partial long sqlite3_column_int64(nint statement, int column);
+
+    [LibraryImport(Library)]
+    private static partial nint sqlite3_wal_hook(
+        nint db, delegate* unmanaged<nint, nint, byte*, int, int> hook, nint state);
 }

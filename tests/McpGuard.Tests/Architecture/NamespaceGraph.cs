@@ -97,11 +97,19 @@ internal sealed class NamespaceGraph
         _ => [],
     };
 
-    /// <summary>A type and what it is built from: array elements, generic arguments, by-ref targets.</summary>
+    /// <summary>
+    /// A type and what it is built from: array elements, generic arguments, by-ref targets, a function pointer's
+    /// return and parameter types.
+    /// </summary>
     private static IEnumerable<TypeReference> Expand(TypeReference type)
     {
         switch (type)
         {
+            case FunctionPointerType pointer:
+                foreach (var t in Expand(pointer.ReturnType)) yield return t;
+                foreach (var p in pointer.Parameters)
+                    foreach (var t in Expand(p.ParameterType)) yield return t;
+                break;
             case GenericInstanceType generic:
                 yield return generic.ElementType;
                 foreach (var argument in generic.GenericArguments)
