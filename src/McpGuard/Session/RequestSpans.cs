@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -35,6 +36,8 @@ internal sealed class RequestSpans(
 
     private readonly OpenTraces _open = new();
 
+    private readonly ToolNames _tools = new();
+
     /// <summary>
     /// The channel that answered each call asked about, by audit call id, until its decision is recorded.
     /// </summary>
@@ -55,13 +58,28 @@ internal sealed class RequestSpans(
     /// <summary>A client request entered the session's table of requests in flight.</summary>
     public void Started(JsonRpcId id, string method, JsonElement parameters)
     {
-        var tool = method == RequestMethods.ToolsCall && parameters.ValueKind == JsonValueKind.Object
-            && parameters.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String
-            ? name.GetString() : null;
+        // One pass over the parameters' members for both the tool's name and _meta.
+        JsonElement name = default, meta = default;
+        if (parameters.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var member in parameters.EnumerateObject())
+            {
+                if (member.NameEquals("name"u8))
+                {
+                    name = member.Value;
+                }
+                else if (member.NameEquals("_meta"u8))
+                {
+                    meta = member.Value;
+                }
+            }
+        }
+
+        var tool = method == RequestMethods.ToolsCall ? _tools.Of(name) : null;
         var request = new RequestTrace(method, tool, Stopwatch.GetTimestamp());
         if (_traces is not null)
         {
-            Trace(request, id, parameters, _traces.Sampler);
+            Trace(request, id, parameters, meta.ValueKind == JsonValueKind.Object ? meta : default, _traces.Sampler);
         }
 
         _open.Add(id, request);
@@ -71,10 +89,9 @@ internal sealed class RequestSpans(
     /// What the spans need of the request's parameters, read now (the parsed message is not kept), if its trace is
     /// sampled: a new trace unless a <c>traceparent</c> names the caller's.
     /// </summary>
-    private void Trace(RequestTrace request, JsonRpcId id, JsonElement parameters, TraceSampler sampler)
+    private void Trace(
+        RequestTrace request, JsonRpcId id, JsonElement parameters, JsonElement meta, TraceSampler sampler)
     {
-        var meta = parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("_meta"u8, out var m)
-            && m.ValueKind == JsonValueKind.Object ? m : default;
         var parent = TraceParent.Parse(Text(meta, "traceparent"u8), Text(meta, "tracestate"u8));
         var (high, low) = parent.Exists ? (parent.TraceIdHigh, parent.TraceIdLow) : NewTraceId();
         if (!sampler.Samples(parent, high))
@@ -97,8 +114,9 @@ internal sealed class RequestSpans(
 
     private static (ulong High, ulong Low) NewTraceId()
     {
-        var high = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
-        var low = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
+        Span<byte> id = stackalloc byte[16]; // one draw of 128 bits
+        Random.Shared.NextBytes(id);
+        var (high, low) = (BinaryPrimitives.ReadUInt64BigEndian(id), BinaryPrimitives.ReadUInt64BigEndian(id[8..]));
         return high == 0 && low == 0 ? (1, 0) : (high, low);
     }
 

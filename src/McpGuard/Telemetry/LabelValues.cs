@@ -13,9 +13,10 @@ internal readonly record struct LabelValues(string? First, string? Second, strin
         _ => Third,
     };
 
-    /// <summary>Ordinal equality without hashing: the cache check of <see cref="MetricTable"/>.</summary>
+    /// <summary>
+    /// Ordinal equality without hashing: the cache check of <see cref="MetricTable"/>. <c>string.Equals(a, b)</c> is
+    /// ordinal and checks for the same instance before the characters (labels mostly are the same instance).
+    /// </summary>
     public bool Matches(in LabelValues other) =>
-        string.Equals(First, other.First, StringComparison.Ordinal)
-        && string.Equals(Second, other.Second, StringComparison.Ordinal)
-        && string.Equals(Third, other.Third, StringComparison.Ordinal);
+        string.Equals(First, other.First) && string.Equals(Second, other.Second) && string.Equals(Third, other.Third);
 }

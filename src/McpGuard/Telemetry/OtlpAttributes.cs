@@ -83,6 +83,20 @@ internal static class OtlpAttributes
     /// </summary>
     private static int Header(Span<byte> to, byte tag, byte[] key, int count)
     {
+        if (key.Length + count + 4 < 0x80)
+        {
+            // A short value (an id, a word): every length is one byte.
+            to[0] = tag;
+            to[1] = (byte)(key.Length + count + 4);
+            key.CopyTo(to[2..]);
+            var after = 2 + key.Length;
+            to[after] = 0x12; // KeyValue.value
+            to[after + 1] = (byte)(count + 2);
+            to[after + 2] = 0x0A; // AnyValue.string_value
+            to[after + 3] = (byte)count;
+            return after + 4;
+        }
+
         var any = 1 + ProtoWriter.VarintSize((ulong)count) + count;
         to[0] = tag;
         var at = 1 + ProtoWriter.Varint(to[1..], (ulong)(key.Length + 1 + ProtoWriter.VarintSize((ulong)any) + any));

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace McpGuard.Telemetry;
 
@@ -27,11 +26,10 @@ internal sealed class OtlpSpanWriter
 
     private readonly ProtoWriter _writer = new();
     private readonly SpanAttributes _attributes = new();
-    private readonly RepeatedBlock _name = new();
     private readonly byte[] _resource;
     private readonly byte[] _scope;
     private readonly int _headroom;
-    private readonly Random _random = new();
+    private ulong _spanIds = (ulong)Random.Shared.NextInt64(1, long.MaxValue);
 
     /// <param name="resource">The resource's attributes (<c>service.name</c>...), the same the metrics carry.</param>
     public OtlpSpanWriter(IEnumerable<KeyValuePair<string, object>> resource, string scopeName, string? scopeVersion)
@@ -79,9 +77,6 @@ internal sealed class OtlpSpanWriter
         var server = NewSpanId();
         var end = clock.UnixNanos(request.EndedAt);
         var body = Head(request, server, request.Parent.SpanId);
-        var name = w.Length;
-        Name(request);
-        var nameLength = w.Length - name;
         Times(ServerKind, clock.UnixNanos(request.StartedAt), end);
         var common = w.Length;
         _attributes.WriteCommon(w, request);
@@ -95,7 +90,6 @@ internal sealed class OtlpSpanWriter
         }
 
         body = Head(request, NewSpanId(), server);
-        w.Copy(name - moved, nameLength);
         Times(ClientKind, clock.UnixNanos(request.ForwardedAt), end);
         w.Copy(common - moved, commonLength);
         Tail(request, SampledFlags);
@@ -129,32 +123,6 @@ internal sealed class OtlpSpanWriter
         return body;
     }
 
-    /// <summary><c>{mcp.method.name} {gen_ai.tool.name}</c>, or the method alone.</summary>
-    private void Name(RequestTrace request)
-    {
-        ReadOnlySpan<string?> values = [request.Method, request.Tool];
-        if (_name.TryCopy(_writer, values))
-        {
-            return;
-        }
-
-        var start = _writer.Length;
-        var method = Encoding.UTF8.GetByteCount(request.Method);
-        var tool = request.Tool is { } t ? 1 + Encoding.UTF8.GetByteCount(t) : 0;
-        var to = _writer.GetSpan(6 + method + tool);
-        to[0] = 0x2A;
-        var at = 1 + ProtoWriter.Varint(to[1..], (ulong)(method + tool));
-        at += Encoding.UTF8.GetBytes(request.Method, to[at..]);
-        if (request.Tool is not null)
-        {
-            to[at++] = (byte)' ';
-            at += Encoding.UTF8.GetBytes(request.Tool, to[at..]);
-        }
-
-        _writer.Advance(at);
-        _name.Keep(_writer, start, values);
-    }
-
     /// <summary>kind (a one-byte varint), start_time_unix_nano and end_time_unix_nano (fixed64).</summary>
     private void Times(int kind, long start, long end)
     {
@@ -185,14 +153,18 @@ internal sealed class OtlpSpanWriter
         _writer.Advance(at + 6);
     }
 
+    /// <summary>
+    /// A span id from xorshift64* (a few instructions): the state is never 0 and the output is the state times an
+    /// odd number, so no id is 0. Span ids need to be unique in a trace, not secret (the SDKs draw them from a plain
+    /// random generator too).
+    /// </summary>
     private ulong NewSpanId()
     {
-        ulong id;
-        do
-        {
-            id = (ulong)_random.NextInt64(long.MinValue, long.MaxValue);
-        }
-        while (id == 0);
-        return id;
+        var x = _spanIds;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        _spanIds = x;
+        return x * 0x2545F4914F6CDD1DUL;
     }
 }

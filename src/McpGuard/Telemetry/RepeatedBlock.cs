@@ -26,7 +26,7 @@ internal sealed class RepeatedBlock
 
         for (var i = 0; i < values.Length; i++)
         {
-            if (!string.Equals(values[i], _values[i], StringComparison.Ordinal))
+            if (!string.Equals(values[i], _values[i])) // ordinal, the same instance first
             {
                 return false;
             }

@@ -1,11 +1,14 @@
+using System.Text;
+
 namespace McpGuard.Telemetry;
 
 /// <summary>
-/// A span's attributes (docs/telemetry.md): the MCP semantic conventions' on both spans, the guard's own decision on
-/// the SERVER span only. Each key's bytes are encoded once, and the two runs of attributes that mostly repeat from
-/// request to request (the method, transport, session, protocol version and tool; the agent, decision, rule, risk
-/// and channel) are copied whole when they do (<see cref="RepeatedBlock"/>), so one instance belongs to one export
-/// thread. The order of a span's attributes means nothing in OTLP.
+/// A span's name and attributes (docs/telemetry.md): the MCP semantic conventions' on both spans, the guard's own
+/// decision on the SERVER span only. Each key's bytes are encoded once, and the two runs that mostly repeat from
+/// request to request (the name, method, transport, session, protocol version and tool; the agent, decision, rule,
+/// risk and channel) are copied whole when they do (<see cref="RepeatedBlock"/>), so one instance belongs to one
+/// export thread. The order of a span's attributes means nothing in OTLP, and protobuf takes a message's fields in
+/// any order: the name is written with the first run, after the span's times.
 /// </summary>
 internal sealed class SpanAttributes
 {
@@ -30,7 +33,7 @@ internal sealed class SpanAttributes
     private readonly RepeatedBlock _common = new();
     private readonly RepeatedBlock _decision = new();
 
-    /// <summary>The attributes both spans carry: the MCP ones.</summary>
+    /// <summary>What both spans carry: the name and the MCP attributes.</summary>
     public void WriteCommon(ProtoWriter writer, RequestTrace request)
     {
         ReadOnlySpan<string?> shared =
@@ -38,6 +41,7 @@ internal sealed class SpanAttributes
         if (!_common.TryCopy(writer, shared))
         {
             var start = writer.Length;
+            Name(writer, request.Method, request.Tool);
             OtlpAttributes.String(writer, Tag, s_method, request.Method);
             OtlpAttributes.String(writer, Tag, s_transport, request.Transport);
             OtlpAttributes.String(writer, Tag, s_sessionId, request.SessionId);
@@ -79,5 +83,23 @@ internal sealed class SpanAttributes
         {
             OtlpAttributes.Int(writer, Tag, s_redactions, redactions);
         }
+    }
+
+    /// <summary>Span.name (field 5): <c>{mcp.method.name} {gen_ai.tool.name}</c>, or the method alone.</summary>
+    private static void Name(ProtoWriter writer, string method, string? tool)
+    {
+        var methodBytes = Encoding.UTF8.GetByteCount(method);
+        var toolBytes = tool is null ? 0 : 1 + Encoding.UTF8.GetByteCount(tool);
+        var to = writer.GetSpan(6 + methodBytes + toolBytes);
+        to[0] = 0x2A;
+        var at = 1 + ProtoWriter.Varint(to[1..], (ulong)(methodBytes + toolBytes));
+        at += Encoding.UTF8.GetBytes(method, to[at..]);
+        if (tool is not null)
+        {
+            to[at++] = (byte)' ';
+            at += Encoding.UTF8.GetBytes(tool, to[at..]);
+        }
+
+        writer.Advance(at);
     }
 }
