@@ -47,6 +47,12 @@ internal static class ServeCommand
             }
 
             var (commandLine, upstream, policyPath, policy) = setup;
+            if (upstream is not null)
+            {
+                // Every request is then handled on the thread its bytes arrived on (docs/remote.md#performance).
+                InlineSocketCompletions.Enable();
+            }
+
             var drain = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(drainOption)));
             if (!ServeOptionsResolver.TryResolve(
                     policy, parseResult.GetValue(listenOption), drain, out var options, out var refusal))

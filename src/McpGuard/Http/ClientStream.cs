@@ -10,8 +10,17 @@ namespace McpGuard.Http;
 /// </summary>
 internal sealed class ClientStream
 {
+    // Synchronous continuations: the request waiting for its answer writes it on the thread that delivered it, up
+    // to the response's first wait on its client (Kestrel sends it there). Queued to the thread pool instead, each
+    // answer woke a worker, which woke another in case more came (futex calls, strace). The writer never holds a
+    // lock while it delivers (SessionRouter), so what runs inline cannot wait on it.
     private readonly Channel<OutboundMessage> _messages = Channel.CreateBounded<OutboundMessage>(
-        new BoundedChannelOptions(64) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(64)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+            AllowSynchronousContinuations = true,
+        });
 
     /// <param name="answers">The request this stream answers; null for a GET stream.</param>
     /// <param name="progressToken">The progress token that request carried, if any.</param>

@@ -29,8 +29,9 @@ internal sealed class GuardLauncher(
     public ILoggerFactory LoggerFactory => loggerFactory;
 
     /// <summary>
-    /// Starts the child; the relay runs until the client side ends, the child dies, or <paramref name="stopping"/>
-    /// fires.
+    /// Starts the session, with its child when there is one; the relay runs until the client side ends, the child
+    /// dies, or <paramref name="stopping"/> fires. What the session sends towards its client goes to
+    /// <paramref name="router"/>; the client's messages go in through the returned inlet.
     /// </summary>
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
     /// <param name="agent">The one agent this session serves (a 2025 session): its audit records name it.</param>
@@ -38,32 +39,44 @@ internal sealed class GuardLauncher(
     /// child.</param>
     /// <param name="requestAgents">The shared child's: who sent each request (audit, approval, <c>scope:
     /// agent</c>).</param>
-    public (IGuardRelay Relay, Task<int> Running) Start(
-        Stream clientInput, Stream clientOutput, string? agent, string? sessionId, CancellationToken stopping, IRequestAgents? requestAgents = null)
+    public (IGuardRelay Relay, Task<int> Running, IGatewayInlet Inlet) Start(
+        SessionRouter router,
+        string? agent,
+        string? sessionId,
+        CancellationToken stopping,
+        IRequestAgents? requestAgents = null)
     {
         IAuditLog log = agent is null ? audit : new AgentAuditLog(audit, agent);
 
         // Spans name the session's agent (a 2025 session has one; shared 2026-07-28 traffic is the gateway's own).
-        var relayOptions = agent is null ? options : options with { Session = options.Session with { Agent = agent, SessionId = sessionId } };
+        var relayOptions = agent is null ? options
+            : options with { Session = options.Session with { Agent = agent, SessionId = sessionId } };
         if (requestAgents is not null)
         {
             relayOptions = relayOptions with { Session = relayOptions.Session with { RequestAgents = requestAgents } };
         }
 
+        IApprover ApproverFor(SessionChannels channels) =>
+            Approvers.Create(engine, new ElicitationChannel(channels), loggerFactory);
+
         if (upstream is { } remote)
         {
+            // No pipes: the requests' messages go into the session and its output to the router directly.
+            var client = new GatewayRelayClient(router);
             var remoteRelay = new RemoteRelay(
-                engine, channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory), log, relayOptions, remote.Options, remote.Http, loggerFactory);
-            return (remoteRelay, remoteRelay.RunAsync(serverName, clientInput, clientOutput, stopping));
+                engine, ApproverFor, log, relayOptions, remote.Options, remote.Http, loggerFactory);
+            return (remoteRelay, remoteRelay.RunAsync(serverName, client, stopping), client);
         }
 
-        var relay = new StdioRelay(engine, channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory), log, relayOptions, loggerFactory);
-        var running = relay.RunAsync(commandLine, serverName, clientInput, clientOutput, childStderr, stopping);
+        var pipes = new PipeInlet(router, options.Session.MaxMessageBytes + 1);
+        var relay = new StdioRelay(engine, ApproverFor, log, relayOptions, loggerFactory);
+        var running = relay.RunAsync(
+            commandLine, serverName, pipes.ClientInput, pipes.ClientOutput, childStderr, stopping);
         if (running.IsFaulted && running.Exception.InnerException is ChildStartException start)
         {
             throw start;
         }
 
-        return (relay, running);
+        return (relay, running, pipes);
     }
 }

@@ -4,7 +4,7 @@ namespace McpGuard.Http;
 /// A 2025-era session: the guard-minted <c>Mcp-Session-Id</c>, the agent that opened it (only that agent may use
 /// it), and its own guarded child, started at <c>initialize</c> and ended with the session.
 /// </summary>
-internal sealed class LegacySession(string id, string agent, PipedRelay relay, TimeProvider clock)
+internal sealed class LegacySession(string id, string agent, GatewayRelay relay, TimeProvider clock)
 {
     private long _lastUsedTicks = clock.GetTimestamp();
 
@@ -12,7 +12,7 @@ internal sealed class LegacySession(string id, string agent, PipedRelay relay, T
 
     public string Agent { get; } = agent;
 
-    public PipedRelay Relay { get; } = relay;
+    public GatewayRelay Relay { get; } = relay;
 
     /// <summary>How long no request came; the idle sweep ends a session past <c>sessions.idle</c>.</summary>
     public TimeSpan Idle => clock.GetElapsedTime(Interlocked.Read(ref _lastUsedTicks));

@@ -25,7 +25,8 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
 
         // 192 random bits, URL-safe: unguessable, so one session id never reaches another's messages.
         var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-        var session = new LegacySession(id, agent, new PipedRelay(launcher, sharedByClients: false, agent, id), clock);
+        var relay = new GatewayRelay(launcher, sharedByClients: false, agent, id);
+        var session = new LegacySession(id, agent, relay, clock);
         _sessions[id] = session;
         _ = session.Relay.Running.ContinueWith(_ => _sessions.TryRemove(id, out var _), TaskScheduler.Default);
         return session;

@@ -156,7 +156,9 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         if (message.Kind != MessageKind.Request)
         {
             // A notification or the client's answer (to an approval question, a sampling request): accepted.
-            response.StatusCode = await session.Relay.SendAsync(body, aborted) ? StatusCodes.Status202Accepted : StatusCodes.Status404NotFound;
+            response.StatusCode = await session.Relay.SendAsync(body, message, aborted)
+                ? StatusCodes.Status202Accepted
+                : StatusCodes.Status404NotFound;
             return;
         }
 
@@ -170,7 +172,7 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
 
         try
         {
-            if (!await session.Relay.SendAsync(body, aborted))
+            if (!await session.Relay.SendAsync(body, message, aborted))
             {
                 response.StatusCode = StatusCodes.Status404NotFound;
                 return;

@@ -7,6 +7,11 @@ namespace McpGuard.Http;
 internal static class RequestBody
 {
     /// <summary>The body whole, or <see cref="BodyRead.TooLarge"/> past <paramref name="maxBytes"/> (413).</summary>
+    /// <remarks>
+    /// Read from Kestrel's own buffers until the body ends and copied out once, at its size: a small body is there
+    /// already when the handler runs. (Growing a buffer of our own by 16 KiB reads cost an array of 16 KiB and its
+    /// clearing per request: ~20,000 instructions of a `serve --url` call, callgrind.)
+    /// </remarks>
     public static async Task<BodyRead> ReadAsync(
         HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
@@ -15,21 +20,26 @@ internal static class RequestBody
             return BodyRead.TooLarge.Instance;
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
+        var reader = request.BodyReader;
         while (true)
         {
-            var memory = buffer.GetMemory(16 * 1024);
-            var read = await request.Body.ReadAsync(memory, cancellationToken);
-            if (read == 0)
+            var result = await reader.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            if (buffer.Length > maxBytes)
             {
-                return new BodyRead.Whole(OnOneLine(buffer.WrittenSpan.ToArray()));
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes)
-            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
                 return BodyRead.TooLarge.Instance;
             }
+
+            if (result.IsCompleted)
+            {
+                var body = buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                return new BodyRead.Whole(OnOneLine(body));
+            }
+
+            // Not all there yet: everything is examined, nothing consumed, so the next read brings more.
+            reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 

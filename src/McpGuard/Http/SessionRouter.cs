@@ -95,7 +95,7 @@ internal sealed class SessionRouter(bool relatedOnly)
                 var buffer = result.Buffer;
                 while (framer.TryReadLine(ref buffer, out var line))
                 {
-                    await RouteAsync(OutboundMessage.Read(line.ToArray()));
+                    await DeliverAsync(OutboundMessage.Read(line.ToArray()));
                 }
 
                 output.AdvanceTo(buffer.Start, buffer.End);
@@ -108,16 +108,37 @@ internal sealed class SessionRouter(bool relatedOnly)
         finally
         {
             await output.CompleteAsync();
-            EndAll();
+            End();
         }
     }
 
-    private async ValueTask RouteAsync(OutboundMessage message)
+    /// <summary>Sends one message the guard wrote towards this session's client to where it belongs.</summary>
+    public async ValueTask DeliverAsync(OutboundMessage message)
     {
         var target = Target(message);
-        if (target is not null && await target.WriteAsync(message, CancellationToken.None) && message.Kind == MessageKind.Response)
+        if (target is not null && await target.WriteAsync(message, CancellationToken.None)
+            && message.Kind == MessageKind.Response)
         {
             Close(target);
+        }
+    }
+
+    /// <summary>The session's output ended: so does every stream of the session.</summary>
+    public void End()
+    {
+        ClientStream[] streams;
+        lock (_gate)
+        {
+            _ended = true;
+            streams = [.. _open, .. _getStream is null ? Array.Empty<ClientStream>() : [_getStream]];
+            _open.Clear();
+            _byId.Clear();
+            _getStream = null;
+        }
+
+        foreach (var stream in streams)
+        {
+            stream.Complete();
         }
     }
 
@@ -157,24 +178,6 @@ internal sealed class SessionRouter(bool relatedOnly)
             }
 
             return null;
-        }
-    }
-
-    private void EndAll()
-    {
-        ClientStream[] streams;
-        lock (_gate)
-        {
-            _ended = true;
-            streams = [.. _open, .. _getStream is null ? Array.Empty<ClientStream>() : [_getStream]];
-            _open.Clear();
-            _byId.Clear();
-            _getStream = null;
-        }
-
-        foreach (var stream in streams)
-        {
-            stream.Complete();
         }
     }
 }

@@ -23,7 +23,7 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
 
     /// <summary>The agent of each request in flight on the shared child, by the guard's own id.</summary>
     private readonly ConcurrentDictionary<string, string> _agents = new(StringComparer.Ordinal);
-    private PipedRelay? _shared;
+    private GatewayRelay? _shared;
     private long _next;
 
     public async Task HandleAsync(HttpContext context, ClientMessage message, byte[] body)
@@ -35,7 +35,7 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
             return;
         }
 
-        PipedRelay shared;
+        GatewayRelay shared;
         try
         {
             shared = Shared();
@@ -65,7 +65,8 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
         var answered = false;
         try
         {
-            if (await shared.SendAsync(forwarded, aborted))
+            // The ids in it are the guard's own now: the session reads the bytes it gets.
+            if (await shared.SendAsync(forwarded, null, aborted))
             {
                 answered = await AnswerWriter.WriteAnswerAsync(response, stream, aborted);
             }
@@ -82,7 +83,7 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
 
         if (!answered && aborted.IsCancellationRequested)
         {
-            await shared.SendAsync(Cancelled(guardId), CancellationToken.None);
+            await shared.SendAsync(Cancelled(guardId), null, CancellationToken.None);
         }
     }
 
@@ -105,13 +106,13 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
         }
     }
 
-    private PipedRelay Shared()
+    private GatewayRelay Shared()
     {
         lock (_gate)
         {
             if (_shared is null || _shared.Running.IsCompleted)
             {
-                _shared = new PipedRelay(launcher, sharedByClients: true, agent: null, requestAgents: this);
+                _shared = new GatewayRelay(launcher, sharedByClients: true, agent: null, requestAgents: this);
             }
 
             return _shared;

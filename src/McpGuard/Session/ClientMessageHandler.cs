@@ -13,35 +13,47 @@ internal sealed partial class ClientMessageHandler(
 {
     private readonly ClientStep _step = new();
 
-    public async ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    public ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken) =>
+        HandleAsync(null, line, cancellationToken);
+
+    /// <param name="validated">The line's parse when its transport validated it already (an HTTP POST is checked
+    /// before it is routed), the caller's to dispose; null to validate it here.</param>
+    public async ValueTask HandleAsync(
+        ClientMessage? validated, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
         try
         {
-            var check = ClientMessageValidator.Validate(line);
-            if (check.Refused(out var rejection))
+            var message = validated;
+            if (message is null)
             {
-                LogRejected(logger, rejection.Code, rejection.Message);
-                var error = JsonRpcMessages.Error(rejection.Id, rejection.Code, rejection.Message);
-                await channels.ToClient.SendAsync(error, flush: true, cancellationToken);
-                return;
+                var check = ClientMessageValidator.Validate(line);
+                if (check.Refused(out var rejection))
+                {
+                    LogRejected(logger, rejection.Code, rejection.Message);
+                    var error = JsonRpcMessages.Error(rejection.Id, rejection.Code, rejection.Message);
+                    await channels.ToClient.SendAsync(error, flush: true, cancellationToken);
+                    return;
+                }
+
+                if (!check.Accepted(out message))
+                {
+                    return; // a blank line: ignored
+                }
             }
 
-            if (!check.Accepted(out var accepted))
-            {
-                return; // a blank line: ignored
-            }
-
-            using var message = accepted;
-
-            // The one read of the policy for this message: every stage, and the gate, decide under it.
-            _step.Start(message, line, engine.Policy);
             try
             {
+                // The one read of the policy for this message: every stage, and the gate, decide under it.
+                _step.Start(message, line, engine.Policy);
                 await RunStagesAsync(cancellationToken);
             }
             finally
             {
                 _step.Clear();
+                if (validated is null)
+                {
+                    message.Dispose();
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -87,6 +87,15 @@ internal sealed class GuardSession
         _client.HandleAsync(message, cancellationToken);
 
     /// <summary>
+    /// As <see cref="HandleClientMessageAsync(ReadOnlySequence{byte}, CancellationToken)"/>, for a message its
+    /// transport validated already (<see cref="ClientMessageValidator"/>): its parse, the caller's to dispose after,
+    /// is judged without a second one.
+    /// </summary>
+    public ValueTask HandleClientMessageAsync(
+        ClientMessage validated, ReadOnlySequence<byte> message, CancellationToken cancellationToken) =>
+        _client.HandleAsync(validated, message, cancellationToken);
+
+    /// <summary>
     /// One whole message from the server: answers are matched to their requests, tool lists filtered, then sent to the
     /// client.
     /// </summary>

@@ -308,7 +308,19 @@ internal sealed partial class ToolCallGate(
         bool inTurn,
         CancellationToken cancellationToken)
     {
-        var counting = engine.TryConsumeAsync(policy, count.Decision.Request, cancellationToken);
+        // With other requests of this client still at the server, the client pipelines: the call joins the store's
+        // next group commit rather than committing alone on this thread (CallsBehind).
+        ValueTask<LimitOutcome> counting;
+        CallsBehind.Waiting = channels.AwaitingServer.Count > 1;
+        try
+        {
+            counting = engine.TryConsumeAsync(policy, count.Decision.Request, cancellationToken);
+        }
+        finally
+        {
+            CallsBehind.Waiting = false;
+        }
+
         if (!inTurn && (!counting.IsCompleted || _order.AnyWaiting))
         {
             HoldForCount(id, forward, callId, count, era, counting.AsTask());

@@ -56,6 +56,28 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
     }
 
     [Fact]
+    public async Task CallsOfAClientThatWaitsForItsAnswers_AreDecidedOnTheCallersThread_HoweverQuicklyTheyCome()
+    {
+        // docs/limits.md#cost: a call whose client has no other request in flight (CallsBehind unset) runs its
+        // transaction at once on the caller's thread, even right after the last one ended: no queue, no thread hop.
+        // Back to back like this, the 15 µs rule alone queued every call after the first.
+        var store = await OpenAsync();
+        try
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                var counting = store.TryCountAsync([Rate("tools.t", 100)], Start, Ct);
+                Assert.True(counting.IsCompleted, $"call {i} was queued");
+                Assert.IsType<CountOutcome.Counted>(await counting);
+            }
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+    }
+
+    [Fact]
     public async Task TryCount_StoreReopened_KeepsTheBudget()
     {
         var before = await OpenAsync();

@@ -9,11 +9,13 @@ using Microsoft.Extensions.Logging;
 namespace McpGuard.Http.Upstream;
 
 /// <summary>
-/// <c>mcpguard run --url</c>: one guarded session of a stdio client whose server is remote. The session is the same
-/// as for a child; the upstream stands where the child's stdin and stdout would be (<see cref="UpstreamPeer"/>,
-/// <see cref="SessionSink"/>), so every message from the upstream is judged exactly like a child's line. The session ends with the client: requests
-/// still running get the shutdown grace, then a 2025 session is ended with DELETE. <paramref name="http"/> is the
-/// guard's one pooled client for the upstream (serve runs a relay per 2025 session on it).
+/// One guarded session whose server is remote: a stdio client's (<c>mcpguard run --url</c>) or, behind the
+/// gateway, a 2025 session's or the shared 2026-07-28 traffic's (<c>serve --url</c>), <see cref="IRelayClient"/>.
+/// The session is the same as for a child; the upstream stands where the child's stdin and stdout would be
+/// (<see cref="UpstreamPeer"/>, <see cref="SessionSink"/>), so every message from the upstream is judged exactly
+/// like a child's line. The session ends with the client: requests still running get the shutdown grace, then a
+/// 2025 session is ended with DELETE. <paramref name="http"/> is the guard's one pooled client for the upstream
+/// (serve runs a relay per 2025 session on it).
 /// </summary>
 internal sealed partial class RemoteRelay(
     PolicyEngine engine,
@@ -25,7 +27,8 @@ internal sealed partial class RemoteRelay(
     ILoggerFactory loggerFactory) : IGuardRelay
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<RemoteRelay>();
-    private readonly Channel<bool> _reloads = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<bool> _reloads =
+        Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Called by the policy watcher after a valid new version took effect.</summary>
     public Task OnPolicyReloadedAsync(bool hiddenChanged)
@@ -34,10 +37,18 @@ internal sealed partial class RemoteRelay(
         return Task.CompletedTask;
     }
 
+    /// <summary>Relays a stdio client until it ends the session or <paramref name="stopping"/> fires.</summary>
+    /// <returns>0: the upstream has no exit code, and its failures were answered request by request.</returns>
+    public Task<int> RunAsync(
+        string serverName, Stream clientInput, Stream clientOutput, CancellationToken stopping) =>
+        RunAsync(
+            serverName,
+            new StdioRelayClient(clientInput, clientOutput, options.Session.MaxMessageBytes, _logger),
+            stopping);
+
     /// <summary>Relays until the client ends the session or <paramref name="stopping"/> fires.</summary>
     /// <returns>0: the upstream has no exit code, and its failures were answered request by request.</returns>
-    public async Task<int> RunAsync(
-        string serverName, Stream clientInput, Stream clientOutput, CancellationToken stopping)
+    public async Task<int> RunAsync(string serverName, IRelayClient relayClient, CancellationToken stopping)
     {
         using var relayCancellation = new CancellationTokenSource();
         var token = relayCancellation.Token;
@@ -49,24 +60,16 @@ internal sealed partial class RemoteRelay(
         // straight into the session's server direction (UpstreamPeer, SessionSink), with no pipe between.
         var toUpstream = new UpstreamPeer();
         var session = new GuardSession(
-            new LineSink(clientOutput), toUpstream, engine, approverFor, audit, options.Session, serverName,
+            relayClient.Output, toUpstream, engine, approverFor, audit, options.Session, serverName,
             loggerFactory, token);
         sink.Attach(session);
-        var maxBytes = options.Session.MaxMessageBytes;
-        var clientLines = new MessagePump(
-            "client→server",
-            session.HandleClientMessageAsync,
-            session.RefuseOversizedClientMessageAsync,
-            session.ClientBatchEndedAsync,
-            maxBytes,
-            _logger);
-        var clientPump = OnOwnThread(() => clientLines.RunAsync(clientInput, token));
+        var clientInput = relayClient.FeedAsync(session, token);
         var sender = toUpstream.SendAllAsync(client, token);
         var reloads = ApplyReloadsAsync(session, token);
         var stopRequested = Task.Delay(Timeout.Infinite, stopping);
 
-        var first = await Task.WhenAny(clientPump, stopRequested, session.ClientGone, sender);
-        var why = first == clientPump ? "the client closed stdin"
+        var first = await Task.WhenAny(clientInput, stopRequested, session.ClientGone, sender);
+        var why = first == clientInput ? "the client's input ended"
             : first == stopRequested ? "a stop signal"
             : "the client is gone";
         LogEnding(_logger, why);
@@ -79,17 +82,13 @@ internal sealed partial class RemoteRelay(
 
         await relayCancellation.CancelAsync();
         await session.EndAsync("The MCP server exited (code 0) before answering.");
-        foreach (var task in (Task[])[clientPump, sender, reloads])
+        foreach (var task in (Task[])[clientInput, sender, reloads])
         {
             await Observe(task);
         }
 
         return 0;
     }
-
-    /// <summary>As <c>StdioRelay</c>: the client's pump on a thread of its own, reading with blocking reads.</summary>
-    private static Task OnOwnThread(Func<Task> pump) =>
-        Task.Factory.StartNew(pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     private async Task ApplyReloadsAsync(GuardSession session, CancellationToken cancellationToken)
     {
