@@ -7,8 +7,8 @@ namespace McpGuard.Telemetry;
 /// decision on the SERVER span only. Each key's bytes are encoded once, and the two runs that mostly repeat from
 /// request to request (the name, tool, method, transport, session and protocol version; the decision, rule, risk,
 /// agent and channel) are copied whole when they do (<see cref="RepeatedBlock"/>; the value that varies most
-/// first), so one instance belongs to one export thread. The order of a span's attributes means nothing in OTLP, and protobuf takes a message's fields in
-/// any order: the name is written with the first run, after the span's times.
+/// first), so one instance belongs to one export thread. The order of a span's attributes means nothing in OTLP,
+/// and protobuf takes a message's fields in any order: the name is written with the first run, after the times.
 /// </summary>
 internal sealed class SpanAttributes
 {
