@@ -1,5 +1,6 @@
 using McpGuard.Http.Bearer;
 using McpGuard.Policy.Settings;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -31,7 +32,11 @@ internal sealed class GatewayChecks(
             return;
         }
 
-        var outcome = await authenticator.AuthenticateAsync(BearerToken(request), context.RequestAborted);
+        var authorization = request.Headers.Authorization is [{ } value] ? value : null;
+        var outcome = context.Features.Get<IConnectionItemsFeature>() is { } connection
+            ? await authenticator.AuthenticateAsync(authorization, connection.Items, context.RequestAborted)
+            : await authenticator.AuthenticateAsync(
+                IRequestAuthenticator.BearerToken(authorization), context.RequestAborted);
         if (outcome is not AuthOutcome.Accepted { Agent: var agent })
         {
             await RefuseAsync(context, outcome);
@@ -58,12 +63,6 @@ internal sealed class GatewayChecks(
             concurrency.Exit(agent);
         }
     }
-
-    /// <summary>The token of an <c>Authorization: Bearer</c> header; null when there is no such header.</summary>
-    private static string? BearerToken(HttpRequest request) =>
-        request.Headers.Authorization is [{ } value] && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? value["Bearer ".Length..].Trim()
-            : null;
 
     /// <summary>
     /// 401 with <c>WWW-Authenticate: Bearer</c> (RFC 6750), naming in OAuth mode where the metadata is (RFC 9728);

@@ -11,12 +11,18 @@ internal sealed class RequestTable
 {
     private readonly ConcurrentDictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
     private long _next;
+    private int _count;
 
-    public int Count => _pending.Count;
+    /// <summary>
+    /// Requests in flight, counted beside the dictionary: its own <c>Count</c> takes every one of its locks, and the
+    /// tools/call gate asks for every counted call (<c>CallsBehind</c>).
+    /// </summary>
+    public int Count => Volatile.Read(ref _count);
 
-    public bool TryAdd(PendingRequest request) => _pending.TryAdd(request.Id.Key, request);
+    public bool TryAdd(PendingRequest request) => Counted(_pending.TryAdd(request.Id.Key, request), 1);
 
-    public bool TryRemove(JsonRpcId id, out PendingRequest request) => _pending.TryRemove(id.Key, out request!);
+    public bool TryRemove(JsonRpcId id, out PendingRequest request) =>
+        Counted(_pending.TryRemove(id.Key, out request!), -1);
 
     public bool TryGet(JsonRpcId id, out PendingRequest request) => _pending.TryGetValue(id.Key, out request!);
 
@@ -31,7 +37,7 @@ internal sealed class RequestTable
         request = null;
         return _pending.TryGetValue(id.Key, out var found)
             && found.OwnResponse is null
-            && _pending.TryRemove(new KeyValuePair<string, PendingRequest>(id.Key, found))
+            && Counted(_pending.TryRemove(new KeyValuePair<string, PendingRequest>(id.Key, found)), -1)
             && (request = found) is not null;
     }
 
@@ -45,7 +51,7 @@ internal sealed class RequestTable
             {
                 OwnResponse = new TaskCompletionSource<System.Text.Json.JsonDocument>(TaskCreationOptions.RunContinuationsAsynchronously),
             };
-            if (_pending.TryAdd(id.Key, request))
+            if (Counted(_pending.TryAdd(id.Key, request), 1))
             {
                 return request;
             }
@@ -58,12 +64,22 @@ internal sealed class RequestTable
         var drained = new List<PendingRequest>();
         foreach (var key in _pending.Keys)
         {
-            if (_pending.TryRemove(key, out var request))
+            if (Counted(_pending.TryRemove(key, out var request), -1))
             {
-                drained.Add(request);
+                drained.Add(request!);
             }
         }
 
         return drained;
+    }
+
+    private bool Counted(bool changed, int by)
+    {
+        if (changed)
+        {
+            Interlocked.Add(ref _count, by);
+        }
+
+        return changed;
     }
 }

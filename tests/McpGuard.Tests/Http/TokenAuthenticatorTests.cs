@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using System.Text;
+using McpGuard.Http;
+using McpGuard.Http.Bearer;
+using McpGuard.Tests.TestUtils;
+
+namespace McpGuard.Tests.Http;
+
+/// <summary>
+/// Tokens from agents.yaml: a connection's header is remembered while the file is unchanged, never past a change of
+/// the file or for another header.
+/// </summary>
+public sealed class TokenAuthenticatorTests : IDisposable
+{
+    private readonly TempDirectory _home = new();
+    private readonly TokenAuthenticator _authenticator;
+    private readonly Dictionary<object, object?> _connection = [];
+
+    public TokenAuthenticatorTests()
+    {
+        WriteAgents(("alice", "mcpg_alice"), ("bob", "mcpg_bob"));
+        _authenticator = new TokenAuthenticator(_home.File("agents.yaml"));
+    }
+
+    public void Dispose() => _home.Dispose();
+
+    [Fact]
+    public async Task SameHeaderAgain_NamesTheSameAgent()
+    {
+        Assert.Equal(new AuthOutcome.Accepted("alice"), await AuthenticateAsync("Bearer mcpg_alice"));
+        Assert.Single(_connection);
+
+        // A new string with the same text, as the next request on the connection brings it.
+        Assert.Equal(new AuthOutcome.Accepted("alice"), await AuthenticateAsync(new string("Bearer mcpg_alice")));
+    }
+
+    [Fact]
+    public async Task AnotherHeaderOnTheConnection_IsCheckedOnItsOwn()
+    {
+        await AuthenticateAsync("Bearer mcpg_alice");
+
+        Assert.Equal(new AuthOutcome.Accepted("bob"), await AuthenticateAsync("Bearer mcpg_bob"));
+        Assert.IsType<AuthOutcome.Refused>(await AuthenticateAsync("Bearer mcpg_alicf"));
+        Assert.Equal(new AuthOutcome.Refused(false, "no bearer token"), await AuthenticateAsync(null));
+    }
+
+    [Fact]
+    public async Task RevokedAfterItWasRemembered_IsRefusedFromTheNextRequest()
+    {
+        await AuthenticateAsync("Bearer mcpg_alice");
+
+        WriteAgents(("bob", "mcpg_bob"));
+
+        Assert.Equal(
+            new AuthOutcome.Refused(true, "unknown or revoked token"), await AuthenticateAsync("Bearer mcpg_alice"));
+    }
+
+    private async Task<AuthOutcome> AuthenticateAsync(string? authorization) =>
+        await _authenticator.AuthenticateAsync(authorization, _connection, CancellationToken.None);
+
+    private void WriteAgents(params (string Name, string Token)[] agents)
+    {
+        var text = new StringBuilder("agents:\n");
+        foreach (var (name, token) in agents)
+        {
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+            text.Append($"  - name: \"{name}\"\n    sha256: {hash}\n    added: \"2026-01-01T00:00:00Z\"\n");
+        }
+
+        File.WriteAllText(_home.File("agents.yaml"), text.ToString());
+    }
+}
