@@ -117,10 +117,11 @@ internal sealed partial class PolicyEngine
 
     /// <summary>
     /// The store's answer within the policy's timeout; a store that throws or does not answer in time is unavailable.
-    /// The timer and the link to the caller's token are made only when the store did not answer at once (SQLite
-    /// decides a call that arrives alone on the caller's thread): a timer and a linked token source per call were
-    /// a few percent of a counted call's CPU (bench/README.md). Giving up cancels the token the store was given, so
-    /// a decision still waiting in its queue is withdrawn, never counted.
+    /// Giving up cancels the token the store was given, so a decision still waiting in its queue is withdrawn, never
+    /// counted. The token, the timer and the link to the caller's token are shared by the counts of a 10 ms slice
+    /// (<see cref="GiveUpSlices"/>), and set only when the store did not answer at once (SQLite decides a call that
+    /// arrives alone on the caller's thread): made per call they were a few percent of a counted call's CPU
+    /// (bench/README.md).
     /// </summary>
     private async ValueTask<CountOutcome> CountSharedAsync(
         IReadOnlyList<CounterDemand> demands, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)
@@ -131,6 +132,37 @@ internal sealed partial class PolicyEngine
             return await Counters.TryCountAsync(demands, now, cancellationToken);
         }
 
+        if (_giveUps.For(timeout, cancellationToken) is not { } slice)
+        {
+            return await CountAloneAsync(demands, now, timeout, cancellationToken);
+        }
+
+        try
+        {
+            var counting = Counters.TryCountAsync(demands, now, slice.Token);
+            if (!counting.IsCompleted)
+            {
+                slice.Arm();
+            }
+
+            return await counting;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new CountOutcome.Unavailable($"no answer within {Duration.Format(timeout)}");
+        }
+        catch (CounterStoreException ex)
+        {
+            return new CountOutcome.Unavailable(ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="CountSharedAsync"/> with a timer of its own: the caller's token is not the current slice's.
+    /// </summary>
+    private async ValueTask<CountOutcome> CountAloneAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         using var giveUp = new CancellationTokenSource();
         try
         {

@@ -15,6 +15,7 @@ namespace McpGuard.Policy;
 internal sealed partial class PolicyEngine
 {
     private readonly MemoryCounterStore _session = new();
+    private readonly GiveUpSlices _giveUps;
     private volatile CompiledPolicy _policy;
 
     public PolicyEngine(CompiledPolicy policy, TimeProvider? timeProvider = null, ICounterStore? counters = null)
@@ -22,6 +23,7 @@ internal sealed partial class PolicyEngine
         _policy = policy;
         TimeProvider = timeProvider ?? TimeProvider.System;
         Counters = counters ?? new MemoryCounterStore();
+        _giveUps = new GiveUpSlices(TimeProvider);
     }
 
     public CompiledPolicy Policy => _policy;

@@ -1,6 +1,5 @@
 using McpGuard.Http.Bearer;
 using McpGuard.Policy.Settings;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -32,11 +31,7 @@ internal sealed class GatewayChecks(
             return;
         }
 
-        var authorization = request.Headers.Authorization is [{ } value] ? value : null;
-        var outcome = context.Features.Get<IConnectionItemsFeature>() is { } connection
-            ? await authenticator.AuthenticateAsync(authorization, connection.Items, context.RequestAborted)
-            : await authenticator.AuthenticateAsync(
-                IRequestAuthenticator.BearerToken(authorization), context.RequestAborted);
+        var outcome = await authenticator.AuthenticateAsync(BearerToken(request), context.RequestAborted);
         if (outcome is not AuthOutcome.Accepted { Agent: var agent })
         {
             await RefuseAsync(context, outcome);
@@ -63,6 +58,12 @@ internal sealed class GatewayChecks(
             concurrency.Exit(agent);
         }
     }
+
+    /// <summary>The token of an <c>Authorization: Bearer</c> header; null when there is no such header.</summary>
+    private static string? BearerToken(HttpRequest request) =>
+        request.Headers.Authorization is [{ } value] && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? value["Bearer ".Length..].Trim()
+            : null;
 
     /// <summary>
     /// 401 with <c>WWW-Authenticate: Bearer</c> (RFC 6750), naming in OAuth mode where the metadata is (RFC 9728);

@@ -12,7 +12,7 @@ internal readonly record struct OutboundMessage(
     byte[] Bytes, MessageKind Kind, JsonRpcId? Id, string? ProgressToken, JsonRpcId? SubscriptionId = null)
 {
     /// <summary>
-    /// An answer or a request needs only its id: a forward pass with a reader finds it, and whether there is a
+    /// An answer or a request needs only its id: one forward pass with a reader finds it, and whether there is a
     /// method, without a document (one per message cost ~7,000 instructions of a `serve --url` call, callgrind).
     /// A notification, which may belong to a request by its progress token or subscription, is read whole.
     /// </summary>
@@ -27,34 +27,23 @@ internal readonly record struct OutboundMessage(
             }
 
             JsonRpcId? id = null;
-            var (idSeen, hasMethod, isAnswer) = (false, false, false);
+            var hasMethod = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isId = reader.ValueTextEquals("id"u8);
-                var isMethod = !isId && reader.ValueTextEquals("method"u8);
-                isAnswer |= !isId && !isMethod
-                    && (reader.ValueTextEquals("result"u8) || reader.ValueTextEquals("error"u8));
-                hasMethod |= isMethod;
+                hasMethod |= !isId && reader.ValueTextEquals("method"u8);
                 reader.Read();
                 if (isId)
                 {
                     var raw = bytes.AsSpan()[(int)reader.TokenStartIndex..(int)reader.BytesConsumed];
                     id = JsonRpcId.FromToken(ref reader, raw);
-                    idSeen = true;
-                }
-
-                // The guard writes only valid JSON-RPC (an answer has a result or an error and no method): an answer
-                // or a request is known once its id is, and the rest, usually the whole result, is not read.
-                if (idSeen && (isAnswer || hasMethod))
-                {
-                    break;
                 }
 
                 // Past the value (a no-op for one that is a single token).
                 reader.Skip();
             }
 
-            return isAnswer || !hasMethod ? new OutboundMessage(bytes, MessageKind.Response, id, null)
+            return !hasMethod ? new OutboundMessage(bytes, MessageKind.Response, id, null)
                 : id is not null ? new OutboundMessage(bytes, MessageKind.Request, id, null)
                 : ReadNotification(bytes);
         }

@@ -27,47 +27,14 @@ internal sealed class TokenAuthenticator(string path) : IRequestAuthenticator
     private long _length = -1;
 
     public ValueTask<AuthOutcome> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken) =>
-        new(Outcome(bearerToken, Agents()));
-
-    /// <summary>
-    /// The header this connection presented last, while agents.yaml is the same, names the agent it named then: no
-    /// hash per request (SHA-256 through OpenSSL was ~6,000 instructions of a `serve --url` call, callgrind). The
-    /// headers are compared in constant time, and the file is still checked first, so a revocation applies from the
-    /// next request as before.
-    /// </summary>
-    public ValueTask<AuthOutcome> AuthenticateAsync(
-        string? authorization, IDictionary<object, object?> connection, CancellationToken cancellationToken)
-    {
-        var agents = Agents();
-        if (authorization is not null && connection.TryGetValue(typeof(Presented), out var known)
-            && known is Presented presented
-            && ReferenceEquals(presented.Agents, agents) && SameHeader(presented.Authorization, authorization))
-        {
-            return new(presented.Outcome);
-        }
-
-        var outcome = Outcome(IRequestAuthenticator.BearerToken(authorization), agents);
-        if (authorization is not null && outcome is AuthOutcome.Accepted)
-        {
-            connection[typeof(Presented)] = new Presented(authorization, agents, outcome);
-        }
-
-        return new(outcome);
-    }
-
-    private static bool SameHeader(string known, string presented) =>
-        known.Length == presented.Length
-        && CryptographicOperations.FixedTimeEquals(
-            MemoryMarshal.AsBytes(known.AsSpan()), MemoryMarshal.AsBytes(presented.AsSpan()));
-
-    private static AuthOutcome Outcome(string? bearerToken, Dictionary<(UInt128, UInt128), string> agents) =>
-        bearerToken is null ? new AuthOutcome.Refused(false, "no bearer token")
-            : Authenticate(bearerToken, agents) is { } agent ? new AuthOutcome.Accepted(agent)
-            : new AuthOutcome.Refused(true, "unknown or revoked token");
+        new(bearerToken is null ? new AuthOutcome.Refused(false, "no bearer token")
+            : Authenticate(bearerToken) is { } agent ? new AuthOutcome.Accepted(agent)
+            : new AuthOutcome.Refused(true, "unknown or revoked token"));
 
     /// <summary>The agent the token belongs to; null when it belongs to none.</summary>
-    private static string? Authenticate(string token, Dictionary<(UInt128, UInt128), string> agents)
+    public string? Authenticate(string token)
     {
+        var agents = Agents();
         var length = Encoding.UTF8.GetMaxByteCount(token.Length);
         Span<byte> utf8 = length <= StackTokenBytes ? stackalloc byte[StackTokenBytes] : new byte[length];
         var written = Encoding.UTF8.GetBytes(token, utf8);
@@ -118,8 +85,4 @@ internal sealed class TokenAuthenticator(string path) : IRequestAuthenticator
             return _agents;
         }
     }
-
-    /// <summary>What one connection's accepted <c>Authorization</c> header named, under which agents table.</summary>
-    private sealed record Presented(
-        string Authorization, Dictionary<(UInt128, UInt128), string> Agents, AuthOutcome Outcome);
 }

@@ -11,18 +11,12 @@ internal sealed class RequestTable
 {
     private readonly ConcurrentDictionary<string, PendingRequest> _pending = new(StringComparer.Ordinal);
     private long _next;
-    private int _count;
 
-    /// <summary>
-    /// Requests in flight, counted beside the dictionary: its own <c>Count</c> takes every one of its locks, and the
-    /// tools/call gate asks for every counted call (<c>CallsBehind</c>).
-    /// </summary>
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _pending.Count;
 
-    public bool TryAdd(PendingRequest request) => Counted(_pending.TryAdd(request.Id.Key, request), 1);
+    public bool TryAdd(PendingRequest request) => _pending.TryAdd(request.Id.Key, request);
 
-    public bool TryRemove(JsonRpcId id, out PendingRequest request) =>
-        Counted(_pending.TryRemove(id.Key, out request!), -1);
+    public bool TryRemove(JsonRpcId id, out PendingRequest request) => _pending.TryRemove(id.Key, out request!);
 
     public bool TryGet(JsonRpcId id, out PendingRequest request) => _pending.TryGetValue(id.Key, out request!);
 
@@ -37,7 +31,7 @@ internal sealed class RequestTable
         request = null;
         return _pending.TryGetValue(id.Key, out var found)
             && found.OwnResponse is null
-            && Counted(_pending.TryRemove(new KeyValuePair<string, PendingRequest>(id.Key, found)), -1)
+            && _pending.TryRemove(new KeyValuePair<string, PendingRequest>(id.Key, found))
             && (request = found) is not null;
     }
 
@@ -51,7 +45,7 @@ internal sealed class RequestTable
             {
                 OwnResponse = new TaskCompletionSource<System.Text.Json.JsonDocument>(TaskCreationOptions.RunContinuationsAsynchronously),
             };
-            if (Counted(_pending.TryAdd(id.Key, request), 1))
+            if (_pending.TryAdd(id.Key, request))
             {
                 return request;
             }
@@ -64,22 +58,12 @@ internal sealed class RequestTable
         var drained = new List<PendingRequest>();
         foreach (var key in _pending.Keys)
         {
-            if (Counted(_pending.TryRemove(key, out var request), -1))
+            if (_pending.TryRemove(key, out var request))
             {
-                drained.Add(request!);
+                drained.Add(request);
             }
         }
 
         return drained;
-    }
-
-    private bool Counted(bool changed, int by)
-    {
-        if (changed)
-        {
-            Interlocked.Add(ref _count, by);
-        }
-
-        return changed;
     }
 }

@@ -1,89 +1,54 @@
 namespace McpGuard.Telemetry;
 
 /// <summary>
-/// Encoded span fields whose values mostly repeat from one span to the next (the name and the attributes a session's
-/// requests share, like the tool, method and transport; the decision's, like the rule, risk and agent): the bytes of
-/// the last few different runs are kept with the values they were encoded from, so a span with the same values as
-/// one of them (a string compare each, mostly of the same instance) copies them in one go instead of encoding each
-/// field again. A few, not one: an agent that alternates between tools, or between an allowed and a denied call,
-/// finds its runs still kept. Used by one export thread.
+/// Encoded span fields whose values mostly repeat from one span to the next (the name; the attributes a session's
+/// requests share, like the method, transport and tool; the decision's, like the agent, rule and risk): their bytes
+/// are kept with the values they were encoded from, so a span with the same values (a string compare each, mostly
+/// of the same instance) copies them in one go instead of encoding each field again. Used by one export thread.
 /// </summary>
 internal sealed class RepeatedBlock
 {
-    private const int Kept = 4;
-
     /// <summary>Longer encodings (a huge tool name) are written every time rather than kept.</summary>
-    private const int MaxKept = 2048;
+    private const int MaxKept = 4096;
 
-    private readonly Run[] _runs = [new(), new(), new(), new()];
-    private int _last;
+    private readonly string?[] _values = new string?[8];
+    private readonly byte[] _encoded = new byte[MaxKept];
+    private int _count = -1;
+    private int _length;
 
     /// <summary>Writes the kept bytes if they were encoded from <paramref name="values"/>; false if not.</summary>
     public bool TryCopy(ProtoWriter writer, ReadOnlySpan<string?> values)
     {
-        for (var i = 0; i < Kept; i++)
+        if (values.Length != _count)
         {
-            var at = (_last + i) % Kept;
-            var run = _runs[at];
-            if (run.Matches(values))
-            {
-                writer.Raw(run.Encoded.AsSpan(0, run.Length));
-                _last = at;
-                return true;
-            }
+            return false;
         }
 
-        return false;
-    }
-
-    /// <summary>
-    /// Keeps what was written from <paramref name="start"/> on as the encoding of the values, in place of the run
-    /// <see cref="TryCopy"/> checks last (the ones found since are checked first).
-    /// </summary>
-    public void Keep(ProtoWriter writer, int start, ReadOnlySpan<string?> values)
-    {
-        var written = writer.From(start);
-        if (written.Count > MaxKept || values.Length > Run.MaxValues)
+        for (var i = 0; i < values.Length; i++)
         {
-            return;
-        }
-
-        _last = (_last + Kept - 1) % Kept;
-        var run = _runs[_last];
-        written.AsSpan().CopyTo(run.Encoded);
-        run.Length = written.Count;
-        values.CopyTo(run.Values);
-        run.Count = values.Length;
-    }
-
-    private sealed class Run
-    {
-        public const int MaxValues = 8;
-
-        public string?[] Values { get; } = new string?[MaxValues];
-
-        public byte[] Encoded { get; } = new byte[MaxKept];
-
-        public int Count { get; set; } = -1;
-
-        public int Length { get; set; }
-
-        public bool Matches(ReadOnlySpan<string?> values)
-        {
-            if (values.Length != Count)
+            if (!string.Equals(values[i], _values[i])) // ordinal, the same instance first
             {
                 return false;
             }
-
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (!string.Equals(values[i], Values[i])) // ordinal, the same instance first
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
+
+        writer.Raw(_encoded.AsSpan(0, _length));
+        return true;
+    }
+
+    /// <summary>Keeps what was written from <paramref name="start"/> on as the encoding of the values.</summary>
+    public void Keep(ProtoWriter writer, int start, ReadOnlySpan<string?> values)
+    {
+        var written = writer.From(start);
+        if (written.Count > MaxKept || values.Length > _values.Length)
+        {
+            _count = -1;
+            return;
+        }
+
+        written.AsSpan().CopyTo(_encoded);
+        _length = written.Count;
+        values.CopyTo(_values);
+        _count = values.Length;
     }
 }

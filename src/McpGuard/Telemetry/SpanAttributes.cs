@@ -5,10 +5,10 @@ namespace McpGuard.Telemetry;
 /// <summary>
 /// A span's name and attributes (docs/telemetry.md): the MCP semantic conventions' on both spans, the guard's own
 /// decision on the SERVER span only. Each key's bytes are encoded once, and the two runs that mostly repeat from
-/// request to request (the name, tool, method, transport, session and protocol version; the decision, rule, risk,
-/// agent and channel) are copied whole when they do (<see cref="RepeatedBlock"/>; the value that varies most
-/// first), so one instance belongs to one export thread. The order of a span's attributes means nothing in OTLP,
-/// and protobuf takes a message's fields in any order: the name is written with the first run, after the times.
+/// request to request (the name, method, transport, session, protocol version and tool; the agent, decision, rule,
+/// risk and channel) are copied whole when they do (<see cref="RepeatedBlock"/>), so one instance belongs to one
+/// export thread. The order of a span's attributes means nothing in OTLP, and protobuf takes a message's fields in
+/// any order: the name is written with the first run, after the span's times.
 /// </summary>
 internal sealed class SpanAttributes
 {
@@ -37,7 +37,7 @@ internal sealed class SpanAttributes
     public void WriteCommon(ProtoWriter writer, RequestTrace request)
     {
         ReadOnlySpan<string?> shared =
-            [request.Tool, request.Method, request.Transport, request.SessionId, request.ProtocolVersion];
+            [request.Method, request.Transport, request.SessionId, request.ProtocolVersion, request.Tool];
         if (!_common.TryCopy(writer, shared))
         {
             var start = writer.Length;
@@ -66,7 +66,7 @@ internal sealed class SpanAttributes
     /// <summary>The SERVER span's own: who called, and the guard's decision.</summary>
     public void WriteServer(ProtoWriter writer, RequestTrace request)
     {
-        ReadOnlySpan<string?> decided = [request.Decision, request.Rule, request.Risk, request.Caller, request.Channel];
+        ReadOnlySpan<string?> decided = [request.Caller, request.Decision, request.Rule, request.Risk, request.Channel];
         if (!_decision.TryCopy(writer, decided))
         {
             var start = writer.Length;

@@ -16,6 +16,9 @@ public sealed class CounterTests
     private const string Budget = "version: 1\ndefault: allow\ntools:\n  place_order:\n"
         + "    budget: { argument: qty, max: 0.5, window: 24h }\n    action: allow\n";
 
+    private const string Silent = "version: 1\ndefault: allow\nstate:\n  timeout: 200ms\ntools:\n  t:\n"
+        + "    rate_limit: { max: 5, window: 1h }\n    action: allow\n";
+
     [Fact]
     public void Reload_MaxRewrittenAs050_KeepsTheDaysBudget()
     {
@@ -256,6 +259,57 @@ public sealed class CounterTests
 
         var outcome = Assert.IsType<LimitOutcome.Refused>(await counted);
         Assert.Contains("no answer within 200ms", outcome.Refusal.Detail);
+    }
+
+    [Fact]
+    public async Task Consume_CountsOfOneSlice_ShareTheTimeoutAndWaitAtLeastIt()
+    {
+        var clock = new FakeTimeProvider(s_start);
+        var store = new SilentStore();
+        var engine = new PolicyEngine(Load(Silent), clock, store);
+        var token = TestContext.Current.CancellationToken;
+
+        var first = engine.TryConsumeAsync(Call("t"), token).AsTask();
+        clock.Advance(TimeSpan.FromMilliseconds(5));
+        var second = engine.TryConsumeAsync(Call("t"), token).AsTask();
+        clock.Advance(TimeSpan.FromMilliseconds(200));
+
+        // 205 ms after the first count started, 200 ms after the second: the slice gives up 200 ms after it ends.
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(5));
+        foreach (var counted in new[] { first, second })
+        {
+            var outcome = Assert.IsType<LimitOutcome.Refused>(await counted);
+            Assert.Contains("no answer within 200ms", outcome.Refusal.Detail);
+        }
+
+        // A count that starts after the slice ended gets a slice of its own.
+        var third = engine.TryConsumeAsync(Call("t"), token).AsTask();
+        clock.Advance(TimeSpan.FromMilliseconds(199));
+        Assert.False(third.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(11));
+        Assert.IsType<LimitOutcome.Refused>(await third);
+        Assert.Equal(3, store.Asked);
+    }
+
+    [Fact]
+    public async Task Consume_CallerCancelsOrUsesAnotherToken_TheSliceDoesNotOutliveIt()
+    {
+        var clock = new FakeTimeProvider(s_start);
+        var engine = new PolicyEngine(Load(Silent), clock, new SilentStore());
+        using var stopping = new CancellationTokenSource();
+        using var otherCaller = new CancellationTokenSource();
+
+        var stopped = engine.TryConsumeAsync(Call("t"), stopping.Token).AsTask();
+        var other = engine.TryConsumeAsync(Call("t"), otherCaller.Token).AsTask();
+        await stopping.CancelAsync();
+
+        // Another caller's count starts a slice of its own, which the first caller's cancellation leaves alone.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped);
+        Assert.False(other.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(210));
+        Assert.IsType<LimitOutcome.Refused>(await other);
     }
 
     /// <summary>A store whose connection is refused.</summary>
