@@ -34,9 +34,21 @@ internal sealed class MetricExporter : IDisposable
         return exporter;
     }
 
+    /// <summary>Starts the last export without waiting for it (<see cref="Dispose"/> waits).</summary>
+    public void Stop()
+    {
+        if (_stop.IsSet)
+        {
+            return;
+        }
+
+        _poster.Close();
+        _stop.Set();
+    }
+
     public void Dispose()
     {
-        _stop.Set();
+        Stop();
         _thread.Join(); // bounded: the last post stops at the export timeout
         Aggregation.Dispose();
         _poster.Dispose();

@@ -17,6 +17,7 @@ internal sealed partial class OtlpPoster : IDisposable
     private readonly string _signal;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
+    private readonly CancellationTokenSource _closing = new();
     private bool _failureLogged;
 
     /// <param name="signal">What is posted, for the log: <c>spans</c> or <c>metrics</c>.</param>
@@ -45,7 +46,7 @@ internal sealed partial class OtlpPoster : IDisposable
         string failure;
         try
         {
-            using var response = _http.Send(request);
+            using var response = _http.Send(request, _closing.Token);
             if (response.IsSuccessStatusCode)
             {
                 return true;
@@ -53,7 +54,7 @@ internal sealed partial class OtlpPoster : IDisposable
 
             failure = $"HTTP {(int)response.StatusCode}";
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
             failure = ex.GetType().Name;
         }
@@ -67,7 +68,17 @@ internal sealed partial class OtlpPoster : IDisposable
         return false;
     }
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>
+    /// The guard is exiting: a post in flight and the last flush's end together one export timeout from now, so a
+    /// receiver that hangs holds the exit for that long at most, not once per post.
+    /// </summary>
+    public void Close() => _closing.CancelAfter(_http.Timeout);
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _closing.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
         "Telemetry: posting {Signal} to {Endpoint} failed ({Failure}); what it carried is dropped (said once).")]

@@ -43,8 +43,12 @@ internal sealed class TelemetryExport : IDisposable
             && uri.Scheme is "http" or "https" ? uri : null);
 
     /// <summary>Starts exporting, or returns null when no endpoint is configured.</summary>
+    /// <param name="http">The HTTP stack to post through; the default one unless a test gives its own.</param>
     public static TelemetryExport? Start(
-        TelemetrySettings settings, Func<string, string?> environment, ILogger? logger = null)
+        TelemetrySettings settings,
+        Func<string, string?> environment,
+        ILogger? logger = null,
+        HttpMessageHandler? http = null)
     {
         if (Endpoint(settings, environment) is not { } endpoint)
         {
@@ -61,18 +65,25 @@ internal sealed class TelemetryExport : IDisposable
             traceOptions,
             TraceSampler.FromEnvironment(environment),
             new OtlpSpanWriter(resource, GuardTelemetry.Name, GuardTelemetry.Version),
-            log);
+            log,
+            http);
         var metrics = MetricExporter.Start(
             new OtlpMetricWriter(resource, GuardTelemetry.Name, GuardTelemetry.Version),
-            new OtlpPoster(traceOptions, Signal(endpoint, "v1/metrics"), "metrics", log, http: null),
+            new OtlpPoster(traceOptions, Signal(endpoint, "v1/metrics"), "metrics", log, http),
             TimeSpan.FromMilliseconds(interval));
         Volatile.Write(ref s_traces, traces);
         return new TelemetryExport(traces, metrics);
     }
 
+    /// <summary>
+    /// Flushes spans and metrics side by side, so a receiver that hangs holds the exit for one export timeout, not
+    /// one per signal.
+    /// </summary>
     public void Dispose()
     {
         Interlocked.CompareExchange(ref s_traces, null, _traces);
+        _traces.Stop();
+        _metrics.Stop();
         _traces.Dispose();
         _metrics.Dispose();
     }

@@ -77,10 +77,22 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
         }
     }
 
+    /// <summary>Starts the last flush without waiting for it (<see cref="Dispose"/> waits).</summary>
+    public void Stop()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _stopping = true;
+        _poster.Close();
+        _wake.Release();
+    }
+
     public void Dispose()
     {
-        _stopping = true;
-        _wake.Release();
+        Stop();
         _thread.Join(); // bounded: the last sends stop at the export timeout
         _poster.Dispose();
         _wake.Dispose();

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Net;
+using McpGuard.Policy.Settings;
+using McpGuard.Telemetry;
+
+namespace McpGuard.Tests.Telemetry;
+
+/// <summary>
+/// The guard's exit with telemetry on: spans and metrics are flushed side by side, so a receiver that hangs holds the
+/// exit for one export timeout rather than one per signal (docs/telemetry.md).
+/// </summary>
+public sealed class TelemetryExportTests
+{
+    [Fact]
+    public void Dispose_FlushesSpansAndMetricsTogether()
+    {
+        // Each post waits until the other signal's post is in flight too: flushed one after the other, the first
+        // waits out its export timeout and fails, and the test sees a failed signal.
+        var receiver = new PairingReceiver();
+        var export = TelemetryExport.Start(
+            new TelemetrySettings { Otlp = new Uri("http://127.0.0.1:4318") },
+            name => name switch
+            {
+                "OTEL_EXPORTER_OTLP_TIMEOUT" => "5000",
+                "OTEL_BSP_SCHEDULE_DELAY" or "OTEL_METRIC_EXPORT_INTERVAL" => "3600000",
+                _ => null,
+            },
+            http: receiver)!;
+        TelemetryExport.Traces!.Add(new RequestTrace("tools/call", "exit-test", startedAt: 1)
+        {
+            Traced = true, TraceIdHigh = 1, TraceIdLow = 2, ForwardedAt = 2, EndedAt = 3,
+        });
+        GuardTelemetry.Decisions.Add(1, new LabelValues("deny", "default", "exit-test"));
+
+        export.Dispose();
+
+        Assert.Equal(["/v1/metrics", "/v1/traces"], receiver.Answered.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Answers a post only once two are in flight at the same time.</summary>
+    private sealed class PairingReceiver : HttpMessageHandler
+    {
+        private readonly ManualResetEventSlim _both = new();
+        private int _inFlight;
+
+        public ConcurrentQueue<string> Answered { get; } = new();
+
+        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _inFlight) == 2)
+            {
+                _both.Set();
+            }
+
+            _both.Wait(cancellationToken);
+            Answered.Enqueue(request.RequestUri!.AbsolutePath);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(Send(request, cancellationToken));
+    }
+}
