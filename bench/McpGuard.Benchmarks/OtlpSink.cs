@@ -12,6 +12,7 @@ internal sealed class OtlpSink : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
+    private readonly DirectoryInfo _policies = Directory.CreateTempSubdirectory("mcpguard-bench-telemetry-");
     private long _posts;
     private long _bytes;
 
@@ -31,10 +32,14 @@ internal sealed class OtlpSink : IDisposable
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>The policy file plus a <c>telemetry:</c> block pointing at this receiver, as a temp file.</summary>
+    /// <summary>
+    /// The policy file plus a <c>telemetry:</c> block pointing at this receiver, in a folder of its own: the guard
+    /// watches the policy's folder, and watching a folder as full as <c>/tmp</c> costs the guard's start-up about
+    /// 30 ms here (the kernel walks the folder's cached entries), which would be charged to telemetry.
+    /// </summary>
     public string PolicyFrom(string policy)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"mcpguard-bench-telemetry-{Port}.yaml");
+        var path = Path.Combine(_policies.FullName, Path.GetFileName(policy));
         File.WriteAllText(path, File.ReadAllText(policy) + $"\ntelemetry:\n  otlp: {Endpoint}\n");
         return path;
     }
@@ -44,6 +49,7 @@ internal sealed class OtlpSink : IDisposable
         _listener.Stop();
         _listener.Close();
         _ = _loop.Exception;
+        _policies.Delete(recursive: true);
     }
 
     private async Task AcceptAsync()
