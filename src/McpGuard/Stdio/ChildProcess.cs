@@ -60,7 +60,8 @@ internal sealed partial class ChildProcess : IDisposable
 
         try
         {
-            var process = Process.Start(startInfo) ?? throw new ChildStartException($"cannot start '{commandLine[0]}'.");
+            var process = Process.Start(startInfo)
+                ?? throw new ChildStartException($"cannot start '{commandLine[0]}'.");
             return new ChildProcess(process, ourStderr, logger, readsInline);
         }
         catch (Win32Exception ex)
@@ -135,9 +136,12 @@ internal sealed partial class ChildProcess : IDisposable
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SendSigterm(int pid, int signal);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Server (pid {Pid}) did not exit after its stdin was closed; sending SIGTERM.")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Server (pid {Pid}) did not exit after its stdin was closed; sending SIGTERM.")]
     private static partial void LogSendingSigterm(ILogger logger, int pid);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Server (pid {Pid}) is still running; killing its process tree.")]
+    [LoggerMessage(
+        Level = LogLevel.Warning, Message = "Server (pid {Pid}) is still running; killing its process tree.")]
     private static partial void LogKillingTree(ILogger logger, int pid);
 }

@@ -21,7 +21,8 @@ internal sealed partial class MessagePump(
     public async Task RunAsync(Stream input, CancellationToken cancellationToken)
     {
         var framer = new LineFramer(maxLineBytes);
-        var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        var reader = PipeReader.Create(
+            input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         try
         {
             while (true)

@@ -90,7 +90,8 @@ internal sealed partial class ShieldedChild : IDisposable
 
             LogRestarted(_logger, child.Id, exitCode, next.Id);
             _children.Add(next);
-            var following = new TaskCompletionSource<ChildReplacement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var following =
+                new TaskCompletionSource<ChildReplacement?>(TaskCreationOptions.RunContinuationsAsynchronously);
             _replaced = following;
             Volatile.Write(ref _current, next);
             replaced.TrySetResult(new ChildReplacement(next, answers, following.Task));

@@ -76,7 +76,8 @@ internal sealed class ShieldedInput(Func<ChildProcess> current, FirstRequestShie
 
     public override void Flush() => current().StandardInput.Flush();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => current().StandardInput.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) =>
+        current().StandardInput.FlushAsync(cancellationToken);
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 

@@ -5,7 +5,8 @@ namespace McpGuard.Stdio;
 /// ends and it was replaced, the guard's answers for it come next, then the new child's output. Otherwise its end
 /// is the end of this stream.
 /// </summary>
-internal sealed class ShieldedOutput(ChildProcess first, Task<ChildReplacement?> replaced, FirstRequestShield shield) : Stream
+internal sealed class ShieldedOutput(
+    ChildProcess first, Task<ChildReplacement?> replaced, FirstRequestShield shield) : Stream
 {
     private Stream _current = first.StandardOutput;
     private Task<ChildReplacement?> _replaced = replaced;

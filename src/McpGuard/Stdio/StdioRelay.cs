@@ -22,7 +22,8 @@ internal sealed partial class StdioRelay(
     private readonly ILogger _logger = loggerFactory.CreateLogger<StdioRelay>();
 
     /// <summary>Reloads announced by the policy watcher, taken by the running session (it may not exist yet).</summary>
-    private readonly Channel<bool> _reloads = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<bool> _reloads =
+        Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Called by the policy watcher after a valid new version took effect.</summary>
     public Task OnPolicyReloadedAsync(bool hiddenChanged)
@@ -34,7 +35,13 @@ internal sealed partial class StdioRelay(
     /// <summary>Relays until the client or the server ends the session, or <paramref name="stopping"/> fires.</summary>
     /// <returns>The child's exit code.</returns>
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
-    public async Task<int> RunAsync(IReadOnlyList<string> commandLine, string serverName, Stream clientInput, Stream clientOutput, Stream stderr, CancellationToken stopping)
+    public async Task<int> RunAsync(
+        IReadOnlyList<string> commandLine,
+        string serverName,
+        Stream clientInput,
+        Stream clientOutput,
+        Stream stderr,
+        CancellationToken stopping)
     {
         // The child, shielded from a modern client's first request before any session exists (ShieldedChild).
         using var child = ShieldedChild.Start(commandLine, stderr, _logger, options.ChildOutputReadsInline);
@@ -43,15 +50,33 @@ internal sealed partial class StdioRelay(
         using var relayCancellation = new CancellationTokenSource();
         var token = relayCancellation.Token;
         var session = new GuardSession(
-            new LineSink(clientOutput), new LineSink(child.StandardInput), engine, approverFor, audit, options.Session, serverName, loggerFactory, token);
+            new LineSink(clientOutput),
+            new LineSink(child.StandardInput),
+            engine,
+            approverFor,
+            audit,
+            options.Session,
+            serverName,
+            loggerFactory,
+            token);
         var maxBytes = options.Session.MaxMessageBytes;
 
         // Client→server batches only towards the server; its rare replies to the client are flushed at once.
         // Server→client runs on its own, so a client that is not reading its answers never stops its requests.
         var clientPump = new MessagePump(
-            "client→server", session.HandleClientMessageAsync, session.RefuseOversizedClientMessageAsync, session.ClientBatchEndedAsync, maxBytes, _logger);
+            "client→server",
+            session.HandleClientMessageAsync,
+            session.RefuseOversizedClientMessageAsync,
+            session.ClientBatchEndedAsync,
+            maxBytes,
+            _logger);
         var serverPump = new MessagePump(
-            "server→client", session.HandleServerMessageAsync, _ => ValueTask.CompletedTask, session.ServerBatchEndedAsync, maxBytes, _logger);
+            "server→client",
+            session.HandleServerMessageAsync,
+            _ => ValueTask.CompletedTask,
+            session.ServerBatchEndedAsync,
+            maxBytes,
+            _logger);
         var serverPumping = OnOwnThread(() => serverPump.RunAsync(child.StandardOutput, token));
         var clientPumping = OnOwnThread(() => clientPump.RunAsync(clientInput, token));
         var reloads = ApplyReloadsAsync(session, token);
@@ -68,7 +93,11 @@ internal sealed partial class StdioRelay(
         {
             // Client EOF, a client that closed our stdout, or a signal: close the child's stdin and let it finish
             // what it has; then escalate.
-            LogClientGone(_logger, first == clientPumping ? "the client closed stdin" : first == stopRequested ? "a stop signal" : "the client closed its end of stdout");
+            LogClientGone(
+                _logger,
+                first == clientPumping ? "the client closed stdin"
+                    : first == stopRequested ? "a stop signal"
+                    : "the client closed its end of stdout");
             await session.Channels.ToServer.DisposeAsync();
             exitCode = await child.StopAsync(options.Shutdown);
             await Task.WhenAny(serverPumping, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
@@ -100,7 +129,8 @@ internal sealed partial class StdioRelay(
     /// from the pool.
     /// </summary>
     private static Task OnOwnThread(Func<Task> pump) =>
-        Task.Factory.StartNew(pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        Task.Factory.StartNew(pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            .Unwrap();
 
     private async Task ApplyReloadsAsync(GuardSession session, CancellationToken cancellationToken)
     {
