@@ -98,8 +98,25 @@ internal sealed class CompiledPolicy
     /// </summary>
     public string CounterNamespace => field ??= State.Namespace ?? System.IO.Path.GetFullPath(Source);
 
+    /// <summary>The rate limits every call counts alike, planned once (see <see cref="Policy.FixedRates"/>).</summary>
+    internal FixedRates FixedRates => field ??= new FixedRates(this);
+
     /// <summary>Hidden by name: the <c>hide</c> list alone, which needs no risk class.</summary>
-    public bool IsHidden(string toolName) => Hide.Any(g => g.IsMatch(toolName));
+    /// <remarks>A plain loop: every call asks twice, and a lambda over the list allocated a closure, a delegate and an
+    /// enumerator each time (bench/README.md, issue 27, seventh session).</remarks>
+    public bool IsHidden(string toolName)
+    {
+        var hide = Hide;
+        for (var i = 0; i < hide.Count; i++)
+        {
+            if (hide[i].IsMatch(toolName))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Hidden by name, or because the tool's class is hidden (<c>risk: { critical: hide }</c>).</summary>
     public bool IsHidden(string toolName, RiskClass risk) => IsHidden(toolName) || HiddenRiskClasses.Contains(risk);

@@ -39,29 +39,39 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
         var limits = new List<PlannedLimit>(3);
         if (entry?.RateLimit is { } rate)
         {
-            if (!TryPer(rate.Per, arguments, entry.Pattern.Pattern, "rate limit", out var per, out refusal))
+            if (policy.FixedRates.For(entry) is { } fixedRate)
+            {
+                limits.Add(fixedRate);
+            }
+            else if (!TryPer(rate.Per, arguments, entry.Pattern.Pattern, "rate limit", out var per, out refusal))
             {
                 return false;
             }
-
-            var id = new CounterId(ns, entry.Id.Text, CounterKind.Rate, rate.Window, PerAgent(per, rate.Scope, agent));
-            var demand = new CounterDemand(id, StrictDecimal.One, new StrictDecimal(rate.Max, 0));
-            limits.Add(new PlannedLimit(demand, LimitScope.Entry, rate.Scope, entry.Pattern.Pattern, rate, null));
+            else
+            {
+                limits.Add(FixedRates.Plan(
+                    ns, entry.Id.Text, rate, LimitScope.Entry, entry.Pattern.Pattern,
+                    PerAgent(per, rate.Scope, agent)));
+            }
         }
 
         if (policy.GlobalRateLimit is { } global)
         {
-            if (!TryPer(global.Per, arguments, "limits", "rate limit", out var per, out refusal))
+            if (policy.FixedRates.Global is { } fixedGlobal)
+            {
+                limits.Add(fixedGlobal);
+            }
+            else if (!TryPer(global.Per, arguments, "limits", "rate limit", out var per, out refusal))
             {
                 refusal = refusal with { Scope = LimitScope.Global };
                 return false;
             }
-
-            var id = new CounterId(
-                ns, CounterId.GlobalEntry, CounterKind.Rate, global.Window, PerAgent(per, global.Scope, agent));
-            var demand = new CounterDemand(id, StrictDecimal.One, new StrictDecimal(global.Max, 0));
-            limits.Add(
-                new PlannedLimit(demand, LimitScope.Global, global.Scope, CounterId.GlobalEntry, global, null));
+            else
+            {
+                limits.Add(FixedRates.Plan(
+                    ns, CounterId.GlobalEntry, global, LimitScope.Global, CounterId.GlobalEntry,
+                    PerAgent(per, global.Scope, agent)));
+            }
         }
 
         if (entry?.Budget is { } budget)

@@ -161,8 +161,10 @@ internal static class PolicyEvaluator
     private static ConditionOutcome Holds(
         ToolRule rule, JsonElement arguments, RuleId ruleId, List<string>? trace, List<ArgumentPath>? argumentsRead)
     {
-        foreach (var condition in rule.When)
+        // Indexed, not foreach: over an IReadOnlyList a foreach boxes an enumerator on every call.
+        for (var i = 0; i < rule.When.Count; i++)
         {
+            var condition = rule.When[i];
             argumentsRead?.Add(condition.Path);
             var outcome = condition.Evaluate(arguments);
             var state = outcome.State switch

@@ -72,8 +72,10 @@ internal sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperat
 
     private ConditionOutcome Test(JsonElement value)
     {
-        foreach (var op in Operators)
+        // Indexed, not foreach: over an IReadOnlyList a foreach boxes an enumerator on every call.
+        for (var i = 0; i < Operators.Count; i++)
         {
+            var op = Operators[i];
             if (op.Kind == ConditionOperatorKind.Exists)
             {
                 continue;
@@ -112,9 +114,9 @@ internal sealed class Condition(ArgumentPath path, IReadOnlyList<ConditionOperat
 
     private static bool? AnyEqual(IReadOnlyList<PolicyValue> candidates, JsonElement value)
     {
-        foreach (var candidate in candidates)
+        for (var i = 0; i < candidates.Count; i++)
         {
-            var equal = candidate.EqualsArgument(value);
+            var equal = candidates[i].EqualsArgument(value);
             if (equal is null)
             {
                 return null;

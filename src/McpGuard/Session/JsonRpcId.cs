@@ -28,9 +28,10 @@ internal readonly record struct JsonRpcId(string Key, byte[] Raw)
     /// request.</remarks>
     public static JsonRpcId? FromElement(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.String => new JsonRpcId("s:" + element.GetString(), JsonMarshal.GetRawUtf8Value(element).ToArray()),
+        JsonValueKind.String =>
+            new JsonRpcId("s:" + element.GetString(), JsonMarshal.GetRawUtf8Value(element).ToArray()),
         JsonValueKind.Number when JsonMarshal.GetRawUtf8Value(element) is var raw && IsInteger(raw) =>
-            new JsonRpcId("n:" + Encoding.UTF8.GetString(raw), raw.ToArray()),
+            new JsonRpcId(NumberKey(raw), raw.ToArray()),
         _ => null,
     };
 
@@ -38,9 +39,26 @@ internal readonly record struct JsonRpcId(string Key, byte[] Raw)
     public static JsonRpcId? FromToken(ref Utf8JsonReader reader, ReadOnlySpan<byte> raw) => reader.TokenType switch
     {
         JsonTokenType.String => new JsonRpcId("s:" + reader.GetString(), raw.ToArray()),
-        JsonTokenType.Number when IsInteger(raw) => new JsonRpcId("n:" + Encoding.UTF8.GetString(raw), raw.ToArray()),
+        JsonTokenType.Number when IsInteger(raw) => new JsonRpcId(NumberKey(raw), raw.ToArray()),
         _ => null,
     };
+
+    /// <summary>
+    /// <c>n:</c> and a number's text in one string: a number token is ASCII, so each byte is its char (decoding it and
+    /// then concatenating made two strings per id, and every request and answer has one).
+    /// </summary>
+    private static string NumberKey(ReadOnlySpan<byte> raw)
+    {
+        Span<char> key = raw.Length <= 64 ? stackalloc char[raw.Length + 2] : new char[raw.Length + 2];
+        key[0] = 'n';
+        key[1] = ':';
+        for (var i = 0; i < raw.Length; i++)
+        {
+            key[i + 2] = (char)raw[i];
+        }
+
+        return new string(key);
+    }
 
     /// <summary>JSON-RPC ids may be integers; <c>1.0</c> and <c>1e3</c> are numbers but not integers.</summary>
     public static bool IsInteger(ReadOnlySpan<byte> text) =>

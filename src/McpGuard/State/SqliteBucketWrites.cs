@@ -37,11 +37,11 @@ internal sealed class SqliteBucketWrites
                 var (isNew, last, amount, total) = _pending[key];
                 if (isNew)
                 {
-                    statements.InsertBucket.Execute(key.Counter, key.Opened, last, amount.ToString(), total.ToString());
+                    statements.InsertBucket.Execute(key.Counter, key.Opened, last, amount, total);
                 }
                 else
                 {
-                    statements.UpdateBucket.Execute(key.Counter, key.Opened, last, amount.ToString(), total.ToString());
+                    statements.UpdateBucket.Execute(key.Counter, key.Opened, last, amount, total);
                 }
             }
         }

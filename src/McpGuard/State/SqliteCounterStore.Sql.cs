@@ -211,7 +211,7 @@ internal sealed partial class SqliteCounterStore
 
         long last;
         StrictDecimal bucket;
-        string total;
+        StrictDecimal total;
         using (var reader = statements.Bucket.With(stored.Id, opened).ExecuteReader())
         {
             if (!reader.Read())
@@ -219,19 +219,19 @@ internal sealed partial class SqliteCounterStore
                 return;
             }
 
-            (last, bucket, total) = (reader.GetInt64(0), Amount(reader.GetString(1)), reader.GetString(2));
+            (last, bucket, total) = (reader.GetInt64(0), Amount(reader.GetString(1)), Amount(reader.GetString(2)));
         }
 
         var taken = amount <= bucket ? amount : bucket;
-        var sum = (stored.Sum - taken).ToString();
+        var sum = stored.Sum - taken;
         if (opened == newest.OpenedTicks)
         {
-            statements.UpdateBucket.Execute(stored.Id, opened, last, (bucket - taken).ToString(), sum);
+            statements.UpdateBucket.Execute(stored.Id, opened, last, bucket - taken, sum);
             return;
         }
 
-        statements.UpdateBucket.Execute(stored.Id, opened, last, (bucket - taken).ToString(), total);
-        statements.UpdateBucket.Execute(stored.Id, newest.OpenedTicks, newest.LastTicks, newest.Amount.ToString(), sum);
+        statements.UpdateBucket.Execute(stored.Id, opened, last, bucket - taken, total);
+        statements.UpdateBucket.Execute(stored.Id, newest.OpenedTicks, newest.LastTicks, newest.Amount, sum);
     }
 
     /// <summary>

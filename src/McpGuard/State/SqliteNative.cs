@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using McpGuard.Policy.Values;
 
 namespace McpGuard.State;
 
@@ -47,6 +48,29 @@ internal static unsafe partial class SqliteNative
         Span<byte> bytes = length <= StackLimit ? stackalloc byte[StackLimit] : new byte[length];
         Encoding.UTF8.GetBytes(text, bytes);
         fixed (byte* start = bytes)
+        {
+            return sqlite3_bind_text(statement, index, start, length, s_transient);
+        }
+    }
+
+    /// <summary>
+    /// Binds an amount as the text the store keeps (<see cref="SqliteAmountText"/>), without a string: a whole number
+    /// as an integer, which the columns' TEXT affinity stores as the same digits, else UTF-8 from the stack.
+    /// </summary>
+    public static int BindAmount(nint statement, int index, StrictDecimal amount)
+    {
+        if (amount.Scale == 0 && SqliteAmountText.TryGetSmallMantissa(amount, out var whole))
+        {
+            return sqlite3_bind_int64(statement, index, whole);
+        }
+
+        Span<byte> text = stackalloc byte[SqliteAmountText.MaxLength];
+        if (!SqliteAmountText.TryWrite(amount, text, out var length))
+        {
+            return BindText(statement, index, amount.ToString());
+        }
+
+        fixed (byte* start = text)
         {
             return sqlite3_bind_text(statement, index, start, length, s_transient);
         }

@@ -1,3 +1,4 @@
+using McpGuard.Policy.Values;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -47,13 +48,13 @@ internal sealed class SqliteRawStatement : IDisposable
     }
 
     /// <summary>Runs a bucket write: counter, opened, last, amount, total (the statement's ?1 to ?5).</summary>
-    public void Execute(long counter, long opened, long last, string amount, string total)
+    public void Execute(long counter, long opened, long last, StrictDecimal amount, StrictDecimal total)
     {
         Bind(SqliteNative.BindInt64(_handle, 1, counter));
         Bind(SqliteNative.BindInt64(_handle, 2, opened));
         Bind(SqliteNative.BindInt64(_handle, 3, last));
-        Bind(SqliteNative.BindText(_handle, 4, amount));
-        Bind(SqliteNative.BindText(_handle, 5, total));
+        Bind(SqliteNative.BindAmount(_handle, 4, amount));
+        Bind(SqliteNative.BindAmount(_handle, 5, total));
         Finish(SqliteNative.Step(_handle));
     }
 
