@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
 
 namespace McpGuard.Policy.Json;
@@ -9,12 +10,20 @@ namespace McpGuard.Policy.Json;
 /// </summary>
 internal sealed class ArgumentPath
 {
+    private static readonly UTF8Encoding s_strictUtf8 =
+        new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly (string Name, bool EachElement)[] _steps;
+
+    // Each step's name in UTF-8, which the document compares with its keys: looking a key up by a string made the
+    // document transcode the name on every call (null for a name no UTF-8 can hold: looked up by the string then).
+    private readonly byte[]?[] _utf8Names;
 
     private ArgumentPath(string text, (string, bool)[] steps)
     {
         Text = text;
         _steps = steps;
+        _utf8Names = [.. steps.Select(s => Utf8(s.Item1))];
         IsSingle = !steps.Any(s => s.Item2);
     }
 
@@ -50,9 +59,9 @@ internal sealed class ArgumentPath
     public ArgumentLookup ResolveSingle(JsonElement arguments, out JsonElement value)
     {
         value = arguments;
-        foreach (var (name, _) in _steps)
+        for (var i = 0; i < _steps.Length; i++)
         {
-            var step = Child(value, name, out value);
+            var step = Child(value, _steps[i].Name, _utf8Names[i], out value);
             if (step != ArgumentLookup.Found)
             {
                 return step;
@@ -71,12 +80,13 @@ internal sealed class ArgumentPath
         values.Clear();
         values.Add(arguments);
         var next = new List<JsonElement>();
-        foreach (var (name, each) in _steps)
+        for (var i = 0; i < _steps.Length; i++)
         {
+            var (name, each) = _steps[i];
             next.Clear();
             foreach (var value in values)
             {
-                var step = Child(value, name, out var child);
+                var step = Child(value, name, _utf8Names[i], out var child);
                 if (step != ArgumentLookup.Found)
                 {
                     return step;
@@ -103,7 +113,7 @@ internal sealed class ArgumentPath
         return ArgumentLookup.Found;
     }
 
-    private static ArgumentLookup Child(JsonElement value, string name, out JsonElement child)
+    private static ArgumentLookup Child(JsonElement value, string name, byte[]? utf8Name, out JsonElement child)
     {
         child = default;
         if (value.ValueKind != JsonValueKind.Object)
@@ -113,7 +123,10 @@ internal sealed class ArgumentPath
 
         try
         {
-            return value.TryGetProperty(name, out child) ? ArgumentLookup.Found : ArgumentLookup.Missing;
+            var found = utf8Name is not null
+                ? value.TryGetProperty(utf8Name, out child)
+                : value.TryGetProperty(name, out child);
+            return found ? ArgumentLookup.Found : ArgumentLookup.Missing;
         }
         catch (InvalidOperationException)
         {
@@ -124,4 +137,16 @@ internal sealed class ArgumentPath
     }
 
     public override string ToString() => Text;
+
+    private static byte[]? Utf8(string name)
+    {
+        try
+        {
+            return s_strictUtf8.GetBytes(name);
+        }
+        catch (EncoderFallbackException)
+        {
+            return null;
+        }
+    }
 }

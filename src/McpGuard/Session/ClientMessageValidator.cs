@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Unicode;
 using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Session;
 
@@ -143,7 +145,7 @@ internal static class ClientMessageValidator
             }
 
             var kind = hasId ? MessageKind.Request : MessageKind.Notification;
-            return new ClientMessage(document, kind, methodElement.GetString(), id, parameters);
+            return new ClientMessage(document, kind, MethodName(methodElement), id, parameters);
         }
 
         if (!hasId || hasResult == hasError)
@@ -153,6 +155,15 @@ internal static class ClientMessageValidator
 
         return new ClientMessage(document, MessageKind.Response, null, id, parameters);
     }
+
+    /// <summary>
+    /// The method's name; the one every counted call has, written without escapes, is the constant rather than a
+    /// new string per message.
+    /// </summary>
+    private static string? MethodName(JsonElement method) =>
+        JsonMarshal.GetRawUtf8Value(method).SequenceEqual("\"tools/call\""u8)
+            ? RequestMethods.ToolsCall
+            : method.GetString();
 
     private static bool ParsesLeniently(ReadOnlyMemory<byte> bytes)
     {
@@ -217,7 +228,7 @@ internal static class ClientMessageValidator
     /// </summary>
     private static bool HasUnpairedSurrogateEscape(ReadOnlySpan<byte> span)
     {
-        if (span.IndexOf("\\ud"u8) < 0 && span.IndexOf("\\uD"u8) < 0)
+        if (!HasSurrogateEscape(span))
         {
             return false;
         }
@@ -240,6 +251,21 @@ internal static class ClientMessageValidator
         catch (JsonException)
         {
             // Not well-formed JSON: the parse that follows reports it.
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <c>\ud</c> or <c>\uD</c> occurs: one search for <c>\u</c>, not one per case.</summary>
+    private static bool HasSurrogateEscape(ReadOnlySpan<byte> span)
+    {
+        for (var at = span.IndexOf("\\u"u8); at >= 0; at = span.IndexOf("\\u"u8))
+        {
+            span = span[(at + 2)..];
+            if (!span.IsEmpty && (span[0] | 0x20) == (byte)'d')
+            {
+                return true;
+            }
         }
 
         return false;

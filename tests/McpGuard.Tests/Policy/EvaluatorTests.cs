@@ -158,6 +158,20 @@ public sealed class EvaluatorTests
         Assert.Equal(expected, engine.Evaluate(Call("batch", arguments)).Verdict);
     }
 
+    [Theory]
+    [InlineData("""{"qté":"0.5"}""", Verdict.Allow)]
+    [InlineData("""{"qt\u00e9":"0.5"}""", Verdict.Allow)]
+    [InlineData("""{"qté":"2"}""", Verdict.Deny)]
+    [InlineData("""{"qte":"0.5"}""", Verdict.Deny)]
+    public void Evaluate_NonAsciiArgumentName_FoundWrittenPlainOrEscaped(string arguments, Verdict expected)
+    {
+        var engine = new PolicyEngine(
+            Load("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                + "      - when: { qté: { lte: 1 } }\n        action: allow\n      - action: deny\n"));
+
+        Assert.Equal(expected, engine.Evaluate(Call("t", arguments)).Verdict);
+    }
+
     [Fact]
     public void Evaluate_NestedPath_ReadsIntoObjects()
     {

@@ -130,6 +130,8 @@ public sealed class ClientMessageValidatorTests
             """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"\ud800":1}}""", InvalidRequest, "1" },
         { "LoneSurrogateEscapeDuplicateKeys",
             """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"\ud800":1,"\ud800":2}}""", InvalidRequest, "1" },
+        { "LoneSurrogateEscapeUpperCase",
+            """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":"x\uD800"}}""", InvalidRequest, "1" },
         { "ReversedSurrogatePair",
             """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":"\udc00\ud800"}}""", InvalidRequest, "1" },
     };
@@ -138,6 +140,10 @@ public sealed class ClientMessageValidatorTests
     public static TheoryData<string, string, string, string?, string?> AcceptedLines => new()
     {
         { "Request", """{"jsonrpc":"2.0","id":1,"method":"ping"}""", nameof(MessageKind.Request), "ping", "n:1" },
+        { "ToolsCall", """{"jsonrpc":"2.0","id":12,"method":"tools/call"}""", nameof(MessageKind.Request), "tools/call",
+            "n:12" },
+        { "EscapedMethod", """{"jsonrpc":"2.0","id":1,"method":"tools\/call"}""", nameof(MessageKind.Request),
+            "tools/call", "n:1" },
         { "NegativeId", """{"jsonrpc":"2.0","id":-1,"method":"ping"}""", nameof(MessageKind.Request), "ping", "n:-1" },
         { "ZeroId", """{"jsonrpc":"2.0","id":0,"method":"ping"}""", nameof(MessageKind.Request), "ping", "n:0" },
         { "IdBeyondDoublePrecision",
