@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using McpGuard.Session;
 using McpGuard.Stdio;
 using Microsoft.AspNetCore.Http;
@@ -19,12 +18,7 @@ internal static class AnswerWriter
     /// </summary>
     public static async Task<bool> WriteAnswerAsync(HttpResponse response, ClientStream stream, CancellationToken cancellationToken)
     {
-        OutboundMessage first;
-        try
-        {
-            first = await stream.Reader.ReadAsync(cancellationToken);
-        }
-        catch (ChannelClosedException)
+        if (!await stream.WaitToReadAsync(cancellationToken) || !stream.TryRead(out var first))
         {
             // The session ended before anything came (the child died and its pending answers were written elsewhere).
             response.StatusCode = StatusCodes.Status502BadGateway;
@@ -61,12 +55,15 @@ internal static class AnswerWriter
 
     private static async Task<bool> WriteEventsAsync(HttpResponse response, ClientStream stream, CancellationToken cancellationToken)
     {
-        await foreach (var message in stream.Reader.ReadAllAsync(cancellationToken))
+        while (await stream.WaitToReadAsync(cancellationToken))
         {
-            await WriteEventAsync(response, stream, message, cancellationToken);
-            if (message.Kind == MessageKind.Response && stream.Answers is not null)
+            while (stream.TryRead(out var message))
             {
-                return true;
+                await WriteEventAsync(response, stream, message, cancellationToken);
+                if (message.Kind == MessageKind.Response && stream.Answers is not null)
+                {
+                    return true;
+                }
             }
         }
 

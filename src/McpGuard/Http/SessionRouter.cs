@@ -19,7 +19,7 @@ internal sealed class SessionRouter(bool relatedOnly)
 {
     private const int MaxWaiting = 1024;
 
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly Dictionary<string, ClientStream> _byId = new(StringComparer.Ordinal);
     private readonly List<ClientStream> _open = [];
     private readonly Queue<OutboundMessage> _waiting = new();

@@ -104,6 +104,15 @@ internal sealed class GuardSession
         _server.HandleAsync(message, cancellationToken);
 
     /// <summary>
+    /// As <see cref="HandleServerMessageAsync(ReadOnlySequence{byte}, CancellationToken)"/>, for a message its
+    /// transport read already (a remote upstream's answer, checked as it arrived): judged by that
+    /// <paramref name="header"/>, without a second read.
+    /// </summary>
+    public ValueTask HandleServerMessageAsync(
+        ServerMessageHeader header, ReadOnlySequence<byte> message, CancellationToken cancellationToken) =>
+        _server.HandleAsync(header, message, cancellationToken);
+
+    /// <summary>
     /// The end of a batch of client messages: what was forwarded to the server goes out in one write.
     /// </summary>
     public async ValueTask ClientBatchEndedAsync(CancellationToken cancellationToken)

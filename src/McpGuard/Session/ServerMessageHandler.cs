@@ -15,16 +15,25 @@ internal sealed partial class ServerMessageHandler(
 {
     private readonly ServerStep _step = new();
 
-    public async ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    public ValueTask HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    {
+        if (ServerMessageHeader.TryRead(line, out var header))
+        {
+            return HandleAsync(header, line, cancellationToken);
+        }
+
+        NonJson(line);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// A message whose <paramref name="header"/> was read already (by the reader above, or by its transport).
+    /// </summary>
+    public async ValueTask HandleAsync(
+        ServerMessageHeader header, ReadOnlySequence<byte> line, CancellationToken cancellationToken)
     {
         try
         {
-            if (!ServerMessageHeader.TryRead(line, out var header))
-            {
-                NonJson(line);
-                return;
-            }
-
             // The one read of the policy for this message: every stage decides under it.
             _step.Start(line, header, engine.Policy);
             try

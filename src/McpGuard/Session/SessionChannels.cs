@@ -77,7 +77,7 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
         CancellationToken cancellationToken) =>
         ToClient is TracedClientPeer traced
             ? traced.SendReadAsync(answered, header.IsError, header.ErrorCode, message, flush, cancellationToken)
-            : ToClient.SendAsync(message, flush, cancellationToken);
+            : ToClient.SendReadAsync(header, message, flush, cancellationToken);
 
     /// <summary>The client sent a 2025-era initialize, so it expects bare list_changed notifications.</summary>
     public bool ClientInitialized { get; set; }

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Text;
 using McpGuard.Http.Upstream;
+using McpGuard.Session;
 
 namespace McpGuard.Tests.Http;
 
@@ -34,6 +36,44 @@ public sealed class InboundMessageTests
     public void TryRead_NotOneJsonRpcMessage_Refused(string text)
     {
         Assert.False(InboundMessage.TryRead(Encoding.UTF8.GetBytes(text), out _));
+    }
+
+    /// <summary>
+    /// The header the check reads on its way is the one the session would read itself (it judges by it unread).
+    /// </summary>
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":true}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"isError":false,"x":{"isError":true}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"isError":true}]}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":[{"isError":true}]}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":"a","error":{"code":-32601,"message":"x"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":"a","error":{"message":"x","data":{"code":5},"code":1.5}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":"a","error":"plain"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":2,"result":{"protocolVersion":"2025-06-18"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","method":"notifications/progress","params":{"isError":true,"code":3}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":9,"method":"elicitation/create","params":{}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":{"x":1},"method":"m"}""")]
+    [InlineData("""{"jsonrpc":"2.0","method":5,"id":3,"result":{}}""")]
+    [InlineData("""{"jsonrpc":"2.0","method":"ping","id":3,"error":{"code":7}}""")]
+    public void TryRead_Header_AsTheSessionReadsIt(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+
+        Assert.True(InboundMessage.TryRead(bytes, out var message));
+        Assert.True(ServerMessageHeader.TryRead(new ReadOnlySequence<byte>(bytes), out var expected));
+        var header = Assert.NotNull(message.Header);
+        Assert.Equal(
+            (expected.Method, expected.Id?.Key, expected.IsError, expected.ErrorCode),
+            (header.Method, header.Id?.Key, header.IsError, header.ErrorCode));
+    }
+
+    [Fact]
+    public void TryRead_MethodWithUnpairedSurrogate_LeftForTheSessionToRead()
+    {
+        var bytes = """{"jsonrpc":"2.0","method":"\ud800","params":{}}"""u8.ToArray();
+
+        Assert.True(InboundMessage.TryRead(bytes, out var message));
+        Assert.Null(message.Header);
     }
 
     [Fact]

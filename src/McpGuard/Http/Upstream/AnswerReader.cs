@@ -10,14 +10,14 @@ namespace McpGuard.Http.Upstream;
 /// </summary>
 internal static class AnswerReader
 {
-    /// <param name="events">The parser for an event stream; its last event id and retry time stay readable
-    /// afterwards.</param>
+    /// <param name="events">The parser for an event stream, when its last event id and retry time are wanted
+    /// afterwards; null: one of its own, made only for an event stream (a JSON answer needs none).</param>
     /// <param name="onMessage">Takes each checked message; returns true when nothing more is awaited from this
     /// answer.</param>
     /// <param name="onProgress">Called whenever bytes arrive, so an idle timeout can start over.</param>
     public static async Task<AnswerOutcome> ReadAsync(
         HttpContent content,
-        SseParser events,
+        SseParser? events,
         Func<InboundMessage, ValueTask<bool>> onMessage,
         Action onProgress,
         long maxMessageBytes,
@@ -29,7 +29,8 @@ internal static class AnswerReader
         {
             MediaType.Json => await ReadJsonAsync(
                 body, content.Headers.ContentLength, onMessage, maxMessageBytes, cancellationToken),
-            MediaType.EventStream => await ReadEventsAsync(body, events, onMessage, onProgress, cancellationToken),
+            MediaType.EventStream => await ReadEventsAsync(
+                body, events ?? new SseParser(maxMessageBytes), onMessage, onProgress, cancellationToken),
             null when content.Headers.ContentLength == 0 || await IsEmptyAsync(body, cancellationToken) => AnswerOutcome.Ended,
             _ => AnswerOutcome.UnsupportedMediaType,
         };

@@ -1,3 +1,5 @@
+using McpGuard.Session;
+
 namespace McpGuard.Http.Upstream;
 
 /// <summary>Where the upstream's checked messages go: the session, which judges them exactly like a child's.</summary>
@@ -6,5 +8,8 @@ internal interface IUpstreamSink
     /// <summary>
     /// Hands one message to the session. Calls may come from several answers at once; the sink orders them.
     /// </summary>
-    ValueTask DeliverAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
+    /// <param name="header">What the message's check read of it (<see cref="InboundMessage.Header"/>), so the session
+    /// need not read it again; null: the session reads it.</param>
+    ValueTask DeliverAsync(
+        ReadOnlyMemory<byte> message, ServerMessageHeader? header, CancellationToken cancellationToken);
 }

@@ -10,7 +10,15 @@ namespace McpGuard.Http.Upstream;
 /// <see cref="Bytes"/> is the message as one line: the upstream may spread its JSON over several lines (multi-line
 /// SSE <c>data</c>), and in JSON that parsed, CR and LF can only be whitespace between tokens.
 /// </summary>
-internal sealed record InboundMessage(ReadOnlyMemory<byte> Bytes, JsonRpcId? Id, bool IsResponse, bool IsError, string? ProtocolVersion)
+/// <param name="Header">What the session judges the message by (<see cref="ServerMessageHeader"/>), read in the
+/// same pass as the check, so the session does not read it again; null when the document's check decided.</param>
+internal sealed record InboundMessage(
+    ReadOnlyMemory<byte> Bytes,
+    JsonRpcId? Id,
+    bool IsResponse,
+    bool IsError,
+    string? ProtocolVersion,
+    ServerMessageHeader? Header = null)
 {
     private static readonly JsonDocumentOptions s_strict = new() { AllowDuplicateProperties = false, MaxDepth = 1024 };
 

@@ -20,6 +20,8 @@ internal static class InboundScan
         Result,
         Error,
         ProtocolVersion,
+        ResultIsError,
+        ErrorCode,
     }
 
     public static InboundCheck Check(ReadOnlyMemory<byte> data, out InboundMessage? message)
@@ -38,8 +40,11 @@ internal static class InboundScan
             names.OpenObject();
             var member = Member.None;
             var (isVersion2, hasMethod, hasResult, hasError, inResult) = (false, false, false, false, false);
+            var (inError, resultIsError) = (false, false);
             JsonRpcId? id = null;
+            string? method = null;
             string? protocolVersion = null;
+            long? errorCode = null;
             while (reader.Read())
             {
                 var token = reader.TokenType;
@@ -56,7 +61,7 @@ internal static class InboundScan
                         return added;
                     }
 
-                    member = MemberOf(ref reader, inResult);
+                    member = MemberOf(ref reader, inResult, inError);
                     continue;
                 }
 
@@ -67,6 +72,11 @@ internal static class InboundScan
                         break;
                     case Member.Method:
                         hasMethod = token == JsonTokenType.String;
+                        if (hasMethod && !TryGetString(ref reader, out method))
+                        {
+                            return InboundCheck.Undecided;
+                        }
+
                         break;
                     case Member.Id:
                         var start = (int)reader.TokenStartIndex;
@@ -78,6 +88,13 @@ internal static class InboundScan
                         break;
                     case Member.Error:
                         hasError = true;
+                        inError = token == JsonTokenType.StartObject;
+                        break;
+                    case Member.ResultIsError:
+                        resultIsError = token == JsonTokenType.True;
+                        break;
+                    case Member.ErrorCode:
+                        errorCode = token == JsonTokenType.Number && reader.TryGetInt64(out var code) ? code : null;
                         break;
                     case Member.ProtocolVersion:
                         protocolVersion = token == JsonTokenType.String ? reader.GetString() : null;
@@ -93,6 +110,7 @@ internal static class InboundScan
                 {
                     names.CloseObject();
                     inResult &= reader.CurrentDepth != 1;
+                    inError &= reader.CurrentDepth != 1;
                 }
             }
 
@@ -105,7 +123,8 @@ internal static class InboundScan
             }
 
             var negotiated = isResponse && hasResult ? protocolVersion : null;
-            message = new InboundMessage(InboundMessage.OneLine(data), id, isResponse, isError, negotiated);
+            var header = new ServerMessageHeader(method, id, hasError || resultIsError, errorCode);
+            message = new InboundMessage(InboundMessage.OneLine(data), id, isResponse, isError, negotiated, header);
             return InboundCheck.Valid;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
@@ -116,7 +135,7 @@ internal static class InboundScan
     }
 
     /// <summary>The member of the message (or of its result) whose value the reader reaches next.</summary>
-    private static Member MemberOf(ref Utf8JsonReader reader, bool inResult) => reader.CurrentDepth switch
+    private static Member MemberOf(ref Utf8JsonReader reader, bool inResult, bool inError) => reader.CurrentDepth switch
     {
         1 when reader.ValueTextEquals("jsonrpc"u8) => Member.Version,
         1 when reader.ValueTextEquals("method"u8) => Member.Method,
@@ -124,6 +143,26 @@ internal static class InboundScan
         1 when reader.ValueTextEquals("result"u8) => Member.Result,
         1 when reader.ValueTextEquals("error"u8) => Member.Error,
         2 when inResult && reader.ValueTextEquals("protocolVersion"u8) => Member.ProtocolVersion,
+        2 when inResult && reader.ValueTextEquals("isError"u8) => Member.ResultIsError,
+        2 when inError && reader.ValueTextEquals("code"u8) => Member.ErrorCode,
         _ => Member.None,
     };
+
+    /// <summary>
+    /// The method's text; false when it escapes an unpaired surrogate, which no string can hold (the document's
+    /// check then decides, and the session reads the message itself, as it reads a child's).
+    /// </summary>
+    private static bool TryGetString(ref Utf8JsonReader reader, out string? text)
+    {
+        try
+        {
+            text = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
 }

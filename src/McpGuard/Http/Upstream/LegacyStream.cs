@@ -61,7 +61,7 @@ internal sealed partial class LegacyStream(
 
     private async ValueTask<bool> DeliverAsync(InboundMessage message, CancellationToken closing)
     {
-        await sink.DeliverAsync(message.Bytes, closing);
+        await sink.DeliverAsync(message.Bytes, message.Header, closing);
         return false;
     }
 

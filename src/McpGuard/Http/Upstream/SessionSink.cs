@@ -18,7 +18,8 @@ internal sealed class SessionSink(CancellationToken relayStopping) : IUpstreamSi
     /// <summary>The session that takes the messages; set once, before the first request goes out.</summary>
     public void Attach(GuardSession session) => _session = session;
 
-    public async ValueTask DeliverAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    public async ValueTask DeliverAsync(
+        ReadOnlyMemory<byte> message, ServerMessageHeader? header, CancellationToken cancellationToken)
     {
         await _turn.WaitAsync(cancellationToken);
         try
@@ -29,7 +30,10 @@ internal sealed class SessionSink(CancellationToken relayStopping) : IUpstreamSi
             }
 
             // The session's own token, not the request's: a message taken is handled whole.
-            await session.HandleServerMessageAsync(new ReadOnlySequence<byte>(message), relayStopping);
+            var line = new ReadOnlySequence<byte>(message);
+            await (header is { } read
+                ? session.HandleServerMessageAsync(read, line, relayStopping)
+                : session.HandleServerMessageAsync(line, relayStopping));
             await session.ServerBatchEndedAsync(relayStopping);
         }
         catch (IOException)

@@ -16,7 +16,7 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
 {
     private readonly LegacyUpstreamSession _legacy = new();
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _openRequests = new();
-    private readonly ConcurrentDictionary<Task, bool> _running = new();
+    private readonly ExchangesUnderWay _underWay = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly UpstreamRequests _requests = new(options);
     private Task? _legacyStream;
@@ -54,7 +54,8 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
                 return;
             }
 
-            _ = Track(ExchangeAsync(outbound, message));
+            _underWay.Started();
+            _ = ExchangeAsync(outbound, message, counted: true);
             return;
         }
 
@@ -63,7 +64,7 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
             && !outbound.IsModern
             && _legacyStream is null)
         {
-            _legacyStream = Track(new LegacyStream(http, options, _requests, _legacy, sink, logger).RunAsync(_closing.Token));
+            _legacyStream = new LegacyStream(http, options, _requests, _legacy, sink, logger).RunAsync(_closing.Token);
         }
     }
 
@@ -73,12 +74,16 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
     /// </summary>
     public async Task CloseAsync(TimeSpan grace)
     {
-        var running = _running.Keys.Where(task => task != _legacyStream).ToArray();
-        await Task.WhenAny(Task.WhenAll(running), Task.Delay(grace, CancellationToken.None));
+        var ended = _underWay.AllEnded();
+        await Task.WhenAny(ended, Task.Delay(grace, CancellationToken.None));
         await _closing.CancelAsync();
         try
         {
-            await Task.WhenAll(_running.Keys);
+            await ended;
+            if (_legacyStream is { } legacyStream)
+            {
+                await legacyStream;
+            }
         }
         catch (OperationCanceledException)
         {
@@ -92,22 +97,36 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
 
     public void Dispose() => _closing.Dispose();
 
-    private async Task ExchangeAsync(OutboundMessage outbound, ReadOnlyMemory<byte> body)
+    /// <param name="counted">Counted in <see cref="_underWay"/> (every request but initialize, which is awaited).
+    /// </param>
+    private async Task ExchangeAsync(OutboundMessage outbound, ReadOnlyMemory<byte> body, bool counted = false)
     {
-        var id = outbound.Id!.Value;
-        var exchange = new UpstreamExchange(http, options, _requests, _legacy, sink);
-
-        // Only a 2026-07-28 request is cancelled by closing its stream; a 2025 one (its cancellation is a
-        // notification like any other) ends with the session, and needs no source or registration of its own.
-        var failure = outbound.IsModern
-            ? await RunCancellableAsync(exchange, outbound, body, id)
-            : await exchange.RunAsync(outbound, body, _closing.Token);
-        if (failure is not null)
+        try
         {
-            LogRequestFailed(logger, options.DisplayName, failure);
-            var error = JsonRpcMessages.Error(
-                id, ModelContextProtocol.McpErrorCode.InternalError.AsInt(), $"McpGuard got no answer from the upstream {options.DisplayName}: {failure}.");
-            await sink.DeliverAsync(error, _closing.Token);
+            var id = outbound.Id!.Value;
+            var exchange = new UpstreamExchange(http, options, _requests, _legacy, sink);
+
+            // Only a 2026-07-28 request is cancelled by closing its stream; a 2025 one (its cancellation is a
+            // notification like any other) ends with the session, and needs no source or registration of its own.
+            var failure = outbound.IsModern
+                ? await RunCancellableAsync(exchange, outbound, body, id)
+                : await exchange.RunAsync(outbound, body, _closing.Token);
+            if (failure is not null)
+            {
+                LogRequestFailed(logger, options.DisplayName, failure);
+                var error = JsonRpcMessages.Error(
+                    id,
+                    ModelContextProtocol.McpErrorCode.InternalError.AsInt(),
+                    $"McpGuard got no answer from the upstream {options.DisplayName}: {failure}.");
+                await sink.DeliverAsync(error, null, _closing.Token);
+            }
+        }
+        finally
+        {
+            if (counted)
+            {
+                _underWay.Ended();
+            }
         }
     }
 
@@ -162,13 +181,6 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
             // The session ends either way; the upstream expires it on its own.
             LogOneWayFailed(logger, options.DisplayName, "DELETE");
         }
-    }
-
-    private Task Track(Task task)
-    {
-        _running[task] = true;
-        _ = task.ContinueWith(done => _running.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return task;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A message for the upstream was not valid JSON-RPC; not sent.")]

@@ -41,7 +41,7 @@ internal sealed class UpstreamExchange(
 
             var outcome = await AnswerReader.ReadAsync(
                 response.Content,
-                new SseParser(options.MaxMessageBytes),
+                events: null,
                 message => HandOnAsync(message, outbound, stopping),
                 () =>
                 {
@@ -91,7 +91,7 @@ internal sealed class UpstreamExchange(
             }
         }
 
-        await sink.DeliverAsync(message.Bytes, stopping);
+        await sink.DeliverAsync(message.Bytes, message.Header, stopping);
         return _answered;
     }
 
@@ -110,7 +110,7 @@ internal sealed class UpstreamExchange(
         InboundMessage? error = null;
         await AnswerReader.ReadAsync(
             response.Content,
-            new SseParser(options.MaxMessageBytes),
+            events: null,
             message =>
             {
                 error = message;
@@ -122,7 +122,7 @@ internal sealed class UpstreamExchange(
         if (error is { IsResponse: true } && error.Id?.Key == id.Key && error.IsError)
         {
             _answered = true;
-            await sink.DeliverAsync(error.Bytes, cancellationToken);
+            await sink.DeliverAsync(error.Bytes, error.Header, cancellationToken);
             return null;
         }
 
