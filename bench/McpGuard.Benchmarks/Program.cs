@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "http-forwarder" => await DotnetForwarder.RunAsync(new Uri(args[1])),
     "http-probe" => await HttpProbe.RunAsync(new Uri(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture)),
     "soak" => await RelayBenchmark.SoakAsync(args.Skip(1).ToArray()),
+    "otlp-sink" => await OtlpSink.RunAsync(),
     "micro" => MicroBenchmarks.Run(args.Skip(1).ToArray()),
     "micro-spans" => SpanEncoding.Run(args.Skip(1).ToArray()),
     "counters" => CounterStoreBenchmarks.Run(args.Skip(1).ToArray()),

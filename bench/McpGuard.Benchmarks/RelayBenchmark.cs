@@ -68,10 +68,15 @@ internal static class RelayBenchmark
             }
         }
 
+        // --rounds N: more alternating rounds (3 by default); each side's pipelined figure is the median of its rounds,
+        // so a 10 % difference between two sides (telemetry on and off) can be told from one round's ±15 % noise.
+        var roundsIndex = Array.IndexOf(args, "--rounds");
+        var rounds = roundsIndex >= 0 ? int.Parse(args[roundsIndex + 1], CultureInfo.InvariantCulture) : 3;
         var results = sides.ToDictionary(s => s.Name, _ => new SideResult());
-        for (var round = 0; round < 3; round++)
+        for (var round = 0; round < rounds; round++)
         {
-            foreach (var (name, command) in sides)
+            // Every other round runs the sides in reverse, so no side always follows the same one.
+            foreach (var (name, command) in round % 2 == 0 ? sides : Enumerable.Reverse(sides))
             {
                 await MeasureAsync(command, results[name], round);
             }
@@ -160,6 +165,7 @@ internal static class RelayBenchmark
         var window = new SemaphoreSlim(Window);
         var calls = 0L;
         var cpuBefore = driver.CpuTime();
+        var machineBefore = MachineCpu.Snapshot(driver.Pid);
         var started = Stopwatch.GetTimestamp();
         var pending = new List<Task>();
         while (fixedCalls >= 0 ? calls < fixedCalls : Stopwatch.GetElapsedTime(started).TotalSeconds < seconds)
@@ -178,6 +184,7 @@ internal static class RelayBenchmark
         await driver.SendAsync("ping", "{}", flush: true);
         await Task.WhenAll(pending);
         Console.WriteLine($"{calls / Stopwatch.GetElapsedTime(started).TotalSeconds:0} calls/s, {(driver.CpuTime() - cpuBefore).TotalMicroseconds / calls:0.0} µs of the relay's CPU per call");
+        Console.WriteLine(MachineCpu.Snapshot(driver.Pid).Describe(machineBefore, calls));
         if (sink is not null)
         {
             Console.WriteLine($"OTLP receiver: {sink.Posts} posts, {sink.Bytes / 1024.0 / 1024.0:0.0} MiB so far");
@@ -292,16 +299,29 @@ internal static class RelayBenchmark
             text.AppendLine("| target: telemetry on (OTLP to a local receiver) against off, this run | measured | met |");
             text.AppendLine("|---|---:|:---:|");
             Target(text, "throughput on ≥ 0.9 × off", Median(on.Throughput) / Median(off.Throughput), 0.9, lowerIsBetter: false);
+            text.AppendLine(
+                CultureInfo.InvariantCulture, $"| throughput on ÷ off, round by round | {RoundRatios(on, off)} | |");
             text.AppendLine(CultureInfo.InvariantCulture, $"| p50 on − off (µs) | {on.Percentile(0.5) - off.Percentile(0.5):0} | |");
             if (sides.FirstOrDefault(s => s.Name == "mcpguard before, telemetry on").Result is { } beforeOn)
             {
                 var beforeOff = sides.First(s => s.Name == "mcpguard before").Result;
                 var ratio = Median(beforeOn.Throughput) / Median(beforeOff.Throughput);
                 Target(text, "before: throughput on ≥ 0.9 × off", ratio, 0.9, lowerIsBetter: false);
+                var rounds = RoundRatios(beforeOn, beforeOff);
+                text.AppendLine(
+                    CultureInfo.InvariantCulture, $"| before: throughput on ÷ off, round by round | {rounds} | |");
             }
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Each round's on ÷ off (the two ran in the same round, close in time), and their median.</summary>
+    private static string RoundRatios(SideResult on, SideResult off)
+    {
+        var ratios = on.Throughput.Zip(off.Throughput, (a, b) => a / b).ToList();
+        var each = string.Join(" / ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)));
+        return $"{each} (median {Median(ratios).ToString("0.00", CultureInfo.InvariantCulture)})";
     }
 
     private static double Added(SideResult side, SideResult direct, double percentile) => side.Percentile(percentile) - direct.Percentile(percentile);

@@ -76,7 +76,8 @@ internal sealed class RequestSpans(
         }
 
         var tool = method == RequestMethods.ToolsCall ? _tools.Of(name) : null;
-        var request = new RequestTrace(method, tool, Stopwatch.GetTimestamp());
+        var startedAt = Stopwatch.GetTimestamp();
+        var request = _traces?.Rent(method, tool, startedAt) ?? new RequestTrace(method, tool, startedAt);
         if (_traces is not null)
         {
             Trace(request, id, parameters, meta.ValueKind == JsonValueKind.Object ? meta : default, _traces.Sampler);
@@ -123,9 +124,9 @@ internal sealed class RequestSpans(
     /// <summary>The session forwarded the client's request to the server: its CLIENT span starts.</summary>
     public void Forwarded(JsonRpcId id)
     {
-        if (_open.TryGet(id, out var request) && request.Traced)
+        if (_traces is not null)
         {
-            request.ForwardedAt = Stopwatch.GetTimestamp();
+            _open.Forwarded(id, Stopwatch.GetTimestamp());
         }
     }
 
@@ -142,14 +143,20 @@ internal sealed class RequestSpans(
     public void Decided(JsonRpcId id, string callId, string? tool, CallVerdict verdict, string? ruleId, string? risk)
     {
         var decision = Decide(callId, tool, verdict, ruleId, out var channel);
-        Note(_open.TryGet(id, out var request) ? request : null, decision, ruleId, risk, channel);
+        if (_traces is not null)
+        {
+            _open.Decided(id, decision, ruleId, risk, channel);
+        }
     }
 
     /// <summary>The same, from an audit record (its request's id is a JSON value).</summary>
     public void Decided(AuditDecisionRecord record)
     {
         var decision = Decide(record.CallId, record.Tool, record.Decision, record.RuleId, out var channel);
-        Note(_open.Find(record.RequestId), decision, record.RuleId, record.Risk, channel);
+        if (_traces is not null && record.RequestId is { } requestId && JsonRpcId.FromElement(requestId) is { } id)
+        {
+            _open.Decided(id, decision, record.RuleId, record.Risk, channel);
+        }
     }
 
     /// <summary>Counts the decision; returns its audit word, and the channel that answered an approval.</summary>
@@ -169,27 +176,15 @@ internal sealed class RequestSpans(
         return decision;
     }
 
-    /// <summary>The decision's attributes on its request's SERVER span, if it is open and traced.</summary>
-    private static void Note(RequestTrace? request, string decision, string? ruleId, string? risk, string? channel)
-    {
-        if (request is { Traced: true })
-        {
-            request.Decision = decision;
-            request.Rule = ruleId;
-            request.Risk = risk;
-            request.Channel = channel ?? request.Channel;
-        }
-    }
-
     /// <summary>
     /// A forwarded call's outcome, noted before its answer goes to the client: what the result policy found is
     /// <c>mcpguard.redactions</c> (the number of matches, never the text; docs/results.md).
     /// </summary>
     public void Concluded(JsonRpcId id, FilteredResult filtered)
     {
-        if (filtered is not FilteredResult.Untouched && _open.TryGet(id, out var request) && request.Traced)
+        if (_traces is not null && filtered is not FilteredResult.Untouched)
         {
-            request.Redactions = filtered.Counts.Values.Sum();
+            _open.Concluded(id, filtered.Counts.Values.Sum());
         }
     }
 
@@ -217,19 +212,19 @@ internal sealed class RequestSpans(
         }
     }
 
+    /// <summary>The duration is recorded first: once the exporter has the record, it may reuse it any time.</summary>
     private void Finish(RequestTrace request, string? errorType)
     {
         var now = Stopwatch.GetTimestamp();
+        GuardTelemetry.OperationDuration.Record(
+            Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
+            new LabelValues(request.Method, request.Tool is null ? null : "(tool)", errorType));
         if (request.Traced)
         {
             request.EndedAt = now;
             request.ErrorType = errorType;
             _traces!.Add(request);
         }
-
-        GuardTelemetry.OperationDuration.Record(
-            Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
-            new LabelValues(request.Method, request.Tool is null ? null : "(tool)", errorType));
     }
 
     private static string? Text(JsonElement meta, ReadOnlySpan<byte> name) =>

@@ -33,18 +33,22 @@ internal static class UniqueNames
                 case (byte)'"':
                     var start = ++i;
                     var escaped = false;
-                    for (; i < line.Length && line[i] != (byte)'"'; i++)
+                    while (true)
                     {
-                        if (line[i] == (byte)'\\')
+                        var next = i < line.Length ? line[i..].IndexOfAny((byte)'"', (byte)'\\') : -1;
+                        if (next < 0)
                         {
-                            escaped = true;
-                            i++; // The escaped byte is inside the string.
+                            return false;
                         }
-                    }
 
-                    if (i >= line.Length)
-                    {
-                        return false;
+                        i += next;
+                        if (line[i] == (byte)'"')
+                        {
+                            break;
+                        }
+
+                        escaped = true;
+                        i += 2; // The escaped byte is inside the string.
                     }
 
                     if (depth > 0 && nameNext[depth - 1])

@@ -25,8 +25,8 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
 
     public SqliteRawStatement Rollback { get; } = new(connection, "ROLLBACK");
 
-    /// <summary>Changes when another connection commits to the file (never for this one's own commits).</summary>
-    public SqliteRawStatement DataVersion { get; } = new(connection, "PRAGMA data_version");
+    /// <summary>The connection's pointer, for <see cref="SqliteNative"/>; valid while the connection is open.</summary>
+    private readonly nint _database = connection.Handle!.DangerousGetHandle();
 
     public SqliteStatement WindowById { get; } = new(connection, Window + " WHERE c.id = $id", "$id");
 
@@ -52,10 +52,17 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
     public SqliteRawStatement UpdateBucket { get; } = new(
         connection, "UPDATE limit_buckets SET last = ?3, amount = ?4, total = ?5 WHERE counter = ?1 AND opened = ?2");
 
+    /// <summary>
+    /// The file's data version as this connection last saw it: changed by each commit of this connection and, from
+    /// the next transaction's start, by any other connection's (SQLITE_FCNTL_DATA_VERSION). A field read, not a
+    /// statement: <c>PRAGMA data_version</c> was a statement stepped twice and reset in every transaction.
+    /// </summary>
+    public uint DataVersion() => SqliteNative.DataVersion(_database);
+
     public void Dispose()
     {
         foreach (var statement in (IDisposable[])[
-            Begin, Commit, Rollback, DataVersion, WindowById, WindowByIdentity, Expire, Buckets, Bucket, InsertCounter,
+            Begin, Commit, Rollback, WindowById, WindowByIdentity, Expire, Buckets, Bucket, InsertCounter,
             InsertBucket, UpdateBucket])
         {
             statement.Dispose();

@@ -132,8 +132,8 @@ internal sealed partial class SqliteCounterStore
 
     /// <summary>
     /// Opens the write transaction. The counters this connection remembers are still what the file holds unless
-    /// another connection committed since (<c>PRAGMA data_version</c>, read under the write lock): then they are
-    /// read again.
+    /// another connection committed since: then the data version read under the write lock is not the one this
+    /// connection's own last commit left (<see cref="SqliteCounterStatements.DataVersion"/>), and they are read again.
     /// </summary>
     private SqliteCounterStatements Begin()
     {
@@ -141,7 +141,7 @@ internal sealed partial class SqliteCounterStore
         statements.Begin.Execute();
         try
         {
-            var version = statements.DataVersion.ExecuteInt64();
+            var version = statements.DataVersion();
             if (version != _windowsVersion)
             {
                 _windows.Clear();
@@ -163,6 +163,7 @@ internal sealed partial class SqliteCounterStore
         {
             Settle(statements);
             statements.Commit.Execute();
+            _windowsVersion = statements.DataVersion();
         }
         catch
         {
@@ -198,6 +199,11 @@ internal sealed partial class SqliteCounterStore
             var version = (long)Scalar(connection, transaction, "PRAGMA user_version")!;
             Execute(connection, transaction, $"PRAGMA user_version = {version}");
             transaction.Commit();
+            if (_statements is { } statements)
+            {
+                // A commit of this connection: what it remembers still holds.
+                _windowsVersion = statements.DataVersion();
+            }
         }
         catch (SqliteException)
         {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using McpGuard.Policy.Values;
+using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;
 
@@ -20,6 +21,9 @@ internal static unsafe partial class SqliteNative
 
     /// <summary>SQLITE_CONFIG_MULTITHREAD: no mutex per connection (sqlite3.h).</summary>
     private const int ConfigMultiThread = 2;
+
+    /// <summary>SQLITE_FCNTL_DATA_VERSION (sqlite3.h).</summary>
+    private const int FcntlDataVersion = 35;
 
     private static int s_configured;
 
@@ -76,11 +80,18 @@ internal static unsafe partial class SqliteNative
         }
     }
 
+    /// <summary>The main database's data version (SQLITE_FCNTL_DATA_VERSION): a field of the pager, no I/O.</summary>
+    public static uint DataVersion(nint db)
+    {
+        // No database name: the main one, without SQLite comparing names.
+        uint version = 0;
+        var rc = sqlite3_file_control(db, null, FcntlDataVersion, &version);
+        return rc == 0 ? version : throw new SqliteException("the SQLite store's data version cannot be read", rc);
+    }
+
     public static int Step(nint statement) => sqlite3_step(statement);
 
     public static int Reset(nint statement) => sqlite3_reset(statement);
-
-    public static long ColumnInt64(nint statement, int column) => sqlite3_column_int64(statement, column);
 
     /// <summary>
     /// Calls <paramref name="hook"/> after each commit of the connection, with the pages in its log (it replaces
@@ -102,14 +113,14 @@ internal static unsafe partial class SqliteNative
     private static partial int sqlite3_bind_text(nint statement, int index, byte* text, int length, nint destructor);
 
     [LibraryImport(Library)]
+    [SuppressGCTransition]
+    private static partial int sqlite3_file_control(nint db, byte* name, int option, void* argument);
+
+    [LibraryImport(Library)]
     private static partial int sqlite3_step(nint statement);
 
     [LibraryImport(Library)]
     private static partial int sqlite3_reset(nint statement);
-
-    [LibraryImport(Library)]
-    [SuppressGCTransition]
-    private static partial long sqlite3_column_int64(nint statement, int column);
 
     [LibraryImport(Library)]
     private static partial nint sqlite3_wal_hook(

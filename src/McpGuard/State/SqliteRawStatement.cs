@@ -32,21 +32,6 @@ internal sealed class SqliteRawStatement : IDisposable
     /// <summary>Runs a statement without parameters or rows (<c>BEGIN</c>, <c>COMMIT</c>).</summary>
     public void Execute() => Finish(SqliteNative.Step(_handle));
 
-    /// <summary>Runs a statement that answers one integer (<c>PRAGMA data_version</c>).</summary>
-    public long ExecuteInt64()
-    {
-        var rc = SqliteNative.Step(_handle);
-        if (rc != raw.SQLITE_ROW)
-        {
-            Finish(rc);
-            throw new InvalidDataException("the statement answered no row");
-        }
-
-        var value = SqliteNative.ColumnInt64(_handle, 0);
-        Finish(SqliteNative.Step(_handle));
-        return value;
-    }
-
     /// <summary>Runs a bucket write: counter, opened, last, amount, total (the statement's ?1 to ?5).</summary>
     public void Execute(long counter, long opened, long last, StrictDecimal amount, StrictDecimal total)
     {

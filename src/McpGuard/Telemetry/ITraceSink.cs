@@ -12,4 +12,7 @@ internal interface ITraceSink
     /// Takes an answered request's spans; never blocks (a full queue drops them and counts the drop).
     /// </summary>
     void Add(RequestTrace trace);
+
+    /// <summary>A record for a request that arrives now: a new one, or one whose spans were sent.</summary>
+    RequestTrace Rent(string method, string? tool, long startedAt) => new(method, tool, startedAt);
 }

@@ -46,6 +46,46 @@ public sealed class TraceExporterTests
     }
 
     [Fact]
+    public async Task AfterAFullBatch_TheRestWaitsToFillTheNext_NotPostedAlone()
+    {
+        var receiver = new Receiver { Gate = new ManualResetEventSlim() };
+        var exporter = Start(receiver, new() { Endpoint = s_endpoint, MaxBatchSize = 2 });
+
+        exporter.Add(Request(forwarded: true)); // a full batch: the thread takes it and waits in the receiver
+        await receiver.Entered.Task.WaitAsync(TestContext.Current.CancellationToken);
+        exporter.Add(Request(forwarded: false)); // queued while the batch is posted: half a batch
+        receiver.Gate.Set();
+        exporter.Add(Request(forwarded: false)); // the next batch is full
+        exporter.Dispose();
+
+        Assert.Equal([2, 2], receiver.Posts.Select(p => SpanCount(p.Body)));
+    }
+
+    [Fact]
+    public void SentRecord_ReusedForTheNextRequest_WithNothingOfTheOld()
+    {
+        var exporter = Start(new Receiver(), new() { Endpoint = s_endpoint });
+        var sent = exporter.Rent("tools/call", "echo", startedAt: 1);
+        (sent.Traced, sent.ForwardedAt, sent.EndedAt, sent.Id, sent.Transport) = (true, 2, 3, [0x31], "stdio");
+        (sent.SessionId, sent.Caller, sent.ProtocolVersion, sent.TraceIdHigh, sent.TraceIdLow) = ("s", "a", "v", 1, 2);
+        (sent.Parent, sent.Arguments, sent.Decision, sent.Rule, sent.Risk) = (Parent(), "{}", "deny", "r", "high");
+        (sent.Channel, sent.Redactions, sent.ErrorType) = ("desk", 2, "tool_error");
+        exporter.Add(sent);
+        exporter.Dispose();
+
+        var next = exporter.Rent("ping", null, startedAt: 7);
+
+        Assert.Same(sent, next);
+        var fresh = new RequestTrace("ping", null, startedAt: 7);
+        foreach (var property in typeof(RequestTrace).GetProperties())
+        {
+            Assert.Equal(property.GetValue(fresh), property.GetValue(next)); // a field Reuse forgot fails here
+        }
+
+        Assert.NotSame(next, exporter.Rent("ping", null, startedAt: 8)); // none is free now: a new one
+    }
+
+    [Fact]
     public async Task FullQueue_DropsAndCounts_NeverBlocks()
     {
         var receiver = new Receiver { Gate = new ManualResetEventSlim() };
@@ -89,6 +129,9 @@ public sealed class TraceExporterTests
     {
         Traced = true, TraceIdHigh = 1, TraceIdLow = 2, ForwardedAt = forwarded ? 2 : 0, EndedAt = 3,
     };
+
+    private static TraceParent Parent() =>
+        TraceParent.Parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "k=v");
 
     private static int SpanCount(byte[] body) =>
         new ProtoMessage(body).Messages(1).Single().Messages(2).Single().Messages(2).Count();
