@@ -20,6 +20,11 @@ internal static partial class HttpBenchmark
     private const string SetSid = "/usr/bin/setsid";
     private const int Sequential = 1000;
 
+    /// <summary>
+    /// Sequential calls to one side before the next side's turn (<see cref="HttpLoad.InterleavedLatencyAsync"/>).
+    /// </summary>
+    private const int LatencyBlock = 50;
+
     /// <summary>Calls per client in the throughput phases (<c>--calls N</c>).</summary>
     private const int DefaultCallsEach = 400;
 
@@ -150,23 +155,55 @@ internal static partial class HttpBenchmark
             ["dotnet", self, "http-server"],
             Listening(),
             m => new Uri($"http://127.0.0.1:{m.Groups[1].Value}/mcp"));
-        await MeasureAsync(figures, http, callsEach, () => Task.FromResult(upstream), memory: false, dispose: false);
-        await MeasureAsync(figures, http, callsEach, () => Nginx.StartAsync(upstream.Url), memory: false);
-        await MeasureAsync(figures, http, callsEach, () => HttpSide.StartAsync(
-            HttpReport.Forwarder,
-            ["dotnet", self, "http-forwarder", upstream.Url.ToString()],
-            Listening(),
-            m => new Uri($"http://127.0.0.1:{m.Groups[1].Value}/mcp")),
-            memory: false);
-        foreach (var (suffix, serve) in builds)
+        List<HttpSide> proxies = [];
+        try
         {
-            await MeasureAsync(figures, http, callsEach, () => HttpSide.StartAsync(
-                "mcpguard serve --url" + suffix,
-                [.. serve, "--url", upstream.Url.ToString()],
-                Serving(),
-                m => new Uri(m.Groups[1].Value),
-                Home()),
-                memory: false);
+            proxies.Add(await Nginx.StartAsync(upstream.Url));
+            proxies.Add(await HttpSide.StartAsync(
+                HttpReport.Forwarder,
+                ["dotnet", self, "http-forwarder", upstream.Url.ToString()],
+                Listening(),
+                m => new Uri($"http://127.0.0.1:{m.Groups[1].Value}/mcp")));
+            foreach (var (suffix, serve) in builds)
+            {
+                proxies.Add(await HttpSide.StartAsync(
+                    "mcpguard serve --url" + suffix,
+                    [.. serve, "--url", upstream.Url.ToString()],
+                    Serving(),
+                    m => new Uri(m.Groups[1].Value),
+                    Home()));
+            }
+
+            // The sequential latency of every side in one pass, their calls taking turns in blocks (the target
+            // compares sides: they must meet the same load); then each side's throughput alone, as before.
+            List<HttpSide> sides = [upstream, .. proxies];
+            Console.Error.WriteLine(
+                $"{DateTime.UtcNow:HH:mm:ss} {sides.Count} sides: latency, calls taking turns in blocks");
+            var latencies = await HttpLoad.InterleavedLatencyAsync(
+                http, sides.Select(side => side.Url).ToList(), Warmup, Sequential, LatencyBlock);
+            for (var i = 0; i < sides.Count; i++)
+            {
+                FiguresOf(figures, sides[i].Name).Latency.Add(latencies[i]);
+            }
+
+            foreach (var side in sides)
+            {
+                await MeasureAsync(
+                    figures,
+                    http,
+                    callsEach,
+                    () => Task.FromResult(side),
+                    memory: false,
+                    dispose: false,
+                    latency: false);
+            }
+        }
+        finally
+        {
+            foreach (var proxy in proxies)
+            {
+                await proxy.DisposeAsync();
+            }
         }
 
         foreach (var (suffix, run) in runs)
@@ -185,14 +222,19 @@ internal static partial class HttpBenchmark
         Func<Task<HttpSide>> start,
         bool memory,
         bool dispose = true,
-        bool modern = true)
+        bool modern = true,
+        bool latency = true)
     {
         var side = await start();
         try
         {
-            var result = figures.TryGetValue(side.Name, out var known) ? known : figures[side.Name] = new HttpFigures();
-            Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: latency");
-            result.Latency.Add(await HttpLoad.LatencyAsync(http, side.Url, Warmup, Sequential));
+            var result = FiguresOf(figures, side.Name);
+            if (latency)
+            {
+                Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: latency");
+                result.Latency.Add(await HttpLoad.LatencyAsync(http, side.Url, Warmup, Sequential));
+            }
+
             Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {side.Name}: {HttpLoad.Clients} 2025 sessions");
             var (throughput, cpu, switches) = await HttpLoad.SessionsThroughputAsync(
                 http, side.Url, callsEach, side.CpuSeconds, side.ContextSwitches);
@@ -232,6 +274,9 @@ internal static partial class HttpBenchmark
             return double.NaN;
         }
     }
+
+    private static HttpFigures FiguresOf(Dictionary<string, HttpFigures> figures, string side) =>
+        figures.TryGetValue(side, out var known) ? known : figures[side] = new HttpFigures();
 
     private static string Home() => Directory.CreateTempSubdirectory("mcpguard-bench-home-").FullName;
 

@@ -31,6 +31,48 @@ internal static class HttpLoad
     }
 
     /// <summary>
+    /// One 2025 session per endpoint, their calls taking turns in blocks of <paramref name="block"/> calls, each
+    /// round of blocks starting at a different endpoint, so every side's calls are spread over the same seconds of a
+    /// shared machine's load (measured one side after another, a side's p50 moved with whatever else ran in its
+    /// seconds: nginx's added p50 was 50 and 26 µs in two rounds of one run). Within a block a side's calls follow
+    /// each other as before, so its caches are as warm as they were. Per endpoint, each call timed alone (µs).
+    /// </summary>
+    public static async Task<List<List<double>>> InterleavedLatencyAsync(
+        HttpClient http, IReadOnlyList<Uri> urls, int warmup, int calls, int block)
+    {
+        var clients = urls.Select(url => new McpHttpClient(http, url, BenchAgents.Token(Clients))).ToList();
+        foreach (var client in clients)
+        {
+            await client.OpenSessionAsync();
+        }
+
+        var latencies = clients.Select(_ => new List<double>(calls)).ToList();
+        for (var (done, round) = (-warmup, 0); done < calls; done += block, round++)
+        {
+            for (var turn = 0; turn < clients.Count; turn++)
+            {
+                var side = (turn + round) % clients.Count;
+                for (var i = 0; i < block; i++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    await clients[side].CallAsync();
+                    if (done >= 0)
+                    {
+                        latencies[side].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                    }
+                }
+            }
+        }
+
+        foreach (var client in clients)
+        {
+            await client.CloseSessionAsync();
+        }
+
+        return latencies;
+    }
+
+    /// <summary>
     /// <see cref="Clients"/> 2025 sessions opened first (left open, so their memory can be read after), then each
     /// makes <paramref name="callsEach"/> calls one after another, all sessions at once: calls per second, and the
     /// CPU per call (µs) <paramref name="cpuSeconds"/> saw spent meanwhile (the gateway's, its children's), and

@@ -162,7 +162,7 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             return;
         }
 
-        var stream = new ClientStream(message.Id, OutboundMessage.ProgressTokenOf(message.Document.RootElement));
+        var stream = new ClientStream(message.Id, OutboundMessage.ProgressTokenIn(message.Params));
         if (!session.Relay.Router.TryOpen(stream))
         {
             await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status200OK, message.Id,

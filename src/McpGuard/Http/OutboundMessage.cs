@@ -68,9 +68,13 @@ internal readonly record struct OutboundMessage(
     /// <summary>
     /// The token a request's <c>params._meta.progressToken</c> (or a progress notification's) carries.
     /// </summary>
-    public static string? ProgressTokenOf(JsonElement message)
+    public static string? ProgressTokenOf(JsonElement message) =>
+        message.TryGetProperty("params"u8, out var parameters) ? ProgressTokenIn(parameters) : null;
+
+    /// <summary>The same, from the message's <c>params</c> (a validated message has them at hand).</summary>
+    public static string? ProgressTokenIn(JsonElement parameters)
     {
-        if (!message.TryGetProperty("params"u8, out var parameters) || parameters.ValueKind != JsonValueKind.Object)
+        if (parameters.ValueKind != JsonValueKind.Object)
         {
             return null;
         }

@@ -54,10 +54,11 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
 
     /// <summary>
     /// The file's data version as this connection last saw it: changed by each commit of this connection and, from
-    /// the next transaction's start, by any other connection's (SQLITE_FCNTL_DATA_VERSION). A field read, not a
-    /// statement: <c>PRAGMA data_version</c> was a statement stepped twice and reset in every transaction.
+    /// the next transaction's start, by any other connection's (SQLITE_FCNTL_DATA_VERSION); -1 when unknown. A
+    /// field read, not a statement: <c>PRAGMA data_version</c> was a statement stepped twice and reset in every
+    /// transaction.
     /// </summary>
-    public uint DataVersion() => SqliteNative.DataVersion(_database);
+    public long DataVersion() => SqliteNative.DataVersion(_database);
 
     public void Dispose()
     {

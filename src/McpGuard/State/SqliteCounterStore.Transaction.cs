@@ -142,7 +142,7 @@ internal sealed partial class SqliteCounterStore
         try
         {
             var version = statements.DataVersion();
-            if (version != _windowsVersion)
+            if (version < 0 || version != _windowsVersion)
             {
                 _windows.Clear();
                 _windowsVersion = version;
@@ -163,13 +163,15 @@ internal sealed partial class SqliteCounterStore
         {
             Settle(statements);
             statements.Commit.Execute();
-            _windowsVersion = statements.DataVersion();
         }
         catch
         {
             RollBack(statements);
             throw;
         }
+
+        // The commit moved the connection's own data version: what it remembers still holds.
+        _windowsVersion = statements.DataVersion();
 
         // Remembered only once committed: the id of a counter made in a transaction that rolled back is free again.
         foreach (var (counter, id) in _made)

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using McpGuard.Policy.Values;
-using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;
 
@@ -80,13 +79,15 @@ internal static unsafe partial class SqliteNative
         }
     }
 
-    /// <summary>The main database's data version (SQLITE_FCNTL_DATA_VERSION): a field of the pager, no I/O.</summary>
-    public static uint DataVersion(nint db)
+    /// <summary>
+    /// The main database's data version (SQLITE_FCNTL_DATA_VERSION): a field of the pager, no I/O; -1 when SQLite
+    /// does not answer it.
+    /// </summary>
+    public static long DataVersion(nint db)
     {
         // No database name: the main one, without SQLite comparing names.
         uint version = 0;
-        var rc = sqlite3_file_control(db, null, FcntlDataVersion, &version);
-        return rc == 0 ? version : throw new SqliteException("the SQLite store's data version cannot be read", rc);
+        return sqlite3_file_control(db, null, FcntlDataVersion, &version) == 0 ? version : -1;
     }
 
     public static int Step(nint statement) => sqlite3_step(statement);

@@ -28,6 +28,24 @@ public sealed class HostCheckTests
         Assert.Equal(allowed, Check("127.0.0.1:8750").Allows(host));
     }
 
+    /// <summary>The host allowed last is remembered; what it admits is still exactly what the check admits.</summary>
+    [Fact]
+    public void AllowedHostRemembered_OthersStillChecked_ForgottenWhenThePortIsKnown()
+    {
+        var check = Check("127.0.0.1:0");
+        check.BoundPort = 8750;
+
+        Assert.True(check.Allows("127.0.0.1:8750"));
+        Assert.True(check.Allows("127.0.0.1:8750"));
+        Assert.False(check.Allows("evil.example:8750"));
+        Assert.False(check.Allows("127.0.0.1:9999"));
+        Assert.True(check.Allows("127.0.0.1:8750"));
+
+        check.BoundPort = 9999;
+        Assert.False(check.Allows("127.0.0.1:8750"));
+        Assert.True(check.Allows("127.0.0.1:9999"));
+    }
+
     [Theory]
     [InlineData("guard.example.com", true)]
     [InlineData("10.0.0.7:443", true)]
