@@ -39,8 +39,19 @@ internal static class AnswerReader
     /// <summary>
     /// The Content-Type as sent (the typed header is null when .NET cannot parse it, which is still a type).
     /// </summary>
-    public static string? ContentType(HttpContentHeaders headers) =>
-        headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.FirstOrDefault() : null;
+    /// <remarks>The values' own enumerator: through LINQ it was boxed, with an enumerator object, per answer.</remarks>
+    public static string? ContentType(HttpContentHeaders headers)
+    {
+        if (headers.NonValidated.TryGetValues("Content-Type", out var values))
+        {
+            foreach (var value in values)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 
     /// <param name="length">The Content-Length, when the upstream sent one: the body is read into a buffer of that
     /// size. Without one (chunked), into a pooled buffer and then copied out at its size: growing a buffer to a
