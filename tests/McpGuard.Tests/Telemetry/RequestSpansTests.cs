@@ -97,6 +97,23 @@ public sealed class RequestSpansTests
         Assert.Equal(1, trace.SpanCount);
     }
 
+    [Theory]
+    [InlineData("""{"name":"t","\u005fmeta":{"traceparent":"TP"}}""")]
+    [InlineData("""{"\u006eame":"t","_meta":{"traceparent":"TP"}}""")]
+    public void EscapedMemberNames_StillRead(string json)
+    {
+        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: _sink);
+        using var parameters = JsonDocument.Parse(
+            json.Replace("TP", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", StringComparison.Ordinal));
+
+        spans.Started(JsonRpcId.FromString("c9"), "tools/call", parameters.RootElement);
+        spans.Answered(JsonRpcId.FromString("c9"), isError: false, errorCode: null);
+
+        var trace = Assert.Single(_sink.Added);
+        Assert.Equal(0x00f067aa0ba902b7UL, trace.Parent.SpanId);
+        Assert.Equal("t", trace.Tool);
+    }
+
     [Fact]
     public void RequestAfterATracedOne_IsARoot()
     {
