@@ -13,7 +13,6 @@ internal static class RelayBenchmark
 {
     private const int Warmup = 300;
     private const int Sequential = 2000;
-    private const int Pipelined = 40_000;
     private const int Window = 256;
     private const string Call = """{"name":"place_order","arguments":{"symbol":"BTCUSDT","category":"spot","qty":"0.005"}}""";
 
@@ -72,13 +71,19 @@ internal static class RelayBenchmark
         // so a 10 % difference between two sides (telemetry on and off) can be told from one round's ±15 % noise.
         var roundsIndex = Array.IndexOf(args, "--rounds");
         var rounds = roundsIndex >= 0 ? int.Parse(args[roundsIndex + 1], CultureInfo.InvariantCulture) : 3;
+        // --pipelined N: calls per round's pipelined run (40,000 by default, about 0.4 s through the guard); longer
+        // runs average a busy machine's swings over more of each side's time.
+        var pipelinedIndex = Array.IndexOf(args, "--pipelined");
+        var pipelined = pipelinedIndex >= 0
+            ? int.Parse(args[pipelinedIndex + 1], CultureInfo.InvariantCulture)
+            : 40_000;
         var results = sides.ToDictionary(s => s.Name, _ => new SideResult());
         for (var round = 0; round < rounds; round++)
         {
             // Every other round runs the sides in reverse, so no side always follows the same one.
             foreach (var (name, command) in round % 2 == 0 ? sides : Enumerable.Reverse(sides))
             {
-                await MeasureAsync(command, results[name], round);
+                await MeasureAsync(command, results[name], round, pipelined);
             }
 
             // Start-up alone, a few times per round, alternating the sides so drift hits them alike.
@@ -193,7 +198,7 @@ internal static class RelayBenchmark
         return 0;
     }
 
-    private static async Task MeasureAsync(string[] command, SideResult result, int round)
+    private static async Task MeasureAsync(string[] command, SideResult result, int round, int pipelined)
     {
         var started = Stopwatch.GetTimestamp();
         await using var driver = JsonRpcDriver.Start(command);
@@ -213,17 +218,17 @@ internal static class RelayBenchmark
         }
 
         var window = new SemaphoreSlim(Window);
-        var pending = new List<Task>(Pipelined);
+        var pending = new List<Task>(pipelined);
         var t0 = Stopwatch.GetTimestamp();
-        for (var i = 0; i < Pipelined; i++)
+        for (var i = 0; i < pipelined; i++)
         {
             await window.WaitAsync();
-            var answer = await driver.SendAsync("tools/call", Call, flush: i % 32 == 31 || i == Pipelined - 1);
+            var answer = await driver.SendAsync("tools/call", Call, flush: i % 32 == 31 || i == pipelined - 1);
             pending.Add(answer.ContinueWith(_ => window.Release(), TaskScheduler.Default));
         }
 
         await Task.WhenAll(pending);
-        result.Throughput.Add(Pipelined / Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        result.Throughput.Add(pipelined / Stopwatch.GetElapsedTime(t0).TotalSeconds);
 
         for (var i = 0; i < 2; i++)
         {

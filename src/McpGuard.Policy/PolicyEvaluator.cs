@@ -15,10 +15,16 @@ internal static class PolicyEvaluator
 {
     /// <param name="argumentsRead">When given, receives the path of every condition consulted on the way to the
     /// decision (in order): a decision reached with none of them did not depend on the arguments at all.</param>
+    /// <param name="shownAs">The tool's class, when the caller already classified it and found it not hidden (the
+    /// live call decider): then neither is done twice per call.</param>
     public static PolicyDecision Evaluate(
-        CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead = null)
+        CompiledPolicy policy,
+        ToolRequest request,
+        List<string>? trace,
+        List<ArgumentPath>? argumentsRead = null,
+        RiskClass? shownAs = null)
     {
-        var decision = EvaluateRules(policy, request, trace, argumentsRead);
+        var decision = EvaluateRules(policy, request, trace, argumentsRead, shownAs);
         return policy.Pins is { } pins && request.Drift != PinDrift.None && decision.RuleId.Kind != RuleKind.Hide
             ? ApplyPin(pins, policy.Source, request, decision, trace)
             : decision;
@@ -64,12 +70,16 @@ internal static class PolicyEvaluator
     }
 
     private static PolicyDecision EvaluateRules(
-        CompiledPolicy policy, ToolRequest request, List<string>? trace, List<ArgumentPath>? argumentsRead)
+        CompiledPolicy policy,
+        ToolRequest request,
+        List<string>? trace,
+        List<ArgumentPath>? argumentsRead,
+        RiskClass? shownAs)
     {
         var name = request.ToolName;
-        var risk = policy.Classify(request);
+        var risk = shownAs ?? policy.Classify(request);
         trace?.Add($"risk class of {name}: {RiskClassWords.Word(risk)}");
-        if (policy.IsHidden(name, risk))
+        if (shownAs is null && policy.IsHidden(name, risk))
         {
             trace?.Add("hide: the tool is hidden (answered as an unknown tool)");
             return Decide(Verdict.Deny, RuleId.Hide, $"{name} is hidden.", risk);

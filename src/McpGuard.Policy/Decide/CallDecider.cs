@@ -55,7 +55,7 @@ internal static class CallDecider
             return new CallDecision.Unknown(CallVerdict.Hidden, hidden) { Request = request };
         }
 
-        var decision = PolicyEvaluator.Evaluate(policy, request, trace, argumentsRead);
+        var decision = PolicyEvaluator.Evaluate(policy, request, trace, argumentsRead, shownAs: risk);
         return decision.Verdict switch
         {
             Verdict.Allow => new CallDecision.Allow(decision, CallVerdict.Allow) { Request = request },
