@@ -189,14 +189,15 @@ internal sealed class RequestSpans(
     }
 
     /// <summary>
-    /// The client got the request's answer (from the server or the guard): its spans are made and end.
+    /// The client got the request's answer (from the server or the guard): its spans are made and end, at
+    /// <paramref name="answeredAt"/> when the session already read the clock for the answer (0: read now).
     /// </summary>
-    public void Answered(JsonRpcId id, bool isError, long? errorCode)
+    public void Answered(JsonRpcId id, bool isError, long? errorCode, long answeredAt = 0)
     {
         if (_open.TryRemove(id, out var request))
         {
             Finish(request, errorCode is { } code ? code.ToString(CultureInfo.InvariantCulture)
-                : isError ? "tool_error" : null);
+                : isError ? "tool_error" : null, answeredAt);
         }
     }
 
@@ -213,9 +214,9 @@ internal sealed class RequestSpans(
     }
 
     /// <summary>The duration is recorded first: once the exporter has the record, it may reuse it any time.</summary>
-    private void Finish(RequestTrace request, string? errorType)
+    private void Finish(RequestTrace request, string? errorType, long endedAt = 0)
     {
-        var now = Stopwatch.GetTimestamp();
+        var now = endedAt != 0 ? endedAt : Stopwatch.GetTimestamp();
         GuardTelemetry.OperationDuration.Record(
             Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
             new LabelValues(request.Method, request.Tool is null ? null : "(tool)", errorType));

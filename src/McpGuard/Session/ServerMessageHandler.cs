@@ -86,7 +86,8 @@ internal sealed partial class ServerMessageHandler(
         }
 
         // The answer to a client request (or a server request or notification, which answers none).
-        await channels.PassToClientAsync(_step.Pending?.Id, _step.Header, _step.Line, flush: false, cancellationToken);
+        await channels.PassToClientAsync(
+            _step.Pending?.Id, _step.Header, _step.AnsweredAt, _step.Line, flush: false, cancellationToken);
     }
 
     private void NonJson(ReadOnlySequence<byte> line)

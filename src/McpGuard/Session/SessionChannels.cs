@@ -67,16 +67,19 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
 
     /// <summary>
     /// Passes a server message the session has read to the client: <paramref name="answered"/> is the client
-    /// request it answers (with the header's error facts), so telemetry ends its spans without reading it again.
+    /// request it answers (with the header's error facts), so telemetry ends its spans without reading it again;
+    /// <paramref name="answeredAt"/> is the session's own reading of the clock for it (0: none was taken).
     /// </summary>
     public ValueTask PassToClientAsync(
         JsonRpcId? answered,
         ServerMessageHeader header,
+        long answeredAt,
         ReadOnlySequence<byte> message,
         bool flush,
         CancellationToken cancellationToken) =>
         ToClient is TracedClientPeer traced
-            ? traced.SendReadAsync(answered, header.IsError, header.ErrorCode, message, flush, cancellationToken)
+            ? traced.SendReadAsync(
+                answered, header.IsError, header.ErrorCode, answeredAt, message, flush, cancellationToken)
             : ToClient.SendReadAsync(header, message, flush, cancellationToken);
 
     /// <summary>The client sent a 2025-era initialize, so it expects bare list_changed notifications.</summary>

@@ -25,19 +25,20 @@ internal sealed class TracedClientPeer(IClientPeer inner, RequestSpans spans) : 
     /// <summary>
     /// Sends a message the session already read: the answer to the client request <paramref name="answered"/>
     /// (its spans end now, failed when <paramref name="isError"/>), or none for a message that answers no client
-    /// request. Nothing is read again.
+    /// request. Nothing is read again, the clock included when the session read it (<paramref name="answeredAt"/>).
     /// </summary>
     public ValueTask SendReadAsync(
         JsonRpcId? answered,
         bool isError,
         long? errorCode,
+        long answeredAt,
         ReadOnlySequence<byte> message,
         bool flush,
         CancellationToken cancellationToken)
     {
         if (answered is { } id)
         {
-            spans.Answered(id, isError, errorCode);
+            spans.Answered(id, isError, errorCode, answeredAt);
         }
 
         return inner.SendAsync(message, flush, cancellationToken);

@@ -55,6 +55,23 @@ public sealed class RequestSpansTests
     }
 
     [Fact]
+    public void AnswerTheSessionTimed_EndsAtTheSessionsReading()
+    {
+        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var id = JsonRpcId.FromString("c2");
+        using var parameters = JsonDocument.Parse("""{"name":"t","arguments":{}}""");
+
+        spans.Started(id, "tools/call", parameters.RootElement);
+        spans.Forwarded(id);
+        var answeredAt = Stopwatch.GetTimestamp();
+        spans.Answered(id, isError: false, errorCode: null, answeredAt);
+
+        var trace = Assert.Single(_sink.Added);
+        Assert.Equal(answeredAt, trace.EndedAt);
+        Assert.InRange(trace.ForwardedAt, trace.StartedAt, trace.EndedAt);
+    }
+
+    [Fact]
     public void CancelledRequest_EndsCancelled_ALateAnswerMakesNoMore()
     {
         var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: _sink);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
@@ -30,7 +31,8 @@ internal sealed class CallOutcomeStage(SessionChannels channels, CallOutcomes ou
         }
         else
         {
-            outcomes.Record(call, pending.Id, header.IsError, header.ErrorCode, step.Checked);
+            step.AnsweredAt = Stopwatch.GetTimestamp();
+            outcomes.Record(call, pending.Id, header.IsError, header.ErrorCode, step.Checked, step.AnsweredAt);
             if (header.ErrorCode is not null)
             {
                 outcomes.GiveBack(call);

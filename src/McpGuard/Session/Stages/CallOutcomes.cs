@@ -44,7 +44,9 @@ internal sealed partial class CallOutcomes(
             return;
         }
 
-        Record(task.Call, task.RequestId, isError, errorCode, checkedResult ?? ResultCheck.None, status);
+        Record(
+            task.Call, task.RequestId, isError, errorCode, checkedResult ?? ResultCheck.None,
+            Stopwatch.GetTimestamp(), status);
         if (giveBack)
         {
             GiveBack(task.Call);
@@ -57,9 +59,10 @@ internal sealed partial class CallOutcomes(
         bool isError,
         long? errorCode,
         ResultCheck checkedResult,
+        long answeredAt,
         string? taskStatus = null)
     {
-        var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp);
+        var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp, answeredAt);
         LogCallFinished(logger, call.ToolName, elapsed.TotalMilliseconds);
         channels.Spans?.Concluded(id, checkedResult.Filtered);
         if (audit is NullAuditLog)

@@ -26,6 +26,12 @@ internal sealed class ServerStep
     /// </summary>
     public ResultCheck Checked { get; set; } = ResultCheck.None;
 
+    /// <summary>
+    /// When a forwarded call's answer was recorded (<see cref="CallOutcomeStage"/>; 0 for other messages): its
+    /// spans end at that reading, so telemetry reads no clock of its own for the answer (bench/README.md).
+    /// </summary>
+    public long AnsweredAt { get; set; }
+
     public void Start(ReadOnlySequence<byte> line, ServerMessageHeader header, CompiledPolicy policy)
     {
         Line = line;
@@ -33,6 +39,7 @@ internal sealed class ServerStep
         Policy = policy;
         Pending = null;
         Checked = ResultCheck.None;
+        AnsweredAt = 0;
     }
 
     /// <summary>Lets go of the message once it is handled.</summary>
@@ -41,5 +48,6 @@ internal sealed class ServerStep
         Line = default;
         Pending = null;
         Checked = ResultCheck.None;
+        AnsweredAt = 0;
     }
 }
