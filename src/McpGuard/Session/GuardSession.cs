@@ -188,6 +188,18 @@ internal sealed class GuardSession
     }
 
     /// <summary>
+    /// After the client's input ended: waits, up to <paramref name="limit"/>, until the calls it sent before the end
+    /// are decided and forwarded or answered (a call held for the guard's own tools/list or for its count; not one
+    /// that waits for a person), so the transport closes the server's input only after them
+    /// (docs/relay.md#lifecycle).
+    /// </summary>
+    public async Task SettleAsync(TimeSpan limit)
+    {
+        var settled = Task.WhenAll(_held.Settled, _gate.CountedSent);
+        await settled.WaitAsync(limit, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>
     /// The end of the session, once the transport stopped feeding it: held calls are drained, then every request
     /// still in flight gets an answer (the client never waits on a gone server), then the client's side is closed.
     /// </summary>
