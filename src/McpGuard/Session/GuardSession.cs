@@ -43,8 +43,14 @@ internal sealed class GuardSession
         // Telemetry sees every request and answer through its own wrappers, built only while an exporter or a scrape
         // listens (without telemetry the session runs on the transport's peers as given), and each decision where the
         // gate records it for the audit, whether or not an audit log is kept.
+        var awaitingServer = new RequestTable();
         var spans = RequestSpans.IsListening ? new RequestSpans(
-            options.NetworkTransport, options.Agent, options.TelemetryArguments, options.SessionId, options.RequestAgents) : null;
+            awaitingServer,
+            options.NetworkTransport,
+            options.Agent,
+            options.TelemetryArguments,
+            options.SessionId,
+            options.RequestAgents) : null;
         if (spans is not null)
         {
             client = new TracedClientPeer(client, spans);
@@ -53,7 +59,10 @@ internal sealed class GuardSession
             approverFor = channels => new TracedApprover(untraced(channels), spans);
         }
 
-        Channels = new SessionChannels(client, server) { Spans = spans, Clock = engine.TimeProvider };
+        Channels = new SessionChannels(client, server)
+        {
+            AwaitingServer = awaitingServer, Spans = spans, Clock = engine.TimeProvider,
+        };
         _held = new HeldCalls(sessionStopping);
         var drift = new PinDriftReporter(loggerFactory.CreateLogger<PinDriftReporter>());
         var fetcher = new ToolListFetcher(Channels, options, drift.Report, sessionStopping);

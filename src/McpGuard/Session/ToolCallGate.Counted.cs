@@ -80,7 +80,7 @@ internal sealed partial class ToolCallGate
             switch (Conclude(call.Id, call.CallId, call.Count, call.Era, limits))
             {
                 case GateOutcome.Forward:
-                    await channels.ForwardAsync(call.Id, new(call.Line), flush: false, stopping);
+                    await channels.ForwardAsync(call.Pending, new(call.Line), flush: false, stopping);
                     break;
                 case GateOutcome.Reply reply:
                     await ReplyAsync(call.Id, reply.Message, stopping);
