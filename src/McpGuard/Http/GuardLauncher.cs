@@ -28,6 +28,13 @@ internal sealed class GuardLauncher(
 
     public ILoggerFactory LoggerFactory => loggerFactory;
 
+    /// <summary>Whether a session could reach its server now: the child's command can start, or the upstream
+    /// answers (<see cref="ServerReach"/>).</summary>
+    public async Task<ReadinessOutcome> ReachServerAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        upstream is { } remote
+            ? await ServerReach.UpstreamAsync(remote.Http, remote.Options, timeout, cancellationToken)
+            : ServerReach.Command(commandLine[0], Environment.GetEnvironmentVariable("PATH"));
+
     /// <summary>
     /// Starts the session, with its child when there is one; the relay runs until the client side ends, the child
     /// dies, or <paramref name="stopping"/> fires. What the session sends towards its client goes to

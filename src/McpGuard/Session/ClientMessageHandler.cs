@@ -90,9 +90,8 @@ internal sealed partial class ClientMessageHandler(
             }
         }
 
-        var message = _step.Message;
-        await channels.ForwardAsync(
-            message.Kind == MessageKind.Request ? message.Id : null, _step.Line, flush: false, cancellationToken);
+        // A request is forwarded with its entry in the table (RequestIdStage), so telemetry looks nothing up.
+        await channels.ForwardAsync(_step.Pending, _step.Line, flush: false, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a client line ({Code}): {Why}")]

@@ -38,6 +38,9 @@ internal sealed class CountedCalls(Func<CountedCall, ValueTask> send, Func<Value
         _sending = SendAllAsync();
     }
 
+    /// <summary>Completes once every call queued so far was sent or given up (cancels nothing).</summary>
+    public Task Sent => _sending;
+
     /// <summary>Waits (briefly) until every queued call was sent or given up: the relay stops.</summary>
     public async Task DrainAsync()
     {

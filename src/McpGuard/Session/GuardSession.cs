@@ -43,8 +43,14 @@ internal sealed class GuardSession
         // Telemetry sees every request and answer through its own wrappers, built only while an exporter or a scrape
         // listens (without telemetry the session runs on the transport's peers as given), and each decision where the
         // gate records it for the audit, whether or not an audit log is kept.
+        var awaitingServer = new RequestTable();
         var spans = RequestSpans.IsListening ? new RequestSpans(
-            options.NetworkTransport, options.Agent, options.TelemetryArguments, options.SessionId, options.RequestAgents) : null;
+            awaitingServer,
+            options.NetworkTransport,
+            options.Agent,
+            options.TelemetryArguments,
+            options.SessionId,
+            options.RequestAgents) : null;
         if (spans is not null)
         {
             client = new TracedClientPeer(client, spans);
@@ -53,7 +59,10 @@ internal sealed class GuardSession
             approverFor = channels => new TracedApprover(untraced(channels), spans);
         }
 
-        Channels = new SessionChannels(client, server) { Spans = spans, Clock = engine.TimeProvider };
+        Channels = new SessionChannels(client, server)
+        {
+            AwaitingServer = awaitingServer, Spans = spans, Clock = engine.TimeProvider,
+        };
         _held = new HeldCalls(sessionStopping);
         var drift = new PinDriftReporter(loggerFactory.CreateLogger<PinDriftReporter>());
         var fetcher = new ToolListFetcher(Channels, options, drift.Report, sessionStopping);
@@ -176,6 +185,18 @@ internal sealed class GuardSession
         {
             // The client is gone; the session is ending anyway.
         }
+    }
+
+    /// <summary>
+    /// After the client's input ended: waits, up to <paramref name="limit"/>, until the calls it sent before the end
+    /// are decided and forwarded or answered (a call held for the guard's own tools/list or for its count; not one
+    /// that waits for a person), so the transport closes the server's input only after them
+    /// (docs/relay.md#lifecycle).
+    /// </summary>
+    public async Task SettleAsync(TimeSpan limit)
+    {
+        var settled = Task.WhenAll(_held.Settled, _gate.CountedSent);
+        await settled.WaitAsync(limit, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>

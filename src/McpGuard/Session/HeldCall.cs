@@ -7,6 +7,7 @@ namespace McpGuard.Session;
 internal sealed class HeldCall(JsonRpcId id, byte[] line, CancellationToken relayStopping) : IDisposable
 {
     private readonly CancellationTokenSource _cancellation = CancellationTokenSource.CreateLinkedTokenSource(relayStopping);
+    private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _withdrawn;
 
     public JsonRpcId Id { get; } = id;
@@ -20,6 +21,15 @@ internal sealed class HeldCall(JsonRpcId id, byte[] line, CancellationToken rela
 
     /// <summary>Set once the decision runs; shutdown waits on it.</summary>
     public Task Decided { get; set; } = Task.CompletedTask;
+
+    /// <summary>
+    /// Completes once the call was decided, or once it waits for a person: nothing mechanical (the guard's listing,
+    /// a count) is left, so a client that ended its input is not kept waiting for an answer it cannot give.
+    /// </summary>
+    public Task Settled => _settled.Task;
+
+    /// <summary>The call now waits for a person, or was decided.</summary>
+    public void Settle() => _settled.TrySetResult();
 
     public void Withdraw()
     {

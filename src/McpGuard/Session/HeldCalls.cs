@@ -40,6 +40,12 @@ internal sealed class HeldCalls(CancellationToken relayStopping)
     }
 
     /// <summary>
+    /// Completes once every call held now was decided and forwarded or answered, or waits for a person (cancels
+    /// nothing).
+    /// </summary>
+    public Task Settled => Task.WhenAll(_held.Values.Select(c => c.Settled));
+
+    /// <summary>
     /// Stops every held decision and waits (briefly) until each has finished with the session's outputs.
     /// </summary>
     public async Task DrainAsync()
@@ -68,6 +74,7 @@ internal sealed class HeldCalls(CancellationToken relayStopping)
         }
         finally
         {
+            call.Settle();
             _held.TryRemove(new KeyValuePair<string, HeldCall>(call.Id.Key, call));
             call.Dispose();
         }

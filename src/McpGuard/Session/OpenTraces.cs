@@ -5,10 +5,10 @@ using McpGuard.Telemetry;
 namespace McpGuard.Session;
 
 /// <summary>
-/// One session's requests in flight, as telemetry sees them, by <see cref="JsonRpcId.Key"/>. A dictionary under a
-/// lock rather than a concurrent one: each request is added, looked up two or three times and removed, by the
-/// session's few threads, and a plain dictionary makes no node per request. A request's record is changed here only,
-/// under the lock: once removed it goes to the exporter, which reuses it for another request.
+/// Telemetry records by <see cref="JsonRpcId.Key"/>, for the few requests whose entry left the table of requests in
+/// flight before the guard wrote their answer (a withdrawal, the shutdown, a held call given up): that answer, read
+/// back by <see cref="TracedClientPeer"/>, finds its record here (<see cref="RequestTable.Unanswered"/>). A request
+/// answered with its entry in hand never comes here. A dictionary under a lock: it makes no node per request.
 /// </summary>
 internal sealed class OpenTraces
 {
@@ -29,53 +29,26 @@ internal sealed class OpenTraces
 
     public bool TryGet(JsonRpcId id, [NotNullWhen(true)] out RequestTrace? request)
     {
+        if (IsEmpty)
+        {
+            request = null;
+            return false;
+        }
+
         lock (_gate)
         {
             return _open.TryGetValue(id.Key, out request);
         }
     }
 
-    /// <summary>The traced request <paramref name="id"/> names went to the server at <paramref name="at"/>.</summary>
-    public void Forwarded(JsonRpcId id, long at)
-    {
-        lock (_gate)
-        {
-            if (_open.TryGetValue(id.Key, out var request) && request.Traced)
-            {
-                request.ForwardedAt = at;
-            }
-        }
-    }
-
-    /// <summary>The guard's decision on the traced request's SERVER span (asked, then approved: the last).</summary>
-    public void Decided(JsonRpcId id, string decision, string? ruleId, string? risk, string? channel)
-    {
-        lock (_gate)
-        {
-            if (_open.TryGetValue(id.Key, out var request) && request.Traced)
-            {
-                request.Decision = decision;
-                request.Rule = ruleId;
-                request.Risk = risk;
-                request.Channel = channel ?? request.Channel;
-            }
-        }
-    }
-
-    /// <summary>What the result policy found in the traced request's answer (<c>mcpguard.redactions</c>).</summary>
-    public void Concluded(JsonRpcId id, int redactions)
-    {
-        lock (_gate)
-        {
-            if (_open.TryGetValue(id.Key, out var request) && request.Traced)
-            {
-                request.Redactions = redactions;
-            }
-        }
-    }
-
     public bool TryRemove(JsonRpcId id, [NotNullWhen(true)] out RequestTrace? request)
     {
+        if (IsEmpty)
+        {
+            request = null;
+            return false;
+        }
+
         lock (_gate)
         {
             var removed = _open.Remove(id.Key, out request);
@@ -84,10 +57,7 @@ internal sealed class OpenTraces
         }
     }
 
-    /// <summary>
-    /// The request an audit record's <c>request_id</c> names, if it is still open. The session's own hooks name a
-    /// request by its <see cref="JsonRpcId"/> and never come here: only a caller holding a record does.
-    /// </summary>
+    /// <summary>The record an audit record's <c>request_id</c> names, if it is here.</summary>
     public RequestTrace? Find(JsonElement? requestId) =>
         requestId is { } element && JsonRpcId.FromElement(element) is { } id && TryGet(id, out var request)
             ? request

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using McpGuard.Telemetry;
 
 namespace McpGuard.Session;
 
@@ -19,4 +20,11 @@ internal sealed record PendingRequest(JsonRpcId Id, string Method)
 
     /// <summary>The task a <c>tasks/*</c> request names: its answer may show the task's final state.</summary>
     public string? TaskId { get; init; }
+
+    /// <summary>
+    /// A client request's telemetry record while it is in flight (<see cref="RequestSpans"/>; null without
+    /// telemetry): kept on the entry the session looks up anyway, so telemetry keeps no table of its own.
+    /// Written on arrival, before the request is forwarded; cleared when its spans end.
+    /// </summary>
+    public RequestTrace? Trace { get; set; }
 }

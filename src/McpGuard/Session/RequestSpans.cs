@@ -20,11 +20,16 @@ namespace McpGuard.Session;
 /// Per call it stays cheap (bench/README.md): while a request is in flight only its times and facts are kept in its
 /// <see cref="RequestTrace"/>, which goes whole to the exporter's queue when it is answered; the spans are encoded on
 /// the exporter's thread. Nothing is lost by waiting: the guard never sends its own trace context on, and a span is
-/// exported only once it has ended anyway.
+/// exported only once it has ended anyway. The record rides on the request's own entry in the session's table
+/// (<see cref="PendingRequest.Trace"/>): the client's direction writes it before the request is forwarded, the
+/// server's direction reads it only once the server answered, so it takes no lock and no second table.
 /// </summary>
+/// <param name="awaiting">The session's table of requests awaiting the server: each entry carries its request's
+/// record (<see cref="PendingRequest.Trace"/>), so telemetry keeps no table of its own on the way.</param>
 /// <param name="requestAgents">The shared child's: each request's agent, for its span.</param>
 /// <param name="traces">Where the spans go: the process's exporter unless a test gives its own.</param>
 internal sealed class RequestSpans(
+    RequestTable awaiting,
     string transport,
     string agent,
     TelemetryArguments arguments,
@@ -33,8 +38,6 @@ internal sealed class RequestSpans(
     ITraceSink? traces = null)
 {
     private readonly ITraceSink? _traces = traces ?? TelemetryExport.Traces;
-
-    private readonly OpenTraces _open = new();
 
     private readonly ToolNames _tools = new();
 
@@ -52,11 +55,17 @@ internal sealed class RequestSpans(
 
     public string Agent => agent;
 
-    /// <summary>True while a client request waits for its answer: only then is a message worth reading.</summary>
-    public bool AnyOpen => !_open.IsEmpty;
+    /// <summary>True while a request awaits the server: only then is a request going there worth reading.</summary>
+    public bool AnyAwaited => awaiting.Count > 0;
 
-    /// <summary>A client request entered the session's table of requests in flight.</summary>
-    public void Started(JsonRpcId id, string method, JsonElement parameters)
+    /// <summary>
+    /// True while a request that left the table waits for the guard's own answer: only then is an answer going to
+    /// the client worth reading.
+    /// </summary>
+    public bool AnyUnanswered => !awaiting.Unanswered.IsEmpty;
+
+    /// <summary>A client request entered the session's table of requests in flight: its record rides on it.</summary>
+    public void Started(PendingRequest pending, JsonElement parameters)
     {
         // One pass over the parameters' members for both the tool's name and _meta.
         JsonElement name = default, meta = default;
@@ -75,15 +84,18 @@ internal sealed class RequestSpans(
             }
         }
 
+        var method = pending.Method;
         var tool = method == RequestMethods.ToolsCall ? _tools.Of(name) : null;
         var startedAt = Stopwatch.GetTimestamp();
         var request = _traces?.Rent(method, tool, startedAt) ?? new RequestTrace(method, tool, startedAt);
         if (_traces is not null)
         {
-            Trace(request, id, parameters, meta.ValueKind == JsonValueKind.Object ? meta : default, _traces.Sampler);
+            Trace(
+                request, pending.Id, parameters, meta.ValueKind == JsonValueKind.Object ? meta : default,
+                _traces.Sampler);
         }
 
-        _open.Add(id, request);
+        pending.Trace = request;
     }
 
     /// <summary>
@@ -124,9 +136,18 @@ internal sealed class RequestSpans(
     /// <summary>The session forwarded the client's request to the server: its CLIENT span starts.</summary>
     public void Forwarded(JsonRpcId id)
     {
-        if (_traces is not null)
+        if (_traces is not null && awaiting.TryGet(id, out var pending))
         {
-            _open.Forwarded(id, Stopwatch.GetTimestamp());
+            Forwarded(pending);
+        }
+    }
+
+    /// <summary>The same, with the request's entry in hand.</summary>
+    public void Forwarded(PendingRequest pending)
+    {
+        if (_traces is not null && pending.Trace is { Traced: true } request)
+        {
+            request.ForwardedAt = Stopwatch.GetTimestamp();
         }
     }
 
@@ -143,21 +164,22 @@ internal sealed class RequestSpans(
     public void Decided(JsonRpcId id, string callId, string? tool, CallVerdict verdict, string? ruleId, string? risk)
     {
         var decision = Decide(callId, tool, verdict, ruleId, out var channel);
-        if (_traces is not null)
+        if (_traces is not null && Open(id) is { Traced: true } request)
         {
-            _open.Decided(id, decision, ruleId, risk, channel);
+            request.Decision = decision;
+            request.Rule = ruleId;
+            request.Risk = risk;
+            request.Channel = channel ?? request.Channel;
         }
     }
 
-    /// <summary>The same, from an audit record (its request's id is a JSON value).</summary>
-    public void Decided(AuditDecisionRecord record)
-    {
-        var decision = Decide(record.CallId, record.Tool, record.Decision, record.RuleId, out var channel);
-        if (_traces is not null && record.RequestId is { } requestId && JsonRpcId.FromElement(requestId) is { } id)
-        {
-            _open.Decided(id, decision, record.RuleId, record.Risk, channel);
-        }
-    }
+    /// <summary>
+    /// The record of request <paramref name="id"/> while its spans are open: on its entry in the table, or, once a
+    /// held call was taken out of it, waiting for the guard's answer.
+    /// </summary>
+    private RequestTrace? Open(JsonRpcId id) =>
+        awaiting.TryGet(id, out var pending) ? pending.Trace
+        : awaiting.Unanswered.TryGet(id, out var request) ? request : null;
 
     /// <summary>Counts the decision; returns its audit word, and the channel that answered an approval.</summary>
     private string Decide(string callId, string? tool, CallVerdict verdict, string? ruleId, out string? channel)
@@ -180,34 +202,50 @@ internal sealed class RequestSpans(
     /// A forwarded call's outcome, noted before its answer goes to the client: what the result policy found is
     /// <c>mcpguard.redactions</c> (the number of matches, never the text; docs/results.md).
     /// </summary>
-    public void Concluded(JsonRpcId id, FilteredResult filtered)
+    public void Concluded(PendingRequest answered, FilteredResult filtered)
     {
-        if (_traces is not null && filtered is not FilteredResult.Untouched)
+        if (_traces is not null && filtered is not FilteredResult.Untouched
+            && answered.Trace is { Traced: true } request)
         {
-            _open.Concluded(id, filtered.Counts.Values.Sum());
+            request.Redactions = filtered.Counts.Values.Sum();
         }
     }
 
     /// <summary>
-    /// The client got the request's answer (from the server or the guard): its spans are made and end, at
-    /// <paramref name="answeredAt"/> when the session already read the clock for the answer (0: read now).
+    /// The client got the answer to <paramref name="answered"/>, taken out of the table with <see
+    /// cref="RequestTable.TryTake"/>: its spans are made and end, at <paramref name="answeredAt"/> when the session
+    /// already read the clock for the answer (0: read now).
     /// </summary>
-    public void Answered(JsonRpcId id, bool isError, long? errorCode, long answeredAt = 0)
+    public void Answered(PendingRequest answered, bool isError, long? errorCode, long answeredAt = 0)
     {
-        if (_open.TryRemove(id, out var request))
+        if (answered.Trace is { } request)
         {
-            Finish(request, errorCode is { } code ? code.ToString(CultureInfo.InvariantCulture)
-                : isError ? "tool_error" : null, answeredAt);
+            answered.Trace = null;
+            Finish(request, ErrorType(isError, errorCode), answeredAt);
         }
     }
 
     /// <summary>
-    /// The client cancelled the request: nothing will answer it, so its spans end now with <c>error.type</c>
-    /// <c>cancelled</c>, and it leaves the table (which would otherwise keep it for the rest of the session).
+    /// The guard answered request <paramref name="id"/> after its entry left the table: its spans end now.
+    /// </summary>
+    public void Answered(JsonRpcId id, bool isError, long? errorCode)
+    {
+        if (awaiting.Unanswered.TryRemove(id, out var request))
+        {
+            Finish(request, ErrorType(isError, errorCode));
+        }
+    }
+
+    private static string? ErrorType(bool isError, long? errorCode) =>
+        errorCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : isError ? "tool_error" : null;
+
+    /// <summary>
+    /// The client cancelled the request (withdrawn from the table first): nothing will answer it, so its spans end
+    /// now with <c>error.type</c> <c>cancelled</c>.
     /// </summary>
     public void Cancelled(JsonRpcId id)
     {
-        if (_open.TryRemove(id, out var request))
+        if (awaiting.Unanswered.TryRemove(id, out var request))
         {
             Finish(request, "cancelled");
         }

@@ -19,9 +19,24 @@ internal sealed class RequestTable
     /// </summary>
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>
+    /// The telemetry records of requests taken out by <see cref="TryRemove"/>, <see cref="TryWithdraw"/> or
+    /// <see cref="Drain"/>, whose answer (the guard's own, sent after) finds its spans here by id
+    /// (<see cref="RequestSpans"/>). Empty without telemetry, and for answers taken with <see cref="TryTake"/>.
+    /// </summary>
+    public OpenTraces Unanswered { get; } = new();
+
     public bool TryAdd(PendingRequest request) => Counted(_pending.TryAdd(request.Id.Key, request), 1);
 
+    /// <summary>Takes a request out; whatever answers it later finds its telemetry record by id.</summary>
     public bool TryRemove(JsonRpcId id, out PendingRequest request) =>
+        Parked(TryTake(id, out request), request);
+
+    /// <summary>
+    /// Takes a request out to answer it now, with the entry in hand: the caller ends its spans
+    /// (<see cref="SessionChannels.PassToClientAsync"/>, <see cref="SessionChannels.AnswerClientAsync"/>).
+    /// </summary>
+    public bool TryTake(JsonRpcId id, out PendingRequest request) =>
         Counted(_pending.TryRemove(id.Key, out request!), -1);
 
     public bool TryGet(JsonRpcId id, out PendingRequest request) => _pending.TryGetValue(id.Key, out request!);
@@ -37,7 +52,7 @@ internal sealed class RequestTable
         request = null;
         return _pending.TryGetValue(id.Key, out var found)
             && found.OwnResponse is null
-            && Counted(_pending.TryRemove(new KeyValuePair<string, PendingRequest>(id.Key, found)), -1)
+            && Parked(Counted(_pending.TryRemove(new KeyValuePair<string, PendingRequest>(id.Key, found)), -1), found)
             && (request = found) is not null;
     }
 
@@ -49,7 +64,8 @@ internal sealed class RequestTable
             var id = JsonRpcId.FromString($"mcpguard-{Environment.ProcessId}-{Interlocked.Increment(ref _next)}");
             var request = new PendingRequest(id, method)
             {
-                OwnResponse = new TaskCompletionSource<System.Text.Json.JsonDocument>(TaskCreationOptions.RunContinuationsAsynchronously),
+                OwnResponse = new TaskCompletionSource<System.Text.Json.JsonDocument>(
+                    TaskCreationOptions.RunContinuationsAsynchronously),
             };
             if (Counted(_pending.TryAdd(id.Key, request), 1))
             {
@@ -64,7 +80,7 @@ internal sealed class RequestTable
         var drained = new List<PendingRequest>();
         foreach (var key in _pending.Keys)
         {
-            if (Counted(_pending.TryRemove(key, out var request), -1))
+            if (Counted(_pending.TryRemove(key, out var request), -1) && Parked(true, request!))
             {
                 drained.Add(request!);
             }
@@ -81,5 +97,17 @@ internal sealed class RequestTable
         }
 
         return changed;
+    }
+
+    /// <summary>A request taken out with its spans still open: its record waits for the answer by id.</summary>
+    private bool Parked(bool removed, PendingRequest? request)
+    {
+        if (removed && request?.Trace is { } trace)
+        {
+            request.Trace = null;
+            Unanswered.Add(request.Id, trace);
+        }
+
+        return removed;
     }
 }

@@ -69,7 +69,7 @@ internal sealed partial class ServerMessageHandler(
                     continue;
                 case StageAction.ToClient:
                     // Sent with the rest of the server's batch (ServerBatchEndedAsync flushes).
-                    await channels.ToClient.SendAsync(outcome.Message!, flush: false, cancellationToken);
+                    await channels.AnswerClientAsync(_step.Pending, outcome.Message!, flush: false, cancellationToken);
                     return;
                 case StageAction.ToServer:
                     await channels.ToServer.SendAsync(outcome.Message!, flush: true, cancellationToken);
@@ -81,13 +81,13 @@ internal sealed partial class ServerMessageHandler(
 
         if (_step.Checked.Replacement is { } replacement)
         {
-            await channels.ToClient.SendAsync(replacement, flush: false, cancellationToken);
+            await channels.AnswerClientAsync(_step.Pending, replacement, flush: false, cancellationToken);
             return;
         }
 
         // The answer to a client request (or a server request or notification, which answers none).
         await channels.PassToClientAsync(
-            _step.Pending?.Id, _step.Header, _step.AnsweredAt, _step.Line, flush: false, cancellationToken);
+            _step.Pending, _step.Header, _step.AnsweredAt, _step.Line, flush: false, cancellationToken);
     }
 
     private void NonJson(ReadOnlySequence<byte> line)

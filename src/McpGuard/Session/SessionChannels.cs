@@ -15,7 +15,7 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
     /// <summary>
     /// Requests sent to the server (the client's and the guard's own), waiting for the server's answer.
     /// </summary>
-    public RequestTable AwaitingServer { get; } = new();
+    public RequestTable AwaitingServer { get; init; } = new();
 
     /// <summary>
     /// Requests sent to the client (the server's and the guard's own), waiting for the client's answer.
@@ -65,13 +65,21 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
             ? traced.SendReadAsync(requestId, message, flush, cancellationToken)
             : ToServer.SendAsync(message, flush, cancellationToken);
 
+    /// <summary>As above, with the request's entry in hand (null: no request), so telemetry looks nothing up.</summary>
+    public ValueTask ForwardAsync(
+        PendingRequest? request, ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken) =>
+        ToServer is TracedServerPeer traced
+            ? traced.SendReadAsync(request, message, flush, cancellationToken)
+            : ToServer.SendAsync(message, flush, cancellationToken);
+
     /// <summary>
     /// Passes a server message the session has read to the client: <paramref name="answered"/> is the client
-    /// request it answers (with the header's error facts), so telemetry ends its spans without reading it again;
-    /// <paramref name="answeredAt"/> is the session's own reading of the clock for it (0: none was taken).
+    /// request it answers (taken out of <see cref="AwaitingServer"/>, with the header's error facts), so telemetry
+    /// ends its spans without reading it again; <paramref name="answeredAt"/> is the session's own reading of the
+    /// clock for it (0: none was taken).
     /// </summary>
     public ValueTask PassToClientAsync(
-        JsonRpcId? answered,
+        PendingRequest? answered,
         ServerMessageHeader header,
         long answeredAt,
         ReadOnlySequence<byte> message,
@@ -81,6 +89,16 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
             ? traced.SendReadAsync(
                 answered, header.IsError, header.ErrorCode, answeredAt, message, flush, cancellationToken)
             : ToClient.SendReadAsync(header, message, flush, cancellationToken);
+
+    /// <summary>
+    /// Sends the guard's own answer to a client request it took out of <see cref="AwaitingServer"/> with <see
+    /// cref="RequestTable.TryTake"/> (<paramref name="answered"/>; null: the message answers no request in hand).
+    /// </summary>
+    public ValueTask AnswerClientAsync(
+        PendingRequest? answered, ReadOnlyMemory<byte> message, bool flush, CancellationToken cancellationToken) =>
+        ToClient is TracedClientPeer traced && answered is not null
+            ? traced.SendAnswerAsync(answered, new ReadOnlySequence<byte>(message), flush, cancellationToken)
+            : ToClient.SendAsync(message, flush, cancellationToken);
 
     /// <summary>The client sent a 2025-era initialize, so it expects bare list_changed notifications.</summary>
     public bool ClientInitialized { get; set; }

@@ -11,6 +11,9 @@ internal sealed partial class ToolCallGate
     /// <summary>Waits (briefly) until the calls held for their counts were sent or given up: the relay stops.</summary>
     public Task DrainCountedAsync() => Counted.DrainAsync();
 
+    /// <summary>Completes once every call queued for its count so far was sent or given up.</summary>
+    public Task CountedSent => _countedCalls?.Sent ?? Task.CompletedTask;
+
     /// <summary>
     /// Holds a call the pump judged allowed until its count is in (<see cref="CountedCalls"/>): counted now, in
     /// arrival order, and sent once every earlier call that waits is sent.
@@ -77,7 +80,7 @@ internal sealed partial class ToolCallGate
             switch (Conclude(call.Id, call.CallId, call.Count, call.Era, limits))
             {
                 case GateOutcome.Forward:
-                    await channels.ForwardAsync(call.Id, new(call.Line), flush: false, stopping);
+                    await channels.ForwardAsync(call.Pending, new(call.Line), flush: false, stopping);
                     break;
                 case GateOutcome.Reply reply:
                     await ReplyAsync(call.Id, reply.Message, stopping);

@@ -66,8 +66,10 @@ internal sealed partial class ToolCallGate
                     asked = true;
                     ApprovalOutcome answer;
 
-                    // Only a call waiting for a person lets later traffic pass it.
+                    // Only a call waiting for a person lets later traffic pass it, and a client that ended its input
+                    // does not wait for it (GuardSession.SettleAsync).
                     turn?.End();
+                    held.Settle();
 
                     // While a person decides, a client that gave a progress token hears from the guard
                     // (docs/approval.md).

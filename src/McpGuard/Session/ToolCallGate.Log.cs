@@ -29,6 +29,11 @@ internal sealed partial class ToolCallGate
     [LoggerMessage(Level = LogLevel.Information, Message = "Approval for tool {ToolName}: asked in the client (input_required).")]
     private static partial void LogAskedInBand(ILogger logger, string toolName);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A held tools/call could not be decided.")]
-    private static partial void LogHeldCallFailed(ILogger logger, Exception exception);
+    // One line, no stack trace: these are the server's or the upstream's failures (docs/relay.md), not the guard's;
+    // the text may quote the server, so it is printed through the sanitiser.
+    [LoggerMessage(Level = LogLevel.Error, Message = "A held tools/call could not be decided: {Reason}")]
+    private static partial void LogHeldCallFailed(ILogger logger, string reason);
+
+    private static void LogHeldCallFailed(ILogger logger, Exception exception) =>
+        LogHeldCallFailed(logger, TerminalText.FirstLine(exception.Message));
 }

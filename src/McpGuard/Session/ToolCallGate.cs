@@ -394,9 +394,9 @@ internal sealed partial class ToolCallGate(
     {
         // Only the step that takes the request out of the table answers it, so it is never answered twice
         // (when the child dies, the shutdown may already have answered a held call).
-        if (channels.AwaitingServer.TryRemove(id, out _))
+        if (channels.AwaitingServer.TryTake(id, out var pending))
         {
-            await channels.ToClient.SendAsync(reply, flush: true, cancellationToken);
+            await channels.AnswerClientAsync(pending, reply, flush: true, cancellationToken);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using McpGuard.Policy;
 using McpGuard.Policy.Pins;
 using ModelContextProtocol.Protocol;
@@ -78,7 +79,7 @@ internal sealed class ToolListFetcher(
             await channels.ToServer.SendAsync(message, flush: true, cancellationToken);
             using var response = await request.OwnResponse!.Task.WaitAsync(options.OwnRequestTimeout, cancellationToken);
             var listed = ToolListRewriter.ReadPage(response.RootElement, judge, [])
-                ?? throw new InvalidOperationException("The server answered the guard's tools/list without a tool list.");
+                ?? throw new InvalidOperationException(Refusal(response.RootElement));
             tools.AddRange(listed.Tools);
             cursor = listed.NextCursor;
             if (cursor is null)
@@ -90,4 +91,14 @@ internal sealed class ToolListFetcher(
 
         throw new InvalidOperationException($"The server's tool list did not end after {MaxPages} pages.");
     }
+
+    /// <summary>
+    /// Why an answer without a tool list: the server's (or, for a remote server, the guard's own upstream) error
+    /// message, which says what failed — a refused connection names the upstream.
+    /// </summary>
+    private static string Refusal(JsonElement response) =>
+        response.TryGetProperty("error"u8, out var error) && error.ValueKind == JsonValueKind.Object
+            && error.TryGetProperty("message"u8, out var message) && message.ValueKind == JsonValueKind.String
+            ? "The server refused the guard's tools/list: " + message.GetString()
+            : "The server answered the guard's tools/list without a tool list.";
 }

@@ -4,9 +4,10 @@ namespace McpGuard.Session;
 
 /// <summary>
 /// The transport's client peer, seeing each answer go out so the request's spans end when the client is answered,
-/// whoever answered (the server, or the guard with a denial or an error). The server's answers, which the session
-/// has read, come through <see cref="SendReadAsync"/> with their id (<see cref="SessionChannels.PassToClientAsync"/>);
-/// anything else sent here (the guard's own answers) is read for its id. The bytes pass through untouched.
+/// whoever answered (the server, or the guard with a denial or an error). Answers sent with the request's entry in
+/// hand come through <see cref="SendReadAsync"/> (the server's, <see cref="SessionChannels.PassToClientAsync"/>) or
+/// <see cref="SendAnswerAsync"/> (<see cref="SessionChannels.AnswerClientAsync"/>); anything else sent here is read
+/// for its id only while a request that left the table waits for its answer. The bytes pass through untouched.
 /// </summary>
 internal sealed class TracedClientPeer(IClientPeer inner, RequestSpans spans) : IClientPeer
 {
@@ -14,7 +15,7 @@ internal sealed class TracedClientPeer(IClientPeer inner, RequestSpans spans) : 
 
     public ValueTask SendAsync(ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken)
     {
-        if (spans.AnyOpen && TracedMessages.TryReadAnswer(message, out var id, out var isError, out var code))
+        if (spans.AnyUnanswered && TracedMessages.TryReadAnswer(message, out var id, out var isError, out var code))
         {
             spans.Answered(id, isError, code);
         }
@@ -24,11 +25,12 @@ internal sealed class TracedClientPeer(IClientPeer inner, RequestSpans spans) : 
 
     /// <summary>
     /// Sends a message the session already read: the answer to the client request <paramref name="answered"/>
-    /// (its spans end now, failed when <paramref name="isError"/>), or none for a message that answers no client
-    /// request. Nothing is read again, the clock included when the session read it (<paramref name="answeredAt"/>).
+    /// (taken out of the table; its spans end now, failed when <paramref name="isError"/>), or none for a message
+    /// that answers no client request. Nothing is read again, the clock included when the session read it
+    /// (<paramref name="answeredAt"/>).
     /// </summary>
     public ValueTask SendReadAsync(
-        JsonRpcId? answered,
+        PendingRequest? answered,
         bool isError,
         long? errorCode,
         long answeredAt,
@@ -36,9 +38,25 @@ internal sealed class TracedClientPeer(IClientPeer inner, RequestSpans spans) : 
         bool flush,
         CancellationToken cancellationToken)
     {
-        if (answered is { } id)
+        if (answered is not null)
         {
-            spans.Answered(id, isError, errorCode, answeredAt);
+            spans.Answered(answered, isError, errorCode, answeredAt);
+        }
+
+        return inner.SendAsync(message, flush, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends the guard's own answer to <paramref name="answered"/> (taken out of the table): read only for whether it
+    /// failed, since the request is in hand.
+    /// </summary>
+    public ValueTask SendAnswerAsync(
+        PendingRequest answered, ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken)
+    {
+        if (answered.Trace is not null)
+        {
+            TracedMessages.TryReadAnswer(message, out _, out var isError, out var code);
+            spans.Answered(answered, isError, code);
         }
 
         return inner.SendAsync(message, flush, cancellationToken);

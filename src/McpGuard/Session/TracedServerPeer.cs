@@ -14,7 +14,7 @@ internal sealed class TracedServerPeer(IServerPeer inner, RequestSpans spans) : 
 
     public ValueTask SendAsync(ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken)
     {
-        if (spans.AnyOpen && TracedMessages.TryReadRequestId(message, out var id))
+        if (spans.AnyAwaited && TracedMessages.TryReadRequestId(message, out var id))
         {
             spans.Forwarded(id);
         }
@@ -32,6 +32,18 @@ internal sealed class TracedServerPeer(IServerPeer inner, RequestSpans spans) : 
         if (requestId is { } id)
         {
             spans.Forwarded(id);
+        }
+
+        return inner.SendAsync(message, flush, cancellationToken);
+    }
+
+    /// <summary>As above, with the request's entry in hand (null: no client request): nothing is looked up.</summary>
+    public ValueTask SendReadAsync(
+        PendingRequest? request, ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken)
+    {
+        if (request is not null)
+        {
+            spans.Forwarded(request);
         }
 
         return inner.SendAsync(message, flush, cancellationToken);

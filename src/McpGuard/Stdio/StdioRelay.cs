@@ -98,6 +98,13 @@ internal sealed partial class StdioRelay(
                 first == clientPumping ? "the client closed stdin"
                     : first == stopRequested ? "a stop signal"
                     : "the client closed its end of stdout");
+            if (first == clientPumping)
+            {
+                // What the client sent before its EOF still reaches the server, also a call held for the guard's
+                // own tools/list or its count: the child's stdin closes after them.
+                await Task.WhenAny(session.SettleAsync(options.Shutdown.AfterStdinClosed), child.Exited);
+            }
+
             await session.Channels.ToServer.DisposeAsync();
             exitCode = await child.StopAsync(options.Shutdown);
             await Task.WhenAny(serverPumping, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Settings;
@@ -14,26 +13,29 @@ namespace McpGuard.Tests.Telemetry;
 /// <summary>
 /// What one session's requests give their spans (docs/telemetry.md): the MCP attributes read at arrival, the
 /// decision's last word, the caller's traceparent as the parent and none otherwise, the times of arrival,
-/// forwarding and answer; handed to the sink once, when answered or cancelled; none for a request not sampled.
+/// forwarding and answer; handed to the sink once, when answered or cancelled; none for a request not sampled. The
+/// record rides on the request's entry in the session's table; a request taken out before the guard answers it is
+/// found by its id.
 /// </summary>
 public sealed class RequestSpansTests
 {
     private readonly ListSink _sink = new(TraceSampler.Default);
+    private readonly RequestTable _table = new();
 
     [Fact]
     public void ForwardedCall_ServerAndClientTimes_DecisionWithTheLastWord()
     {
-        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
         var id = JsonRpcId.FromString("c1");
         using var parameters = JsonDocument.Parse("""{"name":"place_order","arguments":{"qty":"secret-qty"}}""");
 
-        spans.Started(id, "tools/call", parameters.RootElement);
-        spans.Decided(Record(id, CallVerdict.RequireApproval));
+        spans.Started(Enter(id), parameters.RootElement);
+        Decide(spans, id, CallVerdict.RequireApproval);
         spans.Asked("call-1", "desk");
-        spans.Decided(Record(id, CallVerdict.Approved));
+        Decide(spans, id, CallVerdict.Approved);
         spans.Forwarded(id);
         Assert.Empty(_sink.Added);
-        spans.Answered(id, isError: false, errorCode: null);
+        spans.Answered(Take(id), isError: false, errorCode: null);
 
         var trace = Assert.Single(_sink.Added);
         Assert.True(trace.Traced);
@@ -51,20 +53,37 @@ public sealed class RequestSpansTests
         Assert.Equal(2, trace.SpanCount);
         Assert.Null(trace.Arguments);
         Assert.Null(trace.ErrorType);
-        Assert.False(spans.AnyOpen);
+        Assert.False(spans.AnyUnanswered);
+    }
+
+    [Fact]
+    public void ForwardedWithTheEntryInHand_SameAsById()
+    {
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var id = JsonRpcId.FromString("c7");
+        using var parameters = JsonDocument.Parse("""{"name":"t","arguments":{}}""");
+
+        var pending = Enter(id);
+        spans.Started(pending, parameters.RootElement);
+        spans.Forwarded(pending);
+        spans.Answered(Take(id), isError: false, errorCode: null);
+
+        var trace = Assert.Single(_sink.Added);
+        Assert.InRange(trace.ForwardedAt, trace.StartedAt, trace.EndedAt);
+        Assert.Null(pending.Trace);
     }
 
     [Fact]
     public void AnswerTheSessionTimed_EndsAtTheSessionsReading()
     {
-        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
         var id = JsonRpcId.FromString("c2");
         using var parameters = JsonDocument.Parse("""{"name":"t","arguments":{}}""");
 
-        spans.Started(id, "tools/call", parameters.RootElement);
+        spans.Started(Enter(id), parameters.RootElement);
         spans.Forwarded(id);
         var answeredAt = Stopwatch.GetTimestamp();
-        spans.Answered(id, isError: false, errorCode: null, answeredAt);
+        spans.Answered(Take(id), isError: false, errorCode: null, answeredAt);
 
         var trace = Assert.Single(_sink.Added);
         Assert.Equal(answeredAt, trace.EndedAt);
@@ -74,23 +93,47 @@ public sealed class RequestSpansTests
     [Fact]
     public void CancelledRequest_EndsCancelled_ALateAnswerMakesNoMore()
     {
-        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
         var id = JsonRpcId.FromString("c9");
         using var parameters = JsonDocument.Parse("""{"name":"t","arguments":{}}""");
 
-        spans.Started(id, "tools/call", parameters.RootElement);
+        spans.Started(Enter(id), parameters.RootElement);
         spans.Forwarded(id);
+        Assert.True(_table.TryWithdraw(id, out _));
+        Assert.True(spans.AnyUnanswered);
         spans.Cancelled(id);
+        Assert.False(_table.TryTake(id, out _));
         spans.Answered(id, isError: false, errorCode: null);
 
         Assert.Equal("cancelled", Assert.Single(_sink.Added).ErrorType);
-        Assert.False(spans.AnyOpen);
+        Assert.False(spans.AnyUnanswered);
+    }
+
+    [Fact]
+    public void TakenOutBeforeTheGuardAnswers_DecidedAndEndedById()
+    {
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var id = JsonRpcId.FromString("c8");
+        using var parameters = JsonDocument.Parse("""{"name":"t","arguments":{}}""");
+
+        spans.Started(Enter(id), parameters.RootElement);
+        Assert.True(_table.TryRemove(id, out _));
+        Decide(spans, id, CallVerdict.Deny);
+        Assert.Empty(_sink.Added);
+        spans.Answered(JsonRpcId.FromString("other"), isError: true, errorCode: null);
+        Assert.Empty(_sink.Added);
+        spans.Answered(id, isError: true, errorCode: null);
+
+        var trace = Assert.Single(_sink.Added);
+        Assert.Equal(("deny", "tool_error"), (trace.Decision, trace.ErrorType));
+        Assert.Equal(0, trace.ForwardedAt);
+        Assert.False(spans.AnyUnanswered);
     }
 
     [Fact]
     public void TraceParentInMeta_IsTheParent_ArgumentsWhenFull()
     {
-        var spans = new RequestSpans("tcp", "bob", TelemetryArguments.Full, sessionId: "s-1", traces: _sink);
+        var spans = new RequestSpans(_table, "tcp", "bob", TelemetryArguments.Full, sessionId: "s-1", traces: _sink);
         var id = JsonRpcId.FromString("c2");
         using var parameters = JsonDocument.Parse("""
             {"name":"t","arguments":{"a":1},
@@ -99,8 +142,8 @@ public sealed class RequestSpansTests
             """);
 
         Assert.Null(Activity.Current);
-        spans.Started(id, "tools/call", parameters.RootElement);
-        spans.Answered(id, isError: true, errorCode: -32602);
+        spans.Started(Enter(id), parameters.RootElement);
+        spans.Answered(Take(id), isError: true, errorCode: -32602);
         Assert.Null(Activity.Current);
 
         var trace = Assert.Single(_sink.Added);
@@ -119,12 +162,12 @@ public sealed class RequestSpansTests
     [InlineData("""{"\u006eame":"t","_meta":{"traceparent":"TP"}}""")]
     public void EscapedMemberNames_StillRead(string json)
     {
-        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
         using var parameters = JsonDocument.Parse(
             json.Replace("TP", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", StringComparison.Ordinal));
 
-        spans.Started(JsonRpcId.FromString("c9"), "tools/call", parameters.RootElement);
-        spans.Answered(JsonRpcId.FromString("c9"), isError: false, errorCode: null);
+        spans.Started(Enter(JsonRpcId.FromString("c9")), parameters.RootElement);
+        spans.Answered(Take(JsonRpcId.FromString("c9")), isError: false, errorCode: null);
 
         var trace = Assert.Single(_sink.Added);
         Assert.Equal(0x00f067aa0ba902b7UL, trace.Parent.SpanId);
@@ -134,15 +177,15 @@ public sealed class RequestSpansTests
     [Fact]
     public void RequestAfterATracedOne_IsARoot()
     {
-        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
         using var traced = JsonDocument.Parse("""
             {"name":"t","_meta":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}}
             """);
         using var plain = JsonDocument.Parse("""{"name":"t"}""");
 
-        spans.Started(JsonRpcId.FromString("c3"), "tools/call", traced.RootElement);
-        spans.Started(JsonRpcId.FromString("c4"), "tools/call", plain.RootElement);
-        spans.Answered(JsonRpcId.FromString("c4"), isError: false, errorCode: null);
+        spans.Started(Enter(JsonRpcId.FromString("c3")), traced.RootElement);
+        spans.Started(Enter(JsonRpcId.FromString("c4")), plain.RootElement);
+        spans.Answered(Take(JsonRpcId.FromString("c4")), isError: false, errorCode: null);
 
         var root = Assert.Single(_sink.Added);
         Assert.False(root.Parent.Exists);
@@ -150,32 +193,42 @@ public sealed class RequestSpansTests
     }
 
     [Fact]
-    public void NotSampled_NoSpans_TheRequestStillLeavesTheTable()
+    public void NotSampled_NoSpans_TheRecordLeavesWithItsEntry()
     {
         var sink = new ListSink(
             TraceSampler.FromEnvironment(v => v == "OTEL_TRACES_SAMPLER" ? "parentbased_always_on" : null));
-        var spans = new RequestSpans("pipe", "alice", TelemetryArguments.None, traces: sink);
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: sink);
         using var unsampled = JsonDocument.Parse("""
             {"name":"t","_meta":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"}}
             """);
 
-        spans.Started(JsonRpcId.FromString("c5"), "tools/call", unsampled.RootElement);
-        spans.Decided(Record(JsonRpcId.FromString("c5"), CallVerdict.Allow));
-        spans.Answered(JsonRpcId.FromString("c5"), isError: false, errorCode: null);
+        var pending = Enter(JsonRpcId.FromString("c5"));
+        spans.Started(pending, unsampled.RootElement);
+        Decide(spans, JsonRpcId.FromString("c5"), CallVerdict.Allow);
+        spans.Answered(Take(JsonRpcId.FromString("c5")), isError: false, errorCode: null);
 
         Assert.Empty(sink.Added);
-        Assert.False(spans.AnyOpen);
+        Assert.Null(pending.Trace);
+        Assert.False(spans.AnyUnanswered);
     }
 
-    private static AuditDecisionRecord Record(JsonRpcId id, CallVerdict verdict) => new()
+    /// <summary>The request enters the table of requests awaiting the server, as RequestIdStage does.</summary>
+    private PendingRequest Enter(JsonRpcId id)
     {
-        CallId = "call-1",
-        RequestId = id.ToJsonElement(),
-        Tool = "x",
-        Decision = verdict,
-        RuleId = "tools.x.rules[0]",
-        Risk = "write",
-    };
+        var pending = new PendingRequest(id, "tools/call");
+        Assert.True(_table.TryAdd(pending));
+        return pending;
+    }
+
+    /// <summary>The answer takes the request out of the table with its entry in hand, as the session does.</summary>
+    private PendingRequest Take(JsonRpcId id)
+    {
+        Assert.True(_table.TryTake(id, out var pending));
+        return pending;
+    }
+
+    private static void Decide(RequestSpans spans, JsonRpcId id, CallVerdict verdict) =>
+        spans.Decided(id, "call-1", "x", verdict, "tools.x.rules[0]", "write");
 
     private sealed class ListSink(TraceSampler sampler) : ITraceSink
     {

@@ -74,7 +74,13 @@ internal sealed partial class RemoteRelay(
             : "the client is gone";
         LogEnding(_logger, why);
 
-        // What the client sent before it left still goes out; answers come back while the grace lasts.
+        // What the client sent before it left still goes out, also a call held for the guard's own tools/list or its
+        // count; answers come back while the grace lasts.
+        if (first == clientInput)
+        {
+            await session.SettleAsync(options.Shutdown.AfterStdinClosed);
+        }
+
         await session.Channels.ToServer.DisposeAsync();
         await Task.WhenAny(sender, Task.Delay(options.Shutdown.AfterStdinClosed, CancellationToken.None));
         await client.CloseAsync(options.Shutdown.AfterStdinClosed);

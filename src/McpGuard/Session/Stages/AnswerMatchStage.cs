@@ -19,7 +19,8 @@ internal sealed partial class AnswerMatchStage(SessionChannels channels, ILogger
             return StageOutcome.Next;
         }
 
-        if (!channels.AwaitingServer.TryRemove(step.Header.Id!.Value, out var pending))
+        // Taken with its entry in hand: the answer sent after the last stage ends the request's spans by it.
+        if (!channels.AwaitingServer.TryTake(step.Header.Id!.Value, out var pending))
         {
             LogUnawaitedResponse(logger);
             return StageOutcome.Handled;

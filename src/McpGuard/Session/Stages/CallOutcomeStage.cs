@@ -32,7 +32,7 @@ internal sealed class CallOutcomeStage(SessionChannels channels, CallOutcomes ou
         else
         {
             step.AnsweredAt = Stopwatch.GetTimestamp();
-            outcomes.Record(call, pending.Id, header.IsError, header.ErrorCode, step.Checked, step.AnsweredAt);
+            outcomes.Record(call, pending.Id, header.IsError, header.ErrorCode, step.Checked, step.AnsweredAt, pending);
             if (header.ErrorCode is not null)
             {
                 outcomes.GiveBack(call);

@@ -46,7 +46,7 @@ internal sealed partial class CallOutcomes(
 
         Record(
             task.Call, task.RequestId, isError, errorCode, checkedResult ?? ResultCheck.None,
-            Stopwatch.GetTimestamp(), status);
+            Stopwatch.GetTimestamp(), taskStatus: status);
         if (giveBack)
         {
             GiveBack(task.Call);
@@ -60,11 +60,17 @@ internal sealed partial class CallOutcomes(
         long? errorCode,
         ResultCheck checkedResult,
         long answeredAt,
+        PendingRequest? answered = null,
         string? taskStatus = null)
     {
         var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp, answeredAt);
         LogCallFinished(logger, call.ToolName, elapsed.TotalMilliseconds);
-        channels.Spans?.Concluded(id, checkedResult.Filtered);
+        if (answered is not null)
+        {
+            // A task's end comes long after its request's spans ended (the answer that created the task).
+            channels.Spans?.Concluded(answered, checkedResult.Filtered);
+        }
+
         if (audit is NullAuditLog)
         {
             return;

@@ -22,12 +22,19 @@ internal sealed class ClientStep
     /// </summary>
     public string? TaskId { get; set; }
 
+    /// <summary>
+    /// A request's entry in the table of requests awaiting the server (<see cref="RequestIdStage"/>), with which it
+    /// is forwarded; null for other messages.
+    /// </summary>
+    public PendingRequest? Pending { get; set; }
+
     public void Start(ClientMessage message, ReadOnlySequence<byte> line, CompiledPolicy policy)
     {
         Message = message;
         Line = line;
         Policy = policy;
         TaskId = null;
+        Pending = null;
     }
 
     /// <summary>Lets go of the message once it is handled (its document is disposed).</summary>
@@ -35,5 +42,6 @@ internal sealed class ClientStep
     {
         Message = null!;
         Line = default;
+        Pending = null;
     }
 }

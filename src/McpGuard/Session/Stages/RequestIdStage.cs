@@ -18,14 +18,16 @@ internal sealed partial class RequestIdStage(SessionChannels channels, ILogger l
         }
 
         var id = message.Id!.Value;
-        if (!channels.AwaitingServer.TryAdd(new PendingRequest(id, message.Method!) { TaskId = step.TaskId }))
+        var pending = new PendingRequest(id, message.Method!) { TaskId = step.TaskId };
+        if (!channels.AwaitingServer.TryAdd(pending))
         {
             LogDuplicateId(logger);
             const string Why = "Invalid request: a request with this id is already in flight.";
             return StageOutcome.ToClient(JsonRpcMessages.Error(id, McpErrorCode.InvalidRequest.AsInt(), Why));
         }
 
-        channels.Spans?.Started(id, message.Method!, message.Params);
+        channels.Spans?.Started(pending, message.Params);
+        step.Pending = pending;
         return StageOutcome.Next;
     }
 

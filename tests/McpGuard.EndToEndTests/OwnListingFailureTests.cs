@@ -1,0 +1,75 @@
+using McpGuard.EndToEndTests.TestUtils;
+
+namespace McpGuard.EndToEndTests;
+
+/// <summary>
+/// A call before the client listed makes the guard list the server's tools itself. When that listing fails (the
+/// server refuses it, the upstream cannot be reached), the call gets an error that says so — the server's own words,
+/// or the upstream and its failure — and stderr gets one line for it, no stack trace.
+/// </summary>
+public sealed class OwnListingFailureTests
+{
+    private const string Policy = "version: 1\ndefault: allow\nstate: { store: memory }\n";
+
+    private const string Initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+        + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
+
+    private const string Call =
+        """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{}}}""";
+
+    /// <summary>Answers initialize; every other request gets a JSON-RPC error of its own.</summary>
+    private const string RefusesEverything = """
+        const rl = require('readline').createInterface({ input: process.stdin });
+        const send = m => process.stdout.write(JSON.stringify(m) + '\n');
+        rl.on('line', l => {
+          const m = JSON.parse(l);
+          if (m.id === undefined) return;
+          if (m.method === 'initialize') send({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18',
+            capabilities: { tools: {} }, serverInfo: { name: 'refuses', version: '1' } } });
+          else send({ jsonrpc: '2.0', id: m.id, error: { code: -32601, message: 'Listing is closed today' } });
+        });
+        rl.on('close', () => process.exit(0));
+        """;
+
+    [Fact]
+    public async Task Run_ServerRefusesTheGuardsListing_CallErrorQuotesTheServer()
+    {
+        await using var guard = RawGuard.Start(Policy, Scripts.Node(RefusesEverything));
+        await guard.SendAsync(Initialize);
+        await guard.ResponseAsync("0");
+
+        await guard.SendAsync(Call);
+        var message = (await guard.ResponseAsync("1")).GetProperty("error").GetProperty("message").GetString();
+
+        Assert.Contains("tools/list", message, StringComparison.Ordinal);
+        Assert.Contains("Listing is closed today", message, StringComparison.Ordinal);
+        guard.CloseStdin();
+        Assert.Equal(0, await guard.WaitForExitAsync());
+        Assert.DoesNotContain("   at ", guard.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunUrl_UpstreamRefusesConnections_CallErrorNamesTheUpstreamAndTheFailure()
+    {
+        string url;
+        await using (var closed = new ScriptedUpstream(_ => null))
+        {
+            url = closed.Url;
+        }
+
+        var home = new Dictionary<string, string>
+        {
+            ["MCPGUARD_HOME"] = Directory.CreateTempSubdirectory("mcpguard-listing-home-").FullName,
+        };
+        await using var guard = RawGuard.Start(Policy, [], ["--url", url], home);
+
+        await guard.SendAsync(Call);
+        var message = (await guard.ResponseAsync("1")).GetProperty("error").GetProperty("message").GetString();
+
+        Assert.Contains(url, message, StringComparison.Ordinal);
+        Assert.Contains("refused", message, StringComparison.Ordinal);
+        guard.CloseStdin();
+        Assert.Equal(0, await guard.WaitForExitAsync());
+        Assert.DoesNotContain("   at ", guard.Stderr, StringComparison.Ordinal);
+    }
+}
