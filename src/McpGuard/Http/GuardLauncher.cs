@@ -12,7 +12,7 @@ namespace McpGuard.Http;
 /// Everything needed to start one guarded session: the same guard <c>run</c> is, once per session, in front of a
 /// child (<paramref name="commandLine"/>) or of a remote server (<paramref name="upstream"/>, docs/remote.md).
 /// </summary>
-internal sealed class GuardLauncher(
+internal sealed partial class GuardLauncher(
     PolicyEngine engine,
     IAuditLog audit,
     RelayOptions options,
@@ -81,9 +81,14 @@ internal sealed class GuardLauncher(
             commandLine, serverName, pipes.ClientInput, pipes.ClientOutput, childStderr, stopping);
         if (running.IsFaulted && running.Exception.InnerException is ChildStartException start)
         {
+            // The request gets the reason too; the operator reads it here (run exits with it instead).
+            LogStartFailed(loggerFactory.CreateLogger<GuardLauncher>(), TerminalText.Printable(start.Message));
             throw start;
         }
 
         return (relay, running, pipes);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot start the server for a request: {Why}")]
+    private static partial void LogStartFailed(ILogger logger, string why);
 }

@@ -32,6 +32,29 @@ public sealed class ServeReadinessTests
     }
 
     [Fact]
+    public async Task ServerCommandDoesNotExist_TheRequestGets502AndStderrSaysWhy()
+    {
+        await using var guard = await ServedGuard.StartAsync(Policy, ["/no/such/mcp-server"]);
+        using var http = new HttpClient();
+        using var initialize = new HttpRequestMessage(HttpMethod.Post, guard.Url)
+        {
+            Content = new StringContent(
+                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+                    + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""",
+                System.Text.Encoding.UTF8,
+                "application/json"),
+        };
+        initialize.Headers.Accept.ParseAdd("application/json, text/event-stream");
+
+        using var response = await http.SendAsync(initialize, Ct);
+        await guard.TerminateAsync();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Single(
+            guard.Stderr, line => line.Contains("'/no/such/mcp-server' does not exist", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task NotReady_WhenTheRemoteServerRefusesConnections()
     {
         string url;
