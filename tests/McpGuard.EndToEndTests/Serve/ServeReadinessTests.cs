@@ -39,8 +39,8 @@ public sealed class ServeReadinessTests
         using var initialize = new HttpRequestMessage(HttpMethod.Post, guard.Url)
         {
             Content = new StringContent(
-                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
-                    + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""",
+                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","""
+                    + """ "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""",
                 System.Text.Encoding.UTF8,
                 "application/json"),
         };
