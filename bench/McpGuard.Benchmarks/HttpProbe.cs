@@ -9,15 +9,17 @@ namespace McpGuard.Benchmarks;
 /// for a block's first calls apart from the rest, for profiling a side (perf, strace) while the same client as the
 /// HTTP rows drives it. <c>--tail</c>: also each call slower than 500 µs, with its index, its start (the monotonic
 /// clock in s, as <c>perf record -k CLOCK_MONOTONIC</c> stamps events) and its time in µs, to match a slow call with
-/// what the side's threads did then. <c>--gap MS</c>: a pause after each block, as an agent pauses between calls.
+/// what the side's threads did then. <c>--gap MS</c>: a pause after each block, as an agent pauses between calls;
+/// <c>--block N</c>: N calls a block (with 1 and a gap every call is a cold one).
 /// </summary>
 internal static class HttpProbe
 {
     private const int Warmup = 200;
-    private const int Block = 50;
+    private const int DefaultBlock = 50;
     private const double Slow = 500;
 
-    public static async Task<int> RunAsync(string urls, int calls, bool tail, int gapMs)
+    public static async Task<int> RunAsync(
+        string urls, int calls, bool tail, int gapMs, int block = DefaultBlock)
     {
         using var http = McpHttpClient.CreateHttp();
         var endpoints = urls.Split(',').Select(url => new Uri(url)).ToList();
@@ -29,12 +31,12 @@ internal static class HttpProbe
         }
 
         var timed = clients.Select(_ => new List<(long Start, double Us)>(calls)).ToList();
-        for (var (done, round) = (-Warmup, 0); done < calls; done += Block, round++)
+        for (var (done, round) = (-Warmup, 0); done < calls; done += block, round++)
         {
             for (var turn = 0; turn < clients.Count; turn++)
             {
                 var side = (turn + round) % clients.Count;
-                for (var i = 0; i < Block; i++)
+                for (var i = 0; i < block; i++)
                 {
                     var start = Stopwatch.GetTimestamp();
                     await clients[side].CallAsync();
@@ -58,23 +60,24 @@ internal static class HttpProbe
 
         for (var side = 0; side < endpoints.Count; side++)
         {
-            Report(endpoints[side], timed[side], tail);
+            Report(endpoints[side], timed[side], tail, block);
         }
 
         return 0;
     }
 
-    private static void Report(Uri endpoint, List<(long Start, double Us)> timed, bool tail)
+    private static void Report(Uri endpoint, List<(long Start, double Us)> timed, bool tail, int block)
     {
         var latencies = timed.Select(call => call.Us).ToList();
         var (p50, p90) = (HttpLoad.Percentile(latencies, 0.5), HttpLoad.Percentile(latencies, 0.9));
         var (p99, max) = (HttpLoad.Percentile(latencies, 0.99), latencies.Max());
         Console.WriteLine($"{endpoint}: p50 {p50:0} µs, p90 {p90:0} µs, p99 {p99:0} µs, max {max:0} µs");
-        var first = latencies.Where((_, i) => i % Block == 0).ToList();
-        var rest = latencies.Where((_, i) => i % Block != 0).ToList();
-        Console.WriteLine(
-            $"  a block's first calls: p50 {HttpLoad.Percentile(first, 0.5):0} µs; the others: p50 "
-            + $"{HttpLoad.Percentile(rest, 0.5):0} µs, p99 {HttpLoad.Percentile(rest, 0.99):0} µs");
+        var first = latencies.Where((_, i) => i % block == 0).ToList();
+        var rest = latencies.Where((_, i) => i % block != 0).ToList();
+        Console.WriteLine(rest.Count == 0
+            ? $"  every call first in its block: p50 {HttpLoad.Percentile(first, 0.5):0} µs"
+            : $"  a block's first calls: p50 {HttpLoad.Percentile(first, 0.5):0} µs; the others: p50 "
+                + $"{HttpLoad.Percentile(rest, 0.5):0} µs, p99 {HttpLoad.Percentile(rest, 0.99):0} µs");
         if (tail)
         {
             var slow = timed.Select((call, i) => (call, i)).Where(c => c.call.Us > Slow).Select(c => string.Create(
