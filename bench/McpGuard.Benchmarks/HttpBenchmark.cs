@@ -183,7 +183,9 @@ internal static partial class HttpBenchmark
                 http, sides.Select(side => side.Url).ToList(), Warmup, Sequential, LatencyBlock);
             for (var i = 0; i < sides.Count; i++)
             {
-                FiguresOf(figures, sides[i].Name).Latency.Add(latencies[i]);
+                var side = FiguresOf(figures, sides[i].Name);
+                side.Latency.Add(latencies[i]);
+                side.Block = LatencyBlock;
             }
 
             foreach (var side in sides)

@@ -6,6 +6,12 @@ internal sealed class HttpFigures
     /// <summary>Per round: every sequential call's latency (µs).</summary>
     public List<List<double>> Latency { get; } = [];
 
+    /// <summary>
+    /// Calls per turn when the side's latency calls took turns with other sides' (every block's first call then
+    /// follows the other sides' blocks: the side's code and data are no longer in the caches); 0 when they did not.
+    /// </summary>
+    public int Block { get; set; }
+
     public List<double> SessionsThroughput { get; } = [];
 
     /// <summary>

@@ -55,6 +55,8 @@ internal static class HttpReport
         Table(text, figures, sides, memory: false);
         Row(text, "added p50 over direct (µs)", sides, figures, f => Added(figures, f, 0.5), "0");
         Row(text, "added p99 over direct (µs)", sides, figures, f => Added(figures, f, 0.99), "0");
+        Row(text, "… a block's first calls: p50 (µs)", sides, figures, f => InBlocks(f, first: true, 0.5), "0");
+        Row(text, "… the block's other calls: p99 (µs)", sides, figures, f => InBlocks(f, first: false, 0.99), "0");
         text.AppendLine();
         var nginx = Added(figures, figures[Nginx], 0.5);
         foreach (var side in (string[])[Forwarder, .. urls])
@@ -112,6 +114,16 @@ internal static class HttpReport
 
     private static List<double> P(HttpFigures figures, double p) =>
         figures.Latency.Select(l => HttpLoad.Percentile(l, p)).ToList();
+
+    /// <summary>
+    /// A percentile of the calls that opened a block of turns (<paramref name="first"/>), or of the rest: the first
+    /// runs cold after the other sides' blocks, 2 % of the calls with blocks of 50, so they alone can make a p99.
+    /// NaN for a side whose calls did not take turns.
+    /// </summary>
+    private static List<double> InBlocks(HttpFigures figures, bool first, double p) =>
+        figures.Latency.Select(l => figures.Block == 0
+            ? double.NaN
+            : HttpLoad.Percentile(l.Where((_, i) => (i % figures.Block == 0) == first).ToList(), p)).ToList();
 
     private static List<double> Added(Dictionary<string, HttpFigures> figures, HttpFigures side, double p) =>
         P(side, p).Zip(P(figures[Direct], p), (s, d) => s - d).ToList();

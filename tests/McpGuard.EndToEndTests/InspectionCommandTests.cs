@@ -10,17 +10,21 @@ public sealed class InspectionCommandTests
     [InlineData("Option '--policy' is required", "run", "--")]
     [InlineData("Option '--policy' is required", "run", "--polcy", "p.yaml", "--")] // a misspelt option
     [InlineData("Option '--tool' is required", "explain", "--policy", "p.yaml")]
-    public async Task Usage_Error_ExitsTwoSayingWhatIsWrongAndNeverStartsTheServer(
+    public async Task Usage_Error_ExitsTwoSayingWhatIsWrongOnStderrAndNeverStartsTheServer(
         string expected, params string[] arguments)
     {
         var marker = Path.Combine(Path.GetTempPath(), $"mcpguard-started-{Guid.NewGuid():n}");
         string[] server = arguments[^1] == "--" ? ["node", "-e", $"require('fs').writeFileSync('{marker}', 'x')"] : [];
 
-        var (code, _, error) = await GuardCommand.RunAsync([.. arguments, .. server]);
+        var (code, output, error) = await GuardCommand.RunAsync([.. arguments, .. server]);
 
         Assert.Equal(2, code);
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.False(File.Exists(marker));
+
+        // run's stdout is the client's MCP stream: no help text there, even for a config with a typo (SPEC 1).
+        Assert.Equal("", output);
+        Assert.DoesNotContain("Description:", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using McpGuard.Policy.Json;
+using McpGuard.Policy.Pins;
 using McpGuard.Policy.Settings;
 
 namespace McpGuard.Policy.Decide;
@@ -74,14 +75,16 @@ internal static class CallDecider
             ToolName = facts.ToolName, Arguments = facts.Arguments, Risk = listed.Risk, Drift = listed.Drift,
             Agent = facts.Agent,
         },
-        ToolSight.Assumed { Risk: { } known } => new ToolRequest
+        ToolSight.Assumed { Risk: { } known } assumed => new ToolRequest
         {
             ToolName = facts.ToolName, Arguments = facts.Arguments, Risk = known, Agent = facts.Agent,
+            Drift = assumed.Drift,
         },
         _ => new ToolRequest
         {
             ToolName = facts.ToolName, Arguments = facts.Arguments, Agent = facts.Agent,
             Risk = policy.Classify(facts.ToolName, hints: null, facts.ServerName),
+            Drift = (facts.Sight as ToolSight.Assumed)?.Drift ?? PinDrift.None,
         },
     };
 

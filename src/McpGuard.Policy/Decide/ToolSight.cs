@@ -41,10 +41,11 @@ internal abstract record ToolSight
     }
 
     /// <summary>
-    /// No server: any name is a tool the server lists, with no annotations and no pin drift. Its class is
-    /// <paramref name="Risk"/> when one is known (a recorded call), else its name's under the server's name.
+    /// No server: any name is a tool the server lists, with no annotations. Its class is <paramref name="Risk"/>
+    /// when one is known (a recorded call), else its name's under the server's name; its pin drift is
+    /// <paramref name="Drift"/> (a replayed call that a pin decided when it was recorded), else none.
     /// </summary>
-    public sealed record Assumed(RiskClass? Risk = null) : ToolSight
+    public sealed record Assumed(RiskClass? Risk = null, PinDrift Drift = PinDrift.None) : ToolSight
     {
         public static Assumed ByName { get; } = new();
     }

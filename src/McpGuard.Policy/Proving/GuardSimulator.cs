@@ -1,7 +1,7 @@
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Json;
 using McpGuard.Policy.Limits;
-
+using McpGuard.Policy.Pins;
 
 namespace McpGuard.Policy.Proving;
 
@@ -98,7 +98,9 @@ internal sealed class GuardSimulator(CompiledPolicy policy, DateTimeOffset start
     {
         ToolName = request.ToolName,
         Arguments = request.Arguments,
-        Sight = request.Risk is { } recorded ? new ToolSight.Assumed(recorded) : ToolSight.Assumed.ByName,
+        Sight = request.Risk is null && request.Drift == PinDrift.None
+            ? ToolSight.Assumed.ByName
+            : new ToolSight.Assumed(request.Risk, request.Drift),
         ServerName = serverName,
         Answer = approved ? new PersonAnswer.Approved(Reason: null) : null,
     };

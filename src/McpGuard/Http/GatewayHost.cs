@@ -71,7 +71,10 @@ internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, 
             _ => new NoAuthentication(),
         };
         var checks = new GatewayChecks(options, authenticator, new AgentConcurrency(options.MaxRequestsPerAgent));
-        GatewayRoutes.Map(app, options, new McpEndpoint(_sessions, _stateless, options, stopping), checks, () => !_draining, metrics);
+        var readiness = new Readiness(
+            launcher, () => _draining, launcher.LoggerFactory.CreateLogger<Readiness>());
+        GatewayRoutes.Map(
+            app, options, new McpEndpoint(_sessions, _stateless, options, stopping), checks, readiness, metrics);
 
         using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var idle = _sessions.SweepIdleAsync(sweep.Token);

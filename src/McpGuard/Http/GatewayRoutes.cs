@@ -16,10 +16,18 @@ internal static class GatewayRoutes
     public const string MetricsPath = "/metrics";
 
     public static void Map(
-        WebApplication app, ServeOptions options, McpEndpoint endpoint, GatewayChecks checks, Func<bool> ready, PrometheusMetrics? metrics = null)
+        WebApplication app,
+        ServeOptions options,
+        McpEndpoint endpoint,
+        GatewayChecks checks,
+        Readiness readiness,
+        PrometheusMetrics? metrics = null)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", () => ready() ? Results.Text("ready\n") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/readyz", async (HttpContext context) =>
+            await readiness.CheckAsync(context.RequestAborted) is ReadinessOutcome.Ready
+                ? Results.Text("ready\n")
+                : Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable));
         if (options.Auth is ServeAuth.OAuth oauth)
         {
             // RFC 9728: how a client that got a 401 finds the authorization server; public, like the probes.

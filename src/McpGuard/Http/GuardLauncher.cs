@@ -12,7 +12,7 @@ namespace McpGuard.Http;
 /// Everything needed to start one guarded session: the same guard <c>run</c> is, once per session, in front of a
 /// child (<paramref name="commandLine"/>) or of a remote server (<paramref name="upstream"/>, docs/remote.md).
 /// </summary>
-internal sealed class GuardLauncher(
+internal sealed partial class GuardLauncher(
     PolicyEngine engine,
     IAuditLog audit,
     RelayOptions options,
@@ -27,6 +27,13 @@ internal sealed class GuardLauncher(
     public RelayOptions Options => options;
 
     public ILoggerFactory LoggerFactory => loggerFactory;
+
+    /// <summary>Whether a session could reach its server now: the child's command can start, or the upstream
+    /// answers (<see cref="ServerReach"/>).</summary>
+    public async Task<ReadinessOutcome> ReachServerAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        upstream is { } remote
+            ? await ServerReach.UpstreamAsync(remote.Http, remote.Options, timeout, cancellationToken)
+            : ServerReach.Command(commandLine[0], Environment.GetEnvironmentVariable("PATH"));
 
     /// <summary>
     /// Starts the session, with its child when there is one; the relay runs until the client side ends, the child
@@ -74,9 +81,14 @@ internal sealed class GuardLauncher(
             commandLine, serverName, pipes.ClientInput, pipes.ClientOutput, childStderr, stopping);
         if (running.IsFaulted && running.Exception.InnerException is ChildStartException start)
         {
+            // The request gets the reason too; the operator reads it here (run exits with it instead).
+            LogStartFailed(loggerFactory.CreateLogger<GuardLauncher>(), TerminalText.Printable(start.Message));
             throw start;
         }
 
         return (relay, running, pipes);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot start the server for a request: {Why}")]
+    private static partial void LogStartFailed(ILogger logger, string why);
 }

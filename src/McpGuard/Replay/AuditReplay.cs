@@ -29,6 +29,9 @@ internal static class AuditReplay
                 ToolName = call.Tool,
                 Arguments = arguments,
                 Risk = Risk(policy, call, serverName),
+
+                // A pin's verdict is taken as recorded: the tool's definition then is not in the log.
+                Drift = call.Drift,
             };
 
             // A person's answer is taken as recorded: an approved call is approved again if it still needs approval.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Pins;
 using McpGuard.Policy.Risk;
 
 namespace McpGuard.Replay;
@@ -40,4 +41,10 @@ internal sealed record RecordedCall
     /// time).
     /// </summary>
     public RiskClass? Risk { get; init; }
+
+    /// <summary>
+    /// How the tool's definition compared with its pin when the guard decided, as far as the record tells: a call
+    /// decided by <c>pins.on_change</c> or <c>pins.on_new</c> had drifted; others are taken as not drifted.
+    /// </summary>
+    public PinDrift Drift { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy.Decide;
+using McpGuard.Policy.Pins;
 using McpGuard.Policy.Risk;
 
 namespace McpGuard.Replay;
@@ -123,6 +124,12 @@ internal static class RecordedCallReader
                     : Guess(arguments),
                 Risk = Enum.TryParse<RiskClass>(Text(root, "risk"), ignoreCase: true, out var risk)
                     && Enum.IsDefined(risk) ? risk : null,
+                Drift = Text(root, "rule") switch
+                {
+                    "pins.on_change" => PinDrift.Changed,
+                    "pins.on_new" => PinDrift.New,
+                    _ => PinDrift.None,
+                },
             };
             calls.Add(call);
             byId[callId] = call;

@@ -40,6 +40,16 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
 
     public SqliteStatement Buckets { get; } = new(connection, "SELECT opened, last, amount FROM limit_buckets WHERE counter = $id ORDER BY opened", "$id");
 
+    /// <summary>
+    /// Deletes every counter whose buckets have all left its window (its buckets go with it) and answers their ids.
+    /// </summary>
+    public SqliteStatement Sweep { get; } = new(connection, """
+        DELETE FROM limit_counters WHERE NOT EXISTS (
+            SELECT 1 FROM limit_buckets b
+            WHERE b.counter = limit_counters.id AND b.last > $now - limit_counters.window_ticks)
+        RETURNING id
+        """, "$now");
+
     public SqliteStatement Bucket { get; } = new(connection, "SELECT last, amount, total FROM limit_buckets WHERE counter = $id AND opened = $opened", "$id", "$opened");
 
     public SqliteStatement InsertCounter { get; } = new(connection, "INSERT INTO limit_counters (namespace, entry, kind, window_ticks, per) VALUES ($ns, $entry, $kind, $window, $per) RETURNING id", "$ns", "$entry", "$kind", "$window", "$per");
@@ -63,7 +73,7 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
     public void Dispose()
     {
         foreach (var statement in (IDisposable[])[
-            Begin, Commit, Rollback, WindowById, WindowByIdentity, Expire, Buckets, Bucket, InsertCounter,
+            Begin, Commit, Rollback, WindowById, WindowByIdentity, Expire, Buckets, Sweep, Bucket, InsertCounter,
             InsertBucket, UpdateBucket])
         {
             statement.Dispose();

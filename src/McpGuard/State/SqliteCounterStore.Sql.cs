@@ -235,18 +235,41 @@ internal sealed partial class SqliteCounterStore
     }
 
     /// <summary>
-    /// Deletes every counter whose buckets have all left their window (its buckets go with it). A live counter's
-    /// old buckets are left to the next decision that touches it, which takes them out of its sum too.
+    /// Deletes every counter whose buckets have all left their window (its buckets go with it), and forgets those
+    /// of them this connection remembers. A live counter's old buckets are left to the next decision that touches
+    /// it, which takes them out of its sum too. The other remembered windows still hold: forgetting all of them made
+    /// the decision after each sweep read every counter it needs again (bench/README.md, issue 27, eighth session).
     /// </summary>
-    private void Sweep(SqliteConnection connection, DateTimeOffset now)
+    private void Sweep(SqliteCounterStatements statements, DateTimeOffset now)
     {
-        Settle(_statements!);
-        using var command = Command(connection, null, """
-            DELETE FROM limit_counters WHERE NOT EXISTS (
-                SELECT 1 FROM limit_buckets b WHERE b.counter = limit_counters.id AND b.last > $now - limit_counters.window_ticks);
-            """);
-        command.Parameters.AddWithValue("$now", now.UtcTicks);
-        command.ExecuteNonQuery();
+        Settle(statements);
+        HashSet<long>? swept = null;
+        using (var reader = statements.Sweep.With(now.UtcTicks).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                (swept ??= []).Add(reader.GetInt64(0));
+            }
+        }
+
+        if (swept is null)
+        {
+            return;
+        }
+
+        List<CounterId>? forget = null;
+        foreach (var (counter, window) in _windows)
+        {
+            if (swept.Contains(window.Id))
+            {
+                (forget ??= []).Add(counter);
+            }
+        }
+
+        foreach (var counter in forget ?? [])
+        {
+            _windows.Remove(counter);
+        }
     }
 
     /// <summary>

@@ -123,8 +123,7 @@ internal sealed partial class SqliteCounterStore
         if (--_untilSweep <= 0)
         {
             _untilSweep = SweepEvery;
-            Sweep(_connection!, now);
-            _windows.Clear();
+            Sweep(statements, now);
         }
 
         return new CountOutcome.Counted(new CountReceipt(counted));

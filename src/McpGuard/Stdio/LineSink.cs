@@ -35,7 +35,7 @@ internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
     /// </summary>
     public async ValueTask SendAsync(ReadOnlySequence<byte> line, bool flush, CancellationToken cancellationToken)
     {
-        await _lock.WaitAsync(cancellationToken);
+        await EnterAsync(cancellationToken);
         try
         {
             if (line.Length > BatchThreshold && !OneLine.HasNewline(line))
@@ -86,7 +86,7 @@ internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
             return;
         }
 
-        await _lock.WaitAsync(cancellationToken);
+        await EnterAsync(cancellationToken);
         try
         {
             await FlushLockedAsync(cancellationToken);
@@ -121,6 +121,27 @@ internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
         {
             _lock.Release();
         }
+    }
+
+    /// <summary>
+    /// Takes the lock. Held by another writer, it is waited for blocked on a pump's own thread (<see
+    /// cref="PumpThread"/>), so the pump goes on where it was, and awaited anywhere else (a pool thread must not
+    /// block). Free, it is taken without a wait: <c>Wait</c> with a token registers on the token even then
+    /// (callgrind: 1.4k more instructions per forwarded call).
+    /// </summary>
+    private ValueTask EnterAsync(CancellationToken cancellationToken)
+    {
+        if (!PumpThread.IsCurrent)
+        {
+            return new ValueTask(_lock.WaitAsync(cancellationToken));
+        }
+
+        if (!_lock.Wait(0, CancellationToken.None))
+        {
+            _lock.Wait(cancellationToken);
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     private async ValueTask WriteDirectLockedAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)

@@ -132,11 +132,20 @@ internal sealed partial class StdioRelay(
     /// Starts a pump on a dedicated thread. Both inputs are read with blocking reads (the console stream always
     /// does; the child's stdout through <see cref="InlineReadStream"/>), so the thread the kernel wakes for a line
     /// handles and forwards it, without a hand-off to the thread pool, and neither pump blocks the caller or a
-    /// pool thread while it waits. A pump that ever waits asynchronously (a sink held by another writer) goes on
-    /// from the pool.
+    /// pool thread while it waits. A sink held by another writer is waited for on the thread too
+    /// (<see cref="PumpThread"/>); a pump that waits asynchronously for anything else (a full pipe) goes on from the
+    /// pool.
     /// </summary>
     private static Task OnOwnThread(Func<Task> pump) =>
-        Task.Factory.StartNew(pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+        Task.Factory.StartNew(
+                () =>
+                {
+                    PumpThread.MarkCurrent();
+                    return pump();
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default)
             .Unwrap();
 
     private async Task ApplyReloadsAsync(GuardSession session, CancellationToken cancellationToken)

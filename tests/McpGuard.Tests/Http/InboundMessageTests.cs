@@ -107,6 +107,20 @@ public sealed class InboundMessageTests
         Assert.False(InboundMessage.TryRead(Encoding.UTF8.GetBytes(Head + members + ",\"k7\":0}}"), out _));
     }
 
+    /// <summary>The names a refused message left behind (its check stopped midway) are not the next one's.</summary>
+    [Fact]
+    public void TryRead_AfterARefusalMidway_NextMessageCheckedAfresh()
+    {
+        Assert.False(InboundMessage.TryRead(
+            """{"jsonrpc":"2.0","id":1,"result":{"a":{"b":1,"c":{"d":1,"d":2}}}}"""u8.ToArray(), out _));
+
+        Assert.True(InboundMessage.TryRead(
+            """{"jsonrpc":"2.0","id":2,"result":{"a":1,"b":{"d":1},"c":2}}"""u8.ToArray(), out var message));
+        Assert.Equal("n:2", message.Id?.Key);
+        Assert.False(InboundMessage.TryRead(
+            """{"jsonrpc":"2.0","id":3,"result":{"d":1,"d":2}}"""u8.ToArray(), out _));
+    }
+
     [Fact]
     public void TryRead_InitializeAnswer_NamesItsRevision()
     {

@@ -208,6 +208,43 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
     }
 
     [Fact]
+    public async Task TryCount_CounterThisGuardRememberedWasSwept_CountsItInANewRowAndKeepsTheOthers()
+    {
+        var store = await OpenAsync();
+        try
+        {
+            // Remembered by this connection: one counter that will have left its window, one that stays live.
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.gone", 5)], Start, Ct));
+            var later = Start + TimeSpan.FromHours(2);
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.kept", 1_000_000)], later, Ct));
+
+            // The first decision swept; the 1,000th after it sweeps "tools.gone" away.
+            for (var i = 0; i < 999; i++)
+            {
+                Assert.IsType<CountOutcome.Counted>(
+                    await store.TryCountAsync([Rate("tools.kept", 1_000_000)], later, Ct));
+            }
+
+            Assert.Equal(1, Rows("SELECT count(*) FROM limit_counters"));
+
+            // Counted again, not into the row that is gone (nor refused): a new row with just this call.
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.gone", 5)], later, Ct));
+            Assert.Equal(1, Rows("""
+                SELECT CAST(b.amount AS INTEGER) FROM limit_buckets b JOIN limit_counters c ON c.id = b.counter
+                WHERE c.entry = 'tools.gone'
+                """));
+            Assert.Equal(1000, Rows("""
+                SELECT CAST(b.total AS INTEGER) FROM limit_buckets b JOIN limit_counters c ON c.id = b.counter
+                WHERE c.entry = 'tools.kept'
+                """));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+    }
+
+    [Fact]
     public async Task TryCount_BurstStartedTogether_SharesTransactions_CountsTheFirstMaxInArrivalOrder()
     {
         var store = await OpenAsync();

@@ -50,6 +50,52 @@ public sealed class LineSinkTests
         Assert.Equal((byte)'\n', bytes[^1]);
     }
 
+    [Fact]
+    public async Task SendAsync_OnAPumpThreadWhileAnotherWriterHoldsTheSink_WaitsOnThatThread()
+    {
+        // The reader takes nothing until told: the other writer's flush waits inside the sink's lock.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1, resumeWriterThreshold: 1));
+        await using var sink = new LineSink(pipe.Writer.AsStream());
+        var cancellation = TestContext.Current.CancellationToken;
+        var holding = sink.SendAsync("{\"a\":1}"u8.ToArray(), flush: true, cancellation).AsTask();
+        Assert.False(holding.IsCompleted);
+
+        // Awaited, the wait would end on a pool thread: the send comes back unfinished.
+        var sendReturned = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pumpThread = new Thread(() =>
+        {
+            PumpThread.MarkCurrent();
+            var sending = sink.SendAsync("{\"b\":2}"u8.ToArray(), flush: false, cancellation);
+            sendReturned.SetResult(sending.IsCompleted);
+            sending.AsTask().GetAwaiter().GetResult();
+        });
+        pumpThread.Start();
+
+        // The first writer goes on once the pump thread waits for the sink, blocked or with its send unfinished.
+        SpinWait.SpinUntil(() => sendReturned.Task.IsCompleted
+            || (pumpThread.ThreadState & ThreadState.WaitSleepJoin) != 0);
+        var lines = ReadLinesAsync(pipe.Reader, 2, cancellation);
+        await holding;
+        pumpThread.Join();
+        await sink.FlushAsync(cancellation);
+
+        Assert.True(await sendReturned.Task);
+        Assert.Equal(["{\"a\":1}", "{\"b\":2}"], await lines);
+    }
+
+    private static async Task<string[]> ReadLinesAsync(PipeReader reader, int count, CancellationToken cancellation)
+    {
+        var text = new StringBuilder();
+        while (text.ToString().Count(c => c == '\n') < count)
+        {
+            var read = await reader.ReadAsync(cancellation);
+            text.Append(Encoding.UTF8.GetString(read.Buffer));
+            reader.AdvanceTo(read.Buffer.End);
+        }
+
+        return text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     private static ReadOnlySequence<byte> Segmented(byte[] bytes, int size)
     {
         Segment? first = null;

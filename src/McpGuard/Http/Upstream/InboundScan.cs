@@ -36,7 +36,7 @@ internal static class InboundScan
                 return InboundCheck.Invalid;
             }
 
-            var names = new PropertyNames();
+            var names = PropertyNames.ForThisThread();
             names.OpenObject();
             var member = Member.None;
             var (isVersion2, hasMethod, hasResult, hasError, inResult) = (false, false, false, false, false);
