@@ -49,6 +49,13 @@ internal static class LoginCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
+            if (!string.IsNullOrEmpty(url.UserInfo))
+            {
+                // As run --url refuses it: a password in the URL would be echoed in every message naming the server.
+                await error.WriteLineAsync("mcpguard: --url must be an absolute http(s) URL without user info.");
+                return ExitCodes.UsageOrPolicyError;
+            }
+
             if (!Policy.Values.Duration.TryParse(parseResult.GetValue(timeoutOption), out var timeout))
             {
                 await error.WriteLineAsync("mcpguard: --timeout must be a duration such as 5m.");

@@ -42,6 +42,13 @@ internal sealed class RequestSpans(
     private readonly ToolNames _tools = new();
 
     /// <summary>
+    /// The request the client's direction started last. The gate decides and forwards the request the pump is
+    /// handling, named by the id it was read with: the same string instance as its entry's, so it is found here with
+    /// no hash (<see cref="Open"/>). A held call's, or any other, is looked up in the table.
+    /// </summary>
+    private PendingRequest? _last;
+
+    /// <summary>
     /// The channel that answered each call asked about, by audit call id, until its decision is recorded.
     /// </summary>
     private readonly ConcurrentDictionary<string, string?> _askedOn = new(StringComparer.Ordinal);
@@ -67,23 +74,7 @@ internal sealed class RequestSpans(
     /// <summary>A client request entered the session's table of requests in flight: its record rides on it.</summary>
     public void Started(PendingRequest pending, JsonElement parameters)
     {
-        // One pass over the parameters' members for both the tool's name and _meta.
-        JsonElement name = default, meta = default;
-        if (parameters.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var member in parameters.EnumerateObject())
-            {
-                if (member.NameEquals("name"u8))
-                {
-                    name = member.Value;
-                }
-                else if (member.NameEquals("_meta"u8))
-                {
-                    meta = member.Value;
-                }
-            }
-        }
-
+        TraceMembers.Read(parameters, out var name, out var meta);
         var method = pending.Method;
         var tool = method == RequestMethods.ToolsCall ? _tools.Of(name) : null;
         var startedAt = Stopwatch.GetTimestamp();
@@ -96,6 +87,7 @@ internal sealed class RequestSpans(
         }
 
         pending.Trace = request;
+        Volatile.Write(ref _last, pending);
     }
 
     /// <summary>
@@ -105,7 +97,9 @@ internal sealed class RequestSpans(
     private void Trace(
         RequestTrace request, JsonRpcId id, JsonElement parameters, JsonElement meta, TraceSampler sampler)
     {
-        var parent = TraceParent.Parse(Text(meta, "traceparent"u8), Text(meta, "tracestate"u8));
+        var parent = meta.ValueKind == JsonValueKind.Object
+            ? TraceParent.Parse(Text(meta, "traceparent"u8), Text(meta, "tracestate"u8))
+            : default;
         var (high, low) = parent.Exists ? (parent.TraceIdHigh, parent.TraceIdLow) : NewTraceId();
         if (!sampler.Samples(parent, high))
         {
@@ -120,7 +114,9 @@ internal sealed class RequestSpans(
         request.Transport = transport;
         request.SessionId = sessionId;
         request.Caller = requestAgents?.AgentOf(id) ?? agent;
-        request.ProtocolVersion = Text(meta, "io.modelcontextprotocol/protocolVersion"u8);
+        request.ProtocolVersion = meta.ValueKind == JsonValueKind.Object
+            ? Text(meta, "io.modelcontextprotocol/protocolVersion"u8)
+            : null;
         request.Arguments = request.Tool is not null && arguments == TelemetryArguments.Full
             && parameters.TryGetProperty("arguments"u8, out var a) ? a.GetRawText() : null;
     }
@@ -136,18 +132,22 @@ internal sealed class RequestSpans(
     /// <summary>The session forwarded the client's request to the server: its CLIENT span starts.</summary>
     public void Forwarded(JsonRpcId id)
     {
-        if (_traces is not null && awaiting.TryGet(id, out var pending))
+        if (_traces is not null && Entry(id) is { } pending)
         {
             Forwarded(pending);
         }
     }
 
-    /// <summary>The same, with the request's entry in hand.</summary>
+    /// <summary>
+    /// The same, with the request's entry in hand. A tools/call's CLIENT span starts at the reading the gate took
+    /// for its outcome just before forwarding it (<see cref="ForwardedCall.StartedTimestamp"/>): no clock read of
+    /// its own (bench/README.md); any other request's reads the clock.
+    /// </summary>
     public void Forwarded(PendingRequest pending)
     {
         if (_traces is not null && pending.Trace is { Traced: true } request)
         {
-            request.ForwardedAt = Stopwatch.GetTimestamp();
+            request.ForwardedAt = pending.Call?.StartedTimestamp ?? Stopwatch.GetTimestamp();
         }
     }
 
@@ -178,8 +178,15 @@ internal sealed class RequestSpans(
     /// held call was taken out of it, waiting for the guard's answer.
     /// </summary>
     private RequestTrace? Open(JsonRpcId id) =>
-        awaiting.TryGet(id, out var pending) ? pending.Trace
-        : awaiting.Unanswered.TryGet(id, out var request) ? request : null;
+        Entry(id)?.Trace ?? (awaiting.Unanswered.TryGet(id, out var request) ? request : null);
+
+    /// <summary>
+    /// Request <paramref name="id"/>'s entry while it awaits the server: the last started while its spans are open,
+    /// else the table's.
+    /// </summary>
+    private PendingRequest? Entry(JsonRpcId id) =>
+        Volatile.Read(ref _last) is { Trace: not null } last && ReferenceEquals(last.Id.Key, id.Key) ? last
+        : awaiting.TryGet(id, out var pending) ? pending : null;
 
     /// <summary>Counts the decision; returns its audit word, and the channel that answered an approval.</summary>
     private string Decide(string callId, string? tool, CallVerdict verdict, string? ruleId, out string? channel)

@@ -14,9 +14,11 @@ internal readonly record struct LabelValues(string? First, string? Second, strin
     };
 
     /// <summary>
-    /// Ordinal equality without hashing: the cache check of <see cref="MetricTable"/>. <c>string.Equals(a, b)</c> is
-    /// ordinal and checks for the same instance before the characters (labels mostly are the same instance).
+    /// Ordinal equality without hashing: the cache check of <see cref="MetricTable"/>. Labels mostly are the same
+    /// instance, checked here without a call (the native build does not inline <c>string.Equals</c>); else ordinal.
     /// </summary>
     public bool Matches(in LabelValues other) =>
-        string.Equals(First, other.First) && string.Equals(Second, other.Second) && string.Equals(Third, other.Third);
+        Same(First, other.First) && Same(Second, other.Second) && Same(Third, other.Third);
+
+    private static bool Same(string? a, string? b) => ReferenceEquals(a, b) || string.Equals(a, b);
 }

@@ -76,8 +76,7 @@ internal sealed class OtlpSpanWriter
         var w = _writer;
         var server = NewSpanId();
         var end = clock.UnixNanos(request.EndedAt);
-        var body = Head(request, server, request.Parent.SpanId);
-        Times(ServerKind, clock.UnixNanos(request.StartedAt), end);
+        var body = Head(request, server, request.Parent.SpanId, ServerKind, clock.UnixNanos(request.StartedAt), end);
         var common = w.Length;
         _attributes.WriteCommon(w, request);
         var commonLength = w.Length - common;
@@ -89,19 +88,24 @@ internal sealed class OtlpSpanWriter
             return;
         }
 
-        body = Head(request, NewSpanId(), server);
-        Times(ClientKind, clock.UnixNanos(request.ForwardedAt), end);
+        body = Head(request, NewSpanId(), server, ClientKind, clock.UnixNanos(request.ForwardedAt), end);
         w.Copy(common - moved, commonLength);
         Tail(request, SampledFlags);
         w.End(body, SpanLengthRoom);
     }
 
-    /// <summary>Starts a span with its ids and trace state; returns where its body starts.</summary>
-    private int Head(RequestTrace request, ulong id, ulong parent)
+    /// <summary>
+    /// Starts a span: the field that holds it with room for its length, then its ids, parent, kind and times in one
+    /// write (protobuf takes a message's fields in any order), then the caller's trace state; returns where its body
+    /// starts.
+    /// </summary>
+    private int Head(RequestTrace request, ulong id, ulong parent, int kind, long start, long end)
     {
         var w = _writer;
-        var body = w.Begin(0x12, SpanLengthRoom); // ScopeSpans.spans
-        var to = w.GetSpan(2 + 16 + 2 + 8);
+        var to = w.GetSpan(1 + SpanLengthRoom + 28 + 10 + 20);
+        to[0] = 0x12; // ScopeSpans.spans; its length goes in the next two bytes (ProtoWriter.End)
+        var body = w.Length + 1 + SpanLengthRoom;
+        to = to[(1 + SpanLengthRoom)..];
         to[0] = 0x0A; // trace_id
         to[1] = 16;
         BinaryPrimitives.WriteUInt64BigEndian(to[2..], request.TraceIdHigh);
@@ -109,31 +113,28 @@ internal sealed class OtlpSpanWriter
         to[18] = 0x12; // span_id
         to[19] = 8;
         BinaryPrimitives.WriteUInt64BigEndian(to[20..], id);
-        w.Advance(28);
+        var at = 28;
+        if (parent != 0)
+        {
+            to[at] = 0x22; // parent_span_id
+            to[at + 1] = 8;
+            BinaryPrimitives.WriteUInt64BigEndian(to[(at + 2)..], parent);
+            at += 10;
+        }
+
+        to[at] = 0x30; // kind, a one-byte varint
+        to[at + 1] = (byte)kind;
+        to[at + 2] = 0x39; // start_time_unix_nano, fixed64
+        BinaryPrimitives.WriteUInt64LittleEndian(to[(at + 3)..], (ulong)start);
+        to[at + 11] = 0x41; // end_time_unix_nano, fixed64
+        BinaryPrimitives.WriteUInt64LittleEndian(to[(at + 12)..], (ulong)end);
+        w.Advance(1 + SpanLengthRoom + at + 20);
         if (request.Parent.State is { } state)
         {
             w.String(0x1A, state);
         }
 
-        if (parent != 0)
-        {
-            w.Id(0x22, parent);
-        }
-
         return body;
-    }
-
-    /// <summary>kind (a one-byte varint), start_time_unix_nano and end_time_unix_nano (fixed64).</summary>
-    private void Times(int kind, long start, long end)
-    {
-        var to = _writer.GetSpan(20);
-        to[0] = 0x30;
-        to[1] = (byte)kind;
-        to[2] = 0x39;
-        BinaryPrimitives.WriteUInt64LittleEndian(to[3..], (ulong)start);
-        to[11] = 0x41;
-        BinaryPrimitives.WriteUInt64LittleEndian(to[12..], (ulong)end);
-        _writer.Advance(20);
     }
 
     private void Tail(RequestTrace request, uint flags)

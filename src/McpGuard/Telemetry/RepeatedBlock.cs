@@ -77,7 +77,8 @@ internal sealed class RepeatedBlock
 
             for (var i = 0; i < values.Length; i++)
             {
-                if (!string.Equals(values[i], Values[i])) // ordinal, the same instance first
+                // The same instance first, without a call (string.Equals is not inlined); then ordinal.
+                if (!ReferenceEquals(values[i], Values[i]) && !string.Equals(values[i], Values[i]))
                 {
                     return false;
                 }

@@ -74,6 +74,23 @@ public sealed class RequestSpansTests
     }
 
     [Fact]
+    public void ForwardedToolCall_ClientSpanStartsAtTheGatesReading()
+    {
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var id = JsonRpcId.FromString("c6");
+        using var parameters = JsonDocument.Parse("""{"name":"t","arguments":{}}""");
+
+        var pending = Enter(id);
+        spans.Started(pending, parameters.RootElement);
+        var forwardedAt = Stopwatch.GetTimestamp();
+        pending.Call = new ForwardedCall("call-1", "t", forwardedAt);
+        spans.Forwarded(id);
+        spans.Answered(Take(id), isError: false, errorCode: null);
+
+        Assert.Equal(forwardedAt, Assert.Single(_sink.Added).ForwardedAt);
+    }
+
+    [Fact]
     public void AnswerTheSessionTimed_EndsAtTheSessionsReading()
     {
         var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
