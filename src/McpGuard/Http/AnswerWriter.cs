@@ -16,7 +16,11 @@ internal static class AnswerWriter
     /// <summary>
     /// A POST's answer. Returns whether the answer was written (false: the stream ended without one).
     /// </summary>
-    public static async Task<bool> WriteAnswerAsync(HttpResponse response, ClientStream stream, CancellationToken cancellationToken)
+    /// <param name="beforeAnswer">Sees the first message before anything is written, so it may still set headers.
+    /// </param>
+    public static async Task<bool> WriteAnswerAsync(
+        HttpResponse response, ClientStream stream, CancellationToken cancellationToken,
+        Action<OutboundMessage>? beforeAnswer = null)
     {
         if (!await stream.WaitToReadAsync(cancellationToken) || !stream.TryRead(out var first))
         {
@@ -24,6 +28,8 @@ internal static class AnswerWriter
             response.StatusCode = StatusCodes.Status502BadGateway;
             return false;
         }
+
+        beforeAnswer?.Invoke(first);
 
         if (first.Kind == MessageKind.Response)
         {

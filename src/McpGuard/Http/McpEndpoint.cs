@@ -146,11 +146,27 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             return;
         }
 
-        response.Headers[SessionHeader] = session.Id;
-        await ExchangeAsync(session, message, body, response, aborted);
+        // The id is the client's only once the server accepted: an initialize answered with an error (the upstream
+        // is down or refuses) opens nothing, else each retry would hold one of sessions.max until it idles out.
+        var given = false;
+        await ExchangeAsync(session, message, body, response, aborted, first =>
+        {
+            // Something before the answer (an SSE stream): the session is the client's from the stream's start.
+            given = first.Kind != MessageKind.Response || !first.IsErrorAnswer();
+            if (given)
+            {
+                response.Headers[SessionHeader] = session.Id;
+            }
+        });
+        if (!given)
+        {
+            await sessions.EndAsync(session);
+        }
     }
 
-    private static async Task ExchangeAsync(LegacySession session, ClientMessage message, byte[] body, HttpResponse response, CancellationToken aborted)
+    private static async Task ExchangeAsync(
+        LegacySession session, ClientMessage message, byte[] body, HttpResponse response, CancellationToken aborted,
+        Action<OutboundMessage>? beforeAnswer = null)
     {
         session.Touch();
         if (message.Kind != MessageKind.Request)
@@ -178,7 +194,7 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
                 return;
             }
 
-            await AnswerWriter.WriteAnswerAsync(response, stream, aborted);
+            await AnswerWriter.WriteAnswerAsync(response, stream, aborted, beforeAnswer);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {

@@ -66,6 +66,39 @@ internal readonly record struct OutboundMessage(
     }
 
     /// <summary>
+    /// Whether this answer is a JSON-RPC error: read only for an <c>initialize</c>'s answer, which opens a 2025
+    /// session only when it is a result.
+    /// </summary>
+    public bool IsErrorAnswer()
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(Bytes, new JsonReaderOptions { MaxDepth = 1024 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("error"u8))
+                {
+                    return true;
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: not an error answer either; the guard writes only valid JSON-RPC.
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The token a request's <c>params._meta.progressToken</c> (or a progress notification's) carries.
     /// </summary>
     public static string? ProgressTokenOf(JsonElement message) =>

@@ -19,6 +19,14 @@ public sealed class RoutedMessageTests
         Assert.Equal("n:7", message.Id?.Key);
     }
 
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"no"}}""", true)]
+    [InlineData("""{"error":{"code":-32602,"message":"no"},"jsonrpc":"2.0","id":1}""", true)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"error":{"code":1},"protocolVersion":"2025-06-18"}}""", false)]
+    [InlineData("""{"jsonrpc":"2.0","id":"error","result":{}}""", false)]
+    public void IsErrorAnswer_OnlyATopLevelError(string json, bool expected) =>
+        Assert.Equal(expected, RoutedMessage.Read(Encoding.UTF8.GetBytes(json)).IsErrorAnswer());
+
     [Fact]
     public void AnswerDeeperThanADocumentsDefault_IsStillAResponse()
     {
