@@ -52,6 +52,8 @@ public sealed class DoctorTests
         var home = Directory.CreateTempSubdirectory("mcpguard-doctor-").FullName;
         var policy = Path.Combine(home, "bad.yaml");
         File.WriteAllText(policy, "version: 1\ndefault: allow\ntools:\n  echo: maybe\n");
+        var good = Path.Combine(home, "good.yaml");
+        File.WriteAllText(good, "version: 1\ndefault: allow\n");
         var guard = RepoPaths.Guard;
         WriteClaudeConfig(home, new JsonObject
         {
@@ -67,6 +69,13 @@ public sealed class DoctorTests
                 ["command"] = "/nowhere/bin/mcpguard",
                 ["args"] = new JsonArray("run", "--policy", policy, "--", "node", "server.js"),
             },
+            ["server-gone"] = new JsonObject
+            {
+                ["command"] = guard.Command,
+                ["args"] = new JsonArray(
+                    [.. guard.Prefix.Concat(["run", "--policy", good, "--", "/nowhere/bin/server"])
+                        .Select(a => JsonValue.Create(a))]),
+            },
         });
 
         var (code, output, _) = await GuardCommand.RunInHomeAsync(home, "doctor");
@@ -75,7 +84,9 @@ public sealed class DoctorTests
         Assert.Contains($"PROBLEM    bad-policy: policy invalid, the guard exits at every start: {policy}:4:", output);
         Assert.Contains($"see: mcpguard check --policy {policy}", output);
         Assert.Contains("PROBLEM    guard-gone: the guard /nowhere/bin/mcpguard does not exist", output);
-        Assert.Contains("2 problems found.", output);
+        Assert.Contains("PROBLEM    server-gone: wrapped with policy " + good
+            + ", but its server command '/nowhere/bin/server' does not exist", output);
+        Assert.Contains("3 problems found.", output);
     }
 
     private static void WriteClaudeConfig(string home, JsonObject servers)

@@ -30,7 +30,12 @@ internal abstract record SingleYamlDocument
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new Failed(new PolicyError(path, 0, 0, "$", $"cannot read the {what}: {ex.Message}"));
+            // The runtime's own words repeat the path ("Could not find file '/x/p.yaml'.") or mislead (a folder is
+            // "Access to the path is denied"): say what is wrong instead.
+            var why = ex is FileNotFoundException or DirectoryNotFoundException ? "it does not exist"
+                : Directory.Exists(path) ? "it is a folder, not a file"
+                : ex.Message;
+            return new Failed(new PolicyError(path, 0, 0, "$", $"cannot read the {what}: {why}"));
         }
 
         return Read(text, path, whenEmpty, whenSecondDocument);

@@ -190,7 +190,7 @@ internal sealed partial class AuditLog : IAuditLog
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "Cannot write the audit log {Path}: {Error}. Calls are denied until it can be written.")]
+        Message = "Cannot write the audit log {Path} ({Error}). Calls are denied until it can be written.")]
     private partial void LogWriteFailed(string path, string error);
 
     [LoggerMessage(

@@ -26,12 +26,14 @@ internal static class CheckCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var file = parseResult.GetValue(policyOption)!;
-            if (await ServerInspection.LoadPolicyAsync(file, error) is not { } policy)
+            var commandLine = parseResult.GetValue(server) ?? [];
+            var consequence = commandLine.Length == 0 ? "a guard would refuse to start with it"
+                : "the server was not started";
+            if (await ServerInspection.LoadPolicyAsync(file, error, consequence) is not { } policy)
             {
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            var commandLine = parseResult.GetValue(server) ?? [];
             if (commandLine.Length == 0)
             {
                 await output.WriteLineAsync($"{file.FullName}: valid ({policy.Entries.Count} tool entries, "

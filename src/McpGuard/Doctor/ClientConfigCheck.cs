@@ -92,10 +92,13 @@ internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, Poli
                 DoctorLevel.Problem,
                 name,
                 $"wrapped with policy {wrapped.Policy}, but its server command '{wrapped.ServerCommand}' "
-                    + $"is not found on PATH",
+                    + (IsPath(wrapped.ServerCommand) ? "does not exist" : "is not found on PATH"),
                 1);
         }
 
         return new DoctorFinding(DoctorLevel.Ok, name, $"wrapped, policy {wrapped.Policy} (valid)", 1);
     }
+
+    private static bool IsPath(string command) =>
+        Path.IsPathRooted(command) || command.Contains('/', StringComparison.Ordinal);
 }

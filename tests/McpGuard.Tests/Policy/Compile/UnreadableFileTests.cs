@@ -31,6 +31,26 @@ public sealed class UnreadableFileTests
         AssertUnreadable(error, temp.Path, "cannot read the cases file: ");
     }
 
+    [Fact]
+    public void PolicyLoader_FolderInsteadOfFile_SaysItIsAFolder()
+    {
+        using var temp = new TempDirectory();
+
+        var error = Assert.Single(PolicyLoader.LoadFile(temp.Path).Errors);
+
+        Assert.Equal("cannot read the policy file: it is a folder, not a file", error.Message);
+    }
+
+    [Fact]
+    public void PolicyLoader_MissingFile_SaysItDoesNotExist()
+    {
+        using var temp = new TempDirectory();
+
+        var error = Assert.Single(PolicyLoader.LoadFile(temp.File("policy.yaml")).Errors);
+
+        Assert.Equal("cannot read the policy file: it does not exist", error.Message);
+    }
+
     private static void AssertUnreadable(PolicyError error, string path, string start)
     {
         Assert.Equal((path, 0, 0, "$"), (error.File, error.Line, error.Column, error.Path));
