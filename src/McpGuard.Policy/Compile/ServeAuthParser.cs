@@ -57,13 +57,16 @@ internal sealed class ServeAuthParser(YamlWalker yaml)
             yaml.Error(node, "serve.auth.oauth.issuer", "is required: the authorization server's URL");
         }
         else if (Scalar(issuerNode) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var uri)
-            && uri.Scheme is "https" or "http")
+            && (uri.Scheme == "https" || uri.Scheme == "http" && uri.IsLoopback))
         {
             issuer = uri;
         }
         else
         {
-            yaml.Error(issuerNode, "serve.auth.oauth.issuer", "must be a URL such as https://auth.example.com");
+            // The signing keys come from the issuer: over plain HTTP anyone on the path could swap them and mint
+            // tokens the guard accepts.
+            yaml.Error(issuerNode, "serve.auth.oauth.issuer",
+                "must be an https URL such as https://auth.example.com (http only for a loopback address)");
         }
 
         string? audience = null;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using McpGuard.Inventory;
 using McpGuard.Pins;
+using McpGuard.Policy.Yaml;
 
 namespace McpGuard.Cli;
 
@@ -61,8 +62,9 @@ internal static class CheckCommand
             foreach (var finding in findings)
             {
                 // Findings name the server's tools: inert before they reach the terminal.
+                var at = finding.At is { } path ? PolicyPositions.Of(file.FullName, path) + ": " : "";
                 await output.WriteLineAsync(
-                    $"{(finding.IsError ? "error" : "warning")}: {TerminalText.Printable(finding.Message)}");
+                    $"{(finding.IsError ? "error" : "warning")}: {at}{TerminalText.Printable(finding.Message)}");
             }
 
             var errors = findings.Count(f => f.IsError);

@@ -66,7 +66,8 @@ internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, 
             : null;
         IRequestAuthenticator authenticator = options.Auth switch
         {
-            ServeAuth.Tokens file => new TokenAuthenticator(file.File),
+            ServeAuth.Tokens file => new TokenAuthenticator(
+                file.File, launcher.LoggerFactory.CreateLogger<TokenAuthenticator>()),
             ServeAuth.OAuth oauth => new OAuthAuthenticator(oauth, issuerKeys!, clock),
             _ => new NoAuthentication(),
         };

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using McpGuard.Http.Bearer;
 using McpGuard.Policy.Agents;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Http;
 
@@ -16,15 +18,28 @@ namespace McpGuard.Http;
 /// agents there are. Its time can depend only on how the presented token's SHA-256 compares with the stored ones,
 /// which tells a guesser nothing about a token (finding a token for a digest is what SHA-256 rules out).
 /// </remarks>
-internal sealed class TokenAuthenticator(string path) : IRequestAuthenticator
+internal sealed partial class TokenAuthenticator : IRequestAuthenticator
 {
     /// <summary>Tokens up to this many UTF-8 bytes are hashed without an allocation.</summary>
     private const int StackTokenBytes = 256;
 
+    /// <summary>The length before the first read: unlike any file's, also unlike a missing file's (-1).</summary>
+    private const long NeverRead = -2;
+
     private readonly Lock _gate = new();
+    private readonly string _path;
+    private readonly ILogger _logger;
     private Dictionary<(UInt128, UInt128), string> _agents = [];
     private DateTime _readAt = DateTime.MinValue;
-    private long _length = -1;
+    private long _length = NeverRead;
+
+    /// <summary>Reads the file at once, so a missing or broken one is said when serve starts.</summary>
+    public TokenAuthenticator(string path, ILogger? logger = null)
+    {
+        _path = path;
+        _logger = logger ?? NullLogger.Instance;
+        Agents();
+    }
 
     public ValueTask<AuthOutcome> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken) =>
         new(Outcome(bearerToken, Agents()));
@@ -96,7 +111,7 @@ internal sealed class TokenAuthenticator(string path) : IRequestAuthenticator
 
     private Dictionary<(UInt128, UInt128), string> Agents()
     {
-        var info = new FileInfo(path);
+        var info = new FileInfo(_path);
         var (writtenAt, length) = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
         lock (_gate)
         {
@@ -104,12 +119,18 @@ internal sealed class TokenAuthenticator(string path) : IRequestAuthenticator
             {
                 try
                 {
-                    _agents = ByHash(AgentsFile.Read(path));
+                    _agents = ByHash(AgentsFile.Read(_path));
+                    if (!info.Exists)
+                    {
+                        // Said, else every token gets 401 and nothing tells why.
+                        LogMissing(_logger, TerminalText.Printable(_path));
+                    }
                 }
                 catch (Exception ex) when (ex is InvalidDataException or IOException)
                 {
                     // A broken file admits nobody (fail closed) until it is fixed.
                     _agents = [];
+                    LogBroken(_logger, TerminalText.Printable(ex.Message));
                 }
 
                 (_readAt, _length) = (writtenAt, length);
@@ -122,4 +143,12 @@ internal sealed class TokenAuthenticator(string path) : IRequestAuthenticator
     /// <summary>What one connection's accepted <c>Authorization</c> header named, under which agents table.</summary>
     private sealed record Presented(
         string Authorization, Dictionary<(UInt128, UInt128), string> Agents, AuthOutcome Outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "serve.auth.tokens: {Path} does not exist: nobody is admitted until `mcpguard agents add`.")]
+    private static partial void LogMissing(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "serve.auth.tokens: {Problem}; nobody is admitted until it is fixed.")]
+    private static partial void LogBroken(ILogger logger, string problem);
 }

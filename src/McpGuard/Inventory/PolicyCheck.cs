@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using McpGuard.Policy;
 using McpGuard.Policy.Conditions;
@@ -22,7 +23,7 @@ internal static class PolicyCheck
         var byName = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
         foreach (var glob in policy.Hide.Where(g => !tools.Any(t => g.IsMatch(t.Name))))
         {
-            findings.Add(new(false, $"hide: '{glob.Pattern}' matches no tool of this server."));
+            findings.Add(new(false, $"hide: '{glob.Pattern}' matches no tool of this server.", ["hide", glob.Pattern]));
         }
 
         foreach (var entry in policy.Entries)
@@ -31,7 +32,8 @@ internal static class PolicyCheck
             if (matched.Count == 0)
             {
                 findings.Add(new(true, $"tools.{entry.Pattern.Pattern}: the server has no tool "
-                    + $"{(entry.Pattern.IsLiteral ? "of this name" : "matching this glob")}."));
+                    + $"{(entry.Pattern.IsLiteral ? "of this name" : "matching this glob")}.",
+                    ["tools", entry.Pattern.Pattern]));
                 continue;
             }
 
@@ -51,15 +53,17 @@ internal static class PolicyCheck
             ? [new Condition(b.Argument, [
                 new ConditionOperator(ConditionOperatorKind.Gte, [PolicyValue.FromScalar("0", false)])])]
             : Array.Empty<Condition>();
-        foreach (var (condition, where) in entry.Rules
-            .SelectMany(r => r.When.Select(c => (c, $"rules[{r.Index}]")))
-            .Concat(budget.Select(c => (c, "budget"))))
+        var name = entry.Pattern.Pattern;
+        foreach (var (condition, where, at) in entry.Rules
+            .SelectMany(r => r.When.Select(c => (c, $"rules[{r.Index}]", (string[])[
+                "tools", name, "rules", r.Index.ToString(CultureInfo.InvariantCulture), "when", c.Path.Text])))
+            .Concat(budget.Select(c => (c, "budget", (string[])["tools", name, "budget"]))))
         {
             var schema = Resolve(tool.InputSchema, condition.Path);
             if (schema is null)
             {
-                findings.Add(new(true, $"tools.{entry.Pattern.Pattern}.{where}: '{condition.Path}' "
-                    + $"is not in the input schema of {tool.Name}."));
+                findings.Add(new(true, $"tools.{name}.{where}: '{condition.Path}' "
+                    + $"is not in the input schema of {tool.Name}.", at));
                 continue;
             }
 
@@ -69,8 +73,8 @@ internal static class PolicyCheck
             if (condition.Operators.Any(o => ConditionOperatorWords.IsNumeric(o.Kind))
                 && type is not (null or "number" or "integer" or "string"))
             {
-                findings.Add(new(true, $"tools.{entry.Pattern.Pattern}.{where}: '{condition.Path}' is a {type} "
-                    + $"in {tool.Name}'s schema; numeric operators can never hold."));
+                findings.Add(new(true, $"tools.{name}.{where}: '{condition.Path}' is a {type} "
+                    + $"in {tool.Name}'s schema; numeric operators can never hold.", at));
             }
         }
     }

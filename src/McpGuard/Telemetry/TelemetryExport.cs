@@ -11,7 +11,7 @@ namespace McpGuard.Telemetry;
 /// both carry the same resource. Disposing flushes what is buffered, so a session that ends is exported whole
 /// (docs/telemetry.md).
 /// </summary>
-internal sealed class TelemetryExport : IDisposable
+internal sealed partial class TelemetryExport : IDisposable
 {
     /// <summary>
     /// The exporter's default, 60 s, unless <c>OTEL_METRIC_EXPORT_INTERVAL</c> (milliseconds) says otherwise.
@@ -52,6 +52,13 @@ internal sealed class TelemetryExport : IDisposable
     {
         if (Endpoint(settings, environment) is not { } endpoint)
         {
+            if (settings.Otlp is null && !string.IsNullOrWhiteSpace(environment("OTEL_EXPORTER_OTLP_ENDPOINT")))
+            {
+                // Set but unusable: say so, or the user believes telemetry is on. The value is not repeated (a
+                // collector's URL may carry a key).
+                LogEndpointUnusable(logger ?? NullLogger.Instance);
+            }
+
             return null;
         }
 
@@ -93,4 +100,8 @@ internal sealed class TelemetryExport : IDisposable
         var root = endpoint.AbsoluteUri.EndsWith('/') ? endpoint.AbsoluteUri : endpoint.AbsoluteUri + "/";
         return new Uri(new Uri(root), signal);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL such as "
+        + "http://127.0.0.1:4318; telemetry is not exported.")]
+    private static partial void LogEndpointUnusable(ILogger logger);
 }

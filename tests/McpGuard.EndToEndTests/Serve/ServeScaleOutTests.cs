@@ -70,7 +70,7 @@ public sealed class ServeScaleOutTests
         }
     }
 
-    private static async Task<string> PlaceOrderAsync(HttpClient http, Uri url, int i)
+    internal static async Task<string> PlaceOrderAsync(HttpClient http, Uri url, int i)
     {
         var body = "{\"jsonrpc\":\"2.0\",\"id\":" + i.ToString(CultureInfo.InvariantCulture)
             + ",\"method\":\"tools/call\",\"params\":{\"name\":\"place_order\","

@@ -7,6 +7,35 @@ namespace McpGuard.Tests.Cli;
 public sealed class CheckCommandTests
 {
     [Fact]
+    public async Task AgainstServer_FindingsAboutThePolicy_NameItsFileLineAndColumn()
+    {
+        using var temp = new TempDirectory();
+        var policy = temp.File("policy.yaml");
+        await File.WriteAllTextAsync(
+            policy,
+            "version: 1\ndefault: deny\nhide: [get_x, cancel_al_orders]\ntools:\n  get_tickers: allow\n"
+                + "  plac_order: allow\n  place_order:\n    rules:\n      - when: { quantity: { lte: 1 } }\n"
+                + "        action: allow\n",
+            TestContext.Current.CancellationToken);
+        await using var server = ScriptedServer.Listing(
+            """[{"name":"get_tickers","inputSchema":{"type":"object"}},"""
+                + """{"name":"place_order","inputSchema":{"type":"object","properties":{"qty":{"type":"string"}}}}]""");
+
+        var (exitCode, output, _) = await CommandRunner.RunAsync(
+            CheckCommand.Create(server.Connector), "--policy", policy, "--", "server");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(
+            $"warning: {policy}:3:15: hide: 'cancel_al_orders' matches no tool", output, StringComparison.Ordinal);
+        Assert.Contains(
+            $"error: {policy}:6:3: tools.plac_order: the server has no tool", output, StringComparison.Ordinal);
+        Assert.Contains(
+            $"error: {policy}:9:17: tools.place_order.rules[0]: 'quantity' is not in the input schema",
+            output,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InvalidPolicy_WithoutServer_ErrorsWithFileAndLine_AndNoWordOfAServer()
     {
         using var temp = new TempDirectory();

@@ -3,6 +3,7 @@ using System.Text;
 using McpGuard.Http;
 using McpGuard.Http.Bearer;
 using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Tests.Http;
 
@@ -53,6 +54,39 @@ public sealed class TokenAuthenticatorTests : IDisposable
 
         Assert.Equal(
             new AuthOutcome.Refused(true, "unknown or revoked token"), await AuthenticateAsync("Bearer mcpg_alice"));
+    }
+
+    [Fact]
+    public async Task MissingFile_SaidOnceAtStart_NobodyAdmitted()
+    {
+        var logger = new CapturingLogger();
+
+        var authenticator = new TokenAuthenticator(_home.File("missing.yaml"), logger);
+
+        var (level, message) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains("missing.yaml does not exist: nobody is admitted until `mcpguard agents add`", message);
+        Assert.IsType<AuthOutcome.Refused>(
+            await authenticator.AuthenticateAsync("mcpg_alice", TestContext.Current.CancellationToken));
+        Assert.Single(logger.Entries);
+    }
+
+    [Fact]
+    public async Task BrokenFile_SaidWithWhereAndWhat_NobodyAdmitted()
+    {
+        var logger = new CapturingLogger();
+        var authenticator = new TokenAuthenticator(_home.File("agents.yaml"), logger);
+        File.WriteAllText(_home.File("agents.yaml"), "agents:\n  - name: alice\n    sha256: nothex\n");
+        File.SetLastWriteTimeUtc(_home.File("agents.yaml"), DateTime.UtcNow.AddMinutes(1));
+
+        Assert.IsType<AuthOutcome.Refused>(
+            await authenticator.AuthenticateAsync("mcpg_alice", TestContext.Current.CancellationToken));
+
+        var (level, message) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains("agents.yaml:", message, StringComparison.Ordinal);
+        Assert.Contains(
+            "a sha256 of 64 hex digits; nobody is admitted until it is fixed", message, StringComparison.Ordinal);
     }
 
     private async Task<AuthOutcome> AuthenticateAsync(string? authorization) =>

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using McpGuard.Policy.Settings;
 using McpGuard.Telemetry;
+using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Tests.Telemetry;
 
@@ -35,6 +37,32 @@ public sealed class TelemetryExportTests
         export.Dispose();
 
         Assert.Equal(["/v1/metrics", "/v1/traces"], receiver.Answered.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("collector:4318")]
+    [InlineData("ftp://127.0.0.1:4318")]
+    public void Start_VariableThatIsNotAnHttpUrl_OffAndOneWarningWithoutTheValue(string value)
+    {
+        var logger = new CapturingLogger();
+
+        var export = TelemetryExport.Start(
+            new TelemetrySettings(), name => name == "OTEL_EXPORTER_OTLP_ENDPOINT" ? value : null, logger);
+
+        Assert.Null(export);
+        var (level, message) = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Contains("OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_NoEndpointAnywhere_OffWithoutAWord()
+    {
+        var logger = new CapturingLogger();
+
+        Assert.Null(TelemetryExport.Start(new TelemetrySettings(), _ => null, logger));
+        Assert.Empty(logger.Entries);
     }
 
     /// <summary>Answers a post only once two are in flight at the same time.</summary>

@@ -51,10 +51,17 @@ internal static partial class OAuthDiscovery
                 throw new OAuthException($"{candidate} names no authorization server.");
             }
 
-            return new ProtectedResource(
-                OAuthJson.String(root, "resource") ?? server.ToString(),
-                servers,
-                OAuthJson.Strings(root, "scopes_supported"));
+            var resource = OAuthJson.String(root, "resource") ?? server.ToString();
+            if (!IsFor(server, resource))
+            {
+                // RFC 9728 section 3.3: else a server could have the guard fetch a token for another resource,
+                // then send it that token.
+                throw new OAuthException(
+                    $"The metadata at {candidate.GetLeftPart(UriPartial.Path)} is for another resource "
+                    + $"({TerminalText.Printable(resource)}), not {server.GetLeftPart(UriPartial.Path)}.");
+            }
+
+            return new ProtectedResource(resource, servers, OAuthJson.Strings(root, "scopes_supported"));
         }
 
         throw new OAuthException(
@@ -105,6 +112,24 @@ internal static partial class OAuthDiscovery
         }
 
         throw new OAuthException($"{issuer} publishes no authorization server metadata (RFC 8414).");
+    }
+
+    /// <summary>
+    /// The metadata's <c>resource</c> names this server: the same origin, and its path this server's path or a
+    /// parent of it on a segment boundary (a server at <c>/mcp</c> may be the resource <c>/</c>; as the MCP SDKs
+    /// check it).
+    /// </summary>
+    private static bool IsFor(Uri server, string resource)
+    {
+        if (!Uri.TryCreate(resource, UriKind.Absolute, out var named)
+            || Uri.Compare(named, server, UriComponents.SchemeAndServer, UriFormat.Unescaped,
+                StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            return false;
+        }
+
+        var path = named.AbsolutePath.TrimEnd('/') + "/";
+        return (server.AbsolutePath.TrimEnd('/') + "/").StartsWith(path, StringComparison.Ordinal);
     }
 
     /// <summary>A POST without a token: a server that needs one answers 401, naming its metadata there.</summary>

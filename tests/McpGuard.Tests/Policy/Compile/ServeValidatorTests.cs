@@ -67,12 +67,14 @@ public sealed class ServeValidatorTests
             "serve:\n  auth:\n    oauth: { issuer: https://auth.example.com,"
                 + " audience: https://g.example.com/mcp, scopes: [mcp:tools] }\n").Serve.Auth;
         var none = Accepted("serve:\n  auth: none\n").Serve.Auth;
+        var loopback = Accepted("serve:\n  auth:\n    oauth: { issuer: http://127.0.0.1:9000, audience: x }\n");
 
         var parsed = Assert.IsType<ServeAuth.OAuth>(oauth);
         Assert.Equal("https://g.example.com/mcp", parsed.Audience);
         Assert.Equal(["mcp:tools"], parsed.Scopes);
         Assert.Equal("sub", parsed.AgentClaim);
         Assert.Same(ServeAuth.None.Instance, none);
+        Assert.IsType<ServeAuth.OAuth>(loopback.Serve.Auth);
     }
 
     [Theory]
@@ -83,6 +85,8 @@ public sealed class ServeValidatorTests
     [InlineData("serve:\n  allowed_origins: [https://claude.ai/chat]\n", "serve.allowed_origins")]
     [InlineData("serve:\n  auth: tokens\n", "serve.auth")]
     [InlineData("serve:\n  auth:\n    oauth: { audience: x }\n", "serve.auth.oauth.issuer")]
+    [InlineData("serve:\n  auth:\n    oauth: { issuer: http://auth.example.com, audience: x }\n",
+        "serve.auth.oauth.issuer")]
     [InlineData("serve:\n  sessions: { max: 0 }\n", "serve.sessions.max")]
     [InlineData("serve:\n  sessions: { idle: soon }\n", "serve.sessions.idle")]
     [InlineData("serve:\n  listne: 127.0.0.1:1\n", "serve.listne")]
