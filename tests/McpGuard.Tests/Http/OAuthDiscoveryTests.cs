@@ -40,6 +40,16 @@ public sealed class OAuthDiscoveryTests
         Assert.Contains("is for another resource", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task FindServer_PlainHttpIssuerNotLoopback_RefusedBeforeAnyRequest()
+    {
+        var refused = await Assert.ThrowsAsync<OAuthException>(() => OAuthDiscovery.FindServerAsync(
+            new HttpClient(new MetadataServer("unused")), "http://auth.example.com",
+            TestContext.Current.CancellationToken));
+
+        Assert.Contains("is not an https URL", refused.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>401 naming its metadata, and the metadata with the given <c>resource</c>.</summary>
     private sealed class MetadataServer(string resource) : HttpMessageHandler
     {

@@ -77,6 +77,14 @@ internal static partial class OAuthDiscovery
             throw new OAuthException("The authorization server's issuer is not a URL.");
         }
 
+        if (issuerUrl.Scheme != Uri.UriSchemeHttps && !(issuerUrl.Scheme == Uri.UriSchemeHttp && issuerUrl.IsLoopback))
+        {
+            // Its metadata names every endpoint the sign-in uses: read in clear, anyone on the path could swap them.
+            throw new OAuthException(
+                $"The authorization server {TerminalText.Printable(issuer)} is not an https URL "
+                + "(http only for a loopback address).");
+        }
+
         var path = issuerUrl.AbsolutePath.TrimEnd('/');
         Uri[] candidates =
         [
