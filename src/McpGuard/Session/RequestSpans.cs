@@ -71,8 +71,11 @@ internal sealed class RequestSpans(
     /// </summary>
     public bool AnyUnanswered => !awaiting.Unanswered.IsEmpty;
 
-    /// <summary>A client request entered the session's table of requests in flight: its record rides on it.</summary>
-    public void Started(PendingRequest pending, JsonElement parameters)
+    /// <summary>
+    /// A client request entered the session's table of requests in flight: its record rides on it. Returns a
+    /// tools/call's tool name as read here (null if not a string), which the gate takes rather than read it again.
+    /// </summary>
+    public string? Started(PendingRequest pending, JsonElement parameters)
     {
         TraceMembers.Read(parameters, out var name, out var meta);
         var method = pending.Method;
@@ -88,6 +91,7 @@ internal sealed class RequestSpans(
 
         pending.Trace = request;
         Volatile.Write(ref _last, pending);
+        return tool;
     }
 
     /// <summary>

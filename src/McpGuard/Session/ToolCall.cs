@@ -10,7 +10,14 @@ namespace McpGuard.Session;
 /// </summary>
 internal readonly record struct ToolCall(string Name, JsonElement Arguments)
 {
-    public static bool TryRead(JsonElement parameters, out ToolCall call, [NotNullWhen(false)] out string? problem)
+    public static bool TryRead(JsonElement parameters, out ToolCall call, [NotNullWhen(false)] out string? problem) =>
+        TryRead(parameters, knownName: null, out call, out problem);
+
+    /// <param name="knownName">The <c>name</c> member's string when it was already read from these parameters
+    /// (telemetry reads it on arrival: <see cref="PendingRequest.Trace"/>), so it is not looked up and made again;
+    /// null to read it here.</param>
+    public static bool TryRead(
+        JsonElement parameters, string? knownName, out ToolCall call, [NotNullWhen(false)] out string? problem)
     {
         call = default;
         problem = null;
@@ -20,7 +27,9 @@ internal readonly record struct ToolCall(string Name, JsonElement Arguments)
             return false;
         }
 
-        if (!parameters.TryGetProperty("name"u8, out var name) || JsonText.TryGetString(name) is not { } toolName)
+        var toolName = knownName
+            ?? (parameters.TryGetProperty("name"u8, out var name) ? JsonText.TryGetString(name) : null);
+        if (toolName is null)
         {
             problem = "tools/call params.name must be a string";
             return false;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using McpGuard.Policy.Json;
 
 namespace McpGuard.Session;
 
@@ -13,7 +14,11 @@ internal sealed class ToolNames
 {
     private Known? _last;
 
-    /// <summary>The parameters' <c>name</c> member as a string; null when it is not a string (or absent).</summary>
+    /// <summary>
+    /// The parameters' <c>name</c> member as a string; null when it is not a string (or absent) or escapes a lone
+    /// surrogate, as the gate reads it (<see cref="JsonText.TryGetString"/>): the gate takes this string rather than
+    /// reading the name again (<see cref="ToolCall.TryRead(JsonElement, string?, out ToolCall, out string?)"/>).
+    /// </summary>
     public string? Of(JsonElement name)
     {
         if (name.ValueKind != JsonValueKind.String)
@@ -29,7 +34,11 @@ internal sealed class ToolNames
             return last.Name;
         }
 
-        var text = name.GetString()!;
+        if (JsonText.TryGetString(name) is not { } text)
+        {
+            return null;
+        }
+
         Volatile.Write(ref _last, new Known(raw.ToArray(), text));
         return text;
     }

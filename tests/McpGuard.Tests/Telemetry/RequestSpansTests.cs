@@ -191,6 +191,30 @@ public sealed class RequestSpansTests
         Assert.Equal("t", trace.Tool);
     }
 
+    /// <summary>
+    /// The gate takes the tool name telemetry read on arrival rather than read it again: it must be the very name the
+    /// gate would read, whatever the parameters spell (a repeated member: the last; an escaped name; a lone
+    /// surrogate, which no string holds: none, and no exception).
+    /// </summary>
+    [Theory]
+    [InlineData("""{"name":"first","name":"place_order","arguments":{}}""", "place_order")]
+    [InlineData("""{"\u006eame":"get_\u0074icker"}""", "get_ticker")]
+    [InlineData("""{"name":"\ud800"}""", null)]
+    [InlineData("""{"name":42}""", null)]
+    public void StartedToolName_IsTheNameTheGateReads(string json, string? expected)
+    {
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
+        using var parameters = JsonDocument.Parse(json);
+
+        var pending = Enter(JsonRpcId.FromString("c8"));
+        var read = spans.Started(pending, parameters.RootElement);
+
+        Assert.Equal(expected, read);
+        Assert.Equal(expected, pending.Trace!.Tool);
+        var gateRead = ToolCall.TryRead(parameters.RootElement, out var call, out _) ? call.Name : null;
+        Assert.Equal(gateRead, read);
+    }
+
     [Fact]
     public void RequestAfterATracedOne_IsARoot()
     {

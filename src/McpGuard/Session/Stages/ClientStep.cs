@@ -28,6 +28,12 @@ internal sealed class ClientStep
     /// </summary>
     public PendingRequest? Pending { get; set; }
 
+    /// <summary>
+    /// A tools/call's <c>name</c> as telemetry read it on arrival (<see cref="RequestSpans.Started"/>), so the gate
+    /// does not read it again; null when telemetry does not listen or the name is not a string.
+    /// </summary>
+    public string? ToolName { get; set; }
+
     public void Start(ClientMessage message, ReadOnlySequence<byte> line, CompiledPolicy policy)
     {
         Message = message;
@@ -35,6 +41,7 @@ internal sealed class ClientStep
         Policy = policy;
         TaskId = null;
         Pending = null;
+        ToolName = null;
     }
 
     /// <summary>Lets go of the message once it is handled (its document is disposed).</summary>
@@ -43,5 +50,6 @@ internal sealed class ClientStep
         Message = null!;
         Line = default;
         Pending = null;
+        ToolName = null;
     }
 }
