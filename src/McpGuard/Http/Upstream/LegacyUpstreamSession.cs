@@ -7,8 +7,15 @@ namespace McpGuard.Http.Upstream;
 /// </summary>
 internal sealed class LegacyUpstreamSession
 {
+    private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _sessionId;
     private volatile string? _revision;
+
+    /// <summary>
+    /// Completes when the upstream answered 404 to a request carrying the session's id: it ended the session
+    /// (restarted, expired it), and nothing sent on it can succeed again.
+    /// </summary>
+    public Task Ended => _ended.Task;
 
     public string? SessionId => _sessionId;
 
@@ -30,6 +37,15 @@ internal sealed class LegacyUpstreamSession
         {
             // The spec allows visible ASCII only; anything else is not echoed (it could not be sent back anyway).
             _sessionId = id;
+        }
+    }
+
+    /// <summary>A 404 to a request with <paramref name="sentId"/>: the session ends if that is still its id.</summary>
+    public void OnNotFound(string? sentId)
+    {
+        if (sentId is not null && sentId == _sessionId)
+        {
+            _ended.TrySetResult();
         }
     }
 

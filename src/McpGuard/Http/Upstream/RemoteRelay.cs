@@ -68,9 +68,11 @@ internal sealed partial class RemoteRelay(
         var reloads = ApplyReloadsAsync(session, token);
         var stopRequested = Task.Delay(Timeout.Infinite, stopping);
 
-        var first = await Task.WhenAny(clientInput, stopRequested, session.ClientGone, sender);
+        var upstreamEnded = client.SessionEnded;
+        var first = await Task.WhenAny(clientInput, stopRequested, session.ClientGone, sender, upstreamEnded);
         var why = first == clientInput ? "the client's input ended"
             : first == stopRequested ? "a stop signal"
+            : first == upstreamEnded ? "the upstream ended its session (HTTP 404); the client must initialize again"
             : "the client is gone";
         LogEnding(_logger, why);
 

@@ -95,6 +95,9 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
         }
     }
 
+    /// <summary>Completes when the upstream ended the 2025 session this client holds (a 404 on its id).</summary>
+    public Task SessionEnded => _legacy.Ended;
+
     public void Dispose() => _closing.Dispose();
 
     /// <param name="counted">Counted in <see cref="_underWay"/> (every request but initialize, which is awaited).

@@ -23,6 +23,7 @@ internal sealed class UpstreamExchange(
         try
         {
             using var request = await requests.PostAsync(outbound, body, legacy, idle.Token);
+            var sessionId = legacy.SessionId;
             using var response = await http.SendAsync(request, idle.Token);
             if (outbound.Method == "initialize")
             {
@@ -36,6 +37,14 @@ internal sealed class UpstreamExchange(
 
             if (!response.IsSuccessStatusCode)
             {
+                if (response.StatusCode == System.Net.HttpStatusCode.NotFound && sessionId is not null
+                    && request.Headers.Contains(McpRequestHeaders.SessionId))
+                {
+                    // Streamable HTTP: 404 on a session's request means the session is gone (docs/remote.md).
+                    legacy.OnNotFound(sessionId);
+                    return "HTTP 404: the upstream ended its session";
+                }
+
                 return await RefusedAsync(response, outbound.Id!.Value, idle.Token);
             }
 
