@@ -33,7 +33,9 @@ internal sealed class ServeParser(YamlWalker yaml)
             }
             else
             {
-                yaml.Error(listen, "serve.listen", "must be ADDRESS:PORT such as 127.0.0.1:8750 or [::]:8750");
+                // A free port (0) is for a one-off run: clients configured from this file need a fixed one.
+                yaml.Error(listen, "serve.listen", "must be ADDRESS:PORT with a port from 1 to 65535, such as "
+                    + "127.0.0.1:8750 or [::]:8750 (for a free port, run serve with --listen 127.0.0.1:0)");
             }
         }
 

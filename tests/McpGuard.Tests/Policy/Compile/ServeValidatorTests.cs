@@ -77,6 +77,15 @@ public sealed class ServeValidatorTests
         Assert.IsType<ServeAuth.OAuth>(loopback.Serve.Auth);
     }
 
+    [Fact]
+    public void Rejects_ListenPortZero_SayingThePortIsFixedHere()
+    {
+        var error = Rejected("serve:\n  listen: 127.0.0.1:0\n", "serve.listen");
+
+        Assert.Contains("a port from 1 to 65535", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--listen 127.0.0.1:0", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("serve:\n  listen: localhost\n", "serve.listen")]
     [InlineData("serve:\n  path: mcp\n", "serve.path")]
