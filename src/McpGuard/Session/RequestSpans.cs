@@ -73,11 +73,12 @@ internal sealed class RequestSpans(
 
     /// <summary>
     /// A client request entered the session's table of requests in flight: its record rides on it. Returns a
-    /// tools/call's tool name as read here (null if not a string), which the gate takes rather than read it again.
+    /// tools/call's name and arguments as read here (null when its name is not a string), which the gate takes
+    /// rather than read them again.
     /// </summary>
-    public string? Started(PendingRequest pending, JsonElement parameters)
+    public ToolCall? Started(PendingRequest pending, JsonElement parameters)
     {
-        TraceMembers.Read(parameters, out var name, out var meta);
+        TraceMembers.Read(parameters, out var name, out var callArguments, out var meta);
         var method = pending.Method;
         var tool = method == RequestMethods.ToolsCall ? _tools.Of(name) : null;
         var startedAt = Stopwatch.GetTimestamp();
@@ -85,13 +86,13 @@ internal sealed class RequestSpans(
         if (_traces is not null)
         {
             Trace(
-                request, pending.Id, parameters, meta.ValueKind == JsonValueKind.Object ? meta : default,
+                request, pending.Id, callArguments, meta.ValueKind == JsonValueKind.Object ? meta : default,
                 _traces.Sampler);
         }
 
         pending.Trace = request;
         Volatile.Write(ref _last, pending);
-        return tool;
+        return tool is null ? null : new ToolCall(tool, callArguments);
     }
 
     /// <summary>
@@ -99,7 +100,7 @@ internal sealed class RequestSpans(
     /// sampled: a new trace unless a <c>traceparent</c> names the caller's.
     /// </summary>
     private void Trace(
-        RequestTrace request, JsonRpcId id, JsonElement parameters, JsonElement meta, TraceSampler sampler)
+        RequestTrace request, JsonRpcId id, JsonElement callArguments, JsonElement meta, TraceSampler sampler)
     {
         var parent = meta.ValueKind == JsonValueKind.Object
             ? TraceParent.Parse(Text(meta, "traceparent"u8), Text(meta, "tracestate"u8))
@@ -122,7 +123,7 @@ internal sealed class RequestSpans(
             ? Text(meta, "io.modelcontextprotocol/protocolVersion"u8)
             : null;
         request.Arguments = request.Tool is not null && arguments == TelemetryArguments.Full
-            && parameters.TryGetProperty("arguments"u8, out var a) ? a.GetRawText() : null;
+            && callArguments.ValueKind != JsonValueKind.Undefined ? callArguments.GetRawText() : null;
     }
 
     private static (ulong High, ulong Low) NewTraceId()

@@ -11,13 +11,14 @@ namespace McpGuard.Session;
 internal readonly record struct ToolCall(string Name, JsonElement Arguments)
 {
     public static bool TryRead(JsonElement parameters, out ToolCall call, [NotNullWhen(false)] out string? problem) =>
-        TryRead(parameters, knownName: null, out call, out problem);
+        TryRead(parameters, read: null, out call, out problem);
 
-    /// <param name="knownName">The <c>name</c> member's string when it was already read from these parameters
-    /// (telemetry reads it on arrival: <see cref="PendingRequest.Trace"/>), so it is not looked up and made again;
-    /// null to read it here.</param>
+    /// <param name="read">The <c>name</c> member's string and the <c>arguments</c> member (undefined when absent)
+    /// when they were already read from these parameters (telemetry reads them on arrival: <see
+    /// cref="RequestSpans.Started"/>), so neither is looked up and made again; null to read them here. The arguments
+    /// are still checked here.</param>
     public static bool TryRead(
-        JsonElement parameters, string? knownName, out ToolCall call, [NotNullWhen(false)] out string? problem)
+        JsonElement parameters, ToolCall? read, out ToolCall call, [NotNullWhen(false)] out string? problem)
     {
         call = default;
         problem = null;
@@ -27,15 +28,18 @@ internal readonly record struct ToolCall(string Name, JsonElement Arguments)
             return false;
         }
 
-        var toolName = knownName
-            ?? (parameters.TryGetProperty("name"u8, out var name) ? JsonText.TryGetString(name) : null);
+        var toolName = read is { } known ? known.Name
+            : parameters.TryGetProperty("name"u8, out var name) ? JsonText.TryGetString(name) : null;
         if (toolName is null)
         {
             problem = "tools/call params.name must be a string";
             return false;
         }
 
-        var hasArguments = parameters.TryGetProperty("arguments"u8, out var arguments);
+        var arguments = default(JsonElement);
+        var hasArguments = read is { } given
+            ? (arguments = given.Arguments).ValueKind != JsonValueKind.Undefined
+            : parameters.TryGetProperty("arguments"u8, out arguments);
         if (hasArguments && arguments.ValueKind != JsonValueKind.Object)
         {
             problem = "tools/call params.arguments must be an object";

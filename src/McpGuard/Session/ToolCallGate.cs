@@ -51,16 +51,16 @@ internal sealed partial class ToolCallGate(
     /// <summary>Handles a validated tools/call request whose id is already registered as in flight.</summary>
     /// <param name="policy">The snapshot the message is handled under: it decides, counts and concludes the whole
     /// call, whatever a reload does meanwhile.</param>
-    /// <param name="toolName">The <c>name</c> member's string if it was read already (by telemetry), else null.</param>
+    /// <param name="read">The call's name and arguments if telemetry read them already, else null.</param>
     public async ValueTask HandleAsync(
         ClientMessage message,
         ReadOnlySequence<byte> line,
         CompiledPolicy policy,
-        string? toolName,
+        ToolCall? read,
         CancellationToken cancellationToken)
     {
         var id = message.Id!.Value;
-        if (!ToolCall.TryRead(message.Params, toolName, out var call, out var problem))
+        if (!ToolCall.TryRead(message.Params, read, out var call, out var problem))
         {
             Record(id, audit.NewCallId(), null, default, CallVerdict.Invalid, null, problem);
             await ReplyAsync(id, JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), problem), cancellationToken);

@@ -192,16 +192,20 @@ public sealed class RequestSpansTests
     }
 
     /// <summary>
-    /// The gate takes the tool name telemetry read on arrival rather than read it again: it must be the very name the
-    /// gate would read, whatever the parameters spell (a repeated member: the last; an escaped name; a lone
-    /// surrogate, which no string holds: none, and no exception).
+    /// The gate takes the tool name and arguments telemetry read on arrival rather than read them again: they must
+    /// be what the gate would read, whatever the parameters spell (a repeated member: the last; escaped names; a
+    /// lone surrogate, which no string holds: no name, and no exception; arguments that are not an object: still
+    /// refused), and give the gate the same call or the same problem.
     /// </summary>
     [Theory]
-    [InlineData("""{"name":"first","name":"place_order","arguments":{}}""", "place_order")]
-    [InlineData("""{"\u006eame":"get_\u0074icker"}""", "get_ticker")]
+    [InlineData("""{"name":"first","name":"place_order","arguments":{"a":1},"arguments":{"b":2}}""", "place_order")]
+    [InlineData("""{"\u006eame":"get_\u0074icker","\u0061rguments":{"s":"x"}}""", "get_ticker")]
+    [InlineData("""{"a\u0072guments":{"q":1},"name":"t","_meta":{}}""", "t")]
+    [InlineData("""{"name":"t"}""", "t")]
+    [InlineData("""{"name":"t","arguments":[1]}""", "t")]
     [InlineData("""{"name":"\ud800"}""", null)]
-    [InlineData("""{"name":42}""", null)]
-    public void StartedToolName_IsTheNameTheGateReads(string json, string? expected)
+    [InlineData("""{"name":42,"arguments":{}}""", null)]
+    public void StartedToolCall_IsTheCallTheGateReads(string json, string? expected)
     {
         var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
         using var parameters = JsonDocument.Parse(json);
@@ -209,10 +213,16 @@ public sealed class RequestSpansTests
         var pending = Enter(JsonRpcId.FromString("c8"));
         var read = spans.Started(pending, parameters.RootElement);
 
-        Assert.Equal(expected, read);
+        Assert.Equal(expected, read?.Name);
         Assert.Equal(expected, pending.Trace!.Tool);
-        var gateRead = ToolCall.TryRead(parameters.RootElement, out var call, out _) ? call.Name : null;
-        Assert.Equal(gateRead, read);
+        var gateRead = ToolCall.TryRead(parameters.RootElement, out var call, out var problem);
+        var given = ToolCall.TryRead(parameters.RootElement, read, out var givenCall, out var givenProblem);
+        Assert.Equal((gateRead, problem), (given, givenProblem));
+        Assert.Equal(call.Name, givenCall.Name);
+        Assert.Equal(call.Arguments.ValueKind, givenCall.Arguments.ValueKind);
+        Assert.Equal(
+            call.Arguments.ValueKind == JsonValueKind.Undefined ? null : call.Arguments.GetRawText(),
+            givenCall.Arguments.ValueKind == JsonValueKind.Undefined ? null : givenCall.Arguments.GetRawText());
     }
 
     [Fact]

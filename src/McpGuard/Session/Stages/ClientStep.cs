@@ -29,10 +29,11 @@ internal sealed class ClientStep
     public PendingRequest? Pending { get; set; }
 
     /// <summary>
-    /// A tools/call's <c>name</c> as telemetry read it on arrival (<see cref="RequestSpans.Started"/>), so the gate
-    /// does not read it again; null when telemetry does not listen or the name is not a string.
+    /// A tools/call's <c>name</c> and <c>arguments</c> as telemetry read them on arrival (<see
+    /// cref="RequestSpans.Started"/>), so the gate does not read them again; null when telemetry does not listen or
+    /// the name is not a string.
     /// </summary>
-    public string? ToolName { get; set; }
+    public ToolCall? ReadCall { get; set; }
 
     public void Start(ClientMessage message, ReadOnlySequence<byte> line, CompiledPolicy policy)
     {
@@ -41,7 +42,7 @@ internal sealed class ClientStep
         Policy = policy;
         TaskId = null;
         Pending = null;
-        ToolName = null;
+        ReadCall = null;
     }
 
     /// <summary>Lets go of the message once it is handled (its document is disposed).</summary>
@@ -50,6 +51,6 @@ internal sealed class ClientStep
         Message = null!;
         Line = default;
         Pending = null;
-        ToolName = null;
+        ReadCall = null;
     }
 }

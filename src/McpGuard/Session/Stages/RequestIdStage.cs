@@ -26,7 +26,7 @@ internal sealed partial class RequestIdStage(SessionChannels channels, ILogger l
             return StageOutcome.ToClient(JsonRpcMessages.Error(id, McpErrorCode.InvalidRequest.AsInt(), Why));
         }
 
-        step.ToolName = channels.Spans?.Started(pending, message.Params);
+        step.ReadCall = channels.Spans?.Started(pending, message.Params);
         step.Pending = pending;
         return StageOutcome.Next;
     }

@@ -35,7 +35,7 @@ internal sealed partial class ToolCallStage(ToolCallGate gate, ILogger logger) :
 
     private async ValueTask<StageOutcome> GateAsync(ClientStep step, CancellationToken cancellationToken)
     {
-        await gate.HandleAsync(step.Message, step.Line, step.Policy, step.ToolName, cancellationToken);
+        await gate.HandleAsync(step.Message, step.Line, step.Policy, step.ReadCall, cancellationToken);
         return StageOutcome.Handled;
     }
 
