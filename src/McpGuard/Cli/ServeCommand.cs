@@ -101,6 +101,13 @@ internal static class ServeCommand
                 await error.WriteLineAsync($"mcpguard: cannot listen on {options.Listen}: {ex.Message}");
                 return ExitCodes.Failure;
             }
+            catch (System.Security.Cryptography.CryptographicException ex) when (options.Tls is { } tls)
+            {
+                // Swapped files, a key that does not match, not PEM: said, not thrown at the user.
+                await error.WriteLineAsync(
+                    $"mcpguard: serve.tls: cannot use {tls.Certificate} and {tls.Key}: {ex.Message}");
+                return ExitCodes.Failure;
+            }
 
             return stop.ExitCode ?? ExitCodes.Success;
         });

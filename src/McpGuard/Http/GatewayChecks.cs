@@ -32,6 +32,19 @@ internal sealed class GatewayChecks(
             return;
         }
 
+        if (request.Headers.Origin is [{ } allowed] && !Host.IsOwnOrigin(allowed))
+        {
+            // An allowed browser origin (docs/serve.md#browsers): its preflight carries no token, and it may read
+            // the answers (also a 401) and the session id only when they name it.
+            if (BrowserOrigin.IsPreflight(request))
+            {
+                BrowserOrigin.AnswerPreflight(context, allowed);
+                return;
+            }
+
+            BrowserOrigin.Allow(context.Response, allowed);
+        }
+
         var authorization = request.Headers.Authorization is [{ } value] ? value : null;
         var outcome = context.Features.Get<IConnectionItemsFeature>() is { } connection
             ? await authenticator.AuthenticateAsync(authorization, connection.Items, context.RequestAborted)

@@ -146,6 +146,21 @@ public sealed class ServeHttpBoundsTests
         Assert.Contains("needs serve.auth", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TlsFilesThatAreNotPem_OneLineNoStackTrace()
+    {
+        var certificate = TempFiles.Write("cert.pem", "not a certificate\n");
+        var key = TempFiles.Write("key.pem", "not a key\n");
+        var policy = Policy + $"serve: {{ tls: {{ certificate: {certificate}, key: {key} }} }}\n";
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServedGuard.StartAsync(policy, Server));
+
+        Assert.Contains("serve exited (1)", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"mcpguard: serve.tls: cannot use {certificate} and {key}:", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
+    }
+
     private static StringContent Json(string body, string mediaType = "application/json") =>
         new(body, Encoding.UTF8, MediaTypeHeaderValue.Parse(mediaType));
 
