@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace McpGuard.Telemetry;
 
@@ -48,7 +49,8 @@ internal sealed class OtlpSpanWriter
     public ArraySegment<byte> Write(IReadOnlyList<RequestTrace> requests, SpanClock clock)
     {
         _writer.Reset(_headroom);
-        foreach (var request in requests)
+        // The exporter's list as a span: no enumerator called through the interface for each request.
+        foreach (var request in requests is List<RequestTrace> list ? CollectionsMarshal.AsSpan(list) : [.. requests])
         {
             Spans(request, clock);
         }

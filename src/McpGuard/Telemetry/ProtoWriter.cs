@@ -154,7 +154,7 @@ internal sealed class ProtoWriter
     public void Copy(int from, int count)
     {
         Ensure(count);
-        Buffer.BlockCopy(_buffer, from, _buffer, Length, count);
+        _buffer.AsSpan(from, count).CopyTo(_buffer.AsSpan(Length)); // a span copy: fewer checks than BlockCopy's
         Length += count;
     }
 
