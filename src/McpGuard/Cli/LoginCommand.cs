@@ -62,6 +62,13 @@ internal static class LoginCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
+            if (parseResult.GetValue(caOption)?.FullName is { } ca
+                && (File.Exists(ca) ? UpstreamHttp.CaProblem(ca) : $"--ca: {ca} does not exist.") is { } caProblem)
+            {
+                await error.WriteLineAsync("mcpguard: " + caProblem);
+                return ExitCodes.UsageOrPolicyError;
+            }
+
             using var http = UpstreamHttp.CreateClient(
                 new UpstreamOptions { Endpoint = url, CaFile = parseResult.GetValue(caOption)?.FullName });
             using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

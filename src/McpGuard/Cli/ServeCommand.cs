@@ -96,6 +96,12 @@ internal static class ServeCommand
             {
                 await host.RunAsync(url => error.WriteLine($"mcpguard: serving {url}"), stop.Token);
             }
+            catch (FileNotFoundException ex) when (options.Tls is not null)
+            {
+                // Not a listening problem: the certificate or key named in serve.tls is not there.
+                await error.WriteLineAsync($"mcpguard: serve.tls: {ex.FileName} does not exist.");
+                return ExitCodes.Failure;
+            }
             catch (IOException ex)
             {
                 await error.WriteLineAsync($"mcpguard: cannot listen on {options.Listen}: {ex.Message}");

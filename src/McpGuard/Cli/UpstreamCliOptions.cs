@@ -145,6 +145,12 @@ internal sealed class UpstreamCliOptions
             return null;
         }
 
+        if (ca is not null && UpstreamHttp.CaProblem(ca.FullName) is { } caProblem)
+        {
+            await error.WriteLineAsync("mcpguard: " + caProblem);
+            return null;
+        }
+
         var options = new UpstreamOptions
         {
             Endpoint = url,

@@ -161,6 +161,19 @@ public sealed class ServeHttpBoundsTests
         Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TlsCertificateMissing_SaysWhichFile()
+    {
+        var missing = TempFiles.NewPath("cert.pem");
+        var key = TempFiles.Write("key.pem", "not a key\n");
+        var policy = Policy + $"serve: {{ tls: {{ certificate: {missing}, key: {key} }} }}\n";
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServedGuard.StartAsync(policy, Server));
+
+        Assert.Contains("serve exited (1)", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"mcpguard: serve.tls: {missing} does not exist.", error.Message, StringComparison.Ordinal);
+    }
+
     private static StringContent Json(string body, string mediaType = "application/json") =>
         new(body, Encoding.UTF8, MediaTypeHeaderValue.Parse(mediaType));
 

@@ -29,4 +29,17 @@ public sealed class LoginCommandTests
         Assert.StartsWith("mcpguard: --url ", error, StringComparison.Ordinal);
         Assert.Single(error.TrimEnd().Split('\n'));
     }
+
+    [Fact]
+    public async Task Login_CaFileWithoutAPemCertificate_UsageErrorNotAStackTrace()
+    {
+        var ca = Path.Combine(Directory.CreateTempSubdirectory("mcpguard-ca-").FullName, "ca.pem");
+        await File.WriteAllTextAsync(ca, "not a certificate\n", TestContext.Current.CancellationToken);
+
+        var (exitCode, _, error) = await CommandRunner.RunAsync(
+            LoginCommand.Create(), "--url", "https://127.0.0.1:1/mcp", "--ca", ca, "--no-browser");
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"mcpguard: --ca: {ca} holds no PEM certificate.\n", error);
+    }
 }

@@ -70,6 +70,18 @@ public sealed class UpstreamCliOptionsTests
         Assert.Contains("are for a remote server (--url)", error.ToString());
     }
 
+    [Fact]
+    public async Task Read_CaFileWithoutAPemCertificate_OneLineUsageError()
+    {
+        var ca = Path.Combine(Directory.CreateTempSubdirectory("mcpguard-ca-").FullName, "ca.pem");
+        await File.WriteAllTextAsync(ca, "not a certificate\n", TestContext.Current.CancellationToken);
+
+        var (upstream, error) = await ReadAsync("--url", "https://mcp.example.com/mcp", "--ca", ca);
+
+        Assert.Null(upstream);
+        Assert.Equal($"mcpguard: --ca: {ca} holds no PEM certificate.\n", error);
+    }
+
     private static async Task<(McpGuard.Http.Upstream.UpstreamOptions? Upstream, string Error)> ReadAsync(
         params string[] args)
     {

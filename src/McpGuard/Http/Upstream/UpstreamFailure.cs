@@ -16,7 +16,8 @@ internal static class UpstreamFailure
         HttpRequestError.ConnectionError when Find<SocketException>(exception) is { SocketErrorCode: SocketError.ConnectionRefused } =>
             "the connection was refused",
         HttpRequestError.ConnectionError => "the connection failed",
-        HttpRequestError.SecureConnectionError => "TLS failed: " + (Find<AuthenticationException>(exception)?.Message ?? "the certificate was not trusted"),
+        HttpRequestError.SecureConnectionError => "TLS failed: "
+            + (Find<AuthenticationException>(exception)?.Message.TrimEnd('.') ?? "the certificate was not trusted"),
         HttpRequestError.ResponseEnded => "it closed the connection before answering",
         HttpRequestError.InvalidResponse => "its answer was not valid HTTP",
         _ => "the request failed",

@@ -39,12 +39,7 @@ internal static class UpstreamHttp
         };
         if (options.CaFile is { } caFile)
         {
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(caFile);
-            if (roots.Count == 0)
-            {
-                throw new InvalidDataException($"{caFile} holds no PEM certificate.");
-            }
+            var roots = ReadRoots(caFile) ?? throw new InvalidDataException($"{caFile} holds no PEM certificate.");
 
             handler.SslOptions = new SslClientAuthenticationOptions
             {
@@ -53,6 +48,28 @@ internal static class UpstreamHttp
         }
 
         return handler;
+    }
+
+    /// <summary>
+    /// Why <c>--ca</c> cannot be used (checked with the other options, so it is one line, not an exception), or null.
+    /// </summary>
+    public static string? CaProblem(string caFile) =>
+        ReadRoots(caFile) is null ? $"--ca: {caFile} holds no PEM certificate." : null;
+
+    /// <summary>The certificates in a PEM file; null when it holds none or cannot be read as PEM.</summary>
+    private static X509Certificate2Collection? ReadRoots(string caFile)
+    {
+        var roots = new X509Certificate2Collection();
+        try
+        {
+            roots.ImportFromPemFile(caFile);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+
+        return roots.Count == 0 ? null : roots;
     }
 
     /// <summary>
