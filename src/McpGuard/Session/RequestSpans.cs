@@ -269,7 +269,7 @@ internal sealed class RequestSpans(
         var now = endedAt != 0 ? endedAt : Stopwatch.GetTimestamp();
         GuardTelemetry.OperationDuration.Record(
             Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
-            new LabelValues(request.Method, request.Tool is null ? null : "(tool)", errorType));
+            new LabelValues(request.Method, errorType, null));
         if (request.Traced)
         {
             request.EndedAt = now;

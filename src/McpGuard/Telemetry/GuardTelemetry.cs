@@ -21,7 +21,7 @@ internal static class GuardTelemetry
     /// <summary>The MCP semantic conventions' server-side duration of one client request, in seconds.</summary>
     public static readonly MetricInstrument OperationDuration = new(
         TelemetryNames.OperationDuration, "s", "Duration of one MCP request from the client, as the guard saw it.",
-        s_seconds, TelemetryNames.MethodName, TelemetryNames.ToolName, TelemetryNames.ErrorType);
+        s_seconds, TelemetryNames.MethodName, TelemetryNames.ErrorType);
 
     public static readonly MetricInstrument Decisions = new(
         TelemetryNames.Decisions, "{decision}", "tools/call decisions, by decision, rule and tool.", null,

@@ -47,6 +47,14 @@ public sealed class PrometheusMetricsTests
     }
 
     [Fact]
+    public void OperationDuration_CarriesTheDocumentedLabelsOnly()
+    {
+        // docs/telemetry.md#metrics: mcp.method.name and error.type. A tool label here was one constant, "(tool)",
+        // for every call: no information, one more label on every series.
+        Assert.Equal(["mcp.method.name", "error.type"], GuardTelemetry.OperationDuration.Labels);
+    }
+
+    [Fact]
     public void Scrape_OtherMeters_NotExposed()
     {
         using var other = new Meter("NotTheGuard");
