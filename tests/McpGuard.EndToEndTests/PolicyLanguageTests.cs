@@ -206,10 +206,14 @@ public sealed class PolicyLanguageTests(
         Assert.DoesNotContain("Denied", wouldBeDenied, StringComparison.Ordinal);
         Assert.Contains("timeSecond", wouldBeDenied, StringComparison.Ordinal);
         Assert.Equal(McpErrorCode.InvalidParams, hidden.ErrorCode);
+        // The log says what happened (forwarded) and what the policy would have done, never "Denied" for a call
+        // that ran.
         Assert.Contains(
             guard.Stderr,
-            line => line.Contains("get_server_time", StringComparison.Ordinal)
-                && line.Contains("monitor", StringComparison.OrdinalIgnoreCase));
+            line => line.Contains("Monitor mode: forwarded tool get_server_time", StringComparison.Ordinal)
+                && line.Contains("default", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            guard.Stderr, line => line.Contains("Denied tool get_server_time", StringComparison.Ordinal));
     }
 
     private static Task<string> OrderAsync(McpClient client, string qty) =>

@@ -212,7 +212,7 @@ internal sealed partial class ToolCallGate
         JsonRpcId id, string callId, ToolRequest request, string reason, RuleId? ruleId = null)
     {
         var rule = ruleId ?? RuleId.Approval;
-        LogDenied(logger, request.ToolName, rule, options.Monitor);
+        LogDenied(logger, request.ToolName, rule);
         return Record(id, callId, request, null, CallVerdict.Deny, rule, reason)
             ? new GateOutcome.Reply(JsonRpcMessages.Denied(id, reason, ProtocolEra.Modern))
             : AuditUnavailable(id, ProtocolEra.Modern);

@@ -9,8 +9,13 @@ internal sealed partial class ToolCallGate
 
     // The reason is not logged: a policy's reason may quote argument values (docs/relay.md#logs); it is in the audit
     // log.
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId} (monitor mode: {Monitor}).")]
-    private static partial void LogDenied(ILogger logger, string toolName, string ruleId, bool monitor);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId}.")]
+    private static partial void LogDenied(ILogger logger, string toolName, string ruleId);
+
+    // Under --monitor the call ran: the line says so, and what the policy would have done (docs/policy.md).
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Monitor mode: forwarded tool {ToolName}, which rule {RuleId} would not allow.")]
+    private static partial void LogMonitored(ILogger logger, string toolName, string ruleId);
 
     // The operator's part of a denial (channels tried, a store's diagnostic): never argument values, never sent to the
     // client.

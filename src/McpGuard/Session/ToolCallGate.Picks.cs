@@ -76,9 +76,13 @@ internal sealed partial class ToolCallGate
 
             if (!decision.IsAllowed)
             {
-                LogPickDenied(logger, name, decision.RuleId, options.Monitor);
-                if (!options.Monitor)
+                if (options.Monitor)
                 {
+                    LogPickMonitored(logger, name, decision.RuleId);
+                }
+                else
+                {
+                    LogPickDenied(logger, name, decision.RuleId);
                     return RefusePicks(counted, decision.Reason ?? $"the model picked {name}, denied by {decision.RuleId}.");
                 }
             }
@@ -97,6 +101,12 @@ internal sealed partial class ToolCallGate
         return new PicksOutcome.Refused(reason);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a tool the client's model picked in a sampling answer: {ToolName}, by rule {RuleId} (monitor mode: {Monitor}).")]
-    private static partial void LogPickDenied(ILogger logger, string toolName, string ruleId, bool monitor);
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Refused a tool the client's model picked in a sampling answer: {ToolName}, by rule {RuleId}.")]
+    private static partial void LogPickDenied(ILogger logger, string toolName, string ruleId);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Monitor mode: let through a tool the client's model picked in a sampling answer: {ToolName}, "
+            + "which rule {RuleId} would refuse.")]
+    private static partial void LogPickMonitored(ILogger logger, string toolName, string ruleId);
 }

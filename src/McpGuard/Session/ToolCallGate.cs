@@ -269,7 +269,15 @@ internal sealed partial class ToolCallGate(
 
         if (decision.Verdict != Verdict.Allow)
         {
-            LogDenied(logger, request.ToolName, decision.RuleId, options.Monitor);
+            if (options.Monitor)
+            {
+                LogMonitored(logger, request.ToolName, decision.RuleId);
+            }
+            else
+            {
+                LogDenied(logger, request.ToolName, decision.RuleId);
+            }
+
             if (decision.Detail is { } detail)
             {
                 LogDeniedDetail(logger, request.ToolName, detail);
