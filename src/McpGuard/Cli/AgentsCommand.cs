@@ -125,7 +125,7 @@ internal static class AgentsCommand
             var loaded = PolicyLoader.LoadFile(file.FullName);
             if (!loaded.Succeeded)
             {
-                await PolicyErrors.WriteAsync(error, loaded);
+                await PolicyErrors.WriteAsync(error, loaded, "the agents file was not read or changed");
                 return ExitCodes.UsageOrPolicyError;
             }
 
