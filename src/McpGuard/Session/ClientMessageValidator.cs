@@ -40,7 +40,7 @@ internal static class ClientMessageValidator
         if (!Utf8.IsValid(span))
         {
             return new LineRejection(
-                McpErrorCode.ParseError.AsInt(), "Parse error: the line is not valid UTF-8.", null);
+                McpErrorCode.ParseError.AsInt(), "Parse error: the message is not valid UTF-8.", null);
         }
 
         if (span.Contains((byte)'\r'))
@@ -64,7 +64,7 @@ internal static class ClientMessageValidator
             return EchoableId(bytes) is var id && ParsesLeniently(bytes)
                 ? Invalid($"duplicate keys or nesting deeper than {MaxDepth} levels", id)
                 : new LineRejection(
-                    McpErrorCode.ParseError.AsInt(), "Parse error: the line is not one JSON value.", null);
+                    McpErrorCode.ParseError.AsInt(), "Parse error: the message is not one JSON value.", null);
         }
 
         var check = Classify(document);

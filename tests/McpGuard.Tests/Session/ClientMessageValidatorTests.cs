@@ -191,6 +191,18 @@ public sealed class ClientMessageValidatorTests
     };
 
     [Theory]
+    [InlineData("hello")]
+    [InlineData("%FF{}")]
+    public void Validate_ParseError_NamesTheMessageNotALine(string wire)
+    {
+        // The same check answers a stdio line and an HTTP body: its parse errors name neither.
+        var check = ClientMessageValidator.Validate(new ReadOnlySequence<byte>(WireBytes.Decode(wire)));
+
+        Assert.True(check.Refused(out var rejection));
+        Assert.StartsWith("Parse error: the message is not", rejection.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [MemberData(nameof(RefusedLines))]
     public void Validate_RefusedLine_ReturnsErrorWithCodeAndEchoedId(string kase, string line, int code, string? rawId)
     {
