@@ -26,17 +26,7 @@ public sealed class ServeScaleOutTests
             File.Exists("/usr/sbin/haproxy"), "haproxy is not installed (Debian package haproxy; .ci/apt-packages)");
         await using var redis = await RedisServer.StartAsync(Ct);
         var proxyPort = DeskProcess.FreePort();
-        var policy = $"""
-            version: 1
-            default: allow
-            tools:
-              place_order:
-                rate_limit: {"{"} max: 2, window: 1h {"}"}
-                action: allow
-            state: {"{"} store: redis, url: {redis.Url}, namespace: scale-{Guid.NewGuid():n} {"}"}
-            serve:
-              public_url: http://127.0.0.1:{proxyPort}/mcp
-            """;
+        var policy = ScaleOutPolicy.TwoOrdersAnHour(redis.Url, proxyPort);
         string[] server = ["node", RepoPaths.V2Server];
         await using var first = await ServedGuard.StartAsync(policy, server);
         await using var second = await ServedGuard.StartAsync(policy, server);

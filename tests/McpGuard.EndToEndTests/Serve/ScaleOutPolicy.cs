@@ -1,0 +1,18 @@
+namespace McpGuard.EndToEndTests.Serve;
+
+/// <summary>The policy of the scale-out tests: guards behind one proxy sharing one Redis namespace of their own.</summary>
+internal static class ScaleOutPolicy
+{
+    /// <summary>place_order at most twice an hour across every guard; the proxy's URL as the public one.</summary>
+    public static string TwoOrdersAnHour(string redisUrl, int proxyPort) => $"""
+        version: 1
+        default: allow
+        tools:
+          place_order:
+            rate_limit: {"{"} max: 2, window: 1h {"}"}
+            action: allow
+        state: {"{"} store: redis, url: {redisUrl}, namespace: scale-{Guid.NewGuid():n} {"}"}
+        serve:
+          public_url: http://127.0.0.1:{proxyPort}/mcp
+        """;
+}
