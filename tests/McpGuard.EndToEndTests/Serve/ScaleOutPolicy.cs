@@ -1,6 +1,6 @@
 namespace McpGuard.EndToEndTests.Serve;
 
-/// <summary>The policy of the scale-out tests: guards behind one proxy sharing one Redis namespace of their own.</summary>
+/// <summary>The scale-out tests' policy: guards behind one proxy, sharing one Redis namespace of their own.</summary>
 internal static class ScaleOutPolicy
 {
     /// <summary>place_order at most twice an hour across every guard; the proxy's URL as the public one.</summary>
