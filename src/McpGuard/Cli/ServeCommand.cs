@@ -79,6 +79,7 @@ internal static class ServeCommand
                     TelemetryArguments = policy.Telemetry.Arguments,
                 },
                 ChildOutputReadsInline = false,
+                ClientInputEnded = "the client's HTTP session ended",
             };
             using var audit = guard.OpenAudit(parseResult, policy, serverName, loggerFactory);
             using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateInvoker(upstream);

@@ -16,4 +16,10 @@ internal sealed record RelayOptions
     /// per child that the kernel must schedule for each answer.
     /// </summary>
     public bool ChildOutputReadsInline { get; init; } = true;
+
+    /// <summary>
+    /// What the log says when the client's input ends: stdin for <c>run</c>; <c>serve</c> feeds a session's input
+    /// from HTTP, which ends with the session (DELETE, idle timeout).
+    /// </summary>
+    public string ClientInputEnded { get; init; } = "the client closed stdin";
 }

@@ -95,7 +95,7 @@ internal sealed partial class StdioRelay(
             // what it has; then escalate.
             LogClientGone(
                 _logger,
-                first == clientPumping ? "the client closed stdin"
+                first == clientPumping ? options.ClientInputEnded
                     : first == stopRequested ? "a stop signal"
                     : "the client closed its end of stdout");
             if (first == clientPumping)
