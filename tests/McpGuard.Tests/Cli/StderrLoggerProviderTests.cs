@@ -16,7 +16,11 @@ public sealed class StderrLoggerProviderTests
         using var provider = new StderrLoggerProvider(stderr, colors: false);
 
         provider.CreateLogger("McpGuard.Session.ToolCallGate").Log(
-            LogLevel.Warning, new EventId(7), name, null, (tool, _) => $"Unknown or hidden tool {tool}: not forwarded.");
+            LogLevel.Warning,
+            new EventId(7),
+            name,
+            null,
+            (tool, _) => $"Unknown or hidden tool {tool}: not forwarded.");
 
         var text = Encoding.UTF8.GetString(stderr.ToArray());
         Assert.EndsWith(
