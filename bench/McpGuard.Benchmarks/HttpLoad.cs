@@ -31,11 +31,9 @@ internal static class HttpLoad
     }
 
     /// <summary>
-    /// One 2025 session per endpoint, their calls taking turns in blocks of <paramref name="block"/> calls, each
-    /// round of blocks starting at a different endpoint, so every side's calls are spread over the same seconds of a
-    /// shared machine's load (measured one side after another, a side's p50 moved with whatever else ran in its
-    /// seconds: nginx's added p50 was 50 and 26 µs in two rounds of one run). Within a block a side's calls follow
-    /// each other as before, so its caches are as warm as they were. Per endpoint, each call timed alone (µs).
+    /// One 2025 session per endpoint, their calls taking turns in blocks of <paramref name="block"/> calls
+    /// (<see cref="InterleavedLatencyAsync(IReadOnlyList{Func{Task}}, int, int, int)"/>). Per endpoint, each call
+    /// timed alone (µs).
     /// </summary>
     public static async Task<List<List<double>>> InterleavedLatencyAsync(
         HttpClient http, IReadOnlyList<Uri> urls, int warmup, int calls, int block)
@@ -46,27 +44,43 @@ internal static class HttpLoad
             await client.OpenSessionAsync();
         }
 
-        var latencies = clients.Select(_ => new List<double>(calls)).ToList();
+        var latencies = await InterleavedLatencyAsync(
+            clients.Select<McpHttpClient, Func<Task>>(c => c.CallAsync).ToList(), warmup, calls, block);
+        foreach (var client in clients)
+        {
+            await client.CloseSessionAsync();
+        }
+
+        return latencies;
+    }
+
+    /// <summary>
+    /// Sides' calls (sessions already open: HTTP ones, or a stdio client through <c>run --url</c>) taking turns in
+    /// blocks of <paramref name="block"/> calls, each round of blocks starting at a different side, so every side's
+    /// calls are spread over the same seconds of a shared machine's load (measured one side after another, a side's
+    /// p50 moved with whatever else ran in its seconds: nginx's added p50 was 50 and 26 µs in two rounds of one run).
+    /// Within a block a side's calls follow each other as before, so its caches are as warm as they were. Per side,
+    /// each call timed alone (µs).
+    /// </summary>
+    public static async Task<List<List<double>>> InterleavedLatencyAsync(
+        IReadOnlyList<Func<Task>> sides, int warmup, int calls, int block)
+    {
+        var latencies = sides.Select(_ => new List<double>(calls)).ToList();
         for (var (done, round) = (-warmup, 0); done < calls; done += block, round++)
         {
-            for (var turn = 0; turn < clients.Count; turn++)
+            for (var turn = 0; turn < sides.Count; turn++)
             {
-                var side = (turn + round) % clients.Count;
+                var side = (turn + round) % sides.Count;
                 for (var i = 0; i < block; i++)
                 {
                     var start = Stopwatch.GetTimestamp();
-                    await clients[side].CallAsync();
+                    await sides[side]();
                     if (done >= 0)
                     {
                         latencies[side].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
                     }
                 }
             }
-        }
-
-        foreach (var client in clients)
-        {
-            await client.CloseSessionAsync();
         }
 
         return latencies;
