@@ -21,7 +21,8 @@ internal static partial class HttpBenchmark
     private const int Sequential = 1000;
 
     /// <summary>
-    /// Sequential calls to one side before the next side's turn (<see cref="HttpLoad.InterleavedLatencyAsync"/>).
+    /// Sequential calls to one side before the next side's turn
+    /// (<see cref="HttpLoad.InterleavedLatencyAsync(IReadOnlyList{Func{Task}}, int, int, int)"/>).
     /// </summary>
     private const int LatencyBlock = 50;
 
@@ -175,17 +176,50 @@ internal static partial class HttpBenchmark
             }
 
             // The sequential latency of every side in one pass, their calls taking turns in blocks (the target
-            // compares sides: they must meet the same load); then each side's throughput alone, as before.
+            // compares sides: they must meet the same load), run --url's stdio clients among them; then each side's
+            // throughput alone, as before.
             List<HttpSide> sides = [upstream, .. proxies];
-            Console.Error.WriteLine(
-                $"{DateTime.UtcNow:HH:mm:ss} {sides.Count} sides: latency, calls taking turns in blocks");
-            var latencies = await HttpLoad.InterleavedLatencyAsync(
-                http, sides.Select(side => side.Url).ToList(), Warmup, Sequential, LatencyBlock);
-            for (var i = 0; i < sides.Count; i++)
+            var clients = sides.Select(side => new McpHttpClient(http, side.Url, BenchAgents.Token(HttpLoad.Clients)))
+                .ToList();
+            foreach (var client in clients)
             {
-                var side = FiguresOf(figures, sides[i].Name);
-                side.Latency.Add(latencies[i]);
-                side.Block = LatencyBlock;
+                await client.OpenSessionAsync();
+            }
+
+            List<(string Name, JsonRpcDriver Client)> stdio = [];
+            try
+            {
+                foreach (var (suffix, run) in runs)
+                {
+                    stdio.Add((HttpReport.UrlRun + suffix, await UrlRunLoad.StartAsync(run, upstream.Url, Home())));
+                }
+
+                var count = sides.Count + stdio.Count;
+                Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {count} sides: latency, calls in blocks");
+                List<Func<Task>> calls = [
+                    .. clients.Select<McpHttpClient, Func<Task>>(c => c.CallAsync),
+                    .. stdio.Select<(string, JsonRpcDriver Client), Func<Task>>(
+                        s => () => UrlRunLoad.CallAsync(s.Client))];
+                var latencies = await HttpLoad.InterleavedLatencyAsync(calls, Warmup, Sequential, LatencyBlock);
+                string[] names = [.. sides.Select(side => side.Name), .. stdio.Select(s => s.Name)];
+                for (var i = 0; i < names.Length; i++)
+                {
+                    var side = FiguresOf(figures, names[i]);
+                    side.Latency.Add(latencies[i]);
+                    side.Block = LatencyBlock;
+                }
+            }
+            finally
+            {
+                foreach (var (_, client) in stdio)
+                {
+                    await client.DisposeAsync();
+                }
+            }
+
+            foreach (var client in clients)
+            {
+                await client.CloseSessionAsync();
             }
 
             foreach (var side in sides)
@@ -211,9 +245,8 @@ internal static partial class HttpBenchmark
         foreach (var (suffix, run) in runs)
         {
             var name = HttpReport.UrlRun + suffix;
-            Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {name}: latency, then {HttpLoad.Clients} clients");
-            var result = figures.TryGetValue(name, out var known) ? known : figures[name] = new HttpFigures();
-            await UrlRunLoad.MeasureAsync(result, run, upstream.Url, Home());
+            Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {name}: {HttpLoad.Clients} clients");
+            await UrlRunLoad.MeasureThroughputAsync(FiguresOf(figures, name), run, upstream.Url, Home());
         }
     }
 

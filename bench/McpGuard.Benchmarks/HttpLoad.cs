@@ -7,6 +7,9 @@ internal static class HttpLoad
 {
     public const int Clients = 64;
 
+    /// <summary>The least time the interleaved latency's warm-up takes.</summary>
+    private static readonly TimeSpan s_warmupTime = TimeSpan.FromSeconds(3);
+
     /// <summary>One 2025 session: warm-up, then each call timed alone (µs).</summary>
     public static async Task<List<double>> LatencyAsync(HttpClient http, Uri url, int warmup, int calls)
     {
@@ -31,11 +34,9 @@ internal static class HttpLoad
     }
 
     /// <summary>
-    /// One 2025 session per endpoint, their calls taking turns in blocks of <paramref name="block"/> calls, each
-    /// round of blocks starting at a different endpoint, so every side's calls are spread over the same seconds of a
-    /// shared machine's load (measured one side after another, a side's p50 moved with whatever else ran in its
-    /// seconds: nginx's added p50 was 50 and 26 µs in two rounds of one run). Within a block a side's calls follow
-    /// each other as before, so its caches are as warm as they were. Per endpoint, each call timed alone (µs).
+    /// One 2025 session per endpoint, their calls taking turns in blocks of <paramref name="block"/> calls
+    /// (<see cref="InterleavedLatencyAsync(IReadOnlyList{Func{Task}}, int, int, int)"/>). Per endpoint, each call
+    /// timed alone (µs).
     /// </summary>
     public static async Task<List<List<double>>> InterleavedLatencyAsync(
         HttpClient http, IReadOnlyList<Uri> urls, int warmup, int calls, int block)
@@ -46,30 +47,65 @@ internal static class HttpLoad
             await client.OpenSessionAsync();
         }
 
-        var latencies = clients.Select(_ => new List<double>(calls)).ToList();
-        for (var (done, round) = (-warmup, 0); done < calls; done += block, round++)
-        {
-            for (var turn = 0; turn < clients.Count; turn++)
-            {
-                var side = (turn + round) % clients.Count;
-                for (var i = 0; i < block; i++)
-                {
-                    var start = Stopwatch.GetTimestamp();
-                    await clients[side].CallAsync();
-                    if (done >= 0)
-                    {
-                        latencies[side].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-                    }
-                }
-            }
-        }
-
+        var latencies = await InterleavedLatencyAsync(
+            clients.Select<McpHttpClient, Func<Task>>(c => c.CallAsync).ToList(), warmup, calls, block);
         foreach (var client in clients)
         {
             await client.CloseSessionAsync();
         }
 
         return latencies;
+    }
+
+    /// <summary>
+    /// Sides' calls (sessions already open: HTTP ones, or a stdio client through <c>run --url</c>) taking turns in
+    /// blocks of <paramref name="block"/> calls, each round of blocks starting at a different side, so every side's
+    /// calls are spread over the same seconds of a shared machine's load (measured one side after another, a side's
+    /// p50 moved with whatever else ran in its seconds: nginx's added p50 was 50 and 26 µs in two rounds of one run).
+    /// Within a block a side's calls follow each other as before, so its caches are as warm as they were. Per side,
+    /// each call timed alone (µs).
+    /// </summary>
+    /// <remarks>
+    /// The warm-up takes turns the same way for <paramref name="warmup"/> calls a side and at least
+    /// <see cref="s_warmupTime"/>: the JIT-compiled sides (the HTTP server and the .NET forwarder, new each round)
+    /// recompile their hot methods on a background thread for a while after their first calls (perf sched at load 17:
+    /// the server's for about 2 s after it started), and a call that then needs a core waits behind that thread.
+    /// The client itself runs without tiered compilation (<see cref="CompiledClient"/>).
+    /// </remarks>
+    public static async Task<List<List<double>>> InterleavedLatencyAsync(
+        IReadOnlyList<Func<Task>> sides, int warmup, int calls, int block)
+    {
+        var warm = Stopwatch.GetTimestamp() + (long)(s_warmupTime.TotalSeconds * Stopwatch.Frequency);
+        var round = 0;
+        for (var done = 0; done < warmup || Stopwatch.GetTimestamp() < warm; done += block, round++)
+        {
+            await TurnAsync(sides, round, block, null);
+        }
+
+        var latencies = sides.Select(_ => new List<double>(calls)).ToList();
+        for (var done = 0; done < calls; done += block, round++)
+        {
+            await TurnAsync(sides, round, block, latencies);
+        }
+
+        return latencies;
+    }
+
+    /// <summary>One block of calls for every side, starting at a different side each round; timed into
+    /// <paramref name="latencies"/> unless it is null.</summary>
+    private static async Task TurnAsync(
+        IReadOnlyList<Func<Task>> sides, int round, int block, List<List<double>>? latencies)
+    {
+        for (var turn = 0; turn < sides.Count; turn++)
+        {
+            var side = (turn + round) % sides.Count;
+            for (var i = 0; i < block; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await sides[side]();
+                latencies?[side].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace McpGuard.Benchmarks;
 /// <summary>
 /// The HTTP rows' workloads through <c>mcpguard run --url</c>: a stdio client (<see cref="JsonRpcDriver"/>) per
 /// guard process, the guard the HTTP client of the same server the other sides front. One client's sequential
-/// latency, and <see cref="HttpLoad.Clients"/> clients at once, each its own guard (as stdio clients are), in both
-/// eras.
+/// latency (its calls taking turns with the HTTP sides'), and <see cref="HttpLoad.Clients"/> clients at once, each
+/// its own guard (as stdio clients are), in both eras.
 /// </summary>
 internal static class UrlRunLoad
 {
@@ -18,35 +18,23 @@ internal static class UrlRunLoad
         + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"bench\",\"version\":\"1\"},"
         + "\"io.modelcontextprotocol/clientCapabilities\":{}}}";
 
-    public static async Task MeasureAsync(HttpFigures result, string[] run, Uri upstream, string home)
+    /// <summary>
+    /// A guard with its 2025 stdio client, session open: its sequential calls take turns with the HTTP sides'
+    /// (<see cref="HttpLoad.InterleavedLatencyAsync(IReadOnlyList{Func{Task}}, int, int, int)"/>).
+    /// </summary>
+    public static Task<JsonRpcDriver> StartAsync(string[] run, Uri upstream, string home) =>
+        StartAsync([.. run, "--url", upstream.ToString()], home, modern: false);
+
+    /// <summary>One sequential call through a guard <see cref="StartAsync(string[], Uri, string)"/> started.</summary>
+    public static Task CallAsync(JsonRpcDriver client) => client.CallAsync("tools/call", McpHttpClient.Call);
+
+    /// <summary><see cref="HttpLoad.Clients"/> clients at once, each its own guard, in both eras.</summary>
+    public static async Task MeasureThroughputAsync(HttpFigures result, string[] run, Uri upstream, string home)
     {
         string[] command = [.. run, "--url", upstream.ToString()];
-        await using (var client = await StartAsync(command, home, modern: false))
-        {
-            result.Latency.Add(await LatencyAsync(client));
-        }
-
         result.SessionsThroughput.Add(await ThroughputAsync(command, home, modern: false));
         result.SessionsCpu.Add((double.NaN, double.NaN));
         result.ModernThroughput.Add(await ThroughputAsync(command, home, modern: true));
-    }
-
-    private static async Task<List<double>> LatencyAsync(JsonRpcDriver client)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            await client.CallAsync("tools/call", McpHttpClient.Call);
-        }
-
-        var latencies = new List<double>(1000);
-        for (var i = 0; i < 1000; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await client.CallAsync("tools/call", McpHttpClient.Call);
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-        }
-
-        return latencies;
     }
 
     private static async Task<double> ThroughputAsync(string[] command, string home, bool modern)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace McpGuard.Policy.Agents;
@@ -45,6 +46,14 @@ internal static partial class AgentsFile
             return [];
         }
 
+        if (yaml.Documents[0].RootNode is YamlMappingNode empty
+            && empty.Children.TryGetValue("agents", out var nothing)
+            && nothing is YamlScalarNode { Value: "" or "~" or "null", Style: ScalarStyle.Plain })
+        {
+            // `agents:` with nothing under it: what revoking the last agent wrote before 2026-12-05.
+            return [];
+        }
+
         if (yaml.Documents[0].RootNode is not YamlMappingNode root
             || !root.Children.TryGetValue("agents", out var list)
             || list is not YamlSequenceNode agents)
@@ -65,7 +74,7 @@ internal static partial class AgentsFile
     {
         var text = new StringBuilder(
             "# Written by `mcpguard agents add`: the SHA-256 of each agent's bearer token, never the token.\n" +
-            "agents:\n");
+            (agents.Count == 0 ? "agents: []\n" : "agents:\n"));
         foreach (var agent in agents)
         {
             text.Append(CultureInfo.InvariantCulture, $"  - name: \"{agent.Name}\"\n");

@@ -9,6 +9,12 @@ internal sealed record AuditSummary
 
     public long Lines { get; init; }
 
+    /// <summary>
+    /// Lines that are audit records (of any type, before <see cref="Since"/> too): none in a file with lines means
+    /// the file is not an audit log.
+    /// </summary>
+    public long Records { get; init; }
+
     /// <summary>Decision records read, an approval's answer included (the asked call has two).</summary>
     public long Decisions { get; init; }
 

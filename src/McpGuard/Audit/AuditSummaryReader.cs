@@ -19,7 +19,7 @@ internal sealed class AuditSummaryReader
     private readonly List<long> _malformedLines = [];
     private readonly List<double> _durations = [];
     private readonly DateTimeOffset? _since;
-    private long _lines, _decisions, _outcomes, _malformed, _errors;
+    private long _lines, _blank, _decisions, _outcomes, _malformed, _errors;
     private long _requested, _approved, _refused, _cancelled;
     private DateTimeOffset? _from, _to;
 
@@ -33,7 +33,11 @@ internal sealed class AuditSummaryReader
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
             summary._lines++;
-            if (!string.IsNullOrWhiteSpace(line) && !summary.TryAdd(line))
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                summary._blank++;
+            }
+            else if (!summary.TryAdd(line))
             {
                 summary._malformed++;
                 if (summary._malformedLines.Count < MaxMalformedLines)
@@ -172,6 +176,7 @@ internal sealed class AuditSummaryReader
             Source = source,
             Since = _since,
             Lines = _lines,
+            Records = _lines - _blank - _malformed,
             Decisions = _decisions,
             Outcomes = _outcomes,
             Malformed = _malformed,

@@ -73,6 +73,14 @@ internal static class AgentsCommand
         var command = new Command("list", "List the agents (names and when they were added; never tokens).") { policy };
         command.SetAction((parseResult, _) => WithFileAsync(parseResult, policy, async (path, agents) =>
         {
+            if (agents.Count == 0)
+            {
+                // Empty stdout stays a valid (empty) list for scripts; the person reading learns why on stderr.
+                var where = File.Exists(path) ? $"no agents in {path}." : $"no agents: {path} does not exist.";
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(
+                    $"mcpguard: {where} Add one with 'mcpguard agents add NAME'.");
+            }
+
             foreach (var agent in agents)
             {
                 await parseResult.InvocationConfiguration.Output.WriteLineAsync(

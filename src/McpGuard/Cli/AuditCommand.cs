@@ -58,6 +58,15 @@ internal static class AuditCommand
                     : ExitCodes.Failure;
             }
 
+            // As `replay` does: a summary of "0 calls" would hide that the wrong file was given.
+            if (summary.Records == 0 && summary.Lines > 0 && summary.Malformed > 0)
+            {
+                var lines = summary.Malformed == 1 ? "1 line" : $"{summary.Malformed} lines";
+                await error.WriteLineAsync($"mcpguard audit: {TerminalText.Printable(path)} is not an audit log: "
+                    + $"none of its {lines} is an audit record (docs/audit.md).");
+                return ExitCodes.Failure;
+            }
+
             if (parseResult.GetValue(json))
             {
                 await output.WriteLineAsync(AuditSummaryJson.Format(summary));

@@ -26,4 +26,67 @@ public sealed class AgentsCommandTests : IDisposable
         Assert.Contains("the agents file was not read or changed.", error, StringComparison.Ordinal);
         Assert.DoesNotContain("server", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task List_NoAgentsFile_SaysSoOnStderr()
+    {
+        var policy = _directory.File("policy.yaml");
+        await File.WriteAllTextAsync(
+            policy,
+            "version: 1\ndefault: deny\nserve: { auth: { tokens: agents.yaml } }\n",
+            TestContext.Current.CancellationToken);
+
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            AgentsCommand.Create(), ["list", "--policy", policy]);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Empty(output);
+        Assert.Equal(
+            $"mcpguard: no agents: {_directory.File("agents.yaml")} does not exist. "
+                + "Add one with 'mcpguard agents add NAME'.",
+            error.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task List_EveryAgentRevoked_SaysTheFileHasNone()
+    {
+        var policy = _directory.File("policy.yaml");
+        await File.WriteAllTextAsync(
+            policy,
+            "version: 1\ndefault: deny\nserve: { auth: { tokens: agents.yaml } }\n",
+            TestContext.Current.CancellationToken);
+        await CommandRunner.RunAsync(AgentsCommand.Create(), ["add", "alice", "--policy", policy]);
+        await CommandRunner.RunAsync(AgentsCommand.Create(), ["revoke", "alice", "--policy", policy]);
+
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            AgentsCommand.Create(), ["list", "--policy", policy]);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Empty(output);
+        Assert.Equal(
+            $"mcpguard: no agents in {_directory.File("agents.yaml")}. Add one with 'mcpguard agents add NAME'.",
+            error.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task Add_AfterTheLastAgentWasRevokedByAnOlderVersion_ReadsTheEmptyList()
+    {
+        // Before 2026-12-05 revoking the last agent wrote `agents:` with nothing under it, which no command could read.
+        var policy = _directory.File("policy.yaml");
+        await File.WriteAllTextAsync(
+            policy,
+            "version: 1\ndefault: deny\nserve: { auth: { tokens: agents.yaml } }\n",
+            TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(
+            _directory.File("agents.yaml"),
+            "# Written by `mcpguard agents add`: the SHA-256 of each agent's bearer token, never the token.\nagents:\n",
+            TestContext.Current.CancellationToken);
+
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            AgentsCommand.Create(), ["add", "bob", "--policy", policy]);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.StartsWith("mcpg_", output, StringComparison.Ordinal);
+        Assert.Contains("added agent bob", error, StringComparison.Ordinal);
+    }
 }

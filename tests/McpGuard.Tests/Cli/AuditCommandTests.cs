@@ -78,4 +78,47 @@ public sealed class AuditCommandTests
         Assert.Equal(2, exitCode);
         Assert.Contains("--since", error);
     }
+
+    [Fact]
+    public async Task Audit_FileWithNoAuditRecord_ExitCode1LikeReplay()
+    {
+        // A policy file given by mistake: every line is malformed, so this is not an audit log at all.
+        var path = Path.Combine(Path.GetTempPath(), $"mcpguard-audit-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(
+            path, "version: 1\ndefault: deny\n\n{\"type\":\"decision\"}\n", TestContext.Current.CancellationToken);
+        try
+        {
+            var (exitCode, output, error) = await CommandRunner.RunAsync(AuditCommand.Create(), path, "--json");
+
+            Assert.Equal(1, exitCode);
+            Assert.Equal("", output);
+            Assert.Equal(
+                $"mcpguard audit: {path} is not an audit log: none of its 3 lines is an audit record (docs/audit.md).",
+                error.TrimEnd('\n'));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Audit_EmptyFile_SummarisesNoRecordsAndExits0()
+    {
+        // A log the guard has created but not yet written to is a valid, empty audit log.
+        var path = Path.Combine(Path.GetTempPath(), $"mcpguard-audit-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(path, "", TestContext.Current.CancellationToken);
+        try
+        {
+            var (exitCode, output, error) = await CommandRunner.RunAsync(AuditCommand.Create(), path);
+
+            Assert.Equal(0, exitCode);
+            Assert.Contains("Covers no records; 0 calls in 0 sessions.", output);
+            Assert.Equal("", error);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
