@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using McpGuard.Audit;
 using McpGuard.ClientConfig;
 using McpGuard.Policy.Compile;
+using McpGuard.Stdio;
 
 namespace McpGuard.Cli;
 

@@ -1,6 +1,7 @@
 using McpGuard.ClientConfig;
 using McpGuard.Policy;
 using McpGuard.Policy.Compile;
+using McpGuard.Stdio;
 
 namespace McpGuard.Doctor;
 

@@ -6,6 +6,7 @@ using McpGuard.Desk;
 using McpGuard.Policy;
 using McpGuard.Policy.Settings;
 using McpGuard.State;
+using McpGuard.Stdio;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Doctor;
@@ -24,7 +25,7 @@ internal static class SetupChecks
             .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
         var invocation = string.Join(' ', [guard.Command, .. guard.PrefixArguments]);
         yield return new DoctorFinding(DoctorLevel.Ok, "tool", $"{invocation} ({version}); wrap writes this path");
-        if (CommandLookup.Find(GuardInvocation.ToolName, path) is { } onPath)
+        if (CommandLookup.Locate(GuardInvocation.ToolName, path) is CommandLocation.Found(var onPath))
         {
             yield return new DoctorFinding(DoctorLevel.Ok, "PATH", $"mcpguard is {onPath}");
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using McpGuard.Http.Upstream;
+using McpGuard.Stdio;
 
 namespace McpGuard.Http;
 
@@ -11,23 +12,15 @@ namespace McpGuard.Http;
 /// </summary>
 internal static class ServerReach
 {
-    private const UnixFileMode AnyExecute =
-        UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-
-    public static ReadinessOutcome Command(string command, string? path)
-    {
-        if (Path.IsPathRooted(command) || command.Contains('/', StringComparison.Ordinal))
+    public static ReadinessOutcome Command(string command, string? path) =>
+        CommandLookup.Locate(command, path) switch
         {
-            return !File.Exists(command) ? new ReadinessOutcome.NotReady($"'{command}' does not exist")
-                : !IsExecutable(command) ? new ReadinessOutcome.NotReady($"'{command}' cannot be run (not executable)")
-                : ReadinessOutcome.Yes;
-        }
-
-        var found = (path ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, command))
-            .Any(candidate => File.Exists(candidate) && IsExecutable(candidate));
-        return found ? ReadinessOutcome.Yes : new ReadinessOutcome.NotReady($"'{command}' was not found on PATH");
-    }
+            CommandLocation.Found => ReadinessOutcome.Yes,
+            CommandLocation.Missing => new ReadinessOutcome.NotReady($"'{command}' does not exist"),
+            CommandLocation.NotExecutable =>
+                new ReadinessOutcome.NotReady($"'{command}' cannot be run (not executable)"),
+            _ => new ReadinessOutcome.NotReady($"'{command}' was not found on PATH"),
+        };
 
     public static async Task<ReadinessOutcome> UpstreamAsync(
         HttpMessageInvoker http, UpstreamOptions upstream, TimeSpan timeout, CancellationToken cancellationToken)
@@ -55,7 +48,4 @@ internal static class ServerReach
 
     private static ReadinessOutcome.NotReady NotReady(UpstreamOptions upstream, string why) =>
         new($"the upstream {upstream.DisplayName} does not answer: {why}");
-
-    private static bool IsExecutable(string file) =>
-        OperatingSystem.IsWindows() || (File.GetUnixFileMode(file) & AnyExecute) != 0;
 }

@@ -282,10 +282,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
                 Release();
             }
 
-            for (var i = 0; i < batch.Length; i++)
-            {
-                batch[i].TryAnswer(outcomes[i]);
-            }
+            SqliteDecision.AnswerAll(batch, outcomes);
         }
     }
 }
