@@ -13,7 +13,8 @@ internal static class CompiledClient
 {
     private const string Tiered = "DOTNET_TieredCompilation";
 
-    /// <summary>Runs this command again in a process of its own with tiered compilation off, unless it is one.</summary>
+    /// <summary>Runs this command again in a process of its own with tiered compilation off, unless it is
+    /// one.</summary>
     public static async Task<int> RunAsync(string[] args, Func<Task<int>> run)
     {
         if (Environment.GetEnvironmentVariable(Tiered) is not null)
