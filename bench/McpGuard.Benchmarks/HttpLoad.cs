@@ -7,6 +7,9 @@ internal static class HttpLoad
 {
     public const int Clients = 64;
 
+    /// <summary>The least time the interleaved latency's warm-up takes.</summary>
+    private static readonly TimeSpan s_warmupTime = TimeSpan.FromSeconds(3);
+
     /// <summary>One 2025 session: warm-up, then each call timed alone (µs).</summary>
     public static async Task<List<double>> LatencyAsync(HttpClient http, Uri url, int warmup, int calls)
     {
@@ -62,28 +65,47 @@ internal static class HttpLoad
     /// Within a block a side's calls follow each other as before, so its caches are as warm as they were. Per side,
     /// each call timed alone (µs).
     /// </summary>
+    /// <remarks>
+    /// The warm-up takes turns the same way for <paramref name="warmup"/> calls a side and at least
+    /// <see cref="s_warmupTime"/>: the JIT-compiled sides (the HTTP server and the .NET forwarder, new each round)
+    /// recompile their hot methods on a background thread for a while after their first calls (perf sched at load 17:
+    /// the server's for about 2 s after it started), and a call that then needs a core waits behind that thread.
+    /// The client itself runs without tiered compilation (<see cref="CompiledClient"/>).
+    /// </remarks>
     public static async Task<List<List<double>>> InterleavedLatencyAsync(
         IReadOnlyList<Func<Task>> sides, int warmup, int calls, int block)
     {
-        var latencies = sides.Select(_ => new List<double>(calls)).ToList();
-        for (var (done, round) = (-warmup, 0); done < calls; done += block, round++)
+        var warm = Stopwatch.GetTimestamp() + (long)(s_warmupTime.TotalSeconds * Stopwatch.Frequency);
+        var round = 0;
+        for (var done = 0; done < warmup || Stopwatch.GetTimestamp() < warm; done += block, round++)
         {
-            for (var turn = 0; turn < sides.Count; turn++)
-            {
-                var side = (turn + round) % sides.Count;
-                for (var i = 0; i < block; i++)
-                {
-                    var start = Stopwatch.GetTimestamp();
-                    await sides[side]();
-                    if (done >= 0)
-                    {
-                        latencies[side].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-                    }
-                }
-            }
+            await TurnAsync(sides, round, block, null);
+        }
+
+        var latencies = sides.Select(_ => new List<double>(calls)).ToList();
+        for (var done = 0; done < calls; done += block, round++)
+        {
+            await TurnAsync(sides, round, block, latencies);
         }
 
         return latencies;
+    }
+
+    /// <summary>One block of calls for every side, starting at a different side each round; timed into
+    /// <paramref name="latencies"/> unless it is null.</summary>
+    private static async Task TurnAsync(
+        IReadOnlyList<Func<Task>> sides, int round, int block, List<List<double>>? latencies)
+    {
+        for (var turn = 0; turn < sides.Count; turn++)
+        {
+            var side = (turn + round) % sides.Count;
+            for (var i = 0; i < block; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await sides[side]();
+                latencies?[side].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
     }
 
     /// <summary>

@@ -68,6 +68,7 @@ internal sealed class HttpSide : IAsyncDisposable
         }
 
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        CompiledClient.ForSide(start);
         var process = Process.Start(start)!;
         var found = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         _ = WatchAsync(process.StandardOutput, ready, url, found);

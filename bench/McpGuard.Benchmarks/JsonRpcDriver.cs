@@ -45,6 +45,7 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
 
         // Telemetry is measured only where a side's policy turns it on, never by a variable of the shell's.
         startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        CompiledClient.ForSide(startInfo);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[name] = value;

@@ -7,15 +7,15 @@ return args.FirstOrDefault() switch
 {
     "server" => await FastServer.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput()),
     "plain-relay" => await PlainRelay.RunAsync(args.SkipWhile(a => a != "--").Skip(1).ToArray()),
-    "http" => await HttpBenchmark.RunAsync(args.Skip(1).ToArray()),
+    "http" => await CompiledClient.RunAsync(args, () => HttpBenchmark.RunAsync(args.Skip(1).ToArray())),
     "http-server" => await FastHttpServer.RunAsync(),
     "http-forwarder" => await DotnetForwarder.RunAsync(new Uri(args[1])),
-    "http-probe" => await HttpProbe.RunAsync(
+    "http-probe" => await CompiledClient.RunAsync(args, () => HttpProbe.RunAsync(
         args[1],
         int.Parse(args[2], CultureInfo.InvariantCulture),
         args.Contains("--tail"),
         Array.IndexOf(args, "--gap") is var gap and >= 0 ? int.Parse(args[gap + 1], CultureInfo.InvariantCulture) : 0,
-        Array.IndexOf(args, "--block") is var b and >= 0 ? int.Parse(args[b + 1], CultureInfo.InvariantCulture) : 50),
+        Array.IndexOf(args, "--block") is var b and >= 0 ? int.Parse(args[b + 1], CultureInfo.InvariantCulture) : 50)),
     "soak" => await RelayBenchmark.SoakAsync(args.Skip(1).ToArray()),
     "otlp-sink" => await OtlpSink.RunAsync(),
     "micro" => MicroBenchmarks.Run(args.Skip(1).ToArray()),

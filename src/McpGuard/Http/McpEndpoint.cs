@@ -56,7 +56,7 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         {
             if (!sessions.TryGet(sessionId, out var session) || session.Agent != agent)
             {
-                await HttpAnswers.StatusAsync(response, StatusCodes.Status404NotFound, "No such session: initialize again.");
+                await HttpAnswers.SessionNotFoundAsync(response, message.Id);
                 return;
             }
 
@@ -80,9 +80,20 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             McpErrorCode.InvalidRequest.AsInt(), $"Bad request: the {SessionHeader} header is required (initialize first).");
     }
 
-    /// <summary>GET: the 2025 session's stream for server-initiated messages; without a session, 405.</summary>
+    /// <summary>
+    /// GET: the 2025 session's stream for server-initiated messages; without a session, 405. The client must accept
+    /// an event stream (the transport spec's MUST; both SDKs answer 406 without it): it gets nothing else.
+    /// </summary>
     public async Task GetAsync(HttpContext context)
     {
+        if (context.Request.Headers[SessionHeader].Count > 0
+            && !MediaType.Accepts(context.Request.GetTypedHeaders().Accept, MediaType.EventStream))
+        {
+            await HttpAnswers.JsonRpcErrorAsync(context.Response, StatusCodes.Status406NotAcceptable, null,
+                HttpAnswers.TransportErrorCode, "Not Acceptable: a GET must accept text/event-stream.");
+            return;
+        }
+
         var lookup = FindSession(context);
         if (lookup is not SessionLookup.Found { Session: var session })
         {
@@ -233,7 +244,7 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             return HttpAnswers.StatusAsync(response, StatusCodes.Status405MethodNotAllowed, "Only POST without a session.");
         }
 
-        return HttpAnswers.StatusAsync(response, StatusCodes.Status404NotFound, "No such session.");
+        return HttpAnswers.SessionNotFoundAsync(response, null);
     }
 
     /// <summary>A JSON array at the top: a JSON-RPC batch, which no revision served here allows over HTTP.</summary>

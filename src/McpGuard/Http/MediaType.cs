@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.Net.Http.Headers;
 
 namespace McpGuard.Http;
 
@@ -39,6 +40,18 @@ internal static class MediaType
     /// <summary>Whether a Content-Type value names <paramref name="expected"/> (a lower-case essence).</summary>
     public static bool Is(string? contentType, string expected) =>
         string.Equals(Essence(contentType), expected, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether an <c>Accept</c> header lets the answer be <paramref name="expected"/>: the type itself, or
+    /// <c>type/*</c> or <c>*/*</c> (RFC 9110 12.5.1), with a quality above zero. A range's other parameters
+    /// (<c>charset</c>) are ignored, as the SDKs do: an event stream is UTF-8 in any case.
+    /// </summary>
+    public static bool Accepts(IList<MediaTypeHeaderValue> accept, string expected)
+    {
+        var wanted = new MediaTypeHeaderValue(expected);
+        return accept.Any(range =>
+            range.Quality is not 0 && wanted.IsSubsetOf(new MediaTypeHeaderValue(range.MediaType)));
+    }
 
     private static bool IsToken(ReadOnlySpan<char> text) =>
         !text.ContainsAnyExceptInRange('!', '~') && !text.ContainsAny(s_delimiters);

@@ -37,4 +37,57 @@ public sealed class UpstreamSessionEndedTests
         Assert.Equal(0, await guard.WaitForExitAsync());
         Assert.Contains("the upstream ended its session", guard.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Upstream404ToANotification_TheGuardsSessionEnds()
+    {
+        await using var upstream = new ScriptedUpstream(request => request.RpcMethod switch
+        {
+            "initialize" => Initialized(request),
+            _ when request.Method == "GET" => ScriptedUpstream.Response("405 Method Not Allowed", null, ""),
+            _ => ScriptedUpstream.Response("404 Not Found", null, ""),
+        });
+        await using var guard = await StartInitializedAsync(upstream);
+
+        await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+
+        Assert.Equal(0, await guard.WaitForExitAsync());
+        Assert.Contains("the upstream ended its session", guard.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Upstream404ToTheGetStream_TheGuardsSessionEnds()
+    {
+        await using var upstream = new ScriptedUpstream(request => request.RpcMethod switch
+        {
+            "initialize" => Initialized(request),
+            "notifications/initialized" => ScriptedUpstream.Response("202 Accepted", null, ""),
+            _ => ScriptedUpstream.Response("404 Not Found", null, ""),
+        });
+        await using var guard = await StartInitializedAsync(upstream);
+
+        await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+
+        Assert.Equal(0, await guard.WaitForExitAsync());
+        Assert.Contains("the upstream ended its session", guard.Stderr, StringComparison.Ordinal);
+        Assert.Contains(upstream.Requests, request => request.Method == "GET");
+    }
+
+    private static string Initialized(UpstreamRequest request) =>
+        ScriptedUpstream.Response("200 OK", "application/json", ScriptedUpstream.Result(
+            request, """{"protocolVersion":"2025-06-18","capabilities":{"tools":{}},"""
+                + "\"serverInfo\":{\"name\":\"u\",\"version\":\"1\"}}"), "Mcp-Session-Id: up-1\r\n");
+
+    /// <summary>A guard over <paramref name="upstream"/> whose client's initialize was answered.</summary>
+    private static async Task<RawGuard> StartInitializedAsync(ScriptedUpstream upstream)
+    {
+        var home = Directory.CreateTempSubdirectory("mcpguard-session-ended-").FullName;
+        var guard = RawGuard.Start(
+            Policy, [], ["--url", upstream.Url], new Dictionary<string, string> { ["MCPGUARD_HOME"] = home });
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        await guard.ResponseAsync("1");
+        return guard;
+    }
 }

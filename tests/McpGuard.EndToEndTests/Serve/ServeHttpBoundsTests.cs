@@ -44,15 +44,18 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(
             HttpStatusCode.BadRequest,
             (await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""")).StatusCode);
-        Assert.Equal(
-            HttpStatusCode.NotFound,
-            (await PostAsync(
-                http, guard, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", session: "nope")).StatusCode);
+        var unknownPost = await PostAsync(
+            http, guard, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", session: "nope");
+        Assert.Equal(HttpStatusCode.NotFound, unknownPost.StatusCode);
+        Assert.Equal(-32001, await ErrorCodeAsync(unknownPost));
+        Assert.Contains("\"id\":1", await unknownPost.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.GetAsync(guard.Url, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.DeleteAsync(guard.Url, Ct)).StatusCode);
         using var unknown = new HttpRequestMessage(HttpMethod.Delete, guard.Url);
         unknown.Headers.Add("Mcp-Session-Id", "nope");
-        Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(unknown, Ct)).StatusCode);
+        var unknownDelete = await http.SendAsync(unknown, Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknownDelete.StatusCode);
+        Assert.Equal(-32001, await ErrorCodeAsync(unknownDelete));
         Assert.Equal(
             HttpStatusCode.Forbidden, (await PostAsync(http, guard, "{}", origin: "https://evil.example")).StatusCode);
         using var rebound = new HttpRequestMessage(HttpMethod.Post, guard.Url) { Content = Json("{}") };
@@ -60,6 +63,29 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(guard.Url, "/healthz"), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(guard.Url, "/readyz"), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task GetStream_OnlyForAClientThatAcceptsAnEventStream()
+    {
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+        var initialize = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+            + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        var session = initialize.Headers.GetValues("Mcp-Session-Id").Single();
+        await PostAsync(http, guard, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", session: session);
+
+        var json = await GetAsync(http, guard, session, "application/json");
+        var unknown = await GetAsync(http, guard, "nope", "text/event-stream");
+        using var stream = await GetAsync(
+            http, guard, session, "text/event-stream", HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.NotAcceptable, json.StatusCode);
+        Assert.Equal(-32000, await ErrorCodeAsync(json));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(-32001, await ErrorCodeAsync(unknown));
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -211,6 +237,16 @@ public sealed class ServeHttpBoundsTests
         var response = await http.SendAsync(request, Ct);
         await response.Content.LoadIntoBufferAsync(Ct);
         return response;
+    }
+
+    private static async Task<HttpResponseMessage> GetAsync(
+        HttpClient http, ServedGuard guard, string session, string accept,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, guard.Url);
+        request.Headers.Add("Mcp-Session-Id", session);
+        request.Headers.Accept.ParseAdd(accept);
+        return await http.SendAsync(request, completion, Ct);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using McpGuard.Http;
+using MediaTypeHeaderValue = Microsoft.Net.Http.Headers.MediaTypeHeaderValue;
 
 namespace McpGuard.Tests.Http;
 
@@ -33,5 +34,23 @@ public sealed class MediaTypeTests
     {
         Assert.True(MediaType.Is("Application/Json; q=1", MediaType.Json));
         Assert.False(MediaType.Is("application/json-seq", MediaType.Json));
+    }
+
+    [Theory]
+    [InlineData("text/event-stream", true)]
+    [InlineData("application/json, text/event-stream", true)]
+    [InlineData("Text/Event-Stream; charset=utf-8", true)]
+    [InlineData("text/event-stream;q=0.5", true)]
+    [InlineData("text/*", true)]
+    [InlineData("*/*", true)]
+    [InlineData("application/json", false)]
+    [InlineData("text/event-stream;q=0", false)]
+    [InlineData("text/html", false)]
+    [InlineData("", false)]
+    public void Accepts_TheTypeOrAWildcardAboveQualityZero(string accept, bool expected)
+    {
+        var ranges = MediaTypeHeaderValue.ParseList(accept.Length == 0 ? [] : [accept]);
+
+        Assert.Equal(expected, MediaType.Accepts(ranges, MediaType.EventStream));
     }
 }

@@ -5,7 +5,8 @@ namespace McpGuard.Http.Upstream;
 /// <summary>
 /// The GET stream of a 2025 session, on which the upstream sends what it initiates (elicitation, sampling, roots,
 /// list changes). Reopened with <c>Last-Event-ID</c> after a drop, after the <c>retry</c> time the upstream set (else
-/// a growing pause), a few times at most; a 405 means the upstream offers none. Every message goes to the session.
+/// a growing pause), a few times at most; a 405 means the upstream offers none, a 404 that it ended the session.
+/// Every message goes to the session.
 /// </summary>
 internal sealed partial class LegacyStream(
     HttpMessageInvoker http, UpstreamOptions options, UpstreamRequests requests, LegacyUpstreamSession legacy, IUpstreamSink sink, ILogger logger)
@@ -23,11 +24,18 @@ internal sealed partial class LegacyStream(
             {
                 using var opening = CancellationTokenSource.CreateLinkedTokenSource(closing);
                 opening.CancelAfter(options.Timeout);
+                var sessionId = legacy.SessionId;
                 using var request = await requests.ListenAsync(legacy, lastEventId, opening.Token);
                 using var response = await http.SendAsync(request, opening.Token);
                 if ((int)response.StatusCode is >= 400 and < 500)
                 {
                     LogNoStream(logger, options.DisplayName, (int)response.StatusCode);
+                    if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                    {
+                        // 404, not 405: the upstream does not know the session id the GET carried (it ended it).
+                        legacy.OnNotFound(sessionId);
+                    }
+
                     return;
                 }
 

@@ -154,6 +154,7 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
         timeout.CancelAfter(options.Timeout);
         try
         {
+            var sessionId = _legacy.SessionId;
             using var request = await _requests.PostAsync(outbound, body, _legacy, timeout.Token);
             using var response = await http.SendAsync(request, timeout.Token);
             if (response.IsSuccessStatusCode)
@@ -162,6 +163,12 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
             }
 
             LogOneWayRefused(logger, options.DisplayName, (int)response.StatusCode);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound
+                && request.Headers.Contains(McpRequestHeaders.SessionId))
+            {
+                // As for a request (UpstreamExchange): the upstream ended the session this went on.
+                _legacy.OnNotFound(sessionId);
+            }
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or UpstreamCredentialException)
         {
