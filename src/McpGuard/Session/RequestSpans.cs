@@ -102,28 +102,68 @@ internal sealed class RequestSpans(
     private void Trace(
         RequestTrace request, JsonRpcId id, JsonElement callArguments, JsonElement meta, TraceSampler sampler)
     {
-        var parent = meta.ValueKind == JsonValueKind.Object
-            ? TraceParent.Parse(Text(meta, "traceparent"u8), Text(meta, "tracestate"u8))
-            : default;
-        var (high, low) = parent.Exists ? (parent.TraceIdHigh, parent.TraceIdLow) : NewTraceId();
-        if (!sampler.Samples(parent, high))
+        string? protocolVersion = null;
+        if (meta.ValueKind == JsonValueKind.Object)
+        {
+            if (!Joined(request, meta, sampler))
+            {
+                return;
+            }
+
+            protocolVersion = Text(meta, "io.modelcontextprotocol/protocolVersion"u8);
+        }
+        else if (!Root(request, sampler))
         {
             return;
         }
 
         request.Traced = true;
-        request.Parent = parent;
-        request.TraceIdHigh = high;
-        request.TraceIdLow = low;
         request.Id = id.Raw;
         request.Transport = transport;
         request.SessionId = sessionId;
         request.Caller = requestAgents?.AgentOf(id) ?? agent;
-        request.ProtocolVersion = meta.ValueKind == JsonValueKind.Object
-            ? Text(meta, "io.modelcontextprotocol/protocolVersion"u8)
-            : null;
-        request.Arguments = request.Tool is not null && arguments == TelemetryArguments.Full
+        request.ProtocolVersion = protocolVersion;
+        // The record is only written here, not read back (RequestTrace.Reuse says why).
+        request.Arguments = arguments == TelemetryArguments.Full && request.Tool is not null
             && callArguments.ValueKind != JsonValueKind.Undefined ? callArguments.GetRawText() : null;
+    }
+
+    /// <summary>
+    /// A request without the caller's trace starts a new one, if sampled. No <see cref="TraceParent"/> is made and
+    /// copied: a default one's copy on the stack read back 16 bytes across two overlapping stores, which waits for
+    /// every store before it, the record's own writes included (bench/README.md).
+    /// </summary>
+    private static bool Root(RequestTrace request, TraceSampler sampler)
+    {
+        var (high, low) = NewTraceId();
+        if (!sampler.SamplesRoot(high))
+        {
+            return false;
+        }
+
+        request.TraceIdHigh = high;
+        request.TraceIdLow = low;
+        return true;
+    }
+
+    /// <summary>The caller's trace, from a <c>traceparent</c> in <c>_meta</c>; a new one if it names none.</summary>
+    private static bool Joined(RequestTrace request, JsonElement meta, TraceSampler sampler)
+    {
+        var parent = TraceParent.Parse(Text(meta, "traceparent"u8), Text(meta, "tracestate"u8));
+        if (!parent.Exists)
+        {
+            return Root(request, sampler);
+        }
+
+        if (!sampler.Samples(parent, parent.TraceIdHigh))
+        {
+            return false;
+        }
+
+        request.Parent = parent;
+        request.TraceIdHigh = parent.TraceIdHigh;
+        request.TraceIdLow = parent.TraceIdLow;
+        return true;
     }
 
     private static (ulong High, ulong Low) NewTraceId()

@@ -19,10 +19,31 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     /// <summary>Makes this record a new request's, as the constructor would: every other fact is cleared.</summary>
     public RequestTrace Reuse(string method, string? tool, long startedAt)
     {
-        (Method, Tool, StartedAt) = (method, tool, startedAt);
-        (Traced, ForwardedAt, EndedAt, Id, Transport, SessionId) = (false, 0, 0, null, "", null);
-        (Caller, ProtocolVersion, Parent, TraceIdHigh, TraceIdLow, Arguments) = (null, null, default, 0, 0, null);
-        (Decision, Rule, Risk, Channel, Redactions, ErrorType) = (null, null, null, null, null, null);
+        // Written one field at a time and never read: the record was last read by the export thread, on the other
+        // core, and a read here waits for its line to come back, where a write does not (bench/README.md). Tuples
+        // copied a default TraceParent through the stack, read back across two overlapping stores: a read that waits
+        // for every store before it.
+        Method = method;
+        Tool = tool;
+        StartedAt = startedAt;
+        Traced = false;
+        ForwardedAt = 0;
+        EndedAt = 0;
+        Id = null;
+        Transport = "";
+        SessionId = null;
+        Caller = null;
+        ProtocolVersion = null;
+        Parent = default;
+        TraceIdHigh = 0;
+        TraceIdLow = 0;
+        Arguments = null;
+        Decision = null;
+        Rule = null;
+        Risk = null;
+        Channel = null;
+        Redactions = null;
+        ErrorType = null;
         return this;
     }
 

@@ -47,11 +47,15 @@ internal sealed class TraceSampler
     /// <param name="traceIdHigh">The first 8 bytes of the request's trace id (the caller's, or a new one).</param>
     public bool Samples(in TraceParent parent, ulong traceIdHigh)
     {
-        if (_parentBased && parent.Exists)
-        {
-            return parent.Sampled;
-        }
+        return _parentBased && parent.Exists ? parent.Sampled : SamplesRoot(traceIdHigh);
+    }
 
+    /// <summary>
+    /// True when a request with no caller's trace gets spans: <see cref="Samples"/> without a parent, for a caller
+    /// that has made no <see cref="TraceParent"/> (the relay's common path, bench/README.md).
+    /// </summary>
+    public bool SamplesRoot(ulong traceIdHigh)
+    {
         if (_bound is long.MaxValue or long.MinValue)
         {
             return _bound == long.MaxValue;
