@@ -1,10 +1,13 @@
+using System.Text.Json;
+
 namespace McpGuard.Session;
 
 /// <summary>
 /// A tools/call decided off the pump. <see cref="Token"/> ends when the client withdraws it or the relay stops;
 /// <see cref="IsWithdrawn"/> says which, because a withdrawn call is never answered while a stopped one is.
 /// </summary>
-internal sealed class HeldCall(JsonRpcId id, byte[] line, CancellationToken relayStopping) : IDisposable
+internal sealed class HeldCall(JsonRpcId id, byte[] line, JsonElement parameters, CancellationToken relayStopping)
+    : IDisposable
 {
     private readonly CancellationTokenSource _cancellation = CancellationTokenSource.CreateLinkedTokenSource(relayStopping);
     private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -14,6 +17,12 @@ internal sealed class HeldCall(JsonRpcId id, byte[] line, CancellationToken rela
 
     /// <summary>A copy of the call's bytes: the pump's buffer is reused for the next line.</summary>
     public byte[] Line { get; } = line;
+
+    /// <summary>
+    /// The call's <c>params</c>, cloned from the pump's validated document (a copy of the element's bytes and rows,
+    /// owned by the garbage collector): the decision reads them without parsing <see cref="Line"/> again.
+    /// </summary>
+    public JsonElement Params { get; } = parameters;
 
     public CancellationToken Token => _cancellation.Token;
 

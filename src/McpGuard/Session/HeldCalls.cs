@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Text.Json;
 
 namespace McpGuard.Session;
 
@@ -19,10 +20,13 @@ internal sealed class HeldCalls(CancellationToken relayStopping)
     /// <summary>Ends when the relay stops.</summary>
     public CancellationToken Stopping => relayStopping;
 
-    /// <summary>Copies the call's bytes and runs <paramref name="decide"/> for it on the thread pool.</summary>
-    public void Hold(JsonRpcId id, ReadOnlySequence<byte> line, Func<HeldCall, Task> decide)
+    /// <summary>
+    /// Copies the call's bytes and its validated <paramref name="parameters"/> (an object: the gate read the call
+    /// from them) and runs <paramref name="decide"/> for it on the thread pool.
+    /// </summary>
+    public void Hold(JsonRpcId id, ReadOnlySequence<byte> line, JsonElement parameters, Func<HeldCall, Task> decide)
     {
-        var call = new HeldCall(id, line.ToArray(), relayStopping);
+        var call = new HeldCall(id, line.ToArray(), parameters.Clone(), relayStopping);
         _held[id.Key] = call;
         call.Decided = Task.Run(() => RunAsync(call, decide), CancellationToken.None);
     }

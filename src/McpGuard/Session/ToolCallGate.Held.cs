@@ -24,9 +24,6 @@ internal sealed partial class ToolCallGate
         var cancellationToken = held.Token;
         ToolRequest? request = null;
         var asked = false;
-
-        // Disposed only after the catch clauses: the cancelled record they write reads the request's arguments.
-        JsonDocument? document = null;
         try
         {
             if (turn is not null)
@@ -34,8 +31,7 @@ internal sealed partial class ToolCallGate
                 await turn.WaitAsync(cancellationToken);
             }
 
-            document = JsonDocument.Parse(held.Line);
-            var parameters = document.RootElement.GetProperty("params"u8);
+            var parameters = held.Params;
             var era = ModernMeta.EraOf(parameters);
             ToolCall.TryRead(parameters, out var call, out _);
             var refresh = era == ProtocolEra.Modern && channels.Catalog.IsComplete && !channels.Catalog.Contains(call.Name);
@@ -132,7 +128,6 @@ internal sealed partial class ToolCallGate
         finally
         {
             turn?.End();
-            document?.Dispose();
         }
     }
 

@@ -200,7 +200,7 @@ internal sealed partial class ToolCallGate
                 break;
             default:
                 var turn = _order.Take(listing: true);
-                held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId, turn));
+                held.Hold(id, line, message.Params, heldCall => DecideHeldAsync(heldCall, policy, callId, turn));
                 break;
         }
     }

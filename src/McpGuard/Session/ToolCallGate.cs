@@ -74,7 +74,7 @@ internal sealed partial class ToolCallGate(
             // earlier call that waits for the guard's listing: it waits its turn behind it instead, then is handled
             // as if it arrived then.
             var turn = _order.Take(listing: true);
-            held.Hold(id, line, heldCall => DecideInTurnAsync(heldCall, policy, turn));
+            held.Hold(id, line, message.Params, heldCall => DecideInTurnAsync(heldCall, policy, turn));
             return;
         }
 
@@ -116,7 +116,7 @@ internal sealed partial class ToolCallGate(
         {
             // An earlier call waits for the guard's listing: this one is decided after it.
             var behind = _order.Take(listing: true);
-            held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId, behind));
+            held.Hold(id, line, message.Params, heldCall => DecideHeldAsync(heldCall, policy, callId, behind));
             return;
         }
 
@@ -149,11 +149,11 @@ internal sealed partial class ToolCallGate(
                 // Decided off the pump, on a copy of the bytes, so other traffic keeps flowing meanwhile; later
                 // calls wait behind it (its turn), so they are still decided in the order they arrived.
                 var turn = _order.Take(listing: true);
-                held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId, turn));
+                held.Hold(id, line, message.Params, heldCall => DecideHeldAsync(heldCall, policy, callId, turn));
                 break;
             case GateOutcome.Ask:
                 // Waits for a person, off the pump: later traffic passes it.
-                held.Hold(id, line, heldCall => DecideHeldAsync(heldCall, policy, callId, turn: null));
+                held.Hold(id, line, message.Params, heldCall => DecideHeldAsync(heldCall, policy, callId, turn: null));
                 break;
         }
     }
