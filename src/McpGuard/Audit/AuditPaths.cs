@@ -21,4 +21,16 @@ internal static class AuditPaths
 
         return Path.GetFullPath(path);
     }
+
+    /// <summary>
+    /// Why a log could not be opened, in words: the runtime's own repeat the path ("Could not find file '/x'.") or
+    /// mislead (a folder is "Access to the path is denied"), as the policy loader's do.
+    /// </summary>
+    public static string WhyUnreadable(string path, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception is FileNotFoundException or DirectoryNotFoundException ? "it does not exist"
+            : Directory.Exists(path) ? "it is a folder, not a file"
+            : exception.Message;
+    }
 }

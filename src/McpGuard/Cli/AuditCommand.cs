@@ -52,7 +52,9 @@ internal static class AuditCommand
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync($"mcpguard audit: cannot read {path}: {exception.Message}");
+                await error.WriteLineAsync(
+                    $"mcpguard audit: cannot read {TerminalText.Printable(path)}: "
+                        + TerminalText.Printable(AuditPaths.WhyUnreadable(path, exception)));
                 return exception is FileNotFoundException or DirectoryNotFoundException
                     ? ExitCodes.UsageOrPolicyError
                     : ExitCodes.Failure;

@@ -51,7 +51,9 @@ internal static class ReplayCommand
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync($"mcpguard replay: cannot read {path}: {exception.Message}");
+                await error.WriteLineAsync(
+                    $"mcpguard replay: cannot read {TerminalText.Printable(path)}: "
+                        + TerminalText.Printable(AuditPaths.WhyUnreadable(path, exception)));
                 return exception is FileNotFoundException or DirectoryNotFoundException
                     ? ExitCodes.UsageOrPolicyError
                     : ExitCodes.Failure;

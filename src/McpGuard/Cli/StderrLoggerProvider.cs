@@ -13,9 +13,21 @@ namespace McpGuard.Cli;
 internal sealed class StderrLoggerProvider : ILoggerProvider
 {
     private readonly Lock _lock = new();
-    private readonly Stream _stderr = Console.OpenStandardError();
-    private readonly bool _colors =
-        !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is not { Length: > 0 };
+    private readonly Stream _stderr;
+    private readonly bool _colors;
+
+    public StderrLoggerProvider()
+        : this(
+            Console.OpenStandardError(),
+            !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is not { Length: > 0 })
+    {
+    }
+
+    internal StderrLoggerProvider(Stream stderr, bool colors)
+    {
+        _stderr = stderr;
+        _colors = colors;
+    }
 
     public ILogger CreateLogger(string categoryName) => new StderrLogger(this, categoryName);
 
@@ -28,7 +40,10 @@ internal sealed class StderrLoggerProvider : ILoggerProvider
             .ToString("HH:mm:ss.fff ", System.Globalization.CultureInfo.InvariantCulture));
         var (word, color) = Level(level);
         line.Append(_colors ? color : "").Append(word).Append(_colors ? "\x1B[39m\x1B[22m\x1B[49m" : "").Append(": ");
-        line.Append(category).Append('[').Append(eventId.Id).Append("] ").Append(message);
+        // Messages quote tool names, paths and server text: through the one sanitiser, so a name carrying a newline
+        // cannot forge a log line, nor an escape sequence rewrite the terminal (docs/relay.md#logs). Templates are
+        // one line each, so nothing of the guard's own is escaped.
+        line.Append(category).Append('[').Append(eventId.Id).Append("] ").Append(TerminalText.Printable(message));
         if (exception is not null)
         {
             line.Append(' ').Append(exception);

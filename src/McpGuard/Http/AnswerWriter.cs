@@ -18,9 +18,11 @@ internal static class AnswerWriter
     /// </summary>
     /// <param name="beforeAnswer">Sees the first message before anything is written, so it may still set headers.
     /// </param>
+    /// <param name="modern">A 2026-07-28 request: an error answer that comes alone may have a status of its own
+    /// (<see cref="ModernErrorStatus"/>).</param>
     public static async Task<bool> WriteAnswerAsync(
         HttpResponse response, ClientStream stream, CancellationToken cancellationToken,
-        Action<OutboundMessage>? beforeAnswer = null)
+        Action<OutboundMessage>? beforeAnswer = null, bool modern = false)
     {
         if (!await stream.WaitToReadAsync(cancellationToken) || !stream.TryRead(out var first))
         {
@@ -34,6 +36,11 @@ internal static class AnswerWriter
         if (first.Kind == MessageKind.Response)
         {
             var bytes = stream.Restore?.Apply(first) ?? first.Bytes;
+            if (modern)
+            {
+                response.StatusCode = ModernErrorStatus.Of(bytes);
+            }
+
             response.ContentType = "application/json";
             response.ContentLength = bytes.Length;
             await response.Body.WriteAsync(bytes, cancellationToken);

@@ -59,7 +59,11 @@ internal sealed class GatewayChecks(
         request.Headers.Remove(HeaderNames.Authorization);
         request.Headers.Remove(HeaderNames.Cookie);
         request.Headers.Remove(HeaderNames.ProxyAuthorization);
-        if (!concurrency.TryEnter(agent))
+        // A 2025 session's GET stream stays open while its client is connected, idle or not: counted, 32 connected
+        // clients of one agent (every client with auth: none) would get 429 for every call. There is one per session
+        // (409 beyond), so sessions.max bounds them; a GET without a session is answered at once.
+        var counted = !HttpMethods.IsGet(request.Method);
+        if (counted && !concurrency.TryEnter(agent))
         {
             context.Response.Headers.RetryAfter = "1";
             await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status429TooManyRequests, "Too many open requests for this agent.");
@@ -73,7 +77,10 @@ internal sealed class GatewayChecks(
         }
         finally
         {
-            concurrency.Exit(agent);
+            if (counted)
+            {
+                concurrency.Exit(agent);
+            }
         }
     }
 

@@ -68,7 +68,7 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
             // The ids in it are the guard's own now: the session reads the bytes it gets.
             if (await shared.SendAsync(forwarded, null, aborted))
             {
-                answered = await AnswerWriter.WriteAnswerAsync(response, stream, aborted);
+                answered = await AnswerWriter.WriteAnswerAsync(response, stream, aborted, modern: true);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)

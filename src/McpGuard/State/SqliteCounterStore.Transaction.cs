@@ -33,26 +33,17 @@ internal sealed partial class SqliteCounterStore
 
     /// <summary>
     /// A burst's decisions in one transaction (group commit), in arrival order, each seeing what the ones before
-    /// it counted. Withdrawn ones are skipped (null). When the transaction fails, none of them counted.
+    /// it counted. When the transaction fails, none of them counted.
     /// </summary>
-    private CountOutcome?[] DecideTogether(SqliteDecision[] batch)
+    private CountOutcome[] DecideTogether(SqliteDecision[] batch)
     {
-        var outcomes = new CountOutcome?[batch.Length];
-        var taken = new bool[batch.Length];
-        for (var i = 0; i < batch.Length; i++)
-        {
-            taken[i] = batch[i].TryTake();
-        }
-
+        var outcomes = new CountOutcome[batch.Length];
         try
         {
             var statements = Begin();
             for (var i = 0; i < batch.Length; i++)
             {
-                if (taken[i])
-                {
-                    outcomes[i] = Decide(statements, batch[i].Demands, batch[i].Now);
-                }
+                outcomes[i] = Decide(statements, batch[i].Demands, batch[i].Now);
             }
 
             Commit(statements);
@@ -60,10 +51,7 @@ internal sealed partial class SqliteCounterStore
         catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
         {
             Fail();
-            for (var i = 0; i < batch.Length; i++)
-            {
-                outcomes[i] = taken[i] ? new CountOutcome.Unavailable(SqliteFailures.Reason(ex)) : null;
-            }
+            Array.Fill(outcomes, new CountOutcome.Unavailable(SqliteFailures.Reason(ex)));
         }
 
         return outcomes;

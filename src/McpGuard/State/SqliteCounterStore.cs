@@ -28,7 +28,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
     private static readonly long s_burstTicks = Stopwatch.Frequency * 15 / 1_000_000;
 
     private readonly object _lock = new();
-    private readonly List<SqliteDecision> _queue = [];
+    private readonly SqliteDecisionQueue _queue;
     private readonly string _path;
     private readonly TimeSpan _busyTimeout;
     private readonly SqliteCheckpointer _checkpointer;
@@ -46,6 +46,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
         _path = path;
         _busyTimeout = busyTimeout;
         _checkpointer = new SqliteCheckpointer(path, busyTimeout, WhileIdle, RestartLog);
+        _queue = new SqliteDecisionQueue(_lock);
         Description = $"the SQLite store at {displayPath}";
     }
 
@@ -64,7 +65,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
             if (_busy || _idleWanted || _queue.Count > 0
                 || (CallsBehind.Waiting && Stopwatch.GetTimestamp() - _lastEnded < s_burstTicks))
             {
-                queued = new SqliteDecision(demands, now);
+                queued = new SqliteDecision(demands, now, cancellationToken);
                 _queue.Add(queued);
                 StartDrainThread();
                 Monitor.PulseAll(_lock);
@@ -77,7 +78,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
 
         if (queued is not null)
         {
-            return new(queued.WaitAsync(cancellationToken));
+            return new(queued.Answer);
         }
 
         try
@@ -109,7 +110,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
 
     public async ValueTask DisposeAsync()
     {
-        List<SqliteDecision> left;
+        SqliteDecision[] left;
         lock (_lock)
         {
             while (_busy)
@@ -118,8 +119,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
             }
 
             _disposed = true;
-            left = [.. _queue];
-            _queue.Clear();
+            left = _queue.TakeAll();
             Monitor.PulseAll(_lock);
         }
 
@@ -268,11 +268,10 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
                 }
 
                 _busy = true;
-                batch = [.. _queue];
-                _queue.Clear();
+                batch = _queue.TakeAll();
             }
 
-            CountOutcome?[] outcomes;
+            CountOutcome[] outcomes;
             try
             {
                 outcomes = DecideTogether(batch);

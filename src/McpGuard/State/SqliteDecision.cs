@@ -3,24 +3,25 @@ using McpGuard.Policy.Limits;
 namespace McpGuard.State;
 
 /// <summary>
-/// A decision waiting in the SQLite store's queue for the next group commit. Its caller may give up first (the
-/// engine's <c>state.timeout</c>): then it is withdrawn and never counted. Once the store took it into a
-/// transaction it is answered with that transaction's outcome, and never counted without an answer.
+/// A decision waiting in the SQLite store's queue (<see cref="SqliteDecisionQueue"/>) for the next group commit. Its
+/// caller may give up first (the engine's <c>state.timeout</c> cancels <see cref="Token"/>): then it is withdrawn
+/// from the queue and never counted. Once the store took it into a transaction it is answered with that
+/// transaction's outcome, and never counted without an answer.
 /// </summary>
-internal sealed class SqliteDecision(IReadOnlyList<CounterDemand> demands, DateTimeOffset now)
+internal sealed class SqliteDecision(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken token)
 {
-    private const int Waiting = 0, Taken = 1, Withdrawn = 2;
-
     // Continuations run on the store's thread (they forward the held call): no hop to the pool per call.
     private readonly TaskCompletionSource<CountOutcome> _answer = new();
-    private int _state;
 
     public IReadOnlyList<CounterDemand> Demands { get; } = demands;
 
     public DateTimeOffset Now { get; } = now;
 
-    /// <summary>The store takes it into a transaction: false when the caller withdrew it already.</summary>
-    public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
+    /// <summary>The caller's token: cancelled while the decision still waits in the queue, it is withdrawn.</summary>
+    public CancellationToken Token { get; } = token;
+
+    /// <summary>The outcome once the transaction committed; cancelled when the decision was withdrawn.</summary>
+    public Task<CountOutcome> Answer => _answer.Task;
 
     /// <summary>
     /// Answers a group commit's decisions, the last first. An answer runs its waiter's continuations on this thread,
@@ -28,7 +29,7 @@ internal sealed class SqliteDecision(IReadOnlyList<CounterDemand> demands, DateT
     /// found the next call's count not in yet and flushed, a write to the server per call. Answered last, it finds
     /// the whole batch answered and sends it in one write (bench/README.md, issue 27, ninth session).
     /// </summary>
-    public static void AnswerAll(SqliteDecision[] batch, CountOutcome?[] outcomes)
+    public static void AnswerAll(SqliteDecision[] batch, CountOutcome[] outcomes)
     {
         for (var i = batch.Length - 1; i >= 0; i--)
         {
@@ -36,30 +37,8 @@ internal sealed class SqliteDecision(IReadOnlyList<CounterDemand> demands, DateT
         }
     }
 
-    public void TryAnswer(CountOutcome? outcome)
-    {
-        if (outcome is not null)
-        {
-            _answer.TrySetResult(outcome);
-        }
-    }
+    public void TryAnswer(CountOutcome outcome) => _answer.TrySetResult(outcome);
 
-    public async Task<CountOutcome> WaitAsync(CancellationToken cancellationToken)
-    {
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return await _answer.Task;
-        }
-
-        await using var withdraw = cancellationToken.UnsafeRegister(static (state, token) => ((SqliteDecision)state!).Withdraw(token), this);
-        return await _answer.Task;
-    }
-
-    private void Withdraw(CancellationToken token)
-    {
-        if (Interlocked.CompareExchange(ref _state, Withdrawn, Waiting) == Waiting)
-        {
-            _answer.TrySetCanceled(token);
-        }
-    }
+    /// <summary>Taken out of the queue before any transaction took it: its caller gave up.</summary>
+    public void Withdraw(CancellationToken token) => _answer.TrySetCanceled(token);
 }

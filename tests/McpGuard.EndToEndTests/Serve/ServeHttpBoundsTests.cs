@@ -106,6 +106,24 @@ public sealed class ServeHttpBoundsTests
     }
 
     [Fact]
+    public async Task Modern_MethodTheServerLacks_Is404WithMethodNotFound()
+    {
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+
+        var unknown = await PostAsync(
+            http, guard, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"foo/bar\",\"params\":{" + Modern + "}}",
+            modern: ("foo/bar", null));
+        var known = await PostAsync(
+            http, guard, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{" + Modern + "}}",
+            modern: ("tools/list", null));
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(-32601, await ErrorCodeAsync(unknown));
+        Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+    }
+
+    [Fact]
     public async Task TwoStatelessClients_SameIdAtOnce_EachGetsItsOwnAnswer()
     {
         await using var guard = await ServedGuard.StartAsync(Policy, Server);

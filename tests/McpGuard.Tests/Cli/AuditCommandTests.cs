@@ -67,7 +67,19 @@ public sealed class AuditCommandTests
         var (exitCode, _, error) = await CommandRunner.RunAsync(AuditCommand.Create(), "/nonexistent/audit.jsonl");
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("cannot read", error);
+        Assert.Equal("mcpguard audit: cannot read /nonexistent/audit.jsonl: it does not exist", error.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task Audit_Folder_SaysSoInsteadOfAccessDenied()
+    {
+        using var folder = new TempDirectory();
+
+        var (exitCode, output, error) = await CommandRunner.RunAsync(AuditCommand.Create(), folder.Path);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Equal($"mcpguard audit: cannot read {folder.Path}: it is a folder, not a file", error.TrimEnd('\n'));
     }
 
     [Fact]

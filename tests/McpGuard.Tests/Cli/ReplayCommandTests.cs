@@ -96,6 +96,33 @@ public sealed class ReplayCommandTests
         Assert.Contains("default: is required", error);
     }
 
+    [Fact]
+    public async Task Replay_LogIsAFolder_SaysSoInsteadOfAccessDenied()
+    {
+        using var temp = new TempDirectory();
+        var (policy, _) = await WriteAsync(temp);
+
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            ReplayCommand.Create(), "--policy", policy, temp.Path);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(output);
+        Assert.Equal($"mcpguard replay: cannot read {temp.Path}: it is a folder, not a file", error.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public async Task Replay_MissingLog_SaysItDoesNotExist()
+    {
+        using var temp = new TempDirectory();
+        var (policy, _) = await WriteAsync(temp);
+        var missing = temp.File("none.jsonl");
+
+        var (exitCode, _, error) = await CommandRunner.RunAsync(ReplayCommand.Create(), "--policy", policy, missing);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal($"mcpguard replay: cannot read {missing}: it does not exist", error.TrimEnd('\n'));
+    }
+
     [Theory]
     [InlineData("", "is empty")]
     [InlineData("\n  \n", "is empty")]

@@ -42,6 +42,9 @@ public sealed class TokenAuthenticatorTests : IDisposable
 
         Assert.Equal(new AuthOutcome.Accepted("bob"), await AuthenticateAsync("Bearer mcpg_bob"));
         Assert.IsType<AuthOutcome.Refused>(await AuthenticateAsync("Bearer mcpg_alicf"));
+        Assert.IsType<AuthOutcome.Refused>(await AuthenticateAsync("Bearer mcpg_blice"));
+        Assert.IsType<AuthOutcome.Refused>(await AuthenticateAsync("Cearer mcpg_alice"));
+        Assert.Equal(new AuthOutcome.Accepted("alice"), await AuthenticateAsync("Bearer mcpg_alice"));
         Assert.Equal(new AuthOutcome.Refused(false, "no bearer token"), await AuthenticateAsync(null));
     }
 

@@ -1,0 +1,67 @@
+using System.Net;
+using McpGuard.Http;
+using McpGuard.Http.Bearer;
+using McpGuard.Policy.Settings;
+using Microsoft.AspNetCore.Http;
+
+namespace McpGuard.Tests.Http;
+
+/// <summary>The per-agent cap on open requests (docs/serve.md), in memory: what counts as one.</summary>
+public sealed class GatewayChecksTests
+{
+    private static readonly ServeOptions s_options = new()
+    {
+        Listen = IPEndPoint.Parse("127.0.0.1:8750"),
+        Path = "/mcp",
+        Auth = ServeAuth.None.Instance,
+    };
+
+    [Fact]
+    public async Task OpenPostsAtTheCap_TheNextPostIs429()
+    {
+        var checks = new GatewayChecks(s_options, new NoAuthentication(), new AgentConcurrency(1));
+        var held = new TaskCompletionSource();
+
+        var open = checks.InvokeAsync(Request("POST"), _ => held.Task);
+        var next = Request("POST");
+        await checks.InvokeAsync(next, _ => Task.CompletedTask);
+        held.SetResult();
+        await open;
+
+        Assert.Equal(StatusCodes.Status429TooManyRequests, next.Response.StatusCode);
+        Assert.Equal("1", next.Response.Headers.RetryAfter.ToString());
+    }
+
+    [Fact]
+    public async Task OpenGetStreams_DoNotCount_APostStillPasses()
+    {
+        // A 2025 session's GET stream is open for as long as its client is connected, idle or not.
+        var checks = new GatewayChecks(s_options, new NoAuthentication(), new AgentConcurrency(1));
+        var held = new TaskCompletionSource();
+        var passed = false;
+
+        var streams = new[] { checks.InvokeAsync(Request("GET"), _ => held.Task),
+            checks.InvokeAsync(Request("GET"), _ => held.Task) };
+        var post = Request("POST");
+        await checks.InvokeAsync(post, _ =>
+        {
+            passed = true;
+            return Task.CompletedTask;
+        });
+        held.SetResult();
+        await Task.WhenAll(streams);
+
+        Assert.True(passed);
+        Assert.Equal(StatusCodes.Status200OK, post.Response.StatusCode);
+    }
+
+    private static DefaultHttpContext Request(string method)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Host = new HostString("127.0.0.1:8750");
+        context.Request.Path = "/mcp";
+        context.Response.Body = Stream.Null;
+        return context;
+    }
+}
