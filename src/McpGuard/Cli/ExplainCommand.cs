@@ -42,14 +42,18 @@ internal static class ExplainCommand
             }
 
             JsonDocument arguments;
+            var text = parseResult.GetValue(args)!;
             try
             {
-                arguments = JsonDocument.Parse(parseResult.GetValue(args)!);
+                // As strict as a running guard (docs/relay.md): a call with a duplicate key is refused there, so
+                // explaining a decision on one of its values would explain what never happens.
+                arguments = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = false });
             }
             catch (JsonException ex)
             {
+                var what = IsJson(text) ? "has a duplicate key, which a guard refuses (-32600)" : "is not JSON";
                 await error.WriteLineAsync(
-                    $"mcpguard explain: --args is not JSON: {TerminalText.Printable(ex.Message)}");
+                    $"mcpguard explain: --args {what}: {TerminalText.FirstLine(ex.Message)}");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -84,5 +88,18 @@ internal static class ExplainCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            using var lenient = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }

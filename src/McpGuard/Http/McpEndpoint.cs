@@ -60,6 +60,13 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
                 return;
             }
 
+            if (!LegacyRevisions.Allows(request.Headers))
+            {
+                await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
+                    HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);
+                return;
+            }
+
             await ExchangeAsync(session, message, body, response, aborted);
             return;
         }
@@ -97,7 +104,7 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         var lookup = FindSession(context);
         if (lookup is not SessionLookup.Found { Session: var session })
         {
-            await RefuseAsync(context.Response, lookup);
+            await RefuseAsync(context, lookup);
             return;
         }
 
@@ -129,7 +136,7 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         var lookup = FindSession(context);
         if (lookup is not SessionLookup.Found { Session: var session })
         {
-            await RefuseAsync(context.Response, lookup);
+            await RefuseAsync(context, lookup);
             return;
         }
 
@@ -231,20 +238,31 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             return SessionLookup.Unknown.Instance;
         }
 
+        if (!LegacyRevisions.Allows(context.Request.Headers))
+        {
+            return SessionLookup.UnsupportedRevision.Instance;
+        }
+
         session.Touch();
         return new SessionLookup.Found(session);
     }
 
     /// <summary>Answers a request whose session was not found.</summary>
-    private static Task RefuseAsync(HttpResponse response, SessionLookup lookup)
+    private static Task RefuseAsync(HttpContext context, SessionLookup lookup)
     {
-        if (lookup is SessionLookup.NoHeader)
+        var response = context.Response;
+        switch (lookup)
         {
-            response.Headers.Allow = "POST";
-            return HttpAnswers.StatusAsync(response, StatusCodes.Status405MethodNotAllowed, "Only POST without a session.");
+            case SessionLookup.NoHeader:
+                response.Headers.Allow = "POST";
+                return HttpAnswers.StatusAsync(
+                    response, StatusCodes.Status405MethodNotAllowed, "Only POST without a session.");
+            case SessionLookup.UnsupportedRevision:
+                return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, null,
+                    HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);
+            default:
+                return HttpAnswers.SessionNotFoundAsync(response, null);
         }
-
-        return HttpAnswers.SessionNotFoundAsync(response, null);
     }
 
     /// <summary>A JSON array at the top: a JSON-RPC batch, which no revision served here allows over HTTP.</summary>

@@ -106,6 +106,48 @@ public sealed class ServeHttpBoundsTests
     }
 
     [Fact]
+    public async Task LegacySession_UnsupportedProtocolVersionHeader_Is400()
+    {
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+        var initialize = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+            + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        var session = initialize.Headers.GetValues("Mcp-Session-Id").Single();
+        async Task<HttpResponseMessage> ListAsync(HttpMethod method, string? revision)
+        {
+            using var request = new HttpRequestMessage(method, guard.Url);
+            request.Headers.Add("Mcp-Session-Id", session);
+            request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+            if (method == HttpMethod.Post)
+            {
+                request.Content = Json("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
+            }
+
+            if (revision is not null)
+            {
+                request.Headers.Add("MCP-Protocol-Version", revision);
+            }
+
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        }
+
+        using var unsupported = await ListAsync(HttpMethod.Post, "1999-01-01");
+        using var future = await ListAsync(HttpMethod.Post, "2026-07-28");
+        using var stream = await ListAsync(HttpMethod.Get, "2099-01-01");
+        using var negotiated = await ListAsync(HttpMethod.Post, "2025-06-18");
+        using var none = await ListAsync(HttpMethod.Post, null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, unsupported.StatusCode);
+        Assert.Equal(-32000, await ErrorCodeAsync(unsupported));
+        Assert.Contains("\"id\":2", await unsupported.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, stream.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, negotiated.StatusCode);
+        Assert.Contains("echo", await negotiated.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
+    }
+
+    [Fact]
     public async Task Modern_MethodTheServerLacks_Is404WithMethodNotFound()
     {
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
