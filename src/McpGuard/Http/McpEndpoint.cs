@@ -23,7 +23,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         var (request, response, aborted) = (context.Request, context.Response, context.RequestAborted);
         if (!IsJson(request.ContentType))
         {
-            await HttpAnswers.StatusAsync(response, StatusCodes.Status415UnsupportedMediaType, "A POST must be application/json.");
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status415UnsupportedMediaType, null,
+                HttpAnswers.TransportErrorCode, "Unsupported Media Type: a POST must be application/json.");
             return;
         }
 
@@ -111,7 +112,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         var stream = new ClientStream(null, null);
         if (!session.Relay.Router.TryAttachGetStream(stream, out var waiting))
         {
-            await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status409Conflict, "This session's stream is open already.");
+            await HttpAnswers.JsonRpcErrorAsync(context.Response, StatusCodes.Status409Conflict, null,
+                HttpAnswers.TransportErrorCode, "Conflict: this session's stream is open already.");
             return;
         }
 
@@ -160,7 +162,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         if (session is null)
         {
             response.Headers.RetryAfter = "30";
-            await HttpAnswers.StatusAsync(response, StatusCodes.Status503ServiceUnavailable, "Too many open sessions.");
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status503ServiceUnavailable, message.Id,
+                HttpAnswers.TransportErrorCode, "Service Unavailable: too many open sessions; try again later.");
             return;
         }
 
@@ -255,8 +258,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         {
             case SessionLookup.NoHeader:
                 response.Headers.Allow = "POST";
-                return HttpAnswers.StatusAsync(
-                    response, StatusCodes.Status405MethodNotAllowed, "Only POST without a session.");
+                return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status405MethodNotAllowed, null,
+                    HttpAnswers.TransportErrorCode, "Method Not Allowed: without a session, only POST.");
             case SessionLookup.UnsupportedRevision:
                 return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, null,
                     HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);

@@ -27,8 +27,9 @@ public sealed class ServeHttpBoundsTests
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
         using var http = new HttpClient();
 
-        Assert.Equal(
-            HttpStatusCode.UnsupportedMediaType, (await PostAsync(http, guard, "{}", "text/plain")).StatusCode);
+        var text = await PostAsync(http, guard, "{}", "text/plain");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Equal(-32000, await ErrorCodeAsync(text));
         var parse = await PostAsync(http, guard, "{\"jsonrpc\":");
         Assert.Equal(HttpStatusCode.BadRequest, parse.StatusCode);
         Assert.Equal(-32700, await ErrorCodeAsync(parse));
@@ -49,7 +50,9 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(HttpStatusCode.NotFound, unknownPost.StatusCode);
         Assert.Equal(-32001, await ErrorCodeAsync(unknownPost));
         Assert.Contains("\"id\":1", await unknownPost.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.GetAsync(guard.Url, Ct)).StatusCode);
+        var sessionless = await http.GetAsync(guard.Url, Ct);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, sessionless.StatusCode);
+        Assert.Equal(-32000, await ErrorCodeAsync(sessionless));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.DeleteAsync(guard.Url, Ct)).StatusCode);
         using var unknown = new HttpRequestMessage(HttpMethod.Delete, guard.Url);
         unknown.Headers.Add("Mcp-Session-Id", "nope");
@@ -84,8 +87,11 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(-32000, await ErrorCodeAsync(json));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(-32001, await ErrorCodeAsync(unknown));
+        var second = await GetAsync(http, guard, session, "text/event-stream");
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
         Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal(-32000, await ErrorCodeAsync(second));
     }
 
     [Fact]
