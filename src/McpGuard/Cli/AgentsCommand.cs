@@ -150,5 +150,13 @@ internal static class AgentsCommand
             await error.WriteLineAsync("mcpguard: " + ex.Message);
             return ExitCodes.UsageOrPolicyError;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Nothing was printed before the file was written: a token is shown only once it is stored.
+            await error.WriteLineAsync(
+                $"mcpguard: cannot read or write the agents file {TerminalText.Printable(path)}: "
+                    + $"{TerminalText.FirstLine(ex.Message)}; the agents file was not changed.");
+            return ExitCodes.Failure;
+        }
     }
 }

@@ -20,6 +20,26 @@ internal static class CommonOptions
     };
 
     /// <summary>
+    /// A number of seconds (<c>run --shutdown-timeout</c>, <c>serve --drain</c>): from 0 to a day, checked when the
+    /// command line is parsed, so NaN, a negative or an overflowing value is a usage error, not an exception.
+    /// </summary>
+    public static Option<double> Seconds(string name, string description, double defaultValue)
+    {
+        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            var seconds = result.GetValueOrDefault<double>();
+            if (!double.IsFinite(seconds) || seconds is < 0 or > MaxSeconds)
+            {
+                result.AddError($"{name} must be a number of seconds from 0 to {MaxSeconds}, not '{seconds}'.");
+            }
+        });
+        return option;
+    }
+
+    private const int MaxSeconds = 86_400;
+
+    /// <summary>
     /// For the commands that talk to a server: a failure is one line unless this asks for the details.
     /// </summary>
     public static Option<bool> Verbose() => new("--verbose")

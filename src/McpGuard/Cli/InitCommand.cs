@@ -67,7 +67,14 @@ internal static class InitCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            await File.WriteAllTextAsync(file.FullName, starter.Yaml, cancellationToken);
+            if (await NewFile.WriteAsync(file.FullName, starter.Yaml, cancellationToken)
+                is NewFileWrite.Failed failed)
+            {
+                await error.WriteLineAsync(
+                    $"mcpguard init: cannot write {TerminalText.Printable(file.FullName)}: {failed.Why}.");
+                return failed.ByUser ? ExitCodes.UsageOrPolicyError : ExitCodes.Failure;
+            }
+
             await output.WriteLineAsync($"Wrote {file.FullName} ({tools.Count} tools). Next: mcpguard check --policy "
                 + $"{file.FullName} -- {TerminalText.Printable(string.Join(' ', commandLine))}");
             if (await StarterCases.WriteBesideAsync(file.FullName, check.Policy, tools, error, cancellationToken)

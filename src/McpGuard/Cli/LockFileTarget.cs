@@ -1,3 +1,4 @@
+using McpGuard.Inventory;
 using McpGuard.Policy.Compile;
 using McpGuard.Policy.Pins;
 
@@ -51,10 +52,28 @@ internal sealed record LockFileTarget(string File, bool PolicyPins, PinSet? Exis
     }
 
     /// <summary>Writes beside the target and renames over it, so a watching guard never reads half a file.</summary>
-    public static async Task WriteAsync(string file, string text, CancellationToken cancellationToken)
+    public static async Task<NewFileWrite> WriteAsync(string file, string text, CancellationToken cancellationToken)
     {
         var temp = $"{file}.{Environment.ProcessId}.tmp";
-        await System.IO.File.WriteAllTextAsync(temp, text, new System.Text.UTF8Encoding(false), cancellationToken);
-        System.IO.File.Move(temp, file, overwrite: true);
+        try
+        {
+            await System.IO.File.WriteAllTextAsync(temp, text, new System.Text.UTF8Encoding(false), cancellationToken);
+            System.IO.File.Move(temp, file, overwrite: true);
+            return new NewFileWrite.Written();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            if (System.IO.File.Exists(temp))
+            {
+                System.IO.File.Delete(temp);
+            }
+
+            return ex switch
+            {
+                DirectoryNotFoundException => new NewFileWrite.Failed("its folder does not exist", ByUser: true),
+                _ when Directory.Exists(file) => new NewFileWrite.Failed("it is a folder", ByUser: true),
+                _ => new NewFileWrite.Failed(TerminalText.FirstLine(ex.Message), ByUser: false),
+            };
+        }
     }
 }

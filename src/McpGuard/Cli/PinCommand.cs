@@ -99,7 +99,14 @@ internal static class PinCommand
                 return ExitCodes.Success;
             }
 
-            await LockFileTarget.WriteAsync(target.File, LockFileWriter.Write(listed.Tools), cancellationToken);
+            if (await LockFileTarget.WriteAsync(target.File, LockFileWriter.Write(listed.Tools), cancellationToken)
+                is NewFileWrite.Failed failed)
+            {
+                await error.WriteLineAsync($"mcpguard pin: cannot write {TerminalText.Printable(target.File)}: "
+                    + $"{failed.Why}; the lock file was not written.");
+                return failed.ByUser ? ExitCodes.UsageOrPolicyError : ExitCodes.Failure;
+            }
+
             await output.WriteLineAsync(
                 $"Wrote {target.File} ({listed.Tools.Count} tools). Review the change and commit it with the policy.");
             if (!target.PolicyPins)

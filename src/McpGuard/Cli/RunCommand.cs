@@ -18,12 +18,11 @@ internal static class RunCommand
         {
             Description = "Decide, log and audit every call but block none (hidden tools stay hidden).",
         };
-        var shutdownOption = new Option<double>("--shutdown-timeout")
-        {
-            Description = "Seconds the server gets to exit after its stdin is closed, and again after SIGTERM, "
+        var shutdownOption = CommonOptions.Seconds(
+            "--shutdown-timeout",
+            "Seconds the server gets to exit after its stdin is closed, and again after SIGTERM, "
                 + "before its process tree is killed.",
-            DefaultValueFactory = _ => 5,
-        };
+            5);
         var nameOption = new Option<string>("--name")
         {
             Description = "The server's name on the desk and in the audit log (wrap writes the config entry's name; "
@@ -68,7 +67,7 @@ internal static class RunCommand
             await using var runtime = await GuardRuntime.StartAsync(
                 policy, scrape: false, serverName, loggerFactory);
             var engine = runtime.Engine;
-            var grace = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(shutdownOption)));
+            var grace = TimeSpan.FromSeconds(parseResult.GetValue(shutdownOption));
             var options = new RelayOptions
             {
                 Session = new SessionOptions

@@ -25,11 +25,8 @@ internal static class ServeCommand
         {
             Description = "Decide, log and audit every call but block none.",
         };
-        var drainOption = new Option<double>("--drain")
-        {
-            Description = "Seconds requests in flight may take to finish after SIGTERM before they are cancelled.",
-            DefaultValueFactory = _ => 10,
-        };
+        var drainOption = CommonOptions.Seconds(
+            "--drain", "Seconds requests in flight may take to finish after SIGTERM before they are cancelled.", 10);
         var command = new Command(
             "serve",
             "Serve the guarded MCP server (a child, or a remote one with --url) on a Streamable HTTP endpoint.")
@@ -53,7 +50,7 @@ internal static class ServeCommand
                 InlineSocketCompletions.Enable();
             }
 
-            var drain = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(drainOption)));
+            var drain = TimeSpan.FromSeconds(parseResult.GetValue(drainOption));
             if (!ServeOptionsResolver.TryResolve(
                     policy, parseResult.GetValue(listenOption), drain, out var options, out var refusal))
             {

@@ -43,8 +43,21 @@ internal static class SetupChecks
     {
         if (!Directory.Exists(home))
         {
-            return new DoctorFinding(
-                DoctorLevel.Note, "home", $"{home} does not exist yet (the first desk or guard creates it)");
+            // A file where the home or one of its folders should be: no guard or desk can ever create it.
+            var blocking = Path.GetFullPath(home);
+            while (blocking is not null && !Path.Exists(blocking))
+            {
+                blocking = Path.GetDirectoryName(blocking);
+            }
+
+            return blocking is not null && File.Exists(blocking)
+                ? new DoctorFinding(
+                    DoctorLevel.Problem,
+                    "home",
+                    $"{home} cannot be created: {blocking} is a file, not a folder (limits, the desk and the audit "
+                        + "log all need it); move the file or set MCPGUARD_HOME")
+                : new DoctorFinding(
+                    DoctorLevel.Note, "home", $"{home} does not exist yet (the first desk or guard creates it)");
         }
 
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(home) & (UnixFileMode)Convert.ToInt32("077", 8)) != 0)

@@ -14,6 +14,12 @@ namespace McpGuard.Http;
 internal sealed class GatewayChecks(
     ServeOptions options, IRequestAuthenticator authenticator, AgentConcurrency concurrency)
 {
+    private const string McpMethodHeader = "Mcp-Method";
+    private const string ListenMethod = "subscriptions/listen";
+
+    /// <summary>The agent's open <c>subscriptions/listen</c> streams, capped like its requests.</summary>
+    private readonly AgentConcurrency _listens = new(options.MaxRequestsPerAgent);
+
     public HostCheck Host { get; } = new(options);
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -59,11 +65,14 @@ internal sealed class GatewayChecks(
         request.Headers.Remove(HeaderNames.Authorization);
         request.Headers.Remove(HeaderNames.Cookie);
         request.Headers.Remove(HeaderNames.ProxyAuthorization);
-        // A 2025 session's GET stream stays open while its client is connected, idle or not: counted, 32 connected
-        // clients of one agent (every client with auth: none) would get 429 for every call. There is one per session
-        // (409 beyond), so sessions.max bounds them; a GET without a session is answered at once.
-        var counted = !HttpMethods.IsGet(request.Method);
-        if (counted && !concurrency.TryEnter(agent))
+        // A 2025 session's GET stream and a 2026-07-28 subscriptions/listen stay open while their client is connected,
+        // idle or not: counted with the calls, 32 connected clients of one agent (every client with auth: none) would
+        // get 429 for every call. A GET stream is one per session (409 beyond; sessions.max bounds them); listens have
+        // a cap of their own, known by Mcp-Method before the body is read (a body that says otherwise gets 400).
+        var cap = HttpMethods.IsGet(request.Method) ? null
+            : request.Headers[McpMethodHeader] is [ListenMethod] ? _listens
+            : concurrency;
+        if (cap is not null && !cap.TryEnter(agent))
         {
             context.Response.Headers.RetryAfter = "1";
             await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status429TooManyRequests, "Too many open requests for this agent.");
@@ -77,10 +86,7 @@ internal sealed class GatewayChecks(
         }
         finally
         {
-            if (counted)
-            {
-                concurrency.Exit(agent);
-            }
+            cap?.Exit(agent);
         }
     }
 

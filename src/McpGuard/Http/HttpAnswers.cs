@@ -22,7 +22,8 @@ internal static class HttpAnswers
     /// </summary>
     public const int SessionNotFoundCode = -32001;
 
-    /// <summary>The code the SDKs use for a transport refusal that has no JSON-RPC code of its own (406).</summary>
+    /// <summary>The code the SDKs use for a transport refusal that has no JSON-RPC code of its own (405, 406, 409,
+    /// 415, 503).</summary>
     public const int TransportErrorCode = -32000;
 
     /// <summary>404 for a session id that names no open session of the caller, as a JSON-RPC error.</summary>

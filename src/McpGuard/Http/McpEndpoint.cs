@@ -23,7 +23,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         var (request, response, aborted) = (context.Request, context.Response, context.RequestAborted);
         if (!IsJson(request.ContentType))
         {
-            await HttpAnswers.StatusAsync(response, StatusCodes.Status415UnsupportedMediaType, "A POST must be application/json.");
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status415UnsupportedMediaType, null,
+                HttpAnswers.TransportErrorCode, "Unsupported Media Type: a POST must be application/json.");
             return;
         }
 
@@ -57,6 +58,13 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             if (!sessions.TryGet(sessionId, out var session) || session.Agent != agent)
             {
                 await HttpAnswers.SessionNotFoundAsync(response, message.Id);
+                return;
+            }
+
+            if (!LegacyRevisions.Allows(request.Headers))
+            {
+                await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
+                    HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);
                 return;
             }
 
@@ -97,14 +105,15 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         var lookup = FindSession(context);
         if (lookup is not SessionLookup.Found { Session: var session })
         {
-            await RefuseAsync(context.Response, lookup);
+            await RefuseAsync(context, lookup);
             return;
         }
 
         var stream = new ClientStream(null, null);
         if (!session.Relay.Router.TryAttachGetStream(stream, out var waiting))
         {
-            await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status409Conflict, "This session's stream is open already.");
+            await HttpAnswers.JsonRpcErrorAsync(context.Response, StatusCodes.Status409Conflict, null,
+                HttpAnswers.TransportErrorCode, "Conflict: this session's stream is open already.");
             return;
         }
 
@@ -129,7 +138,7 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         var lookup = FindSession(context);
         if (lookup is not SessionLookup.Found { Session: var session })
         {
-            await RefuseAsync(context.Response, lookup);
+            await RefuseAsync(context, lookup);
             return;
         }
 
@@ -153,7 +162,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         if (session is null)
         {
             response.Headers.RetryAfter = "30";
-            await HttpAnswers.StatusAsync(response, StatusCodes.Status503ServiceUnavailable, "Too many open sessions.");
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status503ServiceUnavailable, message.Id,
+                HttpAnswers.TransportErrorCode, "Service Unavailable: too many open sessions; try again later.");
             return;
         }
 
@@ -231,20 +241,31 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             return SessionLookup.Unknown.Instance;
         }
 
+        if (!LegacyRevisions.Allows(context.Request.Headers))
+        {
+            return SessionLookup.UnsupportedRevision.Instance;
+        }
+
         session.Touch();
         return new SessionLookup.Found(session);
     }
 
     /// <summary>Answers a request whose session was not found.</summary>
-    private static Task RefuseAsync(HttpResponse response, SessionLookup lookup)
+    private static Task RefuseAsync(HttpContext context, SessionLookup lookup)
     {
-        if (lookup is SessionLookup.NoHeader)
+        var response = context.Response;
+        switch (lookup)
         {
-            response.Headers.Allow = "POST";
-            return HttpAnswers.StatusAsync(response, StatusCodes.Status405MethodNotAllowed, "Only POST without a session.");
+            case SessionLookup.NoHeader:
+                response.Headers.Allow = "POST";
+                return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status405MethodNotAllowed, null,
+                    HttpAnswers.TransportErrorCode, "Method Not Allowed: without a session, only POST.");
+            case SessionLookup.UnsupportedRevision:
+                return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, null,
+                    HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);
+            default:
+                return HttpAnswers.SessionNotFoundAsync(response, null);
         }
-
-        return HttpAnswers.SessionNotFoundAsync(response, null);
     }
 
     /// <summary>A JSON array at the top: a JSON-RPC batch, which no revision served here allows over HTTP.</summary>

@@ -2,8 +2,9 @@ namespace McpGuard.Http;
 
 /// <summary>
 /// What a GET or DELETE's <c>Mcp-Session-Id</c> header found: the calling agent's open 2025 session, or why not —
-/// no header (405: only POST opens one) or no such session of this agent (404). A closed set, so finding a session
-/// never answers the request on the side; the endpoint answers a miss in one place.
+/// no header (405: only POST opens one), no such session of this agent (404), or a revision it does not take
+/// (400). A closed set, so finding a session never answers the request on the side; the endpoint answers a miss in
+/// one place.
 /// </summary>
 internal abstract record SessionLookup
 {
@@ -17,6 +18,12 @@ internal abstract record SessionLookup
     public sealed record NoHeader : SessionLookup
     {
         public static NoHeader Instance { get; } = new();
+    }
+
+    /// <summary>The session is there, but the request's <c>MCP-Protocol-Version</c> is not one it takes.</summary>
+    public sealed record UnsupportedRevision : SessionLookup
+    {
+        public static UnsupportedRevision Instance { get; } = new();
     }
 
     /// <summary>No open session of the calling agent has that id.</summary>

@@ -55,7 +55,13 @@ internal static class StarterCases
             return null;
         }
 
-        await File.WriteAllTextAsync(path, yaml, cancellationToken);
+        if (await NewFile.WriteAsync(path, yaml, cancellationToken) is NewFileWrite.Failed failed)
+        {
+            await error.WriteLineAsync($"mcpguard init: cannot write {TerminalText.Printable(path)}: "
+                + $"{failed.Why} (no starter cases written).");
+            return null;
+        }
+
         return path;
     }
 

@@ -27,8 +27,9 @@ public sealed class ServeHttpBoundsTests
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
         using var http = new HttpClient();
 
-        Assert.Equal(
-            HttpStatusCode.UnsupportedMediaType, (await PostAsync(http, guard, "{}", "text/plain")).StatusCode);
+        var text = await PostAsync(http, guard, "{}", "text/plain");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Equal(-32000, await ErrorCodeAsync(text));
         var parse = await PostAsync(http, guard, "{\"jsonrpc\":");
         Assert.Equal(HttpStatusCode.BadRequest, parse.StatusCode);
         Assert.Equal(-32700, await ErrorCodeAsync(parse));
@@ -49,7 +50,9 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(HttpStatusCode.NotFound, unknownPost.StatusCode);
         Assert.Equal(-32001, await ErrorCodeAsync(unknownPost));
         Assert.Contains("\"id\":1", await unknownPost.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.GetAsync(guard.Url, Ct)).StatusCode);
+        var sessionless = await http.GetAsync(guard.Url, Ct);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, sessionless.StatusCode);
+        Assert.Equal(-32000, await ErrorCodeAsync(sessionless));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await http.DeleteAsync(guard.Url, Ct)).StatusCode);
         using var unknown = new HttpRequestMessage(HttpMethod.Delete, guard.Url);
         unknown.Headers.Add("Mcp-Session-Id", "nope");
@@ -84,8 +87,11 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(-32000, await ErrorCodeAsync(json));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(-32001, await ErrorCodeAsync(unknown));
+        var second = await GetAsync(http, guard, session, "text/event-stream");
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
         Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal(-32000, await ErrorCodeAsync(second));
     }
 
     [Fact]
@@ -103,6 +109,48 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(-32020, await ErrorCodeAsync(lying));
         Assert.Equal(HttpStatusCode.OK, honest.StatusCode);
         Assert.Contains("echo: hi", await honest.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LegacySession_UnsupportedProtocolVersionHeader_Is400()
+    {
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+        var initialize = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+            + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        var session = initialize.Headers.GetValues("Mcp-Session-Id").Single();
+        async Task<HttpResponseMessage> ListAsync(HttpMethod method, string? revision)
+        {
+            using var request = new HttpRequestMessage(method, guard.Url);
+            request.Headers.Add("Mcp-Session-Id", session);
+            request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+            if (method == HttpMethod.Post)
+            {
+                request.Content = Json("""{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
+            }
+
+            if (revision is not null)
+            {
+                request.Headers.Add("MCP-Protocol-Version", revision);
+            }
+
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        }
+
+        using var unsupported = await ListAsync(HttpMethod.Post, "1999-01-01");
+        using var future = await ListAsync(HttpMethod.Post, "2026-07-28");
+        using var stream = await ListAsync(HttpMethod.Get, "2099-01-01");
+        using var negotiated = await ListAsync(HttpMethod.Post, "2025-06-18");
+        using var none = await ListAsync(HttpMethod.Post, null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, unsupported.StatusCode);
+        Assert.Equal(-32000, await ErrorCodeAsync(unsupported));
+        Assert.Contains("\"id\":2", await unsupported.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, stream.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, negotiated.StatusCode);
+        Assert.Contains("echo", await negotiated.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
     }
 
     [Fact]

@@ -89,4 +89,28 @@ public sealed class AgentsCommandTests : IDisposable
         Assert.StartsWith("mcpg_", output, StringComparison.Ordinal);
         Assert.Contains("added agent bob", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Add_AgentsFileCannotBeWritten_OneLineAndNoToken()
+    {
+        // The agents file's folder would be under a regular file: it cannot be created, whoever runs the test.
+        await File.WriteAllTextAsync(_directory.File("file"), "", TestContext.Current.CancellationToken);
+        var policy = _directory.File("policy.yaml");
+        await File.WriteAllTextAsync(
+            policy,
+            "version: 1\ndefault: deny\nserve: { auth: { tokens: file/sub/agents.yaml } }\n",
+            TestContext.Current.CancellationToken);
+
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            AgentsCommand.Create(), ["add", "bob", "--policy", policy]);
+
+        Assert.Equal(ExitCodes.Failure, exitCode);
+        Assert.Empty(output);
+        Assert.StartsWith(
+            $"mcpguard: cannot read or write the agents file {_directory.File("file/sub/agents.yaml")}: ",
+            error,
+            StringComparison.Ordinal);
+        Assert.EndsWith("; the agents file was not changed.\n", error, StringComparison.Ordinal);
+        Assert.Equal(1, error.Count(c => c == '\n'));
+    }
 }

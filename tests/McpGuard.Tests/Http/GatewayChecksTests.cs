@@ -55,9 +55,38 @@ public sealed class GatewayChecksTests
         Assert.Equal(StatusCodes.Status200OK, post.Response.StatusCode);
     }
 
-    private static DefaultHttpContext Request(string method)
+    [Fact]
+    public async Task OpenListens_HaveACapOfTheirOwn_ACallStillPasses()
+    {
+        var checks = new GatewayChecks(
+            s_options with { MaxRequestsPerAgent = 1 }, new NoAuthentication(), new AgentConcurrency(1));
+        var held = new TaskCompletionSource();
+        var passed = false;
+
+        var listen = checks.InvokeAsync(Request("POST", "subscriptions/listen"), _ => held.Task);
+        var secondListen = Request("POST", "subscriptions/listen");
+        await checks.InvokeAsync(secondListen, _ => Task.CompletedTask);
+        var call = Request("POST", "tools/call");
+        await checks.InvokeAsync(call, _ =>
+        {
+            passed = true;
+            return Task.CompletedTask;
+        });
+        held.SetResult();
+        await listen;
+
+        Assert.True(passed);
+        Assert.Equal(StatusCodes.Status429TooManyRequests, secondListen.Response.StatusCode);
+    }
+
+    private static DefaultHttpContext Request(string method, string? mcpMethod = null)
     {
         var context = new DefaultHttpContext();
+        if (mcpMethod is not null)
+        {
+            context.Request.Headers["Mcp-Method"] = mcpMethod;
+        }
+
         context.Request.Method = method;
         context.Request.Host = new HostString("127.0.0.1:8750");
         context.Request.Path = "/mcp";

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http;
+
+namespace McpGuard.Http;
+
+/// <summary>
+/// The <c>MCP-Protocol-Version</c> header of a request in a 2025 session (docs/serve.md). The transport (2025-06-18,
+/// 2025-11-25) says a server MUST answer an invalid or unsupported one with 400, as both SDKs do; without the header,
+/// the session's negotiated revision holds. The guard serves the initialize-era revisions named here: the header
+/// never reaches a stdio child, so the guard is the one to check it.
+/// </summary>
+internal static class LegacyRevisions
+{
+    public const string Header = "MCP-Protocol-Version";
+
+    private static readonly string[] s_served = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
+
+    /// <summary>Whether the request has no such header, or one naming a served revision once.</summary>
+    public static bool Allows(IHeaderDictionary headers) =>
+        !headers.TryGetValue(Header, out var values)
+        || values is [{ } value] && s_served.Contains(value, StringComparer.Ordinal);
+
+    /// <summary>The one-line reason of the 400, naming what is served.</summary>
+    public static string Refusal { get; } =
+        $"Bad Request: unsupported {Header} header; a 2025 session takes {string.Join(", ", s_served)}.";
+}

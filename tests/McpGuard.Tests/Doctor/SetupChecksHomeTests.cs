@@ -1,0 +1,38 @@
+using McpGuard.Doctor;
+using McpGuard.Tests.TestUtils;
+
+namespace McpGuard.Tests.Doctor;
+
+public sealed class SetupChecksHomeTests
+{
+    [Theory]
+    [InlineData("file")]
+    [InlineData("file/home")]
+    public async Task Home_AFileInTheWay_IsAProblemNotAHomeToBeCreated(string relative)
+    {
+        using var temp = new TempDirectory();
+        await File.WriteAllTextAsync(temp.File("file"), "", TestContext.Current.CancellationToken);
+        var home = temp.File(relative);
+
+        var finding = SetupChecks.Home(home);
+
+        Assert.Equal(DoctorLevel.Problem, finding.Level);
+        Assert.Equal(
+            $"{home} cannot be created: {temp.File("file")} is a file, not a folder "
+                + "(limits, the desk and the audit log all need it); move the file or set MCPGUARD_HOME",
+            finding.Text);
+    }
+
+    [Fact]
+    public void Home_NotCreatedYet_IsANote()
+    {
+        using var temp = new TempDirectory();
+        var home = temp.File("a/b");
+
+        var finding = SetupChecks.Home(home);
+
+        Assert.Equal(DoctorLevel.Note, finding.Level);
+        Assert.EndsWith(
+            "does not exist yet (the first desk or guard creates it)", finding.Text, StringComparison.Ordinal);
+    }
+}
