@@ -3,6 +3,7 @@ using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Compile;
 using McpGuard.Policy.Limits;
+using McpGuard.Policy.Settings;
 using McpGuard.State;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -42,6 +43,16 @@ internal static class LimitsCommand
             }
 
             var policy = loaded.Policy!;
+            if (policy.State.Store == StateStoreKind.Memory)
+            {
+                // A memory store lives inside each running guard: this process would read (or clear) a fresh one of
+                // its own and show zeros that are nobody's.
+                await error.WriteLineAsync("mcpguard limits: the policy's store is memory: each running guard counts "
+                    + "in its own memory, from zero at its start, and nothing outside it can read or reset that "
+                    + "(docs/limits.md#stores); use store: sqlite or redis to see them here.");
+                return ExitCodes.UsageOrPolicyError;
+            }
+
             var store = await CounterStores.OpenAsync(policy.State, NullLogger.Instance);
             try
             {

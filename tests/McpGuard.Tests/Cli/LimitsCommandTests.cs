@@ -93,4 +93,26 @@ public sealed class LimitsCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("state.url", error);
     }
+
+    [Theory]
+    [InlineData]
+    [InlineData("--reset", "x")]
+    public async Task Limits_MemoryStore_SaysItCannotSeeAGuardsMemory(params string[] extra)
+    {
+        // Before, it showed 'used 0' from a fresh store of its own, and '--reset' audited a reset of nothing.
+        var policyPath = _directory.File("memory.yaml");
+        await File.WriteAllTextAsync(
+            policyPath,
+            "version: 1\ndefault: allow\nstate: { store: memory }\n"
+                + "tools:\n  x: { action: allow, rate_limit: 5/minute }\n",
+            TestContext.Current.CancellationToken);
+
+        var (code, output, error) = await CommandRunner.RunAsync(
+            LimitsCommand.Create(), ["--policy", policyPath, .. extra]);
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.StartsWith("mcpguard limits: the policy's store is memory: ", error, StringComparison.Ordinal);
+        Assert.Equal(1, error.Count(c => c == '\n'));
+    }
 }
