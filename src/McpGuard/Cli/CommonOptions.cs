@@ -58,10 +58,26 @@ internal static class CommonOptions
             + "names applies.",
     };
 
-    /// <summary>Everything after <c>--</c>: the server's command line, passed on untouched.</summary>
-    public static Argument<string[]> ServerCommand(bool required = true) => new("command")
+    /// <summary>
+    /// Everything after <c>--</c>: the server's command line, passed on untouched. The parser also hands this
+    /// argument any option it does not know, so <c>run --polcy p.yaml -- server</c> would start "--polcy" as the
+    /// server and fail as "not found on PATH": a command line that begins with a dash is refused as the mistyped
+    /// option it is (no server's program is named so).
+    /// </summary>
+    public static Argument<string[]> ServerCommand(bool required = true)
     {
-        Description = "The MCP server's command line, after --.",
-        Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
-    };
+        var argument = new Argument<string[]>("command")
+        {
+            Description = "The MCP server's command line, after --.",
+            Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore,
+        };
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && result.Tokens[0].Value is ['-', ..] option)
+            {
+                result.AddError($"unrecognised option '{option}' (the server's command line goes after --)");
+            }
+        });
+        return argument;
+    }
 }

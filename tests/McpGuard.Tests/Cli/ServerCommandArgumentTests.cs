@@ -1,0 +1,35 @@
+using McpGuard.Cli;
+
+namespace McpGuard.Tests.Cli;
+
+/// <summary>
+/// A mistyped option before <c>--</c> is a usage error (exit 2, one line naming it), not a server command the guard
+/// tries to start and reports as "not found on PATH".
+/// </summary>
+public sealed class ServerCommandArgumentTests
+{
+    [Theory]
+    [InlineData("run", "--bogus")]
+    [InlineData("run", "-x")]
+    [InlineData("check", "--bogus")]
+    [InlineData("tools", "--bogus")]
+    [InlineData("pin", "--bogus")]
+    public void Parse_AnUnknownOptionBeforeTheSeparator_IsAUsageError(string command, string option)
+    {
+        var result = RootCommandFactory.Create().Parse([command, "--policy", "p.yaml", option, "--", "python", "s.py"]);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal($"unrecognised option '{option}' (the server's command line goes after --)", error.Message);
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("check")]
+    public void Parse_OptionsAfterTheServersProgram_AreTheServers(string command)
+    {
+        var result = RootCommandFactory.Create().Parse(
+            [command, "--policy", "p.yaml", "--", "python", "s.py", "--bogus", "-x"]);
+
+        Assert.Empty(result.Errors);
+    }
+}
