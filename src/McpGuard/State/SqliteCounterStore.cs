@@ -14,7 +14,7 @@ namespace McpGuard.State;
 /// WAL with <c>synchronous=NORMAL</c> and checkpoints by a connection of their own (<see cref="SqliteCheckpointer"/>):
 /// a commit writes to the WAL without waiting for the disk; docs/limits.md says what a crash can lose.
 /// </summary>
-internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposable
+internal sealed partial class SqliteCounterStore : ICounterStore, ITimesItsCounts, IAsyncDisposable
 {
     /// <summary>
     /// A decision of a client with other calls in flight (<see cref="CallsBehind"/>) that arrives this soon after
@@ -40,6 +40,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
     private bool _idleWanted;
     private bool _disposed;
     private long _lastEnded;
+    private CountDurations? _durations;
 
     public SqliteCounterStore(string path, TimeSpan busyTimeout, string displayPath)
     {
@@ -52,20 +53,30 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
 
     public string Description { get; }
 
+    public void TimeCountsWith(CountDurations durations) => _durations = durations;
+
+    /// <summary>
+    /// With telemetry on (<see cref="_durations"/>), a count is timed from the clock reading taken here (which the
+    /// burst test reuses) to the one <see cref="Release"/> takes when its transaction ended: no reading of its own.
+    /// </summary>
     public ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var durations = _durations;
+        var started = durations is null ? 0 : Stopwatch.GetTimestamp();
         SqliteDecision? queued = null;
         lock (_lock)
         {
             if (_disposed)
             {
-                return new(new CountOutcome.Unavailable("the store is closed"));
+                CountOutcome closed = new CountOutcome.Unavailable("the store is closed");
+                durations?.Record(started, Stopwatch.GetTimestamp(), closed);
+                return new(closed);
             }
 
             if (_busy || _idleWanted || _queue.Count > 0
-                || (CallsBehind.Waiting && Stopwatch.GetTimestamp() - _lastEnded < s_burstTicks))
+                || (CallsBehind.Waiting && NowOr(started) - _lastEnded < s_burstTicks))
             {
-                queued = new SqliteDecision(demands, now, cancellationToken);
+                queued = new SqliteDecision(demands, now, cancellationToken) { Started = started };
                 _queue.Add(queued);
                 StartDrainThread();
                 Monitor.PulseAll(_lock);
@@ -81,14 +92,19 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
             return new(queued.Answer);
         }
 
+        CountOutcome outcome;
+        long ended;
         try
         {
-            return new(DecideAlone(demands, now));
+            outcome = DecideAlone(demands, now);
         }
         finally
         {
-            Release();
+            ended = Release();
         }
+
+        durations?.Record(started, ended, outcome);
+        return new(outcome);
     }
 
     public ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
@@ -123,9 +139,12 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
             Monitor.PulseAll(_lock);
         }
 
+        var closedAt = Stopwatch.GetTimestamp();
         foreach (var decision in left)
         {
-            decision.TryAnswer(new CountOutcome.Unavailable("the store is closed"));
+            CountOutcome closed = new CountOutcome.Unavailable("the store is closed");
+            _durations?.Record(decision.Started, closedAt, closed);
+            decision.TryAnswer(closed);
         }
 
         // Not from the store's own thread (the last answer's continuation may dispose the store): it ends by itself.
@@ -209,8 +228,9 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
     /// connection. Pulsing every time woke the store's thread (once started) after each decision taken alone, a futex
     /// wake and a thread switch per counted call for nothing (issue 24: serve --url and run --url count one call at a
     /// time).
+    /// Returns when the connection was released, the end of the counts it decided.
     /// </summary>
-    private void Release()
+    private long Release()
     {
         lock (_lock)
         {
@@ -220,8 +240,12 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
             {
                 Monitor.PulseAll(_lock);
             }
+
+            return _lastEnded;
         }
     }
+
+    private static long NowOr(long taken) => taken != 0 ? taken : Stopwatch.GetTimestamp();
 
     /// <summary>Waits, holding <c>_lock</c>, for <see cref="Release"/> (or a timeout).</summary>
     private void WaitForRelease(TimeSpan timeout)
@@ -272,13 +296,23 @@ internal sealed partial class SqliteCounterStore : ICounterStore, IAsyncDisposab
             }
 
             CountOutcome[] outcomes;
+            long ended;
             try
             {
                 outcomes = DecideTogether(batch);
             }
             finally
             {
-                Release();
+                ended = Release();
+            }
+
+            // Recorded before the answers, as a wrapper awaiting them did: a call is forwarded after its count's.
+            if (_durations is { } durations)
+            {
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    durations.Record(batch[i].Started, ended, outcomes[i]);
+                }
             }
 
             SqliteDecision.AnswerAll(batch, outcomes);

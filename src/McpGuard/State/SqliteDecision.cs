@@ -17,6 +17,9 @@ internal sealed class SqliteDecision(IReadOnlyList<CounterDemand> demands, DateT
 
     public DateTimeOffset Now { get; } = now;
 
+    /// <summary>When it was asked for (a <c>Stopwatch</c> timestamp), with telemetry on; else 0.</summary>
+    public long Started { get; init; }
+
     /// <summary>The caller's token: cancelled while the decision still waits in the queue, it is withdrawn.</summary>
     public CancellationToken Token { get; } = token;
 
