@@ -99,7 +99,8 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
         }
 
         await output.WriteLineAsync(
-            $"Wrote {path}. Restart the client (e.g. quit and reopen Claude Desktop) to apply.");
+            $"Wrote {path}. Restart the client that reads it (quit and reopen Claude Desktop or Cursor; start a new "
+            + "Claude Code session) to apply.");
         return ExitCodes.Success;
     }
 

@@ -12,11 +12,28 @@ internal static class CommonOptions
         Required = required,
     };
 
+    /// <summary>
+    /// The log level, by name in any case; anything else is a usage error that lists the names, not the parser's
+    /// default message, which names a .NET type and prints the enum's members unsorted.
+    /// </summary>
     public static Option<LogLevel> LogLevel() => new("--log-level")
     {
         Description = "Least severe log level written to stderr "
             + "(Trace, Debug, Information, Warning, Error, Critical, None).",
         DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information,
+        CustomParser = result =>
+        {
+            var value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level)
+                && Enum.IsDefined(level) && !value.All(char.IsAsciiDigit))
+            {
+                return level;
+            }
+
+            result.AddError("--log-level must be one of Trace, Debug, Information, Warning, Error, Critical, None, "
+                + $"not '{TerminalText.Printable(value)}'");
+            return Microsoft.Extensions.Logging.LogLevel.Information;
+        },
     };
 
     /// <summary>
