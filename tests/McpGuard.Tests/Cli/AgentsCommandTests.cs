@@ -30,11 +30,7 @@ public sealed class AgentsCommandTests : IDisposable
     [Fact]
     public async Task List_NoAgentsFile_SaysSoOnStderr()
     {
-        var policy = _directory.File("policy.yaml");
-        await File.WriteAllTextAsync(
-            policy,
-            "version: 1\ndefault: deny\nserve: { auth: { tokens: agents.yaml } }\n",
-            TestContext.Current.CancellationToken);
+        var policy = await WriteServePolicyAsync();
 
         var (exitCode, output, error) = await CommandRunner.RunAsync(
             AgentsCommand.Create(), ["list", "--policy", policy]);
@@ -50,11 +46,7 @@ public sealed class AgentsCommandTests : IDisposable
     [Fact]
     public async Task List_EveryAgentRevoked_SaysTheFileHasNone()
     {
-        var policy = _directory.File("policy.yaml");
-        await File.WriteAllTextAsync(
-            policy,
-            "version: 1\ndefault: deny\nserve: { auth: { tokens: agents.yaml } }\n",
-            TestContext.Current.CancellationToken);
+        var policy = await WriteServePolicyAsync();
         await CommandRunner.RunAsync(AgentsCommand.Create(), ["add", "alice", "--policy", policy]);
         await CommandRunner.RunAsync(AgentsCommand.Create(), ["revoke", "alice", "--policy", policy]);
 
@@ -72,11 +64,7 @@ public sealed class AgentsCommandTests : IDisposable
     public async Task Add_AfterTheLastAgentWasRevokedByAnOlderVersion_ReadsTheEmptyList()
     {
         // Before 2026-12-05 revoking the last agent wrote `agents:` with nothing under it, which no command could read.
-        var policy = _directory.File("policy.yaml");
-        await File.WriteAllTextAsync(
-            policy,
-            "version: 1\ndefault: deny\nserve: { auth: { tokens: agents.yaml } }\n",
-            TestContext.Current.CancellationToken);
+        var policy = await WriteServePolicyAsync();
         await File.WriteAllTextAsync(
             _directory.File("agents.yaml"),
             "# Written by `mcpguard agents add`: the SHA-256 of each agent's bearer token, never the token.\nagents:\n",
@@ -95,11 +83,7 @@ public sealed class AgentsCommandTests : IDisposable
     {
         // The agents file's folder would be under a regular file: it cannot be created, whoever runs the test.
         await File.WriteAllTextAsync(_directory.File("file"), "", TestContext.Current.CancellationToken);
-        var policy = _directory.File("policy.yaml");
-        await File.WriteAllTextAsync(
-            policy,
-            "version: 1\ndefault: deny\nserve: { auth: { tokens: file/sub/agents.yaml } }\n",
-            TestContext.Current.CancellationToken);
+        var policy = await WriteServePolicyAsync("file/sub/agents.yaml");
 
         var (exitCode, output, error) = await CommandRunner.RunAsync(
             AgentsCommand.Create(), ["add", "bob", "--policy", policy]);
@@ -112,5 +96,16 @@ public sealed class AgentsCommandTests : IDisposable
             StringComparison.Ordinal);
         Assert.EndsWith("; the agents file was not changed.\n", error, StringComparison.Ordinal);
         Assert.Equal(1, error.Count(c => c == '\n'));
+    }
+
+    /// <summary>A policy whose <c>serve</c> block names the agents file the agents commands read and write.</summary>
+    private async Task<string> WriteServePolicyAsync(string tokens = "agents.yaml")
+    {
+        var policy = _directory.File("policy.yaml");
+        await File.WriteAllTextAsync(
+            policy,
+            $"version: 1\ndefault: deny\nserve: {{ auth: {{ tokens: {tokens} }} }}\n",
+            TestContext.Current.CancellationToken);
+        return policy;
     }
 }
