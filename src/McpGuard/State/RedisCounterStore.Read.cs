@@ -30,7 +30,7 @@ internal sealed partial class RedisCounterStore
         }
         catch (RedisException ex)
         {
-            throw new CounterStoreException($"{Description} cannot be read: {ex.Message}", ex);
+            throw new CounterStoreException($"{Description} cannot be read: {RedisFailure.Describe(ex)}", ex);
         }
     }
 
@@ -54,7 +54,7 @@ internal sealed partial class RedisCounterStore
         }
         catch (RedisException ex)
         {
-            throw new CounterStoreException($"{Description} cannot be written: {ex.Message}", ex);
+            throw new CounterStoreException($"{Description} cannot be written: {RedisFailure.Describe(ex)}", ex);
         }
     }
 }

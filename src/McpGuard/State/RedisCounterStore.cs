@@ -107,7 +107,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         }
         catch (RedisException ex)
         {
-            return new CountOutcome.Unavailable(ex.Message);
+            return new CountOutcome.Unavailable(RedisFailure.Describe(ex));
         }
     }
 

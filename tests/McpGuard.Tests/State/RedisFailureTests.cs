@@ -1,0 +1,42 @@
+using McpGuard.State;
+using StackExchange.Redis;
+
+namespace McpGuard.Tests.State;
+
+/// <summary>
+/// A Redis failure in a denial or in <c>limits</c> says what went wrong, without the library's diagnostic.
+/// </summary>
+public sealed class RedisFailureTests
+{
+    [Fact]
+    public void Describe_RefusedConnection_KeepsTheOperationAndTheCause()
+    {
+        // The message a guard got with nothing listening on the store's port (StackExchange.Redis 2.x).
+        var exception = new RedisException(
+            "No connection is active/available to service this operation: EVALSHA; Connection refused, mc: 1/1/0, "
+                + "clientName: mcpguard, IOCP: (Busy=0,Free=1000,Min=1,Max=1000), WORKER: (Busy=1,Free=32766,Min=2,"
+                + "Max=32767), POOL: (Threads=2,QueuedItems=0,CompletedItems=10,Timers=4), v: 3.4.35.20751");
+
+        Assert.Equal(
+            "No connection is active/available to service this operation: EVALSHA; Connection refused",
+            RedisFailure.Describe(exception));
+    }
+
+    [Fact]
+    public void Describe_Timeout_KeepsWhatTimedOut()
+    {
+        var exception = new RedisException(
+            "Timeout performing EVALSHA (5000ms), next: EVALSHA, inst: 0, qu: 0, qs: 1, aw: False, rs: ReadAsync, "
+                + "ws: Idle, in: 0, serverEndpoint: 127.0.0.1:6379, mc: 1/1/0, IOCP: (Busy=0), v: 2.13.4");
+
+        Assert.Equal("Timeout performing EVALSHA (5000ms)", RedisFailure.Describe(exception));
+    }
+
+    [Fact]
+    public void Describe_AMessageWithoutADiagnostic_IsKeptWhole()
+    {
+        var exception = new RedisException("NOAUTH Authentication required.");
+
+        Assert.Equal("NOAUTH Authentication required.", RedisFailure.Describe(exception));
+    }
+}
