@@ -68,7 +68,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
 
     private InlineId _id;
 
-    /// <summary>An id longer than <see cref="InlineId"/> holds (a long string id): rare, so kept by reference.</summary>
+    /// <summary>An id longer than <see cref="InlineId"/> holds (a long string id): rare, kept by reference.</summary>
     private byte[]? _longId;
 
     public void SetId(ReadOnlySpan<byte> id)
