@@ -37,7 +37,7 @@ public sealed class InitCommandTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
     }
 
-    /// <summary>An existing file is refused before the server is started: nothing to wait for, nothing to run.</summary>
+    /// <summary>An existing file is refused before the server starts: nothing to wait for, nothing to run.</summary>
     [Fact]
     public async Task Init_OutExists_RefusedWithoutStartingTheServer()
     {
