@@ -23,13 +23,19 @@ public class SpanEncoding
     }
 
     [GlobalSetup]
-    public void Setup() => _requests = [.. Enumerable.Range(0, 256).Select(i => new RequestTrace(
+    public void Setup() => _requests = [.. Enumerable.Range(0, 256).Select(i => WithId(new RequestTrace(
         "tools/call", i % 4 == 0 ? "get_tickers" : "place_order", startedAt: 1000 + i)
     {
         Traced = true, TraceIdHigh = (ulong)i + 1, TraceIdLow = 7, ForwardedAt = 2000 + i, EndedAt = 3000 + i,
-        Id = System.Text.Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         Transport = "pipe", Caller = "alice", Decision = "allow", Rule = "tools.place_order.rules[0]", Risk = "write",
-    })];
+    }, i))];
+
+    private static RequestTrace WithId(RequestTrace request, int id)
+    {
+        var text = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        request.SetId(System.Text.Encoding.UTF8.GetBytes(text));
+        return request;
+    }
 
     [Benchmark(Description = "OtlpSpanWriter: 256 forwarded calls (512 spans)")]
     public int Encode() => _writer.Write(_requests, SpanClock.Now()).Count;

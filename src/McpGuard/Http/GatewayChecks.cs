@@ -31,7 +31,9 @@ internal sealed class GatewayChecks(
             return;
         }
 
-        if (request.Headers.Origin is [{ } origin] && !Host.IsOwnOrigin(origin)
+        // Two Origin headers are not "no Origin" (fail closed): no browser sends them, and neither may pass unchecked.
+        var origins = request.Headers.Origin;
+        if (origins.Count > 1 || origins is [{ } origin] && !Host.IsOwnOrigin(origin)
             && !options.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
         {
             await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status403Forbidden, "This Origin is not allowed.");

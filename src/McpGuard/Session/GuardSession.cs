@@ -25,6 +25,7 @@ internal sealed class GuardSession
     private readonly ToolCallGate _gate;
     private readonly ClientMessageHandler _client;
     private readonly ServerMessageHandler _server;
+    private readonly CallOutcomes _outcomes;
     private readonly TaskCompletionSource _clientGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="sessionStopping">Fires when the transport stops the session: held calls and the guard's own
@@ -73,7 +74,7 @@ internal sealed class GuardSession
         _client = new ClientMessageHandler(Channels, engine, SessionStages.Client(Channels, gate, clientLogger), clientLogger);
         var results = new ResultStage(Channels.Tasks, options.Monitor, loggerFactory.CreateLogger<ResultStage>());
         var serverLogger = loggerFactory.CreateLogger<ServerMessageHandler>();
-        var outcomes = new CallOutcomes(Channels, engine, audit, serverLogger);
+        var outcomes = _outcomes = new CallOutcomes(Channels, engine, audit, serverLogger);
         _server = new ServerMessageHandler(
             Channels, engine, SessionStages.Server(Channels, results, outcomes, inBand, drift, serverLogger), serverLogger);
     }
@@ -210,11 +211,25 @@ internal sealed class GuardSession
 
         // Give-backs the held calls and answers started finish before the transport closes the counter store.
         await Channels.Background.DrainAsync();
+        var clientGone = false;
         foreach (var pending in Channels.AwaitingServer.Drain())
         {
             if (pending.OwnResponse is { } own)
             {
                 own.TrySetException(new IOException(serverGone));
+                continue;
+            }
+
+            if (pending.Call is { } call)
+            {
+                // The call's outcome is the error the client gets (docs/audit.md#outcome); its count stays: the
+                // server may have run it before it went away.
+                _outcomes.Record(call, pending.Id, isError: true, McpErrorCode.InternalError.AsInt(), ResultCheck.None,
+                    System.Diagnostics.Stopwatch.GetTimestamp());
+            }
+
+            if (clientGone)
+            {
                 continue;
             }
 
@@ -224,8 +239,14 @@ internal sealed class GuardSession
             }
             catch (IOException)
             {
-                return;
+                // The client is gone too: the other calls' outcomes are still recorded.
+                clientGone = true;
             }
+        }
+
+        if (clientGone)
+        {
+            return;
         }
 
         foreach (var pending in Channels.AwaitingClient.Drain())

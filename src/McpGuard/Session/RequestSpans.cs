@@ -118,7 +118,7 @@ internal sealed class RequestSpans(
         }
 
         request.Traced = true;
-        request.Id = id.Raw;
+        request.SetId(id.Raw);
         request.Transport = transport;
         request.SessionId = sessionId;
         request.Caller = requestAgents?.AgentOf(id) ?? agent;

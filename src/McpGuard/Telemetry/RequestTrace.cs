@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace McpGuard.Telemetry;
 
 /// <summary>
@@ -29,7 +31,8 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         Traced = false;
         ForwardedAt = 0;
         EndedAt = 0;
-        Id = null;
+        IdLength = 0;
+        _longId = null;
         Transport = "";
         SessionId = null;
         Caller = null;
@@ -56,8 +59,34 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     /// <summary>When the client got its answer, or cancelled it.</summary>
     public long EndedAt { get; set; }
 
-    /// <summary>The request id's JSON bytes (<c>"c1"</c>, <c>42</c>), written as they are on both spans.</summary>
-    public byte[]? Id { get; set; }
+    /// <summary>
+    /// The request id's JSON bytes (<c>"c1"</c>, <c>42</c>), written as they are on both spans, copied into the
+    /// record (<see cref="IdBytes"/>): a record is old and waits for its batch, so a reference to the message's own
+    /// bytes made each young id a survivor of every collection until its batch was sent (bench/README.md).
+    /// </summary>
+    public int IdLength { get; private set; }
+
+    private InlineId _id;
+
+    /// <summary>An id longer than <see cref="InlineId"/> holds (a long string id): rare, kept by reference.</summary>
+    private byte[]? _longId;
+
+    public void SetId(ReadOnlySpan<byte> id)
+    {
+        IdLength = id.Length;
+        if (id.Length <= InlineId.Size)
+        {
+            id.CopyTo(_id);
+        }
+        else
+        {
+            _longId = id.ToArray();
+        }
+    }
+
+    /// <summary>The id's JSON bytes; empty when it has none.</summary>
+    public ReadOnlySpan<byte> IdBytes() =>
+        IdLength <= InlineId.Size ? ((ReadOnlySpan<byte>)_id)[..IdLength] : _longId;
 
     public string Transport { get; set; } = "";
 
@@ -93,4 +122,13 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
 
     /// <summary>Two spans when it was forwarded, else one (what it takes of the exporter's queue).</summary>
     public int SpanCount => ForwardedAt == 0 ? 1 : 2;
+
+    /// <summary>Room for a number id or a short string id (with its quotes) inside the record.</summary>
+    [InlineArray(Size)]
+    private struct InlineId
+    {
+        public const int Size = 40;
+
+        private byte _first;
+    }
 }

@@ -55,9 +55,9 @@ internal sealed class SpanAttributes
             _common.Keep(writer, start, shared);
         }
 
-        if (request.Id is { } id)
+        if (request.IdLength > 0)
         {
-            OtlpAttributes.Utf8(writer, Tag, s_requestId, id);
+            OtlpAttributes.Utf8(writer, Tag, s_requestId, request.IdBytes());
         }
 
         OtlpAttributes.String(writer, Tag, s_errorType, request.ErrorType);

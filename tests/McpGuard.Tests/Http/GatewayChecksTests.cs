@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace McpGuard.Tests.Http;
 
-/// <summary>The per-agent cap on open requests (docs/serve.md), in memory: what counts as one.</summary>
+/// <summary>
+/// The checks in front of the endpoint (docs/serve.md), in memory: what counts as one open request, and Origins.
+/// </summary>
 public sealed class GatewayChecksTests
 {
     private static readonly ServeOptions s_options = new()
@@ -77,6 +79,25 @@ public sealed class GatewayChecksTests
 
         Assert.True(passed);
         Assert.Equal(StatusCodes.Status429TooManyRequests, secondListen.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TwoOriginHeaders_Forbidden_NotTakenForNone()
+    {
+        // A request with no Origin is allowed (not a browser); two are not none: neither may pass unchecked.
+        var checks = new GatewayChecks(s_options, new NoAuthentication(), new AgentConcurrency(1));
+        var passed = false;
+        var request = Request("POST");
+        request.Request.Headers.Origin = new(["https://evil.example", "http://127.0.0.1:8750"]);
+
+        await checks.InvokeAsync(request, _ =>
+        {
+            passed = true;
+            return Task.CompletedTask;
+        });
+
+        Assert.False(passed);
+        Assert.Equal(StatusCodes.Status403Forbidden, request.Response.StatusCode);
     }
 
     private static DefaultHttpContext Request(string method, string? mcpMethod = null)

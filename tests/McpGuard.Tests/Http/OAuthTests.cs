@@ -45,4 +45,41 @@ public sealed class OAuthTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         }
     }
+
+    /// <summary>
+    /// A second login after the server moved to another authorization server: the guard finds the new issuer's token,
+    /// never the old one (Find reads every issuer's file, in whatever order the directory lists them).
+    /// </summary>
+    [Fact]
+    public void TokenStore_LoginAtANewIssuer_ReplacesTheOldIssuersLoginForThatUrl()
+    {
+        var directory = Path.Combine(Directory.CreateTempSubdirectory("mcpguard-tokens-").FullName, "tokens");
+        var store = new TokenStore(directory);
+        var old = new StoredLogin
+        {
+            Url = "https://mcp.example.com/mcp",
+            Issuer = "https://old-auth.example.com",
+            ClientId = "c1",
+            TokenEndpoint = new Uri("https://old-auth.example.com/token"),
+            Resource = "https://mcp.example.com/mcp",
+            AccessToken = "at-old",
+        };
+        store.Save(old);
+        store.Save(old with { Url = "https://other.example.com/mcp", AccessToken = "at-other" });
+
+        for (var issuer = 0; issuer < 8; issuer++)
+        {
+            var renewed = old with
+            {
+                Issuer = $"https://auth-{issuer}.example.com",
+                TokenEndpoint = new Uri($"https://auth-{issuer}.example.com/token"),
+                AccessToken = $"at-{issuer}",
+            };
+            store.Save(renewed);
+
+            Assert.Equal(renewed, store.Find(new Uri(old.Url)));
+        }
+
+        Assert.Equal("at-other", store.Find(new Uri("https://other.example.com/mcp"))!.AccessToken);
+    }
 }

@@ -20,4 +20,33 @@ public sealed class UpstreamFailureTests
             "TLS failed: Cannot determine the frame size or a corrupted frame was received",
             UpstreamFailure.Describe(failure));
     }
+
+    /// <summary>
+    /// A 401 to a guard that sends its own Authorization (--header) is a refused credential: signing in would not
+    /// change what is sent (the header wins over a login), so the line points at the header, not at login.
+    /// </summary>
+    [Fact]
+    public void Status_401WithAnAuthorizationHeader_SaysTheCredentialWasRefused()
+    {
+        var options = new UpstreamOptions
+        {
+            Endpoint = new Uri("https://mcp.example.com/mcp?key=1"),
+            Headers = [new UpstreamHeader("authorization", "Bearer sekrit")],
+        };
+
+        var line = UpstreamFailure.Status(System.Net.HttpStatusCode.Unauthorized, options);
+
+        Assert.Equal("it refused the guard's credential (HTTP 401); check the Authorization given with --header", line);
+    }
+
+    [Fact]
+    public void Status_401WithoutACredential_SaysHowToGiveOne()
+    {
+        var options = new UpstreamOptions { Endpoint = new Uri("https://mcp.example.com/mcp?key=1") };
+
+        Assert.Equal(
+            "it asks for a credential (HTTP 401); run `mcpguard login --url https://mcp.example.com/mcp`"
+                + " or pass --header",
+            UpstreamFailure.Status(System.Net.HttpStatusCode.Unauthorized, options));
+    }
 }

@@ -22,6 +22,7 @@ public sealed class GuardSessionTests : IAsyncDisposable
 
     private readonly RecordingPeer _client = new();
     private readonly RecordingPeer _server = new();
+    private readonly RecordingAuditLog _audit = new();
     private readonly GuardSession _session;
 
     public GuardSessionTests()
@@ -31,7 +32,7 @@ public sealed class GuardSessionTests : IAsyncDisposable
             _client, _server, engine,
             channels => McpGuard.Approval.Approvers.Create(
                 engine, new McpGuard.Session.ElicitationChannel(channels), NullLoggerFactory.Instance),
-            new NullAuditLog(), new SessionOptions(), "test-server", NullLoggerFactory.Instance,
+            _audit, new SessionOptions(), "test-server", NullLoggerFactory.Instance,
             TestContext.Current.CancellationToken);
     }
 
@@ -92,6 +93,27 @@ public sealed class GuardSessionTests : IAsyncDisposable
         Assert.Contains("\"id\":7", answer);
         Assert.Contains("The upstream server went away before answering.", answer);
         Assert.True(_client.Closed);
+    }
+
+    [Fact]
+    public async Task EndAsync_ToolCallInFlight_ItsOutcomeIsRecordedAsTheErrorTheClientGot()
+    {
+        // docs/audit.md: one outcome per forwarded call, also when the guard answers it because the server went away.
+        await FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await _server.NextAsync();
+        await FromServerAsync(ToolList);
+        await _client.NextAsync();
+        await FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
+        await _server.NextAsync();
+
+        await _session.EndAsync("The MCP server exited (code 137) before answering.");
+
+        Assert.Contains("-32603", await _client.NextAsync());
+        var outcome = Assert.Single(_audit.Outcomes);
+        Assert.Equal("echo", outcome.Tool);
+        Assert.Equal(Assert.Single(_audit.Decisions).CallId, outcome.CallId);
+        Assert.True(outcome.IsError);
+        Assert.Equal(-32603, outcome.ErrorCode);
     }
 
     public async ValueTask DisposeAsync()

@@ -83,9 +83,10 @@ public sealed class OtlpSpanWriterTests
     {
         var request = new RequestTrace("tools/call", "get-sum", startedAt: 100)
         {
-            Traced = true, TraceIdHigh = 7, TraceIdLow = 9, Id = "42"u8.ToArray(), Transport = "tcp",
+            Traced = true, TraceIdHigh = 7, TraceIdLow = 9, Transport = "tcp",
             SessionId = "s-1", Decision = "deny", ErrorType = "-32602", EndedAt = 200,
         };
+        request.SetId("42"u8);
 
         var span = Assert.Single(Spans(Write(request)));
 
@@ -115,6 +116,24 @@ public sealed class OtlpSpanWriterTests
         Assert.Equal(arguments, Attributes(spans[0].Messages(9))["gen_ai.tool.call.arguments"]);
         Assert.Equal("ping", spans[2].String(5));
         Assert.False(Attributes(spans[2].Messages(9)).ContainsKey("gen_ai.tool.name"));
+    }
+
+    [Fact]
+    public void RequestIds_ShortKeptInTheRecord_LongApart_BothWrittenAsTheyCame()
+    {
+        var longId = "\"" + new string('x', 60) + "\"";
+        var request = ForwardedWithoutId();
+        request.SetId(Encoding.UTF8.GetBytes(longId));
+        var reused = ForwardedWithoutId().Reuse("ping", null, startedAt: 1);
+        reused.SetId(Encoding.UTF8.GetBytes(longId));
+        reused.Reuse("ping", null, startedAt: 1).SetId("7"u8);
+        (reused.Traced, reused.TraceIdHigh, reused.EndedAt) = (true, 1, 2);
+
+        var spans = Spans(Write(request, reused));
+
+        Assert.Equal(longId, Attributes(spans[0].Messages(9))["jsonrpc.request.id"]);
+        Assert.Equal(longId, Attributes(spans[1].Messages(9))["jsonrpc.request.id"]);
+        Assert.Equal("7", Attributes(spans[2].Messages(9))["jsonrpc.request.id"]);
     }
 
     [Fact]
@@ -153,12 +172,18 @@ public sealed class OtlpSpanWriterTests
         Assert.All(spans, a => Assert.Equal("pipe", a["network.transport"]));
     }
 
-    private static RequestTrace Forwarded() => new("tools/call", "place_order", startedAt: Seconds(1))
+    private static RequestTrace Forwarded()
+    {
+        var request = ForwardedWithoutId();
+        request.SetId("\"c1\""u8);
+        return request;
+    }
+
+    private static RequestTrace ForwardedWithoutId() => new("tools/call", "place_order", startedAt: Seconds(1))
     {
         Traced = true,
         ForwardedAt = Seconds(1.5),
         EndedAt = Seconds(9),
-        Id = Encoding.UTF8.GetBytes("\"c1\""),
         Transport = "pipe",
         Caller = "alice",
         ProtocolVersion = "2026-07-28",

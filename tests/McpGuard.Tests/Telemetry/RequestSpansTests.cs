@@ -46,7 +46,7 @@ public sealed class RequestSpansTests
         Assert.Equal("write", trace.Risk);
         Assert.Equal("alice", trace.Caller);
         Assert.Equal("pipe", trace.Transport);
-        Assert.Equal("\"c1\"", Encoding.UTF8.GetString(trace.Id!));
+        Assert.Equal("\"c1\"", Encoding.UTF8.GetString(trace.IdBytes()));
         Assert.False(trace.Parent.Exists);
         Assert.NotEqual((0UL, 0UL), (trace.TraceIdHigh, trace.TraceIdLow));
         Assert.InRange(trace.ForwardedAt, trace.StartedAt, trace.EndedAt);

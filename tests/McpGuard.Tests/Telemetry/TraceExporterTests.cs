@@ -66,7 +66,8 @@ public sealed class TraceExporterTests
     {
         var exporter = Start(new Receiver(), new() { Endpoint = s_endpoint });
         var sent = exporter.Rent("tools/call", "echo", startedAt: 1);
-        (sent.Traced, sent.ForwardedAt, sent.EndedAt, sent.Id, sent.Transport) = (true, 2, 3, [0x31], "stdio");
+        (sent.Traced, sent.ForwardedAt, sent.EndedAt, sent.Transport) = (true, 2, 3, "stdio");
+        sent.SetId("1"u8);
         (sent.SessionId, sent.Caller, sent.ProtocolVersion, sent.TraceIdHigh, sent.TraceIdLow) = ("s", "a", "v", 1, 2);
         (sent.Parent, sent.Arguments, sent.Decision, sent.Rule, sent.Risk) = (Parent(), "{}", "deny", "r", "high");
         (sent.Channel, sent.Redactions, sent.ErrorType) = ("desk", 2, "tool_error");
@@ -81,6 +82,8 @@ public sealed class TraceExporterTests
         {
             Assert.Equal(property.GetValue(fresh), property.GetValue(next)); // a field Reuse forgot fails here
         }
+
+        Assert.True(next.IdBytes().IsEmpty);
 
         Assert.NotSame(next, exporter.Rent("ping", null, startedAt: 8)); // none is free now: a new one
     }

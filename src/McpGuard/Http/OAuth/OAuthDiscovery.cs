@@ -18,6 +18,7 @@ internal static partial class OAuthDiscovery
     public static async Task<ProtectedResource> FindResourceAsync(
         HttpClient http, Uri server, CancellationToken cancellationToken)
     {
+        // The 401's own pointer first, if it is a URL the sign-in may fetch (a server's header can name any scheme).
         var candidates = new List<Uri>();
         using (var probe = UnauthenticatedProbe(server))
         using (var answer = await http.SendAsync(probe, cancellationToken))
@@ -25,7 +26,8 @@ internal static partial class OAuthDiscovery
             if (answer.StatusCode == HttpStatusCode.Unauthorized
                 && answer.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var challenges)
                 && challenges.Select(c => ResourceMetadata().Match(c)).FirstOrDefault(m => m.Success) is { } match
-                && Uri.TryCreate(server, match.Groups[1].Value, out var advertised))
+                && Uri.TryCreate(server, match.Groups[1].Value, out var advertised)
+                && OAuthJson.IsHttpsOrLoopback(advertised))
             {
                 candidates.Add(advertised);
             }

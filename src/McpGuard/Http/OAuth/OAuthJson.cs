@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace McpGuard.Http.OAuth;
@@ -51,7 +52,27 @@ internal static class OAuthJson
     /// <summary>An absolute http(s) URL from a metadata field; https unless it is a loopback address.</summary>
     public static Uri? Url(JsonElement element, string name) =>
         String(element, name) is { } text && Uri.TryCreate(text, UriKind.Absolute, out var url)
-        && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback))
+        && IsHttpsOrLoopback(url)
             ? url
             : null;
+
+    /// <summary>https, or plain http to a loopback address: the only URLs the sign-in fetches or sends to.</summary>
+    public static bool IsHttpsOrLoopback(Uri url) =>
+        url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback);
+
+    /// <summary>
+    /// A token answer's <c>expires_in</c> as a lifetime: a number of seconds, also written as a string of digits
+    /// (some providers do); clamped to ten years, so a hostile value cannot overflow the expiry; null when absent.
+    /// </summary>
+    public static TimeSpan? Lifetime(JsonElement element, string name)
+    {
+        long? seconds = Number(element, name)
+            ?? (String(element, name) is { } text
+                && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+                    ? parsed
+                    : null);
+        return seconds is { } value ? TimeSpan.FromSeconds(Math.Clamp(value, 0, MaxLifetimeSeconds)) : null;
+    }
+
+    private const long MaxLifetimeSeconds = 10L * 365 * 24 * 60 * 60;
 }

@@ -25,7 +25,7 @@ internal sealed class StoredCredential(StoredLogin login, TokenStore store, Http
         await _refreshing.WaitAsync(cancellationToken);
         try
         {
-            if (NeedsRefresh(_login))
+            if (NeedsRefresh(_login) && !TryStored())
             {
                 try
                 {
@@ -33,6 +33,11 @@ internal sealed class StoredCredential(StoredLogin login, TokenStore store, Http
                 }
                 catch (Exception ex) when (ex is OAuthException or HttpRequestException)
                 {
+                    if (TryStored())
+                    {
+                        return _login.AccessToken;
+                    }
+
                     var why = ex is OAuthException ? ex.Message : "the authorization server did not answer";
                     throw new UpstreamCredentialException(
                         $"the sign-in to {_login.Url} expired and could not be renewed ({why});"
@@ -51,6 +56,23 @@ internal sealed class StoredCredential(StoredLogin login, TokenStore store, Http
     }
 
     public void Dispose() => _refreshing.Dispose();
+
+    /// <summary>
+    /// Takes the stored login when it is fresher: another guard on this server (one per client, or a new
+    /// <c>mcpguard login</c>) may have renewed it. Where refresh tokens rotate, this guard's own refresh token is then
+    /// spent, and using it again would fail (and may make the server revoke the whole grant).
+    /// </summary>
+    private bool TryStored()
+    {
+        if (store.Find(new Uri(_login.Url)) is not { } stored || stored.AccessToken == _login.AccessToken
+            || NeedsRefresh(stored))
+        {
+            return false;
+        }
+
+        _login = stored;
+        return true;
+    }
 
     private bool NeedsRefresh(StoredLogin login) =>
         login.ExpiresAt is { } expires && expires - time.GetUtcNow() < s_margin;

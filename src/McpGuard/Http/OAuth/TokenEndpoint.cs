@@ -76,9 +76,7 @@ internal static class TokenEndpoint
             AccessToken = accessToken,
             // A server that rotates refresh tokens sends a new one; one that does not keeps the old one valid.
             RefreshToken = OAuthJson.String(root, "refresh_token") ?? login.RefreshToken,
-            ExpiresAt = OAuthJson.Number(root, "expires_in") is { } seconds
-                ? time.GetUtcNow().AddSeconds(seconds)
-                : null,
+            ExpiresAt = OAuthJson.Lifetime(root, "expires_in") is { } lifetime ? time.GetUtcNow() + lifetime : null,
         };
     }
 }

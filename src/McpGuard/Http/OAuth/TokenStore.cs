@@ -36,28 +36,43 @@ internal sealed class TokenStore(string directory)
             .FirstOrDefault(login => login.Url == key);
     }
 
-    /// <summary>Saves a login, replacing the earlier one for the same URL at that issuer.</summary>
+    /// <summary>
+    /// Saves a login, replacing the earlier one for the same URL, at this issuer or another: a server that moved to
+    /// another authorization server must not go on getting the old issuer's token (<see cref="Find"/> takes any file).
+    /// </summary>
     public void Save(StoredLogin login)
     {
         lock (s_writing)
         {
             var file = FileOf(login.Issuer);
-            var logins = Read(file).Where(l => l.Url != login.Url).Append(login).ToList();
-            McpGuardHome.EnsureDirectoryOf(file);
-            var temporary = file + "." + Guid.NewGuid().ToString("n") + ".tmp";
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
+            Write(file, [.. Read(file).Where(l => l.Url != login.Url).Append(login)]);
+            foreach (var other in System.IO.Directory.GetFiles(Directory, "issuer-*.json"))
             {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                var logins = Read(other);
+                if (other != file && logins.Any(l => l.Url == login.Url))
+                {
+                    Write(other, [.. logins.Where(l => l.Url != login.Url)]);
+                }
             }
-
-            using (var stream = new FileStream(temporary, options))
-            {
-                stream.Write(Serialize(logins));
-            }
-
-            File.Move(temporary, file, overwrite: true);
         }
+    }
+
+    private static void Write(string file, List<StoredLogin> logins)
+    {
+        McpGuardHome.EnsureDirectoryOf(file);
+        var temporary = file + "." + Guid.NewGuid().ToString("n") + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temporary, options))
+        {
+            stream.Write(Serialize(logins));
+        }
+
+        File.Move(temporary, file, overwrite: true);
     }
 
     private static IEnumerable<StoredLogin> Read(string file)

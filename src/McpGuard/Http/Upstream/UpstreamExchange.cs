@@ -110,7 +110,7 @@ internal sealed class UpstreamExchange(
     /// </summary>
     private async Task<string?> RefusedAsync(HttpResponseMessage response, JsonRpcId id, CancellationToken cancellationToken)
     {
-        var status = UpstreamFailure.Status(response.StatusCode, options.Credential is not null, options.DisplayName);
+        var status = UpstreamFailure.Status(response.StatusCode, options);
         if ((int)response.StatusCode is < 400 or >= 500 || !MediaType.Is(AnswerReader.ContentType(response.Content.Headers), MediaType.Json))
         {
             return status;

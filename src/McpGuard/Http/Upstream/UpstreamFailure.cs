@@ -23,10 +23,17 @@ internal static class UpstreamFailure
         _ => "the request failed",
     };
 
-    public static string Status(HttpStatusCode status, bool hasCredential, string endpoint) => (int)status switch
+    /// <remarks>A 401 says what to do about the credential the guard sent: a login's token is renewed by signing
+    /// in again; an <c>Authorization</c> of <c>--header</c> wins over any login, so that header is what to check.
+    /// </remarks>
+    public static string Status(HttpStatusCode status, UpstreamOptions options) => (int)status switch
     {
-        401 when hasCredential => $"it refused the guard's credential (HTTP 401); run `mcpguard login --url {endpoint}`",
-        401 => $"it asks for a credential (HTTP 401); run `mcpguard login --url {endpoint}` or pass --header",
+        401 when options.Headers.Any(h => h.Name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) =>
+            "it refused the guard's credential (HTTP 401); check the Authorization given with --header",
+        401 when options.Credential is not null =>
+            $"it refused the guard's credential (HTTP 401); run `mcpguard login --url {options.DisplayName}`",
+        401 =>
+            $"it asks for a credential (HTTP 401); run `mcpguard login --url {options.DisplayName}` or pass --header",
         403 => "it refused the guard (HTTP 403)",
         >= 300 and < 400 => $"it redirected (HTTP {(int)status}), and the guard does not follow redirects",
         _ => $"HTTP {(int)status}",
