@@ -104,7 +104,7 @@ internal static class StrictDecimalSyntax
         return true;
     }
 
-    /// <summary>More than 18 digits: a method of its own, so the common path keeps a frame without BigIntegers.</summary>
+    /// <summary>More than 18 digits: a method of its own, so the common path has no BigInteger in its frame.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static StrictDecimal Big(ReadOnlySpan<char> integer, ReadOnlySpan<char> fraction, bool negative, int scale)
     {

@@ -16,7 +16,7 @@ internal sealed class SqliteBucketWrites
     private readonly Dictionary<(long Counter, long Opened), int> _index = [];
     private readonly List<(long Counter, long Opened, Pending Write)> _order = [];
 
-    /// <summary>Changed by every <see cref="Clear"/>, so a row's <see cref="Slot"/> from before is never used.</summary>
+    /// <summary>Changed by every <see cref="Clear"/>: a row's <see cref="Slot"/> from before is never used.</summary>
     private int _generation = 1;
 
     public bool IsEmpty => _order.Count == 0;
@@ -33,8 +33,8 @@ internal sealed class SqliteBucketWrites
     }
 
     /// <summary>
-    /// <see cref="Update(long, long, long, StrictDecimal, StrictDecimal)"/> for a counter's row, through the place its last write went when that was this bucket in
-    /// this transaction.
+    /// <see cref="Update(long, long, long, StrictDecimal, StrictDecimal)"/> for a counter's row, through the place its
+    /// last write went when that was this bucket in this transaction.
     /// </summary>
     public void Update(SqliteCounterRow row, long opened, long last, StrictDecimal amount, StrictDecimal total)
     {
