@@ -101,6 +101,9 @@ internal sealed class CompiledPolicy
     /// <summary>The rate limits every call counts alike, planned once (see <see cref="Policy.FixedRates"/>).</summary>
     internal FixedRates FixedRates => field ??= new FixedRates(this);
 
+    /// <summary>The budget counters every call counts in alike (see <see cref="Policy.FixedBudgets"/>).</summary>
+    internal FixedBudgets FixedBudgets => field ??= new FixedBudgets(this);
+
     /// <summary>Hidden by name: the <c>hide</c> list alone, which needs no risk class.</summary>
     /// <remarks>A plain loop: every call asks twice, and a lambda over the list allocated a closure, a delegate and an
     /// enumerator each time (bench/README.md, issue 27, seventh session).</remarks>

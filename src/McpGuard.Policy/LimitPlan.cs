@@ -88,13 +88,17 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
                 return false;
             }
 
-            if (!TryPer(budget.Per, arguments, entry.Pattern.Pattern, "budget", out var per, out refusal))
+            if (!policy.FixedBudgets.TryGet(entry, out var id))
             {
-                return false;
+                if (!TryPer(budget.Per, arguments, entry.Pattern.Pattern, "budget", out var per, out refusal))
+                {
+                    return false;
+                }
+
+                id = new CounterId(
+                    ns, entry.Id.Text, CounterKind.Budget, budget.Window, PerAgent(per, budget.Scope, agent));
             }
 
-            var id = new CounterId(
-                ns, entry.Id.Text, CounterKind.Budget, budget.Window, PerAgent(per, budget.Scope, agent));
             var demand = new CounterDemand(id, amount, budget.Max);
             limits.Add(
                 new PlannedLimit(demand, LimitScope.Entry, budget.Scope, entry.Pattern.Pattern, null, budget));

@@ -48,6 +48,42 @@ public sealed class OwnListingFailureTests
         Assert.DoesNotContain("   at ", guard.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A 2026-07-28 client that calls first, before any session, guarded in front of a server that dies of any request
+    /// before initialize (the Python SDK 1.9.3, the real Bybit server's lock). The guard's own listing is what killed
+    /// it: the call gets the same "Method not found" the guard gives every modern request the dead server was sent
+    /// (docs/relay.md#a-2025-only-server-and-a-modern-client), not an internal error, and the client's fallback to
+    /// initialize on the same connection reaches the restarted server.
+    /// </summary>
+    [Fact]
+    public async Task Run_ModernCallFirstToAServerThatDiesOfIt_MethodNotFoundThenInitializeWorks()
+    {
+        var home = Directory.CreateTempSubdirectory("mcpguard-listing-home-").FullName;
+        await using var guard = RawGuard.Start(
+            BybitServers.SamplePolicy(),
+            BybitServers.Command(BybitServers.ExitsBeforeInitialize),
+            environment: new Dictionary<string, string> { ["MCPGUARD_HOME"] = home, ["HOME"] = home });
+
+        await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_server_time","""
+            + """ "arguments":{},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","""
+            + """ "io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"""
+            + """ "io.modelcontextprotocol/clientCapabilities":{}}}}""");
+        var refused = await guard.ResponseAsync("1");
+        await guard.SendAsync(Initialize);
+        await guard.ResponseAsync("0");
+        await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_server_time","arguments":{}}}""");
+        var answered = await guard.ResponseAsync("2");
+
+        Assert.Equal(
+            """{"code":-32601,"message":"Method not found"}""", refused.GetProperty("error").GetRawText());
+        Assert.True(answered.TryGetProperty("result", out _), answered.GetRawText());
+        guard.CloseStdin();
+        Assert.Equal(0, await guard.WaitForExitAsync());
+        Assert.DoesNotContain("   at ", guard.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RunUrl_UpstreamRefusesConnections_CallErrorNamesTheUpstreamAndTheFailure()
     {

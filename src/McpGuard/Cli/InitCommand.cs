@@ -25,6 +25,14 @@ internal static class InitCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var commandLine = parseResult.GetValue(server)!;
+
+            // Before the server starts: a refusal should not wait for (or run) a server first.
+            if (parseResult.GetValue(outOption) is { Exists: true } existing)
+            {
+                await error.WriteLineAsync($"mcpguard init: {existing.FullName} exists; not overwriting it.");
+                return ExitCodes.UsageOrPolicyError;
+            }
+
             if (await ServerInspection.ListAsync(
                     commandLine,
                     connector ?? ServerConnector.Stdio,

@@ -84,6 +84,12 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             return;
         }
 
+        if (message.Kind == MessageKind.Notification && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
+        {
+            await AcceptModernNotificationAsync(context, message);
+            return;
+        }
+
         await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
             McpErrorCode.InvalidRequest.AsInt(), $"Bad request: the {SessionHeader} header is required (initialize first).");
     }
@@ -225,6 +231,23 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         {
             session.Relay.Router.Close(stream);
         }
+    }
+
+    /// <summary>
+    /// A 2026-07-28 notification: 202, as the transport asks, and not sent to the shared child, where it could reach
+    /// other clients' requests (a <c>notifications/cancelled</c> naming an id of the guard's). A request is cancelled
+    /// by closing its stream, which the guard passes on (the TypeScript SDK sends both when it ends a listen).
+    /// </summary>
+    private static Task AcceptModernNotificationAsync(HttpContext context, ClientMessage message)
+    {
+        if (ModernHeaders.Mismatch(context.Request.Headers, message, notification: true) is { } mismatch)
+        {
+            return HttpAnswers.JsonRpcErrorAsync(
+                context.Response, StatusCodes.Status400BadRequest, null, ModernHeaders.MismatchCode, mismatch);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        return Task.CompletedTask;
     }
 
     /// <summary>The calling agent's session the request names (and keeps it from idling out), or why none.</summary>

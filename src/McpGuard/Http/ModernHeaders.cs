@@ -15,28 +15,33 @@ internal static class ModernHeaders
     public const int MismatchCode = -32020;
 
     /// <summary>Why the headers do not match the body; null when they do.</summary>
-    public static string? Mismatch(IHeaderDictionary headers, ClientMessage message)
+    /// <param name="notification">A notification may leave the headers out (the TypeScript SDK's client sends no
+    /// <c>Mcp-Method</c> with one, and its server accepts that); those it sends must still equal the body.</param>
+    public static string? Mismatch(IHeaderDictionary headers, ClientMessage message, bool notification = false)
     {
         var version = ModernMeta.TryGetMeta(message.Params, out var meta) && meta.TryGetProperty(ModernMeta.ProtocolVersionKey, out var v)
             && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        if (!Equal(headers, "MCP-Protocol-Version", version))
+        if (!Equal(headers, "MCP-Protocol-Version", version, notification))
         {
             return "Bad request: the MCP-Protocol-Version header must equal the body's protocol version.";
         }
 
-        if (!Equal(headers, "Mcp-Method", message.Method))
+        if (!Equal(headers, "Mcp-Method", message.Method, notification))
         {
             return "Bad request: the Mcp-Method header must equal the body's method.";
         }
 
-        return Equal(headers, "Mcp-Name", NameOf(message.Params)) ? null : "Bad request: the Mcp-Name header must equal the body's name or uri.";
+        return Equal(headers, "Mcp-Name", NameOf(message.Params), notification) ? null : "Bad request: the Mcp-Name header must equal the body's name or uri.";
     }
 
-    /// <summary>The header is there exactly when the body has the value, once, and equal to it.</summary>
-    private static bool Equal(IHeaderDictionary headers, string name, string? expected) =>
+    /// <summary>
+    /// The header is there exactly when the body has the value (or, <paramref name="optional"/>, is left out), once,
+    /// and equal to it.
+    /// </summary>
+    private static bool Equal(IHeaderDictionary headers, string name, string? expected, bool optional) =>
         headers.TryGetValue(name, out var values)
             ? expected is not null && values is [{ } value] && value == expected
-            : expected is null;
+            : expected is null || optional;
 
     private static string? NameOf(JsonElement parameters)
     {

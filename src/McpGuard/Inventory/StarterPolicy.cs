@@ -77,7 +77,7 @@ internal static class StarterPolicy
         text.AppendLine("#        reason: Larger amounts need a human.");
         text.AppendLine();
         text.AppendLine("approval:");
-        text.AppendLine("  timeout: 120s");
+        text.AppendLine("  timeout: 50s                # under the 60 s after which most clients give up on a call");
         text.AppendLine("  channels: [elicitation, desk]");
         text.AppendLine();
         text.AppendLine("audit:");

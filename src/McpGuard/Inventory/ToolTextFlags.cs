@@ -136,7 +136,7 @@ internal static class ToolTextFlags
                     }
 
                     break;
-                case 0x200B or 0x200C or 0x200D or 0x2060 or 0xFEFF or 0x180E or 0x2062 or 0x2063 or 0x2064:
+                case var value when IsZeroWidth(value):
                     zeroWidth++;
                     break;
                 case >= 0x202A and <= 0x202E or >= 0x2066 and <= 0x2069 or 0x200E or 0x200F or 0x061C:
@@ -154,9 +154,9 @@ internal static class ToolTextFlags
         var builder = new StringBuilder(text.Length);
         foreach (var rune in text.EnumerateRunes())
         {
-            if (rune.Value is not (>= 0xE0000 and <= 0xE007F or 0x200B or 0x200C or 0x200D or 0x2060 or 0xFEFF or 0x180E
-                or 0x2062 or 0x2063 or 0x2064 or >= 0x202A and <= 0x202E or >= 0x2066 and <= 0x2069
-                or 0x200E or 0x200F or 0x061C))
+            // Variation selectors U+FE00-FE0F are left out of the flags (emoji carry them) but not out of the words.
+            if (rune.Value is not (>= 0xE0000 and <= 0xE007F or >= 0x202A and <= 0x202E or >= 0x2066 and <= 0x2069
+                or 0x200E or 0x200F or 0x061C or >= 0xFE00 and <= 0xFE0F) && !IsZeroWidth(rune.Value))
             {
                 builder.Append(rune.ToString());
             }
@@ -164,6 +164,16 @@ internal static class ToolTextFlags
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// Characters that show nothing, so they can sit inside a word the model reads whole ("ig\u00ADnore previous
+    /// instructions"): zero-width spaces and joiners, word joiner and invisible operators, BOM, soft hyphen, combining
+    /// grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian selectors, and the variation selectors
+    /// supplement (U+E0100-E01EF, which can spell hidden bytes after any character).
+    /// </summary>
+    private static bool IsZeroWidth(int value) => value is >= 0x200B and <= 0x200D or >= 0x2060 and <= 0x2064
+        or 0xFEFF or 0x00AD or 0x034F or 0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x17B4 or 0x17B5
+        or >= 0x180B and <= 0x180F or >= 0xE0100 and <= 0xE01EF;
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 

@@ -16,6 +16,13 @@ internal static class JsonRpcMessages
         writer.WriteEndObject();
     });
 
+    /// <summary>An error answer whose error object is another party's, already checked, written as it is.</summary>
+    public static byte[] Error(JsonRpcId id, byte[] error) => Build(id, writer =>
+    {
+        writer.WritePropertyName("error"u8);
+        writer.WriteRawValue(error, skipInputValidation: true);
+    });
+
     /// <summary>
     /// The answer to a denied call (docs/relay.md#toolscall): a normal result the model can read, marked as an error;
     /// in the modern era it also says <c>"resultType":"complete"</c>, which 2026-07-28 clients require of every result.

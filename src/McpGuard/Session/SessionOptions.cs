@@ -37,7 +37,7 @@ internal sealed record SessionOptions
 
     /// <summary>
     /// The server's name as the operator gave it (<c>run --name</c>, which wrap sets to the config entry's name).
-    /// Without it, approval prompts name the server by its own <c>serverInfo.name</c>, else by its command.
+    /// Without it, approval prompts name the server by its command, as the desk's picture and the audit log do.
     /// </summary>
     public string? ServerLabel { get; init; }
 }

@@ -120,6 +120,13 @@ internal sealed partial class ToolCallGate
                 Record(id, callId, request, null, CallVerdict.Cancelled, RuleId.Approval, held.IsWithdrawn ? "withdrawn before a person answered" : "the guard stopped before a person answered");
             }
         }
+        catch (ToolListRefusedException refused) when (ModernMeta.EraOf(held.Params) == ProtocolEra.Modern)
+        {
+            // What the client would have read without the guard: a 2025-only server refuses every modern request,
+            // and a 2026-07-28 client falls back to initialize on that refusal (docs/relay.md#toolscall).
+            LogModernListingRefused(logger, TerminalText.FirstLine(refused.Message));
+            await TryReplyAsync(id, JsonRpcMessages.Error(id, refused.Error));
+        }
         catch (Exception ex) when (ex is TimeoutException or IOException or JsonException or InvalidOperationException)
         {
             LogHeldCallFailed(logger, ex);

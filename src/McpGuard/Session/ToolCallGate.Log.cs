@@ -41,4 +41,8 @@ internal sealed partial class ToolCallGate
 
     private static void LogHeldCallFailed(ILogger logger, Exception exception) =>
         LogHeldCallFailed(logger, TerminalText.FirstLine(exception.Message));
+
+    [LoggerMessage(
+        Level = LogLevel.Warning, Message = "Answered a 2026-07-28 tools/call with the server's own error. {Reason}")]
+    private static partial void LogModernListingRefused(ILogger logger, string reason);
 }

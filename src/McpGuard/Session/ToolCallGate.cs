@@ -44,9 +44,11 @@ internal sealed partial class ToolCallGate(
         _countedCalls ??= new CountedCalls(SendCountedAsync, () => channels.ToServer.FlushAsync(held.Stopping));
 
     /// <summary>
-    /// What a person is shown as the server: the operator's name for it, else its own, else its command's.
+    /// What a person is shown as the server: the operator's name for it, else its command's — the name the desk's
+    /// picture and the audit log use too, so one guard has one label. Never the server's own <c>serverInfo.name</c>:
+    /// a server must not name itself to the person who approves its calls.
     /// </summary>
-    private string ApprovalLabel => options.ServerLabel ?? channels.ServerName ?? serverName;
+    private string ApprovalLabel => options.ServerLabel ?? serverName;
 
     /// <summary>Handles a validated tools/call request whose id is already registered as in flight.</summary>
     /// <param name="policy">The snapshot the message is handled under: it decides, counts and concludes the whole

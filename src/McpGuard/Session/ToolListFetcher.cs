@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using McpGuard.Policy;
 using McpGuard.Policy.Pins;
@@ -79,7 +80,7 @@ internal sealed class ToolListFetcher(
             await channels.ToServer.SendAsync(message, flush: true, cancellationToken);
             using var response = await request.OwnResponse!.Task.WaitAsync(options.OwnRequestTimeout, cancellationToken);
             var listed = ToolListRewriter.ReadPage(response.RootElement, judge, [])
-                ?? throw new InvalidOperationException(Refusal(response.RootElement));
+                ?? throw Refusal(response.RootElement);
             tools.AddRange(listed.Tools);
             cursor = listed.NextCursor;
             if (cursor is null)
@@ -94,11 +95,20 @@ internal sealed class ToolListFetcher(
 
     /// <summary>
     /// Why an answer without a tool list: the server's (or, for a remote server, the guard's own upstream) error
-    /// message, which says what failed — a refused connection names the upstream.
+    /// message, which says what failed — a refused connection names the upstream. A well-formed error is kept whole.
     /// </summary>
-    private static string Refusal(JsonElement response) =>
-        response.TryGetProperty("error"u8, out var error) && error.ValueKind == JsonValueKind.Object
-            && error.TryGetProperty("message"u8, out var message) && message.ValueKind == JsonValueKind.String
-            ? "The server refused the guard's tools/list: " + message.GetString()
-            : "The server answered the guard's tools/list without a tool list.";
+    private static InvalidOperationException Refusal(JsonElement response)
+    {
+        if (response.TryGetProperty("error"u8, out var error) && error.ValueKind == JsonValueKind.Object
+            && error.TryGetProperty("message"u8, out var message) && message.ValueKind == JsonValueKind.String)
+        {
+            var text = "The server refused the guard's tools/list: " + message.GetString();
+            return error.TryGetProperty("code"u8, out var code) && code.ValueKind == JsonValueKind.Number
+                && code.TryGetInt32(out _)
+                ? new ToolListRefusedException(text, JsonMarshal.GetRawUtf8Value(error).ToArray())
+                : new InvalidOperationException(text);
+        }
+
+        return new InvalidOperationException("The server answered the guard's tools/list without a tool list.");
+    }
 }

@@ -25,6 +25,15 @@ internal static class RedisFailure
             }
         }
 
+        // A connection that was lost: "…; SocketClosed on 127.0.0.1:6379/Interactive, Idle/RanToCompletion, last:
+        // EVALSHA, origin: ReadAllAsync, outstanding: 0, …", its state after where it failed.
+        var state = message.IndexOf(", last: ", StringComparison.Ordinal);
+        var failedOn = message.IndexOf(" on ", StringComparison.Ordinal);
+        if (state > 0 && state < end && failedOn > 0 && failedOn < state)
+        {
+            end = message.IndexOf(", ", failedOn, StringComparison.Ordinal);
+        }
+
         return message[..end].TrimEnd(' ', ',', ';');
     }
 }

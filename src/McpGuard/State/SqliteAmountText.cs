@@ -20,17 +20,8 @@ internal static class SqliteAmountText
     /// The mantissa as a <see cref="long"/>, when it has one (fewer than 64 bits): then the amount needs no
     /// BigInteger arithmetic to be written.
     /// </summary>
-    public static bool TryGetSmallMantissa(StrictDecimal amount, out long mantissa)
-    {
-        if (amount.Mantissa.GetBitLength() < 64)
-        {
-            mantissa = (long)amount.Mantissa;
-            return true;
-        }
-
-        mantissa = 0;
-        return false;
-    }
+    public static bool TryGetSmallMantissa(StrictDecimal amount, out long mantissa) =>
+        amount.TryGetSmallMantissa(out mantissa);
 
     /// <summary>
     /// Writes the amount's text; false (nothing written) when its mantissa needs more than 63 bits or its scale is

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using McpGuard.Policy.Limits;
 using McpGuard.Policy.Values;
 using Microsoft.Data.Sqlite;
@@ -9,22 +8,26 @@ namespace McpGuard.State;
 internal sealed partial class SqliteCounterStore
 {
     /// <summary>
-    /// A counter as a decision sees it, after its expired buckets were deleted: its row (none yet), the sum of its
-    /// live buckets and its newest live bucket (the one a call may join).
+    /// A counter as a decision sees it, after its expired buckets were deleted: its row id (none yet), the sum of its
+    /// live buckets and its newest live bucket (the one a call may join), and the remembered row a count updates
+    /// in place (none when the counter is new or was just read afresh).
     /// </summary>
-    private readonly record struct LiveWindow(long? Id, StrictDecimal Sum, CounterBucket? Newest);
+    private readonly record struct LiveWindow(long? Id, StrictDecimal Sum, CounterBucket? Newest, SqliteCounterRow? Row);
 
-    /// <summary>
-    /// A counter as stored: its sum over all its buckets (the newest one's total), when its oldest bucket leaves, its
-    /// newest bucket.
-    /// </summary>
-    private readonly record struct StoredWindow(long Id, StrictDecimal Sum, long? OldestLastTicks, CounterBucket? Newest);
+    /// <summary>A decision's live windows on the stack: a call has at most three counters.</summary>
+    [InlineArray(Length)]
+    private struct FewLiveWindows
+    {
+        public const int Length = 4;
+
+        private LiveWindow _first;
+    }
 
     /// <summary>
     /// The counters as this connection last read or wrote them, valid while no other connection has committed
     /// (<see cref="_windowsVersion"/>, see <see cref="Begin"/>): a decision then reads nothing, it only writes.
     /// </summary>
-    private readonly Dictionary<CounterId, StoredWindow> _windows = [];
+    private readonly Dictionary<CounterId, SqliteCounterRow> _windows = [];
 
     /// <summary>
     /// The open transaction's bucket writes, made at its commit (see <see cref="SqliteBucketWrites"/>).
@@ -42,13 +45,13 @@ internal sealed partial class SqliteCounterStore
     {
         if (Find(statements, counter) is not { } stored)
         {
-            return new LiveWindow(null, StrictDecimal.Zero, null);
+            return new LiveWindow(null, StrictDecimal.Zero, null, null);
         }
 
         var cutoff = (now - counter.Window).UtcTicks;
         if (stored.OldestLastTicks is not { } oldestLast || oldestLast > cutoff)
         {
-            return new LiveWindow(stored.Id, stored.Sum, stored.Newest);
+            return new LiveWindow(stored.Id, stored.Sum, stored.Newest, stored);
         }
 
         var sum = stored.Sum;
@@ -70,14 +73,14 @@ internal sealed partial class SqliteCounterStore
             _writes.Update(stored.Id, kept.OpenedTicks, kept.LastTicks, kept.Amount, sum);
         }
 
-        return new LiveWindow(stored.Id, sum, live);
+        return new LiveWindow(stored.Id, sum, live, null);
     }
 
     /// <summary>
     /// The counter's row: by the id this guard remembers for it, else by its identity. An id is never reused
     /// (AUTOINCREMENT), so a remembered id names this counter or, once it was reset or swept, none.
     /// </summary>
-    private StoredWindow? Find(SqliteCounterStatements statements, CounterId counter)
+    private SqliteCounterRow? Find(SqliteCounterStatements statements, CounterId counter)
     {
         if (_windows.TryGetValue(counter, out var known))
         {
@@ -106,7 +109,7 @@ internal sealed partial class SqliteCounterStore
         return found;
     }
 
-    private static StoredWindow? Read(SqliteCommand select)
+    private static SqliteCounterRow? Read(SqliteCommand select)
     {
         using var reader = select.ExecuteReader();
         if (!reader.Read())
@@ -116,11 +119,11 @@ internal sealed partial class SqliteCounterStore
 
         if (reader.IsDBNull(2))
         {
-            return new StoredWindow(reader.GetInt64(0), StrictDecimal.Zero, null, null);
+            return new SqliteCounterRow(reader.GetInt64(0), StrictDecimal.Zero, null, null);
         }
 
         var newest = new CounterBucket(reader.GetInt64(2), reader.GetInt64(3), Amount(reader.GetString(4)));
-        return new StoredWindow(reader.GetInt64(0), Amount(reader.GetString(5)), reader.GetInt64(1), newest);
+        return new SqliteCounterRow(reader.GetInt64(0), Amount(reader.GetString(5)), reader.GetInt64(1), newest);
     }
 
     /// <summary>
@@ -145,16 +148,14 @@ internal sealed partial class SqliteCounterStore
 
     /// <summary>
     /// Counts the demand in one write: joins the newest bucket (see <see cref="WindowArithmetic.Joins"/>) or opens
-    /// one, with the counter's new total; returns the bucket's name. The counter's window as it now stands is
-    /// remembered for the next decision of this transaction or of the next one.
+    /// one, with the counter's new total; returns the bucket's name. The counter's remembered row is changed in place
+    /// for the next decision of this transaction or of the next one.
     /// </summary>
     private long Add(SqliteCounterStatements statements, LiveWindow live, CounterDemand demand, DateTimeOffset now)
     {
         var ticks = now.UtcTicks;
         var sum = live.Sum + demand.Amount;
-        // One lookup for reading and rewriting the remembered window (nothing below adds to or removes from it).
-        ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_windows, demand.Counter);
-        var known = Unsafe.IsNullRef(ref slot) ? (StoredWindow?)null : slot;
+        var row = live.Row;
         if (live.Id is not { } id)
         {
             id = (long)statements.InsertCounter.With(Identity(demand.Counter)).ExecuteScalar()!;
@@ -163,27 +164,41 @@ internal sealed partial class SqliteCounterStore
         else if (live.Newest is { } newest && WindowArithmetic.Joins(newest, ticks, demand.Counter.Window))
         {
             var joined = new CounterBucket(newest.OpenedTicks, Math.Max(newest.LastTicks, ticks), newest.Amount + demand.Amount);
-            _writes.Update(id, joined.OpenedTicks, joined.LastTicks, joined.Amount, sum);
-
-            // The oldest bucket's end stays as read (when the newest is the oldest, its end is now later): at worst
-            // a later decision looks for expired buckets one time too many and finds none.
-            if (known is { } k)
+            if (row is not null)
             {
-                slot = new StoredWindow(id, sum, k.OldestLastTicks ?? joined.LastTicks, joined);
+                _writes.Update(row, joined.OpenedTicks, joined.LastTicks, joined.Amount, sum);
+
+                // The oldest bucket's end stays as read (when the newest is the oldest, its end is now later): at
+                // worst a later decision looks for expired buckets one time too many and finds none.
+                row.Sum = sum;
+                row.OldestLastTicks ??= joined.LastTicks;
+                row.Newest = joined;
+            }
+            else
+            {
+                _writes.Update(id, joined.OpenedTicks, joined.LastTicks, joined.Amount, sum);
             }
 
             return newest.OpenedTicks;
         }
 
-        _writes.Insert(id, ticks, demand.Amount, sum);
         var opened = new CounterBucket(ticks, ticks, demand.Amount);
-        if (known is { } remembered)
+        if (row is not null)
         {
-            slot = new StoredWindow(id, sum, remembered.OldestLastTicks ?? ticks, opened);
+            _writes.Insert(row, ticks, demand.Amount, sum);
+            row.Sum = sum;
+            row.OldestLastTicks ??= ticks;
+            row.Newest = opened;
         }
         else if (live.Id is null)
         {
-            _windows[demand.Counter] = new StoredWindow(id, sum, ticks, opened);
+            row = new SqliteCounterRow(id, sum, ticks, opened);
+            _writes.Insert(row, ticks, demand.Amount, sum);
+            _windows[demand.Counter] = row;
+        }
+        else
+        {
+            _writes.Insert(id, ticks, demand.Amount, sum);
         }
 
         return ticks;
@@ -202,7 +217,7 @@ internal sealed partial class SqliteCounterStore
     /// Takes an amount back out of the bucket it was counted in, and out of the total; nothing when that bucket has
     /// left.
     /// </summary>
-    private static void TakeBack(SqliteCounterStatements statements, StoredWindow stored, long opened, StrictDecimal amount)
+    private static void TakeBack(SqliteCounterStatements statements, SqliteCounterRow stored, long opened, StrictDecimal amount)
     {
         if (stored.Newest is not { } newest)
         {

@@ -87,7 +87,10 @@ internal sealed partial class SqliteCounterStore
     /// </summary>
     private CountOutcome Decide(SqliteCounterStatements statements, IReadOnlyList<CounterDemand> demands, DateTimeOffset now)
     {
-        var windows = new LiveWindow[demands.Count];
+        var few = default(FewLiveWindows);
+        Span<LiveWindow> windows = demands.Count <= FewLiveWindows.Length
+            ? ((Span<LiveWindow>)few)[..demands.Count]
+            : new LiveWindow[demands.Count];
         for (var i = 0; i < demands.Count; i++)
         {
             var demand = demands[i];

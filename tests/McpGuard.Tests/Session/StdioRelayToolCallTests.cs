@@ -182,6 +182,25 @@ public sealed class StdioRelayToolCallTests
         Assert.True(answer.TryGetProperty("result", out _), answer.ToString());
     }
 
+    /// <summary>
+    /// A 2026-07-28 call before any listing, whose own listing the server refuses (as a 2025-only server refuses any
+    /// modern request): the call gets the server's error as the server wrote it, as it would without the guard, so
+    /// the client can tell the server's era and fall back to initialize (docs/relay.md#toolscall).
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_ModernCallWhoseOwnListingTheServerRefuses_GetsTheServersError()
+    {
+        using var server = FakeServer.Create(RelayPolicies.StandardTools, failFirstToolsList: true);
+        await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine);
+
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","""
+            + """ "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""");
+
+        Assert.Equal(
+            """{"jsonrpc":"2.0","id":1,"error":{"code":-32002,"message":"not ready"}}""",
+            await relay.ReadTextAsync());
+    }
+
     [Fact]
     public async Task RunAsync_IdsOfEveryKind_EchoedExactly_StringAndNumberSevenInFlightTogether()
     {

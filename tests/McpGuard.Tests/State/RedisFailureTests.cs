@@ -33,6 +33,23 @@ public sealed class RedisFailureTests
     }
 
     [Fact]
+    public void Describe_ConnectionLost_KeepsWhereItFailed()
+    {
+        // A guard's call while the Redis server it was connected to had just been killed (StackExchange.Redis 3.4).
+        var exception = new RedisException(
+            "No connection is active/available to service this operation: EVALSHA; SocketClosed on "
+                + "127.0.0.1:16390/Subscription, Idle/RanToCompletion, last: SUBSCRIBE, origin: ReadAllAsync, "
+                + "outstanding: 0, last-read: 0s ago, last-write: 12s ago, keep-alive: 60s, state: "
+                + "ConnectedEstablished, in: 0, in-pipe: 0, last-heartbeat: 0s ago, last-mbeat: 0s ago, "
+                + "global: 0s ago");
+
+        Assert.Equal(
+            "No connection is active/available to service this operation: EVALSHA; SocketClosed on "
+                + "127.0.0.1:16390/Subscription",
+            RedisFailure.Describe(exception));
+    }
+
+    [Fact]
     public void Describe_AMessageWithoutADiagnostic_IsKeptWhole()
     {
         var exception = new RedisException("NOAUTH Authentication required.");

@@ -296,6 +296,36 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
     }
 
     [Fact]
+    public async Task TryCount_CounterWrittenInAnEarlierTransaction_ItsNextWriteIsItsOwnNotTheNewFirstOne()
+    {
+        var store = await OpenAsync();
+        try
+        {
+            // tools.a's write was the first of its transaction; in the next one tools.b's is. Where tools.a's row
+            // remembers its write went holds only in the transaction that made it, else tools.a would change b's.
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.a", 10)], Start, Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Rate("tools.b", 10), Rate("tools.a", 10)], Start, Ct));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+
+        var fresh = await OpenAsync();
+        try
+        {
+            var used = (await fresh.ReadAsync("ns", Start, Ct)).ToDictionary(r => r.Counter.Entry, r => r.Used);
+            Assert.Equal(new StrictDecimal(2, 0), used["tools.a"]);
+            Assert.Equal(StrictDecimal.One, used["tools.b"]);
+        }
+        finally
+        {
+            await DisposeStoreAsync(fresh);
+        }
+    }
+
+    [Fact]
     public async Task TryCount_AnotherGuardCountedSince_WhatThisOneRemembersIsReadAgain()
     {
         var first = await OpenAsync();

@@ -6,10 +6,14 @@ namespace McpGuard.Http.OAuth;
 
 /// <summary>
 /// The redirect target of a sign-in: <c>http://127.0.0.1:PORT/callback</c> on a free port, served by a minimal
-/// HTTP reader for the one GET the browser makes back; any other request (a favicon) gets 404 and is ignored.
+/// HTTP reader for the one GET the browser makes back; any other request (a favicon) gets 404 and is ignored, and a
+/// connection that says nothing holds nothing up.
 /// </summary>
 internal sealed class LoopbackRedirect : IDisposable
 {
+    private const string Page =
+        "<!doctype html><title>McpGuard</title><p>McpGuard received the sign-in. You can close this tab.</p>";
+
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
 
     public LoopbackRedirect()
@@ -21,27 +25,75 @@ internal sealed class LoopbackRedirect : IDisposable
     public Uri Uri { get; }
 
     /// <summary>Waits for the browser's redirect and returns its query parameters.</summary>
+    /// <remarks>
+    /// Each connection is read on its own: a browser may open a connection it does not use yet (a speculative
+    /// preconnect), and any local process can open one and say nothing; read one at a time, such a connection would
+    /// hold back the redirect until the sign-in timed out.
+    /// </remarks>
     public async Task<IReadOnlyDictionary<string, string>> WaitAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var redirect = new TaskCompletionSource<IReadOnlyDictionary<string, string>>(
+            TaskCreationOptions.RunContinuationsAsynchronously);
+        var connections = new List<Task>();
+        try
         {
-            using var client = await _listener.AcceptTcpClientAsync(cancellationToken);
-            var stream = client.GetStream();
-            var target = await ReadTargetAsync(stream, cancellationToken);
-            if (target is null || !target.StartsWith("/callback?", StringComparison.Ordinal))
+            while (true)
             {
-                await stream.WriteAsync(
-                    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(),
-                    cancellationToken);
-                continue;
-            }
+                var accepting = _listener.AcceptTcpClientAsync(stop.Token).AsTask();
+                if (await Task.WhenAny(accepting, redirect.Task) == redirect.Task)
+                {
+                    return await redirect.Task;
+                }
 
-            const string page =
-                "<!doctype html><title>McpGuard</title><p>McpGuard received the sign-in. You can close this tab.</p>";
-            var answer = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
-                + $"Content-Length: {Encoding.UTF8.GetByteCount(page)}\r\nConnection: close\r\n\r\n{page}";
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(answer), cancellationToken);
-            return Query(target["/callback?".Length..]);
+                connections.Add(ServeAsync(await accepting, redirect, stop.Token));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(connections);
+        }
+    }
+
+    /// <summary>Answers one connection: the redirect completes the sign-in's wait, anything else gets 404.</summary>
+    private static async Task ServeAsync(
+        TcpClient client,
+        TaskCompletionSource<IReadOnlyDictionary<string, string>> redirect,
+        CancellationToken cancellationToken)
+    {
+        using (client)
+        {
+            IReadOnlyDictionary<string, string>? query = null;
+            try
+            {
+                var stream = client.GetStream();
+                var target = await ReadTargetAsync(stream, cancellationToken);
+                if (target is null || !target.StartsWith("/callback?", StringComparison.Ordinal))
+                {
+                    await stream.WriteAsync(
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(),
+                        cancellationToken);
+                    return;
+                }
+
+                query = Query(target["/callback?".Length..]);
+                var answer = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                    + $"Content-Length: {Encoding.UTF8.GetByteCount(Page)}\r\nConnection: close\r\n\r\n{Page}";
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(answer), cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
+            {
+                // A connection that went away or said nothing: the sign-in waits on for the redirect.
+            }
+            finally
+            {
+                // The redirect arrived even if the tab closed before its page was written.
+                if (query is not null)
+                {
+                    redirect.TrySetResult(query);
+                }
+            }
         }
     }
 

@@ -96,6 +96,25 @@ public sealed class CounterTests
     }
 
     [Fact]
+    public void Consume_BudgetPerAgentOrPerValue_NotOneCounterForEveryCall()
+    {
+        // A budget without per or scope: agent has one counter for every call, made once (FixedBudgets); these two
+        // must still count each agent and each symbol apart.
+        var engine = new PolicyEngine(
+            Load(
+                "version: 1\ndefault: allow\ntools:\n  a:\n    budget: { argument: qty, max: 1, window: 1h,"
+                    + " scope: agent }\n    action: allow\n  s:\n"
+                    + "    budget: { argument: qty, max: 1, window: 1h, per: symbol }\n    action: allow\n"));
+
+        Assert.True(engine.Consume(Call("a", """{"qty":"1"}""") with { Agent = "alice" }).IsAllowed);
+        Assert.True(engine.Consume(Call("a", """{"qty":"1"}""") with { Agent = "bob" }).IsAllowed);
+        Assert.False(engine.Consume(Call("a", """{"qty":"0.1"}""") with { Agent = "alice" }).IsAllowed);
+        Assert.True(engine.Consume(Call("s", """{"qty":"1","symbol":"BTCUSDT"}""")).IsAllowed);
+        Assert.True(engine.Consume(Call("s", """{"qty":"1","symbol":"ETHUSDT"}""")).IsAllowed);
+        Assert.False(engine.Consume(Call("s", """{"qty":"0.1","symbol":"BTCUSDT"}""")).IsAllowed);
+    }
+
+    [Fact]
     public void Consume_NegativeBudgetAmount_FailsClosedInsteadOfMakingRoom()
     {
         var engine = new PolicyEngine(Load(Budget));

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Text;
+using McpGuard.EndToEndTests.TestUtils;
+
+namespace McpGuard.EndToEndTests.Serve;
+
+/// <summary>
+/// A 2026-07-28 notification POSTed without a session (the TypeScript SDK v2 client sends
+/// <c>notifications/cancelled</c> when it closes a <c>subscriptions/listen</c>): 202 Accepted with no body, as the
+/// transport asks and as the SDK's own server answers, not 400 for a missing session (docs/serve.md). The SDK's
+/// client sends no <c>Mcp-Method</c> with it; a header that is sent must equal the body.
+/// </summary>
+public sealed class ServeModernNotificationTests
+{
+    private const string Modern = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+        + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"},"
+        + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Notification_Accepted202_HeadersStillMustEqualTheBody()
+    {
+        await using var guard = await ServedGuard.StartAsync(
+            "version: 1\ndefault: allow\n", ["node", RepoPaths.V2Server]);
+        using var http = new HttpClient();
+        var cancelled = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+            + "\"params\":{\"requestId\":\"listen:0\"," + Modern + "}}";
+
+        using var accepted = await PostAsync(http, guard, cancelled, "notifications/cancelled");
+        using var asTheSdkSendsIt = await PostAsync(http, guard, cancelled, method: null);
+        using var lying = await PostAsync(http, guard, cancelled, "notifications/progress");
+        using var call = await PostAsync(
+            http, guard, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{" + Modern + "}}",
+            "tools/list");
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Empty(await accepted.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal(HttpStatusCode.Accepted, asTheSdkSendsIt.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, lying.StatusCode);
+        Assert.Contains("-32020", await lying.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+        Assert.Contains("echo", await call.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(
+        HttpClient http, ServedGuard guard, string body, string? method)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
+        if (method is not null)
+        {
+            request.Headers.Add("Mcp-Method", method);
+        }
+
+        var response = await http.SendAsync(request, Ct);
+        await response.Content.LoadIntoBufferAsync(Ct);
+        return response;
+    }
+}
