@@ -38,21 +38,28 @@ internal static class CommonOptions
 
     /// <summary>
     /// A number of seconds (<c>run --shutdown-timeout</c>, <c>serve --drain</c>): from 0 to a day, checked when the
-    /// command line is parsed, so NaN, a negative or an overflowing value is a usage error, not an exception.
+    /// command line is parsed, so NaN, a negative or an overflowing value, or no number at all, is a usage error, not
+    /// an exception.
     /// </summary>
-    public static Option<double> Seconds(string name, string description, double defaultValue)
+    public static Option<double> Seconds(string name, string description, double defaultValue) => new(name)
     {
-        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
         {
-            var seconds = result.GetValueOrDefault<double>();
-            if (!double.IsFinite(seconds) || seconds is < 0 or > MaxSeconds)
+            var value = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (double.TryParse(value, System.Globalization.NumberStyles.Float,
+                    System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                && double.IsFinite(seconds) && seconds is >= 0 and <= MaxSeconds)
             {
-                result.AddError($"{name} must be a number of seconds from 0 to {MaxSeconds}, not '{seconds}'.");
+                return seconds;
             }
-        });
-        return option;
-    }
+
+            result.AddError(
+                $"{name} must be a number of seconds from 0 to {MaxSeconds}, not '{TerminalText.Printable(value)}'.");
+            return defaultValue;
+        },
+    };
 
     private const int MaxSeconds = 86_400;
 
