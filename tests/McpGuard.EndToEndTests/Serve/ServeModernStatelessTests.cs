@@ -5,11 +5,12 @@ using McpGuard.EndToEndTests.TestUtils;
 namespace McpGuard.EndToEndTests.Serve;
 
 /// <summary>
-/// 2026-07-28 POSTs are stateless whatever they carry (docs/serve.md). A notification POSTed without a session (the TypeScript SDK v2 client sends
-/// <c>notifications/cancelled</c> when it closes a <c>subscriptions/listen</c>): 202 Accepted with no body, as the
-/// transport asks and as the SDK's own server answers, not 400 for a missing session (docs/serve.md). The SDK's
-/// client sends no <c>Mcp-Method</c> with it; a header that is sent must equal the body. An <c>Mcp-Session-Id</c>
-/// on a 2026-07-28 request is ignored, as the transport says (and the SDK's server does), not answered 404.
+/// 2026-07-28 POSTs are stateless whatever they carry (docs/serve.md). A notification without a session (the
+/// TypeScript SDK v2 client sends <c>notifications/cancelled</c> when it closes a <c>subscriptions/listen</c>): 202
+/// Accepted with no body, as the transport asks and as the SDK's own server answers, not 400 for a missing session.
+/// The SDK's client sends no <c>Mcp-Method</c> with it; a header that is sent must equal the body. An
+/// <c>Mcp-Session-Id</c> on a 2026-07-28 request is ignored, as the transport says (and the SDK's server does), not
+/// answered 404.
 /// </summary>
 public sealed class ServeModernStatelessTests
 {
