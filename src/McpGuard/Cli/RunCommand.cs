@@ -74,6 +74,7 @@ internal static class RunCommand
                 {
                     Monitor = parseResult.GetValue(monitorOption),
                     TelemetryArguments = policy.Telemetry.Arguments,
+                    ServerTransport = upstream is null ? "pipe" : "tcp",
                     ServerLabel = parseResult.GetValue(nameOption) is { Length: > 0 } label ? label : null,
                 },
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },

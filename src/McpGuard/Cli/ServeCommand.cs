@@ -73,6 +73,7 @@ internal static class ServeCommand
                 {
                     Monitor = parseResult.GetValue(monitorOption),
                     NetworkTransport = "tcp",
+                    ServerTransport = upstream is null ? "pipe" : "tcp",
                     TelemetryArguments = policy.Telemetry.Arguments,
                 },
                 ChildOutputReadsInline = false,

@@ -51,7 +51,8 @@ internal sealed class GuardSession
             options.Agent,
             options.TelemetryArguments,
             options.SessionId,
-            options.RequestAgents) : null;
+            options.RequestAgents,
+            serverTransport: options.ServerTransport) : null;
         if (spans is not null)
         {
             client = new TracedClientPeer(client, spans);

@@ -28,6 +28,7 @@ namespace McpGuard.Session;
 /// record (<see cref="PendingRequest.Trace"/>), so telemetry keeps no table of its own on the way.</param>
 /// <param name="requestAgents">The shared child's: each request's agent, for its span.</param>
 /// <param name="traces">Where the spans go: the process's exporter unless a test gives its own.</param>
+/// <param name="serverTransport">The transport to the server, on the CLIENT span; null: the client's.</param>
 internal sealed class RequestSpans(
     RequestTable awaiting,
     string transport,
@@ -35,7 +36,8 @@ internal sealed class RequestSpans(
     TelemetryArguments arguments,
     string? sessionId = null,
     IRequestAgents? requestAgents = null,
-    ITraceSink? traces = null)
+    ITraceSink? traces = null,
+    string? serverTransport = null)
 {
     private readonly ITraceSink? _traces = traces ?? TelemetryExport.Traces;
 
@@ -120,6 +122,7 @@ internal sealed class RequestSpans(
         request.Traced = true;
         request.SetId(id.Raw);
         request.Transport = transport;
+        request.ServerTransport = serverTransport ?? transport;
         request.SessionId = sessionId;
         request.Caller = requestAgents?.AgentOf(id) ?? agent;
         request.ProtocolVersion = protocolVersion;

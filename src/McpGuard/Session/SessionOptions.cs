@@ -20,6 +20,13 @@ internal sealed record SessionOptions
     public string NetworkTransport { get; init; } = "pipe";
 
     /// <summary>
+    /// The transport to the server, as the CLIENT span names it: <c>pipe</c> to a child, <c>tcp</c> to a remote
+    /// server (<c>--url</c>). <c>run --url</c> hears its client on a pipe and calls its server over HTTP; <c>serve</c>
+    /// the other way round.
+    /// </summary>
+    public string ServerTransport { get; init; } = "pipe";
+
+    /// <summary>
     /// Who calls (<c>mcpguard.agent</c>): in <c>run</c> the local user; in <c>serve</c> the authenticated agent.
     /// </summary>
     public string Agent { get; init; } = Environment.UserName;

@@ -71,7 +71,7 @@ internal sealed class OtlpSpanWriter
 
     /// <summary>
     /// The SERVER span, then the CLIENT span if the request was forwarded: its name and the MCP attributes are the
-    /// SERVER span's bytes, copied.
+    /// SERVER span's bytes, copied, unless the server is reached on another transport (then written with that one).
     /// </summary>
     private void Spans(RequestTrace request, SpanClock clock)
     {
@@ -91,7 +91,15 @@ internal sealed class OtlpSpanWriter
         }
 
         body = Head(request, NewSpanId(), server, ClientKind, clock.UnixNanos(request.ForwardedAt), end);
-        w.Copy(common - moved, commonLength);
+        if (request.ServerTransport.Length == 0 || request.ServerTransport == request.Transport)
+        {
+            w.Copy(common - moved, commonLength);
+        }
+        else
+        {
+            _attributes.WriteServerCommon(w, request);
+        }
+
         Tail(request, SampledFlags);
         w.End(body, SpanLengthRoom);
     }

@@ -34,6 +34,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         IdLength = 0;
         _longId = null;
         Transport = "";
+        ServerTransport = "";
         SessionId = null;
         Caller = null;
         ProtocolVersion = null;
@@ -89,6 +90,9 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         IdLength <= InlineId.Size ? ((ReadOnlySpan<byte>)_id)[..IdLength] : _longId;
 
     public string Transport { get; set; } = "";
+
+    /// <summary>The transport to the server, named by the CLIENT span (<c>run --url</c>: pipe in, tcp out).</summary>
+    public string ServerTransport { get; set; } = "";
 
     public string? SessionId { get; set; }
 

@@ -32,18 +32,29 @@ internal sealed class SpanAttributes
 
     private readonly RepeatedBlock _common = new();
     private readonly RepeatedBlock _decision = new();
+    private readonly RepeatedBlock _serverCommon = new();
 
-    /// <summary>What both spans carry: the name and the MCP attributes.</summary>
-    public void WriteCommon(ProtoWriter writer, RequestTrace request)
+    /// <summary>What both spans carry: the name and the MCP attributes, with the client's transport.</summary>
+    public void WriteCommon(ProtoWriter writer, RequestTrace request) =>
+        WriteCommon(writer, request, request.Transport, _common);
+
+    /// <summary>
+    /// The CLIENT span's, where the server is reached on another transport than the client (<c>run --url</c>,
+    /// <c>serve</c> with a child): a block of its own, so neither span's copy is thrown away by the other's.
+    /// </summary>
+    public void WriteServerCommon(ProtoWriter writer, RequestTrace request) =>
+        WriteCommon(writer, request, request.ServerTransport, _serverCommon);
+
+    private static void WriteCommon(ProtoWriter writer, RequestTrace request, string transport, RepeatedBlock common)
     {
         ReadOnlySpan<string?> shared =
-            [request.Tool, request.Method, request.Transport, request.SessionId, request.ProtocolVersion];
-        if (!_common.TryCopy(writer, shared))
+            [request.Tool, request.Method, transport, request.SessionId, request.ProtocolVersion];
+        if (!common.TryCopy(writer, shared))
         {
             var start = writer.Length;
             Name(writer, request.Method, request.Tool);
             OtlpAttributes.String(writer, Tag, s_method, request.Method);
-            OtlpAttributes.String(writer, Tag, s_transport, request.Transport);
+            OtlpAttributes.String(writer, Tag, s_transport, transport);
             OtlpAttributes.String(writer, Tag, s_sessionId, request.SessionId);
             OtlpAttributes.String(writer, Tag, s_protocolVersion, request.ProtocolVersion);
             if (request.Tool is { } tool)
@@ -52,7 +63,7 @@ internal sealed class SpanAttributes
                 OtlpAttributes.String(writer, Tag, s_operation, "execute_tool");
             }
 
-            _common.Keep(writer, start, shared);
+            common.Keep(writer, start, shared);
         }
 
         if (request.IdLength > 0)

@@ -172,6 +172,38 @@ public sealed class OtlpSpanWriterTests
         Assert.All(spans, a => Assert.Equal("pipe", a["network.transport"]));
     }
 
+    /// <summary>
+    /// <c>run --url</c> hears its client on a pipe and calls the server over HTTP (<c>serve</c> with a child the other
+    /// way round): each span names its own side's transport, alternating requests included (each keeps its copy).
+    /// </summary>
+    [Fact]
+    public void ServerReachedOnAnotherTransport_ClientSpanNamesIt()
+    {
+        var writer = new OtlpSpanWriter(s_resource, "McpGuard", null);
+        var requests = Enumerable.Range(0, 3).Select(_ =>
+        {
+            var request = Forwarded();
+            request.ServerTransport = "tcp";
+            return request;
+        }).ToArray();
+
+        var spans = Decode(writer.Write(requests, SpanClock.Now())).Messages(1).Single().Messages(2).Single()
+            .Messages(2).ToList();
+
+        Assert.Equal(6, spans.Count);
+        Assert.All(
+            spans.Where(s => s.Scalar(6) == 2),
+            s => Assert.Equal("pipe", Attributes(s.Messages(9))["network.transport"]));
+        Assert.All(spans.Where(s => s.Scalar(6) == 3), s =>
+        {
+            var attributes = Attributes(s.Messages(9));
+            Assert.Equal("tcp", attributes["network.transport"]);
+            Assert.Equal("tools/call place_order", s.String(5));
+            Assert.Equal("\"c1\"", attributes["jsonrpc.request.id"]);
+            Assert.Equal("place_order", attributes["gen_ai.tool.name"]);
+        });
+    }
+
     private static RequestTrace Forwarded()
     {
         var request = ForwardedWithoutId();
