@@ -35,17 +35,19 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
             return ExitCodes.UsageOrPolicyError;
         }
 
-        var missing = selected.Where(name => !document.Servers.ContainsKey(name)).ToList();
+        var missing = selected.Where(name => !document.Names.Contains(name, StringComparer.Ordinal)).ToList();
         if (missing.Count > 0)
         {
-            var known = string.Join(", ", document.Servers.Select(pair => pair.Key));
+            var known = string.Join(", ", document.Names);
             await error.WriteLineAsync(
                 $"mcpguard: no server named {string.Join(", ", missing.Select(TerminalText.Printable))} in {path} "
                     + $"(servers: {TerminalText.Printable(known)}). Nothing was changed.");
             return ExitCodes.UsageOrPolicyError;
         }
 
-        var changes = change(document.Servers);
+        var changes = document.Groups
+            .SelectMany(group => change(group.Servers).Select(item => item with { Name = group.Label(item.Name) }))
+            .ToList();
         await output.WriteLineAsync($"Config: {path}");
         foreach (var item in changes)
         {

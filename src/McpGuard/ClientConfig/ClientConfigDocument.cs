@@ -5,12 +5,16 @@ using System.Text.Json.Nodes;
 namespace McpGuard.ClientConfig;
 
 /// <summary>
-/// A parsed client config: the whole JSON tree, its servers object, and how it was laid out. Claude Desktop,
-/// Cursor and Claude Code keep servers under <c>mcpServers</c>; VS Code's <c>mcp.json</c> under <c>servers</c>.
+/// A parsed client config: the whole JSON tree, its servers objects, and how it was laid out. Claude Desktop,
+/// Cursor and Claude Code keep servers under <c>mcpServers</c>; VS Code's <c>mcp.json</c> under <c>servers</c>;
+/// Claude Code's <c>~/.claude.json</c> also per project (<see cref="ServerGroup"/>).
 /// </summary>
 internal sealed record ClientConfigDocument(
-    JsonObject Root, JsonObject Servers, string ServersKey, ClientConfigFormat Format)
+    JsonObject Root, IReadOnlyList<ServerGroup> Groups, ClientConfigFormat Format)
 {
+    /// <summary>Every entry's name, in every group.</summary>
+    public IEnumerable<string> Names => Groups.SelectMany(group => group.Servers.Select(pair => pair.Key));
+
     public static IReadOnlyList<string> ServerKeys { get; } = ["mcpServers", "servers"];
 
     /// <summary>
@@ -40,15 +44,17 @@ internal sealed record ClientConfigDocument(
             return false;
         }
 
-        if (ServerKeys.FirstOrDefault(key => rootObject[key] is JsonObject) is not { } serversKey)
+        // Claude Code's ~/.claude.json has a projects object, and a top-level mcpServers only once a server was
+        // added in the user scope: without any servers it is still the file Claude Code reads.
+        var groups = ServerGroup.Of(rootObject);
+        if (groups.Count == 0 && rootObject["projects"] is not JsonObject)
         {
             error = "has no \"mcpServers\" object (Claude Desktop, Cursor, Claude Code) "
                 + "or \"servers\" object (VS Code)";
             return false;
         }
 
-        document = new ClientConfigDocument(
-            rootObject, (JsonObject)rootObject[serversKey]!, serversKey, ClientConfigFormat.Detect(text));
+        document = new ClientConfigDocument(rootObject, groups, ClientConfigFormat.Detect(text));
         return true;
     }
 
@@ -61,7 +67,7 @@ internal sealed record ClientConfigDocument(
     public string WriteMasked()
     {
         var root = Root.DeepClone().AsObject();
-        foreach (var (_, entry) in root[ServersKey]!.AsObject())
+        foreach (var (_, entry) in ServerGroup.Of(root).SelectMany(group => group.Servers))
         {
             foreach (var key in new[] { "env", "headers" })
             {

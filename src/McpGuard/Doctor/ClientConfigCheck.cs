@@ -33,23 +33,26 @@ internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, Poli
             yield break;
         }
 
-        yield return new DoctorFinding(DoctorLevel.Ok, client, $"{configPath} ({document.Servers.Count} servers)");
-        foreach (var (name, node) in document.Servers)
+        yield return new DoctorFinding(DoctorLevel.Ok, client, $"{configPath} ({document.Names.Count()} servers)");
+        foreach (var group in document.Groups)
         {
-            yield return Entry(name, ServerEntries.Inspect(node, guard), configPath);
+            foreach (var (name, node) in group.Servers)
+            {
+                yield return Entry(group.Label(name), name, ServerEntries.Inspect(node, guard), configPath);
+            }
         }
     }
 
-    private DoctorFinding Entry(string name, ServerEntryState state, string configPath) => state switch
+    private DoctorFinding Entry(string label, string name, ServerEntryState state, string configPath) => state switch
     {
-        ServerEntryState.Wrapped wrapped => Wrapped(name, wrapped),
+        ServerEntryState.Wrapped wrapped => Wrapped(label, wrapped),
         ServerEntryState.Unwrapped => new DoctorFinding(
             DoctorLevel.Note,
-            name,
+            label,
             $"not behind mcpguard (mcpguard wrap --config {configPath} --server {name} --policy FILE)",
             1),
         ServerEntryState.NotLocal notLocal => new DoctorFinding(
-            DoctorLevel.Note, name, $"skipped: {notLocal.Reason}", 1),
+            DoctorLevel.Note, label, $"skipped: {notLocal.Reason}", 1),
         _ => throw new InvalidOperationException("unknown entry state"),
     };
 

@@ -247,3 +247,12 @@ public sealed class ServerEntriesTests
         return document!;
     }
 }
+
+/// <summary>These tests edit configs with one servers object: the document's first.</summary>
+file static class FileServers
+{
+    extension(ClientConfigDocument document)
+    {
+        public System.Text.Json.Nodes.JsonObject Servers => document.Groups[0].Servers;
+    }
+}

@@ -220,6 +220,58 @@ public sealed class WrapCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>
+    /// Claude Code's own ~/.claude.json: `claude mcp add` puts a server in the project's local scope,
+    /// projects.DIR.mcpServers, and the file need not have a top-level mcpServers at all. Those entries are wrapped
+    /// like any other, every other key stays, and unwrap gives the file back exactly.
+    /// </summary>
+    [Fact]
+    public async Task WrapThenUnwrap_ClaudeCodeUserFileWithProjectServersOnly_WrapsThemAndRestoresExactly()
+    {
+        const string ClaudeJson = """
+            {
+              "numStartups": 5,
+              "projects": {
+                "/home/me/trading": {
+                  "allowedTools": [],
+                  "mcpServers": {
+                    "bybit": {
+                      "type": "stdio",
+                      "command": "uvx",
+                      "args": [
+                        "bybit-mcp"
+                      ],
+                      "env": {
+                        "BYBIT_API_KEY": "key-123"
+                      }
+                    }
+                  }
+                },
+                "/home/me/other": {
+                  "allowedTools": []
+                }
+              }
+            }
+
+            """;
+        File.WriteAllText(_config, ClaudeJson);
+
+        var (exitCode, output, error) = await WrapAsync();
+        var wrapped = File.ReadAllText(_config);
+        var (unwrapCode, _, _) = await CommandRunner.RunAsync(
+            UnwrapCommand.Create(s_clock), "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("wrapped    bybit (project /home/me/trading): uvx now runs behind mcpguard", output);
+        Assert.Contains(
+            "\"/opt/mcpguard/bin/mcpguard\",\n          \"args\": [\n            \"run\",\n            \"--name\","
+                + "\n            \"bybit\"",
+            wrapped);
+        Assert.Contains("\"numStartups\": 5", wrapped);
+        Assert.Equal(0, unwrapCode);
+        Assert.Equal(ClaudeJson, File.ReadAllText(_config));
+    }
+
     private Task<(int ExitCode, string Output, string Error)> WrapAsync(params string[] extra) =>
         CommandRunner.RunAsync(
             WrapCommand.Create(s_clock),

@@ -1,0 +1,35 @@
+using McpGuard.ClientConfig;
+using McpGuard.Doctor;
+using McpGuard.Policy.Compile;
+using McpGuard.Tests.TestUtils;
+
+namespace McpGuard.Tests.Doctor;
+
+/// <summary>The doctor's reading of client configs (docs/doctor.md).</summary>
+public sealed class ClientConfigCheckTests
+{
+    /// <summary>
+    /// Claude Code's ~/.claude.json keeps the servers `claude mcp add` adds under projects.DIR.mcpServers and often
+    /// has no top-level mcpServers: a file Claude Code reads every day, not a problem, and its servers are listed.
+    /// </summary>
+    [Fact]
+    public void Check_ClaudeCodeUserFileWithProjectServersOnly_OkAndListsThem()
+    {
+        using var temp = new TempDirectory();
+        var config = temp.File(".claude.json");
+        File.WriteAllText(config, """
+            {"numStartups": 5, "projects": {"/home/me/trading": {"allowedTools": [],
+              "mcpServers": {"bybit": {"type": "stdio", "command": "sh", "args": ["-c", "true"]}}}}}
+            """);
+        var check = new ClientConfigCheck(
+            new GuardInvocation("/opt/mcpguard/bin/mcpguard", []), PolicyLoader.LoadFile, "/usr/bin:/bin");
+
+        var findings = check.Check("Claude Code", config).ToList();
+
+        Assert.DoesNotContain(findings, f => f.Level == DoctorLevel.Problem);
+        Assert.Equal($"{config} (1 servers)", findings[0].Text);
+        var entry = Assert.Single(findings.Skip(1));
+        Assert.Equal("bybit (project /home/me/trading)", entry.Subject);
+        Assert.StartsWith($"not behind mcpguard (mcpguard wrap --config {config} --server bybit ", entry.Text);
+    }
+}
