@@ -53,6 +53,16 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         using var message = accepted;
 
         var agent = context.Features.GetRequiredFeature<CallingAgent>().Name;
+        if (message.Kind != MessageKind.Response && message.Method != RequestMethods.Initialize
+            && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
+        {
+            // 2026-07-28: stateless, whatever Mcp-Session-Id it carries (the transport ignores it; the SDKs do).
+            await (message.Kind == MessageKind.Request
+                ? stateless.HandleAsync(context, message, body)
+                : AcceptModernNotificationAsync(context, message));
+            return;
+        }
+
         if (request.Headers[SessionHeader] is [{ } sessionId])
         {
             if (!sessions.TryGet(sessionId, out var session) || session.Agent != agent)
@@ -75,18 +85,6 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         if (message.Method == RequestMethods.Initialize && message.Kind == MessageKind.Request)
         {
             await InitializeAsync(agent, message, body, response, aborted);
-            return;
-        }
-
-        if (message.Kind == MessageKind.Request && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
-        {
-            await stateless.HandleAsync(context, message, body);
-            return;
-        }
-
-        if (message.Kind == MessageKind.Notification && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
-        {
-            await AcceptModernNotificationAsync(context, message);
             return;
         }
 

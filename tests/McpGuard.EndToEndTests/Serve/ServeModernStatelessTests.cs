@@ -5,12 +5,14 @@ using McpGuard.EndToEndTests.TestUtils;
 namespace McpGuard.EndToEndTests.Serve;
 
 /// <summary>
-/// A 2026-07-28 notification POSTed without a session (the TypeScript SDK v2 client sends
-/// <c>notifications/cancelled</c> when it closes a <c>subscriptions/listen</c>): 202 Accepted with no body, as the
-/// transport asks and as the SDK's own server answers, not 400 for a missing session (docs/serve.md). The SDK's
-/// client sends no <c>Mcp-Method</c> with it; a header that is sent must equal the body.
+/// 2026-07-28 POSTs are stateless whatever they carry (docs/serve.md). A notification without a session (the
+/// TypeScript SDK v2 client sends <c>notifications/cancelled</c> when it closes a <c>subscriptions/listen</c>): 202
+/// Accepted with no body, as the transport asks and as the SDK's own server answers, not 400 for a missing session.
+/// The SDK's client sends no <c>Mcp-Method</c> with it; a header that is sent must equal the body. An
+/// <c>Mcp-Session-Id</c> on a 2026-07-28 request is ignored, as the transport says (and the SDK's server does), not
+/// answered 404.
 /// </summary>
-public sealed class ServeModernNotificationTests
+public sealed class ServeModernStatelessTests
 {
     private const string Modern = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
         + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"},"
@@ -43,8 +45,24 @@ public sealed class ServeModernNotificationTests
         Assert.Contains("echo", await call.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ModernRequest_WithASessionId_ServedStateless()
+    {
+        await using var guard = await ServedGuard.StartAsync(
+            "version: 1\ndefault: allow\n", ["node", RepoPaths.V2Server]);
+        using var http = new HttpClient();
+        var call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+            + "\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}," + Modern + "}}";
+
+        using var answer = await PostAsync(http, guard, call, "tools/call", name: "echo", session: "from-elsewhere");
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("echo: hi", await answer.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.False(answer.Headers.Contains("Mcp-Session-Id"));
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(
-        HttpClient http, ServedGuard guard, string body, string? method)
+        HttpClient http, ServedGuard guard, string body, string? method, string? name = null, string? session = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url)
         {
@@ -55,6 +73,16 @@ public sealed class ServeModernNotificationTests
         if (method is not null)
         {
             request.Headers.Add("Mcp-Method", method);
+        }
+
+        if (name is not null)
+        {
+            request.Headers.Add("Mcp-Name", name);
+        }
+
+        if (session is not null)
+        {
+            request.Headers.Add("Mcp-Session-Id", session);
         }
 
         var response = await http.SendAsync(request, Ct);
