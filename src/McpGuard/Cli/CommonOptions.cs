@@ -101,6 +101,10 @@ internal static class CommonOptions
             {
                 result.AddError($"unrecognised option '{option}' (the server's command line goes after --)");
             }
+            else if (result.Tokens.Count > 0 && string.IsNullOrWhiteSpace(result.Tokens[0].Value))
+            {
+                result.AddError("the server's command is empty (the server's command line goes after --)");
+            }
         });
         return argument;
     }

@@ -162,6 +162,11 @@ internal static class ServerEntries
         }
 
         command = commandValue.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(command))
+        {
+            return Fail("\"command\" is empty", out problem);
+        }
+
         if (entry["args"] is null)
         {
             return !entry.ContainsKey("args") || Fail("\"args\" is null", out problem);

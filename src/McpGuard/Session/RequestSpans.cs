@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -134,11 +133,18 @@ internal sealed class RequestSpans(
     /// <summary>
     /// A request without the caller's trace starts a new one, if sampled. No <see cref="TraceParent"/> is made and
     /// copied: a default one's copy on the stack read back 16 bytes across two overlapping stores, which waits for
-    /// every store before it, the record's own writes included (bench/README.md).
+    /// every store before it, the record's own writes included (bench/README.md). Unless the sampler decides by the
+    /// id (a ratio), the id is left zero and drawn by the exporter's thread (<see cref="OtlpSpanWriter"/>): nothing
+    /// reads it before, since the guard never sends its own trace context on.
     /// </summary>
     private static bool Root(RequestTrace request, TraceSampler sampler)
     {
-        var (high, low) = NewTraceId();
+        if (!sampler.ReadsTraceId)
+        {
+            return sampler.SamplesRoot(0);
+        }
+
+        var (high, low) = TraceIds.New();
         if (!sampler.SamplesRoot(high))
         {
             return false;
@@ -167,14 +173,6 @@ internal sealed class RequestSpans(
         request.TraceIdHigh = parent.TraceIdHigh;
         request.TraceIdLow = parent.TraceIdLow;
         return true;
-    }
-
-    private static (ulong High, ulong Low) NewTraceId()
-    {
-        Span<byte> id = stackalloc byte[16]; // one draw of 128 bits
-        Random.Shared.NextBytes(id);
-        var (high, low) = (BinaryPrimitives.ReadUInt64BigEndian(id), BinaryPrimitives.ReadUInt64BigEndian(id[8..]));
-        return high == 0 && low == 0 ? (1, 0) : (high, low);
     }
 
     /// <summary>The session forwarded the client's request to the server: its CLIENT span starts.</summary>
@@ -306,19 +304,24 @@ internal sealed class RequestSpans(
         }
     }
 
-    /// <summary>The duration is recorded first: once the exporter has the record, it may reuse it any time.</summary>
+    /// <summary>
+    /// A traced request goes whole to the exporter, which counts its duration on its own thread (<see
+    /// cref="ITraceSink.Add"/>) and may reuse the record any time after; any other's duration is counted here.
+    /// </summary>
     private void Finish(RequestTrace request, string? errorType, long endedAt = 0)
     {
         var now = endedAt != 0 ? endedAt : Stopwatch.GetTimestamp();
-        GuardTelemetry.OperationDuration.Record(
-            Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
-            new LabelValues(request.Method, errorType, null));
         if (request.Traced)
         {
             request.EndedAt = now;
             request.ErrorType = errorType;
             _traces!.Add(request);
+            return;
         }
+
+        GuardTelemetry.OperationDuration.Record(
+            Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
+            new LabelValues(request.Method, errorType, null));
     }
 
     private static string? Text(JsonElement meta, ReadOnlySpan<byte> name) =>

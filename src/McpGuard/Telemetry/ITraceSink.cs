@@ -9,7 +9,8 @@ internal interface ITraceSink
     TraceSampler Sampler { get; }
 
     /// <summary>
-    /// Takes an answered request's spans; never blocks (a full queue drops them and counts the drop).
+    /// Takes an answered request's spans and counts its duration (<c>mcp.server.operation.duration</c>); never blocks
+    /// (a full queue drops the spans and counts the drop; the duration is counted all the same).
     /// </summary>
     void Add(RequestTrace trace);
 

@@ -60,6 +60,15 @@ internal sealed class MetricInstrument
         }
     }
 
+    /// <summary>A histogram's measurements one thread gathered (<see cref="DurationBatch"/>), added at once.</summary>
+    public void Merge(HistogramPart part)
+    {
+        foreach (var table in Volatile.Read(ref _tables))
+        {
+            table.Find(part.Labels)?.Merge(part);
+        }
+    }
+
     /// <summary>By label name, in any order; a name the instrument does not have is ignored (tests).</summary>
     public void Add(long value, params ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {

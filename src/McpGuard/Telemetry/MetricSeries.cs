@@ -39,28 +39,58 @@ internal sealed class MetricSeries
 
     public void Record(double value)
     {
-        var bounds = _bounds!;
+        Interlocked.Increment(ref _buckets![BucketOf(_bounds!, value)]);
+        AddSum(value);
+        Extend(value, value);
+    }
+
+    /// <summary>A thread's gathered measurements, added at once: an interlocked add per bucket that has any.</summary>
+    public void Merge(HistogramPart part)
+    {
+        var buckets = part.Buckets;
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            if (buckets[i] != 0)
+            {
+                Interlocked.Add(ref _buckets![i], buckets[i]);
+            }
+        }
+
+        AddSum(part.Sum);
+        Extend(part.Min, part.Max);
+    }
+
+    /// <summary>The bucket <paramref name="value"/> falls in: the first bound not below it, else the last.</summary>
+    public static int BucketOf(double[] bounds, double value)
+    {
         var bucket = 0;
         while (bucket < bounds.Length && value > bounds[bucket])
         {
             bucket++;
         }
 
-        Interlocked.Increment(ref _buckets![bucket]);
+        return bucket;
+    }
+
+    private void AddSum(double value)
+    {
         var sum = Volatile.Read(ref _sum);
         while (Interlocked.CompareExchange(ref _sum, sum + value, sum) is var seen && seen != sum)
         {
             sum = seen;
         }
+    }
 
-        for (var min = Volatile.Read(ref _min); value < min; min = Volatile.Read(ref _min))
+    private void Extend(double low, double high)
+    {
+        for (var min = Volatile.Read(ref _min); low < min; min = Volatile.Read(ref _min))
         {
-            Interlocked.CompareExchange(ref _min, value, min);
+            Interlocked.CompareExchange(ref _min, low, min);
         }
 
-        for (var max = Volatile.Read(ref _max); value > max; max = Volatile.Read(ref _max))
+        for (var max = Volatile.Read(ref _max); high > max; max = Volatile.Read(ref _max))
         {
-            Interlocked.CompareExchange(ref _max, value, max);
+            Interlocked.CompareExchange(ref _max, high, max);
         }
     }
 

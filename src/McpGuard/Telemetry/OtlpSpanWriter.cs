@@ -76,6 +76,12 @@ internal sealed class OtlpSpanWriter
     private void Spans(RequestTrace request, SpanClock clock)
     {
         var w = _writer;
+        if ((request.TraceIdHigh | request.TraceIdLow) == 0)
+        {
+            // A new trace the relay left to this thread to name (RequestSpans): both spans carry the id drawn here.
+            (request.TraceIdHigh, request.TraceIdLow) = TraceIds.New();
+        }
+
         var server = NewSpanId();
         var end = clock.UnixNanos(request.EndedAt);
         var body = Head(request, server, request.Parent.SpanId, ServerKind, clock.UnixNanos(request.StartedAt), end);

@@ -90,6 +90,7 @@ internal sealed partial class TelemetryExport : IDisposable
     {
         Interlocked.CompareExchange(ref s_traces, null, _traces);
         _traces.Stop();
+        _traces.WaitCounted(); // the spans' thread counts the last requests' durations: the metrics must carry them
         _metrics.Stop();
         _traces.Dispose();
         _metrics.Dispose();

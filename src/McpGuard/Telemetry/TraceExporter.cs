@@ -6,11 +6,12 @@ namespace McpGuard.Telemetry;
 
 /// <summary>
 /// The guard's span pipeline (docs/telemetry.md): answered requests wait in a bounded queue, and one background
-/// thread encodes them in batches (<see cref="OtlpSpanWriter"/>) and posts them to <c>/v1/traces</c>. The relay's
-/// only work is <see cref="Add"/>, which never blocks: past <see cref="TraceExportOptions.MaxQueueSize"/> spans are
-/// dropped and counted. The thread wakes when a batch is full or the schedule delay passes; disposing sends what
-/// is queued (within the export timeout) and stops it. Hand-written, not the OpenTelemetry SDK's tracer: the SDK's
-/// per-span objects, sampler, processors and exporter cost more than the whole 10 % budget (bench/README.md).
+/// thread counts their durations (<see cref="DurationBatch"/>), encodes them in batches (<see cref="OtlpSpanWriter"/>)
+/// and posts them to <c>/v1/traces</c>. The relay's only work is <see cref="Add"/>, which never blocks: past
+/// <see cref="TraceExportOptions.MaxQueueSize"/> spans are dropped and counted. The thread wakes when a batch is
+/// full or the schedule delay passes; disposing sends what is queued (within the export timeout) and stops it.
+/// Hand-written, not the OpenTelemetry SDK's tracer: the SDK's per-span objects, sampler, processors and exporter
+/// cost more than the whole 10 % budget (bench/README.md).
 /// </summary>
 internal sealed partial class TraceExporter : ITraceSink, IDisposable
 {
@@ -21,7 +22,11 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     /// yielded, for microseconds each time the thread went back to wait, once a batch (bench/README.md).
     /// </summary>
     private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
+    /// <summary>Set once the last flush has counted every queued request's duration (<see cref="WaitCounted"/>).
+    /// </summary>
+    private readonly ManualResetEventSlim _counted = new(initialState: false, spinCount: 0);
     private readonly List<RequestTrace> _batch = [];
+    private readonly DurationBatch _durations = new(GuardTelemetry.OperationDuration);
     private readonly TraceExportOptions _options;
     private readonly OtlpSpanWriter _writer;
     private readonly OtlpPoster _poster;
@@ -72,6 +77,9 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
         {
             Interlocked.Add(ref _queued, -spans);
             Interlocked.Add(ref _dropped, spans);
+            GuardTelemetry.OperationDuration.Record(
+                Stopwatch.GetElapsedTime(trace.StartedAt, trace.EndedAt).TotalSeconds,
+                new LabelValues(trace.Method, trace.ErrorType, null)); // spans are dropped, metrics are whole
             _free.Enqueue(trace);
             return;
         }
@@ -103,12 +111,19 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
         _wake.Set();
     }
 
+    /// <summary>
+    /// Waits, after <see cref="Stop"/>, until every request queued has its duration counted, so the metrics' last
+    /// export carries them; bounded by the export timeout (counting posts nothing).
+    /// </summary>
+    public void WaitCounted() => _counted.Wait(_options.Timeout);
+
     public void Dispose()
     {
         Stop();
         _thread.Join(); // bounded: the last sends stop at the export timeout
         _poster.Dispose();
         _wake.Dispose();
+        _counted.Dispose();
         if (Dropped > 0)
         {
             LogDropped(_logger, Dropped);
@@ -134,29 +149,39 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
             var now = Stopwatch.GetTimestamp();
             if (now >= due)
             {
-                ExportQueued(deadline: long.MaxValue, fullBatchesOnly: false);
+                ExportQueued(fullBatchesOnly: false);
                 due = now + delay;
             }
             else
             {
-                ExportQueued(deadline: long.MaxValue, fullBatchesOnly: true);
+                ExportQueued(fullBatchesOnly: true);
             }
         }
 
         var timeout = (long)(_options.Timeout.TotalSeconds * Stopwatch.Frequency);
-        ExportQueued(Stopwatch.GetTimestamp() + timeout, fullBatchesOnly: false);
+        ExportRest(Stopwatch.GetTimestamp() + timeout);
     }
 
-    private void ExportQueued(long deadline, bool fullBatchesOnly)
+    /// <summary>The last flush: every queued request's duration is counted before any span is posted.</summary>
+    private void ExportRest(long deadline)
     {
-        while (fullBatchesOnly ? Volatile.Read(ref _queued) >= _options.MaxBatchSize : !_queue.IsEmpty)
+        var rest = new List<RequestTrace>();
+        while (_queue.TryDequeue(out var trace))
+        {
+            _durations.Add(trace);
+            rest.Add(trace);
+        }
+
+        _durations.Flush();
+        _counted.Set();
+        for (var from = 0; from < rest.Count;)
         {
             _batch.Clear();
             var spans = 0;
-            while (spans < _options.MaxBatchSize && _queue.TryDequeue(out var trace))
+            for (; from < rest.Count && spans < _options.MaxBatchSize; from++)
             {
-                _batch.Add(trace);
-                spans += trace.SpanCount;
+                _batch.Add(rest[from]);
+                spans += rest[from].SpanCount;
             }
 
             Interlocked.Add(ref _queued, -spans);
@@ -165,13 +190,43 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
                 Interlocked.Add(ref _dropped, spans);
             }
 
-            if (_free.Count < _options.MaxQueueSize)
+            Free();
+        }
+    }
+
+    /// <summary>The batch's records, sent, are free for new requests: at most a full queue's worth are kept.</summary>
+    private void Free()
+    {
+        if (_free.Count < _options.MaxQueueSize)
+        {
+            foreach (var trace in _batch)
             {
-                foreach (var trace in _batch)
-                {
-                    _free.Enqueue(trace);
-                }
+                _free.Enqueue(trace);
             }
+        }
+    }
+
+    private void ExportQueued(bool fullBatchesOnly)
+    {
+        while (fullBatchesOnly ? Volatile.Read(ref _queued) >= _options.MaxBatchSize : !_queue.IsEmpty)
+        {
+            _batch.Clear();
+            var spans = 0;
+            while (spans < _options.MaxBatchSize && _queue.TryDequeue(out var trace))
+            {
+                _durations.Add(trace);
+                _batch.Add(trace);
+                spans += trace.SpanCount;
+            }
+
+            _durations.Flush(); // before the post, which may wait for the receiver
+            Interlocked.Add(ref _queued, -spans);
+            if (!_poster.Post(_writer.Write(_batch, SpanClock.Now())))
+            {
+                Interlocked.Add(ref _dropped, spans);
+            }
+
+            Free();
         }
     }
 

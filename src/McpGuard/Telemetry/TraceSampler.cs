@@ -43,6 +43,11 @@ internal sealed class TraceSampler
         };
     }
 
+    /// <summary>
+    /// True when a root request's fate depends on its trace id (a ratio): else the id need not exist to decide.
+    /// </summary>
+    public bool ReadsTraceId => _bound is not (long.MaxValue or long.MinValue);
+
     /// <summary>True when the request's spans are recorded.</summary>
     /// <param name="traceIdHigh">The first 8 bytes of the request's trace id (the caller's, or a new one).</param>
     public bool Samples(in TraceParent parent, ulong traceIdHigh)

@@ -22,6 +22,23 @@ public sealed class ServerCommandArgumentTests
         Assert.Equal($"unrecognised option '{option}' (the server's command line goes after --)", error.Message);
     }
 
+    /// <summary>
+    /// An empty program (a config entry with <c>"command": ""</c>, wrapped) is a usage error, not a stack trace
+    /// from the process API.
+    /// </summary>
+    [Theory]
+    [InlineData("run", "")]
+    [InlineData("run", "  ")]
+    [InlineData("tools", "")]
+    [InlineData("serve", "")]
+    public void Parse_AnEmptyServerProgram_IsAUsageError(string command, string program)
+    {
+        var result = RootCommandFactory.Create().Parse([command, "--policy", "p.yaml", "--", program, "arg"]);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("the server's command is empty (the server's command line goes after --)", error.Message);
+    }
+
     [Theory]
     [InlineData("run")]
     [InlineData("check")]

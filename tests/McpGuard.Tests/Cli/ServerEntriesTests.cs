@@ -178,6 +178,21 @@ public sealed class ServerEntriesTests
         Assert.Equal(before, document.Servers[server]!.ToJsonString());
     }
 
+    /// <summary>An entry without a program would start a guard that cannot start it: skipped, saying why.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void Wrap_EmptyCommand_SkippedAndUntouched(string command)
+    {
+        var document = Parse("""{"mcpServers": {"a": {"command": """ + $"\"{command}\"" + """, "args": ["x"]}}}""");
+        var before = document.Servers["a"]!.ToJsonString();
+
+        var change = Assert.Single(ServerEntries.Wrap(document.Servers, [], s_apphost, Policy));
+
+        Assert.Equal(new ServerChange("a", ServerChangeKind.Skipped, "\"command\" is empty"), change);
+        Assert.Equal(before, document.Servers["a"]!.ToJsonString());
+    }
+
     [Fact]
     public void Wrap_RemoteHeaders_ValuesGoToEnvNeverToArgs()
     {

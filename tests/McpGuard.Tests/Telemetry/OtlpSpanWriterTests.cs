@@ -137,6 +137,23 @@ public sealed class OtlpSpanWriterTests
     }
 
     [Fact]
+    public void NewTrace_IdDrawnHere_BothSpansCarryIt_EachRequestItsOwn()
+    {
+        var first = ForwardedWithoutParent();
+        var second = ForwardedWithoutParent();
+
+        var spans = Spans(Write(first, second));
+
+        var ids = spans.Select(s => Convert.ToHexStringLower(s.Bytes(1)!)).ToList();
+        Assert.Equal(4, ids.Count);
+        Assert.All(ids, id => Assert.Equal(32, id.Length));
+        Assert.DoesNotContain(new string('0', 32), ids);
+        Assert.Equal(ids[0], ids[1]);
+        Assert.Equal(ids[2], ids[3]);
+        Assert.NotEqual(ids[0], ids[2]);
+    }
+
+    [Fact]
     public void WriterReused_EachBatchStandsAlone()
     {
         var writer = new OtlpSpanWriter(s_resource, "McpGuard", null);
@@ -208,6 +225,13 @@ public sealed class OtlpSpanWriterTests
     {
         var request = ForwardedWithoutId();
         request.SetId("\"c1\""u8);
+        return request;
+    }
+
+    private static RequestTrace ForwardedWithoutParent()
+    {
+        var request = Forwarded();
+        (request.Parent, request.TraceIdHigh, request.TraceIdLow) = (default, 0, 0);
         return request;
     }
 

@@ -39,6 +39,26 @@ public sealed class TelemetryExportTests
         Assert.Equal(["/v1/metrics", "/v1/traces"], receiver.Answered.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void Dispose_TheLastMetricsCarryTheDurationsOfRequestsStillQueued()
+    {
+        // The spans' thread counts durations; at exit the metrics' last export must wait for it to count the rest.
+        var receiver = new BodyReceiver();
+        var export = TelemetryExport.Start(
+            new TelemetrySettings { Otlp = new Uri("http://127.0.0.1:4318") },
+            name => name is "OTEL_BSP_SCHEDULE_DELAY" or "OTEL_METRIC_EXPORT_INTERVAL" ? "3600000" : null,
+            http: receiver)!;
+        TelemetryExport.Traces!.Add(new RequestTrace("exit/queued-duration", null, startedAt: 1)
+        {
+            Traced = true, TraceIdHigh = 1, EndedAt = 3,
+        });
+
+        export.Dispose();
+
+        var metrics = Assert.Single(receiver.Bodies, b => b.Path == "/v1/metrics").Body;
+        Assert.True(metrics.AsSpan().IndexOf("exit/queued-duration"u8) >= 0);
+    }
+
     [Theory]
     [InlineData("collector:4318")]
     [InlineData("ftp://127.0.0.1:4318")]
@@ -82,6 +102,23 @@ public sealed class TelemetryExportTests
 
             _both.Wait(cancellationToken);
             Answered.Enqueue(request.RequestUri!.AbsolutePath);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(Send(request, cancellationToken));
+    }
+
+    private sealed class BodyReceiver : HttpMessageHandler
+    {
+        public ConcurrentQueue<(string Path, byte[] Body)> Bodies { get; } = new();
+
+        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            using var body = new MemoryStream();
+            request.Content!.CopyTo(body, null, cancellationToken);
+            Bodies.Enqueue((request.RequestUri!.AbsolutePath, body.ToArray()));
             return new HttpResponseMessage(HttpStatusCode.OK);
         }
 

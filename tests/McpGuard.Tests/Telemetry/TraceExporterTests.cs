@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using McpGuard.EndToEndTests.TestUtils;
 using McpGuard.Telemetry;
@@ -109,6 +110,32 @@ public sealed class TraceExporterTests
     }
 
     [Fact]
+    public async Task Durations_CountedByTheExporter_BeforeItPosts_DroppedSpansToo()
+    {
+        using var metrics = new MetricAggregation();
+        var receiver = new Receiver { Gate = new ManualResetEventSlim() };
+        var exporter = Start(receiver, new() { Endpoint = s_endpoint, MaxBatchSize = 2, MaxQueueSize = 2 });
+        var second = Stopwatch.Frequency;
+
+        exporter.Add(Timed("durations/sent", endedAt: second / 100)); // 10 ms
+        exporter.Add(Timed("durations/sent", endedAt: 3 * second)); // a full batch: taken, posted, held in the receiver
+        await receiver.Entered.Task.WaitAsync(TestContext.Current.CancellationToken);
+        var sent = Series(metrics, "durations/sent");
+        exporter.Add(Timed("durations/later", endedAt: second));
+        exporter.Add(Timed("durations/later", endedAt: second)); // the queue is full
+        exporter.Add(Timed("durations/dropped", endedAt: second / 10));
+        receiver.Gate.Set();
+        exporter.Dispose();
+
+        Span<long> buckets = stackalloc long[GuardTelemetry.OperationDuration.Bounds!.Length + 1];
+        Assert.Equal(2, sent.ReadBuckets(buckets)); // counted before the post that waited
+        Assert.Equal((3.01, 0.01, 3.0), (Math.Round(sent.Sum, 6), sent.Min, sent.Max));
+        Assert.Equal(2, Series(metrics, "durations/later").ReadBuckets(buckets));
+        Assert.Equal(1, Series(metrics, "durations/dropped").ReadBuckets(buckets));
+        Assert.Equal(1, exporter.Dropped);
+    }
+
+    [Fact]
     public void ReceiverFails_TheBatchIsDroppedAndCounted()
     {
         var receiver = new Receiver { Status = HttpStatusCode.ServiceUnavailable };
@@ -132,6 +159,12 @@ public sealed class TraceExporterTests
     {
         Traced = true, TraceIdHigh = 1, TraceIdLow = 2, ForwardedAt = forwarded ? 2 : 0, EndedAt = 3,
     };
+
+    private static RequestTrace Timed(string method, long endedAt) =>
+        new(method, null, startedAt: 0) { Traced = true, TraceIdHigh = 1, EndedAt = endedAt };
+
+    private static MetricSeries Series(MetricAggregation metrics, string method) =>
+        metrics.Tables[0].Series.Single(s => s.Labels.First == method);
 
     private static TraceParent Parent() =>
         TraceParent.Parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "k=v");

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace McpGuard.Telemetry;
+
+/// <summary>
+/// <c>mcp.server.operation.duration</c> for the requests of one export batch, counted on the export thread
+/// (<see cref="TraceExporter"/>): an answered request's record already holds its method, error type and the
+/// readings of its arrival and answer, so the relay's threads only hand it over, and the batch's durations reach the
+/// histogram once per label set (a few interlocked adds) instead of once per request (bench/README.md). Past
+/// <see cref="MaxParts"/> label sets in one batch (methods from outside are any string), a duration goes to the
+/// histogram at once.
+/// </summary>
+internal sealed class DurationBatch(MetricInstrument instrument)
+{
+    private const int MaxParts = 64;
+
+    private readonly List<HistogramPart> _parts = [];
+
+    /// <summary>The part the last request went to, checked first: calls mostly repeat the last one's method.</summary>
+    private HistogramPart? _last;
+
+    public void Add(RequestTrace request)
+    {
+        var seconds = Stopwatch.GetElapsedTime(request.StartedAt, request.EndedAt).TotalSeconds;
+        var labels = new LabelValues(request.Method, request.ErrorType, null);
+        if (Part(labels) is { } part)
+        {
+            part.Add(seconds);
+        }
+        else
+        {
+            instrument.Record(seconds, labels);
+        }
+    }
+
+    /// <summary>Adds the batch's durations to the histogram; the parts are kept for the next batch.</summary>
+    public void Flush()
+    {
+        for (var i = 0; i < _parts.Count; i++)
+        {
+            if (_parts[i] is { Count: > 0 } part)
+            {
+                instrument.Merge(part);
+                part.Clear();
+            }
+        }
+    }
+
+    private HistogramPart? Part(in LabelValues labels)
+    {
+        if (_last is { } last && last.Labels.Matches(labels))
+        {
+            return last;
+        }
+
+        for (var i = 0; i < _parts.Count; i++)
+        {
+            if (_parts[i].Labels.Matches(labels))
+            {
+                return _last = _parts[i];
+            }
+        }
+
+        if (_parts.Count >= MaxParts || instrument.Bounds is not { } bounds)
+        {
+            return null;
+        }
+
+        var added = new HistogramPart(labels, bounds);
+        _parts.Add(added);
+        return _last = added;
+    }
+}
