@@ -4,6 +4,7 @@ using McpGuard.Http;
 using McpGuard.Policy;
 using McpGuard.Policy.Agents;
 using McpGuard.Policy.Compile;
+using McpGuard.Policy.Settings;
 
 namespace McpGuard.Cli;
 
@@ -44,7 +45,7 @@ internal static class AgentsCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            return await WithFileAsync(parseResult, policy, async (path, agents) =>
+            return await WithFileAsync(parseResult, policy, async (path, agents, compiled) =>
             {
                 if (agents.Any(a => a.Name == agent))
                 {
@@ -61,6 +62,17 @@ internal static class AgentsCommand
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync(
                     $"mcpguard: added agent {agent} to {path}. The token above is shown only now: give it to the "
                         + $"agent as 'Authorization: Bearer TOKEN'.");
+                if (compiled is { Serve.Auth: not ServeAuth.Tokens } checksNone)
+                {
+                    // Else the token guards nothing (auth: none admits every request) and whoever hands it out
+                    // believes it does.
+                    var auth = checksNone.Serve.Auth is ServeAuth.OAuth ? "oauth" : "none";
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync(
+                        $"mcpguard: serve with {TerminalText.Printable(checksNone.Source)} does not ask for this token "
+                            + $"(its serve.auth is {auth}): add 'auth: {{ tokens: agents.yaml }}' to its serve block "
+                            + "(docs/serve.md).");
+                }
+
                 return ExitCodes.Success;
             });
         });
@@ -71,7 +83,7 @@ internal static class AgentsCommand
     {
         var policy = CommonOptions.Policy(required: false);
         var command = new Command("list", "List the agents (names and when they were added; never tokens).") { policy };
-        command.SetAction((parseResult, _) => WithFileAsync(parseResult, policy, async (path, agents) =>
+        command.SetAction((parseResult, _) => WithFileAsync(parseResult, policy, async (path, agents, _) =>
         {
             if (agents.Count == 0)
             {
@@ -104,7 +116,7 @@ internal static class AgentsCommand
         {
             name, policy,
         };
-        command.SetAction((parseResult, _) => WithFileAsync(parseResult, policy, async (path, agents) =>
+        command.SetAction((parseResult, _) => WithFileAsync(parseResult, policy, async (path, agents, _) =>
         {
             var agent = parseResult.GetValue(name)!;
             if (agents.All(a => a.Name != agent))
@@ -124,7 +136,7 @@ internal static class AgentsCommand
     private static async Task<int> WithFileAsync(
         ParseResult parseResult,
         Option<FileInfo> policyOption,
-        Func<string, IReadOnlyList<AgentEntry>, Task<int>> action)
+        Func<string, IReadOnlyList<AgentEntry>, CompiledPolicy?, Task<int>> action)
     {
         var error = parseResult.InvocationConfiguration.Error;
         CompiledPolicy? policy = null;
@@ -143,7 +155,7 @@ internal static class AgentsCommand
         var path = AgentsFilePath.For(policy);
         try
         {
-            return await action(path, AgentsFile.Read(path));
+            return await action(path, AgentsFile.Read(path), policy);
         }
         catch (InvalidDataException ex)
         {

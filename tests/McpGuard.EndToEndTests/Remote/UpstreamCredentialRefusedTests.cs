@@ -40,4 +40,33 @@ public sealed class UpstreamCredentialRefusedTests
         Assert.Equal(0, await guard.WaitForExitAsync());
         Assert.DoesNotContain("tok-9f3a", guard.Stderr, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A stored login whose token cannot be a header value (an authorization server sent a line break in it): the
+    /// guard does not use it, and the request is answered (it went unanswered, the guard's stdout silent, before).
+    /// </summary>
+    [Fact]
+    public async Task StoredTokenWithALineBreak_NotUsed_TheRequestAnswered()
+    {
+        await using var upstream = new ScriptedUpstream(_ => ScriptedUpstream.Response(
+            "401 Unauthorized", null, "", "WWW-Authenticate: Bearer\r\nContent-Length: 0\r\n"));
+        var home = Directory.CreateTempSubdirectory("mcpguard-remote-home-").FullName;
+        Directory.CreateDirectory(Path.Combine(home, "tokens"));
+        await File.WriteAllTextAsync(
+            Path.Combine(home, "tokens", "issuer-0123456789abcdef.json"),
+            $$"""
+            {"logins":[{"url":"{{upstream.Url}}","issuer":"http://127.0.0.1:9","client_id":"c1",
+              "token_endpoint":"http://127.0.0.1:9/token","resource":"{{upstream.Url}}",
+              "access_token":"AT\r\nX-Evil: 1","expires_at":4102444800}]}
+            """,
+            TestContext.Current.CancellationToken);
+        await using var guard = RawGuard.Start(
+            Policy, [], ["--url", upstream.Url], new Dictionary<string, string> { ["MCPGUARD_HOME"] = home });
+
+        await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""");
+        var message = (await guard.ResponseAsync("1")).GetProperty("error").GetProperty("message").GetString()!;
+
+        Assert.Contains("run `mcpguard login --url " + upstream.Url, message, StringComparison.Ordinal);
+        Assert.DoesNotContain(upstream.Requests, r => r.Headers.ContainsKey("x-evil"));
+    }
 }

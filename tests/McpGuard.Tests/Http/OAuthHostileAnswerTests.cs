@@ -52,6 +52,27 @@ public sealed class OAuthHostileAnswerTests
         Assert.Equal(hours is { } h ? time.GetUtcNow().AddHours(h) : null, renewed.ExpiresAt);
     }
 
+    /// <summary>
+    /// A token that cannot be a header value (a line break would end the Authorization header and start another; an
+    /// empty one sends "Bearer" alone) is refused where it is received, with the sign-in's own error: a CR LF token
+    /// made every later request of run --url go unanswered (an exception outside the request's failure handling).
+    /// </summary>
+    [Theory]
+    [InlineData("\"AT\\r\\nX-Evil: 1\"")]
+    [InlineData("\"AT\\u00e9\"")]
+    [InlineData("\"\"")]
+    [InlineData("\"two words\"")]
+    public async Task Refresh_AccessTokenNotAHeaderValue_Refused(string token)
+    {
+        var handler = new Answers(_ => Json(
+            $$"""{"access_token":{{token}},"token_type":"Bearer","expires_in":3600}"""));
+
+        var refused = await Assert.ThrowsAsync<OAuthException>(() => TokenEndpoint.RefreshAsync(
+            new HttpClient(handler), Login(), TimeProvider.System, TestContext.Current.CancellationToken));
+
+        Assert.Equal("the token answer has no usable bearer access token", refused.Message);
+    }
+
     private static StoredLogin Login() => new()
     {
         Url = s_server.ToString(),

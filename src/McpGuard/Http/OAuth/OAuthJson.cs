@@ -56,6 +56,13 @@ internal static class OAuthJson
             ? url
             : null;
 
+    /// <summary>
+    /// A token the guard can send as <c>Authorization: Bearer TOKEN</c>: not empty, visible ASCII only (RFC 6750's
+    /// b64token is a part of it). An authorization server's other strings are data: a line break would end the header.
+    /// </summary>
+    public static bool IsUsableToken(string? token) =>
+        token is { Length: > 0 } && token.AsSpan().IndexOfAnyExceptInRange('!', '~') < 0;
+
     /// <summary>https, or plain http to a loopback address: the only URLs the sign-in fetches or sends to.</summary>
     public static bool IsHttpsOrLoopback(Uri url) =>
         url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback);

@@ -65,17 +65,19 @@ internal static class TokenEndpoint
 
         using var answer = await OAuthJson.ReadAsync(response, "The token answer", cancellationToken);
         var root = answer.RootElement;
-        if (OAuthJson.String(root, "access_token") is not { } accessToken
+        if (OAuthJson.String(root, "access_token") is not { } accessToken || !OAuthJson.IsUsableToken(accessToken)
             || !string.Equals(OAuthJson.String(root, "token_type"), "Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            throw new OAuthException("the token answer has no bearer access token");
+            throw new OAuthException("the token answer has no usable bearer access token");
         }
 
         return login with
         {
             AccessToken = accessToken,
             // A server that rotates refresh tokens sends a new one; one that does not keeps the old one valid.
-            RefreshToken = OAuthJson.String(root, "refresh_token") ?? login.RefreshToken,
+            RefreshToken = OAuthJson.String(root, "refresh_token") is { } refresh && OAuthJson.IsUsableToken(refresh)
+                ? refresh
+                : login.RefreshToken,
             ExpiresAt = OAuthJson.Lifetime(root, "expires_in") is { } lifetime ? time.GetUtcNow() + lifetime : null,
         };
     }

@@ -102,7 +102,8 @@ internal sealed class TokenStore(string directory)
         if (OAuthJson.String(element, "url") is not { } url || OAuthJson.String(element, "issuer") is not { } issuer
             || OAuthJson.String(element, "client_id") is not { } clientId || tokenEndpoint is null
             || OAuthJson.String(element, "resource") is not { } resource
-            || OAuthJson.String(element, "access_token") is not { } accessToken)
+            || OAuthJson.String(element, "access_token") is not { } accessToken
+            || !OAuthJson.IsUsableToken(accessToken))
         {
             return null;
         }

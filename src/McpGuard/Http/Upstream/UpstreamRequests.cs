@@ -50,7 +50,7 @@ internal sealed class UpstreamRequests(UpstreamOptions options)
             : ValueTask.FromResult(request);
     }
 
-    private static async ValueTask<HttpRequestMessage> WithTokenAsync(
+    private async ValueTask<HttpRequestMessage> WithTokenAsync(
         HttpRequestMessage request, IUpstreamCredential credential, CancellationToken cancellationToken)
     {
         try
@@ -58,6 +58,13 @@ internal sealed class UpstreamRequests(UpstreamOptions options)
             var token = await credential.GetAccessTokenAsync(cancellationToken);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             return request;
+        }
+        catch (FormatException)
+        {
+            // A token that cannot be a header value (the sign-in checks it): the request's error says so.
+            request.Dispose();
+            throw new UpstreamCredentialException(
+                $"the stored token cannot be sent; run `mcpguard login --url {options.DisplayName}`");
         }
         catch
         {
