@@ -18,6 +18,9 @@ internal sealed record PlannedLimit(
             ? $"global rate limit of {Rate}{PerWords(Rate!.Per)}{AgentWords} reached"
             : $"rate limit of {Rate} for {Owner}{PerWords(Rate!.Per)}{AgentWords} reached";
 
+    /// <summary>The budget named, for a call whose amount alone is over its max.</summary>
+    public string NeverFitsText => $"budget of {Budget} for {Owner}{PerWords(Budget!.Per)}{AgentWords}";
+
     private string AgentWords => Storage == CounterScope.Agent ? " for this agent" : "";
 
     private static string PerWords(IReadOnlyList<ArgumentPath> per) =>

@@ -33,6 +33,24 @@ public sealed class CounterTests
         Assert.Contains("would be exceeded", refused.Reason);
     }
 
+    /// <summary>
+    /// A call whose amount alone is over the budget's max can never fit: its reason says so, not "retry after" a
+    /// window (the model would wait a day and try the same call again).
+    /// </summary>
+    [Fact]
+    public void Consume_AmountAloneOverTheMax_SaysItCanNeverFitWithoutARetryTime()
+    {
+        var engine = new PolicyEngine(Load(Budget), new FakeTimeProvider(s_start));
+
+        var refused = engine.Consume(Call("place_order", """{"qty":"0.6"}"""));
+
+        Assert.False(refused.IsAllowed);
+        Assert.Equal(
+            "budget of sum of qty <= 0.5 per 1d for place_order: this call's qty alone is more than 0.5, "
+                + "so it can never be allowed; a smaller qty may be.",
+            refused.Reason);
+    }
+
     [Fact]
     public void Reload_WindowChanged_StartsANewCounter()
     {
