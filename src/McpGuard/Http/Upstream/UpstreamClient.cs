@@ -111,9 +111,20 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
 
             // Only a 2026-07-28 request is cancelled by closing its stream; a 2025 one (its cancellation is a
             // notification like any other) ends with the session, and needs no source or registration of its own.
-            var failure = outbound.IsModern
-                ? await RunCancellableAsync(exchange, outbound, body, id)
-                : await exchange.RunAsync(outbound, body, _closing.Token);
+            string? failure;
+            try
+            {
+                failure = outbound.IsModern
+                    ? await RunCancellableAsync(exchange, outbound, body, id)
+                    : await exchange.RunAsync(outbound, body, _closing.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The exchange turns the failures it knows into words; anything else must still answer the request
+                // (docs/relay.md: no exception escapes a message's handling), or the client waits for ever.
+                failure = $"the request failed ({ex.GetType().Name})";
+            }
+
             if (failure is not null)
             {
                 LogRequestFailed(logger, options.DisplayName, failure);
