@@ -74,10 +74,12 @@ internal abstract record RemoteEntryShape
 
             foreach (var (name, value) in given)
             {
-                if (StringOf(value) is null || HeaderOption.NameProblem("header", name) is not null)
+                // A client expands its references in a value, but never removes a character written around them.
+                if (StringOf(value) is not { } text || HeaderOption.NameProblem("header", name) is not null
+                    || !HeaderOption.IsSendableValue(text))
                 {
                     return new Unwrappable("a header the guard cannot send (not a string, not a valid name, "
-                        + "or one the guard sets itself)");
+                        + "one the guard sets itself, or a value with a line break, NUL or non-ASCII character)");
                 }
 
                 headers.Add((name, value!));

@@ -214,6 +214,12 @@ public sealed class ServerEntriesTests
     [InlineData(
         "{ \"url\": \"https://a.example/mcp\", \"headers\": { \"Host\": \"x\" } }", "a header the guard cannot send")]
     [InlineData("{ \"url\": \"https://a.example/mcp\", \"headers\": { \"X\": 1 } }", "a header the guard cannot send")]
+    [InlineData(
+        "{ \"url\": \"https://a.example/mcp\", \"headers\": { \"X-Tenant\": \"Zürich\" } }",
+        "a header the guard cannot send")]
+    [InlineData(
+        "{ \"url\": \"https://a.example/mcp\", \"headers\": { \"X-Key\": \"${env:K}\\n\" } }",
+        "a header the guard cannot send")]
     [InlineData("{ \"url\": 7 }", "not a string")]
     public void Wrap_RemoteEntryOfAnotherShape_Skipped(string entry, string reason)
     {

@@ -87,8 +87,12 @@ internal static partial class HeaderOption
         : McpRequestHeaders.Reserved.Contains(name) ? $"{option} {name}: the guard sets this header itself."
         : null;
 
+    /// <summary>Whether a value can go on a header: no line break, no NUL, ASCII only.</summary>
+    public static bool IsSendableValue(string value) =>
+        value.AsSpan().IndexOfAny('\r', '\n', '\0') < 0 && Encoding.UTF8.GetByteCount(value) == value.Length;
+
     private static HeaderOptionOutcome Checked(string option, string name, string value) =>
-        value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0 || Encoding.UTF8.GetByteCount(value) != value.Length
+        !IsSendableValue(value)
             ? new HeaderOptionOutcome.Invalid($"{option} {name}: the value holds a line break, NUL or a non-ASCII character.")
             : new HeaderOptionOutcome.Parsed(new UpstreamHeader(name, value));
 }
