@@ -20,42 +20,64 @@ namespace McpGuard.Benchmarks;
 /// </summary>
 internal static class CounterStoreLatency
 {
-    private const string Policy = "version: 1\ndefault: allow\ntools:\n  place_order:\n    rate_limit: { max: 2000000000, window: 60s }\n    budget: { argument: qty, max: 1000000000000, window: 24h }\n    action: allow\n";
+    private const string Policy = "version: 1\ndefault: allow\ntools:\n  place_order:\n"
+        + "    rate_limit: { max: 2000000000, window: 60s }\n"
+        + "    budget: { argument: qty, max: 1000000000000, window: 24h }\n"
+        + "    action: allow\n";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var calls = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5000;
         var directory = Directory.CreateTempSubdirectory("mcpguard-bench-").FullName;
-        var policy = PolicyLoader.LoadText(Policy, Path.Combine(directory, "policy.yaml")).Policy!;
-        var request = new ToolRequest { ToolName = "place_order", Arguments = JsonDocument.Parse("""{"symbol":"BTCUSDT","qty":"0.005"}""").RootElement.Clone() };
+        var policyPath = Path.Combine(directory, "policy.yaml");
+        var policy = PolicyLoader.LoadText(Policy, policyPath).Policy!;
+        var request = new ToolRequest
+        {
+            ToolName = "place_order",
+            Arguments = JsonDocument.Parse("""{"symbol":"BTCUSDT","qty":"0.005"}""").RootElement.Clone(),
+        };
         var path = Path.Combine(directory, "state.db");
         await using var sqlite = new SqliteCounterStore(path, TimeSpan.FromSeconds(2), path);
         using var redisServer = CounterStoreBenchmarks.StartRedis(out var port);
-        await using var redis = await RedisCounterStore.ConnectAsync($"redis://127.0.0.1:{port}/0", TimeSpan.FromSeconds(2), NullLogger.Instance);
+        await using var redis = await RedisCounterStore.ConnectAsync(
+            $"redis://127.0.0.1:{port}/0", TimeSpan.FromSeconds(2), NullLogger.Instance);
         try
         {
-            Console.WriteLine($"One counted call (rate limit + budget), {calls} calls each after {calls / 10} warm-up calls:");
+            Console.WriteLine(
+                $"One counted call (rate limit + budget), {calls} calls each after {calls / 10} warm-up calls:");
             Console.WriteLine("store     p50 µs   p99 µs   allowed");
             var memory = await MeasureAsync("memory", new PolicyEngine(policy), request, calls);
             var durable = await MeasureAsync("sqlite", new PolicyEngine(policy, counters: sqlite), request, calls);
             await ResetServerStatsAsync(port);
             var remote = await MeasureAsync("redis", new PolicyEngine(policy, counters: redis), request, calls);
             var ping = await PingMicrosecondsAsync(port, calls);
-            Console.WriteLine($"Redis adds {remote - memory:0.0} µs at p50 over memory; one round trip (PING, p50) takes {ping:0.0} µs: the target is at most {ping + 50:0.0}.");
-            Console.WriteLine($"Redis spent {await ServerScriptMicrosecondsAsync(port):0.0} µs per script in the server (its own figure, warm-up included).");
+            Console.WriteLine(
+                $"Redis adds {remote - memory:0.0} µs at p50 over memory; one round trip (PING, p50) takes"
+                    + $" {ping:0.0} µs: the target is at most {ping + 50:0.0}.");
+            Console.WriteLine(
+                $"Redis spent {await ServerScriptMicrosecondsAsync(port):0.0} µs per script in the server"
+                    + " (its own figure, warm-up included).");
             Console.WriteLine($"SQLite adds {durable - memory:0.0} µs at p50 over memory.");
 
             // Full windows: new counters (another namespace), so the fresh rows above do not leak into these.
-            var full = PolicyLoader.LoadText(Policy.Replace("version: 1\n", "version: 1\nstate: { namespace: full }\n", StringComparison.Ordinal), Path.Combine(directory, "policy.yaml")).Policy!;
+            var fullText = Policy.Replace(
+                "version: 1\n", "version: 1\nstate: { namespace: full }\n", StringComparison.Ordinal);
+            var full = PolicyLoader.LoadText(fullText, policyPath).Policy!;
             Console.WriteLine("Full windows (1,024 buckets in the 60 s limit), calls 1 ms apart:");
             var memoryFull = await MeasureAsync("memory", clock => new PolicyEngine(full, clock), request, calls);
-            var durableFull = await MeasureAsync("sqlite", clock => new PolicyEngine(full, clock, sqlite), request, calls);
+            var durableFull = await MeasureAsync(
+                "sqlite", clock => new PolicyEngine(full, clock, sqlite), request, calls);
             Console.WriteLine($"SQLite adds {durableFull - memoryFull:0.0} µs at p50 over memory with full windows.");
 
-            var redisFull = PolicyLoader.LoadText(Policy.Replace("version: 1\n", "version: 1\nstate: { namespace: full-redis }\n", StringComparison.Ordinal).Replace("window: 60s", "window: 1s", StringComparison.Ordinal), Path.Combine(directory, "policy.yaml")).Policy!;
+            var redisFullText = Policy
+                .Replace("version: 1\n", "version: 1\nstate: { namespace: full-redis }\n", StringComparison.Ordinal)
+                .Replace("window: 60s", "window: 1s", StringComparison.Ordinal);
+            var redisFull = PolicyLoader.LoadText(redisFullText, policyPath).Policy!;
             Console.WriteLine("Full windows in Redis (a 1 s rate limit on the server's clock, after 1.2 s of calls):");
             await MeasureFullRedisAsync(new PolicyEngine(redisFull, counters: redis), request, calls, port);
-            Console.WriteLine($"Redis spent {await ServerScriptMicrosecondsAsync(port):0.0} µs per script in the server with full windows.");
+            Console.WriteLine(
+                $"Redis spent {await ServerScriptMicrosecondsAsync(port):0.0} µs per script in the server"
+                    + " with full windows.");
             Console.WriteLine($"Buckets per Redis counter afterwards: {await BucketsAsync(port)}.");
         }
         finally
@@ -100,7 +122,8 @@ internal static class CounterStoreLatency
 
     private static async Task ResetServerStatsAsync(int port)
     {
-        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},allowAdmin=true");
+        await using var connection =
+            await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},allowAdmin=true");
         await connection.GetServer($"127.0.0.1:{port}").ConfigResetStatisticsAsync();
     }
 
@@ -110,7 +133,8 @@ internal static class CounterStoreLatency
     /// </summary>
     private static async Task<double> ServerScriptMicrosecondsAsync(int port)
     {
-        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},allowAdmin=true");
+        await using var connection =
+            await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},allowAdmin=true");
         long calls = 0, microseconds = 0;
         foreach (var group in await connection.GetServer($"127.0.0.1:{port}").InfoAsync("commandstats"))
         {
@@ -133,7 +157,8 @@ internal static class CounterStoreLatency
         await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port}");
         var database = connection.GetDatabase();
         var lengths = new List<long>();
-        foreach (var key in connection.GetServer($"127.0.0.1:{port}").Keys(pattern: $"mcpguard:{{{CounterIdentity.Hash("full-redis")}}}:c:*"))
+        var pattern = $"mcpguard:{{{CounterIdentity.Hash("full-redis")}}}:c:*";
+        foreach (var key in connection.GetServer($"127.0.0.1:{port}").Keys(pattern: pattern))
         {
             lengths.Add(await database.ListLengthAsync(key));
         }
@@ -144,14 +169,16 @@ internal static class CounterStoreLatency
     private static Task<double> MeasureAsync(string name, PolicyEngine engine, ToolRequest request, int calls) =>
         MeasureAsync(name, engine, request, calls, calls / 10, clock: null);
 
-    private static Task<double> MeasureAsync(string name, Func<TimeProvider, PolicyEngine> build, ToolRequest request, int calls)
+    private static Task<double> MeasureAsync(
+        string name, Func<TimeProvider, PolicyEngine> build, ToolRequest request, int calls)
     {
         // A new bucket of the 60 s window per warm-up call (window / 1024 ≈ 58.6 ms) fills it in 1,100 calls.
         var clock = new SteppingClock(DateTimeOffset.UtcNow) { Step = TimeSpan.FromMilliseconds(60) };
         return MeasureAsync(name, build(clock), request, calls, 1100, clock);
     }
 
-    private static async Task<double> MeasureAsync(string name, PolicyEngine engine, ToolRequest request, int calls, int warmup, SteppingClock? clock)
+    private static async Task<double> MeasureAsync(
+        string name, PolicyEngine engine, ToolRequest request, int calls, int warmup, SteppingClock? clock)
     {
         for (var i = 0; i < warmup; i++)
         {
@@ -175,7 +202,9 @@ internal static class CounterStoreLatency
 
         Array.Sort(samples);
         var p50 = samples[calls / 2];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-8} {p50,7:0.0}  {samples[calls * 99 / 100],7:0.0}   {allowed}/{calls}"));
+        var p99 = samples[calls * 99 / 100];
+        Console.WriteLine(
+            string.Create(CultureInfo.InvariantCulture, $"{name,-8} {p50,7:0.0}  {p99,7:0.0}   {allowed}/{calls}"));
         return p50;
     }
 }

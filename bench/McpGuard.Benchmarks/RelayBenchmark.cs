@@ -14,7 +14,10 @@ internal static class RelayBenchmark
     private const int Warmup = 300;
     private const int Sequential = 2000;
     private const int Window = 256;
-    private const string Call = """{"name":"place_order","arguments":{"symbol":"BTCUSDT","category":"spot","qty":"0.005"}}""";
+    private const string Call =
+        """{"name":"place_order","arguments":{"symbol":"BTCUSDT","category":"spot","qty":"0.005"}}""";
+    private const string Initialize =
+        """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}""";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -22,7 +25,9 @@ internal static class RelayBenchmark
         var root = FindRoot();
         var guard = GuardBuilds.Guard(root, args);
         var policyIndex = Array.IndexOf(args, "--policy");
-        var policy = policyIndex >= 0 ? Path.GetFullPath(args[policyIndex + 1]) : Path.Combine(root, "bench/policies/realistic.yaml");
+        var policy = policyIndex >= 0
+            ? Path.GetFullPath(args[policyIndex + 1])
+            : Path.Combine(root, "bench/policies/realistic.yaml");
         string[] server = ["dotnet", self, "server"];
         string[] guardRun = ["run", "--policy", policy, "--log-level", "Warning", "--", .. server];
         var sides = new List<(string Name, string[] Command)> { ("direct", server) };
@@ -41,7 +46,9 @@ internal static class RelayBenchmark
             if (args[i] == "--also-policy")
             {
                 var also = Path.GetFullPath(args[i + 1]);
-                sides.Add(($"mcpguard, {Path.GetFileNameWithoutExtension(also)}", [.. guard, "run", "--policy", also, "--log-level", "Warning", "--", .. server]));
+                sides.Add((
+                    $"mcpguard, {Path.GetFileNameWithoutExtension(also)}",
+                    [.. guard, "run", "--policy", also, "--log-level", "Warning", "--", .. server]));
             }
         }
 
@@ -50,7 +57,9 @@ internal static class RelayBenchmark
         using var sink = args.Contains("--telemetry") ? new OtlpSink() : null;
         if (sink is not null)
         {
-            sides.Add(("mcpguard, telemetry on", [.. guard, "run", "--policy", sink.PolicyFrom(policy), "--log-level", "Warning", "--", .. server]));
+            sides.Add((
+                "mcpguard, telemetry on",
+                [.. guard, "run", "--policy", sink.PolicyFrom(policy), "--log-level", "Warning", "--", .. server]));
         }
 
         // --before PATH: another guard build measured beside this one in the same run (a before/after pair).
@@ -62,8 +71,12 @@ internal static class RelayBenchmark
             if (sink is not null)
             {
                 // Telemetry's cost before and after in the same run: the before build with the same receiver.
-                sides.Add(("mcpguard before, telemetry on",
-                    [.. before, "run", "--policy", sink.PolicyFrom(policy), "--log-level", "Warning", "--", .. server]));
+                sides.Add((
+                    "mcpguard before, telemetry on",
+                    [
+                        .. before, "run", "--policy", sink.PolicyFrom(policy), "--log-level", "Warning", "--",
+                        .. server,
+                    ]));
             }
         }
 
@@ -78,8 +91,8 @@ internal static class RelayBenchmark
             ? int.Parse(args[pipelinedIndex + 1], CultureInfo.InvariantCulture)
             : 40_000;
         var results = sides.ToDictionary(s => s.Name, _ => new SideResult());
-        // --telemetry: each round also runs off and on at the same time, in alternating pairs of blocks (TelemetryPairs):
-        // the verdict's ratios, free of the seconds between the two sides' turns in the round above.
+        // --telemetry: each round also runs off and on at the same time, in alternating pairs of blocks
+        // (TelemetryPairs): the verdict's ratios, free of the seconds between the two sides' turns in the round above.
         var paired = new Dictionary<string, List<double>>();
         for (var round = 0; round < rounds; round++)
         {
@@ -116,13 +129,15 @@ internal static class RelayBenchmark
             sides.Select(s => (s.Name, results[s.Name])).ToList(), GuardBuilds.Describe(guard), realClient, paired);
         if (sink is not null)
         {
-            report += $"\nOTLP receiver: {sink.Posts} posts, {sink.Bytes / 1024.0 / 1024.0:0.0} MiB received from the telemetry-on side.\n";
+            report += $"\nOTLP receiver: {sink.Posts} posts, {sink.Bytes / 1024.0 / 1024.0:0.0} MiB"
+                + " received from the telemetry-on side.\n";
         }
 
         Console.WriteLine(report);
         Directory.CreateDirectory(Path.Combine(root, "bench/results"));
         var outIndex = Array.IndexOf(args, "--out");
-        await File.WriteAllTextAsync(outIndex >= 0 ? args[outIndex + 1] : Path.Combine(root, "bench/results/latest.md"), report);
+        await File.WriteAllTextAsync(
+            outIndex >= 0 ? args[outIndex + 1] : Path.Combine(root, "bench/results/latest.md"), report);
         return 0;
     }
 
@@ -134,7 +149,9 @@ internal static class RelayBenchmark
     {
         var root = FindRoot();
         var policyIndex = Array.IndexOf(args, "--policy");
-        var policy = policyIndex >= 0 ? Path.GetFullPath(args[policyIndex + 1]) : Path.Combine(root, "bench/policies/realistic.yaml");
+        var policy = policyIndex >= 0
+            ? Path.GetFullPath(args[policyIndex + 1])
+            : Path.Combine(root, "bench/policies/realistic.yaml");
         var secondsIndex = Array.IndexOf(args, "--seconds");
         var seconds = secondsIndex >= 0 ? int.Parse(args[secondsIndex + 1], CultureInfo.InvariantCulture) : 30;
         var guard = GuardBuilds.Guard(root, args);
@@ -147,8 +164,9 @@ internal static class RelayBenchmark
             ? ["dotnet", typeof(RelayBenchmark).Assembly.Location, "plain-relay", "--", .. server]
             : [.. guard, "run", "--policy", policy, "--log-level", "Warning", "--", .. server];
         await using var driver = JsonRpcDriver.Start(command);
-        Console.WriteLine($"{(args.Contains("--plain") ? "plain relay" : GuardBuilds.Describe(guard))} pid {driver.Pid}");
-        await driver.CallAsync("initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}""");
+        var described = args.Contains("--plain") ? "plain relay" : GuardBuilds.Describe(guard);
+        Console.WriteLine($"{described} pid {driver.Pid}");
+        await driver.CallAsync("initialize", Initialize);
         await driver.CallAsync("tools/list", "{}");
         var sequentialIndex = Array.IndexOf(args, "--sequential");
         var sequential = sequentialIndex >= 0 ? int.Parse(args[sequentialIndex + 1], CultureInfo.InvariantCulture) : 0;
@@ -161,7 +179,9 @@ internal static class RelayBenchmark
                 await driver.CallAsync("tools/call", Call);
             }
 
-            Console.WriteLine($"sequential: {Stopwatch.GetElapsedTime(sequentialStart).TotalMicroseconds / sequential:0.0} µs per call, {(driver.CpuTime() - sequentialCpu).TotalMicroseconds / sequential:0.0} µs of the relay's CPU per call");
+            var wallUs = Stopwatch.GetElapsedTime(sequentialStart).TotalMicroseconds / sequential;
+            var cpuUs = (driver.CpuTime() - sequentialCpu).TotalMicroseconds / sequential;
+            Console.WriteLine($"sequential: {wallUs:0.0} µs per call, {cpuUs:0.0} µs of the relay's CPU per call");
         }
 
         // --big N: N sequential 20 MB results first, with wall and CPU time per result.
@@ -176,7 +196,9 @@ internal static class RelayBenchmark
                 await driver.CallAsync("tools/call", """{"name":"big","arguments":{}}""");
             }
 
-            Console.WriteLine($"20 MB result: {Stopwatch.GetElapsedTime(bigStart).TotalMilliseconds / big:0.0} ms per result, {(driver.CpuTime() - bigCpu).TotalMilliseconds / big:0.0} ms of the relay's CPU per result");
+            Console.WriteLine(
+                $"20 MB result: {Stopwatch.GetElapsedTime(bigStart).TotalMilliseconds / big:0.0} ms per result, "
+                    + $"{(driver.CpuTime() - bigCpu).TotalMilliseconds / big:0.0} ms of the relay's CPU per result");
         }
 
         // --calls N: a fixed number of pipelined calls instead of a time, so instruction counts (callgrind) compare.
@@ -203,7 +225,9 @@ internal static class RelayBenchmark
 
         await driver.SendAsync("ping", "{}", flush: true);
         await Task.WhenAll(pending);
-        Console.WriteLine($"{calls / Stopwatch.GetElapsedTime(started).TotalSeconds:0} calls/s, {(driver.CpuTime() - cpuBefore).TotalMicroseconds / calls:0.0} µs of the relay's CPU per call");
+        Console.WriteLine(
+            $"{calls / Stopwatch.GetElapsedTime(started).TotalSeconds:0} calls/s, "
+                + $"{(driver.CpuTime() - cpuBefore).TotalMicroseconds / calls:0.0} µs of the relay's CPU per call");
         Console.WriteLine(MachineCpu.Snapshot(driver.Pid).Describe(machineBefore, calls));
         if (sink is not null)
         {
@@ -217,7 +241,7 @@ internal static class RelayBenchmark
     {
         var started = Stopwatch.GetTimestamp();
         await using var driver = JsonRpcDriver.Start(command);
-        await driver.CallAsync("initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}""");
+        await driver.CallAsync("initialize", Initialize);
         result.StartupMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         await driver.CallAsync("tools/list", "{}");
         for (var i = 0; i < Warmup; i++)
@@ -252,7 +276,8 @@ internal static class RelayBenchmark
             result.BigMs.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             if (length < 20 * 1024 * 1024)
             {
-                throw new InvalidOperationException($"the 20 MB result arrived truncated ({length} chars) in round {round}");
+                throw new InvalidOperationException(
+                    $"the 20 MB result arrived truncated ({length} chars) in round {round}");
             }
         }
 
@@ -264,7 +289,7 @@ internal static class RelayBenchmark
     {
         var started = Stopwatch.GetTimestamp();
         await using var driver = JsonRpcDriver.Start(command);
-        await driver.CallAsync("initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}""");
+        await driver.CallAsync("initialize", Initialize);
         return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 
@@ -275,12 +300,17 @@ internal static class RelayBenchmark
         Dictionary<string, List<double>> paired)
     {
         var direct = sides[0].Result;
-        var floor = sides.FirstOrDefault(s => s.Name == "socat").Result ?? sides.First(s => s.Name == ".NET relay").Result;
+        var floor = sides.FirstOrDefault(s => s.Name == "socat").Result
+            ?? sides.First(s => s.Name == ".NET relay").Result;
         var dotnetRelay = sides.First(s => s.Name == ".NET relay").Result;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Relay benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+        text.AppendLine(
+            CultureInfo.InvariantCulture,
+            $"Relay benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, "
+                + $"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"mcpguard: the {guardBuild}. The floor is {(Socat.IsInstalled ? "socat" : "the .NET relay (socat is not installed)")}.");
+        var floorName = Socat.IsInstalled ? "socat" : "the .NET relay (socat is not installed)";
+        text.AppendLine(CultureInfo.InvariantCulture, $"mcpguard: the {guardBuild}. The floor is {floorName}.");
         text.AppendLine();
         text.AppendLine($"| | {string.Join(" | ", sides.Select(s => s.Name))} |");
         text.AppendLine($"|---|{string.Concat(sides.Select(_ => "---:|"))}");
@@ -293,24 +323,43 @@ internal static class RelayBenchmark
         Row(text, "peak memory of the process (MiB, VmHWM)", s => s.PeakMiB.Max(), "0", all);
         if (realClient is not null)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| start-up, TypeScript SDK client connect() (ms, median) | {string.Join(" | ", sides.Select(s => realClient.TryGetValue(s.Name, out var ms) ? Median(ms).ToString("0", CultureInfo.InvariantCulture) : ""))} |");
+            var connects = sides.Select(
+                s => realClient.TryGetValue(s.Name, out var ms)
+                    ? Median(ms).ToString("0", CultureInfo.InvariantCulture)
+                    : "");
+            text.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"| start-up, TypeScript SDK client connect() (ms, median) | {string.Join(" | ", connects)} |");
         }
 
         foreach (var (name, guard) in sides.Where(s => s.Name.StartsWith("mcpguard", StringComparison.Ordinal)))
         {
             var startupOverhead = Median(guard.StartupMs) - Median(direct.StartupMs);
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"| target: {name} against the floor in this run | measured | met |");
+            text.AppendLine(
+                CultureInfo.InvariantCulture, $"| target: {name} against the floor in this run | measured | met |");
             text.AppendLine("|---|---:|:---:|");
-            Target(text, "added p50 ≤ 1.15 × the floor's added p50", Added(guard, direct, 0.5) / Added(floor, direct, 0.5), 1.15, lowerIsBetter: true);
-            Target(text, "added p99 ≤ 2 × the floor's added p99", Added(guard, direct, 0.99) / Added(floor, direct, 0.99), 2, lowerIsBetter: true);
-            Target(text, "throughput ≥ 0.3 × the floor's", Median(guard.Throughput) / Median(floor.Throughput), 0.3, lowerIsBetter: false);
-            Target(text, "throughput ≥ 0.9 × the .NET relay's", Median(guard.Throughput) / Median(dotnetRelay.Throughput), 0.9, lowerIsBetter: false);
-            Target(text, "20 MB result ≤ 1.5 × the floor's time", Median(guard.BigMs) / Median(floor.BigMs), 1.5, lowerIsBetter: true);
+            Target(
+                text, "added p50 ≤ 1.15 × the floor's added p50",
+                Added(guard, direct, 0.5) / Added(floor, direct, 0.5), 1.15, lowerIsBetter: true);
+            Target(
+                text, "added p99 ≤ 2 × the floor's added p99",
+                Added(guard, direct, 0.99) / Added(floor, direct, 0.99), 2, lowerIsBetter: true);
+            Target(
+                text, "throughput ≥ 0.3 × the floor's",
+                Median(guard.Throughput) / Median(floor.Throughput), 0.3, lowerIsBetter: false);
+            Target(
+                text, "throughput ≥ 0.9 × the .NET relay's",
+                Median(guard.Throughput) / Median(dotnetRelay.Throughput), 0.9, lowerIsBetter: false);
+            Target(
+                text, "20 MB result ≤ 1.5 × the floor's time",
+                Median(guard.BigMs) / Median(floor.BigMs), 1.5, lowerIsBetter: true);
             Target(text, "start-up overhead ≤ 50 ms (ms)", startupOverhead, 50, lowerIsBetter: true);
             if (realClient is not null && realClient.TryGetValue(name, out var connect))
             {
-                Target(text, "start-up overhead, TypeScript SDK client, ≤ 50 ms (ms)", Median(connect) - Median(realClient["direct"]), 50, lowerIsBetter: true);
+                Target(
+                    text, "start-up overhead, TypeScript SDK client, ≤ 50 ms (ms)",
+                    Median(connect) - Median(realClient["direct"]), 50, lowerIsBetter: true);
             }
 
             Target(text, "peak memory < 3 × 20 MB + 100 MB = 160 MiB", guard.PeakMiB.Max(), 160, lowerIsBetter: true);
@@ -320,15 +369,19 @@ internal static class RelayBenchmark
         {
             var off = sides.First(s => s.Name == "mcpguard").Result;
             text.AppendLine();
-            text.AppendLine("| target: telemetry on (OTLP to a local receiver) against off, this run | measured | met |");
+            text.AppendLine(
+                "| target: telemetry on (OTLP to a local receiver) against off, this run | measured | met |");
             text.AppendLine("|---|---:|:---:|");
-            Target(text, "throughput on ≥ 0.9 × off (median of the rounds' paired ratios)", Median(paired["mcpguard"]),
+            Target(
+                text, "throughput on ≥ 0.9 × off (median of the rounds' paired ratios)", Median(paired["mcpguard"]),
                 0.9, lowerIsBetter: false);
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| … paired blocks, on ÷ off, round by round | {Ratios(paired["mcpguard"])} | |");
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| … side by side in the rounds above, round by round | {RoundRatios(on, off)} | |");
-            text.AppendLine(CultureInfo.InvariantCulture, $"| p50 on − off (µs) | {on.Percentile(0.5) - off.Percentile(0.5):0} | |");
+            text.AppendLine(
+                CultureInfo.InvariantCulture,
+                $"| p50 on − off (µs) | {on.Percentile(0.5) - off.Percentile(0.5):0} | |");
             if (sides.FirstOrDefault(s => s.Name == "mcpguard before, telemetry on").Result is { } beforeOn)
             {
                 var beforeOff = sides.First(s => s.Name == "mcpguard before").Result;
@@ -354,13 +407,21 @@ internal static class RelayBenchmark
         return $"{each} (median {Median(ratios).ToString("0.00", CultureInfo.InvariantCulture)})";
     }
 
-    private static double Added(SideResult side, SideResult direct, double percentile) => side.Percentile(percentile) - direct.Percentile(percentile);
+    private static double Added(SideResult side, SideResult direct, double percentile) =>
+        side.Percentile(percentile) - direct.Percentile(percentile);
 
-    private static void Row(StringBuilder text, string label, Func<SideResult, double> value, string format, params SideResult[] sides) =>
-        text.AppendLine($"| {label} | {string.Join(" | ", sides.Select(s => value(s).ToString(format, CultureInfo.InvariantCulture)))} |");
+    private static void Row(
+        StringBuilder text, string label, Func<SideResult, double> value, string format, params SideResult[] sides)
+    {
+        var cells = sides.Select(s => value(s).ToString(format, CultureInfo.InvariantCulture));
+        text.AppendLine($"| {label} | {string.Join(" | ", cells)} |");
+    }
 
-    private static void Target(StringBuilder text, string label, double measured, double limit, bool lowerIsBetter) =>
-        text.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {measured:0.00} | {((lowerIsBetter ? measured <= limit : measured >= limit) ? "yes" : "**no**")} |");
+    private static void Target(StringBuilder text, string label, double measured, double limit, bool lowerIsBetter)
+    {
+        var met = (lowerIsBetter ? measured <= limit : measured >= limit) ? "yes" : "**no**";
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {measured:0.00} | {met} |");
+    }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
@@ -389,6 +450,7 @@ internal static class RelayBenchmark
 
         public List<double> PeakMiB { get; } = [];
 
-        public double Percentile(double p) => LatencyUs.Order().ElementAt((int)Math.Min(LatencyUs.Count - 1, p * LatencyUs.Count));
+        public double Percentile(double p) =>
+            LatencyUs.Order().ElementAt((int)Math.Min(LatencyUs.Count - 1, p * LatencyUs.Count));
     }
 }

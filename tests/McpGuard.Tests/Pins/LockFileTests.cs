@@ -10,6 +10,9 @@ namespace McpGuard.Tests.Pins;
 /// </summary>
 public sealed class LockFileTests
 {
+    /// <summary>A well-formed hash that matches no definition.</summary>
+    private const string ZeroHash = "0000000000000000000000000000000000000000000000000000000000000000";
+
     [Fact]
     public void TryFingerprint_MetaOrSpellingDiffers_SameHash()
     {
@@ -66,9 +69,15 @@ public sealed class LockFileTests
     [InlineData(
         """{"version":1,"tools":[{"name":"a","sha256":"SHA","definition":{"name":"b"}}]}""",
         "$.tools[0].sha256: must be 64")]
-    [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"0000000000000000000000000000000000000000000000000000000000000000","definition":{"name":"a"}}]}""", "$.tools[0].sha256: does not match the definition of 'a'")]
-    [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"0000000000000000000000000000000000000000000000000000000000000000"}]}""", "$.tools[0].definition: must be the tool")]
-    [InlineData("""{"version":1,"tools":[{"name":"a","sha256":"0000000000000000000000000000000000000000000000000000000000000000","definition":{"name":"a","n":1e400}}]}""", "outside the range of a double")]
+    [InlineData(
+        $$$"""{"version":1,"tools":[{"name":"a","sha256":"{{{ZeroHash}}}","definition":{"name":"a"}}]}""",
+        "$.tools[0].sha256: does not match the definition of 'a'")]
+    [InlineData(
+        $$$"""{"version":1,"tools":[{"name":"a","sha256":"{{{ZeroHash}}}"}]}""",
+        "$.tools[0].definition: must be the tool")]
+    [InlineData(
+        $$$"""{"version":1,"tools":[{"name":"a","sha256":"{{{ZeroHash}}}","definition":{"name":"a","n":1e400}}]}""",
+        "outside the range of a double")]
     [InlineData("""{"version":1,"tools":[],"tools":[]}""", "$: not valid JSON")]
     public void Parse_BrokenFile_RefusedWithPath(string text, string expected)
     {

@@ -32,6 +32,7 @@ public sealed class SqliteCounterStoreSchemaTests : IDisposable
     public async Task TryCount_FirstSchemaFile_KeepsItsCountsAndLocksOutFirstSchemaGuards()
     {
         // A file as the first schema wrote it: 0.2 + 0.15 of a 0.5 budget counted, in two buckets.
+        var secondOpened = (s_start + TimeSpan.FromHours(1)).UtcTicks;
         Execute("""
             CREATE TABLE counters (id INTEGER PRIMARY KEY, namespace TEXT NOT NULL, entry TEXT NOT NULL, kind TEXT NOT NULL,
                 window_ticks INTEGER NOT NULL, per TEXT NOT NULL, UNIQUE (namespace, entry, kind, window_ticks, per));
@@ -40,7 +41,7 @@ public sealed class SqliteCounterStoreSchemaTests : IDisposable
             """ + $"""
             INSERT INTO counters VALUES (7, 'ns', 'tools.b', 'budget', {TimeSpan.FromDays(1).Ticks}, '[]');
             INSERT INTO buckets VALUES (7, {s_start.UtcTicks}, {s_start.UtcTicks}, '0.2');
-            INSERT INTO buckets VALUES (7, {(s_start + TimeSpan.FromHours(1)).UtcTicks}, {(s_start + TimeSpan.FromHours(1)).UtcTicks}, '0.15');
+            INSERT INTO buckets VALUES (7, {secondOpened}, {secondOpened}, '0.15');
             """);
         var store = new SqliteCounterStore(DatabasePath, TimeSpan.FromSeconds(10), DatabasePath);
         try
