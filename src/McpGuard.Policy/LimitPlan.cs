@@ -23,6 +23,10 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
 
     public bool IsEmpty => Shared.Count == 0 && Session.Count == 0;
 
+    /// <summary>The first budget this call's amount alone is over: no window, no approval lets it in.</summary>
+    public PlannedLimit? NeverFits =>
+        Shared.Concat(Session).FirstOrDefault(l => l.Budget is not null && l.Demand.Amount > l.Demand.Max);
+
     /// <param name="agent">Who calls: the last <c>per</c> value of <c>scope: agent</c> counters.</param>
     public static bool TryBuild(
         CompiledPolicy policy, ToolEntry? entry, JsonElement arguments, string? agent,

@@ -61,6 +61,8 @@ internal static class CallDecider
         {
             Verdict.Allow => new CallDecision.Allow(decision, CallVerdict.Allow) { Request = request },
             Verdict.Deny => new CallDecision.Refuse(decision, CallVerdict.Deny) { Request = request },
+            _ when facts.Answer is null && NeverAllowed(policy, request, decision) is { } never =>
+                new CallDecision.Refuse(never, CallVerdict.Deny) { Request = request },
             _ => Answered(request, decision, facts.Answer, trace),
         };
     }
@@ -87,6 +89,25 @@ internal static class CallDecider
             Drift = (facts.Sight as ToolSight.Assumed)?.Drift ?? PinDrift.None,
         },
     };
+
+    /// <summary>
+    /// A call that needs a person but that its limits would refuse whatever the person said (a budget amount that is
+    /// not a strict number, or over the max on its own): denied as the count would deny it, without asking anyone.
+    /// </summary>
+    private static PolicyDecision? NeverAllowed(CompiledPolicy policy, ToolRequest request, PolicyDecision asked)
+    {
+        var entry = policy.FindEntry(request.ToolName);
+        var refusal = !LimitPlan.TryBuild(policy, entry, request.Arguments, request.Agent, out var plan, out var bad)
+            ? bad
+            : plan.NeverFits is { } limit ? PolicyEngine.Exceeded(limit, limit.Demand.Counter.Window) : null;
+        return refusal is null ? null : asked with
+        {
+            Verdict = Verdict.Deny,
+            RuleId = refusal.Scope == Limits.LimitScope.Entry && entry is not null ? entry.Id : RuleId.Limits,
+            Reason = refusal.Reason,
+            Detail = refusal.Detail,
+        };
+    }
 
     private static CallDecision Answered(
         ToolRequest request, PolicyDecision decision, PersonAnswer? answer, List<string>? trace)
