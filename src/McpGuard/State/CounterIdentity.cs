@@ -72,13 +72,20 @@ internal static class CounterIdentity
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            if (root.GetProperty("ns").GetString() is not { } ns || root.GetProperty("entry").GetString() is not { } entry
-                || !CounterKinds.TryParse(root.GetProperty("kind").GetString(), out var kind) || !root.GetProperty("window").TryGetInt64(out var window))
+            if (root.GetProperty("ns").GetString() is not { } ns
+                || root.GetProperty("entry").GetString() is not { } entry
+                || !CounterKinds.TryParse(root.GetProperty("kind").GetString(), out var kind)
+                || !root.GetProperty("window").TryGetInt64(out var window))
             {
                 return false;
             }
 
-            counter = new CounterId(ns, entry, kind, TimeSpan.FromTicks(window), [.. root.GetProperty("per").EnumerateArray().Select(v => v.GetString() ?? "")]);
+            counter = new CounterId(
+                ns,
+                entry,
+                kind,
+                TimeSpan.FromTicks(window),
+                [.. root.GetProperty("per").EnumerateArray().Select(v => v.GetString() ?? "")]);
             return true;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
@@ -91,5 +98,6 @@ internal static class CounterIdentity
     /// A short, fixed-length name for a text (SHA-256, hex): Redis keys stay small whatever the namespace or the per
     /// values.
     /// </summary>
-    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+    public static string Hash(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 }

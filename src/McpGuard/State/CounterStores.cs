@@ -25,7 +25,9 @@ internal static class CounterStores
             case StateStoreKind.Redis:
                 return await RedisCounterStore.ConnectAsync(settings.Url!, settings.Timeout, logger);
             default:
-                var path = settings.Path is { } written ? AuditPaths.Expand(written) : Path.GetFullPath(DefaultSqlitePath);
+                var path = settings.Path is { } written
+                    ? AuditPaths.Expand(written)
+                    : Path.GetFullPath(DefaultSqlitePath);
                 return new SqliteCounterStore(path, settings.Timeout, path);
         }
     }

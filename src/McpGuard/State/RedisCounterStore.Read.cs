@@ -7,22 +7,28 @@ namespace McpGuard.State;
 
 internal sealed partial class RedisCounterStore
 {
-    public async ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
+        string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
             var readings = new List<CounterReading>();
-            foreach (var member in await Database.SortedSetRangeByRankAsync(IndexKey(counterNamespace)).WaitAsync(cancellationToken))
+            var members = await Database.SortedSetRangeByRankAsync(IndexKey(counterNamespace))
+                .WaitAsync(cancellationToken);
+            foreach (var member in members)
             {
                 if (!CounterIdentity.TryRead(member!, out var counter) || counter.Namespace != counterNamespace)
                 {
                     continue;
                 }
 
-                var read = (RedisResult[])(await Database.ScriptEvaluateAsync(RedisScripts.Read, [CounterKey(counterNamespace, member!)], [Microseconds(counter.Window)]).WaitAsync(cancellationToken))!;
+                var read = (RedisResult[])(await Database.ScriptEvaluateAsync(
+                        RedisScripts.Read, [CounterKey(counterNamespace, member!)], [Microseconds(counter.Window)])
+                    .WaitAsync(cancellationToken))!;
                 if (read.Length == 2 && StrictDecimal.TryParseStrict((string)read[0]!, out var used))
                 {
-                    readings.Add(new CounterReading(counter, used, now + TimeSpan.FromMicroseconds(long.Parse((string)read[1]!, CultureInfo.InvariantCulture))));
+                    var resetsIn = long.Parse((string)read[1]!, CultureInfo.InvariantCulture);
+                    readings.Add(new CounterReading(counter, used, now + TimeSpan.FromMicroseconds(resetsIn)));
                 }
             }
 
@@ -42,7 +48,9 @@ internal sealed partial class RedisCounterStore
             var cleared = 0;
             foreach (var member in await Database.SortedSetRangeByRankAsync(index).WaitAsync(cancellationToken))
             {
-                if (CounterIdentity.TryRead(member!, out var counter) && counter.Namespace == counterNamespace && counter.Entry == entry)
+                if (CounterIdentity.TryRead(member!, out var counter)
+                    && counter.Namespace == counterNamespace
+                    && counter.Entry == entry)
                 {
                     await Database.KeyDeleteAsync(CounterKey(counterNamespace, member!)).WaitAsync(cancellationToken);
                     await Database.SortedSetRemoveAsync(index, member).WaitAsync(cancellationToken);

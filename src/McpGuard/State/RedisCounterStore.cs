@@ -36,7 +36,10 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
     {
         var uri = new Uri(url);
         var port = uri.Port > 0 ? uri.Port : 6379;
-        var database = uri.AbsolutePath.Trim('/') is { Length: > 0 } path && int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out var db) ? db : 0;
+        var database = uri.AbsolutePath.Trim('/') is { Length: > 0 } path
+            && int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out var db)
+                ? db
+                : 0;
         var milliseconds = (int)Math.Max(1, timeout.TotalMilliseconds);
         var options = new ConfigurationOptions
         {
@@ -72,7 +75,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         return store;
     }
 
-    public async ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+    public async ValueTask<CountOutcome> TryCountAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var keys = new RedisKey[demands.Count + 1];
         var values = new RedisValue[demands.Count * 4 + 1];
@@ -91,7 +95,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
 
         try
         {
-            var result = (RedisResult[])(await s_count.EvaluateAsync(Database, keys, values).WaitAsync(cancellationToken))!;
+            var result = (RedisResult[])(await s_count.EvaluateAsync(Database, keys, values)
+                .WaitAsync(cancellationToken))!;
             if ((string?)result[0] == "refused")
             {
                 return new CountOutcome.Refused((int)result[1], TimeSpan.FromMicroseconds((long)result[2]));
@@ -100,7 +105,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
             var counted = new CountedAmount[demands.Count];
             for (var i = 0; i < demands.Count; i++)
             {
-                counted[i] = new CountedAmount(demands[i].Counter, long.Parse((string)result[i + 1]!, CultureInfo.InvariantCulture), demands[i].Amount);
+                var bucketOpenedTicks = long.Parse((string)result[i + 1]!, CultureInfo.InvariantCulture);
+                counted[i] = new CountedAmount(demands[i].Counter, bucketOpenedTicks, demands[i].Amount);
             }
 
             return new CountOutcome.Counted(new CountReceipt(counted));
@@ -121,7 +127,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
             {
                 var counted = receipt.Counted[i];
                 var key = _keys.Counter(counted.Counter.Namespace, CounterIdentity.Json(counted.Counter));
-                RedisValue[] values = [counted.BucketOpenedTicks.ToString(CultureInfo.InvariantCulture), counted.Amount.ToString()];
+                RedisValue[] values =
+                    [counted.BucketOpenedTicks.ToString(CultureInfo.InvariantCulture), counted.Amount.ToString()];
                 pending[i] = s_giveBack.EvaluateAsync(Database, [key], values);
             }
 
@@ -157,7 +164,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
 
     private IDatabase Database => _redis.GetDatabase(_database);
 
-    internal static RedisKey IndexKey(string counterNamespace) => $"mcpguard:{{{CounterIdentity.Hash(counterNamespace)}}}:index";
+    internal static RedisKey IndexKey(string counterNamespace) =>
+        $"mcpguard:{{{CounterIdentity.Hash(counterNamespace)}}}:index";
 
     /// <summary>
     /// The namespace's hash in braces (a Redis Cluster hash tag) keeps every counter of one decision on one shard.
@@ -165,7 +173,10 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
     internal static RedisKey CounterKey(string counterNamespace, string identity) =>
         $"mcpguard:{{{CounterIdentity.Hash(counterNamespace)}}}:c:{CounterIdentity.Hash(identity)}";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Store} cannot be reached ({Failure}); calls that need a counter are denied (or forwarded uncounted with state.on_unavailable: allow) until it is back.")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "{Store} cannot be reached ({Failure}); calls that need a counter are denied"
+            + " (or forwarded uncounted with state.on_unavailable: allow) until it is back.")]
     private static partial void LogUnreachable(ILogger logger, string store, string failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Store} is reachable again; limits count there again.")]

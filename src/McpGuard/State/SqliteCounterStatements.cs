@@ -14,9 +14,11 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
     // A counter's row with its oldest bucket's end and its newest bucket (whose total is the counter's sum): all a
     // decision reads when the call fits.
     private const string Window = """
-        SELECT c.id, (SELECT last FROM limit_buckets WHERE counter = c.id ORDER BY opened LIMIT 1), n.opened, n.last, n.amount, n.total
+        SELECT c.id, (SELECT last FROM limit_buckets WHERE counter = c.id ORDER BY opened LIMIT 1),
+            n.opened, n.last, n.amount, n.total
         FROM limit_counters c
-        LEFT JOIN limit_buckets n ON n.counter = c.id AND n.opened = (SELECT max(opened) FROM limit_buckets WHERE counter = c.id)
+        LEFT JOIN limit_buckets n
+            ON n.counter = c.id AND n.opened = (SELECT max(opened) FROM limit_buckets WHERE counter = c.id)
         """;
 
     public SqliteRawStatement Begin { get; } = new(connection, "BEGIN IMMEDIATE");
@@ -30,15 +32,23 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
 
     public SqliteStatement WindowById { get; } = new(connection, Window + " WHERE c.id = $id", "$id");
 
-    public SqliteStatement WindowByIdentity { get; } = new(connection, Window + " WHERE c.namespace = $ns AND c.entry = $entry AND c.kind = $kind AND c.window_ticks = $window AND c.per = $per", "$ns", "$entry", "$kind", "$window", "$per");
+    public SqliteStatement WindowByIdentity { get; } = new(
+        connection,
+        Window + " WHERE c.namespace = $ns AND c.entry = $entry AND c.kind = $kind"
+            + " AND c.window_ticks = $window AND c.per = $per",
+        "$ns", "$entry", "$kind", "$window", "$per");
 
     /// <summary>
     /// Deletes the buckets that have left the window and answers their amounts. <c>opened</c> first: the primary key
     /// finds them.
     /// </summary>
-    public SqliteStatement Expire { get; } = new(connection, "DELETE FROM limit_buckets WHERE counter = $id AND opened <= $cutoff AND last <= $cutoff RETURNING amount", "$id", "$cutoff");
+    public SqliteStatement Expire { get; } = new(
+        connection,
+        "DELETE FROM limit_buckets WHERE counter = $id AND opened <= $cutoff AND last <= $cutoff RETURNING amount",
+        "$id", "$cutoff");
 
-    public SqliteStatement Buckets { get; } = new(connection, "SELECT opened, last, amount FROM limit_buckets WHERE counter = $id ORDER BY opened", "$id");
+    public SqliteStatement Buckets { get; } = new(
+        connection, "SELECT opened, last, amount FROM limit_buckets WHERE counter = $id ORDER BY opened", "$id");
 
     /// <summary>
     /// Deletes every counter whose buckets have all left its window (its buckets go with it) and answers their ids.
@@ -50,9 +60,16 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
         RETURNING id
         """, "$now");
 
-    public SqliteStatement Bucket { get; } = new(connection, "SELECT last, amount, total FROM limit_buckets WHERE counter = $id AND opened = $opened", "$id", "$opened");
+    public SqliteStatement Bucket { get; } = new(
+        connection,
+        "SELECT last, amount, total FROM limit_buckets WHERE counter = $id AND opened = $opened",
+        "$id", "$opened");
 
-    public SqliteStatement InsertCounter { get; } = new(connection, "INSERT INTO limit_counters (namespace, entry, kind, window_ticks, per) VALUES ($ns, $entry, $kind, $window, $per) RETURNING id", "$ns", "$entry", "$kind", "$window", "$per");
+    public SqliteStatement InsertCounter { get; } = new(
+        connection,
+        "INSERT INTO limit_counters (namespace, entry, kind, window_ticks, per)"
+            + " VALUES ($ns, $entry, $kind, $window, $per) RETURNING id",
+        "$ns", "$entry", "$kind", "$window", "$per");
 
     /// <summary>A new bucket: counter, opened, last, amount, total.</summary>
     public SqliteRawStatement InsertBucket { get; } = new(

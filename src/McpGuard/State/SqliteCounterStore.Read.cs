@@ -7,11 +7,13 @@ internal sealed partial class SqliteCounterStore
 {
     /// <remarks>Runs on the caller's thread (a command, not a call path): it waits for the connection like a
     /// give-back.</remarks>
-    public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
+        string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!TryAcquire(cancellationToken))
         {
-            throw new CounterStoreException($"{Description} cannot be read: busy for more than {_busyTimeout.TotalSeconds:0.###}s");
+            throw new CounterStoreException(
+                $"{Description} cannot be read: busy for more than {_busyTimeout.TotalSeconds:0.###}s");
         }
 
         try
@@ -19,7 +21,8 @@ internal sealed partial class SqliteCounterStore
             Open();
             var connection = _connection!;
             using var select = Command(connection, null, """
-                SELECT c.entry, c.kind, c.window_ticks, c.per, b.last, b.amount FROM limit_counters c JOIN limit_buckets b ON b.counter = c.id
+                SELECT c.entry, c.kind, c.window_ticks, c.per, b.last, b.amount
+                FROM limit_counters c JOIN limit_buckets b ON b.counter = c.id
                 WHERE c.namespace = $ns AND b.last > $now - c.window_ticks ORDER BY c.id, b.opened
                 """);
             select.Parameters.AddWithValue("$ns", counterNamespace);
@@ -33,7 +36,12 @@ internal sealed partial class SqliteCounterStore
                     continue;
                 }
 
-                var id = new CounterId(counterNamespace, reader.GetString(0), kind, TimeSpan.FromTicks(reader.GetInt64(2)), CounterIdentity.ReadPer(reader.GetString(3)));
+                var id = new CounterId(
+                    counterNamespace,
+                    reader.GetString(0),
+                    kind,
+                    TimeSpan.FromTicks(reader.GetInt64(2)),
+                    CounterIdentity.ReadPer(reader.GetString(3)));
                 var amount = Amount(reader.GetString(5));
                 readings[id] = readings.TryGetValue(id, out var seen)
                     ? seen with { Used = seen.Used + amount }
@@ -57,7 +65,8 @@ internal sealed partial class SqliteCounterStore
     {
         if (!TryAcquire(cancellationToken))
         {
-            throw new CounterStoreException($"{Description} cannot be written: busy for more than {_busyTimeout.TotalSeconds:0.###}s");
+            throw new CounterStoreException(
+                $"{Description} cannot be written: busy for more than {_busyTimeout.TotalSeconds:0.###}s");
         }
 
         try
@@ -65,7 +74,8 @@ internal sealed partial class SqliteCounterStore
             Open();
             var connection = _connection!;
             using var transaction = connection.BeginTransaction(deferred: false);
-            using var delete = Command(connection, transaction, "DELETE FROM limit_counters WHERE namespace = $ns AND entry = $entry");
+            using var delete = Command(
+                connection, transaction, "DELETE FROM limit_counters WHERE namespace = $ns AND entry = $entry");
             delete.Parameters.AddWithValue("$ns", counterNamespace);
             delete.Parameters.AddWithValue("$entry", entry);
             var cleared = delete.ExecuteNonQuery();

@@ -36,7 +36,8 @@ internal sealed partial class SqliteCounterStore
         var version = (long)Scalar(connection, transaction, "PRAGMA user_version")!;
         if (version > SchemaVersion)
         {
-            throw new InvalidDataException($"the state file has schema {version}, written by a newer McpGuard; upgrade this guard");
+            throw new InvalidDataException(
+                $"the state file has schema {version}, written by a newer McpGuard; upgrade this guard");
         }
 
         if (version < SchemaVersion)
@@ -87,17 +88,21 @@ internal sealed partial class SqliteCounterStore
         {
             while (reader.Read())
             {
-                totals[reader.GetInt64(0)] = totals.GetValueOrDefault(reader.GetInt64(0), StrictDecimal.Zero) + Amount(reader.GetString(1));
+                var id = reader.GetInt64(0);
+                totals[id] = totals.GetValueOrDefault(id, StrictDecimal.Zero) + Amount(reader.GetString(1));
             }
         }
 
         Execute(connection, transaction, """
-            INSERT INTO limit_counters (id, namespace, entry, kind, window_ticks, per) SELECT id, namespace, entry, kind, window_ticks, per FROM counters;
-            INSERT INTO limit_buckets (counter, opened, last, amount, total) SELECT counter, opened, last, amount, '0' FROM buckets;
+            INSERT INTO limit_counters (id, namespace, entry, kind, window_ticks, per)
+                SELECT id, namespace, entry, kind, window_ticks, per FROM counters;
+            INSERT INTO limit_buckets (counter, opened, last, amount, total)
+                SELECT counter, opened, last, amount, '0' FROM buckets;
             DROP TABLE buckets;
             DROP TABLE counters;
             """);
-        using var update = Command(connection, transaction, "UPDATE limit_buckets SET total = $total WHERE counter = $counter");
+        using var update = Command(
+            connection, transaction, "UPDATE limit_buckets SET total = $total WHERE counter = $counter");
         var counter = update.Parameters.Add(new SqliteParameter { ParameterName = "$counter" });
         var total = update.Parameters.Add(new SqliteParameter { ParameterName = "$total" });
         foreach (var (id, sum) in totals)
@@ -109,7 +114,8 @@ internal sealed partial class SqliteCounterStore
 
     private static bool IsTable(SqliteConnection connection, SqliteTransaction transaction, string name)
     {
-        using var command = Command(connection, transaction, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = $name");
+        using var command = Command(
+            connection, transaction, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = $name");
         command.Parameters.AddWithValue("$name", name);
         return (long)command.ExecuteScalar()! > 0;
     }

@@ -12,7 +12,8 @@ internal sealed partial class SqliteCounterStore
     /// live buckets and its newest live bucket (the one a call may join), and the remembered row a count updates
     /// in place (none when the counter is new or was just read afresh).
     /// </summary>
-    private readonly record struct LiveWindow(long? Id, StrictDecimal Sum, CounterBucket? Newest, SqliteCounterRow? Row);
+    private readonly record struct LiveWindow(
+        long? Id, StrictDecimal Sum, CounterBucket? Newest, SqliteCounterRow? Row);
 
     /// <summary>A decision's live windows on the stack: a call has at most three counters.</summary>
     [InlineArray(Length)]
@@ -67,7 +68,9 @@ internal sealed partial class SqliteCounterStore
         // The newest bucket's total says the sum without the deleted buckets at once, so the file is right even
         // when this decision is refused and counts nothing (its transaction still commits: it is a group's).
         _windows.Remove(counter);
-        var live = stored.Newest is { } newest && !WindowArithmetic.HasLeft(newest, counter.Window, now) ? newest : (CounterBucket?)null;
+        var live = stored.Newest is { } newest && !WindowArithmetic.HasLeft(newest, counter.Window, now)
+            ? newest
+            : (CounterBucket?)null;
         if (live is { } kept)
         {
             _writes.Update(stored.Id, kept.OpenedTicks, kept.LastTicks, kept.Amount, sum);
@@ -129,7 +132,8 @@ internal sealed partial class SqliteCounterStore
     /// <summary>
     /// The counter's live buckets, oldest first: read only for a refusal, to say how long until the call fits.
     /// </summary>
-    private List<CounterBucket> LiveBuckets(SqliteCounterStatements statements, long id, TimeSpan window, DateTimeOffset now)
+    private List<CounterBucket> LiveBuckets(
+        SqliteCounterStatements statements, long id, TimeSpan window, DateTimeOffset now)
     {
         Settle(statements);
         using var reader = statements.Buckets.With(id).ExecuteReader();
@@ -163,7 +167,8 @@ internal sealed partial class SqliteCounterStore
         }
         else if (live.Newest is { } newest && WindowArithmetic.Joins(newest, ticks, demand.Counter.Window))
         {
-            var joined = new CounterBucket(newest.OpenedTicks, Math.Max(newest.LastTicks, ticks), newest.Amount + demand.Amount);
+            var joined = new CounterBucket(
+                newest.OpenedTicks, Math.Max(newest.LastTicks, ticks), newest.Amount + demand.Amount);
             if (row is not null)
             {
                 _writes.Update(row, joined.OpenedTicks, joined.LastTicks, joined.Amount, sum);
@@ -217,7 +222,8 @@ internal sealed partial class SqliteCounterStore
     /// Takes an amount back out of the bucket it was counted in, and out of the total; nothing when that bucket has
     /// left.
     /// </summary>
-    private static void TakeBack(SqliteCounterStatements statements, SqliteCounterRow stored, long opened, StrictDecimal amount)
+    private static void TakeBack(
+        SqliteCounterStatements statements, SqliteCounterRow stored, long opened, StrictDecimal amount)
     {
         if (stored.Newest is not { } newest)
         {
@@ -291,10 +297,18 @@ internal sealed partial class SqliteCounterStore
     /// The identity columns, in the order the statements name them: namespace, entry, kind, window, per.
     /// </summary>
     private static object[] Identity(CounterId counter) =>
-        [counter.Namespace, counter.Entry, CounterKinds.Word(counter.Kind), counter.Window.Ticks, CounterIdentity.PerJson(counter.Per)];
+        [
+            counter.Namespace,
+            counter.Entry,
+            CounterKinds.Word(counter.Kind),
+            counter.Window.Ticks,
+            CounterIdentity.PerJson(counter.Per),
+        ];
 
     private static StrictDecimal Amount(string text) =>
-        StrictDecimal.TryParseStrict(text, out var amount) ? amount : throw new InvalidDataException($"the state file holds an amount that is not a number: '{text}'");
+        StrictDecimal.TryParseStrict(text, out var amount)
+            ? amount
+            : throw new InvalidDataException($"the state file holds an amount that is not a number: '{text}'");
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {

@@ -85,7 +85,8 @@ internal sealed partial class SqliteCounterStore
     /// Checks every demand against its counter's live window, then counts all of them, or refuses without
     /// writing a count. Runs inside an open transaction.
     /// </summary>
-    private CountOutcome Decide(SqliteCounterStatements statements, IReadOnlyList<CounterDemand> demands, DateTimeOffset now)
+    private CountOutcome Decide(
+        SqliteCounterStatements statements, IReadOnlyList<CounterDemand> demands, DateTimeOffset now)
     {
         var few = default(FewLiveWindows);
         Span<LiveWindow> windows = demands.Count <= FewLiveWindows.Length
@@ -98,7 +99,9 @@ internal sealed partial class SqliteCounterStore
             if (window.Sum + demand.Amount > demand.Max)
             {
                 var buckets = window.Id is { } id ? LiveBuckets(statements, id, demand.Counter.Window, now) : [];
-                return new CountOutcome.Refused(i, WindowArithmetic.RetryAfter(buckets, window.Sum, demand.Amount, demand.Max, demand.Counter.Window, now));
+                var retryAfter = WindowArithmetic.RetryAfter(
+                    buckets, window.Sum, demand.Amount, demand.Max, demand.Counter.Window, now);
+                return new CountOutcome.Refused(i, retryAfter);
             }
 
             windows[i] = window;

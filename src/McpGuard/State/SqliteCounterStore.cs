@@ -59,7 +59,8 @@ internal sealed partial class SqliteCounterStore : ICounterStore, ITimesItsCount
     /// With telemetry on (<see cref="_durations"/>), a count is timed from the clock reading taken here (which the
     /// burst test reuses) to the one <see cref="Release"/> takes when its transaction ended: no reading of its own.
     /// </summary>
-    public ValueTask<CountOutcome> TryCountAsync(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+    public ValueTask<CountOutcome> TryCountAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var durations = _durations;
         var started = durations is null ? 0 : Stopwatch.GetTimestamp();

@@ -16,7 +16,8 @@ internal sealed class SqliteStatement : IDisposable
     {
         _command = connection.CreateCommand();
         _command.CommandText = sql;
-        _parameters = [.. parameterNames.Select(name => _command.Parameters.Add(new SqliteParameter { ParameterName = name }))];
+        _parameters =
+            [.. parameterNames.Select(name => _command.Parameters.Add(new SqliteParameter { ParameterName = name }))];
     }
 
     /// <summary>
@@ -27,7 +28,8 @@ internal sealed class SqliteStatement : IDisposable
     {
         if (values.Length != _parameters.Length)
         {
-            throw new ArgumentException($"the statement takes {_parameters.Length} values, not {values.Length}", nameof(values));
+            throw new ArgumentException(
+                $"the statement takes {_parameters.Length} values, not {values.Length}", nameof(values));
         }
 
         for (var i = 0; i < values.Length; i++)
