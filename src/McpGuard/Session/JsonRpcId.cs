@@ -49,6 +49,12 @@ internal readonly record struct JsonRpcId(string Key, byte[] Raw)
     /// </summary>
     private static string NumberKey(ReadOnlySpan<byte> raw)
     {
+        // -0 is the integer 0, and a server answers it as 0: the answer must find the request.
+        if (raw.SequenceEqual("-0"u8))
+        {
+            raw = "0"u8;
+        }
+
         Span<char> key = raw.Length <= 64 ? stackalloc char[raw.Length + 2] : new char[raw.Length + 2];
         key[0] = 'n';
         key[1] = ':';

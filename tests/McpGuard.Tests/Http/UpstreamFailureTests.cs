@@ -49,4 +49,14 @@ public sealed class UpstreamFailureTests
                 + " or pass --header",
             UpstreamFailure.Status(System.Net.HttpStatusCode.Unauthorized, options));
     }
+
+    /// <summary>An upstream whose headers pass .NET's limit (a 200 KB Mcp-Session-Id): said so, not "the request
+    /// failed".</summary>
+    [Fact]
+    public void Describe_HeadersPastTheLimit_SaysSo()
+    {
+        var failure = new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded, "too long");
+
+        Assert.Equal("the headers of its answer were larger than McpGuard accepts", UpstreamFailure.Describe(failure));
+    }
 }

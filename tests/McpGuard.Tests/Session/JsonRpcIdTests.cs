@@ -68,6 +68,19 @@ public sealed class JsonRpcIdTests
         Assert.False(table.TryAdd(new PendingRequest(escaped, "ping")));
     }
 
+    /// <summary>
+    /// <c>-0</c> is the integer 0: servers parse it so and answer id 0 (Python and JavaScript alike), so the answer
+    /// must find the request, or the client waits for ever. The echo keeps the request's own bytes.
+    /// </summary>
+    [Fact]
+    public void FromElement_MinusZero_SameKeyAsZeroOwnBytes()
+    {
+        var minusZero = Id("-0");
+
+        Assert.Equal(Id("0").Key, minusZero.Key);
+        Assert.Equal("-0", minusZero.ToString());
+    }
+
     [Fact]
     public void FromString_GuardId_IsJsonEscaped()
     {

@@ -20,6 +20,7 @@ internal static class UpstreamFailure
             + (Find<AuthenticationException>(exception)?.Message.TrimEnd('.') ?? "the certificate was not trusted"),
         HttpRequestError.ResponseEnded => "it closed the connection before answering",
         HttpRequestError.InvalidResponse => "its answer was not valid HTTP",
+        HttpRequestError.ConfigurationLimitExceeded => "the headers of its answer were larger than McpGuard accepts",
         _ => "the request failed",
     };
 
