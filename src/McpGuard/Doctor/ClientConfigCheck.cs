@@ -33,7 +33,9 @@ internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, Poli
             yield break;
         }
 
-        yield return new DoctorFinding(DoctorLevel.Ok, client, $"{configPath} ({document.Names.Count()} servers)");
+        var count = document.Names.Count();
+        yield return new DoctorFinding(
+            DoctorLevel.Ok, client, $"{configPath} ({count} {(count == 1 ? "server" : "servers")})");
         foreach (var group in document.Groups)
         {
             foreach (var (name, node) in group.Servers)

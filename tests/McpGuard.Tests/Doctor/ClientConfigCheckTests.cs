@@ -27,7 +27,7 @@ public sealed class ClientConfigCheckTests
         var findings = check.Check("Claude Code", config).ToList();
 
         Assert.DoesNotContain(findings, f => f.Level == DoctorLevel.Problem);
-        Assert.Equal($"{config} (1 servers)", findings[0].Text);
+        Assert.Equal($"{config} (1 server)", findings[0].Text);
         var entry = Assert.Single(findings.Skip(1));
         Assert.Equal("bybit (project /home/me/trading)", entry.Subject);
         Assert.StartsWith($"not behind mcpguard (mcpguard wrap --config {config} --server bybit ", entry.Text);
