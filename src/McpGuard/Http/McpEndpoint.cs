@@ -28,6 +28,14 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
             return;
         }
 
+        if (!AcceptsJsonAndEventStream(request))
+        {
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status406NotAcceptable, null,
+                HttpAnswers.TransportErrorCode,
+                "Not Acceptable: a POST must accept both application/json and text/event-stream.");
+            return;
+        }
+
         var read = await RequestBody.ReadAsync(request, options.MaxMessageBytes, aborted);
         if (read is not BodyRead.Whole { Bytes: var body })
         {
@@ -90,6 +98,16 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
 
         await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
             McpErrorCode.InvalidRequest.AsInt(), $"Bad request: the {SessionHeader} header is required (initialize first).");
+    }
+
+    /// <summary>
+    /// The transport spec's MUST for a POST, which both SDKs answer with 406 when missed: the guard may answer with
+    /// JSON or, when messages come before the answer (an approval question, progress), with an event stream.
+    /// </summary>
+    private static bool AcceptsJsonAndEventStream(HttpRequest request)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        return MediaType.Accepts(accept, MediaType.Json) && MediaType.Accepts(accept, MediaType.EventStream);
     }
 
     /// <summary>

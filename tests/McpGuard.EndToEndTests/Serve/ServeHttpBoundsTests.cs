@@ -41,7 +41,8 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(-32600, await ErrorCodeAsync(duplicate));
         Assert.StartsWith(
             "HTTP/1.1 413", await RawAsync(guard, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + guard.Url.Port
-            + "\r\nContent-Type: application/json\r\nContent-Length: 300000000\r\n\r\n{"), StringComparison.Ordinal);
+            + "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream"
+            + "\r\nContent-Length: 300000000\r\n\r\n{"), StringComparison.Ordinal);
         Assert.Equal(
             HttpStatusCode.BadRequest,
             (await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""")).StatusCode);
@@ -66,6 +67,26 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(guard.Url, "/healthz"), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(guard.Url, "/readyz"), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_OnlyForAClientThatAcceptsJsonAndAnEventStream()
+    {
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+        const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+            + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
+
+        var jsonOnly = await PostAsync(http, guard, Initialize, accept: "application/json");
+        var none = await PostAsync(http, guard, Initialize, accept: null);
+        var anything = await PostAsync(http, guard, Initialize, accept: "*/*");
+
+        Assert.Equal(HttpStatusCode.NotAcceptable, jsonOnly.StatusCode);
+        Assert.Equal(-32000, await ErrorCodeAsync(jsonOnly));
+        Assert.False(jsonOnly.Headers.Contains("Mcp-Session-Id"));
+        Assert.Equal(HttpStatusCode.NotAcceptable, none.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, anything.StatusCode);
+        Assert.Single(anything.Headers.GetValues("Mcp-Session-Id"));
     }
 
     [Fact]
@@ -271,10 +292,15 @@ public sealed class ServeHttpBoundsTests
 
     private static async Task<HttpResponseMessage> PostAsync(
         HttpClient http, ServedGuard guard, string body, string mediaType = "application/json", string? session = null,
-        string? origin = null, string? token = null, (string Method, string? Name)? modern = null)
+        string? origin = null, string? token = null, (string Method, string? Name)? modern = null,
+        string? accept = "application/json, text/event-stream")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url) { Content = Json(body, mediaType) };
-        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        if (accept is not null)
+        {
+            request.Headers.Accept.ParseAdd(accept);
+        }
+
         if (session is not null)
         {
             request.Headers.Add("Mcp-Session-Id", session);

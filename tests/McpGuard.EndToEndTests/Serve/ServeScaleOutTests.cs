@@ -70,7 +70,7 @@ public sealed class ServeScaleOutTests
             + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
         using var request = new HttpRequestMessage(
             HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
         request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
         request.Headers.Add("Mcp-Method", "tools/call");
         request.Headers.Add("Mcp-Name", "place_order");
