@@ -28,6 +28,8 @@ public sealed class HeaderOptionTests
     [InlineData("Bad Name: v", "not a valid HTTP header name")]
     [InlineData("Mcp-Session-Id: x", "sets this header itself")]
     [InlineData("mcp-method: x", "sets this header itself")]
+    [InlineData("Upgrade: websocket", "about the connection")]
+    [InlineData("expect: 100-continue", "about the connection")]
     [InlineData("X-Key: ${MISSING}", "MISSING is not set")]
     [InlineData("X-Key: caf\u00e9", "non-ASCII")]
     public void Parse_Invalid_UsageErrorWithoutTheValue(string option, string expected)

@@ -81,10 +81,22 @@ internal static partial class HeaderOption
             : new HeaderOptionOutcome.Invalid($"--header-env {name}: the environment variable {variable} is not set.");
     }
 
+    /// <summary>
+    /// Headers about the connection rather than the request (RFC 9110 7.6.1, and <c>Expect</c>, which changes how
+    /// the body is sent): the guard's HTTP client manages these, and one set by hand would change the exchange the
+    /// guard relies on (an <c>Upgrade</c> to another protocol, a <c>100-continue</c> wait on every request).
+    /// </summary>
+    private static readonly HashSet<string> s_connectionHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Expect", "Upgrade", "TE", "Trailer", "Keep-Alive", "Proxy-Connection",
+    };
+
     /// <summary>Why a header name cannot be sent by the guard, or null when it can.</summary>
     public static string? NameProblem(string option, string name) =>
         !Token().IsMatch(name) ? $"{option}: the header's name is not a valid HTTP header name."
         : McpRequestHeaders.Reserved.Contains(name) ? $"{option} {name}: the guard sets this header itself."
+        : s_connectionHeaders.Contains(name)
+            ? $"{option} {name}: a header about the connection, which the guard's HTTP client manages itself."
         : null;
 
     /// <summary>Whether a value can go on a header: no line break, no NUL, ASCII only.</summary>
