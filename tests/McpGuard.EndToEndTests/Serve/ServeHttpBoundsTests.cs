@@ -17,6 +17,10 @@ public sealed class ServeHttpBoundsTests
         "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}
         """;
 
+    /// <summary>A 2025-06-18 <c>initialize</c>: every test that opens a session starts with it.</summary>
+    private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+        + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static IEnumerable<string> Server => ["node", RepoPaths.V2Server];
@@ -74,9 +78,6 @@ public sealed class ServeHttpBoundsTests
     {
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
         using var http = new HttpClient();
-        const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
-            + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
-
         var jsonOnly = await PostAsync(http, guard, Initialize, accept: "application/json");
         var none = await PostAsync(http, guard, Initialize, accept: null);
         var anything = await PostAsync(http, guard, Initialize, accept: "*/*");
@@ -94,8 +95,7 @@ public sealed class ServeHttpBoundsTests
     {
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
         using var http = new HttpClient();
-        var initialize = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
-            + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        var initialize = await PostAsync(http, guard, Initialize);
         var session = initialize.Headers.GetValues("Mcp-Session-Id").Single();
         await PostAsync(http, guard, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", session: session);
 
@@ -137,8 +137,7 @@ public sealed class ServeHttpBoundsTests
     {
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
         using var http = new HttpClient();
-        var initialize = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
-            + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        var initialize = await PostAsync(http, guard, Initialize);
         var session = initialize.Headers.GetValues("Mcp-Session-Id").Single();
         async Task<HttpResponseMessage> ListAsync(HttpMethod method, string? revision)
         {
@@ -221,19 +220,16 @@ public sealed class ServeHttpBoundsTests
         var audit = Path.Combine(home, "audit.jsonl");
         await using var guard = await ServedGuard.StartAsync(policy, Server, ["--audit", audit], home: home);
         using var http = new HttpClient();
-        const string Init = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
-            + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
-
-        var none = await PostAsync(http, guard, Init);
-        var wrong = await PostAsync(http, guard, Init, token: token + "x");
-        var right = await PostAsync(http, guard, Init, token: token);
+        var none = await PostAsync(http, guard, Initialize);
+        var wrong = await PostAsync(http, guard, Initialize, token: token + "x");
+        var right = await PostAsync(http, guard, Initialize, token: token);
         var session = right.Headers.GetValues("Mcp-Session-Id").Single();
         var call = await PostAsync(
             http, guard,
             """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"text":"hi"}}}""",
             session: session, token: token);
         await RunCliAsync(home, "agents", "revoke", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy);
-        var revoked = await PostAsync(http, guard, Init, token: token);
+        var revoked = await PostAsync(http, guard, Initialize, token: token);
 
         Assert.StartsWith("mcpg_", token, StringComparison.Ordinal);
         Assert.DoesNotContain(
