@@ -37,7 +37,8 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: Stop and then Close each unregister the prefix, and the second, finding the port's listener
+        // gone, binds the port again just to drop the prefix — "Address already in use" when another test took it.
         _listener.Close();
         try
         {
