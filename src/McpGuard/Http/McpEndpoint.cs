@@ -60,7 +60,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
 
         using var message = accepted;
 
-        var agent = context.Features.GetRequiredFeature<CallingAgent>().Name;
+        var caller = context.Features.GetRequiredFeature<CallingAgent>();
+        var agent = caller.Name;
         if (message.Kind != MessageKind.Response && message.Method != RequestMethods.Initialize
             && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
         {
@@ -92,7 +93,7 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
 
         if (message.Method == RequestMethods.Initialize && message.Kind == MessageKind.Request)
         {
-            await InitializeAsync(agent, message, body, response, aborted);
+            await InitializeAsync(caller, message, body, response, aborted);
             return;
         }
 
@@ -168,12 +169,13 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    private async Task InitializeAsync(string agent, ClientMessage message, byte[] body, HttpResponse response, CancellationToken aborted)
+    private async Task InitializeAsync(
+        CallingAgent caller, ClientMessage message, byte[] body, HttpResponse response, CancellationToken aborted)
     {
         LegacySession? session;
         try
         {
-            session = sessions.Open(agent);
+            session = sessions.Open(caller.Name, caller.Revoked);
         }
         catch (ChildStartException ex)
         {
