@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 namespace McpGuard.Benchmarks;
 
 /// <summary>
-/// The HTTP rows (docs: bench/README.md), side by side in one run, rounds alternating: <c>mcpguard serve --
+/// The HTTP rows (docs: bench/HISTORY.md), side by side in one run, rounds alternating: <c>mcpguard serve --
 /// SERVER</c> beside supergateway 4.0.0 (<c>--stateful</c>, the bridge people use) with the same stdio server
 /// (<see cref="CannedServer"/>, or <see cref="FastServer"/> with <c>--jit-server</c>; a child per 2025 session on
 /// both) and the same client; and <c>serve --url</c> beside

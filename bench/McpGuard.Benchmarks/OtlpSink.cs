@@ -11,7 +11,7 @@ namespace McpGuard.Benchmarks;
 /// the guard's cost of making and sending telemetry, not a collector's. It reads HTTP/1.1 itself, on a blocking
 /// socket and a thread per connection, into one reused buffer: the <c>HttpListener</c> it replaced, in this process
 /// beside the client, cost the benchmark's process 1.1–1.6 µs of CPU per call (0.3 µs when moved to a process of its
-/// own; its thread-pool work and allocations slowed the client), which was charged to telemetry (bench/README.md).
+/// own; its thread-pool work and allocations slowed the client), which was charged to telemetry (bench/HISTORY.md).
 /// </summary>
 internal sealed class OtlpSink : IDisposable
 {

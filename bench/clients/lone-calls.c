@@ -1,6 +1,6 @@
 /*
  * lone-calls: a C stdio client that times tools/call answered one at a time, so a relay's added latency is read
- * without a managed client's own noise (issue 27; bench/README.md, eighth session).
+ * without a managed client's own noise (issue 27; bench/HISTORY.md, eighth session).
  *
  *   lone-calls WARMUP BURST CALLS COMMAND [ARG...]
  *

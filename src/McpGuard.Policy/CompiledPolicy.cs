@@ -106,7 +106,7 @@ internal sealed class CompiledPolicy
 
     /// <summary>Hidden by name: the <c>hide</c> list alone, which needs no risk class.</summary>
     /// <remarks>A plain loop: every call asks twice, and a lambda over the list allocated a closure, a delegate and an
-    /// enumerator each time (bench/README.md, issue 27, seventh session).</remarks>
+    /// enumerator each time (bench/HISTORY.md, issue 27, seventh session).</remarks>
     public bool IsHidden(string toolName)
     {
         var hide = Hide;

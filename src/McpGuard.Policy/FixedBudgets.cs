@@ -6,7 +6,7 @@ namespace McpGuard.Policy;
 /// <summary>
 /// The counters of a policy's budgets that are the same for every call (no <c>per</c>, not per agent), made once per
 /// policy: a call then only builds its demand (its amount is its own), not the counter's identity and its hash
-/// (bench/README.md, issue 27, tenth session). The budget's twin of <see cref="FixedRates"/>.
+/// (bench/HISTORY.md, issue 27, tenth session). The budget's twin of <see cref="FixedRates"/>.
 /// </summary>
 internal sealed class FixedBudgets
 {

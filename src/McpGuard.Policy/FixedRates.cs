@@ -8,7 +8,7 @@ namespace McpGuard.Policy;
 /// <summary>
 /// A policy's rate limits whose counter is the same for every call (no <c>per</c>, not per agent), planned once
 /// per policy: a call then allocates neither the limit nor its demand, and its counter's hash is computed once
-/// (bench/README.md, issue 27, seventh session). Budgets are not here: their amount is the call's.
+/// (bench/HISTORY.md, issue 27, seventh session). Budgets are not here: their amount is the call's.
 /// </summary>
 internal sealed class FixedRates
 {

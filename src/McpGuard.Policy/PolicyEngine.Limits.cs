@@ -121,7 +121,7 @@ internal sealed partial class PolicyEngine
     /// counted. The token, the timer and the link to the caller's token are shared by the counts of a 10 ms slice
     /// (<see cref="GiveUpSlices"/>), and set only when the store did not answer at once (SQLite decides a call that
     /// arrives alone on the caller's thread): made per call they were a few percent of a counted call's CPU
-    /// (bench/README.md).
+    /// (bench/HISTORY.md).
     /// </summary>
     private async ValueTask<CountOutcome> CountSharedAsync(
         IReadOnlyList<CounterDemand> demands, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)

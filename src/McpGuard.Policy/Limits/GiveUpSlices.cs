@@ -6,7 +6,7 @@ namespace McpGuard.Policy.Limits;
 /// The token a counter store is given to withdraw a count that waited longer than <c>state.timeout</c>, shared by
 /// every count that starts within the same 10 ms slice: one token source, and at most one timer and one link to the
 /// caller's token per slice, instead of a token source per count and a timer and a link per count the store did
-/// not answer at once (pipelined calls: each of them; bench/README.md, issue 27, sixth session). The slice's token
+/// not answer at once (pipelined calls: each of them; bench/HISTORY.md, issue 27, sixth session). The slice's token
 /// is cancelled <c>state.timeout</c> after the slice ends, so a count waits at least <c>state.timeout</c> and at
 /// most 10 ms more before it is given up.
 /// </summary>

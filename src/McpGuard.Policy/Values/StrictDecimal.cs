@@ -11,7 +11,7 @@ namespace McpGuard.Policy.Values;
 /// Equality is by value, as the ordering is: 0.5 equals 0.50 and both hash alike.
 /// A mantissa that fits a <see cref="long"/> is kept as one, and sums and comparisons of such amounts stay in
 /// <see cref="long"/> arithmetic while they fit: every counted call sums and compares a dozen amounts, and each
-/// went through <see cref="BigInteger"/> at 70–150 instructions (bench/README.md, issue 27, tenth session).
+/// went through <see cref="BigInteger"/> at 70–150 instructions (bench/HISTORY.md, issue 27, tenth session).
 /// </summary>
 internal readonly partial struct StrictDecimal : IComparable<StrictDecimal>, IEquatable<StrictDecimal>
 {

@@ -7,7 +7,7 @@ namespace McpGuard.Cli;
 /// A <see cref="FileStream"/> over descriptor 1 (needed to see EPIPE, see <see cref="StandardOutput"/>) runs every
 /// <c>WriteAsync</c> as a work item on the thread pool: each server answer then waited for a second thread to wake
 /// up before it reached the client, a hand-off on every sequential round trip (bench soak, before/after in
-/// bench/README.md). The wait is no longer than before: the pool thread blocked in the same <c>write(2)</c>, and a
+/// bench/HISTORY.md). The wait is no longer than before: the pool thread blocked in the same <c>write(2)</c>, and a
 /// full pipe (a client that does not read) still holds the server pump, which is the backpressure docs/relay.md
 /// asks for.
 /// </remarks>

@@ -54,7 +54,8 @@ internal static class AnswerWriter
 
     /// <summary>A GET stream: every message until the session or the client ends it.</summary>
     public static async Task WriteStreamAsync(
-        HttpResponse response, ClientStream stream, IEnumerable<OutboundMessage> waiting, CancellationToken cancellationToken)
+        HttpResponse response, ClientStream stream, IEnumerable<OutboundMessage> waiting,
+        CancellationToken cancellationToken)
     {
         StartEventStream(response);
         await response.Body.FlushAsync(cancellationToken);
@@ -66,7 +67,8 @@ internal static class AnswerWriter
         await WriteEventsAsync(response, stream, cancellationToken);
     }
 
-    private static async Task<bool> WriteEventsAsync(HttpResponse response, ClientStream stream, CancellationToken cancellationToken)
+    private static async Task<bool> WriteEventsAsync(
+        HttpResponse response, ClientStream stream, CancellationToken cancellationToken)
     {
         while (await stream.WaitToReadAsync(cancellationToken))
         {

@@ -16,7 +16,8 @@ internal sealed record ClientIds(byte[] Id, byte[]? ProgressToken)
     public byte[] Apply(OutboundMessage message) => message.Kind switch
     {
         MessageKind.Response => JsonSplice.Replace(message.Bytes, s_id, Id),
-        MessageKind.Notification when message.SubscriptionId is not null => JsonSplice.Replace(message.Bytes, s_subscription, Id),
+        MessageKind.Notification when message.SubscriptionId is not null =>
+            JsonSplice.Replace(message.Bytes, s_subscription, Id),
         MessageKind.Notification when ProgressToken is not null && message.ProgressToken is not null =>
             JsonSplice.Replace(message.Bytes, s_progressToken, ProgressToken),
         _ => message.Bytes,

@@ -27,7 +27,8 @@ internal sealed class GatewayChecks(
         var request = context.Request;
         if (!Host.Allows(request.Host.Value))
         {
-            await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status400BadRequest, "This Host is not the gateway's.");
+            await HttpAnswers.StatusAsync(
+                context.Response, StatusCodes.Status400BadRequest, "This Host is not the gateway's.");
             return;
         }
 
@@ -36,7 +37,8 @@ internal sealed class GatewayChecks(
         if (origins.Count > 1 || origins is [{ } origin] && !Host.IsOwnOrigin(origin)
             && !options.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
         {
-            await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status403Forbidden, "This Origin is not allowed.");
+            await HttpAnswers.StatusAsync(
+                context.Response, StatusCodes.Status403Forbidden, "This Origin is not allowed.");
             return;
         }
 
@@ -77,7 +79,8 @@ internal sealed class GatewayChecks(
         if (cap is not null && !cap.TryEnter(agent))
         {
             context.Response.Headers.RetryAfter = "1";
-            await HttpAnswers.StatusAsync(context.Response, StatusCodes.Status429TooManyRequests, "Too many open requests for this agent.");
+            await HttpAnswers.StatusAsync(
+                context.Response, StatusCodes.Status429TooManyRequests, "Too many open requests for this agent.");
             return;
         }
 
@@ -104,7 +107,8 @@ internal sealed class GatewayChecks(
     {
         var (request, response) = (context.Request, context.Response);
         var metadata = options.Auth is ServeAuth.OAuth
-            ? $", resource_metadata=\"{ProtectedResourceMetadata.UrlFor(options, request.Scheme, request.Host.Value!)}\""
+            ? ", resource_metadata=\""
+                + ProtectedResourceMetadata.UrlFor(options, request.Scheme, request.Host.Value!) + "\""
             : "";
         const int Unauthorized = StatusCodes.Status401Unauthorized;
         switch (outcome)

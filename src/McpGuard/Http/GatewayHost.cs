@@ -16,7 +16,8 @@ namespace McpGuard.Http;
 /// <c>mcpguard serve</c>'s listener: Kestrel with its slow-client limits on, the routes of
 /// <see cref="GatewayRoutes"/>, and shutdown in the order of docs/serve.md#shutdown.
 /// </summary>
-internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, TimeProvider clock, PrometheusMetrics? metrics = null)
+internal sealed class GatewayHost(
+    ServeOptions options, GuardLauncher launcher, TimeProvider clock, PrometheusMetrics? metrics = null)
 {
     private readonly LegacySessions _sessions = new(launcher, options.MaxSessions, options.SessionIdle, clock);
     private readonly StatelessRequests _stateless = new(launcher);
@@ -50,12 +51,15 @@ internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, 
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxMessageBytes + 1;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(5));
+            kestrel.Limits.MinRequestBodyDataRate =
+                new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(5));
             kestrel.Listen(options.Listen, listen =>
             {
                 if (options.Tls is { } tls)
                 {
-                    listen.UseHttps(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(tls.Certificate, tls.Key));
+                    listen.UseHttps(
+                        System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(
+                            tls.Certificate, tls.Key));
                 }
             });
         });
@@ -84,7 +88,8 @@ internal sealed class GatewayHost(ServeOptions options, GuardLauncher launcher, 
             ? tokens.WatchAsync(TimeSpan.FromSeconds(1), sweep.Token)
             : Task.CompletedTask;
         await app.StartAsync(CancellationToken.None);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
         var url = new Uri(new Uri(address), options.Path);
         checks.Host.BoundPort = url.Port;
         started(url);

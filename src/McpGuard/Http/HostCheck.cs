@@ -51,7 +51,8 @@ internal sealed class HostCheck(ServeOptions options)
 
     private bool Decide(string host)
     {
-        if (options.PublicUrl is { } publicUrl && string.Equals(host, publicUrl.Authority, StringComparison.OrdinalIgnoreCase))
+        if (options.PublicUrl is { } publicUrl
+            && string.Equals(host, publicUrl.Authority, StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

@@ -35,7 +35,8 @@ internal static class JsonSplice
             while (reader.Read())
             {
                 // Depth counts the enclosing objects: a member of the root is at depth 1 when its name is read.
-                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != matched + 1 && reader.CurrentDepth > matched)
+                if (reader.TokenType != JsonTokenType.PropertyName
+                    || reader.CurrentDepth != matched + 1 && reader.CurrentDepth > matched)
                 {
                     continue;
                 }

@@ -14,7 +14,8 @@ namespace McpGuard.Http;
 /// stdio line, then goes to its 2025 session, opens one (<c>initialize</c>), or goes stateless to the shared child.
 /// </summary>
 /// <param name="shuttingDown">Ends the GET streams at shutdown, so they do not hold up the drain.</param>
-internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests stateless, ServeOptions options, CancellationToken shuttingDown)
+internal sealed class McpEndpoint(
+    LegacySessions sessions, StatelessRequests stateless, ServeOptions options, CancellationToken shuttingDown)
 {
     public const string SessionHeader = "Mcp-Session-Id";
 
@@ -98,7 +99,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         }
 
         await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
-            McpErrorCode.InvalidRequest.AsInt(), $"Bad request: the {SessionHeader} header is required (initialize first).");
+            McpErrorCode.InvalidRequest.AsInt(),
+            $"Bad request: the {SessionHeader} header is required (initialize first).");
     }
 
     /// <summary>
@@ -179,7 +181,8 @@ internal sealed class McpEndpoint(LegacySessions sessions, StatelessRequests sta
         }
         catch (ChildStartException ex)
         {
-            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status502BadGateway, message.Id, McpErrorCode.InternalError.AsInt(), ex.Message);
+            await HttpAnswers.JsonRpcErrorAsync(
+                response, StatusCodes.Status502BadGateway, message.Id, McpErrorCode.InternalError.AsInt(), ex.Message);
             return;
         }
 

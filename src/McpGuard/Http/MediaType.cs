@@ -29,7 +29,8 @@ internal static class MediaType
         var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
         var essence = (semicolon < 0 ? contentType : contentType[..semicolon]).Trim(' ', '\t');
         var slash = essence.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash == essence.Length - 1 || !IsToken(essence.AsSpan(0, slash)) || !IsToken(essence.AsSpan(slash + 1)))
+        if (slash <= 0 || slash == essence.Length - 1
+            || !IsToken(essence.AsSpan(0, slash)) || !IsToken(essence.AsSpan(slash + 1)))
         {
             return null;
         }

@@ -19,7 +19,8 @@ internal static class ModernHeaders
     /// <c>Mcp-Method</c> with one, and its server accepts that); those it sends must still equal the body.</param>
     public static string? Mismatch(IHeaderDictionary headers, ClientMessage message, bool notification = false)
     {
-        var version = ModernMeta.TryGetMeta(message.Params, out var meta) && meta.TryGetProperty(ModernMeta.ProtocolVersionKey, out var v)
+        var version = ModernMeta.TryGetMeta(message.Params, out var meta)
+            && meta.TryGetProperty(ModernMeta.ProtocolVersionKey, out var v)
             && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         if (!Equal(headers, "MCP-Protocol-Version", version, notification))
         {
@@ -31,7 +32,9 @@ internal static class ModernHeaders
             return "Bad request: the Mcp-Method header must equal the body's method.";
         }
 
-        return Equal(headers, "Mcp-Name", NameOf(message.Params), notification) ? null : "Bad request: the Mcp-Name header must equal the body's name or uri.";
+        return Equal(headers, "Mcp-Name", NameOf(message.Params), notification)
+            ? null
+            : "Bad request: the Mcp-Name header must equal the body's name or uri.";
     }
 
     /// <summary>

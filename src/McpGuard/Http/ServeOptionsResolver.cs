@@ -10,7 +10,8 @@ internal static class ServeOptionsResolver
 {
     /// <summary>The options, or false with the one-line reason (exit 2) in <paramref name="error"/>.</summary>
     public static bool TryResolve(
-        CompiledPolicy policy, string? listenFlag, TimeSpan drain, [NotNullWhen(true)] out ServeOptions? options, [NotNullWhen(false)] out string? error)
+        CompiledPolicy policy, string? listenFlag, TimeSpan drain,
+        [NotNullWhen(true)] out ServeOptions? options, [NotNullWhen(false)] out string? error)
     {
         options = null;
         var serve = policy.Serve;
@@ -26,7 +27,8 @@ internal static class ServeOptionsResolver
         switch (serve.Auth)
         {
             case null or ServeAuth.None when !loopback:
-                error = $"listening on {listenText}, which is not a loopback address, needs serve.auth (tokens or oauth) in the policy";
+                error = $"listening on {listenText}, which is not a loopback address, "
+                    + "needs serve.auth (tokens or oauth) in the policy";
                 return false;
             case null or ServeAuth.None:
                 auth = ServeAuth.None.Instance;
@@ -41,7 +43,9 @@ internal static class ServeOptionsResolver
                 throw new InvalidOperationException("unknown serve.auth");
         }
 
-        var tls = serve.Tls is { } t ? new ServeTls(AgentsFilePath.Resolve(policy, t.Certificate), AgentsFilePath.Resolve(policy, t.Key)) : null;
+        var tls = serve.Tls is { } t
+            ? new ServeTls(AgentsFilePath.Resolve(policy, t.Certificate), AgentsFilePath.Resolve(policy, t.Key))
+            : null;
         options = new ServeOptions
         {
             Listen = listen,

@@ -143,7 +143,8 @@ internal sealed class SseParser(long maxEventBytes)
                 _lastEventId = Encoding.UTF8.GetString(value);
             }
         }
-        else if (field.SequenceEqual("retry"u8) && !value.IsEmpty && value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
+        else if (field.SequenceEqual("retry"u8) && !value.IsEmpty
+            && value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
         {
             RetryMilliseconds = long.TryParse(value, out var retry) ? retry : long.MaxValue;
         }

@@ -31,7 +31,8 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
         var (response, aborted) = (context.Response, context.RequestAborted);
         if (ModernHeaders.Mismatch(context.Request.Headers, message) is { } mismatch)
         {
-            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id, ModernHeaders.MismatchCode, mismatch);
+            await HttpAnswers.JsonRpcErrorAsync(
+                response, StatusCodes.Status400BadRequest, message.Id, ModernHeaders.MismatchCode, mismatch);
             return;
         }
 
@@ -42,11 +43,13 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
         }
         catch (ChildStartException ex)
         {
-            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status502BadGateway, message.Id, McpErrorCode.InternalError.AsInt(), ex.Message);
+            await HttpAnswers.JsonRpcErrorAsync(
+                response, StatusCodes.Status502BadGateway, message.Id, McpErrorCode.InternalError.AsInt(), ex.Message);
             return;
         }
 
-        var own = "mcpguard-" + Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var own = "mcpguard-"
+            + Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var guardId = JsonRpcId.FromString(own);
         var forwarded = JsonSplice.Replace(body, s_id, guardId.Raw);
         byte[]? clientToken = null;

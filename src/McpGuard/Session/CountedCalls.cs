@@ -4,7 +4,7 @@ namespace McpGuard.Session;
 /// The tools/calls held for their counts (docs/relay.md#arrival-order), sent by one sender in the order they
 /// arrived, each once its count is in. Calls whose counts one group commit answered go out in one write. One queue
 /// and one sender instead of a decision off the pump per call: no pool work item, linked token, turn or flush per
-/// call, and no chain of pool hops from one call's turn to the next (bench/README.md, issue 27, fifth session).
+/// call, and no chain of pool hops from one call's turn to the next (bench/HISTORY.md, issue 27, fifth session).
 /// </summary>
 /// <param name="send">Concludes and sends one call (it never throws); the write may wait for <paramref
 /// name="flush"/>.</param>

@@ -16,7 +16,7 @@ namespace McpGuard.Session;
 /// request's arrival to its answer, a CLIENT span from its forwarding to the server's answer, and the decision's
 /// attributes on the SERVER span. Exists only while telemetry listens (<see cref="IsListening"/>), so a session
 /// without telemetry pays nothing; the forwarded bytes are never touched (a <c>traceparent</c> is only read).
-/// Per call it stays cheap (bench/README.md): while a request is in flight only its times and facts are kept in its
+/// Per call it stays cheap (bench/HISTORY.md): while a request is in flight only its times and facts are kept in its
 /// <see cref="RequestTrace"/>, which goes whole to the exporter's queue when it is answered; the spans are encoded on
 /// the exporter's thread. Nothing is lost by waiting: the guard never sends its own trace context on, and a span is
 /// exported only once it has ended anyway. The record rides on the request's own entry in the session's table
@@ -133,7 +133,7 @@ internal sealed class RequestSpans(
     /// <summary>
     /// A request without the caller's trace starts a new one, if sampled. No <see cref="TraceParent"/> is made and
     /// copied: a default one's copy on the stack read back 16 bytes across two overlapping stores, which waits for
-    /// every store before it, the record's own writes included (bench/README.md). Unless the sampler decides by the
+    /// every store before it, the record's own writes included (bench/HISTORY.md). Unless the sampler decides by the
     /// id (a ratio), the id is left zero and drawn by the exporter's thread (<see cref="OtlpSpanWriter"/>): nothing
     /// reads it before, since the guard never sends its own trace context on.
     /// </summary>
@@ -187,7 +187,7 @@ internal sealed class RequestSpans(
     /// <summary>
     /// The same, with the request's entry in hand. A tools/call's CLIENT span starts at the reading the gate took
     /// for its outcome just before forwarding it (<see cref="ForwardedCall.StartedTimestamp"/>): no clock read of
-    /// its own (bench/README.md); any other request's reads the clock.
+    /// its own (bench/HISTORY.md); any other request's reads the clock.
     /// </summary>
     public void Forwarded(PendingRequest pending)
     {

@@ -6,7 +6,7 @@ namespace McpGuard.Session;
 /// A quick check that no object in a client line repeats a property name, over the raw bytes, for the common line:
 /// small objects whose names are written without escapes. Then two names are the same exactly when their bytes are
 /// (the line is valid UTF-8), and the line is parsed without the parser's own duplicate pass (its name sets cost
-/// about 4k instructions per tools/call; bench/README.md, issue 27, fifth session). Anything else — a name with an
+/// about 4k instructions per tools/call; bench/HISTORY.md, issue 27, fifth session). Anything else — a name with an
 /// escape, an object with many names, deep nesting, text that is not well formed — is "not sure": the caller parses
 /// strictly, as it always did, so every rule and every error stays the parser's.
 /// </summary>

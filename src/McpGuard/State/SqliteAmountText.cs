@@ -7,7 +7,7 @@ namespace McpGuard.State;
 /// An amount as the SQLite store keeps it, the text of <see cref="StrictDecimal.ToString"/> (digits, at least one
 /// before the point, exactly <see cref="StrictDecimal.Scale"/> after it, a leading minus), written as UTF-8 into the
 /// caller's buffer. Every counted call writes two amounts per counter: as strings they were a string each, its
-/// UTF-8 count and its copy (about 6k of a lone call's 108k instructions, bench/README.md).
+/// UTF-8 count and its copy (about 6k of a lone call's 108k instructions, bench/HISTORY.md).
 /// </summary>
 internal static class SqliteAmountText
 {

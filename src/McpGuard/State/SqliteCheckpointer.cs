@@ -15,7 +15,7 @@ namespace McpGuard.State;
 /// one checkpoint beside them a second (<see cref="s_flushEvery"/>), and at <see cref="FramesBeforeRestart"/> pages
 /// the rest is copied with the store held, so the log stays bounded. Checkpoints every 400 commits ran almost back
 /// to back beside a stream of calls, took CPU and the disk from them (the sequential p99) and never started the log
-/// again (bench/README.md). A failed checkpoint is simply tried again later.
+/// again (bench/HISTORY.md). A failed checkpoint is simply tried again later.
 /// </summary>
 internal sealed unsafe partial class SqliteCheckpointer : IAsyncDisposable
 {

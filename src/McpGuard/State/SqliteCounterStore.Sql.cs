@@ -259,7 +259,7 @@ internal sealed partial class SqliteCounterStore
     /// Deletes every counter whose buckets have all left their window (its buckets go with it), and forgets those
     /// of them this connection remembers. A live counter's old buckets are left to the next decision that touches
     /// it, which takes them out of its sum too. The other remembered windows still hold: forgetting all of them made
-    /// the decision after each sweep read every counter it needs again (bench/README.md, issue 27, eighth session).
+    /// the decision after each sweep read every counter it needs again (bench/HISTORY.md, issue 27, eighth session).
     /// </summary>
     private void Sweep(SqliteCounterStatements statements, DateTimeOffset now)
     {

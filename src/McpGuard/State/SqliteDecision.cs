@@ -30,7 +30,7 @@ internal sealed class SqliteDecision(IReadOnlyList<CounterDemand> demands, DateT
     /// Answers a group commit's decisions, the last first. An answer runs its waiter's continuations on this thread,
     /// and the held calls' sender waits for the oldest (<c>CountedCalls</c>): answered first, it went on at once,
     /// found the next call's count not in yet and flushed, a write to the server per call. Answered last, it finds
-    /// the whole batch answered and sends it in one write (bench/README.md, issue 27, ninth session).
+    /// the whole batch answered and sends it in one write (bench/HISTORY.md, issue 27, ninth session).
     /// </summary>
     public static void AnswerAll(SqliteDecision[] batch, CountOutcome[] outcomes)
     {

@@ -5,7 +5,7 @@ namespace McpGuard.State;
 /// caller's token while a decision waits under it: a token cancelled meanwhile (the engine gave up after
 /// <c>state.timeout</c>) withdraws its decisions still waiting, which are then never counted. A burst's counts share
 /// a token (the engine's give-up slices), so this is one registration per group commit where a registration per
-/// decision, and an async wait to drop it, cost every queued call (bench/README.md, issue 27, ninth session).
+/// decision, and an async wait to drop it, cost every queued call (bench/HISTORY.md, issue 27, ninth session).
 /// Every member but the cancellation's callback is called under the store's lock, which the callback takes too.
 /// </summary>
 internal sealed class SqliteDecisionQueue(object storeLock)

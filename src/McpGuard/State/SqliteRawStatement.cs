@@ -8,7 +8,7 @@ namespace McpGuard.State;
 /// A statement every decision runs (the transaction's own, the bucket writes), prepared once per connection and
 /// run through SQLite's C API: bound by position, stepped, reset. Through <see cref="SqliteCommand"/> each run also
 /// looked its parameters up by name, boxed and converted its values and walked the command's statement list: about
-/// half of a lone call's time in the store (bench/README.md); the calls themselves go through
+/// half of a lone call's time in the store (bench/HISTORY.md); the calls themselves go through
 /// <see cref="SqliteNative"/> (SQLitePCLRaw's wrappers cost more than the binds). Failures throw
 /// <see cref="SqliteException"/>, as the commands do; the connection's <c>busy_timeout</c> waits for another guard's
 /// lock as it does for them.

@@ -5,7 +5,7 @@ namespace McpGuard.Stdio;
 /// block for a <see cref="LineSink"/> another writer holds (the counter store's thread forwarding a burst's calls).
 /// Awaited instead, the wait ended on a thread-pool worker (the semaphore resumes its waiters asynchronously), and
 /// the pump went on from there for good: after one burst, every later line was read, judged and forwarded by a
-/// pool thread blocked in <c>read(2)</c> (bench/README.md, issue 27, eighth session).
+/// pool thread blocked in <c>read(2)</c> (bench/HISTORY.md, issue 27, eighth session).
 /// </summary>
 internal static class PumpThread
 {

@@ -6,7 +6,7 @@ namespace McpGuard.Telemetry;
 /// <c>mcp.server.operation.duration</c> for the requests of one export batch, counted on the export thread
 /// (<see cref="TraceExporter"/>): an answered request's record already holds its method, error type and the
 /// readings of its arrival and answer, so the relay's threads only hand it over, and the batch's durations reach the
-/// histogram once per label set (a few interlocked adds) instead of once per request (bench/README.md). Past
+/// histogram once per label set (a few interlocked adds) instead of once per request (bench/HISTORY.md). Past
 /// <see cref="MaxParts"/> label sets in one batch (methods from outside are any string), a duration goes to the
 /// histogram at once.
 /// </summary>

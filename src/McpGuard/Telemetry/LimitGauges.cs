@@ -52,7 +52,7 @@ internal sealed class LimitGauges : IAsyncDisposable
     private async Task RefreshAsync(TimeProvider time, CancellationToken cancellationToken)
     {
         // The first read runs on the thread pool, not inside the constructor on the guard's start-up path: opening
-        // the SQLite store's reader while its writer sets up waited 20-30 ms there (bench/README.md).
+        // the SQLite store's reader while its writer sets up waited 20-30 ms there (bench/HISTORY.md).
         await Task.Yield();
         using var timer = new PeriodicTimer(Interval, time);
         do

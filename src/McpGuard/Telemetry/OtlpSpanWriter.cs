@@ -7,7 +7,7 @@ namespace McpGuard.Telemetry;
 /// Encodes answered requests as one OTLP <c>ExportTraceServiceRequest</c> (protobuf, as posted to
 /// <c>/v1/traces</c>): the resource and the scope once, then each request's SERVER span and, if it was forwarded,
 /// its CLIENT span, child of the SERVER span, with the attributes docs/telemetry.md lists. The guard's own encoder
-/// rather than the OpenTelemetry SDK's (bench/README.md measured why): keys are encoded once, values go straight
+/// rather than the OpenTelemetry SDK's (bench/HISTORY.md measured why): keys are encoded once, values go straight
 /// from the request's fields to the buffer, and no span object is made on the relay's path.
 /// </summary>
 internal sealed class OtlpSpanWriter

@@ -8,7 +8,7 @@ namespace McpGuard.Telemetry;
 /// The session fills it in; once answered it goes, whole, to the <see cref="ITraceSink"/>, whose thread alone reads it
 /// from then on and encodes its SERVER span and, if it was forwarded, its CLIENT span (<see cref="OtlpSpanWriter"/>).
 /// The exporter then hands it back for another request (<see cref="Reuse"/>): records that live until their batch is
-/// posted were the guard's main survivors of each young collection when one was made per request (bench/README.md).
+/// posted were the guard's main survivors of each young collection when one was made per request (bench/HISTORY.md).
 /// </summary>
 internal sealed class RequestTrace(string method, string? tool, long startedAt)
 {
@@ -22,7 +22,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     public RequestTrace Reuse(string method, string? tool, long startedAt)
     {
         // Written one field at a time and never read: the record was last read by the export thread, on the other
-        // core, and a read here waits for its line to come back, where a write does not (bench/README.md). Tuples
+        // core, and a read here waits for its line to come back, where a write does not (bench/HISTORY.md). Tuples
         // copied a default TraceParent through the stack, read back across two overlapping stores: a read that waits
         // for every store before it.
         Method = method;
@@ -63,7 +63,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     /// <summary>
     /// The request id's JSON bytes (<c>"c1"</c>, <c>42</c>), written as they are on both spans, copied into the
     /// record (<see cref="IdBytes"/>): a record is old and waits for its batch, so a reference to the message's own
-    /// bytes made each young id a survivor of every collection until its batch was sent (bench/README.md).
+    /// bytes made each young id a survivor of every collection until its batch was sent (bench/HISTORY.md).
     /// </summary>
     public int IdLength { get; private set; }
 

@@ -11,7 +11,7 @@ namespace McpGuard.Telemetry;
 /// <see cref="TraceExportOptions.MaxQueueSize"/> spans are dropped and counted. The thread wakes when a batch is
 /// full or the schedule delay passes; disposing sends what is queued (within the export timeout) and stops it.
 /// Hand-written, not the OpenTelemetry SDK's tracer: the SDK's per-span objects, sampler, processors and exporter
-/// cost more than the whole 10 % budget (bench/README.md).
+/// cost more than the whole 10 % budget (bench/HISTORY.md).
 /// </summary>
 internal sealed partial class TraceExporter : ITraceSink, IDisposable
 {
@@ -19,7 +19,7 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     private readonly ConcurrentQueue<RequestTrace> _free = new();
     /// <summary>
     /// Set when a batch fills (or on exit). No spinning before the thread sleeps: a <c>SemaphoreSlim</c> spun, then
-    /// yielded, for microseconds each time the thread went back to wait, once a batch (bench/README.md).
+    /// yielded, for microseconds each time the thread went back to wait, once a batch (bench/HISTORY.md).
     /// </summary>
     private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
     /// <summary>Set once the last flush has counted every queued request's duration (<see cref="WaitCounted"/>).
@@ -135,7 +135,7 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     /// wake posts only full batches and leaves the rest queued: draining the queue at every wake posted a full batch
     /// and then the few hundred spans queued while it was sent, about four posts per batch's worth of spans at
     /// 100,000 calls a second, and each post costs the export thread and the receiver as much as a thousand spans'
-    /// bytes (bench/README.md).
+    /// bytes (bench/HISTORY.md).
     /// </summary>
     private void Run()
     {

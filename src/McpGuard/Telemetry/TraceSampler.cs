@@ -57,7 +57,7 @@ internal sealed class TraceSampler
 
     /// <summary>
     /// True when a request with no caller's trace gets spans: <see cref="Samples"/> without a parent, for a caller
-    /// that has made no <see cref="TraceParent"/> (the relay's common path, bench/README.md).
+    /// that has made no <see cref="TraceParent"/> (the relay's common path, bench/HISTORY.md).
     /// </summary>
     public bool SamplesRoot(ulong traceIdHigh)
     {

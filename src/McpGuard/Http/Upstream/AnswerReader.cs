@@ -31,7 +31,8 @@ internal static class AnswerReader
                 body, content.Headers.ContentLength, onMessage, maxMessageBytes, cancellationToken),
             MediaType.EventStream => await ReadEventsAsync(
                 body, events ?? new SseParser(maxMessageBytes), onMessage, onProgress, cancellationToken),
-            null when content.Headers.ContentLength == 0 || await IsEmptyAsync(body, cancellationToken) => AnswerOutcome.Ended,
+            null when content.Headers.ContentLength == 0 || await IsEmptyAsync(body, cancellationToken) =>
+                AnswerOutcome.Ended,
             _ => AnswerOutcome.UnsupportedMediaType,
         };
     }

@@ -105,6 +105,7 @@ internal static partial class HeaderOption
 
     private static HeaderOptionOutcome Checked(string option, string name, string value) =>
         !IsSendableValue(value)
-            ? new HeaderOptionOutcome.Invalid($"{option} {name}: the value holds a line break, NUL or a non-ASCII character.")
+            ? new HeaderOptionOutcome.Invalid(
+                $"{option} {name}: the value holds a line break, NUL or a non-ASCII character.")
             : new HeaderOptionOutcome.Parsed(new UpstreamHeader(name, value));
 }

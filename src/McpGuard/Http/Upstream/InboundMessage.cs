@@ -61,7 +61,8 @@ internal sealed record InboundMessage(
 
             // An initialize answer names the revision the 2025 session speaks from now on.
             var protocolVersion = isResponse && hasResult && result.ValueKind == JsonValueKind.Object
-                && result.TryGetProperty("protocolVersion"u8, out var negotiated) && negotiated.ValueKind == JsonValueKind.String
+                && result.TryGetProperty("protocolVersion"u8, out var negotiated)
+                && negotiated.ValueKind == JsonValueKind.String
                     ? negotiated.GetString()
                     : null;
             message = new InboundMessage(OneLine(data), id, isResponse, isError, protocolVersion);

@@ -9,7 +9,8 @@ namespace McpGuard.Http.Upstream;
 /// Every message goes to the session.
 /// </summary>
 internal sealed partial class LegacyStream(
-    HttpMessageInvoker http, UpstreamOptions options, UpstreamRequests requests, LegacyUpstreamSession legacy, IUpstreamSink sink, ILogger logger)
+    HttpMessageInvoker http, UpstreamOptions options, UpstreamRequests requests, LegacyUpstreamSession legacy,
+    IUpstreamSink sink, ILogger logger)
 {
     private const int MaxFailuresInARow = 5;
 
@@ -44,7 +45,8 @@ internal sealed partial class LegacyStream(
                     opening.CancelAfter(Timeout.InfiniteTimeSpan);
                     failures = -1;
                     var outcome = await AnswerReader.ReadAsync(
-                        response.Content, parser, message => DeliverAsync(message, closing), () => { }, options.MaxMessageBytes, opening.Token);
+                        response.Content, parser, message => DeliverAsync(message, closing), () => { },
+                        options.MaxMessageBytes, opening.Token);
                     if (outcome != AnswerOutcome.Ended)
                     {
                         LogStreamBroken(logger, options.DisplayName, UpstreamFailure.Outcome(outcome));
@@ -55,15 +57,20 @@ internal sealed partial class LegacyStream(
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or UpstreamCredentialException)
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException
+                or UpstreamCredentialException)
             {
-                LogStreamBroken(logger, options.DisplayName, ex is HttpRequestException failed ? UpstreamFailure.Describe(failed) : ex.GetType().Name);
+                var failure = ex is HttpRequestException failed ? UpstreamFailure.Describe(failed) : ex.GetType().Name;
+                LogStreamBroken(logger, options.DisplayName, failure);
             }
 
             lastEventId = parser.LastEventId.Length > 0 ? parser.LastEventId : lastEventId;
             retryMilliseconds = parser.RetryMilliseconds ?? retryMilliseconds;
-            var pause = retryMilliseconds is { } retry ? TimeSpan.FromMilliseconds(Math.Min(retry, 60_000)) : TimeSpan.FromSeconds(Math.Max(1, failures + 1));
-            await Task.Delay(pause, closing).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            var pause = retryMilliseconds is { } retry
+                ? TimeSpan.FromMilliseconds(Math.Min(retry, 60_000))
+                : TimeSpan.FromSeconds(Math.Max(1, failures + 1));
+            await Task.Delay(pause, closing).ContinueWith(
+                _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
     }
 
@@ -73,9 +80,13 @@ internal sealed partial class LegacyStream(
         return false;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Upstream {Upstream} opened no stream for server messages (HTTP {Status}).")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Upstream {Upstream} opened no stream for server messages (HTTP {Status}).")]
     private static partial void LogNoStream(ILogger logger, string upstream, int status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream}: the stream for server messages broke ({Failure}); reopening.")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Upstream {Upstream}: the stream for server messages broke ({Failure}); reopening.")]
     private static partial void LogStreamBroken(ILogger logger, string upstream, string failure);
 }

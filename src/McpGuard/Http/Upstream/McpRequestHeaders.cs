@@ -73,7 +73,8 @@ internal static class McpRequestHeaders
     {
         var plain = value.Length > 0
             && value.Trim() == value
-            && !(value.StartsWith("=?base64?", StringComparison.Ordinal) && value.EndsWith("?=", StringComparison.Ordinal))
+            && !(value.StartsWith("=?base64?", StringComparison.Ordinal)
+                && value.EndsWith("?=", StringComparison.Ordinal))
             && value.All(c => c == '\t' || c is >= ' ' and <= '~');
         return plain ? value : "=?base64?" + Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) + "?=";
     }

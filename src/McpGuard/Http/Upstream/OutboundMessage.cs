@@ -11,7 +11,8 @@ namespace McpGuard.Http.Upstream;
 /// comes from these, read from the judged body itself, never from anything the client sent beside it. The name and
 /// a cancellation's request id are read for 2026-07-28 messages only: no 2025-era POST carries them.
 /// </summary>
-internal sealed record OutboundMessage(OutboundKind Kind, JsonRpcId? Id, string? Method, string? ModernRevision, string? NameValue)
+internal sealed record OutboundMessage(
+    OutboundKind Kind, JsonRpcId? Id, string? Method, string? ModernRevision, string? NameValue)
 {
     private static readonly byte[] s_revisionKey = Encoding.UTF8.GetBytes(ModernMeta.ProtocolVersionKey);
 

@@ -12,7 +12,8 @@ namespace McpGuard.Http.Upstream;
 /// gets no usable answer gets a JSON-RPC error naming the upstream, which the session treats like a server's error
 /// (so its counts are given back). Requests run concurrently; notifications and responses are sent in order.
 /// </summary>
-internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOptions options, IUpstreamSink sink, ILogger logger) : IDisposable
+internal sealed partial class UpstreamClient(
+    HttpMessageInvoker http, UpstreamOptions options, IUpstreamSink sink, ILogger logger) : IDisposable
 {
     private readonly LegacyUpstreamSession _legacy = new();
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _openRequests = new();
@@ -159,7 +160,8 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
         }
     }
 
-    private async Task<bool> PostOneWayAsync(OutboundMessage outbound, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private async Task<bool> PostOneWayAsync(
+        OutboundMessage outbound, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
         timeout.CancelAfter(options.Timeout);
@@ -181,9 +183,11 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
                 _legacy.OnNotFound(sessionId);
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or UpstreamCredentialException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException
+            or UpstreamCredentialException)
         {
-            LogOneWayFailed(logger, options.DisplayName, ex is HttpRequestException http ? UpstreamFailure.Describe(http) : ex.GetType().Name);
+            var failure = ex is HttpRequestException http ? UpstreamFailure.Describe(http) : ex.GetType().Name;
+            LogOneWayFailed(logger, options.DisplayName, failure);
         }
 
         return false;
@@ -197,7 +201,8 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
             using var request = await _requests.CreateAsync(HttpMethod.Delete, _legacy, timeout.Token);
             using var response = await http.SendAsync(request, timeout.Token);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or UpstreamCredentialException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException
+            or UpstreamCredentialException)
         {
             // The session ends either way; the upstream expires it on its own.
             LogOneWayFailed(logger, options.DisplayName, "DELETE");
@@ -210,9 +215,13 @@ internal sealed partial class UpstreamClient(HttpMessageInvoker http, UpstreamOp
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream}: a request failed: {Failure}.")]
     private static partial void LogRequestFailed(ILogger logger, string upstream, string failure);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream} answered a notification or response with HTTP {Status}.")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Upstream {Upstream} answered a notification or response with HTTP {Status}.")]
     private static partial void LogOneWayRefused(ILogger logger, string upstream, int status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream}: a notification, response or DELETE failed: {Failure}.")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Upstream {Upstream}: a notification, response or DELETE failed: {Failure}.")]
     private static partial void LogOneWayFailed(ILogger logger, string upstream, string failure);
 }

@@ -8,7 +8,8 @@ namespace McpGuard.Http.Upstream;
 /// it was not, for the JSON-RPC error the client then gets.
 /// </summary>
 internal sealed class UpstreamExchange(
-    HttpMessageInvoker http, UpstreamOptions options, UpstreamRequests requests, LegacyUpstreamSession legacy, IUpstreamSink sink)
+    HttpMessageInvoker http, UpstreamOptions options, UpstreamRequests requests, LegacyUpstreamSession legacy,
+    IUpstreamSink sink)
 {
     private bool _answered;
 
@@ -85,7 +86,8 @@ internal sealed class UpstreamExchange(
         }
     }
 
-    private async ValueTask<bool> HandOnAsync(InboundMessage message, OutboundMessage outbound, CancellationToken stopping)
+    private async ValueTask<bool> HandOnAsync(
+        InboundMessage message, OutboundMessage outbound, CancellationToken stopping)
     {
         if (message.IsResponse && message.Id?.Key == outbound.Id?.Key)
         {
@@ -108,10 +110,12 @@ internal sealed class UpstreamExchange(
     /// A status outside 2xx. The upstream's own JSON-RPC error for this request (a 2026-07-28 server answers a header
     /// mismatch with 400 and one) is its answer and goes to the session like any other; else the status is the reason.
     /// </summary>
-    private async Task<string?> RefusedAsync(HttpResponseMessage response, JsonRpcId id, CancellationToken cancellationToken)
+    private async Task<string?> RefusedAsync(
+        HttpResponseMessage response, JsonRpcId id, CancellationToken cancellationToken)
     {
         var status = UpstreamFailure.Status(response.StatusCode, options);
-        if ((int)response.StatusCode is < 400 or >= 500 || !MediaType.Is(AnswerReader.ContentType(response.Content.Headers), MediaType.Json))
+        if ((int)response.StatusCode is < 400 or >= 500
+            || !MediaType.Is(AnswerReader.ContentType(response.Content.Headers), MediaType.Json))
         {
             return status;
         }

@@ -13,7 +13,8 @@ internal static class UpstreamFailure
     public static string Describe(HttpRequestException exception) => exception.HttpRequestError switch
     {
         HttpRequestError.NameResolutionError => "its host name did not resolve",
-        HttpRequestError.ConnectionError when Find<SocketException>(exception) is { SocketErrorCode: SocketError.ConnectionRefused } =>
+        HttpRequestError.ConnectionError
+            when Find<SocketException>(exception) is { SocketErrorCode: SocketError.ConnectionRefused } =>
             "the connection was refused",
         HttpRequestError.ConnectionError => "the connection failed",
         HttpRequestError.SecureConnectionError => "TLS failed: "
@@ -40,7 +41,8 @@ internal static class UpstreamFailure
         _ => $"HTTP {(int)status}",
     };
 
-    public static string Timeout(TimeSpan timeout) => $"no answer within {timeout.TotalSeconds:0.###} s (--upstream-timeout)";
+    public static string Timeout(TimeSpan timeout) =>
+        $"no answer within {timeout.TotalSeconds:0.###} s (--upstream-timeout)";
 
     public static string Outcome(AnswerOutcome outcome) => outcome switch
     {

@@ -43,7 +43,8 @@ internal static class UpstreamHttp
 
             handler.SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Verify(roots, certificate, chain, errors),
+                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                    Verify(roots, certificate, chain, errors),
             };
         }
 
@@ -75,7 +76,8 @@ internal static class UpstreamHttp
     /// <summary>
     /// The system's verdict, or, when only the chain failed, the chain built again to the added roots.
     /// </summary>
-    internal static bool Verify(X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    internal static bool Verify(
+        X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -91,7 +93,8 @@ internal static class UpstreamHttp
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         custom.ChainPolicy.CustomTrustStore.AddRange(roots);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        custom.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1")); // server auth
+        // server auth
+        custom.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
         if (chain is not null)
         {
             foreach (var element in chain.ChainElements.Skip(1))

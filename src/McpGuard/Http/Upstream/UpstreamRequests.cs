@@ -12,7 +12,8 @@ internal sealed class UpstreamRequests(UpstreamOptions options)
     private const string BothAnswers = MediaType.Json + ", " + MediaType.EventStream;
 
     public async ValueTask<HttpRequestMessage> PostAsync(
-        OutboundMessage outbound, ReadOnlyMemory<byte> body, LegacyUpstreamSession legacy, CancellationToken cancellationToken)
+        OutboundMessage outbound, ReadOnlyMemory<byte> body, LegacyUpstreamSession legacy,
+        CancellationToken cancellationToken)
     {
         var request = await CreateAsync(HttpMethod.Post, outbound.IsModern ? null : legacy, cancellationToken);
         request.Headers.TryAddWithoutValidation("Accept", BothAnswers);
@@ -74,7 +75,8 @@ internal sealed class UpstreamRequests(UpstreamOptions options)
     }
 
     /// <summary>The GET that opens a 2025 session's stream for server-initiated messages.</summary>
-    public async Task<HttpRequestMessage> ListenAsync(LegacyUpstreamSession legacy, string lastEventId, CancellationToken cancellationToken)
+    public async Task<HttpRequestMessage> ListenAsync(
+        LegacyUpstreamSession legacy, string lastEventId, CancellationToken cancellationToken)
     {
         var request = await CreateAsync(HttpMethod.Get, legacy, cancellationToken);
         request.Headers.TryAddWithoutValidation("Accept", MediaType.EventStream);

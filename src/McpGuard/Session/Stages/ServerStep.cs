@@ -28,7 +28,7 @@ internal sealed class ServerStep
 
     /// <summary>
     /// When a forwarded call's answer was recorded (<see cref="CallOutcomeStage"/>; 0 for other messages): its
-    /// spans end at that reading, so telemetry reads no clock of its own for the answer (bench/README.md).
+    /// spans end at that reading, so telemetry reads no clock of its own for the answer (bench/HISTORY.md).
     /// </summary>
     public long AnsweredAt { get; set; }
 
