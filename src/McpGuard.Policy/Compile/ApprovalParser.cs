@@ -9,6 +9,7 @@ internal sealed class ApprovalParser(YamlWalker yaml)
 {
     private static readonly string[] s_approvalKeys = ["timeout", "progress", "channels", "command"];
     private static readonly string[] s_channels = ["elicitation", "desk", "command"];
+    private static readonly TimeSpan s_longest = TimeSpan.FromDays(1);
 
     public ApprovalSettings Parse(YamlNode node)
     {
@@ -19,10 +20,12 @@ internal sealed class ApprovalParser(YamlWalker yaml)
             return ApprovalSettings.Default;
         }
 
+        // At most a day: no client waits that long for a call, and the guard's timers cannot wait past ~49 days.
         var settings = ApprovalSettings.Default;
         if (keys.TryGetValue("timeout", out var timeout)
-            && DurationValue.Read(yaml, timeout, "approval.timeout", "must be a duration such as 120s or 5m")
-                is { } span)
+            && DurationValue.Read(
+                yaml, timeout, "approval.timeout", "must be a duration such as 120s or 5m, at most 24h",
+                atMost: s_longest) is { } span)
         {
             settings = settings with { Timeout = span };
         }
@@ -30,8 +33,8 @@ internal sealed class ApprovalParser(YamlWalker yaml)
         // Below a second a waiting call would flood the client; a client's timeout is tens of seconds.
         if (keys.TryGetValue("progress", out var progress)
             && DurationValue.Read(
-                yaml, progress, "approval.progress", "must be a duration of at least 1s, such as 10s",
-                atLeast: TimeSpan.FromSeconds(1)) is { } every)
+                yaml, progress, "approval.progress", "must be a duration of at least 1s and at most 24h, such as 10s",
+                atLeast: TimeSpan.FromSeconds(1), atMost: s_longest) is { } every)
         {
             settings = settings with { Progress = every };
         }

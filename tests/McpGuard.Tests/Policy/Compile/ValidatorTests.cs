@@ -187,6 +187,23 @@ public sealed class ValidatorTests
             Errors($"version: 1\ndefault: deny\napproval:\n  progress: {progress}\n"),
             e => e.Path == "approval.progress" && e.Message.Contains("at least 1s", StringComparison.Ordinal));
 
+    // A timer cannot wait past about 49 days: a policy saying 60d loaded, and every call needing approval then went
+    // unanswered (the approval's CancellationTokenSource threw). A day is already past every client's patience.
+    [Theory]
+    [InlineData("timeout", "60d")]
+    [InlineData("timeout", "25h")]
+    [InlineData("progress", "60d")]
+    public void Rejects_ApprovalTimeoutOrProgressOverADay(string key, string value) =>
+        Assert.Contains(
+            Errors($"version: 1\ndefault: deny\napproval:\n  {key}: {value}\n"),
+            e => e.Path == $"approval.{key}" && e.Message.Contains("at most 24h", StringComparison.Ordinal));
+
+    [Fact]
+    public void Accepts_ApprovalTimeoutOfADay() =>
+        Assert.Equal(
+            TimeSpan.FromDays(1),
+            PolicyTestData.Load("version: 1\ndefault: deny\napproval:\n  timeout: 24h\n").Approval.Timeout);
+
     [Fact]
     public void Accepts_ApprovalProgress()
     {
