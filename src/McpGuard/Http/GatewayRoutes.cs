@@ -23,6 +23,10 @@ internal static class GatewayRoutes
         Readiness readiness,
         PrometheusMetrics? metrics = null)
     {
+        // What needs no auth, by its exact path. Everything else runs the checks first: the router matches paths
+        // case-insensitively and with a trailing slash (/MCP, /metrics/), so a test for the endpoint's own spelling
+        // would let those through unchecked (no Host, Origin or token check, and no agent: a 500).
+        var open = new HashSet<string>(StringComparer.Ordinal) { "/healthz", "/readyz" };
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", async (HttpContext context) =>
             await readiness.CheckAsync(context.RequestAborted) is ReadinessOutcome.Ready
@@ -35,15 +39,15 @@ internal static class GatewayRoutes
             IResult Metadata() => Results.Bytes(document, "application/json");
             app.MapGet(ProtectedResourceMetadata.PathFor(options.Path), Metadata);
             app.MapGet(ProtectedResourceMetadata.WellKnown, Metadata);
+            open.Add(ProtectedResourceMetadata.PathFor(options.Path));
+            open.Add(ProtectedResourceMetadata.WellKnown);
         }
 
-
-        // The checks run only in front of the MCP endpoint and the metrics scrape (not the probes), around the handler,
-        // so an agent's request counts as open until its answer is written and a scrape needs the endpoint's auth.
-        app.Use((context, next) => context.Request.Path.Equals(options.Path, StringComparison.Ordinal)
-            || (metrics is not null && context.Request.Path.Equals(MetricsPath, StringComparison.Ordinal))
-            ? checks.InvokeAsync(context, next)
-            : next(context));
+        // The checks run around the handler, so an agent's request counts as open until its answer is written, and a
+        // metrics scrape needs the endpoint's auth.
+        app.Use((context, next) => open.Contains(context.Request.Path.Value ?? "")
+            ? next(context)
+            : checks.InvokeAsync(context, next));
         var mcp = app.MapGroup(options.Path);
         mcp.MapPost("", endpoint.PostAsync);
         mcp.MapGet("", endpoint.GetAsync);

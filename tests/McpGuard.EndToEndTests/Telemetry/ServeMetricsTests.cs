@@ -53,6 +53,38 @@ public sealed class ServeMetricsTests
         Assert.Contains("# TYPE mcp_server_operation_duration_seconds histogram", after, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OtherSpellingsOfThePaths_NeedTheTokenToo()
+    {
+        // The router matches paths case-insensitively and with a trailing slash: /Metrics and /metrics/ answered
+        // the scrape to anyone, and /MCP or /mcp/ passed no check at all (a 500, with no agent to name).
+        var home = DeskProcess.NewHome();
+        await ServeHttpBoundsTests.RunCliAsync(
+            home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), Policy);
+        await using var guard = await ServedGuard.StartAsync(Policy, ["node", RepoPaths.V2Server], home: home);
+        using var http = new HttpClient();
+
+        var statuses = new List<string>();
+        foreach (var path in new[] { "/metrics", "/Metrics", "/metrics/", "/METRICS/" })
+        {
+            using var response = await http.GetAsync(new Uri(guard.Url, path), Ct);
+            statuses.Add($"GET {path} {(int)response.StatusCode}");
+        }
+
+        foreach (var path in new[] { "/mcp", "/MCP", "/mcp/", "/Mcp/" })
+        {
+            using var content = new StringContent(
+                """{"jsonrpc":"2.0","id":1,"method":"ping"}""", Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync(new Uri(guard.Url, path), content, Ct);
+            statuses.Add($"POST {path} {(int)response.StatusCode}");
+        }
+
+        Assert.Equal(
+            ["GET /metrics 401", "GET /Metrics 401", "GET /metrics/ 401", "GET /METRICS/ 401",
+                "POST /mcp 401", "POST /MCP 401", "POST /mcp/ 401", "POST /Mcp/ 401"],
+            statuses);
+    }
+
     private static async Task<string> ScrapeAsync(HttpClient http, Uri metrics, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, metrics);
