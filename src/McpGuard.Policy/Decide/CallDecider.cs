@@ -93,8 +93,9 @@ internal static class CallDecider
     /// <summary>
     /// A call that needs a person but that its limits would refuse whatever the person said (a budget amount that is
     /// not a strict number, or over the max on its own): denied as the count would deny it, without asking anyone.
+    /// Also what `explain`, which counts nothing, says of an allowed call that no count could let through.
     /// </summary>
-    private static PolicyDecision? NeverAllowed(CompiledPolicy policy, ToolRequest request, PolicyDecision asked)
+    public static PolicyDecision? NeverAllowed(CompiledPolicy policy, ToolRequest request, PolicyDecision asked)
     {
         var entry = policy.FindEntry(request.ToolName);
         var refusal = !LimitPlan.TryBuild(policy, entry, request.Arguments, request.Agent, out var plan, out var bad)

@@ -75,6 +75,17 @@ internal static class ExplainCommand
                     ServerName = parseResult.GetValue(serverName),
                     Picked = parseResult.GetValue(picked),
                 }, steps);
+
+                // A running guard counts an allowed call next, and refuses one whose limits could never let it
+                // through (a budget amount that is not a strict number of 0 or more, or over the max on its own, a
+                // missing per argument), whatever its counters hold.
+                if (decision is CallDecision.Allow { Why: CallVerdict.Allow } allowed
+                    && CallDecider.NeverAllowed(policy, allowed.Request, allowed.Decision) is { } refused)
+                {
+                    steps.Add($"{refused.RuleId}: its limits refuse this call whatever they have counted");
+                    decision = new CallDecision.Refuse(refused, CallVerdict.Deny) { Request = allowed.Request };
+                }
+
                 foreach (var step in steps)
                 {
                     await output.WriteLineAsync($"  {TerminalText.Printable(step)}");

@@ -60,7 +60,7 @@ internal sealed class GatewayChecks(
             ? await authenticator.AuthenticateAsync(authorization, connection.Items, context.RequestAborted)
             : await authenticator.AuthenticateAsync(
                 IRequestAuthenticator.BearerToken(authorization), context.RequestAborted);
-        if (outcome is not AuthOutcome.Accepted { Agent: var agent })
+        if (outcome is not AuthOutcome.Accepted { Agent: var agent, Revoked: var revoked })
         {
             await RefuseAsync(context, outcome);
             return;
@@ -84,13 +84,17 @@ internal sealed class GatewayChecks(
             return;
         }
 
+        // A revoked token's requests end at once (a GET stream, a listen, a call waiting for its answer or a person):
+        // the client sees its connection go, and its next request gets 401.
+        var revocation = revoked.UnsafeRegister(static c => ((HttpContext)c!).Abort(), context);
         try
         {
-            context.Features.Set(new CallingAgent(agent));
+            context.Features.Set(new CallingAgent(agent, revoked));
             await next(context);
         }
         finally
         {
+            revocation.Dispose();
             cap?.Exit(agent);
         }
     }

@@ -83,6 +83,10 @@ internal sealed class GatewayHost(
 
         using var sweep = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var idle = _sessions.SweepIdleAsync(sweep.Token);
+        // agents.yaml is checked on each request; between requests too, so a revoked token's open streams end.
+        var watch = authenticator is TokenAuthenticator tokens
+            ? tokens.WatchAsync(TimeSpan.FromSeconds(1), sweep.Token)
+            : Task.CompletedTask;
         await app.StartAsync(CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First();
@@ -106,7 +110,7 @@ internal sealed class GatewayHost(
         await _stateless.StopAsync();
         try
         {
-            await idle;
+            await Task.WhenAll(idle, watch);
         }
         catch (OperationCanceledException)
         {

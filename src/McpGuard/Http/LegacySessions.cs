@@ -14,9 +14,12 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
 
     public int Count => _sessions.Count;
 
-    /// <summary>Starts a child for a new session; null when <c>sessions.max</c> are open.</summary>
+    /// <summary>
+    /// Starts a child for a new session; null when <c>sessions.max</c> are open. The session ends when
+    /// <paramref name="revoked"/> fires (the token that opened it was revoked), as a DELETE would end it.
+    /// </summary>
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
-    public LegacySession? Open(string agent)
+    public LegacySession? Open(string agent, CancellationToken revoked = default)
     {
         if (_sessions.Count >= max)
         {
@@ -28,7 +31,20 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
         var relay = new GatewayRelay(launcher, sharedByClients: false, agent, id);
         var session = new LegacySession(id, agent, relay, clock);
         _sessions[id] = session;
-        _ = session.Relay.Running.ContinueWith(_ => _sessions.TryRemove(id, out var _), TaskScheduler.Default);
+        var revocation = revoked.UnsafeRegister(
+            static state =>
+            {
+                var (sessions, session) = ((LegacySessions, LegacySession))state!;
+                _ = sessions.EndAsync(session);
+            },
+            (this, session));
+        _ = session.Relay.Running.ContinueWith(
+            _ =>
+            {
+                revocation.Dispose();
+                _sessions.TryRemove(id, out var _);
+            },
+            TaskScheduler.Default);
         return session;
     }
 

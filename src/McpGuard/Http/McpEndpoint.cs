@@ -61,7 +61,8 @@ internal sealed class McpEndpoint(
 
         using var message = accepted;
 
-        var agent = context.Features.GetRequiredFeature<CallingAgent>().Name;
+        var caller = context.Features.GetRequiredFeature<CallingAgent>();
+        var agent = caller.Name;
         if (message.Kind != MessageKind.Response && message.Method != RequestMethods.Initialize
             && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
         {
@@ -93,7 +94,7 @@ internal sealed class McpEndpoint(
 
         if (message.Method == RequestMethods.Initialize && message.Kind == MessageKind.Request)
         {
-            await InitializeAsync(agent, message, body, response, aborted);
+            await InitializeAsync(caller, message, body, response, aborted);
             return;
         }
 
@@ -171,12 +172,12 @@ internal sealed class McpEndpoint(
     }
 
     private async Task InitializeAsync(
-        string agent, ClientMessage message, byte[] body, HttpResponse response, CancellationToken aborted)
+        CallingAgent caller, ClientMessage message, byte[] body, HttpResponse response, CancellationToken aborted)
     {
         LegacySession? session;
         try
         {
-            session = sessions.Open(agent);
+            session = sessions.Open(caller.Name, caller.Revoked);
         }
         catch (ChildStartException ex)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -10,8 +11,9 @@ namespace McpGuard.Http;
 
 /// <summary>
 /// Bearer tokens per agent: the presented token's SHA-256 is looked up among the hashes in <c>agents.yaml</c>. The
-/// file's time and size are checked on every request and it is read again when they changed, so <c>agents
-/// revoke</c> takes effect at once (from the next request on).
+/// file's time and size are checked on every request (and every second by <see cref="WatchAsync"/>) and it is read
+/// again when they changed, so <c>agents revoke</c> takes effect at once: from the next request on, and the revoked
+/// token's open streams and sessions end (each accepted token carries a <see cref="AuthOutcome.Accepted.Revoked"/>).
 /// </summary>
 /// <remarks>
 /// The lookup is by the digest, in a table made when the file is read: one hash and one probe a request, however many
@@ -33,7 +35,7 @@ internal sealed partial class TokenAuthenticator : IRequestAuthenticator
     private readonly Lock _gate = new();
     private readonly string _path;
     private readonly ILogger _logger;
-    private Dictionary<(UInt128, UInt128), string> _agents = [];
+    private Dictionary<(UInt128, UInt128), Grant> _agents = [];
     private DateTime _readAt = DateTime.MinValue;
     private long _length = NeverRead;
 
@@ -103,13 +105,13 @@ internal sealed partial class TokenAuthenticator : IRequestAuthenticator
         return difference == 0;
     }
 
-    private static AuthOutcome Outcome(string? bearerToken, Dictionary<(UInt128, UInt128), string> agents) =>
+    private static AuthOutcome Outcome(string? bearerToken, Dictionary<(UInt128, UInt128), Grant> agents) =>
         bearerToken is null ? new AuthOutcome.Refused(false, "no bearer token")
-            : Authenticate(bearerToken, agents) is { } agent ? new AuthOutcome.Accepted(agent)
+            : Authenticate(bearerToken, agents) is { } grant ? grant.Accepted
             : new AuthOutcome.Refused(true, "unknown or revoked token");
 
-    /// <summary>The agent the token belongs to; null when it belongs to none.</summary>
-    private static string? Authenticate(string token, Dictionary<(UInt128, UInt128), string> agents)
+    /// <summary>The grant of the agent the token belongs to; null when it belongs to none.</summary>
+    private static Grant? Authenticate(string token, Dictionary<(UInt128, UInt128), Grant> agents)
     {
         var length = Encoding.UTF8.GetMaxByteCount(token.Length);
         Span<byte> utf8 = length <= StackTokenBytes ? stackalloc byte[StackTokenBytes] : new byte[length];
@@ -122,22 +124,45 @@ internal sealed partial class TokenAuthenticator : IRequestAuthenticator
     private static (UInt128, UInt128) Key(ReadOnlySpan<byte> digest) =>
         (MemoryMarshal.Read<UInt128>(digest), MemoryMarshal.Read<UInt128>(digest[16..]));
 
-    /// <summary>The first agent named for each hash, in the file's order (a later duplicate is never chosen).</summary>
-    private static Dictionary<(UInt128, UInt128), string> ByHash(IReadOnlyList<AgentEntry> entries)
+    /// <summary>
+    /// The first agent named for each hash, in the file's order (a later duplicate is never chosen); a hash that
+    /// <paramref name="before"/> had under the same name keeps its grant.
+    /// </summary>
+    private static Dictionary<(UInt128, UInt128), Grant> ByHash(
+        IReadOnlyList<AgentEntry> entries, Dictionary<(UInt128, UInt128), Grant> before)
     {
-        var agents = new Dictionary<(UInt128, UInt128), string>(entries.Count);
+        var agents = new Dictionary<(UInt128, UInt128), Grant>(entries.Count);
         foreach (var entry in entries)
         {
             if (entry.TokenHash.Length == SHA256.HashSizeInBytes)
             {
-                agents.TryAdd(Key(entry.TokenHash), entry.Name);
+                var key = Key(entry.TokenHash);
+                if (!agents.ContainsKey(key))
+                {
+                    agents[key] = before.TryGetValue(key, out var kept) && kept.Name == entry.Name
+                        ? kept
+                        : new Grant(entry.Name);
+                }
             }
         }
 
         return agents;
     }
 
-    private Dictionary<(UInt128, UInt128), string> Agents()
+    /// <summary>
+    /// Reads the file again whenever it changed, so a token revoked while its agent sends nothing still ends the
+    /// streams and sessions it holds open, within about <paramref name="every"/>.
+    /// </summary>
+    public async Task WatchAsync(TimeSpan every, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(every);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            Agents();
+        }
+    }
+
+    private Dictionary<(UInt128, UInt128), Grant> Agents()
     {
         var info = StatOf(_path);
         var (writtenAt, length) = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
@@ -145,9 +170,10 @@ internal sealed partial class TokenAuthenticator : IRequestAuthenticator
         {
             if (writtenAt != _readAt || length != _length)
             {
+                var before = _agents;
                 try
                 {
-                    _agents = ByHash(AgentsFile.Read(_path));
+                    _agents = ByHash(AgentsFile.Read(_path), before);
                     if (!info.Exists)
                     {
                         // Said, else every token gets 401 and nothing tells why.
@@ -162,6 +188,13 @@ internal sealed partial class TokenAuthenticator : IRequestAuthenticator
                 }
 
                 (_readAt, _length) = (writtenAt, length);
+                foreach (var (key, grant) in before)
+                {
+                    if (!_agents.TryGetValue(key, out var kept) || kept != grant)
+                    {
+                        grant.Revoke();
+                    }
+                }
             }
 
             return _agents;
@@ -187,7 +220,27 @@ internal sealed partial class TokenAuthenticator : IRequestAuthenticator
 
     /// <summary>What one connection's accepted <c>Authorization</c> header named, under which agents table.</summary>
     private sealed record Presented(
-        string Authorization, Dictionary<(UInt128, UInt128), string> Agents, AuthOutcome Outcome);
+        string Authorization, Dictionary<(UInt128, UInt128), Grant> Agents, AuthOutcome Outcome);
+
+    /// <summary>
+    /// One token's admission while the file keeps it under the same name: a later read that still has it keeps the
+    /// grant (and what was opened with it); one that has not cancels its <see cref="AuthOutcome.Accepted.Revoked"/>.
+    /// </summary>
+    [SuppressMessage("Design", "CA1001", Justification = "The source has no timer: nothing to release.")]
+    private sealed class Grant
+    {
+        private readonly CancellationTokenSource _revoked = new();
+
+        public Grant(string name) => Accepted = new AuthOutcome.Accepted(name) { Revoked = _revoked.Token };
+
+        public AuthOutcome.Accepted Accepted { get; }
+
+        public string Name => Accepted.Agent;
+
+        /// <summary>Ends what the token opened; the callbacks run on the thread pool, under no lock of ours.</summary>
+        public void Revoke() =>
+            ThreadPool.UnsafeQueueUserWorkItem(static revoked => revoked.Cancel(), _revoked, preferLocal: false);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "serve.auth.tokens: {Path} does not exist: nobody is admitted until `mcpguard agents add`.")]

@@ -61,7 +61,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     public long EndedAt { get; set; }
 
     /// <summary>
-    /// The request id's JSON bytes (<c>"c1"</c>, <c>42</c>), written as they are on both spans, copied into the
+    /// The request id's JSON bytes (<c>"c1"</c>, <c>42</c>), written as the id's value on both spans, copied into the
     /// record (<see cref="IdBytes"/>): a record is old and waits for its batch, so a reference to the message's own
     /// bytes made each young id a survivor of every collection until its batch was sent (bench/HISTORY.md).
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace McpGuard.Telemetry;
 
@@ -68,7 +69,7 @@ internal sealed class SpanAttributes
 
         if (request.IdLength > 0)
         {
-            OtlpAttributes.Utf8(writer, Tag, s_requestId, request.IdBytes());
+            RequestId(writer, request.IdBytes());
         }
 
         OtlpAttributes.String(writer, Tag, s_errorType, request.ErrorType);
@@ -93,6 +94,48 @@ internal sealed class SpanAttributes
         if (request.Redactions is { } redactions)
         {
             OtlpAttributes.Int(writer, Tag, s_redactions, redactions);
+        }
+    }
+
+    /// <summary>
+    /// <c>jsonrpc.request.id</c>: the id's value as a string, as the semantic conventions and the C# SDK write it
+    /// (<c>c1</c>, <c>42</c>), so it matches the id a client or server logs; a string id loses its JSON quotes and
+    /// escapes. An escape that is no text (a lone surrogate) leaves the id as its JSON.
+    /// </summary>
+    private static void RequestId(ProtoWriter writer, ReadOnlySpan<byte> json)
+    {
+        if (json.Length < 2 || json[0] != (byte)'"')
+        {
+            OtlpAttributes.Utf8(writer, Tag, s_requestId, json);
+            return;
+        }
+
+        var inner = json[1..^1];
+        if (inner.IndexOf((byte)'\\') < 0)
+        {
+            OtlpAttributes.Utf8(writer, Tag, s_requestId, inner);
+            return;
+        }
+
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        string? value;
+        try
+        {
+            value = reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            value = null;
+        }
+
+        if (value is null)
+        {
+            OtlpAttributes.Utf8(writer, Tag, s_requestId, json);
+        }
+        else
+        {
+            OtlpAttributes.String(writer, Tag, s_requestId, value);
         }
     }
 

@@ -44,20 +44,20 @@ public sealed class OtlpExportTests
 
         var echo = Assert.Single(
             receiver.Spans,
-            s => s.Name == "tools/call echo" && s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c1\"");
+            s => s.Name == "tools/call echo" && s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "c1");
         Assert.Equal(TraceId, echo.TraceId);
         Assert.Equal(ParentSpanId, echo.ParentSpanId);
         Assert.Equal("tools/call", echo.Attributes["mcp.method.name"]);
         Assert.Equal("echo", echo.Attributes["gen_ai.tool.name"]);
         Assert.Equal("execute_tool", echo.Attributes["gen_ai.operation.name"]);
-        Assert.Equal("\"c1\"", echo.Attributes["jsonrpc.request.id"]);
+        Assert.Equal("c1", echo.Attributes["jsonrpc.request.id"]);
         Assert.Equal("pipe", echo.Attributes["network.transport"]);
         Assert.Equal("allow", echo.Attributes["mcpguard.decision"]);
         Assert.Equal("tools.echo", echo.Attributes["mcpguard.rule"]);
         Assert.True(echo.Attributes.ContainsKey("mcpguard.agent"));
         var forwarded = Assert.Single(
             receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 3 && s.ParentSpanId == echo.SpanId);
-        Assert.Equal("\"c1\"", forwarded.Attributes["jsonrpc.request.id"]);
+        Assert.Equal("c1", forwarded.Attributes["jsonrpc.request.id"]);
 
         Assert.Equal(
             "deny", Assert.Single(receiver.Spans, s => s.Name == "tools/call get-sum").Attributes["mcpguard.decision"]);
@@ -69,11 +69,11 @@ public sealed class OtlpExportTests
         Assert.Equal("approved", approved.Attributes["mcpguard.decision"]);
         Assert.Equal("command", approved.Attributes["mcpguard.approval.channel"]);
         var redacted = Assert.Single(
-            receiver.Spans, s => s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c0\"");
+            receiver.Spans, s => s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "c0");
         Assert.Equal("1", redacted.Attributes["mcpguard.redactions"]);
         Assert.DoesNotContain(
             receiver.Spans,
-            s => s.Attributes["jsonrpc.request.id"] == "\"c1\"" && s.Attributes.ContainsKey("mcpguard.redactions"));
+            s => s.Attributes["jsonrpc.request.id"] == "c1" && s.Attributes.ContainsKey("mcpguard.redactions"));
 
         var decisions = receiver.Metrics.Where(m => m.Name == "mcpguard.decisions").SelectMany(m => m.Points).ToList();
         foreach (var decision in (string[])["allow", "deny", "hidden", "approved"])
@@ -100,7 +100,7 @@ public sealed class OtlpExportTests
 
         var echo = Assert.Single(
             receiver.Spans,
-            s => s.Name == "tools/call echo" && s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "\"c1\"");
+            s => s.Name == "tools/call echo" && s.Kind == 2 && s.Attributes["jsonrpc.request.id"] == "c1");
         Assert.Contains(Secret, echo.Attributes["gen_ai.tool.call.arguments"], StringComparison.Ordinal);
     }
 

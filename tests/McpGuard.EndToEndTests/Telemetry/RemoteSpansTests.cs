@@ -54,7 +54,7 @@ public sealed class RemoteSpansTests
         Assert.Equal((TraceId, call.SpanId), (forwarded.TraceId, forwarded.ParentSpanId));
         Assert.Equal("pipe", call.Attributes["network.transport"]);
         Assert.Equal("tcp", forwarded.Attributes["network.transport"]);
-        Assert.Equal("\"c1\"", forwarded.Attributes["jsonrpc.request.id"]);
+        Assert.Equal("c1", forwarded.Attributes["jsonrpc.request.id"]);
         Assert.Equal("1", call.Attributes["mcpguard.redactions"]);
         Assert.DoesNotContain(
             receiver.Spans.SelectMany(s => s.Attributes.Values), v => v.Contains("bob@", StringComparison.Ordinal));

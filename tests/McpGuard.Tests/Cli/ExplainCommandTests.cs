@@ -41,6 +41,50 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.StartsWith("mcpguard explain: --args is not JSON: ", error, StringComparison.Ordinal);
     }
 
+    // A running guard (and `mcpguard test`) denies these whatever its counters hold; explain said "allow".
+    [Theory]
+    [InlineData("""{"qty":"-0.01","symbol":"BTCUSDT"}""", "tools.place_order", "as a strict number of 0 or more")]
+    [InlineData("""{"qty":"abc","symbol":"BTCUSDT"}""", "tools.place_order", "as a strict number of 0 or more")]
+    [InlineData("""{"qty":"0.6","symbol":"BTCUSDT"}""", "tools.place_order", "can never be allowed")]
+    [InlineData("""{"qty":"0.01"}""", "tools.place_order", "'symbol'")]
+    public async Task Explain_AllowedCallItsLimitsRefuseWhateverTheCounts_IsDenied(
+        string arguments, string rule, string reason)
+    {
+        var path = _directory.File("limited.yaml");
+        await File.WriteAllTextAsync(
+            path,
+            "version: 1\ndefault: deny\ntools:\n  place_order:\n    action: allow\n"
+                + "    budget: { argument: qty, max: 0.5, window: 24h, per: symbol }\n",
+            TestContext.Current.CancellationToken);
+
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            ExplainCommand.Create(), "--policy", path, "--tool", "place_order", "--args", arguments);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Empty(error);
+        var decision = Assert.Single(output.Split('\n'), l => l.StartsWith("decision: ", StringComparison.Ordinal));
+        Assert.StartsWith($"decision: deny by {rule}: ", decision, StringComparison.Ordinal);
+        Assert.Contains(reason, decision, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_AllowedCallWithinItsLimits_IsAllowed()
+    {
+        var path = _directory.File("limited.yaml");
+        await File.WriteAllTextAsync(
+            path,
+            "version: 1\ndefault: deny\ntools:\n  place_order:\n    action: allow\n"
+                + "    budget: { argument: qty, max: 0.5, window: 24h, per: symbol }\n",
+            TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CommandRunner.RunAsync(
+            ExplainCommand.Create(),
+            "--policy", path, "--tool", "place_order", "--args", """{"qty":"0.5","symbol":"BTCUSDT"}""");
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Contains("decision: allow by tools.place_order\n", output, StringComparison.Ordinal);
+    }
+
     private async Task<string> PolicyAsync()
     {
         var path = _directory.File("policy.yaml");

@@ -28,11 +28,11 @@ public sealed class TokenAuthenticatorTests : IDisposable
     [Fact]
     public async Task SameHeaderAgain_NamesTheSameAgent()
     {
-        Assert.Equal(new AuthOutcome.Accepted("alice"), await AuthenticateAsync("Bearer mcpg_alice"));
+        Assert.Equal("alice", Agent(await AuthenticateAsync("Bearer mcpg_alice")));
         Assert.Single(_connection);
 
         // A new string with the same text, as the next request on the connection brings it.
-        Assert.Equal(new AuthOutcome.Accepted("alice"), await AuthenticateAsync(new string("Bearer mcpg_alice")));
+        Assert.Equal("alice", Agent(await AuthenticateAsync(new string("Bearer mcpg_alice"))));
     }
 
     [Fact]
@@ -40,11 +40,11 @@ public sealed class TokenAuthenticatorTests : IDisposable
     {
         await AuthenticateAsync("Bearer mcpg_alice");
 
-        Assert.Equal(new AuthOutcome.Accepted("bob"), await AuthenticateAsync("Bearer mcpg_bob"));
+        Assert.Equal("bob", Agent(await AuthenticateAsync("Bearer mcpg_bob")));
         Assert.IsType<AuthOutcome.Refused>(await AuthenticateAsync("Bearer mcpg_alicf"));
         Assert.IsType<AuthOutcome.Refused>(await AuthenticateAsync("Bearer mcpg_blice"));
         Assert.IsType<AuthOutcome.Refused>(await AuthenticateAsync("Cearer mcpg_alice"));
-        Assert.Equal(new AuthOutcome.Accepted("alice"), await AuthenticateAsync("Bearer mcpg_alice"));
+        Assert.Equal("alice", Agent(await AuthenticateAsync("Bearer mcpg_alice")));
         Assert.Equal(new AuthOutcome.Refused(false, "no bearer token"), await AuthenticateAsync(null));
     }
 
@@ -90,6 +90,77 @@ public sealed class TokenAuthenticatorTests : IDisposable
         Assert.Contains("agents.yaml:", message, StringComparison.Ordinal);
         Assert.Contains(
             "a sha256 of 64 hex digits; nobody is admitted until it is fixed", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revoked_EndsWhatItsTokenOpened_NotWhatAnotherTokenOpened()
+    {
+        var alice = Revoked(await AuthenticateAsync("Bearer mcpg_alice"));
+        var bob = Revoked(await AuthenticateAsync("Bearer mcpg_bob"));
+        var aliceEnded = Ended(alice);
+
+        WriteAgents(("bob", "mcpg_bob"));
+        await AuthenticateAsync("Bearer mcpg_bob");
+
+        await aliceEnded.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.False(bob.IsCancellationRequested);
+        Assert.Equal(bob, Revoked(await AuthenticateAsync("Bearer mcpg_bob")));
+    }
+
+    [Fact]
+    public async Task ReaddedUnderItsNameWithANewToken_TheOldTokensGrantEnds()
+    {
+        var old = Revoked(await AuthenticateAsync("Bearer mcpg_alice"));
+        var ended = Ended(old);
+
+        // A third agent too: the file's length changes, whatever its time's resolution.
+        WriteAgents(("alice", "mcpg_alice2"), ("bob", "mcpg_bob"), ("carol", "mcpg_carol"));
+        var renewed = await AuthenticateAsync("Bearer mcpg_alice2");
+
+        await ended.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal("alice", Agent(renewed));
+        Assert.False(Revoked(renewed).IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task FileWatched_ARevocationEndsGrantsWithoutARequest()
+    {
+        var alice = Revoked(await AuthenticateAsync("Bearer mcpg_alice"));
+        var ended = Ended(alice);
+        using var stop = new CancellationTokenSource();
+        var watch = _authenticator.WatchAsync(TimeSpan.FromMilliseconds(20), stop.Token);
+
+        WriteAgents(("bob", "mcpg_bob"));
+
+        await ended.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watch);
+    }
+
+    [Fact]
+    public async Task BrokenFile_EndsEveryGrant()
+    {
+        var alice = Ended(Revoked(await AuthenticateAsync("Bearer mcpg_alice")));
+        var bob = Ended(Revoked(await AuthenticateAsync("Bearer mcpg_bob")));
+
+        File.WriteAllText(_home.File("agents.yaml"), "agents:\n  - name: alice\n    sha256: nothex\n");
+        File.SetLastWriteTimeUtc(_home.File("agents.yaml"), DateTime.UtcNow.AddMinutes(1));
+        await AuthenticateAsync("Bearer mcpg_bob");
+
+        await Task.WhenAll(alice, bob).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    private static string Agent(AuthOutcome outcome) => Assert.IsType<AuthOutcome.Accepted>(outcome).Agent;
+
+    private static CancellationToken Revoked(AuthOutcome outcome) =>
+        Assert.IsType<AuthOutcome.Accepted>(outcome).Revoked;
+
+    /// <summary>Completes when <paramref name="revoked"/> fires (the revocation runs on the thread pool).</summary>
+    private static Task Ended(CancellationToken revoked)
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        revoked.Register(ended.SetResult);
+        return ended.Task;
     }
 
     private async Task<AuthOutcome> AuthenticateAsync(string? authorization) =>

@@ -57,7 +57,7 @@ public sealed class OtlpSpanWriterTests
 
         var serverAttributes = Attributes(server.Messages(9));
         Assert.Equal("tools/call", serverAttributes["mcp.method.name"]);
-        Assert.Equal("\"c1\"", serverAttributes["jsonrpc.request.id"]);
+        Assert.Equal("c1", serverAttributes["jsonrpc.request.id"]);
         Assert.Equal("pipe", serverAttributes["network.transport"]);
         Assert.Equal("place_order", serverAttributes["gen_ai.tool.name"]);
         Assert.Equal("execute_tool", serverAttributes["gen_ai.operation.name"]);
@@ -119,13 +119,13 @@ public sealed class OtlpSpanWriterTests
     }
 
     [Fact]
-    public void RequestIds_ShortKeptInTheRecord_LongApart_BothWrittenAsTheyCame()
+    public void RequestIds_ShortKeptInTheRecord_LongApart_BothWrittenAsTheirValue()
     {
-        var longId = "\"" + new string('x', 60) + "\"";
+        var longId = new string('x', 60);
         var request = ForwardedWithoutId();
-        request.SetId(Encoding.UTF8.GetBytes(longId));
+        request.SetId(Encoding.UTF8.GetBytes("\"" + longId + "\""));
         var reused = ForwardedWithoutId().Reuse("ping", null, startedAt: 1);
-        reused.SetId(Encoding.UTF8.GetBytes(longId));
+        reused.SetId(Encoding.UTF8.GetBytes("\"" + longId + "\""));
         reused.Reuse("ping", null, startedAt: 1).SetId("7"u8);
         (reused.Traced, reused.TraceIdHigh, reused.EndedAt) = (true, 1, 2);
 
@@ -134,6 +134,26 @@ public sealed class OtlpSpanWriterTests
         Assert.Equal(longId, Attributes(spans[0].Messages(9))["jsonrpc.request.id"]);
         Assert.Equal(longId, Attributes(spans[1].Messages(9))["jsonrpc.request.id"]);
         Assert.Equal("7", Attributes(spans[2].Messages(9))["jsonrpc.request.id"]);
+    }
+
+    /// <summary>
+    /// <c>jsonrpc.request.id</c> is the id's value as a string, as the semantic conventions and the C# SDK write it
+    /// (<c>c1</c>, <c>42</c>): a string id without its JSON quotes and escapes, so a search for the id a client logged
+    /// finds the guard's spans too.
+    /// </summary>
+    [Theory]
+    [InlineData("\"req-7\"", "req-7")]
+    [InlineData("\"a\\u00e9\\\"b\"", "a\u00e9\"b")]
+    [InlineData("-3", "-3")]
+    [InlineData("\"\"", "")]
+    public void RequestId_TheIdsValue_NotItsJson(string json, string expected)
+    {
+        var request = ForwardedWithoutId();
+        request.SetId(Encoding.UTF8.GetBytes(json));
+
+        var spans = Spans(Write(request));
+
+        Assert.All(spans, s => Assert.Equal(expected, Attributes(s.Messages(9))["jsonrpc.request.id"]));
     }
 
     [Fact]
@@ -216,7 +236,7 @@ public sealed class OtlpSpanWriterTests
             var attributes = Attributes(s.Messages(9));
             Assert.Equal("tcp", attributes["network.transport"]);
             Assert.Equal("tools/call place_order", s.String(5));
-            Assert.Equal("\"c1\"", attributes["jsonrpc.request.id"]);
+            Assert.Equal("c1", attributes["jsonrpc.request.id"]);
             Assert.Equal("place_order", attributes["gen_ai.tool.name"]);
         });
     }

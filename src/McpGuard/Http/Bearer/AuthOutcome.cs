@@ -8,7 +8,14 @@ internal abstract record AuthOutcome
     }
 
     /// <summary>The caller is this agent.</summary>
-    public sealed record Accepted(string Agent) : AuthOutcome;
+    public sealed record Accepted(string Agent) : AuthOutcome
+    {
+        /// <summary>
+        /// Cancelled when the credential that was accepted no longer holds (its token revoked): the agent's open
+        /// streams and sessions opened with it end (docs/serve.md#agents). None when nothing revokes it.
+        /// </summary>
+        public CancellationToken Revoked { get; init; }
+    }
 
     /// <summary>No credentials, or ones that do not hold (401); <paramref name="Presented"/>: one was sent.</summary>
     public sealed record Refused(bool Presented, string Why) : AuthOutcome;
