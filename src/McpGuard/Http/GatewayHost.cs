@@ -21,6 +21,12 @@ internal sealed class GatewayHost(
 {
     private readonly LegacySessions _sessions = new(launcher, options.MaxSessions, options.SessionIdle, clock);
     private readonly StatelessRequests _stateless = new(launcher);
+    private const string ShuttingDown =
+        "McpGuard is shutting down: the server did not answer within the drain time (--drain).";
+
+    /// <summary>How long, past the drain, the answers to the requests still waiting have to be written.</summary>
+    private static readonly TimeSpan s_answerGrace = TimeSpan.FromSeconds(5);
+
     private volatile bool _draining;
 
     /// <summary>A policy reload reaches every child's session.</summary>
@@ -41,7 +47,8 @@ internal sealed class GatewayHost(
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Drain);
+        // Past the drain, the requests still waiting are answered (below) before Kestrel cuts what is left.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Drain + s_answerGrace);
         // A request's bytes are handled on the thread that received them, and its answer is sent from the thread that
         // wrote it: by default Kestrel hands each over to the thread pool once more in both directions (two thread
         // wake-ups a request). Socket completions still run on pool threads, never on the socket engine's own.
@@ -101,10 +108,19 @@ internal sealed class GatewayHost(
         {
         }
 
-        // Stop accepting, let requests in flight finish up to the drain time (Kestrel aborts the rest), then end
-        // every child as a signal would.
+        // Stop accepting, let requests in flight finish up to the drain time (then answer the rest with an error),
+        // then end every child as a signal would.
         _draining = true;
-        await app.StopAsync(CancellationToken.None);
+        var stopped = app.StopAsync(CancellationToken.None);
+        if (await Task.WhenAny(stopped, Task.Delay(options.Drain, clock, CancellationToken.None)) != stopped)
+        {
+            // The drain ran out: each request still waiting for its server gets an error now, not a cut connection
+            // (its outcome is audited when its session ends below).
+            await Task.WhenAll(
+                _sessions.AnswerInFlightAsync(ShuttingDown), _stateless.AnswerInFlightAsync(ShuttingDown));
+        }
+
+        await stopped;
         await sweep.CancelAsync();
         await _sessions.StopAllAsync();
         await _stateless.StopAsync();

@@ -70,6 +70,10 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
         }
     }
 
+    /// <summary>Shutdown, the drain ran out: every request still waiting gets an error saying why.</summary>
+    public Task AnswerInFlightAsync(string why) =>
+        Task.WhenAll(_sessions.Values.Select(s => s.Relay.Router.AnswerInFlightAsync(why)));
+
     /// <summary>Shutdown: every child is stopped as on a signal (docs/relay.md#shutdown), all at once.</summary>
     public Task StopAllAsync() => Task.WhenAll(_sessions.Values.Select(s => s.Relay.StopAsync()));
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using McpGuard.Session;
 using McpGuard.Stdio;
+using ModelContextProtocol;
 
 namespace McpGuard.Http;
 
@@ -120,6 +121,26 @@ internal sealed class SessionRouter(bool relatedOnly)
             && message.Kind == MessageKind.Response)
         {
             Close(target);
+        }
+    }
+
+    /// <summary>
+    /// Answers every request still waiting here with an error saying <paramref name="why"/> (shutdown: the drain ran
+    /// out), so its client gets an answer rather than a cut connection; the server's answer, if it still comes, goes
+    /// nowhere, and the session records the call's outcome when it ends.
+    /// </summary>
+    public async Task AnswerInFlightAsync(string why)
+    {
+        JsonRpcId[] waiting;
+        lock (_gate)
+        {
+            waiting = [.. _open.Where(s => s.Answers is not null).Select(s => s.Answers!.Value)];
+        }
+
+        foreach (var id in waiting)
+        {
+            await DeliverAsync(OutboundMessage.Read(
+                JsonRpcMessages.Error(id, McpErrorCode.InternalError.AsInt(), why)));
         }
     }
 

@@ -92,6 +92,15 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
 
     public string? AgentOf(JsonRpcId id) => _agents.TryGetValue(id.Key, out var agent) ? agent : null;
 
+    /// <summary>Shutdown, the drain ran out: every request still waiting gets an error saying why.</summary>
+    public Task AnswerInFlightAsync(string why)
+    {
+        lock (_gate)
+        {
+            return _shared?.Router.AnswerInFlightAsync(why) ?? Task.CompletedTask;
+        }
+    }
+
     /// <summary>Shutdown: the shared child is stopped as on a signal.</summary>
     public Task StopAsync()
     {
