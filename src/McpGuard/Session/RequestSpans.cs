@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -48,6 +49,13 @@ internal sealed class RequestSpans(
     /// no hash (<see cref="Open"/>). A held call's, or any other, is looked up in the table.
     /// </summary>
     private PendingRequest? _last;
+
+    /// <summary>
+    /// The revision the server's answer to a 2025-era <c>initialize</c> negotiated: the <c>mcp.protocol.version</c>
+    /// of that session's requests, which carry none of their own (a 2026-07-28 request names its own in
+    /// <c>_meta</c>).
+    /// </summary>
+    private volatile string? _negotiated;
 
     /// <summary>
     /// The channel that answered each call asked about, by audit call id, until its decision is recorded.
@@ -124,7 +132,7 @@ internal sealed class RequestSpans(
         request.ServerTransport = serverTransport ?? transport;
         request.SessionId = sessionId;
         request.Caller = requestAgents?.AgentOf(id) ?? agent;
-        request.ProtocolVersion = protocolVersion;
+        request.ProtocolVersion = protocolVersion ?? _negotiated;
         // The record is only written here, not read back (RequestTrace.Reuse says why).
         request.Arguments = arguments == TelemetryArguments.Full && request.Tool is not null
             && callArguments.ValueKind != JsonValueKind.Undefined ? callArguments.GetRawText() : null;
@@ -262,6 +270,72 @@ internal sealed class RequestSpans(
         {
             request.Redactions = filtered.Counts.Values.Sum();
         }
+    }
+
+    /// <summary>
+    /// The server answered the client's <c>initialize</c> (<paramref name="initialize"/>, before its spans end) with
+    /// <paramref name="answer"/>: its <c>result.protocolVersion</c> is the revision of that request's spans and of
+    /// the session's later ones. Read once a session; an answer without a usable one changes nothing.
+    /// </summary>
+    public void Negotiated(PendingRequest initialize, ReadOnlySequence<byte> answer)
+    {
+        if (ResultProtocolVersion(answer) is not { } revision)
+        {
+            return;
+        }
+
+        _negotiated = revision;
+        if (initialize.Trace is { Traced: true } request)
+        {
+            request.ProtocolVersion = revision;
+        }
+    }
+
+    /// <summary>
+    /// <c>result.protocolVersion</c> of an answer, if it is a short string of visible ASCII (it is the server's
+    /// text, and becomes an attribute).
+    /// </summary>
+    private static string? ResultProtocolVersion(ReadOnlySequence<byte> answer)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(answer);
+            var inResult = false;
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    continue;
+                }
+
+                if (reader.CurrentDepth == 1)
+                {
+                    inResult = reader.ValueTextEquals("result"u8);
+                    if (!inResult)
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+                else if (inResult && reader.CurrentDepth == 2 && reader.ValueTextEquals("protocolVersion"u8))
+                {
+                    reader.Read();
+                    var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    return value is { Length: > 0 and <= 64 } && value.All(c => c is > ' ' and <= '~') ? value : null;
+                }
+                else if (reader.CurrentDepth == 2)
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Not this session's business: the answer goes to the client as it is.
+        }
+
+        return null;
     }
 
     /// <summary>

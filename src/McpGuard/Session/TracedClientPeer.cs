@@ -40,6 +40,11 @@ internal sealed class TracedClientPeer(IClientPeer inner, RequestSpans spans) : 
     {
         if (answered is not null)
         {
+            if (!isError && answered.Method == "initialize")
+            {
+                spans.Negotiated(answered, message);
+            }
+
             spans.Answered(answered, isError, errorCode, answeredAt);
         }
 

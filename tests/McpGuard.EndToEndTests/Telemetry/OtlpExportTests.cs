@@ -52,12 +52,14 @@ public sealed class OtlpExportTests
         Assert.Equal("execute_tool", echo.Attributes["gen_ai.operation.name"]);
         Assert.Equal("c1", echo.Attributes["jsonrpc.request.id"]);
         Assert.Equal("pipe", echo.Attributes["network.transport"]);
+        Assert.Equal("2025-06-18", echo.Attributes["mcp.protocol.version"]); // what server-everything's initialize said
         Assert.Equal("allow", echo.Attributes["mcpguard.decision"]);
         Assert.Equal("tools.echo", echo.Attributes["mcpguard.rule"]);
         Assert.True(echo.Attributes.ContainsKey("mcpguard.agent"));
         var forwarded = Assert.Single(
             receiver.Spans, s => s.Name == "tools/call echo" && s.Kind == 3 && s.ParentSpanId == echo.SpanId);
         Assert.Equal("c1", forwarded.Attributes["jsonrpc.request.id"]);
+        Assert.Equal("2025-06-18", forwarded.Attributes["mcp.protocol.version"]);
 
         Assert.Equal(
             "deny", Assert.Single(receiver.Spans, s => s.Name == "tools/call get-sum").Attributes["mcpguard.decision"]);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
@@ -263,10 +264,41 @@ public sealed class RequestSpansTests
         Assert.False(spans.AnyUnanswered);
     }
 
-    /// <summary>The request enters the table of requests awaiting the server, as RequestIdStage does.</summary>
-    private PendingRequest Enter(JsonRpcId id)
+    /// <summary>
+    /// A 2025 session's requests carry no revision of their own: <c>mcp.protocol.version</c> is the one the server's
+    /// initialize answer negotiated, on the initialize span and every later one; a 2026-07-28 request keeps its own.
+    /// </summary>
+    [Fact]
+    public void LegacySession_SpansCarryTheRevisionInitializeNegotiated()
     {
-        var pending = new PendingRequest(id, "tools/call");
+        var spans = new RequestSpans(_table, "tcp", "alice", TelemetryArguments.None, traces: _sink);
+        using var initialize = JsonDocument.Parse(
+            """{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}""");
+        using var call = JsonDocument.Parse("""{"name":"t","arguments":{},"_meta":{"progressToken":1}}""");
+        using var modern = JsonDocument.Parse(
+            """{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}""");
+        var answer = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes("""
+            {"jsonrpc":"2.0","id":"i1","result":{"capabilities":{"x":{"protocolVersion":"no"}},
+             "protocolVersion":"2025-06-18","serverInfo":{"name":"s","version":"1"}}}
+            """));
+
+        spans.Started(Enter(JsonRpcId.FromString("i1"), "initialize"), initialize.RootElement);
+        var answered = Take(JsonRpcId.FromString("i1"));
+        spans.Negotiated(answered, answer);
+        spans.Answered(answered, isError: false, errorCode: null);
+        spans.Started(Enter(JsonRpcId.FromString("c1")), call.RootElement);
+        spans.Answered(Take(JsonRpcId.FromString("c1")), isError: false, errorCode: null);
+        spans.Started(Enter(JsonRpcId.FromString("m1"), "tools/list"), modern.RootElement);
+        spans.Answered(Take(JsonRpcId.FromString("m1")), isError: false, errorCode: null);
+
+        Assert.Equal(
+            ["2025-06-18", "2025-06-18", "2026-07-28"], _sink.Added.Select(t => t.ProtocolVersion).ToArray());
+    }
+
+    /// <summary>The request enters the table of requests awaiting the server, as RequestIdStage does.</summary>
+    private PendingRequest Enter(JsonRpcId id, string method = "tools/call")
+    {
+        var pending = new PendingRequest(id, method);
         Assert.True(_table.TryAdd(pending));
         return pending;
     }
