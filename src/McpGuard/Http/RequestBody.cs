@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 
 namespace McpGuard.Http;
@@ -23,7 +24,18 @@ internal static class RequestBody
         var reader = request.BodyReader;
         while (true)
         {
-            var result = await reader.ReadAsync(cancellationToken);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(cancellationToken);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                // A chunked body (no Content-Length) past Kestrel's limit, the message limit plus one: the same 413
+                // with a JSON-RPC error as an announced length gets, not Kestrel's empty one.
+                return BodyRead.TooLarge.Instance;
+            }
+
             var buffer = result.Buffer;
             if (buffer.Length > maxBytes)
             {
