@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using McpGuard.Http.Upstream;
 using McpGuard.Session;
 using McpGuard.Stdio;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +15,8 @@ internal static class ModernHeaders
 {
     /// <summary>The JSON-RPC error code of a header that does not match the body.</summary>
     public const int MismatchCode = -32020;
+
+    private static readonly UTF8Encoding s_strictUtf8 = new(false, throwOnInvalidBytes: true);
 
     /// <summary>Why the headers do not match the body; null when they do.</summary>
     /// <param name="notification">A notification may leave the headers out (the TypeScript SDK's client sends no
@@ -32,9 +36,13 @@ internal static class ModernHeaders
             return "Bad request: the Mcp-Method header must equal the body's method.";
         }
 
-        return Equal(headers, "Mcp-Name", NameOf(message.Params), notification)
+        // Mcp-Name mirrors the field the transport names for the method (McpRequestHeaders.NameSource: the table the
+        // TypeScript SDK's client and server share), in the spec's value encoding: a value that is not plain visible
+        // ASCII (café, a URI with é, leading spaces) comes as =?base64?…?=, which is compared decoded.
+        var source = message.Method is { } method ? McpRequestHeaders.NameSource(method, message.Params) : null;
+        return NameEqual(headers, source, notification)
             ? null
-            : "Bad request: the Mcp-Name header must equal the body's name or uri.";
+            : "Bad request: the Mcp-Name header must equal the body's name, uri or taskId.";
     }
 
     /// <summary>
@@ -46,14 +54,33 @@ internal static class ModernHeaders
             ? expected is not null && values is [{ } value] && value == expected
             : expected is null || optional;
 
-    private static string? NameOf(JsonElement parameters)
+    private static bool NameEqual(IHeaderDictionary headers, string? expected, bool optional) =>
+        headers.TryGetValue("Mcp-Name", out var values)
+            ? expected is not null && values is [{ } value] && Decoded(value) == expected
+            : expected is null || optional;
+
+    /// <summary>
+    /// A value in the spec's encoding: <c>=?base64?…?=</c> is the UTF-8 of canonical base64 (else null: refused, as
+    /// the TypeScript SDK's server refuses it); anything else is the value itself.
+    /// </summary>
+    internal static string? Decoded(string value)
     {
-        if (parameters.ValueKind != JsonValueKind.Object)
+        const string Prefix = "=?base64?", Suffix = "?=";
+        if (!value.StartsWith(Prefix, StringComparison.Ordinal) || !value.EndsWith(Suffix, StringComparison.Ordinal)
+            || value.Length < Prefix.Length + Suffix.Length)
+        {
+            return value;
+        }
+
+        var payload = value[Prefix.Length..^Suffix.Length];
+        try
+        {
+            var bytes = Convert.FromBase64String(payload);
+            return Convert.ToBase64String(bytes) == payload ? s_strictUtf8.GetString(bytes) : null;
+        }
+        catch (Exception ex) when (ex is FormatException or DecoderFallbackException)
         {
             return null;
         }
-
-        return (parameters.TryGetProperty("name"u8, out var name) || parameters.TryGetProperty("uri"u8, out name))
-            && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
     }
 }
