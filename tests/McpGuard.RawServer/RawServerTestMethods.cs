@@ -41,6 +41,15 @@ internal static class RawServerTestMethods
                 // Writes the given line as the server's own message (a request, a notification...).
                 server.Send(parameters.GetProperty("line").GetString()!);
                 return;
+            case "tasks/get" when parameters.GetProperty("taskId").GetString()!.StartsWith("completed-"):
+                // The 2026 tasks extension: a completed task's tasks/get carries the call's result inline.
+                var done = RawServer.Encode(parameters.GetProperty("taskId").GetString()!);
+                var text = RawServer.Encode("task done: " + parameters.GetProperty("taskId").GetString());
+                server.Reply(
+                    id,
+                    $$$"""{"resultType":"complete","taskId":{{{done}}},"status":"completed","result":"""
+                        + $$$"""{"content":[{"type":"text","text":{{{text}}}}]}}""");
+                return;
             case "tasks/get":
                 server.Reply(
                     id,

@@ -85,8 +85,11 @@ internal static class ResultFilter
     /// <summary>The member's zone, from its parent's zone and its name (names compared unescaped).</summary>
     private static ResultZone MemberOf(ResultZone parent, ref Utf8JsonReader reader, ResultShape shape) => parent switch
     {
+        ResultZone.Message when shape == ResultShape.TaskWithToolResult =>
+            reader.ValueTextEquals("result"u8) ? ResultZone.Task : ResultZone.Skip,
         ResultZone.Message => reader.ValueTextEquals("result"u8) ? ResultZone.Result : ResultZone.Skip,
-        ResultZone.Result when shape == ResultShape.ToolResult =>
+        ResultZone.Task => reader.ValueTextEquals("result"u8) ? ResultZone.Result : ResultZone.Skip,
+        ResultZone.Result when shape is ResultShape.ToolResult or ResultShape.TaskWithToolResult =>
             reader.ValueTextEquals("content"u8) ? ResultZone.Content
             : reader.ValueTextEquals("structuredContent"u8) ? ResultZone.Structured
             : ResultZone.Skip,

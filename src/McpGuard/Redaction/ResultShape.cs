@@ -11,4 +11,10 @@ internal enum ResultShape
 
     /// <summary>A <c>resources/read</c> result: the text of each of its contents.</summary>
     ResourceContents,
+
+    /// <summary>
+    /// A <c>tasks/get</c> result of the 2026 tasks extension: a completed task carries its call's result inline, as
+    /// its <c>result</c> member, read as a <see cref="ToolResult"/>.
+    /// </summary>
+    TaskWithToolResult,
 }

@@ -8,6 +8,9 @@ internal enum ResultZone
     /// <summary>Not read: ids, _meta, types, image and audio data, blobs, URIs, annotations.</summary>
     Skip,
     Message,
+
+    /// <summary>A task (the 2026 tasks extension's <c>tasks/get</c> result): its <c>result</c> is the call's.</summary>
+    Task,
     Result,
     Content,
     ContentItem,

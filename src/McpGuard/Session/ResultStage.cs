@@ -14,6 +14,7 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
 {
     public const string ResourcesRead = "resources/read";
     public const string TasksResult = "tasks/result";
+    public const string TasksGet = "tasks/get";
 
     /// <summary>
     /// A resources/read answer the rules withheld: an error, since that result has no isError to carry a denial.
@@ -30,9 +31,17 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
         }
 
         ForwardedCall? call = pending.Call;
-        if (call is null && pending.Method == TasksResult && pending.TaskId is { } taskId && tasks.TryFind(taskId, out var task))
+        // A task's result is its call's: through tasks/result (2025-11-25), or inline in a completed task's tasks/get
+        // (the 2026 tasks extension, which has no tasks/result).
+        var taskGet = pending.Method == TasksGet;
+        if (call is null && (taskGet || pending.Method == TasksResult) && pending.TaskId is { } taskId
+            && tasks.TryFind(taskId, out var task))
         {
             call = task.Call;
+        }
+        else if (taskGet)
+        {
+            return ResultCheck.None;
         }
 
         if (call is null && pending.Method != ResourcesRead)
@@ -43,7 +52,12 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
         var rules = call is null ? policy.Results : policy.ResultRulesFor(call.ToolName);
         var filtered = rules.IsEmpty
             ? FilteredResult.Untouched.Instance
-            : ResultFilter.Apply(line, rules, call is null ? ResultShape.ResourceContents : ResultShape.ToolResult);
+            : ResultFilter.Apply(
+                line,
+                rules,
+                call is null ? ResultShape.ResourceContents
+                : taskGet ? ResultShape.TaskWithToolResult
+                : ResultShape.ToolResult);
         if (filtered is FilteredResult.Untouched)
         {
             return ResultCheck.None;
@@ -53,8 +67,13 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
         byte[]? replacement = filtered switch
         {
             FilteredResult.Redacted redacted => redacted.Line,
-            FilteredResult.Blocked blocked => Withheld(pending, call, $"the result contains {blocked.Detector} (results.block)"),
-            FilteredResult.TooLarge large => Withheld(pending, call, $"the result is {large.Bytes} bytes, more than results.max_bytes ({large.Limit} bytes)"),
+            FilteredResult.Blocked blocked => Withheld(
+                pending, call, taskGet, $"the result contains {blocked.Detector} (results.block)"),
+            FilteredResult.TooLarge large => Withheld(
+                pending,
+                call,
+                taskGet,
+                $"the result is {large.Bytes} bytes, more than results.max_bytes ({large.Limit} bytes)"),
             _ => null,
         };
         LogResult(logger, subject, ResultCheck.Word(filtered), string.Join(", ", filtered.Counts.Select(c => $"{c.Key}: {c.Value}")), monitor);
@@ -62,10 +81,13 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
     }
 
     /// <summary>
-    /// The guard's denial in place of the answer; the tool ran, so its counts stay (docs/limits.md#give-back).
+    /// The guard's denial in place of the answer; the tool ran, so its counts stay (docs/limits.md#give-back). A
+    /// resource or a task (<paramref name="taskGet"/>) has no <c>isError</c> result to carry it: an error instead.
     /// </summary>
-    private static byte[] Withheld(PendingRequest pending, ForwardedCall? call, string why) => call is null
-        ? JsonRpcMessages.Error(pending.Id, WithheldCode, $"McpGuard withheld the resource: {why}.")
+    private static byte[] Withheld(PendingRequest pending, ForwardedCall? call, bool taskGet, string why) =>
+        call is null ? JsonRpcMessages.Error(pending.Id, WithheldCode, $"McpGuard withheld the resource: {why}.")
+        : taskGet ? JsonRpcMessages.Error(
+            pending.Id, WithheldCode, $"McpGuard withheld the task's result: the tool ran, but {why}.")
         : JsonRpcMessages.Denied(pending.Id, $"the tool ran, but {why}.", call.Era);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Result policy on the answer of {Subject}: {Outcome} ({Matches}) (monitor mode: {Monitor}).")]

@@ -129,6 +129,56 @@ public sealed class StdioRelayResultTests
         Assert.Equal("redacted", Assert.Single(audit.Outcomes).Results!.Outcome);
     }
 
+    /// <summary>
+    /// The 2026 tasks extension has no tasks/result: a completed task's <c>tasks/get</c> carries the call's result
+    /// inline, which reaches the model like any other, so the call's rules read it too (it went out untouched).
+    /// </summary>
+    [Fact]
+    public async Task TaskGetWithTheResultInline_IsRedacted_AndAudited()
+    {
+        using var server = FakeServer.Create([["as_modern_task"]]);
+        var audit = new RecordingAuditLog();
+        await using var relay = await StartAsync(server, audit);
+        var taskId = "completed-" + Secret;
+        await relay.SendAsync(Call(1, "as_modern_task", "x").Replace("\"text\":\"x\"", $"\"task\":\"{taskId}\""));
+        await relay.ReadResponseAsync("1");
+
+        await relay.SendAsync(
+            $$$"""{"jsonrpc":"2.0","id":2,"method":"tasks/get","params":{"taskId":"{{{taskId}}}"}}""");
+        var task = (await relay.ReadResponseAsync("2")).GetProperty("result");
+
+        Assert.Equal("completed", task.GetProperty("status").GetString());
+        Assert.Equal(taskId, task.GetProperty("taskId").GetString());
+        Assert.Equal(
+            "task done: completed-[redacted: secrets]",
+            task.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
+        var outcome = Assert.Single(audit.Outcomes);
+        Assert.Equal("redacted", outcome.Results!.Outcome);
+        Assert.Equal(1, outcome.Results.Matches["secrets"]);
+    }
+
+    [Fact]
+    public async Task TaskGetWithABlockedResultInline_IsWithheldWithAnError()
+    {
+        using var server = FakeServer.Create([["as_modern_task"]]);
+        var audit = new RecordingAuditLog();
+        await using var relay = await StartAsync(
+            server, audit, policy: "version: 1\ndefault: allow\nresults: { block: [secrets] }\n");
+        var taskId = "completed-" + Secret;
+        await relay.SendAsync(Call(1, "as_modern_task", "x").Replace("\"text\":\"x\"", $"\"task\":\"{taskId}\""));
+        await relay.ReadResponseAsync("1");
+
+        await relay.SendAsync(
+            $$$"""{"jsonrpc":"2.0","id":2,"method":"tasks/get","params":{"taskId":"{{{taskId}}}"}}""");
+        var error = (await relay.ReadResponseAsync("2")).GetProperty("error");
+
+        Assert.Equal(ResultStage.WithheldCode, error.GetProperty("code").GetInt32());
+        Assert.Equal(
+            "McpGuard withheld the task's result: the tool ran, but the result contains secrets (results.block).",
+            error.GetProperty("message").GetString());
+        Assert.Equal("blocked", Assert.Single(audit.Outcomes).Results!.Outcome);
+    }
+
     [Fact]
     public async Task NoResultRules_AnswerForwardedAsItsOriginalBytes()
     {

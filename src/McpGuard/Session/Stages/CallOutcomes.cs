@@ -27,12 +27,12 @@ internal sealed partial class CallOutcomes(
     /// A final status ends the task's call: completed and failed keep its counts (the tool ran, maybe in part),
     /// cancelled gives them back.
     /// </summary>
-    public void NoteTaskStatus(string taskId, string? status)
+    public void NoteTaskStatus(string taskId, string? status, ResultCheck? checkedResult = null)
     {
         if (TaskHandles.IsFinal(status))
         {
             var giveBack = status == "cancelled";
-            FinishTask(taskId, status!, isError: status != "completed", errorCode: null, giveBack);
+            FinishTask(taskId, status!, isError: status != "completed", errorCode: null, giveBack, checkedResult);
         }
     }
 

@@ -44,7 +44,9 @@ internal sealed class TaskAnswerStage(CallOutcomes outcomes) : IMessageStage<Ser
         if (document.RootElement.TryGetProperty("result"u8, out var result)
             && TaskHandles.TryReadTask(result, out var id, out var status) && id == taskId)
         {
-            outcomes.NoteTaskStatus(taskId, status);
+            // A completed task's tasks/get may carry the call's result (the 2026 tasks extension): what the result
+            // policy did with it is the call's outcome.
+            outcomes.NoteTaskStatus(taskId, status, checkedResult);
         }
     }
 }
