@@ -92,7 +92,7 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
             var backup = BackupPath(path);
             File.Copy(path, backup);
             await output.WriteLineAsync($"Backup: {backup}");
-            await ReplaceAsync(path, document.Write(), cancellationToken);
+            await ReplaceAsync(path, ClientConfigSplice.Write(text, document), cancellationToken);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

@@ -31,6 +31,13 @@ internal sealed record ClientConfigFormat(char IndentCharacter, int IndentSize, 
 
     public string Write(JsonNode root)
     {
+        var text = WriteValue(root);
+        return FinalNewLine ? text + NewLine : text;
+    }
+
+    /// <summary>One value in this layout, at the left margin, without a final line ending.</summary>
+    public string WriteValue(JsonNode root)
+    {
         ArgumentNullException.ThrowIfNull(root);
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions
@@ -46,7 +53,6 @@ internal sealed record ClientConfigFormat(char IndentCharacter, int IndentSize, 
             root.WriteTo(writer);
         }
 
-        var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
-        return FinalNewLine ? text + NewLine : text;
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 }

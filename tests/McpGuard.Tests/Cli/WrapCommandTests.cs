@@ -272,6 +272,52 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Equal(ClaudeJson, File.ReadAllText(_config));
     }
 
+    // Configs are written by hand from READMEs: args on one line, escapes, odd spacing. Wrapping one entry rewrote
+    // every other entry's layout (and --dry-run did not show it); unwrap then could not give the file back.
+    [Fact]
+    public async Task Wrap_OneEntry_LeavesEveryOtherByteAsItWas_AndUnwrapRestoresTheFile()
+    {
+        const string handWritten = """
+            {
+              "globalShortcut": "Ctrl+Space",
+              "mcpServers": {
+                "bybit": {
+                  "command": "uvx",
+                  "args": [
+                    "bybit-mcp"
+                  ]
+                },
+                "files": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/home/me"]},
+                "caf\u00e9": {
+                  "command": "node",
+                  "args": ["server.js"],
+                  "env": { "KEY": "k\u00e9y" }
+                }
+              }
+            }
+
+            """;
+        File.WriteAllText(_config, handWritten);
+
+        var (exitCode, _, _) = await WrapAsync("--server", "bybit");
+
+        Assert.Equal(0, exitCode);
+        var wrapped = File.ReadAllText(_config);
+        var entryEnd = wrapped.IndexOf("    },\n", StringComparison.Ordinal);
+        Assert.Equal(
+            handWritten[handWritten.IndexOf("    },\n", StringComparison.Ordinal)..], wrapped[entryEnd..]);
+        Assert.StartsWith(
+            "{\n  \"globalShortcut\": \"Ctrl+Space\",\n  \"mcpServers\": {\n    \"bybit\": {\n", wrapped,
+            StringComparison.Ordinal);
+        Assert.Contains("\"/opt/mcpguard/bin/mcpguard\"", wrapped, StringComparison.Ordinal);
+
+        var (unwrapCode, _, _) = await CommandRunner.RunAsync(
+            UnwrapCommand.Create(s_clock), "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard");
+
+        Assert.Equal(0, unwrapCode);
+        Assert.Equal(handWritten, File.ReadAllText(_config));
+    }
+
     private Task<(int ExitCode, string Output, string Error)> WrapAsync(params string[] extra) =>
         CommandRunner.RunAsync(
             WrapCommand.Create(s_clock),
