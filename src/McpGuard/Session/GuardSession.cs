@@ -52,7 +52,8 @@ internal sealed class GuardSession
             options.TelemetryArguments,
             options.SessionId,
             options.RequestAgents,
-            serverTransport: options.ServerTransport) : null;
+            serverTransport: options.ServerTransport,
+            serverSessionId: options.ServerSessionId) : null;
         if (spans is not null)
         {
             client = new TracedClientPeer(client, spans);

@@ -29,6 +29,7 @@ namespace McpGuard.Session;
 /// <param name="requestAgents">The shared child's: each request's agent, for its span.</param>
 /// <param name="traces">Where the spans go: the process's exporter unless a test gives its own.</param>
 /// <param name="serverTransport">The transport to the server, on the CLIENT span; null: the client's.</param>
+/// <param name="serverSessionId">The remote server's 2025-era session id now, on the CLIENT span; null: none.</param>
 internal sealed class RequestSpans(
     RequestTable awaiting,
     string transport,
@@ -37,7 +38,8 @@ internal sealed class RequestSpans(
     string? sessionId = null,
     IRequestAgents? requestAgents = null,
     ITraceSink? traces = null,
-    string? serverTransport = null)
+    string? serverTransport = null,
+    Func<string?>? serverSessionId = null)
 {
     private readonly ITraceSink? _traces = traces ?? TelemetryExport.Traces;
 
@@ -131,6 +133,7 @@ internal sealed class RequestSpans(
         request.Transport = transport;
         request.ServerTransport = serverTransport ?? transport;
         request.SessionId = sessionId;
+        request.ServerSessionId = serverSessionId?.Invoke();
         request.Caller = requestAgents?.AgentOf(id) ?? agent;
         request.ProtocolVersion = protocolVersion ?? _negotiated;
         // The record is only written here, not read back (RequestTrace.Reuse says why).

@@ -39,6 +39,12 @@ internal sealed record SessionOptions
     /// </summary>
     public string? SessionId { get; init; }
 
+    /// <summary>
+    /// The remote server's current 2025-era <c>Mcp-Session-Id</c> (<c>--url</c>; <c>mcp.session.id</c> on CLIENT
+    /// spans); null elsewhere.
+    /// </summary>
+    public Func<string?>? ServerSessionId { get; init; }
+
     /// <summary><c>telemetry.arguments</c>: whether argument values may appear on spans.</summary>
     public McpGuard.Policy.Settings.TelemetryArguments TelemetryArguments { get; init; }
 

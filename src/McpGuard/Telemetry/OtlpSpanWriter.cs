@@ -97,7 +97,8 @@ internal sealed class OtlpSpanWriter
         }
 
         body = Head(request, NewSpanId(), server, ClientKind, clock.UnixNanos(request.ForwardedAt), end);
-        if (request.ServerTransport.Length == 0 || request.ServerTransport == request.Transport)
+        if ((request.ServerTransport.Length == 0 || request.ServerTransport == request.Transport)
+            && request.ServerSessionId is null)
         {
             w.Copy(common - moved, commonLength);
         }

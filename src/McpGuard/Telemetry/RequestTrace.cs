@@ -36,6 +36,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         Transport = "";
         ServerTransport = "";
         SessionId = null;
+        ServerSessionId = null;
         Caller = null;
         ProtocolVersion = null;
         Parent = default;
@@ -95,6 +96,11 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     public string ServerTransport { get; set; } = "";
 
     public string? SessionId { get; set; }
+
+    /// <summary>
+    /// The remote server's 2025-era <c>Mcp-Session-Id</c> (<c>--url</c>), named by the CLIENT span; null elsewhere.
+    /// </summary>
+    public string? ServerSessionId { get; set; }
 
     public string? Caller { get; set; }
 

@@ -37,26 +37,28 @@ internal sealed class SpanAttributes
 
     /// <summary>What both spans carry: the name and the MCP attributes, with the client's transport.</summary>
     public void WriteCommon(ProtoWriter writer, RequestTrace request) =>
-        WriteCommon(writer, request, request.Transport, _common);
+        WriteCommon(writer, request, request.Transport, request.SessionId, _common);
 
     /// <summary>
     /// The CLIENT span's, where the server is reached on another transport than the client (<c>run --url</c>,
-    /// <c>serve</c> with a child): a block of its own, so neither span's copy is thrown away by the other's.
+    /// <c>serve</c> with a child) or in a session of its own (a remote 2025 server's): a block of its own, so neither
+    /// span's copy is thrown away by the other's.
     /// </summary>
     public void WriteServerCommon(ProtoWriter writer, RequestTrace request) =>
-        WriteCommon(writer, request, request.ServerTransport, _serverCommon);
+        WriteCommon(
+            writer, request, request.ServerTransport, request.ServerSessionId ?? request.SessionId, _serverCommon);
 
-    private static void WriteCommon(ProtoWriter writer, RequestTrace request, string transport, RepeatedBlock common)
+    private static void WriteCommon(
+        ProtoWriter writer, RequestTrace request, string transport, string? sessionId, RepeatedBlock common)
     {
-        ReadOnlySpan<string?> shared =
-            [request.Tool, request.Method, transport, request.SessionId, request.ProtocolVersion];
+        ReadOnlySpan<string?> shared = [request.Tool, request.Method, transport, sessionId, request.ProtocolVersion];
         if (!common.TryCopy(writer, shared))
         {
             var start = writer.Length;
             Name(writer, request.Method, request.Tool);
             OtlpAttributes.String(writer, Tag, s_method, request.Method);
             OtlpAttributes.String(writer, Tag, s_transport, transport);
-            OtlpAttributes.String(writer, Tag, s_sessionId, request.SessionId);
+            OtlpAttributes.String(writer, Tag, s_sessionId, sessionId);
             OtlpAttributes.String(writer, Tag, s_protocolVersion, request.ProtocolVersion);
             if (request.Tool is { } tool)
             {

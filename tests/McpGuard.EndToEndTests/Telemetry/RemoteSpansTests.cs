@@ -55,6 +55,9 @@ public sealed class RemoteSpansTests
         Assert.Equal("pipe", call.Attributes["network.transport"]);
         Assert.Equal("tcp", forwarded.Attributes["network.transport"]);
         Assert.Equal("c1", forwarded.Attributes["jsonrpc.request.id"]);
+        // The server minted a 2025 session: the CLIENT span names it; the SERVER span (stdio) has none.
+        Assert.NotEmpty(forwarded.Attributes.GetValueOrDefault("mcp.session.id", ""));
+        Assert.False(call.Attributes.ContainsKey("mcp.session.id"));
         Assert.Equal("1", call.Attributes["mcpguard.redactions"]);
         Assert.DoesNotContain(
             receiver.Spans.SelectMany(s => s.Attributes.Values), v => v.Contains("bob@", StringComparison.Ordinal));

@@ -241,6 +241,29 @@ public sealed class OtlpSpanWriterTests
         });
     }
 
+    [Theory]
+    [InlineData("pipe", null)]
+    [InlineData("tcp", "guard-session")]
+    public void UpstreamSession_OnTheClientSpanOnly(string clientTransport, string? guardSession)
+    {
+        // run --url (a stdio client, pipe) and serve --url (the guard's own 2025 session, tcp) in front of a 2025
+        // server: the CLIENT span names the server's session; the SERVER span the guard's, if any.
+        var writer = new OtlpSpanWriter(s_resource, "McpGuard", null);
+        var request = Forwarded();
+        request.Transport = clientTransport;
+        request.ServerTransport = "tcp";
+        request.SessionId = guardSession;
+        request.ServerSessionId = "upstream-session";
+
+        var spans = Decode(writer.Write([request], SpanClock.Now())).Messages(1).Single().Messages(2).Single()
+            .Messages(2).ToList();
+
+        var server = Attributes(spans.Single(s => s.Scalar(6) == 2).Messages(9));
+        var client = Attributes(spans.Single(s => s.Scalar(6) == 3).Messages(9));
+        Assert.Equal("upstream-session", client["mcp.session.id"]);
+        Assert.Equal(guardSession, server.GetValueOrDefault("mcp.session.id"));
+    }
+
     private static RequestTrace Forwarded()
     {
         var request = ForwardedWithoutId();

@@ -60,8 +60,8 @@ internal sealed partial class RemoteRelay(
         // straight into the session's server direction (UpstreamPeer, SessionSink), with no pipe between.
         var toUpstream = new UpstreamPeer();
         var session = new GuardSession(
-            relayClient.Output, toUpstream, engine, approverFor, audit, options.Session, serverName,
-            loggerFactory, token);
+            relayClient.Output, toUpstream, engine, approverFor, audit,
+            options.Session with { ServerSessionId = () => client.SessionId }, serverName, loggerFactory, token);
         sink.Attach(session);
         var clientInput = relayClient.FeedAsync(session, token);
         var sender = toUpstream.SendAllAsync(client, token);

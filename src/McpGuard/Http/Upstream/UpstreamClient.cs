@@ -96,6 +96,9 @@ internal sealed partial class UpstreamClient(
         }
     }
 
+    /// <summary>The <c>Mcp-Session-Id</c> of the 2025 session this client holds upstream; null when none.</summary>
+    public string? SessionId => _legacy.SessionId;
+
     /// <summary>Completes when the upstream ended the 2025 session this client holds (a 404 on its id).</summary>
     public Task SessionEnded => _legacy.Ended;
 
