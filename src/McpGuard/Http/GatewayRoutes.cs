@@ -48,10 +48,15 @@ internal static class GatewayRoutes
         app.Use((context, next) => open.Contains(context.Request.Path.Value ?? "")
             ? next(context)
             : checks.InvokeAsync(context, next));
-        var mcp = app.MapGroup(options.Path);
-        mcp.MapPost("", endpoint.PostAsync);
-        mcp.MapGet("", endpoint.GetAsync);
-        mcp.MapDelete("", endpoint.DeleteAsync);
+        // One route for every HTTP method, so a method the transport does not use gets the JSON-RPC 405 both SDKs
+        // answer (the router's own 405 has no body).
+        app.Map(options.Path, (RequestDelegate)(context => context.Request.Method switch
+        {
+            var m when HttpMethods.IsPost(m) => endpoint.PostAsync(context),
+            var m when HttpMethods.IsGet(m) => endpoint.GetAsync(context),
+            var m when HttpMethods.IsDelete(m) => endpoint.DeleteAsync(context),
+            _ => McpEndpoint.MethodNotAllowedAsync(context.Response),
+        }));
         if (metrics is not null)
         {
             // telemetry.prometheus (docs/telemetry.md): the text format, written by the guard itself.

@@ -312,6 +312,14 @@ internal sealed class McpEndpoint(
         }
     }
 
+    /// <summary>A method the transport does not use (PUT, PATCH, HEAD…): 405 with a -32000 error.</summary>
+    public static Task MethodNotAllowedAsync(HttpResponse response)
+    {
+        response.Headers.Allow = "GET, POST, DELETE";
+        return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status405MethodNotAllowed, null,
+            HttpAnswers.TransportErrorCode, "Method Not Allowed: the endpoint serves POST, GET and DELETE.");
+    }
+
     /// <summary>A JSON array at the top: a JSON-RPC batch, which no revision served here allows over HTTP.</summary>
     private static bool IsBatch(ReadOnlySpan<byte> body) => body.TrimStart(" \t\r\n"u8) is [(byte)'[', ..];
 

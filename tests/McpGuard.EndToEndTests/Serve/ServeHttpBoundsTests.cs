@@ -116,6 +116,24 @@ public sealed class ServeHttpBoundsTests
     }
 
     [Fact]
+    public async Task OtherHttpMethods_405WithAJsonRpcError()
+    {
+        // As both SDKs answer (and docs/serve.md says for every 405): it was an empty body.
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+
+        foreach (var method in new[] { HttpMethod.Put, HttpMethod.Patch, new HttpMethod("PROPFIND") })
+        {
+            using var request = new HttpRequestMessage(method, guard.Url) { Content = Json("{}") };
+            using var response = await http.SendAsync(request, Ct);
+
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+            Assert.Equal(-32000, await ErrorCodeAsync(response));
+            Assert.Equal(["GET", "POST", "DELETE"], response.Content.Headers.Allow);
+        }
+    }
+
+    [Fact]
     public async Task ModernHeaders_MustEqualTheBody()
     {
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
