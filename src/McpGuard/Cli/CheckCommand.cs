@@ -37,8 +37,11 @@ internal static class CheckCommand
 
             if (commandLine.Length == 0)
             {
-                await output.WriteLineAsync($"{file.FullName}: valid ({policy.Entries.Count} tool entries, "
-                    + $"{policy.Hide.Count} hidden names or globs).");
+                var entries = policy.Entries.Count;
+                var hidden = policy.Hide.Count;
+                await output.WriteLineAsync(
+                    $"{file.FullName}: valid ({entries} tool {(entries == 1 ? "entry" : "entries")}, "
+                    + $"{hidden} hidden {(hidden == 1 ? "name or glob" : "names or globs")}).");
                 await output.WriteLineAsync(SamplingLine(policy));
                 return ExitCodes.Success;
             }

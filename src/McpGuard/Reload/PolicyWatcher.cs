@@ -88,7 +88,8 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
             _lastLockText = lockText;
             if (!loaded.Succeeded)
             {
-                LogInvalid(_logger, _path, loaded.Errors.Count);
+                var count = loaded.Errors.Count;
+                LogInvalid(_logger, _path, count == 1 ? "1 error" : $"{count} errors");
                 foreach (var error in loaded.Errors)
                 {
                     LogInvalidError(_logger, error.ToString());
@@ -183,8 +184,8 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
 
     [LoggerMessage(
         Level = LogLevel.Error,
-        Message = "The new version of {Path} is invalid; the previous policy stays in force ({Count} errors):")]
-    private static partial void LogInvalid(ILogger logger, string path, int count);
+        Message = "The new version of {Path} is invalid; the previous policy stays in force ({Errors}):")]
+    private static partial void LogInvalid(ILogger logger, string path, string errors);
 
     // One log line per error: a log line never spans lines, so none can be mistaken for another record.
     [LoggerMessage(Level = LogLevel.Error, Message = "  {Error}")]

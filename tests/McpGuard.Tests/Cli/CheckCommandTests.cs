@@ -35,6 +35,23 @@ public sealed class CheckCommandTests
             StringComparison.Ordinal);
     }
 
+    // It said "(1 tool entries, 1 hidden names or globs)".
+    [Theory]
+    [InlineData("tools: { a: allow }\nhide: [b]\n", "1 tool entry, 1 hidden name or glob")]
+    [InlineData("tools: { a: allow, c: deny }\nhide: [b, d]\n", "2 tool entries, 2 hidden names or globs")]
+    public async Task ValidPolicy_WithoutServer_CountsInWords(string body, string counts)
+    {
+        using var temp = new TempDirectory();
+        var policy = temp.File("policy.yaml");
+        await File.WriteAllTextAsync(
+            policy, "version: 1\ndefault: deny\n" + body, TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CommandRunner.RunAsync(CheckCommand.Create(), "--policy", policy);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains($"{policy}: valid ({counts}).", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task InvalidPolicy_WithoutServer_ErrorsWithFileAndLine_AndNoWordOfAServer()
     {
