@@ -87,9 +87,12 @@ internal static class ResultFilter
     {
         ResultZone.Message when shape == ResultShape.TaskWithToolResult =>
             reader.ValueTextEquals("result"u8) ? ResultZone.Task : ResultZone.Skip,
+        ResultZone.Message when shape == ResultShape.TaskNotification =>
+            reader.ValueTextEquals("params"u8) ? ResultZone.Task : ResultZone.Skip,
         ResultZone.Message => reader.ValueTextEquals("result"u8) ? ResultZone.Result : ResultZone.Skip,
         ResultZone.Task => reader.ValueTextEquals("result"u8) ? ResultZone.Result : ResultZone.Skip,
-        ResultZone.Result when shape is ResultShape.ToolResult or ResultShape.TaskWithToolResult =>
+        ResultZone.Result when shape is ResultShape.ToolResult or ResultShape.TaskWithToolResult
+            or ResultShape.TaskNotification =>
             reader.ValueTextEquals("content"u8) ? ResultZone.Content
             : reader.ValueTextEquals("structuredContent"u8) ? ResultZone.Structured
             : ResultZone.Skip,

@@ -17,4 +17,10 @@ internal enum ResultShape
     /// its <c>result</c> member, read as a <see cref="ToolResult"/>.
     /// </summary>
     TaskWithToolResult,
+
+    /// <summary>
+    /// The 2026 tasks extension's <c>notifications/tasks</c>: a completed task's <c>params</c> carry its call's result
+    /// inline, as their <c>result</c> member.
+    /// </summary>
+    TaskNotification,
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json;
 using McpGuard.Policy;
 using McpGuard.Redaction;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,7 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
     public const string ResourcesRead = "resources/read";
     public const string TasksResult = "tasks/result";
     public const string TasksGet = "tasks/get";
+    public const string TaskNotification = "notifications/tasks";
 
     /// <summary>
     /// A resources/read answer the rules withheld: an error, since that result has no isError to carry a denial.
@@ -78,6 +80,68 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
         };
         LogResult(logger, subject, ResultCheck.Word(filtered), string.Join(", ", filtered.Counts.Select(c => $"{c.Key}: {c.Value}")), monitor);
         return new ResultCheck(filtered, monitor ? null : replacement, monitor);
+    }
+
+    /// <summary>
+    /// A 2026 tasks-extension <c>notifications/tasks</c>: a completed task's carries its call's result inline, read
+    /// with that call's rules as its <c>tasks/get</c> is. A task no judged call created is not the guard's to read.
+    /// A blocked or too large one has no replacement: the caller drops it (unless <c>--monitor</c>), and the client
+    /// learns the task's end from its <c>tasks/get</c>, which gets the guard's error.
+    /// </summary>
+    public ResultCheck CheckTaskNotification(ReadOnlySequence<byte> line, CompiledPolicy policy)
+    {
+        if (!policy.HasResultRules || ParamsTaskId(line) is not { } taskId || !tasks.TryFind(taskId, out var task))
+        {
+            return ResultCheck.None;
+        }
+
+        var rules = policy.ResultRulesFor(task.Call.ToolName);
+        var filtered = rules.IsEmpty
+            ? FilteredResult.Untouched.Instance
+            : ResultFilter.Apply(line, rules, ResultShape.TaskNotification);
+        if (filtered is FilteredResult.Untouched)
+        {
+            return ResultCheck.None;
+        }
+
+        LogResult(
+            logger, task.Call.ToolName, ResultCheck.Word(filtered),
+            string.Join(", ", filtered.Counts.Select(c => $"{c.Key}: {c.Value}")), monitor);
+        return new ResultCheck(
+            filtered, !monitor && filtered is FilteredResult.Redacted redacted ? redacted.Line : null, monitor);
+    }
+
+    /// <summary><c>params.taskId</c> of a notification, if it is a string.</summary>
+    private static string? ParamsTaskId(ReadOnlySequence<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        var inParams = false;
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                continue;
+            }
+
+            var depth = reader.CurrentDepth;
+            if (depth == 1)
+            {
+                inParams = reader.ValueTextEquals("params"u8);
+            }
+            else if (depth == 2 && inParams && reader.ValueTextEquals("taskId"u8))
+            {
+                reader.Read();
+                return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+
+            if (!(depth == 1 && inParams))
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using McpGuard.Session;
 using McpGuard.Tests.Policy;
 using McpGuard.Tests.TestUtils;
@@ -177,6 +178,49 @@ public sealed class StdioRelayResultTests
             "McpGuard withheld the task's result: the tool ran, but the result contains secrets (results.block).",
             error.GetProperty("message").GetString());
         Assert.Equal("blocked", Assert.Single(audit.Outcomes).Results!.Outcome);
+    }
+
+    /// <summary>
+    /// The 2026 tasks extension's status notification carries a completed task's result too: redacted with the
+    /// call's rules, and one the rules block is not passed on (the client's tasks/get then gets the guard's error).
+    /// </summary>
+    [Fact]
+    public async Task TaskNotificationWithTheResultInline_RedactedOrDropped()
+    {
+        using var server = FakeServer.Create([["as_modern_task"]]);
+        var audit = new RecordingAuditLog();
+        await using var relay = await StartAsync(
+            server, audit, policy: "version: 1\ndefault: allow\nresults: { redact: [secrets], block: [emails] }\n");
+        await relay.SendAsync(Call(1, "as_modern_task", "x").Replace("\"text\":\"x\"", "\"task\":\"t-n1\""));
+        await relay.ReadResponseAsync("1");
+
+        await relay.SendAsync(SayTaskCompleted("t-n1", "key " + Secret));
+        await relay.SendAsync(SayTaskCompleted("t-n1", "mail alice@example.com"));
+        var lines = await relay.SyncAsync();
+
+        var notification = Assert.Single(lines, l => l.Contains("notifications/tasks", StringComparison.Ordinal));
+        Assert.Contains("key [redacted: secrets]", notification, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, notification, StringComparison.Ordinal);
+    }
+
+    private static string SayTaskCompleted(string taskId, string text)
+    {
+        var content = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text });
+        var notification = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["method"] = "notifications/tasks",
+            ["params"] = new JsonObject
+            {
+                ["taskId"] = taskId, ["status"] = "completed", ["result"] = new JsonObject { ["content"] = content },
+            },
+        };
+        return new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["method"] = "test/say",
+            ["params"] = new JsonObject { ["line"] = notification.ToJsonString() },
+        }.ToJsonString();
     }
 
     [Fact]

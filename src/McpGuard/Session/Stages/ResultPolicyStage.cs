@@ -1,3 +1,5 @@
+using McpGuard.Redaction;
+
 namespace McpGuard.Session;
 
 /// <summary>
@@ -11,6 +13,16 @@ internal sealed class ResultPolicyStage(ResultStage results) : IMessageStage<Ser
         if (step.Pending is { } pending)
         {
             step.Checked = results.Check(step.Line, pending, step.Policy);
+        }
+        else if (step.Header.Method == ResultStage.TaskNotification && !step.Header.IsRequest
+            && !step.Header.IsResponse)
+        {
+            // A completed task's status notification carries the call's result (the 2026 tasks extension).
+            step.Checked = results.CheckTaskNotification(step.Line, step.Policy);
+            if (!step.Checked.Monitor && step.Checked.Filtered is FilteredResult.Blocked or FilteredResult.TooLarge)
+            {
+                return StageOutcome.Handled;
+            }
         }
 
         return StageOutcome.Next;
