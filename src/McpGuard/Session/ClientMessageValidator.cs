@@ -145,7 +145,14 @@ internal static class ClientMessageValidator
             }
 
             var kind = hasId ? MessageKind.Request : MessageKind.Notification;
-            return new ClientMessage(document, kind, MethodName(methodElement), id, parameters);
+            var method = MethodName(methodElement);
+            if (hasId && method!.StartsWith("notifications/", StringComparison.Ordinal))
+            {
+                // A notification's method with an id (a cancel that would act on nothing, forwarded as a request).
+                return Invalid("a notification (a notifications/ method) carries no id", id);
+            }
+
+            return new ClientMessage(document, kind, method, id, parameters);
         }
 
         if (!hasId || hasResult == hasError)

@@ -54,6 +54,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
             Ssl = uri.Scheme == "rediss",
             ClientName = "mcpguard",
             DefaultDatabase = database,
+            // No pub/sub: without SUBSCRIBE no second (subscription) connection is opened, whose failures and returns
+            // were each said again beside the interactive connection's.
+            CommandMap = CommandMap.Create(["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE"], available: false),
         };
         options.EndPoints.Add(uri.Host, port);
         if (uri.UserInfo.Length > 0)
@@ -65,8 +68,20 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
 
         var redis = await ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null);
         var store = new RedisCounterStore(redis, database, $"the Redis store at {uri.Host}:{port}/{database}");
-        redis.ConnectionFailed += (_, e) => LogUnreachable(logger, store.Description, e.FailureType.ToString());
-        redis.ConnectionRestored += (_, _) => LogReachableAgain(logger, store.Description);
+        redis.ConnectionFailed += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                LogUnreachable(logger, store.Description, e.FailureType.ToString());
+            }
+        };
+        redis.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                LogReachableAgain(logger, store.Description);
+            }
+        };
         if (!redis.IsConnected)
         {
             LogUnreachable(logger, store.Description, "not connected at start");

@@ -104,6 +104,13 @@ public sealed class ClientMessageValidatorTests
         { "NotificationWithResult",
             """{"jsonrpc":"2.0","method":"notifications/x","result":{}}""", InvalidRequest, null },
         { "ResponseWithoutId", """{"jsonrpc":"2.0","result":{}}""", InvalidRequest, null },
+        // A notification's method with an id: neither a notification (the guard would not act on the cancel) nor a
+        // request any peer answers, so it is refused as malformed rather than forwarded as a request.
+        { "CancelledWithAnId",
+            """{"jsonrpc":"2.0","id":3,"method":"notifications/cancelled","params":{"requestId":1}}""",
+            InvalidRequest, "3" },
+        { "NotificationMethodWithAnId",
+            """{"jsonrpc":"2.0","id":"n","method":"notifications/initialized"}""", InvalidRequest, "\"n\"" },
         { "ResultAndError",
             """{"jsonrpc":"2.0","id":1,"result":{},"error":{"code":1,"message":"m"}}""", InvalidRequest, "1" },
         { "NeitherMethodNorResult", """{"jsonrpc":"2.0","id":"7"}""", InvalidRequest, "\"7\"" },

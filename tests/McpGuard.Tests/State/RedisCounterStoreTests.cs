@@ -54,6 +54,26 @@ public sealed class RedisCounterStoreTests : CounterStoreContract
     }
 
     [Fact]
+    public async Task OneConnectionToRedis_SoEachChangeOfReachabilityIsSaidOnce()
+    {
+        // The store uses no pub/sub: a subscription connection beside the interactive one doubled every "cannot be
+        // reached" and "reachable again" line (each connection's events were logged).
+        var store = await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
+        try
+        {
+            await using var observer = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
+                $"127.0.0.1:{Server.Port},name=observer,allowAdmin=true");
+            var clients = (string)(await observer.GetDatabase().ExecuteAsync("CLIENT", "LIST"))!;
+
+            Assert.Single(clients.Split('\n'), line => line.Contains(" name=mcpguard ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task TryCount_Counter_ExpiresWithItsWindow()
     {
         var store = await RedisCounterStore.ConnectAsync(Server.Url, TimeSpan.FromSeconds(5), NullLogger.Instance);
