@@ -84,9 +84,10 @@ internal sealed class ConditionParser(YamlWalker yaml)
     {
         if (ConditionOperatorWords.TakesList(kind))
         {
-            return value is YamlSequenceNode list && ParseList(list, path) is { } values
-                ? new ConditionOperator(kind, values)
-                : Invalid("must be a list of values");
+            // A list that ParseList refuses has said why: one error, not a second saying it is no list.
+            return value is not YamlSequenceNode list ? Invalid("must be a list of values")
+                : ParseList(list, path) is { } values ? new ConditionOperator(kind, values)
+                : null;
         }
 
         if (value is not YamlScalarNode scalar)

@@ -204,6 +204,23 @@ public sealed class ValidatorTests
             TimeSpan.FromDays(1),
             PolicyTestData.Load("version: 1\ndefault: deny\napproval:\n  timeout: 24h\n").Approval.Timeout);
 
+    // `in: []` was reported twice, the second time wrongly: "must be a list of values".
+    [Theory]
+    [InlineData("in: []", "an empty list matches nothing")]
+    [InlineData("not_in: []", "an empty list matches nothing")]
+    [InlineData("in: [[a]]", "list items must be single values")]
+    [InlineData("in: a", "must be a list of values")]
+    public void Rejects_BadListOperand_WithOneErrorSayingWhy(string matcher, string message)
+    {
+        var error = Assert.Single(Errors(
+            $"version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: {{ q: {{ {matcher} }} }}\n"
+                + "        action: allow\n"));
+
+        var operatorName = matcher[..matcher.IndexOf(':', StringComparison.Ordinal)];
+        Assert.Equal($"tools.t.rules[0].when.q.{operatorName}", error.Path);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Accepts_ApprovalProgress()
     {
