@@ -16,7 +16,7 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
     public const string ResourcesRead = "resources/read";
     public const string TasksResult = "tasks/result";
     public const string TasksGet = "tasks/get";
-    public const string TaskNotification = "notifications/tasks";
+    public const string TaskNotification = TaskHandles.ModernStatusNotification;
 
     /// <summary>
     /// A resources/read answer the rules withheld: an error, since that result has no isError to carry a denial.

@@ -11,7 +11,11 @@ namespace McpGuard.Session;
 /// </summary>
 internal static class TaskHandles
 {
+    /// <summary>The 2025-11-25 task status notification.</summary>
     public const string StatusNotification = "notifications/tasks/status";
+
+    /// <summary>The 2026 tasks extension's (a completed task's carries its result: docs/results.md).</summary>
+    public const string ModernStatusNotification = "notifications/tasks";
 
     /// <summary>
     /// A larger message is not read for a task (a handle, a status): at worst its task is unknown to the guard and

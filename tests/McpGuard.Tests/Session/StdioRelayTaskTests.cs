@@ -66,6 +66,10 @@ public sealed class StdioRelayTaskTests
         """{"jsonrpc":"2.0","method":"test/say","params":{"line":"{\"jsonrpc\":\"2.0\","""
             + """\"method\":\"notifications/tasks/status\",\"params\":"""
             + """{\"taskId\":\"t-1\",\"status\":\"cancelled\",\"ttl\":null}}"}}""")]
+    [InlineData( // the 2026 tasks extension's name for it
+        """{"jsonrpc":"2.0","method":"test/say","params":{"line":"{\"jsonrpc\":\"2.0\","""
+            + """\"method\":\"notifications/tasks\",\"params\":"""
+            + """{\"taskId\":\"t-1\",\"status\":\"cancelled\",\"ttl\":null}}"}}""")]
     public async Task TaskCancelled_CountGivenBack_NextCallForwarded(string cancelling)
     {
         using var server = FakeServer.Create([["as_task"]]);
