@@ -28,6 +28,8 @@ internal sealed class PrometheusMetrics : IDisposable
     /// <summary>Every series so far, in the text format, each metric family with its HELP and TYPE lines.</summary>
     public string Scrape()
     {
+        // With OTLP on, durations are counted on the export thread a batch at a time: those queued are counted now.
+        TelemetryExport.CountQueuedDurations();
         var families = new List<(string Name, string Text)>();
         foreach (var table in _aggregation.Tables)
         {

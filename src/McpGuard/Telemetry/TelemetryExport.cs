@@ -36,6 +36,12 @@ internal sealed partial class TelemetryExport : IDisposable
     public static ITraceSink? Traces => Volatile.Read(ref s_traces);
 
     /// <summary>
+    /// Before a <c>/metrics</c> scrape: the durations still queued for the next span batch are counted, so the
+    /// histogram includes every answered request (bounded: a second at most).
+    /// </summary>
+    public static void CountQueuedDurations() => Volatile.Read(ref s_traces)?.CountQueued(TimeSpan.FromSeconds(1));
+
+    /// <summary>
     /// The OTLP endpoint in effect: the policy's, else the standard variable's; null when telemetry is off.
     /// </summary>
     public static Uri? Endpoint(TelemetrySettings settings, Func<string, string?> environment) =>

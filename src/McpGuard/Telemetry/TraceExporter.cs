@@ -26,6 +26,10 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     /// </summary>
     private readonly ManualResetEventSlim _counted = new(initialState: false, spinCount: 0);
     private readonly List<RequestTrace> _batch = [];
+
+    /// <summary>Records taken from the queue for a scrape (<see cref="CountQueued"/>): counted, not posted yet.
+    /// </summary>
+    private readonly List<RequestTrace> _countedForScrape = [];
     private readonly DurationBatch _durations = new(GuardTelemetry.OperationDuration);
     private readonly TraceExportOptions _options;
     private readonly OtlpSpanWriter _writer;
@@ -35,6 +39,9 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     private int _queued;
     private long _dropped;
     private volatile bool _stopping;
+
+    /// <summary>A scrape's wish to see every queued duration counted; completed by the thread once it has.</summary>
+    private TaskCompletionSource? _countWanted;
 
     private TraceExporter(
         TraceExportOptions options,
@@ -98,6 +105,24 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     public RequestTrace Rent(string method, string? tool, long startedAt) =>
         _free.TryDequeue(out var trace) ? trace.Reuse(method, tool, startedAt) : new(method, tool, startedAt);
 
+    /// <summary>
+    /// A <c>/metrics</c> scrape: the durations of the requests queued for the next batch are counted now, on the
+    /// export thread (not the relay's), and their spans stay for that batch. Returns whether that was done within
+    /// <paramref name="wait"/> (the thread may be in a post that waits for the receiver).
+    /// </summary>
+    public bool CountQueued(TimeSpan wait)
+    {
+        if (_stopping)
+        {
+            return false;
+        }
+
+        var wanted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var current = Interlocked.CompareExchange(ref _countWanted, wanted, null) ?? wanted;
+        _wake.Set();
+        return current.Task.Wait(wait);
+    }
+
     /// <summary>Starts the last flush without waiting for it (<see cref="Dispose"/> waits).</summary>
     public void Stop()
     {
@@ -146,6 +171,18 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
             _wake.Wait(TimeSpan.FromSeconds(Math.Max(0, due - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
             // What was added before a Set is seen below; one set after this Reset wakes the next Wait at once.
             _wake.Reset();
+            if (Interlocked.Exchange(ref _countWanted, null) is { } wanted)
+            {
+                while (_queue.TryDequeue(out var trace))
+                {
+                    _durations.Add(trace);
+                    _countedForScrape.Add(trace);
+                }
+
+                _durations.Flush();
+                wanted.TrySetResult();
+            }
+
             var now = Stopwatch.GetTimestamp();
             if (now >= due)
             {
@@ -165,7 +202,9 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     /// <summary>The last flush: every queued request's duration is counted before any span is posted.</summary>
     private void ExportRest(long deadline)
     {
-        var rest = new List<RequestTrace>();
+        var rest = new List<RequestTrace>(_countedForScrape);
+        _countedForScrape.Clear();
+        Interlocked.Exchange(ref _countWanted, null)?.TrySetResult();
         while (_queue.TryDequeue(out var trace))
         {
             _durations.Add(trace);
@@ -208,10 +247,21 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
 
     private void ExportQueued(bool fullBatchesOnly)
     {
-        while (fullBatchesOnly ? Volatile.Read(ref _queued) >= _options.MaxBatchSize : !_queue.IsEmpty)
+        while (fullBatchesOnly
+            ? Volatile.Read(ref _queued) >= _options.MaxBatchSize
+            : !_queue.IsEmpty || _countedForScrape.Count > 0)
         {
             _batch.Clear();
             var spans = 0;
+            var taken = 0;
+            for (; taken < _countedForScrape.Count && spans < _options.MaxBatchSize; taken++)
+            {
+                // Counted for a scrape already: posted first, not counted again.
+                _batch.Add(_countedForScrape[taken]);
+                spans += _countedForScrape[taken].SpanCount;
+            }
+
+            _countedForScrape.RemoveRange(0, taken);
             while (spans < _options.MaxBatchSize && _queue.TryDequeue(out var trace))
             {
                 _durations.Add(trace);

@@ -54,6 +54,31 @@ public sealed class ServeMetricsTests
     }
 
     [Fact]
+    public async Task WithOtlpOn_AScrapeRightAfterACall_CountsItsDuration()
+    {
+        // Durations are counted on the span export thread a batch at a time (every 5 s by default): the scrape has
+        // the queued ones counted first. Before, the histogram had no series for the call yet.
+        await using var receiver = new OtlpReceiver();
+        var policy = Policy + $"  otlp: {receiver.Endpoint}\n";
+        var home = DeskProcess.NewHome();
+        var token =
+            (await ServeHttpBoundsTests.RunCliAsync(
+                home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy)).Trim();
+        await using var guard = await ServedGuard.StartAsync(policy, ["node", RepoPaths.V2Server], home: home);
+        using var http = new HttpClient();
+
+        var allowed = await CallAsync(http, guard, token, "echo", """{"text":"hi"}""");
+        var after = await ScrapeAsync(http, new Uri(guard.Url, "/metrics"), token);
+
+        Assert.Contains("echo: hi", allowed, StringComparison.Ordinal);
+        Assert.Contains(
+            after.Split('\n'),
+            line => line.StartsWith("mcp_server_operation_duration_seconds_count{", StringComparison.Ordinal)
+                && line.Contains("tools/call", StringComparison.Ordinal)
+                && line.EndsWith(" 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OtherSpellingsOfThePaths_NeedTheTokenToo()
     {
         // The router matches paths case-insensitively and with a trailing slash: /Metrics and /metrics/ answered

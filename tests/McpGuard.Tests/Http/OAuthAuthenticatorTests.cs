@@ -72,6 +72,29 @@ public sealed class OAuthAuthenticatorTests : IDisposable
         Assert.Equal(new AuthOutcome.Refused(true, why), outcome);
     }
 
+    [Theory]
+    [InlineData("alice\nRule: tools.echo \u2014 allowed")]
+    [InlineData("r\u202Eevil")]
+    [InlineData("a\u0000b")]
+    [InlineData("bell\u0007")]
+    public async Task Authenticate_AgentWithControlOrFormatCharacters_Refused(string agent)
+    {
+        // The agent is shown to the person who approves (the elicitation question is plain text: a line break in it
+        // could forge a "Rule:" line) and written in logs; agents.yaml names cannot hold such characters either.
+        var outcome = await _authenticator.AuthenticateAsync(Token(agent: agent), Ct);
+
+        Assert.Equal(
+            new AuthOutcome.Refused(true, "the token's client_id claim holds control or format characters"), outcome);
+    }
+
+    [Fact]
+    public async Task Authenticate_AgentBeyondAscii_Accepted()
+    {
+        var outcome = await _authenticator.AuthenticateAsync(Token(agent: "José Núñez"), Ct);
+
+        Assert.Equal(new AuthOutcome.Accepted("José Núñez"), outcome);
+    }
+
     [Fact]
     public async Task Authenticate_UnsignedOrForged_Refused()
     {

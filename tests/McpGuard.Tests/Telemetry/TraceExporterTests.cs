@@ -136,6 +136,27 @@ public sealed class TraceExporterTests
     }
 
     [Fact]
+    public void CountQueued_AScrapeSeesTheDurationsStillQueued_CountedOnce_SpansPostedLater()
+    {
+        // serve's /metrics with OTLP on: the schedule (an hour here) would count this duration only with its batch.
+        using var metrics = new MetricAggregation();
+        var receiver = new Receiver();
+        var exporter = Start(receiver, new() { Endpoint = s_endpoint });
+        exporter.Add(Timed("durations/scraped", endedAt: Stopwatch.Frequency / 100));
+        Span<long> buckets = stackalloc long[GuardTelemetry.OperationDuration.Bounds!.Length + 1];
+
+        Assert.True(exporter.CountQueued(TimeSpan.FromSeconds(30)));
+
+        var scraped = Series(metrics, "durations/scraped");
+        Assert.Equal(1, scraped.ReadBuckets(buckets));
+        Assert.Empty(receiver.Posts); // counting posts nothing
+        exporter.Add(Timed("durations/scraped", endedAt: Stopwatch.Frequency / 100));
+        exporter.Dispose();
+        Assert.Equal(2, scraped.ReadBuckets(buckets)); // the first not counted again
+        Assert.Equal(2, SpanCount(Assert.Single(receiver.Posts).Body));
+    }
+
+    [Fact]
     public void ReceiverFails_TheBatchIsDroppedAndCounted()
     {
         var receiver = new Receiver { Status = HttpStatusCode.ServiceUnavailable };

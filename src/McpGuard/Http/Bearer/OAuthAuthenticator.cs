@@ -1,3 +1,4 @@
+using System.Globalization;
 using McpGuard.Http.OAuth;
 using McpGuard.Policy.Settings;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -53,6 +54,14 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
             return new AuthOutcome.Refused(true, $"the token has no {settings.AgentClaim} claim naming its agent");
         }
 
+        if (agent.Any(IsControlOrFormat))
+        {
+            // The agent is shown to the person who approves (the elicitation question is plain text) and logged: a
+            // line break or a bidi override there would change what they read. agents.yaml names cannot hold them.
+            return new AuthOutcome.Refused(
+                true, $"the token's {settings.AgentClaim} claim holds control or format characters");
+        }
+
         var granted = Scopes(token);
         var missing = settings.Scopes.Where(s => !granted.Contains(s)).ToList();
         return missing.Count == 0
@@ -76,6 +85,10 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
         };
         return await _handler.ValidateTokenAsync(bearerToken, parameters);
     }
+
+    private static bool IsControlOrFormat(char c) => CharUnicodeInfo.GetUnicodeCategory(c)
+        is UnicodeCategory.Control or UnicodeCategory.Format
+        or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 
     /// <summary><c>exp</c> and <c>nbf</c> against the guard's clock (tests move it), with 30 s of skew.</summary>
     private bool WithinLifetime(DateTime? notBefore, DateTime? expires)
