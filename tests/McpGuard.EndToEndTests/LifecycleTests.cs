@@ -81,6 +81,25 @@ public sealed class LifecycleTests
         Assert.Single(answers, a => a.Contains("\"id\":4,"));
     }
 
+    [Fact]
+    public async Task Run_SignalWithARequestPending_ItIsAnsweredThatTheGuardIsShuttingDown()
+    {
+        await using var guard = RawGuard.Start(AllowAll, Scripts.Node(Scripts.Silent));
+        await guard.SendAsync(Initialize);
+        await guard.ReadLineContainingAsync("\"id\":0");
+        await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""");
+        // Lines are handled in order: once the guard refused the next one, the ping is with the server.
+        await guard.SendAsync("""{"jsonrpc":"1.0","id":2,"method":"ping"}""");
+        await guard.ReadLineContainingAsync("\"id\":2");
+
+        Kill("TERM", guard.Pid);
+
+        var answer = await guard.ReadLineContainingAsync("\"id\":1");
+        Assert.Equal(143, await guard.WaitForExitAsync());
+        Assert.Contains("-32603", answer, StringComparison.Ordinal);
+        Assert.Contains("McpGuard is shutting down", answer, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("TERM", 143)]
     [InlineData("INT", 130)]

@@ -5,7 +5,7 @@ namespace McpGuard.Cli;
 internal static class RootCommandFactory
 {
     public static RootCommand Create() =>
-        new("McpGuard: a policy guard between an AI agent and a local stdio MCP server.")
+        new("McpGuard: a policy guard between an AI agent and an MCP server, a local stdio one or a remote URL.")
         {
             RunCommand.Create(),
             ServeCommand.Create(),

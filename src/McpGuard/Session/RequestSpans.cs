@@ -250,7 +250,7 @@ internal sealed class RequestSpans(
     {
         var decision = DecisionWords.Audit(verdict);
         var toolLabel = verdict is CallVerdict.UnknownTool or CallVerdict.Hidden ? "(unknown)" : tool ?? "(invalid)";
-        GuardTelemetry.Decisions.Add(1, new LabelValues(decision, ruleId ?? "", toolLabel));
+        GuardTelemetry.Decisions.Add(1, new LabelValues(decision, ruleId, toolLabel));
         channel = null;
         if (verdict is CallVerdict.Approved or CallVerdict.Refused or CallVerdict.Cancelled)
         {

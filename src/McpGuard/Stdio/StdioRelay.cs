@@ -84,6 +84,7 @@ internal sealed partial class StdioRelay(
 
         var first = await Task.WhenAny(clientPumping, serverPumping, child.Exited, stopRequested, session.ClientGone);
         int exitCode;
+        string unanswered;
         if (first == serverPumping && session.Channels.ToClient.IsBroken)
         {
             first = session.ClientGone;
@@ -108,17 +109,19 @@ internal sealed partial class StdioRelay(
             await session.Channels.ToServer.DisposeAsync();
             exitCode = await child.StopAsync(options.Shutdown);
             await Task.WhenAny(serverPumping, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
+            unanswered = $"McpGuard is shutting down: the MCP server ended (code {exitCode}) before it answered.";
         }
         else
         {
             // The server went away: it may still be flushing its last answers, so drain its stdout first.
             await Task.WhenAny(serverPumping, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
             exitCode = await child.StopAsync(options.Shutdown);
+            unanswered = $"The MCP server exited (code {exitCode}) before answering.";
         }
 
         LogChildExited(_logger, child.Id, exitCode);
         await relayCancellation.CancelAsync();
-        await session.EndAsync($"The MCP server exited (code {exitCode}) before answering.");
+        await session.EndAsync(unanswered);
         await Observe(clientPumping);
         await Observe(serverPumping);
         await Observe(reloads);

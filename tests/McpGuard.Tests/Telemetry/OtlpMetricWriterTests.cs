@@ -40,6 +40,31 @@ public sealed class OtlpMetricWriterTests
             Attributes(point.Messages(7)).Select(a => $"{a.Key}={a.Value}").Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// A hidden or unknown tool's decision has no rule: its series has no <c>rule</c> attribute, not an empty one
+    /// (docs/telemetry.md: a label without a value is left out; in OTLP an empty value is another series).
+    /// </summary>
+    [Fact]
+    public void Decision_WithoutARule_HasNoRuleAttribute()
+    {
+        using var aggregation = new MetricAggregation();
+        var spans = new McpGuard.Session.RequestSpans(
+            new McpGuard.Session.RequestTable(), "pipe", "alice", McpGuard.Policy.Settings.TelemetryArguments.None);
+
+        spans.Decided(
+            McpGuard.Session.JsonRpcId.FromString("h1"), "call-h1", "secret_tool",
+            McpGuard.Policy.Decide.CallVerdict.Hidden, ruleId: null, risk: null);
+
+        var body = new ProtoMessage(Writer().Write(aggregation, [], now: 2_000));
+        var metric = Assert.Single(body.Messages(1).Single().Messages(2).Single().Messages(2),
+            m => m.String(1) == "mcpguard.decisions");
+        var hidden = metric.Message(7)!.Messages(1).Select(p => Attributes(p.Messages(7)))
+            .Where(a => a.GetValueOrDefault("decision") == "hidden").ToList();
+        Assert.NotEmpty(hidden);
+        Assert.All(hidden, a => Assert.False(a.ContainsKey("rule"), string.Join(", ", a)));
+        Assert.All(hidden, a => Assert.Equal("(unknown)", a["tool"]));
+    }
+
     [Fact]
     public void Histogram_BucketsBoundsCountSumMinMax_NullLabelsLeftOut()
     {

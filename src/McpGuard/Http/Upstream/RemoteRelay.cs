@@ -89,7 +89,9 @@ internal sealed partial class RemoteRelay(
         await Task.WhenAny(sink.CompleteAsync(), Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
 
         await relayCancellation.CancelAsync();
-        await session.EndAsync("The MCP server exited (code 0) before answering.");
+        await session.EndAsync(first == upstreamEnded
+            ? "The MCP server ended its session before answering."
+            : "McpGuard is shutting down: the MCP server had not answered.");
         foreach (var task in (Task[])[clientInput, sender, reloads])
         {
             await Observe(task);
