@@ -97,8 +97,10 @@ internal sealed class OtlpSpanWriter
         }
 
         body = Head(request, NewSpanId(), server, ClientKind, clock.UnixNanos(request.ForwardedAt), end);
+        // The CLIENT span shares the SERVER span's attributes only where both sides are one transport and one session
+        // (stdio); the guard's own 2025 session is never the server's (docs/telemetry.md: mcp.session.id).
         if ((request.ServerTransport.Length == 0 || request.ServerTransport == request.Transport)
-            && request.ServerSessionId is null)
+            && request.ServerSessionId == request.SessionId)
         {
             w.Copy(common - moved, commonLength);
         }

@@ -41,12 +41,11 @@ internal sealed class SpanAttributes
 
     /// <summary>
     /// The CLIENT span's, where the server is reached on another transport than the client (<c>run --url</c>,
-    /// <c>serve</c> with a child) or in a session of its own (a remote 2025 server's): a block of its own, so neither
-    /// span's copy is thrown away by the other's.
+    /// <c>serve</c> with a child) or in another session (a remote 2025 server's, or none where the client has the
+    /// guard's own): a block of its own, so neither span's copy is thrown away by the other's.
     /// </summary>
     public void WriteServerCommon(ProtoWriter writer, RequestTrace request) =>
-        WriteCommon(
-            writer, request, request.ServerTransport, request.ServerSessionId ?? request.SessionId, _serverCommon);
+        WriteCommon(writer, request, request.ServerTransport, request.ServerSessionId, _serverCommon);
 
     private static void WriteCommon(
         ProtoWriter writer, RequestTrace request, string transport, string? sessionId, RepeatedBlock common)

@@ -264,6 +264,29 @@ public sealed class OtlpSpanWriterTests
         Assert.Equal(guardSession, server.GetValueOrDefault("mcp.session.id"));
     }
 
+    [Theory]
+    [InlineData("pipe", "guard-session")]
+    [InlineData("tcp", "guard-session")]
+    public void GuardSession_NotOnTheClientSpan(string serverTransport, string guardSession)
+    {
+        // serve with a stdio child (pipe), and serve --url in front of a server that gave no session: the guard's own
+        // 2025 session is the client's, not the server's, so the CLIENT span names none (docs/telemetry.md).
+        var writer = new OtlpSpanWriter(s_resource, "McpGuard", null);
+        var request = Forwarded();
+        request.Transport = "tcp";
+        request.ServerTransport = serverTransport;
+        request.SessionId = guardSession;
+
+        var spans = Decode(writer.Write([request], SpanClock.Now())).Messages(1).Single().Messages(2).Single()
+            .Messages(2).ToList();
+
+        var server = Attributes(spans.Single(s => s.Scalar(6) == 2).Messages(9));
+        var client = Attributes(spans.Single(s => s.Scalar(6) == 3).Messages(9));
+        Assert.Equal(guardSession, server["mcp.session.id"]);
+        Assert.False(client.ContainsKey("mcp.session.id"));
+        Assert.Equal(serverTransport, client["network.transport"]);
+    }
+
     private static RequestTrace Forwarded()
     {
         var request = ForwardedWithoutId();
