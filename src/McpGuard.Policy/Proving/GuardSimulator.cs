@@ -27,6 +27,18 @@ internal sealed class GuardSimulator(CompiledPolicy policy, DateTimeOffset start
     public void MoveTo(DateTimeOffset time) => _clock.MoveTo(time);
 
     /// <summary>
+    /// Clears one entry's counters (<c>tools.NAME</c>, or <c>limits</c> for the global rate limit), as
+    /// <c>mcpguard limits --reset</c> does in a guard's store; returns how many were live.
+    /// </summary>
+    public int ResetLimit(string entry)
+    {
+        var pending = Engine.Counters.ResetAsync(policy.CounterNamespace, entry, CancellationToken.None);
+        return pending.IsCompletedSuccessfully
+            ? pending.Result
+            : throw new InvalidOperationException("the simulator's memory counters answered later than at once");
+    }
+
+    /// <summary>
     /// Every argument path <see cref="Decide"/> would read for this call, without deciding it or counting
     /// anything: none means the decision does not depend on the arguments at all. Limits are not consulted, so a
     /// budget's argument is listed whenever the call would be counted.

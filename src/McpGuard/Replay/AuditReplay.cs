@@ -8,7 +8,8 @@ namespace McpGuard.Replay;
 
 /// <summary>
 /// Decides recorded calls again under a policy, in their order and on their recorded clock, with fresh counters
-/// (limits included). A call whose record lacks arguments the new decision reads is not replayed, and counts nothing.
+/// (limits included), cleared where a person's <c>limits --reset</c> cleared them. A call whose record lacks arguments
+/// the new decision reads is not replayed, and counts nothing.
 /// </summary>
 internal static class AuditReplay
 {
@@ -19,8 +20,15 @@ internal static class AuditReplay
         var start = log.Calls.Count > 0 ? log.Calls[0].Time : DateTimeOffset.UnixEpoch;
         var guard = new GuardSimulator(policy, start, serverName);
         var replayed = new List<ReplayedCall>(log.Calls.Count);
+        var reset = 0;
         foreach (var call in log.Calls)
         {
+            for (; reset < log.Resets.Count && log.Resets[reset].Line < call.Line; reset++)
+            {
+                guard.MoveTo(log.Resets[reset].Time);
+                guard.ResetLimit(log.Resets[reset].Entry);
+            }
+
             guard.MoveTo(call.Time);
             var arguments = call.ArgumentsRecorded is AuditArgumentsRecorded.Full or AuditArgumentsRecorded.Redacted
                 && call.Arguments.ValueKind == JsonValueKind.Object ? call.Arguments : default;

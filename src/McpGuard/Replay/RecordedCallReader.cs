@@ -9,7 +9,8 @@ namespace McpGuard.Replay;
 
 /// <summary>
 /// Reads an audit log's decision records (docs/audit.md, versions 1 and 2) into the calls they judged, in the order
-/// of their first record. Outcome records and records of unknown types are skipped; bad lines are counted.
+/// of their first record, and the <c>limits_reset</c> records between them. Outcome records and records of unknown
+/// types are skipped; bad lines are counted.
 /// </summary>
 internal static class RecordedCallReader
 {
@@ -17,6 +18,7 @@ internal static class RecordedCallReader
     {
         var calls = new List<RecordedCall>();
         var byId = new Dictionary<string, RecordedCall>(StringComparer.Ordinal);
+        var resets = new List<RecordedReset>();
         int notJudged = 0, malformed = 0, records = 0;
         long number = 0, lines = 0;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
@@ -28,7 +30,7 @@ internal static class RecordedCallReader
             }
 
             lines++;
-            switch (Add(line, number, calls, byId))
+            switch (Add(line, number, calls, byId, resets))
             {
                 case LineKind.Malformed:
                     malformed++;
@@ -44,6 +46,7 @@ internal static class RecordedCallReader
         return new RecordedLog
         {
             Calls = calls,
+            Resets = resets,
             NotJudged = notJudged,
             Malformed = malformed,
             Records = records,
@@ -54,7 +57,11 @@ internal static class RecordedCallReader
     private enum LineKind { Used, Skipped, NotJudged, Malformed }
 
     private static LineKind Add(
-        string line, long number, List<RecordedCall> calls, Dictionary<string, RecordedCall> byId)
+        string line,
+        long number,
+        List<RecordedCall> calls,
+        Dictionary<string, RecordedCall> byId,
+        List<RecordedReset> resets)
     {
         JsonDocument document;
         try
@@ -74,6 +81,17 @@ internal static class RecordedCallReader
                 return LineKind.Malformed;
             }
 
+            if (type == "limits_reset")
+            {
+                if (Text(root, "entry") is not { } entry || Time(root) is not { } resetAt)
+                {
+                    return LineKind.Malformed;
+                }
+
+                resets.Add(new RecordedReset { Entry = entry, Time = resetAt, Line = number });
+                return LineKind.Used;
+            }
+
             if (type != "decision")
             {
                 return LineKind.Skipped;
@@ -81,8 +99,7 @@ internal static class RecordedCallReader
 
             if (Text(root, "call_id") is not { } callId
                 || !DecisionWords.TryParseAudit(Text(root, "decision"), out var decision)
-                || !DateTimeOffset.TryParse(
-                    Text(root, "time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+                || Time(root) is not { } time)
             {
                 return LineKind.Malformed;
             }
@@ -148,6 +165,12 @@ internal static class RecordedCallReader
         JsonValueKind.String => AuditArgumentsRecorded.Hash,
         _ => RecordedArguments.MayBeRedacted(arguments) ? AuditArgumentsRecorded.Redacted : AuditArgumentsRecorded.Full,
     };
+
+    private static DateTimeOffset? Time(JsonElement root) =>
+        DateTimeOffset.TryParse(
+            Text(root, "time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time
+            : null;
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

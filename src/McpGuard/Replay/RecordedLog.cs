@@ -5,6 +5,9 @@ internal sealed record RecordedLog
 {
     public required IReadOnlyList<RecordedCall> Calls { get; init; }
 
+    /// <summary>The people's <c>limits --reset</c>s, in the log's order.</summary>
+    public IReadOnlyList<RecordedReset> Resets { get; init; } = [];
+
     /// <summary>
     /// Calls the policy never judged (<c>unknown_tool</c>: the server did not list the name; <c>invalid</c> params).
     /// </summary>

@@ -190,6 +190,48 @@ public sealed class ReplayTests
         Assert.Empty(AuditReplay.Run(Load(Loose), log).Changed);
     }
 
+    [Theory]
+    [InlineData(false, CallVerdict.Deny)]
+    [InlineData(true, CallVerdict.Allow)]
+    public async Task Replay_LimitsReset_ClearsTheEntrysCountersWhereTheLogSays(bool reset, CallVerdict third)
+    {
+        // Two orders use up the rate limit of 2 a minute; a person's 'limits --reset' between them and the third
+        // let the running guard allow it, so replaying the same policy must too (hqa6 noticed it said deny).
+        using var temp = new TempDirectory();
+        var clock = new FakeTimeProvider(Now);
+        using (var audit = new AuditLog(temp.File("audit.jsonl"), AuditArgumentsMode.Full, "bybit-mcp",
+            new CapturingLogger(), clock))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                if (i == 2 && reset)
+                {
+                    Assert.True(audit.TryWriteLimitsReset(new AuditLimitsResetRecord
+                    {
+                        CallId = audit.NewCallId(), Entry = "tools.place_order", Namespace = "default",
+                        Store = "memory", Counters = 1, User = "me",
+                    }));
+                }
+
+                Assert.True(audit.TryWriteDecision(new AuditDecisionRecord
+                {
+                    CallId = audit.NewCallId(), RequestId = Json("1"), Tool = "place_order",
+                    Decision = i == 2 && !reset ? CallVerdict.Deny : CallVerdict.Allow, RuleId = "default",
+                    Arguments = Json("""{"qty":"0.01"}"""),
+                }));
+            }
+        }
+
+        using var reader = new StreamReader(temp.File("audit.jsonl"));
+        var log = await RecordedCallReader.ReadAsync(reader, TestContext.Current.CancellationToken);
+        var report = AuditReplay.Run(Load(Strict), log);
+
+        Assert.Equal(reset ? 1 : 0, log.Resets.Count);
+        Assert.Equal(0, log.Malformed);
+        Assert.Equal(third, report.Calls[2].Decision!.Verdict);
+        Assert.Empty(report.Changed);
+    }
+
     /// <summary>Writes decision records with the real audit writer (schema version 2), then reads them back.</summary>
     private static async Task<RecordedLog> RecordAsync(
         AuditArgumentsMode mode, params (int Second, string Tool, CallVerdict Decision, string Arguments)[] calls)
