@@ -29,7 +29,7 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
         // 192 random bits, URL-safe: unguessable, so one session id never reaches another's messages.
         var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
         var relay = new GatewayRelay(launcher, sharedByClients: false, agent, id);
-        var session = new LegacySession(id, agent, relay, clock);
+        var session = new LegacySession(id, agent, relay, clock, revoked);
         _sessions[id] = session;
         var revocation = revoked.UnsafeRegister(
             static state =>
@@ -48,7 +48,12 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
         return session;
     }
 
-    public bool TryGet(string id, out LegacySession session) => _sessions.TryGetValue(id, out session!);
+    /// <summary>
+    /// The open session with this id. One whose token was revoked is not found even while its revocation is still
+    /// ending it: the revoked token's stream may end first, and a request after that must not reach the session.
+    /// </summary>
+    public bool TryGet(string id, out LegacySession session) =>
+        _sessions.TryGetValue(id, out session!) && !session.Revoked;
 
     /// <summary>DELETE: the session is gone for its client at once; its child is ended as on client EOF.</summary>
     public async Task EndAsync(LegacySession session)
