@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using McpGuard.EndToEndTests.TestUtils;
 
@@ -77,32 +76,8 @@ public sealed class ServeDrainTests
         Assert.All(outcomes, o => Assert.Contains("\"error_code\":-32603", o, StringComparison.Ordinal));
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(
+    private static Task<HttpResponseMessage> PostAsync(
         HttpClient http, ServedGuard guard, string body, string? session = null,
-        (string Method, string? Name)? modern = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
-        if (session is not null)
-        {
-            request.Headers.Add("Mcp-Session-Id", session);
-        }
-
-        if (modern is { } headers)
-        {
-            request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
-            request.Headers.Add("Mcp-Method", headers.Method);
-            if (headers.Name is not null)
-            {
-                request.Headers.Add("Mcp-Name", headers.Name);
-            }
-        }
-
-        var response = await http.SendAsync(request, Ct);
-        await response.Content.LoadIntoBufferAsync(Ct);
-        return response;
-    }
+        (string Method, string? Name)? modern = null) =>
+        ServeHttpBoundsTests.PostAsync(http, guard, body, session: session, modern: modern);
 }

@@ -304,7 +304,7 @@ public sealed class ServeHttpBoundsTests
     private static StringContent Json(string body, string mediaType = "application/json") =>
         new(body, Encoding.UTF8, MediaTypeHeaderValue.Parse(mediaType));
 
-    private static async Task<HttpResponseMessage> PostAsync(
+    internal static async Task<HttpResponseMessage> PostAsync(
         HttpClient http, ServedGuard guard, string body, string mediaType = "application/json", string? session = null,
         string? origin = null, string? token = null, (string Method, string? Name)? modern = null,
         string? accept = "application/json, text/event-stream")
