@@ -31,7 +31,8 @@ public sealed class AnswerWriterTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writing);
 
         Assert.StartsWith(": keep-alive\n\n: keep-alive\n\n", text, StringComparison.Ordinal);
-        Assert.Contains("\n\nevent: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n", text, StringComparison.Ordinal);
+        Assert.Contains(
+            "\n\nevent: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"n\"}\n\n", text, StringComparison.Ordinal);
         Assert.Equal("text/event-stream", context.Response.ContentType);
     }
 
@@ -64,7 +65,7 @@ public sealed class AnswerWriterTests
         return (context, pipe.Reader);
     }
 
-    /// <summary>What the response's body holds once it holds <paramref name="end"/> (read on from where it was).</summary>
+    /// <summary>The response's body once it holds <paramref name="end"/> (read on from where it was).</summary>
     private static async Task<string> ReadUntilAsync(PipeReader body, string end)
     {
         var text = new StringBuilder();
