@@ -167,6 +167,14 @@ internal sealed class ProtoWriter
     {
         var length = Length - body;
         var lengthAt = body - reserved;
+        if (reserved == 2 && (uint)(length - 0x80) < 0x4000 - 0x80)
+        {
+            // Two bytes reserved and two taken (a span): nothing moves.
+            _buffer[lengthAt] = (byte)(length | 0x80);
+            _buffer[lengthAt + 1] = (byte)(length >> 7);
+            return body;
+        }
+
         var size = VarintSize((ulong)length);
         if (size > reserved)
         {

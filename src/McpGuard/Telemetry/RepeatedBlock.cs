@@ -21,9 +21,9 @@ internal sealed class RepeatedBlock
     /// <summary>Writes the kept bytes if they were encoded from <paramref name="values"/>; false if not.</summary>
     public bool TryCopy(ProtoWriter writer, ReadOnlySpan<string?> values)
     {
+        var at = _last;
         for (var i = 0; i < Kept; i++)
         {
-            var at = (_last + i) % Kept;
             var run = _runs[at];
             if (run.Matches(values))
             {
@@ -31,6 +31,8 @@ internal sealed class RepeatedBlock
                 _last = at;
                 return true;
             }
+
+            at = at == Kept - 1 ? 0 : at + 1;
         }
 
         return false;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Telemetry;
@@ -15,8 +16,23 @@ namespace McpGuard.Telemetry;
 /// </summary>
 internal sealed partial class TraceExporter : ITraceSink, IDisposable
 {
+    /// <summary>Records handed back to the relay's threads together (<see cref="Free"/>).</summary>
+    private const int FreeChunk = 64;
+
     private readonly ConcurrentQueue<RequestTrace> _queue = new();
-    private readonly ConcurrentQueue<RequestTrace> _free = new();
+    /// <summary>
+    /// Sent records, free for new requests, a batch's worth at a time in chunks of <see cref="FreeChunk"/>: one
+    /// interlocked operation on each side per chunk, not per record (a record's own enqueue and dequeue were two of
+    /// the call's locked operations, each on a queue slot the other core wrote last; bench/README.md).
+    /// </summary>
+    private readonly ConcurrentQueue<RequestTrace[]> _free = new();
+
+    /// <summary>Records in <see cref="_free"/>'s chunks: at most a full queue's worth are kept.</summary>
+    private int _freeCount;
+
+    /// <summary>The chunk this thread rents from, and the exporter it came from (<see cref="Rent"/>).</summary>
+    [ThreadStatic]
+    private static RentedChunk? t_rented;
     /// <summary>
     /// Set when a batch fills (or on exit). No spinning before the thread sleeps: a <c>SemaphoreSlim</c> spun, then
     /// yielded, for microseconds each time the thread went back to wait, once a batch (bench/HISTORY.md).
@@ -87,7 +103,7 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
             GuardTelemetry.OperationDuration.Record(
                 Stopwatch.GetElapsedTime(trace.StartedAt, trace.EndedAt).TotalSeconds,
                 new LabelValues(trace.Method, trace.ErrorType, null)); // spans are dropped, metrics are whole
-            _free.Enqueue(trace);
+            FreeOne(trace);
             return;
         }
 
@@ -102,8 +118,23 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     /// A record whose spans were sent, made the new request's; a new one while none is free. At most a full queue's
     /// worth are kept free (<see cref="ExportQueued"/>), so a burst of requests in flight is not kept for good.
     /// </summary>
-    public RequestTrace Rent(string method, string? tool, long startedAt) =>
-        _free.TryDequeue(out var trace) ? trace.Reuse(method, tool, startedAt) : new(method, tool, startedAt);
+    public RequestTrace Rent(string method, string? tool, long startedAt)
+    {
+        var rented = t_rented;
+        if (rented is null || rented.Owner != this || rented.Next == rented.Records.Length)
+        {
+            if (!_free.TryDequeue(out var chunk))
+            {
+                return new(method, tool, startedAt);
+            }
+
+            Interlocked.Add(ref _freeCount, -chunk.Length);
+            rented = t_rented ??= new RentedChunk();
+            (rented.Owner, rented.Records, rented.Next) = (this, chunk, 0);
+        }
+
+        return rented.Records[rented.Next++].Reuse(method, tool, startedAt);
+    }
 
     /// <summary>
     /// A <c>/metrics</c> scrape: the durations of the requests queued for the next batch are counted now, on the
@@ -236,12 +267,23 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     /// <summary>The batch's records, sent, are free for new requests: at most a full queue's worth are kept.</summary>
     private void Free()
     {
-        if (_free.Count < _options.MaxQueueSize)
+        var batch = CollectionsMarshal.AsSpan(_batch);
+        for (var from = 0; from < batch.Length && Volatile.Read(ref _freeCount) < _options.MaxQueueSize;)
         {
-            foreach (var trace in _batch)
-            {
-                _free.Enqueue(trace);
-            }
+            var chunk = batch.Slice(from, Math.Min(FreeChunk, batch.Length - from)).ToArray();
+            Interlocked.Add(ref _freeCount, chunk.Length);
+            _free.Enqueue(chunk);
+            from += chunk.Length;
+        }
+    }
+
+    /// <summary>A record whose spans were dropped (a full queue): free at once, in a chunk of its own.</summary>
+    private void FreeOne(RequestTrace trace)
+    {
+        if (Volatile.Read(ref _freeCount) < _options.MaxQueueSize)
+        {
+            Interlocked.Increment(ref _freeCount);
+            _free.Enqueue([trace]);
         }
     }
 
@@ -278,6 +320,16 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
 
             Free();
         }
+    }
+
+    /// <summary>A chunk of free records one thread rents from, first to last; each is rented once.</summary>
+    private sealed class RentedChunk
+    {
+        public TraceExporter? Owner { get; set; }
+
+        public RequestTrace[] Records { get; set; } = [];
+
+        public int Next { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message =

@@ -90,6 +90,28 @@ public sealed class TraceExporterTests
     }
 
     [Fact]
+    public void SentRecords_EachRentedOnce_ThenNewOnes()
+    {
+        // The records come back to the relay's threads in chunks (TraceExporter.Free): a chunk's last record and the
+        // next chunk's first, and a thread that already rents from another exporter's chunk, each get their own.
+        var other = Start(new Receiver(), new() { Endpoint = s_endpoint });
+        other.Add(Request(forwarded: true));
+        other.Add(Request(forwarded: true));
+        other.Dispose();
+        other.Rent("ping", null, startedAt: 2); // this thread now rents from the other exporter's chunk, one left
+        var exporter = Start(new Receiver(), new() { Endpoint = s_endpoint });
+        var sent = Enumerable.Range(0, 150).Select(_ => Request(forwarded: true)).ToList();
+        sent.ForEach(exporter.Add);
+        exporter.Dispose();
+
+        var rented = Enumerable.Range(0, 150).Select(i => exporter.Rent("ping", null, startedAt: i)).ToList();
+
+        Assert.Equal(150, rented.Distinct().Count());
+        Assert.All(rented, r => Assert.Contains(r, sent));
+        Assert.DoesNotContain(exporter.Rent("ping", null, startedAt: 150), sent); // none is free now: a new one
+    }
+
+    [Fact]
     public async Task FullQueue_DropsAndCounts_NeverBlocks()
     {
         var receiver = new Receiver { Gate = new ManualResetEventSlim() };
