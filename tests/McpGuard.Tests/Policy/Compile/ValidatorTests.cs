@@ -54,6 +54,23 @@ public sealed class ValidatorTests
         Assert.Contains("malformed", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("version: 1\ndefault: deny\ndefault: allow\n", 3, 1, "default", 2)]
+    [InlineData("version: 1\ndefault: deny\ntools:\n  t:\n    action: allow\n    action: deny\n", 6, 5,
+        "tools.t.action", 5)]
+    [InlineData("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - action: allow\n"
+        + "      - when: { qty: 1, side: Buy, qty: 2 }\n        action: deny\n", 7, 36,
+        "tools.t.rules[1].when.qty", 7)]
+    public void Rejects_DuplicateKey_NamingItsPathAndTheFirstLine(
+        string yaml, int line, int column, string path, int firstLine)
+    {
+        var error = Assert.Single(Errors(yaml));
+
+        Assert.Equal(("p.yaml", line, column, path), (error.File, error.Line, error.Column, error.Path));
+        Assert.Equal(
+            $"the key '{path.Split('.')[^1]}' is written twice (first at line {firstLine})", error.Message);
+    }
+
     [Fact]
     public void Accepts_QuotedNumericBound_AsTheNumber()
     {
