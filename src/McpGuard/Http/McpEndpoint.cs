@@ -157,7 +157,7 @@ internal sealed class McpEndpoint(
         }
     }
 
-    /// <summary>DELETE: ends the session and its child.</summary>
+    /// <summary>DELETE: ends the session at once; its child is ended in the background.</summary>
     public async Task DeleteAsync(HttpContext context)
     {
         var lookup = FindSession(context);
@@ -167,7 +167,7 @@ internal sealed class McpEndpoint(
             return;
         }
 
-        await sessions.EndAsync(session);
+        sessions.End(session);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -208,7 +208,7 @@ internal sealed class McpEndpoint(
         });
         if (!given)
         {
-            await sessions.EndAsync(session);
+            sessions.End(session);
         }
     }
 

@@ -366,6 +366,20 @@ internal sealed class RequestSpans(
         }
     }
 
+    /// <summary>
+    /// The guard answers <paramref name="answered"/> in place of the server's answer, which ended as <paramref
+    /// name="isError"/> and <paramref name="errorCode"/> say (a result the result policy blocked): the CLIENT span,
+    /// the exchange with the server, keeps that outcome; the SERVER span ends with what the client gets.
+    /// </summary>
+    public static void Replaced(PendingRequest answered, bool isError, long? errorCode)
+    {
+        if (answered.Trace is { Traced: true } request)
+        {
+            request.ServerAnswerReplaced = true;
+            request.ServerErrorType = ErrorType(isError, errorCode);
+        }
+    }
+
     private static string? ErrorType(bool isError, long? errorCode) =>
         errorCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : isError ? "tool_error" : null;
 

@@ -72,9 +72,14 @@ internal sealed class SpanAttributes
         {
             RequestId(writer, request.IdBytes());
         }
-
-        OtlpAttributes.String(writer, Tag, s_errorType, request.ErrorType);
     }
+
+    /// <summary>
+    /// <c>error.type</c>, apart from the attributes the CLIENT span copies: the two spans may end differently (the
+    /// server answered, the guard blocked the result: <see cref="RequestTrace.ClientErrorType"/>).
+    /// </summary>
+    public static void WriteError(ProtoWriter writer, string? errorType) =>
+        OtlpAttributes.String(writer, Tag, s_errorType, errorType);
 
     /// <summary>The SERVER span's own: who called, and the guard's decision.</summary>
     public void WriteServer(ProtoWriter writer, RequestTrace request)
