@@ -73,6 +73,13 @@ internal sealed class McpEndpoint(
             return;
         }
 
+        if (RepeatedHeader.Find(request.Headers, SessionHeader, LegacyRevisions.Header) is { } repeated)
+        {
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
+                HttpAnswers.TransportErrorCode, RepeatedHeader.Refusal(repeated));
+            return;
+        }
+
         if (request.Headers[SessionHeader] is [{ } sessionId])
         {
             if (!sessions.TryGet(sessionId, out var session) || session.Agent != agent)
@@ -157,7 +164,7 @@ internal sealed class McpEndpoint(
         }
     }
 
-    /// <summary>DELETE: ends the session and its child.</summary>
+    /// <summary>DELETE: ends the session at once; its child is ended in the background.</summary>
     public async Task DeleteAsync(HttpContext context)
     {
         var lookup = FindSession(context);
@@ -167,7 +174,7 @@ internal sealed class McpEndpoint(
             return;
         }
 
-        await sessions.EndAsync(session);
+        sessions.End(session);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -208,7 +215,7 @@ internal sealed class McpEndpoint(
         });
         if (!given)
         {
-            await sessions.EndAsync(session);
+            sessions.End(session);
         }
     }
 
@@ -274,6 +281,11 @@ internal sealed class McpEndpoint(
     /// <summary>The calling agent's session the request names (and keeps it from idling out), or why none.</summary>
     private SessionLookup FindSession(HttpContext context)
     {
+        if (RepeatedHeader.Find(context.Request.Headers, SessionHeader, LegacyRevisions.Header) is { } repeated)
+        {
+            return new SessionLookup.Repeated(repeated);
+        }
+
         if (context.Request.Headers[SessionHeader] is not [{ } id])
         {
             return SessionLookup.NoHeader.Instance;
@@ -304,6 +316,9 @@ internal sealed class McpEndpoint(
                 response.Headers.Allow = "POST";
                 return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status405MethodNotAllowed, null,
                     HttpAnswers.TransportErrorCode, "Method Not Allowed: without a session, only POST.");
+            case SessionLookup.Repeated { Header: var header }:
+                return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, null,
+                    HttpAnswers.TransportErrorCode, RepeatedHeader.Refusal(header));
             case SessionLookup.UnsupportedRevision:
                 return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, null,
                     HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);

@@ -116,6 +116,28 @@ public sealed class ServeHttpBoundsTests
     }
 
     [Fact]
+    public async Task GetStream_Idle_ItsFirstBytesComeAtOnce_AComment()
+    {
+        // HAProxy 2.6 holds a response's headers until the first bytes of its body, and a proxy ends a response that
+        // is silent for its read timeout: a GET stream starts with an SSE comment and gets one every 15 s of silence.
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+        var initialize = await PostAsync(http, guard, Initialize);
+        var session = initialize.Headers.GetValues("Mcp-Session-Id").Single();
+        await PostAsync(http, guard, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", session: session);
+
+        using var stream = await GetAsync(
+            http, guard, session, "text/event-stream", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(Ct));
+        // Bounds the wait only: without the comment nothing ever comes on this stream.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        bound.CancelAfter(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(": keep-alive", await reader.ReadLineAsync(bound.Token));
+        Assert.Equal("", await reader.ReadLineAsync(bound.Token));
+    }
+
+    [Fact]
     public async Task OtherHttpMethods_405WithAJsonRpcError()
     {
         // As both SDKs answer (and docs/serve.md says for every 405): it was an empty body.
