@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using McpGuard.Policy.Json;
 using McpGuard.Audit;
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Settings;
@@ -99,6 +100,11 @@ internal sealed class RequestSpans(
             Trace(
                 request, pending.Id, callArguments, meta.ValueKind == JsonValueKind.Object ? meta : default,
                 _traces.Sampler);
+            if (request.Traced && method == RequestMethods.PromptsGet)
+            {
+                // The conventions' target of a prompts/get span: the prompt's name (gen_ai.prompt.name).
+                request.Prompt = JsonText.TryGetString(name);
+            }
         }
 
         pending.Trace = request;

@@ -18,6 +18,9 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
 
     public long StartedAt { get; private set; } = startedAt;
 
+    /// <summary>A <c>prompts/get</c>'s prompt name (<c>gen_ai.prompt.name</c>, its spans' target); else null.</summary>
+    public string? Prompt { get; set; }
+
     /// <summary>Makes this record a new request's, as the constructor would: every other fact is cleared.</summary>
     public RequestTrace Reuse(string method, string? tool, long startedAt)
     {
@@ -27,6 +30,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         // for every store before it.
         Method = method;
         Tool = tool;
+        Prompt = null;
         StartedAt = startedAt;
         Traced = false;
         ForwardedAt = 0;

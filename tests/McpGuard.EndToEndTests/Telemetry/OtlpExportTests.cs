@@ -95,7 +95,7 @@ public sealed class OtlpExportTests
     }
 
     [Fact]
-    public async Task ResultBlocked_ServerSpanToolError_ClientSpanAsTheServerAnswered()
+    public async Task ResultBlockedAndAPrompt_ClientSpanAsTheServerAnswered_PromptNamed()
     {
         // The server answered the call; the result policy withheld the answer: the client got an isError denial (the
         // SERVER span's tool_error), while the exchange with the server (the CLIENT span) succeeded.
@@ -116,7 +116,11 @@ public sealed class OtlpExportTests
                     + """{"name":"echo","arguments":{"message":"mail bob@example.com"}}}""");
             Assert.Contains(
                 "results.block", (await guard.ResponseAsync("\"b1\"")).GetRawText(), StringComparison.Ordinal);
+            await guard.SendAsync(
+                """{"jsonrpc":"2.0","id":"p1","method":"prompts/get","params":{"name":"simple-prompt"}}""");
+            await guard.ResponseAsync("\"p1\"");
             guard.CloseStdin();
+
             Assert.Equal(0, await guard.WaitForExitAsync());
         }
 
@@ -126,6 +130,9 @@ public sealed class OtlpExportTests
         Assert.Equal("1", server.Attributes["mcpguard.redactions"]);
         var client = Assert.Single(receiver.Spans, s => s.Kind == 3 && s.ParentSpanId == server.SpanId);
         Assert.False(client.Attributes.ContainsKey("error.type"));
+        var prompt = Assert.Single(receiver.Spans, s => s.Kind == 2 && s.Name == "prompts/get simple-prompt");
+        Assert.Equal("simple-prompt", prompt.Attributes["gen_ai.prompt.name"]);
+        Assert.False(prompt.Attributes.ContainsKey("gen_ai.tool.name"));
     }
 
     [Fact]

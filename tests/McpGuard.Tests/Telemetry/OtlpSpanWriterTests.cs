@@ -140,6 +140,31 @@ public sealed class OtlpSpanWriterTests
     }
 
     [Fact]
+    public void PromptsGet_NamedByThePrompt_GenAiPromptName_NoToolAttributes()
+    {
+        // The MCP conventions' target of a prompts/get span is its prompt (gen_ai.prompt.name, conditionally
+        // required), as a tools/call's is its tool.
+        var request = new RequestTrace("prompts/get", tool: null, startedAt: 100)
+        {
+            Traced = true, TraceIdHigh = 7, TraceIdLow = 9, Transport = "pipe", Prompt = "simple-prompt",
+            ForwardedAt = 150, EndedAt = 200,
+        };
+        request.SetId("3"u8);
+
+        var spans = Spans(Write(request));
+
+        Assert.Equal(2, spans.Count);
+        Assert.All(spans, span =>
+        {
+            Assert.Equal("prompts/get simple-prompt", span.String(5));
+            var attributes = Attributes(span.Messages(9));
+            Assert.Equal("simple-prompt", attributes["gen_ai.prompt.name"]);
+            Assert.False(attributes.ContainsKey("gen_ai.tool.name"));
+            Assert.False(attributes.ContainsKey("gen_ai.operation.name"));
+        });
+    }
+
+    [Fact]
     public void LongAndNonAsciiValues_LengthsSpanManyBytes()
     {
         var arguments = "{\"text\":\"" + new string('é', 40_000) + "\"}";

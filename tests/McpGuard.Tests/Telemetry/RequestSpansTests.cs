@@ -192,6 +192,23 @@ public sealed class RequestSpansTests
         Assert.Equal(("-32603", "-32603"), (trace.ErrorType, trace.ClientErrorType));
     }
 
+    [Theory]
+    [InlineData("prompts/get", """{"name":"simple-prompt","arguments":{"a":"b"}}""", "simple-prompt")]
+    [InlineData("prompts/get", """{"name":7}""", null)]
+    [InlineData("tools/call", """{"name":"t","arguments":{}}""", null)]
+    [InlineData("resources/read", """{"name":"x","uri":"file:///x"}""", null)]
+    public void PromptsGet_ThePromptsName(string method, string json, string? prompt)
+    {
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var id = JsonRpcId.FromString("p1");
+        using var parameters = JsonDocument.Parse(json);
+
+        spans.Started(Enter(id, method), parameters.RootElement);
+        spans.Answered(Take(id), isError: false, errorCode: null);
+
+        Assert.Equal(prompt, Assert.Single(_sink.Added).Prompt);
+    }
+
     [Fact]
     public void TraceParentInMeta_IsTheParent_ArgumentsWhenFull()
     {
