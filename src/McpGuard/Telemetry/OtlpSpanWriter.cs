@@ -178,12 +178,15 @@ internal sealed class OtlpSpanWriter
         _writer.Advance(at + 6);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BigEndian(ref byte to, ulong value) =>
         Unsafe.WriteUnaligned(ref to, BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void LittleEndian(ref byte to, ulong value) =>
         Unsafe.WriteUnaligned(ref to, BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void LittleEndian(ref byte to, uint value) =>
         Unsafe.WriteUnaligned(ref to, BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value));
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace McpGuard.Telemetry;
@@ -104,6 +105,7 @@ internal sealed class ProtoWriter
         Length += 16;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Raw(ReadOnlySpan<byte> bytes)
     {
         Ensure(bytes.Length);
@@ -142,6 +144,7 @@ internal sealed class ProtoWriter
     /// Room for at least <paramref name="size"/> bytes at the end, for a caller that writes several fields at once
     /// and then <see cref="Advance"/>s.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<byte> GetSpan(int size)
     {
         Ensure(size);
@@ -191,11 +194,16 @@ internal sealed class ProtoWriter
         return lengthAt + size;
     }
 
+    /// <summary>The check inlined where it is made (several times a span); the growing, rare, is not.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Ensure(int more)
     {
         if (Length + more > _buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + more));
+            Grow(more);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int more) => Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + more));
 }

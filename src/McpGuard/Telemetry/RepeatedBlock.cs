@@ -77,10 +77,11 @@ internal sealed class RepeatedBlock
                 return false;
             }
 
+            var kept = Values.AsSpan(0, values.Length); // one check here, none in the loop
             for (var i = 0; i < values.Length; i++)
             {
                 // The same instance first, without a call (string.Equals is not inlined); then ordinal.
-                if (!ReferenceEquals(values[i], Values[i]) && !string.Equals(values[i], Values[i]))
+                if (!ReferenceEquals(values[i], kept[i]) && !string.Equals(values[i], kept[i]))
                 {
                     return false;
                 }
