@@ -63,13 +63,20 @@ internal sealed class McpEndpoint(
 
         var caller = context.Features.GetRequiredFeature<CallingAgent>();
         var agent = caller.Name;
-        if (message.Kind != MessageKind.Response && message.Method != RequestMethods.Initialize
-            && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
+        if (message.Kind != MessageKind.Response && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
         {
-            // 2026-07-28: stateless, whatever Mcp-Session-Id it carries (the transport ignores it; the SDKs do).
+            // 2026-07-28: stateless, whatever Mcp-Session-Id it carries (the transport ignores it; the SDKs do), and
+            // whatever its method: an initialize with the envelope opens no 2025 session (StatelessRequests).
             await (message.Kind == MessageKind.Request
                 ? stateless.HandleAsync(context, message, body)
                 : AcceptModernNotificationAsync(context, message));
+            return;
+        }
+
+        if (RepeatedHeader.Find(request.Headers, SessionHeader, LegacyRevisions.Header) is { } repeated)
+        {
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
+                HttpAnswers.TransportErrorCode, RepeatedHeader.Refusal(repeated));
             return;
         }
 
@@ -94,6 +101,17 @@ internal sealed class McpEndpoint(
 
         if (message.Method == RequestMethods.Initialize && message.Kind == MessageKind.Request)
         {
+            if (NamesModernRevision(request.Headers))
+            {
+                // The 2025 handshake under a 2026-07-28 header: which era is meant is unclear, so neither is served
+                // (as the TypeScript SDK's server answers it).
+                await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
+                    ModernHeaders.MismatchCode,
+                    $"Bad request: an initialize (the 2025 handshake) must not carry a {LegacyRevisions.Header} "
+                    + $"header of {ModernMeta.FirstModernRevision} or later.");
+                return;
+            }
+
             await InitializeAsync(caller, message, body, response, aborted);
             return;
         }
@@ -274,6 +292,11 @@ internal sealed class McpEndpoint(
     /// <summary>The calling agent's session the request names (and keeps it from idling out), or why none.</summary>
     private SessionLookup FindSession(HttpContext context)
     {
+        if (RepeatedHeader.Find(context.Request.Headers, SessionHeader, LegacyRevisions.Header) is { } repeated)
+        {
+            return new SessionLookup.Repeated(repeated);
+        }
+
         if (context.Request.Headers[SessionHeader] is not [{ } id])
         {
             return SessionLookup.NoHeader.Instance;
@@ -304,6 +327,9 @@ internal sealed class McpEndpoint(
                 response.Headers.Allow = "POST";
                 return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status405MethodNotAllowed, null,
                     HttpAnswers.TransportErrorCode, "Method Not Allowed: without a session, only POST.");
+            case SessionLookup.Repeated { Header: var header }:
+                return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, null,
+                    HttpAnswers.TransportErrorCode, RepeatedHeader.Refusal(header));
             case SessionLookup.UnsupportedRevision:
                 return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, null,
                     HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);
@@ -319,6 +345,11 @@ internal sealed class McpEndpoint(
         return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status405MethodNotAllowed, null,
             HttpAnswers.TransportErrorCode, "Method Not Allowed: the endpoint serves POST, GET and DELETE.");
     }
+
+    /// <summary>The request's <c>MCP-Protocol-Version</c> header names 2026-07-28 or later.</summary>
+    private static bool NamesModernRevision(IHeaderDictionary headers) =>
+        headers[LegacyRevisions.Header] is [{ } version]
+        && string.CompareOrdinal(version, ModernMeta.FirstModernRevision) >= 0;
 
     /// <summary>A JSON array at the top: a JSON-RPC batch, which no revision served here allows over HTTP.</summary>
     private static bool IsBatch(ReadOnlySpan<byte> body) => body.TrimStart(" \t\r\n"u8) is [(byte)'[', ..];
