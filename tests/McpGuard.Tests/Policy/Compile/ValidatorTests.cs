@@ -215,6 +215,15 @@ public sealed class ValidatorTests
             Errors($"version: 1\ndefault: deny\napproval:\n  {key}: {value}\n"),
             e => e.Path == $"approval.{key}" && e.Message.Contains("at most 24h", StringComparison.Ordinal));
 
+    // 100000000d is past TimeSpan's range: Duration threw OverflowException, and `check` printed a stack trace.
+    [Theory]
+    [InlineData("approval:\n  timeout: 100000000d\n", "approval.timeout")]
+    [InlineData("tools:\n  t:\n    action: allow\n    rate_limit: { max: 1, window: 100000000d }\n",
+        "tools.t.rate_limit.window")]
+    [InlineData("serve:\n  sessions: { idle: 100000000d }\n", "serve.sessions.idle")]
+    public void Rejects_DurationPastTimeSpansRange_AsAnError(string section, string path) =>
+        Assert.Contains(Errors($"version: 1\ndefault: deny\n{section}"), e => e.Path == path);
+
     [Fact]
     public void Accepts_ApprovalTimeoutOfADay() =>
         Assert.Equal(
