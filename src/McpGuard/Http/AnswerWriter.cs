@@ -37,8 +37,9 @@ internal static class AnswerWriter
     {
         if (!await stream.WaitToReadAsync(cancellationToken) || !stream.TryRead(out var first))
         {
-            // The session ended before anything came (the child died and its pending answers were written elsewhere).
-            response.StatusCode = StatusCodes.Status502BadGateway;
+            // The session ended before anything came (the child died and its pending answers were written elsewhere),
+            // or the client withdrew the request (202: accepted, and no answer follows).
+            response.StatusCode = stream.Withdrawn ? StatusCodes.Status202Accepted : StatusCodes.Status502BadGateway;
             return false;
         }
 

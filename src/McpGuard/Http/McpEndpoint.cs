@@ -238,9 +238,13 @@ internal sealed class McpEndpoint(
         if (message.Kind != MessageKind.Request)
         {
             // A notification or the client's answer (to an approval question, a sampling request): accepted.
-            response.StatusCode = await session.Relay.SendAsync(body, message, aborted)
-                ? StatusCodes.Status202Accepted
-                : StatusCodes.Status404NotFound;
+            var sent = await session.Relay.SendAsync(body, message, aborted);
+            if (sent && CancelledRequest(message) is { } withdrawn)
+            {
+                session.Relay.Router.Withdraw(withdrawn);
+            }
+
+            response.StatusCode = sent ? StatusCodes.Status202Accepted : StatusCodes.Status404NotFound;
             return;
         }
 
@@ -271,6 +275,14 @@ internal sealed class McpEndpoint(
             session.Relay.Router.Close(stream);
         }
     }
+
+    /// <summary>The request a 2025 client's <c>notifications/cancelled</c> withdraws, if it is one.</summary>
+    private static JsonRpcId? CancelledRequest(ClientMessage message) =>
+        message.Kind == MessageKind.Notification && message.Method == NotificationMethods.CancelledNotification
+        && message.Params.ValueKind == System.Text.Json.JsonValueKind.Object
+        && message.Params.TryGetProperty("requestId"u8, out var requestId)
+            ? JsonRpcId.FromElement(requestId)
+            : null;
 
     /// <summary>
     /// A 2026-07-28 notification: 202, as the transport asks, and not sent to the shared child, where it could reach
