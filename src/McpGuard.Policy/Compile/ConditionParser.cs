@@ -73,6 +73,11 @@ internal sealed class ConditionParser(YamlWalker yaml)
                     }
                 }
 
+                if (operators.Count == map.Children.Count && ImpossibleMatcher.Why(operators) is { } why)
+                {
+                    yaml.Error(map, path, $"{why}: this condition can never hold, so its rule never applies");
+                }
+
                 return operators;
             default:
                 yaml.Error(node, path, "must be a value, a list of values, or a mapping of operators");

@@ -138,10 +138,12 @@ internal sealed class ServeParser(YamlWalker yaml)
             }
         }
 
+        // At most a day, as approval.timeout: each idle session holds a child, and a client whose session ended
+        // initializes again (404); the guard's timers cannot wait past ~49 days.
         if (keys.TryGetValue("idle", out var idle)
             && DurationValue.Read(
-                yaml, idle, "serve.sessions.idle", "must be a duration of at least 1s, such as 30m",
-                atLeast: TimeSpan.FromSeconds(1)) is { } span)
+                yaml, idle, "serve.sessions.idle", "must be a duration from 1s to 24h, such as 30m",
+                atLeast: TimeSpan.FromSeconds(1), atMost: TimeSpan.FromDays(1)) is { } span)
         {
             settings = settings with { SessionIdle = span };
         }

@@ -22,14 +22,22 @@ internal static partial class Duration
             return false;
         }
 
-        value = match.Groups[2].Value switch
+        var unit = match.Groups[2].Value switch
         {
-            "ms" => TimeSpan.FromMilliseconds(amount),
-            "s" => TimeSpan.FromSeconds(amount),
-            "m" => TimeSpan.FromMinutes(amount),
-            "h" => TimeSpan.FromHours(amount),
-            _ => TimeSpan.FromDays(amount),
+            "ms" => TimeSpan.FromMilliseconds(1),
+            "s" => TimeSpan.FromSeconds(1),
+            "m" => TimeSpan.FromMinutes(1),
+            "h" => TimeSpan.FromHours(1),
+            _ => TimeSpan.FromDays(1),
         };
+
+        // Past TimeSpan's range (about 29,000 years; 100000000d) it is no duration, not an overflow exception.
+        if (amount > TimeSpan.MaxValue.Ticks / unit.Ticks)
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromTicks(amount * unit.Ticks);
         return true;
     }
 

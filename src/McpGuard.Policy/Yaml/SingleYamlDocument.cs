@@ -53,6 +53,11 @@ internal abstract record SingleYamlDocument
         }
         catch (YamlException ex)
         {
+            if (DuplicateKey.Find(text, source, ex.Start) is { } duplicate)
+            {
+                return new Failed(duplicate);
+            }
+
             var message = ex.InnerException?.Message ?? ex.Message;
             return new Failed(new PolicyError(source, (int)ex.Start.Line, (int)ex.Start.Column, "$", message));
         }

@@ -1,3 +1,5 @@
+using McpGuard.Home;
+
 namespace McpGuard.Audit;
 
 /// <summary>Paths as users write them in policies and on the command line.</summary>
@@ -15,7 +17,7 @@ internal static class AuditPaths
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
             || path.StartsWith("~\\", StringComparison.Ordinal))
         {
-            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            var home = UserHome.Path;
             path = path.Length == 1 ? home : Path.Combine(home, path[2..]);
         }
 

@@ -38,9 +38,10 @@ internal static class DeskCommand
             }
 
             string secret;
+            bool createdSecret;
             try
             {
-                secret = DeskFiles.ReadOrCreateSecret();
+                secret = DeskFiles.ReadOrCreateSecret(out createdSecret);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -63,16 +64,19 @@ internal static class DeskCommand
                 (app, port) = await DeskApp.StartAsync(
                     port, secret, TimeProvider.System, loggerFactory, stopping.Token);
             }
-            catch (IOException ex) when (ex.InnerException is AddressInUseException)
-            {
-                await error.WriteLineAsync(
-                    $"mcpguard desk: 127.0.0.1:{port} is already in use (a desk already running? "
-                        + $"`mcpguard doctor` says), or pick another with --port");
-                return ExitCodes.Failure;
-            }
             catch (IOException ex)
             {
-                await error.WriteLineAsync($"mcpguard desk: cannot listen on 127.0.0.1:{port}: {ex.Message}");
+                // A desk that never served leaves no secret it wrote behind: while one exists, guards take a desk to
+                // be set up and ask whatever else answers on the port.
+                if (createdSecret)
+                {
+                    Forget(secret);
+                }
+
+                await error.WriteLineAsync(ex.InnerException is AddressInUseException
+                    ? $"mcpguard desk: 127.0.0.1:{port} is already in use (a desk already running? "
+                        + "`mcpguard doctor` says), or pick another with --port"
+                    : $"mcpguard desk: cannot listen on 127.0.0.1:{port}: {ex.Message}");
                 return ExitCodes.Failure;
             }
 
@@ -98,5 +102,17 @@ internal static class DeskCommand
             return stop.ExitCode ?? ExitCodes.Success;
         });
         return command;
+    }
+
+    private static void Forget(string secret)
+    {
+        try
+        {
+            DeskFiles.ForgetSecret(secret);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Only cleanup: the start failure is what the user needs to read.
+        }
     }
 }

@@ -32,10 +32,16 @@ internal static class DoctorCommand
             var guard = GuardInvocation.Current(null);
             var findings = new List<DoctorFinding>();
             findings.AddRange(SetupChecks.Tool(guard, path));
+            var homeVariable = Environment.GetEnvironmentVariable("HOME");
+            if (SetupChecks.UserHomeProblem(homeVariable, UserHome.Path) is { } homeProblem)
+            {
+                findings.Add(homeProblem);
+            }
+
             findings.Add(SetupChecks.Home(McpGuardHome.Path));
 
             var configs = new ClientConfigCheck(guard, PolicyLoader.LoadFile, path);
-            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            var home = UserHome.Path;
             var locations = ClientConfigLocations
                 .All(home, Environment.CurrentDirectory, Environment.GetEnvironmentVariable)
                 .Concat((parseResult.GetValue(config) ?? []).Select(extra => ("--config", Path.GetFullPath(extra))))

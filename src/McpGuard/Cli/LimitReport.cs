@@ -95,7 +95,12 @@ internal static class LimitReport
             return;
         }
 
-        rows.AddRange(counters.Select(r =>
-            row with { Per = [.. paths.Zip(r.Counter.Per)], Used = r.Used, FreesUpAt = r.FreesUpAt }));
+        // A counter at 0 in its window (a budget call of qty 0, a count given back) has nothing to free: no time.
+        rows.AddRange(counters.Select(r => row with
+        {
+            Per = [.. paths.Zip(r.Counter.Per)],
+            Used = r.Used,
+            FreesUpAt = r.Used == StrictDecimal.Zero ? null : r.FreesUpAt,
+        }));
     }
 }

@@ -129,6 +129,12 @@ internal sealed class UpstreamCliOptions
         {
             switch (outcome)
             {
+                case HeaderOptionOutcome.Parsed parsed when headers.Any(
+                    h => string.Equals(h.Name, parsed.Header.Name, StringComparison.OrdinalIgnoreCase)):
+                    // Two values of one header would reach the server as one joined list ("a, b"): say so instead.
+                    await error.WriteLineAsync(
+                        $"mcpguard: the header {parsed.Header.Name} is given twice; give it once.");
+                    return null;
                 case HeaderOptionOutcome.Parsed parsed:
                     headers.Add(parsed.Header);
                     break;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using McpGuard.Policy.Yaml;
 
 namespace McpGuard.Cli;
 
@@ -9,9 +11,18 @@ namespace McpGuard.Cli;
 /// </summary>
 internal static class UsageErrors
 {
-    public static async Task<int> ReportAsync(ParseResult parseResult)
+    public static Task<int> ReportAsync(ParseResult parseResult) => ReportAsync(parseResult, Console.Error);
+
+    public static async Task<int> ReportAsync(ParseResult parseResult, TextWriter error)
     {
-        var error = Console.Error;
+        // `mcpguard bogus`: the parser's first word would be "Required command was not provided", which hides the
+        // one thing that is wrong. Name the unknown word, and the command it was probably meant to be.
+        if (UnknownAtTheRoot(parseResult) is { } unknown)
+        {
+            await error.WriteLineAsync("mcpguard: " + unknown);
+            return ExitCodes.UsageOrPolicyError;
+        }
+
         foreach (var parseError in parseResult.Errors)
         {
             // One line each: the parser's "did you mean" lists put each choice on a line of its own.
@@ -24,12 +35,32 @@ internal static class UsageErrors
         return ExitCodes.UsageOrPolicyError;
     }
 
-    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
+    private static string? UnknownAtTheRoot(ParseResult parseResult)
+    {
+        if (parseResult.CommandResult.Command is not RootCommand root || parseResult.UnmatchedTokens.Count == 0)
+        {
+            return null;
+        }
+
+        var token = parseResult.UnmatchedTokens[0];
+        var shown = TerminalText.Printable(token);
+        if (token.StartsWith('-'))
+        {
+            return $"unknown option '{shown}'; see 'mcpguard --help'.";
+        }
+
+        var names = root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        return KeySuggestion.Closest(token.ToLowerInvariant(), names) is { } closest
+            ? $"unknown command '{shown}'; did you mean '{closest}'? See 'mcpguard --help'."
+            : $"unknown command '{shown}'; see 'mcpguard --help'.";
+    }
+
+    private static string CommandPath(CommandResult result)
     {
         var names = new List<string>();
-        for (System.CommandLine.Parsing.SymbolResult? at = result; at is not null; at = at.Parent)
+        for (SymbolResult? at = result; at is not null; at = at.Parent)
         {
-            if (at is System.CommandLine.Parsing.CommandResult command && command.Command is not RootCommand)
+            if (at is CommandResult command && command.Command is not RootCommand)
             {
                 names.Insert(0, command.Command.Name);
             }

@@ -1,3 +1,5 @@
+using McpGuard.Home;
+
 namespace McpGuard.ClientConfig;
 
 /// <summary>
@@ -8,7 +10,7 @@ internal static class ClientConfigPaths
     public static string ClaudeDesktop() => ClaudeDesktop(
         OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "macos" : "linux",
         Environment.GetEnvironmentVariable,
-        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+        UserHome.Path);
 
     public static string ClaudeDesktop(string platform, Func<string, string?> environment, string home)
     {

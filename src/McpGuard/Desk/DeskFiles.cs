@@ -21,9 +21,13 @@ internal static class DeskFiles
 
     public static string PortPath => Path.Combine(Home, "desk.port");
 
-    /// <summary>The desk's secret, creating it (readable by this user only) on the first start.</summary>
-    public static string ReadOrCreateSecret()
+    /// <summary>
+    /// The desk's secret, creating it (readable by this user only) on the first start; <paramref name="created"/>
+    /// says this call wrote it, so a desk that then cannot listen takes it back (<see cref="ForgetSecret"/>).
+    /// </summary>
+    public static string ReadOrCreateSecret(out bool created)
     {
+        created = false;
         EnsureHome();
         if (TryRead(SecretPath) is { Length: > 0 } existing)
         {
@@ -49,6 +53,7 @@ internal static class DeskFiles
         {
             // Never overwrite: if another process won the race, everyone uses its secret.
             File.Move(temp, SecretPath, overwrite: false);
+            created = true;
             return secret;
         }
         catch (IOException)
@@ -91,6 +96,18 @@ internal static class DeskFiles
 
         CheckUserOnly(SecretPath);
         return secret;
+    }
+
+    /// <summary>
+    /// Removes the secret a desk that never served wrote: while it exists, guards take a desk to be set up and ask
+    /// whatever answers on the desk's port (docs/approval.md#desk).
+    /// </summary>
+    public static void ForgetSecret(string secret)
+    {
+        if (TryRead(SecretPath) == secret)
+        {
+            File.Delete(SecretPath);
+        }
     }
 
     /// <summary>The port a desk last announced, else the default.</summary>

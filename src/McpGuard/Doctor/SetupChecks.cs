@@ -39,6 +39,28 @@ internal static class SetupChecks
         }
     }
 
+    /// <summary>
+    /// A HOME that is not an existing absolute folder (a service or a client started with a wrong environment):
+    /// client configs, <c>~/.mcpguard</c> and the <c>~/</c> paths of a policy are all looked for under it.
+    /// </summary>
+    public static DoctorFinding? UserHomeProblem(string? homeVariable, string userHome)
+    {
+        var why = !Path.IsPathFullyQualified(userHome) ? "is not an absolute path"
+            : !Directory.Exists(userHome) ? "does not exist"
+            : null;
+        if (why is null)
+        {
+            return null;
+        }
+
+        var named = homeVariable is { Length: > 0 } ? $"HOME ({homeVariable})" : $"the home folder ({userHome})";
+        return new DoctorFinding(
+            DoctorLevel.Problem,
+            "HOME",
+            $"{named} {why}: client configs, ~/.mcpguard and the ~/ paths of a policy are all under it; "
+                + "set HOME to your home folder (or MCPGUARD_HOME for McpGuard's own files)");
+    }
+
     public static DoctorFinding Home(string home)
     {
         if (!Directory.Exists(home))

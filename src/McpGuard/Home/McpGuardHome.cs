@@ -12,7 +12,7 @@ internal static class McpGuardHome
     public static string Path =>
         Environment.GetEnvironmentVariable("MCPGUARD_HOME") is { Length: > 0 } home
             ? home
-            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".mcpguard");
+            : System.IO.Path.Combine(UserHome.Path, ".mcpguard");
 
     /// <summary>Creates the home folder 0700, or takes group and other access away from one that has it.</summary>
     public static void Ensure() => EnsureHome(Path);

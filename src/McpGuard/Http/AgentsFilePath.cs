@@ -20,7 +20,7 @@ internal static class AgentsFilePath
     public static string Resolve(CompiledPolicy policy, string written)
     {
         var expanded = written.StartsWith("~/", StringComparison.Ordinal)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), written[2..])
+            ? Path.Combine(UserHome.Path, written[2..])
             : written;
         return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(policy.Source))!, expanded));
     }

@@ -35,6 +35,22 @@ internal static class BrowserOrigin
         response.Headers.Vary = HeaderNames.Origin;
     }
 
+    /// <summary>
+    /// The preflight of a public document (the RFC 9728 metadata), from any origin: it holds nothing that a request
+    /// without a browser could not read, and is read with no credentials.
+    /// </summary>
+    public static Task AnswerPublicPreflight(HttpContext context)
+    {
+        var (request, response) = (context.Request, context.Response);
+        response.StatusCode = StatusCodes.Status204NoContent;
+        response.Headers.AccessControlAllowOrigin = "*";
+        response.Headers.AccessControlAllowMethods = "GET";
+        response.Headers.AccessControlAllowHeaders =
+            request.Headers.AccessControlRequestHeaders is [{ Length: > 0 } asked] ? asked : "MCP-Protocol-Version";
+        response.Headers.AccessControlMaxAge = "600";
+        return Task.CompletedTask;
+    }
+
     public static void Allow(HttpResponse response, string origin)
     {
         response.Headers.AccessControlAllowOrigin = origin;

@@ -36,6 +36,9 @@ internal sealed class ClientStream(JsonRpcId? answers, string? progressToken) : 
     /// </summary>
     public ClientIds? Restore { get; init; }
 
+    /// <summary>The client withdrew the request: the stream ended with no answer, and none is owed.</summary>
+    public bool Withdrawn { get; set; }
+
     /// <summary>The progress token the request carried, if any.</summary>
     public string? ProgressToken { get; } = progressToken;
 

@@ -34,13 +34,22 @@ internal static class GatewayRoutes
                 : Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable));
         if (options.Auth is ServeAuth.OAuth oauth)
         {
-            // RFC 9728: how a client that got a 401 finds the authorization server; public, like the probes.
+            // RFC 9728: how a client that got a 401 finds the authorization server; public, like the probes, and
+            // readable by a page of any origin: a browser client reads it before it has a token.
             var document = ProtectedResourceMetadata.Document(oauth);
-            IResult Metadata() => Results.Bytes(document, "application/json");
-            app.MapGet(ProtectedResourceMetadata.PathFor(options.Path), Metadata);
-            app.MapGet(ProtectedResourceMetadata.WellKnown, Metadata);
-            open.Add(ProtectedResourceMetadata.PathFor(options.Path));
-            open.Add(ProtectedResourceMetadata.WellKnown);
+            IResult Metadata(HttpContext context)
+            {
+                context.Response.Headers.AccessControlAllowOrigin = "*";
+                return Results.Bytes(document, "application/json");
+            }
+
+            foreach (var path in (string[])[ProtectedResourceMetadata.PathFor(options.Path),
+                         ProtectedResourceMetadata.WellKnown])
+            {
+                app.MapGet(path, Metadata);
+                app.MapMethods(path, [HttpMethods.Options], BrowserOrigin.AnswerPublicPreflight);
+                open.Add(path);
+            }
         }
 
         // The checks run around the handler, so an agent's request counts as open until its answer is written, and a

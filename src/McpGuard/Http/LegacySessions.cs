@@ -12,6 +12,9 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
 {
     private readonly ConcurrentDictionary<string, LegacySession> _sessions = new(StringComparer.Ordinal);
 
+    /// <summary>Sessions gone for their clients whose children are still ending; shutdown waits for them.</summary>
+    private readonly ConcurrentDictionary<LegacySession, Task> _ending = new();
+
     public int Count => _sessions.Count;
 
     /// <summary>
@@ -35,7 +38,7 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
             static state =>
             {
                 var (sessions, session) = ((LegacySessions, LegacySession))state!;
-                _ = sessions.EndAsync(session);
+                sessions.End(session);
             },
             (this, session));
         _ = session.Relay.Running.ContinueWith(
@@ -55,11 +58,18 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
     public bool TryGet(string id, out LegacySession session) =>
         _sessions.TryGetValue(id, out session!) && !session.Revoked;
 
-    /// <summary>DELETE: the session is gone for its client at once; its child is ended as on client EOF.</summary>
-    public async Task EndAsync(LegacySession session)
+    /// <summary>
+    /// DELETE, idleness, revocation: the session is gone for its client at once; its child is ended in the
+    /// background as on client EOF (docs/relay.md#shutdown), which can take the shutdown timeouts, so nobody waits
+    /// for it but shutdown (<see cref="StopAllAsync"/>).
+    /// </summary>
+    public void End(LegacySession session)
     {
         _sessions.TryRemove(session.Id, out _);
-        await session.Relay.EndAsync();
+        var ending = session.Relay.EndAsync();
+        _ending[session] = ending;
+        _ = ending.ContinueWith(
+            ended => _ending.TryRemove(KeyValuePair.Create(session, ended)), TaskScheduler.Default);
     }
 
     /// <summary>Ends every session whose client has been silent longer than <c>sessions.idle</c>.</summary>
@@ -70,7 +80,7 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
         {
             foreach (var session in _sessions.Values.Where(s => s.Idle > idle))
             {
-                await EndAsync(session);
+                End(session);
             }
         }
     }
@@ -79,8 +89,12 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
     public Task AnswerInFlightAsync(string why) =>
         Task.WhenAll(_sessions.Values.Select(s => s.Relay.Router.AnswerInFlightAsync(why)));
 
-    /// <summary>Shutdown: every child is stopped as on a signal (docs/relay.md#shutdown), all at once.</summary>
-    public Task StopAllAsync() => Task.WhenAll(_sessions.Values.Select(s => s.Relay.StopAsync()));
+    /// <summary>
+    /// Shutdown: every child is stopped as on a signal (docs/relay.md#shutdown), all at once, and the children of
+    /// sessions that ended before are waited for, so none outlives the gateway.
+    /// </summary>
+    public Task StopAllAsync() =>
+        Task.WhenAll(_sessions.Values.Select(s => s.Relay.StopAsync()).Concat(_ending.Values));
 
     /// <summary>A policy reload reaches every session (a changed hide list tells each client to list again).</summary>
     public async Task OnPolicyReloadedAsync(bool hiddenChanged)

@@ -63,13 +63,20 @@ internal sealed class McpEndpoint(
 
         var caller = context.Features.GetRequiredFeature<CallingAgent>();
         var agent = caller.Name;
-        if (message.Kind != MessageKind.Response && message.Method != RequestMethods.Initialize
-            && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
+        if (message.Kind != MessageKind.Response && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
         {
-            // 2026-07-28: stateless, whatever Mcp-Session-Id it carries (the transport ignores it; the SDKs do).
+            // 2026-07-28: stateless, whatever Mcp-Session-Id it carries (the transport ignores it; the SDKs do), and
+            // whatever its method: an initialize with the envelope opens no 2025 session (StatelessRequests).
             await (message.Kind == MessageKind.Request
                 ? stateless.HandleAsync(context, message, body)
                 : AcceptModernNotificationAsync(context, message));
+            return;
+        }
+
+        if (RepeatedHeader.Find(request.Headers, SessionHeader, LegacyRevisions.Header) is { } repeated)
+        {
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
+                HttpAnswers.TransportErrorCode, RepeatedHeader.Refusal(repeated));
             return;
         }
 
@@ -94,6 +101,17 @@ internal sealed class McpEndpoint(
 
         if (message.Method == RequestMethods.Initialize && message.Kind == MessageKind.Request)
         {
+            if (NamesModernRevision(request.Headers))
+            {
+                // The 2025 handshake under a 2026-07-28 header: which era is meant is unclear, so neither is served
+                // (as the TypeScript SDK's server answers it).
+                await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
+                    ModernHeaders.MismatchCode,
+                    $"Bad request: an initialize (the 2025 handshake) must not carry a {LegacyRevisions.Header} "
+                    + $"header of {ModernMeta.FirstModernRevision} or later.");
+                return;
+            }
+
             await InitializeAsync(caller, message, body, response, aborted);
             return;
         }
@@ -162,7 +180,7 @@ internal sealed class McpEndpoint(
         }
     }
 
-    /// <summary>DELETE: ends the session and its child.</summary>
+    /// <summary>DELETE: ends the session at once; its child is ended in the background.</summary>
     public async Task DeleteAsync(HttpContext context)
     {
         var lookup = FindSession(context);
@@ -172,7 +190,7 @@ internal sealed class McpEndpoint(
             return;
         }
 
-        await sessions.EndAsync(session);
+        sessions.End(session);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -213,7 +231,7 @@ internal sealed class McpEndpoint(
         });
         if (!given)
         {
-            await sessions.EndAsync(session);
+            sessions.End(session);
         }
     }
 
@@ -225,9 +243,13 @@ internal sealed class McpEndpoint(
         if (message.Kind != MessageKind.Request)
         {
             // A notification or the client's answer (to an approval question, a sampling request): accepted.
-            response.StatusCode = await session.Relay.SendAsync(body, message, aborted)
-                ? StatusCodes.Status202Accepted
-                : StatusCodes.Status404NotFound;
+            var sent = await session.Relay.SendAsync(body, message, aborted);
+            if (sent && CancelledRequest(message) is { } withdrawn)
+            {
+                session.Relay.Router.Withdraw(withdrawn);
+            }
+
+            response.StatusCode = sent ? StatusCodes.Status202Accepted : StatusCodes.Status404NotFound;
             return;
         }
 
@@ -259,6 +281,14 @@ internal sealed class McpEndpoint(
         }
     }
 
+    /// <summary>The request a 2025 client's <c>notifications/cancelled</c> withdraws, if it is one.</summary>
+    private static JsonRpcId? CancelledRequest(ClientMessage message) =>
+        message.Kind == MessageKind.Notification && message.Method == NotificationMethods.CancelledNotification
+        && message.Params.ValueKind == System.Text.Json.JsonValueKind.Object
+        && message.Params.TryGetProperty("requestId"u8, out var requestId)
+            ? JsonRpcId.FromElement(requestId)
+            : null;
+
     /// <summary>
     /// A 2026-07-28 notification: 202, as the transport asks, and not sent to the shared child, where it could reach
     /// other clients' requests (a <c>notifications/cancelled</c> naming an id of the guard's). A request is cancelled
@@ -279,6 +309,11 @@ internal sealed class McpEndpoint(
     /// <summary>The calling agent's session the request names (and keeps it from idling out), or why none.</summary>
     private SessionLookup FindSession(HttpContext context)
     {
+        if (RepeatedHeader.Find(context.Request.Headers, SessionHeader, LegacyRevisions.Header) is { } repeated)
+        {
+            return new SessionLookup.Repeated(repeated);
+        }
+
         if (context.Request.Headers[SessionHeader] is not [{ } id])
         {
             return SessionLookup.NoHeader.Instance;
@@ -309,6 +344,9 @@ internal sealed class McpEndpoint(
                 response.Headers.Allow = "POST";
                 return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status405MethodNotAllowed, null,
                     HttpAnswers.TransportErrorCode, "Method Not Allowed: without a session, only POST.");
+            case SessionLookup.Repeated { Header: var header }:
+                return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, null,
+                    HttpAnswers.TransportErrorCode, RepeatedHeader.Refusal(header));
             case SessionLookup.UnsupportedRevision:
                 return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, null,
                     HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);
@@ -324,6 +362,11 @@ internal sealed class McpEndpoint(
         return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status405MethodNotAllowed, null,
             HttpAnswers.TransportErrorCode, "Method Not Allowed: the endpoint serves POST, GET and DELETE.");
     }
+
+    /// <summary>The request's <c>MCP-Protocol-Version</c> header names 2026-07-28 or later.</summary>
+    private static bool NamesModernRevision(IHeaderDictionary headers) =>
+        headers[LegacyRevisions.Header] is [{ } version]
+        && string.CompareOrdinal(version, ModernMeta.FirstModernRevision) >= 0;
 
     /// <summary>A JSON array at the top: a JSON-RPC batch, which no revision served here allows over HTTP.</summary>
     private static bool IsBatch(ReadOnlySpan<byte> body) => body.TrimStart(" \t\r\n"u8) is [(byte)'[', ..];

@@ -23,6 +23,11 @@ internal static class ModernHeaders
     /// <c>Mcp-Method</c> with one, and its server accepts that); those it sends must still equal the body.</param>
     public static string? Mismatch(IHeaderDictionary headers, ClientMessage message, bool notification = false)
     {
+        if (RepeatedHeader.Find(headers, "MCP-Protocol-Version", "Mcp-Method", "Mcp-Name") is { } repeated)
+        {
+            return RepeatedHeader.Refusal(repeated);
+        }
+
         var version = ModernMeta.TryGetMeta(message.Params, out var meta)
             && meta.TryGetProperty(ModernMeta.ProtocolVersionKey, out var v)
             && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

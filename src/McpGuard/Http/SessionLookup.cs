@@ -3,8 +3,8 @@ namespace McpGuard.Http;
 /// <summary>
 /// What a GET or DELETE's <c>Mcp-Session-Id</c> header found: the calling agent's open 2025 session, or why not —
 /// no header (405: only POST opens one), no such session of this agent (404), or a revision it does not take
-/// (400). A closed set, so finding a session never answers the request on the side; the endpoint answers a miss in
-/// one place.
+/// or a header sent twice (400). A closed set, so finding a session never answers the request on the side; the
+/// endpoint answers a miss in one place.
 /// </summary>
 internal abstract record SessionLookup
 {
@@ -25,6 +25,9 @@ internal abstract record SessionLookup
     {
         public static UnsupportedRevision Instance { get; } = new();
     }
+
+    /// <summary>The request carries <c>Mcp-Session-Id</c> or <c>MCP-Protocol-Version</c> more than once.</summary>
+    public sealed record Repeated(string Header) : SessionLookup;
 
     /// <summary>No open session of the calling agent has that id.</summary>
     public sealed record Unknown : SessionLookup

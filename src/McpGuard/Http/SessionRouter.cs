@@ -64,6 +64,25 @@ internal sealed class SessionRouter(bool relatedOnly)
         stream.Complete();
     }
 
+    /// <summary>
+    /// The client withdrew request <paramref name="id"/> (<c>notifications/cancelled</c>): nothing will answer it, so
+    /// its POST ends now instead of holding its connection, and one of its agent's open requests, for good.
+    /// </summary>
+    public void Withdraw(JsonRpcId id)
+    {
+        ClientStream? stream;
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(id.Key, out stream))
+            {
+                return;
+            }
+        }
+
+        stream.Withdrawn = true;
+        Close(stream);
+    }
+
     /// <summary>Attaches the session's GET stream; false when one is open already (one per session).</summary>
     public bool TryAttachGetStream(ClientStream stream, out OutboundMessage[] waiting)
     {

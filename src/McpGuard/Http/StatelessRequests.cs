@@ -6,6 +6,7 @@ using McpGuard.Stdio;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
 
 namespace McpGuard.Http;
 
@@ -33,6 +34,18 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
         {
             await HttpAnswers.JsonRpcErrorAsync(
                 response, StatusCodes.Status400BadRequest, message.Id, ModernHeaders.MismatchCode, mismatch);
+            return;
+        }
+
+        if (message.Method == RequestMethods.Initialize)
+        {
+            // 2026-07-28 has no initialize: Method not found (404), as the TypeScript SDK's server answers one with
+            // the envelope. Never forwarded: it would put the shared child of a 2025-only server into one client's
+            // session, its capabilities standing for every client's.
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status404NotFound, message.Id,
+                McpErrorCode.MethodNotFound.AsInt(),
+                "Method not found: initialize is not a 2026-07-28 method (server/discover is; a 2025 client sends "
+                + "initialize without the _meta envelope).");
             return;
         }
 

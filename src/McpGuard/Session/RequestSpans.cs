@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using McpGuard.Policy.Json;
 using McpGuard.Audit;
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Settings;
@@ -99,6 +100,11 @@ internal sealed class RequestSpans(
             Trace(
                 request, pending.Id, callArguments, meta.ValueKind == JsonValueKind.Object ? meta : default,
                 _traces.Sampler);
+            if (request.Traced && method == RequestMethods.PromptsGet)
+            {
+                // The conventions' target of a prompts/get span: the prompt's name (gen_ai.prompt.name).
+                request.Prompt = JsonText.TryGetString(name);
+            }
         }
 
         pending.Trace = request;
@@ -363,6 +369,20 @@ internal sealed class RequestSpans(
         if (awaiting.Unanswered.TryRemove(id, out var request))
         {
             Finish(request, ErrorType(isError, errorCode));
+        }
+    }
+
+    /// <summary>
+    /// The guard answers <paramref name="answered"/> in place of the server's answer, which ended as <paramref
+    /// name="isError"/> and <paramref name="errorCode"/> say (a result the result policy blocked): the CLIENT span,
+    /// the exchange with the server, keeps that outcome; the SERVER span ends with what the client gets.
+    /// </summary>
+    public static void Replaced(PendingRequest answered, bool isError, long? errorCode)
+    {
+        if (answered.Trace is { Traced: true } request)
+        {
+            request.ServerAnswerReplaced = true;
+            request.ServerErrorType = ErrorType(isError, errorCode);
         }
     }
 

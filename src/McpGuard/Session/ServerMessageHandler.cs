@@ -69,7 +69,8 @@ internal sealed partial class ServerMessageHandler(
                     continue;
                 case StageAction.ToClient:
                     // Sent with the rest of the server's batch (ServerBatchEndedAsync flushes).
-                    await channels.AnswerClientAsync(_step.Pending, outcome.Message!, flush: false, cancellationToken);
+                    await channels.AnswerClientAsync(
+                        _step.Pending, _step.Header, outcome.Message!, flush: false, cancellationToken);
                     return;
                 case StageAction.ToServer:
                     await channels.ToServer.SendAsync(outcome.Message!, flush: true, cancellationToken);
@@ -81,7 +82,8 @@ internal sealed partial class ServerMessageHandler(
 
         if (_step.Checked.Replacement is { } replacement)
         {
-            await channels.AnswerClientAsync(_step.Pending, replacement, flush: false, cancellationToken);
+            await channels.AnswerClientAsync(
+                _step.Pending, _step.Header, replacement, flush: false, cancellationToken);
             return;
         }
 

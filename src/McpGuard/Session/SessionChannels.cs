@@ -100,6 +100,22 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
             ? traced.SendAnswerAsync(answered, new ReadOnlySequence<byte>(message), flush, cancellationToken)
             : ToClient.SendAsync(message, flush, cancellationToken);
 
+    /// <summary>
+    /// Sends the guard's own answer to <paramref name="answered"/> in place of the server's answer to it (<paramref
+    /// name="replaced"/>: a result the result policy blocked or rewrote), so its CLIENT span keeps the server's
+    /// outcome (docs/telemetry.md).
+    /// </summary>
+    public ValueTask AnswerClientAsync(
+        PendingRequest? answered,
+        ServerMessageHeader replaced,
+        ReadOnlyMemory<byte> message,
+        bool flush,
+        CancellationToken cancellationToken) =>
+        ToClient is TracedClientPeer traced && answered is not null
+            ? traced.SendAnswerAsync(
+                answered, replaced, new ReadOnlySequence<byte>(message), flush, cancellationToken)
+            : ToClient.SendAsync(message, flush, cancellationToken);
+
     /// <summary>The client sent a 2025-era initialize, so it expects bare list_changed notifications.</summary>
     public bool ClientInitialized { get; set; }
 

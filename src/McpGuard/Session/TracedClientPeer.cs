@@ -56,10 +56,27 @@ internal sealed class TracedClientPeer(IClientPeer inner, RequestSpans spans) : 
     /// failed, since the request is in hand.
     /// </summary>
     public ValueTask SendAnswerAsync(
-        PendingRequest answered, ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken)
+        PendingRequest answered, ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken) =>
+        SendAnswerAsync(answered, replaced: null, message, flush, cancellationToken);
+
+    /// <summary>
+    /// Sends the guard's own answer to <paramref name="answered"/> in place of the server's answer, <paramref
+    /// name="replaced"/> (a result the result policy blocked or rewrote): the CLIENT span keeps the server's outcome.
+    /// </summary>
+    public ValueTask SendAnswerAsync(
+        PendingRequest answered,
+        ServerMessageHeader? replaced,
+        ReadOnlySequence<byte> message,
+        bool flush,
+        CancellationToken cancellationToken)
     {
         if (answered.Trace is not null)
         {
+            if (replaced is { } server)
+            {
+                RequestSpans.Replaced(answered, server.IsError, server.ErrorCode);
+            }
+
             TracedMessages.TryReadAnswer(message, out _, out var isError, out var code);
             spans.Answered(answered, isError, code);
         }

@@ -88,8 +88,9 @@ internal sealed class OtlpSpanWriter
         var common = w.Length;
         _attributes.WriteCommon(w, request);
         var commonLength = w.Length - common;
+        SpanAttributes.WriteError(w, request.ErrorType);
         _attributes.WriteServer(w, request);
-        Tail(request, request.Parent.Exists ? SampledFlags | RemoteParentFlag : SampledFlags);
+        Tail(request.ErrorType, request.Parent.Exists ? SampledFlags | RemoteParentFlag : SampledFlags);
         var moved = body - w.End(body, SpanLengthRoom);
         if (request.ForwardedAt == 0)
         {
@@ -109,7 +110,9 @@ internal sealed class OtlpSpanWriter
             _attributes.WriteServerCommon(w, request);
         }
 
-        Tail(request, SampledFlags);
+        var clientError = request.ClientErrorType;
+        SpanAttributes.WriteError(w, clientError);
+        Tail(clientError, SampledFlags);
         w.End(body, SpanLengthRoom);
     }
 
@@ -156,11 +159,11 @@ internal sealed class OtlpSpanWriter
         return body;
     }
 
-    private void Tail(RequestTrace request, uint flags)
+    private void Tail(string? errorType, uint flags)
     {
         var to = _writer.GetSpan(10);
         var at = 0;
-        if (request.ErrorType is not null)
+        if (errorType is not null)
         {
             ReadOnlySpan<byte> error = [0x7A, 0x02, 0x18, 0x02]; // status { code: STATUS_CODE_ERROR }
             error.CopyTo(to);

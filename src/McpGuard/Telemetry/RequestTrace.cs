@@ -18,6 +18,9 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
 
     public long StartedAt { get; private set; } = startedAt;
 
+    /// <summary>A <c>prompts/get</c>'s prompt name (<c>gen_ai.prompt.name</c>, its spans' target); else null.</summary>
+    public string? Prompt { get; set; }
+
     /// <summary>Makes this record a new request's, as the constructor would: every other fact is cleared.</summary>
     public RequestTrace Reuse(string method, string? tool, long startedAt)
     {
@@ -27,6 +30,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         // for every store before it.
         Method = method;
         Tool = tool;
+        Prompt = null;
         StartedAt = startedAt;
         Traced = false;
         ForwardedAt = 0;
@@ -49,6 +53,8 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         Channel = null;
         Redactions = null;
         ErrorType = null;
+        ServerAnswerReplaced = false;
+        ServerErrorType = null;
         return this;
     }
 
@@ -129,6 +135,19 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
 
     /// <summary><c>error.type</c>: a JSON-RPC error code, <c>tool_error</c>, <c>cancelled</c>; or null.</summary>
     public string? ErrorType { get; set; }
+
+    /// <summary>
+    /// True when the client got the guard's answer in place of the server's (a result the result policy blocked or
+    /// found too large): the CLIENT span then says how the server's answer ended (<see cref="ServerErrorType"/>),
+    /// since that span is the exchange with the server, and the SERVER span what the client got.
+    /// </summary>
+    public bool ServerAnswerReplaced { get; set; }
+
+    /// <summary>The server's own answer's <c>error.type</c>, when <see cref="ServerAnswerReplaced"/>.</summary>
+    public string? ServerErrorType { get; set; }
+
+    /// <summary>The CLIENT span's <c>error.type</c>: the server's answer's, or the same as the SERVER span's.</summary>
+    public string? ClientErrorType => ServerAnswerReplaced ? ServerErrorType : ErrorType;
 
     /// <summary>Two spans when it was forwarded, else one (what it takes of the exporter's queue).</summary>
     public int SpanCount => ForwardedAt == 0 ? 1 : 2;

@@ -20,6 +20,7 @@ internal sealed class SpanAttributes
     private static readonly byte[] s_sessionId = OtlpAttributes.Key(TelemetryNames.SessionId);
     private static readonly byte[] s_protocolVersion = OtlpAttributes.Key(TelemetryNames.ProtocolVersion);
     private static readonly byte[] s_tool = OtlpAttributes.Key(TelemetryNames.ToolName);
+    private static readonly byte[] s_prompt = OtlpAttributes.Key(TelemetryNames.PromptName);
     private static readonly byte[] s_operation = OtlpAttributes.Key(TelemetryNames.OperationName);
     private static readonly byte[] s_requestId = OtlpAttributes.Key(TelemetryNames.RequestId);
     private static readonly byte[] s_errorType = OtlpAttributes.Key(TelemetryNames.ErrorType);
@@ -50,11 +51,13 @@ internal sealed class SpanAttributes
     private static void WriteCommon(
         ProtoWriter writer, RequestTrace request, string transport, string? sessionId, RepeatedBlock common)
     {
-        ReadOnlySpan<string?> shared = [request.Tool, request.Method, transport, sessionId, request.ProtocolVersion];
+        // The span's target: a tool's name, or a prompt's (never both: one is a tools/call, the other a prompts/get).
+        var target = request.Tool ?? request.Prompt;
+        ReadOnlySpan<string?> shared = [target, request.Method, transport, sessionId, request.ProtocolVersion];
         if (!common.TryCopy(writer, shared))
         {
             var start = writer.Length;
-            Name(writer, request.Method, request.Tool);
+            Name(writer, request.Method, target);
             OtlpAttributes.String(writer, Tag, s_method, request.Method);
             OtlpAttributes.String(writer, Tag, s_transport, transport);
             OtlpAttributes.String(writer, Tag, s_sessionId, sessionId);
@@ -64,6 +67,10 @@ internal sealed class SpanAttributes
                 OtlpAttributes.String(writer, Tag, s_tool, tool);
                 OtlpAttributes.String(writer, Tag, s_operation, "execute_tool");
             }
+            else
+            {
+                OtlpAttributes.String(writer, Tag, s_prompt, request.Prompt);
+            }
 
             common.Keep(writer, start, shared);
         }
@@ -72,9 +79,14 @@ internal sealed class SpanAttributes
         {
             RequestId(writer, request.IdBytes());
         }
-
-        OtlpAttributes.String(writer, Tag, s_errorType, request.ErrorType);
     }
+
+    /// <summary>
+    /// <c>error.type</c>, apart from the attributes the CLIENT span copies: the two spans may end differently (the
+    /// server answered, the guard blocked the result: <see cref="RequestTrace.ClientErrorType"/>).
+    /// </summary>
+    public static void WriteError(ProtoWriter writer, string? errorType) =>
+        OtlpAttributes.String(writer, Tag, s_errorType, errorType);
 
     /// <summary>The SERVER span's own: who called, and the guard's decision.</summary>
     public void WriteServer(ProtoWriter writer, RequestTrace request)

@@ -19,6 +19,7 @@ internal static class TelemetryNames
     public const string SessionId = "mcp.session.id";
     public const string RequestId = "jsonrpc.request.id";
     public const string ToolName = "gen_ai.tool.name";
+    public const string PromptName = "gen_ai.prompt.name";
     public const string OperationName = "gen_ai.operation.name";
     public const string ToolArguments = "gen_ai.tool.call.arguments";
     public const string NetworkTransport = "network.transport";

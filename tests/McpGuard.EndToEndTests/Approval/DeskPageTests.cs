@@ -221,7 +221,8 @@ public sealed class DeskPageTests
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["MCPGUARD_HOME"] = DeskProcess.NewHome();
+        var home = DeskProcess.NewHome();
+        start.Environment["MCPGUARD_HOME"] = home;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync(Ct);
         var error = await process.StandardError.ReadToEndAsync(Ct);
@@ -231,5 +232,8 @@ public sealed class DeskPageTests
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"mcpguard desk: 127.0.0.1:{port} is already in use", line, StringComparison.Ordinal);
         Assert.Equal("", await output);
+
+        // Nothing a guard would take for a desk: no port, and no secret this failed start created.
+        Assert.Empty(Directory.Exists(home) ? Directory.GetFileSystemEntries(home) : []);
     }
 }

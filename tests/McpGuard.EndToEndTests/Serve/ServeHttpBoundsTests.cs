@@ -116,6 +116,61 @@ public sealed class ServeHttpBoundsTests
     }
 
     [Fact]
+    public async Task GetStream_Idle_ItsFirstBytesComeAtOnce_AComment()
+    {
+        // HAProxy 2.6 holds a response's headers until the first bytes of its body, and a proxy ends a response that
+        // is silent for its read timeout: a GET stream starts with an SSE comment and gets one every 15 s of silence.
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+        var initialize = await PostAsync(http, guard, Initialize);
+        var session = initialize.Headers.GetValues("Mcp-Session-Id").Single();
+        await PostAsync(http, guard, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", session: session);
+
+        using var stream = await GetAsync(
+            http, guard, session, "text/event-stream", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(Ct));
+        // Bounds the wait only: without the comment nothing ever comes on this stream.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        bound.CancelAfter(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(": keep-alive", await reader.ReadLineAsync(bound.Token));
+        Assert.Equal("", await reader.ReadLineAsync(bound.Token));
+    }
+
+    [Fact]
+    public async Task SessionRequest_TheClientCancels_ItsStreamEnds()
+    {
+        // The TypeScript SDK cancels a 2025 request (its timeout, an abort) with notifications/cancelled and keeps
+        // the POST open for an answer that, cancelled, never comes: the POST held its connection and one of the
+        // agent's 32 open requests for as long as the session lived. Here the server asks the client a question
+        // (elicitation) on the call's stream, and the client cancels instead of answering.
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+        var initialize = await PostAsync(http, guard, Initialize.Replace(
+            "\"capabilities\":{}", "\"capabilities\":{\"elicitation\":{}}", StringComparison.Ordinal));
+        var session = initialize.Headers.GetValues("Mcp-Session-Id").Single();
+        await PostAsync(http, guard, """{"jsonrpc":"2.0","method":"notifications/initialized"}""", session: session);
+
+        using var call = new HttpRequestMessage(HttpMethod.Post, guard.Url)
+        {
+            Content = Json("""{"jsonrpc":"2.0","id":"ask","method":"tools/call","params":"""
+                + """{"name":"confirm","arguments":{"qty":"3"}}}"""),
+        };
+        call.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        call.Headers.Add("Mcp-Session-Id", session);
+        using var stream = await http.SendAsync(call, HttpCompletionOption.ResponseHeadersRead, Ct);
+        var cancelled = await PostAsync(http, guard, """{"jsonrpc":"2.0","method":"notifications/cancelled","params":"""
+            + """{"requestId":"ask","reason":"timed out"}}""", session: session);
+        // Bounds the wait only: before, the stream never ended.
+        var events = await stream.Content.ReadAsStringAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Accepted, cancelled.StatusCode);
+        Assert.Contains("\"method\":\"elicitation/create\"", events, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"id\":\"ask\"", events, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OtherHttpMethods_405WithAJsonRpcError()
     {
         // As both SDKs answer (and docs/serve.md says for every 405): it was an empty body.

@@ -10,7 +10,7 @@ namespace McpGuard.EndToEndTests.Serve;
 /// Accepted with no body, as the transport asks and as the SDK's own server answers, not 400 for a missing session.
 /// The SDK's client sends no <c>Mcp-Method</c> with it; a header that is sent must equal the body. An
 /// <c>Mcp-Session-Id</c> on a 2026-07-28 request is ignored, as the transport says (and the SDK's server does), not
-/// answered 404.
+/// answered 404. An <c>initialize</c> of the 2026-07-28 era opens no 2025 session.
 /// </summary>
 public sealed class ServeModernStatelessTests
 {
@@ -59,6 +59,44 @@ public sealed class ServeModernStatelessTests
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Contains("echo: hi", await answer.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.False(answer.Headers.Contains("Mcp-Session-Id"));
+    }
+
+    /// <summary>
+    /// 2026-07-28 has no <c>initialize</c>: one carrying the envelope is a 2026-07-28 request, answered Method not
+    /// found (404) without a session and never forwarded, as the TypeScript SDK's server classifies it; a plain
+    /// <c>initialize</c> under a 2026-07-28 <c>MCP-Protocol-Version</c> header is a header mismatch (400, -32020).
+    /// Both opened a 2025 session before (the 2025-only test server answered them).
+    /// </summary>
+    [Fact]
+    public async Task ModernInitialize_IsMethodNotFound_AndOpensNoSession()
+    {
+        var record = Path.GetTempFileName();
+        await using var guard = await ServedGuard.StartAsync(
+            "version: 1\ndefault: allow\n", ["dotnet", RepoPaths.RawServerDll, record, "{}"]);
+        using var http = new HttpClient();
+        const string Handshake = "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}";
+
+        using var enveloped = await PostAsync(
+            http, guard,
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{" + Handshake + "," + Modern + "}}",
+            "initialize");
+        using var underModernHeader = await PostAsync(
+            http, guard, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"initialize\",\"params\":{" + Handshake + "}}",
+            method: null);
+
+        Assert.Equal(HttpStatusCode.NotFound, enveloped.StatusCode);
+        Assert.Contains(
+            "\"id\":1,\"error\":{\"code\":-32601,", await enveloped.Content.ReadAsStringAsync(Ct),
+            StringComparison.Ordinal);
+        Assert.False(enveloped.Headers.Contains("Mcp-Session-Id"));
+        Assert.Equal(HttpStatusCode.BadRequest, underModernHeader.StatusCode);
+        Assert.Contains(
+            "\"id\":2,\"error\":{\"code\":-32020,", await underModernHeader.Content.ReadAsStringAsync(Ct),
+            StringComparison.Ordinal);
+        Assert.False(underModernHeader.Headers.Contains("Mcp-Session-Id"));
+        Assert.DoesNotContain("initialize", await File.ReadAllTextAsync(record, Ct), StringComparison.Ordinal);
+        File.Delete(record);
     }
 
     private static async Task<HttpResponseMessage> PostAsync(

@@ -88,6 +88,35 @@ public sealed class ServeOAuthTests
         Assert.DoesNotContain("RAN ", string.Join('\n', setup.Guard.Stderr), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Metadata_ReadableByABrowserPage_OfAnyOrigin()
+    {
+        // A browser client (the MCP Inspector, a web app) reads the metadata before it has a token, from its own
+        // origin, and the TypeScript SDK asks with MCP-Protocol-Version, which takes a CORS preflight.
+        await using var setup = await OAuthSetup.StartAsync();
+        using var http = new HttpClient();
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, setup.MetadataUrl);
+        preflight.Headers.Add("Origin", "http://localhost:6274");
+        preflight.Headers.Add("Access-Control-Request-Method", "GET");
+        preflight.Headers.Add("Access-Control-Request-Headers", "mcp-protocol-version");
+        using var allowed = await http.SendAsync(preflight, Ct);
+        using var get = new HttpRequestMessage(HttpMethod.Get, setup.MetadataUrl);
+        get.Headers.Add("Origin", "http://localhost:6274");
+        get.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+        using var metadata = await http.SendAsync(get, Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal(["*"], allowed.Headers.GetValues("Access-Control-Allow-Origin"));
+        Assert.Contains("GET", allowed.Headers.GetValues("Access-Control-Allow-Methods").Single());
+        Assert.Contains(
+            "mcp-protocol-version", allowed.Headers.GetValues("Access-Control-Allow-Headers").Single(),
+            StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
+        Assert.Equal(["*"], metadata.Headers.GetValues("Access-Control-Allow-Origin"));
+        Assert.Contains(setup.Resource, await metadata.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Eras))]
     public async Task AgentScope_TwoAgentsAgainstMaxOne_EachGetsOne(string version)

@@ -5,10 +5,39 @@ using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests.Serve;
 
-/// <summary>The operator's log names why a 2025 session's child was stopped, in HTTP's words, not stdio's.</summary>
+/// <summary>
+/// A 2025 session's end: DELETE answers at once, the child is ended in the background (and reaped), and the
+/// operator's log names why it was stopped, in HTTP's words, not stdio's.
+/// </summary>
 public sealed class ServeSessionEndLogTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Delete_AnswersWhileTheChildIsStillEnding_AndShutdownReapsIt()
+    {
+        // The child ignores its stdin's end: ending it takes the shutdown timeout (5 s, then SIGTERM).
+        var record = Path.GetTempFileName();
+        await using var guard = await ServedGuard.StartAsync(
+            "version: 1\ndefault: allow\n",
+            ["dotnet", RepoPaths.RawServerDll, record, """{"ignoreEof":true}"""],
+            ["--log-level", "Information"]);
+        using var http = new HttpClient();
+        var session = await InitializeAsync(http, guard.Url);
+        var child = ChildPid(guard);
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, guard.Url);
+        delete.Headers.Add("Mcp-Session-Id", session);
+
+        using var deleted = await http.SendAsync(delete, Ct);
+        var runningWhenAnswered = IsRunning(child);
+        var exitCode = await guard.TerminateAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.True(runningWhenAnswered, "DELETE waited for the child to exit");
+        Assert.Equal(143, exitCode);
+        Assert.False(IsRunning(child), "the ended session's child outlived the gateway");
+        File.Delete(record);
+    }
 
     [Fact]
     public async Task Delete_LogsThatTheHttpSessionEnded_NotThatStdinClosed()
@@ -16,20 +45,11 @@ public sealed class ServeSessionEndLogTests
         await using var guard = await ServedGuard.StartAsync(
             "version: 1\ndefault: allow\n", ["node", RepoPaths.V2Server], ["--log-level", "Information"]);
         using var http = new HttpClient();
-        using var initialize = new HttpRequestMessage(HttpMethod.Post, guard.Url)
-        {
-            Content = new StringContent(
-                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
-                    + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""",
-                Encoding.UTF8, MediaTypeHeaderValue.Parse("application/json")),
-        };
-        initialize.Headers.Accept.ParseAdd("application/json, text/event-stream");
-        using var opened = await http.SendAsync(initialize, Ct);
-        var session = opened.Headers.GetValues("Mcp-Session-Id").Single();
+        var session = await InitializeAsync(http, guard.Url);
         using var delete = new HttpRequestMessage(HttpMethod.Delete, guard.Url);
         delete.Headers.Add("Mcp-Session-Id", session);
 
-        // DELETE answers once the session's relay has ended, so its log line is written by then.
+        // The session's child is ended in the background; shutdown waits for it, so its log line is written by then.
         using var deleted = await http.SendAsync(delete, Ct);
         await guard.TerminateAsync();
 
@@ -38,4 +58,44 @@ public sealed class ServeSessionEndLogTests
             "Shutting down: the client's HTTP session ended.", StringComparison.Ordinal));
         Assert.DoesNotContain(guard.Stderr, line => line.Contains("closed stdin", StringComparison.Ordinal));
     }
+
+    private static async Task<string> InitializeAsync(HttpClient http, Uri url)
+    {
+        using var initialize = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(
+                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
+                    + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""",
+                Encoding.UTF8, MediaTypeHeaderValue.Parse("application/json")),
+        };
+        initialize.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        using var opened = await http.SendAsync(initialize, Ct);
+        return opened.Headers.GetValues("Mcp-Session-Id").Single();
+    }
+
+    /// <summary>The guard's one child (started before initialize was answered), found by its parent pid.</summary>
+    private static int ChildPid(ServedGuard guard) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => name!.All(char.IsAsciiDigit))
+            .Select(name => int.Parse(name!, System.Globalization.CultureInfo.InvariantCulture))
+            .Single(pid => ParentOf(pid) == guard.ProcessId);
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            // "pid (comm) state ppid …": the command may hold spaces, so read after its closing parenthesis.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(
+                stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}")
+        && !File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2].StartsWith('Z');
 }

@@ -95,6 +95,47 @@ public sealed class OtlpExportTests
     }
 
     [Fact]
+    public async Task ResultBlockedAndAPrompt_ClientSpanAsTheServerAnswered_PromptNamed()
+    {
+        // The server answered the call; the result policy withheld the answer: the client got an isError denial (the
+        // SERVER span's tool_error), while the exchange with the server (the CLIENT span) succeeded.
+        await using var receiver = new OtlpReceiver();
+        await using (var guard = RawGuard.Start(
+            Policy($"telemetry: {{ otlp: {receiver.Endpoint} }}").Replace(
+                "redact: [emails]", "block: [emails]", StringComparison.Ordinal),
+            GuardedServer.Everything()))
+        {
+            await guard.SendAsync(
+                """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+                    + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":"""
+                    + """{"name":"t","version":"1"}}}""");
+            await guard.ResponseAsync("0");
+            await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+            await guard.SendAsync(
+                """{"jsonrpc":"2.0","id":"b1","method":"tools/call","params":"""
+                    + """{"name":"echo","arguments":{"message":"mail bob@example.com"}}}""");
+            Assert.Contains(
+                "results.block", (await guard.ResponseAsync("\"b1\"")).GetRawText(), StringComparison.Ordinal);
+            await guard.SendAsync(
+                """{"jsonrpc":"2.0","id":"p1","method":"prompts/get","params":{"name":"simple-prompt"}}""");
+            await guard.ResponseAsync("\"p1\"");
+            guard.CloseStdin();
+
+            Assert.Equal(0, await guard.WaitForExitAsync());
+        }
+
+        var server = Assert.Single(
+            receiver.Spans, s => s.Kind == 2 && s.Attributes.GetValueOrDefault("jsonrpc.request.id") == "b1");
+        Assert.Equal("tool_error", server.Attributes["error.type"]);
+        Assert.Equal("1", server.Attributes["mcpguard.redactions"]);
+        var client = Assert.Single(receiver.Spans, s => s.Kind == 3 && s.ParentSpanId == server.SpanId);
+        Assert.False(client.Attributes.ContainsKey("error.type"));
+        var prompt = Assert.Single(receiver.Spans, s => s.Kind == 2 && s.Name == "prompts/get simple-prompt");
+        Assert.Equal("simple-prompt", prompt.Attributes["gen_ai.prompt.name"]);
+        Assert.False(prompt.Attributes.ContainsKey("gen_ai.tool.name"));
+    }
+
+    [Fact]
     public async Task ArgumentsFull_ToolArgumentsOnTheSpan()
     {
         await using var receiver = new OtlpReceiver();

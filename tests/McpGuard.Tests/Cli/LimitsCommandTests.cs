@@ -45,6 +45,37 @@ public sealed class LimitsCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Limits_CounterUsingNothing_SaysNothingFreesUp()
+    {
+        // A budget call with qty "0" (or a count given back) leaves a counter at 0 in the window: nothing to free.
+        var policyPath = _directory.File("zero.yaml");
+        var state = _directory.File("zero.db");
+        await File.WriteAllTextAsync(
+            policyPath,
+            $"version: 1\ndefault: allow\nstate:\n  path: {state}\n  namespace: n\ntools:\n  t:\n"
+                + "    budget: { argument: qty, max: 1, window: 1h }\n    action: allow\n",
+            TestContext.Current.CancellationToken);
+        await using (var store = new SqliteCounterStore(state, TimeSpan.FromSeconds(5), state))
+        {
+            var counter = new CounterId("n", "tools.t", CounterKind.Budget, TimeSpan.FromHours(1), []);
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync(
+                    [new CounterDemand(counter, StrictDecimal.Zero, StrictDecimal.One)], DateTimeOffset.UtcNow,
+                    TestContext.Current.CancellationToken));
+        }
+
+        var (code, output, _) = await CommandRunner.RunAsync(LimitsCommand.Create(), "--policy", policyPath);
+        var (_, json, _) = await CommandRunner.RunAsync(LimitsCommand.Create(), "--policy", policyPath, "--json");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"\bt\s+budget\s+1h\s+-\s+0\s+1\s+-\n", output.ReplaceLineEndings("\n"));
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(
+            System.Text.Json.JsonValueKind.Null,
+            document.RootElement.GetProperty("limits")[0].GetProperty("frees_up_at").ValueKind);
+    }
+
+    [Fact]
     public async Task Limits_AgentScope_OneRowPerAgentWithItsCount()
     {
         var policyPath = _directory.File("agents.yaml");

@@ -51,6 +51,17 @@ public sealed class UpstreamCliOptionsTests
     }
 
     [Theory]
+    [InlineData("--header", "X-Key: a", "--header", "X-Key: b")]
+    [InlineData("--header", "x-key: a", "--header-env", "X-KEY=MCPGUARD_HEADER_AUTHORIZATION")]
+    public async Task Read_OneHeaderGivenTwice_UsageError(params string[] headers)
+    {
+        var (upstream, error) = await ReadAsync(["--url", "https://mcp.example.com/mcp", .. headers]);
+
+        Assert.Null(upstream);
+        Assert.Matches("^mcpguard: the header (?i:x-key) is given twice; give it once\\.\n$", error);
+    }
+
+    [Theory]
     [InlineData("--header", "X: y")]
     [InlineData("--header-env", "X=V")]
     [InlineData("--transport", "http")]

@@ -35,4 +35,24 @@ public sealed class SetupChecksHomeTests
         Assert.EndsWith(
             "does not exist yet (the first desk or guard creates it)", finding.Text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/nonexistent/mcpguard-home", "does not exist")]
+    [InlineData("relative/home", "is not an absolute path")]
+    public void UserHome_ThatIsNoFolder_IsAProblemNamingHome(string home, string why)
+    {
+        var finding = SetupChecks.UserHomeProblem(home, home);
+
+        Assert.NotNull(finding);
+        Assert.Equal((DoctorLevel.Problem, "HOME"), (finding.Level, finding.Subject));
+        Assert.StartsWith($"HOME ({home}) {why}: ", finding.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UserHome_AnExistingFolder_IsNoFinding()
+    {
+        using var temp = new TempDirectory();
+
+        Assert.Null(SetupChecks.UserHomeProblem(temp.Path, temp.Path));
+    }
 }

@@ -9,7 +9,6 @@ public sealed class HeaderOptionTests
     [Theory]
     [InlineData("Authorization: Bearer ${TOKEN}", "Authorization", "Bearer abc")]
     [InlineData("X-Key:${TOKEN}${TOKEN}", "X-Key", "abcabc")]
-    [InlineData("X-Key: ${EMPTY}", "X-Key", "")]
     [InlineData("X-Key: $TOKEN and $ {TOKEN}", "X-Key", "$TOKEN and $ {TOKEN}")]
     [InlineData("  X-Key  :  v9  ", "X-Key", "v9")]
     public void Parse_Valid_ExpandsFromTheEnvironment(string option, string name, string value)
@@ -32,6 +31,13 @@ public sealed class HeaderOptionTests
     [InlineData("expect: 100-continue", "about the connection")]
     [InlineData("X-Key: ${MISSING}", "MISSING is not set")]
     [InlineData("X-Key: caf\u00e9", "non-ASCII")]
+    [InlineData("X-Key:", "X-Key: the value is empty")]
+    [InlineData("X-Key:   ", "X-Key: the value is empty")]
+    [InlineData("X-Key: ${EMPTY}", "EMPTY is empty")] // an env entry left blank: never an empty credential
+    [InlineData("X-Key: Bearer ${EMPTY}", "EMPTY is empty")]
+    [InlineData("X-Key: ${TOKEN", "starts no ${NAME} reference")]
+    [InlineData("X-Key: ${MY-TOKEN}", "starts no ${NAME} reference")]
+    [InlineData("X-Key: ${}", "starts no ${NAME} reference")]
     public void Parse_Invalid_UsageErrorWithoutTheValue(string option, string expected)
     {
         var invalid = Assert.IsType<HeaderOptionOutcome.Invalid>(
@@ -51,7 +57,7 @@ public sealed class HeaderOptionTests
 
     [Theory]
     [InlineData("Authorization=TOKEN", "Authorization", "abc")]
-    [InlineData(" X-Key = EMPTY ", "X-Key", "")]
+    [InlineData(" X-Key = TOKEN ", "X-Key", "abc")]
     public void ParseFromEnvironment_TakesTheWholeValueAsItIs(string option, string name, string value)
     {
         var parsed = Assert.IsType<HeaderOptionOutcome.Parsed>(
@@ -77,6 +83,7 @@ public sealed class HeaderOptionTests
     [InlineData("Bad Name=TOKEN", "not a valid HTTP header name")]
     [InlineData("Mcp-Session-Id=TOKEN", "sets this header itself")]
     [InlineData("X-Key=MISSING", "MISSING is not set")]
+    [InlineData("X-Key=EMPTY", "EMPTY is empty")]
     public void ParseFromEnvironment_Invalid_UsageErrorWithoutTheValue(string option, string expected)
     {
         var invalid = Assert.IsType<HeaderOptionOutcome.Invalid>(

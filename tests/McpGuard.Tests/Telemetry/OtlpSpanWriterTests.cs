@@ -102,6 +102,68 @@ public sealed class OtlpSpanWriterTests
         Assert.Equal("deny", attributes["mcpguard.decision"]);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("tool_error")]
+    public void ServersAnswerReplaced_ClientSpanSaysHowTheServersEnded(string? serverError)
+    {
+        // A result the result policy blocked: the client got an isError denial; the server answered as it did.
+        var request = Forwarded();
+        request.ErrorType = "tool_error";
+        request.ServerAnswerReplaced = true;
+        request.ServerErrorType = serverError;
+
+        var spans = Spans(Write(request));
+
+        var server = spans.Single(s => s.Scalar(6) == 2);
+        var client = spans.Single(s => s.Scalar(6) == 3);
+        Assert.Equal("tool_error", Attributes(server.Messages(9))["error.type"]);
+        Assert.Equal(2UL, server.Message(15)!.Scalar(3)); // STATUS_CODE_ERROR
+        Assert.Equal(serverError, Attributes(client.Messages(9)).GetValueOrDefault("error.type"));
+        Assert.Equal(serverError is null, client.Message(15) is null);
+        Assert.Equal("c1", Attributes(client.Messages(9))["jsonrpc.request.id"]);
+    }
+
+    [Fact]
+    public void ForwardedAndFailed_BothSpansCarryTheError()
+    {
+        var request = Forwarded();
+        request.ErrorType = "-32603";
+
+        var spans = Spans(Write(request));
+
+        Assert.All(spans, s =>
+        {
+            Assert.Equal("-32603", Attributes(s.Messages(9))["error.type"]);
+            Assert.Equal(2UL, s.Message(15)!.Scalar(3));
+        });
+    }
+
+    [Fact]
+    public void PromptsGet_NamedByThePrompt_GenAiPromptName_NoToolAttributes()
+    {
+        // The MCP conventions' target of a prompts/get span is its prompt (gen_ai.prompt.name, conditionally
+        // required), as a tools/call's is its tool.
+        var request = new RequestTrace("prompts/get", tool: null, startedAt: 100)
+        {
+            Traced = true, TraceIdHigh = 7, TraceIdLow = 9, Transport = "pipe", Prompt = "simple-prompt",
+            ForwardedAt = 150, EndedAt = 200,
+        };
+        request.SetId("3"u8);
+
+        var spans = Spans(Write(request));
+
+        Assert.Equal(2, spans.Count);
+        Assert.All(spans, span =>
+        {
+            Assert.Equal("prompts/get simple-prompt", span.String(5));
+            var attributes = Attributes(span.Messages(9));
+            Assert.Equal("simple-prompt", attributes["gen_ai.prompt.name"]);
+            Assert.False(attributes.ContainsKey("gen_ai.tool.name"));
+            Assert.False(attributes.ContainsKey("gen_ai.operation.name"));
+        });
+    }
+
     [Fact]
     public void LongAndNonAsciiValues_LengthsSpanManyBytes()
     {

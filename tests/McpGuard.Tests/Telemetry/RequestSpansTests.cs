@@ -8,6 +8,7 @@ using McpGuard.Policy.Decide;
 using McpGuard.Policy.Settings;
 using McpGuard.Session;
 using McpGuard.Telemetry;
+using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Telemetry;
 
@@ -146,6 +147,66 @@ public sealed class RequestSpansTests
         Assert.Equal(("deny", "tool_error"), (trace.Decision, trace.ErrorType));
         Assert.Equal(0, trace.ForwardedAt);
         Assert.False(spans.AnyUnanswered);
+    }
+
+    [Theory]
+    [InlineData("""{"content":[]}""", null)]
+    [InlineData("""{"content":[],"isError":true}""", "tool_error")]
+    public async Task ServersAnswerReplacedByTheGuards_ClientSpanKeepsTheServersOutcome(
+        string serverResult, string? serverError)
+    {
+        // The result policy blocked the server's result: the client gets the guard's isError denial (the SERVER
+        // span), but the exchange with the server (the CLIENT span) ended as the server's answer did.
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var peer = new TracedClientPeer(new RecordingPeer(), spans);
+        var id = JsonRpcId.FromString("c3");
+        using var parameters = JsonDocument.Parse("""{"name":"t","arguments":{}}""");
+        spans.Started(Enter(id), parameters.RootElement);
+        spans.Forwarded(id);
+        var answer = $$"""{"jsonrpc":"2.0","id":"c3","result":{{serverResult}}}""";
+        Assert.True(ServerMessageHeader.TryRead(Bytes(answer), out var server));
+        var denial = """{"jsonrpc":"2.0","id":"c3","result":{"content":[],"isError":true}}""";
+
+        await peer.SendAnswerAsync(
+            Take(id), server, Bytes(denial), flush: false, TestContext.Current.CancellationToken);
+
+        var trace = Assert.Single(_sink.Added);
+        Assert.Equal("tool_error", trace.ErrorType);
+        Assert.Equal(serverError, trace.ClientErrorType);
+    }
+
+    [Fact]
+    public async Task GuardsOwnAnswer_BothSpansEndAlike()
+    {
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var peer = new TracedClientPeer(new RecordingPeer(), spans);
+        var id = JsonRpcId.FromString("c4");
+        using var parameters = JsonDocument.Parse("""{"name":"t","arguments":{}}""");
+        spans.Started(Enter(id), parameters.RootElement);
+        spans.Forwarded(id);
+        var failure = """{"jsonrpc":"2.0","id":"c4","error":{"code":-32603,"message":"no answer"}}""";
+
+        await peer.SendAnswerAsync(Take(id), Bytes(failure), flush: false, TestContext.Current.CancellationToken);
+
+        var trace = Assert.Single(_sink.Added);
+        Assert.Equal(("-32603", "-32603"), (trace.ErrorType, trace.ClientErrorType));
+    }
+
+    [Theory]
+    [InlineData("prompts/get", """{"name":"simple-prompt","arguments":{"a":"b"}}""", "simple-prompt")]
+    [InlineData("prompts/get", """{"name":7}""", null)]
+    [InlineData("tools/call", """{"name":"t","arguments":{}}""", null)]
+    [InlineData("resources/read", """{"name":"x","uri":"file:///x"}""", null)]
+    public void PromptsGet_ThePromptsName(string method, string json, string? prompt)
+    {
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var id = JsonRpcId.FromString("p1");
+        using var parameters = JsonDocument.Parse(json);
+
+        spans.Started(Enter(id, method), parameters.RootElement);
+        spans.Answered(Take(id), isError: false, errorCode: null);
+
+        Assert.Equal(prompt, Assert.Single(_sink.Added).Prompt);
     }
 
     [Fact]
@@ -309,6 +370,8 @@ public sealed class RequestSpansTests
         Assert.True(_table.TryTake(id, out var pending));
         return pending;
     }
+
+    private static ReadOnlySequence<byte> Bytes(string json) => new(Encoding.UTF8.GetBytes(json));
 
     private static void Decide(RequestSpans spans, JsonRpcId id, CallVerdict verdict) =>
         spans.Decided(id, "call-1", "x", verdict, "tools.x.rules[0]", "write");

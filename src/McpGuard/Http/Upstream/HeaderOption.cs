@@ -5,9 +5,10 @@ namespace McpGuard.Http.Upstream;
 
 /// <summary>
 /// Reads <c>--header 'NAME: VALUE'</c>. <c>${NAME}</c> in the value is replaced by that variable of the guard's own
-/// environment (a config file can then hold the reference and not the secret); a variable that is not set is a usage
-/// error, not an empty value. The headers the guard derives itself (<see cref="McpRequestHeaders.Reserved"/>) cannot
-/// be set, and a value may not hold CR, LF or NUL.
+/// environment (a config file can then hold the reference and not the secret); a variable that is not set or empty,
+/// an empty value and a <c>${</c> that starts no reference are usage errors, never an empty or literal value. The
+/// headers the guard derives itself (<see cref="McpRequestHeaders.Reserved"/>) cannot be set, and a value may not
+/// hold CR, LF or NUL.
 /// </summary>
 internal static partial class HeaderOption
 {
@@ -34,23 +35,35 @@ internal static partial class HeaderOption
             return new HeaderOptionOutcome.Invalid(problem);
         }
 
+        var written = option[(colon + 1)..].Trim(' ', '\t');
+        if (written.Length == 0)
+        {
+            return new HeaderOptionOutcome.Invalid($"--header {name}: the value is empty.");
+        }
+
+        // A '${' that starts no reference (${MY-VAR}, an unclosed ${X) would go out as it is written: a typo, and
+        // the server would get the reference instead of the credential.
+        if (Reference().Replace(written, "").Contains("${", StringComparison.Ordinal))
+        {
+            return new HeaderOptionOutcome.Invalid(
+                $"--header {name}: '${{' starts no ${{NAME}} reference (NAME: letters, digits and _).");
+        }
+
         var missing = new List<string>();
-        var value = Reference().Replace(option[(colon + 1)..].Trim(' ', '\t'), match =>
+        var empty = new List<string>();
+        var value = Reference().Replace(written, match =>
         {
             var variable = match.Groups[1].Value;
             var found = environment(variable);
-            if (found is null)
-            {
-                missing.Add(variable);
-                return "";
-            }
-
-            return found;
+            (found is null ? missing : found.Length == 0 ? empty : null)?.Add(variable);
+            return found ?? "";
         });
-        if (missing.Count > 0)
+        if (missing.Count > 0 || empty.Count > 0)
         {
-            return new HeaderOptionOutcome.Invalid(
-                $"--header {name}: the environment variable {string.Join(", ", missing)} is not set.");
+            // Never an empty credential sent in silence (an `env` entry left blank): a 401 would not say why.
+            return new HeaderOptionOutcome.Invalid(missing.Count > 0
+                ? $"--header {name}: the environment variable {string.Join(", ", missing)} is not set."
+                : $"--header {name}: the environment variable {string.Join(", ", empty)} is empty.");
         }
 
         return Checked("--header", name, value);
@@ -76,9 +89,14 @@ internal static partial class HeaderOption
             return new HeaderOptionOutcome.Invalid(problem);
         }
 
-        return environment(variable) is { } value
-            ? Checked("--header-env", name, value)
-            : new HeaderOptionOutcome.Invalid($"--header-env {name}: the environment variable {variable} is not set.");
+        return environment(variable) switch
+        {
+            null => new HeaderOptionOutcome.Invalid(
+                $"--header-env {name}: the environment variable {variable} is not set."),
+            "" => new HeaderOptionOutcome.Invalid(
+                $"--header-env {name}: the environment variable {variable} is empty."),
+            var value => Checked("--header-env", name, value),
+        };
     }
 
     /// <summary>

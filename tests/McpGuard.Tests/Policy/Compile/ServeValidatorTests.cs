@@ -98,6 +98,8 @@ public sealed class ServeValidatorTests
         "serve.auth.oauth.issuer")]
     [InlineData("serve:\n  sessions: { max: 0 }\n", "serve.sessions.max")]
     [InlineData("serve:\n  sessions: { idle: soon }\n", "serve.sessions.idle")]
+    [InlineData("serve:\n  sessions: { idle: 60d }\n", "serve.sessions.idle")]
+    [InlineData("serve:\n  sessions: { idle: 25h }\n", "serve.sessions.idle")]
     [InlineData("serve:\n  listne: 127.0.0.1:1\n", "serve.listne")]
     public void Rejects_WithPath(string serve, string path)
     {

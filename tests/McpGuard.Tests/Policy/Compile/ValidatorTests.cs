@@ -54,6 +54,23 @@ public sealed class ValidatorTests
         Assert.Contains("malformed", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("version: 1\ndefault: deny\ndefault: allow\n", 3, 1, "default", 2)]
+    [InlineData("version: 1\ndefault: deny\ntools:\n  t:\n    action: allow\n    action: deny\n", 6, 5,
+        "tools.t.action", 5)]
+    [InlineData("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - action: allow\n"
+        + "      - when: { qty: 1, side: Buy, qty: 2 }\n        action: deny\n", 7, 36,
+        "tools.t.rules[1].when.qty", 7)]
+    public void Rejects_DuplicateKey_NamingItsPathAndTheFirstLine(
+        string yaml, int line, int column, string path, int firstLine)
+    {
+        var error = Assert.Single(Errors(yaml));
+
+        Assert.Equal(("p.yaml", line, column, path), (error.File, error.Line, error.Column, error.Path));
+        Assert.Equal(
+            $"the key '{path.Split('.')[^1]}' is written twice (first at line {firstLine})", error.Message);
+    }
+
     [Fact]
     public void Accepts_QuotedNumericBound_AsTheNumber()
     {
@@ -198,6 +215,15 @@ public sealed class ValidatorTests
             Errors($"version: 1\ndefault: deny\napproval:\n  {key}: {value}\n"),
             e => e.Path == $"approval.{key}" && e.Message.Contains("at most 24h", StringComparison.Ordinal));
 
+    // 100000000d is past TimeSpan's range: Duration threw OverflowException, and `check` printed a stack trace.
+    [Theory]
+    [InlineData("approval:\n  timeout: 100000000d\n", "approval.timeout")]
+    [InlineData("tools:\n  t:\n    action: allow\n    rate_limit: { max: 1, window: 100000000d }\n",
+        "tools.t.rate_limit.window")]
+    [InlineData("serve:\n  sessions: { idle: 100000000d }\n", "serve.sessions.idle")]
+    public void Rejects_DurationPastTimeSpansRange_AsAnError(string section, string path) =>
+        Assert.Contains(Errors($"version: 1\ndefault: deny\n{section}"), e => e.Path == path);
+
     [Fact]
     public void Accepts_ApprovalTimeoutOfADay() =>
         Assert.Equal(
@@ -219,6 +245,45 @@ public sealed class ValidatorTests
         var operatorName = matcher[..matcher.IndexOf(':', StringComparison.Ordinal)];
         Assert.Equal($"tools.t.rules[0].when.q.{operatorName}", error.Path);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{ gte: 5, lte: 1 }", "no number is gte 5 and lte 1")]
+    [InlineData("{ gt: 1, lt: 1 }", "no number is gt 1 and lt 1")]
+    [InlineData("{ gte: 1, lt: 1 }", "no number is gte 1 and lt 1")]
+    [InlineData("{ gte: 0, gt: 2, lte: 9, lt: 2.0 }", "no number is gt 2 and lt 2.0")]
+    [InlineData("{ eq: 3, ne: 3.0 }", "no value meets eq 3 and ne 3.0")]
+    [InlineData("{ eq: BTC, not_in: [ETH, BTC] }", "no value meets eq BTC and not_in [ETH, BTC]")]
+    [InlineData("{ in: [1, 2], gt: 5 }", "no value meets in [1, 2] and gt 5")]
+    [InlineData("{ eq: BTC, lte: 5 }", "no value meets eq BTC and lte 5")]
+    [InlineData("{ in: [a, b], not_in: [b, a] }", "no value meets in [a, b] and not_in [b, a]")]
+    [InlineData("{ eq: 3, in: [1, 2] }", "eq 3 is not one of in [1, 2]")]
+    public void Rejects_ConditionNoValueCanMeet(string matcher, string why)
+    {
+        var error = Assert.Single(Errors(
+            $"version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: {{ q: {matcher} }}\n"
+                + "        action: allow\n"));
+
+        Assert.Equal(("tools.t.rules[0].when.q", 6, 20), (error.Path, error.Line, error.Column));
+        Assert.Equal($"{why}: this condition can never hold, so its rule never applies", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{ gte: 1, lte: 1 }")]
+    [InlineData("{ gt: 0, lte: 0.01 }")]
+    [InlineData("{ eq: 1, ne: 2 }")]
+    [InlineData("{ eq: '0.5', lte: 1 }")] // the string "0.5" compares as a number
+    [InlineData("{ in: [1, 7], gt: 5 }")]
+    [InlineData("{ exists: false, gte: 5, lte: 1 }")] // holds when the argument is missing
+    [InlineData("{ eq: 1, in: ['1', 2] }")]
+    public void Accepts_ConditionSomeValueCanMeet(string matcher)
+    {
+        var loaded = PolicyLoader.LoadText(
+            $"version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: {{ q: {matcher} }}\n"
+                + "        action: allow\n",
+            "p.yaml");
+
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
     }
 
     [Fact]
