@@ -34,6 +34,12 @@ internal sealed class MetricExporter : IDisposable
         return exporter;
     }
 
+    /// <summary>
+    /// The guard is exiting: a post in flight and the last export (<see cref="Stop"/>, started later) end within one
+    /// export timeout from now, the same as the spans' (<see cref="TelemetryExport.Dispose"/>).
+    /// </summary>
+    public void Closing() => _poster.Close();
+
     /// <summary>Starts the last export without waiting for it (<see cref="Dispose"/> waits).</summary>
     public void Stop()
     {

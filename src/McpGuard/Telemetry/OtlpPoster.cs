@@ -17,13 +17,22 @@ internal sealed partial class OtlpPoster : IDisposable
     private readonly string _signal;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
-    private readonly CancellationTokenSource _closing = new();
+    private readonly CancellationTokenSource _closing;
+    private int _closed;
     private bool _failureLogged;
 
     /// <param name="signal">What is posted, for the log: <c>spans</c> or <c>metrics</c>.</param>
     /// <param name="http">The HTTP stack to post through; the default one unless a test gives its own.</param>
-    public OtlpPoster(TraceExportOptions options, Uri endpoint, string signal, ILogger logger, HttpMessageHandler? http)
+    /// <param name="time">The clock of <see cref="Close"/>'s timeout; the system's unless a test gives its own.</param>
+    public OtlpPoster(
+        TraceExportOptions options,
+        Uri endpoint,
+        string signal,
+        ILogger logger,
+        HttpMessageHandler? http,
+        TimeProvider? time = null)
     {
+        _closing = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time ?? TimeProvider.System);
         _endpoint = endpoint;
         _headers = options.Headers;
         _signal = signal;
@@ -70,9 +79,16 @@ internal sealed partial class OtlpPoster : IDisposable
 
     /// <summary>
     /// The guard is exiting: a post in flight and the last flush's end together one export timeout from now, so a
-    /// receiver that hangs holds the exit for that long at most, not once per post.
+    /// receiver that hangs holds the exit for that long at most, not once per post. Only the first call starts the
+    /// countdown (a later one would restart it).
     /// </summary>
-    public void Close() => _closing.CancelAfter(_http.Timeout);
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            _closing.CancelAfter(_http.Timeout);
+        }
+    }
 
     public void Dispose()
     {

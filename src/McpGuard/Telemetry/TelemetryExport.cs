@@ -50,11 +50,13 @@ internal sealed partial class TelemetryExport : IDisposable
 
     /// <summary>Starts exporting, or returns null when no endpoint is configured.</summary>
     /// <param name="http">The HTTP stack to post through; the default one unless a test gives its own.</param>
+    /// <param name="time">The clock of the exit's export timeout; the system's unless a test gives its own.</param>
     public static TelemetryExport? Start(
         TelemetrySettings settings,
         Func<string, string?> environment,
         ILogger? logger = null,
-        HttpMessageHandler? http = null)
+        HttpMessageHandler? http = null,
+        TimeProvider? time = null)
     {
         if (Endpoint(settings, environment) is not { } endpoint)
         {
@@ -79,10 +81,11 @@ internal sealed partial class TelemetryExport : IDisposable
             TraceSampler.FromEnvironment(environment),
             new OtlpSpanWriter(resource, GuardTelemetry.Name, GuardTelemetry.Version),
             log,
-            http);
+            http,
+            time);
         var metrics = MetricExporter.Start(
             new OtlpMetricWriter(resource, GuardTelemetry.Name, GuardTelemetry.Version),
-            new OtlpPoster(traceOptions, Signal(endpoint, "v1/metrics"), "metrics", log, http),
+            new OtlpPoster(traceOptions, Signal(endpoint, "v1/metrics"), "metrics", log, http, time),
             TimeSpan.FromMilliseconds(interval));
         Volatile.Write(ref s_traces, traces);
         return new TelemetryExport(traces, metrics);
@@ -90,12 +93,14 @@ internal sealed partial class TelemetryExport : IDisposable
 
     /// <summary>
     /// Flushes spans and metrics side by side, so a receiver that hangs holds the exit for one export timeout, not
-    /// one per signal.
+    /// one per signal: both signals' countdowns start now, also when the metrics' last export must wait for a span
+    /// post in flight to end before the last durations are counted.
     /// </summary>
     public void Dispose()
     {
         Interlocked.CompareExchange(ref s_traces, null, _traces);
         _traces.Stop();
+        _metrics.Closing();
         _traces.WaitCounted(); // the spans' thread counts the last requests' durations: the metrics must carry them
         _metrics.Stop();
         _traces.Dispose();

@@ -48,13 +48,14 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
         TraceSampler sampler,
         OtlpSpanWriter writer,
         ILogger logger,
-        HttpMessageHandler? http)
+        HttpMessageHandler? http,
+        TimeProvider? time)
     {
         _options = options;
         Sampler = sampler;
         _writer = writer;
         _logger = logger;
-        _poster = new OtlpPoster(options, options.Endpoint, "spans", logger, http);
+        _poster = new OtlpPoster(options, options.Endpoint, "spans", logger, http, time);
         _thread = new Thread(Run) { IsBackground = true, Name = "McpGuard OTLP spans" };
     }
 
@@ -64,14 +65,16 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <param name="http">The HTTP stack to post through; the default one unless a test gives its own.</param>
+    /// <param name="time">The clock of the exit's export timeout; the system's unless a test gives its own.</param>
     public static TraceExporter Start(
         TraceExportOptions options,
         TraceSampler sampler,
         OtlpSpanWriter writer,
         ILogger logger,
-        HttpMessageHandler? http = null)
+        HttpMessageHandler? http = null,
+        TimeProvider? time = null)
     {
-        var exporter = new TraceExporter(options, sampler, writer, logger, http);
+        var exporter = new TraceExporter(options, sampler, writer, logger, http, time);
         exporter._thread.Start();
         return exporter;
     }

@@ -4,6 +4,7 @@ using McpGuard.Policy.Settings;
 using McpGuard.Telemetry;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace McpGuard.Tests.Telemetry;
 
@@ -37,6 +38,39 @@ public sealed class TelemetryExportTests
         export.Dispose();
 
         Assert.Equal(["/v1/metrics", "/v1/traces"], receiver.Answered.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dispose_ASpanPostInFlight_TheMetricsCountdownStartsAtExitToo()
+    {
+        // A collector that hangs, with a span post in flight at exit: the metrics' last export waits for that post to
+        // end (the last durations are counted first), so its countdown must start at exit as the spans' does; started
+        // only once that post ended, a hung collector held the exit for two export timeouts (docs/telemetry.md).
+        var time = new ArmedTime();
+        var receiver = new HangingReceiver();
+        var export = TelemetryExport.Start(
+            new TelemetrySettings { Otlp = new Uri("http://127.0.0.1:4318") },
+            name => name switch
+            {
+                "OTEL_EXPORTER_OTLP_TIMEOUT" => "600000", // the HTTP client's own timeout never ends a post here
+                "OTEL_BSP_SCHEDULE_DELAY" => "1",
+                "OTEL_METRIC_EXPORT_INTERVAL" => "3600000",
+                _ => null,
+            },
+            http: receiver,
+            time: time)!;
+        TelemetryExport.Traces!.Add(new RequestTrace("tools/call", "in-flight-test", startedAt: 1)
+        {
+            Traced = true, TraceIdHigh = 1, TraceIdLow = 2, ForwardedAt = 2, EndedAt = 3,
+        });
+        GuardTelemetry.Decisions.Add(1, new LabelValues("deny", "default", "in-flight-test"));
+        Assert.True(receiver.SpansPosted.Wait(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
+
+        var disposing = Task.Run(export.Dispose, TestContext.Current.CancellationToken);
+
+        Assert.True(SpinWait.SpinUntil(() => time.Armed == 2, TimeSpan.FromMinutes(1)), "both countdowns started");
+        time.Advance(TimeSpan.FromMinutes(10));
+        await disposing.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -83,6 +117,71 @@ public sealed class TelemetryExportTests
 
         Assert.Null(TelemetryExport.Start(new TelemetrySettings(), _ => null, logger));
         Assert.Empty(logger.Entries);
+    }
+
+    /// <summary>Holds every post until it is cancelled; says when the first span post is in flight.</summary>
+    private sealed class HangingReceiver : HttpMessageHandler
+    {
+        public ManualResetEventSlim SpansPosted { get; } = new();
+
+        protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.AbsolutePath == "/v1/traces")
+            {
+                SpansPosted.Set();
+            }
+
+            cancellationToken.WaitHandle.WaitOne();
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(Send(request, cancellationToken));
+    }
+
+    /// <summary>A fake clock that counts the timers started on it (a countdown's <c>CancelAfter</c>).</summary>
+    private sealed class ArmedTime : TimeProvider
+    {
+        private readonly FakeTimeProvider _inner = new();
+        private int _armed;
+
+        public int Armed => Volatile.Read(ref _armed);
+
+        public override long TimestampFrequency => _inner.TimestampFrequency;
+
+        public void Advance(TimeSpan by) => _inner.Advance(by);
+
+        public override DateTimeOffset GetUtcNow() => _inner.GetUtcNow();
+
+        public override long GetTimestamp() => _inner.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime != Timeout.InfiniteTimeSpan)
+            {
+                Interlocked.Increment(ref _armed);
+            }
+
+            return new Watched(_inner.CreateTimer(callback, state, dueTime, period), this);
+        }
+
+        private sealed class Watched(ITimer inner, ArmedTime time) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    Interlocked.Increment(ref time._armed);
+                }
+
+                return inner.Change(dueTime, period);
+            }
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
     }
 
     /// <summary>Answers a post only once two are in flight at the same time.</summary>
