@@ -9,9 +9,9 @@ namespace McpGuard.Approval;
 /// Asks through <c>mcpguard desk</c> on loopback. Available if a desk answers at the moment of asking, so a
 /// guard started before the desk is fine. The request is posted, then long-polled; a desk that restarted does
 /// not know it any more and gets it posted again; a desk that went away is retried until the timeout. Every
-/// request carries the per-user secret, and every answer must prove the desk knows it too, so another
-/// program listening on the port cannot approve anything. Port and secret are read at each question
-/// (<see cref="DeskFiles"/>): a desk started later, or on another port, is found.
+/// request carries the guard key derived from the per-user secret (never the secret), and every answer must prove
+/// the desk knows the secret itself, so another program listening on the port cannot approve anything. Port and
+/// secret are read at each question (<see cref="DeskFiles"/>): a desk started later, or on another port, is found.
 /// </summary>
 internal sealed partial class DeskChannel(
     HttpClient http, Func<int> readPort, Func<string?> readSecret, TimeProvider timeProvider, ILogger logger)
@@ -173,7 +173,7 @@ internal sealed partial class DeskChannel(
         {
             Content = content,
         };
-        message.Headers.Add(DeskFiles.SecretHeader, secret);
+        message.Headers.Add(DeskFiles.GuardKeyHeader, DeskFiles.GuardKey(secret));
         return await http.SendAsync(message, cancellationToken);
     }
 

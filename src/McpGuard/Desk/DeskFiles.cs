@@ -12,7 +12,11 @@ namespace McpGuard.Desk;
 internal static class DeskFiles
 {
     public const int DefaultPort = 47100;
-    public const string SecretHeader = "X-McpGuard-Secret";
+    /// <summary>
+    /// The header of a guard's requests: <see cref="GuardKey"/>, never the secret itself, which a program holding
+    /// the port while no desk runs would otherwise read and then sign "approved" answers with.
+    /// </summary>
+    public const string GuardKeyHeader = "X-McpGuard-Guard-Key";
     private const UnixFileMode UserOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public static string Home => McpGuardHome.Path;
@@ -77,6 +81,14 @@ internal static class DeskFiles
     /// </summary>
     public static string PageKey(string secret) =>
         Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), "mcpguard desk page"u8))
+            .ToLowerInvariant();
+
+    /// <summary>
+    /// What a guard sends to show it is this user's: derived from the secret, so a desk can check it, but neither the
+    /// secret nor the page key nor any proof can be computed from it.
+    /// </summary>
+    public static string GuardKey(string secret) =>
+        Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), "mcpguard desk guard"u8))
             .ToLowerInvariant();
 
     public static bool IsProof(string? proof, string secret, string id, string state) =>

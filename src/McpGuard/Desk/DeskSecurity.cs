@@ -6,7 +6,8 @@ namespace McpGuard.Desk;
 
 /// <summary>
 /// Every request passes here first. The Host must be the loopback address and port the desk listens on
-/// (a rebinding attacker's page sends its own host name); the guard API needs the per-user secret; the
+/// (a rebinding attacker's page sends its own host name); the guard API needs the guard key (from the per-user
+/// secret); the
 /// page's approve/deny posts need the page's CSRF token and must come from the page's own origin.
 /// </summary>
 internal sealed class DeskSecurity(string secret, string csrfToken)
@@ -17,6 +18,7 @@ internal sealed class DeskSecurity(string secret, string csrfToken)
     public const string KeyCookie = "mcpguard-desk-key";
 
     private readonly string _pageKey = DeskFiles.PageKey(secret);
+    private readonly string _guardKey = DeskFiles.GuardKey(secret);
 
     public string CsrfToken => csrfToken;
 
@@ -36,10 +38,10 @@ internal sealed class DeskSecurity(string secret, string csrfToken)
         context.Response.Headers["Cache-Control"] = "no-store";
         if (context.Request.Path.StartsWithSegments("/api/guard"))
         {
-            if (!SameSecret(context.Request.Headers[DeskFiles.SecretHeader].ToString(), secret))
+            if (!SameSecret(context.Request.Headers[DeskFiles.GuardKeyHeader].ToString(), _guardKey))
             {
                 await RefuseAsync(
-                    context, StatusCodes.Status401Unauthorized, $"Missing or wrong {DeskFiles.SecretHeader}.");
+                    context, StatusCodes.Status401Unauthorized, $"Missing or wrong {DeskFiles.GuardKeyHeader}.");
                 return;
             }
         }

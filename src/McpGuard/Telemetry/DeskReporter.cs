@@ -150,7 +150,7 @@ internal sealed partial class DeskReporter : IAsyncDisposable
         {
             var address = $"http://127.0.0.1:{port}/api/guard/reports/{_id}";
             using var message = new HttpRequestMessage(method, address) { Content = content };
-            message.Headers.Add(DeskFiles.SecretHeader, secret);
+            message.Headers.Add(DeskFiles.GuardKeyHeader, DeskFiles.GuardKey(secret));
             using var response = await s_http.Value.SendAsync(message, cancellationToken);
             return response.IsSuccessStatusCode;
         }

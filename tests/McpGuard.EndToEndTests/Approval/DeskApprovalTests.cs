@@ -256,7 +256,10 @@ public sealed partial class DeskApprovalTests
         };
         if (secret is not null)
         {
-            request.Headers.Add("X-McpGuard-Secret", secret);
+            // What a guard sends: the guard key derived from the secret (docs/approval.md#desk), never the secret.
+            var guardKey = System.Security.Cryptography.HMACSHA256.HashData(
+                Encoding.UTF8.GetBytes(secret), "mcpguard desk guard"u8);
+            request.Headers.Add("X-McpGuard-Guard-Key", Convert.ToHexString(guardKey).ToLowerInvariant());
         }
 
         using var response = await http.SendAsync(request, Ct);

@@ -105,6 +105,46 @@ public sealed partial class DeskChannelTests : IAsyncDisposable
         Assert.Contains("without proving it knows the secret", outcome.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AskAsync_ImpostorOnThePortProvesWithWhatTheGuardSent_Refuses()
+    {
+        // The impostor keeps every header of the guard's post and signs its "approved" with each: the guard sent the
+        // raw secret, so this approved the call (found with the real Bybit server and a fake desk on desk.port).
+        var sent = new List<string>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        _app = builder.Build();
+        _app.MapPost("/api/guard/requests/{id}", (HttpRequest request) =>
+        {
+            lock (sent)
+            {
+                sent.AddRange(request.Headers.SelectMany(h => h.Value).OfType<string>());
+            }
+
+            return Results.Ok();
+        });
+        _app.MapGet("/api/guard/requests/{id}", (string id) =>
+        {
+            // Any header value that works as the secret signs a proof the guard accepts.
+            lock (sent)
+            {
+                return Results.Json(new
+                {
+                    state = "approved",
+                    proof = sent.Select(v => DeskFiles.Proof(v, id, "approved"))
+                        .FirstOrDefault(p => DeskFiles.IsProof(p, Secret, id, "approved")) ?? "00",
+                });
+            }
+        });
+        await _app.StartAsync(Ct);
+        var port = new Uri(_app.Urls.First()).Port;
+
+        var outcome = await AskAsync(Channel(port));
+
+        Assert.False(outcome!.Approved);
+        Assert.DoesNotContain(Secret, sent);
+    }
+
     /// <summary>What the page's buttons do: the page's CSRF token, same origin.</summary>
     private static async Task DecideAsync(int port, bool approve)
     {

@@ -227,7 +227,7 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
     public async Task GuardApi_UnknownId_IsNotFoundSoTheGuardPostsAgain()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Origin + "/api/guard/requests/nobody");
-        request.Headers.Add(DeskFiles.SecretHeader, Secret);
+        request.Headers.Add(DeskFiles.GuardKeyHeader, DeskFiles.GuardKey(Secret));
 
         using var response = await _http.SendAsync(request, Ct);
 
@@ -246,7 +246,7 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
         };
         if (secret is not null)
         {
-            request.Headers.Add(DeskFiles.SecretHeader, secret);
+            request.Headers.Add(DeskFiles.GuardKeyHeader, DeskFiles.GuardKey(secret));
         }
 
         using (request)
@@ -285,7 +285,7 @@ public sealed partial class DeskSecurityTests : IAsyncLifetime
     private async Task<string> AnswerAsync(string id)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{Origin}/api/guard/requests/{id}");
-        request.Headers.Add(DeskFiles.SecretHeader, Secret);
+        request.Headers.Add(DeskFiles.GuardKeyHeader, DeskFiles.GuardKey(Secret));
         using var response = await _http.SendAsync(request, Ct);
         return await response.Content.ReadAsStringAsync(Ct);
     }
