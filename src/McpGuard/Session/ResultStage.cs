@@ -78,7 +78,7 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
                 $"the result is {large.Bytes} bytes, more than results.max_bytes ({large.Limit} bytes)"),
             _ => null,
         };
-        LogResult(logger, subject, ResultCheck.Word(filtered), string.Join(", ", filtered.Counts.Select(c => $"{c.Key}: {c.Value}")), monitor);
+        LogResult(logger, subject, Described(filtered), MonitorNote(monitor));
         return new ResultCheck(filtered, monitor ? null : replacement, monitor);
     }
 
@@ -104,9 +104,7 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
             return ResultCheck.None;
         }
 
-        LogResult(
-            logger, task.Call.ToolName, ResultCheck.Word(filtered),
-            string.Join(", ", filtered.Counts.Select(c => $"{c.Key}: {c.Value}")), monitor);
+        LogResult(logger, task.Call.ToolName, Described(filtered), MonitorNote(monitor));
         return new ResultCheck(
             filtered, !monitor && filtered is FilteredResult.Redacted redacted ? redacted.Line : null, monitor);
     }
@@ -154,6 +152,20 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
             pending.Id, WithheldCode, $"McpGuard withheld the task's result: the tool ran, but {why}.")
         : JsonRpcMessages.Denied(pending.Id, $"the tool ran, but {why}.", call.Era);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Result policy on the answer of {Subject}: {Outcome} ({Matches}) (monitor mode: {Monitor}).")]
-    private static partial void LogResult(ILogger logger, string subject, string outcome, string matches, bool monitor);
+    /// <summary>
+    /// The outcome as the log line says it: its audit word, then the matches per detector (redacted, blocked) or
+    /// the size against the limit (too_large, which matches nothing).
+    /// </summary>
+    private static string Described(FilteredResult filtered) => filtered switch
+    {
+        FilteredResult.TooLarge large =>
+            $"too_large ({large.Bytes} bytes, more than results.max_bytes of {large.Limit} bytes)",
+        _ when filtered.Counts.Count == 0 => ResultCheck.Word(filtered),
+        _ => $"{ResultCheck.Word(filtered)} ({string.Join(", ", filtered.Counts.Select(c => $"{c.Key}: {c.Value}"))})",
+    };
+
+    private static string MonitorNote(bool monitor) => monitor ? " (monitor mode: forwarded unchanged)" : "";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Result policy on the answer of {Subject}: {Outcome}{Monitor}.")]
+    private static partial void LogResult(ILogger logger, string subject, string outcome, string monitor);
 }

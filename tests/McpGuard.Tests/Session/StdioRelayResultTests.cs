@@ -91,6 +91,28 @@ public sealed class StdioRelayResultTests
             ResultText(await relay.ReadResponseAsync("1")));
     }
 
+    // The log said "too_large ()": the parentheses of the matches per detector, of which a size has none.
+    [Fact]
+    public async Task ToolAnswer_LargerThanMaxBytes_IsLoggedWithItsSize()
+    {
+        using var logs = new CapturingLoggerProvider();
+        using var server = FakeServer.Create();
+        await using var relay = RelayHarness.Start(
+            Policy, server.CommandLine, RelayHarness.FastShutdown, loggerFactory: logs, audit: new RecordingAuditLog());
+        await relay.SendAsync(ListTools);
+        await relay.ReadUntilIdAsync("\"list\"");
+
+        await relay.SendAsync(Call(1, "echo", new string('x', 5000)));
+        await relay.ReadResponseAsync("1");
+
+        Assert.Contains(
+            logs.Entries,
+            e => System.Text.RegularExpressions.Regex.IsMatch(
+                e.Message,
+                "^Result policy on the answer of echo: too_large \\([0-9]+ bytes,"
+                    + " more than results.max_bytes of 4096 bytes\\)\\.$"));
+    }
+
     [Fact]
     public async Task Monitor_ReportsAndAudits_ChangesNothing()
     {
