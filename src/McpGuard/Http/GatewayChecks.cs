@@ -60,7 +60,7 @@ internal sealed class GatewayChecks(
             ? await authenticator.AuthenticateAsync(authorization, connection.Items, context.RequestAborted)
             : await authenticator.AuthenticateAsync(
                 IRequestAuthenticator.BearerToken(authorization), context.RequestAborted);
-        if (outcome is not AuthOutcome.Accepted { Agent: var agent, Revoked: var revoked })
+        if (outcome is not AuthOutcome.Accepted { Agent: var agent, Revoked: var revoked, Expired: var expired })
         {
             await RefuseAsync(context, outcome);
             return;
@@ -87,6 +87,9 @@ internal sealed class GatewayChecks(
         // A revoked token's requests end at once (a GET stream, a listen, a call waiting for its answer or a person):
         // the client sees its connection go, and its next request gets 401.
         var revocation = revoked.UnsafeRegister(static c => ((HttpContext)c!).Abort(), context);
+
+        // So do those of a token that expired while they were open (an OAuth token's exp).
+        var expiry = expired.UnsafeRegister(static c => ((HttpContext)c!).Abort(), context);
         try
         {
             context.Features.Set(new CallingAgent(agent, revoked));
@@ -95,6 +98,7 @@ internal sealed class GatewayChecks(
         finally
         {
             revocation.Dispose();
+            expiry.Dispose();
             cap?.Exit(agent);
         }
     }

@@ -42,7 +42,23 @@ public sealed class OAuthAuthenticatorTests : IDisposable
     {
         var outcome = await _authenticator.AuthenticateAsync(Token(), Ct);
 
-        Assert.Equal(new AuthOutcome.Accepted("trader"), outcome);
+        Assert.Equal("trader", Assert.IsType<AuthOutcome.Accepted>(outcome).Agent);
+    }
+
+    // A GET stream or a waiting call opened with a token outlived its exp: nothing ended what it held open.
+    [Fact]
+    public async Task Authenticate_ValidToken_ExpiredFiresWhenTheTokenStopsBeingAccepted()
+    {
+        var outcome = await _authenticator.AuthenticateAsync(Token(expires: _clock.GetUtcNow().AddMinutes(10)), Ct);
+        var expired = Assert.IsType<AuthOutcome.Accepted>(outcome).Expired;
+
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        var withinSkew = expired.IsCancellationRequested;
+        _clock.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.True(expired.CanBeCanceled);
+        Assert.False(withinSkew);
+        Assert.True(expired.IsCancellationRequested);
     }
 
     public static TheoryData<string, string> BadClaims => new()
@@ -92,7 +108,7 @@ public sealed class OAuthAuthenticatorTests : IDisposable
     {
         var outcome = await _authenticator.AuthenticateAsync(Token(agent: "José Núñez"), Ct);
 
-        Assert.Equal(new AuthOutcome.Accepted("José Núñez"), outcome);
+        Assert.Equal("José Núñez", Assert.IsType<AuthOutcome.Accepted>(outcome).Agent);
     }
 
     [Fact]

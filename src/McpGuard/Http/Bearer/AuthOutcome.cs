@@ -15,6 +15,13 @@ internal abstract record AuthOutcome
         /// streams and sessions opened with it end (docs/serve.md#agents). None when nothing revokes it.
         /// </summary>
         public CancellationToken Revoked { get; init; }
+
+        /// <summary>
+        /// Cancelled when the credential stops being accepted by its own terms (an OAuth token's <c>exp</c>): the
+        /// requests sent with it end then, as for a revocation, but a 2025 session it opened goes on (its client
+        /// continues with a refreshed token). None when it does not expire.
+        /// </summary>
+        public CancellationToken Expired { get; init; }
     }
 
     /// <summary>No credentials, or ones that do not hold (401); <paramref name="Presented"/>: one was sent.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using McpGuard.Http.OAuth;
 using McpGuard.Policy.Settings;
@@ -18,7 +19,19 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
     /// <summary>Longer names are refused: the agent is a counter's key, a log's field and a desk label.</summary>
     public const int MaxAgentLength = 200;
 
+    /// <summary>The skew allowed on <c>exp</c> and <c>nbf</c>.</summary>
+    private static readonly TimeSpan s_skew = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timers wait at most ~49 days: a token that lives longer than this gets no end of its own.</summary>
+    private static readonly TimeSpan s_longestWait = TimeSpan.FromDays(24);
+
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    /// <summary>
+    /// When accepted tokens stop being accepted, one source per second of expiry (tokens issued together share it),
+    /// each removed once it fired: as many as distinct expiries of tokens in use.
+    /// </summary>
+    private readonly ConcurrentDictionary<long, CancellationTokenSource> _expiries = new();
 
     public async ValueTask<AuthOutcome> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken)
     {
@@ -65,7 +78,7 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
         var granted = Scopes(token);
         var missing = settings.Scopes.Where(s => !granted.Contains(s)).ToList();
         return missing.Count == 0
-            ? new AuthOutcome.Accepted(agent)
+            ? new AuthOutcome.Accepted(agent) { Expired = ExpiryOf(token.ValidTo) }
             : new AuthOutcome.MissingScope($"the token lacks the scope {string.Join(' ', missing)}");
     }
 
@@ -94,8 +107,43 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
     private bool WithinLifetime(DateTime? notBefore, DateTime? expires)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var skew = TimeSpan.FromSeconds(30);
-        return expires is { } exp && now - skew < exp && (notBefore is not { } nbf || nbf < now + skew);
+        return expires is { } exp && now - s_skew < exp && (notBefore is not { } nbf || nbf < now + s_skew);
+    }
+
+    /// <summary>
+    /// Cancelled when a token of this <c>exp</c> stops being accepted (<see cref="WithinLifetime"/>): what its
+    /// requests hold open (a GET stream, a listen, a call waiting) ends then (docs/serve.md#oauth).
+    /// </summary>
+    private CancellationToken ExpiryOf(DateTime expires)
+    {
+        var end = new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)) + s_skew;
+        var wait = end - clock.GetUtcNow();
+        if (wait > s_longestWait)
+        {
+            return CancellationToken.None;
+        }
+
+        var key = end.ToUnixTimeSeconds();
+        if (_expiries.TryGetValue(key, out var known))
+        {
+            return known.Token;
+        }
+
+        var source = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock);
+        if (!_expiries.TryAdd(key, source))
+        {
+            source.Dispose();
+            return _expiries.TryGetValue(key, out known) ? known.Token : new CancellationToken(canceled: true);
+        }
+
+        source.Token.UnsafeRegister(
+            static state =>
+            {
+                var (expiries, key) = ((ConcurrentDictionary<long, CancellationTokenSource>, long))state!;
+                expiries.TryRemove(key, out _);
+            },
+            (_expiries, key));
+        return source.Token;
     }
 
     /// <summary>The granted scopes: <c>scope</c>, space-separated (RFC 9068), or an <c>scp</c> array.</summary>
