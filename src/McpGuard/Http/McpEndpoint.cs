@@ -127,6 +127,11 @@ internal sealed class McpEndpoint(
     /// </summary>
     private static bool AcceptsJsonAndEventStream(HttpRequest request)
     {
+        if (request.Headers.Accept is [var only] && MediaType.IsBothAnswers(only))
+        {
+            return true;
+        }
+
         var accept = request.GetTypedHeaders().Accept;
         return MediaType.Accepts(accept, MediaType.Json) && MediaType.Accepts(accept, MediaType.EventStream);
     }

@@ -53,4 +53,23 @@ public sealed class MediaTypeTests
 
         Assert.Equal(expected, MediaType.Accepts(ranges, MediaType.EventStream));
     }
+
+    [Theory]
+    [InlineData("application/json, text/event-stream", true)]
+    [InlineData("text/event-stream, application/json", true)]
+    [InlineData("Application/JSON,Text/Event-Stream", true)]
+    [InlineData("application/json, text/event-stream;q=0", false)]
+    [InlineData("application/json; q=0, text/event-stream", false)]
+    [InlineData("application/json, text/event-stream, */*", false)]
+    [InlineData("application/json", false)]
+    [InlineData("", false)]
+    public void IsBothAnswers_OnlyWhereTheParseAcceptsBoth(string accept, bool fast)
+    {
+        var ranges = MediaTypeHeaderValue.ParseList(accept.Length == 0 ? [] : [accept]);
+        var parsed = MediaType.Accepts(ranges, MediaType.Json) && MediaType.Accepts(ranges, MediaType.EventStream);
+
+        Assert.Equal(fast, MediaType.IsBothAnswers(accept));
+        // The shortcut never says yes where the parse says no.
+        Assert.True(!fast || parsed);
+    }
 }
