@@ -34,7 +34,11 @@ internal sealed record ClientConfigDocument(
             var where = exception.LineNumber is { } line
                 ? $" at line {line + 1}, column {exception.BytePositionInLine + 1}"
                 : "";
-            error = $"is not valid JSON{where}: {FirstSentence(exception.Message)}";
+            error = IsLenientJson(text)
+                ? $"has comments or trailing commas (first at line {exception.LineNumber + 1}); its client allows "
+                    + "them, but wrap and unwrap edit strict JSON only: remove them, or edit the entry by hand "
+                    + "(docs/wrap.md)"
+                : $"is not valid JSON{where}: {FirstSentence(exception.Message)}";
             return false;
         }
 
@@ -97,5 +101,24 @@ internal sealed record ClientConfigDocument(
         }
 
         return message.Trim().TrimEnd('.');
+    }
+
+    /// <summary>JSON as VS Code and Cursor also accept it: comments and trailing commas.</summary>
+    private static bool IsLenientJson(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions
+            {
+                CommentHandling = JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+                AllowDuplicateProperties = false,
+            });
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 }

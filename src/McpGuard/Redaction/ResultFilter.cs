@@ -89,7 +89,13 @@ internal static class ResultFilter
             reader.ValueTextEquals("result"u8) ? ResultZone.Task : ResultZone.Skip,
         ResultZone.Message when shape == ResultShape.TaskNotification =>
             reader.ValueTextEquals("params"u8) ? ResultZone.Task : ResultZone.Skip,
-        ResultZone.Message => reader.ValueTextEquals("result"u8) ? ResultZone.Result : ResultZone.Skip,
+        ResultZone.Message => reader.ValueTextEquals("result"u8) ? ResultZone.Result
+            : reader.ValueTextEquals("error"u8) ? ResultZone.Error
+            : ResultZone.Skip,
+        // A server's error reaches the model as surely as its result: "invalid key sk_live_…" is a leak too.
+        ResultZone.Error => reader.ValueTextEquals("message"u8) ? ResultZone.Text
+            : reader.ValueTextEquals("data"u8) ? ResultZone.Structured
+            : ResultZone.Skip,
         ResultZone.Task => reader.ValueTextEquals("result"u8) ? ResultZone.Result : ResultZone.Skip,
         ResultZone.Result when shape is ResultShape.ToolResult or ResultShape.TaskWithToolResult
             or ResultShape.TaskNotification =>
@@ -97,7 +103,9 @@ internal static class ResultFilter
             : reader.ValueTextEquals("structuredContent"u8) ? ResultZone.Structured
             : ResultZone.Skip,
         ResultZone.Result => reader.ValueTextEquals("contents"u8) ? ResultZone.Contents : ResultZone.Skip,
-        ResultZone.ContentItem => reader.ValueTextEquals("text"u8) ? ResultZone.Text
+        // A resource link's title and description are shown to the model beside its URI.
+        ResultZone.ContentItem => reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("title"u8)
+            || reader.ValueTextEquals("description"u8) ? ResultZone.Text
             : reader.ValueTextEquals("resource"u8) ? ResultZone.EmbeddedResource
             : ResultZone.Skip,
         ResultZone.EmbeddedResource or ResultZone.ContentsItem => reader.ValueTextEquals("text"u8) ? ResultZone.Text

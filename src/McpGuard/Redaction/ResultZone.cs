@@ -12,6 +12,9 @@ internal enum ResultZone
     /// <summary>A task (the 2026 tasks extension's <c>tasks/get</c> result): its <c>result</c> is the call's.</summary>
     Task,
     Result,
+
+    /// <summary>A JSON-RPC error answer: its <c>message</c> is text, and every string of its <c>data</c>.</summary>
+    Error,
     Content,
     ContentItem,
     EmbeddedResource,

@@ -81,6 +81,25 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(_temp.Path, "*.bak-*"));
     }
 
+    [Theory]
+    [InlineData("{\n  // mine\n  \"mcpServers\": { \"a\": { \"command\": \"x\" } }\n}\n")]
+    [InlineData("{\n  \"mcpServers\": { \"a\": { \"command\": \"x\" }, }\n}\n")]
+    public async Task Wrap_ConfigWithCommentsOrTrailingCommas_SaysSoAndWhatToDo(string config)
+    {
+        // VS Code and Cursor accept these in mcp.json; the parser's own words ("'/' is invalid after a value") did
+        // not say what to change.
+        File.WriteAllText(_config, config);
+
+        var (exitCode, _, error) = await WrapAsync();
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(
+            "; its client allows them, but wrap and unwrap edit strict JSON only: remove them, or edit the entry "
+                + "by hand (docs/wrap.md)",
+            error, StringComparison.Ordinal);
+        Assert.Equal(config, File.ReadAllText(_config));
+    }
+
     [Fact]
     public async Task Wrap_UnknownServer_Exit2ListsServers()
     {

@@ -144,4 +144,38 @@ public sealed class ResultFilterTests
                 + """[{"type":"text","text":"\"q\"\né [redacted: secrets] \u2028\uD83D\uDE00"}]}}""",
             Redacted(line, "{ redact: [secrets] }"));
     }
+
+    /// <summary>The answers here are written with single quotes, for legibility, and sent with double ones.</summary>
+    private static string Json(string singleQuoted) => singleQuoted.Replace('\'', '"');
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Apply_ErrorAnswer_ReadsItsMessageAndEveryStringOfItsData(bool resourcesRead)
+    {
+        var shape = resourcesRead ? ResultShape.ResourceContents : ResultShape.ToolResult;
+        var line = Json($"{{'jsonrpc':'2.0','id':3,'error':{{'code':-32000,'message':'bad key {Secret}',"
+            + $"'data':{{'{Secret}':['was {Secret}',7],'hint':'{Secret}'}}}}}}");
+
+        Assert.Equal(
+            Json("{'jsonrpc':'2.0','id':3,'error':{'code':-32000,'message':'bad key [redacted: secrets]',"
+                + $"'data':{{'{Secret}':['was [redacted: secrets]',7],'hint':'[redacted: secrets]'}}}}}}"),
+            Redacted(line, "{ redact: [secrets] }", shape));
+        Assert.Equal(
+            "secrets",
+            Assert.IsType<FilteredResult.Blocked>(Apply(line, "{ block: [secrets] }", shape)).Detector);
+    }
+
+    [Fact]
+    public void Apply_ResourceLink_ReadsItsTitleAndDescription_NotItsUriOrName()
+    {
+        var line = Json($"{{'jsonrpc':'2.0','id':1,'result':{{'content':[{{'type':'resource_link',"
+            + $"'uri':'file:///{Secret}','name':'{Secret}','title':'t {Secret}','description':'d {Secret}'}}]}}}}");
+
+        Assert.Equal(
+            Json("{'jsonrpc':'2.0','id':1,'result':{'content':[{'type':'resource_link',"
+                + $"'uri':'file:///{Secret}','name':'{Secret}','title':'t [redacted: secrets]',"
+                + "'description':'d [redacted: secrets]'}]}}"),
+            Redacted(line, "{ redact: [secrets] }"));
+    }
 }
