@@ -85,8 +85,8 @@ public sealed class ServeScaleOutTests
             defaults
               mode http
               timeout connect 5s
-              timeout client 60s
-              timeout server 60s
+              timeout client 1h
+              timeout server 1h
             frontend mcp
               bind 127.0.0.1:{port}
               default_backend guards
