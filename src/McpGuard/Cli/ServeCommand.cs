@@ -78,6 +78,7 @@ internal static class ServeCommand
                 },
                 ChildOutputReadsInline = false,
                 ClientInputEnded = "the client's HTTP session ended",
+                UnansweredWhenInputEnded = "The session ended",
             };
             using var audit = guard.OpenAudit(parseResult, policy, serverName, loggerFactory);
             using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateInvoker(upstream);

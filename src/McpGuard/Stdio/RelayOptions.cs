@@ -22,4 +22,10 @@ internal sealed record RelayOptions
     /// from HTTP, which ends with the session (DELETE, idle timeout).
     /// </summary>
     public string ClientInputEnded { get; init; } = "the client closed stdin";
+
+    /// <summary>
+    /// What a request still unanswered hears when the client's input ended and the child was stopped: <c>run</c> is
+    /// shutting down with its client; <c>serve</c> only ended this session (DELETE, idle timeout), the gateway runs on.
+    /// </summary>
+    public string UnansweredWhenInputEnded { get; init; } = "McpGuard is shutting down";
 }

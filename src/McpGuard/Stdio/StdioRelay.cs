@@ -109,7 +109,9 @@ internal sealed partial class StdioRelay(
             await session.Channels.ToServer.DisposeAsync();
             exitCode = await child.StopAsync(options.Shutdown);
             await Task.WhenAny(serverPumping, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
-            unanswered = $"McpGuard is shutting down: the MCP server ended (code {exitCode}) before it answered.";
+            unanswered = first == clientPumping
+                ? $"{options.UnansweredWhenInputEnded}: the MCP server ended (code {exitCode}) before it answered."
+                : $"McpGuard is shutting down: the MCP server ended (code {exitCode}) before it answered.";
         }
         else
         {

@@ -59,6 +59,61 @@ public sealed class ServeSessionEndLogTests
         Assert.DoesNotContain(guard.Stderr, line => line.Contains("closed stdin", StringComparison.Ordinal));
     }
 
+    /// <summary>Answers initialize; a ping gets one progress notification and never its answer.</summary>
+    private const string ProgressThenSilent = """
+        const rl = require('readline').createInterface({ input: process.stdin });
+        rl.on('line', l => { const m = JSON.parse(l);
+          if (m.method === 'initialize') console.log(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18', capabilities: {}, serverInfo: { name: 'p', version: '1' } } }));
+          if (m.method === 'ping') console.log(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: m.params._meta.progressToken, progress: 1 } })); });
+        rl.on('close', () => process.exit(0));
+        """;
+
+    [Fact]
+    public async Task Delete_ARequestInFlight_HearsThatTheSessionEnded_NotThatTheGuardIsShuttingDown()
+    {
+        await using var guard = await ServedGuard.StartAsync(
+            "version: 1\ndefault: allow\n", [.. Scripts.Node(ProgressThenSilent)]);
+        using var http = new HttpClient();
+        var session = await InitializeAsync(http, guard.Url);
+        using var ping = new HttpRequestMessage(HttpMethod.Post, guard.Url)
+        {
+            Content = new StringContent(
+                """{"jsonrpc":"2.0","id":2,"method":"ping","params":{"_meta":{"progressToken":"p1"}}}""",
+                Encoding.UTF8, MediaTypeHeaderValue.Parse("application/json")),
+        };
+        ping.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        ping.Headers.Add("Mcp-Session-Id", session);
+        ping.Headers.Add("MCP-Protocol-Version", "2025-06-18");
+        using var pinged = await http.SendAsync(ping, HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var events = new StreamReader(await pinged.Content.ReadAsStreamAsync(Ct));
+        // The progress event proves the ping is with the server before the session is ended.
+        await ReadLineContainingAsync(events, "notifications/progress");
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, guard.Url);
+        delete.Headers.Add("Mcp-Session-Id", session);
+
+        using var deleted = await http.SendAsync(delete, Ct);
+        var answer = await ReadLineContainingAsync(events, "\"id\":2");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Contains("-32603", answer, StringComparison.Ordinal);
+        Assert.Contains(
+            "The session ended: the MCP server ended (code 0) before it answered.", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("shutting down", answer, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ReadLineContainingAsync(StreamReader events, string text)
+    {
+        while (await events.ReadLineAsync(Ct) is { } line)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+
+        throw new InvalidOperationException($"the stream ended without a line containing {text}");
+    }
+
     private static async Task<string> InitializeAsync(HttpClient http, Uri url)
     {
         using var initialize = new HttpRequestMessage(HttpMethod.Post, url)
