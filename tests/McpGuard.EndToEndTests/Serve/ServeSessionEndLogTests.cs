@@ -62,9 +62,14 @@ public sealed class ServeSessionEndLogTests
     /// <summary>Answers initialize; a ping gets one progress notification and never its answer.</summary>
     private const string ProgressThenSilent = """
         const rl = require('readline').createInterface({ input: process.stdin });
-        rl.on('line', l => { const m = JSON.parse(l);
-          if (m.method === 'initialize') console.log(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18', capabilities: {}, serverInfo: { name: 'p', version: '1' } } }));
-          if (m.method === 'ping') console.log(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: m.params._meta.progressToken, progress: 1 } })); });
+        const send = m => console.log(JSON.stringify(m));
+        rl.on('line', l => {
+          const m = JSON.parse(l);
+          if (m.method === 'initialize') send({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18',
+            capabilities: {}, serverInfo: { name: 'p', version: '1' } } });
+          if (m.method === 'ping') send({ jsonrpc: '2.0', method: 'notifications/progress',
+            params: { progressToken: m.params._meta.progressToken, progress: 1 } });
+        });
         rl.on('close', () => process.exit(0));
         """;
 
