@@ -176,6 +176,7 @@ internal sealed class McpEndpoint(
         }
 
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shuttingDown);
+        session.RequestOpened();
         try
         {
             await AnswerWriter.WriteStreamAsync(context.Response, stream, waiting, ended.Token);
@@ -187,6 +188,7 @@ internal sealed class McpEndpoint(
         finally
         {
             session.Relay.Router.Close(stream);
+            session.RequestClosed();
         }
     }
 
@@ -271,6 +273,7 @@ internal sealed class McpEndpoint(
             return;
         }
 
+        session.RequestOpened();
         try
         {
             if (!await session.Relay.SendAsync(body, message, aborted))
@@ -288,6 +291,7 @@ internal sealed class McpEndpoint(
         finally
         {
             session.Relay.Router.Close(stream);
+            session.RequestClosed();
         }
     }
 
