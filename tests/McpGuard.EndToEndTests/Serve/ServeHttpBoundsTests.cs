@@ -102,7 +102,8 @@ public sealed class ServeHttpBoundsTests
 
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.UnsupportedMediaType, answer.StatusCode));
         Assert.Equal(-32000, await ErrorCodeAsync(answers[0]));
-        Assert.Contains("(Content-Encoding: gzip)", await answers[0].Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var named = await answers[0].Content.ReadAsStringAsync(Ct);
+        Assert.Contains("(Content-Encoding: gzip)", named, StringComparison.Ordinal);
         Assert.Contains("identity", answers[0].Headers.GetValues("Accept-Encoding"));
         Assert.False(answers[1].Headers.Contains("Mcp-Session-Id"));
         var identity = await PostAsync(http, guard, Initialize);
