@@ -166,6 +166,7 @@ internal sealed class McpEndpoint(
         }
 
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shuttingDown);
+        session.RequestOpened();
         try
         {
             await AnswerWriter.WriteStreamAsync(context.Response, stream, waiting, ended.Token);
@@ -177,6 +178,7 @@ internal sealed class McpEndpoint(
         finally
         {
             session.Relay.Router.Close(stream);
+            session.RequestClosed();
         }
     }
 
@@ -261,6 +263,7 @@ internal sealed class McpEndpoint(
             return;
         }
 
+        session.RequestOpened();
         try
         {
             if (!await session.Relay.SendAsync(body, message, aborted))
@@ -278,6 +281,7 @@ internal sealed class McpEndpoint(
         finally
         {
             session.Relay.Router.Close(stream);
+            session.RequestClosed();
         }
     }
 
