@@ -61,6 +61,27 @@ public sealed class OAuthAuthenticatorTests : IDisposable
         Assert.True(expired.IsCancellationRequested);
     }
 
+    // A token living longer than a timer can wait (~24.8 days: int.MaxValue ms) was given no end at all.
+    [Theory]
+    [InlineData(30)]
+    [InlineData(400)]
+    public async Task Authenticate_TokenLivingLongerThanATimerWaits_ExpiredStillFires(int days)
+    {
+        var outcome = await _authenticator.AuthenticateAsync(Token(expires: _clock.GetUtcNow().AddDays(days)), Ct);
+        var expired = Assert.IsType<AuthOutcome.Accepted>(outcome).Expired;
+
+        _clock.Advance(TimeSpan.FromDays(days - 1));
+        var dayBefore = expired.IsCancellationRequested;
+        _clock.Advance(TimeSpan.FromDays(1));
+        var withinSkew = expired.IsCancellationRequested;
+        _clock.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.True(expired.CanBeCanceled);
+        Assert.False(dayBefore);
+        Assert.False(withinSkew);
+        Assert.True(expired.IsCancellationRequested);
+    }
+
     public static TheoryData<string, string> BadClaims => new()
     {
         { "aud", "the token is for another audience" },

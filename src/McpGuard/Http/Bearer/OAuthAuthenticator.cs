@@ -22,9 +22,6 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
     /// <summary>The skew allowed on <c>exp</c> and <c>nbf</c>.</summary>
     private static readonly TimeSpan s_skew = TimeSpan.FromSeconds(30);
 
-    /// <summary>Timers wait at most ~49 days: a token that lives longer than this gets no end of its own.</summary>
-    private static readonly TimeSpan s_longestWait = TimeSpan.FromDays(24);
-
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
     /// <summary>
@@ -117,21 +114,17 @@ internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys ke
     private CancellationToken ExpiryOf(DateTime expires)
     {
         var end = new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)) + s_skew;
-        var wait = end - clock.GetUtcNow();
-        if (wait > s_longestWait)
-        {
-            return CancellationToken.None;
-        }
-
         var key = end.ToUnixTimeSeconds();
         if (_expiries.TryGetValue(key, out var known))
         {
             return known.Token;
         }
 
-        var source = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock);
+        // However far away: a token that lives longer than a timer can wait (~49 days) is watched too.
+        var source = ClockDeadline.At(end, clock);
         if (!_expiries.TryAdd(key, source))
         {
+            source.Cancel();
             source.Dispose();
             return _expiries.TryGetValue(key, out known) ? known.Token : new CancellationToken(canceled: true);
         }
