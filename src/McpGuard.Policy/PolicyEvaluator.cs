@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpGuard.Policy.Conditions;
 using McpGuard.Policy.Json;
+using McpGuard.Policy.Limits;
 using McpGuard.Policy.Pins;
 using McpGuard.Policy.Risk;
 using McpGuard.Policy.Tools;
@@ -79,10 +80,12 @@ internal static class PolicyEvaluator
         var name = request.ToolName;
         var risk = shownAs ?? policy.Classify(request);
         trace?.Add($"risk class of {name}: {RiskClassWords.Word(risk)}");
-        if (shownAs is null && policy.IsHidden(name, risk))
+        if (shownAs is null && policy.HiddenBy(name, risk) is { } hiddenBy)
         {
-            trace?.Add("hide: the tool is hidden (answered as an unknown tool)");
-            return Decide(Verdict.Deny, RuleId.Hide, $"{name} is hidden.", risk);
+            trace?.Add(hiddenBy.Kind == RuleKind.Hide
+                ? "hide: the tool is hidden (answered as an unknown tool)"
+                : $"{hiddenBy}: its class is hidden (answered as an unknown tool)");
+            return Decide(Verdict.Deny, hiddenBy, $"{name} is hidden.", risk);
         }
 
         if (policy.FindEntry(name) is { } entry)
@@ -132,9 +135,9 @@ internal static class PolicyEvaluator
         CompiledPolicy policy, string name, ToolHints? hints, string? serverName, PinDrift drift = PinDrift.None)
     {
         var risk = policy.Classify(name, hints, serverName);
-        if (policy.IsHidden(name, risk))
+        if (policy.HiddenBy(name, risk) is { } hiddenBy)
         {
-            return new ToolPolicySummary(ToolEffect.Hidden, RuleId.Hide, risk, null);
+            return new ToolPolicySummary(ToolEffect.Hidden, hiddenBy, risk, null);
         }
 
         if (policy.Pins is { } pins && drift != PinDrift.None
@@ -154,8 +157,12 @@ internal static class PolicyEvaluator
 
         if (policy.FindEntry(name) is { } entry)
         {
-            var limits = string.Join(
-                "; ", new[] { entry.RateLimit?.ToString(), entry.Budget?.ToString() }.Where(s => s is not null));
+            // With their per paths and scope, as limits and a refusal say them: a per-symbol budget is not one sum.
+            var limits = string.Join("; ", new[]
+            {
+                entry.RateLimit is { } rate ? LimitWords.Describe(rate.ToString(), rate.Per, rate.Scope) : null,
+                entry.Budget is { } budget ? LimitWords.Describe(budget.ToString(), budget.Per, budget.Scope) : null,
+            }.Where(s => s is not null));
             var conditional = entry.Rules.Any(r => r.When.Count > 0);
             var effect = conditional
                 ? ToolEffect.Conditional

@@ -20,6 +20,9 @@ internal sealed class McpEndpoint(
 {
     public const string SessionHeader = "Mcp-Session-Id";
 
+    private const string AlreadyInitialized =
+        "Invalid Request: this session is already initialized (an initialize without Mcp-Session-Id opens a new one).";
+
     public async Task PostAsync(HttpContext context)
     {
         var (request, response, aborted) = (context.Request, context.Response, context.RequestAborted);
@@ -27,6 +30,16 @@ internal sealed class McpEndpoint(
         {
             await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status415UnsupportedMediaType, null,
                 HttpAnswers.TransportErrorCode, "Unsupported Media Type: a POST must be application/json.");
+            return;
+        }
+
+        if (request.Headers.ContentEncoding.Count > 0 && ContentCoding.Unsupported(request.Headers.ContentEncoding)
+            is { } coding)
+        {
+            // RFC 9110: the codings that would be accepted (none but identity) go in Accept-Encoding.
+            response.Headers.AcceptEncoding = "identity";
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status415UnsupportedMediaType, null,
+                HttpAnswers.TransportErrorCode, ContentCoding.Refusal(coding));
             return;
         }
 
@@ -95,6 +108,15 @@ internal sealed class McpEndpoint(
             {
                 await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
                     HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);
+                return;
+            }
+
+            if (message.Method == RequestMethods.Initialize && message.Kind == MessageKind.Request)
+            {
+                // The id came with the answer to this session's initialize: it is initialized, and a second one would
+                // renegotiate it with its server. Refused as the TypeScript SDK's server refuses it, never forwarded.
+                await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
+                    McpErrorCode.InvalidRequest.AsInt(), AlreadyInitialized);
                 return;
             }
 
