@@ -125,6 +125,15 @@ internal sealed class CompiledPolicy
     public bool IsHidden(string toolName, RiskClass risk) => IsHidden(toolName) || HiddenRiskClasses.Contains(risk);
 
     /// <summary>
+    /// What hides the tool: <c>hide</c> when its name is listed there (it comes first), else its class
+    /// (<c>risk.critical</c>) when that class is hidden; null when the policy does not hide it.
+    /// </summary>
+    public RuleId? HiddenBy(string toolName, RiskClass risk) =>
+        IsHidden(toolName) ? RuleId.Hide
+        : HiddenRiskClasses.Contains(risk) ? RuleId.Risk(risk)
+        : null;
+
+    /// <summary>
     /// Hidden by the policy, or by <c>pins.on_change</c> / <c>pins.on_new</c> for a tool that does not match its pin.
     /// </summary>
     public bool IsHidden(string toolName, RiskClass risk, PinDrift drift) =>

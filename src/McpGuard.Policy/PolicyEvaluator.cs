@@ -79,10 +79,12 @@ internal static class PolicyEvaluator
         var name = request.ToolName;
         var risk = shownAs ?? policy.Classify(request);
         trace?.Add($"risk class of {name}: {RiskClassWords.Word(risk)}");
-        if (shownAs is null && policy.IsHidden(name, risk))
+        if (shownAs is null && policy.HiddenBy(name, risk) is { } hiddenBy)
         {
-            trace?.Add("hide: the tool is hidden (answered as an unknown tool)");
-            return Decide(Verdict.Deny, RuleId.Hide, $"{name} is hidden.", risk);
+            trace?.Add(hiddenBy.Kind == RuleKind.Hide
+                ? "hide: the tool is hidden (answered as an unknown tool)"
+                : $"{hiddenBy}: its class is hidden (answered as an unknown tool)");
+            return Decide(Verdict.Deny, hiddenBy, $"{name} is hidden.", risk);
         }
 
         if (policy.FindEntry(name) is { } entry)
@@ -132,9 +134,9 @@ internal static class PolicyEvaluator
         CompiledPolicy policy, string name, ToolHints? hints, string? serverName, PinDrift drift = PinDrift.None)
     {
         var risk = policy.Classify(name, hints, serverName);
-        if (policy.IsHidden(name, risk))
+        if (policy.HiddenBy(name, risk) is { } hiddenBy)
         {
-            return new ToolPolicySummary(ToolEffect.Hidden, RuleId.Hide, risk, null);
+            return new ToolPolicySummary(ToolEffect.Hidden, hiddenBy, risk, null);
         }
 
         if (policy.Pins is { } pins && drift != PinDrift.None

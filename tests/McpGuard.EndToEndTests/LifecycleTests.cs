@@ -81,8 +81,10 @@ public sealed class LifecycleTests
         Assert.Single(answers, a => a.Contains("\"id\":4,"));
     }
 
-    [Fact]
-    public async Task Run_SignalWithARequestPending_ItIsAnsweredThatTheGuardIsShuttingDown()
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("HUP", 129)]
+    public async Task Run_SignalWithARequestPending_ItIsAnsweredThatTheGuardIsShuttingDown(string signal, int expected)
     {
         await using var guard = RawGuard.Start(AllowAll, Scripts.Node(Scripts.Silent));
         await guard.SendAsync(Initialize);
@@ -92,10 +94,12 @@ public sealed class LifecycleTests
         await guard.SendAsync("""{"jsonrpc":"1.0","id":2,"method":"ping"}""");
         await guard.ReadLineContainingAsync("\"id\":2");
 
-        Kill("TERM", guard.Pid);
+        // SIGHUP (the terminal closed, or a supervisor's stop) too: its default would end the guard at once,
+        // leaving the request unanswered and a server that ignores EOF running.
+        Kill(signal, guard.Pid);
 
         var answer = await guard.ReadLineContainingAsync("\"id\":1");
-        Assert.Equal(143, await guard.WaitForExitAsync());
+        Assert.Equal(expected, await guard.WaitForExitAsync());
         Assert.Contains("-32603", answer, StringComparison.Ordinal);
         Assert.Contains("McpGuard is shutting down", answer, StringComparison.Ordinal);
     }

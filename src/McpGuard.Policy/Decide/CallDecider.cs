@@ -153,7 +153,8 @@ internal static class CallDecider
             return Refused(new PolicyDecision
             {
                 Verdict = Verdict.Deny,
-                RuleId = RuleId.Hide,
+                RuleId = policy.HiddenBy(name, risk)
+                    ?? (request.Drift == PinDrift.Changed ? RuleId.PinChanged : RuleId.PinNew),
                 Reason = $"the model picked {name}, which the policy hides.",
                 Risk = risk,
             });

@@ -27,9 +27,9 @@ internal static class InitCommand
             var commandLine = parseResult.GetValue(server)!;
 
             // Before the server starts: a refusal should not wait for (or run) a server first.
-            if (parseResult.GetValue(outOption) is { Exists: true } existing)
+            if (parseResult.GetValue(outOption) is { } target && OutRefusal(target) is { } refusal)
             {
-                await error.WriteLineAsync($"mcpguard init: {existing.FullName} exists; not overwriting it.");
+                await error.WriteLineAsync($"mcpguard init: {refusal}");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -94,5 +94,32 @@ internal static class InitCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Why <paramref name="file"/> cannot be written, known before the server runs; null when it may be. A missing
+    /// folder is not created (the README's <c>init</c> paragraph): a typo in the path should leave no folders behind.
+    /// </summary>
+    private static string? OutRefusal(FileInfo file)
+    {
+        var path = TerminalText.Printable(file.FullName);
+        if (Directory.Exists(file.FullName))
+        {
+            return $"cannot write {path}: it is a folder.";
+        }
+        if (file.Exists)
+        {
+            return $"{path} exists; not overwriting it.";
+        }
+        if (file.DirectoryName is { } folder && File.Exists(folder))
+        {
+            return $"cannot write {path}: {TerminalText.Printable(folder)} is a file, not a folder.";
+        }
+        if (file.DirectoryName is { } missing && !Directory.Exists(missing))
+        {
+            return $"cannot write {path}: its folder {TerminalText.Printable(missing)} does not exist "
+                + "(create it first; init does not create folders).";
+        }
+        return null;
     }
 }

@@ -3,8 +3,10 @@ using System.Runtime.InteropServices;
 namespace McpGuard.Cli;
 
 /// <summary>
-/// SIGINT and SIGTERM as a cancellation token, remembering which one came so <c>run</c> can exit 130 or 143.
-/// The default handling (terminate at once) is cancelled: the child must be shut down first.
+/// SIGINT, SIGTERM and SIGHUP as a cancellation token, remembering which one came so <c>run</c> can exit 130, 143
+/// or 129. The default handling (terminate at once) is cancelled: the child must be shut down first, and a request
+/// in flight answered. SIGHUP is a hang-up (the terminal closed, a supervisor's stop), not a reload: the guard
+/// reloads its policy by watching the file (docs/relay.md#shutdown).
 /// </summary>
 internal sealed class StopSignal : IDisposable
 {
@@ -17,12 +19,13 @@ internal sealed class StopSignal : IDisposable
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal),
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal),
         ];
     }
 
     public CancellationToken Token => _stopping.Token;
 
-    /// <summary>130 after SIGINT, 143 after SIGTERM, null while no signal came.</summary>
+    /// <summary>130 after SIGINT, 143 after SIGTERM, 129 after SIGHUP, null while no signal came.</summary>
     public int? ExitCode { get; private set; }
 
     public void Dispose()
@@ -38,7 +41,12 @@ internal sealed class StopSignal : IDisposable
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;
-        ExitCode ??= context.Signal == PosixSignal.SIGINT ? ExitCodes.Interrupted : ExitCodes.Terminated;
+        ExitCode ??= context.Signal switch
+        {
+            PosixSignal.SIGINT => ExitCodes.Interrupted,
+            PosixSignal.SIGHUP => ExitCodes.HungUp,
+            _ => ExitCodes.Terminated,
+        };
         _stopping.Cancel();
     }
 }

@@ -72,7 +72,7 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
             ended => _ending.TryRemove(KeyValuePair.Create(session, ended)), TaskScheduler.Default);
     }
 
-    /// <summary>Ends every session whose client has been silent longer than <c>sessions.idle</c>.</summary>
+    /// <summary>Ends every session with nothing open or arriving for longer than <c>sessions.idle</c>.</summary>
     public async Task SweepIdleAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(idle.TotalSeconds / 4, 1, 60)), clock);

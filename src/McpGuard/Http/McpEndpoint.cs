@@ -29,6 +29,16 @@ internal sealed class McpEndpoint(
             return;
         }
 
+        if (request.Headers.ContentEncoding.Count > 0 && ContentCoding.Unsupported(request.Headers.ContentEncoding)
+            is { } coding)
+        {
+            // RFC 9110: the codings that would be accepted (none but identity) go in Accept-Encoding.
+            response.Headers.AcceptEncoding = "identity";
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status415UnsupportedMediaType, null,
+                HttpAnswers.TransportErrorCode, ContentCoding.Refusal(coding));
+            return;
+        }
+
         if (!AcceptsJsonAndEventStream(request))
         {
             await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status406NotAcceptable, null,
@@ -166,6 +176,7 @@ internal sealed class McpEndpoint(
         }
 
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shuttingDown);
+        session.RequestOpened();
         try
         {
             await AnswerWriter.WriteStreamAsync(context.Response, stream, waiting, ended.Token);
@@ -177,6 +188,7 @@ internal sealed class McpEndpoint(
         finally
         {
             session.Relay.Router.Close(stream);
+            session.RequestClosed();
         }
     }
 
@@ -261,6 +273,7 @@ internal sealed class McpEndpoint(
             return;
         }
 
+        session.RequestOpened();
         try
         {
             if (!await session.Relay.SendAsync(body, message, aborted))
@@ -278,6 +291,7 @@ internal sealed class McpEndpoint(
         finally
         {
             session.Relay.Router.Close(stream);
+            session.RequestClosed();
         }
     }
 

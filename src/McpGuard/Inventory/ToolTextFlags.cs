@@ -24,11 +24,14 @@ internal static class ToolTextFlags
             Phrase(@"\b(do\s+not|don't|never)\s+(tell|inform|mention|reveal|show|alert)\b[^.\n]{0,40}"
                 + @"\b(user|human|person)")),
         ("tells the model to read local files",
-            Phrase(@"\b(read|open|cat|load|include|attach|pass)\b[^\n]{0,80}"
+            // Sending or uploading a file reads it as surely as opening it.
+            Phrase(@"\b(read|open|cat|load|include|attach|pass|copy|send|post|upload|forward|exfiltrate|transmit|"
+                + @"leak)\b[^\n]{0,80}"
                 + @"(~/\.ssh|\bid_(rsa|ed25519|ecdsa)\b|\.env\b|\.aws/credentials|/etc/(passwd|shadow)|mcp\.json|"
                 + @"claude_desktop_config|\.cursor/)")),
         ("tells the model to send data elsewhere",
-            Phrase(@"\b(send|post|upload|forward|exfiltrate|transmit|leak)\b[^.\n]{0,60}"
+            // Within one sentence: a dot followed by a space or the end ends it, a dot in a path or a host name not.
+            Phrase(@"\b(send|post|upload|forward|exfiltrate|transmit|leak)\b([^.\n]|\.[^\s.]){0,60}"
                 + @"(https?://|\bto\s+(this|the\s+following|an?\s+external)\s+(url|endpoint|server|address|email))")),
     ];
 

@@ -68,6 +68,44 @@ public sealed class ServeRepeatedHeaderTests
         File.Delete(record);
     }
 
+    [Fact]
+    public async Task McpHeaderListedOnOneLine_Is400SayingSo_NotAnUnknownSession()
+    {
+        var record = Path.GetTempFileName();
+        await using var guard = await ServedGuard.StartAsync(
+            "version: 1\ndefault: allow\n", ["dotnet", RepoPaths.RawServerDll, record, "{}"]);
+        var opened = await ExchangeAsync(guard, "POST", Initialize);
+        var session = opened.Split("\r\n").Single(line => line.StartsWith("Mcp-Session-Id: ", StringComparison.Ordinal))
+            ["Mcp-Session-Id: ".Length..];
+        var listed = $"Mcp-Session-Id: {session}, {session}\r\n";
+
+        var answers = new[]
+        {
+            await ExchangeAsync(guard, "POST", List, listed),
+            await ExchangeAsync(guard, "GET", null, listed),
+            await ExchangeAsync(guard, "DELETE", null, listed),
+        };
+        var revision = await ExchangeAsync(
+            guard, "POST", List, $"Mcp-Session-Id: {session}\r\nMCP-Protocol-Version: 2025-06-18, 2025-06-18\r\n");
+        var modern = await ExchangeAsync(
+            guard, "POST", ModernList, "MCP-Protocol-Version: 2026-07-28, 2026-07-28\r\nMcp-Method: tools/list\r\n");
+        var stillOpen = await ExchangeAsync(guard, "POST", List, $"Mcp-Session-Id: {session}\r\n");
+
+        Assert.All(answers, answer =>
+        {
+            Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
+            Assert.Contains("the Mcp-Session-Id header appears more than once.", answer, StringComparison.Ordinal);
+        });
+        Assert.StartsWith("HTTP/1.1 400", revision, StringComparison.Ordinal);
+        Assert.Contains("the MCP-Protocol-Version header appears more than once.", revision, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 400", modern, StringComparison.Ordinal);
+        Assert.Contains(
+            "{\"code\":-32020,\"message\":\"Bad request: the MCP-Protocol-Version header appears more than once.\"}",
+            modern, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200", stillOpen, StringComparison.Ordinal);
+        File.Delete(record);
+    }
+
     /// <summary>One request on its own connection, as written; the whole answer (status, headers, body).</summary>
     private static async Task<string> ExchangeAsync(
         ServedGuard guard, string method, string? body, string headers = "")

@@ -7,19 +7,45 @@ public sealed class InitCommandTests
 {
     private const string Tools = """[{"name":"get_ticker","inputSchema":{"type":"object"}}]""";
 
+    /// <summary>
+    /// A missing folder is refused before the server starts (a real server takes seconds to list), in one line that
+    /// names the folder; nothing is created.
+    /// </summary>
     [Fact]
-    public async Task Init_OutInAFolderThatDoesNotExist_OneLineNoStackTrace()
+    public async Task Init_OutInAFolderThatDoesNotExist_RefusedWithoutStartingTheServer()
     {
         using var temp = new TempDirectory();
         await using var server = ScriptedServer.Listing(Tools);
-        var policy = Path.Combine(temp.Path, "missing", "policy.yaml");
+        var folder = Path.Combine(temp.Path, "missing", "deeper");
+        var policy = Path.Combine(folder, "policy.yaml");
 
         var (exitCode, output, error) = await CommandRunner.RunAsync(
             InitCommand.Create(server.Connector), "--out", policy, "--", "scripted");
 
         Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
         Assert.Empty(output);
-        Assert.Equal($"mcpguard init: cannot write {policy}: its folder does not exist.", error.TrimEnd('\n'));
+        Assert.Equal($"mcpguard init: cannot write {policy}: its folder {folder} does not exist "
+            + "(create it first; init does not create folders).", error.TrimEnd('\n'));
+        Assert.Empty(server.Received);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public async Task Init_OutUnderAFile_RefusedWithoutStartingTheServer()
+    {
+        using var temp = new TempDirectory();
+        await using var server = ScriptedServer.Listing(Tools);
+        var notAFolder = Path.Combine(temp.Path, "notes.txt");
+        File.WriteAllText(notAFolder, "x");
+        var policy = Path.Combine(notAFolder, "policy.yaml");
+
+        var (exitCode, _, error) = await CommandRunner.RunAsync(
+            InitCommand.Create(server.Connector), "--out", policy, "--", "scripted");
+
+        Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
+        Assert.Equal($"mcpguard init: cannot write {policy}: {notAFolder} is a file, not a folder.",
+            error.TrimEnd('\n'));
+        Assert.Empty(server.Received);
     }
 
     [Fact]
@@ -35,6 +61,7 @@ public sealed class InitCommandTests
         Assert.Empty(output);
         Assert.Equal($"mcpguard init: cannot write {temp.Path}: it is a folder.", error.TrimEnd('\n'));
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
+        Assert.Empty(server.Received);
     }
 
     /// <summary>An existing file is refused before the server starts: nothing to wait for, nothing to run.</summary>

@@ -210,6 +210,31 @@ public sealed class EvaluatorTests
         Assert.Equal((expected, ruleId), (decision.Verdict, decision.RuleId));
     }
 
+    /// <summary>
+    /// A tool hidden by its class (<c>risk: { critical: hide }</c>, as `mcpguard init` writes) names that class as
+    /// what hid it, in the decision, explain's steps and `tools`: there may be no <c>hide</c> key to look for.
+    /// </summary>
+    [Fact]
+    public void Evaluate_HiddenByItsClass_NamesTheClassNotTheHideList()
+    {
+        var engine = new PolicyEngine(Load("""
+            version: 1
+            default: deny
+            hide: [batch_cancel_order]
+            risk: { critical: hide }
+            """));
+
+        var byClass = engine.Explain(Call("cancel_all_orders"));
+        var byName = engine.Explain(Call("batch_cancel_order"));
+
+        Assert.Equal((Verdict.Deny, "risk.critical"), (byClass.Decision.Verdict, byClass.Decision.RuleId.Text));
+        Assert.Contains(byClass.Steps, s => s.StartsWith("risk.critical: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(byClass.Steps, s => s.StartsWith("hide:", StringComparison.Ordinal));
+        Assert.Equal("risk.critical", engine.Describe("cancel_all_orders", null, null).RuleId.Text);
+        Assert.Equal((Verdict.Deny, "hide"), (byName.Decision.Verdict, byName.Decision.RuleId.Text));
+        Assert.Equal("hide", engine.Describe("batch_cancel_order", null, null).RuleId.Text);
+    }
+
     [Fact]
     public void Evaluate_EntryWithoutMatchingRuleOrAction_Denies()
     {
