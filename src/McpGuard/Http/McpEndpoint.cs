@@ -29,6 +29,16 @@ internal sealed class McpEndpoint(
             return;
         }
 
+        if (request.Headers.ContentEncoding.Count > 0 && ContentCoding.Unsupported(request.Headers.ContentEncoding)
+            is { } coding)
+        {
+            // RFC 9110: the codings that would be accepted (none but identity) go in Accept-Encoding.
+            response.Headers.AcceptEncoding = "identity";
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status415UnsupportedMediaType, null,
+                HttpAnswers.TransportErrorCode, ContentCoding.Refusal(coding));
+            return;
+        }
+
         if (!AcceptsJsonAndEventStream(request))
         {
             await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status406NotAcceptable, null,

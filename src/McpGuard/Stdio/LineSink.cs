@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using McpGuard.Session;
 
 namespace McpGuard.Stdio;
@@ -9,17 +8,23 @@ namespace McpGuard.Stdio;
 /// Several producers write through it (the pump, held calls, the guard's own requests), so a lock keeps lines
 /// whole. Awaiting the flush is the backpressure: a slow reader on this side slows the pump that feeds it.
 /// </summary>
+/// <remarks>
+/// Lines wait in a plain buffer and a flush is one write of it to the stream. A <c>PipeWriter</c> did the same
+/// at about 1k more instructions per flush (its segments, a registration on the token, a pooled state machine: two
+/// flushes per relayed call, bench/README.md, thirteenth session).
+/// </remarks>
 internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
 {
     /// <summary>
-    /// Lines bigger than this are flushed at once rather than batched, so big messages are not held twice.
+    /// Lines bigger than this are flushed at once rather than batched, so big messages are not held twice; a batch
+    /// that reaches it is written at once too.
     /// </summary>
     private const int BatchThreshold = 64 * 1024;
 
     private static readonly ReadOnlyMemory<byte> s_newline = "\n"u8.ToArray();
 
-    private readonly PipeWriter _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private ArrayBufferWriter<byte> _batch = new(BatchThreshold / 16);
     // Set by a write that waits for FlushAsync (flush: false) and cleared by any flush: a write that flushes itself
     // owes nothing, so the pump's flush at the end of its read batch does not queue behind the held calls that the
     // counter store's thread is forwarding meanwhile (each such wait cost the pump a hop to the thread pool).
@@ -40,8 +45,7 @@ internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
         {
             if (line.Length > BatchThreshold && !OneLine.HasNewline(line))
             {
-                // A big line goes straight from the pipe's buffers to the stream: no copy into the writer, and
-                // large writes instead of one per writer segment.
+                // A big line goes straight from the pipe's buffers to the stream: no copy into the batch.
                 await FlushLockedAsync(cancellationToken);
                 await WriteDirectLockedAsync(line, cancellationToken);
                 return;
@@ -49,11 +53,11 @@ internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
 
             foreach (var segment in line)
             {
-                OneLine.Write(_writer, segment.Span);
+                OneLine.Write(_batch, segment.Span);
             }
 
-            _writer.Write("\n"u8);
-            if (!flush)
+            _batch.Write("\n"u8);
+            if (!flush && _batch.WrittenCount < BatchThreshold)
             {
                 _dirty = true;
                 return;
@@ -110,7 +114,6 @@ internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
                 await FlushLockedAsync(CancellationToken.None);
             }
 
-            await _writer.CompleteAsync();
             await stream.DisposeAsync();
         }
         catch (IOException)
@@ -177,7 +180,22 @@ internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
 
         try
         {
-            await _writer.FlushAsync(cancellationToken);
+            if (_batch.WrittenCount > 0)
+            {
+                await stream.WriteAsync(_batch.WrittenMemory, cancellationToken);
+
+                // A batch that grew past a few big lines does not keep its memory for the rest of the session.
+                if (_batch.Capacity > 2 * BatchThreshold)
+                {
+                    _batch = new ArrayBufferWriter<byte>(BatchThreshold / 16);
+                }
+                else
+                {
+                    _batch.ResetWrittenCount();
+                }
+            }
+
+            await stream.FlushAsync(cancellationToken);
             _dirty = false;
         }
         catch (IOException)

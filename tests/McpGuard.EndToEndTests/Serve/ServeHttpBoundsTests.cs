@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -71,6 +72,42 @@ public sealed class ServeHttpBoundsTests
         Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(guard.Url, "/healthz"), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(guard.Url, "/readyz"), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_InAContentCoding_Is415NamingIt_NeverParsedNorJudged()
+    {
+        await using var guard = await ServedGuard.StartAsync(Policy, Server);
+        using var http = new HttpClient();
+        using var zipped = new MemoryStream();
+        await using (var gzip = new GZipStream(zipped, CompressionLevel.Fastest))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes(Initialize), Ct);
+        }
+
+        var answers = new List<HttpResponseMessage>();
+        // A gzip body, and a plain one that says it is in br: neither is read as what it says it is not.
+        var plain = Encoding.UTF8.GetBytes(Initialize);
+        foreach (var (bytes, coding) in new[] { (zipped.ToArray(), "gzip"), (plain, "br") })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url)
+            {
+                Content = new ByteArrayContent(bytes),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Content.Headers.ContentEncoding.Add(coding);
+            request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+            answers.Add(await http.SendAsync(request, Ct));
+        }
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.UnsupportedMediaType, answer.StatusCode));
+        Assert.Equal(-32000, await ErrorCodeAsync(answers[0]));
+        var named = await answers[0].Content.ReadAsStringAsync(Ct);
+        Assert.Contains("(Content-Encoding: gzip)", named, StringComparison.Ordinal);
+        Assert.Contains("identity", answers[0].Headers.GetValues("Accept-Encoding"));
+        Assert.False(answers[1].Headers.Contains("Mcp-Session-Id"));
+        var identity = await PostAsync(http, guard, Initialize);
+        Assert.Equal(HttpStatusCode.OK, identity.StatusCode);
     }
 
     [Fact]
