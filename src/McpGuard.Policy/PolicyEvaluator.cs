@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpGuard.Policy.Conditions;
 using McpGuard.Policy.Json;
+using McpGuard.Policy.Limits;
 using McpGuard.Policy.Pins;
 using McpGuard.Policy.Risk;
 using McpGuard.Policy.Tools;
@@ -156,8 +157,12 @@ internal static class PolicyEvaluator
 
         if (policy.FindEntry(name) is { } entry)
         {
-            var limits = string.Join(
-                "; ", new[] { entry.RateLimit?.ToString(), entry.Budget?.ToString() }.Where(s => s is not null));
+            // With their per paths and scope, as limits and a refusal say them: a per-symbol budget is not one sum.
+            var limits = string.Join("; ", new[]
+            {
+                entry.RateLimit is { } rate ? LimitWords.Describe(rate.ToString(), rate.Per, rate.Scope) : null,
+                entry.Budget is { } budget ? LimitWords.Describe(budget.ToString(), budget.Per, budget.Scope) : null,
+            }.Where(s => s is not null));
             var conditional = entry.Rules.Any(r => r.When.Count > 0);
             var effect = conditional
                 ? ToolEffect.Conditional

@@ -1,5 +1,3 @@
-using McpGuard.Policy.Json;
-
 namespace McpGuard.Policy.Limits;
 
 /// <summary>
@@ -13,16 +11,13 @@ internal sealed record PlannedLimit(
     CounterDemand Demand, LimitScope Scope, CounterScope Storage, string Owner, RateLimitSpec? Rate, BudgetSpec? Budget)
 {
     public string RefusedText => Budget is { } budget
-        ? $"budget of {budget} for {Owner}{PerWords(budget.Per)}{AgentWords} would be exceeded"
+        ? $"budget of {budget} for {Owner}{LimitWords.Per(budget.Per)}{AgentWords} would be exceeded"
         : Scope == LimitScope.Global
-            ? $"global rate limit of {Rate}{PerWords(Rate!.Per)}{AgentWords} reached"
-            : $"rate limit of {Rate} for {Owner}{PerWords(Rate!.Per)}{AgentWords} reached";
+            ? $"global rate limit of {Rate}{LimitWords.Per(Rate!.Per)}{AgentWords} reached"
+            : $"rate limit of {Rate} for {Owner}{LimitWords.Per(Rate!.Per)}{AgentWords} reached";
 
     /// <summary>The budget named, for a call whose amount alone is over its max.</summary>
-    public string NeverFitsText => $"budget of {Budget} for {Owner}{PerWords(Budget!.Per)}{AgentWords}";
+    public string NeverFitsText => $"budget of {Budget} for {Owner}{LimitWords.Per(Budget!.Per)}{AgentWords}";
 
     private string AgentWords => Storage == CounterScope.Agent ? " for this agent" : "";
-
-    private static string PerWords(IReadOnlyList<ArgumentPath> per) =>
-        per.Count == 0 ? "" : " per " + string.Join(", ", per.Select(p => p.Text));
 }

@@ -19,6 +19,9 @@ internal sealed class McpEndpoint(
 {
     public const string SessionHeader = "Mcp-Session-Id";
 
+    private const string AlreadyInitialized =
+        "Invalid Request: this session is already initialized (an initialize without Mcp-Session-Id opens a new one).";
+
     public async Task PostAsync(HttpContext context)
     {
         var (request, response, aborted) = (context.Request, context.Response, context.RequestAborted);
@@ -102,6 +105,15 @@ internal sealed class McpEndpoint(
             {
                 await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
                     HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);
+                return;
+            }
+
+            if (message.Method == RequestMethods.Initialize && message.Kind == MessageKind.Request)
+            {
+                // The id came with the answer to this session's initialize: it is initialized, and a second one would
+                // renegotiate it with its server. Refused as the TypeScript SDK's server refuses it, never forwarded.
+                await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
+                    McpErrorCode.InvalidRequest.AsInt(), AlreadyInitialized);
                 return;
             }
 

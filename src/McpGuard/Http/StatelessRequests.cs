@@ -22,8 +22,9 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
 
     private readonly Lock _gate = new();
 
-    /// <summary>The agent of each request in flight on the shared child, by the guard's own id.</summary>
-    private readonly ConcurrentDictionary<string, string> _agents = new(StringComparer.Ordinal);
+    /// <summary>Who sent each request in flight on the shared child, and its own id there, by the guard's id.</summary>
+    private readonly ConcurrentDictionary<string, (string Agent, byte[] ClientId)> _senders =
+        new(StringComparer.Ordinal);
     private GatewayRelay? _shared;
     private long _next;
 
@@ -77,7 +78,7 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
             Restore = new ClientIds(message.Id!.Value.Raw, clientToken),
         };
         shared.Router.TryOpen(stream);
-        _agents[guardId.Key] = context.Features.GetRequiredFeature<CallingAgent>().Name;
+        _senders[guardId.Key] = (context.Features.GetRequiredFeature<CallingAgent>().Name, message.Id!.Value.Raw);
         var answered = false;
         try
         {
@@ -94,7 +95,7 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
         finally
         {
             shared.Router.Close(stream);
-            _agents.TryRemove(guardId.Key, out _);
+            _senders.TryRemove(guardId.Key, out _);
         }
 
         if (!answered && aborted.IsCancellationRequested)
@@ -103,7 +104,10 @@ internal sealed class StatelessRequests(GuardLauncher launcher) : IRequestAgents
         }
     }
 
-    public string? AgentOf(JsonRpcId id) => _agents.TryGetValue(id.Key, out var agent) ? agent : null;
+    public string? AgentOf(JsonRpcId id) => _senders.TryGetValue(id.Key, out var sender) ? sender.Agent : null;
+
+    public (string Agent, byte[] ClientId)? SenderOf(JsonRpcId id) =>
+        _senders.TryGetValue(id.Key, out var sender) ? sender : null;
 
     /// <summary>Shutdown, the drain ran out: every request still waiting gets an error saying why.</summary>
     public Task AnswerInFlightAsync(string why)

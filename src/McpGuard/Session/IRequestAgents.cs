@@ -9,4 +9,10 @@ internal interface IRequestAgents
 {
     /// <summary>The agent that sent the request the session knows as <paramref name="id"/>; null if unknown.</summary>
     string? AgentOf(JsonRpcId id);
+
+    /// <summary>
+    /// The agent, and the request's id as its client sent it (JSON bytes), for the request's spans: the SERVER span is
+    /// the client's request and names the client's id; null if unknown.
+    /// </summary>
+    (string Agent, byte[] ClientId)? SenderOf(JsonRpcId id);
 }

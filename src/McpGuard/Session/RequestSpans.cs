@@ -140,7 +140,16 @@ internal sealed class RequestSpans(
         request.ServerTransport = serverTransport ?? transport;
         request.SessionId = sessionId;
         request.ServerSessionId = serverSessionId?.Invoke();
-        request.Caller = requestAgents?.AgentOf(id) ?? agent;
+        if (requestAgents?.SenderOf(id) is { } sender)
+        {
+            // The shared child's request, which the session knows by the guard's own id.
+            request.Caller = sender.Agent;
+            request.ClientId = sender.ClientId;
+        }
+        else
+        {
+            request.Caller = agent;
+        }
         request.ProtocolVersion = protocolVersion ?? _negotiated;
         // The record is only written here, not read back (RequestTrace.Reuse says why).
         request.Arguments = arguments == TelemetryArguments.Full && request.Tool is not null

@@ -103,7 +103,7 @@ internal sealed class OtlpSpanWriter
         // The CLIENT span shares the SERVER span's attributes only where both sides are one transport and one session
         // (stdio); the guard's own 2025 session is never the server's (docs/telemetry.md: mcp.session.id).
         if ((request.ServerTransport.Length == 0 || request.ServerTransport == request.Transport)
-            && request.ServerSessionId == request.SessionId)
+            && request.ServerSessionId == request.SessionId && request.ClientId is null)
         {
             w.Copy(common - moved, commonLength);
         }

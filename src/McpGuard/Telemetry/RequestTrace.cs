@@ -37,6 +37,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         EndedAt = 0;
         IdLength = 0;
         _longId = null;
+        ClientId = null;
         Transport = "";
         ServerTransport = "";
         SessionId = null;
@@ -91,6 +92,13 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
             _longId = id.ToArray();
         }
     }
+
+    /// <summary>
+    /// The id as the client sent it, where the session knows the request by an id of the guard's own (serve's shared
+    /// 2026-07-28 child): the SERVER span's <c>jsonrpc.request.id</c>, the CLIENT span keeping the id the server got.
+    /// Null where the two are one.
+    /// </summary>
+    public byte[]? ClientId { get; set; }
 
     /// <summary>The id's JSON bytes; empty when it has none.</summary>
     public ReadOnlySpan<byte> IdBytes() =>

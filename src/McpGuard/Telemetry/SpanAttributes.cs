@@ -38,7 +38,13 @@ internal sealed class SpanAttributes
 
     /// <summary>What both spans carry: the name and the MCP attributes, with the client's transport.</summary>
     public void WriteCommon(ProtoWriter writer, RequestTrace request) =>
-        WriteCommon(writer, request, request.Transport, request.SessionId, _common);
+        WriteCommon(
+            writer,
+            request,
+            request.Transport,
+            request.SessionId,
+            _common,
+            request.ClientId is { } clientId ? clientId : request.IdBytes());
 
     /// <summary>
     /// The CLIENT span's, where the server is reached on another transport than the client (<c>run --url</c>,
@@ -46,10 +52,16 @@ internal sealed class SpanAttributes
     /// guard's own): a block of its own, so neither span's copy is thrown away by the other's.
     /// </summary>
     public void WriteServerCommon(ProtoWriter writer, RequestTrace request) =>
-        WriteCommon(writer, request, request.ServerTransport, request.ServerSessionId, _serverCommon);
+        WriteCommon(
+            writer, request, request.ServerTransport, request.ServerSessionId, _serverCommon, request.IdBytes());
 
     private static void WriteCommon(
-        ProtoWriter writer, RequestTrace request, string transport, string? sessionId, RepeatedBlock common)
+        ProtoWriter writer,
+        RequestTrace request,
+        string transport,
+        string? sessionId,
+        RepeatedBlock common,
+        ReadOnlySpan<byte> id)
     {
         // The span's target: a tool's name, or a prompt's (never both: one is a tools/call, the other a prompts/get).
         var target = request.Tool ?? request.Prompt;
@@ -75,9 +87,9 @@ internal sealed class SpanAttributes
             common.Keep(writer, start, shared);
         }
 
-        if (request.IdLength > 0)
+        if (id.Length > 0)
         {
-            RequestId(writer, request.IdBytes());
+            RequestId(writer, id);
         }
     }
 

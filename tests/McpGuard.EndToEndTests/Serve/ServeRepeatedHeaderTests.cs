@@ -106,6 +106,33 @@ public sealed class ServeRepeatedHeaderTests
         File.Delete(record);
     }
 
+    [Fact]
+    public async Task SecondInitializeOnASession_Is400AlreadyInitialized_NeverForwarded()
+    {
+        var record = Path.GetTempFileName();
+        await using var guard = await ServedGuard.StartAsync(
+            "version: 1\ndefault: allow\n", ["dotnet", RepoPaths.RawServerDll, record, "{}"]);
+        var opened = await ExchangeAsync(guard, "POST", Initialize);
+        var session = opened.Split("\r\n").Single(line => line.StartsWith("Mcp-Session-Id: ", StringComparison.Ordinal))
+            ["Mcp-Session-Id: ".Length..];
+
+        var again = await ExchangeAsync(
+            guard, "POST", Initialize.Replace("\"id\":1", "\"id\":\"again\"", StringComparison.Ordinal),
+            $"Mcp-Session-Id: {session}\r\n");
+        // The session's messages reach its child in order: once this is answered, the one before it was handled.
+        var stillOpen = await ExchangeAsync(guard, "POST", List, $"Mcp-Session-Id: {session}\r\n");
+
+        Assert.StartsWith("HTTP/1.1 400", again, StringComparison.Ordinal);
+        Assert.Contains(
+            "{\"jsonrpc\":\"2.0\",\"id\":\"again\",\"error\":{\"code\":-32600,", again, StringComparison.Ordinal);
+        Assert.Contains("already initialized", again, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mcp-Session-Id: ", again, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200", stillOpen, StringComparison.Ordinal);
+        var received = await File.ReadAllLinesAsync(record, Ct);
+        Assert.Single(received, line => line.Contains("\"initialize\"", StringComparison.Ordinal));
+        File.Delete(record);
+    }
+
     /// <summary>One request on its own connection, as written; the whole answer (status, headers, body).</summary>
     private static async Task<string> ExchangeAsync(
         ServedGuard guard, string method, string? body, string headers = "")

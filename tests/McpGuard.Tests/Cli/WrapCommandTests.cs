@@ -337,6 +337,54 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Equal(handWritten, File.ReadAllText(_config));
     }
 
+    /// <summary>Configs on one line, as scripts and READMEs write them, and how each looks wrapped (M: the guard, P:
+    /// the policy).</summary>
+    public static TheoryData<string, string> OneLineConfigs { get; } = new()
+    {
+        // JavaScript's JSON.stringify, with a final newline and a key wrap does not touch
+        {
+            """{"mcpServers":{"bybit":{"command":"uvx","args":["bybit-mcp"]}},"other":{"x":1}}""" + "\n",
+            """{"mcpServers":{"bybit":{"command":"M","args":["run","--name","bybit","--policy","P","--","uvx","bybit"""
+                + """-mcp"]}},"other":{"x":1}}""" + "\n"
+        },
+        // Python's json.dumps, no final newline
+        {
+            """{"mcpServers": {"bybit": {"command": "uvx", "args": ["bybit-mcp"], "env": {}}}}""",
+            """{"mcpServers": {"bybit": {"command": "M", "args": ["run", "--name", "bybit", "--pol"""
+                + """icy", "P", "--", "uvx", "bybit-mcp"], "env": {}}}}"""
+        },
+        // spaces inside the brackets, CRLF
+        {
+            """{ "mcpServers": { "bybit": { "command": "uvx", "args": [ "bybit-mcp" ] } } }""" + "\r\n",
+            """{ "mcpServers": { "bybit": { "command": "M", "args": [ "run", "--name", "bybit", "--pol"""
+                + """icy", "P", "--", "uvx", "bybit-mcp" ] } } }""" + "\r\n"
+        },
+    };
+
+    // A .mcp.json written by a script or pasted from a README is one line. Wrapping it put the new entry's lines, in
+    // an indent the file does not have, into the middle of that line (and unwrap gave back that mixture).
+    [Theory]
+    [MemberData(nameof(OneLineConfigs))]
+    public async Task WrapThenUnwrap_ConfigOnOneLine_StaysOnOneLineAndUnwrapRestoresItExactly(
+        string oneLine, string expected)
+    {
+        File.WriteAllText(_config, oneLine);
+
+        var (exitCode, _, _) = await WrapAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(
+            expected.Replace("\"M\"", "\"/opt/mcpguard/bin/mcpguard\"", StringComparison.Ordinal)
+                .Replace("\"P\"", $"\"{_policy}\"", StringComparison.Ordinal),
+            File.ReadAllText(_config));
+
+        var (unwrapCode, _, _) = await CommandRunner.RunAsync(
+            UnwrapCommand.Create(s_clock), "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard");
+
+        Assert.Equal(0, unwrapCode);
+        Assert.Equal(oneLine, File.ReadAllText(_config));
+    }
+
     private Task<(int ExitCode, string Output, string Error)> WrapAsync(params string[] extra) =>
         CommandRunner.RunAsync(
             WrapCommand.Create(s_clock),
