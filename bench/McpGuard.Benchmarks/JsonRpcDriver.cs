@@ -46,6 +46,11 @@ internal sealed class JsonRpcDriver : IAsyncDisposable
         // Telemetry is measured only where a side's policy turns it on, never by a variable of the shell's.
         startInfo.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         CompiledClient.ForSide(startInfo);
+        if (GuardHomes.For(commandLine) is { } home)
+        {
+            startInfo.Environment["MCPGUARD_HOME"] = home;
+        }
+
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[name] = value;

@@ -22,6 +22,7 @@ internal static class RealClientStartup
         }
 
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.Environment["MCPGUARD_HOME"] = GuardHomes.Home("real client");
         foreach (var argument in (string[])[
             Path.Combine(root, "bench/clients/startup.cjs"), npm,
             Rounds.ToString(System.Globalization.CultureInfo.InvariantCulture)])

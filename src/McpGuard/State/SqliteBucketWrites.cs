@@ -5,77 +5,66 @@ namespace McpGuard.State;
 
 /// <summary>
 /// The bucket writes of one SQLite transaction, kept until it commits (or until a statement reads buckets), so a
-/// bucket that many decisions of a group commit join is written once, as the last of them left it: a burst of
-/// pipelined calls on one counter is one <c>UPDATE</c> per transaction instead of one per call. Nothing here is
-/// seen by another process before the commit either way, and an answer is still given only after it.
-/// A counter's row remembers where its last write went (<see cref="Slot"/>), so the decisions after the first that
-/// join the same bucket in one transaction change that write without looking it up.
+/// counter's head (its newest bucket, see <see cref="SqliteCounterStore"/>) that many decisions of a group commit join
+/// is written once, as the last of them left it: a burst of pipelined calls on one counter is one <c>UPDATE</c> per
+/// transaction instead of one per call. A head a call moved down into the older buckets (it opened a new one) is an
+/// insert of its own, made before the heads' writes. Nothing here is seen by another process before the commit
+/// either way, and an answer is still given only after it. A counter's row remembers where its head's write went
+/// (<see cref="Slot"/>), so the decisions after the first in one transaction change that write without looking it up.
 /// </summary>
 internal sealed class SqliteBucketWrites
 {
-    private readonly Dictionary<(long Counter, long Opened), int> _index = [];
-    private readonly List<(long Counter, long Opened, Pending Write)> _order = [];
+    private readonly Dictionary<long, int> _index = [];
+    private readonly List<(long Counter, Pending Write)> _heads = [];
+    private readonly List<(long Counter, Pending Write)> _tails = [];
 
     /// <summary>Changed by every <see cref="Clear"/>: a row's <see cref="Slot"/> from before is never used.</summary>
     private int _generation = 1;
 
-    public bool IsEmpty => _order.Count == 0;
-
-    /// <summary>A new bucket of the counter, opened (and last joined) at <paramref name="opened"/>.</summary>
-    public void Insert(long counter, long opened, StrictDecimal amount, StrictDecimal total) =>
-        Write(counter, opened, out _, out _) = new Pending(IsNew: true, opened, amount, total);
-
-    /// <summary>An existing bucket's new end, amount and total (a new one stays one to insert).</summary>
-    public void Update(long counter, long opened, long last, StrictDecimal amount, StrictDecimal total)
-    {
-        ref var pending = ref Write(counter, opened, out var existed, out _);
-        pending = new Pending(existed && pending.IsNew, last, amount, total);
-    }
+    public bool IsEmpty => _heads.Count == 0 && _tails.Count == 0;
 
     /// <summary>
-    /// <see cref="Update(long, long, long, StrictDecimal, StrictDecimal)"/> for a counter's row, through the place its
-    /// last write went when that was this bucket in this transaction.
+    /// The counter's head as a decision left it. <paramref name="inFile"/>: the file holds a head for the counter (it
+    /// is updated, else inserted), as the first write of the counter since the last flush saw it.
     /// </summary>
-    public void Update(SqliteCounterRow row, long opened, long last, StrictDecimal amount, StrictDecimal total)
+    public void Head(long counter, bool inFile, long opened, long last, StrictDecimal amount, StrictDecimal total) =>
+        Write(counter, inFile, opened, last, amount, total);
+
+    /// <summary>
+    /// <see cref="Head(long, bool, long, long, StrictDecimal, StrictDecimal)"/> for a counter's row, through the place
+    /// its last write went when that was in this transaction.
+    /// </summary>
+    public void Head(
+        SqliteCounterRow row, bool inFile, long opened, long last, StrictDecimal amount, StrictDecimal total)
     {
         var slot = row.PendingWrite;
-        if (slot.Generation == _generation && slot.Opened == opened)
+        if (slot.Generation == _generation)
         {
-            ref var entry = ref CollectionsMarshal.AsSpan(_order)[slot.Index];
-            entry.Write = entry.Write with { Last = last, Amount = amount, Total = total };
+            ref var entry = ref CollectionsMarshal.AsSpan(_heads)[slot.Index];
+            entry.Write = entry.Write with { Opened = opened, Last = last, Amount = amount, Total = total };
             return;
         }
 
-        ref var pending = ref Write(row.Id, opened, out var existed, out var index);
-        pending = new Pending(existed && pending.IsNew, last, amount, total);
-        row.PendingWrite = new Slot(_generation, opened, index);
+        row.PendingWrite = new Slot(_generation, Write(row.Id, inFile, opened, last, amount, total));
     }
 
-    /// <summary>
-    /// <see cref="Insert(long, long, StrictDecimal, StrictDecimal)"/> for a counter's row, which remembers where the
-    /// write went.
-    /// </summary>
-    public void Insert(SqliteCounterRow row, long opened, StrictDecimal amount, StrictDecimal total)
-    {
-        Write(row.Id, opened, out _, out var index) = new Pending(IsNew: true, opened, amount, total);
-        row.PendingWrite = new Slot(_generation, opened, index);
-    }
+    /// <summary>A head moved down into the older buckets: inserted there as it was.</summary>
+    public void Tail(long counter, long opened, long last, StrictDecimal amount, StrictDecimal total) =>
+        _tails.Add((counter, new Pending(InFile: false, opened, last, amount, total)));
 
-    /// <summary>Writes what is pending, in the order it was first written, and forgets it.</summary>
+    /// <summary>Writes what is pending (the older buckets first, then the heads in order) and forgets it.</summary>
     public void Flush(SqliteCounterStatements statements)
     {
         try
         {
-            foreach (var (counter, opened, (isNew, last, amount, total)) in _order)
+            foreach (var (counter, (_, opened, last, amount, total)) in _tails)
             {
-                if (isNew)
-                {
-                    statements.InsertBucket.Execute(counter, opened, last, amount, total);
-                }
-                else
-                {
-                    statements.UpdateBucket.Execute(counter, opened, last, amount, total);
-                }
+                statements.InsertTail.Execute(counter, opened, last, amount, total);
+            }
+
+            foreach (var (counter, (inFile, opened, last, amount, total)) in _heads)
+            {
+                (inFile ? statements.UpdateHead : statements.InsertHead).Execute(counter, opened, last, amount, total);
             }
         }
         finally
@@ -84,30 +73,37 @@ internal sealed class SqliteBucketWrites
         }
     }
 
-    /// <summary>Drops what is pending: its transaction rolled back.</summary>
+    /// <summary>Drops what is pending: its transaction rolled back, or it was written.</summary>
     public void Clear()
     {
         _index.Clear();
-        _order.Clear();
+        _heads.Clear();
+        _tails.Clear();
         _generation++;
     }
 
-    /// <summary>The bucket's pending write, made (and put in order) when it has none yet: one lookup.</summary>
-    private ref Pending Write(long counter, long opened, out bool existed, out int index)
+    /// <summary>
+    /// Sets the counter's pending head write, made (and put in order) when it has none yet, in one lookup; whether
+    /// the file holds the head stays as the first write said. Returns where it is.
+    /// </summary>
+    private int Write(long counter, bool inFile, long opened, long last, StrictDecimal amount, StrictDecimal total)
     {
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, (counter, opened), out existed);
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, counter, out var existed);
         if (!existed)
         {
-            slot = _order.Count;
-            _order.Add((counter, opened, default));
+            slot = _heads.Count;
+            _heads.Add((counter, new Pending(inFile, opened, last, amount, total)));
+            return slot;
         }
 
-        index = slot;
-        return ref CollectionsMarshal.AsSpan(_order)[index].Write;
+        ref var entry = ref CollectionsMarshal.AsSpan(_heads)[slot];
+        entry.Write = entry.Write with { Opened = opened, Last = last, Amount = amount, Total = total };
+        return slot;
     }
 
-    /// <summary>Where a bucket's pending write is: valid in the transaction (generation) that made it.</summary>
-    internal readonly record struct Slot(int Generation, long Opened, int Index);
+    /// <summary>Where a counter's pending head write is: valid in the transaction (generation) that made it.</summary>
+    internal readonly record struct Slot(int Generation, int Index);
 
-    private readonly record struct Pending(bool IsNew, long Last, StrictDecimal Amount, StrictDecimal Total);
+    private readonly record struct Pending(
+        bool InFile, long Opened, long Last, StrictDecimal Amount, StrictDecimal Total);
 }

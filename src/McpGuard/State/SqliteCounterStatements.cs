@@ -11,14 +11,13 @@ namespace McpGuard.State;
 /// </summary>
 internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDisposable
 {
-    // A counter's row with its oldest bucket's end and its newest bucket (whose total is the counter's sum): all a
-    // decision reads when the call fits.
+    // A counter's row with its oldest bucket's end (the head's when it has no tails) and its newest bucket (whose total
+    // is the counter's sum): all a decision reads when the call fits.
     private const string Window = """
-        SELECT c.id, (SELECT last FROM limit_buckets WHERE counter = c.id ORDER BY opened LIMIT 1),
-            n.opened, n.last, n.amount, n.total
-        FROM limit_counters c
-        LEFT JOIN limit_buckets n
-            ON n.counter = c.id AND n.opened = (SELECT max(opened) FROM limit_buckets WHERE counter = c.id)
+        SELECT c.id, coalesce((SELECT last FROM limit_tails WHERE counter = c.id ORDER BY opened LIMIT 1), h.last),
+            h.opened, h.last, h.amount, h.total
+        FROM limit_ids c
+        LEFT JOIN limit_heads h ON h.counter = c.id
         """;
 
     public SqliteRawStatement Begin { get; } = new(connection, "BEGIN IMMEDIATE");
@@ -39,45 +38,69 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
         "$ns", "$entry", "$kind", "$window", "$per");
 
     /// <summary>
-    /// Deletes the buckets that have left the window and answers their amounts. <c>opened</c> first: the primary key
-    /// finds them.
+    /// Deletes the older buckets that have left the window and answers their amounts. <c>opened</c> first: the
+    /// primary key finds them.
     /// </summary>
     public SqliteStatement Expire { get; } = new(
         connection,
-        "DELETE FROM limit_buckets WHERE counter = $id AND opened <= $cutoff AND last <= $cutoff RETURNING amount",
+        "DELETE FROM limit_tails WHERE counter = $id AND opened <= $cutoff AND last <= $cutoff RETURNING amount",
         "$id", "$cutoff");
 
+    /// <summary>Deletes a counter's newest bucket, once it has left the window (its older ones went before).</summary>
+    public SqliteStatement DeleteHead { get; } = new(
+        connection, "DELETE FROM limit_heads WHERE counter = $id", "$id");
+
+    /// <summary>A counter's buckets, oldest first: its tails, then its head.</summary>
     public SqliteStatement Buckets { get; } = new(
-        connection, "SELECT opened, last, amount FROM limit_buckets WHERE counter = $id ORDER BY opened", "$id");
+        connection, """
+            SELECT opened, last, amount FROM limit_tails WHERE counter = $id
+            UNION ALL SELECT opened, last, amount FROM limit_heads WHERE counter = $id
+            ORDER BY opened
+            """, "$id");
 
     /// <summary>
     /// Deletes every counter whose buckets have all left its window (its buckets go with it) and answers their ids.
+    /// The head is the newest bucket: its end is the latest but for a counter left without one.
     /// </summary>
     public SqliteStatement Sweep { get; } = new(connection, """
-        DELETE FROM limit_counters WHERE NOT EXISTS (
-            SELECT 1 FROM limit_buckets b
-            WHERE b.counter = limit_counters.id AND b.last > $now - limit_counters.window_ticks)
+        DELETE FROM limit_ids WHERE NOT EXISTS (
+                SELECT 1 FROM limit_heads h WHERE h.counter = limit_ids.id AND h.last > $now - limit_ids.window_ticks)
+            AND NOT EXISTS (
+                SELECT 1 FROM limit_tails t WHERE t.counter = limit_ids.id AND t.last > $now - limit_ids.window_ticks)
         RETURNING id
         """, "$now");
 
-    public SqliteStatement Bucket { get; } = new(
+    /// <summary>An older bucket of a counter, for a give-back.</summary>
+    public SqliteStatement Tail { get; } = new(
         connection,
-        "SELECT last, amount, total FROM limit_buckets WHERE counter = $id AND opened = $opened",
+        "SELECT last, amount, total FROM limit_tails WHERE counter = $id AND opened = $opened",
         "$id", "$opened");
 
     public SqliteStatement InsertCounter { get; } = new(
         connection,
-        "INSERT INTO limit_counters (namespace, entry, kind, window_ticks, per)"
+        "INSERT INTO limit_ids (namespace, entry, kind, window_ticks, per)"
             + " VALUES ($ns, $entry, $kind, $window, $per) RETURNING id",
         "$ns", "$entry", "$kind", "$window", "$per");
 
-    /// <summary>A new bucket: counter, opened, last, amount, total.</summary>
-    public SqliteRawStatement InsertBucket { get; } = new(
-        connection, "INSERT INTO limit_buckets (counter, opened, last, amount, total) VALUES (?1, ?2, ?3, ?4, ?5)");
+    /// <summary>A head moved down into the older buckets: counter, opened, last, amount, total.</summary>
+    public SqliteRawStatement InsertTail { get; } = new(
+        connection, "INSERT INTO limit_tails (counter, opened, last, amount, total) VALUES (?1, ?2, ?3, ?4, ?5)");
 
-    /// <summary>A bucket's new end, amount and total, named by counter and opened: the insert's order.</summary>
-    public SqliteRawStatement UpdateBucket { get; } = new(
-        connection, "UPDATE limit_buckets SET last = ?3, amount = ?4, total = ?5 WHERE counter = ?1 AND opened = ?2");
+    /// <summary>An older bucket's new end, amount and total, named by counter and opened: the insert's order.</summary>
+    public SqliteRawStatement UpdateTail { get; } = new(
+        connection, "UPDATE limit_tails SET last = ?3, amount = ?4, total = ?5 WHERE counter = ?1 AND opened = ?2");
+
+    /// <summary>A counter's first head (new, or its last one left): counter, opened, last, amount, total.</summary>
+    public SqliteRawStatement InsertHead { get; } = new(
+        connection, "INSERT INTO limit_heads (counter, opened, last, amount, total) VALUES (?1, ?2, ?3, ?4, ?5)");
+
+    /// <summary>
+    /// A counter's head as a call left it: joined (a new end, amount and total) or opened anew (a new <c>opened</c>
+    /// too, once the old head was moved into the tails). The insert's order.
+    /// </summary>
+    public SqliteRawStatement UpdateHead { get; } = new(
+        connection,
+        "UPDATE limit_heads SET opened = ?2, last = ?3, amount = ?4, total = ?5 WHERE counter = ?1");
 
     /// <summary>
     /// The file's data version as this connection last saw it: changed by each commit of this connection and, from
@@ -90,8 +113,8 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
     public void Dispose()
     {
         foreach (var statement in (IDisposable[])[
-            Begin, Commit, Rollback, WindowById, WindowByIdentity, Expire, Buckets, Sweep, Bucket, InsertCounter,
-            InsertBucket, UpdateBucket])
+            Begin, Commit, Rollback, WindowById, WindowByIdentity, Expire, DeleteHead, Buckets, Sweep, Tail,
+            InsertCounter, InsertTail, UpdateTail, InsertHead, UpdateHead])
         {
             statement.Dispose();
         }

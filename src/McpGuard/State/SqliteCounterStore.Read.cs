@@ -21,9 +21,14 @@ internal sealed partial class SqliteCounterStore
             Open();
             var connection = _connection!;
             using var select = Command(connection, null, """
-                SELECT c.entry, c.kind, c.window_ticks, c.per, b.last, b.amount
-                FROM limit_counters c JOIN limit_buckets b ON b.counter = c.id
-                WHERE c.namespace = $ns AND b.last > $now - c.window_ticks ORDER BY c.id, b.opened
+                SELECT c.entry, c.kind, c.window_ticks, c.per, b.last, b.amount, c.id, b.opened
+                FROM limit_ids c JOIN limit_tails b ON b.counter = c.id
+                WHERE c.namespace = $ns AND b.last > $now - c.window_ticks
+                UNION ALL
+                SELECT c.entry, c.kind, c.window_ticks, c.per, h.last, h.amount, c.id, h.opened
+                FROM limit_ids c JOIN limit_heads h ON h.counter = c.id
+                WHERE c.namespace = $ns AND h.last > $now - c.window_ticks
+                ORDER BY 7, 8
                 """);
             select.Parameters.AddWithValue("$ns", counterNamespace);
             select.Parameters.AddWithValue("$now", now.UtcTicks);
@@ -75,7 +80,7 @@ internal sealed partial class SqliteCounterStore
             var connection = _connection!;
             using var transaction = connection.BeginTransaction(deferred: false);
             using var delete = Command(
-                connection, transaction, "DELETE FROM limit_counters WHERE namespace = $ns AND entry = $entry");
+                connection, transaction, "DELETE FROM limit_ids WHERE namespace = $ns AND entry = $entry");
             delete.Parameters.AddWithValue("$ns", counterNamespace);
             delete.Parameters.AddWithValue("$entry", entry);
             var cleared = delete.ExecuteNonQuery();

@@ -65,15 +65,23 @@ internal sealed partial class SqliteCounterStore
             }
         }
 
-        // The newest bucket's total says the sum without the deleted buckets at once, so the file is right even
-        // when this decision is refused and counts nothing (its transaction still commits: it is a group's).
+        // The head's total says the sum without the deleted buckets at once, so the file is right even when this
+        // decision is refused and counts nothing (its transaction still commits: it is a group's). A head that has
+        // left too goes (the counter has nothing live): the next call that counts in it makes a new one.
         _windows.Remove(counter);
-        var live = stored.Newest is { } newest && !WindowArithmetic.HasLeft(newest, counter.Window, now)
-            ? newest
-            : (CounterBucket?)null;
-        if (live is { } kept)
+        CounterBucket? live = null;
+        if (stored.Newest is { } newest)
         {
-            _writes.Update(stored.Id, kept.OpenedTicks, kept.LastTicks, kept.Amount, sum);
+            if (!WindowArithmetic.HasLeft(newest, counter.Window, now))
+            {
+                live = newest;
+                _writes.Head(stored.Id, inFile: true, newest.OpenedTicks, newest.LastTicks, newest.Amount, sum);
+            }
+            else
+            {
+                statements.DeleteHead.With(stored.Id).ExecuteNonQuery();
+                sum -= newest.Amount;
+            }
         }
 
         return new LiveWindow(stored.Id, sum, live, null);
@@ -151,9 +159,9 @@ internal sealed partial class SqliteCounterStore
     }
 
     /// <summary>
-    /// Counts the demand in one write: joins the newest bucket (see <see cref="WindowArithmetic.Joins"/>) or opens
-    /// one, with the counter's new total; returns the bucket's name. The counter's remembered row is changed in place
-    /// for the next decision of this transaction or of the next one.
+    /// Counts the demand in one write: joins the head (see <see cref="WindowArithmetic.Joins"/>) or opens a new one,
+    /// with the counter's new total, the old head moved down into the older buckets; returns the bucket's name. The
+    /// counter's remembered row is changed in place for the next decision of this transaction or of the next one.
     /// </summary>
     private long Add(SqliteCounterStatements statements, LiveWindow live, CounterDemand demand, DateTimeOffset now)
     {
@@ -165,32 +173,40 @@ internal sealed partial class SqliteCounterStore
             id = (long)statements.InsertCounter.With(Identity(demand.Counter)).ExecuteScalar()!;
             _made.Add((demand.Counter, id));
         }
-        else if (live.Newest is { } newest && WindowArithmetic.Joins(newest, ticks, demand.Counter.Window))
+        else if (live.Newest is { } newest)
         {
-            var joined = new CounterBucket(
-                newest.OpenedTicks, Math.Max(newest.LastTicks, ticks), newest.Amount + demand.Amount);
-            if (row is not null)
+            if (WindowArithmetic.Joins(newest, ticks, demand.Counter.Window))
             {
-                _writes.Update(row, joined.OpenedTicks, joined.LastTicks, joined.Amount, sum);
+                var joined = new CounterBucket(
+                    newest.OpenedTicks, Math.Max(newest.LastTicks, ticks), newest.Amount + demand.Amount);
+                if (row is not null)
+                {
+                    _writes.Head(row, inFile: true, joined.OpenedTicks, joined.LastTicks, joined.Amount, sum);
 
-                // The oldest bucket's end stays as read (when the newest is the oldest, its end is now later): at
-                // worst a later decision looks for expired buckets one time too many and finds none.
-                row.Sum = sum;
-                row.OldestLastTicks ??= joined.LastTicks;
-                row.Newest = joined;
-            }
-            else
-            {
-                _writes.Update(id, joined.OpenedTicks, joined.LastTicks, joined.Amount, sum);
+                    // The oldest bucket's end stays as read (when the newest is the oldest, its end is now later): at
+                    // worst a later decision looks for expired buckets one time too many and finds none.
+                    row.Sum = sum;
+                    row.OldestLastTicks ??= joined.LastTicks;
+                    row.Newest = joined;
+                }
+                else
+                {
+                    _writes.Head(id, inFile: true, joined.OpenedTicks, joined.LastTicks, joined.Amount, sum);
+                }
+
+                return newest.OpenedTicks;
             }
 
-            return newest.OpenedTicks;
+            // The head as it was, total included, becomes the newest of the older buckets.
+            _writes.Tail(id, newest.OpenedTicks, newest.LastTicks, newest.Amount, live.Sum);
         }
 
+        // A head in the file (it is moved down, and this one written over it) or none yet (it is inserted).
+        var inFile = live.Newest is not null;
         var opened = new CounterBucket(ticks, ticks, demand.Amount);
         if (row is not null)
         {
-            _writes.Insert(row, ticks, demand.Amount, sum);
+            _writes.Head(row, inFile, ticks, ticks, demand.Amount, sum);
             row.Sum = sum;
             row.OldestLastTicks ??= ticks;
             row.Newest = opened;
@@ -198,12 +214,12 @@ internal sealed partial class SqliteCounterStore
         else if (live.Id is null)
         {
             row = new SqliteCounterRow(id, sum, ticks, opened);
-            _writes.Insert(row, ticks, demand.Amount, sum);
+            _writes.Head(row, inFile: false, ticks, ticks, demand.Amount, sum);
             _windows[demand.Counter] = row;
         }
         else
         {
-            _writes.Insert(id, ticks, demand.Amount, sum);
+            _writes.Head(id, inFile, ticks, ticks, demand.Amount, sum);
         }
 
         return ticks;
@@ -219,8 +235,8 @@ internal sealed partial class SqliteCounterStore
     }
 
     /// <summary>
-    /// Takes an amount back out of the bucket it was counted in, and out of the total; nothing when that bucket has
-    /// left.
+    /// Takes an amount back out of the bucket it was counted in, and out of the total (the head's); nothing when that
+    /// bucket has left.
     /// </summary>
     private static void TakeBack(
         SqliteCounterStatements statements, SqliteCounterRow stored, long opened, StrictDecimal amount)
@@ -230,10 +246,18 @@ internal sealed partial class SqliteCounterStore
             return;
         }
 
+        if (opened == newest.OpenedTicks)
+        {
+            var fromHead = amount <= newest.Amount ? amount : newest.Amount;
+            statements.UpdateHead.Execute(
+                stored.Id, opened, newest.LastTicks, newest.Amount - fromHead, stored.Sum - fromHead);
+            return;
+        }
+
         long last;
         StrictDecimal bucket;
         StrictDecimal total;
-        using (var reader = statements.Bucket.With(stored.Id, opened).ExecuteReader())
+        using (var reader = statements.Tail.With(stored.Id, opened).ExecuteReader())
         {
             if (!reader.Read())
             {
@@ -244,15 +268,9 @@ internal sealed partial class SqliteCounterStore
         }
 
         var taken = amount <= bucket ? amount : bucket;
-        var sum = stored.Sum - taken;
-        if (opened == newest.OpenedTicks)
-        {
-            statements.UpdateBucket.Execute(stored.Id, opened, last, bucket - taken, sum);
-            return;
-        }
-
-        statements.UpdateBucket.Execute(stored.Id, opened, last, bucket - taken, total);
-        statements.UpdateBucket.Execute(stored.Id, newest.OpenedTicks, newest.LastTicks, newest.Amount, sum);
+        statements.UpdateTail.Execute(stored.Id, opened, last, bucket - taken, total);
+        statements.UpdateHead.Execute(
+            stored.Id, newest.OpenedTicks, newest.LastTicks, newest.Amount, stored.Sum - taken);
     }
 
     /// <summary>

@@ -82,7 +82,7 @@ public sealed class SqliteAmountTextTests
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT c.entry, b.amount, typeof(b.amount), b.total, typeof(b.total)
-            FROM limit_buckets b JOIN limit_counters c ON c.id = b.counter ORDER BY c.entry
+            FROM limit_heads b JOIN limit_ids c ON c.id = b.counter ORDER BY c.entry
             """;
         using var reader = command.ExecuteReader();
         var rows = new List<string>();

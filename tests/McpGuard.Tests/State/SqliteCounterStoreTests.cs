@@ -117,7 +117,7 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
 
             Assert.IsType<CountOutcome.Counted>(
                 await store.TryCountAsync([demand], Start + TimeSpan.FromSeconds(60), Ct));
-            Assert.Equal(2, Rows("SELECT count(*) FROM limit_buckets"));
+            Assert.Equal(2, Buckets());
         }
         finally
         {
@@ -141,7 +141,7 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
             Assert.IsType<CountOutcome.Counted>(await second.TryCountAsync([Rate("tools.t", 1)], Start, Ct));
 
             Assert.IsType<CountOutcome.Refused>(await first.TryCountAsync([Rate("tools.t", 1)], Start, Ct));
-            Assert.Equal(1, Rows("SELECT count(*) FROM limit_counters"));
+            Assert.Equal(1, Rows("SELECT count(*) FROM limit_ids"));
         }
         finally
         {
@@ -198,8 +198,8 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
                     await store.TryCountAsync([Rate("tools.busy", 1_000_000)], later, Ct));
             }
 
-            Assert.Equal(1, Rows("SELECT count(*) FROM limit_counters"));
-            Assert.Equal(1, Rows("SELECT count(*) FROM limit_buckets"));
+            Assert.Equal(1, Rows("SELECT count(*) FROM limit_ids"));
+            Assert.Equal(1, Buckets());
         }
         finally
         {
@@ -225,16 +225,16 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
                     await store.TryCountAsync([Rate("tools.kept", 1_000_000)], later, Ct));
             }
 
-            Assert.Equal(1, Rows("SELECT count(*) FROM limit_counters"));
+            Assert.Equal(1, Rows("SELECT count(*) FROM limit_ids"));
 
             // Counted again, not into the row that is gone (nor refused): a new row with just this call.
             Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.gone", 5)], later, Ct));
             Assert.Equal(1, Rows("""
-                SELECT CAST(b.amount AS INTEGER) FROM limit_buckets b JOIN limit_counters c ON c.id = b.counter
+                SELECT CAST(b.amount AS INTEGER) FROM limit_heads b JOIN limit_ids c ON c.id = b.counter
                 WHERE c.entry = 'tools.gone'
                 """));
             Assert.Equal(1000, Rows("""
-                SELECT CAST(b.total AS INTEGER) FROM limit_buckets b JOIN limit_counters c ON c.id = b.counter
+                SELECT CAST(b.total AS INTEGER) FROM limit_heads b JOIN limit_ids c ON c.id = b.counter
                 WHERE c.entry = 'tools.kept'
                 """));
         }
@@ -376,6 +376,83 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
         }
     }
 
+    [Fact]
+    public async Task TryCount_CounterIdleLongerThanItsWindow_ItsHeadGoesAndTheNextCallMakesANewOne()
+    {
+        var store = await OpenAsync();
+        try
+        {
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.i", 2)], Start, Ct));
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Rate("tools.i", 2)], Start + TimeSpan.FromSeconds(10), Ct));
+
+            // Both calls (two buckets) have left the hour's window: the head goes with them, the next call makes a new
+            // one.
+            var later = Start + TimeSpan.FromHours(1) + TimeSpan.FromSeconds(11);
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.i", 2)], later, Ct));
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.i", 2)], later, Ct));
+            Assert.IsType<CountOutcome.Refused>(await store.TryCountAsync([Rate("tools.i", 2)], later, Ct));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+
+        Assert.Equal(1, Buckets());
+        Assert.Equal(2, Rows("SELECT CAST(total AS INTEGER) FROM limit_heads"));
+    }
+
+    [Fact]
+    public async Task TryCount_BurstOpeningABucketPerCall_EachHeadMovesDownAndTheFileHoldsEveryCall()
+    {
+        // A one-second window's buckets are about a millisecond wide, so calls 2 ms apart each open one. Pipelined
+        // (CallsBehind set) they share group commits, where a head made or moved down in the transaction, not yet
+        // written, moves down again.
+        const int Calls = 200;
+        var window = TimeSpan.FromSeconds(1);
+        var demand = new CounterDemand(
+            new CounterId("ns", "tools.fast", CounterKind.Rate, window, []), StrictDecimal.One,
+            new StrictDecimal(Calls, 0));
+        var store = await OpenAsync();
+        var counting = new List<Task<CountOutcome>>();
+        try
+        {
+            try
+            {
+                CallsBehind.Waiting = true;
+                for (var i = 0; i < Calls; i++)
+                {
+                    counting.Add(store.TryCountAsync([demand], Start + TimeSpan.FromMilliseconds(2 * i), Ct).AsTask());
+                }
+            }
+            finally
+            {
+                CallsBehind.Waiting = false;
+            }
+
+            Assert.All(await Task.WhenAll(counting), o => Assert.IsType<CountOutcome.Counted>(o));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+
+        Assert.Equal(Calls, Buckets());
+        Assert.Equal(Calls, Rows("SELECT CAST(total AS INTEGER) FROM limit_heads"));
+        var fresh = await OpenAsync();
+        try
+        {
+            var end = Start + TimeSpan.FromMilliseconds(2 * (Calls - 1));
+            var reading = Assert.Single(await fresh.ReadAsync("ns", end, Ct));
+            Assert.Equal(new StrictDecimal(Calls, 0), reading.Used);
+            Assert.IsType<CountOutcome.Refused>(await fresh.TryCountAsync([demand], end, Ct));
+        }
+        finally
+        {
+            await DisposeStoreAsync(fresh);
+        }
+    }
+
     private static CounterDemand Minute(string amount) =>
         new(
             new CounterId("ns", "tools.m", CounterKind.Budget, TimeSpan.FromSeconds(60), []), Parse(amount),
@@ -393,6 +470,10 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
         Assert.NotEmpty(outcome.Why);
         await store.DisposeAsync();
     }
+
+    /// <summary>Every bucket in the file: the counters' heads and their older buckets.</summary>
+    private long Buckets() =>
+        Rows("SELECT (SELECT count(*) FROM limit_heads) + (SELECT count(*) FROM limit_tails)");
 
     private long Rows(string sql)
     {
