@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace McpGuard.Http;
 
@@ -15,9 +16,11 @@ internal static class LegacyRevisions
     private static readonly string[] s_served = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
 
     /// <summary>Whether the request has no such header, or one naming a served revision once.</summary>
-    public static bool Allows(IHeaderDictionary headers) =>
-        !headers.TryGetValue(Header, out var values)
-        || values is [{ } value] && s_served.Contains(value, StringComparer.Ordinal);
+    public static bool Allows(IHeaderDictionary headers) => Allows(headers[Header]);
+
+    /// <summary>Whether the header's values (none: it is absent) are one naming a served revision.</summary>
+    public static bool Allows(StringValues values) =>
+        values.Count == 0 || values is [{ } value] && s_served.Contains(value, StringComparer.Ordinal);
 
     /// <summary>The one-line reason of the 400, naming what is served.</summary>
     public static string Refusal { get; } =

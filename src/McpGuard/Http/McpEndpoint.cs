@@ -3,6 +3,7 @@ using McpGuard.Session;
 using McpGuard.Stdio;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -86,14 +87,16 @@ internal sealed class McpEndpoint(
             return;
         }
 
-        if (RepeatedHeader.Find(request.Headers, SessionHeader, LegacyRevisions.Header) is { } repeated)
+        // Each read once: a header Kestrel does not know is a dictionary lookup by name, ignoring case.
+        var (sessionIds, revisions) = (request.Headers[SessionHeader], request.Headers[LegacyRevisions.Header]);
+        if (Repeated(sessionIds, revisions) is { } repeated)
         {
             await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
                 HttpAnswers.TransportErrorCode, RepeatedHeader.Refusal(repeated));
             return;
         }
 
-        if (request.Headers[SessionHeader] is [{ } sessionId])
+        if (sessionIds is [{ } sessionId])
         {
             if (!sessions.TryGet(sessionId, out var session) || session.Agent != agent)
             {
@@ -101,7 +104,7 @@ internal sealed class McpEndpoint(
                 return;
             }
 
-            if (!LegacyRevisions.Allows(request.Headers))
+            if (!LegacyRevisions.Allows(revisions))
             {
                 await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
                     HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);
@@ -123,7 +126,7 @@ internal sealed class McpEndpoint(
 
         if (message.Method == RequestMethods.Initialize && message.Kind == MessageKind.Request)
         {
-            if (NamesModernRevision(request.Headers))
+            if (NamesModernRevision(revisions))
             {
                 // The 2025 handshake under a 2026-07-28 header: which era is meant is unclear, so neither is served
                 // (as the TypeScript SDK's server answers it).
@@ -335,12 +338,14 @@ internal sealed class McpEndpoint(
     /// <summary>The calling agent's session the request names (and keeps it from idling out), or why none.</summary>
     private SessionLookup FindSession(HttpContext context)
     {
-        if (RepeatedHeader.Find(context.Request.Headers, SessionHeader, LegacyRevisions.Header) is { } repeated)
+        var headers = context.Request.Headers;
+        var (sessionIds, revisions) = (headers[SessionHeader], headers[LegacyRevisions.Header]);
+        if (Repeated(sessionIds, revisions) is { } repeated)
         {
             return new SessionLookup.Repeated(repeated);
         }
 
-        if (context.Request.Headers[SessionHeader] is not [{ } id])
+        if (sessionIds is not [{ } id])
         {
             return SessionLookup.NoHeader.Instance;
         }
@@ -351,7 +356,7 @@ internal sealed class McpEndpoint(
             return SessionLookup.Unknown.Instance;
         }
 
-        if (!LegacyRevisions.Allows(context.Request.Headers))
+        if (!LegacyRevisions.Allows(revisions))
         {
             return SessionLookup.UnsupportedRevision.Instance;
         }
@@ -390,9 +395,14 @@ internal sealed class McpEndpoint(
     }
 
     /// <summary>The request's <c>MCP-Protocol-Version</c> header names 2026-07-28 or later.</summary>
-    private static bool NamesModernRevision(IHeaderDictionary headers) =>
-        headers[LegacyRevisions.Header] is [{ } version]
-        && string.CompareOrdinal(version, ModernMeta.FirstModernRevision) >= 0;
+    private static bool NamesModernRevision(StringValues revisions) =>
+        revisions is [{ } version] && string.CompareOrdinal(version, ModernMeta.FirstModernRevision) >= 0;
+
+    /// <summary>The MCP header of a 2025 session's request sent more than once, if one is (session id first).</summary>
+    private static string? Repeated(StringValues sessionIds, StringValues revisions) =>
+        RepeatedHeader.IsRepeated(SessionHeader, sessionIds) ? SessionHeader
+        : RepeatedHeader.IsRepeated(LegacyRevisions.Header, revisions) ? LegacyRevisions.Header
+        : null;
 
     /// <summary>A JSON array at the top: a JSON-RPC batch, which no revision served here allows over HTTP.</summary>
     private static bool IsBatch(ReadOnlySpan<byte> body) => body.TrimStart(" \t\r\n"u8) is [(byte)'[', ..];

@@ -23,11 +23,21 @@ internal sealed partial class MessagePump(
         var framer = new LineFramer(maxLineBytes);
         var reader = PipeReader.Create(
             input, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+
+        // Stopping cancels the read in progress, or the next one, which comes back canceled: one registration on the
+        // token for the pump's life. Given to each ReadAsync, the token was registered and unregistered per read
+        // (about 350 instructions a line; bench/README.md, thirteenth session).
+        var stopping = cancellationToken.UnsafeRegister(static pipe => ((PipeReader)pipe!).CancelPendingRead(), reader);
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken);
+                var result = await reader.ReadAsync(CancellationToken.None);
+                if (result.IsCanceled)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+
                 var buffer = result.Buffer;
                 while (framer.TryReadLine(ref buffer, out var line))
                 {
@@ -56,6 +66,8 @@ internal sealed partial class MessagePump(
         }
         finally
         {
+            // First, so a late stop never cancels a read on a completed reader.
+            await stopping.DisposeAsync();
             await reader.CompleteAsync();
         }
     }

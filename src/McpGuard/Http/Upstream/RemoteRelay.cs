@@ -58,13 +58,13 @@ internal sealed partial class RemoteRelay(
 
         // The upstream stands where a child would: judged messages go straight to its client, and its answers
         // straight into the session's server direction (UpstreamPeer, SessionSink), with no pipe between.
-        var toUpstream = new UpstreamPeer();
+        var toUpstream = new UpstreamPeer(client.SendAsync, token);
         var session = new GuardSession(
             relayClient.Output, toUpstream, engine, approverFor, audit,
             options.Session with { ServerSessionId = () => client.SessionId }, serverName, loggerFactory, token);
         sink.Attach(session);
         var clientInput = relayClient.FeedAsync(session, token);
-        var sender = toUpstream.SendAllAsync(client, token);
+        var sender = toUpstream.Completion;
         var reloads = ApplyReloadsAsync(session, token);
         var stopRequested = Task.Delay(Timeout.Infinite, stopping);
 
