@@ -19,7 +19,10 @@ usage() { sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=true ;;
-    --feed) [ $# -ge 2 ] || { echo "install.sh: --feed needs a folder" >&2; exit 2; }; feed="$2"; shift ;;
+    --feed)
+      [ $# -ge 2 ] || { echo "install.sh: --feed needs a folder" >&2; exit 2; }
+      [ -d "$2" ] || { echo "install.sh: --feed $2: no such folder (pack into it first: docs/install.md)" >&2; exit 2; }
+      feed="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "install.sh: unknown option '$1' (--quick, --feed DIR, --help)" >&2; exit 2 ;;
   esac

@@ -79,6 +79,48 @@ public sealed class InstallScriptTests
         }
     }
 
+    /// <summary>
+    /// A <c>--feed</c> folder that does not exist is one line of the script's own and exit 2, before anything is made;
+    /// it used to be bash's "install.sh: line 65: cd: /x: No such file or directory" (exit 1), after the home was
+    /// set up.
+    /// </summary>
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task InstallScript_FeedThatDoesNotExist_OneLineExit2NothingMade()
+    {
+        var home = Directory.CreateTempSubdirectory("mcpguard-home-");
+        try
+        {
+            var missing = Path.Combine(home.FullName, "no-feed");
+            var start = new System.Diagnostics.ProcessStartInfo("bash")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.ArgumentList.Add(Path.Combine(RepoPaths.Root, "install.sh"));
+            start.ArgumentList.Add("--feed");
+            start.ArgumentList.Add(missing);
+            start.Environment["HOME"] = home.FullName;
+            start.Environment["MCPGUARD_HOME"] = null;
+            start.Environment["MCPGUARD_FEED"] = null;
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken)
+                .WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+
+            Assert.Equal(2, process.ExitCode);
+            Assert.Equal("", await output);
+            Assert.Equal(
+                $"install.sh: --feed {missing}: no such folder (pack into it first: docs/install.md)\n", await error);
+            Assert.False(Directory.Exists(Path.Combine(home.FullName, ".mcpguard")));
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+        }
+    }
+
     private static string DotnetPath()
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");

@@ -6,8 +6,8 @@ using McpGuard.Policy.Yaml;
 namespace McpGuard.Cli;
 
 /// <summary>
-/// <c>mcpguard check --policy FILE [-- COMMAND]</c>: validate, and with a server, check the policy against its real
-/// tools.
+/// <c>mcpguard check --policy FILE [-- COMMAND | --url URL]</c>: validate, and with a server, check the policy against
+/// its real tools.
 /// </summary>
 internal static class CheckCommand
 {
@@ -15,27 +15,34 @@ internal static class CheckCommand
     {
         var policyOption = CommonOptions.Policy();
         var verbose = CommonOptions.Verbose();
-        var server = CommonOptions.ServerCommand(required: false);
+        var server = new InspectedServerOptions();
         var command = new Command(
             "check",
-            "Validate a policy; with a server command after --, also check it against the server's real tools.")
+            "Validate a policy; with a server command after -- (or --url), also check it against the server's real "
+                + "tools.")
         {
-            policyOption, verbose, server,
+            policyOption, verbose,
         };
+        server.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var file = parseResult.GetValue(policyOption)!;
-            var commandLine = parseResult.GetValue(server) ?? [];
-            var consequence = commandLine.Length == 0 ? "a guard would refuse to start with it"
-                : "the server was not started";
+            InspectedServer? target = null;
+            if (server.Given(parseResult) && (target = await server.ReadAsync(parseResult, error, connector)) is null)
+            {
+                return ExitCodes.UsageOrPolicyError;
+            }
+
+            var consequence = target is null ? "a guard would refuse to start with it"
+                : target.Remote is null ? "the server was not started" : "the server was not contacted";
             if (await ServerInspection.LoadPolicyAsync(file, error, consequence) is not { } policy)
             {
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            if (commandLine.Length == 0)
+            if (target is null)
             {
                 var entries = policy.Entries.Count;
                 var hidden = policy.Hide.Count;
@@ -47,8 +54,8 @@ internal static class CheckCommand
             }
 
             if (await ServerInspection.ListAsync(
-                    commandLine,
-                    connector ?? ServerConnector.Stdio,
+                    target.Shown,
+                    target.Connector,
                     parseResult.GetValue(verbose),
                     error,
                     cancellationToken) is not { } inventory)
@@ -59,7 +66,7 @@ internal static class CheckCommand
             var tools = inventory.Tools;
 
             var findings = PolicyCheck.Run(policy, inventory);
-            findings.AddRange(PinFindings.Run(policy, tools, PinHint.Command(file.FullName, commandLine)));
+            findings.AddRange(PinFindings.Run(policy, tools, target.PinCommand(file.FullName)));
             findings.AddRange(
                 ToolTextFlags.Find(tools).Select(f => new CheckFinding(false, "tool text: " + f.Message)));
             foreach (var finding in findings)

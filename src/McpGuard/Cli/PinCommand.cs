@@ -6,9 +6,9 @@ using McpGuard.Policy;
 namespace McpGuard.Cli;
 
 /// <summary>
-/// <c>mcpguard pin --policy FILE [--check] -- COMMAND</c>: record the server's tool definitions in the lock file
-/// beside the policy, showing what was added, changed and removed since the last pin; <c>--check</c> writes
-/// nothing and exits 1 on any drift, for CI (docs/pins.md).
+/// <c>mcpguard pin --policy FILE [--check] (-- COMMAND | --url URL)</c>: record the server's tool definitions in the
+/// lock file beside the policy, showing what was added, changed and removed since the last pin; <c>--check</c>
+/// writes nothing and exits 1 on any drift, for CI (docs/pins.md).
 /// </summary>
 internal static class PinCommand
 {
@@ -20,19 +20,21 @@ internal static class PinCommand
             Description = "Write nothing; exit 1 if the server's tools differ from the lock file.",
         };
         var verbose = CommonOptions.Verbose();
-        var server = CommonOptions.ServerCommand();
+        var server = new InspectedServerOptions();
         var command = new Command(
             "pin", "Record the server's tool definitions in the policy's lock file (or check them against it).")
         {
-            policyOption, check, verbose, server,
+            policyOption, check, verbose,
         };
+        server.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var policyFile = parseResult.GetValue(policyOption)!;
             var checkOnly = parseResult.GetValue(check);
-            if (await LockFileTarget.ResolveAsync(policyFile, error) is not { } target)
+            if (await server.ReadAsync(parseResult, error, connector) is not { } inspected
+                || await LockFileTarget.ResolveAsync(policyFile, error) is not { } target)
             {
                 return ExitCodes.UsageOrPolicyError;
             }
@@ -54,10 +56,9 @@ internal static class PinCommand
                     + "and every tool is shown as new.");
             }
 
-            var commandLine = parseResult.GetValue(server)!;
             if (await ServerInspection.ListAsync(
-                    commandLine,
-                    connector ?? ServerConnector.Stdio,
+                    inspected.Shown,
+                    inspected.Connector,
                     parseResult.GetValue(verbose),
                     error,
                     cancellationToken) is not { } inventory)

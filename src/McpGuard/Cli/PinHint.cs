@@ -10,6 +10,11 @@ internal static class PinHint
     public static string Command(string policyPath, IReadOnlyList<string> server) =>
         $"mcpguard pin --policy {Quote(policyPath)} -- {string.Join(' ', server.Select(Quote))}";
 
+    /// <summary>The same for a remote server (<c>--url</c>); its headers are not repeated (they may hold secrets).
+    /// </summary>
+    public static string Remote(string policyPath, string url) =>
+        $"mcpguard pin --policy {Quote(policyPath)} --url {Quote(url)}";
+
     private static string Quote(string argument) =>
         argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:@+,".Contains(c))
             ? argument

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace McpGuard.Cli;
 
 /// <summary>
-/// Loading a policy and listing a server, with the errors a person sees, shared by tools, check and init.
+/// Loading a policy and listing a server, with the errors a person sees, shared by tools, check, pin and init.
 /// </summary>
 internal static class ServerInspection
 {
@@ -34,7 +34,7 @@ internal static class ServerInspection
     /// (server text in it made inert); <paramref name="verbose"/> adds the exception for a bug report.
     /// </returns>
     public static async Task<ServerInventory?> ListAsync(
-        string[] commandLine,
+        IReadOnlyList<string> commandLine,
         ServerConnector connector,
         bool verbose,
         TextWriter error,

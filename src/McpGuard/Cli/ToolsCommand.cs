@@ -10,7 +10,8 @@ using Spectre.Console;
 namespace McpGuard.Cli;
 
 /// <summary>
-/// <c>mcpguard tools --policy FILE [--json] -- COMMAND</c>: every tool, its risk, and what the policy does with it.
+/// <c>mcpguard tools --policy FILE [--json] (-- COMMAND | --url URL)</c>: every tool, its risk, and what the policy
+/// does with it.
 /// </summary>
 internal static class ToolsCommand
 {
@@ -19,24 +20,26 @@ internal static class ToolsCommand
         var policyOption = CommonOptions.Policy();
         var json = new Option<bool>("--json") { Description = "Print the inventory as JSON." };
         var verbose = CommonOptions.Verbose();
-        var server = CommonOptions.ServerCommand();
+        var server = new InspectedServerOptions();
         var command = new Command(
             "tools", "List the server's tools with their risk class and what the policy does with each.")
         {
-            policyOption, json, verbose, server,
+            policyOption, json, verbose,
         };
+        server.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            if (await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error) is not { } policy)
+            if (await server.ReadAsync(parseResult, error, connector) is not { } target
+                || await ServerInspection.LoadPolicyAsync(parseResult.GetValue(policyOption)!, error) is not { } policy)
             {
                 return ExitCodes.UsageOrPolicyError;
             }
 
             if (await ServerInspection.ListAsync(
-                    parseResult.GetValue(server)!,
-                    connector ?? ServerConnector.Stdio,
+                    target.Shown,
+                    target.Connector,
                     parseResult.GetValue(verbose),
                     error,
                     cancellationToken) is not { } inventory)
@@ -95,8 +98,7 @@ internal static class ToolsCommand
                 $"{tools.Count} tools on the server; {tools.Count - hidden} visible to the agent, {hidden} hidden.");
             if (pins.Enabled)
             {
-                var pinCommand = PinHint.Command(
-                    parseResult.GetValue(policyOption)!.FullName, parseResult.GetValue(server)!);
+                var pinCommand = target.PinCommand(parseResult.GetValue(policyOption)!.FullName);
                 console.MarkupLine(Markup.Escape(TerminalText.Printable(pins.Summary(pinCommand))));
             }
 

@@ -30,12 +30,14 @@ internal static class ResultFilter
         List<(long Start, long End, string Text)>? replacements = null;
         var open = new List<(ResultZone Zone, bool IsArray)>(8); // the containers the reader is in, innermost last
         var member = ResultZone.Message;
+        string? name = null; // a structured member's name, which says what its string is (api_key)
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 1024 });
         while (reader.Read())
         {
             if (reader.TokenType == JsonTokenType.PropertyName)
             {
                 member = open.Count == 0 ? ResultZone.Skip : MemberOf(open[^1].Zone, ref reader, shape);
+                name = open.Count > 0 && open[^1].Zone == ResultZone.Structured ? reader.GetString() : null;
                 continue;
             }
 
@@ -50,7 +52,9 @@ internal static class ResultFilter
                     open.RemoveAt(open.Count - 1);
                     break;
                 case JsonTokenType.String when zone is ResultZone.Text or ResultZone.Structured:
-                    if (!reader.ValueIsEscaped && !MayMatch(ref reader, scanner))
+                    var named = zone == ResultZone.Structured && !open[^1].IsArray && name is not null
+                        && scanner.MayMatch(name) ? name : null;
+                    if (named is null && !reader.ValueIsEscaped && !MayMatch(ref reader, scanner))
                     {
                         break; // nothing can match: a long text is never copied into a string
                     }
@@ -61,7 +65,7 @@ internal static class ResultFilter
                         return new FilteredResult.Blocked(UnreadableText, scanner.Counts);
                     }
 
-                    switch (scanner.Scan(text))
+                    switch (named is null ? scanner.Scan(text) : ScanNamed(scanner, named, text))
                     {
                         case TextVerdict.Blocked blocked:
                             return new FilteredResult.Blocked(blocked.Detector, scanner.Counts);
@@ -77,6 +81,23 @@ internal static class ResultFilter
         return replacements is null
             ? FilteredResult.Untouched.Instance
             : new FilteredResult.Redacted(Splice(line, replacements), scanner.Counts);
+    }
+
+    /// <summary>
+    /// A structured string with its member's name, read as the text <c>"NAME": "VALUE"</c> would be: a value is a
+    /// secret by its name as surely in <c>{"api_key":"…"}</c> as in the same JSON written as text
+    /// (docs/results.md#secrets). Only the value is written back; a match that reaches into the name reads the value
+    /// alone.
+    /// </summary>
+    private static TextVerdict ScanNamed(ResultScanner scanner, string name, string value)
+    {
+        var framed = $"\"{name}\": \"";
+        var verdict = scanner.Scan(framed + value + "\"");
+        return verdict is TextVerdict.Redacted { Text: var text }
+            ? text.StartsWith(framed, StringComparison.Ordinal) && text.EndsWith('"')
+                ? new TextVerdict.Redacted(text[framed.Length..^1])
+                : scanner.Scan(value)
+            : verdict;
     }
 
     /// <summary>What a block names when a string cannot be read as text at all.</summary>

@@ -145,6 +145,26 @@ public sealed class ResultFilterTests
             Redacted(line, "{ redact: [secrets] }"));
     }
 
+    /// <summary>
+    /// structuredContent says <c>{"api_key":"…"}</c> as surely as a text does: the member's name is the assignment's
+    /// name, so the value is redacted as it is in the same JSON written as text, and a page token or a short value
+    /// stays.
+    /// </summary>
+    [Fact]
+    public void Apply_StructuredMemberNamedLikeASecret_RedactsItsValue()
+    {
+        var line = Json("{'jsonrpc':'2.0','id':1,'result':{'content':[],'structuredContent':{'result':"
+            + "{'apiKey':'zR8mK2pQ9vL3nT7wY5xA','password':'Xk9#mP2vL8qR','nextPageToken':'zR8mK2pQ9vL3nT7wY5xA',"
+            + "'secret':'short','ids':['zR8mK2pQ9vL3nT7wY5xA']}}}}");
+
+        Assert.Equal(
+            Json("{'jsonrpc':'2.0','id':1,'result':{'content':[],'structuredContent':{'result':"
+                + "{'apiKey':'[redacted: secrets]','password':'[redacted: secrets]',"
+                + "'nextPageToken':'zR8mK2pQ9vL3nT7wY5xA','secret':'short','ids':['zR8mK2pQ9vL3nT7wY5xA']}}}}"),
+            Redacted(line, "{ redact: [secrets] }"));
+        Assert.IsType<FilteredResult.Blocked>(Apply(line, "{ block: [secrets] }"));
+    }
+
     /// <summary>The answers here are written with single quotes, for legibility, and sent with double ones.</summary>
     private static string Json(string singleQuoted) => singleQuoted.Replace('\'', '"');
 
