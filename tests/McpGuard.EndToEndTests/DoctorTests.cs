@@ -10,6 +10,33 @@ namespace McpGuard.EndToEndTests;
 /// </summary>
 public sealed class DoctorTests
 {
+    /// <summary>
+    /// <c>MCPGUARD_HOME=~/…</c> in a client's <c>env</c> (no shell expands it): the guard's files go under the user's
+    /// home, not under a folder named <c>~</c> in whatever folder the client starts the guard from; and a relative
+    /// MCPGUARD_HOME, which each guard would resolve against its own working folder, is a problem for doctor.
+    /// </summary>
+    [Fact]
+    public async Task McpGuardHome_WithTilde_IsUnderTheUsersHomeAndARelativeOneIsAProblem()
+    {
+        var home = Directory.CreateTempSubdirectory("mcpguard-tilde-").FullName;
+        var started = Directory.CreateTempSubdirectory("mcpguard-client-folder-").FullName;
+        var policy = Path.Combine(home, "p.yaml");
+        File.WriteAllText(
+            policy, "version: 1\ndefault: deny\ntools:\n  t:\n    action: allow\n    rate_limit: 5/minute\n");
+
+        var (code, output, error) = await GuardCommand.RunInHomeAsync(
+            home, started, new Dictionary<string, string?> { ["MCPGUARD_HOME"] = "~/guard-home" },
+            "limits", "--policy", policy);
+        var (doctorCode, doctorOutput, _) = await GuardCommand.RunInHomeAsync(
+            home, started, new Dictionary<string, string?> { ["MCPGUARD_HOME"] = "guard-home" }, "doctor");
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains($"the SQLite store at {Path.Combine(home, "guard-home", "state.db")}", output);
+        Assert.False(Directory.Exists(Path.Combine(started, "~")), "a folder named ~ was made where the guard ran");
+        Assert.Equal(1, doctorCode);
+        Assert.Contains("MCPGUARD_HOME (guard-home) is not an absolute path", doctorOutput);
+    }
+
     [Fact]
     public async Task Doctor_HealthySetup_NoProblemsAndSeesDeskStoreAndGuard()
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using McpGuard.Home;
 
 namespace McpGuard.Doctor;
 
@@ -71,8 +72,10 @@ internal static class GuardProcesses
     {
         string? Get(string name) =>
             environment.FirstOrDefault(e => e.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
-        var home = Get("MCPGUARD_HOME") is { Length: > 0 } set ? set
-            : Get("HOME") is { Length: > 0 } user ? Path.Combine(user, ".mcpguard")
+        var user = Get("HOME");
+        var home = Get("MCPGUARD_HOME") is { Length: > 0 } set && (user is { Length: > 0 } || !set.StartsWith('~'))
+            ? McpGuardHome.Resolve(set, user ?? "")
+            : user is { Length: > 0 } ? Path.Combine(user, ".mcpguard")
             : null;
         return home is null ? null : Path.GetFullPath(home).TrimEnd('/');
     }

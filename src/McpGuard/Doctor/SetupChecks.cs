@@ -63,6 +63,17 @@ internal static class SetupChecks
 
     public static DoctorFinding Home(string home)
     {
+        if (!Path.IsPathFullyQualified(home))
+        {
+            // MCPGUARD_HOME=mcpguard in a client's env: each guard finds it under the folder its client started it in.
+            return new DoctorFinding(
+                DoctorLevel.Problem,
+                "home",
+                $"MCPGUARD_HOME ({home}) is not an absolute path: each guard would look for it under the folder its "
+                    + "client starts it in, so limits, the desk's secret and the audit log would not be shared; "
+                    + "set it to an absolute path");
+        }
+
         if (!Directory.Exists(home))
         {
             // A file where the home or one of its folders should be: no guard or desk can ever create it.

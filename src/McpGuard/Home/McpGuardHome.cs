@@ -9,10 +9,26 @@ internal static class McpGuardHome
 {
     private const UnixFileMode UserOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    public static string Path =>
-        Environment.GetEnvironmentVariable("MCPGUARD_HOME") is { Length: > 0 } home
-            ? home
-            : System.IO.Path.Combine(UserHome.Path, ".mcpguard");
+    public static string Path => Resolve(Environment.GetEnvironmentVariable("MCPGUARD_HOME"), UserHome.Path);
+
+    /// <summary>
+    /// <c>MCPGUARD_HOME</c> as the guard uses it: unset or empty, <c>~/.mcpguard</c>; a leading <c>~</c> (alone or
+    /// before a separator) is the user's home, as in a policy's paths, since a client's config starts the guard with
+    /// no shell to expand it (else <c>~/x</c> was a folder named <c>~</c> under whatever folder the client started
+    /// the guard in); anything else as written (`mcpguard doctor` reports a relative one).
+    /// </summary>
+    public static string Resolve(string? variable, string userHome)
+    {
+        if (variable is not { Length: > 0 } home)
+        {
+            return System.IO.Path.Combine(userHome, ".mcpguard");
+        }
+
+        return home == "~" ? userHome
+            : home.StartsWith("~/", StringComparison.Ordinal) || home.StartsWith("~\\", StringComparison.Ordinal)
+                ? System.IO.Path.Combine(userHome, home[2..])
+                : home;
+    }
 
     /// <summary>Creates the home folder 0700, or takes group and other access away from one that has it.</summary>
     public static void Ensure() => EnsureHome(Path);

@@ -19,8 +19,17 @@ internal static class GuardCommand
         string home, params string[] arguments) =>
         StartAndWaitAsync(arguments, home);
 
+    /// <summary>
+    /// In a fresh HOME as <see cref="RunInHomeAsync"/>, from <paramref name="folder"/>, with
+    /// <paramref name="environment"/> set on top (a null value removes the variable).
+    /// </summary>
+    public static Task<(int Code, string Output, string Error)> RunInHomeAsync(
+        string home, string folder, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        StartAndWaitAsync(arguments, home, folder, environment);
+
     private static async Task<(int Code, string Output, string Error)> StartAndWaitAsync(
-        IEnumerable<string> arguments, string? home)
+        IEnumerable<string> arguments, string? home, string? folder = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var guard = RepoPaths.Guard;
@@ -36,6 +45,12 @@ internal static class GuardCommand
             start.Environment["HOME"] = home;
             start.Environment["XDG_CONFIG_HOME"] = null;
             start.Environment["MCPGUARD_HOME"] = Path.Combine(home, ".mcpguard");
+        }
+
+        start.WorkingDirectory = folder ?? start.WorkingDirectory;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
         }
 
         start.Environment["NO_COLOR"] = "1";

@@ -24,6 +24,16 @@ public sealed class SetupChecksHomeTests
     }
 
     [Fact]
+    public void Home_Relative_IsAProblem()
+    {
+        var finding = SetupChecks.Home("guard-home");
+
+        Assert.Equal(DoctorLevel.Problem, finding.Level);
+        Assert.StartsWith(
+            "MCPGUARD_HOME (guard-home) is not an absolute path: ", finding.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Home_NotCreatedYet_IsANote()
     {
         using var temp = new TempDirectory();

@@ -8,6 +8,21 @@ public sealed class McpGuardHomeTests
 {
     private const UnixFileMode UserOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
+    [Theory]
+    [InlineData(null, "/home/u/.mcpguard")]
+    [InlineData("", "/home/u/.mcpguard")]
+    [InlineData("~", "/home/u")]
+    [InlineData("~/guard", "/home/u/guard")]
+    [InlineData("/srv/guard", "/srv/guard")]
+    [InlineData("~other/guard", "~other/guard")]
+    [InlineData("guard", "guard")]
+    public void Resolve_TildeIsTheUsersHome(string? variable, string expected)
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix paths.");
+
+        Assert.Equal(expected, McpGuardHome.Resolve(variable, "/home/u"));
+    }
+
     [Fact]
     public void EnsureHome_Missing_CreatedUserOnly()
     {
