@@ -23,10 +23,10 @@ internal abstract record SingleYamlDocument
     /// </summary>
     public static SingleYamlDocument ReadFile(string path, string what, string whenEmpty, string whenSecondDocument)
     {
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -38,7 +38,14 @@ internal abstract record SingleYamlDocument
             return new Failed(new PolicyError(path, 0, 0, "$", $"cannot read the {what}: {why}"));
         }
 
-        return Read(text, path, whenEmpty, whenSecondDocument);
+        var text = PolicyText.Decode(bytes);
+        if (text is PolicyText.NotUtf8 bad)
+        {
+            return new Failed(new PolicyError(path, bad.Line, bad.Column, "$",
+                $"the {what} is not UTF-8 text: byte 0x{bad.Byte:X2} here cannot be read (save the file as UTF-8)"));
+        }
+
+        return Read(((PolicyText.Decoded)text).Text, path, whenEmpty, whenSecondDocument);
     }
 
     /// <param name="whenEmpty">What to say about an empty file (what to write instead).</param>
