@@ -26,13 +26,15 @@ internal sealed partial class SqliteCounterStore
     /// </summary>
     private void CreateSchema(SqliteConnection connection)
     {
-        // Outside the transaction: the journal mode cannot change inside one. No checkpoint after a commit: it
+        // Outside the transaction: the journal mode cannot change inside one. The busy timeout first: two guards
+        // opening a fresh file together both switch it to WAL, and without a timeout the one that finds the other's
+        // lock failed at once ('database is locked') and denied its first calls. No checkpoint after a commit: it
         // waits for the disk (fsync) on the call path; SqliteCheckpointer runs them on a connection of its own.
         Execute(connection, null, $"""
+            PRAGMA busy_timeout = {(long)_busyTimeout.TotalMilliseconds};
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA wal_autocheckpoint = 0;
-            PRAGMA busy_timeout = {(long)_busyTimeout.TotalMilliseconds};
             PRAGMA foreign_keys = ON;
             """);
 
