@@ -6,7 +6,10 @@ namespace McpGuard.Policy.Proving;
 
 /// <summary>
 /// Writes a cases file through YamlDotNet's emitter. Names and tools come from a server, so they are data:
-/// every one is a double-quoted scalar the emitter escapes, never text pasted into YAML.
+/// every one is a double-quoted scalar the emitter escapes, never text pasted into YAML. The file is ASCII: the
+/// emitter writes a bidi override or a zero-width character raw (an editor would show the name reordered), so
+/// every character outside printable ASCII is escaped afterwards (<c>\u202E</c>); only the double-quoted
+/// scalars can hold one, since our own keys, words and comments are ASCII.
 /// </summary>
 internal static class CasesWriter
 {
@@ -40,7 +43,23 @@ internal static class CasesWriter
         emitter.Emit(new MappingEnd());
         emitter.Emit(new DocumentEnd(isImplicit: true));
         emitter.Emit(new StreamEnd());
-        return text.ToString();
+        return AsciiOnly(text.ToString());
+    }
+
+    private static string AsciiOnly(string yaml)
+    {
+        var ascii = new System.Text.StringBuilder(yaml.Length);
+        foreach (var rune in yaml.EnumerateRunes())
+        {
+            _ = rune.Value switch
+            {
+                '\n' or (>= ' ' and <= '~') => ascii.Append((char)rune.Value),
+                <= 0xFFFF => ascii.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{rune.Value:X4}"),
+                _ => ascii.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\U{rune.Value:X8}"),
+            };
+        }
+
+        return ascii.ToString();
     }
 
     // Our own keys and words: plain.

@@ -51,4 +51,21 @@ public sealed class InitCasesTests
         var results = CaseRunner.Run(PolicyLoader.LoadFile(policy).Policy!, loaded.Cases);
         Assert.All(results, r => Assert.True(r.Passed, r.Case.Name));
     }
+
+    [Fact]
+    public void CasesFile_EscapesEveryCharacterOutsidePrintableAscii_AndReadsBackTheExactName()
+    {
+        // A server's name with a bidi override (U+202E), a zero-width joiner, a line separator and an accent: the
+        // cases file held them raw, so an editor showed "place_order" reversed (Trojan Source); hqa14.
+        const string name = "place_\u202Eredro\u200D\u2028\u00e9";
+        var text = CasesWriter.Write(["# header"], [new StarterCase($"{name} is refused", name, CallVerdict.Deny)]);
+
+        Assert.All(text, c => Assert.True(c is '\n' || (c >= ' ' && c <= '~'), $"U+{(int)c:X4} written raw"));
+        using var temp = new TempDirectory();
+        var file = temp.File("p.cases.yaml");
+        File.WriteAllText(file, text);
+        var loaded = CasesLoader.LoadFile(file);
+        Assert.True(loaded.Succeeded, string.Join("\n", loaded.Errors));
+        Assert.Equal(name, ((CallStep)loaded.Cases[0].Steps[0]).Tool);
+    }
 }
