@@ -385,6 +385,35 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Equal(oneLine, File.ReadAllText(_config));
     }
 
+    // Windows editors (Notepad, PowerShell's Set-Content) save a config with a byte order mark. wrap read it away and
+    // wrote the file back without one, so unwrap could not give the original bytes back.
+    [Theory]
+    [InlineData("utf-8")]
+    [InlineData("utf-16")]
+    public async Task WrapThenUnwrap_ConfigWithByteOrderMark_KeepsItAndRestoresTheFileByteForByte(string name)
+    {
+        var encoding = System.Text.Encoding.GetEncoding(name);
+        byte[] original =
+            [.. encoding.Preamble, .. encoding.GetBytes(ServerEntriesTests.Golden("claude-desktop.json"))];
+        File.WriteAllBytes(_config, original);
+
+        var (exitCode, _, _) = await WrapAsync();
+
+        Assert.Equal(0, exitCode);
+        var wrapped = File.ReadAllBytes(_config);
+        Assert.Equal(encoding.Preamble, wrapped.AsSpan(0, encoding.Preamble.Length).ToArray());
+        Assert.Equal(
+            ServerEntriesTests.Golden("claude-desktop.wrapped.json")
+                .Replace("/etc/mcpguard/policy.yaml", _policy, StringComparison.Ordinal),
+            encoding.GetString(wrapped.AsSpan(encoding.Preamble.Length)));
+
+        var (unwrapCode, _, _) = await CommandRunner.RunAsync(
+            UnwrapCommand.Create(s_clock), "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard");
+
+        Assert.Equal(0, unwrapCode);
+        Assert.Equal(original, File.ReadAllBytes(_config));
+    }
+
     private Task<(int ExitCode, string Output, string Error)> WrapAsync(params string[] extra) =>
         CommandRunner.RunAsync(
             WrapCommand.Create(s_clock),
