@@ -13,6 +13,9 @@ namespace McpGuard.Cli;
 /// </summary>
 internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, TimeProvider timeProvider)
 {
+    /// <summary>What the last <see cref="EditAsync"/> did to each entry, named as its report names them.</summary>
+    public IReadOnlyList<ServerChange> Changes { get; private set; } = [];
+
     public async Task<int> EditAsync(
         string? configPath,
         IReadOnlyList<string> selected,
@@ -49,6 +52,7 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
         var changes = document.Groups
             .SelectMany(group => change(group.Servers).Select(item => item with { Name = group.Label(item.Name) }))
             .ToList();
+        Changes = changes;
         await output.WriteLineAsync($"Config: {path}");
         foreach (var item in changes)
         {

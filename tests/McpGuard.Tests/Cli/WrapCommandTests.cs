@@ -291,6 +291,31 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Equal(ClaudeJson, File.ReadAllText(_config));
     }
 
+    // The PATH note named a project's entry "bybit", as if it were the top-level one, and not the command that was
+    // not found: the report says "bybit (project DIR)", and the note now says the same and names the command.
+    [Fact]
+    public async Task Wrap_ProjectEntryWhoseCommandIsNotOnPath_NoteNamesTheProjectEntryAndTheCommand()
+    {
+        File.WriteAllText(_config, """
+            {
+              "mcpServers": { "bybit": { "command": "/bin/sh", "args": ["-c", "true"] } },
+              "projects": {
+                "/home/me/trading": {
+                  "mcpServers": { "bybit": { "command": "mcpguard-test-no-such-server", "args": [] } }
+                }
+              }
+            }
+            """);
+
+        var (exitCode, _, error) = await WrapAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(
+            "mcpguard wrap: note: bybit (project /home/me/trading): its command mcpguard-test-no-such-server is not "
+                + "found on this PATH; the client will not find it either (use an absolute path in the config)",
+            error.TrimEnd('\n'));
+    }
+
     // Configs are written by hand from READMEs: args on one line, escapes, odd spacing. Wrapping one entry rewrote
     // every other entry's layout (and --dry-run did not show it); unwrap then could not give the file back.
     [Fact]
