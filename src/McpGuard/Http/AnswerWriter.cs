@@ -6,7 +6,8 @@ namespace McpGuard.Http;
 
 /// <summary>
 /// Writes what a <see cref="ClientStream"/> carries as the HTTP answer: the answer alone as JSON, or, when other
-/// messages come first (progress, the approval question), an SSE stream that ends with the answer.
+/// messages come first (progress, the approval question) or the call waits for a person, an SSE stream that ends with
+/// the answer.
 /// </summary>
 /// <remarks>
 /// An event stream that has nothing to say for <see cref="KeepAliveEvery"/> gets an SSE comment, which clients skip:
@@ -136,10 +137,19 @@ internal static class AnswerWriter
         response.Headers["X-Accel-Buffering"] = "no";
     }
 
-    /// <summary>One SSE event; a message is one line of JSON, so it is one <c>data:</c> line.</summary>
+    /// <summary>
+    /// One SSE event; a message is one line of JSON, so it is one <c>data:</c> line. <see
+    /// cref="OutboundMessage.WaitingForPerson"/> is a comment: the headers and a first sign of life go out now.
+    /// </summary>
     private static async Task WriteEventAsync(
         HttpResponse response, ClientStream stream, OutboundMessage message, CancellationToken cancellationToken)
     {
+        if (message.IsWaitingForPerson)
+        {
+            await WriteKeepAliveAsync(response, cancellationToken);
+            return;
+        }
+
         await response.Body.WriteAsync(s_eventStart, cancellationToken);
         await response.Body.WriteAsync(stream.Restore?.Apply(message) ?? message.Bytes, cancellationToken);
         await response.Body.WriteAsync(s_eventEnd, cancellationToken);

@@ -63,6 +63,12 @@ internal sealed partial class GuardLauncher(
             relayOptions = relayOptions with { Session = relayOptions.Session with { RequestAgents = requestAgents } };
         }
 
+        // A call waiting for a person is answered with an event stream at once (docs/serve.md).
+        relayOptions = relayOptions with
+        {
+            Session = relayOptions.Session with { WaitsForPerson = router.WaitingForPersonAsync },
+        };
+
         IApprover ApproverFor(SessionChannels channels) =>
             Approvers.Create(engine, new ElicitationChannel(channels), loggerFactory);
 

@@ -12,6 +12,15 @@ internal readonly record struct OutboundMessage(
     byte[] Bytes, MessageKind Kind, JsonRpcId? Id, string? ProgressToken, JsonRpcId? SubscriptionId = null)
 {
     /// <summary>
+    /// Not a message: the request waits for a person, so its answer is an event stream from now on, kept alive while
+    /// the person decides (<see cref="AnswerWriter"/>, docs/serve.md). Written as an SSE comment.
+    /// </summary>
+    public static OutboundMessage WaitingForPerson { get; } = new([], MessageKind.Notification, null, null);
+
+    /// <summary>Whether this is <see cref="WaitingForPerson"/> (no message has no bytes).</summary>
+    public bool IsWaitingForPerson => Bytes.Length == 0;
+
+    /// <summary>
     /// An answer or a request needs only its id: a forward pass with a reader finds it, and whether there is a
     /// method, without a document (one per message cost ~7,000 instructions of a `serve --url` call, callgrind).
     /// A notification, which may belong to a request by its progress token or subscription, is read whole.

@@ -83,6 +83,24 @@ internal sealed class SessionRouter(bool relatedOnly)
         Close(stream);
     }
 
+    /// <summary>
+    /// Request <paramref name="id"/> waits for a person: its POST's answer becomes an event stream now, so the client
+    /// has its headers and, every <see cref="AnswerWriter.KeepAliveEvery"/>, a comment while the person decides.
+    /// </summary>
+    public async ValueTask WaitingForPersonAsync(JsonRpcId id)
+    {
+        ClientStream? stream;
+        lock (_gate)
+        {
+            _byId.TryGetValue(id.Key, out stream);
+        }
+
+        if (stream is not null)
+        {
+            await stream.WriteAsync(OutboundMessage.WaitingForPerson, CancellationToken.None);
+        }
+    }
+
     /// <summary>Attaches the session's GET stream; false when one is open already (one per session).</summary>
     public bool TryAttachGetStream(ClientStream stream, out OutboundMessage[] waiting)
     {

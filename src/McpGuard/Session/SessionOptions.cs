@@ -45,6 +45,12 @@ internal sealed record SessionOptions
     /// </summary>
     public Func<string?>? ServerSessionId { get; init; }
 
+    /// <summary>
+    /// Told, with the call's id, when a client's call starts waiting for a person: <c>serve</c> then answers it with
+    /// an event stream at once, kept alive while the person decides (docs/serve.md); null elsewhere.
+    /// </summary>
+    public Func<JsonRpcId, ValueTask>? WaitsForPerson { get; init; }
+
     /// <summary><c>telemetry.arguments</c>: whether argument values may appear on spans.</summary>
     public McpGuard.Policy.Settings.TelemetryArguments TelemetryArguments { get; init; }
 

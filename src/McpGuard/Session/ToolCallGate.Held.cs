@@ -67,8 +67,14 @@ internal sealed partial class ToolCallGate
                     turn?.End();
                     held.Settle();
 
-                    // While a person decides, a client that gave a progress token hears from the guard
+                    // The transport may tell the client at once that an answer is coming (serve: an event stream),
+                    // and a client that gave a progress token hears from the guard while a person decides
                     // (docs/approval.md).
+                    if (options.WaitsForPerson is { } waits)
+                    {
+                        await waits(id);
+                    }
+
                     await using (ApprovalProgress.Start(
                         parameters, call.Name, policy.Approval.Progress, channels.Clock, channels.ToClient, cancellationToken))
                     {

@@ -22,7 +22,7 @@ internal sealed class DurationBatch(MetricInstrument instrument)
     public void Add(RequestTrace request)
     {
         var seconds = Stopwatch.GetElapsedTime(request.StartedAt, request.EndedAt).TotalSeconds;
-        var labels = new LabelValues(request.Method, request.ErrorType, null);
+        var labels = new LabelValues(MethodLabel.Of(request.Method), request.ErrorType, null);
         if (Part(labels) is { } part)
         {
             part.Add(seconds);

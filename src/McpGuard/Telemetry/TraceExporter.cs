@@ -105,7 +105,7 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
             Interlocked.Add(ref _dropped, spans);
             GuardTelemetry.OperationDuration.Record(
                 Stopwatch.GetElapsedTime(trace.StartedAt, trace.EndedAt).TotalSeconds,
-                new LabelValues(trace.Method, trace.ErrorType, null)); // spans are dropped, metrics are whole
+                new LabelValues(MethodLabel.Of(trace.Method), trace.ErrorType, null)); // spans dropped, metrics whole
             FreeOne(trace);
             return;
         }

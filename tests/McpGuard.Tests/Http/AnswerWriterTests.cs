@@ -57,6 +57,29 @@ public sealed class AnswerWriterTests
         Assert.Contains("\n\n: keep-alive\n\n", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PostStream_CallWaitingForAPerson_IsAnEventStreamAtOnce_ThenTheAnswer()
+    {
+        // Desk or command approval: nothing goes to the client until the person decides; the stream starts anyway,
+        // so the client has its headers (HttpClient.Timeout ends at them) and a proxy sees bytes.
+        var (context, body) = Response();
+        var router = new SessionRouter(relatedOnly: false);
+        var stream = new ClientStream(JsonRpcId.FromString("a"), null);
+        Assert.True(router.TryOpen(stream));
+
+        var writing = AnswerWriter.WriteAnswerAsync(context.Response, stream, Ct);
+        await router.WaitingForPersonAsync(JsonRpcId.FromString("a"));
+        var text = await ReadUntilAsync(body, ": keep-alive\n\n");
+        Assert.Equal("text/event-stream", context.Response.ContentType);
+        await router.DeliverAsync(OutboundMessage.Read("""{"jsonrpc":"2.0","id":"a","result":{}}"""u8.ToArray()));
+
+        Assert.True(await writing);
+        await context.Response.Body.FlushAsync(Ct);
+        text += await ReadUntilAsync(body, "\"result\":{}}\n\n");
+        Assert.Equal(
+            ": keep-alive\n\nevent: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":\"a\",\"result\":{}}\n\n", text);
+    }
+
     private static (DefaultHttpContext Context, PipeReader Body) Response()
     {
         var pipe = new Pipe();

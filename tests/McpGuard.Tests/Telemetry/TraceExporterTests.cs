@@ -179,6 +179,30 @@ public sealed class TraceExporterTests
     }
 
     [Fact]
+    public void Durations_AMethodMcpDoesNotDefine_CountedAsOther_NotASeriesOfItsOwn()
+    {
+        // The client picks the method: as a label of its own, one agent sending 10,000 made-up methods filled the
+        // guard's series (all instruments together, docs/telemetry.md#metrics) and every decision, refusal and
+        // approval counted for a new label set after that was dropped.
+        using var metrics = new MetricAggregation();
+        var receiver = new Receiver();
+        var exporter = Start(receiver, new() { Endpoint = s_endpoint });
+        var errorType = "durations/" + Guid.NewGuid().ToString("N");
+        var madeUp = "made-up/" + Guid.NewGuid().ToString("N");
+
+        exporter.Add(Timed(errorType, endedAt: 1, method: madeUp));
+        exporter.Add(Timed(errorType, endedAt: 1, method: madeUp + "/2"));
+        exporter.Add(Timed(errorType, endedAt: 1, method: "resources/read"));
+        exporter.Dispose();
+
+        var series = metrics.Tables[0].Series.Where(s => s.Labels.Second == errorType).ToList();
+        Span<long> buckets = stackalloc long[GuardTelemetry.OperationDuration.Bounds!.Length + 1];
+        Assert.Equal(2, series.Single(s => s.Labels.First == "_OTHER").ReadBuckets(buckets));
+        Assert.Equal(1, series.Single(s => s.Labels.First == "resources/read").ReadBuckets(buckets));
+        Assert.Equal(2, series.Count);
+    }
+
+    [Fact]
     public void ReceiverFails_TheBatchIsDroppedAndCounted()
     {
         var receiver = new Receiver { Status = HttpStatusCode.ServiceUnavailable };
@@ -203,11 +227,16 @@ public sealed class TraceExporterTests
         Traced = true, TraceIdHigh = 1, TraceIdLow = 2, ForwardedAt = forwarded ? 2 : 0, EndedAt = 3,
     };
 
-    private static RequestTrace Timed(string method, long endedAt) =>
-        new(method, null, startedAt: 0) { Traced = true, TraceIdHigh = 1, EndedAt = endedAt };
+    /// <summary>
+    /// A tools/call answered after <paramref name="endedAt"/> ticks, with an error type of the test's own: the meter is
+    /// process-wide, so tests running in parallel keep to their own series by it (a method is one of MCP's or
+    /// <c>_OTHER</c>, so a method name of its own would not set a test's series apart).
+    /// </summary>
+    private static RequestTrace Timed(string errorType, long endedAt, string method = "tools/call") =>
+        new(method, null, startedAt: 0) { Traced = true, TraceIdHigh = 1, EndedAt = endedAt, ErrorType = errorType };
 
-    private static MetricSeries Series(MetricAggregation metrics, string method) =>
-        metrics.Tables[0].Series.Single(s => s.Labels.First == method);
+    private static MetricSeries Series(MetricAggregation metrics, string errorType) =>
+        metrics.Tables[0].Series.Single(s => s.Labels.Second == errorType);
 
     private static TraceParent Parent() =>
         TraceParent.Parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "k=v");
