@@ -47,7 +47,8 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             {
                 limits.Add(fixedRate);
             }
-            else if (!TryPer(rate.Per, arguments, entry.Pattern.Pattern, "rate limit", out var per, out refusal))
+            else if (!TryPer(
+                rate.Per, arguments, entry.Pattern.Pattern, CounterKind.Rate, rate.Window, out var per, out refusal))
             {
                 return false;
             }
@@ -65,7 +66,8 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             {
                 limits.Add(fixedGlobal);
             }
-            else if (!TryPer(global.Per, arguments, "limits", "rate limit", out var per, out refusal))
+            else if (!TryPer(global.Per, arguments, CounterId.GlobalEntry, CounterKind.Rate, global.Window,
+                out var per, out refusal))
             {
                 refusal = refusal with { Scope = LimitScope.Global };
                 return false;
@@ -88,13 +90,17 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
                     LimitScope.Entry,
                     $"the budget of {entry.Pattern.Pattern} needs argument '{budget.Argument}' as a strict number of " +
                     "0 or more.",
-                    null);
+                    null)
+                {
+                    Limit = new(entry.Pattern.Pattern, CounterKind.Budget, budget.Window),
+                };
                 return false;
             }
 
             if (!policy.FixedBudgets.TryGet(entry, out var id))
             {
-                if (!TryPer(budget.Per, arguments, entry.Pattern.Pattern, "budget", out var per, out refusal))
+                if (!TryPer(budget.Per, arguments, entry.Pattern.Pattern, CounterKind.Budget, budget.Window,
+                    out var per, out refusal))
                 {
                     return false;
                 }
@@ -120,7 +126,7 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
     /// The values of the <c>per</c> paths, in order. Argument values stay out of the reason (it reaches the audit log).
     /// </summary>
     private static bool TryPer(
-        IReadOnlyList<ArgumentPath> paths, JsonElement arguments, string owner, string kind,
+        IReadOnlyList<ArgumentPath> paths, JsonElement arguments, string owner, CounterKind kind, TimeSpan window,
         out ImmutableArray<string> per, [NotNullWhen(false)] out LimitRefusal? refusal)
     {
         per = [];
@@ -138,9 +144,13 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             {
                 refusal = new LimitRefusal(
                     LimitScope.Entry,
-                    $"the {kind} of {owner} counts per '{path}', so it needs that argument as a string, number or " +
-                    $"boolean of at most {MaxPerValueLength} characters.",
-                    null);
+                    $"the {(kind == CounterKind.Budget ? "budget" : "rate limit")} of {owner} counts per '{path}', " +
+                    $"so it needs that argument as a string, number or boolean of at most {MaxPerValueLength} " +
+                    "characters.",
+                    null)
+                {
+                    Limit = new(owner, kind, window),
+                };
                 return false;
             }
 

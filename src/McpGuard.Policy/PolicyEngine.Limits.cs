@@ -215,10 +215,11 @@ internal sealed partial class PolicyEngine
     // A budget demand over the max on its own never fits any window: "retry after" would send the model back with
     // the same call a window later. The amount itself is not quoted (reasons reach the audit log).
     internal static LimitRefusal Exceeded(PlannedLimit limit, TimeSpan retryAfter) =>
-        limit.Budget is { } budget && limit.Demand.Amount > limit.Demand.Max
-            ? new(limit.Scope, $"{limit.NeverFitsText}: this call's {budget.Argument} alone is more than {budget.Max}, "
-                + $"so it can never be allowed; a smaller {budget.Argument} may be.", retryAfter)
-            : new(limit.Scope, $"{limit.RefusedText}; retry after {Seconds(retryAfter)}.", retryAfter);
+        (limit.Budget is { } budget && limit.Demand.Amount > limit.Demand.Max
+            ? new LimitRefusal(limit.Scope, $"{limit.NeverFitsText}: this call's {budget.Argument} alone is more than "
+                + $"{budget.Max}, so it can never be allowed; a smaller {budget.Argument} may be.", retryAfter)
+            : new LimitRefusal(limit.Scope, $"{limit.RefusedText}; retry after {Seconds(retryAfter)}.", retryAfter))
+        with { Limit = limit.Name };
 
     private static LimitOutcome.Refused Refuse(ToolEntry? entry, LimitRefusal refusal, RiskClass risk) => new(refusal)
     {

@@ -16,6 +16,9 @@ internal sealed record PlannedLimit(
             ? $"global rate limit of {Rate}{LimitWords.Per(Rate!.Per)}{AgentWords} reached"
             : $"rate limit of {Rate} for {Owner}{LimitWords.Per(Rate!.Per)}{AgentWords} reached";
 
+    /// <summary>This limit as <c>mcpguard limits</c> and the gauges name it.</summary>
+    public LimitName Name => new(Owner, Demand.Counter.Kind, Demand.Counter.Window);
+
     /// <summary>The budget named, for a call whose amount alone is over its max.</summary>
     public string NeverFitsText => $"budget of {Budget} for {Owner}{LimitWords.Per(Budget!.Per)}{AgentWords}";
 

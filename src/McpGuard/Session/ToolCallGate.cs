@@ -261,7 +261,7 @@ internal sealed partial class ToolCallGate(
                 case LimitOutcome.Refused refused:
                     decision = refused.Decision;
                     recorded = CallVerdict.Deny;
-                    GuardTelemetry.LimitRefused(decision.RuleId, refused.Refusal.Scope);
+                    GuardTelemetry.LimitRefused(refused.Refusal);
                     break;
             }
         }

@@ -1,3 +1,6 @@
+using McpGuard.Policy.Limits;
+using McpGuard.Policy.Values;
+
 namespace McpGuard.Telemetry;
 
 /// <summary>
@@ -33,7 +36,7 @@ internal static class GuardTelemetry
 
     public static readonly MetricInstrument LimitRefusals = new(
         TelemetryNames.LimitRefusals, "{refusal}", "Calls refused because a rate limit or budget was reached.", null,
-        TelemetryNames.EntryTag, TelemetryNames.KindTag);
+        TelemetryNames.EntryTag, TelemetryNames.KindTag, TelemetryNames.WindowTag);
 
     public static readonly MetricInstrument StoreDuration = new(
         TelemetryNames.StoreDuration, "s", "Time the counter store took to count one decision.", s_seconds,
@@ -48,14 +51,12 @@ internal static class GuardTelemetry
     public static readonly LimitUseSources LimitUses = new();
 
     /// <summary>
-    /// The limits step refused a call: <paramref name="rule"/> is the rule that refused it (<c>tools.place_order</c>,
-    /// <c>limits</c>, or <c>state</c> for an unreachable store), <c>kind</c> which part of the policy.
+    /// The limits step refused a call. The limit that refused is named as its gauges name it (<c>entry</c> as written
+    /// in the policy or <c>limits</c>, <c>kind</c> <c>rate_limit</c> or <c>budget</c>, <c>window</c>); a store that
+    /// could not be reached is <c>entry</c> <c>state</c>, <c>kind</c> <c>store</c>, no window (docs/telemetry.md).
     /// </summary>
-    public static void LimitRefused(string rule, McpGuard.Policy.Limits.LimitScope scope) =>
-        LimitRefusals.Add(1, new LabelValues(rule, scope switch
-        {
-            McpGuard.Policy.Limits.LimitScope.Entry => "entry",
-            McpGuard.Policy.Limits.LimitScope.Global => "global",
-            _ => "store",
-        }, null));
+    public static void LimitRefused(LimitRefusal refusal) =>
+        LimitRefusals.Add(1, refusal.Limit is { } limit
+            ? new LabelValues(limit.Entry, CounterKinds.Word(limit.Kind), Duration.Format(limit.Window))
+            : new LabelValues("state", "store", null));
 }

@@ -12,7 +12,8 @@ internal sealed class LimitUseSources
     public const string MaxDescription = "Each limit's max.";
 
     /// <summary>The gauges' labels, in the order <see cref="LabelsOf"/> gives their values.</summary>
-    public static readonly IReadOnlyList<string> Labels = [TelemetryNames.EntryTag, TelemetryNames.KindTag, "window"];
+    public static readonly IReadOnlyList<string> Labels =
+        [TelemetryNames.EntryTag, TelemetryNames.KindTag, TelemetryNames.WindowTag];
 
     private readonly Lock _gate = new();
     private Func<IReadOnlyList<LimitUse>>[] _sources = [];

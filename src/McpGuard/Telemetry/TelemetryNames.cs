@@ -40,5 +40,6 @@ internal static class TelemetryNames
     public const string ChannelTag = "channel";
     public const string EntryTag = "entry";
     public const string KindTag = "kind";
+    public const string WindowTag = "window";
     public const string StoreTag = "store";
 }

@@ -87,7 +87,7 @@ public sealed class OtlpExportTests
         Assert.Contains(
             receiver.Metrics,
             m => m.Name == "mcpguard.limit.refusals"
-                && m.Points.Any(p => p["entry"] == "limits" && p["kind"] == "global"));
+                && m.Points.Any(p => p["entry"] == "limits" && p["kind"] == "rate_limit" && p["window"] == "1h"));
         Assert.Contains(
             receiver.Metrics, m => m.Name == "mcpguard.approvals" && m.Points.Any(p => p["channel"] == "command"));
         Assert.DoesNotContain(

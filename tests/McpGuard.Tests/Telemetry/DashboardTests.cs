@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using McpGuard.Policy.Limits;
 using McpGuard.Telemetry;
 
 namespace McpGuard.Tests.Telemetry;
@@ -47,7 +48,10 @@ public sealed partial class DashboardTests
         KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
         GuardTelemetry.Decisions.Add(1, Tag("decision", "deny"), Tag("rule", "default"), Tag("tool", "echo"));
         GuardTelemetry.Approvals.Add(1, Tag("outcome", "approved"), Tag("channel", "desk"));
-        GuardTelemetry.LimitRefusals.Add(1, Tag("entry", "place_order"), Tag("kind", "rate_limit"));
+        GuardTelemetry.LimitRefused(new LimitRefusal(LimitScope.Entry, "full", null)
+        {
+            Limit = new("place_order", CounterKind.Rate, TimeSpan.FromMinutes(1)),
+        });
         GuardTelemetry.OperationDuration.Record(0.001, Tag("mcp.method.name", "tools/call"));
         GuardTelemetry.StoreDuration.Record(0.001, Tag("store", "sqlite"));
     }

@@ -82,9 +82,10 @@ public sealed class TelemetryExportTests
             new TelemetrySettings { Otlp = new Uri("http://127.0.0.1:4318") },
             name => name is "OTEL_BSP_SCHEDULE_DELAY" or "OTEL_METRIC_EXPORT_INTERVAL" ? "3600000" : null,
             http: receiver)!;
-        TelemetryExport.Traces!.Add(new RequestTrace("exit/queued-duration", null, startedAt: 1)
+        // Told apart by its error type: a method that MCP does not define is counted as _OTHER (MethodLabel).
+        TelemetryExport.Traces!.Add(new RequestTrace("tools/call", null, startedAt: 1)
         {
-            Traced = true, TraceIdHigh = 1, EndedAt = 3,
+            Traced = true, TraceIdHigh = 1, EndedAt = 3, ErrorType = "exit/queued-duration",
         });
 
         export.Dispose();
