@@ -3,7 +3,9 @@
 
 A repro, not a test: at the end of the thirteenth session (2026-12-06) the JIT build forwarded 251 in about 1-2 % of
 iterations with a few busy loops beside it (also at a665393, before schema 3), and once denied a call as "store
-unavailable" (DurableLimitTests' two-guard burst failed the same way in CI once). Turn it into a test with the fix.
+unavailable" (DurableLimitTests' two-guard burst failed the same way in CI once; fixed in 6cc17a4). The 251 was
+the checkpointer's commit that starts the log again taking in the other guard's counts unseen (fourteenth session;
+SqliteCounterStoreTests.TryCount_AnotherGuardCountedBeforeTheLogStartedAgain_WhatThisOneRemembersIsReadAgain).
 
     python3 eng/repro/two-guards-race.py GUARD ITERATIONS    # GUARD: src/McpGuard/bin/Debug/net10.0/mcpguard
 """

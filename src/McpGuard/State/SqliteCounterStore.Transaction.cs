@@ -178,27 +178,34 @@ internal sealed partial class SqliteCounterStore
     /// <summary>
     /// Starts the WAL again (the checkpointer's, with the store held and the whole log copied into the file). The first
     /// commit after a checkpoint does that, and waits for the disk to keep the log's new header (an fsync): a commit
-    /// that writes back the file's own version number takes that wait here instead of a call. On this connection, so
-    /// the counters it remembers stay valid (<c>PRAGMA data_version</c> counts other connections' commits only).
+    /// that writes back the file's own version number takes that wait here instead of a call. On this connection, in
+    /// a transaction opened like a decision's (<see cref="Begin"/>): what another guard committed since this
+    /// connection's last transaction moves the data version at its start, and the counters this guard remembers are
+    /// read again. Read only after this commit, the version took those commits in unseen and the counters stayed as
+    /// they were before them: the next decision counted on an old sum (two guards forwarded 251 calls of max 250).
     /// </summary>
     private void RestartLog()
     {
-        if (_connection is not { } connection)
+        if (_connection is not { } connection || _statements is null)
         {
             return;
         }
 
         try
         {
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var version = (long)Scalar(connection, transaction, "PRAGMA user_version")!;
-            Execute(connection, transaction, $"PRAGMA user_version = {version}");
-            transaction.Commit();
-            if (_statements is { } statements)
+            var statements = Begin();
+            try
             {
-                // A commit of this connection: what it remembers still holds.
-                _windowsVersion = statements.DataVersion();
+                var version = (long)Scalar(connection, null, "PRAGMA user_version")!;
+                Execute(connection, null, $"PRAGMA user_version = {version}");
             }
+            catch
+            {
+                RollBack(statements);
+                throw;
+            }
+
+            Commit(statements);
         }
         catch (SqliteException)
         {
