@@ -65,6 +65,11 @@ internal abstract record SingleYamlDocument
                 return new Failed(duplicate);
             }
 
+            if (UnmarkedYamlError.Find(text, source, ex) is { } unmarked)
+            {
+                return new Failed(unmarked);
+            }
+
             var message = ex.InnerException?.Message ?? ex.Message;
             return new Failed(new PolicyError(source, (int)ex.Start.Line, (int)ex.Start.Column, "$", message));
         }

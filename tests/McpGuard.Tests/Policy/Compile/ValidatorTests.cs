@@ -71,6 +71,20 @@ public sealed class ValidatorTests
             $"the key '{path.Split('.')[^1]}' is written twice (first at line {firstLine})", error.Message);
     }
 
+    [Theory]
+    [InlineData("version: 1\ndefault: deny\ntools:\n\tget_x: allow\n", 4, 1, "found invalid tab as indentation")]
+    [InlineData("version: 1\ndefault: deny\ntools:\n  a: allow\n  b: *nope\n", 5, 6,
+        "the alias *nope names no anchor (&nope) written before it")]
+    public void Rejects_TabIndentAndUnknownAlias_AtTheirPosition_NotAtTheTopOfTheFile(
+        string yaml, int line, int column, string message)
+    {
+        // YamlDotNet throws both without a position (1:1), which pointed at the wrong end of the file (hqa14).
+        var error = Assert.Single(Errors(yaml));
+
+        Assert.Equal(("p.yaml", line, column), (error.File, error.Line, error.Column));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Accepts_QuotedNumericBound_AsTheNumber()
     {
