@@ -1,4 +1,3 @@
-using System.Globalization;
 using McpGuard.Policy.Limits;
 using McpGuard.Policy.Risk;
 using McpGuard.Policy.Settings;
@@ -218,7 +217,7 @@ internal sealed partial class PolicyEngine
         (limit.Budget is { } budget && limit.Demand.Amount > limit.Demand.Max
             ? new LimitRefusal(limit.Scope, $"{limit.NeverFitsText}: this call's {budget.Argument} alone is more than "
                 + $"{budget.Max}, so it can never be allowed; a smaller {budget.Argument} may be.", retryAfter)
-            : new LimitRefusal(limit.Scope, $"{limit.RefusedText}; retry after {Seconds(retryAfter)}.", retryAfter))
+            : new LimitRefusal(limit.Scope, $"{limit.RefusedText}; retry after {Wait(retryAfter)}.", retryAfter))
         with { Limit = limit.Name };
 
     private static LimitOutcome.Refused Refuse(ToolEntry? entry, LimitRefusal refusal, RiskClass risk) => new(refusal)
@@ -241,6 +240,7 @@ internal sealed partial class PolicyEngine
     private static PolicyDecision Allowed(RiskClass risk) =>
         new() { Verdict = Verdict.Allow, RuleId = RuleId.Limits, Risk = risk };
 
-    private static string Seconds(TimeSpan wait) =>
-        Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
+    // As `mcpguard limits` says when the count frees up (23h 59m, not 86340s), and never "0s".
+    private static string Wait(TimeSpan wait) =>
+        WaitText.Of(wait > TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1));
 }

@@ -5,8 +5,14 @@ namespace McpGuard.Audit;
 /// <summary>Paths as users write them in policies and on the command line.</summary>
 internal static class AuditPaths
 {
-    /// <summary>The log <c>mcpguard audit</c> reads when no file is given, and the path the docs suggest.</summary>
-    public const string DefaultLog = "~/.mcpguard/audit.jsonl";
+    /// <summary>
+    /// The log <c>mcpguard audit</c> reads when no file is given, and <c>limits --reset</c> writes to when the policy
+    /// names none: <c>audit.jsonl</c> in <c>$MCPGUARD_HOME</c> (<c>~/.mcpguard</c>), where McpGuard keeps its files.
+    /// </summary>
+    public static string DefaultLog => Path.Combine(McpGuardHome.Path, "audit.jsonl");
+
+    /// <summary><see cref="DefaultLog"/> as help text says it.</summary>
+    public const string DefaultLogText = "$MCPGUARD_HOME/audit.jsonl, ~/.mcpguard/audit.jsonl without it";
 
     /// <summary>
     /// Expands a leading <c>~</c> (alone or followed by a separator) to the user's home and makes the path absolute.

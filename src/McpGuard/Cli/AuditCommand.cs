@@ -10,7 +10,7 @@ internal static class AuditCommand
         var clock = timeProvider ?? TimeProvider.System;
         var file = new Argument<string>("file")
         {
-            Description = $"The audit log to summarise (default {AuditPaths.DefaultLog}).",
+            Description = $"The audit log to summarise (default {AuditPaths.DefaultLogText}).",
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => AuditPaths.DefaultLog,
         };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using McpGuard.Audit;
 using McpGuard.ClientConfig;
@@ -12,6 +13,9 @@ namespace McpGuard.Cli;
 /// </summary>
 internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, TimeProvider timeProvider)
 {
+    /// <summary>What the last <see cref="EditAsync"/> did to each entry, named as its report names them.</summary>
+    public IReadOnlyList<ServerChange> Changes { get; private set; } = [];
+
     public async Task<int> EditAsync(
         string? configPath,
         IReadOnlyList<string> selected,
@@ -28,7 +32,7 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
             return ExitCodes.UsageOrPolicyError;
         }
 
-        var text = await File.ReadAllTextAsync(path, cancellationToken);
+        var (text, encoding) = Decode(await File.ReadAllBytesAsync(path, cancellationToken));
         if (!ClientConfigDocument.TryParse(text, out var document, out var problem))
         {
             await error.WriteLineAsync($"mcpguard: {path} {problem}. Nothing was changed.");
@@ -48,6 +52,7 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
         var changes = document.Groups
             .SelectMany(group => change(group.Servers).Select(item => item with { Name = group.Label(item.Name) }))
             .ToList();
+        Changes = changes;
         await output.WriteLineAsync($"Config: {path}");
         foreach (var item in changes)
         {
@@ -92,7 +97,7 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
             var backup = BackupPath(path);
             File.Copy(path, backup);
             await output.WriteLineAsync($"Backup: {backup}");
-            await ReplaceAsync(path, ClientConfigSplice.Write(text, document), cancellationToken);
+            await ReplaceAsync(path, ClientConfigSplice.Write(text, document), encoding, cancellationToken);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -131,13 +136,40 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
         return backup;
     }
 
-    private static async Task ReplaceAsync(string path, string text, CancellationToken cancellationToken)
+    /// <summary>
+    /// The file's text and the encoding to write it back in: its byte order mark, if it has one (Windows editors
+    /// write one), is kept, so <c>unwrap</c> gives the file back byte for byte; without one, UTF-8 without one.
+    /// </summary>
+    private static (string Text, Encoding Encoding) Decode(byte[] bytes)
+    {
+        Encoding[] marked =
+        [
+            new UTF8Encoding(encoderShouldEmitUTF8Identifier: true),
+            new UTF32Encoding(bigEndian: false, byteOrderMark: true),
+            new UnicodeEncoding(bigEndian: false, byteOrderMark: true),
+            new UnicodeEncoding(bigEndian: true, byteOrderMark: true),
+            new UTF32Encoding(bigEndian: true, byteOrderMark: true),
+        ];
+        foreach (var encoding in marked)
+        {
+            var preamble = encoding.Preamble;
+            if (bytes.AsSpan().StartsWith(preamble))
+            {
+                return (encoding.GetString(bytes.AsSpan(preamble.Length)), encoding);
+            }
+        }
+
+        return (Encoding.UTF8.GetString(bytes), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    }
+
+    private static async Task ReplaceAsync(
+        string path, string text, Encoding encoding, CancellationToken cancellationToken)
     {
         var temp = Path.Combine(
             Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.mcpguard-{Guid.NewGuid():N}.tmp");
         try
         {
-            await File.WriteAllTextAsync(temp, text, cancellationToken);
+            await File.WriteAllTextAsync(temp, text, encoding, cancellationToken);
             if (!OperatingSystem.IsWindows())
             {
                 // configs hold API keys in env: keep them private

@@ -39,6 +39,10 @@ internal static class DoctorCommand
             }
 
             findings.Add(SetupChecks.Home(McpGuardHome.Path));
+            if (SetupChecks.RelativeConfigHome(Environment.GetEnvironmentVariable, UserHome.Path) is { } configHome)
+            {
+                findings.Add(configHome);
+            }
 
             var configs = new ClientConfigCheck(guard, PolicyLoader.LoadFile, path);
             var home = UserHome.Path;

@@ -4,7 +4,10 @@ using McpGuard.Policy.Compile;
 
 namespace McpGuard.Cli;
 
-/// <summary><c>mcpguard init [--out FILE] -- COMMAND</c>: a commented starter policy from the server's tools.</summary>
+/// <summary>
+/// <c>mcpguard init [--out FILE] (-- COMMAND | --url URL)</c>: a commented starter policy from the server's tools. A
+/// remote server is listed as <c>tools</c>, <c>check</c> and <c>pin</c> list it (docs/remote.md#inventory).
+/// </summary>
 internal static class InitCommand
 {
     public static Command Create(ServerConnector? connector = null)
@@ -14,37 +17,43 @@ internal static class InitCommand
             Description = "Write the policy here instead of stdout (refuses to overwrite).",
         };
         var verbose = CommonOptions.Verbose();
-        var server = CommonOptions.ServerCommand();
+        var server = new InspectedServerOptions();
         var command = new Command(
-            "init", "Write a starter policy for a server from its tools and their risk classes.")
+            "init", "Write a starter policy for a server (after --, or --url) from its tools and their risk classes.")
         {
-            outOption, verbose, server,
+            outOption, verbose,
         };
+        server.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
-            var commandLine = parseResult.GetValue(server)!;
+            if (await server.ReadAsync(parseResult, error, connector) is not { } target)
+            {
+                return ExitCodes.UsageOrPolicyError;
+            }
 
             // Before the server starts: a refusal should not wait for (or run) a server first.
-            if (parseResult.GetValue(outOption) is { } target && OutRefusal(target) is { } refusal)
+            if (parseResult.GetValue(outOption) is { } outFile && OutRefusal(outFile) is { } refusal)
             {
                 await error.WriteLineAsync($"mcpguard init: {refusal}");
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            if (await ServerInspection.ListAsync(
-                    commandLine,
-                    connector ?? ServerConnector.Stdio,
-                    parseResult.GetValue(verbose),
-                    error,
-                    cancellationToken) is not { } inventory)
+            var listing = await ServerInspection.ListAsync(
+                target.Shown,
+                target.Connector,
+                parseResult.GetValue(verbose),
+                error,
+                cancellationToken);
+            if (listing.Inventory is not { } inventory)
             {
-                return ExitCodes.Failure;
+                return listing.ExitCode;
             }
 
             var tools = inventory.Tools;
-            var starter = StarterPolicy.Write(ServerName.FromCommandLine(commandLine), inventory);
+            var starter = StarterPolicy.Write(
+                target.Remote is { } url ? new Uri(url).Host : ServerName.FromCommandLine(target.Shown), inventory);
             foreach (var name in starter.LeftOut)
             {
                 await error.WriteLineAsync($"mcpguard init: warning: the tool '{TerminalText.Printable(name)}' "
@@ -83,8 +92,9 @@ internal static class InitCommand
                 return failed.ByUser ? ExitCodes.UsageOrPolicyError : ExitCodes.Failure;
             }
 
+            var named = target.Remote is { } remote ? $"--url {remote}" : "-- " + string.Join(' ', target.Shown);
             await output.WriteLineAsync($"Wrote {file.FullName} ({tools.Count} tools). Next: mcpguard check --policy "
-                + $"{file.FullName} -- {TerminalText.Printable(string.Join(' ', commandLine))}");
+                + $"{file.FullName} {TerminalText.Printable(named)}");
             if (await StarterCases.WriteBesideAsync(file.FullName, check.Policy, tools, error, cancellationToken)
                 is { } cases)
             {

@@ -5,10 +5,10 @@ using McpGuard.Inventory;
 namespace McpGuard.Cli;
 
 /// <summary>
-/// The server an inspection command lists (<c>tools</c>, <c>check</c>, <c>pin</c>): a child after <c>--</c>, or a
-/// remote one with <c>--url</c> and the options of <c>run --url</c>, read by the same <see cref="UpstreamCliOptions"/>
-/// (headers with <c>${VAR}</c>, the <c>login</c> token, <c>--ca</c>, the timeout; docs/remote.md) and listed through
-/// the guard's own upstream client (<see cref="UpstreamClientTransport"/>).
+/// The server an inspection command lists (<c>tools</c>, <c>check</c>, <c>pin</c>, <c>init</c>): a child after
+/// <c>--</c>, or a remote one with <c>--url</c> and the options of <c>run --url</c>, read by the same
+/// <see cref="UpstreamCliOptions"/> (headers with <c>${VAR}</c>, the <c>login</c> token, <c>--ca</c>, the timeout;
+/// docs/remote.md) and listed through the guard's own upstream client (<see cref="UpstreamClientTransport"/>).
 /// </summary>
 internal sealed class InspectedServerOptions
 {

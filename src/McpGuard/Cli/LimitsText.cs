@@ -1,4 +1,3 @@
-using System.Globalization;
 using McpGuard.Policy.Limits;
 using McpGuard.Policy.Values;
 using Spectre.Console;
@@ -54,23 +53,8 @@ internal static class LimitsText
         : row.PerPaths.Count > 0 ? string.Join(", ", row.PerPaths.Select(p => $"{p}=…"))
         : "-";
 
-    /// <summary>A wait as a person reads it: 45s, 3m 20s, 4h 12m, 2d 3h.</summary>
-    public static string Duration(TimeSpan span)
-    {
-        var seconds = Math.Max(0, (long)Math.Ceiling(span.TotalSeconds));
-        return seconds switch
-        {
-            < 60 => $"{seconds}s",
-            < 3600 => Two(seconds / 60, "m", seconds % 60, "s"),
-            < 86400 => Two(seconds / 3600, "h", seconds % 3600 / 60, "m"),
-            _ => Two(seconds / 86400, "d", seconds % 86400 / 3600, "h"),
-        };
-    }
-
-    private static string Two(long first, string firstUnit, long second, string secondUnit) =>
-        second == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{first}{firstUnit}")
-            : string.Create(CultureInfo.InvariantCulture, $"{first}{firstUnit} {second}{secondUnit}");
+    /// <summary>A wait as a person reads it, as a refusal's "retry after" says it (<see cref="WaitText"/>).</summary>
+    public static string Duration(TimeSpan span) => WaitText.Of(span);
 
     private static string Safe(string text) => Markup.Escape(TerminalText.Printable(text));
 }

@@ -56,14 +56,15 @@ internal static class PinCommand
                     + "and every tool is shown as new.");
             }
 
-            if (await ServerInspection.ListAsync(
-                    inspected.Shown,
-                    inspected.Connector,
-                    parseResult.GetValue(verbose),
-                    error,
-                    cancellationToken) is not { } inventory)
+            var listing = await ServerInspection.ListAsync(
+                inspected.Shown,
+                inspected.Connector,
+                parseResult.GetValue(verbose),
+                error,
+                cancellationToken);
+            if (listing.Inventory is not { } inventory)
             {
-                return ExitCodes.Failure;
+                return listing.ExitCode;
             }
 
             var tools = inventory.Tools;

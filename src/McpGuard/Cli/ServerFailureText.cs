@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using McpGuard.Http.Upstream;
 using McpGuard.Stdio;
 using ModelContextProtocol.Client;
 
@@ -31,7 +32,12 @@ internal static class ServerFailureText
             }
         }
 
-        return FirstLine(exception.Message);
+        // The guard's own upstream client (--url) could not reach the server: the line already names the URL.
+        var message = FirstLine(exception.Message);
+        var noAnswer = $"{UpstreamFailure.NoAnswer}{commandLine[0]}: ";
+        return message.StartsWith(noAnswer, StringComparison.Ordinal)
+            ? message[noAnswer.Length..].TrimEnd('.')
+            : message;
     }
 
     private static string Tail(IReadOnlyList<string>? stderr)

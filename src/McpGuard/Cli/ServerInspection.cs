@@ -29,11 +29,13 @@ internal static class ServerInspection
     }
 
     /// <returns>
-    /// The server's inventory, or null after saying on <paramref name="error"/>, in one line, why it could not be
+    /// The server's inventory, or none after saying on <paramref name="error"/>, in one line, why it could not be
     /// listed. Whatever the server answers is its own input, not a bug of ours, so any failure is that one line
-    /// (server text in it made inert); <paramref name="verbose"/> adds the exception for a bug report.
+    /// (server text in it made inert); <paramref name="verbose"/> adds the exception for a bug report. SIGINT, SIGTERM
+    /// or SIGHUP while it lists (Ctrl-C) stop the server before the command exits with the signal's code: the
+    /// runtime's own handling would end this process at once and leave the server running.
     /// </returns>
-    public static async Task<ServerInventory?> ListAsync(
+    public static async Task<ServerListing> ListAsync(
         IReadOnlyList<string> commandLine,
         ServerConnector connector,
         bool verbose,
@@ -43,9 +45,10 @@ internal static class ServerInspection
         // The SDK's own logging stays off: its lines would carry the server's text past the sanitiser.
         using var loggerFactory = GuardLogging.Create(LogLevel.None);
         var shown = TerminalText.Printable(string.Join(' ', commandLine));
+        using var stop = new StopSignal();
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
             timeout.CancelAfter(s_listTimeout);
             var listing = ServerProbe.ListToolsAsync(connector.Connect(commandLine, loggerFactory), timeout.Token);
             // A server started by uvx or npx may first resolve and download packages: say what is being waited for.
@@ -58,11 +61,18 @@ internal static class ServerInspection
             }
 
             await patience.CancelAsync();
-            return await listing;
+            return new ServerListing(await listing, ExitCodes.Success);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (Exception) when (stop.ExitCode is { } signalled)
+        {
+            // The listing's connection is disposed by now, and with it the server (its whole process tree).
+            await error.WriteLineAsync($"mcpguard: stopped by a signal while listing the tools of '{shown}'; "
+                + "the server was stopped too.");
+            return new ServerListing(null, signalled);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -79,7 +89,7 @@ internal static class ServerInspection
                 }
             }
 
-            return null;
+            return new ServerListing(null, ExitCodes.Failure);
         }
     }
 }

@@ -37,14 +37,15 @@ internal static class ToolsCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            if (await ServerInspection.ListAsync(
-                    target.Shown,
-                    target.Connector,
-                    parseResult.GetValue(verbose),
-                    error,
-                    cancellationToken) is not { } inventory)
+            var listing = await ServerInspection.ListAsync(
+                target.Shown,
+                target.Connector,
+                parseResult.GetValue(verbose),
+                error,
+                cancellationToken);
+            if (listing.Inventory is not { } inventory)
             {
-                return ExitCodes.Failure;
+                return listing.ExitCode;
             }
 
             var tools = inventory.Tools;

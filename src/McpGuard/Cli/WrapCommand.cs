@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using McpGuard.Audit;
 using McpGuard.ClientConfig;
 using McpGuard.Policy.Compile;
@@ -58,43 +56,30 @@ internal static class WrapCommand
 
             var guard = GuardInvocation.Current(parseResult.GetValue(guardCommand));
             var selected = parseResult.GetValue(server) ?? [];
-            var missing = new List<string>();
             var editor = new ClientConfigEditor(
                 parseResult.InvocationConfiguration.Output, error, timeProvider ?? TimeProvider.System);
             var exitCode = await editor.EditAsync(
                 parseResult.GetValue(config),
                 selected,
-                servers =>
-                {
-                    var changes = ServerEntries.Wrap(servers, selected, guard, policyPath);
-                    missing.AddRange(changes.Where(c => c.Kind == ServerChangeKind.Wrapped).Select(c => c.Name)
-                        .Where(name => OriginalCommand(servers[name]) is { } original
-                            && !CommandLookup.IsFound(original, Environment.GetEnvironmentVariable("PATH"))));
-                    return changes;
-                },
+                servers => ServerEntries.Wrap(servers, selected, guard, policyPath),
                 parseResult.GetValue(dryRun),
                 cancellationToken);
-            foreach (var name in missing)
+
+            // Named as the report names the entry (a project's entry says which project), with the command itself.
+            var path = Environment.GetEnvironmentVariable("PATH");
+            foreach (var change in editor.Changes.Where(c => c.Kind == ServerChangeKind.Wrapped))
             {
-                await error.WriteLineAsync(
-                    $"mcpguard wrap: note: the command of {TerminalText.Printable(name)} is not found on this PATH; " +
-                    "the client will not find it either (use an absolute path in the config)");
+                if (change.Command is { } original && !CommandLookup.IsFound(original, path))
+                {
+                    await error.WriteLineAsync(
+                        $"mcpguard wrap: note: {TerminalText.Printable(change.Name)}: its command "
+                            + $"{TerminalText.Printable(original)} is not found on this PATH; the client will not "
+                            + "find it either (use an absolute path in the config)");
+                }
             }
 
             return exitCode;
         });
         return command;
-    }
-
-    /// <summary>
-    /// The command of a just-wrapped entry: the first element after <c>--</c> in its args (none: remote).
-    /// </summary>
-    private static string? OriginalCommand(JsonNode? entry)
-    {
-        var args = (entry?["args"] as JsonArray)
-            ?.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "")
-            .ToList() ?? [];
-        var separator = args.IndexOf("--");
-        return separator < 0 ? null : separator + 1 < args.Count ? args[separator + 1] : "";
     }
 }

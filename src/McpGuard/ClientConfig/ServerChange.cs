@@ -4,4 +4,7 @@ namespace McpGuard.ClientConfig;
 internal sealed record ServerChange(string Name, ServerChangeKind Kind, string Detail)
 {
     public bool Changed => Kind is ServerChangeKind.Wrapped or ServerChangeKind.Unwrapped;
+
+    /// <summary>The server's own command, of a stdio entry wrap put behind mcpguard (for wrap's PATH note).</summary>
+    public string? Command { get; init; }
 }

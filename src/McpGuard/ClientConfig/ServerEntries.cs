@@ -48,7 +48,10 @@ internal static class ServerEntries
             }
 
             return new ServerChange(
-                name, ServerChangeKind.Wrapped, $"{command} now runs behind mcpguard with policy {policyPath}");
+                name, ServerChangeKind.Wrapped, $"{command} now runs behind mcpguard with policy {policyPath}")
+            {
+                Command = command,
+            };
         }, (name, entry) => RemoteEntries.Wrap(name, entry, guard, policyPath));
     }
 

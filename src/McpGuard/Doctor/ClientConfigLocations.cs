@@ -10,8 +10,8 @@ internal static class ClientConfigLocations
     {
         ArgumentNullException.ThrowIfNull(environment);
         var userConfig = OperatingSystem.IsMacOS() ? Path.Combine(home, "Library", "Application Support")
-            : OperatingSystem.IsWindows() ? environment("APPDATA") ?? Path.Combine(home, "AppData", "Roaming")
-            : environment("XDG_CONFIG_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(home, ".config");
+            : OperatingSystem.IsWindows() ? ClientConfigPaths.AppData(environment, home)
+            : ClientConfigPaths.XdgConfigHome(environment, home);
         return
         [
             ("Claude Desktop", ClientConfigPaths.ClaudeDesktop()),

@@ -61,6 +61,25 @@ internal static class SetupChecks
                 + "set HOME to your home folder (or MCPGUARD_HOME for McpGuard's own files)");
     }
 
+    /// <summary>
+    /// A relative <c>XDG_CONFIG_HOME</c> (or <c>APPDATA</c> on Windows): ignored, as the XDG Base Directory
+    /// specification says, so client configs are looked for (and wrap edits them) under the default folder instead.
+    /// </summary>
+    public static DoctorFinding? RelativeConfigHome(Func<string, string?> environment, string userHome)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var (variable, used) = OperatingSystem.IsWindows()
+            ? (ClientConfigPaths.AppDataVariable, ClientConfigPaths.AppData(environment, userHome))
+            : (ClientConfigPaths.XdgVariable, ClientConfigPaths.XdgConfigHome(environment, userHome));
+        return environment(variable) is { Length: > 0 } value && !Path.IsPathFullyQualified(value)
+            ? new DoctorFinding(
+                DoctorLevel.Note,
+                variable,
+                $"{variable} ({value}) is not an absolute path, so it is ignored (the XDG Base Directory "
+                    + $"specification says so): client configs are looked for under {used}, and wrap edits them there")
+            : null;
+    }
+
     public static DoctorFinding Home(string home)
     {
         if (!Path.IsPathFullyQualified(home))

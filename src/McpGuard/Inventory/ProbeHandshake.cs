@@ -63,8 +63,10 @@ internal static class ProbeHandshake
         var answer = await connection.RequestAsync(DiscoverMethod, discover, cancellationToken);
         if (answer is ProbeAnswer.Refused refused)
         {
-            throw new McpException(
-                $"the server refused initialize ({initialize.Message}) and {DiscoverMethod} ({refused.Message})");
+            // The same error to both (an upstream the guard could not reach answers every request alike): the era
+            // was not the question, and saying it twice only hid it.
+            throw new McpException(refused == initialize ? refused.Message
+                : $"the server refused initialize ({initialize.Message}) and {DiscoverMethod} ({refused.Message})");
         }
 
         var result = ((ProbeAnswer.Result)answer).Value as JsonObject

@@ -29,6 +29,9 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
     private string? _lockPath;
     private int _pending;
 
+    // The file could not be read at the last reload (deleted, say): said once, until it can be read again.
+    private bool _unreadable;
+
     // The reload a file event started, owned here: disposing waits for it, so no reload reaches a session that ended.
     private Task _settling = Task.CompletedTask;
 
@@ -64,8 +67,16 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
             var text = TryRead();
             if (text is null)
             {
+                if (!_unreadable)
+                {
+                    _unreadable = true;
+                    LogUnreadable(_logger, _path, File.Exists(_path) ? "cannot be read" : "is gone");
+                }
+
                 return;
             }
+
+            _unreadable = false;
 
             // The lock file is read once, by the loader, so the pins and the policy are one consistent version.
             var lockText = "";
@@ -190,6 +201,12 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
     // One log line per error: a log line never spans lines, so none can be mistaken for another record.
     [LoggerMessage(Level = LogLevel.Error, Message = "  {Error}")]
     private static partial void LogInvalidError(ILogger logger, string error);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "The policy file {Path} {Why}; the policy loaded last stays in force until a valid file is there "
+            + "again.")]
+    private static partial void LogUnreadable(ILogger logger, string path, string why);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded {Path} (hidden tools changed: {HiddenChanged}).")]
     private static partial void LogReloaded(ILogger logger, string path, bool hiddenChanged);

@@ -3,9 +3,9 @@ using McpGuard.EndToEndTests.TestUtils;
 namespace McpGuard.EndToEndTests.Remote;
 
 /// <summary>
-/// <c>tools</c>, <c>check</c> and <c>pin</c> with <c>--url</c>: the inventory of a remote server (the TypeScript SDK v2
-/// server over Streamable HTTP), reached as <c>run --url</c> reaches it — the guard's own <c>--header</c> on every
-/// request, one 2025 session ended with DELETE. They could only start a child before.
+/// <c>tools</c>, <c>check</c>, <c>pin</c> and <c>init</c> with <c>--url</c>: the inventory of a remote server (the
+/// TypeScript SDK v2 server over Streamable HTTP), reached as <c>run --url</c> reaches it — the guard's own
+/// <c>--header</c> on every request, one 2025 session ended with DELETE. They could only start a child before.
 /// </summary>
 public sealed class RemoteInspectionTests : IDisposable
 {
@@ -34,6 +34,8 @@ public sealed class RemoteInspectionTests : IDisposable
         var check = await GuardCommand.RunAsync(["check", "--policy", policy, .. remote]);
         var pin = await GuardCommand.RunAsync(["pin", "--policy", policy, .. remote]);
         var pinCheck = await GuardCommand.RunAsync(["pin", "--policy", policy, "--check", .. remote]);
+        var starter = Path.Combine(_folder, "starter.yaml");
+        var init = await GuardCommand.RunAsync(["init", "--out", starter, .. remote]);
 
         Assert.True(tools.Code == 0, tools.Error);
         Assert.Contains("sum of qty <= 1 per 1h per symbol", tools.Output, StringComparison.Ordinal);
@@ -44,6 +46,9 @@ public sealed class RemoteInspectionTests : IDisposable
         Assert.True(pin.Code == 0, pin.Output + pin.Error);
         Assert.Single(Directory.GetFiles(_folder, "*.lock.json"));
         Assert.True(pinCheck.Code == 0, pinCheck.Output + pinCheck.Error);
+        Assert.True(init.Code == 0, init.Output + init.Error);
+        Assert.Contains("McpGuard starter policy for 127.0.0.1", File.ReadAllText(starter), StringComparison.Ordinal);
+        Assert.Contains($"--url {server.Url}", init.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(
             "key-123", tools.Output + tools.Error + check.Output + pin.Output, StringComparison.Ordinal);
 
@@ -52,7 +57,7 @@ public sealed class RemoteInspectionTests : IDisposable
         Assert.NotEmpty(requests);
         Assert.All(requests, request => Assert.Equal(
             "key-123", request.GetProperty("headers").GetProperty("x-inventory-key").GetString()));
-        Assert.Equal(4, requests.Count(request => request.GetProperty("method").GetString() == "DELETE"));
+        Assert.Equal(5, requests.Count(request => request.GetProperty("method").GetString() == "DELETE"));
     }
 
     [Fact]
@@ -71,7 +76,10 @@ public sealed class RemoteInspectionTests : IDisposable
         Assert.Empty(output);
         // One line saying why (after the "starting … (waiting up to 60 s)" line, which a loaded machine may earn).
         var lines = error.TrimEnd('\n').Split('\n');
-        Assert.StartsWith($"mcpguard: cannot list the tools of '{url}': ", lines[^1], StringComparison.Ordinal);
+        // The cause once, not once for initialize and again for server/discover with the URL each time.
+        Assert.Equal(
+            $"mcpguard: cannot list the tools of '{url}': the connection was refused (--verbose for details)",
+            lines[^1]);
         Assert.All(
             lines[..^1], line => Assert.StartsWith($"mcpguard: starting '{url}'", line, StringComparison.Ordinal));
     }

@@ -30,6 +30,23 @@ public sealed class InitCommandTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
     }
 
+    // tools, check and pin took --url, init did not: a remote server had no starter policy (docs/remote.md#inventory).
+    [Fact]
+    public async Task Init_Url_WritesAStarterPolicyNamedAfterTheHostAndTheNextStepNamesTheUrl()
+    {
+        using var temp = new TempDirectory();
+        await using var server = ScriptedServer.Listing(Tools);
+        var policy = Path.Combine(temp.Path, "remote.yaml");
+
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            InitCommand.Create(server.Connector), "--out", policy, "--url", "https://mcp.example.com/mcp?key=1");
+
+        Assert.True(exitCode == ExitCodes.Success, error);
+        Assert.Contains("McpGuard starter policy for mcp.example.com", File.ReadAllText(policy));
+        Assert.Contains(
+            $"Next: mcpguard check --policy {policy} --url https://mcp.example.com/mcp{Environment.NewLine}", output);
+    }
+
     [Fact]
     public async Task Init_OutUnderAFile_RefusedWithoutStartingTheServer()
     {

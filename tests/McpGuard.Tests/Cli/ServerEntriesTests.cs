@@ -140,6 +140,8 @@ public sealed class ServerEntriesTests
     [InlineData("macos", null, null, "/Users/me/Library/Application Support/Claude/claude_desktop_config.json")]
     [InlineData("linux", null, null, "/Users/me/.config/Claude/claude_desktop_config.json")]
     [InlineData("linux", null, "/xdg", "/xdg/Claude/claude_desktop_config.json")]
+    [InlineData("linux", null, "xdg", "/Users/me/.config/Claude/claude_desktop_config.json")] // relative: ignored
+    [InlineData("windows", "appdata", null, "/Users/me/AppData/Roaming/Claude/claude_desktop_config.json")]
     [InlineData("windows", "/appdata", null, "/appdata/Claude/claude_desktop_config.json")]
     public void ClaudeDesktop_DefaultPathPerPlatform(string platform, string? appData, string? xdg, string expected)
     {

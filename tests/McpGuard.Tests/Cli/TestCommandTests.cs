@@ -70,7 +70,7 @@ public sealed class TestCommandTests
         Assert.Equal(1, exitCode);
         Assert.Contains(
             "✘ twelve small orders — expected allow, got deny by tools.place_order: "
-                + "rate limit of 10 per 1m for place_order reached; retry after 60s.",
+                + "rate limit of 10 per 1m for place_order reached; retry after 1m.",
             output);
         Assert.Contains($"    at {cases}:4 (step 1, call 11 of 12)", output);
         Assert.Contains("0 passed, 1 failed", output);

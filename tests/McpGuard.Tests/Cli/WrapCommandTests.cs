@@ -291,6 +291,31 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Equal(ClaudeJson, File.ReadAllText(_config));
     }
 
+    // The PATH note named a project's entry "bybit", as if it were the top-level one, and not the command that was
+    // not found: the report says "bybit (project DIR)", and the note now says the same and names the command.
+    [Fact]
+    public async Task Wrap_ProjectEntryWhoseCommandIsNotOnPath_NoteNamesTheProjectEntryAndTheCommand()
+    {
+        File.WriteAllText(_config, """
+            {
+              "mcpServers": { "bybit": { "command": "/bin/sh", "args": ["-c", "true"] } },
+              "projects": {
+                "/home/me/trading": {
+                  "mcpServers": { "bybit": { "command": "mcpguard-test-no-such-server", "args": [] } }
+                }
+              }
+            }
+            """);
+
+        var (exitCode, _, error) = await WrapAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(
+            "mcpguard wrap: note: bybit (project /home/me/trading): its command mcpguard-test-no-such-server is not "
+                + "found on this PATH; the client will not find it either (use an absolute path in the config)",
+            error.TrimEnd('\n'));
+    }
+
     // Configs are written by hand from READMEs: args on one line, escapes, odd spacing. Wrapping one entry rewrote
     // every other entry's layout (and --dry-run did not show it); unwrap then could not give the file back.
     [Fact]
@@ -383,6 +408,35 @@ public sealed class WrapCommandTests : IDisposable
 
         Assert.Equal(0, unwrapCode);
         Assert.Equal(oneLine, File.ReadAllText(_config));
+    }
+
+    // Windows editors (Notepad, PowerShell's Set-Content) save a config with a byte order mark. wrap read it away and
+    // wrote the file back without one, so unwrap could not give the original bytes back.
+    [Theory]
+    [InlineData("utf-8")]
+    [InlineData("utf-16")]
+    public async Task WrapThenUnwrap_ConfigWithByteOrderMark_KeepsItAndRestoresTheFileByteForByte(string name)
+    {
+        var encoding = System.Text.Encoding.GetEncoding(name);
+        byte[] original =
+            [.. encoding.Preamble, .. encoding.GetBytes(ServerEntriesTests.Golden("claude-desktop.json"))];
+        File.WriteAllBytes(_config, original);
+
+        var (exitCode, _, _) = await WrapAsync();
+
+        Assert.Equal(0, exitCode);
+        var wrapped = File.ReadAllBytes(_config);
+        Assert.Equal(encoding.Preamble, wrapped.AsSpan(0, encoding.Preamble.Length).ToArray());
+        Assert.Equal(
+            ServerEntriesTests.Golden("claude-desktop.wrapped.json")
+                .Replace("/etc/mcpguard/policy.yaml", _policy, StringComparison.Ordinal),
+            encoding.GetString(wrapped.AsSpan(encoding.Preamble.Length)));
+
+        var (unwrapCode, _, _) = await CommandRunner.RunAsync(
+            UnwrapCommand.Create(s_clock), "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard");
+
+        Assert.Equal(0, unwrapCode);
+        Assert.Equal(original, File.ReadAllBytes(_config));
     }
 
     private Task<(int ExitCode, string Output, string Error)> WrapAsync(params string[] extra) =>

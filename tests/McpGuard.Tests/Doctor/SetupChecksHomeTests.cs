@@ -33,6 +33,24 @@ public sealed class SetupChecksHomeTests
             "MCPGUARD_HOME (guard-home) is not an absolute path: ", finding.Text, StringComparison.Ordinal);
     }
 
+    // XDG_CONFIG_HOME=.config (relative) made wrap and doctor look for Claude Desktop's config under whatever folder
+    // they ran in. The XDG Base Directory specification says a relative value is to be ignored; doctor says so.
+    [Fact]
+    public void RelativeConfigHome_IsIgnoredAndDoctorSaysWhereConfigsAreLookedFor()
+    {
+        Func<string, string?> environment = name => name is "XDG_CONFIG_HOME" or "APPDATA" ? "my-config" : null;
+
+        var finding = SetupChecks.RelativeConfigHome(environment, "/home/me");
+
+        Assert.NotNull(finding);
+        Assert.Equal(DoctorLevel.Note, finding.Level);
+        Assert.Contains(
+            "(my-config) is not an absolute path, so it is ignored", finding.Text, StringComparison.Ordinal);
+        Assert.Contains("client configs are looked for under /home/me/", finding.Text, StringComparison.Ordinal);
+        Assert.Null(SetupChecks.RelativeConfigHome(name => name == "XDG_CONFIG_HOME" ? "/x" : null, "/home/me"));
+        Assert.Null(SetupChecks.RelativeConfigHome(_ => null, "/home/me"));
+    }
+
     [Fact]
     public void Home_NotCreatedYet_IsANote()
     {

@@ -135,7 +135,7 @@ internal sealed partial class UpstreamClient(
                 var error = JsonRpcMessages.Error(
                     id,
                     ModelContextProtocol.McpErrorCode.InternalError.AsInt(),
-                    $"McpGuard got no answer from the upstream {options.DisplayName}: {failure}.");
+                    $"{UpstreamFailure.NoAnswer}{options.DisplayName}: {failure}.");
                 await sink.DeliverAsync(error, null, _closing.Token);
             }
         }
