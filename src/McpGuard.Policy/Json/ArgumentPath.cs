@@ -138,7 +138,8 @@ internal sealed class ArgumentPath
 
     public override string ToString() => Text;
 
-    private static byte[]? Utf8(string name)
+    /// <summary>The text in UTF-8, or null when it holds a lone surrogate, which no UTF-8 can.</summary>
+    public static byte[]? Utf8(string name)
     {
         try
         {

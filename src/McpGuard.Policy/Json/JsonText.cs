@@ -45,4 +45,24 @@ internal static class JsonText
             return null;
         }
     }
+
+    /// <summary>
+    /// The same with the text in UTF-8 (<see cref="ArgumentPath.Utf8"/>): nothing to transcode per call.
+    /// </summary>
+    public static bool? TryValueEquals(JsonElement value, ReadOnlySpan<byte> utf8Text)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.ValueEquals(utf8Text);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

@@ -10,6 +10,20 @@ namespace McpGuard.Policy.Values;
 /// </summary>
 internal sealed record PolicyValue(string Text, StrictDecimal? Number, bool? Boolean)
 {
+    // The text in UTF-8, which a document compares with its strings: compared by the string, the document transcoded
+    // it on every call (null for text no UTF-8 can hold: compared by the string then, as before). Nothing makes a
+    // PolicyValue `with` another Text, which would keep the old bytes.
+    private readonly byte[]? _utf8 = ArgumentPath.Utf8(Text);
+
+    // Equal as before the UTF-8 copy was kept: by the three values, never by that array.
+    public bool Equals(PolicyValue? other) =>
+        other is not null
+        && Text == other.Text
+        && EqualityComparer<StrictDecimal?>.Default.Equals(Number, other.Number)
+        && Boolean == other.Boolean;
+
+    public override int GetHashCode() => HashCode.Combine(Text, Number, Boolean);
+
     public static PolicyValue FromScalar(string text, bool quoted)
     {
         if (quoted)
@@ -42,7 +56,7 @@ internal sealed record PolicyValue(string Text, StrictDecimal? Number, bool? Boo
                 : null;
         }
 
-        return JsonText.TryValueEquals(argument, Text);
+        return _utf8 is not null ? JsonText.TryValueEquals(argument, _utf8) : JsonText.TryValueEquals(argument, Text);
     }
 
     /// <summary>The argument as an exact number: a JSON number, or a string in the strict form; else null.</summary>

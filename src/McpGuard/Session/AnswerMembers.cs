@@ -22,6 +22,37 @@ internal static class AnswerMembers
         Member(ref reader, "isError"u8, static (ref Utf8JsonReader r) =>
             r.TokenType == JsonTokenType.True ? 1L : null) == 1;
 
+    /// <summary>
+    /// <see cref="ResultIsError(ref Utf8JsonReader)"/>, and whether the result has a member named <c>task</c> or
+    /// <c>taskId</c>, which a task handle has (<see cref="TaskHandles.TryReadCreated"/>), in the same walk.
+    /// </summary>
+    public static bool ResultIsError(ref Utf8JsonReader reader, out bool namesTask)
+    {
+        namesTask = false;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        var isError = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var wanted = reader.ValueTextEquals("isError"u8);
+            namesTask |= !wanted && (reader.ValueTextEquals("task"u8) || reader.ValueTextEquals("taskId"u8));
+            reader.Read();
+            if (wanted)
+            {
+                // As Member: the last isError decides.
+                isError = reader.TokenType == JsonTokenType.True;
+            }
+
+            reader.Skip();
+        }
+
+        return isError;
+    }
+
     private delegate long? ValueReader(ref Utf8JsonReader reader);
 
     /// <summary>

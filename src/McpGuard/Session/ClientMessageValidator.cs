@@ -43,14 +43,19 @@ internal static class ClientMessageValidator
                 McpErrorCode.ParseError.AsInt(), "Parse error: the message is not valid UTF-8.", null);
         }
 
-        if (span.Contains((byte)'\r'))
+        // One search answers both checks below for the common line, which has no carriage return and no escape.
+        if (span.IndexOfAny((byte)'\r', (byte)'\\') >= 0)
         {
-            return Invalid("a raw carriage return is only allowed right before the line's newline", EchoableId(bytes));
-        }
+            if (span.Contains((byte)'\r'))
+            {
+                return Invalid(
+                    "a raw carriage return is only allowed right before the line's newline", EchoableId(bytes));
+            }
 
-        if (HasUnpairedSurrogateEscape(span))
-        {
-            return Invalid("a string escapes an unpaired UTF-16 surrogate", EchoableId(bytes));
+            if (HasUnpairedSurrogateEscape(span))
+            {
+                return Invalid("a string escapes an unpaired UTF-16 surrogate", EchoableId(bytes));
+            }
         }
 
         JsonDocument document;

@@ -8,8 +8,12 @@ namespace McpGuard.Session;
 /// Utf8JsonReader, no document and no copy, which also proves the line is one JSON-RPC 2.0 message (non-JSON
 /// output of the child, and JSON that is not JSON-RPC, is never forwarded).
 /// </summary>
-internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? Id, bool IsError = false, long? ErrorCode = null)
+internal readonly record struct ServerMessageHeader(
+    string? Method, JsonRpcId? Id, bool IsError = false, long? ErrorCode = null, bool NamesNoTask = false)
 {
+    // NamesNoTask: true when the line was read here and no result of it has a member named task or taskId, so it
+    // cannot be a task handle (TaskHandles.TryReadCreated) and is not searched again; false when not known.
+
     public bool IsResponse => Method is null && Id is not null;
 
     public bool IsRequest => Method is not null && Id is not null;
@@ -31,6 +35,7 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
             long? errorCode = null;
             var isVersion2 = false;
             var hasResult = false;
+            var namesTask = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var member = JsonRpcMembers.Of(ref reader);
@@ -58,7 +63,8 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
                 {
                     hasResult = true;
                     // Only the result's own top-level isError matters; its (possibly huge) content is skipped.
-                    isError |= AnswerMembers.ResultIsError(ref reader);
+                    isError |= AnswerMembers.ResultIsError(ref reader, out var task);
+                    namesTask |= task;
                     continue;
                 }
 
@@ -78,7 +84,7 @@ internal readonly record struct ServerMessageHeader(string? Method, JsonRpcId? I
                 return false;
             }
 
-            header = new ServerMessageHeader(method, id, isError, errorCode);
+            header = new ServerMessageHeader(method, id, isError, errorCode, NamesNoTask: !namesTask);
             return true;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)

@@ -10,6 +10,9 @@ namespace McpGuard.Session;
 /// </summary>
 internal readonly record struct ToolCall(string Name, JsonElement Arguments)
 {
+    // The last name's string again for the same bytes, as telemetry reads it (a new string per call before).
+    private static readonly ToolNames s_names = new();
+
     public static bool TryRead(JsonElement parameters, out ToolCall call, [NotNullWhen(false)] out string? problem) =>
         TryRead(parameters, read: null, out call, out problem);
 
@@ -29,7 +32,7 @@ internal readonly record struct ToolCall(string Name, JsonElement Arguments)
         }
 
         var toolName = read is { } known ? known.Name
-            : parameters.TryGetProperty("name"u8, out var name) ? JsonText.TryGetString(name) : null;
+            : parameters.TryGetProperty("name"u8, out var name) ? s_names.Of(name) : null;
         if (toolName is null)
         {
             problem = "tools/call params.name must be a string";

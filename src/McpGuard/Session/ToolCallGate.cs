@@ -196,7 +196,10 @@ internal sealed partial class ToolCallGate(
         || PickedTool.InInputResponses(parameters) is { Count: > 0 };
 
     /// <summary>Who sent request <paramref name="id"/>: the session's agent, or on the shared child its own.</summary>
-    private string AgentOf(JsonRpcId id) => options.RequestAgents?.AgentOf(id) ?? options.Agent;
+    public string AgentOf(JsonRpcId id) => options.RequestAgents?.AgentOf(id) ?? options.Agent;
+
+    /// <summary>Whether the server's requests come from several agents (serve's shared 2026-07-28 child).</summary>
+    public bool SharedByAgents => options.RequestAgents is not null;
 
     /// <summary>
     /// The client withdrew a call (notifications/cancelled): if it is being held, drop it unanswered.

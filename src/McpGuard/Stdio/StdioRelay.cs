@@ -100,7 +100,8 @@ internal sealed partial class StdioRelay(
             }
             else
             {
-                LogClientGone(_logger, first == stopRequested ? "a stop signal" : "the client closed its end of stdout");
+                LogClientGone(
+                    _logger, first == stopRequested ? "a stop signal" : "the client closed its end of stdout");
             }
 
             if (first == clientPumping)

@@ -104,4 +104,34 @@ public sealed class ServerMessageHeaderTests
         Assert.True(header.IsResponse);
         Assert.Equal("42", header.Id?.ToString());
     }
+
+    /// <summary>
+    /// The walk that reads the header also tells when no result names a task, so the answer is not searched for a
+    /// task handle again: it must never say so of a handle (escaped names and a repeated result included).
+    /// </summary>
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"task":{"taskId":"a","status":"working"}}}""", false)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"resultType":"task","taskId":"b","status":"working"}}""", false)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"resultType":"task","task\u0049d":"b"}}""", false)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"t\u0061sk":{"taskId":"a"}}}""", false)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"task":{"taskId":"a"}},"result":{"content":[]}}""", false)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[]},"result":{"task":{"taskId":"a"}}}""", false)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[],"structuredContent":{"taskId":"c"}}}""", true)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"\"taskId\""}]}}""", true)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":true}}""", true)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"result":[]}""", true)]
+    public void TryRead_Answer_SaysWhenNoResultNamesATask(string line, bool namesNoTask)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        Assert.True(ServerMessageHeader.TryRead(WireBytes.Segmented(bytes, 3), out var header));
+        Assert.Equal(namesNoTask, header.NamesNoTask);
+        if (header.NamesNoTask)
+        {
+            Assert.False(TaskHandles.TryReadCreated(new ReadOnlySequence<byte>(bytes), out _));
+        }
+    }
+
+    [Fact]
+    public void Header_NotReadHere_NeverSaysNoTask() =>
+        Assert.False(new ServerMessageHeader("m", null).NamesNoTask);
 }

@@ -24,7 +24,7 @@ internal sealed class CallOutcomeStage(SessionChannels channels, CallOutcomes ou
         }
 
         var header = step.Header;
-        if (!header.IsError && TaskHandles.TryReadCreated(step.Line, out var taskId))
+        if (!header.IsError && !header.NamesNoTask && TaskHandles.TryReadCreated(step.Line, out var taskId))
         {
             // The server runs the call as a task: its outcome (and any give-back) waits for the task's end.
             channels.Tasks.Created(taskId, new TrackedTask(call, pending.Id));
