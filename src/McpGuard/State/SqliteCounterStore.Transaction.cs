@@ -1,127 +1,12 @@
-using McpGuard.Home;
 using McpGuard.Policy.Limits;
 using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;
 
+// Opening and ending a write transaction, and when what the connection remembers still holds.
 internal sealed partial class SqliteCounterStore
 {
-    private const int SweepEvery = 1000;
-
-    private readonly Dictionary<CounterId, long> _ids = [];
     private readonly List<(CounterId Counter, long Id)> _made = [];
-    private SqliteConnection? _connection;
-    private SqliteCounterStatements? _statements;
-    private int _untilSweep;
-
-    /// <summary>One decision in a transaction of its own, on the caller's thread.</summary>
-    private CountOutcome DecideAlone(IReadOnlyList<CounterDemand> demands, DateTimeOffset now)
-    {
-        try
-        {
-            var statements = Begin();
-            var outcome = Decide(statements, demands, now);
-            Commit(statements);
-            return outcome;
-        }
-        catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
-        {
-            Fail();
-            return new CountOutcome.Unavailable(SqliteFailures.Reason(ex));
-        }
-    }
-
-    /// <summary>
-    /// A burst's decisions in one transaction (group commit), in arrival order, each seeing what the ones before
-    /// it counted. When the transaction fails, none of them counted.
-    /// </summary>
-    private CountOutcome[] DecideTogether(SqliteDecision[] batch)
-    {
-        var outcomes = new CountOutcome[batch.Length];
-        try
-        {
-            var statements = Begin();
-            for (var i = 0; i < batch.Length; i++)
-            {
-                outcomes[i] = Decide(statements, batch[i].Demands, batch[i].Now);
-            }
-
-            Commit(statements);
-        }
-        catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
-        {
-            Fail();
-            Array.Fill(outcomes, new CountOutcome.Unavailable(SqliteFailures.Reason(ex)));
-        }
-
-        return outcomes;
-    }
-
-    private bool GiveBack(CountReceipt receipt)
-    {
-        try
-        {
-            var statements = Begin();
-            foreach (var counted in receipt.Counted)
-            {
-                if (Find(statements, counted.Counter) is { } stored)
-                {
-                    TakeBack(statements, stored, counted.BucketOpenedTicks, counted.Amount);
-                    _windows.Remove(counted.Counter);
-                }
-            }
-
-            Commit(statements);
-            return true;
-        }
-        catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
-        {
-            Fail();
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Checks every demand against its counter's live window, then counts all of them, or refuses without
-    /// writing a count. Runs inside an open transaction.
-    /// </summary>
-    private CountOutcome Decide(
-        SqliteCounterStatements statements, IReadOnlyList<CounterDemand> demands, DateTimeOffset now)
-    {
-        var few = default(FewLiveWindows);
-        Span<LiveWindow> windows = demands.Count <= FewLiveWindows.Length
-            ? ((Span<LiveWindow>)few)[..demands.Count]
-            : new LiveWindow[demands.Count];
-        for (var i = 0; i < demands.Count; i++)
-        {
-            var demand = demands[i];
-            var window = Load(statements, demand.Counter, now);
-            if (window.Sum + demand.Amount > demand.Max)
-            {
-                var buckets = window.Id is { } id ? LiveBuckets(statements, id, demand.Counter.Window, now) : [];
-                var retryAfter = WindowArithmetic.RetryAfter(
-                    buckets, window.Sum, demand.Amount, demand.Max, demand.Counter.Window, now);
-                return new CountOutcome.Refused(i, retryAfter);
-            }
-
-            windows[i] = window;
-        }
-
-        var counted = new CountedAmount[demands.Count];
-        for (var i = 0; i < demands.Count; i++)
-        {
-            var demand = demands[i];
-            counted[i] = new CountedAmount(demand.Counter, Add(statements, windows[i], demand, now), demand.Amount);
-        }
-
-        if (--_untilSweep <= 0)
-        {
-            _untilSweep = SweepEvery;
-            Sweep(statements, now);
-        }
-
-        return new CountOutcome.Counted(new CountReceipt(counted));
-    }
 
     /// <summary>
     /// Opens the write transaction. The counters this connection remembers are still what the file holds unless
@@ -237,59 +122,5 @@ internal sealed partial class SqliteCounterStore
         {
             // No transaction is open any more: nothing to undo.
         }
-    }
-
-    /// <summary>
-    /// The open connection, opening it (and creating the file and schema) on first use or after a failure.
-    /// </summary>
-    private SqliteCounterStatements Open()
-    {
-        if (_statements is { } statements)
-        {
-            return statements;
-        }
-
-        McpGuardHome.EnsureDirectoryOf(_path);
-        SqliteNative.UseMultiThreadMode();
-
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = _path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(_busyTimeout.TotalSeconds)),
-        }.ToString());
-        try
-        {
-            connection.Open();
-            CreateSchema(connection);
-            _checkpointer.Watch(connection);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-
-        _connection = connection;
-        _statements = new SqliteCounterStatements(connection);
-        _untilSweep = 0;
-        return _statements;
-    }
-
-    /// <summary>
-    /// Drops the connection (the next transaction opens it again) and forgets the ids and windows: the file may be
-    /// another one then.
-    /// </summary>
-    private void Reset()
-    {
-        _statements?.Dispose();
-        _statements = null;
-        _ids.Clear();
-        _windows.Clear();
-        _writes.Clear();
-        _windowsVersion = -1;
-        _connection?.Dispose();
-        _connection = null;
     }
 }

@@ -1,8 +1,8 @@
 using McpGuard.Policy.Limits;
-using Microsoft.Data.Sqlite;
 
 namespace McpGuard.State;
 
+// What 'mcpguard limits' lists: a namespace's live counters.
 internal sealed partial class SqliteCounterStore
 {
     /// <remarks>Runs on the caller's thread (a command, not a call path): it waits for the connection like a
@@ -59,39 +59,6 @@ internal sealed partial class SqliteCounterStore
         {
             Fail();
             throw new CounterStoreException($"{Description} cannot be read: {SqliteFailures.Reason(ex)}", ex);
-        }
-        finally
-        {
-            Release();
-        }
-    }
-
-    public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken)
-    {
-        if (!TryAcquire(cancellationToken))
-        {
-            throw new CounterStoreException(
-                $"{Description} cannot be written: busy for more than {_busyTimeout.TotalSeconds:0.###}s");
-        }
-
-        try
-        {
-            Open();
-            var connection = _connection!;
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using var delete = Command(
-                connection, transaction, "DELETE FROM limit_ids WHERE namespace = $ns AND entry = $entry");
-            delete.Parameters.AddWithValue("$ns", counterNamespace);
-            delete.Parameters.AddWithValue("$entry", entry);
-            var cleared = delete.ExecuteNonQuery();
-            transaction.Commit();
-            _windows.Clear();
-            return new(cleared);
-        }
-        catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
-        {
-            Fail();
-            throw new CounterStoreException($"{Description} cannot be written: {SqliteFailures.Reason(ex)}", ex);
         }
         finally
         {

@@ -1,9 +1,14 @@
 using McpGuard.Policy.Values;
 using Microsoft.Data.Sqlite;
+using static McpGuard.State.SqliteCounterStore;
 
 namespace McpGuard.State;
 
-internal sealed partial class SqliteCounterStore
+/// <summary>
+/// The SQLite store's tables (<see cref="SqliteCounterStore"/>): made in a fresh file, an older schema's moved on,
+/// a newer one's refused.
+/// </summary>
+internal static class SqliteCounterSchema
 {
     /// <summary>
     /// The schema this guard writes (<c>PRAGMA user_version</c>). 1, unnumbered (user_version 0), had no sums:
@@ -24,14 +29,14 @@ internal sealed partial class SqliteCounterStore
     /// times are UTC ticks. AUTOINCREMENT: an id is never reused, so an id this guard remembers names the same
     /// counter or none.
     /// </summary>
-    private void CreateSchema(SqliteConnection connection)
+    public static void Create(SqliteConnection connection, TimeSpan busyTimeout)
     {
         // Outside the transaction: the journal mode cannot change inside one. The busy timeout first: two guards
         // opening a fresh file together both switch it to WAL, and without a timeout the one that finds the other's
         // lock failed at once ('database is locked') and denied its first calls. No checkpoint after a commit: it
         // waits for the disk (fsync) on the call path; SqliteCheckpointer runs them on a connection of its own.
         Execute(connection, null, $"""
-            PRAGMA busy_timeout = {(long)_busyTimeout.TotalMilliseconds};
+            PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA wal_autocheckpoint = 0;
@@ -167,11 +172,5 @@ internal sealed partial class SqliteCounterStore
             connection, transaction, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = $name");
         command.Parameters.AddWithValue("$name", name);
         return (long)command.ExecuteScalar()! > 0;
-    }
-
-    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        using var command = Command(connection, transaction, sql);
-        return command.ExecuteScalar();
     }
 }
