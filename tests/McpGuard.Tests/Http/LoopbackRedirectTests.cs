@@ -14,7 +14,7 @@ public sealed class LoopbackRedirectTests
     public async Task WaitAsync_AnIdleConnectionOpenFirst_TheRedirectStillArrives()
     {
         using var redirect = new LoopbackRedirect();
-        var waiting = redirect.WaitAsync(TestContext.Current.CancellationToken);
+        var waiting = redirect.WaitAsync("s+1", TestContext.Current.CancellationToken);
         using var idle = new TcpClient();
         await idle.ConnectAsync("127.0.0.1", redirect.Uri.Port, TestContext.Current.CancellationToken);
 
@@ -33,7 +33,7 @@ public sealed class LoopbackRedirectTests
     public async Task WaitAsync_OtherPathsFirst_404AndTheRedirectStillArrives()
     {
         using var redirect = new LoopbackRedirect();
-        var waiting = redirect.WaitAsync(TestContext.Current.CancellationToken);
+        var waiting = redirect.WaitAsync("s", TestContext.Current.CancellationToken);
         using var browser = new HttpClient();
 
         using var favicon = await browser.GetAsync(
@@ -42,5 +42,25 @@ public sealed class LoopbackRedirectTests
 
         Assert.Equal(System.Net.HttpStatusCode.NotFound, favicon.StatusCode);
         Assert.Equal("c-2", (await waiting)["code"]);
+    }
+
+    [Fact]
+    public async Task WaitAsync_ARedirectWithAnotherState_400AndTheSignInWaitsForItsOwn()
+    {
+        // Any local process, or a page probing loopback ports, can call the callback first; a stale tab of an
+        // earlier sign-in can too. Such a call ended the sign-in ("did not carry this sign-in's state").
+        using var redirect = new LoopbackRedirect();
+        var waiting = redirect.WaitAsync("own", TestContext.Current.CancellationToken);
+        using var browser = new HttpClient();
+
+        using var stray = await browser.GetAsync(
+            redirect.Uri + "?code=c-stray&state=other", TestContext.Current.CancellationToken);
+        using var none = await browser.GetAsync(redirect.Uri + "?code=c-none", TestContext.Current.CancellationToken);
+        await browser.GetStringAsync(redirect.Uri + "?code=c-own&state=own", TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, stray.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, none.StatusCode);
+        var query = await waiting.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        Assert.Equal("c-own", query["code"]);
     }
 }

@@ -50,7 +50,7 @@ internal sealed class LoginFlow(HttpClient http, TokenStore store, TimeProvider 
         var parameters = string.Join('&', query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
         await showAuthorizationUrl(new Uri(server.AuthorizationEndpoint + separator + parameters));
 
-        var answer = await redirect.WaitAsync(cancellationToken);
+        var answer = await redirect.WaitAsync(state, cancellationToken);
         Check(answer, state, server);
         var unsigned = new StoredLogin
         {

@@ -6,13 +6,17 @@ namespace McpGuard.Http.OAuth;
 
 /// <summary>
 /// The redirect target of a sign-in: <c>http://127.0.0.1:PORT/callback</c> on a free port, served by a minimal
-/// HTTP reader for the one GET the browser makes back; any other request (a favicon) gets 404 and is ignored, and a
-/// connection that says nothing holds nothing up.
+/// HTTP reader for the one GET the browser makes back; any other request (a favicon) gets 404 and is ignored, a
+/// callback without this sign-in's <c>state</c> (any local process, a page probing loopback ports, a stale tab of an
+/// earlier sign-in) gets 400 and is ignored too, and a connection that says nothing holds nothing up.
 /// </summary>
 internal sealed class LoopbackRedirect : IDisposable
 {
     private const string Page =
         "<!doctype html><title>McpGuard</title><p>McpGuard received the sign-in. You can close this tab.</p>";
+
+    private const string OtherSignIn =
+        "<!doctype html><title>McpGuard</title><p>This is not the sign-in McpGuard is waiting for.</p>";
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
 
@@ -24,13 +28,13 @@ internal sealed class LoopbackRedirect : IDisposable
 
     public Uri Uri { get; }
 
-    /// <summary>Waits for the browser's redirect and returns its query parameters.</summary>
+    /// <summary>Waits for the browser's redirect with this sign-in's state and returns its query parameters.</summary>
     /// <remarks>
     /// Each connection is read on its own: a browser may open a connection it does not use yet (a speculative
     /// preconnect), and any local process can open one and say nothing; read one at a time, such a connection would
     /// hold back the redirect until the sign-in timed out.
     /// </remarks>
-    public async Task<IReadOnlyDictionary<string, string>> WaitAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, string>> WaitAsync(string state, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var redirect = new TaskCompletionSource<IReadOnlyDictionary<string, string>>(
@@ -46,7 +50,7 @@ internal sealed class LoopbackRedirect : IDisposable
                     return await redirect.Task;
                 }
 
-                connections.Add(ServeAsync(await accepting, redirect, stop.Token));
+                connections.Add(ServeAsync(await accepting, state, redirect, stop.Token));
             }
         }
         finally
@@ -59,6 +63,7 @@ internal sealed class LoopbackRedirect : IDisposable
     /// <summary>Answers one connection: the redirect completes the sign-in's wait, anything else gets 404.</summary>
     private static async Task ServeAsync(
         TcpClient client,
+        string state,
         TaskCompletionSource<IReadOnlyDictionary<string, string>> redirect,
         CancellationToken cancellationToken)
     {
@@ -77,7 +82,17 @@ internal sealed class LoopbackRedirect : IDisposable
                     return;
                 }
 
-                query = Query(target["/callback?".Length..]);
+                var parameters = Query(target["/callback?".Length..]);
+                if (!parameters.TryGetValue("state", out var returned) || returned != state)
+                {
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes(
+                        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=utf-8\r\n"
+                        + $"Content-Length: {Encoding.UTF8.GetByteCount(OtherSignIn)}\r\nConnection: close\r\n\r\n"
+                        + OtherSignIn), cancellationToken);
+                    return;
+                }
+
+                query = parameters;
                 var answer = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
                     + $"Content-Length: {Encoding.UTF8.GetByteCount(Page)}\r\nConnection: close\r\n\r\n{Page}";
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(answer), cancellationToken);
