@@ -42,6 +42,11 @@ internal static class CheckCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
+            if (ServeWarning(policy) is { } serveWarning)
+            {
+                await output.WriteLineAsync(serveWarning);
+            }
+
             if (target is null)
             {
                 var entries = policy.Entries.Count;
@@ -86,6 +91,16 @@ internal static class CheckCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// A <c>serve:</c> block that <c>serve</c> refuses (a non-loopback listen address without auth) is no policy error,
+    /// since <c>run</c> and <c>--listen</c> ignore it, but check says so rather than only "valid" (docs/serve.md).
+    /// </summary>
+    private static string? ServeWarning(McpGuard.Policy.CompiledPolicy policy) =>
+        McpGuard.Http.ServeOptionsResolver.TryResolve(policy, listenFlag: null, TimeSpan.Zero, out _, out var refused)
+            ? null
+            : $"warning: serve: {refused}; `mcpguard serve` refuses to start with it (exit 2) unless --listen gives a "
+                + "loopback address.";
 
     /// <summary>What a server asking the client's model to pick tools gets (docs/policy.md#sampling).</summary>
     private static string SamplingLine(McpGuard.Policy.CompiledPolicy policy) =>

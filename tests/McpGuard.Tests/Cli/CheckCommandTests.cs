@@ -70,4 +70,44 @@ public sealed class CheckCommandTests
         Assert.DoesNotContain("server", last, StringComparison.Ordinal);
         Assert.Contains("invalid", last, StringComparison.Ordinal);
     }
+
+    // It said "valid" and nothing else, while `serve` with the same policy exits 2 (docs/serve.md).
+    [Fact]
+    public async Task ValidPolicy_ServeListensBeyondLoopbackWithoutAuth_WarnsThatServeRefusesIt()
+    {
+        using var temp = new TempDirectory();
+        var policy = temp.File("policy.yaml");
+        await File.WriteAllTextAsync(
+            policy,
+            "version: 1\ndefault: deny\nserve: { listen: \"0.0.0.0:8750\" }\n",
+            TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CommandRunner.RunAsync(CheckCommand.Create(), "--policy", policy);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(
+            "warning: serve: listening on 0.0.0.0:8750, which is not a loopback address, needs serve.auth (tokens or "
+                + "oauth) in the policy; `mcpguard serve` refuses to start with it (exit 2) unless --listen gives a "
+                + "loopback address.",
+            output,
+            StringComparison.Ordinal);
+        Assert.Contains($"{policy}: valid (", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("serve: { listen: \"127.0.0.1:8750\" }\n")]
+    [InlineData("serve: { listen: \"0.0.0.0:8750\", auth: { tokens: agents.yaml } }\n")]
+    [InlineData("")]
+    public async Task ValidPolicy_ServeBlockServeAccepts_NoServeWarning(string body)
+    {
+        using var temp = new TempDirectory();
+        var policy = temp.File("policy.yaml");
+        await File.WriteAllTextAsync(
+            policy, "version: 1\ndefault: deny\n" + body, TestContext.Current.CancellationToken);
+
+        var (exitCode, output, _) = await CommandRunner.RunAsync(CheckCommand.Create(), "--policy", policy);
+
+        Assert.Equal(0, exitCode);
+        Assert.DoesNotContain("serve", output, StringComparison.Ordinal);
+    }
 }
