@@ -77,7 +77,8 @@ internal static class ServeCommand
                     TelemetryArguments = policy.Telemetry.Arguments,
                 },
                 ChildOutputReadsInline = false,
-                ClientInputEnded = "the client's HTTP session ended",
+                ClientInputEnded =
+                    "A session ended (DELETE, sessions.idle or a revoked token): its server is being ended.",
                 UnansweredWhenInputEnded = "The session ended",
             };
             using var audit = guard.OpenAudit(parseResult, policy, serverName, loggerFactory);

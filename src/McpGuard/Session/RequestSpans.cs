@@ -293,10 +293,17 @@ internal sealed class RequestSpans(
     /// <summary>
     /// The server answered the client's <c>initialize</c> (<paramref name="initialize"/>, before its spans end) with
     /// <paramref name="answer"/>: its <c>result.protocolVersion</c> is the revision of that request's spans and of
-    /// the session's later ones. Read once a session; an answer without a usable one changes nothing.
+    /// the session's later ones. Read once a session; an answer without a usable one changes nothing. A remote
+    /// server's session id (<c>--url</c>) is known from now too: the answer's headers carried it, and the span of
+    /// the request that opened the session names it as the later ones do.
     /// </summary>
     public void Negotiated(PendingRequest initialize, ReadOnlySequence<byte> answer)
     {
+        if (initialize.Trace is { Traced: true, ServerSessionId: null } opening)
+        {
+            opening.ServerSessionId = serverSessionId?.Invoke();
+        }
+
         if (ResultProtocolVersion(answer) is not { } revision)
         {
             return;

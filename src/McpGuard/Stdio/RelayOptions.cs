@@ -18,10 +18,11 @@ internal sealed record RelayOptions
     public bool ChildOutputReadsInline { get; init; } = true;
 
     /// <summary>
-    /// What the log says when the client's input ends: stdin for <c>run</c>; <c>serve</c> feeds a session's input
-    /// from HTTP, which ends with the session (DELETE, idle timeout).
+    /// The log line when the client's input ends: <c>run</c> shuts down as its client closed stdin; <c>serve</c> feeds
+    /// a session's input from HTTP, which ends with the session (DELETE, idle timeout, a revoked token) while the
+    /// gateway runs on, so its line says that session ended, not that anything shuts down.
     /// </summary>
-    public string ClientInputEnded { get; init; } = "the client closed stdin";
+    public string ClientInputEnded { get; init; } = "Shutting down: the client closed stdin.";
 
     /// <summary>
     /// What a request still unanswered hears when the client's input ended and the child was stopped: <c>run</c> is

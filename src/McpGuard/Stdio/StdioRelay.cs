@@ -94,11 +94,16 @@ internal sealed partial class StdioRelay(
         {
             // Client EOF, a client that closed our stdout, or a signal: close the child's stdin and let it finish
             // what it has; then escalate.
-            LogClientGone(
-                _logger,
-                first == clientPumping ? options.ClientInputEnded
-                    : first == stopRequested ? "a stop signal"
-                    : "the client closed its end of stdout");
+            if (first == clientPumping)
+            {
+                LogInputEnded(_logger, options.ClientInputEnded);
+            }
+            else
+            {
+                LogClientGone(
+                    _logger, first == stopRequested ? "a stop signal" : "the client closed its end of stdout");
+            }
+
             if (first == clientPumping)
             {
                 // What the client sent before its EOF still reaches the server, also a call held for the guard's
@@ -191,6 +196,9 @@ internal sealed partial class StdioRelay(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: {Why}.")]
     private static partial void LogClientGone(ILogger logger, string why);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
+    private static partial void LogInputEnded(ILogger logger, string line);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Server (pid {Pid}) exited with code {ExitCode}.")]
     private static partial void LogChildExited(ILogger logger, int pid, int exitCode);

@@ -39,11 +39,18 @@ public sealed class ServeSessionEndLogTests
         File.Delete(record);
     }
 
-    [Fact]
-    public async Task Delete_LogsThatTheHttpSessionEnded_NotThatStdinClosed()
+    [Theory]
+    [InlineData("child")]
+    [InlineData("url")]
+    public async Task Delete_LogsThatTheSessionEnded_NotThatStdinClosedOrTheGuardShutsDown(string server)
     {
+        // A per-session line: the gateway runs on, so it must not read as the process stopping (serve --url said
+        // "Shutting down: the client's input ended." at the end of every 2025 session).
+        await using var upstream = server == "url" ? await NodeHttpServer.StartV2Async() : null;
         await using var guard = await ServedGuard.StartAsync(
-            "version: 1\ndefault: allow\n", ["node", RepoPaths.V2Server], ["--log-level", "Information"]);
+            "version: 1\ndefault: allow\n",
+            upstream is null ? ["node", RepoPaths.V2Server] : [],
+            upstream is null ? ["--log-level", "Information"] : ["--log-level", "Information", "--url", upstream.Url]);
         using var http = new HttpClient();
         var session = await InitializeAsync(http, guard.Url);
         using var delete = new HttpRequestMessage(HttpMethod.Delete, guard.Url);
@@ -55,8 +62,15 @@ public sealed class ServeSessionEndLogTests
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Contains(guard.Stderr, line => line.Contains(
-            "Shutting down: the client's HTTP session ended.", StringComparison.Ordinal));
+            "A session ended (DELETE, sessions.idle or a revoked token): its server is being ended.",
+            StringComparison.Ordinal));
         Assert.DoesNotContain(guard.Stderr, line => line.Contains("closed stdin", StringComparison.Ordinal));
+        Assert.DoesNotContain(guard.Stderr, line => line.Contains("input ended", StringComparison.Ordinal));
+
+        // Only the SIGTERM at the end shuts anything down.
+        Assert.All(
+            guard.Stderr.Where(line => line.Contains("Shutting down", StringComparison.Ordinal)),
+            line => Assert.Contains("a stop signal", line, StringComparison.Ordinal));
     }
 
     /// <summary>Answers initialize; a ping gets one progress notification and never its answer.</summary>

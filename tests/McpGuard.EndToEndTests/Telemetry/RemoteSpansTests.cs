@@ -56,8 +56,13 @@ public sealed class RemoteSpansTests
         Assert.Equal("tcp", forwarded.Attributes["network.transport"]);
         Assert.Equal("c1", forwarded.Attributes["jsonrpc.request.id"]);
         // The server minted a 2025 session: the CLIENT span names it; the SERVER span (stdio) has none.
-        Assert.NotEmpty(forwarded.Attributes.GetValueOrDefault("mcp.session.id", ""));
+        var session = forwarded.Attributes.GetValueOrDefault("mcp.session.id", "");
+        Assert.NotEmpty(session);
         Assert.False(call.Attributes.ContainsKey("mcp.session.id"));
+
+        // The initialize that opened it too: the id is known once its answer arrives, before its span ends.
+        var initialize = Assert.Single(receiver.Spans, s => s.Name == "initialize" && s.Kind == 3);
+        Assert.Equal(session, initialize.Attributes.GetValueOrDefault("mcp.session.id"));
         Assert.Equal("1", call.Attributes["mcpguard.redactions"]);
         Assert.DoesNotContain(
             receiver.Spans.SelectMany(s => s.Attributes.Values), v => v.Contains("bob@", StringComparison.Ordinal));

@@ -70,11 +70,17 @@ internal sealed partial class RemoteRelay(
 
         var upstreamEnded = client.SessionEnded;
         var first = await Task.WhenAny(clientInput, stopRequested, session.ClientGone, sender, upstreamEnded);
-        var why = first == clientInput ? "the client's input ended"
-            : first == stopRequested ? "a stop signal"
-            : first == upstreamEnded ? "the upstream ended its session (HTTP 404); the client must initialize again"
-            : "the client is gone";
-        LogEnding(_logger, why);
+        if (first == clientInput)
+        {
+            LogInputEnded(_logger, options.ClientInputEnded);
+        }
+        else
+        {
+            LogEnding(_logger, first == stopRequested ? "a stop signal"
+                : first == upstreamEnded ? "the upstream ended its session (HTTP 404); the client must initialize again"
+                : "the client is gone");
+        }
+
 
         // What the client sent before it left still goes out, also a call held for the guard's own tools/list or its
         // count; answers come back while the grace lasts.
@@ -137,6 +143,9 @@ internal sealed partial class RemoteRelay(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: {Why}.")]
     private static partial void LogEnding(ILogger logger, string why);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
+    private static partial void LogInputEnded(ILogger logger, string line);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A pump ended with an I/O error.")]
     private static partial void LogPumpEnded(ILogger logger, Exception exception);
