@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using McpGuard.Http.Upstream;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
@@ -63,9 +64,9 @@ internal static class ProbeHandshake
         var answer = await connection.RequestAsync(DiscoverMethod, discover, cancellationToken);
         if (answer is ProbeAnswer.Refused refused)
         {
-            // The same error to both (an upstream the guard could not reach answers every request alike): the era
-            // was not the question, and saying it twice only hid it.
-            throw new McpException(refused == initialize ? refused.Message
+            // The guard's own "no answer" to both (an upstream it could not reach): the era was not the question,
+            // and saying it twice only hid it. A server's own refusals are quoted both, alike or not.
+            throw new McpException(refused == initialize && IsGuardsNoAnswer(refused) ? refused.Message
                 : $"the server refused initialize ({initialize.Message}) and {DiscoverMethod} ({refused.Message})");
         }
 
@@ -93,4 +94,7 @@ internal static class ProbeHandshake
             : null,
         _ => throw new McpException($"the server's {method} answer has a serverInfo that is not an object"),
     };
+
+    private static bool IsGuardsNoAnswer(ProbeAnswer.Refused refused) =>
+        refused.Message.StartsWith(UpstreamFailure.NoAnswer, StringComparison.Ordinal);
 }
