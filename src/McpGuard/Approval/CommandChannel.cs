@@ -51,29 +51,25 @@ internal sealed partial class CommandChannel(Func<IReadOnlyList<string>> command
             return null;
         }
 
+        // Killed from the cancellation itself, not after it: the approver's caller stops waiting at once
+        // (ChannelApprover's WaitAsync) and a guard that is stopping may exit before this method resumes, which
+        // left the approver and its children running.
+        using var kill = cancellationToken.Register(() => Kill(process));
         var stderr = LogStderrAsync(process.StandardError);
         // Drained so a chatty approver never blocks on a full pipe; its stdout means nothing.
         var stdout = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
         try
         {
-            try
-            {
-                await process.StandardInput.BaseStream.WriteAsync(
-                    ApprovalJson.ToBytes(request, deadline), cancellationToken);
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // It exited without reading stdin; its exit code still decides.
-            }
-
-            await process.WaitForExitAsync(cancellationToken);
+            var json = ApprovalJson.ToBytes(request, deadline);
+            await process.StandardInput.BaseStream.WriteAsync(json, cancellationToken);
+            process.StandardInput.Close();
         }
-        catch (OperationCanceledException)
+        catch (IOException)
         {
-            Kill(process);
-            throw;
+            // It exited without reading stdin (or was killed); its exit code still decides.
         }
+
+        await process.WaitForExitAsync(cancellationToken);
 
         await Task.WhenAll(stderr, stdout);
         LogExited(logger, program, process.ExitCode);
@@ -91,9 +87,9 @@ internal sealed partial class CommandChannel(Func<IReadOnlyList<string>> command
             process.Kill(entireProcessTree: true);
             LogKilled(logger, process.Id);
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception)
         {
-            // It had already exited.
+            // It had already exited (or is beyond this user's reach: nothing more to do).
         }
     }
 
