@@ -92,7 +92,8 @@ internal static class ServeCommand
                 engine.TimeProvider,
                 runtime.Metrics);
             await using var watcher = new PolicyWatcher(
-                policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>());
+                policyPath, engine, host.OnPolicyReloadedAsync, loggerFactory.CreateLogger<PolicyWatcher>(),
+                serving: true);
             try
             {
                 await host.RunAsync(url => error.WriteLine($"mcpguard: serving {url}"), stop.Token);

@@ -20,6 +20,10 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
     private readonly PolicyEngine _engine;
     private readonly Func<bool, Task> _onReloaded;
     private readonly ILogger _logger;
+
+    // The version the guard started with: what it read once (StartupOnlySettings) stays as this one has it.
+    private readonly CompiledPolicy _startup;
+    private readonly bool _serving;
     private readonly FileSystemWatcher _watcher;
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private readonly CancellationTokenSource _disposed = new();
@@ -37,10 +41,14 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
 
     /// <param name="onReloaded">Called after a valid new version took effect, with whether hidden tools may have
     /// changed.</param>
-    public PolicyWatcher(string path, PolicyEngine engine, Func<bool, Task> onReloaded, ILogger logger)
+    /// <param name="serving">Whether this guard is <c>serve</c>, which reads the policy's serve block once.</param>
+    public PolicyWatcher(
+        string path, PolicyEngine engine, Func<bool, Task> onReloaded, ILogger logger, bool serving = false)
     {
         _path = Path.GetFullPath(path);
         _engine = engine;
+        _startup = engine.Policy;
+        _serving = serving;
         _onReloaded = onReloaded;
         _logger = logger;
         _lastText = TryRead() ?? "";
@@ -111,8 +119,16 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
 
             WatchLockFile(loaded.Policy.Pins?.File);
 
+            var previous = _engine.Policy;
             var hiddenChanged = _engine.Reload(loaded.Policy);
             LogReloaded(_logger, _path, hiddenChanged);
+            var kept = StartupOnlySettings.Changed(_startup, loaded.Policy, _serving);
+            if (kept.Count > 0 && StartupOnlySettings.Changed(previous, loaded.Policy, _serving).Any(kept.Contains))
+            {
+                // Said when this version changed one of them, not again at each later edit of something else.
+                LogKeptUntilRestart(_logger, string.Join(" and ", kept));
+            }
+
             await _onReloaded(hiddenChanged);
         }
         finally
@@ -207,6 +223,10 @@ internal sealed partial class PolicyWatcher : IAsyncDisposable
         Message = "The policy file {Path} {Why}; the policy loaded last stays in force until a valid file is there "
             + "again.")]
     private static partial void LogUnreadable(ILogger logger, string path, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The policy's {Settings} changed; that takes effect only when "
+        + "the guard starts again, and until then it keeps the settings it started with.")]
+    private static partial void LogKeptUntilRestart(ILogger logger, string settings);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded {Path} (hidden tools changed: {HiddenChanged}).")]
     private static partial void LogReloaded(ILogger logger, string path, bool hiddenChanged);
