@@ -75,7 +75,7 @@ internal sealed class CallOutcomeStage(SessionChannels channels, CallOutcomes ou
         outcomes.GiveBack(call);
 
         // Under the default `sampling: { tools: refuse }` a round that asks the client's model to pick tools is
-        // refused here; otherwise the retry's picks are judged (ToolCallGate.Picks.cs).
+        // refused here; otherwise the retry's picks are judged (PickJudge).
         if (policy.SamplingTools == SamplingTools.Refuse && SamplingWithTools.AmongInputRequests(result))
         {
             return true;

@@ -11,7 +11,7 @@ internal sealed class SamplingCapabilityStage : IMessageStage<ClientStep>
 {
     public ValueTask<StageOutcome> RunAsync(ClientStep step, CancellationToken cancellationToken)
     {
-        if (step.Message.Kind == MessageKind.Request && !ToolCallGate.JudgesPicks(step.Policy)
+        if (step.Message.Kind == MessageKind.Request && !PickJudge.JudgesPicks(step.Policy)
             && MessageSearch.Contains(step.Line, "\"sampling\""u8)
             && SamplingToolsCapability.Strip(step.Message.Document.RootElement) is { } stripped)
         {

@@ -11,9 +11,16 @@ namespace McpGuard.Session;
 /// Sampling with tools (docs/relay.md#tasks-and-sampling-with-tools): a server that asks the client's model to pick
 /// tools runs what the model picks, so each pick is judged like a tools/call before the server gets the answer.
 /// </summary>
-internal sealed partial class ToolCallGate
+/// <param name="logger">The gate's logger: these lines keep its category.</param>
+internal sealed partial class PickJudge(
+    CallJudge judge,
+    CallRecorder recorder,
+    PolicyEngine engine,
+    SessionOptions options,
+    ILogger logger)
 {
-    private const string UnreadablePick = "the model's answer holds a tool_use that is not a named call with object arguments.";
+    private const string UnreadablePick =
+        "the model's answer holds a tool_use that is not a named call with object arguments.";
 
     /// <summary>
     /// The policy judges picks (<c>sampling: { tools: judge }</c>); otherwise sampling with tools is refused.
@@ -29,15 +36,20 @@ internal sealed partial class ToolCallGate
     /// <param name="carrierId">The id of the message that carries the answer, for the audit records.</param>
     /// <param name="policy">The snapshot the carrying message is handled under.</param>
     public async ValueTask<PicksOutcome> JudgePicksAsync(
-        IReadOnlyList<PickedTool> picks, JsonRpcId carrierId, CompiledPolicy policy, CancellationToken cancellationToken)
+        IReadOnlyList<PickedTool> picks,
+        JsonRpcId carrierId,
+        CompiledPolicy policy,
+        CancellationToken cancellationToken)
     {
         var counted = new List<LimitReceipt>(picks.Count);
         foreach (var pick in picks)
         {
-            var callId = audit.NewCallId();
+            var callId = recorder.NewCallId();
             if (pick.Name is not { } name)
             {
-                if (!Record(carrierId, callId, null, null, CallVerdict.Deny, RuleId.Sampling, UnreadablePick, sampled: true) || !options.Monitor)
+                if (!recorder.TryRecord(
+                        carrierId, callId, null, null, CallVerdict.Deny, RuleId.Sampling, UnreadablePick, sampled: true)
+                    || !options.Monitor)
                 {
                     return RefusePicks(counted, UnreadablePick);
                 }
@@ -45,7 +57,8 @@ internal sealed partial class ToolCallGate
                 continue;
             }
 
-            var picked = Decide(policy, carrierId, new ToolCall(name, pick.Input), ProtocolEra.Legacy, picked: true);
+            var picked = judge.Decide(
+                policy, carrierId, new ToolCall(name, pick.Input), ProtocolEra.Legacy, picked: true);
             var (request, decision) = picked switch
             {
                 CallDecision.Allow allow => (allow.Request, allow.Decision),
@@ -60,18 +73,32 @@ internal sealed partial class ToolCallGate
                         counted.Add(done.Receipt);
                         break;
                     case LimitOutcome.Uncounted uncounted:
-                        LogUncounted(logger, name, engine.Counters.Description);
+                        CallJudge.LogUncounted(logger, name, engine.Counters.Description);
                         decision = decision with { Reason = uncounted.Why };
                         break;
                     case LimitOutcome.Refused refused:
-                        decision = refused.Decision with { Reason = $"the model picked {name}: {refused.Decision.Reason}" };
+                        decision = refused.Decision with
+                        {
+                            Reason = $"the model picked {name}: {refused.Decision.Reason}",
+                        };
                         break;
                 }
             }
 
-            if (!Record(carrierId, callId, request, decision, DecisionWords.Of(decision.Verdict), decision.RuleId, decision.Reason, sampled: true))
+            if (!recorder.TryRecord(
+                    carrierId,
+                    callId,
+                    request,
+                    decision,
+                    DecisionWords.Of(decision.Verdict),
+                    decision.RuleId,
+                    decision.Reason,
+                    sampled: true))
             {
-                return RefusePicks(counted, "the audit log cannot be written, so no tool the model picks may run until it can (see the guard's stderr).");
+                return RefusePicks(
+                    counted,
+                    "the audit log cannot be written, so no tool the model picks may run until it can "
+                    + "(see the guard's stderr).");
             }
 
             if (!decision.IsAllowed)
@@ -83,7 +110,8 @@ internal sealed partial class ToolCallGate
                 else
                 {
                     LogPickDenied(logger, name, decision.RuleId);
-                    return RefusePicks(counted, decision.Reason ?? $"the model picked {name}, denied by {decision.RuleId}.");
+                    return RefusePicks(
+                        counted, decision.Reason ?? $"the model picked {name}, denied by {decision.RuleId}.");
                 }
             }
         }
@@ -95,7 +123,7 @@ internal sealed partial class ToolCallGate
     {
         foreach (var receipt in counted)
         {
-            GiveBack(receipt);
+            judge.GiveBack(receipt);
         }
 
         return new PicksOutcome.Refused(reason);

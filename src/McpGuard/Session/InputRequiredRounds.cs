@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Text.Json;
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Session;
 
@@ -10,15 +12,35 @@ namespace McpGuard.Session;
 /// The 2026-07-28 era's input-required rounds (docs/approval.md#the-2026-07-28-era): the guard asks for approval
 /// with an input_required answer of its own, and every retry, the guard's or the server's, is judged again.
 /// </summary>
-internal sealed partial class ToolCallGate
+/// <param name="decideHeld">The gate's decision of a held call, for a server's round whose tool must be listed
+/// first.</param>
+/// <param name="label">What a person is shown as the server: the operator's name for it, else its command's, never
+/// the server's own name (a server must not name itself to the person who approves its calls).</param>
+/// <param name="logger">The gate's logger: these lines keep its category.</param>
+internal sealed partial class InputRequiredRounds(
+    SessionChannels channels,
+    CallJudge judge,
+    CallRecorder recorder,
+    CallCounter counter,
+    ClientReplies replies,
+    ApprovalStateToken tokens,
+    InBandApprovals inBand,
+    HeldCalls held,
+    ArrivalOrder order,
+    Func<HeldCall, CompiledPolicy, string, ArrivalOrder.Turn?, Task> decideHeld,
+    SessionOptions options,
+    string label,
+    ILogger logger)
 {
+    private const ProtocolEra Era = ProtocolEra.Modern;
+
     /// <summary>
     /// In the modern era the guard cannot send the client a request, so "elicitation" means its own
     /// input_required answer, possible when the call's capabilities declare form elicitation. The channels are
     /// tried in order: the channels before elicitation ask off the pump, and when none of them can, the
     /// elicitation channel answers <see cref="ApprovalOutcome.InBand"/>.
     /// </summary>
-    private bool CanAskInBand(CompiledPolicy policy, System.Text.Json.JsonElement parameters, ProtocolEra era) =>
+    public bool CanAskInBand(CompiledPolicy policy, JsonElement parameters, ProtocolEra era) =>
         era == ProtocolEra.Modern
         && !options.Monitor
         && policy.Approval.Channels.Contains(ElicitationChannel.ChannelName)
@@ -27,15 +49,24 @@ internal sealed partial class ToolCallGate
     /// <summary>
     /// Elicitation is the first channel, so the question can be sent at once, without holding the call.
     /// </summary>
-    private bool AsksInBandFirst(CompiledPolicy policy, System.Text.Json.JsonElement parameters, ProtocolEra era) =>
+    public bool AsksInBandFirst(CompiledPolicy policy, JsonElement parameters, ProtocolEra era) =>
         policy.Approval.Channels is [ElicitationChannel.ChannelName, ..] && CanAskInBand(policy, parameters, era);
 
-    private async ValueTask AskInBandAsync(CompiledPolicy policy, JsonRpcId id, string callId, CallDecision.Ask ask, CancellationToken cancellationToken, bool recorded = false)
+    /// <summary>Asks the client with the call's answer (input_required), recording the question first.</summary>
+    /// <param name="recorded">The question is on record already (asked first through another channel).</param>
+    public async ValueTask AskInBandAsync(
+        CompiledPolicy policy,
+        JsonRpcId id,
+        string callId,
+        CallDecision.Ask ask,
+        CancellationToken cancellationToken,
+        bool recorded = false)
     {
         var (request, decision) = (ask.Request, ask.Decision);
-        if (!recorded && !Record(id, callId, request, decision, CallVerdict.RequireApproval, decision.RuleId, decision.Reason))
+        if (!recorded && !recorder.TryRecord(
+                id, callId, request, decision, CallVerdict.RequireApproval, decision.RuleId, decision.Reason))
         {
-            await ReplyAsync(id, AuditUnavailable(id, ProtocolEra.Modern).Message, cancellationToken);
+            await replies.ReplyAsync(id, CallRecorder.AuditUnavailable(id, Era).Message, cancellationToken);
             return;
         }
 
@@ -46,15 +77,17 @@ internal sealed partial class ToolCallGate
             callId);
         inBand.Asked(claims);
         LogAskedInBand(logger, request.ToolName);
-        var question = new ApprovalRequest(callId, ApprovalLabel, request.ToolName, request.Arguments, decision.RuleId, decision.Reason)
+        var question = new ApprovalRequest(
+            callId, label, request.ToolName, request.Arguments, decision.RuleId, decision.Reason)
         {
             Agent = request.Agent,
         };
-        await ReplyAsync(id, JsonRpcMessages.ApprovalQuestion(id, question, tokens.Mint(claims)), cancellationToken);
+        var reply = JsonRpcMessages.ApprovalQuestion(id, question, tokens.Mint(claims));
+        await replies.ReplyAsync(id, reply, cancellationToken);
     }
 
     /// <summary>A modern tools/call that carries a <c>requestState</c>: the retry of an input-required round.</summary>
-    private async ValueTask HandleRetryAsync(
+    public async ValueTask HandleRetryAsync(
         CompiledPolicy policy,
         ClientMessage message,
         ToolCall call,
@@ -70,20 +103,24 @@ internal sealed partial class ToolCallGate
             return;
         }
 
-        const ProtocolEra Era = ProtocolEra.Modern;
-        var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Agent = AgentOf(id) };
+        var request = new ToolRequest { ToolName = call.Name, Arguments = call.Arguments, Agent = judge.AgentOf(id) };
         GateOutcome outcome;
         var callId = ""; // Set where the outcome can be a count: the call the question was about.
         switch (tokens.Read(requestState, channels.Clock.GetUtcNow()))
         {
             case ApprovalStateReading.Valid { Claims: var claims } when !inBand.TryAnswer(claims):
-                outcome = Refuse(id, claims.CallId, request, "this approval question was already answered: one approval covers one call; call the tool again to be asked.");
+                outcome = judge.Refuse(
+                    id,
+                    claims.CallId,
+                    request,
+                    "this approval question was already answered: one approval covers one call; call the tool again "
+                    + "to be asked.");
                 break;
             case ApprovalStateReading.Valid { Claims: var claims }:
                 var argumentsHash = ApprovalStateToken.HashArguments(call.Arguments);
                 callId = claims.CallId;
-                var decided = Decide(policy, id, call, Era);
-                outcome = Judge(id, callId, decided, Era);
+                var decided = judge.Decide(policy, id, call, Era);
+                outcome = judge.Judge(id, callId, decided, Era);
                 if (outcome is GateOutcome.Ask ask)
                 {
                     if (claims.ToolName != call.Name || claims.ArgumentsHash != argumentsHash)
@@ -98,7 +135,7 @@ internal sealed partial class ToolCallGate
                     PersonAnswer answer = approved
                         ? new PersonAnswer.Approved("approved in the client (elicitation).")
                         : new PersonAnswer.Refused("the person refused in the client (elicitation).");
-                    outcome = Judge(id, callId, Decide(policy, id, call, Era, answer: answer), Era);
+                    outcome = judge.Judge(id, callId, judge.Decide(policy, id, call, Era, answer: answer), Era);
                     if (outcome is GateOutcome.Count count)
                     {
                         outcome = count with { ApprovedArgumentsHash = argumentsHash };
@@ -107,20 +144,32 @@ internal sealed partial class ToolCallGate
 
                 break;
             case ApprovalStateReading.Expired:
-                outcome = Refuse(id, audit.NewCallId(), request, "the approval question expired before its answer arrived; call the tool again to be asked.");
+                outcome = judge.Refuse(
+                    id,
+                    recorder.NewCallId(),
+                    request,
+                    "the approval question expired before its answer arrived; call the tool again to be asked.");
                 break;
             default:
-                outcome = Refuse(id, audit.NewCallId(), request, "the retry's approval state was not issued by this guard (forged, altered or from an earlier run); call the tool again to be asked.");
+                outcome = judge.Refuse(
+                    id,
+                    recorder.NewCallId(),
+                    request,
+                    "the retry's approval state was not issued by this guard (forged, altered or from an earlier "
+                    + "run); call the tool again to be asked.");
                 break;
         }
 
         // The server never sees the guard's question, answer or state.
-        var forward = outcome is GateOutcome.Count or GateOutcome.Forward ? InputRequiredRetry.WithoutGuardKeys(message.Document.RootElement) : [];
+        var forward = outcome is GateOutcome.Count or GateOutcome.Forward
+            ? InputRequiredRetry.WithoutGuardKeys(message.Document.RootElement)
+            : [];
         if (outcome is GateOutcome.Count counted)
         {
             // Held until the store answers, if it must be: the held copy is the bytes without the guard's keys.
-            outcome = await CountThenConcludeAsync(
-                policy, id, callId, counted, Era, new ReadOnlySequence<byte>(forward), inTurn is not null, cancellationToken);
+            outcome = await counter.CountThenConcludeAsync(
+                policy, id, callId, counted, Era, new ReadOnlySequence<byte>(forward), inTurn is not null,
+                cancellationToken);
         }
 
         switch (outcome)
@@ -131,11 +180,16 @@ internal sealed partial class ToolCallGate
                 await channels.ToServer.SendAsync(forward, flush: inTurn is not null, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
-                await ReplyAsync(id, reply.Message, cancellationToken);
+                await replies.ReplyAsync(id, reply.Message, cancellationToken);
                 break;
             default:
                 // The tool list changed under the round (a reload): the held path would forward the guard's keys.
-                await ReplyAsync(id, Refuse(id, audit.NewCallId(), request, "the server's tool list changed during the approval; call the tool again.").Message, cancellationToken);
+                var changed = judge.Refuse(
+                    id,
+                    recorder.NewCallId(),
+                    request,
+                    "the server's tool list changed during the approval; call the tool again.");
+                await replies.ReplyAsync(id, changed.Message, cancellationToken);
                 break;
         }
     }
@@ -155,18 +209,17 @@ internal sealed partial class ToolCallGate
         CancellationToken cancellationToken)
     {
         var id = message.Id!.Value;
-        const ProtocolEra Era = ProtocolEra.Modern;
         var continued = inBand.TryContinue(requestState, out var link);
-        var callId = link?.CallId ?? audit.NewCallId();
-        var decided = Decide(policy, id, call, Era);
-        var outcome = Judge(id, callId, decided, Era);
+        var callId = link?.CallId ?? recorder.NewCallId();
+        var decided = judge.Decide(policy, id, call, Era);
+        var outcome = judge.Judge(id, callId, decided, Era);
         if (outcome is GateOutcome.Ask)
         {
             var argumentsHash = ApprovalStateToken.HashArguments(call.Arguments);
             if (continued && link!.ApprovedArgumentsHash == argumentsHash && link.ToolName == call.Name)
             {
                 var answer = new PersonAnswer.Approved("approved earlier in this call.");
-                outcome = Judge(id, callId, Decide(policy, id, call, Era, answer: answer), Era);
+                outcome = judge.Judge(id, callId, judge.Decide(policy, id, call, Era, answer: answer), Era);
                 if (outcome is GateOutcome.Count count)
                 {
                     outcome = count with { ApprovedArgumentsHash = argumentsHash };
@@ -175,13 +228,18 @@ internal sealed partial class ToolCallGate
             else if (AsksInBandFirst(policy, message.Params, Era))
             {
                 // Asking in band would replace the server's requestState with the guard's and lose its round.
-                outcome = Refuse(id, callId, decided.Request, "this retry of the server's input-required round needs a new approval (its tool or arguments changed since one was given); call the tool again.");
+                outcome = judge.Refuse(
+                    id,
+                    callId,
+                    decided.Request,
+                    "this retry of the server's input-required round needs a new approval (its tool or arguments "
+                    + "changed since one was given); call the tool again.");
             }
         }
 
         if (outcome is GateOutcome.Count counted)
         {
-            outcome = await CountThenConcludeAsync(
+            outcome = await counter.CountThenConcludeAsync(
                 policy, id, callId, counted, Era, line, inTurn is not null, cancellationToken);
         }
 
@@ -193,28 +251,23 @@ internal sealed partial class ToolCallGate
                 await channels.ToServer.SendAsync(line, flush: inTurn is not null, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
-                await ReplyAsync(id, reply.Message, cancellationToken);
+                await replies.ReplyAsync(id, reply.Message, cancellationToken);
                 break;
             case GateOutcome when inTurn is { } own:
-                await DecideHeldAsync(own.Call, policy, callId, own.Turn);
+                await decideHeld(own.Call, policy, callId, own.Turn);
                 break;
             default:
-                var turn = _order.Take(listing: true);
-                held.Hold(id, line, message.Params, heldCall => DecideHeldAsync(heldCall, policy, callId, turn));
+                var turn = order.Take(listing: true);
+                held.Hold(id, line, message.Params, heldCall => decideHeld(heldCall, policy, callId, turn));
                 break;
         }
     }
 
-    /// <summary>
-    /// A denial the gate makes itself (not a policy rule): recorded, then answered in the modern shape.
-    /// </summary>
-    private GateOutcome.Reply Refuse(
-        JsonRpcId id, string callId, ToolRequest request, string reason, RuleId? ruleId = null)
-    {
-        var rule = ruleId ?? RuleId.Approval;
-        LogDenied(logger, request.ToolName, rule);
-        return Record(id, callId, request, null, CallVerdict.Deny, rule, reason)
-            ? new GateOutcome.Reply(JsonRpcMessages.Denied(id, reason, ProtocolEra.Modern))
-            : AuditUnavailable(id, ProtocolEra.Modern);
-    }
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Approval for tool {ToolName}: asked in the client (input_required).")]
+    private static partial void LogAskedInBand(ILogger logger, string toolName);
+
+    // The same line as for an answer from another channel (HeldCallDecider).
+    [LoggerMessage(Level = LogLevel.Information, Message = "Approval for tool {ToolName}: approved = {Approved}.")]
+    private static partial void LogApproval(ILogger logger, string toolName, bool approved);
 }
