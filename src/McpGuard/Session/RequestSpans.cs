@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using McpGuard.Policy.Json;
 using McpGuard.Audit;
@@ -402,8 +401,10 @@ internal sealed class RequestSpans(
         }
     }
 
+    /// <summary><c>error.type</c>: a JSON-RPC error's code, bounded (<see cref="ErrorTypeLabel"/>), or
+    /// <c>tool_error</c> for a result with <c>isError</c>.</summary>
     private static string? ErrorType(bool isError, long? errorCode) =>
-        errorCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : isError ? "tool_error" : null;
+        errorCode is { } code ? ErrorTypeLabel.Of(code) : isError ? "tool_error" : null;
 
     /// <summary>
     /// The client cancelled the request (withdrawn from the table first): nothing will answer it, so its spans end
@@ -434,7 +435,7 @@ internal sealed class RequestSpans(
 
         GuardTelemetry.OperationDuration.Record(
             Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
-            new LabelValues(request.Method, errorType, null));
+            new LabelValues(MethodLabel.Of(request.Method), errorType, null));
     }
 
     private static string? Text(JsonElement meta, ReadOnlySpan<byte> name) =>
