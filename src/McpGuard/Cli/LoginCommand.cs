@@ -34,7 +34,8 @@ internal static class LoginCommand
         };
         var command = new Command(
             "login",
-            "Sign the guard in to a remote MCP server (OAuth 2.1 with PKCE); run --url then uses the token.")
+            "Sign the guard in to a remote MCP server (OAuth 2.1 with PKCE); run --url and serve --url then use the "
+            + "token.")
         {
             urlOption, clientIdOption, noBrowserOption, timeoutOption, caOption,
         };
