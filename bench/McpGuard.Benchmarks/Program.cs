@@ -22,5 +22,6 @@ return args.FirstOrDefault() switch
     "micro-spans" => SpanEncoding.Run(args.Skip(1).ToArray()),
     "counters" => CounterStoreBenchmarks.Run(args.Skip(1).ToArray()),
     "counters-latency" => await CounterStoreLatency.RunAsync(args.Skip(1).ToArray()),
+    "sqlite-commits" => SqliteCommits.Run(args.Skip(1).ToArray()),
     _ => await RelayBenchmark.RunAsync(args.Skip(1).ToArray()),
 };

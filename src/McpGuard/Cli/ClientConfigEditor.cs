@@ -75,12 +75,12 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
 
         if (dryRun)
         {
-            // Only the changed lines, and values under env and headers (API keys, tokens) masked on both sides: a
-            // remote entry's headers move into its env, so those lines change.
-            var before = ClientConfigDocument.TryParse(text, out var original, out _) ? original.WriteMasked() : "";
+            // Only the changed lines of the text that would be written, with the values under env and headers (API
+            // keys, tokens) masked on both sides: a remote entry's headers move into its env, so those lines change.
+            var before = ConfigMask.Text(text);
+            var after = ClientConfigSplice.Write(before, ConfigMask.Document(document));
             await output.WriteLineAsync($"Would change {path}:");
-            foreach (var line in TextDiff.Lines(
-                before.ReplaceLineEndings("\n"), document.WriteMasked().ReplaceLineEndings("\n")))
+            foreach (var line in TextDiff.Lines(before.ReplaceLineEndings("\n"), after.ReplaceLineEndings("\n")))
             {
                 if (!line.StartsWith("  ", StringComparison.Ordinal))
                 {

@@ -64,30 +64,6 @@ internal sealed record ClientConfigDocument(
 
     public string Write() => Format.Write(Root);
 
-    /// <summary>
-    /// The file as <see cref="Write"/> gives it, with every value under an entry's <c>env</c> and <c>headers</c>
-    /// shown as <c>…</c>: what a dry run may print (those values are API keys and tokens).
-    /// </summary>
-    public string WriteMasked()
-    {
-        var root = Root.DeepClone().AsObject();
-        foreach (var (_, entry) in ServerGroup.Of(root).SelectMany(group => group.Servers))
-        {
-            foreach (var key in new[] { "env", "headers" })
-            {
-                if (entry is JsonObject fields && fields[key] is JsonObject values)
-                {
-                    foreach (var name in values.Select(pair => pair.Key).ToList())
-                    {
-                        values[name] = "…";
-                    }
-                }
-            }
-        }
-
-        return Format.Write(root);
-    }
-
     private static string FirstSentence(string message)
     {
         // System.Text.Json appends " Path: $ | LineNumber: 0 | BytePositionInLine: 7." and advice about reader options.

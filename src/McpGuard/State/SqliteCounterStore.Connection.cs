@@ -22,6 +22,7 @@ internal sealed partial class SqliteCounterStore
 
         McpGuardHome.EnsureDirectoryOf(_path);
         SqliteNative.UseMultiThreadMode();
+        SqliteFrameWrites.Install();
 
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {

@@ -192,6 +192,35 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Empty(Directory.GetFiles(_temp.Path, "*.bak-*"));
     }
 
+    // The dry run diffed two re-indented renderings of the file, not the file and what wrap writes: a hand-written
+    // `"args": ["-y", "pkg"]` (one line, as READMEs give it) looked unchanged, and the lines that replace it were
+    // shown as a fragment. The diff must be of the bytes that would be written (values under env still masked).
+    [Fact]
+    public async Task Wrap_DryRun_ShowsTheLinesOfTheFileThatChange()
+    {
+        File.WriteAllText(_config, """
+            {
+              "mcpServers": {
+                "everything": {
+                  "command": "npx",
+                  "args": ["-y", "@modelcontextprotocol/server-everything"],
+                  "env": { "API_KEY": "key-123" }
+                }
+              }
+            }
+
+            """);
+
+        var (exitCode, output, _) = await WrapAsync("--dry-run");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(
+            "  -       \"args\": [\"-y\", \"@modelcontextprotocol/server-everything\"],\n", output);
+        Assert.Contains("  +       \"args\": [\n", output);
+        Assert.Contains("  +         \"@modelcontextprotocol/server-everything\"\n", output);
+        Assert.DoesNotContain("key-123", output);
+    }
+
     [Fact]
     public async Task Wrap_DryRunOfRemoteEntry_ShowsHeadersMovingToEnvWithTheirValuesMasked()
     {
