@@ -6,7 +6,7 @@ namespace McpGuard.ClientConfig;
 /// <summary>
 /// Wraps and unwraps <c>mcpServers</c> entries in place: only <c>command</c> and <c>args</c> change, every other
 /// field and the key order stay. The original command line is kept after <c>--</c> in the wrapped args, which is
-/// all unwrap needs; an entry that had no <c>args</c> gets none back.
+/// all unwrap needs; an entry that had no <c>args</c> gets none back (a <c>"type": "stdio"</c> one an empty list).
 /// </summary>
 internal static class ServerEntries
 {
@@ -81,7 +81,7 @@ internal static class ServerEntries
             var originalCommand = original.GetValue<string>();
             entry["command"] = originalCommand;
             var rest = args.Skip(separator + 2).Select(a => a.DeepClone()).ToArray();
-            if (rest.Length == 0)
+            if (rest.Length == 0 && !IsTypedStdio(entry))
             {
                 entry.Remove("args");
             }
@@ -93,6 +93,14 @@ internal static class ServerEntries
             return new ServerChange(name, ServerChangeKind.Unwrapped, $"{originalCommand} runs directly again");
         }, (name, _) => new ServerChange(name, ServerChangeKind.NotWrapped, "not behind mcpguard (a remote server)"));
     }
+
+    /// <summary>
+    /// An entry that says <c>"type": "stdio"</c>: Claude Code writes every stdio entry so, with <c>"args": []</c> when
+    /// there are none, and VS Code's are alike; unwrap gives such an entry an empty <c>args</c> back.
+    /// </summary>
+    private static bool IsTypedStdio(JsonObject entry) =>
+        entry["type"] is JsonValue type && type.GetValueKind() == JsonValueKind.String
+        && type.GetValue<string>() == "stdio";
 
     /// <summary>
     /// What an entry is, for <c>mcpguard doctor</c>: wrapped (with its policy and server command), or why not.

@@ -221,6 +221,49 @@ public sealed class WrapCommandTests : IDisposable
         Assert.DoesNotContain("key-123", output);
     }
 
+    // `claude mcp add NAME -- /path/server` writes "type": "stdio" and "args": [] (and Claude Code writes every
+    // stdio entry that way); unwrap dropped the empty args, so wrap + unwrap did not give Claude Code's file back.
+    [Fact]
+    public async Task Wrap_ThenUnwrap_ClaudeCodeEntryWithEmptyArgs_RestoresFileExactly()
+    {
+        const string claudeCode = """
+            {
+              "projects": {
+                "/home/me/trading": {
+                  "allowedTools": [],
+                  "mcpServers": {
+                    "bybit": {
+                      "type": "stdio",
+                      "command": "/home/me/bybit/run-server.sh",
+                      "args": [],
+                      "env": {}
+                    }
+                  }
+                }
+              },
+              "mcpServers": {
+                "notes": {
+                  "type": "stdio",
+                  "command": "/usr/local/bin/notes-mcp",
+                  "args": [],
+                  "env": {
+                    "NOTES_DIR": "/home/me/notes"
+                  }
+                }
+              }
+            }
+            """;
+        File.WriteAllText(_config, claudeCode);
+
+        var (wrapCode, _, _) = await WrapAsync();
+        var (unwrapCode, _, _) = await CommandRunner.RunAsync(
+            UnwrapCommand.Create(s_clock), "--config", _config, "--command", "/opt/mcpguard/bin/mcpguard");
+
+        Assert.Equal(0, wrapCode);
+        Assert.Equal(0, unwrapCode);
+        Assert.Equal(claudeCode, File.ReadAllText(_config));
+    }
+
     [Fact]
     public async Task Wrap_DryRunOfRemoteEntry_ShowsHeadersMovingToEnvWithTheirValuesMasked()
     {
