@@ -24,6 +24,10 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
     /// <summary>Whether the request being answered is of the 2026-07-28 era (its results carry resultType).</summary>
     private bool _modern;
 
+    /// <summary>asks_client calls waiting for the client's answer: the request's id, the call's id.</summary>
+    private readonly Dictionary<string, string?> _asked = new(StringComparer.Ordinal);
+    private int _askedCount;
+
     /// <summary>
     /// Set by the exitsBeforeInitialize mode: the next line read (or EOF) ends the process with code 1.
     /// </summary>
@@ -50,6 +54,15 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
         }
 
         var message = document.RootElement;
+        if (message.ValueKind == JsonValueKind.Object && !message.TryGetProperty("method", out _)
+            && message.TryGetProperty("id", out var answered) && answered.ValueKind == JsonValueKind.String
+            && _asked.Remove(answered.GetString()!, out var callId))
+        {
+            // The answer to an asks_client call's request: the call's result carries it as its text.
+            Reply(callId, $$$"""{"content":[{"type":"text","text":{{{Encode(text)}}}}]}""");
+            return;
+        }
+
         if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("method", out var methodElement)
             || methodElement.ValueKind != JsonValueKind.String)
         {
@@ -199,6 +212,12 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
         switch (name)
         {
             case "hang":
+                return;
+            case "asks_client":
+                // Sends the client a request (roots/list) and answers the call with whatever answers it.
+                var asked = "ask-" + (++_askedCount).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                _asked[asked] = id;
+                Send($$$"""{"jsonrpc":"2.0","id":{{{Encode(asked)}}},"method":"roots/list"}""");
                 return;
             case "as_task":
                 // A 2025-11-25 task handle; the task id is taken from the arguments so a test knows it.

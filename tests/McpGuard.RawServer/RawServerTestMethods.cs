@@ -71,6 +71,12 @@ internal static class RawServerTestMethods
                 var uri = RawServer.Encode(parameters.GetProperty("uri").GetString()!);
                 server.Reply(id, $$$"""{"contents":[{"uri":{{{uri}}},"mimeType":"text/plain","text":{{{uri}}}}]}""");
                 return;
+            case "prompts/get":
+                // The prompt's message and description are its name, so a test chooses what the guard reads.
+                var prompt = RawServer.Encode(parameters.GetProperty("name").GetString()!);
+                server.Reply(id, $$$"""{"description":{{{prompt}}},"messages":[{"role":"user","content":"""
+                    + $$$"""{"type":"text","text":{{{prompt}}}}}]}""");
+                return;
             case "test/exit":
                 Environment.Exit(parameters.GetProperty("code").GetInt32());
                 return;

@@ -60,7 +60,11 @@ internal sealed partial class GuardLauncher(
             : options with { Session = options.Session with { Agent = agent, SessionId = sessionId } };
         if (requestAgents is not null)
         {
-            relayOptions = relayOptions with { Session = relayOptions.Session with { RequestAgents = requestAgents } };
+            // Its clients speak 2026-07-28, which takes no requests from a server: the guard answers them.
+            relayOptions = relayOptions with
+            {
+                Session = relayOptions.Session with { RequestAgents = requestAgents, ClientTakesNoRequests = true },
+            };
         }
 
         // A call waiting for a person is answered with an event stream at once (docs/serve.md).

@@ -141,9 +141,11 @@ internal sealed class McpEndpoint(
             return;
         }
 
+        // The message is a valid request; the HTTP request lacks what the transport asks for: a transport error, as
+        // both SDKs' servers answer it (400, -32000), not an invalid JSON-RPC request.
         await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
-            McpErrorCode.InvalidRequest.AsInt(),
-            $"Bad request: the {SessionHeader} header is required (initialize first).");
+            HttpAnswers.TransportErrorCode,
+            $"Bad Request: the {SessionHeader} header is required (initialize first).");
     }
 
     /// <summary>

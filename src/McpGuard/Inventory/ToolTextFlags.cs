@@ -56,8 +56,9 @@ internal static class ToolTextFlags
                         continue;
                     }
 
+                    // A key is text the model reads too: a property's name is as much the schema as its description.
                     var where = path.Length == 0 ? Visible(member.Name) : $"{path}.{Visible(member.Name)}";
-                    Check(tool, where + " (a key)", member.Name, flags, phrases: false);
+                    Check(tool, where + " (a key)", member.Name, flags);
                     Walk(tool, member.Value, where, flags);
                 }
 
@@ -71,12 +72,12 @@ internal static class ToolTextFlags
 
                 break;
             case JsonValueKind.String:
-                Check(tool, path, element.GetString()!, flags, phrases: true);
+                Check(tool, path, element.GetString()!, flags);
                 break;
         }
     }
 
-    private static void Check(string tool, string where, string text, List<ToolTextFlag> flags, bool phrases)
+    private static void Check(string tool, string where, string text, List<ToolTextFlag> flags)
     {
         var (tags, zeroWidth, bidi, hidden) = Invisible(text);
         if (tags + zeroWidth + bidi > 0)
@@ -103,11 +104,6 @@ internal static class ToolTextFlags
                 where,
                 ToolTextFlagKind.InvisibleCharacters,
                 "carries invisible characters: " + string.Join(", ", parts)));
-        }
-
-        if (!phrases)
-        {
-            return;
         }
 
         // What a model reads: the visible text and what the tag characters spell.

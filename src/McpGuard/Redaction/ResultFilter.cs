@@ -123,7 +123,12 @@ internal static class ResultFilter
             reader.ValueTextEquals("content"u8) ? ResultZone.Content
             : reader.ValueTextEquals("structuredContent"u8) ? ResultZone.Structured
             : ResultZone.Skip,
+        ResultZone.Result when shape == ResultShape.PromptMessages =>
+            reader.ValueTextEquals("messages"u8) ? ResultZone.Messages
+            : reader.ValueTextEquals("description"u8) ? ResultZone.Text
+            : ResultZone.Skip,
         ResultZone.Result => reader.ValueTextEquals("contents"u8) ? ResultZone.Contents : ResultZone.Skip,
+        ResultZone.MessagesItem => reader.ValueTextEquals("content"u8) ? ResultZone.ContentItem : ResultZone.Skip,
         // A resource link's title and description are shown to the model beside its URI.
         ResultZone.ContentItem => reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("title"u8)
             || reader.ValueTextEquals("description"u8) ? ResultZone.Text
@@ -139,6 +144,10 @@ internal static class ResultFilter
     {
         ResultZone.Content => ResultZone.ContentItem,
         ResultZone.Contents => ResultZone.ContentsItem,
+        ResultZone.Messages => ResultZone.MessagesItem,
+
+        // A prompt message's content is one item; were it a list of them, each is one.
+        ResultZone.ContentItem => ResultZone.ContentItem,
         ResultZone.Structured => ResultZone.Structured,
         _ => ResultZone.Skip,
     };

@@ -13,6 +13,12 @@ internal enum ResultShape
     ResourceContents,
 
     /// <summary>
+    /// A <c>prompts/get</c> result: its description and each message's content, read as a tool result's content item
+    /// is (text, embedded resource text, a resource link's title and description).
+    /// </summary>
+    PromptMessages,
+
+    /// <summary>
     /// A <c>tasks/get</c> result of the 2026 tasks extension: a completed task carries its call's result inline, as
     /// its <c>result</c> member, read as a <see cref="ToolResult"/>.
     /// </summary>

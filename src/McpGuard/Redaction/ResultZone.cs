@@ -21,6 +21,11 @@ internal enum ResultZone
     Contents,
     ContentsItem,
 
+    /// <summary>A <c>prompts/get</c> result's <c>messages</c>, and one of them: its <c>content</c> is a content item.
+    /// </summary>
+    Messages,
+    MessagesItem,
+
     /// <summary>A string here is text for the model.</summary>
     Text,
 

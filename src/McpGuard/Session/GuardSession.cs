@@ -78,7 +78,9 @@ internal sealed class GuardSession
         var serverLogger = loggerFactory.CreateLogger<ServerMessageHandler>();
         var outcomes = _outcomes = new CallOutcomes(Channels, engine, audit, serverLogger);
         _server = new ServerMessageHandler(
-            Channels, engine, SessionStages.Server(Channels, results, outcomes, inBand, drift, serverLogger), serverLogger);
+            Channels, engine, SessionStages.Server(
+                Channels, results, outcomes, inBand, drift, serverLogger, options.ClientTakesNoRequests),
+            serverLogger);
     }
 
     public SessionChannels Channels { get; }

@@ -75,6 +75,14 @@ internal static class JsonRpcMessages
         }
     });
 
+    /// <summary>An answer with an empty result (a ping's).</summary>
+    public static byte[] EmptyResult(JsonRpcId id) => Build(id, writer =>
+    {
+        writer.WritePropertyName("result"u8);
+        writer.WriteStartObject();
+        writer.WriteEndObject();
+    });
+
     public static byte[] Notification(string method) => Build(null, writer => writer.WriteString("method"u8, method), writeId: false);
 
     /// <summary>

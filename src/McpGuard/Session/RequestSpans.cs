@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using McpGuard.Policy.Json;
 using McpGuard.Policy.Decide;
@@ -289,8 +288,10 @@ internal sealed class RequestSpans(
         }
     }
 
+    /// <summary><c>error.type</c>: a JSON-RPC error's code, bounded (<see cref="ErrorTypeLabel"/>), or
+    /// <c>tool_error</c> for a result with <c>isError</c>.</summary>
     private static string? ErrorType(bool isError, long? errorCode) =>
-        errorCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : isError ? "tool_error" : null;
+        errorCode is { } code ? ErrorTypeLabel.Of(code) : isError ? "tool_error" : null;
 
     /// <summary>
     /// The client cancelled the request (withdrawn from the table first): nothing will answer it, so its spans end
@@ -321,6 +322,6 @@ internal sealed class RequestSpans(
 
         GuardTelemetry.OperationDuration.Record(
             Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
-            new LabelValues(request.Method, errorType, null));
+            new LabelValues(MethodLabel.Of(request.Method), errorType, null));
     }
 }

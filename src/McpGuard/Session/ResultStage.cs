@@ -8,18 +8,21 @@ namespace McpGuard.Session;
 
 /// <summary>
 /// The result policy on the server→client path (docs/results.md): answers to tools/call, tasks/result of a judged call,
-/// and resources/read go through the policy's <c>results</c> rules. It runs in the session core, so every transport
-/// (stdio, and the HTTP ones as they use this core) gets it. Under <c>--monitor</c> it reports, changes nothing.
+/// resources/read and prompts/get go through the policy's <c>results</c> rules. It runs in the session core, so every
+/// transport (stdio, and the HTTP ones as they use this core) gets it. Under <c>--monitor</c> it reports, changes
+/// nothing.
 /// </summary>
 internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger logger)
 {
     public const string ResourcesRead = "resources/read";
+    public const string PromptsGet = "prompts/get";
     public const string TasksResult = "tasks/result";
     public const string TasksGet = "tasks/get";
     public const string TaskNotification = TaskHandles.ModernStatusNotification;
 
     /// <summary>
-    /// A resources/read answer the rules withheld: an error, since that result has no isError to carry a denial.
+    /// A resources/read or prompts/get answer the rules withheld: an error, since that result has no isError to carry a
+    /// denial.
     /// </summary>
     public const int WithheldCode = -32003;
 
@@ -46,7 +49,9 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
             return ResultCheck.None;
         }
 
-        if (call is null && pending.Method != ResourcesRead)
+        // A resource's text and a prompt's messages reach the model as a tool's result does (docs/results.md).
+        var prompt = call is null && pending.Method == PromptsGet;
+        if (call is null && !prompt && pending.Method != ResourcesRead)
         {
             return ResultCheck.None;
         }
@@ -57,7 +62,8 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
             : ResultFilter.Apply(
                 line,
                 rules,
-                call is null ? ResultShape.ResourceContents
+                prompt ? ResultShape.PromptMessages
+                : call is null ? ResultShape.ResourceContents
                 : taskGet ? ResultShape.TaskWithToolResult
                 : ResultShape.ToolResult);
         if (filtered is FilteredResult.Untouched)
@@ -65,7 +71,7 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
             return ResultCheck.None;
         }
 
-        var subject = call?.ToolName ?? ResourcesRead;
+        var subject = call?.ToolName ?? pending.Method;
         byte[]? replacement = filtered switch
         {
             FilteredResult.Redacted redacted => redacted.Line,
@@ -144,10 +150,14 @@ internal sealed partial class ResultStage(TaskTable tasks, bool monitor, ILogger
 
     /// <summary>
     /// The guard's denial in place of the answer; the tool ran, so its counts stay (docs/limits.md#give-back). A
-    /// resource or a task (<paramref name="taskGet"/>) has no <c>isError</c> result to carry it: an error instead.
+    /// resource, a prompt or a task (<paramref name="taskGet"/>) has no <c>isError</c> result to carry it: an error
+    /// instead.
     /// </summary>
     private static byte[] Withheld(PendingRequest pending, ForwardedCall? call, bool taskGet, string why) =>
-        call is null ? JsonRpcMessages.Error(pending.Id, WithheldCode, $"McpGuard withheld the resource: {why}.")
+        call is null ? JsonRpcMessages.Error(
+            pending.Id,
+            WithheldCode,
+            $"McpGuard withheld the {(pending.Method == PromptsGet ? "prompt" : "resource")}: {why}.")
         : taskGet ? JsonRpcMessages.Error(
             pending.Id, WithheldCode, $"McpGuard withheld the task's result: the tool ran, but {why}.")
         : JsonRpcMessages.Denied(pending.Id, $"the tool ran, but {why}.", call.Era);

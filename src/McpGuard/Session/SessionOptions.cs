@@ -35,6 +35,14 @@ internal sealed record SessionOptions
     public IRequestAgents? RequestAgents { get; init; }
 
     /// <summary>
+    /// True where no client can take the server's requests: serve's shared child, whose clients speak the 2026-07-28
+    /// era, in which a server asks with <c>input_required</c> and never sends a request. One it sends anyway is
+    /// answered by the guard (a ping with an empty result, anything else -32601) and logged, so the server never
+    /// waits for an answer that cannot come (docs/serve.md).
+    /// </summary>
+    public bool ClientTakesNoRequests { get; init; }
+
+    /// <summary>
     /// A 2025-era HTTP session's <c>Mcp-Session-Id</c> (<c>mcp.session.id</c> on spans); null elsewhere.
     /// </summary>
     public string? SessionId { get; init; }

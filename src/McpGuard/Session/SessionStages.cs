@@ -42,7 +42,8 @@ internal static class SessionStages
         CallOutcomes outcomes,
         InBandApprovals inBand,
         PinDriftReporter drift,
-        ILogger logger) =>
+        ILogger logger,
+        bool clientTakesNoRequests = false) =>
     [
         // First: an answer leaves the request table (or is dropped, or kept by the guard); later stages read it.
         new AnswerMatchStage(channels, logger),
@@ -55,7 +56,7 @@ internal static class SessionStages
         // Before the tool list: the server's name picks the catalogue its tools are classified by.
         new ServerIdentityStage(channels),
         new ToolListStage(channels, drift, logger),
-        new ServerRequestStage(channels, logger),
+        new ServerRequestStage(channels, logger, clientTakesNoRequests),
         new ListChangedStage(channels),
         new TaskStatusStage(outcomes),
     ];

@@ -99,6 +99,33 @@ public sealed class ResultFilterTests
         Assert.IsType<FilteredResult.Untouched>(Apply(line, "{ redact: [emails] }", ResultShape.ToolResult));
     }
 
+    /// <summary>
+    /// A prompts/get result reaches the model as its messages: each message's content (text, an embedded resource's
+    /// text, a resource link's title and description) and the prompt's description are read; roles, types, URIs and
+    /// image data are not.
+    /// </summary>
+    [Fact]
+    public void Apply_PromptsGet_ReadsEachMessagesContentAndTheDescription()
+    {
+        var line = """{"jsonrpc":"2.0","id":1,"result":{"description":"for alice@example.com","messages":["""
+            + """{"role":"user","content":{"type":"text","text":"mail alice@example.com"}},"""
+            + """{"role":"assistant","content":{"type":"resource","resource":{"uri":"a://alice@example.com","""
+            + "\"text\":\"from alice@example.com\"}}},"
+            + """{"role":"user","content":{"type":"resource_link","uri":"a://b","name":"alice@example.com","""
+            + "\"title\":\"by alice@example.com\"}},"
+            + """{"role":"user","content":{"type":"image","data":"alice@example.com","mimeType":"image/png"}}]}}""";
+
+        var redacted = Redacted(line, "{ redact: [emails] }", ResultShape.PromptMessages);
+
+        Assert.Equal(
+            line.Replace("for alice@example.com", "for [redacted: emails]", StringComparison.Ordinal)
+                .Replace("mail alice@example.com", "mail [redacted: emails]", StringComparison.Ordinal)
+                .Replace("from alice@example.com", "from [redacted: emails]", StringComparison.Ordinal)
+                .Replace("by alice@example.com", "by [redacted: emails]", StringComparison.Ordinal),
+            redacted);
+        Assert.IsType<FilteredResult.Untouched>(Apply(line, "{ redact: [emails] }", ResultShape.ResourceContents));
+    }
+
     [Fact]
     public void Apply_BlockDetectorMatches_BlocksAndCounts()
     {

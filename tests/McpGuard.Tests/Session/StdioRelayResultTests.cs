@@ -153,6 +153,38 @@ public sealed class StdioRelayResultTests
     }
 
     /// <summary>
+    /// A prompt's messages reach the model as a tool's result does: <c>prompts/get</c> answers go through the global
+    /// rules (a prompt is not a tool), redacted in place or withheld with the guard's error.
+    /// </summary>
+    [Fact]
+    public async Task PromptsGet_IsRedacted_OrWithheldWithAnError()
+    {
+        using var server = FakeServer.Create([["echo"]]);
+        var audit = new RecordingAuditLog();
+        await using var relay = await StartAsync(
+            server, audit, policy: Policy.Replace("max_bytes: 4KB", "block: [emails]", StringComparison.Ordinal));
+
+        await relay.SendAsync(
+            $$$"""{"jsonrpc":"2.0","id":1,"method":"prompts/get","params":{"name":"key {{{Secret}}}"}}""");
+        var prompt = (await relay.ReadResponseAsync("1")).GetProperty("result");
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"prompts/get","params":{"name":"mail alice@example.com"}}""");
+        var withheld = (await relay.ReadResponseAsync("2")).GetProperty("error");
+
+        Assert.Equal("key [redacted: secrets]", prompt.GetProperty("description").GetString());
+        Assert.Equal(
+            "key [redacted: secrets]",
+            prompt.GetProperty("messages")[0].GetProperty("content").GetProperty("text").GetString());
+        Assert.Equal(ResultStage.WithheldCode, withheld.GetProperty("code").GetInt32());
+        Assert.StartsWith(
+            "McpGuard withheld the prompt: the result contains emails (results.block)",
+            withheld.GetProperty("message").GetString(),
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("alice@example.com", withheld.GetRawText(), StringComparison.Ordinal);
+        Assert.Empty(audit.Outcomes);
+    }
+
+    /// <summary>
     /// The 2026 tasks extension has no tasks/result: a completed task's <c>tasks/get</c> carries the call's result
     /// inline, which reaches the model like any other, so the call's rules read it too (it went out untouched).
     /// </summary>

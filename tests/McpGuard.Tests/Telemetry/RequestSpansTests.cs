@@ -326,6 +326,60 @@ public sealed class RequestSpansTests
     }
 
     /// <summary>
+    /// <c>error.type</c> is a label of <c>mcp.server.operation.duration</c>, and the server picks the code: a code
+    /// JSON-RPC defines or reserves for implementations (MCP's, the guard's) is itself, any other <c>_OTHER</c>, so a
+    /// server answering with codes of its own cannot make a series of each.
+    /// </summary>
+    [Theory]
+    [InlineData(42L, "_OTHER")]
+    [InlineData(-1L, "_OTHER")]
+    [InlineData(-32100L, "_OTHER")]
+    [InlineData(9_007_199_254_740_993L, "_OTHER")]
+    [InlineData(-32700L, "-32700")]
+    [InlineData(-32601L, "-32601")]
+    [InlineData(-32603L, "-32603")]
+    [InlineData(-32003L, "-32003")]
+    [InlineData(-32099L, "-32099")]
+    [InlineData(-32000L, "-32000")]
+    public void ErrorCode_ACodeJsonRpcDoesNotDefineOrReserve_IsOther(long code, string expected)
+    {
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
+        using var parameters = JsonDocument.Parse("""{"name":"t","arguments":{}}""");
+
+        spans.Started(Enter(JsonRpcId.FromString("e1")), parameters.RootElement);
+        spans.Answered(Take(JsonRpcId.FromString("e1")), isError: true, errorCode: code);
+
+        Assert.Equal(expected, Assert.Single(_sink.Added).ErrorType);
+    }
+
+    /// <summary>
+    /// A request whose trace is not sampled (or with metrics and no traces: serve's <c>/metrics</c> alone) is counted
+    /// by the session itself: its method and error code are bounded there too, as the exporter bounds a traced one's.
+    /// </summary>
+    [Fact]
+    public void NotTraced_DurationLabels_MadeUpMethodAndCode_AreOther()
+    {
+        using var metrics = new MetricAggregation();
+        var sink = new ListSink(
+            TraceSampler.FromEnvironment(v => v == "OTEL_TRACES_SAMPLER" ? "parentbased_always_on" : null));
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: sink);
+        var madeUp = "made-up/" + Guid.NewGuid().ToString("N");
+        const long Code = 7_343_117;
+        using var unsampled = JsonDocument.Parse("""
+            {"_meta":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"}}
+            """);
+
+        spans.Started(Enter(JsonRpcId.FromString("u1"), madeUp), unsampled.RootElement);
+        spans.Answered(Take(JsonRpcId.FromString("u1")), isError: true, errorCode: Code);
+
+        Assert.Empty(sink.Added);
+        var series = metrics.Tables[0].Series.Select(s => s.Labels).ToList();
+        Assert.DoesNotContain(series, l => l.First == madeUp);
+        Assert.DoesNotContain(series, l => l.Second == "7343117");
+        Assert.Contains(series, l => l.First == "_OTHER" && l.Second == "_OTHER");
+    }
+
+    /// <summary>
     /// A 2025 session's requests carry no revision of their own: <c>mcp.protocol.version</c> is the one the server's
     /// initialize answer negotiated, on the initialize span and every later one; a 2026-07-28 request keeps its own.
     /// </summary>
