@@ -32,8 +32,8 @@ internal sealed class LimitSpecParser(YamlWalker yaml)
                 return new RateLimitSpec(count, unit);
             }
 
-            yaml.Error(node, path,
-                $"must be {{max: N, window: 60s}} or N/unit (second, minute, hour, day), not '{scalar.Value}'");
+            yaml.Error(node, path, $"must be {{max: N, window: 60s}} or N/unit (second, minute, hour, day; "
+                + $"N from 1 to {int.MaxValue}), not '{scalar.Value}'");
             return null;
         }
 
@@ -97,7 +97,7 @@ internal sealed class LimitSpecParser(YamlWalker yaml)
             return value;
         }
 
-        yaml.Error(node ?? parent, $"{path}.max", "must be a whole number above 0");
+        yaml.Error(node ?? parent, $"{path}.max", $"must be a whole number from 1 to {int.MaxValue}");
         return null;
     }
 

@@ -36,6 +36,11 @@ internal static class PolicyLoader
             return new PolicyLoadResult { Errors = [((SingleYamlDocument.Failed)read).Error] };
         }
 
+        if (UnknownTag.Find(root, source) is { } tagged)
+        {
+            return new PolicyLoadResult { Errors = [tagged] };
+        }
+
         var compiler = new PolicyCompiler(source, readLockFile);
         var policy = compiler.Compile(root);
         return compiler.Errors.Count > 0 || policy is null

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using McpGuard.Home;
 using McpGuard.Inventory;
 using McpGuard.Policy.Compile;
 
@@ -53,7 +54,8 @@ internal static class InitCommand
 
             var tools = inventory.Tools;
             var starter = StarterPolicy.Write(
-                target.Remote is { } url ? new Uri(url).Host : ServerName.FromCommandLine(target.Shown), inventory);
+                target.Remote is { } url ? new Uri(url).Host : ServerName.FromCommandLine(target.Shown), inventory,
+                StarterPolicy.AuditPathYaml(Environment.GetEnvironmentVariable("MCPGUARD_HOME"), UserHome.Path));
             foreach (var name in starter.LeftOut)
             {
                 await error.WriteLineAsync($"mcpguard init: warning: the tool '{TerminalText.Printable(name)}' "

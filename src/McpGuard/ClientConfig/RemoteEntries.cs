@@ -32,7 +32,7 @@ internal static class RemoteEntries
         var args = new JsonArray(
             [
                 .. guard.PrefixArguments.Select(a => JsonValue.Create(a)),
-                "run", "--name", name, "--policy", policyPath, "--url", shape.Url,
+                "run", "--name", TerminalText.Printable(name), "--policy", policyPath, "--url", shape.Url,
             ]);
         if (shape.Type is { } type)
         {

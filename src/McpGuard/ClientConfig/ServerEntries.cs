@@ -27,10 +27,11 @@ internal static class ServerEntries
             }
 
             // --name: the desk and the audit log label the server by its entry in the config, as the client does.
+            // The key is the config's text: control and bidi characters go in as \uXXXX, never raw.
             var wrapped = new JsonArray(
                 [
                     .. guard.PrefixArguments.Select(a => JsonValue.Create(a)),
-                    "run", "--name", name, "--policy", policyPath, "--", command,
+                    "run", "--name", TerminalText.Printable(name), "--policy", policyPath, "--", command,
                 ]);
             foreach (var arg in args)
             {

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using McpGuard.Home;
 using McpGuard.Policy.Risk;
 
 namespace McpGuard.Inventory;
@@ -27,7 +29,9 @@ internal static class StarterPolicy
     /// <summary>The widest line written, unless a single tool name is wider.</summary>
     private const int Width = 100;
 
-    public static StarterPolicyText Write(string serverName, ServerInventory inventory)
+    /// <param name="auditPath">The audit log's path as YAML (<see cref="AuditPathYaml"/>).</param>
+    public static StarterPolicyText Write(
+        string serverName, ServerInventory inventory, string auditPath = DefaultAuditPath)
     {
         var tools = inventory.Tools;
         var plain = tools.Where(t => IsPlain(t.Name)).ToList();
@@ -90,10 +94,31 @@ internal static class StarterPolicy
         Line(text, "  timeout: 50s", "under the 60 s after which most clients give up on a call");
         Line(text, "  channels: [elicitation, desk]", "ask in the client when it can; otherwise on `mcpguard desk`");
         text.AppendLine();
-        Line(text, "audit:");
-        Line(text, "  path: ~/.mcpguard/audit.jsonl", "one JSON line per decision; `mcpguard audit` sums it up");
+        Line(text, "audit:", "one JSON line per decision; `mcpguard audit` sums it up");
+        Line(text, "  path: " + auditPath);
         Line(text, "  arguments: redact");
         return new StarterPolicyText(text.ToString(), [.. tools.Where(t => !IsPlain(t.Name)).Select(t => t.Name)]);
+    }
+
+    private const string DefaultAuditPath = "~/.mcpguard/audit.jsonl";
+
+    /// <summary>
+    /// Where the starter policy's audit log goes, as YAML: <c>audit.jsonl</c> in the McpGuard home
+    /// (docs/audit.md), <c>~/.mcpguard</c> written as such, a <c>MCPGUARD_HOME</c> as the absolute path it resolves
+    /// to. That text is the user's, not ours: anything but plain path characters is written double-quoted, with
+    /// control and non-ASCII characters escaped.
+    /// </summary>
+    public static string AuditPathYaml(string? mcpGuardHome, string userHome)
+    {
+        if (string.IsNullOrEmpty(mcpGuardHome))
+        {
+            return DefaultAuditPath;
+        }
+
+        var path = Path.GetFullPath(Path.Combine(McpGuardHome.Resolve(mcpGuardHome, userHome), "audit.jsonl"));
+        return path.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '/') && path[0] == '/'
+            ? path
+            : "\"" + JsonEncodedText.Encode(path).Value + "\"";
     }
 
     /// <summary>1 to 128 of A-Z a-z 0-9 _ - . / (the MCP specification's advice for tool names).</summary>

@@ -30,7 +30,7 @@ public sealed class ServeScaleOutTests
         string[] server = ["node", RepoPaths.V2Server];
         await using var first = await ServedGuard.StartAsync(policy, server);
         await using var second = await ServedGuard.StartAsync(policy, server);
-        using var proxy = StartHaproxy(proxyPort, first.Url.Port, second.Url.Port);
+        await using var proxy = await StartHaproxyAsync(proxyPort, first.Url.Port, second.Url.Port);
         var url = new Uri($"http://127.0.0.1:{proxyPort}/mcp");
         using var http = new HttpClient();
 
@@ -78,8 +78,12 @@ public sealed class ServeScaleOutTests
         return await response.Content.ReadAsStringAsync(Ct);
     }
 
-    /// <summary>HAProxy with docs/serve.md's backend: sessions learned from the answer's Mcp-Session-Id.</summary>
-    private static ProcessHandle StartHaproxy(int port, int first, int second)
+    /// <summary>
+    /// HAProxy with docs/serve.md's backend: sessions learned from the answer's Mcp-Session-Id. Master-worker mode
+    /// (<c>-W</c>) only so that it says when it is ready: the master binds the listener before it forks the worker and
+    /// prints "Loading success." after.
+    /// </summary>
+    private static Task<FixtureProcess> StartHaproxyAsync(int port, int first, int second)
     {
         var config = TempFiles.Write("haproxy.cfg", $"""
             defaults
@@ -99,54 +103,19 @@ public sealed class ServeScaleOutTests
               server g2 127.0.0.1:{second}
 
             """);
-        var start = new ProcessStartInfo("/usr/sbin/haproxy")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false
-        };
-        foreach (var argument in (string[])["-db", "-f", config])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return new ProcessHandle(Process.Start(start)!, port);
-    }
-
-    private sealed class ProcessHandle : IDisposable
-    {
-        private readonly Process _process;
-
-        public ProcessHandle(Process process, int port)
-        {
-            _process = process;
-            _ = process.StandardError.ReadToEndAsync();
-            _ = process.StandardOutput.ReadToEndAsync();
-
-            // HAProxy says nothing when it is ready: it is once it accepts connections, so connect until it does
-            // (a refused connect fails at once) or it exits, for at most 30 s of a loaded machine.
-            var starting = Stopwatch.StartNew();
-            while (true)
+        return FixtureProcess.StartAsync(
+            "haproxy",
+            () =>
             {
-                try
+                var start = new ProcessStartInfo("/usr/sbin/haproxy");
+                foreach (var argument in (string[])["-W", "-db", "-f", config])
                 {
-                    using var socket = new System.Net.Sockets.TcpClient();
-                    socket.Connect(System.Net.IPAddress.Loopback, port);
-                    return;
+                    start.ArgumentList.Add(argument);
                 }
-                catch (System.Net.Sockets.SocketException) when (starting.Elapsed < TimeSpan.FromSeconds(30)
-                    && !process.HasExited)
-                {
-                    Thread.Yield();
-                }
-            }
-        }
 
-        public void Dispose()
-        {
-            _process.Kill();
-            _process.WaitForExit();
-            _process.Dispose();
-        }
+                return start;
+            },
+            line => line.Contains("Loading success.", StringComparison.Ordinal),
+            TestConstants.DefaultTimeout, Ct);
     }
 }

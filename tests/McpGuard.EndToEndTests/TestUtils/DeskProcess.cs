@@ -80,18 +80,40 @@ internal sealed class DeskProcess : IAsyncDisposable
 
         start.Environment["MCPGUARD_HOME"] = home;
         var process = Process.Start(start)!;
-        _ = process.StandardError.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        string? pageUrl;
+        try
+        {
+            pageUrl = await ReadPageUrlAsync(process).WaitAsync(TestConstants.DefaultTimeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException(
+                $"mcpguard desk did not print its address in {TestConstants.DefaultTimeout.TotalSeconds} s (killed): "
+                + await stderr);
+        }
+
+        if (pageUrl is null)
+        {
+            throw new InvalidOperationException($"mcpguard desk exited before it was listening: {await stderr}");
+        }
+
+        _ = process.StandardOutput.ReadToEndAsync();
+        return new DeskProcess(process, port, home, pageUrl);
+    }
+
+    private static async Task<string?> ReadPageUrlAsync(Process process)
+    {
         while (await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
         {
             if (line.Contains("McpGuard desk: http://", StringComparison.Ordinal))
             {
-                _ = process.StandardOutput.ReadToEndAsync();
-                var pageUrl = line.Split(' ').First(word => word.StartsWith("http://", StringComparison.Ordinal));
-                return new DeskProcess(process, port, home, pageUrl);
+                return line.Split(' ').First(word => word.StartsWith("http://", StringComparison.Ordinal));
             }
         }
 
-        throw new InvalidOperationException("mcpguard desk exited before it was listening.");
+        return null;
     }
 
     public async ValueTask DisposeAsync()

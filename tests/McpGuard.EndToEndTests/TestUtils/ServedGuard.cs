@@ -57,19 +57,25 @@ internal sealed class ServedGuard : IAsyncDisposable
         var process = Process.Start(start)!;
         _ = process.StandardOutput.ReadToEndAsync();
         var stderr = new ConcurrentQueue<string>();
-        while (await process.StandardError.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+        try
         {
-            stderr.Enqueue(line);
-            if (line.StartsWith("mcpguard: serving ", StringComparison.Ordinal))
+            var url = await ReadUrlAsync(process, stderr).WaitAsync(TestConstants.DefaultTimeout);
+            if (url is not null)
             {
-                var url = new Uri(line["mcpguard: serving ".Length..]);
                 return new ServedGuard(process, url, home, stderr, DrainAsync(process, stderr));
             }
-        }
 
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        throw new InvalidOperationException(
-            $"serve exited ({process.ExitCode}) before serving: {string.Join('\n', stderr)}");
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            throw new InvalidOperationException(
+                $"serve exited ({process.ExitCode}) before serving: {string.Join('\n', stderr)}");
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException(
+                $"serve did not say it was serving in {TestConstants.DefaultTimeout.TotalSeconds} s (killed): "
+                + string.Join('\n', stderr));
+        }
     }
 
     /// <summary>An SDK client over Streamable HTTP (auto: 2026-07-28 first, falling back to a 2025 session).</summary>
@@ -109,6 +115,21 @@ internal sealed class ServedGuard : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>The URL <c>serve</c> says it serves, or null if stderr ended first.</summary>
+    private static async Task<Uri?> ReadUrlAsync(Process process, ConcurrentQueue<string> stderr)
+    {
+        while (await process.StandardError.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+        {
+            stderr.Enqueue(line);
+            if (line.StartsWith("mcpguard: serving ", StringComparison.Ordinal))
+            {
+                return new Uri(line["mcpguard: serving ".Length..]);
+            }
+        }
+
+        return null;
     }
 
     private static async Task DrainAsync(Process process, ConcurrentQueue<string> stderr)

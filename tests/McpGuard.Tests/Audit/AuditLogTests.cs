@@ -121,6 +121,21 @@ public sealed class AuditLogTests
         Assert.True(log.TryWriteDecision(Decision(log)));
     }
 
+    // Without an audit log the call ids were "1", "2"…: an approval command saw the same ids from every guard and
+    // every run (docs/audit.md: SESSION-N, unique across runs).
+    [Fact]
+    public void NullLog_CallIds_AreSessionScopedAsInALog()
+    {
+        using var first = new NullAuditLog();
+        using var second = new NullAuditLog();
+
+        var id = first.NewCallId();
+
+        Assert.Matches("^[0-9a-f]{16}-1$", id);
+        Assert.Matches("^[0-9a-f]{16}-2$", first.NewCallId());
+        Assert.NotEqual(id, second.NewCallId());
+    }
+
     [Fact]
     public void Open_PathOverride_WinsOverPolicyPath()
     {

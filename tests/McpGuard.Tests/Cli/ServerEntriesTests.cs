@@ -261,6 +261,19 @@ public sealed class ServerEntriesTests
             ServerEntries.Inspect(Parse(Golden("claude-code.json")).Servers["api"], s_apphost));
     }
 
+    // The entry's key is the config's text: it went into `run --name` raw, bidi overrides and control characters
+    // included, and from there to the desk, the audit log and doctor's lines.
+    [Fact]
+    public void Wrap_EntryKeyWithBidiAndControlCharacters_WritesThemEscapedInTheName()
+    {
+        var document = Parse("""{"mcpServers":{"evil\u202Ename\u001b[2J":{"command":"uvx","args":["srv"]}}}""");
+
+        ServerEntries.Wrap(document.Servers, [], s_apphost, Policy);
+
+        var args = document.Servers["evil\u202Ename\u001b[2J"]!["args"]!.AsArray().Select(a => (string)a!).ToList();
+        Assert.Equal("evil\\u202Ename\\u001B[2J", args[args.IndexOf("--name") + 1]);
+    }
+
     internal static string Golden(string name) =>
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cli", "WrapGolden", name));
 

@@ -11,7 +11,7 @@ namespace McpGuard.Tests.TestUtils;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private Process? _process;
+    private FixtureProcess? _process;
 
     private RedisServer(int port) => Port = port;
 
@@ -23,7 +23,7 @@ public sealed class RedisServer : IAsyncDisposable
         File.Exists("/usr/bin/redis-server") || File.Exists("/usr/local/bin/redis-server");
 
     /// <summary>
-    /// How long a start may take before the test fails (redis-server is ready in well under a second).
+    /// How long a start may take before it is tried again (redis-server is ready in well under a second).
     /// </summary>
     public static TimeSpan StartTimeout { get; } = TimeSpan.FromSeconds(30);
 
@@ -34,41 +34,28 @@ public sealed class RedisServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Starts the server (again) on its port and waits until it accepts connections.</summary>
+    /// <summary>
+    /// Starts the server (again) on its port and waits until it accepts connections (a stalled start is killed and
+    /// tried once more, see <see cref="FixtureProcess"/>).
+    /// </summary>
     public async Task StartAgainAsync(CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("redis-server")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false
-        };
-        foreach (var argument in (string[])[
-            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save",
-            "", "--appendonly", "no"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("Ready to accept connections", StringComparison.Ordinal) == true)
+        _process = await FixtureProcess.StartAsync(
+            $"redis-server on port {Port}",
+            () =>
             {
-                ready.TrySetResult();
-            }
-        };
-        process.Exited += (
-            _,
-            _) => ready.TrySetException(
-                new InvalidOperationException($"redis-server on port {Port} exited before it was ready"));
-        process.EnableRaisingEvents = true;
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-        await ready.Task.WaitAsync(StartTimeout, cancellationToken);
+                var start = new ProcessStartInfo("redis-server");
+                foreach (var argument in (string[])[
+                    "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no"])
+                {
+                    start.ArgumentList.Add(argument);
+                }
+
+                return start;
+            },
+            line => line.Contains("Ready to accept connections", StringComparison.Ordinal),
+            StartTimeout, cancellationToken);
     }
 
     /// <summary>Kills the server and waits until it is gone.</summary>
@@ -77,13 +64,7 @@ public sealed class RedisServer : IAsyncDisposable
         if (_process is { } process)
         {
             _process = null;
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            await process.WaitForExitAsync(cancellationToken);
-            process.Dispose();
+            await process.DisposeAsync().AsTask().WaitAsync(cancellationToken);
         }
     }
 

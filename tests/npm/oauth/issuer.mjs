@@ -5,14 +5,20 @@
 // GET /test/expired?resource=URL answers an access token signed with the provider's own key, for that resource,
 // that expired an hour ago (what a client holding on to an old token sends, without waiting for one to expire).
 import { createServer } from 'node:http';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import Provider from 'oidc-provider';
 import { SignJWT, importJWK } from 'jose';
 
 const guard = process.argv[2];
 const other = 'https://other.example/mcp';
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' };
+// The key is made as PEM and read back before its JWK export: exporting the KeyObject generateKeyPairSync returns
+// deadlocks Node 20 now and then (a GC during the export collects the generation job, whose destructor takes the
+// key's lock the export holds), and the issuer never printed LISTENING.
+const pem = { type: 'pkcs8', format: 'pem' };
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048, privateKeyEncoding: pem, publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+const jwk = { ...createPrivateKey(privateKey).export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' };
 
 const server = createServer();
 const port = await new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));

@@ -141,6 +141,35 @@ public sealed class ValidatorTests
             5,
             Single($"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n", path).Line);
 
+    // A max past int's range said only "must be a whole number above 0", as if 99999999999 were not one.
+    [Theory]
+    [InlineData("{ max: 99999999999, window: 1m }", "tools.t.rate_limit.max")]
+    [InlineData("99999999999/minute", "tools.t.rate_limit")]
+    public void Rejects_RateLimitMaxPastItsRange_SayingTheRange(string rate, string path)
+    {
+        var error = Single(
+            $"version: 1\ndefault: deny\ntools:\n  t:\n    rate_limit: {rate}\n    action: allow\n", path);
+
+        Assert.Equal(5, error.Line);
+        Assert.Contains("from 1 to 2147483647", error.Message, StringComparison.Ordinal);
+    }
+
+    // A tag the loader does not know (`!foo`) was dropped in silence: the value was read as if untagged.
+    [Theory]
+    [InlineData("version: 1\ndefault: !foo deny\n", 2, 10, "!foo")]
+    [InlineData("version: 1\ndefault: deny\ntools: !custom\n  t: allow\n", 3, 8, "!custom")]
+    public void Rejects_UnknownYamlTag_AtItsPosition(string yaml, int line, int column, string tag)
+    {
+        var error = Assert.Single(Errors(yaml));
+
+        Assert.Equal((line, column), (error.Line, error.Column));
+        Assert.Contains(tag, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accepts_StandardYamlTags() =>
+        Assert.True(PolicyLoader.LoadText("version: !!int 1\ndefault: !!str deny\n", "p.yaml").Succeeded);
+
     [Theory]
     [InlineData("10/minute")]
     [InlineData("10/m")]
