@@ -3,8 +3,6 @@ using McpGuard.Session;
 using McpGuard.Stdio;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Primitives;
-using Microsoft.Net.Http.Headers;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
@@ -20,13 +18,15 @@ internal sealed class McpEndpoint(
 {
     public const string SessionHeader = "Mcp-Session-Id";
 
+    private readonly SessionFinder _finder = new(sessions);
+
     private const string AlreadyInitialized =
         "Invalid Request: this session is already initialized (an initialize without Mcp-Session-Id opens a new one).";
 
     public async Task PostAsync(HttpContext context)
     {
         var (request, response, aborted) = (context.Request, context.Response, context.RequestAborted);
-        if (!IsJson(request.ContentType))
+        if (!EndpointRequest.IsJson(request.ContentType))
         {
             await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status415UnsupportedMediaType, null,
                 HttpAnswers.TransportErrorCode, "Unsupported Media Type: a POST must be application/json.");
@@ -43,7 +43,7 @@ internal sealed class McpEndpoint(
             return;
         }
 
-        if (!AcceptsJsonAndEventStream(request))
+        if (!EndpointRequest.AcceptsJsonAndEventStream(request))
         {
             await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status406NotAcceptable, null,
                 HttpAnswers.TransportErrorCode,
@@ -66,7 +66,7 @@ internal sealed class McpEndpoint(
                 : new LineRejection(McpErrorCode.ParseError.AsInt(), "Parse error: the body is empty.", null);
             // A body that is not JSON, or a batch (one POST is one message, docs/serve.md), is a bad request as a
             // whole; a single message the checks refuse is answered as on stdio.
-            var status = rejection.Code == McpErrorCode.ParseError.AsInt() || IsBatch(body)
+            var status = rejection.Code == McpErrorCode.ParseError.AsInt() || EndpointRequest.IsBatch(body)
                 ? StatusCodes.Status400BadRequest
                 : StatusCodes.Status200OK;
             await HttpAnswers.JsonRpcErrorAsync(response, status, rejection.Id, rejection.Code, rejection.Message);
@@ -89,7 +89,7 @@ internal sealed class McpEndpoint(
 
         // Each read once: a header Kestrel does not know is a dictionary lookup by name, ignoring case.
         var (sessionIds, revisions) = (request.Headers[SessionHeader], request.Headers[LegacyRevisions.Header]);
-        if (Repeated(sessionIds, revisions) is { } repeated)
+        if (EndpointRequest.Repeated(sessionIds, revisions) is { } repeated)
         {
             await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,
                 HttpAnswers.TransportErrorCode, RepeatedHeader.Refusal(repeated));
@@ -126,7 +126,7 @@ internal sealed class McpEndpoint(
 
         if (message.Method == RequestMethods.Initialize && message.Kind == MessageKind.Request)
         {
-            if (NamesModernRevision(revisions))
+            if (EndpointRequest.NamesModernRevision(revisions))
             {
                 // The 2025 handshake under a 2026-07-28 header: which era is meant is unclear, so neither is served
                 // (as the TypeScript SDK's server answers it).
@@ -149,21 +149,6 @@ internal sealed class McpEndpoint(
     }
 
     /// <summary>
-    /// The transport spec's MUST for a POST, which both SDKs answer with 406 when missed: the guard may answer with
-    /// JSON or, when messages come before the answer (an approval question, progress), with an event stream.
-    /// </summary>
-    private static bool AcceptsJsonAndEventStream(HttpRequest request)
-    {
-        if (request.Headers.Accept is [var only] && MediaType.IsBothAnswers(only))
-        {
-            return true;
-        }
-
-        var accept = request.GetTypedHeaders().Accept;
-        return MediaType.Accepts(accept, MediaType.Json) && MediaType.Accepts(accept, MediaType.EventStream);
-    }
-
-    /// <summary>
     /// GET: the 2025 session's stream for server-initiated messages; without a session, 405. The client must accept
     /// an event stream (the transport spec's MUST; both SDKs answer 406 without it): it gets nothing else.
     /// </summary>
@@ -177,10 +162,10 @@ internal sealed class McpEndpoint(
             return;
         }
 
-        var lookup = FindSession(context);
+        var lookup = _finder.Find(context);
         if (lookup is not SessionLookup.Found { Session: var session })
         {
-            await RefuseAsync(context, lookup);
+            await SessionFinder.RefuseAsync(context, lookup);
             return;
         }
 
@@ -212,10 +197,10 @@ internal sealed class McpEndpoint(
     /// <summary>DELETE: ends the session at once; its child is ended in the background.</summary>
     public async Task DeleteAsync(HttpContext context)
     {
-        var lookup = FindSession(context);
+        var lookup = _finder.Find(context);
         if (lookup is not SessionLookup.Found { Session: var session })
         {
-            await RefuseAsync(context, lookup);
+            await SessionFinder.RefuseAsync(context, lookup);
             return;
         }
 
@@ -337,57 +322,6 @@ internal sealed class McpEndpoint(
         return Task.CompletedTask;
     }
 
-    /// <summary>The calling agent's session the request names (and keeps it from idling out), or why none.</summary>
-    private SessionLookup FindSession(HttpContext context)
-    {
-        var headers = context.Request.Headers;
-        var (sessionIds, revisions) = (headers[SessionHeader], headers[LegacyRevisions.Header]);
-        if (Repeated(sessionIds, revisions) is { } repeated)
-        {
-            return new SessionLookup.Repeated(repeated);
-        }
-
-        if (sessionIds is not [{ } id])
-        {
-            return SessionLookup.NoHeader.Instance;
-        }
-
-        var agent = context.Features.GetRequiredFeature<CallingAgent>().Name;
-        if (!sessions.TryGet(id, out var session) || session.Agent != agent)
-        {
-            return SessionLookup.Unknown.Instance;
-        }
-
-        if (!LegacyRevisions.Allows(revisions))
-        {
-            return SessionLookup.UnsupportedRevision.Instance;
-        }
-
-        session.Touch();
-        return new SessionLookup.Found(session);
-    }
-
-    /// <summary>Answers a request whose session was not found.</summary>
-    private static Task RefuseAsync(HttpContext context, SessionLookup lookup)
-    {
-        var response = context.Response;
-        switch (lookup)
-        {
-            case SessionLookup.NoHeader:
-                response.Headers.Allow = "POST";
-                return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status405MethodNotAllowed, null,
-                    HttpAnswers.TransportErrorCode, "Method Not Allowed: without a session, only POST.");
-            case SessionLookup.Repeated { Header: var header }:
-                return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, null,
-                    HttpAnswers.TransportErrorCode, RepeatedHeader.Refusal(header));
-            case SessionLookup.UnsupportedRevision:
-                return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, null,
-                    HttpAnswers.TransportErrorCode, LegacyRevisions.Refusal);
-            default:
-                return HttpAnswers.SessionNotFoundAsync(response, null);
-        }
-    }
-
     /// <summary>A method the transport does not use (PUT, PATCH, HEAD…): 405 with a -32000 error.</summary>
     public static Task MethodNotAllowedAsync(HttpResponse response)
     {
@@ -395,26 +329,4 @@ internal sealed class McpEndpoint(
         return HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status405MethodNotAllowed, null,
             HttpAnswers.TransportErrorCode, "Method Not Allowed: the endpoint serves POST, GET and DELETE.");
     }
-
-    /// <summary>The request's <c>MCP-Protocol-Version</c> header names 2026-07-28 or later.</summary>
-    private static bool NamesModernRevision(StringValues revisions) =>
-        revisions is [{ } version] && string.CompareOrdinal(version, ModernMeta.FirstModernRevision) >= 0;
-
-    /// <summary>The MCP header of a 2025 session's request sent more than once, if one is (session id first).</summary>
-    private static string? Repeated(StringValues sessionIds, StringValues revisions) =>
-        RepeatedHeader.IsRepeated(SessionHeader, sessionIds) ? SessionHeader
-        : RepeatedHeader.IsRepeated(LegacyRevisions.Header, revisions) ? LegacyRevisions.Header
-        : null;
-
-    /// <summary>A JSON array at the top: a JSON-RPC batch, which no revision served here allows over HTTP.</summary>
-    private static bool IsBatch(ReadOnlySpan<byte> body) => body.TrimStart(" \t\r\n"u8) is [(byte)'[', ..];
-
-    /// <summary>
-    /// <c>application/json</c>, compared case-insensitively, parameters (charset) allowed. The type alone, as
-    /// clients send it, is known without a parse (which cost an object and ~800 instructions a request).
-    /// </summary>
-    private static bool IsJson(string? contentType) =>
-        string.Equals(contentType, "application/json", StringComparison.OrdinalIgnoreCase)
-        || MediaTypeHeaderValue.TryParse(contentType, out var parsed)
-        && parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 }

@@ -20,7 +20,12 @@ internal sealed class ApprovalProgress : IAsyncDisposable
     private readonly Task _loop;
 
     private ApprovalProgress(
-        byte[] token, string toolName, TimeSpan every, TimeProvider timeProvider, IClientPeer toClient, CancellationToken callEnded)
+        byte[] token,
+        string toolName,
+        TimeSpan every,
+        TimeProvider timeProvider,
+        IClientPeer toClient,
+        CancellationToken callEnded)
     {
         _loop = RunAsync(token, toolName, every, timeProvider, toClient, callEnded);
     }
@@ -55,7 +60,12 @@ internal sealed class ApprovalProgress : IAsyncDisposable
     }
 
     private async Task RunAsync(
-        byte[] token, string toolName, TimeSpan every, TimeProvider timeProvider, IClientPeer toClient, CancellationToken callEnded)
+        byte[] token,
+        string toolName,
+        TimeSpan every,
+        TimeProvider timeProvider,
+        IClientPeer toClient,
+        CancellationToken callEnded)
     {
         try
         {

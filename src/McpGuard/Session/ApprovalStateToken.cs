@@ -45,7 +45,9 @@ internal sealed class ApprovalStateToken(byte[] key)
     public ApprovalStateReading Read(string state, DateTimeOffset now)
     {
         var parts = state.StartsWith(Prefix, StringComparison.Ordinal) ? state[Prefix.Length..].Split('.') : [];
-        if (parts.Length != 2 || !TryDecode(parts[1], out var mac) || !CryptographicOperations.FixedTimeEquals(mac, Mac(parts[0])))
+        if (parts.Length != 2
+            || !TryDecode(parts[1], out var mac)
+            || !CryptographicOperations.FixedTimeEquals(mac, Mac(parts[0])))
         {
             return new ApprovalStateReading.Forged();
         }
@@ -74,7 +76,9 @@ internal sealed class ApprovalStateToken(byte[] key)
 
         // RFC 8785 (McpGuard.Policy.Json.CanonicalJson); arguments with no such form are hashed as written, which only
         // the same bytes match.
-        var bytes = CanonicalJson.TryEncode(arguments, out var canonical, out _) ? canonical : Encoding.UTF8.GetBytes(arguments.GetRawText());
+        var bytes = CanonicalJson.TryEncode(arguments, out var canonical, out _)
+            ? canonical
+            : Encoding.UTF8.GetBytes(arguments.GetRawText());
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 

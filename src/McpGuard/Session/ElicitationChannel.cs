@@ -16,7 +16,11 @@ internal sealed class ElicitationChannel(SessionChannels channels) : IApprovalCh
 
     public string Name => ChannelName;
 
-    public async Task<ApprovalOutcome?> AskAsync(ApprovalRequest request, DateTimeOffset deadline, Action<string> unavailableBecause, CancellationToken cancellationToken)
+    public async Task<ApprovalOutcome?> AskAsync(
+        ApprovalRequest request,
+        DateTimeOffset deadline,
+        Action<string> unavailableBecause,
+        CancellationToken cancellationToken)
     {
         if (request.CanAskInBand)
         {
@@ -33,7 +37,8 @@ internal sealed class ElicitationChannel(SessionChannels channels) : IApprovalCh
         var pending = channels.AwaitingClient.AddOwn(RequestMethods.ElicitationCreate);
         try
         {
-            var message = JsonRpcMessages.Request(pending.Id, RequestMethods.ElicitationCreate, writer => WriteParams(writer, request));
+            var message = JsonRpcMessages.Request(
+                pending.Id, RequestMethods.ElicitationCreate, writer => WriteParams(writer, request));
             await channels.ToClient.SendAsync(message, flush: true, cancellationToken);
             using var answer = await pending.OwnResponse!.Task.WaitAsync(cancellationToken);
             return Read(answer.RootElement);
@@ -77,8 +82,11 @@ internal sealed class ElicitationChannel(SessionChannels channels) : IApprovalCh
             return ApprovalOutcome.Refuse("the client could not show the approval question (elicitation failed).");
         }
 
-        var action = result.TryGetProperty("action"u8, out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
-        var approved = action == "accept" && result.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.Object
+        var action = result.TryGetProperty("action"u8, out var a) && a.ValueKind == JsonValueKind.String
+            ? a.GetString()
+            : null;
+        var approved = action == "accept"
+            && result.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.Object
             && content.TryGetProperty("approve"u8, out var approve) && approve.ValueKind == JsonValueKind.True;
         return approved
             ? ApprovalOutcome.Approve("approved in the client (elicitation).")

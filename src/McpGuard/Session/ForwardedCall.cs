@@ -8,7 +8,12 @@ namespace McpGuard.Session;
 /// input-required round to it (<paramref name="ApprovedArgumentsHash"/> is set when a person approved it, so its
 /// later rounds are not asked twice).
 /// </summary>
-internal sealed record ForwardedCall(string CallId, string ToolName, long StartedTimestamp, ProtocolEra Era = ProtocolEra.Legacy, string? ApprovedArgumentsHash = null)
+internal sealed record ForwardedCall(
+    string CallId,
+    string ToolName,
+    long StartedTimestamp,
+    ProtocolEra Era = ProtocolEra.Legacy,
+    string? ApprovedArgumentsHash = null)
 {
     /// <summary>What the call counted in its limits.</summary>
     public LimitReceipt Receipt { get; init; } = LimitReceipt.Empty;

@@ -26,6 +26,8 @@ internal static partial class GiveBackCounts
     [LoggerMessage(Level = LogLevel.Debug, Message = "A call that did not run was given back its {Counters} counts.")]
     private static partial void LogGivenBack(ILogger logger, int counters);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A call that did not run could not be given back its counts: {Store} cannot be reached; they stay counted until their window ends.")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "A call that did not run could not be given back its counts: {Store} cannot be reached; they stay "
+            + "counted until their window ends.")]
     private static partial void LogNotGivenBack(ILogger logger, string store);
 }

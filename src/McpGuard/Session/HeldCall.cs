@@ -9,7 +9,8 @@ namespace McpGuard.Session;
 internal sealed class HeldCall(JsonRpcId id, byte[] line, JsonElement parameters, CancellationToken relayStopping)
     : IDisposable
 {
-    private readonly CancellationTokenSource _cancellation = CancellationTokenSource.CreateLinkedTokenSource(relayStopping);
+    private readonly CancellationTokenSource _cancellation =
+        CancellationTokenSource.CreateLinkedTokenSource(relayStopping);
     private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _withdrawn;
 

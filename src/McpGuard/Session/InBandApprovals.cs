@@ -48,7 +48,8 @@ internal sealed class InBandApprovals(TimeProvider time)
         return false;
     }
 
-    private static void Prune<T>(ConcurrentDictionary<string, T> entries, Func<T, DateTimeOffset> expiry, DateTimeOffset now)
+    private static void Prune<T>(
+        ConcurrentDictionary<string, T> entries, Func<T, DateTimeOffset> expiry, DateTimeOffset now)
     {
         if (entries.Count < MaxEntries / 2)
         {
@@ -64,7 +65,8 @@ internal sealed class InBandApprovals(TimeProvider time)
         }
 
         // Still full of live entries: forget the ones closest to expiring.
-        foreach (var (key, _) in entries.OrderBy(e => expiry(e.Value)).Take(Math.Max(0, entries.Count - MaxEntries + 1)).ToList())
+        var oldest = entries.OrderBy(e => expiry(e.Value)).Take(Math.Max(0, entries.Count - MaxEntries + 1)).ToList();
+        foreach (var (key, _) in oldest)
         {
             entries.TryRemove(key, out _);
         }

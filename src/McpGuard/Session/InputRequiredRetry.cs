@@ -16,7 +16,8 @@ internal static class InputRequiredRetry
     public const string ApprovalKey = "mcpguard/approval";
 
     public static string? RequestState(JsonElement parameters) =>
-        parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("requestState"u8, out var state) && state.ValueKind == JsonValueKind.String
+        parameters.ValueKind == JsonValueKind.Object
+        && parameters.TryGetProperty("requestState"u8, out var state) && state.ValueKind == JsonValueKind.String
             ? state.GetString()
             : null;
 
@@ -25,9 +26,11 @@ internal static class InputRequiredRetry
     /// </summary>
     public static bool ApprovesExplicitly(JsonElement parameters) =>
         parameters.ValueKind == JsonValueKind.Object
-        && parameters.TryGetProperty("inputResponses"u8, out var responses) && responses.ValueKind == JsonValueKind.Object
+        && parameters.TryGetProperty("inputResponses"u8, out var responses)
+        && responses.ValueKind == JsonValueKind.Object
         && responses.TryGetProperty(ApprovalKey, out var answer) && answer.ValueKind == JsonValueKind.Object
-        && answer.TryGetProperty("action"u8, out var action) && action.ValueKind == JsonValueKind.String && action.ValueEquals("accept"u8)
+        && answer.TryGetProperty("action"u8, out var action) && action.ValueKind == JsonValueKind.String
+        && action.ValueEquals("accept"u8)
         && answer.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.Object
         && content.TryGetProperty("approve"u8, out var approve) && approve.ValueKind == JsonValueKind.True;
 

@@ -6,5 +6,8 @@ namespace McpGuard.Session;
 internal static class MessageSearch
 {
     public static bool Contains(ReadOnlySequence<byte> line, ReadOnlySpan<byte> value) =>
-        line.IsSingleSegment ? line.FirstSpan.IndexOf(value) >= 0 : new SequenceReader<byte>(line).TryReadTo(out ReadOnlySequence<byte> _, value, advancePastDelimiter: false);
+        line.IsSingleSegment
+            ? line.FirstSpan.IndexOf(value) >= 0
+            : new SequenceReader<byte>(line).TryReadTo(
+                out ReadOnlySequence<byte> _, value, advancePastDelimiter: false);
 }

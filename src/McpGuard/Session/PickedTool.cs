@@ -40,7 +40,8 @@ internal readonly record struct PickedTool(string? Name, JsonElement Input)
     public static IReadOnlyList<PickedTool> InInputResponses(JsonElement parameters)
     {
         if (parameters.ValueKind != JsonValueKind.Object
-            || !parameters.TryGetProperty("inputResponses"u8, out var responses) || responses.ValueKind != JsonValueKind.Object)
+            || !parameters.TryGetProperty("inputResponses"u8, out var responses)
+            || responses.ValueKind != JsonValueKind.Object)
         {
             // Most calls: nothing allocated.
             return [];
@@ -50,7 +51,8 @@ internal readonly record struct PickedTool(string? Name, JsonElement Input)
         foreach (var response in responses.EnumerateObject())
         {
             AddFromResult(response.Value, picks);
-            if (response.Value.ValueKind == JsonValueKind.Object && response.Value.TryGetProperty("result"u8, out var wrapped))
+            if (response.Value.ValueKind == JsonValueKind.Object
+                && response.Value.TryGetProperty("result"u8, out var wrapped))
             {
                 AddFromResult(wrapped, picks);
             }
@@ -62,13 +64,17 @@ internal readonly record struct PickedTool(string? Name, JsonElement Input)
     private static void AddBlock(JsonElement block, List<PickedTool> picks)
     {
         if (block.ValueKind != JsonValueKind.Object
-            || !block.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("tool_use"u8))
+            || !block.TryGetProperty("type"u8, out var type)
+            || type.ValueKind != JsonValueKind.String
+            || !type.ValueEquals("tool_use"u8))
         {
             return;
         }
 
         var named = block.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String;
         var input = block.TryGetProperty("input"u8, out var arguments) ? arguments : default;
-        picks.Add(named && input.ValueKind == JsonValueKind.Object ? new PickedTool(name.GetString(), input) : new PickedTool(null, input));
+        picks.Add(named && input.ValueKind == JsonValueKind.Object
+            ? new PickedTool(name.GetString(), input)
+            : new PickedTool(null, input));
     }
 }

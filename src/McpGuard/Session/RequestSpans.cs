@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using McpGuard.Policy.Json;
-using McpGuard.Audit;
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Settings;
 using McpGuard.Redaction;
@@ -59,10 +57,8 @@ internal sealed class RequestSpans(
     /// </summary>
     private volatile string? _negotiated;
 
-    /// <summary>
-    /// The channel that answered each call asked about, by audit call id, until its decision is recorded.
-    /// </summary>
-    private readonly ConcurrentDictionary<string, string?> _askedOn = new(StringComparer.Ordinal);
+    /// <summary>The session's decision and approval counters, and the channel each call was asked on.</summary>
+    private readonly DecisionCounts _decisions = new();
 
     /// <summary>
     /// True when an exporter or a scrape listens: only then does a session build a <see cref="RequestSpans"/>.
@@ -121,14 +117,14 @@ internal sealed class RequestSpans(
         string? protocolVersion = null;
         if (meta.ValueKind == JsonValueKind.Object)
         {
-            if (!Joined(request, meta, sampler))
+            if (!TraceSampling.Joined(request, meta, sampler))
             {
                 return;
             }
 
-            protocolVersion = Text(meta, "io.modelcontextprotocol/protocolVersion"u8);
+            protocolVersion = TraceSampling.Text(meta, "io.modelcontextprotocol/protocolVersion"u8);
         }
-        else if (!Root(request, sampler))
+        else if (!TraceSampling.Root(request, sampler))
         {
             return;
         }
@@ -153,51 +149,6 @@ internal sealed class RequestSpans(
         // The record is only written here, not read back (RequestTrace.Reuse says why).
         request.Arguments = arguments == TelemetryArguments.Full && request.Tool is not null
             && callArguments.ValueKind != JsonValueKind.Undefined ? callArguments.GetRawText() : null;
-    }
-
-    /// <summary>
-    /// A request without the caller's trace starts a new one, if sampled. No <see cref="TraceParent"/> is made and
-    /// copied: a default one's copy on the stack read back 16 bytes across two overlapping stores, which waits for
-    /// every store before it, the record's own writes included (bench/HISTORY.md). Unless the sampler decides by the
-    /// id (a ratio), the id is left zero and drawn by the exporter's thread (<see cref="OtlpSpanWriter"/>): nothing
-    /// reads it before, since the guard never sends its own trace context on.
-    /// </summary>
-    private static bool Root(RequestTrace request, TraceSampler sampler)
-    {
-        if (!sampler.ReadsTraceId)
-        {
-            return sampler.SamplesRoot(0);
-        }
-
-        var (high, low) = TraceIds.New();
-        if (!sampler.SamplesRoot(high))
-        {
-            return false;
-        }
-
-        request.TraceIdHigh = high;
-        request.TraceIdLow = low;
-        return true;
-    }
-
-    /// <summary>The caller's trace, from a <c>traceparent</c> in <c>_meta</c>; a new one if it names none.</summary>
-    private static bool Joined(RequestTrace request, JsonElement meta, TraceSampler sampler)
-    {
-        var parent = TraceParent.Parse(Text(meta, "traceparent"u8), Text(meta, "tracestate"u8));
-        if (!parent.Exists)
-        {
-            return Root(request, sampler);
-        }
-
-        if (!sampler.Samples(parent, parent.TraceIdHigh))
-        {
-            return false;
-        }
-
-        request.Parent = parent;
-        request.TraceIdHigh = parent.TraceIdHigh;
-        request.TraceIdLow = parent.TraceIdLow;
-        return true;
     }
 
     /// <summary>The session forwarded the client's request to the server: its CLIENT span starts.</summary>
@@ -225,7 +176,7 @@ internal sealed class RequestSpans(
     /// <summary>
     /// A person was asked about a call through <paramref name="channel"/> (null: no channel could ask).
     /// </summary>
-    public void Asked(string callId, string? channel) => _askedOn[callId] = channel;
+    public void Asked(string callId, string? channel) => _decisions.Asked(callId, channel);
 
     /// <summary>
     /// The guard's decision about a tools/call, as the gate records it for the audit (with or without an audit log):
@@ -234,7 +185,7 @@ internal sealed class RequestSpans(
     /// </summary>
     public void Decided(JsonRpcId id, string callId, string? tool, CallVerdict verdict, string? ruleId, string? risk)
     {
-        var decision = Decide(callId, tool, verdict, ruleId, out var channel);
+        var decision = _decisions.Count(callId, tool, verdict, ruleId, out var channel);
         if (_traces is not null && Open(id) is { Traced: true } request)
         {
             request.Decision = decision;
@@ -258,23 +209,6 @@ internal sealed class RequestSpans(
     private PendingRequest? Entry(JsonRpcId id) =>
         Volatile.Read(ref _last) is { Trace: not null } last && ReferenceEquals(last.Id.Key, id.Key) ? last
         : awaiting.TryGet(id, out var pending) ? pending : null;
-
-    /// <summary>Counts the decision; returns its audit word, and the channel that answered an approval.</summary>
-    private string Decide(string callId, string? tool, CallVerdict verdict, string? ruleId, out string? channel)
-    {
-        var decision = DecisionWords.Audit(verdict);
-        var toolLabel = verdict is CallVerdict.UnknownTool or CallVerdict.Hidden ? "(unknown)" : tool ?? "(invalid)";
-        GuardTelemetry.Decisions.Add(1, new LabelValues(decision, ruleId, toolLabel));
-        channel = null;
-        if (verdict is CallVerdict.Approved or CallVerdict.Refused or CallVerdict.Cancelled)
-        {
-            // A call approved in band (2026-07-28 input_required) never went through the approver: elicitation.
-            channel = _askedOn.TryRemove(callId, out var askedOn) ? askedOn ?? "none" : "elicitation";
-            GuardTelemetry.Approvals.Add(1, new LabelValues(decision, channel, null));
-        }
-
-        return decision;
-    }
 
     /// <summary>
     /// A forwarded call's outcome, noted before its answer goes to the client: what the result policy found is
@@ -303,7 +237,7 @@ internal sealed class RequestSpans(
             opening.ServerSessionId = serverSessionId?.Invoke();
         }
 
-        if (ResultProtocolVersion(answer) is not { } revision)
+        if (ResultProtocolVersion.Read(answer) is not { } revision)
         {
             return;
         }
@@ -313,53 +247,6 @@ internal sealed class RequestSpans(
         {
             request.ProtocolVersion = revision;
         }
-    }
-
-    /// <summary>
-    /// <c>result.protocolVersion</c> of an answer, if it is a short string of visible ASCII (it is the server's
-    /// text, and becomes an attribute).
-    /// </summary>
-    private static string? ResultProtocolVersion(ReadOnlySequence<byte> answer)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(answer);
-            var inResult = false;
-            while (reader.Read())
-            {
-                if (reader.TokenType != JsonTokenType.PropertyName)
-                {
-                    continue;
-                }
-
-                if (reader.CurrentDepth == 1)
-                {
-                    inResult = reader.ValueTextEquals("result"u8);
-                    if (!inResult)
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
-                else if (inResult && reader.CurrentDepth == 2 && reader.ValueTextEquals("protocolVersion"u8))
-                {
-                    reader.Read();
-                    var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    return value is { Length: > 0 and <= 64 } && value.All(c => c is > ' ' and <= '~') ? value : null;
-                }
-                else if (reader.CurrentDepth == 2)
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            // Not this session's business: the answer goes to the client as it is.
-        }
-
-        return null;
     }
 
     /// <summary>
@@ -437,8 +324,4 @@ internal sealed class RequestSpans(
             Stopwatch.GetElapsedTime(request.StartedAt, now).TotalSeconds,
             new LabelValues(MethodLabel.Of(request.Method), errorType, null));
     }
-
-    private static string? Text(JsonElement meta, ReadOnlySpan<byte> name) =>
-        meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty(name, out var value)
-        && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
