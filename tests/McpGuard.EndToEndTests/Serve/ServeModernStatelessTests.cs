@@ -14,9 +14,7 @@ namespace McpGuard.EndToEndTests.Serve;
 /// </summary>
 public sealed class ServeModernStatelessTests
 {
-    private const string Modern = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-        + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"},"
-        + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+    private const string Modern = ModernRequest.Meta;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -12,9 +12,7 @@ namespace McpGuard.EndToEndTests.Serve;
 /// </summary>
 public sealed class ServeSharedChildTaskTests
 {
-    private const string Modern = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-        + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"},"
-        + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+    private const string Modern = ModernRequest.Meta;
 
     private const string Server =
         """{"era":"modernOnly","pages":[[{"name":"as_modern_task","inputSchema":{"type":"object"}}]]}""";

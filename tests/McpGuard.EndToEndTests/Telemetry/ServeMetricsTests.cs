@@ -16,9 +16,7 @@ public sealed class ServeMetricsTests
         "version: 1\ndefault: allow\ntools:\n  place_order: deny\nserve:\n  auth: { tokens: agents.yaml }\n"
         + "telemetry:\n  prometheus: true\n";
 
-    private const string Modern = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-        + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"}"
-        + ",\"io.modelcontextprotocol/clientCapabilities\":{}}";
+    private const string Modern = ModernRequest.Meta;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
