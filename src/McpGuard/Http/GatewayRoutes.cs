@@ -36,15 +36,14 @@ internal static class GatewayRoutes
         {
             // RFC 9728: how a client that got a 401 finds the authorization server; public, like the probes, and
             // readable by a page of any origin: a browser client reads it before it has a token.
-            var document = ProtectedResourceMetadata.Document(oauth);
+            var document = ProtectedResourceMetadata.Document(options, oauth);
             IResult Metadata(HttpContext context)
             {
                 context.Response.Headers.AccessControlAllowOrigin = "*";
                 return Results.Bytes(document, "application/json");
             }
 
-            foreach (var path in (string[])[ProtectedResourceMetadata.PathFor(options.Path),
-                         ProtectedResourceMetadata.WellKnown])
+            foreach (var path in ProtectedResourceMetadata.PathsFor(options))
             {
                 app.MapGet(path, Metadata);
                 app.MapMethods(path, [HttpMethods.Options], BrowserOrigin.AnswerPublicPreflight);

@@ -28,19 +28,27 @@ internal sealed class OAuthSetup : IAsyncDisposable
 
     public string Issuer => $"http://127.0.0.1:{_issuer.Ports[0]}";
 
-    public string MetadataUrl => new Uri(Guard.Url, "/.well-known/oauth-protected-resource/mcp").ToString();
+    /// <summary>Where the 401 says the RFC 9728 metadata is: the well-known path followed by the resource's.</summary>
+    public string MetadataUrl =>
+        new Uri(Guard.Url, "/.well-known/oauth-protected-resource" + new Uri(Resource).AbsolutePath).ToString();
 
     public static string AuditPath(string home) => Path.Combine(home, "audit.jsonl");
 
     /// <param name="tools">The policy's <c>tools:</c> entries, indented by two spaces.</param>
     /// <param name="more">More top-level policy blocks, each line ending in a newline.</param>
-    public static async Task<OAuthSetup> StartAsync(string tools = "  place_order: deny\n", string more = "")
+    /// <param name="publicPath">
+    /// The path of <c>serve.public_url</c> (on the guard's own origin), as behind a proxy that adds a prefix; the
+    /// resource and the audience are then that URL. Null: no <c>public_url</c>, the resource is the endpoint.
+    /// </param>
+    public static async Task<OAuthSetup> StartAsync(
+        string tools = "  place_order: deny\n", string more = "", string? publicPath = null)
     {
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         probe.Start();
         var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        var resource = $"http://127.0.0.1:{port}/mcp";
+        var resource = $"http://127.0.0.1:{port}{publicPath ?? "/mcp"}";
+        var publicUrl = publicPath is null ? "" : $"  public_url: \"{resource}\"\n";
         var issuer = await NodeHttpServer.StartAsync(RepoPaths.NpmScriptPath("oauth/issuer.mjs"), resource);
         try
         {
@@ -50,7 +58,7 @@ internal sealed class OAuthSetup : IAsyncDisposable
                 tools:
                 {tools}{more}state: {"{"} store: memory {"}"}
                 serve:
-                  auth:
+                {publicUrl}  auth:
                     oauth: {"{"} issuer: "http://127.0.0.1:{issuer.Ports[0]}", audience: "{resource}", scopes: [mcp:tools], agent_claim: client_id {"}"}
                 """;
             var home = DeskProcess.NewHome();

@@ -88,6 +88,32 @@ public sealed class ServeOAuthTests
         Assert.DoesNotContain("RAN ", string.Join('\n', setup.Guard.Stderr), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Behind a proxy that serves the guard under a prefix (<c>public_url</c> <c>/team/mcp</c>, the listener's
+    /// <c>/mcp</c>): the 401 names the metadata at <c>/.well-known/oauth-protected-resource/team/mcp</c> (RFC 9728
+    /// section 3.1: the resource's path, where both SDKs' clients look), it is served there, and its
+    /// <c>resource</c> is the public URL itself, as the C# SDK's client requires (the same URL it dialled) and the
+    /// TypeScript SDK's (the same origin, a parent path). A token for that resource is accepted.
+    /// </summary>
+    [Fact]
+    public async Task BehindAPathPrefix_MetadataIsThePublicUrls()
+    {
+        await using var setup = await OAuthSetup.StartAsync(publicPath: "/team/mcp");
+        using var http = new HttpClient();
+
+        using var refused = await PostAsync(http, setup.Guard.Url, null);
+        using var metadata = JsonDocument.Parse(await http.GetStringAsync(setup.MetadataUrl, Ct));
+        using var accepted = await PostAsync(http, setup.Guard.Url, await setup.TokenAsync("trader", setup.Resource));
+
+        Assert.EndsWith("/.well-known/oauth-protected-resource/team/mcp", setup.MetadataUrl, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(
+            $"Bearer resource_metadata=\"{setup.MetadataUrl}\"", refused.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(setup.Resource, metadata.RootElement.GetProperty("resource").GetString());
+        Assert.Equal(setup.Issuer, metadata.RootElement.GetProperty("authorization_servers")[0].GetString());
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
     [Fact]
     public async Task Metadata_ReadableByABrowserPage_OfAnyOrigin()
     {

@@ -100,6 +100,28 @@ public sealed class GatewayChecksTests
         Assert.Equal(StatusCodes.Status403Forbidden, request.Response.StatusCode);
     }
 
+    /// <summary>
+    /// Behind a proxy that serves the guard under a path prefix (<c>public_url</c> <c>/team/mcp</c>, the listener's
+    /// <c>/mcp</c>), the 401 names the metadata at the well-known URL built from what clients dial (RFC 9728 section
+    /// 3.1, as both SDKs' clients build it), not from the listener's path.
+    /// </summary>
+    [Fact]
+    public async Task OAuthRefusal_BehindAPathPrefix_NamesTheMetadataOfThePublicUrl()
+    {
+        var oauth = new ServeAuth.OAuth(
+            new Uri("https://auth.example.com"), "https://guard.example.com/team/mcp", [], "sub");
+        var options = s_options with { PublicUrl = new Uri("https://guard.example.com/team/mcp"), Auth = oauth };
+        var checks = new GatewayChecks(options, new RefusingAuthenticator(), new AgentConcurrency(1));
+        var request = Request("POST");
+
+        await checks.InvokeAsync(request, _ => Task.CompletedTask);
+
+        Assert.Equal(StatusCodes.Status401Unauthorized, request.Response.StatusCode);
+        Assert.Equal(
+            "Bearer resource_metadata=\"https://guard.example.com/.well-known/oauth-protected-resource/team/mcp\"",
+            request.Response.Headers.WWWAuthenticate.ToString());
+    }
+
     private static DefaultHttpContext Request(string method, string? mcpMethod = null)
     {
         var context = new DefaultHttpContext();
@@ -113,5 +135,11 @@ public sealed class GatewayChecksTests
         context.Request.Path = "/mcp";
         context.Response.Body = Stream.Null;
         return context;
+    }
+
+    private sealed class RefusingAuthenticator : IRequestAuthenticator
+    {
+        public ValueTask<AuthOutcome> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<AuthOutcome>(new AuthOutcome.Refused(false, "no bearer token"));
     }
 }

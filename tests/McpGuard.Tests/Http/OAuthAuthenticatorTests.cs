@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using McpGuard.Http;
 using McpGuard.Http.Bearer;
 using McpGuard.Policy.Settings;
 using Microsoft.Extensions.Time.Testing;
@@ -194,7 +195,13 @@ public sealed class OAuthAuthenticatorTests : IDisposable
     {
         var settings = new ServeAuth.OAuth(new Uri("http://127.0.0.1:9000"), Audience, ["mcp:tools"], "sub");
 
-        var document = Encoding.UTF8.GetString(ProtectedResourceMetadata.Document(settings));
+        var options = new ServeOptions
+        {
+            Listen = IPEndPoint.Parse("127.0.0.1:8750"), Path = "/mcp", Auth = settings,
+        };
+        var behindPrefix = options with { PublicUrl = new Uri("https://guard.example.com/team/mcp") };
+
+        var document = Encoding.UTF8.GetString(ProtectedResourceMetadata.Document(options, settings));
 
         Assert.Equal(
             """{"resource":"https://guard.example.com/mcp","authorization_servers":"""
@@ -202,6 +209,15 @@ public sealed class OAuthAuthenticatorTests : IDisposable
                 + ""","bearer_methods_supported":["header"],"resource_name":"McpGuard"}""",
             document);
         Assert.Equal("/.well-known/oauth-protected-resource/mcp", ProtectedResourceMetadata.PathFor("/mcp"));
+        Assert.Equal(
+            ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"],
+            ProtectedResourceMetadata.PathsFor(options));
+        Assert.Equal(
+            ["/.well-known/oauth-protected-resource/team/mcp", "/.well-known/oauth-protected-resource/mcp",
+                "/.well-known/oauth-protected-resource"],
+            ProtectedResourceMetadata.PathsFor(behindPrefix));
+        Assert.Equal(
+            "https://guard.example.com/team/mcp", ProtectedResourceMetadata.ResourceFor(behindPrefix, settings));
     }
 
     public void Dispose()
