@@ -153,8 +153,9 @@ internal sealed class ToolsParser(YamlWalker yaml)
                 if (a.Specificity == b.Specificity && a.Overlaps(b))
                 {
                     var node = map.Children.Keys.First(k => Scalar(k) == b.Pattern);
+                    var characters = a.Specificity == 1 ? "character" : "characters";
                     yaml.Error(node, $"tools.{b.Pattern}", string.Create(CultureInfo.InvariantCulture,
-                        $"is as specific as '{a.Pattern}' ({a.Specificity} fixed characters) and both can match " +
+                        $"is as specific as '{a.Pattern}' ({a.Specificity} fixed {characters}) and both can match " +
                         $"one name; make one more specific or name the tool exactly"));
                 }
             }

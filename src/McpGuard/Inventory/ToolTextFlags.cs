@@ -77,6 +77,8 @@ internal static class ToolTextFlags
         }
     }
 
+    private static string Characters(int count) => count == 1 ? "character" : "characters";
+
     private static void Check(string tool, string where, string text, List<ToolTextFlag> flags)
     {
         var (tags, zeroWidth, bidi, hidden) = Invisible(text);
@@ -85,18 +87,20 @@ internal static class ToolTextFlags
             var parts = new List<string>();
             if (tags > 0)
             {
-                parts.Add(string.Create(
-                    CultureInfo.InvariantCulture, $"{tags} Unicode tag characters (they spell \"{Shorten(hidden)}\")"));
+                parts.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{tags} Unicode tag {Characters(tags)} (they spell \"{Shorten(hidden)}\")"));
             }
 
             if (zeroWidth > 0)
             {
-                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{zeroWidth} zero-width characters"));
+                parts.Add(string.Create(
+                    CultureInfo.InvariantCulture, $"{zeroWidth} zero-width {Characters(zeroWidth)}"));
             }
 
             if (bidi > 0)
             {
-                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{bidi} bidi controls"));
+                parts.Add(string.Create(
+                    CultureInfo.InvariantCulture, $"{bidi} bidi {(bidi == 1 ? "control" : "controls")}"));
             }
 
             flags.Add(new ToolTextFlag(

@@ -96,7 +96,7 @@ public sealed class ToolTextFlagsTests
         Assert.Contains(
             flags,
             f => f.Tool == "get_kline"
-                && f.What == "carries invisible characters: 1 zero-width characters, 1 bidi controls");
+                && f.What == "carries invisible characters: 1 zero-width character, 1 bidi control");
         Assert.DoesNotContain(flags, f => f.Tool == "get_time");
         Assert.All(flags, f => Assert.DoesNotContain(f.Message, c => c is '\u200B' or '\u202E' || char.IsSurrogate(c)));
     }
