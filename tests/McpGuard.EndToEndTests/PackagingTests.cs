@@ -24,7 +24,9 @@ public sealed class PackagingTests
             var toolPath = Path.Combine(work.FullName, "tools");
             var config = Path.Combine(work.FullName, "nuget.config");
             await File.WriteAllTextAsync(config, $"""
-                <configuration><packageSources><clear /><add key="local" value="{feed}" /></packageSources></configuration>
+                <configuration>
+                  <packageSources><clear /><add key="local" value="{feed}" /></packageSources>
+                </configuration>
                 """, TestContext.Current.CancellationToken);
             // A package cache of its own, so a package of the same version packed earlier is not taken from ~/.nuget.
             var packages = new Dictionary<string, string?>

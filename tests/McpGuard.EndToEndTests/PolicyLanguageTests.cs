@@ -102,9 +102,27 @@ public sealed class PolicyLanguageTests(
     [InlineData(
         "place_order", """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Market"}""",
         "argument 'qty'")]
-    [InlineData("place_order", """{"category":"linear","symbol":"BTCUSDT","side":"Buy","orderType":"Limit","qty":"1","price":"1","orderLinkId":"bot-42"}""", null)]
-    [InlineData("place_order", """{"category":"linear","symbol":"BTCUSDT","side":"Sell","orderType":"Limit","qty":"1","price":"1","orderLinkId":"bot-42"}""", "tools.place_order")]
-    [InlineData("place_order", """{"category":"inverse","symbol":"BTCUSD","side":"Buy","orderType":"Limit","qty":"1","price":"1","orderLinkId":"manual"}""", "Only spot and linear markets.")]
+    [InlineData(
+        "place_order",
+        """
+        {"category":"linear","symbol":"BTCUSDT","side":"Buy","orderType":"Limit","qty":"1","price":"1",
+         "orderLinkId":"bot-42"}
+        """,
+        null)]
+    [InlineData(
+        "place_order",
+        """
+        {"category":"linear","symbol":"BTCUSDT","side":"Sell","orderType":"Limit","qty":"1","price":"1",
+         "orderLinkId":"bot-42"}
+        """,
+        "tools.place_order")]
+    [InlineData(
+        "place_order",
+        """
+        {"category":"inverse","symbol":"BTCUSD","side":"Buy","orderType":"Limit","qty":"1","price":"1",
+         "orderLinkId":"manual"}
+        """,
+        "Only spot and linear markets.")]
     [InlineData(
         "batch_place_order",
         """{"category":"spot","request":[{"symbol":"BTCUSDT","qty":"0.01"},{"symbol":"BTCUSDT","qty":0.001}]}""", null)]

@@ -221,7 +221,8 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
                 return;
             case "as_task":
                 // A 2025-11-25 task handle; the task id is taken from the arguments so a test knows it.
-                Reply(id, $$$"""{"task":{"taskId":{{{Encode(TaskId(parameters))}}},"status":"working","ttl":null,"createdAt":"2026-01-01T00:00:00Z","lastUpdatedAt":"2026-01-01T00:00:00Z"}}""");
+                Reply(id, $$$"""{"task":{"taskId":{{{Encode(TaskId(parameters))}}},"status":"working","ttl":"""
+                    + """null,"createdAt":"2026-01-01T00:00:00Z","lastUpdatedAt":"2026-01-01T00:00:00Z"}}""");
                 return;
             case "as_modern_task":
                 // The 2026 tasks extension's handle: resultType task, the task's fields at the top.

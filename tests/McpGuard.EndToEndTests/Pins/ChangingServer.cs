@@ -20,7 +20,8 @@ internal sealed class ChangingServer : IDisposable
           if (m.id === undefined) return;
           const modern = !!(m.params && m.params._meta && m.params._meta['io.modelcontextprotocol/protocolVersion']);
           const done = r => send({ jsonrpc: '2.0', id: m.id, result: modern ? { ...r, resultType: 'complete' } : r });
-          if (m.method === 'initialize') done({ protocolVersion: m.params.protocolVersion, capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'changing', version: '1' } });
+          if (m.method === 'initialize') done({ protocolVersion: m.params.protocolVersion,
+            capabilities: { tools: { listChanged: true } }, serverInfo: { name: 'changing', version: '1' } });
           else if (m.method === 'tools/list') {
             const tools = JSON.parse(fs.readFileSync(file, 'utf8'));
             const half = Math.ceil(tools.length / 2);
@@ -38,8 +39,10 @@ internal sealed class ChangingServer : IDisposable
         """;
 
     public const string PlaceOrder = """
-        {"name":"place_order","description":"Places an order.\nSpot only.","inputSchema":{"type":"object","properties":{
-          "side":{"type":"string","enum":["Buy","Sell"]},"qty":{"type":"string"},"tp":{"type":"object","properties":{"price":{"type":"string"}}}}},
+        {"name":"place_order","description":"Places an order.\nSpot only.",
+         "inputSchema":{"type":"object","properties":{
+          "side":{"type":"string","enum":["Buy","Sell"]},"qty":{"type":"string"},
+          "tp":{"type":"object","properties":{"price":{"type":"string"}}}}},
          "annotations":{"destructiveHint":false}}
         """;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McpGuard.EndToEndTests.TestUtils;
+using static McpGuard.EndToEndTests.TestUtils.ModernRequest;
 
 namespace McpGuard.EndToEndTests.Pins;
 
@@ -9,10 +10,6 @@ namespace McpGuard.EndToEndTests.Pins;
 /// </summary>
 public sealed class PinnedModernEraTests
 {
-    private const string Meta = """
-        "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}
-        """;
-
     [Fact]
     public async Task ModernEra_ChangedToolDeniedNewToolHidden_TtlCappedToZero()
     {

@@ -23,9 +23,14 @@ public sealed class HostileUpstreamTests
           store: memory
         """;
 
-    private const string ToolsJson = """
-        [{"name":"echo","inputSchema":{"type":"object"}},{"name":"secret_tool","inputSchema":{"type":"object"}},{"name":"limited","inputSchema":{"type":"object"}},{"name":"garbage","inputSchema":{"type":"object"}},{"name":"html","inputSchema":{"type":"object"}},{"name":"outage","inputSchema":{"type":"object"}},{"name":"hang","inputSchema":{"type":"object"}},{"name":"bad_event","inputSchema":{"type":"object"}},{"name":"no_answer","inputSchema":{"type":"object"}},{"name":"leaky_list","inputSchema":{"type":"object"}}]
-        """;
+    // One line: it goes into a single SSE data line.
+    private static readonly string s_toolsJson = """
+        [{"name":"echo","inputSchema":{"type":"object"}},{"name":"secret_tool","inputSchema":{"type":"object"}},
+        {"name":"limited","inputSchema":{"type":"object"}},{"name":"garbage","inputSchema":{"type":"object"}},
+        {"name":"html","inputSchema":{"type":"object"}},{"name":"outage","inputSchema":{"type":"object"}},
+        {"name":"hang","inputSchema":{"type":"object"}},{"name":"bad_event","inputSchema":{"type":"object"}},
+        {"name":"no_answer","inputSchema":{"type":"object"}},{"name":"leaky_list","inputSchema":{"type":"object"}}]
+        """.ReplaceLineEndings("");
 
     private int _limitedCalls;
 
@@ -195,7 +200,7 @@ public sealed class HostileUpstreamTests
                 "text/event-stream",
                 "\uFEFF: hello\rid: 17\rretry: 1000\revent: message\rdata: {\"jsonrpc\":\"2.0\",\rdata: \"id\":"
                     + request.Id
-                    + ",\r: between\rdata: \"result\":{\"tools\":" + ToolsJson.Trim() + "}}\r\r"),
+                    + ",\r: between\rdata: \"result\":{\"tools\":" + s_toolsJson.Trim() + "}}\r\r"),
             "tools/call" => Call(request),
             _ => ScriptedUpstream.Response("200 OK", json, ScriptedUpstream.Result(request, "{}")),
         };

@@ -1,4 +1,5 @@
 using McpGuard.EndToEndTests.TestUtils;
+using static McpGuard.EndToEndTests.TestUtils.ModernRequest;
 
 namespace McpGuard.EndToEndTests.Remote;
 
@@ -14,10 +15,6 @@ public sealed class ParamHeaderTests
         version: 1
         default: allow
         state: { store: memory }
-        """;
-
-    private const string Meta = """
-        "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}
         """;
 
     [Fact]

@@ -85,7 +85,8 @@ public sealed class WrapRemoteTests
         var home = Directory.CreateTempSubdirectory("mcpguard-wrap-run-").FullName;
         var config = Path.Combine(home, "mcp.json");
         File.WriteAllText(config, $$"""
-            { "mcpServers": { "recorder": { "url": "{{upstream.Url}}", "headers": { "Authorization": "Bearer e2e-secret-42" } } } }
+            { "mcpServers": { "recorder": {
+              "url": "{{upstream.Url}}", "headers": { "Authorization": "Bearer e2e-secret-42" } } } }
             """);
         var policy = Path.Combine(home, "policy.yaml");
         File.WriteAllText(policy, "version: 1\ndefault: allow\nhide: [secret_tool]\n");

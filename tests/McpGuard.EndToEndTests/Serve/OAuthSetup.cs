@@ -59,7 +59,11 @@ internal sealed class OAuthSetup : IAsyncDisposable
                 {tools}{more}state: {"{"} store: memory {"}"}
                 serve:
                 {publicUrl}  auth:
-                    oauth: {"{"} issuer: "http://127.0.0.1:{issuer.Ports[0]}", audience: "{resource}", scopes: [mcp:tools], agent_claim: client_id {"}"}
+                    oauth:
+                      issuer: "http://127.0.0.1:{issuer.Ports[0]}"
+                      audience: "{resource}"
+                      scopes: [mcp:tools]
+                      agent_claim: client_id
                 """;
             var home = DeskProcess.NewHome();
             string[] options = ["--listen", $"127.0.0.1:{port}", "--audit", AuditPath(home)];

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using McpGuard.EndToEndTests.TestUtils;
+using static McpGuard.EndToEndTests.TestUtils.ModernRequest;
 
 namespace McpGuard.EndToEndTests.Serve;
 
@@ -14,9 +15,6 @@ namespace McpGuard.EndToEndTests.Serve;
 public sealed class ServeHttpBoundsTests
 {
     private const string Policy = "version: 1\ndefault: allow\ntools:\n  place_order: deny\n";
-    private const string Modern = """
-        "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}
-        """;
 
     /// <summary>A 2025-06-18 <c>initialize</c>: every test that opens a session starts with it.</summary>
     private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
@@ -232,7 +230,7 @@ public sealed class ServeHttpBoundsTests
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
         using var http = new HttpClient();
         var body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
-            + "\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}," + Modern + "}}";
+            + "\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}," + Meta + "}}";
 
         var lying = await PostAsync(http, guard, body, modern: ("tools/call", "place_order"));
         var honest = await PostAsync(http, guard, body, modern: ("tools/call", "echo"));
@@ -291,10 +289,10 @@ public sealed class ServeHttpBoundsTests
         using var http = new HttpClient();
 
         var unknown = await PostAsync(
-            http, guard, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"foo/bar\",\"params\":{" + Modern + "}}",
+            http, guard, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"foo/bar\",\"params\":{" + Meta + "}}",
             modern: ("foo/bar", null));
         var known = await PostAsync(
-            http, guard, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{" + Modern + "}}",
+            http, guard, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{" + Meta + "}}",
             modern: ("tools/list", null));
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
@@ -309,7 +307,7 @@ public sealed class ServeHttpBoundsTests
         using var http = new HttpClient();
         string Wait(int ms) =>
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
-                + "\"params\":{\"name\":\"wait_ms\",\"arguments\":{\"ms\":" + ms + "}," + Modern + "}}";
+                + "\"params\":{\"name\":\"wait_ms\",\"arguments\":{\"ms\":" + ms + "}," + Meta + "}}";
 
         var slow = PostAsync(http, guard, Wait(400), modern: ("tools/call", "wait_ms"));
         var fast = PostAsync(http, guard, Wait(1), modern: ("tools/call", "wait_ms"));

@@ -205,9 +205,7 @@ public sealed class ServeOAuthTests
     /// <summary>A 2026-07-28 tools/list, raw, with the token if any.</summary>
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, Uri url, string? token)
     {
-        const string Body = """
-            {"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}
-            """;
+        const string Body = """{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{""" + ModernRequest.Meta + "}}";
         var request = new HttpRequestMessage(
             HttpMethod.Post, url) { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
         request.Headers.Accept.ParseAdd("application/json, text/event-stream");

@@ -10,7 +10,13 @@ internal static class Scripts
     /// </summary>
     public const string Silent = """
         const rl = require('readline').createInterface({ input: process.stdin });
-        rl.on('line', l => { const m = JSON.parse(l); if (m.method === 'initialize') console.log(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'silent', version: '1' } } })); if (m.method === 'die') process.exit(3); });
+        rl.on('line', l => {
+          const m = JSON.parse(l);
+          if (m.method === 'initialize') console.log(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: {
+            protocolVersion: '2025-06-18', capabilities: { tools: {} },
+            serverInfo: { name: 'silent', version: '1' } } }));
+          if (m.method === 'die') process.exit(3);
+        });
         rl.on('close', () => process.exit(0));
         """;
 
@@ -38,9 +44,12 @@ internal static class Scripts
         rl.on('line', l => {
           const m = JSON.parse(l);
           if (m.id === undefined) return;
-          if (m.method === 'initialize') send({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'big', version: '1' } } });
-          else if (m.method === 'tools/list') send({ jsonrpc: '2.0', id: m.id, result: { tools: [{ name: 'big', inputSchema: { type: 'object' } }] } });
-          else send({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: big }], structuredContent: { requestBytes: l.length } } });
+          if (m.method === 'initialize') send({ jsonrpc: '2.0', id: m.id, result: {
+            protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'big', version: '1' } } });
+          else if (m.method === 'tools/list') send({ jsonrpc: '2.0', id: m.id,
+            result: { tools: [{ name: 'big', inputSchema: { type: 'object' } }] } });
+          else send({ jsonrpc: '2.0', id: m.id,
+            result: { content: [{ type: 'text', text: big }], structuredContent: { requestBytes: l.length } } });
         });
         rl.on('close', () => process.exit(0));
         """;
@@ -57,13 +66,18 @@ internal static class Scripts
         rl.on('line', l => {
           const m = JSON.parse(l);
           if (m.id === undefined) return;
-          if (m.method === 'initialize') send({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'orders', version: '1' } } });
-          else if (m.method === 'tools/list') send({ jsonrpc: '2.0', id: m.id, result: { tools: [{ name: 'order', inputSchema: { type: 'object' } }] } });
+          if (m.method === 'initialize') send({ jsonrpc: '2.0', id: m.id, result: {
+            protocolVersion: '2025-06-18', capabilities: { tools: {} },
+            serverInfo: { name: 'orders', version: '1' } } });
+          else if (m.method === 'tools/list') send({ jsonrpc: '2.0', id: m.id,
+            result: { tools: [{ name: 'order', inputSchema: { type: 'object' } }] } });
           else if (m.method === 'tools/call') {
             received++;
             const fail = (m.params.arguments || {}).fail;
-            if (fail === 'rpc') send({ jsonrpc: '2.0', id: m.id, error: { code: -32603, message: 'exchange unreachable' } });
-            else send({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: 'filled #' + received }], isError: fail === 'tool' } });
+            if (fail === 'rpc') send({ jsonrpc: '2.0', id: m.id,
+              error: { code: -32603, message: 'exchange unreachable' } });
+            else send({ jsonrpc: '2.0', id: m.id,
+              result: { content: [{ type: 'text', text: 'filled #' + received }], isError: fail === 'tool' } });
           } else send({ jsonrpc: '2.0', id: m.id, result: {} });
         });
         rl.on('close', () => process.exit(0));
