@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace McpGuard.Session;
 
 /// <summary>A client→server line that passed strict validation, with its parsed document.</summary>
-internal sealed class ClientMessage(JsonDocument document, MessageKind kind, string? method, JsonRpcId? id, JsonElement parameters) : IDisposable
+internal sealed class ClientMessage(
+    JsonDocument document, MessageKind kind, string? method, JsonRpcId? id, JsonElement parameters) : IDisposable
 {
     public JsonDocument Document { get; } = document;
 

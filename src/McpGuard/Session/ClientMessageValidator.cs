@@ -17,7 +17,8 @@ internal static class ClientMessageValidator
     /// <summary>Deep enough for any real MCP message; deeper nesting is refused rather than parsed.</summary>
     public const int MaxDepth = 64;
 
-    private static readonly JsonDocumentOptions s_strict = new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
+    private static readonly JsonDocumentOptions s_strict =
+        new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
     private static readonly JsonDocumentOptions s_lenient = new() { MaxDepth = 1024 };
 
     // For a line whose names UniqueNames already found unique: the same parse without its duplicate pass.
@@ -197,7 +198,8 @@ internal static class ClientMessageValidator
     {
         try
         {
-            var reader = new Utf8JsonReader(bytes.Span, new JsonReaderOptions { MaxDepth = 1024, CommentHandling = JsonCommentHandling.Disallow });
+            var reader = new Utf8JsonReader(
+                bytes.Span, new JsonReaderOptions { MaxDepth = 1024, CommentHandling = JsonCommentHandling.Disallow });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;
@@ -212,7 +214,8 @@ internal static class ClientMessageValidator
                 if (isId)
                 {
                     count++;
-                    found = JsonRpcId.FromToken(ref reader, bytes.Span[(int)reader.TokenStartIndex..(int)reader.BytesConsumed]);
+                    var token = bytes.Span[(int)reader.TokenStartIndex..(int)reader.BytesConsumed];
+                    found = JsonRpcId.FromToken(ref reader, token);
                 }
 
                 reader.Skip();

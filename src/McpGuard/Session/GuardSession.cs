@@ -71,9 +71,11 @@ internal sealed class GuardSession
         var fetcher = new ToolListFetcher(Channels, options, drift.Report, sessionStopping);
         var inBand = new InBandApprovals(Channels.Clock);
         var gate = _gate = new ToolCallGate(
-            Channels, engine, fetcher, _held, approverFor(Channels), ApprovalStateToken.CreateForProcess(), inBand, audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
+            Channels, engine, fetcher, _held, approverFor(Channels), ApprovalStateToken.CreateForProcess(), inBand,
+            audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
         var clientLogger = loggerFactory.CreateLogger<ClientMessageHandler>();
-        _client = new ClientMessageHandler(Channels, engine, SessionStages.Client(Channels, gate, clientLogger), clientLogger);
+        _client = new ClientMessageHandler(
+            Channels, engine, SessionStages.Client(Channels, gate, clientLogger), clientLogger);
         var results = new ResultStage(Channels.Tasks, options.Monitor, loggerFactory.CreateLogger<ResultStage>());
         var serverLogger = loggerFactory.CreateLogger<ServerMessageHandler>();
         var outcomes = _outcomes = new CallOutcomes(Channels, engine, audit, serverLogger);
@@ -156,7 +158,10 @@ internal sealed class GuardSession
     /// </summary>
     public ValueTask RefuseOversizedClientMessageAsync(CancellationToken cancellationToken) =>
         Channels.ToClient.SendAsync(
-            JsonRpcMessages.Error(null, McpErrorCode.InvalidRequest.AsInt(), "Invalid request: the message is larger than McpGuard accepts."),
+            JsonRpcMessages.Error(
+                null,
+                McpErrorCode.InvalidRequest.AsInt(),
+                "Invalid request: the message is larger than McpGuard accepts."),
             flush: true,
             cancellationToken);
 
@@ -178,12 +183,14 @@ internal sealed class GuardSession
             // streams, so one per stream that asked for tool changes, tagged with its id; none when none is open.
             if (Channels.ClientInitialized)
             {
-                await Channels.ToClient.SendAsync(JsonRpcMessages.Notification(NotificationMethods.ToolListChangedNotification), flush: true, CancellationToken.None);
+                var listChanged = JsonRpcMessages.Notification(NotificationMethods.ToolListChangedNotification);
+                await Channels.ToClient.SendAsync(listChanged, flush: true, CancellationToken.None);
             }
 
             foreach (var stream in Channels.ListenStreams.ToolChangeStreams())
             {
-                await Channels.ToClient.SendAsync(JsonRpcMessages.ListChangedOn(stream), flush: true, CancellationToken.None);
+                await Channels.ToClient.SendAsync(
+                    JsonRpcMessages.ListChangedOn(stream), flush: true, CancellationToken.None);
             }
         }
         catch (IOException)
@@ -239,7 +246,8 @@ internal sealed class GuardSession
 
             try
             {
-                await Channels.ToClient.SendAsync(JsonRpcMessages.Error(pending.Id, McpErrorCode.InternalError.AsInt(), serverGone), flush: true, CancellationToken.None);
+                var error = JsonRpcMessages.Error(pending.Id, McpErrorCode.InternalError.AsInt(), serverGone);
+                await Channels.ToClient.SendAsync(error, flush: true, CancellationToken.None);
             }
             catch (IOException)
             {

@@ -27,7 +27,8 @@ internal static class JsonRpcMessages
     /// The answer to a denied call (docs/relay.md#toolscall): a normal result the model can read, marked as an error;
     /// in the modern era it also says <c>"resultType":"complete"</c>, which 2026-07-28 clients require of every result.
     /// </summary>
-    public static byte[] Denied(JsonRpcId id, string reason, ProtocolEra era = ProtocolEra.Legacy) => Build(id, writer =>
+    public static byte[] Denied(
+        JsonRpcId id, string reason, ProtocolEra era = ProtocolEra.Legacy) => Build(id, writer =>
     {
         writer.WriteStartObject("result"u8);
         writer.WriteStartArray("content"u8);
@@ -50,7 +51,8 @@ internal static class JsonRpcMessages
     /// (under <see cref="InputRequiredRetry.ApprovalKey"/>) is the same form elicitation as in the 2025 era, and whose
     /// <c>requestState</c> is the guard's signed state; the client retries the call with both.
     /// </summary>
-    public static byte[] ApprovalQuestion(JsonRpcId id, McpGuard.Approval.ApprovalRequest request, string requestState) => Build(id, writer =>
+    public static byte[] ApprovalQuestion(
+        JsonRpcId id, McpGuard.Approval.ApprovalRequest request, string requestState) => Build(id, writer =>
     {
         writer.WriteStartObject("result"u8);
         writer.WriteString("resultType"u8, "input_required"u8);
@@ -65,7 +67,8 @@ internal static class JsonRpcMessages
         writer.WriteEndObject();
     });
 
-    public static byte[] Request(JsonRpcId id, string method, Action<Utf8JsonWriter>? writeParams) => Build(id, writer =>
+    public static byte[] Request(
+        JsonRpcId id, string method, Action<Utf8JsonWriter>? writeParams) => Build(id, writer =>
     {
         writer.WriteString("method"u8, method);
         if (writeParams is not null)
@@ -83,20 +86,22 @@ internal static class JsonRpcMessages
         writer.WriteEndObject();
     });
 
-    public static byte[] Notification(string method) => Build(null, writer => writer.WriteString("method"u8, method), writeId: false);
+    public static byte[] Notification(string method) =>
+        Build(null, writer => writer.WriteString("method"u8, method), writeId: false);
 
     /// <summary>
     /// <c>notifications/tools/list_changed</c> on one listen stream, tagged with its subscription id.
     /// </summary>
-    public static byte[] ListChangedOn(JsonRpcId subscription) => Build(ModelContextProtocol.Protocol.NotificationMethods.ToolListChangedNotification, writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteStartObject("_meta"u8);
-        writer.WritePropertyName(ModernMeta.SubscriptionIdKey);
-        writer.WriteRawValue(subscription.Raw, skipInputValidation: true);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    });
+    public static byte[] ListChangedOn(JsonRpcId subscription) =>
+        Build(ModelContextProtocol.Protocol.NotificationMethods.ToolListChangedNotification, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("_meta"u8);
+            writer.WritePropertyName(ModernMeta.SubscriptionIdKey);
+            writer.WriteRawValue(subscription.Raw, skipInputValidation: true);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        });
 
     /// <summary>A notification with params written by <paramref name="writeParams"/>.</summary>
     public static byte[] Build(string method, Action<Utf8JsonWriter> writeParams) => Build(null, writer =>

@@ -26,19 +26,28 @@ internal static class ServerIdentity
         {
             var reader = new Utf8JsonReader(line);
             using var document = JsonDocument.ParseValue(ref reader);
-            if (!document.RootElement.TryGetProperty("result"u8, out var result) || result.ValueKind != JsonValueKind.Object)
+            var root = document.RootElement;
+            if (!root.TryGetProperty("result"u8, out var result) || result.ValueKind != JsonValueKind.Object)
             {
                 return null;
             }
 
             var info = method == DiscoverMethod
-                ? result.TryGetProperty("_meta"u8, out var meta) && meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty("io.modelcontextprotocol/serverInfo"u8, out var discovered) ? discovered : default
+                ? DiscoveredInfo(result)
                 : result.TryGetProperty("serverInfo"u8, out var initialized) ? initialized : default;
-            return info.ValueKind == JsonValueKind.Object && info.TryGetProperty("name"u8, out var name) ? JsonText.TryGetString(name) : null;
+            return info.ValueKind == JsonValueKind.Object && info.TryGetProperty("name"u8, out var name)
+                ? JsonText.TryGetString(name)
+                : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static JsonElement DiscoveredInfo(JsonElement result) =>
+        result.TryGetProperty("_meta"u8, out var meta) && meta.ValueKind == JsonValueKind.Object
+            && meta.TryGetProperty("io.modelcontextprotocol/serverInfo"u8, out var info)
+                ? info
+                : default;
 }

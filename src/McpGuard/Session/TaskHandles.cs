@@ -71,7 +71,9 @@ internal static class TaskHandles
         }
 
         taskId = id.GetString()!;
-        status = value.TryGetProperty("status"u8, out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        status = value.TryGetProperty("status"u8, out var s) && s.ValueKind == JsonValueKind.String
+            ? s.GetString()
+            : null;
         return true;
     }
 
@@ -81,5 +83,6 @@ internal static class TaskHandles
     public static bool IsFinal(string? status) => status is "completed" or "failed" or "cancelled";
 
     private static bool IsTaskResult(JsonElement result) =>
-        result.TryGetProperty("resultType"u8, out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals("task"u8);
+        result.TryGetProperty("resultType"u8, out var type) && type.ValueKind == JsonValueKind.String
+            && type.ValueEquals("task"u8);
 }

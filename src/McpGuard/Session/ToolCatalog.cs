@@ -81,7 +81,8 @@ internal sealed class ToolCatalog
                 return false;
             }
 
-            if (!ReferenceEquals(entry.ClassifiedBy, policy) || !string.Equals(entry.ServerName, serverName, StringComparison.Ordinal))
+            if (!ReferenceEquals(entry.ClassifiedBy, policy)
+                || !string.Equals(entry.ServerName, serverName, StringComparison.Ordinal))
             {
                 entry.Risk = policy.Classify(entry.Tool.Name, entry.Tool.Hints, serverName);
                 entry.ClassifiedBy = policy;

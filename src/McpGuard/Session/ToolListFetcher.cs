@@ -61,7 +61,8 @@ internal sealed class ToolListFetcher(
         for (var page = 0; page < MaxPages; page++)
         {
             var request = channels.AwaitingServer.AddOwn(RequestMethods.ToolsList);
-            var message = JsonRpcMessages.Request(request.Id, RequestMethods.ToolsList, cursor is null && envelope is null ? null : writer =>
+            var noParams = cursor is null && envelope is null;
+            var message = JsonRpcMessages.Request(request.Id, RequestMethods.ToolsList, noParams ? null : writer =>
             {
                 writer.WriteStartObject();
                 if (cursor is not null)
@@ -78,7 +79,8 @@ internal sealed class ToolListFetcher(
                 writer.WriteEndObject();
             });
             await channels.ToServer.SendAsync(message, flush: true, cancellationToken);
-            using var response = await request.OwnResponse!.Task.WaitAsync(options.OwnRequestTimeout, cancellationToken);
+            using var response =
+                await request.OwnResponse!.Task.WaitAsync(options.OwnRequestTimeout, cancellationToken);
             var listed = ToolListRewriter.ReadPage(response.RootElement, judge, [])
                 ?? throw Refusal(response.RootElement);
             tools.AddRange(listed.Tools);

@@ -23,8 +23,9 @@ internal static class ToolListJudges
     /// <param name="onDrift">Told of every tool that does not match its pin, hidden ones included.</param>
     /// <param name="serverName">The server's self-reported name, which picks the catalogue that classifies its
     /// tools.</param>
-    /// <param name="onChecked">Told of every listed tool after its pin check, hidden ones included: what the session's
-    /// catalog keeps, so a call to a hidden tool is answered as hidden (with its pin rule), not as never listed.</param>
+    /// <param name="onChecked">Told of every listed tool after its pin check, hidden ones included: what the
+    /// session's catalog keeps, so a call to a hidden tool is answered as hidden (with its pin rule), not as never
+    /// listed.</param>
     public static ToolJudge For(
         CompiledPolicy policy,
         string? serverName,
@@ -40,7 +41,13 @@ internal static class ToolListJudges
 
         onChecked?.Invoke(checkedTool);
 
-        return hide && policy.IsHidden(checkedTool.Name, policy.Classify(checkedTool.Name, checkedTool.Hints, serverName), checkedTool.Drift) ? null : checkedTool;
+        if (!hide)
+        {
+            return checkedTool;
+        }
+
+        var risk = policy.Classify(checkedTool.Name, checkedTool.Hints, serverName);
+        return policy.IsHidden(checkedTool.Name, risk, checkedTool.Drift) ? null : checkedTool;
     };
 
     private static ListedTool Check(CompiledPolicy policy, JsonElement tool, ListedTool read)

@@ -17,7 +17,8 @@ internal static class ToolListRewriter
     /// The page has duplicate keys. Parsers disagree on which duplicate counts (JsonElement takes the last, the
     /// cut below the first), so a hidden tool could pass in the copy the guard did not read: never forward it.
     /// </exception>
-    public static byte[]? Rewrite(ReadOnlySequence<byte> line, Func<string, ToolHints?, bool> isHidden, out ToolListPage? page) =>
+    public static byte[]? Rewrite(
+        ReadOnlySequence<byte> line, Func<string, ToolHints?, bool> isHidden, out ToolListPage? page) =>
         Rewrite(line, ToolListJudges.HideOnly(isHidden), capTtl: false, out page);
 
     /// <param name="capTtl">
@@ -27,7 +28,8 @@ internal static class ToolListRewriter
     public static byte[]? Rewrite(ReadOnlySequence<byte> line, ToolJudge judge, bool capTtl, out ToolListPage? page)
     {
         var bytes = line.ToArray();
-        using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 1024, AllowDuplicateProperties = false });
+        using var document = JsonDocument.Parse(
+            bytes, new JsonDocumentOptions { MaxDepth = 1024, AllowDuplicateProperties = false });
         var hidden = new HashSet<int>();
         page = ReadPage(document.RootElement, judge, hidden);
         var cutTtl = capTtl && page is not null && HasPositiveTtl(document.RootElement);
@@ -59,7 +61,8 @@ internal static class ToolListRewriter
             index++;
 
             // A tool without a readable string name cannot be called by name; it is passed on and never callable.
-            if (tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("name"u8, out var name) && JsonText.TryGetString(name) is { } toolName)
+            if (tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("name"u8, out var name)
+                && JsonText.TryGetString(name) is { } toolName)
             {
                 if (judge(tool, new ListedTool(toolName, ReadHints(tool))) is { } entry)
                 {
@@ -137,7 +140,8 @@ internal static class ToolListRewriter
     }
 
     private static bool HasPositiveTtl(JsonElement response) =>
-        response.GetProperty("result"u8).TryGetProperty("ttlMs"u8, out var ttl) && ttl.ValueKind == JsonValueKind.Number && ttl.TryGetDouble(out var ms) && ms > 0;
+        response.GetProperty("result"u8).TryGetProperty("ttlMs"u8, out var ttl) && ttl.ValueKind == JsonValueKind.Number
+            && ttl.TryGetDouble(out var ms) && ms > 0;
 
     /// <summary>Replaces the bytes of <c>result.ttlMs</c>'s number with <c>0</c>; nothing else moves.</summary>
     private static byte[] ZeroTtl(byte[] bytes)

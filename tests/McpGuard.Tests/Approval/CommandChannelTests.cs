@@ -40,7 +40,8 @@ public sealed class CommandChannelTests
         var outcome = await AskAsync("""
             input=$(cat)
             case "$input" in *'"call_id":"7"'*'"server":"bybit"'*'"tool":"place_order"'*) ;; *) exit 1;; esac
-            case "$input" in *'"arguments":{"symbol":"BTCUSDT","qty":"0.5"}'*'"rule":"tools.place_order"'*'"deadline":'*) exit 0;; esac
+            args='"arguments":{"symbol":"BTCUSDT","qty":"0.5"}'
+            case "$input" in *"$args"*'"rule":"tools.place_order"'*'"deadline":'*) exit 0;; esac
             exit 2
             """);
 

@@ -10,14 +10,15 @@ namespace McpGuard.Tests.Audit;
 
 public sealed class AuditArgumentsTests
 {
-    private const string Arguments = """
-        {"symbol":"BTCUSDT","apiKey":"k1","nested":{"Client_Secret":"s1","inner":{"SESSION_TOKEN":{"deep":"t1"}},"list":[{"password":"p1","keep":1},[{"signature":"g1"}]]},"qty":"0.01","passphrase":null}
-        """;
+    private static readonly string s_arguments = """
+        {"symbol":"BTCUSDT","apiKey":"k1","nested":{"Client_Secret":"s1","inner":{"SESSION_TOKEN":{"deep":"t1"}},
+        "list":[{"password":"p1","keep":1},[{"signature":"g1"}]]},"qty":"0.01","passphrase":null}
+        """.ReplaceLineEndings("");
 
     [Fact]
     public void Redact_SecretKeysAtAnyDepthAndInArrays_Replaced()
     {
-        var written = WriteOne(AuditArgumentsMode.Redact, Arguments);
+        var written = WriteOne(AuditArgumentsMode.Redact, s_arguments);
 
         Assert.Equal(
             """{"symbol":"BTCUSDT","apiKey":"[redacted]","nested":{"Client_Secret":"[redacted]","inner":"""
@@ -51,7 +52,7 @@ public sealed class AuditArgumentsTests
     [Fact]
     public void None_ArgumentsOmitted()
     {
-        var written = WriteOne(AuditArgumentsMode.None, Arguments);
+        var written = WriteOne(AuditArgumentsMode.None, s_arguments);
 
         Assert.False(written.TryGetProperty("arguments", out _));
     }

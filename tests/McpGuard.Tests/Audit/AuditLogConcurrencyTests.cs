@@ -58,7 +58,11 @@ public sealed class AuditLogConcurrencyTests
     {
         using var temp = new TempDirectory();
         using var log = Open(temp.File("audit.jsonl"), AuditArgumentsMode.Redact);
-        var record = Decision(log, arguments: """{"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Limit","qty":"0.01","price":"50000","api_key":"x"}""");
+        var arguments = """
+            {"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Limit",
+            "qty":"0.01","price":"50000","api_key":"x"}
+            """.ReplaceLineEndings("");
+        var record = Decision(log, arguments: arguments);
         for (var i = 0; i < 200; i++)
         {
             log.TryWriteDecision(record);

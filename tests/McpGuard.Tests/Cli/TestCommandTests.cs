@@ -62,7 +62,10 @@ public sealed class TestCommandTests
             cases:
               - name: twelve small orders
                 steps:
-                  - { call: place_order, args: { category: spot, symbol: BTCUSDT, qty: "0.001" }, repeat: 12, expect: allow }
+                  - call: place_order
+                    args: { category: spot, symbol: BTCUSDT, qty: "0.001" }
+                    repeat: 12
+                    expect: allow
             """, TestContext.Current.CancellationToken);
 
         var (exitCode, output, _) = await CommandRunner.RunAsync(TestCommand.Create(), "--policy", s_policy, cases);
@@ -116,7 +119,11 @@ public sealed class TestCommandTests
         await File.WriteAllTextAsync(cases, """
             cases:
               - { name: reads, call: get_tickers, expect: allow }
-              - { name: leverage, call: set_leverage, args: { buyLeverage: "9", sellLeverage: "9" }, expect: deny, reason: "capped at 3x" }
+              - name: leverage
+                call: set_leverage
+                args: { buyLeverage: "9", sellLeverage: "9" }
+                expect: deny
+                reason: "capped at 3x"
             """, TestContext.Current.CancellationToken);
 
         var (exitCode, output, _) = await CommandRunner.RunAsync(

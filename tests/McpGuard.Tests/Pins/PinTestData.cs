@@ -6,8 +6,10 @@ namespace McpGuard.Tests.Pins;
 internal static class PinTestData
 {
     public const string PlaceOrder = """
-        {"name":"place_order","description":"Places an order.\nUse with care.","inputSchema":{"type":"object","properties":{
-          "side":{"type":"string","enum":["Buy","Sell"]},"qty":{"type":"string"},"tp":{"type":"object","properties":{"price":{"type":"string"}}}}},
+        {"name":"place_order","description":"Places an order.\nUse with care.",
+         "inputSchema":{"type":"object","properties":{
+          "side":{"type":"string","enum":["Buy","Sell"]},"qty":{"type":"string"},
+          "tp":{"type":"object","properties":{"price":{"type":"string"}}}}},
          "annotations":{"destructiveHint":false},"_meta":{"x":1}}
         """;
 

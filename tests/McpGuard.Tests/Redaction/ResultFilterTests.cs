@@ -77,7 +77,8 @@ public sealed class ResultFilterTests
     public void Apply_EmbeddedResourceAndStructuredContent_AreRead_KeysMetaAndImagesAreNot()
     {
         var line = $$$"""
-            {"jsonrpc":"2.0","id":"7","result":{"_meta":{"x":"{{{Secret}}}"},"content":[{"type":"image","data":"{{{Secret}}}","mimeType":"image/png"},
+            {"jsonrpc":"2.0","id":"7","result":{"_meta":{"x":"{{{Secret}}}"},"content":[
+            {"type":"image","data":"{{{Secret}}}","mimeType":"image/png"},
             {"type":"resource","resource":{"uri":"file:///{{{Secret}}}","text":"a {{{Secret}}}"}}],
             "structuredContent":{"{{{Secret}}}":[{"deep":["{{{Secret}}}"]}]},"resultType":"complete"}}
             """.ReplaceLineEndings("");

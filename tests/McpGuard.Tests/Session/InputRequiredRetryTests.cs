@@ -10,8 +10,10 @@ public sealed class InputRequiredRetryTests
     public void WithoutGuardKeys_GuardStateAndAnswer_RemovedEverythingElseVerbatim()
     {
         using var document = JsonDocument.Parse("""
-            {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"ech\u006f","arguments":{"n":1.50,"s":"caf\u00e9"},
-             "inputResponses":{"mcpguard/approval":{"action":"accept","content":{"approve":true}}},"requestState":"mcpguard.v1.a.b",
+            {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"ech\u006f",
+             "arguments":{"n":1.50,"s":"caf\u00e9"},
+             "inputResponses":{"mcpguard/approval":{"action":"accept","content":{"approve":true}}},
+             "requestState":"mcpguard.v1.a.b",
              "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}
             """);
 
@@ -27,7 +29,10 @@ public sealed class InputRequiredRetryTests
     public void WithoutGuardKeys_ServerStateAndResponses_KeptByteForByte()
     {
         using var document = JsonDocument.Parse("""
-            {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"t","inputResponses":{"confirm":{"action":"accept","content":{"ok":1.0}},"mcpguard/approval":{"action":"accept"}},"requestState":"c2VydmVy\u003d"}}
+            {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"t",
+             "inputResponses":{"confirm":{"action":"accept","content":{"ok":1.0}},
+               "mcpguard/approval":{"action":"accept"}},
+             "requestState":"c2VydmVy\u003d"}}
             """);
 
         var stripped = Encoding.UTF8.GetString(InputRequiredRetry.WithoutGuardKeys(document.RootElement));

@@ -33,8 +33,10 @@ public sealed class ModernMetaTests
     public void EnvelopeOf_ModernRequest_CopiesOnlyTheEnvelopeKeysVerbatim()
     {
         using var document = JsonDocument.Parse("""
-            {"name":"echo","_meta":{"progressToken":"p1","io.modelcontextprotocol/clientInfo":{"name":"c","version":"1"},
-             "io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}}
+            {"name":"echo","_meta":{"progressToken":"p1",
+             "io.modelcontextprotocol/clientInfo":{"name":"c","version":"1"},
+             "io.modelcontextprotocol/protocolVersion":"2026-07-28",
+             "io.modelcontextprotocol/clientCapabilities":{"elicitation":{"form":{}}}}}
             """);
 
         var envelope = ModernMeta.EnvelopeOf(document.RootElement);

@@ -123,7 +123,10 @@ public sealed class CaseRunnerTests
             steps:
               - { call: place_order, args: { qty: "0.5" }, repeat: 2, expect: allow }
               - { wait: 1m }
-              - { call: place_order, args: { qty: "0.01" }, expect: deny, reason: "budget of sum of qty <= 1 per 1d for place_order would be exceeded; retry after 23h 59m" }
+              - call: place_order
+                args: { qty: "0.01" }
+                expect: deny
+                reason: "budget of sum of qty <= 1 per 1d for place_order would be exceeded; retry after 23h 59m"
               - { wait: 86339s }
               - { call: place_order, args: { qty: "0.5" }, expect: deny }
               - { wait: 1s }

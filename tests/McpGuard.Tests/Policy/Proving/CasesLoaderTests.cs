@@ -84,7 +84,8 @@ public sealed class CasesLoaderTests
             cases:
               - name: a
                 call: t
-                args: { n: 0.010, q: "0.010", s: BTCUSDT, b: true, z: ~, e: 1e3, plus: +1, lead: 007, list: [1, x], o: { k: v } }
+                args: { n: 0.010, q: "0.010", s: BTCUSDT, b: true, z: ~, e: 1e3,
+                        plus: +1, lead: 007, list: [1, x], o: { k: v } }
                 expect: allow
             """)).Steps);
 

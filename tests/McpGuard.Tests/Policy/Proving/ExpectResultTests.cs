@@ -43,7 +43,9 @@ public sealed class ExpectResultTests
                 steps:
                   - call: get_keys
                     expect: allow
-                    expect_result: { sample: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----", blocked: private-keys }
+                    expect_result:
+                      sample: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----"
+                      blocked: private-keys
               - name: wrong expectation
                 call: get_info
                 expect: allow
