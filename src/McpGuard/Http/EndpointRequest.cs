@@ -6,8 +6,8 @@ using Microsoft.Net.Http.Headers;
 namespace McpGuard.Http;
 
 /// <summary>
-/// What the endpoint reads of a request before its message (docs/serve.md): its media types, its MCP headers and
-/// whether its body is a batch. Cheap on purpose: each is read once per request, most without a parse.
+/// What the endpoint reads of a request before its message (docs/serve.md): its media types and its MCP headers.
+/// Cheap on purpose: each is read once per request, most without a parse.
 /// </summary>
 internal static class EndpointRequest
 {
@@ -34,9 +34,6 @@ internal static class EndpointRequest
         var accept = request.GetTypedHeaders().Accept;
         return MediaType.Accepts(accept, MediaType.Json) && MediaType.Accepts(accept, MediaType.EventStream);
     }
-
-    /// <summary>A JSON array at the top: a JSON-RPC batch, which no revision served here allows over HTTP.</summary>
-    public static bool IsBatch(ReadOnlySpan<byte> body) => body.TrimStart(" \t\r\n"u8) is [(byte)'[', ..];
 
     /// <summary>The request's <c>MCP-Protocol-Version</c> header names 2026-07-28 or later.</summary>
     public static bool NamesModernRevision(StringValues revisions) =>

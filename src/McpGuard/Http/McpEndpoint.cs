@@ -64,12 +64,11 @@ internal sealed class McpEndpoint(
         {
             var rejection = check.Refused(out var refused) ? refused
                 : new LineRejection(McpErrorCode.ParseError.AsInt(), "Parse error: the body is empty.", null);
-            // A body that is not JSON, or a batch (one POST is one message, docs/serve.md), is a bad request as a
-            // whole; a single message the checks refuse is answered as on stdio.
-            var status = rejection.Code == McpErrorCode.ParseError.AsInt() || EndpointRequest.IsBatch(body)
-                ? StatusCodes.Status400BadRequest
-                : StatusCodes.Status200OK;
-            await HttpAnswers.JsonRpcErrorAsync(response, status, rejection.Id, rejection.Code, rejection.Message);
+            // Not one valid JSON-RPC message (not JSON, a batch, a bad id, duplicate keys…): the error stdio gives,
+            // with 400, as both SDKs' servers answer; the transport gives a message the server cannot accept an HTTP
+            // error status, and a 200 would tell a client that a malformed notification was taken (docs/serve.md).
+            await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, rejection.Id,
+                rejection.Code, rejection.Message);
             return;
         }
 

@@ -71,7 +71,7 @@ internal sealed class FirstRequestShield
         lock (_lock)
         {
             var answers = _armed && _modernIds.Count > 0
-                ? Encoding.UTF8.GetBytes(string.Concat(_modernIds.Select(Answer)))
+                ? Encoding.UTF8.GetBytes(string.Concat(_modernIds.Select(MethodNotFound)))
                 : null;
             Disarm();
             return answers;
@@ -81,7 +81,7 @@ internal sealed class FirstRequestShield
     /// <summary>
     /// What a 2025-era server says to a method it does not know, the answer a modern client falls back on.
     /// </summary>
-    private static string Answer(string id) =>
+    public static string MethodNotFound(string id) =>
         $$$"""{"jsonrpc":"2.0","id":{{{id}}},"error":{"code":-32601,"message":"Method not found"}}""" + "\n";
 
     private void Classify(ReadOnlySpan<byte> line)

@@ -8,8 +8,9 @@ namespace McpGuard.Stdio;
 /// Python SDK 1.9.3 exits on any request before <c>initialize</c>, <c>server/discover</c> included, which is how a
 /// 2026-07-28 client in auto mode opens. When the child dies while <see cref="FirstRequestShield"/> is armed, a new
 /// child is started and the guard answers those requests with the error a 2025 server gives an unknown method, so
-/// the client falls back to <c>initialize</c> on the same connection. Nothing is ever re-sent: the dead child's
-/// requests are answered, not replayed. The session sees one stdin and one stdout throughout.
+/// the client falls back to <c>initialize</c> on the same connection; until that reaches the new child, the guard
+/// answers further modern requests the same way (<see cref="FallbackWindow"/>). Nothing is ever re-sent: the dead
+/// child's requests are answered, not replayed. The session sees one stdin and one stdout throughout.
 /// (docs/relay.md#a-2025-only-server-and-a-modern-client)
 /// </summary>
 internal sealed partial class ShieldedChild : IDisposable
@@ -19,6 +20,7 @@ internal sealed partial class ShieldedChild : IDisposable
     private readonly ILogger _logger;
     private readonly bool _readsInline;
     private readonly FirstRequestShield _shield = new();
+    private readonly FallbackWindow _window = new();
     private readonly List<ChildProcess> _children = [];
     private ChildProcess _current;
     private TaskCompletionSource<ChildReplacement?> _replaced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -40,8 +42,8 @@ internal sealed partial class ShieldedChild : IDisposable
         _logger = logger;
         _current = first;
         _children.Add(first);
-        _input = new ShieldedInput(() => Volatile.Read(ref _current), _shield, () => _stopping = true);
-        StandardOutput = new ShieldedOutput(first, _replaced.Task, _shield);
+        _input = new ShieldedInput(() => Volatile.Read(ref _current), _shield, _window, () => _stopping = true);
+        StandardOutput = new ShieldedOutput(first, _replaced.Task, _shield, _window);
         Exited = WatchAsync();
         _ = PokeWhenSilentAsync();
     }
@@ -82,20 +84,36 @@ internal sealed partial class ShieldedChild : IDisposable
             var child = _current;
             var replaced = _replaced;
             var exitCode = await child.Exited;
-            if (_stopping || _shield.TakeAnswers() is not { } answers || !TryStart(out var next))
+
+            // Under the write lock: nothing is written to the dead child meanwhile, nor to the new one unfiltered.
+            if (await _input.UnderLockAsync(() => Replace(child, exitCode)) is not { } replacement)
             {
                 replaced.TrySetResult(null);
                 return exitCode;
             }
 
-            LogRestarted(_logger, child.Id, exitCode, next.Id);
-            _children.Add(next);
-            var following =
-                new TaskCompletionSource<ChildReplacement?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _replaced = following;
-            Volatile.Write(ref _current, next);
-            replaced.TrySetResult(new ChildReplacement(next, answers, following.Task));
+            replaced.TrySetResult(replacement);
         }
+    }
+
+    /// <summary>
+    /// Starts a new child in place of <paramref name="dead"/> when the shield says it died of a modern request before
+    /// any session, and opens the window in which the guard answers modern requests in its place; null otherwise.
+    /// </summary>
+    private ChildReplacement? Replace(ChildProcess dead, int exitCode)
+    {
+        if (_stopping || _shield.TakeAnswers() is not { } answers || !TryStart(out var next))
+        {
+            return null;
+        }
+
+        LogRestarted(_logger, dead.Id, exitCode, next.Id);
+        _children.Add(next);
+        var following = new TaskCompletionSource<ChildReplacement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _replaced = following;
+        Volatile.Write(ref _current, next);
+        _window.Open();
+        return new ChildReplacement(next, answers, following.Task);
     }
 
     /// <summary>

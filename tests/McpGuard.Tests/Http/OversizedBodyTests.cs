@@ -15,7 +15,9 @@ namespace McpGuard.Tests.Http;
 
 /// <summary>
 /// docs/serve.md: a body over the message limit gets 413 with a JSON-RPC error, whether its length is announced
-/// (Content-Length) or not (chunked), on a real Kestrel with serve's body limit (the message limit plus one).
+/// (Content-Length) or not (chunked), on a real Kestrel with serve's body limit (the message limit plus one); and a
+/// body the stdio checks refuse gets 400 with their JSON-RPC error, as both SDKs' servers answer a message that is not
+/// valid JSON-RPC (the transport: a message the server cannot accept gets an HTTP error status, never 200).
 /// </summary>
 public sealed class OversizedBodyTests : IAsyncDisposable
 {
@@ -75,5 +77,33 @@ public sealed class OversizedBodyTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(-32600, answer.RootElement.GetProperty("error").GetProperty("code").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"id":2,"method":"ping"}""", -32600)]
+    [InlineData("""{"jsonrpc":"1.0","id":1,"method":"ping"}""", -32600)]
+    [InlineData("""{"jsonrpc":"1.0","method":"notifications/initialized"}""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","id":1.5,"method":"ping"}""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","id":true,"result":{}}""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"ping","result":{}}""", -32600)]
+    [InlineData("""[{"jsonrpc":"2.0","id":1,"method":"ping"}]""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","id":1,""", -32700)]
+    public async Task RefusedByTheStdioChecks_400WithTheirError(string body, int code)
+    {
+        await _app.StartAsync(Ct);
+        var address = _app.Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses;
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(address.First()), "/mcp"))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+
+        using var response = await http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(code, answer.RootElement.GetProperty("error").GetProperty("code").GetInt32());
     }
 }
