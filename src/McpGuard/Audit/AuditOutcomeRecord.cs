@@ -26,6 +26,12 @@ internal sealed record AuditOutcomeRecord
     /// <summary>For a call the server ran as a task: the task's final status (completed, failed, cancelled).</summary>
     public string? TaskStatus { get; init; }
 
+    /// <summary>
+    /// The client cancelled the call (<c>notifications/cancelled</c>) after it was forwarded: no answer reached the
+    /// client, and a late one from the server is dropped. The record is written at the cancellation.
+    /// </summary>
+    public bool Cancelled { get; init; }
+
     /// <summary>What the result policy did with the answer (docs/results.md#audit); null when it did nothing.</summary>
     public AuditResultPolicy? Results { get; init; }
 }

@@ -88,6 +88,11 @@ internal static class AuditRecordSerializer
         }
 
         WriteOptionalString(writer, "task_status", record.TaskStatus);
+        if (record.Cancelled)
+        {
+            writer.WriteBoolean("cancelled", true);
+        }
+
         if (record.Results is { } results)
         {
             writer.WriteStartObject("results");

@@ -21,6 +21,7 @@ internal sealed record AuditSummary
     /// <summary>Calls, each counted once under how it ended: the sum of the tool table's totals.</summary>
     public long Calls => Tools.Sum(t => t.Total);
 
+    /// <summary>Outcome records: one per forwarded call, answered or cancelled by the client.</summary>
     public long Outcomes { get; init; }
 
     /// <summary>Lines that are not a JSON object with a known type, a time and the fields that type needs.</summary>
@@ -46,6 +47,9 @@ internal sealed record AuditSummary
     public required AuditApprovalCounts Approvals { get; init; }
 
     public long OutcomeErrors { get; init; }
+
+    /// <summary>Forwarded calls the client cancelled before their answer (counted in <see cref="Outcomes"/>).</summary>
+    public long OutcomeCancelled { get; init; }
 
     public double? MedianDurationMs { get; init; }
 

@@ -19,7 +19,7 @@ internal sealed class AuditSummaryReader
     private readonly List<long> _malformedLines = [];
     private readonly List<double> _durations = [];
     private readonly DateTimeOffset? _since;
-    private long _lines, _blank, _decisions, _outcomes, _malformed, _errors;
+    private long _lines, _blank, _decisions, _outcomes, _malformed, _errors, _cancelledOutcomes;
     private long _requested, _approved, _refused, _cancelled;
     private DateTimeOffset? _from, _to;
 
@@ -108,12 +108,16 @@ internal sealed class AuditSummaryReader
         if (!monitor && decision is CallVerdict.Approved or CallVerdict.Refused or CallVerdict.Cancelled)
         {
             // The call was counted as require_approval when it was asked; it ends here instead.
+            var asked = false;
             if (_pendingApprovals.Remove(callId, out var askedTool))
             {
+                asked = true;
                 Count(askedTool, DecisionWords.Audit(CallVerdict.RequireApproval), -1);
             }
 
-            _ = decision == CallVerdict.Approved ? _approved++
+            // A call withdrawn before it was forwarded, no person asked: a call, not an approval.
+            _ = decision == CallVerdict.Cancelled && !asked ? 0
+                : decision == CallVerdict.Approved ? _approved++
                 : decision == CallVerdict.Refused ? _refused++
                 : _cancelled++;
         }
@@ -147,6 +151,13 @@ internal sealed class AuditSummaryReader
         }
 
         _outcomes++;
+        if (root.TryGetProperty("cancelled", out var cancelled) && cancelled.ValueKind == JsonValueKind.True)
+        {
+            // Cancelled by the client after forwarding: not answered, and its duration runs to the cancellation.
+            _cancelledOutcomes++;
+            return true;
+        }
+
         _durations.Add(duration.GetDouble());
         _errors += isError.GetBoolean() ? 1 : 0;
         return true;
@@ -188,6 +199,7 @@ internal sealed class AuditSummaryReader
             LatestDenials = [.. _denials],
             Approvals = new AuditApprovalCounts(_requested, _approved, _refused, _cancelled, _pendingApprovals.Count),
             OutcomeErrors = _errors,
+            OutcomeCancelled = _cancelledOutcomes,
             MedianDurationMs = _durations.Count == 0 ? null : _durations[_durations.Count / 2],
             MaxDurationMs = _durations.Count == 0 ? null : _durations[^1],
         };

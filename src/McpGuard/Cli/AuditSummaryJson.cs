@@ -72,6 +72,7 @@ internal static class AuditSummaryJson
             writer.WriteNumber("unresolved", summary.Approvals.Unresolved);
             writer.WriteEndObject();
             writer.WriteNumber("outcome_errors", summary.OutcomeErrors);
+            writer.WriteNumber("outcome_cancelled", summary.OutcomeCancelled);
             WriteNumber(writer, "median_duration_ms", summary.MedianDurationMs);
             WriteNumber(writer, "max_duration_ms", summary.MaxDurationMs);
             writer.WriteEndObject();

@@ -43,7 +43,11 @@ internal static class AuditSummaryText
             + $"{approvals.Refused} refused, {approvals.Cancelled} cancelled, {approvals.Unresolved} unresolved.");
         if (summary.Outcomes > 0)
         {
-            console.MarkupLine($"Forwarded calls: {summary.Outcomes} answered, {summary.OutcomeErrors} errors, "
+            var cancelled = summary.OutcomeCancelled > 0
+                ? $"{summary.OutcomeCancelled} cancelled by the client, "
+                : "";
+            console.MarkupLine($"Forwarded calls: {summary.Outcomes - summary.OutcomeCancelled} answered, "
+                + $"{summary.OutcomeErrors} errors, {cancelled}"
                 + $"median {Ms(summary.MedianDurationMs)} ms, max {Ms(summary.MaxDurationMs)} ms.");
         }
 

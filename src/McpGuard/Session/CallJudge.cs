@@ -143,6 +143,23 @@ internal sealed partial class CallJudge(
             }
         }
 
+        // A call that will be forwarded is noted on its request first, atomically against a withdrawal: a call the
+        // client cancelled while it was decided off the pump is not sent (the server had the cancellation already)
+        // and is recorded as cancelled; one cancelled after this gets its outcome from the cancellation.
+        if ((decision.Verdict == Verdict.Allow || options.Monitor)
+            && !(channels.AwaitingServer.TryGet(id, out var pending) && pending.TrySetCall(new ForwardedCall(
+                callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash)
+            {
+                Receipt = receipt,
+                Agent = recorder.AuditAgent(request),
+            })))
+        {
+            GiveBack(receipt);
+            LogWithdrawnBeforeForwarding(logger, request.ToolName);
+            recorder.TryRecord(id, callId, request, decision, CallVerdict.Cancelled, decision.RuleId, WithdrawnReason);
+            return GateOutcome.Withdrawn.Instance;
+        }
+
         if (!recorder.TryRecord(id, callId, request, decision, recorded, decision.RuleId, decision.Reason))
         {
             GiveBack(receipt);
@@ -177,16 +194,6 @@ internal sealed partial class CallJudge(
             LogAllowed(logger, request.ToolName, decision.RuleId);
         }
 
-        if (channels.AwaitingServer.TryGet(id, out var pending))
-        {
-            pending.Call = new ForwardedCall(
-                callId, request.ToolName, Stopwatch.GetTimestamp(), era, approvedArgumentsHash)
-            {
-                Receipt = receipt,
-                Agent = recorder.AuditAgent(request),
-            };
-        }
-
         return GateOutcome.Forward.Instance;
     }
 
@@ -212,6 +219,9 @@ internal sealed partial class CallJudge(
         }
     }
 
+    /// <summary>The reason of a call withdrawn before it could be forwarded (docs/audit.md#decision).</summary>
+    private const string WithdrawnReason = "withdrawn by the client before it was forwarded";
+
     private static byte[] UnknownTool(JsonRpcId id, string toolName) =>
         JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), $"Unknown tool: {toolName}");
 
@@ -233,6 +243,10 @@ internal sealed partial class CallJudge(
     // the client.
     [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName}: {Detail}")]
     private static partial void LogDeniedDetail(ILogger logger, string toolName, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Tool {ToolName} was withdrawn by the client before it was forwarded: not sent.")]
+    private static partial void LogWithdrawnBeforeForwarding(ILogger logger, string toolName);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Allowed tool {ToolName} by rule {RuleId}.")]
     private static partial void LogAllowed(ILogger logger, string toolName, string ruleId);

@@ -38,6 +38,15 @@ internal abstract record GateOutcome
         public static Held Instance { get; } = new();
     }
 
+    /// <summary>
+    /// The client withdrew the call (notifications/cancelled) while it was decided off the pump, before it could be
+    /// forwarded: nothing is sent to anyone (the server had the cancellation already), and the record says so.
+    /// </summary>
+    public sealed record Withdrawn : GateOutcome
+    {
+        public static Withdrawn Instance { get; } = new();
+    }
+
     /// <summary>A person must decide first (nothing is recorded yet).</summary>
     public sealed record Ask(CallDecision.Ask Decision) : GateOutcome;
 

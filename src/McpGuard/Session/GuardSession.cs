@@ -73,12 +73,12 @@ internal sealed class GuardSession
         var gate = _gate = new ToolCallGate(
             Channels, engine, fetcher, _held, approverFor(Channels), ApprovalStateToken.CreateForProcess(), inBand,
             audit, options, serverName, loggerFactory.CreateLogger<ToolCallGate>());
-        var clientLogger = loggerFactory.CreateLogger<ClientMessageHandler>();
-        _client = new ClientMessageHandler(
-            Channels, engine, SessionStages.Client(Channels, gate, clientLogger), clientLogger);
-        var results = new ResultStage(Channels.Tasks, options.Monitor, loggerFactory.CreateLogger<ResultStage>());
         var serverLogger = loggerFactory.CreateLogger<ServerMessageHandler>();
         var outcomes = _outcomes = new CallOutcomes(Channels, engine, audit, serverLogger);
+        var clientLogger = loggerFactory.CreateLogger<ClientMessageHandler>();
+        _client = new ClientMessageHandler(
+            Channels, engine, SessionStages.Client(Channels, gate, outcomes, clientLogger), clientLogger);
+        var results = new ResultStage(Channels.Tasks, options.Monitor, loggerFactory.CreateLogger<ResultStage>());
         _server = new ServerMessageHandler(
             Channels, engine, SessionStages.Server(
                 Channels, results, outcomes, inBand, drift, serverLogger, options.ClientTakesNoRequests),

@@ -159,6 +159,8 @@ internal sealed partial class HeldCallDecider(
             case GateOutcome.Reply reply:
                 await replies.ReplyAsync(held.Id, reply.Message, cancellationToken);
                 break;
+            case GateOutcome.Withdrawn:
+                break;
             default:
                 // Listed just now, so a second ListFirst cannot happen; an Ask was answered and a Count counted above.
                 throw new InvalidOperationException($"A held call ended undecided ({outcome.GetType().Name}).");

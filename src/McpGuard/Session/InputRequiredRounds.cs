@@ -174,7 +174,7 @@ internal sealed partial class InputRequiredRounds(
 
         switch (outcome)
         {
-            case GateOutcome.Held:
+            case GateOutcome.Held or GateOutcome.Withdrawn:
                 break;
             case GateOutcome.Forward:
                 await channels.ToServer.SendAsync(forward, flush: inTurn is not null, cancellationToken);
@@ -245,7 +245,7 @@ internal sealed partial class InputRequiredRounds(
 
         switch (outcome)
         {
-            case GateOutcome.Held:
+            case GateOutcome.Held or GateOutcome.Withdrawn:
                 break; // Until the store answers.
             case GateOutcome.Forward:
                 await channels.ToServer.SendAsync(line, flush: inTurn is not null, cancellationToken);

@@ -13,7 +13,8 @@ internal static class SessionStages
     /// Client→server, after strict validation (<see cref="ClientMessageValidator"/>, in the handler): what passes
     /// every stage is forwarded to the server as judged.
     /// </summary>
-    public static IMessageStage<ClientStep>[] Client(SessionChannels channels, ToolCallGate gate, ILogger logger) =>
+    public static IMessageStage<ClientStep>[] Client(
+        SessionChannels channels, ToolCallGate gate, CallOutcomes outcomes, ILogger logger) =>
     [
         // First: what is forwarded from here on, and judged, is the request without the sampling.tools capability.
         new SamplingCapabilityStage(),
@@ -28,7 +29,7 @@ internal static class SessionStages
 
         // tools/call ends here: the gate forwards, holds or answers it.
         new ToolCallStage(gate, logger),
-        new CancelledStage(channels, gate),
+        new CancelledStage(channels, gate, outcomes),
         new ClientAnswerStage(channels, gate),
     ];
 

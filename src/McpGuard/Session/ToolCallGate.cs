@@ -192,6 +192,8 @@ internal sealed class ToolCallGate
                 break;
             case GateOutcome.Held:
                 break; // Until the store answers.
+            case GateOutcome.Withdrawn:
+                break;
             case GateOutcome.ListFirst or GateOutcome.Ask when inTurn is { } own:
                 // Already off the pump and in its turn: listed (or asked about) in that turn.
                 await DecideHeldAsync(own.Call, policy, callId, own.Turn);

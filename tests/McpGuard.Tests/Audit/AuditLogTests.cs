@@ -112,6 +112,25 @@ public sealed class AuditLogTests
         Assert.Equal(-32603, record.GetProperty("error_code").GetInt32());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TryWriteOutcome_Cancelled_WrittenOnlyWhenTrue(bool cancelled)
+    {
+        using var temp = new TempDirectory();
+        using (var log = Open(temp.File("audit.jsonl")))
+        {
+            Assert.True(log.TryWriteOutcome(new AuditOutcomeRecord
+            {
+                CallId = "c-1", Tool = "t", Duration = TimeSpan.FromMilliseconds(2), IsError = false,
+                Cancelled = cancelled,
+            }));
+        }
+
+        var record = Assert.Single(ReadLines(temp.File("audit.jsonl")));
+        Assert.Equal(cancelled, record.TryGetProperty("cancelled", out var flag) && flag.GetBoolean());
+    }
+
     [Fact]
     public void Open_NoPath_IsNullLogThatAcceptsEverything()
     {

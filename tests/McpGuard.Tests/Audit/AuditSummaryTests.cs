@@ -89,6 +89,35 @@ public sealed class AuditSummaryTests
     }
 
     [Fact]
+    public async Task ReadAsync_CancelledAfterForwarding_NotAnsweredNotAnApprovalNotInDurations()
+    {
+        // docs/audit.md#outcome: a forwarded call the client cancelled ends with an outcome marked cancelled; one
+        // withdrawn before it was forwarded has a cancelled decision and no person was asked.
+        const string Log = """
+            {"type":"decision","time":"2026-01-01T00:00:00Z","call_id":"a","tool":"t","decision":"allow"}
+            CANCELLED_OUTCOME
+            {"type":"decision","time":"2026-01-01T00:00:02Z","call_id":"b","tool":"t","decision":"allow"}
+            {"type":"outcome","time":"2026-01-01T00:00:03Z","call_id":"b","duration_ms":7,"is_error":false}
+            {"type":"decision","time":"2026-01-01T00:00:04Z","call_id":"c","tool":"t","decision":"cancelled"}
+            """;
+
+        var cancelledOutcome = """{"type":"outcome","time":"2026-01-01T00:00:01Z","call_id":"a","duration_ms":5000,"""
+            + "\"is_error\":false,\"cancelled\":true}";
+        var summary = await AuditSummaryReader.ReadAsync(
+            new StringReader(Log.Replace("CANCELLED_OUTCOME", cancelledOutcome, StringComparison.Ordinal)),
+            "x",
+            null,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, summary.Outcomes);
+        Assert.Equal(1, summary.OutcomeCancelled);
+        Assert.Equal(0, summary.OutcomeErrors);
+        Assert.Equal(7, summary.MaxDurationMs);
+        Assert.Equal(new AuditApprovalCounts(0, 0, 0, 0, 0), summary.Approvals);
+        Assert.Equal(3, summary.Calls);
+    }
+
+    [Fact]
     public async Task ReadAsync_Empty_NoRecords()
     {
         var summary = await AuditSummaryReader.ReadAsync(

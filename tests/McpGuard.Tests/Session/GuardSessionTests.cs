@@ -116,6 +116,32 @@ public sealed class GuardSessionTests : IAsyncDisposable
         Assert.Equal(-32603, outcome.ErrorCode);
     }
 
+    [Fact]
+    public async Task CancelledAfterForwarding_OutcomeRecordedAsCancelled_LateAnswerDropped()
+    {
+        // docs/audit.md#outcome: every forwarded call ends with an outcome record, also one the client cancelled.
+        await FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await _server.NextAsync();
+        await FromServerAsync(ToolList);
+        await _client.NextAsync();
+        await FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
+        await _server.NextAsync();
+
+        await FromClientAsync(
+            """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2,"reason":"user"}}""");
+        Assert.Contains("notifications/cancelled", await _server.NextAsync());
+        await FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""");
+        await _session.EndAsync("The MCP server exited (code 0) before answering.");
+
+        Assert.True(_client.IsDrained);
+        var outcome = Assert.Single(_audit.Outcomes);
+        Assert.Equal(Assert.Single(_audit.Decisions).CallId, outcome.CallId);
+        Assert.Equal("echo", outcome.Tool);
+        Assert.True(outcome.Cancelled);
+        Assert.False(outcome.IsError);
+        Assert.Null(outcome.ErrorCode);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _client.DisposeAsync();

@@ -85,7 +85,7 @@ public sealed class RequestSpansTests
         var pending = Enter(id);
         spans.Started(pending, parameters.RootElement);
         var forwardedAt = Stopwatch.GetTimestamp();
-        pending.Call = new ForwardedCall("call-1", "t", forwardedAt);
+        pending.TrySetCall(new ForwardedCall("call-1", "t", forwardedAt));
         spans.Forwarded(id);
         spans.Answered(Take(id), isError: false, errorCode: null);
 

@@ -53,6 +53,13 @@ internal sealed partial class CallOutcomes(
         }
     }
 
+    /// <summary>
+    /// The client cancelled a forwarded call: its outcome is the cancellation (no answer reached the client; a late
+    /// one is dropped). Its counts stay: the server may have run it.
+    /// </summary>
+    public void RecordCancelled(ForwardedCall call, JsonRpcId id) => Record(
+        call, id, isError: false, errorCode: null, ResultCheck.None, Stopwatch.GetTimestamp(), cancelled: true);
+
     public void Record(
         ForwardedCall call,
         JsonRpcId id,
@@ -61,7 +68,8 @@ internal sealed partial class CallOutcomes(
         ResultCheck checkedResult,
         long answeredAt,
         PendingRequest? answered = null,
-        string? taskStatus = null)
+        string? taskStatus = null,
+        bool cancelled = false)
     {
         var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp, answeredAt);
         LogCallFinished(logger, call.ToolName, elapsed.TotalMilliseconds);
@@ -85,6 +93,7 @@ internal sealed partial class CallOutcomes(
             IsError = isError,
             ErrorCode = errorCode,
             TaskStatus = taskStatus,
+            Cancelled = cancelled,
             Agent = call.Agent,
             Results = checkedResult.Filtered is FilteredResult.Untouched
                 ? null

@@ -6,9 +6,11 @@ namespace McpGuard.Session;
 /// <summary>
 /// <c>notifications/cancelled</c>: the request is over for the client. It leaves the table at once, so nothing (not
 /// a late answer of the server, not the shutdown) ever answers it; a held call is withdrawn, a listen stream closes.
-/// The notification itself is forwarded.
+/// A tools/call already forwarded gets its outcome record now (docs/audit.md#outcome). The notification itself is
+/// forwarded.
 /// </summary>
-internal sealed class CancelledStage(SessionChannels channels, ToolCallGate gate) : IMessageStage<ClientStep>
+internal sealed class CancelledStage(SessionChannels channels, ToolCallGate gate, CallOutcomes outcomes)
+    : IMessageStage<ClientStep>
 {
     public ValueTask<StageOutcome> RunAsync(ClientStep step, CancellationToken cancellationToken)
     {
@@ -19,7 +21,12 @@ internal sealed class CancelledStage(SessionChannels channels, ToolCallGate gate
             && JsonRpcId.FromElement(requestId) is { } cancelled)
         {
             gate.Withdraw(cancelled);
-            channels.AwaitingServer.TryWithdraw(cancelled, out _);
+            if (channels.AwaitingServer.TryWithdraw(cancelled, out var withdrawn)
+                && withdrawn.Withdraw() is { } forwarded)
+            {
+                outcomes.RecordCancelled(forwarded, cancelled);
+            }
+
             channels.ListenStreams.Close(cancelled);
             channels.Spans?.Cancelled(cancelled);
         }
