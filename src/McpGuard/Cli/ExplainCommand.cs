@@ -3,6 +3,7 @@ using System.Text.Json;
 using McpGuard.Inventory;
 using McpGuard.Policy;
 using McpGuard.Policy.Decide;
+using McpGuard.Session;
 
 namespace McpGuard.Cli;
 
@@ -47,13 +48,19 @@ internal static class ExplainCommand
             {
                 // As strict as a running guard (docs/relay.md): a call with a duplicate key is refused there, so
                 // explaining a decision on one of its values would explain what never happens.
-                arguments = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = false });
+                arguments = JsonDocument.Parse(text, new JsonDocumentOptions
+                {
+                    AllowDuplicateProperties = false, MaxDepth = ClientMessageValidator.MaxDepth,
+                });
             }
             catch (JsonException ex)
             {
-                var what = IsJson(text) ? "has a duplicate key, which a guard refuses (-32600)" : "is not JSON";
-                await error.WriteLineAsync(
-                    $"mcpguard explain: --args {what}: {TerminalText.FirstLine(ex.Message)}");
+                // Which strict rule, and where: the parser's own message names neither for a duplicate key.
+                var refusal = StrictJsonRefusal.Describe(
+                    System.Text.Encoding.UTF8.GetBytes(text), ClientMessageValidator.MaxDepth, quoteName: true);
+                await error.WriteLineAsync(refusal is null
+                    ? $"mcpguard explain: --args is not JSON: {TerminalText.FirstLine(ex.Message)}"
+                    : $"mcpguard explain: --args has {refusal}, which a guard refuses (-32600).");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -99,18 +106,5 @@ internal static class ExplainCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static bool IsJson(string text)
-    {
-        try
-        {
-            using var lenient = JsonDocument.Parse(text);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 }

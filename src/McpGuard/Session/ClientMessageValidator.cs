@@ -68,7 +68,10 @@ internal static class ClientMessageValidator
         {
             // Tell "not JSON at all" (-32700) from "JSON we refuse" (duplicate keys, too deep: -32600).
             return EchoableId(bytes) is var id && ParsesLeniently(bytes)
-                ? Invalid($"duplicate keys or nesting deeper than {MaxDepth} levels", id)
+                ? Invalid(
+                    StrictJsonRefusal.Describe(span, MaxDepth)
+                        ?? $"duplicate keys or nesting deeper than {MaxDepth} levels",
+                    id)
                 : new LineRejection(
                     McpErrorCode.ParseError.AsInt(), "Parse error: the message is not one JSON value.", null);
         }

@@ -21,11 +21,30 @@ public sealed class ExplainCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
         Assert.Empty(output);
-        Assert.StartsWith(
-            "mcpguard explain: --args has a duplicate key, which a guard refuses (-32600): ",
-            error,
-            StringComparison.Ordinal);
+        Assert.Equal(
+            "mcpguard explain: --args has a duplicate key \"qty\" at line 1, column 16, which a guard refuses "
+                + "(-32600).",
+            error.TrimEnd());
         Assert.Equal(1, error.Count(c => c == '\n'));
+    }
+
+    // Nesting deeper than a guard's limit was reported "is not JSON" (and a duplicate key "has a duplicate key" with
+    // no place): the message says which rule and where.
+    [Fact]
+    public async Task Explain_ArgumentsTooDeep_SaysSoAndWhere()
+    {
+        var policy = await PolicyAsync();
+        var deep = "{\"a\":" + new string('[', 64) + new string(']', 64) + "}";
+
+        var (exitCode, output, error) = await CommandRunner.RunAsync(
+            ExplainCommand.Create(), "--policy", policy, "--tool", "place_order", "--args", deep);
+
+        Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
+        Assert.Empty(output);
+        Assert.Equal(
+            "mcpguard explain: --args has nesting deeper than 64 levels at line 1, column 69, which a guard refuses "
+                + "(-32600).",
+            error.TrimEnd());
     }
 
     [Fact]

@@ -209,6 +209,36 @@ public sealed class ClientMessageValidatorTests
         Assert.StartsWith("Parse error: the message is not", rejection.Message, StringComparison.Ordinal);
     }
 
+    // The message said "duplicate keys or nesting deeper than 64 levels" for both: it names the one that happened
+    // (the duplicate's name is not repeated: the error is logged), and where.
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":1,"a":2}}""",
+        "Invalid request: a duplicate key at line 1, column 57.")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"ping","params":{"é":1,"\u00e9":2}}""",
+        "Invalid request: a duplicate key at line 1, column 57.")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\n\"id\":1,\n\"method\":\"ping\",\"id\":2}",
+        "Invalid request: a duplicate key at line 3, column 17.")]
+    public void Validate_DuplicateKey_SaysSoAndWhere(string line, string message)
+    {
+        var check = ClientMessageValidator.Validate(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)));
+
+        Assert.True(check.Refused(out var rejection));
+        Assert.Equal(message, rejection.Message);
+    }
+
+    [Fact]
+    public void Validate_TooDeep_SaysSoAndWhere()
+    {
+        var line = Nested(ClientMessageValidator.MaxDepth + 1);
+
+        var check = ClientMessageValidator.Validate(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(line)));
+
+        Assert.True(check.Refused(out var rejection));
+        Assert.Equal(
+            $"Invalid request: nesting deeper than 64 levels at line 1, column {line.LastIndexOf('[') + 1}.",
+            rejection.Message);
+    }
+
     [Theory]
     [MemberData(nameof(RefusedLines))]
     public void Validate_RefusedLine_ReturnsErrorWithCodeAndEchoedId(string kase, string line, int code, string? rawId)
