@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using McpGuard.Http.Upstream;
+using McpGuard.Inventory;
 using McpGuard.Stdio;
 using ModelContextProtocol.Client;
 
@@ -25,6 +25,12 @@ internal static class ServerFailureText
                 return StartFailureText.Describe(commandLine[0], start);
             }
 
+            if (inner is UpstreamUnansweredException unanswered)
+            {
+                // The guard's own upstream client (--url) got no answer: the caller's line already names the URL.
+                return unanswered.Why;
+            }
+
             if (inner is ClientTransportClosedException
                 { Details: StdioClientCompletionDetails { ExitCode: { } code } details })
             {
@@ -32,12 +38,7 @@ internal static class ServerFailureText
             }
         }
 
-        // The guard's own upstream client (--url) could not reach the server: the line already names the URL.
-        var message = FirstLine(exception.Message);
-        var noAnswer = $"{UpstreamFailure.NoAnswer}{commandLine[0]}: ";
-        return message.StartsWith(noAnswer, StringComparison.Ordinal)
-            ? message[noAnswer.Length..].TrimEnd('.')
-            : message;
+        return FirstLine(exception.Message);
     }
 
     private static string Tail(IReadOnlyList<string>? stderr)

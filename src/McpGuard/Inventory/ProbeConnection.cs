@@ -31,7 +31,9 @@ internal sealed class ProbeConnection(ITransport transport) : IAsyncDisposable
                     case JsonRpcResponse response when response.Id.Equals(id):
                         return new ProbeAnswer.Result(response.Result);
                     case JsonRpcError error when error.Id.Equals(id):
-                        return new ProbeAnswer.Refused(error.Error.Code, error.Error.Message);
+                        return transport is IUnansweredRequests upstream && upstream.WhyUnanswered(id) is { } why
+                            ? new ProbeAnswer.Unanswered(why, error.Error.Message)
+                            : new ProbeAnswer.Refused(error.Error.Code, error.Error.Message);
                     case JsonRpcRequest request:
                         await AnswerAsync(request, cancellationToken);
                         break;

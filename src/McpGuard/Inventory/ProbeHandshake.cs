@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using McpGuard.Http.Upstream;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
@@ -32,9 +31,9 @@ internal static class ProbeHandshake
             ["clientInfo"] = ClientInfo(),
         };
         var answer = await connection.RequestAsync(RequestMethods.Initialize, initialize, cancellationToken);
-        if (answer is ProbeAnswer.Refused refused)
+        if (answer is not ProbeAnswer.Result)
         {
-            return await DiscoverAsync(connection, refused, cancellationToken);
+            return await DiscoverAsync(connection, answer, cancellationToken);
         }
 
         // Any 2025 revision the server picks will do: the probe only lists tools, which every revision has.
@@ -58,16 +57,22 @@ internal static class ProbeHandshake
     };
 
     private static async Task<ProbeSession> DiscoverAsync(
-        ProbeConnection connection, ProbeAnswer.Refused initialize, CancellationToken cancellationToken)
+        ProbeConnection connection, ProbeAnswer initialize, CancellationToken cancellationToken)
     {
         var discover = new JsonObject { ["_meta"] = Envelope() };
         var answer = await connection.RequestAsync(DiscoverMethod, discover, cancellationToken);
-        if (answer is ProbeAnswer.Refused refused)
+        if (answer is ProbeAnswer.Unanswered unanswered && initialize is ProbeAnswer.Unanswered first
+            && unanswered.Why == first.Why)
         {
-            // The guard's own "no answer" to both (an upstream it could not reach): the era was not the question,
-            // and saying it twice only hid it. A server's own refusals are quoted both, alike or not.
-            throw new McpException(refused == initialize && IsGuardsNoAnswer(refused) ? refused.Message
-                : $"the server refused initialize ({initialize.Message}) and {DiscoverMethod} ({refused.Message})");
+            // The guard's own "no answer" to both, alike (an upstream it could not reach): the era was not the
+            // question, and saying it twice only hid it.
+            throw new UpstreamUnansweredException(unanswered);
+        }
+
+        if (answer is not ProbeAnswer.Result)
+        {
+            throw new McpException(
+                $"the server refused initialize ({MessageOf(initialize)}) and {DiscoverMethod} ({MessageOf(answer)})");
         }
 
         var result = ((ProbeAnswer.Result)answer).Value as JsonObject
@@ -77,7 +82,7 @@ internal static class ProbeHandshake
         if (!versions.Any(v => v?.GetValueKind() == JsonValueKind.String && (string?)v == ModernRevision))
         {
             throw new McpException(
-                $"the server refused initialize ({initialize.Message}) and does not offer {ModernRevision}");
+                $"the server refused initialize ({MessageOf(initialize)}) and does not offer {ModernRevision}");
         }
 
         var info = (result["_meta"] as JsonObject)?[MetaPrefix + "serverInfo"];
@@ -95,6 +100,10 @@ internal static class ProbeHandshake
         _ => throw new McpException($"the server's {method} answer has a serverInfo that is not an object"),
     };
 
-    private static bool IsGuardsNoAnswer(ProbeAnswer.Refused refused) =>
-        refused.Message.StartsWith(UpstreamFailure.NoAnswer, StringComparison.Ordinal);
+    private static string? MessageOf(ProbeAnswer answer) => answer switch
+    {
+        ProbeAnswer.Refused refused => refused.Message,
+        ProbeAnswer.Unanswered unanswered => unanswered.Message,
+        _ => null,
+    };
 }

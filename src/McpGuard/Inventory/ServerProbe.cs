@@ -29,6 +29,11 @@ internal static class ServerProbe
         {
             var parameters = session.ListParams(cursor);
             var answer = await connection.RequestAsync(RequestMethods.ToolsList, parameters, cancellationToken);
+            if (answer is ProbeAnswer.Unanswered unanswered)
+            {
+                throw new UpstreamUnansweredException(unanswered);
+            }
+
             if (answer is ProbeAnswer.Refused refused)
             {
                 throw new McpException($"the server refused tools/list: {refused.Message}");

@@ -172,13 +172,14 @@ internal sealed partial class CallJudge(
             {
                 LogMonitored(logger, request.ToolName, decision.RuleId);
             }
-            else
+            else if (decision.Detail is null)
             {
                 LogDenied(logger, request.ToolName, decision.RuleId);
             }
 
             if (decision.Detail is { } detail)
             {
+                // One line per denial: the detail's says what the rule's would (a store down, no approval channel).
                 LogDeniedDetail(logger, request.ToolName, detail);
             }
 

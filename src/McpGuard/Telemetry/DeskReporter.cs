@@ -125,7 +125,7 @@ internal sealed partial class DeskReporter : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A store that does not answer keeps the last picture, as for the gauges.
+            // A store that does not answer keeps the desk's last picture (the gauges show nothing meanwhile).
             LogStoreUnread(_logger, e.Message);
         }
 

@@ -4,8 +4,10 @@ namespace McpGuard.Telemetry;
 /// <c>mcpguard.limit.used</c> and <c>mcpguard.limit.max</c>: how close each limit is to its max. An export or a
 /// scrape reads the gauges on its own thread (<see cref="LimitUseSources"/>), so they read a snapshot that a
 /// background loop refreshes from the counter store every <see cref="Interval"/> — never a store read on a call's
-/// path (docs/telemetry.md). The desk page shows the same <see cref="Snapshot"/> (DeskReporter.cs); with telemetry
-/// off the reporter refreshes it just before it reports, so no loop reads the store while no desk is there to look.
+/// path (docs/telemetry.md). While the store does not answer, the gauges show no limit (a dashboard sees a gap, not
+/// the last picture as if it were now). The desk page shows <see cref="Snapshot"/>, the last picture read
+/// (DeskReporter.cs); with telemetry off the reporter refreshes it just before it reports, so no loop reads the store
+/// while no desk is there to look.
 /// </summary>
 internal sealed class LimitGauges : IAsyncDisposable
 {
@@ -17,11 +19,14 @@ internal sealed class LimitGauges : IAsyncDisposable
     private readonly IDisposable _registration;
     private volatile IReadOnlyList<LimitUse> _snapshot = [];
 
+    /// <summary>The last read failed: the gauges show nothing until one succeeds.</summary>
+    private volatile bool _unread;
+
     public LimitGauges(
         Func<CancellationToken, Task<IReadOnlyList<LimitUse>>> read, TimeProvider time, bool refreshInBackground = true)
     {
         _read = read;
-        _registration = GuardTelemetry.LimitUses.Register(() => _snapshot);
+        _registration = GuardTelemetry.LimitUses.Register(() => _unread ? [] : _snapshot);
         _loop = refreshInBackground ? RefreshAsync(time, _stop.Token) : Task.CompletedTask;
     }
 
@@ -29,10 +34,22 @@ internal sealed class LimitGauges : IAsyncDisposable
     public IReadOnlyList<LimitUse> Snapshot => _snapshot;
 
     /// <summary>
-    /// Reads the store now (and then every <see cref="Interval"/>), for a caller that needs a fresh picture.
+    /// Reads the store now (and then every <see cref="Interval"/>), for a caller that needs a fresh picture. A read
+    /// that fails leaves <see cref="Snapshot"/> as it was, and the gauges empty until a read succeeds.
     /// </summary>
-    public async Task RefreshNowAsync(CancellationToken cancellationToken) =>
-        _snapshot = await _read(cancellationToken);
+    public async Task RefreshNowAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _snapshot = await _read(cancellationToken);
+            _unread = false;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _unread = true;
+            throw;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -63,7 +80,7 @@ internal sealed class LimitGauges : IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // A store that does not answer keeps the last picture; calls report the store's trouble themselves.
+                // The gauges show nothing until the store answers; calls report the store's trouble themselves.
             }
         }
         while (await timer.WaitForNextTickAsync(cancellationToken));

@@ -36,6 +36,51 @@ public sealed class UpstreamClientFailureTests
             answer);
     }
 
+    /// <summary>
+    /// A 2025-only server (the TypeScript SDK v1's, as server-everything) answers a 2026-07-28 request outside a
+    /// session with 400 and an error without an id. The request gets -32022, as a 2026-07-28 server answers a revision
+    /// it does not implement, not -32603 "no answer"; a 2025-era request refused alike keeps -32603 and the status.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"tools/list","params":{"_meta":{"""
+        + """ "io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":"""
+        + """{"name":"t","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}""",
+        """{"jsonrpc":"2.0","id":5,"error":{"code":-32022,"message":"The upstream http://127.0.0.1:9/mcp does not """
+        + """speak 2026-07-28: it answered a 2026-07-28 request with HTTP 400, as a server of the 2025 revisions """
+        + """does. Initialize to use it.","data":{"supported":["2025-11-25","2025-06-18","2025-03-26"],"""
+        + "\"requested\":\"2026-07-28\"}}}")]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"ping"}""",
+        """{"jsonrpc":"2.0","id":5,"error":{"code":-32603,"message":"McpGuard got no answer from the upstream """
+        + """http://127.0.0.1:9/mcp: HTTP 400."}}""")]
+    public async Task BadRequestWithoutItsOwnError_ModernRequestIsUnsupportedVersion(string request, string expected)
+    {
+        var sink = new RecordingSink();
+        var options = new UpstreamOptions { Endpoint = new Uri("http://127.0.0.1:9/mcp") };
+        using var client = new UpstreamClient(
+            new HttpMessageInvoker(new NotInitialized()), options, sink, NullLogger.Instance);
+
+        await client.SendAsync(Encoding.UTF8.GetBytes(request), TestContext.Current.CancellationToken);
+        var answer = await sink.Messages.Reader.ReadAsync(TestContext.Current.CancellationToken)
+            .AsTask().WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected, answer);
+    }
+
+    /// <summary>What the TypeScript SDK v1's stateful transport answers a POST outside a session.</summary>
+    private sealed class NotInitialized : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.BadRequest)
+            {
+                Content = new StringContent(
+                    """{"jsonrpc":"2.0","error":{"code":-32000,"message":"Bad Request: Server not initialized"},"""
+                        + "\"id\":null}",
+                    Encoding.UTF8,
+                    "application/json"),
+            });
+    }
+
     private sealed class Throwing : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(

@@ -12,4 +12,12 @@ internal interface IUpstreamSink
     /// need not read it again; null: the session reads it.</param>
     ValueTask DeliverAsync(
         ReadOnlyMemory<byte> message, ServerMessageHeader? header, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hands the session the guard's own <paramref name="error"/> for request <paramref name="id"/>, which the upstream
+    /// did not answer for the reason <paramref name="failure"/> (a sink that needs the reason keeps it).
+    /// </summary>
+    ValueTask FailedAsync(
+        JsonRpcId id, ExchangeFailure failure, ReadOnlyMemory<byte> error, CancellationToken cancellationToken) =>
+        DeliverAsync(error, null, cancellationToken);
 }

@@ -115,7 +115,7 @@ internal sealed partial class UpstreamClient(
 
             // Only a 2026-07-28 request is cancelled by closing its stream; a 2025 one (its cancellation is a
             // notification like any other) ends with the session, and needs no source or registration of its own.
-            string? failure;
+            ExchangeFailure? failure;
             try
             {
                 failure = outbound.IsModern
@@ -126,17 +126,13 @@ internal sealed partial class UpstreamClient(
             {
                 // The exchange turns the failures it knows into words; anything else must still answer the request
                 // (docs/relay.md: no exception escapes a message's handling), or the client waits for ever.
-                failure = $"the request failed ({ex.GetType().Name})";
+                failure = new ExchangeFailure.NoAnswer($"the request failed ({ex.GetType().Name})");
             }
 
             if (failure is not null)
             {
-                LogRequestFailed(logger, options.DisplayName, failure);
-                var error = JsonRpcMessages.Error(
-                    id,
-                    ModelContextProtocol.McpErrorCode.InternalError.AsInt(),
-                    $"{UpstreamFailure.NoAnswer}{options.DisplayName}: {failure}.");
-                await sink.DeliverAsync(error, null, _closing.Token);
+                LogRequestFailed(logger, options.DisplayName, failure.Why);
+                await sink.FailedAsync(id, failure, failure.Error(id, options.DisplayName), _closing.Token);
             }
         }
         finally
@@ -148,7 +144,7 @@ internal sealed partial class UpstreamClient(
         }
     }
 
-    private async Task<string?> RunCancellableAsync(
+    private async Task<ExchangeFailure?> RunCancellableAsync(
         UpstreamExchange exchange, OutboundMessage outbound, ReadOnlyMemory<byte> body, JsonRpcId id)
     {
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
@@ -217,6 +213,7 @@ internal sealed partial class UpstreamClient(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Upstream}: a request failed: {Failure}.")]
     private static partial void LogRequestFailed(ILogger logger, string upstream, string failure);
+
 
     [LoggerMessage(
         Level = LogLevel.Warning,

@@ -31,7 +31,7 @@ internal sealed class UpstreamClientTransport(UpstreamOptions upstream, ILoggerF
         var pump = PumpAsync(toServer.Reader, client);
         var inner = await new StreamClientTransport(
             toServer.Writer.AsStream(), toClient.Reader.AsStream(), loggerFactory).ConnectAsync(cancellationToken);
-        return new Connection(inner, async () =>
+        return new Connection(inner, sink, async () =>
         {
             await toServer.Writer.CompleteAsync();
             await pump;
@@ -73,7 +73,18 @@ internal sealed class UpstreamClientTransport(UpstreamOptions upstream, ILoggerF
     private sealed class LineSink(PipeWriter lines) : IUpstreamSink, IDisposable
     {
         private readonly SemaphoreSlim _turn = new(1, 1);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ExchangeFailure> _failures = new();
         private bool _completed;
+
+        /// <summary>Why the upstream did not answer the request of this id (its key); null when it did.</summary>
+        public ExchangeFailure? FailureOf(JsonRpcId id) => _failures.GetValueOrDefault(id.Key);
+
+        public ValueTask FailedAsync(
+            JsonRpcId id, ExchangeFailure failure, ReadOnlyMemory<byte> error, CancellationToken cancellationToken)
+        {
+            _failures[id.Key] = failure;
+            return DeliverAsync(error, null, cancellationToken);
+        }
 
         public async ValueTask DeliverAsync(
             ReadOnlyMemory<byte> message, ServerMessageHeader? header, CancellationToken cancellationToken)
@@ -114,8 +125,11 @@ internal sealed class UpstreamClientTransport(UpstreamOptions upstream, ILoggerF
     }
 
     /// <summary>The SDK's transport, which also ends the upstream side when the SDK disposes of it.</summary>
-    private sealed class Connection(ITransport inner, Func<Task> close) : ITransport
+    private sealed class Connection(ITransport inner, LineSink sink, Func<Task> close)
+        : ITransport, Inventory.IUnansweredRequests
     {
+        public string? WhyUnanswered(RequestId id) => sink.FailureOf(JsonRpcId.FromString(id.ToString()))?.Why;
+
         public string? SessionId => inner.SessionId;
 
         public System.Threading.Channels.ChannelReader<JsonRpcMessage> MessageReader => inner.MessageReader;

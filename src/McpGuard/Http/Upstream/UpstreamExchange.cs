@@ -4,8 +4,8 @@ namespace McpGuard.Http.Upstream;
 
 /// <summary>
 /// One request and its answer: the POST, the status, the JSON body or event stream read into the session until the
-/// response to this request came. Its result is null when the request was answered (by the upstream), or the reason
-/// it was not, for the JSON-RPC error the client then gets.
+/// response to this request came. Its result is null when the request was answered (by the upstream), or why it was
+/// not, for the JSON-RPC error the client then gets.
 /// </summary>
 internal sealed class UpstreamExchange(
     HttpMessageInvoker http, UpstreamOptions options, UpstreamRequests requests, LegacyUpstreamSession legacy,
@@ -15,7 +15,8 @@ internal sealed class UpstreamExchange(
 
     /// <param name="stopping">Fires when the client cancelled the request or the session ends: then no answer is
     /// due.</param>
-    public async Task<string?> RunAsync(OutboundMessage outbound, ReadOnlyMemory<byte> body, CancellationToken stopping)
+    public async Task<ExchangeFailure?> RunAsync(
+        OutboundMessage outbound, ReadOnlyMemory<byte> body, CancellationToken stopping)
     {
         // Long-lived by design: a listen stream stays open as long as the client wants its notifications.
         var longLived = outbound.Method == "subscriptions/listen";
@@ -43,10 +44,10 @@ internal sealed class UpstreamExchange(
                 {
                     // Streamable HTTP: 404 on a session's request means the session is gone (docs/remote.md).
                     legacy.OnNotFound(sessionId);
-                    return "HTTP 404: the upstream ended its session";
+                    return new ExchangeFailure.NoAnswer("HTTP 404: the upstream ended its session");
                 }
 
-                return await RefusedAsync(response, outbound.Id!.Value, idle.Token);
+                return await RefusedAsync(response, outbound, idle.Token);
             }
 
             var outcome = await AnswerReader.ReadAsync(
@@ -62,7 +63,7 @@ internal sealed class UpstreamExchange(
                 },
                 options.MaxMessageBytes,
                 idle.Token);
-            return _answered ? null : UpstreamFailure.Outcome(outcome);
+            return _answered ? null : new ExchangeFailure.NoAnswer(UpstreamFailure.Outcome(outcome));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -70,19 +71,19 @@ internal sealed class UpstreamExchange(
         }
         catch (OperationCanceledException)
         {
-            return _answered ? null : UpstreamFailure.Timeout(options.Timeout);
+            return _answered ? null : new ExchangeFailure.NoAnswer(UpstreamFailure.Timeout(options.Timeout));
         }
         catch (HttpRequestException ex)
         {
-            return _answered ? null : UpstreamFailure.Describe(ex);
+            return _answered ? null : new ExchangeFailure.NoAnswer(UpstreamFailure.Describe(ex));
         }
         catch (IOException)
         {
-            return _answered ? null : "the connection broke while it answered";
+            return _answered ? null : new ExchangeFailure.NoAnswer("the connection broke while it answered");
         }
         catch (UpstreamCredentialException ex)
         {
-            return ex.Message;
+            return new ExchangeFailure.NoAnswer(ex.Message);
         }
     }
 
@@ -108,12 +109,17 @@ internal sealed class UpstreamExchange(
 
     /// <summary>
     /// A status outside 2xx. The upstream's own JSON-RPC error for this request (a 2026-07-28 server answers a header
-    /// mismatch with 400 and one) is its answer and goes to the session like any other; else the status is the reason.
+    /// mismatch with 400 and one) is its answer and goes to the session like any other; else a 400 to a 2026-07-28
+    /// request says the upstream speaks only the 2025 revisions (<see cref="ExchangeFailure.NotModern"/>), and any
+    /// other status is the reason.
     /// </summary>
-    private async Task<string?> RefusedAsync(
-        HttpResponseMessage response, JsonRpcId id, CancellationToken cancellationToken)
+    private async Task<ExchangeFailure?> RefusedAsync(
+        HttpResponseMessage response, OutboundMessage outbound, CancellationToken cancellationToken)
     {
-        var status = UpstreamFailure.Status(response.StatusCode, options);
+        var id = outbound.Id!.Value;
+        ExchangeFailure status = (int)response.StatusCode == 400 && outbound.ModernRevision is { } revision
+            ? new ExchangeFailure.NotModern(revision, 400)
+            : new ExchangeFailure.NoAnswer(UpstreamFailure.Status(response.StatusCode, options));
         if ((int)response.StatusCode is < 400 or >= 500
             || !MediaType.Is(AnswerReader.ContentType(response.Content.Headers), MediaType.Json))
         {

@@ -10,9 +10,6 @@ namespace McpGuard.Http.Upstream;
 /// </summary>
 internal static class UpstreamFailure
 {
-    /// <summary>How the error a request gets when the upstream gave no usable answer begins, before its URL.</summary>
-    public const string NoAnswer = "McpGuard got no answer from the upstream ";
-
     public static string Describe(HttpRequestException exception) => exception.HttpRequestError switch
     {
         HttpRequestError.NameResolutionError => "its host name did not resolve",
