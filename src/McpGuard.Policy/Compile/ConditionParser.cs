@@ -119,9 +119,10 @@ internal sealed class ConditionParser(YamlWalker yaml)
             case ConditionOperatorKind.Regex:
                 try
                 {
+                    // No match timeout: a non-backtracking match costs time linear in the argument, which the
+                    // message size limit bounds, so a wall-clock limit could only fail a call on a busy machine.
                     var regex = new Regex(
-                        scalar.Value ?? "", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking,
-                        TimeSpan.FromMilliseconds(100));
+                        scalar.Value ?? "", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
                     return new ConditionOperator(kind, [policyValue], regex);
                 }
                 catch (ArgumentException ex)

@@ -55,6 +55,8 @@ internal static unsafe partial class SqliteFrameWrites
             return false;
         }
 
+        SqliteLockCalls.Install(inner);
+
         var vfs = (sqlite3_vfs*)NativeMemory.AllocZeroed((nuint)sizeof(sqlite3_vfs));
         *vfs = *inner;
         vfs->pNext = null;

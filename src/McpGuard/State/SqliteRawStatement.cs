@@ -29,8 +29,11 @@ internal sealed class SqliteRawStatement : IDisposable
         _handle = _statement.DangerousGetHandle();
     }
 
-    /// <summary>Runs a statement without parameters or rows (<c>BEGIN</c>, <c>COMMIT</c>).</summary>
-    public void Execute() => Finish(SqliteNative.Step(_handle));
+    /// <summary>
+    /// Runs a statement without parameters or rows (<c>BEGIN</c>, <c>COMMIT</c>, <c>ROLLBACK</c>), its lock calls
+    /// joined (<see cref="SqliteLockCalls"/>).
+    /// </summary>
+    public void Execute() => Finish(SqliteLockCalls.Run(_handle));
 
     /// <summary>Runs a bucket write: counter, opened, last, amount, total (the statement's ?1 to ?5).</summary>
     public void Execute(long counter, long opened, long last, StrictDecimal amount, StrictDecimal total)

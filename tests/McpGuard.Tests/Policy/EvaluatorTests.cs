@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using McpGuard.Policy;
 using static McpGuard.Tests.Policy.PolicyTestData;
 
@@ -105,6 +106,21 @@ public sealed class EvaluatorTests
         Assert.Equal(Verdict.Deny, decision.Verdict);
         Assert.Equal("tools.place_order.rules[0]", decision.RuleId);
         Assert.Contains(because, decision.Reason);
+    }
+
+    [Fact]
+    public void RegexCondition_HasNoWallClockLimit()
+    {
+        // A 100 ms limit failed this class's regex rows under load (CI on a 2-core machine): the match is
+        // non-backtracking, linear in the argument, so no timeout is needed and none may fail a call.
+        var policy = Load(
+            "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
+                + "      - when: { v: { regex: ^BTC } }\n        action: allow\n");
+
+        var pattern = policy.Entries[0].Rules[0].When[0].Operators[0].Pattern;
+
+        Assert.NotNull(pattern);
+        Assert.Equal(Regex.InfiniteMatchTimeout, pattern.MatchTimeout);
     }
 
     [Theory]
