@@ -53,7 +53,7 @@ internal sealed partial class GuardLauncher(
         CancellationToken stopping,
         IRequestAgents? requestAgents = null)
     {
-        IAuditLog log = agent is null ? audit : new AgentAuditLog(audit, agent);
+        var log = AgentAuditLog.For(audit, agent);
 
         // Spans name the session's agent (a 2025 session has one; shared 2026-07-28 traffic is the gateway's own).
         var relayOptions = agent is null ? options
