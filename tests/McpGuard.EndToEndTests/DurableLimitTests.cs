@@ -152,9 +152,10 @@ public sealed class DurableLimitTests : IDisposable
         Assert.True(denied.Length < 400, denied);
         await guard.WaitForStderrAsync($"the Redis store at 127.0.0.1:{redis.Port}/0 cannot be reached");
         await guard.WaitForStderrAsync("state.on_unavailable: deny");
-        await guard.WaitForStderrAsync("Denied tool order: ");
+        await guard.WaitForStderrAsync("Denied tool order by rule state: ");
 
-        // One line for the denial, the store's (before: "Denied tool order by rule state." came first, a second line).
+        // One line for the denial, with the store's detail (before: "Denied tool order by rule state." and then
+        // "Denied tool order: DETAIL", two lines).
         Assert.Single(guard.Stderr.Split('\n'), line => line.Contains("Denied tool order", StringComparison.Ordinal));
 
         // Redis comes back empty (this one keeps nothing on disk): the guard reconnects by itself and counts afresh.

@@ -82,8 +82,9 @@ internal sealed partial class ChannelApprover(
         Message = "Approval for {ToolName} answered on the {Channel} channel: approved = {Approved}.")]
     private static partial void LogAnswered(ILogger logger, string toolName, string channel, bool approved);
 
+    // Information: the denial that follows is the one warning (CallJudge).
     [LoggerMessage(
-        Level = LogLevel.Warning,
+        Level = LogLevel.Information,
         Message = "Approval for {ToolName} timed out waiting on the {Channel} channel.")]
     private static partial void LogTimedOut(ILogger logger, string toolName, string channel);
 
@@ -92,6 +93,7 @@ internal sealed partial class ChannelApprover(
         Message = "Approval for {ToolName} withdrawn while waiting on the {Channel} channel.")]
     private static partial void LogWithdrawn(ILogger logger, string toolName, string channel);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Approval for {ToolName}: no approval channel is available.")]
+    [LoggerMessage(
+        Level = LogLevel.Information, Message = "Approval for {ToolName}: no approval channel is available.")]
     private static partial void LogNoChannel(ILogger logger, string toolName);
 }

@@ -172,15 +172,20 @@ internal sealed partial class CallJudge(
             {
                 LogMonitored(logger, request.ToolName, decision.RuleId);
             }
-            else if (decision.Detail is null)
+            else if (decision.Detail is { } detail)
+            {
+                // One line per denial: the operator's part rides on it (an approval refused: which channels, how to
+                // set one up).
+                LogDeniedDetail(logger, request.ToolName, decision.RuleId, detail);
+            }
+            else
             {
                 LogDenied(logger, request.ToolName, decision.RuleId);
             }
 
-            if (decision.Detail is { } detail)
+            if (options.Monitor && decision.Detail is { } monitored)
             {
-                // One line per denial: the detail's says what the rule's would (a store down, no approval channel).
-                LogDeniedDetail(logger, request.ToolName, detail);
+                LogMonitoredDetail(logger, request.ToolName, monitored);
             }
 
             if (!options.Monitor)
@@ -241,8 +246,11 @@ internal sealed partial class CallJudge(
 
     // The operator's part of a denial (channels tried, a store's diagnostic): never argument values, never sent to
     // the client.
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName}: {Detail}")]
-    private static partial void LogDeniedDetail(ILogger logger, string toolName, string detail);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId}: {Detail}")]
+    private static partial void LogDeniedDetail(ILogger logger, string toolName, string ruleId, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Monitor mode: tool {ToolName}: {Detail}")]
+    private static partial void LogMonitoredDetail(ILogger logger, string toolName, string detail);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Tool {ToolName} was withdrawn by the client before it was forwarded: not sent.")]

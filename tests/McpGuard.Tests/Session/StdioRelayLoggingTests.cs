@@ -50,4 +50,27 @@ public sealed class StdioRelayLoggingTests
         Assert.DoesNotContain(
             logs.Entries, e => e.Level > LogLevel.Trace && e.ToString().Contains(Secret, StringComparison.Ordinal));
     }
+
+    // An approval that no channel could ask wrote three warnings (no channel; denied; denied with the detail), a
+    // timed-out one two: one denial, one warning line, carrying the operator's detail.
+    [Fact]
+    public async Task RunAsync_ApprovalWithNoChannel_OneWarningLine()
+    {
+        using var logs = new CapturingLoggerProvider();
+        using var server = FakeServer.Create(RelayPolicies.StandardTools);
+        const string Policy = "version: 1\ndefault: require_approval\napproval:\n  channels: [elicitation]\n";
+        await using var relay = RelayHarness.Start(Policy, server.CommandLine, loggerFactory: logs);
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
+        await relay.ReadResponseAsync("\"list\"");
+
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
+        var answer = (await relay.ReadResponseAsync("1")).ToString();
+        await relay.CloseInputAsync();
+        await relay.WaitForExitAsync();
+
+        Assert.Contains("no approval channel is available", answer, StringComparison.Ordinal);
+        var warning = Assert.Single(logs.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Contains("Denied tool echo by rule default: ", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("elicitation", warning.Message, StringComparison.Ordinal);
+    }
 }
