@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using McpGuard.Audit;
 using McpGuard.Policy.Settings;
 using McpGuard.Tests.TestUtils;
@@ -54,30 +53,27 @@ public sealed class AuditLogConcurrencyTests
     }
 
     [Fact]
-    public void TryWriteDecision_Cost_IsMicroseconds()
+    public void TryWriteDecision_ManyInARow_EachWholeOnItsOwnLine()
     {
+        // The cost of a record is the benchmark's to measure (bench/README.md), not a timed assertion's here.
         using var temp = new TempDirectory();
-        using var log = Open(temp.File("audit.jsonl"), AuditArgumentsMode.Redact);
-        var arguments = """
-            {"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Limit",
-            "qty":"0.01","price":"50000","api_key":"x"}
-            """.ReplaceLineEndings("");
-        var record = Decision(log, arguments: arguments);
-        for (var i = 0; i < 200; i++)
-        {
-            log.TryWriteDecision(record);
-        }
-
-        var stopwatch = Stopwatch.StartNew();
         const int Count = 5000;
-        for (var i = 0; i < Count; i++)
+        using (var log = Open(temp.File("audit.jsonl"), AuditArgumentsMode.Redact))
         {
-            Assert.True(log.TryWriteDecision(record));
+            var arguments = """
+                {"category":"spot","symbol":"BTCUSDT","side":"Buy","orderType":"Limit",
+                "qty":"0.01","price":"50000","api_key":"x"}
+                """.ReplaceLineEndings("");
+            var record = Decision(log, arguments: arguments);
+            for (var i = 0; i < Count; i++)
+            {
+                Assert.True(log.TryWriteDecision(record));
+            }
         }
 
-        var perRecord = stopwatch.Elapsed.TotalMicroseconds / Count;
-        TestContext.Current.TestOutputHelper?.WriteLine($"{perRecord:F2} µs per decision record");
-        Assert.True(perRecord < 1000, $"{perRecord} µs per record");
+        var records = ReadLines(temp.File("audit.jsonl"));
+        Assert.Equal(Count, records.Length);
+        Assert.All(records, r => Assert.Equal("BTCUSDT", r.GetProperty("arguments").GetProperty("symbol").GetString()));
     }
 
     private static void WriteMany(AuditLog log, int writer)
