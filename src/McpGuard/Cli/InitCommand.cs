@@ -49,7 +49,8 @@ internal static class InitCommand
             var tools = inventory.Tools;
             var starter = StarterPolicy.Write(
                 target.Remote is { } url ? new Uri(url).Host : ServerName.FromCommandLine(target.Shown), inventory,
-                StarterPolicy.AuditPathYaml(Environment.GetEnvironmentVariable("MCPGUARD_HOME"), UserHome.Path));
+                StarterPolicy.AuditPathYaml(Environment.GetEnvironmentVariable("MCPGUARD_HOME"), UserHome.Path),
+                remote: target.Remote is not null);
             foreach (var name in starter.LeftOut)
             {
                 await error.WriteLineAsync($"mcpguard init: warning: the tool '{TerminalText.Printable(name)}' "

@@ -30,8 +30,9 @@ internal static class StarterPolicy
     private const int Width = 100;
 
     /// <param name="auditPath">The audit log's path as YAML (<see cref="AuditPathYaml"/>).</param>
+    /// <param name="remote">The server is reached by URL: the file's hint says <c>--url URL</c>, not a command.</param>
     public static StarterPolicyText Write(
-        string serverName, ServerInventory inventory, string auditPath = DefaultAuditPath)
+        string serverName, ServerInventory inventory, string auditPath = DefaultAuditPath, bool remote = false)
     {
         var tools = inventory.Tools;
         var plain = tools.Where(t => IsPlain(t.Name)).ToList();
@@ -47,8 +48,8 @@ internal static class StarterPolicy
         var text = new StringBuilder();
         Comment(text, $"McpGuard starter policy for {(IsPlain(serverName) ? serverName : "this server")} "
             + $"({tools.Count} tools), written by `mcpguard init`.");
-        Comment(
-            text, "Review it, then check it against the server: mcpguard check --policy THIS_FILE -- SERVER COMMAND");
+        Comment(text, "Review it, then check it against the server: mcpguard check --policy THIS_FILE "
+            + (remote ? "--url URL" : "-- SERVER COMMAND"));
         text.AppendLine("version: 1");
         Line(text, "default: deny", "a tool no rule below decides is refused");
         text.AppendLine();

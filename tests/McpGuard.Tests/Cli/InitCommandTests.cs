@@ -45,6 +45,27 @@ public sealed class InitCommandTests
         Assert.Contains("McpGuard starter policy for mcp.example.com", File.ReadAllText(policy));
         Assert.Contains(
             $"Next: mcpguard check --policy {policy} --url https://mcp.example.com/mcp{Environment.NewLine}", output);
+        // The file's own hint said "-- SERVER COMMAND" for a server reached by URL too.
+        Assert.Contains(
+            "# Review it, then check it against the server: mcpguard check --policy THIS_FILE --url URL\n",
+            File.ReadAllText(policy));
+        Assert.DoesNotContain("key=1", File.ReadAllText(policy));
+    }
+
+    [Fact]
+    public async Task Init_Command_TheFileSaysHowToCheckItAgainstTheServerCommand()
+    {
+        using var temp = new TempDirectory();
+        await using var server = ScriptedServer.Listing(Tools);
+        var policy = Path.Combine(temp.Path, "local.yaml");
+
+        var (exitCode, _, error) = await CommandRunner.RunAsync(
+            InitCommand.Create(server.Connector), "--out", policy, "--", "scripted");
+
+        Assert.True(exitCode == ExitCodes.Success, error);
+        Assert.Contains(
+            "# Review it, then check it against the server: mcpguard check --policy THIS_FILE -- SERVER COMMAND\n",
+            File.ReadAllText(policy));
     }
 
     [Fact]
