@@ -23,7 +23,7 @@ internal sealed class WithdrawnRequests
     /// <summary>Whether the id is one of a cancelled request the server may still answer.</summary>
     public bool Contains(JsonRpcId id) => Volatile.Read(ref _count) != 0 && _byId.ContainsKey(id.Key);
 
-    /// <summary>Remembers a cancelled request that went to the server; <paramref name="call"/> for a tools/call.</summary>
+    /// <summary>Remembers a cancelled request that went to the server; <paramref name="call"/>: a tools/call.</summary>
     public void Add(JsonRpcId id, ForwardedCall? call)
     {
         if (!_byId.TryAdd(id.Key, new WithdrawnRequest(id, call)))
