@@ -225,7 +225,7 @@ internal sealed partial class CallJudge(
     }
 
     /// <summary>The reason of a call withdrawn before it could be forwarded (docs/audit.md#decision).</summary>
-    private const string WithdrawnReason = "withdrawn by the client before it was forwarded";
+    public const string WithdrawnReason = "withdrawn by the client before it was forwarded";
 
     private static byte[] UnknownTool(JsonRpcId id, string toolName) =>
         JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), $"Unknown tool: {toolName}");
