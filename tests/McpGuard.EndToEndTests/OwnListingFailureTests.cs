@@ -18,14 +18,11 @@ public sealed class OwnListingFailureTests
         """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{}}}""";
 
     /// <summary>Answers initialize; every other request gets a JSON-RPC error of its own.</summary>
-    private const string RefusesEverything = """
-        const rl = require('readline').createInterface({ input: process.stdin });
-        const send = m => process.stdout.write(JSON.stringify(m) + '\n');
+    private const string RefusesEverything = Scripts.Preamble + "\n" + """
         rl.on('line', l => {
           const m = JSON.parse(l);
           if (m.id === undefined) return;
-          if (m.method === 'initialize') send({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: '2025-06-18',
-            capabilities: { tools: {} }, serverInfo: { name: 'refuses', version: '1' } } });
+          if (m.method === 'initialize') send(initialized(m, 'refuses'));
           else send({ jsonrpc: '2.0', id: m.id, error: { code: -32601, message: 'Listing is closed today' } });
         });
         rl.on('close', () => process.exit(0));

@@ -14,14 +14,13 @@ internal static class CheckCommand
     public static Command Create(ServerConnector? connector = null)
     {
         var policyOption = CommonOptions.Policy();
-        var verbose = CommonOptions.Verbose();
         var server = new InspectedServerOptions();
         var command = new Command(
             "check",
             "Validate a policy; with a server command after -- (or --url), also check it against the server's real "
                 + "tools.")
         {
-            policyOption, verbose,
+            policyOption,
         };
         server.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -58,12 +57,7 @@ internal static class CheckCommand
                 return ExitCodes.Success;
             }
 
-            var listing = await ServerInspection.ListAsync(
-                target.Shown,
-                target.Connector,
-                parseResult.GetValue(verbose),
-                error,
-                cancellationToken);
+            var listing = await target.ListAsync(error, cancellationToken);
             if (listing.Inventory is not { } inventory)
             {
                 return listing.ExitCode;

@@ -17,12 +17,11 @@ internal static class InitCommand
         {
             Description = "Write the policy here instead of stdout (refuses to overwrite).",
         };
-        var verbose = CommonOptions.Verbose();
         var server = new InspectedServerOptions();
         var command = new Command(
             "init", "Write a starter policy for a server (after --, or --url) from its tools and their risk classes.")
         {
-            outOption, verbose,
+            outOption,
         };
         server.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -41,12 +40,7 @@ internal static class InitCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            var listing = await ServerInspection.ListAsync(
-                target.Shown,
-                target.Connector,
-                parseResult.GetValue(verbose),
-                error,
-                cancellationToken);
+            var listing = await target.ListAsync(error, cancellationToken);
             if (listing.Inventory is not { } inventory)
             {
                 return listing.ExitCode;

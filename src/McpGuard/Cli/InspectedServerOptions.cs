@@ -13,14 +13,19 @@ namespace McpGuard.Cli;
 internal sealed class InspectedServerOptions
 {
     private readonly UpstreamCliOptions _upstream = new();
+    private readonly Option<bool> _verbose = CommonOptions.Verbose();
 
     public Argument<string[]> Command { get; } = CommonOptions.ServerCommand(required: false);
 
-    /// <summary>The command line after <c>--</c>, then the remote server's options, after the command's own.</summary>
+    /// <summary>
+    /// The command line after <c>--</c>, then <c>--verbose</c> and the remote server's options, after the command's
+    /// own options.
+    /// </summary>
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Arguments.Add(Command);
+        command.Options.Add(_verbose);
         foreach (var option in _upstream.All)
         {
             command.Options.Add(option);
@@ -51,12 +56,14 @@ internal sealed class InspectedServerOptions
 
         if (server.Upstream is not { } upstream)
         {
-            return new InspectedServer(commandLine, injected ?? ServerConnector.Stdio, Remote: null);
+            return new InspectedServer(
+                commandLine, injected ?? ServerConnector.Stdio, Remote: null, parseResult.GetValue(_verbose));
         }
 
         return new InspectedServer(
             [upstream.DisplayName],
             injected ?? new ServerConnector((_, loggerFactory) => new UpstreamClientTransport(upstream, loggerFactory)),
-            upstream.DisplayName);
+            upstream.DisplayName,
+            parseResult.GetValue(_verbose));
     }
 }

@@ -19,12 +19,11 @@ internal static class PinCommand
         {
             Description = "Write nothing; exit 1 if the server's tools differ from the lock file.",
         };
-        var verbose = CommonOptions.Verbose();
         var server = new InspectedServerOptions();
         var command = new Command(
             "pin", "Record the server's tool definitions in the policy's lock file (or check them against it).")
         {
-            policyOption, check, verbose,
+            policyOption, check,
         };
         server.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -56,12 +55,7 @@ internal static class PinCommand
                     + "and every tool is shown as new.");
             }
 
-            var listing = await ServerInspection.ListAsync(
-                inspected.Shown,
-                inspected.Connector,
-                parseResult.GetValue(verbose),
-                error,
-                cancellationToken);
+            var listing = await inspected.ListAsync(error, cancellationToken);
             if (listing.Inventory is not { } inventory)
             {
                 return listing.ExitCode;

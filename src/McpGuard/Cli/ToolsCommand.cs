@@ -19,12 +19,11 @@ internal static class ToolsCommand
     {
         var policyOption = CommonOptions.Policy();
         var json = new Option<bool>("--json") { Description = "Print the inventory as JSON." };
-        var verbose = CommonOptions.Verbose();
         var server = new InspectedServerOptions();
         var command = new Command(
             "tools", "List the server's tools with their risk class and what the policy does with each.")
         {
-            policyOption, json, verbose,
+            policyOption, json,
         };
         server.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -37,12 +36,7 @@ internal static class ToolsCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
-            var listing = await ServerInspection.ListAsync(
-                target.Shown,
-                target.Connector,
-                parseResult.GetValue(verbose),
-                error,
-                cancellationToken);
+            var listing = await target.ListAsync(error, cancellationToken);
             if (listing.Inventory is not { } inventory)
             {
                 return listing.ExitCode;

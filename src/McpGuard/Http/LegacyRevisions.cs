@@ -13,16 +13,20 @@ internal static class LegacyRevisions
 {
     public const string Header = "MCP-Protocol-Version";
 
-    private static readonly string[] s_served = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
+    /// <summary>
+    /// The initialize-era revisions the guard serves, newest first: the one list, also the <c>supported</c> of the
+    /// <c>-32022</c> a 2025-only upstream's refusal of a 2026-07-28 request becomes (docs/remote.md#failures).
+    /// </summary>
+    public static IReadOnlyList<string> Served { get; } = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 
     /// <summary>Whether the request has no such header, or one naming a served revision once.</summary>
     public static bool Allows(IHeaderDictionary headers) => Allows(headers[Header]);
 
     /// <summary>Whether the header's values (none: it is absent) are one naming a served revision.</summary>
     public static bool Allows(StringValues values) =>
-        values.Count == 0 || values is [{ } value] && s_served.Contains(value, StringComparer.Ordinal);
+        values.Count == 0 || values is [{ } value] && Served.Contains(value, StringComparer.Ordinal);
 
     /// <summary>The one-line reason of the 400, naming what is served.</summary>
     public static string Refusal { get; } =
-        $"Bad Request: unsupported {Header} header; a 2025 session takes {string.Join(", ", s_served)}.";
+        $"Bad Request: unsupported {Header} header; a 2025 session takes {string.Join(", ", Served)}.";
 }

@@ -173,10 +173,13 @@ public sealed class V2PeerTests
 
     /// <summary>
     /// The server asks about 0.6 in band, confirms it, then confirms 0.3: both rounds complete as they do directly.
+    /// <paramref name="server"/>: the guard's server arguments (<c>--url</c> for RemoteV2PeerTests), by default the
+    /// v2 stdio server.
     /// </summary>
-    private static async Task ServerRoundsCompleteAsync(string era, string policy)
+    internal static async Task ServerRoundsCompleteAsync(
+        string era, string policy, IReadOnlyList<string>? server = null)
     {
-        await using var run = V2ClientRun.Start(era, "server-rounds", policy);
+        await using var run = V2ClientRun.Start(era, "server-rounds", policy, server: server);
 
         Assert.Contains(
             "Really 0.6?", (await run.StepAsync("elicited")).GetProperty("message").GetString(),

@@ -77,15 +77,7 @@ public sealed class RemoteV2PeerTests
     public async Task ServerAsksTheClient_BothEras_CompletesAsDirect(string era)
     {
         await using var server = await NodeHttpServer.StartV2Async();
-        await using var run = V2ClientRun.Start(
-            era, "server-rounds", V2PeerTests.Policy, server: ["--url", server.Url]);
-
-        Assert.Contains(
-            "Really 0.6?", (await run.StepAsync("elicited")).GetProperty("message").GetString(),
-            StringComparison.Ordinal);
-        Assert.Equal("confirmed 0.6", V2ClientRun.ResultText(await run.StepAsync("confirm")));
-        Assert.Equal("confirmed 0.3", V2ClientRun.ResultText(await run.StepAsync("confirm-again")));
-        await run.StepAsync("closed");
+        await V2PeerTests.ServerRoundsCompleteAsync(era, V2PeerTests.Policy, ["--url", server.Url]);
     }
 
     /// <summary>

@@ -28,11 +28,8 @@ public sealed class ServeRepeatedHeaderTests
     public async Task RepeatedMcpHeaders_Are400SayingSo_AndTheSessionLivesOn()
     {
         var record = Path.GetTempFileName();
-        await using var guard = await ServedGuard.StartAsync(
-            "version: 1\ndefault: allow\n", ["dotnet", RepoPaths.RawServerDll, record, "{}"]);
-        var opened = await ExchangeAsync(guard, "POST", Initialize);
-        var session = opened.Split("\r\n").Single(line => line.StartsWith("Mcp-Session-Id: ", StringComparison.Ordinal))
-            ["Mcp-Session-Id: ".Length..];
+        await using var guard = await StartAsync(record);
+        var session = await OpenSessionAsync(guard);
         var twice = $"Mcp-Session-Id: {session}\r\nMcp-Session-Id: {session}\r\n";
 
         var post = await ExchangeAsync(guard, "POST", List, twice);
@@ -72,11 +69,8 @@ public sealed class ServeRepeatedHeaderTests
     public async Task McpHeaderListedOnOneLine_Is400SayingSo_NotAnUnknownSession()
     {
         var record = Path.GetTempFileName();
-        await using var guard = await ServedGuard.StartAsync(
-            "version: 1\ndefault: allow\n", ["dotnet", RepoPaths.RawServerDll, record, "{}"]);
-        var opened = await ExchangeAsync(guard, "POST", Initialize);
-        var session = opened.Split("\r\n").Single(line => line.StartsWith("Mcp-Session-Id: ", StringComparison.Ordinal))
-            ["Mcp-Session-Id: ".Length..];
+        await using var guard = await StartAsync(record);
+        var session = await OpenSessionAsync(guard);
         var listed = $"Mcp-Session-Id: {session}, {session}\r\n";
 
         var answers = new[]
@@ -110,11 +104,8 @@ public sealed class ServeRepeatedHeaderTests
     public async Task SecondInitializeOnASession_Is400AlreadyInitialized_NeverForwarded()
     {
         var record = Path.GetTempFileName();
-        await using var guard = await ServedGuard.StartAsync(
-            "version: 1\ndefault: allow\n", ["dotnet", RepoPaths.RawServerDll, record, "{}"]);
-        var opened = await ExchangeAsync(guard, "POST", Initialize);
-        var session = opened.Split("\r\n").Single(line => line.StartsWith("Mcp-Session-Id: ", StringComparison.Ordinal))
-            ["Mcp-Session-Id: ".Length..];
+        await using var guard = await StartAsync(record);
+        var session = await OpenSessionAsync(guard);
 
         var again = await ExchangeAsync(
             guard, "POST", Initialize.Replace("\"id\":1", "\"id\":\"again\"", StringComparison.Ordinal),
@@ -131,6 +122,20 @@ public sealed class ServeRepeatedHeaderTests
         var received = await File.ReadAllLinesAsync(record, Ct);
         Assert.Single(received, line => line.Contains("\"initialize\"", StringComparison.Ordinal));
         File.Delete(record);
+    }
+
+    /// <summary>
+    /// A guard serving the raw server, which writes each message it receives to <paramref name="record"/>.
+    /// </summary>
+    private static Task<ServedGuard> StartAsync(string record) =>
+        ServedGuard.StartAsync("version: 1\ndefault: allow\n", ["dotnet", RepoPaths.RawServerDll, record, "{}"]);
+
+    /// <summary>Opens a 2025 session with an <c>initialize</c>; its id.</summary>
+    private static async Task<string> OpenSessionAsync(ServedGuard guard)
+    {
+        var opened = await ExchangeAsync(guard, "POST", Initialize);
+        return opened.Split("\r\n").Single(line => line.StartsWith("Mcp-Session-Id: ", StringComparison.Ordinal))
+            ["Mcp-Session-Id: ".Length..];
     }
 
     /// <summary>One request on its own connection, as written; the whole answer (status, headers, body).</summary>

@@ -6,15 +6,27 @@ namespace McpGuard.EndToEndTests.TestUtils;
 internal static class Scripts
 {
     /// <summary>
+    /// The start of each script below: <c>rl</c> reads stdin by lines, <c>send(m)</c> writes one message a line,
+    /// <c>initialized(m, name)</c> is the answer to the <c>initialize</c> request <c>m</c> from a 2025-06-18 server
+    /// with tools, called <c>name</c>, and <c>listed(m, name)</c> answers a <c>tools/list</c> with the one tool
+    /// <c>name</c>.
+    /// </summary>
+    public const string Preamble = """
+        const rl = require('readline').createInterface({ input: process.stdin });
+        const send = m => process.stdout.write(JSON.stringify(m) + '\n');
+        const initialized = (m, name) => ({ jsonrpc: '2.0', id: m.id, result: {
+          protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name, version: '1' } } });
+        const listed = (m, name) => ({ jsonrpc: '2.0', id: m.id,
+          result: { tools: [{ name, inputSchema: { type: 'object' } }] } });
+        """;
+
+    /// <summary>
     /// Answers initialize; for any other request prints nothing (so requests stay pending) until stdin closes.
     /// </summary>
-    public const string Silent = """
-        const rl = require('readline').createInterface({ input: process.stdin });
+    public const string Silent = Preamble + "\n" + """
         rl.on('line', l => {
           const m = JSON.parse(l);
-          if (m.method === 'initialize') console.log(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: {
-            protocolVersion: '2025-06-18', capabilities: { tools: {} },
-            serverInfo: { name: 'silent', version: '1' } } }));
+          if (m.method === 'initialize') send(initialized(m, 'silent'));
           if (m.method === 'die') process.exit(3);
         });
         rl.on('close', () => process.exit(0));
@@ -37,17 +49,13 @@ internal static class Scripts
     /// <summary>
     /// One tool, <c>big</c>, whose every answer is a 20 MB text (and which reports the size of each request it got).
     /// </summary>
-    public const string BigAnswers = """
-        const rl = require('readline').createInterface({ input: process.stdin });
+    public const string BigAnswers = Preamble + "\n" + """
         const big = 'x'.repeat(20 * 1024 * 1024);
-        const send = m => process.stdout.write(JSON.stringify(m) + '\n');
         rl.on('line', l => {
           const m = JSON.parse(l);
           if (m.id === undefined) return;
-          if (m.method === 'initialize') send({ jsonrpc: '2.0', id: m.id, result: {
-            protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'big', version: '1' } } });
-          else if (m.method === 'tools/list') send({ jsonrpc: '2.0', id: m.id,
-            result: { tools: [{ name: 'big', inputSchema: { type: 'object' } }] } });
+          if (m.method === 'initialize') send(initialized(m, 'big'));
+          else if (m.method === 'tools/list') send(listed(m, 'big'));
           else send({ jsonrpc: '2.0', id: m.id,
             result: { content: [{ type: 'text', text: big }], structuredContent: { requestBytes: l.length } } });
         });
@@ -59,18 +67,13 @@ internal static class Scripts
     /// <c>isError</c> result when it is "tool" (it ran and failed), else "filled"; each answer says how many
     /// calls this server has received, so a test sees what was really forwarded.
     /// </summary>
-    public const string Orders = """
-        const rl = require('readline').createInterface({ input: process.stdin });
-        const send = m => process.stdout.write(JSON.stringify(m) + '\n');
+    public const string Orders = Preamble + "\n" + """
         let received = 0;
         rl.on('line', l => {
           const m = JSON.parse(l);
           if (m.id === undefined) return;
-          if (m.method === 'initialize') send({ jsonrpc: '2.0', id: m.id, result: {
-            protocolVersion: '2025-06-18', capabilities: { tools: {} },
-            serverInfo: { name: 'orders', version: '1' } } });
-          else if (m.method === 'tools/list') send({ jsonrpc: '2.0', id: m.id,
-            result: { tools: [{ name: 'order', inputSchema: { type: 'object' } }] } });
+          if (m.method === 'initialize') send(initialized(m, 'orders'));
+          else if (m.method === 'tools/list') send(listed(m, 'order'));
           else if (m.method === 'tools/call') {
             received++;
             const fail = (m.params.arguments || {}).fail;

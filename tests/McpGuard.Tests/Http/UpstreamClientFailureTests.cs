@@ -40,6 +40,8 @@ public sealed class UpstreamClientFailureTests
     /// A 2025-only server (the TypeScript SDK v1's, as server-everything) answers a 2026-07-28 request outside a
     /// session with 400 and an error without an id. The request gets -32022, as a 2026-07-28 server answers a revision
     /// it does not implement, not -32603 "no answer"; a 2025-era request refused alike keeps -32603 and the status.
+    /// Its <c>supported</c> are the revisions the guard serves (LegacyRevisions.Served): before, a second list left
+    /// out 2024-11-05, which a 2025 session behind the guard takes.
     /// </summary>
     [Theory]
     [InlineData("""{"jsonrpc":"2.0","id":5,"method":"tools/list","params":{"_meta":{"""
@@ -47,7 +49,7 @@ public sealed class UpstreamClientFailureTests
         + """{"name":"t","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}""",
         """{"jsonrpc":"2.0","id":5,"error":{"code":-32022,"message":"The upstream http://127.0.0.1:9/mcp does not """
         + """speak 2026-07-28: it answered a 2026-07-28 request with HTTP 400, as a server of the 2025 revisions """
-        + """does. Initialize to use it.","data":{"supported":["2025-11-25","2025-06-18","2025-03-26"],"""
+        + """does. Initialize to use it.","data":{"supported":["2025-11-25","2025-06-18","2025-03-26","2024-11-05"],"""
         + "\"requested\":\"2026-07-28\"}}}")]
     [InlineData("""{"jsonrpc":"2.0","id":5,"method":"ping"}""",
         """{"jsonrpc":"2.0","id":5,"error":{"code":-32603,"message":"McpGuard got no answer from the upstream """

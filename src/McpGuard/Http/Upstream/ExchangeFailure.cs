@@ -18,9 +18,6 @@ internal abstract record ExchangeFailure
     /// <summary>How the message of a <see cref="NoAnswer"/> error begins, before the upstream's URL.</summary>
     public const string NoAnswerPrefix = "McpGuard got no answer from the upstream ";
 
-    /// <summary>The revisions a server that refuses 2026-07-28 is offered instead: the initialize era's.</summary>
-    private static readonly string[] s_legacyRevisions = ["2025-11-25", "2025-06-18", "2025-03-26"];
-
     /// <summary>Why, in words for a log line or a person (never a header value or a body of the upstream's).</summary>
     public abstract string Why { get; }
 
@@ -45,7 +42,8 @@ internal abstract record ExchangeFailure
     /// A 2026-07-28 request answered HTTP 400 with no JSON-RPC error of its own: what a server of the 2025 revisions
     /// answers a request outside an initialized session. The request gets what a 2026-07-28 server answers a revision
     /// it does not implement (<c>-32022</c>, with the revisions it does, those of <c>initialize</c>), so a client
-    /// falls back to <c>initialize</c> as it would with that server.
+    /// falls back to <c>initialize</c> as it would with that server. The revisions named are those the guard serves
+    /// (<see cref="LegacyRevisions.Served"/>).
     /// </summary>
     public sealed record NotModern(string Revision, int Status) : ExchangeFailure
     {
@@ -66,7 +64,7 @@ internal abstract record ExchangeFailure
                         + $"{Status}, as a server of the 2025 revisions does. Initialize to use it.");
                 writer.WriteStartObject("data"u8);
                 writer.WriteStartArray("supported"u8);
-                foreach (var revision in s_legacyRevisions)
+                foreach (var revision in LegacyRevisions.Served)
                 {
                     writer.WriteStringValue(revision);
                 }
