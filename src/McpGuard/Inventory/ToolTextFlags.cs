@@ -29,6 +29,11 @@ internal static class ToolTextFlags
                 + @"leak)\b[^\n]{0,80}"
                 + @"(~/\.ssh|\bid_(rsa|ed25519|ecdsa)\b|\.env\b|\.aws/credentials|/etc/(passwd|shadow)|mcp\.json|"
                 + @"claude_desktop_config|\.cursor/)")),
+        ("tells the model to act before it answers",
+            // "before answering, also call place_order": a step the user never asked for, slipped in ahead of the
+            // answer. A verb must follow within the sentence ("may time out before answering." is not one).
+            Phrase(@"\bbefore\s+(you\s+)?(answer|respond|reply)(ing)?\b[^.\n]{0,40}"
+                + @"\b(call|invoke|use|run|execute|read|send|fetch|place|buy|sell|transfer)\b")),
         ("tells the model to send data elsewhere",
             // Within one sentence: a dot followed by a space or the end ends it, a dot in a path or a host name not.
             Phrase(@"\b(send|post|upload|forward|exfiltrate|transmit|leak)\b([^.\n]|\.[^\s.]){0,60}"

@@ -23,6 +23,7 @@ internal sealed class SpanAttributes
     private static readonly byte[] s_prompt = OtlpAttributes.Key(TelemetryNames.PromptName);
     private static readonly byte[] s_operation = OtlpAttributes.Key(TelemetryNames.OperationName);
     private static readonly byte[] s_requestId = OtlpAttributes.Key(TelemetryNames.RequestId);
+    private static readonly ShortUtf8Attribute s_requestIdValue = new(Tag, s_requestId);
     private static readonly byte[] s_errorType = OtlpAttributes.Key(TelemetryNames.ErrorType);
     private static readonly byte[] s_agent = OtlpAttributes.Key(TelemetryNames.Agent);
     private static readonly byte[] s_decision = OtlpAttributes.Key(TelemetryNames.Decision);
@@ -131,14 +132,14 @@ internal sealed class SpanAttributes
     {
         if (json.Length < 2 || json[0] != (byte)'"')
         {
-            OtlpAttributes.Utf8(writer, Tag, s_requestId, json);
+            s_requestIdValue.Write(writer, json);
             return;
         }
 
         var inner = json[1..^1];
         if (inner.IndexOf((byte)'\\') < 0)
         {
-            OtlpAttributes.Utf8(writer, Tag, s_requestId, inner);
+            s_requestIdValue.Write(writer, inner);
             return;
         }
 

@@ -218,6 +218,30 @@ public sealed class OtlpSpanWriterTests
         Assert.All(spans, s => Assert.Equal(expected, Attributes(s.Messages(9))["jsonrpc.request.id"]));
     }
 
+    /// <summary>
+    /// Around the edges of the request id's written-in-one-go path: copied byte by byte up to 16 bytes, whole
+    /// beyond; one-byte lengths while key, value and four bytes stay below 128 (the key is 20 bytes), else varints.
+    /// </summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(103)]
+    [InlineData(104)]
+    [InlineData(300)]
+    public void RequestId_ShortAndLongValues_WrittenWhole(int length)
+    {
+        var id = string.Concat(Enumerable.Range(0, length).Select(i => (char)('a' + (i % 26))));
+        var number = ForwardedWithoutId();
+        number.SetId(Encoding.UTF8.GetBytes(new string('9', length)));
+        var text = ForwardedWithoutId();
+        text.SetId(Encoding.UTF8.GetBytes("\"" + id + "\""));
+
+        var spans = Spans(Write(number, text));
+
+        var ids = spans.Select(s => Attributes(s.Messages(9))["jsonrpc.request.id"]).ToList();
+        Assert.Equal([new string('9', length), new string('9', length), id, id], ids);
+    }
+
     [Fact]
     public void NewTrace_IdDrawnHere_BothSpansCarryIt_EachRequestItsOwn()
     {

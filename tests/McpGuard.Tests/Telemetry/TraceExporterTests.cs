@@ -203,6 +203,34 @@ public sealed class TraceExporterTests
     }
 
     [Fact]
+    public void Durations_MethodsAndErrorsInTurn_EachInItsOwnSeries_AnEqualStringInTheSame()
+    {
+        // The export thread goes straight to the last series while a request's method and error type are the last
+        // one's instances: a change of either, or an equal string of another instance, must still find its own.
+        using var metrics = new MetricAggregation();
+        var receiver = new Receiver();
+        var exporter = Start(receiver, new() { Endpoint = s_endpoint });
+        var first = "durations/" + Guid.NewGuid().ToString("N");
+        var second = "durations/" + Guid.NewGuid().ToString("N");
+        var firstAgain = new string(first.AsSpan()); // equal, not the same instance
+
+        exporter.Add(Timed(first, endedAt: 1));
+        exporter.Add(Timed(first, endedAt: 1));
+        exporter.Add(Timed(second, endedAt: 1));
+        exporter.Add(Timed(first, endedAt: 1, method: "ping"));
+        exporter.Add(Timed(firstAgain, endedAt: 1));
+        exporter.Add(Timed(first, endedAt: 1, method: new string("tools/call".AsSpan())));
+        exporter.Add(Timed(second, endedAt: 1, method: "ping"));
+        exporter.Dispose();
+
+        var buckets = new long[GuardTelemetry.OperationDuration.Bounds!.Length + 1];
+        long Count(string method, string errorType) => metrics.Tables[0].Series
+            .Single(s => s.Labels.First == method && s.Labels.Second == errorType).ReadBuckets(buckets);
+        Assert.Equal((4, 1, 1, 1), (Count("tools/call", first), Count("tools/call", second), Count("ping", first),
+            Count("ping", second)));
+    }
+
+    [Fact]
     public void ReceiverFails_TheBatchIsDroppedAndCounted()
     {
         var receiver = new Receiver { Status = HttpStatusCode.ServiceUnavailable };
