@@ -16,6 +16,11 @@ using var sigterm = config.IgnoreSigterm
 using var record = new FileStream(args[0], FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
 var server = new RawServer(config, record, args[0], Console.OpenStandardOutput());
 using var stdin = Console.OpenStandardInput();
+while (config.ReadAfter is { } readAfter && !File.Exists(readAfter))
+{
+    Thread.Sleep(20);
+}
+
 var buffer = new byte[64 * 1024];
 var line = new MemoryStream();
 int read;

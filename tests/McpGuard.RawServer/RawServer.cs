@@ -79,6 +79,13 @@ internal sealed partial class RawServer(RawServerConfig config, FileStream recor
             : default;
         var method = methodElement.GetString()!;
         _modern = RawServerEras.IsModern(parameters);
+        if (id is null && config is { DiesOfNotifications: true, Era: RawServerEra.ExitsBeforeInitialize }
+            && method != "notifications/initialized"
+            && RawServerEras.Refuses(this, config.Era, method, "null", _modern, _initialized))
+        {
+            return;
+        }
+
         if (id is not null && RawServerEras.Refuses(this, config.Era, method, id, _modern, _initialized))
         {
             return;

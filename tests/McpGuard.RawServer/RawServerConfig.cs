@@ -25,6 +25,17 @@ internal sealed record RawServerConfig
     /// </summary>
     public RawServerEra Era { get; init; }
 
+    /// <summary>
+    /// With <see cref="RawServerEra.ExitsBeforeInitialize"/>: a notification before initialize kills the session too,
+    /// as a request does (stricter than the Python SDK 1.9.3, which logs and ignores one).
+    /// </summary>
+    public bool DiesOfNotifications { get; init; }
+
+    /// <summary>
+    /// A file to wait for before reading stdin at all: a server slow to start, told when by the test.
+    /// </summary>
+    public string? ReadAfter { get; init; }
+
     /// <summary>The name in its initialize and server/discover answers.</summary>
     public string ServerName { get; init; } = "fake";
 
@@ -45,6 +56,8 @@ internal sealed record RawServerConfig
             FailFirstToolsList = Flag(root, "failFirstToolsList"),
             IgnoreEof = Flag(root, "ignoreEof"),
             IgnoreSigterm = Flag(root, "ignoreSigterm"),
+            DiesOfNotifications = Flag(root, "diesOfNotifications"),
+            ReadAfter = root.TryGetProperty("readAfter", out var readAfter) ? readAfter.GetString() : null,
             ExitCodeOnEof = root.TryGetProperty("exitCodeOnEof", out var code) ? code.GetInt32() : 0,
             Era = root.TryGetProperty("era", out var era)
                 ? Enum.Parse<RawServerEra>(era.GetString()!, ignoreCase: true)

@@ -168,7 +168,12 @@ internal sealed partial class CallJudge(
 
         if (decision.Verdict != Verdict.Allow)
         {
-            if (options.Monitor)
+            if (options.Monitor && decision.Detail is { } monitored)
+            {
+                // One line, as a denial's: the operator's part rides on it.
+                LogMonitoredDetail(logger, request.ToolName, decision.RuleId, monitored);
+            }
+            else if (options.Monitor)
             {
                 LogMonitored(logger, request.ToolName, decision.RuleId);
             }
@@ -181,11 +186,6 @@ internal sealed partial class CallJudge(
             else
             {
                 LogDenied(logger, request.ToolName, decision.RuleId);
-            }
-
-            if (options.Monitor && decision.Detail is { } monitored)
-            {
-                LogMonitoredDetail(logger, request.ToolName, monitored);
             }
 
             if (!options.Monitor)
@@ -225,7 +225,7 @@ internal sealed partial class CallJudge(
     }
 
     /// <summary>The reason of a call withdrawn before it could be forwarded (docs/audit.md#decision).</summary>
-    private const string WithdrawnReason = "withdrawn by the client before it was forwarded";
+    public const string WithdrawnReason = "withdrawn by the client before it was forwarded";
 
     private static byte[] UnknownTool(JsonRpcId id, string toolName) =>
         JsonRpcMessages.Error(id, McpErrorCode.InvalidParams.AsInt(), $"Unknown tool: {toolName}");
@@ -249,8 +249,9 @@ internal sealed partial class CallJudge(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Denied tool {ToolName} by rule {RuleId}: {Detail}")]
     private static partial void LogDeniedDetail(ILogger logger, string toolName, string ruleId, string detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Monitor mode: tool {ToolName}: {Detail}")]
-    private static partial void LogMonitoredDetail(ILogger logger, string toolName, string detail);
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Monitor mode: forwarded tool {ToolName}, which rule {RuleId} would not allow: {Detail}")]
+    private static partial void LogMonitoredDetail(ILogger logger, string toolName, string ruleId, string detail);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Tool {ToolName} was withdrawn by the client before it was forwarded: not sent.")]

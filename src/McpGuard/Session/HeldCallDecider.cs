@@ -36,6 +36,7 @@ internal sealed partial class HeldCallDecider(
         var cancellationToken = held.Token;
         ToolRequest? request = null;
         var asked = false;
+        PolicyDecision? approvedBy = null;
         try
         {
             if (turn is not null)
@@ -96,6 +97,7 @@ internal sealed partial class HeldCallDecider(
                     }
 
                     LogApproval(logger, call.Name, answer.Approved);
+                    approvedBy = answer.Approved ? decision : null;
                     PersonAnswer person = answer.Approved
                         ? new PersonAnswer.Approved(answer.Reason)
                         : new PersonAnswer.Refused(answer.Reason, answer.Detail);
@@ -124,7 +126,15 @@ internal sealed partial class HeldCallDecider(
                 channels.AwaitingServer.TryRemove(id, out _);
             }
 
-            if (asked)
+            if (asked && approvedBy is not null)
+            {
+                // A person approved it; it was withdrawn (or the guard stopped) while it was counted: recorded as a
+                // call withdrawn before it was forwarded is (CallJudge.Conclude), under the rule that asked.
+                var why = held.IsWithdrawn ? CallJudge.WithdrawnReason : "the guard stopped before it was forwarded";
+                recorder.TryRecord(
+                    id, callId, request, approvedBy, CallVerdict.Cancelled, approvedBy.RuleId, why);
+            }
+            else if (asked)
             {
                 var why = held.IsWithdrawn
                     ? "withdrawn before a person answered"

@@ -22,6 +22,12 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
     /// </summary>
     public RequestTable AwaitingClient { get; } = new();
 
+    /// <summary>
+    /// Client requests cancelled after they went to the server, whose late answer may still come: their ids are not
+    /// taken for new requests until it does.
+    /// </summary>
+    public WithdrawnRequests Withdrawn { get; } = new();
+
     public ToolCatalog Catalog { get; } = new();
 
     /// <summary>The session's background work (count give-backs), drained when the session ends.</summary>

@@ -9,10 +9,11 @@ namespace McpGuard.Stdio;
 /// <summary>
 /// The time between a restart by <see cref="ShieldedChild"/> and the client's <c>initialize</c> reaching the new
 /// child. That child is known to die of any request before <c>initialize</c> (its predecessor did), so while the
-/// window is open the guard answers every 2026-07-28 request meant for it (the client's, and the guard's own
-/// <c>tools/list</c>, which carries the client's <c>_meta</c>) with the <c>-32601</c> a 2025 server gives, drops the
-/// other 2026-07-28 messages (notifications), and passes the rest: the new child sees <c>initialize</c> first
-/// (docs/relay.md#a-2025-only-server-and-a-modern-client). Writes come under <see cref="ShieldedInput"/>'s lock.
+/// window is open the guard writes it nothing but <c>initialize</c> (and lines that are no message): it answers every
+/// request meant for it in its place (<see cref="AnswerInPlace"/>: a 2026-07-28 one, the client's or the guard's own
+/// <c>tools/list</c>, with the <c>-32601</c> a 2025 server gives) and drops every notification, so the new child sees
+/// <c>initialize</c> first (docs/relay.md#a-2025-only-server-and-a-modern-client). Writes come under
+/// <see cref="ShieldedInput"/>'s lock, or the restart's.
 /// </summary>
 internal sealed class FallbackWindow
 {
@@ -86,17 +87,13 @@ internal sealed class FallbackWindow
                 return true;
             }
 
-            var parameters = message.TryGetProperty("params"u8, out var p) ? p : default;
-            if (ModernMeta.EraOf(parameters) != ProtocolEra.Modern)
-            {
-                return true;
-            }
-
             if (message.TryGetProperty("id"u8, out var id))
             {
-                _answers.Writer.TryWrite(Encoding.UTF8.GetBytes(FirstRequestShield.MethodNotFound(id.GetRawText())));
+                _answers.Writer.TryWrite(Encoding.UTF8.GetBytes(AnswerInPlace(method, id.GetRawText(), message)));
             }
 
+            // A notification of either era is dropped: the new child dies of it too, and what it could say concerns
+            // nothing that child was sent (a notifications/cancelled names a request the dead child had).
             return false;
         }
         catch (JsonException)
@@ -104,6 +101,26 @@ internal sealed class FallbackWindow
             // An empty line or one the guard did not write as JSON: nothing the window decides on.
             return true;
         }
+    }
+
+    /// <summary>
+    /// The guard's answer to a request the new child must not see before <c>initialize</c>: a 2026-07-28 request
+    /// gets the <c>-32601</c> the client falls back on; a 2025 <c>ping</c> its empty result (the connection is
+    /// alive, and a ping may precede initialize); any other 2025 request an error saying the server is not
+    /// initialized yet.
+    /// </summary>
+    private static string AnswerInPlace(JsonElement method, string id, JsonElement message)
+    {
+        var parameters = message.TryGetProperty("params"u8, out var p) ? p : default;
+        if (ModernMeta.EraOf(parameters) == ProtocolEra.Modern)
+        {
+            return FirstRequestShield.MethodNotFound(id);
+        }
+
+        var answer = method.ValueEquals("ping"u8)
+            ? "\"result\":{}"
+            : "\"error\":{\"code\":-32600,\"message\":\"Server not initialized\"}";
+        return $$$"""{"jsonrpc":"2.0","id":{{{id}}},{{{answer}}}}""" + "\n";
     }
 
     private void Close()

@@ -33,6 +33,13 @@ internal sealed partial class ShieldedChild : IDisposable
     /// </summary>
     private static readonly TimeSpan s_pokeAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long lines held for a child that was sent a modern request may wait for it to speak or die. The Python
+    /// SDK 1.9.3 dies as soon as it reads (the poke is sent when the hold begins); this only bounds the wait for a
+    /// server that ignores a request it does not know without a word, which then gets the lines as they are.
+    /// </summary>
+    private static readonly TimeSpan s_holdAtMost = TimeSpan.FromSeconds(15);
+
     private ShieldedChild(
         ChildProcess first, IReadOnlyList<string> commandLine, Stream stderr, ILogger logger, bool readsInline)
     {
@@ -46,6 +53,7 @@ internal sealed partial class ShieldedChild : IDisposable
         StandardOutput = new ShieldedOutput(first, _replaced.Task, _shield, _window);
         Exited = WatchAsync();
         _ = PokeWhenSilentAsync();
+        _ = ReleaseHeldAsync();
     }
 
     public int Id => Volatile.Read(ref _current).Id;
@@ -113,7 +121,47 @@ internal sealed partial class ShieldedChild : IDisposable
         _replaced = following;
         Volatile.Write(ref _current, next);
         _window.Open();
+        SendHeld(next);
         return new ChildReplacement(next, answers, following.Task);
+    }
+
+    /// <summary>
+    /// The lines held while the dead child's fate was open were meant for whichever child could take them: they
+    /// go to the new one through the window (its <c>initialize</c> first), in order; under the write lock.
+    /// </summary>
+    private void SendHeld(ChildProcess next)
+    {
+        var passed = _window.Filter(_shield.TakeHeld().Span);
+        if (passed.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            next.StandardInput.Write(passed.Span);
+            next.StandardInput.Flush();
+        }
+        catch (IOException)
+        {
+            // The new child is gone already: its exit ends the session.
+        }
+    }
+
+    /// <summary>
+    /// Once lines are held, they go to the current child when it speaks, or as they are when it neither speaks nor
+    /// dies in time; a restart takes them itself (<see cref="SendHeld"/>).
+    /// </summary>
+    private async Task ReleaseHeldAsync()
+    {
+        await Task.WhenAny(_shield.Holding, _shield.Disarmed);
+        if (!_shield.Holding.IsCompleted)
+        {
+            return;
+        }
+
+        var settled = await Task.WhenAny(_shield.Disarmed, Task.Delay(s_holdAtMost));
+        await _input.ReleaseHeldAsync(giveUp: settled != _shield.Disarmed);
     }
 
     /// <summary>
@@ -125,10 +173,11 @@ internal sealed partial class ShieldedChild : IDisposable
         await Task.WhenAny(_shield.ModernRequestSent, _shield.Disarmed);
         if (_shield.IsArmed)
         {
-            await Task.WhenAny(_shield.Disarmed, Task.Delay(s_pokeAfter));
+            // The client's 2025-era message after its modern request (held meanwhile) says it gave up waiting.
+            await Task.WhenAny(_shield.Disarmed, _shield.Holding, Task.Delay(s_pokeAfter));
         }
 
-        await _input.PokeAsync(() => _shield.IsArmed && !_stopping);
+        await _input.PokeAsync(() => _shield.IsArmed && (!_stopping || _shield.HasHeld));
     }
 
     private bool TryStart([NotNullWhen(true)] out ChildProcess? next)

@@ -2,10 +2,12 @@ namespace McpGuard.Stdio;
 
 /// <summary>
 /// The child's stdin as one stream across a restart by <see cref="ShieldedChild"/>: writes go to the current
-/// child; the shield sees them while it is armed, and the <see cref="FallbackWindow"/> filters them while it is open.
-/// Closing it closes the current child's stdin for good. Until the poke is settled, the shield disarmed and the window
-/// closed (none of which comes back), writes take a lock, which the restart takes too: the poke's empty line never
-/// lands inside a line, and no write reaches the dead child after its exit or the new one unfiltered.
+/// child; the shield admits them while it is armed (holding back what the child may be dying of), and the <see
+/// cref="FallbackWindow"/> filters them while it is open. Closing it closes the current child's stdin for good, once
+/// the held lines are settled. Until the poke is settled, the shield disarmed, nothing held and the window closed
+/// (none of which comes back), writes take a lock, which the restart takes too: the poke's empty line never lands
+/// inside a line, and no write reaches the dead child after its exit, the new one unfiltered, or any child before the
+/// lines held ahead of it.
 /// </summary>
 internal sealed class ShieldedInput(
     Func<ChildProcess> current, FirstRequestShield shield, FallbackWindow window, Action closing) : Stream
@@ -14,6 +16,7 @@ internal sealed class ShieldedInput(
     private readonly SemaphoreSlim _writing = new(1, 1);
     private volatile bool _pokePossible = true;
     private volatile bool _watched = true;
+    private bool _closed;
 
     public override bool CanRead => false;
 
@@ -73,6 +76,34 @@ internal sealed class ShieldedInput(
         }
     }
 
+    /// <summary>
+    /// Writes the lines the shield held to the current child once the shield is settled: the child spoke, or
+    /// <paramref name="giveUp"/> (it neither spoke nor died in time: they go to it as they are). After a restart
+    /// nothing is left here (the restart sent them through the window).
+    /// </summary>
+    public async Task ReleaseHeldAsync(bool giveUp)
+    {
+        await _writing.WaitAsync();
+        try
+        {
+            if (giveUp && shield.IsArmed)
+            {
+                shield.GiveUp();
+            }
+
+            await WriteHeldLockedAsync(CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            // The child is gone: its exit ends the session.
+        }
+        finally
+        {
+            Settle();
+            _writing.Release();
+        }
+    }
+
     public override void Write(byte[] buffer, int offset, int count) =>
         WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
@@ -102,7 +133,20 @@ internal sealed class ShieldedInput(
         if (disposing)
         {
             closing();
-            current().StandardInput.Dispose();
+            _writing.Wait();
+            try
+            {
+                // Lines still held wait for the shield to settle; ReleaseHeldAsync closes the stdin after them.
+                _closed = true;
+                if (!shield.HasHeld)
+                {
+                    current().StandardInput.Dispose();
+                }
+            }
+            finally
+            {
+                _writing.Release();
+            }
         }
 
         base.Dispose(disposing);
@@ -115,21 +159,20 @@ internal sealed class ShieldedInput(
         {
             if (window.IsOpen)
             {
-                var passed = window.Filter(buffer.Span);
-                if (!passed.IsEmpty)
-                {
-                    await current().StandardInput.WriteAsync(passed, cancellationToken);
-                }
-
+                await WriteToChildAsync(window.Filter(buffer.Span), cancellationToken);
                 return;
             }
 
             if (shield.IsArmed)
             {
-                shield.OnWritten(buffer.Span);
+                buffer = shield.Admit(buffer.Span);
+            }
+            else
+            {
+                await WriteHeldLockedAsync(cancellationToken);
             }
 
-            await current().StandardInput.WriteAsync(buffer, cancellationToken);
+            await WriteToChildAsync(buffer, cancellationToken);
         }
         catch (IOException) when (shield.IsArmed)
         {
@@ -143,6 +186,30 @@ internal sealed class ShieldedInput(
         }
     }
 
+    /// <summary>What the shield held, to the current child once it is disarmed; under the lock.</summary>
+    private async Task WriteHeldLockedAsync(CancellationToken cancellationToken)
+    {
+        if (shield.IsArmed || !shield.HasHeld)
+        {
+            return;
+        }
+
+        await WriteToChildAsync(shield.TakeHeld(), cancellationToken);
+        await current().StandardInput.FlushAsync(cancellationToken);
+        if (_closed)
+        {
+            current().StandardInput.Dispose();
+        }
+    }
+
+    private async Task WriteToChildAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        if (!bytes.IsEmpty)
+        {
+            await current().StandardInput.WriteAsync(bytes, cancellationToken);
+        }
+    }
+
     /// <summary>Writes stop taking the lock once nothing is left to watch; under the lock.</summary>
-    private void Settle() => _watched = _pokePossible || shield.IsArmed || window.IsOpen;
+    private void Settle() => _watched = _pokePossible || shield.IsArmed || shield.HasHeld || window.IsOpen;
 }

@@ -20,6 +20,11 @@ public sealed class FallbackWindowTests
     private const string Initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
         + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
 
+    /// <summary>What the C# SDK's client sends when its server/discover probe (id 1) times out.</summary>
+    private const string Cancel = """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}""";
+
+    private const string Ping = """{"jsonrpc":"2.0","id":5,"method":"ping"}""";
+
     private static string Discover(int id) =>
         $$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"server/discover","params":{{{{ModernRequest.Meta}}}}}""";
 
@@ -73,23 +78,101 @@ public sealed class FallbackWindowTests
         Assert.Equal(MethodNotFound, discovered.GetProperty("error").GetRawText());
     }
 
-    private static RawGuard Start()
+    /// <summary>
+    /// A client that gives up on its probe (the C# SDK cancels it after 5 s) or pings, then sends initialize, all
+    /// before the server has read anything: the guard holds the 2025 messages until the server dies of the probe,
+    /// then the new server gets initialize first; the cancel is dropped, the ping answered by the guard.
+    /// </summary>
+    [Theory]
+    [InlineData(Cancel)]
+    [InlineData(Ping)]
+    public async Task Run_ProbeThen2025MessageAndInitializeBeforeTheServerReads_NewServerGetsInitializeFirst(
+        string message)
+    {
+        var readAfter = TempFiles.NewPath("read-after");
+        try
+        {
+            await using var guard = Start(readAfter);
+
+            await guard.SendAsync(Discover(1) + "\n" + message + "\n" + Initialize);
+            await File.WriteAllTextAsync(readAfter, "", TestContext.Current.CancellationToken);
+            var answers = await AssertFallbackWorksAsync(guard, initializeSent: true);
+
+            if (message == Ping)
+            {
+                Assert.Equal("{}", answers["5"].GetProperty("result").GetRawText());
+                Assert.Equal(MethodNotFound, answers["1"].GetProperty("error").GetRawText());
+            }
+        }
+        finally
+        {
+            File.Delete(readAfter);
+        }
+    }
+
+    /// <summary>
+    /// The same messages after the guard answered the probe in the dead server's place: they would reach the new
+    /// server before initialize, which it dies of; the cancel is dropped, the ping answered by the guard.
+    /// </summary>
+    [Theory]
+    [InlineData(Cancel)]
+    [InlineData(Ping)]
+    public async Task Run_ProbeAnsweredThen2025MessageThenInitialize_NewServerGetsInitializeFirst(string message)
+    {
+        await using var guard = Start();
+
+        await guard.SendAsync(Discover(1));
+        var discovered = await guard.ResponseAsync("1");
+        await guard.SendAsync(message);
+        var pinged = message == Ping ? await guard.ResponseAsync("5") : default;
+
+        await AssertFallbackWorksAsync(guard);
+        Assert.Equal(MethodNotFound, discovered.GetProperty("error").GetRawText());
+        if (message == Ping)
+        {
+            Assert.Equal("{}", pinged.GetProperty("result").GetRawText());
+        }
+    }
+
+    /// <summary>
+    /// The raw server in the Python SDK 1.9.3's mode, and stricter: a notification before initialize kills it too.
+    /// With <paramref name="readAfter"/>, it reads nothing until that file exists.
+    /// </summary>
+    private static RawGuard Start(string? readAfter = null)
     {
         var home = Directory.CreateTempSubdirectory("mcpguard-fallback-home-").FullName;
+        var more = "\"diesOfNotifications\":true"
+            + (readAfter is null ? "" : ",\"readAfter\":" + JsonSerializer.Serialize(readAfter));
         return RawGuard.Start(
             BybitServers.SamplePolicy(),
-            BybitServers.Command(BybitServers.ExitsBeforeInitialize),
+            BybitServers.Command(BybitServers.ExitsBeforeInitialize, more),
             environment: new Dictionary<string, string> { ["MCPGUARD_HOME"] = home, ["HOME"] = home });
     }
 
     /// <summary>
-    /// The client falls back to a 2025 session on the same connection: the new server answers initialize and a
-    /// call, and only the first server's session died of a request before initialize.
+    /// The client falls back to a 2025 session on the same connection: the new server answers initialize (sent here
+    /// unless <paramref name="initializeSent"/>) and a call, and only the first server's session died of a message
+    /// before initialize. Returns the answers read up to initialize's, by id.
     /// </summary>
-    private static async Task AssertFallbackWorksAsync(RawGuard guard)
+    private static async Task<Dictionary<string, JsonElement>> AssertFallbackWorksAsync(
+        RawGuard guard, bool initializeSent = false)
     {
-        await guard.SendAsync(Initialize);
-        var initialized = await guard.ResponseAsync("0");
+        if (!initializeSent)
+        {
+            await guard.SendAsync(Initialize);
+        }
+
+        var answers = new Dictionary<string, JsonElement>();
+        while (!answers.ContainsKey("0"))
+        {
+            using var answer = JsonDocument.Parse(await guard.ReadLineAsync());
+            var message = answer.RootElement;
+            if (message.TryGetProperty("id", out var id) && !message.TryGetProperty("method", out _))
+            {
+                answers[id.GetRawText()] = message.Clone();
+            }
+        }
+
         await guard.SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
         await guard.SendAsync(
             """{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"get_server_time","arguments":{}}}""");
@@ -97,9 +180,10 @@ public sealed class FallbackWindowTests
         guard.CloseStdin();
 
         Assert.Equal(0, await guard.WaitForExitAsync());
-        Assert.True(initialized.TryGetProperty("result", out _), initialized.GetRawText());
+        Assert.True(answers["0"].TryGetProperty("result", out _), answers["0"].GetRawText());
         Assert.True(called.TryGetProperty("result", out _), called.GetRawText());
         Assert.Single(guard.Stderr.Split('\n'), line => line.Contains(SessionDied, StringComparison.Ordinal));
         Assert.DoesNotContain("   at ", guard.Stderr, StringComparison.Ordinal);
+        return answers;
     }
 }

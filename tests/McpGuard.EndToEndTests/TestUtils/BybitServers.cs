@@ -21,7 +21,8 @@ internal static class BybitServers
 
     public static TheoryData<string> All => [ExitsBeforeInitialize, ModernOnly, BothEras, Simulator];
 
-    public static IEnumerable<string> Command(string server)
+    /// <param name="moreConfig">More of the raw server's config (RawServerConfig), as JSON members.</param>
+    public static IEnumerable<string> Command(string server, string? moreConfig = null)
     {
         if (server == Simulator)
         {
@@ -29,7 +30,8 @@ internal static class BybitServers
         }
 
         var listFile = JsonSerializer.Serialize(RepoPaths.BybitTools);
-        var config = $$$"""{"era":"{{{server}}}","serverName":"bybit-mcp","listFile":{{{listFile}}}}""";
+        var more = moreConfig is null ? "" : "," + moreConfig;
+        var config = $$$"""{"era":"{{{server}}}","serverName":"bybit-mcp","listFile":{{{listFile}}}{{{more}}}}""";
         return ["dotnet", RepoPaths.RawServerDll, TempFiles.NewPath("received.jsonl"), config];
     }
 

@@ -34,7 +34,8 @@ internal sealed class GuardedServer : IAsyncDisposable
         IEnumerable<string> serverCommand,
         McpClientOptions? clientOptions = null,
         IEnumerable<string>? guardOptions = null,
-        IDictionary<string, string?>? environment = null)
+        IDictionary<string, string?>? environment = null,
+        Func<IClientTransport, IClientTransport>? wrapTransport = null)
     {
         var policyPath = TempFiles.Write("policy.yaml", policyYaml);
         var stderr = new StderrLines();
@@ -50,7 +51,9 @@ internal sealed class GuardedServer : IAsyncDisposable
             ShutdownTimeout = TimeSpan.FromSeconds(10),
         });
         var client = await McpClient.CreateAsync(
-            transport, clientOptions, cancellationToken: TestContext.Current.CancellationToken);
+            wrapTransport is null ? transport : wrapTransport(transport),
+            clientOptions,
+            cancellationToken: TestContext.Current.CancellationToken);
         return new GuardedServer(policyPath, client, stderr);
     }
 

@@ -142,6 +142,37 @@ public sealed class GuardSessionTests : IAsyncDisposable
         Assert.Null(outcome.ErrorCode);
     }
 
+    [Fact]
+    public async Task CancelledAfterForwarding_IdReusedBeforeTheLateAnswer_RefusedAndNeverGivenTheLateAnswer()
+    {
+        // docs/relay.md#ids: the server may still answer a request the client cancelled, under its id; a new request
+        // on that id could not be told apart from it. Before, the new request (here a tools/call) was forwarded and
+        // got the cancelled request's late answer (here a resources/list result) as its own.
+        await FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await _server.NextAsync();
+        await FromServerAsync(ToolList);
+        await _client.NextAsync();
+        await FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"resources/list"}""");
+        await _server.NextAsync();
+        await FromClientAsync(
+            """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2,"reason":"user"}}""");
+        Assert.Contains("notifications/cancelled", await _server.NextAsync());
+
+        await FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
+        var refused = await _client.NextAsync();
+        await FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"resources":[]}}""");
+        await FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
+        var forwarded = await _server.NextAsync();
+        await FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""");
+
+        Assert.Contains("\"id\":2", refused);
+        Assert.Contains("-32600", refused);
+        Assert.Contains("cancelled", refused);
+        Assert.Contains("tools/call", forwarded);
+        Assert.Equal("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""", await _client.NextAsync());
+        Assert.True(_client.IsDrained);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _client.DisposeAsync();

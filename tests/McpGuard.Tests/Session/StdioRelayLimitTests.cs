@@ -1,3 +1,4 @@
+using McpGuard.Policy.Decide;
 using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Session;
@@ -91,6 +92,43 @@ public sealed class StdioRelayLimitTests
         await relay.ReadResponseAsync("2");
         Assert.Contains(server.ReceivedText(), line => line.Contains("FREE", StringComparison.Ordinal));
         Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_ApprovedCallWithdrawnWhileCounted_RecordedAsWithdrawnBeforeForwarding()
+    {
+        // docs/audit.md#decision: a person approved the call, then the client withdrew it while the store counted
+        // it. Before, its cancelled record said "withdrawn before a person answered", as if nobody had answered.
+        const string Asked = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n"
+            + "    action: require_approval\napproval:\n  timeout: 60s\n  channels: [elicitation]\n";
+        using var server = FakeServer.Create([["echo"]]);
+        var store = new GatedCounterStore();
+        var audit = new RecordingAuditLog();
+        await using var relay = RelayHarness.Start(Asked, server.CommandLine, counters: store, audit: audit);
+        await relay.SendAsync(
+            """{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-11-25","""
+                + """ "capabilities":{"elicitation":{}},"clientInfo":{"name":"c","version":"1"}}}""");
+        await relay.ReadResponseAsync("\"init\"");
+        await relay.SendAsync(ListTools);
+        await relay.ReadUntilIdAsync("\"list\"");
+
+        await relay.SendAsync(CallLine(1, "echo", """{"marker":"COUNTED"}"""));
+        var question = await relay.ReadJsonAsync();
+        Assert.Equal("elicitation/create", question.GetProperty("method").GetString());
+        await relay.SendAsync(
+            $$"""{"jsonrpc":"2.0","id":{{question.GetProperty("id").GetRawText()}},"result":"""
+                + """{"action":"accept","content":{"approve":true}}}""");
+        await store.Asked.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        await relay.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}""");
+        await relay.SyncAsync();
+        await relay.CloseInputAsync();
+        await relay.WaitForExitAsync();
+
+        Assert.DoesNotContain(server.ReceivedText(), line => line.Contains("COUNTED", StringComparison.Ordinal));
+        var decisions = audit.Decisions.ToArray();
+        Assert.Equal([CallVerdict.RequireApproval, CallVerdict.Cancelled], decisions.Select(d => d.Decision));
+        Assert.Equal("withdrawn by the client before it was forwarded", decisions[1].Reason);
+        Assert.Equal(decisions[0].RuleId, decisions[1].RuleId);
     }
 
     private static string CallLine(int id, string tool, string arguments) =>

@@ -73,4 +73,57 @@ public sealed class StdioRelayLoggingTests
         Assert.Contains("Denied tool echo by rule default: ", warning.Message, StringComparison.Ordinal);
         Assert.Contains("elicitation", warning.Message, StringComparison.Ordinal);
     }
+
+    // Under --monitor a would-be denial with the operator's detail (here: the counter store cannot be reached) wrote
+    // two lines, "Monitor mode: forwarded tool echo, which rule state would not allow." and "Monitor mode: tool echo:
+    // DETAIL"; now one, as the enforcing mode's "Denied tool X by rule R: DETAIL".
+    [Fact]
+    public async Task RunAsync_MonitoredDenialWithDetail_OneLine()
+    {
+        using var logs = new CapturingLoggerProvider();
+        using var server = FakeServer.Create(RelayPolicies.StandardTools);
+        const string Policy = "version: 1\ndefault: deny\ntools:\n  echo:\n    rate_limit: { max: 5, window: 1h }\n"
+            + "    action: allow\n";
+        var options = RelayHarness.FastShutdown with
+        {
+            Session = RelayHarness.FastShutdown.Session with { Monitor = true },
+        };
+        await using var relay = RelayHarness.Start(
+            Policy, server.CommandLine, options, loggerFactory: logs, counters: new RefusingStore());
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
+        await relay.ReadResponseAsync("\"list\"");
+
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
+        await relay.ReadResponseAsync("1");
+        await relay.CloseInputAsync();
+        await relay.WaitForExitAsync();
+
+        var line = Assert.Single(
+            logs.Entries, e => e.Level >= LogLevel.Information && e.Message.Contains("echo", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, line.Level);
+        const string Start = "Monitor mode: forwarded tool echo, which rule state would not allow: ";
+        Assert.StartsWith(Start, line.Message, StringComparison.Ordinal);
+        Assert.Contains("connection refused", line.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A counter store whose connection is refused.</summary>
+    private sealed class RefusingStore : McpGuard.Policy.Limits.ICounterStore
+    {
+        public string Description => "the test store";
+
+        public ValueTask<McpGuard.Policy.Limits.CountOutcome> TryCountAsync(
+            IReadOnlyList<McpGuard.Policy.Limits.CounterDemand> demands,
+            DateTimeOffset now,
+            CancellationToken cancellationToken) =>
+            new(new McpGuard.Policy.Limits.CountOutcome.Unavailable("connection refused"));
+
+        public ValueTask<bool> GiveBackAsync(
+            McpGuard.Policy.Limits.CountReceipt receipt, CancellationToken cancellationToken) => new(false);
+
+        public ValueTask<IReadOnlyList<McpGuard.Policy.Limits.CounterReading>> ReadAsync(
+            string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) => new([]);
+
+        public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken) =>
+            new(0);
+    }
 }

@@ -26,23 +26,35 @@ public sealed class FallbackWindowTests
         return answers;
     }
 
+    /// <summary>
+    /// Nothing but initialize reaches the new child: requests are answered in its place (a modern one "Method not
+    /// found", a 2025 ping its empty result, any other 2025 request an error), notifications of either era dropped.
+    /// </summary>
     [Fact]
-    public void Filter_ModernMessagesBeforeInitialize_RequestsAnsweredNotificationsDroppedInitializeAndRestPass()
+    public void Filter_MessagesBeforeInitialize_RequestsAnsweredNotificationsDroppedInitializeAndRestPass()
     {
         var window = new FallbackWindow();
         window.Open();
         var listing = $$"""{"jsonrpc":"2.0","id":"mcpguard-1-1","method":"tools/list","params":{{Meta}}}""";
         var cancelled = $$"""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{{Meta}}}""";
-        var legacy = """{"jsonrpc":"2.0","id":5,"method":"ping"}""";
+        var legacyCancel = """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}""";
+        var ping = """{"jsonrpc":"2.0","id":5,"method":"ping"}""";
+        var legacyList = """{"jsonrpc":"2.0","id":7,"method":"tools/list"}""";
         var afterwards = $$"""{"jsonrpc":"2.0","id":6,"method":"tools/list","params":{{Meta}}}""";
 
-        var passed = Filter(window, listing + "\n" + cancelled + "\n" + legacy + "\n" + Initialize[..20])
+        var passed = Filter(
+                window,
+                string.Join("\n", listing, cancelled, legacyCancel, ping, legacyList, "") + Initialize[..20])
             + Filter(window, Initialize[20..] + "\n" + afterwards + "\n");
 
-        Assert.Equal(legacy + "\n" + Initialize + "\n" + afterwards + "\n", passed);
+        Assert.Equal(Initialize + "\n" + afterwards + "\n", passed);
         Assert.False(window.IsOpen);
         Assert.Equal(
-            ["""{"jsonrpc":"2.0","id":"mcpguard-1-1","error":{"code":-32601,"message":"Method not found"}}""" + "\n"],
+            [
+                """{"jsonrpc":"2.0","id":"mcpguard-1-1","error":{"code":-32601,"message":"Method not found"}}""" + "\n",
+                """{"jsonrpc":"2.0","id":5,"result":{}}""" + "\n",
+                """{"jsonrpc":"2.0","id":7,"error":{"code":-32600,"message":"Server not initialized"}}""" + "\n",
+            ],
             Answers(window));
         Assert.True(window.Answers.Completion.IsCompleted);
     }

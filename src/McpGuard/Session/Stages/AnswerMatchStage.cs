@@ -22,6 +22,8 @@ internal sealed partial class AnswerMatchStage(SessionChannels channels, ILogger
         // Taken with its entry in hand: the answer sent after the last stage ends the request's spans by it.
         if (!channels.AwaitingServer.TryTake(step.Header.Id!.Value, out var pending))
         {
+            // A cancelled request's late answer frees its id for a new request.
+            channels.Withdrawn.TryTake(step.Header.Id!.Value, out _);
             LogUnawaitedResponse(logger);
             return StageOutcome.Handled;
         }

@@ -6,7 +6,8 @@ namespace McpGuard.Session;
 /// <summary>
 /// <c>notifications/cancelled</c>: the request is over for the client. It leaves the table at once, so nothing (not
 /// a late answer of the server, not the shutdown) ever answers it; a held call is withdrawn, a listen stream closes.
-/// A tools/call already forwarded gets its outcome record now (docs/audit.md#outcome). The notification itself is
+/// A tools/call already forwarded gets its outcome record now (docs/audit.md#outcome). A request that went to the
+/// server is remembered until its late answer (<see cref="WithdrawnRequests"/>). The notification itself is
 /// forwarded.
 /// </summary>
 internal sealed class CancelledStage(SessionChannels channels, ToolCallGate gate, CallOutcomes outcomes)
@@ -21,10 +22,19 @@ internal sealed class CancelledStage(SessionChannels channels, ToolCallGate gate
             && JsonRpcId.FromElement(requestId) is { } cancelled)
         {
             gate.Withdraw(cancelled);
-            if (channels.AwaitingServer.TryWithdraw(cancelled, out var withdrawn)
-                && withdrawn.Withdraw() is { } forwarded)
+            if (channels.AwaitingServer.TryWithdraw(cancelled, out var withdrawn))
             {
-                outcomes.RecordCancelled(forwarded, cancelled);
+                var forwarded = withdrawn.Withdraw();
+                if (forwarded is not null)
+                {
+                    outcomes.RecordCancelled(forwarded, cancelled);
+                }
+
+                // A tools/call the guard was still deciding (or holding for a person) is never sent: no late answer.
+                if (forwarded is not null || withdrawn.Method != RequestMethods.ToolsCall)
+                {
+                    channels.Withdrawn.Add(cancelled, forwarded);
+                }
             }
 
             channels.ListenStreams.Close(cancelled);
