@@ -90,8 +90,20 @@ internal sealed class ElicitationChannel(SessionChannels channels) : IApprovalCh
             && content.TryGetProperty("approve"u8, out var approve) && approve.ValueKind == JsonValueKind.True;
         return approved
             ? ApprovalOutcome.Approve("approved in the client (elicitation).")
-            : ApprovalOutcome.Refuse($"the person refused in the client (elicitation: {action ?? "no action"}).");
+            : ApprovalOutcome.Refuse($"the person refused in the client (elicitation: {RefusalOf(action)}).");
     }
+
+    /// <summary>
+    /// What a refusal was, in the guard's words: the client's <c>action</c> is its text, not ours, so it is named
+    /// only when it is one of the three the protocol defines (an accepted form without the tick is no approval).
+    /// </summary>
+    private static string RefusalOf(string? action) => action switch
+    {
+        "accept" => "answered without ticking Approve",
+        "decline" => "declined",
+        "cancel" => "dismissed the question",
+        _ => "no answer the protocol defines",
+    };
 
     private async Task TryCancelAsync(JsonRpcId id)
     {

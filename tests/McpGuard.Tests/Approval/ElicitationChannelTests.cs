@@ -31,6 +31,21 @@ public sealed class ElicitationChannelTests
         Assert.NotEmpty(outcome.Reason);
     }
 
+    [Theory]
+    [InlineData("""{"result":{"action":"accept","content":{"approve":false}}}""", "answered without ticking Approve")]
+    [InlineData("""{"result":{"action":"decline"}}""", "declined")]
+    [InlineData("""{"result":{"action":"cancel"}}""", "dismissed the question")]
+    [InlineData("""{"result":{"action":"ACCEPT\u001b[31m and much more"}}""", "no answer the protocol defines")]
+    [InlineData("""{"result":{}}""", "no answer the protocol defines")]
+    public void Read_Refusal_SaysWhatThePersonDidInTheGuardsWords(string answer, string what)
+    {
+        using var document = JsonDocument.Parse(answer);
+
+        var outcome = ElicitationChannel.Read(document.RootElement);
+
+        Assert.Equal($"the person refused in the client (elicitation: {what}).", outcome.Reason);
+    }
+
     [Fact]
     public void Message_WithAnAgent_SaysWhoAsks()
     {
