@@ -68,21 +68,22 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
 
         var redis = await ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null);
         var store = new RedisCounterStore(redis, database, $"the Redis store at {uri.Host}:{port}/{database}");
+        var reachability = new ReachabilityReport();
         redis.ConnectionFailed += (_, e) =>
         {
-            if (e.ConnectionType == ConnectionType.Interactive)
+            if (e.ConnectionType == ConnectionType.Interactive && reachability.WentDown())
             {
                 LogUnreachable(logger, store.Description, e.FailureType.ToString());
             }
         };
         redis.ConnectionRestored += (_, e) =>
         {
-            if (e.ConnectionType == ConnectionType.Interactive)
+            if (e.ConnectionType == ConnectionType.Interactive && reachability.CameBack())
             {
                 LogReachableAgain(logger, store.Description);
             }
         };
-        if (!redis.IsConnected)
+        if (!redis.IsConnected && reachability.WentDown())
         {
             LogUnreachable(logger, store.Description, "not connected at start");
         }
