@@ -43,6 +43,24 @@ internal sealed class OAuthSetup : IAsyncDisposable
     public static async Task<OAuthSetup> StartAsync(
         string tools = "  place_order: deny\n", string more = "", string? publicPath = null)
     {
+        // The guard's port must be known before it starts (it is the token's audience), so it is picked free and
+        // released first; another process (the issuer itself, which binds port 0) may take it meanwhile. Then the
+        // guard says so and exits, and a new port is tried.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnAFreePortAsync(tools, more, publicPath);
+            }
+            catch (InvalidOperationException ex)
+                when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static async Task<OAuthSetup> StartOnAFreePortAsync(string tools, string more, string? publicPath)
+    {
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         probe.Start();
         var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
