@@ -50,13 +50,12 @@ public sealed class BackgroundWorkTests
     }
 
     /// <summary>A memory store whose give-back waits until the test lets it finish.</summary>
-    private sealed class SlowGiveBackStore : ICounterStore
+    private sealed class SlowGiveBackStore : TestMemoryStore
     {
-        private readonly MemoryCounterStore _inner = new();
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _finish = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public string Description => "the slow store";
+        public override string Description => "the slow store";
 
         public Task GivingBack => _started.Task;
 
@@ -64,23 +63,12 @@ public sealed class BackgroundWorkTests
 
         public void Finish() => _finish.TrySetResult();
 
-        public ValueTask<CountOutcome> TryCountAsync(
-            IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken) =>
-            _inner.TryCountAsync(demands, now, cancellationToken);
-
-        public async ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
+        public override async ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
         {
             _started.TrySetResult();
             await _finish.Task.WaitAsync(cancellationToken);
-            GivenBack = await _inner.GiveBackAsync(receipt, cancellationToken);
+            GivenBack = await Inner.GiveBackAsync(receipt, cancellationToken);
             return GivenBack;
         }
-
-        public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
-            string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
-            _inner.ReadAsync(counterNamespace, now, cancellationToken);
-
-        public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken) =>
-            _inner.ResetAsync(counterNamespace, entry, cancellationToken);
     }
 }

@@ -93,17 +93,15 @@ public sealed class PolicySnapshotTests
 
     /// <summary>Counts in memory; the first count reloads the engine with <paramref name="next"/>, as a file
     /// change would while the message is being handled.</summary>
-    private sealed class ReloadingStore(CompiledPolicy next) : ICounterStore
+    private sealed class ReloadingStore(CompiledPolicy next) : TestMemoryStore
     {
-        private readonly MemoryCounterStore _inner = new();
-
         public PolicyEngine? Engine { get; set; }
 
         public bool Reloaded { get; private set; }
 
-        public string Description => "the reloading store";
+        public override string Description => "the reloading store";
 
-        public ValueTask<CountOutcome> TryCountAsync(
+        public override ValueTask<CountOutcome> TryCountAsync(
             IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
         {
             if (!Reloaded)
@@ -112,17 +110,7 @@ public sealed class PolicySnapshotTests
                 Engine!.Reload(next);
             }
 
-            return _inner.TryCountAsync(demands, now, cancellationToken);
+            return Inner.TryCountAsync(demands, now, cancellationToken);
         }
-
-        public ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken) =>
-            _inner.GiveBackAsync(receipt, cancellationToken);
-
-        public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
-            string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
-            _inner.ReadAsync(counterNamespace, now, cancellationToken);
-
-        public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken) =>
-            _inner.ResetAsync(counterNamespace, entry, cancellationToken);
     }
 }
