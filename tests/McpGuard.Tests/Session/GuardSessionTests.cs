@@ -152,7 +152,8 @@ public sealed class GuardSessionTests : IAsyncDisposable
         await _server.NextAsync();
         await _session.FromServerAsync(ToolList);
         await _client.NextAsync();
-        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"echo"}}""");
+        await _session.FromClientAsync(
+            """{"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"echo"}}""");
         await _server.NextAsync();
         await _session.FromClientAsync("""{"jsonrpc":"2.0","id":3,"method":"resources/list"}""");
         await _server.NextAsync();
