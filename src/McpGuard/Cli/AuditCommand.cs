@@ -46,18 +46,12 @@ internal static class AuditCommand
             AuditSummary summary;
             try
             {
-                using var reader = new StreamReader(
-                    new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+                using var reader = AuditLogInput.Open(path);
                 summary = await AuditSummaryReader.ReadAsync(reader, path, from, cancellationToken);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync(
-                    $"mcpguard audit: cannot read {TerminalText.Printable(path)}: "
-                        + TerminalText.Printable(AuditPaths.WhyUnreadable(path, exception)));
-                return exception is FileNotFoundException or DirectoryNotFoundException
-                    ? ExitCodes.UsageOrPolicyError
-                    : ExitCodes.Failure;
+                return await AuditLogInput.CannotReadAsync(error, "audit", path, exception);
             }
 
             // As `replay` does: a summary of "0 calls" would hide that the wrong file was given.

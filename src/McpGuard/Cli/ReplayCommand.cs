@@ -45,18 +45,12 @@ internal static class ReplayCommand
             RecordedLog log;
             try
             {
-                using var reader = new StreamReader(
-                    new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+                using var reader = AuditLogInput.Open(path);
                 log = await RecordedCallReader.ReadAsync(reader, cancellationToken);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync(
-                    $"mcpguard replay: cannot read {TerminalText.Printable(path)}: "
-                        + TerminalText.Printable(AuditPaths.WhyUnreadable(path, exception)));
-                return exception is FileNotFoundException or DirectoryNotFoundException
-                    ? ExitCodes.UsageOrPolicyError
-                    : ExitCodes.Failure;
+                return await AuditLogInput.CannotReadAsync(error, "replay", path, exception);
             }
 
             // A CI gate aimed at the wrong file must not pass: a log with nothing to decide again is a failure.

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using McpGuard.Approval;
@@ -10,7 +9,6 @@ using McpGuard.Policy.Proving;
 using McpGuard.Session;
 using McpGuard.Tests.Cli;
 using McpGuard.Tests.TestUtils;
-using Microsoft.Extensions.Logging.Abstractions;
 using static McpGuard.Tests.Policy.Proving.ProvingTestData;
 
 namespace McpGuard.Tests.Decide;
@@ -147,29 +145,24 @@ public sealed class OneDecisionSweepTests
         var server = new RecordingPeer();
         var audit = new RecordingAuditLog();
         var engine = new PolicyEngine(policy);
-        var session = new GuardSession(
-            client, server, engine, _ => new RefusingApprover(), audit, new SessionOptions(), "bybit",
-            NullLoggerFactory.Instance, Ct);
+        var session = InMemorySession.Start(engine, client, server, audit, new RefusingApprover(), "bybit");
 
-        await FromClientAsync(
-            session,
+        await session.FromClientAsync(
             """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
                 + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await server.NextAsync();
-        await FromServerAsync(
-            session,
+        await session.FromServerAsync(
             """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":"""
                 + """{"tools":{}},"serverInfo":{"name":""" + "\"" + ServerName + "\",\"version\":\"1\"}}}");
         await client.NextAsync();
-        await FromClientAsync(session, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();
         var tools = JsonSerializer.Serialize(
             JsonDocument.Parse(File.ReadAllText(Path.Combine(s_samples, "bybit-tools.json"))).RootElement);
-        await FromServerAsync(session, """{"jsonrpc":"2.0","id":1,"result":""" + tools + "}");
+        await session.FromServerAsync("""{"jsonrpc":"2.0","id":1,"result":""" + tools + "}");
         await client.NextAsync();
 
-        await FromClientAsync(
-            session,
+        await session.FromClientAsync(
             """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"""
                 + $"\"{tool}\",\"arguments\":{arguments}}}}}");
         await Task.WhenAny(client.NextAsync(), server.NextAsync());
@@ -191,18 +184,6 @@ public sealed class OneDecisionSweepTests
             : DecisionWords.TryParseProven(word, out verdict);
         Assert.True(known, word);
         return $"{DecisionWords.ProvenWord(verdict)} by {rule ?? RuleId.Hide}";
-    }
-
-    private static async Task FromClientAsync(GuardSession session, string json)
-    {
-        await session.HandleClientMessageAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), Ct);
-        await session.ClientBatchEndedAsync(Ct);
-    }
-
-    private static async Task FromServerAsync(GuardSession session, string json)
-    {
-        await session.HandleServerMessageAsync(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), Ct);
-        await session.ServerBatchEndedAsync(Ct);
     }
 
     private sealed class RefusingApprover : IApprover

@@ -1,12 +1,8 @@
-using System.Buffers;
-using System.Text;
 using McpGuard.Approval;
-using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Compile;
 using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Tests.Session;
 
@@ -28,32 +24,29 @@ public sealed class ApprovalLabelTests
         var approver = new RecordingApprover();
         var client = new RecordingPeer();
         var server = new RecordingPeer();
-        var session = new GuardSession(
-            client, server, engine, _ => approver, new NullAuditLog(), new SessionOptions(), "run-server",
-            NullLoggerFactory.Instance, Ct);
-        await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":0,"method":"initialize","""
-            + """ "params":{"protocolVersion":"2025-06-18","capabilities":{},"""
-            + """ "clientInfo":{"name":"t","version":"1"}}}""");
+        var session = InMemorySession.Start(engine, client, server, approver: approver, serverName: "run-server");
+        await session.FromClientAsync(
+            """{"jsonrpc":"2.0","id":0,"method":"initialize","""
+                + """ "params":{"protocolVersion":"2025-06-18","capabilities":{},"""
+                + """ "clientInfo":{"name":"t","version":"1"}}}""");
         await server.NextAsync();
-        await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":0,"result":{"""
-            + """ "protocolVersion":"2025-06-18","capabilities":{},"""
-            + """ "serverInfo":{"name":"bybit-mcp","version":"1"}}}""");
+        await session.FromServerAsync(
+            """{"jsonrpc":"2.0","id":0,"result":{"""
+                + """ "protocolVersion":"2025-06-18","capabilities":{},"""
+                + """ "serverInfo":{"name":"bybit-mcp","version":"1"}}}""");
         await client.NextAsync();
-        await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();
-        await SendAsync(session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":1,"result":{"tools":"""
-            + """[{"name":"place_order","inputSchema":{"type":"object"}}]}}""");
+        await session.FromServerAsync(
+            """{"jsonrpc":"2.0","id":1,"result":{"tools":"""
+                + """[{"name":"place_order","inputSchema":{"type":"object"}}]}}""");
         await client.NextAsync();
 
-        await SendAsync(session.HandleClientMessageAsync,
+        await session.FromClientAsync(
             """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"place_order","arguments":{}}}""");
 
         Assert.Equal("run-server", (await approver.Asked.Task.WaitAsync(RelayHarness.Timeout())).ServerName);
     }
-
-    private static async Task SendAsync(
-        Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handle, string json) =>
-        await handle(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), Ct);
 
     private sealed class RecordingApprover : IApprover
     {

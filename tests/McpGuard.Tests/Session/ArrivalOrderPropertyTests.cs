@@ -1,14 +1,9 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using CsCheck;
-using McpGuard.Approval;
-using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Compile;
 using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Tests.Session;
 
@@ -70,18 +65,13 @@ public sealed class ArrivalOrderPropertyTests
     {
         var engine = new PolicyEngine(PolicyLoader.LoadText("version: 1\ndefault: allow\n", "p.yaml").Policy!);
         var (client, server, audit) = (new RecordingPeer(), new RecordingPeer(), new RecordingAuditLog());
-        var session = new GuardSession(
-            client, server, engine,
-            channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
-            audit, new SessionOptions(), "cmd", NullLoggerFactory.Instance, TestContext.Current.CancellationToken);
-        await SendAsync(
-            session.HandleClientMessageAsync,
-            """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
+        var session = InMemorySession.Start(engine, client, server, audit);
+        await session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""");
         using var own = JsonDocument.Parse(await server.NextAsync());
         var ownId = own.RootElement.GetProperty("id").GetRawText();
         const string Listed =
             """{"jsonrpc":"2.0","id":ID,"result":{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}}""";
-        await SendAsync(session.HandleServerMessageAsync, Listed.Replace("ID", ownId, StringComparison.Ordinal));
+        await session.FromServerAsync(Listed.Replace("ID", ownId, StringComparison.Ordinal));
 
         Assert.Contains("\"id\":1", await server.NextAsync(), StringComparison.Ordinal);
         Assert.Equal("test-1", Assert.Single(audit.Decisions).CallId);
@@ -103,19 +93,13 @@ public sealed class ArrivalOrderPropertyTests
         var engine = new PolicyEngine(policy, counters: store);
         var client = new RecordingPeer();
         var server = new RecordingPeer();
-        var session = new GuardSession(
-            client, server, engine,
-            channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
-            new NullAuditLog(), new SessionOptions(), "cmd", NullLoggerFactory.Instance,
-            TestContext.Current.CancellationToken);
+        var session = InMemorySession.Start(engine, client, server);
         const string Tools = """{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}""";
         if (clientListsFirst)
         {
-            await SendAsync(
-                session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
+            await session.FromClientAsync("""{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
             await server.NextAsync();
-            await SendAsync(
-                session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":"list","result":""" + Tools + "}");
+            await session.FromServerAsync("""{"jsonrpc":"2.0","id":"list","result":""" + Tools + "}");
             await client.NextAsync();
         }
 
@@ -123,7 +107,7 @@ public sealed class ArrivalOrderPropertyTests
         for (var i = 0; i < calls; i++)
         {
             var call = s_kinds[kinds[i]].Replace("ID", ids[i], StringComparison.Ordinal);
-            await SendAsync(session.HandleClientMessageAsync, call);
+            await session.FromClientAsync(call);
         }
 
         if (!clientListsFirst)
@@ -132,8 +116,7 @@ public sealed class ArrivalOrderPropertyTests
             using var own = JsonDocument.Parse(await server.NextAsync());
             Assert.Equal("tools/list", own.RootElement.GetProperty("method").GetString());
             var ownId = own.RootElement.GetProperty("id").GetRawText();
-            await SendAsync(
-                session.HandleServerMessageAsync,
+            await session.FromServerAsync(
                 """{"jsonrpc":"2.0","id":ID,"result":""".Replace("ID", ownId, StringComparison.Ordinal) + Tools + "}");
         }
 
@@ -184,10 +167,5 @@ public sealed class ArrivalOrderPropertyTests
         }
 
         return forwarded;
-    }
-
-    private static async Task SendAsync(Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handle, string json)
-    {
-        await handle(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), TestContext.Current.CancellationToken);
     }
 }

@@ -1,13 +1,8 @@
-using System.Buffers;
-using System.Text;
-using McpGuard.Approval;
-using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Compile;
 using McpGuard.Policy.Limits;
 using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Tests.Session;
 
@@ -34,24 +29,17 @@ public sealed class BackgroundWorkTests
         var engine = new PolicyEngine(PolicyLoader.LoadText(Policy, "p.yaml").Policy!, counters: store);
         var client = new RecordingPeer();
         var server = new RecordingPeer();
-        var session = new GuardSession(
-            client, server, engine,
-            channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
-            new NullAuditLog(), new SessionOptions(), "cmd", NullLoggerFactory.Instance, Ct);
-        await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        var session = InMemorySession.Start(engine, client, server);
+        await session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();
-        await SendAsync(
-            session.HandleServerMessageAsync,
+        await session.FromServerAsync(
             """{"jsonrpc":"2.0","id":1,"result":{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}}""");
         await client.NextAsync();
-        await SendAsync(
-            session.HandleClientMessageAsync,
-            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
+        await session.FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
         await server.NextAsync();
 
         // The tool did not run: its count is given back, and the store takes its time.
-        await SendAsync(
-            session.HandleServerMessageAsync, """{"jsonrpc":"2.0","id":2,"error":{"code":-32603,"message":"boom"}}""");
+        await session.FromServerAsync("""{"jsonrpc":"2.0","id":2,"error":{"code":-32603,"message":"boom"}}""");
         await store.GivingBack;
         var ending = session.EndAsync("gone");
 
@@ -61,18 +49,13 @@ public sealed class BackgroundWorkTests
         Assert.True(store.GivenBack);
     }
 
-    private static async Task SendAsync(
-        Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handle, string json) =>
-        await handle(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), Ct);
-
     /// <summary>A memory store whose give-back waits until the test lets it finish.</summary>
-    private sealed class SlowGiveBackStore : ICounterStore
+    private sealed class SlowGiveBackStore : TestMemoryStore
     {
-        private readonly MemoryCounterStore _inner = new();
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _finish = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public string Description => "the slow store";
+        public override string Description => "the slow store";
 
         public Task GivingBack => _started.Task;
 
@@ -80,23 +63,12 @@ public sealed class BackgroundWorkTests
 
         public void Finish() => _finish.TrySetResult();
 
-        public ValueTask<CountOutcome> TryCountAsync(
-            IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken) =>
-            _inner.TryCountAsync(demands, now, cancellationToken);
-
-        public async ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
+        public override async ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
         {
             _started.TrySetResult();
             await _finish.Task.WaitAsync(cancellationToken);
-            GivenBack = await _inner.GiveBackAsync(receipt, cancellationToken);
+            GivenBack = await Inner.GiveBackAsync(receipt, cancellationToken);
             return GivenBack;
         }
-
-        public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
-            string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
-            _inner.ReadAsync(counterNamespace, now, cancellationToken);
-
-        public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken) =>
-            _inner.ResetAsync(counterNamespace, entry, cancellationToken);
     }
 }

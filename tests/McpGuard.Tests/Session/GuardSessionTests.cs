@@ -1,11 +1,7 @@
-using System.Buffers;
-using System.Text;
-using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Compile;
 using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Tests.Session;
 
@@ -28,18 +24,13 @@ public sealed class GuardSessionTests : IAsyncDisposable
     public GuardSessionTests()
     {
         var engine = new PolicyEngine(PolicyLoader.LoadText(RelayPolicies.Standard, "test.yaml").Policy!);
-        _session = new GuardSession(
-            _client, _server, engine,
-            channels => McpGuard.Approval.Approvers.Create(
-                engine, new McpGuard.Session.ElicitationChannel(channels), NullLoggerFactory.Instance),
-            _audit, new SessionOptions(), "test-server", NullLoggerFactory.Instance,
-            TestContext.Current.CancellationToken);
+        _session = InMemorySession.Start(engine, _client, _server, _audit, serverName: "test-server");
     }
 
     [Fact]
     public async Task PrettyPrintedMessages_ListedThenCalled_ForwardedWholeAndAnsweredFiltered()
     {
-        await FromClientAsync("""
+        await _session.FromClientAsync("""
             {
               "jsonrpc": "2.0",
               "id": 1,
@@ -47,7 +38,7 @@ public sealed class GuardSessionTests : IAsyncDisposable
             }
             """);
         Assert.Contains("\"tools/list\"", await _server.NextAsync());
-        await FromServerAsync(ToolList);
+        await _session.FromServerAsync(ToolList);
         var listed = await _client.NextAsync();
         Assert.Contains("\"echo\"", listed);
         Assert.DoesNotContain("\"secret\"", listed);
@@ -56,21 +47,21 @@ public sealed class GuardSessionTests : IAsyncDisposable
             {"jsonrpc":"2.0","id":2,"method":"tools/call",
              "params":{"name":"echo","arguments":{"text":"hi"}}}
             """;
-        await FromClientAsync(call);
+        await _session.FromClientAsync(call);
         Assert.Equal(call, await _server.NextAsync());
-        await FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""");
+        await _session.FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""");
         Assert.Equal("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""", await _client.NextAsync());
     }
 
     [Fact]
     public async Task DeniedCall_AnsweredToClientPeer_ServerPeerGetsNothingOfIt()
     {
-        await FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await _server.NextAsync();
-        await FromServerAsync(ToolList);
+        await _session.FromServerAsync(ToolList);
         await _client.NextAsync();
 
-        await FromClientAsync("""
+        await _session.FromClientAsync("""
             {"jsonrpc":"2.0","id":"d","method":"tools/call",
              "params":{"name":"danger","arguments":{}}}
             """);
@@ -84,7 +75,7 @@ public sealed class GuardSessionTests : IAsyncDisposable
     [Fact]
     public async Task EndAsync_RequestInFlight_AnsweredWithTheTransportsWordsThenClientSideClosed()
     {
-        await FromClientAsync("""{"jsonrpc":"2.0","id":7,"method":"resources/list"}""");
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":7,"method":"resources/list"}""");
         await _server.NextAsync();
 
         await _session.EndAsync("The upstream server went away before answering.");
@@ -99,11 +90,11 @@ public sealed class GuardSessionTests : IAsyncDisposable
     public async Task EndAsync_ToolCallInFlight_ItsOutcomeIsRecordedAsTheErrorTheClientGot()
     {
         // docs/audit.md: one outcome per forwarded call, also when the guard answers it because the server went away.
-        await FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await _server.NextAsync();
-        await FromServerAsync(ToolList);
+        await _session.FromServerAsync(ToolList);
         await _client.NextAsync();
-        await FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
         await _server.NextAsync();
 
         await _session.EndAsync("The MCP server exited (code 137) before answering.");
@@ -120,17 +111,17 @@ public sealed class GuardSessionTests : IAsyncDisposable
     public async Task CancelledAfterForwarding_OutcomeRecordedAsCancelled_LateAnswerDropped()
     {
         // docs/audit.md#outcome: every forwarded call ends with an outcome record, also one the client cancelled.
-        await FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await _server.NextAsync();
-        await FromServerAsync(ToolList);
+        await _session.FromServerAsync(ToolList);
         await _client.NextAsync();
-        await FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
         await _server.NextAsync();
 
-        await FromClientAsync(
+        await _session.FromClientAsync(
             """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2,"reason":"user"}}""");
         Assert.Contains("notifications/cancelled", await _server.NextAsync());
-        await FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""");
+        await _session.FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""");
         await _session.EndAsync("The MCP server exited (code 0) before answering.");
 
         Assert.True(_client.IsDrained);
@@ -148,22 +139,22 @@ public sealed class GuardSessionTests : IAsyncDisposable
         // docs/relay.md#ids: the server may still answer a request the client cancelled, under its id; a new request
         // on that id could not be told apart from it. Before, the new request (here a tools/call) was forwarded and
         // got the cancelled request's late answer (here a resources/list result) as its own.
-        await FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await _server.NextAsync();
-        await FromServerAsync(ToolList);
+        await _session.FromServerAsync(ToolList);
         await _client.NextAsync();
-        await FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"resources/list"}""");
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"resources/list"}""");
         await _server.NextAsync();
-        await FromClientAsync(
+        await _session.FromClientAsync(
             """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2,"reason":"user"}}""");
         Assert.Contains("notifications/cancelled", await _server.NextAsync());
 
-        await FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
         var refused = await _client.NextAsync();
-        await FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"resources":[]}}""");
-        await FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
+        await _session.FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"resources":[]}}""");
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
         var forwarded = await _server.NextAsync();
-        await FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""");
+        await _session.FromServerAsync("""{"jsonrpc":"2.0","id":2,"result":{"content":[]}}""");
 
         Assert.Contains("\"id\":2", refused);
         Assert.Contains("-32600", refused);
@@ -177,19 +168,5 @@ public sealed class GuardSessionTests : IAsyncDisposable
     {
         await _client.DisposeAsync();
         await _server.DisposeAsync();
-    }
-
-    private async Task FromClientAsync(string json)
-    {
-        await _session.HandleClientMessageAsync(
-            new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), TestContext.Current.CancellationToken);
-        await _session.ClientBatchEndedAsync(TestContext.Current.CancellationToken);
-    }
-
-    private async Task FromServerAsync(string json)
-    {
-        await _session.HandleServerMessageAsync(
-            new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), TestContext.Current.CancellationToken);
-        await _session.ServerBatchEndedAsync(TestContext.Current.CancellationToken);
     }
 }

@@ -1,13 +1,8 @@
-using System.Buffers;
-using System.Text;
-using McpGuard.Approval;
-using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Compile;
 using McpGuard.Policy.Limits;
 using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Tests.Session;
 
@@ -43,18 +38,19 @@ public sealed class PolicySnapshotTests
     public async Task ReloadWhileCountingAPick_TheCallCarryingItIsDecidedUnderTheSamePolicy()
     {
         var (session, client, server, store) = Start();
-        await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
+        await session.FromClientAsync("""{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
         await server.NextAsync();
-        await SendAsync(session.HandleServerMessageAsync,
+        await session.FromServerAsync(
             """{"jsonrpc":"2.0","id":"list","result":{"tools":[{"name":"echo","inputSchema":{"type":"object"}}]}}""");
         await client.NextAsync();
 
         // A 2026-07-28 retry that carries the model's pick: the pick is judged and counted first (the reload happens
         // then), the call itself after it.
-        await SendAsync(session.HandleClientMessageAsync, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\","
-            + "\"params\":{\"name\":\"echo\",\"arguments\":{},\"inputResponses\":{\"pick\":{\"role\":\"assistant\","
-            + "\"model\":\"m\",\"content\":{\"type\":\"tool_use\",\"id\":\"u1\",\"name\":\"echo\",\"input\":{}}}},"
-            + ModernMeta + "}}");
+        await session.FromClientAsync(
+            "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"echo\",\"arguments\":{},\"inputResponses\":{\"pick\":{\"role\":\"assistant\","
+                + "\"model\":\"m\",\"content\":{\"type\":\"tool_use\",\"id\":\"u1\",\"name\":\"echo\",\"input\":{}}}},"
+                + ModernMeta + "}}");
 
         Assert.True(store.Reloaded);
         Assert.Contains("\"id\":5", await server.NextAsync(), StringComparison.Ordinal);
@@ -66,7 +62,7 @@ public sealed class PolicySnapshotTests
     public async Task ReloadWhileCountingTheFirstPick_TheSecondPickOfTheSameAnswerIsJudgedUnderTheSamePolicy()
     {
         var (session, client, server, store) = Start();
-        await SendAsync(session.HandleServerMessageAsync, """
+        await session.FromServerAsync("""
             {"jsonrpc":"2.0","id":"s1","method":"sampling/createMessage","params":{"messages":[],"maxTokens":9,
             "tools":[{"name":"echo","inputSchema":{"type":"object"}}]}}
             """.ReplaceLineEndings(""));
@@ -77,7 +73,7 @@ public sealed class PolicySnapshotTests
             "content":[{"type":"tool_use","id":"u1","name":"echo","input":{}},
             {"type":"tool_use","id":"u2","name":"echo","input":{}}]}}
             """.ReplaceLineEndings("");
-        await SendAsync(session.HandleClientMessageAsync, answer);
+        await session.FromClientAsync(answer);
 
         // Both picks allowed: the server gets the client's answer, not an error in its place.
         Assert.True(store.Reloaded);
@@ -91,30 +87,21 @@ public sealed class PolicySnapshotTests
         var engine = new PolicyEngine(PolicyLoader.LoadText(Allowing, "p.yaml").Policy!, counters: store);
         store.Engine = engine;
         var (client, server) = (new RecordingPeer(), new RecordingPeer());
-        var session = new GuardSession(
-            client, server, engine,
-            channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
-            new NullAuditLog(), new SessionOptions(), "cmd", NullLoggerFactory.Instance, Ct);
+        var session = InMemorySession.Start(engine, client, server);
         return (session, client, server, store);
     }
 
-    private static async Task SendAsync(
-        Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handle, string json) =>
-        await handle(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), Ct);
-
     /// <summary>Counts in memory; the first count reloads the engine with <paramref name="next"/>, as a file
     /// change would while the message is being handled.</summary>
-    private sealed class ReloadingStore(CompiledPolicy next) : ICounterStore
+    private sealed class ReloadingStore(CompiledPolicy next) : TestMemoryStore
     {
-        private readonly MemoryCounterStore _inner = new();
-
         public PolicyEngine? Engine { get; set; }
 
         public bool Reloaded { get; private set; }
 
-        public string Description => "the reloading store";
+        public override string Description => "the reloading store";
 
-        public ValueTask<CountOutcome> TryCountAsync(
+        public override ValueTask<CountOutcome> TryCountAsync(
             IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
         {
             if (!Reloaded)
@@ -123,17 +110,7 @@ public sealed class PolicySnapshotTests
                 Engine!.Reload(next);
             }
 
-            return _inner.TryCountAsync(demands, now, cancellationToken);
+            return Inner.TryCountAsync(demands, now, cancellationToken);
         }
-
-        public ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken) =>
-            _inner.GiveBackAsync(receipt, cancellationToken);
-
-        public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
-            string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
-            _inner.ReadAsync(counterNamespace, now, cancellationToken);
-
-        public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken) =>
-            _inner.ResetAsync(counterNamespace, entry, cancellationToken);
     }
 }

@@ -1,12 +1,7 @@
-using System.Buffers;
-using System.Text;
-using McpGuard.Approval;
-using McpGuard.Audit;
 using McpGuard.Policy;
 using McpGuard.Policy.Compile;
 using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpGuard.Tests.Session;
 
@@ -50,24 +45,19 @@ public sealed class SessionContextTests
     {
         var client = new RecordingPeer();
         var server = new RecordingPeer();
-        var session = new GuardSession(
-            client, server, engine,
-            channels => Approvers.Create(engine, new ElicitationChannel(channels), NullLoggerFactory.Instance),
-            new NullAuditLog(), new SessionOptions(), "cmd", NullLoggerFactory.Instance, Ct);
-        await SendAsync(
-            session.HandleClientMessageAsync,
+        var session = InMemorySession.Start(engine, client, server);
+        await session.FromClientAsync(
             """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
                 + """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await server.NextAsync();
         const string Initialized =
             """{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-06-18","capabilities":{}"""
             + ""","serverInfo":{"name":"NAME","version":"1"}}}""";
-        await SendAsync(session.HandleServerMessageAsync, Initialized.Replace("NAME", name, StringComparison.Ordinal));
+        await session.FromServerAsync(Initialized.Replace("NAME", name, StringComparison.Ordinal));
         await client.NextAsync();
-        await SendAsync(session.HandleClientMessageAsync, """{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await server.NextAsync();
-        await SendAsync(
-            session.HandleServerMessageAsync,
+        await session.FromServerAsync(
             """{"jsonrpc":"2.0","id":1,"result":{"tools":"""
                 + """[{"name":"set_trading_stop","inputSchema":{"type":"object"}}]}}""");
         await client.NextAsync();
@@ -83,8 +73,7 @@ public sealed class SessionContextTests
         (GuardSession Session, RecordingPeer Client, RecordingPeer Server) guard)
     {
         var id = Interlocked.Increment(ref s_id);
-        await SendAsync(
-            guard.Session.HandleClientMessageAsync,
+        await guard.Session.FromClientAsync(
             """{"jsonrpc":"2.0","id":ID,"method":"tools/call","params":{"name":"set_trading_stop"}}""".Replace(
                 "ID", $"{id}", StringComparison.Ordinal));
 
@@ -98,8 +87,4 @@ public sealed class SessionContextTests
         Assert.Contains($"\"id\":{id}", await guard.Client.NextAsync(), StringComparison.Ordinal);
         return "client";
     }
-
-    private static async Task SendAsync(
-        Func<ReadOnlySequence<byte>, CancellationToken, ValueTask> handle, string json) =>
-        await handle(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)), Ct);
 }

@@ -7,22 +7,21 @@ namespace McpGuard.Tests.TestUtils;
 /// durable store (one SQLite connection, one Redis pipeline), it counts in the order it was asked, also for the
 /// decisions that waited at the gate together.
 /// </summary>
-internal sealed class GatedCounterStore : ICounterStore
+internal sealed class GatedCounterStore : TestMemoryStore
 {
-    private readonly MemoryCounterStore _inner = new();
     private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _asked = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
     private Task _lastAsked = Task.CompletedTask;
 
-    public string Description => "the gated store";
+    public override string Description => "the gated store";
 
     /// <summary>Completes when a decision is waiting at the gate.</summary>
     public Task Asked => _asked.Task;
 
     public void Open() => _open.TrySetResult();
 
-    public ValueTask<CountOutcome> TryCountAsync(
+    public override ValueTask<CountOutcome> TryCountAsync(
         IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
     {
         _asked.TrySetResult();
@@ -41,16 +40,6 @@ internal sealed class GatedCounterStore : ICounterStore
 
         // Once the gate opens, every waiting decision resumes at once: each still counts after the one asked before.
         await earlier.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return await _inner.TryCountAsync(demands, now, cancellationToken);
+        return await Inner.TryCountAsync(demands, now, cancellationToken);
     }
-
-    public ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken) =>
-        _inner.GiveBackAsync(receipt, cancellationToken);
-
-    public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
-        string counterNamespace, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _inner.ReadAsync(counterNamespace, now, cancellationToken);
-
-    public ValueTask<int> ResetAsync(string counterNamespace, string entry, CancellationToken cancellationToken) =>
-        _inner.ResetAsync(counterNamespace, entry, cancellationToken);
 }
