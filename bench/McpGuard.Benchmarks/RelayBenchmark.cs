@@ -249,12 +249,16 @@ internal static class RelayBenchmark
             await driver.CallAsync("tools/call", Call);
         }
 
+        var sequential = new List<double>(Sequential / 3 + 1);
         for (var i = 0; i < Sequential / 3 + 1; i++)
         {
             var t = Stopwatch.GetTimestamp();
             await driver.CallAsync("tools/call", Call);
-            result.LatencyUs.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+            sequential.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
         }
+
+        result.LatencyUs.AddRange(sequential);
+        result.RoundP50.Add(Median(sequential));
 
         var window = new SemaphoreSlim(Window);
         var pending = new List<Task>(pipelined);
@@ -317,7 +321,9 @@ internal static class RelayBenchmark
         var all = sides.Select(s => s.Result).ToArray();
         Row(text, "tools/call p50 (µs)", s => s.Percentile(0.50), "0", all);
         Row(text, "tools/call p99 (µs)", s => s.Percentile(0.99), "0", all);
+        RoundsRow(text, "… p50 round by round (µs)", s => s.RoundP50, all);
         Row(text, $"pipelined throughput (calls/s, {Window} in flight)", s => Median(s.Throughput), "0", all);
+        RoundsRow(text, "… calls/s round by round", s => s.Throughput, all);
         Row(text, "20 MB result (ms, median)", s => Median(s.BigMs), "0", all);
         Row(text, "start-up to initialize answer (ms, median)", s => Median(s.StartupMs), "0", all);
         Row(text, "peak memory of the process (MiB, VmHWM)", s => s.PeakMiB.Max(), "0", all);
@@ -410,6 +416,18 @@ internal static class RelayBenchmark
     private static double Added(SideResult side, SideResult direct, double percentile) =>
         side.Percentile(percentile) - direct.Percentile(percentile);
 
+    /// <summary>
+    /// Each side's figure per round, in the order the rounds ran: a drift across the rounds (the long run's added p50,
+    /// a JIT side still warming up in a short one) shows here, where the medians above hide it.
+    /// </summary>
+    private static void RoundsRow(StringBuilder text, string label, Func<SideResult, List<double>> rounds,
+        params SideResult[] sides)
+    {
+        var cells = sides.Select(
+            s => string.Join(" / ", rounds(s).Select(v => v.ToString("0", CultureInfo.InvariantCulture))));
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {string.Join(" | ", cells)} |");
+    }
+
     private static void Row(
         StringBuilder text, string label, Func<SideResult, double> value, string format, params SideResult[] sides)
     {
@@ -441,6 +459,8 @@ internal static class RelayBenchmark
     private sealed class SideResult
     {
         public List<double> LatencyUs { get; } = [];
+
+        public List<double> RoundP50 { get; } = [];
 
         public List<double> Throughput { get; } = [];
 

@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace McpGuard.Audit;
 
-/// <summary>How a forwarded call ended: the server's answer (or the guard's, if the server went away).</summary>
+/// <summary>
+/// How a forwarded call ended: the server's answer (or the guard's, if the server went away). With
+/// <see cref="LateAnswer"/>, the server's answer to a call the client had already cancelled (a <c>late_answer</c>
+/// record, docs/audit.md#late_answer).
+/// </summary>
 internal sealed record AuditOutcomeRecord
 {
     public required string CallId { get; init; }
@@ -31,6 +35,12 @@ internal sealed record AuditOutcomeRecord
     /// client, and a late one from the server is dropped. The record is written at the cancellation.
     /// </summary>
     public bool Cancelled { get; init; }
+
+    /// <summary>
+    /// The server answered the call after the client cancelled it (its outcome, <see cref="Cancelled"/>, is already
+    /// written): the answer was dropped, but says whether the server acted. Written as a <c>late_answer</c> record.
+    /// </summary>
+    public bool LateAnswer { get; init; }
 
     /// <summary>What the result policy did with the answer (docs/results.md#audit); null when it did nothing.</summary>
     public AuditResultPolicy? Results { get; init; }

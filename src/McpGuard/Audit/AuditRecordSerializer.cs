@@ -77,7 +77,7 @@ internal static class AuditRecordSerializer
     public static void WriteOutcome(Utf8JsonWriter writer, AuditRecordContext context, AuditOutcomeRecord record)
     {
         writer.WriteStartObject();
-        WriteHeader(writer, context, "outcome", record.CallId, record.RequestId);
+        WriteHeader(writer, context, record.LateAnswer ? "late_answer" : "outcome", record.CallId, record.RequestId);
         WriteOptionalString(writer, "agent", record.Agent);
         WriteOptionalString(writer, "tool", record.Tool);
         writer.WriteNumber("duration_ms", Math.Round(record.Duration.TotalMilliseconds, 3));

@@ -51,6 +51,14 @@ internal sealed record AuditSummary
     /// <summary>Forwarded calls the client cancelled before their answer (counted in <see cref="Outcomes"/>).</summary>
     public long OutcomeCancelled { get; init; }
 
+    /// <summary>
+    /// Late answers: the server answered a call after the client cancelled it (<c>late_answer</c> records, not
+    /// counted in <see cref="Outcomes"/>); <see cref="LateAnswerErrors"/> of them were errors.
+    /// </summary>
+    public long LateAnswers { get; init; }
+
+    public long LateAnswerErrors { get; init; }
+
     public double? MedianDurationMs { get; init; }
 
     public double? MaxDurationMs { get; init; }

@@ -20,7 +20,7 @@ internal sealed class AuditSummaryReader
     private readonly List<double> _durations = [];
     private readonly DateTimeOffset? _since;
     private long _lines, _blank, _decisions, _outcomes, _malformed, _errors, _cancelledOutcomes;
-    private long _requested, _approved, _refused, _cancelled;
+    private long _requested, _approved, _refused, _cancelled, _lateAnswers, _lateErrors;
     private DateTimeOffset? _from, _to;
 
     private AuditSummaryReader(DateTimeOffset? since) => _since = since;
@@ -75,6 +75,7 @@ internal sealed class AuditSummaryReader
             {
                 "decision" => TryAddDecision(root, callId, time),
                 "outcome" => TryAddOutcome(root),
+                "late_answer" => TryAddLateAnswer(root),
                 _ => true, // a record type from a newer version: not malformed, just not summarised
             };
             if (added)
@@ -163,6 +164,23 @@ internal sealed class AuditSummaryReader
         return true;
     }
 
+    /// <summary>
+    /// The server's answer to a call the client had cancelled (its outcome, marked cancelled, came first): not a
+    /// second outcome, and not in the durations, which run to the answer the client got.
+    /// </summary>
+    private bool TryAddLateAnswer(JsonElement root)
+    {
+        if (!root.TryGetProperty("is_error", out var isError)
+            || isError.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return false;
+        }
+
+        _lateAnswers++;
+        _lateErrors += isError.GetBoolean() ? 1 : 0;
+        return true;
+    }
+
     private void Count(string tool, string decision, long delta)
     {
         if (!_counts.TryGetValue(tool, out var byDecision))
@@ -200,6 +218,8 @@ internal sealed class AuditSummaryReader
             Approvals = new AuditApprovalCounts(_requested, _approved, _refused, _cancelled, _pendingApprovals.Count),
             OutcomeErrors = _errors,
             OutcomeCancelled = _cancelledOutcomes,
+            LateAnswers = _lateAnswers,
+            LateAnswerErrors = _lateErrors,
             MedianDurationMs = _durations.Count == 0 ? null : _durations[_durations.Count / 2],
             MaxDurationMs = _durations.Count == 0 ? null : _durations[^1],
         };

@@ -73,6 +73,8 @@ internal static class AuditSummaryJson
             writer.WriteEndObject();
             writer.WriteNumber("outcome_errors", summary.OutcomeErrors);
             writer.WriteNumber("outcome_cancelled", summary.OutcomeCancelled);
+            writer.WriteNumber("late_answers", summary.LateAnswers);
+            writer.WriteNumber("late_answer_errors", summary.LateAnswerErrors);
             WriteNumber(writer, "median_duration_ms", summary.MedianDurationMs);
             WriteNumber(writer, "max_duration_ms", summary.MaxDurationMs);
             writer.WriteEndObject();

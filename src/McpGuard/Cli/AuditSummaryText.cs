@@ -43,8 +43,12 @@ internal static class AuditSummaryText
             + $"{approvals.Refused} refused, {approvals.Cancelled} cancelled, {approvals.Unresolved} unresolved.");
         if (summary.Outcomes > 0)
         {
+            var late = summary.LateAnswers > 0
+                ? $" (the server answered {summary.LateAnswers} of them later, {summary.LateAnswerErrors} "
+                    + (summary.LateAnswerErrors == 1 ? "error)" : "errors)")
+                : "";
             var cancelled = summary.OutcomeCancelled > 0
-                ? $"{summary.OutcomeCancelled} cancelled by the client, "
+                ? $"{summary.OutcomeCancelled} cancelled by the client{late}, "
                 : "";
             console.MarkupLine($"Forwarded calls: {summary.Outcomes - summary.OutcomeCancelled} answered, "
                 + $"{summary.OutcomeErrors} errors, {cancelled}"

@@ -47,7 +47,7 @@ internal static class SessionStages
         bool clientTakesNoRequests = false) =>
     [
         // First: an answer leaves the request table (or is dropped, or kept by the guard); later stages read it.
-        new AnswerMatchStage(channels, logger),
+        new AnswerMatchStage(channels, outcomes, logger),
 
         // Before the outcome is recorded, which carries what the result policy did (docs/results.md).
         new ResultPolicyStage(results),

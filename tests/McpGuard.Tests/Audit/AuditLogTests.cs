@@ -132,6 +132,30 @@ public sealed class AuditLogTests
     }
 
     [Fact]
+    public void TryWriteOutcome_LateAnswer_IsALateAnswerRecordWithTheAnswersError()
+    {
+        // docs/audit.md#late_answer: its own type, so a reader counting one outcome per call is not misled.
+        using var temp = new TempDirectory();
+        using (var log = Open(temp.File("audit.jsonl")))
+        {
+            Assert.True(log.TryWriteOutcome(new AuditOutcomeRecord
+            {
+                CallId = "c-1", Tool = "t", Duration = TimeSpan.FromMilliseconds(2), IsError = true,
+                ErrorCode = -32800, LateAnswer = true,
+            }));
+        }
+
+        var record = Assert.Single(ReadLines(temp.File("audit.jsonl")));
+        Assert.Equal("late_answer", record.GetProperty("type").GetString());
+        Assert.Equal(2, record.GetProperty("version").GetInt32());
+        Assert.Equal("c-1", record.GetProperty("call_id").GetString());
+        Assert.Equal("t", record.GetProperty("tool").GetString());
+        Assert.True(record.GetProperty("is_error").GetBoolean());
+        Assert.Equal(-32800, record.GetProperty("error_code").GetInt32());
+        Assert.False(record.TryGetProperty("cancelled", out _));
+    }
+
+    [Fact]
     public void Open_NoPath_IsNullLogThatAcceptsEverything()
     {
         using var log = AuditLog.Open(AuditSettings.Default, "srv", new CapturingLogger());

@@ -118,6 +118,37 @@ public sealed class AuditSummaryTests
     }
 
     [Fact]
+    public async Task ReadAsync_LateAnswers_CountedApartNotAsOutcomesNorInDurations()
+    {
+        // docs/audit.md#late_answer: the server answered calls the client had cancelled (one result, one error).
+        const string Cancelled = "\"is_error\":false,\"cancelled\":true";
+        const string Log = """
+            {"type":"decision","time":"2026-01-01T00:00:00Z","call_id":"a","tool":"t","decision":"allow"}
+            {"type":"outcome","time":"2026-01-01T00:00:01Z","call_id":"a","duration_ms":5,CANCELLED}
+            {"type":"late_answer","time":"2026-01-01T00:00:02Z","call_id":"a","duration_ms":900,"is_error":false}
+            {"type":"decision","time":"2026-01-01T00:00:03Z","call_id":"b","tool":"t","decision":"allow"}
+            {"type":"outcome","time":"2026-01-01T00:00:04Z","call_id":"b","duration_ms":5,CANCELLED}
+            {"type":"late_answer","time":"2026-01-01T00:00:05Z","call_id":"b","duration_ms":800,"is_error":true}
+            {"type":"late_answer","time":"2026-01-01T00:00:06Z","call_id":"b","duration_ms":800}
+            """;
+
+        var summary = await AuditSummaryReader.ReadAsync(
+            new StringReader(Log.Replace("CANCELLED", Cancelled, StringComparison.Ordinal)),
+            "x",
+            null,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, summary.Outcomes);
+        Assert.Equal(2, summary.OutcomeCancelled);
+        Assert.Equal(2, summary.LateAnswers);
+        Assert.Equal(1, summary.LateAnswerErrors);
+        Assert.Equal(0, summary.OutcomeErrors);
+        Assert.Null(summary.MaxDurationMs);
+        Assert.Equal([7L], summary.MalformedLines);
+        Assert.Equal(2, summary.Calls);
+    }
+
+    [Fact]
     public async Task ReadAsync_Empty_NoRecords()
     {
         var summary = await AuditSummaryReader.ReadAsync(

@@ -62,6 +62,35 @@ public sealed class AuditCommandTests
     }
 
     [Fact]
+    public async Task Audit_LateAnswer_ShownWithTheCancelledCalls()
+    {
+        // docs/audit.md#late_answer: the reader of the summary sees that the server acted on a withdrawn call.
+        using var folder = new TempDirectory();
+        var path = Path.Combine(folder.Path, "audit.jsonl");
+        await File.WriteAllTextAsync(path, """
+            {"type":"decision","time":"2026-01-01T00:00:00Z","call_id":"a","tool":"t","decision":"allow"}
+            {"type":"outcome","time":"2026-01-01T00:00:01Z","call_id":"a","duration_ms":5,CANCELLED}
+            {"type":"late_answer","time":"2026-01-01T00:00:02Z","call_id":"a","duration_ms":9,"is_error":true}
+            {"type":"decision","time":"2026-01-01T00:00:03Z","call_id":"b","tool":"t","decision":"allow"}
+            {"type":"outcome","time":"2026-01-01T00:00:04Z","call_id":"b","duration_ms":7,"is_error":false}
+
+            """.Replace("CANCELLED", "\"is_error\":false,\"cancelled\":true", StringComparison.Ordinal),
+            TestContext.Current.CancellationToken);
+
+        var (_, text, _) = await CommandRunner.RunAsync(AuditCommand.Create(), path);
+        var (_, json, _) = await CommandRunner.RunAsync(AuditCommand.Create(), path, "--json");
+
+        Assert.Contains(
+            "Forwarded calls: 1 answered, 0 errors, 1 cancelled by the client (the server answered 1 of them later, "
+                + "1 error), median 7 ms, max 7 ms.",
+            text.ReplaceLineEndings(" ").Replace("  ", " ", StringComparison.Ordinal));
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal(1, document.RootElement.GetProperty("late_answers").GetInt32());
+        Assert.Equal(1, document.RootElement.GetProperty("late_answer_errors").GetInt32());
+        Assert.Equal(2, document.RootElement.GetProperty("outcomes").GetInt32());
+    }
+
+    [Fact]
     public async Task Audit_MissingFile_ExitCode2()
     {
         var (exitCode, _, error) = await CommandRunner.RunAsync(AuditCommand.Create(), "/nonexistent/audit.jsonl");

@@ -108,9 +108,11 @@ public sealed class GuardSessionTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task CancelledAfterForwarding_OutcomeRecordedAsCancelled_LateAnswerDropped()
+    public async Task CancelledAfterForwarding_OutcomeRecordedAsCancelled_LateAnswerDroppedButRecorded()
     {
-        // docs/audit.md#outcome: every forwarded call ends with an outcome record, also one the client cancelled.
+        // docs/audit.md#outcome: every forwarded call ends with an outcome record, also one the client cancelled;
+        // docs/audit.md#late_answer: the server's late answer reaches no client but is recorded. Before, it was
+        // dropped without a trace, so the log could not tell whether the server acted on the withdrawn call.
         await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
         await _server.NextAsync();
         await _session.FromServerAsync(ToolList);
@@ -125,12 +127,55 @@ public sealed class GuardSessionTests : IAsyncDisposable
         await _session.EndAsync("The MCP server exited (code 0) before answering.");
 
         Assert.True(_client.IsDrained);
-        var outcome = Assert.Single(_audit.Outcomes);
+        Assert.Equal(2, _audit.Outcomes.Count);
+        var outcome = _audit.Outcomes.First();
         Assert.Equal(Assert.Single(_audit.Decisions).CallId, outcome.CallId);
         Assert.Equal("echo", outcome.Tool);
         Assert.True(outcome.Cancelled);
+        Assert.False(outcome.LateAnswer);
         Assert.False(outcome.IsError);
         Assert.Null(outcome.ErrorCode);
+        var late = _audit.Outcomes.Last();
+        Assert.Equal(outcome.CallId, late.CallId);
+        Assert.Equal("echo", late.Tool);
+        Assert.True(late.LateAnswer);
+        Assert.False(late.Cancelled);
+        Assert.False(late.IsError);
+    }
+
+    [Fact]
+    public async Task CancelledAfterForwarding_LateErrorAnswer_RecordedWithItsCodeOnce()
+    {
+        // docs/audit.md#late_answer: a late error says the server did not run the call; a second answer on the id
+        // (nobody awaits it any more) writes nothing; a withdrawn request that is not a tools/call writes nothing.
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await _server.NextAsync();
+        await _session.FromServerAsync(ToolList);
+        await _client.NextAsync();
+        await _session.FromClientAsync(
+            """{"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"echo"}}""");
+        await _server.NextAsync();
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":3,"method":"resources/list"}""");
+        await _server.NextAsync();
+        await _session.FromClientAsync(
+            """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c"}}""");
+        await _server.NextAsync();
+        await _session.FromClientAsync(
+            """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3}}""");
+        await _server.NextAsync();
+
+        await _session.FromServerAsync("""{"jsonrpc":"2.0","id":3,"result":{"resources":[]}}""");
+        await _session.FromServerAsync(
+            """{"jsonrpc":"2.0","id":"c","error":{"code":-32800,"message":"Request cancelled"}}""");
+        await _session.FromServerAsync("""{"jsonrpc":"2.0","id":"c","result":{"content":[]}}""");
+        await _session.EndAsync("The MCP server exited (code 0) before answering.");
+
+        Assert.True(_client.IsDrained);
+        Assert.Equal(2, _audit.Outcomes.Count);
+        var late = _audit.Outcomes.Last();
+        Assert.True(late.LateAnswer);
+        Assert.True(late.IsError);
+        Assert.Equal(-32800, late.ErrorCode);
     }
 
     [Fact]

@@ -55,10 +55,17 @@ internal sealed partial class CallOutcomes(
 
     /// <summary>
     /// The client cancelled a forwarded call: its outcome is the cancellation (no answer reached the client; a late
-    /// one is dropped). Its counts stay: the server may have run it.
+    /// one is dropped, see <see cref="RecordLateAnswer"/>). Its counts stay: the server may have run it.
     /// </summary>
     public void RecordCancelled(ForwardedCall call, JsonRpcId id) => Record(
         call, id, isError: false, errorCode: null, ResultCheck.None, Stopwatch.GetTimestamp(), cancelled: true);
+
+    /// <summary>
+    /// The server answered a call the client had cancelled: the answer is dropped, but its record tells whether the
+    /// server acted on it (docs/audit.md#late_answer). Its counts stay, as at the cancellation.
+    /// </summary>
+    public void RecordLateAnswer(ForwardedCall call, JsonRpcId id, bool isError, long? errorCode) => Record(
+        call, id, isError, errorCode, ResultCheck.None, Stopwatch.GetTimestamp(), lateAnswer: true);
 
     public void Record(
         ForwardedCall call,
@@ -69,7 +76,8 @@ internal sealed partial class CallOutcomes(
         long answeredAt,
         PendingRequest? answered = null,
         string? taskStatus = null,
-        bool cancelled = false)
+        bool cancelled = false,
+        bool lateAnswer = false)
     {
         var elapsed = Stopwatch.GetElapsedTime(call.StartedTimestamp, answeredAt);
         LogCallFinished(logger, call.ToolName, elapsed.TotalMilliseconds);
@@ -94,6 +102,7 @@ internal sealed partial class CallOutcomes(
             ErrorCode = errorCode,
             TaskStatus = taskStatus,
             Cancelled = cancelled,
+            LateAnswer = lateAnswer,
             Agent = call.Agent,
             Results = checkedResult.Filtered is FilteredResult.Untouched
                 ? null
