@@ -11,7 +11,8 @@ namespace McpGuard.Cli;
 /// (the OTLP exporter; for <c>serve</c> also the Prometheus scrape), the counter store (timed only while telemetry is
 /// on), the engine and the limit gauges, and the approval desk's picture of this guard when the policy's approval
 /// channels name the desk. Declared before the sessions, so it is disposed after them: the reporter and the gauges
-/// stop, the store closes, then the exporter flushes the whole run (docs/telemetry.md, docs/approval.md#the-picture).
+/// stop (the gauges read the store once more), the store closes, then the exporter flushes the whole run, the gauges
+/// included (docs/telemetry.md, docs/approval.md#the-picture).
 /// </summary>
 internal sealed class GuardRuntime : IAsyncDisposable
 {
@@ -79,7 +80,11 @@ internal sealed class GuardRuntime : IAsyncDisposable
 
         if (_gauges is not null)
         {
-            await _gauges.DisposeAsync();
+            await _gauges.StopAsync();
+            if (_export is not null)
+            {
+                await FinalGaugeReadAsync(_gauges);
+            }
         }
 
         if (_counters is IAsyncDisposable store)
@@ -89,5 +94,28 @@ internal sealed class GuardRuntime : IAsyncDisposable
 
         Metrics?.Dispose();
         _export?.Dispose();
+        if (_gauges is not null)
+        {
+            // Only now: the export's last post above reads the gauges, the only post of a guard that lived less
+            // than an export interval.
+            await _gauges.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The limits' use as the guard ends, for the export's last post: read once more while the store is open, for a
+    /// second at most (a store that does not answer leaves the gauges without series, as while the guard ran).
+    /// </summary>
+    private static async Task FinalGaugeReadAsync(LimitGauges gauges)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await gauges.RefreshNowAsync(bound.Token);
+        }
+        catch (Exception)
+        {
+            // The store's trouble was reported while the guard ran; the exit says nothing more.
+        }
     }
 }

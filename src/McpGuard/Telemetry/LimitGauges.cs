@@ -51,10 +51,17 @@ internal sealed class LimitGauges : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the background refresh but keeps the gauges registered with their last picture, so the exporter's last
+    /// post on exit still carries them (a guard that lives less than an export interval posts only then).
+    /// </summary>
+    public async Task StopAsync()
     {
-        _registration.Dispose();
-        await _stop.CancelAsync();
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+        }
+
         try
         {
             await _loop;
@@ -62,7 +69,12 @@ internal sealed class LimitGauges : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        _registration.Dispose();
+        await StopAsync();
         _stop.Dispose();
     }
 

@@ -95,6 +95,19 @@ public sealed class OtlpExportTests
     }
 
     [Fact]
+    public async Task SessionShorterThanTheExportInterval_LimitGaugesInTheLastPost()
+    {
+        // The metrics' interval is the default minute, so the only post is the one on exit: it carries each limit's
+        // use as the guard ended. Until the eighteenth session the gauges left before that post (hqa20).
+        await using var receiver = new OtlpReceiver();
+        await RunSessionAsync(Policy($"telemetry: {{ otlp: {receiver.Endpoint} }}"));
+
+        var used = receiver.Metrics.Where(m => m.Name == "mcpguard.limit.used").SelectMany(m => m.Points);
+        Assert.Contains(used, p => p["entry"] == "limits" && p["kind"] == "rate_limit" && p["window"] == "1h");
+        Assert.Contains(receiver.Metrics, m => m.Name == "mcpguard.limit.max");
+    }
+
+    [Fact]
     public async Task ResultBlockedAndAPrompt_ClientSpanAsTheServerAnswered_PromptNamed()
     {
         // The server answered the call; the result policy withheld the answer: the client got an isError denial (the

@@ -2,6 +2,7 @@ using System.Text.Json;
 using McpGuard.Audit;
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Settings;
+using McpGuard.Replay;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Time.Testing;
 
@@ -31,6 +32,38 @@ internal static class AuditTestRecords
             Reason = decision == CallVerdict.Allow ? null : "Orders outside the envelope need a human.",
             Arguments = arguments is null ? null : Json(arguments),
         };
+
+    /// <summary>
+    /// Decision records written by the real audit writer, each call at its second after <see cref="Now"/>, read back
+    /// as replay reads them.
+    /// </summary>
+    public static async Task<RecordedLog> RecordedLogAsync(
+        AuditArgumentsMode mode,
+        params (int Second, string Tool, CallVerdict Decision, string Rule, string Arguments)[] calls)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("audit.jsonl");
+        var clock = new FakeTimeProvider(Now);
+        using (var audit = new AuditLog(path, mode, "bybit-mcp", new CapturingLogger(), clock))
+        {
+            foreach (var (second, tool, decision, rule, arguments) in calls)
+            {
+                clock.SetUtcNow(Now.AddSeconds(second));
+                Assert.True(audit.TryWriteDecision(new AuditDecisionRecord
+                {
+                    CallId = audit.NewCallId(),
+                    RequestId = Json("1"),
+                    Tool = tool,
+                    Decision = decision,
+                    RuleId = rule,
+                    Arguments = Json(arguments),
+                }));
+            }
+        }
+
+        using var reader = new StreamReader(path);
+        return await RecordedCallReader.ReadAsync(reader, TestContext.Current.CancellationToken);
+    }
 
     public static JsonElement[] ReadLines(string path)
     {

@@ -69,12 +69,7 @@ public sealed class ExplainCommandTests : IDisposable
     public async Task Explain_AllowedCallItsLimitsRefuseWhateverTheCounts_IsDenied(
         string arguments, string rule, string reason)
     {
-        var path = _directory.File("limited.yaml");
-        await File.WriteAllTextAsync(
-            path,
-            "version: 1\ndefault: deny\ntools:\n  place_order:\n    action: allow\n"
-                + "    budget: { argument: qty, max: 0.5, window: 24h, per: symbol }\n",
-            TestContext.Current.CancellationToken);
+        var path = await LimitedPolicyAsync();
 
         var (exitCode, output, error) = await CommandRunner.RunAsync(
             ExplainCommand.Create(), "--policy", path, "--tool", "place_order", "--args", arguments);
@@ -89,12 +84,7 @@ public sealed class ExplainCommandTests : IDisposable
     [Fact]
     public async Task Explain_AllowedCallWithinItsLimits_IsAllowed()
     {
-        var path = _directory.File("limited.yaml");
-        await File.WriteAllTextAsync(
-            path,
-            "version: 1\ndefault: deny\ntools:\n  place_order:\n    action: allow\n"
-                + "    budget: { argument: qty, max: 0.5, window: 24h, per: symbol }\n",
-            TestContext.Current.CancellationToken);
+        var path = await LimitedPolicyAsync();
 
         var (exitCode, output, _) = await CommandRunner.RunAsync(
             ExplainCommand.Create(),
@@ -102,6 +92,18 @@ public sealed class ExplainCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Success, exitCode);
         Assert.Contains("decision: allow by tools.place_order\n", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>place_order allowed within a budget of 0.5 a day per symbol.</summary>
+    private async Task<string> LimitedPolicyAsync()
+    {
+        var path = _directory.File("limited.yaml");
+        await File.WriteAllTextAsync(
+            path,
+            "version: 1\ndefault: deny\ntools:\n  place_order:\n    action: allow\n"
+                + "    budget: { argument: qty, max: 0.5, window: 24h, per: symbol }\n",
+            TestContext.Current.CancellationToken);
+        return path;
     }
 
     private async Task<string> PolicyAsync()

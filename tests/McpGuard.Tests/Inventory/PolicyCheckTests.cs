@@ -1,8 +1,6 @@
-using System.Text.Json;
 using McpGuard.Inventory;
 using McpGuard.Tests.Policy;
-using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
+using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Inventory;
 
@@ -29,8 +27,7 @@ public sealed class PolicyCheckTests
     private static ServerTool Tool(string name)
     {
         const string Schema = """{"type":"object","properties":{"qty":{"type":"string"}}}""";
-        var definition = JsonDocument.Parse($$"""{"name":"{{name}}","inputSchema":{{Schema}}}""").RootElement;
-        return new ServerTool(definition.Deserialize(McpJsonUtilities.DefaultOptions.GetTypeInfo<Tool>())!, definition);
+        return ListedTools.One($$"""{"name":"{{name}}","inputSchema":{{Schema}}}""");
     }
 
     private static List<string> Bypasses(string policy, ServerInventory server) =>

@@ -6,7 +6,6 @@ using McpGuard.Pins;
 using McpGuard.Policy.Settings;
 using McpGuard.Replay;
 using McpGuard.Tests.TestUtils;
-using Microsoft.Extensions.Time.Testing;
 using static McpGuard.Tests.Audit.AuditTestRecords;
 using static McpGuard.Tests.Pins.PinTestData;
 
@@ -73,29 +72,8 @@ public sealed class ReplayPinTests : IDisposable
     }
 
     /// <summary>Decision records written by the real audit writer, read back as replay reads them.</summary>
-    private async Task<RecordedLog> RecordAsync(
-        params (int Second, string Tool, CallVerdict Decision, string Rule)[] calls)
-    {
-        var clock = new FakeTimeProvider(Now);
-        using (var audit = new AuditLog(
-            _temp.File("audit.jsonl"), AuditArgumentsMode.Full, "bybit-mcp", new CapturingLogger(), clock))
-        {
-            foreach (var (second, tool, decision, rule) in calls)
-            {
-                clock.SetUtcNow(Now.AddSeconds(second));
-                Assert.True(audit.TryWriteDecision(new AuditDecisionRecord
-                {
-                    CallId = audit.NewCallId(),
-                    RequestId = Json("1"),
-                    Tool = tool,
-                    Decision = decision,
-                    RuleId = rule,
-                    Arguments = Json("""{"qty":"1"}"""),
-                }));
-            }
-        }
-
-        using var reader = new StreamReader(_temp.File("audit.jsonl"));
-        return await RecordedCallReader.ReadAsync(reader, TestContext.Current.CancellationToken);
-    }
+    private static Task<RecordedLog> RecordAsync(
+        params (int Second, string Tool, CallVerdict Decision, string Rule)[] calls) =>
+        RecordedLogAsync(
+            AuditArgumentsMode.Full, [.. calls.Select(c => (c.Second, c.Tool, c.Decision, c.Rule, """{"qty":"1"}"""))]);
 }

@@ -233,31 +233,9 @@ public sealed class ReplayTests
     }
 
     /// <summary>Writes decision records with the real audit writer (schema version 2), then reads them back.</summary>
-    private static async Task<RecordedLog> RecordAsync(
-        AuditArgumentsMode mode, params (int Second, string Tool, CallVerdict Decision, string Arguments)[] calls)
-    {
-        using var temp = new TempDirectory();
-        var clock = new FakeTimeProvider(Now);
-        using (var audit = new AuditLog(temp.File("audit.jsonl"), mode, "bybit-mcp", new CapturingLogger(), clock))
-        {
-            foreach (var (second, tool, decision, arguments) in calls)
-            {
-                clock.SetUtcNow(Now.AddSeconds(second));
-                Assert.True(audit.TryWriteDecision(new AuditDecisionRecord
-                {
-                    CallId = audit.NewCallId(),
-                    RequestId = Json("1"),
-                    Tool = tool,
-                    Decision = decision,
-                    RuleId = "default",
-                    Arguments = Json(arguments),
-                }));
-            }
-        }
-
-        using var reader = new StreamReader(temp.File("audit.jsonl"));
-        return await RecordedCallReader.ReadAsync(reader, TestContext.Current.CancellationToken);
-    }
+    private static Task<RecordedLog> RecordAsync(
+        AuditArgumentsMode mode, params (int Second, string Tool, CallVerdict Decision, string Arguments)[] calls) =>
+        RecordedLogAsync(mode, [.. calls.Select(c => (c.Second, c.Tool, c.Decision, "default", c.Arguments))]);
 
     private static RecordedLog Approve(RecordedLog log, params int[] indexes)
     {

@@ -34,16 +34,8 @@ public sealed class SamplingPolicyTests
     [InlineData("sampling: { tools: allow }\n", "sampling.tools", 3, "must be refuse or judge")]
     [InlineData("sampling: judge\n", "sampling", 3, "must be a mapping")]
     [InlineData("sampling:\n  tool: judge\n", "sampling.tool", 4, "tool")]
-    public void Load_BadSamplingBlock_ErrorWithLineAndPath(string block, string path, int line, string message)
-    {
-        var result = PolicyLoader.LoadText("version: 1\ndefault: deny\n" + block, "p.yaml");
-
-        Assert.False(result.Succeeded);
-        var error = Assert.Single(result.Errors);
-        Assert.Equal(path, error.Path);
-        Assert.Equal(line, error.Line);
-        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
-    }
+    public void Load_BadSamplingBlock_ErrorWithLineAndPath(string block, string path, int line, string message) =>
+        PolicyTestData.AssertOneError(block, path, line, message);
 
     [Theory]
     [InlineData("echo", "{}")]
