@@ -54,7 +54,7 @@ public sealed class DoctorTests
         });
         var (wrapped, _, wrapError) = await GuardCommand.RunInHomeAsync(home, "wrap", "--policy", policy);
         Assert.True(wrapped == 0, wrapError);
-        await using var desk = await DeskProcess.StartAsync(guardHome, DeskProcess.FreePort());
+        await using var desk = await DeskProcess.StartAsync(guardHome);
         await using var guard = await GuardedServer.StartAsync(
             "version: 1\ndefault: allow\n", GuardedServer.Everything(), guardOptions: ["--name", "everything"],
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = guardHome });

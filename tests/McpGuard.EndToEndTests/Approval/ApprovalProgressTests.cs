@@ -35,7 +35,7 @@ public sealed partial class ApprovalProgressTests
     public async Task CallTool_ClientWithAShortTimeoutResetOnProgress_WaitsPastItForTheDeskApproval(string era)
     {
         var home = DeskProcess.NewHome();
-        await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
+        await using var desk = await DeskProcess.StartAsync(home);
         using var http = await desk.OpenAsBrowserAsync();
         await using var client = V2ClientRun.Start(
             era, "wait-for-person", Policy, environment: new Dictionary<string, string>

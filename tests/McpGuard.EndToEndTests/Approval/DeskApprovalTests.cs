@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using McpGuard.EndToEndTests.TestUtils;
+using McpGuard.Tests.TestUtils;
 using Microsoft.Playwright;
 using ModelContextProtocol.Protocol;
 
@@ -60,7 +61,8 @@ public sealed partial class DeskApprovalTests
     public async Task CallTool_DeskStoppedSinceItRan_IsDeniedTellingTheOperatorNoDeskIsRunning()
     {
         var home = DeskProcess.NewHome();
-        await (await DeskProcess.StartAsync(home, DeskProcess.FreePort())).DisposeAsync();
+        // Below the ephemeral range: no process binding port 0 takes the port the stopped desk leaves.
+        await (await LoopbackPort.StartAsync(port => DeskProcess.StartAsync(home, port))).DisposeAsync();
         await using var guard = await StartGuardAsync(home);
 
         var result = await EchoAsync(guard, "desk gone");
@@ -76,14 +78,13 @@ public sealed partial class DeskApprovalTests
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes.");
         var home = DeskProcess.NewHome();
-        var port = DeskProcess.FreePort();
 
-        await using var desk = await DeskProcess.StartAsync(home, port);
+        await using var desk = await DeskProcess.StartAsync(home);
 
         Assert.Equal(
             UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(home, "desk.secret")));
         Assert.Equal(
-            port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            desk.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             File.ReadAllText(Path.Combine(home, "desk.port")));
     }
 
@@ -92,7 +93,7 @@ public sealed partial class DeskApprovalTests
     {
         var home = DeskProcess.NewHome();
         await using var guard = await StartGuardAsync(home);
-        await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
+        await using var desk = await DeskProcess.StartAsync(home);
         using var http = await desk.OpenAsBrowserAsync();
 
         var call = EchoAsync(guard, "via http");
@@ -108,12 +109,15 @@ public sealed partial class DeskApprovalTests
     public async Task CallTool_DeskRestartsWhileWaiting_GuardPostsAgainAndTheNewDeskApproves()
     {
         var home = DeskProcess.NewHome();
-        var port = DeskProcess.FreePort();
         await using var guard = await StartGuardAsync(home);
         Task<CallToolResult> call;
         HttpClient http;
-        await using (var first = await DeskProcess.StartAsync(home, port))
+        // The second desk takes the first one's port, which is below the ephemeral range: no process binding port 0
+        // takes it meanwhile.
+        int port;
+        await using (var first = await LoopbackPort.StartAsync(p => DeskProcess.StartAsync(home, p)))
         {
+            port = first.Port;
             // The browser keeps its key cookie across the restart: the key comes from the same secret.
             http = await first.OpenAsBrowserAsync();
             call = EchoAsync(guard, "survives a restart");
@@ -134,7 +138,7 @@ public sealed partial class DeskApprovalTests
     public async Task CallTool_TwoGuardsOneDesk_EachGetsItsOwnAnswer()
     {
         var home = DeskProcess.NewHome();
-        await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
+        await using var desk = await DeskProcess.StartAsync(home);
         await using var first = await StartGuardAsync(home);
         await using var second = await StartGuardAsync(home);
         using var http = await desk.OpenAsBrowserAsync();
@@ -158,7 +162,7 @@ public sealed partial class DeskApprovalTests
     public async Task CallTool_ApproveAndDenyClickedInABrowser_GoThroughOrNot()
     {
         var home = DeskProcess.NewHome();
-        await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
+        await using var desk = await DeskProcess.StartAsync(home);
         await using var guard = await StartGuardAsync(home);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchChromiumAsync(playwright);
@@ -190,7 +194,7 @@ public sealed partial class DeskApprovalTests
     public async Task Desk_RefusesForeignHostMissingOrWrongSecretAndCrossSitePosts()
     {
         var home = DeskProcess.NewHome();
-        await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
+        await using var desk = await DeskProcess.StartAsync(home);
         using var http = await desk.OpenAsBrowserAsync();
         using var stranger = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false });
         var secret = File.ReadAllText(Path.Combine(home, "desk.secret")).Trim();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using McpGuard.EndToEndTests.TestUtils;
+using McpGuard.Tests.TestUtils;
 using Microsoft.Playwright;
 using ModelContextProtocol.Protocol;
 
@@ -50,7 +51,7 @@ public sealed class DeskPageTests
     public async Task Page_CallWaits_TitleCountsItNotifiesAndLabelsTheServerByItsConfigName()
     {
         var home = DeskProcess.NewHome();
-        await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
+        await using var desk = await DeskProcess.StartAsync(home);
         await using var guard = await GuardedServer.StartAsync(
             Policy, GuardedServer.Everything(), guardOptions: ["--name", "my-everything"],
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
@@ -84,7 +85,7 @@ public sealed class DeskPageTests
         const string ServePolicy = Policy + "\nserve:\n  auth: { tokens: agents.yaml }\n";
         var token = (await Serve.ServeHttpBoundsTests.RunCliAsync(
             home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), ServePolicy)).Trim();
-        await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
+        await using var desk = await DeskProcess.StartAsync(home);
         await using var guard = await ServedGuard.StartAsync(ServePolicy, ["node", RepoPaths.V2Server], home: home);
         await using var client = await guard.ConnectAsync(headers: new Dictionary<string, string>
         {
@@ -109,7 +110,6 @@ public sealed class DeskPageTests
     public async Task Page_DeskStopsAndRestarts_BannerFailedApproveReportedThenTheSamePageApproves()
     {
         var home = DeskProcess.NewHome();
-        var port = DeskProcess.FreePort();
         await using var guard = await GuardedServer.StartAsync(
             Policy, GuardedServer.Everything(),
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
@@ -118,8 +118,12 @@ public sealed class DeskPageTests
         var page = await browser.NewPageAsync();
         Task<CallToolResult> call;
         var card = page.Locator(".card", new() { HasText = "outlives the desk" });
-        await using (var first = await DeskProcess.StartAsync(home, port))
+        // The second desk takes the first one's port, which is below the ephemeral range: no process binding port 0
+        // takes it meanwhile.
+        int port;
+        await using (var first = await LoopbackPort.StartAsync(p => DeskProcess.StartAsync(home, p)))
         {
+            port = first.Port;
             await page.GotoAsync(first.PageUrl);
             call = EchoAsync(guard, "outlives the desk");
             await Assertions.Expect(card).ToBeVisibleAsync();
@@ -161,7 +165,7 @@ public sealed class DeskPageTests
               channels: [desk]
             """;
         var home = DeskProcess.NewHome();
-        await using var desk = await DeskProcess.StartAsync(home, DeskProcess.FreePort());
+        await using var desk = await DeskProcess.StartAsync(home);
         await using var guard = await GuardedServer.StartAsync(
             picturePolicy, GuardedServer.Everything(), guardOptions: ["--name", "bybit\u202Etestnet"],
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });

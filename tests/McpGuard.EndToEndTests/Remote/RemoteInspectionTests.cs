@@ -1,4 +1,5 @@
 using McpGuard.EndToEndTests.TestUtils;
+using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.EndToEndTests.Remote;
 
@@ -65,10 +66,8 @@ public sealed class RemoteInspectionTests : IDisposable
     {
         var policy = Path.Combine(_folder, "policy.yaml");
         File.WriteAllText(policy, Policy);
-        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        var url = $"http://127.0.0.1:{((System.Net.IPEndPoint)probe.LocalEndpoint).Port}/mcp";
-        probe.Stop();
+        using var closed = LoopbackPort.HoldClosed(out var port);
+        var url = $"http://127.0.0.1:{port}/mcp";
 
         var (code, output, error) = await GuardCommand.RunAsync("tools", "--policy", policy, "--url", url);
 

@@ -2,13 +2,14 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using McpGuard.EndToEndTests.TestUtils;
+using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.EndToEndTests.Serve;
 
 /// <summary>
 /// oidc-provider (tests/npm/oauth/issuer.mjs) and <c>mcpguard serve</c> in OAuth mode in front of the v2 test server.
-/// The guard's port is found free first, because the authorization server must know the guard's resource URL (the
-/// audience it issues tokens for) before the guard, which needs the issuer's URL, starts.
+/// The guard's port is picked first (<see cref="LoopbackPort"/>), because the authorization server must know the
+/// guard's resource URL (the audience it issues tokens for) before the guard, which needs the issuer's URL, starts.
 /// </summary>
 internal sealed class OAuthSetup : IAsyncDisposable
 {
@@ -40,31 +41,14 @@ internal sealed class OAuthSetup : IAsyncDisposable
     /// The path of <c>serve.public_url</c> (on the guard's own origin), as behind a proxy that adds a prefix; the
     /// resource and the audience are then that URL. Null: no <c>public_url</c>, the resource is the endpoint.
     /// </param>
-    public static async Task<OAuthSetup> StartAsync(
-        string tools = "  place_order: deny\n", string more = "", string? publicPath = null)
-    {
-        // The guard's port must be known before it starts (it is the token's audience), so it is picked free and
-        // released first; another process (the issuer itself, which binds port 0) may take it meanwhile. Then the
-        // guard says so and exits, and a new port is tried.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await StartOnAFreePortAsync(tools, more, publicPath);
-            }
-            catch (InvalidOperationException ex)
-                when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.Ordinal))
-            {
-            }
-        }
-    }
+    public static Task<OAuthSetup> StartAsync(
+        string tools = "  place_order: deny\n", string more = "", string? publicPath = null) =>
+        // The guard's port must be known before it starts (it is the token's audience): LoopbackPort picks it, and
+        // another one if it was taken before the guard bound it (the guard then says so and exits).
+        LoopbackPort.StartAsync(port => StartOnAsync(port, tools, more, publicPath));
 
-    private static async Task<OAuthSetup> StartOnAFreePortAsync(string tools, string more, string? publicPath)
+    private static async Task<OAuthSetup> StartOnAsync(int port, string tools, string more, string? publicPath)
     {
-        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
         var resource = $"http://127.0.0.1:{port}{publicPath ?? "/mcp"}";
         var publicUrl = publicPath is null ? "" : $"  public_url: \"{resource}\"\n";
         var issuer = await NodeHttpServer.StartAsync(RepoPaths.NpmScriptPath("oauth/issuer.mjs"), resource);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using McpGuard.EndToEndTests.TestUtils;
 using McpGuard.Tests.TestUtils;
 
@@ -21,13 +22,8 @@ public sealed class ServeBehindNginxTests
         Assert.SkipUnless(
             File.Exists("/usr/sbin/nginx"), "nginx is not installed (Debian package nginx; .ci/apt-packages)");
         await using var redis = await RedisServer.StartAsync(Ct);
-        var proxyPort = DeskProcess.FreePort();
-        var policy = ScaleOutPolicy.TwoOrdersAnHour(redis.Url, proxyPort);
-        string[] server = ["node", RepoPaths.V2Server];
-        await using var first = await ServedGuard.StartAsync(policy, server);
-        await using var second = await ServedGuard.StartAsync(policy, server);
-        await using var proxy = await StartNginxAsync(proxyPort, first.Url.Port, second.Url.Port);
-        var url = new Uri($"http://127.0.0.1:{proxyPort}/mcp");
+        await using var guards = await GuardsBehindProxy.StartAsync(redis.Url, StartNginxAsync);
+        var (first, second, url) = (guards.First, guards.Second, guards.Url);
         using var http = new HttpClient();
 
         var answers = await Task.WhenAll(
@@ -42,7 +38,7 @@ public sealed class ServeBehindNginxTests
     }
 
     /// <summary>nginx in the foreground with docs/serve.md's block; ready once it starts its worker.</summary>
-    private static Task<ListeningProcess> StartNginxAsync(int port, int first, int second)
+    private static Task<FixtureProcess> StartNginxAsync(int port, int first, int second)
     {
         var prefix = Directory.CreateTempSubdirectory("mcpguard-nginx-").FullName;
         var config = TempFiles.Write("nginx.conf", $$"""
@@ -75,6 +71,19 @@ public sealed class ServeBehindNginxTests
             }
 
             """);
-        return ListeningProcess.StartAsync("start worker process", "/usr/sbin/nginx", "-p", prefix, "-c", config);
+        return FixtureProcess.StartAsync(
+            "nginx",
+            () =>
+            {
+                var start = new ProcessStartInfo("/usr/sbin/nginx");
+                foreach (var argument in (string[])["-p", prefix, "-c", config])
+                {
+                    start.ArgumentList.Add(argument);
+                }
+
+                return start;
+            },
+            line => line.Contains("start worker process", StringComparison.Ordinal),
+            TestConstants.DefaultTimeout, Ct);
     }
 }

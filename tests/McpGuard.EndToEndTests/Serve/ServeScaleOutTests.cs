@@ -25,13 +25,8 @@ public sealed class ServeScaleOutTests
         Assert.SkipUnless(
             File.Exists("/usr/sbin/haproxy"), "haproxy is not installed (Debian package haproxy; .ci/apt-packages)");
         await using var redis = await RedisServer.StartAsync(Ct);
-        var proxyPort = DeskProcess.FreePort();
-        var policy = ScaleOutPolicy.TwoOrdersAnHour(redis.Url, proxyPort);
-        string[] server = ["node", RepoPaths.V2Server];
-        await using var first = await ServedGuard.StartAsync(policy, server);
-        await using var second = await ServedGuard.StartAsync(policy, server);
-        await using var proxy = await StartHaproxyAsync(proxyPort, first.Url.Port, second.Url.Port);
-        var url = new Uri($"http://127.0.0.1:{proxyPort}/mcp");
+        await using var guards = await GuardsBehindProxy.StartAsync(redis.Url, StartHaproxyAsync);
+        var (first, second, url) = (guards.First, guards.Second, guards.Url);
         using var http = new HttpClient();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => PlaceOrderAsync(http, url, i)));

@@ -1,17 +1,20 @@
 using System.Diagnostics;
-using System.Net.Sockets;
+using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.EndToEndTests.TestUtils;
 
-/// <summary><c>mcpguard desk --port P</c> as a real process, with its own <c>MCPGUARD_HOME</c>.</summary>
+/// <summary>
+/// <c>mcpguard desk --port P</c> as a real process, with its own <c>MCPGUARD_HOME</c>; port 0 (the default) lets the
+/// desk pick one, and <see cref="Port"/> is the one it printed.
+/// </summary>
 internal sealed class DeskProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private DeskProcess(Process process, int port, string home, string pageUrl)
+    private DeskProcess(Process process, string home, string pageUrl)
     {
         _process = process;
-        Port = port;
+        Port = new Uri(pageUrl).Port;
         Home = home;
         PageUrl = pageUrl;
     }
@@ -37,13 +40,6 @@ internal sealed class DeskProcess : IAsyncDisposable
         return http;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>A fresh MCPGUARD_HOME; removed when the test run ends (a desk may restart in it mid-test).</summary>
     public static string NewHome()
     {
@@ -62,8 +58,11 @@ internal sealed class DeskProcess : IAsyncDisposable
         return home;
     }
 
-    /// <summary>Starts the desk and returns once it prints its address (it is listening by then).</summary>
-    public static async Task<DeskProcess> StartAsync(string home, int port)
+    /// <summary>
+    /// Starts the desk and returns once it prints its address (it is listening by then). A test that needs the port
+    /// before the desk starts (to start it again on the same one) picks it with <see cref="LoopbackPort"/>.
+    /// </summary>
+    public static async Task<DeskProcess> StartAsync(string home, int port = 0)
     {
         var guard = RepoPaths.Guard;
         var start = new ProcessStartInfo(guard.Command)
@@ -100,7 +99,7 @@ internal sealed class DeskProcess : IAsyncDisposable
         }
 
         _ = process.StandardOutput.ReadToEndAsync();
-        return new DeskProcess(process, port, home, pageUrl);
+        return new DeskProcess(process, home, pageUrl);
     }
 
     private static async Task<string?> ReadPageUrlAsync(Process process)

@@ -6,9 +6,9 @@ using McpGuard.Tests.TestUtils;
 namespace McpGuard.EndToEndTests.TestUtils;
 
 /// <summary>
-/// A real MCP server from npm over Streamable HTTP on a free loopback port: the TypeScript SDK v2 test server
-/// (tests/npm/v2/http-server.mjs, both eras; its stderr carries a line per HTTP request, with method and headers,
-/// and a line per tool that ran), or server-everything in its streamableHttp mode.
+/// A real MCP server from npm over Streamable HTTP on a loopback port it binds itself (port 0): the TypeScript SDK
+/// v2 test server (tests/npm/v2/http-server.mjs, both eras; its stderr carries a line per HTTP request, with method
+/// and headers, and a line per tool that ran), or server-everything in its streamableHttp mode.
 /// </summary>
 internal sealed class NodeHttpServer : IAsyncDisposable
 {
@@ -36,25 +36,12 @@ internal sealed class NodeHttpServer : IAsyncDisposable
 
     public static Task<NodeHttpServer> StartV2Async() => StartAsync(RepoPaths.NpmScriptPath("v2/http-server.mjs"));
 
-    /// <summary>
-    /// server-everything (<c>node dist/index.js streamableHttp</c>) on a port found free just before.
-    /// </summary>
+    /// <summary>server-everything (<c>node dist/index.js streamableHttp</c>) on the port it binds (port 0).</summary>
     public static async Task<NodeHttpServer> StartEverythingAsync()
     {
-        var port = 0;
-        var process = await FixtureProcess.StartAsync(
-            "server-everything streamableHttp",
-            () =>
-            {
-                port = DeskProcess.FreePort();
-                var startInfo = new ProcessStartInfo("node");
-                startInfo.ArgumentList.Add(RepoPaths.ServerEverything);
-                startInfo.ArgumentList.Add("streamableHttp");
-                startInfo.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
-                return startInfo;
-            },
-            line => line.Contains("listening on port", StringComparison.Ordinal),
-            TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+        var (process, port) = await ListeningProcess.StartOnPortZeroAsync(
+            "server-everything streamableHttp", "listening on port", "node", RepoPaths.ServerEverything,
+            "streamableHttp");
         return new NodeHttpServer(process, port);
     }
 

@@ -1,16 +1,16 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
+using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.EndToEndTests.TestUtils;
 
 /// <summary>
-/// An OTLP/HTTP receiver on a free loopback port: accepts <c>POST /v1/traces</c> and <c>/v1/metrics</c>
+/// An OTLP/HTTP receiver on a loopback port: accepts <c>POST /v1/traces</c> and <c>/v1/metrics</c>
 /// (<c>application/x-protobuf</c>) and decodes the spans and metric names and attributes it is sent.
 /// </summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _loop;
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
     private readonly ConcurrentQueue<ReceivedMetric> _metrics = new();
@@ -18,9 +18,24 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public OtlpReceiver()
     {
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        // HttpListener cannot listen on port 0 and say which port it got: the port is picked first, and another one
+        // if it was taken before the listener bound it.
+        (_listener, Port) = LoopbackPort.Start(port =>
+        {
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+            }
+            catch
+            {
+                listener.Close();
+                throw;
+            }
+
+            return (listener, port);
+        });
         _loop = Task.Run(ServeAsync);
     }
 
@@ -120,11 +135,4 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         any is null
             ? ""
             : any.String(1) ?? (any.Scalar(2) is { } b ? (b != 0 ? "true" : "false") : any.Scalar(3)?.ToString() ?? "");
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }

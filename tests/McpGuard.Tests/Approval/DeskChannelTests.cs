@@ -50,8 +50,9 @@ public sealed partial class DeskChannelTests : IAsyncDisposable
     public async Task AskAsync_NoDeskListening_IsUnavailableSayingHowToStartOne()
     {
         string? why = null;
+        using var closed = LoopbackPort.HoldClosed(out var port);
 
-        var outcome = await AskAsync(Channel(FreePort()), w => why = w);
+        var outcome = await AskAsync(Channel(port), w => why = w);
 
         Assert.Null(outcome);
         Assert.Contains("start one with `mcpguard desk`", why, StringComparison.Ordinal);
@@ -165,13 +166,6 @@ public sealed partial class DeskChannelTests : IAsyncDisposable
         request.Headers.Add(DeskSecurity.CsrfHeader, csrf);
         using var response = await browser.SendAsync(request, Ct);
         response.EnsureSuccessStatusCode();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex("""<meta name="csrf-token" content="([0-9A-F]+)">""")]

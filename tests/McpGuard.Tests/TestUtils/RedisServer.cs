@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace McpGuard.Tests.TestUtils;
 
 /// <summary>
-/// A throwaway <c>redis-server</c> (Debian's) on a free loopback port, no persistence, owned by one test:
+/// A throwaway <c>redis-server</c> (Debian's) on a loopback port, no persistence, owned by one test:
 /// started, stopped and started again on the same port, killed on dispose. Shared by the unit and the
 /// end-to-end tests (linked into both projects), so it names no project's TestConstants.
 /// </summary>
@@ -27,12 +25,17 @@ public sealed class RedisServer : IAsyncDisposable
     /// </summary>
     public static TimeSpan StartTimeout { get; } = TimeSpan.FromSeconds(30);
 
-    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken)
-    {
-        var server = new RedisServer(FreePort());
-        await server.StartAgainAsync(cancellationToken);
-        return server;
-    }
+    /// <summary>
+    /// Starts a server on a port from <see cref="LoopbackPort"/> (redis-server cannot listen on port 0: to it, 0 means
+    /// no TCP at all), below the ephemeral range, so a test that stops it can start it again on the same port.
+    /// </summary>
+    public static Task<RedisServer> StartAsync(CancellationToken cancellationToken) =>
+        LoopbackPort.StartAsync(async port =>
+        {
+            var server = new RedisServer(port);
+            await server.StartAgainAsync(cancellationToken);
+            return server;
+        });
 
     /// <summary>
     /// Starts the server (again) on its port and waits until it accepts connections (a stalled start is killed and
@@ -69,11 +72,4 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
