@@ -153,6 +153,42 @@ public sealed class HostileUpstreamTests
         Assert.True((await guard.ResponseAsync("2")).TryGetProperty("error", out _));
     }
 
+    /// <summary>
+    /// A 2025-only upstream that answers a 2026-07-28 POST with 404, 405 or 406 and no JSON-RPC error (its router,
+    /// not MCP, refused it): the client gets -32022 naming the upstream and the status, as for the 400 of the
+    /// TypeScript SDK v1, and falls back to initialize on the same guard. Before, -32603 "no answer", and no fallback.
+    /// </summary>
+    [Theory]
+    [InlineData("404 Not Found")]
+    [InlineData("405 Method Not Allowed")]
+    [InlineData("406 Not Acceptable")]
+    public async Task ModernRequest_RefusedByA2025Upstream_UnsupportedVersionThenInitializeWorks(string status)
+    {
+        await using var upstream = new ScriptedUpstream(request =>
+            request.Body.Contains("2026-07-28", StringComparison.Ordinal)
+                ? ScriptedUpstream.Response(status, "text/plain", "no route")
+                : Answer(request));
+        await using var guard = RawGuard.Start(Policy, [], ["--url", upstream.Url, "--upstream-timeout", "2s"], Home());
+
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{""" + ModernRequest.Meta + "}}");
+        var refused = (await guard.ResponseAsync("1")).GetProperty("error");
+        await guard.SendAsync(
+            """{"jsonrpc":"2.0","id":2,"method":"initialize","params":"""
+                + """{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+        var initialized = await guard.ResponseAsync("2");
+
+        Assert.Equal(-32022, refused.GetProperty("code").GetInt32());
+        Assert.Contains(upstream.Url, refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "HTTP " + status[..3], refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("2026-07-28", refused.GetProperty("data").GetProperty("requested").GetString());
+        Assert.Equal(
+            "2025-11-25", initialized.GetProperty("result").GetProperty("protocolVersion").GetString());
+        guard.CloseStdin();
+        Assert.Equal(0, await guard.WaitForExitAsync());
+    }
+
     private static Dictionary<string, string> Home() =>
         new() { ["MCPGUARD_HOME"] = Directory.CreateTempSubdirectory("mcpguard-remote-home-").FullName };
 

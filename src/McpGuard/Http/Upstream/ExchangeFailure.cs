@@ -39,8 +39,10 @@ internal abstract record ExchangeFailure
     }
 
     /// <summary>
-    /// A 2026-07-28 request answered HTTP 400 with no JSON-RPC error of its own: what a server of the 2025 revisions
-    /// answers a request outside an initialized session. The request gets what a 2026-07-28 server answers a revision
+    /// A 2026-07-28 request answered HTTP 400, 404, 405 or 406 with no JSON-RPC error of its own: what a server of the
+    /// 2025 revisions answers a request outside an initialized session (400 from the TypeScript SDK v1; the others from
+    /// servers that route or check the request before MCP sees it; the spec's backward compatibility reads 400, 404
+    /// and 405 without a modern error alike). The request gets what a 2026-07-28 server answers a revision
     /// it does not implement (<c>-32022</c>, with the revisions it does, those of <c>initialize</c>), so a client
     /// falls back to <c>initialize</c> as it would with that server. The revisions named are those the guard serves
     /// (<see cref="LegacyRevisions.Served"/>).

@@ -109,16 +109,17 @@ internal sealed class UpstreamExchange(
 
     /// <summary>
     /// A status outside 2xx. The upstream's own JSON-RPC error for this request (a 2026-07-28 server answers a header
-    /// mismatch with 400 and one) is its answer and goes to the session like any other; else a 400 to a 2026-07-28
-    /// request says the upstream speaks only the 2025 revisions (<see cref="ExchangeFailure.NotModern"/>), and any
-    /// other status is the reason.
+    /// mismatch with 400 and one, an unknown method with 404 and one) is its answer and goes to the session like any
+    /// other; else a 400, 404, 405 or 406 to a 2026-07-28 request says the upstream does not speak that revision
+    /// (<see cref="ExchangeFailure.NotModern"/>), and any other status is the reason.
     /// </summary>
     private async Task<ExchangeFailure?> RefusedAsync(
         HttpResponseMessage response, OutboundMessage outbound, CancellationToken cancellationToken)
     {
         var id = outbound.Id!.Value;
-        ExchangeFailure status = (int)response.StatusCode == 400 && outbound.ModernRevision is { } revision
-            ? new ExchangeFailure.NotModern(revision, 400)
+        var code = (int)response.StatusCode;
+        ExchangeFailure status = code is 400 or 404 or 405 or 406 && outbound.ModernRevision is { } revision
+            ? new ExchangeFailure.NotModern(revision, code)
             : new ExchangeFailure.NoAnswer(UpstreamFailure.Status(response.StatusCode, options));
         if ((int)response.StatusCode is < 400 or >= 500
             || !MediaType.Is(AnswerReader.ContentType(response.Content.Headers), MediaType.Json))
