@@ -56,6 +56,32 @@ internal static class McpGuardHome
         EnsureDirectory(directory, tighten: isHome);
     }
 
+    /// <summary>
+    /// Creates a folder and every missing folder above it 0700 (.NET gives the parents the umask's mode): a first
+    /// <c>mcpguard login</c> creates <c>$MCPGUARD_HOME/tokens</c>, and the home above it is 0700 too.
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void CreateUserOnly(string directory)
+    {
+        var missing = new Stack<string>();
+        for (var folder = System.IO.Path.GetFullPath(directory); !Directory.Exists(folder);)
+        {
+            missing.Push(folder);
+            if (System.IO.Path.GetDirectoryName(System.IO.Path.TrimEndingDirectorySeparator(folder)) is not
+                { Length: > 0 } parent)
+            {
+                break;
+            }
+
+            folder = parent;
+        }
+
+        while (missing.TryPop(out var folder))
+        {
+            Directory.CreateDirectory(folder, UserOnly);
+        }
+    }
+
     private static void EnsureDirectory(string directory, bool tighten)
     {
         if (OperatingSystem.IsWindows())
@@ -66,7 +92,7 @@ internal static class McpGuardHome
 
         if (!Directory.Exists(directory))
         {
-            Directory.CreateDirectory(directory, UserOnly);
+            CreateUserOnly(directory);
             return;
         }
 

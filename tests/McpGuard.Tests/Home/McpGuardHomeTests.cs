@@ -69,4 +69,19 @@ public sealed class McpGuardHomeTests
         Assert.Equal(UserOnly, File.GetUnixFileMode(Path.GetDirectoryName(fresh)!));
         Assert.Equal(sharedMode, File.GetUnixFileMode(shared));
     }
+
+    [Fact]
+    public void EnsureDirectoryOf_FolderInAMissingHome_EveryNewFolderUserOnly()
+    {
+        // A first `mcpguard login` creates $MCPGUARD_HOME/tokens: the home it makes on the way is 0700 too, not
+        // the umask's 0755 (docs/remote.md: "mode 0600, in the 0700 home").
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes.");
+        using var temp = new TempDirectory();
+        var home = Path.Combine(temp.Path, "home");
+
+        McpGuardHome.EnsureDirectoryOf(Path.Combine(home, "tokens", "issuer-0123456789abcdef.json"));
+
+        Assert.Equal(UserOnly, File.GetUnixFileMode(home));
+        Assert.Equal(UserOnly, File.GetUnixFileMode(Path.Combine(home, "tokens")));
+    }
 }
