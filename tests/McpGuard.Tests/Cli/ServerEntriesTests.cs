@@ -10,12 +10,12 @@ public sealed class ServerEntriesTests
     private static readonly GuardInvocation s_dotnet = new(
         "/usr/share/dotnet/dotnet", ["/src/McpGuard/bin/Release/net10.0/mcpguard.dll"]);
 
+    /// <summary>The sample configs under Cli/WrapGolden, each with its wrapped form beside it.</summary>
+    public static TheoryData<string> GoldenConfigs { get; } =
+        ["claude-desktop", "cursor-4space-crlf", "vscode", "cursor-remote", "claude-code"];
+
     [Theory]
-    [InlineData("claude-desktop")]
-    [InlineData("cursor-4space-crlf")]
-    [InlineData("vscode")]
-    [InlineData("cursor-remote")]
-    [InlineData("claude-code")]
+    [MemberData(nameof(GoldenConfigs))]
     public void Wrap_SampleConfig_MatchesGoldenByteForByte(string name)
     {
         var document = Parse(Golden(name + ".json"));
@@ -29,11 +29,7 @@ public sealed class ServerEntriesTests
     }
 
     [Theory]
-    [InlineData("claude-desktop")]
-    [InlineData("cursor-4space-crlf")]
-    [InlineData("vscode")]
-    [InlineData("cursor-remote")]
-    [InlineData("claude-code")]
+    [MemberData(nameof(GoldenConfigs))]
     public void Unwrap_WrappedGolden_RestoresOriginalByteForByte(string name)
     {
         var document = Parse(Golden(name + ".wrapped.json"));
