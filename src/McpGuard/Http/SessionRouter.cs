@@ -14,7 +14,8 @@ namespace McpGuard.Http;
 /// </summary>
 /// <remarks>
 /// On the shared child of 2026-07-28 traffic (<paramref name="relatedOnly"/>), the streams belong to different
-/// clients: a message goes only to the request it names (answer, progress token, subscription), never elsewhere.
+/// clients: a message goes only to the request it names (answer, progress token, subscription) or, behind
+/// <c>serve --url</c>, to the request on whose upstream stream it came (<see cref="UpstreamStream"/>), never elsewhere.
 /// </remarks>
 internal sealed class SessionRouter(bool relatedOnly)
 {
@@ -218,6 +219,13 @@ internal sealed class SessionRouter(bool relatedOnly)
             if (message.SubscriptionId is { } subscription && _byId.TryGetValue(subscription.Key, out var listener))
             {
                 return listener;
+            }
+
+            // A notification that came on an upstream request's own stream (serve --url) belongs to that request.
+            if (message.Kind == MessageKind.Notification && UpstreamStream.Request is { } origin
+                && _byId.TryGetValue(origin.Key, out var caller))
+            {
+                return caller;
             }
 
             if (relatedOnly)

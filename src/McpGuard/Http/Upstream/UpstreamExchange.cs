@@ -103,7 +103,16 @@ internal sealed class UpstreamExchange(
             }
         }
 
-        await sink.DeliverAsync(message.Bytes, message.Header, stopping);
+        if (message.IsResponse || outbound.Id is not { } id)
+        {
+            await sink.DeliverAsync(message.Bytes, message.Header, stopping);
+        }
+        else
+        {
+            // A notification (or a server's request) on this request's stream belongs to this request.
+            await UpstreamStream.DeliverOnAsync(id, () => sink.DeliverAsync(message.Bytes, message.Header, stopping));
+        }
+
         return _answered;
     }
 
