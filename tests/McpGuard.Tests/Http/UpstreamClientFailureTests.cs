@@ -160,6 +160,38 @@ public sealed class UpstreamClientFailureTests
             });
     }
 
+    /// <summary>
+    /// A notification that cannot go because the login's token cannot be renewed: the warning says so in the
+    /// credential's own words (run mcpguard login), not only the exception's type name, as it did before (hqa21).
+    /// </summary>
+    [Fact]
+    public async Task OneWayMessage_CredentialRefused_WarningSaysToLogIn()
+    {
+        var logger = new CapturingLogger();
+        var options = new UpstreamOptions
+        {
+            Endpoint = new Uri("http://127.0.0.1:9/mcp"), Credential = new RefusedCredential(),
+        };
+        using var client = new UpstreamClient(
+            new HttpMessageInvoker(new Throwing()), options, new RecordingSink(), logger);
+
+        await client.SendAsync(
+            """{"jsonrpc":"2.0","method":"notifications/initialized"}"""u8.ToArray(),
+            TestContext.Current.CancellationToken);
+        await logger.WaitForAsync("failed:")
+            .WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+
+        var warning = Assert.Single(logger.Entries, e => e.Message.Contains("failed:", StringComparison.Ordinal));
+        Assert.Contains("run `mcpguard login`", warning.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class RefusedCredential : IUpstreamCredential
+    {
+        public ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken) =>
+            throw new UpstreamCredentialException(
+                "the token for the upstream could not be renewed (invalid_grant); run `mcpguard login`.");
+    }
+
     private sealed class Throwing : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(

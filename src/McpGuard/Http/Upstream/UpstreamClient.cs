@@ -185,7 +185,13 @@ internal sealed partial class UpstreamClient(
         catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException
             or UpstreamCredentialException)
         {
-            var failure = ex is HttpRequestException http ? UpstreamFailure.Describe(http) : ex.GetType().Name;
+            var failure = ex switch
+            {
+                HttpRequestException http => UpstreamFailure.Describe(http),
+                // The guard's own words: it says to run mcpguard login.
+                UpstreamCredentialException credential => credential.Message,
+                _ => ex.GetType().Name,
+            };
             LogOneWayFailed(logger, options.DisplayName, failure);
         }
 
