@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests.Remote;
@@ -23,14 +22,7 @@ public sealed class ServeUpstreamStreamTests
         using var http = new HttpClient();
         var call = "{\"jsonrpc\":\"2.0\",\"id\":\"mine-7\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
             + "\"arguments\":{}," + ModernRequest.Meta + "}}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url)
-        {
-            Content = new StringContent(call, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
-        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
-        request.Headers.Add("Mcp-Method", "tools/call");
-        request.Headers.Add("Mcp-Name", "echo");
+        using var request = ModernRequest.Post(guard.Url, call, "tools/call", "echo");
 
         using var response = await http.SendAsync(request, Ct);
         var body = await response.Content.ReadAsStringAsync(Ct);

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using McpGuard.EndToEndTests.TestUtils;
 using McpGuard.Tests.TestUtils;
 using ModelContextProtocol.Client;
@@ -59,16 +57,8 @@ public sealed class ServeScaleOutTests
     {
         var body = "{\"jsonrpc\":\"2.0\",\"id\":" + i.ToString(CultureInfo.InvariantCulture)
             + ",\"method\":\"tools/call\",\"params\":{\"name\":\"place_order\","
-            + "\"arguments\":{\"symbol\":\"BTC\",\"qty\":\"1\"},"
-            + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-            + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"},"
-            + "\"io.modelcontextprotocol/clientCapabilities\":{}}}}";
-        using var request = new HttpRequestMessage(
-            HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
-        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
-        request.Headers.Add("Mcp-Method", "tools/call");
-        request.Headers.Add("Mcp-Name", "place_order");
+            + "\"arguments\":{\"symbol\":\"BTC\",\"qty\":\"1\"}," + ModernRequest.Meta + "}}";
+        using var request = ModernRequest.Post(url, body, "tools/call", "place_order");
         using var response = await http.SendAsync(request, Ct);
         return await response.Content.ReadAsStringAsync(Ct);
     }

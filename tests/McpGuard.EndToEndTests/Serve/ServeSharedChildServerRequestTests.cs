@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests.Serve;
@@ -32,14 +31,7 @@ public sealed class ServeSharedChildServerRequestTests
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             const string Call = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\","
                 + "\"params\":{\"name\":\"asks_client\",\"arguments\":{}," + Modern + "}}";
-            using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url)
-            {
-                Content = new StringContent(Call, Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Accept.ParseAdd("application/json, text/event-stream");
-            request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
-            request.Headers.Add("Mcp-Method", "tools/call");
-            request.Headers.Add("Mcp-Name", "asks_client");
+            using var request = ModernRequest.Post(guard.Url, Call, "tools/call", "asks_client");
 
             using var answer = await http.SendAsync(request, Ct);
             var body = await answer.Content.ReadAsStringAsync(Ct);

@@ -124,15 +124,8 @@ public sealed class ServeMetricsTests
         var body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
             + "\",\"arguments\":" + arguments
             + "," + Modern + "}}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        using var request = ModernRequest.Post(guard.Url, body, "tools/call", tool);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
-        request.Headers.Add("Mcp-Method", "tools/call");
-        request.Headers.Add("Mcp-Name", tool);
         using var response = await http.SendAsync(request, Ct);
         return await response.Content.ReadAsStringAsync(Ct);
     }

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests.Telemetry;
@@ -26,14 +24,7 @@ public sealed class ServeSpansTests
             "io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"},
             "io.modelcontextprotocol/clientCapabilities":{}}}}
             """;
-        using var request = new HttpRequestMessage(HttpMethod.Post, guard.Url)
-        {
-            Content = new StringContent(Body, Encoding.UTF8, MediaTypeHeaderValue.Parse("application/json")),
-        };
-        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
-        request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
-        request.Headers.Add("Mcp-Method", "tools/call");
-        request.Headers.Add("Mcp-Name", "echo");
+        using var request = ModernRequest.Post(guard.Url, Body, "tools/call", "echo");
 
         using var response = await http.SendAsync(request, Ct);
         var answer = await response.Content.ReadAsStringAsync(Ct);
