@@ -56,10 +56,7 @@ public sealed class GuardSessionTests : IAsyncDisposable
     [Fact]
     public async Task DeniedCall_AnsweredToClientPeer_ServerPeerGetsNothingOfIt()
     {
-        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
-        await _server.NextAsync();
-        await _session.FromServerAsync(ToolList);
-        await _client.NextAsync();
+        await ListToolsAsync();
 
         await _session.FromClientAsync("""
             {"jsonrpc":"2.0","id":"d","method":"tools/call",
@@ -90,10 +87,7 @@ public sealed class GuardSessionTests : IAsyncDisposable
     public async Task EndAsync_ToolCallInFlight_ItsOutcomeIsRecordedAsTheErrorTheClientGot()
     {
         // docs/audit.md: one outcome per forwarded call, also when the guard answers it because the server went away.
-        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
-        await _server.NextAsync();
-        await _session.FromServerAsync(ToolList);
-        await _client.NextAsync();
+        await ListToolsAsync();
         await _session.FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
         await _server.NextAsync();
 
@@ -113,10 +107,7 @@ public sealed class GuardSessionTests : IAsyncDisposable
         // docs/audit.md#outcome: every forwarded call ends with an outcome record, also one the client cancelled;
         // docs/audit.md#late_answer: the server's late answer reaches no client but is recorded. Before, it was
         // dropped without a trace, so the log could not tell whether the server acted on the withdrawn call.
-        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
-        await _server.NextAsync();
-        await _session.FromServerAsync(ToolList);
-        await _client.NextAsync();
+        await ListToolsAsync();
         await _session.FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}}""");
         await _server.NextAsync();
 
@@ -148,10 +139,7 @@ public sealed class GuardSessionTests : IAsyncDisposable
     {
         // docs/audit.md#late_answer: a late error says the server did not run the call; a second answer on the id
         // (nobody awaits it any more) writes nothing; a withdrawn request that is not a tools/call writes nothing.
-        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
-        await _server.NextAsync();
-        await _session.FromServerAsync(ToolList);
-        await _client.NextAsync();
+        await ListToolsAsync();
         await _session.FromClientAsync(
             """{"jsonrpc":"2.0","id":"c","method":"tools/call","params":{"name":"echo"}}""");
         await _server.NextAsync();
@@ -184,10 +172,7 @@ public sealed class GuardSessionTests : IAsyncDisposable
         // docs/relay.md#ids: the server may still answer a request the client cancelled, under its id; a new request
         // on that id could not be told apart from it. Before, the new request (here a tools/call) was forwarded and
         // got the cancelled request's late answer (here a resources/list result) as its own.
-        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
-        await _server.NextAsync();
-        await _session.FromServerAsync(ToolList);
-        await _client.NextAsync();
+        await ListToolsAsync();
         await _session.FromClientAsync("""{"jsonrpc":"2.0","id":2,"method":"resources/list"}""");
         await _server.NextAsync();
         await _session.FromClientAsync(
@@ -213,5 +198,14 @@ public sealed class GuardSessionTests : IAsyncDisposable
     {
         await _client.DisposeAsync();
         await _server.DisposeAsync();
+    }
+
+    /// <summary>The client lists the tools (id 1) and gets the server's list: the session knows them.</summary>
+    private async Task ListToolsAsync()
+    {
+        await _session.FromClientAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""");
+        await _server.NextAsync();
+        await _session.FromServerAsync(ToolList);
+        await _client.NextAsync();
     }
 }
