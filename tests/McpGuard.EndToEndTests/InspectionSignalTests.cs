@@ -4,10 +4,11 @@ using McpGuard.EndToEndTests.TestUtils;
 namespace McpGuard.EndToEndTests;
 
 /// <summary>
-/// <c>tools</c> and <c>init</c> stopped by a lone SIGINT (a script's <c>kill -INT</c>, or Ctrl-C where the server
-/// is in another process group) while they list a server: the server is stopped too. The runtime's own handling
-/// ended the command at once and left the server running; this one ignores SIGINT, SIGTERM and SIGHUP and would
-/// have lingered for ten minutes.
+/// <c>tools</c>, <c>check</c>, <c>pin</c> and <c>init</c> stopped by a lone SIGINT (a script's <c>kill -INT</c>, or
+/// Ctrl-C where the server is in another process group) while they list a server: the server is stopped too. The
+/// runtime's own handling ended the command at once and left the server running; this one ignores SIGINT, SIGTERM,
+/// SIGHUP and its stdin closing, and would have lingered for ten minutes. (The command no longer waits the 5 s the
+/// server is otherwise given to exit on its own: ServerConnectorTests shows that without a clock.)
 /// </summary>
 public sealed class InspectionSignalTests : IDisposable
 {
@@ -17,6 +18,8 @@ public sealed class InspectionSignalTests : IDisposable
 
     [Theory]
     [InlineData("tools")]
+    [InlineData("check")]
+    [InlineData("pin")]
     [InlineData("init")]
     public async Task Sigint_WhileListing_StopsTheServerAndExits130(string command)
     {

@@ -50,7 +50,8 @@ internal static class ServerInspection
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
             timeout.CancelAfter(s_listTimeout);
-            var listing = ServerProbe.ListToolsAsync(connector.Connect(commandLine, loggerFactory), timeout.Token);
+            var listing = ServerProbe.ListToolsAsync(
+                connector.Connect(commandLine, loggerFactory, timeout.Token), timeout.Token);
             // A server started by uvx or npx may first resolve and download packages: say what is being waited for.
             using var patience = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
             var waited = Task.Delay(s_quietStart, patience.Token);

@@ -5,11 +5,11 @@ using System.Text.Json.Nodes;
 namespace McpGuard.ClientConfig;
 
 /// <summary>
-/// Writes an edited config over the text it was read from: only the server entries that changed are written anew (in
-/// the file's indent and line ending, one element per line), and every other byte stays as it was — the other entries
-/// as the user laid them out (arguments on one line, escapes, spacing) and every key wrap does not touch (Claude
-/// Code's <c>~/.claude.json</c> holds much else). So <c>unwrap</c> gives back a hand-written file, and a dry run's
-/// diff is what is written. When the entries cannot be matched with the text, the whole tree is written.
+/// Writes an edited config over the text it was read from: only what changed in the server entries is written anew
+/// (in the file's indent and line ending; see <see cref="EntryText"/>), and every other byte stays as it was — the
+/// other entries as the user laid them out (arguments on one line, escapes, spacing) and every key wrap does not
+/// touch (Claude Code's <c>~/.claude.json</c> holds much else). So <c>unwrap</c> gives back a hand-written file, and
+/// a dry run's diff is what is written. When the entries cannot be matched with the text, the whole tree is written.
 /// </summary>
 internal static class ClientConfigSplice
 {
@@ -45,7 +45,8 @@ internal static class ClientConfigSplice
                     return edited.Write();
                 }
 
-                edits.Add((span.Start, span.End, Indented(edited.Format, node, IndentOfLine(bytes, span.Start))));
+                var entry = EntryText(edited.Format, bytes, span, before.Groups[index].Servers[name], node);
+                edits.Add((span.Start, span.End, entry));
             }
         }
 
@@ -142,6 +143,72 @@ internal static class ClientConfigSplice
             reader.Skip();
             spans[(group, name)] = (start, (int)reader.BytesConsumed);
         }
+    }
+
+    /// <summary>
+    /// A changed entry's new text. When it has the same keys in the same order as before (wrap and unwrap of a stdio
+    /// entry change only the values of <c>command</c> and <c>args</c>), only the changed values are written anew, and a
+    /// value that was on one line (<c>"args": ["-y", "pkg"]</c>, as READMEs give it) stays on one line, spaced as it
+    /// was, so unwrap gives the entry back byte for byte. Otherwise the whole entry, one element per line.
+    /// </summary>
+    private static string EntryText(
+        ClientConfigFormat format, byte[] bytes, (int Start, int End) span, JsonNode? before, JsonNode? after)
+    {
+        if (format.OneLine is not null
+            || before is not JsonObject old
+            || after is not JsonObject updated
+            || !old.Select(pair => pair.Key).SequenceEqual(updated.Select(pair => pair.Key), StringComparer.Ordinal)
+            || !TryValueSpans(bytes, span, out var values))
+        {
+            return Indented(format, after, IndentOfLine(bytes, span.Start));
+        }
+
+        var text = new StringBuilder();
+        var at = span.Start;
+        foreach (var (key, value) in updated)
+        {
+            if (JsonNode.DeepEquals(old[key], value))
+            {
+                continue;
+            }
+
+            var (start, end) = values[key];
+            var written = Encoding.UTF8.GetString(bytes, start, end - start);
+            text.Append(Encoding.UTF8.GetString(bytes, at, start - at));
+            text.Append(value is not null && OnOneLine(old[key], written)
+                ? (format with { OneLine = OneLineStyle.Detect(written) }).WriteValue(value)
+                : Indented(format, value, IndentOfLine(bytes, start)));
+            at = end;
+        }
+
+        return text.Append(Encoding.UTF8.GetString(bytes, at, span.End - at)).ToString();
+    }
+
+    /// <summary>A non-empty array or object written on one line: the user's layout, which is kept.</summary>
+    private static bool OnOneLine(JsonNode? value, string written) =>
+        value is (JsonArray { Count: > 0 } or JsonObject { Count: > 0 }) && written.IndexOfAny(['\n', '\r']) < 0;
+
+    /// <summary>Where the value of each key of the entry object at <paramref name="span"/> is in the text.</summary>
+    private static bool TryValueSpans(
+        byte[] bytes, (int Start, int End) span, out Dictionary<string, (int Start, int End)> values)
+    {
+        values = new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(bytes.AsSpan(span.Start, span.End - span.Start));
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            var start = span.Start + (int)reader.TokenStartIndex;
+            reader.Skip();
+            values[key] = (start, span.Start + (int)reader.BytesConsumed);
+        }
+
+        return true;
     }
 
     /// <summary>The spaces and tabs that start the line holding <paramref name="at"/>.</summary>

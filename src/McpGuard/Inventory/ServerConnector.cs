@@ -7,18 +7,39 @@ namespace McpGuard.Inventory;
 /// How the inspection commands reach a server: by default they start its command line, as a client would.
 /// Tests hand in a transport to a server in memory instead, so hostile answers need no child process.
 /// </summary>
-internal sealed class ServerConnector(Func<IReadOnlyList<string>, ILoggerFactory, IClientTransport> connect)
+/// <param name="connect">The command line, the logging, and a token cancelled when the listing is given up (a
+/// signal, its timeout): from then on the server is not waited for.</param>
+internal sealed class ServerConnector(
+    Func<IReadOnlyList<string>, ILoggerFactory, CancellationToken, IClientTransport> connect)
 {
-    public static ServerConnector Stdio { get; } = new((commandLine, loggerFactory) => new StdioClientTransport(
-        new StdioClientTransportOptions
+    public ServerConnector(Func<IReadOnlyList<string>, ILoggerFactory, IClientTransport> connect)
+        : this((commandLine, loggerFactory, _) => connect(commandLine, loggerFactory))
+    {
+    }
+
+    /// <summary>A listing that ends normally gives the server 5 s to exit after its stdin closes.</summary>
+    public static ServerConnector Stdio { get; } = Starting(TimeSpan.FromSeconds(5));
+
+    public IClientTransport Connect(
+        IReadOnlyList<string> commandLine, ILoggerFactory loggerFactory, CancellationToken abandoned) =>
+        connect(commandLine, loggerFactory, abandoned);
+
+    /// <summary>
+    /// Starts the command line; <paramref name="shutdownTimeout"/> is how long closing the connection waits for the
+    /// server to exit before it kills the server's process tree. A listing given up (Ctrl-C) does not wait: the SDK
+    /// reads the timeout from its options when it closes the connection, so zero there makes it kill the tree at
+    /// once, and the command exits well under a second after the signal instead of after the timeout.
+    /// </summary>
+    public static ServerConnector Starting(TimeSpan shutdownTimeout) => new((commandLine, loggerFactory, abandoned) =>
+    {
+        var options = new StdioClientTransportOptions
         {
             Command = commandLine[0],
             Arguments = [.. commandLine.Skip(1)],
             Name = Path.GetFileName(commandLine[0]),
-            ShutdownTimeout = TimeSpan.FromSeconds(5),
-        },
-        loggerFactory));
-
-    public IClientTransport Connect(IReadOnlyList<string> commandLine, ILoggerFactory loggerFactory) =>
-        connect(commandLine, loggerFactory);
+            ShutdownTimeout = shutdownTimeout,
+        };
+        abandoned.Register(() => options.ShutdownTimeout = TimeSpan.Zero);
+        return new StdioClientTransport(options, loggerFactory);
+    });
 }

@@ -12,8 +12,9 @@ namespace McpGuard.Session;
 /// <summary>
 /// The <c>requestState</c> the guard puts on its own <c>input_required</c> approval question (2026-07-28 era):
 /// <c>mcpguard.v1.PAYLOAD.MAC</c>, where PAYLOAD is base64url JSON of the tool, the SHA-256 of the canonical
-/// arguments, the deadline and the logical call id, and MAC is HMAC-SHA256 over PAYLOAD with a key that exists
-/// only in this process. The client holds the state; only this guard can have made it, and only until the deadline.
+/// arguments, the deadline, the logical call id and the agent that asked, and MAC is HMAC-SHA256 over PAYLOAD with a
+/// key that exists only in this process. The client holds the state; only this guard can have made it, and only until
+/// the deadline.
 /// </summary>
 internal sealed class ApprovalStateToken(byte[] key)
 {
@@ -35,6 +36,11 @@ internal sealed class ApprovalStateToken(byte[] key)
             writer.WriteString("a"u8, claims.ArgumentsHash);
             writer.WriteNumber("d"u8, claims.Deadline.ToUnixTimeMilliseconds());
             writer.WriteString("c"u8, claims.CallId);
+            if (claims.Agent is { } agent)
+            {
+                writer.WriteString("g"u8, agent);
+            }
+
             writer.WriteEndObject();
         }
 
@@ -59,7 +65,8 @@ internal sealed class ApprovalStateToken(byte[] key)
             root.GetProperty("t"u8).GetString()!,
             root.GetProperty("a"u8).GetString()!,
             DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("d"u8).GetInt64()),
-            root.GetProperty("c"u8).GetString()!);
+            root.GetProperty("c"u8).GetString()!,
+            root.TryGetProperty("g"u8, out var agent) ? agent.GetString() : null);
         return now > claims.Deadline ? new ApprovalStateReading.Expired() : new ApprovalStateReading.Valid(claims);
     }
 

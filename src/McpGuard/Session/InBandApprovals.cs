@@ -35,11 +35,17 @@ internal sealed class InBandApprovals(TimeProvider time)
     }
 
     /// <summary>
-    /// The logical call a retry continues, by the server's <c>requestState</c> it carries (taken once).
+    /// The logical call a retry continues, by the server's <c>requestState</c> it carries (taken once), when the
+    /// retry comes from the agent whose call it is: another agent's retry neither continues nor uses it up.
     /// </summary>
-    public bool TryContinue(string serverState, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RoundLink? link)
+    public bool TryContinue(
+        string serverState,
+        string? agent,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RoundLink? link)
     {
-        if (_rounds.TryRemove(serverState, out link) && link.Expires >= time.GetUtcNow())
+        if (_rounds.TryGetValue(serverState, out link) && link.Agent == agent
+            && _rounds.TryRemove(new KeyValuePair<string, RoundLink>(serverState, link))
+            && link.Expires >= time.GetUtcNow())
         {
             return true;
         }

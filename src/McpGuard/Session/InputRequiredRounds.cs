@@ -74,7 +74,8 @@ internal sealed partial class InputRequiredRounds(
             request.ToolName,
             ApprovalStateToken.HashArguments(request.Arguments),
             channels.Clock.GetUtcNow() + policy.Approval.Timeout,
-            callId);
+            callId,
+            request.Agent);
         inBand.Asked(claims);
         LogAskedInBand(logger, request.ToolName);
         var question = new ApprovalRequest(
@@ -108,7 +109,8 @@ internal sealed partial class InputRequiredRounds(
         var callId = ""; // Set where the outcome can be a count: the call the question was about.
         switch (tokens.Read(requestState, channels.Clock.GetUtcNow()))
         {
-            case ApprovalStateReading.Valid { Claims: var claims } when !inBand.TryAnswer(claims):
+            case ApprovalStateReading.Valid { Claims: var claims } when claims.Agent == request.Agent
+                && !inBand.TryAnswer(claims):
                 outcome = judge.Refuse(
                     id,
                     claims.CallId,
@@ -118,15 +120,19 @@ internal sealed partial class InputRequiredRounds(
                 break;
             case ApprovalStateReading.Valid { Claims: var claims }:
                 var argumentsHash = ApprovalStateToken.HashArguments(call.Arguments);
-                callId = claims.CallId;
+
+                // Another agent's question (the person was shown who asked) is neither answered nor used up by it:
+                // that agent's call is judged as its own.
+                var sameAgent = claims.Agent == request.Agent;
+                callId = sameAgent ? claims.CallId : recorder.NewCallId();
                 var decided = judge.Decide(policy, id, call, Era);
                 outcome = judge.Judge(id, callId, decided, Era);
                 if (outcome is GateOutcome.Ask ask)
                 {
-                    if (claims.ToolName != call.Name || claims.ArgumentsHash != argumentsHash)
+                    if (!sameAgent || claims.ToolName != call.Name || claims.ArgumentsHash != argumentsHash)
                     {
-                        // The retry changed what was asked about: that is a new question.
-                        await AskInBandAsync(policy, id, claims.CallId, ask.Decision, cancellationToken);
+                        // The retry changed what was asked about, or who asks: that is a new question.
+                        await AskInBandAsync(policy, id, callId, ask.Decision, cancellationToken);
                         return;
                     }
 
@@ -209,7 +215,7 @@ internal sealed partial class InputRequiredRounds(
         CancellationToken cancellationToken)
     {
         var id = message.Id!.Value;
-        var continued = inBand.TryContinue(requestState, out var link);
+        var continued = inBand.TryContinue(requestState, judge.AgentOf(id), out var link);
         var callId = link?.CallId ?? recorder.NewCallId();
         var decided = judge.Decide(policy, id, call, Era);
         var outcome = judge.Judge(id, callId, decided, Era);

@@ -189,8 +189,8 @@ public sealed class WrapCommandTests : IDisposable
         Assert.Equal(0, exitCode);
         Assert.Contains(
             "  -       \"args\": [\"-y\", \"@modelcontextprotocol/server-everything\"],\n", output);
-        Assert.Contains("  +       \"args\": [\n", output);
-        Assert.Contains("  +         \"@modelcontextprotocol/server-everything\"\n", output);
+        Assert.Contains("  +       \"args\": [\"run\", \"--name\", \"everything\", \"--policy\", ", output);
+        Assert.Contains("\"--\", \"npx\", \"-y\", \"@modelcontextprotocol/server-everything\"],\n", output);
         Assert.DoesNotContain("key-123", output);
     }
 

@@ -185,6 +185,53 @@ public sealed class WrapRoundTripTests : IDisposable
         Assert.Equal(handWritten, File.ReadAllText(_folder.Config));
     }
 
+    // Claude Desktop configs are pasted from READMEs with the arguments on one line (`"args": ["-y", "pkg"]`, as the
+    // project's own samples/bybit/claude_desktop_config.*.json do). wrap rewrote the whole entry one element per line,
+    // so unwrap gave back a different file. Only the changed values are written now, a one-line array on one line.
+    [Fact]
+    public async Task WrapThenUnwrap_ArgsOnOneLineInAnIndentedFile_StayOnOneLineAndUnwrapRestoresTheFile()
+    {
+        const string fromReadme = """
+            {
+              "mcpServers": {
+                "bybit": {
+                  "command": "uvx",
+                  "args": ["bybit-mcp"],
+                  "env": {
+                    "BYBIT_TESTNET": "true"
+                  }
+                },
+                "everything": { "command": "npx", "args": [ "-y", "@modelcontextprotocol/server-everything" ] }
+              }
+            }
+
+            """;
+        File.WriteAllText(_folder.Config, fromReadme);
+
+        var (exitCode, _, _) = await _folder.WrapAsync();
+
+        Assert.Equal(0, exitCode);
+        var policy = $"\"{_folder.Policy}\"";
+        Assert.Equal(
+            fromReadme
+                .Replace(
+                    "\"command\": \"uvx\",\n      \"args\": [\"bybit-mcp\"]",
+                    $"\"command\": \"{WrapFolder.Guard}\",\n      \"args\": [\"run\", \"--name\", \"bybit\", "
+                        + $"\"--policy\", {policy}, \"--\", \"uvx\", \"bybit-mcp\"]",
+                    StringComparison.Ordinal)
+                .Replace(
+                    "{ \"command\": \"npx\", \"args\": [ \"-y\",",
+                    $"{{ \"command\": \"{WrapFolder.Guard}\", \"args\": [ \"run\", \"--name\", \"everything\", "
+                        + $"\"--policy\", {policy}, \"--\", \"npx\", \"-y\",",
+                    StringComparison.Ordinal),
+            File.ReadAllText(_folder.Config));
+
+        var (unwrapCode, _, _) = await _folder.UnwrapAsync();
+
+        Assert.Equal(0, unwrapCode);
+        Assert.Equal(fromReadme, File.ReadAllText(_folder.Config));
+    }
+
     /// <summary>Configs on one line, as scripts and READMEs write them, and how each looks wrapped (M: the guard, P:
     /// the policy).</summary>
     public static TheoryData<string, string> OneLineConfigs { get; } = new()

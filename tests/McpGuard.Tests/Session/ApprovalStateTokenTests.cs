@@ -22,6 +22,16 @@ public sealed class ApprovalStateTokenTests
     }
 
     [Fact]
+    public void Read_MintedStateOfAnAgent_NamesTheAgent()
+    {
+        var token = ApprovalStateToken.CreateForProcess();
+
+        var reading = token.Read(token.Mint(s_claims with { Agent = "alice" }), s_now);
+
+        Assert.Equal("alice", Assert.IsType<ApprovalStateReading.Valid>(reading).Claims.Agent);
+    }
+
+    [Fact]
     public void Read_AfterDeadline_Expired()
     {
         var token = ApprovalStateToken.CreateForProcess();

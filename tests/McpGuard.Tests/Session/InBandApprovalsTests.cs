@@ -36,11 +36,22 @@ public sealed class InBandApprovalsTests
         approvals.ServerAskedFor("s1", new RoundLink("call-1", "t", "h", s_now.AddMinutes(1)));
         approvals.ServerAskedFor("s2", new RoundLink("call-2", "t", null, s_now.AddMinutes(1)));
 
-        Assert.True(approvals.TryContinue("s1", out var link));
+        Assert.True(approvals.TryContinue("s1", null, out var link));
         Assert.Equal("call-1", link.CallId);
-        Assert.False(approvals.TryContinue("s1", out _));
+        Assert.False(approvals.TryContinue("s1", null, out _));
         clock.SetUtcNow(s_now.AddMinutes(2));
-        Assert.False(approvals.TryContinue("s2", out _));
+        Assert.False(approvals.TryContinue("s2", null, out _));
+    }
+
+    [Fact]
+    public void TryContinue_AnotherAgentsRound_NeitherContinuedNorUsedUp()
+    {
+        var approvals = new InBandApprovals(new FakeTimeProvider(s_now));
+        approvals.ServerAskedFor("s1", new RoundLink("call-1", "t", "h", s_now.AddMinutes(1), "alice"));
+
+        Assert.False(approvals.TryContinue("s1", "bob", out _));
+        Assert.True(approvals.TryContinue("s1", "alice", out var link));
+        Assert.Equal("call-1", link.CallId);
     }
 
     [Fact]

@@ -85,7 +85,8 @@ internal sealed class CallOutcomeStage(SessionChannels channels, CallOutcomes ou
         {
             var expires = channels.Clock.GetUtcNow() + policy.Approval.Timeout;
             inBand.ServerAskedFor(
-                state.GetString()!, new RoundLink(call.CallId, call.ToolName, call.ApprovedArgumentsHash, expires));
+                state.GetString()!,
+                new RoundLink(call.CallId, call.ToolName, call.ApprovedArgumentsHash, expires, call.Agent));
         }
 
         return false;

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using McpGuard.Inventory;
+using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace McpGuard.Tests.Inventory;
+
+/// <summary>
+/// A listing given up (Ctrl-C, its timeout) kills the server's process tree at once instead of waiting for the
+/// server to exit on its own after its stdin closes (5 s in the inspection commands, so Ctrl-C took 5 s).
+/// </summary>
+public sealed class ServerConnectorTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("mcpguard-connector-").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ListingGivenUp_DoesNotWaitForTheServerToExit_KillsItsTree()
+    {
+        var pidPipe = Path.Combine(_folder, "pids");
+        using (var mkfifo = Process.Start("mkfifo", [pidPipe]))
+        {
+            await mkfifo.WaitForExitAsync(Ct);
+        }
+
+        // The shell never reads its stdin, so its closing does not end it, and it waits for a child that never
+        // answers. With no end to the wait for the server's exit, only killing the tree ends the listing.
+        var connector = ServerConnector.Starting(Timeout.InfiniteTimeSpan);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        string[] commandLine = ["sh", "-c", $"sleep 600 & echo $$ $! > '{pidPipe}'; wait"];
+        var listing = ServerProbe.ListToolsAsync(
+            connector.Connect(commandLine, NullLoggerFactory.Instance, cancel.Token), cancel.Token);
+        var pids = (await Task.Run(() => File.ReadAllText(pidPipe), Ct).WaitAsync(TestConstants.DefaultTimeout, Ct))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.Parse(p, CultureInfo.InvariantCulture))
+            .ToList();
+        try
+        {
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(
+                () => listing.WaitAsync(TestConstants.DefaultTimeout, Ct));
+            foreach (var pid in pids)
+            {
+                // Killed by now; the wait only lets the kernel finish the kill (a hang guard, not a measure).
+                using var process = TryGetProcess(pid);
+                Assert.True(
+                    process is null || process.WaitForExit(TestConstants.DefaultTimeout) || !IsRunning(pid),
+                    $"process {pid} of the server's tree outlived the listing");
+            }
+        }
+        finally
+        {
+            foreach (var pid in pids.Where(IsRunning))
+            {
+                using var left = TryGetProcess(pid);
+                left?.Kill(); // not left behind by a failing test either
+            }
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static Process? TryGetProcess(int pid)
+    {
+        try
+        {
+            return Process.GetProcessById(pid);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Running, not a zombie waiting for its parent to reap it.</summary>
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            return !File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
