@@ -43,6 +43,8 @@ internal readonly record struct RuleId
 
     public static RuleId Sampling { get; } = new(RuleKind.Sampling, "sampling");
 
+    public static RuleId Listing { get; } = new(RuleKind.Listing, "listing");
+
     /// <summary>A pin rule: <c>pins.on_change</c> or <c>pins.on_new</c>.</summary>
     public bool IsPin => Kind is RuleKind.PinChanged or RuleKind.PinNew;
 

@@ -37,4 +37,10 @@ internal enum RuleKind
 
     /// <summary><c>sampling</c>: a tool the client's model picked in a sampling answer, refused as such.</summary>
     Sampling,
+
+    /// <summary>
+    /// <c>listing</c>: the guard could not list the server's tools (the server refused or failed its
+    /// <c>tools/list</c>), so the call was answered without being decided and never forwarded.
+    /// </summary>
+    Listing,
 }

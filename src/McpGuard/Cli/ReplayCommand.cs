@@ -82,7 +82,7 @@ internal static class ReplayCommand
         { Lines: 0 } => "is empty",
         { Records: 0 } => $"is not an audit log: none of its {Lines(log.Lines)} is an audit record (docs/audit.md)",
         { Calls.Count: 0, NotJudged: > 0 } =>
-            $"holds no call a policy judged ({log.NotJudged} unknown-tool, invalid or sampled record(s) only)",
+            $"holds no call a policy judged ({log.NotJudged} unknown-tool, invalid, sampled or listing record(s) only)",
         { Calls.Count: 0 } => $"holds no recorded tool call ({log.Records} record(s), none a decision on a tools/call)",
         _ => null,
     };

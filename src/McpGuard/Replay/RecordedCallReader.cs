@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using McpGuard.Audit;
+using McpGuard.Policy;
 using McpGuard.Policy.Decide;
 using McpGuard.Policy.Pins;
 using McpGuard.Policy.Risk;
@@ -117,9 +118,11 @@ internal static class RecordedCallReader
                 return LineKind.Used;
             }
 
-            // A tool the client's model picked in a sampling answer ("sampled": true) was never a tools/call: replay
-            // decides calls only (docs/testing.md).
+            // A tool the client's model picked in a sampling answer ("sampled": true) was never a tools/call, and a
+            // call whose tools/list failed (rule "listing") was never decided: replay decides calls the policy
+            // decided only (docs/testing.md).
             if (decision is CallVerdict.UnknownTool or CallVerdict.Invalid || Text(root, "tool") is not { } tool
+                || Text(root, "rule") == RuleId.Listing.Text
                 || (root.TryGetProperty("sampled", out var sampled) && sampled.ValueKind == JsonValueKind.True))
             {
                 return LineKind.NotJudged;

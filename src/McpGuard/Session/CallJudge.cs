@@ -60,6 +60,10 @@ internal sealed partial class CallJudge(
         });
     }
 
+    /// <summary>The request of a call the policy never decided (its tools/list failed): named, not judged.</summary>
+    public ToolRequest Undecided(JsonRpcId id, ToolCall call) =>
+        new() { ToolName = call.Name, Arguments = call.Arguments, Agent = AgentOf(id) };
+
     /// <summary>
     /// What the gate does with a decision: list first; answer an unknown or hidden name "Unknown tool"; ask a person
     /// (nothing is recorded yet then); count an allowed call (<see cref="GateOutcome.Count"/>, off the pump if the

@@ -35,6 +35,7 @@ internal sealed partial class HeldCallDecider(
         var id = held.Id;
         var cancellationToken = held.Token;
         ToolRequest? request = null;
+        ToolCall call = default;
         var asked = false;
         PolicyDecision? approvedBy = null;
         try
@@ -46,7 +47,7 @@ internal sealed partial class HeldCallDecider(
 
             var parameters = held.Params;
             var era = ModernMeta.EraOf(parameters);
-            ToolCall.TryRead(parameters, out var call, out _);
+            ToolCall.TryRead(parameters, out call, out _);
             var catalog = channels.Catalog;
             var refresh = era == ProtocolEra.Modern && catalog.IsComplete && !catalog.Contains(call.Name);
             await fetcher.EnsureCompleteAsync(policy, ModernMeta.EnvelopeOf(parameters), refresh, cancellationToken);
@@ -147,10 +148,16 @@ internal sealed partial class HeldCallDecider(
             // What the client would have read without the guard: a 2025-only server refuses every modern request,
             // and a 2026-07-28 client falls back to initialize on that refusal (docs/relay.md#toolscall).
             LogModernListingRefused(logger, TerminalText.FirstLine(refused.Message));
+            RecordUndecided(id, callId, call, "the server refused the guard's tools/list: " + refused.Message);
             await replies.TryReplyAsync(id, JsonRpcMessages.Error(id, refused.Error));
         }
         catch (Exception ex) when (ex is TimeoutException or IOException or JsonException or InvalidOperationException)
         {
+            if (request is null)
+            {
+                RecordUndecided(id, callId, call, CouldNotDecide + ex.Message);
+            }
+
             await CouldNotDecideAsync(id, ex);
         }
         finally
@@ -181,7 +188,20 @@ internal sealed partial class HeldCallDecider(
     {
         LogHeldCallFailed(logger, TerminalText.FirstLine(exception.Message));
         return replies.TryReplyAsync(id, JsonRpcMessages.Error(
-            id, McpErrorCode.InternalError.AsInt(), "McpGuard could not decide this call: " + exception.Message));
+            id, McpErrorCode.InternalError.AsInt(), CouldNotDecide + exception.Message));
+    }
+
+    private const string CouldNotDecide = "McpGuard could not decide this call: ";
+
+    /// <summary>
+    /// A call answered before the policy could decide it, because its tools/list failed: not forwarded, and still
+    /// one audit record, as every tools/call has (docs/audit.md#decision). The call is already refused, so a record
+    /// that cannot be written changes nothing (the audit log warns on stderr itself).
+    /// </summary>
+    private void RecordUndecided(JsonRpcId id, string callId, ToolCall call, string reason)
+    {
+        var request = call.Name is null ? null : judge.Undecided(id, call);
+        recorder.TryRecord(id, callId, request, null, CallVerdict.Deny, RuleId.Listing.Text, reason);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Approval for tool {ToolName}: approved = {Approved}.")]

@@ -132,7 +132,10 @@ public sealed class ReplayCommandTests
         "{\"type\":\"outcome\",\"call_id\":\"s-1\"}\n",
         "holds no recorded tool call (1 record(s), none a decision on a tools/call)")]
     [InlineData("""{"type":"decision","version":2,"time":"2026-03-14T15:00:04.000Z","call_id":"s-5","tool":"nope","decision":"unknown_tool"}""",
-        "holds no call a policy judged (1 unknown-tool, invalid or sampled record(s) only)")]
+        "holds no call a policy judged (1 unknown-tool, invalid, sampled or listing record(s) only)")]
+    [InlineData("""{"type":"decision","version":2,"time":"2026-03-14T15:00:04.000Z","call_id":"s-6","tool":"echo","""
+        + """ "decision":"deny","rule":"listing","reason":"McpGuard could not decide this call: gone"}""",
+        "holds no call a policy judged (1 unknown-tool, invalid, sampled or listing record(s) only)")]
     public async Task Replay_LogWithNothingToReplay_FailsWithOneLine(string content, string expected)
     {
         using var temp = new TempDirectory();

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using McpGuard.Policy.Decide;
 using McpGuard.Tests.TestUtils;
 
 namespace McpGuard.Tests.Session;
@@ -199,6 +200,31 @@ public sealed class StdioRelayToolCallTests
         Assert.Equal(
             """{"jsonrpc":"2.0","id":1,"error":{"code":-32002,"message":"not ready"}}""",
             await relay.ReadTextAsync());
+    }
+
+    /// <summary>
+    /// A call answered because its own listing failed was never decided, and still has its one audit record
+    /// (docs/audit.md#decision): a deny under rule "listing", with the tool and the reason.
+    /// </summary>
+    [Theory]
+    [InlineData(true, "the server refused the guard's tools/list: ")]
+    [InlineData(false, "McpGuard could not decide this call: ")]
+    public async Task RunAsync_CallWhoseOwnListingFails_IsRecordedAsDeniedUnderListing(bool modern, string reason)
+    {
+        using var server = FakeServer.Create(RelayPolicies.StandardTools, failFirstToolsList: true);
+        var audit = new RecordingAuditLog();
+        await using var relay = RelayHarness.Start(RelayPolicies.Standard, server.CommandLine, audit: audit);
+        var meta = modern ? """, "_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}""" : "";
+
+        await relay.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","""
+            + """ "arguments":{"a":1}""" + meta + "}}");
+        var answer = await relay.ReadJsonAsync();
+
+        Assert.True(answer.TryGetProperty("error", out _), answer.ToString());
+        var record = Assert.Single(audit.Decisions);
+        Assert.Equal(("echo", CallVerdict.Deny, "listing"), (record.Tool, record.Decision, record.RuleId));
+        Assert.StartsWith(reason, record.Reason, StringComparison.Ordinal);
+        Assert.Equal("""{"a":1}""", Assert.Single(audit.ArgumentsWritten).Arguments);
     }
 
     [Fact]
