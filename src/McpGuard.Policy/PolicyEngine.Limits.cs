@@ -62,6 +62,16 @@ internal sealed partial class PolicyEngine
         }
     }
 
+    /// <summary>
+    /// Counts the plan's session counters, then its shared ones. The store's answer within the policy's timeout; a
+    /// store that throws or does not answer in time is unavailable. Giving up cancels the token the store was given,
+    /// so a decision still waiting in its queue is withdrawn, never counted. The token, the timer and the link to the
+    /// caller's token are shared by the counts of a 10 ms slice (<see cref="GiveUpSlices"/>), and set only when the
+    /// store did not answer at once (SQLite decides a call that arrives alone on the caller's thread): made per call
+    /// they were a few percent of a counted call's CPU (bench/HISTORY.md). One async method, not one for the shared
+    /// count inside one for the call: a pipelined call's count waits in the store's queue, and each async method that
+    /// waits is an object on the heap and a continuation more on the store's thread (bench/README.md).
+    /// </summary>
     private async ValueTask<LimitOutcome> CountAsync(
         CompiledPolicy policy, ToolEntry? entry, LimitPlan plan, RiskClass risk, CancellationToken cancellationToken)
     {
@@ -84,7 +94,41 @@ internal sealed partial class PolicyEngine
             return new LimitOutcome.Counted(new LimitReceipt(CountReceipt.Empty, session)) { Decision = Allowed(risk) };
         }
 
-        switch (await CountSharedAsync(Demands(plan.Shared), now, policy.State.Timeout, cancellationToken))
+        var demands = Demands(plan.Shared);
+        var timeout = policy.State.Timeout;
+        CountOutcome shared;
+        if (Counters.AnswersAtOnce)
+        {
+            // Nothing to time out (the memory store): a timer per call cost more than the count itself.
+            shared = await Counters.TryCountAsync(demands, now, cancellationToken);
+        }
+        else if (_giveUps.For(timeout, cancellationToken) is not { } slice)
+        {
+            shared = await CountAloneAsync(demands, now, timeout, cancellationToken);
+        }
+        else
+        {
+            try
+            {
+                var counting = Counters.TryCountAsync(demands, now, slice.Token);
+                if (!counting.IsCompleted)
+                {
+                    slice.Arm();
+                }
+
+                shared = await counting;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                shared = new CountOutcome.Unavailable($"no answer within {Duration.Format(timeout)}");
+            }
+            catch (CounterStoreException ex)
+            {
+                shared = new CountOutcome.Unavailable(ex.Message);
+            }
+        }
+
+        switch (shared)
         {
             case CountOutcome.Counted counted:
                 return new LimitOutcome.Counted(new LimitReceipt(counted.Receipt, session))
@@ -115,49 +159,7 @@ internal sealed partial class PolicyEngine
     }
 
     /// <summary>
-    /// The store's answer within the policy's timeout; a store that throws or does not answer in time is unavailable.
-    /// Giving up cancels the token the store was given, so a decision still waiting in its queue is withdrawn, never
-    /// counted. The token, the timer and the link to the caller's token are shared by the counts of a 10 ms slice
-    /// (<see cref="GiveUpSlices"/>), and set only when the store did not answer at once (SQLite decides a call that
-    /// arrives alone on the caller's thread): made per call they were a few percent of a counted call's CPU
-    /// (bench/HISTORY.md).
-    /// </summary>
-    private async ValueTask<CountOutcome> CountSharedAsync(
-        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (Counters.AnswersAtOnce)
-        {
-            // Nothing to time out (the memory store): a timer per call cost more than the count itself.
-            return await Counters.TryCountAsync(demands, now, cancellationToken);
-        }
-
-        if (_giveUps.For(timeout, cancellationToken) is not { } slice)
-        {
-            return await CountAloneAsync(demands, now, timeout, cancellationToken);
-        }
-
-        try
-        {
-            var counting = Counters.TryCountAsync(demands, now, slice.Token);
-            if (!counting.IsCompleted)
-            {
-                slice.Arm();
-            }
-
-            return await counting;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new CountOutcome.Unavailable($"no answer within {Duration.Format(timeout)}");
-        }
-        catch (CounterStoreException ex)
-        {
-            return new CountOutcome.Unavailable(ex.Message);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="CountSharedAsync"/> with a timer of its own: the caller's token is not the current slice's.
+    /// The shared count with a timer of its own: the caller's token is not the current slice's.
     /// </summary>
     private async ValueTask<CountOutcome> CountAloneAsync(
         IReadOnlyList<CounterDemand> demands, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)

@@ -161,6 +161,13 @@ internal static class ClientMessageValidator
                 return Invalid("a notification (a notifications/ method) carries no id", id);
             }
 
+            if (!hasId && method == RequestMethods.ToolsCall)
+            {
+                // The gate judges requests only, and a server might still run it: refused before any transport takes
+                // it as a notification (over HTTP a 202 would say it was accepted, docs/serve.md).
+                return Invalid("tools/call must be a request with an id", null);
+            }
+
             return new ClientMessage(document, kind, method, id, parameters);
         }
 

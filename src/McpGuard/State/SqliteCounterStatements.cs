@@ -29,7 +29,8 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
     /// <summary>The connection's pointer, for <see cref="SqliteNative"/>; valid while the connection is open.</summary>
     private readonly nint _database = connection.Handle!.DangerousGetHandle();
 
-    public SqliteStatement WindowById { get; } = new(connection, Window + " WHERE c.id = $id", "$id");
+    /// <summary>A counter's row by its id (?1): read again after another guard committed or a bucket left.</summary>
+    public SqliteRawStatement WindowById { get; } = new(connection, Window + " WHERE c.id = ?1");
 
     public SqliteStatement WindowByIdentity { get; } = new(
         connection,
@@ -38,13 +39,11 @@ internal sealed class SqliteCounterStatements(SqliteConnection connection) : IDi
         "$ns", "$entry", "$kind", "$window", "$per");
 
     /// <summary>
-    /// Deletes the older buckets that have left the window and answers their amounts. <c>opened</c> first: the
-    /// primary key finds them.
+    /// Deletes the older buckets of counter ?1 that have left the window (ended by ?2) and answers their amounts.
+    /// <c>opened</c> first: the primary key finds them.
     /// </summary>
-    public SqliteStatement Expire { get; } = new(
-        connection,
-        "DELETE FROM limit_tails WHERE counter = $id AND opened <= $cutoff AND last <= $cutoff RETURNING amount",
-        "$id", "$cutoff");
+    public SqliteRawStatement Expire { get; } = new(
+        connection, "DELETE FROM limit_tails WHERE counter = ?1 AND opened <= ?2 AND last <= ?2 RETURNING amount");
 
     /// <summary>Deletes a counter's newest bucket, once it has left the window (its older ones went before).</summary>
     public SqliteStatement DeleteHead { get; } = new(

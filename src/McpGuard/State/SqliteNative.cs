@@ -21,6 +21,9 @@ internal static unsafe partial class SqliteNative
     /// <summary>SQLITE_CONFIG_MULTITHREAD: no mutex per connection (sqlite3.h).</summary>
     private const int ConfigMultiThread = 2;
 
+    /// <summary>SQLITE_NULL, a column's type (sqlite3.h).</summary>
+    private const int ColumnNull = 5;
+
     /// <summary>SQLITE_FCNTL_DATA_VERSION (sqlite3.h).</summary>
     private const int FcntlDataVersion = 35;
 
@@ -92,6 +95,22 @@ internal static unsafe partial class SqliteNative
 
     public static int Step(nint statement) => sqlite3_step(statement);
 
+    public static long ColumnInt64(nint statement, int column) => sqlite3_column_int64(statement, column);
+
+    /// <summary>Whether the current row's <paramref name="column"/> is NULL.</summary>
+    public static bool ColumnIsNull(nint statement, int column) => sqlite3_column_type(statement, column) == ColumnNull;
+
+    /// <summary>
+    /// The current row's <paramref name="column"/> as UTF-8 text (SQLite converts a number to its digits), valid
+    /// until the statement is stepped or reset; empty for NULL.
+    /// </summary>
+    public static ReadOnlySpan<byte> ColumnText(nint statement, int column)
+    {
+        // The text first, then its length: the order sqlite3.h asks for, as reading the text may convert the value.
+        var text = sqlite3_column_text(statement, column);
+        return text is null ? [] : new ReadOnlySpan<byte>(text, sqlite3_column_bytes(statement, column));
+    }
+
     public static int Reset(nint statement) => sqlite3_reset(statement);
 
     /// <summary>
@@ -119,6 +138,22 @@ internal static unsafe partial class SqliteNative
 
     [LibraryImport(Library)]
     private static partial int sqlite3_step(nint statement);
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    private static partial long sqlite3_column_int64(nint statement, int column);
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    private static partial int sqlite3_column_type(nint statement, int column);
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    private static partial byte* sqlite3_column_text(nint statement, int column);
+
+    [LibraryImport(Library)]
+    [SuppressGCTransition]
+    private static partial int sqlite3_column_bytes(nint statement, int column);
 
     [LibraryImport(Library)]
     private static partial int sqlite3_reset(nint statement);

@@ -88,6 +88,9 @@ public sealed class OversizedBodyTests : IAsyncDisposable
     [InlineData("""{"jsonrpc":"2.0","id":1,"method":"ping","result":{}}""", -32600)]
     [InlineData("""[{"jsonrpc":"2.0","id":1,"method":"ping"}]""", -32600)]
     [InlineData("""{"jsonrpc":"2.0","id":1,""", -32700)]
+    [InlineData("""{"jsonrpc":"2.0","method":"tools/call","params":{"name":"echo"}}""", -32600)]
+    [InlineData("""{"jsonrpc":"2.0","method":"tools/call","params":{"name":"echo","_meta":"""
+        + """{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""", -32600)]
     public async Task RefusedByTheStdioChecks_400WithTheirError(string body, int code)
     {
         await _app.StartAsync(Ct);

@@ -400,6 +400,32 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
     }
 
     [Fact]
+    public async Task TryCount_AfterAnOldBucketLeft_TheCounterReadAgainHoldsTheDecimalTotalLeft()
+    {
+        var store = await OpenAsync();
+        try
+        {
+            await store.TryCountAsync([Minute("0.3")], Start, Ct);
+            await store.TryCountAsync([Minute("0.15")], Start + TimeSpan.FromSeconds(30), Ct);
+
+            // The 0.3 leaves (its amount read back as it was deleted): 0.15 + 0.05 = 0.2 counted.
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Minute("0.05")], Start + TimeSpan.FromSeconds(61), Ct));
+
+            // The counter is read again from the file (by its id): 0.2 + 0.3 is the max exactly, one more hundredth
+            // is not.
+            Assert.IsType<CountOutcome.Counted>(
+                await store.TryCountAsync([Minute("0.3")], Start + TimeSpan.FromSeconds(62), Ct));
+            Assert.IsType<CountOutcome.Refused>(
+                await store.TryCountAsync([Minute("0.01")], Start + TimeSpan.FromSeconds(63), Ct));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+    }
+
+    [Fact]
     public async Task TryCount_CounterIdleLongerThanItsWindow_ItsHeadGoesAndTheNextCallMakesANewOne()
     {
         var store = await OpenAsync();

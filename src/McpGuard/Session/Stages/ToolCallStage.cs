@@ -28,6 +28,7 @@ internal sealed partial class ToolCallStage(ToolCallGate gate, ILogger logger) :
             return StageOutcome.Next;
         }
 
+        // ClientMessageValidator refuses these before any stage; kept so that none is ever passed on.
         LogRejected(logger, McpErrorCode.InvalidRequest.AsInt(), "tools/call without an id");
         return StageOutcome.ToClient(JsonRpcMessages.Error(
             null, McpErrorCode.InvalidRequest.AsInt(), "Invalid request: tools/call must be a request with an id."));
