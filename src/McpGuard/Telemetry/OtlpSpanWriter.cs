@@ -28,6 +28,7 @@ internal sealed class OtlpSpanWriter
 
     private readonly ProtoWriter _writer = new();
     private readonly SpanAttributes _attributes = new();
+    private readonly SpanShapes _shapes = new();
     private readonly byte[] _resource;
     private readonly byte[] _scope;
     private readonly int _headroom;
@@ -72,8 +73,11 @@ internal sealed class OtlpSpanWriter
     }
 
     /// <summary>
-    /// The SERVER span, then the CLIENT span if the request was forwarded: its name and the MCP attributes are the
-    /// SERVER span's bytes, copied, unless the server is reached on another transport (then written with that one).
+    /// The SERVER span, then the CLIENT span if the request was forwarded. Each is its head (ids, kind, times), the
+    /// fields that follow from the values requests mostly share (the name, the MCP attributes, the SERVER span's
+    /// decision, the error, the status and flags: a kept shape's bytes when the request has its values, <see
+    /// cref="SpanShapes"/>), then its own request id and the SERVER span's arguments and redactions. The CLIENT span's
+    /// request id is the SERVER span's bytes, copied, unless the client knows the request by another id.
     /// </summary>
     private void Spans(RequestTrace request, SpanClock clock)
     {
@@ -87,12 +91,25 @@ internal sealed class OtlpSpanWriter
         var server = NewSpanId();
         var end = clock.UnixNanos(request.EndedAt);
         var body = Head(request, server, request.Parent.SpanId, ServerKind, clock.UnixNanos(request.StartedAt), end);
-        var common = w.Length;
-        _attributes.WriteCommon(w, request);
-        var commonLength = w.Length - common;
-        SpanAttributes.WriteError(w, request.ErrorType);
-        _attributes.WriteServer(w, request);
-        Tail(request.ErrorType, request.Parent.Exists ? SampledFlags | RemoteParentFlag : SampledFlags);
+        var shape = _shapes.Find(request);
+        if (shape is not null)
+        {
+            w.Raw(shape.Server);
+        }
+        else
+        {
+            var shared = w.Length;
+            _attributes.WriteCommon(w, request);
+            SpanAttributes.WriteError(w, request.ErrorType);
+            _attributes.WriteDecision(w, request);
+            Tail(request.ErrorType, request.Parent.Exists ? SampledFlags | RemoteParentFlag : SampledFlags);
+            shape = _shapes.Keep(request, w.From(shared));
+        }
+
+        var id = w.Length;
+        SpanAttributes.WriteRequestId(w, request.ClientId ?? request.IdBytes());
+        var idLength = w.Length - id;
+        SpanAttributes.WriteOwn(w, request);
         var moved = body - w.End(body, SpanLengthRoom);
         if (request.ForwardedAt == 0)
         {
@@ -100,22 +117,51 @@ internal sealed class OtlpSpanWriter
         }
 
         body = Head(request, NewSpanId(), server, ClientKind, clock.UnixNanos(request.ForwardedAt), end);
+        if (shape is { HasClient: true })
+        {
+            w.Raw(shape.Client);
+        }
+        else
+        {
+            var shared = w.Length;
+            Client(request);
+            shape?.KeepClient(w.From(shared));
+        }
+
+        if (request.ClientId is null)
+        {
+            w.Copy(id - moved, idLength);
+        }
+        else
+        {
+            SpanAttributes.WriteRequestId(w, request.IdBytes());
+        }
+
+        w.End(body, SpanLengthRoom);
+    }
+
+    /// <summary>
+    /// The CLIENT span's fields that follow from shared values: the SERVER span's name and MCP attributes unless the
+    /// server is reached on another transport or in another session (then written with those), its error, its
+    /// status and flags.
+    /// </summary>
+    private void Client(RequestTrace request)
+    {
         // The CLIENT span shares the SERVER span's attributes only where both sides are one transport and one session
         // (stdio); the guard's own 2025 session is never the server's (docs/telemetry.md: mcp.session.id).
         if ((request.ServerTransport.Length == 0 || request.ServerTransport == request.Transport)
             && request.ServerSessionId == request.SessionId && request.ClientId is null)
         {
-            w.Copy(common - moved, commonLength);
+            _attributes.WriteCommon(_writer, request);
         }
         else
         {
-            _attributes.WriteServerCommon(w, request);
+            _attributes.WriteServerCommon(_writer, request);
         }
 
         var clientError = request.ClientErrorType;
-        SpanAttributes.WriteError(w, clientError);
+        SpanAttributes.WriteError(_writer, clientError);
         Tail(clientError, SampledFlags);
-        w.End(body, SpanLengthRoom);
     }
 
     /// <summary>

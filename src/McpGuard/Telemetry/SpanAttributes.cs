@@ -37,15 +37,11 @@ internal sealed class SpanAttributes
     private readonly RepeatedBlock _decision = new();
     private readonly RepeatedBlock _serverCommon = new();
 
-    /// <summary>What both spans carry: the name and the MCP attributes, with the client's transport.</summary>
+    /// <summary>
+    /// What both spans carry but the request id: the name and the MCP attributes, with the client's transport.
+    /// </summary>
     public void WriteCommon(ProtoWriter writer, RequestTrace request) =>
-        WriteCommon(
-            writer,
-            request,
-            request.Transport,
-            request.SessionId,
-            _common,
-            request.ClientId is { } clientId ? clientId : request.IdBytes());
+        WriteCommon(writer, request, request.Transport, request.SessionId, _common);
 
     /// <summary>
     /// The CLIENT span's, where the server is reached on another transport than the client (<c>run --url</c>,
@@ -53,41 +49,41 @@ internal sealed class SpanAttributes
     /// guard's own): a block of its own, so neither span's copy is thrown away by the other's.
     /// </summary>
     public void WriteServerCommon(ProtoWriter writer, RequestTrace request) =>
-        WriteCommon(
-            writer, request, request.ServerTransport, request.ServerSessionId, _serverCommon, request.IdBytes());
+        WriteCommon(writer, request, request.ServerTransport, request.ServerSessionId, _serverCommon);
 
     private static void WriteCommon(
-        ProtoWriter writer,
-        RequestTrace request,
-        string transport,
-        string? sessionId,
-        RepeatedBlock common,
-        ReadOnlySpan<byte> id)
+        ProtoWriter writer, RequestTrace request, string transport, string? sessionId, RepeatedBlock common)
     {
         // The span's target: a tool's name, or a prompt's (never both: one is a tools/call, the other a prompts/get).
         var target = request.Tool ?? request.Prompt;
         ReadOnlySpan<string?> shared = [target, request.Method, transport, sessionId, request.ProtocolVersion];
-        if (!common.TryCopy(writer, shared))
+        if (common.TryCopy(writer, shared))
         {
-            var start = writer.Length;
-            Name(writer, request.Method, target);
-            OtlpAttributes.String(writer, Tag, s_method, request.Method);
-            OtlpAttributes.String(writer, Tag, s_transport, transport);
-            OtlpAttributes.String(writer, Tag, s_sessionId, sessionId);
-            OtlpAttributes.String(writer, Tag, s_protocolVersion, request.ProtocolVersion);
-            if (request.Tool is { } tool)
-            {
-                OtlpAttributes.String(writer, Tag, s_tool, tool);
-                OtlpAttributes.String(writer, Tag, s_operation, "execute_tool");
-            }
-            else
-            {
-                OtlpAttributes.String(writer, Tag, s_prompt, request.Prompt);
-            }
-
-            common.Keep(writer, start, shared);
+            return;
         }
 
+        var start = writer.Length;
+        Name(writer, request.Method, target);
+        OtlpAttributes.String(writer, Tag, s_method, request.Method);
+        OtlpAttributes.String(writer, Tag, s_transport, transport);
+        OtlpAttributes.String(writer, Tag, s_sessionId, sessionId);
+        OtlpAttributes.String(writer, Tag, s_protocolVersion, request.ProtocolVersion);
+        if (request.Tool is { } tool)
+        {
+            OtlpAttributes.String(writer, Tag, s_tool, tool);
+            OtlpAttributes.String(writer, Tag, s_operation, "execute_tool");
+        }
+        else
+        {
+            OtlpAttributes.String(writer, Tag, s_prompt, request.Prompt);
+        }
+
+        common.Keep(writer, start, shared);
+    }
+
+    /// <summary><c>jsonrpc.request.id</c>, if the request has an id (<paramref name="id"/>, its JSON).</summary>
+    public static void WriteRequestId(ProtoWriter writer, ReadOnlySpan<byte> id)
+    {
         if (id.Length > 0)
         {
             RequestId(writer, id);
@@ -102,7 +98,7 @@ internal sealed class SpanAttributes
         OtlpAttributes.String(writer, Tag, s_errorType, errorType);
 
     /// <summary>The SERVER span's own: who called, and the guard's decision.</summary>
-    public void WriteServer(ProtoWriter writer, RequestTrace request)
+    public void WriteDecision(ProtoWriter writer, RequestTrace request)
     {
         ReadOnlySpan<string?> decided = [request.Decision, request.Rule, request.Risk, request.Caller, request.Channel];
         if (!_decision.TryCopy(writer, decided))
@@ -115,7 +111,11 @@ internal sealed class SpanAttributes
             OtlpAttributes.String(writer, Tag, s_channel, request.Channel);
             _decision.Keep(writer, start, decided);
         }
+    }
 
+    /// <summary>The SERVER span's attributes that differ from call to call: the arguments and the redactions.</summary>
+    public static void WriteOwn(ProtoWriter writer, RequestTrace request)
+    {
         OtlpAttributes.String(writer, Tag, s_arguments, request.Arguments);
         if (request.Redactions is { } redactions)
         {

@@ -296,6 +296,65 @@ public sealed class OtlpSpanWriterTests
     }
 
     /// <summary>
+    /// A request whose shared values are a kept shape's (<see cref="SpanShapes"/>) gets that shape's bytes, and its
+    /// own ids, arguments and redactions: five shapes in turn (one more than are kept), a denied call between
+    /// forwarded calls of its shape, a request known to the client by another id, two batches from one writer.
+    /// </summary>
+    [Fact]
+    public void KeptShapes_EachRequestKeepsItsOwnValues()
+    {
+        var writer = new OtlpSpanWriter(s_resource, "McpGuard", null);
+        string[] tools = ["t0", "t1", "t2", "t3", "t4"];
+        var requests = Enumerable.Range(0, 12).Select(i =>
+        {
+            var request = Forwarded();
+            request.Reuse("tools/call", tools[i % tools.Length], startedAt: Seconds(1));
+            (request.Traced, request.ForwardedAt, request.EndedAt) = (true, i == 6 ? 0 : Seconds(2), Seconds(3));
+            (request.Transport, request.Caller, request.TraceIdHigh) = ("pipe", "alice", 1);
+            request.Decision = i == 6 ? "deny" : "allow";
+            request.ErrorType = i == 6 ? "-32602" : null;
+            request.Redactions = i % 3 == 0 ? i : null;
+            request.Arguments = i % 4 == 0 ? $"{{\"n\":{i}}}" : null;
+            request.SetId(Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            request.ClientId = i == 8 ? "\"client-8\""u8.ToArray() : null;
+            return request;
+        }).ToArray();
+
+        foreach (var batch in new[] { requests, requests })
+        {
+            var spans = Decode(writer.Write(batch, SpanClock.Now())).Messages(1).Single().Messages(2).Single()
+                .Messages(2).ToList();
+
+            Assert.Equal(23, spans.Count);
+            var at = 0;
+            for (var i = 0; i < requests.Length; i++)
+            {
+                var server = Attributes(spans[at].Messages(9));
+                Assert.Equal(2UL, spans[at++].Scalar(6));
+                Assert.Equal(tools[i % tools.Length], server["gen_ai.tool.name"]);
+                Assert.Equal(i == 8 ? "client-8" : $"{i}", server["jsonrpc.request.id"]);
+                Assert.Equal(i == 6 ? "deny" : "allow", server["mcpguard.decision"]);
+                Assert.Equal(i == 6 ? "-32602" : null, server.GetValueOrDefault("error.type"));
+                Assert.Equal(i % 3 == 0 ? $"{i}" : null, server.GetValueOrDefault("mcpguard.redactions"));
+                Assert.Equal(
+                    i % 4 == 0 ? $"{{\"n\":{i}}}" : null, server.GetValueOrDefault("gen_ai.tool.call.arguments"));
+                if (i == 6)
+                {
+                    continue;
+                }
+
+                var client = Attributes(spans[at].Messages(9));
+                Assert.Equal(3UL, spans[at++].Scalar(6));
+                Assert.Equal(tools[i % tools.Length], client["gen_ai.tool.name"]);
+                Assert.Equal($"{i}", client["jsonrpc.request.id"]);
+                Assert.False(client.ContainsKey("mcpguard.decision"));
+                Assert.False(client.ContainsKey("mcpguard.redactions"));
+                Assert.False(client.ContainsKey("error.type"));
+            }
+        }
+    }
+
+    /// <summary>
     /// <c>run --url</c> hears its client on a pipe and calls the server over HTTP (<c>serve</c> with a child the other
     /// way round): each span names its own side's transport, alternating requests included (each keeps its copy).
     /// </summary>
