@@ -27,8 +27,10 @@ internal static class GatewayRoutes
         // case-insensitively and with a trailing slash (/MCP, /metrics/), so a test for the endpoint's own spelling
         // would let those through unchecked (no Host, Origin or token check, and no agent: a 500).
         var open = new HashSet<string>(StringComparer.Ordinal) { "/healthz", "/readyz" };
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", async (HttpContext context) =>
+        // GET or HEAD (RFC 9110: a server supports both; some monitors probe with HEAD, and Kestrel sends no body).
+        string[] probe = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/healthz", probe, () => Results.Text("ok\n"));
+        app.MapMethods("/readyz", probe, async (HttpContext context) =>
             await readiness.CheckAsync(context.RequestAborted) is ReadinessOutcome.Ready
                 ? Results.Text("ready\n")
                 : Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable));

@@ -22,6 +22,26 @@ public sealed class ServeReadinessTests
         Assert.Equal(HttpStatusCode.OK, await ProbeAsync(guard, "/readyz"));
     }
 
+    /// <summary>
+    /// HEAD is GET without the body (RFC 9110 9.3.2: a server MUST support both); monitors and some health checkers
+    /// probe with it, and a 405 would count as down.
+    /// </summary>
+    [Fact]
+    public async Task Head_ProbesAnswerAsGetWithoutABody()
+    {
+        await using var guard = await ServedGuard.StartAsync(Policy, ["node", RepoPaths.V2Server]);
+        using var http = new HttpClient();
+
+        foreach (var path in (string[])["/healthz", "/readyz"])
+        {
+            using var head = new HttpRequestMessage(HttpMethod.Head, new Uri(guard.Url, path));
+            using var response = await http.SendAsync(head, Ct);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Empty(await response.Content.ReadAsByteArrayAsync(Ct));
+        }
+    }
+
     [Fact]
     public async Task NotReady_WhenTheServerCommandDoesNotExist()
     {
