@@ -22,7 +22,7 @@ internal static class DeskPage
         <style>
           body { font: 15px system-ui, sans-serif; margin: 0; background: #f4f5f7; color: #1d232b; }
           header { background: #1d232b; color: #fff; padding: 12px 24px; font-size: 18px; }
-          main { display: grid; grid-template-columns: 2fr 1fr; gap: 24px; padding: 24px; }
+          main { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 24px; padding: 24px; }
           h2 { font-size: 15px; text-transform: uppercase; letter-spacing: .05em; color: #5b6573; margin: 0 0 12px; }
           .card {
             background: #fff; border-radius: 8px; padding: 16px; margin-bottom: 16px; box-shadow: 0 1px 3px #0002;
@@ -32,6 +32,7 @@ internal static class DeskPage
           .left { float: right; font-variant-numeric: tabular-nums; color: #b42318; }
           pre {
             background: #f0f2f5; padding: 10px; border-radius: 6px; max-height: 300px; overflow: auto; font-size: 13px;
+            white-space: pre-wrap; overflow-wrap: anywhere;
           }
           button {
             font-size: 15px; padding: 8px 20px; border-radius: 6px; border: 0; cursor: pointer; margin-right: 8px;

@@ -10,7 +10,9 @@ namespace McpGuard.Desk;
 internal static class DeskPicture
 {
     public const string Style = """
-          .picture { grid-column: 1 / -1; display: grid; grid-template-columns: 2fr 1fr; gap: 24px; }
+          .picture {
+            grid-column: 1 / -1; display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 24px;
+          }
           .limit { margin: 10px 0; } .limit .name { font-weight: 600; } .use { color: #5b6573; font-size: 13px; }
           .bar { height: 12px; background: #e6e9ee; border-radius: 6px; overflow: hidden; margin: 4px 0; }
           .fill { height: 100%; } .low { background: #1a7f37; } .high { background: #bf8700; }

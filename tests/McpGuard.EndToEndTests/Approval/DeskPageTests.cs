@@ -75,6 +75,35 @@ public sealed class DeskPageTests
         await Assertions.Expect(page).ToHaveTitleAsync("McpGuard approval desk");
     }
 
+    // A tool description in a pin's diff, or an argument, is often one long line (the real Bybit server's are 150-300
+    // characters). Its <pre> widened the page's grid column past the window: the page scrolled sideways and the
+    // decisions and limits column was pushed off screen (hqa22, the real server with pins.on_change:
+    // require_approval). Long lines now wrap inside the card.
+    [Fact]
+    public async Task Page_CallWithOneLongLineOfArguments_WrapsInItsCardAndThePageDoesNotScrollSideways()
+    {
+        var home = DeskProcess.NewHome();
+        await using var desk = await DeskProcess.StartAsync(home);
+        await using var guard = await GuardedServer.StartAsync(
+            Policy, GuardedServer.Everything(),
+            environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await page.GotoAsync(desk.PageUrl);
+
+        var longLine = "order-" + string.Concat(Enumerable.Repeat("0123456789abcdef", 20));
+        var call = EchoAsync(guard, longLine);
+        var card = page.Locator(".card", new() { HasText = "order-0123" });
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        var widths = await page.EvaluateAsync<int[]>(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await call.WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.True(widths[0] <= widths[1], $"the page is {widths[0]} px wide in a {widths[1]} px window");
+    }
+
     /// <summary>
     /// Under <c>serve</c> the card names the agent whose token made the call (docs/approval.md: "asked by").
     /// </summary>
