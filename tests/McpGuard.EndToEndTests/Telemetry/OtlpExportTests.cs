@@ -65,7 +65,8 @@ public sealed class OtlpExportTests
             "deny", Assert.Single(receiver.Spans, s => s.Name == "tools/call get-sum").Attributes["mcpguard.decision"]);
         Assert.DoesNotContain(receiver.Spans, s => s.Name == "tools/call get-sum" && s.Kind == 3);
         // A hidden tool's name is the agent's text: not in the span's name, only its gen_ai.tool.name.
-        var hidden = Assert.Single(receiver.Spans, s => s.Attributes.GetValueOrDefault("gen_ai.tool.name") == "get-env");
+        var hidden = Assert.Single(
+            receiver.Spans, s => s.Attributes.GetValueOrDefault("gen_ai.tool.name") == "get-env");
         Assert.Equal(("tools/call", "hidden"), (hidden.Name, hidden.Attributes["mcpguard.decision"]));
         var approved = Assert.Single(receiver.Spans, s => s.Name == "tools/call get-tiny-image" && s.Kind == 2);
         Assert.Equal("approved", approved.Attributes["mcpguard.decision"]);
