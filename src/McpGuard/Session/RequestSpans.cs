@@ -189,6 +189,7 @@ internal sealed class RequestSpans(
         if (_traces is not null && Open(id) is { Traced: true } request)
         {
             request.Decision = decision;
+            request.UnlistedTool = verdict is CallVerdict.UnknownTool or CallVerdict.Hidden;
             request.Rule = ruleId;
             request.Risk = risk;
             request.Channel = channel ?? request.Channel;

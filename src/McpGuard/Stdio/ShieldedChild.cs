@@ -19,6 +19,7 @@ internal sealed partial class ShieldedChild : IDisposable
     private readonly Stream _stderr;
     private readonly ILogger _logger;
     private readonly bool _readsInline;
+    private readonly TimeProvider _time;
     private readonly FirstRequestShield _shield = new();
     private readonly FallbackWindow _window = new();
     private readonly List<ChildProcess> _children = [];
@@ -33,17 +34,16 @@ internal sealed partial class ShieldedChild : IDisposable
     /// </summary>
     private static readonly TimeSpan s_pokeAfter = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// How long lines held for a child that was sent a modern request may wait for it to speak or die. The Python
-    /// SDK 1.9.3 dies as soon as it reads (the poke is sent when the hold begins); this only bounds the wait for a
-    /// server that ignores a request it does not know without a word, which then gets the lines as they are.
-    /// </summary>
-    private static readonly TimeSpan s_holdAtMost = TimeSpan.FromSeconds(15);
-
     private ShieldedChild(
-        ChildProcess first, IReadOnlyList<string> commandLine, Stream stderr, ILogger logger, bool readsInline)
+        ChildProcess first,
+        IReadOnlyList<string> commandLine,
+        Stream stderr,
+        ILogger logger,
+        bool readsInline,
+        TimeProvider time)
     {
         _readsInline = readsInline;
+        _time = time;
         _commandLine = commandLine;
         _stderr = stderr;
         _logger = logger;
@@ -56,6 +56,13 @@ internal sealed partial class ShieldedChild : IDisposable
         _ = ReleaseHeldAsync();
     }
 
+    /// <summary>
+    /// How long lines held for a child that was sent a modern request may wait for it to speak or die. The Python
+    /// SDK 1.9.3 dies as soon as it reads (the poke is sent when the hold begins); this only bounds the wait for a
+    /// server that ignores a request it does not know without a word, which then gets the lines as they are.
+    /// </summary>
+    public static TimeSpan HoldAtMost { get; } = TimeSpan.FromSeconds(15);
+
     public int Id => Volatile.Read(ref _current).Id;
 
     public Stream StandardInput => _input;
@@ -66,9 +73,21 @@ internal sealed partial class ShieldedChild : IDisposable
     public Task<int> Exited { get; }
 
     /// <exception cref="ChildStartException">The command could not be started; the message names it.</exception>
+    /// <param name="time">The clock of the poke and the hold (<see cref="HoldAtMost"/>); the system's unless a test
+    /// moves a fake one.</param>
     public static ShieldedChild Start(
-        IReadOnlyList<string> commandLine, Stream stderr, ILogger logger, bool readsInline = true) =>
-        new(ChildProcess.Start(commandLine, stderr, logger, readsInline), commandLine, stderr, logger, readsInline);
+        IReadOnlyList<string> commandLine,
+        Stream stderr,
+        ILogger logger,
+        bool readsInline = true,
+        TimeProvider? time = null) =>
+        new(
+            ChildProcess.Start(commandLine, stderr, logger, readsInline),
+            commandLine,
+            stderr,
+            logger,
+            readsInline,
+            time ?? TimeProvider.System);
 
     /// <summary>Call after closing <see cref="StandardInput"/>; as <see cref="ChildProcess.StopAsync"/>.</summary>
     public Task<int> StopAsync(ShutdownTimeouts timeouts)
@@ -160,7 +179,7 @@ internal sealed partial class ShieldedChild : IDisposable
             return;
         }
 
-        var settled = await Task.WhenAny(_shield.Disarmed, Task.Delay(s_holdAtMost));
+        var settled = await Task.WhenAny(_shield.Disarmed, Task.Delay(HoldAtMost, _time));
         await _input.ReleaseHeldAsync(giveUp: settled != _shield.Disarmed);
     }
 
@@ -174,7 +193,7 @@ internal sealed partial class ShieldedChild : IDisposable
         if (_shield.IsArmed)
         {
             // The client's 2025-era message after its modern request (held meanwhile) says it gave up waiting.
-            await Task.WhenAny(_shield.Disarmed, _shield.Holding, Task.Delay(s_pokeAfter));
+            await Task.WhenAny(_shield.Disarmed, _shield.Holding, Task.Delay(s_pokeAfter, _time));
         }
 
         await _input.PokeAsync(() => _shield.IsArmed && (!_stopping || _shield.HasHeld));

@@ -49,6 +49,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         TraceIdLow = 0;
         Arguments = null;
         Decision = null;
+        UnlistedTool = false;
         Rule = null;
         Risk = null;
         Channel = null;
@@ -132,6 +133,13 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     public string? Arguments { get; set; }
 
     public string? Decision { get; set; }
+
+    /// <summary>
+    /// A tools/call of a tool the server did not list or the policy hides: its name is whatever the agent sent, so
+    /// the span's name leaves it out (a made-up name per call would be a new span name each time); it stays the
+    /// <c>gen_ai.tool.name</c> attribute. Set with <see cref="Decision"/>, which it follows.
+    /// </summary>
+    public bool UnlistedTool { get; set; }
 
     public string? Rule { get; set; }
 

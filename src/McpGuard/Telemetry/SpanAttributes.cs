@@ -56,14 +56,15 @@ internal sealed class SpanAttributes
     {
         // The span's target: a tool's name, or a prompt's (never both: one is a tools/call, the other a prompts/get).
         var target = request.Tool ?? request.Prompt;
-        ReadOnlySpan<string?> shared = [target, request.Method, transport, sessionId, request.ProtocolVersion];
+        var named = request.UnlistedTool ? null : target; // the span's name: only a tool the server lists
+        ReadOnlySpan<string?> shared = [target, request.Method, transport, sessionId, request.ProtocolVersion, named];
         if (common.TryCopy(writer, shared))
         {
             return;
         }
 
         var start = writer.Length;
-        Name(writer, request.Method, target);
+        Name(writer, request.Method, named);
         OtlpAttributes.String(writer, Tag, s_method, request.Method);
         OtlpAttributes.String(writer, Tag, s_transport, transport);
         OtlpAttributes.String(writer, Tag, s_sessionId, sessionId);

@@ -64,9 +64,10 @@ public sealed class OtlpExportTests
         Assert.Equal(
             "deny", Assert.Single(receiver.Spans, s => s.Name == "tools/call get-sum").Attributes["mcpguard.decision"]);
         Assert.DoesNotContain(receiver.Spans, s => s.Name == "tools/call get-sum" && s.Kind == 3);
-        Assert.Equal(
-            "hidden",
-            Assert.Single(receiver.Spans, s => s.Name == "tools/call get-env").Attributes["mcpguard.decision"]);
+        // A hidden tool's name is the agent's text: not in the span's name, only its gen_ai.tool.name.
+        var hidden = Assert.Single(
+            receiver.Spans, s => s.Attributes.GetValueOrDefault("gen_ai.tool.name") == "get-env");
+        Assert.Equal(("tools/call", "hidden"), (hidden.Name, hidden.Attributes["mcpguard.decision"]));
         var approved = Assert.Single(receiver.Spans, s => s.Name == "tools/call get-tiny-image" && s.Kind == 2);
         Assert.Equal("approved", approved.Attributes["mcpguard.decision"]);
         Assert.Equal("command", approved.Attributes["mcpguard.approval.channel"]);

@@ -355,6 +355,30 @@ public sealed class OtlpSpanWriterTests
     }
 
     /// <summary>
+    /// A tools/call of a tool the server did not list (or the policy hides) names its span by the method alone: the
+    /// tool's name is the agent's own text, and a made-up name per call would make a new span name each time
+    /// (docs/telemetry.md#spans). The name is still the gen_ai.tool.name attribute. A listed tool of the same name,
+    /// between two such calls from one writer, keeps its name in the span's (no copy of the other's bytes).
+    /// </summary>
+    [Fact]
+    public void UnlistedTool_SpanNamedByTheMethodAlone_TheToolNameAnAttribute()
+    {
+        var writer = new OtlpSpanWriter(s_resource, "McpGuard", null);
+        bool[] unlisted = [true, false, true];
+        var requests = unlisted.Select(u => new RequestTrace("tools/call", "made_up_7", startedAt: 1)
+        {
+            Traced = true, TraceIdHigh = 1, EndedAt = 2, Transport = "pipe",
+            Decision = u ? "unknown_tool" : "deny", UnlistedTool = u,
+        }).ToArray();
+
+        var spans = Decode(writer.Write(requests, SpanClock.Now())).Messages(1).Single().Messages(2).Single()
+            .Messages(2).ToList();
+
+        Assert.Equal(["tools/call", "tools/call made_up_7", "tools/call"], spans.Select(s => s.String(5)));
+        Assert.All(spans, s => Assert.Equal("made_up_7", Attributes(s.Messages(9))["gen_ai.tool.name"]));
+    }
+
+    /// <summary>
     /// <c>run --url</c> hears its client on a pipe and calls the server over HTTP (<c>serve</c> with a child the other
     /// way round): each span names its own side's transport, alternating requests included (each keeps its copy).
     /// </summary>

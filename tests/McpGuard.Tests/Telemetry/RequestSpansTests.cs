@@ -58,6 +58,27 @@ public sealed class RequestSpansTests
         Assert.False(spans.AnyUnanswered);
     }
 
+    /// <summary>An unknown or hidden tool's name is the agent's text: its span is named without it.</summary>
+    [Theory]
+    [InlineData(CallVerdict.UnknownTool, true)]
+    [InlineData(CallVerdict.Hidden, true)]
+    [InlineData(CallVerdict.Deny, false)]
+    [InlineData(CallVerdict.Allow, false)]
+    public void Decided_ToolTheServerDidNotListOrThePolicyHides_Unlisted(CallVerdict verdict, bool unlisted)
+    {
+        var spans = new RequestSpans(_table, "pipe", "alice", TelemetryArguments.None, traces: _sink);
+        var id = JsonRpcId.FromString("c8");
+        using var parameters = JsonDocument.Parse("""{"name":"made_up_7","arguments":{}}""");
+
+        spans.Started(Enter(id), parameters.RootElement);
+        Decide(spans, id, verdict);
+        spans.Answered(Take(id), isError: false, errorCode: null);
+
+        var trace = Assert.Single(_sink.Added);
+        Assert.Equal(unlisted, trace.UnlistedTool);
+        Assert.Equal("made_up_7", trace.Tool);
+    }
+
     [Fact]
     public void ForwardedWithTheEntryInHand_SameAsById()
     {

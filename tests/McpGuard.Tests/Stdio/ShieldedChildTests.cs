@@ -1,0 +1,99 @@
+using System.Text;
+using McpGuard.Stdio;
+using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace McpGuard.Tests.Stdio;
+
+/// <summary>
+/// The hold of <see cref="ShieldedChild"/>: a 2025-era line sent after a 2026-07-28 request, before the child spoke
+/// or died, waits for the child's fate, and goes to it as it is when the child does neither within the hold
+/// (docs/relay.md#a-2025-only-server-and-a-modern-client). Time is a fake clock that the test moves.
+/// </summary>
+/// <remarks>
+/// Two things hang a test of this. The child's stdout read inline (the relay's default) is a blocking read(2) on the
+/// caller's thread: a read started before the clock moves holds the test's thread, so the clock never moves and
+/// the read never ends (seen: with <c>readsInline: true</c> and the read begun first, the test never returned). So
+/// the child is read as a plain pipe, and only after the clock moved. And the hold's timer starts on a continuation
+/// once the hold has begun: a clock moved before that timer exists moves past nothing, and the timer then waits
+/// for a clock that never moves again, so the test moves it only once the timer is armed.
+/// </remarks>
+public sealed class ShieldedChildTests
+{
+    private const string Discover =
+        """{"jsonrpc":"2.0","id":1,"method":"server/discover","params":"""
+            + """{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""";
+
+    private const string Initialize =
+        """{"jsonrpc":"2.0","id":0,"method":"initialize","params":"""
+            + """{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}}""";
+
+    /// <summary>A server that ignores a request it does not know without a word, and echoes an initialize.</summary>
+    private const string SilentServer =
+        """while IFS= read -r line; do case "$line" in *'"initialize"'*) printf '%s\n' "$line" ;; esac; done""";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task HeldLine_ChildNeitherSpeaksNorDiesWithinTheHold_GoesToItAsItIs()
+    {
+        var time = new WatchedTime();
+        using var child = ShieldedChild.Start(
+            ["sh", "-c", SilentServer], Stream.Null, NullLogger.Instance, readsInline: false, time);
+        var holdArmed = time.ArmedAsync(ShieldedChild.HoldAtMost);
+
+        await child.StandardInput.WriteAsync(Encoding.UTF8.GetBytes(Discover + "\n" + Initialize + "\n"), Ct);
+        await child.StandardInput.FlushAsync(Ct);
+        await holdArmed.WaitAsync(TestConstants.DefaultTimeout, Ct);
+        time.Advance(ShieldedChild.HoldAtMost);
+
+        using var output = new StreamReader(child.StandardOutput);
+        var line = await output.ReadLineAsync(Ct).AsTask().WaitAsync(TestConstants.DefaultTimeout, Ct);
+        child.StandardInput.Dispose();
+        await child.Exited.WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.Equal(Initialize, line);
+    }
+
+    /// <summary>A fake clock that says when a timer of a given length is armed on it.</summary>
+    private sealed class WatchedTime : TimeProvider
+    {
+        private readonly FakeTimeProvider _inner = new();
+        private readonly Lock _lock = new();
+        private readonly List<(TimeSpan Due, TaskCompletionSource Armed)> _watched = [];
+
+        public override long TimestampFrequency => _inner.TimestampFrequency;
+
+        public void Advance(TimeSpan by) => _inner.Advance(by);
+
+        public Task ArmedAsync(TimeSpan due)
+        {
+            var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_lock)
+            {
+                _watched.Add((due, armed));
+            }
+
+            return armed.Task;
+        }
+
+        public override DateTimeOffset GetUtcNow() => _inner.GetUtcNow();
+
+        public override long GetTimestamp() => _inner.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = _inner.CreateTimer(callback, state, dueTime, period);
+            lock (_lock)
+            {
+                foreach (var (due, armed) in _watched.Where(w => w.Due == dueTime))
+                {
+                    armed.TrySetResult();
+                }
+            }
+
+            return timer;
+        }
+    }
+}
