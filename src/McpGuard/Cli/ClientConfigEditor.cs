@@ -56,15 +56,17 @@ internal sealed class ClientConfigEditor(TextWriter output, TextWriter error, Ti
         await output.WriteLineAsync($"Config: {path}");
         foreach (var item in changes)
         {
+            // A dry run changes nothing: its report says what would happen, not "wrapped" (docs/wrap.md).
             var label = item.Kind switch
             {
-                ServerChangeKind.Wrapped => "wrapped",
-                ServerChangeKind.Unwrapped => "unwrapped",
+                ServerChangeKind.Wrapped => dryRun ? "would wrap" : "wrapped",
+                ServerChangeKind.Unwrapped => dryRun ? "would unwrap" : "unwrapped",
                 ServerChangeKind.Skipped => "skipped",
                 _ => "unchanged",
             };
             await output.WriteLineAsync(
-                $"  {label,-10} {TerminalText.Printable(item.Name)}: {TerminalText.Printable(item.Detail)}");
+                $"  {label.PadRight(dryRun ? 12 : 10)} {TerminalText.Printable(item.Name)}: "
+                    + TerminalText.Printable(item.Detail));
         }
 
         if (!changes.Any(c => c.Changed))

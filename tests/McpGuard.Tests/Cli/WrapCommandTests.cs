@@ -156,7 +156,8 @@ public sealed class WrapCommandTests : IDisposable
         var (exitCode, output, _) = await _folder.WrapAsync("--dry-run");
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("wrapped    bybit", output);
+        Assert.Contains("would wrap   bybit", output); // nothing was wrapped: not "wrapped"
+        Assert.DoesNotContain("wrapped    bybit", output);
         Assert.Contains("-       \"command\": \"uvx\",", output);
         Assert.Contains("+       \"command\": \"/opt/mcpguard/bin/mcpguard\",", output);
         Assert.Contains("Dry run: nothing was written.", output);
