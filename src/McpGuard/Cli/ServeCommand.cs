@@ -77,8 +77,8 @@ internal static class ServeCommand
                     TelemetryArguments = policy.Telemetry.Arguments,
                 },
                 ChildOutputReadsInline = false,
-                ClientInputEnded =
-                    "A session ended (DELETE, sessions.idle or a revoked token): its server is being ended.",
+                ClientInputEnded = "A session ended (DELETE, sessions.idle or a revoked token): "
+                    + (upstream is null ? "its server is being ended." : "its upstream session is being ended."),
                 UnansweredWhenInputEnded = "The session ended",
             };
             using var audit = guard.OpenAudit(parseResult, policy, serverName, loggerFactory);

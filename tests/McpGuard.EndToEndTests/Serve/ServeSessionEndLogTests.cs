@@ -40,9 +40,9 @@ public sealed class ServeSessionEndLogTests
     }
 
     [Theory]
-    [InlineData("child")]
-    [InlineData("url")]
-    public async Task Delete_LogsThatTheSessionEnded_NotThatStdinClosedOrTheGuardShutsDown(string server)
+    [InlineData("child", "its server is being ended.")]
+    [InlineData("url", "its upstream session is being ended.")]
+    public async Task Delete_LogsThatTheSessionEnded_NotThatStdinClosedOrTheGuardShutsDown(string server, string ends)
     {
         // A per-session line: the gateway runs on, so it must not read as the process stopping (serve --url said
         // "Shutting down: the client's input ended." at the end of every 2025 session).
@@ -62,7 +62,7 @@ public sealed class ServeSessionEndLogTests
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Contains(guard.Stderr, line => line.Contains(
-            "A session ended (DELETE, sessions.idle or a revoked token): its server is being ended.",
+            "A session ended (DELETE, sessions.idle or a revoked token): " + ends,
             StringComparison.Ordinal));
         Assert.DoesNotContain(guard.Stderr, line => line.Contains("closed stdin", StringComparison.Ordinal));
         Assert.DoesNotContain(guard.Stderr, line => line.Contains("input ended", StringComparison.Ordinal));
