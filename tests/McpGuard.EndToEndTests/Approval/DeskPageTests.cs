@@ -112,8 +112,7 @@ public sealed class DeskPageTests
     {
         var home = DeskProcess.NewHome();
         const string ServePolicy = Policy + "\nserve:\n  auth: { tokens: agents.yaml }\n";
-        var token = (await Serve.ServeHttpBoundsTests.RunCliAsync(
-            home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), ServePolicy)).Trim();
+        var token = await Serve.ServeHttpBoundsTests.AddAgentAsync(home, ServePolicy, "alice");
         await using var desk = await DeskProcess.StartAsync(home);
         await using var guard = await ServedGuard.StartAsync(ServePolicy, ["node", RepoPaths.V2Server], home: home);
         await using var client = await guard.ConnectAsync(headers: new Dictionary<string, string>

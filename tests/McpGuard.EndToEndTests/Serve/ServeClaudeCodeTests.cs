@@ -23,9 +23,7 @@ public sealed class ServeClaudeCodeTests
     public async Task ClaudeMcpList_ConnectsWithTheAgentsToken_AndNotWithAWrongOne()
     {
         var home = DeskProcess.NewHome();
-        var policyPath = Path.Combine(home, "policy.yaml");
-        var token = (await ServeHttpBoundsTests.RunCliAsync(
-            home, "agents", "add", "claude", "--policy", policyPath, Policy)).Trim();
+        var token = await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "claude");
         await using var guard = await ServedGuard.StartAsync(Policy, GuardedServer.Everything(), home: home);
         var claudeHome = Directory.CreateTempSubdirectory("mcpguard-claude-home-").FullName;
         var url = guard.Url.ToString();

@@ -324,8 +324,7 @@ public sealed class ServeHttpBoundsTests
     {
         var home = DeskProcess.NewHome();
         var policy = Policy + "serve:\n  auth: { tokens: agents.yaml }\n";
-        var token = (await RunCliAsync(
-            home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy)).Trim();
+        var token = await AddAgentAsync(home, policy, "alice");
         var audit = Path.Combine(home, "audit.jsonl");
         await using var guard = await ServedGuard.StartAsync(policy, Server, ["--audit", audit], home: home);
         using var http = new HttpClient();
@@ -464,6 +463,13 @@ public sealed class ServeHttpBoundsTests
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         return document.RootElement.GetProperty("error").GetProperty("code").GetInt32();
     }
+
+    /// <summary>
+    /// Adds an agent to the home's agents.yaml with <c>mcpguard agents add</c> (the policy written to the home first)
+    /// and returns its token.
+    /// </summary>
+    internal static async Task<string> AddAgentAsync(string home, string policy, string name) =>
+        (await RunCliAsync(home, "agents", "add", name, "--policy", Path.Combine(home, "policy.yaml"), policy)).Trim();
 
     /// <summary>Runs a mcpguard command with this home (the policy written first) and returns its stdout.</summary>
     internal static async Task<string> RunCliAsync(

@@ -30,10 +30,8 @@ public sealed class ServeRevocationTests
     {
         var home = DeskProcess.NewHome();
         var policyPath = Path.Combine(home, "policy.yaml");
-        var alice = (await ServeHttpBoundsTests.RunCliAsync(
-            home, "agents", "add", "alice", "--policy", policyPath, Policy)).Trim();
-        var bob = (await ServeHttpBoundsTests.RunCliAsync(
-            home, "agents", "add", "bob", "--policy", policyPath, Policy)).Trim();
+        var alice = await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "alice");
+        var bob = await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "bob");
         await using var guard = await ServedGuard.StartAsync(Policy, ["node", RepoPaths.V2Server], home: home);
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var aliceSession = await OpenSessionAsync(http, guard, alice);
@@ -68,8 +66,7 @@ public sealed class ServeRevocationTests
     {
         var home = DeskProcess.NewHome();
         var policyPath = Path.Combine(home, "policy.yaml");
-        var old = (await ServeHttpBoundsTests.RunCliAsync(
-            home, "agents", "add", "alice", "--policy", policyPath, Policy)).Trim();
+        var old = await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "alice");
         await using var guard = await ServedGuard.StartAsync(Policy, ["node", RepoPaths.V2Server], home: home);
         using var http = new HttpClient();
         var session = await OpenSessionAsync(http, guard, old);
@@ -77,8 +74,7 @@ public sealed class ServeRevocationTests
 
         // Revoked and added again before the guard may have looked: the old token's session still ends.
         await ServeHttpBoundsTests.RunCliAsync(home, "agents", "revoke", "alice", "--policy", policyPath, Policy);
-        var fresh = (await ServeHttpBoundsTests.RunCliAsync(
-            home, "agents", "add", "alice", "--policy", policyPath, Policy)).Trim();
+        var fresh = await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "alice");
 
         Assert.True(await ReadToEndAsync(stream).WaitAsync(TimeSpan.FromSeconds(60), Ct));
         var ping = await SendAsync(

@@ -35,11 +35,8 @@ public sealed class ServeSharedChildApprovalTests
     public async Task AnotherAgentsApprovalState_AsksThatAgent_AndLeavesTheQuestionOpen()
     {
         var home = DeskProcess.NewHome();
-        var policyPath = Path.Combine(home, "policy.yaml");
-        var alice = (await ServeHttpBoundsTests.RunCliAsync(
-            home, "agents", "add", "alice", "--policy", policyPath, Policy)).Trim();
-        var bob = (await ServeHttpBoundsTests.RunCliAsync(
-            home, "agents", "add", "bob", "--policy", policyPath, Policy)).Trim();
+        var alice = await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "alice");
+        var bob = await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "bob");
         var record = Path.Combine(home, "server.log");
         await using var guard = await ServedGuard.StartAsync(
             Policy, ["dotnet", RepoPaths.RawServerDll, record, Server], home: home);

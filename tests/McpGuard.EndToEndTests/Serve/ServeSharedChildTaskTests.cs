@@ -23,12 +23,9 @@ public sealed class ServeSharedChildTaskTests
     public async Task AnotherAgentsTask_NotReadNorCancelled_AndTasksListNotPassedOn()
     {
         var home = DeskProcess.NewHome();
-        var policyPath = Path.Combine(home, "policy.yaml");
         const string Policy = "version: 1\ndefault: allow\nserve:\n  auth: { tokens: agents.yaml }\n";
-        var alice = (await ServeHttpBoundsTests.RunCliAsync(
-            home, "agents", "add", "alice", "--policy", policyPath, Policy)).Trim();
-        var bob = (await ServeHttpBoundsTests.RunCliAsync(
-            home, "agents", "add", "bob", "--policy", policyPath, Policy)).Trim();
+        var alice = await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "alice");
+        var bob = await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "bob");
         var record = Path.Combine(home, "server.log");
         await using var guard = await ServedGuard.StartAsync(
             Policy, ["dotnet", RepoPaths.RawServerDll, record, Server], home: home);

@@ -24,10 +24,7 @@ public sealed class ServeMetricsTests
     public async Task Metrics_NeedTheToken_AndCountTheDecisions()
     {
         var home = DeskProcess.NewHome();
-        var policyPath = Path.Combine(home, "policy.yaml");
-        var token =
-            (await ServeHttpBoundsTests.RunCliAsync(
-                home, "agents", "add", "alice", "--policy", policyPath, Policy)).Trim();
+        var token = await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "alice");
         await using var guard = await ServedGuard.StartAsync(Policy, ["node", RepoPaths.V2Server], home: home);
         using var http = new HttpClient();
         var metrics = new Uri(guard.Url, "/metrics");
@@ -59,9 +56,7 @@ public sealed class ServeMetricsTests
         await using var receiver = new OtlpReceiver();
         var policy = Policy + $"  otlp: {receiver.Endpoint}\n";
         var home = DeskProcess.NewHome();
-        var token =
-            (await ServeHttpBoundsTests.RunCliAsync(
-                home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), policy)).Trim();
+        var token = await ServeHttpBoundsTests.AddAgentAsync(home, policy, "alice");
         await using var guard = await ServedGuard.StartAsync(policy, ["node", RepoPaths.V2Server], home: home);
         using var http = new HttpClient();
 
@@ -82,8 +77,7 @@ public sealed class ServeMetricsTests
         // The router matches paths case-insensitively and with a trailing slash: /Metrics and /metrics/ answered
         // the scrape to anyone, and /MCP or /mcp/ passed no check at all (a 500, with no agent to name).
         var home = DeskProcess.NewHome();
-        await ServeHttpBoundsTests.RunCliAsync(
-            home, "agents", "add", "alice", "--policy", Path.Combine(home, "policy.yaml"), Policy);
+        await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "alice");
         await using var guard = await ServedGuard.StartAsync(Policy, ["node", RepoPaths.V2Server], home: home);
         using var http = new HttpClient();
 
