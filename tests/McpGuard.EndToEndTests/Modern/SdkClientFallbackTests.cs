@@ -32,6 +32,8 @@ public sealed class SdkClientFallbackTests
                     $$"""
                     "diesOfNotifications":true,"readAfter":{{JsonSerializer.Serialize(readAfter)}}
                     """),
+                // A deadline of the test's own: the probe must time out (the server reads nothing before initialize).
+                new McpClientOptions { DiscoverProbeTimeout = TimeSpan.FromSeconds(2) },
                 environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home, ["HOME"] = home },
                 wrapTransport: inner => new ResumingTransport(inner, sent, readAfter));
 

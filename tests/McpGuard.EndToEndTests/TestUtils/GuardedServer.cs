@@ -52,7 +52,7 @@ internal sealed class GuardedServer : IAsyncDisposable
         });
         var client = await McpClient.CreateAsync(
             wrapTransport is null ? transport : wrapTransport(transport),
-            clientOptions,
+            ClientOptions.Patient(clientOptions),
             cancellationToken: TestContext.Current.CancellationToken);
         return new GuardedServer(policyPath, client, stderr);
     }

@@ -89,7 +89,8 @@ internal sealed class ServedGuard : IAsyncDisposable
             TransportMode = mode,
             AdditionalHeaders = headers,
         });
-        return McpClient.CreateAsync(transport, options, cancellationToken: TestContext.Current.CancellationToken);
+        return McpClient.CreateAsync(
+            transport, ClientOptions.Patient(options), cancellationToken: TestContext.Current.CancellationToken);
     }
 
     /// <summary>Sends SIGTERM and returns the exit code.</summary>
