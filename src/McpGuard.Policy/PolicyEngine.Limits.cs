@@ -35,6 +35,51 @@ internal sealed partial class PolicyEngine
     }
 
     /// <summary>
+    /// Whether the call's limits would refuse it now, counting nothing: their refusal, or null when they would let it
+    /// through, or when the store cannot say (unreachable, or no answer within <c>state.timeout</c>): the count made
+    /// once a person approved decides then. Asked before a person is asked about the call (docs/approval.md), so
+    /// nobody approves a call its limits refuse anyway.
+    /// </summary>
+    public async ValueTask<LimitOutcome.Refused?> CheckLimitsAsync(
+        CompiledPolicy policy, ToolRequest request, CancellationToken cancellationToken)
+    {
+        var entry = policy.FindEntry(request.ToolName);
+        if (!LimitPlan.TryBuild(policy, entry, request.Arguments, request.Agent, out var plan, out var refusal))
+        {
+            return Refuse(entry, refusal, policy.Classify(request));
+        }
+
+        var now = TimeProvider.GetUtcNow();
+        var (limits, outcome) = (plan.Session, (CountOutcome)CountOutcome.Fits.Instance);
+        if (plan.Session.Count > 0)
+        {
+            outcome = await _session.CheckAsync(Demands(plan.Session), now, cancellationToken);
+        }
+
+        if (outcome is not CountOutcome.Refused && plan.Shared.Count > 0)
+        {
+            using var timeout = new CancellationTokenSource(policy.State.Timeout, TimeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            try
+            {
+                (limits, outcome) = (plan.Shared, await Counters.CheckAsync(Demands(plan.Shared), now, linked.Token));
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (CounterStoreException)
+            {
+                return null;
+            }
+        }
+
+        return outcome is CountOutcome.Refused refused
+            ? Refuse(entry, Exceeded(limits[refused.Index], refused.RetryAfter), policy.Classify(request))
+            : null;
+    }
+
+    /// <summary>
     /// Gives back what a forwarded call counted (the server answered with a JSON-RPC error: it did not run). False when
     /// the store could not be reached.
     /// </summary>

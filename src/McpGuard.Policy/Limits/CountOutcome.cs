@@ -20,4 +20,13 @@ internal abstract record CountOutcome
 
     /// <summary>The store could not be reached or did not answer in time; nothing is known to be counted.</summary>
     public sealed record Unavailable(string Why) : CountOutcome;
+
+    /// <summary>
+    /// Every demand fits right now (<see cref="ICounterStore.CheckAsync"/> only): nothing was counted, and a count
+    /// made later may still be refused.
+    /// </summary>
+    public sealed record Fits : CountOutcome
+    {
+        public static Fits Instance { get; } = new();
+    }
 }

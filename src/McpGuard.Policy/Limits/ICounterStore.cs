@@ -27,6 +27,14 @@ internal interface ICounterStore
         IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
+    /// What <see cref="TryCountAsync"/> would answer now, counting nothing: <see cref="CountOutcome.Fits"/>, Refused
+    /// (with the same retry-after) or Unavailable. Asked before a person is asked about a call (docs/approval.md),
+    /// so nobody approves a call its limits would refuse anyway; the count after the approval still decides.
+    /// </summary>
+    ValueTask<CountOutcome> CheckAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Takes back what a receipt counted (the call did not run). False when the store could not be reached.
     /// </summary>
     ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken);

@@ -42,19 +42,9 @@ internal sealed class MemoryCounterStore : ICounterStore
             Span<SlidingWindow?> windows = demands.Count <= FewWindows.Length
                 ? ((Span<SlidingWindow?>)few)[..demands.Count]
                 : new SlidingWindow?[demands.Count];
-            for (var i = 0; i < demands.Count; i++)
+            if (Check(demands, now, windows) is { } refused)
             {
-                var demand = demands[i];
-                if ((windows[i] = Existing(demand.Counter, now)) is { } window
-                    && window.Sum + demand.Amount > demand.Max)
-                {
-                    return new(new CountOutcome.Refused(i, window.RetryAfter(demand.Amount, demand.Max, now)));
-                }
-
-                if (demand.Amount > demand.Max)
-                {
-                    return new(new CountOutcome.Refused(i, demand.Counter.Window));
-                }
+                return new(refused);
             }
 
             var counted = new CountedAmount[demands.Count];
@@ -77,6 +67,44 @@ internal sealed class MemoryCounterStore : ICounterStore
 
             return new(new CountOutcome.Counted(new CountReceipt(counted)));
         }
+    }
+
+    public ValueTask<CountOutcome> CheckAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var few = default(FewWindows);
+            Span<SlidingWindow?> windows = demands.Count <= FewWindows.Length
+                ? ((Span<SlidingWindow?>)few)[..demands.Count]
+                : new SlidingWindow?[demands.Count];
+            return new(Check(demands, now, windows) ?? (CountOutcome)CountOutcome.Fits.Instance);
+        }
+    }
+
+    /// <summary>
+    /// The first demand that does not fit, or null when all do; <paramref name="windows"/> gets each demand's window
+    /// (null for a counter that has none yet). Under the lock.
+    /// </summary>
+    private CountOutcome.Refused? Check(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, Span<SlidingWindow?> windows)
+    {
+        for (var i = 0; i < demands.Count; i++)
+        {
+            var demand = demands[i];
+            if ((windows[i] = Existing(demand.Counter, now)) is { } window
+                && window.Sum + demand.Amount > demand.Max)
+            {
+                return new CountOutcome.Refused(i, window.RetryAfter(demand.Amount, demand.Max, now));
+            }
+
+            if (demand.Amount > demand.Max)
+            {
+                return new CountOutcome.Refused(i, demand.Counter.Window);
+            }
+        }
+
+        return null;
     }
 
     public ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)

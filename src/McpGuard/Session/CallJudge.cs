@@ -96,6 +96,36 @@ internal sealed partial class CallJudge(
         }
     }
 
+    /// <summary>
+    /// Before a person is asked about a call: its limits, checked without counting. A call they would refuse anyway
+    /// (a rate limit reached, a budget that this amount would overrun) is concluded as that refusal and nobody is
+    /// asked (docs/approval.md); else the ask stands, and the call is counted once approved.
+    /// </summary>
+    public async ValueTask<GateOutcome> BeforeAskingAsync(
+        CompiledPolicy policy,
+        JsonRpcId id,
+        string callId,
+        GateOutcome.Ask ask,
+        ProtocolEra era,
+        CancellationToken cancellationToken)
+    {
+        var (request, asked) = (ask.Decision.Request, ask.Decision.Decision);
+        if (await engine.CheckLimitsAsync(policy, request, cancellationToken) is not { } refused)
+        {
+            return ask;
+        }
+
+        GuardTelemetry.LimitRefused(refused.Refusal);
+        var decision = asked with
+        {
+            Verdict = Verdict.Deny,
+            RuleId = refused.Decision.RuleId,
+            Reason = refused.Decision.Reason,
+            Detail = refused.Decision.Detail,
+        };
+        return Conclude(id, callId, request, decision, CallVerdict.Deny, era);
+    }
+
     /// <summary>Concludes a counted call.</summary>
     public GateOutcome Conclude(
         JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, LimitOutcome counted) =>

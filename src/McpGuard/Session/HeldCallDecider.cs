@@ -60,6 +60,11 @@ internal sealed partial class HeldCallDecider(
                 outcome = judge.Conclude(id, callId, count, era, counted);
             }
 
+            if (outcome is GateOutcome.Ask asking)
+            {
+                outcome = await judge.BeforeAskingAsync(policy, id, callId, asking, era, cancellationToken);
+            }
+
             if (outcome is GateOutcome.Ask inBandAsk && rounds.AsksInBandFirst(policy, parameters, era))
             {
                 await rounds.AskInBandAsync(policy, id, callId, inBandAsk.Decision, cancellationToken);

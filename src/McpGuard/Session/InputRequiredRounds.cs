@@ -131,9 +131,16 @@ internal sealed partial class InputRequiredRounds(
                 {
                     if (!sameAgent || claims.ToolName != call.Name || claims.ArgumentsHash != argumentsHash)
                     {
-                        // The retry changed what was asked about, or who asks: that is a new question.
-                        await AskInBandAsync(policy, id, callId, ask.Decision, cancellationToken);
-                        return;
+                        // The retry changed what was asked about, or who asks: that is a new question, unless its
+                        // limits would refuse the call anyway.
+                        outcome = await judge.BeforeAskingAsync(policy, id, callId, ask, Era, cancellationToken);
+                        if (outcome is GateOutcome.Ask stillAsk)
+                        {
+                            await AskInBandAsync(policy, id, callId, stillAsk.Decision, cancellationToken);
+                            return;
+                        }
+
+                        break;
                     }
 
                     var approved = InputRequiredRetry.ApprovesExplicitly(message.Params);

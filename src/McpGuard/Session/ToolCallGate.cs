@@ -180,9 +180,6 @@ internal sealed class ToolCallGate
 
         switch (outcome)
         {
-            case GateOutcome.Ask ask when _rounds.AsksInBandFirst(policy, message.Params, era):
-                await _rounds.AskInBandAsync(policy, id, callId, ask.Decision, cancellationToken);
-                break;
             case GateOutcome.Forward:
                 // Off the pump nobody ends a batch: the call goes out at once.
                 await _channels.ForwardAsync(id, line, flush: inTurn is not null, cancellationToken);
@@ -205,7 +202,8 @@ internal sealed class ToolCallGate
                 _held.Hold(id, line, message.Params, heldCall => DecideHeldAsync(heldCall, policy, callId, turn));
                 break;
             case GateOutcome.Ask:
-                // Waits for a person, off the pump: later traffic passes it.
+                // Waits for a person, off the pump: later traffic passes it. Asked in band too (the question is the
+                // call's answer) only once its limits were checked there, which may wait for the store.
                 _held.Hold(id, line, message.Params, heldCall => DecideHeldAsync(heldCall, policy, callId, turn: null));
                 break;
         }

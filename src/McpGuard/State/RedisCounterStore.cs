@@ -17,6 +17,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
 {
     private static readonly RedisScript s_count = new(RedisScripts.Count);
     private static readonly RedisScript s_giveBack = new(RedisScripts.GiveBack);
+    private static readonly RedisScript s_check = new(RedisScripts.Check);
 
     private readonly ConnectionMultiplexer _redis;
     private readonly int _database;
@@ -94,21 +95,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
     public async ValueTask<CountOutcome> TryCountAsync(
         IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var keys = new RedisKey[demands.Count + 1];
-        var values = new RedisValue[demands.Count * 4 + 1];
-        keys[0] = _keys.Index(demands[0].Counter.Namespace);
-        values[0] = demands.Count;
-        for (var i = 0; i < demands.Count; i++)
-        {
-            var demand = demands[i];
-            var identity = CounterIdentity.Json(demand.Counter);
-            keys[i + 1] = _keys.Counter(demand.Counter.Namespace, identity);
-            values[i * 4 + 1] = Microseconds(demand.Counter.Window);
-            values[i * 4 + 2] = demand.Amount.ToString();
-            values[i * 4 + 3] = demand.Max.ToString();
-            values[i * 4 + 4] = identity;
-        }
-
+        var (keys, values) = ScriptArguments(demands);
         try
         {
             var result = (RedisResult[])(await s_count.EvaluateAsync(Database, keys, values)
@@ -131,6 +118,45 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         {
             return new CountOutcome.Unavailable(RedisFailure.Describe(ex));
         }
+    }
+
+    public async ValueTask<CountOutcome> CheckAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (keys, values) = ScriptArguments(demands);
+        try
+        {
+            var result = (RedisResult[])(await s_check.EvaluateAsync(Database, keys, values)
+                .WaitAsync(cancellationToken))!;
+            return (string?)result[0] == "refused"
+                ? new CountOutcome.Refused((int)result[1], TimeSpan.FromMicroseconds((long)result[2]))
+                : CountOutcome.Fits.Instance;
+        }
+        catch (RedisException ex)
+        {
+            return new CountOutcome.Unavailable(RedisFailure.Describe(ex));
+        }
+    }
+
+    /// <summary>The keys and values of <see cref="RedisScripts.Count"/> and <see cref="RedisScripts.Check"/>.</summary>
+    private (RedisKey[] Keys, RedisValue[] Values) ScriptArguments(IReadOnlyList<CounterDemand> demands)
+    {
+        var keys = new RedisKey[demands.Count + 1];
+        var values = new RedisValue[demands.Count * 4 + 1];
+        keys[0] = _keys.Index(demands[0].Counter.Namespace);
+        values[0] = demands.Count;
+        for (var i = 0; i < demands.Count; i++)
+        {
+            var demand = demands[i];
+            var identity = CounterIdentity.Json(demand.Counter);
+            keys[i + 1] = _keys.Counter(demand.Counter.Namespace, identity);
+            values[i * 4 + 1] = Microseconds(demand.Counter.Window);
+            values[i * 4 + 2] = demand.Amount.ToString();
+            values[i * 4 + 3] = demand.Max.ToString();
+            values[i * 4 + 4] = identity;
+        }
+
+        return (keys, values);
     }
 
     public async ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)

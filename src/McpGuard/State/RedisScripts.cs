@@ -231,6 +231,48 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// KEYS and ARGV as <see cref="Count"/>'s. What it would answer now, writing nothing: {'fits'} or {'refused',
+    /// index, retry-after µs}. Every bucket is read (the buckets that left the window are skipped, not popped), in
+    /// either layout: it is asked only before a person is (docs/approval.md), not on every call.
+    /// </summary>
+    public const string Check = Decimals + """
+        local n = tonumber(ARGV[1])
+        for i = 1, n do
+          local window = tonumber(ARGV[(i - 1) * 4 + 2])
+          local amount = ARGV[(i - 1) * 4 + 3]
+          local max = ARGV[(i - 1) * 4 + 4]
+          local live, sum = {}, '0'
+          for _, x in ipairs(redis.call('LRANGE', KEYS[i + 1], 0, -1)) do
+            local l, a
+            if older(x) then
+              local _, ol, oa = string.match(x, '^(%d+) (%d+) (%S+)$')
+              l, a = tonumber(ol), oa
+            else
+              local _, bl, ba = bucket(x)
+              l, a = bl, ba
+            end
+            if l > now - window then
+              sum = add(sum, a)
+              live[#live + 1] = {l, a}
+            end
+          end
+          local total = add(sum, amount)
+          if cmp(total, max) > 0 then
+            local removed, retry = '0', window
+            for _, x in ipairs(live) do
+              removed = add(removed, x[2])
+              if cmp(total, add(max, removed)) <= 0 then
+                retry = x[1] + window - now
+                break
+              end
+            end
+            return {'refused', tostring(i - 1), us(retry)}
+          end
+        end
+        return {'fits'}
+        """;
+
+    /// <summary>
     /// KEYS: one counter. ARGV: the bucket (µs it opened) and the amount to take back out of it, and out of the
     /// counter's total. The newest bucket is looked at first (a call is mostly given back at once); an older one
     /// is searched for. Returns 0 when the bucket has left the window (nothing to give back).

@@ -21,6 +21,7 @@ internal sealed partial class SqliteCounterStore
         }
 
         McpGuardHome.EnsureDirectoryOf(_path);
+        UserOnlyFiles.Prepare(_path);
         SqliteNative.UseMultiThreadMode();
         SqliteFrameWrites.Install();
 

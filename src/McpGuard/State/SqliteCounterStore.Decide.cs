@@ -93,19 +93,9 @@ internal sealed partial class SqliteCounterStore
         Span<LiveWindow> windows = demands.Count <= FewLiveWindows.Length
             ? ((Span<LiveWindow>)few)[..demands.Count]
             : new LiveWindow[demands.Count];
-        for (var i = 0; i < demands.Count; i++)
+        if (Check(statements, demands, now, windows) is { } refused)
         {
-            var demand = demands[i];
-            var window = Load(statements, demand.Counter, now);
-            if (window.Sum + demand.Amount > demand.Max)
-            {
-                var buckets = window.Id is { } id ? LiveBuckets(statements, id, demand.Counter.Window, now) : [];
-                var retryAfter = WindowArithmetic.RetryAfter(
-                    buckets, window.Sum, demand.Amount, demand.Max, demand.Counter.Window, now);
-                return new CountOutcome.Refused(i, retryAfter);
-            }
-
-            windows[i] = window;
+            return refused;
         }
 
         var counted = new CountedAmount[demands.Count];
@@ -122,5 +112,65 @@ internal sealed partial class SqliteCounterStore
         }
 
         return new CountOutcome.Counted(new CountReceipt(counted));
+    }
+
+    /// <summary>
+    /// What a decision would answer now, counting nothing (<see cref="ICounterStore.CheckAsync"/>): a transaction
+    /// of its own on the caller's thread, as a give-back's, once the connection is free. Its expired buckets are
+    /// deleted as a decision's are.
+    /// </summary>
+    public ValueTask<CountOutcome> CheckAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!TryAcquire(cancellationToken))
+        {
+            return new(new CountOutcome.Unavailable($"busy for more than {_busyTimeout.TotalSeconds:0.###}s"));
+        }
+
+        try
+        {
+            var statements = Begin();
+            var windows = new LiveWindow[demands.Count];
+            var outcome = Check(statements, demands, now, windows) ?? (CountOutcome)CountOutcome.Fits.Instance;
+            Commit(statements);
+            return new(outcome);
+        }
+        catch (Exception ex) when (SqliteFailures.IsStoreFailure(ex))
+        {
+            Fail();
+            return new(new CountOutcome.Unavailable(SqliteFailures.Reason(ex)));
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
+    /// <summary>
+    /// The first demand that does not fit its counter's live window, or null when all do; <paramref name="windows"/>
+    /// gets each demand's window. Runs inside an open transaction.
+    /// </summary>
+    private CountOutcome.Refused? Check(
+        SqliteCounterStatements statements,
+        IReadOnlyList<CounterDemand> demands,
+        DateTimeOffset now,
+        Span<LiveWindow> windows)
+    {
+        for (var i = 0; i < demands.Count; i++)
+        {
+            var demand = demands[i];
+            var window = Load(statements, demand.Counter, now);
+            if (window.Sum + demand.Amount > demand.Max)
+            {
+                var buckets = window.Id is { } id ? LiveBuckets(statements, id, demand.Counter.Window, now) : [];
+                var retryAfter = WindowArithmetic.RetryAfter(
+                    buckets, window.Sum, demand.Amount, demand.Max, demand.Counter.Window, now);
+                return new CountOutcome.Refused(i, retryAfter);
+            }
+
+            windows[i] = window;
+        }
+
+        return null;
     }
 }

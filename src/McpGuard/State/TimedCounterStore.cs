@@ -50,6 +50,11 @@ internal sealed class TimedCounterStore : ICounterStore, IAsyncDisposable
         return new ValueTask<CountOutcome>(outcome);
     }
 
+    /// <summary>Not timed: <c>mcpguard.store.duration</c> times counts and give-backs (docs/telemetry.md).</summary>
+    public ValueTask<CountOutcome> CheckAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _inner.CheckAsync(demands, now, cancellationToken);
+
     public async ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();

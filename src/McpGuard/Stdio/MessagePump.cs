@@ -18,6 +18,15 @@ internal sealed partial class MessagePump(
     long maxLineBytes,
     ILogger logger)
 {
+    private readonly TaskCompletionSource _firstLines = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes once the session was handed the first read's lines (each request then awaits its answer, or the
+    /// error that ends it): the stdio relay waits for it when the server dies before the client's first message was
+    /// read (docs/relay.md#lifecycle).
+    /// </summary>
+    public Task FirstLinesHandled => _firstLines.Task;
+
     public async Task RunAsync(Stream input, CancellationToken cancellationToken)
     {
         var framer = new LineFramer(maxLineBytes);
@@ -47,6 +56,11 @@ internal sealed partial class MessagePump(
                 if (result.IsCompleted && framer.TryReadFinalLine(ref buffer, out var last))
                 {
                     await HandleLineAsync(last, cancellationToken);
+                }
+
+                if (!_firstLines.Task.IsCompleted && !buffer.Start.Equals(result.Buffer.Start))
+                {
+                    _firstLines.TrySetResult();
                 }
 
                 for (; framer.DroppedOversizedLines > 0; framer.DroppedOversizedLines--)

@@ -19,6 +19,9 @@ internal sealed partial class StdioRelay(
     RelayOptions options,
     ILoggerFactory loggerFactory) : IGuardRelay
 {
+    /// <summary>How long a server that died at once waits for the client's first message (docs/relay.md).</summary>
+    private static readonly TimeSpan s_firstMessageGrace = TimeSpan.FromSeconds(2);
+
     private readonly ILogger _logger = loggerFactory.CreateLogger<StdioRelay>();
 
     /// <summary>Reloads announced by the policy watcher, taken by the running session (it may not exist yet).</summary>
@@ -127,6 +130,18 @@ internal sealed partial class StdioRelay(
         }
 
         LogChildExited(_logger, child.Id, exitCode);
+        if (first != clientPumping && first != stopRequested && !clientPump.FirstLinesHandled.IsCompleted)
+        {
+            // The server died before the client's first message was read (a crash at start, or before this guard
+            // got to its input): a client writes initialize as soon as it spawned us, and it gets the error naming
+            // the exit rather than an unanswered request and an EOF. Bounded: a client may say nothing.
+            await Task.WhenAny(
+                clientPump.FirstLinesHandled,
+                clientPumping,
+                stopRequested,
+                Task.Delay(s_firstMessageGrace, CancellationToken.None));
+        }
+
         await relayCancellation.CancelAsync();
         await session.EndAsync(unanswered);
         await Observe(clientPumping);

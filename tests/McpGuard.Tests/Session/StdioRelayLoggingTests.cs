@@ -117,6 +117,12 @@ public sealed class StdioRelayLoggingTests
             CancellationToken cancellationToken) =>
             new(new McpGuard.Policy.Limits.CountOutcome.Unavailable("connection refused"));
 
+        public ValueTask<McpGuard.Policy.Limits.CountOutcome> CheckAsync(
+            IReadOnlyList<McpGuard.Policy.Limits.CounterDemand> demands,
+            DateTimeOffset now,
+            CancellationToken cancellationToken) =>
+            new(new McpGuard.Policy.Limits.CountOutcome.Unavailable("connection refused"));
+
         public ValueTask<bool> GiveBackAsync(
             McpGuard.Policy.Limits.CountReceipt receipt, CancellationToken cancellationToken) => new(false);
 

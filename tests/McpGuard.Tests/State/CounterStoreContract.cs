@@ -97,6 +97,35 @@ public abstract class CounterStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Check_CountsNothing_AndRefusesWhatACountWouldRefuse()
+    {
+        // Asked before a person is asked about a call (docs/approval.md): it must never use up a limit itself.
+        var store = await OpenAsync();
+        var other = await OpenAsync();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.IsType<CountOutcome.Fits>(await store.CheckAsync([Rate("tools.k", 2)], Start, Ct));
+            }
+
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.k", 2)], Start, Ct));
+            Assert.IsType<CountOutcome.Counted>(await other.TryCountAsync([Rate("tools.k", 2)], Start, Ct));
+
+            var refused = Assert.IsType<CountOutcome.Refused>(
+                await store.CheckAsync([Budget("tools.k", "0.1", "1"), Rate("tools.k", 2)], Start, Ct));
+            Assert.Equal(1, refused.Index);
+            Assert.InRange(refused.RetryAfter, TimeSpan.FromTicks(1), TimeSpan.FromHours(1));
+            Assert.IsType<CountOutcome.Refused>(await store.CheckAsync([Budget("tools.k", "2", "1")], Start, Ct));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+            await DisposeStoreAsync(other);
+        }
+    }
+
+    [Fact]
     public async Task TryCount_Budget_SumsDecimalsExactly()
     {
         var store = await OpenAsync();

@@ -23,6 +23,59 @@ public sealed class SqliteCounterStoreTests : CounterStoreContract
     }
 
     [Fact]
+    public async Task TryCount_NewStore_DatabaseAndItsLogsAreTheUsersAlone()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // No Unix modes there.
+        }
+
+        // docs/limits.md#sqlite: 0600 like the tokens and the audit log. SQLite made them 0644 (less the umask).
+        var store = await OpenAsync();
+        try
+        {
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.m", 5)], Start, Ct));
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                Assert.True(File.Exists(DatabasePath + suffix), suffix);
+                Assert.Equal(
+                    UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(DatabasePath + suffix));
+            }
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+    }
+
+    [Fact]
+    public async Task TryCount_StoreAnOlderGuardMadeReadableToOthers_Tightened()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // No Unix modes there.
+        }
+
+        var older = await OpenAsync();
+        Assert.IsType<CountOutcome.Counted>(await older.TryCountAsync([Rate("tools.m", 5)], Start, Ct));
+        await DisposeStoreAsync(older);
+        const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
+            | UnixFileMode.OtherRead;
+        File.SetUnixFileMode(DatabasePath, Readable);
+
+        var store = await OpenAsync();
+        try
+        {
+            Assert.IsType<CountOutcome.Counted>(await store.TryCountAsync([Rate("tools.m", 5)], Start, Ct));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(DatabasePath));
+        }
+        finally
+        {
+            await DisposeStoreAsync(store);
+        }
+    }
+
+    [Fact]
     public async Task FortyThousandCommitsInARow_TheLogStaysBounded()
     {
         // docs/limits.md#cost: the checkpoint beside the commits never catches up with a steady stream of them, so

@@ -16,6 +16,10 @@ internal abstract class TestMemoryStore : ICounterStore
         IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken) =>
         Inner.TryCountAsync(demands, now, cancellationToken);
 
+    public virtual ValueTask<CountOutcome> CheckAsync(
+        IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Inner.CheckAsync(demands, now, cancellationToken);
+
     public virtual ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken) =>
         Inner.GiveBackAsync(receipt, cancellationToken);
 

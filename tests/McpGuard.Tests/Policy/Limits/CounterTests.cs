@@ -358,6 +358,10 @@ public sealed class CounterTests
             IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken) =>
             new(new CountOutcome.Unavailable("connection refused"));
 
+        public ValueTask<CountOutcome> CheckAsync(
+            IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken) =>
+            new(new CountOutcome.Unavailable("connection refused"));
+
         public ValueTask<bool> GiveBackAsync(CountReceipt receipt, CancellationToken cancellationToken) => new(false);
 
         public ValueTask<IReadOnlyList<CounterReading>> ReadAsync(
@@ -381,6 +385,13 @@ public sealed class CounterTests
             IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _asked);
+            await new TaskCompletionSource().Task.WaitAsync(cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+
+        public async ValueTask<CountOutcome> CheckAsync(
+            IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
+        {
             await new TaskCompletionSource().Task.WaitAsync(cancellationToken);
             throw new InvalidOperationException("unreachable");
         }
