@@ -50,8 +50,11 @@ internal static class ServerInspection
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop.Token);
             timeout.CancelAfter(s_listTimeout);
+            // Listed or given up, the server is not waited for: its tree is killed as the connection closes (one
+            // that ignores its stdin's end kept the command 5 s, and a Ctrl-C meanwhile too).
+            using var over = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
             var listing = ServerProbe.ListToolsAsync(
-                connector.Connect(commandLine, loggerFactory, timeout.Token), timeout.Token);
+                connector.Connect(commandLine, loggerFactory, over.Token), timeout.Token, over.Cancel);
             // A server started by uvx or npx may first resolve and download packages: say what is being waited for.
             using var patience = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
             var waited = Task.Delay(s_quietStart, patience.Token);

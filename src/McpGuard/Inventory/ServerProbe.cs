@@ -17,8 +17,10 @@ internal static class ServerProbe
 {
     private const int MaxPages = 1000;
 
+    /// <param name="listed">Called once the last page is in, before the connection closes: the server is then
+    /// not waited for (<see cref="ServerConnector"/>).</param>
     public static async Task<ServerInventory> ListToolsAsync(
-        IClientTransport transport, CancellationToken cancellationToken)
+        IClientTransport transport, CancellationToken cancellationToken, Action? listed = null)
     {
         await using var connection = new ProbeConnection(await transport.ConnectAsync(cancellationToken));
         var session = await ProbeHandshake.OpenAsync(connection, cancellationToken);
@@ -58,6 +60,7 @@ internal static class ServerProbe
                 : null;
             if (cursor is null)
             {
+                listed?.Invoke();
                 return new ServerInventory(session.ServerName, tools);
             }
         }

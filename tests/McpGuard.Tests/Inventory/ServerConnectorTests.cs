@@ -60,6 +60,22 @@ public sealed class ServerConnectorTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task ListingAnswered_ServerIgnoresTheEndOfItsStdin_KilledWithoutWaiting()
+    {
+        // docs/relay.md: once listed, tools/check/pin/init do not wait for the server. With no end to that wait
+        // (infinite here, 5 s in the commands), only killing the tree ends a listing whose server ignores its EOF.
+        using var server = FakeServer.Create(ignoreEof: true);
+        var connector = ServerConnector.Starting(Timeout.InfiniteTimeSpan);
+
+        var listing = await McpGuard.Cli.ServerInspection.ListAsync(
+                server.CommandLine, connector, verbose: false, TextWriter.Null, Ct)
+            .WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.Equal(0, listing.ExitCode);
+        Assert.Equal("echo", Assert.Single(listing.Inventory!.Tools).Tool.Name);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static Process? TryGetProcess(int pid)
