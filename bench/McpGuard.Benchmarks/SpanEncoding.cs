@@ -13,7 +13,10 @@ namespace McpGuard.Benchmarks;
 [MemoryDiagnoser]
 public class SpanEncoding
 {
+    private static readonly TraceSession s_session = new("pipe", "pipe", null, "alice");
+
     private readonly OtlpSpanWriter _writer = new([new("service.name", "mcpguard")], "McpGuard", "1");
+
     private RequestTrace[] _requests = [];
 
     public static int Run(string[] args)
@@ -27,7 +30,7 @@ public class SpanEncoding
         "tools/call", i % 4 == 0 ? "get_tickers" : "place_order", startedAt: 1000 + i)
     {
         Traced = true, TraceIdHigh = (ulong)i + 1, TraceIdLow = 7, ForwardedAt = 2000 + i, EndedAt = 3000 + i,
-        Transport = "pipe", Caller = "alice", Decision = "allow", Rule = "tools.place_order.rules[0]", Risk = "write",
+        Session = s_session, Decision = "allow", Rule = "tools.place_order.rules[0]", Risk = "write",
     }, i))];
 
     private static RequestTrace WithId(RequestTrace request, int id)

@@ -43,6 +43,10 @@ internal sealed class RequestSpans(
 
     private readonly ToolNames _tools = new();
 
+    /// <summary>What this session's traced requests share, referenced by each (<see cref="RequestTrace.Session"/>).
+    /// </summary>
+    private readonly TraceSession _session = new(transport, serverTransport ?? transport, sessionId, agent);
+
     /// <summary>
     /// The request the client's direction started last. The gate decides and forwards the request the pump is
     /// handling, named by the id it was read with: the same string instance as its entry's, so it is found here with
@@ -131,20 +135,19 @@ internal sealed class RequestSpans(
 
         request.Traced = true;
         request.SetId(id.Raw);
-        request.Transport = transport;
-        request.ServerTransport = serverTransport ?? transport;
-        request.SessionId = sessionId;
-        request.ServerSessionId = serverSessionId?.Invoke();
+        request.Session = _session;
+        if (serverSessionId is not null)
+        {
+            request.ServerSessionId = serverSessionId();
+        }
+
         if (requestAgents?.SenderOf(id) is { } sender)
         {
             // The shared child's request, which the session knows by the guard's own id.
-            request.Caller = sender.Agent;
+            request.Sender = sender.Agent;
             request.ClientId = sender.ClientId;
         }
-        else
-        {
-            request.Caller = agent;
-        }
+
         request.ProtocolVersion = protocolVersion ?? _negotiated;
         // The record is only written here, not read back (RequestTrace.Reuse says why).
         request.Arguments = arguments == TelemetryArguments.Full && request.Tool is not null

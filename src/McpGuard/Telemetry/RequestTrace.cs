@@ -38,11 +38,9 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         IdLength = 0;
         _longId = null;
         ClientId = null;
-        Transport = "";
-        ServerTransport = "";
-        SessionId = null;
+        _session = null;
         ServerSessionId = null;
-        Caller = null;
+        Sender = null;
         ProtocolVersion = null;
         Parent = default;
         TraceIdHigh = 0;
@@ -105,19 +103,40 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     public ReadOnlySpan<byte> IdBytes() =>
         IdLength <= InlineId.Size ? ((ReadOnlySpan<byte>)_id)[..IdLength] : _longId;
 
-    public string Transport { get; set; } = "";
+    /// <summary>
+    /// What every traced request of its session shares (transports, session id, agent): one reference written a
+    /// request, where five strings were written apiece, each through the collector's write barrier (bench/README.md).
+    /// </summary>
+    public TraceSession Session
+    {
+        get => _session ?? TraceSession.None;
+        set => _session = value;
+    }
+
+    /// <summary>Null until traced: <see cref="Reuse"/> clears it with a store that needs no write barrier.</summary>
+    private TraceSession? _session;
+
+    public string Transport => Session.Transport;
 
     /// <summary>The transport to the server, named by the CLIENT span (<c>run --url</c>: pipe in, tcp out).</summary>
-    public string ServerTransport { get; set; } = "";
+    public string ServerTransport => Session.ServerTransport;
 
-    public string? SessionId { get; set; }
+    public string? SessionId => Session.SessionId;
 
     /// <summary>
     /// The remote server's 2025-era <c>Mcp-Session-Id</c> (<c>--url</c>), named by the CLIENT span; null elsewhere.
     /// </summary>
     public string? ServerSessionId { get; set; }
 
-    public string? Caller { get; set; }
+    /// <summary>Who called (<c>mcpguard.agent</c>): the request's own <see cref="Sender"/>, else the session's agent.
+    /// </summary>
+    public string? Caller => Sender ?? Session.Agent;
+
+    /// <summary>
+    /// The agent of a request that is not the session's own (<c>serve</c>'s shared child: each request's sender);
+    /// null for the session's agent.
+    /// </summary>
+    public string? Sender { get; set; }
 
     public string? ProtocolVersion { get; set; }
 

@@ -67,17 +67,15 @@ internal sealed class SpanShapes
         private string? _tool;
         private string? _prompt;
         private string? _method;
-        private string? _transport;
-        private string? _sessionId;
+        private TraceSession? _session;
         private string? _protocolVersion;
         private string? _decision;
         private string? _rule;
         private string? _risk;
-        private string? _caller;
+        private string? _sender;
         private string? _channel;
         private string? _errorType;
         private string? _clientErrorType;
-        private string? _serverTransport;
         private string? _serverSessionId;
         private bool _remoteParent;
         private bool _clientId;
@@ -96,10 +94,9 @@ internal sealed class SpanShapes
         public bool Matches(RequestTrace r) =>
             _serverLength >= 0 && Same(r.Tool, _tool) && Same(r.Decision, _decision) && Same(r.Rule, _rule)
             && Same(r.ErrorType, _errorType) && Same(r.Method, _method) && Same(r.Risk, _risk)
-            && Same(r.Caller, _caller) && Same(r.Channel, _channel) && Same(r.Prompt, _prompt)
-            && Same(r.ClientErrorType, _clientErrorType) && Same(r.Transport, _transport)
-            && Same(r.SessionId, _sessionId) && Same(r.ProtocolVersion, _protocolVersion)
-            && Same(r.ServerTransport, _serverTransport) && Same(r.ServerSessionId, _serverSessionId)
+            && Same(r.Sender, _sender) && Same(r.Channel, _channel) && Same(r.Prompt, _prompt)
+            && Same(r.ClientErrorType, _clientErrorType) && Same(r.Session, _session)
+            && Same(r.ProtocolVersion, _protocolVersion) && Same(r.ServerSessionId, _serverSessionId)
             && r.Parent.Exists == _remoteParent && (r.ClientId is not null) == _clientId;
 
         public void Keep(RequestTrace r, ReadOnlySpan<byte> server)
@@ -107,17 +104,15 @@ internal sealed class SpanShapes
             _tool = r.Tool;
             _prompt = r.Prompt;
             _method = r.Method;
-            _transport = r.Transport;
-            _sessionId = r.SessionId;
+            _session = r.Session;
             _protocolVersion = r.ProtocolVersion;
             _decision = r.Decision;
             _rule = r.Rule;
             _risk = r.Risk;
-            _caller = r.Caller;
+            _sender = r.Sender;
             _channel = r.Channel;
             _errorType = r.ErrorType;
             _clientErrorType = r.ClientErrorType;
-            _serverTransport = r.ServerTransport;
             _serverSessionId = r.ServerSessionId;
             _remoteParent = r.Parent.Exists;
             _clientId = r.ClientId is not null;
@@ -140,5 +135,13 @@ internal sealed class SpanShapes
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static bool Same(string? value, string? kept) =>
             ReferenceEquals(value, kept) || string.Equals(value, kept);
+
+        /// <summary>
+        /// The same session mostly; another session's with the same values (another of <c>serve</c>'s clients
+        /// without a session id) shares the shape too.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool Same(TraceSession value, TraceSession? kept) =>
+            ReferenceEquals(value, kept) || value.Equals(kept);
     }
 }

@@ -83,8 +83,8 @@ public sealed class OtlpSpanWriterTests
     {
         var request = new RequestTrace("tools/call", "get-sum", startedAt: 100)
         {
-            Traced = true, TraceIdHigh = 7, TraceIdLow = 9, Transport = "tcp",
-            SessionId = "s-1", Decision = "deny", ErrorType = "-32602", EndedAt = 200,
+            Traced = true, TraceIdHigh = 7, TraceIdLow = 9, Session = new("tcp", "tcp", "s-1", null),
+            Decision = "deny", ErrorType = "-32602", EndedAt = 200,
         };
         request.SetId("42"u8);
 
@@ -146,7 +146,7 @@ public sealed class OtlpSpanWriterTests
         // required), as a tools/call's is its tool.
         var request = new RequestTrace("prompts/get", tool: null, startedAt: 100)
         {
-            Traced = true, TraceIdHigh = 7, TraceIdLow = 9, Transport = "pipe", Prompt = "simple-prompt",
+            Traced = true, TraceIdHigh = 7, TraceIdLow = 9, Session = Pipe(null), Prompt = "simple-prompt",
             ForwardedAt = 150, EndedAt = 200,
         };
         request.SetId("3"u8);
@@ -281,8 +281,8 @@ public sealed class OtlpSpanWriterTests
         string[] decisions = ["allow", "deny", "deny", "allow"];
         var requests = tools.Select((tool, i) => new RequestTrace("tools/call", tool, startedAt: 1)
         {
-            Traced = true, TraceIdHigh = 1, EndedAt = 2, Transport = "pipe", Decision = decisions[i],
-            Caller = i == 2 ? null : "alice",
+            Traced = true, TraceIdHigh = 1, EndedAt = 2, Session = Pipe(i == 2 ? null : "alice"),
+            Decision = decisions[i],
         }).ToArray();
 
         _ = writer.Write(requests, SpanClock.Now());
@@ -310,7 +310,7 @@ public sealed class OtlpSpanWriterTests
             var request = Forwarded();
             request.Reuse("tools/call", tools[i % tools.Length], startedAt: Seconds(1));
             (request.Traced, request.ForwardedAt, request.EndedAt) = (true, i == 6 ? 0 : Seconds(2), Seconds(3));
-            (request.Transport, request.Caller, request.TraceIdHigh) = ("pipe", "alice", 1);
+            (request.Session, request.TraceIdHigh) = (Pipe("alice"), 1); // a session of its own, equal values
             request.Decision = i == 6 ? "deny" : "allow";
             request.ErrorType = i == 6 ? "-32602" : null;
             request.Redactions = i % 3 == 0 ? i : null;
@@ -367,7 +367,7 @@ public sealed class OtlpSpanWriterTests
         bool[] unlisted = [true, false, true];
         var requests = unlisted.Select(u => new RequestTrace("tools/call", "made_up_7", startedAt: 1)
         {
-            Traced = true, TraceIdHigh = 1, EndedAt = 2, Transport = "pipe",
+            Traced = true, TraceIdHigh = 1, EndedAt = 2, Session = Pipe(null),
             Decision = u ? "unknown_tool" : "deny", UnlistedTool = u,
         }).ToArray();
 
@@ -389,7 +389,7 @@ public sealed class OtlpSpanWriterTests
         var requests = Enumerable.Range(0, 3).Select(_ =>
         {
             var request = Forwarded();
-            request.ServerTransport = "tcp";
+            request.Session = request.Session with { ServerTransport = "tcp" };
             return request;
         }).ToArray();
 
@@ -419,9 +419,7 @@ public sealed class OtlpSpanWriterTests
         // server: the CLIENT span names the server's session; the SERVER span the guard's, if any.
         var writer = new OtlpSpanWriter(s_resource, "McpGuard", null);
         var request = Forwarded();
-        request.Transport = clientTransport;
-        request.ServerTransport = "tcp";
-        request.SessionId = guardSession;
+        request.Session = new(clientTransport, "tcp", guardSession, "alice");
         request.ServerSessionId = "upstream-session";
 
         var spans = Decode(writer.Write([request], SpanClock.Now())).Messages(1).Single().Messages(2).Single()
@@ -442,9 +440,7 @@ public sealed class OtlpSpanWriterTests
         // 2025 session is the client's, not the server's, so the CLIENT span names none (docs/telemetry.md).
         var writer = new OtlpSpanWriter(s_resource, "McpGuard", null);
         var request = Forwarded();
-        request.Transport = "tcp";
-        request.ServerTransport = serverTransport;
-        request.SessionId = guardSession;
+        request.Session = new("tcp", serverTransport, guardSession, "alice");
 
         var spans = Decode(writer.Write([request], SpanClock.Now())).Messages(1).Single().Messages(2).Single()
             .Messages(2).ToList();
@@ -455,6 +451,9 @@ public sealed class OtlpSpanWriterTests
         Assert.False(client.ContainsKey("mcp.session.id"));
         Assert.Equal(serverTransport, client["network.transport"]);
     }
+
+    /// <summary>A stdio session's (pipe on both sides, no session id) with <paramref name="agent"/>.</summary>
+    private static TraceSession Pipe(string? agent) => new("pipe", "pipe", null, agent);
 
     private static RequestTrace Forwarded()
     {
@@ -475,8 +474,7 @@ public sealed class OtlpSpanWriterTests
         Traced = true,
         ForwardedAt = Seconds(1.5),
         EndedAt = Seconds(9),
-        Transport = "pipe",
-        Caller = "alice",
+        Session = Pipe("alice"),
         ProtocolVersion = "2026-07-28",
         Parent = TraceParent.Parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "congo=t61rcWkgMzE"),
         TraceIdHigh = 0x4bf92f3577b34da6,

@@ -67,9 +67,10 @@ public sealed class TraceExporterTests
     {
         var exporter = Start(new Receiver(), new() { Endpoint = s_endpoint });
         var sent = exporter.Rent("tools/call", "echo", startedAt: 1);
-        (sent.Traced, sent.ForwardedAt, sent.EndedAt, sent.Transport) = (true, 2, 3, "stdio");
+        (sent.Traced, sent.ForwardedAt, sent.EndedAt, sent.Session) = (true, 2, 3, new("stdio", "stdio", "s", "a"));
         sent.SetId("1"u8);
-        (sent.SessionId, sent.Caller, sent.ProtocolVersion, sent.TraceIdHigh, sent.TraceIdLow) = ("s", "a", "v", 1, 2);
+        (sent.Sender, sent.ServerSessionId, sent.ProtocolVersion, sent.TraceIdHigh, sent.TraceIdLow) =
+            ("b", "u", "v", 1, 2);
         (sent.Parent, sent.Arguments, sent.Decision, sent.Rule, sent.Risk) = (Parent(), "{}", "deny", "r", "high");
         (sent.Channel, sent.Redactions, sent.ErrorType) = ("desk", 2, "tool_error");
         exporter.Add(sent);
