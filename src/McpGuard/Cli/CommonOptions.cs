@@ -88,6 +88,9 @@ internal static class CommonOptions
     /// server and fail as "not found on PATH": a command line that begins with a dash is refused as the mistyped
     /// option it is (no server's program is named so).
     /// </summary>
+    /// <summary>How a mistyped option's error begins (<see cref="UsageErrors"/> says it first).</summary>
+    public const string UnrecognisedOption = "unrecognised option";
+
     public static Argument<string[]> ServerCommand(bool required = true)
     {
         var argument = new Argument<string[]>("command")
@@ -99,7 +102,7 @@ internal static class CommonOptions
         {
             if (result.Tokens.Count > 0 && result.Tokens[0].Value is ['-', ..] option)
             {
-                result.AddError($"unrecognised option '{option}' (the server's command line goes after --)");
+                result.AddError($"{UnrecognisedOption} '{option}' (the server's command line goes after --)");
             }
             else if (result.Tokens.Count > 0 && string.IsNullOrWhiteSpace(result.Tokens[0].Value))
             {

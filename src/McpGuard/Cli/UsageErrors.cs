@@ -23,7 +23,10 @@ internal static class UsageErrors
             return ExitCodes.UsageOrPolicyError;
         }
 
-        foreach (var parseError in parseResult.Errors)
+        // `run --polcy p.yaml`: the mistyped option is the one thing wrong; "Option '--policy' is required" follows
+        // from it, so it comes second.
+        foreach (var parseError in parseResult.Errors.OrderBy(e => e.Message.StartsWith(
+                     CommonOptions.UnrecognisedOption, StringComparison.Ordinal) ? 0 : 1))
         {
             // One line each: the parser's "did you mean" lists put each choice on a line of its own.
             var message = string.Join(' ', parseError.Message.Split(

@@ -68,7 +68,7 @@ internal sealed partial class SqliteCounterStore
         {
             row = new SqliteCounterRow(id, sum, ticks, opened);
             _writes.Head(row, inFile: false, ticks, ticks, demand.Amount, sum);
-            _windows[demand.Counter] = row;
+            _windows.Set(demand.Counter, row);
         }
         else
         {

@@ -19,7 +19,7 @@ internal sealed partial class SqliteCounterStore
     /// The counters as this connection last read or wrote them, valid while no other connection has committed
     /// (<see cref="_windowsVersion"/>, see <see cref="Begin"/>): a decision then reads nothing, it only writes.
     /// </summary>
-    private readonly Dictionary<CounterId, SqliteCounterRow> _windows = [];
+    private readonly SqliteRememberedRows _windows = new();
 
     private long _windowsVersion = -1;
 
@@ -86,7 +86,7 @@ internal sealed partial class SqliteCounterStore
     /// </summary>
     private SqliteCounterRow? Find(SqliteCounterStatements statements, CounterId counter)
     {
-        if (_windows.TryGetValue(counter, out var known))
+        if (_windows.TryGet(counter, out var known))
         {
             return known;
         }
@@ -96,7 +96,7 @@ internal sealed partial class SqliteCounterStore
         {
             if (Read(statements.WindowById.With(id)) is { } remembered)
             {
-                _windows[counter] = remembered;
+                _windows.Set(counter, remembered);
                 return remembered;
             }
 
@@ -107,7 +107,7 @@ internal sealed partial class SqliteCounterStore
         if (found is { } row)
         {
             _ids[counter] = row.Id;
-            _windows[counter] = row;
+            _windows.Set(counter, row);
         }
 
         return found;

@@ -23,6 +23,24 @@ public sealed class ServerCommandArgumentTests
     }
 
     /// <summary>
+    /// <c>run --polcy p.yaml -- server</c>: the mistyped option is said first, then the required option it left
+    /// missing. Before, "Option '--policy' is required." came first and the typo second.
+    /// </summary>
+    [Fact]
+    public async Task Report_AMistypedRequiredOption_TheTypoFirst()
+    {
+        var result = RootCommandFactory.Create().Parse(["run", "--polcy", "p.yaml", "--", "python", "s.py"]);
+        using var error = new StringWriter();
+
+        Assert.Equal(2, await UsageErrors.ReportAsync(result, error));
+
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("mcpguard: unrecognised option '--polcy'", lines[0], StringComparison.Ordinal);
+        Assert.Contains("--policy", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("mcpguard: see 'mcpguard run --help'", lines[^1], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// An empty program (a config entry with <c>"command": ""</c>, wrapped) is a usage error, not a stack trace
     /// from the process API.
     /// </summary>
