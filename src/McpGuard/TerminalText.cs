@@ -32,9 +32,7 @@ internal static class TerminalText
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            var unsafeChar = char.IsControl(c)
-                || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u2028' or '\u2029';
-            if (unsafeChar)
+            if (IsUnsafe(c))
             {
                 builder ??= new StringBuilder(text, 0, i, text.Length + 16);
                 builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
@@ -47,4 +45,9 @@ internal static class TerminalText
 
         return builder?.ToString() ?? text;
     }
+
+    /// <summary>A character a terminal acts on rather than shows: controls, bidi overrides, line separators.</summary>
+    public static bool IsUnsafe(char c) =>
+        char.IsControl(c)
+        || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u2028' or '\u2029';
 }

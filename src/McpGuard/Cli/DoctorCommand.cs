@@ -90,7 +90,7 @@ internal static class DoctorCommand
         foreach (var guard in guards)
         {
             yield return new DoctorFinding(
-                DoctorLevel.Ok, $"pid {guard.Pid}", $"{guard.Name ?? "(no --name)"}, policy {guard.Policy ?? "?"}", 1);
+                DoctorLevel.Ok, $"pid {guard.Pid}", $"{guard.Label}, policy {guard.Policy ?? "?"}", 1);
         }
     }
 }

@@ -4,9 +4,10 @@ using McpGuard.Home;
 namespace McpGuard.Doctor;
 
 /// <summary>
-/// The guards running now for this McpGuard home: processes whose command line is <c>mcpguard … run</c> (or
-/// <c>dotnet …/mcpguard.dll run</c>) and whose <c>MCPGUARD_HOME</c> (or HOME) leads to the same home. Read from
-/// <c>/proc</c>, so Linux only; a process that ends or cannot be read meanwhile is skipped.
+/// The guards running now for this McpGuard home: processes whose command line is <c>mcpguard run</c> or
+/// <c>mcpguard serve</c> (or <c>dotnet …/mcpguard.dll run</c>, <c>serve</c>) and whose <c>MCPGUARD_HOME</c> (or HOME)
+/// leads to the same home. Read from <c>/proc</c>, so Linux only; a process that ends or cannot be read meanwhile is
+/// skipped.
 /// </summary>
 internal static class GuardProcesses
 {
@@ -28,15 +29,13 @@ internal static class GuardProcesses
 
             try
             {
-                var argv = Split(File.ReadAllBytes(Path.Combine(directory, "cmdline")));
-                var run = RunIndex(argv);
-                if (run < 0 || HomeOf(Split(File.ReadAllBytes(Path.Combine(directory, "environ")))) != wanted)
+                var guard = FromCommandLine(pid, Split(File.ReadAllBytes(Path.Combine(directory, "cmdline"))));
+                if (guard is null || HomeOf(Split(File.ReadAllBytes(Path.Combine(directory, "environ")))) != wanted)
                 {
                     continue;
                 }
 
-                guards.Add(new RunningGuard(
-                    pid, ValueOf(argv, run, "--name"), ValueOf(argv, run, "--policy") ?? ValueOf(argv, run, "-p")));
+                guards.Add(guard);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -50,15 +49,19 @@ internal static class GuardProcesses
     private static List<string> Split(byte[] bytes) =>
         [.. Encoding.UTF8.GetString(bytes).Split('\0', StringSplitOptions.RemoveEmptyEntries)];
 
-    private static int RunIndex(List<string> argv)
+    /// <summary>The guard a command line starts (<c>run</c> or <c>serve</c>), or null for anything else.</summary>
+    internal static RunningGuard? FromCommandLine(int pid, List<string> argv)
     {
-        if (argv.Count > 1 && Path.GetFileName(argv[0]) == "mcpguard" && argv[1] == "run")
+        var at = argv.Count > 1 && Path.GetFileName(argv[0]) == "mcpguard"
+            ? 1
+            : argv.FindIndex(a => Path.GetFileName(a) == "mcpguard.dll") is var dll and >= 0 ? dll + 1 : -1;
+        if (at < 0 || at >= argv.Count || argv[at] is not ("run" or "serve"))
         {
-            return 1;
+            return null;
         }
 
-        var dll = argv.FindIndex(a => Path.GetFileName(a) == "mcpguard.dll");
-        return dll >= 0 && dll + 1 < argv.Count && argv[dll + 1] == "run" ? dll + 1 : -1;
+        return new RunningGuard(
+            pid, argv[at], ValueOf(argv, at, "--name"), ValueOf(argv, at, "--policy") ?? ValueOf(argv, at, "-p"));
     }
 
     private static string? ValueOf(List<string> argv, int run, string option)

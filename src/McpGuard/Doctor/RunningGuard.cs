@@ -1,6 +1,11 @@
 namespace McpGuard.Doctor;
 
 /// <summary>
-/// A guard process found by <see cref="GuardProcesses"/>: its pid, <c>--name</c> and <c>--policy</c> as given.
+/// A guard process found by <see cref="GuardProcesses"/>: its pid, its command (<c>run</c> or <c>serve</c>), and
+/// <c>--name</c> and <c>--policy</c> as given.
 /// </summary>
-internal sealed record RunningGuard(int Pid, string? Name, string? Policy);
+internal sealed record RunningGuard(int Pid, string Command, string? Name, string? Policy)
+{
+    /// <summary>What doctor calls it: run's <c>--name</c>; serve has none, so it is named by its command.</summary>
+    public string Label => Command == "serve" ? "serve (the HTTP gateway)" : Name ?? "(no --name)";
+}

@@ -23,7 +23,11 @@ internal static class PrometheusText
         return text.ToString();
     }
 
-    /// <summary>Label values are data (tool names come from the server): backslash, quote, newline escaped.</summary>
+    /// <summary>
+    /// Label values are data (tool names come from the server): backslash, quote, newline escaped as the format
+    /// says. The format has no escape for other controls, and a scrape is read in terminals too (curl), so an escape
+    /// sequence or bidi override in a name is written as the text <c>\uXXXX</c>, as every command prints it.
+    /// </summary>
     private static void AppendEscaped(StringBuilder text, string value)
     {
         foreach (var c in value)
@@ -33,6 +37,8 @@ internal static class PrometheusText
                 '\\' => text.Append("\\\\"),
                 '"' => text.Append("\\\""),
                 '\n' => text.Append("\\n"),
+                _ when TerminalText.IsUnsafe(c) =>
+                    text.Append("\\\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture)),
                 _ => text.Append(c),
             };
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using McpGuard;
 using McpGuard.Telemetry;
 
 namespace McpGuard.Tests.Telemetry;
@@ -25,6 +26,25 @@ public sealed class PrometheusMetricsTests
         Assert.Contains(
             $"mcpguard_decisions_total{{decision=\"deny\",rule=\"default\",tool=\"{escaped}\"}} 3\n", text,
             StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A tool name is the server's text, and a scrape is read with curl in a terminal: an escape sequence (here one
+    /// that retitles the terminal) or a bidi override is written as the text \uXXXX, never as the character. Before,
+    /// only backslash, quote and newline were escaped and the ESC and BEL went out raw.
+    /// </summary>
+    [Fact]
+    public void Scrape_ToolNameWithTerminalControls_WrittenInert()
+    {
+        using var metrics = new PrometheusMetrics();
+        var id = Guid.NewGuid().ToString("N");
+        var tool = "add\u001b]0;pwned\u0007\u202E" + id;
+
+        GuardTelemetry.Decisions.Add(1, new("tool", tool), new("decision", "allow"), new("rule", "default"));
+
+        var line = Assert.Single(metrics.Scrape().Split('\n'), l => l.Contains(id, StringComparison.Ordinal));
+        Assert.DoesNotContain(line, c => TerminalText.IsUnsafe(c));
+        Assert.Contains("tool=\"add\\\\u001B]0;pwned\\\\u0007\\\\u202E" + id + "\"", line, StringComparison.Ordinal);
     }
 
     [Fact]
