@@ -56,7 +56,10 @@ internal sealed class SpanAttributes
     {
         // The span's target: a tool's name, or a prompt's (never both: one is a tools/call, the other a prompts/get).
         var target = request.Tool ?? request.Prompt;
-        var named = request.UnlistedTool ? null : target; // the span's name: only a tool the server lists
+        // The span's name: only a target the server knows (a tool it lists, a prompt it answered for), since the agent
+        // chose the text and span names must stay few (docs/telemetry.md#spans).
+        var unknownPrompt = request.Prompt is not null && request.ErrorType is not null;
+        var named = request.UnlistedTool || unknownPrompt ? null : target;
         ReadOnlySpan<string?> shared = [target, request.Method, transport, sessionId, request.ProtocolVersion, named];
         if (common.TryCopy(writer, shared))
         {

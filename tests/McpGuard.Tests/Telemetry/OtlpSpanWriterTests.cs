@@ -379,6 +379,27 @@ public sealed class OtlpSpanWriterTests
     }
 
     /// <summary>
+    /// A prompts/get the server answered with an error (a prompt it does not have, named by the agent) is named by the
+    /// method alone, as an unlisted tool's call is; the name stays its gen_ai.prompt.name attribute.
+    /// </summary>
+    [Fact]
+    public void PromptTheServerRefused_SpanNamedByTheMethodAlone_ThePromptNameAnAttribute()
+    {
+        var writer = new OtlpSpanWriter(s_resource, "McpGuard", null);
+        string?[] errors = ["-32602", null, "cancelled"];
+        var requests = errors.Select(e => new RequestTrace("prompts/get", null, startedAt: 1)
+        {
+            Traced = true, TraceIdHigh = 1, EndedAt = 2, Session = Pipe(null), Prompt = "made_up_7", ErrorType = e,
+        }).ToArray();
+
+        var spans = Decode(writer.Write(requests, SpanClock.Now())).Messages(1).Single().Messages(2).Single()
+            .Messages(2).ToList();
+
+        Assert.Equal(["prompts/get", "prompts/get made_up_7", "prompts/get"], spans.Select(s => s.String(5)));
+        Assert.All(spans, s => Assert.Equal("made_up_7", Attributes(s.Messages(9))["gen_ai.prompt.name"]));
+    }
+
+    /// <summary>
     /// <c>run --url</c> hears its client on a pipe and calls the server over HTTP (<c>serve</c> with a child the other
     /// way round): each span names its own side's transport, alternating requests included (each keeps its copy).
     /// </summary>
