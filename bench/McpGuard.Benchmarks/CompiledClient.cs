@@ -23,7 +23,14 @@ internal static class CompiledClient
         }
 
         var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-        start.ArgumentList.Add(typeof(CompiledClient).Assembly.Location);
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            // Under `dotnet X.dll` the host takes the assembly first. Under `dotnet run` this process is the
+            // benchmark's own executable, which takes the command alone: given the assembly too, it read that as
+            // the command and ran the relay benchmark in place of `http`.
+            start.ArgumentList.Add(typeof(CompiledClient).Assembly.Location);
+        }
+
         foreach (var argument in args)
         {
             start.ArgumentList.Add(argument);
