@@ -8,7 +8,8 @@ namespace McpGuard.Inventory;
 /// Tests hand in a transport to a server in memory instead, so hostile answers need no child process.
 /// </summary>
 /// <param name="connect">The command line, the logging, and a token cancelled when the listing is over (its last page
-/// in, or given up: a signal, its timeout): from then on the server is not waited for.</param>
+/// in, or given up: a signal, its timeout): from then on the server is not waited for. The token is watched only
+/// while the connection is open (<see cref="AbandonableStdioTransport"/>).</param>
 internal sealed class ServerConnector(
     Func<IReadOnlyList<string>, ILoggerFactory, CancellationToken, IClientTransport> connect)
 {
@@ -43,7 +44,6 @@ internal sealed class ServerConnector(
             Name = Path.GetFileName(commandLine[0]),
             ShutdownTimeout = shutdownTimeout,
         };
-        abandoned.Register(() => options.ShutdownTimeout = TimeSpan.Zero);
-        return new StdioClientTransport(options, loggerFactory);
+        return new AbandonableStdioTransport(options, loggerFactory, abandoned);
     });
 }

@@ -19,7 +19,13 @@ internal static class ClientMessageValidator
 
     private static readonly JsonDocumentOptions s_strict =
         new() { AllowDuplicateProperties = false, MaxDepth = MaxDepth };
-    private static readonly JsonDocumentOptions s_lenient = new() { MaxDepth = 1024 };
+
+    // Reading a refused line again (is it JSON at all, which id to echo) knows no depth limit: a line nested deeper
+    // than any limit is still one JSON value, refused as too deep (-32600) with its id, never as "not JSON"
+    // (docs/relay.md#client--server-strict-checks). The reader keeps one bit per level, so a line of at most
+    // 256 MiB costs at most 32 MiB of it, and only for a line that is refused anyway.
+    private static readonly JsonReaderOptions s_anyDepth =
+        new() { MaxDepth = int.MaxValue, CommentHandling = JsonCommentHandling.Disallow };
 
     // For a line whose names UniqueNames already found unique: the same parse without its duplicate pass.
     private static readonly JsonDocumentOptions s_namesChecked =
@@ -192,7 +198,12 @@ internal static class ClientMessageValidator
     {
         try
         {
-            using var _ = JsonDocument.Parse(bytes, s_lenient);
+            // One value and nothing after it: the reader throws on trailing content.
+            var reader = new Utf8JsonReader(bytes.Span, s_anyDepth);
+            while (reader.Read())
+            {
+            }
+
             return true;
         }
         catch (JsonException)
@@ -208,8 +219,7 @@ internal static class ClientMessageValidator
     {
         try
         {
-            var reader = new Utf8JsonReader(
-                bytes.Span, new JsonReaderOptions { MaxDepth = 1024, CommentHandling = JsonCommentHandling.Disallow });
+            var reader = new Utf8JsonReader(bytes.Span, s_anyDepth);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;

@@ -42,6 +42,13 @@ public sealed class ServeHttpBoundsTests
         Assert.Contains("\"id\":null", await batch.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var duplicate = await PostAsync(http, guard, """{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/list"}""");
         Assert.Equal(-32600, await ErrorCodeAsync(duplicate));
+        // Nested far deeper than the limit is still JSON: refused as too deep, with its id (was -32700, id null).
+        var deep = await PostAsync(
+            http, guard, """{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":""" + new string('[', 5000)
+            + new string(']', 5000) + "}}");
+        Assert.Equal(HttpStatusCode.BadRequest, deep.StatusCode);
+        Assert.Equal(-32600, await ErrorCodeAsync(deep));
+        Assert.Contains("\"id\":1,", await deep.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.StartsWith(
             "HTTP/1.1 413", await RawAsync(guard, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + guard.Url.Port
             + "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream"

@@ -3,6 +3,7 @@ using System.Globalization;
 using McpGuard.Inventory;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Logging.Abstractions;
+using ModelContextProtocol.Client;
 
 namespace McpGuard.Tests.Inventory;
 
@@ -74,6 +75,30 @@ public sealed class ServerConnectorTests : IDisposable
 
         Assert.Equal(0, listing.ExitCode);
         Assert.Equal("echo", Assert.Single(listing.Inventory!.Tools).Tool.Name);
+    }
+
+    /// <summary>
+    /// The connector's watch on the listing's token is the connection's: once the connection is closed, a token that
+    /// outlives it (a caller's longer-lived one) neither holds the connection's options nor reaches into them.
+    /// </summary>
+    [Fact]
+    public async Task ConnectionClosed_TokenCancelledAfterwards_LeavesTheConnectionAlone()
+    {
+        using var server = FakeServer.Create();
+        var shutdownTimeout = TimeSpan.FromSeconds(5);
+        var options = new StdioClientTransportOptions
+        {
+            Command = server.CommandLine[0],
+            Arguments = [.. server.CommandLine.Skip(1)],
+            ShutdownTimeout = shutdownTimeout,
+        };
+        using var outlives = new CancellationTokenSource();
+
+        var transport = new AbandonableStdioTransport(options, NullLoggerFactory.Instance, outlives.Token);
+        await ServerProbe.ListToolsAsync(transport, Ct).WaitAsync(TestConstants.DefaultTimeout, Ct);
+        await outlives.CancelAsync();
+
+        Assert.Equal(shutdownTimeout, options.ShutdownTimeout);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -124,9 +124,11 @@ public sealed class ClientMessageValidatorTests
         { "ScalarString", "\"ping\"", InvalidRequest, null },
         { "ScalarNull", "null", InvalidRequest, null },
 
-        // Nesting: deeper than the limit is refused (and deeper than the reader's own limit is not JSON to us).
+        // Nesting: deeper than the limit is refused, however deep: a line nested 5000 levels is still JSON with an id.
+        // (It was answered -32700 "not one JSON value" with id null beyond 1024 levels, the re-reading's own limit.)
         { "NestingDeeperThanLimit", Nested(ClientMessageValidator.MaxDepth + 1), InvalidRequest, "1" },
-        { "NestingFarDeeperThanLimit", Nested(5000), ParseError, null },
+        { "NestingFarDeeperThanLimit", Nested(5000), InvalidRequest, "1" },
+        { "NestingFarDeeperThanLimitAndBroken", Nested(5000)[..^1], ParseError, null },
 
         // Escaped unpaired surrogates cannot be read as names or ids the way every server would; refused, never thrown.
         { "LoneSurrogateEscapeInMethod", """{"jsonrpc":"2.0","id":1,"method":"\ud800"}""", InvalidRequest, "1" },

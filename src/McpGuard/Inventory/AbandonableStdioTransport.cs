@@ -1,0 +1,58 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace McpGuard.Inventory;
+
+/// <summary>
+/// The SDK's stdio transport for one listing, which stops waiting for its server once <c>abandoned</c> is cancelled
+/// (listed, or given up): the SDK reads the options' ShutdownTimeout when it closes the connection, so zero there
+/// makes it kill the server's process tree at once (<see cref="ServerConnector"/>). The watch on that token belongs to
+/// the connection and ends with it (closed, or never opened): a token that outlives the listing holds neither the
+/// options nor a callback into a closed connection.
+/// </summary>
+internal sealed class AbandonableStdioTransport(
+    StdioClientTransportOptions options, ILoggerFactory loggerFactory, CancellationToken abandoned) : IClientTransport
+{
+    private readonly StdioClientTransport _transport = new(options, loggerFactory);
+
+    public string Name => _transport.Name;
+
+    public async Task<ITransport> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var watch = abandoned.Register(() => options.ShutdownTimeout = TimeSpan.Zero);
+        try
+        {
+            return new Connection(await _transport.ConnectAsync(cancellationToken), watch);
+        }
+        catch
+        {
+            await watch.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The SDK's connection, unchanged but for ending the watch once it is closed.</summary>
+    private sealed class Connection(ITransport connection, CancellationTokenRegistration watch) : ITransport
+    {
+        public string? SessionId => connection.SessionId;
+
+        public ChannelReader<JsonRpcMessage> MessageReader => connection.MessageReader;
+
+        public Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default) =>
+            connection.SendMessageAsync(message, cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await connection.DisposeAsync();
+            }
+            finally
+            {
+                await watch.DisposeAsync();
+            }
+        }
+    }
+}
