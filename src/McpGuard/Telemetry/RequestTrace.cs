@@ -241,8 +241,9 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     /// Writes a reference only when it is another object. The record is old (pooled), and the native build's write
     /// barrier marks the record's card whenever the object written lies in the young generations' address range,
     /// which takes in old regions too: each young collection then scanned every record written since the last one,
-    /// ~500 instructions a record (bench/README.md). A session's requests mostly carry the same tool, session, revision, decision, rule and
-    /// risk, so in the steady state the pump writes no reference into a record and marks no card.
+    /// ~500 instructions a record (bench/README.md). A session's requests mostly carry the same tool, session,
+    /// revision, decision, rule and risk, so in the steady state the pump writes no reference into a record and marks
+    /// no card.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Keep<T>(ref T field, T value)
