@@ -45,7 +45,7 @@ internal sealed partial class AuditLog : IAuditLog
         _timeProvider = timeProvider ?? TimeProvider.System;
         _strategy = strategy;
         _writer = new Utf8JsonWriter(_buffer, s_writerOptions);
-        Session = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        Session = Convert.ToHexStringLower(KernelRandom.GetBytes(8));
     }
 
     /// <summary>The absolute path written to.</summary>

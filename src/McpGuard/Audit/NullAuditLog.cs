@@ -10,7 +10,7 @@ namespace McpGuard.Audit;
 /// </summary>
 internal sealed class NullAuditLog : IAuditLog
 {
-    private readonly string _session = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    private readonly string _session = Convert.ToHexStringLower(KernelRandom.GetBytes(8));
     private long _sequence;
 
     public string NewCallId() =>

@@ -112,7 +112,8 @@ internal static class DeskApp
     private static IResult State(DeskStore store, DeskReports reports, string csrfToken)
     {
         var (pending, decisions) = store.Snapshot();
-        var state = new DeskState(store.Now, pending, decisions, csrfToken, reports.Snapshot());
+        var state = new DeskState(
+            store.Now, pending, decisions, csrfToken, reports.Snapshot(), reports.DepartedMinutes());
         return Results.Json(state, DeskJsonContext.Default.DeskState);
     }
 

@@ -3,9 +3,9 @@ namespace McpGuard.Desk;
 /// <summary>
 /// The desk page's picture of the running guards, the same as the Grafana dashboard's (samples/grafana) for people
 /// without a metrics stack: each limit's use as a bar with when it frees up, and decisions per minute over the last
-/// 15 minutes, summed over the guards that report (DeskReporter.cs). Server names, entries and decision words come
-/// from guards: they are set with textContent through <c>inert</c>, and a decision word picks a colour only by
-/// lookup, never as a class name or style text.
+/// 15 minutes, summed over the guards that report and those that have gone (DeskReporter.cs, DeskReports.cs).
+/// Server names, entries and decision words come from guards: they are set with textContent through <c>inert</c>,
+/// and a decision word picks a colour only by lookup, never as a class name or style text.
 /// </summary>
 internal static class DeskPicture
 {
@@ -66,11 +66,11 @@ internal static class DeskPicture
             box.append(card);
           }
         }
-        function renderRate(guards, nowMs) {
+        function renderRate(guards, departed, nowMs) {
           const minute = 60000, last = Math.floor(nowMs / minute) * minute, slots = [];
           for (let i = 14; i >= 0; i--) slots.push({ at: last - i * minute, counts: new Map(), total: 0 });
           const words = new Map();
-          for (const g of guards) for (const m of g.report.minutes) {
+          for (const m of guards.flatMap(g => g.report.minutes).concat(departed)) {
             const slot = slots.find(s => s.at === Date.parse(m.minute));
             if (!slot) continue;
             slot.counts.set(m.decision, (slot.counts.get(m.decision) || 0) + m.count); slot.total += m.count;
@@ -100,6 +100,6 @@ internal static class DeskPicture
             swatch.style.background = colourOf(word); item.prepend(swatch); legend.append(item);
           }
         }
-        function renderPicture(s) { renderLimits(s.guards); renderRate(s.guards, Date.parse(s.now)); }
+        function renderPicture(s) { renderLimits(s.guards); renderRate(s.guards, s.departed, Date.parse(s.now)); }
         """;
 }

@@ -15,12 +15,9 @@ internal sealed partial class AgentTokens
     /// <summary>The length before the first read: unlike any file's, also unlike a missing file's (-1).</summary>
     private const long NeverRead = -2;
 
-    /// <summary>This thread's status of the file last checked on it (<see cref="StatOf"/>).</summary>
-    [ThreadStatic]
-    private static (string Path, FileInfo Info)? t_file;
-
     private readonly Lock _gate = new();
     private readonly string _path;
+    private readonly FileStamp _stamp;
     private readonly ILogger _logger;
     private Dictionary<(UInt128, UInt128), TokenGrant> _agents = [];
     private DateTime _readAt = DateTime.MinValue;
@@ -29,6 +26,7 @@ internal sealed partial class AgentTokens
     public AgentTokens(string path, ILogger logger)
     {
         _path = path;
+        _stamp = new FileStamp(path);
         _logger = logger;
         Current();
     }
@@ -43,8 +41,8 @@ internal sealed partial class AgentTokens
     /// </summary>
     public Dictionary<(UInt128, UInt128), TokenGrant> Current()
     {
-        var info = StatOf(_path);
-        var (writtenAt, length) = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
+        var stamp = _stamp.Read();
+        var (writtenAt, length) = stamp ?? (DateTime.MinValue, -1L);
         lock (_gate)
         {
             if (writtenAt != _readAt || length != _length)
@@ -53,7 +51,7 @@ internal sealed partial class AgentTokens
                 try
                 {
                     _agents = ByHash(AgentsFile.Read(_path), before);
-                    if (!info.Exists)
+                    if (stamp is null)
                     {
                         // Said, else every token gets 401 and nothing tells why.
                         LogMissing(_logger, TerminalText.Printable(_path));
@@ -103,23 +101,6 @@ internal sealed partial class AgentTokens
         }
 
         return agents;
-    }
-
-    /// <summary>
-    /// The file's status, read again now: one <c>FileInfo</c> per thread and file, refreshed, since a new one per
-    /// request normalised the path again (about a third of this check's 2,400 instructions a request, callgrind).
-    /// </summary>
-    private static FileInfo StatOf(string path)
-    {
-        if (t_file is { } file && ReferenceEquals(file.Path, path))
-        {
-            file.Info.Refresh();
-            return file.Info;
-        }
-
-        var info = new FileInfo(path);
-        t_file = (path, info);
-        return info;
     }
 
     [LoggerMessage(Level = LogLevel.Warning,

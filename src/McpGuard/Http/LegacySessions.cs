@@ -30,7 +30,7 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
         }
 
         // 192 random bits, URL-safe: unguessable, so one session id never reaches another's messages.
-        var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        var id = Convert.ToBase64String(KernelRandom.GetBytes(24)).Replace('+', '-').Replace('/', '_');
         var relay = new GatewayRelay(launcher, sharedByClients: false, agent, id);
         var session = new LegacySession(id, agent, relay, clock, revoked);
         _sessions[id] = session;

@@ -21,7 +21,7 @@ internal sealed class ApprovalStateToken(byte[] key)
     public const string Prefix = "mcpguard.v1.";
 
     /// <summary>A fresh random key: a state minted by one run of the guard is worthless to any other.</summary>
-    public static ApprovalStateToken CreateForProcess() => new(RandomNumberGenerator.GetBytes(32));
+    public static ApprovalStateToken CreateForProcess() => new(KernelRandom.GetBytes(32));
 
     /// <summary>True for a state that claims to be the guard's (whether or not it verifies).</summary>
     public static bool LooksLikeOurs(string state) => state.StartsWith(Prefix, StringComparison.Ordinal);

@@ -8,6 +8,68 @@ public sealed class DeskReportsTests
     private static DeskGuardReport Report(string server) =>
         new(server, [new DeskLimitUse("place_order", "rate_limit", "1m", 2, 10, null)], []);
 
+    private static DeskGuardReport Decided(string server, params DeskDecisionMinute[] minutes) =>
+        new(server, [], minutes);
+
+    /// <summary>
+    /// A guard that exits takes its limits off the page, but the decisions it made stay in the last 15 minutes'
+    /// chart, as a dashboard's rate keeps a process that has gone.
+    /// </summary>
+    [Fact]
+    public void Remove_GuardThatDecided_ItsDecisionsStayInTheLastFifteenMinutes()
+    {
+        var time = new FakeTimeProvider();
+        var reports = new DeskReports(time);
+        var minute = time.GetUtcNow();
+        var allowed = new DeskDecisionMinute(minute, "allow", 2);
+        reports.Put("a", Decided("bybit", allowed, new DeskDecisionMinute(minute, "deny", 1)));
+        reports.Put("b", Decided("github", new DeskDecisionMinute(minute, "allow", 3)));
+
+        reports.Remove("a");
+        reports.Remove("b");
+
+        Assert.Empty(reports.Snapshot());
+        Assert.Equal(
+            [new DeskDecisionMinute(minute, "allow", 5), new DeskDecisionMinute(minute, "deny", 1)],
+            reports.DepartedMinutes());
+    }
+
+    [Fact]
+    public void DepartedMinutes_SilentGuardGone_KeptUntilTheMinuteLeavesTheChart()
+    {
+        var time = new FakeTimeProvider();
+        var reports = new DeskReports(time);
+        var minute = time.GetUtcNow();
+        reports.Put("quiet", Decided("bybit", new DeskDecisionMinute(minute, "allow", 4)));
+
+        time.Advance(3 * DeskReports.ReportEvery + TimeSpan.FromSeconds(1));
+        Assert.Empty(reports.Snapshot());
+        Assert.Equal([new DeskDecisionMinute(minute, "allow", 4)], reports.DepartedMinutes());
+
+        time.Advance(DeskReports.ChartSpan - 3 * DeskReports.ReportEvery - TimeSpan.FromSeconds(2));
+        Assert.Single(reports.DepartedMinutes());
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Empty(reports.DepartedMinutes());
+    }
+
+    /// <summary>A guard the desk took for gone that reports again carries its minutes itself: not counted twice.
+    /// </summary>
+    [Fact]
+    public void Put_GuardHeardAgainAfterItWasTakenForGone_ItsMinutesNotCountedTwice()
+    {
+        var time = new FakeTimeProvider();
+        var reports = new DeskReports(time);
+        var minute = time.GetUtcNow();
+        reports.Put("slow", Decided("bybit", new DeskDecisionMinute(minute, "allow", 1)));
+        time.Advance(3 * DeskReports.ReportEvery + TimeSpan.FromSeconds(1));
+        Assert.Empty(reports.Snapshot());
+
+        reports.Put("slow", Decided("bybit", new DeskDecisionMinute(minute, "allow", 1)));
+
+        Assert.Single(reports.Snapshot());
+        Assert.Empty(reports.DepartedMinutes());
+    }
+
     [Fact]
     public void Put_SameGuardAgain_ReplacesItsPicture()
     {
