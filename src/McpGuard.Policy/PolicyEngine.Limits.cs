@@ -284,7 +284,16 @@ internal sealed partial class PolicyEngine
         },
     };
 
+    /// <summary>
+    /// A counted call's decision, one per risk class for every call: a decision is immutable (a change is a copy,
+    /// <c>with</c>), and a new one per counted call was an allocation on the store's thread per call.
+    /// </summary>
     private static PolicyDecision Allowed(RiskClass risk) =>
+        (uint)risk < (uint)s_allowed.Length ? s_allowed[(int)risk] : NewAllowed(risk);
+
+    private static readonly PolicyDecision[] s_allowed = [.. Enum.GetValues<RiskClass>().Select(NewAllowed)];
+
+    private static PolicyDecision NewAllowed(RiskClass risk) =>
         new() { Verdict = Verdict.Allow, RuleId = RuleId.Limits, Risk = risk };
 
     // As `mcpguard limits` says when the count frees up (23h 59m, not 86340s), and never "0s".

@@ -87,9 +87,17 @@ internal sealed partial class SqliteCounterStore : ICounterStore, ITimesItsCount
                 || (CallsBehind.Waiting && NowOr(started) - _lastEnded < s_burstTicks))
             {
                 queued = new SqliteDecision(demands, now, cancellationToken) { Started = started };
+                var first = _queue.Count == 0;
                 _queue.Add(queued);
                 StartDrainThread();
-                Monitor.PulseAll(_lock);
+
+                // Only the first of a batch wakes the store's thread: the later ones find it woken already (or busy,
+                // and Release wakes it for what is queued). A pulse is a lookup of the lock's condition in a table
+                // (Native AOT keeps conditions apart from objects), paid per queued call for nothing.
+                if (first)
+                {
+                    Monitor.PulseAll(_lock);
+                }
             }
             else
             {
@@ -99,7 +107,7 @@ internal sealed partial class SqliteCounterStore : ICounterStore, ITimesItsCount
 
         if (queued is not null)
         {
-            return new(queued.Answer);
+            return queued.Answer;
         }
 
         CountOutcome outcome;

@@ -1,3 +1,4 @@
+using System.Threading.Tasks.Sources;
 using McpGuard.Policy.Limits;
 
 namespace McpGuard.State;
@@ -7,11 +8,17 @@ namespace McpGuard.State;
 /// caller may give up first (the engine's <c>state.timeout</c> cancels <see cref="Token"/>): then it is withdrawn
 /// from the queue and never counted. Once the store took it into a transaction it is answered with that
 /// transaction's outcome, and never counted without an answer.
+/// The decision is itself what its caller awaits (<see cref="Answer"/>), answered once: no task and no task source
+/// beside it per queued call (bench/README.md, issue 27, twenty-first session).
 /// </summary>
 internal sealed class SqliteDecision(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken token)
+    : IValueTaskSource<CountOutcome>
 {
     // Continuations run on the store's thread (they forward the held call): no hop to the pool per call.
-    private readonly TaskCompletionSource<CountOutcome> _answer = new();
+    private ManualResetValueTaskSourceCore<CountOutcome> _answer;
+
+    /// <summary>1 once answered or withdrawn: a decision is completed once, whoever comes second is ignored.</summary>
+    private int _completed;
 
     public IReadOnlyList<CounterDemand> Demands { get; } = demands;
 
@@ -23,8 +30,11 @@ internal sealed class SqliteDecision(IReadOnlyList<CounterDemand> demands, DateT
     /// <summary>The caller's token: cancelled while the decision still waits in the queue, it is withdrawn.</summary>
     public CancellationToken Token { get; } = token;
 
-    /// <summary>The outcome once the transaction committed; cancelled when the decision was withdrawn.</summary>
-    public Task<CountOutcome> Answer => _answer.Task;
+    /// <summary>
+    /// The outcome once the transaction committed; an <see cref="OperationCanceledException"/> when the decision was
+    /// withdrawn. Awaited once, by the one caller that queued it.
+    /// </summary>
+    public ValueTask<CountOutcome> Answer => new(this, _answer.Version);
 
     /// <summary>
     /// Answers a group commit's decisions, the last first. An answer runs its waiter's continuations on this thread,
@@ -40,8 +50,28 @@ internal sealed class SqliteDecision(IReadOnlyList<CounterDemand> demands, DateT
         }
     }
 
-    public void TryAnswer(CountOutcome outcome) => _answer.TrySetResult(outcome);
+    public void TryAnswer(CountOutcome outcome)
+    {
+        if (Interlocked.Exchange(ref _completed, 1) == 0)
+        {
+            _answer.SetResult(outcome);
+        }
+    }
 
     /// <summary>Taken out of the queue before any transaction took it: its caller gave up.</summary>
-    public void Withdraw(CancellationToken token) => _answer.TrySetCanceled(token);
+    public void Withdraw(CancellationToken token)
+    {
+        if (Interlocked.Exchange(ref _completed, 1) == 0)
+        {
+            _answer.SetException(new OperationCanceledException(token));
+        }
+    }
+
+    CountOutcome IValueTaskSource<CountOutcome>.GetResult(short token) => _answer.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<CountOutcome>.GetStatus(short token) => _answer.GetStatus(token);
+
+    void IValueTaskSource<CountOutcome>.OnCompleted(
+        Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _answer.OnCompleted(continuation, state, token, flags);
 }

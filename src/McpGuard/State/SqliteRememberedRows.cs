@@ -23,7 +23,7 @@ internal sealed class SqliteRememberedRows
     public bool TryGet(in CounterId counter, [MaybeNullWhen(false)] out SqliteCounterRow row)
     {
         ref var slot = ref SlotOf(counter);
-        if (slot.Row is { } known && Same(slot.Counter, counter))
+        if (slot.Row is { } known && Same(in slot.Counter, counter))
         {
             row = known;
             return true;
@@ -48,7 +48,7 @@ internal sealed class SqliteRememberedRows
     {
         _rows.Remove(counter);
         ref var slot = ref SlotOf(counter);
-        if (slot.Row is not null && Same(slot.Counter, counter))
+        if (slot.Row is not null && Same(in slot.Counter, counter))
         {
             slot = default;
         }
@@ -73,5 +73,14 @@ internal sealed class SqliteRememberedRows
             && kept.Kind == counter.Kind && kept.Window == counter.Window && kept.Per == counter.Per)
         || (kept.GetHashCode() == counter.GetHashCode() && kept.Equals(counter));
 
-    private readonly record struct Slot(CounterId Counter, SqliteCounterRow? Row);
+    /// <summary>
+    /// Plain fields, not a record's properties: a property hands the 48-byte identity back by value, a copy on every
+    /// compare; a field is compared where it lies.
+    /// </summary>
+    private readonly struct Slot(CounterId counter, SqliteCounterRow? row)
+    {
+        public readonly CounterId Counter = counter;
+
+        public readonly SqliteCounterRow? Row = row;
+    }
 }

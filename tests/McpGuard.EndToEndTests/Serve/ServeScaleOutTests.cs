@@ -53,6 +53,33 @@ public sealed class ServeScaleOutTests
         }
     }
 
+    // docs/serve.md#shutdown: a gateway stopped for a rolling restart closes its listener at once, and the proxy
+    // sends what it would have sent there to the other one. HAProxy retries a refused connection on the same server
+    // unless told to redispatch: with the configuration the page gave before, every other request got HAProxy's 503.
+    [Fact]
+    public async Task OneGuardStopped_EveryRequestThroughHaproxyAnsweredByTheOther()
+    {
+        Assert.SkipUnless(
+            RedisServer.IsInstalled,
+            "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+        Assert.SkipUnless(
+            File.Exists("/usr/sbin/haproxy"), "haproxy is not installed (Debian package haproxy; .ci/apt-packages)");
+        await using var redis = await RedisServer.StartAsync(Ct);
+        await using var guards = await GuardsBehindProxy.StartAsync(redis.Url, StartHaproxyAsync);
+        using var http = new HttpClient();
+
+        Assert.Equal(143, await guards.First.TerminateAsync());
+        // One after another: round robin picks the stopped guard for every other request.
+        var answers = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            answers.Add(await EchoAsync(http, guards.Url, i));
+        }
+
+        Assert.All(answers, answer => Assert.StartsWith("200 ", answer, StringComparison.Ordinal));
+        Assert.All(answers, answer => Assert.Contains("echo: after", answer, StringComparison.Ordinal));
+    }
+
     internal static async Task<string> PlaceOrderAsync(HttpClient http, Uri url, int i)
     {
         var body = "{\"jsonrpc\":\"2.0\",\"id\":" + i.ToString(CultureInfo.InvariantCulture)
@@ -61,6 +88,17 @@ public sealed class ServeScaleOutTests
         using var request = ModernRequest.Post(url, body, "tools/call", "place_order");
         using var response = await http.SendAsync(request, Ct);
         return await response.Content.ReadAsStringAsync(Ct);
+    }
+
+    /// <summary>A 2026-07-28 call of echo through the proxy: the status, a space, the body.</summary>
+    private static async Task<string> EchoAsync(HttpClient http, Uri url, int i)
+    {
+        var body = "{\"jsonrpc\":\"2.0\",\"id\":" + i.ToString(CultureInfo.InvariantCulture)
+            + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+            + "\"arguments\":{\"text\":\"after\"}," + ModernRequest.Meta + "}}";
+        using var request = ModernRequest.Post(url, body, "tools/call", "echo");
+        using var response = await http.SendAsync(request, Ct);
+        return (int)response.StatusCode + " " + await response.Content.ReadAsStringAsync(Ct);
     }
 
     /// <summary>
@@ -81,6 +119,7 @@ public sealed class ServeScaleOutTests
               default_backend guards
             backend guards
               balance roundrobin
+              option redispatch 1
               stick-table type string len 64 size 100k expire 30m
               stick on req.hdr(Mcp-Session-Id)
               stick store-response res.hdr(Mcp-Session-Id)

@@ -13,10 +13,9 @@ public sealed class SqliteDecisionTests
         // The held calls' sender waits for the oldest decision and goes on on the store's thread as soon as it is
         // answered: it must then find every later one of the group commit answered too, or it flushes per call.
         var batch = Enumerable.Range(0, 4).Select(_ => new SqliteDecision([], Now, CancellationToken.None)).ToArray();
-        var waits = batch.Select(d => d.Answer).ToArray();
         bool[]? seenByOldest = null;
-        var oldest = waits[0].ContinueWith(
-            _ => seenByOldest = waits.Select(w => w.IsCompleted).ToArray(),
+        var oldest = batch[0].Answer.AsTask().ContinueWith(
+            _ => seenByOldest = [.. batch.Select(d => d.Answer.IsCompleted)],
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
