@@ -22,6 +22,12 @@ internal sealed class GuardCliOptions
         Description = "Audit log file (JSON lines); overrides the policy's audit.path.",
     };
 
+    public Option<string> Name { get; } = new("--name")
+    {
+        Description = "The server's name on the desk, in approvals and in the audit log (wrap writes the config "
+            + "entry's name; default: from the command, or --url's host).",
+    };
+
     public Option<LogLevel> LogLevel { get; } = CommonOptions.LogLevel();
 
     public Argument<string[]> ServerCommand { get; } = CommonOptions.ServerCommand(required: false);
@@ -59,6 +65,14 @@ internal sealed class GuardCliOptions
 
         return new GuardSetup.Ready(commandLine, server.Upstream, policyPath, loaded.Policy);
     }
+
+    /// <summary>The name the operator gave the server with <c>--name</c>, or null.</summary>
+    public string? GivenName(ParseResult parseResult) =>
+        parseResult.GetValue(Name) is { Length: > 0 } name ? name : null;
+
+    /// <summary>The server's name: <c>--name</c>, else <c>--url</c>'s host, else from its command line.</summary>
+    public string ServerNameOf(ParseResult parseResult, IReadOnlyList<string> commandLine, Uri? upstream) =>
+        GivenName(parseResult) ?? upstream?.Host ?? ServerName.FromCommandLine(commandLine);
 
     /// <summary>The policy's audit log, in the file <c>--audit</c> names if given (instead of audit.path).</summary>
     public IAuditLog OpenAudit(

@@ -23,11 +23,6 @@ internal static class RunCommand
             "Seconds the server gets to exit after its stdin is closed, and again after SIGTERM, "
                 + "before its process tree is killed.",
             5);
-        var nameOption = new Option<string>("--name")
-        {
-            Description = "The server's name on the desk and in the audit log (wrap writes the config entry's name; "
-                + "default: from the command).",
-        };
         var command = new Command(
             "run",
             "Start the MCP server as a child (or reach a remote one with --url) and guard every message between it "
@@ -37,7 +32,7 @@ internal static class RunCommand
             guard.Audit,
             monitorOption,
             shutdownOption,
-            nameOption,
+            guard.Name,
             guard.LogLevel,
             guard.ServerCommand,
         };
@@ -60,8 +55,7 @@ internal static class RunCommand
             using var loggerFactory = GuardLogging.Create(parseResult.GetValue(guard.LogLevel));
             using var stop = new StopSignal();
 
-            var serverName = parseResult.GetValue(nameOption) is { Length: > 0 } named ? named
-                : upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
+            var serverName = guard.ServerNameOf(parseResult, commandLine, upstream?.Endpoint);
 
             // Telemetry, the counter store and the engine; off unless configured (docs/telemetry.md).
             await using var runtime = await GuardRuntime.StartAsync(
@@ -75,7 +69,7 @@ internal static class RunCommand
                     Monitor = parseResult.GetValue(monitorOption),
                     TelemetryArguments = policy.Telemetry.Arguments,
                     ServerTransport = upstream is null ? "pipe" : "tcp",
-                    ServerLabel = parseResult.GetValue(nameOption) is { Length: > 0 } label ? label : null,
+                    ServerLabel = guard.GivenName(parseResult),
                 },
                 Shutdown = new ShutdownTimeouts { AfterStdinClosed = grace, AfterSigterm = grace },
             };

@@ -31,7 +31,8 @@ internal static class ServeCommand
             "serve",
             "Serve the guarded MCP server (a child, or a remote one with --url) on a Streamable HTTP endpoint.")
         {
-            guard.Policy, listenOption, guard.Audit, monitorOption, drainOption, guard.LogLevel, guard.ServerCommand,
+            guard.Policy, listenOption, guard.Audit, monitorOption, drainOption, guard.Name, guard.LogLevel,
+            guard.ServerCommand,
         };
         guard.AddUpstreamTo(command);
 
@@ -63,7 +64,7 @@ internal static class ServeCommand
 
             // As in run (docs/telemetry.md), plus the Prometheus scrape on this listener when telemetry.prometheus is
             // set.
-            var serverName = upstream is not null ? upstream.Endpoint.Host : ServerName.FromCommandLine(commandLine);
+            var serverName = guard.ServerNameOf(parseResult, commandLine, upstream?.Endpoint);
             await using var runtime = await GuardRuntime.StartAsync(
                 policy, scrape: true, serverName, loggerFactory);
             var engine = runtime.Engine;
@@ -75,6 +76,7 @@ internal static class ServeCommand
                     NetworkTransport = "tcp",
                     ServerTransport = upstream is null ? "pipe" : "tcp",
                     TelemetryArguments = policy.Telemetry.Arguments,
+                    ServerLabel = guard.GivenName(parseResult),
                 },
                 ChildOutputReadsInline = false,
                 ClientInputEnded = "A session ended (DELETE, sessions.idle or a revoked token): "

@@ -63,7 +63,8 @@ internal sealed record SessionOptions
     public McpGuard.Policy.Settings.TelemetryArguments TelemetryArguments { get; init; }
 
     /// <summary>
-    /// The server's name as the operator gave it (<c>run --name</c>, which wrap sets to the config entry's name).
+    /// The server's name as the operator gave it (<c>run --name</c>, which wrap sets to the config entry's name, or
+    /// <c>serve --name</c>).
     /// Without it, approval prompts name the server by its command, as the desk's picture and the audit log do.
     /// </summary>
     public string? ServerLabel { get; init; }
