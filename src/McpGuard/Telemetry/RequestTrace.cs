@@ -12,9 +12,12 @@ namespace McpGuard.Telemetry;
 /// </summary>
 internal sealed class RequestTrace(string method, string? tool, long startedAt)
 {
-    public string Method { get; private set; } = method;
+    private string _method = method;
+    private string? _tool = tool;
 
-    public string? Tool { get; private set; } = tool;
+    public string Method => _method;
+
+    public string? Tool => _tool;
 
     public long StartedAt { get; private set; } = startedAt;
 
@@ -24,12 +27,12 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     /// <summary>Makes this record a new request's, as the constructor would: every other fact is cleared.</summary>
     public RequestTrace Reuse(string method, string? tool, long startedAt)
     {
-        // Written one field at a time and never read: the record was last read by the export thread, on the other
-        // core, and a read here waits for its line to come back, where a write does not (bench/HISTORY.md). Tuples
-        // copied a default TraceParent through the stack, read back across two overlapping stores: a read that waits
-        // for every store before it.
-        Method = method;
-        Tool = tool;
+        // Written one field at a time: tuples copied a default TraceParent through the stack, read back across two
+        // overlapping stores, a read that waits for every store before it (bench/HISTORY.md). The references the
+        // requests of a session mostly share (method, tool, session, revision, decision, rule, risk) are kept, not
+        // cleared, and written only when they change (Keep).
+        Keep(ref _method, method);
+        Keep(ref _tool, tool);
         Prompt = null;
         StartedAt = startedAt;
         Traced = false;
@@ -38,18 +41,16 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         IdLength = 0;
         _longId = null;
         ClientId = null;
-        _session = null;
+        _sessionSet = false;
         ServerSessionId = null;
         Sender = null;
-        ProtocolVersion = null;
+        _protocolVersionSet = false;
         Parent = default;
         TraceIdHigh = 0;
         TraceIdLow = 0;
         Arguments = null;
-        Decision = null;
+        _decided = false;
         UnlistedTool = false;
-        Rule = null;
-        Risk = null;
         Channel = null;
         Redactions = null;
         ErrorType = null;
@@ -109,12 +110,17 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     /// </summary>
     public TraceSession Session
     {
-        get => _session ?? TraceSession.None;
-        set => _session = value;
+        get => _sessionSet ? _session! : TraceSession.None;
+        set
+        {
+            Keep(ref _session, value);
+            _sessionSet = true;
+        }
     }
 
-    /// <summary>Null until traced: <see cref="Reuse"/> clears it with a store that needs no write barrier.</summary>
+    /// <summary>The last session set, kept by <see cref="Reuse"/> (<see cref="Keep"/>); read once set again.</summary>
     private TraceSession? _session;
+    private bool _sessionSet;
 
     public string Transport => Session.Transport;
 
@@ -138,7 +144,20 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     /// </summary>
     public string? Sender { get; set; }
 
-    public string? ProtocolVersion { get; set; }
+    public string? ProtocolVersion
+    {
+        get => _protocolVersionSet ? _protocolVersion : null;
+        set
+        {
+            Keep(ref _protocolVersion, value);
+            _protocolVersionSet = true;
+        }
+    }
+
+    /// <summary>The last revision set, kept by <see cref="Reuse"/> (<see cref="Keep"/>); read once set again.
+    /// </summary>
+    private string? _protocolVersion;
+    private bool _protocolVersionSet;
 
     /// <summary>The caller's trace (a <c>traceparent</c> in <c>_meta</c>), or none.</summary>
     public TraceParent Parent { get; set; }
@@ -151,7 +170,27 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     /// <summary>The arguments' JSON, only with <c>arguments: full</c>.</summary>
     public string? Arguments { get; set; }
 
-    public string? Decision { get; set; }
+    /// <summary>
+    /// The guard's decision (a tools/call's); null until one is set after <see cref="Reuse"/>, which keeps the last
+    /// request's decision, rule and risk for <see cref="Keep"/> but hides them until a decision is set again.
+    /// </summary>
+    public string? Decision
+    {
+        get => _decided ? _decision : null;
+        set
+        {
+            Keep(ref _decision, value);
+            _decided = true;
+        }
+    }
+
+    private string? _decision;
+    private string? _rule;
+    private string? _risk;
+
+    /// <summary>True once <see cref="Decision"/> is set for this request: its rule and risk are this request's.
+    /// </summary>
+    private bool _decided;
 
     /// <summary>
     /// A tools/call of a tool the server did not list or the policy hides: its name is whatever the agent sent, so
@@ -160,9 +199,20 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     /// </summary>
     public bool UnlistedTool { get; set; }
 
-    public string? Rule { get; set; }
+    /// <summary>Set with <see cref="Decision"/> (<see cref="RequestSpans"/> sets the three together): read only once
+    /// a decision is set.</summary>
+    public string? Rule
+    {
+        get => _decided ? _rule : null;
+        set => Keep(ref _rule, value);
+    }
 
-    public string? Risk { get; set; }
+    /// <inheritdoc cref="Rule"/>
+    public string? Risk
+    {
+        get => _decided ? _risk : null;
+        set => Keep(ref _risk, value);
+    }
 
     public string? Channel { get; set; }
 
@@ -186,6 +236,24 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
 
     /// <summary>Two spans when it was forwarded, else one (what it takes of the exporter's queue).</summary>
     public int SpanCount => ForwardedAt == 0 ? 1 : 2;
+
+    /// <summary>
+    /// Writes a reference only when it is another object. The record is old (pooled), and the native build's write
+    /// barrier marks the record's card whenever the object written lies in the young generations' address range,
+    /// which takes in old regions too: each young collection then scanned every record written since the last one,
+    /// ~500 instructions a record (bench/README.md). A session's requests mostly carry the same tool, session,
+    /// revision, decision, rule and risk, so in the steady state the pump writes no reference into a record and marks
+    /// no card.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Keep<T>(ref T field, T value)
+        where T : class?
+    {
+        if (!ReferenceEquals(field, value))
+        {
+            field = value;
+        }
+    }
 
     /// <summary>Room for a number id or a short string id (with its quotes) inside the record.</summary>
     [InlineArray(Size)]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Authentication;
 
 namespace McpGuard.Http.Upstream;
 
@@ -18,7 +17,8 @@ internal static class UpstreamFailure
             "the connection was refused",
         HttpRequestError.ConnectionError => "the connection failed",
         HttpRequestError.SecureConnectionError => "TLS failed: "
-            + (Find<AuthenticationException>(exception)?.Message.TrimEnd('.') ?? "the certificate was not trusted"),
+            + (Find<UpstreamCertificateException>(exception)?.Message
+                ?? "the TLS handshake did not complete (not HTTPS on that port, or no TLS version in common)"),
         HttpRequestError.ResponseEnded => "it closed the connection before answering",
         HttpRequestError.InvalidResponse => "its answer was not valid HTTP",
         HttpRequestError.ConfigurationLimitExceeded => "the headers of its answer were larger than McpGuard accepts",

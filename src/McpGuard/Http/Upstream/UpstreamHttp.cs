@@ -37,17 +37,17 @@ internal static class UpstreamHttp
             // guard's spans), and no diagnostics handler looking for an activity on every request.
             ActivityHeadersPropagator = null,
         };
-        if (options.CaFile is { } caFile)
+        var roots = options.CaFile is { } caFile
+            ? ReadRoots(caFile) ?? throw new InvalidDataException($"{caFile} holds no PEM certificate.")
+            : null;
+        handler.SslOptions = new SslClientAuthenticationOptions
         {
-            var roots = ReadRoots(caFile) ?? throw new InvalidDataException($"{caFile} holds no PEM certificate.");
-
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                    Verify(roots, certificate, chain, errors),
-            };
-        }
-
+            // The guard's own check even without --ca, so that a refusal says why in words (docs/remote.md#tls): a
+            // refusal thrown here reaches the request's failure, where a false would leave only .NET's wording.
+            RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+                Refusal(roots, options.CaFile, ((SslStream)sender).TargetHostName, certificate, chain, errors)
+                    is { } why ? throw new UpstreamCertificateException(why) : true,
+        };
         return handler;
     }
 
@@ -74,36 +74,68 @@ internal static class UpstreamHttp
     }
 
     /// <summary>
-    /// The system's verdict, or, when only the chain failed, the chain built again to the added roots.
+    /// Why the upstream's certificate is not trusted, in words, or null when it is: the system's verdict, or, when
+    /// only the chain failed and <c>--ca</c> gave <paramref name="roots"/>, the chain built again to them.
     /// </summary>
-    internal static bool Verify(
-        X509Certificate2Collection roots, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    internal static string? Refusal(
+        X509Certificate2Collection? roots,
+        string? caFile,
+        string host,
+        X509Certificate? certificate,
+        X509Chain? chain,
+        SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None)
         {
-            return true;
+            return null;
         }
 
-        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null)
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
         {
-            return false;
+            return "it sent no certificate";
         }
 
-        using var custom = new X509Chain();
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
+            return $"its certificate is not for {host}";
+        }
+
+        var statuses = chain?.ChainStatus.Select(s => s.Status).ToList() ?? [];
+        if (roots is not null)
+        {
+            using var custom = CustomChain(roots, chain);
+            using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            if (custom.Build(leaf))
+            {
+                return null;
+            }
+
+            statuses.AddRange(custom.ChainStatus.Select(s => s.Status));
+        }
+
+        return statuses.Contains(X509ChainStatusFlags.NotTimeValid) ? "its certificate has expired or is not valid yet"
+            : statuses.Contains(X509ChainStatusFlags.Revoked) ? "its certificate was revoked"
+            : caFile is null ? "its certificate is not signed by a CA the system trusts (a private CA: --ca FILE)"
+            : $"its certificate is not signed by a CA the system or --ca {caFile} trusts";
+    }
+
+    /// <summary>A chain to the added roots alone, with the intermediates the server sent.</summary>
+    private static X509Chain CustomChain(X509Certificate2Collection roots, X509Chain? sent)
+    {
+        var custom = new X509Chain();
         custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         custom.ChainPolicy.CustomTrustStore.AddRange(roots);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         // server auth
         custom.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
-        if (chain is not null)
+        if (sent is not null)
         {
-            foreach (var element in chain.ChainElements.Skip(1))
+            foreach (var element in sent.ChainElements.Skip(1))
             {
                 custom.ChainPolicy.ExtraStore.Add(element.Certificate);
             }
         }
 
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return custom.Build(leaf);
+        return custom;
     }
 }
