@@ -239,6 +239,43 @@ public sealed class DeskPageTests
         Assert.NotEqual(true, (await waiting.WaitAsync(TestConstants.DefaultTimeout, Ct)).IsError);
     }
 
+    /// <summary>
+    /// A guard that exits takes its limit bars off the page, but its decisions stay in the chart and the legend
+    /// (docs/approval.md#the-picture); before, the whole picture of it vanished.
+    /// </summary>
+    [Fact]
+    public async Task Page_GuardExited_ItsDecisionsStayInTheChart_ItsLimitsGo()
+    {
+        const string policy = """
+            version: 1
+            default: allow
+            tools:
+              echo: { action: allow, rate_limit: 5/minute }
+            approval:
+              channels: [desk]
+            """;
+        var home = DeskProcess.NewHome();
+        await using var desk = await DeskProcess.StartAsync(home);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(desk.PageUrl);
+        await using (var guard = await GuardedServer.StartAsync(
+            policy, GuardedServer.Everything(), guardOptions: ["--name", "short-lived"],
+            environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home }))
+        {
+            await EchoAsync(guard, "one");
+            await EchoAsync(guard, "two");
+            await Assertions.Expect(page.Locator("#legend"))
+                .ToContainTextAsync("allow 2", new() { Timeout = PictureTimeout });
+        }
+
+        await Assertions.Expect(page.Locator("#limits"))
+            .ToContainTextAsync("No running guard has reported.", new() { Timeout = PictureTimeout });
+        await Assertions.Expect(page.Locator("#legend")).ToContainTextAsync("allow 2");
+        await Assertions.Expect(page.Locator("#rate-now")).Not.ToHaveTextAsync("No decisions in 15 minutes.");
+    }
+
     [Fact]
     public async Task Desk_PortTaken_OneLineNoStackTrace()
     {
