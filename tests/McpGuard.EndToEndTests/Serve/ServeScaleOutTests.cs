@@ -14,14 +14,19 @@ public sealed class ServeScaleOutTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task TwoGuardsOneRedis_FiftyCallsAgainstMaxTwo_ExactlyTwoRun_SessionsSticky()
+    private static void SkipUnlessRedisAndHaproxyInstalled()
     {
         Assert.SkipUnless(
             RedisServer.IsInstalled,
             "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
         Assert.SkipUnless(
             File.Exists("/usr/sbin/haproxy"), "haproxy is not installed (Debian package haproxy; .ci/apt-packages)");
+    }
+
+    [Fact]
+    public async Task TwoGuardsOneRedis_FiftyCallsAgainstMaxTwo_ExactlyTwoRun_SessionsSticky()
+    {
+        SkipUnlessRedisAndHaproxyInstalled();
         await using var redis = await RedisServer.StartAsync(Ct);
         await using var guards = await GuardsBehindProxy.StartAsync(redis.Url, StartHaproxyAsync);
         var (first, second, url) = (guards.First, guards.Second, guards.Url);
@@ -59,11 +64,7 @@ public sealed class ServeScaleOutTests
     [Fact]
     public async Task OneGuardStopped_EveryRequestThroughHaproxyAnsweredByTheOther()
     {
-        Assert.SkipUnless(
-            RedisServer.IsInstalled,
-            "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
-        Assert.SkipUnless(
-            File.Exists("/usr/sbin/haproxy"), "haproxy is not installed (Debian package haproxy; .ci/apt-packages)");
+        SkipUnlessRedisAndHaproxyInstalled();
         await using var redis = await RedisServer.StartAsync(Ct);
         await using var guards = await GuardsBehindProxy.StartAsync(redis.Url, StartHaproxyAsync);
         using var http = new HttpClient();
