@@ -89,6 +89,11 @@ internal static class ServeCommand
             };
             using var audit = guard.OpenAudit(parseResult, policy, serverName, loggerFactory);
             using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateInvoker(upstream);
+            if (upstream is not null)
+            {
+                RemoteRelay.LogUpstream(loggerFactory.CreateLogger<RemoteRelay>(), upstream.DisplayName);
+            }
+
             var launcher = new GuardLauncher(
                 engine, audit, relayOptions, commandLine, serverName, loggerFactory, Console.OpenStandardError(),
                 upstream is null ? null : (upstream, upstreamHttp!));

@@ -48,6 +48,9 @@ public sealed class ServeRefusedInitializeTests
         Assert.All(ended, line => Assert.Contains(
             "or an initialize that opened none): its upstream session, if one was opened, is being ended.", line,
             StringComparison.Ordinal));
+
+        // The upstream is named once, as serve starts, not once for each session (it was three lines here).
+        Assert.Single(guard.Stderr, line => line.Contains("Guarding the remote server", StringComparison.Ordinal));
     }
 
     private static HttpRequestMessage Initialize(Uri url)
