@@ -62,12 +62,18 @@ internal static class TerminalText
     /// <c>place_order</c> + U+200B would look alike in an inventory and a pin diff would hide what changed; a lone
     /// surrogate would print as U+FFFD, hiding which one it was.
     /// </summary>
-    private static int HiddenLength(string text, int at)
+    public static int HiddenLength(string text, int at)
     {
         var c = text[at];
         if (char.IsHighSurrogate(c) && at + 1 < text.Length && char.IsLowSurrogate(text[at + 1]))
         {
             return CharUnicodeInfo.GetUnicodeCategory(text, at) == UnicodeCategory.Format ? 2 : 0;
+        }
+
+        // The low half of a pair judged visible at its high half (an emoji): part of that character, not a lone one.
+        if (char.IsLowSurrogate(c) && at > 0 && char.IsHighSurrogate(text[at - 1]))
+        {
+            return 0;
         }
 
         return IsUnsafe(c) || char.IsSurrogate(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format

@@ -25,22 +25,34 @@ internal static class PrometheusText
 
     /// <summary>
     /// Label values are data (tool names come from the server): backslash, quote, newline escaped as the format
-    /// says. The format has no escape for other controls, and a scrape is read in terminals too (curl), so an escape
-    /// sequence or bidi override in a name is written as the text <c>\uXXXX</c>, as every command prints it.
+    /// says. The format has no escape for other controls, and a scrape is read in terminals too (curl), so what
+    /// every command shows as the text <c>\uXXXX</c> is written so here too: an escape sequence, a bidi override, a
+    /// zero-width or other format character, a Unicode tag (as its two UTF-16 halves), a lone surrogate.
     /// </summary>
     private static void AppendEscaped(StringBuilder text, string value)
     {
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
-            _ = c switch
+            var c = value[i];
+            if (c is '\\' or '"' or '\n')
             {
-                '\\' => text.Append("\\\\"),
-                '"' => text.Append("\\\""),
-                '\n' => text.Append("\\n"),
-                _ when TerminalText.IsUnsafe(c) =>
-                    text.Append("\\\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture)),
-                _ => text.Append(c),
-            };
+                text.Append(c switch { '\\' => @"\\", '"' => "\\\"", _ => @"\n" });
+                continue;
+            }
+
+            var hidden = TerminalText.HiddenLength(value, i);
+            if (hidden == 0)
+            {
+                text.Append(c);
+                continue;
+            }
+
+            foreach (var unit in value.AsSpan(i, hidden))
+            {
+                text.Append(@"\\u").Append(((int)unit).ToString("X4", CultureInfo.InvariantCulture));
+            }
+
+            i += hidden - 1;
         }
     }
 

@@ -33,6 +33,24 @@ public sealed class PrometheusMetricsTests
     /// that retitles the terminal) or a bidi override is written as the text \uXXXX, never as the character. Before,
     /// only backslash, quote and newline were escaped and the ESC and BEL went out raw.
     /// </summary>
+    /// <summary>
+    /// Invisible characters too, as every command prints them (a zero-width space and a Unicode tag made
+    /// <c>place_order</c> and a poisoned look-alike one name in a scrape); an emoji beyond U+FFFF stays as it is.
+    /// </summary>
+    [Fact]
+    public void Scrape_ToolNameWithInvisibleCharacters_WrittenAsEscapes()
+    {
+        using var metrics = new PrometheusMetrics();
+        var id = Guid.NewGuid().ToString("N");
+        var tool = "place_order\u200B\U000E0041\U0001F600" + id;
+
+        GuardTelemetry.Decisions.Add(1, new("tool", tool), new("decision", "allow"), new("rule", "default"));
+
+        var line = Assert.Single(metrics.Scrape().Split('\n'), l => l.Contains(id, StringComparison.Ordinal));
+        Assert.Contains(
+            "tool=\"place_order\\\\u200B\\\\uDB40\\\\uDC41\U0001F600" + id + "\"", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Scrape_ToolNameWithTerminalControls_WrittenInert()
     {
