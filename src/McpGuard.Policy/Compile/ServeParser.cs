@@ -43,6 +43,12 @@ internal sealed class ServeParser(YamlWalker yaml)
         {
             if (Scalar(path) is { Length: > 1 } text && IsPath(text))
             {
+                if (IsGuardsOwnPath(text))
+                {
+                    yaml.Error(path, "serve.path", $"'{text}' is one of the gateway's own paths (/healthz, /readyz, "
+                        + "/metrics, /.well-known/…); choose another, such as /mcp");
+                }
+
                 settings = settings with { Path = text };
             }
             else
@@ -99,6 +105,18 @@ internal sealed class ServeParser(YamlWalker yaml)
     private static bool IsPath(string text) =>
         text[0] == '/' && Uri.IsWellFormedUriString(text, UriKind.Relative)
         && !text.Contains('?', StringComparison.Ordinal) && !text.EndsWith('/');
+
+    /// <summary>
+    /// The probes, the Prometheus scrape (kept free whether or not telemetry turns it on now) and the RFC 9728
+    /// metadata: the router matches paths case-insensitively, so an endpoint there would be answered by, or answer
+    /// for, one of them (the probes skip the gateway's checks: such an endpoint answered every request 500).
+    /// </summary>
+    private static bool IsGuardsOwnPath(string text) =>
+        text.Equals("/healthz", StringComparison.OrdinalIgnoreCase)
+        || text.Equals("/readyz", StringComparison.OrdinalIgnoreCase)
+        || text.Equals("/metrics", StringComparison.OrdinalIgnoreCase)
+        || text.Equals("/.well-known", StringComparison.OrdinalIgnoreCase)
+        || text.StartsWith("/.well-known/", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsOrigin(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && !text.EndsWith('/');

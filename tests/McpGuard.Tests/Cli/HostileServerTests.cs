@@ -26,6 +26,8 @@ public sealed class HostileServerTests
         "get_\u202Etxt.exe",
         "set_mode\r\nversion: 2",
         "list: [a, b] # &x *y !!str",
+        "place_order\u200B",
+        "get_\U000E0041\U000E0042tag\u00AD",
     ];
 
     private const string Policy = """
@@ -106,7 +108,9 @@ public sealed class HostileServerTests
         AssertInert(output);
         Assert.Contains("get_\\u001B]0;pwned\\u0007ticker\\u001B[2J", output);
         Assert.Contains("get_\\u202Etxt.exe", output);
-        Assert.Contains("6 tools on the server", output);
+        Assert.Contains("place_order\\u200B ", output);
+        Assert.Contains("get_\\uDB40\\uDC41\\uDB40\\uDC42tag\\u00AD", output);
+        Assert.Contains("8 tools on the server", output);
     }
 
     [Fact]
@@ -191,13 +195,17 @@ public sealed class HostileServerTests
         AssertInert(error);
     }
 
-    /// <summary>No control character but the newline, and no bidi override, isolate or line separator.</summary>
+    /// <summary>
+    /// No control character but the newline, no bidi override, isolate or line separator, and nothing invisible:
+    /// no format character (zero-width, bidi marks, soft hyphen, Unicode tags) and no surrogate (tags are pairs).
+    /// </summary>
     private static void AssertInert(string text)
     {
         foreach (var c in text)
         {
             var unsafeChar = (char.IsControl(c) && c != '\n')
-                || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u2028' or '\u2029';
+                || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u2028' or '\u2029'
+                || char.IsSurrogate(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
             Assert.False(unsafeChar, $"raw U+{(int)c:X4} in: {TerminalText.Printable(text)}");
         }
     }

@@ -87,6 +87,19 @@ public sealed class ServeValidatorTests
     }
 
     [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    [InlineData("/Readyz")]
+    [InlineData("/metrics")]
+    [InlineData("/.well-known/oauth-protected-resource")]
+    public void Rejects_PathOfTheGatewaysOwn_NamingIt(string path)
+    {
+        var error = Rejected($"serve:\n  path: {path}\n", "serve.path");
+
+        Assert.Contains($"'{path}' is one of the gateway's own paths", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("serve:\n  listen: localhost\n", "serve.listen")]
     [InlineData("serve:\n  path: mcp\n", "serve.path")]
     [InlineData("serve:\n  public_url: guard.example.com\n", "serve.public_url")]
