@@ -77,6 +77,7 @@ internal static class RunCommand
             if (upstream is not null)
             {
                 using var http = UpstreamHttp.CreateInvoker(upstream);
+                RemoteRelay.LogUpstream(loggerFactory.CreateLogger<RemoteRelay>(), upstream.DisplayName);
                 var remote = new RemoteRelay(
                     engine,
                     channels => Approvers.Create(

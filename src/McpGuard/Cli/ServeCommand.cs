@@ -79,12 +79,21 @@ internal static class ServeCommand
                     ServerLabel = guard.GivenName(parseResult),
                 },
                 ChildOutputReadsInline = false,
-                ClientInputEnded = "A session ended (DELETE, sessions.idle or a revoked token): "
-                    + (upstream is null ? "its server is being ended." : "its upstream session is being ended."),
+                // Also an initialize answered with an error, which opens no session (docs/serve.md): with --url
+                // there may then be no upstream session to end.
+                ClientInputEnded = "A session ended (DELETE, sessions.idle, a revoked token or an initialize that "
+                    + "opened none): " + (upstream is null
+                        ? "its server is being ended."
+                        : "its upstream session, if one was opened, is being ended."),
                 UnansweredWhenInputEnded = "The session ended",
             };
             using var audit = guard.OpenAudit(parseResult, policy, serverName, loggerFactory);
             using var upstreamHttp = upstream is null ? null : UpstreamHttp.CreateInvoker(upstream);
+            if (upstream is not null)
+            {
+                RemoteRelay.LogUpstream(loggerFactory.CreateLogger<RemoteRelay>(), upstream.DisplayName);
+            }
+
             var launcher = new GuardLauncher(
                 engine, audit, relayOptions, commandLine, serverName, loggerFactory, Console.OpenStandardError(),
                 upstream is null ? null : (upstream, upstreamHttp!));

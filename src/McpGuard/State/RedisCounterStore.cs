@@ -1,5 +1,6 @@
 using System.Globalization;
 using McpGuard.Policy.Limits;
+using McpGuard.Policy.Values;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -70,6 +71,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         var redis = await ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null);
         var store = new RedisCounterStore(redis, database, $"the Redis store at {uri.Host}:{port}/{database}");
         var reachability = new ReachabilityReport();
+        var connectedBefore = redis.IsConnected;
         redis.ConnectionFailed += (_, e) =>
         {
             if (e.ConnectionType == ConnectionType.Interactive && reachability.WentDown())
@@ -81,12 +83,32 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         {
             if (e.ConnectionType == ConnectionType.Interactive && reachability.CameBack())
             {
-                LogReachableAgain(logger, store.Description);
+                if (Volatile.Read(ref connectedBefore))
+                {
+                    LogReachableAgain(logger, store.Description);
+                }
+                else
+                {
+                    LogReachableNow(logger, store.Description);
+                }
             }
+
+            Volatile.Write(ref connectedBefore, true);
         };
-        if (!redis.IsConnected && reachability.WentDown())
+        if (!redis.IsConnected
+            && await RedisStartProbe.UnreachableBecauseAsync(uri.Host, port, timeout) is var unreachable
+            && reachability.WentDown())
         {
-            LogUnreachable(logger, store.Description, "not connected at start");
+            // A Redis that accepts connections but did not finish the first one in time (a loaded machine, a far
+            // network) is said as such, so the "reachable now" line that usually follows is no surprise.
+            if (unreachable is null)
+            {
+                LogSlowAtStart(logger, store.Description, Duration.Format(timeout));
+            }
+            else
+            {
+                LogUnreachable(logger, store.Description, unreachable);
+            }
         }
 
         return store;
@@ -221,8 +243,19 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
             + " (or forwarded uncounted with state.on_unavailable: allow) until it is back.")]
     private static partial void LogUnreachable(ILogger logger, string store, string failure);
 
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "{Store} accepts connections but did not finish the guard's first one within {Timeout}"
+            + " (state.timeout: a slow Redis, or one that refused the guard's credentials); calls that need a counter"
+            + " are denied (or forwarded uncounted with state.on_unavailable: allow) until it does. Trying again"
+            + " every second.")]
+    private static partial void LogSlowAtStart(ILogger logger, string store, string timeout);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Store} is reachable again; limits count there again.")]
     private static partial void LogReachableAgain(ILogger logger, string store);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Store} is reachable now; limits count there.")]
+    private static partial void LogReachableNow(ILogger logger, string store);
 
     private static long Microseconds(TimeSpan span) => span.Ticks / TimeSpan.TicksPerMicrosecond;
 }

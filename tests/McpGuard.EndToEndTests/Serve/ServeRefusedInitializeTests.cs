@@ -26,7 +26,8 @@ public sealed class ServeRefusedInitializeTests
             ? ScriptedUpstream.Response("503 Service Unavailable", "text/plain", "down")
             : ScriptedUpstream.Response("200 OK", "application/json",
                 $$$"""{"jsonrpc":"2.0","id":{{{request.Id}}},"error":{"code":-32602,"message":"Unsupported"}}"""));
-        await using var guard = await ServedGuard.StartAsync(Policy, [], ["--url", upstream.Url]);
+        await using var guard = await ServedGuard.StartAsync(
+            Policy, [], ["--url", upstream.Url, "--log-level", "Information"]);
         using var http = new HttpClient();
 
         for (var attempt = 1; attempt <= 3; attempt++)
@@ -38,6 +39,18 @@ public sealed class ServeRefusedInitializeTests
             Assert.False(response.Headers.Contains("Mcp-Session-Id"), $"attempt {attempt} was given a session id");
             Assert.True(answer.RootElement.TryGetProperty("error", out _), $"attempt {attempt}: {answer.RootElement}");
         }
+
+        // The operator's log does not blame a DELETE, idleness or a revocation that never happened (it did, and said
+        // an upstream session that was never opened was being ended).
+        await guard.TerminateAsync();
+        var ended = guard.Stderr.Where(line => line.Contains("A session ended", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, ended.Count);
+        Assert.All(ended, line => Assert.Contains(
+            "or an initialize that opened none): its upstream session, if one was opened, is being ended.", line,
+            StringComparison.Ordinal));
+
+        // The upstream is named once, as serve starts, not once for each session (it was three lines here).
+        Assert.Single(guard.Stderr, line => line.Contains("Guarding the remote server", StringComparison.Ordinal));
     }
 
     private static HttpRequestMessage Initialize(Uri url)

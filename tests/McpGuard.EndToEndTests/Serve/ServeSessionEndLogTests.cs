@@ -41,7 +41,7 @@ public sealed class ServeSessionEndLogTests
 
     [Theory]
     [InlineData("child", "its server is being ended.")]
-    [InlineData("url", "its upstream session is being ended.")]
+    [InlineData("url", "its upstream session, if one was opened, is being ended.")]
     public async Task Delete_LogsThatTheSessionEnded_NotThatStdinClosedOrTheGuardShutsDown(string server, string ends)
     {
         // A per-session line: the gateway runs on, so it must not read as the process stopping (serve --url said
@@ -62,7 +62,7 @@ public sealed class ServeSessionEndLogTests
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Contains(guard.Stderr, line => line.Contains(
-            "A session ended (DELETE, sessions.idle or a revoked token): " + ends,
+            "A session ended (DELETE, sessions.idle, a revoked token or an initialize that opened none): " + ends,
             StringComparison.Ordinal));
         Assert.DoesNotContain(guard.Stderr, line => line.Contains("closed stdin", StringComparison.Ordinal));
         Assert.DoesNotContain(guard.Stderr, line => line.Contains("input ended", StringComparison.Ordinal));

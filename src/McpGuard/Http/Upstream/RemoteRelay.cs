@@ -54,7 +54,6 @@ internal sealed partial class RemoteRelay(
         var token = relayCancellation.Token;
         using var sink = new SessionSink(token);
         using var client = new UpstreamClient(http, upstream, sink, loggerFactory.CreateLogger<UpstreamClient>());
-        LogUpstream(_logger, upstream.DisplayName);
 
         // The upstream stands where a child would: judged messages go straight to its client, and its answers
         // straight into the session's server direction (UpstreamPeer, SessionSink), with no pipe between.
@@ -138,8 +137,12 @@ internal sealed partial class RemoteRelay(
         }
     }
 
+    /// <summary>
+    /// Said once by the command that guards the upstream (<c>run --url</c>, <c>serve --url</c>), not by each
+    /// session: <c>serve</c> runs one relay per session, and said it for every one.
+    /// </summary>
     [LoggerMessage(Level = LogLevel.Information, Message = "Guarding the remote server {Upstream}.")]
-    private static partial void LogUpstream(ILogger logger, string upstream);
+    public static partial void LogUpstream(ILogger logger, string upstream);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: {Why}.")]
     private static partial void LogEnding(ILogger logger, string why);

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Sockets;
+using McpGuard.State;
+using McpGuard.Tests.TestUtils;
+using Microsoft.Extensions.Logging;
+
+namespace McpGuard.Tests.State;
+
+/// <summary>
+/// What a guard says when Redis is not connected as it starts: a Redis that is slow to answer (a loaded machine) is
+/// not called unreachable, and its first connection is not called a return
+/// (docs/limits.md#when-the-store-cannot-be-reached).
+/// </summary>
+public sealed class RedisStartReachabilityTests : IAsyncDisposable
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly List<IAsyncDisposable> _disposables = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var disposable in Enumerable.Reverse(_disposables))
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ConnectAsync_NothingListening_SaidUnreachableAtStart()
+    {
+        var port = FreePort();
+        var logger = new CapturingLogger();
+
+        await OpenAsync($"redis://127.0.0.1:{port}/0", TimeSpan.FromSeconds(5), logger);
+
+        var line = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning).Message;
+        Assert.Contains($"the Redis store at 127.0.0.1:{port}/0 cannot be reached (connection refused)", line);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_RedisSilentPastTheTimeout_SaidSlowNotUnreachable()
+    {
+        await using var silent = new SilentThenForwarding(forwardTo: null);
+        var logger = new CapturingLogger();
+
+        await OpenAsync($"redis://127.0.0.1:{silent.Port}/0", TimeSpan.FromMilliseconds(300), logger);
+
+        var line = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning).Message;
+        Assert.Contains(
+            $"the Redis store at 127.0.0.1:{silent.Port}/0 accepts connections but did not finish the guard's first"
+                + " one within 300ms (state.timeout",
+            line);
+        Assert.DoesNotContain("cannot be reached", line);
+    }
+
+    [Fact]
+    public async Task ConnectAsync_FirstAttemptUnanswered_ThenConnected_SaidReachableNowNotAgain()
+    {
+        Assert.SkipUnless(
+            RedisServer.IsInstalled,
+            "redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+        await using var redis = await RedisServer.StartAsync(Ct);
+        await using var proxy = new SilentThenForwarding(forwardTo: redis.Port);
+        var logger = new CapturingLogger();
+
+        await OpenAsync($"redis://127.0.0.1:{proxy.Port}/0", TimeSpan.FromMilliseconds(300), logger);
+        await logger.WaitForAsync(" is reachable ").WaitAsync(Ct);
+
+        var reachable = Assert.Single(
+            logger.Entries, e => e.Message.Contains(" is reachable ", StringComparison.Ordinal));
+        Assert.Contains($"the Redis store at 127.0.0.1:{proxy.Port}/0 is reachable now", reachable.Message);
+        Assert.Single(logger.Entries, e => e.Message.Contains("first one within 300ms", StringComparison.Ordinal));
+    }
+
+    private async Task OpenAsync(string url, TimeSpan timeout, ILogger logger) =>
+        _disposables.Add(await RedisCounterStore.ConnectAsync(url, timeout, logger));
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// A loopback listener that accepts its first connection and never answers on it (a Redis too slow for the
+    /// timeout); every later connection is relayed to <c>forwardTo</c> when one is given, else held silent too.
+    /// </summary>
+    private sealed class SilentThenForwarding : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly List<TcpClient> _held = [];
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _accepting;
+
+        public SilentThenForwarding(int? forwardTo)
+        {
+            _listener.Start();
+            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+            _accepting = AcceptAsync(forwardTo);
+        }
+
+        public int Port { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            await _accepting;
+            lock (_held)
+            {
+                _held.ForEach(client => client.Dispose());
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync(int? forwardTo)
+        {
+            try
+            {
+                for (var first = true; ; first = false)
+                {
+                    var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    lock (_held)
+                    {
+                        _held.Add(client);
+                    }
+
+                    if (!first && forwardTo is { } port)
+                    {
+                        _ = RelayAsync(client, port);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // Stopped.
+            }
+        }
+
+        private async Task RelayAsync(TcpClient client, int port)
+        {
+            var upstream = new TcpClient();
+            lock (_held)
+            {
+                _held.Add(upstream);
+            }
+
+            try
+            {
+                await upstream.ConnectAsync(IPAddress.Loopback, port, _stop.Token);
+                var down = client.GetStream();
+                var up = upstream.GetStream();
+                await Task.WhenAny(down.CopyToAsync(up, _stop.Token), up.CopyToAsync(down, _stop.Token));
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException
+                or ObjectDisposedException)
+            {
+                // Either side closed, or the test is over.
+            }
+        }
+    }
+}
