@@ -3,8 +3,9 @@ namespace McpGuard.Desk;
 /// <summary>
 /// The one page. Everything from a guard is put in with textContent, never as HTML: tool names and
 /// arguments come from an agent and may be hostile. textContent still lets a bidi override (U+202E) or a
-/// control character change what a person reads, so <c>inert</c> shows those as <c>\uXXXX</c>, as the
-/// terminal commands do (Cli/TerminalText.cs); arguments keep their line breaks.
+/// control character change what a person reads, and a zero-width character or Unicode tag hide in a name, so
+/// <c>inert</c> shows those as <c>\uXXXX</c>, as the terminal commands do (TerminalText.cs); arguments keep their
+/// line breaks.
 /// </summary>
 internal static class DeskPage
 {
@@ -60,10 +61,13 @@ internal static class DeskPage
         let csrf = document.querySelector('meta[name="csrf-token"]').content;
         let skew = 0, pending = [];
         const seen = new Set(), title = 'McpGuard approval desk';
-        const unsafeChars = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u2028\u2029]/g;
+        // Controls but the line break, format characters (bidi overrides and marks, zero-width, Unicode tags),
+        // line separators and lone surrogates: each UTF-16 unit as \uXXXX, as Cli/TerminalText.cs prints them.
+        const unsafeChars = /(?!\n)[\p{Cc}\p{Cf}\u2028\u2029\uD800-\uDFFF]/gu;
+        const escaped = c => Array.from({ length: c.length },
+          (_, i) => '\\u' + c.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')).join('');
         function inert(text) {
-          return String(text)
-            .replace(unsafeChars, c => '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0'));
+          return String(text).replace(unsafeChars, escaped);
         }
         function el(tag, cls, text) {
           const e = document.createElement(tag);

@@ -4,7 +4,8 @@ namespace McpGuard.Http;
 
 /// <summary>
 /// DNS rebinding: a browser page on evil.example whose name resolves to 127.0.0.1 sends <c>Host: evil.example</c>.
-/// Only the listener's own address (and <c>localhost</c> on a loopback listener) or <c>public_url</c>'s host pass.
+/// Only the listener's own address (and <c>localhost</c> on a loopback or wildcard listener) or <c>public_url</c>'s
+/// host pass.
 /// The same names make up the gateway's own Origin.
 /// </summary>
 internal sealed class HostCheck(ServeOptions options)
@@ -63,14 +64,15 @@ internal sealed class HostCheck(ServeOptions options)
             return false;
         }
 
+        // A wildcard listener answers on every address of the machine, loopback included; a specific one on its own.
+        var wildcard = options.Listen.Address.Equals(IPAddress.Any) || options.Listen.Address.Equals(IPAddress.IPv6Any);
         if (IPAddress.TryParse(name.Trim('[', ']'), out var address))
         {
-            // A wildcard listener answers on every address of the machine; a specific one on its own only.
-            return options.Listen.Address.Equals(IPAddress.Any) || options.Listen.Address.Equals(IPAddress.IPv6Any)
-                || address.Equals(options.Listen.Address);
+            return wildcard || address.Equals(options.Listen.Address);
         }
 
-        return options.IsLoopback && name.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+        // localhost names this machine's loopback, which a rebinding page cannot put in Host (its own name is there).
+        return (options.IsLoopback || wildcard) && name.Equals("localhost", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>

@@ -261,13 +261,16 @@ public sealed class DeskPageTests
         var page = await browser.NewPageAsync();
         await page.GotoAsync(desk.PageUrl);
         await using (var guard = await GuardedServer.StartAsync(
-            policy, GuardedServer.Everything(), guardOptions: ["--name", "short-lived"],
+            policy, GuardedServer.Everything(), guardOptions: ["--name", "short\u200Blived\U000E0041"],
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home }))
         {
             await EchoAsync(guard, "one");
             await EchoAsync(guard, "two");
             await Assertions.Expect(page.Locator("#legend"))
                 .ToContainTextAsync("allow 2", new() { Timeout = PictureTimeout });
+
+            // Invisible characters in the name (a zero-width space, a Unicode tag) are shown, not hidden.
+            await Assertions.Expect(page.Locator(".guard .tool")).ToHaveTextAsync("short\\u200Blived\\uDB40\\uDC41");
         }
 
         await Assertions.Expect(page.Locator("#limits"))

@@ -49,11 +49,28 @@ public sealed class HostCheckTests
     [Theory]
     [InlineData("guard.example.com", true)]
     [InlineData("10.0.0.7:443", true)]
-    [InlineData("localhost:443", false)]
+    [InlineData("localhost:443", true)]
+    [InlineData("localhost:444", false)]
     [InlineData("evil.example", false)]
     public void Wildcard_WithPublicUrl(string host, bool allowed)
     {
         Assert.Equal(allowed, Check("0.0.0.0:443", "https://guard.example.com/mcp").Allows(host));
+    }
+
+    /// <summary>
+    /// A wildcard listener answers on loopback too: a local client dialling http://localhost:PORT got 400 while
+    /// http://127.0.0.1:PORT passed.
+    /// </summary>
+    [Theory]
+    [InlineData("0.0.0.0:8750", "localhost:8750", true)]
+    [InlineData("[::]:8750", "LocalHost:8750", true)]
+    [InlineData("0.0.0.0:8750", "127.0.0.1:8750", true)]
+    [InlineData("0.0.0.0:8750", "localhost:9999", false)]
+    [InlineData("0.0.0.0:8750", "evil.example:8750", false)]
+    [InlineData("10.0.0.7:8750", "localhost:8750", false)]
+    public void Wildcard_LocalhostLikeItsLoopbackAddress(string listen, string host, bool allowed)
+    {
+        Assert.Equal(allowed, Check(listen).Allows(host));
     }
 
     [Theory]
