@@ -81,8 +81,9 @@ internal static class LockFileWriter
     public static string Quote(string value)
     {
         var text = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
+            var c = value[i];
             switch (c)
             {
                 case '"': text.Append("\\\""); break;
@@ -93,7 +94,7 @@ internal static class LockFileWriter
                 case '\r': text.Append("\\r"); break;
                 case '\t': text.Append("\\t"); break;
                 default:
-                    if (IsHiding(c))
+                    if (IsHiding(value, i))
                     {
                         text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }
@@ -109,8 +110,23 @@ internal static class LockFileWriter
         return text.Append('"').ToString();
     }
 
-    private static bool IsHiding(char c) =>
-        char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c)
+    /// <summary>
+    /// A character that hides or reorders text on a reviewer's screen. Unicode tags (U+E0000-U+E007F) are format
+    /// characters outside the BMP: both halves of their surrogate pair are escaped.
+    /// </summary>
+    private static bool IsHiding(string value, int at)
+    {
+        var c = value[at];
+        if (char.IsSurrogate(c))
+        {
+            var pairAt = char.IsLowSurrogate(c) ? at - 1 : at;
+            return pairAt < 0 || pairAt + 1 >= value.Length || !char.IsSurrogatePair(value[pairAt], value[pairAt + 1])
+                || CharUnicodeInfo.GetUnicodeCategory(value, pairAt)
+                    is UnicodeCategory.Format or UnicodeCategory.PrivateUse;
+        }
+
+        return char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c)
             is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
             or UnicodeCategory.PrivateUse;
+    }
 }

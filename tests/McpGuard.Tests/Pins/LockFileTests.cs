@@ -43,7 +43,8 @@ public sealed class LockFileTests
         var tools = new[]
         {
             Pin(PlaceOrder),
-            Pin("""{"name":"get_\u202Etime","description":"zero\u200Bwidth","inputSchema":{"type":"object"}}""")
+            Pin("""{"name":"get_\u202Etime","description":"zero\u200Bwidth","inputSchema":{"type":"object"}}"""),
+            Pin("""{"name":"get_kline","description":"tags\uDB40\uDC41\uDB40\uDC42 hidden","inputSchema":{}}"""),
         };
         var text = LockFileWriter.Write(tools);
 
@@ -55,6 +56,8 @@ public sealed class LockFileTests
             read.Pins.Tools.Select(t => (t.Name, t.Sha256)).OrderBy(t => t.Name, StringComparer.Ordinal));
         Assert.Contains("\"get_\\u202etime\"", text, StringComparison.Ordinal);
         Assert.Contains("zero\\u200bwidth", text, StringComparison.Ordinal);
+        // Unicode tags (U+E0041, U+E0042) are format characters too, written as their UTF-16 halves.
+        Assert.Contains("tags\\udb40\\udc41\\udb40\\udc42 hidden", text, StringComparison.Ordinal);
         Assert.Equal(text, LockFileWriter.Write(read.Pins.Tools));
     }
 
