@@ -17,6 +17,7 @@ return args.FirstOrDefault() switch
         Array.IndexOf(args, "--gap") is var gap and >= 0 ? int.Parse(args[gap + 1], CultureInfo.InvariantCulture) : 0,
         Array.IndexOf(args, "--block") is var b and >= 0 ? int.Parse(args[b + 1], CultureInfo.InvariantCulture) : 50)),
     "soak" => await RelayBenchmark.SoakAsync(args.Skip(1).ToArray()),
+    "pairs" => await TelemetryPairsRun.RunAsync(args.Skip(1).ToArray()),
     "otlp-sink" => await OtlpSink.RunAsync(),
     "micro" => MicroBenchmarks.Run(args.Skip(1).ToArray()),
     "micro-spans" => SpanEncoding.Run(args.Skip(1).ToArray()),

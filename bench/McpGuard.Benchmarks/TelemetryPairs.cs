@@ -15,7 +15,7 @@ internal static class TelemetryPairs
     /// Pairs of blocks per round: at a load of 25–30 four pairs of 20,000 calls (0.15 s a block) still swung 0.69–1.47
     /// from round to round; more, shorter turns average the machine's fast swings as the pairing cancels its slow ones.
     /// </summary>
-    private const int Pairs = 10;
+    public const int Pairs = 10;
     private const int Window = 256;
     private const string Initialize =
         """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}""";

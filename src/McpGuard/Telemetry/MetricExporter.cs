@@ -63,6 +63,7 @@ internal sealed class MetricExporter : IDisposable
 
     private void Run()
     {
+        ExportThreadPriority.Lower();
         while (!_stop.Wait(_interval))
         {
             Export();

@@ -198,6 +198,7 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     /// </summary>
     private void Run()
     {
+        ExportThreadPriority.Lower();
         var delay = (long)(_options.ScheduleDelay.TotalSeconds * Stopwatch.Frequency);
         var due = Stopwatch.GetTimestamp() + delay;
         while (!_stopping)

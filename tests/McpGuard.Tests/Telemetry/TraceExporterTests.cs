@@ -63,6 +63,21 @@ public sealed class TraceExporterTests
     }
 
     [Fact]
+    public void Posts_FromAThreadBelowTheRelaysPriority()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "A thread's own nice value is Linux's.");
+        var receiver = new Receiver();
+        var exporter = Start(receiver, new() { Endpoint = s_endpoint });
+
+        exporter.Add(Request(forwarded: true));
+        exporter.Dispose();
+
+        // Five below this thread's (the relay's, in the guard), as far as Linux's nice values go (19).
+        Assert.Single(receiver.Posts);
+        Assert.Equal(Math.Min(19, ThreadNice() + 5), receiver.PosterNice);
+    }
+
+    [Fact]
     public void SentRecord_ReusedForTheNextRequest_WithNothingOfTheOld()
     {
         var exporter = Start(new Receiver(), new() { Endpoint = s_endpoint });
@@ -244,6 +259,14 @@ public sealed class TraceExporterTests
         Assert.Equal(2, exporter.Dropped);
     }
 
+    /// <summary>The calling thread's nice value: field 19 of <c>/proc/thread-self/stat</c>, after the name.</summary>
+    private static int ThreadNice()
+    {
+        var stat = File.ReadAllText("/proc/thread-self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[19 - 3], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static TraceExporter Start(Receiver receiver, TraceExportOptions options) => TraceExporter.Start(
         options with { ScheduleDelay = TimeSpan.FromHours(1) },
         TraceSampler.Default,
@@ -290,8 +313,12 @@ public sealed class TraceExporterTests
 
         public HttpStatusCode Status { get; init; } = HttpStatusCode.OK;
 
+        /// <summary>The nice value of the thread that made the last post (Linux only).</summary>
+        public int? PosterNice { get; private set; }
+
         protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            PosterNice = OperatingSystem.IsLinux() ? ThreadNice() : null;
             Entered.TrySetResult();
             Gate?.Wait(cancellationToken);
             using var body = new MemoryStream();
