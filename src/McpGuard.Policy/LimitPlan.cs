@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using McpGuard.Policy.Json;
 using McpGuard.Policy.Limits;
@@ -18,6 +19,16 @@ namespace McpGuard.Policy;
 internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyList<PlannedLimit> Session)
 {
     public const int MaxPerValueLength = 256;
+
+    /// <summary>The most limits one call has: its entry's rate limit, the global rate limit and its entry's budget.
+    /// </summary>
+    private const int MaxLimits = 3;
+
+    /// <summary>What <see cref="Shared"/> asks of the store, in its order: made with the plan, once.</summary>
+    public IReadOnlyList<CounterDemand> SharedDemands { get; } = DemandsOf(Shared);
+
+    /// <summary>What <see cref="Session"/> asks of the session's counters, in its order.</summary>
+    public IReadOnlyList<CounterDemand> SessionDemands { get; } = DemandsOf(Session);
 
     public static LimitPlan None { get; } = new([], []);
 
@@ -40,12 +51,15 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
         }
 
         var ns = policy.CounterNamespace;
-        var limits = new List<PlannedLimit>(3);
+
+        // Gathered in place and copied once into arrays of the right length: a list was one object more per call.
+        var limits = new GatheredLimits();
+        var count = 0;
         if (entry?.RateLimit is { } rate)
         {
             if (policy.FixedRates.For(entry) is { } fixedRate)
             {
-                limits.Add(fixedRate);
+                limits[count++] = fixedRate;
             }
             else if (!TryPer(
                 rate.Per, arguments, entry.Pattern.Pattern, CounterKind.Rate, rate.Window, out var per, out refusal))
@@ -54,9 +68,9 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             }
             else
             {
-                limits.Add(FixedRates.Plan(
+                limits[count++] = FixedRates.Plan(
                     ns, entry.Id.Text, rate, LimitScope.Entry, entry.Pattern.Pattern,
-                    PerAgent(per, rate.Scope, agent)));
+                    PerAgent(per, rate.Scope, agent));
             }
         }
 
@@ -64,7 +78,7 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
         {
             if (policy.FixedRates.Global is { } fixedGlobal)
             {
-                limits.Add(fixedGlobal);
+                limits[count++] = fixedGlobal;
             }
             else if (!TryPer(global.Per, arguments, CounterId.GlobalEntry, CounterKind.Rate, global.Window,
                 out var per, out refusal))
@@ -74,9 +88,9 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             }
             else
             {
-                limits.Add(FixedRates.Plan(
+                limits[count++] = FixedRates.Plan(
                     ns, CounterId.GlobalEntry, global, LimitScope.Global, CounterId.GlobalEntry,
-                    PerAgent(per, global.Scope, agent)));
+                    PerAgent(per, global.Scope, agent));
             }
         }
 
@@ -110,11 +124,11 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             }
 
             var demand = new CounterDemand(id, amount, budget.Max);
-            limits.Add(
-                new PlannedLimit(demand, LimitScope.Entry, budget.Scope, entry.Pattern.Pattern, null, budget));
+            limits[count++] =
+                new PlannedLimit(demand, LimitScope.Entry, budget.Scope, entry.Pattern.Pattern, null, budget);
         }
 
-        plan = Split(limits);
+        plan = Split(((ReadOnlySpan<PlannedLimit>)limits)[..count]);
         return true;
     }
 
@@ -187,10 +201,10 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
     }
 
     /// <summary>
-    /// Shared and session counters apart, in order; most policies count everything in one of them, so the list is kept
-    /// whole then.
+    /// Shared and session counters apart, in order; most policies count everything in one of them, so the limits are
+    /// kept whole then.
     /// </summary>
-    private static LimitPlan Split(List<PlannedLimit> limits)
+    private static LimitPlan Split(ReadOnlySpan<PlannedLimit> limits)
     {
         var shared = 0;
         foreach (var limit in limits)
@@ -198,19 +212,45 @@ internal sealed record LimitPlan(IReadOnlyList<PlannedLimit> Shared, IReadOnlyLi
             shared += limit.Storage != CounterScope.Session ? 1 : 0;
         }
 
-        if (shared == limits.Count)
+        if (shared == limits.Length)
         {
-            return new LimitPlan(limits, []);
+            return new LimitPlan(limits.ToArray(), []);
         }
 
         if (shared == 0)
         {
-            return new LimitPlan([], limits);
+            return new LimitPlan([], limits.ToArray());
         }
 
-        return new LimitPlan(
-            [.. limits.Where(l => l.Storage != CounterScope.Session)],
-            [.. limits.Where(l => l.Storage == CounterScope.Session)]);
+        var (sharedLimits, sessionLimits) = (new List<PlannedLimit>(shared), new List<PlannedLimit>());
+        foreach (var limit in limits)
+        {
+            (limit.Storage != CounterScope.Session ? sharedLimits : sessionLimits).Add(limit);
+        }
+
+        return new LimitPlan(sharedLimits, sessionLimits);
+    }
+
+    private static CounterDemand[] DemandsOf(IReadOnlyList<PlannedLimit> limits)
+    {
+        if (limits.Count == 0)
+        {
+            return [];
+        }
+
+        var demands = new CounterDemand[limits.Count];
+        for (var i = 0; i < demands.Length; i++)
+        {
+            demands[i] = limits[i].Demand;
+        }
+
+        return demands;
+    }
+
+    [InlineArray(MaxLimits)]
+    private struct GatheredLimits
+    {
+        private PlannedLimit _first;
     }
 
     /// <summary>The one value a budget sums for this call, or null when there is not exactly one.</summary>

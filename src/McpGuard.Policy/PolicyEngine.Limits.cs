@@ -53,7 +53,7 @@ internal sealed partial class PolicyEngine
         var (limits, outcome) = (plan.Session, (CountOutcome)CountOutcome.Fits.Instance);
         if (plan.Session.Count > 0)
         {
-            outcome = await _session.CheckAsync(Demands(plan.Session), now, cancellationToken);
+            outcome = await _session.CheckAsync(plan.SessionDemands, now, cancellationToken);
         }
 
         if (outcome is not CountOutcome.Refused && plan.Shared.Count > 0)
@@ -62,7 +62,7 @@ internal sealed partial class PolicyEngine
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             try
             {
-                (limits, outcome) = (plan.Shared, await Counters.CheckAsync(Demands(plan.Shared), now, linked.Token));
+                (limits, outcome) = (plan.Shared, await Counters.CheckAsync(plan.SharedDemands, now, linked.Token));
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -124,7 +124,7 @@ internal sealed partial class PolicyEngine
         var session = CountReceipt.Empty;
         if (plan.Session.Count > 0)
         {
-            switch (await _session.TryCountAsync(Demands(plan.Session), now, cancellationToken))
+            switch (await _session.TryCountAsync(plan.SessionDemands, now, cancellationToken))
             {
                 case CountOutcome.Refused refused:
                     return Refuse(entry, Exceeded(plan.Session[refused.Index], refused.RetryAfter), risk);
@@ -139,7 +139,7 @@ internal sealed partial class PolicyEngine
             return new LimitOutcome.Counted(new LimitReceipt(CountReceipt.Empty, session)) { Decision = Allowed(risk) };
         }
 
-        var demands = Demands(plan.Shared);
+        var demands = plan.SharedDemands;
         var timeout = policy.State.Timeout;
         CountOutcome shared;
         if (Counters.AnswersAtOnce)
@@ -245,17 +245,6 @@ internal sealed partial class PolicyEngine
         {
             // The store answered first.
         }
-    }
-
-    private static CounterDemand[] Demands(IReadOnlyList<PlannedLimit> limits)
-    {
-        var demands = new CounterDemand[limits.Count];
-        for (var i = 0; i < demands.Length; i++)
-        {
-            demands[i] = limits[i].Demand;
-        }
-
-        return demands;
     }
 
     // A budget demand over the max on its own never fits any window: "retry after" would send the model back with

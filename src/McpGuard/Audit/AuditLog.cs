@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using McpGuard.Policy.Settings;
@@ -68,7 +67,7 @@ internal sealed partial class AuditLog : IAuditLog
     }
 
     public string NewCallId() =>
-        Session + "-" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
+        CallIds.Format(Session, Interlocked.Increment(ref _sequence));
 
     public bool TryWriteDecision(AuditDecisionRecord record)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 
 namespace McpGuard.Audit;
@@ -14,7 +13,7 @@ internal sealed class NullAuditLog : IAuditLog
     private long _sequence;
 
     public string NewCallId() =>
-        _session + "-" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
+        CallIds.Format(_session, Interlocked.Increment(ref _sequence));
 
     public bool TryWriteDecision(AuditDecisionRecord record) => true;
 
