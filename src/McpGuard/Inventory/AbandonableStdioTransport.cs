@@ -10,7 +10,9 @@ namespace McpGuard.Inventory;
 /// (listed, or given up): the SDK reads the options' ShutdownTimeout when it closes the connection, so zero there
 /// makes it kill the server's process tree at once (<see cref="ServerConnector"/>). The watch on that token belongs to
 /// the connection and ends with it (closed, or never opened): a token that outlives the listing holds neither the
-/// options nor a callback into a closed connection.
+/// options nor a callback into a closed connection. Closing reads the token itself too: a token's callbacks run
+/// newest first, so what ends a given-up listing (its wait for an answer, cancelled) can close the connection before
+/// the watch has run.
 /// </summary>
 internal sealed class AbandonableStdioTransport(
     StdioClientTransportOptions options, ILoggerFactory loggerFactory, CancellationToken abandoned) : IClientTransport
@@ -24,7 +26,7 @@ internal sealed class AbandonableStdioTransport(
         var watch = abandoned.Register(() => options.ShutdownTimeout = TimeSpan.Zero);
         try
         {
-            return new Connection(await _transport.ConnectAsync(cancellationToken), watch);
+            return new Connection(await _transport.ConnectAsync(cancellationToken), this, watch);
         }
         catch
         {
@@ -33,8 +35,17 @@ internal sealed class AbandonableStdioTransport(
         }
     }
 
-    /// <summary>The SDK's connection, unchanged but for ending the watch once it is closed.</summary>
-    private sealed class Connection(ITransport connection, CancellationTokenRegistration watch) : ITransport
+    private void StopWaitingIfAbandoned()
+    {
+        if (abandoned.IsCancellationRequested)
+        {
+            options.ShutdownTimeout = TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>The SDK's connection, unchanged but for not waiting once abandoned and ending the watch.</summary>
+    private sealed class Connection(
+        ITransport connection, AbandonableStdioTransport owner, CancellationTokenRegistration watch) : ITransport
     {
         public string? SessionId => connection.SessionId;
 
@@ -47,6 +58,7 @@ internal sealed class AbandonableStdioTransport(
         {
             try
             {
+                owner.StopWaitingIfAbandoned();
                 await connection.DisposeAsync();
             }
             finally

@@ -78,6 +78,54 @@ public sealed class ServerConnectorTests : IDisposable
     }
 
     /// <summary>
+    /// A token's callbacks run newest first, so what ends a given-up listing (the wait for the answer, cancelled) can
+    /// close the connection before the connector's own callback has run. The close must already not wait: here the
+    /// close is started by a callback registered after the connector's, with an endless shutdown wait, so only
+    /// reading the token itself ends it. (CI saw the listing hang this way once in ~100 runs.)
+    /// </summary>
+    [Fact]
+    public async Task ConnectionClosedByAnEarlierCallbackOfTheCancel_DoesNotWaitForTheServer()
+    {
+        var pidPipe = Path.Combine(_folder, "pids");
+        using (var mkfifo = Process.Start("mkfifo", [pidPipe]))
+        {
+            await mkfifo.WaitForExitAsync(Ct);
+        }
+
+        var options = new StdioClientTransportOptions
+        {
+            Command = "sh",
+            Arguments = ["-c", $"sleep 600 & echo $$ $! > '{pidPipe}'; wait"],
+            ShutdownTimeout = Timeout.InfiniteTimeSpan,
+        };
+        using var cancel = new CancellationTokenSource();
+        var transport = new AbandonableStdioTransport(options, NullLoggerFactory.Instance, cancel.Token);
+        var connection = await transport.ConnectAsync(Ct);
+        var pids = (await Task.Run(() => File.ReadAllText(pidPipe), Ct).WaitAsync(TestConstants.DefaultTimeout, Ct))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.Parse(p, CultureInfo.InvariantCulture))
+            .ToList();
+        try
+        {
+            var closed = Task.CompletedTask;
+            using (cancel.Token.Register(() => closed = connection.DisposeAsync().AsTask()))
+            {
+                await cancel.CancelAsync();
+            }
+
+            await closed.WaitAsync(TestConstants.DefaultTimeout, Ct);
+        }
+        finally
+        {
+            foreach (var pid in pids.Where(IsRunning))
+            {
+                using var left = TryGetProcess(pid);
+                left?.Kill(); // ends a close that waits for the server, on failure
+            }
+        }
+    }
+
+    /// <summary>
     /// The connector's watch on the listing's token is the connection's: once the connection is closed, a token that
     /// outlives it (a caller's longer-lived one) neither holds the connection's options nor reaches into them.
     /// </summary>
