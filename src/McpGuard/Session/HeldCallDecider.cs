@@ -125,8 +125,9 @@ internal sealed partial class HeldCallDecider(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Withdrawn by the client: the request is over, nothing is forwarded. When the guard is stopping
-            // instead, the request stays in the table so that the shutdown answers it.
+            // Withdrawn by the client: the request is over, nothing is forwarded. When the session ends instead
+            // (the guard stopping, the client gone; in serve also DELETE, idleness, a revoked agent), the request
+            // stays in the table so that the session's end answers it. The core does not know which of these it was.
             if (held.IsWithdrawn)
             {
                 channels.AwaitingServer.TryRemove(id, out _);
@@ -134,9 +135,9 @@ internal sealed partial class HeldCallDecider(
 
             if (asked && approvedBy is not null)
             {
-                // A person approved it; it was withdrawn (or the guard stopped) while it was counted: recorded as a
+                // A person approved it; it was withdrawn (or the session ended) while it was counted: recorded as a
                 // call withdrawn before it was forwarded is (CallJudge.Conclude), under the rule that asked.
-                var why = held.IsWithdrawn ? CallJudge.WithdrawnReason : "the guard stopped before it was forwarded";
+                var why = held.IsWithdrawn ? CallJudge.WithdrawnReason : "the session ended before it was forwarded";
                 recorder.TryRecord(
                     id, callId, request, approvedBy, CallVerdict.Cancelled, approvedBy.RuleId, why);
             }
@@ -144,7 +145,7 @@ internal sealed partial class HeldCallDecider(
             {
                 var why = held.IsWithdrawn
                     ? "withdrawn before a person answered"
-                    : "the guard stopped before a person answered";
+                    : "the session ended before a person answered";
                 recorder.TryRecord(id, callId, request, null, CallVerdict.Cancelled, RuleId.Approval, why);
             }
         }

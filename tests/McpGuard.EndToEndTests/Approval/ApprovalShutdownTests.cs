@@ -47,7 +47,7 @@ public sealed class ApprovalShutdownTests
         var records = File.ReadAllLines(audit);
         Assert.Contains(records, r => r.Contains("\"decision\":\"require_approval\"", StringComparison.Ordinal));
         Assert.Contains(records, r => r.Contains("\"decision\":\"cancelled\"", StringComparison.Ordinal)
-            && r.Contains("the guard stopped before a person answered", StringComparison.Ordinal));
+            && r.Contains("the session ended before a person answered", StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -82,6 +82,61 @@ public sealed class ServeRevocationTests
         Assert.Equal(HttpStatusCode.NotFound, ping.StatusCode);
     }
 
+    /// <summary>
+    /// A 2025 session ended by its client (DELETE) while a call waits for a person: the audit says the session ended,
+    /// not that the guard stopped, which it did not. Before, every such end was recorded "the guard stopped before
+    /// a person answered".
+    /// </summary>
+    [Fact]
+    public async Task Delete_WhileACallAwaitsAPerson_AuditedAsTheSessionEnded()
+    {
+        const string policy = Policy + """
+            tools:
+              echo: require_approval
+            approval:
+              timeout: 60s
+              progress: 1s
+              channels: [command]
+              command: [sleep, "120"]   # a person who does not answer while the test runs
+
+            """;
+        var home = DeskProcess.NewHome();
+        var audit = Path.Combine(home, "audit.jsonl");
+        var alice = await ServeHttpBoundsTests.AddAgentAsync(home, policy, "alice");
+        var guard = await ServedGuard.StartAsync(policy, ["node", RepoPaths.V2Server], ["--audit", audit], home);
+        await using (guard)
+        {
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            var session = await OpenSessionAsync(http, guard, alice);
+            using var call = new HttpRequestMessage(HttpMethod.Post, guard.Url)
+            {
+                Content = new StringContent(
+                    """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo","arguments":"""
+                        + """{"text":"hi"},"_meta":{"progressToken":"p"}}}""",
+                    Encoding.UTF8,
+                    "application/json"),
+            };
+            call.Headers.Authorization = new AuthenticationHeaderValue("Bearer", alice);
+            call.Headers.Accept.ParseAdd("application/json, text/event-stream");
+            call.Headers.Add("Mcp-Session-Id", session);
+            using var held = await http.SendAsync(call, HttpCompletionOption.ResponseHeadersRead, Ct);
+            using var events = new StreamReader(await held.Content.ReadAsStreamAsync(Ct));
+            // The approver's progress: the call is held, waiting for the command's answer.
+            while (await events.ReadLineAsync(Ct) is { } line && !line.Contains("notifications/progress"))
+            {
+            }
+
+            using var delete = await SendAsync(http, guard, HttpMethod.Delete, alice, session);
+            Assert.True(delete.IsSuccessStatusCode, $"DELETE answered {(int)delete.StatusCode}");
+            await events.ReadToEndAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+            Assert.Equal(143, await guard.TerminateAsync());
+        }
+
+        var records = await File.ReadAllLinesAsync(audit, Ct);
+        Assert.Contains(records, r => r.Contains("\"decision\":\"cancelled\"", StringComparison.Ordinal)
+            && r.Contains("the session ended before a person answered", StringComparison.Ordinal));
+    }
+
     private static async Task<string> OpenSessionAsync(HttpClient http, ServedGuard guard, string token)
     {
         var initialize = await SendAsync(http, guard, HttpMethod.Post, token, null, Initialize);
