@@ -9,10 +9,16 @@ namespace McpGuard.Benchmarks;
 
 /// <summary>
 /// What .NET itself costs a hop: a bare HTTP forwarder on the guard's own stack, set up as the guard's (Kestrel in,
-/// continuing on the receiving thread; one pooled <see cref="HttpClient"/> out), reading each POST whole and passing
-/// its answer on whole, judging nothing. Beside nginx and <c>--url</c> in the HTTP rows it is the floor a .NET
-/// gateway starts from. It prints <c>LISTENING PORT</c> once it serves (after warming itself up).
+/// continuing on the receiving thread; socket completions run on the socket engine's threads, as <c>--url</c> runs
+/// them; one pooled <see cref="HttpClient"/> out), reading each POST whole and passing its answer on whole with its
+/// length, judging nothing. Beside nginx and <c>--url</c> in the HTTP rows it is the floor a .NET gateway starts from.
+/// It prints <c>LISTENING PORT</c> once it serves (after warming itself up).
 /// </summary>
+/// <remarks>
+/// Until 2026-12-07 it ran with .NET's default, every completion queued to the thread pool, and answered chunked: at
+/// load 28-44 its p50 was then 730-870 µs above nginx's and its CPU 640-710 µs a call; set up as the guard, its p50 is
+/// within -15..+37 µs of nginx's (bench/README.md, "the bare forwarder set up as the guard").
+/// </remarks>
 internal static class DotnetForwarder
 {
     /// <summary>What a Streamable HTTP request needs on its way (not the client's credentials).</summary>
@@ -21,6 +27,8 @@ internal static class DotnetForwarder
 
     public static async Task<int> RunAsync(Uri upstream)
     {
+        // As the guard's InlineSocketCompletions does for --url: read by .NET when the first socket starts its engine.
+        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         using var http = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -102,6 +110,7 @@ internal static class DotnetForwarder
         }
 
         var bytes = await answer.Content.ReadAsByteArrayAsync();
+        response.ContentLength = bytes.Length;
         await response.Body.WriteAsync(bytes);
     }
 }

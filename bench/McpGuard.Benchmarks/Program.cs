@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "http" => await CompiledClient.RunAsync(args, () => HttpBenchmark.RunAsync(args.Skip(1).ToArray())),
     "http-server" => await FastHttpServer.RunAsync(),
     "http-forwarder" => await DotnetForwarder.RunAsync(new Uri(args[1])),
+    "tcp-relay" => await TcpRelay.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture)),
     "http-probe" => await CompiledClient.RunAsync(args, () => HttpProbe.RunAsync(
         args[1],
         int.Parse(args[2], CultureInfo.InvariantCulture),

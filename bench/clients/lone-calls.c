@@ -9,6 +9,8 @@
  * calls timed one by one. Prints their p50 / p90 / p99 / p99.9 in µs and COMMAND's own CPU time per timed call
  * (utime + stime of that process, not of its children, at the clock tick's resolution). With THREADS=1 in the
  * environment it also prints, to stderr, each of COMMAND's threads that ran during the timed calls and its ticks.
+ * With CALLS_FILE=PATH it writes each timed call, in order, to PATH: its index, latency (µs) and start (µs of
+ * CLOCK_MONOTONIC, the clock .NET's Stopwatch reads on Linux), so the slow calls can be found by position and time.
  *
  * Build: cc -O2 -o lone-calls lone-calls.c
  */
@@ -146,6 +148,7 @@ int main(int argc, char **argv) {
     if (pipelined > 0) burst(pipelined);
 
     double *latency = malloc(sizeof(double) * (size_t)calls);
+    double *started_at = malloc(sizeof(double) * (size_t)calls);
     char stat[64];
     sprintf(stat, "/proc/%d/stat", child);
     int list_threads = getenv("THREADS") != NULL;
@@ -155,9 +158,15 @@ int main(int argc, char **argv) {
         double started = now_us();
         call("tools/call", CALL);
         latency[i] = now_us() - started;
+        started_at[i] = started;
     }
     unsigned long cpu_after = ticks_of(stat);
     if (list_threads) threads(1);
+
+    const char *calls_file = getenv("CALLS_FILE");
+    FILE *each = calls_file ? fopen(calls_file, "w") : NULL;
+    for (int i = 0; each && i < calls; i++) fprintf(each, "%d %.1f %.1f\n", i, latency[i], started_at[i]);
+    if (each) fclose(each);
 
     qsort(latency, (size_t)calls, sizeof(double), by_value);
     printf("p50 %.1f p90 %.1f p99 %.1f p99.9 %.1f µs, CPU %.1f µs per call\n", latency[calls / 2],

@@ -27,10 +27,11 @@ internal static class GatewayRoutes
         // case-insensitively and with a trailing slash (/MCP, /metrics/), so a test for the endpoint's own spelling
         // would let those through unchecked (no Host, Origin or token check, and no agent: a 500).
         var open = new HashSet<string>(StringComparer.Ordinal) { "/healthz", "/readyz" };
-        // GET or HEAD (RFC 9110: a server supports both; some monitors probe with HEAD, and Kestrel sends no body).
-        string[] probe = [HttpMethods.Get, HttpMethods.Head];
-        app.MapMethods("/healthz", probe, () => Results.Text("ok\n"));
-        app.MapMethods("/readyz", probe, async (HttpContext context) =>
+        // GET or HEAD, here and on every GET route (RFC 9110: a server supports both; some monitors probe with HEAD,
+        // and Kestrel sends no body).
+        string[] getOrHead = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/healthz", getOrHead, () => Results.Text("ok\n"));
+        app.MapMethods("/readyz", getOrHead, async (HttpContext context) =>
             await readiness.CheckAsync(context.RequestAborted) is ReadinessOutcome.Ready
                 ? Results.Text("ready\n")
                 : Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable));
@@ -47,7 +48,7 @@ internal static class GatewayRoutes
 
             foreach (var path in ProtectedResourceMetadata.PathsFor(options))
             {
-                app.MapGet(path, Metadata);
+                app.MapMethods(path, getOrHead, Metadata);
                 app.MapMethods(path, [HttpMethods.Options], BrowserOrigin.AnswerPublicPreflight);
                 open.Add(path);
             }
@@ -70,7 +71,10 @@ internal static class GatewayRoutes
         if (metrics is not null)
         {
             // telemetry.prometheus (docs/telemetry.md): the text format, written by the guard itself.
-            app.MapGet(MetricsPath, () => Results.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+            app.MapMethods(
+                MetricsPath,
+                getOrHead,
+                () => Results.Text(metrics.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
         }
     }
 }

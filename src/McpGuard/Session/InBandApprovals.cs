@@ -54,10 +54,16 @@ internal sealed class InBandApprovals(TimeProvider time)
         return false;
     }
 
+    /// <summary>
+    /// Once full, forgets the expired entries, then the live ones closest to expiring down to three quarters: a
+    /// quarter of the room is made at once, so the sort runs once per <see cref="MaxEntries"/> / 4 questions, not
+    /// on every question once half full (8,192 questions took 35 s at load, a sort of 4,096 entries each).
+    /// Expired entries left until then answer nothing: a token carries its own deadline.
+    /// </summary>
     private static void Prune<T>(
         ConcurrentDictionary<string, T> entries, Func<T, DateTimeOffset> expiry, DateTimeOffset now)
     {
-        if (entries.Count < MaxEntries / 2)
+        if (entries.Count < MaxEntries)
         {
             return;
         }
@@ -70,8 +76,8 @@ internal sealed class InBandApprovals(TimeProvider time)
             }
         }
 
-        // Still full of live entries: forget the ones closest to expiring.
-        var oldest = entries.OrderBy(e => expiry(e.Value)).Take(Math.Max(0, entries.Count - MaxEntries + 1)).ToList();
+        const int Kept = MaxEntries - (MaxEntries / 4);
+        var oldest = entries.OrderBy(e => expiry(e.Value)).Take(Math.Max(0, entries.Count - Kept)).ToList();
         foreach (var (key, _) in oldest)
         {
             entries.TryRemove(key, out _);

@@ -34,7 +34,12 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
     public string Description { get; }
 
     /// <summary>Starts connecting (never waits for Redis to be up: a guard starts, and counts once it can).</summary>
-    public static async Task<RedisCounterStore> ConnectAsync(string url, TimeSpan timeout, ILogger logger)
+    public static Task<RedisCounterStore> ConnectAsync(string url, TimeSpan timeout, ILogger logger) =>
+        ConnectAsync(url, timeout, logger, RedisStartProbe.UnreachableBecauseAsync);
+
+    /// <param name="probe">Why Redis was not connected at start (<see cref="RedisStartProbe"/>; a test's own).</param>
+    internal static async Task<RedisCounterStore> ConnectAsync(
+        string url, TimeSpan timeout, ILogger logger, Func<string, int, TimeSpan, Task<string?>> probe)
     {
         var uri = new Uri(url);
         var port = uri.Port > 0 ? uri.Port : 6379;
@@ -72,6 +77,27 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         var store = new RedisCounterStore(redis, database, $"the Redis store at {uri.Host}:{port}/{database}");
         var reachability = new ReachabilityReport();
         var connectedBefore = redis.IsConnected;
+
+        // Said before the client's events are followed: its heartbeat ends the unanswered first handshake about when
+        // the probe runs, and that event said "cannot be reached (UnableToConnect)" of a Redis that was only slow;
+        // a reconnect while probing left the store said down though connected, and its next outage unsaid.
+        if (!connectedBefore)
+        {
+            var unreachable = await probe(uri.Host, port, timeout);
+            reachability.WentDown();
+
+            // A Redis that accepts connections but did not finish the first one in time (a loaded machine, a far
+            // network) is said as such, so the "reachable now" line that usually follows is no surprise.
+            if (unreachable is null)
+            {
+                LogSlowAtStart(logger, store.Description, Duration.Format(timeout));
+            }
+            else
+            {
+                LogUnreachable(logger, store.Description, unreachable);
+            }
+        }
+
         redis.ConnectionFailed += (_, e) =>
         {
             if (e.ConnectionType == ConnectionType.Interactive && reachability.WentDown())
@@ -95,20 +121,13 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
 
             Volatile.Write(ref connectedBefore, true);
         };
-        if (!redis.IsConnected
-            && await RedisStartProbe.UnreachableBecauseAsync(uri.Host, port, timeout) is var unreachable
-            && reachability.WentDown())
+
+        // Connected while the start was said, before the events were followed: said here, or by the event if it comes
+        // now (whichever ends the outage first says it).
+        if (!Volatile.Read(ref connectedBefore) && redis.IsConnected && reachability.CameBack())
         {
-            // A Redis that accepts connections but did not finish the first one in time (a loaded machine, a far
-            // network) is said as such, so the "reachable now" line that usually follows is no surprise.
-            if (unreachable is null)
-            {
-                LogSlowAtStart(logger, store.Description, Duration.Format(timeout));
-            }
-            else
-            {
-                LogUnreachable(logger, store.Description, unreachable);
-            }
+            LogReachableNow(logger, store.Description);
+            Volatile.Write(ref connectedBefore, true);
         }
 
         return store;

@@ -71,6 +71,30 @@ public sealed class ServeMetricsTests
                 && line.EndsWith(" 1", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// HEAD is GET without the body (RFC 9110 9.3.2: a server MUST support both), as on the probes; behind the same
+    /// auth. Before, HEAD /metrics got the router's 405.
+    /// </summary>
+    [Fact]
+    public async Task Head_AnswersAsGetWithoutABody_BehindTheSameAuth()
+    {
+        var home = DeskProcess.NewHome();
+        var token = await ServeHttpBoundsTests.AddAgentAsync(home, Policy, "alice");
+        await using var guard = await ServedGuard.StartAsync(Policy, ["node", RepoPaths.V2Server], home: home);
+        using var http = new HttpClient();
+        var metrics = new Uri(guard.Url, "/metrics");
+
+        using var anonymous = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, metrics), Ct);
+        using var head = new HttpRequestMessage(HttpMethod.Head, metrics);
+        head.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(head, Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(Ct));
+    }
+
     [Fact]
     public async Task OtherSpellingsOfThePaths_NeedTheTokenToo()
     {

@@ -28,7 +28,9 @@ public sealed class RedisStartReachabilityTests : IAsyncDisposable
     [Fact]
     public async Task ConnectAsync_NothingListening_SaidUnreachableAtStart()
     {
-        var port = FreePort();
+        // Bound, not listening: refused, and no other test or process can start listening on it meanwhile (a port
+        // picked free and released could be a redis-server's or a listener's of a test running beside this one).
+        using var closed = LoopbackPort.HoldClosed(out var port);
         var logger = new CapturingLogger();
 
         await OpenAsync($"redis://127.0.0.1:{port}/0", TimeSpan.FromSeconds(5), logger);
@@ -53,6 +55,30 @@ public sealed class RedisStartReachabilityTests : IAsyncDisposable
         Assert.DoesNotContain("cannot be reached", line);
     }
 
+    /// <summary>
+    /// The client's heartbeat gives up the unanswered first handshake (its ConnectionFailed event, UnableToConnect)
+    /// about when the start probe runs. Here the probe answers only after that, once the client has come back with
+    /// a second connection: the start is still said as the probe found it, once. Before, the event's handler was
+    /// already in place and said "cannot be reached (UnableToConnect)" of a Redis that was only slow, at load.
+    /// </summary>
+    [Fact]
+    public async Task ConnectAsync_FirstHandshakeGivenUpWhileProbing_StillSaidSlowOnce()
+    {
+        await using var silent = new SilentThenForwarding(forwardTo: null);
+        var logger = new CapturingLogger();
+
+        _disposables.Add(await RedisCounterStore.ConnectAsync(
+            $"redis://127.0.0.1:{silent.Port}/0", TimeSpan.FromMilliseconds(300), logger,
+            async (host, port, timeout) =>
+            {
+                await silent.SecondAccepted.WaitAsync(TestConstants.DefaultTimeout, Ct);
+                return await RedisStartProbe.UnreachableBecauseAsync(host, port, timeout);
+            }));
+
+        var line = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning).Message;
+        Assert.Contains("accepts connections but did not finish the guard's first one within 300ms", line);
+    }
+
     [Fact]
     public async Task ConnectAsync_FirstAttemptUnanswered_ThenConnected_SaidReachableNowNotAgain()
     {
@@ -75,13 +101,6 @@ public sealed class RedisStartReachabilityTests : IAsyncDisposable
     private async Task OpenAsync(string url, TimeSpan timeout, ILogger logger) =>
         _disposables.Add(await RedisCounterStore.ConnectAsync(url, timeout, logger));
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
     /// <summary>
     /// A loopback listener that accepts its first connection and never answers on it (a Redis too slow for the
     /// timeout); every later connection is relayed to <c>forwardTo</c> when one is given, else held silent too.
@@ -92,6 +111,7 @@ public sealed class RedisStartReachabilityTests : IAsyncDisposable
         private readonly List<TcpClient> _held = [];
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _accepting;
+        private readonly TaskCompletionSource _secondAccepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public SilentThenForwarding(int? forwardTo)
         {
@@ -101,6 +121,9 @@ public sealed class RedisStartReachabilityTests : IAsyncDisposable
         }
 
         public int Port { get; }
+
+        /// <summary>Completes when a second connection came (the client's, after it gave up its first).</summary>
+        public Task SecondAccepted => _secondAccepted.Task;
 
         public async ValueTask DisposeAsync()
         {
@@ -125,6 +148,11 @@ public sealed class RedisStartReachabilityTests : IAsyncDisposable
                     lock (_held)
                     {
                         _held.Add(client);
+                    }
+
+                    if (!first)
+                    {
+                        _secondAccepted.TrySetResult();
                     }
 
                     if (!first && forwardTo is { } port)

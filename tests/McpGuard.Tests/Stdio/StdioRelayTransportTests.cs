@@ -68,7 +68,7 @@ public sealed class StdioRelayTransportTests
         var expected = Encoding.UTF8.GetBytes(
             """{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":""" + "\"" + Pattern(FiftyMegabytes)
                 + "\"}]}}");
-        var line = await relay.ReadLineAsync();
+        var line = await relay.ReadLineAsync(TestConstants.BulkTimeout);
         Assert.NotNull(line);
         Assert.Equal(expected.Length, line.Length);
         Assert.Equal(Convert.ToHexString(SHA256.HashData(expected)), Convert.ToHexString(SHA256.HashData(line)));
@@ -87,7 +87,7 @@ public sealed class StdioRelayTransportTests
 
         await relay.SendRawAsync([.. request, (byte)'\n']);
 
-        var answer = await relay.ReadJsonAsync();
+        var answer = await relay.ReadJsonAsync(TestConstants.BulkTimeout);
         Assert.Equal(hash, answer.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString());
         await relay.SyncAsync();
         Assert.Contains("sha256:" + hash, server.ReceivedText());
@@ -292,7 +292,7 @@ public sealed class StdioRelayTransportTests
         });
         await writing;
         Assert.Equal(
-            hashes, await reading.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken));
+            hashes, await reading.WaitAsync(TestConstants.BulkTimeout, TestContext.Current.CancellationToken));
     }
 
     /// <summary>
