@@ -8,12 +8,28 @@ namespace McpGuard.Http;
 /// <summary>
 /// The open 2025-era sessions, by id: opened at <c>initialize</c>, ended by DELETE, idleness, or shutdown.
 /// </summary>
-internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan idle, TimeProvider clock)
+/// <param name="startRelay">Starts a session's guarded child for (agent, session id); a test's seam, by default
+/// the launcher's child.</param>
+internal sealed class LegacySessions(
+    GuardLauncher launcher,
+    int max,
+    TimeSpan idle,
+    TimeProvider clock,
+    Func<string, string, GatewayRelay>? startRelay = null)
 {
+    private readonly Func<string, string, GatewayRelay> _startRelay = startRelay
+        ?? ((agent, id) => new GatewayRelay(launcher, sharedByClients: false, agent, id));
+
     private readonly ConcurrentDictionary<string, LegacySession> _sessions = new(StringComparer.Ordinal);
 
     /// <summary>Sessions gone for their clients whose children are still ending; shutdown waits for them.</summary>
     private readonly ConcurrentDictionary<LegacySession, Task> _ending = new();
+
+    /// <summary>
+    /// Sessions open plus those whose child is still starting: what <c>sessions.max</c> bounds. A slot is taken
+    /// before the child starts (a process spawn), else <c>initialize</c>s arriving together all find room.
+    /// </summary>
+    private int _taken;
 
     public int Count => _sessions.Count;
 
@@ -24,14 +40,25 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
     public LegacySession? Open(string agent, CancellationToken revoked = default)
     {
-        if (_sessions.Count >= max)
+        if (Interlocked.Increment(ref _taken) > max)
         {
+            Interlocked.Decrement(ref _taken);
             return null;
         }
 
         // 192 random bits, URL-safe: unguessable, so one session id never reaches another's messages.
         var id = Convert.ToBase64String(KernelRandom.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-        var relay = new GatewayRelay(launcher, sharedByClients: false, agent, id);
+        GatewayRelay relay;
+        try
+        {
+            relay = _startRelay(agent, id);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _taken);
+            throw;
+        }
+
         var session = new LegacySession(id, agent, relay, clock, revoked);
         _sessions[id] = session;
         var revocation = revoked.UnsafeRegister(
@@ -45,7 +72,7 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
             _ =>
             {
                 revocation.Dispose();
-                _sessions.TryRemove(id, out var _);
+                Remove(id);
             },
             TaskScheduler.Default);
         return session;
@@ -65,11 +92,20 @@ internal sealed class LegacySessions(GuardLauncher launcher, int max, TimeSpan i
     /// </summary>
     public void End(LegacySession session)
     {
-        _sessions.TryRemove(session.Id, out _);
+        Remove(session.Id);
         var ending = session.Relay.EndAsync();
         _ending[session] = ending;
         _ = ending.ContinueWith(
             ended => _ending.TryRemove(KeyValuePair.Create(session, ended)), TaskScheduler.Default);
+    }
+
+    /// <summary>The session is gone for its client: its slot is free (once, whoever removes it first).</summary>
+    private void Remove(string id)
+    {
+        if (_sessions.TryRemove(id, out _))
+        {
+            Interlocked.Decrement(ref _taken);
+        }
     }
 
     /// <summary>Ends every session with nothing open or arriving for longer than <c>sessions.idle</c>.</summary>
