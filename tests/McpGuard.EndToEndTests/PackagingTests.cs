@@ -49,7 +49,7 @@ public sealed class PackagingTests
                 Arguments = ["run", "--policy", policy, "--", .. GuardedServer.Everything()],
             });
             await using var client = await McpClient.CreateAsync(
-                transport, cancellationToken: TestContext.Current.CancellationToken);
+                transport, ClientOptions.Patient(null), cancellationToken: TestContext.Current.CancellationToken);
             var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
 
             Assert.Contains(tools, t => t.Name == "echo");

@@ -12,9 +12,13 @@ namespace McpGuard.EndToEndTests.Approval;
 /// </summary>
 public sealed partial class ApprovalProgressTests
 {
-    // The client gives up after 5 s without progress; the guard sends progress every second while the desk decides.
-    // Five periods of margin: a loaded machine may delay one notification by seconds.
-    private const int ClientTimeoutMs = 5000;
+    // The client gives up after 10 s without progress; the guard sends progress every second while the desk decides.
+    // Ten periods of margin: a loaded machine may delay one notification by seconds (5 s of margin were thin at a load
+    // of 40 on two cores).
+    private const int ClientTimeoutMs = 10_000;
+
+    // Progress notifications waited for before the approval: the call has then waited longer than the client's timeout.
+    private const int Notifications = ClientTimeoutMs / 1000 + 1;
 
     private const string Policy = """
         version: 1
@@ -45,9 +49,9 @@ public sealed partial class ApprovalProgressTests
             ["REQUEST_TIMEOUT_MS"] = ClientTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
-        // Six progress notifications at one a second: the call has waited longer than the client's own timeout.
+        // A progress notification a second: the call has waited longer than the client's own timeout.
         var progress = new List<JsonElement>();
-        while (progress.Count < 6)
+        while (progress.Count < Notifications)
         {
             progress.Add(await client.StepAsync("progress"));
         }
@@ -57,7 +61,7 @@ public sealed partial class ApprovalProgressTests
 
         Assert.True(order.TryGetProperty("result", out _), order.ToString());
         Assert.Equal("placed 0.6 BTCUSDT", V2ClientRun.ResultText(order));
-        Assert.Equal([1, 2, 3, 4, 5, 6], progress.Select(p => p.GetProperty("progress").GetInt32()));
+        Assert.Equal(Enumerable.Range(1, Notifications), progress.Select(p => p.GetProperty("progress").GetInt32()));
         Assert.Equal("waiting for a person to approve place_order", progress[0].GetProperty("message").GetString());
     }
 

@@ -165,8 +165,8 @@ public sealed partial class DeskApprovalTests
         await using var desk = await DeskProcess.StartAsync(home);
         await using var guard = await StartGuardAsync(home);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchChromiumAsync(playwright);
-        var page = await browser.NewPageAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await Chromium.NewPageAsync(browser);
         await page.GotoAsync(desk.PageUrl);
 
         var approved = EchoAsync(guard, "click approve");
@@ -235,17 +235,6 @@ public sealed partial class DeskApprovalTests
             "g3",
             Assert.Single(state.RootElement.GetProperty("pending").EnumerateArray()).GetProperty("id").GetString());
     }
-
-    internal static async Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) =>
-        await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            // Debian's chromium (.ci/apt-packages); Playwright's own browser download is never used.
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"],
-        });
 
     private static async Task<HttpStatusCode> PostGuardRequestAsync(
         HttpClient http, DeskProcess desk, string id, string? secret)

@@ -35,11 +35,6 @@ public sealed class DeskPageTests
         };
         """;
 
-    /// <summary>
-    /// A guard reports a second after its calls: longer than Playwright's 5 s default on a loaded machine.
-    /// </summary>
-    private static readonly float PictureTimeout = (float)TestConstants.DefaultTimeout.TotalMilliseconds;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static Task<CallToolResult> EchoAsync(GuardedServer guard, string message) =>
@@ -56,8 +51,8 @@ public sealed class DeskPageTests
             Policy, GuardedServer.Everything(), guardOptions: ["--name", "my-everything"],
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
-        var page = await browser.NewPageAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await Chromium.NewPageAsync(browser);
         await page.AddInitScriptAsync(NotificationSpy);
         await page.GotoAsync(desk.PageUrl);
         await Assertions.Expect(page).ToHaveTitleAsync("McpGuard approval desk");
@@ -88,8 +83,8 @@ public sealed class DeskPageTests
             Policy, GuardedServer.Everything(),
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await Chromium.NewPageAsync(browser, new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         await page.GotoAsync(desk.PageUrl);
 
         var longLine = "order-" + string.Concat(Enumerable.Repeat("0123456789abcdef", 20));
@@ -120,8 +115,8 @@ public sealed class DeskPageTests
             ["Authorization"] = "Bearer " + token,
         });
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
-        var page = await browser.NewPageAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await Chromium.NewPageAsync(browser);
         await page.GotoAsync(desk.PageUrl);
 
         var arguments = new Dictionary<string, object?> { ["text"] = "asked for by alice" };
@@ -142,8 +137,8 @@ public sealed class DeskPageTests
             Policy, GuardedServer.Everything(),
             environment: new Dictionary<string, string?> { ["MCPGUARD_HOME"] = home });
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
-        var page = await browser.NewPageAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await Chromium.NewPageAsync(browser);
         Task<CallToolResult> call;
         var card = page.Locator(".card", new() { HasText = "outlives the desk" });
         // The second desk takes the first one's port, which is below the ephemeral range: no process binding port 0
@@ -204,22 +199,22 @@ public sealed class DeskPageTests
         var denied = await guard.Client.CallToolAsync("get-env", cancellationToken: Ct);
         Assert.True(denied.IsError);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await Chromium.NewPageAsync(browser, new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         await page.GotoAsync(desk.PageUrl);
         var waiting = guard.Client.CallToolAsync("get-tiny-image", cancellationToken: Ct).AsTask();
 
         // The limits as the gauges read them from the store: rate 2 of 3 and budget 4 of 10, each freeing up later.
         var rate = page.Locator(".limit", new() { HasText = "echo · rate" });
         await Assertions.Expect(rate)
-            .ToContainTextAsync("2 of 3 used · frees up in", new() { Timeout = PictureTimeout });
+            .ToContainTextAsync("2 of 3 used · frees up in");
         await Assertions.Expect(rate.Locator(".fill")).ToHaveAttributeAsync("style", "width: 66.7%;");
         var budget = page.Locator(".limit", new() { HasText = "get-sum · budget" });
         await Assertions.Expect(budget).ToContainTextAsync("4 of 10 used · frees up in");
 
         // Decisions per minute from the decisions counter: the legend totals the last 15 minutes.
         var legend = page.Locator("#legend");
-        await Assertions.Expect(legend).ToContainTextAsync("allow 3", new() { Timeout = PictureTimeout });
+        await Assertions.Expect(legend).ToContainTextAsync("allow 3");
         await Assertions.Expect(legend).ToContainTextAsync("deny 1");
         await Assertions.Expect(page.Locator("#chart"))
             .ToHaveAttributeAsync("aria-label", new Regex(@"last 15 minutes: (\d+, ){14}\d+"));
@@ -257,8 +252,8 @@ public sealed class DeskPageTests
         var home = DeskProcess.NewHome();
         await using var desk = await DeskProcess.StartAsync(home);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
-        var page = await browser.NewPageAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await Chromium.NewPageAsync(browser);
         await page.GotoAsync(desk.PageUrl);
         await using (var guard = await GuardedServer.StartAsync(
             policy, GuardedServer.Everything(), guardOptions: ["--name", "short\u200Blived\U000E0041"],
@@ -267,14 +262,14 @@ public sealed class DeskPageTests
             await EchoAsync(guard, "one");
             await EchoAsync(guard, "two");
             await Assertions.Expect(page.Locator("#legend"))
-                .ToContainTextAsync("allow 2", new() { Timeout = PictureTimeout });
+                .ToContainTextAsync("allow 2");
 
             // Invisible characters in the name (a zero-width space, a Unicode tag) are shown, not hidden.
             await Assertions.Expect(page.Locator(".guard .tool")).ToHaveTextAsync("short\\u200Blived\\uDB40\\uDC41");
         }
 
         await Assertions.Expect(page.Locator("#limits"))
-            .ToContainTextAsync("No running guard has reported.", new() { Timeout = PictureTimeout });
+            .ToContainTextAsync("No running guard has reported.");
         await Assertions.Expect(page.Locator("#legend")).ToContainTextAsync("allow 2");
         await Assertions.Expect(page.Locator("#rate-now")).Not.ToHaveTextAsync("No decisions in 15 minutes.");
     }

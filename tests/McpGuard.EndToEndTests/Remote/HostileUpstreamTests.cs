@@ -23,6 +23,10 @@ public sealed class HostileUpstreamTests
           store: memory
         """;
 
+    // Long, as every wait of these tests: a scripted answer comes from this test process, which a loaded machine can
+    // hold up for seconds. Only the test of a hung upstream waits out a short one (2 s).
+    private const string UpstreamTimeout = "60s";
+
     // One line: it goes into a single SSE data line.
     private static readonly string s_toolsJson = """
         [{"name":"echo","inputSchema":{"type":"object"}},{"name":"secret_tool","inputSchema":{"type":"object"}},
@@ -73,7 +77,7 @@ public sealed class HostileUpstreamTests
     public async Task ToolsCall_UnusableAnswer_ErrorNamingTheUpstreamAndTheGuardGoesOn(string tool, string reason)
     {
         await using var upstream = new ScriptedUpstream(Answer);
-        await using var guard = await StartAsync(upstream.Url);
+        await using var guard = await StartAsync(upstream.Url, tool == "hang" ? "2s" : UpstreamTimeout);
 
         await guard.SendAsync(Call(4, tool));
         var error = (await guard.ResponseAsync("4")).GetProperty("error");
@@ -143,7 +147,8 @@ public sealed class HostileUpstreamTests
             url = closed.Url;
         }
 
-        await using var guard = RawGuard.Start(Policy, [], ["--url", url, "--upstream-timeout", "2s"], Home());
+        await using var guard = RawGuard.Start(
+            Policy, [], ["--url", url, "--upstream-timeout", UpstreamTimeout], Home());
         await guard.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""");
         var message = (await guard.ResponseAsync("1")).GetProperty("error").GetProperty("message").GetString();
 
@@ -168,7 +173,8 @@ public sealed class HostileUpstreamTests
             request.Body.Contains("2026-07-28", StringComparison.Ordinal)
                 ? ScriptedUpstream.Response(status, "text/plain", "no route")
                 : Answer(request));
-        await using var guard = RawGuard.Start(Policy, [], ["--url", upstream.Url, "--upstream-timeout", "2s"], Home());
+        await using var guard = RawGuard.Start(
+            Policy, [], ["--url", upstream.Url, "--upstream-timeout", UpstreamTimeout], Home());
 
         await guard.SendAsync(
             """{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{""" + ModernRequest.Meta + "}}");
@@ -196,9 +202,9 @@ public sealed class HostileUpstreamTests
         "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
             + "\",\"arguments\":{}}}";
 
-    private static async Task<RawGuard> StartAsync(string url)
+    private static async Task<RawGuard> StartAsync(string url, string upstreamTimeout = UpstreamTimeout)
     {
-        var guard = RawGuard.Start(Policy, [], ["--url", url, "--upstream-timeout", "2s"], Home());
+        var guard = RawGuard.Start(Policy, [], ["--url", url, "--upstream-timeout", upstreamTimeout], Home());
         await guard.SendAsync(
             """{"jsonrpc":"2.0","id":1,"method":"initialize","params":"""
                 + """{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using McpGuard.EndToEndTests.Approval;
 using McpGuard.EndToEndTests.Modern;
 using McpGuard.EndToEndTests.TestUtils;
 using Microsoft.Playwright;
@@ -89,8 +88,8 @@ public sealed class LoginTests
 
         Assert.NotNull(page);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await DeskApprovalTests.LaunchChromiumAsync(playwright);
-        var tab = await browser.NewPageAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var tab = await Chromium.NewPageAsync(browser);
         await tab.GotoAsync(page);
         await tab.FillAsync("input[name=login]", "alice");
         await tab.FillAsync("input[name=password]", "any");

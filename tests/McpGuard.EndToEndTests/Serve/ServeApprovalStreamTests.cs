@@ -34,7 +34,7 @@ public sealed class ServeApprovalStreamTests
             tools:
               wait_ms: require_approval
             approval:
-              timeout: 20s
+              timeout: 60s
               channels: [command]
               command: [sh, -c, "read answer < {{decision}}"]
             state: { store: memory }
@@ -45,7 +45,8 @@ public sealed class ServeApprovalStreamTests
         var transport = new HttpClientTransport(
             new HttpClientTransportOptions { Endpoint = guard.Url }, http, loggerFactory: null, ownsHttpClient: false);
         await using var client = await McpClient.CreateAsync(
-            transport, new McpClientOptions { ProtocolVersion = era == "auto" ? null : era }, cancellationToken: Ct);
+            transport, ClientOptions.Patient(new McpClientOptions { ProtocolVersion = era == "auto" ? null : era }),
+            cancellationToken: Ct);
 
         var call = client.CallToolAsync(
             "wait_ms", new Dictionary<string, object?> { ["ms"] = 1 }, cancellationToken: Ct);

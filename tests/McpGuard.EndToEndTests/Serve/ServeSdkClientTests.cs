@@ -23,7 +23,7 @@ public sealed class ServeSdkClientTests
             action: allow
           wait_ms: require_approval
         approval:
-          timeout: 5s
+          timeout: 60s
           channels: [elicitation]
         state: { store: memory }
         """;

@@ -36,7 +36,7 @@ public sealed class ServeTypeScriptClientTests
     public async Task Approval_AskedOfThisClient_YesRunsOnce(string mode)
     {
         const string Policy = "version: 1\ndefault: allow\ntools:\n  place_order: require_approval\n"
-            + "approval:\n  timeout: 10s\n  channels: [elicitation]\n";
+            + "approval:\n  timeout: 60s\n  channels: [elicitation]\n";
         await using var guard = await ServedGuard.StartAsync(Policy, Server);
 
         var steps = await RunAsync(mode, "approve", guard);

@@ -46,7 +46,7 @@ internal sealed class GuardedServer : IAsyncDisposable
         {
             Command = guard.Command,
             Arguments = arguments,
-            EnvironmentVariables = environment,
+            EnvironmentVariables = WithOwnHome(environment),
             StandardErrorLines = stderr.Add,
             ShutdownTimeout = TimeSpan.FromSeconds(10),
         });
@@ -55,6 +55,18 @@ internal sealed class GuardedServer : IAsyncDisposable
             ClientOptions.Patient(clientOptions),
             cancellationToken: TestContext.Current.CancellationToken);
         return new GuardedServer(policyPath, client, stderr);
+    }
+
+    /// <summary>
+    /// The environment with a fresh <c>MCPGUARD_HOME</c> unless the test names one: a guard's default counters
+    /// (<c>state.db</c>), audit log and desk are the user's otherwise, one SQLite file shared with every other test's
+    /// guard and anything else on the machine, whose write lock a loaded machine can hold past the store's timeout.
+    /// </summary>
+    internal static Dictionary<string, string?> WithOwnHome(IEnumerable<KeyValuePair<string, string?>>? environment)
+    {
+        var withHome = new Dictionary<string, string?>(environment ?? []);
+        withHome.TryAdd("MCPGUARD_HOME", DeskProcess.NewHome());
+        return withHome;
     }
 
     public static IEnumerable<string> Everything() => ["node", RepoPaths.ServerEverything, "stdio"];

@@ -49,7 +49,10 @@ internal sealed class RawGuard : IAsyncDisposable
         var guard = RepoPaths.Guard;
         string[] arguments = [
             .. guard.Prefix, "run", "--policy", policyPath, .. guardOptions ?? [], "--", .. serverCommand];
-        return StartCommand(guard.Command, arguments, environment, policyPath);
+        // A fresh MCPGUARD_HOME unless the test names one, as GuardedServer.WithOwnHome says why.
+        var withHome = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        withHome.TryAdd("MCPGUARD_HOME", DeskProcess.NewHome());
+        return StartCommand(guard.Command, arguments, withHome, policyPath);
     }
 
     /// <summary>
