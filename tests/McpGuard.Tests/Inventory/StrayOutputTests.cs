@@ -16,8 +16,10 @@ public sealed class StrayOutputTests
     [Fact]
     public async Task ServerWritesNonMcpToStdoutAndExits_TheFailureLineSaysWhatItWrote()
     {
+        // It reads the guard's initialize first: a server gone before that write makes the write race its exit.
         string[] commandLine = ["sh", "-c",
-            "echo 'Listening on http://localhost:3000 \u001b[31m'; echo '{\"status\":\"ok\"}'; echo; exit 0"];
+            "read line; echo 'Listening on http://localhost:3000 \u001b[31m'; echo '{\"status\":\"ok\"}'; echo; "
+            + "exit 0"];
         using var error = new StringWriter();
 
         var listing = await ServerInspection.ListAsync(
@@ -37,7 +39,7 @@ public sealed class StrayOutputTests
     [Fact]
     public async Task ServerThatWritesOnlyMcp_FailureLineIsAsBefore()
     {
-        string[] commandLine = ["sh", "-c", "echo 'no key' >&2; exit 3"];
+        string[] commandLine = ["sh", "-c", "read line; echo 'no key' >&2; exit 3"];
         using var error = new StringWriter();
 
         await ServerInspection.ListAsync(commandLine, ServerConnector.Stdio, verbose: false, error, Ct)
