@@ -12,6 +12,7 @@ internal static class ServerInspection
 {
     private static readonly TimeSpan s_listTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_quietStart = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_stopGrace = TimeSpan.FromSeconds(3);
 
     /// <param name="consequence">What did not happen, for the error's last line (explain, test and replay start no
     /// server).</param>
@@ -55,8 +56,11 @@ internal static class ServerInspection
             // Listed or given up, the server is not waited for: its tree is killed as the connection closes (one
             // that ignores its stdin's end kept the command 5 s, and a Ctrl-C meanwhile too).
             using var over = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-            var listing = ServerProbe.ListToolsAsync(
-                connector.Connect(commandLine, loggerFactory, over.Token), timeout.Token, over.Cancel);
+            // On the pool, so that nothing the listing does can hold this thread past the deadline or a signal.
+            var listing = Task.Run(
+                () => ServerProbe.ListToolsAsync(
+                    connector.Connect(commandLine, loggerFactory, over.Token), timeout.Token, over.Cancel),
+                CancellationToken.None);
             // A server started by uvx or npx may first resolve and download packages: say what is being waited for.
             using var patience = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
             var waited = Task.Delay(s_quietStart, patience.Token);
@@ -67,7 +71,7 @@ internal static class ServerInspection
             }
 
             await patience.CancelAsync();
-            return new ServerListing(await listing, ExitCodes.Success);
+            return new ServerListing(await UntilGivenUpAsync(listing, timeout.Token), ExitCodes.Success);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -97,6 +101,27 @@ internal static class ServerInspection
             }
 
             return new ServerListing(null, ExitCodes.Failure);
+        }
+    }
+
+    /// <summary>
+    /// The listing's result, or its give-up (deadline, signal) even when the listing does not end with it: .NET's pipe
+    /// code can spin forever in the first write to the stdin of a server that exits at that moment (a race seen under
+    /// load, the thread never returning), and the command must still end. Given up, the listing has a moment to stop
+    /// the server (it kills the tree as its connection closes) before the command says why and exits.
+    /// </summary>
+    private static async Task<ServerInventory> UntilGivenUpAsync(
+        Task<ServerInventory> listing, CancellationToken givenUp)
+    {
+        try
+        {
+            return await listing.WaitAsync(givenUp);
+        }
+        catch (OperationCanceledException) when (givenUp.IsCancellationRequested)
+        {
+            await ((Task)listing).WaitAsync(s_stopGrace, CancellationToken.None)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
     }
 }
