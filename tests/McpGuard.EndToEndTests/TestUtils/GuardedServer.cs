@@ -78,38 +78,4 @@ internal sealed class GuardedServer : IAsyncDisposable
         await Client.DisposeAsync();
         File.Delete(_policyPath);
     }
-
-    private sealed class StderrLines
-    {
-        private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
-
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public void Add(string line)
-        {
-            lock (_waiters)
-            {
-                Lines.Enqueue(line);
-                foreach (var waiter in _waiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)))
-                {
-                    waiter.Seen.TrySetResult();
-                }
-            }
-        }
-
-        public Task WaitForAsync(string text)
-        {
-            lock (_waiters)
-            {
-                if (Lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
-                {
-                    return Task.CompletedTask;
-                }
-
-                var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiters.Add((text, seen));
-                return seen.Task;
-            }
-        }
-    }
 }

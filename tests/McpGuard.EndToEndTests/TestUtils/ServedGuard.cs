@@ -11,14 +11,15 @@ namespace McpGuard.EndToEndTests.TestUtils;
 internal sealed class ServedGuard : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly StderrLines _stderr;
     private readonly Task _stderrDone;
 
-    private ServedGuard(Process process, Uri url, string home, ConcurrentQueue<string> stderr, Task stderrDone)
+    private ServedGuard(Process process, Uri url, string home, StderrLines stderr, Task stderrDone)
     {
         _process = process;
         Url = url;
         Home = home;
-        Stderr = stderr;
+        _stderr = stderr;
         _stderrDone = stderrDone;
     }
 
@@ -26,7 +27,10 @@ internal sealed class ServedGuard : IAsyncDisposable
 
     public string Home { get; }
 
-    public ConcurrentQueue<string> Stderr { get; }
+    /// <summary>
+    /// The guard's stderr lines and its servers' (the v2 test server says "WAITING wait_ms ..." and "RAN ...").
+    /// </summary>
+    public ConcurrentQueue<string> Stderr => _stderr.Lines;
 
     public int ProcessId => _process.Id;
 
@@ -56,7 +60,7 @@ internal sealed class ServedGuard : IAsyncDisposable
         start.Environment["MCPGUARD_HOME"] = home;
         var process = Process.Start(start)!;
         _ = process.StandardOutput.ReadToEndAsync();
-        var stderr = new ConcurrentQueue<string>();
+        var stderr = new StderrLines();
         try
         {
             var url = await ReadUrlAsync(process, stderr).WaitAsync(TestConstants.DefaultTimeout);
@@ -93,6 +97,12 @@ internal sealed class ServedGuard : IAsyncDisposable
             transport, ClientOptions.Patient(options), cancellationToken: TestContext.Current.CancellationToken);
     }
 
+    /// <summary>
+    /// Completes when the guard or one of its servers has written a stderr line containing <paramref name="text"/>.
+    /// </summary>
+    public Task WaitForStderrAsync(string text) =>
+        _stderr.WaitForAsync(text).WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
+
     /// <summary>Sends SIGTERM and returns the exit code.</summary>
     public async Task<int> TerminateAsync()
     {
@@ -119,11 +129,11 @@ internal sealed class ServedGuard : IAsyncDisposable
     }
 
     /// <summary>The URL <c>serve</c> says it serves, or null if stderr ended first.</summary>
-    private static async Task<Uri?> ReadUrlAsync(Process process, ConcurrentQueue<string> stderr)
+    private static async Task<Uri?> ReadUrlAsync(Process process, StderrLines stderr)
     {
         while (await process.StandardError.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
         {
-            stderr.Enqueue(line);
+            stderr.Add(line);
             if (line.StartsWith("mcpguard: serving ", StringComparison.Ordinal))
             {
                 return new Uri(line["mcpguard: serving ".Length..]);
@@ -133,11 +143,11 @@ internal sealed class ServedGuard : IAsyncDisposable
         return null;
     }
 
-    private static async Task DrainAsync(Process process, ConcurrentQueue<string> stderr)
+    private static async Task DrainAsync(Process process, StderrLines stderr)
     {
         while (await process.StandardError.ReadLineAsync() is { } line)
         {
-            stderr.Enqueue(line);
+            stderr.Add(line);
         }
     }
 }

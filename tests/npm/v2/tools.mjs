@@ -1,5 +1,7 @@
 // The TypeScript SDK v2 (2.4.0) test server's tools, shared by the stdio entry (server.mjs) and the Streamable HTTP
-// entry (http-server.mjs). Every tools/call it runs is reported on stderr as "RAN <name> <arguments JSON>".
+// entry (http-server.mjs). Every tools/call it runs is reported on stderr as "RAN <name> <arguments JSON>"; wait_ms
+// also says "WAITING wait_ms <arguments JSON>" when it starts, so a test can know a call is with the server before it
+// acts (a later answer on another connection or session proves nothing about this one).
 import { McpServer, inputRequired, acceptedContent } from '@modelcontextprotocol/server';
 import * as z from 'zod';
 
@@ -32,6 +34,7 @@ export function makeServer() {
     return text(`confirmed ${args.qty}`);
   });
   server.registerTool('wait_ms', { description: 'Answers after ms milliseconds.', inputSchema: z.object({ ms: z.number() }) }, async (args) => {
+    process.stderr.write(`WAITING wait_ms ${JSON.stringify(args)}\n`);
     await new Promise(resolve => setTimeout(resolve, args.ms));
     ran('wait_ms', args);
     return text(`waited ${args.ms}`);
