@@ -115,7 +115,7 @@ internal sealed partial class PolicyEngine
     /// store did not answer at once (SQLite decides a call that arrives alone on the caller's thread): made per call
     /// they were a few percent of a counted call's CPU (bench/HISTORY.md). One async method, not one for the shared
     /// count inside one for the call: a pipelined call's count waits in the store's queue, and each async method that
-    /// waits is an object on the heap and a continuation more on the store's thread (bench/README.md).
+    /// waits is an object on the heap and a continuation more on the store's thread (bench/HISTORY.md).
     /// </summary>
     private async ValueTask<LimitOutcome> CountAsync(
         CompiledPolicy policy, ToolEntry? entry, LimitPlan plan, RiskClass risk, CancellationToken cancellationToken)

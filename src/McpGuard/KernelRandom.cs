@@ -7,7 +7,7 @@ namespace McpGuard;
 /// Cryptographically secure random bytes from the kernel (getentropy(3): Linux's getrandom, the BSDs' and macOS's
 /// own), the source OpenSSL seeds itself from. On Linux, <see cref="RandomNumberGenerator"/> goes through OpenSSL,
 /// and its first use loads and initialises libssl and libcrypto and reads openssl.cnf: every guard paid that before
-/// its first answer for the audit session id and the approval key alone (bench/README.md, twenty-first session).
+/// its first answer for the audit session id and the approval key alone (bench/HISTORY.md, twenty-first session).
 /// Elsewhere, or where libc lacks the call, it is <see cref="RandomNumberGenerator"/>.
 /// </summary>
 // In the root namespace, like TerminalText: the audit log, the session and the HTTP gateway all draw from it.

@@ -145,7 +145,7 @@ internal static class DeskFiles
     private static string? TryRead(string path)
     {
         // Most guards run with no desk set up: asked first, as a thrown and caught FileNotFoundException cost about
-        // 1 ms of a native guard's start (bench/README.md, twenty-first session). The catch stays for a file removed
+        // 1 ms of a native guard's start (bench/HISTORY.md, twenty-first session). The catch stays for a file removed
         // in between.
         if (!File.Exists(path))
         {

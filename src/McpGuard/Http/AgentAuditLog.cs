@@ -11,7 +11,7 @@ internal sealed class AgentAuditLog(IAuditLog log, string agent) : IAuditLog
     /// <summary>
     /// The log a session of <paramref name="agent"/> writes to: <paramref name="log"/> itself when there is no agent,
     /// or no log (<see cref="NullAuditLog"/>: the session then neither builds records nor keeps a call's arguments
-    /// for them, which a wrapper around it did on every counted call for nothing: bench/README.md, sixteenth session).
+    /// for them, which a wrapper around it did on every counted call for nothing: bench/HISTORY.md, sixteenth session).
     /// </summary>
     public static IAuditLog For(IAuditLog log, string? agent) =>
         agent is null || log is NullAuditLog ? log : new AgentAuditLog(log, agent);

@@ -64,7 +64,7 @@ internal static class MediaType
     /// Whether one <c>Accept</c> value is, byte for byte but for case, how the SDKs ask for both answers (JSON and an
     /// event stream, in either order, no parameters): then both are acceptable without parsing it. Any other value
     /// goes through <see cref="Accepts"/>, whose parse into typed ranges cost ~8,300 instructions and nine objects of
-    /// a `serve --url` call (callgrind, bench/README.md).
+    /// a `serve --url` call (callgrind, bench/HISTORY.md).
     /// </summary>
     public static bool IsBothAnswers(string? accept) =>
         accept is not null

@@ -220,7 +220,7 @@ internal sealed class ToolCallGate
     /// <summary>
     /// Holds a call off the pump (<see cref="HeldCalls"/>), decided once its turn comes. The lambdas live here, not in
     /// the async methods that hold: there their captures (the policy, the call id, the turn) were one object per call
-    /// on the pump, made on entry whether or not the call was held (bench/README.md, issue 27).
+    /// on the pump, made on entry whether or not the call was held (bench/HISTORY.md, issue 27).
     /// </summary>
     private void HoldToDecide(
         JsonRpcId id,

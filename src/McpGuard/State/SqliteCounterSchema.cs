@@ -14,7 +14,7 @@ internal static class SqliteCounterSchema
     /// The schema this guard writes (<c>PRAGMA user_version</c>). 1, unnumbered (user_version 0), had no sums:
     /// every decision read every live bucket, about 0.6 ms for a busy counter. 2 kept each counter's newest bucket
     /// among its older ones, so a lone call's commit wrote the page of that bucket in a table of all buckets, often
-    /// two pages (bench/README.md, issue 27). A file of a newer schema is not touched: the store is unavailable, so
+    /// two pages (bench/HISTORY.md, issue 27). A file of a newer schema is not touched: the store is unavailable, so
     /// calls that need a counter are denied rather than miscounted.
     /// </summary>
     private const long SchemaVersion = 3;

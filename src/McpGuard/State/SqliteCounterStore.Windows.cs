@@ -116,7 +116,7 @@ internal sealed partial class SqliteCounterStore
     /// <summary>
     /// <see cref="Read(SqliteCommand)"/> through a raw statement: a counter read again by its id, once per bucket
     /// that leaves a window, which through a <see cref="SqliteCommand"/> (with the expiry's delete) was about 100k
-    /// instructions on the call that met it (bench/README.md).
+    /// instructions on the call that met it (bench/HISTORY.md).
     /// </summary>
     private static SqliteCounterRow? Read(SqliteRawStatement select)
     {

@@ -9,7 +9,7 @@ namespace McpGuard.State;
 /// from the queue and never counted. Once the store took it into a transaction it is answered with that
 /// transaction's outcome, and never counted without an answer.
 /// The decision is itself what its caller awaits (<see cref="Answer"/>), answered once: no task and no task source
-/// beside it per queued call (bench/README.md, issue 27, twenty-first session).
+/// beside it per queued call (bench/HISTORY.md, issue 27, twenty-first session).
 /// </summary>
 internal sealed class SqliteDecision(IReadOnlyList<CounterDemand> demands, DateTimeOffset now, CancellationToken token)
     : IValueTaskSource<CountOutcome>

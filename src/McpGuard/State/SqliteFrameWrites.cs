@@ -7,7 +7,7 @@ namespace McpGuard.State;
 /// <summary>
 /// One system call per WAL frame instead of two. SQLite writes each frame of its log as its 24-byte header and then
 /// its page, two <c>pwrite</c>s at adjacent offsets; a lone counted call commits one frame, and on the project's VM
-/// each of those small writes costs about as much as one of the commit's six lock calls (bench/README.md, issue 27).
+/// each of those small writes costs about as much as one of the commit's six lock calls (bench/HISTORY.md, issue 27).
 /// This wraps the default VFS: a log file's header write is held back and goes out with the page that follows it
 /// in one write of both; anything else done to the file first writes a held header alone. Nothing else changes:
 /// the same bytes at the same offsets, written before the commit's <c>write</c> returns, and the lock calls (the

@@ -7,7 +7,7 @@ namespace McpGuard.State;
 /// The counters' rows a SQLite connection remembers (<see cref="SqliteCounterStore"/>), by counter, with a few slots
 /// in front of the dictionary picked by the counter's hash: a decision finds each of its counters (three for the
 /// benchmark's policy) in its slot, by a compare of the identity's references, instead of a dictionary lookup and a
-/// full compare (~470 instructions a call; bench/README.md, issue 27, twentieth session). A slot only ever holds what
+/// full compare (~470 instructions a call; bench/HISTORY.md, issue 27, twentieth session). A slot only ever holds what
 /// the dictionary holds for its counter: every change goes through here and updates or empties it.
 /// Used under the store's one-transaction-at-a-time gate only.
 /// </summary>

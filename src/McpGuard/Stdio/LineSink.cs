@@ -11,7 +11,7 @@ namespace McpGuard.Stdio;
 /// <remarks>
 /// Lines wait in a plain buffer and a flush is one write of it to the stream. A <c>PipeWriter</c> did the same
 /// at about 1k more instructions per flush (its segments, a registration on the token, a pooled state machine: two
-/// flushes per relayed call, bench/README.md, thirteenth session).
+/// flushes per relayed call, bench/HISTORY.md, thirteenth session).
 /// </remarks>
 internal sealed class LineSink(Stream stream) : IClientPeer, IServerPeer
 {

@@ -35,7 +35,7 @@ internal sealed partial class MessagePump(
 
         // Stopping cancels the read in progress, or the next one, which comes back canceled: one registration on the
         // token for the pump's life. Given to each ReadAsync, the token was registered and unregistered per read
-        // (about 350 instructions a line; bench/README.md, thirteenth session).
+        // (about 350 instructions a line; bench/HISTORY.md, thirteenth session).
         var stopping = cancellationToken.UnsafeRegister(static pipe => ((PipeReader)pipe!).CancelPendingRead(), reader);
         try
         {

@@ -23,7 +23,7 @@ internal sealed class DurationBatch(MetricInstrument instrument)
     /// The method and error type, as the records held them, of the last request that went to <see cref="_last"/>:
     /// a request with the same instances goes there with no label made and no set looked up. The method's label
     /// (<see cref="MethodLabel.Of"/>, a frozen set's lookup) and the labels' compare were most of counting a
-    /// duration: ~400 instructions a request, now ~140 (bench/README.md); the method is mostly one instance (the
+    /// duration: ~400 instructions a request, now ~140 (bench/HISTORY.md); the method is mostly one instance (the
     /// parser's tools/call constant), the error type one of <see cref="ErrorTypeLabel"/>'s or none.
     /// </summary>
     private string? _lastMethod;

@@ -8,14 +8,14 @@ namespace McpGuard.Telemetry;
 /// (its queue holds the spans meanwhile, and past its bound drops them, as it does for a slow collector). At the
 /// same priority the spans' thread, waking for each full batch, competed with the relay's pumps for a CPU for each
 /// post's hundreds of microseconds; below it, telemetry on rose from ~0.9 to ~1.0 × off in paired rounds on a busy
-/// 2-core machine (bench/README.md).
+/// 2-core machine (bench/HISTORY.md).
 /// </summary>
 internal static partial class ExportThreadPriority
 {
     /// <summary>
     /// How far the export threads' nice value is above the guard's: at nice 5 against 0 the kernel weighs them 335
     /// against the relay's 1024, still several times the CPU a busy guard's spans need. At 10 (weight 110) the
-    /// spans' thread fell behind on a loaded machine and its queue dropped ~3 % of them (bench/README.md).
+    /// spans' thread fell behind on a loaded machine and its queue dropped ~3 % of them (bench/HISTORY.md).
     /// </summary>
     private const int NiceAbove = 5;
 

@@ -173,7 +173,7 @@ internal sealed class OtlpSpanWriter
     {
         var w = _writer;
         // One bounds check for the whole head (GetSpan's room), then unchecked stores: the span-by-span slices and
-        // BinaryPrimitives' checks were most of its instructions (bench/README.md).
+        // BinaryPrimitives' checks were most of its instructions (bench/HISTORY.md).
         ref var to = ref MemoryMarshal.GetReference(w.GetSpan(1 + SpanLengthRoom + 28 + 10 + 20));
         to = 0x12; // ScopeSpans.spans; its length goes in the next two bytes (ProtoWriter.End)
         var body = w.Length + 1 + SpanLengthRoom;

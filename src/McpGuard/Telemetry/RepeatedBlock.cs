@@ -82,7 +82,7 @@ internal sealed class RepeatedBlock
             if (values.Length == 5)
             {
                 // Both blocks' five values, unrolled: the loop's counter and checks were half of a compare that
-                // mostly finds the same instances (bench/README.md).
+                // mostly finds the same instances (bench/HISTORY.md).
                 var five = Values.AsSpan(0, 5);
                 return Same(values[0], five[0]) && Same(values[1], five[1]) && Same(values[2], five[2])
                     && Same(values[3], five[3]) && Same(values[4], five[4]);

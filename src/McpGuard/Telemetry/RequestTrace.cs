@@ -106,7 +106,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
 
     /// <summary>
     /// What every traced request of its session shares (transports, session id, agent): one reference written a
-    /// request, where five strings were written apiece, each through the collector's write barrier (bench/README.md).
+    /// request, where five strings were written apiece, each through the collector's write barrier (bench/HISTORY.md).
     /// </summary>
     public TraceSession Session
     {
@@ -241,7 +241,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     /// Writes a reference only when it is another object. The record is old (pooled), and the native build's write
     /// barrier marks the record's card whenever the object written lies in the young generations' address range,
     /// which takes in old regions too: each young collection then scanned every record written since the last one,
-    /// ~500 instructions a record (bench/README.md). A session's requests mostly carry the same tool, session,
+    /// ~500 instructions a record (bench/HISTORY.md). A session's requests mostly carry the same tool, session,
     /// revision, decision, rule and risk, so in the steady state the pump writes no reference into a record and marks
     /// no card.
     /// </summary>

@@ -9,7 +9,7 @@ namespace McpGuard.Telemetry;
 /// front of the value (<c>KeyValue</c>'s tag and length, the key, <c>AnyValue</c>'s tag and lengths) are kept made,
 /// copied with two 16-byte stores, and given their three one-byte lengths; a value of up to 16 bytes is copied byte
 /// by byte. The same bytes as <see cref="OtlpAttributes.Utf8"/>, without its header's arithmetic and two calls to
-/// <c>Memmove</c> for a few bytes each (~110 of a span's instructions for <c>jsonrpc.request.id</c>; bench/README.md).
+/// <c>Memmove</c> for a few bytes each (~110 of a span's instructions for <c>jsonrpc.request.id</c>; bench/HISTORY.md).
 /// A value too long for one-byte lengths is written by <see cref="OtlpAttributes.Utf8"/>.
 /// </summary>
 internal sealed class ShortUtf8Attribute

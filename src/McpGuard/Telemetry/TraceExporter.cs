@@ -23,7 +23,7 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     /// <summary>
     /// Sent records, free for new requests, a batch's worth at a time in chunks of <see cref="FreeChunk"/>: one
     /// interlocked operation on each side per chunk, not per record (a record's own enqueue and dequeue were two of
-    /// the call's locked operations, each on a queue slot the other core wrote last; bench/README.md).
+    /// the call's locked operations, each on a queue slot the other core wrote last; bench/HISTORY.md).
     /// </summary>
     private readonly ConcurrentQueue<RequestTrace[]> _free = new();
 

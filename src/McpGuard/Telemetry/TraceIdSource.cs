@@ -5,7 +5,7 @@ namespace McpGuard.Telemetry;
 /// <summary>
 /// New trace ids for one thread (the span exporter's): xoshiro256**, the generator <see cref="Random"/> itself uses,
 /// seeded from <see cref="Random.Shared"/>, without <see cref="TraceIds.New"/>'s byte buffer and shared instance (a
-/// hundred instructions a trace; bench/README.md).
+/// hundred instructions a trace; bench/HISTORY.md).
 /// </summary>
 internal sealed class TraceIdSource
 {

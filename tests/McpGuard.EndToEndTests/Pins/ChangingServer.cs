@@ -16,6 +16,7 @@ internal sealed class ChangingServer : IDisposable
         const rl = require('readline').createInterface({ input: process.stdin });
         const send = m => process.stdout.write(JSON.stringify(m) + '\n');
         rl.on('line', l => {
+          if (l.trim() === '') return; // run's poke of a server slow to answer a 2026-07-28 probe: servers skip it
           const m = JSON.parse(l);
           if (m.id === undefined) return;
           const modern = !!(m.params && m.params._meta && m.params._meta['io.modelcontextprotocol/protocolVersion']);

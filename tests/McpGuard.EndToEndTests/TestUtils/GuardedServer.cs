@@ -50,11 +50,20 @@ internal sealed class GuardedServer : IAsyncDisposable
             StandardErrorLines = stderr.Add,
             ShutdownTimeout = TimeSpan.FromSeconds(10),
         });
-        var client = await McpClient.CreateAsync(
-            wrapTransport is null ? transport : wrapTransport(transport),
-            ClientOptions.Patient(clientOptions),
-            cancellationToken: TestContext.Current.CancellationToken);
-        return new GuardedServer(policyPath, client, stderr);
+        try
+        {
+            var client = await McpClient.CreateAsync(
+                wrapTransport is null ? transport : wrapTransport(transport),
+                ClientOptions.Patient(clientOptions),
+                cancellationToken: TestContext.Current.CancellationToken);
+            return new GuardedServer(policyPath, client, stderr);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The SDK says only that the process exited: what the guard said on stderr is why.
+            throw new InvalidOperationException(
+                $"The guard did not start a session ({e.Message}). Its stderr:\n{string.Join('\n', stderr.Lines)}", e);
+        }
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed class SqliteFrameWritesTests : IDisposable
     [Fact]
     public async Task LoneCounts_EachFrameOfTheLogIsOneWrite_AndAnotherConnectionReadsEveryCount()
     {
-        // bench/README.md, issue 27: SQLite writes a log frame's header and its page apart; the store's VFS joins
+        // bench/HISTORY.md, issue 27: SQLite writes a log frame's header and its page apart; the store's VFS joins
         // them. Other tests may commit meanwhile, so the joined frames are at least this test's commits.
         var path = _directory.File("state.db");
         var store = new SqliteCounterStore(path, TimeSpan.FromSeconds(10), path);
