@@ -42,8 +42,10 @@ internal static class ServerInspection
         TextWriter error,
         CancellationToken cancellationToken)
     {
-        // The SDK's own logging stays off: its lines would carry the server's text past the sanitiser.
-        using var loggerFactory = GuardLogging.Create(LogLevel.None);
+        // The SDK's own logging is never printed (its lines would carry the server's text past the sanitiser); it is
+        // heard only for what the server wrote on stdout that is not an MCP message, which the failure line names.
+        var stray = new StrayOutput();
+        using var loggerFactory = new LoggerFactory([stray], new LoggerFilterOptions { MinLevel = LogLevel.Trace });
         var shown = TerminalText.Printable(string.Join(' ', commandLine));
         using var stop = new StopSignal();
         try
@@ -83,6 +85,7 @@ internal static class ServerInspection
             var why = ex is OperationCanceledException
                 ? $"no answer within {s_listTimeout.TotalSeconds:0} s"
                 : ServerFailureText.Describe(ex, commandLine);
+            why += stray.Describe();
             await error.WriteLineAsync($"mcpguard: cannot list the tools of '{shown}': {TerminalText.Printable(why)}"
                 + $"{(verbose ? "" : " (--verbose for details)")}");
             if (verbose)
