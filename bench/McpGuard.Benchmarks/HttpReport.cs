@@ -67,7 +67,31 @@ internal static class HttpReport
                 $"- {side} added p50 / nginx added p50 (target ≤ 1.5): {Join(ratios, "0.00")} → {met}");
         }
 
+        Decomposition(text, figures, nginx);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Whether <c>serve --url</c> adds more than its parts: the forwarder's added p50 (Kestrel in, HttpClient out, one
+    /// more hop) plus <c>run --url</c>'s (the guard's own work, reached over a pipe instead of that hop). Near zero,
+    /// serve's code around the session costs about what a pipe hop costs, and its gap to the target is the guard's
+    /// work that <c>run --url</c> shares (bench/README.md, issue 24, the twenty-fourth session).
+    /// </summary>
+    private static void Decomposition(StringBuilder text, Dictionary<string, HttpFigures> figures, List<double> nginx)
+    {
+        foreach (var suffix in (string[])["", BeforeSuffix])
+        {
+            if (!figures.TryGetValue(Url + suffix, out var serve) || !figures.TryGetValue(UrlRun + suffix, out var run))
+            {
+                continue;
+            }
+
+            var parts = Added(figures, figures[Forwarder], 0.5).Zip(Added(figures, run, 0.5), (f, r) => f + r);
+            var beyond = Added(figures, serve, 0.5).Zip(parts, (s, p) => s - p).ToList();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"- {Url + suffix} added p50 − (the forwarder's + {UrlRun + suffix}'s): {Join(beyond, "0")} µs, "
+                + $"÷ nginx added p50: {Join(beyond.Zip(nginx, (b, n) => b / n), "0.00")}");
+        }
     }
 
     /// <summary>The side of this build, then that of the <c>--before</c> build when it was measured.</summary>

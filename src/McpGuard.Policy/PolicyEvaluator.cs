@@ -106,14 +106,15 @@ internal static class PolicyEvaluator
                 if (outcome.State == ConditionState.Holds)
                 {
                     trace?.Add($"{ruleId}: holds → {Word(rule.Action)}");
-                    return Decide(rule.Action, ruleId, rule.Reason ?? entry.Reason, risk);
+                    return Kept(entry, position, risk) ?? Keep(
+                        entry, position, Decide(rule.Action, ruleId, rule.Reason ?? entry.Reason, risk));
                 }
             }
 
             if (entry.Action is { } action)
             {
                 trace?.Add($"{id}: {(entry.Rules.Count > 0 ? "no rule held; " : "")}action → {Word(action)}");
-                return Decide(action, id, entry.Reason, risk);
+                return Kept(entry, -1, risk) ?? Keep(entry, -1, Decide(action, id, entry.Reason, risk));
             }
 
             trace?.Add($"{id}: no rule held and the entry has no action → deny");
@@ -198,6 +199,25 @@ internal static class PolicyEvaluator
         }
 
         return ConditionOutcome.Holds;
+    }
+
+    /// <summary>
+    /// The decision a rule (or the entry's own action, <paramref name="position"/> -1) made before for this class:
+    /// it depends on nothing else, and a new one per call was an object per call on the pump (bench/README.md, issue
+    /// 27). Decisions are immutable (a change is a copy, <c>with</c>), so one serves every call.
+    /// </summary>
+    private static PolicyDecision? Kept(ToolEntry entry, int position, RiskClass risk) =>
+        (uint)risk < (uint)ToolEntry.RiskClasses ? Volatile.Read(ref entry.KeptDecision(position, risk)) : null;
+
+    private static PolicyDecision Keep(ToolEntry entry, int position, PolicyDecision decision)
+    {
+        if ((uint)decision.Risk < (uint)ToolEntry.RiskClasses)
+        {
+            // Two calls may make it at once: either's is the same decision.
+            Volatile.Write(ref entry.KeptDecision(position, decision.Risk), decision);
+        }
+
+        return decision;
     }
 
     private static PolicyDecision Decide(Verdict verdict, RuleId ruleId, string? reason, RiskClass risk) => new()

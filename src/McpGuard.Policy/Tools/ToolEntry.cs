@@ -1,4 +1,5 @@
 using McpGuard.Policy.Limits;
+using McpGuard.Policy.Risk;
 
 namespace McpGuard.Policy.Tools;
 
@@ -35,7 +36,32 @@ internal sealed record ToolEntry
     /// </summary>
     internal RuleId RuleIdAt(int position) => (_ruleIds ??= [.. Rules.Select(r => RuleId.Rule(Id, r.Index))])[position];
 
+    /// <summary>
+    /// The decisions this entry makes, one slot per rule and one for its own action (<paramref name="position"/> -1),
+    /// each per risk class: the same every time, so kept once made (<see cref="PolicyEvaluator"/>).
+    /// </summary>
+    internal ref PolicyDecision? KeptDecision(int position, RiskClass risk)
+    {
+        // A copy made by `with` must not read its original's: the slots belong to the entry that made them.
+        var kept = _kept is { } own && ReferenceEquals(own.Owner, this)
+            ? own
+            : _kept = new KeptDecisions(this, (Rules.Count + 1) * RiskClasses);
+        return ref kept.Slots[((position + 1) * RiskClasses) + (int)risk];
+    }
+
+    /// <summary>How many risk classes there are: the slots of <see cref="KeptDecision"/> per rule.</summary>
+    internal static readonly int RiskClasses = Enum.GetValues<RiskClass>().Length;
+
     private RuleId? _id;
 
     private RuleId[]? _ruleIds;
+
+    private KeptDecisions? _kept;
+
+    private sealed class KeptDecisions(ToolEntry owner, int slots)
+    {
+        public ToolEntry Owner { get; } = owner;
+
+        public PolicyDecision?[] Slots { get; } = new PolicyDecision?[slots];
+    }
 }

@@ -71,14 +71,14 @@ internal sealed class ServedGuard : IAsyncDisposable
 
             await process.WaitForExitAsync(TestContext.Current.CancellationToken);
             throw new InvalidOperationException(
-                $"serve exited ({process.ExitCode}) before serving: {string.Join('\n', stderr)}");
+                $"serve exited ({process.ExitCode}) before serving: {string.Join('\n', stderr.Lines)}");
         }
         catch (TimeoutException)
         {
             process.Kill(entireProcessTree: true);
             throw new InvalidOperationException(
                 $"serve did not say it was serving in {TestConstants.DefaultTimeout.TotalSeconds} s (killed): "
-                + string.Join('\n', stderr));
+                + string.Join('\n', stderr.Lines));
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using McpGuard.Policy;
+using McpGuard.Policy.Risk;
 using static McpGuard.Tests.Policy.PolicyTestData;
 
 namespace McpGuard.Tests.Policy;
@@ -271,5 +272,43 @@ public sealed class EvaluatorTests
         Assert.Equal(Verdict.RequireApproval, explanation.Decision.Verdict);
         Assert.Contains(explanation.Steps, s => s.Contains("qty: lte 0.01 → does not hold"));
         Assert.Contains(explanation.Steps, s => s.Contains("rules[1]: holds"));
+    }
+    [Fact]
+    public void Evaluate_SameRuleAndClassTwice_OneDecisionKeptPerRuleAndClass()
+    {
+        // A rule's (or an entry's action's) decision depends only on the rule and the tool's class: made once, not an
+        // object per call. Another rule, the entry's action or another class still decide for themselves.
+        var policy = Load(Orders + "\n  get_*: allow\n");
+        var engine = new PolicyEngine(policy);
+        const string Small = """{"symbol":"BTCUSDT","category":"spot","qty":"0.01"}""";
+
+        var first = engine.Evaluate(Call("place_order", Small));
+        var again = engine.Evaluate(Call("place_order", Small));
+        var big = engine.Evaluate(Call("place_order", """{"symbol":"SOLUSDT","category":"spot","qty":"1"}"""));
+        var read = engine.Evaluate(Call("get_tickers") with { Risk = RiskClass.Read });
+        var write = engine.Evaluate(Call("get_tickers") with { Risk = RiskClass.Write });
+
+        Assert.Same(first, again);
+        Assert.Equal(
+            (Verdict.Allow, "tools.place_order.rules[0]", (string?)null),
+            (first.Verdict, first.RuleId.Text, first.Reason));
+        Assert.Equal(
+            (Verdict.RequireApproval, "tools.place_order.rules[1]", "big"), (big.Verdict, big.RuleId.Text, big.Reason));
+        Assert.Equal((Verdict.Allow, "tools.get_*", RiskClass.Read), (read.Verdict, read.RuleId.Text, read.Risk));
+        Assert.Equal((Verdict.Allow, "tools.get_*", RiskClass.Write), (write.Verdict, write.RuleId.Text, write.Risk));
+        Assert.Same(read, engine.Evaluate(Call("get_tickers") with { Risk = RiskClass.Read }));
+    }
+
+    [Fact]
+    public void KeptDecision_ACopyOfTheEntry_DoesNotReadItsOriginals()
+    {
+        var entry = Load(Orders).Entries.Single();
+        var kept = new PolicyEngine(Load(Orders)).Evaluate(Call("place_order", "{}"));
+        entry.KeptDecision(-1, RiskClass.Unknown) = kept;
+
+        var copy = entry with { Action = Verdict.Deny };
+
+        Assert.Null(copy.KeptDecision(-1, RiskClass.Unknown));
+        Assert.Same(kept, entry.KeptDecision(-1, RiskClass.Unknown));
     }
 }

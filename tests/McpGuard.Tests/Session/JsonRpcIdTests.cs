@@ -81,6 +81,21 @@ public sealed class JsonRpcIdTests
         Assert.Equal("-0", minusZero.ToString());
     }
 
+    [Theory]
+    [InlineData("7")]
+    [InlineData("-12")]
+    [InlineData("123456789012345678901234567890")]
+    [InlineData("-0")]
+    [InlineData("\"7\"")]
+    public void Raw_AnId_ItsExactBytesAndItsOwnValueForTheAuditLog(string json)
+    {
+        // An integer's bytes are made from its key when asked for (no copy per message): still the wire's bytes.
+        var id = Id(json);
+
+        Assert.Equal(json, Encoding.UTF8.GetString(id.Raw));
+        Assert.Equal(json, id.ToJsonElement().GetRawText());
+    }
+
     [Fact]
     public void FromString_GuardId_IsJsonEscaped()
     {
