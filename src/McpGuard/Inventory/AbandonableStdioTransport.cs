@@ -12,7 +12,7 @@ namespace McpGuard.Inventory;
 /// the connection and ends with it (closed, or never opened): a token that outlives the listing holds neither the
 /// options nor a callback into a closed connection. Closing reads the token itself too: a token's callbacks run
 /// newest first, so what ends a given-up listing (its wait for an answer, cancelled) can close the connection before
-/// the watch has run.
+/// the watch has run. Once the server is killed, closing waits (briefly) until it is gone (<see cref="KilledServer"/>).
 /// </summary>
 internal sealed class AbandonableStdioTransport(
     StdioClientTransportOptions options, ILoggerFactory loggerFactory, CancellationToken abandoned) : IClientTransport
@@ -35,12 +35,15 @@ internal sealed class AbandonableStdioTransport(
         }
     }
 
-    private void StopWaitingIfAbandoned()
+    private bool StopWaitingIfAbandoned()
     {
         if (abandoned.IsCancellationRequested)
         {
             options.ShutdownTimeout = TimeSpan.Zero;
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>The SDK's connection, unchanged but for not waiting once abandoned and ending the watch.</summary>
@@ -58,8 +61,12 @@ internal sealed class AbandonableStdioTransport(
         {
             try
             {
-                owner.StopWaitingIfAbandoned();
+                var killed = owner.StopWaitingIfAbandoned();
                 await connection.DisposeAsync();
+                if (killed && KilledServer.ProcessIdOf(connection) is { } pid)
+                {
+                    await KilledServer.AwaitGoneAsync(pid);
+                }
             }
             finally
             {

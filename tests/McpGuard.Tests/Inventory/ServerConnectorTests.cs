@@ -62,6 +62,45 @@ public sealed class ServerConnectorTests : IDisposable
     }
 
     [Fact]
+    public async Task ListingGivenUp_ServerSlowToDie_IsGoneWhenTheListingEnds()
+    {
+        // "the server was stopped too" is printed once the listing ends: the killed server must be gone by then, not
+        // still exiting. Half a GiB of touched memory makes its exit take tens of milliseconds after the SIGKILL (the
+        // kernel frees every page), which the listing ended well within before it waited (InspectionSignalTests saw
+        // it at load). It ignores its stdin's end and the signals a polite stop would send.
+        var pidPipe = Path.Combine(_folder, "slow-pid");
+        using (var mkfifo = Process.Start("mkfifo", [pidPipe]))
+        {
+            await mkfifo.WaitForExitAsync(Ct);
+        }
+
+        var connector = ServerConnector.Starting(Timeout.InfiniteTimeSpan);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        string[] commandLine = ["perl", "-e", "$SIG{$_} = 'IGNORE' for qw(INT TERM HUP); $x = 'a' x (512 << 20); "
+            + $"open(my $f, '>', '{pidPipe}'); print $f $$; close $f; sleep 600"];
+        var listing = ServerProbe.ListToolsAsync(
+            connector.Connect(commandLine, NullLoggerFactory.Instance, cancel.Token), cancel.Token);
+        var pid = int.Parse(
+            await Task.Run(() => File.ReadAllText(pidPipe), Ct).WaitAsync(TestConstants.DefaultTimeout, Ct),
+            CultureInfo.InvariantCulture);
+        try
+        {
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(
+                () => listing.WaitAsync(TestConstants.DefaultTimeout, Ct));
+            Assert.False(IsRunning(pid), $"the killed server (pid {pid}) was still exiting when the listing ended");
+        }
+        finally
+        {
+            if (IsRunning(pid))
+            {
+                using var left = TryGetProcess(pid);
+                left?.Kill(); // not left behind by a failing test either
+            }
+        }
+    }
+
+    [Fact]
     public async Task ListingAnswered_ServerIgnoresTheEndOfItsStdin_KilledWithoutWaiting()
     {
         // docs/relay.md: once listed, tools/check/pin/init do not wait for the server. With no end to that wait
