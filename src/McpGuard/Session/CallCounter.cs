@@ -93,7 +93,8 @@ internal sealed partial class CallCounter(
             ? count
             : count with { Decision = count.Decision with { Request = Kept(count.Decision.Request) } };
         channels.AwaitingServer.TryGet(id, out var pending);
-        var call = new CountedCall(id, line.ToArray(), callId, kept, era, counting, order.TakeCounted(), pending);
+        var copy = Counted.CopyOf(line);
+        var call = new CountedCall(id, copy, callId, kept, era, counting, order.TakeCounted(), pending);
         Counted.Enqueue(call);
     }
 
