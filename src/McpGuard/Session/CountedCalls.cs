@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 
 namespace McpGuard.Session;
 
@@ -58,11 +57,11 @@ internal sealed class CountedCalls(Func<CountedCall, ValueTask> send, Func<Value
     }
 
     /// <summary>
-    /// A copy of a held call's line, in a buffer a sent call gave back when there is one. The buffer is given back
-    /// once <c>send</c> completed for its call: the transports copy what they keep before their send completes
-    /// (<see cref="IMessageOutput.SendAsync(ReadOnlySequence{byte}, bool, CancellationToken)"/>).
+    /// A copy of a held call's line at the start of a buffer, one a sent call gave back when there is one. The buffer
+    /// is given back once <c>send</c> completed for its call: the transports copy what they keep before their send
+    /// completes (<see cref="IMessageOutput.SendAsync(ReadOnlySequence{byte}, bool, CancellationToken)"/>).
     /// </summary>
-    public ReadOnlyMemory<byte> CopyOf(ReadOnlySequence<byte> line)
+    public byte[] CopyOf(ReadOnlySequence<byte> line)
     {
         byte[]? buffer = null;
         if (line.Length <= MaxKeptLine)
@@ -84,7 +83,7 @@ internal sealed class CountedCalls(Func<CountedCall, ValueTask> send, Func<Value
         }
 
         line.CopyTo(buffer);
-        return buffer.AsMemory(0, (int)line.Length);
+        return buffer;
     }
 
     /// <summary>Completes once every call queued so far was sent or given up (cancels nothing).</summary>
@@ -157,16 +156,10 @@ internal sealed class CountedCalls(Func<CountedCall, ValueTask> send, Func<Value
             }
 
             await send(next);
-            sent = KeptBuffer(next.Line);
+            sent = next.Line.Length <= MaxKeptLine ? next.Line : null;
             unflushed = true;
         }
     }
-
-    /// <summary>The buffer under a line from <see cref="CopyOf"/>, when it is one worth keeping.</summary>
-    private static byte[]? KeptBuffer(ReadOnlyMemory<byte> line) =>
-        MemoryMarshal.TryGetArray(line, out var segment) && segment.Array!.Length <= MaxKeptLine
-            ? segment.Array
-            : null;
 
     private async ValueTask FlushAsync()
     {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text;
 using McpGuard.Policy.Limits;
 using McpGuard.Session;
@@ -28,23 +27,26 @@ public sealed class CountedCallsTests
                 }
 
                 // Read when the send completes, as a transport that copies late would.
-                sent.Add(Encoding.UTF8.GetString(call.Line.Span));
+                sent.Add(Encoding.UTF8.GetString(call.Line, 0, call.LineLength));
             },
             () => ValueTask.CompletedTask);
 
-        var first = calls.CopyOf(Line("""{"id":1,"marker":"FIRST"}"""));
-        calls.Enqueue(Call(first));
-        var second = calls.CopyOf(Line("""{"id":2,"marker":"SECOND"}"""));
-        Assert.NotSame(ArrayOf(first), ArrayOf(second));
-        calls.Enqueue(Call(second));
+        var first = Line("""{"id":1,"marker":"FIRST"}""");
+        var firstCopy = calls.CopyOf(first);
+        calls.Enqueue(Call(firstCopy, first));
+        var second = Line("""{"id":2,"marker":"SECOND"}""");
+        var secondCopy = calls.CopyOf(second);
+        Assert.NotSame(firstCopy, secondCopy);
+        calls.Enqueue(Call(secondCopy, second));
 
         firstSend.SetResult();
         await calls.Sent.WaitAsync(TestConstants.DefaultTimeout, TestContext.Current.CancellationToken);
         Assert.Equal(["""{"id":1,"marker":"FIRST"}""", """{"id":2,"marker":"SECOND"}"""], sent);
 
-        var third = calls.CopyOf(Line("""{"id":3,"marker":"THIRD"}"""));
-        Assert.Contains(ArrayOf(third), new[] { ArrayOf(first), ArrayOf(second) });
-        Assert.Equal("""{"id":3,"marker":"THIRD"}""", Encoding.UTF8.GetString(third.Span));
+        var third = Line("""{"id":3,"marker":"THIRD"}""");
+        var thirdCopy = calls.CopyOf(third);
+        Assert.Contains(thirdCopy, new[] { firstCopy, secondCopy });
+        Assert.Equal("""{"id":3,"marker":"THIRD"}""", Encoding.UTF8.GetString(thirdCopy, 0, (int)third.Length));
     }
 
     [Fact]
@@ -55,18 +57,16 @@ public sealed class CountedCallsTests
 
         var copy = calls.CopyOf(Line(text));
 
-        Assert.Equal(text, Encoding.UTF8.GetString(copy.Span));
+        Assert.Equal(text, Encoding.UTF8.GetString(copy));
     }
 
     private static ReadOnlySequence<byte> Line(string text) => new(Encoding.UTF8.GetBytes(text));
 
-    private static byte[] ArrayOf(ReadOnlyMemory<byte> copy) =>
-        MemoryMarshal.TryGetArray(copy, out var segment) ? segment.Array! : throw new InvalidOperationException();
-
     // The sender reads only whether the count is in; sending is the test's own callback.
-    private static CountedCall Call(ReadOnlyMemory<byte> line) => new(
+    private static CountedCall Call(byte[] copy, ReadOnlySequence<byte> line) => new(
         JsonRpcId.FromString("call"),
-        line,
+        copy,
+        (int)line.Length,
         "session-1",
         null!,
         ProtocolEra.Legacy,
