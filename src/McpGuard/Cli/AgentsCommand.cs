@@ -1,6 +1,7 @@
 using System.CommandLine;
 using McpGuard.Home;
 using McpGuard.Http;
+using McpGuard.Pins;
 using McpGuard.Policy;
 using McpGuard.Policy.Agents;
 using McpGuard.Policy.Compile;
@@ -69,14 +70,31 @@ internal static class AgentsCommand
                     var auth = checksNone.Serve.Auth is ServeAuth.OAuth ? "oauth" : "none";
                     await parseResult.InvocationConfiguration.Error.WriteLineAsync(
                         $"mcpguard: serve with {TerminalText.Printable(checksNone.Source)} does not ask for this token "
-                            + $"(its serve.auth is {auth}): add 'auth: {{ tokens: agents.yaml }}' to its serve block "
-                            + "(docs/serve.md).");
+                            + $"(its serve.auth is {auth}): add 'auth: {{ tokens: {TokensValue(checksNone, path)} }}' "
+                            + "to its serve block (docs/serve.md).");
                 }
 
                 return ExitCodes.Success;
             });
         });
         return command;
+    }
+
+    /// <summary>
+    /// The <c>serve.auth.tokens</c> value that names the file this agent was just added to: a bare
+    /// <c>agents.yaml</c> would mean the one beside the policy, where the token is not, and serve would refuse it.
+    /// Relative to the policy's folder when the file is inside it, else absolute; quoted unless plainly safe in YAML.
+    /// </summary>
+    private static string TokensValue(CompiledPolicy policy, string written)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(policy.Source))!;
+        var relative = Path.GetRelativePath(folder, written);
+        var value = relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)
+            ? written
+            : relative;
+        return value.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-')
+            ? value
+            : LockFileWriter.Quote(value);
     }
 
     private static Command List()

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests.Serve;
@@ -27,9 +28,17 @@ public sealed class AgentsWithoutTokensTests
         Assert.StartsWith("mcpg_", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(home, ".mcpguard", "agents.yaml")));
         Assert.Contains(
-            $"serve with {policy} does not ask for this token (its serve.auth is {auth}): add "
-                + "'auth: { tokens: agents.yaml }' to its serve block",
+            $"serve with {policy} does not ask for this token (its serve.auth is {auth}): add 'auth: {{ tokens: ",
             error,
             StringComparison.Ordinal);
+
+        // The hint, followed as written, names the file the token is in (not an agents.yaml beside the policy).
+        var hinted = Regex.Match(error, "'(auth: \\{ tokens: .+? \\})' to its serve block").Groups[1].Value;
+        var followed = Path.Combine(home, "followed.yaml");
+        await File.WriteAllTextAsync(
+            followed, $"version: 1\ndefault: deny\nserve:\n  {hinted}\n", TestContext.Current.CancellationToken);
+        var (listed, agents, _) = await GuardCommand.RunInHomeAsync(home, "agents", "list", "--policy", followed);
+        Assert.Equal(0, listed);
+        Assert.StartsWith("alice\t", agents, StringComparison.Ordinal);
     }
 }
