@@ -54,7 +54,7 @@ public sealed class ProvingCommandTests
 
             Assert.Equal(1, code);
             Assert.Equal("", output);
-            Assert.Equal($"mcpguard replay: {log} {why}; nothing was replayed.", error.TrimEnd());
+            Assert.Equal($"mcpguard: {log} {why}; nothing was replayed.", error.TrimEnd());
         }
         finally
         {

@@ -70,6 +70,11 @@ internal abstract record SingleYamlDocument
                 return new Failed(unmarked);
             }
 
+            if (UnclosedFlow.Find(text, source, ex.Start) is { } unclosed)
+            {
+                return new Failed(unclosed);
+            }
+
             var message = ex.InnerException?.Message ?? ex.Message;
             return new Failed(new PolicyError(source, (int)ex.Start.Line, (int)ex.Start.Column, "$", message));
         }
@@ -79,6 +84,11 @@ internal abstract record SingleYamlDocument
             // unclosed flow collection, ArgumentException for a stray ':'; found by PropertyTests). Whatever it
             // throws, the file is not readable: say so at the last event it read, the nearest position we have.
             var near = parser.Current?.End ?? Mark.Empty;
+            if (UnclosedFlow.Find(text, source, near) is { } unclosed)
+            {
+                return new Failed(unclosed);
+            }
+
             return new Failed(new PolicyError(
                 source, Math.Max(1, (int)near.Line), Math.Max(1, (int)near.Column), "$",
                 "the YAML is malformed after this point (check brackets, braces and quotes)"));

@@ -34,7 +34,7 @@ internal static class AuditCommand
                 if (!AuditSince.TryParse(sinceText, clock.GetUtcNow(), out var parsed))
                 {
                     await error.WriteLineAsync(
-                        $"mcpguard audit: --since '{TerminalText.Printable(sinceText)}' is neither an ISO-8601 time "
+                        $"mcpguard: --since '{TerminalText.Printable(sinceText)}' is neither an ISO-8601 time "
                             + $"nor a span like 30m, 1h, 2d.");
                     return ExitCodes.UsageOrPolicyError;
                 }
@@ -51,14 +51,14 @@ internal static class AuditCommand
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                return await AuditLogInput.CannotReadAsync(error, "audit", path, exception);
+                return await AuditLogInput.CannotReadAsync(error, path, exception);
             }
 
             // As `replay` does: a summary of "0 calls" would hide that the wrong file was given.
             if (summary.Records == 0 && summary.Lines > 0 && summary.Malformed > 0)
             {
                 var lines = summary.Malformed == 1 ? "1 line" : $"{summary.Malformed} lines";
-                await error.WriteLineAsync($"mcpguard audit: {TerminalText.Printable(path)} is not an audit log: "
+                await error.WriteLineAsync($"mcpguard: {TerminalText.Printable(path)} is not an audit log: "
                     + $"none of its {lines} is an audit record (docs/audit.md).");
                 return ExitCodes.Failure;
             }

@@ -15,10 +15,10 @@ internal static class AuditLogInput
     /// Says why <paramref name="path"/> could not be read; returns the exit code: a log that is not there was
     /// named wrongly (a usage error), any other failure is the machine's.
     /// </summary>
-    public static async Task<int> CannotReadAsync(TextWriter error, string command, string path, Exception exception)
+    public static async Task<int> CannotReadAsync(TextWriter error, string path, Exception exception)
     {
         await error.WriteLineAsync(
-            $"mcpguard {command}: cannot read {TerminalText.Printable(path)}: "
+            $"mcpguard: cannot read {TerminalText.Printable(path)}: "
                 + TerminalText.Printable(AuditPaths.WhyUnreadable(path, exception)));
         return exception is FileNotFoundException or DirectoryNotFoundException
             ? ExitCodes.UsageOrPolicyError

@@ -33,7 +33,7 @@ internal static class DeskCommand
             var port = parseResult.GetValue(portOption);
             if (port is < 0 or > 65535)
             {
-                await error.WriteLineAsync("mcpguard desk: --port must be between 0 and 65535.");
+                await error.WriteLineAsync("mcpguard: --port must be between 0 and 65535.");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -46,7 +46,7 @@ internal static class DeskCommand
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 await error.WriteLineAsync(
-                    $"mcpguard desk: cannot use the secret {DeskFiles.SecretPath}: {ex.Message}");
+                    $"mcpguard: cannot use the secret {DeskFiles.SecretPath}: {ex.Message}");
                 return ExitCodes.Failure;
             }
 
@@ -74,9 +74,9 @@ internal static class DeskCommand
                 }
 
                 await error.WriteLineAsync(ex.InnerException is AddressInUseException
-                    ? $"mcpguard desk: 127.0.0.1:{port} is already in use (a desk already running? "
+                    ? $"mcpguard: 127.0.0.1:{port} is already in use (a desk already running? "
                         + "`mcpguard doctor` says), or pick another with --port"
-                    : $"mcpguard desk: cannot listen on 127.0.0.1:{port}: {ex.Message}");
+                    : $"mcpguard: cannot listen on 127.0.0.1:{port}: {ex.Message}");
                 return ExitCodes.Failure;
             }
 

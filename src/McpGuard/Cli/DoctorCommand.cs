@@ -44,7 +44,8 @@ internal static class DoctorCommand
                 findings.Add(configHome);
             }
 
-            var configs = new ClientConfigCheck(guard, PolicyLoader.LoadFile, path);
+            var running = GuardProcesses.Find(McpGuardHome.Path);
+            var configs = new ClientConfigCheck(guard, PolicyLoader.LoadFile, path, running);
             var home = UserHome.Path;
             var locations = ClientConfigLocations
                 .All(home, Environment.CurrentDirectory, Environment.GetEnvironmentVariable)
@@ -61,7 +62,7 @@ internal static class DoctorCommand
                 findings.Add(await SetupChecks.StoreAsync(policyPath, policy, cancellationToken));
             }
 
-            findings.AddRange(Guards());
+            findings.AddRange(Guards(running));
             foreach (var finding in findings)
             {
                 var word = finding.Level switch { DoctorLevel.Ok => "ok", DoctorLevel.Note => "note", _ => "PROBLEM" };
@@ -78,9 +79,9 @@ internal static class DoctorCommand
         return command;
     }
 
-    private static IEnumerable<DoctorFinding> Guards()
+    private static IEnumerable<DoctorFinding> Guards(IReadOnlyList<RunningGuard>? guards)
     {
-        if (GuardProcesses.Find(McpGuardHome.Path) is not { } guards)
+        if (guards is null)
         {
             yield return new DoctorFinding(DoctorLevel.Note, "guards", "running guards are listed on Linux only");
             yield break;

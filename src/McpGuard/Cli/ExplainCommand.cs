@@ -59,8 +59,8 @@ internal static class ExplainCommand
                 var refusal = StrictJsonRefusal.Describe(
                     System.Text.Encoding.UTF8.GetBytes(text), ClientMessageValidator.MaxDepth, quoteName: true);
                 await error.WriteLineAsync(refusal is null
-                    ? $"mcpguard explain: --args is not JSON: {TerminalText.FirstLine(ex.Message)}"
-                    : $"mcpguard explain: --args has {refusal}, which a guard refuses (-32600).");
+                    ? $"mcpguard: --args is not JSON: {TerminalText.FirstLine(ex.Message)}"
+                    : $"mcpguard: --args has {refusal}, which a guard refuses (-32600).");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -68,7 +68,7 @@ internal static class ExplainCommand
             {
                 if (arguments.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    await error.WriteLineAsync("mcpguard explain: --args must be a JSON object.");
+                    await error.WriteLineAsync("mcpguard: --args must be a JSON object.");
                     return ExitCodes.UsageOrPolicyError;
                 }
 

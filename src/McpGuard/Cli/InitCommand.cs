@@ -36,7 +36,7 @@ internal static class InitCommand
             // Before the server starts: a refusal should not wait for (or run) a server first.
             if (parseResult.GetValue(outOption) is { } outFile && OutRefusal(outFile) is { } refusal)
             {
-                await error.WriteLineAsync($"mcpguard init: {refusal}");
+                await error.WriteLineAsync($"mcpguard: {refusal}");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -53,7 +53,7 @@ internal static class InitCommand
                 remote: target.Remote is not null);
             foreach (var name in starter.LeftOut)
             {
-                await error.WriteLineAsync($"mcpguard init: warning: the tool '{TerminalText.Printable(name)}' "
+                await error.WriteLineAsync($"mcpguard: warning: the tool '{TerminalText.Printable(name)}' "
                     + "has characters that are unsafe in a policy file; it is left out of the comments "
                     + "(its risk class still applies).");
             }
@@ -64,7 +64,7 @@ internal static class InitCommand
             if (!check.Succeeded || check.Policy.Entries.Count > 0 || check.Policy.Hide.Count > 0
                 || check.Policy.RiskOverrides.Count > 0)
             {
-                await error.WriteLineAsync("mcpguard init: the starter policy did not come out as written; "
+                await error.WriteLineAsync("mcpguard: the starter policy did not come out as written; "
                     + "nothing was written (please report this).");
                 return ExitCodes.Failure;
             }
@@ -77,7 +77,7 @@ internal static class InitCommand
 
             if (file.Exists)
             {
-                await error.WriteLineAsync($"mcpguard init: {file.FullName} exists; not overwriting it.");
+                await error.WriteLineAsync($"mcpguard: {file.FullName} exists; not overwriting it.");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -85,7 +85,7 @@ internal static class InitCommand
                 is NewFileWrite.Failed failed)
             {
                 await error.WriteLineAsync(
-                    $"mcpguard init: cannot write {TerminalText.Printable(file.FullName)}: {failed.Why}.");
+                    $"mcpguard: cannot write {TerminalText.Printable(file.FullName)}: {failed.Why}.");
                 return failed.ByUser ? ExitCodes.UsageOrPolicyError : ExitCodes.Failure;
             }
 

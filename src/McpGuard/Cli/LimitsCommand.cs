@@ -47,7 +47,7 @@ internal static class LimitsCommand
             {
                 // A memory store lives inside each running guard: this process would read (or clear) a fresh one of
                 // its own and show zeros that are nobody's.
-                await error.WriteLineAsync("mcpguard limits: the policy's store is memory: each running guard counts "
+                await error.WriteLineAsync("mcpguard: the policy's store is memory: each running guard counts "
                     + "in its own memory, from zero at its start, and nothing outside it can read or reset that "
                     + "(docs/limits.md#stores); use store: sqlite or redis to see them here.");
                 return ExitCodes.UsageOrPolicyError;
@@ -75,7 +75,7 @@ internal static class LimitsCommand
             }
             catch (CounterStoreException ex)
             {
-                await error.WriteLineAsync($"mcpguard limits: {TerminalText.Printable(ex.Message)}");
+                await error.WriteLineAsync($"mcpguard: {TerminalText.Printable(ex.Message)}");
                 return ExitCodes.Failure;
             }
             finally
@@ -102,7 +102,7 @@ internal static class LimitsCommand
             var known = policy.Entries.Where(e => e.RateLimit is not null || e.Budget is not null)
                 .Select(e => e.Pattern.Pattern)
                 .Concat(policy.GlobalRateLimit is not null ? [CounterId.GlobalEntry] : []).ToList();
-            await error.WriteLineAsync($"mcpguard limits: '{TerminalText.Printable(written)}' is not an entry with a "
+            await error.WriteLineAsync($"mcpguard: '{TerminalText.Printable(written)}' is not an entry with a "
                 + $"limit in this policy (entries with limits: "
                 + $"{(known.Count == 0 ? "none" : TerminalText.Printable(string.Join(", ", known)))}).");
             return ExitCodes.UsageOrPolicyError;
@@ -125,7 +125,7 @@ internal static class LimitsCommand
             };
             if (!audit.TryWriteLimitsReset(record))
             {
-                await error.WriteLineAsync($"mcpguard limits: cannot write the audit log "
+                await error.WriteLineAsync($"mcpguard: cannot write the audit log "
                     + $"{TerminalText.Printable(audit.Path)}, so nothing was reset.");
                 return ExitCodes.Failure;
             }

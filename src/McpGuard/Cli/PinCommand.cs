@@ -48,10 +48,10 @@ internal static class PinCommand
             {
                 foreach (var problem in damaged.Errors)
                 {
-                    await error.WriteLineAsync($"mcpguard pin: warning: {TerminalText.Printable(problem.ToString())}");
+                    await error.WriteLineAsync($"mcpguard: warning: {TerminalText.Printable(problem.ToString())}");
                 }
 
-                await error.WriteLineAsync("mcpguard pin: warning: the existing lock file is invalid; it is replaced, "
+                await error.WriteLineAsync("mcpguard: warning: the existing lock file is invalid; it is replaced, "
                     + "and every tool is shown as new.");
             }
 
@@ -66,12 +66,12 @@ internal static class PinCommand
             var listed = ListedPins.From(tools);
             foreach (var problem in listed.Problems)
             {
-                await error.WriteLineAsync($"mcpguard pin: {TerminalText.Printable(problem)}");
+                await error.WriteLineAsync($"mcpguard: {TerminalText.Printable(problem)}");
             }
 
             if (listed.Problems.Count > 0)
             {
-                await error.WriteLineAsync("mcpguard pin: the lock file was not written; a tool that cannot be pinned "
+                await error.WriteLineAsync("mcpguard: the lock file was not written; a tool that cannot be pinned "
                     + "is always treated as new or changed.");
                 return ExitCodes.Failure;
             }
@@ -98,7 +98,7 @@ internal static class PinCommand
             if (await LockFileTarget.WriteAsync(target.File, LockFileWriter.Write(listed.Tools), cancellationToken)
                 is NewFileWrite.Failed failed)
             {
-                await error.WriteLineAsync($"mcpguard pin: cannot write {TerminalText.Printable(target.File)}: "
+                await error.WriteLineAsync($"mcpguard: cannot write {TerminalText.Printable(target.File)}: "
                     + $"{failed.Why}; the lock file was not written.");
                 return failed.ByUser ? ExitCodes.UsageOrPolicyError : ExitCodes.Failure;
             }

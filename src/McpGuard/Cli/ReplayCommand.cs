@@ -50,14 +50,14 @@ internal static class ReplayCommand
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                return await AuditLogInput.CannotReadAsync(error, "replay", path, exception);
+                return await AuditLogInput.CannotReadAsync(error, path, exception);
             }
 
             // A CI gate aimed at the wrong file must not pass: a log with nothing to decide again is a failure.
             if (NothingToReplay(log) is { } why)
             {
                 await error.WriteLineAsync(
-                    $"mcpguard replay: {TerminalText.Printable(path)} {why}; nothing was replayed.");
+                    $"mcpguard: {TerminalText.Printable(path)} {why}; nothing was replayed.");
                 return ExitCodes.Failure;
             }
 

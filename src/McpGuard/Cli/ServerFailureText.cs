@@ -31,10 +31,13 @@ internal static class ServerFailureText
                 return unanswered.Why;
             }
 
-            if (inner is ClientTransportClosedException
-                { Details: StdioClientCompletionDetails { ExitCode: { } code } details })
+            if (inner is ClientTransportClosedException { Details: StdioClientCompletionDetails details })
             {
-                return $"it exited with code {code} before it answered{Tail(details.StandardErrorTail)}";
+                // The SDK reads the exit code only while the process handle is valid; a server it could not read it
+                // from still ended before answering, and its stderr still says why.
+                return details.ExitCode is { } code
+                    ? $"it exited with code {code} before it answered{Tail(details.StandardErrorTail)}"
+                    : $"it ended before it answered (its exit code could not be read){Tail(details.StandardErrorTail)}";
             }
         }
 

@@ -62,7 +62,7 @@ internal static class TestCommand
             {
                 var wanted = string.Join(" or ", filters.Select(f => $"\"{TerminalText.Printable(f)}\""));
                 await error.WriteLineAsync(
-                    $"mcpguard test: no case name contains {wanted} ({cases.Count} cases read); nothing was run.");
+                    $"mcpguard: no case name contains {wanted} ({cases.Count} cases read); nothing was run.");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -114,7 +114,7 @@ internal static class TestCommand
         }
 
         var count = $"{problems.Count} error{(problems.Count == 1 ? "" : "s")}";
-        await error.WriteLineAsync($"mcpguard test: the cases are invalid ({count}); no case was run.");
+        await error.WriteLineAsync($"mcpguard: the cases are invalid ({count}); no case was run.");
         return null;
     }
 }

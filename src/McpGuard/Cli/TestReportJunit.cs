@@ -26,7 +26,7 @@ internal static class TestReportJunit
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"mcpguard test: cannot write the JUnit report {path}: {exception.Message}");
+            await error.WriteLineAsync($"mcpguard: cannot write the JUnit report {path}: {exception.Message}");
             return false;
         }
     }

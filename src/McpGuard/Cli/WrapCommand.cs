@@ -43,7 +43,7 @@ internal static class WrapCommand
             var policyPath = AuditPaths.Expand(parseResult.GetRequiredValue(policy));
             if (!File.Exists(policyPath))
             {
-                await error.WriteLineAsync($"mcpguard wrap: policy not found: {policyPath}");
+                await error.WriteLineAsync($"mcpguard: policy not found: {policyPath}");
                 return ExitCodes.UsageOrPolicyError;
             }
 
@@ -72,7 +72,7 @@ internal static class WrapCommand
                 if (change.Command is { } original && !CommandLookup.IsFound(original, path))
                 {
                     await error.WriteLineAsync(
-                        $"mcpguard wrap: note: {TerminalText.Printable(change.Name)}: its command "
+                        $"mcpguard: note: {TerminalText.Printable(change.Name)}: its command "
                             + $"{TerminalText.Printable(original)} is not found on this PATH; the client will not "
                             + "find it either (use an absolute path in the config)");
                 }

@@ -113,7 +113,7 @@ internal static class ServerEntries
         {
             return RemoteEntryShape.Read(remote) is RemoteEntryShape.Unwrappable why
                 ? new ServerEntryState.NotLocal(why.Reason)
-                : new ServerEntryState.Unwrapped(remote["url"]!.GetValue<string>());
+                : new ServerEntryState.Unwrapped(remote["url"]!.GetValue<string>()) { Remote = true };
         }
 
         if (!TryReadCommand(node, out _, out var command, out var args, out var problem))

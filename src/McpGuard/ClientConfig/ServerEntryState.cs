@@ -19,7 +19,10 @@ internal abstract record ServerEntryState
     /// <summary>
     /// A server that runs without the guard: its command, or its URL (a remote entry wrap can rewrite).
     /// </summary>
-    public sealed record Unwrapped(string Command) : ServerEntryState;
+    public sealed record Unwrapped(string Command) : ServerEntryState
+    {
+        public bool Remote { get; init; }
+    }
 
     /// <summary>A remote server or a malformed entry; the reason says which.</summary>
     public sealed record NotLocal(string Reason) : ServerEntryState;

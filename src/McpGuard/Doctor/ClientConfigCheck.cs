@@ -10,7 +10,11 @@ namespace McpGuard.Doctor;
 /// policy loads, the guard executable exists and the server's command can be found: the usual causes of
 /// "Server disconnected" right after a client starts.
 /// </summary>
-internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, PolicyLoadResult> loadPolicy, string? path)
+internal sealed class ClientConfigCheck(
+    GuardInvocation guard,
+    Func<string, PolicyLoadResult> loadPolicy,
+    string? path,
+    IReadOnlyList<RunningGuard>? running = null)
 {
     private readonly Dictionary<string, PolicyLoadResult> _policies = new(StringComparer.Ordinal);
 
@@ -48,6 +52,12 @@ internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, Poli
     private DoctorFinding Entry(string label, string name, ServerEntryState state, string configPath) => state switch
     {
         ServerEntryState.Wrapped wrapped => Wrapped(label, wrapped),
+        ServerEntryState.Unwrapped { Remote: true } remote when GatewayAt(remote.Command) is { } gateway =>
+            new DoctorFinding(
+                DoctorLevel.Ok,
+                label,
+                $"the endpoint of mcpguard serve (pid {gateway.Pid}, policy {gateway.Policy ?? "?"}), guarded there",
+                1),
         ServerEntryState.Unwrapped => new DoctorFinding(
             DoctorLevel.Note,
             label,
@@ -57,6 +67,22 @@ internal sealed class ClientConfigCheck(GuardInvocation guard, Func<string, Poli
             DoctorLevel.Note, label, $"skipped: {notLocal.Reason}", 1),
         _ => throw new InvalidOperationException("unknown entry state"),
     };
+
+    /// <summary>
+    /// The running serve an HTTP entry dials, if any: a loopback URL on a port a serve of this home listens on. Such an
+    /// entry is what docs/serve.md has a client add (`claude mcp add --transport http`); wrapping it would put a
+    /// second guard, with its own counts, in front of the first.
+    /// </summary>
+    private RunningGuard? GatewayAt(string url)
+    {
+        if (running is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("http" or "https") || !uri.IsLoopback)
+        {
+            return null;
+        }
+
+        return running.FirstOrDefault(g => g.Command == "serve" && g.Ports.Contains(uri.Port));
+    }
 
     private DoctorFinding Wrapped(string name, ServerEntryState.Wrapped wrapped)
     {

@@ -35,7 +35,7 @@ internal static class GuardProcesses
                     continue;
                 }
 
-                guards.Add(guard);
+                guards.Add(guard.Command == "serve" ? guard with { Ports = ListeningPorts.Of(pid) } : guard);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -6,6 +6,12 @@ namespace McpGuard.Doctor;
 /// </summary>
 internal sealed record RunningGuard(int Pid, string Command, string? Name, string? Policy)
 {
+    // One shared empty set, so two guards without ports stay equal as records.
+    private static readonly IReadOnlySet<int> NoPorts = new HashSet<int>();
+
+    /// <summary>The TCP ports a <c>serve</c> listens on (<see cref="ListeningPorts"/>); none for <c>run</c>.</summary>
+    public IReadOnlySet<int> Ports { get; init; } = NoPorts;
+
     /// <summary>What doctor calls it: run's <c>--name</c>; serve has none, so it is named by its command.</summary>
     public string Label => Command == "serve" ? "serve (the HTTP gateway)" : Name ?? "(no --name)";
 }

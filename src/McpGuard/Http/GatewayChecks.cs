@@ -14,7 +14,6 @@ namespace McpGuard.Http;
 internal sealed class GatewayChecks(
     ServeOptions options, IRequestAuthenticator authenticator, AgentConcurrency concurrency)
 {
-    private const string McpMethodHeader = "Mcp-Method";
     private const string ListenMethod = "subscriptions/listen";
 
     /// <summary>The agent's open <c>subscriptions/listen</c> streams, capped like its requests.</summary>
@@ -74,7 +73,7 @@ internal sealed class GatewayChecks(
         // get 429 for every call. A GET stream is one per session (409 beyond; sessions.max bounds them); listens have
         // a cap of their own, known by Mcp-Method before the body is read (a body that says otherwise gets 400).
         var cap = HttpMethods.IsGet(request.Method) ? null
-            : request.Headers[McpMethodHeader] is [ListenMethod] ? _listens
+            : McpHeaderValues.Keep(context).Method is [ListenMethod] ? _listens
             : concurrency;
         if (cap is not null && !cap.TryEnter(agent))
         {

@@ -85,8 +85,9 @@ internal sealed class McpEndpoint(
             return;
         }
 
-        // Each read once: a header Kestrel does not know is a dictionary lookup by name, ignoring case.
-        var (sessionIds, revisions) = (request.Headers[SessionHeader], request.Headers[LegacyRevisions.Header]);
+        // Read once, in the checks' one pass: a header Kestrel does not know is a lookup by name, ignoring case.
+        var headers = McpHeaderValues.Of(context);
+        var (sessionIds, revisions) = (headers.SessionIds, headers.Revisions);
         if (EndpointRequest.Repeated(sessionIds, revisions) is { } repeated)
         {
             await HttpAnswers.JsonRpcErrorAsync(response, StatusCodes.Status400BadRequest, message.Id,

@@ -42,7 +42,7 @@ internal static class StarterCases
         var path = PathBeside(policyPath);
         if (File.Exists(path))
         {
-            await error.WriteLineAsync($"mcpguard init: {path} exists; not overwriting it (no starter cases written).");
+            await error.WriteLineAsync($"mcpguard: {path} exists; not overwriting it (no starter cases written).");
             return null;
         }
 
@@ -50,14 +50,14 @@ internal static class StarterCases
         var loaded = CasesLoader.LoadText(yaml, path);
         if (!loaded.Succeeded || CaseRunner.Run(policy, loaded.Cases).Any(r => !r.Passed))
         {
-            await error.WriteLineAsync("mcpguard init: the starter cases did not pass on the starter policy; "
+            await error.WriteLineAsync("mcpguard: the starter cases did not pass on the starter policy; "
                 + "none were written (please report this).");
             return null;
         }
 
         if (await NewFile.WriteAsync(path, yaml, cancellationToken) is NewFileWrite.Failed failed)
         {
-            await error.WriteLineAsync($"mcpguard init: cannot write {TerminalText.Printable(path)}: "
+            await error.WriteLineAsync($"mcpguard: cannot write {TerminalText.Printable(path)}: "
                 + $"{failed.Why} (no starter cases written).");
             return null;
         }

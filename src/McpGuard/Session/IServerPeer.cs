@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace McpGuard.Session;
 
 /// <summary>
@@ -6,4 +8,19 @@ namespace McpGuard.Session;
 /// to <see cref="GuardSession.HandleServerMessageAsync"/>. Disposing it ends the server's input (stdio: the child
 /// sees end of file).
 /// </summary>
-internal interface IServerPeer : IMessageOutput;
+internal interface IServerPeer : IMessageOutput
+{
+    /// <summary>
+    /// Sends a client request the session read and judged, with what it read of it: its id, method and era. A
+    /// transport whose framing depends on them (an HTTP upstream's POST and its headers) need not read the bytes
+    /// again; the bytes are the message either way, and a transport that frames nothing by them just sends them.
+    /// </summary>
+    ValueTask SendRequestAsync(
+        JsonRpcId id,
+        string method,
+        ProtocolEra era,
+        ReadOnlySequence<byte> message,
+        bool flush,
+        CancellationToken cancellationToken) =>
+        SendAsync(message, flush, cancellationToken);
+}

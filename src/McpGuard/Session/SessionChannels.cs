@@ -71,6 +71,21 @@ internal sealed class SessionChannels(IClientPeer toClient, IServerPeer toServer
             ? traced.SendReadAsync(requestId, message, flush, cancellationToken)
             : ToServer.SendAsync(message, flush, cancellationToken);
 
+    /// <summary>
+    /// As above for a client request the session read, with its method and era: the server peer is handed them
+    /// too (<see cref="IServerPeer.SendRequestAsync"/>), so an HTTP upstream does not read the bytes again.
+    /// </summary>
+    public ValueTask ForwardRequestAsync(
+        JsonRpcId id,
+        string method,
+        ProtocolEra era,
+        ReadOnlySequence<byte> message,
+        bool flush,
+        CancellationToken cancellationToken) =>
+        ToServer is TracedServerPeer traced
+            ? traced.SendReadRequestAsync(id, method, era, message, flush, cancellationToken)
+            : ToServer.SendRequestAsync(id, method, era, message, flush, cancellationToken);
+
     /// <summary>As above, with the request's entry in hand (null: no request), so telemetry looks nothing up.</summary>
     public ValueTask ForwardAsync(
         PendingRequest? request, ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken) =>

@@ -182,7 +182,8 @@ internal sealed class ToolCallGate
         {
             case GateOutcome.Forward:
                 // Off the pump nobody ends a batch: the call goes out at once.
-                await _channels.ForwardAsync(id, line, flush: inTurn is not null, cancellationToken);
+                await _channels.ForwardRequestAsync(
+                    id, message.Method!, era, line, flush: inTurn is not null, cancellationToken);
                 break;
             case GateOutcome.Reply reply:
                 await _replies.ReplyAsync(id, reply.Message, cancellationToken);

@@ -20,7 +20,7 @@ internal static class TraceSampling
     {
         if (!sampler.ReadsTraceId)
         {
-            return sampler.SamplesRoot(0);
+            return sampler.SamplesEveryRoot;
         }
 
         var (high, low) = TraceIds.New();

@@ -37,6 +37,22 @@ internal sealed class TracedServerPeer(IServerPeer inner, RequestSpans spans) : 
         return inner.SendAsync(message, flush, cancellationToken);
     }
 
+    /// <summary>
+    /// A client request whose id, method and era the session read: its CLIENT span starts now, and the inner peer
+    /// is handed them too (<see cref="IServerPeer.SendRequestAsync"/>).
+    /// </summary>
+    public ValueTask SendReadRequestAsync(
+        JsonRpcId id,
+        string method,
+        ProtocolEra era,
+        ReadOnlySequence<byte> message,
+        bool flush,
+        CancellationToken cancellationToken)
+    {
+        spans.Forwarded(id);
+        return inner.SendRequestAsync(id, method, era, message, flush, cancellationToken);
+    }
+
     /// <summary>As above, with the request's entry in hand (null: no client request): nothing is looked up.</summary>
     public ValueTask SendReadAsync(
         PendingRequest? request, ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken)

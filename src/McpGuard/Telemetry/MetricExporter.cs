@@ -13,7 +13,8 @@ internal sealed class MetricExporter : IDisposable
     private readonly OtlpMetricWriter _writer;
     private readonly OtlpPoster _poster;
     private readonly TimeSpan _interval;
-    private readonly ManualResetEventSlim _stop = new();
+    /// <summary>Set on exit; the thread sleeps on it between exports, shallow (<see cref="ExportSignal"/>).</summary>
+    private readonly ExportSignal _stop = new();
     private readonly Thread _thread;
 
     private MetricExporter(OtlpMetricWriter writer, OtlpPoster poster, TimeSpan interval)

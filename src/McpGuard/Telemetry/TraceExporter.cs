@@ -35,9 +35,10 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     private static RentedChunk? t_rented;
     /// <summary>
     /// Set when a batch fills (or on exit). No spinning before the thread sleeps: a <c>SemaphoreSlim</c> spun, then
-    /// yielded, for microseconds each time the thread went back to wait, once a batch (bench/HISTORY.md).
+    /// yielded, for microseconds each time the thread went back to wait, once a batch (bench/HISTORY.md); and a
+    /// shallow sleep, for the collections that walk this thread's stack (<see cref="ExportSignal"/>).
     /// </summary>
-    private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
+    private readonly ExportSignal _wake = new();
     /// <summary>Set once the last flush has counted every queued request's duration (<see cref="WaitCounted"/>).
     /// </summary>
     private readonly ManualResetEventSlim _counted = new(initialState: false, spinCount: 0);

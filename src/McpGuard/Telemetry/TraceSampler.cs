@@ -25,6 +25,8 @@ internal sealed class TraceSampler
     {
         _parentBased = parentBased;
         _bound = ratio <= 0 ? long.MinValue : ratio >= 1 ? long.MaxValue : (long)(ratio * long.MaxValue);
+        ReadsTraceId = _bound is not (long.MaxValue or long.MinValue);
+        SamplesEveryRoot = _bound == long.MaxValue;
     }
 
     public static TraceSampler FromEnvironment(Func<string, string?> environment)
@@ -46,7 +48,13 @@ internal sealed class TraceSampler
     /// <summary>
     /// True when a root request's fate depends on its trace id (a ratio): else the id need not exist to decide.
     /// </summary>
-    public bool ReadsTraceId => _bound is not (long.MaxValue or long.MinValue);
+    public bool ReadsTraceId { get; }
+
+    /// <summary>
+    /// Where the id is not read (<see cref="ReadsTraceId"/>), every root request's fate: kept (<c>always_on</c>, the
+    /// default) or not; two fields read on the relay's path rather than two calls (bench/HISTORY.md).
+    /// </summary>
+    public bool SamplesEveryRoot { get; }
 
     /// <summary>True when the request's spans are recorded.</summary>
     /// <param name="traceIdHigh">The first 8 bytes of the request's trace id (the caller's, or a new one).</param>

@@ -297,7 +297,7 @@ public sealed class DeskPageTests
 
         Assert.Equal(1, process.ExitCode);
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"mcpguard desk: 127.0.0.1:{port} is already in use", line, StringComparison.Ordinal);
+        Assert.StartsWith($"mcpguard: 127.0.0.1:{port} is already in use", line, StringComparison.Ordinal);
         Assert.Equal("", await output);
 
         // Nothing a guard would take for a desk: no port, and no secret this failed start created.

@@ -96,7 +96,7 @@ public sealed class AuditCommandTests
         var (exitCode, _, error) = await CommandRunner.RunAsync(AuditCommand.Create(), "/nonexistent/audit.jsonl");
 
         Assert.Equal(2, exitCode);
-        Assert.Equal("mcpguard audit: cannot read /nonexistent/audit.jsonl: it does not exist", error.TrimEnd('\n'));
+        Assert.Equal("mcpguard: cannot read /nonexistent/audit.jsonl: it does not exist", error.TrimEnd('\n'));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class AuditCommandTests
 
         Assert.Equal(1, exitCode);
         Assert.Empty(output);
-        Assert.Equal($"mcpguard audit: cannot read {folder.Path}: it is a folder, not a file", error.TrimEnd('\n'));
+        Assert.Equal($"mcpguard: cannot read {folder.Path}: it is a folder, not a file", error.TrimEnd('\n'));
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class AuditCommandTests
             Assert.Equal(1, exitCode);
             Assert.Equal("", output);
             Assert.Equal(
-                $"mcpguard audit: {path} is not an audit log: none of its 3 lines is an audit record (docs/audit.md).",
+                $"mcpguard: {path} is not an audit log: none of its 3 lines is an audit record (docs/audit.md).",
                 error.TrimEnd('\n'));
         }
         finally

@@ -22,7 +22,7 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
         Assert.Empty(output);
         Assert.Equal(
-            "mcpguard explain: --args has a duplicate key \"qty\" at line 1, column 16, which a guard refuses "
+            "mcpguard: --args has a duplicate key \"qty\" at line 1, column 16, which a guard refuses "
                 + "(-32600).",
             error.TrimEnd());
         Assert.Equal(1, error.Count(c => c == '\n'));
@@ -42,7 +42,7 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
         Assert.Empty(output);
         Assert.Equal(
-            "mcpguard explain: --args has nesting deeper than 64 levels at line 1, column 69, which a guard refuses "
+            "mcpguard: --args has nesting deeper than 64 levels at line 1, column 69, which a guard refuses "
                 + "(-32600).",
             error.TrimEnd());
     }
@@ -57,7 +57,7 @@ public sealed class ExplainCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
         Assert.Empty(output);
-        Assert.StartsWith("mcpguard explain: --args is not JSON: ", error, StringComparison.Ordinal);
+        Assert.StartsWith("mcpguard: --args is not JSON: ", error, StringComparison.Ordinal);
     }
 
     // A running guard (and `mcpguard test`) denies these whatever its counters hold; explain said "allow".

@@ -24,7 +24,7 @@ public sealed class InitCommandTests
 
         Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
         Assert.Empty(output);
-        Assert.Equal($"mcpguard init: cannot write {policy}: its folder {folder} does not exist "
+        Assert.Equal($"mcpguard: cannot write {policy}: its folder {folder} does not exist "
             + "(create it first; init does not create folders).", error.TrimEnd('\n'));
         Assert.Empty(server.Received);
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
@@ -81,7 +81,7 @@ public sealed class InitCommandTests
             InitCommand.Create(server.Connector), "--out", policy, "--", "scripted");
 
         Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
-        Assert.Equal($"mcpguard init: cannot write {policy}: {notAFolder} is a file, not a folder.",
+        Assert.Equal($"mcpguard: cannot write {policy}: {notAFolder} is a file, not a folder.",
             error.TrimEnd('\n'));
         Assert.Empty(server.Received);
     }
@@ -97,7 +97,7 @@ public sealed class InitCommandTests
 
         Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
         Assert.Empty(output);
-        Assert.Equal($"mcpguard init: cannot write {temp.Path}: it is a folder.", error.TrimEnd('\n'));
+        Assert.Equal($"mcpguard: cannot write {temp.Path}: it is a folder.", error.TrimEnd('\n'));
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
         Assert.Empty(server.Received);
     }
@@ -116,7 +116,7 @@ public sealed class InitCommandTests
 
         Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
         Assert.Empty(output);
-        Assert.Equal($"mcpguard init: {policy} exists; not overwriting it.", error.TrimEnd('\n'));
+        Assert.Equal($"mcpguard: {policy} exists; not overwriting it.", error.TrimEnd('\n'));
         Assert.Empty(server.Received);
         Assert.Equal("version: 1\n", File.ReadAllText(policy));
     }

@@ -143,7 +143,7 @@ public sealed class LimitsCommandTests : IDisposable
 
         Assert.Equal(2, code);
         Assert.Empty(output);
-        Assert.StartsWith("mcpguard limits: the policy's store is memory: ", error, StringComparison.Ordinal);
+        Assert.StartsWith("mcpguard: the policy's store is memory: ", error, StringComparison.Ordinal);
         Assert.Equal(1, error.Count(c => c == '\n'));
     }
 }

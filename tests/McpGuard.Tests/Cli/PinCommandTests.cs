@@ -21,7 +21,7 @@ public sealed class PinCommandTests
 
         Assert.Equal(ExitCodes.UsageOrPolicyError, exitCode);
         Assert.Equal(
-            $"mcpguard pin: cannot write {temp.File("nodir/lock.json")}: its folder does not exist; "
+            $"mcpguard: cannot write {temp.File("nodir/lock.json")}: its folder does not exist; "
                 + "the lock file was not written.",
             error.TrimEnd('\n'));
     }

@@ -107,7 +107,7 @@ public sealed class ReplayCommandTests
 
         Assert.Equal(1, exitCode);
         Assert.Empty(output);
-        Assert.Equal($"mcpguard replay: cannot read {temp.Path}: it is a folder, not a file", error.TrimEnd('\n'));
+        Assert.Equal($"mcpguard: cannot read {temp.Path}: it is a folder, not a file", error.TrimEnd('\n'));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class ReplayCommandTests
         var (exitCode, _, error) = await CommandRunner.RunAsync(ReplayCommand.Create(), "--policy", policy, missing);
 
         Assert.Equal(2, exitCode);
-        Assert.Equal($"mcpguard replay: cannot read {missing}: it does not exist", error.TrimEnd('\n'));
+        Assert.Equal($"mcpguard: cannot read {missing}: it does not exist", error.TrimEnd('\n'));
     }
 
     [Theory]
@@ -149,7 +149,7 @@ public sealed class ReplayCommandTests
 
             Assert.Equal(1, exitCode);
             Assert.Equal("", output);
-            Assert.Equal($"mcpguard replay: {log} {expected}; nothing was replayed.", error.TrimEnd());
+            Assert.Equal($"mcpguard: {log} {expected}; nothing was replayed.", error.TrimEnd());
         }
     }
 

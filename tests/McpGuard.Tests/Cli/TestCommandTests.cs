@@ -257,7 +257,7 @@ public sealed class TestCommandTests
         Assert.Equal(2, exitCode);
         Assert.Equal("", output);
         Assert.Contains(
-            "mcpguard test: no case name contains \"no such case\" (39 cases read); nothing was run.", error);
+            "mcpguard: no case name contains \"no such case\" (39 cases read); nothing was run.", error);
     }
 
     [Fact]

@@ -232,7 +232,7 @@ public sealed class WrapCommandTests : IDisposable
 
         Assert.Equal(0, exitCode);
         Assert.Equal(
-            "mcpguard wrap: note: bybit (project /home/me/trading): its command mcpguard-test-no-such-server is not "
+            "mcpguard: note: bybit (project /home/me/trading): its command mcpguard-test-no-such-server is not "
                 + "found on this PATH; the client will not find it either (use an absolute path in the config)",
             error.TrimEnd('\n'));
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using McpGuard.Http.Upstream;
+using McpGuard.Session;
 
 namespace McpGuard.Tests.Http;
 
@@ -149,6 +150,66 @@ public sealed class UpstreamPeerTests
         Assert.Equal(["fails"], sent);
         await Assert.ThrowsAsync<IOException>(
             async () => await peer.SendAsync(Bytes("late"), flush: true, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A2025Request_GoesWithWhatTheSessionRead_AnythingElseIsReadByTheClient()
+    {
+        var sent = new List<(string Message, OutboundMessage? Read)>();
+        var peer = new UpstreamPeer(
+            (message, read, _) =>
+            {
+                sent.Add((Text(message), read));
+                return Task.CompletedTask;
+            },
+            CancellationToken.None);
+        var id = JsonRpcId.FromString("call-1");
+        var ct = TestContext.Current.CancellationToken;
+
+        await peer.SendRequestAsync(id, "tools/call", ProtocolEra.Legacy, Bytes("old"), flush: true, ct);
+        await peer.SendRequestAsync(id, "tools/call", ProtocolEra.Modern, Bytes("new"), flush: true, ct);
+        await peer.SendAsync(Bytes("other"), flush: true, ct);
+
+        List<(string, OutboundMessage?)> expected =
+            [("old", new OutboundMessage(OutboundKind.Request, id, "tools/call", null, null)), ("new", null),
+                ("other", null)];
+        Assert.Equal(expected, sent);
+    }
+
+    /// <summary>
+    /// What the session hands on for a 2025-era request (its id, its method, no revision) is what the upstream client
+    /// reads from the judged bytes, and the session's era is 2025 exactly when the bytes name no 2026-07-28 revision:
+    /// escapes, a revision key elsewhere, an older revision in the envelope, and a 2026-07-28 one.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"t","arguments":{}}}""")]
+    [InlineData("""{"method":"tools/call","params":{"name":"t"},"id":"a\u0062","jsonrpc":"2.0"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":-0,"method":"tools\/call","params":{"name":"t"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","arguments":"""
+        + """{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"t","_meta":"""
+        + """{"io.modelcontextprotocol/protocolVersion":"2025-11-25"}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"t","_meta":"""
+        + """{"io.modelcontextprotocol\/protocolVersion":"2026-07-28"}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"_meta":"""
+        + """{"io.modelcontextprotocol/protocolVersion":"2026-07-28"},"name":"t"}}""")]
+    public void WhatTheSessionRead_IsWhatTheBytesSay(string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        Assert.True(ClientMessageValidator.Validate(new ReadOnlySequence<byte>(bytes)).Accepted(out var accepted));
+        using var message = accepted;
+        Assert.True(OutboundMessage.TryRead(bytes, out var fromBytes));
+
+        var era = ModernMeta.EraOf(message.Params);
+
+        Assert.Equal(era == ProtocolEra.Modern, fromBytes.IsModern);
+        if (era == ProtocolEra.Legacy)
+        {
+            var handedOn = new OutboundMessage(OutboundKind.Request, message.Id, message.Method, null, null);
+            Assert.Equal(
+                (handedOn.Kind, handedOn.Id?.Key, handedOn.Method, handedOn.ModernRevision),
+                (fromBytes.Kind, fromBytes.Id?.Key, fromBytes.Method, fromBytes.ModernRevision));
+        }
     }
 
     private static ReadOnlySequence<byte> Bytes(string text) => new(Encoding.UTF8.GetBytes(text));

@@ -77,6 +77,29 @@ public sealed class TraceSamplerTests
         Assert.Equal(keepsAnyId, Sampler("traceidratio", argument).Samples(default, 0x7FFF_FFFF_FFFF_FFFF));
     }
 
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("always_on", null, true)]
+    [InlineData("always_off", null, false)]
+    [InlineData("parentbased_always_off", null, false)]
+    [InlineData("traceidratio", "1", true)]
+    [InlineData("traceidratio", "0", false)]
+    public void WithoutARatio_EveryRootsFate_IsKnownWithoutItsId(string? name, string? argument, bool keeps)
+    {
+        var sampler = Sampler(name, argument);
+
+        Assert.False(sampler.ReadsTraceId);
+        Assert.Equal(keeps, sampler.SamplesEveryRoot);
+        Assert.Equal(keeps, sampler.SamplesRoot(0x7FFF_FFFF_FFFF_FFFF));
+        Assert.Equal(keeps, sampler.SamplesRoot(0));
+    }
+
+    [Fact]
+    public void WithARatio_ARootsFate_ReadsItsId()
+    {
+        Assert.True(Sampler("parentbased_traceidratio", "0.5").ReadsTraceId);
+    }
+
     [Fact]
     public void RatioSample_OfManyRandomIds_IsNearTheRatio()
     {

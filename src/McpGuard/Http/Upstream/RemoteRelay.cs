@@ -57,7 +57,7 @@ internal sealed partial class RemoteRelay(
 
         // The upstream stands where a child would: judged messages go straight to its client, and its answers
         // straight into the session's server direction (UpstreamPeer, SessionSink), with no pipe between.
-        var toUpstream = new UpstreamPeer(client.SendAsync, token);
+        var toUpstream = new UpstreamPeer((message, read, cancel) => client.SendAsync(message, read, cancel), token);
         var session = new GuardSession(
             relayClient.Output, toUpstream, engine, approverFor, audit,
             options.Session with { ServerSessionId = () => client.SessionId }, serverName, loggerFactory, token);

@@ -25,9 +25,17 @@ internal sealed partial class UpstreamClient(
     /// <summary>
     /// Sends one judged message; returns once a request is under way, or a notification or response was taken.
     /// </summary>
-    public async Task SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    public Task SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
+        SendAsync(message, null, cancellationToken);
+
+    /// <summary>
+    /// The same, with what decides the POST already read by the session (<paramref name="read"/>; null: read here
+    /// from the bytes, <see cref="OutboundMessage.TryRead"/>).
+    /// </summary>
+    public async Task SendAsync(
+        ReadOnlyMemory<byte> message, OutboundMessage? read, CancellationToken cancellationToken)
     {
-        if (!OutboundMessage.TryRead(message, out var outbound))
+        if ((read ?? (OutboundMessage.TryRead(message, out var parsed) ? parsed : null)) is not { } outbound)
         {
             // The session sends only messages it validated; this cannot happen, and is not sent if it does.
             LogUnsendable(logger);

@@ -46,12 +46,39 @@ public sealed class ValidatorTests
         const string yaml = "version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n"
             + "      - when: { qty: { lte: 0.01 } (\n        action: allow\n";
 
-        // YamlDotNet throws InvalidOperationException here, not YamlException (found by PropertyTests).
+        // YamlDotNet throws InvalidOperationException here, not YamlException (found by PropertyTests); the outer
+        // brace is the one left open.
         var error = Assert.Single(Errors(yaml));
 
-        Assert.InRange(error.Line, 1, 8);
-        Assert.Equal("p.yaml", error.File);
-        Assert.Contains("malformed", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("p.yaml", 6, 15), (error.File, error.Line, error.Column));
+        Assert.Equal("this { is never closed: its } is missing", error.Message);
+    }
+
+    [Theory]
+    [InlineData("version: 1\ndefault: deny\nhide: [a, b\ntools:\n  t: allow\n", 3, 7,
+        "this [ is never closed: its ] is missing")]
+    [InlineData("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { qty: { lte: 1 }\n"
+        + "        action: allow\n  u: allow\n", 6, 15, "this { is never closed: its } is missing")]
+    [InlineData("version: 1\ndefault: deny\ntools:\n  t:\n    rules:\n      - when: { qty: [1, 2 }\n"
+        + "        action: allow\n", 6, 22, "this [ is never closed: its ] is missing; the } at line 6, column 28 "
+        + "comes first")]
+    public void Rejects_UnclosedBracket_WhereItWasOpened_NotWhereYamlGaveUp(
+        string yaml, int line, int column, string message)
+    {
+        // YamlDotNet said it at the end of the file or where it stopped looking, far from the bracket.
+        var error = Assert.Single(Errors(yaml));
+
+        Assert.Equal(("p.yaml", line, column, "$", message), (error.File, error.Line, error.Column, error.Path,
+            error.Message));
+    }
+
+    [Fact]
+    public void Rejects_ErrorBeforeAnUnclosedBracket_AtItsOwnPlace()
+    {
+        // The duplicate key on line 3 is YamlDotNet's error; the bracket opened after it is not blamed for it.
+        var error = Assert.Single(Errors("version: 1\ndefault: deny\ndefault: allow\nhide: [a\n"));
+
+        Assert.Equal(3, error.Line);
     }
 
     [Theory]

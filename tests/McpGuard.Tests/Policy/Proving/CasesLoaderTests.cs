@@ -55,7 +55,7 @@ public sealed class CasesLoaderTests
         "cases:\n  - name: a\n    steps:\n      - { call: t, expect: allow, repaet: 2 }\n", 4,
         "cases[0].steps[0].repaet", "did you mean 'repeat'?")]
     [InlineData("cases: []\n", 1, "cases", "non-empty list")]
-    [InlineData("cases:\n  - name: a\n    call: [t\n", 4, "$", "")]
+    [InlineData("cases:\n  - name: a\n    call: [t\n", 3, "$", "this [ is never closed: its ] is missing")]
     [InlineData("", 1, "$", "the cases file is empty")]
     public void Rejects_InvalidCasesFile_WithLineAndPath(string yaml, int line, string path, string message)
     {
