@@ -93,7 +93,9 @@ internal sealed partial class CallCounter(
             ? count
             : count with { Decision = count.Decision with { Request = Kept(count.Decision.Request) } };
         channels.AwaitingServer.TryGet(id, out var pending);
-        var call = new CountedCall(id, line.ToArray(), callId, kept, era, counting, order.TakeCounted(), pending);
+        var copy = Counted.CopyOf(line);
+        var call = new CountedCall(
+            id, copy, (int)line.Length, callId, kept, era, counting, order.TakeCounted(), pending);
         Counted.Enqueue(call);
     }
 
@@ -146,7 +148,8 @@ internal sealed partial class CallCounter(
             switch (judge.Conclude(call.Id, call.CallId, call.Count, call.Era, limits))
             {
                 case GateOutcome.Forward:
-                    await channels.ForwardAsync(call.Pending, new(call.Line), flush: false, stopping);
+                    await channels.ForwardAsync(
+                        call.Pending, new(call.Line, 0, call.LineLength), flush: false, stopping);
                     break;
                 case GateOutcome.Reply reply:
                     await replies.ReplyAsync(call.Id, reply.Message, stopping);

@@ -6,7 +6,9 @@ namespace McpGuard.Session;
 /// A tools/call the pump judged allowed whose count the store did not answer at once, waiting in <see
 /// cref="CountedCalls"/> to be concluded and sent in arrival order.
 /// </summary>
-/// <param name="Line">A copy of the call's bytes: the pump's buffer is reused for the next line.</param>
+/// <param name="Line">A copy of the call's bytes at its start (the pump's buffer is reused for the next line): a
+/// buffer of <see cref="CountedCalls"/>, reused once the call was sent (<see cref="CountedCalls.CopyOf"/>).</param>
+/// <param name="LineLength">How many bytes of <paramref name="Line"/> are the call's.</param>
 /// <param name="Count">The decision; its request carries its own copy of the arguments when an audit log records
 /// them (the pump's document is gone by then).</param>
 /// <param name="Pending">The call's entry in the table of requests in flight when it was queued: a different entry
@@ -14,6 +16,7 @@ namespace McpGuard.Session;
 internal sealed record CountedCall(
     JsonRpcId Id,
     byte[] Line,
+    int LineLength,
     string CallId,
     GateOutcome.Count Count,
     ProtocolEra Era,

@@ -21,7 +21,9 @@ internal interface IMessageOutput : IAsyncDisposable
     /// <summary>
     /// Sends one whole message. With <paramref name="flush"/> false the transport may keep it until
     /// <see cref="FlushAsync"/> (the end of the batch being handled), so pipelined messages share a write.
-    /// Awaiting the send is the backpressure: a slow reader on this side slows whoever feeds it.
+    /// Awaiting the send is the backpressure: a slow reader on this side slows whoever feeds it. The message's bytes
+    /// are the caller's again once the send completed: what a transport keeps past that, it copies (a held call's line
+    /// is a buffer that is reused then, <see cref="CountedCalls.CopyOf"/>).
     /// </summary>
     /// <exception cref="IOException">The reader on this side is gone.</exception>
     ValueTask SendAsync(ReadOnlySequence<byte> message, bool flush, CancellationToken cancellationToken);
