@@ -50,6 +50,12 @@ internal static class LoginCommand
                 return ExitCodes.UsageOrPolicyError;
             }
 
+            if (UrlPort.IsEmpty(url.OriginalString))
+            {
+                await error.WriteLineAsync(UpstreamCliOptions.EmptyPortError);
+                return ExitCodes.UsageOrPolicyError;
+            }
+
             if (!string.IsNullOrEmpty(url.UserInfo))
             {
                 // As run --url refuses it: a password in the URL would be echoed in every message naming the server.

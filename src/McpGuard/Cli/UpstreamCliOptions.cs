@@ -11,6 +11,10 @@ namespace McpGuard.Cli;
 /// </summary>
 internal sealed class UpstreamCliOptions
 {
+    /// <summary>For run/serve/tools/check/init/pin --url and login --url alike; the URL is not repeated.</summary>
+    internal const string EmptyPortError = "mcpguard: --url has a ':' after its host but no port: give the port, "
+        + "or leave out the ':' for the scheme's default (80 for http, 443 for https).";
+
     public Option<string> Url { get; } = new("--url")
     {
         Description = "The remote MCP server's Streamable HTTP endpoint (https://…; http:// only for loopback). "
@@ -98,6 +102,12 @@ internal sealed class UpstreamCliOptions
             || !string.IsNullOrEmpty(url.UserInfo))
         {
             await error.WriteLineAsync("mcpguard: --url must be an absolute http(s) URL without user info.");
+            return null;
+        }
+
+        if (UrlPort.IsEmpty(url.OriginalString))
+        {
+            await error.WriteLineAsync(EmptyPortError);
             return null;
         }
 

@@ -42,6 +42,12 @@ internal abstract record RemoteEntryShape
                 "its url is not one run --url takes (https, or http to a loopback address, no user info)");
         }
 
+        if (UrlPort.IsEmpty(url))
+        {
+            return new Unwrappable("its url has a ':' after its host but no port, which run --url refuses; "
+                + "give the port, or leave out the ':'");
+        }
+
         string? type = null;
         if (entry.ContainsKey("type"))
         {

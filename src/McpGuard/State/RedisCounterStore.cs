@@ -35,11 +35,11 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
 
     /// <summary>Starts connecting (never waits for Redis to be up: a guard starts, and counts once it can).</summary>
     public static Task<RedisCounterStore> ConnectAsync(string url, TimeSpan timeout, ILogger logger) =>
-        ConnectAsync(url, timeout, logger, RedisStartProbe.UnreachableBecauseAsync);
+        ConnectAsync(url, timeout, logger, RedisStartProbe.FindAsync);
 
     /// <param name="probe">Why Redis was not connected at start (<see cref="RedisStartProbe"/>; a test's own).</param>
     internal static async Task<RedisCounterStore> ConnectAsync(
-        string url, TimeSpan timeout, ILogger logger, Func<string, int, TimeSpan, Task<string?>> probe)
+        string url, TimeSpan timeout, ILogger logger, Func<RedisProbeTarget, TimeSpan, Task<RedisStartFinding>> probe)
     {
         var uri = new Uri(url);
         var port = uri.Port > 0 ? uri.Port : 6379;
@@ -83,19 +83,10 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         // a reconnect while probing left the store said down though connected, and its next outage unsaid.
         if (!connectedBefore)
         {
-            var unreachable = await probe(uri.Host, port, timeout);
+            var finding = await probe(new RedisProbeTarget(uri.Host, port, options.Ssl, options.User, options.Password),
+                timeout);
             reachability.WentDown();
-
-            // A Redis that accepts connections but did not finish the first one in time (a loaded machine, a far
-            // network) is said as such, so the "reachable now" line that usually follows is no surprise.
-            if (unreachable is null)
-            {
-                LogSlowAtStart(logger, store.Description, Duration.Format(timeout));
-            }
-            else
-            {
-                LogUnreachable(logger, store.Description, unreachable);
-            }
+            LogStart(logger, store.Description, Duration.Format(timeout), finding);
         }
 
         redis.ConnectionFailed += (_, e) =>
@@ -262,13 +253,64 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
             + " (or forwarded uncounted with state.on_unavailable: allow) until it is back.")]
     private static partial void LogUnreachable(ILogger logger, string store, string failure);
 
+    /// <summary>
+    /// Says what the probe saw: a Redis that accepts connections is not called unreachable, one that answers now is
+    /// not called slow (the first connection was held up on this machine or on the way: a loaded machine), so the
+    /// "reachable now" line that usually follows is no surprise.
+    /// </summary>
+    private static void LogStart(ILogger logger, string store, string timeout, RedisStartFinding finding)
+    {
+        switch (finding)
+        {
+            case RedisStartFinding.Unreachable unreachable:
+                LogUnreachable(logger, store, unreachable.Why);
+                break;
+            case RedisStartFinding.Answered answered:
+                LogAnsweredAtStart(logger, store, timeout,
+                    Math.Max(1, Math.Ceiling(answered.Took.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture)
+                        + " ms");
+                break;
+            case RedisStartFinding.CredentialsRefused refused:
+                LogRefusedAtStart(logger, store, refused.Said);
+                break;
+            case RedisStartFinding.Silent:
+                LogSilentAtStart(logger, store, timeout);
+                break;
+            default:
+                LogAcceptsAtStart(logger, store, timeout);
+                break;
+        }
+    }
+
+    private const string DeniedUntil = "calls that need a counter are denied (or forwarded uncounted with"
+        + " state.on_unavailable: allow) until it does. Trying again every second.";
+
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "{Store} accepts connections but did not finish the guard's first one within {Timeout}"
-            + " (state.timeout: a slow Redis, or one that refused the guard's credentials); calls that need a counter"
-            + " are denied (or forwarded uncounted with state.on_unavailable: allow) until it does. Trying again"
-            + " every second.")]
-    private static partial void LogSlowAtStart(ILogger logger, string store, string timeout);
+        Message = "The guard's first connection to {Store} did not finish within {Timeout} (state.timeout), but Redis"
+            + " answered a PING on another in {Took}: Redis is up; the first connection was held up on this machine"
+            + " or on the way (a loaded machine, a slow network). " + DeniedUntil)]
+    private static partial void LogAnsweredAtStart(ILogger logger, string store, string timeout, string took);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "{Store} refused the guard's credentials (it said: {Said}); calls that need a counter are denied"
+            + " (or forwarded uncounted with state.on_unavailable: allow) until it accepts them. Check the user and"
+            + " password in state.url. Trying again every second.")]
+    private static partial void LogRefusedAtStart(ILogger logger, string store, string said);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "{Store} accepts connections but answered neither the guard's first one nor a PING within"
+            + " {Timeout} (state.timeout): a Redis that is slow or stuck, or not Redis. " + DeniedUntil)]
+    private static partial void LogSilentAtStart(ILogger logger, string store, string timeout);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "{Store} accepts connections but the guard's first TLS connection did not finish within {Timeout}"
+            + " (state.timeout: a loaded machine, a slow Redis, or a handshake or credentials it refused). "
+            + DeniedUntil)]
+    private static partial void LogAcceptsAtStart(ILogger logger, string store, string timeout);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Store} is reachable again; limits count there again.")]
     private static partial void LogReachableAgain(ILogger logger, string store);

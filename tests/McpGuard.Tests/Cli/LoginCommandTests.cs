@@ -31,6 +31,16 @@ public sealed class LoginCommandTests
     }
 
     [Fact]
+    public async Task Login_ColonWithoutAPort_UsageErrorNotTheDefaultPort()
+    {
+        var (exitCode, _, error) = await CommandRunner.RunAsync(
+            LoginCommand.Create(), "--url", "http://127.0.0.1:/mcp", "--no-browser");
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal(UpstreamCliOptions.EmptyPortError + "\n", error);
+    }
+
+    [Fact]
     public async Task Login_CaFileWithoutAPemCertificate_UsageErrorNotAStackTrace()
     {
         var ca = Path.Combine(Directory.CreateTempSubdirectory("mcpguard-ca-").FullName, "ca.pem");

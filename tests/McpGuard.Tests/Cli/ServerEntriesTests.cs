@@ -176,6 +176,19 @@ public sealed class ServerEntriesTests
         Assert.Equal(before, document.Servers[server]!.ToJsonString());
     }
 
+    [Fact]
+    public void Wrap_RemoteUrlWithAColonButNoPort_SkippedNotSentToTheDefaultPort()
+    {
+        var document = Parse("""{"mcpServers": {"a": {"type": "http", "url": "http://127.0.0.1:/mcp"}}}""");
+        var before = document.Servers["a"]!.ToJsonString();
+
+        var change = Assert.Single(ServerEntries.Wrap(document.Servers, [], s_apphost, Policy));
+
+        Assert.Equal(ServerChangeKind.Skipped, change.Kind);
+        Assert.Contains("no port", change.Detail);
+        Assert.Equal(before, document.Servers["a"]!.ToJsonString());
+    }
+
     /// <summary>An entry without a program would start a guard that cannot start it: skipped, saying why.</summary>
     [Theory]
     [InlineData("")]

@@ -81,6 +81,33 @@ public sealed class UpstreamCliOptionsTests
         Assert.Contains("are for a remote server (--url)", error.ToString());
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:/mcp")]
+    [InlineData("http://[::1]:/mcp")]
+    [InlineData("https://mcp.example.com:")]
+    [InlineData("https://mcp.example.com:?x=1")]
+    public async Task Read_ColonWithoutAPort_UsageErrorNotTheDefaultPort(string url)
+    {
+        // Uri takes "host:" as the scheme's default port: the guard would call whatever listens on 80 or 443.
+        var (upstream, error) = await ReadAsync("--url", url);
+
+        Assert.Null(upstream);
+        Assert.Equal(UpstreamCliOptions.EmptyPortError + "\n", error);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1/mcp", 80)]
+    [InlineData("http://127.0.0.1:8080/mcp", 8080)]
+    [InlineData("http://[::1]:9/a:b", 9)]
+    [InlineData("https://mcp.example.com/x?at=a:", 443)]
+    public async Task Read_PortGivenOrLeftOut_Accepted(string url, int port)
+    {
+        var (upstream, error) = await ReadAsync("--url", url);
+
+        Assert.Equal("", error);
+        Assert.Equal(port, Assert.IsType<McpGuard.Http.Upstream.UpstreamOptions>(upstream).Endpoint.Port);
+    }
+
     [Fact]
     public async Task Read_CaFileWithoutAPemCertificate_OneLineUsageError()
     {

@@ -11,7 +11,13 @@ public sealed class RedisServer : IAsyncDisposable
 {
     private FixtureProcess? _process;
 
-    private RedisServer(int port) => Port = port;
+    private readonly string[] _arguments;
+
+    private RedisServer(int port, string[] arguments)
+    {
+        Port = port;
+        _arguments = arguments;
+    }
 
     public int Port { get; }
 
@@ -29,10 +35,11 @@ public sealed class RedisServer : IAsyncDisposable
     /// Starts a server on a port from <see cref="LoopbackPort"/> (redis-server cannot listen on port 0: to it, 0 means
     /// no TCP at all), below the ephemeral range, so a test that stops it can start it again on the same port.
     /// </summary>
-    public static Task<RedisServer> StartAsync(CancellationToken cancellationToken) =>
+    /// <param name="arguments">More of redis-server's options, such as <c>--requirepass</c>.</param>
+    public static Task<RedisServer> StartAsync(CancellationToken cancellationToken, params string[] arguments) =>
         LoopbackPort.StartAsync(async port =>
         {
-            var server = new RedisServer(port);
+            var server = new RedisServer(port, arguments);
             await server.StartAgainAsync(cancellationToken);
             return server;
         });
@@ -50,7 +57,7 @@ public sealed class RedisServer : IAsyncDisposable
                 var start = new ProcessStartInfo("redis-server");
                 foreach (var argument in (string[])[
                     "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no"])
+                    "--save", "", "--appendonly", "no", .. _arguments])
                 {
                     start.ArgumentList.Add(argument);
                 }
