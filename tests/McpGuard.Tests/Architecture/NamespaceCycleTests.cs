@@ -9,6 +9,8 @@ public sealed class NamespaceCycleTests
     public static TheoryData<string, string> Assemblies => new()
     {
         { "mcpguard.dll", "McpGuard" },
+        { "McpGuard.Session.dll", "McpGuard" },
+        { "McpGuard.Transports.dll", "McpGuard" },
         { "McpGuard.Policy.dll", "McpGuard.Policy" },
     };
 
@@ -28,7 +30,7 @@ public sealed class NamespaceCycleTests
     {
         // The session core is driven by the stdio transport: if this edge were missing, the reader would be blind
         // to bodies and the cycle test above could pass on a tangled tree.
-        var graph = NamespaceGraph.Read(Path.Combine(AppContext.BaseDirectory, "mcpguard.dll"), "McpGuard");
+        var graph = NamespaceGraph.Read(Path.Combine(AppContext.BaseDirectory, "McpGuard.Transports.dll"), "McpGuard");
 
         Assert.Contains("Session", graph.Edges["Stdio"]);
     }

@@ -2,7 +2,7 @@ namespace McpGuard.Tests.State;
 
 /// <summary>
 /// The scripts of guards before counters kept their total (buckets "opened last amount", every bucket summed per
-/// decision), verbatim from src/McpGuard/State/RedisScripts.cs as it was: what an older guard sharing the Redis
+/// decision), verbatim from src/McpGuard.Session/State/RedisScripts.cs as it was: what an older guard sharing the Redis
 /// runs against the counters a newer guard has moved over.
 /// </summary>
 internal static class RedisScriptsBeforeTotals

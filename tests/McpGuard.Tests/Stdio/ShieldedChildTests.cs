@@ -33,7 +33,39 @@ public sealed class ShieldedChildTests
     private const string SilentServer =
         """while IFS= read -r line; do case "$line" in *'"initialize"'*) printf '%s\n' "$line" ;; esac; done""";
 
+    /// <summary>A 2025-only server as the Python SDK 1.9.3 is: it exits on any request before initialize.</summary>
+    private const string DiesBeforeInitialize = """
+        while IFS= read -r line; do case "$line" in *'"initialize"'*) printf '%s\n' "$line" ;; *) exit 1 ;; esac; done
+        """;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// Every child started is said started, the restart too (serve's shared child of the real Bybit server lacked the
+    /// line: its "exited" line later named a pid never said started).
+    /// </summary>
+    [Fact]
+    public async Task ChildDiesOfAModernRequest_TheRestartIsSaidStartedToo()
+    {
+        var logger = new CapturingLogger();
+        using var child = ShieldedChild.Start(
+            ["sh", "-c", DiesBeforeInitialize], Stream.Null, logger, readsInline: false);
+        var first = child.Id;
+
+        await child.StandardInput.WriteAsync(Encoding.UTF8.GetBytes(Discover + "\n"), Ct);
+        await child.StandardInput.FlushAsync(Ct);
+        using var output = new StreamReader(child.StandardOutput);
+        var answer = await output.ReadLineAsync(Ct).AsTask().WaitAsync(TestConstants.DefaultTimeout, Ct);
+        var started = logger.Entries.Select(e => e.Message)
+            .Where(m => m.StartsWith("Started server ", StringComparison.Ordinal)).ToList();
+        var restarted = child.Id;
+        child.StandardInput.Dispose();
+        await child.Exited.WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.Contains("Method not found", answer);
+        Assert.NotEqual(first, restarted);
+        Assert.Equal([$"Started server sh (pid {first}).", $"Started server sh (pid {restarted})."], started);
+    }
 
     [Fact]
     public async Task HeldLine_ChildNeitherSpeaksNorDiesWithinTheHold_GoesToItAsItIs()

@@ -80,14 +80,12 @@ internal sealed partial class ShieldedChild : IDisposable
         Stream stderr,
         ILogger logger,
         bool readsInline = true,
-        TimeProvider? time = null) =>
-        new(
-            ChildProcess.Start(commandLine, stderr, logger, readsInline),
-            commandLine,
-            stderr,
-            logger,
-            readsInline,
-            time ?? TimeProvider.System);
+        TimeProvider? time = null)
+    {
+        var first = ChildProcess.Start(commandLine, stderr, logger, readsInline);
+        LogChildStarted(logger, Path.GetFileName(commandLine[0]), first.Id);
+        return new(first, commandLine, stderr, logger, readsInline, time ?? TimeProvider.System);
+    }
 
     /// <summary>Call after closing <see cref="StandardInput"/>; as <see cref="ChildProcess.StopAsync"/>.</summary>
     public Task<int> StopAsync(ShutdownTimeouts timeouts)
@@ -135,6 +133,7 @@ internal sealed partial class ShieldedChild : IDisposable
         }
 
         LogRestarted(_logger, dead.Id, exitCode, next.Id);
+        LogChildStarted(_logger, Path.GetFileName(_commandLine[0]), next.Id);
         _children.Add(next);
         var following = new TaskCompletionSource<ChildReplacement?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _replaced = following;
@@ -212,6 +211,10 @@ internal sealed partial class ShieldedChild : IDisposable
             return false;
         }
     }
+
+    // Every child started has this line, a restart's too: its "exited" line names a pid that was said started.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started server {Command} (pid {Pid}).")]
+    private static partial void LogChildStarted(ILogger logger, string command, int pid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Server (pid {Pid}) exited with code {ExitCode} on the client's "
         + "2026-07-28 request before initialize, as a 2025-only server does; restarted it (pid {NewPid}) and answered "

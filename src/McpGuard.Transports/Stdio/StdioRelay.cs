@@ -48,7 +48,6 @@ internal sealed partial class StdioRelay(
     {
         // The child, shielded from a modern client's first request before any session exists (ShieldedChild).
         using var child = ShieldedChild.Start(commandLine, stderr, _logger, options.ChildOutputReadsInline);
-        LogChildStarted(_logger, Path.GetFileName(commandLine[0]), child.Id);
 
         using var relayCancellation = new CancellationTokenSource();
         var token = relayCancellation.Token;
@@ -206,8 +205,6 @@ internal sealed partial class StdioRelay(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Started server {Command} (pid {Pid}).")]
-    private static partial void LogChildStarted(ILogger logger, string command, int pid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: {Why}.")]
     private static partial void LogClientGone(ILogger logger, string why);
