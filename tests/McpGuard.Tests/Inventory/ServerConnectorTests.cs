@@ -81,7 +81,8 @@ public sealed class ServerConnectorTests : IDisposable
         var listing = ServerProbe.ListToolsAsync(
             connector.Connect(commandLine, NullLoggerFactory.Instance, cancel.Token), cancel.Token);
         var pid = int.Parse(
-            await Task.Run(() => File.ReadAllText(pidPipe), Ct).WaitAsync(TestConstants.DefaultTimeout, Ct),
+            // The server writes its pid once its half GiB is touched: at load ~30 that alone took over 30 s.
+            await Task.Run(() => File.ReadAllText(pidPipe), Ct).WaitAsync(TestConstants.BulkTimeout, Ct),
             CultureInfo.InvariantCulture);
         try
         {
