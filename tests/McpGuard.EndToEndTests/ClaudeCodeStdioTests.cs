@@ -23,6 +23,19 @@ public sealed class ClaudeCodeStdioTests
             reason: sums are not for agents
         """;
 
+    /// <summary>
+    /// Claude Code waits for a stdio server at most 5 s by default (MCP_CONNECT_TIMEOUT_MS) and, in <c>-p</c>, lets the
+    /// model's first turn go ahead without it (MCP_CONNECTION_NONBLOCKING): a guard and server-everything slower than
+    /// that to start on a loaded machine made its call "No such tool available" (seen by hand with a server that
+    /// sleeps 35 s first; these settings made the same call wait and succeed).
+    /// </summary>
+    private static readonly Dictionary<string, string> s_patient = new()
+    {
+        ["MCP_CONNECTION_NONBLOCKING"] = "false",
+        ["MCP_CONNECT_TIMEOUT_MS"] = "45000",
+        ["MCP_TIMEOUT"] = "45000",
+    };
+
     [Fact]
     public async Task ClaudeCode_AllowedCallReachesTheServer_DeniedCallGetsTheGuardsReason()
     {
@@ -35,7 +48,7 @@ public sealed class ClaudeCodeStdioTests
             guard.Command, .. guard.Prefix, "run", "--policy", policy, "--audit", audit, "--",
             .. GuardedServer.Everything()]);
 
-        var list = (await ClaudeCli.RunAsync(home, null, "mcp", "list")).Split('\n');
+        var list = (await ClaudeCli.RunAsync(home, s_patient, "mcp", "list")).Split('\n');
         var guarded = Assert.Single(list, line => line.StartsWith("guarded: ", StringComparison.Ordinal));
         Assert.Contains("Connected", guarded, StringComparison.Ordinal);
 
@@ -65,7 +78,7 @@ public sealed class ClaudeCodeStdioTests
         var before = api.ToolResults.Count;
         await ClaudeCli.RunAsync(
             home,
-            new Dictionary<string, string>
+            new Dictionary<string, string>(s_patient)
             {
                 ["ANTHROPIC_BASE_URL"] = api.BaseUrl,
                 ["ANTHROPIC_API_KEY"] = "sk-ant-mcpguard-test",

@@ -273,6 +273,9 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
             case RedisStartFinding.CredentialsRefused refused:
                 LogRefusedAtStart(logger, store, refused.Said);
                 break;
+            case RedisStartFinding.ErrorAnswer error:
+                LogErrorAtStart(logger, store, timeout, error.Said);
+                break;
             case RedisStartFinding.Silent:
                 LogSilentAtStart(logger, store, timeout);
                 break;
@@ -298,6 +301,13 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
             + " (or forwarded uncounted with state.on_unavailable: allow) until it accepts them. Check the user and"
             + " password in state.url. Trying again every second.")]
     private static partial void LogRefusedAtStart(ILogger logger, string store, string said);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "The guard's first connection to {Store} did not finish within {Timeout} (state.timeout), and Redis"
+            + " answered a PING on another with an error (it said: {Said}): Redis is up but not serving. "
+            + DeniedUntil)]
+    private static partial void LogErrorAtStart(ILogger logger, string store, string timeout, string said);
 
     [LoggerMessage(
         Level = LogLevel.Warning,

@@ -22,6 +22,9 @@ internal abstract record RedisStartFinding
     /// <summary>Redis refused the url's credentials, or wants some and the url has none; its words, inert.</summary>
     public sealed record CredentialsRefused(string Said) : RedisStartFinding;
 
+    /// <summary>Redis answered the PING with an error other than about credentials (LOADING, BUSY…); inert.</summary>
+    public sealed record ErrorAnswer(string Said) : RedisStartFinding;
+
     /// <summary>The port accepts connections, but nothing answered the probe's PING within the timeout.</summary>
     public sealed record Silent : RedisStartFinding;
 

@@ -63,10 +63,16 @@ internal static class RedisStartProbe
 
             await stream.WriteAsync(Command(["PING"]), give.Token);
             var answer = await reader.ReadLineAsync(give.Token);
-            return answer.StartsWith("-NOAUTH", StringComparison.Ordinal)
-                || answer.StartsWith("-WRONGPASS", StringComparison.Ordinal)
-                    ? new RedisStartFinding.CredentialsRefused(Said(answer))
-                    : new RedisStartFinding.Answered(clock.Elapsed);
+            return answer switch
+            {
+                ['-', ..] when answer.StartsWith("-NOAUTH", StringComparison.Ordinal)
+                    || answer.StartsWith("-WRONGPASS", StringComparison.Ordinal)
+                    => new RedisStartFinding.CredentialsRefused(Said(answer)),
+
+                // Up but not serving: LOADING its data set, BUSY with a script, MASTERDOWN, an ACL without PING.
+                ['-', ..] => new RedisStartFinding.ErrorAnswer(Said(answer)),
+                _ => new RedisStartFinding.Answered(clock.Elapsed),
+            };
         }
         catch (OperationCanceledException)
         {

@@ -140,6 +140,35 @@ public sealed class RedisStartReachabilityTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task FindAsync_RedisAnswersWithAnError_SaidInItsWordsNotUp()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var answering = Task.Run(
+            async () =>
+            {
+                using var client = await listener.AcceptTcpClientAsync(Ct);
+                var stream = client.GetStream();
+                var buffer = new byte[256];
+                _ = await stream.ReadAsync(buffer, Ct);
+                await stream.WriteAsync("-LOADING Redis is loading the dataset in memory\r\n"u8.ToArray(), Ct);
+                while (await stream.ReadAsync(buffer, Ct) > 0)
+                {
+                    // Held until the probe closes its connection.
+                }
+            },
+            Ct);
+
+        var finding = await RedisStartProbe.FindAsync(
+            new RedisProbeTarget("127.0.0.1", port, Tls: false, User: null, Password: null),
+            TestConstants.DefaultTimeout);
+        await answering.WaitAsync(TestConstants.DefaultTimeout, Ct);
+
+        Assert.Equal(new RedisStartFinding.ErrorAnswer("LOADING Redis is loading the dataset in memory"), finding);
+    }
+
+    [Fact]
     public async Task FindAsync_RightPassword_Answered()
     {
         Assert.SkipUnless(
