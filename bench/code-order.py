@@ -5,11 +5,12 @@
 
 BINARY is a native build with its symbols (-p:StripSymbols=false). HOT are callgrind windows of calls in steady state
 (the files `callgrind_control -d` wrote, cg.out.1-NN, each beside the run's final cg.out-NN, which names what the
-window only numbers); START are whole runs from the process's start (`mcpguard --version`, a `run` session, a `serve`
-start). Out: the managed functions they ran, those of the steady state first, each group hottest first (instructions
-run), one mangled name a line, as the AOT compiler's `--order` reads them (IlcOrderFile). Names the binary does not
-have are left out; a name profiled before its namespace moved to another assembly is found under its new one.
-Why: bench/README.md, "hot code on fewer pages".
+window only numbers), or LONG:SHORT, whole runs of the same session with more and fewer calls (what the extra calls
+ran, e.g. `run` under bench/clients/lone-calls.c with 1,300 and 300 calls); START are whole runs from the process's
+start (`mcpguard --version`, a `run` session, a `serve` start). Out: the managed functions they ran, those of the
+steady state first, each group hottest first (instructions run), one mangled name a line, as the AOT compiler's
+`--order` reads them (IlcOrderFile). Names the binary does not have are left out; a name profiled before its
+namespace moved to another assembly is found under its new one. Why: bench/README.md, "hot code on fewer pages".
 """
 import collections
 import re
@@ -77,6 +78,13 @@ def renamer(managed):
 def group(paths, windows):
     counts = collections.Counter()
     for path in paths:
+        if ':' in path:
+            # LONG:SHORT, two whole runs that differ in their number of calls: what the extra calls ran.
+            longer, shorter = (collections.Counter(), collections.Counter())
+            instructions(path.split(':')[0], {}, longer, True)
+            instructions(path.split(':')[1], {}, shorter, True)
+            counts.update({name: run - shorter[name] for name, run in longer.items() if run > shorter[name]})
+            continue
         names = {}
         if windows:
             # The window's file numbers names the final dump defined first.
