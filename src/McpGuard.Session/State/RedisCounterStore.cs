@@ -19,6 +19,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
     private static readonly RedisScript s_count = new(RedisScripts.Count);
     private static readonly RedisScript s_giveBack = new(RedisScripts.GiveBack);
     private static readonly RedisScript s_check = new(RedisScripts.Check);
+    private static readonly TimeSpan s_probeAtLeast = TimeSpan.FromSeconds(2);
 
     private readonly ConnectionMultiplexer _redis;
     private readonly int _database;
@@ -83,10 +84,13 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         // a reconnect while probing left the store said down though connected, and its next outage unsaid.
         if (!connectedBefore)
         {
+            // At least 2 s for the probe whatever state.timeout is: on a loaded machine a shorter wait would call a
+            // Redis that answers silent, the very guess the probe is there to replace.
+            var probeTimeout = timeout > s_probeAtLeast ? timeout : s_probeAtLeast;
             var finding = await probe(new RedisProbeTarget(uri.Host, port, options.Ssl, options.User, options.Password),
-                timeout);
+                probeTimeout);
             reachability.WentDown();
-            LogStart(logger, store.Description, Duration.Format(timeout), finding);
+            LogStart(logger, store.Description, Duration.Format(timeout), Duration.Format(probeTimeout), finding);
         }
 
         redis.ConnectionFailed += (_, e) =>
@@ -258,7 +262,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
     /// not called slow (the first connection was held up on this machine or on the way: a loaded machine), so the
     /// "reachable now" line that usually follows is no surprise.
     /// </summary>
-    private static void LogStart(ILogger logger, string store, string timeout, RedisStartFinding finding)
+    private static void LogStart(
+        ILogger logger, string store, string timeout, string probeTimeout, RedisStartFinding finding)
     {
         switch (finding)
         {
@@ -268,7 +273,8 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
             case RedisStartFinding.Answered answered:
                 LogAnsweredAtStart(logger, store, timeout,
                     Math.Max(1, Math.Ceiling(answered.Took.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture)
-                        + " ms");
+                        + " ms",
+                    MachineLoad.Said());
                 break;
             case RedisStartFinding.CredentialsRefused refused:
                 LogRefusedAtStart(logger, store, refused.Said);
@@ -277,7 +283,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
                 LogErrorAtStart(logger, store, timeout, error.Said);
                 break;
             case RedisStartFinding.Silent:
-                LogSilentAtStart(logger, store, timeout);
+                LogSilentAtStart(logger, store, timeout, probeTimeout, MachineLoad.Said());
                 break;
             default:
                 LogAcceptsAtStart(logger, store, timeout);
@@ -285,15 +291,16 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
         }
     }
 
-    private const string DeniedUntil = "calls that need a counter are denied (or forwarded uncounted with"
+    private const string DeniedUntil = "Calls that need a counter are denied (or forwarded uncounted with"
         + " state.on_unavailable: allow) until it does. Trying again every second.";
 
     [LoggerMessage(
         Level = LogLevel.Warning,
         Message = "The guard's first connection to {Store} did not finish within {Timeout} (state.timeout), but Redis"
             + " answered a PING on another in {Took}: Redis is up; the first connection was held up on this machine"
-            + " or on the way (a loaded machine, a slow network). " + DeniedUntil)]
-    private static partial void LogAnsweredAtStart(ILogger logger, string store, string timeout, string took);
+            + " or on the way (a loaded machine, a slow network){Load}. " + DeniedUntil)]
+    private static partial void LogAnsweredAtStart(
+        ILogger logger, string store, string timeout, string took, string load);
 
     [LoggerMessage(
         Level = LogLevel.Warning,
@@ -311,9 +318,11 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "{Store} accepts connections but answered neither the guard's first one nor a PING within"
-            + " {Timeout} (state.timeout): a Redis that is slow or stuck, or not Redis. " + DeniedUntil)]
-    private static partial void LogSilentAtStart(ILogger logger, string store, string timeout);
+        Message = "{Store} accepts connections but answered neither the guard's first one within {Timeout}"
+            + " (state.timeout) nor a PING within {ProbeTimeout}: a Redis that is slow or stuck, something else on that"
+            + " port, or this machine too busy to read the answer{Load}. " + DeniedUntil)]
+    private static partial void LogSilentAtStart(
+        ILogger logger, string store, string timeout, string probeTimeout, string load);
 
     [LoggerMessage(
         Level = LogLevel.Warning,
