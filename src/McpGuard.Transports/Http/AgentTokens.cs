@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using McpGuard.Policy.Agents;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Http;
@@ -17,15 +16,17 @@ internal sealed partial class AgentTokens
 
     private readonly Lock _gate = new();
     private readonly string _path;
+    private readonly Func<string, IReadOnlyList<AgentToken>> _read;
     private readonly FileStamp _stamp;
     private readonly ILogger _logger;
     private Dictionary<(UInt128, UInt128), TokenGrant> _agents = [];
     private DateTime _readAt = DateTime.MinValue;
     private long _length = NeverRead;
 
-    public AgentTokens(string path, ILogger logger)
+    public AgentTokens(string path, Func<string, IReadOnlyList<AgentToken>> read, ILogger logger)
     {
         _path = path;
+        _read = read;
         _stamp = new FileStamp(path);
         _logger = logger;
         Current();
@@ -50,7 +51,7 @@ internal sealed partial class AgentTokens
                 var before = _agents;
                 try
                 {
-                    _agents = ByHash(AgentsFile.Read(_path), before);
+                    _agents = ByHash(_read(_path), before);
                     if (stamp is null)
                     {
                         // Said, else every token gets 401 and nothing tells why.
@@ -83,7 +84,7 @@ internal sealed partial class AgentTokens
     /// <paramref name="before"/> had under the same name keeps its grant.
     /// </summary>
     private static Dictionary<(UInt128, UInt128), TokenGrant> ByHash(
-        IReadOnlyList<AgentEntry> entries, Dictionary<(UInt128, UInt128), TokenGrant> before)
+        IReadOnlyList<AgentToken> entries, Dictionary<(UInt128, UInt128), TokenGrant> before)
     {
         var agents = new Dictionary<(UInt128, UInt128), TokenGrant>(entries.Count);
         foreach (var entry in entries)

@@ -1,5 +1,4 @@
 using McpGuard.Http.Bearer;
-using McpGuard.Policy.Settings;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -109,7 +108,7 @@ internal sealed class GatewayChecks(
     private Task RefuseAsync(HttpContext context, AuthOutcome outcome)
     {
         var (request, response) = (context.Request, context.Response);
-        var metadata = options.Auth is ServeAuth.OAuth
+        var metadata = options.Auth is GatewayAuth.OAuth
             ? ", resource_metadata=\""
                 + ProtectedResourceMetadata.UrlFor(options, request.Scheme, request.Host.Value!) + "\""
             : "";
@@ -117,7 +116,7 @@ internal sealed class GatewayChecks(
         switch (outcome)
         {
             case AuthOutcome.MissingScope missing:
-                var scope = options.Auth is ServeAuth.OAuth oauth ? string.Join(' ', oauth.Scopes) : "";
+                var scope = options.Auth is GatewayAuth.OAuth oauth ? string.Join(' ', oauth.Scopes) : "";
                 response.Headers.WWWAuthenticate = $"Bearer error=\"insufficient_scope\", scope=\"{scope}\"{metadata}";
                 return HttpAnswers.StatusAsync(response, StatusCodes.Status403Forbidden, $"Forbidden: {missing.Why}.");
             case AuthOutcome.Unavailable unavailable:

@@ -1,5 +1,4 @@
 using McpGuard.Http.Bearer;
-using McpGuard.Policy.Settings;
 using McpGuard.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -72,14 +71,14 @@ internal sealed class GatewayHost(
         });
         var app = builder.Build();
         using var issuerHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var issuerKeys = options.Auth is ServeAuth.OAuth o
+        using var issuerKeys = options.Auth is GatewayAuth.OAuth o
             ? new IssuerKeys(issuerHttp, o.Issuer.OriginalString, clock)
             : null;
         IRequestAuthenticator authenticator = options.Auth switch
         {
-            ServeAuth.Tokens file => new TokenAuthenticator(
-                file.File, launcher.LoggerFactory.CreateLogger<TokenAuthenticator>()),
-            ServeAuth.OAuth oauth => new OAuthAuthenticator(oauth, issuerKeys!, clock),
+            GatewayAuth.Tokens file => new TokenAuthenticator(
+                file.File, file.Read, launcher.LoggerFactory.CreateLogger<TokenAuthenticator>()),
+            GatewayAuth.OAuth oauth => new OAuthAuthenticator(oauth, issuerKeys!, clock),
             _ => new NoAuthentication(),
         };
         var checks = new GatewayChecks(options, authenticator, new AgentConcurrency(options.MaxRequestsPerAgent));

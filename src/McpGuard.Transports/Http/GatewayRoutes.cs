@@ -1,5 +1,4 @@
 using McpGuard.Http.Bearer;
-using McpGuard.Policy.Settings;
 using McpGuard.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -35,7 +34,7 @@ internal static class GatewayRoutes
             await readiness.CheckAsync(context.RequestAborted) is ReadinessOutcome.Ready
                 ? Results.Text("ready\n")
                 : Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable));
-        if (options.Auth is ServeAuth.OAuth oauth)
+        if (options.Auth is GatewayAuth.OAuth oauth)
         {
             // RFC 9728: how a client that got a 401 finds the authorization server; public, like the probes, and
             // readable by a page of any origin: a browser client reads it before it has a token.

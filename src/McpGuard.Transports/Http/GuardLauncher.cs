@@ -1,7 +1,6 @@
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Http.Upstream;
-using McpGuard.Policy;
 using McpGuard.Session;
 using McpGuard.Stdio;
 using Microsoft.Extensions.Logging;
@@ -13,7 +12,7 @@ namespace McpGuard.Http;
 /// child (<paramref name="commandLine"/>) or of a remote server (<paramref name="upstream"/>, docs/remote.md).
 /// </summary>
 internal sealed partial class GuardLauncher(
-    PolicyEngine engine,
+    SessionPolicy policy,
     IAuditLog audit,
     RelayOptions options,
     IReadOnlyList<string> commandLine,
@@ -22,7 +21,7 @@ internal sealed partial class GuardLauncher(
     Stream childStderr,
     (UpstreamOptions Options, HttpMessageInvoker Http)? upstream = null)
 {
-    public PolicyEngine Engine => engine;
+    public SessionPolicy Policy => policy;
 
     public RelayOptions Options => options;
 
@@ -74,19 +73,19 @@ internal sealed partial class GuardLauncher(
         };
 
         IApprover ApproverFor(SessionChannels channels) =>
-            Approvers.Create(engine, new ElicitationChannel(channels), loggerFactory);
+            policy.Approver(new ElicitationChannel(channels), loggerFactory);
 
         if (upstream is { } remote)
         {
             // No pipes: the requests' messages go into the session and its output to the router directly.
             var client = new GatewayRelayClient(router);
             var remoteRelay = new RemoteRelay(
-                engine, ApproverFor, log, relayOptions, remote.Options, remote.Http, loggerFactory);
+                policy, ApproverFor, log, relayOptions, remote.Options, remote.Http, loggerFactory);
             return (remoteRelay, remoteRelay.RunAsync(serverName, client, stopping), client);
         }
 
         var pipes = new PipeInlet(router, options.Session.MaxMessageBytes + 1);
-        var relay = new StdioRelay(engine, ApproverFor, log, relayOptions, loggerFactory);
+        var relay = new StdioRelay(policy, ApproverFor, log, relayOptions, loggerFactory);
         var running = relay.RunAsync(
             commandLine, serverName, pipes.ClientInput, pipes.ClientOutput, childStderr, stopping);
         if (running.IsFaulted && running.Exception.InnerException is ChildStartException start)

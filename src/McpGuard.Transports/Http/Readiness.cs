@@ -1,4 +1,4 @@
-using McpGuard.Policy;
+using McpGuard.Session;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Http;
@@ -20,25 +20,23 @@ internal sealed partial class Readiness(GuardLauncher launcher, Func<bool> drain
     public async Task<ReadinessOutcome> CheckAsync(CancellationToken cancellationToken)
     {
         var outcome = draining() ? new ReadinessOutcome.NotReady("the gateway is shutting down")
-            : await StoreAsync(launcher.Engine, cancellationToken) is ReadinessOutcome.NotReady store ? store
+            : await StoreAsync(launcher.Policy, cancellationToken) is ReadinessOutcome.NotReady store ? store
             : await launcher.ReachServerAsync(s_timeout, cancellationToken);
         Report(outcome);
         return outcome;
     }
 
-    private static async Task<ReadinessOutcome> StoreAsync(PolicyEngine engine, CancellationToken cancellationToken)
+    private static async Task<ReadinessOutcome> StoreAsync(SessionPolicy policy, CancellationToken cancellationToken)
     {
-        var store = engine.Counters;
         try
         {
-            await store.ReadAsync(engine.Policy.CounterNamespace, engine.TimeProvider.GetUtcNow(), cancellationToken)
-                .AsTask().WaitAsync(s_timeout, cancellationToken);
+            await policy.ProbeCounterStoreAsync(cancellationToken).WaitAsync(s_timeout, cancellationToken);
             return ReadinessOutcome.Yes;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var why = ex is TimeoutException ? $"no answer within {s_timeout.TotalSeconds:0} s" : ex.Message;
-            return new ReadinessOutcome.NotReady($"{store.Description} cannot be reached ({why})");
+            return new ReadinessOutcome.NotReady($"{policy.CounterStoreDescription} cannot be reached ({why})");
         }
     }
 

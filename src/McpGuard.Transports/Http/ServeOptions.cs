@@ -1,9 +1,9 @@
 using System.Net;
-using McpGuard.Policy.Settings;
 
 namespace McpGuard.Http;
 
-/// <summary>What <c>mcpguard serve</c> runs with: the policy's <c>serve:</c> block with the flags applied.</summary>
+/// <summary>What <c>mcpguard serve</c> runs with: the policy's <c>serve:</c> block with the flags applied
+/// (Composition/ServeOptionsResolver).</summary>
 internal sealed record ServeOptions
 {
     public required IPEndPoint Listen { get; init; }
@@ -14,12 +14,12 @@ internal sealed record ServeOptions
     /// <summary>What clients dial when a proxy is in front; null when they dial the listener.</summary>
     public Uri? PublicUrl { get; init; }
 
-    public ServeTls? Tls { get; init; }
+    public GatewayTls? Tls { get; init; }
 
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
 
-    /// <summary>How callers are known; <see cref="ServeAuth.None"/> only on loopback.</summary>
-    public required ServeAuth Auth { get; init; }
+    /// <summary>How callers are known; <see cref="GatewayAuth.None"/> only on loopback.</summary>
+    public required GatewayAuth Auth { get; init; }
 
     public int MaxSessions { get; init; } = 64;
 

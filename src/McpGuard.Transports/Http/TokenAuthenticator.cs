@@ -26,8 +26,8 @@ internal sealed class TokenAuthenticator : IRequestAuthenticator
     private readonly AgentTokens _tokens;
 
     /// <summary>Reads the file at once, so a missing or broken one is said when serve starts.</summary>
-    public TokenAuthenticator(string path, ILogger? logger = null) =>
-        _tokens = new AgentTokens(path, logger ?? NullLogger.Instance);
+    public TokenAuthenticator(string path, Func<string, IReadOnlyList<AgentToken>> read, ILogger? logger = null) =>
+        _tokens = new AgentTokens(path, read, logger ?? NullLogger.Instance);
 
     public ValueTask<AuthOutcome> AuthenticateAsync(string? bearerToken, CancellationToken cancellationToken) =>
         new(Outcome(bearerToken, _tokens.Current()));

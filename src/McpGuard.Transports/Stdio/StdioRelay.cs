@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using McpGuard.Approval;
 using McpGuard.Audit;
-using McpGuard.Policy;
 using McpGuard.Session;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +12,7 @@ namespace McpGuard.Stdio;
 /// stdout, the child's stdin), and the shutdown order of docs/relay.md. It frames lines; the session decides.
 /// </summary>
 internal sealed partial class StdioRelay(
-    PolicyEngine engine,
+    SessionPolicy policy,
     Func<SessionChannels, IApprover> approverFor,
     IAuditLog audit,
     RelayOptions options,
@@ -51,10 +50,9 @@ internal sealed partial class StdioRelay(
 
         using var relayCancellation = new CancellationTokenSource();
         var token = relayCancellation.Token;
-        var session = new GuardSession(
+        var session = policy.NewSession(
             new LineSink(clientOutput),
             new LineSink(child.StandardInput),
-            engine,
             approverFor,
             audit,
             options.Session,

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using McpGuard.Home;
-using McpGuard.Http;
+using McpGuard.Composition;
 using McpGuard.Pins;
 using McpGuard.Policy;
 using McpGuard.Policy.Agents;

@@ -91,7 +91,7 @@ internal static class CheckCommand
     /// since <c>run</c> and <c>--listen</c> ignore it, but check says so rather than only "valid" (docs/serve.md).
     /// </summary>
     private static string? ServeWarning(McpGuard.Policy.CompiledPolicy policy) =>
-        McpGuard.Http.ServeOptionsResolver.TryResolve(policy, listenFlag: null, TimeSpan.Zero, out _, out var refused)
+        Composition.ServeOptionsResolver.TryResolve(policy, listenFlag: null, TimeSpan.Zero, out _, out var refused)
             ? null
             : $"warning: serve: {refused}; `mcpguard serve` refuses to start with it (exit 2) unless --listen gives a "
                 + "loopback address.";

@@ -79,7 +79,7 @@ internal static class RunCommand
                 using var http = UpstreamHttp.CreateInvoker(upstream);
                 RemoteRelay.LogUpstream(loggerFactory.CreateLogger<RemoteRelay>(), upstream.DisplayName);
                 var remote = new RemoteRelay(
-                    engine,
+                    new SessionPolicy(engine),
                     channels => Approvers.Create(
                         engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory),
                     audit,
@@ -96,7 +96,7 @@ internal static class RunCommand
             }
 
             var relay = new StdioRelay(
-                engine,
+                new SessionPolicy(engine),
                 channels => Approvers.Create(engine, new McpGuard.Session.ElicitationChannel(channels), loggerFactory),
                 audit,
                 options,

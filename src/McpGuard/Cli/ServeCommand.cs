@@ -1,4 +1,5 @@
 using System.CommandLine;
+using McpGuard.Composition;
 using McpGuard.Http;
 using McpGuard.Http.Upstream;
 using McpGuard.Reload;
@@ -95,7 +96,8 @@ internal static class ServeCommand
             }
 
             var launcher = new GuardLauncher(
-                engine, audit, relayOptions, commandLine, serverName, loggerFactory, Console.OpenStandardError(),
+                new SessionPolicy(engine), audit, relayOptions, commandLine, serverName, loggerFactory,
+                Console.OpenStandardError(),
                 upstream is null ? null : (upstream, upstreamHttp!));
             var host = new GatewayHost(
                 options with { MaxMessageBytes = relayOptions.Session.MaxMessageBytes },

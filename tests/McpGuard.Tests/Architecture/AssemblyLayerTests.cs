@@ -4,9 +4,9 @@ namespace McpGuard.Tests.Architecture;
 
 /// <summary>
 /// The layers are assemblies (docs/architecture.md "The layers"): the policy knows no other McpGuard assembly, the
-/// session core knows the policy but neither the transports nor the tool, the transports know the core but not the
-/// tool. The project references make the compiler refuse anything else; this reads the built assemblies so a
-/// reference added to a project file later fails here, naming it.
+/// session core knows the policy but neither the transports nor the tool, the transports know the core but neither
+/// the policy nor the tool. The project references make the compiler refuse anything else; this reads the built
+/// assemblies, so a reference added to a project file later (and used) fails here, naming it.
 /// </summary>
 public sealed class AssemblyLayerTests
 {
@@ -17,7 +17,7 @@ public sealed class AssemblyLayerTests
     {
         { "McpGuard.Policy", ["McpGuard.Session", "McpGuard.Transports", "mcpguard"] },
         { "McpGuard.Session", ["McpGuard.Transports", "mcpguard"] },
-        { "McpGuard.Transports", ["mcpguard"] },
+        { "McpGuard.Transports", ["McpGuard.Policy", "mcpguard"] },
     };
 
     [Theory]

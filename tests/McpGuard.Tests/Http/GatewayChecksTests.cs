@@ -1,7 +1,6 @@
 using System.Net;
 using McpGuard.Http;
 using McpGuard.Http.Bearer;
-using McpGuard.Policy.Settings;
 using Microsoft.AspNetCore.Http;
 
 namespace McpGuard.Tests.Http;
@@ -15,7 +14,7 @@ public sealed class GatewayChecksTests
     {
         Listen = IPEndPoint.Parse("127.0.0.1:8750"),
         Path = "/mcp",
-        Auth = ServeAuth.None.Instance,
+        Auth = GatewayAuth.None.Instance,
     };
 
     [Fact]
@@ -108,7 +107,7 @@ public sealed class GatewayChecksTests
     [Fact]
     public async Task OAuthRefusal_BehindAPathPrefix_NamesTheMetadataOfThePublicUrl()
     {
-        var oauth = new ServeAuth.OAuth(
+        var oauth = new GatewayAuth.OAuth(
             new Uri("https://auth.example.com"), "https://guard.example.com/team/mcp", [], "sub");
         var options = s_options with { PublicUrl = new Uri("https://guard.example.com/team/mcp"), Auth = oauth };
         var checks = new GatewayChecks(options, new RefusingAuthenticator(), new AgentConcurrency(1));

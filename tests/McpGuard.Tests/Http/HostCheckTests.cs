@@ -1,6 +1,5 @@
 using System.Net;
 using McpGuard.Http;
-using McpGuard.Policy.Settings;
 
 namespace McpGuard.Tests.Http;
 
@@ -11,7 +10,7 @@ public sealed class HostCheckTests
     {
         Listen = IPEndPoint.Parse(listen),
         Path = "/mcp",
-        Auth = ServeAuth.None.Instance,
+        Auth = GatewayAuth.None.Instance,
         PublicUrl = publicUrl is null ? null : new Uri(publicUrl),
     });
 

@@ -2,6 +2,7 @@ using McpGuard.Audit;
 using McpGuard.Http;
 using McpGuard.Policy;
 using McpGuard.Policy.Compile;
+using McpGuard.Session;
 using McpGuard.Tests.TestUtils;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,8 +21,8 @@ public sealed class LegacySessionsMaxTests
     {
         var policy = PolicyLoader.LoadText(RelayPolicies.Standard, "test.yaml").Policy!;
         var launcher = new GuardLauncher(
-            new PolicyEngine(policy), new NullAuditLog(), RelayHarness.FastShutdown, ["cat"], "test-server",
-            NullLoggerFactory.Instance, Stream.Null);
+            new SessionPolicy(new PolicyEngine(policy)), new NullAuditLog(), RelayHarness.FastShutdown, ["cat"],
+            "test-server", NullLoggerFactory.Instance, Stream.Null);
         LegacySessions sessions = null!;
         var nested = new List<LegacySession?>();
         sessions = new LegacySessions(launcher, max: 1, TimeSpan.FromMinutes(5), TimeProvider.System, (agent, id) =>

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using McpGuard.Http;
 using McpGuard.Http.Bearer;
-using McpGuard.Policy.Settings;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -32,7 +31,7 @@ public sealed class OAuthAuthenticatorTests : IDisposable
         _http = new HttpClient(_server);
         _keys = new IssuerKeys(_http, Issuer, _clock);
         _authenticator = new OAuthAuthenticator(
-            new ServeAuth.OAuth(new Uri(Issuer), Audience, ["mcp:tools"], "client_id"), _keys, _clock);
+            new GatewayAuth.OAuth(new Uri(Issuer), Audience, ["mcp:tools"], "client_id"), _keys, _clock);
         _server.Jwks = Jwks();
     }
 
@@ -193,7 +192,7 @@ public sealed class OAuthAuthenticatorTests : IDisposable
     [Fact]
     public void Metadata_NamesTheResourceAndItsIssuer()
     {
-        var settings = new ServeAuth.OAuth(new Uri("http://127.0.0.1:9000"), Audience, ["mcp:tools"], "sub");
+        var settings = new GatewayAuth.OAuth(new Uri("http://127.0.0.1:9000"), Audience, ["mcp:tools"], "sub");
 
         var options = new ServeOptions
         {

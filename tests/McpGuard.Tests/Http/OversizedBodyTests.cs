@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using McpGuard.Http;
-using McpGuard.Policy.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -39,7 +38,7 @@ public sealed class OversizedBodyTests : IAsyncDisposable
         {
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             Path = "/mcp",
-            Auth = ServeAuth.None.Instance,
+            Auth = GatewayAuth.None.Instance,
             MaxMessageBytes = Limit,
         };
         // The body is refused before any session or the shared child is needed.

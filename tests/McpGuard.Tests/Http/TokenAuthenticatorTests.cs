@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using McpGuard.Composition;
 using McpGuard.Http;
 using McpGuard.Http.Bearer;
 using McpGuard.Tests.TestUtils;
@@ -20,7 +21,7 @@ public sealed class TokenAuthenticatorTests : IDisposable
     public TokenAuthenticatorTests()
     {
         WriteAgents(("alice", "mcpg_alice"), ("bob", "mcpg_bob"));
-        _authenticator = new TokenAuthenticator(_home.File("agents.yaml"));
+        _authenticator = new TokenAuthenticator(_home.File("agents.yaml"), ServeOptionsResolver.ReadAgents);
     }
 
     public void Dispose() => _home.Dispose();
@@ -64,7 +65,7 @@ public sealed class TokenAuthenticatorTests : IDisposable
     {
         var logger = new CapturingLogger();
 
-        var authenticator = new TokenAuthenticator(_home.File("missing.yaml"), logger);
+        var authenticator = new TokenAuthenticator(_home.File("missing.yaml"), ServeOptionsResolver.ReadAgents, logger);
 
         var (level, message) = Assert.Single(logger.Entries);
         Assert.Equal(LogLevel.Warning, level);
@@ -78,7 +79,7 @@ public sealed class TokenAuthenticatorTests : IDisposable
     public async Task BrokenFile_SaidWithWhereAndWhat_NobodyAdmitted()
     {
         var logger = new CapturingLogger();
-        var authenticator = new TokenAuthenticator(_home.File("agents.yaml"), logger);
+        var authenticator = new TokenAuthenticator(_home.File("agents.yaml"), ServeOptionsResolver.ReadAgents, logger);
         File.WriteAllText(_home.File("agents.yaml"), "agents:\n  - name: alice\n    sha256: nothex\n");
         File.SetLastWriteTimeUtc(_home.File("agents.yaml"), DateTime.UtcNow.AddMinutes(1));
 

@@ -112,7 +112,7 @@ public sealed class StdioRelayLifecycleTests
         var policy = PolicyLoader.LoadText(RelayPolicies.Standard, "test.yaml").Policy!;
         var engine = new PolicyEngine(policy);
         var relay = new StdioRelay(
-            engine,
+            new SessionPolicy(engine),
             channels => McpGuard.Approval.Approvers.Create(
                 engine, new McpGuard.Session.ElicitationChannel(channels), NullLoggerFactory.Instance),
             new McpGuard.Audit.NullAuditLog(), new RelayOptions(), NullLoggerFactory.Instance);

@@ -41,7 +41,7 @@ internal sealed class RelayHarness : IAsyncDisposable
         var engine = new PolicyEngine(policy.Policy, counters: counters);
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         var relay = new StdioRelay(
-            engine,
+            new SessionPolicy(engine),
             channels => McpGuard.Approval.Approvers.Create(
                 engine, new McpGuard.Session.ElicitationChannel(channels), loggers),
             audit ?? new NullAuditLog(), options, loggers);

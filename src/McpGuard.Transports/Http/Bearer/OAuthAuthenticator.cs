@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using McpGuard.Http.OAuth;
-using McpGuard.Policy.Settings;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -13,7 +12,7 @@ namespace McpGuard.Http.Bearer;
 /// which has not expired (and is not used before <c>nbf</c>), and which names its agent in <c>agent_claim</c>.
 /// Unsigned tokens (<c>alg: none</c>) never pass. Opaque tokens are not JWTs, so they are refused.
 /// </summary>
-internal sealed class OAuthAuthenticator(ServeAuth.OAuth settings, IssuerKeys keys, TimeProvider clock)
+internal sealed class OAuthAuthenticator(GatewayAuth.OAuth settings, IssuerKeys keys, TimeProvider clock)
     : IRequestAuthenticator
 {
     /// <summary>Longer names are refused: the agent is a counter's key, a log's field and a desk label.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using McpGuard.Policy.Settings;
 
 namespace McpGuard.Http.Bearer;
 
@@ -35,14 +34,14 @@ internal static class ProtectedResourceMetadata
     /// SDK's client requires the same URL, the TypeScript SDK's the same origin and a parent path), else the
     /// audience, the guard's own resource URL.
     /// </summary>
-    public static string ResourceFor(ServeOptions options, ServeAuth.OAuth settings) =>
+    public static string ResourceFor(ServeOptions options, GatewayAuth.OAuth settings) =>
         options.PublicUrl?.OriginalString ?? settings.Audience;
 
     /// <summary>The path of what clients dial: <c>public_url</c>'s when set, else the endpoint's.</summary>
     private static string ResourcePath(ServeOptions options) =>
         options.PublicUrl is { } publicUrl ? publicUrl.AbsolutePath : options.Path;
 
-    public static byte[] Document(ServeOptions options, ServeAuth.OAuth settings)
+    public static byte[] Document(ServeOptions options, GatewayAuth.OAuth settings)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using McpGuard.Approval;
 using McpGuard.Audit;
-using McpGuard.Policy;
 using McpGuard.Session;
 using McpGuard.Stdio;
 using Microsoft.Extensions.Logging;
@@ -18,7 +17,7 @@ namespace McpGuard.Http.Upstream;
 /// (serve runs a relay per 2025 session on it).
 /// </summary>
 internal sealed partial class RemoteRelay(
-    PolicyEngine engine,
+    SessionPolicy policy,
     Func<SessionChannels, IApprover> approverFor,
     IAuditLog audit,
     RelayOptions options,
@@ -58,8 +57,8 @@ internal sealed partial class RemoteRelay(
         // The upstream stands where a child would: judged messages go straight to its client, and its answers
         // straight into the session's server direction (UpstreamPeer, SessionSink), with no pipe between.
         var toUpstream = new UpstreamPeer((message, read, cancel) => client.SendAsync(message, read, cancel), token);
-        var session = new GuardSession(
-            relayClient.Output, toUpstream, engine, approverFor, audit,
+        var session = policy.NewSession(
+            relayClient.Output, toUpstream, approverFor, audit,
             options.Session with { ServerSessionId = () => client.SessionId }, serverName, loggerFactory, token);
         sink.Attach(session);
         var clientInput = relayClient.FeedAsync(session, token);

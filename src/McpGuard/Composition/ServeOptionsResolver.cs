@@ -1,11 +1,16 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using McpGuard.Http;
 using McpGuard.Policy;
+using McpGuard.Policy.Agents;
 using McpGuard.Policy.Settings;
 
-namespace McpGuard.Http;
+namespace McpGuard.Composition;
 
-/// <summary>The policy's <c>serve:</c> block with the flags applied, and the combinations that are refused.</summary>
+/// <summary>
+/// The policy's <c>serve:</c> block with the flags applied, and the combinations that are refused: the gateway's own
+/// settings (<see cref="ServeOptions"/>), so the transports read no policy (docs/architecture.md "The layers").
+/// </summary>
 internal static class ServeOptionsResolver
 {
     /// <summary>The options, or false with the one-line reason (exit 2) in <paramref name="error"/>.</summary>
@@ -23,7 +28,7 @@ internal static class ServeOptionsResolver
         }
 
         var loopback = IPAddress.IsLoopback(listen.Address);
-        ServeAuth auth;
+        GatewayAuth auth;
         switch (serve.Auth)
         {
             case null or ServeAuth.None when !loopback:
@@ -31,20 +36,20 @@ internal static class ServeOptionsResolver
                     + "needs serve.auth (tokens or oauth) in the policy";
                 return false;
             case null or ServeAuth.None:
-                auth = ServeAuth.None.Instance;
+                auth = GatewayAuth.None.Instance;
                 break;
             case ServeAuth.Tokens tokens:
-                auth = new ServeAuth.Tokens(AgentsFilePath.Resolve(policy, tokens.File));
+                auth = new GatewayAuth.Tokens(AgentsFilePath.Resolve(policy, tokens.File), ReadAgents);
                 break;
             case ServeAuth.OAuth oauth:
-                auth = oauth;
+                auth = new GatewayAuth.OAuth(oauth.Issuer, oauth.Audience, oauth.Scopes, oauth.AgentClaim);
                 break;
             default:
                 throw new InvalidOperationException("unknown serve.auth");
         }
 
         var tls = serve.Tls is { } t
-            ? new ServeTls(AgentsFilePath.Resolve(policy, t.Certificate), AgentsFilePath.Resolve(policy, t.Key))
+            ? new GatewayTls(AgentsFilePath.Resolve(policy, t.Certificate), AgentsFilePath.Resolve(policy, t.Key))
             : null;
         options = new ServeOptions
         {
@@ -61,4 +66,8 @@ internal static class ServeOptionsResolver
         error = null;
         return true;
     }
+
+    /// <summary>The agents file's entries as the gateway's token table needs them (the YAML is the policy's).</summary>
+    public static IReadOnlyList<AgentToken> ReadAgents(string path) =>
+        [.. AgentsFile.Read(path).Select(entry => new AgentToken(entry.Name, entry.TokenHash))];
 }

@@ -2,7 +2,7 @@ using McpGuard.Home;
 using McpGuard.Policy;
 using McpGuard.Policy.Settings;
 
-namespace McpGuard.Http;
+namespace McpGuard.Composition;
 
 /// <summary>
 /// Where <c>agents.yaml</c> is: the policy's <c>serve.auth.tokens</c> (relative to the policy), else the home's.
