@@ -4,9 +4,11 @@ namespace McpGuard.Policy.Limits;
 /// What a forwarded call counted, in the shared store and in this guard's session store: given back if the call did not
 /// run.
 /// </summary>
-internal sealed record LimitReceipt(CountReceipt Shared, CountReceipt Session)
+/// <remarks>A value, not an object, for the reason <see cref="CountReceipt"/> gives; <c>default</c> is
+/// <see cref="Empty"/>.</remarks>
+internal readonly record struct LimitReceipt(CountReceipt Shared, CountReceipt Session)
 {
-    public static LimitReceipt Empty { get; } = new(CountReceipt.Empty, CountReceipt.Empty);
+    public static LimitReceipt Empty => default;
 
     public bool IsEmpty => Shared.IsEmpty && Session.IsEmpty;
 }

@@ -43,11 +43,30 @@ internal sealed partial class CallCounter(
     /// <see cref="CountedCalls"/>: <see cref="GateOutcome.Held"/>.
     /// </summary>
     /// <param name="inTurn">The call owns its turn off the pump: the count is awaited in place.</param>
-    public async ValueTask<GateOutcome> CountThenConcludeAsync(
+    public ValueTask<GateOutcome> CountThenConcludeAsync(
         CompiledPolicy policy,
         JsonRpcId id,
         string callId,
         GateOutcome.Count count,
+        ProtocolEra era,
+        ReadOnlySequence<byte> forward,
+        bool inTurn,
+        CancellationToken cancellationToken) =>
+        CountThenConcludeAsync(
+            policy, id, callId, count.Decision, count.ApprovedArgumentsHash, era, forward, inTurn, cancellationToken);
+
+    /// <summary>
+    /// <see cref="CountThenConcludeAsync(CompiledPolicy, JsonRpcId, string, GateOutcome.Count, ProtocolEra,
+    /// ReadOnlySequence{byte}, bool, CancellationToken)"/> for an allowed decision taken apart: the pump's path
+    /// counts a call the policy allows without a <see cref="GateOutcome.Count"/>, an object per call made only to be
+    /// taken apart here (bench/README.md, issue 27).
+    /// </summary>
+    public async ValueTask<GateOutcome> CountThenConcludeAsync(
+        CompiledPolicy policy,
+        JsonRpcId id,
+        string callId,
+        CallDecision.Allow allow,
+        string? approvedArgumentsHash,
         ProtocolEra era,
         ReadOnlySequence<byte> forward,
         bool inTurn,
@@ -59,7 +78,7 @@ internal sealed partial class CallCounter(
         CallsBehind.Waiting = channels.AwaitingServer.Count > 1;
         try
         {
-            counting = engine.TryConsumeAsync(policy, count.Decision.Request, cancellationToken);
+            counting = engine.TryConsumeAsync(policy, allow.Request, cancellationToken);
         }
         finally
         {
@@ -68,11 +87,11 @@ internal sealed partial class CallCounter(
 
         if (!inTurn && (!counting.IsCompleted || order.AnyWaiting))
         {
-            HoldForCount(id, forward, callId, count, era, counting.AsTask());
+            HoldForCount(id, forward, callId, allow, approvedArgumentsHash, era, counting.AsTask());
             return GateOutcome.Held.Instance;
         }
 
-        return judge.Conclude(id, callId, count, era, await counting);
+        return judge.Conclude(id, callId, allow, approvedArgumentsHash, era, await counting);
     }
 
     /// <summary>
@@ -83,19 +102,19 @@ internal sealed partial class CallCounter(
         JsonRpcId id,
         ReadOnlySequence<byte> line,
         string callId,
-        GateOutcome.Count count,
+        CallDecision.Allow allow,
+        string? approvedArgumentsHash,
         ProtocolEra era,
         Task<LimitOutcome> counting)
     {
         // The pump's document ends with this line: an audit record gets its own copy of the arguments (a copy of
         // their bytes, not a second parse of the whole line); without an audit log nothing reads them again.
-        var kept = !recorder.KeepsArguments
-            ? count
-            : count with { Decision = count.Decision with { Request = Kept(count.Decision.Request) } };
+        var kept = !recorder.KeepsArguments ? allow : allow with { Request = Kept(allow.Request) };
         channels.AwaitingServer.TryGet(id, out var pending);
         var copy = Counted.CopyOf(line);
         var call = new CountedCall(
-            id, copy, (int)line.Length, callId, kept, era, counting, order.TakeCounted(), pending);
+            id, copy, (int)line.Length, callId, kept, approvedArgumentsHash, era, counting, order.TakeCounted(),
+            pending);
         Counted.Enqueue(call);
     }
 
@@ -145,7 +164,7 @@ internal sealed partial class CallCounter(
                 return;
             }
 
-            switch (judge.Conclude(call.Id, call.CallId, call.Count, call.Era, limits))
+            switch (judge.Conclude(call.Id, call.CallId, call.Decision, call.ApprovedArgumentsHash, call.Era, limits))
             {
                 case GateOutcome.Forward:
                     await channels.ForwardAsync(

@@ -129,15 +129,18 @@ internal sealed partial class CallJudge(
     /// <summary>Concludes a counted call.</summary>
     public GateOutcome Conclude(
         JsonRpcId id, string callId, GateOutcome.Count count, ProtocolEra era, LimitOutcome counted) =>
-        Conclude(
-            id,
-            callId,
-            count.Decision.Request,
-            count.Decision.Decision,
-            count.Decision.Verdict,
-            era,
-            count.ApprovedArgumentsHash,
-            counted);
+        Conclude(id, callId, count.Decision, count.ApprovedArgumentsHash, era, counted);
+
+    /// <summary>Concludes a counted call whose <see cref="GateOutcome.Count"/> was never made (the pump's path).
+    /// </summary>
+    public GateOutcome Conclude(
+        JsonRpcId id,
+        string callId,
+        CallDecision.Allow allow,
+        string? approvedArgumentsHash,
+        ProtocolEra era,
+        LimitOutcome counted) =>
+        Conclude(id, callId, allow.Request, allow.Decision, allow.Verdict, era, approvedArgumentsHash, counted);
 
     /// <summary>
     /// The last step: take an allowed (or approved) call's count (<paramref name="counted"/>, or counted here),

@@ -171,12 +171,13 @@ internal sealed class ToolCallGate
             return;
         }
 
-        var outcome = _judge.Judge(id, callId, _judge.Decide(policy, id, call, era), era);
-        if (outcome is GateOutcome.Count count)
-        {
-            outcome = await _counter.CountThenConcludeAsync(
-                policy, id, callId, count, era, line, inTurn is not null, cancellationToken);
-        }
+        // An allowed call is counted at once, as Judge's GateOutcome.Count would say: without that object, one per
+        // call made only to be taken apart (bench/README.md, issue 27).
+        var decided = _judge.Decide(policy, id, call, era);
+        var outcome = decided is CallDecision.Allow allow
+            ? await _counter.CountThenConcludeAsync(
+                policy, id, callId, allow, null, era, line, inTurn is not null, cancellationToken)
+            : _judge.Judge(id, callId, decided, era);
 
         switch (outcome)
         {

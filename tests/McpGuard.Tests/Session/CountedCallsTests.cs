@@ -69,6 +69,7 @@ public sealed class CountedCallsTests
         (int)line.Length,
         "session-1",
         null!,
+        null,
         ProtocolEra.Legacy,
         Task.FromResult<LimitOutcome>(null!),
         new ArrivalOrder().TakeCounted(),
