@@ -43,9 +43,14 @@ public sealed class ClaudeCodeStdioTests
         var policy = TempFiles.Write("policy.yaml", Policy);
         var audit = Path.Combine(DeskProcess.NewHome(), "audit.jsonl");
         var guard = RepoPaths.Guard;
+
+        // Claude Code ends a stdio server with SIGINT, SIGTERM 100 ms later and SIGKILL 400 ms after that (strace of
+        // 'claude mcp list'): a guard still giving server-everything its 5 s to exit was killed first, and the
+        // server, orphaned, lived on (seen after both runs of this test). No grace: stdin closed, SIGTERM, kill.
         await ClaudeCli.RunAsync(home, null, [
             "mcp", "add", "guarded", "-e", $"MCPGUARD_HOME={DeskProcess.NewHome()}", "--",
-            guard.Command, .. guard.Prefix, "run", "--policy", policy, "--audit", audit, "--",
+            guard.Command, .. guard.Prefix, "run", "--policy", policy, "--audit", audit, "--shutdown-timeout", "0",
+            "--",
             .. GuardedServer.Everything()]);
 
         var list = (await ClaudeCli.RunAsync(home, s_patient, "mcp", "list")).Split('\n');
