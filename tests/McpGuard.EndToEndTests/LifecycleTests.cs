@@ -158,6 +158,31 @@ public sealed class LifecycleTests
         Assert.False(IsRunning(int.Parse(await File.ReadAllTextAsync(pidFile, TestContext.Current.CancellationToken))));
     }
 
+    [Fact]
+    public async Task Run_SecondSignalDuringShutdown_KillsTheServerTreeWithoutWaiting()
+    {
+        // Claude Code stops a stdio server with SIGINT, SIGTERM 100 ms later, then SIGKILL: a guard still giving its
+        // server the --shutdown-timeout would be killed first and leave the server running. Here that timeout is ten
+        // minutes and the server ignores EOF and SIGTERM: only the second signal can end the shutdown in time.
+        var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
+        await using var guard = RawGuard.Start(
+            AllowAll,
+            Scripts.Node(
+                $"require('fs').writeFileSync('{pidFile}', String(process.pid));"
+                    + $" process.stderr.write('child started\\n'); {Scripts.Stubborn}"),
+            ["--shutdown-timeout", "600"]);
+        await guard.WaitForStderrAsync("child started");
+
+        Kill("INT", guard.Pid);
+        await guard.WaitForStderrAsync("Shutting down: a stop signal.");
+        Kill("TERM", guard.Pid);
+
+        Assert.Equal(130, await guard.WaitForExitAsync());
+        Assert.Contains("A second stop signal: killing the process tree", guard.Stderr);
+        Assert.DoesNotContain("sending SIGTERM", guard.Stderr);
+        Assert.False(IsRunning(int.Parse(await File.ReadAllTextAsync(pidFile, TestContext.Current.CancellationToken))));
+    }
+
     private static void Kill(string signal, int pid)
     {
         using var kill = Process.Start("kill", [$"-{signal}", pid.ToString()]);

@@ -72,25 +72,35 @@ internal sealed partial class ChildProcess : IDisposable
 
     /// <summary>
     /// Call after closing the child's stdin. Returns the exit code, however the child had to be stopped.
+    /// <paramref name="hurried"/> (a second stop signal) ends any wait and kills the tree at once: a client that
+    /// signals twice kills the guard next, and the server must not outlive it.
     /// </summary>
-    public async Task<int> StopAsync(ShutdownTimeouts timeouts)
+    public async Task<int> StopAsync(ShutdownTimeouts timeouts, CancellationToken hurried = default)
     {
-        if (await ExitsWithinAsync(timeouts.AfterStdinClosed))
+        if (await ExitsWithinAsync(timeouts.AfterStdinClosed, hurried))
         {
             return await Exited;
         }
 
-        if (!OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsWindows() && !hurried.IsCancellationRequested)
         {
             LogSendingSigterm(_logger, Id);
             _ = SendSigterm(Id, Sigterm);
-            if (await ExitsWithinAsync(timeouts.AfterSigterm))
+            if (await ExitsWithinAsync(timeouts.AfterSigterm, hurried))
             {
                 return await Exited;
             }
         }
 
-        LogKillingTree(_logger, Id);
+        if (hurried.IsCancellationRequested)
+        {
+            LogHurried(_logger, Id);
+        }
+        else
+        {
+            LogKillingTree(_logger, Id);
+        }
+
         try
         {
             _process.Kill(entireProcessTree: true);
@@ -105,9 +115,10 @@ internal sealed partial class ChildProcess : IDisposable
 
     public void Dispose() => _process.Dispose();
 
-    private async Task<bool> ExitsWithinAsync(TimeSpan timeout)
+    private async Task<bool> ExitsWithinAsync(TimeSpan timeout, CancellationToken hurried)
     {
-        var finished = await Task.WhenAny(Exited, Task.Delay(timeout));
+        // A cancelled delay completes the WhenAny as a timeout would, without throwing.
+        var finished = await Task.WhenAny(Exited, Task.Delay(timeout, hurried));
         return finished == Exited;
     }
 
@@ -144,4 +155,9 @@ internal sealed partial class ChildProcess : IDisposable
     [LoggerMessage(
         Level = LogLevel.Warning, Message = "Server (pid {Pid}) is still running; killing its process tree.")]
     private static partial void LogKillingTree(ILogger logger, int pid);
+
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "A second stop signal: killing the process tree of server (pid {Pid}) without waiting.")]
+    private static partial void LogHurried(ILogger logger, int pid);
 }

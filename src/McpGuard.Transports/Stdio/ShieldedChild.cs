@@ -88,10 +88,10 @@ internal sealed partial class ShieldedChild : IDisposable
     }
 
     /// <summary>Call after closing <see cref="StandardInput"/>; as <see cref="ChildProcess.StopAsync"/>.</summary>
-    public Task<int> StopAsync(ShutdownTimeouts timeouts)
+    public Task<int> StopAsync(ShutdownTimeouts timeouts, CancellationToken hurried = default)
     {
         _stopping = true;
-        return Volatile.Read(ref _current).StopAsync(timeouts);
+        return Volatile.Read(ref _current).StopAsync(timeouts, hurried);
     }
 
     public void Dispose()

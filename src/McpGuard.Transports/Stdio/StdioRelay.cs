@@ -34,7 +34,10 @@ internal sealed partial class StdioRelay(
         return Task.CompletedTask;
     }
 
-    /// <summary>Relays until the client or the server ends the session, or <paramref name="stopping"/> fires.</summary>
+    /// <summary>
+    /// Relays until the client or the server ends the session, or <paramref name="stopping"/> fires;
+    /// <paramref name="hurried"/> (a second stop signal) cuts the server's shutdown short (docs/relay.md#lifecycle).
+    /// </summary>
     /// <returns>The child's exit code.</returns>
     /// <exception cref="ChildStartException">The server command could not be started.</exception>
     public async Task<int> RunAsync(
@@ -43,7 +46,8 @@ internal sealed partial class StdioRelay(
         Stream clientInput,
         Stream clientOutput,
         Stream stderr,
-        CancellationToken stopping)
+        CancellationToken stopping,
+        CancellationToken hurried = default)
     {
         // The child, shielded from a modern client's first request before any session exists (ShieldedChild).
         using var child = ShieldedChild.Start(commandLine, stderr, _logger, options.ChildOutputReadsInline);
@@ -112,7 +116,7 @@ internal sealed partial class StdioRelay(
             }
 
             await session.Channels.ToServer.DisposeAsync();
-            exitCode = await child.StopAsync(options.Shutdown);
+            exitCode = await child.StopAsync(options.Shutdown, hurried);
             await Task.WhenAny(serverPumping, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None));
             unanswered = first == clientPumping
                 ? $"{options.UnansweredWhenInputEnded}: the MCP server ended (code {exitCode}) before it answered."
@@ -122,7 +126,7 @@ internal sealed partial class StdioRelay(
         {
             // The server went away: it may still be flushing its last answers, so drain its stdout first.
             await Task.WhenAny(serverPumping, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
-            exitCode = await child.StopAsync(options.Shutdown);
+            exitCode = await child.StopAsync(options.Shutdown, hurried);
             unanswered = $"The MCP server exited (code {exitCode}) before answering.";
         }
 

@@ -110,7 +110,8 @@ internal static class RunCommand
                 using var stdin = new InlineReadStream(Console.OpenStandardInput());
                 using var stdout = StandardOutput.Open();
                 using var stderr = Console.OpenStandardError();
-                var exitCode = await relay.RunAsync(commandLine, serverName, stdin, stdout, stderr, stop.Token);
+                var exitCode = await relay.RunAsync(
+                    commandLine, serverName, stdin, stdout, stderr, stop.Token, stop.Hurried);
                 return stop.ExitCode ?? exitCode;
             }
             catch (ChildStartException ex)

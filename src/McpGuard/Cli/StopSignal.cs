@@ -6,11 +6,14 @@ namespace McpGuard.Cli;
 /// SIGINT, SIGTERM and SIGHUP as a cancellation token, remembering which one came so <c>run</c> can exit 130, 143
 /// or 129. The default handling (terminate at once) is cancelled: the child must be shut down first, and a request
 /// in flight answered. SIGHUP is a hang-up (the terminal closed, a supervisor's stop), not a reload: the guard
-/// reloads its policy by watching the file (docs/relay.md#shutdown).
+/// reloads its policy by watching the file (docs/relay.md#shutdown). A second signal while that shutdown runs is
+/// <see cref="Hurried"/>: the client will not wait (Claude Code sends SIGINT, SIGTERM 100 ms later, then SIGKILL).
 /// </summary>
 internal sealed class StopSignal : IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _hurried = new();
+    private int _signals;
     private readonly PosixSignalRegistration[] _registrations;
 
     public StopSignal()
@@ -25,6 +28,10 @@ internal sealed class StopSignal : IDisposable
 
     public CancellationToken Token => _stopping.Token;
 
+    /// <summary>Cancelled by a second signal: the server's process tree is killed at once (docs/relay.md#lifecycle).
+    /// </summary>
+    public CancellationToken Hurried => _hurried.Token;
+
     /// <summary>130 after SIGINT, 143 after SIGTERM, 129 after SIGHUP, null while no signal came.</summary>
     public int? ExitCode { get; private set; }
 
@@ -36,6 +43,7 @@ internal sealed class StopSignal : IDisposable
         }
 
         _stopping.Dispose();
+        _hurried.Dispose();
     }
 
     private void OnSignal(PosixSignalContext context)
@@ -47,6 +55,13 @@ internal sealed class StopSignal : IDisposable
             PosixSignal.SIGHUP => ExitCodes.HungUp,
             _ => ExitCodes.Terminated,
         };
-        _stopping.Cancel();
+        if (Interlocked.Increment(ref _signals) == 1)
+        {
+            _stopping.Cancel();
+        }
+        else
+        {
+            _hurried.Cancel();
+        }
     }
 }
