@@ -30,6 +30,16 @@ public sealed class AssemblyLayerTests
     }
 
     [Fact]
+    public void The_session_core_does_not_reference_the_web_stack()
+    {
+        // The desk's page (Kestrel, minimal APIs) is the tool's; the core only shares the desk's files.
+        var web = References("McpGuard.Session")
+            .Where(r => r.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+
+        Assert.Empty(web);
+    }
+
+    [Fact]
     public void The_reader_sees_references_between_our_assemblies()
     {
         // If this failed, the test above would pass on any tangle: the tool references all three below it.
