@@ -140,22 +140,14 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Run_ChildIgnoresEofAndSigterm_ProcessTreeIsKilled()
     {
-        var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
-        await using var guard = RawGuard.Start(
-            AllowAll,
-            Scripts.Node(
-                $"require('fs').writeFileSync('{pidFile}', String(process.pid));"
-                    + $" process.stderr.write('child started\\n'); {Scripts.Stubborn}"),
-            ["--shutdown-timeout", "0.5"]);
-
-        // The guard passes its child's stderr through: this line comes after the pid file is written.
-        await guard.WaitForStderrAsync("child started");
+        var (guard, server) = await StartStubbornAsync("0.5");
+        await using var _ = guard;
 
         guard.CloseStdin();
 
         Assert.NotEqual(0, await guard.WaitForExitAsync());
         Assert.Contains("killing its process tree", guard.Stderr);
-        Assert.False(IsRunning(int.Parse(await File.ReadAllTextAsync(pidFile, TestContext.Current.CancellationToken))));
+        Assert.False(IsRunning(server));
     }
 
     [Fact]
@@ -164,14 +156,8 @@ public sealed class LifecycleTests
         // Claude Code stops a stdio server with SIGINT, SIGTERM 100 ms later, then SIGKILL: a guard still giving its
         // server the --shutdown-timeout would be killed first and leave the server running. Here that timeout is ten
         // minutes and the server ignores EOF and SIGTERM: only the second signal can end the shutdown in time.
-        var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
-        await using var guard = RawGuard.Start(
-            AllowAll,
-            Scripts.Node(
-                $"require('fs').writeFileSync('{pidFile}', String(process.pid));"
-                    + $" process.stderr.write('child started\\n'); {Scripts.Stubborn}"),
-            ["--shutdown-timeout", "600"]);
-        await guard.WaitForStderrAsync("child started");
+        var (guard, server) = await StartStubbornAsync("600");
+        await using var _ = guard;
 
         Kill("INT", guard.Pid);
         await guard.WaitForStderrAsync("Shutting down: a stop signal.");
@@ -180,7 +166,31 @@ public sealed class LifecycleTests
         Assert.Equal(130, await guard.WaitForExitAsync());
         Assert.Contains("A second stop signal: killing the process tree", guard.Stderr);
         Assert.DoesNotContain("sending SIGTERM", guard.Stderr);
-        Assert.False(IsRunning(int.Parse(await File.ReadAllTextAsync(pidFile, TestContext.Current.CancellationToken))));
+        Assert.False(IsRunning(server));
+    }
+
+    /// <summary>A guard whose server ignores EOF and SIGTERM, started and running; with the server's pid.</summary>
+    private static async Task<(RawGuard Guard, int Server)> StartStubbornAsync(string shutdownTimeout)
+    {
+        var pidFile = Path.Combine(Path.GetTempPath(), $"mcpguard-child-{Guid.NewGuid():n}");
+        var guard = RawGuard.Start(
+            AllowAll,
+            Scripts.Node(
+                $"require('fs').writeFileSync('{pidFile}', String(process.pid));"
+                    + $" process.stderr.write('child started\\n'); {Scripts.Stubborn}"),
+            ["--shutdown-timeout", shutdownTimeout]);
+
+        try
+        {
+            // The guard passes its child's stderr through: this line comes after the pid file is written.
+            await guard.WaitForStderrAsync("child started");
+            return (guard, int.Parse(await File.ReadAllTextAsync(pidFile, TestContext.Current.CancellationToken)));
+        }
+        catch
+        {
+            await guard.DisposeAsync();
+            throw;
+        }
     }
 
     private static void Kill(string signal, int pid)
