@@ -42,40 +42,10 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
     internal static async Task<RedisCounterStore> ConnectAsync(
         string url, TimeSpan timeout, ILogger logger, Func<RedisProbeTarget, TimeSpan, Task<RedisStartFinding>> probe)
     {
-        var uri = new Uri(url);
-        var port = uri.Port > 0 ? uri.Port : 6379;
-        var database = uri.AbsolutePath.Trim('/') is { Length: > 0 } path
-            && int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out var db)
-                ? db
-                : 0;
-        var milliseconds = (int)Math.Max(1, timeout.TotalMilliseconds);
-        var options = new ConfigurationOptions
-        {
-            AbortOnConnectFail = false,
-            BacklogPolicy = BacklogPolicy.FailFast,
-            ConnectTimeout = milliseconds,
-            SyncTimeout = milliseconds,
-            AsyncTimeout = milliseconds,
-            ConnectRetry = 1,
-            // Try again every second while Redis is down: calls that need a counter are denied meanwhile.
-            ReconnectRetryPolicy = new LinearRetry(1000),
-            Ssl = uri.Scheme == "rediss",
-            ClientName = "mcpguard",
-            DefaultDatabase = database,
-            // No pub/sub: without SUBSCRIBE no second (subscription) connection is opened, whose failures and returns
-            // were each said again beside the interactive connection's.
-            CommandMap = CommandMap.Create(["SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE"], available: false),
-        };
-        options.EndPoints.Add(uri.Host, port);
-        if (uri.UserInfo.Length > 0)
-        {
-            var parts = uri.UserInfo.Split(':', 2);
-            options.User = parts.Length == 2 && parts[0].Length > 0 ? Uri.UnescapeDataString(parts[0]) : null;
-            options.Password = Uri.UnescapeDataString(parts[^1]);
-        }
-
+        var (options, target, database) = RedisConnection.FromUrl(url, timeout);
         var redis = await ConnectionMultiplexer.ConnectAsync(options, TextWriter.Null);
-        var store = new RedisCounterStore(redis, database, $"the Redis store at {uri.Host}:{port}/{database}");
+        var store = new RedisCounterStore(
+            redis, database, $"the Redis store at {target.Host}:{target.Port}/{database}");
         var reachability = new ReachabilityReport();
         var connectedBefore = redis.IsConnected;
 
@@ -87,8 +57,7 @@ internal sealed partial class RedisCounterStore : ICounterStore, IAsyncDisposabl
             // At least 2 s for the probe whatever state.timeout is: on a loaded machine a shorter wait would call a
             // Redis that answers silent, the very guess the probe is there to replace.
             var probeTimeout = timeout > s_probeAtLeast ? timeout : s_probeAtLeast;
-            var finding = await probe(new RedisProbeTarget(uri.Host, port, options.Ssl, options.User, options.Password),
-                probeTimeout);
+            var finding = await probe(target, probeTimeout);
             reachability.WentDown();
             LogStart(logger, store.Description, Duration.Format(timeout), Duration.Format(probeTimeout), finding);
         }
