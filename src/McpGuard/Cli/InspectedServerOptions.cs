@@ -37,7 +37,7 @@ internal sealed class InspectedServerOptions
     /// options without <c>--url</c> count, so that they are refused rather than ignored.
     /// </summary>
     public bool Given(ParseResult parseResult) =>
-        parseResult.GetValue(Command) is { Length: > 0 } || parseResult.GetValue(_upstream.Url) is not null
+        parseResult.GetValue(Command) is { Length: > 0 } || _upstream.IsRemote(parseResult)
         || parseResult.GetValue(_upstream.Header) is { Length: > 0 }
         || parseResult.GetValue(_upstream.HeaderEnv) is { Length: > 0 };
 

@@ -21,6 +21,12 @@ internal sealed class UpstreamCliOptions
             + "Instead of -- COMMAND.",
     };
 
+    public Option<string> UrlEnv { get; } = new("--url-env")
+    {
+        Description = "Instead of --url: a variable of the guard's environment that holds the URL (what wrap writes "
+            + "for a URL with a query, which often carries a key that must not sit in the arguments).",
+    };
+
     public Option<string[]> Header { get; } = new("--header")
     {
         Description = "A header of the guard's own for the remote server, 'NAME: VALUE'; ${VAR} is read from the "
@@ -59,7 +65,7 @@ internal sealed class UpstreamCliOptions
     /// </summary>
     public static IReadOnlyList<string> StreamableTransports { get; } = ["http", "streamable-http", "streamableHttp"];
 
-    public IEnumerable<Option> All => [Url, Header, HeaderEnv, Transport, Timeout, Ca];
+    public IEnumerable<Option> All => [Url, UrlEnv, Header, HeaderEnv, Transport, Timeout, Ca];
 
     /// <summary>
     /// Which server the guard fronts: the child after <c>--</c>, or the remote one of <c>--url</c> — exactly one of
@@ -68,7 +74,13 @@ internal sealed class UpstreamCliOptions
     /// </summary>
     public async Task<ServerGiven> ReadServerAsync(ParseResult parseResult, string[] commandLine, TextWriter error)
     {
-        var isRemote = parseResult.GetValue(Url) is not null;
+        if (parseResult.GetValue(Url) is not null && parseResult.GetValue(UrlEnv) is not null)
+        {
+            await error.WriteLineAsync("mcpguard: give --url or --url-env, not both.");
+            return ServerGiven.Invalid;
+        }
+
+        var isRemote = IsRemote(parseResult);
         if (isRemote == commandLine.Length > 0)
         {
             await error.WriteLineAsync("mcpguard: give the server either as -- COMMAND [ARGS...] or as --url URL.");
@@ -93,11 +105,29 @@ internal sealed class UpstreamCliOptions
             : ServerGiven.Invalid;
     }
 
+    /// <summary>Whether a remote server is named, by <c>--url</c> or <c>--url-env</c>.</summary>
+    public bool IsRemote(ParseResult parseResult) =>
+        parseResult.GetValue(Url) is not null || parseResult.GetValue(UrlEnv) is not null;
+
     /// <summary>The upstream options, or null after writing one line saying what is wrong.</summary>
     public async Task<UpstreamOptions?> ReadAsync(
         ParseResult parseResult, TextWriter error, Func<string, string?> environment)
     {
-        if (!Uri.TryCreate(parseResult.GetValue(Url), UriKind.Absolute, out var url)
+        var given = parseResult.GetValue(Url);
+        if (parseResult.GetValue(UrlEnv) is { } variable)
+        {
+            given = environment(variable);
+            if (string.IsNullOrEmpty(given))
+            {
+                // The variable's name only: its value is what the option keeps out of sight.
+                await error.WriteLineAsync(
+                    $"mcpguard: --url-env {TerminalText.Printable(variable)}: the guard's environment has no such "
+                        + "variable, or it is empty.");
+                return null;
+            }
+        }
+
+        if (!Uri.TryCreate(given, UriKind.Absolute, out var url)
             || url.Scheme is not ("https" or "http")
             || !string.IsNullOrEmpty(url.UserInfo))
         {
@@ -132,10 +162,10 @@ internal sealed class UpstreamCliOptions
         }
 
         var headers = new List<UpstreamHeader>();
-        var given = (parseResult.GetValue(Header) ?? []).Select(o => HeaderOption.Parse(o, environment))
+        var headerOptions = (parseResult.GetValue(Header) ?? []).Select(o => HeaderOption.Parse(o, environment))
             .Concat((parseResult.GetValue(HeaderEnv) ?? [])
                 .Select(o => HeaderOption.ParseFromEnvironment(o, environment)));
-        foreach (var outcome in given)
+        foreach (var outcome in headerOptions)
         {
             switch (outcome)
             {

@@ -123,8 +123,8 @@ internal static class ServerEntries
 
         if (FindRun(command, args, guard) is { } run && RemoteEntries.IsWrapped(Strings(args), run))
         {
-            var url = Strings(args).SkipWhile(a => a != "--url").Skip(1).FirstOrDefault() ?? "";
-            return new ServerEntryState.Wrapped(command, PolicyOf(args), url) { Remote = true };
+            var url = RemoteEntries.UrlOf((JsonObject)node!, Strings(args), run) ?? "";
+            return new ServerEntryState.Wrapped(command, PolicyOf(args), RemoteEntries.Shown(url)) { Remote = true };
         }
 
         if (!TryFindWrapped(command, args, guard, out var separator))

@@ -218,6 +218,38 @@ public sealed class ServerEntriesTests
             "literal-key-789", document.Servers["linear"]!["env"]!["MCPGUARD_HEADER_X_API_KEY"]!.GetValue<string>());
     }
 
+    // qa31: a key in the url's query went into the guard's arguments, which every local user can read (ps).
+    [Theory]
+    [InlineData("{\n  \"mcpServers\": {\n    \"q\": {\n      \"type\": \"http\",\n"
+        + "      \"url\": \"https://mcp.example.com/mcp?api_key=sk-live-123\"\n    }\n  }\n}\n")]
+    [InlineData("{\n  \"mcpServers\": {\n    \"q\": {\n"
+        + "      \"url\": \"https://mcp.example.com/mcp?api_key=sk-live-123\",\n"
+        + "      \"headers\": {\n        \"X-Tenant\": \"acme\"\n      },\n      \"note\": \"kept\"\n    }\n  }\n}\n")]
+    public void Wrap_RemoteUrlWithAQuery_UrlGoesToEnvNeverToArgsOrTheReportAndBack(string original)
+    {
+        var document = Parse(original);
+
+        var change = Assert.Single(ServerEntries.Wrap(document.Servers, [], s_apphost, Policy));
+
+        Assert.Equal(ServerChangeKind.Wrapped, change.Kind);
+        var entry = document.Servers["q"]!;
+        var args = entry["args"]!.AsArray().Select(a => (string)a!).ToList();
+        Assert.DoesNotContain(args, a => a.Contains("sk-live", StringComparison.Ordinal));
+        Assert.Equal("MCPGUARD_URL", args[args.IndexOf("--url-env") + 1]);
+        Assert.DoesNotContain("--url", args);
+        Assert.Equal("https://mcp.example.com/mcp?api_key=sk-live-123", (string)entry["env"]!["MCPGUARD_URL"]!);
+        Assert.DoesNotContain("sk-live", change.Detail, StringComparison.Ordinal);
+        Assert.Contains("https://mcp.example.com/mcp?…", change.Detail, StringComparison.Ordinal);
+        var state = Assert.IsType<ServerEntryState.Wrapped>(ServerEntries.Inspect(entry, s_apphost));
+        Assert.Equal("https://mcp.example.com/mcp?…", state.ServerCommand);
+
+        var unwrapped = Assert.Single(ServerEntries.Unwrap(document.Servers, [], s_apphost));
+
+        Assert.Equal(ServerChangeKind.Unwrapped, unwrapped.Kind);
+        Assert.DoesNotContain("sk-live", unwrapped.Detail, StringComparison.Ordinal);
+        Assert.Equal(original, document.Write());
+    }
+
     [Theory]
     [InlineData(
         "{ \"url\": \"https://a.example/mcp\", \"env\": { \"A\": \"1\" } }", "\"env\" or \"args\" beside its url")]

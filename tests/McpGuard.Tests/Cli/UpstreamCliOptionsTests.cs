@@ -10,7 +10,8 @@ public sealed class UpstreamCliOptionsTests
 {
     private static readonly Dictionary<string, string> s_environment = new()
     {
-        ["MCPGUARD_HEADER_AUTHORIZATION"] = "Bearer tok-1"
+        ["MCPGUARD_HEADER_AUTHORIZATION"] = "Bearer tok-1",
+        ["MCPGUARD_URL"] = "https://mcp.example.com/mcp?api_key=sk-live-123",
     };
 
     [Theory]
@@ -27,6 +28,46 @@ public sealed class UpstreamCliOptionsTests
         Assert.Equal("", error);
         var header = Assert.Single(upstream.Headers);
         Assert.Equal(("Authorization", "Bearer tok-1"), (header.Name, header.Value));
+    }
+
+    [Fact]
+    public async Task Read_UrlEnv_TheUrlFromTheEnvironmentQueryIncluded()
+    {
+        var (upstream, error) = await ReadAsync("--url-env", "MCPGUARD_URL");
+
+        Assert.Equal("", error);
+        Assert.Equal(
+            "https://mcp.example.com/mcp?api_key=sk-live-123", Assert.IsType<McpGuard.Http.Upstream.UpstreamOptions>(
+                upstream).Endpoint.OriginalString);
+    }
+
+    [Fact]
+    public async Task Read_UrlEnvNamingAnUnsetVariable_UsageErrorNamingTheVariable()
+    {
+        var (upstream, error) = await ReadAsync("--url-env", "UNSET_ONE");
+
+        Assert.Null(upstream);
+        Assert.Equal(
+            "mcpguard: --url-env UNSET_ONE: the guard's environment has no such variable, or it is empty.\n", error);
+    }
+
+    [Fact]
+    public async Task ReadServer_UrlAndUrlEnvBoth_UsageError()
+    {
+        var (given, error) = await ReadServerAsync(
+            ["--url", "https://mcp.example.com/mcp", "--url-env", "MCPGUARD_URL"], []);
+
+        Assert.False(given.Valid);
+        Assert.Equal("mcpguard: give --url or --url-env, not both.\n", error);
+    }
+
+    [Fact]
+    public async Task ReadServer_UrlEnvBesideACommand_UsageError()
+    {
+        var (given, error) = await ReadServerAsync(["--url-env", "MCPGUARD_URL"], ["cat"]);
+
+        Assert.False(given.Valid);
+        Assert.Contains("either as -- COMMAND [ARGS...] or as --url URL", error);
     }
 
     [Theory]
@@ -118,6 +159,20 @@ public sealed class UpstreamCliOptionsTests
 
         Assert.Null(upstream);
         Assert.Equal($"mcpguard: --ca: {ca} holds no PEM certificate.\n", error);
+    }
+
+    private static async Task<(ServerGiven Given, string Error)> ReadServerAsync(string[] args, string[] commandLine)
+    {
+        var options = new UpstreamCliOptions();
+        var command = new RootCommand();
+        foreach (var option in options.All)
+        {
+            command.Options.Add(option);
+        }
+
+        using var error = new StringWriter();
+        var given = await options.ReadServerAsync(command.Parse(args), commandLine, error);
+        return (given, error.ToString());
     }
 
     private static async Task<(McpGuard.Http.Upstream.UpstreamOptions? Upstream, string Error)> ReadAsync(
