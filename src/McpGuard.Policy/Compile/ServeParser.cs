@@ -80,13 +80,13 @@ internal sealed class ServeParser(YamlWalker yaml)
         if (keys.TryGetValue("allowed_origins", out var origins))
         {
             var list = yaml.Strings(origins, "serve.allowed_origins");
-            foreach (var bad in list.Where(o => !IsOrigin(o)))
+            foreach (var bad in list.Where(o => SerializedOrigin(o) is null))
             {
                 yaml.Error(origins, "serve.allowed_origins",
                     $"'{bad}' is not an origin such as https://claude.ai (scheme, host, port)");
             }
 
-            settings = settings with { AllowedOrigins = list };
+            settings = settings with { AllowedOrigins = [.. list.Select(o => SerializedOrigin(o) ?? o)] };
         }
 
         if (keys.TryGetValue("auth", out var auth))
@@ -118,8 +118,17 @@ internal sealed class ServeParser(YamlWalker yaml)
         || text.Equals("/.well-known", StringComparison.OrdinalIgnoreCase)
         || text.StartsWith("/.well-known/", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsOrigin(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && !text.EndsWith('/');
+    /// <summary>
+    /// The origin as a browser sends it in <c>Origin</c> (RFC 6454 section 6.1: scheme and host in lower case, the
+    /// port only when it is not the scheme's default), so <c>https://claude.ai:443</c> allows the page that sends
+    /// <c>https://claude.ai</c>; null for what no browser sends: a path, a user, a query or a fragment.
+    /// </summary>
+    private static string? SerializedOrigin(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && !text.EndsWith('/')
+            && uri.UserInfo.Length == 0 && uri.Query.Length == 0 && uri.Fragment.Length == 0
+            && !text.Contains('#', StringComparison.Ordinal)
+            ? uri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped)
+            : null;
 
     private ServeTls? ParseTls(YamlNode node)
     {

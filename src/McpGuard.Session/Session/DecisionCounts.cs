@@ -24,7 +24,9 @@ internal sealed class DecisionCounts
     public string Count(string callId, string? tool, CallVerdict verdict, string? ruleId, out string? channel)
     {
         var decision = DecisionWords.Audit(verdict);
-        var toolLabel = verdict is CallVerdict.UnknownTool or CallVerdict.Hidden ? "(unknown)" : tool ?? "(invalid)";
+        var toolLabel = verdict is CallVerdict.UnknownTool or CallVerdict.Hidden
+            ? TelemetryNames.UnlistedToolLabel
+            : tool ?? TelemetryNames.InvalidToolLabel;
         GuardTelemetry.Decisions.Add(1, new LabelValues(decision, ruleId, toolLabel));
         channel = null;
         if (verdict is CallVerdict.Approved or CallVerdict.Refused or CallVerdict.Cancelled)

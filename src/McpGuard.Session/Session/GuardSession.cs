@@ -218,6 +218,19 @@ internal sealed class GuardSession
     /// <param name="serverGone">What the client is told about requests the server never answered.</param>
     public async Task EndAsync(string serverGone)
     {
+        try
+        {
+            await AnswerTheRestAsync(serverGone);
+        }
+        finally
+        {
+            // What telemetry left to count on the records of requests nobody could answer is counted now.
+            Channels.Spans?.Ended();
+        }
+    }
+
+    private async Task AnswerTheRestAsync(string serverGone)
+    {
         await Task.WhenAll(_held.DrainAsync(), _gate.DrainCountedAsync());
 
         // Give-backs the held calls and answers started finish before the transport closes the counter store.

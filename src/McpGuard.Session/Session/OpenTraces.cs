@@ -62,4 +62,21 @@ internal sealed class OpenTraces
         requestId is { } element && JsonRpcId.FromElement(element) is { } id && TryGet(id, out var request)
             ? request
             : null;
+
+    /// <summary>Takes every record out: the session ended, and nothing will answer them any more.</summary>
+    public IReadOnlyList<RequestTrace> TakeAll()
+    {
+        if (IsEmpty)
+        {
+            return [];
+        }
+
+        lock (_gate)
+        {
+            var taken = _open.Values.ToList();
+            _open.Clear();
+            Volatile.Write(ref _count, 0);
+            return taken;
+        }
+    }
 }

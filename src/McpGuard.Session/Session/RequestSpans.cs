@@ -65,6 +65,13 @@ internal sealed class RequestSpans(
     private readonly DecisionCounts _decisions = new();
 
     /// <summary>
+    /// True when the exporter counts a traced call's decision from its record (<see cref="DecisionBatch"/>), so the
+    /// relay's threads leave it to it: the decision counter's label lookup and interlocked add were ~170
+    /// instructions a call on the client's pump (bench/HISTORY.md).
+    /// </summary>
+    private readonly bool _exporterCounts = traces?.CountsDecisions ?? TelemetryExport.Traces?.CountsDecisions ?? false;
+
+    /// <summary>
     /// True when an exporter or a scrape listens: only then does a session build a <see cref="RequestSpans"/>.
     /// </summary>
     public static bool IsListening =>
@@ -188,14 +195,52 @@ internal sealed class RequestSpans(
     /// </summary>
     public void Decided(JsonRpcId id, string callId, string? tool, CallVerdict verdict, string? ruleId, string? risk)
     {
+        var request = _traces is not null && Open(id) is { Traced: true } open ? open : null;
+        if (request is { DecisionUncounted: true })
+        {
+            // Decided again (asked, then approved): the first decision is counted now, before it is overwritten.
+            DecisionBatch.CountNow(GuardTelemetry.Decisions, request);
+        }
+
+        if (request is not null && _exporterCounts && Answers(verdict) && ReferenceEquals(tool, request.Tool))
+        {
+            // Counted on the export thread from the record, once the call is answered (DecisionBatch).
+            request.Decision = DecisionWords.Audit(verdict);
+            request.UnlistedTool = verdict is CallVerdict.UnknownTool or CallVerdict.Hidden;
+            request.Rule = ruleId;
+            request.Risk = risk;
+            request.DecisionUncounted = true;
+            return;
+        }
+
         var decision = _decisions.Count(callId, tool, verdict, ruleId, out var channel);
-        if (_traces is not null && Open(id) is { Traced: true } request)
+        if (request is not null)
         {
             request.Decision = decision;
             request.UnlistedTool = verdict is CallVerdict.UnknownTool or CallVerdict.Hidden;
             request.Rule = ruleId;
             request.Risk = risk;
             request.Channel = channel ?? request.Channel;
+        }
+    }
+
+    /// <summary>
+    /// A decision after which the call is forwarded or answered at once, so its record soon reaches the exporter:
+    /// one that holds the call for a person (<c>require_approval</c>) is counted as it is made, to be seen while the
+    /// call waits, and a person's answer is counted with its approval (<see cref="DecisionCounts"/>).
+    /// </summary>
+    private static bool Answers(CallVerdict verdict) => verdict is CallVerdict.Allow or CallVerdict.Deny
+        or CallVerdict.UnknownTool or CallVerdict.Hidden or CallVerdict.Invalid;
+
+    /// <summary>
+    /// The session ended: a decision left for the exporter on a record that will not reach it (a call still in flight
+    /// whose client was gone, so the guard could not answer it) is counted now.
+    /// </summary>
+    public void Ended()
+    {
+        foreach (var request in awaiting.Unanswered.TakeAll())
+        {
+            DecisionBatch.CountNow(GuardTelemetry.Decisions, request);
         }
     }
 

@@ -14,6 +14,12 @@ internal interface ITraceSink
     /// </summary>
     void Add(RequestTrace trace);
 
+    /// <summary>
+    /// True when <see cref="Add"/> also counts the decision a record leaves uncounted (<see
+    /// cref="RequestTrace.DecisionUncounted"/>); a sink that does not leaves every decision to the relay's threads.
+    /// </summary>
+    bool CountsDecisions => false;
+
     /// <summary>A record for a request that arrives now: a new one, or one whose spans were sent.</summary>
     RequestTrace Rent(string method, string? tool, long startedAt) => new(method, tool, startedAt);
 }

@@ -50,6 +50,7 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
         TraceIdLow = 0;
         Arguments = null;
         _decided = false;
+        DecisionUncounted = false;
         UnlistedTool = false;
         Channel = null;
         Redactions = null;
@@ -198,6 +199,19 @@ internal sealed class RequestTrace(string method, string? tool, long startedAt)
     /// <c>gen_ai.tool.name</c> attribute. Set with <see cref="Decision"/>, which it follows.
     /// </summary>
     public bool UnlistedTool { get; set; }
+
+    /// <summary>
+    /// True when the decision set last is left for the exporter to count (<see cref="DecisionBatch"/>): the relay's
+    /// threads then count none of it (bench/HISTORY.md). Whoever counts it clears it.
+    /// </summary>
+    public bool DecisionUncounted { get; set; }
+
+    /// <summary>
+    /// The decision's <c>tool</c> label (docs/telemetry.md): <c>(unknown)</c> for a tool the server did not list or
+    /// the policy hides, <c>(invalid)</c> for a call without a name, else the tool's name.
+    /// </summary>
+    public string DecisionTool =>
+        UnlistedTool ? TelemetryNames.UnlistedToolLabel : Tool ?? TelemetryNames.InvalidToolLabel;
 
     /// <summary>Set with <see cref="Decision"/> (<see cref="RequestSpans"/> sets the three together): read only once
     /// a decision is set.</summary>

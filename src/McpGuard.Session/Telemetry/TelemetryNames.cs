@@ -42,4 +42,10 @@ internal static class TelemetryNames
     public const string KindTag = "kind";
     public const string WindowTag = "window";
     public const string StoreTag = "store";
+
+    /// <summary>The <c>tool</c> label of a call to a tool the server did not list or the policy hides.</summary>
+    public const string UnlistedToolLabel = "(unknown)";
+
+    /// <summary>The <c>tool</c> label of a call without a usable name.</summary>
+    public const string InvalidToolLabel = "(invalid)";
 }

@@ -7,10 +7,11 @@ namespace McpGuard.Telemetry;
 
 /// <summary>
 /// The guard's span pipeline (docs/telemetry.md): answered requests wait in a bounded queue, and one background
-/// thread counts their durations (<see cref="DurationBatch"/>), encodes them in batches (<see cref="OtlpSpanWriter"/>)
-/// and posts them to <c>/v1/traces</c>. The relay's only work is <see cref="Add"/>, which never blocks: past
-/// <see cref="TraceExportOptions.MaxQueueSize"/> spans are dropped and counted. The thread wakes when a batch is
-/// full or the schedule delay passes; disposing sends what is queued (within the export timeout) and stops it.
+/// thread counts their durations and decisions (<see cref="DurationBatch"/>, <see cref="DecisionBatch"/>), encodes
+/// them in batches (<see cref="OtlpSpanWriter"/>) and posts them to <c>/v1/traces</c>. The relay's only work is
+/// <see cref="Add"/>, which never blocks: past <see cref="TraceExportOptions.MaxQueueSize"/> spans are dropped and
+/// counted. The thread wakes when a batch is full or the schedule delay passes; disposing sends what is queued
+/// (within the export timeout) and stops it.
 /// Hand-written, not the OpenTelemetry SDK's tracer: the SDK's per-span objects, sampler, processors and exporter
 /// cost more than the whole 10 % budget (bench/HISTORY.md).
 /// </summary>
@@ -48,6 +49,7 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
     /// </summary>
     private readonly List<RequestTrace> _countedForScrape = [];
     private readonly DurationBatch _durations = new(GuardTelemetry.OperationDuration);
+    private readonly DecisionBatch _decisions = new(GuardTelemetry.Decisions);
     private readonly TraceExportOptions _options;
     private readonly OtlpSpanWriter _writer;
     private readonly OtlpPoster _poster;
@@ -78,6 +80,8 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
 
     public TraceSampler Sampler { get; }
 
+    public bool CountsDecisions => true;
+
     /// <summary>Spans dropped so far: the queue was full, or the receiver failed or was too slow.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -107,6 +111,7 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
             GuardTelemetry.OperationDuration.Record(
                 Stopwatch.GetElapsedTime(trace.StartedAt, trace.EndedAt).TotalSeconds,
                 new LabelValues(MethodLabel.Of(trace.Method), trace.ErrorType, null)); // spans dropped, metrics whole
+            DecisionBatch.CountNow(GuardTelemetry.Decisions, trace);
             FreeOne(trace);
             return;
         }
@@ -211,11 +216,11 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
             {
                 while (_queue.TryDequeue(out var trace))
                 {
-                    _durations.Add(trace);
+                    Count(trace);
                     _countedForScrape.Add(trace);
                 }
 
-                _durations.Flush();
+                FlushCounts();
                 wanted.TrySetResult();
             }
 
@@ -243,11 +248,11 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
         Interlocked.Exchange(ref _countWanted, null)?.TrySetResult();
         while (_queue.TryDequeue(out var trace))
         {
-            _durations.Add(trace);
+            Count(trace);
             rest.Add(trace);
         }
 
-        _durations.Flush();
+        FlushCounts();
         _counted.Set();
         for (var from = 0; from < rest.Count;)
         {
@@ -311,12 +316,12 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
             _countedForScrape.RemoveRange(0, taken);
             while (spans < _options.MaxBatchSize && _queue.TryDequeue(out var trace))
             {
-                _durations.Add(trace);
+                Count(trace);
                 _batch.Add(trace);
                 spans += trace.SpanCount;
             }
 
-            _durations.Flush(); // before the post, which may wait for the receiver
+            FlushCounts(); // before the post, which may wait for the receiver
             Interlocked.Add(ref _queued, -spans);
             if (!_poster.Post(_writer.Write(_batch, SpanClock.Now())))
             {
@@ -325,6 +330,19 @@ internal sealed partial class TraceExporter : ITraceSink, IDisposable
 
             Free();
         }
+    }
+
+    /// <summary>A request's duration, and its decision if the relay left it uncounted.</summary>
+    private void Count(RequestTrace trace)
+    {
+        _durations.Add(trace);
+        _decisions.Add(trace);
+    }
+
+    private void FlushCounts()
+    {
+        _durations.Flush();
+        _decisions.Flush();
     }
 
     /// <summary>A chunk of free records one thread rents from, first to last; each is rented once.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace McpGuard.Http;
@@ -52,8 +53,7 @@ internal sealed class HostCheck(ServeOptions options)
 
     private bool Decide(string host)
     {
-        if (options.PublicUrl is { } publicUrl
-            && string.Equals(host, publicUrl.Authority, StringComparison.OrdinalIgnoreCase))
+        if (options.PublicUrl is { } publicUrl && IsAuthorityOf(publicUrl, host))
         {
             return true;
         }
@@ -97,6 +97,16 @@ internal sealed class HostCheck(ServeOptions options)
         var scheme = options.Tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps;
         return uri.Scheme == scheme && Allows($"{uri.Host}:{uri.Port}");
     }
+
+    /// <summary>
+    /// The URL's authority, also with its default port spelt out (<c>guard.example.com:443</c>): a client whose URL
+    /// names the port sends it in Host (RFC 9110 section 7.2), and a proxy passes that on. The same authority.
+    /// </summary>
+    private static bool IsAuthorityOf(Uri url, string host) =>
+        string.Equals(host, url.Authority, StringComparison.OrdinalIgnoreCase)
+        || url.IsDefaultPort && string.Equals(
+            host, string.Create(CultureInfo.InvariantCulture, $"{url.Authority}:{url.Port}"),
+            StringComparison.OrdinalIgnoreCase);
 
     private static (string Name, int? Port) Split(string host)
     {

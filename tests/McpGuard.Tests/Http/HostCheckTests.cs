@@ -45,6 +45,24 @@ public sealed class HostCheckTests
         Assert.True(check.Allows("127.0.0.1:9999"));
     }
 
+    /// <summary>
+    /// A client whose URL spells the default port (<c>https://guard.example.com:443/mcp</c>) may send it in Host too
+    /// (RFC 9110 section 7.2: Host is the URL's authority), and a proxy passing the client's Host on keeps it: the same
+    /// authority as public_url's (qa31: it was 400, "This Host is not the gateway's").
+    /// </summary>
+    [Theory]
+    [InlineData("https://guard.example.com/mcp", "guard.example.com:443", true)]
+    [InlineData("https://guard.example.com:443/mcp", "guard.example.com:443", true)]
+    [InlineData("https://guard.example.com:443/mcp", "guard.example.com", true)]
+    [InlineData("http://guard.example.com/mcp", "GUARD.example.com:80", true)]
+    [InlineData("https://guard.example.com/mcp", "guard.example.com:80", false)]
+    [InlineData("https://guard.example.com:8443/mcp", "guard.example.com", false)]
+    [InlineData("https://guard.example.com/mcp", "guard.example.com:4430", false)]
+    public void PublicUrl_WithOrWithoutItsDefaultPort(string publicUrl, string host, bool allowed)
+    {
+        Assert.Equal(allowed, Check("127.0.0.1:8750", publicUrl).Allows(host));
+    }
+
     [Theory]
     [InlineData("guard.example.com", true)]
     [InlineData("10.0.0.7:443", true)]

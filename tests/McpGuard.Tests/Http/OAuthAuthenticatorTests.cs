@@ -166,6 +166,26 @@ public sealed class OAuthAuthenticatorTests : IDisposable
         Assert.Equal(new AuthOutcome.MissingScope("the token lacks the scope mcp:tools"), outcome);
     }
 
+    /// <summary>
+    /// Authorization servers that write the granted scopes as <c>scp</c>: Okta as an array, Microsoft Entra ID as one
+    /// space-separated string (qa31: read as the array's only element, "mcp:tools openid", so every Entra ID token
+    /// lacked mcp:tools and got 403).
+    /// </summary>
+    [Theory]
+    [InlineData("array")]
+    [InlineData("string")]
+    public async Task Authenticate_ScopesInScp_ArrayOrSpaceSeparatedString(string form)
+    {
+        object scp = form == "array" ? new[] { "openid", "mcp:tools" } : "openid mcp:tools";
+        object lacking = form == "array" ? new[] { "openid", "mcp:read" } : "openid mcp:read";
+
+        var granted = await _authenticator.AuthenticateAsync(Token(scope: null, scp: scp), Ct);
+        var refused = await _authenticator.AuthenticateAsync(Token(scope: null, scp: lacking), Ct);
+
+        Assert.Equal("trader", Assert.IsType<AuthOutcome.Accepted>(granted).Agent);
+        Assert.Equal(new AuthOutcome.MissingScope("the token lacks the scope mcp:tools"), refused);
+    }
+
     [Fact]
     public async Task Authenticate_RotatedKey_FetchesTheNewSetOnceItMayAgain()
     {
@@ -228,10 +248,19 @@ public sealed class OAuthAuthenticatorTests : IDisposable
 
     private string Token(
         string? agent = "trader", string audience = Audience, string issuer = Issuer, DateTimeOffset? expires = null,
-        DateTimeOffset? notBefore = null, string scope = "mcp:tools", RSA? key = null)
+        DateTimeOffset? notBefore = null, string? scope = "mcp:tools", RSA? key = null, object? scp = null)
     {
         var now = _clock.GetUtcNow();
-        var claims = new Dictionary<string, object> { ["scope"] = scope };
+        var claims = new Dictionary<string, object>();
+        if (scope is not null)
+        {
+            claims["scope"] = scope;
+        }
+
+        if (scp is not null)
+        {
+            claims["scp"] = scp;
+        }
         if (agent is not null)
         {
             claims["client_id"] = agent;

@@ -52,6 +52,52 @@ public sealed class StoredCredentialTests
         Assert.Equal("at-elsewhere", await credential.GetAccessTokenAsync(TestContext.Current.CancellationToken));
     }
 
+    /// <summary>
+    /// Another guard renewed the login, and that renewal has expired too by the time this guard needs a token (a
+    /// serve left running while a client's guard or `mcpguard tools --url` renewed it an hour ago). The stored refresh
+    /// token is the live one: this guard's own was spent by that renewal, and using it again makes a rotating server
+    /// refuse it and revoke the whole grant (qa31, by hand against oidc-provider: every later refresh was
+    /// invalid_grant until `mcpguard login` again).
+    /// </summary>
+    [Fact]
+    public async Task Expired_AnotherGuardRenewedItAndThatExpiredToo_RefreshedWithTheStoredRefreshToken()
+    {
+        var (store, login, time) = Setup();
+        var authorizationServer = new RotatingTokenEndpoint();
+        using var first = new StoredCredential(login, store, new HttpClient(authorizationServer), time);
+        using var second = new StoredCredential(login, store, new HttpClient(authorizationServer), time);
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal("at-2", await first.GetAccessTokenAsync(TestContext.Current.CancellationToken));
+        time.Advance(TimeSpan.FromHours(2));
+
+        var seen = await second.GetAccessTokenAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("at-3", seen);
+        Assert.Equal(["rt-1", "rt-2"], authorizationServer.Spent.Order(StringComparer.Ordinal));
+        Assert.Equal("rt-3", store.Find(new Uri(login.Url))!.RefreshToken);
+        Assert.Equal("at-3", await first.GetAccessTokenAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(2, authorizationServer.Refreshes);
+    }
+
+    /// <summary>
+    /// The store holds the login this guard's own refresh replaced (its save did not land, or an older copy was
+    /// written back): that login is older, not newer, and its refresh token is the one this guard spent.
+    /// </summary>
+    [Fact]
+    public async Task Expired_TheStoredLoginIsTheOneThisGuardReplaced_RefreshedWithItsOwn()
+    {
+        var (store, login, time) = Setup();
+        var authorizationServer = new RotatingTokenEndpoint();
+        using var credential = new StoredCredential(login, store, new HttpClient(authorizationServer), time);
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal("at-2", await credential.GetAccessTokenAsync(TestContext.Current.CancellationToken));
+        store.Save(login);
+        time.Advance(TimeSpan.FromHours(2));
+
+        Assert.Equal("at-3", await credential.GetAccessTokenAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(["rt-1", "rt-2"], authorizationServer.Spent.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Expired_RefreshRefusedAndNothingNewerStored_SaysToSignInAgain()
     {

@@ -194,6 +194,33 @@ public sealed class TraceExporterTests
         Assert.Equal(2, SpanCount(Assert.Single(receiver.Posts).Body));
     }
 
+    /// <summary>
+    /// A decision the relay left on its record is counted by the exporter with the record's duration: for a scrape
+    /// while it is queued, once; for a record the full queue dropped, at once.
+    /// </summary>
+    [Fact]
+    public void Decisions_LeftOnTheRecords_CountedForAScrape_Once_DroppedOnesToo()
+    {
+        using var metrics = new MetricAggregation();
+        var receiver = new Receiver();
+        var exporter = Start(receiver, new() { Endpoint = s_endpoint, MaxBatchSize = 4, MaxQueueSize = 2 });
+        var tool = "exporter-" + Guid.NewGuid().ToString("N");
+        var decisions = metrics.Tables.Single(t => t.Instrument == GuardTelemetry.Decisions);
+        long Counted(string decision) =>
+            decisions.Series.SingleOrDefault(s => s.Labels.First == decision && s.Labels.Third == tool)?.Total ?? 0;
+
+        exporter.Add(Decided(tool, "allow"));
+        exporter.Add(Decided(tool, "allow"));
+        exporter.Add(Decided(tool, "deny")); // the queue is full: dropped
+        Assert.Equal((0, 1), (Counted("allow"), Counted("deny")));
+        Assert.True(exporter.CountQueued(TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, Counted("allow"));
+        exporter.Dispose();
+
+        Assert.Equal((2, 1), (Counted("allow"), Counted("deny")));
+        Assert.Equal(2, SpanCount(Assert.Single(receiver.Posts).Body));
+    }
+
     [Fact]
     public void Durations_AMethodMcpDoesNotDefine_CountedAsOther_NotASeriesOfItsOwn()
     {
@@ -286,6 +313,11 @@ public sealed class TraceExporterTests
     /// </summary>
     private static RequestTrace Timed(string errorType, long endedAt, string method = "tools/call") =>
         new(method, null, startedAt: 0) { Traced = true, TraceIdHigh = 1, EndedAt = endedAt, ErrorType = errorType };
+
+    private static RequestTrace Decided(string tool, string decision) => new("tools/call", tool, startedAt: 0)
+    {
+        Traced = true, TraceIdHigh = 1, EndedAt = 1, Decision = decision, Rule = "default", DecisionUncounted = true,
+    };
 
     private static MetricSeries Series(MetricAggregation metrics, string errorType) =>
         metrics.Tables[0].Series.Single(s => s.Labels.Second == errorType);

@@ -138,7 +138,10 @@ internal sealed class OAuthAuthenticator(GatewayAuth.OAuth settings, IssuerKeys 
         return source.Token;
     }
 
-    /// <summary>The granted scopes: <c>scope</c>, space-separated (RFC 9068), or an <c>scp</c> array.</summary>
+    /// <summary>
+    /// The granted scopes: <c>scope</c>, space-separated (RFC 9068), or <c>scp</c>, an array (Okta) or one
+    /// space-separated string (Microsoft Entra ID), which the token library reads as an array of that one string.
+    /// </summary>
     private static HashSet<string> Scopes(JsonWebToken token)
     {
         if (token.TryGetPayloadValue<string>("scope", out var scope) && scope is not null)
@@ -146,7 +149,9 @@ internal sealed class OAuthAuthenticator(GatewayAuth.OAuth settings, IssuerKeys 
             return [.. scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
         }
 
-        return token.TryGetPayloadValue<string[]>("scp", out var scp) && scp is not null ? [.. scp] : [];
+        return token.TryGetPayloadValue<string[]>("scp", out var scp) && scp is not null
+            ? [.. scp.SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries))]
+            : [];
     }
 
     /// <summary>Why a token did not hold, in words for the 401 (never the token itself).</summary>

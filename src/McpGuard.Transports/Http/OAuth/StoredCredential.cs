@@ -14,6 +14,11 @@ internal sealed class StoredCredential(StoredLogin login, TokenStore store, Http
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private StoredLogin _login = login;
 
+    /// <summary>
+    /// The refresh token this guard's last refresh spent: a stored login that still holds it is older.
+    /// </summary>
+    private string? _spent;
+
     public async ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
         var current = _login;
@@ -25,15 +30,19 @@ internal sealed class StoredCredential(StoredLogin login, TokenStore store, Http
         await _refreshing.WaitAsync(cancellationToken);
         try
         {
-            if (NeedsRefresh(_login) && !TryStored())
+            // A login stored since this guard read its own is the newest, also when its access token has expired
+            // meanwhile: its refresh token is the live one where they rotate.
+            if (NeedsRefresh(_login) && (!TakeStored() || NeedsRefresh(_login)))
             {
                 try
                 {
+                    var spending = _login.RefreshToken;
                     _login = await TokenEndpoint.RefreshAsync(http, _login, time, cancellationToken);
+                    _spent = spending;
                 }
                 catch (Exception ex) when (ex is OAuthException or HttpRequestException)
                 {
-                    if (TryStored())
+                    if (TakeStored() && !NeedsRefresh(_login))
                     {
                         return _login.AccessToken;
                     }
@@ -58,14 +67,15 @@ internal sealed class StoredCredential(StoredLogin login, TokenStore store, Http
     public void Dispose() => _refreshing.Dispose();
 
     /// <summary>
-    /// Takes the stored login when it is fresher: another guard on this server (one per client, or a new
-    /// <c>mcpguard login</c>) may have renewed it. Where refresh tokens rotate, this guard's own refresh token is then
-    /// spent, and using it again would fail (and may make the server revoke the whole grant).
+    /// Takes the stored login when it is not this guard's own: another guard on this server (one per client, or
+    /// <c>mcpguard tools --url</c>) or a new <c>mcpguard login</c> renewed it since. Where refresh tokens rotate, this
+    /// guard's own refresh token is then spent, and using it again would fail and make such a server revoke the
+    /// whole grant (oidc-provider does), so the stored one is taken even when its access token has expired too.
     /// </summary>
-    private bool TryStored()
+    private bool TakeStored()
     {
         if (store.Find(new Uri(_login.Url)) is not { } stored || stored.AccessToken == _login.AccessToken
-            || NeedsRefresh(stored))
+            || _spent is not null && stored.RefreshToken == _spent)
         {
             return false;
         }

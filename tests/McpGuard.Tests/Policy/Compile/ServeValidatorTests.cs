@@ -60,6 +60,34 @@ public sealed class ServeValidatorTests
         Assert.Equal(TimeSpan.FromMinutes(5), serve.SessionIdle);
     }
 
+    /// <summary>
+    /// A browser sends its Origin serialized (RFC 6454 section 6.1): scheme and host in lower case, no default port. An
+    /// entry spelt another way names the same origin, so it is kept in that form; else it was valid and matched no
+    /// browser (qa31: <c>https://app.example.com:443</c> answered every request of that page 403).
+    /// </summary>
+    [Theory]
+    [InlineData("https://app.example.com:443", "https://app.example.com")]
+    [InlineData("HTTPS://App.Example.COM", "https://app.example.com")]
+    [InlineData("http://tools.example.com:80", "http://tools.example.com")]
+    [InlineData("http://localhost:3000", "http://localhost:3000")]
+    [InlineData("https://app.example.com:8443", "https://app.example.com:8443")]
+    [InlineData("http://[::1]:6274", "http://[::1]:6274")]
+    [InlineData("vscode-webview://abcdefgh", "vscode-webview://abcdefgh")]
+    public void AllowedOrigins_AreKeptAsBrowsersSendThem(string written, string kept)
+    {
+        Assert.Equal([kept], Accepted($"serve:\n  allowed_origins: [\"{written}\"]\n").Serve.AllowedOrigins);
+    }
+
+    /// <summary>No browser's Origin holds a user, a query or a fragment: such an entry could never match one.</summary>
+    [Theory]
+    [InlineData("https://user@app.example.com")]
+    [InlineData("https://app.example.com?x=1")]
+    [InlineData("https://app.example.com#top")]
+    public void AllowedOrigins_ThatNoBrowserSends_AreRefused(string written)
+    {
+        Rejected($"serve:\n  allowed_origins: [\"{written}\"]\n", "serve.allowed_origins");
+    }
+
     [Fact]
     public void Accepts_OAuthAndNone()
     {
