@@ -92,7 +92,7 @@ internal sealed class ToolCallGate
             return;
         }
 
-        var era = ModernMeta.EraOf(message.Params);
+        var era = message.Era;
         if (era == ProtocolEra.Modern && _order.ListingWaiting && CountsOnArrival(message.Params))
         {
             // A retry, or a call carrying the model's picks, would be judged and counted right here, before an

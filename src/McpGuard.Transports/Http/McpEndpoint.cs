@@ -75,7 +75,7 @@ internal sealed class McpEndpoint(
 
         var caller = context.Features.GetRequiredFeature<CallingAgent>();
         var agent = caller.Name;
-        if (message.Kind != MessageKind.Response && ModernMeta.EraOf(message.Params) == ProtocolEra.Modern)
+        if (message.Kind != MessageKind.Response && message.Era == ProtocolEra.Modern)
         {
             // 2026-07-28: stateless, whatever Mcp-Session-Id it carries (the transport ignores it; the SDKs do), and
             // whatever its method: an initialize with the envelope opens no 2025 session (StatelessRequests).

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using McpGuard.Session;
@@ -27,6 +28,28 @@ public sealed class ModernMetaTests
     public void EraOf_NoParams_Legacy()
     {
         Assert.Equal(ProtocolEra.Legacy, ModernMeta.EraOf(default));
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}""", "legacy")]
+    [InlineData("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", "legacy")]
+    [InlineData("""
+        {"jsonrpc":"2.0","id":1,"method":"tools/call",
+         "params":{"name":"echo","_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}
+        """, "modern")]
+    public void Era_ValidatedMessage_IsItsParamsEraEveryTimeItIsRead(string line, string expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line.ReplaceLineEndings(""));
+        if (!ClientMessageValidator.Validate(new ReadOnlySequence<byte>(bytes)).Accepted(out var message))
+        {
+            Assert.Fail("the line was refused");
+        }
+
+        using var _ = message;
+        var era = expected == "modern" ? ProtocolEra.Modern : ProtocolEra.Legacy;
+
+        Assert.Equal(era, message.Era);
+        Assert.Equal(era, message.Era);
     }
 
     [Fact]
