@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
 """The native build's method order (src/McpGuard/hot-code-order.txt), made from callgrind profiles of that build.
 
-    code-order.py BINARY HOT... -- START... > src/McpGuard/hot-code-order.txt
+    code-order.py BINARY HOT... [+ HOT...] -- START... > src/McpGuard/hot-code-order.txt
 
 BINARY is a native build with its symbols (-p:StripSymbols=false). HOT are callgrind windows of calls in steady state
-(the files `callgrind_control -d` wrote, cg.out.1-NN, each beside the run's final cg.out-NN, which names what the
-window only numbers), or LONG:SHORT, whole runs of the same session with more and fewer calls (what the extra calls
-ran, e.g. `run` under bench/clients/lone-calls.c with 1,300 and 300 calls); START are whole runs from the process's
-start (`mcpguard --version`, a `run` session, a `serve` start). Out: the managed functions they ran, those of the
-steady state first, each group hottest first (instructions run), one mangled name a line, as the AOT compiler's
-`--order` reads them (IlcOrderFile). Names the binary does not have are left out; a name profiled before its
-namespace moved to another assembly is found under its new one. Why: bench/README.md, "hot code on fewer pages".
+(the files `callgrind_control -d` wrote, cg.out.1-NN, each beside the run's final cg.out-NN, which names what the window
+only numbers), or LONG:SHORT, whole runs of the same session with more and fewer calls (what the extra calls ran, e.g.
+`run` under bench/clients/lone-calls.c with 1,300 and 300 calls; either may be a quoted pattern); a `+` starts another
+steady state, whose functions go after the earlier ones', those the earlier ones ran too first (serve's, then stdio's:
+each state's functions stay on one run of pages); START are whole runs from the process's start (`mcpguard --version`, a
+`run` session, a `serve` start). Out: the managed functions they ran, the steady states' first, each group hottest first
+(instructions run), one mangled name a line, as the AOT compiler's `--order` reads them (IlcOrderFile). Names the binary
+does not have are left out; a name profiled before its namespace moved to another assembly is found under its new one.
+Why: bench/README.md, "hot code on fewer pages".
 """
 import collections
+import glob
 import re
 import subprocess
 import sys
@@ -80,9 +83,11 @@ def group(paths, windows):
     for path in paths:
         if ':' in path:
             # LONG:SHORT, two whole runs that differ in their number of calls: what the extra calls ran.
+            # Either may be a pattern (quoted), e.g. every thread's file of a run under --separate-threads=yes.
             longer, shorter = (collections.Counter(), collections.Counter())
-            instructions(path.split(':')[0], {}, longer, True)
-            instructions(path.split(':')[1], {}, shorter, True)
+            for side, counts_of in zip(path.split(':'), (longer, shorter)):
+                for each in sorted(glob.glob(side)) or [side]:
+                    instructions(each, {}, counts_of, True)
             counts.update({name: run - shorter[name] for name, run in longer.items() if run > shorter[name]})
             continue
         names = {}
@@ -98,12 +103,25 @@ def main(argv):
     split = rest.index('--') if '--' in rest else len(rest)
     managed = managed_names(binary)
     rename = renamer(managed)
-    seen = set()
-    for name in group(rest[:split], True) + group(rest[split + 1:], False):
-        name = name if name in managed else rename(name)
-        if name in managed and name not in seen:
-            seen.add(name)
-            print(name)
+
+    def known(paths, windows):
+        """A group's names as the binary has them (renamed where they moved), each once, in the group's order."""
+        names = (name if name in managed else rename(name) for name in group(paths, windows))
+        return list(dict.fromkeys(name for name in names if name in managed))
+
+    steady, start = rest[:split], 0
+    hot = []
+    for index, arg in enumerate(steady + ['+']):
+        if arg != '+':
+            continue
+        # A later steady state's functions go last, those an earlier one ran too first: each state's code is one
+        # run of pages, and the first one's stays one run too (bench/README.md, twenty-seventh session).
+        later, start = known(steady[start:index], True), index + 1
+        ran, mine = set(hot), set(later)
+        hot = [name for name in hot if name not in mine] + [name for name in later if name in ran] \
+            + [name for name in later if name not in ran]
+    seen = set(hot)
+    print('\n'.join(hot + [name for name in known(rest[split + 1:], False) if name not in seen]))
 
 
 if __name__ == '__main__':
