@@ -78,15 +78,18 @@ public sealed class WrapRemoteTests
         Assert.Equal(original, File.ReadAllText(config));
     }
 
-    [Fact]
-    public async Task WrappedEntry_StartedAsTheClientStartsIt_SendsItsHeaderAndJudgesCalls()
+    // With a query (where services put keys) the url goes to env as well, read with --url-env.
+    [Theory]
+    [InlineData("", "--url")]
+    [InlineData("?api_key=e2e-key-77", "--url-env")]
+    public async Task WrappedEntry_StartedAsTheClientStartsIt_SendsItsHeaderAndJudgesCalls(string query, string option)
     {
         await using var upstream = new ScriptedUpstream(Answer);
         var home = Directory.CreateTempSubdirectory("mcpguard-wrap-run-").FullName;
         var config = Path.Combine(home, "mcp.json");
         File.WriteAllText(config, $$"""
             { "mcpServers": { "recorder": {
-              "url": "{{upstream.Url}}", "headers": { "Authorization": "Bearer e2e-secret-42" } } } }
+              "url": "{{upstream.Url}}{{query}}", "headers": { "Authorization": "Bearer e2e-secret-42" } } } }
             """);
         var policy = Path.Combine(home, "policy.yaml");
         File.WriteAllText(policy, "version: 1\ndefault: allow\nhide: [secret_tool]\n");
@@ -121,7 +124,9 @@ public sealed class WrapRemoteTests
             r => Assert.Equal("Bearer e2e-secret-42", r.Headers["authorization"]));
         Assert.DoesNotContain(upstream.Requests, r => r.ToolName == "secret_tool");
         Assert.Contains("--header-env", commandLine, StringComparison.Ordinal);
+        Assert.Contains(option + "\0", commandLine, StringComparison.Ordinal);
         Assert.DoesNotContain("e2e-secret-42", commandLine, StringComparison.Ordinal);
+        Assert.DoesNotContain("e2e-key-77", commandLine, StringComparison.Ordinal);
     }
 
     private static string Answer(UpstreamRequest request)
