@@ -1,3 +1,4 @@
+using System.Reflection;
 using McpGuard.Policy.Limits;
 using McpGuard.Policy.Values;
 
@@ -13,8 +14,12 @@ internal static class GuardTelemetry
 {
     public const string Name = "McpGuard";
 
-    /// <summary>The guard's version: the metrics' and the spans' scope's and <c>service.version</c>.</summary>
-    public static readonly string? Version = typeof(GuardTelemetry).Assembly.GetName().Version?.ToString();
+    /// <summary>
+    /// The guard's version as <c>mcpguard --version</c> says it (<c>0.1.0+COMMIT</c>, not the assembly's
+    /// <c>0.1.0.0</c>): the metrics' and the spans' scope's and <c>service.version</c>. Read when telemetry first
+    /// needs it, not at every start.
+    /// </summary>
+    public static string? Version => InformationalVersion.Value;
 
     /// <summary>Histogram bucket bounds in seconds, 100 µs (a relayed call) to 10 min (a person deciding).</summary>
     private static readonly double[] s_seconds =
@@ -59,4 +64,10 @@ internal static class GuardTelemetry
         LimitRefusals.Add(1, refusal.Limit is { } limit
             ? new LabelValues(limit.Entry, CounterKinds.Word(limit.Kind), Duration.Format(limit.Window))
             : new LabelValues("state", "store", null));
+
+    private static class InformationalVersion
+    {
+        public static readonly string? Value = typeof(GuardTelemetry).Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+    }
 }

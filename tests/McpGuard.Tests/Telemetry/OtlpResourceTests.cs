@@ -1,3 +1,4 @@
+using System.Reflection;
 using McpGuard.Telemetry;
 
 namespace McpGuard.Tests.Telemetry;
@@ -11,7 +12,12 @@ public sealed class OtlpResourceTests
         var resource = Read(new Dictionary<string, string>());
 
         Assert.Equal("mcpguard", resource["service.name"]);
-        Assert.Equal(GuardTelemetry.Version, resource["service.version"]);
+        // What `mcpguard --version` prints (0.1.0+COMMIT), not the assembly's 0.1.0.0 (qa31).
+        Assert.Equal(
+            typeof(McpGuard.Cli.VersionAnswer).Assembly
+                .GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion,
+            resource["service.version"]);
+        Assert.Contains('+', resource["service.version"]);
         Assert.True(Guid.TryParse(resource["service.instance.id"], out _));
         Assert.Equal("dotnet", resource["telemetry.sdk.language"]);
         Assert.Contains("telemetry.sdk.name", resource.Keys);
