@@ -1,6 +1,7 @@
 using McpGuard.Approval;
 using McpGuard.Audit;
 using McpGuard.Policy;
+using McpGuard.Policy.Limits;
 using Microsoft.Extensions.Logging;
 
 namespace McpGuard.Session;
@@ -18,10 +19,23 @@ internal sealed class SessionPolicy(PolicyEngine engine)
     /// <summary>What the counter store calls itself in messages ("the SQLite store at ...", "Redis at ...").</summary>
     public string CounterStoreDescription => engine.Counters.Description;
 
-    /// <summary>One read of the policy's counters: completes when the store answers, throws when it cannot.</summary>
-    public async Task ProbeCounterStoreAsync(CancellationToken cancellationToken) =>
-        await engine.Counters.ReadAsync(
-            engine.Policy.CounterNamespace, engine.TimeProvider.GetUtcNow(), cancellationToken);
+    /// <summary>
+    /// One read of the policy's counters: null when the store answers, else why not, in a sentence that names the
+    /// store ("the Redis store at … cannot be read: …"). Anything but the store's own failure is thrown.
+    /// </summary>
+    public async Task<string?> CounterStoreProblemAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await engine.Counters.ReadAsync(
+                engine.Policy.CounterNamespace, engine.TimeProvider.GetUtcNow(), cancellationToken);
+            return null;
+        }
+        catch (CounterStoreException ex)
+        {
+            return ex.Message;
+        }
+    }
 
     /// <summary>The approver of a session whose own client is reached through <paramref name="channel"/>.</summary>
     public IApprover Approver(ElicitationChannel channel, ILoggerFactory loggerFactory) =>

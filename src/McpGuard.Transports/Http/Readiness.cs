@@ -30,8 +30,9 @@ internal sealed partial class Readiness(GuardLauncher launcher, Func<bool> drain
     {
         try
         {
-            await policy.ProbeCounterStoreAsync(cancellationToken).WaitAsync(s_timeout, cancellationToken);
-            return ReadinessOutcome.Yes;
+            // The store's own failure names the store already: said once, not inside "… cannot be reached (…)".
+            return await policy.CounterStoreProblemAsync(cancellationToken).WaitAsync(s_timeout, cancellationToken)
+                is { } problem ? new ReadinessOutcome.NotReady(problem) : ReadinessOutcome.Yes;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -41,7 +41,7 @@ internal static class AgentsCommand
             if (!AgentsFile.ValidName().IsMatch(agent))
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync(
-                    "mcpguard: an agent name is 1-64 letters, digits, '.', '_' or '-', "
+                    "mcpguard: an agent name is 1-64 ASCII letters, digits, '.', '_' or '-', "
                         + "starting with a letter or digit");
                 return ExitCodes.UsageOrPolicyError;
             }

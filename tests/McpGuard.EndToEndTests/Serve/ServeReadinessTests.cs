@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using McpGuard.EndToEndTests.TestUtils;
 
 namespace McpGuard.EndToEndTests.Serve;
@@ -99,6 +100,10 @@ public sealed class ServeReadinessTests
             await using var guard = await ServedGuard.StartAsync(policy, ["node", RepoPaths.V2Server]);
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, await ProbeAsync(guard, "/readyz"));
+            // qa31: the store was named twice ("… cannot be reached (the … store … cannot be read: …)").
+            await guard.WaitForStderrAsync("Not ready (GET /readyz answers 503)");
+            var line = Assert.Single(guard.Stderr, l => l.Contains("Not ready", StringComparison.Ordinal));
+            Assert.Single(Regex.Matches(line, "SQLite store"));
         }
         finally
         {
