@@ -104,8 +104,7 @@ internal static class RemoteEntries
     /// <summary>The URL of a wrapped entry: its <c>--url</c>, or what its env holds under <c>--url-env</c>.</summary>
     public static string? UrlOf(JsonObject entry, IReadOnlyList<string?> strings, int run) =>
         ValueOf(strings, run, "--url-env") is { } variable
-            ? (entry["env"] as JsonObject)?[variable] is JsonValue value
-                && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null
+            ? RemoteEntryShape.StringOf((entry["env"] as JsonObject)?[variable])
             : ValueOf(strings, run, "--url");
 
     public static ServerChange Unwrap(string name, JsonObject entry, IReadOnlyList<string?> strings, int run)

@@ -95,6 +95,7 @@ internal abstract record RemoteEntryShape
         return new Wrappable(url, type, headers);
     }
 
-    private static string? StringOf(JsonNode? node) =>
+    /// <summary>The node's text when it is a JSON string, else null.</summary>
+    internal static string? StringOf(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 }
